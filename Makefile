@@ -1,0 +1,37 @@
+# Every target sets itself up (virtual environment, TeX Live) and then only calls the CLI.
+PYTHON ?= python3
+VENV ?= .venv
+SEED ?= 0
+SHEET ?=
+BIN := $(VENV)/bin
+
+.PHONY: sheets test stress bench setup tex clean
+
+## sheets: build every sheet (or SHEET=name) for SEED=n or SEED=canonical into build/
+sheets: setup
+	$(BIN)/sheets build $(SHEET) --seed $(SEED) --out build
+
+## test: run the whole test suite (compiles real LaTeX)
+test: setup
+	$(BIN)/pytest
+
+## stress: the long seed sweeps kept out of `make test`
+stress: setup
+	$(BIN)/pytest -m stress
+
+## bench: time generation and TeX
+bench: setup
+	$(BIN)/python bench/bench_build.py
+
+setup: $(VENV)/.installed tex
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+tex:
+	@sh scripts/ensure-tex.sh
+
+clean:
+	rm -rf build

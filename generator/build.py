@@ -1,0 +1,82 @@
+"""The build driver: gather everything, then compile, then write.
+
+Every sheet is generated and rendered before TeX runs, and every document is
+compiled before anything is written, so any error leaves ``build/`` as it was.
+"""
+
+import json
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator import __version__
+from generator.compile import compile_documents, require_tex
+from generator.errors import ConfigError
+from generator.family import Variant
+from generator.generate import Draw, sheet_variants
+from generator.registry import families as all_families
+from generator.render import KINDS, render_documents
+from generator.sheet import SHEET_DIR, SheetSpec, load_sheet, sheet_names
+from generator.templating import environment
+from generator.write import publish
+
+
+@dataclass(frozen=True)
+class PreparedSheet:
+    """One sheet instance, generated and rendered, not yet compiled."""
+
+    sheet: SheetSpec
+    draw: Draw
+    variants: list[Variant]
+    sources: Mapping[str, str]
+
+    def stem(self, kind: str) -> str:
+        return f"{self.sheet.name}-{kind}"
+
+
+def prepare_sheet(name: str, draw: Draw, sheet_dir: Path = SHEET_DIR) -> PreparedSheet:
+    """Load, sample, solve, verify and render one sheet (no TeX, no writing)."""
+    families = all_families()
+    sheet = load_sheet(name, families, sheet_dir)
+    variants = sheet_variants(sheet, families, draw)
+    sources = render_documents(environment(), sheet, variants, families, draw)
+    return PreparedSheet(sheet, draw, variants, sources)
+
+
+def answers_document(prepared: PreparedSheet) -> dict:
+    """What answers.json holds: enough for a grader to check every answer."""
+    sheet = prepared.sheet
+    return {
+        "sheet": sheet.name,
+        "title": sheet.title,
+        "course": sheet.course,
+        "seed": prepared.draw.seed,
+        "student": prepared.draw.student,
+        "generator": f"sheets {__version__}",
+        "problems": [variant.to_json() for variant in prepared.variants],
+    }
+
+
+def build_sheets(
+    names: list[str] | None, draw: Draw, out_dir: Path, sheet_dir: Path = SHEET_DIR
+) -> list[Path]:
+    """Build each named sheet (all sheets if none) and return the output directories."""
+    require_tex()
+    names = names or sheet_names(sheet_dir)
+    if not names:
+        raise ConfigError(f"no sheet definitions (*.toml) in {sheet_dir}")
+    prepared = [prepare_sheet(name, draw, sheet_dir) for name in names]
+    sources = {p.stem(kind): p.sources[kind] for p in prepared for kind in KINDS}
+    with tempfile.TemporaryDirectory(prefix="sheets-tex-") as workdir:
+        pdfs = compile_documents(sources, Path(workdir))
+    targets = []
+    for p in prepared:
+        files = {"answers.json": (json.dumps(answers_document(p), indent=2) + "\n").encode()}
+        for kind in KINDS:
+            files[f"{p.stem(kind)}.tex"] = sources[p.stem(kind)].encode("utf-8")
+            files[f"{p.stem(kind)}.pdf"] = pdfs[p.stem(kind)]
+        target = out_dir / p.sheet.name / draw.name
+        publish(files, target)
+        targets.append(target)
+    return targets

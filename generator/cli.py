@@ -1,0 +1,123 @@
+"""The ``sheets`` command: a thin Typer front end over the build driver.
+
+Every user-fixable problem is a ``SheetError``: printed as one ``error:``
+line on stderr with exit code 1, never a traceback.
+"""
+
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from pylatexenc.latex2text import LatexNodes2Text
+
+from generator.build import build_sheets
+from generator.errors import ConfigError, SheetError
+from generator.generate import Draw, canonical_variant, variant_for_seed
+from generator.options import OptionError, resolve_options
+from generator.registry import families
+from generator.render import render_part
+from generator.sheet import SHEET_DIR, load_sheet, sheet_names
+from generator.templating import environment
+
+app = typer.Typer(
+    help="Build randomised maths exercise sheets with matching, verified solution sheets.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+T = TypeVar("T")
+
+
+def _run(action: Callable[[], T]) -> T:
+    try:
+        return action()
+    except SheetError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        typer.echo("interrupted: build/ was left as it was", err=True)
+        raise typer.Exit(130) from None
+
+
+@app.command()
+def build(
+    sheets: Annotated[list[str] | None, typer.Argument(help="Sheet names (default: every sheet in sheets/).")] = None,
+    seed: Annotated[str | None, typer.Option(help="Non-negative integer, or 'canonical'.")] = None,
+    canonical: Annotated[bool, typer.Option("--canonical", help="Rebuild the original instances.")] = False,
+    out: Annotated[Path, typer.Option(help="Output directory.")] = Path("build"),
+    sheet_dir: Annotated[Path, typer.Option(help="Where the sheet definitions live.")] = SHEET_DIR,
+) -> None:
+    """Build exercise and solution PDFs into OUT/<sheet>/seed-<SEED>/ (or OUT/<sheet>/canonical/)."""
+
+    def action() -> None:
+        if seed is None and not canonical:
+            raise ConfigError("give --seed N (a non-negative integer) or --canonical")
+        if canonical and seed not in (None, "canonical"):
+            raise ConfigError("give either --seed N or --canonical, not both")
+        draw = Draw(seed=None) if canonical else Draw.parse(seed)
+        for target in build_sheets(sheets or None, draw, out, sheet_dir):
+            typer.echo(f"built {target}")
+
+    _run(action)
+
+
+@app.command("list")
+def list_(
+    sheet_dir: Annotated[Path, typer.Option(help="Where the sheet definitions live.")] = SHEET_DIR,
+) -> None:
+    """List problem families (with their options) and sheets."""
+    typer.echo("Families:")
+    for family in families().values():
+        typer.echo(f"  {family.name}: {family.summary}")
+        for option in family.options:
+            typer.echo(f"      {option.describe()}")
+        if family.canonical:
+            typer.echo(f"      canonical instances: {', '.join(family.canonical)}")
+    typer.echo("Sheets:")
+    for name in sheet_names(sheet_dir):
+        sheet = _run(lambda: load_sheet(name, families(), sheet_dir))
+        typer.echo(f"  {name}: {sheet.title} ({len(sheet.parts)} problems) - {sheet.path}")
+
+
+@app.command()
+def show(
+    family: Annotated[str, typer.Argument(help="Family name, as in 'sheets list'.")],
+    seed: Annotated[int, typer.Option(min=0, help="Variant seed (answers.json and error messages print it).")] = 0,
+    option: Annotated[list[str] | None, typer.Option("--option", "-o", help="KEY=VALUE, repeatable.")] = None,
+    canonical: Annotated[str | None, typer.Option(help="Show a canonical instance by name.")] = None,
+    latex: Annotated[bool, typer.Option("--latex", help="Print LaTeX instead of plain text.")] = False,
+) -> None:
+    """Print one variant's statement and solution, for problem authors."""
+
+    def action() -> None:
+        chosen = families().get(family)
+        if chosen is None:
+            raise ConfigError(f"unknown family {family!r} (known families: {', '.join(families())})")
+        try:
+            options = resolve_options(chosen.options, dict(_key_value(item) for item in option or []))
+        except OptionError as exc:
+            raise ConfigError(str(exc)) from None
+        if canonical is not None:
+            if canonical not in chosen.canonical:
+                raise ConfigError(f"family {family} has no canonical instance {canonical!r}")
+            variant = canonical_variant(chosen, options, canonical)
+        else:
+            variant = variant_for_seed(chosen, options, seed)
+        statement, solution = render_part(environment(), chosen, variant)
+        text = (lambda tex: tex) if latex else LatexNodes2Text(math_mode="verbatim").latex_to_text
+        typer.echo(f"Statement:\n{text(statement).strip()}\n\nSolution:\n{text(solution).strip()}")
+
+    _run(action)
+
+
+def _key_value(item: str) -> tuple[str, Any]:
+    """``level=3`` -> ("level", 3); values are read as TOML, falling back to text."""
+    key, sep, raw = item.partition("=")
+    if not sep or not key:
+        raise ConfigError(f"--option takes KEY=VALUE, got {item!r}")
+    try:
+        return key.strip(), tomllib.loads(f"value = {raw}")["value"]
+    except tomllib.TOMLDecodeError:
+        return key.strip(), raw

@@ -1,0 +1,92 @@
+"""The shape every problem family has, and the variant it produces.
+
+A family is a small module in ``problems/`` that builds one ``Family``:
+
+* ``sample(rng, options) -> params``: draws valid parameters directly
+  (a frozen dataclass); it never formats.
+* ``solve(params) -> answer``: SymPy work only (a frozen dataclass); it never
+  draws.
+* ``check(params, answer, rng)``: verifies the answer by a second, numerical
+  method and raises ``CheckFailed`` if it disagrees.
+* ``templates/problems/<name>.tex.j2``: macros ``statement(p, a)`` and
+  ``solution(p, a)`` that only insert values.
+"""
+
+import dataclasses
+import random
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import sympy
+
+from generator.options import Option
+
+
+class CheckFailed(AssertionError):
+    """The independent check disagrees with the solver."""
+
+
+def require(condition: bool, message: str) -> None:
+    """Fail a check with a message that says what disagreed."""
+    if not condition:
+        raise CheckFailed(message)
+
+
+@dataclass(frozen=True)
+class Family:
+    name: str
+    summary: str
+    sample: Callable[[random.Random, Mapping[str, Any]], Any]
+    solve: Callable[[Any], Any]
+    check: Callable[[Any, Any, random.Random], None]
+    options: tuple[Option, ...] = ()
+    canonical: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def template(self) -> str:
+        return f"problems/{self.name}.tex.j2"
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One drawn, solved and checked problem; what answers.json records."""
+
+    family: str
+    label: str
+    seed: int | None
+    canonical: str | None
+    options: Mapping[str, Any]
+    params: Any
+    answer: Any
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "label": self.label,
+            "family": self.family,
+            "seed": self.seed,
+            "canonical": self.canonical,
+            "options": dict(self.options),
+            "inputs": jsonable(self.params),
+            "answers": jsonable(self.answer),
+        }
+
+
+def jsonable(value: Any) -> Any:
+    """Plain JSON data; SymPy objects become strings that ``sympify`` reads back."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (tuple, list)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, sympy.MatrixBase):
+        return sympy.sstr(value.tolist())
+    if isinstance(value, sympy.Basic):
+        return sympy.sstr(value)
+    if isinstance(value, Fraction):
+        return str(value)
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    raise TypeError(f"cannot store {type(value).__name__} in answers.json")

@@ -1,0 +1,88 @@
+"""Sample, solve and verify: turn a sheet definition into checked variants.
+
+Each part gets its own seed, derived from (sheet seed, student, slot), so it
+can be reproduced alone: the seed stored in answers.json and printed in any
+failure is the one ``sheets show FAMILY --seed N`` takes.
+"""
+
+from collections.abc import Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from generator.errors import ConfigError, GenerationError
+from generator.family import CheckFailed, Family, Variant
+from generator.seeding import derive_seed, rng_for
+from generator.sheet import PartSpec, SheetSpec
+
+
+@dataclass(frozen=True)
+class Draw:
+    """Which instance of a sheet to build: a seed, or the canonical original."""
+
+    seed: int | None
+    student: str | None = None
+
+    @property
+    def canonical(self) -> bool:
+        return self.seed is None
+
+    @property
+    def name(self) -> str:
+        return "canonical" if self.seed is None else f"seed-{self.seed}"
+
+    @classmethod
+    def parse(cls, text: str) -> "Draw":
+        """``"canonical"`` or a non-negative integer, with a clear error otherwise."""
+        if text == "canonical":
+            return cls(seed=None)
+        if not text.isascii() or not text.isdigit():
+            raise ConfigError(f"seed must be a non-negative integer or 'canonical', got {text!r}")
+        return cls(seed=int(text))
+
+
+def variant_for_seed(family: Family, options: Mapping[str, Any], seed: int, label: str = "") -> Variant:
+    """Draw, solve and check one variant from a slot seed."""
+    with _naming_failures(family, seed, label):
+        params = family.sample(rng_for(seed), options)
+    return _solved(family, options, params, seed=seed, canonical=None, label=label)
+
+
+def canonical_variant(family: Family, options: Mapping[str, Any], name: str, label: str = "") -> Variant:
+    """The original instance a reference sheet printed, solved and checked."""
+    return _solved(family, options, family.canonical[name], seed=None, canonical=name, label=label)
+
+
+def sheet_variants(sheet: SheetSpec, families: Mapping[str, Family], draw: Draw) -> list[Variant]:
+    """One checked variant per part of the sheet, in sheet order."""
+    return [_part_variant(sheet, part, families[part.family], draw) for part in sheet.parts]
+
+
+def _part_variant(sheet: SheetSpec, part: PartSpec, family: Family, draw: Draw) -> Variant:
+    if draw.canonical:
+        if part.canonical is None:
+            raise ConfigError(f"{sheet.path}: part {part.label} has no 'canonical' instance to rebuild")
+        return canonical_variant(family, part.options, part.canonical, part.label)
+    seed = derive_seed(draw.seed, draw.student, f"{sheet.name}/{part.label}")
+    return variant_for_seed(family, part.options, seed, part.label)
+
+
+def _solved(family: Family, options, params, *, seed: int | None, canonical: str | None, label: str) -> Variant:
+    with _naming_failures(family, seed if canonical is None else canonical, label):
+        answer = family.solve(params)
+        family.check(params, answer, rng_for(seed or 0, "check"))
+    return Variant(family.name, label, seed, canonical, dict(options), params, answer)
+
+
+@contextmanager
+def _naming_failures(family: Family, seed: int | str | None, label: str):
+    """Re-raise any failure inside a family as a GenerationError naming family and seed."""
+    prefix = f"family {family.name}, seed {seed}" + (f" (part {label})" if label else "")
+    try:
+        yield
+    except GenerationError:
+        raise
+    except CheckFailed as exc:
+        raise GenerationError(f"{prefix}: answer failed its independent check: {exc}") from exc
+    except Exception as exc:
+        raise GenerationError(f"{prefix}: {type(exc).__name__}: {exc}") from exc

@@ -1,0 +1,82 @@
+"""Declared, typed options for problem families.
+
+A family lists its options once; the sheet loader validates what an
+instructor wrote against that list, and ``sheets list`` documents it.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+class OptionError(ValueError):
+    """An option value or key that a family does not accept."""
+
+
+@dataclass(frozen=True)
+class IntOption:
+    name: str
+    default: int
+    low: int
+    high: int
+    help: str
+
+    def parse(self, value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise OptionError(f"option '{self.name}' must be an integer, got {value!r}")
+        if not self.low <= value <= self.high:
+            raise OptionError(
+                f"option '{self.name}' must be between {self.low} and {self.high}, got {value}"
+            )
+        return value
+
+    def describe(self) -> str:
+        return f"{self.name}: integer {self.low}..{self.high} (default {self.default}) - {self.help}"
+
+
+@dataclass(frozen=True)
+class ChoiceOption:
+    name: str
+    default: str
+    choices: tuple[str, ...]
+    help: str
+
+    def parse(self, value: Any) -> str:
+        if value not in self.choices:
+            allowed = ", ".join(repr(c) for c in self.choices)
+            raise OptionError(f"option '{self.name}' must be one of {allowed}, got {value!r}")
+        return value
+
+    def describe(self) -> str:
+        return f"{self.name}: one of {', '.join(self.choices)} (default {self.default}) - {self.help}"
+
+
+@dataclass(frozen=True)
+class BoolOption:
+    name: str
+    default: bool
+    help: str
+
+    def parse(self, value: Any) -> bool:
+        if not isinstance(value, bool):
+            raise OptionError(f"option '{self.name}' must be true or false, got {value!r}")
+        return value
+
+    def describe(self) -> str:
+        return f"{self.name}: true/false (default {str(self.default).lower()}) - {self.help}"
+
+
+Option = IntOption | ChoiceOption | BoolOption
+
+
+def resolve_options(declared: tuple[Option, ...], given: Mapping[str, Any]) -> dict[str, Any]:
+    """Defaults overlaid with validated user values; unknown keys are errors."""
+    by_name = {option.name: option for option in declared}
+    unknown = sorted(set(given) - set(by_name))
+    if unknown:
+        allowed = ", ".join(sorted(by_name)) or "none"
+        raise OptionError(f"unknown option '{unknown[0]}' (allowed: {allowed})")
+    return {
+        name: option.parse(given[name]) if name in given else option.default
+        for name, option in by_name.items()
+    }

@@ -1,0 +1,61 @@
+"""The one SymPy LaTeX printer every template uses.
+
+House style lives here as printer settings and ``_print_X`` overrides, never
+as edits of printed strings: bracketed matrices, ``\\log 3`` without brackets for logs of whole numbers,
+``\\log_2`` for base-2 logs, column vectors for SymPy column matrices.
+"""
+
+import sympy
+from sympy.printing.latex import LatexPrinter
+
+
+class log2(sympy.Function):
+    """Base-2 logarithm kept as one symbol, so answers in bits print as ``\\log_2 3``."""
+
+    @classmethod
+    def eval(cls, arg):
+        if arg.is_Rational and arg > 0:
+            p, q = arg.p, arg.q
+            if p & (p - 1) == 0 and q & (q - 1) == 0:
+                return sympy.Integer(p.bit_length() - q.bit_length())
+        return None
+
+    def _eval_rewrite_as_log(self, arg, **kwargs):
+        return sympy.log(arg) / sympy.log(2)
+
+    def _eval_evalf(self, prec):
+        return (sympy.log(self.args[0]) / sympy.log(2)).evalf(prec)
+
+    def fdiff(self, argindex=1):
+        return 1 / (self.args[0] * sympy.log(2))
+
+
+class SheetLatexPrinter(LatexPrinter):
+    """SymPy's LaTeX printer with the house style for exercise sheets."""
+
+    _default_settings = {
+        **LatexPrinter._default_settings,
+        "mat_str": "bmatrix",
+        "mat_delim": "",
+    }
+
+    def _print_log(self, expr, exp=None):
+        arg = expr.args[0]
+        if not (arg.is_Integer and arg > 0):
+            return super()._print_log(expr, exp)
+        tex = rf"\log {self._print(arg)}"
+        return tex if exp is None else rf"\left({tex}\right)^{{{exp}}}"
+
+    def _print_log2(self, expr, exp=None):
+        arg = expr.args[0]
+        body = self._print(arg) if arg.is_Atom else rf"\left({self._print(arg)}\right)"
+        tex = rf"\log_2 {body}"
+        return tex if exp is None else rf"\left({tex}\right)^{{{exp}}}"
+
+
+_PRINTER = SheetLatexPrinter()
+
+
+def tex(expr) -> str:
+    """LaTeX for a SymPy expression (or anything ``sympify`` accepts)."""
+    return _PRINTER.doprint(sympy.sympify(expr))

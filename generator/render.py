@@ -1,0 +1,81 @@
+"""Fill the LaTeX templates from checked variants.
+
+Both documents come from the same variants in the same call: the exercise
+sheet shows statements, the solution sheet repeats each statement and adds
+its worked solution. Templates only insert values; nothing is computed here.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import jinja2
+
+from generator import __version__
+from generator.errors import GenerationError
+from generator.family import Family, Variant
+from generator.generate import Draw
+from generator.sheet import SheetSpec
+
+DOCUMENT_TEMPLATE = "sheet.tex.j2"
+KINDS = ("exercise", "solution")
+
+
+@dataclass(frozen=True)
+class RenderedPart:
+    label: str
+    letter: str
+    points: int | None
+    family: str
+    template: str
+    statement: str
+    solution: str
+
+
+def render_part(env: jinja2.Environment, family: Family, variant: Variant) -> tuple[str, str]:
+    """The statement and solution LaTeX of one variant."""
+    try:
+        macros = env.get_template(family.template).module
+        return (
+            str(macros.statement(variant.params, variant.answer)).strip(),
+            str(macros.solution(variant.params, variant.answer)).strip(),
+        )
+    except jinja2.TemplateError as exc:
+        where = f"templates/{family.template}"
+        if getattr(exc, "lineno", None):
+            where += f":{exc.lineno}"
+        raise GenerationError(
+            f"{where} (family {family.name}, seed {variant.seed}): template error: {exc}"
+        ) from exc
+
+
+def render_documents(
+    env: jinja2.Environment,
+    sheet: SheetSpec,
+    variants: list[Variant],
+    families: Mapping[str, Family],
+    draw: Draw,
+    student: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """``{"exercise": tex, "solution": tex}`` for one sheet instance."""
+    by_label = {variant.label: variant for variant in variants}
+    exercises = []
+    for exercise in sheet.exercises:
+        parts = []
+        for part in exercise.parts:
+            family = families[part.family]
+            statement, solution = render_part(env, family, by_label[part.label])
+            letter = part.label[len(exercise.label):]
+            parts.append(
+                RenderedPart(part.label, letter, part.points, family.name, family.template, statement, solution)
+            )
+        exercises.append({"spec": exercise, "parts": parts})
+    document = env.get_template(DOCUMENT_TEMPLATE)
+    context = {
+        "sheet": sheet,
+        "exercises": exercises,
+        "draw": draw,
+        "student": student,
+        "version": __version__,
+        "total_points": sum(e["spec"].points or 0 for e in exercises),
+    }
+    return {kind: document.render(context, solutions=(kind == "solution")) for kind in KINDS}

@@ -1,0 +1,62 @@
+"""The one Jinja environment for LaTeX templates.
+
+Delimiters are chosen not to clash with TeX braces (as Sphinx's LaTeX writer
+does): ``<< value >>``, ``<% statement %>``, ``<# comment #>``. Undefined
+names are errors. Maths goes through the ``tex`` filter (one SymPy printer),
+plain text through ``text`` (pylatexenc), so user text cannot inject TeX.
+"""
+
+import re
+from functools import cache
+from pathlib import Path
+
+import jinja2
+import sympy
+from pylatexenc.latexencode import UnicodeToLatexEncoder
+
+from generator.printing import tex
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+_TEXT_ENCODER = UnicodeToLatexEncoder(
+    non_ascii_only=False,
+    replacement_latex_protection="braces-all",
+    unknown_char_policy="unihex",
+    unknown_char_warning=False,
+)
+
+
+# TeX turns "--", "``", "<<" (T1), ",," and "!`" into single glyphs; "{}" keeps them apart.
+_LIGATURE = re.compile(r"([-`'<>,!?])(?=[-`'<>,])")
+
+
+def escape_text(value: object) -> str:
+    """Plain text made safe to typeset literally in LaTeX."""
+    return _LIGATURE.sub(r"\1{}", _TEXT_ENCODER.unicode_to_latex(str(value)))
+
+
+def decimal(value: object, digits: int = 4) -> str:
+    """A fixed-point decimal for an exact SymPy number, e.g. ``1.0986``."""
+    return f"{float(sympy.N(value, digits + 10)):.{digits}f}"
+
+
+@cache
+def environment(template_dir: Path = TEMPLATE_DIR) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(template_dir)),
+        block_start_string="<%",
+        block_end_string="%>",
+        variable_start_string="<<",
+        variable_end_string=">>",
+        comment_start_string="<#",
+        comment_end_string="#>",
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["tex"] = tex
+    env.filters["text"] = escape_text
+    env.filters["decimal"] = decimal
+    return env

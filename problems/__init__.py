@@ -1,0 +1,1 @@
+"""Problem families: one module per family, each defining ``FAMILY``."""

@@ -1,0 +1,150 @@
+"""Univariate derivatives by the chain, product and quotient rules.
+
+Functions are built from small integer polynomials, exp, log, sin, cos and
+powers. ``level`` is the depth of rule nesting: 1 applies one rule to
+elementary pieces (``sin(3x)``, ``x^2 e^x``), 2 nests one rule inside another
+(``(1-x) log(1-x)``), 3 nests once more.
+
+Excluded by construction: constant or zero derivatives (every piece is
+non-linear or composed with a non-constant function), logs and denominators
+that can vanish on [-1/2, 1/2], where the check evaluates.
+
+answers.json keys: ``inputs.functions`` (list of f(x)), ``answers.derivatives``
+(list of f'(x), same order); all SymPy strings in the variable ``x``.
+"""
+
+import random
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import sympy
+from sympy import cos, exp, log, sin
+
+from generator.calculus import presentable
+from generator.family import Family, require
+from generator.options import IntOption
+from generator.sampling import distinct, nonzero
+from generator.verify import check_partials
+
+x = sympy.Symbol("x", real=True)
+MAX_PRINTED_LENGTH = 70
+MAX_POWER = 4
+
+
+@dataclass(frozen=True)
+class Params:
+    functions: tuple[sympy.Expr, ...]
+
+
+@dataclass(frozen=True)
+class Answer:
+    derivatives: tuple[sympy.Expr, ...]
+
+
+def _linear(rng: random.Random) -> sympy.Expr:
+    """a x + b with a != 0 and not plain x."""
+    a, b = rng.choice([-1, 1, 2, 3]), rng.randint(-2, 2)
+    return a * x + b if (a, b) != (1, 0) else 2 * x
+
+
+def _polynomial(rng: random.Random) -> sympy.Expr:
+    a, b = rng.randint(1, 3), nonzero(rng, -2, 2)
+    return rng.choice([x**2 + a, x**3 + a * x + abs(b), a * x**2 + b * x, x**2 + b * x + 3])
+
+
+def _positive(rng: random.Random) -> sympy.Expr:
+    """Strictly positive on [-1/2, 1/2]: safe under log, sqrt and as a denominator."""
+    a = rng.randint(1, 3)
+    return rng.choice([x**2 + a, exp(nonzero(rng, -2, 2) * x) + 1, a + 1 - x, 1 + x**2 * a, 2 + cos(x)])
+
+
+def _elementary(rng: random.Random) -> sympy.Expr:
+    """A piece whose derivative needs no rule beyond the table."""
+    return rng.choice([x ** rng.randint(2, 3), exp(x), sin(x), cos(x), x])
+
+
+_OUTER: tuple[Callable[[sympy.Expr], sympy.Expr], ...] = (
+    exp,
+    sin,
+    cos,
+    lambda u: u**2,
+    lambda u: u**3,
+)
+
+
+def _chain(rng: random.Random, inner: sympy.Expr) -> sympy.Expr:
+    return rng.choice(_OUTER)(inner)
+
+
+def _function(rng: random.Random, level: int) -> sympy.Expr:
+    """A random function whose derivative needs ``level`` nested rules."""
+    if level == 1:
+        rule = rng.choice(["chain", "chain-log", "product", "quotient"])
+        if rule == "chain":
+            return _chain(rng, rng.choice([_linear, _polynomial])(rng))
+        if rule == "chain-log":
+            return log(_positive(rng))
+        if rule == "product":
+            first, second = rng.sample([x ** rng.randint(1, 3), exp(x), sin(x), cos(x)], 2)
+            return first * second
+        return _elementary(rng) / _positive(rng)
+    inner = _function(rng, level - 1)
+    rule = rng.choice(["chain", "product", "quotient"])
+    if rule == "chain":
+        return _chain(rng, inner)
+    if rule == "product":
+        return rng.choice([_linear(rng), _elementary(rng)]) * inner
+    return inner / _positive(rng)
+
+
+def sample(rng: random.Random, options: Mapping) -> Params:
+    functions = distinct(
+        rng, lambda r: _function(r, options["level"]), options["count"], accept=_usable, what="functions"
+    )
+    return Params(functions)
+
+
+def _usable(f: sympy.Expr) -> bool:
+    """Fits on a line, keeps powers small, and is not secretly linear.
+
+    SymPy merges ``(u^2)^3`` into ``u^6`` and ``x^2 * x^3`` into ``x^5``;
+    such merges are rejected rather than printed.
+    """
+    powers = [node.exp for node in sympy.preorder_traversal(f) if node.is_Pow and node.exp.is_Integer]
+    return (
+        len(sympy.latex(f)) <= MAX_PRINTED_LENGTH
+        and all(abs(power) <= MAX_POWER for power in powers)
+        and sympy.diff(f, x, 2) != 0
+    )
+
+
+def solve(params: Params) -> Answer:
+    return Answer(tuple(presentable(sympy.diff(f, x)) for f in params.functions))
+
+
+def check(params: Params, answer: Answer, rng: random.Random) -> None:
+    for f, derivative in zip(params.functions, answer.derivatives, strict=True):
+        require(derivative.has(x), f"derivative of {f} is constant: {derivative}")
+        check_partials(f, [x], [derivative], rng)
+
+
+FAMILY = Family(
+    name="derivative",
+    summary="Derivatives of univariate functions by the chain, product and quotient rules.",
+    sample=sample,
+    solve=solve,
+    check=check,
+    options=(
+        IntOption("count", 1, 1, 6, "how many functions to differentiate"),
+        IntOption("level", 2, 1, 3, "depth of rule nesting (1: one rule, 3: three nested rules)"),
+    ),
+    canonical={
+        "idl-math-background-1.3a": Params(
+            (
+                (x**3 + x + 1) ** 2,
+                (exp(2 * x) - 1) / (exp(2 * x) + 1),
+                (1 - x) * log(1 - x),
+            )
+        ),
+    },
+)

@@ -1,0 +1,39 @@
+"""Shared test helpers: reading PDFs back and writing throwaway sheet files."""
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+MINIMAL_SHEET = """
+title = "Tiny"
+course = "Test Course"
+
+[[exercise]]
+title = "Differentiate"
+[[exercise.part]]
+family = "derivative"
+points = 2
+canonical = "idl-math-background-1.3a"
+options = { count = 3 }
+"""
+
+
+def pdf_text(path: Path) -> str:
+    """All text of a PDF, whitespace folded, as a reader would copy it."""
+    reader = PdfReader(path)
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+
+
+@pytest.fixture
+def write_sheet(tmp_path: Path) -> Callable[[str, str], Path]:
+    """Write ``<tmp>/sheets/<name>.toml`` and return the sheets directory."""
+    directory = tmp_path / "sheets"
+    directory.mkdir()
+
+    def write(name: str, text: str) -> Path:
+        (directory / f"{name}.toml").write_text(text, encoding="utf-8")
+        return directory
+
+    return write

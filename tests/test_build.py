@@ -1,0 +1,82 @@
+"""End to end with real TeX: sheet file -> variants -> two PDFs read back."""
+
+import json
+import os
+
+import pytest
+
+import generator.templating
+
+from generator.build import build_sheets, prepare_sheet
+from generator.errors import SheetError
+from generator.generate import Draw
+from generator.sheet import sheet_names
+from tests.conftest import MINIMAL_SHEET, pdf_text
+
+SHEET = "derivatives-and-entropy"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("build")
+    (target,) = build_sheets([SHEET], Draw(42), out)
+    return target
+
+
+def test_build_writes_both_pdfs_their_sources_and_answers(built):
+    assert built.name == "seed-42" and built.parent.name == SHEET
+    assert sorted(os.listdir(built)) == sorted(
+        [f"{SHEET}-{kind}.{ext}" for kind in ("exercise", "solution") for ext in ("pdf", "tex")] + ["answers.json"]
+    )
+
+
+def test_statements_in_both_pdfs_solutions_only_in_the_solution(built):
+    exercise = pdf_text(built / f"{SHEET}-exercise.pdf")
+    solution = pdf_text(built / f"{SHEET}-solution.pdf")
+    for text in ("Compute the derivatives of the following functions", "in nats (natural logarithm)", "Seed 42"):
+        assert text in exercise and text in solution
+    assert "Solution." in solution and "Solution." not in exercise
+    assert "≈" in solution and "≈" not in exercise
+
+
+def test_answers_json_records_each_problem(built):
+    answers = json.loads((built / "answers.json").read_text())
+    assert answers["seed"] == 42 and answers["sheet"] == SHEET
+    families = [(p["label"], p["family"]) for p in answers["problems"]]
+    assert families == [("1", "derivative"), ("2", "entropy")]
+    assert len(answers["problems"][0]["answers"]["derivatives"]) == 3
+
+
+def test_canonical_build_prints_the_catalogue_answers(tmp_path):
+    (target,) = build_sheets([SHEET], Draw(None), tmp_path)
+    solution = pdf_text(target / f"{SHEET}-solution.pdf")
+    assert target.name == "canonical"
+    assert "1.0986" in solution and "1.0114" in solution
+
+
+def test_same_seed_same_tex_different_seed_different_tex():
+    first, again, other = (prepare_sheet(SHEET, Draw(s)).sources for s in (5, 5, 6))
+    assert first == again
+    assert first["exercise"] != other["exercise"]
+
+
+def test_every_repository_sheet_builds_for_a_few_seeds(tmp_path):
+    for seed in (1, 2, 3):
+        targets = build_sheets(None, Draw(seed), tmp_path)
+        assert len(targets) == len(sheet_names())
+
+
+def test_failed_build_leaves_previous_output_untouched(tmp_path, write_sheet, monkeypatch):
+    sheets = write_sheet("tiny", MINIMAL_SHEET)
+    (target,) = build_sheets(["tiny"], Draw(1), tmp_path / "out", sheets)
+    before = {p.name: p.read_bytes() for p in target.iterdir()}
+    # A maths printer that emits broken TeX stands in for a bad user-edited template.
+    monkeypatch.setattr(generator.templating, "tex", lambda expr: r"\undefinedmacro")
+    generator.templating.environment.cache_clear()
+    try:
+        with pytest.raises(SheetError, match=r"tiny-exercise\.tex:\d+: TeX error: Undefined control sequence"):
+            build_sheets(["tiny"], Draw(1), tmp_path / "out", sheets)
+    finally:
+        generator.templating.environment.cache_clear()
+    assert {p.name: p.read_bytes() for p in target.iterdir()} == before
+    assert sorted(p.name for p in target.parent.iterdir()) == ["seed-1"]

@@ -1,0 +1,27 @@
+import sympy
+
+from generator.printing import log2, tex
+
+x = sympy.Symbol("x")
+
+
+def test_logs_of_whole_numbers_drop_brackets():
+    assert tex(sympy.log(3)) == r"\log 3"
+
+
+def test_logs_of_expressions_keep_sympy_brackets():
+    assert tex(sympy.log(1 - x)) == r"\log{\left(1 - x \right)}"
+
+
+def test_base_two_logs_print_with_subscript():
+    assert tex(log2(3)) == r"\log_2 3"
+    assert tex(log2(x + 1)) == r"\log_2 \left(x + 1\right)"
+
+
+def test_base_two_log_of_power_of_two_is_exact():
+    assert log2(sympy.Rational(1, 8)) == -3
+    assert sympy.N(log2(3), 12) == sympy.N(sympy.log(3) / sympy.log(2), 12)
+
+
+def test_matrices_are_bracketed():
+    assert tex(sympy.Matrix([[1, 2], [3, 4]])) == r"\begin{bmatrix}1 & 2\\3 & 4\end{bmatrix}"

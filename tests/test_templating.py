@@ -1,0 +1,36 @@
+import jinja2
+import pytest
+import sympy
+from hypothesis import given
+from hypothesis import strategies as st
+from pylatexenc.latex2text import LatexNodes2Text
+
+from generator.templating import decimal, environment, escape_text
+
+SPECIALS = "&%$#_{}~^\\"
+
+
+def test_delimiters_leave_tex_braces_alone():
+    template = environment().from_string(r"\frac{<< a|tex >>}{2}<% if b %>\textbf{b}<% endif %><# note #>")
+    assert template.render(a=sympy.Symbol("y"), b=True) == r"\frac{y}{2}\textbf{b}"
+
+
+def test_undefined_names_are_errors():
+    with pytest.raises(jinja2.UndefinedError):
+        environment().from_string("<< missing >>").render()
+
+
+@pytest.mark.parametrize("char", list(SPECIALS))
+def test_special_characters_are_escaped(char):
+    assert escape_text(char) != char
+
+
+@given(st.text(alphabet=st.sampled_from(list(SPECIALS) + list("abc XYZ019.,-éüßÆ`'<>!?")), max_size=40))
+def test_escaped_text_reads_back_as_the_original(text):
+    # pylatexenc reads \textasciicircum back as the modifier letter U+02C6.
+    assert LatexNodes2Text().latex_to_text(escape_text(text)).replace("\u02c6", "^") == text
+
+
+def test_decimal_rounds_exact_values():
+    assert decimal(sympy.log(3)) == "1.0986"
+    assert decimal(sympy.Rational(1, 3), 2) == "0.33"
