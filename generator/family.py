@@ -10,6 +10,8 @@ A family is a small module in ``problems/`` that builds one ``Family``:
   method and raises ``CheckFailed`` if it disagrees.
 * ``templates/problems/<name>.tex.j2``: macros ``statement(p, a)`` and
   ``solution(p, a)`` that only insert values.
+* ``preamble``: extra LaTeX preamble lines, loaded only on sheets that use
+  the family.
 """
 
 import dataclasses
@@ -43,6 +45,8 @@ class Family:
     check: Callable[[Any, Any, random.Random], None]
     options: tuple[Option, ...] = ()
     canonical: Mapping[str, Any] = field(default_factory=dict)
+    preamble: tuple[str, ...] = ()
+    """LaTeX preamble lines the template needs, e.g. ``\\usepackage{pgfplots}``."""
 
     @property
     def template(self) -> str:

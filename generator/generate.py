@@ -63,7 +63,7 @@ def _part_variant(sheet: SheetSpec, part: PartSpec, family: Family, draw: Draw) 
         if part.canonical is None:
             raise ConfigError(f"{sheet.path}: part {part.label} has no 'canonical' instance to rebuild")
         return canonical_variant(family, part.options, part.canonical, part.label)
-    seed = derive_seed(draw.seed, draw.student, f"{sheet.name}/{part.label}")
+    seed = derive_seed(draw.seed, draw.student, f"{sheet.name}/{part.slot}")
     return variant_for_seed(family, part.options, seed, part.label)
 
 

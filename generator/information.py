@@ -13,6 +13,8 @@ import sympy
 from generator.printing import log2
 
 DENOMINATORS = (2, 3, 4, 5, 6, 8, 10, 12)
+PGFPLOTS_PREAMBLE = (r"\usepackage{pgfplots}", r"\pgfplotsset{compat=1.18}")
+"""Preamble for families that draw pmfs with ``templates/macros/charts.tex.j2``."""
 
 
 def random_pmf(rng: random.Random, outcomes: int) -> tuple[sympy.Rational, ...]:

@@ -77,5 +77,6 @@ def render_documents(
         "student": student,
         "version": __version__,
         "total_points": sum(e["spec"].points or 0 for e in exercises),
+        "preamble": list(dict.fromkeys(line for part in sheet.parts for line in families[part.family].preamble)),
     }
     return {kind: document.render(context, solutions=(kind == "solution")) for kind in KINDS}

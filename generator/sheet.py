@@ -28,6 +28,12 @@ class PartSpec:
     options: Mapping[str, Any]
     points: int | None
     canonical: str | None
+    same_draw_as: str | None = None
+    """Label of an earlier part whose seed this part reuses, so both see the same data."""
+
+    @property
+    def slot(self) -> str:
+        return self.same_draw_as or self.label
 
 
 @dataclass(frozen=True)
@@ -116,6 +122,12 @@ class _Reader:
         duplicate = next((label for label in labels if labels.count(label) > 1), None)
         if duplicate:
             raise self.fail("", f"two parts are labelled {duplicate!r}; give exercises distinct labels")
+        for index, part in enumerate(part for spec in specs for part in spec.parts):
+            if part.same_draw_as is not None and part.same_draw_as not in labels[:index]:
+                raise self.fail(
+                    f"part {part.label}",
+                    f"'same_draw_as' must name an earlier part, got {part.same_draw_as!r} (earlier: {', '.join(labels[:index]) or 'none'})",
+                )
         return SheetSpec(
             name=name,
             path=self.path,
@@ -147,7 +159,7 @@ class _Reader:
         )
 
     def part(self, raw: Any, where: str, label: str) -> PartSpec:
-        data = self.table(raw, where, {"family"}, {"options", "points", "canonical"})
+        data = self.table(raw, where, {"family"}, {"options", "points", "canonical", "same_draw_as"})
         name = self.value(data, "family", str, where)
         family = self.families.get(name)
         if family is None:
@@ -164,4 +176,11 @@ class _Reader:
         if canonical is not None and canonical not in family.canonical:
             known = ", ".join(sorted(family.canonical)) or "none"
             raise self.fail(where, f"family {name} has no canonical instance {canonical!r} (known: {known})")
-        return PartSpec(label=label, family=name, options=options, points=points, canonical=canonical)
+        return PartSpec(
+            label=label,
+            family=name,
+            options=options,
+            points=points,
+            canonical=canonical,
+            same_draw_as=self.value(data, "same_draw_as", str, where),
+        )

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import sympy
 
 from generator.family import Family, require
-from generator.information import information_log, random_pmf
+from generator.information import PGFPLOTS_PREAMBLE, information_log, random_pmf
 from generator.options import ChoiceOption, IntOption
 from generator.sampling import distinct
 
@@ -83,6 +83,7 @@ FAMILY = Family(
         IntOption("count", 2, 1, len(NAMES), "how many pmfs (X, Y, Z) to compute the entropy of"),
         ChoiceOption("unit", "nats", ("nats", "bits"), "natural logarithm (nats) or base 2 (bits)"),
     ),
+    preamble=PGFPLOTS_PREAMBLE,
     canonical={
         "dl-sheet1-5a": Params(
             (

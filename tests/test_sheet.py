@@ -58,3 +58,11 @@ def test_repository_sheets_all_load():
     assert sheet_names()
     for name in sheet_names():
         assert load_sheet(name, families()).parts
+
+
+def test_same_draw_as_must_name_an_earlier_part(write_sheet):
+    text = MINIMAL_SHEET + '[[exercise.part]]\nfamily = "entropy"\nsame_draw_as = "1c"\n'
+    with pytest.raises(ConfigError, match=r"part 1b: 'same_draw_as' must name an earlier part, got '1c' \(earlier: 1a\)"):
+        load(write_sheet, text)
+    text = text.replace('same_draw_as = "1c"', 'same_draw_as = "1a"')
+    assert load(write_sheet, text).parts[1].slot == "1a"
