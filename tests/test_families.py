@@ -1,6 +1,8 @@
 """Every family, many seeds: sample, solve, pass the independent check, render, serialise."""
 
+import dataclasses
 import json
+import random
 
 import pytest
 import sympy
@@ -50,7 +52,7 @@ def test_check_rejects_a_wrong_answer(name):
     variant: Variant = variant_for_seed(family, resolve_options(family.options, {}), 99)
     wrong = _perturbed(variant.answer)
     with pytest.raises(CheckFailed):
-        family.check(variant.params, wrong, __import__("random").Random(0))
+        family.check(variant.params, wrong, random.Random(0))
 
 
 @pytest.mark.parametrize("name", FAMILIES)
@@ -81,12 +83,13 @@ def _leaves(value):
 
 
 def _perturbed(answer):
-    """The same answer with every SymPy number or expression shifted by a half."""
-    import dataclasses
+    """The same answer with every SymPy number, expression or matrix entry shifted by a half."""
 
     def shift(value):
         if isinstance(value, tuple):
             return tuple(shift(v) for v in value)
+        if isinstance(value, sympy.MatrixBase):
+            return sympy.ImmutableMatrix(value.applyfunc(lambda entry: entry + sympy.Rational(1, 2)))
         if isinstance(value, sympy.Basic):
             return value + sympy.Rational(1, 2)
         return value
