@@ -4,6 +4,7 @@ Every user-fixable problem is a ``SheetError``: printed as one ``error:``
 line on stderr with exit code 1, never a traceback.
 """
 
+import tempfile
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +20,7 @@ from generator.options import OptionError, resolve_options
 from generator.registry import families
 from generator.render import render_part
 from generator.sheet import SHEET_DIR, load_sheet, sheet_names
+from generator.stress import stress_family
 from generator.templating import environment
 
 app = typer.Typer(
@@ -110,6 +112,40 @@ def show(
         typer.echo(f"Statement:\n{text(statement).strip()}\n\nSolution:\n{text(solution).strip()}")
 
     _run(action)
+
+
+@app.command()
+def check(
+    names: Annotated[list[str] | None, typer.Argument(help="Families to check (default: all).")] = None,
+    seeds: Annotated[int, typer.Option(min=1, help="Seeds per family.")] = 200,
+    compile_pdfs: Annotated[bool, typer.Option("--compile", help="Also typeset every variant with TeX.")] = False,
+    option: Annotated[list[str] | None, typer.Option("--option", "-o", help="KEY=VALUE for every family checked.")] = None,
+) -> None:
+    """Stress-test families: sample, solve, check and render each seed; report failures and timings."""
+
+    def action() -> bool:
+        chosen = names or list(families())
+        unknown = [name for name in chosen if name not in families()]
+        if unknown:
+            raise ConfigError(f"unknown family {unknown[0]!r} (known families: {', '.join(families())})")
+        given = dict(_key_value(item) for item in option or [])
+        failed = False
+        with tempfile.TemporaryDirectory(prefix="sheets-check-") as workdir:
+            for name in chosen:
+                family = families()[name]
+                try:
+                    options = resolve_options(family.options, given)
+                except OptionError as exc:
+                    raise ConfigError(f"family {name}: {exc}") from None
+                report = stress_family(family, options, seeds, compile_pdfs, Path(workdir))
+                typer.echo(report.summary())
+                for seed, message in report.failures:
+                    typer.echo(f"    seed {seed}: {message}")
+                failed = failed or bool(report.failures)
+        return failed
+
+    if _run(action):
+        raise typer.Exit(1)
 
 
 def _key_value(item: str) -> tuple[str, Any]:

@@ -47,6 +47,8 @@ class Family:
     canonical: Mapping[str, Any] = field(default_factory=dict)
     preamble: tuple[str, ...] = ()
     """LaTeX preamble lines the template needs, e.g. ``\\usepackage{pgfplots}``."""
+    static: bool = False
+    """Fixed content (recap boxes, model proofs): nothing is drawn, so nothing varies or is checked."""
 
     @property
     def template(self) -> str:

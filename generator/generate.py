@@ -5,6 +5,8 @@ can be reproduced alone: the seed stored in answers.json and printed in any
 failure is the one ``sheets show FAMILY --seed N`` takes.
 """
 
+import signal
+import threading
 from collections.abc import Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,6 +16,8 @@ from generator.errors import ConfigError, GenerationError
 from generator.family import CheckFailed, Family, Variant
 from generator.seeding import derive_seed, rng_for
 from generator.sheet import PartSpec, SheetSpec
+
+VARIANT_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -43,7 +47,7 @@ class Draw:
 
 def variant_for_seed(family: Family, options: Mapping[str, Any], seed: int, label: str = "") -> Variant:
     """Draw, solve and check one variant from a slot seed."""
-    with _naming_failures(family, seed, label):
+    with _naming_failures(family, seed, label), _time_limit(VARIANT_SECONDS):
         params = family.sample(rng_for(seed), options)
     return _solved(family, options, params, seed=seed, canonical=None, label=label)
 
@@ -59,19 +63,44 @@ def sheet_variants(sheet: SheetSpec, families: Mapping[str, Family], draw: Draw)
 
 
 def _part_variant(sheet: SheetSpec, part: PartSpec, family: Family, draw: Draw) -> Variant:
-    if draw.canonical:
-        if part.canonical is None:
-            raise ConfigError(f"{sheet.path}: part {part.label} has no 'canonical' instance to rebuild")
+    if draw.canonical and part.canonical is not None:
         return canonical_variant(family, part.options, part.canonical, part.label)
+    if draw.canonical and not family.static:
+        raise ConfigError(f"{sheet.path}: part {part.label} has no 'canonical' instance to rebuild")
+    if draw.canonical:
+        return variant_for_seed(family, part.options, 0, part.label)
     seed = derive_seed(draw.seed, draw.student, f"{sheet.name}/{part.slot}")
     return variant_for_seed(family, part.options, seed, part.label)
 
 
 def _solved(family: Family, options, params, *, seed: int | None, canonical: str | None, label: str) -> Variant:
-    with _naming_failures(family, seed if canonical is None else canonical, label):
+    with _naming_failures(family, seed if canonical is None else canonical, label), _time_limit(VARIANT_SECONDS):
         answer = family.solve(params)
         family.check(params, answer, rng_for(seed or 0, "check"))
     return Variant(family.name, label, seed, canonical, dict(options), params, answer)
+
+
+class VariantTimeout(Exception):
+    """Sampling or solving one variant took longer than ``VARIANT_SECONDS``."""
+
+
+@contextmanager
+def _time_limit(seconds: float):
+    """Interrupt runaway SymPy work (main thread only; elsewhere the caller bounds time)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise VariantTimeout(f"took longer than {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @contextmanager
@@ -84,5 +113,7 @@ def _naming_failures(family: Family, seed: int | str | None, label: str):
         raise
     except CheckFailed as exc:
         raise GenerationError(f"{prefix}: answer failed its independent check: {exc}") from exc
+    except VariantTimeout as exc:
+        raise GenerationError(f"{prefix}: {exc}") from exc
     except Exception as exc:
         raise GenerationError(f"{prefix}: {type(exc).__name__}: {exc}") from exc

@@ -2,10 +2,14 @@
 
 import random
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import TypeVar
 
 T = TypeVar("T")
 MAX_ATTEMPTS_PER_ITEM = 60
+draws: ContextVar[int] = ContextVar("draws", default=0)
+rejections: ContextVar[int] = ContextVar("rejections", default=0)
+"""Running counts of candidate draws and rejected ones, read by ``sheets check``."""
 
 
 def distinct(
@@ -19,10 +23,13 @@ def distinct(
     items: list[T] = []
     for _ in range(MAX_ATTEMPTS_PER_ITEM * count):
         item = draw(rng)
+        draws.set(draws.get() + 1)
         if item not in items and accept(item):
             items.append(item)
             if len(items) == count:
                 return tuple(items)
+        else:
+            rejections.set(rejections.get() + 1)
     raise RuntimeError(
         f"unable to draw {count} different usable {what} in {MAX_ATTEMPTS_PER_ITEM * count} attempts"
     )

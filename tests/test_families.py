@@ -17,6 +17,7 @@ from generator.templating import environment
 
 SEEDS = 200
 FAMILIES = sorted(families())
+DRAWN = sorted(name for name, family in families().items() if not family.static)
 
 
 @pytest.mark.parametrize("name", FAMILIES)
@@ -27,11 +28,12 @@ def test_every_seed_gives_a_checked_renderable_variant(name):
     for n in range(SEEDS):
         variant = variant_for_seed(family, options, derive_seed(n, None, f"sweep/{name}"))
         statement, solution = render_part(environment(), family, variant)
-        assert statement and solution
+        assert statement and (solution or family.static)
         record = json.dumps(variant.to_json())
         seen.add(json.dumps(variant.to_json()["inputs"]))
         assert json.loads(record)["family"] == name
-    assert len(seen) > SEEDS // 2, f"{name}: only {len(seen)} distinct variants in {SEEDS} seeds"
+    if not family.static:
+        assert len(seen) > SEEDS // 2, f"{name}: only {len(seen)} distinct variants in {SEEDS} seeds"
 
 
 @pytest.mark.parametrize("name", FAMILIES)
@@ -45,7 +47,7 @@ def test_stored_answers_read_back_as_the_same_sympy_values(name):
             assert _at_test_point(parsed) == pytest.approx(_at_test_point(value), rel=1e-12, abs=1e-12)
 
 
-@pytest.mark.parametrize("name", FAMILIES)
+@pytest.mark.parametrize("name", DRAWN)
 def test_check_rejects_a_wrong_answer(name):
     """The independent check must be able to fail: perturb every answer and expect a failure."""
     family = families()[name]
@@ -55,7 +57,7 @@ def test_check_rejects_a_wrong_answer(name):
         family.check(variant.params, wrong, random.Random(0))
 
 
-@pytest.mark.parametrize("name", FAMILIES)
+@pytest.mark.parametrize("name", DRAWN)
 def test_same_seed_same_variant_different_seed_different_variant(name):
     family = families()[name]
     options = resolve_options(family.options, {})

@@ -1,0 +1,110 @@
+"""``sheets check``: run families over many seeds and report what went wrong.
+
+Like R/exams's ``stresstest_exercise``: every seed is sampled, solved,
+checked independently and rendered (and, with ``compile``, typeset), and
+each failure is reported with the seed that reproduces it in
+``sheets show FAMILY --seed N``.
+"""
+
+import json
+import statistics
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from generator.compile import compile_documents
+from generator.errors import SheetError
+from generator.family import Family, Variant
+from generator.generate import Draw, variant_for_seed
+from generator.render import render_documents, render_part
+from generator.sampling import draws, rejections
+from generator.seeding import derive_seed
+from generator.sheet import ExerciseSpec, PartSpec, SheetSpec
+from generator.templating import environment
+
+COMPILE_BATCH = 40
+
+
+@dataclass
+class FamilyReport:
+    family: str
+    seeds: int = 0
+    failures: list[tuple[int, str]] = field(default_factory=list)
+    draws: int = 0
+    rejections: int = 0
+    distinct: int = 0
+    milliseconds: list[float] = field(default_factory=list)
+
+    @property
+    def rejection_rate(self) -> float:
+        return self.rejections / self.draws if self.draws else 0.0
+
+    def summary(self) -> str:
+        median = statistics.median(self.milliseconds) if self.milliseconds else 0.0
+        worst = max(self.milliseconds, default=0.0)
+        status = "ok" if not self.failures else f"{len(self.failures)} FAILED"
+        return (
+            f"{self.family:<24} {status:>9}  seeds {self.seeds:>5}  distinct {self.distinct:>5}  "
+            f"rejected {100 * self.rejection_rate:5.1f}%  median {median:7.1f} ms  worst {worst:8.1f} ms"
+        )
+
+
+def check_seed(index: int, family: Family) -> int:
+    """The variant seed ``sheets check`` uses for its ``index``-th run of a family."""
+    return derive_seed(index, None, f"check/{family.name}")
+
+
+def stress_family(
+    family: Family,
+    options: Mapping[str, Any],
+    seeds: int,
+    compile_pdfs: bool = False,
+    workdir: Path | None = None,
+    env: jinja2.Environment | None = None,
+) -> FamilyReport:
+    report = FamilyReport(family.name, seeds=seeds)
+    env = env or environment()
+    inputs: set[str] = set()
+    rendered: list[Variant] = []
+    for index in range(seeds):
+        seed = check_seed(index, family)
+        draws_before, rejections_before = draws.get(), rejections.get()
+        started = time.perf_counter()
+        try:
+            variant = variant_for_seed(family, options, seed, label=str(seed))
+            render_part(env, family, variant)
+        except SheetError as exc:
+            report.failures.append((seed, str(exc)))
+            continue
+        finally:
+            report.milliseconds.append(1000 * (time.perf_counter() - started))
+            report.draws += draws.get() - draws_before
+            report.rejections += rejections.get() - rejections_before
+        inputs.add(json.dumps(variant.to_json()["inputs"], sort_keys=True))
+        rendered.append(variant)
+    report.distinct = len(inputs)
+    if compile_pdfs and workdir is not None:
+        for start in range(0, len(rendered), COMPILE_BATCH):
+            report.failures.extend(_compile_batch(family, rendered[start : start + COMPILE_BATCH], workdir))
+    return report
+
+
+def _compile_batch(family: Family, variants: list[Variant], workdir: Path) -> list[tuple[int, str]]:
+    """Typeset a batch in one document; on a TeX error, blame the variant whose lines broke."""
+    parts = tuple(PartSpec(v.label, family.name, v.options, None, None) for v in variants)
+    exercises = tuple(ExerciseSpec(part.label, "", "", (part,)) for part in parts)
+    sheet = SheetSpec(f"check-{family.name}", workdir, f"check {family.name}", "sheets check", None, "", exercises)
+    sources = render_documents(environment(), sheet, variants, {family.name: family}, Draw(0))
+    try:
+        compile_documents({"solution": sources["solution"]}, workdir / f"{family.name}-{variants[0].label}")
+    except SheetError as exc:
+        message = str(exc)
+        blamed = next((v for v in variants if f"in part {v.label}," in message), None)
+        if blamed is None:
+            return [(variants[0].seed, f"batch from seed {variants[0].seed}: {message}")]
+        return [(blamed.seed, message)]
+    return []

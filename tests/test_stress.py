@@ -1,0 +1,32 @@
+from typer.testing import CliRunner
+
+from generator.cli import app
+from generator.registry import families
+from generator.stress import stress_family
+from generator.templating import environment
+from tests.test_generate import make_family, require
+
+
+def test_report_lists_failing_seeds_and_statistics(tmp_path):
+    (tmp_path / "problems").mkdir()
+    (tmp_path / "problems" / "toy.tex.j2").write_text(
+        "<% macro statement(p, a) %><< p.value >><% endmacro %><% macro solution(p, a) %><< a.value >><% endmacro %>"
+    )
+    family = make_family(check=lambda params, answer, rng: require(params.value != 4, "four is unlucky"))
+    report = stress_family(family, {}, seeds=40, env=environment(tmp_path))
+    assert report.seeds == 40 and len(report.milliseconds) == 40
+    assert report.failures and all("four is unlucky" in message for _, message in report.failures)
+    assert report.distinct == 9  # values 0..9 except the failing 4
+    assert "FAILED" in report.summary()
+
+
+def test_real_family_passes_and_compiles(tmp_path):
+    report = stress_family(families()["entropy"], {"outcomes": 3, "count": 2, "unit": "bits"}, 10, True, tmp_path)
+    assert not report.failures and report.distinct == 10
+
+
+def test_check_command_exits_non_zero_only_on_failure():
+    ok = CliRunner().invoke(app, ["check", "entropy", "--seeds", "20"])
+    assert ok.exit_code == 0 and "entropy" in ok.output and "ok" in ok.output
+    bad = CliRunner().invoke(app, ["check", "nosuch"])
+    assert bad.exit_code == 1 and bad.output.startswith("error: unknown family 'nosuch'")
