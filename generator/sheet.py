@@ -16,6 +16,7 @@ from typing import Any
 from generator.errors import ConfigError
 from generator.family import Family
 from generator.options import OptionError, resolve_options
+from generator.templating import unprintable_character
 
 SHEET_DIR = Path(__file__).resolve().parent.parent / "sheets"
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
@@ -112,36 +113,49 @@ class _Reader:
             raise self.fail(where, f"'{key}' must be {kind.__name__}, got {value!r}")
         return value
 
+    def text(self, data: dict, key: str, where: str, default: str | None = None, limit: int = 300) -> str:
+        """A plain-text field that pdfLaTeX can print literally."""
+        value = self.value(data, key, str, where, default)
+        if value is None:
+            return value
+        if len(value) > limit:
+            raise self.fail(where, f"'{key}' is {len(value)} characters long; at most {limit} are allowed")
+        char = unprintable_character(value)
+        if char is not None:
+            raise self.fail(
+                where, f"'{key}' contains {char!r} (U+{ord(char):04X}), which pdfLaTeX cannot print; remove it"
+            )
+        return value
+
     def sheet(self, name: str, data: Any) -> SheetSpec:
         data = self.table(data, "", {"title", "course", "exercise"}, {"number", "instructions"})
+        title, course = self.text(data, "title", ""), self.text(data, "course", "")
+        number = self.value(data, "number", int, "")
+        instructions = self.text(data, "instructions", "", "", limit=2000)
         exercises = data["exercise"]
         if not isinstance(exercises, list) or not exercises:
             raise self.fail("", "'exercise' must be a non-empty array of tables ([[exercise]])")
         specs = tuple(self.exercise(raw, index) for index, raw in enumerate(exercises, start=1))
-        labels = [part.label for spec in specs for part in spec.parts]
+        self.check_labels([part for spec in specs for part in spec.parts])
+        return SheetSpec(name, self.path, title, course, number, instructions, specs)
+
+    def check_labels(self, parts: list[PartSpec]) -> None:
+        labels = [part.label for part in parts]
         duplicate = next((label for label in labels if labels.count(label) > 1), None)
         if duplicate:
             raise self.fail("", f"two parts are labelled {duplicate!r}; give exercises distinct labels")
-        for index, part in enumerate(part for spec in specs for part in spec.parts):
+        for index, part in enumerate(parts):
             if part.same_draw_as is not None and part.same_draw_as not in labels[:index]:
+                earlier = ", ".join(labels[:index]) or "none"
                 raise self.fail(
                     f"part {part.label}",
-                    f"'same_draw_as' must name an earlier part, got {part.same_draw_as!r} (earlier: {', '.join(labels[:index]) or 'none'})",
+                    f"'same_draw_as' must name an earlier part, got {part.same_draw_as!r} (earlier: {earlier})",
                 )
-        return SheetSpec(
-            name=name,
-            path=self.path,
-            title=self.value(data, "title", str, ""),
-            course=self.value(data, "course", str, ""),
-            number=self.value(data, "number", int, ""),
-            instructions=self.value(data, "instructions", str, "", ""),
-            exercises=specs,
-        )
 
     def exercise(self, raw: Any, index: int) -> ExerciseSpec:
         where = f"exercise {index}"
         data = self.table(raw, where, {"part"}, {"label", "title", "intro"})
-        label = self.value(data, "label", str, where, str(index))
+        label = self.text(data, "label", where, str(index), limit=20)
         parts = data["part"]
         if not isinstance(parts, list) or not parts:
             raise self.fail(where, "'part' must be a non-empty array of tables ([[exercise.part]])")
@@ -150,8 +164,8 @@ class _Reader:
         single = len(parts) == 1
         return ExerciseSpec(
             label=label,
-            title=self.value(data, "title", str, where, ""),
-            intro=self.value(data, "intro", str, where, ""),
+            title=self.text(data, "title", where, ""),
+            intro=self.text(data, "intro", where, "", limit=2000),
             parts=tuple(
                 self.part(raw_part, f"{where}, part {n + 1}", label if single else label + ascii_lowercase[n])
                 for n, raw_part in enumerate(parts)

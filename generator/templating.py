@@ -7,6 +7,7 @@ plain text through ``text`` (pylatexenc), so user text cannot inject TeX.
 """
 
 import re
+import unicodedata
 from functools import cache
 from pathlib import Path
 
@@ -24,15 +25,42 @@ _TEXT_ENCODER = UnicodeToLatexEncoder(
     unknown_char_policy="unihex",
     unknown_char_warning=False,
 )
+_STRICT_ENCODER = UnicodeToLatexEncoder(
+    non_ascii_only=False, unknown_char_policy="fail", unknown_char_warning=False
+)
 
 
-# TeX turns "--", "``", "<<" (T1), ",," and "!`" into single glyphs; "{}" keeps them apart.
-_LIGATURE = re.compile(r"([-`'<>,!?])(?=[-`'<>,])")
+# TeX turns "--", "<<" and ">>" (T1) and ",," into single glyphs; "{}" keeps them apart.
+_LIGATURE = re.compile(r"([-<>,])(?=[-<>,])")
+
+
+# Straight quotes would print as curly ones; these glyphs print them as typed.
+_QUOTES = {"`": r"{\textasciigrave}", "'": r"{\textquotesingle}"}
 
 
 def escape_text(value: object) -> str:
     """Plain text made safe to typeset literally in LaTeX."""
-    return _LIGATURE.sub(r"\1{}", _TEXT_ENCODER.unicode_to_latex(str(value)))
+    pieces = re.split(r"([`'])", unicodedata.normalize("NFC", str(value)))
+    latex = "".join(_QUOTES.get(piece) or _TEXT_ENCODER.unicode_to_latex(piece) for piece in pieces)
+    return _LIGATURE.sub(r"\1{}", latex)
+
+
+def unprintable_character(value: str) -> str | None:
+    """The first character our pdfLaTeX setup cannot typeset literally, if any.
+
+    User text is checked with this when it is read, so that it is refused
+    with a clear message instead of printing as a placeholder.
+    """
+    for char in unicodedata.normalize("NFC", value):
+        if char in "\n\t":
+            continue
+        if unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn"):
+            return char
+        try:
+            _STRICT_ENCODER.unicode_to_latex(char)
+        except ValueError:
+            return char
+    return None
 
 
 def decimal(value: object, digits: int = 4) -> str:

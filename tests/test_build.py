@@ -80,3 +80,9 @@ def test_failed_build_leaves_previous_output_untouched(tmp_path, write_sheet, mo
         generator.templating.environment.cache_clear()
     assert {p.name: p.read_bytes() for p in target.iterdir()} == before
     assert sorted(p.name for p in target.parent.iterdir()) == ["seed-1"]
+
+
+def test_same_build_twice_gives_byte_identical_files(tmp_path):
+    first, second = (build_sheets([SHEET], Draw(11), tmp_path / name)[0] for name in ("one", "two"))
+    for path in sorted(first.iterdir()):
+        assert (second / path.name).read_bytes() == path.read_bytes(), path.name
