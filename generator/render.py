@@ -5,7 +5,7 @@ sheet shows statements, the solution sheet repeats each statement and adds
 its worked solution. Templates only insert values; nothing is computed here.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import jinja2
@@ -14,6 +14,7 @@ from generator import __version__
 from generator.errors import GenerationError
 from generator.family import Family, Variant
 from generator.generate import Draw
+from generator.roster import Student
 from generator.sheet import SheetSpec
 
 DOCUMENT_TEMPLATE = "sheet.tex.j2"
@@ -48,15 +49,47 @@ def render_part(env: jinja2.Environment, family: Family, variant: Variant) -> tu
         ) from exc
 
 
+@dataclass(frozen=True)
+class Instance:
+    """One copy of a sheet inside a document: a draw, maybe for one student, and its variants.
+
+    A plain build typesets one instance; a class build typesets many in one TeX
+    run, each starting on a fresh page numbered 1 at the PDF destination ``key``.
+    """
+
+    key: str
+    draw: Draw
+    variants: tuple[Variant, ...]
+    student: Student | None = None
+
+
 def render_documents(
     env: jinja2.Environment,
     sheet: SheetSpec,
-    variants: list[Variant],
+    instances: Sequence[Instance],
     families: Mapping[str, Family],
-    draw: Draw,
-    student: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
-    """``{"exercise": tex, "solution": tex}`` for one sheet instance."""
+    """``{"exercise": tex, "solution": tex}`` holding every instance, in order."""
+    document = env.get_template(DOCUMENT_TEMPLATE)
+    context = {
+        "sheet": sheet,
+        "instances": [
+            {
+                "key": instance.key,
+                "draw": instance.draw,
+                "student": instance.student,
+                "exercises": _exercises(env, sheet, instance.variants, families),
+            }
+            for instance in instances
+        ],
+        "version": __version__,
+        "total_points": sum(exercise.points or 0 for exercise in sheet.exercises),
+        "preamble": list(dict.fromkeys(line for part in sheet.parts for line in families[part.family].preamble)),
+    }
+    return {kind: document.render(context, solutions=(kind == "solution")) for kind in KINDS}
+
+
+def _exercises(env, sheet: SheetSpec, variants: Sequence[Variant], families: Mapping[str, Family]) -> list[dict]:
     by_label = {variant.label: variant for variant in variants}
     exercises = []
     for exercise in sheet.exercises:
@@ -64,19 +97,9 @@ def render_documents(
         for part in exercise.parts:
             family = families[part.family]
             statement, solution = render_part(env, family, by_label[part.label])
-            letter = part.label[len(exercise.label):]
+            letter = part.label[len(exercise.label) :]
             parts.append(
                 RenderedPart(part.label, letter, part.points, family.name, family.template, statement, solution)
             )
         exercises.append({"spec": exercise, "parts": parts})
-    document = env.get_template(DOCUMENT_TEMPLATE)
-    context = {
-        "sheet": sheet,
-        "exercises": exercises,
-        "draw": draw,
-        "student": student,
-        "version": __version__,
-        "total_points": sum(e["spec"].points or 0 for e in exercises),
-        "preamble": list(dict.fromkeys(line for part in sheet.parts for line in families[part.family].preamble)),
-    }
-    return {kind: document.render(context, solutions=(kind == "solution")) for kind in KINDS}
+    return exercises
