@@ -3,13 +3,15 @@ PYTHON ?= python3
 VENV ?= .venv
 SEED ?= 0
 SHEET ?=
+ROSTER ?=
 BIN := $(VENV)/bin
 
 .PHONY: sheets test stress bench setup tex clean
 
-## sheets: build every sheet (or SHEET=name) for SEED=n or SEED=canonical into build/
+## sheets: build every sheet (or SHEET=name) for SEED=n or SEED=canonical into build/;
+##         ROSTER=students.csv builds one sheet per student
 sheets: setup
-	$(BIN)/sheets build $(SHEET) --seed $(SEED) --out build
+	$(BIN)/sheets build $(SHEET) --seed $(SEED) --out build $(if $(ROSTER),--roster $(ROSTER))
 
 ## test: run the whole test suite (compiles real LaTeX)
 test: setup

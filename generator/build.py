@@ -16,7 +16,7 @@ from generator.errors import ConfigError
 from generator.family import Variant
 from generator.generate import Draw, sheet_variants
 from generator.registry import families as all_families
-from generator.render import KINDS, Instance, render_documents
+from generator.render import KINDS, Instance, render_documents, render_exercises
 from generator.sheet import SHEET_DIR, SheetSpec, load_sheet, sheet_names
 from generator.templating import environment
 from generator.write import publish
@@ -40,7 +40,7 @@ def prepare_sheet(name: str, draw: Draw, sheet_dir: Path = SHEET_DIR) -> Prepare
     families = all_families()
     sheet = load_sheet(name, families, sheet_dir)
     variants = sheet_variants(sheet, families, draw)
-    instance = Instance("sheet", draw, tuple(variants))
+    instance = Instance("sheet", draw, render_exercises(environment(), sheet, variants, families))
     sources = render_documents(environment(), sheet, [instance], families)
     return PreparedSheet(sheet, draw, variants, sources)
 

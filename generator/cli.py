@@ -4,21 +4,27 @@ Every user-fixable problem is a ``SheetError``: printed as one ``error:``
 line on stderr with exit code 1, never a traceback.
 """
 
+import sys
 import tempfile
 import tomllib
+from contextlib import contextmanager
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 from pylatexenc.latex2text import LatexNodes2Text
+from rich.console import Console
+from rich.progress import Progress, TaskID
 
 from generator.build import build_sheets
+from generator.classbuild import DEFAULT_GROUPS, build_class
 from generator.errors import ConfigError, SheetError
 from generator.generate import Draw, canonical_variant, variant_for_seed
 from generator.options import OptionError, resolve_options
 from generator.registry import families
 from generator.render import render_part
+from generator.roster import load_roster, parse_shard
 from generator.sheet import SHEET_DIR, load_sheet, sheet_names
 from generator.stress import stress_family
 from generator.templating import environment
@@ -50,8 +56,17 @@ def build(
     canonical: Annotated[bool, typer.Option("--canonical", help="Rebuild the original instances.")] = False,
     out: Annotated[Path, typer.Option(help="Output directory.")] = Path("build"),
     sheet_dir: Annotated[Path, typer.Option(help="Where the sheet definitions live.")] = SHEET_DIR,
+    roster: Annotated[Path | None, typer.Option(help="CSV with id and name columns: one sheet per student.")] = None,
+    student: Annotated[list[str] | None, typer.Option(help="With --roster: rebuild only this student (repeatable).")] = None,
+    shard: Annotated[str | None, typer.Option(help="With --roster: build only slice K/N of the class.")] = None,
+    groups: Annotated[int, typer.Option(min=1, max=4096, help="With --roster: TeX runs per kind (keep it fixed across shards).")] = DEFAULT_GROUPS,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
-    """Build exercise and solution PDFs into OUT/<sheet>/seed-<SEED>/ (or OUT/<sheet>/canonical/)."""
+    """Build exercise and solution PDFs into OUT/<sheet>/seed-<SEED>/ (or OUT/<sheet>/canonical/).
+
+    With --roster, every student gets their own pair in OUT/<sheet>/seed-<SEED>/<id>/, and the
+    class gets answers.json, answer-key.csv and solutions-all.pdf.
+    """
 
     def action() -> None:
         if seed is None and not canonical:
@@ -59,10 +74,40 @@ def build(
         if canonical and seed not in (None, "canonical"):
             raise ConfigError("give either --seed N or --canonical, not both")
         draw = Draw(seed=None) if canonical else Draw.parse(seed)
-        for target in build_sheets(sheets or None, draw, out, sheet_dir):
-            typer.echo(f"built {target}")
+        if roster is None:
+            if student or shard:
+                raise ConfigError("--student and --shard need --roster")
+            for target in build_sheets(sheets or None, draw, out, sheet_dir):
+                typer.echo(f"built {target}")
+            return
+        if draw.canonical:
+            raise ConfigError("--roster needs --seed: the canonical instance is the same for every student")
+        students = load_roster(roster)
+        slice_ = parse_shard(shard) if shard else None
+        for name in sheets or sheet_names(sheet_dir):
+            with _progress_bar(quiet) as progress:
+                report = build_class(name, draw, students, out, sheet_dir, groups, slice_, student or (), progress)
+            for line in report.lines():
+                typer.echo(line)
 
     _run(action)
+
+
+@contextmanager
+def _progress_bar(quiet: bool):
+    """A rich progress bar on a terminal; nothing when quiet or piped."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    with Progress(transient=True, console=Console(stderr=True)) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        yield update
 
 
 @app.command("list")

@@ -1,7 +1,7 @@
 """Run TeX on rendered documents, in isolation, and explain failures.
 
-latexmk drives pdflatex in a private working directory with shell escape
-off, file access confined to that directory (``openin_any``/``openout_any``),
+pdflatex runs once per document (no document needs cross-references) in a
+private working directory with shell escape off, file access confined to that directory (``openin_any``/``openout_any``),
 a fixed ``SOURCE_DATE_EPOCH`` for byte-identical PDFs, and a timeout. A TeX
 error is reported with its message, the line, and the problem and template
 that produced that line.
@@ -21,14 +21,7 @@ from generator.errors import CompileError
 TEX_TIMEOUT_SECONDS = 120
 TEX_PACKAGES = "texlive-latex-base texlive-latex-recommended texlive-pictures lmodern latexmk"
 PART_MARKER = re.compile(r"^%% part (\S+): family (\S+), template (\S+)$")
-LATEXMK_ARGS = (
-    "latexmk",
-    "-pdf",
-    "-interaction=nonstopmode",
-    "-halt-on-error",
-    "-no-shell-escape",
-    "-quiet",
-)
+PDFLATEX_ARGS = ("pdflatex", "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape")
 TEX_ENVIRONMENT = {
     "openin_any": "p",
     "openout_any": "p",
@@ -41,7 +34,7 @@ TEX_ENVIRONMENT = {
 
 def require_tex() -> None:
     """Fail early, and helpfully, when TeX is not installed."""
-    missing = [tool for tool in ("latexmk", "pdflatex") if shutil.which(tool) is None]
+    missing = [tool for tool in ("pdflatex",) if shutil.which(tool) is None]
     if missing:
         raise CompileError(
             f"{' and '.join(missing)} not found: run 'make tex' (Debian) "
@@ -56,14 +49,14 @@ def compile_documents(sources: Mapping[str, str], workdir: Path) -> dict[str, by
     for name, source in sources.items():
         (workdir / f"{name}.tex").write_text(source, encoding="utf-8")
     with ThreadPoolExecutor(max_workers=min(len(sources), os.cpu_count() or 1) or 1) as pool:
-        pdfs = dict(zip(sources, pool.map(lambda name: _latexmk(workdir, name), sources)))
+        pdfs = dict(zip(sources, pool.map(lambda name: _pdflatex(workdir, name), sources)))
     return pdfs
 
 
-def _latexmk(workdir: Path, name: str) -> bytes:
+def _pdflatex(workdir: Path, name: str) -> bytes:
     env = {**os.environ, **TEX_ENVIRONMENT}
     process = subprocess.Popen(
-        [*LATEXMK_ARGS, f"{name}.tex"],
+        [*PDFLATEX_ARGS, f"{name}.tex"],
         cwd=workdir,
         env=env,
         stdin=subprocess.DEVNULL,

@@ -47,12 +47,18 @@ class Family:
     canonical: Mapping[str, Any] = field(default_factory=dict)
     preamble: tuple[str, ...] = ()
     """LaTeX preamble lines the template needs, e.g. ``\\usepackage{pgfplots}``."""
+    key_fields: tuple[str, ...] = ()
+    """Answer fields that go into a class's answer-key.csv (default: all of them)."""
     static: bool = False
     """Fixed content (recap boxes, model proofs): nothing is drawn, so nothing varies or is checked."""
 
     @property
     def template(self) -> str:
         return f"problems/{self.name}.tex.j2"
+
+    def answer_key(self, answer: Any) -> tuple[str, ...]:
+        """Names of the answer fields a grader needs."""
+        return self.key_fields or tuple(f.name for f in dataclasses.fields(answer))
 
 
 @dataclass(frozen=True)

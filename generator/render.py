@@ -15,7 +15,7 @@ from generator.errors import GenerationError
 from generator.family import Family, Variant
 from generator.generate import Draw
 from generator.roster import Student
-from generator.sheet import SheetSpec
+from generator.sheet import ExerciseSpec, SheetSpec
 
 DOCUMENT_TEMPLATE = "sheet.tex.j2"
 KINDS = ("exercise", "solution")
@@ -50,46 +50,15 @@ def render_part(env: jinja2.Environment, family: Family, variant: Variant) -> tu
 
 
 @dataclass(frozen=True)
-class Instance:
-    """One copy of a sheet inside a document: a draw, maybe for one student, and its variants.
-
-    A plain build typesets one instance; a class build typesets many in one TeX
-    run, each starting on a fresh page numbered 1 at the PDF destination ``key``.
-    """
-
-    key: str
-    draw: Draw
-    variants: tuple[Variant, ...]
-    student: Student | None = None
+class RenderedExercise:
+    spec: ExerciseSpec
+    parts: tuple[RenderedPart, ...]
 
 
-def render_documents(
-    env: jinja2.Environment,
-    sheet: SheetSpec,
-    instances: Sequence[Instance],
-    families: Mapping[str, Family],
-) -> dict[str, str]:
-    """``{"exercise": tex, "solution": tex}`` holding every instance, in order."""
-    document = env.get_template(DOCUMENT_TEMPLATE)
-    context = {
-        "sheet": sheet,
-        "instances": [
-            {
-                "key": instance.key,
-                "draw": instance.draw,
-                "student": instance.student,
-                "exercises": _exercises(env, sheet, instance.variants, families),
-            }
-            for instance in instances
-        ],
-        "version": __version__,
-        "total_points": sum(exercise.points or 0 for exercise in sheet.exercises),
-        "preamble": list(dict.fromkeys(line for part in sheet.parts for line in families[part.family].preamble)),
-    }
-    return {kind: document.render(context, solutions=(kind == "solution")) for kind in KINDS}
-
-
-def _exercises(env, sheet: SheetSpec, variants: Sequence[Variant], families: Mapping[str, Family]) -> list[dict]:
+def render_exercises(
+    env: jinja2.Environment, sheet: SheetSpec, variants: Sequence[Variant], families: Mapping[str, Family]
+) -> tuple[RenderedExercise, ...]:
+    """Every exercise of one sheet instance, with statements and solutions filled in."""
     by_label = {variant.label: variant for variant in variants}
     exercises = []
     for exercise in sheet.exercises:
@@ -101,5 +70,34 @@ def _exercises(env, sheet: SheetSpec, variants: Sequence[Variant], families: Map
             parts.append(
                 RenderedPart(part.label, letter, part.points, family.name, family.template, statement, solution)
             )
-        exercises.append({"spec": exercise, "parts": parts})
-    return exercises
+        exercises.append(RenderedExercise(exercise, tuple(parts)))
+    return tuple(exercises)
+
+
+@dataclass(frozen=True)
+class Instance:
+    """One copy of a sheet inside a document: a draw, maybe for one student, rendered.
+
+    A plain build typesets one instance; a class build typesets many in one TeX
+    run, each starting on a fresh page numbered 1 at the PDF destination ``key``.
+    """
+
+    key: str
+    draw: Draw
+    exercises: tuple[RenderedExercise, ...]
+    student: Student | None = None
+
+
+def render_documents(
+    env: jinja2.Environment, sheet: SheetSpec, instances: Sequence[Instance], families: Mapping[str, Family]
+) -> dict[str, str]:
+    """``{"exercise": tex, "solution": tex}`` holding every instance, in order."""
+    context = {
+        "sheet": sheet,
+        "instances": instances,
+        "version": __version__,
+        "total_points": sum(exercise.points or 0 for exercise in sheet.exercises),
+        "preamble": list(dict.fromkeys(line for part in sheet.parts for line in families[part.family].preamble)),
+    }
+    document = env.get_template(DOCUMENT_TEMPLATE)
+    return {kind: document.render(context, solutions=(kind == "solution")) for kind in KINDS}

@@ -20,7 +20,7 @@ from generator.compile import compile_documents
 from generator.errors import SheetError
 from generator.family import Family, Variant
 from generator.generate import Draw, variant_for_seed
-from generator.render import Instance, render_documents, render_part
+from generator.render import Instance, render_documents, render_exercises, render_part
 from generator.sampling import draws, rejections
 from generator.seeding import derive_seed
 from generator.sheet import ExerciseSpec, PartSpec, SheetSpec
@@ -98,8 +98,9 @@ def _compile_batch(family: Family, variants: list[Variant], workdir: Path) -> li
     parts = tuple(PartSpec(v.label, family.name, v.options, None, None) for v in variants)
     exercises = tuple(ExerciseSpec(part.label, "", "", (part,)) for part in parts)
     sheet = SheetSpec(f"check-{family.name}", workdir, f"check {family.name}", "sheets check", None, "", exercises)
-    instance = Instance("check", Draw(0), tuple(variants))
-    sources = render_documents(environment(), sheet, [instance], {family.name: family})
+    families = {family.name: family}
+    instance = Instance("check", Draw(0), render_exercises(environment(), sheet, variants, families))
+    sources = render_documents(environment(), sheet, [instance], families)
     try:
         compile_documents({"solution": sources["solution"]}, workdir / f"{family.name}-{variants[0].label}")
     except SheetError as exc:

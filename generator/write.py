@@ -47,3 +47,17 @@ def _swap_into_place(staging: Path, target: Path) -> None:
         raise
     finally:
         shutil.rmtree(retired, ignore_errors=True)
+
+
+def publish_file(content: bytes, target: Path) -> None:
+    """Replace one file atomically (write beside it, then rename over it)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(content)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -84,6 +84,7 @@ FAMILY = Family(
         ChoiceOption("unit", "nats", ("nats", "bits"), "natural logarithm (nats) or base 2 (bits)"),
     ),
     preamble=PGFPLOTS_PREAMBLE,
+    key_fields=("entropies", "decimals"),
     canonical={
         "dl-sheet1-5a": Params(
             (

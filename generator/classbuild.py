@@ -1,0 +1,233 @@
+"""Personalised sheets for a whole class: generate in parallel, typeset in groups, split.
+
+SymPy is the expensive part, so students' variants are generated in worker
+processes, one per core. TeX then runs once per *group* and kind: students
+fall into ``groups`` fixed groups by a SHA-256 of their id, each group is one
+batched document, and the batch is split into per-student PDFs at named
+destinations. A group's membership depends only on the ids in it, so a shard
+(whole groups) or a single-student rebuild (that student's group) reproduces
+the bytes of the full build: font subsets are shared within a group.
+"""
+
+import csv
+import io
+import json
+import multiprocessing
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator import __version__
+from generator.compile import compile_documents, require_tex
+from generator.errors import ConfigError
+from generator.family import Family, Variant
+from generator.generate import Draw, sheet_variants
+from generator.printing import tex
+from generator.registry import families as all_families
+from generator.render import KINDS, Instance, RenderedExercise, render_documents, render_exercises
+from generator.roster import Student, stable_bucket
+from generator.sheet import SHEET_DIR, SheetSpec, load_sheet
+from generator.split import concatenate, split_pdf
+from generator.templating import environment
+from generator.write import publish, publish_file
+
+DEFAULT_GROUPS = 4
+Progress = Callable[[str, int, int], None]
+"""Called as ``progress(stage, done, total)``."""
+
+
+@dataclass(frozen=True)
+class StudentSheet:
+    """One student's sheet, generated and rendered in a worker: only plain data crosses processes.
+
+    (Unpickling SymPy objects re-runs their evaluation, which costs more than the transfer.)
+    """
+
+    student: Student
+    exercises: tuple[RenderedExercise, ...]
+    problems: tuple[dict, ...]
+    key_rows: tuple[tuple[str, str, str, str], ...]
+    """(problem label, family, answer LaTeX, answer text) per answer-key field."""
+
+
+@dataclass
+class ClassReport:
+    """What a class build produced, for the CLI to print."""
+
+    target: Path
+    students: int
+    distinct: dict[str, int] = field(default_factory=dict)
+
+    def lines(self) -> list[str]:
+        lines = [f"built {self.target} for {self.students} students"]
+        for label, distinct in self.distinct.items():
+            collisions = self.students - distinct
+            lines.append(f"  problem {label}: {distinct} distinct variants, {collisions} shared with another student")
+        return lines
+
+
+def select_students(
+    students: Sequence[Student],
+    groups: int,
+    shard: tuple[int, int] | None = None,
+    only: Sequence[str] = (),
+) -> tuple[list[Student], set[str]]:
+    """Students to typeset (whole groups) and the ids whose files are written."""
+    if shard is not None and shard[1] > groups:
+        raise ConfigError(f"--shard {shard[0]}/{shard[1]} needs at least {shard[1]} groups (use --groups {shard[1]})")
+    known = {student.id for student in students}
+    unknown = [student_id for student_id in only if student_id not in known]
+    if unknown:
+        raise ConfigError(f"student {unknown[0]!r} is not on the roster")
+    group_of = {student.id: stable_bucket(student.id, groups) for student in students}
+    wanted_groups = set(group_of.values())
+    if shard is not None:
+        wanted_groups = {g for g in wanted_groups if g % shard[1] == shard[0] - 1}
+    if only:
+        wanted_groups &= {group_of[student_id] for student_id in only}
+    typeset = [student for student in students if group_of[student.id] in wanted_groups]
+    written = set(only) if only else {student.id for student in typeset}
+    return typeset, written
+
+
+def build_class(
+    name: str,
+    draw: Draw,
+    students: Sequence[Student],
+    out_dir: Path,
+    sheet_dir: Path = SHEET_DIR,
+    groups: int = DEFAULT_GROUPS,
+    shard: tuple[int, int] | None = None,
+    only: Sequence[str] = (),
+    progress: Progress | None = None,
+) -> ClassReport:
+    """Build one sheet for every selected student; write per-student PDFs and class files."""
+    require_tex()
+    progress = progress or (lambda stage, done, total: None)
+    sheet = load_sheet(name, all_families(), sheet_dir)
+    typeset, written = select_students(students, groups, shard, only)
+    sheets = _generate_all(sheet, draw, typeset, progress)
+    pdfs = _typeset(sheet, draw, sheets, groups, progress)
+    chosen = [sheets[student.id] for student in typeset if student.id in written]
+    files = {
+        f"{s.student.id}/{sheet.name}-{kind}.pdf": pdfs[kind][s.student.id] for s in chosen for kind in KINDS
+    }
+    class_files = _class_files(sheet, draw, chosen, pdfs)
+    target = out_dir / sheet.name / draw.name
+    if shard is None and not only:
+        publish({**files, **class_files}, target)
+    else:
+        for student_id in sorted(written):
+            prefix = f"{student_id}/"
+            publish({k[len(prefix) :]: v for k, v in files.items() if k.startswith(prefix)}, target / student_id)
+        if shard is not None:
+            suffix = f".shard-{shard[0]}-of-{shard[1]}"
+            for file_name, content in class_files.items():
+                stem, dot, extension = file_name.rpartition(".")
+                publish_file(content, target / f"{stem}{suffix}{dot}{extension}")
+    report = ClassReport(target, len(chosen))
+    for index, part in enumerate(sheet.parts):
+        report.distinct[part.label] = len({json.dumps(s.problems[index]["inputs"]) for s in chosen})
+    return report
+
+
+def _generate_all(
+    sheet: SheetSpec, draw: Draw, students: Sequence[Student], progress: Progress
+) -> dict[str, StudentSheet]:
+    """Every student's sheet, generated in parallel worker processes (one per core)."""
+    jobs = [(sheet, draw, student) for student in students]
+    workers = min(os.cpu_count() or 1, max(1, len(students) // 8))
+    results: dict[str, StudentSheet] = {}
+    if workers == 1:
+        for done, job in enumerate(jobs, start=1):
+            results[job[2].id] = _student_sheet(job)
+            progress("generating", done, len(jobs))
+        return results
+    context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        chunk = max(1, len(jobs) // (workers * 8))
+        for done, result in enumerate(pool.map(_student_sheet, jobs, chunksize=chunk), start=1):
+            results[result.student.id] = result
+            progress("generating", done, len(jobs))
+    return results
+
+
+def _student_sheet(job: tuple[SheetSpec, Draw, Student]) -> StudentSheet:
+    sheet, draw, student = job
+    families = all_families()
+    variants = sheet_variants(sheet, families, Draw(draw.seed, student.id))
+    rows = tuple(
+        (variant.label, variant.family, latex, text)
+        for variant in variants
+        for latex, text in _answer_cells(variant, families[variant.family])
+    )
+    return StudentSheet(
+        student,
+        render_exercises(environment(), sheet, variants, families),
+        tuple(variant.to_json() for variant in variants),
+        rows,
+    )
+
+
+def _typeset(
+    sheet: SheetSpec, draw: Draw, sheets: dict[str, StudentSheet], groups: int, progress: Progress
+) -> dict[str, dict[str, bytes]]:
+    """Per kind, per student id: that student's PDF, from one TeX run per group and kind."""
+    members: dict[int, list[StudentSheet]] = {}
+    for student_id in sorted(sheets):
+        members.setdefault(stable_bucket(student_id, groups), []).append(sheets[student_id])
+    sources: dict[str, str] = {}
+    for group, group_sheets in sorted(members.items()):
+        instances = [Instance(s.student.id, Draw(draw.seed, s.student.id), s.exercises, s.student) for s in group_sheets]
+        for kind, source in render_documents(environment(), sheet, instances, all_families()).items():
+            sources[f"group-{group:04d}-{kind}"] = source
+    progress("typesetting", 0, len(sources))
+    with tempfile.TemporaryDirectory(prefix="sheets-class-") as workdir:
+        compiled = compile_documents(sources, Path(workdir))
+    progress("typesetting", len(sources), len(sources))
+    pdfs: dict[str, dict[str, bytes]] = {kind: {} for kind in KINDS}
+    for group, group_sheets in members.items():
+        keys = [s.student.id for s in group_sheets]
+        for kind in KINDS:
+            pdfs[kind].update(split_pdf(compiled[f"group-{group:04d}-{kind}"], keys))
+    return pdfs
+
+
+def _class_files(
+    sheet: SheetSpec, draw: Draw, chosen: Sequence[StudentSheet], pdfs: dict[str, dict[str, bytes]]
+) -> dict[str, bytes]:
+    """answers.json, answer-key.csv and solutions-all.pdf, students in roster order."""
+    answers = {
+        "sheet": sheet.name,
+        "title": sheet.title,
+        "seed": draw.seed,
+        "generator": f"sheets {__version__}",
+        "students": [{"id": s.student.id, "name": s.student.name, "problems": list(s.problems)} for s in chosen],
+    }
+    key = io.StringIO()
+    writer = csv.writer(key, lineterminator="\n")
+    writer.writerow(["student_id", "name", "problem", "family", "answer_latex", "answer_text"])
+    for s in chosen:
+        for label, family, latex, text in s.key_rows:
+            writer.writerow([s.student.id, s.student.name, label, family, latex, text])
+    return {
+        "answers.json": (json.dumps(answers, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
+        "answer-key.csv": key.getvalue().encode("utf-8"),
+        "solutions-all.pdf": concatenate([pdfs["solution"][s.student.id] for s in chosen]),
+    }
+
+
+def _answer_cells(variant: Variant, family: Family) -> list[tuple[str, str]]:
+    """(LaTeX, plain text) for each answer field a grader needs."""
+    stored = variant.to_json()["answers"]
+    cells = []
+    for name in family.answer_key(variant.answer):
+        value = getattr(variant.answer, name)
+        items = value if isinstance(value, tuple) else (value,)
+        latex = "; ".join(tex(item) for item in items)
+        text = "; ".join(str(item) for item in (stored[name] if isinstance(stored[name], list) else [stored[name]]))
+        cells.append((f"{name}: {latex}", f"{name}: {text}"))
+    return cells

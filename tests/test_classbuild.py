@@ -1,0 +1,123 @@
+"""Class builds with real TeX: one sheet per student, split from batched runs."""
+
+import csv
+import io
+import json
+
+import pytest
+from pypdf import PdfReader
+from typer.testing import CliRunner
+
+from generator.classbuild import build_class
+from generator.cli import app
+from generator.generate import Draw
+from generator.roster import Student
+from tests.conftest import pdf_text
+
+SHEET = "derivatives-and-entropy"
+NAMES = ["Ada Lovelace", "Gauß, Carl Friedrich", "Émilie & Co_50%", "Ünal {x} ~^\\ $#", "O'Brien -- «Jr»"]
+CLASS = tuple(Student(f"s{i:03d}", NAMES[i % len(NAMES)] + f" {i}") for i in range(12))
+
+
+def files(directory):
+    return {str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("class")
+    report = build_class(SHEET, Draw(8), CLASS, out)
+    return report
+
+
+def test_every_student_gets_their_own_pair(built):
+    for student in CLASS:
+        for kind in ("exercise", "solution"):
+            text = pdf_text(built.target / student.id / f"{SHEET}-{kind}.pdf")
+            assert student.name in text and f"({student.id})" in text
+            assert "Seed 8" in text
+        assert "Solution." in pdf_text(built.target / student.id / f"{SHEET}-solution.pdf")
+
+
+def test_class_files_cover_every_student_in_roster_order(built):
+    answers = json.loads((built.target / "answers.json").read_text())
+    assert [s["id"] for s in answers["students"]] == [s.id for s in CLASS]
+    rows = list(csv.DictReader(io.StringIO((built.target / "answer-key.csv").read_text())))
+    assert {row["student_id"] for row in rows} == {s.id for s in CLASS}
+    assert {row["problem"] for row in rows} == {"1", "2"}
+    assert all(row["answer_latex"] and row["answer_text"] for row in rows)
+    pages = sum(len(PdfReader(built.target / s.id / f"{SHEET}-solution.pdf").pages) for s in CLASS)
+    assert len(PdfReader(built.target / "solutions-all.pdf").pages) == pages
+
+
+def test_report_counts_distinct_variants(built):
+    assert built.students == len(CLASS)
+    assert built.distinct["1"] == len(CLASS)
+    assert "problem 2:" in "\n".join(built.lines())
+
+
+def test_a_students_sheet_ignores_who_else_is_on_the_roster(built, tmp_path):
+    others = tuple(reversed(CLASS[3:])) + (Student("zz9", "New Student"),)
+    report = build_class(SHEET, Draw(8), others, tmp_path)
+    before = {s["id"]: s["problems"] for s in json.loads((built.target / "answers.json").read_text())["students"]}
+    after = {s["id"]: s["problems"] for s in json.loads((report.target / "answers.json").read_text())["students"]}
+    for student in CLASS[3:]:
+        assert after[student.id] == before[student.id]
+        for kind in ("exercise", "solution"):
+            name = f"{student.id}/{SHEET}-{kind}.pdf"
+            assert pdf_text(report.target / name) == pdf_text(built.target / name)
+
+
+def test_union_of_shards_equals_the_full_build_byte_for_byte(built, tmp_path):
+    for k in (1, 2, 3):
+        build_class(SHEET, Draw(8), CLASS, tmp_path, shard=(k, 3))
+    sharded = tmp_path / SHEET / "seed-8"
+    full = {name: content for name, content in files(built.target).items() if "/" in name}
+    assert {name: content for name, content in files(sharded).items() if "/" in name} == full
+    key_rows = sorted(
+        line
+        for k in (1, 2, 3)
+        for line in (sharded / f"answer-key.shard-{k}-of-3.csv").read_text().splitlines()[1:]
+    )
+    assert key_rows == sorted((built.target / "answer-key.csv").read_text().splitlines()[1:])
+
+
+def test_rebuilding_one_student_reproduces_exactly_their_files(built, tmp_path):
+    student = CLASS[4]
+    report = build_class(SHEET, Draw(8), CLASS, tmp_path, only=[student.id])
+    assert files(report.target) == {
+        name: content for name, content in files(built.target).items() if name.startswith(f"{student.id}/")
+    }
+
+
+@pytest.mark.parametrize(
+    ("roster", "message"),
+    [
+        ("id,name\ns1,Ada\ns1,Bob\n", "row 3: duplicate id 's1'"),
+        ("id;nom\ns1;Ada\n", "row 1: missing column 'name'"),
+        ("id,name\n", "empty roster"),
+        ("id,name\nbad/id,Ada\n", "row 2: id 'bad/id' is not safe as a folder name"),
+    ],
+)
+def test_bad_roster_writes_nothing(tmp_path, roster, message):
+    path = tmp_path / "roster.csv"
+    path.write_text(roster)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["build", SHEET, "--seed", "1", "--roster", str(path), "--out", str(out)])
+    assert result.exit_code == 1
+    assert result.output.startswith("error: ") and message in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+def test_roster_options_are_checked(tmp_path):
+    path = tmp_path / "roster.csv"
+    path.write_text("id,name\ns1,Ada\n")
+    for args, message in [
+        (["--canonical", "--roster", str(path)], "--roster needs --seed"),
+        (["--seed", "1", "--shard", "1/2"], "--student and --shard need --roster"),
+        (["--seed", "1", "--roster", str(path), "--shard", "1/9"], "needs at least 9 groups"),
+        (["--seed", "1", "--roster", str(path), "--student", "nobody"], "student 'nobody' is not on the roster"),
+    ]:
+        result = CliRunner().invoke(app, ["build", SHEET, *args, "--out", str(tmp_path / "out")])
+        assert result.exit_code == 1 and message in result.output, result.output
