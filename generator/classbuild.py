@@ -15,6 +15,7 @@ import json
 import multiprocessing
 import os
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -60,6 +61,8 @@ class ClassReport:
     target: Path
     students: int
     distinct: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+    """Wall time per stage: generate (SymPy, in parallel), tex, split, write."""
 
     def lines(self) -> list[str]:
         lines = [f"built {self.target} for {self.students} students"]
@@ -109,8 +112,12 @@ def build_class(
     progress = progress or (lambda stage, done, total: None)
     sheet = load_sheet(name, all_families(), sheet_dir)
     typeset, written = select_students(students, groups, shard, only)
+    seconds: dict[str, float] = {}
+    started = time.perf_counter()
     sheets = _generate_all(sheet, draw, typeset, progress)
-    pdfs = _typeset(sheet, draw, sheets, groups, progress)
+    seconds["generate"] = time.perf_counter() - started
+    pdfs = _typeset(sheet, draw, sheets, groups, progress, seconds)
+    started = time.perf_counter()
     chosen = [sheets[student.id] for student in typeset if student.id in written]
     files = {
         f"{s.student.id}/{sheet.name}-{kind}.pdf": pdfs[kind][s.student.id] for s in chosen for kind in KINDS
@@ -128,7 +135,8 @@ def build_class(
             for file_name, content in class_files.items():
                 stem, dot, extension = file_name.rpartition(".")
                 publish_file(content, target / f"{stem}{suffix}{dot}{extension}")
-    report = ClassReport(target, len(chosen))
+    seconds["write"] = time.perf_counter() - started
+    report = ClassReport(target, len(chosen), seconds=seconds)
     for index, part in enumerate(sheet.parts):
         report.distinct[part.label] = len({json.dumps(s.problems[index]["inputs"]) for s in chosen})
     return report
@@ -173,7 +181,12 @@ def _student_sheet(job: tuple[SheetSpec, Draw, Student]) -> StudentSheet:
 
 
 def _typeset(
-    sheet: SheetSpec, draw: Draw, sheets: dict[str, StudentSheet], groups: int, progress: Progress
+    sheet: SheetSpec,
+    draw: Draw,
+    sheets: dict[str, StudentSheet],
+    groups: int,
+    progress: Progress,
+    seconds: dict[str, float],
 ) -> dict[str, dict[str, bytes]]:
     """Per kind, per student id: that student's PDF, from one TeX run per group and kind."""
     members: dict[int, list[StudentSheet]] = {}
@@ -185,14 +198,18 @@ def _typeset(
         for kind, source in render_documents(environment(), sheet, instances, all_families()).items():
             sources[f"group-{group:04d}-{kind}"] = source
     progress("typesetting", 0, len(sources))
+    started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="sheets-class-") as workdir:
         compiled = compile_documents(sources, Path(workdir))
+    seconds["tex"] = time.perf_counter() - started
     progress("typesetting", len(sources), len(sources))
+    started = time.perf_counter()
     pdfs: dict[str, dict[str, bytes]] = {kind: {} for kind in KINDS}
     for group, group_sheets in members.items():
         keys = [s.student.id for s in group_sheets]
         for kind in KINDS:
             pdfs[kind].update(split_pdf(compiled[f"group-{group:04d}-{kind}"], keys))
+    seconds["split"] = time.perf_counter() - started
     return pdfs
 
 

@@ -1,0 +1,44 @@
+"""Benchmark: whole-class builds of a reference sheet for 10, 100 and 300 students.
+
+Not a test: it prints wall seconds, PDFs per second, and where the time went
+(SymPy generation, TeX, splitting, writing). Run with `make bench`, or
+`python bench/bench_build.py --sheet NAME --sizes 10 100`.
+"""
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+from generator.classbuild import build_class
+from generator.generate import Draw
+from generator.roster import Student
+
+
+def synthetic_roster(size: int) -> tuple[Student, ...]:
+    return tuple(Student(f"b{i:05d}", f"Benchmark Student {i}") for i in range(size))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sheet", default="dl-exercise-sheet-1")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 300])
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    print(f"sheet {args.sheet}, seed {args.seed}")
+    print(f"{'students':>8} {'PDFs':>6} {'wall s':>8} {'PDF/s':>7} {'generate':>9} {'tex':>7} {'split':>7} {'write':>7}")
+    for size in args.sizes:
+        with tempfile.TemporaryDirectory(prefix="sheets-bench-") as out:
+            started = time.perf_counter()
+            report = build_class(args.sheet, Draw(args.seed), synthetic_roster(size), Path(out))
+            wall = time.perf_counter() - started
+        pdfs = 2 * size
+        s = report.seconds
+        print(
+            f"{size:>8} {pdfs:>6} {wall:>8.1f} {pdfs / wall:>7.1f} {s['generate']:>9.1f} "
+            f"{s['tex']:>7.1f} {s['split']:>7.1f} {s['write']:>7.1f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
