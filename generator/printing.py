@@ -2,7 +2,8 @@
 
 House style lives here as printer settings and ``_print_X`` overrides, never
 as edits of printed strings: bracketed matrices, ``\\log 3`` without brackets for logs of whole numbers,
-``\\log_2`` for base-2 logs, column vectors for SymPy column matrices.
+``\\log_2`` for base-2 logs, ``\\sigma(t)`` for the logistic function, column
+vectors for SymPy column matrices.
 """
 
 import sympy
@@ -51,6 +52,12 @@ class SheetLatexPrinter(LatexPrinter):
         body = self._print(arg) if arg.is_Atom else rf"\left({self._print(arg)}\right)"
         tex = rf"\log_2 {body}"
         return tex if exp is None else rf"\left({tex}\right)^{{{exp}}}"
+
+
+    def _print_sigmoid(self, expr, exp=None):
+        """The logistic function of ``generator.activations`` as sigma(t)."""
+        name = r"\sigma" if exp is None else rf"\sigma^{{{exp}}}"
+        return rf"{name}({self._print(expr.args[0])})"
 
 
 _PRINTER = SheetLatexPrinter()

@@ -25,3 +25,10 @@ def test_base_two_log_of_power_of_two_is_exact():
 
 def test_matrices_are_bracketed():
     assert tex(sympy.Matrix([[1, 2], [3, 4]])) == r"\begin{bmatrix}1 & 2\\3 & 4\end{bmatrix}"
+
+
+def test_sigmoid_prints_as_sigma():
+    from generator.activations import sigmoid
+
+    assert tex(sigmoid(x) * (1 - sigmoid(x))) == r"\sigma(x) \left(1 - \sigma(x)\right)"
+    assert tex(sigmoid(2 * x) ** 2) == r"\sigma^{2}(2 x)"

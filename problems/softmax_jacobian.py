@@ -1,0 +1,220 @@
+"""The Jacobian of softmax: the general formula, and its value at a concrete z.
+
+softmax: R^n -> R^n, sigma(z)_i = e^(z_i) / sum_j e^(z_j). Option ``mode``:
+
+* ``general``: derive d sigma_i / d z_j = sigma_i (delta_ij - sigma_j) with the
+  quotient rule (cases i = j and i != j) and the matrix form diag(sigma) - sigma sigma^T;
+* ``concrete``: evaluate the Jacobian at a given z in R^n (option ``n``, 2..4),
+  exactly and to four decimals;
+* ``both`` (default): the derivation, then the evaluation.
+
+Option ``values`` chooses the concrete z: ``logs`` (z_i = log k_i for small
+positive integers k_i with sum at most 12, so e^(z_i) = k_i and every sigma_i
+and Jacobian entry is a fraction with denominator at most 144), or
+``integers`` (z_i in {-1, 0, 1, 2}; the solution first subtracts min z, which
+softmax ignores, so that only non-negative powers of e appear).
+
+Excluded by construction: all z_i equal (sigma would be uniform, J = (I - 11^T/n)/n).
+
+answers.json keys: ``inputs.mode``, ``inputs.z`` (column vector, null in
+general mode); ``answers.diagonal`` (sigma_i (1 - sigma_i)),
+``answers.off_diagonal`` (-sigma_i sigma_j), ``answers.entry``
+(sigma_i (delta_ij - sigma_j); symbols ``sigma_i``, ``sigma_j`` and ``delta_ij``,
+the Kronecker delta), and in concrete modes ``answers.shift`` (the constant
+subtracted from z), ``answers.exponentials`` (e^(z_i - shift)),
+``answers.normaliser`` S (their sum), ``answers.probabilities`` (sigma(z)),
+``answers.numerators`` (S^2 J, the Jacobian over a common denominator) and
+``answers.jacobian`` (n x n matrix, exact).
+"""
+
+import math
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import sympy
+
+from generator.family import Family, require
+from generator.options import ChoiceOption, IntOption
+from generator.sampling import distinct
+from generator.verify import as_function, central_difference, close
+
+SIGMA_I, SIGMA_J, DELTA = sympy.symbols("sigma_i sigma_j delta_ij")
+MAX_WEIGHT = 6
+MAX_WEIGHT_SUM = 12
+INTEGER_VALUES = (-1, 0, 1, 2)
+GENERAL_CHECK_SIZE = 3
+
+
+@dataclass(frozen=True)
+class Params:
+    mode: str
+    z: sympy.ImmutableMatrix | None
+
+    @property
+    def general(self) -> bool:
+        return self.mode in ("general", "both")
+
+    @property
+    def concrete(self) -> bool:
+        return self.mode in ("concrete", "both")
+
+    @property
+    def n(self) -> int:
+        return self.z.rows
+
+    @property
+    def integer_scores(self) -> bool:
+        """Integer z (option values = integers); log-weights always include some log k with k > 1."""
+        return all(v.is_Integer for v in self.z)
+
+
+@dataclass(frozen=True)
+class Answer:
+    diagonal: sympy.Expr
+    off_diagonal: sympy.Expr
+    entry: sympy.Expr
+    shift: sympy.Integer | None
+    exponentials: sympy.ImmutableMatrix | None
+    normaliser: sympy.Expr | None
+    probabilities: sympy.ImmutableMatrix | None
+    numerators: sympy.ImmutableMatrix | None
+    jacobian: sympy.ImmutableMatrix | None
+
+
+def _log_weights(rng: random.Random, n: int) -> tuple[int, ...]:
+    return tuple(rng.randint(1, MAX_WEIGHT) for _ in range(n))
+
+
+def _integers(rng: random.Random, n: int) -> tuple[int, ...]:
+    return tuple(rng.choice(INTEGER_VALUES) for _ in range(n))
+
+
+def _usable(values: tuple[int, ...], kind: str) -> bool:
+    """Not all equal, and for logs small enough that sigma has a denominator of at most 12."""
+    return len(set(values)) > 1 and (kind == "integers" or sum(values) <= MAX_WEIGHT_SUM)
+
+
+def sample(rng: random.Random, options: Mapping) -> Params:
+    if options["mode"] == "general":
+        return Params("general", None)
+    kind, n = options["values"], options["n"]
+    draw = _log_weights if kind == "logs" else _integers
+    (values,) = distinct(rng, lambda r: draw(r, n), 1, accept=lambda v: _usable(v, kind), what="vectors z")
+    entries = [sympy.log(k) for k in values] if kind == "logs" else [sympy.Integer(v) for v in values]
+    return Params(options["mode"], sympy.ImmutableMatrix(entries))
+
+
+def solve(params: Params) -> Answer:
+    diagonal = SIGMA_I * (1 - SIGMA_I)
+    off_diagonal = -SIGMA_I * SIGMA_J
+    entry = SIGMA_I * (DELTA - SIGMA_J)
+    if not params.concrete:
+        return Answer(diagonal, off_diagonal, entry, None, None, None, None, None, None)
+    # Integer z: subtracting min z leaves softmax unchanged and keeps powers of e non-negative.
+    shift = min(params.z) if params.integer_scores else sympy.Integer(0)
+    exponentials = params.z.applyfunc(lambda v: sympy.exp(v - shift))
+    normaliser = sympy.Add(*exponentials)
+    probabilities = exponentials / normaliser
+    # S^2 J = S diag(e^z) - e^z (e^z)^T: one common denominator, the form worked by hand.
+    numerators = normaliser * sympy.diag(*exponentials) - exponentials * exponentials.T
+    numerators = numerators.applyfunc(sympy.expand)
+    return Answer(
+        diagonal,
+        off_diagonal,
+        entry,
+        shift,
+        exponentials,
+        normaliser,
+        sympy.ImmutableMatrix(probabilities),
+        sympy.ImmutableMatrix(numerators),
+        sympy.ImmutableMatrix(numerators / normaliser**2),
+    )
+
+
+def softmax(z: Sequence[float]) -> list[float]:
+    """Softmax in floats, shifted by max z so no exponential overflows."""
+    top = max(z)
+    weights = [math.exp(v - top) for v in z]
+    total = math.fsum(weights)
+    return [w / total for w in weights]
+
+
+def _finite_difference_jacobian(z: Sequence[float]) -> list[list[float]]:
+    return [
+        [central_difference(lambda *point, i=i: softmax(point)[i], tuple(z), j) for j in range(len(z))]
+        for i in range(len(z))
+    ]
+
+
+def _check_formulas(answer: Answer, rng: random.Random) -> None:
+    """The general entries, diagonal and off-diagonal formulas against finite differences at random z."""
+    symbols = (SIGMA_I, SIGMA_J, DELTA)
+    entry, diagonal, off_diagonal = (
+        as_function(formula, symbols) for formula in (answer.entry, answer.diagonal, answer.off_diagonal)
+    )
+    for _ in range(3):
+        z = [rng.uniform(-1.5, 1.5) for _ in range(GENERAL_CHECK_SIZE)]
+        sigma = softmax(z)
+        numeric = _finite_difference_jacobian(z)
+        for i, j in ((i, j) for i in range(len(z)) for j in range(len(z))):
+            case = ("diagonal", diagonal) if i == j else ("off-diagonal", off_diagonal)
+            for what, formula in (("entry", entry), case):
+                value = float(formula(sigma[i], sigma[j], int(i == j)))
+                require(
+                    close(value, numeric[i][j]),
+                    f"{what} formula gives {value:.10g} for i={i + 1}, j={j + 1} at random z, "
+                    f"finite differences {numeric[i][j]:.10g}",
+                )
+
+
+def _check_concrete(params: Params, answer: Answer) -> None:
+    """Exponentials, normaliser and sigma against a float softmax; J against finite differences."""
+    z = [float(v) for v in params.z]
+    sigma = softmax(z)
+    exponentials = [float(e) for e in answer.exponentials]
+    normaliser = float(answer.normaliser)
+    require(close(normaliser, math.fsum(exponentials)), f"S = {normaliser} is not the sum of {exponentials}")
+    for i, z_i in enumerate(z):
+        expected = math.exp(z_i - float(answer.shift))
+        require(close(exponentials[i], expected), f"e^(z_{i + 1} - c) is {expected}, not {exponentials[i]}")
+        for what, value in (("sigma", float(answer.probabilities[i])), ("e/S", exponentials[i] / normaliser)):
+            require(close(value, sigma[i]), f"{what}_{i + 1} is {value}, but softmax gives {sigma[i]}")
+    numeric = _finite_difference_jacobian(z)
+    for i in range(params.n):
+        for j in range(params.n):
+            for what, value in (
+                ("J", float(answer.jacobian[i, j])),
+                ("numerators / S^2", float(answer.numerators[i, j]) / normaliser**2),
+            ):
+                require(
+                    close(value, numeric[i][j]),
+                    f"{what}[{i + 1},{j + 1}] is {value:.10g}, "
+                    f"finite differences give {numeric[i][j]:.10g}",
+                )
+
+
+def check(params: Params, answer: Answer, rng: random.Random) -> None:
+    _check_formulas(answer, rng)
+    if params.concrete:
+        _check_concrete(params, answer)
+
+
+FAMILY = Family(
+    name="softmax-jacobian",
+    summary="Jacobian of softmax: the general formula by the quotient rule, and its value at a concrete z.",
+    sample=sample,
+    solve=solve,
+    check=check,
+    options=(
+        ChoiceOption(
+            "mode", "both", ("both", "general", "concrete"), "derive the formula, evaluate it at z, or both"
+        ),
+        IntOption("n", 3, 2, 4, "dimension of the concrete z"),
+        ChoiceOption(
+            "values", "logs", ("logs", "integers"), "z_i = log k_i (rational answers) or small integers z_i"
+        ),
+    ),
+    key_fields=("entry", "probabilities", "jacobian"),
+    canonical={"idl-math-background-1.4": Params("general", None)},
+)

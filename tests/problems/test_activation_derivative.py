@@ -1,0 +1,120 @@
+import random
+
+import pytest
+import sympy
+from sympy import Rational, exp, log, tanh
+
+from generator.activations import sigmoid
+from generator.family import CheckFailed
+from generator.generate import canonical_variant, variant_for_seed
+from generator.options import OptionError, resolve_options
+from generator.printing import tex
+from problems.activation_derivative import ACTIVATIONS, FAMILY, Answer, Params, check, function, solve, x
+
+CANONICAL = "dl-sheet1-3a"
+
+
+def solved(name, scale, shift=0):
+    params = Params((name,), (sympy.sympify(scale),), (sympy.Integer(shift),), (function(name, scale, shift),))
+    return params, solve(params)
+
+
+def equal(a, b):
+    return sympy.simplify((a - b).rewrite(sigmoid, exp).rewrite(exp)) == 0
+
+
+def test_canonical_sigmoid_matches_the_catalogue():
+    variant = canonical_variant(FAMILY, resolve_options(FAMILY.options, {}), CANONICAL)
+    assert variant.params.functions == (1 / (1 + exp(-x)),)
+    (derivative,) = variant.answer.derivatives
+    (in_terms,) = variant.answer.in_terms
+    assert equal(derivative, exp(-x) / (1 + exp(-x)) ** 2)
+    assert variant.answer.rule_forms == (exp(-x) / (1 + exp(-x)) ** 2,)
+    assert in_terms == sigmoid(x) * (1 - sigmoid(x))
+    assert tex(in_terms) == r"\sigma(x) \left(1 - \sigma(x)\right)"
+
+
+@pytest.mark.parametrize(
+    ("name", "scale", "shift", "expected"),
+    [
+        ("sigmoid", 2, -1, 2 * sigmoid(2 * x - 1) * (1 - sigmoid(2 * x - 1))),
+        ("tanh", 3, 0, 3 * (1 - tanh(3 * x) ** 2)),
+        ("softplus", Rational(1, 2), 0, sigmoid(x / 2)),
+        ("swish", 2, 0, sigmoid(2 * x) + 2 * x * sigmoid(2 * x) * (1 - sigmoid(2 * x))),
+        ("log-sigmoid", 2, 1, 2 * (1 - sigmoid(2 * x + 1))),
+    ],
+)
+def test_derivatives_in_terms_of_the_activation(name, scale, shift, expected):
+    params, answer = solved(name, scale, shift)
+    assert equal(answer.in_terms[0], expected)
+    assert equal(answer.derivatives[0], sympy.diff(params.functions[0], x))
+    assert answer.in_terms[0].has(tanh if name == "tanh" else sigmoid)
+
+
+def test_sums_keep_their_brackets_and_shifts_stay_whole():
+    _, answer = solved("tanh", 2)
+    assert tex(answer.in_terms[0]) == r"2 \left(1 - \tanh^{2}{\left(2 x \right)}\right)"
+    _, answer = solved("sigmoid", 2, -1)
+    assert answer.derivatives[0] == 2 * exp(2 * x - 1) / (exp(2 * x - 1) + 1) ** 2
+
+
+def test_sigmoid_symbol_differentiates_rewrites_and_stores_explicitly():
+    assert sympy.diff(sigmoid(2 * x), x) == 2 * sigmoid(2 * x) * (1 - sigmoid(2 * x))
+    assert sigmoid(x).rewrite(exp) == 1 / (1 + exp(-x))
+    plain_x = sympy.Symbol("x")
+    assert sympy.sympify(sympy.sstr(2 * sigmoid(x) ** 2)) == 2 / (1 + exp(-plain_x)) ** 2
+    assert tex(sigmoid(x) ** 2) == r"\sigma^{2}(x)"
+
+
+def test_check_rejects_a_missing_inner_derivative():
+    params, answer = solved("sigmoid", 2)
+    wrong = Answer(
+        (exp(-2 * x) / (1 + exp(-2 * x)) ** 2,),
+        (exp(-2 * x) / (1 + exp(-2 * x)) ** 2,),
+        (sigmoid(2 * x) * (1 - sigmoid(2 * x)),),
+    )
+    with pytest.raises(CheckFailed, match="finite difference"):
+        check(params, wrong, random.Random(0))
+
+
+def test_check_rejects_a_wrong_form_in_terms_of_the_activation():
+    params, answer = solved("sigmoid", 1)
+    wrong = Answer(answer.rule_forms, answer.derivatives, (sigmoid(x) * (1 + sigmoid(x)),))
+    with pytest.raises(CheckFailed, match="in terms of the activation"):
+        check(params, wrong, random.Random(0))
+
+
+def test_check_rejects_a_wrong_rule_form():
+    params, answer = solved("softplus", 3)
+    wrong = Answer((exp(3 * x) / (1 + exp(3 * x)) ** 2,), answer.derivatives, answer.in_terms)
+    with pytest.raises(CheckFailed, match="rule form"):
+        check(params, wrong, random.Random(0))
+
+
+@pytest.mark.parametrize("given", [{"activation": "relu"}, {"count": 0}, {"count": 5}, {"count": "2"}])
+def test_bad_options_are_refused(given):
+    with pytest.raises(OptionError):
+        resolve_options(FAMILY.options, given)
+
+
+@pytest.mark.parametrize("activation", ["any", *ACTIVATIONS])
+def test_variants_are_well_posed(activation):
+    options = resolve_options(FAMILY.options, {"activation": activation, "count": 3})
+    for seed in range(50):
+        variant = variant_for_seed(FAMILY, options, seed)
+        params = variant.params
+        assert len(set(zip(params.activations, params.scales, params.shifts, strict=True))) == 3
+        if activation == "any":
+            assert len(set(params.activations)) == 3
+        else:
+            assert set(params.activations) == {activation}
+        answers = variant.answer.derivatives
+        for name, scale, derivative in zip(params.activations, params.scales, answers, strict=True):
+            assert scale != 0 and (scale > 0 or name == "sigmoid")
+            assert sympy.diff(derivative, x) != 0
+        assert all(not f.has(sigmoid) for f in params.functions)
+
+
+def test_log_sigmoid_statement_form():
+    params, _ = solved("log-sigmoid", 1)
+    assert params.functions[0] == -log(1 + exp(-x))
