@@ -1,0 +1,275 @@
+"""Gradients of linear and quadratic forms: b^T x, x^T A x and x^T A x + b^T x + c.
+
+Kinds (option ``kind``): ``linear`` (f = b^T x, gradient b), ``quadratic-symmetric``
+(f = x^T A x with A symmetric, gradient 2 A x), ``quadratic`` (general A, gradient (A + A^T) x),
+``affine`` (f = x^T A x + b^T x + c, general A, gradient (A + A^T) x + b).
+
+Modes (option ``mode``): ``symbolic`` answers in matrix notation, derived through index sums
+(d/dx_k of sum_i b_i x_i is b_k, ...); random symbolic variants vary the letters and put small
+integer coefficients in front of the terms (3 x^T A x - 2 b^T x + c). ``numeric`` gives small
+integer A, b, c with n = 2 or 3 (option ``n``); the answer is a column vector in x_1..x_n, shown
+as the identity applied to the numbers.
+
+The third canonical instance, idl-math-background-1.2c, is a stand-in: the original function
+is cut off in the OCR of the sheet, so it is taken to be x^T A x + b^T x + c with a general A.
+
+Excluded by construction (numeric mode): a quadratic part whose gradient has a zero row
+(A + A^T with a zero row, e.g. A skew-symmetric), a symmetric A that is diagonal, a general A
+that happens to be symmetric, zero entries in b, and c = 0.
+
+answers.json keys: ``inputs.kind``, ``inputs.mode``, ``inputs.f`` (SymPy syntax, ``x.T*A*x +
+b.T*x + c``), ``inputs.quadratic`` / ``inputs.linear`` (coefficients of the terms, 0 if absent),
+``inputs.matrix_entries`` / ``inputs.vector_entries`` / ``inputs.scalar_value`` (numeric mode).
+Symbolic mode: ``answers.coordinates`` (f as index sums), ``answers.partial`` (df/dx_k as
+index sums), ``answers.gradient`` (e.g. ``(A + A.T)*x + b``). Numeric mode:
+``answers.expanded`` (f as a polynomial), ``answers.hessian`` (the matrix H in grad f = H x + b),
+``answers.gradient`` (column vector in x_1..x_n).
+"""
+
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import sympy
+
+from generator.family import Family, require
+from generator.linalg import (
+    Entries,
+    IndexSum,
+    Top,
+    coordinates,
+    index_value,
+    instantiate,
+    integer_matrix,
+    matrix,
+    ordered_sum,
+    ordered_terms,
+    scalar,
+    scaled,
+    size,
+    vector,
+)
+from generator.options import ChoiceOption, IntOption
+from generator.sampling import distinct, nonzero
+from generator.verify import as_function, central_difference, check_partials, close
+
+KINDS = ("linear", "quadratic-symmetric", "quadratic", "affine")
+MATRIX_NAMES = ("A", "B", "M", "Q")
+VECTOR_NAMES = ("b", "a", "u", "w")
+SCALAR_NAMES = ("c", "d")
+COEFFICIENTS = (1, 1, 2, 3, -1, -2)
+CHECK_SIZE = 3
+I, J, K = (sympy.Symbol(s, integer=True) for s in "ijk")
+
+
+@dataclass(frozen=True)
+class Params:
+    kind: str
+    mode: str
+    symmetric: bool
+    quadratic: int
+    linear: int
+    constant: bool
+    variable: sympy.MatrixSymbol
+    matrix: sympy.MatrixSymbol
+    vector: sympy.MatrixSymbol
+    scalar: sympy.MatrixSymbol
+    f: sympy.MatrixExpr
+    matrix_entries: sympy.ImmutableMatrix | None = None
+    vector_entries: sympy.ImmutableMatrix | None = None
+    scalar_value: sympy.Integer | None = None
+
+
+@dataclass(frozen=True)
+class SymbolicAnswer:
+    coordinates: sympy.Expr
+    partial: sympy.Expr
+    gradient: sympy.MatrixExpr
+
+
+@dataclass(frozen=True)
+class NumericAnswer:
+    expanded: sympy.Expr
+    hessian: sympy.ImmutableMatrix
+    gradient: sympy.ImmutableMatrix
+
+
+def _function(quadratic: int, linear: int, constant: bool, x, a, b, c) -> sympy.MatrixExpr:
+    """quadratic * x^T A x + linear * b^T x (+ c), leaving out absent terms."""
+    terms = []
+    if quadratic:
+        terms.append(scaled(quadratic, Top(x), a, x))
+    if linear:
+        terms.append(scaled(linear, Top(b), x))
+    if constant:
+        terms.append(c)
+    return ordered_sum(*terms)
+
+
+def _params(kind: str, mode: str, n, names: tuple[str, str, str], quadratic: int, linear: int, **entries) -> Params:
+    x = vector("x", n)
+    a, b, c = matrix(names[0], n, n), vector(names[1], n), scalar(names[2])
+    constant = kind == "affine"
+    f = _function(quadratic, linear, constant, x, a, b, c)
+    return Params(kind, mode, kind == "quadratic-symmetric", quadratic, linear, constant, x, a, b, c, f, **entries)
+
+
+def _terms(kind: str) -> tuple[bool, bool]:
+    """Whether the kind has a quadratic and a linear term."""
+    return kind != "linear", kind in ("linear", "affine")
+
+
+def sample(rng: random.Random, options: Mapping) -> Params:
+    kind, mode = options["kind"], options["mode"]
+    has_quadratic, has_linear = _terms(kind)
+    if mode == "symbolic":
+        names = (rng.choice(MATRIX_NAMES), rng.choice(VECTOR_NAMES), rng.choice(SCALAR_NAMES))
+        quadratic = rng.choice(COEFFICIENTS) if has_quadratic else 0
+        linear = rng.choice(COEFFICIENTS) if has_linear else 0
+        return _params(kind, mode, size("n"), names, quadratic, linear)
+    n = options["n"]
+    entries = {}
+    if has_quadratic:
+        entries["matrix_entries"] = _numeric_matrix(rng, n, symmetric=kind == "quadratic-symmetric")
+    if has_linear:
+        entries["vector_entries"] = sympy.ImmutableMatrix([nonzero(rng, -5, 5) for _ in range(n)])
+    if kind == "affine":
+        entries["scalar_value"] = sympy.Integer(nonzero(rng, -5, 5))
+    return _params(kind, mode, sympy.Integer(n), ("A", "b", "c"), int(has_quadratic), int(has_linear), **entries)
+
+
+def _numeric_matrix(rng: random.Random, n: int, symmetric: bool) -> sympy.ImmutableMatrix:
+    """A small integer A whose quadratic form depends on every x_k (no zero row in A + A^T)."""
+
+    def usable(a: sympy.ImmutableMatrix) -> bool:
+        hessian = a + a.T
+        no_zero_row = all(any(hessian[k, j] for j in range(n)) for k in range(n))
+        return no_zero_row and (a.is_symmetric() and not a.is_diagonal() if symmetric else not a.is_symmetric())
+
+    if not symmetric:
+        return integer_matrix(rng, n, n, -3, 3, accept=usable, what="non-symmetric matrices")
+
+    def draw(r: random.Random) -> sympy.ImmutableMatrix:
+        upper = {(i, j): r.randint(-3, 3) for i in range(n) for j in range(i, n)}
+        return sympy.ImmutableMatrix(n, n, lambda i, j: upper[min(i, j), max(i, j)])
+
+    return distinct(rng, draw, 1, accept=usable, what="symmetric matrices")[0]
+
+
+def solve(params: Params) -> SymbolicAnswer | NumericAnswer:
+    return _solve_symbolic(params) if params.mode == "symbolic" else _solve_numeric(params)
+
+
+def _solve_symbolic(p: Params) -> SymbolicAnswer:
+    """Index sums, their k-th partial derivative, and the gradient in matrix notation."""
+    x, a, b = Entries(p.variable.name), Entries(p.matrix.name), Entries(p.vector.name)
+    n = p.variable.rows
+    coordinates_, partial, gradient = [], [], []
+    if p.quadratic:
+        coordinates_.append(p.quadratic * IndexSum(a[I, J] * x[I] * x[J], (J, 1, n), (I, 1, n)))
+        # d/dx_k (x_i x_j) = delta_ik x_j + x_i delta_jk leaves one sum over j and one over i
+        partial += [
+            p.quadratic * IndexSum(a[K, J] * x[J], (J, 1, n)),
+            p.quadratic * IndexSum(a[I, K] * x[I], (I, 1, n)),
+        ]
+        if p.symmetric:
+            gradient.append(scaled(2 * p.quadratic, p.matrix, p.variable))
+        else:
+            gradient.append(scaled(p.quadratic, ordered_sum(p.matrix, Top(p.matrix)), p.variable))
+    if p.linear:
+        coordinates_.append(p.linear * IndexSum(b[I] * x[I], (I, 1, n)))
+        partial.append(p.linear * b[K])
+        gradient.append(scaled(p.linear, p.vector))
+    if p.constant:
+        coordinates_.append(sympy.Symbol(p.scalar.name))
+    return SymbolicAnswer(ordered_terms(*coordinates_), ordered_terms(*partial), ordered_sum(*gradient))
+
+
+def _solve_numeric(p: Params) -> NumericAnswer:
+    n = p.variable.rows
+    xs = sympy.ImmutableMatrix(coordinates(n))
+    zero = sympy.ImmutableMatrix.zeros(n, n)
+    a = p.matrix_entries if p.matrix_entries is not None else zero
+    b = p.vector_entries if p.vector_entries is not None else sympy.ImmutableMatrix.zeros(n, 1)
+    c = p.scalar_value if p.scalar_value is not None else 0
+    hessian = 2 * a if p.symmetric else a + a.T
+    expanded = sympy.expand((xs.T * a * xs)[0, 0] + (b.T * xs)[0, 0] + c)
+    return NumericAnswer(expanded, sympy.ImmutableMatrix(hessian), sympy.ImmutableMatrix(hessian * xs + b))
+
+
+def check(params: Params, answer, rng: random.Random) -> None:
+    if params.mode == "symbolic":
+        _check_symbolic(params, answer, rng)
+    else:
+        _check_numeric(params, answer, rng)
+
+
+def _plain_function(entries: Mapping, xs) -> sympy.Expr:
+    """sum_ij A_ij x_i x_j + sum_i b_i x_i + c, written out term by term."""
+    n = len(xs)
+    a, b, c = entries.get("a"), entries.get("b"), entries.get("c", 0)
+    total = sympy.Integer(c)
+    if a is not None:
+        total += sum(a[i, j] * xs[i] * xs[j] for i in range(n) for j in range(n))
+    if b is not None:
+        total += sum(b[i] * xs[i] for i in range(n))
+    return total
+
+
+def _check_numeric(p: Params, answer: NumericAnswer, rng: random.Random) -> None:
+    n = p.variable.rows
+    xs = coordinates(n)
+    entries = {"a": p.matrix_entries, "b": p.vector_entries, "c": p.scalar_value or 0}
+    f = _plain_function(entries, xs)
+    check_partials(f, xs, list(answer.gradient), rng)
+    a = p.matrix_entries if p.matrix_entries is not None else sympy.zeros(n, n)
+    require(answer.hessian == a + a.T, f"H = {answer.hessian.tolist()}, but A + A^T = {(a + a.T).tolist()}")
+    point = {x: sympy.Rational(rng.randint(-9, 9), 4) for x in xs}
+    require(answer.expanded.xreplace(point) == f.xreplace(point), "the expanded f differs from x^T A x + b^T x + c")
+
+
+def _check_symbolic(p: Params, answer: SymbolicAnswer, rng: random.Random) -> None:
+    """Instantiate with random A (symmetric if promised), b, c and n = 3; compare with finite differences."""
+    n = CHECK_SIZE
+    sizes = {p.variable.rows: sympy.Integer(n)}
+    xs = coordinates(n)
+    a = integer_matrix(rng, n, n, -5, 5)
+    a = a + a.T if p.symmetric else a
+    b, c = integer_matrix(rng, n, 1, -5, 5), sympy.Integer(rng.randint(-5, 5))
+    constants = {p.matrix: a, p.vector: b, p.scalar: c}
+    f_at = as_function(instantiate(p.f, sizes, {**constants, p.variable: sympy.ImmutableMatrix(xs)})[0, 0], xs)
+    scalars = {**sizes, sympy.Symbol(p.scalar.name): c}
+    for _ in range(3):
+        point = tuple(rng.uniform(-1, 1) for _ in range(n))
+        gradient = instantiate(answer.gradient, sizes, {**constants, p.variable: sympy.ImmutableMatrix(point)})
+        require(gradient.shape == (n, 1), "the gradient is not a column vector")
+        arrays = {p.matrix.name: a, p.vector.name: b, p.variable.name: sympy.ImmutableMatrix(point)}
+        value = index_value(answer.coordinates, scalars, arrays)
+        require(close(value, f_at(*point)), f"the index form gives {value}, f gives {f_at(*point)}")
+        for k in range(n):
+            numeric = central_difference(f_at, point, k)
+            claimed = float(gradient[k])
+            require(close(claimed, numeric), f"gradient entry {k + 1}: {claimed}, finite difference {numeric}")
+            claimed = index_value(answer.partial, scalars, arrays, {K: k + 1})
+            require(close(claimed, numeric), f"df/dx_k at k = {k + 1}: {claimed}, finite difference {numeric}")
+
+
+FAMILY = Family(
+    name="form-gradient",
+    summary="Gradients of b^T x, x^T A x (symmetric or not) and x^T A x + b^T x + c.",
+    sample=sample,
+    solve=solve,
+    check=check,
+    options=(
+        ChoiceOption(
+            "kind", "affine", KINDS, "which function: b^T x, x^T A x (A symmetric or general), or x^T A x + b^T x + c"
+        ),
+        ChoiceOption("mode", "numeric", ("symbolic", "numeric"), "matrix notation, or small integer A, b, c"),
+        IntOption("n", 3, 2, 3, "dimension of x (numeric mode)"),
+    ),
+    canonical={
+        "idl-math-background-1.2a": _params("linear", "symbolic", size("n"), ("A", "b", "c"), 0, 1),
+        "idl-math-background-1.2b": _params("quadratic-symmetric", "symbolic", size("n"), ("A", "b", "c"), 1, 0),
+        "idl-math-background-1.2c": _params("affine", "symbolic", size("n"), ("A", "b", "c"), 1, 1),
+    },
+)

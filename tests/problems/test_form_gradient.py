@@ -1,0 +1,109 @@
+import dataclasses
+import random
+
+import pytest
+import sympy
+
+from generator.family import CheckFailed
+from generator.generate import canonical_variant, variant_for_seed
+from generator.linalg import coordinates, instantiate, scaled
+from generator.options import OptionError, resolve_options
+from generator.printing import tex
+from generator.render import render_part
+from generator.templating import environment
+from problems.form_gradient import FAMILY, check
+
+x1, x2, x3 = coordinates(3)
+
+
+def options(**given):
+    return resolve_options(FAMILY.options, given)
+
+
+def canonical(name):
+    return canonical_variant(FAMILY, options(), name)
+
+
+def _at_random_values(variant, expr, symmetric):
+    """``expr`` with n = 3 and fixed A (made symmetric if asked), b, x."""
+    p = variant.params
+    a = sympy.ImmutableMatrix([[1, 2, -1], [0, 3, 4], [5, -2, 1]])
+    a = a + a.T if symmetric else a
+    values = {p.matrix: a, p.vector: sympy.ImmutableMatrix([2, -1, 3]), p.variable: sympy.ImmutableMatrix([x1, x2, x3])}
+    return sympy.Matrix(instantiate(expr, {p.variable.rows: 3}, values)), a
+
+
+@pytest.mark.parametrize(
+    "name, expected, symmetric",
+    [
+        ("idl-math-background-1.2a", lambda a, b, x: b, False),
+        ("idl-math-background-1.2b", lambda a, b, x: 2 * a * x, True),
+        ("idl-math-background-1.2c", lambda a, b, x: (a + a.T) * x + b, False),
+    ],
+)
+def test_canonical_gradients_match_the_catalogue(name, expected, symmetric):
+    variant = canonical(name)
+    got, a = _at_random_values(variant, variant.answer.gradient, symmetric)
+    want = expected(sympy.Matrix(a), sympy.Matrix([2, -1, 3]), sympy.Matrix([x1, x2, x3]))
+    assert sympy.simplify(got - want) == sympy.zeros(3, 1)
+
+
+def test_canonical_gradients_print_in_matrix_notation():
+    assert tex(canonical("idl-math-background-1.2a").answer.gradient) == r"\mathbf{b}"
+    assert tex(canonical("idl-math-background-1.2b").answer.gradient) == r"2 \mathbf{A} \mathbf{x}"
+    assert (
+        tex(canonical("idl-math-background-1.2c").answer.gradient)
+        == r"\left(\mathbf{A} + \mathbf{A}^\top\right) \mathbf{x} + \mathbf{b}"
+    )
+    statement, _ = render_part(environment(), FAMILY, canonical("idl-math-background-1.2c"))
+    assert r"\mathbf{x}^\top \mathbf{A} \mathbf{x} + \mathbf{b}^\top \mathbf{x} + c" in statement
+
+
+def test_check_rejects_2ax_for_a_general_matrix():
+    variant = canonical("idl-math-background-1.2c")
+    p = variant.params
+    wrong = scaled(2, p.matrix, p.variable)
+    with pytest.raises(CheckFailed):
+        check(p, dataclasses.replace(variant.answer, gradient=wrong), random.Random(0))
+
+
+def test_check_rejects_a_numeric_gradient_that_forgets_the_transpose():
+    variant = variant_for_seed(FAMILY, options(kind="quadratic", mode="numeric"), 5)
+    a = variant.params.matrix_entries
+    wrong = 2 * a * sympy.ImmutableMatrix([x1, x2, x3])
+    with pytest.raises(CheckFailed):
+        check(variant.params, dataclasses.replace(variant.answer, gradient=wrong), random.Random(0))
+
+
+@pytest.mark.parametrize("given", [{"kind": "cubic"}, {"mode": "concrete"}, {"n": 4}, {"n": 1}, {"size": 3}])
+def test_bad_options_are_rejected(given):
+    with pytest.raises(OptionError):
+        resolve_options(FAMILY.options, given)
+
+
+@pytest.mark.parametrize("kind", ["linear", "quadratic-symmetric", "quadratic", "affine"])
+@pytest.mark.parametrize("n", [2, 3])
+def test_numeric_variants_are_not_degenerate(kind, n):
+    xs = coordinates(n)
+    for seed in range(50):
+        p = variant_for_seed(FAMILY, options(kind=kind, mode="numeric", n=n), seed).params
+        answer = FAMILY.solve(p)
+        if p.quadratic:
+            a = p.matrix_entries
+            assert a.is_symmetric() == (kind == "quadratic-symmetric")
+            assert not a.is_diagonal()
+            assert all(entry.free_symbols for entry in answer.gradient), "some gradient entry is constant"
+        if p.linear:
+            assert all(p.vector_entries)
+        if kind == "affine":
+            assert p.scalar_value != 0
+        assert answer.expanded.free_symbols == set(xs)
+
+
+def test_symbolic_variants_vary_letters_and_coefficients():
+    seen = set()
+    for seed in range(50):
+        p = variant_for_seed(FAMILY, options(kind="affine", mode="symbolic"), seed).params
+        assert p.quadratic and p.linear and p.constant and not p.symmetric
+        seen.add((p.matrix.name, p.vector.name, p.quadratic, p.linear))
+    assert len(seen) > 20

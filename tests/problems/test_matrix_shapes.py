@@ -1,0 +1,76 @@
+import dataclasses
+import random
+
+import pytest
+import sympy
+
+from generator.family import CheckFailed
+from generator.generate import canonical_variant, variant_for_seed
+from generator.options import OptionError, resolve_options
+from generator.render import render_part
+from generator.templating import environment
+from problems.matrix_shapes import FAMILY, KNOWN, M, N, check
+
+CANONICAL = "idl-math-background-1.1a"
+
+
+def canonical():
+    return canonical_variant(FAMILY, resolve_options(FAMILY.options, {}), CANONICAL)
+
+
+def test_canonical_shapes_match_the_catalogue():
+    answer = canonical().answer
+    assert dict(zip(answer.names, answer.shapes)) == {"A": (M, N), "B": (M, M), "C": (1, N), "D": (1, 1)}
+
+
+def test_canonical_statement_is_the_original_function():
+    statement, solution = render_part(environment(), FAMILY, canonical())
+    assert r"f(\mathbf{x}, \mathbf{y}) = \mathbf{x}^\top\mathbf{A}\mathbf{y} + \mathbf{x}^\top\mathbf{B}" in statement
+    assert r"\mathbf{x}^\top\mathbf{B}\mathbf{x}\mathbf{C}\mathbf{y} + \mathbf{D} ." in statement
+    assert r"\mathbf{C} \in \mathbb{R}^{1 \times N}" in solution
+    assert "^{T}" not in statement + solution
+
+
+@pytest.mark.parametrize("wrong", [("A", (N, M)), ("B", (M, N)), ("C", (N, 1)), ("D", (M, 1))])
+def test_check_rejects_a_wrong_shape(wrong):
+    variant = canonical()
+    name, shape = wrong
+    shapes = tuple(shape if n == name else s for n, s in zip(variant.answer.names, variant.answer.shapes))
+    with pytest.raises(CheckFailed):
+        check(variant.params, dataclasses.replace(variant.answer, shapes=shapes), random.Random(0))
+
+
+def test_check_rejects_concrete_numbers_in_a_symbolic_answer():
+    variant = canonical()
+    shapes = ((3, 4),) + variant.answer.shapes[1:]
+    with pytest.raises(CheckFailed):
+        check(variant.params, dataclasses.replace(variant.answer, shapes=shapes), random.Random(0))
+
+
+@pytest.mark.parametrize("given", [{"terms": 5}, {"terms": 1}, {"level": 3}, {"symbolic": "yes"}, {"size": 3}])
+def test_bad_options_are_rejected(given):
+    with pytest.raises(OptionError):
+        resolve_options(FAMILY.options, given)
+
+
+@pytest.mark.parametrize("symbolic", [False, True])
+@pytest.mark.parametrize("level", [1, 2])
+@pytest.mark.parametrize("terms", [2, 4])
+def test_every_dimension_is_pinned_and_f_uses_both_vectors(symbolic, level, terms):
+    options = resolve_options(FAMILY.options, {"symbolic": symbolic, "level": level, "terms": terms})
+    for seed in range(50):
+        variant = variant_for_seed(FAMILY, options, seed)
+        p, a = variant.params, variant.answer
+        assert len(p.terms) == terms and len(set(p.terms)) == terms
+        assert p.m != p.n and (p.m.is_Symbol == symbolic)
+        codes = [code for term in p.terms for code in term]
+        assert {code[0] for code in codes} >= set(KNOWN)
+        assert any(code in ("xT", "yT") for code in codes), "no full matrix x^T U y"
+        for term in p.terms:
+            kinds = [code[0] in KNOWN for code in term]
+            assert all(left != right for left, right in zip(kinds, kinds[1:])), f"neighbours of one kind in {term}"
+        if level == 2:
+            assert any(sum(code[0] not in KNOWN for code in term) == 2 for term in p.terms)
+        assert len(set(a.names)) == len(a.names)
+        for shape in a.shapes:
+            assert all(sympy.sympify(d).is_positive for d in shape)

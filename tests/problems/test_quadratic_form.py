@@ -1,0 +1,123 @@
+import dataclasses
+import random
+
+import pytest
+import sympy
+from sympy import MatMul
+
+from generator.family import CheckFailed
+from generator.generate import canonical_variant, variant_for_seed
+from generator.linalg import Top, coordinates, matrix, size, vector
+from generator.options import OptionError, resolve_options
+from generator.render import render_part
+from generator.templating import environment
+from problems.quadratic_form import FAMILY, Params, check, index_sum, solve
+
+CANONICAL = "idl-math-background-1.1b"
+I, J = sympy.symbols("i j", integer=True)
+
+
+def options(**given):
+    return resolve_options(FAMILY.options, given)
+
+
+def test_canonical_answer_is_x_transpose_m_x():
+    variant = canonical_variant(FAMILY, options(), CANONICAL)
+    x, m = variant.params.left, variant.params.matrix
+    assert variant.answer.form == MatMul(Top(x), m, x)
+    concrete = variant.answer.form.xreplace({size("N"): 3}).xreplace(
+        {vector("x", 3): sympy.ImmutableMatrix([1, -2, 3]), matrix("M", 3, 3): sympy.ImmutableMatrix(3, 3, range(9))}
+    )
+    x3, m3 = sympy.Matrix([1, -2, 3]), sympy.Matrix(3, 3, range(9))
+    assert sympy.simplify(sympy.Matrix(concrete.doit()) - x3.T * m3 * x3) == sympy.zeros(1, 1)
+
+
+def test_canonical_prints_like_the_sheet():
+    statement, solution = render_part(environment(), FAMILY, canonical_variant(FAMILY, options(), CANONICAL))
+    assert r"\sum_{i=1}^{N} \sum_{j=1}^{N} M_{ij} x_{i} x_{j}" in statement
+    assert r"\mathbf{x}^\top \mathbf{M} \mathbf{x}" in solution
+    assert "^{T}" not in solution
+
+
+def _bilinear(transposed: bool) -> Params:
+    m_size, n_size = size("m"), size("n")
+    x, y = vector("x", m_size), vector("y", n_size)
+    a = matrix("A", n_size, m_size) if transposed else matrix("A", m_size, n_size)
+    given = index_sum(x, a, y, transposed, (I, J))
+    return Params("sum-to-matrix", "symbolic", x, y, a, transposed, (I, J), given, None)
+
+
+def test_swapped_indices_put_the_second_vector_first():
+    params = _bilinear(transposed=True)
+    answer = solve(params)
+    assert answer.form == MatMul(Top(params.right), params.matrix, params.left)
+    check(params, answer, random.Random(0))
+
+
+def test_check_rejects_the_vectors_in_the_wrong_order():
+    params = _bilinear(transposed=True)
+    same_number = MatMul(Top(params.left), Top(params.matrix), params.right)
+    check(params, dataclasses.replace(solve(params), form=same_number), random.Random(0))
+    index_order = MatMul(Top(params.left), params.matrix, params.right)
+    with pytest.raises(CheckFailed):
+        check(params, dataclasses.replace(solve(params), form=index_order), random.Random(0))
+
+
+def test_check_rejects_an_expansion_that_forgets_m_ji():
+    x, m = vector("x", 2), matrix("M", 2, 2)
+    entries = sympy.ImmutableMatrix([[1, 2], [-3, 4]])
+    params = Params("matrix-to-sum", "concrete", x, x, m, False, (I, J), MatMul(Top(x), m, x), entries)
+    x1, x2 = coordinates(2)
+    assert solve(params).form == x1**2 - x1 * x2 + 4 * x2**2
+    forgetful = x1**2 + 2 * x1 * x2 + 4 * x2**2
+    with pytest.raises(CheckFailed):
+        check(params, dataclasses.replace(solve(params), form=forgetful), random.Random(0))
+
+
+def test_check_rejects_a_matrix_that_is_not_symmetric():
+    variant = variant_for_seed(FAMILY, options(direction="sum-to-matrix", mode="concrete", n=2), 3)
+    m = variant.answer.form
+    lopsided = sympy.ImmutableMatrix([[m[0, 0], 2 * m[0, 1]], [0, m[1, 1]]])
+    with pytest.raises(CheckFailed):
+        check(variant.params, dataclasses.replace(variant.answer, form=lopsided), random.Random(0))
+
+
+@pytest.mark.parametrize("given", [{"n": 4}, {"n": 1}, {"direction": "both"}, {"mode": "numeric"}, {"size": 2}])
+def test_bad_options_are_rejected(given):
+    with pytest.raises(OptionError):
+        resolve_options(FAMILY.options, given)
+
+
+@pytest.mark.parametrize("n", [2, 3])
+def test_matrices_to_expand_are_never_symmetric_or_diagonal(n):
+    for seed in range(50):
+        variant = variant_for_seed(FAMILY, options(direction="matrix-to-sum", mode="concrete", n=n), seed)
+        m, polynomial = variant.params.entries, variant.answer.form
+        assert m != m.T
+        assert any(coefficient for *_, coefficient in variant.answer.mixed)
+        assert polynomial.free_symbols == set(coordinates(n))
+
+
+@pytest.mark.parametrize("n", [2, 3])
+def test_polynomials_have_squares_mixed_terms_and_every_variable(n):
+    xs = coordinates(n)
+    for seed in range(50):
+        variant = variant_for_seed(FAMILY, options(direction="sum-to-matrix", mode="concrete", n=n), seed)
+        poly = sympy.Poly(variant.params.given, *xs)
+        degrees = [monomial for monomial in poly.monoms()]
+        assert any(max(d) == 2 for d in degrees) and any(max(d) == 1 for d in degrees)
+        assert variant.params.given.free_symbols == set(xs)
+        assert variant.answer.form == variant.answer.form.T
+
+
+@pytest.mark.parametrize("direction", ["sum-to-matrix", "matrix-to-sum"])
+def test_symbolic_matrix_sizes_fit_the_sum(direction):
+    seen_bilinear = seen_swapped = False
+    for seed in range(50):
+        p = variant_for_seed(FAMILY, options(direction=direction, mode="symbolic"), seed).params
+        rows, cols = (p.right.rows, p.left.rows) if p.transposed else (p.left.rows, p.right.rows)
+        assert p.matrix.shape == (rows, cols)
+        assert p.matrix.name not in {str(s) for s in (p.left.rows, p.right.rows)}
+        seen_bilinear |= p.left != p.right
+        seen_swapped |= p.transposed
+    assert seen_bilinear and seen_swapped
