@@ -17,9 +17,9 @@ from generator.family import Variant
 from generator.generate import Draw, sheet_variants
 from generator.registry import families as all_families
 from generator.render import KINDS, Instance, render_documents, render_exercises
-from generator.sheet import SHEET_DIR, SheetSpec, load_sheet, sheet_names
-from generator.templating import environment
-from generator.write import publish
+from generator.project import Project
+from generator.sheet import SheetSpec
+from generator.write import ensure_writable, publish
 
 
 @dataclass(frozen=True)
@@ -35,13 +35,14 @@ class PreparedSheet:
         return f"{self.sheet.name}-{kind}"
 
 
-def prepare_sheet(name: str, draw: Draw, sheet_dir: Path = SHEET_DIR) -> PreparedSheet:
+def prepare_sheet(name: str, draw: Draw, project: Project = Project()) -> PreparedSheet:
     """Load, sample, solve, verify and render one sheet (no TeX, no writing)."""
     families = all_families()
-    sheet = load_sheet(name, families, sheet_dir)
+    sheet = project.load_sheet(name)
     variants = sheet_variants(sheet, families, draw)
-    instance = Instance("sheet", draw, render_exercises(environment(), sheet, variants, families))
-    sources = render_documents(environment(), sheet, [instance], families)
+    env = project.environment()
+    instance = Instance("sheet", draw, render_exercises(env, sheet, variants, families))
+    sources = render_documents(env, sheet, [instance], families)
     return PreparedSheet(sheet, draw, variants, sources)
 
 
@@ -59,15 +60,14 @@ def answers_document(prepared: PreparedSheet) -> dict:
     }
 
 
-def build_sheets(
-    names: list[str] | None, draw: Draw, out_dir: Path, sheet_dir: Path = SHEET_DIR
-) -> list[Path]:
+def build_sheets(names: list[str] | None, draw: Draw, out_dir: Path, project: Project = Project()) -> list[Path]:
     """Build each named sheet (all sheets if none) and return the output directories."""
     require_tex()
-    names = names or sheet_names(sheet_dir)
+    ensure_writable(out_dir)
+    names = names or project.sheet_names()
     if not names:
-        raise ConfigError(f"no sheet definitions (*.toml) in {sheet_dir}")
-    prepared = [prepare_sheet(name, draw, sheet_dir) for name in names]
+        raise ConfigError(f"no sheet definitions (*.toml) in {project.sheet_dir}")
+    prepared = [prepare_sheet(name, draw, project) for name in names]
     sources = {p.stem(kind): p.sources[kind] for p in prepared for kind in KINDS}
     with tempfile.TemporaryDirectory(prefix="sheets-tex-") as workdir:
         pdfs = compile_documents(sources, Path(workdir))

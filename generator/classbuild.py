@@ -30,10 +30,10 @@ from generator.printing import tex
 from generator.registry import families as all_families
 from generator.render import KINDS, Instance, RenderedExercise, render_documents, render_exercises
 from generator.roster import Student, stable_bucket
-from generator.sheet import SHEET_DIR, SheetSpec, load_sheet
+from generator.project import Project
+from generator.sheet import SheetSpec
 from generator.split import concatenate, split_pdf
-from generator.templating import environment
-from generator.write import publish, publish_file
+from generator.write import ensure_writable, publish, publish_file
 
 DEFAULT_GROUPS = 4
 Progress = Callable[[str, int, int], None]
@@ -101,7 +101,7 @@ def build_class(
     draw: Draw,
     students: Sequence[Student],
     out_dir: Path,
-    sheet_dir: Path = SHEET_DIR,
+    project: Project = Project(),
     groups: int = DEFAULT_GROUPS,
     shard: tuple[int, int] | None = None,
     only: Sequence[str] = (),
@@ -109,14 +109,15 @@ def build_class(
 ) -> ClassReport:
     """Build one sheet for every selected student; write per-student PDFs and class files."""
     require_tex()
+    ensure_writable(out_dir)
     progress = progress or (lambda stage, done, total: None)
-    sheet = load_sheet(name, all_families(), sheet_dir)
+    sheet = project.load_sheet(name)
     typeset, written = select_students(students, groups, shard, only)
     seconds: dict[str, float] = {}
     started = time.perf_counter()
-    sheets = _generate_all(sheet, draw, typeset, progress)
+    sheets = _generate_all(sheet, draw, typeset, project, progress)
     seconds["generate"] = time.perf_counter() - started
-    pdfs = _typeset(sheet, draw, sheets, groups, progress, seconds)
+    pdfs = _typeset(sheet, draw, sheets, groups, project, progress, seconds)
     started = time.perf_counter()
     chosen = [sheets[student.id] for student in typeset if student.id in written]
     files = {
@@ -143,10 +144,10 @@ def build_class(
 
 
 def _generate_all(
-    sheet: SheetSpec, draw: Draw, students: Sequence[Student], progress: Progress
+    sheet: SheetSpec, draw: Draw, students: Sequence[Student], project: Project, progress: Progress
 ) -> dict[str, StudentSheet]:
     """Every student's sheet, generated in parallel worker processes (one per core)."""
-    jobs = [(sheet, draw, student) for student in students]
+    jobs = [(sheet, draw, student, project) for student in students]
     workers = min(os.cpu_count() or 1, max(1, len(students) // 8))
     results: dict[str, StudentSheet] = {}
     if workers == 1:
@@ -163,8 +164,8 @@ def _generate_all(
     return results
 
 
-def _student_sheet(job: tuple[SheetSpec, Draw, Student]) -> StudentSheet:
-    sheet, draw, student = job
+def _student_sheet(job: tuple[SheetSpec, Draw, Student, Project]) -> StudentSheet:
+    sheet, draw, student, project = job
     families = all_families()
     variants = sheet_variants(sheet, families, Draw(draw.seed, student.id))
     rows = tuple(
@@ -174,7 +175,7 @@ def _student_sheet(job: tuple[SheetSpec, Draw, Student]) -> StudentSheet:
     )
     return StudentSheet(
         student,
-        render_exercises(environment(), sheet, variants, families),
+        render_exercises(project.environment(), sheet, variants, families),
         tuple(variant.to_json() for variant in variants),
         rows,
     )
@@ -185,6 +186,7 @@ def _typeset(
     draw: Draw,
     sheets: dict[str, StudentSheet],
     groups: int,
+    project: Project,
     progress: Progress,
     seconds: dict[str, float],
 ) -> dict[str, dict[str, bytes]]:
@@ -195,7 +197,7 @@ def _typeset(
     sources: dict[str, str] = {}
     for group, group_sheets in sorted(members.items()):
         instances = [Instance(s.student.id, Draw(draw.seed, s.student.id), s.exercises, s.student) for s in group_sheets]
-        for kind, source in render_documents(environment(), sheet, instances, all_families()).items():
+        for kind, source in render_documents(project.environment(), sheet, instances, all_families()).items():
             sources[f"group-{group:04d}-{kind}"] = source
     progress("typesetting", 0, len(sources))
     started = time.perf_counter()

@@ -25,9 +25,10 @@ from generator.options import OptionError, resolve_options
 from generator.registry import families
 from generator.render import render_part
 from generator.roster import load_roster, parse_shard
-from generator.sheet import SHEET_DIR, load_sheet, sheet_names
+from generator.project import Project
+from generator.sheet import SHEET_DIR
 from generator.stress import stress_family
-from generator.templating import environment
+from generator.templating import TEMPLATE_DIR, environment
 
 app = typer.Typer(
     help="Build randomised maths exercise sheets with matching, verified solution sheets.",
@@ -56,6 +57,7 @@ def build(
     canonical: Annotated[bool, typer.Option("--canonical", help="Rebuild the original instances.")] = False,
     out: Annotated[Path, typer.Option(help="Output directory.")] = Path("build"),
     sheet_dir: Annotated[Path, typer.Option(help="Where the sheet definitions live.")] = SHEET_DIR,
+    template_dir: Annotated[Path, typer.Option(help="Where the LaTeX templates live.")] = TEMPLATE_DIR,
     roster: Annotated[Path | None, typer.Option(help="CSV with id and name columns: one sheet per student.")] = None,
     student: Annotated[list[str] | None, typer.Option(help="With --roster: rebuild only this student (repeatable).")] = None,
     shard: Annotated[str | None, typer.Option(help="With --roster: build only slice K/N of the class.")] = None,
@@ -74,19 +76,20 @@ def build(
         if canonical and seed not in (None, "canonical"):
             raise ConfigError("give either --seed N or --canonical, not both")
         draw = Draw(seed=None) if canonical else Draw.parse(seed)
+        project = Project(sheet_dir, template_dir)
         if roster is None:
             if student or shard:
                 raise ConfigError("--student and --shard need --roster")
-            for target in build_sheets(sheets or None, draw, out, sheet_dir):
+            for target in build_sheets(sheets or None, draw, out, project):
                 typer.echo(f"built {target}")
             return
         if draw.canonical:
             raise ConfigError("--roster needs --seed: the canonical instance is the same for every student")
         students = load_roster(roster)
         slice_ = parse_shard(shard) if shard else None
-        for name in sheets or sheet_names(sheet_dir):
+        for name in sheets or project.sheet_names():
             with _progress_bar(quiet) as progress:
-                report = build_class(name, draw, students, out, sheet_dir, groups, slice_, student or (), progress)
+                report = build_class(name, draw, students, out, project, groups, slice_, student or (), progress)
             for line in report.lines():
                 typer.echo(line)
 
@@ -123,8 +126,9 @@ def list_(
         if family.canonical:
             typer.echo(f"      canonical instances: {', '.join(family.canonical)}")
     typer.echo("Sheets:")
-    for name in sheet_names(sheet_dir):
-        sheet = _run(lambda: load_sheet(name, families(), sheet_dir))
+    project = Project(sheet_dir=sheet_dir)
+    for name in project.sheet_names():
+        sheet = _run(lambda: project.load_sheet(name))
         typer.echo(f"  {name}: {sheet.title} ({len(sheet.parts)} problems) - {sheet.path}")
 
 

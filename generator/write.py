@@ -15,6 +15,17 @@ from pathlib import Path
 from generator.errors import ConfigError
 
 
+def ensure_writable(out_dir: Path) -> None:
+    """Fail before any work when ``out_dir`` could not be created or written (changes nothing)."""
+    existing = out_dir.absolute()
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        raise ConfigError(f"cannot write to {out_dir}: {existing} is not a directory")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise ConfigError(f"cannot write to {out_dir}: permission denied on {existing}")
+
+
 def publish(files: Mapping[str, bytes], target: Path) -> None:
     """Replace directory ``target`` with exactly ``files`` (name -> content)."""
     try:

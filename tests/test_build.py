@@ -10,6 +10,7 @@ import generator.templating
 from generator.build import build_sheets, prepare_sheet
 from generator.errors import SheetError
 from generator.generate import Draw
+from generator.project import Project
 from generator.sheet import sheet_names
 from tests.conftest import MINIMAL_SHEET, pdf_text
 
@@ -68,14 +69,14 @@ def test_every_repository_sheet_builds_for_a_few_seeds(tmp_path):
 
 def test_failed_build_leaves_previous_output_untouched(tmp_path, write_sheet, monkeypatch):
     sheets = write_sheet("tiny", MINIMAL_SHEET)
-    (target,) = build_sheets(["tiny"], Draw(1), tmp_path / "out", sheets)
+    (target,) = build_sheets(["tiny"], Draw(1), tmp_path / "out", Project(sheets))
     before = {p.name: p.read_bytes() for p in target.iterdir()}
     # A maths printer that emits broken TeX stands in for a bad user-edited template.
     monkeypatch.setattr(generator.templating, "tex", lambda expr: r"\undefinedmacro")
     generator.templating.environment.cache_clear()
     try:
         with pytest.raises(SheetError, match=r"tiny-exercise\.tex:\d+: TeX error: Undefined control sequence"):
-            build_sheets(["tiny"], Draw(1), tmp_path / "out", sheets)
+            build_sheets(["tiny"], Draw(1), tmp_path / "out", Project(sheets))
     finally:
         generator.templating.environment.cache_clear()
     assert {p.name: p.read_bytes() for p in target.iterdir()} == before

@@ -7,6 +7,7 @@ import pytest
 from generator.build import build_sheets
 from generator.errors import ConfigError
 from generator.generate import Draw
+from generator.project import Project
 from tests.conftest import pdf_text
 
 PRINTED_LITERALLY = [
@@ -35,7 +36,7 @@ def sheet_with_intros(intros):
 
 def test_hostile_text_prints_literally_and_reads_nothing(tmp_path, write_sheet):
     sheets = write_sheet("hostile", sheet_with_intros(PRINTED_LITERALLY))
-    (target,) = build_sheets(["hostile"], Draw(1), tmp_path / "out", sheets)
+    (target,) = build_sheets(["hostile"], Draw(1), tmp_path / "out", Project(sheets))
     for kind in ("exercise", "solution"):
         text = pdf_text(target / f"hostile-{kind}.pdf")
         for value in PRINTED_LITERALLY:
@@ -48,11 +49,11 @@ def test_hostile_text_prints_literally_and_reads_nothing(tmp_path, write_sheet):
 def test_unprintable_scripts_are_refused_with_the_character_named(write_sheet, tmp_path, kind):
     sheets = write_sheet("s", sheet_with_intros(["fine", REFUSED[kind]]))
     with pytest.raises(ConfigError, match=r"s\.toml: 'course' contains '.+' \(U\+[0-9A-F]{4,5}\), which pdfLaTeX cannot print"):
-        build_sheets(["s"], Draw(1), tmp_path / "out", sheets)
+        build_sheets(["s"], Draw(1), tmp_path / "out", Project(sheets))
     assert not (tmp_path / "out").exists()
 
 
 def test_very_long_text_is_refused(write_sheet, tmp_path):
     sheets = write_sheet("s", sheet_with_intros(["x" * 10_000]))
     with pytest.raises(ConfigError, match=r"'title' is 10000 characters long; at most 300 are allowed"):
-        build_sheets(["s"], Draw(1), tmp_path / "out", sheets)
+        build_sheets(["s"], Draw(1), tmp_path / "out", Project(sheets))

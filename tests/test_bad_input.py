@@ -1,0 +1,94 @@
+"""The bad-input table of the README, case by case, through the real CLI process.
+
+Each case: one clear ``error:`` line on stderr, exit status 1, no traceback,
+nothing written.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.templating import TEMPLATE_DIR
+from tests.conftest import MINIMAL_SHEET
+
+
+def sheets(*args, env=None, cwd=None):
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+        cwd=cwd or Path(__file__).resolve().parent.parent,
+    )
+
+
+def assert_clear_failure(process, message, out: Path):
+    assert process.returncode == 1
+    assert process.stderr.startswith("error: ") and message in process.stderr, process.stderr
+    assert len(process.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in process.stderr + process.stdout
+    assert not out.exists() or not any(out.rglob("*.pdf"))
+
+
+def test_unwritable_output_directory(tmp_path, write_sheet):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    out = blocker / "build"
+    process = sheets("build", "--seed", "1", "--sheet-dir", str(write_sheet("tiny", MINIMAL_SHEET)), "--out", str(out))
+    assert_clear_failure(process, f"cannot write to {out}: {blocker} is not a directory", out)
+
+
+def test_missing_tex(tmp_path, write_sheet):
+    bare_path = tmp_path / "bin"
+    bare_path.mkdir()
+    env = {**os.environ, "PATH": str(bare_path)}
+    out = tmp_path / "out"
+    process = sheets("build", "--seed", "1", "--sheet-dir", str(write_sheet("tiny", MINIMAL_SHEET)), "--out", str(out), env=env)
+    assert_clear_failure(process, "pdflatex not found: run 'make tex'", out)
+
+
+def test_tex_error_in_a_user_edited_template(tmp_path, write_sheet):
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATE_DIR, templates)
+    edited = templates / "problems" / "derivative.tex.j2"
+    edited.write_text(edited.read_text().replace("Compute the derivatives", r"\badmacro Compute the derivatives"))
+    out = tmp_path / "out"
+    process = sheets(
+        "build", "--seed", "1", "--sheet-dir", str(write_sheet("tiny", MINIMAL_SHEET)),
+        "--template-dir", str(templates), "--out", str(out),
+    )
+    assert_clear_failure(process, "TeX error: Undefined control sequence.", out)
+    assert "(in part 1, family derivative, template templates/problems/derivative.tex.j2)" in process.stderr
+
+
+def test_jinja_error_in_a_user_edited_template(tmp_path, write_sheet):
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATE_DIR, templates)
+    edited = templates / "problems" / "derivative.tex.j2"
+    edited.write_text(edited.read_text().replace("<< f|tex >>", "<< g|tex >>"))
+    out = tmp_path / "out"
+    process = sheets(
+        "build", "--seed", "1", "--sheet-dir", str(write_sheet("tiny", MINIMAL_SHEET)),
+        "--template-dir", str(templates), "--out", str(out),
+    )
+    assert_clear_failure(process, "templates/problems/derivative.tex.j2", out)
+    assert "'g' is undefined" in process.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["build", "nosuch", "--seed", "1"], "unknown sheet 'nosuch'"),
+        (["build", "--seed", "one"], "seed must be a non-negative integer or 'canonical', got 'one'"),
+        (["check", "nosuch"], "unknown family 'nosuch'"),
+        (["show", "derivative", "-o", "level=9"], "option 'level' must be between 1 and 3, got 9"),
+        (["show", "derivative", "-o", "colour=red"], "unknown option 'colour'"),
+    ],
+)
+def test_cli_argument_mistakes(tmp_path, args, message):
+    assert_clear_failure(sheets(*args), message, tmp_path / "none")
