@@ -37,3 +37,18 @@ def information_log(value: sympy.Rational, unit: str, evaluate: bool = True) -> 
     for prime, power in sympy.factorint(value.q).items():
         total -= power * log(prime)
     return total
+
+
+def expected_log_terms(
+    weights: tuple[sympy.Rational, ...], arguments: tuple[sympy.Rational, ...], unit: str
+) -> tuple[sympy.Expr, ...]:
+    """The terms ``w_i log(a_i)`` of an expectation of logs, unevaluated, as a student writes them."""
+    return tuple(
+        sympy.Mul(w, information_log(arg, unit, evaluate=False), evaluate=False)
+        for w, arg in zip(weights, arguments, strict=True)
+    )
+
+
+def expected_log(weights: tuple[sympy.Rational, ...], arguments: tuple[sympy.Rational, ...], unit: str) -> sympy.Expr:
+    """``sum_i w_i log(a_i)`` with every log split over primes: entropies, cross-entropies, KL divergences."""
+    return sympy.Add(*(w * information_log(arg, unit) for w, arg in zip(weights, arguments, strict=True)))

@@ -1,0 +1,125 @@
+"""Shared pieces of the probability families: named distributions and float integration.
+
+A distribution is a kind (``"gaussian"``, ``"uniform"``, ``"exponential"``)
+and a tuple of parameters, (mu, sigma^2), (a, b) or (lambda,), each a SymPy
+number or symbol. Families store these in their Params and get the density,
+support and moments here. The independent checks never use those SymPy
+formulas: they integrate the float density with ``simpson`` instead.
+"""
+
+import math
+from collections.abc import Callable, Sequence
+
+import sympy
+
+KINDS = ("uniform", "exponential", "gaussian")
+TAIL_WIDTHS = 12.0
+"""Gaussian integrals run over mu +- 12 sigma, exponential ones over [0, 40/lambda]: the rest is below 1e-15."""
+
+x = sympy.Symbol("x", real=True)
+mu = sympy.Symbol("mu", real=True)
+sigma = sympy.Symbol("sigma", positive=True)
+lamda = sympy.Symbol("lamda", positive=True)  # SymPy's spelling: prints as \lambda, and sympify reads it back
+a, b = sympy.symbols("a b", real=True)
+
+
+class AsWritten(sympy.UnevaluatedExpr):
+    """A sub-expression printed as written: ``b - a`` and ``x - mu`` instead of SymPy's sorted ``-a + b``.
+
+    Numerically it is its argument, so ``N`` and ``float`` see through it. It is
+    marked commutative (its arguments are scalars) so that ``1/(b - a)`` prints as a fraction.
+    """
+
+    is_commutative = True
+
+    def _eval_evalf(self, prec):
+        return self.args[0].evalf(prec)
+
+
+def minus(first: sympy.Expr, second: sympy.Expr) -> sympy.Expr:
+    """``first - second`` printed in that order (SymPy would print ``-a + b`` for ``b - a``)."""
+    return first - AsWritten(second) if second.free_symbols else first - second
+
+
+def mean(kind: str, parameters: Sequence[sympy.Expr]) -> sympy.Expr:
+    if kind == "gaussian":
+        return parameters[0]
+    if kind == "uniform":
+        low, high = parameters
+        return (low + high) / 2
+    (rate,) = parameters
+    return 1 / rate
+
+
+def variance(kind: str, parameters: Sequence[sympy.Expr]) -> sympy.Expr:
+    if kind == "gaussian":
+        return parameters[1]
+    if kind == "uniform":
+        low, high = parameters
+        return (high - low) ** 2 / 12
+    (rate,) = parameters
+    return 1 / rate**2
+
+
+def support(kind: str, parameters: Sequence[sympy.Expr]) -> tuple[sympy.Expr, sympy.Expr]:
+    if kind == "gaussian":
+        return (-sympy.oo, sympy.oo)
+    if kind == "uniform":
+        return (parameters[0], parameters[1])
+    return (sympy.Integer(0), sympy.oo)
+
+
+def density(kind: str, parameters: Sequence[sympy.Expr]) -> sympy.Expr:
+    """The density in ``x`` on its support, in the form a textbook prints it."""
+    if kind == "gaussian":
+        centre, spread = parameters
+        normaliser = 1 / sympy.sqrt(AsWritten(2 * sympy.pi * spread))
+        return sympy.Mul(normaliser, sympy.exp(-minus(x, centre) ** 2 / (2 * spread)), evaluate=False)
+    if kind == "uniform":
+        low, high = parameters
+        return 1 / minus(high, low)
+    (rate,) = parameters
+    return rate * sympy.exp(-rate * x)
+
+
+def float_density(kind: str, values: Sequence[float]) -> Callable[[float], float]:
+    """The density as a plain float function, written out independently of ``density``."""
+    if kind == "gaussian":
+        centre, spread = values
+        scale = 1 / math.sqrt(2 * math.pi * spread)
+        return lambda t: scale * math.exp(-((t - centre) ** 2) / (2 * spread))
+    if kind == "uniform":
+        low, high = values
+        return lambda t: 1 / (high - low) if low <= t <= high else 0.0
+    (rate,) = values
+    return lambda t: rate * math.exp(-rate * t) if t >= 0 else 0.0
+
+
+def float_support(kind: str, values: Sequence[float]) -> tuple[float, float]:
+    """A finite interval holding all but a negligible tail of the distribution."""
+    if kind == "gaussian":
+        centre, spread = values
+        return (centre - TAIL_WIDTHS * math.sqrt(spread), centre + TAIL_WIDTHS * math.sqrt(spread))
+    if kind == "uniform":
+        return (values[0], values[1])
+    return (0.0, 40.0 / values[0])
+
+
+def simpson(fn: Callable[[float], float], low: float, high: float, intervals: int = 2000) -> float:
+    """Composite Simpson rule for the integral of ``fn`` over [low, high]."""
+    step = (high - low) / intervals
+    inner = math.fsum((4 if k % 2 else 2) * fn(low + k * step) for k in range(1, intervals))
+    return step / 3 * (fn(low) + inner + fn(high))
+
+
+def expectation(kind: str, values: Sequence[float], fn: Callable[[float], float]) -> float:
+    """E[fn(X)] by integrating fn times the float density over the (truncated) support."""
+    pdf = float_density(kind, values)
+    low, high = float_support(kind, values)
+    return simpson(lambda t: fn(t) * pdf(t), low, high)
+
+
+def numerical_moments(kind: str, values: Sequence[float]) -> tuple[float, float]:
+    """Mean and variance by integrating the float density, for checks independent of ``mean``/``variance``."""
+    centre = expectation(kind, values, lambda t: t)
+    return centre, expectation(kind, values, lambda t: (t - centre) ** 2)

@@ -1,0 +1,156 @@
+"""Cross-entropy and Kullback-Leibler divergence between two pmfs, in both directions.
+
+X and Y live on {1, ..., n} (option ``outcomes``, 2..6) with simple-fraction
+probabilities. The student computes H(P_X, P_Y), H(P_Y, P_X), D_KL(P_X || P_Y)
+and D_KL(P_Y || P_X) exactly (logs split over primes) and as decimals, checks
+D_KL(P || Q) = H(P, Q) - H(P), and sees that neither quantity is symmetric.
+
+The pmfs are drawn first and exactly as the ``entropy`` family draws two, with
+the same option names, so a part with ``same_draw_as`` pointing at an entropy
+part sees the same X and Y; ``restate = false`` then refers to them "as above"
+instead of printing the table and chart again.
+
+Excluded by construction: zero probabilities (every numerator is at least 1,
+so every log is finite) and identical pmfs (so both divergences are positive).
+The two divergences can still coincide for special pairs (P_Y the reverse of
+P_X); the solution then says so instead of claiming they differ.
+
+answers.json keys: ``inputs.pmfs`` (P_X then P_Y, lists of fractions),
+``inputs.unit``, ``inputs.restate``; ``answers.cross_entropies`` (H(P_X, P_Y),
+H(P_Y, P_X)), ``answers.divergences`` (D_KL(P_X || P_Y), D_KL(P_Y || P_X)),
+``answers.entropies`` (H(X), H(Y)), each with its ``*_decimals`` (15 digits)
+and ``*_terms`` (the summands as written); ``answers.cross_entropy_gap`` and
+``answers.divergence_gap`` (first direction minus second, exactly 0 when they coincide).
+Bits use ``log2``, which SymPy reads as ``log(x)/log(2)`` after ``.rewrite(log)``.
+"""
+
+import math
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import sympy
+
+from generator.family import Family, require
+from generator.information import PGFPLOTS_PREAMBLE, expected_log, expected_log_terms, random_pmf
+from generator.options import BoolOption, ChoiceOption, IntOption
+from generator.sampling import distinct
+
+Pmf = tuple[sympy.Rational, ...]
+Pair = tuple[sympy.Expr, sympy.Expr]
+DIGITS = 15
+
+
+@dataclass(frozen=True)
+class Params:
+    pmfs: tuple[Pmf, Pmf]
+    unit: str
+    restate: bool
+
+
+@dataclass(frozen=True)
+class Answer:
+    cross_entropy_terms: tuple[tuple[sympy.Expr, ...], tuple[sympy.Expr, ...]]
+    cross_entropies: Pair
+    cross_entropy_decimals: Pair
+    divergence_terms: tuple[tuple[sympy.Expr, ...], tuple[sympy.Expr, ...]]
+    divergences: Pair
+    divergence_decimals: Pair
+    entropies: Pair
+    entropy_decimals: Pair
+    cross_entropy_gap: sympy.Expr
+    divergence_gap: sympy.Expr
+
+
+def sample(rng: random.Random, options: Mapping) -> Params:
+    # Drawn exactly as problems/entropy.py draws two pmfs: parts sharing a seed share X and Y.
+    pmfs = distinct(rng, lambda r: random_pmf(r, options["outcomes"]), 2, what="pmfs")
+    return Params(pmfs, options["unit"], options["restate"])
+
+
+def _directions(params: Params) -> tuple[tuple[Pmf, Pmf], tuple[Pmf, Pmf]]:
+    """(P, Q) for the two directions: first (P_X, P_Y), then (P_Y, P_X)."""
+    first, second = params.pmfs
+    return ((first, second), (second, first))
+
+
+def solve(params: Params) -> Answer:
+    unit = params.unit
+    directions = _directions(params)
+    reciprocals = [tuple(1 / q for q in q_pmf) for _, q_pmf in directions]
+    ratios = [tuple(p / q for p, q in zip(p_pmf, q_pmf)) for p_pmf, q_pmf in directions]
+    cross = tuple(expected_log(p, r, unit) for (p, _), r in zip(directions, reciprocals))
+    divergences = tuple(expected_log(p, r, unit) for (p, _), r in zip(directions, ratios))
+    entropies = tuple(expected_log(p, tuple(1 / w for w in p), unit) for p in params.pmfs)
+    return Answer(
+        cross_entropy_terms=tuple(expected_log_terms(p, r, unit) for (p, _), r in zip(directions, reciprocals)),
+        cross_entropies=cross,
+        cross_entropy_decimals=_decimals(cross),
+        divergence_terms=tuple(expected_log_terms(p, r, unit) for (p, _), r in zip(directions, ratios)),
+        divergences=divergences,
+        divergence_decimals=_decimals(divergences),
+        entropies=entropies,
+        entropy_decimals=_decimals(entropies),
+        # Logs of distinct primes are independent over Q, so an exact difference cancels to 0 iff equal.
+        cross_entropy_gap=sympy.expand(cross[0] - cross[1]),
+        divergence_gap=sympy.expand(divergences[0] - divergences[1]),
+    )
+
+
+def _decimals(values: tuple[sympy.Expr, ...]) -> tuple[sympy.Float, ...]:
+    return tuple(sympy.Float(v.evalf(DIGITS), DIGITS) for v in values)
+
+
+def check(params: Params, answer: Answer, rng: random.Random) -> None:
+    scale = math.log(2) if params.unit == "bits" else 1.0
+    floats = [[p.p / p.q for p in pmf] for pmf in params.pmfs]
+    for pmf in floats:
+        require(math.isclose(math.fsum(pmf), 1.0) and min(pmf) > 0, f"pmf {pmf} is not a positive pmf")
+    require(floats[0] != floats[1], "the two pmfs are identical")
+
+    def agrees(claimed: sympy.Expr, direct: float, what: str) -> None:
+        value = float(claimed.evalf(20))
+        require(math.isclose(value, direct, rel_tol=1e-12, abs_tol=1e-14), f"{what}: answer {value!r}, direct sum {direct!r}")
+
+    entropies = [-math.fsum(p * math.log(p) for p in pmf) / scale for pmf in floats]
+    cross, divergences = [], []
+    for index, (p, q) in enumerate([(floats[0], floats[1]), (floats[1], floats[0])]):
+        name = ("H(P_X, P_Y)", "H(P_Y, P_X)")[index]
+        kl_name = ("D_KL(P_X || P_Y)", "D_KL(P_Y || P_X)")[index]
+        cross.append(-math.fsum(pi * math.log(qi) for pi, qi in zip(p, q)) / scale)
+        divergences.append(math.fsum(pi * math.log(pi / qi) for pi, qi in zip(p, q)) / scale)
+        require(divergences[index] > 0, f"{kl_name} = {divergences[index]} is not positive for different pmfs")
+        agrees(answer.cross_entropies[index], cross[index], name)
+        agrees(answer.cross_entropy_decimals[index], cross[index], f"decimal {name}")
+        agrees(sympy.Add(*answer.cross_entropy_terms[index]), cross[index], f"terms of {name}")
+        agrees(answer.divergences[index], divergences[index], kl_name)
+        agrees(answer.divergence_decimals[index], divergences[index], f"decimal {kl_name}")
+        agrees(sympy.Add(*answer.divergence_terms[index]), divergences[index], f"terms of {kl_name}")
+        agrees(answer.entropies[index], entropies[index], f"entropy {index}")
+        agrees(answer.entropy_decimals[index], entropies[index], f"decimal entropy {index}")
+        identity = float(answer.cross_entropies[index].evalf(20) - answer.entropies[index].evalf(20))
+        agrees(answer.divergences[index], identity, f"{kl_name} against H(P, Q) - H(P)")
+    agrees(answer.cross_entropy_gap, cross[0] - cross[1], "H(P_X, P_Y) - H(P_Y, P_X)")
+    agrees(answer.divergence_gap, divergences[0] - divergences[1], "D_KL(P_X || P_Y) - D_KL(P_Y || P_X)")
+
+
+R = sympy.Rational
+SHEET1_PMFS = ((R(1, 3),) * 3, (R(1, 2), R(1, 3), R(1, 6)))
+
+FAMILY = Family(
+    name="cross-entropy-kl",
+    summary="Cross-entropy and KL divergence of two discrete pmfs, in both directions.",
+    sample=sample,
+    solve=solve,
+    check=check,
+    options=(
+        IntOption("outcomes", 3, 2, 6, "size of the sample space {1, ..., n}"),
+        ChoiceOption("unit", "nats", ("nats", "bits"), "natural logarithm (nats) or base 2 (bits)"),
+        BoolOption("restate", True, "print the pmfs again (false: refer to X and Y from an earlier entropy part)"),
+    ),
+    preamble=PGFPLOTS_PREAMBLE,
+    canonical={
+        "dl-sheet1-5c": Params(SHEET1_PMFS, "nats", True),
+        "dl-sheet1-5c-after-5a": Params(SHEET1_PMFS, "nats", False),
+    },
+)

@@ -1,0 +1,215 @@
+"""Differential entropy h(X) = -int p log p of a uniform, exponential or Gaussian variable.
+
+Answers: U[a, b] gives log(b - a), the exponential with rate lambda gives
+1 - log(lambda), N(mu, sigma^2) gives 1/2 log(2 pi e sigma^2) (in bits: log_2
+throughout, 1 becomes log_2 e). The solution writes log p(x) = L - w g(x)
+(g = 0, x or (x - mu)^2), so that h = -L int p + w E[g(X)] = -L + w E[g(X)].
+
+Options: ``distribution`` (uniform, exponential, gaussian, or any of them),
+``mode`` (``symbolic``: parameters are letters a, b, lambda, mu, sigma;
+``numeric``: small integers and simple fractions), ``unit`` (nats or bits).
+Numeric variants are negative about a quarter of the time (b - a < 1,
+lambda > e, sigma^2 < 1/(2 pi e)): that is the teaching point, and the
+solution says so.
+
+Excluded by construction: b - a = 1 and lambda = 1 (where log of the
+parameter vanishes and the step the exercise practises disappears).
+
+answers.json keys: ``inputs.distribution``, ``inputs.parameters`` ((a, b),
+(lambda,) or (mu, sigma^2)), ``inputs.mode``, ``inputs.unit``;
+``answers.density`` (p(x) on its support), ``answers.support`` (its ends,
+``oo`` for infinity), ``answers.log_normaliser`` (L) ``answers.weight`` (w)
+and ``answers.statistic`` (g(x)) with log p(x) = L - w g(x),
+``answers.constant`` (-L), ``answers.moment`` (E[g(X)]), ``answers.entropy`` (h(X)),
+``answers.sign`` (-1 or 1 in numeric mode, ``sign(h)`` unevaluated in symbolic mode).
+The symbol ``lamda`` is SymPy's spelling of lambda.
+"""
+
+import math
+import random
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import sympy
+
+from generator.family import Family, require
+from generator.options import ChoiceOption
+from generator.printing import log2
+from generator.probability import (
+    KINDS,
+    a,
+    b,
+    density,
+    expectation,
+    float_density,
+    float_support,
+    lamda,
+    minus,
+    mu,
+    sigma,
+    simpson,
+    support,
+    x,
+)
+from generator.verify import as_function
+
+R = sympy.Rational
+LOWER_ENDS = tuple(R(k, 2) for k in range(-6, 7))
+HALF_WIDTHS = (R(1, 2), R(3, 2), 2, R(5, 2), 3, 4, 5)
+THIRD_QUARTER_WIDTHS = (R(1, 4), R(1, 3), R(2, 3))
+RATES = (R(1, 6), R(1, 5), R(1, 4), R(1, 3), R(1, 2), R(2, 3), R(3, 4), R(4, 3), R(3, 2), R(5, 3), 2, R(5, 2), 3, 4, 5, 6)
+MEANS = tuple(range(-5, 6))
+VARIANCES = (R(1, 100), R(1, 36), R(1, 25), R(1, 16), R(1, 4), R(1, 2), 1, 2, 4, 9, 16)
+SYMBOLIC = {"uniform": (a, b), "exponential": (lamda,), "gaussian": (mu, sigma**2)}
+DIGITS = 15
+
+
+@dataclass(frozen=True)
+class Params:
+    distribution: str
+    parameters: tuple[sympy.Expr, ...]
+    mode: str
+    unit: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    density: sympy.Expr
+    support: tuple[sympy.Expr, sympy.Expr]
+    log_normaliser: sympy.Expr
+    constant: sympy.Expr
+    weight: sympy.Expr
+    statistic: sympy.Expr
+    moment: sympy.Expr
+    entropy: sympy.Expr
+    sign: sympy.Expr
+
+
+def sample(rng: random.Random, options: Mapping) -> Params:
+    kind = rng.choice(KINDS) if options["distribution"] == "any" else options["distribution"]
+    if options["mode"] == "symbolic":
+        return Params(kind, SYMBOLIC[kind], "symbolic", options["unit"])
+    if kind == "uniform":
+        # Widths in thirds and quarters start at whole numbers, so both ends stay simple fractions.
+        width = rng.choice(HALF_WIDTHS + THIRD_QUARTER_WIDTHS)
+        low = rng.choice(LOWER_ENDS if width in HALF_WIDTHS else range(-3, 4))
+        parameters = (sympy.Rational(low), low + sympy.Rational(width))
+    elif kind == "exponential":
+        parameters = (sympy.Rational(rng.choice(RATES)),)
+    else:
+        parameters = (sympy.Integer(rng.choice(MEANS)), sympy.Rational(rng.choice(VARIANCES)))
+    return Params(kind, parameters, "numeric", options["unit"])
+
+
+def _log(value: sympy.Expr, unit: str) -> sympy.Expr:
+    """log in the unit, kept whole (log(3/2) reads better here than log 3 - log 2); rationals below 1 as -log(1/v)."""
+    log = sympy.log if unit == "nats" else log2
+    return -log(1 / value) if value.is_Rational and value < 1 else log(value)
+
+
+def solve(params: Params) -> Answer:
+    kind, parameters, unit = params.distribution, params.parameters, params.unit
+    log_e = sympy.Integer(1) if unit == "nats" else log2(sympy.E)
+    if kind == "uniform":
+        low, high = parameters
+        width = minus(high, low)
+        # log p is the constant -log(b - a): no term in x, so weight, statistic and moment are 0.
+        log_normaliser, weight = -_log(width, unit), sympy.Integer(0)
+        statistic, moment = sympy.Integer(0), sympy.Integer(0)
+        entropy = _log(width, unit)
+    elif kind == "exponential":
+        (rate,) = parameters
+        log_normaliser, weight, statistic, moment = _log(rate, unit), rate * log_e, x, 1 / rate
+        entropy = log_e - _log(rate, unit)
+    else:
+        centre, spread = parameters
+        scaled = 2 * sympy.pi * spread
+        log_normaliser, weight = -_log(scaled, unit) / 2, log_e / (2 * spread)
+        statistic, moment = minus(x, centre) ** 2, spread
+        entropy = _log(sympy.E * scaled, unit) / 2
+    # Numeric entropies get their sign from a decimal (SymPy cannot always decide the sign of 1 - log 3).
+    sign = sympy.sign(entropy.evalf(DIGITS)) if params.mode == "numeric" else sympy.sign(entropy)
+    return Answer(
+        density=density(kind, parameters),
+        support=support(kind, parameters),
+        log_normaliser=log_normaliser,
+        constant=-log_normaliser,
+        weight=weight,
+        statistic=statistic,
+        moment=moment,
+        entropy=entropy,
+        sign=sign,
+    )
+
+
+LETTERS = (a, b, lamda, mu, sigma)
+
+
+def _test_values(params: Params, rng: random.Random) -> list[tuple[float, ...]]:
+    """Values for the letters (a, b, lambda, mu, sigma): unused in numeric mode, else two random valid sets."""
+    if params.mode == "numeric":
+        return [(0.0,) * len(LETTERS)]
+    assignments = []
+    for _ in range(2):
+        low = rng.uniform(-2, 2)
+        assignments.append((low, low + rng.uniform(0.2, 3), rng.uniform(0.2, 4), rng.uniform(-3, 3), rng.uniform(0.1, 3)))
+    return assignments
+
+
+def _function(expr: sympy.Expr) -> Callable[..., float]:
+    """``expr`` as a float function of (x, *LETTERS), compiled once per check."""
+    return as_function(sympy.sympify(expr).doit(), (x, *LETTERS))
+
+
+def check(params: Params, answer: Answer, rng: random.Random) -> None:
+    scale = math.log(2) if params.unit == "bits" else 1.0
+    kind = params.distribution
+    parameters = [_function(p) for p in params.parameters]
+    entropy, constant, log_normaliser, weight, moment = (
+        _function(e) for e in (answer.entropy, answer.constant, answer.log_normaliser, answer.weight, answer.moment)
+    )
+    claimed_pdf, statistic = _function(answer.density), _function(answer.statistic)
+    # math has no sign(); sign(v) = v/|v| away from 0.
+    sign = _function(sympy.sympify(answer.sign).replace(sympy.sign, lambda v: v / abs(v)))
+    ends = [_function(end) if end.is_finite else None for end in answer.support]
+    for letters in _test_values(params, rng):
+        numbers = tuple(float(p(0.0, *letters)) for p in parameters)
+        where = f"{kind}{numbers}"
+        pdf = float_density(kind, numbers)
+        low, high = float_support(kind, numbers)
+
+        def neg_p_log_p(t: float) -> float:
+            density_at = pdf(t)
+            return -density_at * math.log(density_at) if density_at > 0 else 0.0
+
+        numeric = simpson(neg_p_log_p, low, high) / scale
+        claimed = entropy(0.0, *letters)
+        require(math.isclose(claimed, numeric, rel_tol=1e-6, abs_tol=1e-6), f"h of {where}: answer {claimed}, integral {numeric}")
+        require(sign(0.0, *letters) == math.copysign(1, numeric), f"sign {answer.sign} of h = {numeric}")
+
+        # The answer's density, integrated over the answer's support (tails cut as for the entropy).
+        limits = [end(0.0, *letters) if end else (low if index == 0 else high) for index, end in enumerate(ends)]
+        mass = simpson(lambda t: claimed_pdf(t, *letters), *limits, intervals=400)
+        require(math.isclose(mass, 1.0, rel_tol=1e-4), f"the answer's density of {where} has mass {mass} on its support")
+        require(math.isclose(constant(0.0, *letters), -log_normaliser(0.0, *letters)), f"constant of {where}")
+        for t in (low + (high - low) * f for f in (0.3, 0.45, 0.6)):
+            require(math.isclose(claimed_pdf(t, *letters), pdf(t), rel_tol=1e-9), f"p({t}) of {where}")
+            split = log_normaliser(t, *letters) - weight(t, *letters) * statistic(t, *letters)
+            require(math.isclose(split, math.log(pdf(t)) / scale, rel_tol=1e-9, abs_tol=1e-12), f"log p({t}) of {where}")
+        expected = expectation(kind, numbers, lambda t: statistic(t, *letters))
+        require(math.isclose(moment(0.0, *letters), expected, rel_tol=1e-6, abs_tol=1e-6), f"E[g(X)] of {where}")
+
+
+FAMILY = Family(
+    name="differential-entropy",
+    summary="Differential entropy of a uniform, exponential or Gaussian variable, by integrating -p log p.",
+    sample=sample,
+    solve=solve,
+    check=check,
+    options=(
+        ChoiceOption("distribution", "any", (*KINDS, "any"), "which distribution (any: drawn at random)"),
+        ChoiceOption("mode", "numeric", ("symbolic", "numeric"), "parameters as letters or as small numbers"),
+        ChoiceOption("unit", "nats", ("nats", "bits"), "natural logarithm (nats) or base 2 (bits)"),
+    ),
+    canonical={"dl-sheet1-5b": Params("uniform", (a, b), "symbolic", "nats")},
+)

@@ -1,0 +1,209 @@
+"""Variance of the product XY of two independent random variables.
+
+The chain every variant practises: Var(XY) = E[X^2 Y^2] - E[XY]^2, which by
+independence is E[X^2] E[Y^2] - (E[X] E[Y])^2 with E[X^2] = Var(X) + E[X]^2,
+so that Var(XY) = sigma_X^2 sigma_Y^2 + mu_X^2 sigma_Y^2 + mu_Y^2 sigma_X^2.
+
+Options: ``mode``
+* ``zero-mean-proof``: show Var(XY) = Var(X) Var(Y) for zero-mean X, Y given
+  as N(0, sigma^2) or U[-c, c] with letters (the original: X, Y i.i.d. N(0, sigma^2)).
+* ``general-symbolic``: express Var(XY) through letters mu_X, sigma_X, mu_Y,
+  sigma_Y (or mu, sigma when i.i.d.), given as moments or as normal laws.
+* ``numeric``: small integer or simple-fraction moments, given directly or
+  through a named law (N(mu, sigma^2), U[a, b], Exp(lambda)) whose mean and
+  variance the student must know.
+
+Excluded by construction: in numeric mode both means zero (the general
+formula would collapse to the zero-mean case); variances are always positive.
+
+answers.json keys: ``inputs.mode``, ``inputs.laws`` (each ``moments``,
+``gaussian``, ``uniform`` or ``exponential``), ``inputs.parameters`` (per
+variable: (mean, variance), (mu, sigma^2), (a, b) or (lambda,)),
+``inputs.identical`` (i.i.d.); ``answers.means``, ``answers.variances``,
+``answers.second_moments`` (E[X^2], E[Y^2]), ``answers.product_mean`` (E[XY]),
+``answers.product_second_moment`` (E[X^2 Y^2]), ``answers.variance_product``
+(Var(X) Var(Y)), ``answers.mean_terms`` (mu_X^2 sigma_Y^2 + mu_Y^2 sigma_X^2)
+and ``answers.variance`` (Var(XY)).
+"""
+
+import math
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass
+from itertools import product
+
+import sympy
+
+from generator.family import Family, require
+from generator.options import ChoiceOption
+from generator.probability import mean, mu, numerical_moments, sigma, variance
+
+R = sympy.Rational
+mu_X, mu_Y = sympy.symbols("mu_X mu_Y", real=True)
+sigma_X, sigma_Y, c = sympy.symbols("sigma_X sigma_Y c", positive=True)
+
+Law = tuple[str, tuple[sympy.Expr, ...]]
+ZERO_MEAN: tuple[tuple[Law, Law, bool], ...] = (
+    (("gaussian", (0, sigma**2)), ("gaussian", (0, sigma**2)), True),
+    (("gaussian", (0, sigma_X**2)), ("gaussian", (0, sigma_Y**2)), False),
+    (("gaussian", (0, sigma**2)), ("uniform", (-c, c)), False),
+    (("uniform", (-c, c)), ("uniform", (-c, c)), True),
+)
+GENERAL: tuple[tuple[Law, Law, bool], ...] = (
+    (("moments", (mu_X, sigma_X**2)), ("moments", (mu_Y, sigma_Y**2)), False),
+    (("moments", (mu, sigma**2)), ("moments", (mu, sigma**2)), True),
+    (("gaussian", (mu_X, sigma_X**2)), ("gaussian", (mu_Y, sigma_Y**2)), False),
+    (("gaussian", (mu, sigma**2)), ("gaussian", (mu, sigma**2)), True),
+)
+NUMERIC_LAWS = ("moments", "gaussian", "uniform", "exponential")
+SAME_LAW_CHANCE = 0.2
+MAX_ATTEMPTS = 100
+
+
+@dataclass(frozen=True)
+class Params:
+    mode: str
+    laws: tuple[str, str]
+    parameters: tuple[tuple[sympy.Expr, ...], tuple[sympy.Expr, ...]]
+    identical: bool
+
+
+@dataclass(frozen=True)
+class Answer:
+    means: tuple[sympy.Expr, sympy.Expr]
+    variances: tuple[sympy.Expr, sympy.Expr]
+    second_moments: tuple[sympy.Expr, sympy.Expr]
+    product_mean: sympy.Expr
+    product_second_moment: sympy.Expr
+    variance_product: sympy.Expr
+    mean_terms: sympy.Expr
+    variance: sympy.Expr
+
+
+def _numeric_law(rng: random.Random) -> Law:
+    law = rng.choice(NUMERIC_LAWS)
+    if law == "moments":
+        return law, (sympy.Integer(rng.randint(-3, 3)), sympy.Integer(rng.choice([1, 2, 3, 4, 5])))
+    if law == "gaussian":
+        return law, (sympy.Integer(rng.randint(-3, 3)), sympy.Integer(rng.choice([1, 2, 4, 9])))
+    if law == "uniform":
+        # Even widths around an integer centre: integer ends, variance w^2/12 in {1/3, 4/3, 3}.
+        centre, half_width = rng.randint(-2, 3), rng.choice([1, 2, 3])
+        return law, (sympy.Integer(centre - half_width), sympy.Integer(centre + half_width))
+    return law, (rng.choice([R(1, 3), R(1, 2), sympy.Integer(1), sympy.Integer(2)]),)
+
+
+def _mean(law: Law) -> sympy.Expr:
+    kind, parameters = law
+    return parameters[0] if kind == "moments" else mean(kind, parameters)
+
+
+def _variance(law: Law) -> sympy.Expr:
+    kind, parameters = law
+    return parameters[1] if kind == "moments" else variance(kind, parameters)
+
+
+def sample(rng: random.Random, options: Mapping) -> Params:
+    mode = options["mode"]
+    if mode != "numeric":
+        first, second, identical = rng.choice(ZERO_MEAN if mode == "zero-mean-proof" else GENERAL)
+    else:
+        for _ in range(MAX_ATTEMPTS):
+            first = _numeric_law(rng)
+            identical = rng.random() < SAME_LAW_CHANCE
+            second = first if identical else _numeric_law(rng)
+            if _mean(first) != 0 or _mean(second) != 0:
+                break
+        else:
+            raise RuntimeError(f"no pair of laws with a non-zero mean in {MAX_ATTEMPTS} attempts")
+    parameters = tuple(tuple(sympy.sympify(p) for p in law[1]) for law in (first, second))
+    return Params(mode, (first[0], second[0]), parameters, identical)
+
+
+def solve(params: Params) -> Answer:
+    laws = tuple(zip(params.laws, params.parameters))
+    means = tuple(_mean(law) for law in laws)
+    variances = tuple(_variance(law) for law in laws)
+    second_moments = tuple(v + m**2 for m, v in zip(means, variances))
+    product_mean = means[0] * means[1]
+    product_second_moment = second_moments[0] * second_moments[1]
+    variance_product = variances[0] * variances[1]
+    mean_terms = means[0] ** 2 * variances[1] + means[1] ** 2 * variances[0]
+    return Answer(
+        means=means,
+        variances=variances,
+        second_moments=second_moments,
+        product_mean=product_mean,
+        product_second_moment=product_second_moment,
+        variance_product=variance_product,
+        mean_terms=mean_terms,
+        variance=sympy.expand(product_second_moment - product_mean**2),
+    )
+
+
+def _assignments(params: Params, rng: random.Random) -> list[dict[sympy.Symbol, float]]:
+    """The given numbers, or two random valid sets of values for the letters."""
+    if params.mode == "numeric":
+        return [{}]
+    return [
+        {
+            **{s: rng.uniform(-2, 2) for s in (mu, mu_X, mu_Y)},
+            **{s: rng.uniform(0.5, 2) for s in (sigma, sigma_X, sigma_Y, c)},
+        }
+        for _ in range(2)
+    ]
+
+
+def check(params: Params, answer: Answer, rng: random.Random) -> None:
+    require(not params.identical or params.parameters[0] == params.parameters[1], "i.i.d. laws differ")
+    for values in _assignments(params, rng):
+
+        def at(expr: sympy.Expr) -> float:
+            return float(sympy.sympify(expr).subs(values).evalf(20))
+
+        def agrees(claimed: sympy.Expr, direct: float, what: str) -> None:
+            value = at(claimed)
+            require(math.isclose(value, direct, rel_tol=1e-7, abs_tol=1e-9), f"{what} at {values}: answer {value}, direct {direct}")
+
+        moments = []
+        for index, (kind, parameters) in enumerate(zip(params.laws, params.parameters)):
+            numbers = tuple(at(p) for p in parameters)
+            # Named laws: moments by integrating the density, not from the SymPy formulas.
+            moments.append(numbers if kind == "moments" else numerical_moments(kind, numbers))
+            agrees(answer.means[index], moments[index][0], f"E of variable {index}")
+            agrees(answer.variances[index], moments[index][1], f"Var of variable {index}")
+        # Two-point laws with the same mean and variance: X = mean +- sd with probability 1/2 each.
+        points = [(m - math.sqrt(v), m + math.sqrt(v)) for m, v in moments]
+        outcomes = [s * t for s, t in product(*points)]
+        product_mean = math.fsum(outcomes) / 4
+        product_second_moment = math.fsum(o * o for o in outcomes) / 4
+        direct_variance = product_second_moment - product_mean**2
+        for index, (low, high) in enumerate(points):
+            agrees(answer.second_moments[index], (low * low + high * high) / 2, f"E[square] of variable {index}")
+        agrees(answer.product_mean, product_mean, "E[XY]")
+        agrees(answer.product_second_moment, product_second_moment, "E[X^2 Y^2]")
+        agrees(answer.variance, direct_variance, "Var(XY)")
+        agrees(answer.variance_product, moments[0][1] * moments[1][1], "Var(X) Var(Y)")
+        agrees(answer.mean_terms, direct_variance - moments[0][1] * moments[1][1], "Var(XY) - Var(X) Var(Y)")
+
+
+FAMILY = Family(
+    name="product-variance",
+    summary="Variance of the product of two independent random variables.",
+    sample=sample,
+    solve=solve,
+    check=check,
+    options=(
+        ChoiceOption(
+            "mode",
+            "numeric",
+            ("zero-mean-proof", "general-symbolic", "numeric"),
+            "show Var(XY) = Var(X)Var(Y) for zero means, derive the general formula, or compute with numbers",
+        ),
+    ),
+    canonical={
+        "idl-math-background-1.5a": Params(
+            "zero-mean-proof", ("gaussian", "gaussian"), ((sympy.Integer(0), sigma**2),) * 2, True
+        ),
+    },
+)

@@ -1,0 +1,101 @@
+import dataclasses
+import random
+
+import pytest
+import sympy
+
+from generator.family import CheckFailed
+from generator.generate import canonical_variant, variant_for_seed
+from generator.options import OptionError, resolve_options
+from generator.registry import families
+from generator.render import render_part
+from generator.templating import environment
+from problems.cross_entropy_kl import FAMILY, Params, check, solve
+
+R = sympy.Rational
+log = sympy.log
+
+
+def canonical(name="dl-sheet1-5c"):
+    return canonical_variant(FAMILY, resolve_options(FAMILY.options, {}), name)
+
+
+def test_canonical_answers_match_the_catalogue():
+    answer = canonical().answer
+    (h_xy, h_yx), (d_xy, d_yx) = answer.cross_entropies, answer.divergences
+    assert h_xy == R(2, 3) * (log(2) + log(3))  # = 2/3 log 6, split over primes
+    assert abs(sympy.N(h_xy - R(2, 3) * log(6), 50)) < 1e-45
+    assert h_yx == log(3)
+    assert float(h_xy) == pytest.approx(1.1945, abs=5e-5)
+    assert float(d_xy) == pytest.approx(0.0959, abs=5e-5)
+    assert float(h_yx) == pytest.approx(1.0986, abs=5e-5)
+    assert float(d_yx) == pytest.approx(0.0872, abs=5e-5)
+    assert answer.divergence_gap != 0
+
+
+def test_both_canonical_instances_share_the_entropy_canonical_pmfs():
+    entropy = families()["entropy"]
+    assert canonical().params.pmfs == entropy.canonical["dl-sheet1-5a"].pmfs
+    assert canonical("dl-sheet1-5c-after-5a").params.pmfs == entropy.canonical["dl-sheet1-5a"].pmfs
+
+
+@pytest.mark.parametrize("outcomes,count", [(2, 2), (3, 2), (5, 3), (6, 2)])
+def test_same_seed_draws_the_same_pmfs_as_the_entropy_family(outcomes, count):
+    entropy = families()["entropy"]
+    entropy_options = resolve_options(entropy.options, {"outcomes": outcomes, "count": count, "unit": "bits"})
+    options = resolve_options(FAMILY.options, {"outcomes": outcomes, "unit": "bits", "restate": False})
+    for seed in range(30):
+        shared = variant_for_seed(entropy, entropy_options, seed).params.pmfs[:2]
+        assert variant_for_seed(FAMILY, options, seed).params.pmfs == shared
+
+
+@pytest.mark.parametrize("outcomes", [2, 4, 6])
+def test_variants_have_distinct_positive_pmfs_and_consistent_answers(outcomes):
+    options = resolve_options(FAMILY.options, {"outcomes": outcomes})
+    for seed in range(50):
+        variant = variant_for_seed(FAMILY, options, seed)
+        first, second = variant.params.pmfs
+        assert first != second
+        assert min(first + second) > 0 and sum(first) == sum(second) == 1
+        answer = variant.answer
+        for cross, entropy, divergence in zip(answer.cross_entropies, answer.entropies, answer.divergences):
+            assert sympy.expand(cross - entropy - divergence) == 0
+            assert float(divergence) > 0
+
+
+def test_a_reversed_pair_is_reported_as_a_coincidence_not_as_asymmetry():
+    params = Params(((R(1, 4), R(3, 4)), (R(3, 4), R(1, 4))), "nats", True)
+    answer = solve(params)
+    check(params, answer, random.Random(0))
+    assert answer.divergence_gap == 0
+    variant = dataclasses.replace(canonical(), params=params, answer=answer)
+    _, solution = render_part(environment(), FAMILY, variant)
+    assert "happen to coincide" in solution and "different values" not in solution
+
+
+def test_restate_false_refers_back_instead_of_printing_the_table():
+    statement, _ = render_part(environment(), FAMILY, canonical("dl-sheet1-5c-after-5a"))
+    assert "given above" in statement and "tabular" not in statement
+    statement, _ = render_part(environment(), FAMILY, canonical())
+    assert "tabular" in statement and "tikzpicture" in statement
+
+
+def test_check_rejects_divergences_in_swapped_directions():
+    variant = canonical()
+    answer = variant.answer
+    swapped = dataclasses.replace(answer, divergences=answer.divergences[::-1])
+    with pytest.raises(CheckFailed):
+        check(variant.params, swapped, random.Random(0))
+
+
+def test_check_rejects_a_cross_entropy_in_the_wrong_unit():
+    params = dataclasses.replace(canonical().params, unit="bits")
+    nats = solve(dataclasses.replace(params, unit="nats"))
+    with pytest.raises(CheckFailed):
+        check(params, nats, random.Random(0))
+
+
+@pytest.mark.parametrize("given", [{"outcomes": 7}, {"outcomes": 1}, {"unit": "bans"}, {"restate": "yes"}])
+def test_bad_options_are_rejected(given):
+    with pytest.raises(OptionError):
+        resolve_options(FAMILY.options, given)

@@ -1,0 +1,94 @@
+import dataclasses
+import math
+import random
+
+import pytest
+import sympy
+
+from generator.family import CheckFailed
+from generator.generate import canonical_variant, variant_for_seed
+from generator.options import OptionError, resolve_options
+from generator.probability import a, b, lamda, mu, sigma
+from generator.render import render_part
+from generator.templating import environment
+from problems.differential_entropy import FAMILY, SYMBOLIC, Params, check, solve
+
+R = sympy.Rational
+log = sympy.log
+
+
+def symbolic(distribution, unit="nats"):
+    return solve(Params(distribution, SYMBOLIC[distribution], "symbolic", unit))
+
+
+def test_canonical_uniform_entropy_is_log_of_the_width():
+    variant = canonical_variant(FAMILY, resolve_options(FAMILY.options, {"mode": "symbolic"}), "dl-sheet1-5b")
+    assert sympy.simplify(variant.answer.entropy.doit() - log(b - a)) == 0
+    _, solution = render_part(environment(), FAMILY, variant)
+    assert r"\log{\left(b - a \right)}" in solution
+
+
+@pytest.mark.parametrize(
+    "distribution,expected",
+    [("exponential", 1 - log(lamda)), ("gaussian", log(2 * sympy.pi * sympy.E * sigma**2) / 2)],
+)
+def test_symbolic_entropies_are_the_textbook_formulas(distribution, expected):
+    assert sympy.simplify(symbolic(distribution).entropy.doit() - expected) == 0
+    in_bits = symbolic(distribution, "bits").entropy.doit().rewrite(sympy.log)
+    assert sympy.simplify(in_bits - expected / log(2)) == 0
+
+
+def test_numeric_values_match_the_closed_forms():
+    assert solve(Params("uniform", (R(1), R(7, 2)), "numeric", "nats")).entropy == log(R(5, 2))
+    assert solve(Params("exponential", (R(3),), "numeric", "nats")).entropy == 1 - log(3)
+    h = solve(Params("gaussian", (sympy.Integer(1), sympy.Integer(4)), "numeric", "nats")).entropy
+    assert float(h) == pytest.approx(0.5 * math.log(2 * math.pi * math.e * 4), rel=1e-12)
+
+
+@pytest.mark.parametrize("distribution", ["uniform", "exponential", "gaussian"])
+def test_numeric_variants_are_well_posed_and_sometimes_negative(distribution):
+    options = resolve_options(FAMILY.options, {"distribution": distribution})
+    signs = set()
+    for seed in range(50):
+        variant = variant_for_seed(FAMILY, options, seed)
+        parameters = variant.params.parameters
+        if distribution == "uniform":
+            assert parameters[1] - parameters[0] not in (0, 1) and parameters[1] > parameters[0]
+        elif distribution == "exponential":
+            assert parameters[0] > 0 and parameters[0] != 1
+        else:
+            assert parameters[1] > 0
+        signs.add(int(variant.answer.sign))
+    assert signs == {-1, 1}
+
+
+def test_a_negative_entropy_is_pointed_out_in_the_solution():
+    params = Params("uniform", (R(0), R(1, 2)), "numeric", "nats")
+    answer = solve(params)
+    assert answer.entropy == -log(2) and answer.sign == -1
+    variant = dataclasses.replace(
+        variant_for_seed(FAMILY, resolve_options(FAMILY.options, {}), 1), params=params, answer=answer
+    )
+    _, solution = render_part(environment(), FAMILY, variant)
+    assert "Note that $h(X) < 0$." in solution
+
+
+def test_check_rejects_the_entropy_with_the_wrong_sign():
+    params = Params("exponential", (R(1, 2),), "numeric", "nats")
+    answer = solve(params)
+    with pytest.raises(CheckFailed, match="integral"):
+        check(params, dataclasses.replace(answer, entropy=-answer.entropy), random.Random(0))
+
+
+def test_check_rejects_a_symbolic_gaussian_answer_missing_the_e():
+    params = Params("gaussian", (mu, sigma**2), "symbolic", "nats")
+    answer = solve(params)
+    wrong = dataclasses.replace(answer, entropy=log(2 * sympy.pi * sigma**2) / 2)
+    with pytest.raises(CheckFailed):
+        check(params, wrong, random.Random(0))
+
+
+@pytest.mark.parametrize("given", [{"distribution": "beta"}, {"mode": "exact"}, {"unit": "dits"}, {"level": 2}])
+def test_bad_options_are_rejected(given):
+    with pytest.raises(OptionError):
+        resolve_options(FAMILY.options, given)

@@ -1,0 +1,68 @@
+import dataclasses
+import random
+
+import pytest
+import sympy
+
+from generator.family import CheckFailed
+from generator.generate import canonical_variant, variant_for_seed
+from generator.options import OptionError, resolve_options
+from generator.printing import tex
+from generator.probability import a, b, mu, sigma
+from problems.normal_transform import FAMILY, Params, check, solve
+
+R = sympy.Rational
+
+
+def test_canonical_standardisation_has_mean_zero_and_variance_one():
+    variant = canonical_variant(FAMILY, resolve_options(FAMILY.options, {}), "idl-math-background-1.5b")
+    assert variant.answer.mean == 0
+    assert variant.answer.variance == 1
+    assert tex(variant.params.transform) == r"\frac{X - \mu}{\sigma}"
+
+
+def test_letters_give_the_general_rule():
+    answer = solve(Params("affine-symbolic", mu, sigma**2, a, b))
+    assert answer.mean == a * mu + b
+    assert answer.variance == a**2 * sigma**2
+
+
+def test_numeric_example():
+    answer = solve(Params("affine-numeric", sympy.Integer(3), sympy.Integer(4), sympy.Integer(-2), sympy.Integer(1)))
+    assert (answer.mean, answer.variance) == (-5, 16)
+
+
+def test_numeric_standardisation_is_printed_as_such():
+    params = Params("affine-numeric", sympy.Integer(-3), sympy.Integer(4), R(1, 2), R(3, 2))
+    assert tex(params.transform) == r"\frac{X + 3}{2}"
+    assert (solve(params).mean, solve(params).variance) == (0, 1)
+
+
+@pytest.mark.parametrize("mode", ["standardise", "affine-symbolic", "affine-numeric"])
+def test_variants_have_a_proper_affine_map(mode):
+    options = resolve_options(FAMILY.options, {"mode": mode})
+    for seed in range(50):
+        params = variant_for_seed(FAMILY, options, seed).params
+        assert params.scale != 0 and params.scale != 1
+        if mode == "affine-numeric":
+            assert params.variance > 0 and not params.mean.free_symbols
+
+
+def test_check_rejects_an_unsquared_scale():
+    params = Params("affine-numeric", sympy.Integer(3), sympy.Integer(4), sympy.Integer(-2), sympy.Integer(1))
+    wrong = dataclasses.replace(solve(params), variance=-2 * sympy.Integer(4))
+    with pytest.raises(CheckFailed, match="Var"):
+        check(params, wrong, random.Random(0))
+
+
+def test_check_rejects_a_mean_that_forgets_the_shift():
+    params = Params("affine-symbolic", mu, sigma**2, sympy.Integer(3), sympy.Integer(-4))
+    wrong = dataclasses.replace(solve(params), mean=3 * mu)
+    with pytest.raises(CheckFailed, match="E"):
+        check(params, wrong, random.Random(0))
+
+
+@pytest.mark.parametrize("given", [{"mode": "standardize"}, {"mode": None}, {"scale": 2}])
+def test_bad_options_are_rejected(given):
+    with pytest.raises(OptionError):
+        resolve_options(FAMILY.options, given)
