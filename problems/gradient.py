@@ -1,0 +1,315 @@
+"""Gradients of scalar functions f: R^n -> R, n = 2 or 3.
+
+``kind`` chooses the functions: ``composition`` draws products, quotients
+and compositions of exp, log, sin, cos and polynomials in x, y (z), like
+``e^{-y} sin(e^x)`` (``level`` 1: one rule per partial, 2: two nested rules);
+``norm`` draws radial functions g(||x - a||_2) of a vector x = (x_1, ..., x_n),
+like ``1/2 ||x||_2^2``, ``||x||_2``, ``e^{-||x - a||_2^2}``, ``log(1 + ||x||_2^2)``;
+``mixed`` draws both (at least one of each when ``count`` >= 2), in x_1, ..., x_n.
+The solution works out each partial derivative, then stacks them into the
+gradient column vector; for a radial function it also writes the gradient
+in vector form, g'(r)/r (x - a).
+
+Excluded by construction: compositions that miss a variable (so no partial
+is identically 0), logs and denominators of expressions that can vanish (they
+are at least 1 everywhere), two radial functions of the same shape in one
+variant, and shifted norms that are not differentiable at their centre (only
+the centre 0 may be a singular point; the check evaluates in [0.15, 0.85]^n,
+away from it).
+
+answers.json keys: ``inputs.variables``, ``inputs.functions`` (norms are
+stored as ``sqrt(x_1**2 + ...)``), ``inputs.center`` (the point a of shifted
+norms; 0 if there are none), ``inputs.first_index``;
+``answers.partials`` (per function, the partials in variable order),
+``answers.gradients`` (column vectors), ``answers.vector_forms`` (per
+function: empty, or one expression in the vector symbols ``x`` and ``a``).
+"""
+
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import partial
+
+import sympy
+
+from generator.calculus import (
+    coordinates,
+    indexed_coordinates,
+    partial_derivatives,
+    presentable,
+    readable,
+    smooth_function,
+)
+from generator.family import Family, require
+from generator.options import ChoiceOption, IntOption
+from generator.sampling import distinct, nonzero
+from generator.verify import as_function, check_partials, close
+
+MAX_FUNCTION_WIDTH = 30
+MAX_PARTIAL_WIDTH = 40
+CHECK_BOX = (0.15, 0.85)
+"""Away from the origin, where ||x||_2 is not differentiable, and from every integer centre a."""
+
+
+class Vector(sympy.Symbol):
+    """A vector written as one bold symbol, for gradients in vector form (``x / ||x||_2``)."""
+
+    def _latex(self, printer):
+        return rf"\boldsymbol{{{self.name}}}"
+
+
+class FixedVector(Vector):
+    """A given point such as the centre ``a``; sorts after the variable so sums print as ``x - a``."""
+
+    @classmethod
+    def class_key(cls):
+        return 2, 1, cls.__name__
+
+
+X = Vector("x")
+A = FixedVector("a")
+
+
+class EuclideanNorm(sympy.Function):
+    """||(c_1, ..., c_n)||_2 of the components c_i = x_i - a_i, printed as ``||x||_2`` or ``||x - a||_2``.
+
+    It stays one symbol through differentiation (d/dx_i ||x - a|| = (x_i - a_i) / ||x - a||),
+    so partials read like a hand-written solution; stored in answers.json as the square root,
+    evaluated in floats by ``math.hypot``.
+    """
+
+    @classmethod
+    def eval(cls, *components):
+        if all(c.is_number for c in components):
+            return sympy.sqrt(sympy.Add(*(c**2 for c in components)))
+        return None
+
+    def fdiff(self, argindex=1):
+        return self.args[argindex - 1] / self
+
+    def _latex(self, printer, exp=None):
+        centred = all(c.is_Symbol for c in self.args)
+        tex = r"\left\|\boldsymbol{x}\right\|_2" if centred else r"\left\|\boldsymbol{x} - \boldsymbol{a}\right\|_2"
+        return tex if exp is None else f"{tex}^{{{exp}}}"
+
+    def _pythoncode(self, printer):
+        """For ``lambdify(..., "math")``: math.hypot of the components."""
+        return f"hypot({', '.join(printer._print(c) for c in self.args)})"
+
+    def _sympystr(self, printer):
+        squares = (f"{c}**2" if c.is_Symbol else f"({printer._print(c)})**2" for c in self.args)
+        return f"sqrt({' + '.join(squares)})"
+
+
+_r = sympy.Dummy("r", positive=True)
+HALF = sympy.Rational(1, 2)
+RADIAL_PROFILES: dict[str, tuple[sympy.Expr, ...]] = {
+    "square": (HALF * _r**2, _r**2, 2 * _r**2),
+    "norm": (HALF * _r, _r, 2 * _r),
+    "inverse": (1 / _r,),
+    "gaussian": (sympy.exp(-(_r**2)), sympy.exp(-HALF * _r**2)),
+    "log": (sympy.log(1 + _r**2),),
+    "root": (sympy.sqrt(1 + _r**2),),
+}
+"""g(r) for f(x) = g(||x - a||_2), by shape; the functions of one variant have different shapes."""
+SINGULAR_AT_CENTRE = frozenset({"norm", "inverse"})
+"""Shapes not differentiable at r = 0: these are centred at 0, never at a."""
+
+
+@dataclass(frozen=True)
+class Params:
+    variables: tuple[sympy.Symbol, ...]
+    functions: tuple[sympy.Expr, ...]
+    center: sympy.ImmutableMatrix
+    first_index: int = 1
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        if len(self.functions) == 1 and self.first_index == 1:
+            return ("f",)
+        return tuple(f"f_{{{self.first_index + i}}}" for i in range(len(self.functions)))
+
+    @property
+    def vector_notation(self) -> bool:
+        """Functions of a vector x = (x_1, ..., x_n) rather than of x, y (z)."""
+        return self.variables == indexed_coordinates(len(self.variables))
+
+    @property
+    def has_norm(self) -> bool:
+        return any(f.has(EuclideanNorm) for f in self.functions)
+
+    @property
+    def shifted(self) -> bool:
+        return any(self.center)
+
+
+@dataclass(frozen=True)
+class Answer:
+    partials: tuple[tuple[sympy.Expr, ...], ...]
+    gradients: tuple[sympy.ImmutableMatrix, ...]
+    vector_forms: tuple[tuple[sympy.Expr, ...], ...]
+
+    @property
+    def singular(self) -> tuple[bool, ...]:
+        """Per function: the gradient divides by ||x||_2, so it exists only for x != 0."""
+        return tuple(any(_divides_by_norm(form) for form in forms) for forms in self.vector_forms)
+
+
+def _divides_by_norm(expr: sympy.Expr) -> bool:
+    return any(
+        node.is_Pow and isinstance(node.base, EuclideanNorm) and node.exp.is_negative
+        for node in sympy.preorder_traversal(expr)
+    )
+
+
+def _radial(rng: random.Random, variables: tuple[sympy.Symbol, ...], center: sympy.ImmutableMatrix) -> sympy.Expr:
+    """g(||x||_2), or g(||x - a||_2) when g is smooth at 0."""
+    shape = rng.choice(sorted(RADIAL_PROFILES))
+    shift = center if shape not in SINGULAR_AT_CENTRE and rng.random() < 0.5 else sympy.zeros(len(variables), 1)
+    norm = EuclideanNorm(*(v - c for v, c in zip(variables, shift, strict=True)))
+    return rng.choice(RADIAL_PROFILES[shape]).subs(_r, norm)
+
+
+def _function(
+    rng: random.Random, kind: str, variables: tuple[sympy.Symbol, ...], center: sympy.ImmutableMatrix, level: int
+) -> sympy.Expr:
+    if kind == "norm":
+        return _radial(rng, variables, center)
+    return smooth_function(rng, variables, level)
+
+
+def _shifted(f: sympy.Expr) -> bool:
+    return any(not all(c.is_Symbol for c in norm.args) for norm in f.atoms(EuclideanNorm))
+
+
+def _shape(f: sympy.Expr) -> str | None:
+    """Which radial shape f has (None for a composition)."""
+    profile = f.subs({norm: _r for norm in f.atoms(EuclideanNorm)})
+    return next((shape for shape, profiles in RADIAL_PROFILES.items() if profile in profiles), None)
+
+
+def _new_shape(f: sympy.Expr, others: list[sympy.Expr]) -> bool:
+    return _shape(f) is None or _shape(f) not in map(_shape, others)
+
+
+def _usable(f: sympy.Expr, variables: tuple[sympy.Symbol, ...]) -> bool:
+    """Fits on a line, with partials that fit too; a composition involves every variable."""
+    if not readable(f, MAX_FUNCTION_WIDTH):
+        return False
+    if not f.has(EuclideanNorm) and f.free_symbols != set(variables):
+        return False
+    return all(readable(d, MAX_PARTIAL_WIDTH) for d in partial_derivatives(f, variables))
+
+
+def _kinds(rng: random.Random, kind: str, count: int) -> list[str]:
+    """The kind of each function; ``mixed`` has at least one of each when there is room."""
+    both = ["composition", "norm"]
+    if kind != "mixed":
+        return [kind] * count
+    if count == 1:
+        return [rng.choice(both)]
+    return rng.sample(both + [rng.choice(both) for _ in range(count - 2)], count)
+
+
+def _center(rng: random.Random, n: int) -> sympy.ImmutableMatrix:
+    """A small non-zero integer point a."""
+    entries = [rng.randint(-2, 2) for _ in range(n)]
+    entries[rng.randrange(n)] = nonzero(rng, -2, 2)
+    return sympy.ImmutableMatrix(entries)
+
+
+def sample(rng: random.Random, options: Mapping) -> Params:
+    n = options["n"]
+    variables = coordinates(n) if options["kind"] == "composition" else indexed_coordinates(n)
+    center = _center(rng, n)
+    functions: list[sympy.Expr] = []
+    for kind in _kinds(rng, options["kind"], options["count"]):
+        functions += distinct(
+            rng,
+            partial(_function, kind=kind, variables=variables, center=center, level=options["level"]),
+            1,
+            accept=lambda f: f not in functions and _new_shape(f, functions) and _usable(f, variables),
+            what=f"{kind} functions",
+        )
+    if not any(_shifted(f) for f in functions):
+        center = sympy.ImmutableMatrix.zeros(n, 1)
+    return Params(variables, tuple(functions), center)
+
+
+def solve(params: Params) -> Answer:
+    partials = tuple(partial_derivatives(f, params.variables) for f in params.functions)
+    return Answer(
+        partials,
+        tuple(sympy.ImmutableMatrix(column) for column in partials),
+        tuple(_vector_forms(f, params.center) for f in params.functions),
+    )
+
+
+def _vector_forms(f: sympy.Expr, center: sympy.ImmutableMatrix) -> tuple[sympy.Expr, ...]:
+    """For f = g(||x - a||_2): (g'(r) / r (x - a),) by the chain rule; () for any other f."""
+    norms = f.atoms(EuclideanNorm)
+    if not norms:
+        return ()
+    (norm,) = norms
+    factor = presentable(sympy.diff(f.subs(norm, _r), _r) / _r).subs(_r, norm)
+    direction = X - A if _shifted(f) else X
+    if factor == 1:
+        return (direction,)
+    # SymPy would multiply a number into x - a; 2 (x - a) reads better than 2x - 2a.
+    return (sympy.Mul(factor, direction, evaluate=False) if factor.is_Number else factor * direction,)
+
+
+def check(params: Params, answer: Answer, rng: random.Random) -> None:
+    """Partials against finite differences of f, away from the singular point 0; vector forms against the partials."""
+    variables = params.variables
+    for name, f, partials, gradient, forms in zip(
+        params.names, params.functions, answer.partials, answer.gradients, answer.vector_forms, strict=True
+    ):
+        require(all(d != 0 for d in partials), f"a partial derivative of {name} is identically 0")
+        require(gradient == sympy.ImmutableMatrix(partials), f"the gradient of {name} does not stack its partials")
+        check_partials(f, variables, partials, rng, *CHECK_BOX)
+        for form in forms:
+            _require_same_vector(name, form, partials, params, rng)
+
+
+def _require_same_vector(
+    name: str, form: sympy.Expr, partials: tuple[sympy.Expr, ...], params: Params, rng: random.Random
+) -> None:
+    """The vector form, read component by component, equals the (checked) partials at random points."""
+    components = [form.subs({X: v, A: a}) for v, a in zip(params.variables, params.center, strict=True)]
+    gaps = as_function(sympy.Tuple(*(c - d for c, d in zip(components, partials, strict=True))), params.variables)
+    for _ in range(5):
+        point = tuple(rng.uniform(*CHECK_BOX) for _ in params.variables)
+        require(all(close(gap, 0.0) for gap in gaps(*point)), f"the vector form of grad {name} disagrees with its partials")
+
+
+_x1, _x2 = indexed_coordinates(2)
+_x, _y = coordinates(2)
+
+FAMILY = Family(
+    name="gradient",
+    summary="Gradients of scalar functions of 2 or 3 variables: compositions and norms.",
+    sample=sample,
+    solve=solve,
+    check=check,
+    options=(
+        IntOption("n", 2, 2, 3, "number of variables"),
+        IntOption("count", 1, 1, 3, "how many functions"),
+        ChoiceOption(
+            "kind",
+            "composition",
+            ("composition", "norm", "mixed"),
+            "compositions of exp/log/sin/cos/polynomials, radial functions of ||x - a||_2, or both",
+        ),
+        IntOption("level", 2, 1, 2, "compositions: 1 rule per partial, or 2 nested rules"),
+    ),
+    canonical={
+        "idl-math-background-1.3b": Params(
+            (_x1, _x2),
+            (HALF * EuclideanNorm(_x1, _x2) ** 2, HALF * EuclideanNorm(_x1, _x2)),
+            sympy.ImmutableMatrix.zeros(2, 1),
+            first_index=4,
+        ),
+        "dl-sheet1-3b": Params((_x, _y), (sympy.exp(-_y) * sympy.sin(sympy.exp(_x)),), sympy.ImmutableMatrix.zeros(2, 1)),
+    },
+)

@@ -1,0 +1,147 @@
+"""Hessians of scalar functions f: R^n -> R, n = 2 or 3.
+
+f is a small smooth function of x, y (z) that couples its variables
+(``e^{xy}``, ``x^2 sin y``, ``log(1 + x^2 + y^2)``, ``x^3 y + e^{xy}``). The
+solution lists the first partials, then the second partials of the upper
+triangle (the lower one follows by Schwarz's theorem), then the symmetric
+matrix. Option: ``n``.
+
+Excluded by construction: f with a constant Hessian (quadratic or simpler),
+a zero diagonal (like ``xyz``) or all entries equal (like ``sin(x + y)``),
+and f in which some variable is decoupled from the others (every row of the
+Hessian has a non-zero off-diagonal entry, so in particular the mixed
+partial of f(x, y) is not 0); logs and denominators are of expressions at
+least 1 everywhere.
+
+answers.json keys: ``inputs.variables``, ``inputs.function``;
+``answers.gradient`` (first partials in variable order) and
+``answers.hessian`` (the symmetric n x n matrix).
+"""
+
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+import sympy
+
+from generator.calculus import (
+    coordinates,
+    matrix_width,
+    partial_derivatives,
+    presentable,
+    printed_width,
+    readable,
+    smooth_function,
+)
+from generator.family import Family, require
+from generator.options import IntOption
+from generator.sampling import distinct
+from generator.verify import check_partials
+
+MAX_FUNCTION_WIDTH = 24
+MAX_ENTRY_WIDTH = 28
+MAX_MATRIX_WIDTH = 62
+"""Typeset width (characters, see ``matrix_width``) of the Hessian, so that it fits the page width."""
+TIDYING_GAIN = 0.6
+"""``presentable`` never narrows a second partial of these functions by more than this factor."""
+
+
+@dataclass(frozen=True)
+class Params:
+    variables: tuple[sympy.Symbol, ...]
+    function: sympy.Expr
+
+
+@dataclass(frozen=True)
+class Answer:
+    gradient: tuple[sympy.Expr, ...]
+    hessian: sympy.ImmutableMatrix
+
+    @property
+    def upper_triangle(self) -> tuple[tuple[int, int], ...]:
+        """Index pairs (i, j), i <= j: the second partials the solution works out."""
+        n = self.hessian.shape[0]
+        return tuple((i, j) for i in range(n) for j in range(i, n))
+
+
+@lru_cache(maxsize=64)
+def _second_partials(f: sympy.Expr, variables: tuple[sympy.Symbol, ...]) -> dict[tuple[int, int], sympy.Expr]:
+    """Raw second partials of the upper triangle, (i, j) with i <= j, each first partial differentiated once."""
+    n = len(variables)
+    first = [sympy.diff(f, v) for v in variables]
+    return {(i, j): sympy.diff(first[i], variables[j]) for i in range(n) for j in range(i, n)}
+
+
+@lru_cache(maxsize=64)
+def hessian_of(f: sympy.Expr, variables: tuple[sympy.Symbol, ...]) -> sympy.ImmutableMatrix:
+    """The matrix of tidied second partials, each mixed one computed once and mirrored; cached for solve."""
+    upper = {index: presentable(entry) for index, entry in _second_partials(f, variables).items()}
+    return sympy.ImmutableMatrix(len(variables), len(variables), lambda i, j: upper[min(i, j), max(i, j)])
+
+
+def _shaped(second: dict[tuple[int, int], sympy.Expr], n: int) -> bool:
+    """Every variable coupled to another (a non-zero mixed partial), some curvature, a varied, non-constant Hessian."""
+    coupled = all(any(second[min(i, j), max(i, j)] != 0 for j in range(n) if j != i) for i in range(n))
+    curved = any(second[i, i] != 0 for i in range(n))
+    varying = any(entry.free_symbols for entry in second.values())
+    repetitive = len(set(second.values())) == 1
+    return coupled and curved and varying and not repetitive
+
+
+def _usable(f: sympy.Expr, variables: tuple[sympy.Symbol, ...]) -> bool:
+    """Short and well shaped, with a Hessian that fits on the page.
+
+    Shape and a first width estimate use the raw derivatives, so that hopeless
+    candidates are dropped before the costly tidying.
+    """
+    n = len(variables)
+    if not readable(f, MAX_FUNCTION_WIDTH):
+        return False
+    second = _second_partials(f, variables)
+    if not _shaped(second, n) or any(printed_width(e) > MAX_ENTRY_WIDTH / TIDYING_GAIN for e in second.values()):
+        return False
+    hessian = hessian_of(f, variables)
+    return matrix_width(hessian) <= MAX_MATRIX_WIDTH and all(readable(entry, MAX_ENTRY_WIDTH) for entry in hessian)
+
+
+def sample(rng: random.Random, options: Mapping) -> Params:
+    variables = coordinates(options["n"])
+    (f,) = distinct(
+        rng,
+        lambda r: smooth_function(r, variables, 1),
+        1,
+        accept=lambda f: _usable(f, variables),
+        what="coupled functions with a printable Hessian",
+    )
+    return Params(variables, f)
+
+
+def solve(params: Params) -> Answer:
+    return Answer(partial_derivatives(params.function, params.variables), hessian_of(params.function, params.variables))
+
+
+def check(params: Params, answer: Answer, rng: random.Random) -> None:
+    """The gradient by finite differences of f, each Hessian row by finite differences of the gradient."""
+    f, variables, hessian = params.function, params.variables, answer.hessian
+    n = len(variables)
+    require(hessian.shape == (n, n), f"Hessian is {hessian.shape}, expected {(n, n)}")
+    require(hessian == hessian.T, "Hessian is not symmetric")
+    check_partials(f, variables, answer.gradient, rng)
+    for i, first in enumerate(answer.gradient):
+        check_partials(first, variables, list(hessian.row(i)), rng)
+
+
+_x, _y = coordinates(2)
+
+FAMILY = Family(
+    name="hessian",
+    summary="Hessian matrices of functions of 2 or 3 variables, via first and second partials.",
+    sample=sample,
+    solve=solve,
+    check=check,
+    options=(IntOption("n", 2, 2, 3, "number of variables (x, y or x, y, z)"),),
+    canonical={
+        "example-1": Params(coordinates(2), _x**3 * _y + sympy.exp(_x * _y)),
+    },
+)

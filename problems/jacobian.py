@@ -1,0 +1,115 @@
+"""Jacobians of vector-valued functions f: R^n -> R^m, n, m in {2, 3}.
+
+Each component f_i is a small smooth function (one differentiation rule per
+entry: ``x^2 y``, ``e^{xz}``, ``5x + sin y``, ``x / (1 + y^2)``) of one to n
+of the variables x, y (z). The solution works the Jacobian out row by row:
+row i holds the partials of f_i. Options: ``n`` (inputs) and ``m``
+(components).
+
+Excluded by construction: constant components (so no row of the Jacobian is
+zero), equal components, and variables that no component uses (no zero
+column); logs and denominators are of expressions at least 1 everywhere.
+
+The canonical instance stands in for the original exercise, whose functions
+were lost in the scan: f(x, y) = (x^2 y, 5x + sin y)^T.
+
+answers.json keys: ``inputs.variables``, ``inputs.components`` (f_1..f_m);
+``answers.rows`` (per component, its partials in variable order) and
+``answers.jacobian`` (the m x n matrix).
+"""
+
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import sympy
+
+from generator.calculus import coordinates, matrix_width, partial_derivatives, readable, smooth_function_of_some
+from generator.family import Family, require
+from generator.options import IntOption
+from generator.sampling import distinct
+from generator.verify import check_partials
+
+MAX_COMPONENT_WIDTH = 22
+MAX_ENTRY_WIDTH = 22
+MAX_MATRIX_WIDTH = 62
+"""Typeset width (characters, see ``matrix_width``) of the Jacobian, so that it fits the page width."""
+
+
+@dataclass(frozen=True)
+class Params:
+    variables: tuple[sympy.Symbol, ...]
+    components: tuple[sympy.Expr, ...]
+
+
+@dataclass(frozen=True)
+class Answer:
+    rows: tuple[tuple[sympy.Expr, ...], ...]
+    jacobian: sympy.ImmutableMatrix
+
+
+def _usable(component: sympy.Expr, variables: tuple[sympy.Symbol, ...]) -> bool:
+    """Short, with short partials."""
+    return readable(component, MAX_COMPONENT_WIDTH) and all(
+        readable(d, MAX_ENTRY_WIDTH) for d in partial_derivatives(component, variables)
+    )
+
+
+def _components(rng: random.Random, variables: tuple[sympy.Symbol, ...], m: int) -> tuple[sympy.Expr, ...]:
+    return distinct(
+        rng, lambda r: smooth_function_of_some(r, variables), m, accept=lambda c: _usable(c, variables), what="components"
+    )
+
+
+def sample(rng: random.Random, options: Mapping) -> Params:
+    variables = coordinates(options["n"])
+    (components,) = distinct(
+        rng,
+        lambda r: _components(r, variables, options["m"]),
+        1,
+        accept=lambda fs: _uses_all(fs, variables) and _fits(fs, variables),
+        what="component tuples that use every variable and fit the page",
+    )
+    return Params(variables, components)
+
+
+def _uses_all(components: tuple[sympy.Expr, ...], variables: tuple[sympy.Symbol, ...]) -> bool:
+    return set().union(*(f.free_symbols for f in components)) == set(variables)
+
+
+def _fits(components: tuple[sympy.Expr, ...], variables: tuple[sympy.Symbol, ...]) -> bool:
+    jacobian = sympy.ImmutableMatrix([partial_derivatives(f, variables) for f in components])
+    return matrix_width(jacobian) <= MAX_MATRIX_WIDTH
+
+
+def solve(params: Params) -> Answer:
+    rows = tuple(partial_derivatives(f, params.variables) for f in params.components)
+    return Answer(rows, sympy.ImmutableMatrix(rows))
+
+
+def check(params: Params, answer: Answer, rng: random.Random) -> None:
+    """Each worked row against finite differences of its component; the matrix must stack the rows."""
+    m, n = len(params.components), len(params.variables)
+    require(answer.jacobian.shape == (m, n), f"Jacobian is {answer.jacobian.shape}, expected {(m, n)}")
+    require(answer.jacobian == sympy.ImmutableMatrix(answer.rows), "the Jacobian does not stack the worked rows")
+    for i, (f, row) in enumerate(zip(params.components, answer.rows, strict=True)):
+        require(any(d != 0 for d in row), f"row {i + 1} of the Jacobian is zero: f_{i + 1} is constant")
+        check_partials(f, params.variables, row, rng)
+
+
+_x, _y = coordinates(2)
+
+FAMILY = Family(
+    name="jacobian",
+    summary="Jacobian matrices of functions from R^n to R^m (n, m = 2 or 3), worked row by row.",
+    sample=sample,
+    solve=solve,
+    check=check,
+    options=(
+        IntOption("n", 2, 2, 3, "number of input variables (x, y or x, y, z)"),
+        IntOption("m", 2, 2, 3, "number of components f_1, ..., f_m"),
+    ),
+    canonical={
+        "idl-math-background-1.3c": Params(coordinates(2), (_x**2 * _y, 5 * _x + sympy.sin(_y))),
+    },
+)

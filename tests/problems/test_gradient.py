@@ -1,0 +1,138 @@
+import json
+import random
+
+import pytest
+import sympy
+
+from generator.calculus import coordinates, indexed_coordinates
+from generator.generate import canonical_variant, variant_for_seed
+from generator.options import OptionError, resolve_options
+from generator.printing import tex
+from generator.render import render_part
+from generator.templating import environment
+from problems.gradient import FAMILY, Answer, EuclideanNorm, Params, X, _shape, check
+
+x1, x2 = indexed_coordinates(2)
+x, y = coordinates(2)
+
+
+def explicit(expr):
+    """Norms written out as square roots, so that SymPy can compare."""
+    return expr.replace(lambda e: isinstance(e, EuclideanNorm), lambda e: sympy.sqrt(sum(c**2 for c in e.args)))
+
+
+def same(a, b):
+    return sympy.simplify(explicit(a) - explicit(b)) == 0
+
+
+def canonical(name, **options):
+    return canonical_variant(FAMILY, resolve_options(FAMILY.options, options), name)
+
+
+def test_norm_canonical_matches_the_catalogue():
+    answer = canonical("idl-math-background-1.3b", kind="norm", count=2).answer
+    norm = sympy.sqrt(x1**2 + x2**2)
+    grad_f4, grad_f5 = answer.gradients
+    assert all(same(a, b) for a, b in zip(grad_f4, (x1, x2)))
+    assert all(same(a, b) for a, b in zip(grad_f5, (x1 / (2 * norm), x2 / (2 * norm))))
+    assert answer.vector_forms[0] == (X,)
+    assert answer.vector_forms[1] == (X / (2 * EuclideanNorm(x1, x2)),)
+    assert answer.singular == (False, True)
+
+
+def test_norm_canonical_prints_norms_and_names_f4_f5():
+    variant = canonical("idl-math-background-1.3b")
+    statement, solution = render_part(environment(), FAMILY, variant)
+    assert r"f_{4}(\boldsymbol{x}) &= \frac{\left\|\boldsymbol{x}\right\|_2^{2}}{2}" in statement
+    assert r"f_{5}" in statement and r"\nabla" not in statement
+    assert r"= \boldsymbol{x}" in solution
+    assert r"\frac{\boldsymbol{x}}{2 \left\|\boldsymbol{x}\right\|_2}, \qquad \boldsymbol{x} \neq \boldsymbol{0}" in solution
+
+
+def test_composition_canonical_matches_the_catalogue():
+    (gradient,) = canonical("dl-sheet1-3b").answer.gradients
+    expected = (sympy.exp(x) * sympy.exp(-y) * sympy.cos(sympy.exp(x)), -sympy.exp(-y) * sympy.sin(sympy.exp(x)))
+    assert gradient.shape == (2, 1)
+    assert all(same(a, b) for a, b in zip(gradient, expected))
+
+
+def test_check_rejects_a_norm_gradient_without_the_half():
+    params = FAMILY.canonical["idl-math-background-1.3b"]
+    right = FAMILY.solve(params)
+    norm = EuclideanNorm(x1, x2)
+    wrong_partials = (x1 / norm, x2 / norm)
+    wrong = Answer(
+        (right.partials[0], wrong_partials),
+        (right.gradients[0], sympy.ImmutableMatrix(wrong_partials)),
+        (right.vector_forms[0], (X / norm,)),
+    )
+    with pytest.raises(AssertionError, match="finite difference"):
+        check(params, wrong, random.Random(0))
+
+
+def test_check_rejects_a_wrong_vector_form():
+    params = FAMILY.canonical["idl-math-background-1.3b"]
+    right = FAMILY.solve(params)
+    wrong = Answer(right.partials, right.gradients, ((2 * X,), right.vector_forms[1]))
+    with pytest.raises(AssertionError, match="vector form"):
+        check(params, wrong, random.Random(0))
+
+
+@pytest.mark.parametrize("given", [{"n": 4}, {"n": 1}, {"count": 0}, {"kind": "radial"}, {"level": 3}])
+def test_bad_options_are_rejected(given):
+    with pytest.raises(OptionError):
+        resolve_options(FAMILY.options, given)
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        {"kind": "composition", "n": 2, "count": 2},
+        {"kind": "composition", "n": 3, "level": 1},
+        {"kind": "norm", "n": 3, "count": 3},
+        {"kind": "mixed", "n": 2, "count": 3},
+    ],
+)
+def test_variants_are_not_degenerate(given):
+    options = resolve_options(FAMILY.options, given)
+    for seed in range(30):
+        variant = variant_for_seed(FAMILY, options, seed)
+        params, answer = variant.params, variant.answer
+        assert len(params.functions) == options["count"]
+        assert len(set(params.functions)) == options["count"]
+        norms = [f.has(EuclideanNorm) for f in params.functions]
+        if options["kind"] == "composition":
+            assert not any(norms) and all(f.free_symbols == set(params.variables) for f in params.functions)
+        if options["kind"] == "norm":
+            assert all(norms)
+        if options["kind"] == "mixed":
+            assert any(norms) and not all(norms)
+        shapes = [_shape(f) for f in params.functions if f.has(EuclideanNorm)]
+        assert len(shapes) == len(set(shapes)), "two norms of the same shape in one variant"
+        for f, partials, singular in zip(params.functions, answer.partials, answer.singular):
+            assert all(d != 0 for d in partials)
+            centred = all(c.is_Symbol for n in f.atoms(EuclideanNorm) for c in n.args)
+            assert centred or not singular, "only norms centred at 0 may have a singular point"
+
+
+def test_stored_norm_answers_read_back_as_numbers():
+    options = resolve_options(FAMILY.options, {"kind": "norm", "count": 3})
+    variant = variant_for_seed(FAMILY, options, 5)
+    stored = json.loads(json.dumps(variant.to_json()))
+    point = {x1: sympy.Rational(3, 10), x2: sympy.Rational(7, 10)}
+    for text, value in zip(stored["answers"]["partials"], variant.answer.partials):
+        for t, v in zip(text, value):
+            parsed = sympy.sympify(t).subs({sympy.Symbol(str(k)): p for k, p in point.items()})
+            assert float(parsed) == pytest.approx(float(explicit(v).subs(point)), rel=1e-12)
+
+
+def test_shifted_norms_have_gradients_written_as_multiples_of_x_minus_a():
+    norm = EuclideanNorm(x1 - 1, x2 + 2)
+    params = Params((x1, x2), (norm**2, sympy.exp(-(norm**2))), sympy.ImmutableMatrix([1, -2]))
+    answer = FAMILY.solve(params)
+    check(params, answer, random.Random(0))
+    assert [tex(forms[0]) for forms in answer.vector_forms] == [
+        r"2 \left(\boldsymbol{x} - \boldsymbol{a}\right)",
+        r"- 2 \left(\boldsymbol{x} - \boldsymbol{a}\right) e^{- \left\|\boldsymbol{x} - \boldsymbol{a}\right\|_2^{2}}",
+    ]
+    assert answer.singular == (False, False)

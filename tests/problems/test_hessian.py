@@ -1,0 +1,55 @@
+import random
+
+import pytest
+import sympy
+
+from generator.calculus import coordinates
+from generator.generate import canonical_variant, variant_for_seed
+from generator.options import OptionError, resolve_options
+from problems.hessian import FAMILY, Answer, check
+
+x, y = coordinates(2)
+E = sympy.exp(x * y)
+
+
+def test_example_matches_the_hand_computed_hessian():
+    answer = canonical_variant(FAMILY, resolve_options(FAMILY.options, {}), "example-1").answer
+    expected = sympy.Matrix([[6 * x * y + y**2 * E, 3 * x**2 + E + x * y * E], [3 * x**2 + E + x * y * E, x**2 * E]])
+    assert (answer.hessian - expected).applyfunc(sympy.simplify) == sympy.zeros(2, 2)
+    assert all(sympy.simplify(a - b) == 0 for a, b in zip(answer.gradient, (3 * x**2 * y + y * E, x**3 + x * E)))
+
+
+def test_check_rejects_a_mixed_partial_without_the_product_rule_term():
+    params = FAMILY.canonical["example-1"]
+    right = FAMILY.solve(params)
+    mixed = 3 * x**2 + E
+    wrong = sympy.ImmutableMatrix([[right.hessian[0, 0], mixed], [mixed, right.hessian[1, 1]]])
+    with pytest.raises(AssertionError, match="finite difference"):
+        check(params, Answer(right.gradient, wrong), random.Random(0))
+
+
+def test_check_rejects_an_asymmetric_hessian():
+    params = FAMILY.canonical["example-1"]
+    right = FAMILY.solve(params)
+    wrong = right.hessian.as_mutable()
+    wrong[1, 0] = 0
+    with pytest.raises(AssertionError, match="symmetric"):
+        check(params, Answer(right.gradient, sympy.ImmutableMatrix(wrong)), random.Random(0))
+
+
+@pytest.mark.parametrize("given", [{"n": 1}, {"n": 4}, {"level": 2}])
+def test_bad_options_are_rejected(given):
+    with pytest.raises(OptionError):
+        resolve_options(FAMILY.options, given)
+
+
+@pytest.mark.parametrize("n", [2, 3])
+def test_hessians_are_coupled_curved_and_not_constant(n):
+    options = resolve_options(FAMILY.options, {"n": n})
+    for seed in range(30):
+        hessian = variant_for_seed(FAMILY, options, seed).answer.hessian
+        assert hessian == hessian.T
+        assert any(entry.free_symbols for entry in hessian)
+        assert any(hessian[i, i] != 0 for i in range(n))
+        assert all(any(hessian[i, j] != 0 for j in range(n) if j != i) for i in range(n))
+        assert len(set(hessian)) > 1
