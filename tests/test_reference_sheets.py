@@ -1,0 +1,61 @@
+"""The two reference sheets: their canonical instance, and fresh variants that compile."""
+
+import pytest
+
+from generator.build import build_sheets, prepare_sheet
+from generator.compile import compile_documents
+from generator.generate import Draw, sheet_variants
+from generator.project import Project
+from generator.registry import families
+from generator.render import Instance, render_documents, render_exercises
+from tests.conftest import pdf_text
+
+REFERENCE = ["idl-math-background", "dl-exercise-sheet-1"]
+SEEDS = range(20)
+
+# Values a reader of the original sheets checks first (problem catalogue).
+CATALOGUE_DECIMALS = {
+    "dl-exercise-sheet-1": ["1.0986", "1.0114", "1.1945", "0.0959", "0.0872"],
+    "idl-math-background": [],
+}
+STATEMENTS = {
+    "idl-math-background": ["Exercise 1.1", "Exercise 1.5", "Prove that u = v", "softmax"],
+    "dl-exercise-sheet-1": ["Rules of differentiation", "Information theory", "sigmoid", "uniformly distributed on the interval"],
+}
+
+
+@pytest.fixture(scope="module")
+def canonical(tmp_path_factory):
+    out = tmp_path_factory.mktemp("canonical")
+    return {target.parent.name: target for target in build_sheets(REFERENCE, Draw(None), out)}
+
+
+@pytest.mark.parametrize("name", REFERENCE)
+def test_canonical_build_shows_the_original_exercises_and_answers(canonical, name):
+    exercise = pdf_text(canonical[name] / f"{name}-exercise.pdf")
+    solution = pdf_text(canonical[name] / f"{name}-solution.pdf")
+    for statement in STATEMENTS[name]:
+        assert statement in exercise and statement in solution, statement
+    for value in CATALOGUE_DECIMALS[name]:
+        assert value in solution and value not in exercise, value
+    assert "Original instance" in exercise and "Solution." not in exercise
+
+
+@pytest.mark.parametrize("name", REFERENCE)
+def test_twenty_seeds_compile(tmp_path, name):
+    """Every seed's variants, typeset together in one batched document per kind."""
+    project = Project()
+    sheet = project.load_sheet(name)
+    instances = [
+        Instance(f"seed-{seed}", Draw(seed), render_exercises(project.environment(), sheet, sheet_variants(sheet, families(), Draw(seed)), families()))
+        for seed in SEEDS
+    ]
+    sources = render_documents(project.environment(), sheet, instances, families())
+    pdfs = compile_documents(sources, tmp_path)
+    assert all(pdf.startswith(b"%PDF") for pdf in pdfs.values())
+
+
+@pytest.mark.parametrize("name", REFERENCE)
+def test_random_seeds_give_different_sheets(name):
+    sources = [prepare_sheet(name, Draw(seed)).sources["exercise"] for seed in (101, 202, 303)]
+    assert len(set(sources)) == 3
