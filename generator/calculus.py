@@ -18,16 +18,29 @@ import sympy
 
 
 def presentable(expr: sympy.Expr) -> sympy.Expr:
-    """Of a few cheap rewrites of ``expr``, the one with fewest fractions, then shortest."""
+    """Of a few cheap rewrites of ``expr``, the one with fewest fractions, then shortest.
+
+    A whole-number factor pulled out in front is free (``2(3x^2 + 1)`` reads better
+    than ``6x^2 + 2``), and on a tie the factored form wins; ``cancel`` catches
+    quotients such as ``(x - 2)/(2 - x)`` that the other rewrites leave standing,
+    but must save a few characters to be chosen (it likes to flip signs).
+    """
     numerator, denominator = sympy.fraction(sympy.together(expr))
     denominator = sympy.factor_terms(denominator)
     candidates = [
-        expr,
-        sympy.factor_terms(expr),
-        sympy.factor_terms(numerator) / denominator,
-        sympy.factor_terms(sympy.expand(numerator)) / denominator,
+        (sympy.factor_terms(expr), 0),
+        (expr, 0),
+        (sympy.factor_terms(numerator) / denominator, 0),
+        (sympy.factor_terms(sympy.expand(numerator)) / denominator, 0),
+        (sympy.cancel(expr), 3),
     ]
-    return min(candidates, key=lambda candidate: (_reciprocals(candidate), len(sympy.sstr(candidate))))
+    best, _ = min(candidates, key=lambda pair: (_reciprocals(pair[0]), _printed_length(pair[0]) + pair[1]))
+    return best
+
+
+def _printed_length(expr: sympy.Expr) -> int:
+    coefficient, rest = expr.as_coeff_Mul()
+    return len(sympy.sstr(rest if coefficient.is_Integer and abs(coefficient) != 1 else expr))
 
 
 def _reciprocals(expr: sympy.Expr) -> int:

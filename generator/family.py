@@ -47,6 +47,8 @@ class Family:
     canonical: Mapping[str, Any] = field(default_factory=dict)
     preamble: tuple[str, ...] = ()
     """LaTeX preamble lines the template needs, e.g. ``\\usepackage{pgfplots}``."""
+    difficulty: Callable[[Any, Any], float] | None = None
+    """Score of a variant (params, answer); default: worked steps plus the size of the inputs."""
     key_fields: tuple[str, ...] = ()
     """Answer fields that go into a class's answer-key.csv (default: all of them)."""
     static: bool = False
@@ -72,6 +74,7 @@ class Variant:
     options: Mapping[str, Any]
     params: Any
     answer: Any
+    difficulty: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -79,6 +82,7 @@ class Variant:
             "family": self.family,
             "seed": self.seed,
             "canonical": self.canonical,
+            "difficulty": self.difficulty,
             "options": dict(self.options),
             "inputs": jsonable(self.params),
             "answers": jsonable(self.answer),

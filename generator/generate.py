@@ -5,6 +5,7 @@ can be reproduced alone: the seed stored in answers.json and printed in any
 failure is the one ``sheets show FAMILY --seed N`` takes.
 """
 
+import dataclasses
 import signal
 import threading
 from collections.abc import Mapping
@@ -12,9 +13,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+import sympy
+
 from generator.errors import ConfigError, GenerationError
 from generator.family import CheckFailed, Family, Variant
 from generator.seeding import derive_seed, rng_for
+from generator.steps import chains_in, verify_chain
 from generator.sheet import PartSpec, SheetSpec
 
 VARIANT_SECONDS = 10.0
@@ -77,7 +81,27 @@ def _solved(family: Family, options, params, *, seed: int | None, canonical: str
     with _naming_failures(family, seed if canonical is None else canonical, label), _time_limit(VARIANT_SECONDS):
         answer = family.solve(params)
         family.check(params, answer, rng_for(seed or 0, "check"))
-    return Variant(family.name, label, seed, canonical, dict(options), params, answer)
+        for chain in chains_in(answer):
+            verify_chain(chain, rng_for(seed or 0, "steps"))
+        score = family.difficulty(params, answer) if family.difficulty else default_difficulty(params, answer)
+    return Variant(family.name, label, seed, canonical, dict(options), params, answer, round(float(score), 1))
+
+
+def default_difficulty(params: Any, answer: Any) -> float:
+    """Worked steps in the solution plus a tenth of the SymPy operations in the inputs."""
+    steps = sum(len(chain.steps) for chain in chains_in(answer))
+    return steps + sum(sympy.count_ops(expr) for expr in _expressions(params)) / 10
+
+
+def _expressions(value: Any):
+    if isinstance(value, sympy.Basic):
+        yield value
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            yield from _expressions(getattr(value, f.name))
+    elif isinstance(value, (tuple, list)):
+        for item in value:
+            yield from _expressions(item)
 
 
 class VariantTimeout(Exception):

@@ -20,6 +20,7 @@ import sympy
 from sympy import Indexed, IndexedBase, MatAdd, MatMul, MatrixSymbol, ShapeError, Sum, Transpose
 
 from generator.family import CheckFailed, require
+from generator.printing import WrittenSum
 from generator.sampling import distinct
 
 FloatMatrix = list[list[float]]
@@ -52,29 +53,11 @@ class Top(Transpose):
         return rf"{inner}^\top" if isinstance(self.arg, MatrixSymbol) else rf"\left({inner}\right)^\top"
 
 
-def _in_order(printer, terms: tuple, negated: Callable) -> str:
-    """Terms joined by + and -, in the order given (SymPy's printer sorts them)."""
-    tex = printer._print(terms[0])
-    for term in terms[1:]:
-        if term.could_extract_minus_sign():
-            tex += " - " + printer._print(negated(term))
-        else:
-            tex += " + " + printer._print(term)
-    return tex
-
-
 class OrderedSum(MatAdd):
     """A matrix sum printed in the order its terms were given (``x^T A x + b^T x + c``)."""
 
     def _latex(self, printer) -> str:
-        return _in_order(printer, self.args, _negated_product)
-
-
-class OrderedTerms(sympy.Add):
-    """A scalar sum printed in the order its terms were given (index sums of f, term by term)."""
-
-    def _latex(self, printer) -> str:
-        return _in_order(printer, self.args, lambda term: -term)
+        return printer.print_in_order(self.args, _negated_product)
 
 
 class Entry(Indexed):
@@ -129,7 +112,7 @@ def ordered_sum(*terms: sympy.MatrixExpr) -> sympy.MatrixExpr:
 
 
 def ordered_terms(*terms: sympy.Expr) -> sympy.Expr:
-    return terms[0] if len(terms) == 1 else OrderedTerms(*terms, evaluate=False)
+    return terms[0] if len(terms) == 1 else WrittenSum(*terms, evaluate=False)
 
 
 def _negated_product(term: sympy.MatrixExpr) -> sympy.MatrixExpr:

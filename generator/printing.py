@@ -31,6 +31,13 @@ class log2(sympy.Function):
         return 1 / (self.args[0] * sympy.log(2))
 
 
+class WrittenSum(sympy.Add):
+    """A sum printed in the order its terms were given, as a worked step writes it.
+
+    Build it with ``WrittenSum(*terms, evaluate=False)``; SymPy's printer would sort the terms.
+    """
+
+
 class SheetLatexPrinter(LatexPrinter):
     """SymPy's LaTeX printer with the house style for exercise sheets."""
 
@@ -54,10 +61,32 @@ class SheetLatexPrinter(LatexPrinter):
         return tex if exp is None else rf"\left({tex}\right)^{{{exp}}}"
 
 
+    def print_in_order(self, terms, negate=None) -> str:
+        """Terms joined by + and -, in the order given."""
+        negate = negate or _negated
+        tex = self._print(terms[0])
+        for term in terms[1:]:
+            if term.could_extract_minus_sign():
+                tex += " - " + self._print(negate(term))
+            else:
+                tex += " + " + self._print(term)
+        return tex
+
+    def _print_WrittenSum(self, expr):
+        return self.print_in_order(expr.args)
+
     def _print_sigmoid(self, expr, exp=None):
         """The logistic function of ``generator.activations`` as sigma(t)."""
         name = r"\sigma" if exp is None else rf"\sigma^{{{exp}}}"
         return rf"{name}({self._print(expr.args[0])})"
+
+
+def _negated(term):
+    """-term, keeping an unevaluated product ``-1 * ...`` as written instead of re-evaluating it."""
+    if term.is_Mul and term.args[0] == -1:
+        rest = term.args[1:]
+        return rest[0] if len(rest) == 1 else sympy.Mul(*rest, evaluate=False)
+    return -term
 
 
 _PRINTER = SheetLatexPrinter()

@@ -38,6 +38,7 @@ class FamilyReport:
     rejections: int = 0
     distinct: int = 0
     milliseconds: list[float] = field(default_factory=list)
+    difficulties: list[float] = field(default_factory=list)
 
     @property
     def rejection_rate(self) -> float:
@@ -47,9 +48,11 @@ class FamilyReport:
         median = statistics.median(self.milliseconds) if self.milliseconds else 0.0
         worst = max(self.milliseconds, default=0.0)
         status = "ok" if not self.failures else f"{len(self.failures)} FAILED"
+        scores = self.difficulties or [0.0]
         return (
             f"{self.family:<24} {status:>9}  seeds {self.seeds:>5}  distinct {self.distinct:>5}  "
-            f"rejected {100 * self.rejection_rate:5.1f}%  median {median:7.1f} ms  worst {worst:8.1f} ms"
+            f"rejected {100 * self.rejection_rate:5.1f}%  median {median:7.1f} ms  worst {worst:8.1f} ms  "
+            f"difficulty {min(scores):.1f}/{statistics.median(scores):.1f}/{max(scores):.1f}"
         )
 
 
@@ -85,6 +88,7 @@ def stress_family(
             report.draws += draws.get() - draws_before
             report.rejections += rejections.get() - rejections_before
         inputs.add(json.dumps(variant.to_json()["inputs"], sort_keys=True))
+        report.difficulties.append(variant.difficulty)
         rendered.append(variant)
     report.distinct = len(inputs)
     if compile_pdfs and workdir is not None:

@@ -9,8 +9,15 @@ Excluded by construction: constant or zero derivatives (every piece is
 non-linear or composed with a non-constant function), logs and denominators
 that can vanish on [-1/2, 1/2], where the check evaluates.
 
+The solution works each derivative rule by rule (``generator.differentiation``):
+the pieces a rule acts on are named u, v, w, ..., each piece's derivative is
+worked out, the rule is applied with them substituted, and the result tidied.
+Every step is verified by the engine.
+
 answers.json keys: ``inputs.functions`` (list of f(x)), ``answers.derivatives``
-(list of f'(x), same order); all SymPy strings in the variable ``x``.
+(list of f'(x), same order), ``answers.worked`` (per function: the named
+pieces with their derivative steps, the rule steps, and the rules applied);
+all expressions are SymPy strings in the variable ``x``.
 """
 
 import random
@@ -20,7 +27,7 @@ from dataclasses import dataclass
 import sympy
 from sympy import cos, exp, log, sin
 
-from generator.calculus import presentable
+from generator.differentiation import Worked, differentiate
 from generator.family import Family, require
 from generator.options import IntOption
 from generator.sampling import distinct, nonzero
@@ -38,6 +45,7 @@ class Params:
 
 @dataclass(frozen=True)
 class Answer:
+    worked: tuple[Worked, ...]
     derivatives: tuple[sympy.Expr, ...]
 
 
@@ -99,27 +107,43 @@ def _function(rng: random.Random, level: int) -> sympy.Expr:
 
 def sample(rng: random.Random, options: Mapping) -> Params:
     functions = distinct(
-        rng, lambda r: _function(r, options["level"]), options["count"], accept=_usable, what="functions"
+        rng,
+        lambda r: _function(r, options["level"]),
+        options["count"],
+        accept=lambda f: _usable(f, options["level"]),
+        what="functions",
     )
     return Params(functions)
 
 
-def _usable(f: sympy.Expr) -> bool:
-    """Fits on a line, keeps powers small, and is not secretly linear.
+def _usable(f: sympy.Expr, level: int) -> bool:
+    """Fits on a line, keeps powers small and values moderate, and needs about ``level`` rules.
 
-    SymPy merges ``(u^2)^3`` into ``u^6`` and ``x^2 * x^3`` into ``x^5``;
-    such merges are rejected rather than printed.
+    SymPy merges ``(u^2)^3`` into ``u^6`` and ``x^2 * x^3`` into ``x^5``, which can
+    leave fewer rules than the level asks for; exponentials of exponentials grow
+    too fast to work by hand. Such draws are rejected rather than printed.
     """
     powers = [node.exp for node in sympy.preorder_traversal(f) if node.is_Pow and node.exp.is_Integer]
-    return (
-        len(sympy.latex(f)) <= MAX_PRINTED_LENGTH
-        and all(abs(power) <= MAX_POWER for power in powers)
-        and sympy.diff(f, x, 2) != 0
-    )
+    nested_exp = any(node.args[0].has(sympy.exp) for node in f.atoms(sympy.exp))
+    if len(sympy.latex(f)) > MAX_PRINTED_LENGTH or nested_exp or any(abs(p) > MAX_POWER for p in powers):
+        return False
+    if sympy.diff(f, x, 2) == 0:
+        return False
+    rules = [rule for rule in differentiate(f, x).rules if rule != "sum"]
+    return level <= len(rules) <= level + 1
 
 
 def solve(params: Params) -> Answer:
-    return Answer(tuple(presentable(sympy.diff(f, x)) for f in params.functions))
+    worked = tuple(differentiate(f, x) for f in params.functions)
+    return Answer(worked, tuple(w.result for w in worked))
+
+
+def difficulty(params: Params, answer: Answer) -> float:
+    """Per function: rules applied (product, quotient, reciprocal, chain) plus a little for its size."""
+    return sum(
+        len([rule for rule in w.rules if rule != "sum"]) + sympy.count_ops(f) / 10
+        for f, w in zip(params.functions, answer.worked)
+    )
 
 
 def check(params: Params, answer: Answer, rng: random.Random) -> None:
@@ -134,6 +158,8 @@ FAMILY = Family(
     sample=sample,
     solve=solve,
     check=check,
+    difficulty=difficulty,
+    key_fields=("derivatives",),
     options=(
         IntOption("count", 1, 1, 6, "how many functions to differentiate"),
         IntOption("level", 2, 1, 3, "depth of rule nesting (1: one rule, 3: three nested rules)"),

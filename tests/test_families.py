@@ -76,9 +76,11 @@ def _at_test_point(expr):
 
 
 def _as_lists(value):
-    """Tuples and matrices as nested lists, the shape answers.json stores them in."""
+    """Tuples, dataclasses and matrices as nested lists, the shape answers.json stores them in."""
     if isinstance(value, sympy.MatrixBase):
         return [_as_lists(row) for row in value.tolist()]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [_as_lists(getattr(value, f.name)) for f in dataclasses.fields(value)]
     return [_as_lists(v) for v in value] if isinstance(value, (tuple, list)) else value
 
 
@@ -86,6 +88,8 @@ def _leaves(value):
     """Scalars of a nested list; a stored matrix string is read back into its entries first."""
     if isinstance(value, str) and value.startswith("[["):
         value = sympy.sympify(value)
+    if isinstance(value, dict):
+        value = list(value.values())
     if isinstance(value, list):
         for item in value:
             yield from _leaves(item)

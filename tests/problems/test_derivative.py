@@ -29,7 +29,7 @@ def test_canonical_quotient_is_printed_in_reduced_form():
 @pytest.mark.parametrize("level", [1, 2, 3])
 def test_levels_give_non_constant_derivatives(level):
     options = resolve_options(FAMILY.options, {"level": level, "count": 3})
-    for seed in range(40):
+    for seed in range(15):
         variant = variant_for_seed(FAMILY, options, seed)
         assert len(variant.params.functions) == 3
         assert len(set(variant.params.functions)) == 3
@@ -40,8 +40,46 @@ def test_levels_give_non_constant_derivatives(level):
 def test_check_fails_on_a_derivative_off_by_a_factor():
     params = Params((sympy.sin(3 * x),))
     with pytest.raises(AssertionError, match="finite difference"):
-        check(params, Answer((sympy.cos(3 * x),)), random.Random(0))
+        check(params, Answer((), (sympy.cos(3 * x),)), random.Random(0))
 
 
 def test_check_accepts_the_right_derivative():
-    check(Params((sympy.sin(3 * x),)), Answer((3 * sympy.cos(3 * x),)), random.Random(0))
+    check(Params((sympy.sin(3 * x),)), Answer((), (3 * sympy.cos(3 * x),)), random.Random(0))
+
+
+def worked_canonical():
+    return canonical_variant(FAMILY, resolve_options(FAMILY.options, {}), CANONICAL).answer.worked
+
+
+def test_canonical_steps_name_the_rules_a_teaching_assistant_uses():
+    f1, f2, f3 = worked_canonical()
+    assert f1.rules == ("chain",)
+    assert f2.rules[0] == "quotient" and "chain" in f2.rules
+    assert f3.rules == ("product", "chain")
+    assert [step.why for step in f3.derivative.steps] == ["product rule", "simplify"]
+
+
+def test_canonical_steps_show_the_intermediate_expressions():
+    f1, f2, f3 = worked_canonical()
+    e = sympy.exp(2 * x)
+    assert {piece.name.name: piece.expr for piece in f2.pieces} == {"u": e - 1, "v": e + 1, "w": e}
+    assert {piece.name.name: piece.derivative.result for piece in f3.pieces} == {"u": -1, "v": -1 / (1 - x)}
+    assert sympy.simplify(f2.derivative.steps[0].expr.doit() - ((2 * e) * (e + 1) - (e - 1) * 2 * e) / (e + 1) ** 2) == 0
+    assert sympy.sstr(f1.derivative.result) == "2*(3*x**2 + 1)*(x**3 + x + 1)"
+    assert f3.derivative.result == -sympy.log(1 - x) - 1
+
+
+def test_a_wrong_step_fails_the_build():
+    from generator.errors import GenerationError
+    from generator.family import Family
+    from generator.generate import variant_for_seed
+    from generator.steps import Step, chain
+
+    def solve_with_a_slip(params):
+        answer = FAMILY.solve(params)
+        slipped = chain(Step(sympy.sin(x)), Step(sympy.cos(x), "a slip"))
+        return Answer(answer.worked + (slipped,), answer.derivatives)
+
+    broken = Family(**{**FAMILY.__dict__, "solve": solve_with_a_slip})
+    with pytest.raises(GenerationError, match=r"family derivative, seed 4: .*step 2 \(cos\(x\)\) does not equal step 1"):
+        variant_for_seed(broken, resolve_options(FAMILY.options, {}), 4)

@@ -1,0 +1,196 @@
+"""Differentiation rule by rule, the way a teaching assistant writes it down.
+
+``differentiate(f, x)`` names the pieces a rule acts on (u, v, w, ...), works
+out each piece's derivative in turn, applies the product, quotient or chain
+rule with those derivatives substituted, and tidies the result. Every line is
+a ``Chain`` of SymPy expressions, so the engine checks each step against the
+one before it. The rules used are recorded for tests and for a difficulty
+score.
+"""
+
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import count
+
+import sympy
+
+from generator.calculus import presentable
+from generator.printing import WrittenSum
+from generator.steps import Chain, Step, chain
+
+PRODUCT = "product rule"
+QUOTIENT = "quotient rule"
+RECIPROCAL = "reciprocal rule"
+CHAIN = "chain rule"
+SUM = "sum rule"
+TABLE = "table of derivatives"
+TIDY = "simplify"
+LETTERS = "uvwpqrsabcdgh"
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A named part of the function and the derivation of its derivative."""
+
+    name: sympy.Symbol
+    expr: sympy.Expr
+    derivative: Chain
+
+
+@dataclass(frozen=True)
+class Worked:
+    pieces: tuple[Piece, ...]
+    derivative: Chain
+    rules: tuple[str, ...]
+    """Rule names (product, quotient, chain) in the order they were applied, outermost first."""
+
+    @property
+    def result(self) -> sympy.Expr:
+        return self.derivative.result
+
+
+@lru_cache(maxsize=2048)
+def differentiate(f: sympy.Expr, x: sympy.Symbol) -> Worked:
+    """The derivative of ``f`` with named pieces, rule steps and a tidy result."""
+    state = _State(x)
+    rule_form, why = state.rule_form(f)
+    final = presentable(sympy.diff(f, x))
+    derivative = chain(Step(rule_form, why), Step(final, TIDY))
+    return Worked(tuple(state.pieces), derivative, tuple(state.rules))
+
+
+class _State:
+    def __init__(self, x: sympy.Symbol):
+        self.x = x
+        self.pieces: list[Piece] = []
+        self.rules: list[str] = []
+        self.names = (sympy.Symbol(letter) for letter in LETTERS)
+        self.extra = (sympy.Symbol(f"u_{n}") for n in count(1))
+
+    def rule_form(self, f: sympy.Expr) -> tuple[sympy.Expr, str]:
+        """The derivative of f written as the rule that applies to f's outermost operation."""
+        x = self.x
+        if self._elementary(f):
+            return sympy.diff(f, x), TABLE
+        if f.is_Add:
+            self.rules.append("sum")
+            terms = [self._derivative_of(term) for term in f.args if term.has(x)]
+            return WrittenSum(*terms, evaluate=False) if len(terms) > 1 else terms[0], SUM
+        if f.is_Mul:
+            constant, rest = f.as_independent(x, as_Add=False)
+            if constant != 1:
+                inner = self._derivative_of(rest)
+                return sympy.Mul(constant, inner, evaluate=False), "constant factor"
+            factors = f.as_ordered_factors()
+            below = [b.base ** -b.exp for b in factors if _is_reciprocal(b)]
+            above = [factor for factor in factors if not _is_reciprocal(factor)]
+            if below:
+                return self._quotient(sympy.Mul(*above), sympy.Mul(*below))
+            return self._product(above[0], sympy.Mul(*above[1:]))
+        if _is_reciprocal(f):
+            return self._quotient(sympy.Integer(1), f.base ** -f.exp)
+        return self._chain(f)
+
+    def _elementary(self, f: sympy.Expr) -> bool:
+        """In the table as it stands: expanded polynomials in x, and exp, log, sin, cos of plain x.
+
+        Other variables count as constants, so this also serves partial derivatives.
+        """
+        x = self.x
+        if f.is_polynomial(x):
+            return f == sympy.expand(f)
+        return f in (sympy.exp(x), sympy.log(x), sympy.sin(x), sympy.cos(x))
+
+    def _derivative_of(self, f: sympy.Expr) -> sympy.Expr:
+        """Derivative of a sub-expression: from the table directly, otherwise as a named piece."""
+        if self._elementary(f):
+            return sympy.diff(f, self.x)
+        return self._piece(f).result
+
+    def _pieces(self, *parts: sympy.Expr) -> list[sympy.Expr]:
+        """Derivatives of a rule's operands, named in order (u, v) before their own parts."""
+        names = [self._next_name() if not self._named(part) else None for part in parts]
+        return [self._piece(part, name).result for part, name in zip(parts, names)]
+
+    def _named(self, f: sympy.Expr) -> bool:
+        return any(piece.expr == f for piece in self.pieces)
+
+    def _piece(self, f: sympy.Expr, name: sympy.Symbol | None = None, always: bool = True) -> Chain:
+        """The derivative of a part of f, listed as a named piece.
+
+        Pieces are listed inside out (a piece comes after those its derivative
+        uses). A linear inner function of the chain rule (``always=False``) is
+        not named: its derivative is a number.
+        """
+        named = next((piece for piece in self.pieces if piece.expr == f), None)
+        if named is not None:
+            return named.derivative
+        if self._elementary(f):
+            derivative = chain(Step(sympy.diff(f, self.x), TABLE))
+            if not always and not sympy.diff(f, self.x).has(self.x):
+                return derivative
+            name = name or self._next_name()
+        else:
+            name = name or self._next_name()
+            rule_form, why = self.rule_form(f)
+            derivative = chain(Step(rule_form, why), Step(presentable(sympy.diff(f, self.x)), TIDY))
+        self.pieces.append(Piece(name, f, derivative))
+        return derivative
+
+    def _next_name(self) -> sympy.Symbol:
+        return next(self.names, None) or next(self.extra)
+
+    def _product(self, u: sympy.Expr, v: sympy.Expr) -> tuple[sympy.Expr, str]:
+        self.rules.append("product")
+        du, dv = self._pieces(u, v)
+        return WrittenSum(_product(du, v), _product(u, dv), evaluate=False), PRODUCT
+
+    def _quotient(self, u: sympy.Expr, v: sympy.Expr) -> tuple[sympy.Expr, str]:
+        square = sympy.Pow(sympy.Pow(v, 2, evaluate=False), -1, evaluate=False)
+        if not u.has(self.x):
+            self.rules.append("reciprocal")
+            (dv,) = self._pieces(v)
+            return _product(-u, dv, square), RECIPROCAL
+        self.rules.append("quotient")
+        du, dv = self._pieces(u, v)
+        numerator = WrittenSum(_product(du, v), _product(-1, u, dv), evaluate=False)
+        return sympy.Mul(numerator, square, evaluate=False), QUOTIENT
+
+    def _chain(self, f: sympy.Expr) -> tuple[sympy.Expr, str]:
+        """f = g(inner): g'(inner) times the derivative of inner."""
+        self.rules.append("chain")
+        inner = f.base if f.is_Pow else f.args[0]
+        placeholder = sympy.Dummy("t")
+        outer = f.subs(inner, placeholder)
+        outer_derivative = sympy.factor_terms(sympy.diff(outer, placeholder).subs(placeholder, inner))
+        inner_derivative = self._piece(inner, always=False).result
+        return _product(outer_derivative, inner_derivative), CHAIN
+
+
+def _product(*factors: sympy.Expr) -> sympy.Expr:
+    """The factors multiplied as written, numbers and the overall sign in front.
+
+    Powers of the same symbol are merged (``x \cdot 4x`` is written ``4x^2``); other
+    factors stay as they are, so the rule that produced them remains visible.
+    """
+    sign, numbers, monomials, others = 1, [], [], []
+    for factor in factors:
+        coefficient, rest = sympy.sympify(factor).as_coeff_Mul()
+        if coefficient < 0:
+            sign, coefficient = -sign, -coefficient
+        if coefficient != 1:
+            numbers.append(coefficient)
+        if rest.is_Symbol or (rest.is_Pow and rest.base.is_Symbol):
+            monomials.append(rest)
+        elif rest != 1:
+            others.append(rest)
+    number = sympy.Mul(*numbers, *monomials)
+    written = [number] if number != 1 else []
+    written += others
+    body = written[0] if len(written) == 1 else sympy.Mul(*written, evaluate=False) if written else sympy.Integer(1)
+    return sympy.Mul(-1, body, evaluate=False) if sign < 0 else body
+
+
+def _is_reciprocal(factor: sympy.Expr) -> bool:
+    """A factor written below a fraction bar: a negative constant power (not exp(-x))."""
+    return factor.is_Pow and factor.exp.is_negative and factor.exp.is_constant()
