@@ -13,13 +13,14 @@ BIN := $(VENV)/bin
 sheets: setup
 	$(BIN)/sheets build $(SHEET) --seed $(SEED) --out build $(if $(ROSTER),--roster $(ROSTER))
 
-## test: run the whole test suite (compiles real LaTeX)
+## test: run the whole test suite (compiles real LaTeX), then stress every family over 1,000 seeds
 test: setup
 	$(BIN)/pytest
+	$(BIN)/sheets check --seeds 1000
 
-## stress: the long seed sweeps kept out of `make test`
+## stress: the long sweep kept out of `make test`: 3,000 seeds per family, every variant typeset
 stress: setup
-	$(BIN)/pytest -m stress
+	$(BIN)/sheets check --seeds 3000 --compile
 
 ## bench: time generation and TeX
 bench: setup

@@ -4,8 +4,8 @@ Every user-fixable problem is a ``SheetError``: printed as one ``error:``
 line on stderr with exit code 1, never a traceback.
 """
 
+import os
 import sys
-import tempfile
 import tomllib
 from contextlib import contextmanager
 from collections.abc import Callable
@@ -27,7 +27,7 @@ from generator.render import render_part
 from generator.roster import load_roster, parse_shard
 from generator.project import Project
 from generator.sheet import SHEET_DIR
-from generator.stress import stress_family
+from generator.stress import stress_families
 from generator.templating import TEMPLATE_DIR, environment
 
 app = typer.Typer(
@@ -43,7 +43,7 @@ def _run(action: Callable[[], T]) -> T:
     try:
         return action()
     except SheetError as exc:
-        typer.echo(f"error: {exc}", err=True)
+        typer.echo("error: " + " ".join(str(exc).split()), err=True)
         raise typer.Exit(1) from None
     except KeyboardInterrupt:
         typer.echo("interrupted: build/ was left as it was", err=True)
@@ -169,8 +169,9 @@ def check(
     seeds: Annotated[int, typer.Option(min=1, help="Seeds per family.")] = 200,
     compile_pdfs: Annotated[bool, typer.Option("--compile", help="Also typeset every variant with TeX.")] = False,
     option: Annotated[list[str] | None, typer.Option("--option", "-o", help="KEY=VALUE for every family checked.")] = None,
+    jobs: Annotated[int, typer.Option(min=1, help="Worker processes (default: one per core).")] = os.cpu_count() or 1,
 ) -> None:
-    """Stress-test families: sample, solve, check and render each seed; report failures and timings."""
+    """Stress-test families: sample, solve, check and render each seed; report failures, timings, difficulty."""
 
     def action() -> bool:
         chosen = names or list(families())
@@ -178,19 +179,18 @@ def check(
         if unknown:
             raise ConfigError(f"unknown family {unknown[0]!r} (known families: {', '.join(families())})")
         given = dict(_key_value(item) for item in option or [])
+        work = []
+        for name in chosen:
+            try:
+                work.append((name, resolve_options(families()[name].options, given)))
+            except OptionError as exc:
+                raise ConfigError(f"family {name}: {exc}") from None
         failed = False
-        with tempfile.TemporaryDirectory(prefix="sheets-check-") as workdir:
-            for name in chosen:
-                family = families()[name]
-                try:
-                    options = resolve_options(family.options, given)
-                except OptionError as exc:
-                    raise ConfigError(f"family {name}: {exc}") from None
-                report = stress_family(family, options, seeds, compile_pdfs, Path(workdir))
-                typer.echo(report.summary())
-                for seed, message in report.failures:
-                    typer.echo(f"    seed {seed}: {message}")
-                failed = failed or bool(report.failures)
+        for report in stress_families(work, seeds, compile_pdfs, jobs):
+            typer.echo(report.summary())
+            for seed, message in report.failures:
+                typer.echo(f"    seed {seed}: {message}")
+            failed = failed or bool(report.failures)
         return failed
 
     if _run(action):

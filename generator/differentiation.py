@@ -26,6 +26,8 @@ SUM = "sum rule"
 TABLE = "table of derivatives"
 TIDY = "simplify"
 LETTERS = "uvwpqrsabcdgh"
+_tidy = lru_cache(maxsize=8192)(presentable)
+"""Pieces such as e^{2x} recur across variants and students: tidy each once."""
 
 
 @dataclass(frozen=True)
@@ -50,18 +52,27 @@ class Worked:
 
 
 @lru_cache(maxsize=2048)
+def rules_needed(f: sympy.Expr, x: sympy.Symbol) -> tuple[str, ...]:
+    """The rules ``differentiate`` would apply, found without tidying anything (cheap)."""
+    state = _State(x, tidy=False)
+    state.rule_form(f)
+    return tuple(state.rules)
+
+
+@lru_cache(maxsize=2048)
 def differentiate(f: sympy.Expr, x: sympy.Symbol) -> Worked:
     """The derivative of ``f`` with named pieces, rule steps and a tidy result."""
     state = _State(x)
     rule_form, why = state.rule_form(f)
-    final = presentable(sympy.diff(f, x))
+    final = _tidy(sympy.diff(f, x))
     derivative = chain(Step(rule_form, why), Step(final, TIDY))
     return Worked(tuple(state.pieces), derivative, tuple(state.rules))
 
 
 class _State:
-    def __init__(self, x: sympy.Symbol):
+    def __init__(self, x: sympy.Symbol, tidy: bool = True):
         self.x = x
+        self.tidy = tidy
         self.pieces: list[Piece] = []
         self.rules: list[str] = []
         self.names = (sympy.Symbol(letter) for letter in LETTERS)
@@ -133,7 +144,8 @@ class _State:
         else:
             name = name or self._next_name()
             rule_form, why = self.rule_form(f)
-            derivative = chain(Step(rule_form, why), Step(presentable(sympy.diff(f, self.x)), TIDY))
+            tidy = [Step(_tidy(sympy.diff(f, self.x)), TIDY)] if self.tidy else []
+            derivative = chain(Step(rule_form, why), *tidy)
         self.pieces.append(Piece(name, f, derivative))
         return derivative
 
@@ -170,7 +182,7 @@ class _State:
 def _product(*factors: sympy.Expr) -> sympy.Expr:
     """The factors multiplied as written, numbers and the overall sign in front.
 
-    Powers of the same symbol are merged (``x \cdot 4x`` is written ``4x^2``); other
+    Powers of the same symbol are merged (``x * 4x`` is written ``4x^2``); other
     factors stay as they are, so the rule that produced them remains visible.
     """
     sign, numbers, monomials, others = 1, [], [], []

@@ -16,9 +16,10 @@ A family is a small module in ``problems/`` that builds one ``Family``:
 
 import dataclasses
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
+from types import MappingProxyType
 from typing import Any
 
 import sympy
@@ -87,6 +88,40 @@ class Variant:
             "inputs": jsonable(self.params),
             "answers": jsonable(self.answer),
         }
+
+
+def find_all(value: Any, kind: type | tuple[type, ...]) -> Iterator[Any]:
+    """Every instance of ``kind`` inside dataclasses and tuples, in order (not looking inside them)."""
+    if isinstance(value, kind):
+        yield value
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            yield from find_all(getattr(value, f.name), kind)
+    elif isinstance(value, (tuple, list)):
+        for item in value:
+            yield from find_all(item, kind)
+
+
+@dataclass(frozen=True)
+class NoAnswer:
+    """The answer of fixed content: nothing to compute."""
+
+
+def static_family(name: str, summary: str, options: tuple[Option, ...] = ()) -> Family:
+    """Fixed content (recap boxes, model proofs): the options are its only parameters.
+
+    Its template reads the chosen options as ``p.<option>``; there is nothing to
+    draw, solve or check.
+    """
+    return Family(
+        name=name,
+        summary=summary,
+        sample=lambda rng, chosen: MappingProxyType(dict(chosen)),
+        solve=lambda params: NoAnswer(),
+        check=lambda params, answer, rng: None,
+        options=options,
+        static=True,
+    )
 
 
 def jsonable(value: Any) -> Any:

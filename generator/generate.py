@@ -5,7 +5,6 @@ can be reproduced alone: the seed stored in answers.json and printed in any
 failure is the one ``sheets show FAMILY --seed N`` takes.
 """
 
-import dataclasses
 import signal
 import threading
 from collections.abc import Mapping
@@ -16,7 +15,7 @@ from typing import Any
 import sympy
 
 from generator.errors import ConfigError, GenerationError
-from generator.family import CheckFailed, Family, Variant
+from generator.family import CheckFailed, Family, Variant, find_all
 from generator.seeding import derive_seed, rng_for
 from generator.steps import chains_in, verify_chain
 from generator.sheet import PartSpec, SheetSpec
@@ -90,18 +89,7 @@ def _solved(family: Family, options, params, *, seed: int | None, canonical: str
 def default_difficulty(params: Any, answer: Any) -> float:
     """Worked steps in the solution plus a tenth of the SymPy operations in the inputs."""
     steps = sum(len(chain.steps) for chain in chains_in(answer))
-    return steps + sum(sympy.count_ops(expr) for expr in _expressions(params)) / 10
-
-
-def _expressions(value: Any):
-    if isinstance(value, sympy.Basic):
-        yield value
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for f in dataclasses.fields(value):
-            yield from _expressions(getattr(value, f.name))
-    elif isinstance(value, (tuple, list)):
-        for item in value:
-            yield from _expressions(item)
+    return steps + sum(sympy.count_ops(expr) for expr in find_all(params, sympy.Basic)) / 10
 
 
 class VariantTimeout(Exception):

@@ -8,7 +8,6 @@ rewrite where possible, otherwise numerically at random points), so a printed
 step cannot be wrong. The family's own check ties the last step to the answer.
 """
 
-import dataclasses
 import math
 import random
 from collections.abc import Iterator
@@ -17,7 +16,7 @@ from typing import Any
 
 import sympy
 
-from generator.family import CheckFailed, require
+from generator.family import CheckFailed, find_all, require
 from generator.verify import as_function
 
 POINTS = 4
@@ -57,39 +56,65 @@ def chain(*steps: Step | sympy.Basic) -> Chain:
 
 def chains_in(value: Any) -> Iterator[Chain]:
     """Every chain inside an answer (dataclass fields, tuples), in order."""
-    if isinstance(value, Chain):
-        yield value
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for f in dataclasses.fields(value):
-            yield from chains_in(getattr(value, f.name))
-    elif isinstance(value, (tuple, list)):
-        for item in value:
-            yield from chains_in(item)
+    return find_all(value, Chain)
 
 
 def verify_chain(chain: Chain, rng: random.Random) -> None:
-    """Each step equals the step before it; raises CheckFailed naming the first that does not."""
-    for index in range(1, len(chain.steps)):
-        before, after = chain.steps[index - 1].expr, chain.steps[index].expr
-        require(
-            _equal(before, after, rng),
-            f"step {index + 1} ({sympy.sstr(after)}) does not equal step {index} ({sympy.sstr(before)})",
-        )
+    """Each step equals the step before it; raises CheckFailed naming the first that does not.
+
+    Matrices are compared entry by entry. Steps that are not equal as written are
+    compared numerically, all at once (one compiled function per chain, not per pair).
+    """
+    exprs = [step.expr for step in chain.steps]
+    if any(isinstance(expr, sympy.MatrixBase) for expr in exprs):
+        shapes = {getattr(expr, "shape", None) for expr in exprs}
+        require(len(shapes) == 1, f"steps of different shapes: {sorted(map(str, shapes))}")
+        rows = [list(expr) for expr in exprs]
+        pairs = [(i, k) for i in range(1, len(exprs)) for k in range(len(rows[0]))]
+        values = [[_explicit(entry) for entry in row] for row in rows]
+        unequal = [(i, k) for i, k in pairs if values[i - 1][k] != values[i][k]]
+        flat = {(i, k): values[i][k] for i in range(len(exprs)) for k in range(len(rows[0]))}
+        _compare(chain, unequal, lambda i, k: flat[(i, k)], rng)
+        return
+    values = [_explicit(expr) for expr in exprs]
+    unequal = [(i, 0) for i in range(1, len(values)) if values[i - 1] - values[i] != 0]
+    _compare(chain, unequal, lambda i, k: values[i], rng)
 
 
-def _equal(before: sympy.Basic, after: sympy.Basic, rng: random.Random) -> bool:
-    if before == after:
-        return True
-    if isinstance(before, sympy.MatrixBase) or isinstance(after, sympy.MatrixBase):
-        if not (isinstance(before, sympy.MatrixBase) and isinstance(after, sympy.MatrixBase)):
-            return False
-        return before.shape == after.shape and all(
-            _equal(b, a, rng) for b, a in zip(before, after, strict=True)
-        )
-    before, after = _explicit(before), _explicit(after)
-    if before - after == 0:
-        return True
-    return _numerically_equal(before, after, rng)
+def _compare(chain: Chain, unequal: list[tuple[int, int]], value_of, rng: random.Random) -> None:
+    """Check the (step, entry) pairs that differ as written at a few random points."""
+    if not unequal:
+        return
+    keys = sorted({(i - 1, k) for i, k in unequal} | set(unequal))
+    exprs = [value_of(i, k) for i, k in keys]
+    symbols = sorted(set().union(*(sympy.sympify(e).free_symbols for e in exprs)), key=lambda s: s.name)
+    evaluate = as_function(sympy.Tuple(*exprs), symbols)
+    position = {key: n for n, key in enumerate(keys)}
+    checked = 0
+    for _ in range(60 * POINTS):
+        point = [rng.uniform(0.3, 1.7) if s.is_positive else rng.uniform(-0.45, 0.45) for s in symbols]
+        try:
+            numbers = [complex(v) for v in evaluate(*point)]
+        except (ValueError, ZeroDivisionError, OverflowError, TypeError):
+            continue
+        if not all(math.isfinite(n.real) and math.isfinite(n.imag) for n in numbers):
+            continue
+        for i, k in unequal:
+            first, second = numbers[position[(i - 1, k)]], numbers[position[(i, k)]]
+            require(
+                abs(first - second) <= 1e-9 * max(1.0, abs(first), abs(second)),
+                f"step {i + 1} ({_short(chain.steps[i].expr)}) does not equal step {i} "
+                f"({_short(chain.steps[i - 1].expr)})",
+            )
+        checked += 1
+        if checked == POINTS:
+            return
+    raise CheckFailed(f"could not find points to compare the steps of {_short(chain.result)} at")
+
+
+def _short(expr: sympy.Basic) -> str:
+    """One line of text for an expression or matrix, for messages."""
+    return sympy.sstr(expr.tolist() if isinstance(expr, sympy.MatrixBase) else expr)
 
 
 def _explicit(expr: sympy.Basic) -> sympy.Basic:
@@ -98,24 +123,3 @@ def _explicit(expr: sympy.Basic) -> sympy.Basic:
         lambda node: isinstance(node, sympy.Function) and type(node).__module__.startswith(("generator.", "problems.")),
         lambda node: node.rewrite(sympy.exp).rewrite(sympy.log),
     )
-
-
-def _numerically_equal(before: sympy.Expr, after: sympy.Expr, rng: random.Random) -> bool:
-    """Equal to 1e-9 (relative) at a few random points where both are defined."""
-    symbols = sorted(before.free_symbols | after.free_symbols, key=lambda s: s.name)
-    functions = as_function(before, symbols), as_function(after, symbols)
-    checked = 0
-    for _ in range(60 * POINTS):
-        point = [rng.uniform(0.3, 1.7) if s.is_positive else rng.uniform(-0.45, 0.45) for s in symbols]
-        try:
-            first, second = (complex(function(*point)) for function in functions)
-        except (ValueError, ZeroDivisionError, OverflowError, TypeError):
-            continue
-        if not all(math.isfinite(part) for part in (first.real, first.imag, second.real, second.imag)):
-            continue
-        if abs(first - second) > 1e-9 * max(1.0, abs(first), abs(second)):
-            return False
-        checked += 1
-        if checked == POINTS:
-            return True
-    raise CheckFailed(f"could not find points to compare {sympy.sstr(before)} and {sympy.sstr(after)} at")

@@ -7,9 +7,13 @@ each failure is reported with the seed that reproduces it in
 """
 
 import json
+import multiprocessing
+import os
 import statistics
+import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +24,7 @@ from generator.compile import compile_documents
 from generator.errors import SheetError
 from generator.family import Family, Variant
 from generator.generate import Draw, variant_for_seed
+from generator.registry import families
 from generator.render import Instance, render_documents, render_exercises, render_part
 from generator.sampling import draws, rejections
 from generator.seeding import derive_seed
@@ -95,6 +100,26 @@ def stress_family(
         for start in range(0, len(rendered), COMPILE_BATCH):
             report.failures.extend(_compile_batch(family, rendered[start : start + COMPILE_BATCH], workdir))
     return report
+
+
+def stress_families(
+    jobs: list[tuple[str, Mapping[str, Any]]], seeds: int, compile_pdfs: bool = False, workers: int | None = None
+) -> Iterator[FamilyReport]:
+    """Reports for (family name, options) jobs, in order, run in parallel worker processes."""
+    workers = min(workers or os.cpu_count() or 1, len(jobs))
+    tasks = [(name, dict(options), seeds, compile_pdfs) for name, options in jobs]
+    if workers <= 1:
+        yield from map(_stress_job, tasks)
+        return
+    context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        yield from pool.map(_stress_job, tasks)
+
+
+def _stress_job(task: tuple[str, dict, int, bool]) -> FamilyReport:
+    name, options, seeds, compile_pdfs = task
+    with tempfile.TemporaryDirectory(prefix="sheets-check-") as workdir:
+        return stress_family(families()[name], options, seeds, compile_pdfs, Path(workdir))
 
 
 def _compile_batch(family: Family, variants: list[Variant], workdir: Path) -> list[tuple[int, str]]:

@@ -8,6 +8,7 @@ for information measures.
 import math
 import random
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 import sympy
 
@@ -18,7 +19,13 @@ Point = tuple[float, ...]
 
 def as_function(expr: sympy.Expr, symbols: Sequence[sympy.Symbol]) -> Callable[..., float]:
     """A float function of ``symbols`` built with the ``math`` module only."""
-    return sympy.lambdify(tuple(symbols), expr, modules="math")
+    return _lambdified(expr, tuple(symbols))
+
+
+@lru_cache(maxsize=4096)
+def _lambdified(expr: sympy.Expr, symbols: tuple[sympy.Symbol, ...]) -> Callable[..., float]:
+    """lambdify generates and compiles code (milliseconds); the same expression recurs often."""
+    return sympy.lambdify(symbols, expr, modules="math")
 
 
 def close(a: float, b: float, rel: float = 1e-6, abs_tol: float = 1e-7) -> bool:

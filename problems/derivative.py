@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import sympy
 from sympy import cos, exp, log, sin
 
-from generator.differentiation import Worked, differentiate
+from generator.differentiation import Worked, differentiate, rules_needed
 from generator.family import Family, require
 from generator.options import IntOption
 from generator.sampling import distinct, nonzero
@@ -125,12 +125,10 @@ def _usable(f: sympy.Expr, level: int) -> bool:
     """
     powers = [node.exp for node in sympy.preorder_traversal(f) if node.is_Pow and node.exp.is_Integer]
     nested_exp = any(node.args[0].has(sympy.exp) for node in f.atoms(sympy.exp))
-    if len(sympy.latex(f)) > MAX_PRINTED_LENGTH or nested_exp or any(abs(p) > MAX_POWER for p in powers):
+    if nested_exp or any(abs(p) > MAX_POWER for p in powers):
         return False
-    if sympy.diff(f, x, 2) == 0:
-        return False
-    rules = [rule for rule in differentiate(f, x).rules if rule != "sum"]
-    return level <= len(rules) <= level + 1
+    rules = [rule for rule in rules_needed(f, x) if rule != "sum"]
+    return level <= len(rules) <= level + 1 and len(sympy.latex(f)) <= MAX_PRINTED_LENGTH
 
 
 def solve(params: Params) -> Answer:
