@@ -26,3 +26,4 @@ class sigmoid(sympy.Function):
 
     def _sympystr(self, printer):
         return f"({printer._print(self.rewrite(sympy.exp))})"
+

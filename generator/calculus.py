@@ -5,16 +5,23 @@ to seconds per expression), so answers are tidied with a few targeted,
 cheap rewrites and the shortest candidate is kept.
 
 The multivariate families (gradient, Jacobian, Hessian, divergence) share one
-random builder of smooth functions of x, y (z), ``smooth_function``, and
-``printed_width`` to keep what they print within the page.
+random builder of smooth functions of x, y (z), ``smooth_function``,
+``printed_width`` to keep what they print within the page, and
+``worked_partial`` to work each partial derivative rule by rule.
 """
 
 import random
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import sympy
+
+from generator.steps import Chain, Step, chain
+
+if TYPE_CHECKING:
+    from generator.differentiation import Worked
 
 
 def presentable(expr: sympy.Expr) -> sympy.Expr:
@@ -157,6 +164,108 @@ def partial_derivatives(f: sympy.Expr, variables: tuple[sympy.Symbol, ...]) -> t
     Cached: samplers judge candidates by their partials, and solve then reuses them.
     """
     return tuple(presentable(sympy.diff(f, v)) for v in variables)
+
+
+PARTIALS_PREAMBLE = (r"\usepackage{mathtools}",)
+"""For ``\\shortintertext``, which names the parts of a worked partial (macro ``partial``, gradient template)."""
+
+
+@lru_cache(maxsize=1024)
+def worked_partial(f: sympy.Expr, v: sympy.Symbol) -> "Worked":
+    """df/dv worked rule by rule (``generator.differentiation``), as a partial is written by hand.
+
+    A factor free of ``v`` is set aside first and carried through the rule step,
+    so that the rule acts on the part that varies: in ``e^{-y} sin(e^x)`` the
+    chain rule acts on ``sin(e^x)`` with ``u = e^x``, and ``e^{-y}`` is not named.
+    Steps that differ only in the order of their factors are shown once. The
+    result is the entry of ``partial_derivatives``.
+    """
+    # generator.differentiation tidies with ``presentable`` from this module: imported here, not at the top.
+    from generator.differentiation import TABLE, TIDY, Piece, Worked, differentiate, rules_needed
+
+    if not f.has(v):
+        return Worked((), chain(Step(sympy.Integer(0), TABLE)), ())
+    constant, varying = f.as_independent(v, as_Add=False)
+    if constant == 1 or not rules_needed(f, v):
+        worked = differentiate(f, v)
+        steps = worked.derivative.steps
+    else:
+        worked = differentiate(varying, v)
+        rule = worked.derivative.steps[0]
+        steps = (
+            Step(sympy.Mul(constant, rule.expr, evaluate=False), rule.why),
+            Step(presentable(sympy.diff(f, v)), TIDY),
+        )
+    pieces = tuple(Piece(piece.name, piece.expr, worked_chain(*piece.derivative.steps)) for piece in worked.pieces)
+    return Worked(pieces, worked_chain(*steps), worked.rules)
+
+
+def rules_difficulty(worked: Iterable["Worked"]) -> float:
+    """Difficulty of a set of worked partials: one point per rule applied (sum rule free), a quarter per partial.
+
+    Counting printed steps instead would rate a partial by how much SymPy's tidying
+    reorders it; the rules are what a student has to get right.
+    """
+    return sum(len([rule for rule in w.rules if rule != "sum"]) + 0.25 for w in worked)
+
+
+def worked_chain(*steps: Step) -> Chain:
+    """A chain of the steps, a step that shows the same factors and terms as the next merged into it.
+
+    Printing sorts the factors of a product, so a rule step such as
+    ``e^{-y} (cos(e^x) e^x)`` and its tidy form would show the same thing twice;
+    the tidy form is kept, with the rule as its reason. Steps that cancel or
+    collect something stay apart.
+    """
+    kept: list[Step] = []
+    for step in steps:
+        if kept and _shown(kept[-1].expr) == _shown(step.expr):
+            kept[-1] = Step(step.expr, kept[-1].why)
+        else:
+            kept.append(step)
+    return chain(*kept)
+
+
+def _shown(expr: sympy.Expr) -> tuple:
+    """What a step shows, up to order and silent bookkeeping.
+
+    Nested products and sums are flattened, numerical factors multiplied and
+    powers of one base in a product added (``x x`` is ``x^2``) unless that
+    cancels something (``r x / r`` stays).
+    """
+    expr = sympy.sympify(expr)
+    if expr.is_Mul:
+        factors = list(_flattened(expr, sympy.Mul))
+        number = sympy.Mul(*(f for f in factors if f.is_Number))
+        powers: dict[tuple, list[sympy.Expr]] = {}
+        for factor in factors:
+            if not factor.is_Number:
+                base, exponent = factor.as_base_exp()
+                powers.setdefault(_shown(base), []).append(exponent)
+        shown = []
+        for base, exponents in powers.items():
+            same_sign = all(e.is_positive for e in exponents) or all(e.is_negative for e in exponents)
+            merged = [sympy.Add(*exponents)] if same_sign else exponents
+            shown += [(base, _shown(e)) for e in merged]
+        if not shown:
+            return _shown(number)
+        if number == 1 and len(shown) == 1 and shown[0][1] == _shown(sympy.Integer(1)):
+            return shown[0][0]
+        return ("*", sympy.sstr(number), tuple(sorted(shown, key=repr)))
+    if expr.is_Add:
+        return ("+", tuple(sorted((_shown(term) for term in _flattened(expr, sympy.Add)), key=repr)))
+    if expr.args:
+        return (type(expr).__name__, tuple(_shown(arg) for arg in expr.args))
+    return ("atom", sympy.sstr(expr))
+
+
+def _flattened(expr: sympy.Expr, kind: type) -> Iterator[sympy.Expr]:
+    """The operands of a product (or sum) with nested products (sums) opened up."""
+    for arg in expr.args:
+        if isinstance(arg, kind):
+            yield from _flattened(arg, kind)
+        else:
+            yield arg
 
 
 def _coefficient(rng: random.Random) -> int:

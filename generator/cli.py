@@ -20,6 +20,7 @@ from rich.progress import Progress, TaskID
 from generator.build import build_sheets
 from generator.classbuild import DEFAULT_GROUPS, build_class
 from generator.errors import ConfigError, SheetError
+from generator.family import Family
 from generator.generate import Draw, canonical_variant, variant_for_seed
 from generator.options import OptionError, resolve_options
 from generator.registry import families
@@ -181,10 +182,11 @@ def check(
         given = dict(_key_value(item) for item in option or [])
         work = []
         for name in chosen:
-            try:
-                work.append((name, resolve_options(families()[name].options, given)))
-            except OptionError as exc:
-                raise ConfigError(f"family {name}: {exc}") from None
+            for chosen_options in _per_level(families()[name], given):
+                try:
+                    work.append((name, resolve_options(families()[name].options, chosen_options)))
+                except OptionError as exc:
+                    raise ConfigError(f"family {name}: {exc}") from None
         failed = False
         for report in stress_families(work, seeds, compile_pdfs, jobs):
             typer.echo(report.summary())
@@ -195,6 +197,14 @@ def check(
 
     if _run(action):
         raise typer.Exit(1)
+
+
+def _per_level(family: Family, given: dict[str, Any]) -> list[dict[str, Any]]:
+    """The options to check a family with: one set per ``level`` unless a level is given."""
+    level = next((option for option in family.options if option.name == "level"), None)
+    if level is None or "level" in given:
+        return [given]
+    return [{**given, "level": value} for value in range(level.low, level.high + 1)]
 
 
 def _key_value(item: str) -> tuple[str, Any]:

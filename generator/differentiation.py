@@ -81,7 +81,7 @@ class _State:
     def rule_form(self, f: sympy.Expr) -> tuple[sympy.Expr, str]:
         """The derivative of f written as the rule that applies to f's outermost operation."""
         x = self.x
-        if self._elementary(f):
+        if not f.has(x) or self._elementary(f):
             return sympy.diff(f, x), TABLE
         if f.is_Add:
             self.rules.append("sum")
@@ -113,9 +113,16 @@ class _State:
         return f in (sympy.exp(x), sympy.log(x), sympy.sin(x), sympy.cos(x))
 
     def _derivative_of(self, f: sympy.Expr) -> sympy.Expr:
-        """Derivative of a sub-expression: from the table directly, otherwise as a named piece."""
+        """Derivative of a sub-expression: from the table directly, otherwise as a named piece.
+
+        A constant factor is carried in front (``3 sin(x^2)`` gives ``3 (sin(x^2))'``), so the
+        piece named is the part that varies.
+        """
         if self._elementary(f):
             return sympy.diff(f, self.x)
+        constant, varying = f.as_independent(self.x, as_Add=False)
+        if constant != 1:
+            return _product(constant, self._derivative_of(varying))
         return self._piece(f).result
 
     def _pieces(self, *parts: sympy.Expr) -> list[sympy.Expr]:
@@ -174,7 +181,11 @@ class _State:
         inner = f.base if f.is_Pow else f.args[0]
         placeholder = sympy.Dummy("t")
         outer = f.subs(inner, placeholder)
-        outer_derivative = sympy.factor_terms(sympy.diff(outer, placeholder).subs(placeholder, inner))
+        # Tidied before the inner function goes back in, unevaluated, so that both stay as written:
+        # 2 (x^3 + x + 1), not 2 x^3 + 2 x + 2; cos(2x + 4), not cos(2(x + 2)).
+        outer_derivative = sympy.factor_terms(sympy.diff(outer, placeholder))
+        with sympy.evaluate(False):
+            outer_derivative = outer_derivative.xreplace({placeholder: inner})
         inner_derivative = self._piece(inner, always=False).result
         return _product(outer_derivative, inner_derivative), CHAIN
 

@@ -47,7 +47,7 @@ class Family:
     options: tuple[Option, ...] = ()
     canonical: Mapping[str, Any] = field(default_factory=dict)
     preamble: tuple[str, ...] = ()
-    """LaTeX preamble lines the template needs, e.g. ``\\usepackage{pgfplots}``."""
+    """LaTeX preamble lines the template needs, e.g. ``\\usepackage{mathtools}``."""
     difficulty: Callable[[Any, Any], float] | None = None
     """Score of a variant (params, answer); default: worked steps plus the size of the inputs."""
     key_fields: tuple[str, ...] = ()

@@ -9,8 +9,12 @@
 * Plain-float arithmetic for the independent checks: products that refuse mismatched shapes,
   double loops, index sums evaluated by explicit loops (never by SymPy's ``Sum.doit``) and
   polynomials evaluated term by term (``lambdify`` costs milliseconds per expression).
+* Worked steps the step verifier can check: ``OnInstance`` (index sums and matrix symbols of
+  symbolic size, checked on a small instance), ``EntryOf`` (``(Mv)_i``) and ``WrittenMatrix``
+  (a concrete matrix printed as the product or sum that gives it).
 """
 
+import functools
 import itertools
 import math
 import random
@@ -75,6 +79,10 @@ class Entries(IndexedBase):
         return Entry(self, *indices)
 
 
+class SymmetricEntries(Entries):
+    """The entries of a symmetric matrix: printed as written, M_ij and M_ji are one number on an instance."""
+
+
 class IndexSum(Sum):
     """A nested index sum printed as ``\\sum_{i=1}^{N} \\sum_{j=1}^{N} ...`` (outer index first)."""
 
@@ -85,6 +93,143 @@ class IndexSum(Sum):
         )
         body = printer._print(self.function)
         return signs + (rf"\left({body}\right)" if self.function.is_Add else body)
+
+
+INSTANCE_SIZES = (3, 4, 5)
+"""Sizes given to the size symbols (n, or m and n) when a step is checked on an instance."""
+INSTANCE_INDEX = 2
+"""The value of a free index such as k on an instance: inside the range, neither end."""
+
+
+class OnInstance(sympy.UnevaluatedExpr):
+    """A scalar written with index sums or matrix symbols of symbolic size, printed as written.
+
+    The step verifier evaluates ``doit()``, which gives the expression on a small instance:
+    sizes ``INSTANCE_SIZES`` (distinct size symbols get distinct sizes), free indices such as k
+    set to ``INSTANCE_INDEX``, sums expanded, derivatives taken, and every entry (x_i, M_ij, or
+    an entry of a matrix symbol) a plain symbol, which the verifier then draws at random.
+    Wrap whole steps: ``Step(OnInstance(expr), why)``.
+    """
+
+    is_commutative = True
+
+    def doit(self, **hints) -> sympy.Expr:
+        return on_instance(self.args[0])
+
+
+class EntryOf(sympy.Expr):
+    """Entry ``index`` (counted from 1) of a column-vector expression, printed ``(Mv)_i``."""
+
+    is_commutative = True
+
+    def __new__(cls, vector_expr: sympy.MatrixExpr, index: sympy.Expr):
+        return super().__new__(cls, vector_expr, sympy.sympify(index))
+
+    def _latex(self, printer, **kwargs) -> str:
+        return rf"\left({printer._print(self.args[0])}\right)_{{{printer._print(self.args[1])}}}"
+
+
+def on_instance(expr: sympy.Basic) -> sympy.Expr:
+    """``expr`` with concrete sizes and indices, evaluated, its entries plain symbols (see ``OnInstance``).
+
+    Sums, matrix products and derivatives are worked out by explicit loops here: SymPy's own
+    ``Sum.doit`` and ``as_explicit`` take tens of milliseconds for a 3 x 3 instance.
+    """
+    integers = [s for s in expr.atoms(sympy.Symbol) if s.is_integer]
+    bound = {limit[0] for total in expr.atoms(Sum) for limit in total.limits}
+    sizes = sorted((s for s in integers if s.is_positive), key=str)
+    indices = [s for s in integers if not s.is_positive and s not in bound]
+    values = {size_: value for size_, value in zip(sizes, INSTANCE_SIZES, strict=False)}
+    values.update({index: INSTANCE_INDEX for index in indices})
+    symmetric = {base.name for base in expr.atoms(SymmetricEntries)}
+    value = _Instance(values, symmetric).scalar(expr)
+    return sympy.expand(value)
+
+
+class _Instance:
+    """Evaluation of index expressions with every size and index a number (see ``on_instance``)."""
+
+    def __init__(self, values: dict, symmetric: set[str]):
+        self.values = values
+        self.symmetric = symmetric
+
+    def number(self, node: sympy.Expr) -> int:
+        return int(sympy.sympify(node).xreplace({s: sympy.Integer(v) for s, v in self.values.items()}))
+
+    def entry(self, name: str, *positions: int) -> sympy.Symbol:
+        """x_2, M_1_2 (M_2_1 is M_1_2 for a symmetric M)."""
+        positions = sorted(positions) if name in self.symmetric else positions
+        return sympy.Symbol("_".join([name, *map(str, positions)]))
+
+    def scalar(self, node: sympy.Basic) -> sympy.Expr:
+        if isinstance(node, sympy.UnevaluatedExpr):
+            return self.scalar(node.args[0])
+        if isinstance(node, sympy.MatrixExpr):
+            return self.matrix(node)[0, 0]
+        if isinstance(node, Sum):
+            (index, low, high), *outer = node.limits[::-1]
+            inner = Sum(node.function, *outer[::-1]) if outer else node.function
+            terms = []
+            for value in range(self.number(low), self.number(high) + 1):
+                self.values[index] = value
+                terms.append(self.scalar(inner))
+            del self.values[index]
+            return sympy.Add(*terms)
+        if isinstance(node, Indexed):
+            return self.entry(node.base.name, *(self.number(i) for i in node.indices))
+        if isinstance(node, EntryOf):
+            return self.matrix(node.args[0])[self.number(node.args[1]) - 1, 0]
+        if isinstance(node, sympy.KroneckerDelta):
+            first, second = (self.number(i) for i in node.args)
+            return sympy.Integer(first == second)
+        if isinstance(node, sympy.Derivative):
+            return sympy.diff(self.scalar(node.expr), *(self.scalar(v) for v, _ in node.variable_count))
+        if node in self.values:
+            return sympy.Integer(self.values[node])
+        if node.is_Atom:
+            return node
+        args = [self.scalar(arg) for arg in node.args]
+        # Written sums and products become plain ones: the written order does not matter here.
+        return sympy.Add(*args) if node.is_Add else sympy.Mul(*args) if node.is_Mul else node.func(*args)
+
+    def matrix(self, node: sympy.MatrixExpr) -> sympy.ImmutableMatrix:
+        if isinstance(node, sympy.MatrixBase):
+            return sympy.ImmutableMatrix(node.applyfunc(self.scalar))
+        if isinstance(node, MatrixSymbol):
+            rows, cols = (self.number(d) for d in node.shape)
+            if cols == 1:
+                return sympy.ImmutableMatrix(rows, 1, lambda i, j: self.entry(node.name, i + 1))
+            return sympy.ImmutableMatrix(rows, cols, lambda i, j: self.entry(node.name, i + 1, j + 1))
+        if isinstance(node, Transpose):
+            return self.matrix(node.arg).T
+        if isinstance(node, (MatMul, MatAdd)):
+            parts = [self.matrix(arg) if isinstance(arg, sympy.MatrixExpr) else self.scalar(arg) for arg in node.args]
+            combine = (lambda x, y: x * y) if isinstance(node, MatMul) else (lambda x, y: x + y)
+            return sympy.ImmutableMatrix(functools.reduce(combine, parts))
+        raise TypeError(f"cannot evaluate {node} on an instance")
+
+
+class WrittenMatrix(sympy.ImmutableMatrix):
+    """A concrete matrix printed as the matrix expression that gives it, e.g. ``(A + A^T) x + b`` with numbers.
+
+    Its value (what the step verifier compares, entry by entry) is the written expression
+    evaluated by SymPy. All steps of one worked product have the same value, so build their
+    chain with ``Chain(...)``: ``chain()`` would merge equal steps.
+    """
+
+    def __new__(cls, *args, **kwargs):
+        """``WrittenMatrix(expr)``; SymPy's own rebuilding (plain matrix arguments) gives a plain-printing matrix."""
+        written = args[0] if len(args) == 1 and isinstance(args[0], sympy.MatrixExpr) else None
+        if written is not None:
+            explicit = written.doit()
+            args, kwargs = (explicit.rows, explicit.cols, list(explicit)), {}
+        value = super().__new__(cls, *args, **kwargs)
+        value.written = written
+        return value
+
+    def _latex(self, printer, **kwargs) -> str:
+        written = getattr(self, "written", None)  # matrices SymPy derives from this one print plainly
+        return printer._print(written) if written is not None else printer._print_MatrixBase(self)
 
 
 def vector(name: str, rows) -> BoldSymbol:

@@ -38,6 +38,15 @@ class WrittenSum(sympy.Add):
     """
 
 
+class WrittenProduct(sympy.Mul):
+    """A product printed factor by factor with ``\\cdot``, in the order given, as a student substitutes numbers.
+
+    Build it with ``WrittenProduct(*factors, evaluate=False)``; SymPy's printer would sort the
+    factors and merge every fraction into one. Sums, negative numbers and any later negative factor
+    are bracketed: ``(-2) \\cdot 3``, ``\\sigma(x) \\cdot (1 - \\sigma(x))``.
+    """
+
+
 class SheetLatexPrinter(LatexPrinter):
     """SymPy's LaTeX printer with the house style for exercise sheets."""
 
@@ -60,7 +69,6 @@ class SheetLatexPrinter(LatexPrinter):
         tex = rf"\log_2 {body}"
         return tex if exp is None else rf"\left({tex}\right)^{{{exp}}}"
 
-
     def print_in_order(self, terms, negate=None) -> str:
         """Terms joined by + and -, in the order given."""
         negate = negate or _negated
@@ -74,6 +82,14 @@ class SheetLatexPrinter(LatexPrinter):
 
     def _print_WrittenSum(self, expr):
         return self.print_in_order(expr.args)
+
+    def _print_WrittenProduct(self, expr):
+        factors = []
+        for index, factor in enumerate(expr.args):
+            negative = factor.could_extract_minus_sign() and (index > 0 or factor.is_Number)
+            tex = self._print(factor)
+            factors.append(rf"\left({tex}\right)" if factor.is_Add or negative else tex)
+        return r" \cdot ".join(factors)
 
     def _print_sigmoid(self, expr, exp=None):
         """The logistic function of ``generator.activations`` as sigma(t)."""

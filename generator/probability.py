@@ -5,6 +5,10 @@ and a tuple of parameters, (mu, sigma^2), (a, b) or (lambda,), each a SymPy
 number or symbol. Families store these in their Params and get the density,
 support and moments here. The independent checks never use those SymPy
 formulas: they integrate the float density with ``simpson`` instead.
+
+Worked solutions write expectation identities with ``Expectation`` and
+``Variance`` of ``RandomVariable`` s (independent, each known by its mean and
+variance): printed as written, evaluated by the step verifier.
 """
 
 import math
@@ -123,3 +127,129 @@ def numerical_moments(kind: str, values: Sequence[float]) -> tuple[float, float]
     """Mean and variance by integrating the float density, for checks independent of ``mean``/``variance``."""
     centre = expectation(kind, values, lambda t: t)
     return centre, expectation(kind, values, lambda t: (t - centre) ** 2)
+
+
+class RandomVariable(sympy.Expr):
+    """A random variable with a given mean and variance, printed as its name (``X``).
+
+    It only lives inside ``Expectation`` and ``Variance``, which evaluate polynomials
+    in independent random variables from these two moments: enough for worked
+    solutions written with the expectation identities, whose steps the engine checks.
+    """
+
+    is_commutative = True
+
+    def __new__(cls, name: str | sympy.Symbol, mean: sympy.Expr, variance: sympy.Expr):
+        label = name if isinstance(name, sympy.Symbol) else sympy.Symbol(name)
+        return super().__new__(cls, label, sympy.sympify(mean), sympy.sympify(variance))
+
+    @property
+    def mean(self) -> sympy.Expr:
+        return self.args[1]
+
+    @property
+    def variance(self) -> sympy.Expr:
+        return self.args[2]
+
+    @property
+    def free_symbols(self) -> set:
+        """The parameters of its law; the name is not a number to substitute."""
+        return self.mean.free_symbols | self.variance.free_symbols
+
+    def raw_moment(self, power: int) -> sympy.Expr:
+        """E[X^power] for power 0, 1, 2 (all that mean and variance determine)."""
+        if power > 2:
+            raise ValueError(f"E[{self.args[0]}^{power}] needs more than the mean and variance")
+        return (sympy.Integer(1), self.mean, self.variance + self.mean**2)[power]
+
+    def _latex(self, printer, **kwargs) -> str:
+        return printer._print(self.args[0])
+
+    def _sympystr(self, printer) -> str:
+        return printer._print(self.args[0])
+
+
+class _Moment(sympy.Expr):
+    """E[...] or Var(...) of an expression in independent random variables, kept as written.
+
+    ``doit`` (what the step verifier evaluates) gives its value in the law parameters.
+    answers.json stores that value: SymPy cannot read the notation back.
+    """
+
+    is_commutative = True
+
+    def __new__(cls, arg: sympy.Expr):
+        return super().__new__(cls, sympy.sympify(arg))
+
+    def _eval_evalf(self, prec):
+        return self.doit().evalf(prec)
+
+    def _sympystr(self, printer) -> str:
+        return f"({printer._print(self.doit())})"
+
+
+def _brackets(printer, arg: sympy.Expr, left: str, right: str) -> str:
+    """The argument in brackets, stretched only around fractions and stretched brackets."""
+    tex = printer._print(arg)
+    return rf"\left{left}{tex}\right{right}" if r"\frac" in tex or r"\left" in tex else f"{left}{tex}{right}"
+
+
+class Expectation(_Moment):
+    """E[arg], printed ``\\mathbb{E}[arg]``."""
+
+    def doit(self, **hints) -> sympy.Expr:
+        arg = sympy.expand(self.args[0].doit(**hints))
+        variables = sorted(arg.atoms(RandomVariable), key=sympy.default_sort_key)
+        if not variables:
+            return arg
+        # Independence: the expectation of a product of powers is the product of their expectations.
+        return sympy.Add(
+            *(
+                coefficient * sympy.Mul(*(v.raw_moment(k) for v, k in zip(variables, powers)))
+                for powers, coefficient in sympy.Poly(arg, *variables).terms()
+            )
+        )
+
+    def _latex(self, printer, **kwargs) -> str:
+        return rf"\mathbb{{E}}{_brackets(printer, self.args[0], '[', ']')}"
+
+
+class Variance(_Moment):
+    """Var(arg), printed ``\\operatorname{Var}(arg)``."""
+
+    def doit(self, **hints) -> sympy.Expr:
+        arg = self.args[0]
+        return sympy.expand(Expectation(arg**2).doit(**hints) - Expectation(arg).doit(**hints) ** 2)
+
+    def _latex(self, printer, **kwargs) -> str:
+        return rf"\operatorname{{Var}}{_brackets(printer, self.args[0], '(', ')')}"
+
+
+class LogOfDensity(sympy.Expr):
+    """log p(x) (base e or 2) of a density written as a product with an exponential, kept as written.
+
+    ``doit`` (what the step verifier evaluates) splits it by SymPy's log rules: taking the
+    log of the float density would lose everything where a narrow Gaussian underflows.
+    """
+
+    is_commutative = True
+
+    def __new__(cls, pdf: sympy.Expr, base: sympy.Expr = sympy.E):
+        return super().__new__(cls, pdf, sympy.sympify(base))
+
+    def doit(self, **hints) -> sympy.Expr:
+        pdf, base = self.args
+        split = sympy.expand_log(sympy.log(pdf.doit(**hints)), force=True)
+        return split if base == sympy.E else split / sympy.log(base)
+
+    def _eval_evalf(self, prec):
+        return self.doit().evalf(prec)
+
+    def _latex(self, printer, **kwargs) -> str:
+        pdf, base = self.args
+        name = r"\log" if base == sympy.E else rf"\log_{{{printer._print(base)}}}"
+        return rf"{name} \left({printer._print(pdf)}\right)"
+
+    def _sympystr(self, printer) -> str:
+        pdf, base = self.args
+        return f"log({printer._print(pdf)})" if base == sympy.E else f"log2({printer._print(pdf)})"

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sympy
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 from generator.family import CheckFailed, find_all, require
 from generator.verify import as_function
@@ -65,7 +66,7 @@ def verify_chain(chain: Chain, rng: random.Random) -> None:
     Matrices are compared entry by entry. Steps that are not equal as written are
     compared numerically, all at once (one compiled function per chain, not per pair).
     """
-    exprs = [step.expr for step in chain.steps]
+    exprs = [_concrete(step.expr) for step in chain.steps]
     if any(isinstance(expr, sympy.MatrixBase) for expr in exprs):
         shapes = {getattr(expr, "shape", None) for expr in exprs}
         require(len(shapes) == 1, f"steps of different shapes: {sorted(map(str, shapes))}")
@@ -112,14 +113,31 @@ def _compare(chain: Chain, unequal: list[tuple[int, int]], value_of, rng: random
     raise CheckFailed(f"could not find points to compare the steps of {_short(chain.result)} at")
 
 
+def _concrete(expr: sympy.Basic) -> sympy.Basic:
+    """A matrix expression (``A x + b``) as its explicit matrix, so that its entries are compared.
+
+    Matrix symbols of symbolic size have no entries to compare: such steps are written
+    with ``generator.linalg.OnInstance``, which checks them on a small instance.
+    """
+    if not isinstance(expr, sympy.MatrixExpr) or isinstance(expr, sympy.MatrixBase):
+        return expr
+    if not all(sympy.sympify(size).is_Integer for size in expr.shape):
+        raise CheckFailed(f"step {_short(expr)} has symbolic size: wrap it in OnInstance to check it")
+    return expr.as_explicit()
+
+
 def _short(expr: sympy.Basic) -> str:
     """One line of text for an expression or matrix, for messages."""
     return sympy.sstr(expr.tolist() if isinstance(expr, sympy.MatrixBase) else expr)
 
 
 def _explicit(expr: sympy.Basic) -> sympy.Basic:
-    """Unevaluated parts evaluated; the project's own functions (sigma, log2) in exp and log."""
-    return sympy.sympify(expr).doit().replace(
+    """Unevaluated parts evaluated; the project's own functions (sigma, log2) in exp and log;
+    entries of matrix symbols (``A[0, 1]``) plain symbols, which the comparison can draw."""
+    value = sympy.sympify(expr).doit().replace(
         lambda node: isinstance(node, sympy.Function) and type(node).__module__.startswith(("generator.", "problems.")),
         lambda node: node.rewrite(sympy.exp).rewrite(sympy.log),
     )
+    if not value.has(MatrixElement):
+        return value
+    return value.replace(lambda node: isinstance(node, MatrixElement), lambda node: sympy.Symbol(str(node)))

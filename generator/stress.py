@@ -38,6 +38,8 @@ COMPILE_BATCH = 40
 class FamilyReport:
     family: str
     seeds: int = 0
+    level: int | None = None
+    """The ``level`` option checked, for families that have one."""
     failures: list[tuple[int, str]] = field(default_factory=list)
     draws: int = 0
     rejections: int = 0
@@ -54,8 +56,9 @@ class FamilyReport:
         worst = max(self.milliseconds, default=0.0)
         status = "ok" if not self.failures else f"{len(self.failures)} FAILED"
         scores = self.difficulties or [0.0]
+        name = self.family if self.level is None else f"{self.family} level {self.level}"
         return (
-            f"{self.family:<24} {status:>9}  seeds {self.seeds:>5}  distinct {self.distinct:>5}  "
+            f"{name:<30} {status:>9}  seeds {self.seeds:>5}  distinct {self.distinct:>5}  "
             f"rejected {100 * self.rejection_rate:5.1f}%  median {median:7.1f} ms  worst {worst:8.1f} ms  "
             f"difficulty {min(scores):.1f}/{statistics.median(scores):.1f}/{max(scores):.1f}"
         )
@@ -74,7 +77,7 @@ def stress_family(
     workdir: Path | None = None,
     env: jinja2.Environment | None = None,
 ) -> FamilyReport:
-    report = FamilyReport(family.name, seeds=seeds)
+    report = FamilyReport(family.name, seeds=seeds, level=options.get("level"))
     env = env or environment()
     inputs: set[str] = set()
     rendered: list[Variant] = []

@@ -16,44 +16,58 @@ Excluded by construction: non-smooth activations (ReLU, ELU, softsign: their
 derivatives need cases), a = 0, and negative slopes except for the plain
 sigmoid (sigma(2 - x) is a fine exercise; tanh(-x) is only -tanh(x)).
 
+The solution works f'(x) out in x by the rule the function needs (reciprocal,
+quotient, chain or product rule), tidies it, then rewrites it step by step in
+terms of the activation; the last step's reason is the definition used.
+Every step is a verified ``Chain``.
+
 answers.json keys: ``inputs.activations``, ``inputs.scales`` (a, or k, or beta),
 ``inputs.shifts`` (b), ``inputs.functions`` (f(x) in exponentials and logs);
-``answers.rule_forms`` (f'(x) as the chain/product rule gives it),
-``answers.derivatives`` (f'(x) as SymPy computes it, tidied),
-``answers.in_terms`` (f'(x) in terms of sigma or tanh; sigma is stored
-as ``(1/(1 + exp(-u)))``). All are SymPy strings in ``x``.
+``answers.worked`` (per function, the steps from the rule to the form in terms
+of the activation), ``answers.derivatives`` (f'(x) in x, as worked before the
+rewriting), ``answers.in_terms`` (f'(x) in terms of sigma or tanh; sigma is
+stored as ``(1/(1 + exp(-u)))``). All are SymPy strings in ``x``.
 """
 
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import cache
 
 import sympy
 from sympy import Rational, exp, log, tanh
 
 from generator.activations import sigmoid
-from generator.calculus import presentable
 from generator.family import Family, require
 from generator.options import ChoiceOption, IntOption
+from generator.printing import WrittenProduct, WrittenSum
 from generator.sampling import distinct
+from generator.steps import Chain, Step, chain
 from generator.verify import as_function, check_partials, close, defined_points
 
 x = sympy.Symbol("x", real=True)
-t = sympy.Symbol("t", real=True)
 HALF = Rational(1, 2)
+
+
+Steps = tuple[tuple[Step, ...], tuple[Step, ...]]
+"""The steps that find f'(x) in x, then those that rewrite it towards the activation."""
+
+SIMPLIFY = "simplify"
+SPLIT = "split the fraction"
+ADD_SUBTRACT = "add and subtract 1 in the numerator"
 
 
 @dataclass(frozen=True)
 class Activation:
-    """One activation g(t), the parameters drawn for it and its derivative two ways."""
+    """One activation g(t), the parameters drawn for it and the worked derivative of f(x) = c g(ax + b)."""
 
     curve: Callable[[sympy.Expr], sympy.Expr]
     """g(t) written with exp and log only."""
-    rule_form: Callable[[sympy.Expr], sympy.Expr]
-    """g'(t) as the differentiation rules deliver it."""
+    steps: Callable[[sympy.Expr, sympy.Rational], Steps]
+    """The derivative of f(x) worked in x, given u = ax + b and a."""
     in_terms: Callable[[sympy.Expr], sympy.Expr]
     """g'(t) written with sigma or tanh."""
+    definition: str
+    """Reason of the last step, which writes f'(x) with the activation."""
     scales: tuple[sympy.Rational, ...]
     shifts: tuple[int, ...]
     normalised: bool
@@ -64,43 +78,119 @@ def _logistic(u: sympy.Expr) -> sympy.Expr:
     return 1 / (1 + exp(-u))
 
 
+def _times(factor: sympy.Expr, *factors: sympy.Expr) -> sympy.Expr:
+    """factor . f_1 . f_2 ... as written, without a factor 1 and with -1 as a sign."""
+    if factor == 1:
+        return WrittenProduct(*factors, evaluate=False) if len(factors) > 1 else factors[0]
+    if factor == -1:
+        return WrittenProduct(-factors[0], *factors[1:], evaluate=False)
+    return WrittenProduct(factor, *factors, evaluate=False)
+
+
+def _over_square(numerator: sympy.Expr, base: sympy.Expr) -> sympy.Expr:
+    """numerator / base^2 with the square left as written."""
+    return sympy.Mul(numerator, sympy.Pow(sympy.Pow(base, 2, evaluate=False), -1, evaluate=False), evaluate=False)
+
+
+def _sigmoid_steps(u: sympy.Expr, a: sympy.Rational) -> Steps:
+    """f = 1/(1 + e^(-u)): reciprocal rule, then 1/(1 + e^(-u)) . (1 - 1/(1 + e^(-u)))."""
+    below = 1 + exp(-u)
+    in_x = (
+        Step(_times(_over_square(-1, below), sympy.diff(below, x)), "reciprocal rule"),
+        Step(a * exp(-u) / below**2, SIMPLIFY),
+    )
+    rewriting = (
+        Step(_times(a, 1 / below, exp(-u) / below), SPLIT),
+        Step(_times(a, 1 / below, WrittenSum(1, -1 / below, evaluate=False)), ADD_SUBTRACT),
+    )
+    return in_x, rewriting
+
+
+def _tanh_steps(u: sympy.Expr, a: sympy.Rational) -> Steps:
+    """f = (e^u - e^(-u))/(e^u + e^(-u)): quotient rule (inner derivative a in front), then 1 - (above/below)^2."""
+    above, below = exp(u) - exp(-u), exp(u) + exp(-u)
+    numerator = WrittenSum(below**2, -(above**2), evaluate=False)
+    in_x = (Step(_times(a, _over_square(numerator, below)), "quotient rule"),)
+    ratio = sympy.Pow(sympy.Mul(above, sympy.Pow(below, -1), evaluate=False), 2, evaluate=False)
+    return in_x, (Step(_times(a, WrittenSum(1, -ratio, evaluate=False)), SPLIT),)
+
+
+def _softplus_steps(u: sympy.Expr, k: sympy.Rational) -> Steps:
+    """f = (1/k) log(1 + e^(kx)): chain rule, then divide by e^(kx)."""
+    in_x = (
+        Step(_times(1 / k, 1 / (1 + exp(u)), sympy.diff(exp(u), x)), "chain rule"),
+        Step(exp(u) / (1 + exp(u)), SIMPLIFY),
+    )
+    return in_x, (Step(1 / (exp(-u) + 1), "divide numerator and denominator by the exponential"),)
+
+
+def _swish_steps(u: sympy.Expr, beta: sympy.Rational) -> Steps:
+    """f = x/(1 + e^(-beta x)): product rule (the sigmoid factor by the reciprocal rule), then as for sigmoid."""
+    below = 1 + exp(-u)
+    in_x = (Step(WrittenSum(1 / below, _times(x, beta * exp(-u) / below**2), evaluate=False), "product rule"),)
+    rewriting = (
+        Step(WrittenSum(1 / below, _times(u, 1 / below, exp(-u) / below), evaluate=False), SPLIT),
+        Step(
+            WrittenSum(1 / below, _times(u, 1 / below, WrittenSum(1, -1 / below, evaluate=False)), evaluate=False),
+            ADD_SUBTRACT,
+        ),
+    )
+    return in_x, rewriting
+
+
+def _log_sigmoid_steps(u: sympy.Expr, a: sympy.Rational) -> Steps:
+    """f = -log(1 + e^(-u)): chain rule, then e^(-u)/(1 + e^(-u)) = 1 - 1/(1 + e^(-u))."""
+    below = 1 + exp(-u)
+    in_x = (
+        Step(_times(-1 / below, sympy.diff(below, x)), "chain rule"),
+        Step(a * exp(-u) / below, SIMPLIFY),
+    )
+    return in_x, (Step(_scaled(a, WrittenSum(1, -1 / below, evaluate=False)), ADD_SUBTRACT),)
+
+
+SIGMA_DEFINITION = "definition of σ"
 ACTIVATIONS = {
     "sigmoid": Activation(
         curve=_logistic,
-        rule_form=lambda u: exp(-u) / (1 + exp(-u)) ** 2,
+        steps=_sigmoid_steps,
         in_terms=lambda u: sigmoid(u) * (1 - sigmoid(u)),
+        definition=SIGMA_DEFINITION,
         scales=(1, 2, 3, HALF, -1, -2),
         shifts=(-2, -1, 0, 1, 2),
         normalised=False,
     ),
     "tanh": Activation(
         curve=lambda u: (exp(u) - exp(-u)) / (exp(u) + exp(-u)),
-        rule_form=lambda u: 4 / (exp(u) + exp(-u)) ** 2,
+        steps=_tanh_steps,
         in_terms=lambda u: 1 - tanh(u) ** 2,
+        definition="definition of tanh",
         scales=(1, 2, 3, HALF, Rational(3, 2)),
         shifts=(0,),
         normalised=False,
     ),
     "softplus": Activation(
         curve=lambda u: log(1 + exp(u)),
-        rule_form=lambda u: exp(u) / (1 + exp(u)),
+        steps=_softplus_steps,
         in_terms=sigmoid,
+        definition=SIGMA_DEFINITION,
         scales=(1, 2, 3, 4, HALF, Rational(1, 3)),
         shifts=(0,),
         normalised=True,
     ),
     "swish": Activation(
         curve=lambda u: u * _logistic(u),
-        rule_form=lambda u: _logistic(u) + u * exp(-u) / (1 + exp(-u)) ** 2,
-        in_terms=lambda u: sigmoid(u) + u * sigmoid(u) * (1 - sigmoid(u)),
+        steps=_swish_steps,
+        in_terms=lambda u: WrittenSum(sigmoid(u), u * sigmoid(u) * (1 - sigmoid(u)), evaluate=False),
+        definition=SIGMA_DEFINITION,
         scales=(1, 2, 3, HALF, Rational(3, 2)),
         shifts=(0,),
         normalised=True,
     ),
     "log-sigmoid": Activation(
         curve=lambda u: -log(1 + exp(-u)),
-        rule_form=lambda u: exp(-u) / (1 + exp(-u)),
+        steps=_log_sigmoid_steps,
         in_terms=lambda u: 1 - sigmoid(u),
+        definition=SIGMA_DEFINITION,
         scales=(1, 2, 3, HALF),
         shifts=(-1, 0, 1),
         normalised=False,
@@ -123,7 +213,8 @@ class Params:
 
 @dataclass(frozen=True)
 class Answer:
-    rule_forms: tuple[sympy.Expr, ...]
+    worked: tuple[Chain, ...]
+    """Per function: the rule step, the derivative in x, the rewriting in terms of the activation."""
     derivatives: tuple[sympy.Expr, ...]
     in_terms: tuple[sympy.Expr, ...]
 
@@ -161,46 +252,37 @@ def _scaled(factor: sympy.Expr, expr: sympy.Expr) -> sympy.Expr:
     return sympy.Mul(factor, expr, evaluate=not expr.is_Add)
 
 
-@cache
-def _tidy_slope(name: str) -> sympy.Expr:
-    """g'(t) as SymPy computes it, tidied.
-
-    Tidying g'(t) and then substituting u = ax + b keeps e^(2x - 1) whole,
-    where tidying f'(x) directly would split it into e * e^(2x).
-    """
-    return presentable(sympy.diff(ACTIVATIONS[name].curve(t), t))
-
-
 def solve(params: Params) -> Answer:
-    rule_forms, derivatives, in_terms = [], [], []
+    worked, derivatives, in_terms = [], [], []
     for name, scale, u in zip(params.activations, params.scales, params.arguments, strict=True):
         activation = ACTIVATIONS[name]
+        in_x, rewriting = activation.steps(u, scale)
         chain_factor = _outer_factor(name, scale) * scale
-        rule_forms.append(_scaled(chain_factor, activation.rule_form(u)))
-        derivatives.append(_scaled(chain_factor, _tidy_slope(name).subs(t, u)))
-        in_terms.append(_scaled(chain_factor, activation.in_terms(u)))
-    return Answer(tuple(rule_forms), tuple(derivatives), tuple(in_terms))
+        final = _scaled(chain_factor, activation.in_terms(u))
+        worked.append(chain(*in_x, *rewriting, Step(final, activation.definition)))
+        derivatives.append(in_x[-1].expr)
+        in_terms.append(final)
+    return Answer(tuple(worked), tuple(derivatives), tuple(in_terms))
 
 
 def check(params: Params, answer: Answer, rng: random.Random) -> None:
-    """f' against finite differences of f; every other form of f' against f' at random points."""
+    """f' against finite differences of f; the form in terms of the activation against f' at random points."""
     for index, f in enumerate(params.functions):
-        derivative = answer.derivatives[index]
+        derivative, in_terms = answer.derivatives[index], answer.in_terms[index]
         check_partials(f, [x], [derivative], rng)
+        require(
+            answer.worked[index].result == in_terms,
+            f"f_{index + 1}: the worked steps end in {answer.worked[index].result}, not {in_terms}",
+        )
         reference = as_function(derivative, [x])
-        forms = {
-            "rule form": answer.rule_forms[index],
-            "form in terms of the activation": answer.in_terms[index].rewrite(sigmoid, exp),
-        }
-        for what, form in forms.items():
-            claimed = as_function(form, [x])
-            for (point,) in defined_points(reference, 1, rng, -2.0, 2.0):
-                value, expected = float(claimed(point)), float(reference(point))
-                require(
-                    close(value, expected),
-                    f"f_{index + 1}: the {what} is {value:.10g} at x = {point:.4f}, "
-                    f"but f'(x) = {expected:.10g}",
-                )
+        claimed = as_function(in_terms.rewrite(sigmoid, exp), [x])
+        for (point,) in defined_points(reference, 1, rng, -2.0, 2.0):
+            value, expected = float(claimed(point)), float(reference(point))
+            require(
+                close(value, expected),
+                f"f_{index + 1}: the form in terms of the activation is {value:.10g} at x = {point:.4f}, "
+                f"but f'(x) = {expected:.10g}",
+            )
 
 
 FAMILY = Family(

@@ -15,12 +15,19 @@ so every log is finite) and identical pmfs (so both divergences are positive).
 The two divergences can still coincide for special pairs (P_Y the reverse of
 P_X); the solution then says so instead of claiming they differ.
 
+The solution works each cross-entropy and divergence as a verified chain (the
+definition term by term in outcome order, then the exact value; the decimal
+follows as "≈"), and D_KL = H(P, Q) - H(P) as a chain with the values inserted.
+
 answers.json keys: ``inputs.pmfs`` (P_X then P_Y, lists of fractions),
 ``inputs.unit``, ``inputs.restate``; ``answers.cross_entropies`` (H(P_X, P_Y),
 H(P_Y, P_X)), ``answers.divergences`` (D_KL(P_X || P_Y), D_KL(P_Y || P_X)),
-``answers.entropies`` (H(X), H(Y)), each with its ``*_decimals`` (15 digits)
-and ``*_terms`` (the summands as written); ``answers.cross_entropy_gap`` and
-``answers.divergence_gap`` (first direction minus second, exactly 0 when they coincide).
+``answers.entropies`` (H(X), H(Y)), each with its ``*_decimals`` (15 digits);
+``answers.cross_entropy_steps`` and ``answers.divergence_steps`` (per direction, the
+steps: summands as written, then the exact value), ``answers.identity_steps`` (per
+direction, H(P, Q) - H(P) with the values inserted, then collected);
+``answers.cross_entropy_gap`` and ``answers.divergence_gap`` (first direction minus
+second, exactly 0 when they coincide).
 Bits use ``log2``, which SymPy reads as ``log(x)/log(2)`` after ``.rewrite(log)``.
 """
 
@@ -32,13 +39,20 @@ from dataclasses import dataclass
 import sympy
 
 from generator.family import Family, require
-from generator.information import PGFPLOTS_PREAMBLE, expected_log, expected_log_terms, random_pmf
+from generator.information import (
+    as_decimal,
+    difference_steps,
+    expected_log,
+    expected_log_steps,
+    random_pmf,
+)
 from generator.options import BoolOption, ChoiceOption, IntOption
 from generator.sampling import distinct
+from generator.steps import Chain
 
 Pmf = tuple[sympy.Rational, ...]
 Pair = tuple[sympy.Expr, sympy.Expr]
-DIGITS = 15
+Steps = tuple[Chain, Chain]
 
 
 @dataclass(frozen=True)
@@ -50,14 +64,15 @@ class Params:
 
 @dataclass(frozen=True)
 class Answer:
-    cross_entropy_terms: tuple[tuple[sympy.Expr, ...], tuple[sympy.Expr, ...]]
+    cross_entropy_steps: Steps
     cross_entropies: Pair
     cross_entropy_decimals: Pair
-    divergence_terms: tuple[tuple[sympy.Expr, ...], tuple[sympy.Expr, ...]]
+    divergence_steps: Steps
     divergences: Pair
     divergence_decimals: Pair
     entropies: Pair
     entropy_decimals: Pair
+    identity_steps: Steps
     cross_entropy_gap: sympy.Expr
     divergence_gap: sympy.Expr
 
@@ -77,20 +92,28 @@ def _directions(params: Params) -> tuple[tuple[Pmf, Pmf], tuple[Pmf, Pmf]]:
 def solve(params: Params) -> Answer:
     unit = params.unit
     directions = _directions(params)
-    reciprocals = [tuple(1 / q for q in q_pmf) for _, q_pmf in directions]
-    ratios = [tuple(p / q for p, q in zip(p_pmf, q_pmf)) for p_pmf, q_pmf in directions]
-    cross = tuple(expected_log(p, r, unit) for (p, _), r in zip(directions, reciprocals))
-    divergences = tuple(expected_log(p, r, unit) for (p, _), r in zip(directions, ratios))
+    cross_steps = tuple(
+        expected_log_steps(p, tuple(1 / w for w in q), unit, "definition of cross-entropy") for p, q in directions
+    )
+    divergence_steps = tuple(
+        expected_log_steps(p, tuple(v / w for v, w in zip(p, q)), unit, "definition of KL divergence")
+        for p, q in directions
+    )
+    cross = tuple(steps.result for steps in cross_steps)
+    divergences = tuple(steps.result for steps in divergence_steps)
     entropies = tuple(expected_log(p, tuple(1 / w for w in p), unit) for p in params.pmfs)
     return Answer(
-        cross_entropy_terms=tuple(expected_log_terms(p, r, unit) for (p, _), r in zip(directions, reciprocals)),
+        cross_entropy_steps=cross_steps,
         cross_entropies=cross,
         cross_entropy_decimals=_decimals(cross),
-        divergence_terms=tuple(expected_log_terms(p, r, unit) for (p, _), r in zip(directions, ratios)),
+        divergence_steps=divergence_steps,
         divergences=divergences,
         divergence_decimals=_decimals(divergences),
         entropies=entropies,
         entropy_decimals=_decimals(entropies),
+        identity_steps=tuple(
+            difference_steps(h, entropy, "values from above") for h, entropy in zip(cross, entropies)
+        ),
         # Logs of distinct primes are independent over Q, so an exact difference cancels to 0 iff equal.
         cross_entropy_gap=sympy.expand(cross[0] - cross[1]),
         divergence_gap=sympy.expand(divergences[0] - divergences[1]),
@@ -98,7 +121,7 @@ def solve(params: Params) -> Answer:
 
 
 def _decimals(values: tuple[sympy.Expr, ...]) -> tuple[sympy.Float, ...]:
-    return tuple(sympy.Float(v.evalf(DIGITS), DIGITS) for v in values)
+    return tuple(as_decimal(v) for v in values)
 
 
 def check(params: Params, answer: Answer, rng: random.Random) -> None:
@@ -122,10 +145,11 @@ def check(params: Params, answer: Answer, rng: random.Random) -> None:
         require(divergences[index] > 0, f"{kl_name} = {divergences[index]} is not positive for different pmfs")
         agrees(answer.cross_entropies[index], cross[index], name)
         agrees(answer.cross_entropy_decimals[index], cross[index], f"decimal {name}")
-        agrees(sympy.Add(*answer.cross_entropy_terms[index]), cross[index], f"terms of {name}")
+        agrees(answer.cross_entropy_steps[index].result, cross[index], f"last step of {name}")
         agrees(answer.divergences[index], divergences[index], kl_name)
         agrees(answer.divergence_decimals[index], divergences[index], f"decimal {kl_name}")
-        agrees(sympy.Add(*answer.divergence_terms[index]), divergences[index], f"terms of {kl_name}")
+        agrees(answer.divergence_steps[index].result, divergences[index], f"last step of {kl_name}")
+        agrees(answer.identity_steps[index].result, divergences[index], f"last step of H(P, Q) - H(P) for {kl_name}")
         agrees(answer.entropies[index], entropies[index], f"entropy {index}")
         agrees(answer.entropy_decimals[index], entropies[index], f"decimal entropy {index}")
         identity = float(answer.cross_entropies[index].evalf(20) - answer.entropies[index].evalf(20))
@@ -148,7 +172,6 @@ FAMILY = Family(
         ChoiceOption("unit", "nats", ("nats", "bits"), "natural logarithm (nats) or base 2 (bits)"),
         BoolOption("restate", True, "print the pmfs again (false: refer to X and Y from an earlier entropy part)"),
     ),
-    preamble=PGFPLOTS_PREAMBLE,
     canonical={
         "dl-sheet1-5c": Params(SHEET1_PMFS, "nats", True),
         "dl-sheet1-5c-after-5a": Params(SHEET1_PMFS, "nats", False),

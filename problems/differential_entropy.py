@@ -5,6 +5,10 @@ Answers: U[a, b] gives log(b - a), the exponential with rate lambda gives
 throughout, 1 becomes log_2 e). The solution writes log p(x) = L - w g(x)
 (g = 0, x or (x - mu)^2), so that h = -L int p + w E[g(X)] = -L + w E[g(X)].
 
+Worked steps: the split of log p(x) and the final evaluation -L + w E[g(X)] = h
+are verified chains. The integral manipulations in between are display only:
+the step verifier evaluates expressions at points, not integrals.
+
 Options: ``distribution`` (uniform, exponential, gaussian, or any of them),
 ``mode`` (``symbolic``: parameters are letters a, b, lambda, mu, sigma;
 ``numeric``: small integers and simple fractions), ``unit`` (nats or bits).
@@ -21,7 +25,9 @@ answers.json keys: ``inputs.distribution``, ``inputs.parameters`` ((a, b),
 ``oo`` for infinity), ``answers.log_normaliser`` (L) ``answers.weight`` (w)
 and ``answers.statistic`` (g(x)) with log p(x) = L - w g(x),
 ``answers.constant`` (-L), ``answers.moment`` (E[g(X)]), ``answers.entropy`` (h(X)),
-``answers.sign`` (-1 or 1 in numeric mode, ``sign(h)`` unevaluated in symbolic mode).
+``answers.split`` (steps from log p(x) to L - w g(x); null for the uniform, where log p is constant),
+``answers.value`` (steps from -L + w E[g(X)] to h(X)), ``answers.sign`` (-1 or 1 in numeric mode,
+``sign(h)`` unevaluated in symbolic mode).
 The symbol ``lamda`` is SymPy's spelling of lambda.
 """
 
@@ -34,9 +40,10 @@ import sympy
 
 from generator.family import Family, require
 from generator.options import ChoiceOption
-from generator.printing import log2
+from generator.printing import WrittenProduct, WrittenSum, log2
 from generator.probability import (
     KINDS,
+    LogOfDensity,
     a,
     b,
     density,
@@ -51,6 +58,7 @@ from generator.probability import (
     support,
     x,
 )
+from generator.steps import Chain, Step, chain
 from generator.verify import as_function
 
 R = sympy.Rational
@@ -82,6 +90,8 @@ class Answer:
     statistic: sympy.Expr
     moment: sympy.Expr
     entropy: sympy.Expr
+    split: Chain | None
+    value: Chain
     sign: sympy.Expr
 
 
@@ -129,8 +139,14 @@ def solve(params: Params) -> Answer:
         entropy = _log(sympy.E * scaled, unit) / 2
     # Numeric entropies get their sign from a decimal (SymPy cannot always decide the sign of 1 - log 3).
     sign = sympy.sign(entropy.evalf(DIGITS)) if params.mode == "numeric" else sympy.sign(entropy)
+    pdf = density(kind, parameters)
+    split = None
+    if kind != "uniform":
+        written = WrittenSum(log_normaliser, sympy.Mul(-1, weight * statistic, evaluate=False), evaluate=False)
+        logged = LogOfDensity(pdf, sympy.E if unit == "nats" else 2)
+        split = chain(Step(logged, ""), Step(written, "log of a product and of an exponential"))
     return Answer(
-        density=density(kind, parameters),
+        density=pdf,
         support=support(kind, parameters),
         log_normaliser=log_normaliser,
         constant=-log_normaliser,
@@ -138,8 +154,21 @@ def solve(params: Params) -> Answer:
         statistic=statistic,
         moment=moment,
         entropy=entropy,
+        split=split,
+        value=_value_steps(kind, -log_normaliser, weight, moment, log_e, entropy),
         sign=sign,
     )
+
+
+def _value_steps(kind: str, constant, weight, moment, log_e, entropy) -> Chain:
+    """h(X) = -L * 1 + w E[g(X)] evaluated: the integral of p is 1, the other one a known moment."""
+    if kind == "uniform":
+        return chain(Step(WrittenProduct(constant, 1, evaluate=False), "the density integrates to 1"), Step(entropy, ""))
+    inserted = Step(WrittenSum(constant, WrittenProduct(weight, moment, evaluate=False), evaluate=False), "the two integrals")
+    if kind == "exponential":
+        return chain(inserted, Step(entropy, "collect"))
+    half_log_e = WrittenSum(constant, log_e / 2, evaluate=False)
+    return chain(inserted, Step(half_log_e, "cancel"), Step(entropy, "collect the logs"))
 
 
 LETTERS = (a, b, lamda, mu, sigma)
@@ -169,6 +198,7 @@ def check(params: Params, answer: Answer, rng: random.Random) -> None:
         _function(e) for e in (answer.entropy, answer.constant, answer.log_normaliser, answer.weight, answer.moment)
     )
     claimed_pdf, statistic = _function(answer.density), _function(answer.statistic)
+    value_steps = _function(answer.value.result)
     # math has no sign(); sign(v) = v/|v| away from 0.
     sign = _function(sympy.sympify(answer.sign).replace(sympy.sign, lambda v: v / abs(v)))
     ends = [_function(end) if end.is_finite else None for end in answer.support]
@@ -185,6 +215,8 @@ def check(params: Params, answer: Answer, rng: random.Random) -> None:
         numeric = simpson(neg_p_log_p, low, high) / scale
         claimed = entropy(0.0, *letters)
         require(math.isclose(claimed, numeric, rel_tol=1e-6, abs_tol=1e-6), f"h of {where}: answer {claimed}, integral {numeric}")
+        last = value_steps(0.0, *letters)
+        require(math.isclose(last, numeric, rel_tol=1e-6, abs_tol=1e-6), f"last step of h of {where}: {last} vs {numeric}")
         require(sign(0.0, *letters) == math.copysign(1, numeric), f"sign {answer.sign} of h = {numeric}")
 
         # The answer's density, integrated over the answer's support (tails cut as for the entropy).

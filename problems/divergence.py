@@ -2,7 +2,8 @@
 
 Each component f_i is a small smooth function of one to n of the variables
 x, y (z) (``x^2 y``, ``sin(xy)``, ``e^{-z} cos x``). The solution works out
-each diagonal partial df_i/dx_i, then their sum. Options: ``n``, ``count``
+each diagonal partial df_i/dx_i rule by rule (``generator.calculus.worked_partial``),
+then their sum: div f = <the partials added as written> = <like terms combined>. Options: ``n``, ``count``
 (how many fields) and ``solenoidal``: one of the fields is then
 divergence-free, built from a stream function psi as
 (d psi/dy, -d psi/dx) (in R^3 with a third component of x and y only), so
@@ -13,10 +14,12 @@ identically 0 (unless ``solenoidal`` asks for one), equal fields; logs and
 denominators are of expressions at least 1 everywhere.
 
 answers.json keys: ``inputs.variables``, ``inputs.fields`` (column vectors),
-``inputs.first_index``; ``answers.diagonal`` (per field, df_i/dx_i for
-i = 1..n), ``answers.sums`` (their sum as written, unsimplified) and
-``answers.divergences`` (the divergence with like terms combined; terms
-over different denominators are left apart, as a student would).
+``inputs.first_index``; ``answers.worked`` (per field, df_i/dx_i worked: the
+named parts with their derivative steps, the rule steps, the rules applied),
+``answers.diagonal`` (per field, df_i/dx_i for i = 1..n), ``answers.sums``
+(per field, the steps from their sum as written, unsimplified, to the
+divergence) and ``answers.divergences`` (the divergence with like terms
+combined; terms over different denominators are left apart, as a student would).
 """
 
 import random
@@ -26,10 +29,22 @@ from functools import lru_cache
 
 import sympy
 
-from generator.calculus import coordinates, presentable, readable, smooth_function, smooth_function_of_some
+from generator.calculus import (
+    PARTIALS_PREAMBLE,
+    coordinates,
+    presentable,
+    readable,
+    rules_difficulty,
+    smooth_function,
+    smooth_function_of_some,
+    worked_partial,
+)
+from generator.differentiation import Worked
 from generator.family import Family, require
 from generator.options import BoolOption, IntOption
+from generator.printing import WrittenSum
 from generator.sampling import distinct
+from generator.steps import Chain, Step, chain
 from generator.verify import as_function, central_difference, close, defined_points
 
 MAX_COMPONENT_WIDTH = 22
@@ -51,18 +66,16 @@ class Params:
 
 @dataclass(frozen=True)
 class Answer:
+    worked: tuple[tuple[Worked, ...], ...]
+    """Per field, df_i/dx_i worked rule by rule."""
     diagonal: tuple[tuple[sympy.Expr, ...], ...]
-    sums: tuple[sympy.Expr, ...]
+    sums: tuple[Chain, ...]
+    """Per field: the diagonal partials added as written, then like terms combined."""
     divergences: tuple[sympy.Expr, ...]
 
     @property
     def divergence_free(self) -> tuple[bool, ...]:
         return tuple(d == 0 for d in self.divergences)
-
-    @property
-    def tidied(self) -> tuple[bool, ...]:
-        """Per field: the simplified divergence reads differently from the plain sum, so both are shown."""
-        return tuple(sympy.latex(s) != sympy.latex(d) for s, d in zip(self.sums, self.divergences, strict=True))
 
 
 def _field(rng: random.Random, variables: tuple[sympy.Symbol, ...]) -> sympy.ImmutableMatrix:
@@ -81,7 +94,7 @@ def _solenoidal_field(rng: random.Random, variables: tuple[sympy.Symbol, ...]) -
 
 @lru_cache(maxsize=64)
 def _divergence_terms(field: sympy.ImmutableMatrix, variables: tuple[sympy.Symbol, ...]) -> tuple[sympy.Expr, ...]:
-    """df_i/dx_i for each i, tidied; cached, since the sampler judges fields by them and solve reuses them."""
+    """df_i/dx_i for each i, tidied, as the worked partials give them; cached for the sampler."""
     return tuple(presentable(sympy.diff(component, v)) for component, v in zip(field, variables, strict=True))
 
 
@@ -113,33 +126,53 @@ def sample(rng: random.Random, options: Mapping) -> Params:
 
 
 def solve(params: Params) -> Answer:
-    diagonal = tuple(_divergence_terms(field, params.variables) for field in params.fields)
+    worked = tuple(
+        tuple(worked_partial(component, v) for component, v in zip(field, params.variables, strict=True))
+        for field in params.fields
+    )
+    diagonal = tuple(tuple(w.result for w in row) for row in worked)
+    divergences = tuple(sympy.Add(*terms) for terms in diagonal)
     return Answer(
+        worked,
         diagonal,
-        tuple(_written_sum(terms) for terms in diagonal),
-        tuple(sympy.Add(*terms) for terms in diagonal),
+        tuple(_summed(terms, total) for terms, total in zip(diagonal, divergences, strict=True)),
+        divergences,
     )
 
 
+def _summed(terms: tuple[sympy.Expr, ...], total: sympy.Expr) -> Chain:
+    """The terms added as written, then like terms combined (when that changes anything)."""
+    written = _written_sum(terms)
+    if sympy.sstr(written) == sympy.sstr(total):
+        return chain(written)
+    return chain(written, Step(total, "combine like terms"))
+
+
 def _written_sum(terms: tuple[sympy.Expr, ...]) -> sympy.Expr:
-    """The terms added as a student writes them down: flat, not yet combined, zeros left out unless all are 0."""
+    """The terms added as a student writes them down, in order: flat, not combined, zeros left out unless all are 0."""
     summands = [arg for term in terms for arg in sympy.Add.make_args(term) if arg != 0]
-    return sympy.Add(*(summands or terms), evaluate=False)
+    return WrittenSum(*(summands or terms), evaluate=False)
+
+
+def difficulty(params: Params, answer: Answer) -> float:
+    """Rules applied over the worked diagonal partials of every field (``rules_difficulty``)."""
+    return rules_difficulty(w for row in answer.worked for w in row)
 
 
 def check(params: Params, answer: Answer, rng: random.Random) -> None:
-    """Each df_i/dx_i and the divergence against finite differences at random points."""
+    """Each df_i/dx_i and the divergence against finite differences at random points; the worked sum ends in it."""
     variables = params.variables
     for name, field, terms, total, divergence in zip(
         params.names, params.fields, answer.diagonal, answer.sums, answer.divergences, strict=True
     ):
         require(field.shape == (len(variables), 1), f"{name} is not a field on R^{len(variables)}")
+        require(total.result - divergence == 0, f"the sum for div {name} ends in {total.result}, not {divergence}")
         components = [as_function(c, variables) for c in field]
-        claimed = [as_function(t, variables) for t in (*terms, total, divergence)]
+        claimed = [as_function(t, variables) for t in (*terms, divergence)]
         for point in defined_points(components[0], len(variables), rng, -0.45, 0.45):
             numeric = [central_difference(c, point, i) for i, c in enumerate(components)]
-            expected = [*numeric, sum(numeric), sum(numeric)]
-            for label, fn, value in zip([*variables, "sum", "divergence"], claimed, expected, strict=True):
+            expected = [*numeric, sum(numeric)]
+            for label, fn, value in zip([*variables, "divergence"], claimed, expected, strict=True):
                 got = float(fn(*point))
                 where = tuple(round(c, 4) for c in point)
                 require(close(got, value), f"div {name} ({label}) at {where}: finite differences {value:.10g}, answer {got:.10g}")
@@ -153,6 +186,9 @@ FAMILY = Family(
     sample=sample,
     solve=solve,
     check=check,
+    difficulty=difficulty,
+    key_fields=("diagonal", "divergences"),
+    preamble=PARTIALS_PREAMBLE,
     options=(
         IntOption("n", 2, 2, 3, "dimension of the fields (x, y or x, y, z)"),
         IntOption("count", 1, 1, 3, "how many fields"),

@@ -4,11 +4,16 @@ Each pmf has 2..6 outcomes with probabilities that are simple fractions
 (denominators up to 12), so H = sum p log(1/p) reduces by hand to a short
 combination of log 2, log 3, log 5 and log 7.
 
+The solution works each entropy as a verified chain: the definition written
+out term by term (in outcome order), then the exact value; the decimal in the
+chosen unit follows the chain as "≈", rounded to four places.
+
 Excluded by construction: zero probabilities (every numerator is at least 1)
 and identical pmfs within one variant.
 
 answers.json keys: ``inputs.pmfs`` (list of pmfs, each a list of
 probabilities as fractions), ``inputs.unit`` (``"nats"`` or ``"bits"``),
+``answers.worked`` (per pmf, the steps: terms p log(1/p), then the exact value),
 ``answers.entropies`` (exact entropy of each pmf; bits use ``log2``, which
 SymPy reads as ``log(x)/log(2)`` after ``.rewrite(log)``),
 ``answers.decimals`` (the same to 15 significant digits).
@@ -22,9 +27,10 @@ from dataclasses import dataclass
 import sympy
 
 from generator.family import Family, require
-from generator.information import PGFPLOTS_PREAMBLE, information_log, random_pmf
+from generator.information import as_decimal, expected_log_steps, random_pmf
 from generator.options import ChoiceOption, IntOption
 from generator.sampling import distinct
+from generator.steps import Chain
 
 NAMES = ("X", "Y", "Z")
 
@@ -41,7 +47,7 @@ class Params:
 
 @dataclass(frozen=True)
 class Answer:
-    terms: tuple[tuple[sympy.Expr, ...], ...]
+    worked: tuple[Chain, ...]
     entropies: tuple[sympy.Expr, ...]
     decimals: tuple[sympy.Float, ...]
 
@@ -52,23 +58,22 @@ def sample(rng: random.Random, options: Mapping) -> Params:
 
 
 def solve(params: Params) -> Answer:
-    terms = tuple(
-        tuple(sympy.Mul(p, information_log(1 / p, params.unit, evaluate=False), evaluate=False) for p in pmf)
-        for pmf in params.pmfs
+    worked = tuple(
+        expected_log_steps(pmf, tuple(1 / p for p in pmf), params.unit, "definition of entropy") for pmf in params.pmfs
     )
-    entropies = tuple(
-        sympy.Add(*(p * information_log(1 / p, params.unit) for p in pmf)) for pmf in params.pmfs
-    )
-    return Answer(terms, entropies, tuple(sympy.Float(h.evalf(15), 15) for h in entropies))
+    entropies = tuple(steps.result for steps in worked)
+    return Answer(worked, entropies, tuple(as_decimal(h) for h in entropies))
 
 
 def check(params: Params, answer: Answer, rng: random.Random) -> None:
     scale = math.log(2) if params.unit == "bits" else 1.0
-    for pmf, exact in zip(params.pmfs, answer.entropies, strict=True):
+    for pmf, exact, decimal, steps in zip(params.pmfs, answer.entropies, answer.decimals, answer.worked, strict=True):
         probabilities = [p.p / p.q for p in pmf]
         require(math.isclose(math.fsum(probabilities), 1.0), f"pmf {pmf} does not sum to 1")
         direct = -math.fsum(p * math.log(p) for p in probabilities) / scale
-        require(math.isclose(float(exact.evalf(20)), direct, rel_tol=1e-12), f"H{pmf}: {exact} vs {direct}")
+        for claimed, what in ((exact, "exact"), (decimal, "decimal"), (steps.result, "last step")):
+            value = float(claimed.evalf(20))
+            require(math.isclose(value, direct, rel_tol=1e-12), f"H{pmf} ({what}): {claimed} vs {direct}")
         require(0 < direct <= math.log(len(pmf)) / scale + 1e-12, f"H{pmf} = {direct} is out of range")
 
 
@@ -83,7 +88,6 @@ FAMILY = Family(
         IntOption("count", 2, 1, len(NAMES), "how many pmfs (X, Y, Z) to compute the entropy of"),
         ChoiceOption("unit", "nats", ("nats", "bits"), "natural logarithm (nats) or base 2 (bits)"),
     ),
-    preamble=PGFPLOTS_PREAMBLE,
     key_fields=("entropies", "decimals"),
     canonical={
         "dl-sheet1-5a": Params(

@@ -10,6 +10,12 @@ integer coefficients in front of the terms (3 x^T A x - 2 b^T x + c). ``numeric`
 integer A, b, c with n = 2 or 3 (option ``n``); the answer is a column vector in x_1..x_n, shown
 as the identity applied to the numbers.
 
+Worked steps (verified chains): in symbolic mode df/dx_k from the index sums, through the
+product rule with Kronecker deltas, to the surviving sums (and, for a symmetric A, their
+merger), checked by the engine on an instance (``generator.linalg.OnInstance``); the stacking
+into matrix notation is display only. In numeric mode the identity applied to the numbers,
+(A + A^T) x + b with A and b inserted, then added, then multiplied out (``WrittenMatrix``).
+
 The third canonical instance, idl-math-background-1.2c, is a stand-in: the original function
 is cut off in the OCR of the sheet, so it is taken to be x^T A x + b^T x + c with a general A.
 
@@ -21,9 +27,11 @@ answers.json keys: ``inputs.kind``, ``inputs.mode``, ``inputs.f`` (SymPy syntax,
 b.T*x + c``), ``inputs.quadratic`` / ``inputs.linear`` (coefficients of the terms, 0 if absent),
 ``inputs.matrix_entries`` / ``inputs.vector_entries`` / ``inputs.scalar_value`` (numeric mode).
 Symbolic mode: ``answers.coordinates`` (f as index sums), ``answers.partial`` (df/dx_k as
-index sums), ``answers.gradient`` (e.g. ``(A + A.T)*x + b``). Numeric mode:
+index sums), ``answers.partial_steps`` (the steps from d/dx_k of the index sums to the partial
+derivative), ``answers.gradient`` (e.g. ``(A + A.T)*x + b``). Numeric mode:
 ``answers.expanded`` (f as a polynomial), ``answers.hessian`` (the matrix H in grad f = H x + b),
-``answers.gradient`` (column vector in x_1..x_n).
+``answers.gradient_steps`` (the identity applied to the numbers, down to the result; null for
+b^T x) and ``answers.gradient`` (column vector in x_1..x_n).
 """
 
 import random
@@ -31,12 +39,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import sympy
+from sympy import KroneckerDelta, MatMul
 
 from generator.family import Family, require
 from generator.linalg import (
     Entries,
     IndexSum,
+    OnInstance,
+    OrderedSum,
+    SymmetricEntries,
     Top,
+    WrittenMatrix,
     coordinates,
     index_value,
     instantiate,
@@ -50,7 +63,9 @@ from generator.linalg import (
     vector,
 )
 from generator.options import ChoiceOption, IntOption
+from generator.printing import WrittenSum
 from generator.sampling import distinct, nonzero
+from generator.steps import Chain, Step
 from generator.verify import as_function, central_difference, check_partials, close
 
 KINDS = ("linear", "quadratic-symmetric", "quadratic", "affine")
@@ -84,6 +99,7 @@ class Params:
 class SymbolicAnswer:
     coordinates: sympy.Expr
     partial: sympy.Expr
+    partial_steps: Chain
     gradient: sympy.MatrixExpr
 
 
@@ -91,6 +107,7 @@ class SymbolicAnswer:
 class NumericAnswer:
     expanded: sympy.Expr
     hessian: sympy.ImmutableMatrix
+    gradient_steps: Chain | None
     gradient: sympy.ImmutableMatrix
 
 
@@ -161,13 +178,16 @@ def solve(params: Params) -> SymbolicAnswer | NumericAnswer:
 
 
 def _solve_symbolic(p: Params) -> SymbolicAnswer:
-    """Index sums, their k-th partial derivative, and the gradient in matrix notation."""
-    x, a, b = Entries(p.variable.name), Entries(p.matrix.name), Entries(p.vector.name)
+    """Index sums, their k-th partial derivative worked step by step, and the gradient in matrix notation."""
+    x, b = Entries(p.variable.name), Entries(p.vector.name)
+    a = SymmetricEntries(p.matrix.name) if p.symmetric else Entries(p.matrix.name)
     n = p.variable.rows
-    coordinates_, partial, gradient = [], [], []
+    coordinates_, deltas, partial, gradient = [], [], [], []
     if p.quadratic:
         coordinates_.append(p.quadratic * IndexSum(a[I, J] * x[I] * x[J], (J, 1, n), (I, 1, n)))
         # d/dx_k (x_i x_j) = delta_ik x_j + x_i delta_jk leaves one sum over j and one over i
+        product_rule = WrittenSum(KroneckerDelta(I, K) * x[J], x[I] * KroneckerDelta(J, K), evaluate=False)
+        deltas.append(p.quadratic * IndexSum(sympy.Mul(a[I, J], product_rule, evaluate=False), (J, 1, n), (I, 1, n)))
         partial += [
             p.quadratic * IndexSum(a[K, J] * x[J], (J, 1, n)),
             p.quadratic * IndexSum(a[I, K] * x[I], (I, 1, n)),
@@ -178,11 +198,25 @@ def _solve_symbolic(p: Params) -> SymbolicAnswer:
             gradient.append(scaled(p.quadratic, ordered_sum(p.matrix, Top(p.matrix)), p.variable))
     if p.linear:
         coordinates_.append(p.linear * IndexSum(b[I] * x[I], (I, 1, n)))
+        deltas.append(p.linear * IndexSum(sympy.Mul(b[I], KroneckerDelta(I, K), evaluate=False), (I, 1, n)))
         partial.append(p.linear * b[K])
         gradient.append(scaled(p.linear, p.vector))
     if p.constant:
         coordinates_.append(sympy.Symbol(p.scalar.name))
-    return SymbolicAnswer(ordered_terms(*coordinates_), ordered_terms(*partial), ordered_sum(*gradient))
+    f = ordered_terms(*coordinates_)
+    if p.quadratic:
+        rule, survivors = "product rule, Kronecker deltas", "only i = k or j = k remain"
+    else:
+        rule, survivors = "Kronecker deltas", "only i = k remains"
+    steps = [
+        Step(OnInstance(sympy.Derivative(f, x[K])), ""),
+        Step(OnInstance(ordered_terms(*deltas)), rule),
+        Step(OnInstance(ordered_terms(*partial)), survivors),
+    ]
+    if p.symmetric:
+        merged = [2 * p.quadratic * IndexSum(a[K, J] * x[J], (J, 1, n)), *partial[2:]]
+        steps.append(Step(OnInstance(ordered_terms(*merged)), f"{p.matrix.name} is symmetric"))
+    return SymbolicAnswer(f, ordered_terms(*partial), Chain(tuple(steps)), ordered_sum(*gradient))
 
 
 def _solve_numeric(p: Params) -> NumericAnswer:
@@ -192,9 +226,27 @@ def _solve_numeric(p: Params) -> NumericAnswer:
     a = p.matrix_entries if p.matrix_entries is not None else zero
     b = p.vector_entries if p.vector_entries is not None else sympy.ImmutableMatrix.zeros(n, 1)
     c = p.scalar_value if p.scalar_value is not None else 0
-    hessian = 2 * a if p.symmetric else a + a.T
+    hessian = sympy.ImmutableMatrix(2 * a if p.symmetric else a + a.T)
+    gradient = sympy.ImmutableMatrix(hessian * xs + b)
     expanded = sympy.expand((xs.T * a * xs)[0, 0] + (b.T * xs)[0, 0] + c)
-    return NumericAnswer(expanded, sympy.ImmutableMatrix(hessian), sympy.ImmutableMatrix(hessian * xs + b))
+    return NumericAnswer(expanded, hessian, _gradient_steps(p, xs, hessian, gradient), gradient)
+
+
+def _gradient_steps(p: Params, xs: sympy.ImmutableMatrix, hessian, gradient) -> Chain | None:
+    """The identity with the numbers inserted, the matrices combined, then multiplied out (none for b^T x)."""
+    if not p.quadratic:
+        return None
+    a = p.matrix_entries
+    plus_b = (p.vector_entries,) if p.linear else ()
+    inserted = MatMul(2, a, xs) if p.symmetric else MatMul(OrderedSum(a, a.T, evaluate=False), xs)
+    combined = "double A" if p.symmetric else "add the matrices"
+    return Chain(
+        (
+            Step(WrittenMatrix(ordered_sum(inserted, *plus_b)), "insert the numbers"),
+            Step(WrittenMatrix(ordered_sum(MatMul(hessian, xs), *plus_b)), combined),
+            Step(gradient, "multiply out"),
+        )
+    )
 
 
 def check(params: Params, answer, rng: random.Random) -> None:
@@ -222,6 +274,8 @@ def _check_numeric(p: Params, answer: NumericAnswer, rng: random.Random) -> None
     entries = {"a": p.matrix_entries, "b": p.vector_entries, "c": p.scalar_value or 0}
     f = _plain_function(entries, xs)
     check_partials(f, xs, list(answer.gradient), rng)
+    if answer.gradient_steps is not None:
+        check_partials(f, xs, list(answer.gradient_steps.result), rng)
     a = p.matrix_entries if p.matrix_entries is not None else sympy.zeros(n, n)
     require(answer.hessian == a + a.T, f"H = {answer.hessian.tolist()}, but A + A^T = {(a + a.T).tolist()}")
     point = {x: sympy.Rational(rng.randint(-9, 9), 4) for x in xs}
@@ -250,8 +304,9 @@ def _check_symbolic(p: Params, answer: SymbolicAnswer, rng: random.Random) -> No
             numeric = central_difference(f_at, point, k)
             claimed = float(gradient[k])
             require(close(claimed, numeric), f"gradient entry {k + 1}: {claimed}, finite difference {numeric}")
-            claimed = index_value(answer.partial, scalars, arrays, {K: k + 1})
-            require(close(claimed, numeric), f"df/dx_k at k = {k + 1}: {claimed}, finite difference {numeric}")
+            for partial, what in ((answer.partial, "df/dx_k"), (answer.partial_steps.result.args[0], "last step")):
+                claimed = index_value(partial, scalars, arrays, {K: k + 1})
+                require(close(claimed, numeric), f"{what} at k = {k + 1}: {claimed}, finite difference {numeric}")
 
 
 FAMILY = Family(

@@ -6,9 +6,13 @@ and compositions of exp, log, sin, cos and polynomials in x, y (z), like
 ``norm`` draws radial functions g(||x - a||_2) of a vector x = (x_1, ..., x_n),
 like ``1/2 ||x||_2^2``, ``||x||_2``, ``e^{-||x - a||_2^2}``, ``log(1 + ||x||_2^2)``;
 ``mixed`` draws both (at least one of each when ``count`` >= 2), in x_1, ..., x_n.
-The solution works out each partial derivative, then stacks them into the
-gradient column vector; for a radial function it also writes the gradient
-in vector form, g'(r)/r (x - a).
+The solution works out each partial derivative rule by rule
+(``generator.calculus.worked_partial``: the parts a rule acts on named u, v, ...,
+the rule step, the tidy result; for a radial function the chain rule through
+r = ||x - a||_2, g'(r) (x_i - a_i)/r), then stacks them into the gradient
+column vector. For a radial function it also writes the gradient in vector
+form, g'(r)/r (x - a): bold vector symbols, so that equality is display-only,
+checked component by component by ``check``.
 
 Excluded by construction: compositions that miss a variable (so no partial
 is identically 0), logs and denominators of expressions that can vanish (they
@@ -20,7 +24,9 @@ away from it).
 answers.json keys: ``inputs.variables``, ``inputs.functions`` (norms are
 stored as ``sqrt(x_1**2 + ...)``), ``inputs.center`` (the point a of shifted
 norms; 0 if there are none), ``inputs.first_index``;
-``answers.partials`` (per function, the partials in variable order),
+``answers.worked`` (per function and variable: the named parts with their
+derivative steps, the rule steps, the rules applied), ``answers.partials``
+(per function, the partials in variable order),
 ``answers.gradients`` (column vectors), ``answers.vector_forms`` (per
 function: empty, or one expression in the vector symbols ``x`` and ``a``).
 """
@@ -32,17 +38,24 @@ from functools import partial
 
 import sympy
 
+from generator.printing import WrittenProduct
 from generator.calculus import (
+    PARTIALS_PREAMBLE,
     coordinates,
     indexed_coordinates,
     partial_derivatives,
     presentable,
     readable,
+    rules_difficulty,
     smooth_function,
+    worked_chain,
+    worked_partial,
 )
+from generator.differentiation import CHAIN, TIDY, Worked
 from generator.family import Family, require
 from generator.options import ChoiceOption, IntOption
 from generator.sampling import distinct, nonzero
+from generator.steps import Step
 from generator.verify import as_function, check_partials, close
 
 MAX_FUNCTION_WIDTH = 30
@@ -145,6 +158,8 @@ class Params:
 
 @dataclass(frozen=True)
 class Answer:
+    worked: tuple[tuple[Worked, ...], ...]
+    """Per function, per variable: the partial derivative worked rule by rule."""
     partials: tuple[tuple[sympy.Expr, ...], ...]
     gradients: tuple[sympy.ImmutableMatrix, ...]
     vector_forms: tuple[tuple[sympy.Expr, ...], ...]
@@ -237,12 +252,25 @@ def sample(rng: random.Random, options: Mapping) -> Params:
 
 
 def solve(params: Params) -> Answer:
-    partials = tuple(partial_derivatives(f, params.variables) for f in params.functions)
+    worked = tuple(tuple(_worked(f, v) for v in params.variables) for f in params.functions)
+    partials = tuple(tuple(w.result for w in row) for row in worked)
     return Answer(
+        worked,
         partials,
         tuple(sympy.ImmutableMatrix(column) for column in partials),
         tuple(_vector_forms(f, params.center) for f in params.functions),
     )
+
+
+def _worked(f: sympy.Expr, v: sympy.Symbol) -> Worked:
+    """df/dv rule by rule; for f = g(||x - a||_2), the chain rule through the norm: g'(r) (x_i - a_i)/r."""
+    norms = f.atoms(EuclideanNorm)
+    if not norms:
+        return worked_partial(f, v)
+    (norm,) = norms
+    outer = sympy.diff(f.subs(norm, _r), _r).subs(_r, norm)
+    rule = WrittenProduct(outer, sympy.diff(norm, v), evaluate=False)
+    return Worked((), worked_chain(Step(rule, CHAIN), Step(presentable(sympy.diff(f, v)), TIDY)), ("chain",))
 
 
 def _vector_forms(f: sympy.Expr, center: sympy.ImmutableMatrix) -> tuple[sympy.Expr, ...]:
@@ -257,6 +285,11 @@ def _vector_forms(f: sympy.Expr, center: sympy.ImmutableMatrix) -> tuple[sympy.E
         return (direction,)
     # SymPy would multiply a number into x - a; 2 (x - a) reads better than 2x - 2a.
     return (sympy.Mul(factor, direction, evaluate=False) if factor.is_Number else factor * direction,)
+
+
+def difficulty(params: Params, answer: Answer) -> float:
+    """Rules applied over all worked partials (``rules_difficulty``): the step count would reward SymPy's reordering."""
+    return rules_difficulty(w for row in answer.worked for w in row)
 
 
 def check(params: Params, answer: Answer, rng: random.Random) -> None:
@@ -292,6 +325,9 @@ FAMILY = Family(
     sample=sample,
     solve=solve,
     check=check,
+    difficulty=difficulty,
+    key_fields=("partials", "gradients", "vector_forms"),
+    preamble=PARTIALS_PREAMBLE,
     options=(
         IntOption("n", 2, 2, 3, "number of variables"),
         IntOption("count", 1, 1, 3, "how many functions"),

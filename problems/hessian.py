@@ -2,9 +2,11 @@
 
 f is a small smooth function of x, y (z) that couples its variables
 (``e^{xy}``, ``x^2 sin y``, ``log(1 + x^2 + y^2)``, ``x^3 y + e^{xy}``). The
-solution lists the first partials, then the second partials of the upper
-triangle (the lower one follows by Schwarz's theorem), then the symmetric
-matrix. Option: ``n``.
+solution works out the first partials, then differentiates each (as printed)
+once more for the second partials of the upper triangle (the lower one follows
+by Schwarz's theorem), every one rule by rule
+(``generator.calculus.worked_partial``), then writes the symmetric matrix.
+Option: ``n``.
 
 Excluded by construction: f with a constant Hessian (quadratic or simpler),
 a zero diagonal (like ``xyz``) or all entries equal (like ``sin(x + y)``),
@@ -14,8 +16,10 @@ partial of f(x, y) is not 0); logs and denominators are of expressions at
 least 1 everywhere.
 
 answers.json keys: ``inputs.variables``, ``inputs.function``;
-``answers.gradient`` (first partials in variable order) and
-``answers.hessian`` (the symmetric n x n matrix).
+``answers.first`` (df/dx_i worked: named parts with their derivative steps,
+rule steps, rules applied), ``answers.gradient`` (first partials in variable
+order), ``answers.second`` (d/dx_j (df/dx_i) worked, for i <= j in row order)
+and ``answers.hessian`` (the symmetric n x n matrix).
 """
 
 import random
@@ -26,14 +30,18 @@ from functools import lru_cache
 import sympy
 
 from generator.calculus import (
+    PARTIALS_PREAMBLE,
     coordinates,
     matrix_width,
     partial_derivatives,
     presentable,
     printed_width,
     readable,
+    rules_difficulty,
     smooth_function,
+    worked_partial,
 )
+from generator.differentiation import Worked
 from generator.family import Family, require
 from generator.options import IntOption
 from generator.sampling import distinct
@@ -55,7 +63,11 @@ class Params:
 
 @dataclass(frozen=True)
 class Answer:
+    first: tuple[Worked, ...]
+    """df/dx_i worked rule by rule, in variable order."""
     gradient: tuple[sympy.Expr, ...]
+    second: tuple[Worked, ...]
+    """d/dx_j (df/dx_i) worked rule by rule, for the pairs of ``upper_triangle``."""
     hessian: sympy.ImmutableMatrix
 
     @property
@@ -75,9 +87,19 @@ def _second_partials(f: sympy.Expr, variables: tuple[sympy.Symbol, ...]) -> dict
 
 @lru_cache(maxsize=64)
 def hessian_of(f: sympy.Expr, variables: tuple[sympy.Symbol, ...]) -> sympy.ImmutableMatrix:
-    """The matrix of tidied second partials, each mixed one computed once and mirrored; cached for solve."""
-    upper = {index: presentable(entry) for index, entry in _second_partials(f, variables).items()}
-    return sympy.ImmutableMatrix(len(variables), len(variables), lambda i, j: upper[min(i, j), max(i, j)])
+    """The matrix of tidied second partials, each mixed one computed once and mirrored.
+
+    Entry (i, j), i <= j, differentiates the printed (tidied) df/dx_i by x_j, so it is
+    the result of the worked second partial in the solution.
+    """
+    first = partial_derivatives(f, variables)
+    n = len(variables)
+    upper = {(i, j): presentable(sympy.diff(first[i], variables[j])) for i in range(n) for j in range(i, n)}
+    return _symmetric(n, upper)
+
+
+def _symmetric(n: int, upper: dict[tuple[int, int], sympy.Expr]) -> sympy.ImmutableMatrix:
+    return sympy.ImmutableMatrix(n, n, lambda i, j: upper[min(i, j), max(i, j)])
 
 
 def _shaped(second: dict[tuple[int, int], sympy.Expr], n: int) -> bool:
@@ -118,7 +140,18 @@ def sample(rng: random.Random, options: Mapping) -> Params:
 
 
 def solve(params: Params) -> Answer:
-    return Answer(partial_derivatives(params.function, params.variables), hessian_of(params.function, params.variables))
+    variables = params.variables
+    n = len(variables)
+    first = tuple(worked_partial(params.function, v) for v in variables)
+    pairs = [(i, j) for i in range(n) for j in range(i, n)]
+    second = tuple(worked_partial(first[i].result, variables[j]) for i, j in pairs)
+    hessian = _symmetric(n, {pair: w.result for pair, w in zip(pairs, second, strict=True)})
+    return Answer(first, tuple(w.result for w in first), second, hessian)
+
+
+def difficulty(params: Params, answer: Answer) -> float:
+    """Rules applied over the first and the worked second partials (``rules_difficulty``)."""
+    return rules_difficulty((*answer.first, *answer.second))
 
 
 def check(params: Params, answer: Answer, rng: random.Random) -> None:
@@ -140,6 +173,9 @@ FAMILY = Family(
     sample=sample,
     solve=solve,
     check=check,
+    difficulty=difficulty,
+    key_fields=("gradient", "hessian"),
+    preamble=PARTIALS_PREAMBLE,
     options=(IntOption("n", 2, 2, 3, "number of variables (x, y or x, y, z)"),),
     canonical={
         "example-1": Params(coordinates(2), _x**3 * _y + sympy.exp(_x * _y)),

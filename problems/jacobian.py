@@ -3,7 +3,8 @@
 Each component f_i is a small smooth function (one differentiation rule per
 entry: ``x^2 y``, ``e^{xz}``, ``5x + sin y``, ``x / (1 + y^2)``) of one to n
 of the variables x, y (z). The solution works the Jacobian out row by row:
-row i holds the partials of f_i. Options: ``n`` (inputs) and ``m``
+row i holds the partials of f_i, each worked rule by rule
+(``generator.calculus.worked_partial``). Options: ``n`` (inputs) and ``m``
 (components).
 
 Excluded by construction: constant components (so no row of the Jacobian is
@@ -14,7 +15,9 @@ The canonical instance stands in for the original exercise, whose functions
 were lost in the scan: f(x, y) = (x^2 y, 5x + sin y)^T.
 
 answers.json keys: ``inputs.variables``, ``inputs.components`` (f_1..f_m);
-``answers.rows`` (per component, its partials in variable order) and
+``answers.worked`` (per component and variable: the named parts with their
+derivative steps, the rule steps, the rules applied), ``answers.rows`` (per
+component, its partials in variable order) and
 ``answers.jacobian`` (the m x n matrix).
 """
 
@@ -24,7 +27,17 @@ from dataclasses import dataclass
 
 import sympy
 
-from generator.calculus import coordinates, matrix_width, partial_derivatives, readable, smooth_function_of_some
+from generator.calculus import (
+    PARTIALS_PREAMBLE,
+    coordinates,
+    matrix_width,
+    partial_derivatives,
+    readable,
+    rules_difficulty,
+    smooth_function_of_some,
+    worked_partial,
+)
+from generator.differentiation import Worked
 from generator.family import Family, require
 from generator.options import IntOption
 from generator.sampling import distinct
@@ -44,6 +57,8 @@ class Params:
 
 @dataclass(frozen=True)
 class Answer:
+    worked: tuple[tuple[Worked, ...], ...]
+    """Per component, per variable: the partial derivative worked rule by rule."""
     rows: tuple[tuple[sympy.Expr, ...], ...]
     jacobian: sympy.ImmutableMatrix
 
@@ -83,8 +98,14 @@ def _fits(components: tuple[sympy.Expr, ...], variables: tuple[sympy.Symbol, ...
 
 
 def solve(params: Params) -> Answer:
-    rows = tuple(partial_derivatives(f, params.variables) for f in params.components)
-    return Answer(rows, sympy.ImmutableMatrix(rows))
+    worked = tuple(tuple(worked_partial(f, v) for v in params.variables) for f in params.components)
+    rows = tuple(tuple(w.result for w in row) for row in worked)
+    return Answer(worked, rows, sympy.ImmutableMatrix(rows))
+
+
+def difficulty(params: Params, answer: Answer) -> float:
+    """Rules applied over all worked partials (``rules_difficulty``); zero partials cost a quarter each."""
+    return rules_difficulty(w for row in answer.worked for w in row)
 
 
 def check(params: Params, answer: Answer, rng: random.Random) -> None:
@@ -105,6 +126,9 @@ FAMILY = Family(
     sample=sample,
     solve=solve,
     check=check,
+    difficulty=difficulty,
+    key_fields=("rows", "jacobian"),
+    preamble=PARTIALS_PREAMBLE,
     options=(
         IntOption("n", 2, 2, 3, "number of input variables (x, y or x, y, z)"),
         IntOption("m", 2, 2, 3, "number of components f_1, ..., f_m"),

@@ -2,7 +2,9 @@
 
 By linearity E[Y] = a E[X] + b = a mu + b, and Var(Y) = a^2 Var(X) = a^2 sigma^2
 (the shift b moves the distribution without spreading it); normal laws are
-closed under affine maps, so Y ~ N(a mu + b, a^2 sigma^2).
+closed under affine maps, so Y ~ N(a mu + b, a^2 sigma^2). The solution writes
+both as verified chains of steps, each naming the identity it uses
+(``generator.probability.Expectation`` keeps E[...] and Var(...) as written).
 
 Options: ``mode``
 * ``standardise``: the original, Z = (X - mu)/sigma with letters; E[Z] = 0, Var(Z) = 1.
@@ -16,7 +18,9 @@ variance would not change, so the a^2 step is invisible).
 
 answers.json keys: ``inputs.mode``, ``inputs.mean`` (mu), ``inputs.variance``
 (sigma^2), ``inputs.scale`` (a), ``inputs.shift`` (b); ``answers.mean``
-(E[Y]) and ``answers.variance`` (Var(Y)); Y ~ N(answers.mean, answers.variance).
+(E[Y]) and ``answers.variance`` (Var(Y)); Y ~ N(answers.mean, answers.variance);
+``answers.mean_steps`` and ``answers.variance_steps`` (the worked chains; steps written
+with E[...] and Var(...) are stored by their value, which SymPy can read back).
 """
 
 import math
@@ -28,7 +32,9 @@ import sympy
 
 from generator.family import Family, require
 from generator.options import ChoiceOption
-from generator.probability import a, b, expectation, minus, mu, sigma
+from generator.printing import WrittenProduct, WrittenSum
+from generator.probability import Expectation, RandomVariable, Variance, a, b, expectation, minus, mu, sigma
+from generator.steps import Chain, Step
 
 R = sympy.Rational
 X = sympy.Symbol("X", real=True)
@@ -49,17 +55,26 @@ class Params:
 
     @property
     def transform(self) -> sympy.Expr:
-        """aX + b, written as (X - mu)/sigma when it standardises X (SymPy would expand that)."""
-        deviation = sympy.sqrt(self.variance)
-        if self.scale * deviation == 1 and self.shift == -self.mean * self.scale:
-            return sympy.Mul(1 / deviation, minus(X, self.mean), evaluate=False)
-        return self.scale * X + self.shift
+        """aX + b as the statement prints it."""
+        return affine_map(self, X)
+
+
+def affine_map(params: Params, variable: sympy.Expr) -> sympy.Expr:
+    """a * variable + b in that order, written as (X - mu)/sigma when it standardises X."""
+    deviation = sympy.sqrt(params.variance)
+    if params.scale * deviation == 1 and params.shift == -params.mean * params.scale:
+        centred = minus(variable, params.mean) if variable == X else WrittenSum(variable, -params.mean, evaluate=False)
+        return sympy.Mul(1 / deviation, centred, evaluate=False)
+    return _plus_shift(params.scale * variable, params.shift)
 
 
 @dataclass(frozen=True)
 class Answer:
     mean: sympy.Expr
     variance: sympy.Expr
+    mean_steps: Chain
+    variance_steps: Chain
+    scaling_rule: Chain
 
 
 def sample(rng: random.Random, options: Mapping) -> Params:
@@ -79,10 +94,61 @@ def sample(rng: random.Random, options: Mapping) -> Params:
 
 
 def solve(params: Params) -> Answer:
-    return Answer(
-        mean=sympy.expand(params.scale * params.mean + params.shift),
-        variance=params.scale**2 * params.variance,
+    mean = sympy.expand(params.scale * params.mean + params.shift)
+    variance = params.scale**2 * params.variance
+    x = RandomVariable(X.name, params.mean, params.variance)
+    scale, shift = params.scale, params.shift
+    image = affine_map(params, x)
+    affine = _plus_shift(sympy.Mul(scale, Expectation(x), evaluate=False), shift)
+    mean_steps = Chain(
+        (
+            Step(Expectation(image), ""),
+            Step(affine, "linearity of expectation"),
+            Step(_plus_shift(WrittenProduct(scale, params.mean, evaluate=False), shift), "mean of X"),
+            Step(mean, ""),
+        )
     )
+    variance_steps = Chain(
+        (
+            Step(Variance(image), ""),
+            Step(sympy.Mul(_squared(scale), Variance(x), evaluate=False), "Var(aX + b) = a² Var(X)"),
+            Step(WrittenProduct(_squared(scale), params.variance, evaluate=False), "variance of X"),
+            Step(variance, ""),
+        )
+    )
+    return Answer(mean, variance, mean_steps, variance_steps, _scaling_rule(x))
+
+
+def _scaling_rule(x: RandomVariable) -> Chain:
+    """Var(aX + b) = a^2 Var(X) for letters a and b, from the definition of the variance (the lhs is printed)."""
+    E = Expectation
+    image = WrittenSum(a * x, b, evaluate=False)
+    centred = WrittenSum(a * x, b, -E(image), evaluate=False)
+    scaled_deviation = WrittenSum(a * x, -sympy.Mul(a, E(x), evaluate=False), evaluate=False)
+    deviation = WrittenSum(x, -E(x), evaluate=False)
+    return Chain(
+        (
+            Step(E(_squared(centred)), "definition of variance"),
+            Step(E(_squared(scaled_deviation)), "linearity of expectation"),
+            Step(sympy.Mul(a**2, E(_squared(deviation)), evaluate=False), "linearity of expectation"),
+            Step(sympy.Mul(a**2, Variance(x), evaluate=False), "definition of variance"),
+        )
+    )
+
+
+def _squared(value: sympy.Expr) -> sympy.Expr:
+    return sympy.Pow(value, 2, evaluate=False)
+
+
+def _plus_shift(term: sympy.Expr, shift: sympy.Expr) -> sympy.Expr:
+    """``term + b`` in that order; no ``+ 0``."""
+    return WrittenSum(term, shift, evaluate=False) if shift != 0 else term
+
+
+def difficulty(params: Params, answer: Answer) -> float:
+    """Steps of E[Y] and Var(Y) plus a little for letters and fractions (the Var(aX + b) rule never changes)."""
+    inputs = (params.mean, params.variance, params.scale, params.shift)
+    return len(answer.mean_steps.steps) + len(answer.variance_steps.steps) + sum(map(sympy.count_ops, inputs)) / 10
 
 
 def _assignments(params: Params, rng: random.Random) -> list[dict[sympy.Symbol, float]]:
@@ -114,6 +180,9 @@ def check(params: Params, answer: Answer, rng: random.Random) -> None:
             math.isclose(at(answer.variance), variance, rel_tol=1e-8, abs_tol=1e-9),
             f"Var(Y) for {where}: {at(answer.variance)} vs {variance}",
         )
+        for steps, direct in ((answer.mean_steps, mean), (answer.variance_steps, variance)):
+            last = at(steps.result)
+            require(math.isclose(last, direct, rel_tol=1e-8, abs_tol=1e-9), f"last step {last} for {where}, not {direct}")
 
 
 FAMILY = Family(
@@ -122,6 +191,7 @@ FAMILY = Family(
     sample=sample,
     solve=solve,
     check=check,
+    difficulty=difficulty,
     options=(
         ChoiceOption(
             "mode",

@@ -3,6 +3,9 @@
 The chain every variant practises: Var(XY) = E[X^2 Y^2] - E[XY]^2, which by
 independence is E[X^2] E[Y^2] - (E[X] E[Y])^2 with E[X^2] = Var(X) + E[X]^2,
 so that Var(XY) = sigma_X^2 sigma_Y^2 + mu_X^2 sigma_Y^2 + mu_Y^2 sigma_X^2.
+The solution writes exactly these identities as one verified chain of steps
+(``generator.probability.Expectation`` keeps E[...] and Var(...) as written
+and evaluates them from the given means and variances).
 
 Options: ``mode``
 * ``zero-mean-proof``: show Var(XY) = Var(X) Var(Y) for zero-mean X, Y given
@@ -22,8 +25,10 @@ variable: (mean, variance), (mu, sigma^2), (a, b) or (lambda,)),
 ``inputs.identical`` (i.i.d.); ``answers.means``, ``answers.variances``,
 ``answers.second_moments`` (E[X^2], E[Y^2]), ``answers.product_mean`` (E[XY]),
 ``answers.product_second_moment`` (E[X^2 Y^2]), ``answers.variance_product``
-(Var(X) Var(Y)), ``answers.mean_terms`` (mu_X^2 sigma_Y^2 + mu_Y^2 sigma_X^2)
-and ``answers.variance`` (Var(XY)).
+(Var(X) Var(Y)), ``answers.mean_terms`` (mu_X^2 sigma_Y^2 + mu_Y^2 sigma_X^2),
+``answers.variance`` (Var(XY)), ``answers.worked`` (the steps from the definition of
+Var(XY) to its value) and ``answers.comparison`` (the steps of Var(X) Var(Y)). Steps
+written with E[...] and Var(...) are stored by their value, which is what SymPy can read back.
 """
 
 import math
@@ -36,7 +41,18 @@ import sympy
 
 from generator.family import Family, require
 from generator.options import ChoiceOption
-from generator.probability import mean, mu, numerical_moments, sigma, variance
+from generator.printing import WrittenProduct, WrittenSum
+from generator.probability import (
+    Expectation,
+    RandomVariable,
+    Variance,
+    mean,
+    mu,
+    numerical_moments,
+    sigma,
+    variance,
+)
+from generator.steps import Chain, Step
 
 R = sympy.Rational
 mu_X, mu_Y = sympy.symbols("mu_X mu_Y", real=True)
@@ -78,6 +94,8 @@ class Answer:
     variance_product: sympy.Expr
     mean_terms: sympy.Expr
     variance: sympy.Expr
+    worked: Chain
+    comparison: Chain
 
 
 def _numeric_law(rng: random.Random) -> Law:
@@ -129,6 +147,7 @@ def solve(params: Params) -> Answer:
     product_second_moment = second_moments[0] * second_moments[1]
     variance_product = variances[0] * variances[1]
     mean_terms = means[0] ** 2 * variances[1] + means[1] ** 2 * variances[0]
+    result = sympy.expand(product_second_moment - product_mean**2)
     return Answer(
         means=means,
         variances=variances,
@@ -137,7 +156,63 @@ def solve(params: Params) -> Answer:
         product_second_moment=product_second_moment,
         variance_product=variance_product,
         mean_terms=mean_terms,
-        variance=sympy.expand(product_second_moment - product_mean**2),
+        variance=result,
+        worked=_worked(params, means, variances, result),
+        comparison=Chain((Step(WrittenProduct(*variances, evaluate=False), "the variances above"), Step(variance_product))),
+    )
+
+
+def _squared(value: sympy.Expr) -> sympy.Expr:
+    return sympy.Pow(value, 2, evaluate=False)
+
+
+def _worked(params: Params, means, variances, result: sympy.Expr) -> Chain:
+    """Var(XY) from its definition, one expectation identity per step, to the value."""
+    x, y = (RandomVariable(name, m, v) for name, m, v in zip("XY", means, variances))
+    E = Expectation
+
+    def minus_square_of_means(*factors) -> sympy.Expr:
+        return -_squared(sympy.Mul(*factors, evaluate=False))
+
+    def second_moment(v: RandomVariable) -> sympy.Expr:
+        return WrittenSum(Variance(v), E(v) ** 2, evaluate=False)
+
+    def moment_values(m: sympy.Expr, v: sympy.Expr) -> sympy.Expr:
+        return WrittenSum(v, _squared(m), evaluate=False)
+
+    if params.mode == "general-symbolic":
+        # Var(X) Var(Y) first, then what the means add, as the formula is quoted.
+        first, second = (m**2 * v for m, v in zip(means, variances[::-1]))
+        value = Step(WrittenSum(variances[0] * variances[1], first, second, evaluate=False), "multiply out")
+    else:
+        value = Step(result, "multiply out")
+    return Chain(
+        (
+            Step(WrittenSum(E(x**2 * y**2), -E(x * y) ** 2, evaluate=False), "definition of variance"),
+            Step(
+                WrittenSum(
+                    sympy.Mul(E(x**2), E(y**2), evaluate=False), minus_square_of_means(E(x), E(y)), evaluate=False
+                ),
+                "independence",
+            ),
+            Step(
+                WrittenSum(
+                    WrittenProduct(second_moment(x), second_moment(y), evaluate=False),
+                    minus_square_of_means(E(x), E(y)),
+                    evaluate=False,
+                ),
+                "E[X²] = Var(X) + E[X]²",
+            ),
+            Step(
+                WrittenSum(
+                    WrittenProduct(*(moment_values(m, v) for m, v in zip(means, variances)), evaluate=False),
+                    -_squared(WrittenProduct(*means, evaluate=False)),
+                    evaluate=False,
+                ),
+                "the means and variances",
+            ),
+            value,
+        )
     )
 
 
@@ -185,6 +260,8 @@ def check(params: Params, answer: Answer, rng: random.Random) -> None:
         agrees(answer.variance, direct_variance, "Var(XY)")
         agrees(answer.variance_product, moments[0][1] * moments[1][1], "Var(X) Var(Y)")
         agrees(answer.mean_terms, direct_variance - moments[0][1] * moments[1][1], "Var(XY) - Var(X) Var(Y)")
+        agrees(answer.worked.result, direct_variance, "the last step for Var(XY)")
+        agrees(answer.comparison.result, moments[0][1] * moments[1][1], "the last step for Var(X) Var(Y)")
 
 
 FAMILY = Family(

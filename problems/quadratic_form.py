@@ -13,6 +13,11 @@ Symbolic variants are quadratic (u = v = x in R^N) or bilinear (x in R^m, y in R
 varying letters and, half of the time, the matrix indices swapped. Options: ``direction``,
 ``mode`` (symbolic / concrete), ``n`` (size of the concrete matrix).
 
+Worked steps (verified chains): symbolic variants go from the given form to the answer through
+the matrix-vector product entry by entry (``(Mv)_i = sum_j M_ij v_j``), checked by the engine
+on an instance (``generator.linalg.OnInstance``); concrete variants compute M x
+(``WrittenMatrix``) and then x^T (M x) multiplied out.
+
 Excluded by construction (concrete mode): a diagonal form (some x_i x_j term with i != j always
 survives), a variable that does not occur, a form without squares; the matrix to expand is never
 symmetric, so that M_ij + M_ji matters.
@@ -21,8 +26,10 @@ answers.json keys: ``inputs.direction``, ``inputs.mode``, ``inputs.left`` / ``in
 ``inputs.matrix`` (symbol names), ``inputs.transposed`` (indices swapped), ``inputs.indices``,
 ``inputs.given`` (what is to be rewritten), ``inputs.entries`` (the concrete matrix, or null);
 ``answers.form`` (the rewritten form: u^T M v, the double sum, the polynomial or the symmetric
-matrix), ``answers.inner`` (the matrix-vector product the solution goes through),
-and, in concrete mode only, ``answers.expansion`` (x_1 (Mx)_1 + ... + x_n (Mx)_n) and
+matrix), ``answers.inner`` (the matrix-vector product the solution goes through), in symbolic
+mode ``answers.steps`` (from the given form to the answer), and, in concrete mode only,
+``answers.product_steps`` (M x), ``answers.expansion`` (x_1 (Mx)_1 + ... + x_n (Mx)_n),
+``answers.expansion_steps`` (the expansion multiplied out) and
 ``answers.mixed`` ([i, j, M_ij, M_ji, coefficient of x_i x_j] for i < j). Matrix expressions
 are stored in SymPy's syntax (``x.T*M*x``); read them back with the symbols as ``MatrixSymbol``
 locals.
@@ -39,8 +46,11 @@ from sympy import MatMul
 from generator.family import Family, require
 from generator.linalg import (
     Entries,
+    EntryOf,
     IndexSum,
+    OnInstance,
     Top,
+    WrittenMatrix,
     coordinates,
     double_loop_form,
     float_product,
@@ -54,7 +64,9 @@ from generator.linalg import (
     vector,
 )
 from generator.options import ChoiceOption, IntOption
+from generator.printing import WrittenSum
 from generator.sampling import distinct
+from generator.steps import Chain, Step
 from generator.verify import close
 
 QUADRATIC_VECTORS = ("x", "z", "w", "u")
@@ -83,13 +95,16 @@ class Params:
 class SymbolicAnswer:
     form: sympy.Basic
     inner: sympy.Basic
+    steps: Chain
 
 
 @dataclass(frozen=True)
 class ConcreteAnswer:
     form: sympy.Basic
     inner: sympy.ImmutableMatrix
+    product_steps: Chain
     expansion: sympy.Expr
+    expansion_steps: Chain
     mixed: tuple[tuple[int, int, sympy.Expr, sympy.Expr, sympy.Expr], ...]
 
 
@@ -170,14 +185,33 @@ def solve(params: Params) -> SymbolicAnswer | ConcreteAnswer:
 
 
 def _solve_symbolic(p: Params) -> SymbolicAnswer:
+    i, j = p.indices
+    u, m, v = (Entries(s.name) for s in (p.left, p.matrix, p.right))
+    given = Step(OnInstance(p.given), "")
     if p.direction == "matrix-to-sum":
-        i, j = p.indices
-        m, v = Entries(p.matrix.name), Entries(p.right.name)
+        product = MatMul(Top(p.matrix) if p.transposed else p.matrix, p.right)
         inner = IndexSum((m[j, i] if p.transposed else m[i, j]) * v[j], (j, 1, p.right.rows))
-        return SymbolicAnswer(index_sum(p.left, p.matrix, p.right, p.transposed, p.indices), inner)
+        form = index_sum(p.left, p.matrix, p.right, p.transposed, p.indices)
+        steps = (
+            given,
+            Step(OnInstance(IndexSum(u[i] * EntryOf(product, i), (i, 1, p.left.rows))), "dot product"),
+            Step(OnInstance(IndexSum(u[i] * inner, (i, 1, p.left.rows))), "matrix-vector product"),
+            Step(OnInstance(form), "into the inner sum"),
+        )
+        return SymbolicAnswer(form, inner, Chain(steps))
     # The vector carrying the row index of M stands left of M, the one carrying the column index right.
-    first, second = (p.right, p.left) if p.transposed else (p.left, p.right)
-    return SymbolicAnswer(MatMul(Top(first), p.matrix, second), MatMul(p.matrix, second))
+    (first, row), (second, column) = ((p.right, j), (p.left, i)) if p.transposed else ((p.left, i), (p.right, j))
+    outer, summed = Entries(first.name), Entries(second.name)
+    product = MatMul(p.matrix, second)
+    inner_sum = IndexSum(m[row, column] * summed[column], (column, 1, second.rows))
+    nested = IndexSum(outer[row] * inner_sum, (row, 1, first.rows))
+    steps = (
+        given,
+        Step(OnInstance(nested), "swap the sums" if p.transposed else "out of the inner sum"),
+        Step(OnInstance(IndexSum(outer[row] * EntryOf(product, row), (row, 1, first.rows))), "matrix-vector product"),
+        Step(OnInstance(MatMul(Top(first), p.matrix, second)), "dot product"),
+    )
+    return SymbolicAnswer(MatMul(Top(first), p.matrix, second), product, Chain(steps))
 
 
 def _symmetric_matrix(polynomial: sympy.Expr, xs) -> sympy.ImmutableMatrix:
@@ -197,14 +231,18 @@ def _solve_concrete(p: Params) -> ConcreteAnswer:
     xs = sympy.ImmutableMatrix(coordinates(n))
     entries = p.entries if p.direction == "matrix-to-sum" else _symmetric_matrix(p.given, xs)
     inner = sympy.ImmutableMatrix(entries * xs)
-    expansion = sympy.Add(*(xs[k] * inner[k] for k in range(n)))
+    products = [xs[k] * inner[k] for k in range(n)]
+    expansion = WrittenSum(*products, evaluate=False)
     mixed = tuple(
         (i + 1, j + 1, entries[i, j], entries[j, i], entries[i, j] + entries[j, i])
         for i in range(n)
         for j in range(i + 1, n)
     )
-    form = sympy.expand(expansion) if p.direction == "matrix-to-sum" else entries
-    return ConcreteAnswer(form, inner, expansion, mixed)
+    polynomial = sympy.expand(sympy.Add(*products))
+    product_steps = Chain((Step(WrittenMatrix(MatMul(entries, xs)), ""), Step(inner, "row times column")))
+    expansion_steps = Chain((Step(expansion, "dot product with x"), Step(polynomial, "multiply out and collect")))
+    form = polynomial if p.direction == "matrix-to-sum" else entries
+    return ConcreteAnswer(form, inner, product_steps, expansion, expansion_steps, mixed)
 
 
 def check(params: Params, answer: SymbolicAnswer | ConcreteAnswer, rng: random.Random) -> None:
@@ -237,6 +275,8 @@ def _check_symbolic(p: Params, answer: SymbolicAnswer, rng: random.Random) -> No
         require(close(given, loops), f"the given form is {given} but its definition gives {loops}")
         claimed = _value(answer.form, sizes, values)
         require(close(claimed, loops), f"the answer gives {claimed}, the double sum {loops} (sizes {sizes})")
+        last = _value(answer.steps.result.args[0], sizes, values)
+        require(close(last, loops), f"the last step gives {last}, the double sum {loops} (sizes {sizes})")
         _check_inner(p, answer.inner, sizes, values)
 
 
@@ -267,17 +307,20 @@ def _check_concrete(p: Params, answer: ConcreteAnswer, rng: random.Random) -> No
         entries, polynomial = to_floats(answer.form), p.given
 
     polynomial_at, expansion_at = polynomial_function(polynomial, xs), polynomial_function(answer.expansion, xs)
+    multiplied_at = polynomial_function(answer.expansion_steps.result, xs)
     inner_at = [polynomial_function(entry, xs) for entry in answer.inner]
+    product_at = [polynomial_function(entry, xs) for entry in answer.product_steps.result]
     for _ in range(3):
         point = [rng.uniform(-2, 2) for _ in range(n)]
         column = [[c] for c in point]
         loops = double_loop_form(column, entries, column)
         require(close(polynomial_at(*point), loops), f"the polynomial is not x^T M x = {loops} at {point}")
         require(close(expansion_at(*point), loops), f"the expansion differs from x^T M x at {point}")
+        require(close(multiplied_at(*point), loops), f"the multiplied-out expansion differs from x^T M x at {point}")
         products = float_product(entries, column, "M x")
-        require(
-            all(close(f(*point), row[0]) for f, row in zip(inner_at, products, strict=True)), f"M x is wrong at {point}"
-        )
+        for claimed in (inner_at, product_at):
+            right = all(close(f(*point), row[0]) for f, row in zip(claimed, products, strict=True))
+            require(right, f"M x is wrong at {point}")
     for i, j, m_ij, m_ji, coefficient in answer.mixed:
         e_i, e_j = ([float(k == t - 1) for k in range(n)] for t in (i, j))
         both = [a + b for a, b in zip(e_i, e_j)]

@@ -16,12 +16,23 @@ softmax ignores, so that only non-negative powers of e appear).
 
 Excluded by construction: all z_i equal (sigma would be uniform, J = (I - 11^T/n)/n).
 
+Worked steps (verified chains): the quotient rule for the cases i = j and
+i != j, in the symbols z_i, z_j and S = sum_k e^(z_k), ending in sigma_i
+(printed as such, checked as e^(z_i)/S); at a concrete z the exponentials,
+their sum S and sigma(z) = e^z / S entry by entry. The matrix forms
+J = diag(sigma) - sigma sigma^T = (1/S^2)(S diag(e^z) - e^z (e^z)^T) are
+display-only (matrix notation and a scalar in front of a matrix are not
+explicit matrices); ``check`` verifies the numerators and J against finite
+differences.
+
 answers.json keys: ``inputs.mode``, ``inputs.z`` (column vector, null in
-general mode); ``answers.diagonal`` (sigma_i (1 - sigma_i)),
+general mode); ``answers.worked`` (the quotient-rule steps for i = j and
+i != j, sigma_i stored as ``(exp(z_i)/S)``), ``answers.diagonal`` (sigma_i (1 - sigma_i)),
 ``answers.off_diagonal`` (-sigma_i sigma_j), ``answers.entry``
 (sigma_i (delta_ij - sigma_j); symbols ``sigma_i``, ``sigma_j`` and ``delta_ij``,
 the Kronecker delta), and in concrete modes ``answers.shift`` (the constant
-subtracted from z), ``answers.exponentials`` (e^(z_i - shift)),
+subtracted from z), ``answers.evaluation`` (the steps to e^(z - shift), S and
+sigma(z)), ``answers.exponentials`` (e^(z_i - shift)),
 ``answers.normaliser`` S (their sum), ``answers.probabilities`` (sigma(z)),
 ``answers.numerators`` (S^2 J, the Jacobian over a common denominator) and
 ``answers.jacobian`` (n x n matrix, exact).
@@ -36,14 +47,63 @@ import sympy
 
 from generator.family import Family, require
 from generator.options import ChoiceOption, IntOption
+from generator.printing import WrittenProduct, WrittenSum
 from generator.sampling import distinct
+from generator.steps import Chain, Step, chain
 from generator.verify import as_function, central_difference, close
 
 SIGMA_I, SIGMA_J, DELTA = sympy.symbols("sigma_i sigma_j delta_ij")
+Z_I, Z_J = sympy.symbols("z_i z_j", real=True)
+
+
+class Normaliser(sympy.Symbol):
+    """S = sum_k e^(z_k) as a symbol of its own in the general derivation.
+
+    Printed S; named so that answers.json reads back as a symbol (``S`` alone is SymPy's singleton registry).
+    """
+
+    def _latex(self, printer, exp=None):
+        return "S" if exp is None else f"S^{{{exp}}}"
+
+
+TOTAL = Normaliser("S_sum", positive=True)
+QUOTIENT = "quotient rule"
+SPLIT = "split the fraction"
+DEFINITION = "definition of σ"
 MAX_WEIGHT = 6
 MAX_WEIGHT_SUM = 12
 INTEGER_VALUES = (-1, 0, 1, 2)
 GENERAL_CHECK_SIZE = 3
+
+
+class Share(sympy.Function):
+    """sigma_k = e^(z_k) / S, printed as sigma_k: a step can name the softmax output and still be checked.
+
+    Written ``Share(z_k, S)``; numbers evaluate, ``rewrite(exp)`` gives the quotient.
+    """
+
+    @classmethod
+    def class_key(cls):
+        """Sort before sums in printed products, so the factors read sigma_i (1 - sigma_i)."""
+        return 3, 0, cls.__name__
+
+    @classmethod
+    def eval(cls, score, total):
+        if score.is_number and total.is_number:
+            return sympy.exp(score) / total
+        return None
+
+    def _eval_rewrite_as_exp(self, score, total, **kwargs):
+        return sympy.exp(score) / total
+
+    def _latex(self, printer, exp=None):
+        index = self.args[0].name.removeprefix("z_")
+        tex = rf"\sigma_{{{index}}}"
+        return tex if exp is None else rf"{tex}^{{{exp}}}"
+
+    def _sympystr(self, printer):
+        score, total = self.args
+        return f"(exp({printer._print(score)})/{printer._print(total)})"
 
 
 @dataclass(frozen=True)
@@ -71,10 +131,14 @@ class Params:
 
 @dataclass(frozen=True)
 class Answer:
+    worked: tuple[Chain, Chain]
+    """The quotient rule worked for i = j, then for i != j."""
     diagonal: sympy.Expr
     off_diagonal: sympy.Expr
     entry: sympy.Expr
     shift: sympy.Integer | None
+    evaluation: tuple[Chain, Chain, Chain] | None
+    """At the concrete z: e^(z - shift), S and sigma(z), each from its written form."""
     exponentials: sympy.ImmutableMatrix | None
     normaliser: sympy.Expr | None
     probabilities: sympy.ImmutableMatrix | None
@@ -105,28 +169,75 @@ def sample(rng: random.Random, options: Mapping) -> Params:
     return Params(options["mode"], sympy.ImmutableMatrix(entries))
 
 
+def _quotient(numerator_derivative: sympy.Expr, other: sympy.Expr) -> sympy.Expr:
+    """(d e^(z_i)/dz . S - e^(z_i) . e^(z_other)) / S^2, as the quotient rule writes it."""
+    numerator = WrittenSum(
+        WrittenProduct(numerator_derivative, TOTAL, evaluate=False),
+        sympy.Mul(-1, WrittenProduct(sympy.exp(Z_I), sympy.exp(other), evaluate=False), evaluate=False),
+        evaluate=False,
+    )
+    return sympy.Mul(numerator, sympy.Pow(sympy.Pow(TOTAL, 2, evaluate=False), -1, evaluate=False), evaluate=False)
+
+
+def _worked_entries() -> tuple[Chain, Chain]:
+    """d sigma_i / d z_i and d sigma_i / d z_j (i != j) by the quotient rule, ending in sigma_i, sigma_j."""
+    e_i, e_j = sympy.exp(Z_I), sympy.exp(Z_J)
+    s_i, s_j = Share(Z_I, TOTAL), Share(Z_J, TOTAL)
+    diagonal = chain(
+        Step(_quotient(e_i, Z_I), QUOTIENT),
+        Step(WrittenProduct(e_i / TOTAL, (TOTAL - e_i) / TOTAL, evaluate=False), SPLIT),
+        Step(s_i * (1 - s_i), DEFINITION),
+    )
+    off_diagonal = chain(
+        Step(_quotient(sympy.Integer(0), Z_J), QUOTIENT),
+        Step(WrittenProduct(-e_i / TOTAL, e_j / TOTAL, evaluate=False), SPLIT),
+        Step(-s_i * s_j, DEFINITION),
+    )
+    return diagonal, off_diagonal
+
+
+def _named(expr: sympy.Expr) -> sympy.Expr:
+    """sigma_i and sigma_j as plain symbols, the form the answers are stored and checked in."""
+    return expr.subs({Share(Z_I, TOTAL): SIGMA_I, Share(Z_J, TOTAL): SIGMA_J})
+
+
+def _evaluation(z: sympy.ImmutableMatrix, shift: sympy.Integer) -> tuple[Chain, Chain, Chain]:
+    """e^(z - c) from its written powers, S = their sum, sigma(z) = e^(z - c) / S entry by entry."""
+    powers = z.applyfunc(lambda v: sympy.exp(v if shift == 0 else sympy.Add(v, -shift, evaluate=False), evaluate=False))
+    exponentials = z.applyfunc(lambda v: sympy.exp(v - shift))
+    normaliser = sympy.Add(*exponentials)
+    reciprocal = sympy.Pow(normaliser, -1, evaluate=False)
+    shares = exponentials.applyfunc(lambda e: reciprocal if e == 1 else sympy.Mul(e, reciprocal, evaluate=False))
+    return (
+        chain(Step(sympy.ImmutableMatrix(powers)), Step(exponentials)),
+        chain(Step(WrittenSum(*exponentials, evaluate=False)), Step(normaliser)),
+        chain(Step(sympy.ImmutableMatrix(shares)), Step(sympy.ImmutableMatrix(exponentials / normaliser))),
+    )
+
+
 def solve(params: Params) -> Answer:
-    diagonal = SIGMA_I * (1 - SIGMA_I)
-    off_diagonal = -SIGMA_I * SIGMA_J
+    worked = _worked_entries()
+    diagonal, off_diagonal = (_named(w.result) for w in worked)
     entry = SIGMA_I * (DELTA - SIGMA_J)
     if not params.concrete:
-        return Answer(diagonal, off_diagonal, entry, None, None, None, None, None, None)
+        return Answer(worked, diagonal, off_diagonal, entry, None, None, None, None, None, None, None)
     # Integer z: subtracting min z leaves softmax unchanged and keeps powers of e non-negative.
     shift = min(params.z) if params.integer_scores else sympy.Integer(0)
-    exponentials = params.z.applyfunc(lambda v: sympy.exp(v - shift))
-    normaliser = sympy.Add(*exponentials)
-    probabilities = exponentials / normaliser
+    evaluation = _evaluation(params.z, shift)
+    exponentials, normaliser, probabilities = (c.result for c in evaluation)
     # S^2 J = S diag(e^z) - e^z (e^z)^T: one common denominator, the form worked by hand.
     numerators = normaliser * sympy.diag(*exponentials) - exponentials * exponentials.T
     numerators = numerators.applyfunc(sympy.expand)
     return Answer(
+        worked,
         diagonal,
         off_diagonal,
         entry,
         shift,
+        evaluation,
         exponentials,
         normaliser,
-        sympy.ImmutableMatrix(probabilities),
+        probabilities,
         sympy.ImmutableMatrix(numerators),
         sympy.ImmutableMatrix(numerators / normaliser**2),
     )
@@ -195,6 +306,9 @@ def _check_concrete(params: Params, answer: Answer) -> None:
 
 
 def check(params: Params, answer: Answer, rng: random.Random) -> None:
+    worked_diagonal, worked_off_diagonal = answer.worked
+    require(_named(worked_diagonal.result) == answer.diagonal, "the worked case i = j ends elsewhere")
+    require(_named(worked_off_diagonal.result) == answer.off_diagonal, "the worked case i != j ends elsewhere")
     _check_formulas(answer, rng)
     if params.concrete:
         _check_concrete(params, answer)

@@ -1,3 +1,4 @@
+import dataclasses
 import random
 
 import pytest
@@ -9,7 +10,8 @@ from generator.family import CheckFailed
 from generator.generate import canonical_variant, variant_for_seed
 from generator.options import OptionError, resolve_options
 from generator.printing import tex
-from problems.activation_derivative import ACTIVATIONS, FAMILY, Answer, Params, check, function, solve, x
+from generator.steps import chain
+from problems.activation_derivative import ACTIVATIONS, FAMILY, Params, check, function, solve, x
 
 CANONICAL = "dl-sheet1-3a"
 
@@ -28,8 +30,7 @@ def test_canonical_sigmoid_matches_the_catalogue():
     assert variant.params.functions == (1 / (1 + exp(-x)),)
     (derivative,) = variant.answer.derivatives
     (in_terms,) = variant.answer.in_terms
-    assert equal(derivative, exp(-x) / (1 + exp(-x)) ** 2)
-    assert variant.answer.rule_forms == (exp(-x) / (1 + exp(-x)) ** 2,)
+    assert derivative == exp(-x) / (1 + exp(-x)) ** 2
     assert in_terms == sigmoid(x) * (1 - sigmoid(x))
     assert tex(in_terms) == r"\sigma(x) \left(1 - \sigma(x)\right)"
 
@@ -55,7 +56,8 @@ def test_sums_keep_their_brackets_and_shifts_stay_whole():
     _, answer = solved("tanh", 2)
     assert tex(answer.in_terms[0]) == r"2 \left(1 - \tanh^{2}{\left(2 x \right)}\right)"
     _, answer = solved("sigmoid", 2, -1)
-    assert answer.derivatives[0] == 2 * exp(2 * x - 1) / (exp(2 * x - 1) + 1) ** 2
+    assert answer.derivatives[0] == 2 * exp(1 - 2 * x) / (1 + exp(1 - 2 * x)) ** 2
+    assert tex(answer.derivatives[0]) == r"\frac{2 e^{1 - 2 x}}{\left(e^{1 - 2 x} + 1\right)^{2}}"
 
 
 def test_sigmoid_symbol_differentiates_rewrites_and_stores_explicitly():
@@ -68,27 +70,66 @@ def test_sigmoid_symbol_differentiates_rewrites_and_stores_explicitly():
 
 def test_check_rejects_a_missing_inner_derivative():
     params, answer = solved("sigmoid", 2)
-    wrong = Answer(
-        (exp(-2 * x) / (1 + exp(-2 * x)) ** 2,),
-        (exp(-2 * x) / (1 + exp(-2 * x)) ** 2,),
-        (sigmoid(2 * x) * (1 - sigmoid(2 * x)),),
-    )
+    wrong = dataclasses.replace(answer, derivatives=(exp(-2 * x) / (1 + exp(-2 * x)) ** 2,))
     with pytest.raises(CheckFailed, match="finite difference"):
         check(params, wrong, random.Random(0))
 
 
 def test_check_rejects_a_wrong_form_in_terms_of_the_activation():
     params, answer = solved("sigmoid", 1)
-    wrong = Answer(answer.rule_forms, answer.derivatives, (sigmoid(x) * (1 + sigmoid(x)),))
+    wrong_form = sigmoid(x) * (1 + sigmoid(x))
+    wrong = dataclasses.replace(answer, worked=(chain(wrong_form),), in_terms=(wrong_form,))
     with pytest.raises(CheckFailed, match="in terms of the activation"):
         check(params, wrong, random.Random(0))
 
 
-def test_check_rejects_a_wrong_rule_form():
+def test_check_rejects_worked_steps_that_end_elsewhere():
     params, answer = solved("softplus", 3)
-    wrong = Answer((exp(3 * x) / (1 + exp(3 * x)) ** 2,), answer.derivatives, answer.in_terms)
-    with pytest.raises(CheckFailed, match="rule form"):
+    wrong = dataclasses.replace(answer, in_terms=(1 / (1 + exp(-3 * x)),))
+    with pytest.raises(CheckFailed, match="worked steps end"):
         check(params, wrong, random.Random(0))
+
+
+def steps(worked):
+    return [(step.why, step.expr) for step in worked.steps]
+
+
+def test_canonical_sigmoid_is_worked_by_the_reciprocal_rule_then_rewritten_with_sigma():
+    variant = canonical_variant(FAMILY, resolve_options(FAMILY.options, {}), CANONICAL)
+    (worked,) = variant.answer.worked
+    below = 1 + exp(-x)
+    assert [why for why, _ in steps(worked)] == [
+        "reciprocal rule",
+        "simplify",
+        "split the fraction",
+        "add and subtract 1 in the numerator",
+        "definition of σ",
+    ]
+    rule, derivative, split, complement, final = (expr for _, expr in steps(worked))
+    assert tex(rule) == r"- \frac{1}{\left(1 + e^{- x}\right)^{2}} \cdot \left(- e^{- x}\right)"
+    assert derivative == exp(-x) / below**2 == variant.answer.derivatives[0]
+    assert tex(split) == r"\frac{1}{1 + e^{- x}} \cdot \frac{e^{- x}}{1 + e^{- x}}"
+    assert tex(complement) == r"\frac{1}{1 + e^{- x}} \cdot \left(1 - \frac{1}{1 + e^{- x}}\right)"
+    assert final == sigmoid(x) * (1 - sigmoid(x))
+
+
+@pytest.mark.parametrize(
+    ("name", "scale", "rule", "definition"),
+    [
+        ("sigmoid", 2, "reciprocal rule", "definition of σ"),
+        ("tanh", Rational(3, 2), "quotient rule", "definition of tanh"),
+        ("softplus", Rational(1, 3), "chain rule", "definition of σ"),
+        ("swish", 2, "product rule", "definition of σ"),
+        ("log-sigmoid", 2, "chain rule", "definition of σ"),
+    ],
+)
+def test_every_activation_is_worked_from_its_rule_to_its_definition(name, scale, rule, definition):
+    _, answer = solved(name, scale)
+    (worked,) = answer.worked
+    assert worked.steps[0].why == rule and worked.steps[-1].why == definition
+    assert worked.result == answer.in_terms[0]
+    assert answer.derivatives[0] in [step.expr for step in worked.steps]
+    assert not answer.derivatives[0].has(sigmoid, tanh)
 
 
 @pytest.mark.parametrize("given", [{"activation": "relu"}, {"count": 0}, {"count": 5}, {"count": "2"}])

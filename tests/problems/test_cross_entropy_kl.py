@@ -77,7 +77,7 @@ def test_restate_false_refers_back_instead_of_printing_the_table():
     statement, _ = render_part(environment(), FAMILY, canonical("dl-sheet1-5c-after-5a"))
     assert "given above" in statement and "tabular" not in statement
     statement, _ = render_part(environment(), FAMILY, canonical())
-    assert "tabular" in statement and "tikzpicture" in statement
+    assert "tabular" in statement and r"\begin{picture}" in statement
 
 
 def test_check_rejects_divergences_in_swapped_directions():
@@ -99,3 +99,42 @@ def test_check_rejects_a_cross_entropy_in_the_wrong_unit():
 def test_bad_options_are_rejected(given):
     with pytest.raises(OptionError):
         resolve_options(FAMILY.options, given)
+
+
+@pytest.mark.parametrize("name", ["dl-sheet1-5c", "dl-sheet1-5c-after-5a"])
+def test_canonical_steps_write_each_sum_out_then_give_the_exact_value(name):
+    answer = canonical(name).answer
+    h_xy, h_yx = answer.cross_entropy_steps
+    assert [step.why for step in h_xy.steps] == ["definition of cross-entropy", "split logs over primes, collect"]
+    assert h_xy.steps[0].expr.args == (log(2) / 3, log(3) / 3, log(6) / 3)
+    assert h_xy.result == R(2, 3) * log(2) + R(2, 3) * log(3)
+    assert h_yx.steps[0].expr.args == (log(3) / 2, log(3) / 3, log(3) / 6) and h_yx.result == log(3)
+    d_xy, d_yx = answer.divergence_steps
+    assert [step.why for step in d_xy.steps] == ["definition of KL divergence", "split logs over primes, collect"]
+    unsplit = sympy.log(R(2, 3), evaluate=False) / 3, sympy.log(1, evaluate=False) / 3, log(2) / 3
+    assert d_xy.steps[0].expr.args == unsplit
+    assert d_xy.result == R(2, 3) * log(2) - R(1, 3) * log(3)
+    assert d_yx.result == R(1, 2) * log(3) - R(2, 3) * log(2)
+
+
+def test_canonical_identity_steps_insert_the_values_then_collect():
+    first, second = canonical().answer.identity_steps
+    assert [step.why for step in first.steps] == ["values from above", "collect terms"]
+    assert sympy.expand(first.steps[0].expr.doit() - (R(2, 3) * log(2) + R(2, 3) * log(3) - log(3))) == 0
+    assert first.result == R(2, 3) * log(2) - R(1, 3) * log(3)
+    assert second.result == R(1, 2) * log(3) - R(2, 3) * log(2)
+    _, solution = render_part(environment(), FAMILY, canonical())
+    assert r"&= \left(\frac{2 \log 2}{3} + \frac{2 \log 3}{3}\right) - \log 3 && \text{values from above}" in solution
+    assert r"&\approx 0.0959 \text{ nats}" in solution and r"&\approx 1.1945 \text{ nats}" in solution
+
+
+def test_check_rejects_a_last_step_that_differs_from_the_answer():
+    from generator.steps import Chain, Step
+
+    variant = canonical()
+    answer = variant.answer
+    first = answer.divergence_steps[0]
+    wrong = Chain((first.steps[0], Step(answer.divergences[1], "collect")))
+    with pytest.raises(CheckFailed, match="last step"):
+        replaced = dataclasses.replace(answer, divergence_steps=(wrong, answer.divergence_steps[1]))
+        check(variant.params, replaced, random.Random(0))

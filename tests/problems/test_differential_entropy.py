@@ -8,7 +8,7 @@ import sympy
 from generator.family import CheckFailed
 from generator.generate import canonical_variant, variant_for_seed
 from generator.options import OptionError, resolve_options
-from generator.probability import a, b, lamda, mu, sigma
+from generator.probability import a, b, lamda, mu, sigma, x
 from generator.render import render_part
 from generator.templating import environment
 from problems.differential_entropy import FAMILY, SYMBOLIC, Params, check, solve
@@ -92,3 +92,31 @@ def test_check_rejects_a_symbolic_gaussian_answer_missing_the_e():
 def test_bad_options_are_rejected(given):
     with pytest.raises(OptionError):
         resolve_options(FAMILY.options, given)
+
+
+def test_canonical_steps_evaluate_the_integral_of_the_density():
+    variant = canonical_variant(FAMILY, resolve_options(FAMILY.options, {"mode": "symbolic"}), "dl-sheet1-5b")
+    answer = variant.answer
+    assert answer.split is None  # log p is the constant -log(b - a): nothing to split
+    assert [step.why for step in answer.value.steps] == ["the density integrates to 1", ""]
+    assert sympy.simplify(answer.value.steps[0].expr.doit() - log(b - a)) == 0
+    assert answer.value.result == answer.entropy
+    _, solution = render_part(environment(), FAMILY, variant)
+    assert r"&= \log{\left(b - a \right)} \cdot 1 && \text{the density integrates to 1}" in solution
+
+
+def test_gaussian_steps_split_the_log_then_insert_the_integrals():
+    answer = symbolic("gaussian")
+    assert [step.why for step in answer.split.steps] == ["", "log of a product and of an exponential"]
+    expected = -log(2 * sympy.pi * sigma**2) / 2 - (x - mu) ** 2 / (2 * sigma**2)
+    assert sympy.simplify(answer.split.result.doit() - expected) == 0
+    assert [step.why for step in answer.value.steps] == ["the two integrals", "cancel", "collect the logs"]
+    assert sympy.simplify(answer.value.steps[1].expr.doit() - (log(2 * sympy.pi * sigma**2) / 2 + R(1, 2))) == 0
+    assert answer.value.result == answer.entropy
+
+
+def test_the_log_of_a_narrow_gaussian_is_checked_without_underflow():
+    # exp(-50 (x + 4)^2) is below the smallest double for x near 0: the step is split symbolically.
+    params = Params("gaussian", (sympy.Integer(-4), R(1, 100)), "numeric", "nats")
+    first = solve(params).split.steps[0].expr
+    assert sympy.simplify(first.doit() - (-50 * (x + 4) ** 2 - log(sympy.pi / 50) / 2)) == 0

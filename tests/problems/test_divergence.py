@@ -1,3 +1,4 @@
+import dataclasses
 import random
 
 import pytest
@@ -6,10 +7,12 @@ import sympy
 from generator.calculus import coordinates
 from generator.generate import canonical_variant, variant_for_seed
 from generator.options import OptionError, resolve_options
+from generator.printing import tex
 from generator.render import render_part
+from generator.steps import chain
 from generator.templating import environment
 from generator.verify import as_function
-from problems.divergence import FAMILY, Answer, check
+from problems.divergence import FAMILY, Params, check
 
 CANONICAL = "idl-math-background-1.3d"
 
@@ -22,21 +25,25 @@ def test_canonical_divergences_match_the_catalogue():
     answer = canonical().answer
     assert answer.divergences == (0, 2)
     assert answer.divergence_free == (True, False)
-    assert [sympy.sstr(s) for s in answer.sums] == ["0 + 0", "1 + 1"]
+    written = [[sympy.sstr(step.expr) for step in total.steps] for total in answer.sums]
+    assert written == [["0 + 0", "0"], ["1 + 1", "2"]]
+    assert [step.why for step in answer.sums[1].steps] == ["", "combine like terms"]
+    steps = [[(s.why, s.expr) for s in w.derivative.steps] for row in answer.worked for w in row]
+    assert steps == [[("table of derivatives", 0)]] * 2 + [[("table of derivatives", 1)]] * 2
 
 
 def test_canonical_solution_calls_f8_divergence_free():
     variant = canonical()
     statement, solution = render_part(environment(), FAMILY, variant)
     assert "f_{8}" in statement and "f_{9}" in statement
-    assert r"\operatorname{div} f_{9}(x, y) &= 1 + 1 = 2" in solution
+    assert "\\operatorname{div} f_{9}(x, y) &= 1 + 1 \\\\\n &= 2 && \\text{combine like terms}" in solution
     assert solution.count("divergence-free") == 1
 
 
 def test_check_rejects_a_wrong_divergence():
     params = FAMILY.canonical[CANONICAL]
     right = FAMILY.solve(params)
-    wrong = Answer(right.diagonal, right.sums, (0, 1))
+    wrong = dataclasses.replace(right, sums=(chain(sympy.Integer(0)), chain(sympy.Integer(1))), divergences=(0, 1))
     with pytest.raises(AssertionError, match="finite differences"):
         check(params, wrong, random.Random(0))
 
@@ -73,3 +80,20 @@ def test_solenoidal_option_gives_exactly_one_divergence_free_field(n):
         assert sum(variant.answer.divergence_free) == 1
         free = variant.answer.divergence_free.index(True)
         assert all(abs(value) < 1e-9 for value in _divergence_at_random_points(variant, free))
+
+
+def test_the_sum_is_written_in_the_order_of_the_partials_and_combined_when_it_can_be():
+    x, y = coordinates(2)
+    written = FAMILY.solve(Params((x, y), (sympy.ImmutableMatrix([sympy.sin(x), y**2]),)))
+    assert [tex(step.expr) for step in written.sums[0].steps] == [r"\cos{\left(x \right)} + 2 y"]
+    combined = FAMILY.solve(Params((x, y), (sympy.ImmutableMatrix([x**2, 2 * x * y]),)))
+    steps = [(step.why, tex(step.expr)) for step in combined.sums[0].steps]
+    assert steps == [("", "2 x + 2 x"), ("combine like terms", "4 x")]
+
+
+def test_the_worked_partials_name_the_rule():
+    x, y = coordinates(2)
+    answer = FAMILY.solve(Params((x, y), (sympy.ImmutableMatrix([sympy.sin(x * y), x * sympy.exp(-y)]),)))
+    (d1, d2) = answer.worked[0]
+    assert [(s.why, s.expr) for s in d1.derivative.steps] == [("chain rule", y * sympy.cos(x * y))]
+    assert [(s.why, s.expr) for s in d2.derivative.steps] == [("chain rule", -x * sympy.exp(-y))]

@@ -1,13 +1,21 @@
+import dataclasses
 import random
 
 import pytest
 import sympy
 
+from generator.errors import GenerationError
+from generator.family import CheckFailed, Family
 from generator.generate import canonical_variant, variant_for_seed
 from generator.options import resolve_options
-from problems.entropy import FAMILY, Answer, Params, check
+from generator.printing import WrittenSum, log2
+from generator.render import render_part
+from generator.steps import Chain, Step
+from generator.templating import environment
+from problems.entropy import FAMILY, Params, check
 
 R = sympy.Rational
+log = sympy.log
 
 
 def canonical(unit="nats"):
@@ -29,6 +37,14 @@ def test_bits_answers_are_exact_base_two_logs():
     assert float(h_y) == pytest.approx(1.459, abs=5e-4)
 
 
+@pytest.mark.parametrize("given", [{"outcomes": 1}, {"outcomes": 7}, {"count": 4}, {"unit": "bans"}])
+def test_bad_options_are_rejected(given):
+    from generator.options import OptionError
+
+    with pytest.raises(OptionError):
+        resolve_options(FAMILY.options, given)
+
+
 @pytest.mark.parametrize("outcomes", [2, 4, 6])
 def test_sampled_pmfs_have_no_zeros_and_sum_to_one(outcomes):
     options = resolve_options(FAMILY.options, {"outcomes": outcomes, "count": 3})
@@ -40,7 +56,48 @@ def test_sampled_pmfs_have_no_zeros_and_sum_to_one(outcomes):
 
 
 def test_check_rejects_an_entropy_in_the_wrong_unit():
-    params = Params(((R(1, 2), R(1, 2)),), "bits")
-    wrong = Answer(((),), (sympy.log(2),), (sympy.Float(0.693),))
-    with pytest.raises(AssertionError):
-        check(params, wrong, random.Random(0))
+    params = Params(((R(1, 2), R(1, 3), R(1, 6)),), "bits")
+    in_nats = FAMILY.solve(dataclasses.replace(params, unit="nats"))
+    with pytest.raises(CheckFailed):
+        check(params, in_nats, random.Random(0))
+
+
+def test_check_rejects_a_wrong_decimal():
+    variant = canonical()
+    wrong = dataclasses.replace(variant.answer, decimals=(variant.answer.decimals[0], sympy.Float(1.0986)))
+    with pytest.raises(CheckFailed, match="decimal"):
+        check(variant.params, wrong, random.Random(0))
+
+
+def test_canonical_steps_write_the_sum_out_then_split_the_logs():
+    h_x, h_y = canonical().answer.worked
+    assert [step.why for step in h_y.steps] == ["definition of entropy", "split logs over primes, collect"]
+    assert h_y.steps[0].expr.args == (log(2) / 2, log(3) / 3, log(6) / 6)  # outcome order, log 6 not yet split
+    assert h_y.result == R(2, 3) * log(2) + R(1, 2) * log(3)
+    assert h_x.steps[0].expr.args == (log(3) / 3,) * 3 and h_x.result == log(3)
+
+
+def test_canonical_solution_prints_the_decimal_after_the_chain():
+    _, solution = render_part(environment(), FAMILY, canonical())
+    assert r"H(Y) &= \frac{\log 2}{2} + \frac{\log 3}{3} + \frac{\log 6}{6} && \text{definition of entropy}" in solution
+    assert r"&\approx 1.0114 \text{ nats}" in solution and r"&\approx 1.0986 \text{ nats}" in solution
+
+
+def test_bits_steps_use_base_two_logs():
+    h_x, h_y = FAMILY.solve(Params(canonical().params.pmfs, "bits")).worked
+    assert float(h_y.steps[0].expr.rewrite(log)) == pytest.approx(1.459, abs=5e-4)
+    assert h_y.result == R(2, 3) + log2(3) / 2
+
+
+def test_a_wrong_step_fails_the_build():
+    def solve_with_a_slip(params):
+        answer = FAMILY.solve(params)
+        first = answer.worked[0]
+        # log 6 "split" as log 2 * log 3: prints plausibly, but is not equal.
+        slip = Step(WrittenSum(*first.steps[0].expr.args[:-1], log(2) * log(3), evaluate=False), "a slip")
+        slipped = Chain((first.steps[0], slip, first.steps[1]))
+        return dataclasses.replace(answer, worked=(slipped, *answer.worked[1:]))
+
+    broken = Family(**{**FAMILY.__dict__, "solve": solve_with_a_slip})
+    with pytest.raises(GenerationError, match=r"family entropy, seed 4: .*step 2 .* does not equal step 1"):
+        variant_for_seed(broken, resolve_options(FAMILY.options, {}), 4)

@@ -107,3 +107,57 @@ def test_symbolic_variants_vary_letters_and_coefficients():
         assert p.quadratic and p.linear and p.constant and not p.symmetric
         seen.add((p.matrix.name, p.vector.name, p.quadratic, p.linear))
     assert len(seen) > 20
+
+
+K = sympy.Symbol("k", integer=True)
+
+
+def _on_instance(step):
+    """The step on the engine's instance (n = 3, k = 2), entries as plain symbols."""
+    return step.expr.doit()
+
+
+def test_canonical_linear_form_steps_use_the_kronecker_delta():
+    steps = canonical("idl-math-background-1.2a").answer.partial_steps.steps
+    assert [step.why for step in steps] == ["", "Kronecker deltas", "only i = k remains"]
+    assert tex(steps[1].expr) == r"\sum_{i=1}^{n} \delta_{i k} b_{i}"
+    assert tex(steps[-1].expr) == "b_{k}"
+    assert _on_instance(steps[0]) == _on_instance(steps[-1]) == sympy.Symbol("b_2")
+
+
+def test_canonical_symmetric_quadratic_form_steps_merge_the_two_sums():
+    steps = canonical("idl-math-background-1.2b").answer.partial_steps.steps
+    whys = ["", "product rule, Kronecker deltas", "only i = k or j = k remain", "A is symmetric"]
+    assert [step.why for step in steps] == whys
+    assert tex(steps[2].expr) == r"\sum_{j=1}^{n} A_{kj} x_{j} + \sum_{i=1}^{n} A_{ik} x_{i}"
+    assert tex(steps[3].expr) == r"2 \sum_{j=1}^{n} A_{kj} x_{j}"
+    a, x = sympy.Symbol, sympy.Symbol
+    expected = 2 * (a("A_1_2") * x("x_1") + a("A_2_2") * x("x_2") + a("A_2_3") * x("x_3"))
+    assert sympy.expand(_on_instance(steps[3]) - expected) == 0
+
+
+def test_canonical_affine_steps_keep_both_sums_and_b_k():
+    steps = canonical("idl-math-background-1.2c").answer.partial_steps.steps
+    assert [step.why for step in steps] == ["", "product rule, Kronecker deltas", "only i = k or j = k remain"]
+    assert tex(steps[-1].expr) == r"\sum_{j=1}^{n} A_{kj} x_{j} + \sum_{i=1}^{n} A_{ik} x_{i} + b_{k}"
+
+
+def test_merging_the_sums_of_a_general_matrix_is_caught():
+    from generator.family import CheckFailed as Failed
+    from generator.steps import Chain, Step, verify_chain
+
+    steps = canonical("idl-math-background-1.2c").answer.partial_steps.steps
+    wrong = Chain((steps[-1], Step(steps[-1].expr.func(2 * steps[-1].expr.args[0].args[0]), "a slip")))
+    with pytest.raises(Failed):
+        verify_chain(wrong, random.Random(0))
+
+
+@pytest.mark.parametrize("kind, whys", [("quadratic", "add the matrices"), ("quadratic-symmetric", "double A")])
+def test_numeric_steps_apply_the_identity_to_the_numbers(kind, whys):
+    variant = variant_for_seed(FAMILY, options(kind=kind, mode="numeric", n=3), 2)
+    steps = variant.answer.gradient_steps.steps
+    assert [step.why for step in steps] == ["insert the numbers", whys, "multiply out"]
+    a = variant.params.matrix_entries
+    assert tex(steps[0].expr).startswith("2 " + tex(a) if kind == "quadratic-symmetric" else r"\left(" + tex(a))
+    assert steps[-1].expr == variant.answer.gradient
+    assert variant_for_seed(FAMILY, options(kind="linear", mode="numeric"), 2).answer.gradient_steps is None

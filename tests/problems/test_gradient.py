@@ -1,16 +1,20 @@
+import dataclasses
 import json
 import random
 
 import pytest
 import sympy
 
-from generator.calculus import coordinates, indexed_coordinates
+from generator.calculus import coordinates, indexed_coordinates, worked_chain, worked_partial
+from generator.errors import GenerationError
+from generator.family import Family
 from generator.generate import canonical_variant, variant_for_seed
 from generator.options import OptionError, resolve_options
 from generator.printing import tex
 from generator.render import render_part
+from generator.steps import Step, chain
 from generator.templating import environment
-from problems.gradient import FAMILY, Answer, EuclideanNorm, Params, X, _shape, check
+from problems.gradient import FAMILY, EuclideanNorm, Params, X, _shape, check
 
 x1, x2 = indexed_coordinates(2)
 x, y = coordinates(2)
@@ -61,10 +65,11 @@ def test_check_rejects_a_norm_gradient_without_the_half():
     right = FAMILY.solve(params)
     norm = EuclideanNorm(x1, x2)
     wrong_partials = (x1 / norm, x2 / norm)
-    wrong = Answer(
-        (right.partials[0], wrong_partials),
-        (right.gradients[0], sympy.ImmutableMatrix(wrong_partials)),
-        (right.vector_forms[0], (X / norm,)),
+    wrong = dataclasses.replace(
+        right,
+        partials=(right.partials[0], wrong_partials),
+        gradients=(right.gradients[0], sympy.ImmutableMatrix(wrong_partials)),
+        vector_forms=(right.vector_forms[0], (X / norm,)),
     )
     with pytest.raises(AssertionError, match="finite difference"):
         check(params, wrong, random.Random(0))
@@ -73,7 +78,7 @@ def test_check_rejects_a_norm_gradient_without_the_half():
 def test_check_rejects_a_wrong_vector_form():
     params = FAMILY.canonical["idl-math-background-1.3b"]
     right = FAMILY.solve(params)
-    wrong = Answer(right.partials, right.gradients, ((2 * X,), right.vector_forms[1]))
+    wrong = dataclasses.replace(right, vector_forms=((2 * X,), right.vector_forms[1]))
     with pytest.raises(AssertionError, match="vector form"):
         check(params, wrong, random.Random(0))
 
@@ -136,3 +141,67 @@ def test_shifted_norms_have_gradients_written_as_multiples_of_x_minus_a():
         r"- 2 \left(\boldsymbol{x} - \boldsymbol{a}\right) e^{- \left\|\boldsymbol{x} - \boldsymbol{a}\right\|_2^{2}}",
     ]
     assert answer.singular == (False, False)
+
+
+def steps_of(worked):
+    return [(step.why, step.expr) for step in worked.derivative.steps]
+
+
+def test_composition_canonical_works_each_partial_by_the_chain_rule():
+    (partials,) = canonical("dl-sheet1-3b").answer.worked
+    d_dx, d_dy = partials
+    assert d_dx.rules == ("chain",) and d_dy.rules == ("chain",)
+    # d/dx: e^{-y} is a constant factor, the chain rule acts on sin(e^x) with u = e^x.
+    assert [(piece.name.name, piece.expr) for piece in d_dx.pieces] == [("u", sympy.exp(x))]
+    assert [(s.why, s.expr) for s in d_dx.pieces[0].derivative.steps] == [("table of derivatives", sympy.exp(x))]
+    assert steps_of(d_dx) == [("chain rule", sympy.exp(x) * sympy.exp(-y) * sympy.cos(sympy.exp(x)))]
+    # d/dy: sin(e^x) is a constant factor; e^{-y} by the chain rule, nothing to name.
+    assert d_dy.pieces == ()
+    assert steps_of(d_dy) == [("chain rule", -sympy.exp(-y) * sympy.sin(sympy.exp(x)))]
+
+
+def test_norm_canonical_works_the_chain_rule_through_the_norm():
+    f4, f5 = canonical("idl-math-background-1.3b").answer.worked
+    norm = EuclideanNorm(x1, x2)
+    for worked, component in zip(f4, (x1, x2)):
+        (rule, tidy) = worked.derivative.steps
+        assert rule.why == "chain rule" and sympy.simplify(explicit(rule.expr.doit() - component)) == 0
+        norm_tex = r"\left\|\boldsymbol{x}\right\|_2"
+        assert tex(rule.expr) == rf"{norm_tex} \cdot \frac{{{tex(component)}}}{{{norm_tex}}}"
+        assert (tidy.why, tidy.expr) == ("simplify", component)
+    for worked, component in zip(f5, (x1, x2)):
+        assert steps_of(worked) == [("chain rule", component / (2 * norm))]
+
+
+def test_solution_names_the_parts_and_the_rules():
+    variant = canonical("dl-sheet1-3b")
+    _, solution = render_part(environment(), FAMILY, variant)
+    assert r"\shortintertext{For $\frac{\partial f}{\partial x}$ let $u = e^{x}$:}" in solution
+    assert r"u' &= e^{x} && \text{table of derivatives}" in solution
+    assert r"\frac{\partial f}{\partial y} &= - e^{- y} \sin{\left(e^{x} \right)} && \text{chain rule}" in solution
+
+
+def test_worked_partials_set_constant_factors_aside_and_skip_absent_variables():
+    z = sympy.Symbol("z", real=True)
+    worked = worked_partial(sympy.sin(z) * sympy.exp(x * y), x)
+    assert worked.pieces == () and steps_of(worked) == [("chain rule", y * sympy.exp(x * y) * sympy.sin(z))]
+    assert steps_of(worked_partial(y**2 + sympy.sin(z) * (z + 1), x)) == [("table of derivatives", 0)]
+
+
+def test_worked_chain_merges_reordered_factors_but_keeps_cancellations():
+    reordered = sympy.Mul(sympy.exp(-y), sympy.Mul(sympy.cos(x), x, evaluate=False), evaluate=False)
+    merged = worked_chain(Step(reordered, "chain rule"), Step(x * sympy.exp(-y) * sympy.cos(x), "simplify"))
+    assert [(s.why, s.expr) for s in merged.steps] == [("chain rule", x * sympy.exp(-y) * sympy.cos(x))]
+    cancelled = sympy.Mul(y, x / y, evaluate=False)
+    assert len(worked_chain(Step(cancelled, "chain rule"), Step(x, "simplify")).steps) == 2
+
+
+def test_a_wrong_step_fails_the_build():
+    def solve_with_a_slip(params):
+        answer = FAMILY.solve(params)
+        slipped = chain(Step(sympy.sin(x)), Step(sympy.cos(x), "a slip"))
+        return dataclasses.replace(answer, worked=answer.worked + ((slipped,),))
+
+    broken = Family(**{**FAMILY.__dict__, "solve": solve_with_a_slip})
+    with pytest.raises(GenerationError, match=r"family gradient, seed 4: .*step 2 \(cos\(x\)\) does not equal step 1"):
+        variant_for_seed(broken, resolve_options(FAMILY.options, {}), 4)

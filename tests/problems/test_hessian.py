@@ -1,3 +1,4 @@
+import dataclasses
 import random
 
 import pytest
@@ -6,14 +7,18 @@ import sympy
 from generator.calculus import coordinates
 from generator.generate import canonical_variant, variant_for_seed
 from generator.options import OptionError, resolve_options
-from problems.hessian import FAMILY, Answer, check
+from problems.hessian import FAMILY, check
 
 x, y = coordinates(2)
 E = sympy.exp(x * y)
 
 
+def example():
+    return canonical_variant(FAMILY, resolve_options(FAMILY.options, {}), "example-1").answer
+
+
 def test_example_matches_the_hand_computed_hessian():
-    answer = canonical_variant(FAMILY, resolve_options(FAMILY.options, {}), "example-1").answer
+    answer = example()
     expected = sympy.Matrix([[6 * x * y + y**2 * E, 3 * x**2 + E + x * y * E], [3 * x**2 + E + x * y * E, x**2 * E]])
     assert (answer.hessian - expected).applyfunc(sympy.simplify) == sympy.zeros(2, 2)
     assert all(sympy.simplify(a - b) == 0 for a, b in zip(answer.gradient, (3 * x**2 * y + y * E, x**3 + x * E)))
@@ -25,7 +30,7 @@ def test_check_rejects_a_mixed_partial_without_the_product_rule_term():
     mixed = 3 * x**2 + E
     wrong = sympy.ImmutableMatrix([[right.hessian[0, 0], mixed], [mixed, right.hessian[1, 1]]])
     with pytest.raises(AssertionError, match="finite difference"):
-        check(params, Answer(right.gradient, wrong), random.Random(0))
+        check(params, dataclasses.replace(right, hessian=wrong), random.Random(0))
 
 
 def test_check_rejects_an_asymmetric_hessian():
@@ -34,7 +39,7 @@ def test_check_rejects_an_asymmetric_hessian():
     wrong = right.hessian.as_mutable()
     wrong[1, 0] = 0
     with pytest.raises(AssertionError, match="symmetric"):
-        check(params, Answer(right.gradient, sympy.ImmutableMatrix(wrong)), random.Random(0))
+        check(params, dataclasses.replace(right, hessian=sympy.ImmutableMatrix(wrong)), random.Random(0))
 
 
 @pytest.mark.parametrize("given", [{"n": 1}, {"n": 4}, {"level": 2}])
@@ -53,3 +58,23 @@ def test_hessians_are_coupled_curved_and_not_constant(n):
         assert any(hessian[i, i] != 0 for i in range(n))
         assert all(any(hessian[i, j] != 0 for j in range(n) if j != i) for i in range(n))
         assert len(set(hessian)) > 1
+
+
+def test_example_works_first_then_second_partials_rule_by_rule():
+    answer = example()
+    d_dx, d_dy = answer.first
+    assert [s.why for s in d_dx.derivative.steps] == ["sum rule", "simplify"]
+    assert d_dx.result == y * (3 * x**2 + E)
+    assert [(p.name.name, p.expr) for p in d_dy.pieces] == [("u", E)]
+    assert answer.upper_triangle == ((0, 0), (0, 1), (1, 1))
+    xx, xy, yy = answer.second
+    assert xy.rules[0] == "product"
+    assert {p.name.name: p.expr for p in xy.pieces} == {"u": y, "v": 3 * x**2 + E, "w": E}
+    assert [s.why for s in xy.derivative.steps] == ["product rule"]
+
+
+def test_hessian_entries_are_the_results_of_the_worked_second_partials():
+    answer = example()
+    assert [w.result for w in answer.second] == [answer.hessian[i, j] for i, j in answer.upper_triangle]
+    for w, (i, j) in zip(answer.second, answer.upper_triangle):
+        assert sympy.simplify(w.result - sympy.diff(answer.gradient[i], (x, y)[j])) == 0

@@ -1,3 +1,4 @@
+import dataclasses
 import random
 
 import pytest
@@ -6,7 +7,9 @@ import sympy
 from generator.calculus import coordinates
 from generator.generate import canonical_variant, variant_for_seed
 from generator.options import OptionError, resolve_options
-from problems.jacobian import FAMILY, Answer, check
+from generator.render import render_part
+from generator.templating import environment
+from problems.jacobian import FAMILY, Params, check
 
 x, y = coordinates(2)
 CANONICAL = "idl-math-background-1.3c"
@@ -21,7 +24,8 @@ def test_canonical_stand_in_has_the_hand_computed_jacobian():
 def test_check_rejects_the_transposed_jacobian():
     params = FAMILY.canonical[CANONICAL]
     transposed = sympy.ImmutableMatrix([[2 * x * y, 5], [x**2, sympy.cos(y)]])
-    wrong = Answer(tuple(tuple(transposed.row(i)) for i in range(2)), transposed)
+    right = FAMILY.solve(params)
+    wrong = dataclasses.replace(right, rows=tuple(tuple(transposed.row(i)) for i in range(2)), jacobian=transposed)
     with pytest.raises(AssertionError, match="finite difference"):
         check(params, wrong, random.Random(0))
 
@@ -30,7 +34,7 @@ def test_check_rejects_a_matrix_that_differs_from_the_worked_rows():
     params = FAMILY.canonical[CANONICAL]
     right = FAMILY.solve(params)
     with pytest.raises(AssertionError, match="stack"):
-        check(params, Answer(right.rows, right.jacobian.T), random.Random(0))
+        check(params, dataclasses.replace(right, jacobian=right.jacobian.T), random.Random(0))
 
 
 @pytest.mark.parametrize("given", [{"n": 4}, {"m": 1}, {"m": "2"}, {"size": 2}])
@@ -50,3 +54,39 @@ def test_jacobians_have_no_zero_row_or_column(n, m):
         assert all(component.free_symbols for component in params.components)
         assert all(any(entry != 0 for entry in answer.jacobian.row(i)) for i in range(m))
         assert all(any(entry != 0 for entry in answer.jacobian.col(j)) for j in range(n))
+
+
+def test_canonical_partials_are_one_step_each_with_the_rule_named():
+    answer = canonical_variant(FAMILY, resolve_options(FAMILY.options, {}), CANONICAL).answer
+    steps = [[(step.why, step.expr) for step in w.derivative.steps] for row in answer.worked for w in row]
+    assert steps == [
+        [("table of derivatives", 2 * x * y)],
+        [("table of derivatives", x**2)],
+        [("table of derivatives", 5)],
+        [("sum rule", sympy.cos(y))],
+    ]
+    assert all(w.pieces == () for row in answer.worked for w in row)
+
+
+def test_partials_that_need_a_rule_are_worked_with_named_parts():
+    params = Params(coordinates(2), (x / (1 + y**2), sympy.exp(x * y)))
+    answer = FAMILY.solve(params)
+    d_dy = answer.worked[0][1]
+    assert d_dy.rules == ("reciprocal",)
+    assert [(p.name.name, p.expr) for p in d_dy.pieces] == [("u", y**2 + 1)]
+    assert [s.why for s in d_dy.derivative.steps] == ["reciprocal rule", "simplify"]
+    assert d_dy.result == -2 * x * y / (y**2 + 1) ** 2
+    assert [s.why for s in answer.worked[1][0].derivative.steps] == ["chain rule"]
+
+
+def test_a_component_without_a_variable_gets_one_line_for_its_zero_partials():
+    options = resolve_options(FAMILY.options, {"n": 3, "m": 3})
+    for seed in range(40):
+        variant = variant_for_seed(FAMILY, options, seed)
+        missing = [set(variant.params.variables) - c.free_symbols for c in variant.params.components]
+        if any(len(m) == 2 for m in missing):
+            break
+    else:
+        pytest.fail("no component with two missing variables in 40 seeds")
+    _, solution = render_part(environment(), FAMILY, variant)
+    assert "contains neither" in solution

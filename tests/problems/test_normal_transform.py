@@ -66,3 +66,28 @@ def test_check_rejects_a_mean_that_forgets_the_shift():
 def test_bad_options_are_rejected(given):
     with pytest.raises(OptionError):
         resolve_options(FAMILY.options, given)
+
+
+def test_canonical_steps_name_linearity_and_the_scaling_rule():
+    answer = canonical_variant(FAMILY, resolve_options(FAMILY.options, {}), "idl-math-background-1.5b").answer
+    assert [step.why for step in answer.mean_steps.steps] == ["", "linearity of expectation", "mean of X", ""]
+    assert tex(answer.mean_steps.steps[0].expr) == r"\mathbb{E}\left[\frac{X - \mu}{\sigma}\right]"
+    assert tex(answer.mean_steps.steps[1].expr) == r"\frac{\mathbb{E}[X]}{\sigma} - \frac{\mu}{\sigma}"
+    assert answer.mean_steps.result == 0
+    assert [step.why for step in answer.variance_steps.steps] == ["", "Var(aX + b) = a² Var(X)", "variance of X", ""]
+    assert tex(answer.variance_steps.steps[1].expr) == r"\left(\frac{1}{\sigma}\right)^{2} \operatorname{Var}(X)"
+    assert answer.variance_steps.result == 1
+    assert [step.why for step in answer.scaling_rule.steps] == [
+        "definition of variance",
+        "linearity of expectation",
+        "linearity of expectation",
+        "definition of variance",
+    ]
+    assert tex(answer.scaling_rule.result) == r"a^{2} \operatorname{Var}(X)"
+
+
+def test_numeric_steps_insert_the_numbers():
+    answer = solve(Params("affine-numeric", sympy.Integer(3), sympy.Integer(4), sympy.Integer(-2), sympy.Integer(1)))
+    assert tex(answer.mean_steps.steps[2].expr) == r"\left(-2\right) \cdot 3 + 1"
+    assert tex(answer.variance_steps.steps[2].expr) == r"\left(-2\right)^{2} \cdot 4"
+    assert (answer.mean_steps.result, answer.variance_steps.result) == (-5, 16)

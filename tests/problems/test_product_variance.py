@@ -8,6 +8,7 @@ from generator.family import CheckFailed
 from generator.generate import canonical_variant, variant_for_seed
 from generator.options import OptionError, resolve_options
 from generator.probability import sigma
+from generator.printing import tex
 from problems.product_variance import FAMILY, GENERAL, Params, check, mu_X, mu_Y, sigma_X, sigma_Y, solve
 
 
@@ -72,3 +73,41 @@ def test_check_rejects_a_symbolic_answer_with_a_missing_term():
 def test_bad_options_are_rejected(given):
     with pytest.raises(OptionError):
         resolve_options(FAMILY.options, given)
+
+
+def test_canonical_steps_name_the_expectation_identities_in_order():
+    answer = canonical_variant(FAMILY, resolve_options(FAMILY.options, {}), "idl-math-background-1.5a").answer
+    assert [step.why for step in answer.worked.steps] == [
+        "definition of variance",
+        "independence",
+        "E[X²] = Var(X) + E[X]²",
+        "the means and variances",
+        "multiply out",
+    ]
+    assert tex(answer.worked.steps[0].expr) == r"\mathbb{E}[X^{2} Y^{2}] - \mathbb{E}[X Y]^{2}"
+    factored = r"\mathbb{E}[X^{2}] \mathbb{E}[Y^{2}] - \left(\mathbb{E}[X] \mathbb{E}[Y]\right)^{2}"
+    assert tex(answer.worked.steps[1].expr) == factored
+    assert tex(answer.worked.steps[3].expr) == (
+        r"\left(\sigma^{2} + 0^{2}\right) \cdot \left(\sigma^{2} + 0^{2}\right) - \left(0 \cdot 0\right)^{2}"
+    )
+    for step in answer.worked.steps:
+        assert sympy.expand(step.expr.doit() - sigma**4) == 0
+    assert answer.worked.result == sigma**4
+    assert answer.comparison.result == sigma**4 == answer.variance_product
+
+
+def test_general_steps_end_with_var_x_var_y_first():
+    first, second, identical = GENERAL[0]
+    answer = solve(Params("general-symbolic", (first[0], second[0]), (first[1], second[1]), identical))
+    assert answer.worked.result.args == (sigma_X**2 * sigma_Y**2, mu_X**2 * sigma_Y**2, mu_Y**2 * sigma_X**2)
+
+
+def test_a_wrong_identity_step_is_caught_by_the_verifier():
+    from generator.family import CheckFailed as Failed
+    from generator.probability import Expectation, RandomVariable
+    from generator.steps import Chain, Step, verify_chain
+
+    x, y = RandomVariable("X", mu_X, sigma_X**2), RandomVariable("Y", mu_Y, sigma_Y**2)
+    forgot_the_square = Chain((Step(Expectation(x**2 * y**2)), Step(Expectation(x**2) * Expectation(y), "independence")))
+    with pytest.raises(Failed):
+        verify_chain(forgot_the_square, random.Random(0))

@@ -9,6 +9,7 @@ from generator.family import CheckFailed
 from generator.generate import canonical_variant, variant_for_seed
 from generator.linalg import Top, coordinates, matrix, size, vector
 from generator.options import OptionError, resolve_options
+from generator.printing import tex
 from generator.render import render_part
 from generator.templating import environment
 from problems.quadratic_form import FAMILY, Params, check, index_sum, solve
@@ -121,3 +122,32 @@ def test_symbolic_matrix_sizes_fit_the_sum(direction):
         seen_bilinear |= p.left != p.right
         seen_swapped |= p.transposed
     assert seen_bilinear and seen_swapped
+
+
+def test_canonical_steps_go_through_the_matrix_vector_product():
+    answer = canonical_variant(FAMILY, options(), CANONICAL).answer
+    steps = answer.steps.steps
+    assert [step.why for step in steps] == ["", "out of the inner sum", "matrix-vector product", "dot product"]
+    assert tex(steps[1].expr) == r"\sum_{i=1}^{N} x_{i} \sum_{j=1}^{N} M_{ij} x_{j}"
+    assert tex(steps[2].expr) == r"\sum_{i=1}^{N} x_{i} \left(\mathbf{M} \mathbf{x}\right)_{i}"
+    assert steps[-1].expr.args[0] == answer.form
+    # On the engine's instance (N = 3) every step is the same polynomial in the entries.
+    values = {sympy.expand(step.expr.doit()) for step in steps}
+    assert len(values) == 1 and len(values.pop().args) == 9
+
+
+def test_swapped_indices_swap_the_sums_first():
+    steps = solve(_bilinear(transposed=True)).steps.steps
+    assert [step.why for step in steps][1:] == ["swap the sums", "matrix-vector product", "dot product"]
+    assert tex(steps[2].expr) == r"\sum_{j=1}^{n} y_{j} \left(\mathbf{A} \mathbf{x}\right)_{j}"
+
+
+def test_concrete_steps_compute_mx_then_multiply_out():
+    x1, x2 = coordinates(2)
+    x, m = vector("x", 2), matrix("M", 2, 2)
+    entries = sympy.ImmutableMatrix([[1, 2], [-3, 4]])
+    answer = solve(Params("matrix-to-sum", "concrete", x, x, m, False, (I, J), MatMul(Top(x), m, x), entries))
+    assert tex(answer.product_steps.steps[0].expr) == tex(entries) + r" \begin{bmatrix}x_{1}\\x_{2}\end{bmatrix}"
+    assert answer.product_steps.result == sympy.ImmutableMatrix([x1 + 2 * x2, -3 * x1 + 4 * x2])
+    assert [step.why for step in answer.expansion_steps.steps] == ["dot product with x", "multiply out and collect"]
+    assert answer.expansion_steps.result == answer.form == x1**2 - x1 * x2 + 4 * x2**2

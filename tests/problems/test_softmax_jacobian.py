@@ -8,7 +8,9 @@ from sympy import E, ImmutableMatrix, Rational, log
 from generator.family import CheckFailed
 from generator.generate import canonical_variant, variant_for_seed
 from generator.options import OptionError, resolve_options
-from problems.softmax_jacobian import DELTA, FAMILY, SIGMA_I, SIGMA_J, Params, check, solve
+from generator.printing import tex
+from generator.steps import chain
+from problems.softmax_jacobian import DELTA, FAMILY, SIGMA_I, SIGMA_J, TOTAL, Z_I, Z_J, Params, Share, check, solve
 
 R = Rational
 
@@ -95,3 +97,45 @@ def test_general_mode_has_no_concrete_part():
     options = resolve_options(FAMILY.options, {"mode": "general"})
     variant = variant_for_seed(FAMILY, options, 3)
     assert variant.params.z is None and variant.answer.jacobian is None
+
+
+def test_canonical_works_both_cases_by_the_quotient_rule():
+    variant = canonical_variant(FAMILY, resolve_options(FAMILY.options, {}), "idl-math-background-1.4")
+    diagonal, off_diagonal = variant.answer.worked
+    for worked in (diagonal, off_diagonal):
+        assert [step.why for step in worked.steps] == ["quotient rule", "split the fraction", "definition of σ"]
+    e_i, e_j = sympy.exp(Z_I), sympy.exp(Z_J)
+    assert tex(diagonal.steps[0].expr) == r"\frac{e^{z_{i}} \cdot S - e^{z_{i}} \cdot e^{z_{i}}}{S^{2}}"
+    assert sympy.simplify(diagonal.steps[0].expr.doit() - (e_i * TOTAL - e_i**2) / TOTAL**2) == 0
+    assert tex(diagonal.steps[1].expr) == r"\frac{e^{z_{i}}}{S} \cdot \frac{S - e^{z_{i}}}{S}"
+    assert tex(diagonal.result) == r"\sigma_{i} \left(1 - \sigma_{i}\right)"
+    assert tex(off_diagonal.steps[0].expr) == r"\frac{0 \cdot S - e^{z_{i}} \cdot e^{z_{j}}}{S^{2}}"
+    assert sympy.simplify(off_diagonal.steps[0].expr.doit() + e_i * e_j / TOTAL**2) == 0
+    assert tex(off_diagonal.result) == r"- \sigma_{i} \sigma_{j}"
+    assert variant.answer.diagonal == SIGMA_I * (1 - SIGMA_I)
+    assert variant.answer.off_diagonal == -SIGMA_I * SIGMA_J
+
+
+def test_softmax_outputs_print_by_name_and_evaluate_as_quotients():
+    share = Share(Z_I, TOTAL)
+    assert share.rewrite(sympy.exp) == sympy.exp(Z_I) / TOTAL
+    assert Share(log(2), 6) == R(1, 3)
+    assert sympy.sympify(sympy.sstr(share)).subs({"z_i": 0, "S_sum": 4}) == R(1, 4)
+
+
+def test_concrete_values_are_worked_from_their_written_forms():
+    answer = solve(Params("concrete", ImmutableMatrix([0, log(2), log(3)])))
+    powers, total, shares = answer.evaluation
+    assert tex(powers.steps[0].expr) == r"\begin{bmatrix}e^{0}\\e^{\log 2}\\e^{\log 3}\end{bmatrix}"
+    assert powers.result == answer.exponentials == ImmutableMatrix([1, 2, 3])
+    assert tex(total.steps[0].expr) == "1 + 2 + 3" and total.result == answer.normaliser == 6
+    assert tex(shares.steps[0].expr) == r"\begin{bmatrix}\frac{1}{6}\\\frac{2}{6}\\\frac{3}{6}\end{bmatrix}"
+    assert shares.result == answer.probabilities
+
+
+def test_check_rejects_worked_steps_that_end_in_another_formula():
+    answer = solve(Params("general", None))
+    s_i = Share(Z_I, TOTAL)
+    wrong = dataclasses.replace(answer, worked=(answer.worked[0], chain(s_i * Share(Z_J, TOTAL))))
+    with pytest.raises(CheckFailed, match="i != j"):
+        check(Params("general", None), wrong, random.Random(0))

@@ -1,0 +1,58 @@
+"""The step verifier: equal steps pass, a wrong step is named, matrix steps are compared entry by entry."""
+
+import random
+
+import pytest
+import sympy
+
+from generator.family import CheckFailed
+from generator.steps import Step, chain, verify_chain
+
+x, y = sympy.symbols("x y")
+
+
+def rng() -> random.Random:
+    return random.Random(7)
+
+
+def test_equal_steps_verify():
+    verify_chain(chain(Step(sympy.sin(x) ** 2 + sympy.cos(x) ** 2, "as written"), Step(sympy.Integer(1), "identity")), rng())
+
+
+def test_a_wrong_step_is_named():
+    wrong = chain(Step(sympy.exp(x) * x), Step(sympy.exp(x) * (x + 1), "product rule"))
+    with pytest.raises(CheckFailed, match="step 2"):
+        verify_chain(wrong, rng())
+
+
+def test_steps_that_print_alike_are_merged():
+    merged = chain(Step(sympy.Mul(2, x, evaluate=False), "why"), Step(2 * x, ""))
+    assert len(merged.steps) == 1
+    assert merged.steps[0].why == "why"
+
+
+def test_matrix_steps_compare_every_entry():
+    good = chain(sympy.Matrix([[x + x, y]]), sympy.Matrix([[2 * x, y]]))
+    verify_chain(good, rng())
+    bad = chain(sympy.Matrix([[2 * x, y]]), sympy.Matrix([[2 * x, y + 1]]))
+    with pytest.raises(CheckFailed, match="step 2"):
+        verify_chain(bad, rng())
+
+
+def test_matrix_expressions_of_fixed_size_are_made_explicit():
+    A = sympy.MatrixSymbol("A", 2, 2)
+    v = sympy.MatrixSymbol("v", 2, 1)
+    product = A * v
+    right = sympy.Matrix(2, 1, lambda i, _: A[i, 0] * v[0, 0] + A[i, 1] * v[1, 0])
+    verify_chain(chain(product, right), rng())
+    wrong = sympy.Matrix(2, 1, lambda i, _: A[i, 0] * v[0, 0])
+    with pytest.raises(CheckFailed, match="step 2"):
+        verify_chain(chain(product, wrong), rng())
+
+
+def test_matrix_expressions_of_symbolic_size_are_refused():
+    n = sympy.Symbol("n", integer=True, positive=True)
+    A = sympy.MatrixSymbol("A", n, n)
+    v = sympy.MatrixSymbol("v", n, 1)
+    with pytest.raises(CheckFailed, match="OnInstance"):
+        verify_chain(chain(A * v, (A.T * v)), rng())
