@@ -60,8 +60,13 @@ class Family:
         return f"problems/{self.name}.tex.j2"
 
     def answer_key(self, answer: Any) -> tuple[str, ...]:
-        """Names of the answer fields a grader needs."""
-        return self.key_fields or tuple(f.name for f in dataclasses.fields(answer))
+        """Names of the answer fields a grader needs: ``key_fields``, or every field of plain values.
+
+        Worked steps (chains and other dataclasses) belong in the solution, not in the key.
+        """
+        if self.key_fields:
+            return self.key_fields
+        return tuple(f.name for f in dataclasses.fields(answer) if _plain(getattr(answer, f.name)))
 
 
 @dataclass(frozen=True)
@@ -122,6 +127,13 @@ def static_family(name: str, summary: str, options: tuple[Option, ...] = ()) -> 
         options=options,
         static=True,
     )
+
+
+def _plain(value: Any) -> bool:
+    """Values and tuples of values, with no dataclass (such as a worked chain) inside; None is no value."""
+    if isinstance(value, (tuple, list)):
+        return all(_plain(item) for item in value)
+    return value is not None and not dataclasses.is_dataclass(value)
 
 
 def jsonable(value: Any) -> Any:

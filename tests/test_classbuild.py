@@ -121,3 +121,15 @@ def test_roster_options_are_checked(tmp_path):
     ]:
         result = CliRunner().invoke(app, ["build", SHEET, *args, "--out", str(tmp_path / "out")])
         assert result.exit_code == 1 and message in result.output, result.output
+
+
+@pytest.mark.parametrize("sheet", ["idl-math-background", "dl-exercise-sheet-1"])
+def test_every_reference_sheet_builds_for_a_class_with_a_key_of_answers_only(sheet, tmp_path):
+    students = CLASS[:2]
+    report = build_class(sheet, Draw(3), students, tmp_path)
+    rows = list(csv.DictReader(io.StringIO((report.target / "answer-key.csv").read_text("utf-8"))))
+    assert {row["student_id"] for row in rows} == {s.id for s in students}
+    names = {row["answer_text"].split(":", 1)[0] for row in rows}
+    assert names and not any("steps" in name or name == "worked" for name in names), names
+    for student in students:
+        assert "Solution." in pdf_text(report.target / student.id / f"{sheet}-solution.pdf")
