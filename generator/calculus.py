@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import sympy
 
+from generator.printing import text
 from generator.steps import Chain, Step, chain
 
 if TYPE_CHECKING:
@@ -30,24 +31,28 @@ def presentable(expr: sympy.Expr) -> sympy.Expr:
     A whole-number factor pulled out in front is free (``2(3x^2 + 1)`` reads better
     than ``6x^2 + 2``), and on a tie the factored form wins; ``cancel`` catches
     quotients such as ``(x - 2)/(2 - x)`` that the other rewrites leave standing,
-    but must save a few characters to be chosen (it likes to flip signs).
+    but must save a few characters to be chosen (it likes to flip signs). Without a
+    quotient there is nothing to bring together or cancel, and those rewrites are skipped:
+    they cost more than the rest together.
     """
-    numerator, denominator = sympy.fraction(sympy.together(expr))
-    denominator = sympy.factor_terms(denominator)
-    candidates = [
-        (sympy.factor_terms(expr), 0),
-        (expr, 0),
-        (sympy.factor_terms(numerator) / denominator, 0),
-        (sympy.factor_terms(sympy.expand(numerator)) / denominator, 0),
-        (sympy.cancel(expr), 3),
-    ]
+    candidates = [(sympy.factor_terms(expr), 0), (expr, 0)]
+    if _reciprocals(expr):
+        numerator, denominator = sympy.fraction(sympy.together(expr))
+        denominator = sympy.factor_terms(denominator)
+        candidates += [
+            (sympy.factor_terms(numerator) / denominator, 0),
+            (sympy.factor_terms(sympy.expand(numerator)) / denominator, 0),
+            (sympy.cancel(expr), 3),
+        ]
+    else:
+        candidates.append((sympy.factor_terms(sympy.expand(expr)), 0))
     best, _ = min(candidates, key=lambda pair: (_reciprocals(pair[0]), _printed_length(pair[0]) + pair[1]))
     return best
 
 
 def _printed_length(expr: sympy.Expr) -> int:
     coefficient, rest = expr.as_coeff_Mul()
-    return len(sympy.sstr(rest if coefficient.is_Integer and abs(coefficient) != 1 else expr))
+    return len(text(rest if coefficient.is_Integer and abs(coefficient) != 1 else expr))
 
 
 def _reciprocals(expr: sympy.Expr) -> int:

@@ -25,6 +25,7 @@ from typing import Any
 import sympy
 
 from generator.options import Option
+from generator.printing import text
 
 
 class CheckFailed(AssertionError):
@@ -147,7 +148,7 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, sympy.MatrixBase):
         return sympy.sstr(value.tolist())
     if isinstance(value, sympy.Basic):
-        return sympy.sstr(value)
+        return text(value)
     if isinstance(value, Fraction):
         return str(value)
     if value is None or isinstance(value, (bool, int, float, str)):

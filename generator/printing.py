@@ -6,6 +6,8 @@ as edits of printed strings: bracketed matrices, ``\\log 3`` without brackets fo
 vectors for SymPy column matrices.
 """
 
+from functools import lru_cache
+
 import sympy
 from sympy.printing.latex import LatexPrinter
 
@@ -110,4 +112,21 @@ _PRINTER = SheetLatexPrinter()
 
 def tex(expr) -> str:
     """LaTeX for a SymPy expression (or anything ``sympify`` accepts)."""
-    return _PRINTER.doprint(sympy.sympify(expr))
+    expr = sympy.sympify(expr)
+    return _tex(expr) if _hashable(expr) else _PRINTER.doprint(expr)
+
+
+def text(expr: sympy.Basic) -> str:
+    """SymPy's plain-text form (``sstr``), which ``sympify`` reads back: for answers.json and step comparisons."""
+    return _text(expr) if _hashable(expr) else sympy.sstr(expr)
+
+
+# The same answers and steps are printed when they are compared, rendered, keyed and stored;
+# printing costs about a millisecond per expression, so each is printed once per process.
+_tex = lru_cache(maxsize=16384)(_PRINTER.doprint)
+_text = lru_cache(maxsize=16384)(sympy.sstr)
+
+
+def _hashable(expr: sympy.Basic) -> bool:
+    """Mutable matrices cannot be cache keys."""
+    return not isinstance(expr, sympy.MatrixBase) or isinstance(expr, sympy.ImmutableMatrix)

@@ -18,9 +18,12 @@ import sympy
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from generator.family import CheckFailed, find_all, require
+from generator.printing import text
 from generator.verify import as_function
 
 POINTS = 4
+_ELEMENTARY = (sympy.Add, sympy.Mul, sympy.Pow, sympy.exp, sympy.log, sympy.sin, sympy.cos, sympy.tan, sympy.tanh)
+"""Nodes a step can hold that need no evaluating before it is compared."""
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,7 @@ def chain(*steps: Step | sympy.Basic) -> Chain:
     kept: list[Step] = []
     for step in steps:
         step = step if isinstance(step, Step) else Step(step)
-        if kept and (step.expr == kept[-1].expr or sympy.sstr(step.expr) == sympy.sstr(kept[-1].expr)):
+        if kept and (step.expr == kept[-1].expr or text(step.expr) == text(kept[-1].expr)):
             kept[-1] = Step(step.expr, kept[-1].why)
         else:
             kept.append(step)
@@ -133,8 +136,14 @@ def _short(expr: sympy.Basic) -> str:
 
 def _explicit(expr: sympy.Basic) -> sympy.Basic:
     """Unevaluated parts evaluated; the project's own functions (sigma, log2) in exp and log;
-    entries of matrix symbols (``A[0, 1]``) plain symbols, which the comparison can draw."""
-    value = sympy.sympify(expr).doit().replace(
+    entries of matrix symbols (``A[0, 1]``) plain symbols, which the comparison can draw.
+
+    Most steps are plain sums, products and powers of elementary functions; ``doit`` would
+    rebuild every node of those for nothing, so they are returned as they are."""
+    expr = sympy.sympify(expr)
+    if all(node.is_Atom or isinstance(node, _ELEMENTARY) for node in sympy.preorder_traversal(expr)):
+        return expr
+    value = expr.doit().replace(
         lambda node: isinstance(node, sympy.Function) and type(node).__module__.startswith(("generator.", "problems.")),
         lambda node: node.rewrite(sympy.exp).rewrite(sympy.log),
     )
