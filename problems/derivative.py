@@ -120,15 +120,23 @@ def _usable(f: sympy.Expr, level: int) -> bool:
     """Fits on a line, keeps powers small and values moderate, and needs about ``level`` rules.
 
     SymPy merges ``(u^2)^3`` into ``u^6`` and ``x^2 * x^3`` into ``x^5``, which can
-    leave fewer rules than the level asks for; exponentials of exponentials grow
-    too fast to work by hand. Such draws are rejected rather than printed.
+    leave fewer rules than the level asks for; exponentials of exponentials, or of
+    polynomials of degree 3 and more, grow too fast to work by hand (or to check by
+    finite differences). Such draws are rejected rather than printed.
     """
     powers = [node.exp for node in sympy.preorder_traversal(f) if node.is_Pow and node.exp.is_Integer]
-    nested_exp = any(node.args[0].has(sympy.exp) for node in f.atoms(sympy.exp))
-    if nested_exp or any(abs(p) > MAX_POWER for p in powers):
+    steep_exp = any(node.args[0].has(sympy.exp) or _degree(node.args[0]) > 2 for node in f.atoms(sympy.exp))
+    if steep_exp or any(abs(p) > MAX_POWER for p in powers):
+        return False
+    if not sympy.powsimp(f).has(x):  # e^{3x} e^{-3x - 6} is a constant in disguise
         return False
     rules = [rule for rule in rules_needed(f, x) if rule != "sum"]
     return level <= len(rules) <= level + 1 and len(sympy.latex(f)) <= MAX_PRINTED_LENGTH
+
+
+def _degree(expr: sympy.Expr) -> int:
+    """Degree in x of a polynomial argument (0 for anything else): e^{(2x + 1)^3} is too steep to work with."""
+    return sympy.degree(expr, x) if expr.is_polynomial(x) else 0
 
 
 def solve(params: Params) -> Answer:
