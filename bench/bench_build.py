@@ -21,7 +21,7 @@ def synthetic_roster(size: int) -> tuple[Student, ...]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sheet", default="dl-exercise-sheet-1")
+    parser.add_argument("--sheet", default="idl-math-background", help="default: the bigger reference sheet")
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 300])
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
