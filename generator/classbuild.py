@@ -14,6 +14,7 @@ import io
 import json
 import multiprocessing
 import os
+import statistics
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -61,6 +62,8 @@ class ClassReport:
     target: Path
     students: int
     distinct: dict[str, int] = field(default_factory=dict)
+    difficulty: dict[str, tuple[float, float, float]] = field(default_factory=dict)
+    """Per problem: the minimum, median and maximum difficulty score across the class."""
     seconds: dict[str, float] = field(default_factory=dict)
     """Wall time per stage: generate (SymPy, in parallel), tex, split, write."""
 
@@ -68,7 +71,11 @@ class ClassReport:
         lines = [f"built {self.target} for {self.students} students"]
         for label, distinct in self.distinct.items():
             collisions = self.students - distinct
-            lines.append(f"  problem {label}: {distinct} distinct variants, {collisions} shared with another student")
+            low, median, high = self.difficulty[label]
+            lines.append(
+                f"  problem {label}: {distinct} distinct variants, {collisions} shared with another student, "
+                f"difficulty {low:g}/{median:g}/{high:g}"
+            )
         return lines
 
 
@@ -140,6 +147,8 @@ def build_class(
     report = ClassReport(target, len(chosen), seconds=seconds)
     for index, part in enumerate(sheet.parts):
         report.distinct[part.label] = len({json.dumps(s.problems[index]["inputs"]) for s in chosen})
+        scores = [s.problems[index]["difficulty"] for s in chosen]
+        report.difficulty[part.label] = (min(scores), statistics.median(scores), max(scores))
     return report
 
 

@@ -54,6 +54,8 @@ def test_report_counts_distinct_variants(built):
     assert built.students == len(CLASS)
     assert built.distinct["1"] == len(CLASS)
     assert "problem 2:" in "\n".join(built.lines())
+    low, median, high = built.difficulty["1"]
+    assert 0 < low <= median <= high
 
 
 def test_a_students_sheet_ignores_who_else_is_on_the_roster(built, tmp_path):
