@@ -127,7 +127,7 @@ class _State:
 
     def _pieces(self, *parts: sympy.Expr) -> list[sympy.Expr]:
         """Derivatives of a rule's operands, named in order (u, v) before their own parts."""
-        names = [self._next_name() if not self._named(part) else None for part in parts]
+        names = [None if self._named(part) or part == self.x else self._next_name() for part in parts]
         return [self._piece(part, name).result for part, name in zip(parts, names)]
 
     def _named(self, f: sympy.Expr) -> bool:
@@ -143,6 +143,8 @@ class _State:
         named = next((piece for piece in self.pieces if piece.expr == f), None)
         if named is not None:
             return named.derivative
+        if f == self.x:  # x' = 1 goes without saying
+            return chain(Step(sympy.Integer(1), TABLE))
         if self._elementary(f):
             derivative = chain(Step(sympy.diff(f, self.x), TABLE))
             if not always and not sympy.diff(f, self.x).has(self.x):

@@ -18,7 +18,7 @@ import sympy
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from generator.family import CheckFailed, find_all, require
-from generator.printing import text
+from generator.printing import tex
 from generator.verify import as_function
 
 POINTS = 4
@@ -45,13 +45,13 @@ class Chain:
 def chain(*steps: Step | sympy.Basic) -> Chain:
     """A chain from steps or bare expressions.
 
-    A step that prints like the one before is merged into it: the earlier reason
+    A step that prints (in LaTeX, as on the sheet) like the one before is merged into it: the earlier reason
     stays, the later (usually evaluated) expression is kept as the result.
     """
     kept: list[Step] = []
     for step in steps:
         step = step if isinstance(step, Step) else Step(step)
-        if kept and (step.expr == kept[-1].expr or text(step.expr) == text(kept[-1].expr)):
+        if kept and (step.expr == kept[-1].expr or tex(step.expr) == tex(kept[-1].expr)):
             kept[-1] = Step(step.expr, kept[-1].why)
         else:
             kept.append(step)
