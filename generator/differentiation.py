@@ -14,7 +14,7 @@ from itertools import count
 
 import sympy
 
-from generator.calculus import presentable
+from generator.calculus import presentable, worked_chain
 from generator.printing import WrittenSum
 from generator.steps import Chain, Step, chain
 
@@ -65,7 +65,7 @@ def differentiate(f: sympy.Expr, x: sympy.Symbol) -> Worked:
     state = _State(x)
     rule_form, why = state.rule_form(f)
     final = _tidy(sympy.diff(f, x))
-    derivative = chain(Step(rule_form, why), Step(final, TIDY))
+    derivative = worked_chain(Step(rule_form, why), Step(final, TIDY))
     return Worked(tuple(state.pieces), derivative, tuple(state.rules))
 
 
@@ -154,7 +154,7 @@ class _State:
             name = name or self._next_name()
             rule_form, why = self.rule_form(f)
             tidy = [Step(_tidy(sympy.diff(f, self.x)), TIDY)] if self.tidy else []
-            derivative = chain(Step(rule_form, why), *tidy)
+            derivative = worked_chain(Step(rule_form, why), *tidy)
         self.pieces.append(Piece(name, f, derivative))
         return derivative
 
