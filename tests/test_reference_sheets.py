@@ -23,6 +23,12 @@ STATEMENTS = {
     "dl-exercise-sheet-1": ["Rules of differentiation", "Information theory", "sigmoid", "uniformly distributed on the interval"],
 }
 
+# Worked solutions name the rule behind each step (solution PDF only).
+RULES = {
+    "idl-math-background": ["chain rule", "quotient rule", "product rule", "definition of variance"],
+    "dl-exercise-sheet-1": ["table of derivatives", "definition of entropy", "definition of KL divergence"],
+}
+
 
 @pytest.fixture(scope="module")
 def canonical(tmp_path_factory):
@@ -38,6 +44,8 @@ def test_canonical_build_shows_the_original_exercises_and_answers(canonical, nam
         assert statement in exercise and statement in solution, statement
     for value in CATALOGUE_DECIMALS[name]:
         assert value in solution and value not in exercise, value
+    for rule in RULES[name]:
+        assert rule in solution and rule not in exercise, rule
     assert "Original instance" in exercise and "Solution." not in exercise
 
 
