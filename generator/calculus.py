@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import sympy
 
-from generator.printing import text
+from generator.printing import tex, text
 from generator.steps import Chain, Step, chain
 
 if TYPE_CHECKING:
@@ -46,7 +46,10 @@ def presentable(expr: sympy.Expr) -> sympy.Expr:
         ]
     else:
         candidates.append((sympy.factor_terms(sympy.expand(expr)), 0))
-    best, _ = min(candidates, key=lambda pair: (_reciprocals(pair[0]), _printed_length(pair[0]) + pair[1]))
+    fewest = min(_reciprocals(candidate) for candidate, _ in candidates)
+    # Printing is the costly part of judging a candidate: only those with fewest fractions are printed.
+    plainest = [(candidate, penalty) for candidate, penalty in candidates if _reciprocals(candidate) == fewest]
+    best, _ = min(plainest, key=lambda pair: _printed_length(pair[0]) + pair[1])
     return best
 
 
@@ -130,7 +133,7 @@ def printed_width(expr: sympy.Expr) -> int:
     Raw LaTeX length overstates trigonometric terms threefold (``\\sin{\\left(x \\right)}``)
     and counts both halves of a fraction, which would bias every length limit against them.
     """
-    return _width(sympy.latex(expr))
+    return _width(tex(expr))
 
 
 def matrix_width(matrix: sympy.MatrixBase) -> int:

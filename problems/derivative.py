@@ -30,6 +30,7 @@ from sympy import cos, exp, log, sin
 from generator.differentiation import Worked, differentiate, rules_needed
 from generator.family import Family, require
 from generator.options import IntOption
+from generator.printing import tex
 from generator.sampling import distinct, nonzero
 from generator.verify import check_partials
 
@@ -128,10 +129,10 @@ def _usable(f: sympy.Expr, level: int) -> bool:
     steep_exp = any(node.args[0].has(sympy.exp) or _degree(node.args[0]) > 2 for node in f.atoms(sympy.exp))
     if steep_exp or any(abs(p) > MAX_POWER for p in powers):
         return False
-    if not sympy.powsimp(f).has(x):  # e^{3x} e^{-3x - 6} is a constant in disguise
+    if len(tex(f)) > MAX_PRINTED_LENGTH or not sympy.powsimp(f).has(x):  # e^{3x} e^{-3x-6} is a constant
         return False
     rules = [rule for rule in rules_needed(f, x) if rule != "sum"]
-    return level <= len(rules) <= level + 1 and len(sympy.latex(f)) <= MAX_PRINTED_LENGTH
+    return level <= len(rules) <= level + 1
 
 
 def _degree(expr: sympy.Expr) -> int:

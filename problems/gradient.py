@@ -31,6 +31,7 @@ derivative steps, the rule steps, the rules applied), ``answers.partials``
 function: empty, or one expression in the vector symbols ``x`` and ``a``).
 """
 
+import math
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -108,6 +109,9 @@ class EuclideanNorm(sympy.Function):
     def _pythoncode(self, printer):
         """For ``lambdify(..., "math")``: math.hypot of the components."""
         return f"hypot({', '.join(printer._print(c) for c in self.args)})"
+
+    float_function = staticmethod(math.hypot)
+    """For the checks' float evaluator (``generator.verify``)."""
 
     def _sympystr(self, printer):
         squares = (f"{c}**2" if c.is_Symbol else f"({printer._print(c)})**2" for c in self.args)
