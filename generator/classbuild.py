@@ -1,12 +1,15 @@
 """Personalised sheets for a whole class: generate in parallel, typeset in groups, split.
 
 SymPy is the expensive part, so students' variants are generated in worker
-processes, one per core. TeX then runs once per *group* and kind: students
+processes, one per core. TeX runs once per *group* and kind: students
 fall into ``groups`` fixed groups by a SHA-256 of their id, each group is one
 batched document, and the batch is split into per-student PDFs at named
-destinations. A group's membership depends only on the ids in it, so a shard
-(whole groups) or a single-student rebuild (that student's group) reproduces
-the bytes of the full build: font subsets are shared within a group.
+destinations. Students are generated group by group and a group is typeset as
+soon as its last student is in, so TeX overlaps SymPy. A group's membership
+depends only on the ids in it, so a shard (whole groups) or a single-student
+rebuild (that student's group) reproduces the bytes of the full build: font
+subsets are shared within a group. solutions-all.pdf takes its pages from the
+group batches, so it carries one set of fonts per group, not one per student.
 """
 
 import csv
@@ -17,13 +20,13 @@ import os
 import statistics
 import tempfile
 import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import __version__
-from generator.compile import compile_documents, require_tex
+from generator.compile import compile_document, require_tex
 from generator.errors import ConfigError
 from generator.family import Family, Variant
 from generator.generate import Draw, sheet_variants
@@ -33,7 +36,7 @@ from generator.render import KINDS, Instance, RenderedExercise, render_documents
 from generator.roster import Student, stable_bucket
 from generator.project import Project
 from generator.sheet import SheetSpec
-from generator.split import concatenate, split_pdf
+from generator.split import gather, split_pdf
 from generator.write import ensure_writable, publish, publish_file
 
 DEFAULT_GROUPS = 4
@@ -121,16 +124,14 @@ def build_class(
     sheet = project.load_sheet(name)
     typeset, written = select_students(students, groups, shard, only)
     seconds: dict[str, float] = {}
-    started = time.perf_counter()
-    sheets = _generate_all(sheet, draw, typeset, project, progress)
-    seconds["generate"] = time.perf_counter() - started
-    pdfs = _typeset(sheet, draw, sheets, groups, project, progress, seconds)
+    with tempfile.TemporaryDirectory(prefix="sheets-class-") as workdir:
+        sheets, typeset_groups = _generate_and_typeset(sheet, draw, typeset, groups, project, Path(workdir), progress, seconds)
     started = time.perf_counter()
     chosen = [sheets[student.id] for student in typeset if student.id in written]
     files = {
-        f"{s.student.id}/{sheet.name}-{kind}.pdf": pdfs[kind][s.student.id] for s in chosen for kind in KINDS
+        f"{s.student.id}/{sheet.name}-{kind}.pdf": typeset_groups.pdf(kind, s.student.id) for s in chosen for kind in KINDS
     }
-    class_files = _class_files(sheet, draw, chosen, pdfs)
+    class_files = _class_files(sheet, draw, chosen, typeset_groups)
     target = out_dir / sheet.name / draw.name
     if shard is None and not only:
         publish({**files, **class_files}, target)
@@ -152,81 +153,122 @@ def build_class(
     return report
 
 
-def _generate_all(
-    sheet: SheetSpec, draw: Draw, students: Sequence[Student], project: Project, progress: Progress
-) -> dict[str, StudentSheet]:
-    """Every student's sheet, generated in parallel worker processes (one per core)."""
+@dataclass
+class TypesetGroups:
+    """Each group's batched PDFs (``group-0003-solution``) and the split per-student PDFs."""
+
+    batches: dict[str, bytes] = field(default_factory=dict)
+    pdfs: dict[tuple[str, str], bytes] = field(default_factory=dict)
+    batch_of: dict[str, str] = field(default_factory=dict)
+    """Student id -> name of the group's batches without the kind (``group-0003``)."""
+
+    def add(self, batch: str, kind: str, pdf: bytes, split: dict[str, bytes]) -> None:
+        self.batches[f"{batch}-{kind}"] = pdf
+        for student_id, student_pdf in split.items():
+            self.pdfs[(kind, student_id)] = student_pdf
+            self.batch_of[student_id] = batch
+
+    def pdf(self, kind: str, student_id: str) -> bytes:
+        return self.pdfs[(kind, student_id)]
+
+    def batch(self, kind: str, student_id: str) -> str:
+        return f"{self.batch_of[student_id]}-{kind}"
+
+
+def _generate_and_typeset(
+    sheet: SheetSpec,
+    draw: Draw,
+    students: Sequence[Student],
+    groups: int,
+    project: Project,
+    workdir: Path,
+    progress: Progress,
+    seconds: dict[str, float],
+) -> tuple[dict[str, StudentSheet], TypesetGroups]:
+    """Generate every student's sheet; typeset each group as soon as its last student is generated.
+
+    Students are generated group by group, so TeX for one group runs while the workers
+    generate the next, and only the last group's TeX is left once SymPy is done.
+    """
+    members: dict[int, list[Student]] = {}
+    for student in sorted(students, key=lambda s: s.id):
+        members.setdefault(stable_bucket(student.id, groups), []).append(student)
+    order = [student for group in sorted(members) for student in members[group]]
+    waiting = {group: len(group_students) for group, group_students in members.items()}
+    sheets: dict[str, StudentSheet] = {}
+    result = TypesetGroups()
+    tex_seconds: list[float] = []
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as tex_pool:
+        pending = []
+        for done, student_sheet in enumerate(_generated(sheet, draw, order, project), start=1):
+            student = student_sheet.student
+            sheets[student.id] = student_sheet
+            progress("generating", done, len(order))
+            group = stable_bucket(student.id, groups)
+            waiting[group] -= 1
+            if waiting[group] == 0:
+                group_sheets = [sheets[s.id] for s in members[group]]
+                pending += _submit_group(tex_pool, sheet, draw, f"group-{group:04d}", group_sheets, project, workdir, tex_seconds)
+        seconds["generate"] = time.perf_counter() - started
+        for done, future in enumerate(pending, start=1):
+            result.add(*future.result())
+            progress("typesetting", done, len(pending))
+    seconds["typeset"] = time.perf_counter() - started - seconds["generate"]
+    seconds["tex"] = sum(tex_seconds)
+    return sheets, result
+
+
+def _generated(sheet: SheetSpec, draw: Draw, students: Sequence[Student], project: Project) -> Iterator[StudentSheet]:
+    """Every student's sheet, in order, generated in worker processes (one per core)."""
     jobs = [(sheet, draw, student, project) for student in students]
     workers = min(os.cpu_count() or 1, max(1, len(students) // 8))
-    results: dict[str, StudentSheet] = {}
     if workers == 1:
-        for done, job in enumerate(jobs, start=1):
-            results[job[2].id] = _student_sheet(job)
-            progress("generating", done, len(jobs))
-        return results
+        yield from map(_student_sheet, jobs)
+        return
     context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        chunk = max(1, len(jobs) // (workers * 8))
-        for done, result in enumerate(pool.map(_student_sheet, jobs, chunksize=chunk), start=1):
-            results[result.student.id] = result
-            progress("generating", done, len(jobs))
-    return results
+        yield from pool.map(_student_sheet, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
+
+
+def _submit_group(
+    pool: ThreadPoolExecutor,
+    sheet: SheetSpec,
+    draw: Draw,
+    batch: str,
+    group_sheets: Sequence[StudentSheet],
+    project: Project,
+    workdir: Path,
+    tex_seconds: list[float],
+) -> list[Future]:
+    """One TeX run per kind for the group, solutions (the longer run) first; each split when done."""
+    instances = [Instance(s.student.id, Draw(draw.seed, s.student.id), s.exercises, s.student) for s in group_sheets]
+    sources = render_documents(project.environment(), sheet, instances, all_families())
+    keys = [s.student.id for s in group_sheets]
+
+    def typeset(kind: str) -> tuple[str, str, bytes, dict[str, bytes]]:
+        started = time.perf_counter()
+        pdf = compile_document(f"{batch}-{kind}", sources[kind], workdir)
+        tex_seconds.append(time.perf_counter() - started)
+        return batch, kind, pdf, split_pdf(pdf, keys)
+
+    return [pool.submit(typeset, kind) for kind in sorted(KINDS, key=lambda kind: kind != "solution")]
 
 
 def _student_sheet(job: tuple[SheetSpec, Draw, Student, Project]) -> StudentSheet:
     sheet, draw, student, project = job
     families = all_families()
     variants = sheet_variants(sheet, families, Draw(draw.seed, student.id))
+    stored = tuple(variant.to_json() for variant in variants)
     rows = tuple(
         (variant.label, variant.family, latex, text)
-        for variant in variants
-        for latex, text in _answer_cells(variant, families[variant.family])
+        for variant, record in zip(variants, stored)
+        for latex, text in _answer_cells(variant, families[variant.family], record["answers"])
     )
-    return StudentSheet(
-        student,
-        render_exercises(project.environment(), sheet, variants, families),
-        tuple(variant.to_json() for variant in variants),
-        rows,
-    )
+    return StudentSheet(student, render_exercises(project.environment(), sheet, variants, families), stored, rows)
 
 
-def _typeset(
-    sheet: SheetSpec,
-    draw: Draw,
-    sheets: dict[str, StudentSheet],
-    groups: int,
-    project: Project,
-    progress: Progress,
-    seconds: dict[str, float],
-) -> dict[str, dict[str, bytes]]:
-    """Per kind, per student id: that student's PDF, from one TeX run per group and kind."""
-    members: dict[int, list[StudentSheet]] = {}
-    for student_id in sorted(sheets):
-        members.setdefault(stable_bucket(student_id, groups), []).append(sheets[student_id])
-    sources: dict[str, str] = {}
-    for group, group_sheets in sorted(members.items()):
-        instances = [Instance(s.student.id, Draw(draw.seed, s.student.id), s.exercises, s.student) for s in group_sheets]
-        for kind, source in render_documents(project.environment(), sheet, instances, all_families()).items():
-            sources[f"group-{group:04d}-{kind}"] = source
-    progress("typesetting", 0, len(sources))
-    started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="sheets-class-") as workdir:
-        compiled = compile_documents(sources, Path(workdir))
-    seconds["tex"] = time.perf_counter() - started
-    progress("typesetting", len(sources), len(sources))
-    started = time.perf_counter()
-    pdfs: dict[str, dict[str, bytes]] = {kind: {} for kind in KINDS}
-    for group, group_sheets in members.items():
-        keys = [s.student.id for s in group_sheets]
-        for kind in KINDS:
-            pdfs[kind].update(split_pdf(compiled[f"group-{group:04d}-{kind}"], keys))
-    seconds["split"] = time.perf_counter() - started
-    return pdfs
-
-
-def _class_files(
-    sheet: SheetSpec, draw: Draw, chosen: Sequence[StudentSheet], pdfs: dict[str, dict[str, bytes]]
-) -> dict[str, bytes]:
+def _class_files(sheet: SheetSpec, draw: Draw, chosen: Sequence[StudentSheet], typeset: TypesetGroups) -> dict[str, bytes]:
     """answers.json, answer-key.csv and solutions-all.pdf, students in roster order."""
     answers = {
         "sheet": sheet.name,
@@ -244,13 +286,14 @@ def _class_files(
     return {
         "answers.json": (json.dumps(answers, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
         "answer-key.csv": key.getvalue().encode("utf-8"),
-        "solutions-all.pdf": concatenate([pdfs["solution"][s.student.id] for s in chosen]),
+        "solutions-all.pdf": gather(
+            typeset.batches, [(typeset.batch("solution", s.student.id), s.student.id) for s in chosen]
+        ),
     }
 
 
-def _answer_cells(variant: Variant, family: Family) -> list[tuple[str, str]]:
-    """(LaTeX, plain text) for each answer field a grader needs."""
-    stored = variant.to_json()["answers"]
+def _answer_cells(variant: Variant, family: Family, stored: dict) -> list[tuple[str, str]]:
+    """(LaTeX, plain text) for each answer field a grader needs; ``stored`` is the answers as in answers.json."""
     cells = []
     for name in family.answer_key(variant.answer):
         value = getattr(variant.answer, name)

@@ -19,7 +19,7 @@ from pathlib import Path
 from generator.errors import CompileError
 
 TEX_TIMEOUT_SECONDS = 120
-TEX_PACKAGES = "texlive-latex-base texlive-latex-recommended texlive-pictures lmodern latexmk"
+TEX_PACKAGES = "texlive-latex-base texlive-latex-recommended lmodern latexmk"
 PART_MARKER = re.compile(r"^%% part (\S+): family (\S+), template (\S+)$")
 PDFLATEX_ARGS = ("pdflatex", "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape")
 TEX_ENVIRONMENT = {
@@ -45,15 +45,15 @@ def require_tex() -> None:
 def compile_documents(sources: Mapping[str, str], workdir: Path) -> dict[str, bytes]:
     """PDF bytes for each named LaTeX source, compiled side by side in ``workdir``."""
     require_tex()
-    workdir.mkdir(parents=True, exist_ok=True)
-    for name, source in sources.items():
-        (workdir / f"{name}.tex").write_text(source, encoding="utf-8")
     with ThreadPoolExecutor(max_workers=min(len(sources), os.cpu_count() or 1) or 1) as pool:
-        pdfs = dict(zip(sources, pool.map(lambda name: _pdflatex(workdir, name), sources)))
+        pdfs = dict(zip(sources, pool.map(lambda name: compile_document(name, sources[name], workdir), sources)))
     return pdfs
 
 
-def _pdflatex(workdir: Path, name: str) -> bytes:
+def compile_document(name: str, source: str, workdir: Path) -> bytes:
+    """PDF bytes of one LaTeX source, compiled as ``workdir/<name>.tex`` (safe to call from several threads)."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    (workdir / f"{name}.tex").write_text(source, encoding="utf-8")
     env = {**os.environ, **TEX_ENVIRONMENT}
     process = subprocess.Popen(
         [*PDFLATEX_ARGS, f"{name}.tex"],

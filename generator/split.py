@@ -6,7 +6,7 @@ Output is deterministic: the same input pages give the same bytes.
 """
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pikepdf
 
@@ -33,13 +33,19 @@ def split_pdf(pdf_bytes: bytes, keys: Sequence[str]) -> dict[str, bytes]:
         return {key: _save(pdf.pages[pages.start : pages.stop]) for key, pages in page_ranges(pdf, keys).items()}
 
 
-def concatenate(pdfs: Sequence[bytes]) -> bytes:
-    """Several PDFs, one after another, in one file."""
-    opened = [pikepdf.open(io.BytesIO(pdf)) for pdf in pdfs]
+def gather(batches: Mapping[str, bytes], picks: Sequence[tuple[str, str]]) -> bytes:
+    """The instances ``picks`` names, as (batch name, instance key) in reading order, in one PDF.
+
+    Pages are taken from the batched PDFs, not from the split ones: the instances of one
+    batch share its font subsets, which keeps a whole class's file small and quick to write.
+    """
+    opened = {name: pikepdf.open(io.BytesIO(batches[name])) for name in dict.fromkeys(name for name, _ in picks)}
     try:
-        return _save([page for pdf in opened for page in pdf.pages])
+        ranges = {name: page_ranges(pdf, [key for batch, key in picks if batch == name]) for name, pdf in opened.items()}
+        pages = [opened[name].pages[i] for name, key in picks for i in ranges[name][key]]
+        return _save(pages)
     finally:
-        for pdf in opened:
+        for pdf in opened.values():
             pdf.close()
 
 

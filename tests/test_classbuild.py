@@ -8,10 +8,10 @@ import pytest
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
-from generator.classbuild import build_class
+from generator.classbuild import DEFAULT_GROUPS, build_class
 from generator.cli import app
 from generator.generate import Draw
-from generator.roster import Student
+from generator.roster import Student, stable_bucket
 from tests.conftest import pdf_text
 
 SHEET = "derivatives-and-entropy"
@@ -48,6 +48,19 @@ def test_class_files_cover_every_student_in_roster_order(built):
     assert all(row["answer_latex"] and row["answer_text"] for row in rows)
     pages = sum(len(PdfReader(built.target / s.id / f"{SHEET}-solution.pdf").pages) for s in CLASS)
     assert len(PdfReader(built.target / "solutions-all.pdf").pages) == pages
+
+
+def test_solutions_all_holds_each_students_solution_pages_in_roster_order(built):
+    """Taken from the group batches, which mix students: the order must still be the roster's."""
+    owners = []
+    for page in PdfReader(built.target / "solutions-all.pdf").pages:
+        (owner,) = [s.id for s in CLASS if s.id in page.extract_text()]
+        owners.append(owner)
+    expected = []
+    for student in CLASS:
+        expected += [student.id] * len(PdfReader(built.target / student.id / f"{SHEET}-solution.pdf").pages)
+    assert owners == expected
+    assert len({stable_bucket(s.id, DEFAULT_GROUPS) for s in CLASS}) > 1
 
 
 def test_report_counts_distinct_variants(built):
