@@ -165,13 +165,19 @@ def _closing_brace(tex: str, opening: int) -> int:
     raise ValueError(f"unbalanced braces in {tex!r}")
 
 
-@lru_cache(maxsize=256)
-def partial_derivatives(f: sympy.Expr, variables: tuple[sympy.Symbol, ...]) -> tuple[sympy.Expr, ...]:
-    """Every first partial of ``f``, each tidied for printing.
+@lru_cache(maxsize=8192)
+def tidy_derivative(f: sympy.Expr, v: sympy.Symbol) -> sympy.Expr:
+    """``presentable(df/dv)``, worked out once per process.
 
-    Cached: samplers judge candidates by their partials, and solve then reuses them.
+    Samplers judge candidates by their tidied derivatives, the worked solution ends on the
+    same ones, and pieces such as e^{2x} recur across variants and students.
     """
-    return tuple(presentable(sympy.diff(f, v)) for v in variables)
+    return presentable(sympy.diff(f, v))
+
+
+def partial_derivatives(f: sympy.Expr, variables: tuple[sympy.Symbol, ...]) -> tuple[sympy.Expr, ...]:
+    """Every first partial of ``f``, each tidied for printing."""
+    return tuple(tidy_derivative(f, v) for v in variables)
 
 
 PARTIALS_PREAMBLE = (r"\usepackage{mathtools}",)
@@ -202,7 +208,7 @@ def worked_partial(f: sympy.Expr, v: sympy.Symbol) -> "Worked":
         rule = worked.derivative.steps[0]
         steps = (
             Step(sympy.Mul(constant, rule.expr, evaluate=False), rule.why),
-            Step(presentable(sympy.diff(f, v)), TIDY),
+            Step(tidy_derivative(f, v), TIDY),
         )
     pieces = tuple(Piece(piece.name, piece.expr, worked_chain(*piece.derivative.steps)) for piece in worked.pieces)
     return Worked(pieces, worked_chain(*steps), worked.rules)

@@ -14,7 +14,7 @@ from itertools import count
 
 import sympy
 
-from generator.calculus import presentable, worked_chain
+from generator.calculus import tidy_derivative, worked_chain
 from generator.printing import WrittenSum
 from generator.steps import Chain, Step, chain
 
@@ -26,8 +26,6 @@ SUM = "sum rule"
 TABLE = "table of derivatives"
 TIDY = "simplify"
 LETTERS = "uvwpqrsabcdgh"
-_tidy = lru_cache(maxsize=8192)(presentable)
-"""Pieces such as e^{2x} recur across variants and students: tidy each once."""
 
 
 @dataclass(frozen=True)
@@ -64,7 +62,7 @@ def differentiate(f: sympy.Expr, x: sympy.Symbol) -> Worked:
     """The derivative of ``f`` with named pieces, rule steps and a tidy result."""
     state = _State(x)
     rule_form, why = state.rule_form(f)
-    final = _tidy(sympy.diff(f, x))
+    final = tidy_derivative(f, x)
     derivative = worked_chain(Step(rule_form, why), Step(final, TIDY))
     return Worked(tuple(state.pieces), derivative, tuple(state.rules))
 
@@ -153,7 +151,7 @@ class _State:
         else:
             name = name or self._next_name()
             rule_form, why = self.rule_form(f)
-            tidy = [Step(_tidy(sympy.diff(f, self.x)), TIDY)] if self.tidy else []
+            tidy = [Step(tidy_derivative(f, self.x), TIDY)] if self.tidy else []
             derivative = worked_chain(Step(rule_form, why), *tidy)
         self.pieces.append(Piece(name, f, derivative))
         return derivative

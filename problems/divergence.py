@@ -37,6 +37,7 @@ from generator.calculus import (
     rules_difficulty,
     smooth_function,
     smooth_function_of_some,
+    tidy_derivative,
     worked_partial,
 )
 from generator.differentiation import Worked
@@ -95,7 +96,7 @@ def _solenoidal_field(rng: random.Random, variables: tuple[sympy.Symbol, ...]) -
 @lru_cache(maxsize=64)
 def _divergence_terms(field: sympy.ImmutableMatrix, variables: tuple[sympy.Symbol, ...]) -> tuple[sympy.Expr, ...]:
     """df_i/dx_i for each i, tidied, as the worked partials give them; cached for the sampler."""
-    return tuple(presentable(sympy.diff(component, v)) for component, v in zip(field, variables, strict=True))
+    return tuple(tidy_derivative(component, v) for component, v in zip(field, variables, strict=True))
 
 
 def _usable(field: sympy.ImmutableMatrix, variables: tuple[sympy.Symbol, ...], solenoidal: bool) -> bool:

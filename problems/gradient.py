@@ -49,6 +49,7 @@ from generator.calculus import (
     readable,
     rules_difficulty,
     smooth_function,
+    tidy_derivative,
     worked_chain,
     worked_partial,
 )
@@ -274,7 +275,7 @@ def _worked(f: sympy.Expr, v: sympy.Symbol) -> Worked:
     (norm,) = norms
     outer = sympy.diff(f.subs(norm, _r), _r).subs(_r, norm)
     rule = WrittenProduct(outer, sympy.diff(norm, v), evaluate=False)
-    return Worked((), worked_chain(Step(rule, CHAIN), Step(presentable(sympy.diff(f, v)), TIDY)), ("chain",))
+    return Worked((), worked_chain(Step(rule, CHAIN), Step(tidy_derivative(f, v), TIDY)), ("chain",))
 
 
 def _vector_forms(f: sympy.Expr, center: sympy.ImmutableMatrix) -> tuple[sympy.Expr, ...]:

@@ -34,11 +34,11 @@ from generator.calculus import (
     coordinates,
     matrix_width,
     partial_derivatives,
-    presentable,
     printed_width,
     readable,
     rules_difficulty,
     smooth_function,
+    tidy_derivative,
     worked_partial,
 )
 from generator.differentiation import Worked
@@ -94,7 +94,7 @@ def hessian_of(f: sympy.Expr, variables: tuple[sympy.Symbol, ...]) -> sympy.Immu
     """
     first = partial_derivatives(f, variables)
     n = len(variables)
-    upper = {(i, j): presentable(sympy.diff(first[i], variables[j])) for i in range(n) for j in range(i, n)}
+    upper = {(i, j): tidy_derivative(first[i], variables[j]) for i in range(n) for j in range(i, n)}
     return _symmetric(n, upper)
 
 
