@@ -51,8 +51,11 @@ class Worked:
 
 @lru_cache(maxsize=2048)
 def rules_needed(f: sympy.Expr, x: sympy.Symbol) -> tuple[str, ...]:
-    """The rules ``differentiate`` would apply, found without tidying anything (cheap)."""
-    state = _State(x, tidy=False)
+    """The rules ``differentiate`` would apply, found without working out any derivative (cheap).
+
+    Which rules apply, and to which named pieces, depends on the shape of ``f`` only.
+    """
+    state = _State(x, worked=False)
     state.rule_form(f)
     return tuple(state.rules)
 
@@ -68,9 +71,10 @@ def differentiate(f: sympy.Expr, x: sympy.Symbol) -> Worked:
 
 
 class _State:
-    def __init__(self, x: sympy.Symbol, tidy: bool = True):
+    def __init__(self, x: sympy.Symbol, worked: bool = True):
         self.x = x
-        self.tidy = tidy
+        self.worked = worked
+        """False: only record the rules and pieces; every derivative is a placeholder 0."""
         self.pieces: list[Piece] = []
         self.rules: list[str] = []
         self.names = (sympy.Symbol(letter) for letter in LETTERS)
@@ -80,7 +84,7 @@ class _State:
         """The derivative of f written as the rule that applies to f's outermost operation."""
         x = self.x
         if not f.has(x) or self._elementary(f):
-            return sympy.diff(f, x), TABLE
+            return self._table(f), TABLE
         if f.is_Add:
             self.rules.append("sum")
             terms = [self._derivative_of(term) for term in f.args if term.has(x)]
@@ -117,7 +121,7 @@ class _State:
         piece named is the part that varies.
         """
         if self._elementary(f):
-            return sympy.diff(f, self.x)
+            return self._table(f)
         constant, varying = f.as_independent(self.x, as_Add=False)
         if constant != 1:
             return _product(constant, self._derivative_of(varying))
@@ -151,10 +155,13 @@ class _State:
         else:
             name = name or self._next_name()
             rule_form, why = self.rule_form(f)
-            tidy = [Step(tidy_derivative(f, self.x), TIDY)] if self.tidy else []
+            tidy = [Step(tidy_derivative(f, self.x), TIDY)] if self.worked else []
             derivative = worked_chain(Step(rule_form, why), *tidy)
         self.pieces.append(Piece(name, f, derivative))
         return derivative
+
+    def _table(self, f: sympy.Expr) -> sympy.Expr:
+        return sympy.diff(f, self.x) if self.worked else sympy.Integer(0)
 
     def _next_name(self) -> sympy.Symbol:
         return next(self.names, None) or next(self.extra)
@@ -179,6 +186,9 @@ class _State:
         """f = g(inner): g'(inner) times the derivative of inner."""
         self.rules.append("chain")
         inner = f.base if f.is_Pow else f.args[0]
+        if not self.worked:
+            self._piece(inner, always=False)
+            return sympy.Integer(0), CHAIN
         placeholder = sympy.Dummy("t")
         outer = f.subs(inner, placeholder)
         # Tidied before the inner function goes back in, unevaluated, so that both stay as written:

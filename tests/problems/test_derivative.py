@@ -3,9 +3,10 @@ import random
 import pytest
 import sympy
 
+from generator.differentiation import differentiate, rules_needed
 from generator.generate import canonical_variant, variant_for_seed
 from generator.options import resolve_options
-from problems.derivative import FAMILY, Answer, Params, check, x
+from problems.derivative import FAMILY, Answer, Params, _function, check, x
 
 CANONICAL = "idl-math-background-1.3a"
 
@@ -83,3 +84,12 @@ def test_a_wrong_step_fails_the_build():
     broken = Family(**{**FAMILY.__dict__, "solve": solve_with_a_slip})
     with pytest.raises(GenerationError, match=r"family derivative, seed 4: .*step 2 \(cos\(x\)\) does not equal step 1"):
         variant_for_seed(broken, resolve_options(FAMILY.options, {}), 4)
+
+
+@pytest.mark.parametrize("level", [1, 2, 3])
+def test_rules_found_without_derivatives_are_the_rules_the_worked_solution_applies(level):
+    """The sampler judges draws by ``rules_needed``, which skips every derivative; it must not drift from ``differentiate``."""
+    rng = random.Random(level)
+    for _ in range(40):
+        f = _function(rng, level)
+        assert rules_needed(f, x) == differentiate(f, x).rules, f
