@@ -129,7 +129,9 @@ def _usable(f: sympy.Expr, level: int) -> bool:
     steep_exp = any(node.args[0].has(sympy.exp) or _degree(node.args[0]) > 2 for node in f.atoms(sympy.exp))
     if steep_exp or any(abs(p) > MAX_POWER for p in powers):
         return False
-    if len(tex(f)) > MAX_PRINTED_LENGTH or not sympy.powsimp(f).has(x):  # e^{3x} e^{-3x-6} is a constant
+    if len(tex(f)) > MAX_PRINTED_LENGTH:
+        return False
+    if len(f.atoms(sympy.exp)) > 1 and not sympy.powsimp(f).has(x):  # e^{3x} e^{-3x - 6} is a constant
         return False
     rules = [rule for rule in rules_needed(f, x) if rule != "sum"]
     return level <= len(rules) <= level + 1
