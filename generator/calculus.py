@@ -12,14 +12,14 @@ random builder of smooth functions of x, y (z), ``smooth_function``,
 
 import random
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import sympy
 
 from generator.printing import tex, text
-from generator.steps import Chain, Step, chain
+from generator.steps import Step, chain, worked_chain
 
 if TYPE_CHECKING:
     from generator.differentiation import Worked
@@ -221,65 +221,6 @@ def rules_difficulty(worked: Iterable["Worked"]) -> float:
     reorders it; the rules are what a student has to get right.
     """
     return sum(len([rule for rule in w.rules if rule != "sum"]) + 0.25 for w in worked)
-
-
-def worked_chain(*steps: Step) -> Chain:
-    """A chain of the steps, a step that shows the same factors and terms as the next merged into it.
-
-    Printing sorts the factors of a product, so a rule step such as
-    ``e^{-y} (cos(e^x) e^x)`` and its tidy form would show the same thing twice;
-    the tidy form is kept, with the rule as its reason. Steps that cancel or
-    collect something stay apart.
-    """
-    kept: list[Step] = []
-    for step in steps:
-        if kept and _shown(kept[-1].expr) == _shown(step.expr):
-            kept[-1] = Step(step.expr, kept[-1].why)
-        else:
-            kept.append(step)
-    return chain(*kept)
-
-
-def _shown(expr: sympy.Expr) -> tuple:
-    """What a step shows, up to order and silent bookkeeping.
-
-    Nested products and sums are flattened, numerical factors multiplied and
-    powers of one base in a product added (``x x`` is ``x^2``) unless that
-    cancels something (``r x / r`` stays).
-    """
-    expr = sympy.sympify(expr)
-    if expr.is_Mul:
-        factors = list(_flattened(expr, sympy.Mul))
-        number = sympy.Mul(*(f for f in factors if f.is_Number))
-        powers: dict[tuple, list[sympy.Expr]] = {}
-        for factor in factors:
-            if not factor.is_Number:
-                base, exponent = factor.as_base_exp()
-                powers.setdefault(_shown(base), []).append(exponent)
-        shown = []
-        for base, exponents in powers.items():
-            same_sign = all(e.is_positive for e in exponents) or all(e.is_negative for e in exponents)
-            merged = [sympy.Add(*exponents)] if same_sign else exponents
-            shown += [(base, _shown(e)) for e in merged]
-        if not shown:
-            return _shown(number)
-        if number == 1 and len(shown) == 1 and shown[0][1] == _shown(sympy.Integer(1)):
-            return shown[0][0]
-        return ("*", sympy.sstr(number), tuple(sorted(shown, key=repr)))
-    if expr.is_Add:
-        return ("+", tuple(sorted((_shown(term) for term in _flattened(expr, sympy.Add)), key=repr)))
-    if expr.args:
-        return (type(expr).__name__, tuple(_shown(arg) for arg in expr.args))
-    return ("atom", sympy.sstr(expr))
-
-
-def _flattened(expr: sympy.Expr, kind: type) -> Iterator[sympy.Expr]:
-    """The operands of a product (or sum) with nested products (sums) opened up."""
-    for arg in expr.args:
-        if isinstance(arg, kind):
-            yield from _flattened(arg, kind)
-        else:
-            yield arg
 
 
 def _coefficient(rng: random.Random) -> int:

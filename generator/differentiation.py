@@ -14,9 +14,9 @@ from itertools import count
 
 import sympy
 
-from generator.calculus import tidy_derivative, worked_chain
+from generator.calculus import tidy_derivative
 from generator.printing import WrittenSum
-from generator.steps import Chain, Step, chain
+from generator.steps import Chain, Step, chain, worked_chain
 
 PRODUCT = "product rule"
 QUOTIENT = "quotient rule"

@@ -50,14 +50,13 @@ from generator.calculus import (
     rules_difficulty,
     smooth_function,
     tidy_derivative,
-    worked_chain,
     worked_partial,
 )
 from generator.differentiation import CHAIN, TIDY, Worked
 from generator.family import Family, require
 from generator.options import ChoiceOption, IntOption
 from generator.sampling import distinct, nonzero
-from generator.steps import Step
+from generator.steps import Step, worked_chain
 from generator.verify import as_function, check_partials, close
 
 MAX_FUNCTION_WIDTH = 30

@@ -5,14 +5,14 @@ import random
 import pytest
 import sympy
 
-from generator.calculus import coordinates, indexed_coordinates, worked_chain, worked_partial
+from generator.calculus import coordinates, indexed_coordinates, worked_partial
 from generator.errors import GenerationError
 from generator.family import Family
 from generator.generate import canonical_variant, variant_for_seed
 from generator.options import OptionError, resolve_options
 from generator.printing import tex
 from generator.render import render_part
-from generator.steps import Step, chain
+from generator.steps import Step, chain, worked_chain
 from generator.templating import environment
 from problems.gradient import FAMILY, EuclideanNorm, Params, X, _shape, check
 
