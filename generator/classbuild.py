@@ -194,6 +194,7 @@ def _generate_and_typeset(
     for student in sorted(students, key=lambda s: s.id):
         members.setdefault(stable_bucket(student.id, groups), []).append(student)
     order = [student for group in sorted(members) for student in members[group]]
+    group_of = {student.id: group for group, group_students in members.items() for student in group_students}
     waiting = {group: len(group_students) for group, group_students in members.items()}
     sheets: dict[str, StudentSheet] = {}
     result = TypesetGroups()
@@ -205,7 +206,7 @@ def _generate_and_typeset(
             student = student_sheet.student
             sheets[student.id] = student_sheet
             progress("generating", done, len(order))
-            group = stable_bucket(student.id, groups)
+            group = group_of[student.id]
             waiting[group] -= 1
             if waiting[group] == 0:
                 group_sheets = [sheets[s.id] for s in members[group]]
