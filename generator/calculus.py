@@ -46,9 +46,9 @@ def presentable(expr: sympy.Expr) -> sympy.Expr:
         ]
     else:
         candidates.append((sympy.factor_terms(sympy.expand(expr)), 0))
-    fewest = min(_reciprocals(candidate) for candidate, _ in candidates)
+    fractions = [_reciprocals(candidate) for candidate, _ in candidates]
     # Printing is the costly part of judging a candidate: only those with fewest fractions are printed.
-    plainest = [(candidate, penalty) for candidate, penalty in candidates if _reciprocals(candidate) == fewest]
+    plainest = [pair for pair, count in zip(candidates, fractions) if count == min(fractions)]
     best, _ = min(plainest, key=lambda pair: _printed_length(pair[0]) + pair[1])
     return best
 

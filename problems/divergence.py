@@ -25,7 +25,6 @@ combined; terms over different denominators are left apart, as a student would).
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 
 import sympy
 
@@ -93,9 +92,8 @@ def _solenoidal_field(rng: random.Random, variables: tuple[sympy.Symbol, ...]) -
     return sympy.ImmutableMatrix(components)
 
 
-@lru_cache(maxsize=64)
 def _divergence_terms(field: sympy.ImmutableMatrix, variables: tuple[sympy.Symbol, ...]) -> tuple[sympy.Expr, ...]:
-    """df_i/dx_i for each i, tidied, as the worked partials give them; cached for the sampler."""
+    """df_i/dx_i for each i, tidied, as the worked partials give them (each tidied once, see ``tidy_derivative``)."""
     return tuple(tidy_derivative(component, v) for component, v in zip(field, variables, strict=True))
 
 
