@@ -77,7 +77,9 @@ class SheetLatexPrinter(LatexPrinter):
         tex = self._print(terms[0])
         for term in terms[1:]:
             if term.could_extract_minus_sign():
-                tex += " - " + self._print(negate(term))
+                negated = negate(term)
+                # - (2 - x), not - 2 - x: a subtracted sum keeps its brackets.
+                tex += " - " + (rf"\left({self._print(negated)}\right)" if negated.is_Add else self._print(negated))
             else:
                 tex += " + " + self._print(term)
         return tex

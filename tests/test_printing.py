@@ -1,6 +1,6 @@
 import sympy
 
-from generator.printing import log2, tex
+from generator.printing import WrittenSum, log2, tex
 
 x = sympy.Symbol("x")
 
@@ -32,3 +32,10 @@ def test_sigmoid_prints_as_sigma():
 
     assert tex(sigmoid(x) * (1 - sigmoid(x))) == r"\sigma(x) \left(1 - \sigma(x)\right)"
     assert tex(sigmoid(2 * x) ** 2) == r"\sigma^{2}(2 x)"
+
+
+def test_written_sum_keeps_brackets_of_a_subtracted_sum():
+    # The product rule on (2 - x)(3 - x) writes -1 (3 - x) + (2 - x)(-1): the second sum is subtracted whole.
+    first = sympy.Mul(-1, 3 - x, evaluate=False)
+    second = sympy.Mul(-1, 2 - x, evaluate=False)
+    assert tex(WrittenSum(first, second, evaluate=False)) == r"- (3 - x) - \left(2 - x\right)"
