@@ -26,31 +26,42 @@ if TYPE_CHECKING:
 
 
 def presentable(expr: sympy.Expr) -> sympy.Expr:
-    """Of a few cheap rewrites of ``expr``, the one with fewest fractions, then shortest.
+    """Of a few cheap rewrites of ``expr``, the one with fewest fraction bars, then shortest.
 
     A whole-number factor pulled out in front is free (``2(3x^2 + 1)`` reads better
-    than ``6x^2 + 2``), and on a tie the factored form wins; ``cancel`` catches
-    quotients such as ``(x - 2)/(2 - x)`` that the other rewrites leave standing,
-    but must save a few characters to be chosen (it likes to flip signs). Without a
-    quotient there is nothing to bring together or cancel, and those rewrites are skipped:
-    they cost more than the rest together.
+    than ``6x^2 + 2``), and on a tie the factored form wins. A sum of quotients is also
+    brought over one denominator, kept factored as a teaching assistant writes it
+    (``(3 - x)(x^2 + 2)^2``, not a quintic), with its numerator as it comes or expanded;
+    cancelling common factors of numerator and denominator (``(x - 2)/(2 - x)``) must
+    save a few characters to be chosen, since it expands both. Without a quotient there
+    is nothing to bring together or cancel, and those rewrites are skipped: they cost
+    more than the rest together.
     """
     candidates = [(sympy.factor_terms(expr), 0), (expr, 0)]
-    if _reciprocals(expr):
+    if _fraction_bars(expr):
         numerator, denominator = sympy.fraction(sympy.together(expr))
         denominator = sympy.factor_terms(denominator)
         candidates += [
             (sympy.factor_terms(numerator) / denominator, 0),
             (sympy.factor_terms(sympy.expand(numerator)) / denominator, 0),
-            (sympy.cancel(expr), 3),
+            (_cancelled(numerator, denominator), 3),
         ]
     else:
         candidates.append((sympy.factor_terms(sympy.expand(expr)), 0))
-    fractions = [_reciprocals(candidate) for candidate, _ in candidates]
-    # Printing is the costly part of judging a candidate: only those with fewest fractions are printed.
-    plainest = [pair for pair, count in zip(candidates, fractions) if count == min(fractions)]
+    bars = [_fraction_bars(candidate) for candidate, _ in candidates]
+    # Printing is the costly part of judging a candidate: only those with fewest fraction bars are printed.
+    plainest = [pair for pair, count in zip(candidates, bars) if count == min(bars)]
     best, _ = min(plainest, key=lambda pair: _printed_length(pair[0]) + pair[1])
     return best
+
+
+def _cancelled(numerator: sympy.Expr, denominator: sympy.Expr) -> sympy.Expr:
+    """numerator / denominator with common polynomial factors cancelled (both expanded).
+
+    Cancelling the pair ``together`` already gave costs a third of ``cancel`` on the whole expression.
+    """
+    coefficient, top, bottom = sympy.cancel((numerator, denominator))
+    return coefficient * (top.as_expr() / bottom.as_expr())
 
 
 def _printed_length(expr: sympy.Expr) -> int:
@@ -58,9 +69,20 @@ def _printed_length(expr: sympy.Expr) -> int:
     return len(text(rest if coefficient.is_Integer and abs(coefficient) != 1 else expr))
 
 
-def _reciprocals(expr: sympy.Expr) -> int:
-    """How many divisions an expression prints with: nested fractions read badly."""
-    return sum(1 for node in sympy.preorder_traversal(expr) if node.is_Pow and node.exp.is_negative)
+def _fraction_bars(expr: sympy.Basic) -> int:
+    """How many fraction bars an expression prints with: nested fractions read badly.
+
+    A product prints as one fraction however many factors stand below its bar
+    (``x / ((3 - x)(x^2 + 2)^2)`` has one bar); a fraction inside a numerator, a
+    denominator or a function argument is one more.
+    """
+    if expr.is_Pow and expr.exp.is_negative:
+        return 1 + _fraction_bars(expr.base)
+    if expr.is_Mul:
+        below = [factor for factor in expr.args if factor.is_Pow and factor.exp.is_negative]
+        above = [factor for factor in expr.args if not (factor.is_Pow and factor.exp.is_negative)]
+        return (1 if below else 0) + sum(_fraction_bars(f.base) for f in below) + sum(map(_fraction_bars, above))
+    return sum(_fraction_bars(arg) for arg in expr.args)
 
 
 COORDINATES = sympy.symbols("x y z", real=True)
