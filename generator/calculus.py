@@ -37,22 +37,30 @@ def presentable(expr: sympy.Expr) -> sympy.Expr:
     is nothing to bring together or cancel, and those rewrites are skipped: they cost
     more than the rest together.
     """
-    candidates = [(sympy.factor_terms(expr), 0), (expr, 0)]
+    factored = sympy.factor_terms(expr)
+    candidates = [(factored, 0), (expr, 0)]
     if _fraction_bars(expr):
         numerator, denominator = sympy.fraction(sympy.together(expr))
         denominator = sympy.factor_terms(denominator)
+        factored_numerator = sympy.factor_terms(numerator)
         candidates += [
-            (sympy.factor_terms(numerator) / denominator, 0),
-            (sympy.factor_terms(sympy.expand(numerator)) / denominator, 0),
+            (factored_numerator / denominator, 0),
+            (_factor_terms_expanded(numerator, factored_numerator) / denominator, 0),
             (_cancelled(numerator, denominator), 3),
         ]
     else:
-        candidates.append((sympy.factor_terms(sympy.expand(expr)), 0))
+        candidates.append((_factor_terms_expanded(expr, factored), 0))
     bars = [_fraction_bars(candidate) for candidate, _ in candidates]
     # Printing is the costly part of judging a candidate: only those with fewest fraction bars are printed.
     plainest = [pair for pair, count in zip(candidates, bars) if count == min(bars)]
     best, _ = min(plainest, key=lambda pair: _printed_length(pair[0]) + pair[1])
     return best
+
+
+def _factor_terms_expanded(expr: sympy.Expr, factored: sympy.Expr) -> sympy.Expr:
+    """``factor_terms(expand(expr))``, given ``factored = factor_terms(expr)``: most sums come expanded already."""
+    expanded = sympy.expand(expr)
+    return factored if expanded == expr else sympy.factor_terms(expanded)
 
 
 def _cancelled(numerator: sympy.Expr, denominator: sympy.Expr) -> sympy.Expr:
