@@ -14,7 +14,7 @@ from itertools import count
 
 import sympy
 
-from generator.calculus import tidy_derivative
+from generator.calculus import derivative, tidy_derivative
 from generator.printing import WrittenSum
 from generator.steps import Chain, Step, chain, worked_chain
 
@@ -148,20 +148,20 @@ class _State:
         if f == self.x:  # x' = 1 goes without saying
             return chain(Step(sympy.Integer(1), TABLE))
         if self._elementary(f):
-            derivative = chain(Step(sympy.diff(f, self.x), TABLE))
-            if not always and not sympy.diff(f, self.x).has(self.x):
-                return derivative
+            worked = chain(Step(derivative(f, self.x), TABLE))
+            if not always and not worked.result.has(self.x):
+                return worked
             name = name or self._next_name()
         else:
             name = name or self._next_name()
             rule_form, why = self.rule_form(f)
             tidy = [Step(tidy_derivative(f, self.x), TIDY)] if self.worked else []
-            derivative = worked_chain(Step(rule_form, why), *tidy)
-        self.pieces.append(Piece(name, f, derivative))
-        return derivative
+            worked = worked_chain(Step(rule_form, why), *tidy)
+        self.pieces.append(Piece(name, f, worked))
+        return worked
 
     def _table(self, f: sympy.Expr) -> sympy.Expr:
-        return sympy.diff(f, self.x) if self.worked else sympy.Integer(0)
+        return derivative(f, self.x) if self.worked else sympy.Integer(0)
 
     def _next_name(self) -> sympy.Symbol:
         return next(self.names, None) or next(self.extra)

@@ -43,6 +43,7 @@ from generator.printing import WrittenProduct
 from generator.calculus import (
     PARTIALS_PREAMBLE,
     coordinates,
+    derivative,
     indexed_coordinates,
     partial_derivatives,
     presentable,
@@ -272,8 +273,8 @@ def _worked(f: sympy.Expr, v: sympy.Symbol) -> Worked:
     if not norms:
         return worked_partial(f, v)
     (norm,) = norms
-    outer = sympy.diff(f.subs(norm, _r), _r).subs(_r, norm)
-    rule = WrittenProduct(outer, sympy.diff(norm, v), evaluate=False)
+    outer = derivative(f.subs(norm, _r), _r).subs(_r, norm)
+    rule = WrittenProduct(outer, derivative(norm, v), evaluate=False)
     return Worked((), worked_chain(Step(rule, CHAIN), Step(tidy_derivative(f, v), TIDY)), ("chain",))
 
 
@@ -283,7 +284,7 @@ def _vector_forms(f: sympy.Expr, center: sympy.ImmutableMatrix) -> tuple[sympy.E
     if not norms:
         return ()
     (norm,) = norms
-    factor = presentable(sympy.diff(f.subs(norm, _r), _r) / _r).subs(_r, norm)
+    factor = presentable(derivative(f.subs(norm, _r), _r) / _r).subs(_r, norm)
     direction = X - A if _shifted(f) else X
     if factor == 1:
         return (direction,)
