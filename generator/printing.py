@@ -8,6 +8,8 @@ vectors for SymPy column matrices.
 
 from functools import lru_cache
 
+import sys
+
 import sympy
 from sympy.printing.latex import LatexPrinter
 
@@ -132,3 +134,25 @@ _text = lru_cache(maxsize=16384)(sympy.sstr)
 def _hashable(expr: sympy.Basic) -> bool:
     """Mutable matrices cannot be cache keys."""
     return not isinstance(expr, sympy.MatrixBase) or isinstance(expr, sympy.ImmutableMatrix)
+
+
+def _remembered_precedence(item) -> int:
+    """SymPy's ``precedence``, each expression's worked out once per process.
+
+    Both printers ask it of every sub-expression, often several times, and for a product it
+    builds the product's negation (``Mul.could_extract_minus_sign`` compares ``self`` with
+    ``-self``): a fifth of all printing time. It depends on the expression alone, and equal
+    expressions are of one type, so the cached answer is the answer.
+    """
+    try:
+        return _precedence(item)
+    except TypeError:  # unhashable, such as a mutable matrix
+        return _sympy_precedence(item)
+
+
+# The printer modules by name: ``sympy.printing.latex`` is the function, not the module.
+_PRINTER_MODULES = ("sympy.printing.precedence", "sympy.printing.str", "sympy.printing.latex")
+_sympy_precedence = sys.modules[_PRINTER_MODULES[0]].precedence
+_precedence = lru_cache(maxsize=65536)(_sympy_precedence)
+for _name in _PRINTER_MODULES:
+    sys.modules[_name].precedence = _remembered_precedence

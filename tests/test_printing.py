@@ -39,3 +39,11 @@ def test_written_sum_keeps_brackets_of_a_subtracted_sum():
     first = sympy.Mul(-1, 3 - x, evaluate=False)
     second = sympy.Mul(-1, 2 - x, evaluate=False)
     assert tex(WrittenSum(first, second, evaluate=False)) == r"- (3 - x) - \left(2 - x\right)"
+
+
+def test_remembered_precedence_answers_as_sympy_does():
+    from generator.printing import _remembered_precedence, _sympy_precedence
+
+    for expr in (-2 * x, x * sympy.Symbol("y"), sympy.Rational(1, 2), sympy.Float(0.5), x + 1, -x**2):
+        assert _remembered_precedence(expr) == _sympy_precedence(expr)
+    assert _remembered_precedence(sympy.Matrix([[x]])) == _sympy_precedence(sympy.Matrix([[x]]))
