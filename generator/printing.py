@@ -12,6 +12,7 @@ import sys
 
 import sympy
 from sympy.printing.latex import LatexPrinter
+from sympy.printing.str import StrPrinter
 
 
 class log2(sympy.Function):
@@ -51,7 +52,30 @@ class WrittenProduct(sympy.Mul):
     """
 
 
-class SheetLatexPrinter(LatexPrinter):
+@lru_cache(maxsize=65536)
+def _ordered_terms(expr: sympy.Expr, order: str | None) -> tuple[sympy.Expr, ...]:
+    return tuple(expr.as_ordered_terms(order=order))
+
+
+class _RememberedOrder:
+    """Terms of a sum sorted once per process, shared by both printers.
+
+    Sorting works out every term's monomial and coefficients (``as_ordered_terms``); each
+    answer and step is printed both in LaTeX and as text, and sub-expressions recur in the steps.
+    """
+
+    def _as_ordered_terms(self, expr, order=None):
+        order = order or self.order
+        if order in ("old", "none"):
+            return super()._as_ordered_terms(expr, order)
+        return list(_ordered_terms(expr, order))
+
+
+class SheetStrPrinter(_RememberedOrder, StrPrinter):
+    """SymPy's plain-text printer (``sstr``), output unchanged."""
+
+
+class SheetLatexPrinter(_RememberedOrder, LatexPrinter):
     """SymPy's LaTeX printer with the house style for exercise sheets."""
 
     _default_settings = {
@@ -112,6 +136,7 @@ def _negated(term):
 
 
 _PRINTER = SheetLatexPrinter()
+_STR_PRINTER = SheetStrPrinter()
 
 
 def tex(expr) -> str:
@@ -122,13 +147,13 @@ def tex(expr) -> str:
 
 def text(expr: sympy.Basic) -> str:
     """SymPy's plain-text form (``sstr``), which ``sympify`` reads back: for answers.json and step comparisons."""
-    return _text(expr) if _hashable(expr) else sympy.sstr(expr)
+    return _text(expr) if _hashable(expr) else _STR_PRINTER.doprint(expr)
 
 
 # The same answers and steps are printed when they are compared, rendered, keyed and stored;
 # printing costs about a millisecond per expression, so each is printed once per process.
 _tex = lru_cache(maxsize=16384)(_PRINTER.doprint)
-_text = lru_cache(maxsize=16384)(sympy.sstr)
+_text = lru_cache(maxsize=16384)(_STR_PRINTER.doprint)
 
 
 def _hashable(expr: sympy.Basic) -> bool:

@@ -47,3 +47,12 @@ def test_remembered_precedence_answers_as_sympy_does():
     for expr in (-2 * x, x * sympy.Symbol("y"), sympy.Rational(1, 2), sympy.Float(0.5), x + 1, -x**2):
         assert _remembered_precedence(expr) == _sympy_precedence(expr)
     assert _remembered_precedence(sympy.Matrix([[x]])) == _sympy_precedence(sympy.Matrix([[x]]))
+
+
+def test_text_is_sympys_own_plain_text():
+    from generator.printing import text
+
+    y = sympy.Symbol("y")
+    for expr in (x**2 - 3 * x * y + 1, sympy.exp(-x) * (y - x) / (x**2 + 1), -(x + 1) ** 2 + sympy.sin(x + y)):
+        assert text(expr) == sympy.sstr(expr)
+        assert text(expr) == sympy.sstr(expr)  # the second time from the caches
