@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sympy
+from sympy.core.symbol import Str
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from generator.family import CheckFailed, find_all, require
@@ -127,7 +128,46 @@ def verify_chain(chain: Chain, rng: random.Random) -> None:
 
     Matrices are compared entry by entry. Steps that are not equal as written are
     compared numerically, all at once (one compiled function per chain, not per pair).
+    A chain whose steps must be evaluated first (index sums on an instance, expectations)
+    is checked once per shape: chains that differ only in the names of their symbols
+    (the letters a quadratic form is written with) state the same identity.
     """
+    shape = _shape(chain)
+    if shape is not None and shape in _VERIFIED_SHAPES:
+        return
+    _verify_steps(chain, rng)
+    if shape is not None:
+        if len(_VERIFIED_SHAPES) >= MAX_REMEMBERED_SHAPES:
+            _VERIFIED_SHAPES.clear()
+        _VERIFIED_SHAPES.add(shape)
+
+
+MAX_REMEMBERED_SHAPES = 4096
+_VERIFIED_SHAPES: set[tuple[sympy.Basic, ...]] = set()
+
+
+def _shape(chain: Chain) -> tuple[sympy.Basic, ...] | None:
+    """The steps with every symbol renamed in order of first appearance; None for chains of plain algebra.
+
+    A name stands for the same thing wherever it appears (the label of ``Entries("M")`` and the
+    name of ``MatrixSymbol("M")`` are one name), so a symbol and a name string that agree are renamed alike.
+    """
+    exprs = [step.expr for step in chain.steps]
+    if any(isinstance(expr, (sympy.MatrixBase, sympy.MatrixExpr)) for expr in exprs):
+        return None
+    nodes = [node for expr in exprs for node in sympy.preorder_traversal(expr)]
+    if all(node.is_Atom or isinstance(node, _ELEMENTARY) for node in nodes):
+        return None
+    names: dict[str, str] = {}
+    renamed: dict[sympy.Basic, sympy.Basic] = {}
+    for node in nodes:
+        if type(node) is sympy.Symbol or type(node) is Str:
+            new = names.setdefault(node.name, f"_{len(names)}")
+            renamed[node] = Str(new) if type(node) is Str else sympy.Symbol(new, **node.assumptions0)
+    return tuple(expr.xreplace(renamed) for expr in exprs)
+
+
+def _verify_steps(chain: Chain, rng: random.Random) -> None:
     exprs = [_concrete(step.expr) for step in chain.steps]
     if any(isinstance(expr, sympy.MatrixBase) for expr in exprs):
         shapes = {getattr(expr, "shape", None) for expr in exprs}

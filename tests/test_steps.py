@@ -6,7 +6,7 @@ import pytest
 import sympy
 
 from generator.family import CheckFailed
-from generator.steps import Step, chain, verify_chain
+from generator.steps import Chain, Step, chain, verify_chain
 
 x, y = sympy.symbols("x y")
 
@@ -56,3 +56,29 @@ def test_matrix_expressions_of_symbolic_size_are_refused():
     v = sympy.MatrixSymbol("v", n, 1)
     with pytest.raises(CheckFailed, match="OnInstance"):
         verify_chain(chain(A * v, (A.T * v)), rng())
+
+
+def _transpose_identity(left: str, matrix: str, right: str, transposed: bool) -> Chain:
+    """u^T M v = v^T M^T u on an instance (true), or = v^T M u (false unless M is symmetric)."""
+    from generator.linalg import OnInstance
+
+    n = sympy.Symbol("n", integer=True, positive=True)
+    u, v = sympy.MatrixSymbol(left, n, 1), sympy.MatrixSymbol(right, n, 1)
+    M = sympy.MatrixSymbol(matrix, n, n)
+    swapped = sympy.MatMul(v.T, M.T if transposed else M, u)
+    return chain(Step(OnInstance(sympy.MatMul(u.T, M, v))), Step(OnInstance(swapped), "transpose"))
+
+
+def test_chains_that_differ_only_in_names_have_one_shape():
+    from generator.steps import _shape
+
+    assert _shape(_transpose_identity("u", "M", "v", True)) == _shape(_transpose_identity("a", "B", "c", True))
+    assert _shape(_transpose_identity("u", "M", "v", True)) != _shape(_transpose_identity("u", "M", "v", False))
+    assert _shape(chain(Step(x + x), Step(2 * x))) is None  # plain algebra is compared as it stands
+
+
+def test_a_wrong_chain_fails_after_a_right_one_of_the_same_letters():
+    verify_chain(_transpose_identity("u", "M", "v", True), rng())
+    verify_chain(_transpose_identity("p", "Q", "r", True), rng())
+    with pytest.raises(CheckFailed, match="step 2"):
+        verify_chain(_transpose_identity("p", "Q", "r", False), rng())
