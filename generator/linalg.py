@@ -112,6 +112,9 @@ class OnInstance(sympy.UnevaluatedExpr):
     """
 
     is_commutative = True
+    checked_by_shape = True
+    """Whether it holds depends on the shape of the expression, not on the letters: the verifier
+    checks a chain of such steps once per shape (``generator.steps.verify_chain``)."""
 
     def doit(self, **hints) -> sympy.Expr:
         return on_instance(self.args[0])

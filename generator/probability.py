@@ -12,6 +12,7 @@ variance): printed as written, evaluated by the step verifier.
 """
 
 import math
+from functools import lru_cache
 from collections.abc import Callable, Sequence
 
 import sympy
@@ -181,11 +182,24 @@ class _Moment(sympy.Expr):
     def __new__(cls, arg: sympy.Expr):
         return super().__new__(cls, sympy.sympify(arg))
 
+    def doit(self, **hints) -> sympy.Expr:
+        """Its ``value``, worked out once per process: the step verifier, answers.json and the
+        checks all ask for it, and E[X] or Var(X) recur from step to step."""
+        return _value_of(self) if not hints else self.value(**hints)
+
+    def value(self, **hints) -> sympy.Expr:
+        raise NotImplementedError
+
     def _eval_evalf(self, prec):
         return self.doit().evalf(prec)
 
     def _sympystr(self, printer) -> str:
         return f"({printer._print(self.doit())})"
+
+
+@lru_cache(maxsize=8192)
+def _value_of(moment: _Moment) -> sympy.Expr:
+    return moment.value()
 
 
 def _brackets(printer, arg: sympy.Expr, left: str, right: str) -> str:
@@ -197,7 +211,7 @@ def _brackets(printer, arg: sympy.Expr, left: str, right: str) -> str:
 class Expectation(_Moment):
     """E[arg], printed ``\\mathbb{E}[arg]``."""
 
-    def doit(self, **hints) -> sympy.Expr:
+    def value(self, **hints) -> sympy.Expr:
         arg = sympy.expand(self.args[0].doit(**hints))
         variables = sorted(arg.atoms(RandomVariable), key=sympy.default_sort_key)
         if not variables:
@@ -217,7 +231,7 @@ class Expectation(_Moment):
 class Variance(_Moment):
     """Var(arg), printed ``\\operatorname{Var}(arg)``."""
 
-    def doit(self, **hints) -> sympy.Expr:
+    def value(self, **hints) -> sympy.Expr:
         arg = self.args[0]
         return sympy.expand(Expectation(arg**2).doit(**hints) - Expectation(arg).doit(**hints) ** 2)
 

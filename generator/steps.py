@@ -128,9 +128,9 @@ def verify_chain(chain: Chain, rng: random.Random) -> None:
 
     Matrices are compared entry by entry. Steps that are not equal as written are
     compared numerically, all at once (one compiled function per chain, not per pair).
-    A chain whose steps must be evaluated first (index sums on an instance, expectations)
-    is checked once per shape: chains that differ only in the names of their symbols
-    (the letters a quadratic form is written with) state the same identity.
+    A chain of steps that say ``checked_by_shape`` (``generator.linalg.OnInstance``) is
+    checked once per shape: chains that differ only in the names of their symbols (the
+    letters a quadratic form is written with) state the same identity.
     """
     shape = _shape(chain)
     if shape is not None and shape in _VERIFIED_SHAPES:
@@ -147,7 +147,7 @@ _VERIFIED_SHAPES: set[tuple[sympy.Basic, ...]] = set()
 
 
 def _shape(chain: Chain) -> tuple[sympy.Basic, ...] | None:
-    """The steps with every symbol renamed in order of first appearance; None for chains of plain algebra.
+    """The steps with every symbol renamed in order of first appearance; None unless a step is ``checked_by_shape``.
 
     A name stands for the same thing wherever it appears (the label of ``Entries("M")`` and the
     name of ``MatrixSymbol("M")`` are one name), so a symbol and a name string that agree are renamed alike.
@@ -155,9 +155,9 @@ def _shape(chain: Chain) -> tuple[sympy.Basic, ...] | None:
     exprs = [step.expr for step in chain.steps]
     if any(isinstance(expr, (sympy.MatrixBase, sympy.MatrixExpr)) for expr in exprs):
         return None
-    nodes = [node for expr in exprs for node in sympy.preorder_traversal(expr)]
-    if all(node.is_Atom or isinstance(node, _ELEMENTARY) for node in nodes):
+    if not any(getattr(expr, "checked_by_shape", False) for expr in exprs):
         return None
+    nodes = [node for expr in exprs for node in sympy.preorder_traversal(expr)]
     names: dict[str, str] = {}
     renamed: dict[sympy.Basic, sympy.Basic] = {}
     for node in nodes:
