@@ -6,9 +6,8 @@ as edits of printed strings: bracketed matrices, ``\\log 3`` without brackets fo
 vectors for SymPy column matrices.
 """
 
-from functools import lru_cache
-
 import sys
+from functools import lru_cache
 
 import sympy
 from sympy.printing.latex import LatexPrinter

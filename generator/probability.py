@@ -12,8 +12,8 @@ variance): printed as written, evaluated by the step verifier.
 """
 
 import math
-from functools import lru_cache
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 import sympy
 
