@@ -69,7 +69,7 @@ def _cancelled(numerator: sympy.Expr, denominator: sympy.Expr) -> sympy.Expr:
     Cancelling the pair ``together`` already gave costs a third of ``cancel`` on the whole expression.
     """
     coefficient, top, bottom = sympy.cancel((numerator, denominator))
-    return coefficient * (top.as_expr() / bottom.as_expr())
+    return coefficient * (top / bottom)
 
 
 def _printed_length(expr: sympy.Expr) -> int:
@@ -87,9 +87,9 @@ def _fraction_bars(expr: sympy.Basic) -> int:
     if expr.is_Pow and expr.exp.is_negative:
         return 1 + _fraction_bars(expr.base)
     if expr.is_Mul:
-        below = [factor for factor in expr.args if factor.is_Pow and factor.exp.is_negative]
-        above = [factor for factor in expr.args if not (factor.is_Pow and factor.exp.is_negative)]
-        return (1 if below else 0) + sum(_fraction_bars(f.base) for f in below) + sum(map(_fraction_bars, above))
+        inner = sum(_fraction_bars(factor) for factor in expr.args)
+        below = sum(1 for factor in expr.args if factor.is_Pow and factor.exp.is_negative)
+        return inner - below + (1 if below else 0)  # the factors below share one bar
     return sum(_fraction_bars(arg) for arg in expr.args)
 
 

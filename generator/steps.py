@@ -153,8 +153,6 @@ def _shape(chain: Chain) -> tuple[sympy.Basic, ...] | None:
     name of ``MatrixSymbol("M")`` are one name), so a symbol and a name string that agree are renamed alike.
     """
     exprs = [step.expr for step in chain.steps]
-    if any(isinstance(expr, (sympy.MatrixBase, sympy.MatrixExpr)) for expr in exprs):
-        return None
     if not any(getattr(expr, "checked_by_shape", False) for expr in exprs):
         return None
     nodes = [node for expr in exprs for node in sympy.preorder_traversal(expr)]

@@ -6,6 +6,7 @@ import pytest
 import sympy
 
 from generator.family import CheckFailed
+from generator.linalg import OnInstance
 from generator.steps import Chain, Step, chain, verify_chain
 
 x, y = sympy.symbols("x y")
@@ -60,8 +61,6 @@ def test_matrix_expressions_of_symbolic_size_are_refused():
 
 def _transpose_identity(left: str, matrix: str, right: str, transposed: bool) -> Chain:
     """u^T M v = v^T M^T u on an instance (true), or = v^T M u (false unless M is symmetric)."""
-    from generator.linalg import OnInstance
-
     n = sympy.Symbol("n", integer=True, positive=True)
     u, v = sympy.MatrixSymbol(left, n, 1), sympy.MatrixSymbol(right, n, 1)
     M = sympy.MatrixSymbol(matrix, n, n)
