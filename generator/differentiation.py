@@ -189,15 +189,18 @@ class _State:
         if not self.worked:
             self._piece(inner, always=False)
             return sympy.Integer(0), CHAIN
-        placeholder = sympy.Dummy("t")
-        outer = f.subs(inner, placeholder)
+        outer = f.subs(inner, _INNER)
         # Tidied before the inner function goes back in, unevaluated, so that both stay as written:
         # 2 (x^3 + x + 1), not 2 x^3 + 2 x + 2; cos(2x + 4), not cos(2(x + 2)).
-        outer_derivative = sympy.factor_terms(sympy.diff(outer, placeholder))
+        outer_derivative = sympy.factor_terms(derivative(outer, _INNER))
         with sympy.evaluate(False):
-            outer_derivative = outer_derivative.xreplace({placeholder: inner})
+            outer_derivative = outer_derivative.xreplace({_INNER: inner})
         inner_derivative = self._piece(inner, always=False).result
         return _product(outer_derivative, inner_derivative), CHAIN
+
+
+_INNER = sympy.Dummy("t")
+"""Stands for the inner function of the chain rule while the outer one is differentiated (sin t, t^2, e^t ...)."""
 
 
 def _product(*factors: sympy.Expr) -> sympy.Expr:

@@ -37,6 +37,7 @@ import sympy
 from sympy import Rational, exp, log, tanh
 
 from generator.activations import sigmoid
+from generator.calculus import derivative
 from generator.family import Family, require
 from generator.options import ChoiceOption, IntOption
 from generator.printing import WrittenProduct, WrittenSum
@@ -96,7 +97,7 @@ def _sigmoid_steps(u: sympy.Expr, a: sympy.Rational) -> Steps:
     """f = 1/(1 + e^(-u)): reciprocal rule, then 1/(1 + e^(-u)) . (1 - 1/(1 + e^(-u)))."""
     below = 1 + exp(-u)
     in_x = (
-        Step(_times(_over_square(-1, below), sympy.diff(below, x)), "reciprocal rule"),
+        Step(_times(_over_square(-1, below), derivative(below, x)), "reciprocal rule"),
         Step(a * exp(-u) / below**2, SIMPLIFY),
     )
     rewriting = (
@@ -118,7 +119,7 @@ def _tanh_steps(u: sympy.Expr, a: sympy.Rational) -> Steps:
 def _softplus_steps(u: sympy.Expr, k: sympy.Rational) -> Steps:
     """f = (1/k) log(1 + e^(kx)): chain rule, then divide by e^(kx)."""
     in_x = (
-        Step(_times(1 / k, 1 / (1 + exp(u)), sympy.diff(exp(u), x)), "chain rule"),
+        Step(_times(1 / k, 1 / (1 + exp(u)), derivative(exp(u), x)), "chain rule"),
         Step(exp(u) / (1 + exp(u)), SIMPLIFY),
     )
     return in_x, (Step(1 / (exp(-u) + 1), "divide numerator and denominator by the exponential"),)
@@ -142,7 +143,7 @@ def _log_sigmoid_steps(u: sympy.Expr, a: sympy.Rational) -> Steps:
     """f = -log(1 + e^(-u)): chain rule, then e^(-u)/(1 + e^(-u)) = 1 - 1/(1 + e^(-u))."""
     below = 1 + exp(-u)
     in_x = (
-        Step(_times(-1 / below, sympy.diff(below, x)), "chain rule"),
+        Step(_times(-1 / below, derivative(below, x)), "chain rule"),
         Step(a * exp(-u) / below, SIMPLIFY),
     )
     return in_x, (Step(_scaled(a, WrittenSum(1, -1 / below, evaluate=False)), ADD_SUBTRACT),)

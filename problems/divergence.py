@@ -31,6 +31,7 @@ import sympy
 from generator.calculus import (
     PARTIALS_PREAMBLE,
     coordinates,
+    derivative,
     presentable,
     readable,
     rules_difficulty,
@@ -86,7 +87,7 @@ def _solenoidal_field(rng: random.Random, variables: tuple[sympy.Symbol, ...]) -
     """(d psi/dy, -d psi/dx[, g(x, y)]): divergence psi_yx - psi_xy + 0 = 0."""
     x, y = variables[:2]
     psi = smooth_function(rng, variables, 1)
-    components = [presentable(sympy.diff(psi, y)), presentable(-sympy.diff(psi, x))]
+    components = [tidy_derivative(psi, y), presentable(-derivative(psi, x))]
     if len(variables) == 3:
         components.append(smooth_function_of_some(rng, (x, y)))
     return sympy.ImmutableMatrix(components)

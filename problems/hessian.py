@@ -32,6 +32,7 @@ import sympy
 from generator.calculus import (
     PARTIALS_PREAMBLE,
     coordinates,
+    derivative,
     matrix_width,
     partial_derivatives,
     printed_width,
@@ -81,8 +82,8 @@ class Answer:
 def _second_partials(f: sympy.Expr, variables: tuple[sympy.Symbol, ...]) -> dict[tuple[int, int], sympy.Expr]:
     """Raw second partials of the upper triangle, (i, j) with i <= j, each first partial differentiated once."""
     n = len(variables)
-    first = [sympy.diff(f, v) for v in variables]
-    return {(i, j): sympy.diff(first[i], variables[j]) for i in range(n) for j in range(i, n)}
+    first = [derivative(f, v) for v in variables]
+    return {(i, j): derivative(first[i], variables[j]) for i in range(n) for j in range(i, n)}
 
 
 @lru_cache(maxsize=64)

@@ -1,8 +1,28 @@
+import random
+
+import pytest
 import sympy
 
-from generator.calculus import _fraction_bars, presentable
+from generator.activations import sigmoid
+from generator.calculus import _fraction_bars, coordinates, derivative, presentable, smooth_function
+from problems.derivative import _function
 
 x = sympy.Symbol("x", real=True)
+
+
+def _sheet_functions() -> list[sympy.Expr]:
+    """What the families differentiate: univariate functions of every level, smooth functions of 1-3 variables."""
+    rng = random.Random(7)
+    functions = [_function(rng, level) for level in (1, 2, 3) for _ in range(150)]
+    functions += [smooth_function(rng, coordinates(n), level) for n in (1, 2, 3) for level in (1, 2) for _ in range(60)]
+    return functions + [sigmoid(2 * x) * sympy.tanh(x**2), sympy.sqrt(1 + x**2), x**x, sympy.Abs(x) * x]
+
+
+@pytest.mark.parametrize("v", coordinates(3))
+def test_derivative_is_exactly_what_sympy_diff_gives(v):
+    for f in _sheet_functions():
+        ours, sympys = derivative(f, v), sympy.diff(f, v)
+        assert sympy.srepr(ours) == sympy.srepr(sympys), f
 
 
 def test_a_product_over_several_factors_prints_one_fraction_bar():
