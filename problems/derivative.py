@@ -51,8 +51,10 @@ class Answer:
 
 
 def _linear(rng: random.Random) -> sympy.Expr:
-    """a x + b with a != 0 and not plain x."""
+    """a x + b with a != 0, not plain x, and not both negative: (x + 2)^3, never (-x - 2)^3."""
     a, b = rng.choice([-1, 1, 2, 3]), rng.randint(-2, 2)
+    if a < 0 and b < 0:
+        a, b = -a, -b
     return a * x + b if (a, b) != (1, 0) else 2 * x
 
 

@@ -93,3 +93,15 @@ def test_rules_found_without_derivatives_are_the_rules_the_worked_solution_appli
     for _ in range(40):
         f = _function(rng, level)
         assert rules_needed(f, x) == differentiate(f, x).rules, f
+
+
+@pytest.mark.parametrize("level", [1, 2, 3])
+def test_no_function_is_written_with_a_doubly_negative_linear_factor(level):
+    """(x + 2)^3, not (-x - 2)^3: a teaching assistant never writes the latter."""
+    rng = random.Random(level)
+    for _ in range(400):
+        f = _function(rng, level)
+        for node in sympy.preorder_traversal(f):
+            if node.is_Add and node.is_polynomial(x) and sympy.degree(node, x) == 1:
+                a, b = sympy.Poly(node, x).all_coeffs()
+                assert not (a < 0 and b < 0), f
