@@ -83,6 +83,12 @@ class SheetLatexPrinter(_RememberedOrder, LatexPrinter):
         "mat_delim": "",
     }
 
+    def _as_ordered_terms(self, expr, order=None):
+        """SymPy's order of a sum's terms, except that a positive term opens it: 2 cos y - y sin y, not - y sin y + 2 cos y."""
+        terms = super()._as_ordered_terms(expr, order)
+        first = next((i for i, term in enumerate(terms) if not term.could_extract_minus_sign()), 0)
+        return [terms[first], *terms[:first], *terms[first + 1 :]] if first else terms
+
     def _print_log(self, expr, exp=None):
         arg = expr.args[0]
         if not (arg.is_Integer and arg > 0):

@@ -56,3 +56,11 @@ def test_text_is_sympys_own_plain_text():
     for expr in (x**2 - 3 * x * y + 1, sympy.exp(-x) * (y - x) / (x**2 + 1), -(x + 1) ** 2 + sympy.sin(x + y)):
         assert text(expr) == sympy.sstr(expr)
         assert text(expr) == sympy.sstr(expr)  # the second time from the caches
+
+
+def test_a_sum_opens_with_a_positive_term_when_it_has_one():
+    a, b = sympy.symbols("a b", real=True)
+    assert tex(-b * sympy.sin(b) + 2 * sympy.cos(b)) == r"2 \cos{\left(b \right)} - b \sin{\left(b \right)}"
+    assert tex(-(a**2) + 3 * a) == "3 a - a^{2}"
+    assert tex(1 - a - 2 * b) == "1 - a - 2 b"
+    assert tex(-a - 1) == "- a - 1"
