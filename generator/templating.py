@@ -3,7 +3,8 @@
 Delimiters are chosen not to clash with TeX braces (as Sphinx's LaTeX writer
 does): ``<< value >>``, ``<% statement %>``, ``<# comment #>``. Undefined
 names are errors. Maths goes through the ``tex`` filter (one SymPy printer),
-plain text through ``text`` (pylatexenc), so user text cannot inject TeX.
+plain text through ``text`` (pylatexenc), so user text cannot inject TeX; the
+reasons of worked steps through ``reason``, text with ``$...$`` maths.
 """
 
 import re
@@ -43,6 +44,18 @@ def escape_text(value: object) -> str:
     pieces = re.split(r"([`'])", unicodedata.normalize("NFC", str(value)))
     latex = "".join(_QUOTES.get(piece) or _TEXT_ENCODER.unicode_to_latex(piece) for piece in pieces)
     return _LIGATURE.sub(r"\1{}", latex)
+
+
+def escape_reason(value: object) -> str:
+    """A worked step's reason: text escaped like ``escape_text``, ``$...$`` kept as the maths it is.
+
+    Reasons are written in the problem modules, never by users, and a rule such as
+    ``$\\operatorname{Var}(aX + b) = a^2 \\operatorname{Var}(X)$`` should print like the maths beside it.
+    """
+    pieces = str(value).split("$")
+    if len(pieces) % 2 == 0:
+        raise ValueError(f"unbalanced $ in the reason {value!r}")
+    return "".join(f"${piece}$" if index % 2 else escape_text(piece) for index, piece in enumerate(pieces))
 
 
 def unprintable_character(value: str) -> str | None:
@@ -86,5 +99,6 @@ def environment(template_dir: Path = TEMPLATE_DIR) -> jinja2.Environment:
     )
     env.filters["tex"] = tex
     env.filters["text"] = escape_text
+    env.filters["reason"] = escape_reason
     env.filters["decimal"] = decimal
     return env

@@ -104,15 +104,15 @@ def solve(params: Params) -> Answer:
         (
             Step(Expectation(image), ""),
             Step(affine, "linearity of expectation"),
-            Step(_plus_shift(WrittenProduct(scale, params.mean, evaluate=False), shift), "mean of X"),
+            Step(_plus_shift(WrittenProduct(scale, params.mean, evaluate=False), shift), "mean of $X$"),
             Step(mean, ""),
         )
     )
     variance_steps = Chain(
         (
             Step(Variance(image), ""),
-            Step(sympy.Mul(_squared(scale), Variance(x), evaluate=False), "Var(aX + b) = a² Var(X)"),
-            Step(WrittenProduct(_squared(scale), params.variance, evaluate=False), "variance of X"),
+            Step(sympy.Mul(_squared(scale), Variance(x), evaluate=False), r"$\operatorname{Var}(aX + b) = a^2 \operatorname{Var}(X)$"),
+            Step(WrittenProduct(_squared(scale), params.variance, evaluate=False), "variance of $X$"),
             Step(variance, ""),
         )
     )

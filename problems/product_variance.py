@@ -201,7 +201,7 @@ def _worked(params: Params, means, variances, result: sympy.Expr) -> Chain:
                     minus_square_of_means(E(x), E(y)),
                     evaluate=False,
                 ),
-                "E[X²] = Var(X) + E[X]²",
+                r"$\mathbb{E}[X^2] = \operatorname{Var}(X) + \mathbb{E}[X]^2$",
             ),
             Step(
                 WrittenSum(

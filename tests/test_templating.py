@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pylatexenc.latex2text import LatexNodes2Text
 
-from generator.templating import decimal, environment, escape_text
+from generator.templating import decimal, environment, escape_reason, escape_text
 
 SPECIALS = "&%$#_{}~^\\"
 
@@ -34,3 +34,12 @@ def test_escaped_text_reads_back_as_the_original(text):
 def test_decimal_rounds_exact_values():
     assert decimal(sympy.log(3)) == "1.0986"
     assert decimal(sympy.Rational(1, 3), 2) == "0.33"
+
+
+def test_a_reason_keeps_its_maths_and_escapes_its_text():
+    assert escape_reason(r"mean of $X$ & 50% off") == r"mean of $X$ {\&} 50{\%} off"
+    assert escape_reason(r"$\operatorname{Var}(aX + b) = a^2 \operatorname{Var}(X)$") == (
+        r"$\operatorname{Var}(aX + b) = a^2 \operatorname{Var}(X)$"
+    )
+    with pytest.raises(ValueError, match="unbalanced"):
+        escape_reason("costs $5")

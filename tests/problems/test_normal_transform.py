@@ -70,11 +70,16 @@ def test_bad_options_are_rejected(given):
 
 def test_canonical_steps_name_linearity_and_the_scaling_rule():
     answer = canonical_variant(FAMILY, resolve_options(FAMILY.options, {}), "idl-math-background-1.5b").answer
-    assert [step.why for step in answer.mean_steps.steps] == ["", "linearity of expectation", "mean of X", ""]
+    assert [step.why for step in answer.mean_steps.steps] == ["", "linearity of expectation", "mean of $X$", ""]
     assert tex(answer.mean_steps.steps[0].expr) == r"\mathbb{E}\left[\frac{X - \mu}{\sigma}\right]"
     assert tex(answer.mean_steps.steps[1].expr) == r"\frac{\mathbb{E}[X]}{\sigma} - \frac{\mu}{\sigma}"
     assert answer.mean_steps.result == 0
-    assert [step.why for step in answer.variance_steps.steps] == ["", "Var(aX + b) = a² Var(X)", "variance of X", ""]
+    assert [step.why for step in answer.variance_steps.steps] == [
+        "",
+        r"$\operatorname{Var}(aX + b) = a^2 \operatorname{Var}(X)$",
+        "variance of $X$",
+        "",
+    ]
     assert tex(answer.variance_steps.steps[1].expr) == r"\left(\frac{1}{\sigma}\right)^{2} \operatorname{Var}(X)"
     assert answer.variance_steps.result == 1
     assert [step.why for step in answer.scaling_rule.steps] == [

@@ -80,7 +80,7 @@ def test_canonical_steps_name_the_expectation_identities_in_order():
     assert [step.why for step in answer.worked.steps] == [
         "definition of variance",
         "independence",
-        "E[X²] = Var(X) + E[X]²",
+        r"$\mathbb{E}[X^2] = \operatorname{Var}(X) + \mathbb{E}[X]^2$",
         "the means and variances",
         "multiply out",
     ]
