@@ -15,7 +15,7 @@ from itertools import count
 import sympy
 
 from generator.calculus import derivative, tidy_derivative
-from generator.printing import WrittenSum
+from generator.printing import WrittenSum, printed_terms
 from generator.steps import Chain, Step, chain, worked_chain
 
 PRODUCT = "product rule"
@@ -87,7 +87,7 @@ class _State:
             return self._table(f), TABLE
         if f.is_Add:
             self.rules.append("sum")
-            terms = [self._derivative_of(term) for term in f.args if term.has(x)]
+            terms = [self._derivative_of(term) for term in printed_terms(f) if term.has(x)]
             return WrittenSum(*terms, evaluate=False) if len(terms) > 1 else terms[0], SUM
         if f.is_Mul:
             constant, rest = f.as_independent(x, as_Add=False)

@@ -144,6 +144,15 @@ _PRINTER = SheetLatexPrinter()
 _STR_PRINTER = SheetStrPrinter()
 
 
+def printed_terms(expr: sympy.Expr) -> tuple[sympy.Expr, ...]:
+    """The terms of a sum in the order ``tex`` prints them (``(expr,)`` for anything else).
+
+    A step that works on a sum term by term follows them in this order, so that it reads
+    in the order of the line before it: SymPy's ``args`` keep an internal order (``z + 2x``).
+    """
+    return tuple(_PRINTER._as_ordered_terms(expr)) if expr.is_Add else (expr,)
+
+
 def tex(expr) -> str:
     """LaTeX for a SymPy expression (or anything ``sympify`` accepts)."""
     expr = sympy.sympify(expr)

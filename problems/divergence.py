@@ -43,7 +43,7 @@ from generator.calculus import (
 from generator.differentiation import Worked
 from generator.family import Family, require
 from generator.options import BoolOption, IntOption
-from generator.printing import WrittenSum
+from generator.printing import WrittenSum, printed_terms
 from generator.sampling import distinct
 from generator.steps import Chain, Step, chain
 from generator.verify import as_function, central_difference, close, defined_points
@@ -150,7 +150,7 @@ def _summed(terms: tuple[sympy.Expr, ...], total: sympy.Expr) -> Chain:
 
 def _written_sum(terms: tuple[sympy.Expr, ...]) -> sympy.Expr:
     """The terms added as a student writes them down, in order: flat, not combined, zeros left out unless all are 0."""
-    summands = [arg for term in terms for arg in sympy.Add.make_args(term) if arg != 0]
+    summands = [arg for term in terms for arg in printed_terms(term) if arg != 0]
     return WrittenSum(*(summands or terms), evaluate=False)
 
 

@@ -91,6 +91,15 @@ def test_the_sum_is_written_in_the_order_of_the_partials_and_combined_when_it_ca
     assert steps == [("", "2 x + 2 x"), ("combine like terms", "4 x")]
 
 
+def test_each_partial_keeps_its_printed_order_in_the_sum():
+    x, y, z = coordinates(3)
+    field = sympy.ImmutableMatrix([x**2 + x * z, sympy.cos(sympy.exp(y)), y])
+    (partials,) = FAMILY.solve(Params((x, y, z), (field,))).diagonal
+    assert tex(partials[0]) == "2 x + z"  # SymPy keeps it as Add(z, 2*x) inside
+    written = FAMILY.solve(Params((x, y, z), (field,))).sums[0].steps[0].expr
+    assert tex(written) == r"2 x + z - e^{y} \sin{\left(e^{y} \right)}"
+
+
 def test_the_worked_partials_name_the_rule():
     x, y = coordinates(2)
     answer = FAMILY.solve(Params((x, y), (sympy.ImmutableMatrix([sympy.sin(x * y), x * sympy.exp(-y)]),)))
