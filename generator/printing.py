@@ -84,10 +84,16 @@ class SheetLatexPrinter(_RememberedOrder, LatexPrinter):
     }
 
     def _as_ordered_terms(self, expr, order=None):
-        """SymPy's order of a sum's terms, except that a positive term opens it: 2 cos y - y sin y, not - y sin y + 2 cos y."""
+        """SymPy's order of a sum's terms, except that a positive term opens a sum of functions.
+
+        ``2 cos y - y sin y``, not ``- y sin y + 2 cos y``; polynomials keep their monomial
+        order (``- 3 x_1^2 + x_1 x_2``), as they are written by hand.
+        """
         terms = super()._as_ordered_terms(expr, order)
         first = next((i for i, term in enumerate(terms) if not term.could_extract_minus_sign()), 0)
-        return [terms[first], *terms[:first], *terms[first + 1 :]] if first else terms
+        if not first or expr.is_polynomial():
+            return terms
+        return [terms[first], *terms[:first], *terms[first + 1 :]]
 
     def _print_log(self, expr, exp=None):
         arg = expr.args[0]

@@ -58,9 +58,14 @@ def test_text_is_sympys_own_plain_text():
         assert text(expr) == sympy.sstr(expr)  # the second time from the caches
 
 
-def test_a_sum_opens_with_a_positive_term_when_it_has_one():
+def test_a_sum_of_functions_opens_with_a_positive_term_when_it_has_one():
     a, b = sympy.symbols("a b", real=True)
     assert tex(-b * sympy.sin(b) + 2 * sympy.cos(b)) == r"2 \cos{\left(b \right)} - b \sin{\left(b \right)}"
-    assert tex(-(a**2) + 3 * a) == "3 a - a^{2}"
-    assert tex(1 - a - 2 * b) == "1 - a - 2 b"
-    assert tex(-a - 1) == "- a - 1"
+    assert tex(1 - sympy.exp(a) * b) == r"1 - b e^{a}"
+    assert tex(-sympy.exp(a) - 1) == r"- e^{a} - 1"
+
+
+def test_a_polynomial_keeps_its_monomial_order():
+    a, b = sympy.symbols("a b", real=True)
+    assert tex(-3 * a**2 + a * b + b**2) == "- 3 a^{2} + a b + b^{2}"
+    assert tex(1 - a - 2 * b) == "- a - 2 b + 1"
