@@ -84,14 +84,14 @@ class SheetLatexPrinter(_RememberedOrder, LatexPrinter):
     }
 
     def _as_ordered_terms(self, expr, order=None):
-        """SymPy's order of a sum's terms, except that a positive term opens a sum of functions.
+        """SymPy's order of a sum's terms, except that a positive term opens a sum of functions or numbers.
 
-        ``2 cos y - y sin y``, not ``- y sin y + 2 cos y``; polynomials keep their monomial
-        order (``- 3 x_1^2 + x_1 x_2``), as they are written by hand.
+        ``2 cos y - y sin y``, not ``- y sin y + 2 cos y``; ``3 log 5 / 4 - 7/8``; polynomials
+        keep their monomial order (``- 3 x_1^2 + x_1 x_2``), as they are written by hand.
         """
         terms = super()._as_ordered_terms(expr, order)
         first = next((i for i, term in enumerate(terms) if not term.could_extract_minus_sign()), 0)
-        if not first or expr.is_polynomial():
+        if not first or (expr.free_symbols and expr.is_polynomial()):
             return terms
         return [terms[first], *terms[:first], *terms[first + 1 :]]
 

@@ -63,6 +63,7 @@ def test_a_sum_of_functions_opens_with_a_positive_term_when_it_has_one():
     assert tex(-b * sympy.sin(b) + 2 * sympy.cos(b)) == r"2 \cos{\left(b \right)} - b \sin{\left(b \right)}"
     assert tex(1 - sympy.exp(a) * b) == r"1 - b e^{a}"
     assert tex(-sympy.exp(a) - 1) == r"- e^{a} - 1"
+    assert tex(sympy.Rational(-7, 8) + 3 * sympy.log(3) / 4) == r"\frac{3 \log 3}{4} - \frac{7}{8}"
 
 
 def test_a_polynomial_keeps_its_monomial_order():
