@@ -181,11 +181,15 @@ def _worked(params: Params, means, variances, result: sympy.Expr) -> Chain:
         return WrittenSum(v, _squared(m), evaluate=False)
 
     if params.mode == "general-symbolic":
-        # Var(X) Var(Y) first, then what the means add, as the formula is quoted.
+        # Var(X) Var(Y) first, then what the means add, as the formula is quoted; equal
+        # terms (X and Y identically distributed) are then collected: sigma^4 + 2 mu^2 sigma^2.
+        product = variances[0] * variances[1]
         first, second = (m**2 * v for m, v in zip(means, variances[::-1]))
-        value = Step(WrittenSum(variances[0] * variances[1], first, second, evaluate=False), "multiply out")
+        value = [Step(WrittenSum(product, first, second, evaluate=False), "multiply out")]
+        if first == second:
+            value.append(Step(WrittenSum(product, first + second, evaluate=False), "collect like terms"))
     else:
-        value = Step(result, "multiply out")
+        value = [Step(result, "multiply out")]
     return Chain(
         (
             Step(WrittenSum(E(x**2 * y**2), -E(x * y) ** 2, evaluate=False), "definition of variance"),
@@ -211,7 +215,7 @@ def _worked(params: Params, means, variances, result: sympy.Expr) -> Chain:
                 ),
                 "the means and variances",
             ),
-            value,
+            *value,
         )
     )
 

@@ -102,6 +102,13 @@ def test_general_steps_end_with_var_x_var_y_first():
     assert answer.worked.result.args == (sigma_X**2 * sigma_Y**2, mu_X**2 * sigma_Y**2, mu_Y**2 * sigma_X**2)
 
 
+def test_identically_distributed_variables_get_their_equal_terms_collected():
+    (first, second, identical) = next(law for law in GENERAL if law[2] and law[0][1][0] != 0)
+    answer = solve(Params("general-symbolic", (first[0], second[0]), (first[1], second[1]), identical))
+    assert [step.why for step in answer.worked.steps][-2:] == ["multiply out", "collect like terms"]
+    assert tex(answer.worked.result) == r"\sigma^{4} + 2 \mu^{2} \sigma^{2}"  # Var(X) Var(Y) first, as the text says
+
+
 def test_a_wrong_identity_step_is_caught_by_the_verifier():
     from generator.family import CheckFailed as Failed
     from generator.probability import Expectation, RandomVariable
