@@ -101,3 +101,11 @@ def test_a_wrong_step_fails_the_build():
     broken = Family(**{**FAMILY.__dict__, "solve": solve_with_a_slip})
     with pytest.raises(GenerationError, match=r"family entropy, seed 4: .*step 2 .* does not equal step 1"):
         variant_for_seed(broken, resolve_options(FAMILY.options, {}), 4)
+
+
+@pytest.mark.parametrize(("count", "phrase"), [(1, "be a random variable"), (3, "be random variables")])
+def test_the_statement_agrees_with_the_number_of_variables(count, phrase):
+    variant = variant_for_seed(FAMILY, resolve_options(FAMILY.options, {"count": count}), 4)
+    statement, _ = render_part(environment(), FAMILY, variant)
+    assert phrase in statement
+    assert ("mass functions below" in statement) == (count > 1)
