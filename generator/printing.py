@@ -3,7 +3,8 @@
 House style lives here as printer settings and ``_print_X`` overrides, never
 as edits of printed strings: bracketed matrices, ``\\log 3`` without brackets for logs of whole numbers,
 ``\\log_2`` for base-2 logs, ``\\sigma(t)`` for the logistic function, column
-vectors for SymPy column matrices.
+vectors for SymPy column matrices, and sums of functions or numbers that open with
+a positive term (``2 \\cos y - y \\sin y``).
 """
 
 import sys
