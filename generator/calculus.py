@@ -242,7 +242,7 @@ def _differentiated(f: sympy.Expr, v: sympy.Symbol) -> sympy.Expr:
         return f * (_differentiated(exponent, v) * sympy.log(base) + _differentiated(base, v) * exponent / base)
     if isinstance(f, sympy.Function) and _has_own_rule(kind) and len(f.args) == 1:
         inner = _differentiated(f.args[0], v)
-        return sympy.Add(*([] if inner.is_zero else [f.fdiff(1) * inner]))
+        return sympy.S.Zero if inner.is_zero else f.fdiff(1) * inner
     return sympy.diff(f, v)
 
 
