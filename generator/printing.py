@@ -163,12 +163,12 @@ def printed_terms(expr: sympy.Expr) -> tuple[sympy.Expr, ...]:
 def tex(expr) -> str:
     """LaTeX for a SymPy expression (or anything ``sympify`` accepts)."""
     expr = sympy.sympify(expr)
-    return _tex(expr) if _hashable(expr) else _PRINTER.doprint(expr)
+    return _tex(expr) if _cacheable(expr) else _PRINTER.doprint(expr)
 
 
 def text(expr: sympy.Basic) -> str:
     """SymPy's plain-text form (``sstr``), which ``sympify`` reads back: for answers.json and step comparisons."""
-    return _text(expr) if _hashable(expr) else _STR_PRINTER.doprint(expr)
+    return _text(expr) if _cacheable(expr) else _STR_PRINTER.doprint(expr)
 
 
 # The same answers and steps are printed when they are compared, rendered, keyed and stored;
@@ -177,9 +177,14 @@ _tex = lru_cache(maxsize=16384)(_PRINTER.doprint)
 _text = lru_cache(maxsize=16384)(_STR_PRINTER.doprint)
 
 
-def _hashable(expr: sympy.Basic) -> bool:
-    """Mutable matrices cannot be cache keys."""
-    return not isinstance(expr, sympy.MatrixBase) or isinstance(expr, sympy.ImmutableMatrix)
+def _cacheable(expr: sympy.Basic) -> bool:
+    """Whether ``expr`` prints the same as every expression equal to it.
+
+    Mutable matrices cannot be cache keys at all, and a matrix subclass may print more than
+    its entries (``generator.linalg.WrittenMatrix`` prints the expression it came from),
+    while it is equal to every matrix of that class with the same entries.
+    """
+    return not isinstance(expr, sympy.MatrixBase) or type(expr) is sympy.ImmutableMatrix
 
 
 def _remembered_precedence(item) -> int:

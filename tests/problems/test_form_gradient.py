@@ -161,3 +161,12 @@ def test_numeric_steps_apply_the_identity_to_the_numbers(kind, whys):
     assert tex(steps[0].expr).startswith("2 " + tex(a) if kind == "quadratic-symmetric" else r"\left(" + tex(a))
     assert steps[-1].expr == variant.answer.gradient
     assert variant_for_seed(FAMILY, options(kind="linear", mode="numeric"), 2).answer.gradient_steps is None
+
+
+@pytest.mark.parametrize("kind", ["quadratic", "quadratic-symmetric", "affine"])
+def test_numeric_steps_print_the_combined_matrix_after_the_inserted_ones(kind):
+    """Every step has the same value; each must still print as written, not as the step before it."""
+    variant = variant_for_seed(FAMILY, options(kind=kind, mode="numeric", n=3), 7)
+    inserted, combined, _ = (tex(step.expr) for step in variant.answer.gradient_steps.steps)
+    assert combined != inserted
+    assert combined.startswith(tex(variant.answer.hessian))
