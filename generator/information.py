@@ -12,7 +12,7 @@ import random
 import sympy
 
 from generator.printing import WrittenSum, log2
-from generator.steps import Chain, Step
+from generator.steps import Chain, Step, chain
 
 DENOMINATORS = (2, 3, 4, 5, 6, 8, 10, 12)
 DIGITS = 15
@@ -65,9 +65,12 @@ def expected_log_steps(
 
 
 def difference_steps(first: sympy.Expr, second: sympy.Expr, why: str) -> Chain:
-    """``(first) - (second)`` as written, then collected: D_KL(P || Q) = H(P, Q) - H(P) with the values inserted."""
+    """``(first) - (second)`` as written, then collected: D_KL(P || Q) = H(P, Q) - H(P) with the values inserted.
+
+    When there is nothing to collect (``log 3 - 3 log 2 / 2``), the two print alike and are one step.
+    """
     written = WrittenSum(bracketed(first), sympy.Mul(-1, bracketed(second), evaluate=False), evaluate=False)
-    return Chain((Step(written, why), Step(sympy.expand(first - second), "collect terms")))
+    return chain(Step(written, why), Step(sympy.expand(first - second), "collect terms"))
 
 
 def as_decimal(value: sympy.Expr) -> sympy.Float:
