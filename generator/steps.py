@@ -123,6 +123,19 @@ def chains_in(value: Any) -> Iterator[Chain]:
     return find_all(value, Chain)
 
 
+def repeated_step(value: Any) -> str | None:
+    """The first worked step inside ``value`` that prints as the step before it, if any.
+
+    Such a step is not wrong, but a student reads the same line twice and looks for a change.
+    """
+    for steps in chains_in(value):
+        printed = [tex(step.expr) for step in steps.steps]
+        for before, line in zip(printed, printed[1:]):
+            if line == before:
+                return line
+    return None
+
+
 def verify_chain(chain: Chain, rng: random.Random) -> None:
     """Each step equals the step before it; raises CheckFailed naming the first that does not.
 

@@ -1,9 +1,9 @@
 """``sheets check``: run families over many seeds and report what went wrong.
 
 Like R/exams's ``stresstest_exercise``: every seed is sampled, solved,
-checked independently and rendered (and, with ``compile``, typeset), and
-each failure is reported with the seed that reproduces it in
-``sheets show FAMILY --seed N``.
+checked independently and rendered (and, with ``compile``, typeset), and no
+worked step may print as the one before it; each failure is reported with the
+seed that reproduces it in ``sheets show FAMILY --seed N``.
 """
 
 import json
@@ -22,13 +22,14 @@ import jinja2
 
 from generator.compile import compile_documents
 from generator.errors import SheetError
-from generator.family import Family, Variant
+from generator.family import CheckFailed, Family, Variant
 from generator.generate import Draw, variant_for_seed
 from generator.registry import families
 from generator.render import Instance, render_documents, render_exercises, render_part
 from generator.sampling import draws, rejections
 from generator.seeding import derive_seed
 from generator.sheet import ExerciseSpec, PartSpec, SheetSpec
+from generator.steps import repeated_step
 from generator.templating import environment
 
 COMPILE_BATCH = 40
@@ -88,6 +89,9 @@ def stress_family(
         try:
             variant = variant_for_seed(family, options, seed, label=str(seed))
             render_part(env, family, variant)
+            repeated = repeated_step(variant.answer)
+            if repeated is not None:
+                raise CheckFailed(f"a worked step prints as the one before it: {repeated}")
         except SheetError as exc:
             report.failures.append((seed, str(exc)))
             continue

@@ -66,7 +66,7 @@ from generator.linalg import (
 from generator.options import ChoiceOption, IntOption
 from generator.printing import WrittenSum
 from generator.sampling import distinct
-from generator.steps import Chain, Step
+from generator.steps import Chain, Step, chain
 from generator.verify import close
 
 QUADRATIC_VECTORS = ("x", "z", "w", "u")
@@ -240,7 +240,8 @@ def _solve_concrete(p: Params) -> ConcreteAnswer:
     )
     polynomial = sympy.expand(sympy.Add(*products))
     product_steps = Chain((Step(WrittenMatrix(MatMul(entries, xs)), ""), Step(inner, "row times column")))
-    expansion_steps = Chain((Step(expansion, "dot product with x"), Step(polynomial, "multiply out and collect")))
+    # chain(): with zeros in M (x_1 (-3 x_2) + x_2 (-x_2)) there can be nothing left to multiply out.
+    expansion_steps = chain(Step(expansion, "dot product with x"), Step(polynomial, "multiply out and collect"))
     form = polynomial if p.direction == "matrix-to-sum" else entries
     return ConcreteAnswer(form, inner, product_steps, expansion, expansion_steps, mixed)
 
