@@ -186,7 +186,7 @@ def _worked(params: Params, means, variances, result: sympy.Expr) -> Chain:
         product = variances[0] * variances[1]
         first, second = (m**2 * v for m, v in zip(means, variances[::-1]))
         value = [Step(WrittenSum(product, first, second, evaluate=False), "multiply out")]
-        if first == second:
+        if params.identical:
             value.append(Step(WrittenSum(product, first + second, evaluate=False), "collect like terms"))
     else:
         value = [Step(result, "multiply out")]
