@@ -32,10 +32,14 @@ class CheckFailed(AssertionError):
     """The independent check disagrees with the solver."""
 
 
-def require(condition: bool, message: str) -> None:
-    """Fail a check with a message that says what disagreed."""
+def require(condition: bool, message: str | Callable[[], str]) -> None:
+    """Fail a check with a message that says what disagreed.
+
+    Checks that run for every variant pass a callable when the message prints SymPy
+    expressions: formatting them costs more than the check itself.
+    """
     if not condition:
-        raise CheckFailed(message)
+        raise CheckFailed(message() if callable(message) else message)
 
 
 @dataclass(frozen=True)

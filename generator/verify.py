@@ -152,6 +152,6 @@ def check_partials(
             symbolic = float(partial(*point))
             require(
                 close(numeric, symbolic),
-                f"d/d{symbols[index]} at {tuple(round(c, 4) for c in point)}: "
+                lambda: f"d/d{symbols[index]} at {tuple(round(c, 4) for c in point)}: "
                 f"finite difference {numeric:.10g} but the answer gives {symbolic:.10g}",
             )
