@@ -7,7 +7,10 @@ elementary pieces (``sin(3x)``, ``x^2 e^x``), 2 nests one rule inside another
 
 Excluded by construction: constant or zero derivatives (every piece is
 non-linear or composed with a non-constant function), logs and denominators
-that can vanish on [-1/2, 1/2], where the check evaluates.
+that can vanish on [-1/2, 1/2], where the check evaluates. Excluded by
+rejection: quotients whose numerator and denominator share a factor, such as
+``x (x - 2) / (2 - x)``, which is only ``-x`` written the long way (and whose
+derivative is the constant -1).
 
 The solution works each derivative rule by rule (``generator.differentiation``):
 the pieces a rule acts on are named u, v, w, ..., each piece's derivative is
@@ -135,8 +138,16 @@ def _usable(f: sympy.Expr, level: int) -> bool:
         return False
     if len(f.atoms(sympy.exp)) > 1 and not sympy.powsimp(f).has(x):  # e^{3x} e^{-3x - 6} is a constant
         return False
+    if _cancels(f):
+        return False
     rules = [rule for rule in rules_needed(f, x) if rule != "sum"]
     return level <= len(rules) <= level + 1
+
+
+def _cancels(f: sympy.Expr) -> bool:
+    """Numerator and denominator share a factor: (x - 2) from a linear piece over the positive 2 - x."""
+    numerator, denominator = f.as_numer_denom()
+    return denominator.has(x) and sympy.gcd(numerator, denominator).has(x)
 
 
 def _degree(expr: sympy.Expr) -> int:

@@ -6,7 +6,7 @@ import sympy
 from generator.differentiation import differentiate, rules_needed
 from generator.generate import canonical_variant, variant_for_seed
 from generator.options import resolve_options
-from problems.derivative import FAMILY, Answer, Params, _function, check, x
+from problems.derivative import FAMILY, Answer, Params, _function, _usable, check, x
 
 CANONICAL = "idl-math-background-1.3a"
 
@@ -105,3 +105,20 @@ def test_no_function_is_written_with_a_doubly_negative_linear_factor(level):
             if node.is_Add and node.is_polynomial(x) and sympy.degree(node, x) == 1:
                 a, b = sympy.Poly(node, x).all_coeffs()
                 assert not (a < 0 and b < 0), f
+
+
+@pytest.mark.parametrize(
+    "f", [x * (x - 2) / (2 - x), (x - 2) ** 3 / (2 - x), (x - 2) ** 2 / (2 - x) ** 2, x * (x - 2) * sympy.cos(x) / (2 - x)]
+)
+def test_a_quotient_that_cancels_is_never_drawn(f):
+    """The linear piece x - 2 over the positive 2 - x: the function is simpler than it is written."""
+    assert not _usable(f, 2) and not _usable(f, 3)
+
+
+def test_the_class_build_seed_that_drew_a_cancelling_quotient_now_builds():
+    """Sheet A, seed 3, student s00019 drew x (x - 2)/(2 - x) and failed its check (derivative -1)."""
+    options = resolve_options(FAMILY.options, {"count": 3, "level": 2})
+    variant = variant_for_seed(FAMILY, options, 5463849718563815599)
+    for f in variant.params.functions:
+        numerator, denominator = f.as_numer_denom()
+        assert not sympy.gcd(numerator, denominator).has(x), f
