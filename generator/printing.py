@@ -71,11 +71,41 @@ class _RememberedOrder:
         return list(_ordered_terms(expr, order))
 
 
-class SheetStrPrinter(_RememberedOrder, StrPrinter):
+class _RememberedParts:
+    """Each printer prints a sub-expression once per process.
+
+    A step repeats most of the step before it, and the pieces of a solution recur in its
+    steps, in the answer and in answers.json. A part prints the same wherever it stands (its
+    parent decides on brackets), so its text is kept, keyed by type and value. Not kept:
+    the whole expression (``tex`` and ``text`` keep those), parts printed with options
+    (a function raised to a power), and anything matrix-valued, since a ``WrittenMatrix``
+    equals a plain matrix with the same entries but prints the expression it came from.
+    """
+
+    def __init__(self, settings=None):
+        super().__init__(settings)
+        self._parts: dict[tuple[type, sympy.Basic], str] = {}
+
+    def _print(self, expr, **kwargs) -> str:
+        if kwargs or not self._print_level or not isinstance(expr, sympy.Basic) or expr.is_Matrix:
+            return super()._print(expr, **kwargs)
+        key = (type(expr), expr)
+        printed = self._parts.get(key)
+        if printed is None:
+            printed = self._parts[key] = super()._print(expr)
+            if len(self._parts) > MAX_REMEMBERED_PARTS:
+                self._parts.clear()
+        return printed
+
+
+MAX_REMEMBERED_PARTS = 200_000
+
+
+class SheetStrPrinter(_RememberedParts, _RememberedOrder, StrPrinter):
     """SymPy's plain-text printer (``sstr``), output unchanged."""
 
 
-class SheetLatexPrinter(_RememberedOrder, LatexPrinter):
+class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
     """SymPy's LaTeX printer with the house style for exercise sheets."""
 
     _default_settings = {
