@@ -138,10 +138,8 @@ def _usable(f: sympy.Expr, level: int) -> bool:
         return False
     if len(f.atoms(sympy.exp)) > 1 and not sympy.powsimp(f).has(x):  # e^{3x} e^{-3x - 6} is a constant
         return False
-    if _cancels(f):
-        return False
     rules = [rule for rule in rules_needed(f, x) if rule != "sum"]
-    return level <= len(rules) <= level + 1
+    return level <= len(rules) <= level + 1 and not _cancels(f)  # the gcd last: it costs the most
 
 
 def _cancels(f: sympy.Expr) -> bool:
