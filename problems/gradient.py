@@ -70,7 +70,7 @@ class Vector(sympy.Symbol):
     """A vector written as one bold symbol, for gradients in vector form (``x / ||x||_2``)."""
 
     def _latex(self, printer):
-        return rf"\boldsymbol{{{self.name}}}"
+        return rf"\mathbf{{{self.name}}}"
 
 
 class FixedVector(Vector):
@@ -104,7 +104,7 @@ class EuclideanNorm(sympy.Function):
 
     def _latex(self, printer, exp=None):
         centred = all(c.is_Symbol for c in self.args)
-        tex = r"\left\|\boldsymbol{x}\right\|_2" if centred else r"\left\|\boldsymbol{x} - \boldsymbol{a}\right\|_2"
+        tex = r"\left\|\mathbf{x}\right\|_2" if centred else r"\left\|\mathbf{x} - \mathbf{a}\right\|_2"
         return tex if exp is None else f"{tex}^{{{exp}}}"
 
     def _pythoncode(self, printer):

@@ -102,7 +102,7 @@ def test_canonical_steps_evaluate_the_integral_of_the_density():
     assert sympy.simplify(answer.value.steps[0].expr.doit() - log(b - a)) == 0
     assert answer.value.result == answer.entropy
     _, solution = render_part(environment(), FAMILY, variant)
-    assert r"&= \log{\left(b - a \right)} \cdot 1 && \text{the density integrates to 1}" in solution
+    assert r"&= \log{\left(b - a \right)} \cdot 1 && \mbox{the density integrates to 1}" in solution
 
 
 def test_gaussian_steps_split_the_log_then_insert_the_integrals():

@@ -36,7 +36,7 @@ def test_canonical_solution_calls_f8_divergence_free():
     variant = canonical()
     statement, solution = render_part(environment(), FAMILY, variant)
     assert "f_{8}" in statement and "f_{9}" in statement
-    assert "\\operatorname{div} f_{9}(x, y) &= 1 + 1 \\\\\n &= 2 && \\text{combine like terms}" in solution
+    assert "\\operatorname{div} f_{9}(x, y) &= 1 + 1 \\\\\n &= 2 && \\mbox{combine like terms}" in solution
     assert solution.count("divergence-free") == 1
 
 
