@@ -19,12 +19,14 @@ from typing import TYPE_CHECKING
 import sympy
 
 from generator.printing import tex, text
+from generator.rewrites import expand, factor_terms
 from generator.steps import Step, chain, worked_chain
 
 if TYPE_CHECKING:
     from generator.differentiation import Worked
 
 
+@lru_cache(maxsize=8192)
 def presentable(expr: sympy.Expr) -> sympy.Expr:
     """Of a few cheap rewrites of ``expr``, the one with fewest fraction bars, then shortest.
 
@@ -38,14 +40,15 @@ def presentable(expr: sympy.Expr) -> sympy.Expr:
     more than the rest together. Cancelling is tried on rational functions only: with
     exp, log, sin or cos inside, it was the costliest rewrite (a third of this function's
     time on the derivative family) and never the one chosen, in 450 variants of every
-    part of the three sheets.
+    part of the three sheets. Worked out once per process: a quarter of the calls repeat an
+    earlier one (a piece's derivative recurs in the next variant, the next student).
     """
-    factored = sympy.factor_terms(expr)
+    factored = factor_terms(expr)
     candidates = [(factored, 0), (expr, 0)]
     if _fraction_bars(expr):
         numerator, denominator = sympy.fraction(sympy.together(expr))
-        denominator = sympy.factor_terms(denominator)
-        factored_numerator = sympy.factor_terms(numerator)
+        denominator = factor_terms(denominator)
+        factored_numerator = factor_terms(numerator)
         candidates += [
             (factored_numerator / denominator, 0),
             (_factor_terms_expanded(numerator, factored_numerator) / denominator, 0),
@@ -63,8 +66,8 @@ def presentable(expr: sympy.Expr) -> sympy.Expr:
 
 def _factor_terms_expanded(expr: sympy.Expr, factored: sympy.Expr) -> sympy.Expr:
     """``factor_terms(expand(expr))``, given ``factored = factor_terms(expr)``: most sums come expanded already."""
-    expanded = sympy.expand(expr)
-    return factored if expanded == expr else sympy.factor_terms(expanded)
+    expanded = expand(expr)
+    return factored if expanded == expr else factor_terms(expanded)
 
 
 def _cancelled(numerator: sympy.Expr, denominator: sympy.Expr) -> sympy.Expr:

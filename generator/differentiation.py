@@ -16,6 +16,7 @@ import sympy
 
 from generator.calculus import derivative, tidy_derivative
 from generator.printing import WrittenSum, printed_terms
+from generator.rewrites import expand, factor_terms
 from generator.steps import Chain, Step, chain, worked_chain
 
 PRODUCT = "product rule"
@@ -111,7 +112,7 @@ class _State:
         """
         x = self.x
         if f.is_polynomial(x):
-            return f == sympy.expand(f)
+            return f == expand(f)
         return f in (sympy.exp(x), sympy.log(x), sympy.sin(x), sympy.cos(x))
 
     def _derivative_of(self, f: sympy.Expr) -> sympy.Expr:
@@ -192,7 +193,7 @@ class _State:
         outer = f.subs(inner, _INNER)
         # Tidied before the inner function goes back in, unevaluated, so that both stay as written:
         # 2 (x^3 + x + 1), not 2 x^3 + 2 x + 2; cos(2x + 4), not cos(2(x + 2)).
-        outer_derivative = sympy.factor_terms(derivative(outer, _INNER))
+        outer_derivative = factor_terms(derivative(outer, _INNER))
         with sympy.evaluate(False):
             outer_derivative = outer_derivative.xreplace({_INNER: inner})
         inner_derivative = self._piece(inner, always=False).result
