@@ -25,7 +25,7 @@ from typing import Any
 import sympy
 
 from generator.options import Option
-from generator.printing import text
+from generator.printing import text, text_rows
 
 
 class CheckFailed(AssertionError):
@@ -150,7 +150,7 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, (tuple, list)):
         return [jsonable(v) for v in value]
     if isinstance(value, sympy.MatrixBase):
-        return sympy.sstr(value.tolist())
+        return text_rows(value)
     if isinstance(value, sympy.Basic):
         return text(value)
     if isinstance(value, Fraction):

@@ -201,6 +201,15 @@ def text(expr: sympy.Basic) -> str:
     return _text(expr) if _cacheable(expr) else _STR_PRINTER.doprint(expr)
 
 
+def text_rows(matrix: sympy.MatrixBase) -> str:
+    """``sstr(matrix.tolist())``, the rows as nested lists (``[[1, 2], [3, 4]]``), printed by the remembering printer.
+
+    ``sympy.sstr`` builds a fresh printer each call, which sorts every sum's terms again: it
+    was half of all the time answers.json took.
+    """
+    return _STR_PRINTER.doprint(matrix.tolist())
+
+
 # The same answers and steps are printed when they are compared, rendered, keyed and stored;
 # printing costs about a millisecond per expression, so each is printed once per process.
 _tex = lru_cache(maxsize=16384)(_PRINTER.doprint)

@@ -43,7 +43,7 @@ from generator.calculus import (
 from generator.differentiation import Worked
 from generator.family import Family, require
 from generator.options import BoolOption, IntOption
-from generator.printing import WrittenSum, printed_terms
+from generator.printing import WrittenSum, printed_terms, text
 from generator.sampling import distinct
 from generator.steps import Chain, Step, chain
 from generator.verify import as_function, central_difference, close, defined_points
@@ -143,7 +143,7 @@ def solve(params: Params) -> Answer:
 def _summed(terms: tuple[sympy.Expr, ...], total: sympy.Expr) -> Chain:
     """The terms added as written, then like terms combined (when that changes anything)."""
     written = _written_sum(terms)
-    if sympy.sstr(written) == sympy.sstr(total):
+    if text(written) == text(total):
         return chain(written)
     return chain(written, Step(total, "combine like terms"))
 
