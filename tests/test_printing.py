@@ -58,6 +58,33 @@ def test_text_is_sympys_own_plain_text():
         assert text(expr) == sympy.sstr(expr)  # the second time from the caches
 
 
+def test_text_rows_is_sstr_of_the_rows():
+    from generator.printing import text_rows
+
+    matrix = sympy.ImmutableMatrix([[x**2 - 3 * x + 1, sympy.Rational(1, 2)], [sympy.exp(-x), -x]])
+    assert text_rows(matrix) == sympy.sstr(matrix.tolist()) == "[[x**2 - 3*x + 1, 1/2], [exp(-x), -x]]"
+
+
+def test_matrix_products_print_as_sympy_prints_them():
+    from sympy.printing.latex import LatexPrinter
+
+    a, b = sympy.MatrixSymbol("A", 2, 2), sympy.MatrixSymbol("B", 2, 2)
+    v = sympy.ImmutableMatrix([x, 1])
+    products = [
+        sympy.MatMul(-1, a, b),
+        sympy.MatMul(-3, a, v),
+        sympy.MatMul(sympy.Rational(-1, 2), a, evaluate=False),
+        sympy.MatMul(2, a, b),
+        sympy.MatMul(a, sympy.MatMul(b, a, evaluate=False), evaluate=False),
+        sympy.MatMul(a, a + b),
+        sympy.MatMul(-x, a),
+        sympy.MatMul(sympy.ImmutableMatrix([[1, -2], [0, 3]]), v, evaluate=False),
+    ]
+    sympys = LatexPrinter({"mat_str": "bmatrix", "mat_delim": ""})
+    for product in products:
+        assert tex(product) == sympys.doprint(product), product
+
+
 def test_a_sum_of_functions_opens_with_a_positive_term_when_it_has_one():
     a, b = sympy.symbols("a b", real=True)
     assert tex(-b * sympy.sin(b) + 2 * sympy.cos(b)) == r"2 \cos{\left(b \right)} - b \sin{\left(b \right)}"
