@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import sympy
 from sympy.printing.latex import LatexPrinter
-from sympy.printing.precedence import precedence_traditional
+from sympy.printing.precedence import PRECEDENCE, precedence_traditional
 from sympy.printing.str import StrPrinter
 
 
@@ -174,7 +174,7 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         def bracketed(arg):  # nested matrix products are bracketed, other products are not
             return self._print(arg) if isinstance(arg, sympy.Mul) and not isinstance(arg, sympy.MatMul) else self.parenthesize(arg, level, False)
 
-        if not (args[0].is_Number and args[0].is_extended_negative):
+        if not _leads_with_negative_number(expr):
             return " ".join(map(bracketed, args))
         args = args[1:] if args[0] == -1 else [-args[0], *args[1:]]
         return "- " + " ".join(map(bracketed, args))
@@ -259,6 +259,18 @@ def _remembered_precedence(item) -> int:
 # The printer modules by name: ``sympy.printing.latex`` is the function, not the module.
 _PRINTER_MODULES = ("sympy.printing.precedence", "sympy.printing.str", "sympy.printing.latex")
 _sympy_precedence = sys.modules[_PRINTER_MODULES[0]].precedence
-_precedence = lru_cache(maxsize=65536)(_sympy_precedence)
+
+
+@lru_cache(maxsize=65536)
+def _precedence(item) -> int:
+    """SymPy's answer; for a matrix product without negating it (see ``_print_MatMul``)."""
+    if isinstance(item, sympy.MatMul):
+        return PRECEDENCE["Add"] if _leads_with_negative_number(item) else PRECEDENCE["Mul"]
+    return _sympy_precedence(item)
+
+
+def _leads_with_negative_number(product: sympy.MatMul) -> bool:
+    """``product.could_extract_minus_sign()``, which for a matrix product is whether it leads with a negative number."""
+    return product.args[0].is_Number and product.args[0].is_extended_negative
 for _name in _PRINTER_MODULES:
     sys.modules[_name].precedence = _remembered_precedence

@@ -44,7 +44,9 @@ def test_written_sum_keeps_brackets_of_a_subtracted_sum():
 def test_remembered_precedence_answers_as_sympy_does():
     from generator.printing import _remembered_precedence, _sympy_precedence
 
-    for expr in (-2 * x, x * sympy.Symbol("y"), sympy.Rational(1, 2), sympy.Float(0.5), x + 1, -x**2):
+    a = sympy.MatrixSymbol("A", 2, 2)
+    products = (sympy.MatMul(-1, a, a), sympy.MatMul(2, a, a), sympy.MatMul(a, a), sympy.MatMul(-x, a), -a)
+    for expr in (-2 * x, x * sympy.Symbol("y"), sympy.Rational(1, 2), sympy.Float(0.5), x + 1, -x**2, *products):
         assert _remembered_precedence(expr) == _sympy_precedence(expr)
     assert _remembered_precedence(sympy.Matrix([[x]])) == _sympy_precedence(sympy.Matrix([[x]]))
 
