@@ -220,12 +220,31 @@ class Expectation(_Moment):
         return sympy.Add(
             *(
                 coefficient * sympy.Mul(*(v.raw_moment(k) for v, k in zip(variables, powers)))
-                for powers, coefficient in sympy.Poly(arg, *variables).terms()
+                for powers, coefficient in _terms_by_powers(arg, variables).items()
             )
         )
 
     def _latex(self, printer, **kwargs) -> str:
         return rf"\mathbb{{E}}{_brackets(printer, self.args[0], '[', ']')}"
+
+
+def _terms_by_powers(polynomial: sympy.Expr, variables: list[RandomVariable]) -> dict[tuple[int, ...], sympy.Expr]:
+    """An expanded polynomial in ``variables`` as {powers: coefficient}: ``Poly(...).terms()``,
+    without building a polynomial ring (the costliest part of checking the expectation steps)."""
+    index = {v: i for i, v in enumerate(variables)}
+    grouped: dict[tuple[int, ...], list[sympy.Expr]] = {}
+    for term in sympy.Add.make_args(polynomial):
+        powers, coefficient = [0] * len(variables), []
+        for factor in sympy.Mul.make_args(term):
+            base, exponent = factor.as_base_exp()
+            if base in index and exponent.is_Integer and exponent >= 0:
+                powers[index[base]] += int(exponent)
+            elif factor.has(RandomVariable):
+                raise ValueError(f"E[{polynomial}] is not a polynomial in its random variables")
+            else:
+                coefficient.append(factor)
+        grouped.setdefault(tuple(powers), []).append(sympy.Mul(*coefficient))
+    return {powers: sympy.Add(*coefficients) for powers, coefficients in grouped.items()}
 
 
 class Variance(_Moment):
