@@ -1,5 +1,6 @@
 # Every target sets itself up (virtual environment, TeX Live) and then only calls the CLI.
-PYTHON ?= python3
+# The interpreter for the virtual environment (scripts/pick-python.sh says why); PYTHON=... overrides.
+PYTHON ?= $(shell sh scripts/pick-python.sh)
 VENV ?= .venv
 SEED ?= 0
 SHEET ?=

@@ -9,6 +9,9 @@ or `python bench/bench_build.py --sheet NAME --sizes 10 100`.
 """
 
 import argparse
+import os
+import platform
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -28,7 +31,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 300])
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    print(f"sheet {args.sheet}, seed {args.seed}")
+    # The interpreter matters: see scripts/pick-python.sh.
+    print(f"sheet {args.sheet}, seed {args.seed}, Python {platform.python_version()} ({os.path.realpath(sys.executable)})")
     print(f"{'students':>8} {'PDFs':>6} {'wall s':>8} {'PDF/s':>7} {'generate':>9} {'tail':>7} {'write':>7} {'tex':>7}")
     for size in args.sizes:
         with tempfile.TemporaryDirectory(prefix="sheets-bench-") as out:
