@@ -172,7 +172,9 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         level = precedence_traditional(expr)
 
         def bracketed(arg):  # nested matrix products are bracketed, other products are not
-            return self._print(arg) if isinstance(arg, sympy.Mul) and not isinstance(arg, sympy.MatMul) else self.parenthesize(arg, level, False)
+            if isinstance(arg, sympy.Mul) and not isinstance(arg, sympy.MatMul):
+                return self._print(arg)
+            return self.parenthesize(arg, level, False)
 
         if not _leads_with_negative_number(expr):
             return " ".join(map(bracketed, args))
@@ -183,6 +185,11 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         """The logistic function of ``generator.activations`` as sigma(t)."""
         name = r"\sigma" if exp is None else rf"\sigma^{{{exp}}}"
         return rf"{name}({self._print(expr.args[0])})"
+
+
+def _leads_with_negative_number(product: sympy.MatMul) -> bool:
+    """``product.could_extract_minus_sign()``, which for a matrix product is whether it leads with a negative number."""
+    return product.args[0].is_Number and product.args[0].is_extended_negative
 
 
 def _negated(term):
@@ -269,8 +276,5 @@ def _precedence(item) -> int:
     return _sympy_precedence(item)
 
 
-def _leads_with_negative_number(product: sympy.MatMul) -> bool:
-    """``product.could_extract_minus_sign()``, which for a matrix product is whether it leads with a negative number."""
-    return product.args[0].is_Number and product.args[0].is_extended_negative
 for _name in _PRINTER_MODULES:
     sys.modules[_name].precedence = _remembered_precedence

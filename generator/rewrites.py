@@ -15,6 +15,8 @@ from sympy.core.exprtools import gcd_terms
 from sympy.core.mul import _keep_coeff
 
 MAX_REMEMBERED = 65536
+_factored: dict[tuple[type, sympy.Basic], sympy.Basic] = {}
+"""``factor_terms`` results by (type, expression), for every sub-expression it has met."""
 
 
 @lru_cache(maxsize=MAX_REMEMBERED)
@@ -39,9 +41,6 @@ def factor_terms(expr: sympy.Expr) -> sympy.Expr:
             _factored.clear()
         factored = _factored[key] = _factor_terms_once(expr)
     return factored
-
-
-_factored: dict[tuple[type, sympy.Basic], sympy.Basic] = {}
 
 
 def _factor_terms_once(expr: sympy.Expr) -> sympy.Expr:
