@@ -215,7 +215,7 @@ def printed_terms(expr: sympy.Expr) -> tuple[sympy.Expr, ...]:
 
 def tex(expr) -> str:
     """LaTeX for a SymPy expression (or anything ``sympify`` accepts)."""
-    expr = sympy.sympify(expr)
+    expr = _parsed(expr) if isinstance(expr, str) else sympy.sympify(expr)
     return _tex(expr) if _cacheable(expr) else _PRINTER.doprint(expr)
 
 
@@ -237,6 +237,8 @@ def text_rows(matrix: sympy.MatrixBase) -> str:
 # printing costs about a millisecond per expression, so each is printed once per process.
 _tex = lru_cache(maxsize=16384)(_PRINTER.doprint)
 _text = lru_cache(maxsize=16384)(_STR_PRINTER.doprint)
+_parsed = lru_cache(maxsize=4096)(sympy.sympify)
+"""Names and shapes given as text (matrix-shapes' ``A``, ``x^T``): parsing one costs a millisecond."""
 
 
 def _cacheable(expr: sympy.Basic) -> bool:

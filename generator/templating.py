@@ -9,7 +9,7 @@ reasons of worked steps through ``reason``, text with ``$...$`` maths.
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import jinja2
@@ -41,7 +41,13 @@ _QUOTES = {"`": r"{\textasciigrave}", "'": r"{\textquotesingle}"}
 
 def escape_text(value: object) -> str:
     """Plain text made safe to typeset literally in LaTeX."""
-    pieces = re.split(r"([`'])", unicodedata.normalize("NFC", str(value)))
+    return _escaped(str(value))
+
+
+@lru_cache(maxsize=8192)
+def _escaped(value: str) -> str:
+    """Escaped once per process: course names, titles and the reasons of worked steps recur on every sheet."""
+    pieces = re.split(r"([`'])", unicodedata.normalize("NFC", value))
     latex = "".join(_QUOTES.get(piece) or _TEXT_ENCODER.unicode_to_latex(piece) for piece in pieces)
     return _LIGATURE.sub(r"\1{}", latex)
 
