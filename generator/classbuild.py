@@ -4,8 +4,10 @@ SymPy is the expensive part, so students' variants are generated in worker
 processes, one per core. TeX runs once per *group* and kind: students
 fall into ``groups`` fixed groups by a SHA-256 of their id, each group is one
 batched document, and the batch is split into per-student PDFs at named
-destinations. Students are generated group by group and a group is typeset as
-soon as its last student is in, so TeX overlaps SymPy. A group's membership
+destinations. Students are generated group by group, and a group's TeX runs
+read each student's pages as soon as that student is generated (through a
+named pipe, ``compile_stream``), so TeX overlaps SymPy and little typesetting
+is left once the last student is in. A group's membership
 depends only on the ids in it, so a shard (whole groups) or a single-student
 rebuild (that student's group) reproduces the bytes of the full build: font
 subsets are shared within a group. solutions-all.pdf takes its pages from the
@@ -17,6 +19,7 @@ import io
 import json
 import multiprocessing
 import os
+import queue
 import statistics
 import tempfile
 import time
@@ -26,13 +29,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import __version__
-from generator.compile import compile_document, require_tex
+from generator.compile import compile_stream, require_tex
 from generator.errors import ConfigError
 from generator.family import Family, Variant
 from generator.generate import Draw, sheet_variants
 from generator.printing import tex
 from generator.registry import families as all_families
-from generator.render import KINDS, Instance, RenderedExercise, render_documents, render_exercises
+from generator.render import KINDS, Instance, RenderedExercise, document_pieces, render_exercises
 from generator.roster import Student, stable_bucket
 from generator.project import Project
 from generator.sheet import SheetSpec
@@ -185,10 +188,11 @@ def _generate_and_typeset(
     progress: Progress,
     seconds: dict[str, float],
 ) -> tuple[dict[str, StudentSheet], TypesetGroups]:
-    """Generate every student's sheet; typeset each group as soon as its last student is generated.
+    """Generate every student's sheet, typesetting each group's documents while its students come in.
 
-    Students are generated group by group, so TeX for one group runs while the workers
-    generate the next, and only the last group's TeX is left once SymPy is done.
+    Students are generated group by group; a group's two TeX runs start with its first
+    student and read each student's pages as soon as they are rendered, so once SymPy is
+    done only the last student's pages and the last group's fonts are left to typeset.
     """
     members: dict[int, list[Student]] = {}
     for student in sorted(students, key=lambda s: s.id):
@@ -200,17 +204,30 @@ def _generate_and_typeset(
     result = TypesetGroups()
     tex_seconds: list[float] = []
     started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as tex_pool:
-        pending = []
-        for done, student_sheet in enumerate(_generated(sheet, draw, order, project), start=1):
-            student = student_sheet.student
-            sheets[student.id] = student_sheet
-            progress("generating", done, len(order))
-            group = group_of[student.id]
-            waiting[group] -= 1
-            if waiting[group] == 0:
-                group_sheets = [sheets[s.id] for s in members[group]]
-                pending += _submit_group(tex_pool, sheet, draw, f"group-{group:04d}", group_sheets, project, workdir, tex_seconds)
+    with ThreadPoolExecutor(max_workers=len(KINDS) * len(members)) as tex_pool:
+        feeds: dict[int, list[queue.SimpleQueue]] = {}
+        pending: list[Future] = []
+        try:
+            for done, student_sheet in enumerate(_generated(sheet, draw, order, project), start=1):
+                student = student_sheet.student
+                sheets[student.id] = student_sheet
+                progress("generating", done, len(order))
+                group = group_of[student.id]
+                if group not in feeds:
+                    feeds[group] = _typeset_group(
+                        tex_pool, sheet, f"group-{group:04d}", members[group], project, workdir, tex_seconds, pending
+                    )
+                waiting[group] -= 1
+                for feed in feeds[group]:
+                    feed.put(Instance(student.id, Draw(draw.seed, student.id), student_sheet.exercises, student))
+                    if waiting[group] == 0:
+                        feed.put(_END)
+                _raise_first_failure(pending)
+        except BaseException:
+            for group_feeds in feeds.values():
+                for feed in group_feeds:
+                    feed.put(_ABORT)
+            raise
         seconds["generate"] = time.perf_counter() - started
         for done, future in enumerate(pending, start=1):
             result.add(*future.result())
@@ -232,28 +249,56 @@ def _generated(sheet: SheetSpec, draw: Draw, students: Sequence[Student], projec
         yield from pool.map(_student_sheet, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
 
 
-def _submit_group(
+_END = None
+_ABORT = object()
+
+
+class _Aborted(Exception):
+    """Generation failed: the group's TeX runs are stopped."""
+
+
+def _arriving(feed: queue.SimpleQueue) -> Iterator[Instance]:
+    """The instances put into ``feed``, each as soon as it is there, until the end of the group."""
+    while (item := feed.get()) is not _END:
+        if item is _ABORT:
+            raise _Aborted
+        yield item
+
+
+def _typeset_group(
     pool: ThreadPoolExecutor,
     sheet: SheetSpec,
-    draw: Draw,
     batch: str,
-    group_sheets: Sequence[StudentSheet],
+    group_students: Sequence[Student],
     project: Project,
     workdir: Path,
     tex_seconds: list[float],
-) -> list[Future]:
-    """One TeX run per kind for the group, solutions (the longer run) first; each split when done."""
-    instances = [Instance(s.student.id, Draw(draw.seed, s.student.id), s.exercises, s.student) for s in group_sheets]
-    sources = render_documents(project.environment(), sheet, instances, all_families())
-    keys = [s.student.id for s in group_sheets]
+    pending: list[Future],
+) -> list[queue.SimpleQueue]:
+    """Start the group's TeX runs, solutions (the longer one) first; each is split when done.
 
-    def typeset(kind: str) -> tuple[str, str, bytes, dict[str, bytes]]:
-        started = time.perf_counter()
-        pdf = compile_document(f"{batch}-{kind}", sources[kind], workdir)
-        tex_seconds.append(time.perf_counter() - started)
-        return batch, kind, pdf, split_pdf(pdf, keys)
+    Returns one feed per run: put each student's ``Instance`` into every feed, then ``_END``.
+    """
+    keys = [student.id for student in group_students]
 
-    return [pool.submit(typeset, kind) for kind in sorted(KINDS, key=lambda kind: kind != "solution")]
+    def typeset(kind: str, feed: queue.SimpleQueue) -> tuple[str, str, bytes, dict[str, bytes]]:
+        pieces = document_pieces(project.environment(), sheet, _arriving(feed), all_families(), kind)
+        compiled = compile_stream(f"{batch}-{kind}", pieces, workdir)
+        tex_seconds.append(compiled.cpu_seconds)
+        return batch, kind, compiled.pdf, split_pdf(compiled.pdf, keys)
+
+    feeds = []
+    for kind in sorted(KINDS, key=lambda kind: kind != "solution"):
+        feeds.append(queue.SimpleQueue())
+        pending.append(pool.submit(typeset, kind, feeds[-1]))
+    return feeds
+
+
+def _raise_first_failure(pending: Sequence[Future]) -> None:
+    """Stop early when a group's TeX run has failed (a broken template): the class cannot be built."""
+    for future in pending:
+        if future.done() and future.exception() is not None:
+            future.result()
 
 
 def _student_sheet(job: tuple[SheetSpec, Draw, Student, Project]) -> StudentSheet:

@@ -5,15 +5,24 @@ private working directory with shell escape off, file access confined to that di
 a fixed ``SOURCE_DATE_EPOCH`` for byte-identical PDFs, and a timeout. A TeX
 error is reported with its message, the line, and the problem and template
 that produced that line.
+
+The source reaches TeX through a named pipe, piece by piece as it is written,
+so a class batch is typeset while its students are still being generated
+(``compile_stream``); TeX reads a pipe exactly as it reads a file, so the PDF
+is the same.
 """
 
+import errno
 import os
 import re
+import select
 import shutil
 import signal
 import subprocess
-from collections.abc import Mapping
+import time
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import CompileError
@@ -21,7 +30,8 @@ from generator.errors import CompileError
 TEX_TIMEOUT_SECONDS = 120
 TEX_PACKAGES = "texlive-latex-base texlive-latex-recommended lmodern latexmk"
 PART_MARKER = re.compile(r"^%% part (\S+): family (\S+), template (\S+)$")
-PDFLATEX_ARGS = ("pdflatex", "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape")
+PDFLATEX_ARGS = ("pdflatex", "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape", "-no-parse-first-line")
+"""``-no-parse-first-line``: TeX would otherwise open the source once just to read its first line, closing the pipe."""
 TEX_ENVIRONMENT = {
     "openin_any": "p",
     "openout_any": "p",
@@ -52,28 +62,104 @@ def compile_documents(sources: Mapping[str, str], workdir: Path) -> dict[str, by
 
 def compile_document(name: str, source: str, workdir: Path) -> bytes:
     """PDF bytes of one LaTeX source, compiled as ``workdir/<name>.tex`` (safe to call from several threads)."""
+    return compile_stream(name, (source,), workdir).pdf
+
+
+@dataclass(frozen=True)
+class Compiled:
+    pdf: bytes
+    cpu_seconds: float
+    """The CPU time pdflatex used (its wall time includes waiting for the source)."""
+
+
+def compile_stream(name: str, pieces: Iterable[str], workdir: Path) -> Compiled:
+    """Typeset a LaTeX source that arrives in pieces, each fed to pdflatex as soon as it is there.
+
+    ``workdir/<name>.tex`` is a named pipe while TeX reads it, and holds the whole source
+    afterwards. If ``pieces`` raises, TeX is stopped and the exception goes on.
+    """
     workdir.mkdir(parents=True, exist_ok=True)
-    (workdir / f"{name}.tex").write_text(source, encoding="utf-8")
-    env = {**os.environ, **TEX_ENVIRONMENT}
+    source = workdir / f"{name}.tex"
+    os.mkfifo(source)
     process = subprocess.Popen(
-        [*PDFLATEX_ARGS, f"{name}.tex"],
+        [*PDFLATEX_ARGS, source.name],
         cwd=workdir,
-        env=env,
+        env={**os.environ, **TEX_ENVIRONMENT},
         stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
+    written: list[str] = []
     try:
-        process.communicate(timeout=TEX_TIMEOUT_SECONDS)
-    except subprocess.TimeoutExpired:
+        _feed(source, process, pieces, written)
+    except BaseException:
         os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
-        raise CompileError(f"{name}.tex: TeX did not finish within {TEX_TIMEOUT_SECONDS} s") from None
+        process.wait()
+        raise
+    finally:
+        source.unlink()
+        source.write_text("".join(written), encoding="utf-8")
+    cpu_seconds = _wait(process, name)
     pdf = workdir / f"{name}.pdf"
     if process.returncode != 0 or not pdf.is_file():
         raise CompileError(explain_failure(workdir, name))
-    return pdf.read_bytes()
+    return Compiled(pdf.read_bytes(), cpu_seconds)
+
+
+def _feed(pipe: Path, process: subprocess.Popen, pieces: Iterable[str], written: list[str]) -> None:
+    """Write ``pieces`` into the pipe TeX reads; stop quietly when TeX stops reading (it failed: its log says why).
+
+    Every wait is bounded: TeX stuck in a loop stops reading, and is then stopped.
+    """
+    descriptor = _open_when_read(pipe, process)
+    if descriptor is None:
+        return
+    try:
+        for piece in pieces:
+            written.append(piece)
+            data = memoryview(piece.encode("utf-8"))
+            while data:
+                try:
+                    data = data[os.write(descriptor, data) :]
+                except BlockingIOError:
+                    if not select.select([], [descriptor], [], TEX_TIMEOUT_SECONDS)[1]:
+                        raise CompileError(f"{pipe.name}: TeX did not finish within {TEX_TIMEOUT_SECONDS} s") from None
+    except BrokenPipeError:
+        return
+    finally:
+        os.close(descriptor)
+
+
+def _open_when_read(pipe: Path, process: subprocess.Popen) -> int | None:
+    """The pipe opened for writing once TeX has opened it for reading; None if TeX ended first."""
+    deadline = time.monotonic() + TEX_TIMEOUT_SECONDS
+    while True:
+        try:
+            return os.open(pipe, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError as exc:
+            if exc.errno != errno.ENXIO:  # ENXIO: nobody reads it yet
+                raise
+        if process.poll() is not None:
+            return None
+        if time.monotonic() > deadline:
+            raise CompileError(f"{pipe.name}: TeX did not start within {TEX_TIMEOUT_SECONDS} s")
+        time.sleep(0.002)
+
+
+def _wait(process: subprocess.Popen, name: str) -> float:
+    """Wait for TeX to end, within the timeout; its CPU seconds (``os.wait4`` reports them, ``Popen.wait`` does not)."""
+    deadline = time.monotonic() + TEX_TIMEOUT_SECONDS
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            process.returncode = os.waitstatus_to_exitcode(status)
+            return usage.ru_utime + usage.ru_stime
+        if time.monotonic() > deadline:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            raise CompileError(f"{name}.tex: TeX did not finish within {TEX_TIMEOUT_SECONDS} s")
+        time.sleep(0.005)
 
 
 def explain_failure(workdir: Path, name: str) -> str:

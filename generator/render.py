@@ -5,7 +5,7 @@ sheet shows statements, the solution sheet repeats each statement and adds
 its worked solution. Templates only insert values; nothing is computed here.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import jinja2
@@ -92,12 +92,22 @@ def render_documents(
     env: jinja2.Environment, sheet: SheetSpec, instances: Sequence[Instance], families: Mapping[str, Family]
 ) -> dict[str, str]:
     """``{"exercise": tex, "solution": tex}`` holding every instance, in order."""
+    return {kind: "".join(document_pieces(env, sheet, instances, families, kind)) for kind in KINDS}
+
+
+def document_pieces(
+    env: jinja2.Environment, sheet: SheetSpec, instances: Iterable[Instance], families: Mapping[str, Family], kind: str
+) -> Iterator[str]:
+    """The LaTeX of one document, piece by piece, taking each instance only when its turn comes.
+
+    A class batch is fed to TeX this way while later students are still being generated.
+    """
     context = {
         "sheet": sheet,
         "instances": instances,
         "version": __version__,
         "total_points": sum(exercise.points or 0 for exercise in sheet.exercises),
         "preamble": list(dict.fromkeys(line for part in sheet.parts for line in families[part.family].preamble)),
+        "solutions": kind == "solution",
     }
-    document = env.get_template(DOCUMENT_TEMPLATE)
-    return {kind: document.render(context, solutions=(kind == "solution")) for kind in KINDS}
+    return env.get_template(DOCUMENT_TEMPLATE).generate(context)

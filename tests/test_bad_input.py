@@ -66,6 +66,22 @@ def test_tex_error_in_a_user_edited_template(tmp_path, write_sheet):
     assert "(in part 1, family derivative, template templates/problems/derivative.tex.j2)" in process.stderr
 
 
+def test_tex_error_in_a_user_edited_template_stops_a_class_build(tmp_path, write_sheet):
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATE_DIR, templates)
+    edited = templates / "problems" / "derivative.tex.j2"
+    edited.write_text(edited.read_text().replace("Compute the derivatives", r"\badmacro Compute the derivatives"))
+    roster = tmp_path / "students.csv"
+    roster.write_text("id,name\n" + "".join(f"s{i},Student {i}\n" for i in range(20)))
+    out = tmp_path / "out"
+    process = sheets(
+        "build", "--seed", "1", "--sheet-dir", str(write_sheet("tiny", MINIMAL_SHEET)),
+        "--template-dir", str(templates), "--roster", str(roster), "--out", str(out),
+    )
+    assert_clear_failure(process, "TeX error: Undefined control sequence.", out)
+    assert "(in part 1, family derivative, template templates/problems/derivative.tex.j2)" in process.stderr
+
+
 def test_jinja_error_in_a_user_edited_template(tmp_path, write_sheet):
     templates = tmp_path / "templates"
     shutil.copytree(TEMPLATE_DIR, templates)

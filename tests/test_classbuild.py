@@ -8,11 +8,14 @@ import pytest
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
+from generator import classbuild
 from generator.classbuild import DEFAULT_GROUPS, build_class
 from generator.cli import app
+from generator.errors import GenerationError
 from generator.generate import Draw
 from generator.roster import Student, stable_bucket
 from tests.conftest import pdf_text
+from tests.test_compile import tex_children
 
 SHEET = "derivatives-and-entropy"
 NAMES = ["Ada Lovelace", "Gauß, Carl Friedrich", "Émilie & Co_50%", "Ünal {x} ~^\\ $#", "O'Brien -- «Jr»"]
@@ -148,3 +151,19 @@ def test_every_reference_sheet_builds_for_a_class_with_a_key_of_answers_only(she
     assert names and not any("steps" in name or name == "worked" for name in names), names
     for student in students:
         assert "Solution." in pdf_text(report.target / student.id / f"{sheet}-solution.pdf")
+
+
+def test_a_failure_midway_stops_the_running_tex_and_writes_nothing(tmp_path, monkeypatch):
+    """Groups are typeset while students are generated: a failure must not leave TeX running or files behind."""
+    generate = classbuild._student_sheet
+
+    def failing_for_the_fifth(job):
+        if job[2] == CLASS[4]:
+            raise GenerationError("family derivative, seed 1: answer failed its independent check")
+        return generate(job)
+
+    monkeypatch.setattr(classbuild, "_student_sheet", failing_for_the_fifth)
+    with pytest.raises(GenerationError, match="independent check"):
+        build_class(SHEET, Draw(8), CLASS, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+    assert not tex_children()

@@ -1,8 +1,11 @@
 """Real TeX: failures are explained, PDFs are reproducible."""
 
+import os
+from pathlib import Path
+
 import pytest
 
-from generator.compile import compile_documents
+from generator.compile import compile_documents, compile_stream
 from generator.errors import CompileError
 
 GOOD = r"""\documentclass{article}
@@ -54,3 +57,40 @@ def test_reading_files_outside_the_working_directory_is_refused(tmp_path):
     source = GOOD.replace("Hello", r"\input{/etc/hostname}Hello")
     with pytest.raises(CompileError, match="doc.tex:4"):
         compile_documents({"doc": source}, tmp_path)
+
+
+def test_a_source_fed_in_pieces_gives_the_same_pdf_as_the_whole(tmp_path):
+    whole = compile_documents({"doc": GOOD}, tmp_path / "whole")["doc"]
+    lines = iter(GOOD.splitlines(keepends=True))
+    streamed = compile_stream("doc", lines, tmp_path / "streamed")
+    assert streamed.pdf == whole and streamed.cpu_seconds > 0
+    assert (tmp_path / "streamed" / "doc.tex").read_text() == GOOD
+
+
+def test_a_tex_error_in_a_streamed_source_is_explained_like_any_other(tmp_path):
+    with pytest.raises(CompileError, match=r"^doc\.tex:6: TeX error: Undefined control sequence\..*part 2b"):
+        compile_stream("doc", iter(BROKEN.splitlines(keepends=True)), tmp_path)
+
+
+def test_a_failing_source_stops_tex_and_passes_its_error_on(tmp_path):
+    def pieces():
+        yield GOOD.split("Hello")[0]
+        raise RuntimeError("generation failed")
+
+    with pytest.raises(RuntimeError, match="generation failed"):
+        compile_stream("doc", pieces(), tmp_path)
+    assert not tex_children()
+    assert not (tmp_path / "doc.pdf").exists()
+
+
+def tex_children() -> list[str]:
+    """Processes this test process started and has not reaped."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == os.getpid():
+            children.append(stat.parent.name)
+    return children
