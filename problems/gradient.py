@@ -35,7 +35,7 @@ import math
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 
 import sympy
 
@@ -187,7 +187,7 @@ def _radial(rng: random.Random, variables: tuple[sympy.Symbol, ...], center: sym
     shape = rng.choice(sorted(RADIAL_PROFILES))
     shift = center if shape not in SINGULAR_AT_CENTRE and rng.random() < 0.5 else sympy.zeros(len(variables), 1)
     norm = EuclideanNorm(*(v - c for v, c in zip(variables, shift, strict=True)))
-    return rng.choice(RADIAL_PROFILES[shape]).subs(_r, norm)
+    return rng.choice(RADIAL_PROFILES[shape]).xreplace({_r: norm})
 
 
 def _function(
@@ -202,9 +202,10 @@ def _shifted(f: sympy.Expr) -> bool:
     return any(not all(c.is_Symbol for c in norm.args) for norm in f.atoms(EuclideanNorm))
 
 
+@lru_cache(maxsize=1024)
 def _shape(f: sympy.Expr) -> str | None:
-    """Which radial shape f has (None for a composition)."""
-    profile = f.subs({norm: _r for norm in f.atoms(EuclideanNorm)})
+    """Which radial shape f has (None for a composition); asked of every candidate and of those drawn before it."""
+    profile = f.xreplace({norm: _r for norm in f.atoms(EuclideanNorm)})
     return next((shape for shape, profiles in RADIAL_PROFILES.items() if profile in profiles), None)
 
 
@@ -273,7 +274,7 @@ def _worked(f: sympy.Expr, v: sympy.Symbol) -> Worked:
     if not norms:
         return worked_partial(f, v)
     (norm,) = norms
-    outer = derivative(f.subs(norm, _r), _r).subs(_r, norm)
+    outer = derivative(f.xreplace({norm: _r}), _r).xreplace({_r: norm})
     rule = WrittenProduct(outer, derivative(norm, v), evaluate=False)
     return Worked((), worked_chain(Step(rule, CHAIN), Step(tidy_derivative(f, v), TIDY)), ("chain",))
 
@@ -284,7 +285,7 @@ def _vector_forms(f: sympy.Expr, center: sympy.ImmutableMatrix) -> tuple[sympy.E
     if not norms:
         return ()
     (norm,) = norms
-    factor = presentable(derivative(f.subs(norm, _r), _r) / _r).subs(_r, norm)
+    factor = presentable(derivative(f.xreplace({norm: _r}), _r) / _r).xreplace({_r: norm})
     direction = X - A if _shifted(f) else X
     if factor == 1:
         return (direction,)
@@ -314,7 +315,7 @@ def _require_same_vector(
     name: str, form: sympy.Expr, partials: tuple[sympy.Expr, ...], params: Params, rng: random.Random
 ) -> None:
     """The vector form, read component by component, equals the (checked) partials at random points."""
-    components = [form.subs({X: v, A: a}) for v, a in zip(params.variables, params.center, strict=True)]
+    components = [form.xreplace({X: v, A: a}) for v, a in zip(params.variables, params.center, strict=True)]
     gaps = as_function(sympy.Tuple(*(c - d for c, d in zip(components, partials, strict=True))), params.variables)
     for _ in range(5):
         point = tuple(rng.uniform(*CHECK_BOX) for _ in params.variables)

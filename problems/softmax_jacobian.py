@@ -42,6 +42,7 @@ import math
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import sympy
 
@@ -179,8 +180,12 @@ def _quotient(numerator_derivative: sympy.Expr, other: sympy.Expr) -> sympy.Expr
     return sympy.Mul(numerator, sympy.Pow(sympy.Pow(TOTAL, 2, evaluate=False), -1, evaluate=False), evaluate=False)
 
 
+@cache
 def _worked_entries() -> tuple[Chain, Chain]:
-    """d sigma_i / d z_i and d sigma_i / d z_j (i != j) by the quotient rule, ending in sigma_i, sigma_j."""
+    """d sigma_i / d z_i and d sigma_i / d z_j (i != j) by the quotient rule, ending in sigma_i, sigma_j.
+
+    The same for every variant: worked out once per process.
+    """
     e_i, e_j = sympy.exp(Z_I), sympy.exp(Z_J)
     s_i, s_j = Share(Z_I, TOTAL), Share(Z_J, TOTAL)
     diagonal = chain(
@@ -196,6 +201,7 @@ def _worked_entries() -> tuple[Chain, Chain]:
     return diagonal, off_diagonal
 
 
+@cache
 def _named(expr: sympy.Expr) -> sympy.Expr:
     """sigma_i and sigma_j as plain symbols, the form the answers are stored and checked in."""
     return expr.subs({Share(Z_I, TOTAL): SIGMA_I, Share(Z_J, TOTAL): SIGMA_J})
