@@ -227,8 +227,10 @@ def _solve_numeric(p: Params) -> NumericAnswer:
     b = p.vector_entries if p.vector_entries is not None else sympy.ImmutableMatrix.zeros(n, 1)
     c = p.scalar_value if p.scalar_value is not None else 0
     hessian = sympy.ImmutableMatrix(2 * a if p.symmetric else a + a.T)
-    gradient = sympy.ImmutableMatrix(hessian * xs + b)
-    expanded = sympy.expand((xs.T * a * xs)[0, 0] + (b.T * xs)[0, 0] + c)
+    # Summed term by term: SymPy's products of matrices of symbols go through polynomial rings,
+    # ten times slower for a 3 x 3 matrix, to the same expressions.
+    gradient = sympy.ImmutableMatrix([sympy.Add(*(hessian[i, j] * xs[j] for j in range(n)), b[i]) for i in range(n)])
+    expanded = sympy.Add(*(a[i, j] * xs[i] * xs[j] for i in range(n) for j in range(n)), *(b[i] * xs[i] for i in range(n)), c)
     return NumericAnswer(expanded, hessian, _gradient_steps(p, xs, hessian, gradient), gradient)
 
 
