@@ -214,12 +214,14 @@ def _generate_and_typeset(
                 progress("generating", done, len(order))
                 group = group_of[student.id]
                 if group not in feeds:
-                    feeds[group] = _typeset_group(
-                        tex_pool, sheet, f"group-{group:04d}", members[group], project, workdir, tex_seconds, pending
+                    feeds[group], runs = _typeset_group(
+                        tex_pool, sheet, f"group-{group:04d}", members[group], project, workdir, tex_seconds
                     )
+                    pending += runs
                 waiting[group] -= 1
+                instance = Instance(student.id, Draw(draw.seed, student.id), student_sheet.exercises, student)
                 for feed in feeds[group]:
-                    feed.put(Instance(student.id, Draw(draw.seed, student.id), student_sheet.exercises, student))
+                    feed.put(instance)
                     if waiting[group] == 0:
                         feed.put(_END)
                 _raise_first_failure(pending)
@@ -273,11 +275,11 @@ def _typeset_group(
     project: Project,
     workdir: Path,
     tex_seconds: list[float],
-    pending: list[Future],
-) -> list[queue.SimpleQueue]:
+) -> tuple[list[queue.SimpleQueue], list[Future]]:
     """Start the group's TeX runs, solutions (the longer one) first; each is split when done.
 
-    Returns one feed per run: put each student's ``Instance`` into every feed, then ``_END``.
+    Returns a feed and a future per run: put each student's ``Instance`` into every feed,
+    then ``_END``; the future gives the batch and its split PDFs.
     """
     keys = [student.id for student in group_students]
 
@@ -287,11 +289,9 @@ def _typeset_group(
         tex_seconds.append(compiled.cpu_seconds)
         return batch, kind, compiled.pdf, split_pdf(compiled.pdf, keys)
 
-    feeds = []
-    for kind in sorted(KINDS, key=lambda kind: kind != "solution"):
-        feeds.append(queue.SimpleQueue())
-        pending.append(pool.submit(typeset, kind, feeds[-1]))
-    return feeds
+    kinds = sorted(KINDS, key=lambda kind: kind != "solution")
+    feeds = [queue.SimpleQueue() for _ in kinds]
+    return feeds, [pool.submit(typeset, kind, feed) for kind, feed in zip(kinds, feeds)]
 
 
 def _raise_first_failure(pending: Sequence[Future]) -> None:

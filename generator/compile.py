@@ -149,6 +149,8 @@ def _open_when_read(pipe: Path, process: subprocess.Popen) -> int | None:
 
 def _wait(process: subprocess.Popen, name: str) -> float:
     """Wait for TeX to end, within the timeout; its CPU seconds (``os.wait4`` reports them, ``Popen.wait`` does not)."""
+    if process.returncode is not None:  # it ended before reading its source, and was reaped then
+        return 0.0
     deadline = time.monotonic() + TEX_TIMEOUT_SECONDS
     while True:
         pid, status, usage = os.wait4(process.pid, os.WNOHANG)

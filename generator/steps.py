@@ -142,8 +142,8 @@ def verify_chain(chain: Chain, rng: random.Random) -> None:
     Matrices are compared entry by entry. Steps that are not equal as written are
     compared numerically, all at once (one compiled function per chain, not per pair).
     A chain is verified once per process: the same chain again (a piece such as e^{2x}
-    in the next variant or the next student, softmax's worked entries in every variant,
-    40% of all chains of a class) states nothing new. A chain of steps that say
+    in the next variant or the next student, softmax's worked entries in every variant:
+    more than half of a class's chains) states nothing new. A chain of steps that say
     ``checked_by_shape`` (``generator.linalg.OnInstance``) is verified once per shape:
     chains that differ only in the names of their symbols (the letters a quadratic form
     is written with) state the same identity.

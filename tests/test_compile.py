@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import compile as compile_module
 from generator.compile import compile_documents, compile_stream
 from generator.errors import CompileError
 
@@ -94,3 +95,10 @@ def tex_children() -> list[str]:
         if int(fields[1]) == os.getpid():
             children.append(stat.parent.name)
     return children
+
+
+def test_tex_ending_before_it_reads_its_source_is_an_error_not_a_hang(tmp_path, monkeypatch):
+    monkeypatch.setattr(compile_module, "PDFLATEX_ARGS", (*compile_module.PDFLATEX_ARGS, "-fmt=no-such-format"))
+    with pytest.raises(CompileError, match="doc.tex: TeX failed"):
+        compile_stream("doc", iter([GOOD]), tmp_path)
+    assert not tex_children()
