@@ -262,12 +262,12 @@ def _plain_function(entries: Mapping, xs) -> sympy.Expr:
     """sum_ij A_ij x_i x_j + sum_i b_i x_i + c, written out term by term."""
     n = len(xs)
     a, b, c = entries.get("a"), entries.get("b"), entries.get("c", 0)
-    total = sympy.Integer(c)
+    terms = [sympy.Integer(c)]
     if a is not None:
-        total += sum(a[i, j] * xs[i] * xs[j] for i in range(n) for j in range(n))
+        terms += [a[i, j] * xs[i] * xs[j] for i in range(n) for j in range(n)]
     if b is not None:
-        total += sum(b[i] * xs[i] for i in range(n))
-    return total
+        terms += [b[i] * xs[i] for i in range(n)]
+    return sympy.Add(*terms)
 
 
 def _check_numeric(p: Params, answer: NumericAnswer, rng: random.Random) -> None:
