@@ -81,3 +81,19 @@ def test_a_wrong_chain_fails_after_a_right_one_of_the_same_letters():
     verify_chain(_transpose_identity("p", "Q", "r", True), rng())
     with pytest.raises(CheckFailed, match="step 2"):
         verify_chain(_transpose_identity("p", "Q", "r", False), rng())
+
+
+def test_a_chain_is_verified_once_and_a_wrong_one_beside_it_still_fails(monkeypatch):
+    from generator import steps
+
+    right = chain(Step(y * sympy.exp(2 * y)), Step(sympy.exp(2 * y) * (2 * y + 1) - sympy.exp(2 * y) * (y + 1), "as written"))
+    wrong = chain(Step(y * sympy.exp(2 * y)), Step(sympy.exp(2 * y) * (2 * y + 1) - sympy.exp(2 * y) * y, "as written"))
+    verify_chain(right, rng())
+    verified = steps._verify_steps
+    calls = []
+    monkeypatch.setattr(steps, "_verify_steps", lambda chain, rng: calls.append(chain) or verified(chain, rng))
+    verify_chain(right, rng())
+    for _ in range(2):  # a chain that failed is never taken as verified
+        with pytest.raises(CheckFailed, match="step 2"):
+            verify_chain(wrong, rng())
+    assert calls == [wrong, wrong]
