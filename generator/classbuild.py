@@ -74,6 +74,8 @@ class ClassReport:
     """Wall time per stage: generate (SymPy, in parallel), tex, split, write."""
 
     def lines(self) -> list[str]:
+        if not self.students:
+            return [f"nothing to build for {self.target}: no student of the roster falls in this shard"]
         lines = [f"built {self.target} for {self.students} students"]
         for label, distinct in self.distinct.items():
             collisions = self.students - distinct
@@ -126,6 +128,9 @@ def build_class(
     progress = progress or (lambda stage, done, total: None)
     sheet = project.load_sheet(name)
     typeset, written = select_students(students, groups, shard, only)
+    target = out_dir / sheet.name / draw.name
+    if not typeset:  # a shard no student of this roster falls in: an array job with nothing to do
+        return ClassReport(target, 0)
     seconds: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="sheets-class-") as workdir:
         sheets, typeset_groups = _generate_and_typeset(sheet, draw, typeset, groups, project, Path(workdir), progress, seconds)
@@ -135,7 +140,6 @@ def build_class(
         f"{s.student.id}/{sheet.name}-{kind}.pdf": typeset_groups.pdf(kind, s.student.id) for s in chosen for kind in KINDS
     }
     class_files = _class_files(sheet, draw, chosen, typeset_groups)
-    target = out_dir / sheet.name / draw.name
     if shard is None and not only:
         publish({**files, **class_files}, target)
     else:

@@ -167,3 +167,16 @@ def test_a_failure_midway_stops_the_running_tex_and_writes_nothing(tmp_path, mon
         build_class(SHEET, Draw(8), CLASS, tmp_path / "out")
     assert not (tmp_path / "out").exists()
     assert not tex_children()
+
+
+def test_a_shard_no_student_falls_in_builds_nothing_and_says_so(tmp_path):
+    """Array jobs over a small roster: an empty slice is not a failure."""
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id,name\ns1,Ada\n")
+    empty = next(k for k in range(1, DEFAULT_GROUPS + 1) if stable_bucket("s1", DEFAULT_GROUPS) != k - 1)
+    out = tmp_path / "out"
+    args = ["build", SHEET, "--seed", "1", "--roster", str(roster), "--shard", f"{empty}/{DEFAULT_GROUPS}", "--out", str(out)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("nothing to build for ") and "no student of the roster falls in this shard" in result.output
+    assert not out.exists()
