@@ -246,7 +246,13 @@ def _differentiated(f: sympy.Expr, v: sympy.Symbol) -> sympy.Expr:
         )
     if kind is sympy.Pow:
         base, exponent = f.args
-        return f * (_differentiated(exponent, v) * sympy.log(base) + _differentiated(base, v) * exponent / base)
+        through_exponent = _differentiated(exponent, v)
+        through_base = _differentiated(base, v) * exponent / base
+        if through_exponent is sympy.S.Zero:
+            # A constant power: log(base) would only be multiplied by 0, and building it asks
+            # whether base is negative, which SymPy answers by differentiating it (2% of a class).
+            return f * through_base
+        return f * (through_exponent * sympy.log(base) + through_base)
     if isinstance(f, sympy.Function) and _has_own_rule(kind) and len(f.args) == 1:
         inner = _differentiated(f.args[0], v)
         return sympy.S.Zero if inner.is_zero else f.fdiff(1) * inner
