@@ -80,6 +80,7 @@ def compile_stream(name: str, pieces: Iterable[str], workdir: Path) -> Compiled:
     """
     workdir.mkdir(parents=True, exist_ok=True)
     source = workdir / f"{name}.tex"
+    source.unlink(missing_ok=True)  # the source of an earlier run in the same folder
     os.mkfifo(source)
     process = subprocess.Popen(
         [*PDFLATEX_ARGS, source.name],

@@ -66,6 +66,8 @@ def test_a_source_fed_in_pieces_gives_the_same_pdf_as_the_whole(tmp_path):
     streamed = compile_stream("doc", lines, tmp_path / "streamed")
     assert streamed.pdf == whole and streamed.cpu_seconds > 0
     assert (tmp_path / "streamed" / "doc.tex").read_text() == GOOD
+    again = compile_stream("doc", iter([GOOD]), tmp_path / "streamed")  # the folder of an earlier run
+    assert again.pdf == whole
 
 
 def test_a_tex_error_in_a_streamed_source_is_explained_like_any_other(tmp_path):
