@@ -95,8 +95,7 @@ def compile_stream(name: str, pieces: Iterable[str], workdir: Path) -> Compiled:
     try:
         _feed(source, process, pieces, written)
     except BaseException:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+        _stop(process)
         raise
     finally:
         source.unlink()
@@ -159,10 +158,15 @@ def _wait(process: subprocess.Popen, name: str) -> float:
             process.returncode = os.waitstatus_to_exitcode(status)
             return usage.ru_utime + usage.ru_stime
         if time.monotonic() > deadline:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+            _stop(process)
             raise CompileError(f"{name}.tex: TeX did not finish within {TEX_TIMEOUT_SECONDS} s")
         time.sleep(0.005)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """Kill TeX and whatever it started, and reap it."""
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
 
 
 def explain_failure(workdir: Path, name: str) -> str:
