@@ -33,9 +33,8 @@ def _compiled(expr: sympy.Basic, symbols: tuple[sympy.Symbol, ...]) -> Callable[
     tenth of that. Both raise the same errors (ValueError, ZeroDivisionError, OverflowError)
     outside the domain, which the callers skip.
     """
-    position = {symbol: index for index, symbol in enumerate(symbols)}
     try:
-        evaluate = _closure(expr, position)
+        evaluate = _closure(expr, symbols)
     except _Unsupported:
         return sympy.lambdify(symbols, expr, modules="math")
     return lambda *point: evaluate(point)
@@ -63,21 +62,24 @@ def _reciprocal(factor: sympy.Basic) -> bool:
     return factor.is_Pow and factor.exp.is_Integer and factor.exp < 0
 
 
-def _closure(node: sympy.Basic, position: dict[sympy.Symbol, int]) -> Callable[[tuple[float, ...]], float]:
-    if node in position:
-        index = position[node]
+@lru_cache(maxsize=65536)
+def _closure(node: sympy.Basic, symbols: tuple[sympy.Symbol, ...]) -> Callable[[tuple[float, ...]], float]:
+    """The closure of one node, kept per process: the steps of a chain, compared all at once,
+    repeat most of each other, and pieces recur across chains and students."""
+    if node in symbols:
+        index = symbols.index(node)
         return lambda point: point[index]
     if node.is_Number or node in (sympy.pi, sympy.E):
         value = float(node)
         return lambda point: value
     if node.is_Mul:
         # Divided, not multiplied by a reciprocal, as lambdify writes it: x/|x| is exactly 1.
-        above = [_closure(arg, position) for arg in node.args if not _reciprocal(arg)]
-        below = [_closure(1 / arg, position) for arg in node.args if _reciprocal(arg)]
+        above = [_closure(arg, symbols) for arg in node.args if not _reciprocal(arg)]
+        below = [_closure(1 / arg, symbols) for arg in node.args if _reciprocal(arg)]
         if not below:
             return lambda point: math.prod(part(point) for part in above)
         return lambda point: math.prod(part(point) for part in above) / math.prod(part(point) for part in below)
-    parts = [_closure(arg, position) for arg in node.args]
+    parts = [_closure(arg, symbols) for arg in node.args]
     if isinstance(node, sympy.Tuple):
         return lambda point: tuple(part(point) for part in parts)
     if node.is_Add:
