@@ -124,7 +124,7 @@ def _feed(pipe: Path, process: subprocess.Popen, pieces: Iterable[str], written:
                     data = data[os.write(descriptor, data) :]
                 except BlockingIOError:
                     if not select.select([], [descriptor], [], TEX_TIMEOUT_SECONDS)[1]:
-                        raise CompileError(f"{pipe.name}: TeX did not finish within {TEX_TIMEOUT_SECONDS} s") from None
+                        raise _timed_out(pipe.name) from None
     except BrokenPipeError:
         return
     finally:
@@ -159,8 +159,12 @@ def _wait(process: subprocess.Popen, name: str) -> float:
             return usage.ru_utime + usage.ru_stime
         if time.monotonic() > deadline:
             _stop(process)
-            raise CompileError(f"{name}.tex: TeX did not finish within {TEX_TIMEOUT_SECONDS} s")
+            raise _timed_out(f"{name}.tex")
         time.sleep(0.005)
+
+
+def _timed_out(source: str) -> CompileError:
+    return CompileError(f"{source}: TeX did not finish within {TEX_TIMEOUT_SECONDS} s")
 
 
 def _stop(process: subprocess.Popen) -> None:
