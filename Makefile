@@ -5,14 +5,15 @@ VENV ?= .venv
 SEED ?= 0
 SHEET ?=
 ROSTER ?=
+UNIQUE ?=
 BIN := $(VENV)/bin
 
 .PHONY: sheets test stress bench setup tex clean
 
 ## sheets: build every sheet (or SHEET=name) for SEED=n or SEED=canonical into build/;
-##         ROSTER=students.csv builds one sheet per student
+##         ROSTER=students.csv builds one sheet per student (UNIQUE=1: no repeated variants)
 sheets: setup
-	$(BIN)/sheets build $(SHEET) --seed $(SEED) --out build $(if $(ROSTER),--roster $(ROSTER))
+	$(BIN)/sheets build $(SHEET) --seed $(SEED) --out build $(if $(ROSTER),--roster $(ROSTER)) $(if $(UNIQUE),--unique)
 
 ## test: run the whole test suite (compiles real LaTeX), then stress every family over 1,000 seeds
 test: setup

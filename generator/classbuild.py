@@ -17,14 +17,12 @@ group batches, so it carries one set of fonts per group, not one per student.
 import csv
 import io
 import json
-import multiprocessing
-import os
 import queue
 import statistics
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +31,7 @@ from generator.compile import compile_stream, require_tex
 from generator.errors import ConfigError
 from generator.family import Family, Variant
 from generator.generate import Draw, sheet_variants
+from generator.parallel import in_workers, workers_for
 from generator.printing import tex
 from generator.registry import families as all_families
 from generator.render import KINDS, Instance, RenderedExercise, document_pieces, render_exercises
@@ -40,6 +39,7 @@ from generator.roster import Student, stable_bucket
 from generator.project import Project
 from generator.sheet import SheetSpec
 from generator.split import gather, split_pdf
+from generator.unique import redraws
 from generator.write import ensure_writable, publish, publish_file
 
 DEFAULT_GROUPS = 4
@@ -67,17 +67,28 @@ class ClassReport:
 
     target: Path
     students: int
+    unique: bool = False
+    redrawn: int = 0
+    """Problems drawn again so as not to repeat another student's variant (``unique`` only)."""
     distinct: dict[str, int] = field(default_factory=dict)
+    fixed: set[str] = field(default_factory=set)
+    """Problems of fixed content (a proof to write): the same for everyone, on purpose."""
     difficulty: dict[str, tuple[float, float, float]] = field(default_factory=dict)
     """Per problem: the minimum, median and maximum difficulty score across the class."""
     seconds: dict[str, float] = field(default_factory=dict)
-    """Wall time per stage: generate (SymPy, in parallel), tex, split, write."""
+    """Wall time per stage: redraw (``unique`` only), generate (SymPy, in parallel with TeX), typeset
+    (what TeX had left), write; and tex, the CPU seconds of all TeX runs."""
 
     def lines(self) -> list[str]:
         if not self.students:
             return [f"nothing to build for {self.target}: no student of the roster falls in this shard"]
         lines = [f"built {self.target} for {self.students} students"]
+        if self.unique:
+            lines[0] += f" (--unique: {self.redrawn} problems drawn again)"
         for label, distinct in self.distinct.items():
+            if label in self.fixed:
+                lines.append(f"  problem {label}: fixed content, the same for every student")
+                continue
             collisions = self.students - distinct
             low, median, high = self.difficulty[label]
             lines.append(
@@ -121,8 +132,13 @@ def build_class(
     shard: tuple[int, int] | None = None,
     only: Sequence[str] = (),
     progress: Progress | None = None,
+    unique: bool = False,
 ) -> ClassReport:
-    """Build one sheet for every selected student; write per-student PDFs and class files."""
+    """Build one sheet for every selected student; write per-student PDFs and class files.
+
+    With ``unique``, students who would share a variant draw again (``generator.unique``):
+    worked out over the whole roster, also when only a shard or some students are built.
+    """
     require_tex()
     ensure_writable(out_dir)
     progress = progress or (lambda stage, done, total: None)
@@ -131,15 +147,18 @@ def build_class(
     target = out_dir / sheet.name / draw.name
     if not typeset:  # a shard no student of this roster falls in: an array job with nothing to do
         return ClassReport(target, 0)
-    seconds: dict[str, float] = {}
+    started = time.perf_counter()
+    redrawn = redraws(sheet, draw, students, progress) if unique else {}
+    seconds = {"redraw": time.perf_counter() - started} if unique else {}
+    draws = {student.id: Draw(draw.seed, student.id, redrawn.get(student.id, ())) for student in typeset}
     with tempfile.TemporaryDirectory(prefix="sheets-class-") as workdir:
-        sheets, typeset_groups = _generate_and_typeset(sheet, draw, typeset, groups, project, Path(workdir), progress, seconds)
+        sheets, typeset_groups = _generate_and_typeset(sheet, draws, typeset, groups, project, Path(workdir), progress, seconds)
     started = time.perf_counter()
     chosen = [sheets[student.id] for student in typeset if student.id in written]
     files = {
         f"{s.student.id}/{sheet.name}-{kind}.pdf": typeset_groups.pdf(kind, s.student.id) for s in chosen for kind in KINDS
     }
-    class_files = _class_files(sheet, draw, chosen, typeset_groups)
+    class_files = _class_files(sheet, draw, unique, chosen, typeset_groups)
     if shard is None and not only:
         publish({**files, **class_files}, target)
     else:
@@ -152,7 +171,10 @@ def build_class(
                 stem, dot, extension = file_name.rpartition(".")
                 publish_file(content, target / f"{stem}{suffix}{dot}{extension}")
     seconds["write"] = time.perf_counter() - started
-    report = ClassReport(target, len(chosen), seconds=seconds)
+    report = ClassReport(target, len(chosen), seconds=seconds, unique=unique)
+    report.redrawn = sum(len(draws[s.student.id].redraws) for s in chosen)
+    families = all_families()
+    report.fixed = {part.label for part in sheet.parts if families[part.family].static}
     for index, part in enumerate(sheet.parts):
         report.distinct[part.label] = len({json.dumps(s.problems[index]["inputs"]) for s in chosen})
         scores = [s.problems[index]["difficulty"] for s in chosen]
@@ -184,7 +206,7 @@ class TypesetGroups:
 
 def _generate_and_typeset(
     sheet: SheetSpec,
-    draw: Draw,
+    draws: Mapping[str, Draw],
     students: Sequence[Student],
     groups: int,
     project: Project,
@@ -212,7 +234,7 @@ def _generate_and_typeset(
         feeds: dict[int, list[queue.SimpleQueue]] = {}
         pending: list[Future] = []
         try:
-            for done, student_sheet in enumerate(_generated(sheet, draw, order, project), start=1):
+            for done, student_sheet in enumerate(_generated(sheet, draws, order, project), start=1):
                 student = student_sheet.student
                 sheets[student.id] = student_sheet
                 progress("generating", done, len(order))
@@ -223,7 +245,7 @@ def _generate_and_typeset(
                     )
                     pending += runs
                 waiting[group] -= 1
-                instance = Instance(student.id, Draw(draw.seed, student.id), student_sheet.exercises, student)
+                instance = Instance(student.id, draws[student.id], student_sheet.exercises, student)
                 for feed in feeds[group]:
                     feed.put(instance)
                     if waiting[group] == 0:
@@ -243,16 +265,11 @@ def _generate_and_typeset(
     return sheets, result
 
 
-def _generated(sheet: SheetSpec, draw: Draw, students: Sequence[Student], project: Project) -> Iterator[StudentSheet]:
+def _generated(sheet: SheetSpec, draws: Mapping[str, Draw], students: Sequence[Student], project: Project) -> Iterator[StudentSheet]:
     """Every student's sheet, in order, generated in worker processes (one per core)."""
-    jobs = [(sheet, draw, student, project) for student in students]
-    workers = min(os.cpu_count() or 1, max(1, len(students) // 8))
-    if workers == 1:
-        yield from map(_student_sheet, jobs)
-        return
-    context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        yield from pool.map(_student_sheet, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
+    jobs = [(sheet, draws[student.id], student, project) for student in students]
+    workers = workers_for(len(jobs))
+    yield from in_workers(_student_sheet, jobs, workers, chunksize=max(1, len(jobs) // (workers * 8)))
 
 
 _END = None
@@ -308,7 +325,7 @@ def _raise_first_failure(pending: Sequence[Future]) -> None:
 def _student_sheet(job: tuple[SheetSpec, Draw, Student, Project]) -> StudentSheet:
     sheet, draw, student, project = job
     families = all_families()
-    variants = sheet_variants(sheet, families, Draw(draw.seed, student.id))
+    variants = sheet_variants(sheet, families, draw)
     stored = tuple(variant.to_json() for variant in variants)
     rows = tuple(
         (variant.label, variant.family, latex, text)
@@ -318,12 +335,13 @@ def _student_sheet(job: tuple[SheetSpec, Draw, Student, Project]) -> StudentShee
     return StudentSheet(student, render_exercises(project.environment(), sheet, variants, families), stored, rows)
 
 
-def _class_files(sheet: SheetSpec, draw: Draw, chosen: Sequence[StudentSheet], typeset: TypesetGroups) -> dict[str, bytes]:
+def _class_files(sheet: SheetSpec, draw: Draw, unique: bool, chosen: Sequence[StudentSheet], typeset: TypesetGroups) -> dict[str, bytes]:
     """answers.json, answer-key.csv and solutions-all.pdf, students in roster order."""
     answers = {
         "sheet": sheet.name,
         "title": sheet.title,
         "seed": draw.seed,
+        "unique": unique,
         "generator": f"sheets {__version__}",
         "students": [{"id": s.student.id, "name": s.student.name, "problems": list(s.problems)} for s in chosen],
     }

@@ -63,12 +63,17 @@ def build(
     student: Annotated[list[str] | None, typer.Option(help="With --roster: rebuild only this student (repeatable).")] = None,
     shard: Annotated[str | None, typer.Option(help="With --roster: build only slice K/N of the class.")] = None,
     groups: Annotated[int, typer.Option(min=1, max=4096, help="With --roster: TeX runs per kind (keep it fixed across shards).")] = DEFAULT_GROUPS,
+    unique: Annotated[
+        bool, typer.Option("--unique", help="With --roster: no two students share a variant while a problem has fresh ones.")
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Build exercise and solution PDFs into OUT/<sheet>/seed-<SEED>/ (or OUT/<sheet>/canonical/).
 
     With --roster, every student gets their own pair in OUT/<sheet>/seed-<SEED>/<id>/, and the
-    class gets answers.json, answer-key.csv and solutions-all.pdf.
+    class gets answers.json, answer-key.csv and solutions-all.pdf. A student's sheet depends only
+    on the seed and their id, unless --unique redraws repeated variants (then it also depends on
+    who else is on the roster).
     """
 
     def action() -> None:
@@ -79,8 +84,8 @@ def build(
         draw = Draw(seed=None) if canonical else Draw.parse(seed)
         project = Project(sheet_dir, template_dir)
         if roster is None:
-            if student or shard:
-                raise ConfigError("--student and --shard need --roster")
+            if student or shard or unique:
+                raise ConfigError("--student, --shard and --unique need --roster")
             for target in build_sheets(sheets or None, draw, out, project):
                 typer.echo(f"built {target}")
             return
@@ -90,7 +95,7 @@ def build(
         slice_ = parse_shard(shard) if shard else None
         for name in sheets or project.sheet_names():
             with _progress_bar(quiet) as progress:
-                report = build_class(name, draw, students, out, project, groups, slice_, student or (), progress)
+                report = build_class(name, draw, students, out, project, groups, slice_, student or (), progress, unique)
             for line in report.lines():
                 typer.echo(line)
 

@@ -29,6 +29,9 @@ class Draw:
 
     seed: int | None
     student: str | None = None
+    redraws: tuple[tuple[str, int], ...] = ()
+    """(slot, n) for each slot drawn again n times over, so that the student's variant is not
+    another student's (a class build with ``--unique`` chooses them, ``generator.unique``)."""
 
     @property
     def canonical(self) -> bool:
@@ -50,9 +53,19 @@ class Draw:
 
 def variant_for_seed(family: Family, options: Mapping[str, Any], seed: int, label: str = "") -> Variant:
     """Draw, solve and check one variant from a slot seed."""
+    return _solved(family, options, sampled(family, options, seed, label), seed=seed, canonical=None, label=label)
+
+
+def sampled(family: Family, options: Mapping[str, Any], seed: int, label: str = "") -> Any:
+    """The parameters a slot seed draws: what tells one variant from another."""
     with _naming_failures(family, seed, label), _time_limit(VARIANT_SECONDS):
-        params = family.sample(rng_for(seed), options)
-    return _solved(family, options, params, seed=seed, canonical=None, label=label)
+        return family.sample(rng_for(seed), options)
+
+
+def slot_seed(sheet: SheetSpec, slot: str, draw: Draw) -> int:
+    """The seed of one problem slot of one student's sheet (parts sharing a slot share it)."""
+    redraw = dict(draw.redraws).get(slot, 0)
+    return derive_seed(draw.seed, draw.student, f"{sheet.name}/{slot}" + (f"/redraw-{redraw}" if redraw else ""))
 
 
 def canonical_variant(family: Family, options: Mapping[str, Any], name: str, label: str = "") -> Variant:
@@ -72,8 +85,7 @@ def _part_variant(sheet: SheetSpec, part: PartSpec, family: Family, draw: Draw) 
         raise ConfigError(f"{sheet.path}: part {part.label} has no 'canonical' instance to rebuild")
     if draw.canonical:
         return variant_for_seed(family, part.options, 0, part.label)
-    seed = derive_seed(draw.seed, draw.student, f"{sheet.name}/{part.slot}")
-    return variant_for_seed(family, part.options, seed, part.label)
+    return variant_for_seed(family, part.options, slot_seed(sheet, part.slot, draw), part.label)
 
 
 def _solved(family: Family, options, params, *, seed: int | None, canonical: str | None, label: str) -> Variant:

@@ -7,13 +7,11 @@ seed that reproduces it in ``sheets show FAMILY --seed N``.
 """
 
 import json
-import multiprocessing
 import os
 import statistics
 import tempfile
 import time
 from collections.abc import Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +22,7 @@ from generator.compile import compile_documents
 from generator.errors import SheetError
 from generator.family import CheckFailed, Family, Variant
 from generator.generate import Draw, variant_for_seed
+from generator.parallel import in_workers
 from generator.registry import families
 from generator.render import Instance, render_documents, render_exercises, render_part
 from generator.sampling import draws, rejections
@@ -113,14 +112,8 @@ def stress_families(
     jobs: list[tuple[str, Mapping[str, Any]]], seeds: int, compile_pdfs: bool = False, workers: int | None = None
 ) -> Iterator[FamilyReport]:
     """Reports for (family name, options) jobs, in order, run in parallel worker processes."""
-    workers = min(workers or os.cpu_count() or 1, len(jobs))
     tasks = [(name, dict(options), seeds, compile_pdfs) for name, options in jobs]
-    if workers <= 1:
-        yield from map(_stress_job, tasks)
-        return
-    context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        yield from pool.map(_stress_job, tasks)
+    yield from in_workers(_stress_job, tasks, min(workers or os.cpu_count() or 1, len(jobs)))
 
 
 def _stress_job(task: tuple[str, dict, int, bool]) -> FamilyReport:

@@ -133,7 +133,7 @@ def test_roster_options_are_checked(tmp_path):
     path.write_text("id,name\ns1,Ada\n")
     for args, message in [
         (["--canonical", "--roster", str(path)], "--roster needs --seed"),
-        (["--seed", "1", "--shard", "1/2"], "--student and --shard need --roster"),
+        (["--seed", "1", "--shard", "1/2"], "--student, --shard and --unique need --roster"),
         (["--seed", "1", "--roster", str(path), "--shard", "1/9"], "needs at least 9 groups"),
         (["--seed", "1", "--roster", str(path), "--student", "nobody"], "student 'nobody' is not on the roster"),
     ]:

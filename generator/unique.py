@@ -1,0 +1,94 @@
+"""Distinct variants across a class, on request (``sheets build --roster ... --unique``).
+
+By default a student's sheet depends only on (seed, student id, slot), so two
+students can draw the same variant of a problem. No rule can both keep that and
+rule repeats out: in a family of two variants, three students always leave two
+sharing one, whichever two of them are on the roster. So uniqueness is asked for.
+
+With it, the class build goes through the roster in id order, slot by slot, and
+draws a slot again (seed ``slot/redraw-n``) for a student whose variant a student
+before them already has. A slot that finds no fresh variant in ``MAX_REDRAWS``
+draws is taken to be used up: from then on each variant may be used twice (then
+three times, ...), so repeats are spread over the variants, not piled on a few.
+Students nobody else collides with keep the sheet they get without ``--unique``;
+the others' sheets depend on who is on the roster (never on its order), which is
+why a rebuild of one student or one shard reads the whole roster.
+"""
+
+import json
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+
+from generator.family import Family, jsonable
+from generator.generate import Draw, sampled, slot_seed
+from generator.parallel import in_workers, workers_for
+from generator.registry import families as all_families
+from generator.roster import Student
+from generator.sheet import SheetSpec
+
+MAX_REDRAWS = 50
+
+Redraws = tuple[tuple[str, int], ...]
+
+
+def redraws(
+    sheet: SheetSpec, draw: Draw, students: Sequence[Student], progress: Callable[[str, int, int], None]
+) -> dict[str, Redraws]:
+    """Per student id, the slots to draw again and how often, so that no variant repeats while a slot has fresh ones.
+
+    Every student's first draws are sampled in worker processes; the redraws, fewer
+    and each depending on the ones before, are sampled here in order.
+    """
+    families = all_families()
+    slots = _varying_slots(sheet, families)
+    jobs = [(sheet, slots, Draw(draw.seed, student.id)) for student in students]
+    first = {}
+    drawn = in_workers(_first_fingerprints, jobs, workers_for(len(jobs)), chunksize=8)
+    for done, (student, marks) in enumerate(zip(students, drawn), start=1):
+        first[student.id] = marks
+        progress("comparing variants", done, len(students))
+    chosen: dict[str, list[tuple[str, int]]] = {student.id: [] for student in students}
+    for index, slot in enumerate(slots):
+        uses: Counter[str] = Counter()
+        most = 1  # uses allowed per variant: raised when the slot's variants are used up
+        for student in sorted(students, key=lambda s: s.id):
+            mark = first[student.id][index]
+            if uses[mark] >= most:
+                fresh = _fresh_redraw(sheet, families, slot, Draw(draw.seed, student.id), lambda m: uses[m] < most)
+                if fresh is None:
+                    most += 1
+                else:
+                    redraw, mark = fresh
+                    chosen[student.id].append((slot, redraw))
+            uses[mark] += 1
+    return {student_id: tuple(pairs) for student_id, pairs in chosen.items()}
+
+
+def _varying_slots(sheet: SheetSpec, families: Mapping[str, Family]) -> list[str]:
+    """The slots in sheet order, leaving out those whose parts are all fixed content."""
+    slots = dict.fromkeys(part.slot for part in sheet.parts if not families[part.family].static)
+    return list(slots)
+
+
+def _fresh_redraw(
+    sheet: SheetSpec, families: Mapping[str, Family], slot: str, draw: Draw, fresh: Callable[[str], bool]
+) -> tuple[int, str] | None:
+    """The first redraw of ``slot`` whose fingerprint is ``fresh``, with that fingerprint; None if none is."""
+    for redraw in range(1, MAX_REDRAWS + 1):
+        mark = fingerprint(sheet, families, slot, Draw(draw.seed, draw.student, ((slot, redraw),)))
+        if fresh(mark):
+            return redraw, mark
+    return None
+
+
+def fingerprint(sheet: SheetSpec, families: Mapping[str, Family], slot: str, draw: Draw) -> str:
+    """The sampled parameters of every part drawn from ``slot``, as JSON text: equal text, same variant."""
+    seed = slot_seed(sheet, slot, draw)
+    parts = [part for part in sheet.parts if part.slot == slot]
+    return json.dumps([jsonable(sampled(families[part.family], part.options, seed, part.label)) for part in parts])
+
+
+def _first_fingerprints(job: tuple[SheetSpec, Sequence[str], Draw]) -> tuple[str, ...]:
+    sheet, slots, draw = job
+    families = all_families()
+    return tuple(fingerprint(sheet, families, slot, draw) for slot in slots)

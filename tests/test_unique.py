@@ -1,0 +1,117 @@
+"""--unique: no two students of a class share a variant while the family has fresh ones (real TeX builds)."""
+
+import json
+import math
+from collections import Counter
+
+import pytest
+from typer.testing import CliRunner
+
+from generator.classbuild import build_class
+from generator.cli import app
+from generator.generate import Draw
+from generator.project import Project
+from generator.roster import Student
+from tests.conftest import pdf_text
+from tests.test_classbuild import files
+
+# Softmax of two small integers has 12 variants: 30 students must share, 3 to a variant at most.
+# Part 2 (156 variants) has room for everyone; part 1b is drawn with 1a (same slot), so they move together.
+SHEET = """
+title = "Few variants"
+course = "Test Course"
+
+[[exercise]]
+title = "Softmax"
+  [[exercise.part]]
+  family = "softmax-jacobian"
+  options = { n = 2, values = "integers", mode = "concrete" }
+  [[exercise.part]]
+  family = "softmax-jacobian"
+  same_draw_as = "1a"
+  options = { n = 2, values = "integers" }
+
+[[exercise]]
+title = "Softmax again"
+  [[exercise.part]]
+  family = "softmax-jacobian"
+"""
+CLASS = tuple(Student(f"u{i:03d}", f"Student {i}") for i in range(30))
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("sheets")
+    (directory / "few.toml").write_text(SHEET, encoding="utf-8")
+    return Project(sheet_dir=directory)
+
+
+@pytest.fixture(scope="module")
+def builds(project, tmp_path_factory):
+    """The same class without and with --unique."""
+    plain = build_class("few", Draw(5), CLASS, tmp_path_factory.mktemp("plain"), project)
+    unique = build_class("few", Draw(5), CLASS, tmp_path_factory.mktemp("unique"), project, unique=True)
+    return plain, unique
+
+
+def problems(report, index):
+    students = json.loads((report.target / "answers.json").read_text())["students"]
+    return {s["id"]: s["problems"][index] for s in students}
+
+
+def uses(report, index):
+    return Counter(json.dumps(p["inputs"]) for p in problems(report, index).values())
+
+
+def test_without_unique_students_share_variants_with_room_to_spare(builds):
+    plain, _ = builds
+    assert max(uses(plain, 0).values()) > math.ceil(len(CLASS) / 12)
+    assert plain.distinct["2"] < len(CLASS)
+
+
+def test_with_unique_no_variant_repeats_while_fresh_ones_remain(builds):
+    _, unique = builds
+    assert unique.distinct["2"] == len(CLASS)
+    small = uses(unique, 0)
+    assert len(small) == 12 and max(small.values()) == math.ceil(len(CLASS) / 12)
+    assert json.loads((unique.target / "answers.json").read_text())["unique"] is True
+    assert unique.lines()[0].endswith(f"(--unique: {unique.redrawn} problems drawn again)") and unique.redrawn > 0
+
+
+def test_parts_drawn_together_are_drawn_again_together(builds):
+    _, unique = builds
+    first, second = problems(unique, 0), problems(unique, 1)
+    assert all(first[s.id]["seed"] == second[s.id]["seed"] for s in CLASS)
+    assert all(first[s.id]["inputs"]["z"] == second[s.id]["inputs"]["z"] for s in CLASS)
+
+
+def test_students_nobody_collides_with_keep_the_sheet_they_get_without_unique(builds):
+    plain, unique = builds
+    before, after = [{i: problems(build, i) for i in range(3)} for build in builds]
+    kept = [s for s in CLASS if all(before[i][s.id] == after[i][s.id] for i in range(3))]
+    changed = [s for s in CLASS if s not in kept]
+    assert kept and changed
+    for student in kept:
+        for kind in ("exercise", "solution"):
+            name = f"{student.id}/few-{kind}.pdf"
+            assert pdf_text(unique.target / name) == pdf_text(plain.target / name)
+
+
+def test_a_unique_class_rebuilds_the_same_whatever_the_order_one_student_or_one_shard(builds, project, tmp_path):
+    _, unique = builds
+    full = files(unique.target)
+    student = CLASS[7]
+    only = build_class("few", Draw(5), CLASS, tmp_path / "one", project, only=[student.id], unique=True)
+    assert files(only.target) == {name: data for name, data in full.items() if name.startswith(f"{student.id}/")}
+    shuffled = build_class("few", Draw(5), tuple(reversed(CLASS)), tmp_path / "reversed", project, unique=True)
+    per_student = {name: data for name, data in files(shuffled.target).items() if "/" in name}
+    assert per_student == {name: data for name, data in full.items() if "/" in name}
+    shard = build_class("few", Draw(5), CLASS, tmp_path / "shard", project, shard=(2, 4), unique=True)
+    for name, data in files(shard.target).items():
+        if "/" in name:
+            assert data == full[name]
+
+
+def test_unique_needs_a_roster(tmp_path):
+    result = CliRunner().invoke(app, ["build", "few", "--seed", "1", "--unique", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1 and "--unique need --roster" in result.output, result.output
