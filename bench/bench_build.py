@@ -3,8 +3,9 @@
 Not a test: it prints wall seconds, PDFs per second, and where the time went:
 ``generate`` until the last student's variants are in (SymPy on every core, with
 earlier groups' TeX running alongside), ``tail`` the typesetting left after that,
-``write`` the files, and ``tex`` the pdflatex time summed over all runs (it overlaps
-generation, so it is not part of the wall time as such). Run with `make bench`,
+``write`` the files, and ``tex`` the pdflatex CPU time summed over all runs (it overlaps
+generation, so it is not part of the wall time as such); with ``--unique``, ``redraw``
+is the comparing and redrawing of variants before generation. Run with `make bench`,
 or `python bench/bench_build.py --sheet NAME --sizes 10 100`.
 """
 
@@ -30,19 +31,20 @@ def main() -> None:
     parser.add_argument("--sheet", default="idl-math-background", help="default: the bigger reference sheet")
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 300])
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--unique", action="store_true", help="build with --unique (adds a redraw column)")
     args = parser.parse_args()
     # The interpreter matters: see scripts/pick-python.sh.
-    print(f"sheet {args.sheet}, seed {args.seed}, Python {platform.python_version()} ({os.path.realpath(sys.executable)})")
-    print(f"{'students':>8} {'PDFs':>6} {'wall s':>8} {'PDF/s':>7} {'generate':>9} {'tail':>7} {'write':>7} {'tex':>7}")
+    print(f"sheet {args.sheet}, seed {args.seed}{', --unique' if args.unique else ''}, Python {platform.python_version()} ({os.path.realpath(sys.executable)})")
+    print(f"{'students':>8} {'PDFs':>6} {'wall s':>8} {'PDF/s':>7} {'redraw':>7} {'generate':>9} {'tail':>7} {'write':>7} {'tex':>7}")
     for size in args.sizes:
         with tempfile.TemporaryDirectory(prefix="sheets-bench-") as out:
             started = time.perf_counter()
-            report = build_class(args.sheet, Draw(args.seed), synthetic_roster(size), Path(out))
+            report = build_class(args.sheet, Draw(args.seed), synthetic_roster(size), Path(out), unique=args.unique)
             wall = time.perf_counter() - started
         pdfs = 2 * size
         s = report.seconds
         print(
-            f"{size:>8} {pdfs:>6} {wall:>8.1f} {pdfs / wall:>7.1f} {s['generate']:>9.1f} "
+            f"{size:>8} {pdfs:>6} {wall:>8.1f} {pdfs / wall:>7.1f} {s.get('redraw', 0):>7.1f} {s['generate']:>9.1f} "
             f"{s['typeset']:>7.1f} {s['write']:>7.1f} {s['tex']:>7.1f}"
         )
 
