@@ -4,7 +4,9 @@ A distribution is a kind (``"gaussian"``, ``"uniform"``, ``"exponential"``)
 and a tuple of parameters, (mu, sigma^2), (a, b) or (lambda,), each a SymPy
 number or symbol. Families store these in their Params and get the density,
 support and moments here. The independent checks never use those SymPy
-formulas: they integrate the float density with ``simpson`` instead.
+formulas: they integrate the float density with ``simpson`` instead, or, for
+the expectation of a polynomial, use Gauss quadrature for the law
+(``polynomial_expectation``), which is exact there.
 
 Worked solutions write expectation identities with ``Expectation`` and
 ``Variance`` of ``RandomVariable`` s (independent, each known by its mean and
@@ -124,10 +126,45 @@ def expectation(kind: str, values: Sequence[float], fn: Callable[[float], float]
     return simpson(lambda t: fn(t) * pdf(t), low, high)
 
 
+GAUSS_NODES = 6
+"""Gauss quadrature with 6 nodes is exact for polynomials of degree up to 11; moments need 2."""
+
+
+def polynomial_expectation(kind: str, values: Sequence[float], fn: Callable[[float], float]) -> float:
+    """E[fn(X)] for a polynomial ``fn`` (degree at most 11) by the law's Gauss quadrature rule.
+
+    Exact up to rounding, and a few hundred times cheaper than ``simpson`` over 2,000
+    intervals, which was a twentieth of the generation time of a sheet with two
+    probability problems. The rule's nodes and weights come from the Hermite, Legendre
+    or Laguerre polynomials, not from any formula for the law's moments.
+    """
+    rule = _gauss_rule(kind)
+    if kind == "gaussian":
+        centre, spread = values
+        width = math.sqrt(2 * spread)
+        return math.fsum(weight * fn(centre + width * node) for node, weight in rule) / math.sqrt(math.pi)
+    if kind == "uniform":
+        low, high = values
+        middle, half = (low + high) / 2, (high - low) / 2
+        return math.fsum(weight * fn(middle + half * node) for node, weight in rule) / 2
+    (rate,) = values
+    return math.fsum(weight * fn(node / rate) for node, weight in rule)
+
+
+@lru_cache(maxsize=None)
+def _gauss_rule(kind: str) -> tuple[tuple[float, float], ...]:
+    """Nodes and weights for weight e^{-x^2} on R (gaussian), 1 on [-1, 1] (uniform), e^{-x} on [0, oo) (exponential)."""
+    from sympy.integrals.quadrature import gauss_hermite, gauss_laguerre, gauss_legendre
+
+    rule = {"gaussian": gauss_hermite, "uniform": gauss_legendre, "exponential": gauss_laguerre}[kind]
+    nodes, weights = rule(GAUSS_NODES, 20)
+    return tuple((float(node), float(weight)) for node, weight in zip(nodes, weights))
+
+
 def numerical_moments(kind: str, values: Sequence[float]) -> tuple[float, float]:
-    """Mean and variance by integrating the float density, for checks independent of ``mean``/``variance``."""
-    centre = expectation(kind, values, lambda t: t)
-    return centre, expectation(kind, values, lambda t: (t - centre) ** 2)
+    """Mean and variance by Gauss quadrature, for checks independent of ``mean``/``variance``."""
+    centre = polynomial_expectation(kind, values, lambda t: t)
+    return centre, polynomial_expectation(kind, values, lambda t: (t - centre) ** 2)
 
 
 class RandomVariable(sympy.Expr):

@@ -33,7 +33,7 @@ import sympy
 from generator.family import Family, require
 from generator.options import ChoiceOption
 from generator.printing import WrittenProduct, WrittenSum
-from generator.probability import Expectation, RandomVariable, Variance, a, b, expectation, minus, mu, sigma
+from generator.probability import Expectation, RandomVariable, Variance, a, b, minus, mu, polynomial_expectation, sigma
 from generator.steps import Chain, Step
 
 R = sympy.Rational
@@ -171,9 +171,9 @@ def check(params: Params, answer: Answer, rng: random.Random) -> None:
         centre, spread, scale, shift = (at(e) for e in (params.mean, params.variance, params.scale, params.shift))
         printed = float(sympy.sympify(params.transform).subs({**values, X: 1.7}).doit().evalf(20))
         require(math.isclose(printed, scale * 1.7 + shift, rel_tol=1e-12), f"the statement's map {params.transform} is not aX + b")
-        # Integrate the N(centre, spread) density against y = ax + b: independent of the formulas.
-        mean = expectation("gaussian", (centre, spread), lambda t: scale * t + shift)
-        variance = expectation("gaussian", (centre, spread), lambda t: (scale * t + shift - mean) ** 2)
+        # E[aX + b] and E[(aX + b - mean)^2] by Gauss-Hermite quadrature: independent of the formulas.
+        mean = polynomial_expectation("gaussian", (centre, spread), lambda t: scale * t + shift)
+        variance = polynomial_expectation("gaussian", (centre, spread), lambda t: (scale * t + shift - mean) ** 2)
         where = f"X ~ N({centre:.4g}, {spread:.4g}), Y = {scale:.4g} X + {shift:.4g}"
         require(math.isclose(at(answer.mean), mean, rel_tol=1e-8, abs_tol=1e-9), f"E[Y] for {where}: {at(answer.mean)} vs {mean}")
         require(

@@ -1,7 +1,19 @@
+import math
+import random
+
 import pytest
 import sympy
+from sympy import stats
 
-from generator.probability import Expectation, RandomVariable, Variance, _terms_by_powers
+from generator.probability import (
+    Expectation,
+    RandomVariable,
+    Variance,
+    _terms_by_powers,
+    expectation,
+    numerical_moments,
+    polynomial_expectation,
+)
 
 mu, s = sympy.symbols("mu s", positive=True)
 X = RandomVariable("X", mu, s**2)
@@ -31,3 +43,33 @@ def test_moments_follow_the_expectation_identities():
 def test_a_random_variable_outside_a_polynomial_is_refused():
     with pytest.raises(ValueError, match="not a polynomial"):
         _terms_by_powers(sympy.expand(X + 1 / X), [X])
+
+
+@pytest.mark.parametrize("kind", ["gaussian", "uniform", "exponential"])
+def test_gauss_quadrature_gives_the_expectation_of_polynomials_that_integrating_the_density_gives(kind):
+    """Two numeric methods (Gauss nodes; Simpson over the float density) and sympy.stats' exact value."""
+    rng = random.Random(kind)
+    for _ in range(5):
+        values = {
+            "gaussian": (sympy.Integer(rng.randint(-4, 4)), sympy.Rational(rng.choice([1, 4, 12, 36]), 4)),
+            "uniform": tuple(sympy.Integer(v) for v in sorted(rng.sample(range(-5, 6), 2))),
+            "exponential": (sympy.Rational(rng.choice([1, 2, 6]), 2),),
+        }[kind]
+        coefficients = [rng.randint(-3, 3) for _ in range(4)]
+        cubic = lambda u: sum(c * u**k for k, c in enumerate(coefficients))  # noqa: E731
+        numbers = tuple(float(v) for v in values)
+        quadrature = polynomial_expectation(kind, numbers, cubic)
+        law = {
+            "gaussian": lambda: stats.Normal("X", values[0], sympy.sqrt(values[1])),
+            "uniform": lambda: stats.Uniform("X", *values),
+            "exponential": lambda: stats.Exponential("X", *values),
+        }[kind]()
+        exact = float(stats.E(sympy.expand(cubic(law))))
+        assert math.isclose(quadrature, exact, rel_tol=1e-12, abs_tol=1e-12)
+        assert math.isclose(quadrature, expectation(kind, numbers, cubic), rel_tol=1e-6, abs_tol=1e-9)
+
+
+def test_numerical_moments_of_the_named_laws():
+    assert all(math.isclose(a, b) for a, b in zip(numerical_moments("gaussian", (-2.0, 9.0)), (-2.0, 9.0)))
+    assert all(math.isclose(a, b) for a, b in zip(numerical_moments("uniform", (1.0, 4.0)), (2.5, 0.75)))
+    assert all(math.isclose(a, b) for a, b in zip(numerical_moments("exponential", (4.0,)), (0.25, 0.0625)))
