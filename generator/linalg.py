@@ -286,6 +286,33 @@ def instantiate(
     return sympy.ImmutableMatrix(result)
 
 
+def float_value(expr: sympy.MatrixExpr, sizes: Mapping[sympy.Symbol, int], values: Mapping[MatrixSymbol, object]) -> FloatMatrix:
+    """``instantiate`` in plain floats, for checks: symbols, transposes, sums and products by loops.
+
+    SymPy's ``doit`` on a product of concrete matrices goes through its polynomial domains:
+    two thirds of the quadratic-form check. Sizes that do not fit fail the check, as there.
+    Anything else (an identity matrix, a power) is left to ``instantiate``.
+    """
+    if isinstance(expr, MatrixSymbol):
+        value = to_floats(_as_matrix(values[expr]))
+        rows, cols = (int(d.xreplace(sizes)) if isinstance(d, sympy.Basic) else d for d in expr.shape)
+        require((len(value), len(value[0])) == (rows, cols), f"{expr} has sizes {rows}x{cols}, its value does not")
+        return value
+    if isinstance(expr, Transpose):
+        return [list(column) for column in zip(*float_value(expr.arg, sizes, values))]
+    if isinstance(expr, MatMul):
+        scalar = math.prod(float(arg) for arg in expr.args if not isinstance(arg, sympy.MatrixExpr))
+        factors = [float_value(arg, sizes, values) for arg in expr.args if isinstance(arg, sympy.MatrixExpr)]
+        product = functools.reduce(lambda left, right: float_product(left, right, str(expr)), factors)
+        return [[scalar * entry for entry in row] for row in product]
+    if isinstance(expr, MatAdd):
+        terms = [float_value(arg, sizes, values) for arg in expr.args]
+        shapes = {(len(term), len(term[0])) for term in terms}
+        require(len(shapes) == 1, f"{expr}: the terms have different sizes {sorted(shapes)}")
+        return [[math.fsum(column) for column in zip(*rows)] for rows in zip(*terms)]
+    return to_floats(instantiate(expr, sizes, values))
+
+
 def _as_matrix(value) -> sympy.ImmutableMatrix:
     return value if isinstance(value, sympy.MatrixBase) else sympy.ImmutableMatrix([[value]])
 

@@ -54,8 +54,8 @@ from generator.linalg import (
     coordinates,
     double_loop_form,
     float_product,
+    float_value,
     index_value,
-    instantiate,
     integer_matrix,
     matrix,
     polynomial_function,
@@ -254,9 +254,9 @@ def check(params: Params, answer: SymbolicAnswer | ConcreteAnswer, rng: random.R
 
 
 def _value(expr: sympy.Basic, sizes: Mapping, values: Mapping) -> float:
-    """A scalar form at concrete values: index sums by explicit loops, matrix products by SymPy."""
+    """A scalar form at concrete values: index sums and matrix products by explicit loops."""
     if isinstance(expr, sympy.MatrixExpr):
-        return float(instantiate(expr, sizes, values)[0, 0])
+        return float_value(expr, sizes, values)[0][0]
     return index_value(expr, sizes, {s.name: value for s, value in values.items()})
 
 
@@ -287,7 +287,7 @@ def _check_inner(p: Params, inner: sympy.Basic, sizes: Mapping, values: Mapping)
     if isinstance(inner, sympy.MatrixExpr):
         second = p.left if p.transposed else p.right
         expected = float_product(to_floats(m_values), to_floats(values[second]), "M v")
-        claimed = to_floats(instantiate(inner, sizes, values))
+        claimed = float_value(inner, sizes, values)
         require(all(close(a[0], b[0]) for a, b in zip(claimed, expected, strict=True)), "the product M v is wrong")
         return
     as_written = m_values.T if p.transposed else m_values
