@@ -115,3 +115,18 @@ def test_a_unique_class_rebuilds_the_same_whatever_the_order_one_student_or_one_
 def test_unique_needs_a_roster(tmp_path):
     result = CliRunner().invoke(app, ["build", "few", "--seed", "1", "--unique", "--out", str(tmp_path / "out")])
     assert result.exit_code == 1 and "--unique need --roster" in result.output, result.output
+
+
+def test_the_command_line_builds_a_unique_class_and_says_how_many_were_drawn_again(project, tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id,name\n" + "".join(f"{s.id},{s.name}\n" for s in CLASS[:16]), encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["build", "few", "--seed", "5", "--roster", str(roster), "--unique", "--sheet-dir", str(project.sheet_dir)]
+    result = CliRunner().invoke(app, [*args, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    first = result.output.splitlines()[0]
+    assert first.startswith("built ") and "problems drawn again)" in first
+    answers = json.loads((out / "few" / "seed-5" / "answers.json").read_text())
+    assert answers["unique"] is True
+    small = Counter(json.dumps(s["problems"][0]["inputs"]) for s in answers["students"])
+    assert max(small.values()) == math.ceil(16 / 12)
