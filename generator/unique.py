@@ -48,10 +48,11 @@ def redraws(
         first[student.id] = marks
         progress("comparing variants", done, len(students))
     chosen: dict[str, list[tuple[str, int]]] = {student.id: [] for student in students}
+    in_id_order = sorted(students, key=lambda s: s.id)
     for index, slot in enumerate(slots):
         uses: Counter[str] = Counter()
         most = 1  # uses allowed per variant: raised when the slot's variants are used up
-        for student in sorted(students, key=lambda s: s.id):
+        for student in in_id_order:
             mark = first[student.id][index]
             if uses[mark] >= most:
                 fresh = _fresh_redraw(sheet, families, slot, Draw(draw.seed, student.id), lambda m: uses[m] < most)
