@@ -224,7 +224,7 @@ class WrittenMatrix(sympy.ImmutableMatrix):
         """``WrittenMatrix(expr)``; SymPy's own rebuilding (plain matrix arguments) gives a plain-printing matrix."""
         written = args[0] if len(args) == 1 and isinstance(args[0], sympy.MatrixExpr) else None
         if written is not None:
-            explicit = written.doit()
+            explicit = exact_value(written)
             args, kwargs = (explicit.rows, explicit.cols, list(explicit)), {}
         value = super().__new__(cls, *args, **kwargs)
         value.written = written
@@ -311,6 +311,51 @@ def float_value(expr: sympy.MatrixExpr, sizes: Mapping[sympy.Symbol, int], value
         require(len(shapes) == 1, f"{expr}: the terms have different sizes {sorted(shapes)}")
         return [[math.fsum(column) for column in zip(*rows)] for rows in zip(*terms)]
     return to_floats(instantiate(expr, sizes, values))
+
+
+def exact_value(expr: sympy.MatrixExpr) -> sympy.ImmutableMatrix:
+    """``expr.doit()`` for sums and products of explicit matrices and numbers, entry by entry.
+
+    ``doit`` multiplies such entries with plain ``Add`` and ``Mul`` as well, but first
+    canonicalises the product and converts every operand to SymPy's domain matrices and back:
+    for worked steps such as ``2 A x + b`` a twentieth of all generation. Multiplied left to
+    right as there, the entries are the same expressions (tests/test_linalg.py compares).
+    Anything else (a matrix symbol, a symbolic coefficient, sizes that do not fit) goes to ``doit``.
+    """
+    try:
+        return sympy.ImmutableMatrix(_exact_rows(expr))
+    except _NotPlain:
+        return sympy.ImmutableMatrix(expr.doit())
+
+
+class _NotPlain(Exception):
+    """Not a sum or product of explicit matrices and numbers."""
+
+
+def _exact_rows(expr: sympy.MatrixExpr) -> list[list[sympy.Expr]]:
+    if isinstance(expr, sympy.MatrixBase):
+        return expr.tolist()
+    if isinstance(expr, Transpose):
+        return [list(column) for column in zip(*_exact_rows(expr.arg))]
+    if isinstance(expr, MatAdd):
+        terms = [_exact_rows(arg) for arg in expr.args]
+        if len({(len(term), len(term[0])) for term in terms}) != 1:
+            raise _NotPlain  # doit names the mismatch
+        return [[sympy.Add(*entries) for entries in zip(*rows)] for rows in zip(*terms)]
+    if isinstance(expr, MatMul):
+        scalar = sympy.Mul(*(arg for arg in expr.args if not isinstance(arg, sympy.MatrixExpr)))
+        if not scalar.is_Number:
+            raise _NotPlain
+        factors = [_exact_rows(arg) for arg in expr.args if isinstance(arg, sympy.MatrixExpr)]
+        product = functools.reduce(_exact_product, factors)
+        return [[scalar * entry for entry in row] for row in product] if scalar != 1 else product
+    raise _NotPlain
+
+
+def _exact_product(left: list[list[sympy.Expr]], right: list[list[sympy.Expr]]) -> list[list[sympy.Expr]]:
+    if len(left[0]) != len(right):
+        raise _NotPlain
+    return [[sympy.Add(*(a * b for a, b in zip(row, column))) for column in zip(*right)] for row in left]
 
 
 def _as_matrix(value) -> sympy.ImmutableMatrix:

@@ -53,6 +53,7 @@ from generator.linalg import (
     WrittenMatrix,
     coordinates,
     double_loop_form,
+    exact_value,
     float_product,
     float_value,
     index_value,
@@ -230,7 +231,7 @@ def _solve_concrete(p: Params) -> ConcreteAnswer:
     n = p.left.rows
     xs = sympy.ImmutableMatrix(coordinates(n))
     entries = p.entries if p.direction == "matrix-to-sum" else _symmetric_matrix(p.given, xs)
-    inner = sympy.ImmutableMatrix(entries * xs)
+    inner = exact_value(MatMul(entries, xs))
     products = [xs[k] * inner[k] for k in range(n)]
     expansion = WrittenSum(*products, evaluate=False)
     mixed = tuple(

@@ -7,7 +7,18 @@ import sympy
 from sympy import MatMul
 
 from generator.family import CheckFailed
-from generator.linalg import OrderedSum, Top, float_value, instantiate, integer_matrix, matrix, size, to_floats, vector
+from generator.linalg import (
+    OrderedSum,
+    Top,
+    exact_value,
+    float_value,
+    instantiate,
+    integer_matrix,
+    matrix,
+    size,
+    to_floats,
+    vector,
+)
 
 N, M = size("N"), size("M")
 x, y, A, B = vector("x", N), vector("y", M), matrix("A", M, N), matrix("B", N, N)
@@ -42,3 +53,42 @@ def test_sizes_that_do_not_fit_fail_the_check(expr):
         float_value(expr, sizes, values)
     with pytest.raises(CheckFailed):
         instantiate(expr, sizes, values)
+
+
+X = sympy.ImmutableMatrix(sympy.symbols("x_1:4", real=True))
+
+
+def _entries(rng: random.Random, rows: int, cols: int, symbols: bool) -> sympy.ImmutableMatrix:
+    """Small integers, some fractions and, if asked, symbols and monomials among them."""
+    pool = [sympy.Integer(rng.randint(-4, 4)), sympy.Rational(rng.randint(-3, 3), rng.randint(1, 3))]
+    if symbols:
+        pool += [X[rng.randrange(3)], 2 * X[rng.randrange(3)] * X[rng.randrange(3)], X[rng.randrange(3)] ** 2]
+    return sympy.ImmutableMatrix(rows, cols, [rng.choice(pool) for _ in range(rows * cols)])
+
+
+EXACT_CASES = {
+    "A x": lambda a, b, s, v: MatMul(a, v),
+    "2 A x": lambda a, b, s, v: MatMul(2, a, v),
+    "(A + A^T) x": lambda a, b, s, v: MatMul(OrderedSum(a, a.T, evaluate=False), v),
+    "-3 A x + b": lambda a, b, s, v: OrderedSum(MatMul(-3, a, v), b, evaluate=False),
+    "A S x (symbols on both sides)": lambda a, b, s, v: MatMul(a, s, v),
+    "S x + A^T b": lambda a, b, s, v: OrderedSum(MatMul(s, v), MatMul(Top(a), b), evaluate=False),
+    "(S x)^T A x": lambda a, b, s, v: MatMul(Top(MatMul(s, v)), a, v),
+}
+
+
+@pytest.mark.parametrize("case", EXACT_CASES)
+def test_exact_value_is_the_expression_sympy_gives(case):
+    """The same expressions as doit, term for term: products of sums stay unexpanded there too."""
+    rng = random.Random(case)
+    for _ in range(40):
+        a, s = _entries(rng, 3, 3, symbols=False), _entries(rng, 3, 3, symbols=True)
+        b, v = _entries(rng, 3, 1, symbols=False), rng.choice([X, _entries(rng, 3, 1, symbols=True)])
+        expr = EXACT_CASES[case](a, b, s, v)
+        expected = sympy.ImmutableMatrix(expr.doit())
+        assert sympy.srepr(exact_value(expr)) == sympy.srepr(expected)
+
+
+def test_exact_value_of_sizes_that_do_not_fit_fails_as_sympy_does():
+    with pytest.raises(sympy.ShapeError):
+        exact_value(MatMul(sympy.ImmutableMatrix([[1, 2]]), sympy.ImmutableMatrix([[1, 2]])))
