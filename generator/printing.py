@@ -181,6 +181,12 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         args = args[1:] if args[0] == -1 else [-args[0], *args[1:]]
         return "- " + " ".join(map(bracketed, args))
 
+    def _print_matrix_contents(self, expr):
+        """SymPy's, reading each row once: its ``expr[row, :]`` builds a matrix for every row."""
+        rows = (" & ".join(self._print(entry) for entry in row) for row in expr.tolist())
+        environment = self._settings["mat_str"]
+        return rf"\begin{{{environment}}}" + r"\\".join(rows) + rf"\end{{{environment}}}"
+
     def _print_sigmoid(self, expr, exp=None):
         """The logistic function of ``generator.activations`` as sigma(t)."""
         name = r"\sigma" if exp is None else rf"\sigma^{{{exp}}}"

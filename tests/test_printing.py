@@ -27,6 +27,19 @@ def test_matrices_are_bracketed():
     assert tex(sympy.Matrix([[1, 2], [3, 4]])) == r"\begin{bmatrix}1 & 2\\3 & 4\end{bmatrix}"
 
 
+def test_matrices_print_as_sympy_prints_them_in_brackets():
+    from sympy.printing.latex import LatexPrinter
+
+    sympys = LatexPrinter({"mat_str": "bmatrix", "mat_delim": ""})
+    for matrix in [
+        sympy.ImmutableMatrix([[x**2 - 1, sympy.Rational(-1, 2), sympy.exp(x)], [0, -x, 3]]),
+        sympy.ImmutableMatrix([x, 1, -2 * x]),
+        sympy.ImmutableMatrix([[sympy.ImmutableMatrix([[1, 2]])]]),
+        sympy.Matrix([[1, x]]),
+    ]:
+        assert tex(matrix) == sympys.doprint(matrix), matrix
+
+
 def test_sigmoid_prints_as_sigma():
     from generator.activations import sigmoid
 
