@@ -296,19 +296,19 @@ def float_value(expr: sympy.MatrixExpr, sizes: Mapping[sympy.Symbol, int], value
     if isinstance(expr, MatrixSymbol):
         value = to_floats(_as_matrix(values[expr]))
         rows, cols = (int(d.xreplace(sizes)) if isinstance(d, sympy.Basic) else d for d in expr.shape)
-        require((len(value), len(value[0])) == (rows, cols), f"{expr} has sizes {rows}x{cols}, its value does not")
+        require((len(value), len(value[0])) == (rows, cols), lambda: f"{expr} has sizes {rows}x{cols}, its value does not")
         return value
     if isinstance(expr, Transpose):
         return [list(column) for column in zip(*float_value(expr.arg, sizes, values))]
     if isinstance(expr, MatMul):
         scalar = math.prod(float(arg) for arg in expr.args if not isinstance(arg, sympy.MatrixExpr))
         factors = [float_value(arg, sizes, values) for arg in expr.args if isinstance(arg, sympy.MatrixExpr)]
-        product = functools.reduce(lambda left, right: float_product(left, right, str(expr)), factors)
+        product = functools.reduce(lambda left, right: float_product(left, right, expr), factors)
         return [[scalar * entry for entry in row] for row in product]
     if isinstance(expr, MatAdd):
         terms = [float_value(arg, sizes, values) for arg in expr.args]
         shapes = {(len(term), len(term[0])) for term in terms}
-        require(len(shapes) == 1, f"{expr}: the terms have different sizes {sorted(shapes)}")
+        require(len(shapes) == 1, lambda: f"{expr}: the terms have different sizes {sorted(shapes)}")
         return [[math.fsum(column) for column in zip(*rows)] for rows in zip(*terms)]
     return to_floats(instantiate(expr, sizes, values))
 
@@ -398,12 +398,12 @@ def to_floats(m: sympy.MatrixBase) -> FloatMatrix:
     return [[float(m[i, j]) for j in range(m.cols)] for i in range(m.rows)]
 
 
-def float_product(left: FloatMatrix, right: FloatMatrix, what: str) -> FloatMatrix:
-    """The matrix product in plain floats; a shape mismatch fails the check."""
+def float_product(left: FloatMatrix, right: FloatMatrix, what: object) -> FloatMatrix:
+    """The matrix product in plain floats; a shape mismatch fails the check (``what`` is printed only then)."""
     inner = len(left[0])
     require(
         inner == len(right),
-        f"{what}: a {len(left)}x{inner} matrix cannot multiply a {len(right)}x{len(right[0])} matrix",
+        lambda: f"{what}: a {len(left)}x{inner} matrix cannot multiply a {len(right)}x{len(right[0])} matrix",
     )
     return [[math.fsum(row[k] * right[k][j] for k in range(inner)) for j in range(len(right[0]))] for row in left]
 

@@ -166,7 +166,7 @@ def check(params: Params, answer: Answer, rng: random.Random) -> None:
         params.names, params.fields, answer.diagonal, answer.sums, answer.divergences, strict=True
     ):
         require(field.shape == (len(variables), 1), f"{name} is not a field on R^{len(variables)}")
-        require(total.result - divergence == 0, f"the sum for div {name} ends in {total.result}, not {divergence}")
+        require(total.result - divergence == 0, lambda: f"the sum for div {name} ends in {total.result}, not {divergence}")
         components = [as_function(c, variables) for c in field]
         claimed = [as_function(t, variables) for t in (*terms, divergence)]
         for point in defined_points(components[0], len(variables), rng, -0.45, 0.45):

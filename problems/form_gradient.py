@@ -279,7 +279,7 @@ def _check_numeric(p: Params, answer: NumericAnswer, rng: random.Random) -> None
     if answer.gradient_steps is not None:
         check_partials(f, xs, list(answer.gradient_steps.result), rng)
     a = p.matrix_entries if p.matrix_entries is not None else sympy.zeros(n, n)
-    require(answer.hessian == a + a.T, f"H = {answer.hessian.tolist()}, but A + A^T = {(a + a.T).tolist()}")
+    require(answer.hessian == a + a.T, lambda: f"H = {answer.hessian.tolist()}, but A + A^T = {(a + a.T).tolist()}")
     point = {x: sympy.Rational(rng.randint(-9, 9), 4) for x in xs}
     require(answer.expanded.xreplace(point) == f.xreplace(point), "the expanded f differs from x^T A x + b^T x + c")
 

@@ -170,7 +170,7 @@ def check(params: Params, answer: Answer, rng: random.Random) -> None:
 
         centre, spread, scale, shift = (at(e) for e in (params.mean, params.variance, params.scale, params.shift))
         printed = float(sympy.sympify(params.transform).subs({**values, X: 1.7}).doit().evalf(20))
-        require(math.isclose(printed, scale * 1.7 + shift, rel_tol=1e-12), f"the statement's map {params.transform} is not aX + b")
+        require(math.isclose(printed, scale * 1.7 + shift, rel_tol=1e-12), lambda: f"the statement's map {params.transform} is not aX + b")
         # E[aX + b] and E[(aX + b - mean)^2] by Gauss-Hermite quadrature: independent of the formulas.
         mean = polynomial_expectation("gaussian", (centre, spread), lambda t: scale * t + shift)
         variance = polynomial_expectation("gaussian", (centre, spread), lambda t: (scale * t + shift - mean) ** 2)
