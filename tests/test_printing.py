@@ -112,3 +112,31 @@ def test_a_polynomial_keeps_its_monomial_order():
     a, b = sympy.symbols("a b", real=True)
     assert tex(-3 * a**2 + a * b + b**2) == "- 3 a^{2} + a b + b^{2}"
     assert tex(1 - a - 2 * b) == "- a - 2 b + 1"
+
+
+def test_sums_print_in_sympys_order_with_the_remembered_complex():
+    """Term order depends on each coefficient's complex() (remembered per number here); a plain
+    SymPy process, without the project imported, prints the same sums the same way."""
+    import random
+    import subprocess
+    import sys
+
+    from generator.printing import text
+
+    rng = random.Random(3)
+    y = sympy.Symbol("y")
+    numbers = [sympy.sqrt(2), sympy.log(3), sympy.pi / 3, sympy.Rational(7, 5)]
+    sums = [
+        sympy.Add(
+            *(sympy.Rational(rng.randint(-9, 9), rng.randint(1, 9)) * rng.choice([x, y, x * y, x**2, 1]) for _ in range(4)),
+            rng.choice(numbers),
+        )
+        for _ in range(150)
+    ]
+    # The evalf route is not always the correctly rounded p / q: the remembered value is SymPy's own.
+    assert complex(sympy.Rational(9, 11)) != complex(9 / 11)
+    script = "import sys, sympy\nfor line in sys.stdin: print(sympy.sstr(sympy.parse_expr(line, evaluate=False).doit()))"
+    plain = subprocess.run(
+        [sys.executable, "-c", script], input="\n".join(sympy.srepr(s) for s in sums), capture_output=True, text=True, check=True
+    )
+    assert plain.stdout.splitlines() == [text(s) for s in sums]
