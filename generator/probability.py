@@ -194,6 +194,11 @@ class RandomVariable(sympy.Expr):
         """The parameters of its law; the name is not a number to substitute."""
         return self.mean.free_symbols | self.variance.free_symbols
 
+    def doit(self, **hints) -> "RandomVariable":
+        """Itself: its name and law parameters hold nothing to evaluate, and rebuilding it (SymPy's
+        ``doit`` does, for every node) was 1.5% of all generation, inside each expectation."""
+        return self
+
     def raw_moment(self, power: int) -> sympy.Expr:
         """E[X^power] for power 0, 1, 2 (all that mean and variance determine)."""
         if power > 2:
