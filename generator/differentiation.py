@@ -16,7 +16,7 @@ import sympy
 
 from generator.calculus import derivative, tidy_derivative
 from generator.printing import WrittenSum, printed_terms
-from generator.rewrites import expand, factor_terms
+from generator.rewrites import expand, factor_terms, xreplace_unevaluated
 from generator.steps import Chain, Step, chain, worked_chain
 
 PRODUCT = "product rule"
@@ -194,8 +194,7 @@ class _State:
         # Tidied before the inner function goes back in, unevaluated, so that both stay as written:
         # 2 (x^3 + x + 1), not 2 x^3 + 2 x + 2; cos(2x + 4), not cos(2(x + 2)).
         outer_derivative = factor_terms(derivative(outer, _INNER))
-        with sympy.evaluate(False):
-            outer_derivative = outer_derivative.xreplace({_INNER: inner})
+        outer_derivative = xreplace_unevaluated(outer_derivative, {_INNER: inner})
         inner_derivative = self._piece(inner, always=False).result
         return _product(outer_derivative, inner_derivative), CHAIN
 

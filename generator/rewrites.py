@@ -1,4 +1,4 @@
-"""SymPy's ``expand`` and ``factor_terms``, each result worked out once per process.
+"""SymPy's ``expand`` and ``factor_terms``, each result worked out once per process, and an unevaluated ``xreplace``.
 
 Tidying a derivative (``generator.calculus.presentable``) expands and factors
 every candidate, and the same expressions come back again and again: a piece's
@@ -67,3 +67,18 @@ def _factor_terms_once(expr: sympy.Expr) -> sympy.Expr:
     elif primitive.args:
         primitive = primitive.func(*[factor_terms(arg) for arg in primitive.args])
     return _keep_coeff(content, primitive, clear=False, sign=True)
+
+
+def xreplace_unevaluated(expr: sympy.Basic, rule: dict) -> sympy.Basic:
+    """``expr.xreplace(rule)`` as under SymPy's ``evaluate(False)``: nodes rebuilt around a replacement stay as written.
+
+    The same expression, built without switching SymPy's global ``evaluate`` flag, which
+    empties every SymPy cache each time it changes (tests/test_rewrites.py compares).
+    """
+    replaced = rule.get(expr)
+    if replaced is not None:
+        return replaced
+    if not expr.args:
+        return expr
+    args = tuple(xreplace_unevaluated(arg, rule) for arg in expr.args)
+    return expr if args == expr.args else expr.func(*args, evaluate=False)

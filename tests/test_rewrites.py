@@ -46,3 +46,31 @@ def test_factor_terms_answers_a_repeated_sub_expression_from_the_cache():
 def test_expand_is_sympys():
     for expr in _expressions()[:200]:
         assert rewrites.expand(expr) == sympy.expand(expr)
+
+
+def test_xreplace_unevaluated_is_xreplace_under_evaluate_false():
+    """The chain rule puts the inner function back into the outer one's derivative as written."""
+    t = sympy.Dummy("t")
+    outer_derivatives = [2 * t, 3 * t**2, sympy.exp(t), -sympy.sin(t), sympy.cos(t) / t, 6 * t * sympy.exp(t**2), 1 / (2 * sympy.sqrt(t))]
+    inners = [x**3 + x + 1, 2 * x + 4, 1 - x, sympy.exp(2 * x) + 1, 3 * x, sympy.sin(x)]
+    for outer in outer_derivatives:
+        for inner in inners:
+            with sympy.evaluate(False):
+                expected = outer.xreplace({t: inner})
+            assert sympy.srepr(rewrites.xreplace_unevaluated(outer, {t: inner})) == sympy.srepr(expected), (outer, inner)
+
+
+def test_no_code_switches_sympys_global_evaluate_flag():
+    """Switching it (sympy.evaluate(False)) empties every SymPy cache: once per chain rule, that
+    cost a fifth of all generation. Build unevaluated nodes with evaluate=False instead."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    offenders = [
+        f"{path.relative_to(root)}:{number}"
+        for folder in ("generator", "problems")
+        for path in sorted((root / folder).rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if "sympy.evaluate(" in line or "global_parameters" in line
+    ]
+    assert offenders == []
