@@ -19,7 +19,7 @@ from sympy.core.symbol import Str
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from generator.family import CheckFailed, find_all, require
-from generator.printing import tex
+from generator.printing import tex, text
 from generator.verify import as_function
 
 POINTS = 4
@@ -101,12 +101,12 @@ def _shown(expr: sympy.Expr) -> tuple:
             return _shown(number)
         if number == 1 and len(shown) == 1 and shown[0][1] == _shown(sympy.Integer(1)):
             return shown[0][0]
-        return ("*", sympy.sstr(number), tuple(sorted(shown, key=repr)))
+        return ("*", text(number), tuple(sorted(shown, key=repr)))
     if expr.is_Add:
         return ("+", tuple(sorted((_shown(term) for term in _flattened(expr, sympy.Add)), key=repr)))
     if expr.args:
         return (type(expr).__name__, tuple(_shown(arg) for arg in expr.args))
-    return ("atom", sympy.sstr(expr))
+    return ("atom", text(expr))
 
 
 def _flattened(expr: sympy.Expr, kind: type) -> Iterator[sympy.Expr]:
