@@ -195,8 +195,8 @@ class RandomVariable(sympy.Expr):
         return self.mean.free_symbols | self.variance.free_symbols
 
     def doit(self, **hints) -> "RandomVariable":
-        """Itself: its name and law parameters hold nothing to evaluate, and rebuilding it (SymPy's
-        ``doit`` does, for every node) was 1.5% of all generation, inside each expectation."""
+        """Itself: its name and law parameters hold nothing to evaluate. SymPy's ``doit`` rebuilds
+        every node, and each expectation's value starts with one."""
         return self
 
     def raw_moment(self, power: int) -> sympy.Expr:
