@@ -7,23 +7,71 @@ earlier groups' TeX running alongside), ``tail`` the typesetting left after that
 generation, so it is not part of the wall time as such); with ``--unique``, ``redraw``
 is the comparing and redrawing of variants before generation. Run with `make bench`,
 or `python bench/bench_build.py --sheet NAME --sizes 10 100`.
+
+The first line gauges the machine itself with two fixed workloads that no project code
+changes: the same machine runs 40% slower in some hours than in others, TeX and SymPy alike,
+so compare figures only between runs whose gauges agree.
 """
 
 import argparse
 import os
 import platform
+import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
+import sympy
+
 from generator.classbuild import build_class
+from generator.compile import compile_document
 from generator.generate import Draw
 from generator.roster import Student
+
+GAUGE_PAGE = r"""\documentclass[11pt,a4paper]{article}
+\usepackage[T1]{fontenc}
+\usepackage{lmodern}
+\usepackage{amsmath,amssymb}
+\begin{document}
+\section*{Gauge}
+Differentiate $f(x) = \frac{e^{2x} - 1}{e^{2x} + 1}$ and show that $f'(x) = 1 - f(x)^2$.
+\begin{align*}
+f'(x) &= \frac{2e^{2x}(e^{2x} + 1) - (e^{2x} - 1)\,2e^{2x}}{(e^{2x} + 1)^2} && \text{quotient rule} \\
+      &= \frac{4e^{2x}}{(e^{2x} + 1)^2} = 1 - f(x)^2 .
+\end{align*}
+\end{document}
+"""
+"""One page with the sheets' fonts and maths packages (the issue behind class builds timed a one-page sheet at about 165 ms)."""
 
 
 def synthetic_roster(size: int) -> tuple[Student, ...]:
     return tuple(Student(f"b{i:05d}", f"Benchmark Student {i}") for i in range(size))
+
+
+def machine_gauge() -> str:
+    """Milliseconds, the median of five: one pdflatex run of a one-page sheet, and fixed SymPy work."""
+    with tempfile.TemporaryDirectory(prefix="sheets-gauge-") as workdir:
+        tex = _median_ms(lambda: compile_document("gauge", GAUGE_PAGE, Path(workdir)))
+    return f"machine now: one-page pdflatex run {tex:.0f} ms, fixed SymPy work {_median_ms(_sympy_work):.0f} ms"
+
+
+def _sympy_work() -> None:
+    """Differentiate, factor and print 15 functions, from empty caches every time."""
+    sympy.core.cache.clear_cache()
+    x = sympy.Symbol("x")
+    for k in range(1, 16):
+        sympy.latex(sympy.factor_terms(sympy.diff(sympy.sin(k * x) ** 2 * sympy.exp(-x / k) / (x**2 + k), x)))
+
+
+def _median_ms(work: Callable[[], object]) -> float:
+    times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        work()
+        times.append(1000 * (time.perf_counter() - started))
+    return statistics.median(times)
 
 
 def main() -> None:
@@ -35,6 +83,7 @@ def main() -> None:
     args = parser.parse_args()
     # The interpreter matters: see scripts/pick-python.sh.
     print(f"sheet {args.sheet}, seed {args.seed}{', --unique' if args.unique else ''}, Python {platform.python_version()} ({os.path.realpath(sys.executable)})")
+    print(machine_gauge())
     print(f"{'students':>8} {'PDFs':>6} {'wall s':>8} {'PDF/s':>7} {'redraw':>7} {'generate':>9} {'tail':>7} {'write':>7} {'tex':>7}")
     for size in args.sizes:
         with tempfile.TemporaryDirectory(prefix="sheets-bench-") as out:
