@@ -83,14 +83,17 @@ class _RememberedParts:
     equals a plain matrix with the same entries but prints the expression it came from.
     """
 
+    _in_exponent = False
+    """Whether the printer is inside an exponent, where ``SheetLatexPrinter`` writes fractions with a slash."""
+
     def __init__(self, settings=None):
         super().__init__(settings)
-        self._parts: dict[tuple[type, sympy.Basic], str] = {}
+        self._parts: dict[tuple[type, sympy.Basic, bool], str] = {}
 
     def _print(self, expr, **kwargs) -> str:
         if kwargs or not self._print_level or not isinstance(expr, sympy.Basic) or expr.is_Matrix:
             return super()._print(expr, **kwargs)
-        key = (type(expr), expr)
+        key = (type(expr), expr, self._in_exponent)
         printed = self._parts.get(key)
         if printed is None:
             printed = self._parts[key] = super()._print(expr)
@@ -126,6 +129,75 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         if not first or (expr.free_symbols and expr.is_polynomial()):
             return terms
         return [terms[first], *terms[:first], *terms[first + 1 :]]
+
+    def _print_Pow(self, expr):
+        """SymPy's, except that a power of a function application brackets the whole application.
+
+        SymPy writes ``\\log{\\left(u \\right)}^{3}``, which a student may read as the log of
+        ``u^3``; here it is ``\\left(\\log(u)\\right)^{3}``. Trigonometric and hyperbolic functions
+        keep the course's ``\\tanh^{2}(x)``, the one reading those have. Square roots stay roots.
+        """
+        base, exponent = expr.base, expr.exp
+        root = exponent.is_Rational and abs(exponent.p) == 1 and exponent.q != 1
+        if (
+            base.is_Function
+            and not isinstance(base, (sympy.exp, *_CONVENTIONAL_POWERS))
+            and not root
+            and not exponent.could_extract_minus_sign()
+        ):
+            return rf"\left({self._print(base)}\right)^{{{self._exponent(exponent)}}}"
+        return super()._print_Pow(expr)
+
+    def _print_ExpBase(self, expr, exp=None):
+        """``e^{...}`` with fractions in the exponent written with a slash: ``e^{-3 x/2}``."""
+        return self._do_exponent(f"e^{{{self._exponent(expr.args[0])}}}", exp)
+
+    def _helper_print_standard_power(self, expr, template: str) -> str:
+        """SymPy's ``base^{exp}``, the exponent printed as an exponent (fractions with a slash)."""
+        base = self.parenthesize(expr.base, PRECEDENCE["Pow"])
+        if expr.base.is_Symbol:
+            base = self.parenthesize_super(base)
+        elif expr.base.is_Float:
+            base = f"{{{base}}}"
+        return template % (base, self._exponent(expr.exp))
+
+    def _print_Rational(self, expr):
+        if self._in_exponent and expr.q != 1:
+            return f"{'- ' if expr.p < 0 else ''}{abs(expr.p)}/{expr.q}"
+        return super()._print_Rational(expr)
+
+    def _exponent(self, expr) -> str:
+        """An exponent, in which a fraction is written ``a/b``: a stacked fraction in a superscript is unreadably small."""
+        before, self._in_exponent = self._in_exponent, True
+        try:
+            return self._print(expr)
+        finally:
+            self._in_exponent = before
+
+    def _print_Mul(self, expr):
+        """SymPy's, with two house rules.
+
+        In an exponent a fraction is written with a slash (``x/(\\cos x + 2)``). A number in
+        front of an unevaluated quotient joins its numerator (``\\frac{2 x}{x^2 + 1}``, never
+        ``2 \\frac{x}{x^2 + 1}``, which reads like a mixed number).
+        """
+        numerator, denominator = sympy.fraction(expr, exact=True)
+        if self._in_exponent and denominator != 1:
+            sign = ""
+            if numerator.could_extract_minus_sign():
+                sign, numerator = "- ", _negated(numerator)
+            top = self._print(numerator)
+            if numerator.is_Add:
+                top = rf"\left({top}\right)"
+            bottom = self._print(denominator)
+            if denominator.is_Add or denominator.is_Mul or (denominator.is_Pow and not denominator.base.is_Symbol):
+                bottom = rf"\left({bottom}\right)"
+            return f"{sign}{top}/{bottom}"
+        if any(arg.is_Mul and not isinstance(arg, WrittenProduct) for arg in expr.args):
+            flat = list(_flattened_product(expr))
+            if any(arg.is_Pow and arg.exp.is_negative for arg in flat) and expr.args[0].is_Number:
+                return super()._print_Mul(sympy.Mul(*flat, evaluate=False))
+        return super()._print_Mul(expr)
 
     def _print_log(self, expr, exp=None):
         arg = expr.args[0]
@@ -189,8 +261,22 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
 
     def _print_sigmoid(self, expr, exp=None):
         """The logistic function of ``generator.activations`` as sigma(t)."""
-        name = r"\sigma" if exp is None else rf"\sigma^{{{exp}}}"
-        return rf"{name}({self._print(expr.args[0])})"
+        return self._do_exponent(rf"\sigma({self._print(expr.args[0])})", exp)
+
+
+_CONVENTIONAL_POWERS = (
+    sympy.sin, sympy.cos, sympy.tan, sympy.cot, sympy.sec, sympy.csc, sympy.sinh, sympy.cosh, sympy.tanh
+)
+"""Functions whose powers the course writes as ``\\sin^2 x``."""
+
+
+def _flattened_product(product: sympy.Mul):
+    """The factors of a product with nested (unevaluated) products opened up."""
+    for factor in product.args:
+        if factor.is_Mul and not isinstance(factor, WrittenProduct):
+            yield from _flattened_product(factor)
+        else:
+            yield factor
 
 
 def _leads_with_negative_number(product: sympy.MatMul) -> bool:

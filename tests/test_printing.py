@@ -44,7 +44,7 @@ def test_sigmoid_prints_as_sigma():
     from generator.activations import sigmoid
 
     assert tex(sigmoid(x) * (1 - sigmoid(x))) == r"\sigma(x) \left(1 - \sigma(x)\right)"
-    assert tex(sigmoid(2 * x) ** 2) == r"\sigma^{2}(2 x)"
+    assert tex(sigmoid(2 * x) ** 2) == r"\left(\sigma(2 x)\right)^{2}"
 
 
 def test_written_sum_keeps_brackets_of_a_subtracted_sum():
@@ -140,3 +140,25 @@ def test_sums_print_in_sympys_order_with_the_remembered_complex():
         [sys.executable, "-c", script], input="\n".join(sympy.srepr(s) for s in sums), capture_output=True, text=True, check=True
     )
     assert plain.stdout.splitlines() == [text(s) for s in sums]
+
+
+def test_power_of_a_function_application_brackets_the_application():
+    assert tex(sympy.log(sympy.exp(x) + 1) ** 3) == r"\left(\log{\left(e^{x} + 1 \right)}\right)^{3}"
+    assert tex(1 / sympy.log(x) ** 2) == r"\frac{1}{\left(\log{\left(x \right)}\right)^{2}}"
+    assert tex(sympy.sqrt(sympy.log(x))) == r"\sqrt{\log{\left(x \right)}}"
+
+
+def test_trigonometric_powers_keep_the_course_convention():
+    assert tex(sympy.tanh(x) ** 2) == r"\tanh^{2}{\left(x \right)}"
+
+
+def test_fractions_in_exponents_use_a_slash():
+    assert tex(sympy.exp(-3 * x / 2) / 2) == r"\frac{e^{- 3 x/2}}{2}"
+    assert tex(sympy.exp(x / (sympy.cos(x) + 2))) == r"e^{x/\left(\cos{\left(x \right)} + 2\right)}"
+    assert tex(x ** sympy.Rational(3, 2)) == r"x^{3/2}"
+    # the same sub-expression outside an exponent is still a stacked fraction
+    assert tex(3 * x / 2 + sympy.exp(3 * x / 2)) == r"\frac{3 x}{2} + e^{3 x/2}"
+
+
+def test_a_number_joins_the_numerator_of_an_unevaluated_quotient():
+    assert tex(sympy.Mul(2, x / (x**2 + 1), evaluate=False)) == r"\frac{2 x}{x^{2} + 1}"
