@@ -8,6 +8,11 @@ formulas: they integrate the float density with ``simpson`` instead, or, for
 the expectation of a polynomial, use Gauss quadrature for the law
 (``polynomial_expectation``), which is exact there.
 
+Statements print a law with ``Law``: its symbol (``\\mathcal{N}(3, 2)``) and the
+words that say what its parameters are (mean and variance, rate, interval), so
+no student has to guess a convention. Solutions quote a law's moments with
+``law_moments``, worked from that law's own parameters.
+
 Worked solutions write expectation identities with ``Expectation`` and
 ``Variance`` of ``RandomVariable`` s (independent, each known by its mean and
 variance): printed as written, evaluated by the step verifier.
@@ -15,9 +20,13 @@ variance): printed as written, evaluated by the step verifier.
 
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 import sympy
+
+from generator.printing import WrittenSum, tex
+from generator.steps import Chain, Step, chain
 
 KINDS = ("uniform", "exponential", "gaussian")
 TAIL_WIDTHS = 12.0
@@ -87,6 +96,116 @@ def density(kind: str, parameters: Sequence[sympy.Expr]) -> sympy.Expr:
         return 1 / minus(high, low)
     (rate,) = parameters
     return rate * sympy.exp(-rate * x)
+
+
+NOTATION = {
+    "gaussian": (r"\mathcal{N}", "(", ")"),
+    "uniform": (r"\mathcal{U}", "[", "]"),
+    "exponential": (r"\operatorname{Exp}", "(", ")"),
+}
+
+
+@dataclass(frozen=True)
+class Law:
+    """A named law as a statement or solution prints it: its symbol, and what its parameters mean.
+
+    Courses write N(mu, sigma) or N(mu, sigma^2), Exp(rate) or Exp(mean): a bare
+    ``\\operatorname{Exp}(\\frac{1}{2})`` can be read two ways, so every statement
+    pairs the symbol with ``phrase``.
+    """
+
+    kind: str
+    parameters: tuple[sympy.Expr, ...]
+
+    @property
+    def notation(self) -> str:
+        """``\\mathcal{N}(3, 2)``; brackets stretched (``\\left( \\right)``) only around fractions.
+
+        Never ``\\big(``: TeX sets it as an ordinary atom, so a minus after it is
+        binary and prints with a gap, ``N( - 9, 36)``.
+        """
+        name, left, right = NOTATION[self.kind]
+        inside = ", ".join(tex(parameter) for parameter in self.parameters)
+        if r"\frac" in inside:
+            return rf"{name}\left{left}{inside}\right{right}"
+        return f"{name}{left}{inside}{right}"
+
+    @property
+    def phrase(self) -> str:
+        """What the parameters are, in words with inline maths: "normally distributed with mean $3$ and variance $2$"."""
+        if self.kind == "gaussian":
+            centre, spread = (tex(p) for p in self.parameters)
+            return f"normally distributed with mean ${centre}$ and variance ${spread}$"
+        if self.kind == "uniform":
+            low, high = (tex(p) for p in self.parameters)
+            return f"uniformly distributed on the interval $[{low}, {high}]$"
+        return f"exponentially distributed with rate ${tex(self.parameters[0])}$"
+
+
+@dataclass(frozen=True)
+class LawMoments:
+    """The mean and variance of one drawn law, worked from that law's own parameters.
+
+    This is the fact a solution quotes ("X ~ U[-1, 3] has mean (-1 + 3)/2 = 1"), never
+    the general formula of another law, such as N(mu, sigma^2) for N(0, sigma^2).
+    The chains are verified like every worked step.
+    """
+
+    name: str
+    law: Law
+    mean: Chain
+    variance: Chain
+
+    @property
+    def sentence(self) -> str:
+        """``$X \\sim \\mathcal{U}[-1, 3]$ has mean $\\frac{-1 + 3}{2} = 1$ and variance ...``."""
+        verb = "each have" if "," in self.name else "has"
+        mean, spread = (" = ".join(tex(step.expr) for step in c.steps) for c in (self.mean, self.variance))
+        given = rf"${self.name} \sim {self.law.notation}$"
+        if self.law.kind == "exponential":
+            rate = tex(self.law.parameters[0])
+            return (
+                rf"{given} {verb} rate $\lambda = {rate}$, so mean $\frac{{1}}{{\lambda}} = {mean}$ "
+                rf"and variance $\frac{{1}}{{\lambda^2}} = {spread}$"
+            )
+        return f"{given} {verb} mean ${mean}$ and variance ${spread}$"
+
+
+class Width(sympy.Expr):
+    """``high - low`` printed bracketed and as written, ``(3 - (-1))``, as a student substitutes into (b - a)."""
+
+    is_commutative = True
+
+    def __new__(cls, high: sympy.Expr, low: sympy.Expr):
+        return super().__new__(cls, sympy.sympify(high), sympy.sympify(low))
+
+    def doit(self, **hints) -> sympy.Expr:
+        high, low = self.args
+        return high - low
+
+    def _eval_evalf(self, prec):
+        return self.doit().evalf(prec)
+
+    def _latex(self, printer, **kwargs) -> str:
+        high, low = (printer._print(end) for end in self.args)
+        if self.args[1].could_extract_minus_sign() or self.args[1].is_Add:
+            low = f"({low})"
+        return rf"\left({high} - {low}\right)"
+
+    def _sympystr(self, printer) -> str:
+        return f"({printer._print(self.args[0])} - ({printer._print(self.args[1])}))"
+
+
+def law_moments(name: str, law: Law) -> LawMoments:
+    """Mean and variance of ``law``: the parameters themselves for a normal law, worked out for the others."""
+    value_of_mean, value_of_variance = mean(law.kind, law.parameters), variance(law.kind, law.parameters)
+    if law.kind != "uniform":
+        return LawMoments(name, law, chain(value_of_mean), chain(value_of_variance))
+    low, high = law.parameters
+    midpoint = sympy.Mul(WrittenSum(low, high, evaluate=False), sympy.Pow(2, -1, evaluate=False), evaluate=False)
+    squared_width = sympy.Pow(Width(high, low), 2, evaluate=False)
+    spread = sympy.Mul(squared_width, sympy.Pow(12, -1, evaluate=False), evaluate=False)
+    return LawMoments(name, law, chain(midpoint, Step(value_of_mean)), chain(spread, Step(value_of_variance)))
 
 
 def float_density(kind: str, values: Sequence[float]) -> Callable[[float], float]:

@@ -17,7 +17,10 @@ Options: ``mode``
   variance the student must know.
 
 Excluded by construction: in numeric mode both means zero (the general
-formula would collapse to the zero-mean case); variances are always positive.
+formula would collapse to the zero-mean case); variances are always positive;
+a random zero-mean-proof variant is never the original pair X, Y i.i.d. N(0, sigma^2).
+Statements say what each law's parameters are (``generator.probability.Law``),
+and solutions quote the moments of the laws drawn, worked from their parameters.
 
 answers.json keys: ``inputs.mode``, ``inputs.laws`` (each ``moments``,
 ``gaussian``, ``uniform`` or ``exponential``), ``inputs.parameters`` (per
@@ -27,7 +30,9 @@ variable: (mean, variance), (mu, sigma^2), (a, b) or (lambda,)),
 ``answers.product_second_moment`` (E[X^2 Y^2]), ``answers.variance_product``
 (Var(X) Var(Y)), ``answers.mean_terms`` (mu_X^2 sigma_Y^2 + mu_Y^2 sigma_X^2),
 ``answers.variance`` (Var(XY)), ``answers.worked`` (the steps from the definition of
-Var(XY) to its value) and ``answers.comparison`` (the steps of Var(X) Var(Y)). Steps
+Var(XY) to its value), ``answers.comparison`` (the steps of Var(X) Var(Y)) and
+``answers.facts`` (per named law: the variable's ``name``, the ``law`` and the steps of
+its ``mean`` and ``variance`` from its parameters). Steps
 written with E[...] and Var(...) are stored by their value, which is what SymPy can read back.
 """
 
@@ -41,31 +46,36 @@ import sympy
 
 from generator.family import Family, require
 from generator.options import ChoiceOption
-from generator.printing import WrittenProduct, WrittenSum
+from generator.printing import WrittenProduct, WrittenSum, tex
 from generator.probability import (
     Expectation,
+    Law,
+    LawMoments,
     RandomVariable,
     Variance,
+    law_moments,
     mean,
     mu,
     numerical_moments,
     sigma,
     variance,
 )
-from generator.steps import Chain, Step
+from generator.steps import Chain, Step, chain
 
 R = sympy.Rational
 mu_X, mu_Y = sympy.symbols("mu_X mu_Y", real=True)
 sigma_X, sigma_Y, c = sympy.symbols("sigma_X sigma_Y c", positive=True)
 
-Law = tuple[str, tuple[sympy.Expr, ...]]
-ZERO_MEAN: tuple[tuple[Law, Law, bool], ...] = (
-    (("gaussian", (0, sigma**2)), ("gaussian", (0, sigma**2)), True),
+Given = tuple[str, tuple[sympy.Expr, ...]]
+ORIGINAL: tuple[Given, Given, bool] = (("gaussian", (0, sigma**2)), ("gaussian", (0, sigma**2)), True)
+"""The canonical pair, X, Y i.i.d. N(0, sigma^2); random zero-mean-proof variants draw the others."""
+ZERO_MEAN: tuple[tuple[Given, Given, bool], ...] = (
+    ORIGINAL,
     (("gaussian", (0, sigma_X**2)), ("gaussian", (0, sigma_Y**2)), False),
     (("gaussian", (0, sigma**2)), ("uniform", (-c, c)), False),
     (("uniform", (-c, c)), ("uniform", (-c, c)), True),
 )
-GENERAL: tuple[tuple[Law, Law, bool], ...] = (
+GENERAL: tuple[tuple[Given, Given, bool], ...] = (
     (("moments", (mu_X, sigma_X**2)), ("moments", (mu_Y, sigma_Y**2)), False),
     (("moments", (mu, sigma**2)), ("moments", (mu, sigma**2)), True),
     (("gaussian", (mu_X, sigma_X**2)), ("gaussian", (mu_Y, sigma_Y**2)), False),
@@ -83,6 +93,11 @@ class Params:
     parameters: tuple[tuple[sympy.Expr, ...], tuple[sympy.Expr, ...]]
     identical: bool
 
+    @property
+    def named(self) -> tuple[Law | None, Law | None]:
+        """Each variable's law as statements print it; None where only its moments are given."""
+        return tuple(None if kind == "moments" else Law(kind, q) for kind, q in zip(self.laws, self.parameters))
+
 
 @dataclass(frozen=True)
 class Answer:
@@ -96,9 +111,10 @@ class Answer:
     variance: sympy.Expr
     worked: Chain
     comparison: Chain
+    facts: tuple[LawMoments, ...]
 
 
-def _numeric_law(rng: random.Random) -> Law:
+def _numeric_law(rng: random.Random) -> Given:
     law = rng.choice(NUMERIC_LAWS)
     if law == "moments":
         return law, (sympy.Integer(rng.randint(-3, 3)), sympy.Integer(rng.choice([1, 2, 3, 4, 5])))
@@ -111,12 +127,12 @@ def _numeric_law(rng: random.Random) -> Law:
     return law, (rng.choice([R(1, 3), R(1, 2), sympy.Integer(1), sympy.Integer(2)]),)
 
 
-def _mean(law: Law) -> sympy.Expr:
+def _mean(law: Given) -> sympy.Expr:
     kind, parameters = law
     return parameters[0] if kind == "moments" else mean(kind, parameters)
 
 
-def _variance(law: Law) -> sympy.Expr:
+def _variance(law: Given) -> sympy.Expr:
     kind, parameters = law
     return parameters[1] if kind == "moments" else variance(kind, parameters)
 
@@ -124,7 +140,8 @@ def _variance(law: Law) -> sympy.Expr:
 def sample(rng: random.Random, options: Mapping) -> Params:
     mode = options["mode"]
     if mode != "numeric":
-        first, second, identical = rng.choice(ZERO_MEAN if mode == "zero-mean-proof" else GENERAL)
+        drawn = [laws for laws in ZERO_MEAN if laws != ORIGINAL] if mode == "zero-mean-proof" else GENERAL
+        first, second, identical = rng.choice(drawn)
     else:
         for _ in range(MAX_ATTEMPTS):
             first = _numeric_law(rng)
@@ -159,7 +176,15 @@ def solve(params: Params) -> Answer:
         variance=result,
         worked=_worked(params, means, variances, result),
         comparison=Chain((Step(WrittenProduct(*variances, evaluate=False), "the variances above"), Step(variance_product))),
+        facts=_facts(params),
     )
+
+
+def _facts(params: Params) -> tuple[LawMoments, ...]:
+    """The moments of each named law drawn (one for an i.i.d. pair), worked from its parameters."""
+    if params.identical:
+        return () if params.named[0] is None else (law_moments("X, Y", params.named[0]),)
+    return tuple(law_moments(name, law) for name, law in zip("XY", params.named) if law is not None)
 
 
 def _squared(value: sympy.Expr) -> sympy.Expr:
@@ -180,18 +205,8 @@ def _worked(params: Params, means, variances, result: sympy.Expr) -> Chain:
     def moment_values(m: sympy.Expr, v: sympy.Expr) -> sympy.Expr:
         return WrittenSum(v, _squared(m), evaluate=False)
 
-    if params.mode == "general-symbolic":
-        # Var(X) Var(Y) first, then what the means add, as the formula is quoted; equal
-        # terms (X and Y identically distributed) are then collected: sigma^4 + 2 mu^2 sigma^2.
-        product = variances[0] * variances[1]
-        first, second = (m**2 * v for m, v in zip(means, variances[::-1]))
-        value = [Step(WrittenSum(product, first, second, evaluate=False), "multiply out")]
-        if params.identical:
-            value.append(Step(WrittenSum(product, first + second, evaluate=False), "collect like terms"))
-    else:
-        value = [Step(result, "multiply out")]
-    return Chain(
-        (
+    return chain(
+        *(
             Step(WrittenSum(E(x**2 * y**2), -E(x * y) ** 2, evaluate=False), "definition of variance"),
             Step(
                 WrittenSum(
@@ -215,9 +230,34 @@ def _worked(params: Params, means, variances, result: sympy.Expr) -> Chain:
                 ),
                 "the means and variances",
             ),
-            *value,
+            *_value_steps(params, means, variances, result),
         )
     )
+
+
+def _value_steps(params: Params, means, variances, result: sympy.Expr) -> list[Step]:
+    """From the inserted moments to Var(XY), each step naming what it does.
+
+    Letters: multiplied out, Var(X) Var(Y) first and then what the means add, as the
+    formula is quoted (equal terms of identically distributed X and Y collected:
+    sigma^4 + 2 mu^2 sigma^2). Numbers: the brackets worked out, then the arithmetic.
+    """
+    if params.mode == "zero-mean-proof":
+        return [Step(result, "the terms with a zero mean vanish")]
+    if params.mode == "general-symbolic":
+        product = variances[0] * variances[1]
+        first, second = (m**2 * v for m, v in zip(means, variances[::-1]))
+        cancelled = tex(means[0] ** 2 * means[1] ** 2)
+        value = [Step(WrittenSum(product, first, second, evaluate=False), f"multiply out; ${cancelled}$ cancels")]
+        if params.identical:
+            value.append(Step(WrittenSum(product, first + second, evaluate=False), "collect like terms"))
+        return value
+    second_moments = WrittenProduct(*(v + m**2 for m, v in zip(means, variances)), evaluate=False)
+    product_mean = (means[0] * means[1]) ** 2
+    if product_mean == 0:
+        return [Step(second_moments, "work out the brackets"), Step(result, "multiply")]
+    evaluated = WrittenSum(second_moments, -product_mean, evaluate=False)
+    return [Step(evaluated, "work out the brackets"), Step(result, "multiply, then subtract")]
 
 
 def _assignments(params: Params, rng: random.Random) -> list[dict[sympy.Symbol, float]]:

@@ -5,12 +5,16 @@ import pytest
 import sympy
 from sympy import stats
 
+from generator.steps import verify_chain
+
 from generator.probability import (
     Expectation,
+    Law,
     RandomVariable,
     Variance,
     _terms_by_powers,
     expectation,
+    law_moments,
     numerical_moments,
     polynomial_expectation,
 )
@@ -73,3 +77,36 @@ def test_numerical_moments_of_the_named_laws():
     assert all(math.isclose(a, b) for a, b in zip(numerical_moments("gaussian", (-2.0, 9.0)), (-2.0, 9.0)))
     assert all(math.isclose(a, b) for a, b in zip(numerical_moments("uniform", (1.0, 4.0)), (2.5, 0.75)))
     assert all(math.isclose(a, b) for a, b in zip(numerical_moments("exponential", (4.0,)), (0.25, 0.0625)))
+
+
+@pytest.mark.parametrize(
+    "kind,parameters,notation,phrase",
+    [
+        ("gaussian", (3, 2), r"\mathcal{N}(3, 2)", "normally distributed with mean $3$ and variance $2$"),
+        (
+            "gaussian",
+            (sympy.Rational(-15, 2), sympy.Rational(1, 2)),
+            r"\mathcal{N}\left(- \frac{15}{2}, \frac{1}{2}\right)",
+            r"normally distributed with mean $- \frac{15}{2}$ and variance $\frac{1}{2}$",
+        ),
+        ("uniform", (-1, 3), r"\mathcal{U}[-1, 3]", "uniformly distributed on the interval $[-1, 3]$"),
+        ("exponential", (sympy.Rational(1, 2),), r"\operatorname{Exp}\left(\frac{1}{2}\right)", r"exponentially distributed with rate $\frac{1}{2}$"),
+    ],
+)
+def test_a_law_prints_its_symbol_and_what_its_parameters_are(kind, parameters, notation, phrase):
+    law = Law(kind, tuple(sympy.sympify(p) for p in parameters))
+    assert law.notation == notation and law.phrase == phrase
+    assert r"\big" not in law.notation  # \big( is an ordinary atom: a minus after it would be binary
+
+
+def test_law_moments_are_worked_from_the_laws_own_parameters():
+    c = sympy.Symbol("c", positive=True)
+    uniform = law_moments("X", Law("uniform", (-c, c)))
+    assert uniform.sentence == (
+        r"$X \sim \mathcal{U}[- c, c]$ has mean $\frac{- c + c}{2} = 0$ and variance $\frac{\left(c - (- c)\right)^{2}}{12} = \frac{c^{2}}{3}$"
+    )
+    for steps in (uniform.mean, uniform.variance):
+        verify_chain(steps, random.Random(0))
+    rate = law_moments("Y", Law("exponential", (sympy.Integer(2),)))
+    assert rate.sentence.endswith(r"so mean $\frac{1}{\lambda} = \frac{1}{2}$ and variance $\frac{1}{\lambda^2} = \frac{1}{4}$")
+    assert law_moments("X, Y", Law("gaussian", (0, s**2))).sentence == r"$X, Y \sim \mathcal{N}(0, s^{2})$ each have mean $0$ and variance $s^{2}$"

@@ -9,6 +9,8 @@ from generator.generate import canonical_variant, variant_for_seed
 from generator.options import OptionError, resolve_options
 from generator.probability import sigma
 from generator.printing import tex
+from generator.render import render_part
+from generator.templating import environment
 from problems.product_variance import FAMILY, GENERAL, Params, check, mu_X, mu_Y, sigma_X, sigma_Y, solve
 
 
@@ -82,7 +84,7 @@ def test_canonical_steps_name_the_expectation_identities_in_order():
         "independence",
         r"$\mathbb{E}[X^2] = \operatorname{Var}(X) + \mathbb{E}[X]^2$",
         "the means and variances",
-        "multiply out",
+        "the terms with a zero mean vanish",
     ]
     assert tex(answer.worked.steps[0].expr) == r"\mathbb{E}[X^{2} Y^{2}] - \mathbb{E}[X Y]^{2}"
     factored = r"\mathbb{E}[X^{2}] \mathbb{E}[Y^{2}] - \left(\mathbb{E}[X] \mathbb{E}[Y]\right)^{2}"
@@ -105,7 +107,7 @@ def test_general_steps_end_with_var_x_var_y_first():
 def test_identically_distributed_variables_get_their_equal_terms_collected():
     (first, second, identical) = next(law for law in GENERAL if law[2] and law[0][1][0] != 0)
     answer = solve(Params("general-symbolic", (first[0], second[0]), (first[1], second[1]), identical))
-    assert [step.why for step in answer.worked.steps][-2:] == ["multiply out", "collect like terms"]
+    assert [step.why for step in answer.worked.steps][-2:] == [r"multiply out; $\mu^{4}$ cancels", "collect like terms"]
     assert tex(answer.worked.result) == r"\sigma^{4} + 2 \mu^{2} \sigma^{2}"  # Var(X) Var(Y) first, as the text says
 
 
@@ -118,3 +120,28 @@ def test_a_wrong_identity_step_is_caught_by_the_verifier():
     forgot_the_square = Chain((Step(Expectation(x**2 * y**2)), Step(Expectation(x**2) * Expectation(y), "independence")))
     with pytest.raises(Failed):
         verify_chain(forgot_the_square, random.Random(0))
+
+
+def test_numeric_steps_work_out_the_brackets_before_the_arithmetic():
+    params = Params("numeric", ("uniform", "exponential"), ((sympy.Integer(0), sympy.Integer(6)), (sympy.Rational(1, 2),)), False)
+    steps = solve(params).worked.steps
+    assert [step.why for step in steps][-2:] == ["work out the brackets", "multiply, then subtract"]
+    assert tex(steps[-2].expr) == r"12 \cdot 8 - 36"
+
+
+def test_solutions_quote_the_moments_of_the_laws_drawn_not_a_general_law():
+    params = Params("numeric", ("uniform", "exponential"), ((sympy.Integer(-1), sympy.Integer(3)), (sympy.Rational(1, 2),)), False)
+    variant = dataclasses.replace(variant_for_seed(FAMILY, resolve_options(FAMILY.options, {}), 1), params=params, answer=solve(params))
+    statement, solution = render_part(environment(), FAMILY, variant)
+    assert r"$Y \sim \operatorname{Exp}\left(\frac{1}{2}\right)$ is exponentially distributed with rate $\frac{1}{2}$" in statement
+    assert r"$X \sim \mathcal{U}[-1, 3]$ has mean $\frac{-1 + 3}{2} = 1$" in solution
+    assert r"\frac{1}{\lambda} = 2$" in solution
+    assert r"\mathcal{N}(\mu" not in solution
+
+
+def test_random_zero_mean_variants_are_never_the_original_pair():
+    options = resolve_options(FAMILY.options, {"mode": "zero-mean-proof"})
+    canonical = FAMILY.canonical["idl-math-background-1.5a"]
+    for seed in range(40):
+        params = variant_for_seed(FAMILY, options, seed).params
+        assert params != canonical
