@@ -193,10 +193,8 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
             if denominator.is_Add or denominator.is_Mul or (denominator.is_Pow and not denominator.base.is_Symbol):
                 bottom = rf"\left({bottom}\right)"
             return f"{sign}{top}/{bottom}"
-        if any(arg.is_Mul and not isinstance(arg, WrittenProduct) for arg in expr.args):
-            flat = list(_flattened_product(expr))
-            if any(arg.is_Pow and arg.exp.is_negative for arg in flat) and expr.args[0].is_Number:
-                return super()._print_Mul(sympy.Mul(*flat, evaluate=False))
+        if isinstance(expr, sympy.Mul) and _unevaluated_product(expr):
+            expr = _like_bases_merged(expr)
         return super()._print_Mul(expr)
 
     def _print_log(self, expr, exp=None):
@@ -277,6 +275,42 @@ def _flattened_product(product: sympy.Mul):
             yield from _flattened_product(factor)
         else:
             yield factor
+
+
+def _unevaluated_product(product: sympy.Mul) -> bool:
+    """Whether a product was built unevaluated in a way SymPy's printer would show literally:
+    a nested product, a number after the first factor, or one base twice."""
+    if isinstance(product, WrittenProduct) or not product.is_commutative:
+        return False
+    args = product.args
+    if args[0] == 1 or any(arg.is_Mul or arg.is_Number for arg in args[1:]):
+        return True
+    bases = [arg.as_base_exp()[0] for arg in args if not isinstance(arg, sympy.exp)]
+    return len(set(bases)) < len(bases)
+
+
+def _like_bases_merged(product: sympy.Mul) -> sympy.Mul:
+    """An unevaluated product as a hand-written one: its numbers multiplied into one leading
+    coefficient, and factors of one base merged into a power (``4 x x`` is ``4 x^2``).
+
+    Sums inside stay as they are (``2 (x + 1)``, not ``2 x + 2``): that is why it was unevaluated.
+    """
+    coefficient = sympy.Integer(1)
+    powers: dict[sympy.Basic, list[sympy.Expr]] = {}
+    for factor in _flattened_product(product):
+        if factor.is_Number:
+            coefficient *= factor
+            continue
+        base, exponent = (factor, sympy.Integer(1)) if isinstance(factor, sympy.exp) else factor.as_base_exp()
+        powers.setdefault(base, []).append(exponent)
+    factors = []
+    for base, exponents in powers.items():
+        if all(e.is_positive for e in exponents) or all(e.is_negative for e in exponents):
+            exponents = [sympy.Add(*exponents)]  # x x^3 is x^4; x / x stays, a cancellation shown
+        factors += [base if exponent == 1 else sympy.Pow(base, exponent) for exponent in exponents]
+    if coefficient != 1 or not factors:
+        factors.insert(0, coefficient)
+    return factors[0] if len(factors) == 1 else sympy.Mul(*factors, evaluate=False)
 
 
 def _leads_with_negative_number(product: sympy.MatMul) -> bool:

@@ -18,10 +18,11 @@ from typing import Any
 
 import jinja2
 
-from generator.compile import compile_documents
-from generator.errors import SheetError
-from generator.family import CheckFailed, Family, Variant
+from generator.compile import PART_MARKER, compile_documents
+from generator.errors import GenerationError, SheetError
+from generator.family import Family, Variant
 from generator.generate import Draw, variant_for_seed
+from generator.lint import lint_variant, overfull_boxes
 from generator.parallel import in_workers
 from generator.registry import families
 from generator.render import Instance, render_documents, render_exercises, render_part
@@ -87,10 +88,13 @@ def stress_family(
         started = time.perf_counter()
         try:
             variant = variant_for_seed(family, options, seed, label=str(seed))
-            render_part(env, family, variant)
+            statement, solution = render_part(env, family, variant)
             repeated = repeated_step(variant.answer)
             if repeated is not None:
-                raise CheckFailed(f"a worked step prints as the one before it: {repeated}")
+                raise GenerationError(f"a worked step prints as the one before it: {repeated}")
+            findings = lint_variant(family, variant, statement, solution)
+            if findings:
+                raise GenerationError("; ".join(map(str, findings)))
         except SheetError as exc:
             report.failures.append((seed, str(exc)))
             continue
@@ -123,19 +127,34 @@ def _stress_job(task: tuple[str, dict, int, bool]) -> FamilyReport:
 
 
 def _compile_batch(family: Family, variants: list[Variant], workdir: Path) -> list[tuple[int, str]]:
-    """Typeset a batch in one document; on a TeX error, blame the variant whose lines broke."""
+    """Typeset a batch in one document; on a TeX error, blame the variant whose lines broke.
+
+    A line set wider than the text (an overfull box) fails the variant that printed it."""
     parts = tuple(PartSpec(v.label, family.name, v.options, None, None) for v in variants)
     exercises = tuple(ExerciseSpec(part.label, "", "", (part,)) for part in parts)
     sheet = SheetSpec(f"check-{family.name}", workdir, f"check {family.name}", "sheets check", None, "", exercises)
     families = {family.name: family}
     instance = Instance("check", Draw(0), render_exercises(environment(), sheet, variants, families))
     sources = render_documents(environment(), sheet, [instance], families)
+    batchdir = workdir / f"{family.name}-{variants[0].label}"
     try:
-        compile_documents({"solution": sources["solution"]}, workdir / f"{family.name}-{variants[0].label}")
+        compile_documents({"solution": sources["solution"]}, batchdir)
     except SheetError as exc:
         message = str(exc)
         blamed = next((v for v in variants if f"in part {v.label}," in message), None)
         if blamed is None:
             return [(variants[0].seed, f"batch from seed {variants[0].seed}: {message}")]
         return [(blamed.seed, message)]
-    return []
+    return _overfull(variants, batchdir)
+
+
+def _overfull(variants: list[Variant], batchdir: Path) -> list[tuple[int, str]]:
+    """Overfull boxes of a compiled batch, each blamed on the variant whose part holds the line."""
+    log = (batchdir / "solution.log").read_text(encoding="utf-8", errors="replace")
+    source = (batchdir / "solution.tex").read_text(encoding="utf-8").splitlines()
+    seeds = {v.label: v.seed for v in variants}
+    failures = []
+    for line, finding in overfull_boxes(log):
+        label = next((m.group(1) for m in map(PART_MARKER.match, reversed(source[:line])) if m), None)
+        failures.append((seeds.get(label, variants[0].seed), str(finding)))
+    return failures

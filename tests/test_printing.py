@@ -162,3 +162,11 @@ def test_fractions_in_exponents_use_a_slash():
 
 def test_a_number_joins_the_numerator_of_an_unevaluated_quotient():
     assert tex(sympy.Mul(2, x / (x**2 + 1), evaluate=False)) == r"\frac{2 x}{x^{2} + 1}"
+
+
+def test_an_unevaluated_product_merges_like_bases_and_numbers():
+    assert tex(sympy.Mul(4, x, sympy.Mul(x, 3 * x - 2, evaluate=False), evaluate=False)) == r"4 x^{2} \left(3 x - 2\right)"
+    assert tex(sympy.Mul(sympy.cos(x), sympy.cos(x), evaluate=False)) == r"\cos^{2}{\left(x \right)}"
+    assert tex(sympy.Mul(2, x + 1, evaluate=False)) == r"2 \left(x + 1\right)"
+    # a cancellation stays visible
+    assert tex(sympy.Mul(x, 2, 1 / x, evaluate=False)) == r"\frac{2 x}{x}"

@@ -1,0 +1,428 @@
+"""A presentation lint: what a strict teaching assistant would correct on a page, found by program.
+
+Every variant goes to a student unread, so ``sheets check`` runs these rules on every
+variant it draws, next to the independent check of its answer. Each rule looks at one
+thing a program can see: the SymPy expressions of the inputs, the worked steps and the
+answers, or the LaTeX the templates print (and, with ``--compile``, pdflatex's log).
+A finding names its rule and the offending snippet; ``sheets check`` reports it with the
+family and seed like any other failure.
+"""
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import sympy
+
+from generator.calculus import matrix_width, printed_width
+from generator.family import Family, Variant, find_all, jsonable
+from generator.printing import tex
+from generator.steps import Chain
+
+MAX_ZERO_SHARE = sympy.Rational(1, 3)
+"""At most this share of a matrix answer's entries (or of a list of three or more partials) may be 0."""
+MAX_STEP_WIDTH = 60
+"""Characters (as ``printed_width`` counts them) one worked step or answer may take: a line of an
+``align*`` at 11 pt holds about 75, and the reason column needs its share."""
+MAX_OVERFULL_PT = 1.0
+VAGUE_REASONS = frozenset({"simplify", "simplified", "tidy", "tidy up", "rearrange", "clean up", "algebra"})
+"""Step reasons that hide what the step did: a reader needs the rewrite named."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    snippet: str
+
+    def __str__(self) -> str:
+        return f"lint {self.rule}: {self.snippet}"
+
+
+def lint_variant(family: Family, variant: Variant, statement: str, solution: str) -> list[Finding]:
+    """Every finding on one rendered variant, each rule and snippet once."""
+    if family.static:
+        return []
+    printed = f"{statement}\n{solution}"
+    findings = [
+        *repeated_factors(variant),
+        *function_powers(printed),
+        *glued_coefficients(printed),
+        *big_before_minus(printed),
+        *unevaluated_results(family, variant),
+        *repeats_in_part(variant),
+        *canonical_repeat(family, variant),
+        *zero_shares(family, variant),
+        *long_lines(family, variant),
+        *reorder_only_steps(variant),
+        *vague_reasons(variant),
+    ]
+    return list(dict.fromkeys(findings))
+
+
+# --- repeated adjacent factor ---------------------------------------------------------------
+
+
+def repeated_factors(variant: Variant) -> Iterator[Finding]:
+    """A product that prints one base twice side by side (``4 x x (3x - 2)``, ``\\cos x \\cos x``,
+    ``2x^2 \\cdot x e^x``), or a number glued to a fraction (``2 \\frac{x}{x^2+1}``)."""
+    for expr in _expressions(variant):
+        printed = tex(expr)
+        for group in _groups(printed):
+            yield from _adjacent_repeats(_atoms(group))
+
+
+_OPERATORS = frozenset({"+", "-", "=", "&", ",", ";", "<", ">", "|"})
+_SEPARATING_COMMANDS = frozenset({"cdot", "times", "quad", "qquad", "approx", "leq", "geq", "neq", "to", "mapsto"})
+
+
+def _atoms(latex: str) -> list[tuple[str, str]]:
+    """The top level of ``latex`` as ("atom", text) and ("op", text) items: an atom is one printed
+    factor (``x^{3}``, ``\\cos{\\left(x \\right)}``, ``\\frac{1}{2}``), an op anything between factors."""
+    items: list[tuple[str, str]] = []
+    current = ""
+    index = 0
+
+    def close():
+        nonlocal current
+        if current.strip():
+            items.append(("atom", current.strip()))
+        current = ""
+
+    while index < len(latex):
+        char = latex[index]
+        if char == "{":
+            end = _closing(latex, index)
+            current += latex[index : end + 1]
+            index = end + 1
+        elif latex.startswith("\\left", index):
+            end = _matching_right(latex, index)
+            end = len(latex) if end is None else end
+            current += latex[index:end]
+            index = end
+        elif char == "\\":
+            name = re.match(r"\\([a-zA-Z]+|.)", latex[index:]).group(1)
+            if name in _SEPARATING_COMMANDS or name == "\\":
+                close()
+                items.append(("op", name))
+            else:
+                current += "\\" + name
+            index += 1 + len(name)
+        elif char.isspace():
+            if re.search(r"\\[a-zA-Z]+$", current):
+                current += char  # an argument follows: \log 3
+            elif not current.endswith(("^", "_")):
+                close()
+            index += 1
+        elif char in _OPERATORS:
+            close()
+            items.append(("op", char))
+            index += 1
+        else:
+            current += char
+            index += 1
+    close()
+    return items
+
+
+def _adjacent_repeats(items: list[tuple[str, str]]) -> Iterator[Finding]:
+    for first, second, third in zip(items, items[1:], [*items[2:], ("op", "")]):
+        if first[0] == second[0] == "atom":
+            left, right = first[1], second[1]
+            if _is_number(left) and right.startswith("\\frac"):
+                yield Finding("glued-coefficient", f"{left} {right}")
+            elif _base(left) == _base(right) and not _is_number(left) and (_base(left) != "e" or left == right):
+                yield Finding("repeated-factor", f"{left} {right}")
+        if first[0] == third[0] == "atom" and second == ("op", "cdot"):
+            left, right = first[1], third[1]
+            if _base(left) == _base(right) and not _is_number(left) and _base(left) != "e" and "\\frac" not in left + right:
+                yield Finding("repeated-factor", f"{first[1]} \\cdot {right}")
+
+
+def _base(atom: str) -> str:
+    """An atom without its exponent: ``x^{3}`` is ``x``, ``\\left(x + 1\\right)^{2}`` is ``\\left(x + 1\\right)``."""
+    atom = atom.strip()
+    if atom.endswith("}"):
+        depth = 0
+        for index in range(len(atom) - 1, -1, -1):
+            depth += {"}": 1, "{": -1}.get(atom[index], 0)
+            if depth == 0:
+                return atom[: index - 1].strip() if atom[index - 1 : index] == "^" else atom
+    if len(atom) > 2 and atom[-2] == "^":
+        return atom[:-2].strip()
+    return atom
+
+
+def _is_number(atom: str) -> bool:
+    """Whether an atom shows only numbers (``3``, ``\\left(1 + 3^{2}\\right)``): products of numbers are substitutions."""
+    return not re.search(r"[a-zA-Z]", re.sub(r"\\(left|right|frac|cdot)\b", "", atom))
+
+
+def _groups(latex: str) -> Iterator[str]:
+    """``latex`` and the inside of every brace group and ``\\left ... \\right`` pair in it."""
+    yield latex
+    for index, char in enumerate(latex):
+        if char == "{" and (index == 0 or latex[index - 1] != "\\"):
+            yield latex[index + 1 : _closing(latex, index)]
+    for match in re.finditer(r"\\left.", latex):
+        end = _matching_right(latex, match.start())
+        if end is not None:
+            yield latex[match.end() : end - len("\\right.")]
+
+
+def _closing(latex: str, opening: int) -> int:
+    depth = 0
+    for index in range(opening, len(latex)):
+        if latex[index] == "{" and latex[index - 1 : index] != "\\":
+            depth += 1
+        elif latex[index] == "}" and latex[index - 1 : index] != "\\":
+            depth -= 1
+            if depth == 0:
+                return index
+    return len(latex) - 1
+
+
+# --- printed LaTeX ------------------------------------------------------------------------------
+
+_FUNCTION_START = re.compile(r"\\(?:log|ln|sigma|operatorname\{[^{}]*\})\s*\{?\s*(?=\\left\()")
+_FUNCTION_WITH_POWER = re.compile(r"\\(?:log|ln|exp)\^|\\sigma\^\{[^{}]*\}\s*\(")
+_BIG_MINUS = re.compile(r"\\(?:big|Big|bigg|Bigg)\s*[(\[]\s*-")
+_GLUED = re.compile(r"(?<![\w{^_.\\])\d+\s*\\frac\{")
+_DELIMITER = re.compile(r"\\(left|right)\b")
+
+
+def function_powers(printed: str) -> Iterator[Finding]:
+    """``\\log(u)^3`` or ``\\log^3 u``: the power of a function application a student can read two ways."""
+    for match in _FUNCTION_WITH_POWER.finditer(printed):
+        yield Finding("function-power", printed[match.start() : match.end() + 20])
+    for match in _FUNCTION_START.finditer(printed):
+        end = _matching_right(printed, match.end())
+        if end is None:
+            continue
+        rest = printed[end:].lstrip(" }")
+        if rest.startswith("^"):
+            yield Finding("function-power", printed[match.start() : end + 8])
+
+
+def _matching_right(printed: str, start: int) -> int | None:
+    """Index just past the ``\\right)`` that closes the ``\\left(`` at ``start``."""
+    depth = 0
+    for match in _DELIMITER.finditer(printed, start):
+        depth += 1 if match.group(1) == "left" else -1
+        if depth == 0:
+            return match.end() + 1
+    return None
+
+
+def glued_coefficients(printed: str) -> Iterator[Finding]:
+    """A number glued to a fraction (``2 \\frac{x}{x^2+1}``), which reads like a mixed number."""
+    for match in _GLUED.finditer(printed):
+        yield Finding("glued-coefficient", printed[max(0, match.start() - 10) : match.end() + 20])
+
+
+def big_before_minus(printed: str) -> Iterator[Finding]:
+    """``\\big(`` is an ordinary atom to TeX, so a minus after it is spaced as a binary minus."""
+    for match in _BIG_MINUS.finditer(printed):
+        yield Finding("big-minus", printed[match.start() : match.end() + 20])
+
+
+# --- final answers --------------------------------------------------------------------------------
+
+
+def unevaluated_results(family: Family, variant: Variant) -> Iterator[Finding]:
+    """Arithmetic left undone in an answer or a chain's last step (``e^{1-1}``, ``\\log 1``, ``0 + 0``),
+    and an auxiliary symbol never substituted (``S`` in ``\\frac{1}{S^2}[...]`` once S is a number)."""
+    results = [getattr(variant.answer, name) for name in family.answer_key(variant.answer)]
+    results += [chain.result for chain in find_all(variant.answer, Chain)]
+    for result in find_all(results, sympy.Basic):
+        for node in sympy.preorder_traversal(result):
+            if _undone(node):
+                yield Finding("unevaluated", tex(node))
+    for chain in find_all(variant.answer, Chain):
+        exact = [step.expr for step in chain.steps if not step.expr.has(sympy.Float)]
+        if len(exact) < 2 or _symbols(chain.result):
+            continue
+        left = _symbols(exact[-1]) - _symbols(chain.steps[0].expr)
+        if left:
+            yield Finding("auxiliary-symbol", f"{', '.join(sorted(map(str, left)))} in {tex(exact[-1])}")
+
+
+def _undone(node: sympy.Basic) -> bool:
+    if not isinstance(node, (sympy.Add, sympy.Mul, sympy.Pow, sympy.Function)) or isinstance(node, sympy.MatrixExpr):
+        return False
+    if not node.args or not all(getattr(arg, "is_number", False) for arg in node.args):
+        return False
+    try:
+        return node.func(*node.args) != node
+    except (TypeError, ValueError):
+        return False
+
+
+def _symbols(expr: sympy.Basic) -> set[sympy.Symbol]:
+    return {s for s in getattr(expr, "free_symbols", set()) if isinstance(s, sympy.Symbol)}
+
+
+# --- whole variants -------------------------------------------------------------------------------
+
+
+def repeats_in_part(variant: Variant) -> Iterator[Finding]:
+    """Two items of one part with the same structure up to constants, or two pmfs that are permutations."""
+    for value in _fields(variant.params):
+        if not isinstance(value, tuple) or len(value) < 2:
+            continue
+        if all(_is_pmf(item) for item in value):
+            keys = [tuple(sorted(item)) for item in value]
+            what = "pmfs that are permutations of each other"
+        elif all(isinstance(item, (sympy.Expr, tuple)) and _symbols_in(item) for item in value):
+            keys = [_structure(item) for item in value]
+            what = "items with the same structure up to constants"
+        else:
+            continue
+        for i, key in enumerate(keys):
+            if key in keys[:i]:
+                yield Finding("repeat-in-part", f"{what}: {jsonable(value[keys.index(key)])} and {jsonable(value[i])}")
+
+
+def _fields(params: Any) -> list[Any]:
+    if hasattr(params, "__dataclass_fields__"):
+        return [getattr(params, name) for name in params.__dataclass_fields__]
+    return []
+
+
+def _is_pmf(item: Any) -> bool:
+    return (
+        isinstance(item, tuple)
+        and len(item) > 1
+        and all(isinstance(p, sympy.Rational) for p in item)
+        and sum(item) == 1
+    )
+
+
+def _symbols_in(item: Any) -> bool:
+    return any(getattr(expr, "free_symbols", None) for expr in find_all(item, sympy.Basic))
+
+
+def _structure(item: Any) -> Any:
+    """An expression (or tuple of them) with every number forgotten: ``x cos x/(2x^2+1)`` is ``x cos x/(x^2+1)``."""
+    if isinstance(item, tuple):
+        return tuple(_structure(part) for part in item)
+    if isinstance(item, sympy.MatrixBase):
+        return tuple(_structure(entry) for entry in item)
+    if not isinstance(item, sympy.Basic) or item.is_number:
+        return "c"
+    if item.is_Atom:
+        return str(item)
+    children = [_structure(arg) for arg in item.args if not arg.is_number]
+    if isinstance(item, (sympy.Add, sympy.Mul)) and len(children) == 1:
+        return children[0]  # 2 x^2 has the structure of x^2
+    if isinstance(item, (sympy.Add, sympy.Mul)):
+        return (type(item).__name__, tuple(sorted(map(repr, children))))
+    return (type(item).__name__, tuple(children))
+
+
+def canonical_repeat(family: Family, variant: Variant) -> Iterator[Finding]:
+    """A random seed that reproduces a canonical instance, which students may have seen solved."""
+    if variant.seed is None:
+        return
+    inputs = jsonable(variant.params)
+    for name, params in family.canonical.items():
+        if jsonable(params) == inputs:
+            yield Finding("canonical-repeat", f"seed {variant.seed} draws the canonical instance {name}")
+
+
+def zero_shares(family: Family, variant: Variant) -> Iterator[Finding]:
+    """Matrices (and lists of three or more partials) that are mostly 0 test nothing; canonical instances are exempt."""
+    if variant.seed is None:
+        return
+    for name in family.answer_key(variant.answer):
+        for entries in _entry_lists(getattr(variant.answer, name)):
+            zeros = sum(1 for entry in entries if entry == 0)
+            if len(entries) >= 3 and sympy.Rational(zeros, len(entries)) > MAX_ZERO_SHARE:
+                yield Finding("zero-share", f"{name}: {zeros} of {len(entries)} entries are 0")
+
+
+def _entry_lists(value: Any) -> Iterator[list[sympy.Basic]]:
+    if isinstance(value, sympy.MatrixBase):
+        yield list(value)
+    elif isinstance(value, tuple) and value and all(isinstance(v, sympy.Expr) for v in value):
+        yield list(value)
+    elif isinstance(value, tuple):
+        for item in value:
+            yield from _entry_lists(item)
+
+
+def long_lines(family: Family, variant: Variant) -> Iterator[Finding]:
+    """A worked step or answer too wide for a line of the page (and an exam answer)."""
+    for chain in find_all(variant.answer, Chain):
+        for step in chain.steps:
+            expr = step.expr
+            if isinstance(expr, sympy.MatrixBase):
+                width = matrix_width(expr)
+            elif isinstance(expr, sympy.Expr):
+                width = printed_width(expr)
+            else:
+                continue
+            if width > MAX_STEP_WIDTH:
+                yield Finding("long-line", f"{width} characters: {tex(expr)[:80]}")
+
+
+def reorder_only_steps(variant: Variant) -> Iterator[Finding]:
+    """A step that shows the same terms and factors as the step before, only in another order."""
+    for chain in find_all(variant.answer, Chain):
+        for before, after in zip(chain.steps, chain.steps[1:]):
+            if _written(before.expr) or _written(after.expr):
+                continue
+            if _unordered(before.expr) == _unordered(after.expr):
+                yield Finding("reorder-only", f"{tex(before.expr)} = {tex(after.expr)}")
+
+
+def _written(expr: Any) -> bool:
+    """A matrix that prints the expression it came from (``generator.linalg.WrittenMatrix``), not its entries."""
+    return isinstance(expr, sympy.MatrixBase) and type(expr) is not sympy.ImmutableMatrix
+
+
+def _unordered(expr: Any) -> Any:
+    if not isinstance(expr, sympy.Basic) or expr.is_Atom:
+        return repr(expr)
+    if isinstance(expr, (sympy.Add, sympy.Mul)) and expr.is_commutative:
+        kind = sympy.Add if isinstance(expr, sympy.Add) else sympy.Mul
+        operands = list(_flat(expr, kind))
+        return (kind.__name__, tuple(sorted(repr(_unordered(arg)) for arg in operands)))
+    return (type(expr).__name__, tuple(_unordered(arg) for arg in expr.args))
+
+
+def _flat(expr: sympy.Basic, kind: type) -> Iterator[sympy.Basic]:
+    for arg in expr.args:
+        if isinstance(arg, kind):
+            yield from _flat(arg, kind)
+        else:
+            yield arg
+
+
+def vague_reasons(variant: Variant) -> Iterator[Finding]:
+    """A step reason such as "simplify" that does not say what the step did."""
+    for chain in find_all(variant.answer, Chain):
+        for step in chain.steps:
+            if step.why.strip().lower() in VAGUE_REASONS:
+                yield Finding("vague-reason", f'"{step.why}" for {tex(step.expr)[:60]}')
+
+
+# --- the typeset page -------------------------------------------------------------------------------
+
+_OVERFULL = re.compile(
+    r"Overfull \\hbox \((\d+(?:\.\d+)?)pt too wide\) (?:in paragraph at lines (\d+)--\d+|detected at line (\d+))"
+)
+
+
+def overfull_boxes(log: str) -> Iterator[tuple[int, Finding]]:
+    """Lines pdflatex set wider than the text by more than 1 pt (its log's ``Overfull \\hbox``),
+    each with the source line it names."""
+    for match in _OVERFULL.finditer(log):
+        if float(match.group(1)) > MAX_OVERFULL_PT:
+            line = int(match.group(2) or match.group(3))
+            yield line, Finding("overfull", f"{match.group(1)} pt too wide (source line {line})")
+
+
+def _expressions(variant: Variant) -> Iterator[sympy.Basic]:
+    yield from find_all(variant.params, sympy.Basic)
+    yield from find_all(variant.answer, sympy.Basic)

@@ -1,0 +1,144 @@
+"""One test per lint rule: a known-bad variant is flagged, a good one is not."""
+
+from dataclasses import dataclass
+
+import sympy
+
+from generator import lint
+from generator.family import Family, Variant
+from generator.printing import WrittenProduct, WrittenSum
+from generator.steps import Chain, Step
+
+x, y, S = sympy.symbols("x y S")
+
+
+@dataclass(frozen=True)
+class Params:
+    functions: tuple = ()
+
+
+@dataclass(frozen=True)
+class Answer:
+    result: object = None
+    worked: tuple = ()
+
+
+def family(**canonical) -> Family:
+    return Family("toy", "a toy", lambda rng, o: Params(), lambda p: Answer(), lambda p, a, r: None, canonical=canonical)
+
+
+def variant(params=Params(), answer=Answer(), seed=1) -> Variant:
+    return Variant("toy", "1", seed, None, {}, params, answer)
+
+
+def chain(*steps) -> Chain:
+    return Chain(tuple(step if isinstance(step, Step) else Step(step) for step in steps))
+
+
+def rules(findings) -> set[str]:
+    return {finding.rule for finding in findings}
+
+
+def test_repeated_adjacent_factor():
+    bad = sympy.Mul(sympy.Integer(4), x, sympy.Mul(x, 3 * x - 2, evaluate=False), evaluate=False)
+    written = WrittenProduct(2 * x**2, x * sympy.exp(x), evaluate=False)
+    assert rules(lint.repeated_factors(variant(answer=Answer(written)))) == {"repeated-factor"}
+    assert not list(lint.repeated_factors(variant(answer=Answer(bad))))  # the printer merges it: 4 x^2 (3x - 2)
+    substituted = WrittenProduct(sympy.exp(x), sympy.exp(x), evaluate=False)  # e^x \cdot e^x, a substitution
+    assert not list(lint.repeated_factors(variant(answer=Answer(substituted))))
+    assert not list(lint.repeated_factors(variant(answer=Answer(sympy.exp(x) * sympy.exp(-y) * sympy.cos(x)))))
+
+
+def test_repeated_factor_is_read_off_the_printed_latex():
+    found = [str(f) for group in lint._groups(r"4 x x \left(3 x - 2\right)") for f in lint._adjacent_repeats(lint._atoms(group))]
+    assert found == ["lint repeated-factor: x x"]
+    cosines = r"\cos{\left(x \right)} \cos{\left(x \right)}"
+    assert rules(lint._adjacent_repeats(lint._atoms(cosines))) == {"repeated-factor"}
+    assert not list(lint._adjacent_repeats(lint._atoms(r"\left(e^{x} + 1\right)^{2} \left(e^{2 x} + 1\right)^{2}")))
+
+
+def test_glued_coefficient():
+    assert rules(lint.glued_coefficients(r"y = 2 \frac{x}{x^{2} + 1}")) == {"glued-coefficient"}
+    assert not list(lint.glued_coefficients(r"y = \frac{2 x}{x^{2} + 1} + e^{2} \frac{1}{x}"))
+
+
+def test_power_of_a_function_application():
+    assert rules(lint.function_powers(r"\log{\left(e^{x} + 1 \right)}^{3}")) == {"function-power"}
+    assert rules(lint.function_powers(r"\sigma^{2}(x)")) == {"function-power"}
+    assert not list(lint.function_powers(r"\left(\log{\left(e^{x} + 1 \right)}\right)^{3} + \tanh^{2}{\left(x \right)}"))
+    assert not list(lint.function_powers(r"\mathcal{N}\left(0, \sigma^{2}\right)"))
+
+
+def test_big_bracket_before_a_minus():
+    assert rules(lint.big_before_minus(r"\mathcal{N}\big(-9, 36\big)")) == {"big-minus"}
+    assert not list(lint.big_before_minus(r"\mathcal{N}\bigl(-9, 36\bigr)"))
+
+
+def test_unevaluated_arithmetic_in_a_result():
+    undone = sympy.exp(sympy.Add(1, -1, evaluate=False), evaluate=False)
+    assert rules(lint.unevaluated_results(family(), variant(answer=Answer(undone)))) == {"unevaluated"}
+    log_one = chain(sympy.log(2), sympy.Add(sympy.log(1, evaluate=False), sympy.log(2), evaluate=False))
+    assert rules(lint.unevaluated_results(family(), variant(answer=Answer(worked=(log_one,))))) == {"unevaluated"}
+    assert not list(lint.unevaluated_results(family(), variant(answer=Answer(sympy.log(3) / 2))))
+
+
+def test_unsubstituted_auxiliary_symbol():
+    bad = chain(x**2 / 2, sympy.Mul(1 / S**2, 27, evaluate=False), sympy.Float(0.1875))
+    good = chain(x**2 / 2, sympy.Rational(3, 16), sympy.Float(0.1875))
+    assert rules(lint.unevaluated_results(family(), variant(answer=Answer(worked=(bad,))))) == {"auxiliary-symbol"}
+    assert not list(lint.unevaluated_results(family(), variant(answer=Answer(worked=(good,)))))
+
+
+def test_repeats_inside_a_part():
+    same_shape = Params((x * sympy.cos(x) / (2 * x**2 + 1), x * sympy.cos(x) / (x**2 + 3)))
+    assert rules(lint.repeats_in_part(variant(same_shape))) == {"repeat-in-part"}
+    half, third, sixth = sympy.Rational(1, 2), sympy.Rational(1, 3), sympy.Rational(1, 6)
+    permuted = Params(((half, third, sixth), (sixth, half, third)))
+    assert rules(lint.repeats_in_part(variant(permuted))) == {"repeat-in-part"}
+    different = Params((x * sympy.cos(x) / (2 * x**2 + 1), sympy.exp(x) * sympy.sin(x)))
+    assert not list(lint.repeats_in_part(variant(different)))
+
+
+def test_a_random_seed_must_not_draw_the_canonical_instance():
+    canonical = Params((x**2,))
+    assert rules(lint.canonical_repeat(family(original=canonical), variant(canonical))) == {"canonical-repeat"}
+    assert not list(lint.canonical_repeat(family(original=canonical), variant(Params((x**3,)))))
+    assert not list(lint.canonical_repeat(family(original=canonical), variant(canonical, seed=None)))
+
+
+def test_share_of_zero_entries():
+    mostly_zero = Answer(sympy.ImmutableMatrix([[2 * x, 0, 0], [0, 3, 0], [0, 0, y]]))
+    assert rules(lint.zero_shares(family(), variant(answer=mostly_zero))) == {"zero-share"}
+    fine = Answer(sympy.ImmutableMatrix([[2 * x, y, 0], [x, 3, 1], [0, 1, y]]))
+    assert not list(lint.zero_shares(family(), variant(answer=fine)))
+    assert not list(lint.zero_shares(family(), variant(answer=mostly_zero, seed=None)))  # canonical: as the original
+
+
+def test_printed_length():
+    long = chain(sum(sympy.Symbol(f"a_{i}") * x**i for i in range(12)))
+    assert rules(lint.long_lines(family(), variant(answer=Answer(worked=(long,))))) == {"long-line"}
+    assert not list(lint.long_lines(family(), variant(answer=Answer(worked=(chain(x**2 + 1),)))))
+
+
+def test_reorder_only_step():
+    e2 = sympy.exp(2)
+    reordered = chain(Step(WrittenSum(e2, 1, evaluate=False)), Step(WrittenSum(1, e2, evaluate=False)))
+    assert rules(lint.reorder_only_steps(variant(answer=Answer(worked=(reordered,))))) == {"reorder-only"}
+    evaluated = chain(Step(WrittenSum(1, 2, evaluate=False)), Step(sympy.Integer(3)))
+    assert not list(lint.reorder_only_steps(variant(answer=Answer(worked=(evaluated,)))))
+
+
+def test_vague_step_reason():
+    vague = chain(x * (x + 1), Step(x**2 + x, "simplify"))
+    named = chain(x * (x + 1), Step(x**2 + x, "multiply out"))
+    assert rules(lint.vague_reasons(variant(answer=Answer(worked=(vague,))))) == {"vague-reason"}
+    assert not list(lint.vague_reasons(variant(answer=Answer(worked=(named,)))))
+
+
+def test_overfull_boxes_from_the_log():
+    log = (
+        "Overfull \\hbox (59.1pt too wide) detected at line 61\n[]\n"
+        "Overfull \\hbox (0.4pt too wide) in paragraph at lines 70--71\n"
+        "Overfull \\hbox (3.2pt too wide) in paragraph at lines 80--82\n"
+    )
+    assert [(line, finding.rule) for line, finding in lint.overfull_boxes(log)] == [(61, "overfull"), (80, "overfull")]
