@@ -8,6 +8,8 @@ both as verified chains of steps, each naming the identity it uses
 
 Options: ``mode``
 * ``standardise``: the original, Z = (X - mu)/sigma with letters; E[Z] = 0, Var(Z) = 1.
+  A random seed standardises another law in letters (X ~ N(2 mu, sigma^2), N(mu, 4 sigma^2), ...,
+  so Z = (X - 2 mu)/sigma, (X - mu)/(2 sigma)): the same skill, never the original instance.
 * ``affine-symbolic``: X ~ N(mu, sigma^2) with letters and Y = aX + b with
   small concrete a and b (or, a quarter of the time, letters a and b too).
 * ``affine-numeric``: small integer mu, simple sigma^2, a and b; a fifth of the
@@ -33,7 +35,18 @@ import sympy
 from generator.family import Family, require
 from generator.options import ChoiceOption
 from generator.printing import WrittenProduct, WrittenSum
-from generator.probability import Expectation, RandomVariable, Variance, a, b, minus, mu, polynomial_expectation, sigma
+from generator.probability import (
+    Expectation,
+    Law,
+    RandomVariable,
+    Variance,
+    a,
+    b,
+    minus,
+    mu,
+    polynomial_expectation,
+    sigma,
+)
 from generator.steps import Chain, Step
 
 R = sympy.Rational
@@ -41,6 +54,8 @@ X = sympy.Symbol("X", real=True)
 SCALES = (-3, -2, -1, R(-1, 2), R(1, 2), 2, 3, 4)
 VARIANCES = (R(1, 4), 1, 2, 3, 4, 9, 16)
 SQUARE_VARIANCES = (R(1, 4), 4, 9, 16)  # not 1: Z = X - mu would have a = 1
+STANDARDISED_LAWS = ((2 * mu, sigma**2), (mu, 4 * sigma**2), (3 * mu, sigma**2), (mu, 9 * sigma**2))
+"""Laws in letters that random ``standardise`` variants standardise; the original's N(mu, sigma^2) is left to it."""
 STANDARDISE_CHANCE = 0.2
 LETTERS_CHANCE = 0.25
 
@@ -58,13 +73,22 @@ class Params:
         """aX + b as the statement prints it."""
         return affine_map(self, X)
 
+    @property
+    def expanded(self) -> sympy.Expr:
+        """The map as aX + b, term by term (``X/sigma - mu/sigma``), where the solution reads off a and b."""
+        return _plus_shift(self.scale * X, self.shift)
+
+    @property
+    def law(self) -> Law:
+        return Law("gaussian", (self.mean, self.variance))
+
 
 def affine_map(params: Params, variable: sympy.Expr) -> sympy.Expr:
     """a * variable + b in that order, written as (X - mu)/sigma when it standardises X."""
     deviation = sympy.sqrt(params.variance)
     if params.scale * deviation == 1 and params.shift == -params.mean * params.scale:
         centred = minus(variable, params.mean) if variable == X else WrittenSum(variable, -params.mean, evaluate=False)
-        return sympy.Mul(1 / deviation, centred, evaluate=False)
+        return sympy.Mul(centred, 1 / deviation, evaluate=False)
     return _plus_shift(params.scale * variable, params.shift)
 
 
@@ -76,21 +100,31 @@ class Answer:
     variance_steps: Chain
     scaling_rule: Chain
 
+    @property
+    def law(self) -> Law:
+        """The law of aX + b, as the solution states it."""
+        return Law("gaussian", (self.mean, self.variance))
+
 
 def sample(rng: random.Random, options: Mapping) -> Params:
     mode = options["mode"]
     if mode == "standardise":
-        return Params(mode, mu, sigma**2, 1 / sigma, -mu / sigma)
+        return _standardising(mode, *rng.choice(STANDARDISED_LAWS))
     if mode == "affine-symbolic":
         if rng.random() < LETTERS_CHANCE:
             return Params(mode, mu, sigma**2, a, b)
         return Params(mode, mu, sigma**2, sympy.Rational(rng.choice(SCALES)), sympy.Integer(rng.randint(-6, 6)))
     centre = sympy.Integer(rng.randint(-5, 5))
     if rng.random() < STANDARDISE_CHANCE:
-        variance = sympy.Rational(rng.choice(SQUARE_VARIANCES))
-        return Params(mode, centre, variance, 1 / sympy.sqrt(variance), -centre / sympy.sqrt(variance))
+        return _standardising(mode, centre, sympy.Rational(rng.choice(SQUARE_VARIANCES)))
     variance = sympy.Rational(rng.choice(VARIANCES))
     return Params(mode, centre, variance, sympy.Rational(rng.choice(SCALES)), sympy.Integer(rng.randint(-6, 6)))
+
+
+def _standardising(mode: str, mean: sympy.Expr, variance: sympy.Expr) -> Params:
+    """X ~ N(mean, variance) and the map (X - mean)/sd that standardises it."""
+    deviation = sympy.sqrt(variance)
+    return Params(mode, mean, variance, 1 / deviation, -mean / deviation)
 
 
 def solve(params: Params) -> Answer:
@@ -111,7 +145,8 @@ def solve(params: Params) -> Answer:
     variance_steps = Chain(
         (
             Step(Variance(image), ""),
-            Step(sympy.Mul(_squared(scale), Variance(x), evaluate=False), r"$\operatorname{Var}(aX + b) = a^2 \operatorname{Var}(X)$"),
+            # A product as written: SymPy would fold (1/2)^2 Var(X) into Var(X)/4 and hide the squared factor.
+            Step(WrittenProduct(_squared(scale), Variance(x), evaluate=False), r"$\operatorname{Var}(aX + b) = a^2 \operatorname{Var}(X)$"),
             Step(WrittenProduct(_squared(scale), params.variance, evaluate=False), "variance of $X$"),
             Step(variance, ""),
         )
@@ -200,5 +235,5 @@ FAMILY = Family(
             "Z = (X - mu)/sigma with letters, aX + b with letters for mu and sigma, or all numbers",
         ),
     ),
-    canonical={"idl-math-background-1.5b": Params("standardise", mu, sigma**2, 1 / sigma, -mu / sigma)},
+    canonical={"idl-math-background-1.5b": _standardising("standardise", mu, sigma**2)},
 )

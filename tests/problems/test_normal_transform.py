@@ -9,6 +9,8 @@ from generator.generate import canonical_variant, variant_for_seed
 from generator.options import OptionError, resolve_options
 from generator.printing import tex
 from generator.probability import a, b, mu, sigma
+from generator.render import render_part
+from generator.templating import environment
 from problems.normal_transform import FAMILY, Params, check, solve
 
 R = sympy.Rational
@@ -80,7 +82,7 @@ def test_canonical_steps_name_linearity_and_the_scaling_rule():
         "variance of $X$",
         "",
     ]
-    assert tex(answer.variance_steps.steps[1].expr) == r"\left(\frac{1}{\sigma}\right)^{2} \operatorname{Var}(X)"
+    assert tex(answer.variance_steps.steps[1].expr) == r"\left(\frac{1}{\sigma}\right)^{2} \cdot \operatorname{Var}(X)"
     assert answer.variance_steps.result == 1
     assert [step.why for step in answer.scaling_rule.steps] == [
         "definition of variance",
@@ -96,3 +98,29 @@ def test_numeric_steps_insert_the_numbers():
     assert tex(answer.mean_steps.steps[2].expr) == r"\left(-2\right) \cdot 3 + 1"
     assert tex(answer.variance_steps.steps[2].expr) == r"\left(-2\right)^{2} \cdot 4"
     assert (answer.mean_steps.result, answer.variance_steps.result) == (-5, 16)
+
+
+def test_random_standardisations_are_never_the_original_instance():
+    options = resolve_options(FAMILY.options, {"mode": "standardise"})
+    canonical = FAMILY.canonical["idl-math-background-1.5b"]
+    shown = set()
+    for seed in range(30):
+        variant = variant_for_seed(FAMILY, options, seed)
+        assert variant.params != canonical
+        assert (variant.answer.mean, variant.answer.variance) == (0, 1)
+        shown.add(tex(variant.params.transform))
+    assert r"\frac{X - \mu}{2 \sigma}" in shown and r"\frac{X - 2 \mu}{\sigma}" in shown
+
+
+def test_a_fraction_keeps_its_square_visible_in_the_scaling_step():
+    answer = solve(Params("affine-numeric", sympy.Integer(-3), sympy.Integer(4), R(1, 2), R(3, 2)))
+    assert tex(answer.variance_steps.steps[1].expr) == r"\left(\frac{1}{2}\right)^{2} \cdot \operatorname{Var}(X)"
+
+
+def test_statement_and_solution_say_that_the_second_parameter_is_the_variance():
+    params = Params("affine-numeric", sympy.Integer(3), sympy.Integer(2), R(-1, 2), sympy.Integer(-6))
+    variant = dataclasses.replace(variant_for_seed(FAMILY, resolve_options(FAMILY.options, {}), 1), params=params, answer=solve(params))
+    statement, solution = render_part(environment(), FAMILY, variant)
+    assert r"$X \sim \mathcal{N}(3, 2)$ be normally distributed with mean $3$ and variance $2$" in statement
+    assert r"Y \sim \mathcal{N}\left(- \frac{15}{2}, \frac{1}{2}\right)" in solution
+    assert r"\big(" not in solution
