@@ -181,8 +181,8 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         front of an unevaluated quotient joins its numerator (``\\frac{2 x}{x^2 + 1}``, never
         ``2 \\frac{x}{x^2 + 1}``, which reads like a mixed number).
         """
-        numerator, denominator = sympy.fraction(expr, exact=True)
-        if self._in_exponent and denominator != 1:
+        numerator, denominator = sympy.fraction(expr, exact=True) if self._in_exponent else (expr, 1)
+        if denominator != 1:
             sign = ""
             if numerator.could_extract_minus_sign():
                 sign, numerator = "- ", _negated(numerator)
