@@ -5,7 +5,7 @@
   double index sums print as two ``\\sum`` signs, as on the reference sheet. SymPy's own printer
   writes plain letters, ``^{T}``, sorted terms and ``\\substack`` limits; rather than edit
   ``generator/printing.py``, these classes carry SymPy's ``_latex`` hook.
-* Random small integer matrices for the concrete variants.
+* Random small integer matrices for the concrete variants, with few zero entries (``few_zeros``).
 * Plain-float arithmetic for the independent checks: products that refuse mismatched shapes,
   double loops, index sums evaluated by explicit loops (never by SymPy's ``Sum.doit``) and
   polynomials evaluated term by term (``lambdify`` costs milliseconds per expression).
@@ -388,6 +388,19 @@ def integer_matrix(
         return sympy.ImmutableMatrix(rows, cols, [r.randint(low, high) for _ in range(rows * cols)])
 
     return distinct(rng, draw, 1, accept=accept, what=what)[0]
+
+
+MAX_ZERO_SHARE = sympy.Rational(1, 3)
+"""At most this share of a drawn matrix (or of the matrix an answer applies) may be zero."""
+
+
+def few_zeros(*matrices: sympy.MatrixBase) -> bool:
+    """Whether at most a third of each matrix's entries are zero.
+
+    A mostly-zero matrix makes an exercise that tests nothing: each x_k meets one entry, and a
+    gradient or expansion with most terms missing is read off rather than worked out.
+    """
+    return all(sum(1 for entry in m if entry == 0) <= MAX_ZERO_SHARE * len(m) for m in matrices)
 
 
 def float_matrix(rng: random.Random, rows: int, cols: int) -> FloatMatrix:

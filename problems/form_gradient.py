@@ -6,34 +6,38 @@ Kinds (option ``kind``): ``linear`` (f = b^T x, gradient b), ``quadratic-symmetr
 
 Modes (option ``mode``): ``symbolic`` answers in matrix notation, derived through index sums
 (d/dx_k of sum_i b_i x_i is b_k, ...); random symbolic variants vary the letters and put small
-integer coefficients in front of the terms (3 x^T A x - 2 b^T x + c). ``numeric`` gives small
-integer A, b, c with n = 2 or 3 (option ``n``); the answer is a column vector in x_1..x_n, shown
-as the identity applied to the numbers.
+integer coefficients in front of the terms (3 x^T A x - 2 b^T x + c), and never repeat a canonical
+instance. ``numeric`` asks the same derivation for general A, b, c (the skill of the canonical
+instance: a gradient that is derived, not quoted), then its value for small integer A, b, c with
+n = 2 or 3 (option ``n``) as a column vector in x_1..x_n.
 
-Worked steps (verified chains): in symbolic mode df/dx_k from the index sums, through the
-product rule with Kronecker deltas, to the surviving sums (and, for a symmetric A, their
-merger), checked by the engine on an instance (``generator.linalg.OnInstance``); the stacking
-into matrix notation is display only. In numeric mode the identity applied to the numbers,
-(A + A^T) x + b with A and b inserted, then added, then multiplied out (``WrittenMatrix``).
+Worked steps (verified chains): df/dx_k from the index sums, through the product rule with
+Kronecker deltas, to the surviving sums (and, for a symmetric A, their merger), checked by the
+engine on an instance (``generator.linalg.OnInstance``); the stacking into matrix notation is
+display only. In numeric mode then the derived gradient applied to the numbers, (A + A^T) x + b
+with A and b inserted, A + A^T (or 2A) worked out, then row times column (``WrittenMatrix``).
 
 The third canonical instance, idl-math-background-1.2c, is a stand-in: the original function
 is cut off in the OCR of the sheet, so it is taken to be x^T A x + b^T x + c with a general A.
 
 Excluded by construction (numeric mode): a quadratic part whose gradient has a zero row
 (A + A^T with a zero row, e.g. A skew-symmetric), a symmetric A that is diagonal, a general A
-that happens to be symmetric, zero entries in b, and c = 0.
+that happens to be symmetric, more than a third zero entries in A or in A + A^T, zero entries in
+b, and c = 0.
 
 answers.json keys: ``inputs.kind``, ``inputs.mode``, ``inputs.f`` (SymPy syntax, ``x.T*A*x +
 b.T*x + c``), ``inputs.quadratic`` / ``inputs.linear`` (coefficients of the terms, 0 if absent),
 ``inputs.matrix_entries`` / ``inputs.vector_entries`` / ``inputs.scalar_value`` (numeric mode).
 Symbolic mode: ``answers.coordinates`` (f as index sums), ``answers.partial`` (df/dx_k as
 index sums), ``answers.partial_steps`` (the steps from d/dx_k of the index sums to the partial
-derivative), ``answers.gradient`` (e.g. ``(A + A.T)*x + b``). Numeric mode:
-``answers.expanded`` (f as a polynomial), ``answers.hessian`` (the matrix H in grad f = H x + b),
-``answers.gradient_steps`` (the identity applied to the numbers, down to the result; null for
-b^T x) and ``answers.gradient`` (column vector in x_1..x_n).
+derivative), ``answers.gradient`` (e.g. ``(A + A.T)*x + b``). Numeric mode: ``answers.derivation``
+(those four for general A, b, c), ``answers.expanded`` (f as a polynomial), ``answers.hessian``
+(the matrix H in grad f = H x + b), ``answers.gradient_steps`` (the derived gradient applied to
+the numbers, down to the result; null for b^T x) and ``answers.gradient`` (column vector in x_1..x_n).
 """
 
+import dataclasses
+import functools
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -51,6 +55,8 @@ from generator.linalg import (
     Top,
     WrittenMatrix,
     coordinates,
+    few_zeros,
+    float_value,
     index_value,
     instantiate,
     integer_matrix,
@@ -94,6 +100,11 @@ class Params:
     vector_entries: sympy.ImmutableMatrix | None = None
     scalar_value: sympy.Integer | None = None
 
+    @property
+    def n(self) -> int:
+        """The dimension of the numeric instance."""
+        return (self.matrix_entries if self.matrix_entries is not None else self.vector_entries).rows
+
 
 @dataclass(frozen=True)
 class SymbolicAnswer:
@@ -105,6 +116,7 @@ class SymbolicAnswer:
 
 @dataclass(frozen=True)
 class NumericAnswer:
+    derivation: SymbolicAnswer
     expanded: sympy.Expr
     hessian: sympy.ImmutableMatrix
     gradient_steps: Chain | None
@@ -123,7 +135,9 @@ def _function(quadratic: int, linear: int, constant: bool, x, a, b, c) -> sympy.
     return ordered_sum(*terms)
 
 
-def _params(kind: str, mode: str, n, names: tuple[str, str, str], quadratic: int, linear: int, **entries) -> Params:
+def _params(kind: str, mode: str, names: tuple[str, str, str], quadratic: int, linear: int, **entries) -> Params:
+    """The function for general x in R^n; numeric variants add the entries of their instance."""
+    n = size("n")
     x = vector("x", n)
     a, b, c = matrix(names[0], n, n), vector(names[1], n), scalar(names[2])
     constant = kind == "affine"
@@ -140,10 +154,14 @@ def sample(rng: random.Random, options: Mapping) -> Params:
     kind, mode = options["kind"], options["mode"]
     has_quadratic, has_linear = _terms(kind)
     if mode == "symbolic":
-        names = (rng.choice(MATRIX_NAMES), rng.choice(VECTOR_NAMES), rng.choice(SCALAR_NAMES))
-        quadratic = rng.choice(COEFFICIENTS) if has_quadratic else 0
-        linear = rng.choice(COEFFICIENTS) if has_linear else 0
-        return _params(kind, mode, size("n"), names, quadratic, linear)
+
+        def draw(r: random.Random) -> Params:
+            names = (r.choice(MATRIX_NAMES), r.choice(VECTOR_NAMES), r.choice(SCALAR_NAMES))
+            quadratic = r.choice(COEFFICIENTS) if has_quadratic else 0
+            linear = r.choice(COEFFICIENTS) if has_linear else 0
+            return _params(kind, mode, names, quadratic, linear)
+
+        return distinct(rng, draw, 1, accept=lambda p: p not in CANONICAL.values(), what="letters and coefficients")[0]
     n = options["n"]
     entries = {}
     if has_quadratic:
@@ -152,16 +170,16 @@ def sample(rng: random.Random, options: Mapping) -> Params:
         entries["vector_entries"] = sympy.ImmutableMatrix([nonzero(rng, -5, 5) for _ in range(n)])
     if kind == "affine":
         entries["scalar_value"] = sympy.Integer(nonzero(rng, -5, 5))
-    return _params(kind, mode, sympy.Integer(n), ("A", "b", "c"), int(has_quadratic), int(has_linear), **entries)
+    return _params(kind, mode, ("A", "b", "c"), int(has_quadratic), int(has_linear), **entries)
 
 
 def _numeric_matrix(rng: random.Random, n: int, symmetric: bool) -> sympy.ImmutableMatrix:
-    """A small integer A whose quadratic form depends on every x_k (no zero row in A + A^T)."""
+    """A small integer A whose quadratic form depends on every x_k (no zero row in A + A^T), few zeros."""
 
     def usable(a: sympy.ImmutableMatrix) -> bool:
         hessian = a + a.T
         no_zero_row = all(any(hessian[k, j] for j in range(n)) for k in range(n))
-        return no_zero_row and (a.is_symmetric() and not a.is_diagonal() if symmetric else not a.is_symmetric())
+        return no_zero_row and few_zeros(a, hessian) and (a.is_symmetric() and not a.is_diagonal() if symmetric else not a.is_symmetric())
 
     if not symmetric:
         return integer_matrix(rng, n, n, -3, 3, accept=usable, what="non-symmetric matrices")
@@ -215,12 +233,18 @@ def _solve_symbolic(p: Params) -> SymbolicAnswer:
     ]
     if p.symmetric:
         merged = [2 * p.quadratic * IndexSum(a[K, J] * x[J], (J, 1, n)), *partial[2:]]
-        steps.append(Step(OnInstance(ordered_terms(*merged)), f"{p.matrix.name} is symmetric"))
+        steps.append(Step(OnInstance(ordered_terms(*merged)), f"${p.matrix.name}_{{ik}} = {p.matrix.name}_{{ki}}$, rename $i$ as $j$"))
     return SymbolicAnswer(f, ordered_terms(*partial), Chain(tuple(steps)), ordered_sum(*gradient))
 
 
+@functools.cache
+def _derivation(general: Params) -> SymbolicAnswer:
+    """The derivation for general A, b, c: the same for every numeric variant of a kind, worked once per process."""
+    return _solve_symbolic(general)
+
+
 def _solve_numeric(p: Params) -> NumericAnswer:
-    n = p.variable.rows
+    n = p.n
     xs = sympy.ImmutableMatrix(coordinates(n))
     zero = sympy.ImmutableMatrix.zeros(n, n)
     a = p.matrix_entries if p.matrix_entries is not None else zero
@@ -231,24 +255,35 @@ def _solve_numeric(p: Params) -> NumericAnswer:
     # ten times slower for a 3 x 3 matrix, to the same expressions.
     gradient = sympy.ImmutableMatrix([sympy.Add(*(hessian[i, j] * xs[j] for j in range(n)), b[i]) for i in range(n)])
     expanded = sympy.Add(*(a[i, j] * xs[i] * xs[j] for i in range(n) for j in range(n)), *(b[i] * xs[i] for i in range(n)), c)
-    return NumericAnswer(expanded, hessian, _gradient_steps(p, xs, hessian, gradient), gradient)
+    derivation = _derivation(dataclasses.replace(p, matrix_entries=None, vector_entries=None, scalar_value=None))
+    return NumericAnswer(derivation, expanded, hessian, _gradient_steps(p, xs, hessian, gradient), gradient)
 
 
 def _gradient_steps(p: Params, xs: sympy.ImmutableMatrix, hessian, gradient) -> Chain | None:
-    """The identity with the numbers inserted, the matrices combined, then multiplied out (none for b^T x)."""
+    """The derived gradient with the numbers inserted, the matrix combined, then row times column (none for b^T x)."""
     if not p.quadratic:
         return None
-    a = p.matrix_entries
+    a, b = (rf"$\mathbf{{{s.name}}}$" for s in (p.matrix, p.vector))
+    top = rf"$\mathbf{{{p.matrix.name}}}^\top$"
     plus_b = (p.vector_entries,) if p.linear else ()
-    inserted = MatMul(2, a, xs) if p.symmetric else MatMul(OrderedSum(a, a.T, evaluate=False), xs)
-    combined = "double A" if p.symmetric else "add the matrices"
+    if p.symmetric:
+        inserted, combined, given = MatMul(2, p.matrix_entries, xs), f"double the entries of {a}", [a]
+    else:
+        inserted = MatMul(OrderedSum(p.matrix_entries, p.matrix_entries.T, evaluate=False), xs)
+        combined, given = f"add {a} and {top}", [a, top]
+    given += [b] if p.linear else []
     return Chain(
         (
-            Step(WrittenMatrix(ordered_sum(inserted, *plus_b)), "insert the numbers"),
+            Step(WrittenMatrix(ordered_sum(inserted, *plus_b)), "insert " + _listed(given)),
             Step(WrittenMatrix(ordered_sum(MatMul(hessian, xs), *plus_b)), combined),
-            Step(gradient, "multiply out"),
+            Step(gradient, f"row times column, add {b}" if p.linear else "row times column"),
         )
     )
+
+
+def _listed(names: list[str]) -> str:
+    """a, b and c."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def check(params: Params, answer, rng: random.Random) -> None:
@@ -271,7 +306,11 @@ def _plain_function(entries: Mapping, xs) -> sympy.Expr:
 
 
 def _check_numeric(p: Params, answer: NumericAnswer, rng: random.Random) -> None:
-    n = p.variable.rows
+    """The derivation as in symbolic mode (once per process); the numbers against finite differences and the derivation."""
+    if answer.derivation not in _CHECKED_DERIVATIONS:
+        _check_symbolic(p, answer.derivation, rng)
+        _CHECKED_DERIVATIONS.add(answer.derivation)
+    n = p.n
     xs = coordinates(n)
     entries = {"a": p.matrix_entries, "b": p.vector_entries, "c": p.scalar_value or 0}
     f = _plain_function(entries, xs)
@@ -282,6 +321,15 @@ def _check_numeric(p: Params, answer: NumericAnswer, rng: random.Random) -> None
     require(answer.hessian == a + a.T, lambda: f"H = {answer.hessian.tolist()}, but A + A^T = {(a + a.T).tolist()}")
     point = {x: sympy.Rational(rng.randint(-9, 9), 4) for x in xs}
     require(answer.expanded.xreplace(point) == f.xreplace(point), "the expanded f differs from x^T A x + b^T x + c")
+    given = {p.matrix: p.matrix_entries, p.vector: p.vector_entries, p.variable: sympy.ImmutableMatrix([*point.values()])}
+    values = {symbol: value for symbol, value in given.items() if value is not None}
+    derived = float_value(answer.derivation.gradient, {p.variable.rows: n}, values)
+    claimed = [float(entry.xreplace(point)) for entry in answer.gradient]
+    require(all(close(d, c) for (d,), c in zip(derived, claimed)), "the derived gradient gives other numbers")
+
+
+_CHECKED_DERIVATIONS: set[SymbolicAnswer] = set()
+"""Derivations of numeric variants already checked: every variant of a kind has the same one, checked once."""
 
 
 def _check_symbolic(p: Params, answer: SymbolicAnswer, rng: random.Random) -> None:
@@ -311,6 +359,12 @@ def _check_symbolic(p: Params, answer: SymbolicAnswer, rng: random.Random) -> No
                 require(close(claimed, numeric), f"{what} at k = {k + 1}: {claimed}, finite difference {numeric}")
 
 
+CANONICAL = {
+    "idl-math-background-1.2a": _params("linear", "symbolic", ("A", "b", "c"), 0, 1),
+    "idl-math-background-1.2b": _params("quadratic-symmetric", "symbolic", ("A", "b", "c"), 1, 0),
+    "idl-math-background-1.2c": _params("affine", "symbolic", ("A", "b", "c"), 1, 1),
+}
+
 FAMILY = Family(
     name="form-gradient",
     summary="Gradients of b^T x, x^T A x (symmetric or not) and x^T A x + b^T x + c.",
@@ -324,9 +378,5 @@ FAMILY = Family(
         ChoiceOption("mode", "numeric", ("symbolic", "numeric"), "matrix notation, or small integer A, b, c"),
         IntOption("n", 3, 2, 3, "dimension of x (numeric mode)"),
     ),
-    canonical={
-        "idl-math-background-1.2a": _params("linear", "symbolic", size("n"), ("A", "b", "c"), 0, 1),
-        "idl-math-background-1.2b": _params("quadratic-symmetric", "symbolic", size("n"), ("A", "b", "c"), 1, 0),
-        "idl-math-background-1.2c": _params("affine", "symbolic", size("n"), ("A", "b", "c"), 1, 1),
-    },
+    canonical=CANONICAL,
 )

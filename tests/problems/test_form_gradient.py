@@ -127,7 +127,7 @@ def test_canonical_linear_form_steps_use_the_kronecker_delta():
 
 def test_canonical_symmetric_quadratic_form_steps_merge_the_two_sums():
     steps = canonical("idl-math-background-1.2b").answer.partial_steps.steps
-    whys = ["", "product rule, Kronecker deltas", "only $i = k$ or $j = k$ remain", "A is symmetric"]
+    whys = ["", "product rule, Kronecker deltas", "only $i = k$ or $j = k$ remain", "$A_{ik} = A_{ki}$, rename $i$ as $j$"]
     assert [step.why for step in steps] == whys
     assert tex(steps[2].expr) == r"\sum_{j=1}^{n} A_{kj} x_{j} + \sum_{i=1}^{n} A_{ik} x_{i}"
     assert tex(steps[3].expr) == r"2 \sum_{j=1}^{n} A_{kj} x_{j}"
@@ -152,11 +152,25 @@ def test_merging_the_sums_of_a_general_matrix_is_caught():
         verify_chain(wrong, random.Random(0))
 
 
-@pytest.mark.parametrize("kind, whys", [("quadratic", "add the matrices"), ("quadratic-symmetric", "double A")])
-def test_numeric_steps_apply_the_identity_to_the_numbers(kind, whys):
+@pytest.mark.parametrize(
+    "kind, whys",
+    [
+        ("quadratic", [r"insert $\mathbf{A}$ and $\mathbf{A}^\top$", r"add $\mathbf{A}$ and $\mathbf{A}^\top$", "row times column"]),
+        ("quadratic-symmetric", [r"insert $\mathbf{A}$", r"double the entries of $\mathbf{A}$", "row times column"]),
+        (
+            "affine",
+            [
+                r"insert $\mathbf{A}$, $\mathbf{A}^\top$ and $\mathbf{b}$",
+                r"add $\mathbf{A}$ and $\mathbf{A}^\top$",
+                r"row times column, add $\mathbf{b}$",
+            ],
+        ),
+    ],
+)
+def test_numeric_steps_apply_the_derived_gradient_to_the_numbers(kind, whys):
     variant = variant_for_seed(FAMILY, options(kind=kind, mode="numeric", n=3), 2)
     steps = variant.answer.gradient_steps.steps
-    assert [step.why for step in steps] == ["insert the numbers", whys, "multiply out"]
+    assert [step.why for step in steps] == whys
     a = variant.params.matrix_entries
     assert tex(steps[0].expr).startswith("2 " + tex(a) if kind == "quadratic-symmetric" else r"\left(" + tex(a))
     assert steps[-1].expr == variant.answer.gradient
@@ -170,3 +184,43 @@ def test_numeric_steps_print_the_combined_matrix_after_the_inserted_ones(kind):
     inserted, combined, _ = (tex(step.expr) for step in variant.answer.gradient_steps.steps)
     assert combined != inserted
     assert combined.startswith(tex(variant.answer.hessian))
+
+
+@pytest.mark.parametrize("kind", ["linear", "quadratic-symmetric", "quadratic", "affine"])
+def test_numeric_variants_ask_for_the_derivation_of_the_canonical_instance(kind):
+    """No giveaway: the statement asks to derive the gradient for general n, as the original does,
+    and the solution derives it through index sums before it inserts any number."""
+    variant = variant_for_seed(FAMILY, options(kind=kind, mode="numeric"), 4)
+    statement, solution = render_part(environment(), FAMILY, variant)
+    assert r"Derive the gradient" in statement and r"\mathbb{R}^{n}" in statement
+    derivation = variant.answer.derivation
+    assert solution.index(tex(derivation.coordinates)) < solution.index("With the given numbers")
+    assert "Use $\\nabla" not in solution
+    name = {"linear": "1.2a", "quadratic-symmetric": "1.2b", "affine": "1.2c"}.get(kind)
+    if name:
+        expected = canonical(f"idl-math-background-{name}").answer
+        assert derivation.partial_steps == expected.partial_steps and derivation.gradient == expected.gradient
+
+
+@pytest.mark.parametrize("kind", ["linear", "quadratic-symmetric", "affine"])
+def test_symbolic_seeds_never_repeat_the_canonical_instance(kind):
+    canonical_params = set(FAMILY.canonical.values())
+    for seed in range(100):
+        assert variant_for_seed(FAMILY, options(kind=kind, mode="symbolic"), seed).params not in canonical_params
+
+
+@pytest.mark.parametrize("kind", ["quadratic-symmetric", "quadratic", "affine"])
+@pytest.mark.parametrize("n", [2, 3])
+def test_numeric_matrices_are_at_most_a_third_zero(kind, n):
+    for seed in range(100):
+        variant = variant_for_seed(FAMILY, options(kind=kind, mode="numeric", n=n), seed)
+        for m in (variant.params.matrix_entries, variant.answer.hessian):
+            assert 3 * list(m).count(0) <= n * n
+
+
+def test_check_rejects_a_numeric_gradient_that_disagrees_with_the_derivation():
+    variant = variant_for_seed(FAMILY, options(kind="affine", mode="numeric"), 3)
+    p = variant.params
+    wrong_derivation = dataclasses.replace(variant.answer.derivation, gradient=scaled(2, p.matrix, p.variable))
+    with pytest.raises(CheckFailed):
+        check(p, dataclasses.replace(variant.answer, derivation=wrong_derivation), random.Random(0))
