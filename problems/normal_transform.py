@@ -47,7 +47,7 @@ from generator.probability import (
     polynomial_expectation,
     sigma,
 )
-from generator.steps import Chain, Step
+from generator.steps import Chain, Step, chain
 
 R = sympy.Rational
 X = sympy.Symbol("X", real=True)
@@ -134,24 +134,41 @@ def solve(params: Params) -> Answer:
     scale, shift = params.scale, params.shift
     image = affine_map(params, x)
     affine = _plus_shift(sympy.Mul(scale, Expectation(x), evaluate=False), shift)
-    mean_steps = Chain(
-        (
-            Step(Expectation(image), ""),
-            Step(affine, "linearity of expectation"),
-            Step(_plus_shift(WrittenProduct(scale, params.mean, evaluate=False), shift), "mean of $X$"),
-            Step(mean, ""),
-        )
+    mean_steps = chain(
+        Step(Expectation(image), ""),
+        Step(affine, "linearity of expectation"),
+        Step(_mean_inserted(scale, params.mean, shift, mean), "mean of $X$"),
+        Step(mean, ""),
     )
-    variance_steps = Chain(
-        (
-            Step(Variance(image), ""),
-            # A product as written: SymPy would fold (1/2)^2 Var(X) into Var(X)/4 and hide the squared factor.
-            Step(WrittenProduct(_squared(scale), Variance(x), evaluate=False), r"$\operatorname{Var}(aX + b) = a^2 \operatorname{Var}(X)$"),
-            Step(WrittenProduct(_squared(scale), params.variance, evaluate=False), "variance of $X$"),
-            Step(variance, ""),
-        )
+    variance_steps = chain(
+        Step(Variance(image), ""),
+        # A product as written: SymPy would fold (1/2)^2 Var(X) into Var(X)/4 and hide the squared factor.
+        Step(WrittenProduct(_squared(scale), Variance(x), evaluate=False), r"$\operatorname{Var}(aX + b) = a^2 \operatorname{Var}(X)$"),
+        Step(_scaled_variance(scale, params.variance), "variance of $X$"),
+        Step(variance, ""),
     )
     return Answer(mean, variance, mean_steps, variance_steps, _scaling_rule(x))
+
+
+def _mean_inserted(scale: sympy.Expr, mean: sympy.Expr, shift: sympy.Expr, value: sympy.Expr) -> sympy.Expr:
+    """a E[X] + b with the mean inserted, as a step that shows work.
+
+    A number is shown multiplied (``(-2) \\cdot 3 + 1``). A letter joins a at once, and when
+    nothing then cancels the step is the value itself: ``3 \\cdot \\mu - 5`` or
+    ``- 3 \\mu + 1`` before ``1 - 3 \\mu`` would only drop a dot or reorder the terms.
+    """
+    if mean.is_number:
+        return _plus_shift(WrittenProduct(scale, mean, evaluate=False), shift)
+    written = _plus_shift(scale * mean, shift)
+    return value if set(sympy.Add.make_args(written)) == set(sympy.Add.make_args(value)) else written
+
+
+def _scaled_variance(scale: sympy.Expr, variance: sympy.Expr) -> sympy.Expr:
+    """a^2 Var(X) with the variance inserted: ``3^2 \\cdot 4``, ``(1/sigma)^2 \\cdot sigma^2``; for a
+    letter a just ``a^2 sigma^2``, since ``a^2 \\cdot sigma^2`` would only add a dot."""
+    if scale.is_Symbol:
+        return scale**2 * variance
+    return WrittenProduct(_squared(scale), variance, evaluate=False)
 
 
 def _scaling_rule(x: RandomVariable) -> Chain:
