@@ -1,30 +1,75 @@
-"""Shared pieces of the information-theory families: pmfs and logarithms.
+"""Shared pieces of the information-theory families: pmfs, logarithms and decimals.
 
 Probabilities are exact rationals with small denominators; logarithms of
 rationals are split into logs of primes so that answers come out in the
 reduced form a student writes (``2/3 log 2 + 1/2 log 3``) without calling
 ``simplify``. Worked solutions are chains: the sum term by term, then the
-exact value; the decimal is kept apart, as it is rounded when printed.
+exact value, each step's reason naming the rewrite it makes; the decimal is
+kept apart and rounded from the exact value.
 """
 
+import math
 import random
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+from functools import partial
 
 import sympy
 
-from generator.printing import WrittenSum, log2
+from generator.printing import WrittenSum, log2, tex
+from generator.sampling import distinct
 from generator.steps import Chain, Step, chain
 
+Pmf = tuple[sympy.Rational, ...]
+
 DENOMINATORS = (2, 3, 4, 5, 6, 8, 10, 12)
+HARD_PRIMES = (7, 11)
+"""Primes whose logs are not worked by hand: a numerator 7 or 11 (7/12, 11/12) would bring in log 7 or log 11."""
+VISIBLE_GAP = 0.002
+"""Least |D_KL(P || Q) - D_KL(Q || P)| in nats, so the asymmetry shows at four decimal places (in bits too)."""
 DIGITS = 15
-SPLIT = "split logs over primes, collect"
+R = sympy.Rational
+SHEET1_PMFS: tuple[Pmf, Pmf] = ((R(1, 3),) * 3, (R(1, 2), R(1, 3), R(1, 6)))
+"""X and Y of the reference sheet (entropy 5a, cross-entropy and KL 5c): no random seed draws them."""
 
 
-def random_pmf(rng: random.Random, outcomes: int) -> tuple[sympy.Rational, ...]:
+def random_pmf(rng: random.Random, outcomes: int) -> Pmf:
     """A pmf on ``outcomes`` points, every probability a positive simple fraction."""
     denominator = rng.choice([d for d in DENOMINATORS if d >= outcomes])
     cuts = sorted(rng.sample(range(1, denominator), outcomes - 1))
     numerators = [b - a for a, b in zip([0, *cuts], [*cuts, denominator])]
     return tuple(sympy.Rational(n, denominator) for n in numerators)
+
+
+def draw_pmfs(rng: random.Random, outcomes: int, count: int) -> tuple[Pmf, ...]:
+    """``count`` pmfs worth computing with side by side: the entropy and cross-entropy families draw with this,
+    so parts that share a seed share X and Y.
+
+    Each is hand-workable (no log 7 or log 11); none is a permutation of another (it would only
+    repeat an entropy); the first two have KL divergences that differ visibly in the two
+    directions (the lesson of the cross-entropy exercise) and are not the reference sheet's pair.
+    """
+    pmfs: list[Pmf] = []
+    for _ in range(count):
+        accept = partial(fits, earlier=tuple(pmfs))
+        pmfs += distinct(rng, partial(random_pmf, outcomes=outcomes), 1, accept, what="pmfs")
+    return tuple(pmfs)
+
+
+def fits(pmf: Pmf, earlier: tuple[Pmf, ...]) -> bool:
+    """Whether ``pmf`` may follow ``earlier`` in a draw (see ``draw_pmfs``)."""
+    if any(p.p % prime == 0 for p in pmf for prime in HARD_PRIMES):
+        return False
+    if any(sorted(pmf) == sorted(other) for other in earlier):
+        return False
+    if len(earlier) != 1:
+        return True
+    pair = sorted((sorted(earlier[0]), sorted(pmf)))
+    return pair != sorted(map(sorted, SHEET1_PMFS)) and abs(kl_gap(earlier[0], pmf)) >= VISIBLE_GAP
+
+
+def kl_gap(p: Pmf, q: Pmf) -> float:
+    """D_KL(P || Q) - D_KL(Q || P) in nats, in floats: ``sum (p + q) log(p / q)``."""
+    return math.fsum((float(a) + float(b)) * math.log(float(a) / float(b)) for a, b in zip(p, q, strict=True))
 
 
 def information_log(value: sympy.Rational, unit: str, evaluate: bool = True) -> sympy.Expr:
@@ -41,27 +86,59 @@ def information_log(value: sympy.Rational, unit: str, evaluate: bool = True) -> 
     return total
 
 
-def expected_log_terms(
-    weights: tuple[sympy.Rational, ...], arguments: tuple[sympy.Rational, ...], unit: str
-) -> tuple[sympy.Expr, ...]:
-    """The terms ``w_i log(a_i)`` of an expectation of logs, unevaluated, as a student writes them."""
-    return tuple(
-        sympy.Mul(w, information_log(arg, unit, evaluate=False), evaluate=False)
-        for w, arg in zip(weights, arguments, strict=True)
-    )
-
-
-def expected_log(weights: tuple[sympy.Rational, ...], arguments: tuple[sympy.Rational, ...], unit: str) -> sympy.Expr:
+def expected_log(weights: Pmf, arguments: tuple[sympy.Rational, ...], unit: str) -> sympy.Expr:
     """``sum_i w_i log(a_i)`` with every log split over primes: entropies, cross-entropies, KL divergences."""
     return sympy.Add(*(w * information_log(arg, unit) for w, arg in zip(weights, arguments, strict=True)))
 
 
-def expected_log_steps(
-    weights: tuple[sympy.Rational, ...], arguments: tuple[sympy.Rational, ...], unit: str, definition: str
-) -> Chain:
-    """``sum_i w_i log(a_i)`` written out term by term (``definition`` names the formula), then its exact value."""
-    terms = WrittenSum(*expected_log_terms(weights, arguments, unit), evaluate=False)
-    return Chain((Step(terms, definition), Step(expected_log(weights, arguments, unit), SPLIT)))
+def expected_log_steps(weights: Pmf, arguments: tuple[sympy.Rational, ...], unit: str, definition: str) -> Chain:
+    """``sum_i w_i log(a_i)`` written out term by term in outcome order (``definition`` names the formula),
+    then its exact value.
+
+    A term with ``a_i = 1`` (a KL divergence where both pmfs agree at ``i``) is 0 and is left out,
+    and the reason says so: a ``log 1`` on the line would only be crossed out later.
+    """
+    kept = [(i, w, arg) for i, (w, arg) in enumerate(zip(weights, arguments, strict=True), 1) if arg != 1]
+    written = WrittenSum(
+        *(sympy.Mul(w, information_log(arg, unit, evaluate=False), evaluate=False) for _, w, arg in kept),
+        evaluate=False,
+    )
+    dropped = [str(i) for i, arg in enumerate(arguments, 1) if arg == 1]
+    if dropped:
+        definition += f" ($\\log 1 = 0$ at $x = {', '.join(dropped)}$)"
+    split = [w * information_log(arg, unit) for _, w, arg in kept]
+    return chain(Step(written, definition), Step(sympy.Add(*split), _split_reason([arg for _, _, arg in kept], split, unit)))
+
+
+def _split_reason(arguments: list[sympy.Rational], split: list[sympy.Expr], unit: str) -> str:
+    """What the step from the written sum to the exact value does, briefly (it shares a line with both):
+    split which logs, collect which terms."""
+    parts = []
+    if any(not (arg.is_Integer and sympy.isprime(arg)) for arg in arguments) or (unit == "bits" and 2 in arguments):
+        twos = unit == "bits" and any(arg.p % 2 == 0 or arg.q % 2 == 0 for arg in arguments)
+        parts.append("split logs" + (" ($\\log_2 2 = 1$)" if twos else ""))
+    collected = _collected(*split)
+    if collected:
+        parts.append(collected)
+    return ", ".join(parts)
+
+
+def _collected(*sums: sympy.Expr) -> str:
+    """"collect $\\log 2$, $\\log 3$" for the logs (and numbers) that occur in more than one of ``sums``."""
+    seen: dict[sympy.Expr, int] = {}
+    for value in sums:
+        for key in {_key(term) for term in sympy.Add.make_args(value)}:
+            seen[key] = seen.get(key, 0) + 1
+    logs = sorted((key for key, n in seen.items() if n > 1 and key != 1), key=lambda key: key.args[0])
+    numbers = seen.get(sympy.Integer(1), 0) > 1
+    if not logs:
+        return "add the numbers" if numbers else ""
+    return "collect " + ", ".join(f"${tex(key)}$" for key in logs) + (" and numbers" if numbers else "")
+
+
+def _key(term: sympy.Expr) -> sympy.Expr:
+    """The log a term is a multiple of (1 for a number)."""
+    return term.as_independent(sympy.log, log2, as_Add=False)[1]
 
 
 def difference_steps(first: sympy.Expr, second: sympy.Expr, why: str) -> Chain:
@@ -70,12 +147,35 @@ def difference_steps(first: sympy.Expr, second: sympy.Expr, why: str) -> Chain:
     When there is nothing to collect (``log 3 - 3 log 2 / 2``), the two print alike and are one step.
     """
     written = WrittenSum(bracketed(first), sympy.Mul(-1, bracketed(second), evaluate=False), evaluate=False)
-    return chain(Step(written, why), Step(sympy.expand(first - second), "collect terms"))
+    return chain(Step(written, why), Step(sympy.expand(first - second), _collected(first, second) or "remove the brackets"))
 
 
 def as_decimal(value: sympy.Expr) -> sympy.Float:
-    """The value to ``DIGITS`` significant digits (templates round it when printing)."""
-    return sympy.Float(value.evalf(DIGITS), DIGITS)
+    """The value rounded to ``DIGITS`` significant digits, correct in the last one (templates round it again when printing)."""
+    return sympy.Float(rounded(value, DIGITS), DIGITS)
+
+
+def rounded(value: sympy.Expr, significant: int) -> str:
+    """``value`` to ``significant`` digits, rounded half-even from the exact value, as a decimal string.
+
+    Rounding a float (or a 15-digit evaluation) near a tie gets the last digit wrong (log 6 to
+    1.79175946922805 instead of ...806), so the value is evaluated with guard digits, and with
+    more until the guard digits decide the rounding. Rationals are rounded exactly.
+    """
+    for guard in (10, 30, 90):
+        approx = Decimal(str(sympy.N(value, significant + guard)))
+        ulp = Decimal(1).scaleb(approx.adjusted() - significant - guard + 2)
+        lower, upper = (_round(bound, significant) for bound in (approx - ulp, approx + ulp))
+        if lower == upper:
+            return str(lower)
+    value = sympy.Rational(value)  # a tie at 90 guard digits: only an exact decimal gets here
+    with localcontext(prec=200):
+        return str(_round(Decimal(value.p) / Decimal(value.q), significant))
+
+
+def _round(value: Decimal, significant: int) -> Decimal:
+    with localcontext(prec=significant, rounding=ROUND_HALF_EVEN):
+        return +value
 
 
 class Bracketed(sympy.UnevaluatedExpr):

@@ -1,6 +1,6 @@
 """Cross-entropy and Kullback-Leibler divergence between two pmfs, in both directions.
 
-X and Y live on {1, ..., n} (option ``outcomes``, 2..6) with simple-fraction
+X and Y live on {1, 2, ..., n} (option ``outcomes``, 2..6) with simple-fraction
 probabilities. The student computes H(P_X, P_Y), H(P_Y, P_X), D_KL(P_X || P_Y)
 and D_KL(P_Y || P_X) exactly (logs split over primes) and as decimals, checks
 D_KL(P || Q) = H(P, Q) - H(P), and sees that neither quantity is symmetric.
@@ -10,24 +10,27 @@ the same option names, so a part with ``same_draw_as`` pointing at an entropy
 part sees the same X and Y; ``restate = false`` then refers to them "as above"
 instead of printing the table and chart again.
 
-Excluded by construction: zero probabilities (every numerator is at least 1,
-so every log is finite) and identical pmfs (so both divergences are positive).
-The two divergences can still coincide for special pairs (P_Y the reverse of
-P_X); the solution then says so instead of claiming they differ.
+Excluded by construction (``generator.information.draw_pmfs``): zero
+probabilities (every numerator is at least 1, so every log is finite), logs of
+7 and 11, pmfs that are permutations of each other (so both divergences are
+positive), the reference sheet's pair, and pairs whose two divergences differ
+by less than 0.002 nats (such as P_Y the reverse of P_X, where they coincide):
+the asymmetry the exercise is about always shows at four decimals.
 
 The solution works each cross-entropy and divergence as a verified chain (the
-definition term by term in outcome order, then the exact value; the decimal
-follows as "≈"), and D_KL = H(P, Q) - H(P) as a chain with the values inserted.
+definition term by term in outcome order, a divergence's terms with P_X(x) =
+P_Y(x) left out as 0, then the exact value; the decimal follows as "≈"), and
+D_KL = H(P, Q) - H(P) as a chain with the values inserted.
 
 answers.json keys: ``inputs.pmfs`` (P_X then P_Y, lists of fractions),
 ``inputs.unit``, ``inputs.restate``; ``answers.cross_entropies`` (H(P_X, P_Y),
 H(P_Y, P_X)), ``answers.divergences`` (D_KL(P_X || P_Y), D_KL(P_Y || P_X)),
-``answers.entropies`` (H(X), H(Y)), each with its ``*_decimals`` (15 digits);
+``answers.entropies`` (H(X), H(Y)), each with its ``*_decimals`` (15 digits, rounded from the exact value);
 ``answers.cross_entropy_steps`` and ``answers.divergence_steps`` (per direction, the
 steps: summands as written, then the exact value), ``answers.identity_steps`` (per
 direction, H(P, Q) - H(P) with the values inserted, then collected);
 ``answers.cross_entropy_gap`` and ``answers.divergence_gap`` (first direction minus
-second, exactly 0 when they coincide).
+second; the cross-entropies may coincide, exactly 0, the divergences never do).
 Bits use ``log2``, which SymPy reads as ``log(x)/log(2)`` after ``.rewrite(log)``.
 """
 
@@ -40,14 +43,15 @@ import sympy
 
 from generator.family import Family, require
 from generator.information import (
+    SHEET1_PMFS,
+    VISIBLE_GAP,
     as_decimal,
     difference_steps,
+    draw_pmfs,
     expected_log,
     expected_log_steps,
-    random_pmf,
 )
 from generator.options import BoolOption, ChoiceOption, IntOption
-from generator.sampling import distinct
 from generator.steps import Chain
 
 Pmf = tuple[sympy.Rational, ...]
@@ -79,8 +83,7 @@ class Answer:
 
 def sample(rng: random.Random, options: Mapping) -> Params:
     # Drawn exactly as problems/entropy.py draws two pmfs: parts sharing a seed share X and Y.
-    pmfs = distinct(rng, lambda r: random_pmf(r, options["outcomes"]), 2, what="pmfs")
-    return Params(pmfs, options["unit"], options["restate"])
+    return Params(draw_pmfs(rng, options["outcomes"], 2), options["unit"], options["restate"])
 
 
 def _directions(params: Params) -> tuple[tuple[Pmf, Pmf], tuple[Pmf, Pmf]]:
@@ -156,10 +159,9 @@ def check(params: Params, answer: Answer, rng: random.Random) -> None:
         agrees(answer.divergences[index], identity, f"{kl_name} against H(P, Q) - H(P)")
     agrees(answer.cross_entropy_gap, cross[0] - cross[1], "H(P_X, P_Y) - H(P_Y, P_X)")
     agrees(answer.divergence_gap, divergences[0] - divergences[1], "D_KL(P_X || P_Y) - D_KL(P_Y || P_X)")
+    gap = abs(divergences[0] - divergences[1]) * scale
+    require(gap >= VISIBLE_GAP, f"the divergences differ by only {gap:.5f} nats: the asymmetry does not show")
 
-
-R = sympy.Rational
-SHEET1_PMFS = ((R(1, 3),) * 3, (R(1, 2), R(1, 3), R(1, 6)))
 
 FAMILY = Family(
     name="cross-entropy-kl",
@@ -168,7 +170,7 @@ FAMILY = Family(
     solve=solve,
     check=check,
     options=(
-        IntOption("outcomes", 3, 2, 6, "size of the sample space {1, ..., n}"),
+        IntOption("outcomes", 3, 2, 6, "size n of the sample space {1, 2, ..., n}"),
         ChoiceOption("unit", "nats", ("nats", "bits"), "natural logarithm (nats) or base 2 (bits)"),
         BoolOption("restate", True, "print the pmfs again (false: refer to X and Y from an earlier entropy part)"),
     ),

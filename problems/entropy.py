@@ -1,22 +1,24 @@
 """Entropy of discrete probability mass functions, in nats or bits.
 
 Each pmf has 2..6 outcomes with probabilities that are simple fractions
-(denominators up to 12), so H = sum p log(1/p) reduces by hand to a short
-combination of log 2, log 3, log 5 and log 7.
+(denominators up to 12, no numerator 7 or 11), so H = sum p log(1/p) reduces
+by hand to a short combination of log 2, log 3 and log 5.
 
 The solution works each entropy as a verified chain: the definition written
 out term by term (in outcome order), then the exact value; the decimal in the
 chosen unit follows the chain as "≈", rounded to four places.
 
-Excluded by construction: zero probabilities (every numerator is at least 1)
-and identical pmfs within one variant.
+Excluded by construction (``generator.information.draw_pmfs``, shared with
+``cross-entropy-kl`` so that parts with one seed share X and Y): zero
+probabilities (every numerator is at least 1), pmfs that are permutations of
+one another (they have one entropy), and the reference sheet's pair.
 
 answers.json keys: ``inputs.pmfs`` (list of pmfs, each a list of
 probabilities as fractions), ``inputs.unit`` (``"nats"`` or ``"bits"``),
 ``answers.worked`` (per pmf, the steps: terms p log(1/p), then the exact value),
 ``answers.entropies`` (exact entropy of each pmf; bits use ``log2``, which
 SymPy reads as ``log(x)/log(2)`` after ``.rewrite(log)``),
-``answers.decimals`` (the same to 15 significant digits).
+``answers.decimals`` (the same to 15 significant digits, rounded from the exact value).
 """
 
 import math
@@ -27,9 +29,8 @@ from dataclasses import dataclass
 import sympy
 
 from generator.family import Family, require
-from generator.information import as_decimal, expected_log_steps, random_pmf
+from generator.information import SHEET1_PMFS, as_decimal, draw_pmfs, expected_log_steps
 from generator.options import ChoiceOption, IntOption
-from generator.sampling import distinct
 from generator.steps import Chain
 
 NAMES = ("X", "Y", "Z")
@@ -53,8 +54,7 @@ class Answer:
 
 
 def sample(rng: random.Random, options: Mapping) -> Params:
-    pmfs = distinct(rng, lambda r: random_pmf(r, options["outcomes"]), options["count"], what="pmfs")
-    return Params(pmfs, options["unit"])
+    return Params(draw_pmfs(rng, options["outcomes"], options["count"]), options["unit"])
 
 
 def solve(params: Params) -> Answer:
@@ -84,18 +84,12 @@ FAMILY = Family(
     solve=solve,
     check=check,
     options=(
-        IntOption("outcomes", 3, 2, 6, "size of the sample space {1, ..., n}"),
+        IntOption("outcomes", 3, 2, 6, "size n of the sample space {1, 2, ..., n}"),
         IntOption("count", 2, 1, len(NAMES), "how many pmfs (X, Y, Z) to compute the entropy of"),
         ChoiceOption("unit", "nats", ("nats", "bits"), "natural logarithm (nats) or base 2 (bits)"),
     ),
     key_fields=("entropies", "decimals"),
     canonical={
-        "dl-sheet1-5a": Params(
-            (
-                (sympy.Rational(1, 3),) * 3,
-                (sympy.Rational(1, 2), sympy.Rational(1, 3), sympy.Rational(1, 6)),
-            ),
-            "nats",
-        ),
+        "dl-sheet1-5a": Params(SHEET1_PMFS, "nats"),
     },
 )

@@ -1,5 +1,6 @@
 import dataclasses
 import random
+import re
 
 import pytest
 import sympy
@@ -63,14 +64,24 @@ def test_variants_have_distinct_positive_pmfs_and_consistent_answers(outcomes):
             assert float(divergence) > 0
 
 
-def test_a_reversed_pair_is_reported_as_a_coincidence_not_as_asymmetry():
+def test_a_pair_with_equal_divergences_fails_the_check():
+    # P_Y the reverse of P_X: both divergences coincide, and the asymmetry the exercise teaches does not show.
     params = Params(((R(1, 4), R(3, 4)), (R(3, 4), R(1, 4))), "nats", True)
     answer = solve(params)
-    check(params, answer, random.Random(0))
     assert answer.divergence_gap == 0
-    variant = dataclasses.replace(canonical(), params=params, answer=answer)
-    _, solution = render_part(environment(), FAMILY, variant)
-    assert "happen to coincide" in solution and "different values" not in solution
+    with pytest.raises(CheckFailed, match="asymmetry"):
+        check(params, answer, random.Random(0))
+
+
+@pytest.mark.parametrize("outcomes", [2, 3, 6])
+def test_the_printed_divergences_differ(outcomes):
+    options = resolve_options(FAMILY.options, {"outcomes": outcomes, "unit": "bits"})
+    for seed in range(40):
+        variant = variant_for_seed(FAMILY, options, seed)
+        _, solution = render_part(environment(), FAMILY, variant)
+        observed = solution[solution.index("The two orders give different values") :]
+        first, second = (float(d) for d in re.findall(r"\\approx (\d\.\d{4})", observed)[:2])
+        assert first != second
 
 
 def test_restate_false_refers_back_instead_of_printing_the_table():
@@ -105,21 +116,24 @@ def test_bad_options_are_rejected(given):
 def test_canonical_steps_write_each_sum_out_then_give_the_exact_value(name):
     answer = canonical(name).answer
     h_xy, h_yx = answer.cross_entropy_steps
-    assert [step.why for step in h_xy.steps] == ["definition of cross-entropy", "split logs over primes, collect"]
+    assert [step.why for step in h_xy.steps] == ["definition of cross-entropy", r"split logs, collect $\log 2$, $\log 3$"]
     assert h_xy.steps[0].expr.args == (log(2) / 3, log(3) / 3, log(6) / 3)
     assert h_xy.result == R(2, 3) * log(2) + R(2, 3) * log(3)
     assert h_yx.steps[0].expr.args == (log(3) / 2, log(3) / 3, log(3) / 6) and h_yx.result == log(3)
     d_xy, d_yx = answer.divergence_steps
-    assert [step.why for step in d_xy.steps] == ["definition of KL divergence", "split logs over primes, collect"]
-    unsplit = sympy.log(R(2, 3), evaluate=False) / 3, sympy.log(1, evaluate=False) / 3, log(2) / 3
-    assert d_xy.steps[0].expr.args == unsplit
+    # P_X(2) = P_Y(2): the x = 2 term is log 1 = 0, left out, and the reason says so.
+    assert [step.why for step in d_xy.steps] == [
+        r"definition of KL divergence ($\log 1 = 0$ at $x = 2$)",
+        r"split logs, collect $\log 2$",
+    ]
+    assert d_xy.steps[0].expr.args == (sympy.log(R(2, 3), evaluate=False) / 3, log(2) / 3)
     assert d_xy.result == R(2, 3) * log(2) - R(1, 3) * log(3)
     assert d_yx.result == R(1, 2) * log(3) - R(2, 3) * log(2)
 
 
 def test_canonical_identity_steps_insert_the_values_then_collect():
     first, second = canonical().answer.identity_steps
-    assert [step.why for step in first.steps] == ["values from above", "collect terms"]
+    assert [step.why for step in first.steps] == ["values from above", r"collect $\log 3$"]
     assert sympy.expand(first.steps[0].expr.doit() - (R(2, 3) * log(2) + R(2, 3) * log(3) - log(3))) == 0
     assert first.result == R(2, 3) * log(2) - R(1, 3) * log(3)
     assert second.result == R(1, 2) * log(3) - R(2, 3) * log(2)

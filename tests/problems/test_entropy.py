@@ -71,16 +71,32 @@ def test_check_rejects_a_wrong_decimal():
 
 def test_canonical_steps_write_the_sum_out_then_split_the_logs():
     h_x, h_y = canonical().answer.worked
-    assert [step.why for step in h_y.steps] == ["definition of entropy", "split logs over primes, collect"]
+    assert [step.why for step in h_y.steps] == ["definition of entropy", r"split logs, collect $\log 2$, $\log 3$"]
     assert h_y.steps[0].expr.args == (log(2) / 2, log(3) / 3, log(6) / 6)  # outcome order, log 6 not yet split
     assert h_y.result == R(2, 3) * log(2) + R(1, 2) * log(3)
     assert h_x.steps[0].expr.args == (log(3) / 3,) * 3 and h_x.result == log(3)
+    assert h_x.steps[1].why == r"collect $\log 3$"  # log 3 needs no splitting
 
 
 def test_canonical_solution_prints_the_decimal_after_the_chain():
-    _, solution = render_part(environment(), FAMILY, canonical())
+    statement, solution = render_part(environment(), FAMILY, canonical())
     assert r"H(Y) &= \frac{\log 2}{2} + \frac{\log 3}{3} + \frac{\log 6}{6} && \mbox{definition of entropy}" in solution
     assert r"&\approx 1.0114 \text{ nats}" in solution and r"&\approx 1.0986 \text{ nats}" in solution
+    assert r"\mathcal{X} = \{1, 2, 3\}" in statement
+
+
+def test_the_statement_and_its_table_stay_on_one_page():
+    statement, _ = render_part(environment(), FAMILY, canonical())
+    assert statement.strip().startswith(r"\begin{samepage}") and statement.strip().endswith(r"\end{samepage}")
+    assert statement.index("tabular") < statement.index(r"\end{samepage}")
+
+
+def test_a_long_sum_is_written_in_rows_of_at_most_three_terms():
+    variant = variant_for_seed(FAMILY, resolve_options(FAMILY.options, {"outcomes": 5, "count": 1}), 2)
+    _, solution = render_part(environment(), FAMILY, variant)
+    first, second = [line for line in solution.splitlines() if line.startswith(("H(X) &=", r"&\quad +"))]
+    assert first.count("+") == 2 and "definition of entropy" in first
+    assert second.count("+") == 2 and r"\mbox" not in second
 
 
 def test_bits_steps_use_base_two_logs():

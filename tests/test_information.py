@@ -1,0 +1,118 @@
+"""The information-theory kit: decimals correct to the last digit, and pmfs worth computing with."""
+
+import random
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+
+import pytest
+import sympy
+
+from generator.generate import variant_for_seed
+from generator.information import (
+    HARD_PRIMES,
+    SHEET1_PMFS,
+    VISIBLE_GAP,
+    draw_pmfs,
+    expected_log_steps,
+    fits,
+    kl_gap,
+    rounded,
+)
+from generator.options import resolve_options
+from generator.printing import text
+from generator.registry import families
+from generator.render import render_part
+from generator.templating import environment
+
+R = sympy.Rational
+
+
+def exact_digits(value: sympy.Expr, significant: int = 15) -> Decimal:
+    """The value to ``significant`` digits from a 60-digit evaluation: the reference the stored decimals must match."""
+    with localcontext(prec=60):
+        approx = Decimal(str(sympy.N(value, 60)))
+    with localcontext(prec=significant, rounding=ROUND_HALF_EVEN):
+        return +approx
+
+
+def stored(variant) -> list[tuple[sympy.Expr, sympy.Float]]:
+    answer = variant.answer
+    if variant.family == "entropy":
+        return list(zip(answer.entropies, answer.decimals, strict=True))
+    exact = answer.cross_entropies + answer.divergences + answer.entropies
+    decimals = answer.cross_entropy_decimals + answer.divergence_decimals + answer.entropy_decimals
+    return list(zip(exact, decimals, strict=True))
+
+
+def test_log_6_rounds_up_in_its_last_digit():
+    assert rounded(sympy.log(6), 15) == "1.79175946922806"  # a 15-digit float gives ...805
+
+
+def test_an_exact_tie_rounds_half_even():
+    assert rounded(R(5, 8), 2) == "0.62" and rounded(R(7, 8), 2) == "0.88"
+    assert rounded(R(3, 2), 15) == "1.50000000000000"
+
+
+@pytest.mark.parametrize("name", ["entropy", "cross-entropy-kl"])
+@pytest.mark.parametrize("unit", ["nats", "bits"])
+def test_every_stored_decimal_is_correct_to_its_last_digit(name, unit):
+    family = families()[name]
+    checked = 0
+    for outcomes in range(2, 7):
+        options = resolve_options(family.options, {"outcomes": outcomes, "unit": unit})
+        for seed in range(25):
+            for exact, decimal in stored(variant_for_seed(family, options, seed)):
+                assert Decimal(text(decimal)) == exact_digits(exact), (outcomes, seed, exact)
+                checked += 1
+    assert checked >= 250
+
+
+@pytest.mark.parametrize("name", ["entropy", "cross-entropy-kl"])
+def test_printed_four_place_decimals_are_rounded_from_the_exact_value(name):
+    family = families()[name]
+    options = resolve_options(family.options, {"outcomes": 4})
+    for seed in range(25):
+        variant = variant_for_seed(family, options, seed)
+        _, solution = render_part(environment(), family, variant)
+        for exact, _ in stored(variant):
+            with localcontext(prec=60):
+                places = Decimal(str(sympy.N(exact, 60))).quantize(Decimal("0.0001"), rounding=ROUND_HALF_EVEN)
+            assert rf"\approx {places}" in solution
+
+
+@pytest.mark.parametrize("outcomes", range(2, 7))
+def test_drawn_pmfs_are_hand_workable_distinct_and_show_the_asymmetry(outcomes):
+    for seed in range(60):
+        pmfs = draw_pmfs(random.Random(seed), outcomes, 3)
+        assert all(p.p % prime for pmf in pmfs for p in pmf for prime in HARD_PRIMES)  # no log 7, log 11
+        assert len({tuple(sorted(pmf)) for pmf in pmfs}) == 3  # no permutations of one another
+        assert abs(kl_gap(*pmfs[:2])) >= VISIBLE_GAP
+
+
+def test_the_reference_pair_and_permutations_are_refused():
+    uniform, skewed = SHEET1_PMFS
+    assert not fits(skewed, (uniform,)) and not fits(uniform, (skewed,))
+    assert not fits(skewed[::-1], (uniform,))  # the same exercise with the outcomes renamed
+    assert not fits(skewed[::-1], (skewed,))
+    assert not fits((R(7, 12), R(5, 12)), ())
+    assert fits((R(1, 4), R(3, 4)), ((R(1, 2), R(1, 2)),))
+
+
+def test_reversed_pmfs_have_equal_divergences_and_are_refused():
+    p = (R(1, 4), R(3, 4))
+    assert kl_gap(p, p[::-1]) == pytest.approx(0)
+    assert not fits(p[::-1], (p,))
+
+
+def test_a_term_with_log_1_is_left_out_and_the_reason_says_so():
+    p, q = (R(1, 2), R(1, 4), R(1, 4)), (R(1, 4), R(1, 4), R(1, 2))
+    steps = expected_log_steps(p, tuple(a / b for a, b in zip(p, q)), "nats", "definition of KL divergence")
+    assert len(steps.steps[0].expr.args) == 2 and not steps.steps[0].expr.has(sympy.log(1, evaluate=False))
+    assert steps.steps[0].why == r"definition of KL divergence ($\log 1 = 0$ at $x = 2$)"
+    assert steps.result == R(1, 4) * sympy.log(2)
+
+
+def test_bits_reasons_name_log_2_of_2():
+    p = (R(1, 2), R(1, 4), R(1, 4))
+    steps = expected_log_steps(p, tuple(1 / a for a in p), "bits", "definition of entropy")
+    assert steps.steps[1].why == r"split logs ($\log_2 2 = 1$), add the numbers"
+    assert steps.result == R(3, 2)
