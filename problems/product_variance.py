@@ -24,8 +24,8 @@ and solutions quote the moments of the laws drawn, worked from their parameters.
 
 answers.json keys: ``inputs.mode``, ``inputs.laws`` (each ``moments``,
 ``gaussian``, ``uniform`` or ``exponential``), ``inputs.parameters`` (per
-variable: (mean, variance), (mu, sigma^2), (a, b) or (lambda,)),
-``inputs.identical`` (i.i.d.); ``answers.means``, ``answers.variances``,
+variable: (mean, variance), (mu, sigma^2), (a, b) or (lambda,)); both hold one entry
+when X and Y are identically distributed (i.i.d.), two otherwise; ``answers.means``, ``answers.variances``,
 ``answers.second_moments`` (E[X^2], E[Y^2]), ``answers.product_mean`` (E[XY]),
 ``answers.product_second_moment`` (E[X^2 Y^2]), ``answers.variance_product``
 (Var(X) Var(Y)), ``answers.mean_terms`` (mu_X^2 sigma_Y^2 + mu_Y^2 sigma_X^2),
@@ -60,26 +60,27 @@ from generator.probability import (
     sigma,
     variance,
 )
-from generator.steps import Chain, Step, chain
+from generator.steps import Chain, Step, chain, worked_chain
 
 R = sympy.Rational
 mu_X, mu_Y = sympy.symbols("mu_X mu_Y", real=True)
 sigma_X, sigma_Y, c = sympy.symbols("sigma_X sigma_Y c", positive=True)
 
 Given = tuple[str, tuple[sympy.Expr, ...]]
-ORIGINAL: tuple[Given, Given, bool] = (("gaussian", (0, sigma**2)), ("gaussian", (0, sigma**2)), True)
+"""A law (or ``moments``) and its parameters. A part gives two, or one for an i.i.d. pair."""
+ORIGINAL: tuple[Given, ...] = (("gaussian", (0, sigma**2)),)
 """The canonical pair, X, Y i.i.d. N(0, sigma^2); random zero-mean-proof variants draw the others."""
-ZERO_MEAN: tuple[tuple[Given, Given, bool], ...] = (
+ZERO_MEAN: tuple[tuple[Given, ...], ...] = (
     ORIGINAL,
-    (("gaussian", (0, sigma_X**2)), ("gaussian", (0, sigma_Y**2)), False),
-    (("gaussian", (0, sigma**2)), ("uniform", (-c, c)), False),
-    (("uniform", (-c, c)), ("uniform", (-c, c)), True),
+    (("gaussian", (0, sigma_X**2)), ("gaussian", (0, sigma_Y**2))),
+    (("gaussian", (0, sigma**2)), ("uniform", (-c, c))),
+    (("uniform", (-c, c)),),
 )
-GENERAL: tuple[tuple[Given, Given, bool], ...] = (
-    (("moments", (mu_X, sigma_X**2)), ("moments", (mu_Y, sigma_Y**2)), False),
-    (("moments", (mu, sigma**2)), ("moments", (mu, sigma**2)), True),
-    (("gaussian", (mu_X, sigma_X**2)), ("gaussian", (mu_Y, sigma_Y**2)), False),
-    (("gaussian", (mu, sigma**2)), ("gaussian", (mu, sigma**2)), True),
+GENERAL: tuple[tuple[Given, ...], ...] = (
+    (("moments", (mu_X, sigma_X**2)), ("moments", (mu_Y, sigma_Y**2))),
+    (("moments", (mu, sigma**2)),),
+    (("gaussian", (mu_X, sigma_X**2)), ("gaussian", (mu_Y, sigma_Y**2))),
+    (("gaussian", (mu, sigma**2)),),
 )
 NUMERIC_LAWS = ("moments", "gaussian", "uniform", "exponential")
 SAME_LAW_CHANCE = 0.2
@@ -89,13 +90,23 @@ MAX_ATTEMPTS = 100
 @dataclass(frozen=True)
 class Params:
     mode: str
-    laws: tuple[str, str]
-    parameters: tuple[tuple[sympy.Expr, ...], tuple[sympy.Expr, ...]]
-    identical: bool
+    laws: tuple[str, ...]
+    parameters: tuple[tuple[sympy.Expr, ...], ...]
+    """One law for X and Y when they are identically distributed, else one each: an i.i.d. pair is one law, not two that happen to agree."""
 
     @property
-    def named(self) -> tuple[Law | None, Law | None]:
-        """Each variable's law as statements print it; None where only its moments are given."""
+    def identical(self) -> bool:
+        return len(self.laws) == 1
+
+    @property
+    def pair(self) -> tuple[Given, Given]:
+        """The laws of X and Y."""
+        given = tuple(zip(self.laws, self.parameters))
+        return (given[0], given[-1])
+
+    @property
+    def named(self) -> tuple[Law | None, ...]:
+        """Each given law as statements print it; None where only its moments are given."""
         return tuple(None if kind == "moments" else Law(kind, q) for kind, q in zip(self.laws, self.parameters))
 
 
@@ -141,22 +152,21 @@ def sample(rng: random.Random, options: Mapping) -> Params:
     mode = options["mode"]
     if mode != "numeric":
         drawn = [laws for laws in ZERO_MEAN if laws != ORIGINAL] if mode == "zero-mean-proof" else GENERAL
-        first, second, identical = rng.choice(drawn)
+        given = rng.choice(drawn)
     else:
         for _ in range(MAX_ATTEMPTS):
             first = _numeric_law(rng)
-            identical = rng.random() < SAME_LAW_CHANCE
-            second = first if identical else _numeric_law(rng)
-            if _mean(first) != 0 or _mean(second) != 0:
+            given = (first,) if rng.random() < SAME_LAW_CHANCE else (first, _numeric_law(rng))
+            if any(_mean(law) != 0 for law in given):
                 break
         else:
             raise RuntimeError(f"no pair of laws with a non-zero mean in {MAX_ATTEMPTS} attempts")
-    parameters = tuple(tuple(sympy.sympify(p) for p in law[1]) for law in (first, second))
-    return Params(mode, (first[0], second[0]), parameters, identical)
+    parameters = tuple(tuple(sympy.sympify(p) for p in law[1]) for law in given)
+    return Params(mode, tuple(law[0] for law in given), parameters)
 
 
 def solve(params: Params) -> Answer:
-    laws = tuple(zip(params.laws, params.parameters))
+    laws = params.pair
     means = tuple(_mean(law) for law in laws)
     variances = tuple(_variance(law) for law in laws)
     second_moments = tuple(v + m**2 for m, v in zip(means, variances))
@@ -175,9 +185,18 @@ def solve(params: Params) -> Answer:
         mean_terms=mean_terms,
         variance=result,
         worked=_worked(params, means, variances, result),
-        comparison=Chain((Step(WrittenProduct(*variances, evaluate=False), "the variances above"), Step(variance_product))),
+        comparison=_comparison(params, variances),
         facts=_facts(params),
     )
+
+
+def _comparison(params: Params, variances) -> Chain:
+    """Var(X) Var(Y) from the variances above: (sigma^2)^2 for an i.i.d. pair, a product otherwise.
+
+    A product that only loses its dot (``sigma_X^2 \\cdot sigma_Y^2``) is one step, not two.
+    """
+    written = _squared(variances[0]) if params.identical else WrittenProduct(*variances, evaluate=False)
+    return worked_chain(Step(written, "the variances above"), Step(variances[0] * variances[1]))
 
 
 def _facts(params: Params) -> tuple[LawMoments, ...]:
@@ -202,9 +221,6 @@ def _worked(params: Params, means, variances, result: sympy.Expr) -> Chain:
     def second_moment(v: RandomVariable) -> sympy.Expr:
         return WrittenSum(Variance(v), E(v) ** 2, evaluate=False)
 
-    def moment_values(m: sympy.Expr, v: sympy.Expr) -> sympy.Expr:
-        return WrittenSum(v, _squared(m), evaluate=False)
-
     return chain(
         *(
             Step(WrittenSum(E(x**2 * y**2), -E(x * y) ** 2, evaluate=False), "definition of variance"),
@@ -222,25 +238,30 @@ def _worked(params: Params, means, variances, result: sympy.Expr) -> Chain:
                 ),
                 r"$\mathbb{E}[X^2] = \operatorname{Var}(X) + \mathbb{E}[X]^2$",
             ),
-            Step(
-                WrittenSum(
-                    WrittenProduct(*(moment_values(m, v) for m, v in zip(means, variances)), evaluate=False),
-                    -_squared(WrittenProduct(*means, evaluate=False)),
-                    evaluate=False,
-                ),
-                "the means and variances",
-            ),
+            Step(_moments_inserted(params, means, variances), "the means and variances"),
             *_value_steps(params, means, variances, result),
         )
     )
+
+
+def _moments_inserted(params: Params, means, variances) -> sympy.Expr:
+    """E[X^2] E[Y^2] - (E[X] E[Y])^2 with the numbers or letters inserted.
+
+    An i.i.d. pair is written with powers, (sigma^2 + mu^2)^2 - mu^4: the same factor
+    printed twice side by side would read as a slip.
+    """
+    second = [WrittenSum(v, _squared(m), evaluate=False) for m, v in zip(means, variances)]
+    if params.identical:
+        return WrittenSum(_squared(second[0]), -sympy.Pow(means[0], 4, evaluate=False), evaluate=False)
+    return WrittenSum(WrittenProduct(*second, evaluate=False), -_squared(WrittenProduct(*means, evaluate=False)), evaluate=False)
 
 
 def _value_steps(params: Params, means, variances, result: sympy.Expr) -> list[Step]:
     """From the inserted moments to Var(XY), each step naming what it does.
 
     Letters: multiplied out, Var(X) Var(Y) first and then what the means add, as the
-    formula is quoted (equal terms of identically distributed X and Y collected:
-    sigma^4 + 2 mu^2 sigma^2). Numbers: the brackets worked out, then the arithmetic.
+    formula is quoted (for an i.i.d. pair in one term: sigma^4 + 2 mu^2 sigma^2).
+    Numbers: the brackets worked out, then the arithmetic.
     """
     if params.mode == "zero-mean-proof":
         return [Step(result, "the terms with a zero mean vanish")]
@@ -248,11 +269,10 @@ def _value_steps(params: Params, means, variances, result: sympy.Expr) -> list[S
         product = variances[0] * variances[1]
         first, second = (m**2 * v for m, v in zip(means, variances[::-1]))
         cancelled = tex(means[0] ** 2 * means[1] ** 2)
-        value = [Step(WrittenSum(product, first, second, evaluate=False), f"multiply out; ${cancelled}$ cancels")]
-        if params.identical:
-            value.append(Step(WrittenSum(product, first + second, evaluate=False), "collect like terms"))
-        return value
-    second_moments = WrittenProduct(*(v + m**2 for m, v in zip(means, variances)), evaluate=False)
+        mean_terms = [first + second] if params.identical else [first, second]
+        return [Step(WrittenSum(product, *mean_terms, evaluate=False), f"multiply out; ${cancelled}$ cancels")]
+    moments = [v + m**2 for m, v in zip(means, variances)]
+    second_moments = _squared(moments[0]) if params.identical else WrittenProduct(*moments, evaluate=False)
     product_mean = (means[0] * means[1]) ** 2
     if product_mean == 0:
         return [Step(second_moments, "work out the brackets"), Step(result, "multiply")]
@@ -274,7 +294,7 @@ def _assignments(params: Params, rng: random.Random) -> list[dict[sympy.Symbol, 
 
 
 def check(params: Params, answer: Answer, rng: random.Random) -> None:
-    require(not params.identical or params.parameters[0] == params.parameters[1], "i.i.d. laws differ")
+    require(len(params.laws) == len(params.parameters) in (1, 2), "one law for an i.i.d. pair, else two")
     for values in _assignments(params, rng):
 
         def at(expr: sympy.Expr) -> float:
@@ -285,7 +305,7 @@ def check(params: Params, answer: Answer, rng: random.Random) -> None:
             require(math.isclose(value, direct, rel_tol=1e-7, abs_tol=1e-9), f"{what} at {values}: answer {value}, direct {direct}")
 
         moments = []
-        for index, (kind, parameters) in enumerate(zip(params.laws, params.parameters)):
+        for index, (kind, parameters) in enumerate(params.pair):
             numbers = tuple(at(p) for p in parameters)
             # Named laws: moments by integrating the density, not from the SymPy formulas.
             moments.append(numbers if kind == "moments" else numerical_moments(kind, numbers))
@@ -323,8 +343,6 @@ FAMILY = Family(
         ),
     ),
     canonical={
-        "idl-math-background-1.5a": Params(
-            "zero-mean-proof", ("gaussian", "gaussian"), ((sympy.Integer(0), sigma**2),) * 2, True
-        ),
+        "idl-math-background-1.5a": Params("zero-mean-proof", ("gaussian",), ((sympy.Integer(0), sigma**2),)),
     },
 )
