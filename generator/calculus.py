@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import sympy
 
 from generator.printing import tex, text
-from generator.rewrites import expand, factor_terms
+from generator.rewrites import expand_outside, factor_terms
 from generator.steps import Step, chain, worked_chain
 
 if TYPE_CHECKING:
@@ -49,14 +49,12 @@ def presentable(expr: sympy.Expr) -> sympy.Expr:
         numerator, denominator = sympy.fraction(sympy.together(expr))
         denominator = factor_terms(denominator)
         factored_numerator = factor_terms(numerator)
-        candidates += [
-            (factored_numerator / denominator, 0),
-            (_factor_terms_expanded(numerator, factored_numerator) / denominator, 0),
-        ]
+        candidates.append((factored_numerator / denominator, 0))
+        candidates += [(form / denominator, 0) for form in _expanded_forms(numerator, factored_numerator)]
         if numerator.is_polynomial() and denominator.is_polynomial():
             candidates.append((_cancelled(numerator, denominator), 3))
     else:
-        candidates.append((_factor_terms_expanded(expr, factored), 0))
+        candidates += [(form, 0) for form in _expanded_forms(expr, factored)]
     bars = [_fraction_bars(candidate) for candidate, _ in candidates]
     # Printing is the costly part of judging a candidate: only those with fewest fraction bars are printed.
     plainest = [pair for pair, count in zip(candidates, bars) if count == min(bars)]
@@ -64,10 +62,30 @@ def presentable(expr: sympy.Expr) -> sympy.Expr:
     return best
 
 
-def _factor_terms_expanded(expr: sympy.Expr, factored: sympy.Expr) -> sympy.Expr:
-    """``factor_terms(expand(expr))``, given ``factored = factor_terms(expr)``: most sums come expanded already."""
-    expanded = expand(expr)
-    return factored if expanded == expr else factor_terms(expanded)
+def _expanded_forms(expr: sympy.Expr, factored: sympy.Expr) -> list[sympy.Expr]:
+    """``expr`` multiplied out and factored, given ``factored = factor_terms(expr)`` (most sums come expanded already).
+
+    Function applications stay as the statement writes them (``expand_outside``): ``e^{3x - 2}``
+    is never split into ``e^{3x}/e^2``. Multiplied out, the terms are also gathered by the
+    functions they multiply, as a teaching assistant collects them:
+    ``((5 + x - x^2) sin x + (2 + x - x^2) cos x) e^x``, not six terms in a row.
+    """
+    expanded = expand_outside(expr)
+    if expanded == expr:
+        return [factored]
+    return [factor_terms(expanded), factor_terms(_gathered(expanded))]
+
+
+def _gathered(expanded: sympy.Expr) -> sympy.Expr:
+    """The terms of a sum grouped by their product of function applications, each group's coefficients added."""
+    applications = [node for node in expanded.atoms(sympy.Function)]
+    if not expanded.is_Add or not applications:
+        return expanded
+    groups: dict[sympy.Expr, sympy.Expr] = {}
+    for term in expanded.args:
+        coefficient, functions = term.as_independent(*applications, as_Add=False)
+        groups[functions] = groups.get(functions, sympy.Integer(0)) + coefficient
+    return sympy.Add(*(coefficient * functions for functions, coefficient in groups.items()))
 
 
 def _cancelled(numerator: sympy.Expr, denominator: sympy.Expr) -> sympy.Expr:
@@ -148,6 +166,35 @@ def smooth_function_of_some(rng: random.Random, variables: Sequence[sympy.Symbol
     size = min(len(variables), rng.choice([1, 2, 2, 3]))
     chosen = set(rng.sample(list(variables), size))
     return smooth_function(rng, [v for v in variables if v in chosen], 1)
+
+
+STEP_WIDTH = 60
+"""Characters (as ``printed_width`` counts them) one worked step may take: a line of an ``align*``
+holds about 75 at 11 pt, and the reason column needs its share. The presentation lint's limit."""
+
+
+def worked_width(worked: "Worked") -> int:
+    """The widest step of a worked derivative, pieces included: what must fit on a line of the page."""
+    chains = [piece.derivative for piece in worked.pieces] + [worked.derivative]
+    return max(printed_width(step.expr) for derivation in chains for step in derivation.steps)
+
+
+def structure(expr: sympy.Basic) -> object:
+    """``expr`` with every number forgotten: ``x cos x / (2x^2 + 1)`` and ``x cos x / (x^2 + 3)`` are alike.
+
+    Two functions of one part with the same structure ask the same question twice. A sum or
+    product left with one operand once its numbers are gone is that operand (``2x^2`` is ``x^2``).
+    """
+    if expr.is_number:
+        return "c"
+    if expr.is_Atom:
+        return str(expr)
+    children = [structure(arg) for arg in expr.args if not arg.is_number]
+    if isinstance(expr, (sympy.Add, sympy.Mul)):
+        if len(children) == 1:
+            return children[0]
+        return (type(expr).__name__, tuple(sorted(children, key=repr)))
+    return (type(expr).__name__, tuple(children))
 
 
 def readable(expr: sympy.Expr, max_width: int) -> bool:
@@ -289,10 +336,10 @@ def worked_partial(f: sympy.Expr, v: sympy.Symbol) -> "Worked":
     result is the entry of ``partial_derivatives``.
     """
     # generator.differentiation tidies with ``presentable`` from this module: imported here, not at the top.
-    from generator.differentiation import TABLE, TIDY, Piece, Worked, differentiate, rules_needed
+    from generator.differentiation import Piece, Worked, constant_in, differentiate, rules_needed, tidied, written_product
 
     if not f.has(v):
-        return Worked((), chain(Step(sympy.Integer(0), TABLE)), ())
+        return Worked((), chain(Step(sympy.Integer(0), constant_in(v))), ())
     constant, varying = f.as_independent(v, as_Add=False)
     if constant == 1 or not rules_needed(f, v):
         worked = differentiate(f, v)
@@ -300,10 +347,8 @@ def worked_partial(f: sympy.Expr, v: sympy.Symbol) -> "Worked":
     else:
         worked = differentiate(varying, v)
         rule = worked.derivative.steps[0]
-        steps = (
-            Step(sympy.Mul(constant, rule.expr, evaluate=False), rule.why),
-            Step(tidy_derivative(f, v), TIDY),
-        )
+        carried = written_product(constant, rule.expr)
+        steps = (Step(carried, rule.why), tidied(carried, tidy_derivative(f, v)))
     pieces = tuple(Piece(piece.name, piece.expr, worked_chain(*piece.derivative.steps)) for piece in worked.pieces)
     return Worked(pieces, worked_chain(*steps), worked.rules)
 

@@ -15,8 +15,8 @@ from itertools import count
 import sympy
 
 from generator.calculus import derivative, tidy_derivative
-from generator.printing import WrittenSum, printed_terms
-from generator.rewrites import expand, factor_terms, xreplace_unevaluated
+from generator.printing import WrittenProduct, WrittenSum, printed_terms, tex
+from generator.rewrites import expand, factor_terms, rewrite_name, xreplace_unevaluated
 from generator.steps import Chain, Step, chain, worked_chain
 
 PRODUCT = "product rule"
@@ -26,7 +26,18 @@ CHAIN = "chain rule"
 SUM = "sum rule"
 TABLE = "table of derivatives"
 TIDY = "simplify"
+"""Kept for callers not yet naming their rewrites; ``tidied`` names what a tidying step does."""
 LETTERS = "uvwpqrsabcdgh"
+
+
+def constant_in(x: sympy.Symbol) -> str:
+    """The reason of a derivative that is 0 because the function does not involve ``x`` (no table says so)."""
+    return f"does not depend on ${tex(x)}$"
+
+
+def tidied(before: sympy.Expr, after: sympy.Expr) -> Step:
+    """The step from a rule's result to its tidy form, its reason the rewrite it performs (``rewrite_name``)."""
+    return Step(after, rewrite_name(before, after))
 
 
 @dataclass(frozen=True)
@@ -66,9 +77,19 @@ def differentiate(f: sympy.Expr, x: sympy.Symbol) -> Worked:
     """The derivative of ``f`` with named pieces, rule steps and a tidy result."""
     state = _State(x)
     rule_form, why = state.rule_form(f)
-    final = tidy_derivative(f, x)
-    derivative = worked_chain(Step(rule_form, why), Step(final, TIDY))
-    return Worked(tuple(state.pieces), derivative, tuple(state.rules))
+    derivative = worked_chain(Step(rule_form, why), tidied(rule_form, tidy_derivative(f, x)))
+    return Worked(in_reading_order(state.pieces), derivative, tuple(state.rules))
+
+
+def in_reading_order(pieces: list[Piece]) -> tuple[Piece, ...]:
+    """The pieces named u, v, w, ... in the order they are listed, which is the order the reader meets them.
+
+    Pieces are listed inside out (a piece after the parts its derivative uses); their names
+    appear only in the list and on the left of their derivatives, so renaming them is free.
+    """
+    names = (sympy.Symbol(letter) for letter in LETTERS)
+    extra = (sympy.Symbol(f"u_{n}") for n in count(1))
+    return tuple(Piece(next(names, None) or next(extra), piece.expr, piece.derivative) for piece in pieces)
 
 
 class _State:
@@ -77,14 +98,15 @@ class _State:
         self.worked = worked
         """False: only record the rules and pieces; every derivative is a placeholder 0."""
         self.pieces: list[Piece] = []
+        """Named parts, inside out; ``in_reading_order`` gives them their final names."""
         self.rules: list[str] = []
-        self.names = (sympy.Symbol(letter) for letter in LETTERS)
-        self.extra = (sympy.Symbol(f"u_{n}") for n in count(1))
 
     def rule_form(self, f: sympy.Expr) -> tuple[sympy.Expr, str]:
         """The derivative of f written as the rule that applies to f's outermost operation."""
         x = self.x
-        if not f.has(x) or self._elementary(f):
+        if not f.has(x):
+            return sympy.Integer(0), constant_in(x)
+        if self._elementary(f):
             return self._table(f), TABLE
         if f.is_Add:
             self.rules.append("sum")
@@ -93,8 +115,7 @@ class _State:
         if f.is_Mul:
             constant, rest = f.as_independent(x, as_Add=False)
             if constant != 1:
-                inner = self._derivative_of(rest)
-                return sympy.Mul(constant, inner, evaluate=False), "constant factor"
+                return written_product(constant, self._derivative_of(rest)), "constant factor"
             factors = f.as_ordered_factors()
             below = [b.base ** -b.exp for b in factors if _is_reciprocal(b)]
             above = [factor for factor in factors if not _is_reciprocal(factor)]
@@ -125,18 +146,14 @@ class _State:
             return self._table(f)
         constant, varying = f.as_independent(self.x, as_Add=False)
         if constant != 1:
-            return _product(constant, self._derivative_of(varying))
+            return written_product(constant, self._derivative_of(varying))
         return self._piece(f).result
 
     def _pieces(self, *parts: sympy.Expr) -> list[sympy.Expr]:
-        """Derivatives of a rule's operands, named in order (u, v) before their own parts."""
-        names = [None if self._named(part) or part == self.x else self._next_name() for part in parts]
-        return [self._piece(part, name).result for part, name in zip(parts, names)]
+        """Derivatives of a rule's operands, in order."""
+        return [self._piece(part).result for part in parts]
 
-    def _named(self, f: sympy.Expr) -> bool:
-        return any(piece.expr == f for piece in self.pieces)
-
-    def _piece(self, f: sympy.Expr, name: sympy.Symbol | None = None, always: bool = True) -> Chain:
+    def _piece(self, f: sympy.Expr, always: bool = True) -> Chain:
         """The derivative of a part of f, listed as a named piece.
 
         Pieces are listed inside out (a piece comes after those its derivative
@@ -152,35 +169,30 @@ class _State:
             worked = chain(Step(derivative(f, self.x), TABLE))
             if not always and not worked.result.has(self.x):
                 return worked
-            name = name or self._next_name()
         else:
-            name = name or self._next_name()
             rule_form, why = self.rule_form(f)
-            tidy = [Step(tidy_derivative(f, self.x), TIDY)] if self.worked else []
+            tidy = [tidied(rule_form, tidy_derivative(f, self.x))] if self.worked else []
             worked = worked_chain(Step(rule_form, why), *tidy)
-        self.pieces.append(Piece(name, f, worked))
+        self.pieces.append(Piece(sympy.Symbol("_"), f, worked))
         return worked
 
     def _table(self, f: sympy.Expr) -> sympy.Expr:
         return derivative(f, self.x) if self.worked else sympy.Integer(0)
 
-    def _next_name(self) -> sympy.Symbol:
-        return next(self.names, None) or next(self.extra)
-
     def _product(self, u: sympy.Expr, v: sympy.Expr) -> tuple[sympy.Expr, str]:
         self.rules.append("product")
         du, dv = self._pieces(u, v)
-        return WrittenSum(_product(du, v), _product(u, dv), evaluate=False), PRODUCT
+        return WrittenSum(written_product(du, v), written_product(u, dv), evaluate=False), PRODUCT
 
     def _quotient(self, u: sympy.Expr, v: sympy.Expr) -> tuple[sympy.Expr, str]:
         square = sympy.Pow(sympy.Pow(v, 2, evaluate=False), -1, evaluate=False)
         if not u.has(self.x):
             self.rules.append("reciprocal")
             (dv,) = self._pieces(v)
-            return _product(-u, dv, square), RECIPROCAL
+            return written_product(-u, dv, square), RECIPROCAL
         self.rules.append("quotient")
         du, dv = self._pieces(u, v)
-        numerator = WrittenSum(_product(du, v), _product(-1, u, dv), evaluate=False)
+        numerator = WrittenSum(written_product(du, v), written_product(-1, u, dv), evaluate=False)
         return sympy.Mul(numerator, square, evaluate=False), QUOTIENT
 
     def _chain(self, f: sympy.Expr) -> tuple[sympy.Expr, str]:
@@ -196,35 +208,63 @@ class _State:
         outer_derivative = factor_terms(derivative(outer, _INNER))
         outer_derivative = xreplace_unevaluated(outer_derivative, {_INNER: inner})
         inner_derivative = self._piece(inner, always=False).result
-        return _product(outer_derivative, inner_derivative), CHAIN
+        return written_product(outer_derivative, inner_derivative), CHAIN
 
 
 _INNER = sympy.Dummy("t")
 """Stands for the inner function of the chain rule while the outer one is differentiated (sin t, t^2, e^t ...)."""
 
 
-def _product(*factors: sympy.Expr) -> sympy.Expr:
-    """The factors multiplied as written, numbers and the overall sign in front.
+def written_product(*factors: sympy.Expr) -> sympy.Expr:
+    """The factors multiplied as written: one number in front, then powers of symbols, then the rest.
 
-    Powers of the same symbol are merged (``x * 4x`` is written ``4x^2``); other
-    factors stay as they are, so the rule that produced them remains visible.
+    Products inside the factors are opened and like bases merged (``x * 4x (3x - 2)`` is
+    written ``4x^2 (3x - 2)``, ``cos x cos x`` is ``cos^2 x``), so no factor prints twice
+    side by side and no number is glued to a fraction; sums and functions stay as they
+    are, so the rule that produced them remains visible. An exponential is never merged
+    with another (``e^x e^{x^2}`` stays as the rule wrote it). Factors that would cancel are
+    shown with a visible dot instead, ``(1 - x) \\cdot (-1/(1 - x))``: cancelling is the next step.
     """
-    sign, numbers, monomials, others = 1, [], [], []
-    for factor in factors:
-        coefficient, rest = sympy.sympify(factor).as_coeff_Mul()
-        if coefficient < 0:
-            sign, coefficient = -sign, -coefficient
-        if coefficient != 1:
-            numbers.append(coefficient)
-        if rest.is_Symbol or (rest.is_Pow and rest.base.is_Symbol):
-            monomials.append(rest)
-        elif rest != 1:
-            others.append(rest)
-    number = sympy.Mul(*numbers, *monomials)
+    number = sympy.Integer(1)
+    exponents: dict[sympy.Expr, list[sympy.Expr]] = {}
+    for factor in _operands(factors):
+        if factor.is_Number:
+            number *= factor
+            continue
+        base, exponent = (factor, sympy.Integer(1)) if isinstance(factor, sympy.exp) else factor.as_base_exp()
+        if not exponent.is_Integer:
+            base, exponent = factor, sympy.Integer(1)
+        exponents.setdefault(base, []).append(exponent)
+    if len(factors) > 1 and any(min(found) < 0 < max(found) for found in exponents.values()):
+        return _substituted(factors)
+    powers = [base ** sum(found) for base, found in exponents.items()]
+    monomials = [power for power in powers if power.is_Symbol or (power.is_Pow and power.base.is_Symbol)]
     written = [number] if number != 1 else []
-    written += others
-    body = written[0] if len(written) == 1 else sympy.Mul(*written, evaluate=False) if written else sympy.Integer(1)
-    return sympy.Mul(-1, body, evaluate=False) if sign < 0 else body
+    written += monomials + [power for power in powers if power not in monomials]
+    if not written:
+        return sympy.Integer(1)
+    return written[0] if len(written) == 1 else sympy.Mul(*written, evaluate=False)
+
+
+def _substituted(factors: tuple[sympy.Expr, ...]) -> sympy.Expr:
+    """The factors side by side with a dot, as substituted into a rule (``(1 - x) \\cdot (-1/(1 - x))``); numbers in front."""
+    number = sympy.Mul(*(factor for factor in factors if factor.is_Number))
+    shown = [written_product(factor) for factor in factors if not factor.is_Number]
+    if number == -1:
+        shown[0] = sympy.Mul(-1, shown[0], evaluate=False)
+    elif number != 1:
+        shown.insert(0, number)
+    return WrittenProduct(*shown, evaluate=False) if len(shown) > 1 else shown[0]
+
+
+def _operands(factors: tuple[sympy.Expr, ...]):
+    """The factors with products inside them opened up, in order."""
+    for factor in factors:
+        factor = sympy.sympify(factor)
+        if factor.is_Mul:
+            yield from _operands(factor.args)
+        else:
+            yield factor
 
 
 def _is_reciprocal(factor: sympy.Expr) -> bool:

@@ -14,6 +14,8 @@ import sympy
 from sympy.core.exprtools import gcd_terms
 from sympy.core.mul import _keep_coeff
 
+from generator.printing import tex
+
 MAX_REMEMBERED = 65536
 _factored: dict[tuple[type, sympy.Basic], sympy.Basic] = {}
 """``factor_terms`` results by (type, expression), for every sub-expression it has met."""
@@ -82,3 +84,171 @@ def xreplace_unevaluated(expr: sympy.Basic, rule: dict) -> sympy.Basic:
         return expr
     args = tuple(xreplace_unevaluated(arg, rule) for arg in expr.args)
     return expr if args == expr.args else expr.func(*args, evaluate=False)
+
+
+@lru_cache(maxsize=MAX_REMEMBERED)
+def expand_outside(expr: sympy.Expr) -> sympy.Expr:
+    """``expand`` of the sums and products around function applications, which stay as written.
+
+    A student multiplies out ``x (x + 1) e^{x^2 + 1}`` and leaves ``e^{x^2 + 1}`` alone; SymPy's
+    ``expand`` would also write it ``e e^{x^2}`` and open ``sin(2 (x + 1))``, so that an argument
+    no longer matches the statement.
+    """
+    applications = [node for node in sympy.preorder_traversal(expr) if _held(node)]
+    if not applications:
+        return expand(expr)
+    held = {node: sympy.Dummy() for node in applications}
+    expanded = expand(expr.xreplace(held))
+    return expanded.xreplace({dummy: node for node, dummy in held.items()})
+
+
+def _held(node: sympy.Basic) -> bool:
+    """A function application or a root: what ``expand_outside`` leaves as it is."""
+    return isinstance(node, sympy.Function) or (node.is_Pow and not node.exp.is_Integer)
+
+
+@lru_cache(maxsize=8192)
+def rewrite_name(before: sympy.Expr, after: sympy.Expr) -> str:
+    """What a tidying step does to ``before`` to give ``after``, named as a teaching assistant names it.
+
+    A reader needs the rewrite, not "simplify": "common denominator", "cancel $x^2 + 1$",
+    "multiply numerator and denominator by $e^{2x}$", "expand", "collect like terms",
+    "factor out $4x$", in the order they are done. Found by comparing the two over one
+    fraction bar: the denominators tell what happened below the bar, the numerators
+    what happened above it.
+    """
+    plain = _evaluated(before)
+    names = [f"cancel ${_bracketed(base)}$" for base in _cancelling(before)]
+    top, bottom = sympy.fraction(plain, exact=True)
+    new_top, new_bottom = sympy.fraction(after, exact=True)
+    if _fraction_in_sum(plain) and not _fraction_in_sum(after):
+        names.append("common denominator")
+        top, bottom = sympy.fraction(sympy.together(plain), exact=True)
+    names += _below_the_bar(bottom, new_bottom)
+    names += _above_the_bar(top, new_top)
+    if not names:
+        names.append("multiply the factors" if plain.is_Mul else "combine the terms")
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _cancelling(expr: sympy.Expr) -> list[sympy.Expr]:
+    """Bases that stand both above and below a fraction bar in one product of a step, outside function arguments."""
+    if not (expr.is_Add or expr.is_Mul or expr.is_Pow):
+        return []
+    found = [base for arg in expr.args for base in _cancelling(arg)]
+    if expr.is_Mul:
+        signs: dict[sympy.Expr, set[bool]] = {}
+        for factor in _flat_product(expr):
+            base, exponent = factor.as_base_exp()
+            if exponent.is_Number:
+                signs.setdefault(base, set()).add(bool(exponent > 0))
+        found += [base for base, seen in signs.items() if len(seen) == 2 and base not in found]
+    return found
+
+
+def _flat_product(expr: sympy.Expr):
+    for arg in expr.args:
+        if arg.is_Mul:
+            yield from _flat_product(arg)
+        else:
+            yield arg
+
+
+def _evaluated(expr: sympy.Expr) -> sympy.Expr:
+    """A worked step (unevaluated products, sums written in order) as SymPy evaluates it."""
+    if not expr.args:
+        return expr
+    args = [_evaluated(arg) for arg in expr.args]
+    kind = sympy.Add if isinstance(expr, sympy.Add) else sympy.Mul if isinstance(expr, sympy.Mul) else expr.func
+    return kind(*args)
+
+
+def _fraction_in_sum(expr: sympy.Expr) -> bool:
+    """A sum with a fraction among its terms, outside function arguments: what a common denominator removes."""
+    if expr.is_Add and any(sympy.fraction(term, exact=True)[1] != 1 for term in expr.args):
+        return True
+    return (expr.is_Add or expr.is_Mul or expr.is_Pow) and any(_fraction_in_sum(arg) for arg in expr.args)
+
+
+def _below_the_bar(bottom: sympy.Expr, new_bottom: sympy.Expr) -> list[str]:
+    """"cancel ..." for factors that left the denominator, "multiply numerator and denominator by ..." for new ones."""
+    if bottom == new_bottom:
+        return []
+    old, new = _powers(bottom), _powers(new_bottom)
+    if set(new) <= set(old):
+        gone = [base ** (exponent - new.get(base, 0)) for base, exponent in old.items() if exponent > new.get(base, 0)]
+        return [f"cancel ${_bracketed(sympy.Mul(*gone))}$"] if gone else []
+    ratio = sympy.powsimp(sympy.cancel(new_bottom / bottom))
+    if ratio.is_Number or ratio.has(sympy.Add) or sympy.fraction(ratio)[1] != 1:
+        return [f"write over the denominator ${tex(new_bottom)}$"]
+    return [f"multiply numerator and denominator by ${tex(ratio)}$"]
+
+
+def _above_the_bar(top: sympy.Expr, new_top: sympy.Expr) -> list[str]:
+    """"expand", "collect like terms", "factor out ..." for what turned the numerator into the new one.
+
+    Factored out are the number and the factors other than sums in front of the new sum, and
+    sums that every term before had (``x + 2`` from ``(x + 2)^2 + 2(x + 1)(x + 2)``). Terms are
+    "collected" when the sum before had like terms (once multiplied out) and the new one has none.
+    """
+    if not top.is_Add:
+        return _inside_factors(top, new_top)
+    terms = top.args
+    coefficient, rest = new_top.as_coeff_Mul()
+    factors = sympy.Mul.make_args(rest)
+    pulled = [f for f in factors if not f.is_Add or all(_has_factor(term, f) for term in terms)]
+    sums = [f for f in factors if f not in pulled]
+    inner = sums[0] if len(sums) == 1 else rest if rest.is_Add or not sums else None
+    names = []
+    if inner is not None:
+        if any(expand_outside(term) != term for term in terms) and len(sympy.Add.make_args(inner)) != len(terms):
+            names.append("expand")
+        if _like_terms(top) and not _like_terms(inner):
+            names.append("collect like terms")
+    if (sums or rest.is_Add) and (pulled or abs(coefficient) != 1):
+        names.append(f"factor out ${_bracketed(sympy.Mul(abs(coefficient), *pulled))}$")
+    return names
+
+
+def _inside_factors(top: sympy.Expr, new_top: sympy.Expr) -> list[str]:
+    """"factor 2 out of $(2x - 2)$" for each sum of a product that the new product shows with a factor taken out."""
+    names = []
+    new_factors = sympy.Mul.make_args(new_top)
+    for factor in sympy.Mul.make_args(top):
+        base, _ = factor.as_base_exp()
+        if base.is_Add and factor not in new_factors:
+            taken, primitive = factor_terms(base).as_independent(*base.free_symbols, as_Add=False)
+            if primitive.is_Mul:
+                common, primitive = primitive.as_independent(sympy.Add, as_Add=False)
+                taken *= common
+            if taken != 1:
+                names.append(f"factor ${_bracketed(taken)}$ out of ${_bracketed(base)}$")
+    return names
+
+
+def _bracketed(factor: sympy.Expr) -> str:
+    """LaTeX of a factor named in a reason, a sum in brackets: "factor out $(x + 2)$"."""
+    return rf"\left({tex(factor)}\right)" if factor.is_Add else tex(factor)
+
+
+def _has_factor(term: sympy.Expr, factor: sympy.Expr) -> bool:
+    """``term`` is a product with a power of ``factor``'s base among its factors."""
+    base = factor.as_base_exp()[0]
+    return any(part.as_base_exp()[0] == base for part in sympy.Mul.make_args(term))
+
+
+def _like_terms(expr: sympy.Expr) -> bool:
+    """A sum whose terms, each multiplied out, include like terms: multiplying out the whole leaves fewer."""
+    terms = sympy.Add.make_args(expr)
+    separately = sum(len(sympy.Add.make_args(expand_outside(term))) for term in terms)
+    return len(sympy.Add.make_args(expand_outside(expr))) < separately
+
+
+def _powers(product: sympy.Expr) -> dict[sympy.Expr, sympy.Expr]:
+    """Each factor's base and exponent; a whole number factor is left out."""
+    powers: dict[sympy.Expr, sympy.Expr] = {}
+    for factor in sympy.Mul.make_args(product):
+        if not factor.is_Number:
+            base, exponent = factor.as_base_exp()
+            powers[base] = powers.get(base, 0) + exponent
+    return powers

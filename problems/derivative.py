@@ -30,10 +30,12 @@ from dataclasses import dataclass
 import sympy
 from sympy import cos, exp, log, sin
 
+from generator.calculus import STEP_WIDTH, structure, worked_width
 from generator.differentiation import Worked, differentiate, rules_needed
 from generator.family import Family, require
 from generator.options import IntOption
 from generator.printing import tex
+from generator.rewrites import factor_terms
 from generator.sampling import distinct, nonzero
 from generator.verify import check_partials
 
@@ -63,7 +65,7 @@ def _linear(rng: random.Random) -> sympy.Expr:
 
 def _polynomial(rng: random.Random) -> sympy.Expr:
     a, b = rng.randint(1, 3), nonzero(rng, -2, 2)
-    return rng.choice([x**2 + a, x**3 + a * x + abs(b), a * x**2 + b * x, x**2 + b * x + 3])
+    return rng.choice([x**2 + a, x**3 + a * x + abs(b), a * x**2 + b * x + 1, x**2 + b * x + 3])
 
 
 def _positive(rng: random.Random) -> sympy.Expr:
@@ -112,13 +114,17 @@ def _function(rng: random.Random, level: int) -> sympy.Expr:
 
 
 def sample(rng: random.Random, options: Mapping) -> Params:
-    functions = distinct(
-        rng,
-        lambda r: _function(r, options["level"]),
-        options["count"],
-        accept=lambda f: _usable(f, options["level"]),
-        what="functions",
-    )
+    """``count`` usable functions of different structures, none of them a canonical instance's."""
+    level, seen = options["level"], set()
+
+    def new_and_usable(f: sympy.Expr) -> bool:
+        shape = structure(f)
+        if shape in seen or f in CANONICAL_FUNCTIONS or not _usable(f, level):
+            return False
+        seen.add(shape)
+        return True
+
+    functions = distinct(rng, lambda r: _function(r, level), options["count"], accept=new_and_usable, what="functions")
     return Params(functions)
 
 
@@ -126,20 +132,42 @@ def _usable(f: sympy.Expr, level: int) -> bool:
     """Fits on a line, keeps powers small and values moderate, and needs about ``level`` rules.
 
     SymPy merges ``(u^2)^3`` into ``u^6`` and ``x^2 * x^3`` into ``x^5``, which can
-    leave fewer rules than the level asks for; exponentials of exponentials, or of
-    polynomials of degree 3 and more, grow too fast to work by hand (or to check by
-    finite differences). Such draws are rejected rather than printed.
+    leave fewer rules than the level asks for; exponentials of exponentials or logs,
+    and functions of polynomials of degree 3 and more, grow or oscillate too fast to
+    work by hand (or to check by finite differences). Such draws are rejected rather
+    than printed, and so are those whose worked solution has a step too wide for a line
+    of the page (``worked_width``), which is worked out last: it costs the most.
     """
     powers = [node.exp for node in sympy.preorder_traversal(f) if node.is_Pow and node.exp.is_Integer]
-    steep_exp = any(node.args[0].has(sympy.exp) or _degree(node.args[0]) > 2 for node in f.atoms(sympy.exp))
-    if steep_exp or any(abs(p) > MAX_POWER for p in powers):
+    if any(abs(p) > MAX_POWER for p in powers) or _steep(f) or _common_factor_inside(f):
         return False
     if len(tex(f)) > MAX_PRINTED_LENGTH:
         return False
     if len(f.atoms(sympy.exp)) > 1 and not sympy.powsimp(f).has(x):  # e^{3x} e^{-3x - 6} is a constant
         return False
     rules = [rule for rule in rules_needed(f, x) if rule != "sum"]
-    return level <= len(rules) <= level + 1 and not _cancels(f)  # the gcd last: it costs the most
+    if not level <= len(rules) <= level + 1 or _cancels(f):
+        return False
+    return worked_width(differentiate(f, x)) <= STEP_WIDTH
+
+
+def _steep(f: sympy.Expr) -> bool:
+    """An exponential of an exponential, of a log or of a polynomial of degree 3 or more; a sine or
+    cosine of a power of a sum (sin((3x + 2)^3) turns five times on [-1/2, 1/2])."""
+    for node in f.atoms(sympy.exp, sympy.sin, sympy.cos):
+        argument = node.args[0]
+        if isinstance(node, sympy.exp) and (argument.has(sympy.exp, sympy.log) or _degree(argument) > 2):
+            return True
+        if any(power.base.is_Add and power.exp > 2 for power in argument.atoms(sympy.Pow)):
+            return True
+    return False
+
+
+def _common_factor_inside(f: sympy.Expr) -> bool:
+    """A polynomial with a common factor (``e^{6x + 6}``, ``(2x - 2)^3``, ``(3x^2 + x)^2``): tidying would rewrite it."""
+    return any(
+        node.is_Add and node.is_polynomial(x) and factor_terms(node) != node for node in sympy.preorder_traversal(f)
+    )
 
 
 def _cancels(f: sympy.Expr) -> bool:
@@ -172,6 +200,18 @@ def check(params: Params, answer: Answer, rng: random.Random) -> None:
         check_partials(f, [x], [derivative], rng)
 
 
+CANONICAL = {
+    "idl-math-background-1.3a": Params(
+        (
+            (x**3 + x + 1) ** 2,
+            (exp(2 * x) - 1) / (exp(2 * x) + 1),
+            (1 - x) * log(1 - x),
+        )
+    ),
+}
+CANONICAL_FUNCTIONS = frozenset(f for params in CANONICAL.values() for f in params.functions)
+"""Functions students may have seen solved: a random draw never repeats one."""
+
 FAMILY = Family(
     name="derivative",
     summary="Derivatives of univariate functions by the chain, product and quotient rules.",
@@ -184,13 +224,5 @@ FAMILY = Family(
         IntOption("count", 1, 1, 6, "how many functions to differentiate"),
         IntOption("level", 2, 1, 3, "depth of rule nesting (1: one rule, 3: three nested rules)"),
     ),
-    canonical={
-        "idl-math-background-1.3a": Params(
-            (
-                (x**3 + x + 1) ** 2,
-                (exp(2 * x) - 1) / (exp(2 * x) + 1),
-                (1 - x) * log(1 - x),
-            )
-        ),
-    },
+    canonical=CANONICAL,
 )

@@ -65,7 +65,7 @@ def test_sigmoid_symbol_differentiates_rewrites_and_stores_explicitly():
     assert sigmoid(x).rewrite(exp) == 1 / (1 + exp(-x))
     plain_x = sympy.Symbol("x")
     assert sympy.sympify(sympy.sstr(2 * sigmoid(x) ** 2)) == 2 / (1 + exp(-plain_x)) ** 2
-    assert tex(sigmoid(x) ** 2) == r"\sigma^{2}(x)"
+    assert tex(sigmoid(x) ** 2) == r"\left(\sigma(x)\right)^{2}"  # never \sigma^2(x), read two ways
 
 
 def test_check_rejects_a_missing_inner_derivative():
