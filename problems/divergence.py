@@ -3,15 +3,21 @@
 Each component f_i is a small smooth function of one to n of the variables
 x, y (z) (``x^2 y``, ``sin(xy)``, ``e^{-z} cos x``). The solution works out
 each diagonal partial df_i/dx_i rule by rule (``generator.calculus.worked_partial``),
-then their sum: div f = <the partials added as written> = <like terms combined>. Options: ``n``, ``count``
+then their sum: div f = <the partials added as written> = <like terms collected, or 0 as they cancel>. Options: ``n``, ``count``
 (how many fields) and ``solenoidal``: one of the fields is then
 divergence-free, built from a stream function psi as
 (d psi/dy, -d psi/dx) (in R^3 with a third component of x and y only), so
 that students see that a divergence can vanish.
 
-Excluded by construction: constant components, fields whose divergence is
-identically 0 (unless ``solenoidal`` asks for one), equal fields; logs and
-denominators are of expressions at least 1 everywhere.
+Excluded by construction: constant components, components f_i without x_i (so
+no term df_i/dx_i is 0; only the third component of a divergence-free field in
+R^3 is a function of x and y, one zero term of three), divergence-free fields
+whose terms are all 0 (psi couples x and y, so psi_yx - psi_xy cancels two
+non-zero terms), fields whose divergence is identically 0 (unless
+``solenoidal`` asks for one), two fields of one structure up to constants, and
+the canonical instance up to constants; logs and denominators are of
+expressions at least 1 everywhere. The canonical f_8 = (-y, x) keeps its zero
+terms.
 
 answers.json keys: ``inputs.variables``, ``inputs.fields`` (column vectors),
 ``inputs.first_index``; ``answers.worked`` (per field, df_i/dx_i worked: the
@@ -36,20 +42,21 @@ from generator.calculus import (
     readable,
     rules_difficulty,
     smooth_function,
-    smooth_function_of_some,
     tidy_derivative,
-    worked_partial,
 )
 from generator.differentiation import Worked
 from generator.family import Family, require
 from generator.options import BoolOption, IntOption
 from generator.printing import WrittenSum, printed_terms, text
 from generator.sampling import distinct
+from generator.vectorcalc import functions_of, like_canonical, new_structure, partial, variable_sets
 from generator.steps import Chain, Step, chain
 from generator.verify import as_function, central_difference, close, defined_points
 
 MAX_COMPONENT_WIDTH = 22
 MAX_TERM_WIDTH = 26
+MAX_ZERO_TERMS = 1
+"""Of the n terms df_i/dx_i, at most one is 0 (the third of a divergence-free field in R^3); canonical f_8 is exempt."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +70,11 @@ class Params:
         if len(self.fields) == 1 and self.first_index == 1:
             return ("f",)
         return tuple(f"f_{{{self.first_index + i}}}" for i in range(len(self.fields)))
+
+    @property
+    def symbols(self) -> tuple[str, ...]:
+        """The names in bold, as the sheets write vectors (a field's values are column vectors): ``\\mathbf{f}_{8}``."""
+        return tuple(rf"\mathbf{{f}}{name[1:]}" for name in self.names)
 
 
 @dataclass(frozen=True)
@@ -80,16 +92,19 @@ class Answer:
 
 
 def _field(rng: random.Random, variables: tuple[sympy.Symbol, ...]) -> sympy.ImmutableMatrix:
-    return sympy.ImmutableMatrix([smooth_function_of_some(rng, variables) for _ in variables])
+    """Components f_i that each contain x_i (so no term df_i/dx_i is 0), most of them other variables too."""
+    sets = variable_sets(rng, variables, len(variables), own=True)
+    return sympy.ImmutableMatrix(functions_of(rng, sets, lambda c: readable(c, MAX_COMPONENT_WIDTH)))
 
 
 def _solenoidal_field(rng: random.Random, variables: tuple[sympy.Symbol, ...]) -> sympy.ImmutableMatrix:
-    """(d psi/dy, -d psi/dx[, g(x, y)]): divergence psi_yx - psi_xy + 0 = 0."""
+    """(d psi/dy, -d psi/dx[, g(x, y)]): divergence psi_yx - psi_xy + 0 = 0, two terms that cancel."""
     x, y = variables[:2]
     psi = smooth_function(rng, variables, 1)
     components = [tidy_derivative(psi, y), presentable(-derivative(psi, x))]
     if len(variables) == 3:
-        components.append(smooth_function_of_some(rng, (x, y)))
+        (third,) = functions_of(rng, [rng.choice([[x], [y], [x, y]])])
+        components.append(third)
     return sympy.ImmutableMatrix(components)
 
 
@@ -99,11 +114,12 @@ def _divergence_terms(field: sympy.ImmutableMatrix, variables: tuple[sympy.Symbo
 
 
 def _usable(field: sympy.ImmutableMatrix, variables: tuple[sympy.Symbol, ...], solenoidal: bool) -> bool:
-    """Short non-constant components and short terms; divergence 0 exactly when asked for."""
+    """Short non-constant components, short terms, at most one of them 0; divergence 0 exactly when asked for."""
     terms = _divergence_terms(field, variables)
     return (
         all(c.free_symbols and readable(c, MAX_COMPONENT_WIDTH) for c in field)
         and all(readable(t, MAX_TERM_WIDTH) for t in terms)
+        and sum(t == 0 for t in terms) <= MAX_ZERO_TERMS
         and (sympy.Add(*terms) == 0) == solenoidal
     )
 
@@ -119,7 +135,9 @@ def sample(rng: random.Random, options: Mapping) -> Params:
             rng,
             lambda r, s=solenoidal: (_solenoidal_field if s else _field)(r, variables),
             1,
-            accept=lambda field, s=solenoidal: field not in fields and _usable(field, variables, s),
+            accept=lambda field, s=solenoidal, last=slot == count - 1: new_structure(field, fields)
+            and not (last and like_canonical([*fields, field], _CANONICAL_FIELDS))
+            and _usable(field, variables, s),
             what="divergence-free fields" if solenoidal else "fields with non-zero divergence",
         )
     return Params(variables, tuple(fields))
@@ -127,31 +145,31 @@ def sample(rng: random.Random, options: Mapping) -> Params:
 
 def solve(params: Params) -> Answer:
     worked = tuple(
-        tuple(worked_partial(component, v) for component, v in zip(field, params.variables, strict=True))
+        tuple(partial(component, v) for component, v in zip(field, params.variables, strict=True))
         for field in params.fields
     )
     diagonal = tuple(tuple(w.result for w in row) for row in worked)
-    divergences = tuple(sympy.Add(*terms) for terms in diagonal)
-    return Answer(
-        worked,
-        diagonal,
-        tuple(_summed(terms, total) for terms, total in zip(diagonal, divergences, strict=True)),
-        divergences,
-    )
+    sums = tuple(_summed(terms) for terms in diagonal)
+    return Answer(worked, diagonal, sums, tuple(total.result for total in sums))
 
 
-def _summed(terms: tuple[sympy.Expr, ...], total: sympy.Expr) -> Chain:
-    """The terms added as written, then like terms combined (when that changes anything)."""
-    written = _written_sum(terms)
-    if text(written) == text(total):
-        return chain(written)
-    return chain(written, Step(total, "combine like terms"))
+def _summed(terms: tuple[sympy.Expr, ...]) -> Chain:
+    """The terms added as a student writes them down, then combined with the reason that is true.
 
-
-def _written_sum(terms: tuple[sympy.Expr, ...]) -> sympy.Expr:
-    """The terms added as a student writes them down, in order: flat, not combined, zeros left out unless all are 0."""
+    The sum is written in order, flat, zeros left out (0 if all are). Terms that add up to 0
+    "cancel"; like terms with variables are "collected"; numbers are added without comment. A sum
+    that would only reorder the written terms is no step: the written sum is the result.
+    """
     summands = [arg for term in terms for arg in printed_terms(term) if arg != 0]
-    return WrittenSum(*(summands or terms), evaluate=False)
+    total = sympy.Add(*terms)
+    if len(summands) < 2:
+        return chain(total)
+    written = WrittenSum(*summands, evaluate=False)
+    if sorted(map(text, printed_terms(total))) == sorted(map(text, summands)):
+        return chain(written)
+    if total == 0:
+        return chain(written, Step(total, "the terms cancel"))
+    return chain(written, Step(total, "collect like terms" if total.free_symbols else ""))
 
 
 def difficulty(params: Params, answer: Answer) -> float:
@@ -179,6 +197,15 @@ def check(params: Params, answer: Answer, rng: random.Random) -> None:
 
 
 _x, _y = coordinates(2)
+CANONICAL = {
+    "idl-math-background-1.3d": Params(
+        coordinates(2),
+        (sympy.ImmutableMatrix([-_y, _x]), sympy.ImmutableMatrix([_x, _y])),
+        first_index=8,
+    ),
+}
+_CANONICAL_FIELDS = tuple(params.fields for params in CANONICAL.values())
+"""A random variant never asks these again, up to constants."""
 
 FAMILY = Family(
     name="divergence",
@@ -194,11 +221,5 @@ FAMILY = Family(
         IntOption("count", 1, 1, 3, "how many fields"),
         BoolOption("solenoidal", False, "make one of the fields divergence-free"),
     ),
-    canonical={
-        "idl-math-background-1.3d": Params(
-            coordinates(2),
-            (sympy.ImmutableMatrix([-_y, _x]), sympy.ImmutableMatrix([_x, _y])),
-            first_index=8,
-        ),
-    },
+    canonical=CANONICAL,
 )

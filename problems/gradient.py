@@ -8,18 +8,21 @@ like ``1/2 ||x||_2^2``, ``||x||_2``, ``e^{-||x - a||_2^2}``, ``log(1 + ||x||_2^2
 ``mixed`` draws both (at least one of each when ``count`` >= 2), in x_1, ..., x_n.
 The solution works out each partial derivative rule by rule
 (``generator.calculus.worked_partial``: the parts a rule acts on named u, v, ...,
-the rule step, the tidy result; for a radial function the chain rule through
-r = ||x - a||_2, g'(r) (x_i - a_i)/r), then stacks them into the gradient
-column vector. For a radial function it also writes the gradient in vector
-form, g'(r)/r (x - a): bold vector symbols, so that equality is display-only,
-checked component by component by ``check``.
+the rule step, the tidy result). A radial function of the square s = ||x - a||_2^2
+goes by the chain rule through s, h'(s) 2 (x_i - a_i), true for every x; ||x||_2
+and 1/||x||_2 go through r = ||x||_2, g'(r) x_i/r, true for x != 0, and the final
+gradient says so. The partials are stacked into the gradient column vector; a
+radial function's gradient is also written in vector form, g'(r)/r (x - a): bold
+vector symbols, so that equality is display-only, checked component by component
+by ``check``. A function undefined at 0 (1/||x||_2) is stated on R^n without 0.
 
 Excluded by construction: compositions that miss a variable (so no partial
 is identically 0), logs and denominators of expressions that can vanish (they
-are at least 1 everywhere), two radial functions of the same shape in one
-variant, and shifted norms that are not differentiable at their centre (only
-the centre 0 may be a singular point; the check evaluates in [0.15, 0.85]^n,
-away from it).
+are at least 1 everywhere), two functions of one structure up to constants (two
+radial functions of one shape) in a variant, a variant that is a canonical
+instance up to constants, and shifted norms that are not differentiable at their
+centre (only the centre 0 may be a singular point; the check evaluates in
+[0.15, 0.85]^n, away from it).
 
 answers.json keys: ``inputs.variables``, ``inputs.functions`` (norms are
 stored as ``sqrt(x_1**2 + ...)``), ``inputs.center`` (the point a of shifted
@@ -31,7 +34,6 @@ derivative steps, the rule steps, the rules applied), ``answers.partials``
 function: empty, or one expression in the vector symbols ``x`` and ``a``).
 """
 
-import math
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -53,70 +55,18 @@ from generator.calculus import (
     tidy_derivative,
     worked_partial,
 )
-from generator.differentiation import CHAIN, TIDY, Worked
+from generator.differentiation import CHAIN, Worked
 from generator.family import Family, require
 from generator.options import ChoiceOption, IntOption
 from generator.sampling import distinct, nonzero
 from generator.steps import Step, worked_chain
+from generator.vectorcalc import A, X, EuclideanNorm, divides_by_norm, like_canonical, new_structure
 from generator.verify import as_function, check_partials, close
 
 MAX_FUNCTION_WIDTH = 30
 MAX_PARTIAL_WIDTH = 40
 CHECK_BOX = (0.15, 0.85)
 """Away from the origin, where ||x||_2 is not differentiable, and from every integer centre a."""
-
-
-class Vector(sympy.Symbol):
-    """A vector written as one bold symbol, for gradients in vector form (``x / ||x||_2``)."""
-
-    def _latex(self, printer):
-        return rf"\mathbf{{{self.name}}}"
-
-
-class FixedVector(Vector):
-    """A given point such as the centre ``a``; sorts after the variable so sums print as ``x - a``."""
-
-    @classmethod
-    def class_key(cls):
-        return 2, 1, cls.__name__
-
-
-X = Vector("x")
-A = FixedVector("a")
-
-
-class EuclideanNorm(sympy.Function):
-    """||(c_1, ..., c_n)||_2 of the components c_i = x_i - a_i, printed as ``||x||_2`` or ``||x - a||_2``.
-
-    It stays one symbol through differentiation (d/dx_i ||x - a|| = (x_i - a_i) / ||x - a||),
-    so partials read like a hand-written solution; stored in answers.json as the square root,
-    evaluated in floats by ``math.hypot``.
-    """
-
-    @classmethod
-    def eval(cls, *components):
-        if all(c.is_number for c in components):
-            return sympy.sqrt(sympy.Add(*(c**2 for c in components)))
-        return None
-
-    def fdiff(self, argindex=1):
-        return self.args[argindex - 1] / self
-
-    def _latex(self, printer, exp=None):
-        centred = all(c.is_Symbol for c in self.args)
-        tex = r"\left\|\mathbf{x}\right\|_2" if centred else r"\left\|\mathbf{x} - \mathbf{a}\right\|_2"
-        return tex if exp is None else f"{tex}^{{{exp}}}"
-
-    def _pythoncode(self, printer):
-        """For ``lambdify(..., "math")``: math.hypot of the components."""
-        return f"hypot({', '.join(printer._print(c) for c in self.args)})"
-
-    float_function = staticmethod(math.hypot)
-    """For the checks' float evaluator (``generator.verify``)."""
-
-    def _sympystr(self, printer):
-        squares = (f"{c}**2" if c.is_Symbol else f"({printer._print(c)})**2" for c in self.args)
-        return f"sqrt({' + '.join(squares)})"
 
 
 _r = sympy.Dummy("r", positive=True)
@@ -160,6 +110,22 @@ class Params:
     def shifted(self) -> bool:
         return any(self.center)
 
+    @property
+    def punctured(self) -> tuple[bool, ...]:
+        """Per function: undefined at x = 0 (it divides by ||x||_2), so its domain is R^n without 0."""
+        return tuple(divides_by_norm(f) for f in self.functions)
+
+    @property
+    def squared_norms(self) -> tuple[bool, ...]:
+        """Whether ||x||_2^2 (False) and ||x - a||_2^2 (True) are differentiated as squares, in that order."""
+        norms = {norm for f in self.functions for norm in f.atoms(EuclideanNorm) if _of_square(f, norm)}
+        return tuple(sorted({not norm.centred for norm in norms}))
+
+    @property
+    def plain_norm(self) -> bool:
+        """Some function is differentiated through ||x||_2 itself (not its square), which needs x != 0."""
+        return any(not _of_square(f, norm) for f in self.functions for norm in f.atoms(EuclideanNorm))
+
 
 @dataclass(frozen=True)
 class Answer:
@@ -172,14 +138,7 @@ class Answer:
     @property
     def singular(self) -> tuple[bool, ...]:
         """Per function: the gradient divides by ||x||_2, so it exists only for x != 0."""
-        return tuple(any(_divides_by_norm(form) for form in forms) for forms in self.vector_forms)
-
-
-def _divides_by_norm(expr: sympy.Expr) -> bool:
-    return any(
-        node.is_Pow and isinstance(node.base, EuclideanNorm) and node.exp.is_negative
-        for node in sympy.preorder_traversal(expr)
-    )
+        return tuple(any(divides_by_norm(form) for form in forms) for forms in self.vector_forms)
 
 
 def _radial(rng: random.Random, variables: tuple[sympy.Symbol, ...], center: sympy.ImmutableMatrix) -> sympy.Expr:
@@ -199,7 +158,7 @@ def _function(
 
 
 def _shifted(f: sympy.Expr) -> bool:
-    return any(not all(c.is_Symbol for c in norm.args) for norm in f.atoms(EuclideanNorm))
+    return any(not norm.centred for norm in f.atoms(EuclideanNorm))
 
 
 @lru_cache(maxsize=1024)
@@ -244,13 +203,18 @@ def sample(rng: random.Random, options: Mapping) -> Params:
     variables = coordinates(n) if options["kind"] == "composition" else indexed_coordinates(n)
     center = _center(rng, n)
     functions: list[sympy.Expr] = []
-    for kind in _kinds(rng, options["kind"], options["count"]):
+    kinds = _kinds(rng, options["kind"], options["count"])
+    for slot, kind in enumerate(kinds):
+        last = slot == len(kinds) - 1
         functions += distinct(
             rng,
             partial(_function, kind=kind, variables=variables, center=center, level=options["level"]),
             1,
-            accept=lambda f: f not in functions and _new_shape(f, functions) and _usable(f, variables),
-            what=f"{kind} functions",
+            accept=lambda f, last=last: _new_shape(f, functions)
+            and new_structure(f, functions)
+            and not (last and like_canonical([*functions, f], _CANONICAL_FUNCTIONS))
+            and _usable(f, variables),
+            what=f"{kind} functions of new structures",
         )
     if not any(_shifted(f) for f in functions):
         center = sympy.ImmutableMatrix.zeros(n, 1)
@@ -269,14 +233,38 @@ def solve(params: Params) -> Answer:
 
 
 def _worked(f: sympy.Expr, v: sympy.Symbol) -> Worked:
-    """df/dv rule by rule; for f = g(||x - a||_2), the chain rule through the norm: g'(r) (x_i - a_i)/r."""
+    """df/dv rule by rule; for f = g(||x - a||_2), the chain rule through the norm.
+
+    A function of the square s = ||x - a||_2^2 is differentiated through s, whose partial
+    2 (x_i - a_i) holds everywhere: h'(s) 2 (x_i - a_i). Any other g goes through r = ||x - a||_2
+    itself, g'(r) (x_i - a_i)/r, which needs r != 0 (those are centred at 0).
+    """
     norms = f.atoms(EuclideanNorm)
     if not norms:
         return worked_partial(f, v)
     (norm,) = norms
-    outer = derivative(f.xreplace({norm: _r}), _r).xreplace({_r: norm})
-    rule = WrittenProduct(outer, derivative(norm, v), evaluate=False)
-    return Worked((), worked_chain(Step(rule, CHAIN), Step(tidy_derivative(f, v), TIDY)), ("chain",))
+    component = next(c for c in norm.args if c.has(v))
+    if _of_square(f, norm):
+        outer = derivative(f.xreplace({norm**2: _s}), _s).xreplace({_s: norm**2})
+        inner = 2 * v if component == v else sympy.Mul(2, component, evaluate=False)
+    else:
+        outer = derivative(f.xreplace({norm: _r}), _r).xreplace({_r: norm})
+        inner = derivative(norm, v)
+    rule = WrittenProduct(outer, inner, evaluate=False)
+    return Worked((), worked_chain(Step(rule, CHAIN), Step(tidy_derivative(f, v), MULTIPLY)), ("chain",))
+
+
+MULTIPLY = "multiply the factors"
+"""What the step after the chain rule through the norm does: g'(r) times the inner derivative, as one product."""
+
+
+_s = sympy.Dummy("s", positive=True)
+"""Stands for the squared norm ||x - a||_2^2 while the outer function is differentiated."""
+
+
+def _of_square(f: sympy.Expr, norm: EuclideanNorm) -> bool:
+    """f is a function of ||x - a||_2^2, so it is smooth and differentiated through the square."""
+    return not f.xreplace({norm**2: _s}).has(norm)
 
 
 def _vector_forms(f: sympy.Expr, center: sympy.ImmutableMatrix) -> tuple[sympy.Expr, ...]:
@@ -324,6 +312,17 @@ def _require_same_vector(
 
 _x1, _x2 = indexed_coordinates(2)
 _x, _y = coordinates(2)
+CANONICAL = {
+    "idl-math-background-1.3b": Params(
+        (_x1, _x2),
+        (HALF * EuclideanNorm(_x1, _x2) ** 2, HALF * EuclideanNorm(_x1, _x2)),
+        sympy.ImmutableMatrix.zeros(2, 1),
+        first_index=4,
+    ),
+    "dl-sheet1-3b": Params((_x, _y), (sympy.exp(-_y) * sympy.sin(sympy.exp(_x)),), sympy.ImmutableMatrix.zeros(2, 1)),
+}
+_CANONICAL_FUNCTIONS = tuple(params.functions for params in CANONICAL.values())
+"""A random variant never asks these again, up to constants."""
 
 FAMILY = Family(
     name="gradient",
@@ -345,13 +344,5 @@ FAMILY = Family(
         ),
         IntOption("level", 2, 1, 2, "compositions: 1 rule per partial, or 2 nested rules"),
     ),
-    canonical={
-        "idl-math-background-1.3b": Params(
-            (_x1, _x2),
-            (HALF * EuclideanNorm(_x1, _x2) ** 2, HALF * EuclideanNorm(_x1, _x2)),
-            sympy.ImmutableMatrix.zeros(2, 1),
-            first_index=4,
-        ),
-        "dl-sheet1-3b": Params((_x, _y), (sympy.exp(-_y) * sympy.sin(sympy.exp(_x)),), sympy.ImmutableMatrix.zeros(2, 1)),
-    },
+    canonical=CANONICAL,
 )

@@ -9,7 +9,8 @@ by Schwarz's theorem), every one rule by rule
 Option: ``n``.
 
 Excluded by construction: f with a constant Hessian (quadratic or simpler),
-a zero diagonal (like ``xyz``) or all entries equal (like ``sin(x + y)``),
+a zero diagonal (like ``xyz``), all entries equal up to constants (like ``sin(x + 2y)``),
+more than a third of the entries 0,
 and f in which some variable is decoupled from the others (every row of the
 Hessian has a non-zero off-diagonal entry, so in particular the mixed
 partial of f(x, y) is not 0); logs and denominators are of expressions at
@@ -40,12 +41,13 @@ from generator.calculus import (
     rules_difficulty,
     smooth_function,
     tidy_derivative,
-    worked_partial,
 )
 from generator.differentiation import Worked
 from generator.family import Family, require
 from generator.options import IntOption
+from generator.printing import tex
 from generator.sampling import distinct
+from generator.vectorcalc import like_canonical, max_zeros, partial, skeleton
 from generator.verify import check_partials
 
 MAX_FUNCTION_WIDTH = 24
@@ -104,12 +106,16 @@ def _symmetric(n: int, upper: dict[tuple[int, int], sympy.Expr]) -> sympy.Immuta
 
 
 def _shaped(second: dict[tuple[int, int], sympy.Expr], n: int) -> bool:
-    """Every variable coupled to another (a non-zero mixed partial), some curvature, a varied, non-constant Hessian."""
+    """Every variable coupled to another (a non-zero mixed partial), some curvature, a varied, non-constant Hessian.
+
+    At most a third of its entries are 0 (``max_zeros``): ``x sin y`` in three variables would leave most of them 0.
+    """
     coupled = all(any(second[min(i, j), max(i, j)] != 0 for j in range(n) if j != i) for i in range(n))
     curved = any(second[i, i] != 0 for i in range(n))
     varying = any(entry.free_symbols for entry in second.values())
-    repetitive = len(set(second.values())) == 1
-    return coupled and curved and varying and not repetitive
+    repetitive = len({skeleton(entry) for entry in second.values()}) == 1
+    zeros = sum(1 if i == j else 2 for (i, j), entry in second.items() if entry == 0)
+    return coupled and curved and varying and not repetitive and zeros <= max_zeros(n * n)
 
 
 def _usable(f: sympy.Expr, variables: tuple[sympy.Symbol, ...]) -> bool:
@@ -134,7 +140,7 @@ def sample(rng: random.Random, options: Mapping) -> Params:
         rng,
         lambda r: smooth_function(r, variables, 1),
         1,
-        accept=lambda f: _usable(f, variables),
+        accept=lambda f: not like_canonical((f,), _CANONICAL_FUNCTIONS) and _usable(f, variables),
         what="coupled functions with a printable Hessian",
     )
     return Params(variables, f)
@@ -143,9 +149,9 @@ def sample(rng: random.Random, options: Mapping) -> Params:
 def solve(params: Params) -> Answer:
     variables = params.variables
     n = len(variables)
-    first = tuple(worked_partial(params.function, v) for v in variables)
+    first = tuple(partial(params.function, v, "f") for v in variables)
     pairs = [(i, j) for i in range(n) for j in range(i, n)]
-    second = tuple(worked_partial(first[i].result, variables[j]) for i, j in pairs)
+    second = tuple(partial(first[i].result, variables[j], rf"\partial f/\partial {tex(variables[i])}") for i, j in pairs)
     hessian = _symmetric(n, {pair: w.result for pair, w in zip(pairs, second, strict=True)})
     return Answer(first, tuple(w.result for w in first), second, hessian)
 
@@ -167,6 +173,9 @@ def check(params: Params, answer: Answer, rng: random.Random) -> None:
 
 
 _x, _y = coordinates(2)
+CANONICAL = {"example-1": Params(coordinates(2), _x**3 * _y + sympy.exp(_x * _y))}
+_CANONICAL_FUNCTIONS = tuple((params.function,) for params in CANONICAL.values())
+"""A random variant never asks these again, up to constants."""
 
 FAMILY = Family(
     name="hessian",
@@ -178,7 +187,5 @@ FAMILY = Family(
     key_fields=("gradient", "hessian"),
     preamble=PARTIALS_PREAMBLE,
     options=(IntOption("n", 2, 2, 3, "number of variables (x, y or x, y, z)"),),
-    canonical={
-        "example-1": Params(coordinates(2), _x**3 * _y + sympy.exp(_x * _y)),
-    },
+    canonical=CANONICAL,
 )

@@ -4,12 +4,16 @@ Each component f_i is a small smooth function (one differentiation rule per
 entry: ``x^2 y``, ``e^{xz}``, ``5x + sin y``, ``x / (1 + y^2)``) of one to n
 of the variables x, y (z). The solution works the Jacobian out row by row:
 row i holds the partials of f_i, each worked rule by rule
-(``generator.calculus.worked_partial``). Options: ``n`` (inputs) and ``m``
+(``generator.vectorcalc.partial``). Options: ``n`` (inputs) and ``m``
 (components).
 
-Excluded by construction: constant components (so no row of the Jacobian is
-zero), equal components, and variables that no component uses (no zero
-column); logs and denominators are of expressions at least 1 everywhere.
+Excluded by construction (``generator.vectorcalc``): constant components (so no
+row of the Jacobian is zero), variables that no component uses (no zero column),
+more than a third of the entries 0 (each component leaves out at most one
+variable), two components of one structure up to constants, and the canonical
+instance up to constants; logs and denominators are of expressions at least 1
+everywhere. Each row lists its partials in variable order, a zero one with its
+reason (f_i does not depend on that variable).
 
 The canonical instance stands in for the original exercise, whose functions
 were lost in the scan: f(x, y) = (x^2 y, 5x + sin y)^T.
@@ -34,13 +38,12 @@ from generator.calculus import (
     partial_derivatives,
     readable,
     rules_difficulty,
-    smooth_function_of_some,
-    worked_partial,
 )
 from generator.differentiation import Worked
 from generator.family import Family, require
 from generator.options import IntOption
 from generator.sampling import distinct
+from generator.vectorcalc import functions_of, like_canonical, max_zeros, partial, variable_sets
 from generator.verify import check_partials
 
 MAX_COMPONENT_WIDTH = 22
@@ -71,9 +74,8 @@ def _usable(component: sympy.Expr, variables: tuple[sympy.Symbol, ...]) -> bool:
 
 
 def _components(rng: random.Random, variables: tuple[sympy.Symbol, ...], m: int) -> tuple[sympy.Expr, ...]:
-    return distinct(
-        rng, lambda r: smooth_function_of_some(r, variables), m, accept=lambda c: _usable(c, variables), what="components"
-    )
+    """m short functions of different structures, of variable sets that leave at most a third of J_f at 0."""
+    return functions_of(rng, variable_sets(rng, variables, m), lambda f: _usable(f, variables))
 
 
 def sample(rng: random.Random, options: Mapping) -> Params:
@@ -82,14 +84,10 @@ def sample(rng: random.Random, options: Mapping) -> Params:
         rng,
         lambda r: _components(r, variables, options["m"]),
         1,
-        accept=lambda fs: _uses_all(fs, variables) and _fits(fs, variables),
-        what="component tuples that use every variable and fit the page",
+        accept=lambda fs: not like_canonical(fs, _CANONICAL_COMPONENTS) and _fits(fs, variables),
+        what="component tuples that fit the page",
     )
     return Params(variables, components)
-
-
-def _uses_all(components: tuple[sympy.Expr, ...], variables: tuple[sympy.Symbol, ...]) -> bool:
-    return set().union(*(f.free_symbols for f in components)) == set(variables)
 
 
 def _fits(components: tuple[sympy.Expr, ...], variables: tuple[sympy.Symbol, ...]) -> bool:
@@ -98,7 +96,9 @@ def _fits(components: tuple[sympy.Expr, ...], variables: tuple[sympy.Symbol, ...
 
 
 def solve(params: Params) -> Answer:
-    worked = tuple(tuple(worked_partial(f, v) for v in params.variables) for f in params.components)
+    worked = tuple(
+        tuple(partial(f, v, f"f_{i}") for v in params.variables) for i, f in enumerate(params.components, start=1)
+    )
     rows = tuple(tuple(w.result for w in row) for row in worked)
     return Answer(worked, rows, sympy.ImmutableMatrix(rows))
 
@@ -113,12 +113,17 @@ def check(params: Params, answer: Answer, rng: random.Random) -> None:
     m, n = len(params.components), len(params.variables)
     require(answer.jacobian.shape == (m, n), f"Jacobian is {answer.jacobian.shape}, expected {(m, n)}")
     require(answer.jacobian == sympy.ImmutableMatrix(answer.rows), "the Jacobian does not stack the worked rows")
+    zeros = sum(entry == 0 for entry in answer.jacobian)
+    require(zeros <= max_zeros(m * n), f"{zeros} of the {m * n} entries of the Jacobian are 0")
     for i, (f, row) in enumerate(zip(params.components, answer.rows, strict=True)):
         require(any(d != 0 for d in row), f"row {i + 1} of the Jacobian is zero: f_{i + 1} is constant")
         check_partials(f, params.variables, row, rng)
 
 
 _x, _y = coordinates(2)
+CANONICAL = {"idl-math-background-1.3c": Params(coordinates(2), (_x**2 * _y, 5 * _x + sympy.sin(_y)))}
+_CANONICAL_COMPONENTS = tuple(params.components for params in CANONICAL.values())
+"""A random variant never asks these again, up to constants."""
 
 FAMILY = Family(
     name="jacobian",
@@ -133,7 +138,5 @@ FAMILY = Family(
         IntOption("n", 2, 2, 3, "number of input variables (x, y or x, y, z)"),
         IntOption("m", 2, 2, 3, "number of components f_1, ..., f_m"),
     ),
-    canonical={
-        "idl-math-background-1.3c": Params(coordinates(2), (_x**2 * _y, 5 * _x + sympy.sin(_y))),
-    },
+    canonical=CANONICAL,
 )

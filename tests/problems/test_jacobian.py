@@ -9,10 +9,15 @@ from generator.generate import canonical_variant, variant_for_seed
 from generator.options import OptionError, resolve_options
 from generator.render import render_part
 from generator.templating import environment
+from generator.vectorcalc import like_canonical, skeleton
 from problems.jacobian import FAMILY, Params, check
 
 x, y = coordinates(2)
 CANONICAL = "idl-math-background-1.3c"
+
+
+def canonical():
+    return canonical_variant(FAMILY, resolve_options(FAMILY.options, {}), CANONICAL)
 
 
 def test_canonical_stand_in_has_the_hand_computed_jacobian():
@@ -79,14 +84,26 @@ def test_partials_that_need_a_rule_are_worked_with_named_parts():
     assert [s.why for s in answer.worked[1][0].derivative.steps] == ["chain rule"]
 
 
-def test_a_component_without_a_variable_gets_one_line_for_its_zero_partials():
-    options = resolve_options(FAMILY.options, {"n": 3, "m": 3})
-    for seed in range(40):
+def test_partials_are_listed_in_variable_order_and_a_zero_says_why():
+    z = coordinates(3)[2]
+    params = Params(coordinates(3), (sympy.exp(x * y), z * sympy.sin(x) + y))
+    _, solution = render_part(environment(), FAMILY, dataclasses.replace(canonical(), params=params, answer=FAMILY.solve(params)))
+    order = [solution.index(rf"\frac{{\partial f_{i}}}{{\partial {v}}} &=") for i in (1, 2) for v in "xyz"]
+    assert order == sorted(order)
+    assert r"\frac{\partial f_1}{\partial z} &= 0 && \mbox{$f_1$ does not depend on $z$}" in solution
+    assert "table of derivatives}" not in solution.split(r"\partial z} &= 0")[1].split("\n")[0]
+
+
+@pytest.mark.parametrize(("n", "m"), [(2, 2), (2, 3), (3, 2), (3, 3)])
+def test_at_most_a_third_of_the_entries_are_zero_and_components_differ_in_structure(n, m):
+    options = resolve_options(FAMILY.options, {"n": n, "m": m})
+    for seed in range(30):
         variant = variant_for_seed(FAMILY, options, seed)
-        missing = [set(variant.params.variables) - c.free_symbols for c in variant.params.components]
-        if any(len(m) == 2 for m in missing):
-            break
-    else:
-        pytest.fail("no component with two missing variables in 40 seeds")
-    _, solution = render_part(environment(), FAMILY, variant)
-    assert "contains neither" in solution
+        assert sum(entry == 0 for entry in variant.answer.jacobian) <= m * n // 3
+        assert len({skeleton(c) for c in variant.params.components}) == m
+        assert not like_canonical(variant.params.components, [FAMILY.canonical[CANONICAL].components])
+
+
+def test_the_statement_writes_the_vector_valued_function_in_bold():
+    statement, solution = render_part(environment(), FAMILY, canonical())
+    assert r"J_{\mathbf{f}}" in statement and r"\mathbf{f}(x, y) = \begin{bmatrix}" in statement

@@ -1,0 +1,189 @@
+"""Shared parts of the vector-calculus families: gradient, Jacobian, Hessian, divergence.
+
+* Notation: ``Vector`` and ``FixedVector`` print as bold symbols (the sheets' notation
+  line says bold lowercase letters are column vectors), ``EuclideanNorm`` prints as
+  ``||x - a||_2`` and stays one symbol through differentiation.
+* Worked partials whose steps say what is true: ``partial`` gives a partial of a
+  function that does not contain the variable as 0 "since f does not depend on y",
+  not as a look-up in the table of derivatives.
+* Sampling rules that hold by construction: ``variable_sets`` chooses which
+  variables each component uses so that at most ``max_zeros`` entries of a matrix are
+  0 (a third of them); ``skeleton`` is the structure of an expression up to constants,
+  so that two functions of one part, or a random variant and the canonical instance,
+  are never the same exercise with other numbers.
+"""
+
+import math
+import random
+from collections.abc import Callable, Iterable, Sequence
+
+import sympy
+
+from generator.calculus import smooth_function, worked_partial
+from generator.differentiation import Worked
+from generator.printing import tex
+from generator.sampling import distinct
+from generator.steps import Step, chain
+
+
+class Vector(sympy.Symbol):
+    """A vector written as one bold symbol, for gradients in vector form (``x / ||x||_2``)."""
+
+    def _latex(self, printer):
+        return rf"\mathbf{{{self.name}}}"
+
+
+class FixedVector(Vector):
+    """A given point such as the centre ``a``; sorts after the variable so sums print as ``x - a``."""
+
+    @classmethod
+    def class_key(cls):
+        return 2, 1, cls.__name__
+
+
+X = Vector("x")
+A = FixedVector("a")
+
+
+class EuclideanNorm(sympy.Function):
+    """||(c_1, ..., c_n)||_2 of the components c_i = x_i - a_i, printed as ``||x||_2`` or ``||x - a||_2``.
+
+    It stays one symbol through differentiation (d/dx_i ||x - a|| = (x_i - a_i) / ||x - a||),
+    so partials read like a hand-written solution; stored in answers.json as the square root,
+    evaluated in floats by ``math.hypot``.
+    """
+
+    @classmethod
+    def eval(cls, *components):
+        if all(c.is_number for c in components):
+            return sympy.sqrt(sympy.Add(*(c**2 for c in components)))
+        return None
+
+    is_Function = False
+    """Printed with its own delimiters, so a power needs no brackets (the printer brackets powers of functions)."""
+
+    def fdiff(self, argindex=1):
+        return self.args[argindex - 1] / self
+
+    @property
+    def centred(self) -> bool:
+        """||x||_2 rather than ||x - a||_2."""
+        return all(c.is_Symbol for c in self.args)
+
+    def _latex(self, printer, exp=None):
+        tex = r"\left\|\mathbf{x}\right\|_2" if self.centred else r"\left\|\mathbf{x} - \mathbf{a}\right\|_2"
+        return tex if exp is None else f"{tex}^{{{exp}}}"
+
+    def _pythoncode(self, printer):
+        """For ``lambdify(..., "math")``: math.hypot of the components."""
+        return f"hypot({', '.join(printer._print(c) for c in self.args)})"
+
+    float_function = staticmethod(math.hypot)
+    """For the checks' float evaluator (``generator.verify``)."""
+
+    def _sympystr(self, printer):
+        squares = (f"{c}**2" if c.is_Symbol else f"({printer._print(c)})**2" for c in self.args)
+        return f"sqrt({' + '.join(squares)})"
+
+
+def divides_by_norm(expr: sympy.Expr) -> bool:
+    """``expr`` has a norm in a denominator, so it is undefined where the norm is 0."""
+    return any(
+        node.is_Pow and isinstance(node.base, EuclideanNorm) and node.exp.is_negative
+        for node in sympy.preorder_traversal(expr)
+    )
+
+
+def max_zeros(entries: int) -> int:
+    """How many of a matrix's (or a sum's) entries may be 0: a third, rounded down.
+
+    An answer that is mostly zeros tests nothing: a Jacobian of components in one
+    variable each is a diagonal matrix a student fills in without differentiating.
+    """
+    return entries // 3
+
+
+def partial(f: sympy.Expr, v: sympy.Symbol, name: str | None = None) -> Worked:
+    """df/dv worked rule by rule (``generator.calculus.worked_partial``), with a true reason for a zero.
+
+    A partial of a function without ``v`` is 0 because the function does not depend on ``v``
+    (``name``, LaTeX, names the function in the reason); no table of derivatives is involved.
+    """
+    if f.has(v):
+        return worked_partial(f, v)
+    subject = f"${name}$ does not" if name else "does not"
+    return Worked((), chain(Step(sympy.Integer(0), f"{subject} depend on ${tex(v)}$")), ())
+
+
+def variable_sets(
+    rng: random.Random, variables: Sequence[sympy.Symbol], count: int, own: bool = False
+) -> list[list[sympy.Symbol]]:
+    """Which variables each of ``count`` components uses: every variable used, at most ``max_zeros`` left out.
+
+    A component without a variable gives a 0 partial, so leaving out few keeps the matrix of
+    partials mostly non-zero by construction; each component leaves out at most one variable,
+    so no row of three has two zeros either. With ``own``, component i always keeps
+    variable i (the divergence's term df_i/dx_i is then never 0 by construction).
+    """
+    sets = [list(variables) for _ in range(count)]
+    budget = rng.randint(0, max_zeros(count * len(variables)))
+    cells = [(i, v) for i in range(count) for v in variables if not (own and v == variables[i])]
+    for i, v in rng.sample(cells, len(cells)):
+        if budget == 0:
+            break
+        others_use = any(v in s for k, s in enumerate(sets) if k != i)
+        if len(sets[i]) == len(variables) and others_use:
+            sets[i].remove(v)
+            budget -= 1
+    return sets
+
+
+def functions_of(
+    rng: random.Random,
+    sets: Iterable[Sequence[sympy.Symbol]],
+    usable: Callable[[sympy.Expr], bool] = lambda f: True,
+) -> tuple[sympy.Expr, ...]:
+    """A level-1 ``smooth_function`` of exactly each set of variables, usable and of a new structure.
+
+    Each is drawn again (a bounded number of times) until ``usable`` accepts it and its structure
+    differs from those drawn before it (``new_structure``).
+    """
+    functions: list[sympy.Expr] = []
+    for variables in sets:
+        functions += distinct(
+            rng,
+            lambda r, vs=list(variables): smooth_function(r, vs, 1),
+            1,
+            accept=lambda f: usable(f) and new_structure(f, functions),
+            what="functions of new structures",
+        )
+    return tuple(functions)
+
+
+def skeleton(expr: sympy.Basic) -> tuple:
+    """The structure of ``expr`` up to constants: every number forgotten, as the presentation lint reads it.
+
+    ``x cos x / (2x^2 + 1)`` and ``x cos x / (x^2 + 3)`` have one skeleton, and so do
+    ``e^{2xy}`` and ``-e^{xy}``; ``x^2 y`` and ``x y^2`` do not.
+    """
+    if expr.is_number:
+        return ("c",)
+    if expr.is_Atom:
+        return ("atom", str(expr))
+    children = [skeleton(arg) for arg in expr.args if not arg.is_number]
+    if isinstance(expr, (sympy.Add, sympy.Mul)):
+        if len(children) == 1:
+            return children[0]
+        return (type(expr).__name__, tuple(sorted(children, key=repr)))
+    return (type(expr).__name__, tuple(children))
+
+
+def new_structure(expr: sympy.Basic, others: Iterable[sympy.Basic]) -> bool:
+    """``expr`` has a structure (up to constants) that none of ``others`` has."""
+    return skeleton(expr) not in {skeleton(other) for other in others}
+
+
+def like_canonical(exprs: Iterable[sympy.Basic], canonical: Iterable[Iterable[sympy.Basic]]) -> bool:
+    """The expressions of a variant are those of a canonical instance up to constants (in any order)."""
+    shape = sorted(map(skeleton, exprs), key=repr)
+    return any(shape == sorted(map(skeleton, instance), key=repr) for instance in canonical)

@@ -1,0 +1,88 @@
+import random
+
+import pytest
+import sympy
+
+from generator.calculus import coordinates, indexed_coordinates
+from generator.printing import tex
+from generator.vectorcalc import (
+    EuclideanNorm,
+    functions_of,
+    like_canonical,
+    max_zeros,
+    new_structure,
+    partial,
+    skeleton,
+    variable_sets,
+)
+
+x, y, z = coordinates(3)
+
+
+def test_a_partial_of_a_function_without_the_variable_is_zero_because_of_that():
+    worked = partial(sympy.cos(y**2), x, "f_2")
+    assert [(s.why, s.expr) for s in worked.derivative.steps] == [("$f_2$ does not depend on $x$", 0)]
+    assert worked.pieces == () and worked.rules == ()
+    assert partial(sympy.cos(y**2), x).derivative.steps[0].why == "does not depend on $x$"
+    assert partial(x**2 * y, x).result == 2 * x * y
+
+
+@pytest.mark.parametrize(("same", "other"), [
+    (x * sympy.cos(x) / (2 * x**2 + 1), x * sympy.cos(x) / (x**2 + 3)),
+    (sympy.exp(2 * x * y), -sympy.exp(x * y)),
+    (3 * x**2 * y, x**3 * y),
+    (1 + x**2, x**2),
+])
+def test_skeletons_agree_up_to_constants(same, other):
+    assert skeleton(same) == skeleton(other)
+    assert not new_structure(same, [other])
+
+
+@pytest.mark.parametrize(("one", "other"), [
+    (x**2 * y, x * y**2),
+    (x / (1 + y**2), x * (1 + y**2)),
+    (sympy.sin(x), sympy.cos(x)),
+])
+def test_skeletons_tell_different_structures_apart(one, other):
+    assert skeleton(one) != skeleton(other)
+
+
+def test_like_canonical_ignores_constants_and_order():
+    canonical = [(x**2 * y, 5 * x + sympy.sin(y))]
+    assert like_canonical((2 * x + sympy.sin(y), 3 * x**2 * y), canonical)
+    assert not like_canonical((x**2 * y, 5 * x + sympy.cos(y)), canonical)
+    assert not like_canonical((x**2 * y,), canonical)
+
+
+@pytest.mark.parametrize(("count", "n", "own"), [(2, 2, False), (3, 3, False), (2, 3, False), (3, 2, False), (2, 2, True), (3, 3, True)])
+def test_variable_sets_use_every_variable_and_leave_out_at_most_a_third(count, n, own):
+    variables = coordinates(n)
+    for seed in range(200):
+        sets = variable_sets(random.Random(seed), variables, count, own)
+        assert set().union(*map(set, sets)) == set(variables)
+        assert all(sets)
+        assert sum(n - len(s) for s in sets) <= max_zeros(count * n)
+        assert all(len(s) >= n - 1 for s in sets)
+        if own:
+            assert all(variables[i] in s for i, s in enumerate(sets))
+
+
+def test_variable_sets_do_leave_variables_out_sometimes():
+    missing = {sum(3 - len(s) for s in variable_sets(random.Random(seed), coordinates(3), 3)) for seed in range(100)}
+    assert missing == {0, 1, 2, 3}
+    two = {sum(2 - len(s) for s in variable_sets(random.Random(seed), coordinates(2), 2)) for seed in range(100)}
+    assert two == {0, 1}
+
+
+def test_functions_of_the_sets_involve_exactly_them_and_differ_in_structure():
+    sets = [[x], [x, y], [y, z]]
+    for seed in range(30):
+        functions = functions_of(random.Random(seed), sets)
+        assert [f.free_symbols for f in functions] == [set(s) for s in sets]
+        assert len({skeleton(f) for f in functions}) == 3
+
+
+def test_the_norm_prints_its_powers_without_extra_brackets():
+    x1, x2 = indexed_coordinates(2)
+    assert tex(EuclideanNorm(x1, x2) ** 2) == r"\left\|\mathbf{x}\right\|_2^{2}"
+    assert tex(EuclideanNorm(x1 - 1, x2) ** 3) == r"\left\|\mathbf{x} - \mathbf{a}\right\|_2^{3}"
