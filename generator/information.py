@@ -147,7 +147,9 @@ def difference_steps(first: sympy.Expr, second: sympy.Expr, why: str) -> Chain:
     When there is nothing to collect (``log 3 - 3 log 2 / 2``), the two print alike and are one step.
     """
     written = WrittenSum(bracketed(first), sympy.Mul(-1, bracketed(second), evaluate=False), evaluate=False)
-    return chain(Step(written, why), Step(sympy.expand(first - second), _collected(first, second) or "remove the brackets"))
+    opened = "open the brackets" if first.is_Add or second.is_Add else ""
+    reason = ", ".join(part for part in (opened, _collected(first, second)) if part)
+    return chain(Step(written, why), Step(sympy.expand(first - second), reason))
 
 
 def as_decimal(value: sympy.Expr) -> sympy.Float:
