@@ -11,19 +11,21 @@ softmax: R^n -> R^n, sigma(z)_i = e^(z_i) / sum_j e^(z_j). Option ``mode``:
 Option ``values`` chooses the concrete z: ``logs`` (z_i = log k_i for small
 positive integers k_i with sum at most 12, so e^(z_i) = k_i and every sigma_i
 and Jacobian entry is a fraction with denominator at most 144), or
-``integers`` (z_i in {-1, 0, 1, 2}; the solution first subtracts min z, which
-softmax ignores, so that only non-negative powers of e appear).
+``integers`` (z_i in {-1, 0, 1, 2}; the solution first subtracts c = min z from
+every entry, which softmax ignores, so that only non-negative powers of e appear).
 
 Excluded by construction: all z_i equal (sigma would be uniform, J = (I - 11^T/n)/n).
 
 Worked steps (verified chains): the quotient rule for the cases i = j and
 i != j, in the symbols z_i, z_j and S = sum_k e^(z_k), ending in sigma_i
-(printed as such, checked as e^(z_i)/S); at a concrete z the exponentials,
-their sum S and sigma(z) = e^z / S entry by entry. The matrix forms
-J = diag(sigma) - sigma sigma^T = (1/S^2)(S diag(e^z) - e^z (e^z)^T) are
-display-only (matrix notation and a scalar in front of a matrix are not
-explicit matrices); ``check`` verifies the numerators and J against finite
-differences.
+(printed as such, checked as e^(z_i)/S); at a concrete z the exponentials
+(e^(log k) = k shown; integer powers of e directly), their sum S (collected
+only where the sum has like terms: a step never only reorders), sigma(z) =
+e^z / S entry by entry, and J = (1/S^2)(S diag(e^z) - e^z (e^z)^T) with S and
+e^z inserted, then (for an integer S) with the common factor of the entries
+taken out and cancelled. The matrix forms J = diag(sigma) - sigma sigma^T =
+(1/S^2)(...) in letters are display-only; ``check`` verifies the numerators
+and J against finite differences.
 
 answers.json keys: ``inputs.mode``, ``inputs.z`` (column vector, null in
 general mode); ``answers.worked`` (the quotient-rule steps for i = j and
@@ -31,22 +33,27 @@ i != j, sigma_i stored as ``(exp(z_i)/S)``), ``answers.diagonal`` (sigma_i (1 - 
 ``answers.off_diagonal`` (-sigma_i sigma_j), ``answers.entry``
 (sigma_i (delta_ij - sigma_j); symbols ``sigma_i``, ``sigma_j`` and ``delta_ij``,
 the Kronecker delta), and in concrete modes ``answers.shift`` (the constant
-subtracted from z), ``answers.evaluation`` (the steps to e^(z - shift), S and
-sigma(z)), ``answers.exponentials`` (e^(z_i - shift)),
-``answers.normaliser`` S (their sum), ``answers.probabilities`` (sigma(z)),
-``answers.numerators`` (S^2 J, the Jacobian over a common denominator) and
-``answers.jacobian`` (n x n matrix, exact).
+subtracted from z), ``answers.shifted`` (z - shift), ``answers.evaluation``
+(the steps to e^(z - shift), S and sigma(z)), ``answers.exponentials``
+(e^(z_i - shift)), ``answers.normaliser`` S (their sum),
+``answers.probabilities`` (sigma(z)), ``answers.numerators`` (S^2 J, the
+Jacobian over a common denominator), ``answers.jacobian_steps`` (J with S
+inserted, then reduced) and ``answers.jacobian`` (n x n matrix, exact).
 """
 
 import math
 import random
+from math import gcd
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 
 import sympy
 
+from generator.calculus import matrix_width
 from generator.family import Family, require
+from generator.linalg import WrittenMatrix
+from generator.lint import MAX_STEP_WIDTH
 from generator.options import ChoiceOption, IntOption
 from generator.printing import WrittenProduct, WrittenSum
 from generator.sampling import distinct
@@ -138,12 +145,15 @@ class Answer:
     off_diagonal: sympy.Expr
     entry: sympy.Expr
     shift: sympy.Integer | None
+    shifted: sympy.ImmutableMatrix | None
     evaluation: tuple[Chain, Chain, Chain] | None
     """At the concrete z: e^(z - shift), S and sigma(z), each from its written form."""
     exponentials: sympy.ImmutableMatrix | None
     normaliser: sympy.Expr | None
     probabilities: sympy.ImmutableMatrix | None
     numerators: sympy.ImmutableMatrix | None
+    jacobian_steps: Chain | None
+    """(1/S^2) times the numerators with S inserted, then with their common factor taken out."""
     jacobian: sympy.ImmutableMatrix | None
 
 
@@ -156,8 +166,22 @@ def _integers(rng: random.Random, n: int) -> tuple[int, ...]:
 
 
 def _usable(values: tuple[int, ...], kind: str) -> bool:
-    """Not all equal, and for logs small enough that sigma has a denominator of at most 12."""
-    return len(set(values)) > 1 and (kind == "integers" or sum(values) <= MAX_WEIGHT_SUM)
+    """Not all equal; for logs small enough that sigma has a denominator of at most 12; for integers
+    an exact Jacobian that fits a line (four scores spread over e^0..e^3 give 4-term entries)."""
+    if len(set(values)) == 1:
+        return False
+    if kind == "logs":
+        return sum(values) <= MAX_WEIGHT_SUM
+    exponentials = sympy.ImmutableMatrix([sympy.exp(v - min(values)) for v in values])
+    normaliser = sympy.Add(*exponentials)
+    exact = _scaled(1 / normaliser**2, _numerators(exponentials, normaliser))
+    return matrix_width(exact) <= MAX_STEP_WIDTH
+
+
+def _numerators(exponentials: sympy.ImmutableMatrix, normaliser: sympy.Expr) -> sympy.ImmutableMatrix:
+    """S^2 J = S diag(e^z) - e^z (e^z)^T, multiplied out: one common denominator, the form worked by hand."""
+    numerators = normaliser * sympy.diag(*exponentials) - exponentials * exponentials.T
+    return sympy.ImmutableMatrix(numerators.applyfunc(sympy.expand))
 
 
 def sample(rng: random.Random, options: Mapping) -> Params:
@@ -207,18 +231,44 @@ def _named(expr: sympy.Expr) -> sympy.Expr:
     return expr.subs({Share(Z_I, TOTAL): SIGMA_I, Share(Z_J, TOTAL): SIGMA_J})
 
 
-def _evaluation(z: sympy.ImmutableMatrix, shift: sympy.Integer) -> tuple[Chain, Chain, Chain]:
-    """e^(z - c) from its written powers, S = their sum, sigma(z) = e^(z - c) / S entry by entry."""
-    powers = z.applyfunc(lambda v: sympy.exp(v if shift == 0 else sympy.Add(v, -shift, evaluate=False), evaluate=False))
-    exponentials = z.applyfunc(lambda v: sympy.exp(v - shift))
+def _evaluation(shifted: sympy.ImmutableMatrix) -> tuple[Chain, Chain, Chain]:
+    """e^z (from e^(log k) for log-weights), S = their sum, sigma(z) = e^z / S entry by entry.
+
+    Integer scores go straight to their powers of e: e^1 = e is no step worth a line. The sum is
+    written term by term only if adding joins like terms; otherwise that step would only reorder them.
+    """
+    exponentials = shifted.applyfunc(sympy.exp)
+    powers = [Step(shifted.applyfunc(lambda v: sympy.exp(v, evaluate=False)))] if shifted.has(sympy.log) else []
     normaliser = sympy.Add(*exponentials)
+    joins = len(sympy.Add.make_args(normaliser)) < len(exponentials)
+    written = [Step(WrittenSum(*exponentials, evaluate=False))] if joins else []
     reciprocal = sympy.Pow(normaliser, -1, evaluate=False)
     shares = exponentials.applyfunc(lambda e: reciprocal if e == 1 else sympy.Mul(e, reciprocal, evaluate=False))
     return (
-        chain(Step(sympy.ImmutableMatrix(powers)), Step(exponentials)),
-        chain(Step(WrittenSum(*exponentials, evaluate=False)), Step(normaliser)),
+        chain(*powers, Step(exponentials)),
+        chain(*written, Step(normaliser)),
         chain(Step(sympy.ImmutableMatrix(shares)), Step(sympy.ImmutableMatrix(exponentials / normaliser))),
     )
+
+
+def _scaled(coefficient: sympy.Expr, m: sympy.ImmutableMatrix) -> WrittenMatrix:
+    """coefficient * m, printed as a fraction in front of the matrix (1/81, 2/81, 1/(1 + 2e)^2)."""
+    numerator, denominator = sympy.fraction(coefficient)
+    written = sympy.Pow(denominator, -1, evaluate=False)
+    if numerator != 1:
+        written = sympy.Mul(numerator, written, evaluate=False)
+    return WrittenMatrix(sympy.MatMul(written, m))
+
+
+def _jacobian_steps(normaliser: sympy.Expr, numerators: sympy.ImmutableMatrix, scores: str) -> Chain:
+    """(1/S^2) N with S and e^z inserted; for an integer S, the common factor g of N's entries taken out, g/S^2 cancelled."""
+    steps = [Step(_scaled(1 / normaliser**2, numerators), f"insert $S$ and $e^{{{scores}}}$, multiply out")]
+    common = gcd(*(int(v) for v in numerators)) if normaliser.is_Integer else 1
+    if common > 1:
+        coefficient = sympy.Rational(common, normaliser**2)
+        cancelled = ", cancel" if coefficient.q != normaliser**2 else ""
+        steps.append(Step(_scaled(coefficient, numerators / common), f"take out the common factor {common}{cancelled}"))
+    return Chain(tuple(steps))
 
 
 def solve(params: Params) -> Answer:
@@ -226,25 +276,26 @@ def solve(params: Params) -> Answer:
     diagonal, off_diagonal = (_named(w.result) for w in worked)
     entry = SIGMA_I * (DELTA - SIGMA_J)
     if not params.concrete:
-        return Answer(worked, diagonal, off_diagonal, entry, None, None, None, None, None, None, None)
+        return Answer(worked, diagonal, off_diagonal, entry, *(None,) * 9)
     # Integer z: subtracting min z leaves softmax unchanged and keeps powers of e non-negative.
     shift = min(params.z) if params.integer_scores else sympy.Integer(0)
-    evaluation = _evaluation(params.z, shift)
+    shifted = params.z.applyfunc(lambda v: v - shift)
+    evaluation = _evaluation(shifted)
     exponentials, normaliser, probabilities = (c.result for c in evaluation)
-    # S^2 J = S diag(e^z) - e^z (e^z)^T: one common denominator, the form worked by hand.
-    numerators = normaliser * sympy.diag(*exponentials) - exponentials * exponentials.T
-    numerators = numerators.applyfunc(sympy.expand)
+    numerators = _numerators(exponentials, normaliser)
     return Answer(
         worked,
         diagonal,
         off_diagonal,
         entry,
         shift,
+        shifted,
         evaluation,
         exponentials,
         normaliser,
         probabilities,
-        sympy.ImmutableMatrix(numerators),
+        numerators,
+        _jacobian_steps(normaliser, numerators, r"\mathbf{z}'" if shift else r"\mathbf{z}"),
         sympy.ImmutableMatrix(numerators / normaliser**2),
     )
 
@@ -309,6 +360,8 @@ def _check_concrete(params: Params, answer: Answer) -> None:
                     f"{what}[{i + 1},{j + 1}] is {value:.10g}, "
                     f"finite differences give {numeric[i][j]:.10g}",
                 )
+    worked = zip(answer.jacobian_steps.result, answer.jacobian, strict=True)
+    require(all(close(float(a), float(b)) for a, b in worked), "the worked Jacobian ends in another matrix")
 
 
 def check(params: Params, answer: Answer, rng: random.Random) -> None:

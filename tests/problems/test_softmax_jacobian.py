@@ -9,7 +9,9 @@ from generator.family import CheckFailed
 from generator.generate import canonical_variant, variant_for_seed
 from generator.options import OptionError, resolve_options
 from generator.printing import tex
+from generator.render import render_part
 from generator.steps import chain
+from generator.templating import environment
 from problems.softmax_jacobian import DELTA, FAMILY, SIGMA_I, SIGMA_J, TOTAL, Z_I, Z_J, Params, Share, check, solve
 
 R = Rational
@@ -139,3 +141,30 @@ def test_check_rejects_worked_steps_that_end_in_another_formula():
     wrong = dataclasses.replace(answer, worked=(answer.worked[0], chain(s_i * Share(Z_J, TOTAL))))
     with pytest.raises(CheckFailed, match="i != j"):
         check(Params("general", None), wrong, random.Random(0))
+
+
+def test_the_exact_jacobian_has_s_inserted_and_its_common_factor_taken_out():
+    answer = solve(Params("concrete", ImmutableMatrix([log(6), log(2), 0])))
+    inserted, reduced = answer.jacobian_steps.steps
+    assert tex(inserted.expr).startswith(r"\frac{1}{81} \begin{bmatrix}18 & -12 & -6")
+    assert tex(reduced.expr).startswith(r"\frac{2}{81} \begin{bmatrix}9 & -6 & -3")
+    assert reduced.why == "take out the common factor 2" and reduced.expr == answer.jacobian
+
+
+def test_integer_scores_print_no_unevaluated_exponent_and_no_reordering_step():
+    answer = solve(Params("concrete", ImmutableMatrix([-1, 0, 1])))
+    powers, total, _ = answer.evaluation
+    assert answer.shifted == ImmutableMatrix([0, 1, 2])
+    assert [tex(step.expr) for step in powers.steps] == [r"\begin{bmatrix}1\\e\\e^{2}\end{bmatrix}"]
+    assert [tex(step.expr) for step in total.steps] == ["1 + e + e^{2}"] and total.result == answer.normaliser
+    collected = solve(Params("concrete", ImmutableMatrix([1, 0, 1]))).evaluation[1]
+    assert [tex(step.expr) for step in collected.steps] == ["e + 1 + e", "1 + 2 e"]
+    assert tex(answer.jacobian_steps.steps[0].expr).startswith(r"\frac{1}{\left(1 + e + e^{2}\right)^{2}}")
+
+
+@pytest.mark.parametrize("mode", ["both", "concrete"])
+def test_vectors_print_bold_as_the_sheet_notation_says(mode):
+    variant = variant_for_seed(FAMILY, resolve_options(FAMILY.options, {"mode": mode, "values": "integers"}), 1)
+    statement, solution = render_part(environment(), FAMILY, variant)
+    assert r"\mathbf{z} = " in statement and r"\boldsymbol{\sigma}" in solution
+    assert "1 - 1" not in solution and "0 + 1" not in solution and r"\frac{1}{S^2} \begin" not in solution
