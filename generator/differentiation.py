@@ -16,7 +16,7 @@ import sympy
 
 from generator.calculus import derivative, tidy_derivative
 from generator.printing import WrittenProduct, WrittenSum, printed_terms, tex
-from generator.rewrites import expand, factor_terms, rewrite_name, xreplace_unevaluated
+from generator.rewrites import expand, factor_terms, reordered, rewrite_name, xreplace_unevaluated
 from generator.steps import Chain, Step, chain, worked_chain
 
 PRODUCT = "product rule"
@@ -38,6 +38,13 @@ def constant_in(x: sympy.Symbol) -> str:
 def tidied(before: sympy.Expr, after: sympy.Expr) -> Step:
     """The step from a rule's result to its tidy form, its reason the rewrite it performs (``rewrite_name``)."""
     return Step(after, rewrite_name(before, after))
+
+
+def rule_and_tidy(rule: Step, after: sympy.Expr) -> tuple[Step, ...]:
+    """A rule's step and its tidy form; only the tidy form, with the rule's reason, when tidying just reorders."""
+    if reordered(rule.expr, after):
+        return (Step(after, rule.why),)
+    return (rule, tidied(rule.expr, after))
 
 
 @dataclass(frozen=True)

@@ -147,11 +147,31 @@ def _cancelling(expr: sympy.Expr) -> list[sympy.Expr]:
 
 
 def _flat_product(expr: sympy.Expr):
+    """The factors of a product with products inside it opened up."""
+    return _flat(expr, sympy.Mul)
+
+
+def _flat(expr: sympy.Expr, kind: type):
     for arg in expr.args:
-        if arg.is_Mul:
-            yield from _flat_product(arg)
+        if isinstance(arg, kind):
+            yield from _flat(arg, kind)
         else:
             yield arg
+
+
+def reordered(before: sympy.Expr, after: sympy.Expr) -> bool:
+    """``after`` shows the same factors and terms as ``before``, only in another order: no step of its own."""
+    return _unordered(before) == _unordered(after)
+
+
+def _unordered(expr: sympy.Basic) -> object:
+    """A key of ``expr`` that forgets the order of the operands of sums and products (nested ones opened up)."""
+    if not expr.args:
+        return expr
+    if expr.is_Add or expr.is_Mul:
+        operands = _flat_product(expr) if expr.is_Mul else _flat(expr, sympy.Add)
+        return ("*" if expr.is_Mul else "+", tuple(sorted((_unordered(arg) for arg in operands), key=repr)))
+    return (type(expr).__name__, tuple(_unordered(arg) for arg in expr.args))
 
 
 def _evaluated(expr: sympy.Expr) -> sympy.Expr:
@@ -178,10 +198,25 @@ def _below_the_bar(bottom: sympy.Expr, new_bottom: sympy.Expr) -> list[str]:
     if set(new) <= set(old):
         gone = [base ** (exponent - new.get(base, 0)) for base, exponent in old.items() if exponent > new.get(base, 0)]
         return [f"cancel ${_bracketed(sympy.Mul(*gone))}$"] if gone else []
-    ratio = sympy.powsimp(sympy.cancel(new_bottom / bottom))
-    if ratio.is_Number or ratio.has(sympy.Add) or sympy.fraction(ratio)[1] != 1:
-        return [f"write over the denominator ${tex(new_bottom)}$"]
-    return [f"multiply numerator and denominator by ${tex(ratio)}$"]
+    ratio = _monomial_ratio(bottom, new_bottom)
+    if ratio is None:
+        return [f"write over the denominator ${_bracketed(new_bottom)}$"]
+    above, below = sympy.fraction(ratio)
+    if above == 1:
+        return [f"divide numerator and denominator by ${_bracketed(below)}$"]
+    return [f"multiply numerator and denominator by ${_bracketed(above)}$"]
+
+
+def _monomial_ratio(bottom: sympy.Expr, new_bottom: sympy.Expr) -> sympy.Expr | None:
+    """The single term m with bottom * m = new_bottom multiplied out (``e^{-x/2}`` for ``e^{x/2} + 1`` and
+    ``1 + e^{-x/2}``), if there is one: the ratio of some term of each, tried in turn."""
+    old, new = sympy.powsimp(sympy.expand(bottom)), sympy.powsimp(sympy.expand(new_bottom))
+    for term in sympy.Add.make_args(new):
+        for other in sympy.Add.make_args(old):
+            ratio = sympy.powsimp(term / other)
+            if sympy.powsimp(sympy.expand(old * ratio)) == new:
+                return ratio
+    return None
 
 
 def _above_the_bar(top: sympy.Expr, new_top: sympy.Expr) -> list[str]:

@@ -37,7 +37,8 @@ import sympy
 from sympy import Rational, exp, log, tanh
 
 from generator.activations import sigmoid
-from generator.calculus import derivative
+from generator.calculus import derivative, structure
+from generator.differentiation import rule_and_tidy, tidied
 from generator.family import Family, require
 from generator.options import ChoiceOption, IntOption
 from generator.printing import WrittenProduct, WrittenSum
@@ -52,7 +53,6 @@ HALF = Rational(1, 2)
 Steps = tuple[tuple[Step, ...], tuple[Step, ...]]
 """The steps that find f'(x) in x, then those that rewrite it towards the activation."""
 
-SIMPLIFY = "simplify"
 SPLIT = "split the fraction"
 ADD_SUBTRACT = "add and subtract 1 in the numerator"
 
@@ -96,10 +96,8 @@ def _over_square(numerator: sympy.Expr, base: sympy.Expr) -> sympy.Expr:
 def _sigmoid_steps(u: sympy.Expr, a: sympy.Rational) -> Steps:
     """f = 1/(1 + e^(-u)): reciprocal rule, then 1/(1 + e^(-u)) . (1 - 1/(1 + e^(-u)))."""
     below = 1 + exp(-u)
-    in_x = (
-        Step(_times(_over_square(-1, below), derivative(below, x)), "reciprocal rule"),
-        Step(a * exp(-u) / below**2, SIMPLIFY),
-    )
+    rule = _times(_over_square(-1, below), derivative(below, x))
+    in_x = rule_and_tidy(Step(rule, "reciprocal rule"), a * exp(-u) / below**2)
     rewriting = (
         Step(_times(a, 1 / below, exp(-u) / below), SPLIT),
         Step(_times(a, 1 / below, WrittenSum(1, -1 / below, evaluate=False)), ADD_SUBTRACT),
@@ -118,11 +116,9 @@ def _tanh_steps(u: sympy.Expr, a: sympy.Rational) -> Steps:
 
 def _softplus_steps(u: sympy.Expr, k: sympy.Rational) -> Steps:
     """f = (1/k) log(1 + e^(kx)): chain rule, then divide by e^(kx)."""
-    in_x = (
-        Step(_times(1 / k, 1 / (1 + exp(u)), derivative(exp(u), x)), "chain rule"),
-        Step(exp(u) / (1 + exp(u)), SIMPLIFY),
-    )
-    return in_x, (Step(1 / (exp(-u) + 1), "divide numerator and denominator by the exponential"),)
+    rule = _times(1 / k, 1 / (1 + exp(u)), derivative(exp(u), x))
+    in_x = exp(u) / (1 + exp(u))
+    return rule_and_tidy(Step(rule, "chain rule"), in_x), (tidied(in_x, 1 / (exp(-u) + 1)),)
 
 
 def _swish_steps(u: sympy.Expr, beta: sympy.Rational) -> Steps:
@@ -142,14 +138,12 @@ def _swish_steps(u: sympy.Expr, beta: sympy.Rational) -> Steps:
 def _log_sigmoid_steps(u: sympy.Expr, a: sympy.Rational) -> Steps:
     """f = -log(1 + e^(-u)): chain rule, then e^(-u)/(1 + e^(-u)) = 1 - 1/(1 + e^(-u))."""
     below = 1 + exp(-u)
-    in_x = (
-        Step(_times(-1 / below, derivative(below, x)), "chain rule"),
-        Step(a * exp(-u) / below, SIMPLIFY),
-    )
+    rule = _times(-1 / below, derivative(below, x))
+    in_x = rule_and_tidy(Step(rule, "chain rule"), a * exp(-u) / below)
     return in_x, (Step(_scaled(a, WrittenSum(1, -1 / below, evaluate=False)), ADD_SUBTRACT),)
 
 
-SIGMA_DEFINITION = "definition of σ"
+SIGMA_DEFINITION = r"definition of $\sigma$"
 ACTIVATIONS = {
     "sigmoid": Activation(
         curve=_logistic,
@@ -236,14 +230,42 @@ def _draw(rng: random.Random, name: str) -> tuple[str, sympy.Rational, sympy.Int
 
 
 def sample(rng: random.Random, options: Mapping) -> Params:
-    count = options["count"]
-    if options["activation"] == "any":
-        names = rng.sample(sorted(ACTIVATIONS), count)
-        draws = tuple(_draw(rng, name) for name in names)
-    else:
-        draws = distinct(rng, lambda r: _draw(r, options["activation"]), count, what="parameter choices")
+    """``count`` draws, none a canonical instance's, that do not ask the same thing twice.
+
+    With ``any``, the functions have different structures (``structure``): log-sigmoid,
+    -log(1 + e^{-u}), is softplus written the other way round, so a part has at most one of
+    the two. With one activation, they differ in what the chain rule must handle (a scale,
+    a shift, a sign) as far as the activation's parameters allow.
+    """
+    count, name, seen = options["count"], options["activation"], set()
+    patterns = {_pattern(draw) for draw in _all_draws(name)} if name != "any" else set()
+
+    def new(draw: tuple[str, sympy.Rational, sympy.Integer]) -> bool:
+        if draw in CANONICAL_DRAWS:
+            return False
+        key = structure(function(*draw)) if name == "any" else _pattern(draw)
+        if key in seen and (name == "any" or count <= len(patterns)):
+            return False
+        seen.add(key)
+        return True
+
+    def draw(r: random.Random) -> tuple[str, sympy.Rational, sympy.Integer]:
+        return _draw(r, r.choice(sorted(ACTIVATIONS)) if name == "any" else name)
+
+    draws = distinct(rng, draw, count, accept=new, what="parameter choices")
     names, scales, shifts = zip(*draws, strict=True)
     return Params(names, scales, shifts, tuple(function(*draw) for draw in draws))
+
+
+def _pattern(draw: tuple[str, sympy.Rational, sympy.Integer]) -> tuple[bool, ...]:
+    """What the chain rule must handle in g(ax + b): a scale, a shift, a sign."""
+    _, scale, shift = draw
+    return (scale == 1, shift == 0, scale < 0)
+
+
+def _all_draws(name: str) -> list[tuple[str, sympy.Rational, sympy.Integer]]:
+    activation = ACTIVATIONS[name]
+    return [(name, sympy.sympify(a), sympy.Integer(b)) for a in activation.scales for b in activation.shifts]
 
 
 def _scaled(factor: sympy.Expr, expr: sympy.Expr) -> sympy.Expr:
@@ -286,6 +308,14 @@ def check(params: Params, answer: Answer, rng: random.Random) -> None:
             )
 
 
+CANONICAL = {
+    "dl-sheet1-3a": Params(("sigmoid",), (sympy.Integer(1),), (sympy.Integer(0),), (1 / (1 + exp(-x)),)),
+}
+CANONICAL_DRAWS = frozenset(
+    draw for params in CANONICAL.values() for draw in zip(params.activations, params.scales, params.shifts)
+)
+"""Activation, scale and shift of the functions students may have seen solved: a random draw never repeats one."""
+
 FAMILY = Family(
     name="activation-derivative",
     summary="Derivatives of sigmoid, tanh, softplus, swish, log-sigmoid, also in terms of the activation.",
@@ -299,7 +329,5 @@ FAMILY = Family(
         IntOption("count", 2, 1, 4, "how many functions to differentiate"),
     ),
     key_fields=("derivatives", "in_terms"),
-    canonical={
-        "dl-sheet1-3a": Params(("sigmoid",), (sympy.Integer(1),), (sympy.Integer(0),), (1 / (1 + exp(-x)),)),
-    },
+    canonical=CANONICAL,
 )

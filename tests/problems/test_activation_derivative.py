@@ -100,10 +100,10 @@ def test_canonical_sigmoid_is_worked_by_the_reciprocal_rule_then_rewritten_with_
     below = 1 + exp(-x)
     assert [why for why, _ in steps(worked)] == [
         "reciprocal rule",
-        "simplify",
+        "multiply the factors",
         "split the fraction",
         "add and subtract 1 in the numerator",
-        "definition of σ",
+        r"definition of $\sigma$",
     ]
     rule, derivative, split, complement, final = (expr for _, expr in steps(worked))
     assert tex(rule) == r"- \frac{1}{\left(1 + e^{- x}\right)^{2}} \cdot \left(- e^{- x}\right)"
@@ -116,11 +116,11 @@ def test_canonical_sigmoid_is_worked_by_the_reciprocal_rule_then_rewritten_with_
 @pytest.mark.parametrize(
     ("name", "scale", "rule", "definition"),
     [
-        ("sigmoid", 2, "reciprocal rule", "definition of σ"),
+        ("sigmoid", 2, "reciprocal rule", r"definition of $\sigma$"),
         ("tanh", Rational(3, 2), "quotient rule", "definition of tanh"),
-        ("softplus", Rational(1, 3), "chain rule", "definition of σ"),
-        ("swish", 2, "product rule", "definition of σ"),
-        ("log-sigmoid", 2, "chain rule", "definition of σ"),
+        ("softplus", Rational(1, 3), "chain rule", r"definition of $\sigma$"),
+        ("swish", 2, "product rule", r"definition of $\sigma$"),
+        ("log-sigmoid", 2, "chain rule", r"definition of $\sigma$"),
     ],
 )
 def test_every_activation_is_worked_from_its_rule_to_its_definition(name, scale, rule, definition):
@@ -154,6 +154,22 @@ def test_variants_are_well_posed(activation):
             assert scale != 0 and (scale > 0 or name == "sigmoid")
             assert sympy.diff(derivative, x) != 0
         assert all(not f.has(sigmoid) for f in params.functions)
+
+
+def test_a_part_never_pairs_softplus_with_log_sigmoid_nor_repeats_the_canonical_sigmoid():
+    """log-sigmoid, -log(1 + e^{-u}), is softplus the other way round: one part asks it once."""
+    for count in (1, 4):
+        options = resolve_options(FAMILY.options, {"activation": "any", "count": count})
+        for seed in range(40):
+            params = FAMILY.sample(random.Random(seed), options)
+            assert not {"softplus", "log-sigmoid"} <= set(params.activations)
+            assert params != FAMILY.canonical[CANONICAL]
+
+
+def test_softplus_is_divided_by_its_exponential_by_name():
+    _, answer = solved("softplus", 2)
+    reasons = [step.why for step in answer.worked[0].steps]
+    assert reasons == ["chain rule", "multiply the factors", r"divide numerator and denominator by $e^{2 x}$", r"definition of $\sigma$"]
 
 
 def test_log_sigmoid_statement_form():
