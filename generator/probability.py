@@ -57,6 +57,13 @@ def minus(first: sympy.Expr, second: sympy.Expr) -> sympy.Expr:
     return first - AsWritten(second) if second.free_symbols else first - second
 
 
+def width(low: sympy.Expr, high: sympy.Expr) -> sympy.Expr:
+    """The length of [low, high]: ``b - a`` as written, but ``2 b`` for [0, 2b] and ``b`` for [-b, 0]
+    (``minus`` alone would print ``0 - (-b)``)."""
+    length = high - low
+    return minus(high, low) if length.is_Add else length
+
+
 def mean(kind: str, parameters: Sequence[sympy.Expr]) -> sympy.Expr:
     if kind == "gaussian":
         return parameters[0]
@@ -92,8 +99,7 @@ def density(kind: str, parameters: Sequence[sympy.Expr]) -> sympy.Expr:
         normaliser = 1 / sympy.sqrt(AsWritten(2 * sympy.pi * spread))
         return sympy.Mul(normaliser, sympy.exp(-minus(x, centre) ** 2 / (2 * spread)), evaluate=False)
     if kind == "uniform":
-        low, high = parameters
-        return 1 / minus(high, low)
+        return 1 / width(*parameters)
     (rate,) = parameters
     return rate * sympy.exp(-rate * x)
 

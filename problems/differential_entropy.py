@@ -17,7 +17,10 @@ lambda > e, sigma^2 < 1/(2 pi e)): that is the teaching point, and the
 solution says so.
 
 Excluded by construction: b - a = 1 and lambda = 1 (where log of the
-parameter vanishes and the step the exercise practises disappears).
+parameter vanishes and the step the exercise practises disappears). The
+original is the symbolic U[a, b]; a random symbolic uniform variant is
+U[0, b], U[0, 2b] or U[-b, 0] instead, so no seed reproduces it. Statements name each
+parameter (``generator.probability.Law``).
 
 answers.json keys: ``inputs.distribution``, ``inputs.parameters`` ((a, b),
 (lambda,) or (mu, sigma^2)), ``inputs.mode``, ``inputs.unit``;
@@ -43,6 +46,7 @@ from generator.options import ChoiceOption
 from generator.printing import WrittenProduct, WrittenSum, log2
 from generator.probability import (
     KINDS,
+    Law,
     LogOfDensity,
     a,
     b,
@@ -56,6 +60,7 @@ from generator.probability import (
     sigma,
     simpson,
     support,
+    width,
     x,
 )
 from generator.steps import Chain, Step, chain
@@ -69,6 +74,18 @@ RATES = (R(1, 6), R(1, 5), R(1, 4), R(1, 3), R(1, 2), R(2, 3), R(3, 4), R(4, 3),
 MEANS = tuple(range(-5, 6))
 VARIANCES = (R(1, 100), R(1, 36), R(1, 25), R(1, 16), R(1, 4), R(1, 2), 1, 2, 4, 9, 16)
 SYMBOLIC = {"uniform": (a, b), "exponential": (lamda,), "gaussian": (mu, sigma**2)}
+"""The laws in letters; U[a, b] is the original exercise."""
+SYMBOLIC_UNIFORM = ((sympy.Integer(0), b), (sympy.Integer(0), 2 * b), (-b, sympy.Integer(0)))
+"""The uniform laws in letters a random seed draws, with b > 0: the original's U[a, b] is left to it."""
+ASSUMPTIONS = {
+    (a, b): "a < b",
+    (sympy.Integer(0), b): "b > 0",
+    (sympy.Integer(0), 2 * b): "b > 0",
+    (-b, sympy.Integer(0)): "b > 0",
+    (lamda,): r"\lambda > 0",
+    (mu, sigma**2): r"\mu \in \mathbb{R}, \ \sigma > 0",
+}
+"""What the letters of each law in letters stand for, as the statement says it."""
 DIGITS = 15
 
 
@@ -78,6 +95,25 @@ class Params:
     parameters: tuple[sympy.Expr, ...]
     mode: str
     unit: str
+
+    @property
+    def law(self) -> Law:
+        return Law(self.distribution, self.parameters)
+
+    @property
+    def assumption(self) -> str:
+        """What the letters stand for (``a < b``, ``\\lambda > 0``), in symbolic mode."""
+        return ASSUMPTIONS[self.parameters]
+
+    @property
+    def width(self) -> sympy.Expr:
+        """b - a of a uniform law, as written (``b - a``) when it does not simplify."""
+        return width(*self.parameters)
+
+    @property
+    def decay(self) -> sympy.Expr:
+        """e^{-lambda x} of an exponential law, the antiderivative the integration by parts needs."""
+        return sympy.exp(-self.parameters[0] * x)
 
 
 @dataclass(frozen=True)
@@ -98,12 +134,13 @@ class Answer:
 def sample(rng: random.Random, options: Mapping) -> Params:
     kind = rng.choice(KINDS) if options["distribution"] == "any" else options["distribution"]
     if options["mode"] == "symbolic":
-        return Params(kind, SYMBOLIC[kind], "symbolic", options["unit"])
+        parameters = rng.choice(SYMBOLIC_UNIFORM) if kind == "uniform" else SYMBOLIC[kind]
+        return Params(kind, parameters, "symbolic", options["unit"])
     if kind == "uniform":
         # Widths in thirds and quarters start at whole numbers, so both ends stay simple fractions.
-        width = rng.choice(HALF_WIDTHS + THIRD_QUARTER_WIDTHS)
-        low = rng.choice(LOWER_ENDS if width in HALF_WIDTHS else range(-3, 4))
-        parameters = (sympy.Rational(low), low + sympy.Rational(width))
+        length = rng.choice(HALF_WIDTHS + THIRD_QUARTER_WIDTHS)
+        low = rng.choice(LOWER_ENDS if length in HALF_WIDTHS else range(-3, 4))
+        parameters = (sympy.Rational(low), low + sympy.Rational(length))
     elif kind == "exponential":
         parameters = (sympy.Rational(rng.choice(RATES)),)
     else:
@@ -121,12 +158,11 @@ def solve(params: Params) -> Answer:
     kind, parameters, unit = params.distribution, params.parameters, params.unit
     log_e = sympy.Integer(1) if unit == "nats" else log2(sympy.E)
     if kind == "uniform":
-        low, high = parameters
-        width = minus(high, low)
+        length = width(*parameters)
         # log p is the constant -log(b - a): no term in x, so weight, statistic and moment are 0.
-        log_normaliser, weight = -_log(width, unit), sympy.Integer(0)
+        log_normaliser, weight = -_log(length, unit), sympy.Integer(0)
         statistic, moment = sympy.Integer(0), sympy.Integer(0)
-        entropy = _log(width, unit)
+        entropy = _log(length, unit)
     elif kind == "exponential":
         (rate,) = parameters
         log_normaliser, weight, statistic, moment = _log(rate, unit), rate * log_e, x, 1 / rate
@@ -164,11 +200,21 @@ def _value_steps(kind: str, constant, weight, moment, log_e, entropy) -> Chain:
     """h(X) = -L * 1 + w E[g(X)] evaluated: the integral of p is 1, the other one a known moment."""
     if kind == "uniform":
         return chain(Step(WrittenProduct(constant, 1, evaluate=False), "the density integrates to 1"), Step(entropy, ""))
-    inserted = Step(WrittenSum(constant, WrittenProduct(weight, moment, evaluate=False), evaluate=False), "the two integrals")
+    inserted = Step(WrittenSum(constant, _times(weight, moment), evaluate=False), "the two integrals")
     if kind == "exponential":
-        return chain(inserted, Step(entropy, "collect"))
+        return chain(inserted, Step(entropy, "the rate cancels against the mean"))
     half_log_e = WrittenSum(constant, log_e / 2, evaluate=False)
-    return chain(inserted, Step(half_log_e, "cancel"), Step(entropy, "collect the logs"))
+    joined = r"add the logs, with $\frac{1}{2} = \frac{1}{2} \log e$" if log_e == 1 else "add the logs"
+    return chain(inserted, Step(half_log_e, "the variance cancels"), Step(entropy, joined))
+
+
+def _times(weight: sympy.Expr, moment: sympy.Expr) -> sympy.Expr:
+    """w E[g(X)] as written (``\\frac{1}{8} \\cdot 4``) when multiplying does something; otherwise
+    the product itself: ``\\log_2 e \\cdot \\frac{1}{2}`` would only turn into ``\\frac{\\log_2 e}{2}``."""
+    product = weight * moment
+    if set(sympy.Mul.make_args(product)) == set(sympy.Mul.make_args(weight)) | set(sympy.Mul.make_args(moment)):
+        return product
+    return WrittenProduct(weight, moment, evaluate=False)
 
 
 LETTERS = (a, b, lamda, mu, sigma)
@@ -180,7 +226,7 @@ def _test_values(params: Params, rng: random.Random) -> list[tuple[float, ...]]:
         return [(0.0,) * len(LETTERS)]
     assignments = []
     for _ in range(2):
-        low = rng.uniform(-2, 2)
+        low = rng.uniform(0.1, 2)  # a > 0, so that b > a and b > 0, as U[a, b], U[0, b] and U[-b, 0] need
         assignments.append((low, low + rng.uniform(0.2, 3), rng.uniform(0.2, 4), rng.uniform(-3, 3), rng.uniform(0.1, 3)))
     return assignments
 

@@ -11,7 +11,7 @@ from generator.options import OptionError, resolve_options
 from generator.probability import a, b, lamda, mu, sigma, x
 from generator.render import render_part
 from generator.templating import environment
-from problems.differential_entropy import FAMILY, SYMBOLIC, Params, check, solve
+from problems.differential_entropy import FAMILY, SYMBOLIC, SYMBOLIC_UNIFORM, Params, check, solve
 
 R = sympy.Rational
 log = sympy.log
@@ -110,7 +110,11 @@ def test_gaussian_steps_split_the_log_then_insert_the_integrals():
     assert [step.why for step in answer.split.steps] == ["", "log of a product and of an exponential"]
     expected = -log(2 * sympy.pi * sigma**2) / 2 - (x - mu) ** 2 / (2 * sigma**2)
     assert sympy.simplify(answer.split.result.doit() - expected) == 0
-    assert [step.why for step in answer.value.steps] == ["the two integrals", "cancel", "collect the logs"]
+    assert [step.why for step in answer.value.steps] == [
+        "the two integrals",
+        "the variance cancels",
+        r"add the logs, with $\frac{1}{2} = \frac{1}{2} \log e$",
+    ]
     assert sympy.simplify(answer.value.steps[1].expr.doit() - (log(2 * sympy.pi * sigma**2) / 2 + R(1, 2))) == 0
     assert answer.value.result == answer.entropy
 
@@ -120,3 +124,39 @@ def test_the_log_of_a_narrow_gaussian_is_checked_without_underflow():
     params = Params("gaussian", (sympy.Integer(-4), R(1, 100)), "numeric", "nats")
     first = solve(params).split.steps[0].expr
     assert sympy.simplify(first.doit() - (-50 * (x + 4) ** 2 - log(sympy.pi / 50) / 2)) == 0
+
+
+def test_random_symbolic_uniform_variants_are_not_the_original():
+    options = resolve_options(FAMILY.options, {"distribution": "uniform", "mode": "symbolic"})
+    drawn = {variant_for_seed(FAMILY, options, seed).params.parameters for seed in range(30)}
+    assert drawn == set(SYMBOLIC_UNIFORM) and SYMBOLIC["uniform"] not in drawn
+
+
+@pytest.mark.parametrize("parameters", SYMBOLIC_UNIFORM)
+def test_symbolic_uniform_intervals_give_the_log_of_their_length(parameters):
+    params = Params("uniform", parameters, "symbolic", "nats")
+    answer = solve(params)
+    assert answer.entropy == log(parameters[1] - parameters[0])
+    assert answer.density == 1 / (parameters[1] - parameters[0])
+    check(params, answer, random.Random(0))
+
+
+def render(params):
+    variant = dataclasses.replace(
+        variant_for_seed(FAMILY, resolve_options(FAMILY.options, {}), 1), params=params, answer=solve(params)
+    )
+    return render_part(environment(), FAMILY, variant)
+
+
+def test_statements_name_the_parameters_and_parts_by_parts_uses_bigl():
+    statement, solution = render(Params("exponential", (R(3, 4),), "numeric", "nats"))
+    assert r"be exponentially distributed with rate $\frac{3}{4}$" in statement
+    assert r"\bigl[-x e^{- 3 x/4}\bigr]_0^\infty" in solution and r"\big[" not in solution
+    statement, _ = render(Params("gaussian", (sympy.Integer(3), sympy.Integer(2)), "numeric", "bits"))
+    assert r"$X \sim \mathcal{N}(3, 2)$ be normally distributed with mean $3$ and variance $2$" in statement
+
+
+def test_a_product_that_only_moves_a_factor_is_not_a_step():
+    # sigma^2 = 1/2 in bits: w = log_2 e, so w * 1/2 is just (log_2 e)/2.
+    steps = solve(Params("gaussian", (sympy.Integer(0), R(1, 2)), "numeric", "bits")).value.steps
+    assert [step.why for step in steps] == ["the two integrals", "add the logs"]
