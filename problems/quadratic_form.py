@@ -18,9 +18,10 @@ the matrix-vector product entry by entry (``(Mv)_i = sum_j M_ij v_j``), checked 
 on an instance (``generator.linalg.OnInstance``); concrete variants compute M x
 (``WrittenMatrix``) and then x^T (M x) multiplied out.
 
-Excluded by construction (concrete mode): a diagonal form (some x_i x_j term with i != j always
-survives), a variable that does not occur, a form without squares; the matrix to expand is never
-symmetric, so that M_ij + M_ji matters.
+Excluded by construction: in symbolic mode a random seed equal to the canonical instance; in
+concrete mode a diagonal form (some x_i x_j term with i != j always survives), a variable that
+does not occur, a form without squares, a matrix more than a third zero (given or found), and an
+expansion too wide for a line; the matrix to expand is never symmetric, so that M_ij + M_ji matters.
 
 answers.json keys: ``inputs.direction``, ``inputs.mode``, ``inputs.left`` / ``inputs.right`` /
 ``inputs.matrix`` (symbol names), ``inputs.transposed`` (indices swapped), ``inputs.indices``,
@@ -29,8 +30,9 @@ answers.json keys: ``inputs.direction``, ``inputs.mode``, ``inputs.left`` / ``in
 matrix), ``answers.inner`` (the matrix-vector product the solution goes through), in symbolic
 mode ``answers.steps`` (from the given form to the answer), and, in concrete mode only,
 ``answers.product_steps`` (M x), ``answers.expansion`` (x_1 (Mx)_1 + ... + x_n (Mx)_n),
-``answers.expansion_steps`` (the expansion multiplied out) and
-``answers.mixed`` ([i, j, M_ij, M_ji, coefficient of x_i x_j] for i < j). Matrix expressions
+``answers.expansion_steps`` (the expansion multiplied out), ``answers.mixed`` ([i, j, M_ij,
+M_ji, coefficient of x_i x_j] for i < j) and ``answers.splits`` (sum-to-matrix: each M_ij as
+half the coefficient of x_i x_j, worked; empty otherwise). Matrix expressions
 are stored in SymPy's syntax (``x.T*M*x``); read them back with the symbols as ``MatrixSymbol``
 locals.
 """
@@ -53,6 +55,7 @@ from generator.linalg import (
     WrittenMatrix,
     coordinates,
     double_loop_form,
+    few_zeros,
     exact_value,
     float_product,
     float_value,
@@ -64,8 +67,10 @@ from generator.linalg import (
     to_floats,
     vector,
 )
+from generator.calculus import printed_width
+from generator.lint import MAX_STEP_WIDTH
 from generator.options import ChoiceOption, IntOption
-from generator.printing import WrittenSum
+from generator.printing import WrittenProduct, WrittenSum
 from generator.sampling import distinct
 from generator.steps import Chain, Step, chain
 from generator.verify import close
@@ -107,6 +112,7 @@ class ConcreteAnswer:
     expansion: sympy.Expr
     expansion_steps: Chain
     mixed: tuple[tuple[int, int, sympy.Expr, sympy.Expr, sympy.Expr], ...]
+    splits: tuple[Chain, ...]
 
 
 def index_sum(left, matrix_, right, transposed: bool, indices) -> IndexSum:
@@ -135,6 +141,16 @@ def _symbols(rng: random.Random) -> tuple:
     return u, v, matrix(rng.choice(MATRICES), rows, cols), transposed
 
 
+def _symbolic(rng: random.Random, direction: str) -> Params:
+    indices = tuple(sympy.Symbol(s, integer=True) for s in rng.choice(INDEX_PAIRS))
+    u, v, m, transposed = _symbols(rng)
+    if direction == "sum-to-matrix":
+        given = index_sum(u, m, v, transposed, indices)
+    else:
+        given = matrix_product(u, m, v, transposed)
+    return Params(direction, "symbolic", u, v, m, transposed, indices, given, None)
+
+
 def _concrete_polynomial(rng: random.Random, n: int) -> sympy.Expr:
     """sum_{i<=j} c_ij x_i x_j with some square, some mixed term and every variable present."""
     pairs = [(i, j) for i in range(n) for j in range(i, n)]
@@ -142,17 +158,33 @@ def _concrete_polynomial(rng: random.Random, n: int) -> sympy.Expr:
     def draw(r: random.Random) -> tuple[int, ...]:
         return tuple(r.randint(-4, 4) if i == j else r.randint(-6, 6) for i, j in pairs)
 
+    xs = coordinates(n)
+
+    def polynomial(coefficients: tuple[int, ...]) -> sympy.Expr:
+        return sympy.Add(*(c * xs[i] * xs[j] for (i, j), c in zip(pairs, coefficients)))
+
     def usable(coefficients: tuple[int, ...]) -> bool:
         terms = [pair for pair, c in zip(pairs, coefficients) if c]
         return (
             any(i == j for i, j in terms)
             and any(i != j for i, j in terms)
             and all(any(k in pair for pair in terms) for k in range(n))
+            and _workable(_symmetric_matrix(polynomial(coefficients), xs))
         )
 
-    coefficients = distinct(rng, draw, 1, accept=usable, what="quadratic forms")[0]
-    xs = coordinates(n)
-    return sympy.Add(*(c * xs[i] * xs[j] for (i, j), c in zip(pairs, coefficients)))
+    return polynomial(distinct(rng, draw, 1, accept=usable, what="quadratic forms")[0])
+
+
+def _workable(m: sympy.ImmutableMatrix) -> bool:
+    """At most a third of M zero, and the expansion x_1 (Mx)_1 + ... + x_n (Mx)_n fits a line."""
+    return few_zeros(m) and printed_width(_expansion(m)) <= MAX_STEP_WIDTH
+
+
+def _expansion(m: sympy.ImmutableMatrix) -> sympy.Expr:
+    """x_1 (Mx)_1 + ... + x_n (Mx)_n, as the dot product of x with M x writes it."""
+    xs = sympy.ImmutableMatrix(coordinates(m.rows))
+    inner = exact_value(MatMul(m, xs))
+    return WrittenSum(*(xs[k] * inner[k] for k in range(m.rows)), evaluate=False)
 
 
 def _expandable(m: sympy.ImmutableMatrix) -> bool:
@@ -160,19 +192,14 @@ def _expandable(m: sympy.ImmutableMatrix) -> bool:
     n = m.rows
     mixed = {(i, j): m[i, j] + m[j, i] for i in range(n) for j in range(n) if i != j}
     present = all(m[k, k] or any(mixed[k, j] for j in range(n) if j != k) for k in range(n))
-    return m != m.T and any(mixed.values()) and present
+    return m != m.T and any(mixed.values()) and present and _workable(m)
 
 
 def sample(rng: random.Random, options: Mapping) -> Params:
     direction, mode = options["direction"], options["mode"]
     if mode == "symbolic":
-        indices = tuple(sympy.Symbol(s, integer=True) for s in rng.choice(INDEX_PAIRS))
-        u, v, m, transposed = _symbols(rng)
-        if direction == "sum-to-matrix":
-            given = index_sum(u, m, v, transposed, indices)
-        else:
-            given = matrix_product(u, m, v, transposed)
-        return Params(direction, mode, u, v, m, transposed, indices, given, None)
+        draw = lambda r: _symbolic(r, direction)  # noqa: E731
+        return distinct(rng, draw, 1, accept=lambda p: p not in CANONICAL.values(), what="letters")[0]
     n = options["n"]
     x, m = vector("x", n), matrix("M", n, n)
     if direction == "sum-to-matrix":
@@ -197,7 +224,7 @@ def _solve_symbolic(p: Params) -> SymbolicAnswer:
             given,
             Step(OnInstance(IndexSum(u[i] * EntryOf(product, i), (i, 1, p.left.rows))), "dot product"),
             Step(OnInstance(IndexSum(u[i] * inner, (i, 1, p.left.rows))), "matrix-vector product"),
-            Step(OnInstance(form), "into the inner sum"),
+            Step(OnInstance(form), f"${p.left.name}_{{{i}}}$ into the inner sum"),
         )
         return SymbolicAnswer(form, inner, Chain(steps))
     # The vector carrying the row index of M stands left of M, the one carrying the column index right.
@@ -208,7 +235,7 @@ def _solve_symbolic(p: Params) -> SymbolicAnswer:
     nested = IndexSum(outer[row] * inner_sum, (row, 1, first.rows))
     steps = (
         given,
-        Step(OnInstance(nested), "swap the sums" if p.transposed else "out of the inner sum"),
+        Step(OnInstance(nested), ("swap the sums, " if p.transposed else "") + f"${first.name}_{{{row}}}$ out of the inner sum"),
         Step(OnInstance(IndexSum(outer[row] * EntryOf(product, row), (row, 1, first.rows))), "matrix-vector product"),
         Step(OnInstance(MatMul(Top(first), p.matrix, second)), "dot product"),
     )
@@ -232,19 +259,26 @@ def _solve_concrete(p: Params) -> ConcreteAnswer:
     xs = sympy.ImmutableMatrix(coordinates(n))
     entries = p.entries if p.direction == "matrix-to-sum" else _symmetric_matrix(p.given, xs)
     inner = exact_value(MatMul(entries, xs))
-    products = [xs[k] * inner[k] for k in range(n)]
-    expansion = WrittenSum(*products, evaluate=False)
+    expansion = _expansion(entries)
     mixed = tuple(
         (i + 1, j + 1, entries[i, j], entries[j, i], entries[i, j] + entries[j, i])
         for i in range(n)
         for j in range(i + 1, n)
     )
-    polynomial = sympy.expand(sympy.Add(*products))
+    polynomial = sympy.expand(sympy.Add(*expansion.args))
     product_steps = Chain((Step(WrittenMatrix(MatMul(entries, xs)), ""), Step(inner, "row times column")))
     # chain(): with zeros in M (x_1 (-3 x_2) + x_2 (-x_2)) there can be nothing left to multiply out.
-    expansion_steps = chain(Step(expansion, "dot product with x"), Step(polynomial, "multiply out and collect"))
+    expansion_steps = chain(
+        Step(expansion, r"dot product with $\mathbf{x}$"), Step(polynomial, "multiply out and collect")
+    )
     form = polynomial if p.direction == "matrix-to-sum" else entries
-    return ConcreteAnswer(form, inner, product_steps, expansion, expansion_steps, mixed)
+    splits = () if p.direction == "matrix-to-sum" else tuple(_split(c, m_ij) for _, _, m_ij, _, c in mixed)
+    return ConcreteAnswer(form, inner, product_steps, expansion, expansion_steps, mixed, splits)
+
+
+def _split(coefficient: sympy.Expr, entry: sympy.Expr) -> Chain:
+    """M_ij = M_ji = 1/2 times the coefficient of x_i x_j, worked."""
+    return chain(Step(WrittenProduct(sympy.Rational(1, 2), coefficient, evaluate=False)), Step(entry))
 
 
 def check(params: Params, answer: SymbolicAnswer | ConcreteAnswer, rng: random.Random) -> None:
@@ -336,6 +370,11 @@ def _check_concrete(p: Params, answer: ConcreteAnswer, rng: random.Random) -> No
 
 _N = size("N")
 _X, _M = vector("x", _N), matrix("M", _N, _N)
+CANONICAL = {
+    "idl-math-background-1.1b": Params(
+        "sum-to-matrix", "symbolic", _X, _X, _M, False, _IJ, index_sum(_X, _M, _X, False, _IJ), None
+    ),
+}
 
 FAMILY = Family(
     name="quadratic-form",
@@ -353,9 +392,5 @@ FAMILY = Family(
         ChoiceOption("mode", "concrete", ("symbolic", "concrete"), "letters only, or a small integer matrix"),
         IntOption("n", 3, 2, 3, "size of the concrete matrix (concrete mode)"),
     ),
-    canonical={
-        "idl-math-background-1.1b": Params(
-            "sum-to-matrix", "symbolic", _X, _X, _M, False, _IJ, index_sum(_X, _M, _X, False, _IJ), None
-        ),
-    },
+    canonical=CANONICAL,
 )

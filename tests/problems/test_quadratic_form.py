@@ -5,6 +5,7 @@ import pytest
 import sympy
 from sympy import MatMul
 
+from generator.calculus import printed_width
 from generator.family import CheckFailed
 from generator.generate import canonical_variant, variant_for_seed
 from generator.linalg import Top, coordinates, matrix, size, vector
@@ -127,7 +128,7 @@ def test_symbolic_matrix_sizes_fit_the_sum(direction):
 def test_canonical_steps_go_through_the_matrix_vector_product():
     answer = canonical_variant(FAMILY, options(), CANONICAL).answer
     steps = answer.steps.steps
-    assert [step.why for step in steps] == ["", "out of the inner sum", "matrix-vector product", "dot product"]
+    assert [step.why for step in steps] == ["", "$x_{i}$ out of the inner sum", "matrix-vector product", "dot product"]
     assert tex(steps[1].expr) == r"\sum_{i=1}^{N} x_{i} \sum_{j=1}^{N} M_{ij} x_{j}"
     assert tex(steps[2].expr) == r"\sum_{i=1}^{N} x_{i} \left(\mathbf{M} \mathbf{x}\right)_{i}"
     assert steps[-1].expr.args[0] == answer.form
@@ -138,7 +139,7 @@ def test_canonical_steps_go_through_the_matrix_vector_product():
 
 def test_swapped_indices_swap_the_sums_first():
     steps = solve(_bilinear(transposed=True)).steps.steps
-    assert [step.why for step in steps][1:] == ["swap the sums", "matrix-vector product", "dot product"]
+    assert [step.why for step in steps][1:] == ["swap the sums, $y_{j}$ out of the inner sum", "matrix-vector product", "dot product"]
     assert tex(steps[2].expr) == r"\sum_{j=1}^{n} y_{j} \left(\mathbf{A} \mathbf{x}\right)_{j}"
 
 
@@ -149,5 +150,29 @@ def test_concrete_steps_compute_mx_then_multiply_out():
     answer = solve(Params("matrix-to-sum", "concrete", x, x, m, False, (I, J), MatMul(Top(x), m, x), entries))
     assert tex(answer.product_steps.steps[0].expr) == tex(entries) + r" \begin{bmatrix}x_{1}\\x_{2}\end{bmatrix}"
     assert answer.product_steps.result == sympy.ImmutableMatrix([x1 + 2 * x2, -3 * x1 + 4 * x2])
-    assert [step.why for step in answer.expansion_steps.steps] == ["dot product with x", "multiply out and collect"]
+    assert [step.why for step in answer.expansion_steps.steps] == [r"dot product with $\mathbf{x}$", "multiply out and collect"]
     assert answer.expansion_steps.result == answer.form == x1**2 - x1 * x2 + 4 * x2**2
+
+
+@pytest.mark.parametrize("direction", ["sum-to-matrix", "matrix-to-sum"])
+def test_symbolic_seeds_never_repeat_the_canonical_instance(direction):
+    canonical_params = set(FAMILY.canonical.values())
+    for seed in range(300):
+        assert variant_for_seed(FAMILY, options(direction=direction, mode="symbolic"), seed).params not in canonical_params
+
+
+@pytest.mark.parametrize("direction", ["sum-to-matrix", "matrix-to-sum"])
+def test_concrete_matrices_are_at_most_a_third_zero_and_expansions_fit_a_line(direction):
+    for seed in range(60):
+        answer = variant_for_seed(FAMILY, options(direction=direction, mode="concrete", n=3), seed).answer
+        matrix = answer.form if direction == "sum-to-matrix" else answer.product_steps.steps[0].expr
+        assert 3 * list(matrix).count(0) <= 9
+        assert printed_width(answer.expansion) <= 60
+
+
+def test_mixed_coefficients_are_halved_as_printed_steps():
+    p = variant_for_seed(FAMILY, options(direction="sum-to-matrix", mode="concrete", n=3), 1).params
+    answer = solve(p)
+    for (_, _, m_ij, _, coefficient), split in zip(answer.mixed, answer.splits, strict=True):
+        assert tex(split.steps[0].expr).startswith(r"\frac{1}{2} \cdot")
+        assert split.result == m_ij == coefficient / 2
