@@ -13,7 +13,8 @@ multiplies two pieces).
 Excluded by construction: M = N (x and y would be interchangeable), two unknowns next to each
 other (their shared dimension would be free) and two known vectors next to each other, so that
 every dimension of every unknown is fixed by a neighbour or by the term being a scalar; repeated
-terms; an f that does not involve both x and y or has no x^T U y piece (only vectors and scalars).
+terms; an f that does not involve both x and y or has no x^T U y piece (only vectors and scalars);
+a random seed equal to the canonical instance.
 
 answers.json keys: ``inputs.m``, ``inputs.n`` (M and N: letters or integers), ``inputs.terms``
 (each term a list of factor codes: ``"x"``, ``"xT"`` for x^T, ``"A"``, ``"cT"`` for c^T);
@@ -125,8 +126,13 @@ def _named(structure: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...
 
 
 def sample(rng: random.Random, options: Mapping) -> Params:
+    def fresh(structure: tuple[tuple[str, ...], ...]) -> bool:
+        """Usable, and not the canonical function (with letters M, N it would be the canonical instance)."""
+        canonical = options["symbolic"] and any(_named(structure) == p.terms for p in CANONICAL.values())
+        return _usable(structure) and not canonical
+
     structure = distinct(
-        rng, lambda r: _structure(r, options["terms"], options["level"]), 1, accept=_usable, what="functions"
+        rng, lambda r: _structure(r, options["terms"], options["level"]), 1, accept=fresh, what="functions"
     )[0]
     if options["symbolic"]:
         m, n = M, N
@@ -194,6 +200,8 @@ def _value(values: Mapping[str, list[list[float]]], code: str) -> list[list[floa
     return [list(column) for column in zip(*matrix)] if code.endswith(TRANSPOSED) else matrix
 
 
+CANONICAL = {"idl-math-background-1.1a": Params(M, N, (("xT", "A", "y"), ("xT", "B", "x", "C", "y"), ("D",)))}
+
 FAMILY = Family(
     name="matrix-shapes",
     summary="Sizes of the unknown matrices in a scalar function such as x^T A y + x^T B x C y + D.",
@@ -205,7 +213,5 @@ FAMILY = Family(
         IntOption("terms", 3, 2, 4, "how many terms f has"),
         IntOption("level", 2, 1, 2, "1: every term is one piece (x^T A y, A x, a^T x, A); 2: some term multiplies two"),
     ),
-    canonical={
-        "idl-math-background-1.1a": Params(M, N, (("xT", "A", "y"), ("xT", "B", "x", "C", "y"), ("D",))),
-    },
+    canonical=CANONICAL,
 )

@@ -74,3 +74,14 @@ def test_every_dimension_is_pinned_and_f_uses_both_vectors(symbolic, level, term
         assert len(set(a.names)) == len(a.names)
         for shape in a.shapes:
             assert all(sympy.sympify(d).is_positive for d in shape)
+
+
+def test_no_seed_repeats_the_canonical_function():
+    options = resolve_options(FAMILY.options, {"symbolic": True, "level": 2, "terms": 3})
+    canonical_terms = canonical().params.terms
+    assert all(variant_for_seed(FAMILY, options, seed).params.terms != canonical_terms for seed in range(2000))
+
+
+def test_the_statement_leaves_the_notation_to_the_sheet():
+    statement, _ = render_part(environment(), FAMILY, canonical())
+    assert "denote" not in statement
