@@ -124,7 +124,7 @@ def _split_reason(arguments: list[sympy.Rational], split: list[sympy.Expr], unit
 
 
 def _collected(*sums: sympy.Expr) -> str:
-    """"collect $\\log 2$, $\\log 3$" for the logs (and numbers) that occur in more than one of ``sums``."""
+    """"collect $\\log 2, \\log 3$" for the logs (and numbers) that occur in more than one of ``sums``."""
     seen: dict[sympy.Expr, int] = {}
     for value in sums:
         for key in {_key(term) for term in sympy.Add.make_args(value)}:
@@ -133,7 +133,8 @@ def _collected(*sums: sympy.Expr) -> str:
     numbers = seen.get(sympy.Integer(1), 0) > 1
     if not logs:
         return "add the numbers" if numbers else ""
-    return "collect " + ", ".join(f"${tex(key)}$" for key in logs) + (" and numbers" if numbers else "")
+    # One piece of maths, so that a reason wrapped in its column never breaks the list.
+    return "collect $" + ", ".join(tex(key) for key in logs) + "$" + (" and numbers" if numbers else "")
 
 
 def _key(term: sympy.Expr) -> sympy.Expr:
@@ -147,7 +148,7 @@ def difference_steps(first: sympy.Expr, second: sympy.Expr, why: str) -> Chain:
     When there is nothing to collect (``log 3 - 3 log 2 / 2``), the two print alike and are one step.
     """
     written = WrittenSum(bracketed(first), sympy.Mul(-1, bracketed(second), evaluate=False), evaluate=False)
-    opened = "open the brackets" if first.is_Add or second.is_Add else ""
+    opened = "open brackets" if first.is_Add or second.is_Add else ""
     reason = ", ".join(part for part in (opened, _collected(first, second)) if part)
     return chain(Step(written, why), Step(sympy.expand(first - second), reason))
 
