@@ -4,6 +4,9 @@ softmax: R^n -> R^n, sigma(z)_i = e^(z_i) / sum_j e^(z_j). Option ``mode``:
 
 * ``general``: derive d sigma_i / d z_j = sigma_i (delta_ij - sigma_j) with the
   quotient rule (cases i = j and i != j) and the matrix form diag(sigma) - sigma sigma^T;
+  random seeds ask it for a softmax with inverse temperature beta in {2, 3, 4, 5}
+  (sigma(z)_i = e^(beta z_i) / sum_j e^(beta z_j), derivative beta sigma_i (delta_ij - sigma_j)),
+  the same derivation for another function: beta = 1 is the canonical instance;
 * ``concrete``: evaluate the Jacobian at a given z in R^n (option ``n``, 2..4),
   exactly and to four decimals;
 * ``both`` (default): the derivation, then the evaluation.
@@ -82,6 +85,8 @@ MAX_WEIGHT = 6
 MAX_WEIGHT_SUM = 12
 INTEGER_VALUES = (-1, 0, 1, 2)
 GENERAL_CHECK_SIZE = 3
+SCALES = (2, 3, 4, 5)
+"""Inverse temperatures of random general variants (1, the plain softmax, is the canonical instance)."""
 
 
 class Share(sympy.Function):
@@ -105,7 +110,8 @@ class Share(sympy.Function):
         return sympy.exp(score) / total
 
     def _latex(self, printer, exp=None):
-        index = self.args[0].name.removeprefix("z_")
+        (score,) = self.args[0].free_symbols
+        index = score.name.removeprefix("z_")
         tex = rf"\sigma_{{{index}}}"
         return tex if exp is None else rf"{tex}^{{{exp}}}"
 
@@ -118,6 +124,8 @@ class Share(sympy.Function):
 class Params:
     mode: str
     z: sympy.ImmutableMatrix | None
+    scale: int = 1
+    """The inverse temperature beta in e^(beta z_i): 1 but in random seeds of the general mode."""
 
     @property
     def general(self) -> bool:
@@ -186,7 +194,7 @@ def _numerators(exponentials: sympy.ImmutableMatrix, normaliser: sympy.Expr) -> 
 
 def sample(rng: random.Random, options: Mapping) -> Params:
     if options["mode"] == "general":
-        return Params("general", None)
+        return Params("general", None, rng.choice(SCALES))
     kind, n = options["values"], options["n"]
     draw = _log_weights if kind == "logs" else _integers
     (values,) = distinct(rng, lambda r: draw(r, n), 1, accept=lambda v: _usable(v, kind), what="vectors z")
@@ -194,41 +202,42 @@ def sample(rng: random.Random, options: Mapping) -> Params:
     return Params(options["mode"], sympy.ImmutableMatrix(entries))
 
 
-def _quotient(numerator_derivative: sympy.Expr, other: sympy.Expr) -> sympy.Expr:
-    """(d e^(z_i)/dz . S - e^(z_i) . e^(z_other)) / S^2, as the quotient rule writes it."""
+def _quotient(numerator_derivative: sympy.Expr, other: sympy.Expr, scale: int) -> sympy.Expr:
+    """(d e^(b z_i)/dz . S - e^(b z_i) . b e^(b z_other)) / S^2, as the quotient rule writes it."""
+    product = WrittenProduct(sympy.exp(scale * Z_I), scale * sympy.exp(scale * other), evaluate=False)
     numerator = WrittenSum(
         WrittenProduct(numerator_derivative, TOTAL, evaluate=False),
-        sympy.Mul(-1, WrittenProduct(sympy.exp(Z_I), sympy.exp(other), evaluate=False), evaluate=False),
+        sympy.Mul(-1, product, evaluate=False),
         evaluate=False,
     )
     return sympy.Mul(numerator, sympy.Pow(sympy.Pow(TOTAL, 2, evaluate=False), -1, evaluate=False), evaluate=False)
 
 
 @cache
-def _worked_entries() -> tuple[Chain, Chain]:
+def _worked_entries(scale: int) -> tuple[Chain, Chain]:
     """d sigma_i / d z_i and d sigma_i / d z_j (i != j) by the quotient rule, ending in sigma_i, sigma_j.
 
-    The same for every variant: worked out once per process.
+    The same for every variant of one scale: worked out once per process.
     """
-    e_i, e_j = sympy.exp(Z_I), sympy.exp(Z_J)
-    s_i, s_j = Share(Z_I, TOTAL), Share(Z_J, TOTAL)
+    e_i, e_j = sympy.exp(scale * Z_I), sympy.exp(scale * Z_J)
+    s_i, s_j = Share(scale * Z_I, TOTAL), Share(scale * Z_J, TOTAL)
     diagonal = chain(
-        Step(_quotient(e_i, Z_I), QUOTIENT),
-        Step(WrittenProduct(e_i / TOTAL, (TOTAL - e_i) / TOTAL, evaluate=False), SPLIT),
-        Step(s_i * (1 - s_i), DEFINITION),
+        Step(_quotient(scale * e_i, Z_I, scale), QUOTIENT),
+        Step(WrittenProduct(scale * e_i / TOTAL, (TOTAL - e_i) / TOTAL, evaluate=False), SPLIT),
+        Step(scale * s_i * (1 - s_i), DEFINITION),
     )
     off_diagonal = chain(
-        Step(_quotient(sympy.Integer(0), Z_J), QUOTIENT),
-        Step(WrittenProduct(-e_i / TOTAL, e_j / TOTAL, evaluate=False), SPLIT),
-        Step(-s_i * s_j, DEFINITION),
+        Step(_quotient(sympy.Integer(0), Z_J, scale), QUOTIENT),
+        Step(WrittenProduct(-scale * e_i / TOTAL, e_j / TOTAL, evaluate=False), SPLIT),
+        Step(-scale * s_i * s_j, DEFINITION),
     )
     return diagonal, off_diagonal
 
 
 @cache
-def _named(expr: sympy.Expr) -> sympy.Expr:
+def _named(expr: sympy.Expr, scale: int) -> sympy.Expr:
     """sigma_i and sigma_j as plain symbols, the form the answers are stored and checked in."""
-    return expr.subs({Share(Z_I, TOTAL): SIGMA_I, Share(Z_J, TOTAL): SIGMA_J})
+    return expr.subs({Share(scale * Z_I, TOTAL): SIGMA_I, Share(scale * Z_J, TOTAL): SIGMA_J})
 
 
 def _evaluation(shifted: sympy.ImmutableMatrix) -> tuple[Chain, Chain, Chain]:
@@ -261,7 +270,8 @@ def _scaled(coefficient: sympy.Expr, m: sympy.ImmutableMatrix) -> WrittenMatrix:
 
 
 def _jacobian_steps(normaliser: sympy.Expr, numerators: sympy.ImmutableMatrix, scores: str) -> Chain:
-    """(1/S^2) N with S and e^z inserted; for an integer S, the common factor g of N's entries taken out, g/S^2 cancelled."""
+    """(1/S^2) N with S and e^z inserted; for an integer S, the common factor g of N's entries taken out
+    (and g/S^2 cancelled)."""
     steps = [Step(_scaled(1 / normaliser**2, numerators), f"insert $S$ and $e^{{{scores}}}$, multiply out")]
     common = gcd(*(int(v) for v in numerators)) if normaliser.is_Integer else 1
     if common > 1:
@@ -272,9 +282,9 @@ def _jacobian_steps(normaliser: sympy.Expr, numerators: sympy.ImmutableMatrix, s
 
 
 def solve(params: Params) -> Answer:
-    worked = _worked_entries()
-    diagonal, off_diagonal = (_named(w.result) for w in worked)
-    entry = SIGMA_I * (DELTA - SIGMA_J)
+    worked = _worked_entries(params.scale)
+    diagonal, off_diagonal = (_named(w.result, params.scale) for w in worked)
+    entry = params.scale * SIGMA_I * (DELTA - SIGMA_J)
     if not params.concrete:
         return Answer(worked, diagonal, off_diagonal, entry, *(None,) * 9)
     # Integer z: subtracting min z leaves softmax unchanged and keeps powers of e non-negative.
@@ -308,14 +318,18 @@ def softmax(z: Sequence[float]) -> list[float]:
     return [w / total for w in weights]
 
 
-def _finite_difference_jacobian(z: Sequence[float]) -> list[list[float]]:
+def _finite_difference_jacobian(z: Sequence[float], scale: int = 1) -> list[list[float]]:
+    """d/dz_j of softmax(scale z)_i by central differences."""
     return [
-        [central_difference(lambda *point, i=i: softmax(point)[i], tuple(z), j) for j in range(len(z))]
+        [
+            central_difference(lambda *point, i=i: softmax([scale * v for v in point])[i], tuple(z), j)
+            for j in range(len(z))
+        ]
         for i in range(len(z))
     ]
 
 
-def _check_formulas(answer: Answer, rng: random.Random) -> None:
+def _check_formulas(answer: Answer, scale: int, rng: random.Random) -> None:
     """The general entries, diagonal and off-diagonal formulas against finite differences at random z."""
     symbols = (SIGMA_I, SIGMA_J, DELTA)
     entry, diagonal, off_diagonal = (
@@ -323,8 +337,8 @@ def _check_formulas(answer: Answer, rng: random.Random) -> None:
     )
     for _ in range(3):
         z = [rng.uniform(-1.5, 1.5) for _ in range(GENERAL_CHECK_SIZE)]
-        sigma = softmax(z)
-        numeric = _finite_difference_jacobian(z)
+        sigma = softmax([scale * v for v in z])
+        numeric = _finite_difference_jacobian(z, scale)
         for i, j in ((i, j) for i in range(len(z)) for j in range(len(z))):
             case = ("diagonal", diagonal) if i == j else ("off-diagonal", off_diagonal)
             for what, formula in (("entry", entry), case):
@@ -366,9 +380,11 @@ def _check_concrete(params: Params, answer: Answer) -> None:
 
 def check(params: Params, answer: Answer, rng: random.Random) -> None:
     worked_diagonal, worked_off_diagonal = answer.worked
-    require(_named(worked_diagonal.result) == answer.diagonal, "the worked case i = j ends elsewhere")
-    require(_named(worked_off_diagonal.result) == answer.off_diagonal, "the worked case i != j ends elsewhere")
-    _check_formulas(answer, rng)
+    require(_named(worked_diagonal.result, params.scale) == answer.diagonal, "the worked case i = j ends elsewhere")
+    require(
+        _named(worked_off_diagonal.result, params.scale) == answer.off_diagonal, "the worked case i != j ends elsewhere"
+    )
+    _check_formulas(answer, params.scale, rng)
     if params.concrete:
         _check_concrete(params, answer)
 

@@ -168,3 +168,26 @@ def test_vectors_print_bold_as_the_sheet_notation_says(mode):
     statement, solution = render_part(environment(), FAMILY, variant)
     assert r"\mathbf{z} = " in statement and r"\boldsymbol{\sigma}" in solution
     assert "1 - 1" not in solution and "0 + 1" not in solution and r"\frac{1}{S^2} \begin" not in solution
+
+
+def test_random_general_seeds_derive_a_softmax_with_an_inverse_temperature():
+    """The canonical instance is the plain softmax: a random seed asks the same derivation for e^(beta z_i)."""
+    options = resolve_options(FAMILY.options, {"mode": "general"})
+    scales = set()
+    for seed in range(20):
+        variant = variant_for_seed(FAMILY, options, seed)
+        beta = variant.params.scale
+        scales.add(beta)
+        assert variant.params != Params("general", None)
+        assert sympy.expand(variant.answer.entry - beta * SIGMA_I * (DELTA - SIGMA_J)) == 0
+        statement, _ = render_part(environment(), FAMILY, variant)
+        assert rf"e^{{{beta} z_i}}" in statement
+    assert scales == {2, 3, 4, 5}
+
+
+def test_check_rejects_a_formula_without_the_inverse_temperature():
+    params = Params("general", None, 3)
+    answer = solve(params)
+    wrong = dataclasses.replace(answer, entry=SIGMA_I * (DELTA - SIGMA_J))
+    with pytest.raises(CheckFailed, match="entry formula"):
+        check(params, wrong, random.Random(0))
