@@ -45,6 +45,7 @@ from generator.family import Family, require
 from generator.information import (
     SHEET1_PMFS,
     VISIBLE_GAP,
+    Pmf,
     as_decimal,
     difference_steps,
     draw_pmfs,
@@ -54,7 +55,6 @@ from generator.information import (
 from generator.options import BoolOption, ChoiceOption, IntOption
 from generator.steps import Chain
 
-Pmf = tuple[sympy.Rational, ...]
 Pair = tuple[sympy.Expr, sympy.Expr]
 Steps = tuple[Chain, Chain]
 
