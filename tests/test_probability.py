@@ -5,6 +5,7 @@ import pytest
 import sympy
 from sympy import stats
 
+from generator.printing import tex
 from generator.steps import verify_chain
 
 from generator.probability import (
@@ -13,10 +14,12 @@ from generator.probability import (
     RandomVariable,
     Variance,
     _terms_by_powers,
+    density,
     expectation,
     law_moments,
     numerical_moments,
     polynomial_expectation,
+    width,
 )
 
 mu, s = sympy.symbols("mu s", positive=True)
@@ -110,3 +113,11 @@ def test_law_moments_are_worked_from_the_laws_own_parameters():
     rate = law_moments("Y", Law("exponential", (sympy.Integer(2),)))
     assert rate.sentence.endswith(r"so mean $\frac{1}{\lambda} = \frac{1}{2}$ and variance $\frac{1}{\lambda^2} = \frac{1}{4}$")
     assert law_moments("X, Y", Law("gaussian", (0, s**2))).sentence == r"$X, Y \sim \mathcal{N}(0, s^{2})$ each have mean $0$ and variance $s^{2}$"
+
+
+def test_interval_lengths_print_as_written_only_when_they_do_not_simplify():
+    a, b = sympy.symbols("a b", real=True)
+    assert tex(width(a, b)) == "b - a"
+    assert width(-b, sympy.Integer(0)) == b and width(sympy.Integer(0), 2 * b) == 2 * b
+    assert width(sympy.Integer(-1), sympy.Integer(3)) == 4
+    assert tex(density("uniform", (-b, sympy.Integer(0)))) == r"\frac{1}{b}"
