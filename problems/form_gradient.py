@@ -32,7 +32,7 @@ Symbolic mode: ``answers.coordinates`` (f as index sums), ``answers.partial`` (d
 index sums), ``answers.partial_steps`` (the steps from d/dx_k of the index sums to the partial
 derivative), ``answers.gradient`` (e.g. ``(A + A.T)*x + b``). Numeric mode: ``answers.derivation``
 (those four for general A, b, c), ``answers.expanded`` (f as a polynomial), ``answers.hessian``
-(the matrix H in grad f = H x + b), ``answers.gradient_steps`` (the derived gradient applied to
+(the matrix H in grad f = H x + b; null for b^T x), ``answers.gradient_steps`` (the derived gradient applied to
 the numbers, down to the result; null for b^T x) and ``answers.gradient`` (column vector in x_1..x_n).
 """
 
@@ -118,7 +118,7 @@ class SymbolicAnswer:
 class NumericAnswer:
     derivation: SymbolicAnswer
     expanded: sympy.Expr
-    hessian: sympy.ImmutableMatrix
+    hessian: sympy.ImmutableMatrix | None
     gradient_steps: Chain | None
     gradient: sympy.ImmutableMatrix
 
@@ -179,7 +179,8 @@ def _numeric_matrix(rng: random.Random, n: int, symmetric: bool) -> sympy.Immuta
     def usable(a: sympy.ImmutableMatrix) -> bool:
         hessian = a + a.T
         no_zero_row = all(any(hessian[k, j] for j in range(n)) for k in range(n))
-        return no_zero_row and few_zeros(a, hessian) and (a.is_symmetric() and not a.is_diagonal() if symmetric else not a.is_symmetric())
+        shape = a.is_symmetric() and not a.is_diagonal() if symmetric else not a.is_symmetric()
+        return no_zero_row and few_zeros(a, hessian) and shape
 
     if not symmetric:
         return integer_matrix(rng, n, n, -3, 3, accept=usable, what="non-symmetric matrices")
@@ -256,7 +257,8 @@ def _solve_numeric(p: Params) -> NumericAnswer:
     gradient = sympy.ImmutableMatrix([sympy.Add(*(hessian[i, j] * xs[j] for j in range(n)), b[i]) for i in range(n)])
     expanded = sympy.Add(*(a[i, j] * xs[i] * xs[j] for i in range(n) for j in range(n)), *(b[i] * xs[i] for i in range(n)), c)
     derivation = _derivation(dataclasses.replace(p, matrix_entries=None, vector_entries=None, scalar_value=None))
-    return NumericAnswer(derivation, expanded, hessian, _gradient_steps(p, xs, hessian, gradient), gradient)
+    steps = _gradient_steps(p, xs, hessian, gradient)
+    return NumericAnswer(derivation, expanded, hessian if p.quadratic else None, steps, gradient)
 
 
 def _gradient_steps(p: Params, xs: sympy.ImmutableMatrix, hessian, gradient) -> Chain | None:
@@ -318,7 +320,8 @@ def _check_numeric(p: Params, answer: NumericAnswer, rng: random.Random) -> None
     if answer.gradient_steps is not None:
         check_partials(f, xs, list(answer.gradient_steps.result), rng)
     a = p.matrix_entries if p.matrix_entries is not None else sympy.zeros(n, n)
-    require(answer.hessian == a + a.T, lambda: f"H = {answer.hessian.tolist()}, but A + A^T = {(a + a.T).tolist()}")
+    hessian = answer.hessian if p.quadratic else sympy.zeros(n, n)
+    require(hessian == a + a.T, lambda: f"H = {hessian.tolist()}, but A + A^T = {(a + a.T).tolist()}")
     point = {x: sympy.Rational(rng.randint(-9, 9), 4) for x in xs}
     require(answer.expanded.xreplace(point) == f.xreplace(point), "the expanded f differs from x^T A x + b^T x + c")
     given = {p.matrix: p.matrix_entries, p.vector: p.vector_entries, p.variable: sympy.ImmutableMatrix([*point.values()])}
