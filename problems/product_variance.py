@@ -274,10 +274,11 @@ def _value_steps(params: Params, means, variances, result: sympy.Expr) -> list[S
     moments = [v + m**2 for m, v in zip(means, variances)]
     second_moments = _squared(moments[0]) if params.identical else WrittenProduct(*moments, evaluate=False)
     product_mean = (means[0] * means[1]) ** 2
+    multiply = "square" if params.identical else "multiply"
     if product_mean == 0:
-        return [Step(second_moments, "work out the brackets"), Step(result, "multiply")]
+        return [Step(second_moments, "work out the brackets"), Step(result, multiply)]
     evaluated = WrittenSum(second_moments, -product_mean, evaluate=False)
-    return [Step(evaluated, "work out the brackets"), Step(result, "multiply, then subtract")]
+    return [Step(evaluated, "work out the brackets"), Step(result, f"{multiply}, then subtract")]
 
 
 def _assignments(params: Params, rng: random.Random) -> list[dict[sympy.Symbol, float]]:
