@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import sympy
 
 from generator.printing import tex, text
-from generator.rewrites import expand_outside, factor_terms
+from generator.rewrites import expand_outside, factor_terms, together
 from generator.steps import Step, chain, worked_chain
 
 if TYPE_CHECKING:
@@ -33,33 +33,40 @@ def presentable(expr: sympy.Expr) -> sympy.Expr:
     A whole-number factor pulled out in front is free (``2(3x^2 + 1)`` reads better
     than ``6x^2 + 2``), and on a tie the factored form wins. A sum of quotients is also
     brought over one denominator, kept factored as a teaching assistant writes it
-    (``(3 - x)(x^2 + 2)^2``, not a quintic), with its numerator as it comes or expanded;
-    cancelling common factors of numerator and denominator (``(x - 2)/(2 - x)``) must
-    save a few characters to be chosen, since it expands both. Without a quotient there
-    is nothing to bring together or cancel, and those rewrites are skipped: they cost
-    more than the rest together. Cancelling is tried on rational functions only: with
-    exp, log, sin or cos inside, it was the costliest rewrite (a third of this function's
-    time on the derivative family) and never the one chosen, in 450 variants of every
-    part of the three sheets. Worked out once per process: a quarter of the calls repeat an
-    earlier one (a piece's derivative recurs in the next variant, the next student).
+    (``(3 - x)(x^2 + 2)^2``, not a quintic), with its numerator as it comes or expanded.
+    Expanding must save a fifth of the length to be chosen: a product of sums such as
+    ``(x + 1)(x^2 + 2x + 3)`` stays factored unless multiplying out collapses it (the
+    quotient rule's ``2x (x^2 + 1) - 2x^3`` is ``2x``). Cancelling common factors of numerator
+    and denominator (``(x - 2)/(2 - x)``) must save a few characters to be chosen, since it
+    expands both. Without a quotient there is nothing to bring together or cancel, and
+    those rewrites are skipped: they cost more than the rest together. Cancelling is tried
+    on rational functions only: with exp, log, sin or cos inside, it was the costliest
+    rewrite (a third of this function's time on the derivative family) and never the one
+    chosen, in 450 variants of every part of the three sheets. Worked out once per process:
+    a quarter of the calls repeat an earlier one (a piece's derivative recurs in the next
+    variant, the next student).
     """
     factored = factor_terms(expr)
-    candidates = [(factored, 0), (expr, 0)]
+    candidates = [(factored, 1, 0), (expr, 1, 0)]  # (rewrite, weight of its length, characters added)
     if _fraction_bars(expr):
-        numerator, denominator = sympy.fraction(sympy.together(expr))
+        numerator, denominator = sympy.fraction(together(expr))
         denominator = factor_terms(denominator)
         factored_numerator = factor_terms(numerator)
-        candidates.append((factored_numerator / denominator, 0))
-        candidates += [(form / denominator, 0) for form in _expanded_forms(numerator, factored_numerator)]
+        candidates.append((factored_numerator / denominator, 1, 0))
+        candidates += [(form / denominator, EXPANDING, 0) for form in _expanded_forms(numerator, factored_numerator)]
         if numerator.is_polynomial() and denominator.is_polynomial():
-            candidates.append((_cancelled(numerator, denominator), 3))
+            candidates.append((_cancelled(numerator, denominator), 1, 3))
     else:
-        candidates += [(form, 0) for form in _expanded_forms(expr, factored)]
-    bars = [_fraction_bars(candidate) for candidate, _ in candidates]
+        candidates += [(form, EXPANDING, 0) for form in _expanded_forms(expr, factored)]
+    bars = [_fraction_bars(candidate[0]) for candidate in candidates]
     # Printing is the costly part of judging a candidate: only those with fewest fraction bars are printed.
-    plainest = [pair for pair, count in zip(candidates, bars) if count == min(bars)]
-    best, _ = min(plainest, key=lambda pair: _printed_length(pair[0]) + pair[1])
+    plainest = [candidate for candidate, count in zip(candidates, bars) if count == min(bars)]
+    best, _, _ = min(plainest, key=lambda candidate: _printed_length(candidate[0]) * candidate[1] + candidate[2])
     return best
+
+
+EXPANDING = 1.25
+"""Weight of the length of a multiplied-out candidate: expanding must save a fifth of the length to be chosen."""
 
 
 def _expanded_forms(expr: sympy.Expr, factored: sympy.Expr) -> list[sympy.Expr]:
@@ -168,9 +175,10 @@ def smooth_function_of_some(rng: random.Random, variables: Sequence[sympy.Symbol
     return smooth_function(rng, [v for v in variables if v in chosen], 1)
 
 
-STEP_WIDTH = 60
-"""Characters (as ``printed_width`` counts them) one worked step may take: a line of an ``align*``
-holds about 75 at 11 pt, and the reason column needs its share. The presentation lint's limit."""
+STEP_WIDTH = 52
+"""Characters (as ``printed_width`` counts them) one worked step may take beside its reason: in 100
+compiled level-3 derivatives, steps up to 54 wide never ran into the margin, with reasons up to
+the 4.2 cm the steps macro allows; from 55 on, about one in three did."""
 
 
 def worked_width(worked: "Worked") -> int:

@@ -87,6 +87,13 @@ def xreplace_unevaluated(expr: sympy.Basic, rule: dict) -> sympy.Basic:
 
 
 @lru_cache(maxsize=MAX_REMEMBERED)
+def together(expr: sympy.Expr) -> sympy.Expr:
+    """``sympy.together(expr)``: a rule's result and SymPy's own derivative are often the same sum of
+    quotients, brought over one bar both to tidy it and to name the step that does."""
+    return sympy.together(expr)
+
+
+@lru_cache(maxsize=MAX_REMEMBERED)
 def expand_outside(expr: sympy.Expr) -> sympy.Expr:
     """``expand`` of the sums and products around function applications, which stay as written.
 
@@ -123,7 +130,7 @@ def rewrite_name(before: sympy.Expr, after: sympy.Expr) -> str:
     new_top, new_bottom = sympy.fraction(after, exact=True)
     if _fraction_in_sum(plain) and not _fraction_in_sum(after):
         names.append("common denominator")
-        top, bottom = sympy.fraction(sympy.together(plain), exact=True)
+        top, bottom = sympy.fraction(together(plain), exact=True)
     names += _below_the_bar(bottom, new_bottom)
     names += _above_the_bar(top, new_top)
     if not names:
@@ -208,14 +215,34 @@ def _below_the_bar(bottom: sympy.Expr, new_bottom: sympy.Expr) -> list[str]:
 
 
 def _monomial_ratio(bottom: sympy.Expr, new_bottom: sympy.Expr) -> sympy.Expr | None:
-    """The single term m with bottom * m = new_bottom multiplied out (``e^{-x/2}`` for ``e^{x/2} + 1`` and
-    ``1 + e^{-x/2}``), if there is one: the ratio of some term of each, tried in turn."""
-    old, new = sympy.powsimp(sympy.expand(bottom)), sympy.powsimp(sympy.expand(new_bottom))
-    for term in sympy.Add.make_args(new):
-        for other in sympy.Add.make_args(old):
+    """The single term m with bottom * m = new_bottom, if there is one, matched factor by factor:
+    ``e^{-x/2}`` for ``e^{x/2} + 1`` and ``1 + e^{-x/2}``, ``e^{-2x}`` for their squares."""
+    old, new = _powers(bottom), _powers(new_bottom)
+    ratio = sympy.Integer(1)
+    for base in set(old) - set(new):
+        if not base.is_Add:
+            ratio /= base ** old.pop(base)
+    for base in set(new) - set(old):
+        if base.is_Add:
+            match = next((other for other in old if other not in new and old[other] == new[base]), None)
+            term = None if match is None else _term_ratio(old.pop(match), match, base)
+            if term is None:
+                return None
+            ratio *= term
+        else:
+            ratio *= base ** new[base]
+    if any(base not in new or new[base] != exponent for base, exponent in old.items()):
+        return None
+    return sympy.powsimp(ratio)
+
+
+def _term_ratio(exponent: sympy.Expr, old: sympy.Expr, new: sympy.Expr) -> sympy.Expr | None:
+    """m^exponent with old * m = new multiplied out, m the ratio of a term of each sum; None if none is."""
+    for term in new.args:
+        for other in old.args:
             ratio = sympy.powsimp(term / other)
             if sympy.powsimp(sympy.expand(old * ratio)) == new:
-                return ratio
+                return ratio**exponent
     return None
 
 
@@ -256,7 +283,9 @@ def _inside_factors(top: sympy.Expr, new_top: sympy.Expr) -> list[str]:
             if primitive.is_Mul:
                 common, primitive = primitive.as_independent(sympy.Add, as_Add=False)
                 taken *= common
-            if taken != 1:
+            if taken == -1:
+                names.append("take out the minus sign")
+            elif taken != 1:
                 names.append(f"factor ${_bracketed(taken)}$ out of ${_bracketed(base)}$")
     return names
 
