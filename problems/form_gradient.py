@@ -224,9 +224,9 @@ def _solve_symbolic(p: Params) -> SymbolicAnswer:
         coordinates_.append(sympy.Symbol(p.scalar.name))
     f = ordered_terms(*coordinates_)
     if p.quadratic:
-        rule, survivors = "product rule, Kronecker deltas", "only $i = k$ or $j = k$ remain"
+        rule, survivors = "product rule in every term", "only $i = k$ or $j = k$ remain"
     else:
-        rule, survivors = "Kronecker deltas", "only $i = k$ remains"
+        rule, survivors = r"$\partial x_i / \partial x_k = \delta_{ik}$ in every term", "only $i = k$ remains"
     steps = [
         Step(OnInstance(sympy.Derivative(f, x[K])), ""),
         Step(OnInstance(ordered_terms(*deltas)), rule),

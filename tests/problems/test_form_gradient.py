@@ -119,7 +119,7 @@ def _on_instance(step):
 
 def test_canonical_linear_form_steps_use_the_kronecker_delta():
     steps = canonical("idl-math-background-1.2a").answer.partial_steps.steps
-    assert [step.why for step in steps] == ["", "Kronecker deltas", "only $i = k$ remains"]
+    assert [step.why for step in steps] == ["", r"$\partial x_i / \partial x_k = \delta_{ik}$ in every term", "only $i = k$ remains"]
     assert tex(steps[1].expr) == r"\sum_{i=1}^{n} \delta_{i k} b_{i}"
     assert tex(steps[-1].expr) == "b_{k}"
     assert _on_instance(steps[0]) == _on_instance(steps[-1]) == sympy.Symbol("b_2")
@@ -127,7 +127,7 @@ def test_canonical_linear_form_steps_use_the_kronecker_delta():
 
 def test_canonical_symmetric_quadratic_form_steps_merge_the_two_sums():
     steps = canonical("idl-math-background-1.2b").answer.partial_steps.steps
-    whys = ["", "product rule, Kronecker deltas", "only $i = k$ or $j = k$ remain", "$A_{ik} = A_{ki}$, rename $i$ as $j$"]
+    whys = ["", "product rule in every term", "only $i = k$ or $j = k$ remain", "$A_{ik} = A_{ki}$, rename $i$ as $j$"]
     assert [step.why for step in steps] == whys
     assert tex(steps[2].expr) == r"\sum_{j=1}^{n} A_{kj} x_{j} + \sum_{i=1}^{n} A_{ik} x_{i}"
     assert tex(steps[3].expr) == r"2 \sum_{j=1}^{n} A_{kj} x_{j}"
@@ -138,7 +138,7 @@ def test_canonical_symmetric_quadratic_form_steps_merge_the_two_sums():
 
 def test_canonical_affine_steps_keep_both_sums_and_b_k():
     steps = canonical("idl-math-background-1.2c").answer.partial_steps.steps
-    assert [step.why for step in steps] == ["", "product rule, Kronecker deltas", "only $i = k$ or $j = k$ remain"]
+    assert [step.why for step in steps] == ["", "product rule in every term", "only $i = k$ or $j = k$ remain"]
     assert tex(steps[-1].expr) == r"\sum_{j=1}^{n} A_{kj} x_{j} + \sum_{i=1}^{n} A_{ik} x_{i} + b_{k}"
 
 
