@@ -235,6 +235,18 @@ class WrittenMatrix(sympy.ImmutableMatrix):
         return printer._print(written) if written is not None else printer._print_MatrixBase(self)
 
 
+def fraction_times(coefficient: sympy.Expr, m: sympy.MatrixBase) -> WrittenMatrix:
+    """``coefficient * m`` printed as a fraction in front of the matrix (1/81, 2/81, 1/(1 + 2e)^2).
+
+    A rational coefficient of a matrix product would print in brackets, ``(1/81) [...]``.
+    """
+    numerator, denominator = sympy.fraction(coefficient)
+    written = sympy.Pow(denominator, -1, evaluate=False)
+    if numerator != 1:
+        written = sympy.Mul(numerator, written, evaluate=False)
+    return WrittenMatrix(MatMul(written, m))
+
+
 def vector(name: str, rows) -> BoldSymbol:
     return BoldSymbol(name, rows, 1)
 

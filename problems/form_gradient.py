@@ -226,7 +226,7 @@ def _solve_symbolic(p: Params) -> SymbolicAnswer:
     if p.quadratic:
         rule, survivors = "product rule in every term", "only $i = k$ or $j = k$ remain"
     else:
-        rule, survivors = r"$\partial x_i / \partial x_k = \delta_{ik}$ in every term", "only $i = k$ remains"
+        rule, survivors = r"$\partial x_i / \partial x_k = \delta_{ik}$", "only $i = k$ remains"
     steps = [
         Step(OnInstance(sympy.Derivative(f, x[K])), ""),
         Step(OnInstance(ordered_terms(*deltas)), rule),

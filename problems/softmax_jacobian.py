@@ -19,19 +19,17 @@ every entry, which softmax ignores, so that only non-negative powers of e appear
 
 Excluded by construction: all z_i equal (sigma would be uniform, J = (I - 11^T/n)/n).
 
-Worked steps (verified chains): the quotient rule for the cases i = j and
-i != j, in the symbols z_i, z_j and S = sum_k e^(z_k), ending in sigma_i
-(printed as such, checked as e^(z_i)/S); at a concrete z the exponentials
-(e^(log k) = k shown; integer powers of e directly), their sum S (collected
-only where the sum has like terms: a step never only reorders), sigma(z) =
-e^z / S entry by entry, and J = (1/S^2)(S diag(e^z) - e^z (e^z)^T) with S and
-e^z inserted, then (for an integer S) with the common factor of the entries
-taken out and cancelled. The matrix forms J = diag(sigma) - sigma sigma^T =
-(1/S^2)(...) in letters are display-only; ``check`` verifies the numerators
-and J against finite differences.
+Worked steps (verified chains): the quotient rule for i = j and i != j in the
+symbols z_i, z_j and S = sum_k e^(z_k), ending in sigma_i (printed as such,
+checked as e^(z_i)/S); at a concrete z the exponentials (e^(log k) = k shown),
+their sum S (written term by term only where terms join: no step only
+reorders), sigma(z) = e^z / S entry by entry, and J = (1/S^2) N with S
+inserted, then the common factor of N taken out (integer S). The forms in
+letters (diag(sigma) - sigma sigma^T = ...) are display-only; ``check``
+verifies N and J against finite differences.
 
 answers.json keys: ``inputs.mode``, ``inputs.z`` (column vector, null in
-general mode); ``answers.worked`` (the quotient-rule steps for i = j and
+general mode), ``inputs.scale`` (beta); ``answers.worked`` (the quotient-rule steps for i = j and
 i != j, sigma_i stored as ``(exp(z_i)/S)``), ``answers.diagonal`` (sigma_i (1 - sigma_i)),
 ``answers.off_diagonal`` (-sigma_i sigma_j), ``answers.entry``
 (sigma_i (delta_ij - sigma_j); symbols ``sigma_i``, ``sigma_j`` and ``delta_ij``,
@@ -46,7 +44,6 @@ inserted, then reduced) and ``answers.jacobian`` (n x n matrix, exact).
 
 import math
 import random
-from math import gcd
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -55,7 +52,7 @@ import sympy
 
 from generator.calculus import matrix_width
 from generator.family import Family, require
-from generator.linalg import WrittenMatrix
+from generator.linalg import fraction_times
 from generator.lint import MAX_STEP_WIDTH
 from generator.options import ChoiceOption, IntOption
 from generator.printing import WrittenProduct, WrittenSum
@@ -182,7 +179,7 @@ def _usable(values: tuple[int, ...], kind: str) -> bool:
         return sum(values) <= MAX_WEIGHT_SUM
     exponentials = sympy.ImmutableMatrix([sympy.exp(v - min(values)) for v in values])
     normaliser = sympy.Add(*exponentials)
-    exact = _scaled(1 / normaliser**2, _numerators(exponentials, normaliser))
+    exact = fraction_times(1 / normaliser**2, _numerators(exponentials, normaliser))
     return matrix_width(exact) <= MAX_STEP_WIDTH
 
 
@@ -260,24 +257,15 @@ def _evaluation(shifted: sympy.ImmutableMatrix) -> tuple[Chain, Chain, Chain]:
     )
 
 
-def _scaled(coefficient: sympy.Expr, m: sympy.ImmutableMatrix) -> WrittenMatrix:
-    """coefficient * m, printed as a fraction in front of the matrix (1/81, 2/81, 1/(1 + 2e)^2)."""
-    numerator, denominator = sympy.fraction(coefficient)
-    written = sympy.Pow(denominator, -1, evaluate=False)
-    if numerator != 1:
-        written = sympy.Mul(numerator, written, evaluate=False)
-    return WrittenMatrix(sympy.MatMul(written, m))
-
-
 def _jacobian_steps(normaliser: sympy.Expr, numerators: sympy.ImmutableMatrix, scores: str) -> Chain:
     """(1/S^2) N with S and e^z inserted; for an integer S, the common factor g of N's entries taken out
     (and g/S^2 cancelled)."""
-    steps = [Step(_scaled(1 / normaliser**2, numerators), f"insert $S$ and $e^{{{scores}}}$, multiply out")]
-    common = gcd(*(int(v) for v in numerators)) if normaliser.is_Integer else 1
+    steps = [Step(fraction_times(1 / normaliser**2, numerators), f"insert $S$ and $e^{{{scores}}}$, multiply out")]
+    common = math.gcd(*(int(v) for v in numerators)) if normaliser.is_Integer else 1
     if common > 1:
         coefficient = sympy.Rational(common, normaliser**2)
         cancelled = ", cancel" if coefficient.q != normaliser**2 else ""
-        steps.append(Step(_scaled(coefficient, numerators / common), f"take out the common factor {common}{cancelled}"))
+        steps.append(Step(fraction_times(coefficient, numerators / common), f"take out the common factor {common}{cancelled}"))
     return Chain(tuple(steps))
 
 

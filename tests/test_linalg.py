@@ -92,3 +92,13 @@ def test_exact_value_is_the_expression_sympy_gives(case):
 def test_exact_value_of_sizes_that_do_not_fit_fails_as_sympy_does():
     with pytest.raises(sympy.ShapeError):
         exact_value(MatMul(sympy.ImmutableMatrix([[1, 2]]), sympy.ImmutableMatrix([[1, 2]])))
+
+
+def test_fraction_times_prints_the_fraction_unbracketed_and_keeps_the_value():
+    from generator.linalg import fraction_times
+    from generator.printing import tex
+
+    m = sympy.ImmutableMatrix([[18, -12], [-12, 14]])
+    scaled = fraction_times(sympy.Rational(2, 81), m / 2)
+    assert tex(scaled) == r"\frac{2}{81} \begin{bmatrix}9 & -6\\-6 & 7\end{bmatrix}"
+    assert scaled == m / 81
