@@ -10,11 +10,11 @@ kept apart and rounded from the exact value.
 
 import math
 import random
-from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from functools import partial
 
 import sympy
 
+from generator.decimals import significant
 from generator.printing import WrittenSum, log2, tex
 from generator.sampling import distinct
 from generator.steps import Chain, Step, chain
@@ -155,30 +155,7 @@ def difference_steps(first: sympy.Expr, second: sympy.Expr, why: str) -> Chain:
 
 def as_decimal(value: sympy.Expr) -> sympy.Float:
     """The value rounded to ``DIGITS`` significant digits, correct in the last one (templates round it again when printing)."""
-    return sympy.Float(rounded(value, DIGITS), DIGITS)
-
-
-def rounded(value: sympy.Expr, significant: int) -> str:
-    """``value`` to ``significant`` digits, rounded half-even from the exact value, as a decimal string.
-
-    Rounding a float (or a 15-digit evaluation) near a tie gets the last digit wrong (log 6 to
-    1.79175946922805 instead of ...806), so the value is evaluated with guard digits, and with
-    more until the guard digits decide the rounding. Rationals are rounded exactly.
-    """
-    for guard in (10, 30, 90):
-        approx = Decimal(str(sympy.N(value, significant + guard)))
-        ulp = Decimal(1).scaleb(approx.adjusted() - significant - guard + 2)
-        lower, upper = (_round(bound, significant) for bound in (approx - ulp, approx + ulp))
-        if lower == upper:
-            return str(lower)
-    value = sympy.Rational(value)  # a tie at 90 guard digits: only an exact decimal gets here
-    with localcontext(prec=200):
-        return str(_round(Decimal(value.p) / Decimal(value.q), significant))
-
-
-def _round(value: Decimal, significant: int) -> Decimal:
-    with localcontext(prec=significant, rounding=ROUND_HALF_EVEN):
-        return +value
+    return sympy.Float(significant(value, DIGITS), DIGITS)
 
 
 class Bracketed(sympy.UnevaluatedExpr):

@@ -1,10 +1,14 @@
 """The one SymPy LaTeX printer every template uses.
 
 House style lives here as printer settings and ``_print_X`` overrides, never
-as edits of printed strings: bracketed matrices, ``\\log 3`` without brackets for logs of whole numbers,
-``\\log_2`` for base-2 logs, ``\\sigma(t)`` for the logistic function, column
-vectors for SymPy column matrices, and sums of functions or numbers that open with
-a positive term (``2 \\cos y - y \\sin y``).
+as edits of printed strings: bracketed matrices, ``\\log 3`` and ``\\log \\frac{5}{2}`` without
+brackets for logs of positive numbers, ``\\log_2`` for base-2 logs, ``\\sigma(t)`` for the logistic
+function, column vectors for SymPy column matrices, and sums of functions or numbers that open
+with a positive term (``2 \\cos y - y \\sin y``). Nothing a student can read two ways: a power of
+a function application brackets the application (``(\\log u)^3``; ``\\tanh^2 x`` as the course
+writes it), fractions in exponents take a slash (``e^{-3x/2}``), an unevaluated product shows
+each base once with one leading number (``4 x^2 (3x - 2)``, never ``4 x x (3x - 2)``), and a
+number never stands glued to a fraction (``\\frac{2x}{x^2+1}``, not ``2 \\frac{x}{x^2+1}``).
 """
 
 import sys
@@ -198,8 +202,9 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         return super()._print_Mul(expr)
 
     def _print_log(self, expr, exp=None):
+        """``\\log 3`` and ``\\log \\frac{5}{2}`` for logs of positive numbers, as ``\\log_2`` prints them."""
         arg = expr.args[0]
-        if not (arg.is_Integer and arg > 0):
+        if not (arg.is_Rational and arg > 0) or (self._in_exponent and not arg.is_Integer):
             return super()._print_log(expr, exp)
         tex = rf"\log {self._print(arg)}"
         return tex if exp is None else rf"\left({tex}\right)^{{{exp}}}"

@@ -16,6 +16,7 @@ import jinja2
 import sympy
 from pylatexenc.latexencode import UnicodeToLatexEncoder
 
+from generator.decimals import fixed
 from generator.printing import tex
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -83,8 +84,8 @@ def unprintable_character(value: str) -> str | None:
 
 
 def decimal(value: object, digits: int = 4) -> str:
-    """A fixed-point decimal for an exact SymPy number, e.g. ``1.0986``."""
-    return f"{float(sympy.N(value, digits + 10)):.{digits}f}"
+    """A fixed-point decimal for an exact SymPy number, e.g. ``1.0986``, right in its last digit."""
+    return fixed(value, digits)
 
 
 @cache

@@ -15,7 +15,6 @@ from generator.information import (
     expected_log_steps,
     fits,
     kl_gap,
-    rounded,
 )
 from generator.options import resolve_options
 from generator.printing import text
@@ -41,15 +40,6 @@ def stored(variant) -> list[tuple[sympy.Expr, sympy.Float]]:
     exact = answer.cross_entropies + answer.divergences + answer.entropies
     decimals = answer.cross_entropy_decimals + answer.divergence_decimals + answer.entropy_decimals
     return list(zip(exact, decimals, strict=True))
-
-
-def test_log_6_rounds_up_in_its_last_digit():
-    assert rounded(sympy.log(6), 15) == "1.79175946922806"  # a 15-digit float gives ...805
-
-
-def test_an_exact_tie_rounds_half_even():
-    assert rounded(R(5, 8), 2) == "0.62" and rounded(R(7, 8), 2) == "0.88"
-    assert rounded(R(3, 2), 15) == "1.50000000000000"
 
 
 @pytest.mark.parametrize("name", ["entropy", "cross-entropy-kl"])

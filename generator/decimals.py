@@ -1,0 +1,51 @@
+"""Decimals rounded from exact values, so that every digit printed or stored is right.
+
+Rounding a float, or a 15-digit evaluation, near a tie gets the last digit wrong (log 6 to
+14 places as 1.79175946922805 instead of ...806). A value is evaluated with guard digits, and
+with more until the guard digits decide the rounding; exact decimals (rationals) are rounded
+exactly. Ties go to the even digit.
+"""
+
+from collections.abc import Callable
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+
+import sympy
+
+GUARDS = (10, 30, 90)
+
+
+def significant(value: sympy.Expr, digits: int) -> str:
+    """``value`` to ``digits`` significant digits, as a decimal string."""
+
+    def rounding(number: Decimal) -> Decimal:
+        with localcontext(prec=digits, rounding=ROUND_HALF_EVEN):
+            number = +number
+            return number.quantize(Decimal(1).scaleb(number.adjusted() - digits + 1))  # 1.50000, not 1.5
+
+    return str(_decided(value, digits, rounding))
+
+
+def fixed(value: sympy.Expr, places: int) -> str:
+    """``value`` with ``places`` digits after the point, as a decimal string (``1.0986``)."""
+    quantum = Decimal(1).scaleb(-places)
+
+    def rounding(number: Decimal) -> Decimal:
+        with localcontext(prec=200):
+            return number.quantize(quantum, rounding=ROUND_HALF_EVEN)
+
+    magnitude = Decimal(str(sympy.N(value, 15))).adjusted()
+    return str(_decided(value, max(1, magnitude + 1 + places), rounding))
+
+
+def _decided(value: sympy.Expr, digits: int, rounding: Callable[[Decimal], Decimal]) -> Decimal:
+    value = sympy.sympify(value)
+    if value.is_Rational:
+        with localcontext(prec=200):
+            return rounding(Decimal(value.p) / Decimal(value.q))
+    for guard in GUARDS:
+        approx = Decimal(str(sympy.N(value, digits + guard)))
+        ulp = Decimal(1).scaleb(approx.adjusted() - digits - guard + 2)
+        lower, upper = rounding(approx - ulp), rounding(approx + ulp)
+        if lower == upper:
+            return lower
+    raise ValueError(f"cannot decide the rounding of {value} to {digits} digits")

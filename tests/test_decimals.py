@@ -1,0 +1,27 @@
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+
+import sympy
+
+from generator.decimals import fixed, significant
+from generator.templating import decimal
+
+R = sympy.Rational
+
+
+def test_log_6_rounds_up_in_its_last_digit():
+    assert significant(sympy.log(6), 15) == "1.79175946922806"  # a 15-digit float gives ...805
+    assert fixed(sympy.log(6), 14) == "1.79175946922806"
+
+
+def test_an_exact_tie_rounds_half_even():
+    assert significant(R(5, 8), 2) == "0.62" and significant(R(7, 8), 2) == "0.88"
+    assert significant(R(3, 2), 15) == "1.50000000000000"
+    assert fixed(R(1, 8), 2) == "0.12" and fixed(R(3, 8), 2) == "0.38"
+
+
+def test_fixed_point_decimals_match_a_60_digit_evaluation():
+    values = [sympy.log(n) / d for n in range(2, 40) for d in (1, 2, 3, 7)] + [-sympy.log(3), sympy.exp(-3), sympy.Integer(0)]
+    for value in values:
+        with localcontext(prec=60):
+            reference = Decimal(str(sympy.N(value, 60))).quantize(Decimal("0.0001"), rounding=ROUND_HALF_EVEN)
+        assert decimal(value) == str(reference), value
