@@ -12,6 +12,7 @@ from generator.linalg import (
     Top,
     exact_value,
     float_value,
+    fraction_times,
     instantiate,
     integer_matrix,
     matrix,
@@ -19,6 +20,7 @@ from generator.linalg import (
     to_floats,
     vector,
 )
+from generator.printing import tex
 
 N, M = size("N"), size("M")
 x, y, A, B = vector("x", N), vector("y", M), matrix("A", M, N), matrix("B", N, N)
@@ -95,9 +97,6 @@ def test_exact_value_of_sizes_that_do_not_fit_fails_as_sympy_does():
 
 
 def test_fraction_times_prints_the_fraction_unbracketed_and_keeps_the_value():
-    from generator.linalg import fraction_times
-    from generator.printing import tex
-
     m = sympy.ImmutableMatrix([[18, -12], [-12, 14]])
     scaled = fraction_times(sympy.Rational(2, 81), m / 2)
     assert tex(scaled) == r"\frac{2}{81} \begin{bmatrix}9 & -6\\-6 & 7\end{bmatrix}"
