@@ -46,16 +46,16 @@ def presentable(expr: sympy.Expr) -> sympy.Expr:
     a quarter of the calls repeat an earlier one (a piece's derivative recurs in the next
     variant, the next student).
     """
-    factored = factor_terms(expr)
+    factored = _factored(expr)
     candidates = [(factored, 1, 0), (expr, 1, 0)]  # (rewrite, weight of its length, characters added)
     if _fraction_bars(expr):
         numerator, denominator = sympy.fraction(together(expr))
         denominator = factor_terms(denominator)
-        factored_numerator = factor_terms(numerator)
+        factored_numerator = _factored(numerator)
         candidates.append((factored_numerator / denominator, 1, 0))
         candidates += [(form / denominator, EXPANDING, 0) for form in _expanded_forms(numerator, factored_numerator)]
         if numerator.is_polynomial() and denominator.is_polynomial():
-            candidates.append((_cancelled(numerator, denominator), 1, 3))
+            candidates += [(cancelled, 1, 3) for cancelled in _cancelled(numerator, denominator)]
     else:
         candidates += [(form, EXPANDING, 0) for form in _expanded_forms(expr, factored)]
     bars = [_fraction_bars(candidate[0]) for candidate in candidates]
@@ -80,7 +80,7 @@ def _expanded_forms(expr: sympy.Expr, factored: sympy.Expr) -> list[sympy.Expr]:
     expanded = expand_outside(expr)
     if expanded == expr:
         return [factored]
-    return [factor_terms(expanded), factor_terms(_gathered(expanded))]
+    return [_factored(expanded), _factored(_gathered(expanded))]
 
 
 def _gathered(expanded: sympy.Expr) -> sympy.Expr:
@@ -95,13 +95,24 @@ def _gathered(expanded: sympy.Expr) -> sympy.Expr:
     return sympy.Add(*(coefficient * functions for functions, coefficient in groups.items()))
 
 
-def _cancelled(numerator: sympy.Expr, denominator: sympy.Expr) -> sympy.Expr:
-    """numerator / denominator with common polynomial factors cancelled (both expanded).
+def _cancelled(numerator: sympy.Expr, denominator: sympy.Expr) -> list[sympy.Expr]:
+    """numerator / denominator with their common polynomial factors cancelled, the denominator kept
+    factored; nothing if they have none (cancelling would only multiply both out).
 
     Cancelling the pair ``together`` already gave costs a third of ``cancel`` on the whole expression.
     """
+    common = sympy.gcd(numerator, denominator)
+    if not common.free_symbols:
+        return []
     coefficient, top, bottom = sympy.cancel((numerator, denominator))
-    return coefficient * (top / bottom)
+    return [coefficient * _factored(top) / sympy.factor(bottom)]
+
+
+def _factored(expr: sympy.Expr) -> sympy.Expr:
+    """``factor_terms`` until nothing more comes out: ``2x (6x^2 + 4)`` is ``4x (3x^2 + 2)``."""
+    factored = factor_terms(expr)
+    again = factor_terms(factored)
+    return factored if again == factored else again
 
 
 def _printed_length(expr: sympy.Expr) -> int:

@@ -125,7 +125,7 @@ def rewrite_name(before: sympy.Expr, after: sympy.Expr) -> str:
     what happened above it.
     """
     plain = _evaluated(before)
-    names = [f"cancel ${_bracketed(base)}$" for base in _cancelling(before)]
+    names = [_named("cancel", base, "the common factor") for base in _cancelling(before)]
     top, bottom = sympy.fraction(plain, exact=True)
     new_top, new_bottom = sympy.fraction(after, exact=True)
     if _fraction_in_sum(plain) and not _fraction_in_sum(after):
@@ -204,14 +204,14 @@ def _below_the_bar(bottom: sympy.Expr, new_bottom: sympy.Expr) -> list[str]:
     old, new = _powers(bottom), _powers(new_bottom)
     if set(new) <= set(old):
         gone = [base ** (exponent - new.get(base, 0)) for base, exponent in old.items() if exponent > new.get(base, 0)]
-        return [f"cancel ${_bracketed(sympy.Mul(*gone))}$"] if gone else []
+        return [_named("cancel", sympy.Mul(*gone), "the common factor")] if gone else []
     ratio = _monomial_ratio(bottom, new_bottom)
     if ratio is None:
-        return [f"write over the denominator ${_bracketed(new_bottom)}$"]
+        return [_named("write over the denominator", new_bottom, "", "write over one denominator")]
     above, below = sympy.fraction(ratio)
     if above == 1:
-        return [f"divide numerator and denominator by ${_bracketed(below)}$"]
-    return [f"multiply numerator and denominator by ${_bracketed(above)}$"]
+        return [_named("divide numerator and denominator by", below, "the same factor")]
+    return [_named("multiply numerator and denominator by", above, "the same factor")]
 
 
 def _monomial_ratio(bottom: sympy.Expr, new_bottom: sympy.Expr) -> sympy.Expr | None:
@@ -268,7 +268,7 @@ def _above_the_bar(top: sympy.Expr, new_top: sympy.Expr) -> list[str]:
         if _like_terms(top) and not _like_terms(inner):
             names.append("collect like terms")
     if (sums or rest.is_Add) and (pulled or abs(coefficient) != 1):
-        names.append(f"factor out ${_bracketed(sympy.Mul(abs(coefficient), *pulled))}$")
+        names.append(_named("factor out", sympy.Mul(abs(coefficient), *pulled), "the common factor"))
     return names
 
 
@@ -286,8 +286,25 @@ def _inside_factors(top: sympy.Expr, new_top: sympy.Expr) -> list[str]:
             if taken == -1:
                 names.append("take out the minus sign")
             elif taken != 1:
-                names.append(f"factor ${_bracketed(taken)}$ out of ${_bracketed(base)}$")
+                names.append(_named("factor", taken, "out a common factor", f"factor ${_bracketed(taken)}$ out of ${_bracketed(base)}$"))
     return names
+
+
+MAX_NAMED_WIDTH = 14
+"""Widest expression a reason names (as ``printed_width`` counts): a reason is set in a narrow
+column, where a longer formula cannot break and runs into the margin."""
+
+
+def _named(action: str, factor: sympy.Expr, instead: str, named: str | None = None) -> str:
+    """``action`` and the factor it acts on ("factor out $4x$"), or ``instead`` of a factor too wide to name.
+
+    ``named`` is the whole reason when it names more than the factor ("factor $2$ out of $(2x - 2)$").
+    """
+    from generator.calculus import printed_width  # calculus tidies with this module's rewrites: imported here
+
+    if printed_width(factor) > MAX_NAMED_WIDTH or (named is not None and len(named) > 4 * MAX_NAMED_WIDTH):
+        return f"{action} {instead}".strip() if instead else named or action
+    return named or f"{action} ${_bracketed(factor)}$"
 
 
 def _bracketed(factor: sympy.Expr) -> str:
