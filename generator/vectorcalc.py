@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 import sympy
 
-from generator.calculus import smooth_function, worked_partial
+from generator.calculus import printed_width, smooth_function, worked_partial
 from generator.differentiation import Worked
 from generator.printing import tex
 from generator.sampling import distinct
@@ -113,6 +113,16 @@ def partial(f: sympy.Expr, v: sympy.Symbol, name: str | None = None) -> Worked:
         return worked_partial(f, v)
     subject = f"${name}$ does not" if name else "does not"
     return Worked((), chain(Step(sympy.Integer(0), f"{subject} depend on ${tex(v)}$")), ())
+
+
+def widest_step(worked: Iterable[Worked]) -> int:
+    """The widest right-hand side (``printed_width``) among the worked partials' steps, parts included.
+
+    In an ``align*`` every row gets the widest left side plus the widest right side plus the
+    widest reason, so a family bounds this (with its widest left side) to keep its block on the page.
+    """
+    steps = [step for w in worked for c in (*(p.derivative for p in w.pieces), w.derivative) for step in c.steps]
+    return max((printed_width(step.expr) for step in steps), default=0)
 
 
 def variable_sets(

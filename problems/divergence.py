@@ -39,6 +39,7 @@ from generator.calculus import (
     coordinates,
     derivative,
     presentable,
+    printed_width,
     readable,
     rules_difficulty,
     smooth_function,
@@ -49,12 +50,14 @@ from generator.family import Family, require
 from generator.options import BoolOption, IntOption
 from generator.printing import WrittenSum, printed_terms, text
 from generator.sampling import distinct
-from generator.vectorcalc import functions_of, like_canonical, new_structure, partial, variable_sets
+from generator.vectorcalc import functions_of, like_canonical, new_structure, partial, variable_sets, widest_step
 from generator.steps import Chain, Step, chain
 from generator.verify import as_function, central_difference, close, defined_points
 
 MAX_COMPONENT_WIDTH = 22
 MAX_TERM_WIDTH = 26
+MAX_BLOCK_WIDTH = 38
+"""Widest left side plus widest step of a field's worked block (``printed_width``), so that it fits beside a long reason."""
 MAX_ZERO_TERMS = 1
 """Of the n terms df_i/dx_i, at most one is 0 (the third of a divergence-free field in R^3); canonical f_8 is exempt."""
 
@@ -114,14 +117,31 @@ def _divergence_terms(field: sympy.ImmutableMatrix, variables: tuple[sympy.Symbo
 
 
 def _usable(field: sympy.ImmutableMatrix, variables: tuple[sympy.Symbol, ...], solenoidal: bool) -> bool:
-    """Short non-constant components, short terms, at most one of them 0; divergence 0 exactly when asked for."""
+    """Short, different, non-constant components, short terms, at most one of them 0; divergence 0 exactly when asked for.
+
+    A field such as (e^{x+y}, e^{x+y}) (psi = -e^{x+y}) is divergence-free, but reads like a misprint.
+    """
     terms = _divergence_terms(field, variables)
     return (
-        all(c.free_symbols and readable(c, MAX_COMPONENT_WIDTH) for c in field)
+        len(set(field)) == len(field)
+        and all(c.free_symbols and readable(c, MAX_COMPONENT_WIDTH) for c in field)
         and all(readable(t, MAX_TERM_WIDTH) for t in terms)
         and sum(t == 0 for t in terms) <= MAX_ZERO_TERMS
         and (sympy.Add(*terms) == 0) == solenoidal
+        and _fits(field, variables)
     )
+
+
+def _fits(field: sympy.ImmutableMatrix, variables: tuple[sympy.Symbol, ...]) -> bool:
+    """The worked block fits the page: its widest left side (d/dx_i of a component) and widest step together.
+
+    The sum line's left side is div f(x, y): about the width of the variables' list plus 10.
+    """
+    worked = [partial(c, v) for c, v in zip(field, variables, strict=True)]
+    terms = tuple(w.result for w in worked)
+    left = max(max(printed_width(c) for c in field) + 4, 3 * len(variables) + 8)
+    right = max(widest_step(worked), printed_width(_summed(terms).steps[0].expr))
+    return left + right <= MAX_BLOCK_WIDTH
 
 
 def sample(rng: random.Random, options: Mapping) -> Params:

@@ -45,15 +45,17 @@ from generator.calculus import (
 from generator.differentiation import Worked
 from generator.family import Family, require
 from generator.options import IntOption
-from generator.printing import tex
 from generator.sampling import distinct
-from generator.vectorcalc import like_canonical, max_zeros, partial, skeleton
+from generator.vectorcalc import like_canonical, max_zeros, partial, skeleton, widest_step
 from generator.verify import check_partials
 
 MAX_FUNCTION_WIDTH = 24
 MAX_ENTRY_WIDTH = 28
 MAX_MATRIX_WIDTH = 62
 """Typeset width (characters, see ``matrix_width``) of the Hessian, so that it fits the page width."""
+MAX_STEP_WIDTH = 30
+"""Widest worked step (``printed_width``): a quotient rule on a quotient of transcendental functions is neither
+hand-workable nor printable beside a long reason."""
 TIDYING_GAIN = 0.6
 """``presentable`` never narrows a second partial of these functions by more than this factor."""
 
@@ -119,10 +121,10 @@ def _shaped(second: dict[tuple[int, int], sympy.Expr], n: int) -> bool:
 
 
 def _usable(f: sympy.Expr, variables: tuple[sympy.Symbol, ...]) -> bool:
-    """Short and well shaped, with a Hessian that fits on the page.
+    """Short and well shaped, with a Hessian and worked steps that fit on the page (and in an exam).
 
     Shape and a first width estimate use the raw derivatives, so that hopeless
-    candidates are dropped before the costly tidying.
+    candidates are dropped before the costly tidying and working.
     """
     n = len(variables)
     if not readable(f, MAX_FUNCTION_WIDTH):
@@ -131,7 +133,18 @@ def _usable(f: sympy.Expr, variables: tuple[sympy.Symbol, ...]) -> bool:
     if not _shaped(second, n) or any(printed_width(e) > MAX_ENTRY_WIDTH / TIDYING_GAIN for e in second.values()):
         return False
     hessian = hessian_of(f, variables)
-    return matrix_width(hessian) <= MAX_MATRIX_WIDTH and all(readable(entry, MAX_ENTRY_WIDTH) for entry in hessian)
+    if matrix_width(hessian) > MAX_MATRIX_WIDTH or not all(readable(entry, MAX_ENTRY_WIDTH) for entry in hessian):
+        return False
+    first, second = _worked(f, variables)
+    return widest_step((*first, *second)) <= MAX_STEP_WIDTH
+
+
+def _worked(f: sympy.Expr, variables: tuple[sympy.Symbol, ...]) -> tuple[tuple[Worked, ...], tuple[Worked, ...]]:
+    """The first partials, then the second ones of the upper triangle, each worked rule by rule."""
+    n = len(variables)
+    first = tuple(partial(f, v, "f") for v in variables)
+    pairs = [(i, j) for i in range(n) for j in range(i, n)]
+    return first, tuple(partial(first[i].result, variables[j]) for i, j in pairs)
 
 
 def sample(rng: random.Random, options: Mapping) -> Params:
@@ -149,9 +162,8 @@ def sample(rng: random.Random, options: Mapping) -> Params:
 def solve(params: Params) -> Answer:
     variables = params.variables
     n = len(variables)
-    first = tuple(partial(params.function, v, "f") for v in variables)
+    first, second = _worked(params.function, variables)
     pairs = [(i, j) for i in range(n) for j in range(i, n)]
-    second = tuple(partial(first[i].result, variables[j], rf"\partial f/\partial {tex(variables[i])}") for i, j in pairs)
     hessian = _symmetric(n, {pair: w.result for pair, w in zip(pairs, second, strict=True)})
     return Answer(first, tuple(w.result for w in first), second, hessian)
 

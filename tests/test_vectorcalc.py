@@ -3,7 +3,7 @@ import random
 import pytest
 import sympy
 
-from generator.calculus import coordinates, indexed_coordinates
+from generator.calculus import coordinates, indexed_coordinates, printed_width
 from generator.printing import tex
 from generator.vectorcalc import (
     EuclideanNorm,
@@ -14,6 +14,7 @@ from generator.vectorcalc import (
     partial,
     skeleton,
     variable_sets,
+    widest_step,
 )
 
 x, y, z = coordinates(3)
@@ -86,3 +87,10 @@ def test_the_norm_prints_its_powers_without_extra_brackets():
     x1, x2 = indexed_coordinates(2)
     assert tex(EuclideanNorm(x1, x2) ** 2) == r"\left\|\mathbf{x}\right\|_2^{2}"
     assert tex(EuclideanNorm(x1 - 1, x2) ** 3) == r"\left\|\mathbf{x} - \mathbf{a}\right\|_2^{3}"
+
+
+def test_widest_step_measures_every_step_of_the_parts_and_the_rule():
+    worked = partial(x * sympy.exp(x * y) / (1 + y**2), y)
+    widths = [printed_width(s.expr) for c in (*(p.derivative for p in worked.pieces), worked.derivative) for s in c.steps]
+    assert widest_step([worked]) == max(widths) > 0
+    assert widest_step([partial(sympy.cos(y), x)]) == 1
