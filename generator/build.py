@@ -5,7 +5,6 @@ compiled before anything is written, so any error leaves ``build/`` as it was.
 """
 
 import json
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,11 +14,12 @@ from generator.compile import compile_documents, require_tex
 from generator.errors import ConfigError
 from generator.family import Variant
 from generator.generate import Draw, sheet_variants
+from generator.lifecycle import temporary_directory
 from generator.registry import families as all_families
 from generator.render import KINDS, Instance, render_documents, render_exercises
 from generator.project import Project
 from generator.sheet import SheetSpec
-from generator.write import ensure_writable, publish
+from generator.write import ensure_writable, locked, publish
 
 
 @dataclass(frozen=True)
@@ -69,8 +69,8 @@ def build_sheets(names: list[str] | None, draw: Draw, out_dir: Path, project: Pr
         raise ConfigError(f"no sheet definitions (*.toml) in {project.sheet_dir}")
     prepared = [prepare_sheet(name, draw, project) for name in names]
     sources = {p.stem(kind): p.sources[kind] for p in prepared for kind in KINDS}
-    with tempfile.TemporaryDirectory(prefix="sheets-tex-") as workdir:
-        pdfs = compile_documents(sources, Path(workdir))
+    with temporary_directory("tex") as workdir:
+        pdfs = compile_documents(sources, workdir)
     targets = []
     for p in prepared:
         files = {"answers.json": (json.dumps(answers_document(p), indent=2) + "\n").encode()}
@@ -78,6 +78,7 @@ def build_sheets(names: list[str] | None, draw: Draw, out_dir: Path, project: Pr
             files[f"{p.stem(kind)}.tex"] = sources[p.stem(kind)].encode("utf-8")
             files[f"{p.stem(kind)}.pdf"] = pdfs[p.stem(kind)]
         target = out_dir / p.sheet.name / draw.name
-        publish(files, target)
+        with locked(target):
+            publish(files, target)
         targets.append(target)
     return targets

@@ -19,7 +19,6 @@ import io
 import json
 import queue
 import statistics
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -31,6 +30,7 @@ from generator.compile import compile_stream, require_tex
 from generator.errors import ConfigError
 from generator.family import Family, Variant
 from generator.generate import Draw, sheet_variants
+from generator.lifecycle import temporary_directory
 from generator.parallel import in_workers, workers_for
 from generator.printing import tex
 from generator.registry import families as all_families
@@ -40,7 +40,7 @@ from generator.project import Project
 from generator.sheet import SheetSpec
 from generator.split import gather, split_pdf
 from generator.unique import redraws
-from generator.write import ensure_writable, publish, publish_file
+from generator.write import ensure_writable, locked, publish, publish_file
 
 DEFAULT_GROUPS = 4
 Progress = Callable[[str, int, int], None]
@@ -151,25 +151,16 @@ def build_class(
     redrawn = redraws(sheet, draw, students, progress) if unique else {}
     seconds = {"redraw": time.perf_counter() - started} if unique else {}
     draws = {student.id: Draw(draw.seed, student.id, redrawn.get(student.id, ())) for student in typeset}
-    with tempfile.TemporaryDirectory(prefix="sheets-class-") as workdir:
-        sheets, typeset_groups = _generate_and_typeset(sheet, draws, typeset, groups, project, Path(workdir), progress, seconds)
+    with temporary_directory("class") as workdir:
+        sheets, typeset_groups = _generate_and_typeset(sheet, draws, typeset, groups, project, workdir, progress, seconds)
     started = time.perf_counter()
     chosen = [sheets[student.id] for student in typeset if student.id in written]
     files = {
         f"{s.student.id}/{sheet.name}-{kind}.pdf": typeset_groups.pdf(kind, s.student.id) for s in chosen for kind in KINDS
     }
     class_files = _class_files(sheet, draw, unique, chosen, typeset_groups)
-    if shard is None and not only:
-        publish({**files, **class_files}, target)
-    else:
-        for student_id in sorted(written):
-            prefix = f"{student_id}/"
-            publish({k[len(prefix) :]: v for k, v in files.items() if k.startswith(prefix)}, target / student_id)
-        if shard is not None:
-            suffix = f".shard-{shard[0]}-of-{shard[1]}"
-            for file_name, content in class_files.items():
-                stem, dot, extension = file_name.rpartition(".")
-                publish_file(content, target / f"{stem}{suffix}{dot}{extension}")
+    with locked(target):
+        _write(target, files, class_files, shard, written if shard is not None or only else None)
     seconds["write"] = time.perf_counter() - started
     report = ClassReport(target, len(chosen), seconds=seconds, unique=unique)
     report.redrawn = sum(len(draws[s.student.id].redraws) for s in chosen)
@@ -180,6 +171,23 @@ def build_class(
         scores = [s.problems[index]["difficulty"] for s in chosen]
         report.difficulty[part.label] = (min(scores), statistics.median(scores), max(scores))
     return report
+
+
+def _write(
+    target: Path, files: dict[str, bytes], class_files: dict[str, bytes], shard: tuple[int, int] | None, written: set[str] | None
+) -> None:
+    """The whole directory at once; or, for some students or a shard (``written``), their folders and suffixed class files."""
+    if written is None:
+        publish({**files, **class_files}, target)
+        return
+    for student_id in sorted(written):
+        prefix = f"{student_id}/"
+        publish({k[len(prefix) :]: v for k, v in files.items() if k.startswith(prefix)}, target / student_id)
+    if shard is not None:
+        suffix = f".shard-{shard[0]}-of-{shard[1]}"
+        for file_name, content in class_files.items():
+            stem, dot, extension = file_name.rpartition(".")
+            publish_file(content, target / f"{stem}{suffix}{dot}{extension}")
 
 
 @dataclass
@@ -225,6 +233,12 @@ def _generate_and_typeset(
         members.setdefault(stable_bucket(student.id, groups), []).append(student)
     order = [student for group in sorted(members) for student in members[group]]
     group_of = {student.id: group for group, group_students in members.items() for student in group_students}
+
+    def describe(jobs: Sequence[tuple]) -> str:
+        ids = [job[2].id for job in jobs]
+        groups_in = sorted({group_of[student_id] for student_id in ids})
+        return f"students {', '.join(ids)} (group {', '.join(map(str, groups_in))})"
+
     waiting = {group: len(group_students) for group, group_students in members.items()}
     sheets: dict[str, StudentSheet] = {}
     result = TypesetGroups()
@@ -233,8 +247,9 @@ def _generate_and_typeset(
     with ThreadPoolExecutor(max_workers=len(KINDS) * len(members)) as tex_pool:
         feeds: dict[int, list[queue.SimpleQueue]] = {}
         pending: list[Future] = []
+        generated = _generated(sheet, draws, order, project, describe)
         try:
-            for done, student_sheet in enumerate(_generated(sheet, draws, order, project), start=1):
+            for done, student_sheet in enumerate(generated, start=1):
                 student = student_sheet.student
                 sheets[student.id] = student_sheet
                 progress("generating", done, len(order))
@@ -252,6 +267,7 @@ def _generate_and_typeset(
                         feed.put(_END)
                 _raise_first_failure(pending)
         except BaseException:
+            generated.close()  # the workers are killed, not waited for
             for group_feeds in feeds.values():
                 for feed in group_feeds:
                     feed.put(_ABORT)
@@ -265,11 +281,13 @@ def _generate_and_typeset(
     return sheets, result
 
 
-def _generated(sheet: SheetSpec, draws: Mapping[str, Draw], students: Sequence[Student], project: Project) -> Iterator[StudentSheet]:
+def _generated(
+    sheet: SheetSpec, draws: Mapping[str, Draw], students: Sequence[Student], project: Project, describe: Callable
+) -> Iterator[StudentSheet]:
     """Every student's sheet, in order, generated in worker processes (one per core)."""
     jobs = [(sheet, draws[student.id], student, project) for student in students]
     workers = workers_for(len(jobs))
-    yield from in_workers(_student_sheet, jobs, workers, chunksize=max(1, len(jobs) // (workers * 8)))
+    yield from in_workers(_student_sheet, jobs, workers, chunksize=max(1, len(jobs) // (workers * 8)), describe=describe)
 
 
 _END = None

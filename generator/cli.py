@@ -22,6 +22,7 @@ from generator.classbuild import DEFAULT_GROUPS, build_class
 from generator.errors import ConfigError, SheetError
 from generator.family import Family
 from generator.generate import Draw, canonical_variant, variant_for_seed
+from generator.lifecycle import exit_status, stopping_on_signals
 from generator.options import OptionError, resolve_options
 from generator.registry import families
 from generator.render import render_part
@@ -41,14 +42,17 @@ T = TypeVar("T")
 
 
 def _run(action: Callable[[], T]) -> T:
+    """Run a command: a ``SheetError`` is one ``error:`` line and exit status 1; Ctrl-C, SIGTERM and
+    SIGHUP stop it cleanly (``generator.lifecycle``), one line and 128 + the signal's number."""
     try:
-        return action()
+        with stopping_on_signals():
+            return action()
     except SheetError as exc:
         typer.echo("error: " + " ".join(str(exc).split()), err=True)
         raise typer.Exit(1) from None
-    except KeyboardInterrupt:
-        typer.echo("interrupted: build/ was left as it was", err=True)
-        raise typer.Exit(130) from None
+    except KeyboardInterrupt as exc:
+        typer.echo("interrupted: nothing written", err=True)
+        raise typer.Exit(exit_status(exc)) from None
 
 
 @app.command()

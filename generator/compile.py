@@ -12,13 +12,15 @@ so a class batch is typeset while its students are still being generated
 is the same.
 """
 
-import errno
+import array
+import fcntl
 import os
 import re
 import select
 import shutil
 import signal
 import subprocess
+import termios
 import time
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -26,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import CompileError
+from generator.lifecycle import DIE_WITH_PARENT
 
 TEX_TIMEOUT_SECONDS = 120
 TEX_PACKAGES = "texlive-latex-base texlive-latex-recommended lmodern latexmk"
@@ -77,74 +80,122 @@ def compile_stream(name: str, pieces: Iterable[str], workdir: Path) -> Compiled:
 
     ``workdir/<name>.tex`` is a named pipe while TeX reads it, and holds the whole source
     afterwards. If ``pieces`` raises, TeX is stopped and the exception goes on.
+
+    The pipe is opened here before TeX starts, so TeX never waits for a writer that is not
+    there: if this process dies, the kernel closes the pipe and TeX reads the end of its
+    source and stops (and ``DIE_WITH_PARENT`` kills it at once where available).
     """
-    workdir.mkdir(parents=True, exist_ok=True)
     source = workdir / f"{name}.tex"
-    source.unlink(missing_ok=True)  # the source of an earlier run in the same folder
-    os.mkfifo(source)
-    process = subprocess.Popen(
-        [*PDFLATEX_ARGS, source.name],
-        cwd=workdir,
-        env={**os.environ, **TEX_ENVIRONMENT},
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    try:
+        workdir.mkdir(parents=True, exist_ok=True)
+        source.unlink(missing_ok=True)  # the source of an earlier run in the same folder
+        os.mkfifo(source)
+        # Read and write: opening the write end alone would wait for a reader. Never read from here.
+        descriptor = os.open(source, os.O_RDWR | os.O_NONBLOCK)
+    except OSError as exc:
+        raise _unwritable(workdir, exc) from None
+    try:
+        process = subprocess.Popen(
+            [*DIE_WITH_PARENT, *PDFLATEX_ARGS, source.name],
+            cwd=workdir,
+            env={**os.environ, **TEX_ENVIRONMENT},
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    except BaseException:
+        os.close(descriptor)
+        raise
     written: list[str] = []
     try:
-        _feed(source, process, pieces, written)
+        _feed(descriptor, name, process, pieces, written)
+        if written:
+            _drained(descriptor, name, process)
     except BaseException:
         _stop(process)
         raise
     finally:
-        source.unlink()
-        source.write_text("".join(written), encoding="utf-8")
+        os.close(descriptor)
+        _keep_source(source, written)
     cpu_seconds = _wait(process, name)
     pdf = workdir / f"{name}.pdf"
+    if process.returncode < 0:
+        raise CompileError(f"{name}.tex: TeX was killed by {_signal_name(-process.returncode)}")
     if process.returncode != 0 or not pdf.is_file():
         raise CompileError(explain_failure(workdir, name))
     return Compiled(pdf.read_bytes(), cpu_seconds)
 
 
-def _feed(pipe: Path, process: subprocess.Popen, pieces: Iterable[str], written: list[str]) -> None:
-    """Write ``pieces`` into the pipe TeX reads; stop quietly when TeX stops reading (it failed: its log says why).
+def _keep_source(source: Path, written: list[str]) -> None:
+    """Replace the pipe by the source it carried, for error messages (``explain_failure``)."""
+    try:
+        source.unlink()
+        source.write_text("".join(written), encoding="utf-8")
+    except OSError as exc:
+        raise _unwritable(source.parent, exc) from None
+
+
+def _unwritable(workdir: Path, exc: OSError) -> CompileError:
+    return CompileError(f"cannot write to the temporary directory {workdir}: {exc.strerror}")
+
+
+def _signal_name(signum: int) -> str:
+    name = signal.Signals(signum).name
+    return f"{name} (a file size limit or a full disk)" if signum == signal.SIGXFSZ else name
+
+
+def _feed(descriptor: int, name: str, process: subprocess.Popen, pieces: Iterable[str], written: list[str]) -> None:
+    """Write ``pieces`` into the pipe TeX reads; stop quietly when TeX has ended (it failed: its log says why).
 
     Every wait is bounded: TeX stuck in a loop stops reading, and is then stopped.
     """
-    descriptor = _open_when_read(pipe, process)
-    if descriptor is None:
-        return
-    try:
-        for piece in pieces:
-            written.append(piece)
-            data = memoryview(piece.encode("utf-8"))
-            while data:
-                try:
-                    data = data[os.write(descriptor, data) :]
-                except BlockingIOError:
-                    if not select.select([], [descriptor], [], TEX_TIMEOUT_SECONDS)[1]:
-                        raise _timed_out(pipe.name) from None
-    except BrokenPipeError:
-        return
-    finally:
-        os.close(descriptor)
+    for piece in pieces:
+        if _ended(process):
+            return
+        written.append(piece)
+        data = memoryview(piece.encode("utf-8"))
+        while data:
+            try:
+                data = data[os.write(descriptor, data) :]
+            except BlockingIOError:
+                if not _wait_to_write(descriptor, process):
+                    raise _timed_out(f"{name}.tex") from None
+                if _ended(process):
+                    return
 
 
-def _open_when_read(pipe: Path, process: subprocess.Popen) -> int | None:
-    """The pipe opened for writing once TeX has opened it for reading; None if TeX ended first."""
+def _wait_to_write(descriptor: int, process: subprocess.Popen) -> bool:
+    """Wait until TeX has read some of the pipe, or has ended; False after the timeout."""
     deadline = time.monotonic() + TEX_TIMEOUT_SECONDS
-    while True:
-        try:
-            return os.open(pipe, os.O_WRONLY | os.O_NONBLOCK)
-        except OSError as exc:
-            if exc.errno != errno.ENXIO:  # ENXIO: nobody reads it yet
-                raise
-        if process.poll() is not None:
-            return None
+    while time.monotonic() < deadline:
+        if select.select([], [descriptor], [], 0.05)[1] or _ended(process):
+            return True
+    return False
+
+
+def _drained(descriptor: int, name: str, process: subprocess.Popen) -> None:
+    """Wait until TeX has read all that was written (or has ended) before the pipe is closed.
+
+    Closing it earlier would throw away what TeX has not read yet: a pipe keeps its data only
+    while it is open. Once TeX has read everything it holds the pipe open itself.
+    """
+    deadline = time.monotonic() + TEX_TIMEOUT_SECONDS
+    unread = array.array("i", [0])
+    while not _ended(process):
+        fcntl.ioctl(descriptor, termios.FIONREAD, unread)
+        if unread[0] == 0:
+            return
         if time.monotonic() > deadline:
-            raise CompileError(f"{pipe.name}: TeX did not start within {TEX_TIMEOUT_SECONDS} s")
+            raise _timed_out(f"{name}.tex")
         time.sleep(0.002)
+
+
+def _ended(process: subprocess.Popen) -> bool:
+    """Whether TeX has ended, without reaping it (``_wait`` reaps it, to read its CPU time)."""
+    if process.returncode is not None:
+        return True
+    return os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
 
 
 def _wait(process: subprocess.Popen, name: str) -> float:

@@ -19,3 +19,11 @@ class GenerationError(SheetError):
 
 class CompileError(SheetError):
     """TeX is missing or failed on a rendered document."""
+
+
+class WorkerDied(SheetError):
+    """A worker process ended without finishing its jobs (killed, out of memory): the build was stopped."""
+
+
+class OutputError(SheetError):
+    """The output could not be written (a full disk, permissions): what was there before is kept."""

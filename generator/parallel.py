@@ -1,18 +1,32 @@
-"""Worker processes for SymPy work, shared by class builds and the stress test.
+"""Worker processes for SymPy work, shared by class builds, ``--unique`` and the stress test.
 
 Workers are forked where the platform can, so they start with the parent's
 imports (SymPy takes about a second to import) instead of importing again.
+
+The pool is small and ours, not ``concurrent.futures``, because stopping matters as
+much as running: each worker gets one chunk of jobs at a time, so when one dies (killed,
+out of memory) the build knows which jobs it held and says so at once; when the build
+stops for any reason the workers are killed, not waited for; and a worker dies with its
+parent (``lifecycle.become_worker``) if the parent is killed outright.
 """
 
 import gc
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+import pickle
+import signal
+import traceback
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from multiprocessing.connection import Connection, wait
 from typing import TypeVar
+
+from generator import lifecycle
+from generator.errors import WorkerDied
 
 J = TypeVar("J")
 R = TypeVar("R")
+Describe = Callable[[Sequence], str]
+"""Names a chunk of jobs for an error message ("students s001, s002 (group 3)")."""
 
 
 def workers_for(jobs: int, least_per_worker: int = 8) -> int:
@@ -20,15 +34,146 @@ def workers_for(jobs: int, least_per_worker: int = 8) -> int:
     return min(os.cpu_count() or 1, max(1, jobs // least_per_worker))
 
 
-def in_workers(fn: Callable[[J], R], jobs: Iterable[J], workers: int, chunksize: int = 1) -> Iterator[R]:
-    """``fn`` over ``jobs``, results in order, in ``workers`` processes (in this one if just one)."""
+def in_workers(
+    fn: Callable[[J], R], jobs: Iterable[J], workers: int, chunksize: int = 1, describe: Describe | None = None
+) -> Iterator[R]:
+    """``fn`` over ``jobs``, results in order, in ``workers`` processes (in this one if just one).
+
+    Leaving the iterator early (an error, a signal, ``close()``) kills the workers at once.
+    """
     job = _ThenFreeze(fn)
     if workers <= 1:
         yield from map(job, jobs)
         return
-    context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        yield from pool.map(job, jobs, chunksize=chunksize)
+    jobs = list(jobs)
+    chunks = [jobs[start : start + chunksize] for start in range(0, len(jobs), chunksize)]
+    pool = _Pool(job, min(workers, len(chunks)))
+    finished = False
+    try:
+        yield from pool.results(chunks, describe or _count)
+        finished = True
+    finally:
+        pool.stop(finished)
+
+
+def _count(jobs: Sequence) -> str:
+    return f"a batch of {len(jobs)} jobs"
+
+
+class _Pool:
+    """Worker processes, each fed one chunk at a time through its own pipe."""
+
+    def __init__(self, fn: Callable, size: int):
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else None)
+        self.connections: dict[Connection, multiprocessing.Process] = {}
+        for _ in range(size):
+            ours, theirs = context.Pipe()
+            process = context.Process(target=_serve, args=(fn, theirs, os.getpid()), daemon=True)
+            process.start()
+            theirs.close()
+            self.connections[ours] = process
+
+    def results(self, chunks: Sequence[Sequence], describe: Describe) -> Iterator:
+        """Every chunk's results, in order; a worker's exception is raised here, a worker's death too."""
+        todo = iter(enumerate(chunks))
+        busy: dict[Connection, tuple[int, Sequence]] = {}
+        done: dict[int, list] = {}
+        for connection in self.connections:
+            self._give(connection, todo, busy, describe)
+        for index in range(len(chunks)):
+            while index not in done:
+                sentinels = {self.connections[c].sentinel: c for c in busy}
+                for ready in wait([*busy, *sentinels]):
+                    connection = sentinels.get(ready, ready)
+                    if connection in busy:
+                        done.update(self._collect(connection, busy, todo, describe))
+            yield from done.pop(index)
+
+    def _give(self, connection: Connection, todo: Iterator, busy: dict, describe: Describe) -> None:
+        chunk = next(todo, None)
+        if chunk is None:
+            return
+        busy[connection] = chunk
+        try:
+            connection.send(chunk[1])
+        except OSError:
+            raise self._died(connection, chunk[1], describe) from None
+
+    def _collect(self, connection: Connection, busy: dict, todo: Iterator, describe: Describe) -> dict[int, list]:
+        """The finished chunk of ``connection``'s worker, after giving it the next one; raises if it failed or died."""
+        index, chunk = busy[connection]
+        if not connection.poll():
+            raise self._died(connection, chunk, describe)
+        try:
+            message = connection.recv_bytes()
+        except (EOFError, OSError):
+            raise self._died(connection, chunk, describe) from None
+        del busy[connection]
+        self._give(connection, todo, busy, describe)
+        ok, payload = pickle.loads(message)
+        if not ok:
+            error, remote = payload
+            raise error from _RemoteTraceback(remote)
+        return {index: payload}
+
+    def _died(self, connection: Connection, chunk: Sequence, describe: Describe) -> WorkerDied:
+        process = self.connections[connection]
+        process.join(1)
+        code = process.exitcode
+        if code is not None and code < 0:
+            how = f"killed by {signal.Signals(-code).name}"
+            how += ", perhaps for lack of memory" if -code == signal.SIGKILL else ""
+        else:
+            how = f"exit status {code}"
+        return WorkerDied(f"a worker process died ({how}) while generating {describe(chunk)}; the build was stopped")
+
+    def stop(self, finished: bool) -> None:
+        """End the workers: idle ones are told to, busy ones (the build failed or was stopped) are killed.
+
+        A killed worker cannot remove its own temporary directories: they are swept here.
+        """
+        for connection, process in self.connections.items():
+            if not finished:
+                process.kill()
+            connection.close()  # an idle worker reads end-of-file and returns
+        for process in self.connections.values():
+            process.join(5)
+            if process.exitcode is None:
+                process.kill()
+                process.join()
+        if not finished:
+            lifecycle.sweep_stale()
+
+
+def _serve(fn: Callable, connection: Connection, parent: int) -> None:
+    """A worker's life: chunks in, results (or the exception, with its traceback as text) out."""
+    lifecycle.become_worker(parent)
+    while True:
+        try:
+            chunk = connection.recv()
+        except EOFError:
+            return
+        try:
+            message = pickle.dumps((True, [fn(job) for job in chunk]))
+        except Exception as error:
+            message = _failure(error)
+        connection.send_bytes(message)
+
+
+def _failure(error: Exception) -> bytes:
+    remote = traceback.format_exc()
+    try:
+        return pickle.dumps((False, (error, remote)))
+    except Exception:  # an exception that cannot cross processes: its text still can
+        return pickle.dumps((False, (RuntimeError(f"{type(error).__name__}: {error}"), remote)))
+
+
+class _RemoteTraceback(Exception):
+    """Where a worker's exception was raised, shown under the exception raised in the parent."""
+
+    def __str__(self) -> str:
+        return f'\n"""\n{self.args[0]}"""'
 
 
 class _ThenFreeze:

@@ -9,7 +9,6 @@ seed that reproduces it in ``sheets show FAMILY --seed N``.
 import json
 import os
 import statistics
-import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from generator.compile import PART_MARKER, compile_documents
 from generator.errors import GenerationError, SheetError
 from generator.family import Family, Variant
 from generator.generate import Draw, variant_for_seed
+from generator.lifecycle import temporary_directory
 from generator.lint import lint_variant, overfull_boxes
 from generator.parallel import in_workers
 from generator.registry import families
@@ -117,13 +117,17 @@ def stress_families(
 ) -> Iterator[FamilyReport]:
     """Reports for (family name, options) jobs, in order, run in parallel worker processes."""
     tasks = [(name, dict(options), seeds, compile_pdfs) for name, options in jobs]
-    yield from in_workers(_stress_job, tasks, min(workers or os.cpu_count() or 1, len(jobs)))
+    yield from in_workers(_stress_job, tasks, min(workers or os.cpu_count() or 1, len(jobs)), describe=_checking)
+
+
+def _checking(tasks: list[tuple[str, dict, int, bool]]) -> str:
+    return "the checks of " + ", ".join(f"{name} {options}" if options else name for name, options, _, _ in tasks)
 
 
 def _stress_job(task: tuple[str, dict, int, bool]) -> FamilyReport:
     name, options, seeds, compile_pdfs = task
-    with tempfile.TemporaryDirectory(prefix="sheets-check-") as workdir:
-        return stress_family(families()[name], options, seeds, compile_pdfs, Path(workdir))
+    with temporary_directory("check") as workdir:
+        return stress_family(families()[name], options, seeds, compile_pdfs, workdir)
 
 
 def _compile_batch(family: Family, variants: list[Variant], workdir: Path) -> list[tuple[int, str]]:

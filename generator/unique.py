@@ -43,7 +43,7 @@ def redraws(
     slots = _varying_slots(sheet, families)
     jobs = [(sheet, slots, Draw(draw.seed, student.id)) for student in students]
     first = {}
-    drawn = in_workers(_first_fingerprints, jobs, workers_for(len(jobs)), chunksize=8)
+    drawn = in_workers(_first_fingerprints, jobs, workers_for(len(jobs)), chunksize=8, describe=_comparing)
     for done, (student, marks) in enumerate(zip(students, drawn), start=1):
         first[student.id] = marks
         progress("comparing variants", done, len(students))
@@ -87,6 +87,10 @@ def fingerprint(sheet: SheetSpec, families: Mapping[str, Family], slot: str, dra
     seed = slot_seed(sheet, slot, draw)
     parts = [part for part in sheet.parts if part.slot == slot]
     return json.dumps([jsonable(sampled(families[part.family], part.options, seed, part.label)) for part in parts])
+
+
+def _comparing(jobs: Sequence[tuple[SheetSpec, Sequence[str], Draw]]) -> str:
+    return "the variants of students " + ", ".join(draw.student for _, _, draw in jobs)
 
 
 def _first_fingerprints(job: tuple[SheetSpec, Sequence[str], Draw]) -> tuple[str, ...]:

@@ -4,15 +4,29 @@ Files are written into a hidden staging directory beside the target and the
 directory is then renamed into place, so a reader sees either the previous
 complete build or the new complete one: never a half-written mix, never an
 exercise PDF from one run beside a solution PDF from another.
+
+A write that fails (a full disk, a file size limit, permissions) removes what it
+had staged and is reported as one ``OutputError``: the previous build stays. Two
+builds into one directory take turns (``locked``): the second waits for the
+first to finish writing.
 """
 
+import ctypes
+import errno
+import fcntl
 import os
 import shutil
+import sys
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
-from generator.errors import ConfigError
+from generator.errors import ConfigError, OutputError
+from generator.lifecycle import alive
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
 
 
 def ensure_writable(out_dir: Path) -> None:
@@ -30,7 +44,8 @@ def publish(files: Mapping[str, bytes], target: Path) -> None:
     """Replace directory ``target`` with exactly ``files`` (name -> content)."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))
+        _sweep_leftovers(target)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-{os.getpid()}-", dir=target.parent))
         staging.chmod(0o755)
     except OSError as exc:
         raise ConfigError(f"cannot write to {target.parent}: {exc.strerror}") from None
@@ -40,16 +55,30 @@ def publish(files: Mapping[str, bytes], target: Path) -> None:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(content)
         _swap_into_place(staging, target)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise _failed(target, exc) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _sweep_leftovers(target: Path) -> None:
+    """Remove what a build killed while writing left beside ``target`` (its process is gone)."""
+    for path in target.parent.glob(f".{target.name}.*-*-*"):
+        owner = path.name.rsplit("-", 2)[-2]
+        if path.is_dir() and owner.isdigit() and not alive(int(owner)):
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _swap_into_place(staging: Path, target: Path) -> None:
     if not target.exists():
         os.rename(staging, target)
         return
-    retired = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+    if _exchange(staging, target):  # atomic: there is never a moment without a build
+        shutil.rmtree(staging, ignore_errors=True)
+        return
+    retired = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-{os.getpid()}-", dir=target.parent))
     os.rename(target, retired / target.name)
     try:
         os.rename(staging, target)
@@ -58,6 +87,19 @@ def _swap_into_place(staging: Path, target: Path) -> None:
         raise
     finally:
         shutil.rmtree(retired, ignore_errors=True)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths in one step (Linux ``renameat2`` with ``RENAME_EXCHANGE``); False where unsupported."""
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if renameat2 is None:
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):  # a file system or kernel without it
+        return False
+    raise OSError(code, os.strerror(code), str(second))
 
 
 def publish_file(content: bytes, target: Path) -> None:
@@ -69,6 +111,40 @@ def publish_file(content: bytes, target: Path) -> None:
             handle.write(content)
         os.chmod(temporary, 0o644)
         os.replace(temporary, target)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise _failed(target, exc) from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _failed(target: Path, exc: OSError) -> OutputError:
+    return OutputError(f"cannot write {target}: {exc.strerror or exc}; what was there before was left as it was")
+
+
+@contextmanager
+def locked(target: Path) -> Iterator[None]:
+    """Hold the lock of ``target``'s parent folder: builds into one sheet's folder write in turn.
+
+    The lock is the folder itself (``flock`` on it), so no lock file is left in ``build/``; the
+    kernel releases it when its holder dies, so a killed build never blocks the next. A build
+    that has to wait says so on stderr, once. Where folders cannot be locked (some network
+    file systems) builds write without it, as before.
+    """
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(target.parent, os.O_RDONLY)
+    except OSError as exc:
+        raise OutputError(f"cannot write to {target.parent}: {exc.strerror}") from None
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"waiting: another build is writing into {target.parent}", file=sys.stderr, flush=True)
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+        except OSError:
+            pass
+        yield
+    finally:
+        os.close(descriptor)
