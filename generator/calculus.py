@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import sympy
 
 from generator.printing import tex, text
-from generator.rewrites import expand_outside, factor_terms, together
+from generator.rewrites import expand_outside, factor_terms, has_like_terms, together
 from generator.steps import Step, chain, worked_chain
 
 if TYPE_CHECKING:
@@ -53,23 +53,35 @@ def presentable(expr: sympy.Expr) -> sympy.Expr:
         denominator = factor_terms(denominator)
         factored_numerator = _factored(numerator)
         candidates.append((factored_numerator / denominator, 1, 0))
-        candidates += [(form / denominator, EXPANDING, 0) for form in _expanded_forms(numerator, factored_numerator)]
+        candidates += [(form / denominator, weight, 0) for form, weight in _expanded_forms(numerator, factored_numerator)]
         if numerator.is_polynomial() and denominator.is_polynomial():
             candidates += [(cancelled, 1, 3) for cancelled in _cancelled(numerator, denominator)]
     else:
-        candidates += [(form, EXPANDING, 0) for form in _expanded_forms(expr, factored)]
+        candidates += [(form, weight, 0) for form, weight in _expanded_forms(expr, factored)]
     bars = [_fraction_bars(candidate[0]) for candidate in candidates]
     # Printing is the costly part of judging a candidate: only those with fewest fraction bars are printed.
     plainest = [candidate for candidate, count in zip(candidates, bars) if count == min(bars)]
-    best, _, _ = min(plainest, key=lambda candidate: _printed_length(candidate[0]) * candidate[1] + candidate[2])
+    best, _, _ = min(plainest, key=_cost)
     return best
+
+
+def _cost(candidate: tuple[sympy.Expr, float, int]) -> float:
+    """A candidate's printed length, weighted, plus its extra characters; half again if it leaves like terms
+    uncollected (``(4 - x) sin x + sin x``), which a teaching assistant would not hand out."""
+    expr, weight, extra = candidate
+    if any(factor.is_Add and has_like_terms(factor) for factor in sympy.Mul.make_args(sympy.fraction(expr)[0])):
+        weight *= UNCOLLECTED
+    return _printed_length(expr) * weight + extra
+
+
+UNCOLLECTED = 1.5
 
 
 EXPANDING = 1.25
 """Weight of the length of a multiplied-out candidate: expanding must save a fifth of the length to be chosen."""
 
 
-def _expanded_forms(expr: sympy.Expr, factored: sympy.Expr) -> list[sympy.Expr]:
+def _expanded_forms(expr: sympy.Expr, factored: sympy.Expr) -> list[tuple[sympy.Expr, float]]:
     """``expr`` multiplied out and factored, given ``factored = factor_terms(expr)`` (most sums come expanded already).
 
     Function applications stay as the statement writes them (``expand_outside``): ``e^{3x - 2}``
@@ -79,8 +91,11 @@ def _expanded_forms(expr: sympy.Expr, factored: sympy.Expr) -> list[sympy.Expr]:
     """
     expanded = expand_outside(expr)
     if expanded == expr:
-        return [factored]
-    return [_factored(expanded), _factored(_gathered(expanded))]
+        return [(factored, 1)]
+    gathered = _gathered(expanded)
+    # Gathered by functions, the polynomial coefficients are collected, not multiplied-out products.
+    forms = [(_factored(expanded), EXPANDING)]
+    return forms + [(_factored(gathered), 1)] if gathered != expanded else forms
 
 
 def _gathered(expanded: sympy.Expr) -> sympy.Expr:

@@ -133,9 +133,22 @@ def rewrite_name(before: sympy.Expr, after: sympy.Expr) -> str:
         top, bottom = sympy.fraction(together(plain), exact=True)
     names += _below_the_bar(bottom, new_bottom)
     names += _above_the_bar(top, new_top)
+    if "collect like terms" not in names and _collected_as_written(before):
+        names.append("collect like terms")
     if not names:
         names.append("multiply the factors" if plain.is_Mul else "combine the terms")
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _collected_as_written(expr: sympy.Expr) -> bool:
+    """A sum of the step, outside function arguments, whose terms as written combine (``3 - x + x``)."""
+    if not (expr.is_Add or expr.is_Mul or expr.is_Pow):
+        return False
+    if expr.is_Add:
+        terms = [_evaluated(term) for term in _flat(expr, sympy.Add)]
+        if len(sympy.Add(*terms).args) < len(terms):
+            return True
+    return any(_collected_as_written(arg) for arg in expr.args)
 
 
 def _cancelling(expr: sympy.Expr) -> list[sympy.Expr]:
@@ -265,7 +278,7 @@ def _above_the_bar(top: sympy.Expr, new_top: sympy.Expr) -> list[str]:
     if inner is not None:
         if any(expand_outside(term) != term for term in terms) and len(sympy.Add.make_args(inner)) != len(terms):
             names.append("expand")
-        if _like_terms(top) and not _like_terms(inner):
+        if has_like_terms(top) and not has_like_terms(inner):
             names.append("collect like terms")
     if (sums or rest.is_Add) and (pulled or abs(coefficient) != 1):
         names.append(_named("factor out", sympy.Mul(abs(coefficient), *pulled), "the common factor"))
@@ -318,7 +331,7 @@ def _has_factor(term: sympy.Expr, factor: sympy.Expr) -> bool:
     return any(part.as_base_exp()[0] == base for part in sympy.Mul.make_args(term))
 
 
-def _like_terms(expr: sympy.Expr) -> bool:
+def has_like_terms(expr: sympy.Expr) -> bool:
     """A sum whose terms, each multiplied out, include like terms: multiplying out the whole leaves fewer."""
     terms = sympy.Add.make_args(expr)
     separately = sum(len(sympy.Add.make_args(expand_outside(term))) for term in terms)
