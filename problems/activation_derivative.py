@@ -140,7 +140,7 @@ def _log_sigmoid_steps(u: sympy.Expr, a: sympy.Rational) -> Steps:
     below = 1 + exp(-u)
     rule = _times(-1 / below, derivative(below, x))
     in_x = rule_and_tidy(Step(rule, "chain rule"), a * exp(-u) / below)
-    return in_x, (Step(_scaled(a, WrittenSum(1, -1 / below, evaluate=False)), ADD_SUBTRACT),)
+    return in_x, (Step(_times(a, WrittenSum(1, -1 / below, evaluate=False)), ADD_SUBTRACT),)
 
 
 SIGMA_DEFINITION = r"definition of $\sigma$"
