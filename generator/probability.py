@@ -53,8 +53,15 @@ class AsWritten(sympy.UnevaluatedExpr):
 
 
 def minus(first: sympy.Expr, second: sympy.Expr) -> sympy.Expr:
-    """``first - second`` printed in that order (SymPy would print ``-a + b`` for ``b - a``)."""
-    return first - AsWritten(second) if second.free_symbols else first - second
+    """``first - second`` printed in that order (SymPy would print ``-a + b`` for ``b - a``).
+
+    A sum subtracted is bracketed (``X - (\\mu + 1)``), a negative term added (``X + \\mu``, not ``X - -\\mu``).
+    """
+    if not second.free_symbols:
+        return first - second
+    if second.could_extract_minus_sign():
+        return WrittenSum(first, -second, evaluate=False)
+    return WrittenSum(first, sympy.Mul(-1, second, evaluate=False), evaluate=False)
 
 
 def width(low: sympy.Expr, high: sympy.Expr) -> sympy.Expr:

@@ -17,6 +17,7 @@ from generator.probability import (
     density,
     expectation,
     law_moments,
+    minus,
     numerical_moments,
     polynomial_expectation,
     width,
@@ -121,3 +122,11 @@ def test_interval_lengths_print_as_written_only_when_they_do_not_simplify():
     assert width(-b, sympy.Integer(0)) == b and width(sympy.Integer(0), 2 * b) == 2 * b
     assert width(sympy.Integer(-1), sympy.Integer(3)) == 4
     assert tex(density("uniform", (-b, sympy.Integer(0)))) == r"\frac{1}{b}"
+
+
+def test_a_difference_prints_in_the_order_written_with_sums_bracketed():
+    a, b = sympy.symbols("a b", real=True)
+    assert tex(minus(b, a)) == "b - a"
+    assert tex(minus(X.args[0], mu + 1)) == r"X - \left(\mu + 1\right)"
+    assert tex(minus(X.args[0], -mu)) == r"X + \mu"
+    assert minus(sympy.Integer(3), sympy.Integer(-1)) == 4
