@@ -275,8 +275,12 @@ def _above_the_bar(top: sympy.Expr, new_top: sympy.Expr) -> list[str]:
     sums = [f for f in factors if f not in pulled]
     inner = sums[0] if len(sums) == 1 else rest if rest.is_Add or not sums else None
     names = []
+    common = coefficient * sympy.Mul(*pulled)
+    if inner is not None and set(sympy.Add.make_args(inner)) == {term / common for term in terms}:
+        inner = None  # the terms are the old ones with the common factor divided out: nothing else happened
     if inner is not None:
-        if any(expand_outside(term) != term for term in terms) and len(sympy.Add.make_args(inner)) != len(terms):
+        multiplied_out = expand_outside(inner) == inner or len(sympy.Add.make_args(inner)) != len(terms)
+        if multiplied_out and any(expand_outside(term) != term for term in terms):
             names.append("expand")
         if has_like_terms(top) and not has_like_terms(inner):
             names.append("collect like terms")

@@ -47,3 +47,60 @@ def test_a_sum_of_quotients_comes_over_a_factored_denominator():
 def test_common_factors_are_cancelled():
     assert presentable((x**2 - 1) / (x - 1)) == x + 1
     assert presentable((x - 2) / (2 - x) + x) == x - 1
+
+
+def test_a_written_product_shows_no_base_twice_and_glues_no_number_to_a_fraction():
+    from generator.differentiation import written_product
+    from generator.printing import tex
+
+    assert tex(written_product(-1, x, sympy.Mul(4, x, 3 * x**2 + 5, evaluate=False))) == (
+        r"- 4 x^{2} \left(3 x^{2} + 5\right)"
+    )
+    assert tex(written_product(sympy.cos(x), sympy.cos(x))) == tex(sympy.cos(x) ** 2)
+    assert tex(written_product(2, x / (x**2 + 1))) == r"\frac{2 x}{x^{2} + 1}"
+
+
+def test_factors_that_would_cancel_are_shown_substituted_with_a_dot():
+    from generator.differentiation import written_product
+    from generator.printing import WrittenProduct
+
+    product = written_product(1 - x, -1 / (1 - x))
+    assert isinstance(product, WrittenProduct) and product.doit() == -1
+
+
+def test_pieces_are_named_in_the_order_they_are_listed():
+    from generator.differentiation import differentiate
+
+    worked = differentiate(x / ((x**2 + 3) * (3 * x**2 + 1)), x)
+    assert [piece.name.name for piece in worked.pieces] == ["u", "v", "w"][: len(worked.pieces)]
+    assert worked.pieces[-1].expr == (x**2 + 3) * (3 * x**2 + 1)
+
+
+def test_a_partial_of_a_function_free_of_the_variable_says_so():
+    from generator.calculus import worked_partial
+
+    y = coordinates(2)[1]
+    (step,) = worked_partial(sympy.cos(y**2), coordinates(2)[0]).derivative.steps
+    assert step.expr == 0 and step.why == "does not depend on $x$"
+
+
+def test_structure_forgets_numbers_only():
+    from generator.calculus import structure
+
+    assert structure(x * sympy.cos(x) / (2 * x**2 + 1)) == structure(x * sympy.cos(x) / (x**2 + 3))
+    assert structure(x * sympy.cos(x) / (x**2 + 3)) != structure(x * sympy.sin(x) / (x**2 + 3))
+
+
+def test_tidying_keeps_a_product_of_sums_factored():
+    assert sympy.sstr(presentable(2 * (2 * x + 2) * (x**2 + 2 * x + 3))) == "4*(x + 1)*(x**2 + 2*x + 3)"
+
+
+def test_tidying_keeps_exponential_arguments_whole():
+    tidy = presentable(2 * x * (2 * x - 1) * sympy.exp(3 * x - 2) + x**2 * (6 * x - 1) * sympy.exp(3 * x - 2))
+    assert sympy.exp(3 * x - 2) in tidy.atoms(sympy.exp) and _fraction_bars(tidy) == 0
+
+
+def test_tidying_collects_terms_by_the_functions_they_multiply():
+    e, s, c = sympy.exp(x), sympy.sin(x), sympy.cos(x)
+    tidy = presentable(((4 - x) * (s + c) * e + e * s) / (4 - x) ** 2)
+    assert tidy == ((5 - x) * s + (4 - x) * c) * e / (4 - x) ** 2

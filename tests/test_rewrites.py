@@ -1,3 +1,4 @@
+import pytest
 import sympy
 
 from generator import rewrites
@@ -74,3 +75,47 @@ def test_no_code_switches_sympys_global_evaluate_flag():
         if "sympy.evaluate(" in line or "global_parameters" in line
     ]
     assert offenders == []
+
+
+def test_expand_outside_leaves_function_arguments_as_the_statement_writes_them():
+    """e^{x^2 + 1} stays whole (SymPy's expand writes e e^{x^2}), sin(2(x + 1)) is not opened."""
+    expr = x * (x + 1) * sympy.exp(x**2 + 1) + (x + 1) * sympy.sin(2 * (x + 1))
+    expanded = rewrites.expand_outside(expr)
+    assert sympy.exp(x**2 + 1) in expanded.atoms(sympy.exp)
+    assert sympy.sin(2 * (x + 1)) in expanded.atoms(sympy.sin)
+    assert sympy.expand(expanded - expr) == 0
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "name"),
+    [
+        (sympy.Add(2 * x * (3 * x**2 + 1), 6 * x * (x**2 + 3), evaluate=False), 4 * x * (3 * x**2 + 5),
+         "expand, collect like terms and factor out $4 x$"),
+        (sympy.Add((x + 2) ** 2, 2 * (x + 1) * (x + 2), evaluate=False), (x + 2) * (3 * x + 4),
+         r"expand, collect like terms and factor out $\left(x + 2\right)$"),
+        (sympy.exp(x) * sympy.sin(x) + sympy.exp(x) * sympy.cos(x), (sympy.sin(x) + sympy.cos(x)) * sympy.exp(x),
+         "factor out $e^{x}$"),
+        (sympy.exp(x / 2) / (sympy.exp(x / 2) + 1), 1 / (1 + sympy.exp(-x / 2)),
+         "divide numerator and denominator by $e^{x/2}$"),
+        (sympy.exp(-x) / (1 + sympy.exp(-x)) ** 2, sympy.exp(x) / (sympy.exp(x) + 1) ** 2,
+         "multiply numerator and denominator by $e^{2 x}$"),
+        (sympy.log(x + 2) - x / (x + 2), ((x + 2) * sympy.log(x + 2) - x) / (x + 2), "common denominator"),
+        (sympy.Mul(x + 1, 1 / (x + 1), evaluate=False) + x, x + 1, r"cancel $\left(x + 1\right)$"),
+        (sympy.Mul(6, (2 * x - 2) ** 2, evaluate=False), 24 * (x - 1) ** 2,
+         r"factor $2$ out of $\left(2 x - 2\right)$"),
+    ],
+)
+def test_a_tidying_step_is_named_by_the_rewrite_it_performs(before, after, name):
+    assert rewrites.rewrite_name(before, after) == name
+
+
+def test_a_factor_too_wide_for_the_reason_column_is_not_printed_in_it():
+    big = x**4 + 3 * x**3 + 5 * x**2 + 7 * x + 11
+    assert rewrites.rewrite_name(big * sympy.sin(x) + big * sympy.cos(x), big * (sympy.sin(x) + sympy.cos(x))) == (
+        "factor out the common factor"
+    )
+
+
+def test_reordered_ignores_order_only():
+    assert rewrites.reordered(sympy.Mul(1 / (x + 1), sympy.exp(x), evaluate=False), sympy.exp(x) / (x + 1))
+    assert not rewrites.reordered(sympy.Mul(2, x, x, evaluate=False), 2 * x**2)

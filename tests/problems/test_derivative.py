@@ -123,3 +123,22 @@ def test_the_class_build_seed_that_drew_a_cancelling_quotient_now_builds():
     for f in variant.params.functions:
         numerator, denominator = f.as_numer_denom()
         assert not sympy.gcd(numerator, denominator).has(x), f
+
+
+@pytest.mark.parametrize("level", [1, 2, 3])
+def test_every_step_fits_a_line_and_no_two_functions_share_a_structure(level):
+    from generator.calculus import STEP_WIDTH, structure, worked_width
+
+    options = resolve_options(FAMILY.options, {"level": level, "count": 3})
+    for seed in range(12):
+        variant = variant_for_seed(FAMILY, options, seed)
+        assert all(worked_width(w) <= STEP_WIDTH for w in variant.answer.worked)
+        assert len({structure(f) for f in variant.params.functions}) == 3
+        assert not set(variant.params.functions) & set(FAMILY.canonical[CANONICAL].functions)
+
+
+def test_no_step_is_named_simplify():
+    options = resolve_options(FAMILY.options, {"level": 3, "count": 3})
+    for seed in range(10):
+        chains = [w.derivative for w in variant_for_seed(FAMILY, options, seed).answer.worked]
+        assert all(step.why != "simplify" for c in chains for step in c.steps)
