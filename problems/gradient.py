@@ -59,7 +59,7 @@ from generator.differentiation import CHAIN, Worked
 from generator.family import Family, require
 from generator.options import ChoiceOption, IntOption
 from generator.sampling import distinct, nonzero
-from generator.steps import Step, worked_chain
+from generator.steps import Step, chain, worked_chain
 from generator.vectorcalc import A, X, EuclideanNorm, divides_by_norm, like_canonical, new_structure
 from generator.verify import as_function, check_partials, close
 
@@ -251,7 +251,10 @@ def _worked(f: sympy.Expr, v: sympy.Symbol) -> Worked:
         outer = derivative(f.xreplace({norm: _r}), _r).xreplace({_r: norm})
         inner = derivative(norm, v)
     rule = WrittenProduct(outer, inner, evaluate=False)
-    return Worked((), worked_chain(Step(rule, CHAIN), Step(tidy_derivative(f, v), MULTIPLY)), ("chain",))
+    # Two numbers to multiply (1/2 * 2 x_1) are a step a student sees; factors only reordered are not.
+    numbers = all(factor.as_coeff_Mul()[0] != 1 for factor in (outer, inner))
+    steps = (Step(rule, CHAIN), Step(tidy_derivative(f, v), MULTIPLY))
+    return Worked((), chain(*steps) if numbers else worked_chain(*steps), ("chain",))
 
 
 MULTIPLY = "multiply the factors"

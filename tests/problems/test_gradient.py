@@ -164,8 +164,10 @@ def test_composition_canonical_works_each_partial_by_the_chain_rule():
 def test_norm_canonical_works_the_chain_rule_through_the_square_or_the_norm():
     f4, f5 = canonical("idl-math-background-1.3b").answer.worked
     norm = EuclideanNorm(x1, x2)
-    for worked, component in zip(f4, (x1, x2)):  # (1/2) * 2 x_i shows the same factors as x_i: one step
-        assert steps_of(worked) == [("chain rule", component)]
+    for worked, component in zip(f4, (x1, x2)):  # two numbers to multiply: the rule step stays
+        (rule, product) = worked.derivative.steps
+        assert (rule.why, tex(rule.expr)) == ("chain rule", rf"\frac{{1}}{{2}} \cdot 2 {tex(component)}")
+        assert (product.why, product.expr) == ("multiply the factors", component)
     for worked, component in zip(f5, (x1, x2)):
         assert steps_of(worked) == [("chain rule", component / (2 * norm))]
 
