@@ -275,6 +275,8 @@ def repeats_in_part(variant: Variant) -> Iterator[Finding]:
             what = "pmfs that are permutations of each other"
         elif all(isinstance(item, (sympy.Expr, tuple)) and _symbols_in(item) for item in value):
             keys = [_structure(item) for item in value]
+            if all(isinstance(key, str) for key in keys):
+                continue  # parameters such as an interval's ends (-a, a), not functions with a structure
             what = "items with the same structure up to constants"
         else:
             continue
