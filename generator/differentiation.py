@@ -84,7 +84,7 @@ def differentiate(f: sympy.Expr, x: sympy.Symbol) -> Worked:
     """The derivative of ``f`` with named pieces, rule steps and a tidy result."""
     state = _State(x)
     rule_form, why = state.rule_form(f)
-    derivative = worked_chain(Step(rule_form, why), tidied(rule_form, tidy_derivative(f, x)))
+    derivative = worked_chain(*rule_and_tidy(Step(rule_form, why), tidy_derivative(f, x)))
     return Worked(in_reading_order(state.pieces), derivative, tuple(state.rules))
 
 
@@ -177,9 +177,8 @@ class _State:
             if not always and not worked.result.has(self.x):
                 return worked
         else:
-            rule_form, why = self.rule_form(f)
-            tidy = [tidied(rule_form, tidy_derivative(f, self.x))] if self.worked else []
-            worked = worked_chain(Step(rule_form, why), *tidy)
+            rule = Step(*self.rule_form(f))
+            worked = worked_chain(*(rule_and_tidy(rule, tidy_derivative(f, self.x)) if self.worked else (rule,)))
         self.pieces.append(Piece(sympy.Symbol("_"), f, worked))
         return worked
 

@@ -180,7 +180,11 @@ def _flat(expr: sympy.Expr, kind: type):
 
 
 def reordered(before: sympy.Expr, after: sympy.Expr) -> bool:
-    """``after`` shows the same factors and terms as ``before``, only in another order: no step of its own."""
+    """``after`` shows the same factors and terms as ``before``, only in another order: no step of its own.
+
+    A rule's square below the bar, ``((3 - x)^2)^{-1}`` as built, is the ``(3 - x)^{-2}`` it prints as.
+    Numbers multiplied together are a step: in ``-1/(1 + e^{-x})^2 . (-e^{-x})`` the signs cancel.
+    """
     return _unordered(before) == _unordered(after)
 
 
@@ -188,9 +192,14 @@ def _unordered(expr: sympy.Basic) -> object:
     """A key of ``expr`` that forgets the order of the operands of sums and products (nested ones opened up)."""
     if not expr.args:
         return expr
-    if expr.is_Add or expr.is_Mul:
-        operands = _flat_product(expr) if expr.is_Mul else _flat(expr, sympy.Add)
-        return ("*" if expr.is_Mul else "+", tuple(sorted((_unordered(arg) for arg in operands), key=repr)))
+    if expr.is_Pow:
+        expr = sympy.Pow(*expr.args)
+        if not expr.is_Pow:
+            return _unordered(expr)
+    if expr.is_Add:
+        return ("+", tuple(sorted((_unordered(arg) for arg in _flat(expr, sympy.Add)), key=repr)))
+    if expr.is_Mul:
+        return ("*", tuple(sorted((_unordered(arg) for arg in _flat_product(expr)), key=repr)))
     return (type(expr).__name__, tuple(_unordered(arg) for arg in expr.args))
 
 
