@@ -15,6 +15,7 @@
 
 import math
 import random
+from functools import lru_cache
 from collections.abc import Callable, Iterable, Sequence
 
 import sympy
@@ -170,11 +171,13 @@ def functions_of(
     return tuple(functions)
 
 
+@lru_cache(maxsize=8192)
 def skeleton(expr: sympy.Basic) -> tuple:
     """The structure of ``expr`` up to constants: every number forgotten, as the presentation lint reads it.
 
     ``x cos x / (2x^2 + 1)`` and ``x cos x / (x^2 + 3)`` have one skeleton, and so do
-    ``e^{2xy}`` and ``-e^{xy}``; ``x^2 y`` and ``x y^2`` do not.
+    ``e^{2xy}`` and ``-e^{xy}``; ``x^2 y`` and ``x y^2`` do not. Remembered per process: every
+    candidate is compared with those drawn before it and with the canonical instances.
     """
     if expr.is_number:
         return ("c",)

@@ -137,11 +137,13 @@ def _fits(field: sympy.ImmutableMatrix, variables: tuple[sympy.Symbol, ...]) -> 
 
     The sum line's left side is div f(x, y): about the width of the variables' list plus 10.
     """
-    worked = [partial(c, v) for c, v in zip(field, variables, strict=True)]
-    terms = tuple(w.result for w in worked)
     left = max(max(printed_width(c) for c in field) + 4, 3 * len(variables) + 8)
-    right = max(widest_step(worked), printed_width(_summed(terms).steps[0].expr))
-    return left + right <= MAX_BLOCK_WIDTH
+    terms = _divergence_terms(field, variables)
+    right = printed_width(_summed(terms).steps[0].expr)
+    if left + right > MAX_BLOCK_WIDTH:  # decided before the costlier worked steps
+        return False
+    worked = [partial(c, v) for c, v in zip(field, variables, strict=True)]
+    return left + max(right, widest_step(worked)) <= MAX_BLOCK_WIDTH
 
 
 def sample(rng: random.Random, options: Mapping) -> Params:
