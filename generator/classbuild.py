@@ -237,7 +237,7 @@ def _generate_and_typeset(
     def describe(jobs: Sequence[tuple]) -> str:
         ids = [job[2].id for job in jobs]
         groups_in = sorted({group_of[student_id] for student_id in ids})
-        return f"students {', '.join(ids)} (group {', '.join(map(str, groups_in))})"
+        return f"generating students {', '.join(ids)} (group {', '.join(map(str, groups_in))})"
 
     waiting = {group: len(group_students) for group, group_students in members.items()}
     sheets: dict[str, StudentSheet] = {}

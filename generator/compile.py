@@ -81,9 +81,11 @@ def compile_stream(name: str, pieces: Iterable[str], workdir: Path) -> Compiled:
     ``workdir/<name>.tex`` is a named pipe while TeX reads it, and holds the whole source
     afterwards. If ``pieces`` raises, TeX is stopped and the exception goes on.
 
-    The pipe is opened here before TeX starts, so TeX never waits for a writer that is not
-    there: if this process dies, the kernel closes the pipe and TeX reads the end of its
-    source and stops (and ``DIE_WITH_PARENT`` kills it at once where available).
+    TeX must not outlive this process. ``DIE_WITH_PARENT`` has the kernel kill it when this
+    process dies (Linux). Besides, the pipe is opened here before TeX starts, so TeX never
+    waits for a writer while this process lives, and once TeX reads the pipe, this process's
+    death closes it: TeX reads the end of its source and stops. (Only a death in the moment
+    between TeX's start and its opening the pipe needs the first.)
     """
     source = workdir / f"{name}.tex"
     try:

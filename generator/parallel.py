@@ -14,8 +14,11 @@ import gc
 import multiprocessing
 import os
 import pickle
+import queue
 import signal
+import threading
 import traceback
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from multiprocessing.connection import Connection, wait
 from typing import TypeVar
@@ -26,7 +29,7 @@ from generator.errors import WorkerDied
 J = TypeVar("J")
 R = TypeVar("R")
 Describe = Callable[[Sequence], str]
-"""Names a chunk of jobs for an error message ("students s001, s002 (group 3)")."""
+"""What a worker was doing with a chunk of jobs, for an error message ("generating students s001, s002 (group 3)")."""
 
 
 def workers_for(jobs: int, least_per_worker: int = 8) -> int:
@@ -57,11 +60,17 @@ def in_workers(
 
 
 def _count(jobs: Sequence) -> str:
-    return f"a batch of {len(jobs)} jobs"
+    return f"working on a batch of {len(jobs)} jobs"
 
 
 class _Pool:
-    """Worker processes, each fed one chunk at a time through its own pipe."""
+    """Worker processes, each fed through its own pipe and given ``AHEAD`` chunks at a time.
+
+    The second chunk waits in the worker, so a worker never idles while the parent (busy
+    with TeX's threads) gets round to sending more; the first is the one it is working on.
+    """
+
+    AHEAD = 2
 
     def __init__(self, fn: Callable, size: int):
         methods = multiprocessing.get_all_start_methods()
@@ -77,40 +86,40 @@ class _Pool:
     def results(self, chunks: Sequence[Sequence], describe: Describe) -> Iterator:
         """Every chunk's results, in order; a worker's exception is raised here, a worker's death too."""
         todo = iter(enumerate(chunks))
-        busy: dict[Connection, tuple[int, Sequence]] = {}
+        given: dict[Connection, deque[tuple[int, Sequence]]] = {connection: deque() for connection in self.connections}
         done: dict[int, list] = {}
         for connection in self.connections:
-            self._give(connection, todo, busy, describe)
+            self._give(connection, todo, given, describe)
         for index in range(len(chunks)):
             while index not in done:
+                busy = [connection for connection, chunks_given in given.items() if chunks_given]
                 sentinels = {self.connections[c].sentinel: c for c in busy}
                 for ready in wait([*busy, *sentinels]):
                     connection = sentinels.get(ready, ready)
-                    if connection in busy:
-                        done.update(self._collect(connection, busy, todo, describe))
+                    if given[connection]:
+                        done.update(self._collect(connection, todo, given, describe))
             yield from done.pop(index)
 
-    def _give(self, connection: Connection, todo: Iterator, busy: dict, describe: Describe) -> None:
-        chunk = next(todo, None)
-        if chunk is None:
-            return
-        busy[connection] = chunk
-        try:
-            connection.send(chunk[1])
-        except OSError:
-            raise self._died(connection, chunk[1], describe) from None
+    def _give(self, connection: Connection, todo: Iterator, given: dict, describe: Describe) -> None:
+        """Top the worker up to ``AHEAD`` chunks."""
+        while len(given[connection]) < self.AHEAD and (chunk := next(todo, None)) is not None:
+            given[connection].append(chunk)
+            try:
+                connection.send(chunk[1])
+            except OSError:
+                raise self._died(connection, given[connection][0][1], describe) from None
 
-    def _collect(self, connection: Connection, busy: dict, todo: Iterator, describe: Describe) -> dict[int, list]:
-        """The finished chunk of ``connection``'s worker, after giving it the next one; raises if it failed or died."""
-        index, chunk = busy[connection]
+    def _collect(self, connection: Connection, todo: Iterator, given: dict, describe: Describe) -> dict[int, list]:
+        """The worker's oldest chunk, finished, after topping it up again; raises if it failed or died."""
+        index, chunk = given[connection][0]
         if not connection.poll():
             raise self._died(connection, chunk, describe)
         try:
             message = connection.recv_bytes()
         except (EOFError, OSError):
             raise self._died(connection, chunk, describe) from None
-        del busy[connection]
-        self._give(connection, todo, busy, describe)
+        given[connection].popleft()
+        self._give(connection, todo, given, describe)
         ok, payload = pickle.loads(message)
         if not ok:
             error, remote = payload
@@ -118,6 +127,7 @@ class _Pool:
         return {index: payload}
 
     def _died(self, connection: Connection, chunk: Sequence, describe: Describe) -> WorkerDied:
+        """The error for a worker that ended while working on ``chunk``."""
         process = self.connections[connection]
         process.join(1)
         code = process.exitcode
@@ -126,7 +136,7 @@ class _Pool:
             how += ", perhaps for lack of memory" if -code == signal.SIGKILL else ""
         else:
             how = f"exit status {code}"
-        return WorkerDied(f"a worker process died ({how}) while generating {describe(chunk)}; the build was stopped")
+        return WorkerDied(f"a worker process died ({how}) while {describe(chunk)}; the build was stopped")
 
     def stop(self, finished: bool) -> None:
         """End the workers: idle ones are told to, busy ones (the build failed or was stopped) are killed.
@@ -134,9 +144,11 @@ class _Pool:
         A killed worker cannot remove its own temporary directories: they are swept here.
         """
         for connection, process in self.connections.items():
-            if not finished:
+            if finished:
+                _tell(connection, None)  # not end-of-file: workers forked later hold copies of this end
+            else:
                 process.kill()
-            connection.close()  # an idle worker reads end-of-file and returns
+            connection.close()
         for process in self.connections.values():
             process.join(5)
             if process.exitcode is None:
@@ -147,18 +159,37 @@ class _Pool:
 
 
 def _serve(fn: Callable, connection: Connection, parent: int) -> None:
-    """A worker's life: chunks in, results (or the exception, with its traceback as text) out."""
+    """A worker's life: chunks in, results (or the exception, with its traceback as text) out.
+
+    A thread takes chunks off the pipe as they come, so the parent never waits to send one.
+    """
     lifecycle.become_worker(parent)
-    while True:
-        try:
-            chunk = connection.recv()
-        except EOFError:
-            return
+    chunks: queue.SimpleQueue = queue.SimpleQueue()
+    threading.Thread(target=_receive, args=(connection, chunks), daemon=True).start()
+    while (chunk := chunks.get()) is not None:
         try:
             message = pickle.dumps((True, [fn(job) for job in chunk]))
         except Exception as error:
             message = _failure(error)
         connection.send_bytes(message)
+
+
+def _receive(connection: Connection, chunks: queue.SimpleQueue) -> None:
+    while True:
+        try:
+            chunk = connection.recv()
+        except (EOFError, OSError):
+            chunk = None
+        chunks.put(chunk)
+        if chunk is None:
+            return
+
+
+def _tell(connection: Connection, message: object) -> None:
+    try:
+        connection.send(message)
+    except OSError:  # the worker is gone already
+        pass
 
 
 def _failure(error: Exception) -> bytes:

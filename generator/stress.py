@@ -121,7 +121,8 @@ def stress_families(
 
 
 def _checking(tasks: list[tuple[str, dict, int, bool]]) -> str:
-    return "the checks of " + ", ".join(f"{name} {options}" if options else name for name, options, _, _ in tasks)
+    named = (f"{name} ({', '.join(f'{key}={value}' for key, value in options.items())})" if options else name for name, options, _, _ in tasks)
+    return "checking " + ", ".join(named)
 
 
 def _stress_job(task: tuple[str, dict, int, bool]) -> FamilyReport:

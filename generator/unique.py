@@ -90,7 +90,7 @@ def fingerprint(sheet: SheetSpec, families: Mapping[str, Family], slot: str, dra
 
 
 def _comparing(jobs: Sequence[tuple[SheetSpec, Sequence[str], Draw]]) -> str:
-    return "the variants of students " + ", ".join(draw.student for _, _, draw in jobs)
+    return "comparing the variants of students " + ", ".join(draw.student for _, _, draw in jobs)
 
 
 def _first_fingerprints(job: tuple[SheetSpec, Sequence[str], Draw]) -> tuple[str, ...]:

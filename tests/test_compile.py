@@ -1,6 +1,9 @@
 """Real TeX: failures are explained, PDFs are reproducible."""
 
 import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -104,3 +107,64 @@ def test_tex_ending_before_it_reads_its_source_is_an_error_not_a_hang(tmp_path, 
     with pytest.raises(CompileError, match="doc.tex: TeX failed"):
         compile_stream("doc", iter([GOOD]), tmp_path)
     assert not tex_children()
+
+
+FEED_THEN_HANG = """
+import sys, time
+from pathlib import Path
+from generator import compile as c
+if sys.argv[3] == "pipe-only":
+    c.DIE_WITH_PARENT = ()
+def pieces():
+    yield sys.argv[2]
+    print("fed", flush=True)
+    time.sleep(120)
+c.compile_stream("doc", pieces(), Path(sys.argv[1]))
+"""
+
+
+@pytest.mark.parametrize("how", ["parent-death signal", "pipe-only"])
+def test_tex_never_outlives_the_process_feeding_it(tmp_path, how):
+    """Killed at once, TeX is killed with its parent (``setpriv --pdeathsig``); without that, once TeX
+    reads the pipe it reads end-of-file when the writer dies, as the writer's end was open before TeX started."""
+    if how != "pipe-only" and not compile_module.DIE_WITH_PARENT:
+        pytest.skip("no setpriv here")
+    marker = f"{os.getpid()}-{tmp_path.name}"
+    env = {**os.environ, "SHEETS_PIPE_TEST": marker}
+    args = [sys.executable, "-c", FEED_THEN_HANG, str(tmp_path), GOOD.split("Hello")[0], how]
+    writer = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, text=True)
+    assert writer.stdout.readline() == "fed\n"
+    tex = lambda: [pid for pid in _with_marker(f"SHEETS_PIPE_TEST={marker}") if pid != writer.pid]  # noqa: E731
+    assert tex(), "TeX never started"
+    if how == "pipe-only":
+        assert _wait_until(lambda: any(_reads(pid, tmp_path / "doc.tex") for pid in tex()), 30)
+    writer.kill()
+    writer.wait()
+    assert _wait_until(lambda: not tex(), 5), "TeX kept running without its writer"
+
+
+def _reads(pid: int, path: Path) -> bool:
+    try:
+        return any(os.readlink(fd) == str(path) for fd in Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:
+        return False
+
+
+def _with_marker(marker: str) -> list[int]:
+    found = []
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        try:
+            if marker.encode() in environ.read_bytes().split(b"\0"):
+                found.append(int(environ.parent.name))
+        except OSError:
+            continue
+    return found
+
+
+def _wait_until(condition, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return bool(condition())

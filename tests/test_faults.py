@@ -51,17 +51,16 @@ def previous(tmp_path_factory) -> Path:
     return out
 
 
-class Build:
-    """``sheets build`` of ``ids`` into ``out`` in its own process, with its own temporary folder and marker."""
+class Run:
+    """A ``sheets`` command in its own process, with its own temporary folder and a marker in its environment."""
 
-    def __init__(self, tmp_path: Path, out: Path, ids: list[str], *extra: str, limit: int | None = None):
+    def __init__(self, tmp_path: Path, args: list[str], limit: int | None = None):
         self.marker = uuid.uuid4().hex
         self.tmp = tmp_path / f"tmp-{self.marker[:8]}"
         self.tmp.mkdir()
-        csv = roster(tmp_path / f"roster-{self.marker[:8]}.csv", ids)
         env = {**os.environ, MARK: self.marker, "TMPDIR": str(self.tmp)}
         self.process = subprocess.Popen(
-            [SHEETS, "build", SHEET, "--seed", "1", "--roster", str(csv), "--out", str(out), *extra],
+            [SHEETS, *args],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -97,6 +96,14 @@ class Build:
         assert list(self.tmp.iterdir()) == []
 
 
+class Build(Run):
+    """``sheets build`` of sheet A for students ``ids`` into ``out``."""
+
+    def __init__(self, tmp_path: Path, out: Path, ids: list[str], *extra: str, limit: int | None = None):
+        csv = roster(tmp_path / f"roster-{uuid.uuid4().hex[:8]}.csv", ids)
+        super().__init__(tmp_path, ["build", SHEET, "--seed", "1", "--roster", str(csv), "--out", str(out), *extra], limit)
+
+
 def _command(pid: int) -> str:
     try:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
@@ -113,9 +120,9 @@ def wait_for(condition, seconds: float) -> bool:
     return bool(condition())
 
 
-def midway(build: Build) -> None:
-    """Wait until TeX typesets while workers still generate: the build is in full flight."""
-    assert wait_for(lambda: build.tex_running() and build.workers(), 120), build.finish()
+def midway(build: Run, tex: bool = True) -> None:
+    """Wait until TeX typesets while workers still generate (or, ``tex=False``, until workers run)."""
+    assert wait_for(lambda: (build.tex_running() or not tex) and build.workers(), 120), build.finish()
 
 
 @pytest.fixture
@@ -125,11 +132,11 @@ def out(previous, tmp_path) -> Path:
     return copy
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
-def test_a_terminated_build_stops_everything_and_writes_nothing(out, tmp_path, signum):
+@pytest.mark.parametrize(("signum", "extra"), [(signal.SIGTERM, ()), (signal.SIGHUP, ()), (signal.SIGTERM, ("--unique",))])
+def test_a_terminated_build_stops_everything_and_writes_nothing(out, tmp_path, signum, extra):
     before = snapshot(out)
-    build = Build(tmp_path, out, CLASS)
-    midway(build)
+    build = Build(tmp_path, out, CLASS, *extra)
+    midway(build, tex=not extra)  # --unique: while its workers compare the students' variants
     build.process.send_signal(signum)
     status, stdout, stderr = build.finish()
     assert (status, stdout, stderr) == (128 + signum, "", "interrupted: nothing written\n")
@@ -217,3 +224,12 @@ def test_a_second_writer_waits_for_the_first(tmp_path):
         assert [p.name for p in target.iterdir()] == ["a.pdf"]
     writer.join(5)
     assert [p.name for p in target.iterdir()] == ["b.pdf"]
+
+
+def test_a_terminated_check_stops_its_workers_and_leaves_no_folder(tmp_path):
+    check = Run(tmp_path, ["check", "derivative", "gradient", "--seeds", "5000", "--compile"])
+    assert wait_for(lambda: check.workers() and any(check.tmp.iterdir()), 120), check.finish()
+    check.process.send_signal(signal.SIGTERM)
+    status, _, stderr = check.finish()
+    assert (status, stderr) == (128 + signal.SIGTERM, "interrupted: nothing written\n")
+    check.assert_nothing_left()

@@ -1,6 +1,13 @@
 import gc
+import os
+import signal
+import time
 
+import pytest
+
+from generator.errors import WorkerDied
 from generator.parallel import in_workers
+from tests.test_compile import tex_children
 
 
 def _square(n: int) -> int:
@@ -25,3 +32,45 @@ def test_what_a_job_leaves_alive_is_frozen_out_of_full_collections():
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+def _fails_on_three(n: int) -> int:
+    if n == 3:
+        raise ValueError("three is not allowed")
+    return n
+
+
+def _dies_on_five(n: int) -> int:
+    if n == 5:
+        os.kill(os.getpid(), signal.SIGKILL)
+    time.sleep(0.01)
+    return n
+
+
+def _sleeps_after_the_first(n: int) -> int:
+    if n:
+        time.sleep(30)
+    return n
+
+
+def test_a_workers_exception_reaches_the_caller_with_where_it_was_raised():
+    with pytest.raises(ValueError, match="three is not allowed") as caught:
+        list(in_workers(_fails_on_three, range(8), 2))
+    assert "_fails_on_three" in str(caught.value.__cause__)
+
+
+def test_a_worker_that_dies_is_reported_with_the_jobs_it_held():
+    started = time.monotonic()
+    with pytest.raises(WorkerDied, match=r"killed by SIGKILL.* while working on jobs \[4, 5\]"):
+        list(in_workers(_dies_on_five, range(40), 2, chunksize=2, describe=lambda jobs: f"working on jobs {jobs}"))
+    assert time.monotonic() - started < 5
+    assert not tex_children()
+
+
+def test_leaving_early_kills_busy_workers_at_once():
+    results = in_workers(_sleeps_after_the_first, range(4), 2)
+    assert next(results) == 0
+    started = time.monotonic()
+    results.close()
+    assert time.monotonic() - started < 5
+    assert not tex_children()
