@@ -61,17 +61,26 @@ def presentable(expr: sympy.Expr) -> sympy.Expr:
     bars = [_fraction_bars(candidate[0]) for candidate in candidates]
     # Printing is the costly part of judging a candidate: only those with fewest fraction bars are printed.
     plainest = [candidate for candidate, count in zip(candidates, bars) if count == min(bars)]
-    best, _, _ = min(plainest, key=_cost)
+    return _cheapest(plainest)
+
+
+def _cheapest(candidates: list[tuple[sympy.Expr, float, int]]) -> sympy.Expr:
+    """The candidate of least cost: printed length, weighted, plus its extra characters; half again if it
+    leaves like terms uncollected (``(4 - x) sin x + sin x``), which a teaching assistant would not hand out.
+
+    Looking for like terms multiplies every term out, so it is done in order of the cost without it,
+    only until no later candidate could win: most often for the first candidate alone.
+    """
+    best, best_cost = candidates[0][0], float("inf")
+    for expr, weight, extra in sorted(candidates, key=lambda c: _printed_length(c[0]) * c[1] + c[2]):
+        cost = _printed_length(expr) * weight + extra
+        if cost >= best_cost:
+            break
+        if any(factor.is_Add and has_like_terms(factor) for factor in sympy.Mul.make_args(sympy.fraction(expr)[0])):
+            cost *= UNCOLLECTED
+        if cost < best_cost:
+            best, best_cost = expr, cost
     return best
-
-
-def _cost(candidate: tuple[sympy.Expr, float, int]) -> float:
-    """A candidate's printed length, weighted, plus its extra characters; half again if it leaves like terms
-    uncollected (``(4 - x) sin x + sin x``), which a teaching assistant would not hand out."""
-    expr, weight, extra = candidate
-    if any(factor.is_Add and has_like_terms(factor) for factor in sympy.Mul.make_args(sympy.fraction(expr)[0])):
-        weight *= UNCOLLECTED
-    return _printed_length(expr) * weight + extra
 
 
 UNCOLLECTED = 1.5

@@ -101,9 +101,10 @@ def expand_outside(expr: sympy.Expr) -> sympy.Expr:
     ``expand`` would also write it ``e e^{x^2}`` and open ``sin(2 (x + 1))``, so that an argument
     no longer matches the statement.
     """
-    applications = [node for node in sympy.preorder_traversal(expr) if _held(node)]
-    if not applications:
-        return expand(expr)
+    expanded = expand(expr)
+    applications = {node for node in expr.atoms(sympy.Function, sympy.Pow) if _held(node)}
+    if {node for node in expanded.atoms(sympy.Function, sympy.Pow) if _held(node)} <= applications:
+        return expanded  # every function application and root came through as written: SymPy's own result
     held = {node: sympy.Dummy() for node in applications}
     expanded = expand(expr.xreplace(held))
     return expanded.xreplace({dummy: node for node, dummy in held.items()})
