@@ -38,10 +38,18 @@ def workers_for(jobs: int, least_per_worker: int = 8) -> int:
 
 
 def in_workers(
-    fn: Callable[[J], R], jobs: Iterable[J], workers: int, chunksize: int = 1, describe: Describe | None = None
+    fn: Callable[[J], R],
+    jobs: Iterable[J],
+    workers: int,
+    chunksize: int = 1,
+    describe: Describe | None = None,
+    ahead: int = 2,
 ) -> Iterator[R]:
     """``fn`` over ``jobs``, results in order, in ``workers`` processes (in this one if just one).
 
+    Each worker holds up to ``ahead`` chunks: the one it works on and those waiting behind it,
+    so it never idles while the parent is busy; 1 suits jobs of seconds each, where a job
+    queued behind a long one would leave the other workers idle at the end.
     Leaving the iterator early (an error, a signal, ``close()``) kills the workers at once.
     """
     job = _ThenFreeze(fn)
@@ -50,7 +58,7 @@ def in_workers(
         return
     jobs = list(jobs)
     chunks = [jobs[start : start + chunksize] for start in range(0, len(jobs), chunksize)]
-    pool = _Pool(job, min(workers, len(chunks)))
+    pool = _Pool(job, min(workers, len(chunks)), ahead)
     finished = False
     try:
         yield from pool.results(chunks, describe or _count)
@@ -64,15 +72,10 @@ def _count(jobs: Sequence) -> str:
 
 
 class _Pool:
-    """Worker processes, each fed through its own pipe and given ``AHEAD`` chunks at a time.
+    """Worker processes, each fed through its own pipe and given ``ahead`` chunks at a time."""
 
-    The second chunk waits in the worker, so a worker never idles while the parent (busy
-    with TeX's threads) gets round to sending more; the first is the one it is working on.
-    """
-
-    AHEAD = 2
-
-    def __init__(self, fn: Callable, size: int):
+    def __init__(self, fn: Callable, size: int, ahead: int):
+        self.ahead = ahead
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
         self.connections: dict[Connection, multiprocessing.Process] = {}
@@ -101,8 +104,8 @@ class _Pool:
             yield from done.pop(index)
 
     def _give(self, connection: Connection, todo: Iterator, given: dict, describe: Describe) -> None:
-        """Top the worker up to ``AHEAD`` chunks."""
-        while len(given[connection]) < self.AHEAD and (chunk := next(todo, None)) is not None:
+        """Top the worker up to ``ahead`` chunks."""
+        while len(given[connection]) < self.ahead and (chunk := next(todo, None)) is not None:
             given[connection].append(chunk)
             try:
                 connection.send(chunk[1])

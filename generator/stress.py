@@ -117,7 +117,8 @@ def stress_families(
 ) -> Iterator[FamilyReport]:
     """Reports for (family name, options) jobs, in order, run in parallel worker processes."""
     tasks = [(name, dict(options), seeds, compile_pdfs) for name, options in jobs]
-    yield from in_workers(_stress_job, tasks, min(workers or os.cpu_count() or 1, len(jobs)), describe=_checking)
+    workers = min(workers or os.cpu_count() or 1, len(jobs))
+    yield from in_workers(_stress_job, tasks, workers, describe=_checking, ahead=1)  # a family's check takes seconds
 
 
 def _checking(tasks: list[tuple[str, dict, int, bool]]) -> str:
