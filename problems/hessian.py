@@ -51,7 +51,7 @@ from generator.verify import check_partials
 
 MAX_FUNCTION_WIDTH = 24
 MAX_ENTRY_WIDTH = 28
-MAX_MATRIX_WIDTH = 62
+MAX_MATRIX_WIDTH = 58
 """Typeset width (characters, see ``matrix_width``) of the Hessian, so that it fits the page width."""
 MAX_STEP_WIDTH = 30
 """Widest worked step (``printed_width``): a quotient rule on a quotient of transcendental functions is neither
