@@ -59,12 +59,10 @@ def in_workers(
     jobs = list(jobs)
     chunks = [jobs[start : start + chunksize] for start in range(0, len(jobs), chunksize)]
     pool = _Pool(job, min(workers, len(chunks)), ahead)
-    finished = False
     try:
         yield from pool.results(chunks, describe or _count)
-        finished = True
     finally:
-        pool.stop(finished)
+        pool.stop()
 
 
 def _count(jobs: Sequence) -> str:
@@ -79,50 +77,53 @@ class _Pool:
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
         self.connections: dict[Connection, multiprocessing.Process] = {}
+        self.given: dict[Connection, deque[tuple[int, Sequence]]] = {}
+        """Per worker, the chunks it holds (index, jobs), oldest (the one it works on) first."""
         for _ in range(size):
             ours, theirs = context.Pipe()
             process = context.Process(target=_serve, args=(fn, theirs, os.getpid()), daemon=True)
             process.start()
             theirs.close()
             self.connections[ours] = process
+            self.given[ours] = deque()
 
     def results(self, chunks: Sequence[Sequence], describe: Describe) -> Iterator:
         """Every chunk's results, in order; a worker's exception is raised here, a worker's death too."""
         todo = iter(enumerate(chunks))
-        given: dict[Connection, deque[tuple[int, Sequence]]] = {connection: deque() for connection in self.connections}
         done: dict[int, list] = {}
         for connection in self.connections:
-            self._give(connection, todo, given, describe)
+            self._give(connection, todo, describe)
         for index in range(len(chunks)):
             while index not in done:
-                busy = [connection for connection, chunks_given in given.items() if chunks_given]
+                busy = [connection for connection, held in self.given.items() if held]
                 sentinels = {self.connections[c].sentinel: c for c in busy}
                 for ready in wait([*busy, *sentinels]):
                     connection = sentinels.get(ready, ready)
-                    if given[connection]:
-                        done.update(self._collect(connection, todo, given, describe))
+                    if self.given[connection]:
+                        done.update(self._collect(connection, todo, describe))
             yield from done.pop(index)
 
-    def _give(self, connection: Connection, todo: Iterator, given: dict, describe: Describe) -> None:
+    def _give(self, connection: Connection, todo: Iterator, describe: Describe) -> None:
         """Top the worker up to ``ahead`` chunks."""
-        while len(given[connection]) < self.ahead and (chunk := next(todo, None)) is not None:
-            given[connection].append(chunk)
+        held = self.given[connection]
+        while len(held) < self.ahead and (chunk := next(todo, None)) is not None:
+            held.append(chunk)
             try:
                 connection.send(chunk[1])
             except OSError:
-                raise self._died(connection, given[connection][0][1], describe) from None
+                raise self._died(connection, held[0][1], describe) from None
 
-    def _collect(self, connection: Connection, todo: Iterator, given: dict, describe: Describe) -> dict[int, list]:
+    def _collect(self, connection: Connection, todo: Iterator, describe: Describe) -> dict[int, list]:
         """The worker's oldest chunk, finished, after topping it up again; raises if it failed or died."""
-        index, chunk = given[connection][0]
+        index, chunk = self.given[connection][0]
         if not connection.poll():
             raise self._died(connection, chunk, describe)
         try:
             message = connection.recv_bytes()
         except (EOFError, OSError):
             raise self._died(connection, chunk, describe) from None
-        given[connection].popleft()
-        self._give(connection, todo, given, describe)
+        self.given[connection].popleft()
+        self._give(connection, todo, describe)
         ok, payload = pickle.loads(message)
         if not ok:
             error, remote = payload
@@ -141,23 +142,25 @@ class _Pool:
             how = f"exit status {code}"
         return WorkerDied(f"a worker process died ({how}) while {describe(chunk)}; the build was stopped")
 
-    def stop(self, finished: bool) -> None:
+    def stop(self) -> None:
         """End the workers: idle ones are told to, busy ones (the build failed or was stopped) are killed.
 
         A killed worker cannot remove its own temporary directories: they are swept here.
         """
+        killed = False
         for connection, process in self.connections.items():
-            if finished:
-                _tell(connection, None)  # not end-of-file: workers forked later hold copies of this end
-            else:
+            if self.given[connection]:
                 process.kill()
+                killed = True
+            else:
+                _tell(connection, None)  # not end-of-file: workers forked later hold copies of this end
             connection.close()
         for process in self.connections.values():
             process.join(5)
             if process.exitcode is None:
                 process.kill()
                 process.join()
-        if not finished:
+        if killed:
             lifecycle.sweep_stale()
 
 

@@ -18,6 +18,7 @@ why a rebuild of one student or one shard reads the whole roster.
 import json
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import closing
 
 from generator.family import Family, jsonable
 from generator.generate import Draw, sampled, slot_seed
@@ -43,10 +44,10 @@ def redraws(
     slots = _varying_slots(sheet, families)
     jobs = [(sheet, slots, Draw(draw.seed, student.id)) for student in students]
     first = {}
-    drawn = in_workers(_first_fingerprints, jobs, workers_for(len(jobs)), chunksize=8, describe=_comparing)
-    for done, (student, marks) in enumerate(zip(students, drawn), start=1):
-        first[student.id] = marks
-        progress("comparing variants", done, len(students))
+    with closing(in_workers(_first_fingerprints, jobs, workers_for(len(jobs)), chunksize=8, describe=_comparing)) as drawn:
+        for done, (student, marks) in enumerate(zip(students, drawn), start=1):
+            first[student.id] = marks
+            progress("comparing variants", done, len(students))
     chosen: dict[str, list[tuple[str, int]]] = {student.id: [] for student in students}
     in_id_order = sorted(students, key=lambda s: s.id)
     for index, slot in enumerate(slots):
