@@ -7,6 +7,7 @@ from generator.calculus import coordinates, indexed_coordinates, printed_width
 from generator.printing import tex
 from generator.vectorcalc import (
     EuclideanNorm,
+    divides_by_norm,
     functions_of,
     like_canonical,
     max_zeros,
@@ -94,3 +95,10 @@ def test_widest_step_measures_every_step_of_the_parts_and_the_rule():
     widths = [printed_width(s.expr) for c in (*(p.derivative for p in worked.pieces), worked.derivative) for s in c.steps]
     assert widest_step([worked]) == max(widths) > 0
     assert widest_step([partial(sympy.cos(y), x)]) == 1
+
+
+def test_divides_by_norm_finds_a_norm_below_a_fraction_bar():
+    x1, x2 = indexed_coordinates(2)
+    norm = EuclideanNorm(x1, x2)
+    assert divides_by_norm(1 / norm) and divides_by_norm(x1 / norm**3)
+    assert not divides_by_norm(norm**2 / 2) and not divides_by_norm(sympy.exp(-(norm**2)))
