@@ -139,13 +139,16 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
 
         SymPy writes ``\\log{\\left(u \\right)}^{3}``, which a student may read as the log of
         ``u^3``; here it is ``\\left(\\log(u)\\right)^{3}``. Trigonometric and hyperbolic functions
-        keep the course's ``\\tanh^{2}(x)``, the one reading those have. Square roots stay roots.
+        keep the course's ``\\tanh^{2}(x)``, the one reading those have. Square roots stay roots, and
+        a function printed inside its own delimiters (``|x|``, a norm that says ``printed_with_delimiters``)
+        needs no brackets: ``\\|x\\|_2^{2}``.
         """
         base, exponent = expr.base, expr.exp
         root = exponent.is_Rational and abs(exponent.p) == 1 and exponent.q != 1
         if (
             base.is_Function
-            and not isinstance(base, (sympy.exp, *_CONVENTIONAL_POWERS))
+            and not isinstance(base, (sympy.exp, sympy.Abs, *_CONVENTIONAL_POWERS))
+            and not getattr(base, "printed_with_delimiters", False)
             and not root
             and not exponent.could_extract_minus_sign()
         ):

@@ -60,8 +60,8 @@ class EuclideanNorm(sympy.Function):
             return sympy.sqrt(sympy.Add(*(c**2 for c in components)))
         return None
 
-    is_Function = False
-    """Printed with its own delimiters, so a power needs no brackets (the printer brackets powers of functions)."""
+    printed_with_delimiters = True
+    """A power needs no brackets: ``\\|\\mathbf{x}\\|_2^2`` (the printer brackets other powers of functions)."""
 
     def fdiff(self, argindex=1):
         return self.args[argindex - 1] / self
