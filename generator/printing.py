@@ -260,10 +260,17 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         return "- " + " ".join(map(bracketed, args))
 
     def _print_matrix_contents(self, expr):
-        """SymPy's, reading each row once: its ``expr[row, :]`` builds a matrix for every row."""
-        rows = (" & ".join(self._print(entry) for entry in row) for row in expr.tolist())
+        """SymPy's, reading each row once (its ``expr[row, :]`` builds a matrix for every row), with
+        fractions at full size: in a matrix TeX sets them in text style, too small to read. Rows
+        with full-size fractions are spaced apart so that they do not touch."""
+        rows = [[self._print(entry) for entry in row] for row in expr.tolist()]
+        tall = any(r"\frac" in entry for row in rows for entry in row)
+        if tall:
+            rows = [[rf"\displaystyle {entry}" if r"\frac" in entry else entry for entry in row] for row in rows]
         environment = self._settings["mat_str"]
-        return rf"\begin{{{environment}}}" + r"\\".join(rows) + rf"\end{{{environment}}}"
+        separator = r"\\[0.8ex]" if tall else r"\\"
+        body = separator.join(" & ".join(row) for row in rows)
+        return rf"\begin{{{environment}}}{body}\end{{{environment}}}"
 
     def _print_sigmoid(self, expr, exp=None):
         """The logistic function of ``generator.activations`` as sigma(t)."""

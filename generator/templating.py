@@ -83,6 +83,14 @@ def unprintable_character(value: str) -> str | None:
     return None
 
 
+def visible_length(reason: str) -> int:
+    """Roughly how many characters a step's reason shows: its LaTeX without command names, braces and ``$``."""
+    return len(_MARKUP.sub("", reason))
+
+
+_MARKUP = re.compile(r"\\[a-zA-Z]+|[{}$^_]")
+
+
 def decimal(value: object, digits: int = 4) -> str:
     """A fixed-point decimal for an exact SymPy number, e.g. ``1.0986``, right in its last digit."""
     return fixed(value, digits)
@@ -108,4 +116,5 @@ def environment(template_dir: Path = TEMPLATE_DIR) -> jinja2.Environment:
     env.filters["text"] = escape_text
     env.filters["reason"] = escape_reason
     env.filters["decimal"] = decimal
+    env.filters["visible_length"] = visible_length
     return env

@@ -32,12 +32,19 @@ def test_matrices_print_as_sympy_prints_them_in_brackets():
 
     sympys = LatexPrinter({"mat_str": "bmatrix", "mat_delim": ""})
     for matrix in [
-        sympy.ImmutableMatrix([[x**2 - 1, sympy.Rational(-1, 2), sympy.exp(x)], [0, -x, 3]]),
+        sympy.ImmutableMatrix([[x**2 - 1, -1, sympy.exp(x)], [0, -x, 3]]),
         sympy.ImmutableMatrix([x, 1, -2 * x]),
         sympy.ImmutableMatrix([[sympy.ImmutableMatrix([[1, 2]])]]),
         sympy.Matrix([[1, x]]),
     ]:
         assert tex(matrix) == sympys.doprint(matrix), matrix
+
+
+def test_fractions_in_matrices_print_at_full_size_in_spaced_rows():
+    matrix = sympy.ImmutableMatrix([[x / (x**2 + 1), 2], [3, sympy.Rational(-1, 2)]])
+    assert tex(matrix) == (
+        r"\begin{bmatrix}\displaystyle \frac{x}{x^{2} + 1} & 2\\[0.8ex]3 & \displaystyle - \frac{1}{2}\end{bmatrix}"
+    )
 
 
 def test_sigmoid_prints_as_sigma():
