@@ -197,7 +197,7 @@ def test_solution_names_the_parts_and_the_rules():
     variant = canonical("dl-sheet1-3b")
     _, solution = render_part(environment(), FAMILY, variant)
     assert r"\shortintertext{For $\frac{\partial f}{\partial x}$ let $u = e^{x}$:}" in solution
-    assert r"u' &= e^{x} && \mbox{table of derivatives}" in solution
+    assert r"\frac{\partial u}{\partial x} &= e^{x} && \mbox{table of derivatives}" in solution
     assert r"\frac{\partial f}{\partial y} &= - e^{- y} \sin{\left(e^{x} \right)} && \mbox{chain rule}" in solution
 
 
