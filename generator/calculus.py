@@ -10,6 +10,7 @@ random builder of smooth functions of x, y (z), ``smooth_function``,
 ``worked_partial`` to work each partial derivative rule by rule.
 """
 
+import math
 import random
 import re
 from collections.abc import Iterable, Sequence
@@ -210,16 +211,24 @@ def smooth_function_of_some(rng: random.Random, variables: Sequence[sympy.Symbol
     return smooth_function(rng, [v for v in variables if v in chosen], 1)
 
 
-STEP_WIDTH = 52
-"""Characters (as ``printed_width`` counts them) one worked step may take beside its reason: in 100
-compiled level-3 derivatives, steps up to 54 wide never ran into the margin, with reasons up to
-the 4.2 cm the steps macro allows; from 55 on, about one in three did."""
+LINE_WIDTH = 66
+"""Characters (as ``printed_width`` counts them) a line of worked steps may take: its widest step
+plus its reason column. ``printed_width`` is rough (fractions, exponents): of 3,000 compiled level-3
+derivatives, a few lines counted 69 or 70 ran up to 15 pt into the margin; none counted 66 or less."""
+REASON_BOX = 20
+"""The column of a reason longer than ``LONG_REASON`` characters: the steps macro sets it in a 4.2 cm box."""
+LONG_REASON = 32
 
 
 def worked_width(worked: "Worked") -> int:
-    """The widest step of a worked derivative, pieces included: what must fit on a line of the page."""
-    chains = [piece.derivative for piece in worked.pieces] + [worked.derivative]
-    return max(printed_width(step.expr) for derivation in chains for step in derivation.steps)
+    """How wide a worked derivative's lines are, pieces included: its widest step beside its widest reason.
+
+    The steps stand in one ``align*``, so every line is as wide as the widest step and the widest reason.
+    """
+    steps = [step for piece in worked.pieces for step in piece.derivative.steps] + list(worked.derivative.steps)
+    reason = max(len(step.why) for step in steps)
+    column = REASON_BOX if reason > LONG_REASON else math.ceil(0.7 * reason)
+    return max(printed_width(step.expr) for step in steps) + column
 
 
 def structure(expr: sympy.Basic) -> object:

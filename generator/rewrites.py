@@ -184,7 +184,8 @@ def reordered(before: sympy.Expr, after: sympy.Expr) -> bool:
     """``after`` shows the same factors and terms as ``before``, only in another order: no step of its own.
 
     A rule's square below the bar, ``((3 - x)^2)^{-1}`` as built, is the ``(3 - x)^{-2}`` it prints as.
-    Numbers multiplied together are a step: in ``-1/(1 + e^{-x})^2 . (-e^{-x})`` the signs cancel.
+    A minus sign taken into the one sum of a product (``-2(2x - 1)`` is ``2(1 - 2x)``) is no step either;
+    numbers multiplied together are: in ``-1/(1 + e^{-x})^2 . (-e^{-x})`` the signs cancel.
     """
     return _unordered(before) == _unordered(after)
 
@@ -200,7 +201,14 @@ def _unordered(expr: sympy.Basic) -> object:
     if expr.is_Add:
         return ("+", tuple(sorted((_unordered(arg) for arg in _flat(expr, sympy.Add)), key=repr)))
     if expr.is_Mul:
-        return ("*", tuple(sorted((_unordered(arg) for arg in _flat_product(expr)), key=repr)))
+        factors = list(_flat_product(expr))
+        sums = [factor for factor in factors if factor.is_Add]
+        negative = next((factor for factor in factors if factor.is_Number and factor < 0), None)
+        if negative is not None and len(sums) == 1:  # -2(2x - 1) is 2(1 - 2x), as SymPy may write it
+            factors[factors.index(sums[0])] = sympy.Add(*(-term for term in sums[0].args))
+            factors.remove(negative)
+            factors += [-negative] if negative != -1 else []
+        return ("*", tuple(sorted((_unordered(arg) for arg in factors), key=repr)))
     return (type(expr).__name__, tuple(_unordered(arg) for arg in expr.args))
 
 

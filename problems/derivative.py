@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import sympy
 from sympy import cos, exp, log, sin
 
-from generator.calculus import STEP_WIDTH, structure, worked_width
+from generator.calculus import LINE_WIDTH, structure, worked_width
 from generator.differentiation import Worked, differentiate, rules_needed
 from generator.family import Family, require
 from generator.options import IntOption
@@ -148,7 +148,7 @@ def _usable(f: sympy.Expr, level: int) -> bool:
     rules = [rule for rule in rules_needed(f, x) if rule != "sum"]
     if not level <= len(rules) <= level + 1 or _cancels(f):
         return False
-    return worked_width(differentiate(f, x)) <= STEP_WIDTH
+    return worked_width(differentiate(f, x)) <= LINE_WIDTH
 
 
 def _steep(f: sympy.Expr) -> bool:

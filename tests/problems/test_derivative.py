@@ -127,12 +127,12 @@ def test_the_class_build_seed_that_drew_a_cancelling_quotient_now_builds():
 
 @pytest.mark.parametrize("level", [1, 2, 3])
 def test_every_step_fits_a_line_and_no_two_functions_share_a_structure(level):
-    from generator.calculus import STEP_WIDTH, structure, worked_width
+    from generator.calculus import LINE_WIDTH, structure, worked_width
 
     options = resolve_options(FAMILY.options, {"level": level, "count": 3})
     for seed in range(12):
         variant = variant_for_seed(FAMILY, options, seed)
-        assert all(worked_width(w) <= STEP_WIDTH for w in variant.answer.worked)
+        assert all(worked_width(w) <= LINE_WIDTH for w in variant.answer.worked)
         assert len({structure(f) for f in variant.params.functions}) == 3
         assert not set(variant.params.functions) & set(FAMILY.canonical[CANONICAL].functions)
 
