@@ -1,9 +1,11 @@
 """Differentiation rule by rule, the way a teaching assistant writes it down.
 
-``differentiate(f, x)`` names the pieces a rule acts on (u, v, w, ...), works
-out each piece's derivative in turn, applies the product, quotient or chain
-rule with those derivatives substituted, and tidies the result. Every line is
-a ``Chain`` of SymPy expressions, so the engine checks each step against the
+``differentiate(f, x)`` names the pieces a rule acts on (u, v, w, ... in the
+order they are listed), works out each piece's derivative in turn, applies the
+product, quotient or chain rule with those derivatives substituted
+(``written_product``: like bases merged, no factor printed twice), and tidies
+the result in a step named by the rewrite it performs (``tidied``). Every line
+is a ``Chain`` of SymPy expressions, so the engine checks each step against the
 one before it. The rules used are recorded for tests and for a difficulty
 score.
 """

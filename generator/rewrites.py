@@ -1,11 +1,17 @@
-"""SymPy's ``expand`` and ``factor_terms``, each result worked out once per process, and an unevaluated ``xreplace``.
+"""The rewrites that tidy a derivative, each result worked out once per process, and their names.
 
 Tidying a derivative (``generator.calculus.presentable``) expands and factors
 every candidate, and the same expressions come back again and again: a piece's
 derivative sits inside the derivative of the function it belongs to, and
 pieces such as ``x^2 + 1`` or ``cos(x)`` recur across variants and students.
-Half of all calls repeat an earlier one. The results are SymPy's own, exactly:
-tests/test_rewrites.py compares them.
+Half of all calls repeat an earlier one. ``expand``, ``factor_terms`` and
+``together`` are SymPy's own, exactly (tests/test_rewrites.py compares them);
+``expand_outside`` multiplies out without touching function arguments.
+
+A worked step says what it does: ``rewrite_name(before, after)`` names the
+rewrite that turns one into the other ("common denominator", "cancel $(x + 1)$",
+"expand, collect like terms and factor out $4x$"), and ``reordered`` tells a
+step that only reorders, which is no step of its own.
 """
 
 from functools import lru_cache

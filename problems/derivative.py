@@ -10,12 +10,18 @@ non-linear or composed with a non-constant function), logs and denominators
 that can vanish on [-1/2, 1/2], where the check evaluates. Excluded by
 rejection: quotients whose numerator and denominator share a factor, such as
 ``x (x - 2) / (2 - x)``, which is only ``-x`` written the long way (and whose
-derivative is the constant -1).
+derivative is the constant -1); polynomials written with a common factor
+(``(2x - 2)^3``), which tidying would rewrite; two functions of one part with
+the same structure up to constants (``x cos x / (2x^2 + 1)`` and
+``x cos x / (x^2 + 3)``); a function of the canonical instance; and functions
+whose worked solution has a line too wide for the page (``worked_width``), which
+also keeps level 3 to what an exam can ask.
 
 The solution works each derivative rule by rule (``generator.differentiation``):
-the pieces a rule acts on are named u, v, w, ..., each piece's derivative is
-worked out, the rule is applied with them substituted, and the result tidied.
-Every step is verified by the engine.
+the pieces a rule acts on are named u, v, w, ... in the order they are listed,
+each piece's derivative is worked out, the rule is applied with them substituted,
+and the result tidied, each tidying step named by the rewrite it performs
+("expand, collect like terms and factor out $4x$"). Every step is verified by the engine.
 
 answers.json keys: ``inputs.functions`` (list of f(x)), ``answers.derivatives``
 (list of f'(x), same order), ``answers.worked`` (per function: the named
