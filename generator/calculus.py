@@ -22,6 +22,7 @@ import sympy
 from generator.printing import tex, text
 from generator.rewrites import expand_outside, factor_terms, has_like_terms, together
 from generator.steps import Step, chain, worked_chain
+from generator.templating import visible_length
 
 if TYPE_CHECKING:
     from generator.differentiation import Worked
@@ -214,10 +215,11 @@ def smooth_function_of_some(rng: random.Random, variables: Sequence[sympy.Symbol
 LINE_WIDTH = 66
 """Characters (as ``printed_width`` counts them) a line of worked steps may take: its widest step
 plus its reason column. ``printed_width`` is rough (fractions, exponents): of 3,000 compiled level-3
-derivatives, a few lines counted 69 or 70 ran up to 15 pt into the margin; none counted 66 or less."""
-REASON_BOX = 20
-"""The column of a reason longer than ``LONG_REASON`` characters: the steps macro sets it in a 4.2 cm box."""
-LONG_REASON = 32
+derivatives, a few lines counted 69 or 70 ran up to 15 pt into the margin; none counted 66 or less
+(reasons measured as the steps macro measures them, ``visible_length``)."""
+REASON_BOX = 18
+"""The column of a reason showing more than ``LONG_REASON`` characters: the steps macro sets it in a 3.8 cm box."""
+LONG_REASON = 30
 
 
 def worked_width(worked: "Worked") -> int:
@@ -226,7 +228,7 @@ def worked_width(worked: "Worked") -> int:
     The steps stand in one ``align*``, so every line is as wide as the widest step and the widest reason.
     """
     steps = [step for piece in worked.pieces for step in piece.derivative.steps] + list(worked.derivative.steps)
-    reason = max(len(step.why) for step in steps)
+    reason = max(visible_length(step.why) for step in steps)
     column = REASON_BOX if reason > LONG_REASON else math.ceil(0.7 * reason)
     return max(printed_width(step.expr) for step in steps) + column
 
