@@ -27,8 +27,6 @@ RECIPROCAL = "reciprocal rule"
 CHAIN = "chain rule"
 SUM = "sum rule"
 TABLE = "table of derivatives"
-TIDY = "simplify"
-"""Kept for callers not yet naming their rewrites; ``tidied`` names what a tidying step does."""
 LETTERS = "uvwpqrsabcdgh"
 
 
