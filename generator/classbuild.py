@@ -31,7 +31,7 @@ from generator.errors import ConfigError
 from generator.family import Family, Variant
 from generator.generate import Draw, sheet_variants
 from generator.lifecycle import temporary_directory
-from generator.parallel import in_workers, workers_for
+from generator.parallel import Describe, in_workers, workers_for
 from generator.printing import tex
 from generator.registry import families as all_families
 from generator.render import KINDS, Instance, RenderedExercise, document_pieces, render_exercises
@@ -235,6 +235,7 @@ def _generate_and_typeset(
     group_of = {student.id: group for group, group_students in members.items() for student in group_students}
 
     def describe(jobs: Sequence[tuple]) -> str:
+        """The students a worker held, for the message if it dies."""
         ids = [job[2].id for job in jobs]
         groups_in = sorted({group_of[student_id] for student_id in ids})
         return f"generating students {', '.join(ids)} (group {', '.join(map(str, groups_in))})"
@@ -282,7 +283,7 @@ def _generate_and_typeset(
 
 
 def _generated(
-    sheet: SheetSpec, draws: Mapping[str, Draw], students: Sequence[Student], project: Project, describe: Callable
+    sheet: SheetSpec, draws: Mapping[str, Draw], students: Sequence[Student], project: Project, describe: Describe
 ) -> Iterator[StudentSheet]:
     """Every student's sheet, in order, generated in worker processes (one per core)."""
     jobs = [(sheet, draws[student.id], student, project) for student in students]

@@ -48,7 +48,7 @@ def publish(files: Mapping[str, bytes], target: Path) -> None:
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-{os.getpid()}-", dir=target.parent))
         staging.chmod(0o755)
     except OSError as exc:
-        raise ConfigError(f"cannot write to {target.parent}: {exc.strerror}") from None
+        raise OutputError(f"cannot write to {target.parent}: {exc.strerror}") from None
     try:
         for name, content in files.items():
             path = staging / name
@@ -104,8 +104,11 @@ def _exchange(first: Path, second: Path) -> bool:
 
 def publish_file(content: bytes, target: Path) -> None:
     """Replace one file atomically (write beside it, then rename over it)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    except OSError as exc:
+        raise _failed(target, exc) from None
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(content)
