@@ -163,7 +163,7 @@ def test_a_worker_that_dies_fails_the_build_at_once_naming_its_students(out, tmp
     build = Build(tmp_path, out, CLASS)
     midway(build)
     os.kill(build.workers()[0], signal.SIGKILL)
-    status, stdout, stderr = build.finish(timeout=10)
+    status, stdout, stderr = build.finish(timeout=20)
     assert status == 1 and stdout == ""
     assert stderr.startswith("error: a worker process died (killed by SIGKILL, perhaps for lack of memory) while generating students s")
     assert "(group " in stderr and len(stderr.splitlines()) == 1
@@ -197,11 +197,13 @@ def test_a_full_disk_while_writing_is_one_line_and_the_previous_build_stays(out,
 
 
 def test_a_full_disk_under_tex_is_one_line_too(out, tmp_path):
+    """A limit below TeX's PDF: TeX is killed by SIGXFSZ (or, had it finished, writing its source back fails)."""
     before = snapshot(out)
     build = Build(tmp_path, out, [f"d{i}" for i in range(8)], limit=100_000)
     status, stdout, stderr = build.finish(timeout=180)
     assert status == 1 and stdout == ""
-    assert stderr.startswith("error: group-") and "TeX was killed by SIGXFSZ (a file size limit or a full disk)" in stderr
+    assert stderr.startswith("error: group-") or stderr.startswith("error: cannot write to the temporary directory")
+    assert "TeX was killed by SIGXFSZ (a file size limit or a full disk)" in stderr or "File too large" in stderr
     assert len(stderr.splitlines()) == 1
     build.assert_nothing_left()
     assert snapshot(out) == before
