@@ -28,7 +28,7 @@ from generator.registry import families
 from generator.render import render_part
 from generator.roster import load_roster, parse_shard
 from generator.project import Project
-from generator.sheet import SHEET_DIR
+from generator.sheet import SHEET_DIR, load_sheet, sheet_names
 from generator.stress import stress_families
 from generator.templating import TEMPLATE_DIR, environment
 
@@ -196,6 +196,8 @@ def check(
                     work.append((name, resolve_options(families()[name].options, chosen_options)))
                 except OptionError as exc:
                     raise ConfigError(f"family {name}: {exc}") from None
+        if not given:
+            work += [job for job in _sheet_option_sets(chosen) if job not in work]
         failed = False
         for report in stress_families(work, seeds, compile_pdfs, jobs):
             typer.echo(report.summary())
@@ -206,6 +208,18 @@ def check(
 
     if _run(action):
         raise typer.Exit(1)
+
+
+def _sheet_option_sets(chosen: list[str]) -> list[tuple[str, dict[str, Any]]]:
+    """(family, options) of every part of the project's sheets, for the chosen families: what students get."""
+    jobs = []
+    for sheet_name in sheet_names():
+        sheet = load_sheet(sheet_name, families())
+        for part in (part for exercise in sheet.exercises for part in exercise.parts):
+            job = (part.family, dict(part.options))
+            if part.family in chosen and not families()[part.family].static and job not in jobs:
+                jobs.append(job)
+    return jobs
 
 
 def _per_level(family: Family, given: dict[str, Any]) -> list[dict[str, Any]]:

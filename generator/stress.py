@@ -41,6 +41,8 @@ class FamilyReport:
     seeds: int = 0
     level: int | None = None
     """The ``level`` option checked, for families that have one."""
+    setting: str = ""
+    """The other options checked where they differ from the defaults (``kind=norm, count=2``)."""
     failures: list[tuple[int, str]] = field(default_factory=list)
     draws: int = 0
     rejections: int = 0
@@ -58,6 +60,8 @@ class FamilyReport:
         status = "ok" if not self.failures else f"{len(self.failures)} FAILED"
         scores = self.difficulties or [0.0]
         name = self.family if self.level is None else f"{self.family} level {self.level}"
+        if self.setting:
+            name += f" ({self.setting})"
         return (
             f"{name:<30} {status:>9}  seeds {self.seeds:>5}  distinct {self.distinct:>5}  "
             f"rejected {100 * self.rejection_rate:5.1f}%  median {median:7.1f} ms  worst {worst:8.1f} ms  "
@@ -78,7 +82,9 @@ def stress_family(
     workdir: Path | None = None,
     env: jinja2.Environment | None = None,
 ) -> FamilyReport:
-    report = FamilyReport(family.name, seeds=seeds, level=options.get("level"))
+    defaults = {option.name: option.default for option in family.options}
+    setting = ", ".join(f"{k}={v}" for k, v in options.items() if k != "level" and v != defaults.get(k))
+    report = FamilyReport(family.name, seeds=seeds, level=options.get("level"), setting=setting)
     env = env or environment()
     inputs: set[str] = set()
     rendered: list[Variant] = []

@@ -30,3 +30,12 @@ def test_check_command_exits_non_zero_only_on_failure():
     assert ok.exit_code == 0 and "entropy" in ok.output and "ok" in ok.output
     bad = CliRunner().invoke(app, ["check", "nosuch"])
     assert bad.exit_code == 1 and bad.output.startswith("error: unknown family 'nosuch'")
+
+
+def test_check_covers_the_options_the_project_sheets_use():
+    result = CliRunner().invoke(app, ["check", "gradient", "--seeds", "3"])
+    assert result.exit_code == 0, result.output
+    lines = [line.split()[0:6] for line in result.output.splitlines()]
+    assert any("kind=norm)" in " ".join(line) for line in lines)  # sheet A's 1.3b, not the default composition
+    given = CliRunner().invoke(app, ["check", "gradient", "--seeds", "3", "-o", "n=3"])
+    assert "kind=norm" not in given.output  # options given on the command line are checked alone
