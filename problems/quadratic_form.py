@@ -80,6 +80,8 @@ BILINEAR_VECTORS = (("x", "y"), ("u", "v"), ("a", "b"))
 MATRICES = ("M", "A", "Q", "W")
 SIZES = ("N", "n", "d")
 SIZE_PAIRS = (("m", "n"), ("p", "q"), ("n", "d"))
+EXPANSION_WIDTH = MAX_STEP_WIDTH - 8
+"""The expansion's line also carries x^T M x = and the reason "dot product with x"."""
 INDEX_PAIRS = (("i", "j"), ("k", "l"))
 _IJ = (sympy.Symbol("i", integer=True), sympy.Symbol("j", integer=True))
 
@@ -177,7 +179,7 @@ def _concrete_polynomial(rng: random.Random, n: int) -> sympy.Expr:
 
 def _workable(m: sympy.ImmutableMatrix) -> bool:
     """At most a third of M zero, and the expansion x_1 (Mx)_1 + ... + x_n (Mx)_n fits a line."""
-    return few_zeros(m) and printed_width(_expansion(m)) <= MAX_STEP_WIDTH
+    return few_zeros(m) and printed_width(_expansion(m)) <= EXPANSION_WIDTH
 
 
 def _expansion(m: sympy.ImmutableMatrix) -> sympy.Expr:
