@@ -23,7 +23,7 @@ from generator.errors import ConfigError, SheetError
 from generator.family import Family
 from generator.generate import Draw, canonical_variant, variant_for_seed
 from generator.lifecycle import exit_status, stopping_on_signals
-from generator.options import OptionError, resolve_options
+from generator.options import OptionError
 from generator.registry import families
 from generator.render import render_part
 from generator.roster import load_roster, parse_shard
@@ -157,7 +157,7 @@ def show(
         if chosen is None:
             raise ConfigError(f"unknown family {family!r} (known families: {', '.join(families())})")
         try:
-            options = resolve_options(chosen.options, dict(_key_value(item) for item in option or []))
+            options = chosen.resolve_options(dict(_key_value(item) for item in option or []))
         except OptionError as exc:
             raise ConfigError(str(exc)) from None
         if canonical is not None:
@@ -193,7 +193,7 @@ def check(
         for name in chosen:
             for chosen_options in _per_level(families()[name], given):
                 try:
-                    work.append((name, resolve_options(families()[name].options, chosen_options)))
+                    work.append((name, families()[name].resolve_options(chosen_options)))
                 except OptionError as exc:
                     raise ConfigError(f"family {name}: {exc}") from None
         if not given:

@@ -25,7 +25,7 @@ from typing import Any
 
 import sympy
 
-from generator.options import Option
+from generator.options import Option, OptionError, resolve_options
 from generator.printing import text, text_rows
 
 
@@ -60,6 +60,17 @@ class Family:
     """Answer fields that go into a class's answer-key.csv (default: all of them)."""
     static: bool = False
     """Fixed content (recap boxes, model proofs): nothing is drawn, so nothing varies or is checked."""
+    conflicts: Callable[[Mapping[str, Any]], str | None] | None = None
+    """Why a combination of valid options makes no exercise worth asking (None when it does), such as
+    two functions of one part that can only differ in their constants."""
+
+    def resolve_options(self, given: Mapping[str, Any]) -> dict[str, Any]:
+        """The defaults overlaid with ``given``, each option validated and then the combination; raises OptionError."""
+        options = resolve_options(self.options, given)
+        problem = self.conflicts(options) if self.conflicts else None
+        if problem:
+            raise OptionError(problem)
+        return options
 
     @property
     def template(self) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 
 from generator.errors import ConfigError
 from generator.family import Family
-from generator.options import OptionError, resolve_options
+from generator.options import OptionError
 from generator.templating import unprintable_character
 
 SHEET_DIR = Path(__file__).resolve().parent.parent / "sheets"
@@ -180,7 +180,7 @@ class _Reader:
             known = ", ".join(sorted(self.families))
             raise self.fail(where, f"unknown family {name!r} (known families: {known})")
         try:
-            options = resolve_options(family.options, self.value(data, "options", dict, where, {}))
+            options = family.resolve_options(self.value(data, "options", dict, where, {}))
         except OptionError as exc:
             raise self.fail(f"{where}, family {name}", str(exc)) from None
         points = self.value(data, "points", int, where)

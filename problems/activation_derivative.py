@@ -330,4 +330,10 @@ FAMILY = Family(
     ),
     key_fields=("derivatives", "in_terms"),
     canonical=CANONICAL,
+    conflicts=lambda options: (
+        "one activation (activation other than 'any') allows count = 1 only: its functions would differ "
+        "only in their constants"
+        if options["activation"] != "any" and options["count"] > 1
+        else None
+    ),
 )

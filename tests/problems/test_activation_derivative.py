@@ -175,3 +175,10 @@ def test_softplus_is_divided_by_its_exponential_by_name():
 def test_log_sigmoid_statement_form():
     params, _ = solved("log-sigmoid", 1)
     assert params.functions[0] == -log(1 + exp(-x))
+
+
+def test_one_named_activation_allows_one_function_only():
+    assert FAMILY.resolve_options({"activation": "tanh", "count": 1})["count"] == 1
+    assert FAMILY.resolve_options({"activation": "any", "count": 3})["count"] == 3
+    with pytest.raises(OptionError, match="count = 1 only"):
+        FAMILY.resolve_options({"activation": "tanh", "count": 2})
