@@ -249,8 +249,8 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         args = list(expr.args)
         level = precedence_traditional(expr)
 
-        def bracketed(arg):  # nested matrix products are bracketed, other products are not
-            if isinstance(arg, sympy.Mul) and not isinstance(arg, sympy.MatMul):
+        def bracketed(arg):  # nested matrix products are bracketed; other products and fractions are not
+            if (isinstance(arg, sympy.Mul) and not isinstance(arg, sympy.MatMul)) or arg.is_Rational:
                 return self._print(arg)
             return self.parenthesize(arg, level, False)
 

@@ -177,3 +177,8 @@ def test_an_unevaluated_product_merges_like_bases_and_numbers():
     assert tex(sympy.Mul(2, x + 1, evaluate=False)) == r"2 \left(x + 1\right)"
     # a cancellation stays visible
     assert tex(sympy.Mul(x, 2, 1 / x, evaluate=False)) == r"\frac{2 x}{x}"
+
+
+def test_a_fraction_in_front_of_a_matrix_is_not_bracketed():
+    m = sympy.ImmutableMatrix([[1, 2], [3, 4]])
+    assert tex(sympy.MatMul(sympy.Rational(1, 81), m, evaluate=False)).startswith(r"\frac{1}{81} \begin{bmatrix}")
