@@ -87,3 +87,34 @@ def test_same_build_twice_gives_byte_identical_files(tmp_path):
     first, second = (build_sheets([SHEET], Draw(11), tmp_path / name)[0] for name in ("one", "two"))
     for path in sorted(first.iterdir()):
         assert (second / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+ENTROPY_PARTS = """
+title = "Layout"
+course = "Test Course"
+
+[[exercise]]
+title = "Entropies"
+""" + """
+[[exercise.part]]
+family = "entropy"
+options = { count = 1, outcomes = 6 }
+""" * 9
+
+
+def test_a_statement_never_splits_from_its_table_and_chart(tmp_path, write_sheet):
+    """Nine statements of a third of a page each, with their solutions, cross many page breaks in
+    the solution sheet: on every page each question sits with its own table and chart."""
+    from pypdf import PdfReader
+
+    sheets = write_sheet("layout", ENTROPY_PARTS)
+    (target,) = build_sheets(["layout"], Draw(3), tmp_path / "out", Project(sheets))
+    pages = [" ".join((page.extract_text() or "").split()) for page in PdfReader(target / "layout-solution.pdf").pages]
+    assert len(pages) >= 4
+    for page in pages:
+        questions = page.count("Compute H(X)")
+        assert page.count("0.25 0.5 0.75") == questions, page  # the chart's axis: one chart per question on the page
+        assert page.count("x 1 2 3 4 5 6") == questions, page  # the table's head
+    assert sum(page.count("Compute H(X)") for page in pages) == 9
+    for page in pages:  # a solution that starts on a page shows some of its working there
+        assert "Solution." not in page or "definition of entropy" in page.rsplit("Solution.", 1)[1], page

@@ -85,12 +85,6 @@ def test_canonical_solution_prints_the_decimal_after_the_chain():
     assert r"\mathcal{X} = \{1, 2, 3\}" in statement
 
 
-def test_the_statement_and_its_table_stay_on_one_page():
-    statement, _ = render_part(environment(), FAMILY, canonical())
-    assert statement.strip().startswith(r"\begin{samepage}") and statement.strip().endswith(r"\end{samepage}")
-    assert statement.index("tabular") < statement.index(r"\end{samepage}")
-
-
 def test_a_long_sum_is_written_in_rows_of_at_most_three_terms():
     variant = variant_for_seed(FAMILY, resolve_options(FAMILY.options, {"outcomes": 5, "count": 1}), 2)
     _, solution = render_part(environment(), FAMILY, variant)
