@@ -202,6 +202,15 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
             return f"{sign}{top}/{bottom}"
         if isinstance(expr, sympy.Mul) and _unevaluated_product(expr):
             expr = _like_bases_merged(expr)
+        if isinstance(expr, sympy.Mul) and not self._in_exponent:
+            coefficient, rest = expr.as_coeff_Mul()
+            if coefficient.is_Rational and coefficient.q != 1 and sympy.fraction(rest)[1] == 1:
+                rest_tex = self._print(rest)
+                if r"\frac" in rest_tex:  # 2/3 log(3/2), not a fraction inside a fraction's numerator
+                    if rest.is_Add:
+                        rest_tex = rf"\left({rest_tex}\right)"
+                    sign = "- " if coefficient < 0 else ""
+                    return rf"{sign}\frac{{{abs(coefficient.p)}}}{{{coefficient.q}}} {rest_tex}"
         return super()._print_Mul(expr)
 
     def _print_log(self, expr, exp=None):
@@ -273,8 +282,10 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         return rf"\begin{{{environment}}}{body}\end{{{environment}}}"
 
     def _print_sigmoid(self, expr, exp=None):
-        """The logistic function of ``generator.activations`` as sigma(t)."""
-        return self._do_exponent(rf"\sigma({self._print(expr.args[0])})", exp)
+        """The logistic function of ``generator.activations`` as sigma(t), its brackets as tall as a fraction inside."""
+        argument = self._print(expr.args[0])
+        brackets = (r"\left(", r"\right)") if r"\frac" in argument else ("(", ")")
+        return self._do_exponent(rf"\sigma{brackets[0]}{argument}{brackets[1]}", exp)
 
 
 _CONVENTIONAL_POWERS = (

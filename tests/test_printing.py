@@ -182,3 +182,15 @@ def test_an_unevaluated_product_merges_like_bases_and_numbers():
 def test_a_fraction_in_front_of_a_matrix_is_not_bracketed():
     m = sympy.ImmutableMatrix([[1, 2], [3, 4]])
     assert tex(sympy.MatMul(sympy.Rational(1, 81), m, evaluate=False)).startswith(r"\frac{1}{81} \begin{bmatrix}")
+
+
+def test_a_fraction_never_stands_in_a_fractions_numerator():
+    assert tex(sympy.Rational(2, 3) * sympy.log(sympy.Rational(3, 2))) == r"\frac{2}{3} \log \frac{3}{2}"
+    assert tex(-sympy.Rational(1, 6) * sympy.log(sympy.Rational(4, 15))) == r"- \frac{1}{6} \log \frac{4}{15}"
+    assert tex(sympy.Rational(2, 3) * sympy.log(3)) == r"\frac{2 \log 3}{3}"  # no inner fraction: one bar
+
+
+def test_sigmoid_brackets_grow_around_a_fraction():
+    from generator.activations import sigmoid
+
+    assert tex(sigmoid(x / 2)) == r"\sigma\left(\frac{x}{2}\right)"
