@@ -1,13 +1,16 @@
-"""Differential entropy h(X) = -int p log p of a uniform, exponential or Gaussian variable.
+"""Differential entropy h(Z) = -int p log p of a uniform, exponential or Gaussian variable.
 
 Answers: U[a, b] gives log(b - a), the exponential with rate lambda gives
 1 - log(lambda), N(mu, sigma^2) gives 1/2 log(2 pi e sigma^2) (in bits: log_2
 throughout, 1 becomes log_2 e). The solution writes log p(x) = L - w g(x)
-(g = 0, x or (x - mu)^2), so that h = -L int p + w E[g(X)] = -L + w E[g(X)].
+(g = 0, x or (x - mu)^2), so that h = -L int p + w E[g(Z)] = -L + w E[g(Z)].
 
-Worked steps: the split of log p(x) and the final evaluation -L + w E[g(X)] = h
+Worked steps: the split of log p(x) and the final evaluation -L + w E[g(Z)] = h
 are verified chains. The integral manipulations in between are display only:
 the step verifier evaluates expressions at points, not integrals.
+
+The variable is called Z, not X: on the reference sheet X and Y are the discrete variables of the
+entropy and cross-entropy parts around this one.
 
 Options: ``distribution`` (uniform, exponential, gaussian, or any of them),
 ``mode`` (``symbolic``: parameters are letters a, b, lambda, mu, sigma;
@@ -27,9 +30,9 @@ answers.json keys: ``inputs.distribution``, ``inputs.parameters`` ((a, b),
 ``answers.density`` (p(x) on its support), ``answers.support`` (its ends,
 ``oo`` for infinity), ``answers.log_normaliser`` (L) ``answers.weight`` (w)
 and ``answers.statistic`` (g(x)) with log p(x) = L - w g(x),
-``answers.constant`` (-L), ``answers.moment`` (E[g(X)]), ``answers.entropy`` (h(X)),
+``answers.constant`` (-L), ``answers.moment`` (E[g(Z)]), ``answers.entropy`` (h(Z)),
 ``answers.split`` (steps from log p(x) to L - w g(x); null for the uniform, where log p is constant),
-``answers.value`` (steps from -L + w E[g(X)] to h(X)), ``answers.sign`` (-1 or 1 in numeric mode,
+``answers.value`` (steps from -L + w E[g(Z)] to h(Z)), ``answers.sign`` (-1 or 1 in numeric mode,
 ``sign(h)`` unevaluated in symbolic mode).
 The symbol ``lamda`` is SymPy's spelling of lambda.
 """
@@ -180,7 +183,7 @@ def solve(params: Params) -> Answer:
     if kind != "uniform":
         written = WrittenSum(log_normaliser, sympy.Mul(-1, weight * statistic, evaluate=False), evaluate=False)
         logged = LogOfDensity(pdf, sympy.E if unit == "nats" else 2)
-        split = chain(Step(logged, ""), Step(written, "log of a product and of an exponential"))
+        split = chain(Step(logged, ""), Step(written, _split_reason(pdf)))
     return Answer(
         density=pdf,
         support=support(kind, parameters),
@@ -196,22 +199,37 @@ def solve(params: Params) -> Answer:
     )
 
 
+def _split_reason(pdf: sympy.Expr) -> str:
+    """Names the rule the split of log p(x) uses, as the density is printed: lambda e^{-lambda x} and
+    3 e^{-3x/4} / 4 are a number times an exponential, the Gaussian's e^{...} / sqrt(2 pi sigma^2) a quotient."""
+    shape = "product" if sympy.fraction(pdf, exact=True)[1].is_Rational else "quotient"
+    return f"log of a {shape} and of an exponential"
+
+
 def _value_steps(kind: str, constant, weight, moment, log_e, entropy) -> Chain:
-    """h(X) = -L * 1 + w E[g(X)] evaluated: the integral of p is 1, the other one a known moment."""
+    """h(Z) = -L * 1 + w E[g(Z)] evaluated: the integral of p is 1, the other one a known moment.
+
+    A factor 1 is never written: the uniform's -L * 1 is -L at once, and a weight 1 (sigma^2 = 1/2
+    in nats) leaves the moment alone, with no step in which something would cancel."""
     if kind == "uniform":
-        return chain(Step(WrittenProduct(constant, 1, evaluate=False), "the density integrates to 1"), Step(entropy, ""))
-    inserted = Step(WrittenSum(constant, _times(weight, moment), evaluate=False), "the two integrals")
+        return chain(Step(entropy, "the density integrates to 1"))
+    times = _times(weight, moment)
+    inserted = Step(WrittenSum(constant, times, evaluate=False), "the two integrals")
     if kind == "exponential":
         return chain(inserted, Step(entropy, "the rate cancels against the mean"))
-    half_log_e = WrittenSum(constant, log_e / 2, evaluate=False)
+    cancelled = Step(WrittenSum(constant, weight * moment, evaluate=False), "the variance cancels")
+    steps = (inserted, cancelled) if isinstance(times, WrittenProduct) else (inserted,)
     joined = r"add the logs, with $\frac{1}{2} = \frac{1}{2} \log e$" if log_e == 1 else "add the logs"
-    return chain(inserted, Step(half_log_e, "the variance cancels"), Step(entropy, joined))
+    return chain(*steps, Step(entropy, joined))
 
 
 def _times(weight: sympy.Expr, moment: sympy.Expr) -> sympy.Expr:
-    """w E[g(X)] as written (``\\frac{1}{8} \\cdot 4``) when multiplying does something; otherwise
-    the product itself: ``\\log_2 e \\cdot \\frac{1}{2}`` would only turn into ``\\frac{\\log_2 e}{2}``."""
+    """w E[g(Z)] as written (``\\frac{1}{8} \\cdot 4``) when multiplying does something; otherwise
+    the product itself: a factor 1 is not written, and ``\\log_2 e \\cdot \\frac{1}{2}`` would only
+    turn into ``\\frac{\\log_2 e}{2}``."""
     product = weight * moment
+    if 1 in (weight, moment):
+        return product
     if set(sympy.Mul.make_args(product)) == set(sympy.Mul.make_args(weight)) | set(sympy.Mul.make_args(moment)):
         return product
     return WrittenProduct(weight, moment, evaluate=False)
@@ -275,7 +293,7 @@ def check(params: Params, answer: Answer, rng: random.Random) -> None:
             split = log_normaliser(t, *letters) - weight(t, *letters) * statistic(t, *letters)
             require(math.isclose(split, math.log(pdf(t)) / scale, rel_tol=1e-9, abs_tol=1e-12), f"log p({t}) of {where}")
         expected = expectation(kind, numbers, lambda t: statistic(t, *letters))
-        require(math.isclose(moment(0.0, *letters), expected, rel_tol=1e-6, abs_tol=1e-6), f"E[g(X)] of {where}")
+        require(math.isclose(moment(0.0, *letters), expected, rel_tol=1e-6, abs_tol=1e-6), f"E[g(Z)] of {where}")
 
 
 FAMILY = Family(

@@ -70,7 +70,7 @@ def test_a_negative_entropy_is_pointed_out_in_the_solution():
         variant_for_seed(FAMILY, resolve_options(FAMILY.options, {}), 1), params=params, answer=answer
     )
     _, solution = render_part(environment(), FAMILY, variant)
-    assert "Note that $h(X) < 0$." in solution
+    assert "Note that $h(Z) < 0$." in solution
 
 
 def test_check_rejects_the_entropy_with_the_wrong_sign():
@@ -98,16 +98,17 @@ def test_canonical_steps_evaluate_the_integral_of_the_density():
     variant = canonical_variant(FAMILY, resolve_options(FAMILY.options, {"mode": "symbolic"}), "dl-sheet1-5b")
     answer = variant.answer
     assert answer.split is None  # log p is the constant -log(b - a): nothing to split
-    assert [step.why for step in answer.value.steps] == ["the density integrates to 1", ""]
+    assert [step.why for step in answer.value.steps] == ["the density integrates to 1"]
     assert sympy.simplify(answer.value.steps[0].expr.doit() - log(b - a)) == 0
     assert answer.value.result == answer.entropy
     _, solution = render_part(environment(), FAMILY, variant)
-    assert r"&= \log{\left(b - a \right)} \cdot 1 && \mbox{the density integrates to 1}" in solution
+    assert r"&= \log{\left(b - a \right)} && \mbox{the density integrates to 1}" in solution
+    assert r"\cdot 1" not in solution
 
 
 def test_gaussian_steps_split_the_log_then_insert_the_integrals():
     answer = symbolic("gaussian")
-    assert [step.why for step in answer.split.steps] == ["", "log of a product and of an exponential"]
+    assert [step.why for step in answer.split.steps] == ["", "log of a quotient and of an exponential"]
     expected = -log(2 * sympy.pi * sigma**2) / 2 - (x - mu) ** 2 / (2 * sigma**2)
     assert sympy.simplify(answer.split.result.doit() - expected) == 0
     assert [step.why for step in answer.value.steps] == [
@@ -153,10 +154,36 @@ def test_statements_name_the_parameters_and_parts_by_parts_uses_bigl():
     assert r"be exponentially distributed with rate $\frac{3}{4}$" in statement
     assert r"\bigl[-x e^{- 3 x/4}\bigr]_0^\infty" in solution and r"\big[" not in solution
     statement, _ = render(Params("gaussian", (sympy.Integer(3), sympy.Integer(2)), "numeric", "bits"))
-    assert r"$X \sim \mathcal{N}(3, 2)$ be normally distributed with mean $3$ and variance $2$" in statement
+    assert r"$Z \sim \mathcal{N}(3, 2)$ be normally distributed with mean $3$ and variance $2$" in statement
 
 
 def test_a_product_that_only_moves_a_factor_is_not_a_step():
     # sigma^2 = 1/2 in bits: w = log_2 e, so w * 1/2 is just (log_2 e)/2.
     steps = solve(Params("gaussian", (sympy.Integer(0), R(1, 2)), "numeric", "bits")).value.steps
     assert [step.why for step in steps] == ["the two integrals", "add the logs"]
+
+
+def test_a_weight_1_is_not_written_and_nothing_is_said_to_cancel():
+    # sigma^2 = 1/2 in nats: w = 1/(2 sigma^2) = 1, so w E[(Z - mu)^2] is just 1/2.
+    params = Params("gaussian", (sympy.Integer(5), R(1, 2)), "numeric", "nats")
+    answer = solve(params)
+    assert [step.why for step in answer.value.steps] == ["the two integrals", r"add the logs, with $\frac{1}{2} = \frac{1}{2} \log e$"]
+    _, solution = render(params)
+    assert r"\cdot 1 " not in solution and "cancels" not in solution
+
+
+@pytest.mark.parametrize(
+    ("params", "shape"),
+    [
+        (Params("gaussian", (sympy.Integer(5), R(1, 2)), "numeric", "nats"), "quotient"),
+        (Params("exponential", (R(3, 4),), "numeric", "nats"), "product"),
+        (Params("exponential", (lamda,), "symbolic", "bits"), "product"),
+    ],
+)
+def test_the_split_names_the_shape_of_the_printed_density(params, shape):
+    assert solve(params).split.steps[-1].why == f"log of a {shape} and of an exponential"
+
+
+def test_the_continuous_variable_is_not_the_discrete_parts_x():
+    statement, solution = render(Params("uniform", (R(0), R(5, 2)), "numeric", "nats"))
+    assert "Let $Z \\sim" in statement and "$X" not in statement + solution and "h(X)" not in solution
