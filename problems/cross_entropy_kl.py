@@ -170,7 +170,7 @@ FAMILY = Family(
     solve=solve,
     check=check,
     options=(
-        IntOption("outcomes", 3, 2, 6, "size n of the sample space {1, 2, ..., n}"),
+        IntOption("outcomes", 3, 2, 6, "number n of values {1, 2, ..., n} the variables take"),
         ChoiceOption("unit", "nats", ("nats", "bits"), "natural logarithm (nats) or base 2 (bits)"),
         BoolOption("restate", True, "print the pmfs again (false: refer to X and Y from an earlier entropy part)"),
     ),

@@ -84,7 +84,7 @@ FAMILY = Family(
     solve=solve,
     check=check,
     options=(
-        IntOption("outcomes", 3, 2, 6, "size n of the sample space {1, 2, ..., n}"),
+        IntOption("outcomes", 3, 2, 6, "number n of values {1, 2, ..., n} the variables take"),
         IntOption("count", 2, 1, len(NAMES), "how many pmfs (X, Y, Z) to compute the entropy of"),
         ChoiceOption("unit", "nats", ("nats", "bits"), "natural logarithm (nats) or base 2 (bits)"),
     ),

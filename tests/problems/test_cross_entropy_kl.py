@@ -153,3 +153,10 @@ def test_check_rejects_a_last_step_that_differs_from_the_answer():
     with pytest.raises(CheckFailed, match="last step"):
         replaced = dataclasses.replace(answer, divergence_steps=(wrong, answer.divergence_steps[1]))
         check(variant.params, replaced, random.Random(0))
+
+
+@pytest.mark.parametrize("restate", [True, False])
+def test_the_statement_says_which_values_the_variables_take_not_a_sample_space(restate):
+    variant = variant_for_seed(FAMILY, resolve_options(FAMILY.options, {"restate": restate}), 3)
+    statement, _ = render_part(environment(), FAMILY, variant)
+    assert r"taking values in $\mathcal{X} = \{1, 2, 3\}$" in statement and "sample space" not in statement

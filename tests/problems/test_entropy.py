@@ -119,3 +119,8 @@ def test_the_statement_agrees_with_the_number_of_variables(count, phrase):
     statement, _ = render_part(environment(), FAMILY, variant)
     assert phrase in statement
     assert ("mass functions below" in statement) == (count > 1)
+
+
+def test_the_statement_says_which_values_the_variables_take_not_a_sample_space():
+    statement, _ = render_part(environment(), FAMILY, canonical())
+    assert r"taking values in $\mathcal{X} = \{1, 2, 3\}$" in statement and "sample space" not in statement
