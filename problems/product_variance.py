@@ -211,7 +211,11 @@ def _squared(value: sympy.Expr) -> sympy.Expr:
 
 
 def _worked(params: Params, means, variances, result: sympy.Expr) -> Chain:
-    """Var(XY) from its definition, one expectation identity per step, to the value."""
+    """Var(XY) from its definition, one expectation identity per step, to the value.
+
+    With zero means the zero-mean facts are used as such (E[X] = 0, so E[X^2] = Var(X)): putting 0
+    into the general formula would only print 0^2 and 0 * 0 to cross out.
+    """
     x, y = (RandomVariable(name, m, v) for name, m, v in zip("XY", means, variances))
     E = Expectation
 
@@ -221,26 +225,45 @@ def _worked(params: Params, means, variances, result: sympy.Expr) -> Chain:
     def second_moment(v: RandomVariable) -> sympy.Expr:
         return WrittenSum(Variance(v), E(v) ** 2, evaluate=False)
 
+    start = (
+        Step(WrittenSum(E(x**2 * y**2), -E(x * y) ** 2, evaluate=False), "definition of variance"),
+        Step(
+            WrittenSum(sympy.Mul(E(x**2), E(y**2), evaluate=False), minus_square_of_means(E(x), E(y)), evaluate=False),
+            "independence",
+        ),
+    )
+    if params.mode == "zero-mean-proof":
+        return chain(*start, *_zero_mean_steps(params, x, y, variances, result))
     return chain(
-        *(
-            Step(WrittenSum(E(x**2 * y**2), -E(x * y) ** 2, evaluate=False), "definition of variance"),
-            Step(
-                WrittenSum(
-                    sympy.Mul(E(x**2), E(y**2), evaluate=False), minus_square_of_means(E(x), E(y)), evaluate=False
-                ),
-                "independence",
+        *start,
+        Step(
+            WrittenSum(
+                WrittenProduct(second_moment(x), second_moment(y), evaluate=False),
+                minus_square_of_means(E(x), E(y)),
+                evaluate=False,
             ),
-            Step(
-                WrittenSum(
-                    WrittenProduct(second_moment(x), second_moment(y), evaluate=False),
-                    minus_square_of_means(E(x), E(y)),
-                    evaluate=False,
-                ),
-                r"$\mathbb{E}[X^2] = \operatorname{Var}(X) + \mathbb{E}[X]^2$",
-            ),
-            Step(_moments_inserted(params, means, variances), "the means and variances"),
-            *_value_steps(params, means, variances, result),
-        )
+            r"$\mathbb{E}[X^2] = \operatorname{Var}(X) + \mathbb{E}[X]^2$",
+        ),
+        Step(_moments_inserted(params, means, variances), _inserted_reason(means, variances)),
+        *_value_steps(params, means, variances, result),
+    )
+
+
+def _zero_mean_steps(params: Params, x, y, variances, result: sympy.Expr) -> tuple[Step, ...]:
+    """E[X^2] E[Y^2] - (E[X] E[Y])^2 for zero means: the subtracted term is 0 and each second moment
+    is the variance, then the variances of the laws are inserted and multiplied (one step when
+    multiplying would only drop the dot)."""
+    written = _squared(variances[0]) if params.identical else WrittenProduct(*variances, evaluate=False)
+    factors = sorted(sympy.Mul.make_args(variances[0]) + sympy.Mul.make_args(variances[1]), key=str)
+    only_drops_the_dot = not params.identical and factors == sorted(sympy.Mul.make_args(result), key=str)
+    inserted = (Step(result, "the variances"),) if only_drops_the_dot else (
+        Step(written, "the variances"),
+        Step(result, "square" if params.identical else "multiply"),
+    )
+    return (
+        Step(sympy.Mul(Expectation(x**2), Expectation(y**2), evaluate=False), r"$\mathbb{E}[X] = \mathbb{E}[Y] = 0$"),
+        Step(sympy.Mul(Variance(x), Variance(y), evaluate=False), r"$\mathbb{E}[X^2] = \operatorname{Var}(X)$ for a zero mean"),
+        *inserted,
     )
 
 
@@ -248,12 +271,33 @@ def _moments_inserted(params: Params, means, variances) -> sympy.Expr:
     """E[X^2] E[Y^2] - (E[X] E[Y])^2 with the numbers or letters inserted.
 
     An i.i.d. pair is written with powers, (sigma^2 + mu^2)^2 - mu^4: the same factor
-    printed twice side by side would read as a slip.
+    printed twice side by side would read as a slip. A zero mean is used as such: no 0^2 is
+    added, no (mu * 0)^2 subtracted and a second moment 1 is no factor.
     """
-    second = [WrittenSum(v, _squared(m), evaluate=False) for m, v in zip(means, variances)]
+    second = [v if m == 0 else WrittenSum(v, _squared(m), evaluate=False) for m, v in zip(means, variances)]
     if params.identical:
         return WrittenSum(_squared(second[0]), -sympy.Pow(means[0], 4, evaluate=False), evaluate=False)
-    return WrittenSum(WrittenProduct(*second, evaluate=False), -_squared(WrittenProduct(*means, evaluate=False)), evaluate=False)
+    product = _written_product([factor for factor in second if factor != 1])
+    if 0 in means:
+        return product
+    return WrittenSum(product, -_squared(WrittenProduct(*means, evaluate=False)), evaluate=False)
+
+
+def _written_product(factors: list[sympy.Expr]) -> sympy.Expr:
+    """The factors written with dots; one factor (or none) is no product."""
+    if len(factors) < 2:
+        return factors[0] if factors else sympy.Integer(1)
+    return WrittenProduct(*factors, evaluate=False)
+
+
+def _inserted_reason(means, variances) -> str:
+    """"the means and variances", and which zero mean removed terms or a factor from the line."""
+    zero = [
+        rf"\mathbb{{E}}[{name}] = 0" + (rf", \mathbb{{E}}[{name}^2] = 1" if v == 1 else "")
+        for name, m, v in zip("XY", means, variances)
+        if m == 0
+    ]
+    return "the means and variances" + (f", ${zero[0]}$" if len(zero) == 1 else "")
 
 
 def _value_steps(params: Params, means, variances, result: sympy.Expr) -> list[Step]:
@@ -263,8 +307,6 @@ def _value_steps(params: Params, means, variances, result: sympy.Expr) -> list[S
     formula is quoted (for an i.i.d. pair in one term: sigma^4 + 2 mu^2 sigma^2).
     Numbers: the brackets worked out, then the arithmetic.
     """
-    if params.mode == "zero-mean-proof":
-        return [Step(result, "the terms with a zero mean vanish")]
     if params.mode == "general-symbolic":
         product = variances[0] * variances[1]
         first, second = (m**2 * v for m, v in zip(means, variances[::-1]))
@@ -272,7 +314,7 @@ def _value_steps(params: Params, means, variances, result: sympy.Expr) -> list[S
         mean_terms = [first + second] if params.identical else [first, second]
         return [Step(WrittenSum(product, *mean_terms, evaluate=False), f"multiply out; ${cancelled}$ cancels")]
     moments = [v + m**2 for m, v in zip(means, variances)]
-    second_moments = _squared(moments[0]) if params.identical else WrittenProduct(*moments, evaluate=False)
+    second_moments = _squared(moments[0]) if params.identical else _written_product([m for m in moments if m != 1])
     product_mean = (means[0] * means[1]) ** 2
     multiply = "square" if params.identical else "multiply"
     if product_mean == 0:

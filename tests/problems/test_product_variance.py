@@ -83,16 +83,16 @@ def test_canonical_steps_name_the_expectation_identities_in_order():
     assert [step.why for step in answer.worked.steps] == [
         "definition of variance",
         "independence",
-        r"$\mathbb{E}[X^2] = \operatorname{Var}(X) + \mathbb{E}[X]^2$",
-        "the means and variances",
-        "the terms with a zero mean vanish",
+        r"$\mathbb{E}[X] = \mathbb{E}[Y] = 0$",
+        r"$\mathbb{E}[X^2] = \operatorname{Var}(X)$ for a zero mean",
+        "the variances",
+        "square",
     ]
     assert tex(answer.worked.steps[0].expr) == r"\mathbb{E}[X^{2} Y^{2}] - \mathbb{E}[X Y]^{2}"
     factored = r"\mathbb{E}[X^{2}] \mathbb{E}[Y^{2}] - \left(\mathbb{E}[X] \mathbb{E}[Y]\right)^{2}"
     assert tex(answer.worked.steps[1].expr) == factored
-    assert tex(answer.worked.steps[3].expr) == (
-        r"\left(\sigma^{2} + 0^{2}\right)^{2} - 0^{4}"
-    )
+    assert tex(answer.worked.steps[3].expr) == r"\operatorname{Var}(X) \operatorname{Var}(Y)"
+    assert tex(answer.worked.steps[4].expr) == r"\left(\sigma^{2}\right)^{2}"
     for step in answer.worked.steps:
         assert sympy.expand(step.expr.doit() - sigma**4) == 0
     assert answer.worked.result == sigma**4
@@ -145,3 +145,15 @@ def test_random_zero_mean_variants_are_never_the_original_pair():
     for seed in range(40):
         params = variant_for_seed(FAMILY, options, seed).params
         assert params != canonical
+
+
+@pytest.mark.parametrize("mode", ["zero-mean-proof", "numeric"])
+def test_a_zero_mean_is_used_as_such_not_substituted(mode):
+    options = resolve_options(FAMILY.options, {"mode": mode})
+    for seed in range(40):
+        answer = variant_for_seed(FAMILY, options, seed).answer
+        if 0 not in answer.means:
+            continue
+        printed = " ".join(tex(step.expr) for step in answer.worked.steps)
+        assert "0^{2}" not in printed and r"\cdot 0" not in printed and r"0 \cdot" not in printed, printed
+        assert r"\cdot 1 " not in printed + " " and not printed.endswith(r"\cdot 1"), printed
