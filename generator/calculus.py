@@ -18,6 +18,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import sympy
+from sympy.core.mul import _keep_coeff
 
 from generator.printing import tex, text
 from generator.rewrites import expand_outside, factor_terms, has_like_terms, together
@@ -54,8 +55,9 @@ def presentable(expr: sympy.Expr) -> sympy.Expr:
         numerator, denominator = sympy.fraction(together(expr))
         denominator = factor_terms(denominator)
         factored_numerator = _factored(numerator)
-        candidates.append((factored_numerator / denominator, 1, 0))
-        candidates += [(form / denominator, weight, 0) for form, weight in _expanded_forms(numerator, factored_numerator)]
+        forms = [(factored_numerator, 1)] + _expanded_forms(numerator, factored_numerator)
+        sums = [base for base in (factor.as_base_exp()[0] for factor in sympy.Mul.make_args(denominator)) if base.is_Add]
+        candidates += [(_regrouped(form, sums) / denominator, weight, 0) for form, weight in forms]
         if numerator.is_polynomial() and denominator.is_polynomial():
             candidates += [(cancelled, 1, 3) for cancelled in _cancelled(numerator, denominator)]
     else:
@@ -95,7 +97,8 @@ EXPANDING = 1.25
 def _expanded_forms(expr: sympy.Expr, factored: sympy.Expr) -> list[tuple[sympy.Expr, float]]:
     """``expr`` multiplied out and factored, given ``factored = factor_terms(expr)`` (most sums come expanded already).
 
-    Function applications stay as the statement writes them (``expand_outside``): ``e^{3x - 2}``
+    Multiplying out must collect something, like terms or terms of one function: ``(x^2 + 2)(3x^2 + 2)``
+    is not worth ``3x^4 + 8x^2 + 4``. Function applications stay as the statement writes them (``expand_outside``): ``e^{3x - 2}``
     is never split into ``e^{3x}/e^2``. Multiplied out, the terms are also gathered by the
     functions they multiply, as a teaching assistant collects them:
     ``((5 + x - x^2) sin x + (2 + x - x^2) cos x) e^x``, not six terms in a row.
@@ -103,10 +106,77 @@ def _expanded_forms(expr: sympy.Expr, factored: sympy.Expr) -> list[tuple[sympy.
     expanded = expand_outside(expr)
     if expanded == expr:
         return [(factored, 1)]
+    if not _collects(expr, expanded):
+        return [(factored, 1)]  # multiplying out a product that collects nothing only hides its factors
     gathered = _gathered(expanded)
     # Gathered by functions, the polynomial coefficients are collected, not multiplied-out products.
-    forms = [(_factored(expanded), EXPANDING)]
+    forms = [(_factored(expanded), EXPANDING)] + _factorised(expanded)
     return forms + [(_factored(gathered), 1)] if gathered != expanded else forms
+
+
+def _factorised(polynomial: sympy.Expr) -> list[tuple[sympy.Expr, float]]:
+    """A multiplied-out polynomial as SymPy factors it over the integers, if that is a product of
+    lower-degree polynomials no longer than the polynomial: ``(x^2 + 2x + 3)(15x^2 + 14x + 5)``
+    reads better than the quartic it multiplies out to. Weighted to win a tie against the expanded form.
+    """
+    if not polynomial.is_Add or len(polynomial.args) < 3 or not polynomial.is_polynomial():
+        return []
+    factored = sympy.factor(polynomial)
+    sums = [factor for factor in sympy.Mul.make_args(factored) if factor.as_base_exp()[0].is_Add]
+    if not sums or factored.is_Add or _printed_length(factored) > _printed_length(_factored(polynomial)):
+        return []
+    return [(factored, 0.99)]
+
+
+def _regrouped(expr: sympy.Expr, sums: list[sympy.Expr]) -> sympy.Expr:
+    """``expr`` with each multiple of one of ``sums`` among the terms of a sum written as that multiple.
+
+    Bringing a quotient over one denominator multiplies ``-2 (cos x + 2)`` out into ``-2 cos x - 4``;
+    the sum stands below the bar and a teaching assistant keeps it whole above it. Function
+    arguments are left as they are.
+    """
+    if not sums or not (expr.is_Add or expr.is_Mul or expr.is_Pow):
+        return expr
+    args = [_regrouped(arg, sums) for arg in expr.args]
+    if not expr.is_Add:
+        return expr if args == list(expr.args) else expr.func(*args)
+    for whole in sums:
+        multiple = _multiple_among(args, whole)
+        # Never beside a polynomial term, which the multiple's number would then collect with (x + 2(e^x + 1)).
+        if multiple is not None and not any(term.is_polynomial() for term in args if term not in multiple[1]):
+            kept = [term for term in args if term not in multiple[1]]
+            return sympy.Add(*kept, _keep_coeff(multiple[0], whole), evaluate=False)
+    return expr if args == list(expr.args) else sympy.Add(*args)
+
+
+def _multiple_among(terms: list[sympy.Expr], whole: sympy.Expr) -> tuple[sympy.Expr, list[sympy.Expr]] | None:
+    """A number c != 1 and the terms that add up to c times ``whole`` (all of whose terms they include), if any;
+    never all the terms, which ``factor_terms`` already takes care of."""
+    by_part = {term.as_coeff_Mul()[1]: term for term in terms}
+    parts = [term.as_coeff_Mul() for term in whole.args]
+    first = by_part.get(parts[0][1])
+    if first is None or len(parts) >= len(terms):
+        return None
+    multiple = first.as_coeff_Mul()[0] / parts[0][0]
+    matched = [by_part.get(part) for _, part in parts]
+    if multiple == 1 or any(term is None or term != multiple * coefficient * part for term, (coefficient, part) in zip(matched, parts)):
+        return None
+    return multiple, matched
+
+
+def _collects(expr: sympy.Expr, expanded: sympy.Expr) -> bool:
+    """Two terms of a sum in ``expr``, multiplied out, give terms of one product of function applications
+    (for like terms, the empty product): multiplying out collects them."""
+    applications = list(expanded.atoms(sympy.Function))
+    for total in (factor for factor in sympy.Mul.make_args(expr) if factor.is_Add):
+        seen: set[sympy.Expr] = set()
+        for term in total.args:
+            parts = sympy.Add.make_args(expand_outside(term))
+            products = {part.as_independent(*applications, as_Add=False)[1] for part in parts}
+            if products & seen:
+                return True
+            seen |= products
+    return False
 
 
 def _gathered(expanded: sympy.Expr) -> sympy.Expr:
@@ -249,6 +319,26 @@ def structure(expr: sympy.Basic) -> object:
             return children[0]
         return (type(expr).__name__, tuple(sorted(children, key=repr)))
     return (type(expr).__name__, tuple(children))
+
+
+_POLYNOMIAL = sympy.Symbol("P")
+"""Stands for every polynomial factor in a ``skeleton``."""
+
+
+def skeleton(expr: sympy.Expr, x: sympy.Symbol) -> object:
+    """The ``structure`` of ``expr`` with each polynomial factor above or below its bar one placeholder.
+
+    ``e^x cos x / (4 - x)`` and ``e^x cos x / (3x^2 + 1)`` differ only in a polynomial: their
+    numerators, the pieces named and the rules applied are the same, and a teaching assistant
+    sees the same exercise twice.
+    """
+    factors = []
+    for factor in sympy.Mul.make_args(expr):
+        base, exponent = factor.as_base_exp()
+        if base.has(x) and base.is_polynomial(x):
+            factor = _POLYNOMIAL ** sympy.sign(exponent)
+        factors.append(factor)
+    return structure(sympy.Mul(*factors))
 
 
 def readable(expr: sympy.Expr, max_width: int) -> bool:

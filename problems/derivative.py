@@ -36,7 +36,7 @@ from dataclasses import dataclass
 import sympy
 from sympy import cos, exp, log, sin
 
-from generator.calculus import LINE_WIDTH, structure, worked_width
+from generator.calculus import LINE_WIDTH, skeleton, structure, worked_width
 from generator.differentiation import Worked, differentiate, rules_needed
 from generator.family import Family, require
 from generator.options import IntOption
@@ -120,14 +120,18 @@ def _function(rng: random.Random, level: int) -> sympy.Expr:
 
 
 def sample(rng: random.Random, options: Mapping) -> Params:
-    """``count`` usable functions of different structures, none of them a canonical instance's."""
+    """``count`` usable functions of different structures, none of them a canonical instance's.
+
+    Two functions that differ only in a polynomial factor above or below the bar (``skeleton``) are
+    the same exercise twice, and are refused like two of one structure.
+    """
     level, seen = options["level"], set()
 
     def new_and_usable(f: sympy.Expr) -> bool:
-        shape = structure(f)
-        if shape in seen or f in CANONICAL_FUNCTIONS or not _usable(f, level):
+        shapes = {structure(f), skeleton(f, x)}
+        if shapes & seen or f in CANONICAL_FUNCTIONS or not _usable(f, level):
             return False
-        seen.add(shape)
+        seen.update(shapes)
         return True
 
     functions = distinct(rng, lambda r: _function(r, level), options["count"], accept=new_and_usable, what="functions")
