@@ -14,7 +14,7 @@ and 1/||x||_2 go through r = ||x||_2, g'(r) x_i/r, true for x != 0, and the fina
 gradient says so. The partials are stacked into the gradient column vector; a
 radial function's gradient is also written in vector form, g'(r)/r (x - a): bold
 vector symbols, so that equality is display-only, checked component by component
-by ``check``. A function undefined at 0 (1/||x||_2) is stated on R^n without 0.
+by ``check``. A function undefined at 0 (1/||x||_2), or whose gradient is (||x||_2), is stated on R^n without 0.
 
 Excluded by construction: compositions that miss a variable (so no partial
 is identically 0), logs and denominators of expressions that can vanish (they

@@ -224,3 +224,12 @@ def test_check_rejects_a_numeric_gradient_that_disagrees_with_the_derivation():
     wrong_derivation = dataclasses.replace(variant.answer.derivation, gradient=scaled(2, p.matrix, p.variable))
     with pytest.raises(CheckFailed):
         check(p, dataclasses.replace(variant.answer, derivation=wrong_derivation), random.Random(0))
+
+
+@pytest.mark.parametrize(("kind", "in_x"), [("linear", False), ("quadratic-symmetric", True)])
+def test_only_a_gradient_that_depends_on_x_is_asked_for_in_x(kind, in_x):
+    # The gradient of b^T x is the constant b: "a column vector in x_1, x_2, x_3" would be wrong.
+    variant = variant_for_seed(FAMILY, resolve_options(FAMILY.options, {"kind": kind}), 1)
+    statement, _ = render_part(environment(), FAMILY, variant)
+    assert "as a column vector for" in statement or in_x
+    assert ("as a column vector in $x_1" in statement) == in_x

@@ -225,3 +225,18 @@ def test_a_wrong_step_fails_the_build():
     broken = Family(**{**FAMILY.__dict__, "solve": solve_with_a_slip})
     with pytest.raises(GenerationError, match=r"family gradient, seed 4: .*step 2 \(cos\(x\)\) does not equal step 1"):
         variant_for_seed(broken, resolve_options(FAMILY.options, {}), 4)
+
+
+def test_every_function_whose_gradient_misses_0_is_stated_without_0():
+    # ||x||_2 is defined everywhere, but its gradient x / ||x||_2 is not: the statement says so.
+    options = resolve_options(FAMILY.options, {"kind": "norm", "count": 2})
+    seen = set()
+    for seed in range(30):
+        variant = variant_for_seed(FAMILY, options, seed)
+        statement, _ = render_part(environment(), FAMILY, variant)
+        for name, singular in zip(variant.params.names, variant.answer.singular):
+            n = len(variant.params.variables)
+            punctured = rf"{name}\colon \mathbb{{R}}^{n} \setminus \{{\mathbf{{0}}\}}" in statement
+            assert punctured or not singular, (seed, name)
+            seen.add(singular)
+    assert seen == {True, False}
