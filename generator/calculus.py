@@ -21,7 +21,7 @@ import sympy
 from sympy.core.mul import _keep_coeff
 
 from generator.printing import tex, text
-from generator.rewrites import expand_outside, factor_terms, has_like_terms, together
+from generator.rewrites import collects, expand_outside, factor_terms, has_like_terms, together
 from generator.steps import Step, chain, worked_chain
 from generator.templating import visible_length
 
@@ -106,7 +106,7 @@ def _expanded_forms(expr: sympy.Expr, factored: sympy.Expr) -> list[tuple[sympy.
     expanded = expand_outside(expr)
     if expanded == expr:
         return [(factored, 1)]
-    if not _collects(expr, expanded):
+    if not collects(expr):
         return [(factored, 1)]  # multiplying out a product that collects nothing only hides its factors
     gathered = _gathered(expanded)
     # Gathered by functions, the polynomial coefficients are collected, not multiplied-out products.
@@ -162,21 +162,6 @@ def _multiple_among(terms: list[sympy.Expr], whole: sympy.Expr) -> tuple[sympy.E
     if multiple == 1 or any(term is None or term != multiple * coefficient * part for term, (coefficient, part) in zip(matched, parts)):
         return None
     return multiple, matched
-
-
-def _collects(expr: sympy.Expr, expanded: sympy.Expr) -> bool:
-    """Two terms of a sum in ``expr``, multiplied out, give terms of one product of function applications
-    (for like terms, the empty product): multiplying out collects them."""
-    applications = list(expanded.atoms(sympy.Function))
-    for total in (factor for factor in sympy.Mul.make_args(expr) if factor.is_Add):
-        seen: set[sympy.Expr] = set()
-        for term in total.args:
-            parts = sympy.Add.make_args(expand_outside(term))
-            products = {part.as_independent(*applications, as_Add=False)[1] for part in parts}
-            if products & seen:
-                return True
-            seen |= products
-    return False
 
 
 def _gathered(expanded: sympy.Expr) -> sympy.Expr:

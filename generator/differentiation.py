@@ -10,6 +10,7 @@ one before it. The rules used are recorded for tests and for a difficulty
 score.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import count
@@ -23,7 +24,6 @@ from generator.steps import Chain, Step, chain, worked_chain
 
 PRODUCT = "product rule"
 QUOTIENT = "quotient rule"
-RECIPROCAL = "reciprocal rule"
 CHAIN = "chain rule"
 SUM = "sum rule"
 TABLE = "table of derivatives"
@@ -33,6 +33,24 @@ LETTERS = "uvwpqrsabcdgh"
 def constant_in(x: sympy.Symbol) -> str:
     """The reason of a derivative that is 0 because the function does not involve ``x`` (no table says so)."""
     return f"does not depend on ${tex(x)}$"
+
+
+def _idle(terms: list[sympy.Expr], x: sympy.Symbol) -> str:
+    """Why terms of a sum drop out of its derivative: ``$\\log(x^2 + 1)$ does not depend on $y$``.
+
+    A partial derivative that silently loses a term reads like a mistake; numbers go without saying.
+    """
+    from generator.calculus import printed_width  # calculus imports this module's users: imported here
+
+    total = sympy.Add(*terms)
+    if len(terms) > 1 or printed_width(total) > MAX_IDLE_WIDTH:
+        return f"the other terms do not depend on ${tex(x)}$" if len(terms) > 1 else f"the other term does not depend on ${tex(x)}$"
+    return f"${tex(total)}$ does not depend on ${tex(x)}$"
+
+
+MAX_IDLE_WIDTH = 14
+"""Widest term a reason names as not depending on the variable (as ``printed_width`` counts): the
+reason column is narrow."""
 
 
 def tidied(before: sympy.Expr, after: sympy.Expr) -> Step:
@@ -66,6 +84,15 @@ class Worked:
     @property
     def result(self) -> sympy.Expr:
         return self.derivative.result
+
+    def new_pieces(self, earlier: Iterable["Worked"]) -> tuple[Piece, ...]:
+        """The pieces not named already, with the same letter and expression, by ``earlier`` partials of the same function.
+
+        ``For df/dy let u = x^2 + y^2 + 1`` right after the same sentence for df/dx names nothing new:
+        the line naming the pieces of a partial lists these only (their derivatives are all new).
+        """
+        named = {(piece.name, piece.expr) for worked in earlier for piece in worked.pieces}
+        return tuple(piece for piece in self.pieces if (piece.name, piece.expr) not in named)
 
 
 @lru_cache(maxsize=2048)
@@ -113,12 +140,14 @@ class _State:
         x = self.x
         if not f.has(x):
             return sympy.Integer(0), constant_in(x)
-        if self._elementary(f):
+        idle = [term for term in printed_terms(f) if not term.has(x) and not term.is_number] if f.is_Add else []
+        if self._elementary(f) and not idle:
             return self._table(f), TABLE
         if f.is_Add:
             self.rules.append("sum")
             terms = [self._derivative_of(term) for term in printed_terms(f) if term.has(x)]
-            return WrittenSum(*terms, evaluate=False) if len(terms) > 1 else terms[0], SUM
+            why = f"{SUM}; {_idle(idle, x)}" if idle else SUM
+            return WrittenSum(*terms, evaluate=False) if len(terms) > 1 else terms[0], why
         if f.is_Mul:
             constant, rest = f.as_independent(x, as_Add=False)
             if constant != 1:
@@ -193,9 +222,11 @@ class _State:
     def _quotient(self, u: sympy.Expr, v: sympy.Expr) -> tuple[sympy.Expr, str]:
         square = sympy.Pow(sympy.Pow(v, 2, evaluate=False), -1, evaluate=False)
         if not u.has(self.x):
+            # (c/v)' = -c v'/v^2 is the chain rule on v^{-1}: a rule of every sheet's recap box, which
+            # a "reciprocal rule" is not.
             self.rules.append("reciprocal")
             (dv,) = self._pieces(v)
-            return written_product(-u, dv, square), RECIPROCAL
+            return written_product(-u, dv, square), CHAIN
         self.rules.append("quotient")
         du, dv = self._pieces(u, v)
         numerator = WrittenSum(written_product(du, v), written_product(-1, u, dv), evaluate=False)

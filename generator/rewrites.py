@@ -306,7 +306,7 @@ def _above_the_bar(top: sympy.Expr, new_top: sympy.Expr) -> list[str]:
         multiplied_out = expand_outside(inner) == inner or len(sympy.Add.make_args(inner)) != len(terms)
         if multiplied_out and any(expand_outside(term) != term for term in terms):
             names.append("expand")
-        if has_like_terms(top) and not has_like_terms(inner):
+        if (has_like_terms(top) and not has_like_terms(inner)) or (collects(top) and not collects(inner)):
             names.append("collect like terms")
     if (sums or rest.is_Add) and (pulled or abs(coefficient) != 1):
         names.append(_named("factor out", sympy.Mul(abs(coefficient), *pulled), "the common factor"))
@@ -364,6 +364,22 @@ def has_like_terms(expr: sympy.Expr) -> bool:
     terms = sympy.Add.make_args(expr)
     separately = sum(len(sympy.Add.make_args(expand_outside(term))) for term in terms)
     return len(sympy.Add.make_args(expand_outside(expr))) < separately
+
+
+def collects(expr: sympy.Expr) -> bool:
+    """Two terms of a sum in the product ``expr``, multiplied out, give terms of one product of function
+    applications (for like terms, the empty product): multiplying out collects them, as in
+    ``-6x e^x cos x + (3x^2 + 1)(cos x - sin x) e^x``, whose cosines make ``(3x^2 - 6x + 1) cos x``."""
+    applications = list(expr.atoms(sympy.Function))
+    for total in (factor for factor in sympy.Mul.make_args(expr) if factor.is_Add):
+        seen: set[sympy.Expr] = set()
+        for term in total.args:
+            parts = sympy.Add.make_args(expand_outside(term))
+            products = {part.as_independent(*applications, as_Add=False)[1] for part in parts}
+            if products & seen:
+                return True
+            seen |= products
+    return False
 
 
 def _powers(product: sympy.Expr) -> dict[sympy.Expr, sympy.Expr]:

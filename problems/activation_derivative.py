@@ -94,10 +94,11 @@ def _over_square(numerator: sympy.Expr, base: sympy.Expr) -> sympy.Expr:
 
 
 def _sigmoid_steps(u: sympy.Expr, a: sympy.Rational) -> Steps:
-    """f = 1/(1 + e^(-u)): reciprocal rule, then 1/(1 + e^(-u)) . (1 - 1/(1 + e^(-u)))."""
+    """f = 1/(1 + e^(-u)): chain rule on the reciprocal (the rules of the sheet's recap box), then
+    1/(1 + e^(-u)) . (1 - 1/(1 + e^(-u)))."""
     below = 1 + exp(-u)
     rule = _times(_over_square(-1, below), derivative(below, x))
-    in_x = rule_and_tidy(Step(rule, "reciprocal rule"), a * exp(-u) / below**2)
+    in_x = rule_and_tidy(Step(rule, "chain rule"), a * exp(-u) / below**2)
     rewriting = (
         Step(_times(a, 1 / below, exp(-u) / below), SPLIT),
         Step(_times(a, 1 / below, WrittenSum(1, -1 / below, evaluate=False)), ADD_SUBTRACT),
@@ -122,7 +123,7 @@ def _softplus_steps(u: sympy.Expr, k: sympy.Rational) -> Steps:
 
 
 def _swish_steps(u: sympy.Expr, beta: sympy.Rational) -> Steps:
-    """f = x/(1 + e^(-beta x)): product rule (the sigmoid factor by the reciprocal rule), then as for sigmoid."""
+    """f = x/(1 + e^(-beta x)): product rule (the sigmoid factor by the chain rule), then as for sigmoid."""
     below = 1 + exp(-u)
     in_x = (Step(WrittenSum(1 / below, _times(x, beta * exp(-u) / below**2), evaluate=False), "product rule"),)
     rewriting = (

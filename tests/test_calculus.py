@@ -104,3 +104,58 @@ def test_tidying_collects_terms_by_the_functions_they_multiply():
     e, s, c = sympy.exp(x), sympy.sin(x), sympy.cos(x)
     tidy = presentable(((4 - x) * (s + c) * e + e * s) / (4 - x) ** 2)
     assert tidy == ((5 - x) * s + (4 - x) * c) * e / (4 - x) ** 2
+
+
+def test_a_product_is_multiplied_out_only_when_that_collects_something():
+    # (x^2 + 2)(3x^2 + 2) stands beside a sine: multiplying it out collects nothing.
+    tidy = presentable(derivative(sympy.sin(x**3 + 2 * x + 2) / (x**2 + 2), x))
+    assert 3 * x**2 + 2 in sympy.preorder_traversal(tidy) and x**4 not in sympy.preorder_traversal(tidy)
+    # The cosines of both terms are collected: (3x^2 - 6x + 1) cos x.
+    tidy = presentable(derivative(sympy.exp(x) * sympy.cos(x) / (3 * x**2 + 1), x))
+    assert (3 * x**2 - 6 * x + 1) * sympy.cos(x) in sympy.Add.make_args(sympy.fraction(tidy)[0] / sympy.exp(x))
+
+
+def test_a_multiplied_out_polynomial_is_factored_when_that_is_no_longer():
+    assert presentable(derivative((3 * x - 1) * (x**2 + 2 * x + 3) ** 2, x)) == (x**2 + 2 * x + 3) * (
+        15 * x**2 + 14 * x + 5
+    )
+    tidy = presentable(derivative((1 - x) * (3 * x**2 - 2 * x + 1) ** 3, x))
+    assert (3 * x**2 - 2 * x + 1) ** 2 in sympy.Mul.make_args(tidy)
+
+
+def test_a_multiple_of_a_sum_below_the_bar_stays_whole_above_it():
+    from generator.printing import text
+
+    tidy = presentable(derivative(sympy.log(1 + sympy.exp(-2 * x)) / (sympy.cos(x) + 2), x))
+    assert "- 2*(cos(x) + 2)" in text(tidy)
+    assert "6*(cos(x) + 2)" in text(presentable(derivative((3 * x + 1) ** 2 / (sympy.cos(x) + 2), x)))
+    # Never beside a polynomial term, with whose number it would collect: x + 2e^x + 2, not x + 2(e^x + 1).
+    assert "2*(exp(x) + 1))" not in text(presentable(derivative(x**2 * sympy.exp(x) / (sympy.exp(x) + 1), x)))
+
+
+def test_functions_that_differ_in_one_polynomial_factor_share_a_skeleton():
+    from generator.calculus import skeleton
+
+    e, c = sympy.exp(x), sympy.cos(x)
+    assert skeleton(e * c / (4 - x), x) == skeleton(e * c / (3 * x**2 + 1), x)
+    assert skeleton(e * c / (4 - x), x) != skeleton(e * c * (4 - x), x)
+    assert skeleton(sympy.sin(x) / (x**2 + 1), x) != skeleton(sympy.cos(x) / (x**2 + 1), x)
+
+
+def test_a_term_free_of_the_variable_is_said_to_drop_out_of_a_partial():
+    from generator.calculus import worked_partial
+
+    y = sympy.Symbol("y", real=True)
+    (step,) = worked_partial(x * y**2 + sympy.log(x**2 + 1), y).derivative.steps
+    assert step.expr == 2 * x * y
+    assert step.why == r"sum rule; $\log{\left(x^{2} + 1 \right)}$ does not depend on $y$"
+
+
+def test_a_piece_named_by_an_earlier_partial_is_not_named_again():
+    from generator.calculus import worked_partial
+
+    y = sympy.Symbol("y", real=True)
+    f = sympy.log(x**2 + y**2 + 1)
+    by_x, by_y = worked_partial(f, x), worked_partial(f, y)
+    assert [piece.expr for piece in by_x.new_pieces([])] == [x**2 + y**2 + 1]
+    assert by_y.new_pieces([by_x]) == ()

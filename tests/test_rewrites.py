@@ -119,3 +119,10 @@ def test_a_factor_too_wide_for_the_reason_column_is_not_printed_in_it():
 def test_reordered_ignores_order_only():
     assert rewrites.reordered(sympy.Mul(1 / (x + 1), sympy.exp(x), evaluate=False), sympy.exp(x) / (x + 1))
     assert not rewrites.reordered(sympy.Mul(2, x, x, evaluate=False), 2 * x**2)
+
+
+def test_a_step_that_collects_the_terms_of_one_function_says_so():
+    e, c, s = sympy.exp(x), sympy.cos(x), sympy.sin(x)
+    before = -6 * x * e * c + (3 * x**2 + 1) * (c - s) * e
+    after = (-(3 * x**2 + 1) * s + (3 * x**2 - 6 * x + 1) * c) * e
+    assert rewrites.rewrite_name(before, after) == "collect like terms and factor out $e^{x}$"

@@ -94,12 +94,12 @@ def steps(worked):
     return [(step.why, step.expr) for step in worked.steps]
 
 
-def test_canonical_sigmoid_is_worked_by_the_reciprocal_rule_then_rewritten_with_sigma():
+def test_canonical_sigmoid_is_worked_by_the_chain_rule_then_rewritten_with_sigma():
     variant = canonical_variant(FAMILY, resolve_options(FAMILY.options, {}), CANONICAL)
     (worked,) = variant.answer.worked
     below = 1 + exp(-x)
     assert [why for why, _ in steps(worked)] == [
-        "reciprocal rule",
+        "chain rule",
         "multiply the factors",
         "split the fraction",
         "add and subtract 1 in the numerator",
@@ -116,7 +116,7 @@ def test_canonical_sigmoid_is_worked_by_the_reciprocal_rule_then_rewritten_with_
 @pytest.mark.parametrize(
     ("name", "scale", "rule", "definition"),
     [
-        ("sigmoid", 2, "reciprocal rule", r"definition of $\sigma$"),
+        ("sigmoid", 2, "chain rule", r"definition of $\sigma$"),
         ("tanh", Rational(3, 2), "quotient rule", "definition of tanh"),
         ("softplus", Rational(1, 3), "chain rule", r"definition of $\sigma$"),
         ("swish", 2, "product rule", r"definition of $\sigma$"),

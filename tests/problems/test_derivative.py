@@ -142,3 +142,16 @@ def test_no_step_is_named_simplify():
     for seed in range(10):
         chains = [w.derivative for w in variant_for_seed(FAMILY, options, seed).answer.worked]
         assert all(step.why != "simplify" for c in chains for step in c.steps)
+
+
+def test_no_two_functions_of_a_part_differ_only_in_a_polynomial_factor():
+    from generator.calculus import skeleton
+
+    for seed in range(40):
+        variant = variant_for_seed(FAMILY, resolve_options(FAMILY.options, {"count": 3}), seed)
+        assert len({skeleton(f, x) for f in variant.params.functions}) == 3
+
+
+def test_a_constant_over_a_sum_is_worked_by_the_chain_rule_of_the_recap_box():
+    worked = differentiate(1 / (sympy.exp(x) + 1), x)
+    assert worked.derivative.steps[0].why == "chain rule"
