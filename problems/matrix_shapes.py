@@ -12,8 +12,8 @@ multiplies two pieces).
 
 Excluded by construction: M = N (x and y would be interchangeable), two unknowns next to each
 other (their shared dimension would be free) and two known vectors next to each other, so that
-every dimension of every unknown is fixed by a neighbour or by the term being a scalar; repeated
-terms; an f that does not involve both x and y or has no x^T U y piece (only vectors and scalars);
+every dimension of every unknown is fixed by a neighbour or by the term being a scalar; two terms
+with the same pattern of slots (A x B x and C y D y: x and y alike); an f that does not involve both x and y or has no x^T U y piece (only vectors and scalars);
 a random seed equal to the canonical instance.
 
 answers.json keys: ``inputs.m``, ``inputs.n`` (M and N: letters or integers), ``inputs.terms``
@@ -96,19 +96,38 @@ def _structure(rng: random.Random, terms: int, level: int) -> tuple[tuple[str, .
     """Terms with placeholders; at level 2 the first drawn term is a product of two pieces."""
     drawn = [_product(rng)] if level == 2 else []
     while len(drawn) < terms:
-        drawn.append(_product(rng) if level == 2 and rng.random() < 0.3 else _single(rng))
+        term = _product(rng) if level == 2 and rng.random() < 0.3 else _single(rng)
+        if _pattern(term) not in map(_pattern, drawn):
+            drawn.append(term)
     rng.shuffle(drawn)
     return tuple(sorted(drawn, key=lambda term: term == (UNKNOWN,)))
 
 
+def _pattern(term: tuple[str, ...]) -> tuple[str, ...]:
+    """The term's slots with x and y alike: A x B x and C y D y, or x^T B y and y^T F x, are one exercise
+    (the same reasoning with other names), so no two terms of one f share a pattern."""
+    return tuple(code.replace("x", "v").replace("y", "v") for code in term)
+
+
 def _usable(structure: tuple[tuple[str, ...], ...]) -> bool:
-    """Distinct terms, both x and y used, and at least one full matrix (an x^T U y piece)."""
+    """Distinct terms, both x and y used, at least one full matrix (an x^T U y piece), and no two unknowns
+    in the same slot (between the same neighbours, as B in y^T A y B x and F in E y F x): their sizes
+    would be one question asked twice."""
     codes = {code for term in structure for code in term}
+    slots = [_slot(term, position) for term in structure for position, code in enumerate(term) if code[0] == UNKNOWN]
     return (
         len(set(structure)) == len(structure)
+        and len(set(slots)) == len(slots)
         and all(any(code[0] == v for code in codes) for v in KNOWN)
         and any(code[0] in KNOWN and code.endswith(TRANSPOSED) for code in codes)
     )
+
+
+def _slot(term: tuple[str, ...], position: int) -> tuple[str, str, str]:
+    """An unknown with its neighbours ("start" and "end" at the ends of the term), which fix its size."""
+    left = term[position - 1] if position > 0 else "start"
+    right = term[position + 1] if position + 1 < len(term) else "end"
+    return left, term[position], right
 
 
 def _named(structure: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
@@ -157,8 +176,7 @@ def solve(params: Params) -> Answer:
         for position, code in enumerate(term):
             if not _is_unknown(code):
                 continue
-            left = term[position - 1] if position > 0 else "start"
-            right = term[position + 1] if position + 1 < len(term) else "end"
+            left, _, right = _slot(term, position)
             height = sympy.Integer(1) if left == "start" else _size(params, left)[1]
             width = sympy.Integer(1) if right == "end" else _size(params, right)[0]
             shape = (width, height) if code.endswith(TRANSPOSED) else (height, width)

@@ -85,3 +85,23 @@ def test_no_seed_repeats_the_canonical_function():
 def test_the_statement_leaves_the_notation_to_the_sheet():
     statement, _ = render_part(environment(), FAMILY, canonical())
     assert "denote" not in statement
+
+
+@pytest.mark.parametrize(("level", "terms"), [(1, 4), (2, 3), (2, 4)])
+def test_no_two_terms_share_a_pattern_and_no_two_unknowns_a_slot(level, terms):
+    # A x B x and C y D y are one exercise with other names; so are B in y^T A y B x and F in E y F x.
+    from problems.matrix_shapes import _pattern, _slot
+
+    options = resolve_options(FAMILY.options, {"level": level, "terms": terms})
+    for seed in range(60):
+        params = variant_for_seed(FAMILY, options, seed).params
+        patterns = [_pattern(term) for term in params.terms]
+        assert len(set(patterns)) == len(patterns), params.terms
+        slots = [
+            (left, code.endswith("T"), right)
+            for term in params.terms
+            for i, code in enumerate(term)
+            if code[0] not in KNOWN
+            for left, _, right in [_slot(term, i)]
+        ]
+        assert len(set(slots)) == len(slots), params.terms
