@@ -193,3 +193,10 @@ def test_check_rejects_a_formula_without_the_inverse_temperature():
     wrong = dataclasses.replace(answer, entry=SIGMA_I * (DELTA - SIGMA_J))
     with pytest.raises(CheckFailed, match="entry formula"):
         check(params, wrong, random.Random(0))
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_quotient_rule_sets_no_fraction_inside_a_numerator(seed):
+    variant = variant_for_seed(FAMILY, resolve_options(FAMILY.options, {"mode": "both"}), seed)
+    _, solution = render_part(environment(), FAMILY, variant)
+    assert r"\frac{\frac" not in solution and r"\frac{1}{S^2} \left( \frac{\partial e^{" in solution
