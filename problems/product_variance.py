@@ -250,20 +250,14 @@ def _worked(params: Params, means, variances, result: sympy.Expr) -> Chain:
 
 
 def _zero_mean_steps(params: Params, x, y, variances, result: sympy.Expr) -> tuple[Step, ...]:
-    """E[X^2] E[Y^2] - (E[X] E[Y])^2 for zero means: the subtracted term is 0 and each second moment
-    is the variance, then the variances of the laws are inserted and multiplied (one step when
-    multiplying would only drop the dot)."""
+    """For zero means the subtracted term is 0 and each second moment is the variance; then the
+    variances are inserted and multiplied (one step when that would only drop the dot)."""
     written = _squared(variances[0]) if params.identical else WrittenProduct(*variances, evaluate=False)
-    factors = sorted(sympy.Mul.make_args(variances[0]) + sympy.Mul.make_args(variances[1]), key=str)
-    only_drops_the_dot = not params.identical and factors == sorted(sympy.Mul.make_args(result), key=str)
-    inserted = (Step(result, "the variances"),) if only_drops_the_dot else (
-        Step(written, "the variances"),
-        Step(result, "square" if params.identical else "multiply"),
-    )
+    inserted = worked_chain(Step(written, "the variances"), Step(result, "square" if params.identical else "multiply"))
     return (
         Step(sympy.Mul(Expectation(x**2), Expectation(y**2), evaluate=False), r"$\mathbb{E}[X] = \mathbb{E}[Y] = 0$"),
         Step(sympy.Mul(Variance(x), Variance(y), evaluate=False), r"$\mathbb{E}[X^2] = \operatorname{Var}(X)$ for a zero mean"),
-        *inserted,
+        *inserted.steps,
     )
 
 
@@ -277,17 +271,10 @@ def _moments_inserted(params: Params, means, variances) -> sympy.Expr:
     second = [v if m == 0 else WrittenSum(v, _squared(m), evaluate=False) for m, v in zip(means, variances)]
     if params.identical:
         return WrittenSum(_squared(second[0]), -sympy.Pow(means[0], 4, evaluate=False), evaluate=False)
-    product = _written_product([factor for factor in second if factor != 1])
+    product = WrittenProduct(*(factor for factor in second if factor != 1), evaluate=False)  # one factor is no product
     if 0 in means:
         return product
     return WrittenSum(product, -_squared(WrittenProduct(*means, evaluate=False)), evaluate=False)
-
-
-def _written_product(factors: list[sympy.Expr]) -> sympy.Expr:
-    """The factors written with dots; one factor (or none) is no product."""
-    if len(factors) < 2:
-        return factors[0] if factors else sympy.Integer(1)
-    return WrittenProduct(*factors, evaluate=False)
 
 
 def _inserted_reason(means, variances) -> str:
@@ -314,7 +301,7 @@ def _value_steps(params: Params, means, variances, result: sympy.Expr) -> list[S
         mean_terms = [first + second] if params.identical else [first, second]
         return [Step(WrittenSum(product, *mean_terms, evaluate=False), f"multiply out; ${cancelled}$ cancels")]
     moments = [v + m**2 for m, v in zip(means, variances)]
-    second_moments = _squared(moments[0]) if params.identical else _written_product([m for m in moments if m != 1])
+    second_moments = _squared(moments[0]) if params.identical else WrittenProduct(*(m for m in moments if m != 1), evaluate=False)
     product_mean = (means[0] * means[1]) ** 2
     multiply = "square" if params.identical else "multiply"
     if product_mean == 0:
