@@ -13,8 +13,9 @@ multiplies two pieces).
 Excluded by construction: M = N (x and y would be interchangeable), two unknowns next to each
 other (their shared dimension would be free) and two known vectors next to each other, so that
 every dimension of every unknown is fixed by a neighbour or by the term being a scalar; two terms
-with the same pattern of slots (A x B x and C y D y: x and y alike); an f that does not involve both x and y or has no x^T U y piece (only vectors and scalars);
-a random seed equal to the canonical instance.
+with the same pattern of slots (A x B x and C y D y: x and y alike) and two unknowns between the same
+neighbours (one question asked twice); an f that does not involve both x and y or has no x^T U y
+piece (only vectors and scalars); a random seed equal to the canonical instance.
 
 answers.json keys: ``inputs.m``, ``inputs.n`` (M and N: letters or integers), ``inputs.terms``
 (each term a list of factor codes: ``"x"``, ``"xT"`` for x^T, ``"A"``, ``"cT"`` for c^T);

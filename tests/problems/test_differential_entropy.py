@@ -167,7 +167,8 @@ def test_a_weight_1_is_not_written_and_nothing_is_said_to_cancel():
     # sigma^2 = 1/2 in nats: w = 1/(2 sigma^2) = 1, so w E[(Z - mu)^2] is just 1/2.
     params = Params("gaussian", (sympy.Integer(5), R(1, 2)), "numeric", "nats")
     answer = solve(params)
-    assert [step.why for step in answer.value.steps] == ["the two integrals", r"add the logs, with $\frac{1}{2} = \frac{1}{2} \log e$"]
+    joined = r"add the logs, with $\frac{1}{2} = \frac{1}{2} \log e$"
+    assert [step.why for step in answer.value.steps] == ["the two integrals", joined]
     _, solution = render(params)
     assert r"\cdot 1 " not in solution and "cancels" not in solution
 
