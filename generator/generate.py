@@ -5,6 +5,7 @@ can be reproduced alone: the seed stored in answers.json and printed in any
 failure is the one ``sheets show FAMILY --seed N`` takes.
 """
 
+import dataclasses
 import signal
 import threading
 from collections.abc import Mapping
@@ -15,7 +16,7 @@ from typing import Any
 import sympy
 
 from generator.errors import ConfigError, GenerationError
-from generator.family import CheckFailed, Family, Variant, find_all
+from generator.family import CheckFailed, Family, Variant, field_names, find_all
 from generator.seeding import derive_seed, rng_for
 from generator.steps import chains_in, verify_chain
 from generator.sheet import PartSpec, SheetSpec
@@ -89,13 +90,56 @@ def _part_variant(sheet: SheetSpec, part: PartSpec, family: Family, draw: Draw) 
 
 
 def _solved(family: Family, options, params, *, seed: int | None, canonical: str | None, label: str) -> Variant:
+    answer, score = _checked(family, params, seed, canonical, label)
+    return Variant(family.name, label, seed, canonical, dict(options), params, answer, round(float(score), 1))
+
+
+def _checked(family: Family, params, seed: int | None, canonical: str | None, label: str) -> tuple[Any, float]:
+    """The answer to ``params``, checked, and its difficulty: worked out once per process for each family and params.
+
+    Solving depends on the params alone, so equal params draw an equal answer; a family with
+    few variants for an option (product-variance's zero-mean proof: 3 in a class of 20) was
+    solved and checked again for every student who drew one already checked. Only a checked
+    answer is remembered: a failing draw fails again each time it is drawn.
+    """
+    key = (id(family), params, _kinds(params))
+    try:
+        remembered = _CHECKED.get(key)
+    except TypeError:  # mutable params: worked out every time
+        return _solved_and_checked(family, params, seed, canonical, label)
+    if remembered is not None:
+        return remembered[1:]
+    answer, score = _solved_and_checked(family, params, seed, canonical, label)
+    if len(_CHECKED) >= MAX_REMEMBERED_VARIANTS:
+        _CHECKED.clear()
+    _CHECKED[key] = family, answer, score
+    return answer, score
+
+
+def _kinds(value: Any) -> Any:
+    """The types of the values inside dataclasses and tuples: 1 and Integer(1) are equal params, yet
+    a solver may work with them differently (1/2 against Rational(1, 2))."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return type(value), tuple(_kinds(getattr(value, name)) for name in field_names(type(value)))
+    if isinstance(value, (tuple, list)):
+        return type(value), tuple(_kinds(item) for item in value)
+    return type(value)
+
+
+MAX_REMEMBERED_VARIANTS = 4096
+_CHECKED: dict[tuple[int, Any, Any], tuple[Family, Any, float]] = {}
+"""Checked answers and difficulties by family id, params and the types inside them; the family is
+kept with its answer, so that while the entry lasts its id names no other family."""
+
+
+def _solved_and_checked(family: Family, params, seed: int | None, canonical: str | None, label: str) -> tuple[Any, float]:
     with _naming_failures(family, seed if canonical is None else canonical, label), _time_limit(VARIANT_SECONDS):
         answer = family.solve(params)
         family.check(params, answer, rng_for(seed or 0, "check"))
         for chain in chains_in(answer):
             verify_chain(chain, rng_for(seed or 0, "steps"))
         score = family.difficulty(params, answer) if family.difficulty else default_difficulty(params, answer)
-    return Variant(family.name, label, seed, canonical, dict(options), params, answer, round(float(score), 1))
+    return answer, score
 
 
 def default_difficulty(params: Any, answer: Any) -> float:

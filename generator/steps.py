@@ -148,19 +148,20 @@ def verify_chain(chain: Chain, rng: random.Random) -> None:
     chains that differ only in the names of their symbols (the letters a quadratic form
     is written with) state the same identity.
     """
-    key = _shape(chain)
-    if key is None:
-        key = chain
     try:
-        if key in _VERIFIED:
+        if chain in _VERIFIED:
             return
     except TypeError:  # a mutable matrix inside: verified every time
         _verify_steps(chain, rng)
         return
-    _verify_steps(chain, rng)
-    if len(_VERIFIED) >= MAX_REMEMBERED_CHAINS:
+    # The chain itself is looked up first: renaming its symbols (``_shape``) rebuilds every
+    # step, and a kind's derivation (form-gradient's index sums) comes back unchanged each time.
+    key = _shape(chain)
+    if key is None or key not in _VERIFIED:
+        _verify_steps(chain, rng)
+    if len(_VERIFIED) >= MAX_REMEMBERED_CHAINS - 1:
         _VERIFIED.clear()
-    _VERIFIED.add(key)
+    _VERIFIED.update({chain} if key is None else {chain, key})
 
 
 MAX_REMEMBERED_CHAINS = 8192

@@ -86,3 +86,41 @@ def test_seed_text_is_parsed(text, seed):
 def test_bad_seed_text_is_refused(text):
     with pytest.raises(ConfigError, match="seed must be a non-negative integer"):
         Draw.parse(text)
+
+
+def test_equal_params_are_solved_and_checked_once_per_process():
+    calls = []
+    family = make_family(
+        sample=lambda rng, options: Number(3), check=lambda params, answer, rng: calls.append(params)
+    )
+    first, second = variant_for_seed(family, {}, 1), variant_for_seed(family, {}, 2)
+    assert calls == [Number(3)] and first.answer == second.answer and second.seed == 2
+    other = make_family(sample=lambda rng, options: Number(3), solve=lambda params: Number(7))
+    with pytest.raises(GenerationError, match="not double"):  # another family with the same name and params
+        variant_for_seed(other, {}, 1)
+
+
+def test_a_failing_check_is_not_remembered():
+    calls = []
+
+    def check(params, answer, rng):
+        calls.append(params)
+        require(False, "never")
+
+    family = make_family(sample=lambda rng, options: Number(3), check=check)
+    for seed in (1, 2):
+        with pytest.raises(GenerationError, match="never"):
+            variant_for_seed(family, {}, seed)
+    assert len(calls) == 2
+
+
+def test_equal_params_of_other_types_are_solved_apart():
+    import sympy
+
+    family = make_family(
+        sample=lambda rng, options: Number(rng.choice([1, sympy.Integer(1)])),
+        solve=lambda params: Number(params.value / 2),
+        check=lambda params, answer, rng: None,
+    )
+    answers = {type(variant_for_seed(family, {}, seed).answer.value) for seed in range(12)}
+    assert answers == {float, type(sympy.Rational(1, 2))}
