@@ -304,7 +304,8 @@ def _above_the_bar(top: sympy.Expr, new_top: sympy.Expr) -> list[str]:
         inner = None  # the terms are the old ones with the common factor divided out: nothing else happened
     if inner is not None:
         multiplied_out = expand_outside(inner) == inner or len(sympy.Add.make_args(inner)) != len(terms)
-        if multiplied_out and any(expand_outside(term) != term for term in terms):
+        kept = set(sympy.Add.make_args(inner))  # a product of sums carried over as it stands is not expanded
+        if multiplied_out and any(expand_outside(term) != term and term not in kept for term in terms):
             names.append("expand")
         if (has_like_terms(top) and not has_like_terms(inner)) or (collects(top) and not collects(inner)):
             names.append("collect like terms")
