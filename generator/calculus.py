@@ -110,8 +110,18 @@ def _expanded_forms(expr: sympy.Expr, factored: sympy.Expr) -> list[tuple[sympy.
         return [(factored, 1)]  # multiplying out a product that collects nothing only hides its factors
     gathered = _gathered(expanded)
     # Gathered by functions, the polynomial coefficients are collected, not multiplied-out products.
-    forms = [(_factored(expanded), EXPANDING)] + _factorised(expanded)
+    forms = [(_factored(expanded), EXPANDING)] + _factorised(expanded) + _collected_inside(factored)
     return forms + [(_factored(gathered), 1)] if gathered != expanded else forms
+
+
+def _collected_inside(factored: sympy.Expr) -> list[tuple[sympy.Expr, float]]:
+    """The common factor kept in front and the sums beside it multiplied out and gathered, when that
+    collects: ``(x + 1)^2 ((2 - x) e^x + 3)``, which multiplying out everything would lose."""
+    sums = [factor for factor in sympy.Mul.make_args(factored) if factor.is_Add and collects(factor)]
+    if not factored.is_Mul or not sums:
+        return []
+    collected = {total: _factored(_gathered(expand_outside(total))) for total in sums}
+    return [(factored.xreplace(collected), 1)]
 
 
 def _factorised(polynomial: sympy.Expr) -> list[tuple[sympy.Expr, float]]:

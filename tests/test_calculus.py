@@ -159,3 +159,8 @@ def test_a_piece_named_by_an_earlier_partial_is_not_named_again():
     by_x, by_y = worked_partial(f, x), worked_partial(f, y)
     assert [piece.expr for piece in by_x.new_pieces([])] == [x**2 + y**2 + 1]
     assert by_y.new_pieces([by_x]) == ()
+
+
+def test_a_common_factor_stays_in_front_of_the_terms_it_collects():
+    tidy = presentable(derivative((x + 1) ** 3 / (sympy.exp(x) + 1), x))
+    assert tidy == (x + 1) ** 2 * ((2 - x) * sympy.exp(x) + 3) / (sympy.exp(x) + 1) ** 2
