@@ -295,7 +295,7 @@ def _is_pmf(item: Any) -> bool:
     return (
         isinstance(item, tuple)
         and len(item) > 1
-        and all(isinstance(p, sympy.Rational) for p in item)
+        and all(isinstance(p, sympy.Rational) and 0 < p <= 1 for p in item)
         and sum(item) == 1
     )
 

@@ -95,6 +95,8 @@ def test_repeats_inside_a_part():
     half, third, sixth = sympy.Rational(1, 2), sympy.Rational(1, 3), sympy.Rational(1, 6)
     permuted = Params(((half, third, sixth), (sixth, half, third)))
     assert rules(lint.repeats_in_part(variant(permuted))) == {"repeat-in-part"}
+    same_law = Params(((sympy.Integer(-3), sympy.Integer(4)), (sympy.Integer(-3), sympy.Integer(4))))
+    assert not list(lint.repeats_in_part(variant(same_law)))  # U[-3, 4] twice: parameters that sum to 1, no pmf
     interval = Params((-x, x))  # parameters, not functions with a structure
     assert not list(lint.repeats_in_part(variant(interval)))
     different = Params((x * sympy.cos(x) / (2 * x**2 + 1), sympy.exp(x) * sympy.sin(x)))
