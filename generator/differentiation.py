@@ -17,7 +17,7 @@ from itertools import count
 
 import sympy
 
-from generator.calculus import derivative, tidy_derivative
+from generator.calculus import derivative, printed_width, tidy_derivative
 from generator.printing import WrittenProduct, WrittenSum, printed_terms, tex
 from generator.rewrites import expand, factor_terms, reordered, rewrite_name, xreplace_unevaluated
 from generator.steps import Chain, Step, chain, worked_chain
@@ -40,12 +40,10 @@ def _idle(terms: list[sympy.Expr], x: sympy.Symbol) -> str:
 
     A partial derivative that silently loses a term reads like a mistake; numbers go without saying.
     """
-    from generator.calculus import printed_width  # calculus imports this module's users: imported here
-
     total = sympy.Add(*terms)
-    if len(terms) > 1 or printed_width(total) > MAX_IDLE_WIDTH:
-        return f"the other terms do not depend on ${tex(x)}$" if len(terms) > 1 else f"the other term does not depend on ${tex(x)}$"
-    return f"${tex(total)}$ does not depend on ${tex(x)}$"
+    if len(terms) == 1 and printed_width(total) <= MAX_IDLE_WIDTH:
+        return f"${tex(total)}$ does not depend on ${tex(x)}$"
+    return f"the other terms do not depend on ${tex(x)}$" if len(terms) > 1 else f"the other term does not depend on ${tex(x)}$"
 
 
 MAX_IDLE_WIDTH = 14

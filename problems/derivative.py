@@ -13,7 +13,8 @@ rejection: quotients whose numerator and denominator share a factor, such as
 derivative is the constant -1); polynomials written with a common factor
 (``(2x - 2)^3``), which tidying would rewrite; two functions of one part with
 the same structure up to constants (``x cos x / (2x^2 + 1)`` and
-``x cos x / (x^2 + 3)``); a function of the canonical instance; and functions
+``x cos x / (x^2 + 3)``) or differing only in a polynomial factor (``e^x cos x / (4 - x)``
+and ``e^x cos x / (3x^2 + 1)``, ``calculus.skeleton``); a function of the canonical instance; and functions
 whose worked solution has a line too wide for the page (``worked_width``), which
 also keeps level 3 to what an exam can ask.
 
