@@ -97,3 +97,17 @@ def test_a_chain_is_verified_once_and_a_wrong_one_beside_it_still_fails(monkeypa
         with pytest.raises(CheckFailed, match="step 2"):
             verify_chain(wrong, rng())
     assert calls == [wrong, wrong]
+
+
+def test_a_chain_verified_as_it_stands_is_not_renamed_again(monkeypatch):
+    from generator import steps
+
+    identity = _transpose_identity("s", "T", "w", True)
+    verify_chain(identity, rng())
+    shapes = []
+    renamed = steps._shape
+    monkeypatch.setattr(steps, "_shape", lambda chain: shapes.append(chain) or renamed(chain))
+    verify_chain(identity, rng())
+    assert shapes == []
+    verify_chain(_transpose_identity("g", "H", "k", True), rng())  # another chain of that shape: renamed, not verified
+    assert len(shapes) == 1
