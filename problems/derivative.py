@@ -163,15 +163,28 @@ def _usable(f: sympy.Expr, level: int) -> bool:
 
 
 def _steep(f: sympy.Expr) -> bool:
-    """An exponential of an exponential, of a log or of a polynomial of degree 3 or more; a sine or
-    cosine of a power of a sum (sin((3x + 2)^3) turns five times on [-1/2, 1/2])."""
+    """An exponential of an exponential, of a log, of a polynomial of degree 3 or more, or of anything
+    above 4 on [-1/2, 1/2] (e^{(3x + 2)^2} reaches e^{12}: sin of it turns hundreds of times); a sine
+    or cosine of a power of a sum (sin((3x + 2)^3) turns five times on [-1/2, 1/2])."""
     for node in f.atoms(sympy.exp, sympy.sin, sympy.cos):
         argument = node.args[0]
-        if isinstance(node, sympy.exp) and (argument.has(sympy.exp, sympy.log) or _degree(argument) > 2):
+        if isinstance(node, sympy.exp) and (
+            argument.has(sympy.exp, sympy.log) or _degree(argument) > 2 or _exceeds(argument, MAX_EXPONENT)
+        ):
             return True
         if any(power.base.is_Add and power.exp > 2 for power in argument.atoms(sympy.Pow)):
             return True
     return False
+
+
+MAX_EXPONENT = 4
+
+
+def _exceeds(argument: sympy.Expr, bound: int) -> bool:
+    """Whether a polynomial argument rises above ``bound`` somewhere on [-1/2, 1/2] (checked at tenths)."""
+    if not argument.is_polynomial(x):
+        return False
+    return any(argument.subs(x, sympy.Rational(k, 10)) > bound for k in range(-5, 6))
 
 
 def _common_factor_inside(f: sympy.Expr) -> bool:

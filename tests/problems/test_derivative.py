@@ -155,3 +155,12 @@ def test_no_two_functions_of_a_part_differ_only_in_a_polynomial_factor():
 def test_a_constant_over_a_sum_is_worked_by_the_chain_rule_of_the_recap_box():
     worked = differentiate(1 / (sympy.exp(x) + 1), x)
     assert worked.derivative.steps[0].why == "chain rule"
+
+
+def test_an_exponential_that_grows_too_fast_to_work_by_hand_is_refused():
+    from problems.derivative import _steep
+
+    assert _steep(sympy.sin(sympy.exp((3 * x + 2) ** 2)))  # e^{12} at x = 1/2: a finite difference cannot follow it
+    assert _steep(sympy.exp(5 * x + 3))
+    assert not _steep(sympy.sin(sympy.exp(x)))  # the reference sheet's sin(e^x)
+    assert not _steep(sympy.exp(x**2 + 1))
