@@ -206,7 +206,8 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
             coefficient, rest = expr.as_coeff_Mul()
             if coefficient.is_Rational and coefficient.q != 1 and sympy.fraction(rest)[1] == 1:
                 rest_tex = self._print(rest)
-                if r"\frac" in rest_tex:  # 2/3 log(3/2), not a fraction inside a fraction's numerator
+                # 2/3 log(3/2), never a fraction in a fraction's numerator; logs as the course writes them: 2/3 log 2
+                if r"\frac" in rest_tex or all(isinstance(f, (sympy.log, log2)) for f in sympy.Mul.make_args(rest)):
                     if rest.is_Add:
                         rest_tex = rf"\left({rest_tex}\right)"
                     sign = "- " if coefficient < 0 else ""
@@ -214,9 +215,11 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         return super()._print_Mul(expr)
 
     def _print_log(self, expr, exp=None):
-        """``\\log 3`` and ``\\log \\frac{5}{2}`` for logs of positive numbers, as ``\\log_2`` prints them."""
+        """``\\log 3``, ``\\log \\frac{5}{2}``, ``\\log \\pi`` and ``\\log \\frac{\\pi}{50}`` for logs of positive
+        numbers, as ``\\log_2`` prints them; logs of expressions in letters keep SymPy's brackets."""
         arg = expr.args[0]
-        if not (arg.is_Rational and arg > 0) or (self._in_exponent and not arg.is_Integer):
+        plain = arg.is_positive and all(part.is_Atom for part in sympy.fraction(arg)) and not arg.free_symbols
+        if not plain or (self._in_exponent and not arg.is_Integer):
             return super()._print_log(expr, exp)
         tex = rf"\log {self._print(arg)}"
         return tex if exp is None else rf"\left({tex}\right)^{{{exp}}}"

@@ -112,7 +112,7 @@ def test_a_sum_of_functions_opens_with_a_positive_term_when_it_has_one():
     assert tex(-b * sympy.sin(b) + 2 * sympy.cos(b)) == r"2 \cos{\left(b \right)} - b \sin{\left(b \right)}"
     assert tex(1 - sympy.exp(a) * b) == r"1 - b e^{a}"
     assert tex(-sympy.exp(a) - 1) == r"- e^{a} - 1"
-    assert tex(sympy.Rational(-7, 8) + 3 * sympy.log(3) / 4) == r"\frac{3 \log 3}{4} - \frac{7}{8}"
+    assert tex(sympy.Rational(-7, 8) + 3 * sympy.log(3) / 4) == r"\frac{3}{4} \log 3 - \frac{7}{8}"
 
 
 def test_a_polynomial_keeps_its_monomial_order():
@@ -187,10 +187,17 @@ def test_a_fraction_in_front_of_a_matrix_is_not_bracketed():
 def test_a_fraction_never_stands_in_a_fractions_numerator():
     assert tex(sympy.Rational(2, 3) * sympy.log(sympy.Rational(3, 2))) == r"\frac{2}{3} \log \frac{3}{2}"
     assert tex(-sympy.Rational(1, 6) * sympy.log(sympy.Rational(4, 15))) == r"- \frac{1}{6} \log \frac{4}{15}"
-    assert tex(sympy.Rational(2, 3) * sympy.log(3)) == r"\frac{2 \log 3}{3}"  # no inner fraction: one bar
+    assert tex(sympy.Rational(2, 3) * sympy.log(3)) == r"\frac{2}{3} \log 3"  # as the course writes it
+    assert tex(sympy.Rational(3, 2) * x) == r"\frac{3 x}{2}"  # no fraction inside: one bar
 
 
 def test_sigmoid_brackets_grow_around_a_fraction():
     from generator.activations import sigmoid
 
     assert tex(sigmoid(x / 2)) == r"\sigma\left(\frac{x}{2}\right)"
+
+
+def test_logs_of_numbers_print_without_brackets_logs_of_letters_with_them():
+    assert tex(sympy.log(sympy.pi)) == r"\log \pi"
+    assert tex(sympy.log(sympy.pi / 50)) == r"\log \frac{\pi}{50}"
+    assert tex(sympy.log(x)) == r"\log{\left(x \right)}"

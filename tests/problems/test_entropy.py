@@ -80,7 +80,7 @@ def test_canonical_steps_write_the_sum_out_then_split_the_logs():
 
 def test_canonical_solution_prints_the_decimal_after_the_chain():
     statement, solution = render_part(environment(), FAMILY, canonical())
-    assert r"H(Y) &= \frac{\log 2}{2} + \frac{\log 3}{3} + \frac{\log 6}{6} && \mbox{definition of entropy}" in solution
+    assert r"H(Y) &= \frac{1}{2} \log 2 + \frac{1}{3} \log 3 + \frac{1}{6} \log 6 && \mbox{definition of entropy}" in solution
     assert r"&\approx 1.0114 \text{ nats}" in solution and r"&\approx 1.0986 \text{ nats}" in solution
     assert r"\mathcal{X} = \{1, 2, 3\}" in statement
 
