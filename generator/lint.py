@@ -18,7 +18,7 @@ import sympy
 from generator.calculus import matrix_width, printed_width
 from generator.family import Family, Variant, find_all, jsonable
 from generator.printing import tex
-from generator.steps import Chain
+from generator.steps import Chain, flattened
 
 MAX_ZERO_SHARE = sympy.Rational(1, 3)
 """At most this share of a matrix answer's entries (or of a list of three or more partials) may be 0."""
@@ -388,17 +388,9 @@ def _unordered(expr: Any) -> Any:
         return repr(expr)
     if isinstance(expr, (sympy.Add, sympy.Mul)) and expr.is_commutative:
         kind = sympy.Add if isinstance(expr, sympy.Add) else sympy.Mul
-        operands = list(_flat(expr, kind))
+        operands = list(flattened(expr, kind))
         return (kind.__name__, tuple(sorted(repr(_unordered(arg)) for arg in operands)))
     return (type(expr).__name__, tuple(_unordered(arg) for arg in expr.args))
-
-
-def _flat(expr: sympy.Basic, kind: type) -> Iterator[sympy.Basic]:
-    for arg in expr.args:
-        if isinstance(arg, kind):
-            yield from _flat(arg, kind)
-        else:
-            yield arg
 
 
 def vague_reasons(variant: Variant) -> Iterator[Finding]:

@@ -85,7 +85,7 @@ def _shown(expr: sympy.Expr) -> tuple:
     """
     expr = sympy.sympify(expr)
     if expr.is_Mul:
-        factors = list(_flattened(expr, sympy.Mul))
+        factors = list(flattened(expr, sympy.Mul))
         number = sympy.Mul(*(f for f in factors if f.is_Number))
         powers: dict[tuple, list[sympy.Expr]] = {}
         for factor in factors:
@@ -103,17 +103,17 @@ def _shown(expr: sympy.Expr) -> tuple:
             return shown[0][0]
         return ("*", text(number), tuple(sorted(shown, key=repr)))
     if expr.is_Add:
-        return ("+", tuple(sorted((_shown(term) for term in _flattened(expr, sympy.Add)), key=repr)))
+        return ("+", tuple(sorted((_shown(term) for term in flattened(expr, sympy.Add)), key=repr)))
     if expr.args:
         return (type(expr).__name__, tuple(_shown(arg) for arg in expr.args))
     return ("atom", text(expr))
 
 
-def _flattened(expr: sympy.Expr, kind: type) -> Iterator[sympy.Expr]:
+def flattened(expr: sympy.Expr, kind: type) -> Iterator[sympy.Expr]:
     """The operands of a product (or sum) with nested products (sums) opened up."""
     for arg in expr.args:
         if isinstance(arg, kind):
-            yield from _flattened(arg, kind)
+            yield from flattened(arg, kind)
         else:
             yield arg
 

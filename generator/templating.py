@@ -13,7 +13,6 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 import jinja2
-import sympy
 from pylatexenc.latexencode import UnicodeToLatexEncoder
 
 from generator.decimals import fixed
