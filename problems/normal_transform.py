@@ -48,6 +48,7 @@ from generator.probability import (
     sigma,
 )
 from generator.steps import Chain, Step, chain
+from generator.verify import as_function
 
 R = sympy.Rational
 X = sympy.Symbol("X", real=True)
@@ -217,11 +218,12 @@ def check(params: Params, answer: Answer, rng: random.Random) -> None:
     require(params.scale != 0, "a = 0 makes Y constant")
     for values in _assignments(params, rng):
 
-        def at(expr: sympy.Expr) -> float:
-            return float(sympy.sympify(expr).subs(values).doit().evalf(20))
+        def at(expr: sympy.Expr, point: Mapping[sympy.Symbol, float] = values) -> float:
+            """Compiled once per expression and process: a class of many variants checks the same formulas."""
+            return float(as_function(sympy.sympify(expr), tuple(point))(*point.values()))
 
         centre, spread, scale, shift = (at(e) for e in (params.mean, params.variance, params.scale, params.shift))
-        printed = float(sympy.sympify(params.transform).subs({**values, X: 1.7}).doit().evalf(20))
+        printed = at(params.transform, {**values, X: 1.7})
         require(math.isclose(printed, scale * 1.7 + shift, rel_tol=1e-12), lambda: f"the statement's map {params.transform} is not aX + b")
         # E[aX + b] and E[(aX + b - mean)^2] by Gauss-Hermite quadrature: independent of the formulas.
         mean = polynomial_expectation("gaussian", (centre, spread), lambda t: scale * t + shift)

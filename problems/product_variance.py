@@ -61,6 +61,7 @@ from generator.probability import (
     variance,
 )
 from generator.steps import Chain, Step, chain, worked_chain
+from generator.verify import as_function
 
 R = sympy.Rational
 mu_X, mu_Y = sympy.symbols("mu_X mu_Y", real=True)
@@ -328,7 +329,8 @@ def check(params: Params, answer: Answer, rng: random.Random) -> None:
     for values in _assignments(params, rng):
 
         def at(expr: sympy.Expr) -> float:
-            return float(sympy.sympify(expr).subs(values).evalf(20))
+            """Compiled once per expression and process: a class of many variants checks the same formulas."""
+            return float(as_function(sympy.sympify(expr), tuple(values))(*values.values()))
 
         def agrees(claimed: sympy.Expr, direct: float, what: str) -> None:
             value = at(claimed)
