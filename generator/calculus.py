@@ -199,14 +199,24 @@ def _cancelled(numerator: sympy.Expr, denominator: sympy.Expr) -> list[sympy.Exp
     return [coefficient * _factored(top) / sympy.factor(bottom)]
 
 
+@lru_cache(maxsize=8192)
 def _factored(expr: sympy.Expr) -> sympy.Expr:
-    """``factor_terms`` until nothing more comes out: ``2x (6x^2 + 4)`` is ``4x (3x^2 + 2)``."""
+    """``factor_terms`` until nothing more comes out: ``2x (6x^2 + 4)`` is ``4x (3x^2 + 2)``.
+
+    Remembered per process: ``presentable`` factors the same sums as several candidates. When the
+    first pass changes nothing, the second would not either, and is skipped.
+    """
     factored = factor_terms(expr)
+    if factored == expr:
+        return factored
     again = factor_terms(factored)
     return factored if again == factored else again
 
 
+@lru_cache(maxsize=8192)
 def _printed_length(expr: sympy.Expr) -> int:
+    """Characters of ``expr`` as text, a whole-number factor in front not counted. Remembered per
+    process: ``_cheapest`` sorts by it and then weighs the same candidates again."""
     coefficient, rest = expr.as_coeff_Mul()
     return len(text(rest if coefficient.is_Integer and abs(coefficient) != 1 else expr))
 
