@@ -1,5 +1,6 @@
 """Shared test helpers: reading PDFs back and writing throwaway sheet files."""
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -37,3 +38,13 @@ def write_sheet(tmp_path: Path) -> Callable[[str, str], Path]:
         return directory
 
     return write
+
+
+def wait_for(condition: Callable[[], object], seconds: float) -> bool:
+    """Poll ``condition`` until it holds or ``seconds`` pass; whether it held (processes end and start asynchronously)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return bool(condition())

@@ -3,7 +3,6 @@
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ import pytest
 from generator import compile as compile_module
 from generator.compile import compile_documents, compile_stream
 from generator.errors import CompileError
+from tests.conftest import wait_for
 
 GOOD = r"""\documentclass{article}
 \pdftrailerid{}
@@ -137,10 +137,10 @@ def test_tex_never_outlives_the_process_feeding_it(tmp_path, how):
     tex = lambda: [pid for pid in _with_marker(f"SHEETS_PIPE_TEST={marker}") if pid != writer.pid]  # noqa: E731
     assert tex(), "TeX never started"
     if how == "pipe-only":
-        assert _wait_until(lambda: any(_reads(pid, tmp_path / "doc.tex") for pid in tex()), 30)
+        assert wait_for(lambda: any(_reads(pid, tmp_path / "doc.tex") for pid in tex()), 30)
     writer.kill()
     writer.wait()
-    assert _wait_until(lambda: not tex(), 5), "TeX kept running without its writer"
+    assert wait_for(lambda: not tex(), 5), "TeX kept running without its writer"
 
 
 def _reads(pid: int, path: Path) -> bool:
@@ -161,10 +161,3 @@ def _with_marker(marker: str) -> list[int]:
     return found
 
 
-def _wait_until(condition, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return bool(condition())

@@ -14,7 +14,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 import uuid
 from pathlib import Path
 
@@ -22,6 +21,7 @@ import pytest
 
 from generator.lifecycle import sweep_stale
 from generator.write import locked, publish
+from tests.conftest import wait_for
 
 SHEET = "idl-math-background"
 SHEETS = str(Path(sys.executable).parent / "sheets")
@@ -109,15 +109,6 @@ def _command(pid: int) -> str:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
     except OSError:
         return ""
-
-
-def wait_for(condition, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return bool(condition())
 
 
 def midway(build: Run, tex: bool = True) -> None:
