@@ -114,7 +114,15 @@ def xreplace_unevaluated(expr: sympy.Basic, rule: dict) -> sympy.Basic:
 @lru_cache(maxsize=MAX_REMEMBERED)
 def together(expr: sympy.Expr) -> sympy.Expr:
     """``sympy.together(expr)``: a rule's result and SymPy's own derivative are often the same sum of
-    quotients, brought over one bar both to tidy it and to name the step that does."""
+    quotients, brought over one bar both to tidy it and to name the step that does.
+
+    A product or power is rebuilt from its factors' (its base's) results, as SymPy does, each remembered:
+    the sums in a quotient's denominator recur from one derivative to the next.
+    """
+    if expr.is_Mul:
+        return expr.func(*(together(arg) for arg in expr.args))
+    if expr.is_Pow:
+        return expr.func(together(expr.base), expr.exp)
     return sympy.together(expr)
 
 
