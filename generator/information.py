@@ -44,7 +44,8 @@ def draw_pmfs(rng: random.Random, outcomes: int, count: int) -> tuple[Pmf, ...]:
     """``count`` pmfs worth computing with side by side: the entropy and cross-entropy families draw with this,
     so parts that share a seed share X and Y.
 
-    Each is hand-workable (no log 7 or log 11); none is a permutation of another (it would only
+    Each is hand-workable (no log 7 or log 11) and not uniform (its entropy, log n, is read off
+    without work); none is a permutation of another (it would only
     repeat an entropy); the first two have KL divergences that differ visibly in the two
     directions (the lesson of the cross-entropy exercise) and are not the reference sheet's pair.
     """
@@ -57,7 +58,7 @@ def draw_pmfs(rng: random.Random, outcomes: int, count: int) -> tuple[Pmf, ...]:
 
 def fits(pmf: Pmf, earlier: tuple[Pmf, ...]) -> bool:
     """Whether ``pmf`` may follow ``earlier`` in a draw (see ``draw_pmfs``)."""
-    if any(p.p % prime == 0 for p in pmf for prime in HARD_PRIMES):
+    if any(p.p % prime == 0 for p in pmf for prime in HARD_PRIMES) or len(set(pmf)) == 1:
         return False
     if any(sorted(pmf) == sorted(other) for other in earlier):
         return False

@@ -106,3 +106,9 @@ def test_bits_reasons_name_log_2_of_2():
     steps = expected_log_steps(p, tuple(1 / a for a in p), "bits", "definition of entropy")
     assert steps.steps[1].why == r"split logs ($\log_2 2 = 1$), add the numbers"
     assert steps.result == R(3, 2)
+
+
+def test_a_random_pmf_is_never_uniform():
+    third, half = R(1, 3), R(1, 2)
+    assert not fits((third, third, third), ())
+    assert fits((half, R(1, 3), R(1, 6)), ())
