@@ -263,8 +263,13 @@ def reordered(before: sympy.Expr, after: sympy.Expr) -> bool:
     return _unordered(before) == _unordered(after)
 
 
+@lru_cache(maxsize=MAX_REMEMBERED)
 def _unordered(expr: sympy.Basic) -> object:
-    """A key of ``expr`` that forgets the order of the operands of sums and products (nested ones opened up)."""
+    """A key of ``expr`` that forgets the order of the operands of sums and products (nested ones opened up).
+
+    Remembered per process, for each sub-expression: sorting by ``repr`` prints every operand, and the
+    pieces of one derivative's rule form recur in the next.
+    """
     if not expr.args:
         return expr
     if expr.is_Pow:
@@ -285,8 +290,10 @@ def _unordered(expr: sympy.Basic) -> object:
     return (type(expr).__name__, tuple(_unordered(arg) for arg in expr.args))
 
 
+@lru_cache(maxsize=MAX_REMEMBERED)
 def _evaluated(expr: sympy.Expr) -> sympy.Expr:
-    """A worked step (unevaluated products, sums written in order) as SymPy evaluates it."""
+    """A worked step (unevaluated products, sums written in order) as SymPy evaluates it; remembered
+    per process for each sub-expression, which recur from one step and one variant to the next."""
     if not expr.args:
         return expr
     args = [_evaluated(arg) for arg in expr.args]
