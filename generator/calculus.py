@@ -415,6 +415,7 @@ def _has_own_rule(kind: type) -> bool:
     return kind._eval_derivative is sympy.Function._eval_derivative and kind.fdiff is not sympy.Function.fdiff
 
 
+@lru_cache(maxsize=8192)
 def _differentiated(f: sympy.Expr, v: sympy.Symbol) -> sympy.Expr:
     """SymPy's own sum, product, power and function rules, built with the same operations.
 
@@ -424,6 +425,7 @@ def _differentiated(f: sympy.Expr, v: sympy.Symbol) -> sympy.Expr:
     rules below are those of ``Add``, ``Mul``, ``Pow`` and ``Function._eval_derivative``,
     applied in the same order to the same operands, so the result is identical
     (tests/test_calculus.py compares the two); anything else goes to ``sympy.diff``.
+    Remembered per process for every sub-expression: a piece recurs inside other functions.
     """
     if f == v:
         return sympy.S.One
