@@ -346,10 +346,12 @@ def skeleton(expr: sympy.Expr, x: sympy.Symbol) -> object:
     return structure(sympy.Mul(*factors))
 
 
+@lru_cache(maxsize=8192)
 def readable(expr: sympy.Expr, max_width: int) -> bool:
     """Typesets within ``max_width`` characters (see ``printed_width``) and keeps integer powers small.
 
     SymPy merges ``x^2 * x^3`` into ``x^5``; such merges are rejected rather than printed.
+    Remembered per process: sampling asks about the same components and partials again.
     """
     powers = [node.exp for node in sympy.preorder_traversal(expr) if node.is_Pow and node.exp.is_Integer]
     return printed_width(expr) <= max_width and all(abs(power) <= MAX_POWER for power in powers)
@@ -366,6 +368,13 @@ def printed_width(expr: sympy.Expr) -> int:
     Raw LaTeX length overstates trigonometric terms threefold (``\\sin{\\left(x \\right)}``)
     and counts both halves of a fraction, which would bias every length limit against them.
     """
+    return _width(tex(expr)) if isinstance(expr, sympy.MatrixBase) else _expression_width(expr)
+
+
+@lru_cache(maxsize=8192)
+def _expression_width(expr: sympy.Expr) -> int:
+    """``printed_width`` of an expression, remembered per process: half the widths sampling asks for
+    are asked again. (A matrix subclass may print more than its entries, so matrices are not remembered.)"""
     return _width(tex(expr))
 
 
