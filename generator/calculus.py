@@ -221,12 +221,14 @@ def _printed_length(expr: sympy.Expr) -> int:
     return len(text(rest if coefficient.is_Integer and abs(coefficient) != 1 else expr))
 
 
+@lru_cache(maxsize=8192)
 def _fraction_bars(expr: sympy.Basic) -> int:
     """How many fraction bars an expression prints with: nested fractions read badly.
 
     A product prints as one fraction however many factors stand below its bar
     (``x / ((3 - x)(x^2 + 2)^2)`` has one bar); a fraction inside a numerator, a
-    denominator or a function argument is one more.
+    denominator or a function argument is one more. Remembered per process: every candidate of
+    ``presentable`` is counted, and their pieces recur.
     """
     if expr.is_Pow and expr.exp.is_negative:
         return 1 + _fraction_bars(expr.base)

@@ -94,10 +94,11 @@ class Worked:
 
 
 @lru_cache(maxsize=2048)
+@lru_cache(maxsize=4096)
 def rules_needed(f: sympy.Expr, x: sympy.Symbol) -> tuple[str, ...]:
     """The rules ``differentiate`` would apply, found without working out any derivative (cheap).
 
-    Which rules apply, and to which named pieces, depends on the shape of ``f`` only.
+    Which rules apply, and to which named pieces, depends on the shape of ``f`` only; remembered per process.
     """
     state = _State(x, worked=False)
     state.rule_form(f)

@@ -444,10 +444,12 @@ def has_like_terms(expr: sympy.Expr) -> bool:
     return len(sympy.Add.make_args(expand_outside(expr))) < separately
 
 
+@lru_cache(maxsize=MAX_REMEMBERED)
 def collects(expr: sympy.Expr) -> bool:
     """Two terms of a sum in the product ``expr``, multiplied out, give terms of one product of function
     applications (for like terms, the empty product): multiplying out collects them, as in
-    ``-6x e^x cos x + (3x^2 + 1)(cos x - sin x) e^x``, whose cosines make ``(3x^2 - 6x + 1) cos x``."""
+    ``-6x e^x cos x + (3x^2 + 1)(cos x - sin x) e^x``, whose cosines make ``(3x^2 - 6x + 1) cos x``.
+    Remembered per process, as ``has_like_terms``."""
     applications = list(expr.atoms(sympy.Function))
     for total in (factor for factor in sympy.Mul.make_args(expr) if factor.is_Add):
         seen: set[sympy.Expr] = set()
