@@ -65,7 +65,26 @@ def presentable(expr: sympy.Expr) -> sympy.Expr:
     bars = [_fraction_bars(candidate[0]) for candidate in candidates]
     # Printing is the costly part of judging a candidate: only those with fewest fraction bars are printed.
     plainest = [candidate for candidate, count in zip(candidates, bars) if count == min(bars)]
-    return _cheapest(plainest)
+    return _arguments_as_written(_cheapest(plainest), expr)
+
+
+def _arguments_as_written(tidied: sympy.Expr, expr: sympy.Expr) -> sympy.Expr:
+    """``tidied`` with every function's argument put back as ``expr`` wrote it.
+
+    ``factor_terms`` reaches inside functions (``\\cos(x^2 + x y^2)`` becomes ``\\cos(x (x + y^2))``),
+    and the statement would no longer match the solution; tidying is about the terms around
+    the functions, never their arguments.
+    """
+    written = {}
+    for node in expr.atoms(sympy.Function):
+        written.setdefault((node.func, sympy.expand(node.args[0]) if len(node.args) == 1 else node.args), node)
+    changed = {}
+    for node in tidied.atoms(sympy.Function):
+        key = (node.func, sympy.expand(node.args[0]) if len(node.args) == 1 else node.args)
+        original = written.get(key)
+        if original is not None and original != node:
+            changed[node] = original
+    return tidied.xreplace(changed) if changed else tidied
 
 
 def _cheapest(candidates: list[tuple[sympy.Expr, float, int]]) -> sympy.Expr:

@@ -164,3 +164,10 @@ def test_a_piece_named_by_an_earlier_partial_is_not_named_again():
 def test_a_common_factor_stays_in_front_of_the_terms_it_collects():
     tidy = presentable(derivative((x + 1) ** 3 / (sympy.exp(x) + 1), x))
     assert tidy == (x + 1) ** 2 * ((2 - x) * sympy.exp(x) + 3) / (sympy.exp(x) + 1) ** 2
+
+
+def test_tidying_never_rewrites_a_function_argument():
+    x, y = sympy.symbols("x y")
+    tidied = presentable(sympy.diff(sympy.sin(x**2 + x * y**2), x))
+    assert tidied.has(sympy.cos(x**2 + x * y**2))  # as the statement writes it, not cos(x (x + y^2))
+    assert sympy.simplify(tidied - (2 * x + y**2) * sympy.cos(x**2 + x * y**2)) == 0
