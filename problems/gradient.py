@@ -252,7 +252,7 @@ def _worked(f: sympy.Expr, v: sympy.Symbol) -> Worked:
         inner = derivative(norm, v)
     rule = WrittenProduct(outer, inner, evaluate=False)
     # Two numbers to multiply (1/2 * 2 x_1) are a step a student sees; factors only reordered are not.
-    numbers = all(factor.as_coeff_Mul()[0] != 1 for factor in (outer, inner))
+    numbers = all(abs(factor.as_coeff_Mul()[0]) != 1 for factor in (outer, inner))  # a sign is no number to multiply
     steps = (Step(rule, CHAIN), Step(tidy_derivative(f, v), MULTIPLY))
     return Worked((), chain(*steps) if numbers else worked_chain(*steps), ("chain",))
 

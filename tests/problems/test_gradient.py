@@ -240,3 +240,17 @@ def test_every_function_whose_gradient_misses_0_is_stated_without_0():
             assert punctured or not singular, (seed, name)
             seen.add(singular)
     assert seen == {True, False}
+
+
+def test_multiply_the_factors_only_where_two_numbers_are_multiplied():
+    from generator.steps import _shown
+
+    options = FAMILY.resolve_options({"kind": "norm", "n": 2, "count": 2})
+    for seed in range(40):
+        for worked in variant_for_seed(FAMILY, options, seed).answer.worked:
+            for partial in worked:
+                steps = partial.derivative.steps
+                for before, step in zip(steps, steps[1:]):
+                    if step.why == "multiply the factors":  # never for -e^{...} . 2x_1 = -2x_1 e^{...}, a dropped dot
+                        numbers = all(abs(f.as_coeff_Mul()[0]) != 1 for f in before.expr.args)  # 2 (x_1 + 1) . (-e/2)
+                        assert numbers or _shown(before.expr) != _shown(step.expr), (seed, before.expr)
