@@ -75,11 +75,15 @@ def _arguments_as_written(tidied: sympy.Expr, expr: sympy.Expr) -> sympy.Expr:
     and the statement would no longer match the solution; tidying is about the terms around
     the functions, never their arguments.
     """
+    originals = expr.atoms(sympy.Function)
+    moved = [node for node in tidied.atoms(sympy.Function) if node not in originals]
+    if not moved:  # almost always: nothing to compare, nothing to expand
+        return tidied
     written = {}
-    for node in expr.atoms(sympy.Function):
+    for node in originals:
         written.setdefault((node.func, sympy.expand(node.args[0]) if len(node.args) == 1 else node.args), node)
     changed = {}
-    for node in tidied.atoms(sympy.Function):
+    for node in moved:
         key = (node.func, sympy.expand(node.args[0]) if len(node.args) == 1 else node.args)
         original = written.get(key)
         if original is not None and original != node:
