@@ -18,7 +18,7 @@ from itertools import count
 import sympy
 
 from generator.calculus import derivative, printed_width, tidy_derivative
-from generator.printing import WrittenProduct, WrittenSum, printed_terms, tex
+from generator.printing import WrittenProduct, WrittenSum, number_and_powers, printed_terms, tex
 from generator.rewrites import expand, factor_terms, reordered, rewrite_name, xreplace_unevaluated
 from generator.steps import Chain, Step, chain, worked_chain
 
@@ -261,16 +261,7 @@ def written_product(*factors: sympy.Expr) -> sympy.Expr:
     with another (``e^x e^{x^2}`` stays as the rule wrote it). Factors that would cancel are
     shown with a visible dot instead, ``(1 - x) \\cdot (-1/(1 - x))``: cancelling is the next step.
     """
-    number = sympy.Integer(1)
-    exponents: dict[sympy.Expr, list[sympy.Expr]] = {}
-    for factor in _operands(factors):
-        if factor.is_Number:
-            number *= factor
-            continue
-        base, exponent = (factor, sympy.Integer(1)) if isinstance(factor, sympy.exp) else factor.as_base_exp()
-        if not exponent.is_Integer:
-            base, exponent = factor, sympy.Integer(1)
-        exponents.setdefault(base, []).append(exponent)
+    number, exponents = number_and_powers(_operands(factors), whole_exponents=True)
     if len(factors) > 1 and any(min(found) < 0 < max(found) for found in exponents.values()):
         return _substituted(factors)
     powers = [base ** sum(found) for base, found in exponents.items()]

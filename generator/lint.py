@@ -15,7 +15,7 @@ from typing import Any
 
 import sympy
 
-from generator.calculus import matrix_width, printed_width
+from generator.calculus import matrix_width, printed_width, structure
 from generator.family import Family, Variant, find_all, jsonable
 from generator.printing import tex
 from generator.steps import Chain, flattened
@@ -310,16 +310,7 @@ def _structure(item: Any) -> Any:
         return tuple(_structure(part) for part in item)
     if isinstance(item, sympy.MatrixBase):
         return tuple(_structure(entry) for entry in item)
-    if not isinstance(item, sympy.Basic) or item.is_number:
-        return "c"
-    if item.is_Atom:
-        return str(item)
-    children = [_structure(arg) for arg in item.args if not arg.is_number]
-    if isinstance(item, (sympy.Add, sympy.Mul)) and len(children) == 1:
-        return children[0]  # 2 x^2 has the structure of x^2
-    if isinstance(item, (sympy.Add, sympy.Mul)):
-        return (type(item).__name__, tuple(sorted(map(repr, children))))
-    return (type(item).__name__, tuple(children))
+    return structure(item) if isinstance(item, sympy.Basic) else "c"
 
 
 def canonical_repeat(family: Family, variant: Variant) -> Iterator[Finding]:

@@ -12,6 +12,7 @@ number never stands glued to a fraction (``\\frac{2x}{x^2+1}``, not ``2 \\frac{x
 """
 
 import sys
+from collections.abc import Iterable
 from functools import lru_cache
 
 import sympy
@@ -318,20 +319,35 @@ def _unevaluated_product(product: sympy.Mul) -> bool:
     return len(set(bases)) < len(bases)
 
 
+def number_and_powers(
+    factors: Iterable[sympy.Expr], whole_exponents: bool = False
+) -> tuple[sympy.Expr, dict[sympy.Basic, list[sympy.Expr]]]:
+    """What the numbers among ``factors`` multiply to, and each other base's exponents, bases in the
+    order met: the bookkeeping of writing a product with each base once.
+
+    An exponential is a base of its own (``e^x e^{x^2}`` is not ``e^{x + x^2}``); with
+    ``whole_exponents``, so is a power with a fractional exponent.
+    """
+    number = sympy.Integer(1)
+    powers: dict[sympy.Basic, list[sympy.Expr]] = {}
+    for factor in factors:
+        if factor.is_Number:
+            number *= factor
+            continue
+        base, exponent = (factor, sympy.Integer(1)) if isinstance(factor, sympy.exp) else factor.as_base_exp()
+        if whole_exponents and not exponent.is_Integer:
+            base, exponent = factor, sympy.Integer(1)
+        powers.setdefault(base, []).append(exponent)
+    return number, powers
+
+
 def _like_bases_merged(product: sympy.Mul) -> sympy.Mul:
     """An unevaluated product as a hand-written one: its numbers multiplied into one leading
     coefficient, and factors of one base merged into a power (``4 x x`` is ``4 x^2``).
 
     Sums inside stay as they are (``2 (x + 1)``, not ``2 x + 2``): that is why it was unevaluated.
     """
-    coefficient = sympy.Integer(1)
-    powers: dict[sympy.Basic, list[sympy.Expr]] = {}
-    for factor in _flattened_product(product):
-        if factor.is_Number:
-            coefficient *= factor
-            continue
-        base, exponent = (factor, sympy.Integer(1)) if isinstance(factor, sympy.exp) else factor.as_base_exp()
-        powers.setdefault(base, []).append(exponent)
+    coefficient, powers = number_and_powers(_flattened_product(product))
     factors = []
     for base, exponents in powers.items():
         if all(e.is_positive for e in exponents) or all(e.is_negative for e in exponents):

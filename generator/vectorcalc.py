@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 import sympy
 
-from generator.calculus import printed_width, smooth_function, worked_partial
+from generator.calculus import printed_width, smooth_function, structure, worked_partial
 from generator.differentiation import Worked
 from generator.printing import tex
 from generator.sampling import distinct
@@ -172,23 +172,14 @@ def functions_of(
 
 
 @lru_cache(maxsize=8192)
-def skeleton(expr: sympy.Basic) -> tuple:
+def skeleton(expr: sympy.Basic) -> object:
     """The structure of ``expr`` up to constants: every number forgotten, as the presentation lint reads it.
 
     ``x cos x / (2x^2 + 1)`` and ``x cos x / (x^2 + 3)`` have one skeleton, and so do
     ``e^{2xy}`` and ``-e^{xy}``; ``x^2 y`` and ``x y^2`` do not. Remembered per process: every
     candidate is compared with those drawn before it and with the canonical instances.
     """
-    if expr.is_number:
-        return ("c",)
-    if expr.is_Atom:
-        return ("atom", str(expr))
-    children = [skeleton(arg) for arg in expr.args if not arg.is_number]
-    if isinstance(expr, (sympy.Add, sympy.Mul)):
-        if len(children) == 1:
-            return children[0]
-        return (type(expr).__name__, tuple(sorted(children, key=repr)))
-    return (type(expr).__name__, tuple(children))
+    return structure(expr)
 
 
 def new_structure(expr: sympy.Basic, others: Iterable[sympy.Basic]) -> bool:
