@@ -141,7 +141,7 @@ def test_a_killed_build_takes_its_workers_and_tex_along_and_the_next_build_sweep
     midway(build)
     build.process.kill()
     build.finish()
-    assert wait_for(lambda: not build.processes(), 5), [_command(pid) for pid in build.processes()]
+    assert wait_for(lambda: not build.processes(), 10), [_command(pid) for pid in build.processes()]
     assert snapshot(out) == before
     (left,) = build.tmp.iterdir()  # nobody was left to remove it
     assert left.name.startswith(f"sheets-class-{build.process.pid}-")
