@@ -314,13 +314,24 @@ def _structure(item: Any) -> Any:
 
 
 def canonical_repeat(family: Family, variant: Variant) -> Iterator[Finding]:
-    """A random seed that reproduces a canonical instance, which students may have seen solved."""
+    """A random seed that reproduces a canonical instance, or one of its functions or fields, which
+    students may have seen solved."""
     if variant.seed is None:
         return
     inputs = jsonable(variant.params)
+    items = set(_symbolic_items(variant.params))
     for name, params in family.canonical.items():
         if jsonable(params) == inputs:
             yield Finding("canonical-repeat", f"seed {variant.seed} draws the canonical instance {name}")
+        for item in items.intersection(_symbolic_items(params)):
+            yield Finding("canonical-repeat", f"seed {variant.seed} asks {jsonable(item)} of the canonical instance {name}")
+
+
+def _symbolic_items(params: Any) -> Iterator[Any]:
+    """The functions (fields, expressions in letters) a part lists, each of which is one exercise."""
+    for value in _fields(params):
+        if isinstance(value, tuple):
+            yield from (item for item in value if isinstance(item, sympy.Basic) and not item.is_Atom and _symbols_in(item))
 
 
 def zero_shares(family: Family, variant: Variant) -> Iterator[Finding]:

@@ -88,17 +88,21 @@ class _RememberedParts:
     equals a plain matrix with the same entries but prints the expression it came from.
     """
 
-    _in_exponent = False
-    """Whether the printer is inside an exponent, where ``SheetLatexPrinter`` writes fractions with a slash."""
+    _slashed = False
+    """Whether ``SheetLatexPrinter`` writes fractions with a slash here: in an exponent, and in the argument
+    of a function that stands above or below a fraction bar."""
+
+    _in_fraction = False
+    """Whether the printer is above or below a fraction bar."""
 
     def __init__(self, settings=None):
         super().__init__(settings)
-        self._parts: dict[tuple[type, sympy.Basic, bool], str] = {}
+        self._parts: dict[tuple[type, sympy.Basic, bool, bool], str] = {}
 
     def _print(self, expr, **kwargs) -> str:
         if kwargs or not self._print_level or not isinstance(expr, sympy.Basic) or expr.is_Matrix:
             return super()._print(expr, **kwargs)
-        key = (type(expr), expr, self._in_exponent)
+        key = (type(expr), expr, self._slashed, self._in_fraction)
         printed = self._parts.get(key)
         if printed is None:
             printed = self._parts[key] = super()._print(expr)
@@ -130,6 +134,8 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         keep their monomial order (``- 3 x_1^2 + x_1 x_2``), as they are written by hand.
         """
         terms = super()._as_ordered_terms(expr, order)
+        if all(_log_of_number(term.as_coeff_Mul()[1]) for term in terms):
+            terms = sorted(terms, key=lambda term: term.as_coeff_Mul()[1].args[0])  # log 2, log 3, log 5
         first = next((i for i, term in enumerate(terms) if not term.could_extract_minus_sign()), 0)
         if not first or (expr.free_symbols and expr.is_polynomial()):
             return terms
@@ -170,26 +176,37 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         return template % (base, self._exponent(expr.exp))
 
     def _print_Rational(self, expr):
-        if self._in_exponent and expr.q != 1:
+        if self._slashed and expr.q != 1:
             return f"{'- ' if expr.p < 0 else ''}{abs(expr.p)}/{expr.q}"
         return super()._print_Rational(expr)
 
     def _exponent(self, expr) -> str:
         """An exponent, in which a fraction is written ``a/b``: a stacked fraction in a superscript is unreadably small."""
-        before, self._in_exponent = self._in_exponent, True
+        return self._with_slashes(self._print, expr)
+
+    def _with_slashes(self, print_, expr, **kwargs) -> str:
+        before, self._slashed = self._slashed, True
         try:
-            return self._print(expr)
+            return print_(expr, **kwargs)
         finally:
-            self._in_exponent = before
+            self._slashed = before
+
+    def _print(self, expr, **kwargs) -> str:
+        """A function applied to a quotient, above or below a fraction bar, writes the quotient with a slash:
+        ``\\frac{\\cos(x^3/(e^{-x} + 1))}{...}``, never a fraction inside a fraction's numerator."""
+        if self._in_fraction and not self._slashed and isinstance(expr, sympy.Function) and not isinstance(expr, sympy.exp):
+            return self._with_slashes(super()._print, expr, **kwargs)
+        return super()._print(expr, **kwargs)
 
     def _print_Mul(self, expr):
-        """SymPy's, with two house rules.
+        """SymPy's, with house rules.
 
-        In an exponent a fraction is written with a slash (``x/(\\cos x + 2)``). A number in
+        In an exponent a fraction is written with a slash (``x/(\\cos x + 2)``), and so is a quotient
+        inside a function above or below a fraction bar (``_print``). A number in
         front of an unevaluated quotient joins its numerator (``\\frac{2 x}{x^2 + 1}``, never
         ``2 \\frac{x}{x^2 + 1}``, which reads like a mixed number).
         """
-        numerator, denominator = sympy.fraction(expr, exact=True) if self._in_exponent else (expr, 1)
+        numerator, denominator = sympy.fraction(expr, exact=True) if self._slashed else (expr, 1)
         if denominator != 1:
             sign = ""
             if numerator.could_extract_minus_sign():
@@ -203,7 +220,7 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
             return f"{sign}{top}/{bottom}"
         if isinstance(expr, sympy.Mul) and _unevaluated_product(expr):
             expr = _like_bases_merged(expr)
-        if isinstance(expr, sympy.Mul) and not self._in_exponent:
+        if isinstance(expr, sympy.Mul) and not self._slashed:
             coefficient, rest = expr.as_coeff_Mul()
             if coefficient.is_Rational and coefficient.q != 1 and sympy.fraction(rest)[1] == 1:
                 rest_tex = self._print(rest)
@@ -213,14 +230,45 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
                         rest_tex = rf"\left({rest_tex}\right)"
                     sign = "- " if coefficient < 0 else ""
                     return rf"{sign}\frac{{{abs(coefficient.p)}}}{{{coefficient.q}}} {rest_tex}"
+        if self._slashed or self._in_fraction or not _has_denominator(expr):
+            return self._print_product(expr)
+        self._in_fraction = True
+        try:
+            return self._print_product(expr)
+        finally:
+            self._in_fraction = False
+
+    def _print_product(self, expr) -> str:
+        if isinstance(expr, sympy.Mul) and not self._slashed and _sum_before_other_factor(expr):
+            return self._print_sums_last(expr)
         return super()._print_Mul(expr)
+
+    def _print_sums_last(self, expr: sympy.Mul) -> str:
+        """A product with its bracketed sums after its other factors, as they are written by hand:
+        ``2 e^{2 x} \\sin x (\\sin x + \\cos x)``, not SymPy's ``2 (\\sin x + \\cos x) e^{2 x} \\sin x``,
+        where the bracket splits the functions."""
+        sign = ""
+        if expr.could_extract_minus_sign():
+            sign, expr = "- ", _negated(expr)
+        numerator, denominator = sympy.fraction(expr, exact=True)
+        if denominator != 1:
+            return rf"{sign}\frac{{{self._print(numerator)}}}{{{self._print(denominator)}}}"
+        factors = expr.as_ordered_factors()
+        factors = [f for f in factors if not _is_sum(f)] + [f for f in factors if _is_sum(f)]
+        printed = []
+        for index, factor in enumerate(factors):
+            tex = self._print(factor)
+            if self._needs_mul_brackets(factor, first=index == 0, last=index == len(factors) - 1):
+                tex = rf"\left({tex}\right)"
+            printed.append(tex)
+        return sign + " ".join(printed)
 
     def _print_log(self, expr, exp=None):
         """``\\log 3``, ``\\log \\frac{5}{2}``, ``\\log \\pi`` and ``\\log \\frac{\\pi}{50}`` for logs of positive
         numbers, as ``\\log_2`` prints them; logs of expressions in letters keep SymPy's brackets."""
         arg = expr.args[0]
         plain = arg.is_positive and all(part.is_Atom for part in sympy.fraction(arg)) and not arg.free_symbols
-        if not plain or (self._in_exponent and not arg.is_Integer):
+        if not plain or (self._slashed and not arg.is_Integer):
             return super()._print_log(expr, exp)
         tex = rf"\log {self._print(arg)}"
         return tex if exp is None else rf"\left({tex}\right)^{{{exp}}}"
@@ -296,6 +344,37 @@ _CONVENTIONAL_POWERS = (
     sympy.sin, sympy.cos, sympy.tan, sympy.cot, sympy.sec, sympy.csc, sympy.sinh, sympy.cosh, sympy.tanh
 )
 """Functions whose powers the course writes as ``\\sin^2 x``."""
+
+
+def _has_denominator(expr: sympy.Expr) -> bool:
+    """Whether SymPy prints ``expr`` (a product or a power) with a fraction bar."""
+    return any(
+        (factor.is_Pow and factor.exp.could_extract_minus_sign()) or (factor.is_Rational and factor.q != 1)
+        for factor in (expr.args if expr.is_Mul else (expr,))
+    )
+
+
+def _log_of_number(expr: sympy.Expr) -> bool:
+    """``log n`` for a positive whole number n: a sum of such terms is written in the order of the numbers."""
+    return isinstance(expr, sympy.log) and expr.args[0].is_Integer and expr.args[0].is_positive
+
+
+def _is_sum(factor: sympy.Expr) -> bool:
+    """A factor printed as a bracketed sum: ``(x + 1)`` or ``(x + 1)^2``."""
+    return factor.is_Add or (factor.is_Pow and factor.base.is_Add and factor.exp.is_positive)
+
+
+def _sum_before_other_factor(product: sympy.Mul) -> bool:
+    """Whether SymPy would print a bracketed sum before a factor other than a number (in a product or its numerator)."""
+    if not product.is_commutative or isinstance(product, WrittenProduct) or not any(map(_is_sum, product.args)):
+        return False
+    seen_sum = False
+    for factor in sympy.fraction(product, exact=True)[0].as_ordered_factors():
+        if _is_sum(factor):
+            seen_sum = True
+        elif seen_sum and not factor.is_Number:
+            return True
+    return False
 
 
 def _flattened_product(product: sympy.Mul):

@@ -158,6 +158,7 @@ def sample(rng: random.Random, options: Mapping) -> Params:
             lambda r, s=solenoidal: (_solenoidal_field if s else _field)(r, variables),
             1,
             accept=lambda field, s=solenoidal, last=slot == count - 1: new_structure(field, fields)
+            and field not in _CANONICAL_EACH
             and not (last and like_canonical([*fields, field], _CANONICAL_FIELDS))
             and _usable(field, variables, s),
             what="divergence-free fields" if solenoidal else "fields with non-zero divergence",
@@ -228,6 +229,8 @@ CANONICAL = {
 }
 _CANONICAL_FIELDS = tuple(params.fields for params in CANONICAL.values())
 """A random variant never asks these again, up to constants."""
+_CANONICAL_EACH = frozenset(field for fields in _CANONICAL_FIELDS for field in fields)
+"""Nor any one of their fields as written: a student who has seen the original's solution would copy it."""
 
 FAMILY = Family(
     name="divergence",

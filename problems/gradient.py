@@ -20,7 +20,7 @@ Excluded by construction: compositions that miss a variable (so no partial
 is identically 0), logs and denominators of expressions that can vanish (they
 are at least 1 everywhere), two functions of one structure up to constants (two
 radial functions of one shape) in a variant, a variant that is a canonical
-instance up to constants, and shifted norms that are not differentiable at their
+instance up to constants or any one of its functions, and shifted norms that are not differentiable at their
 centre (only the centre 0 may be a singular point; the check evaluates in
 [0.15, 0.85]^n, away from it).
 
@@ -212,6 +212,7 @@ def sample(rng: random.Random, options: Mapping) -> Params:
             1,
             accept=lambda f, last=last: _new_shape(f, functions)
             and new_structure(f, functions)
+            and f not in _CANONICAL_EACH
             and not (last and like_canonical([*functions, f], _CANONICAL_FUNCTIONS))
             and _usable(f, variables),
             what=f"{kind} functions of new structures",
@@ -326,6 +327,8 @@ CANONICAL = {
 }
 _CANONICAL_FUNCTIONS = tuple(params.functions for params in CANONICAL.values())
 """A random variant never asks these again, up to constants."""
+_CANONICAL_EACH = frozenset(f for functions in _CANONICAL_FUNCTIONS for f in functions)
+"""Nor any one of their functions as written: a student who has seen the original's solution would copy it."""
 
 FAMILY = Family(
     name="gradient",

@@ -108,6 +108,10 @@ def test_a_random_seed_must_not_draw_the_canonical_instance():
     assert rules(lint.canonical_repeat(family(original=canonical), variant(canonical))) == {"canonical-repeat"}
     assert not list(lint.canonical_repeat(family(original=canonical), variant(Params((x**3,)))))
     assert not list(lint.canonical_repeat(family(original=canonical), variant(canonical, seed=None)))
+    # one function of the canonical instance, beside a new one, is a repeat too; its variable alone is not
+    with_one = Params((x**3 + 1, x**2))
+    assert rules(lint.canonical_repeat(family(original=canonical), variant(with_one))) == {"canonical-repeat"}
+    assert not list(lint.canonical_repeat(family(original=Params((x,))), variant(Params((x, x**3)))))
 
 
 def test_share_of_zero_entries():

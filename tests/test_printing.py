@@ -201,3 +201,20 @@ def test_logs_of_numbers_print_without_brackets_logs_of_letters_with_them():
     assert tex(sympy.log(sympy.pi)) == r"\log \pi"
     assert tex(sympy.log(sympy.pi / 50)) == r"\log \frac{\pi}{50}"
     assert tex(sympy.log(x)) == r"\log{\left(x \right)}"
+
+
+def test_bracketed_sums_come_after_the_other_factors_of_a_product():
+    sin, cos = sympy.sin(x), sympy.cos(x)
+    assert tex(2 * sympy.exp(2 * x) * sin * (sin + cos)) == (
+        r"2 e^{2 x} \sin{\left(x \right)} \left(\sin{\left(x \right)} + \cos{\left(x \right)}\right)"
+    )
+    assert tex((x + 1) ** 2 * sympy.exp(-x) / (x + 2)) == r"\frac{e^{- x} \left(x + 1\right)^{2}}{x + 2}"
+    assert tex(x * (x + 1)) == r"x \left(x + 1\right)"
+
+
+def test_a_function_of_a_quotient_above_a_fraction_bar_writes_the_quotient_with_a_slash():
+    inner = x**3 / (x + 1)
+    assert tex(sympy.cos(inner) / (x + 1) ** 2) == (
+        r"\frac{\cos{\left(x^{3}/\left(x + 1\right) \right)}}{\left(x + 1\right)^{2}}"
+    )
+    assert tex(sympy.cos(inner)) == r"\cos{\left(\frac{x^{3}}{x + 1} \right)}"  # no bar around it: stacked

@@ -139,7 +139,7 @@ def test_shifted_norms_have_gradients_written_as_multiples_of_x_minus_a():
     check(params, answer, random.Random(0))
     assert [tex(forms[0]) for forms in answer.vector_forms] == [
         r"2 \left(\mathbf{x} - \mathbf{a}\right)",
-        r"- 2 \left(\mathbf{x} - \mathbf{a}\right) e^{- \left\|\mathbf{x} - \mathbf{a}\right\|_2^{2}}",
+        r"- 2 e^{- \left\|\mathbf{x} - \mathbf{a}\right\|_2^{2}} \left(\mathbf{x} - \mathbf{a}\right)",
     ]
     assert answer.singular == (False, False)
 
