@@ -25,10 +25,10 @@ from pathlib import Path
 
 import sympy
 
-from generator.classbuild import build_class
-from generator.compile import compile_document
-from generator.generate import Draw
-from generator.roster import Student
+from generator.pipeline.classbuild import build_class
+from generator.pipeline.compile import compile_document
+from generator.pipeline.generate import Draw
+from generator.pipeline.roster import Student
 
 GAUGE_PAGE = r"""\documentclass[11pt,a4paper]{article}
 \usepackage[T1]{fontenc}

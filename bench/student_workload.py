@@ -13,12 +13,12 @@ took longer than the per-variant time limit: the limit, which guards wall-clock 
 
 import argparse
 
-from generator import generate
-from generator.generate import Draw, sheet_variants
-from generator.registry import families
-from generator.render import render_exercises
-from generator.sheet import load_sheet
-from generator.templating import environment
+from generator.pipeline import generate
+from generator.pipeline.generate import Draw, sheet_variants
+from generator.pipeline.registry import families
+from generator.pipeline.render import render_exercises
+from generator.pipeline.sheet import load_sheet
+from generator.pipeline.templating import environment
 
 
 def main() -> None:

@@ -7,8 +7,8 @@ line on stderr with exit code 1, never a traceback.
 import os
 import sys
 import tomllib
-from contextlib import contextmanager
 from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -17,20 +17,20 @@ from pylatexenc.latex2text import LatexNodes2Text
 from rich.console import Console
 from rich.progress import Progress, TaskID
 
-from generator.build import build_sheets
-from generator.classbuild import DEFAULT_GROUPS, build_class
+from generator.check.stress import stress_families
 from generator.errors import ConfigError, SheetError
-from generator.family import Family
-from generator.generate import Draw, canonical_variant, variant_for_seed
-from generator.lifecycle import exit_status, stopping_on_signals
-from generator.options import OptionError
-from generator.registry import families
-from generator.render import render_part
-from generator.roster import load_roster, parse_shard
-from generator.project import Project
-from generator.sheet import SHEET_DIR, load_sheet, sheet_names
-from generator.stress import stress_families
-from generator.templating import TEMPLATE_DIR, environment
+from generator.kit.family import Family
+from generator.kit.options import OptionError
+from generator.pipeline.build import build_sheets
+from generator.pipeline.classbuild import DEFAULT_GROUPS, build_class
+from generator.pipeline.generate import Draw, canonical_variant, variant_for_seed
+from generator.pipeline.lifecycle import exit_status, stopping_on_signals
+from generator.pipeline.project import Project
+from generator.pipeline.registry import families
+from generator.pipeline.render import render_part
+from generator.pipeline.roster import load_roster, parse_shard
+from generator.pipeline.sheet import SHEET_DIR, load_sheet, sheet_names
+from generator.pipeline.templating import TEMPLATE_DIR, environment
 
 app = typer.Typer(
     help="Build randomised maths exercise sheets with matching, verified solution sheets.",
@@ -43,7 +43,7 @@ T = TypeVar("T")
 
 def _run(action: Callable[[], T]) -> T:
     """Run a command: a ``SheetError`` is one ``error:`` line and exit status 1; Ctrl-C, SIGTERM and
-    SIGHUP stop it cleanly (``generator.lifecycle``), one line and 128 + the signal's number."""
+    SIGHUP stop it cleanly (``generator.pipeline.lifecycle``), one line and 128 + the signal's number."""
     try:
         with stopping_on_signals():
             return action()

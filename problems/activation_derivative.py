@@ -36,15 +36,25 @@ from dataclasses import dataclass
 import sympy
 from sympy import Rational, exp, log, tanh
 
-from generator.activations import sigmoid
-from generator.calculus import derivative, structure
-from generator.differentiation import rule_and_tidy, tidied
-from generator.family import Family, require
-from generator.options import ChoiceOption, IntOption
-from generator.printing import WrittenProduct, WrittenSum
-from generator.sampling import distinct
-from generator.steps import Chain, Step, chain
-from generator.verify import as_function, check_partials, close, defined_points
+from generator.kit import (
+    Chain,
+    ChoiceOption,
+    Family,
+    IntOption,
+    Step,
+    WrittenProduct,
+    WrittenSum,
+    as_function,
+    chain,
+    check_partials,
+    close,
+    defined_points,
+    distinct,
+    require,
+)
+from generator.kit.activations import sigmoid
+from generator.kit.calculus import derivative, structure
+from generator.kit.differentiation import rule_and_tidy, tidied
 
 x = sympy.Symbol("x", real=True)
 HALF = Rational(1, 2)

@@ -10,7 +10,7 @@ the same option names, so a part with ``same_draw_as`` pointing at an entropy
 part sees the same X and Y; ``restate = false`` then refers to them "as above"
 instead of printing the table and chart again.
 
-Excluded by construction (``generator.information.draw_pmfs``): zero
+Excluded by construction (``generator.kit.information.draw_pmfs``): zero
 probabilities (every numerator is at least 1, so every log is finite), logs of
 7 and 11, pmfs that are permutations of each other (so both divergences are
 positive), the reference sheet's pair, and pairs whose two divergences differ
@@ -41,8 +41,8 @@ from dataclasses import dataclass
 
 import sympy
 
-from generator.family import Family, require
-from generator.information import (
+from generator.kit import BoolOption, Chain, ChoiceOption, Family, IntOption, require
+from generator.kit.information import (
     SHEET1_PMFS,
     VISIBLE_GAP,
     Pmf,
@@ -52,8 +52,6 @@ from generator.information import (
     expected_log,
     expected_log_steps,
 )
-from generator.options import BoolOption, ChoiceOption, IntOption
-from generator.steps import Chain
 
 Pair = tuple[sympy.Expr, sympy.Expr]
 Steps = tuple[Chain, Chain]

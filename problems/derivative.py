@@ -18,7 +18,7 @@ and ``e^x cos x / (3x^2 + 1)``, ``calculus.skeleton``); a function of the canoni
 whose worked solution has a line too wide for the page (``worked_width``), which
 also keeps level 3 to what an exam can ask.
 
-The solution works each derivative rule by rule (``generator.differentiation``):
+The solution works each derivative rule by rule (``generator.kit.differentiation``):
 the pieces a rule acts on are named u, v, w, ... in the order they are listed,
 each piece's derivative is worked out, the rule is applied with them substituted,
 and the result tidied, each tidying step named by the rewrite it performs
@@ -37,14 +37,18 @@ from dataclasses import dataclass
 import sympy
 from sympy import cos, exp, log, sin
 
-from generator.calculus import LINE_WIDTH, skeleton, structure, worked_width
-from generator.differentiation import Worked, differentiate, rules_needed
-from generator.family import Family, require
-from generator.options import IntOption
-from generator.printing import tex
-from generator.rewrites import factor_terms
-from generator.sampling import distinct, nonzero
-from generator.verify import check_partials
+from generator.kit import (
+    Family,
+    IntOption,
+    check_partials,
+    distinct,
+    nonzero,
+    require,
+    tex,
+)
+from generator.kit.calculus import LINE_WIDTH, skeleton, structure, worked_width
+from generator.kit.differentiation import Worked, differentiate, rules_needed
+from generator.kit.rewrites import factor_terms
 
 x = sympy.Symbol("x", real=True)
 MAX_PRINTED_LENGTH = 70

@@ -23,7 +23,7 @@ Excluded by construction: b - a = 1 and lambda = 1 (where log of the
 parameter vanishes and the step the exercise practises disappears). The
 original is the symbolic U[a, b]; a random symbolic uniform variant is
 U[0, b], U[0, 2b] or U[-b, 0] instead, so no seed reproduces it. Statements name each
-parameter (``generator.probability.Law``).
+parameter (``generator.kit.probability.Law``).
 
 answers.json keys: ``inputs.distribution``, ``inputs.parameters`` ((a, b),
 (lambda,) or (mu, sigma^2)), ``inputs.mode``, ``inputs.unit``;
@@ -44,10 +44,19 @@ from dataclasses import dataclass
 
 import sympy
 
-from generator.family import Family, require
-from generator.options import ChoiceOption
-from generator.printing import WrittenProduct, WrittenSum, log2
-from generator.probability import (
+from generator.kit import (
+    Chain,
+    ChoiceOption,
+    Family,
+    Step,
+    WrittenProduct,
+    WrittenSum,
+    as_function,
+    chain,
+    require,
+)
+from generator.kit.printing import log2
+from generator.kit.probability import (
     KINDS,
     Law,
     LogOfDensity,
@@ -66,8 +75,6 @@ from generator.probability import (
     width,
     x,
 )
-from generator.steps import Chain, Step, chain
-from generator.verify import as_function
 
 R = sympy.Rational
 LOWER_ENDS = tuple(R(k, 2) for k in range(-6, 7))

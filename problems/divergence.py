@@ -2,7 +2,7 @@
 
 Each component f_i is a small smooth function of one to n of the variables
 x, y (z) (``x^2 y``, ``sin(xy)``, ``e^{-z} cos x``). The solution works out
-each diagonal partial df_i/dx_i rule by rule (``generator.calculus.worked_partial``),
+each diagonal partial df_i/dx_i rule by rule (``generator.kit.calculus.worked_partial``),
 then their sum: div f = <the partials added as written> = <like terms collected, or 0 as they cancel>. Options: ``n``, ``count``
 (how many fields) and ``solenoidal``: one of the fields is then
 divergence-free, built from a stream function psi as
@@ -34,7 +34,23 @@ from dataclasses import dataclass
 
 import sympy
 
-from generator.calculus import (
+from generator.kit import (
+    BoolOption,
+    Chain,
+    Family,
+    IntOption,
+    Step,
+    WrittenSum,
+    as_function,
+    central_difference,
+    chain,
+    close,
+    defined_points,
+    distinct,
+    require,
+    text,
+)
+from generator.kit.calculus import (
     PARTIALS_PREAMBLE,
     coordinates,
     derivative,
@@ -45,14 +61,16 @@ from generator.calculus import (
     smooth_function,
     tidy_derivative,
 )
-from generator.differentiation import Worked
-from generator.family import Family, require
-from generator.options import BoolOption, IntOption
-from generator.printing import WrittenSum, printed_terms, text
-from generator.sampling import distinct
-from generator.vectorcalc import functions_of, like_canonical, new_structure, partial, variable_sets, widest_step
-from generator.steps import Chain, Step, chain
-from generator.verify import as_function, central_difference, close, defined_points
+from generator.kit.differentiation import Worked
+from generator.kit.printing import printed_terms
+from generator.kit.vectorcalc import (
+    functions_of,
+    like_canonical,
+    new_structure,
+    partial,
+    variable_sets,
+    widest_step,
+)
 
 MAX_COMPONENT_WIDTH = 22
 MAX_TERM_WIDTH = 26

@@ -8,7 +8,7 @@ The solution works each entropy as a verified chain: the definition written
 out term by term (in outcome order), then the exact value; the decimal in the
 chosen unit follows the chain as "≈", rounded to four places.
 
-Excluded by construction (``generator.information.draw_pmfs``, shared with
+Excluded by construction (``generator.kit.information.draw_pmfs``, shared with
 ``cross-entropy-kl`` so that parts with one seed share X and Y): zero
 probabilities (every numerator is at least 1), pmfs that are permutations of
 one another (they have one entropy), and the reference sheet's pair.
@@ -28,10 +28,13 @@ from dataclasses import dataclass
 
 import sympy
 
-from generator.family import Family, require
-from generator.information import SHEET1_PMFS, as_decimal, draw_pmfs, expected_log_steps
-from generator.options import ChoiceOption, IntOption
-from generator.steps import Chain
+from generator.kit import Chain, ChoiceOption, Family, IntOption, require
+from generator.kit.information import (
+    SHEET1_PMFS,
+    as_decimal,
+    draw_pmfs,
+    expected_log_steps,
+)
 
 NAMES = ("X", "Y", "Z")
 

@@ -13,7 +13,7 @@ n = 2 or 3 (option ``n``) as a column vector in x_1..x_n.
 
 Worked steps (verified chains): df/dx_k from the index sums, through the product rule with
 Kronecker deltas, to the surviving sums (and, for a symmetric A, their merger), checked by the
-engine on an instance (``generator.linalg.OnInstance``); the stacking into matrix notation is
+engine on an instance (``generator.kit.linalg.OnInstance``); the stacking into matrix notation is
 display only. In numeric mode then the derived gradient applied to the numbers, (A + A^T) x + b
 with A and b inserted, A + A^T (or 2A) worked out, then row times column (``WrittenMatrix``).
 
@@ -45,8 +45,22 @@ from dataclasses import dataclass
 import sympy
 from sympy import KroneckerDelta, MatMul
 
-from generator.family import Family, require
-from generator.linalg import (
+from generator.kit import (
+    Chain,
+    ChoiceOption,
+    Family,
+    IntOption,
+    Step,
+    WrittenSum,
+    as_function,
+    central_difference,
+    check_partials,
+    close,
+    distinct,
+    nonzero,
+    require,
+)
+from generator.kit.linalg import (
     Entries,
     IndexSum,
     OnInstance,
@@ -68,11 +82,6 @@ from generator.linalg import (
     size,
     vector,
 )
-from generator.options import ChoiceOption, IntOption
-from generator.printing import WrittenSum
-from generator.sampling import distinct, nonzero
-from generator.steps import Chain, Step
-from generator.verify import as_function, central_difference, check_partials, close
 
 KINDS = ("linear", "quadratic-symmetric", "quadratic", "affine")
 MATRIX_NAMES = ("A", "B", "M", "Q")

@@ -7,7 +7,7 @@ and compositions of exp, log, sin, cos and polynomials in x, y (z), like
 like ``1/2 ||x||_2^2``, ``||x||_2``, ``e^{-||x - a||_2^2}``, ``log(1 + ||x||_2^2)``;
 ``mixed`` draws both (at least one of each when ``count`` >= 2), in x_1, ..., x_n.
 The solution works out each partial derivative rule by rule
-(``generator.calculus.worked_partial``: the parts a rule acts on named u, v, ...,
+(``generator.kit.calculus.worked_partial``: the parts a rule acts on named u, v, ...,
 the rule step, the tidy result). A radial function of the square s = ||x - a||_2^2
 goes by the chain rule through s, h'(s) 2 (x_i - a_i), true for every x; ||x||_2
 and 1/||x||_2 go through r = ||x||_2, g'(r) x_i/r, true for x != 0, and the final
@@ -41,8 +41,22 @@ from functools import lru_cache, partial
 
 import sympy
 
-from generator.printing import WrittenProduct
-from generator.calculus import (
+from generator.kit import (
+    ChoiceOption,
+    Family,
+    IntOption,
+    Step,
+    WrittenProduct,
+    as_function,
+    chain,
+    check_partials,
+    close,
+    distinct,
+    nonzero,
+    require,
+    worked_chain,
+)
+from generator.kit.calculus import (
     PARTIALS_PREAMBLE,
     coordinates,
     derivative,
@@ -55,13 +69,15 @@ from generator.calculus import (
     tidy_derivative,
     worked_partial,
 )
-from generator.differentiation import CHAIN, Worked
-from generator.family import Family, require
-from generator.options import ChoiceOption, IntOption
-from generator.sampling import distinct, nonzero
-from generator.steps import Step, chain, worked_chain
-from generator.vectorcalc import A, X, EuclideanNorm, divides_by_norm, like_canonical, new_structure
-from generator.verify import as_function, check_partials, close
+from generator.kit.differentiation import CHAIN, Worked
+from generator.kit.vectorcalc import (
+    A,
+    EuclideanNorm,
+    X,
+    divides_by_norm,
+    like_canonical,
+    new_structure,
+)
 
 MAX_FUNCTION_WIDTH = 30
 MAX_PARTIAL_WIDTH = 40

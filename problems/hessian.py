@@ -5,7 +5,7 @@ f is a small smooth function of x, y (z) that couples its variables
 solution works out the first partials, then differentiates each (as printed)
 once more for the second partials of the upper triangle (the lower one follows
 by Schwarz's theorem), every one rule by rule
-(``generator.calculus.worked_partial``), then writes the symmetric matrix.
+(``generator.kit.calculus.worked_partial``), then writes the symmetric matrix.
 Option: ``n``.
 
 Excluded by construction: f with a constant Hessian (quadratic or simpler),
@@ -30,7 +30,8 @@ from functools import lru_cache
 
 import sympy
 
-from generator.calculus import (
+from generator.kit import Family, IntOption, check_partials, distinct, require
+from generator.kit.calculus import (
     PARTIALS_PREAMBLE,
     coordinates,
     derivative,
@@ -42,12 +43,14 @@ from generator.calculus import (
     smooth_function,
     tidy_derivative,
 )
-from generator.differentiation import Worked
-from generator.family import Family, require
-from generator.options import IntOption
-from generator.sampling import distinct
-from generator.vectorcalc import like_canonical, max_zeros, partial, skeleton, widest_step
-from generator.verify import check_partials
+from generator.kit.differentiation import Worked
+from generator.kit.vectorcalc import (
+    like_canonical,
+    max_zeros,
+    partial,
+    skeleton,
+    widest_step,
+)
 
 MAX_FUNCTION_WIDTH = 24
 MAX_ENTRY_WIDTH = 28

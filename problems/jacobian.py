@@ -4,10 +4,10 @@ Each component f_i is a small smooth function (one differentiation rule per
 entry: ``x^2 y``, ``e^{xz}``, ``5x + sin y``, ``x / (1 + y^2)``) of one to n
 of the variables x, y (z). The solution works the Jacobian out row by row:
 row i holds the partials of f_i, each worked rule by rule
-(``generator.vectorcalc.partial``). Options: ``n`` (inputs) and ``m``
+(``generator.kit.vectorcalc.partial``). Options: ``n`` (inputs) and ``m``
 (components).
 
-Excluded by construction (``generator.vectorcalc``): constant components (so no
+Excluded by construction (``generator.kit.vectorcalc``): constant components (so no
 row of the Jacobian is zero), variables that no component uses (no zero column),
 more than a third of the entries 0 (each component leaves out at most one
 variable), two components of one structure up to constants, and the canonical
@@ -31,7 +31,8 @@ from dataclasses import dataclass
 
 import sympy
 
-from generator.calculus import (
+from generator.kit import Family, IntOption, check_partials, distinct, require
+from generator.kit.calculus import (
     PARTIALS_PREAMBLE,
     coordinates,
     matrix_width,
@@ -39,12 +40,14 @@ from generator.calculus import (
     readable,
     rules_difficulty,
 )
-from generator.differentiation import Worked
-from generator.family import Family, require
-from generator.options import IntOption
-from generator.sampling import distinct
-from generator.vectorcalc import functions_of, like_canonical, max_zeros, partial, variable_sets
-from generator.verify import check_partials
+from generator.kit.differentiation import Worked
+from generator.kit.vectorcalc import (
+    functions_of,
+    like_canonical,
+    max_zeros,
+    partial,
+    variable_sets,
+)
 
 MAX_COMPONENT_WIDTH = 22
 MAX_ENTRY_WIDTH = 22

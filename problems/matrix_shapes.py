@@ -33,10 +33,8 @@ from functools import reduce
 
 import sympy
 
-from generator.family import Family, require
-from generator.linalg import float_matrix, float_product, size
-from generator.options import BoolOption, IntOption
-from generator.sampling import distinct
+from generator.kit import BoolOption, Family, IntOption, distinct, require
+from generator.kit.linalg import float_matrix, float_product, size
 
 M, N = size("M"), size("N")
 KNOWN = ("x", "y")

@@ -4,7 +4,7 @@ By linearity E[Y] = a E[X] + b = a mu + b, and Var(Y) = a^2 Var(X) = a^2 sigma^2
 (the shift b moves the distribution without spreading it); normal laws are
 closed under affine maps, so Y ~ N(a mu + b, a^2 sigma^2). The solution writes
 both as verified chains of steps, each naming the identity it uses
-(``generator.probability.Expectation`` keeps E[...] and Var(...) as written).
+(``generator.kit.probability.Expectation`` keeps E[...] and Var(...) as written).
 
 Options: ``mode``
 * ``standardise``: the original, Z = (X - mu)/sigma with letters; E[Z] = 0, Var(Z) = 1.
@@ -32,10 +32,18 @@ from dataclasses import dataclass
 
 import sympy
 
-from generator.family import Family, require
-from generator.options import ChoiceOption
-from generator.printing import WrittenProduct, WrittenSum
-from generator.probability import (
+from generator.kit import (
+    Chain,
+    ChoiceOption,
+    Family,
+    Step,
+    WrittenProduct,
+    WrittenSum,
+    as_function,
+    chain,
+    require,
+)
+from generator.kit.probability import (
     Expectation,
     Law,
     RandomVariable,
@@ -47,8 +55,6 @@ from generator.probability import (
     polynomial_expectation,
     sigma,
 )
-from generator.steps import Chain, Step, chain
-from generator.verify import as_function
 
 R = sympy.Rational
 X = sympy.Symbol("X", real=True)

@@ -4,7 +4,7 @@ The chain every variant practises: Var(XY) = E[X^2 Y^2] - E[XY]^2, which by
 independence is E[X^2] E[Y^2] - (E[X] E[Y])^2 with E[X^2] = Var(X) + E[X]^2,
 so that Var(XY) = sigma_X^2 sigma_Y^2 + mu_X^2 sigma_Y^2 + mu_Y^2 sigma_X^2.
 The solution writes exactly these identities as one verified chain of steps
-(``generator.probability.Expectation`` keeps E[...] and Var(...) as written
+(``generator.kit.probability.Expectation`` keeps E[...] and Var(...) as written
 and evaluates them from the given means and variances).
 
 Options: ``mode``
@@ -19,7 +19,7 @@ Options: ``mode``
 Excluded by construction: in numeric mode both means zero (the general
 formula would collapse to the zero-mean case); variances are always positive;
 a random zero-mean-proof variant is never the original pair X, Y i.i.d. N(0, sigma^2).
-Statements say what each law's parameters are (``generator.probability.Law``),
+Statements say what each law's parameters are (``generator.kit.probability.Law``),
 and solutions quote the moments of the laws drawn, worked from their parameters.
 
 answers.json keys: ``inputs.mode``, ``inputs.laws`` (each ``moments``,
@@ -44,10 +44,20 @@ from itertools import product
 
 import sympy
 
-from generator.family import Family, require
-from generator.options import ChoiceOption
-from generator.printing import WrittenProduct, WrittenSum, tex
-from generator.probability import (
+from generator.kit import (
+    Chain,
+    ChoiceOption,
+    Family,
+    Step,
+    WrittenProduct,
+    WrittenSum,
+    as_function,
+    chain,
+    require,
+    tex,
+    worked_chain,
+)
+from generator.kit.probability import (
     Expectation,
     Law,
     LawMoments,
@@ -60,8 +70,6 @@ from generator.probability import (
     sigma,
     variance,
 )
-from generator.steps import Chain, Step, chain, worked_chain
-from generator.verify import as_function
 
 R = sympy.Rational
 mu_X, mu_Y = sympy.symbols("mu_X mu_Y", real=True)

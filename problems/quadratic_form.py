@@ -15,7 +15,7 @@ varying letters and, half of the time, the matrix indices swapped. Options: ``di
 
 Worked steps (verified chains): symbolic variants go from the given form to the answer through
 the matrix-vector product entry by entry (``(Mv)_i = sum_j M_ij v_j``), checked by the engine
-on an instance (``generator.linalg.OnInstance``); concrete variants compute M x
+on an instance (``generator.kit.linalg.OnInstance``); concrete variants compute M x
 (``WrittenMatrix``) and then x^T (M x) multiplied out.
 
 Excluded by construction: in symbolic mode a random seed equal to the canonical instance; in
@@ -45,8 +45,22 @@ from dataclasses import dataclass
 import sympy
 from sympy import MatMul
 
-from generator.family import Family, require
-from generator.linalg import (
+from generator.check.lint import MAX_STEP_WIDTH
+from generator.kit import (
+    Chain,
+    ChoiceOption,
+    Family,
+    IntOption,
+    Step,
+    WrittenProduct,
+    WrittenSum,
+    chain,
+    close,
+    distinct,
+    require,
+)
+from generator.kit.calculus import printed_width
+from generator.kit.linalg import (
     Entries,
     EntryOf,
     IndexSum,
@@ -55,8 +69,8 @@ from generator.linalg import (
     WrittenMatrix,
     coordinates,
     double_loop_form,
-    few_zeros,
     exact_value,
+    few_zeros,
     float_product,
     float_value,
     index_value,
@@ -67,13 +81,6 @@ from generator.linalg import (
     to_floats,
     vector,
 )
-from generator.calculus import printed_width
-from generator.lint import MAX_STEP_WIDTH
-from generator.options import ChoiceOption, IntOption
-from generator.printing import WrittenProduct, WrittenSum
-from generator.sampling import distinct
-from generator.steps import Chain, Step, chain
-from generator.verify import close
 
 QUADRATIC_VECTORS = ("x", "z", "w", "u")
 BILINEAR_VECTORS = (("x", "y"), ("u", "v"), ("a", "b"))

@@ -6,8 +6,7 @@ and the solution sheet and has no solution of its own.
 answers.json keys: ``inputs.topic``; no answers.
 """
 
-from generator.family import static_family
-from generator.options import ChoiceOption
+from generator.kit import ChoiceOption, static_family
 
 TOPICS = ("differentiation-rules", "gradient-jacobian-hessian", "information-theory")
 

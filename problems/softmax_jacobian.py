@@ -50,15 +50,24 @@ from functools import cache
 
 import sympy
 
-from generator.calculus import matrix_width
-from generator.family import Family, require
-from generator.linalg import fraction_times
-from generator.lint import MAX_STEP_WIDTH
-from generator.options import ChoiceOption, IntOption
-from generator.printing import WrittenProduct, WrittenSum
-from generator.sampling import distinct
-from generator.steps import Chain, Step, chain
-from generator.verify import as_function, central_difference, close
+from generator.check.lint import MAX_STEP_WIDTH
+from generator.kit import (
+    Chain,
+    ChoiceOption,
+    Family,
+    IntOption,
+    Step,
+    WrittenProduct,
+    WrittenSum,
+    as_function,
+    central_difference,
+    chain,
+    close,
+    distinct,
+    require,
+)
+from generator.kit.calculus import matrix_width
+from generator.kit.linalg import fraction_times
 
 SIGMA_I, SIGMA_J, DELTA = sympy.symbols("sigma_i sigma_j delta_ij")
 Z_I, Z_J = sympy.symbols("z_i z_j", real=True)

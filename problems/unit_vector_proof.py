@@ -5,6 +5,6 @@ Static content with a model solution (expand the squared norm of u - v).
 answers.json keys: none.
 """
 
-from generator.family import static_family
+from generator.kit import static_family
 
 FAMILY = static_family("unit-vector-proof", "Proof: unit vectors u, v with <u, v> = 1 are equal (model solution).")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.templating import TEMPLATE_DIR
+from generator.pipeline.templating import TEMPLATE_DIR
 from tests.conftest import MINIMAL_SHEET
 
 

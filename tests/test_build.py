@@ -5,13 +5,12 @@ import os
 
 import pytest
 
-import generator.templating
-
-from generator.build import build_sheets, prepare_sheet
+import generator.pipeline.templating
 from generator.errors import SheetError
-from generator.generate import Draw
-from generator.project import Project
-from generator.sheet import sheet_names
+from generator.pipeline.build import build_sheets, prepare_sheet
+from generator.pipeline.generate import Draw
+from generator.pipeline.project import Project
+from generator.pipeline.sheet import sheet_names
 from tests.conftest import MINIMAL_SHEET, pdf_text
 
 SHEET = "derivatives-and-entropy"
@@ -72,13 +71,13 @@ def test_failed_build_leaves_previous_output_untouched(tmp_path, write_sheet, mo
     (target,) = build_sheets(["tiny"], Draw(1), tmp_path / "out", Project(sheets))
     before = {p.name: p.read_bytes() for p in target.iterdir()}
     # A maths printer that emits broken TeX stands in for a bad user-edited template.
-    monkeypatch.setattr(generator.templating, "tex", lambda expr: r"\undefinedmacro")
-    generator.templating.environment.cache_clear()
+    monkeypatch.setattr(generator.pipeline.templating, "tex", lambda expr: r"\undefinedmacro")
+    generator.pipeline.templating.environment.cache_clear()
     try:
         with pytest.raises(SheetError, match=r"tiny-exercise\.tex:\d+: TeX error: Undefined control sequence"):
             build_sheets(["tiny"], Draw(1), tmp_path / "out", Project(sheets))
     finally:
-        generator.templating.environment.cache_clear()
+        generator.pipeline.templating.environment.cache_clear()
     assert {p.name: p.read_bytes() for p in target.iterdir()} == before
     assert sorted(p.name for p in target.parent.iterdir()) == ["seed-1"]
 

@@ -3,8 +3,14 @@ import random
 import pytest
 import sympy
 
-from generator.activations import sigmoid
-from generator.calculus import _fraction_bars, coordinates, derivative, presentable, smooth_function
+from generator.kit.activations import sigmoid
+from generator.kit.calculus import (
+    _fraction_bars,
+    coordinates,
+    derivative,
+    presentable,
+    smooth_function,
+)
 from problems.derivative import _function
 
 x = sympy.Symbol("x", real=True)
@@ -50,8 +56,8 @@ def test_common_factors_are_cancelled():
 
 
 def test_a_written_product_shows_no_base_twice_and_glues_no_number_to_a_fraction():
-    from generator.differentiation import written_product
-    from generator.printing import tex
+    from generator.kit.differentiation import written_product
+    from generator.kit.printing import tex
 
     assert tex(written_product(-1, x, sympy.Mul(4, x, 3 * x**2 + 5, evaluate=False))) == (
         r"- 4 x^{2} \left(3 x^{2} + 5\right)"
@@ -61,15 +67,15 @@ def test_a_written_product_shows_no_base_twice_and_glues_no_number_to_a_fraction
 
 
 def test_factors_that_would_cancel_are_shown_substituted_with_a_dot():
-    from generator.differentiation import written_product
-    from generator.printing import WrittenProduct
+    from generator.kit.differentiation import written_product
+    from generator.kit.printing import WrittenProduct
 
     product = written_product(1 - x, -1 / (1 - x))
     assert isinstance(product, WrittenProduct) and product.doit() == -1
 
 
 def test_pieces_are_named_in_the_order_they_are_listed():
-    from generator.differentiation import differentiate
+    from generator.kit.differentiation import differentiate
 
     worked = differentiate(x / ((x**2 + 3) * (3 * x**2 + 1)), x)
     assert [piece.name.name for piece in worked.pieces] == ["u", "v", "w"][: len(worked.pieces)]
@@ -77,7 +83,7 @@ def test_pieces_are_named_in_the_order_they_are_listed():
 
 
 def test_a_partial_of_a_function_free_of_the_variable_says_so():
-    from generator.calculus import worked_partial
+    from generator.kit.calculus import worked_partial
 
     y = coordinates(2)[1]
     (step,) = worked_partial(sympy.cos(y**2), coordinates(2)[0]).derivative.steps
@@ -85,7 +91,7 @@ def test_a_partial_of_a_function_free_of_the_variable_says_so():
 
 
 def test_structure_forgets_numbers_only():
-    from generator.calculus import structure
+    from generator.kit.calculus import structure
 
     assert structure(x * sympy.cos(x) / (2 * x**2 + 1)) == structure(x * sympy.cos(x) / (x**2 + 3))
     assert structure(x * sympy.cos(x) / (x**2 + 3)) != structure(x * sympy.sin(x) / (x**2 + 3))
@@ -124,7 +130,7 @@ def test_a_multiplied_out_polynomial_is_factored_when_that_is_no_longer():
 
 
 def test_a_multiple_of_a_sum_below_the_bar_stays_whole_above_it():
-    from generator.printing import text
+    from generator.kit.printing import text
 
     tidy = presentable(derivative(sympy.log(1 + sympy.exp(-2 * x)) / (sympy.cos(x) + 2), x))
     assert "- 2*(cos(x) + 2)" in text(tidy)
@@ -134,7 +140,7 @@ def test_a_multiple_of_a_sum_below_the_bar_stays_whole_above_it():
 
 
 def test_functions_that_differ_in_one_polynomial_factor_share_a_skeleton():
-    from generator.calculus import skeleton
+    from generator.kit.calculus import skeleton
 
     e, c = sympy.exp(x), sympy.cos(x)
     assert skeleton(e * c / (4 - x), x) == skeleton(e * c / (3 * x**2 + 1), x)
@@ -143,7 +149,7 @@ def test_functions_that_differ_in_one_polynomial_factor_share_a_skeleton():
 
 
 def test_a_term_free_of_the_variable_is_said_to_drop_out_of_a_partial():
-    from generator.calculus import worked_partial
+    from generator.kit.calculus import worked_partial
 
     y = sympy.Symbol("y", real=True)
     (step,) = worked_partial(x * y**2 + sympy.log(x**2 + 1), y).derivative.steps
@@ -152,7 +158,7 @@ def test_a_term_free_of_the_variable_is_said_to_drop_out_of_a_partial():
 
 
 def test_a_piece_named_by_an_earlier_partial_is_not_named_again():
-    from generator.calculus import worked_partial
+    from generator.kit.calculus import worked_partial
 
     y = sympy.Symbol("y", real=True)
     f = sympy.log(x**2 + y**2 + 1)

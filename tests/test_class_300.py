@@ -2,9 +2,9 @@
 
 from pypdf import PdfReader
 
-from generator.classbuild import build_class
-from generator.generate import Draw
-from generator.roster import Student
+from generator.pipeline.classbuild import build_class
+from generator.pipeline.generate import Draw
+from generator.pipeline.roster import Student
 
 SHEET = "derivatives-and-entropy"
 

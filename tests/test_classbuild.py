@@ -8,12 +8,12 @@ import pytest
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
-from generator import classbuild
-from generator.classbuild import DEFAULT_GROUPS, build_class
 from generator.cli import app
 from generator.errors import GenerationError
-from generator.generate import Draw
-from generator.roster import Student, stable_bucket
+from generator.pipeline import classbuild
+from generator.pipeline.classbuild import DEFAULT_GROUPS, build_class
+from generator.pipeline.generate import Draw
+from generator.pipeline.roster import Student, stable_bucket
 from tests.conftest import pdf_text
 from tests.test_compile import tex_children
 

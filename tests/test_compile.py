@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import compile as compile_module
-from generator.compile import compile_documents, compile_stream
 from generator.errors import CompileError
+from generator.pipeline import compile as compile_module
+from generator.pipeline.compile import compile_documents, compile_stream
 from tests.conftest import wait_for
 
 GOOD = r"""\documentclass{article}
@@ -112,7 +112,7 @@ def test_tex_ending_before_it_reads_its_source_is_an_error_not_a_hang(tmp_path, 
 FEED_THEN_HANG = """
 import sys, time
 from pathlib import Path
-from generator import compile as c
+from generator.pipeline import compile as c
 if sys.argv[3] == "pipe-only":
     c.DIE_WITH_PARENT = ()
 def pieces():

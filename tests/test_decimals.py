@@ -2,8 +2,8 @@ from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 
 import sympy
 
-from generator.decimals import fixed, significant
-from generator.templating import decimal
+from generator.kit.decimals import fixed, significant
+from generator.pipeline.templating import decimal
 
 R = sympy.Rational
 

@@ -8,10 +8,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = """
 import hashlib
-from generator.classbuild import _student_sheet
-from generator.generate import Draw
-from generator.project import Project
-from generator.roster import Student
+from generator.pipeline.classbuild import _student_sheet
+from generator.pipeline.generate import Draw
+from generator.pipeline.project import Project
+from generator.pipeline.roster import Student
 
 project = Project()
 for name in ("idl-math-background", "dl-exercise-sheet-1", "derivatives-and-entropy"):

@@ -8,14 +8,14 @@ import re
 import pytest
 import sympy
 
-from generator.family import CheckFailed, Variant
-from generator.generate import variant_for_seed
-from generator.options import resolve_options
-from generator.registry import families
-from generator.render import render_part
-from generator.seeding import derive_seed
-from generator.steps import repeated_step
-from generator.templating import environment
+from generator.kit.family import CheckFailed, Variant
+from generator.kit.options import resolve_options
+from generator.kit.steps import repeated_step
+from generator.pipeline.generate import variant_for_seed
+from generator.pipeline.registry import families
+from generator.pipeline.render import render_part
+from generator.pipeline.seeding import derive_seed
+from generator.pipeline.templating import environment
 
 SEEDS = 100  # the 1,000-seed `sheets check` in make test covers every option level too
 FAMILIES = sorted(families())

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.lifecycle import sweep_stale
-from generator.write import locked, publish
+from generator.pipeline.lifecycle import sweep_stale
+from generator.pipeline.write import locked, publish
 from tests.conftest import wait_for
 
 SHEET = "idl-math-background"

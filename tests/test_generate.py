@@ -5,10 +5,10 @@ from dataclasses import dataclass
 import pytest
 
 from generator.errors import ConfigError, GenerationError
-from generator.family import Family, require
-from generator.generate import Draw, sheet_variants, variant_for_seed
-from generator.registry import families
-from generator.sheet import load_sheet
+from generator.kit.family import Family, require
+from generator.pipeline.generate import Draw, sheet_variants, variant_for_seed
+from generator.pipeline.registry import families
+from generator.pipeline.sheet import load_sheet
 from tests.conftest import MINIMAL_SHEET
 
 
@@ -40,7 +40,7 @@ def test_crash_in_a_family_names_family_and_seed():
 
 
 def test_runaway_solver_is_stopped(monkeypatch):
-    monkeypatch.setattr("generator.generate.VARIANT_SECONDS", 0.2)
+    monkeypatch.setattr("generator.pipeline.generate.VARIANT_SECONDS", 0.2)
 
     def forever(params):
         while True:

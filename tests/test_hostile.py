@@ -4,10 +4,10 @@ import json
 
 import pytest
 
-from generator.build import build_sheets
 from generator.errors import ConfigError
-from generator.generate import Draw
-from generator.project import Project
+from generator.pipeline.build import build_sheets
+from generator.pipeline.generate import Draw
+from generator.pipeline.project import Project
 from tests.conftest import pdf_text
 
 PRINTED_LITERALLY = [

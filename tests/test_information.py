@@ -6,8 +6,7 @@ from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 import pytest
 import sympy
 
-from generator.generate import variant_for_seed
-from generator.information import (
+from generator.kit.information import (
     HARD_PRIMES,
     SHEET1_PMFS,
     VISIBLE_GAP,
@@ -16,11 +15,12 @@ from generator.information import (
     fits,
     kl_gap,
 )
-from generator.options import resolve_options
-from generator.printing import text
-from generator.registry import families
-from generator.render import render_part
-from generator.templating import environment
+from generator.kit.options import resolve_options
+from generator.kit.printing import text
+from generator.pipeline.generate import variant_for_seed
+from generator.pipeline.registry import families
+from generator.pipeline.render import render_part
+from generator.pipeline.templating import environment
 
 R = sympy.Rational
 

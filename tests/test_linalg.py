@@ -6,8 +6,8 @@ import pytest
 import sympy
 from sympy import MatMul
 
-from generator.family import CheckFailed
-from generator.linalg import (
+from generator.kit.family import CheckFailed
+from generator.kit.linalg import (
     OrderedSum,
     Top,
     exact_value,
@@ -20,7 +20,7 @@ from generator.linalg import (
     to_floats,
     vector,
 )
-from generator.printing import tex
+from generator.kit.printing import tex
 
 N, M = size("N"), size("M")
 x, y, A, B = vector("x", N), vector("y", M), matrix("A", M, N), matrix("B", N, N)

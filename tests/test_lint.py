@@ -4,10 +4,10 @@ from dataclasses import dataclass
 
 import sympy
 
-from generator import lint
-from generator.family import Family, Variant
-from generator.printing import WrittenProduct, WrittenSum
-from generator.steps import Chain, Step
+from generator.check import lint
+from generator.kit.family import Family, Variant
+from generator.kit.printing import WrittenProduct, WrittenSum
+from generator.kit.steps import Chain, Step
 
 x, y, S = sympy.symbols("x y S")
 

@@ -1,6 +1,12 @@
 import pytest
 
-from generator.options import BoolOption, ChoiceOption, IntOption, OptionError, resolve_options
+from generator.kit.options import (
+    BoolOption,
+    ChoiceOption,
+    IntOption,
+    OptionError,
+    resolve_options,
+)
 
 DECLARED = (
     IntOption("count", 2, 1, 4, "how many"),

@@ -6,7 +6,7 @@ import time
 import pytest
 
 from generator.errors import WorkerDied
-from generator.parallel import in_workers
+from generator.pipeline.parallel import in_workers
 from tests.test_compile import tex_children
 
 

@@ -1,6 +1,6 @@
 import sympy
 
-from generator.printing import WrittenSum, log2, tex
+from generator.kit.printing import WrittenSum, log2, tex
 
 x = sympy.Symbol("x")
 
@@ -48,7 +48,7 @@ def test_fractions_in_matrices_print_at_full_size_in_spaced_rows():
 
 
 def test_sigmoid_prints_as_sigma():
-    from generator.activations import sigmoid
+    from generator.kit.activations import sigmoid
 
     assert tex(sigmoid(x) * (1 - sigmoid(x))) == r"\sigma(x) \left(1 - \sigma(x)\right)"
     assert tex(sigmoid(2 * x) ** 2) == r"\left(\sigma(2 x)\right)^{2}"
@@ -62,7 +62,7 @@ def test_written_sum_keeps_brackets_of_a_subtracted_sum():
 
 
 def test_remembered_precedence_answers_as_sympy_does():
-    from generator.printing import _remembered_precedence, _sympy_precedence
+    from generator.kit.printing import _remembered_precedence, _sympy_precedence
 
     a = sympy.MatrixSymbol("A", 2, 2)
     products = (sympy.MatMul(-1, a, a), sympy.MatMul(2, a, a), sympy.MatMul(a, a), sympy.MatMul(-x, a), -a)
@@ -72,7 +72,7 @@ def test_remembered_precedence_answers_as_sympy_does():
 
 
 def test_text_is_sympys_own_plain_text():
-    from generator.printing import text
+    from generator.kit.printing import text
 
     y = sympy.Symbol("y")
     for expr in (x**2 - 3 * x * y + 1, sympy.exp(-x) * (y - x) / (x**2 + 1), -(x + 1) ** 2 + sympy.sin(x + y)):
@@ -81,7 +81,7 @@ def test_text_is_sympys_own_plain_text():
 
 
 def test_text_rows_is_sstr_of_the_rows():
-    from generator.printing import text_rows
+    from generator.kit.printing import text_rows
 
     matrix = sympy.ImmutableMatrix([[x**2 - 3 * x + 1, sympy.Rational(1, 2)], [sympy.exp(-x), -x]])
     assert text_rows(matrix) == sympy.sstr(matrix.tolist()) == "[[x**2 - 3*x + 1, 1/2], [exp(-x), -x]]"
@@ -128,7 +128,7 @@ def test_sums_print_in_sympys_order_with_the_remembered_complex():
     import subprocess
     import sys
 
-    from generator.printing import text
+    from generator.kit.printing import text
 
     rng = random.Random(3)
     y = sympy.Symbol("y")
@@ -192,7 +192,7 @@ def test_a_fraction_never_stands_in_a_fractions_numerator():
 
 
 def test_sigmoid_brackets_grow_around_a_fraction():
-    from generator.activations import sigmoid
+    from generator.kit.activations import sigmoid
 
     assert tex(sigmoid(x / 2)) == r"\sigma\left(\frac{x}{2}\right)"
 

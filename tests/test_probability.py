@@ -5,10 +5,8 @@ import pytest
 import sympy
 from sympy import stats
 
-from generator.printing import tex
-from generator.steps import verify_chain
-
-from generator.probability import (
+from generator.kit.printing import tex
+from generator.kit.probability import (
     Expectation,
     Law,
     RandomVariable,
@@ -22,6 +20,7 @@ from generator.probability import (
     polynomial_expectation,
     width,
 )
+from generator.kit.steps import verify_chain
 
 mu, s = sympy.symbols("mu s", positive=True)
 X = RandomVariable("X", mu, s**2)

@@ -2,12 +2,12 @@
 
 import pytest
 
-from generator.build import build_sheets, prepare_sheet
-from generator.compile import compile_documents
-from generator.generate import Draw, sheet_variants
-from generator.project import Project
-from generator.registry import families
-from generator.render import Instance, render_documents, render_exercises
+from generator.pipeline.build import build_sheets, prepare_sheet
+from generator.pipeline.compile import compile_documents
+from generator.pipeline.generate import Draw, sheet_variants
+from generator.pipeline.project import Project
+from generator.pipeline.registry import families
+from generator.pipeline.render import Instance, render_documents, render_exercises
 from tests.conftest import pdf_text
 
 REFERENCE = ["idl-math-background", "dl-exercise-sheet-1"]

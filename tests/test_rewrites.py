@@ -1,8 +1,8 @@
 import pytest
 import sympy
 
-from generator import rewrites
-from generator.calculus import coordinates, derivative
+from generator.kit import rewrites
+from generator.kit.calculus import coordinates, derivative
 from tests.test_calculus import _sheet_functions
 
 x, y, z = coordinates(3)

@@ -1,7 +1,7 @@
 import pytest
 
 from generator.errors import ConfigError
-from generator.roster import Student, load_roster, parse_shard, stable_bucket
+from generator.pipeline.roster import Student, load_roster, parse_shard, stable_bucket
 
 
 def write(tmp_path, content: bytes | str, name="roster.csv"):

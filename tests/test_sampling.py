@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.sampling import distinct, nonzero
+from generator.kit.sampling import distinct, nonzero
 
 
 @given(seed=st.integers(0, 2**64), count=st.integers(1, 8), size=st.integers(16, 40))

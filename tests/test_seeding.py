@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.seeding import derive_seed, rng_for
+from generator.pipeline.seeding import derive_seed, rng_for
 
 
 def test_seed_is_pinned_across_machines_and_versions():

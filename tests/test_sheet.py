@@ -1,8 +1,8 @@
 import pytest
 
 from generator.errors import ConfigError
-from generator.registry import families
-from generator.sheet import load_sheet, sheet_names
+from generator.pipeline.registry import families
+from generator.pipeline.sheet import load_sheet, sheet_names
 from tests.conftest import MINIMAL_SHEET
 
 

@@ -5,9 +5,9 @@ import random
 import pytest
 import sympy
 
-from generator.family import CheckFailed
-from generator.linalg import OnInstance
-from generator.steps import Chain, Step, chain, verify_chain
+from generator.kit.family import CheckFailed
+from generator.kit.linalg import OnInstance
+from generator.kit.steps import Chain, Step, chain, verify_chain
 
 x, y = sympy.symbols("x y")
 
@@ -69,7 +69,7 @@ def _transpose_identity(left: str, matrix: str, right: str, transposed: bool) ->
 
 
 def test_chains_that_differ_only_in_names_have_one_shape():
-    from generator.steps import _shape
+    from generator.kit.steps import _shape
 
     assert _shape(_transpose_identity("u", "M", "v", True)) == _shape(_transpose_identity("a", "B", "c", True))
     assert _shape(_transpose_identity("u", "M", "v", True)) != _shape(_transpose_identity("u", "M", "v", False))
@@ -84,7 +84,7 @@ def test_a_wrong_chain_fails_after_a_right_one_of_the_same_letters():
 
 
 def test_a_chain_is_verified_once_and_a_wrong_one_beside_it_still_fails(monkeypatch):
-    from generator import steps
+    from generator.kit import steps
 
     right = chain(Step(y * sympy.exp(2 * y)), Step(sympy.exp(2 * y) * (2 * y + 1) - sympy.exp(2 * y) * (y + 1), "as written"))
     wrong = chain(Step(y * sympy.exp(2 * y)), Step(sympy.exp(2 * y) * (2 * y + 1) - sympy.exp(2 * y) * y, "as written"))
@@ -100,7 +100,7 @@ def test_a_chain_is_verified_once_and_a_wrong_one_beside_it_still_fails(monkeypa
 
 
 def test_a_chain_verified_as_it_stands_is_not_renamed_again(monkeypatch):
-    from generator import steps
+    from generator.kit import steps
 
     identity = _transpose_identity("s", "T", "w", True)
     verify_chain(identity, rng())

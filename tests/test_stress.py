@@ -1,9 +1,9 @@
 from typer.testing import CliRunner
 
+from generator.check.stress import stress_family
 from generator.cli import app
-from generator.registry import families
-from generator.stress import stress_family
-from generator.templating import environment
+from generator.pipeline.registry import families
+from generator.pipeline.templating import environment
 from tests.test_generate import make_family, require
 
 

@@ -5,7 +5,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pylatexenc.latex2text import LatexNodes2Text
 
-from generator.templating import decimal, environment, escape_reason, escape_text
+from generator.pipeline.templating import (
+    decimal,
+    environment,
+    escape_reason,
+    escape_text,
+)
 
 SPECIALS = "&%$#_{}~^\\"
 

@@ -7,11 +7,11 @@ from collections import Counter
 import pytest
 from typer.testing import CliRunner
 
-from generator.classbuild import build_class
 from generator.cli import app
-from generator.generate import Draw
-from generator.project import Project
-from generator.roster import Student
+from generator.pipeline.classbuild import build_class
+from generator.pipeline.generate import Draw
+from generator.pipeline.project import Project
+from generator.pipeline.roster import Student
 from tests.conftest import pdf_text
 from tests.test_classbuild import files
 

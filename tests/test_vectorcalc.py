@@ -3,9 +3,9 @@ import random
 import pytest
 import sympy
 
-from generator.calculus import coordinates, indexed_coordinates, printed_width
-from generator.printing import tex
-from generator.vectorcalc import (
+from generator.kit.calculus import coordinates, indexed_coordinates, printed_width
+from generator.kit.printing import tex
+from generator.kit.vectorcalc import (
     EuclideanNorm,
     divides_by_norm,
     functions_of,

@@ -6,7 +6,7 @@ import random
 import pytest
 import sympy
 
-from generator.verify import as_function
+from generator.kit.numeric import as_function
 
 x, y = sympy.symbols("x y", real=True)
 EXPRESSIONS = [

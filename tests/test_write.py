@@ -5,7 +5,7 @@ import subprocess
 import pytest
 
 from generator.errors import OutputError
-from generator.write import publish
+from generator.pipeline.write import publish
 
 
 def test_publish_creates_the_directory_with_exactly_the_files(tmp_path):

@@ -5,13 +5,21 @@ import pytest
 import sympy
 from sympy import Rational, exp, log, tanh
 
-from generator.activations import sigmoid
-from generator.family import CheckFailed
-from generator.generate import canonical_variant, variant_for_seed
-from generator.options import OptionError, resolve_options
-from generator.printing import tex
-from generator.steps import chain
-from problems.activation_derivative import ACTIVATIONS, FAMILY, Params, check, function, solve, x
+from generator.kit.activations import sigmoid
+from generator.kit.family import CheckFailed
+from generator.kit.options import OptionError, resolve_options
+from generator.kit.printing import tex
+from generator.kit.steps import chain
+from generator.pipeline.generate import canonical_variant, variant_for_seed
+from problems.activation_derivative import (
+    ACTIVATIONS,
+    FAMILY,
+    Params,
+    check,
+    function,
+    solve,
+    x,
+)
 
 CANONICAL = "dl-sheet1-3a"
 

@@ -5,12 +5,12 @@ import re
 import pytest
 import sympy
 
-from generator.family import CheckFailed
-from generator.generate import canonical_variant, variant_for_seed
-from generator.options import OptionError, resolve_options
-from generator.registry import families
-from generator.render import render_part
-from generator.templating import environment
+from generator.kit.family import CheckFailed
+from generator.kit.options import OptionError, resolve_options
+from generator.pipeline.generate import canonical_variant, variant_for_seed
+from generator.pipeline.registry import families
+from generator.pipeline.render import render_part
+from generator.pipeline.templating import environment
 from problems.cross_entropy_kl import FAMILY, Params, check, solve
 
 R = sympy.Rational
@@ -144,7 +144,7 @@ def test_canonical_identity_steps_insert_the_values_then_collect():
 
 
 def test_check_rejects_a_last_step_that_differs_from_the_answer():
-    from generator.steps import Chain, Step
+    from generator.kit.steps import Chain, Step
 
     variant = canonical()
     answer = variant.answer

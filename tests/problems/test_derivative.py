@@ -3,9 +3,9 @@ import random
 import pytest
 import sympy
 
-from generator.differentiation import differentiate, rules_needed
-from generator.generate import canonical_variant, variant_for_seed
-from generator.options import resolve_options
+from generator.kit.differentiation import differentiate, rules_needed
+from generator.kit.options import resolve_options
+from generator.pipeline.generate import canonical_variant, variant_for_seed
 from problems.derivative import FAMILY, Answer, Params, _function, _usable, check, x
 
 CANONICAL = "idl-math-background-1.3a"
@@ -73,9 +73,9 @@ def test_canonical_steps_show_the_intermediate_expressions():
 
 def test_a_wrong_step_fails_the_build():
     from generator.errors import GenerationError
-    from generator.family import Family
-    from generator.generate import variant_for_seed
-    from generator.steps import Step, chain
+    from generator.kit.family import Family
+    from generator.kit.steps import Step, chain
+    from generator.pipeline.generate import variant_for_seed
 
     def solve_with_a_slip(params):
         answer = FAMILY.solve(params)
@@ -127,7 +127,7 @@ def test_the_class_build_seed_that_drew_a_cancelling_quotient_now_builds():
 
 @pytest.mark.parametrize("level", [1, 2, 3])
 def test_every_step_fits_a_line_and_no_two_functions_share_a_structure(level):
-    from generator.calculus import LINE_WIDTH, structure, worked_width
+    from generator.kit.calculus import LINE_WIDTH, structure, worked_width
 
     options = resolve_options(FAMILY.options, {"level": level, "count": 3})
     for seed in range(12):
@@ -145,7 +145,7 @@ def test_no_step_is_named_simplify():
 
 
 def test_no_two_functions_of_a_part_differ_only_in_a_polynomial_factor():
-    from generator.calculus import skeleton
+    from generator.kit.calculus import skeleton
 
     for seed in range(40):
         variant = variant_for_seed(FAMILY, resolve_options(FAMILY.options, {"count": 3}), seed)

@@ -5,13 +5,20 @@ import random
 import pytest
 import sympy
 
-from generator.family import CheckFailed
-from generator.generate import canonical_variant, variant_for_seed
-from generator.options import OptionError, resolve_options
-from generator.probability import a, b, lamda, mu, sigma, x
-from generator.render import render_part
-from generator.templating import environment
-from problems.differential_entropy import FAMILY, SYMBOLIC, SYMBOLIC_UNIFORM, Params, check, solve
+from generator.kit.family import CheckFailed
+from generator.kit.options import OptionError, resolve_options
+from generator.kit.probability import a, b, lamda, mu, sigma, x
+from generator.pipeline.generate import canonical_variant, variant_for_seed
+from generator.pipeline.render import render_part
+from generator.pipeline.templating import environment
+from problems.differential_entropy import (
+    FAMILY,
+    SYMBOLIC,
+    SYMBOLIC_UNIFORM,
+    Params,
+    check,
+    solve,
+)
 
 R = sympy.Rational
 log = sympy.log

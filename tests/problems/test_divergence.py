@@ -4,15 +4,15 @@ import random
 import pytest
 import sympy
 
-from generator.calculus import coordinates
-from generator.generate import canonical_variant, variant_for_seed
-from generator.options import OptionError, resolve_options
-from generator.printing import tex
-from generator.render import render_part
-from generator.steps import chain
-from generator.templating import environment
-from generator.verify import as_function
-from generator.vectorcalc import skeleton
+from generator.kit.calculus import coordinates
+from generator.kit.numeric import as_function
+from generator.kit.options import OptionError, resolve_options
+from generator.kit.printing import tex
+from generator.kit.steps import chain
+from generator.kit.vectorcalc import skeleton
+from generator.pipeline.generate import canonical_variant, variant_for_seed
+from generator.pipeline.render import render_part
+from generator.pipeline.templating import environment
 from problems.divergence import FAMILY, Params, check
 
 CANONICAL = "idl-math-background-1.3d"

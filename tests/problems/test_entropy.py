@@ -5,13 +5,13 @@ import pytest
 import sympy
 
 from generator.errors import GenerationError
-from generator.family import CheckFailed, Family
-from generator.generate import canonical_variant, variant_for_seed
-from generator.options import resolve_options
-from generator.printing import WrittenSum, log2
-from generator.render import render_part
-from generator.steps import Chain, Step
-from generator.templating import environment
+from generator.kit.family import CheckFailed, Family
+from generator.kit.options import resolve_options
+from generator.kit.printing import WrittenSum, log2
+from generator.kit.steps import Chain, Step
+from generator.pipeline.generate import canonical_variant, variant_for_seed
+from generator.pipeline.render import render_part
+from generator.pipeline.templating import environment
 from problems.entropy import FAMILY, Params, check
 
 R = sympy.Rational
@@ -39,7 +39,7 @@ def test_bits_answers_are_exact_base_two_logs():
 
 @pytest.mark.parametrize("given", [{"outcomes": 1}, {"outcomes": 7}, {"count": 4}, {"unit": "bans"}])
 def test_bad_options_are_rejected(given):
-    from generator.options import OptionError
+    from generator.kit.options import OptionError
 
     with pytest.raises(OptionError):
         resolve_options(FAMILY.options, given)

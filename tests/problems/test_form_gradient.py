@@ -4,13 +4,13 @@ import random
 import pytest
 import sympy
 
-from generator.family import CheckFailed
-from generator.generate import canonical_variant, variant_for_seed
-from generator.linalg import coordinates, instantiate, scaled
-from generator.options import OptionError, resolve_options
-from generator.printing import tex
-from generator.render import render_part
-from generator.templating import environment
+from generator.kit.family import CheckFailed
+from generator.kit.linalg import coordinates, instantiate, scaled
+from generator.kit.options import OptionError, resolve_options
+from generator.kit.printing import tex
+from generator.pipeline.generate import canonical_variant, variant_for_seed
+from generator.pipeline.render import render_part
+from generator.pipeline.templating import environment
 from problems.form_gradient import FAMILY, check
 
 x1, x2, x3 = coordinates(3)
@@ -143,8 +143,8 @@ def test_canonical_affine_steps_keep_both_sums_and_b_k():
 
 
 def test_merging_the_sums_of_a_general_matrix_is_caught():
-    from generator.family import CheckFailed as Failed
-    from generator.steps import Chain, Step, verify_chain
+    from generator.kit.family import CheckFailed as Failed
+    from generator.kit.steps import Chain, Step, verify_chain
 
     steps = canonical("idl-math-background-1.2c").answer.partial_steps.steps
     wrong = Chain((steps[-1], Step(steps[-1].expr.func(2 * steps[-1].expr.args[0].args[0]), "a slip")))

@@ -5,16 +5,16 @@ import random
 import pytest
 import sympy
 
-from generator.calculus import coordinates, indexed_coordinates, worked_partial
 from generator.errors import GenerationError
-from generator.family import Family
-from generator.generate import canonical_variant, variant_for_seed
-from generator.options import OptionError, resolve_options
-from generator.printing import tex
-from generator.render import render_part
-from generator.steps import Step, chain, worked_chain
-from generator.templating import environment
-from generator.vectorcalc import partial
+from generator.kit.calculus import coordinates, indexed_coordinates, worked_partial
+from generator.kit.family import Family
+from generator.kit.options import OptionError, resolve_options
+from generator.kit.printing import tex
+from generator.kit.steps import Step, chain, worked_chain
+from generator.kit.vectorcalc import partial
+from generator.pipeline.generate import canonical_variant, variant_for_seed
+from generator.pipeline.render import render_part
+from generator.pipeline.templating import environment
 from problems.gradient import FAMILY, EuclideanNorm, Params, X, _shape, check
 
 x1, x2 = indexed_coordinates(2)
@@ -243,7 +243,7 @@ def test_every_function_whose_gradient_misses_0_is_stated_without_0():
 
 
 def test_multiply_the_factors_only_where_two_numbers_are_multiplied():
-    from generator.steps import _shown
+    from generator.kit.steps import _shown
 
     options = FAMILY.resolve_options({"kind": "norm", "n": 2, "count": 2})
     for seed in range(40):

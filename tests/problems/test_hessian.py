@@ -4,9 +4,9 @@ import random
 import pytest
 import sympy
 
-from generator.calculus import coordinates
-from generator.generate import canonical_variant, variant_for_seed
-from generator.options import OptionError, resolve_options
+from generator.kit.calculus import coordinates
+from generator.kit.options import OptionError, resolve_options
+from generator.pipeline.generate import canonical_variant, variant_for_seed
 from problems.hessian import FAMILY, check
 
 x, y = coordinates(2)

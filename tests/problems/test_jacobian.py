@@ -4,12 +4,12 @@ import random
 import pytest
 import sympy
 
-from generator.calculus import coordinates
-from generator.generate import canonical_variant, variant_for_seed
-from generator.options import OptionError, resolve_options
-from generator.render import render_part
-from generator.templating import environment
-from generator.vectorcalc import like_canonical, skeleton
+from generator.kit.calculus import coordinates
+from generator.kit.options import OptionError, resolve_options
+from generator.kit.vectorcalc import like_canonical, skeleton
+from generator.pipeline.generate import canonical_variant, variant_for_seed
+from generator.pipeline.render import render_part
+from generator.pipeline.templating import environment
 from problems.jacobian import FAMILY, Params, check
 
 x, y = coordinates(2)

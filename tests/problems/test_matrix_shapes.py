@@ -4,11 +4,11 @@ import random
 import pytest
 import sympy
 
-from generator.family import CheckFailed
-from generator.generate import canonical_variant, variant_for_seed
-from generator.options import OptionError, resolve_options
-from generator.render import render_part
-from generator.templating import environment
+from generator.kit.family import CheckFailed
+from generator.kit.options import OptionError, resolve_options
+from generator.pipeline.generate import canonical_variant, variant_for_seed
+from generator.pipeline.render import render_part
+from generator.pipeline.templating import environment
 from problems.matrix_shapes import FAMILY, KNOWN, M, N, check
 
 CANONICAL = "idl-math-background-1.1a"

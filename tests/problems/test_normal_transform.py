@@ -4,13 +4,13 @@ import random
 import pytest
 import sympy
 
-from generator.family import CheckFailed
-from generator.generate import canonical_variant, variant_for_seed
-from generator.options import OptionError, resolve_options
-from generator.printing import tex
-from generator.probability import a, b, mu, sigma
-from generator.render import render_part
-from generator.templating import environment
+from generator.kit.family import CheckFailed
+from generator.kit.options import OptionError, resolve_options
+from generator.kit.printing import tex
+from generator.kit.probability import a, b, mu, sigma
+from generator.pipeline.generate import canonical_variant, variant_for_seed
+from generator.pipeline.render import render_part
+from generator.pipeline.templating import environment
 from problems.normal_transform import FAMILY, Params, check, solve
 
 R = sympy.Rational

@@ -4,14 +4,24 @@ import random
 import pytest
 import sympy
 
-from generator.family import CheckFailed
-from generator.generate import canonical_variant, variant_for_seed
-from generator.options import OptionError, resolve_options
-from generator.probability import sigma
-from generator.printing import tex
-from generator.render import render_part
-from generator.templating import environment
-from problems.product_variance import FAMILY, GENERAL, Params, check, mu_X, mu_Y, sigma_X, sigma_Y, solve
+from generator.kit.family import CheckFailed
+from generator.kit.options import OptionError, resolve_options
+from generator.kit.printing import tex
+from generator.kit.probability import sigma
+from generator.pipeline.generate import canonical_variant, variant_for_seed
+from generator.pipeline.render import render_part
+from generator.pipeline.templating import environment
+from problems.product_variance import (
+    FAMILY,
+    GENERAL,
+    Params,
+    check,
+    mu_X,
+    mu_Y,
+    sigma_X,
+    sigma_Y,
+    solve,
+)
 
 
 def general(given):
@@ -112,9 +122,9 @@ def test_identically_distributed_variables_are_one_law_written_with_powers():
 
 
 def test_a_wrong_identity_step_is_caught_by_the_verifier():
-    from generator.family import CheckFailed as Failed
-    from generator.probability import Expectation, RandomVariable
-    from generator.steps import Chain, Step, verify_chain
+    from generator.kit.family import CheckFailed as Failed
+    from generator.kit.probability import Expectation, RandomVariable
+    from generator.kit.steps import Chain, Step, verify_chain
 
     x, y = RandomVariable("X", mu_X, sigma_X**2), RandomVariable("Y", mu_Y, sigma_Y**2)
     forgot_the_square = Chain((Step(Expectation(x**2 * y**2)), Step(Expectation(x**2) * Expectation(y), "independence")))

@@ -5,14 +5,14 @@ import pytest
 import sympy
 from sympy import MatMul
 
-from generator.calculus import printed_width
-from generator.family import CheckFailed
-from generator.generate import canonical_variant, variant_for_seed
-from generator.linalg import Top, coordinates, matrix, size, vector
-from generator.options import OptionError, resolve_options
-from generator.printing import tex
-from generator.render import render_part
-from generator.templating import environment
+from generator.kit.calculus import printed_width
+from generator.kit.family import CheckFailed
+from generator.kit.linalg import Top, coordinates, matrix, size, vector
+from generator.kit.options import OptionError, resolve_options
+from generator.kit.printing import tex
+from generator.pipeline.generate import canonical_variant, variant_for_seed
+from generator.pipeline.render import render_part
+from generator.pipeline.templating import environment
 from problems.quadratic_form import FAMILY, Params, check, index_sum, solve
 
 CANONICAL = "idl-math-background-1.1b"

@@ -5,14 +5,26 @@ import pytest
 import sympy
 from sympy import E, ImmutableMatrix, Rational, log
 
-from generator.family import CheckFailed
-from generator.generate import canonical_variant, variant_for_seed
-from generator.options import OptionError, resolve_options
-from generator.printing import tex
-from generator.render import render_part
-from generator.steps import chain
-from generator.templating import environment
-from problems.softmax_jacobian import DELTA, FAMILY, SIGMA_I, SIGMA_J, TOTAL, Z_I, Z_J, Params, Share, check, solve
+from generator.kit.family import CheckFailed
+from generator.kit.options import OptionError, resolve_options
+from generator.kit.printing import tex
+from generator.kit.steps import chain
+from generator.pipeline.generate import canonical_variant, variant_for_seed
+from generator.pipeline.render import render_part
+from generator.pipeline.templating import environment
+from problems.softmax_jacobian import (
+    DELTA,
+    FAMILY,
+    SIGMA_I,
+    SIGMA_J,
+    TOTAL,
+    Z_I,
+    Z_J,
+    Params,
+    Share,
+    check,
+    solve,
+)
 
 R = Rational
 

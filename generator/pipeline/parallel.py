@@ -23,8 +23,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from multiprocessing.connection import Connection, wait
 from typing import TypeVar
 
-from generator import lifecycle
 from generator.errors import WorkerDied
+from generator.pipeline import lifecycle
 
 J = TypeVar("J")
 R = TypeVar("R")

@@ -15,10 +15,10 @@ from typing import Any
 
 import sympy
 
-from generator.calculus import matrix_width, printed_width, structure
-from generator.family import Family, Variant, find_all, jsonable
-from generator.printing import tex
-from generator.steps import Chain, flattened
+from generator.kit.calculus import matrix_width, printed_width, structure
+from generator.kit.family import Family, Variant, find_all, jsonable
+from generator.kit.printing import tex
+from generator.kit.steps import Chain, flattened
 
 MAX_ZERO_SHARE = sympy.Rational(1, 3)
 """At most this share of a matrix answer's entries (or of a list of three or more partials) may be 0."""
@@ -381,7 +381,7 @@ def reorder_only_steps(variant: Variant) -> Iterator[Finding]:
 
 
 def _written(expr: Any) -> bool:
-    """A matrix that prints the expression it came from (``generator.linalg.WrittenMatrix``), not its entries."""
+    """A matrix that prints the expression it came from (``generator.kit.linalg.WrittenMatrix``), not its entries."""
     return isinstance(expr, sympy.MatrixBase) and type(expr) is not sympy.ImmutableMatrix
 
 

@@ -25,8 +25,8 @@ from functools import lru_cache
 
 import sympy
 
-from generator.printing import WrittenSum, tex
-from generator.steps import Chain, Step, chain
+from generator.kit.printing import WrittenSum, tex
+from generator.kit.steps import Chain, Step, chain
 
 KINDS = ("uniform", "exponential", "gaussian")
 TAIL_WIDTHS = 12.0

@@ -20,13 +20,19 @@ from typing import TYPE_CHECKING
 import sympy
 from sympy.core.mul import _keep_coeff
 
-from generator.printing import tex, text
-from generator.rewrites import collects, expand_outside, factor_terms, has_like_terms, together
-from generator.steps import Step, chain, worked_chain
-from generator.templating import visible_length
+from generator.kit.printing import tex, text
+from generator.kit.rewrites import (
+    collects,
+    expand_outside,
+    factor_terms,
+    has_like_terms,
+    together,
+)
+from generator.kit.steps import Step, chain, worked_chain
+from generator.pipeline.templating import visible_length
 
 if TYPE_CHECKING:
-    from generator.differentiation import Worked
+    from generator.kit.differentiation import Worked
 
 
 @lru_cache(maxsize=8192)
@@ -512,7 +518,7 @@ PARTIALS_PREAMBLE = (r"\usepackage{mathtools}",)
 
 @lru_cache(maxsize=1024)
 def worked_partial(f: sympy.Expr, v: sympy.Symbol) -> "Worked":
-    """df/dv worked rule by rule (``generator.differentiation``), as a partial is written by hand.
+    """df/dv worked rule by rule (``generator.kit.differentiation``), as a partial is written by hand.
 
     A factor free of ``v`` is set aside first and carried through the rule step,
     so that the rule acts on the part that varies: in ``e^{-y} sin(e^x)`` the
@@ -520,8 +526,16 @@ def worked_partial(f: sympy.Expr, v: sympy.Symbol) -> "Worked":
     Steps that differ only in the order of their factors are shown once. The
     result is the entry of ``partial_derivatives``.
     """
-    # generator.differentiation tidies with ``presentable`` from this module: imported here, not at the top.
-    from generator.differentiation import Piece, Worked, constant_in, differentiate, rules_needed, tidied, written_product
+    # generator.kit.differentiation tidies with ``presentable`` from this module: imported here, not at the top.
+    from generator.kit.differentiation import (
+        Piece,
+        Worked,
+        constant_in,
+        differentiate,
+        rules_needed,
+        tidied,
+        written_product,
+    )
 
     if not f.has(v):
         return Worked((), chain(Step(sympy.Integer(0), constant_in(v))), ())

@@ -20,12 +20,12 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import closing
 
-from generator.family import Family, jsonable
-from generator.generate import Draw, sampled, slot_seed
-from generator.parallel import in_workers, workers_for
-from generator.registry import families as all_families
-from generator.roster import Student
-from generator.sheet import SheetSpec
+from generator.kit.family import Family, jsonable
+from generator.pipeline.generate import Draw, sampled, slot_seed
+from generator.pipeline.parallel import in_workers, workers_for
+from generator.pipeline.registry import families as all_families
+from generator.pipeline.roster import Student
+from generator.pipeline.sheet import SheetSpec
 
 MAX_REDRAWS = 50
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import CompileError
-from generator.lifecycle import DIE_WITH_PARENT
+from generator.pipeline.lifecycle import DIE_WITH_PARENT
 
 TEX_TIMEOUT_SECONDS = 120
 TEX_PACKAGES = "texlive-latex-base texlive-latex-recommended lmodern latexmk"

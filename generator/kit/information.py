@@ -14,10 +14,10 @@ from functools import partial
 
 import sympy
 
-from generator.decimals import significant
-from generator.printing import WrittenSum, log2, tex
-from generator.sampling import distinct
-from generator.steps import Chain, Step, chain
+from generator.kit.decimals import significant
+from generator.kit.printing import WrittenSum, log2, tex
+from generator.kit.sampling import distinct
+from generator.kit.steps import Chain, Step, chain
 
 Pmf = tuple[sympy.Rational, ...]
 

@@ -8,7 +8,7 @@ import pkgutil
 from functools import cache
 
 import problems
-from generator.family import Family
+from generator.kit.family import Family
 
 
 @cache

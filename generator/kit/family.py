@@ -25,8 +25,8 @@ from typing import Any
 
 import sympy
 
-from generator.options import Option, OptionError, resolve_options
-from generator.printing import text, text_rows
+from generator.kit.options import Option, OptionError, resolve_options
+from generator.kit.printing import text, text_rows
 
 
 class CheckFailed(AssertionError):

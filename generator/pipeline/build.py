@@ -10,16 +10,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator import __version__
-from generator.compile import compile_documents, require_tex
 from generator.errors import ConfigError
-from generator.family import Variant
-from generator.generate import Draw, sheet_variants
-from generator.lifecycle import temporary_directory
-from generator.registry import families as all_families
-from generator.render import KINDS, Instance, render_documents, render_exercises
-from generator.project import Project
-from generator.sheet import SheetSpec
-from generator.write import ensure_writable, locked, publish
+from generator.kit.family import Variant
+from generator.pipeline.compile import compile_documents, require_tex
+from generator.pipeline.generate import Draw, sheet_variants
+from generator.pipeline.lifecycle import temporary_directory
+from generator.pipeline.project import Project
+from generator.pipeline.registry import families as all_families
+from generator.pipeline.render import (
+    KINDS,
+    Instance,
+    render_documents,
+    render_exercises,
+)
+from generator.pipeline.sheet import SheetSpec
+from generator.pipeline.write import ensure_writable, locked, publish
 
 
 @dataclass(frozen=True)

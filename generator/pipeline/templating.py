@@ -15,10 +15,10 @@ from pathlib import Path
 import jinja2
 from pylatexenc.latexencode import UnicodeToLatexEncoder
 
-from generator.decimals import fixed
-from generator.printing import tex
+from generator.kit.decimals import fixed
+from generator.kit.printing import tex
 
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates"
 
 _TEXT_ENCODER = UnicodeToLatexEncoder(
     non_ascii_only=False,

@@ -14,11 +14,11 @@ from string import ascii_lowercase
 from typing import Any
 
 from generator.errors import ConfigError
-from generator.family import Family
-from generator.options import OptionError
-from generator.templating import unprintable_character
+from generator.kit.family import Family
+from generator.kit.options import OptionError
+from generator.pipeline.templating import unprintable_character
 
-SHEET_DIR = Path(__file__).resolve().parent.parent / "sheets"
+SHEET_DIR = Path(__file__).resolve().parents[2] / "sheets"
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 
 

@@ -17,20 +17,25 @@ from typing import Any
 
 import jinja2
 
-from generator.compile import PART_MARKER, compile_documents
+from generator.check.lint import lint_variant, overfull_boxes
 from generator.errors import GenerationError, SheetError
-from generator.family import Family, Variant
-from generator.generate import Draw, variant_for_seed
-from generator.lifecycle import temporary_directory
-from generator.lint import lint_variant, overfull_boxes
-from generator.parallel import in_workers
-from generator.registry import families
-from generator.render import Instance, render_documents, render_exercises, render_part
-from generator.sampling import draws, rejections
-from generator.seeding import derive_seed
-from generator.sheet import ExerciseSpec, PartSpec, SheetSpec
-from generator.steps import repeated_step
-from generator.templating import environment
+from generator.kit.family import Family, Variant
+from generator.kit.sampling import draws, rejections
+from generator.kit.steps import repeated_step
+from generator.pipeline.compile import PART_MARKER, compile_documents
+from generator.pipeline.generate import Draw, variant_for_seed
+from generator.pipeline.lifecycle import temporary_directory
+from generator.pipeline.parallel import in_workers
+from generator.pipeline.registry import families
+from generator.pipeline.render import (
+    Instance,
+    render_documents,
+    render_exercises,
+    render_part,
+)
+from generator.pipeline.seeding import derive_seed
+from generator.pipeline.sheet import ExerciseSpec, PartSpec, SheetSpec
+from generator.pipeline.templating import environment
 
 COMPILE_BATCH = 40
 

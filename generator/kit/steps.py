@@ -18,9 +18,9 @@ import sympy
 from sympy.core.symbol import Str
 from sympy.matrices.expressions.matexpr import MatrixElement
 
-from generator.family import CheckFailed, find_all, require
-from generator.printing import tex, text
-from generator.verify import as_function
+from generator.kit.family import CheckFailed, find_all, require
+from generator.kit.numeric import as_function
+from generator.kit.printing import tex, text
 
 POINTS = 4
 _ELEMENTARY = (sympy.Add, sympy.Mul, sympy.Pow, sympy.exp, sympy.log, sympy.sin, sympy.cos, sympy.tan, sympy.tanh)
@@ -144,7 +144,7 @@ def verify_chain(chain: Chain, rng: random.Random) -> None:
     A chain is verified once per process: the same chain again (a piece such as e^{2x}
     in the next variant or the next student, softmax's worked entries in every variant:
     more than half of a class's chains) states nothing new. A chain of steps that say
-    ``checked_by_shape`` (``generator.linalg.OnInstance``) is verified once per shape:
+    ``checked_by_shape`` (``generator.kit.linalg.OnInstance``) is verified once per shape:
     chains that differ only in the names of their symbols (the letters a quadratic form
     is written with) state the same identity.
     """
@@ -240,7 +240,7 @@ def _concrete(expr: sympy.Basic) -> sympy.Basic:
     """A matrix expression (``A x + b``) as its explicit matrix, so that its entries are compared.
 
     Matrix symbols of symbolic size have no entries to compare: such steps are written
-    with ``generator.linalg.OnInstance``, which checks them on a small instance.
+    with ``generator.kit.linalg.OnInstance``, which checks them on a small instance.
     """
     if not isinstance(expr, sympy.MatrixExpr) or isinstance(expr, sympy.MatrixBase):
         return expr

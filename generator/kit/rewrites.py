@@ -1,6 +1,6 @@
 """The rewrites that tidy a derivative, each result worked out once per process, and their names.
 
-Tidying a derivative (``generator.calculus.presentable``) expands and factors
+Tidying a derivative (``generator.kit.calculus.presentable``) expands and factors
 every candidate, and the same expressions come back again and again: a piece's
 derivative sits inside the derivative of the function it belongs to, and
 pieces such as ``x^2 + 1`` or ``cos(x)`` recur across variants and students.
@@ -20,7 +20,7 @@ import sympy
 from sympy.core.exprtools import Term, gcd_terms
 from sympy.core.mul import _keep_coeff
 
-from generator.printing import tex
+from generator.kit.printing import tex
 
 MAX_REMEMBERED = 65536
 _factored: dict[tuple[type, sympy.Basic], sympy.Basic] = {}
@@ -416,7 +416,9 @@ def _named(action: str, factor: sympy.Expr, instead: str, named: str | None = No
 
     ``named`` is the whole reason when it names more than the factor ("factor $2$ out of $(2x - 2)$").
     """
-    from generator.calculus import printed_width  # calculus tidies with this module's rewrites: imported here
+    from generator.kit.calculus import (
+        printed_width,  # calculus tidies with this module's rewrites: imported here
+    )
 
     if printed_width(factor) > MAX_NAMED_WIDTH or (named is not None and len(named) > 4 * MAX_NAMED_WIDTH):
         return f"{action} {instead}".strip() if instead else named or action

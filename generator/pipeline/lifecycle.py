@@ -4,7 +4,7 @@
   closed terminal send) raise ``Interrupted`` in the main thread, as SIGINT raises
   ``KeyboardInterrupt``: the same ``finally`` blocks then stop the workers and TeX and
   remove the temporary directories, and ``build/`` is never touched before everything
-  is ready (``generator.write``).
+  is ready (``generator.pipeline.write``).
 * **Hard death** (SIGKILL, the OOM killer) runs no Python code, so children must notice
   on their own: workers ask the kernel for SIGKILL when their parent dies
   (``die_with_parent``), TeX is started the same way (``DIE_WITH_PARENT``), and a

@@ -4,7 +4,7 @@
   (``\\mathbf{A}``); transposes print as ``^\\top``, sums keep the order they were written in and
   double index sums print as two ``\\sum`` signs, as on the reference sheet. SymPy's own printer
   writes plain letters, ``^{T}``, sorted terms and ``\\substack`` limits; rather than edit
-  ``generator/printing.py``, these classes carry SymPy's ``_latex`` hook.
+  ``generator/kit/printing.py``, these classes carry SymPy's ``_latex`` hook.
 * Random small integer matrices for the concrete variants, with few zero entries (``few_zeros``).
 * Plain-float arithmetic for the independent checks: products that refuse mismatched shapes,
   double loops, index sums evaluated by explicit loops (never by SymPy's ``Sum.doit``) and
@@ -21,11 +21,20 @@ import random
 from collections.abc import Callable, Mapping
 
 import sympy
-from sympy import Indexed, IndexedBase, MatAdd, MatMul, MatrixSymbol, ShapeError, Sum, Transpose
+from sympy import (
+    Indexed,
+    IndexedBase,
+    MatAdd,
+    MatMul,
+    MatrixSymbol,
+    ShapeError,
+    Sum,
+    Transpose,
+)
 
-from generator.family import CheckFailed, require
-from generator.printing import WrittenSum
-from generator.sampling import distinct
+from generator.kit.family import CheckFailed, require
+from generator.kit.printing import WrittenSum
+from generator.kit.sampling import distinct
 
 FloatMatrix = list[list[float]]
 
@@ -114,7 +123,7 @@ class OnInstance(sympy.UnevaluatedExpr):
     is_commutative = True
     checked_by_shape = True
     """Whether it holds depends on the shape of the expression, not on the letters: the verifier
-    checks a chain of such steps once per shape (``generator.steps.verify_chain``)."""
+    checks a chain of such steps once per shape (``generator.kit.steps.verify_chain``)."""
 
     def doit(self, **hints) -> sympy.Expr:
         return on_instance(self.args[0])

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from generator.errors import ConfigError, OutputError
-from generator.lifecycle import alive
+from generator.pipeline.lifecycle import alive
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2

@@ -17,10 +17,22 @@ from itertools import count
 
 import sympy
 
-from generator.calculus import derivative, printed_width, tidy_derivative
-from generator.printing import WrittenProduct, WrittenSum, number_and_powers, printed_terms, tex
-from generator.rewrites import expand, factor_terms, reordered, rewrite_name, xreplace_unevaluated
-from generator.steps import Chain, Step, chain, worked_chain
+from generator.kit.calculus import derivative, printed_width, tidy_derivative
+from generator.kit.printing import (
+    WrittenProduct,
+    WrittenSum,
+    number_and_powers,
+    printed_terms,
+    tex,
+)
+from generator.kit.rewrites import (
+    expand,
+    factor_terms,
+    reordered,
+    rewrite_name,
+    xreplace_unevaluated,
+)
+from generator.kit.steps import Chain, Step, chain, worked_chain
 
 PRODUCT = "product rule"
 QUOTIENT = "quotient rule"

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import sympy
 
-from generator.family import require
+from generator.kit.family import require
 
 Point = tuple[float, ...]
 

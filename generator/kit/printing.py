@@ -334,7 +334,7 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         return rf"\begin{{{environment}}}{body}\end{{{environment}}}"
 
     def _print_sigmoid(self, expr, exp=None):
-        """The logistic function of ``generator.activations`` as sigma(t), its brackets as tall as a fraction inside."""
+        """The logistic function of ``generator.kit.activations`` as sigma(t), its brackets as tall as a fraction inside."""
         argument = self._print(expr.args[0])
         brackets = (r"\left(", r"\right)") if r"\frac" in argument else ("(", ")")
         return self._do_exponent(rf"\sigma{brackets[0]}{argument}{brackets[1]}", exp)
@@ -495,7 +495,7 @@ def _cacheable(expr: sympy.Basic) -> bool:
     """Whether ``expr`` prints the same as every expression equal to it.
 
     Mutable matrices cannot be cache keys at all, and a matrix subclass may print more than
-    its entries (``generator.linalg.WrittenMatrix`` prints the expression it came from),
+    its entries (``generator.kit.linalg.WrittenMatrix`` prints the expression it came from),
     while it is equal to every matrix of that class with the same entries.
     """
     return not isinstance(expr, sympy.MatrixBase) or type(expr) is sympy.ImmutableMatrix

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import jinja2
 
-from generator.registry import families
-from generator.sheet import SHEET_DIR, SheetSpec, load_sheet, sheet_names
-from generator.templating import TEMPLATE_DIR, environment
+from generator.pipeline.registry import families
+from generator.pipeline.sheet import SHEET_DIR, SheetSpec, load_sheet, sheet_names
+from generator.pipeline.templating import TEMPLATE_DIR, environment
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,10 @@ from typing import Any
 import sympy
 
 from generator.errors import ConfigError, GenerationError
-from generator.family import CheckFailed, Family, Variant, field_names, find_all
-from generator.seeding import derive_seed, rng_for
-from generator.steps import chains_in, verify_chain
-from generator.sheet import PartSpec, SheetSpec
+from generator.kit.family import CheckFailed, Family, Variant, field_names, find_all
+from generator.kit.steps import chains_in, verify_chain
+from generator.pipeline.seeding import derive_seed, rng_for
+from generator.pipeline.sheet import PartSpec, SheetSpec
 
 VARIANT_SECONDS = 10.0
 
@@ -32,7 +32,7 @@ class Draw:
     student: str | None = None
     redraws: tuple[tuple[str, int], ...] = ()
     """(slot, n) for each slot drawn again n times over, so that the student's variant is not
-    another student's (a class build with ``--unique`` chooses them, ``generator.unique``)."""
+    another student's (a class build with ``--unique`` chooses them, ``generator.pipeline.unique``)."""
 
     @property
     def canonical(self) -> bool:

@@ -15,16 +15,21 @@
 
 import math
 import random
-from functools import lru_cache
 from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 
 import sympy
 
-from generator.calculus import printed_width, smooth_function, structure, worked_partial
-from generator.differentiation import Worked
-from generator.printing import tex
-from generator.sampling import distinct
-from generator.steps import Step, chain
+from generator.kit.calculus import (
+    printed_width,
+    smooth_function,
+    structure,
+    worked_partial,
+)
+from generator.kit.differentiation import Worked
+from generator.kit.printing import tex
+from generator.kit.sampling import distinct
+from generator.kit.steps import Step, chain
 
 
 class Vector(sympy.Symbol):
@@ -80,7 +85,7 @@ class EuclideanNorm(sympy.Function):
         return f"hypot({', '.join(printer._print(c) for c in self.args)})"
 
     float_function = staticmethod(math.hypot)
-    """For the checks' float evaluator (``generator.verify``)."""
+    """For the checks' float evaluator (``generator.kit.numeric``)."""
 
     def _sympystr(self, printer):
         squares = (f"{c}**2" if c.is_Symbol else f"({printer._print(c)})**2" for c in self.args)
@@ -105,7 +110,7 @@ def max_zeros(entries: int) -> int:
 
 
 def partial(f: sympy.Expr, v: sympy.Symbol, name: str | None = None) -> Worked:
-    """df/dv worked rule by rule (``generator.calculus.worked_partial``), with a true reason for a zero.
+    """df/dv worked rule by rule (``generator.kit.calculus.worked_partial``), with a true reason for a zero.
 
     A partial of a function without ``v`` is 0 because the function does not depend on ``v``
     (``name``, LaTeX, names the function in the reason); no table of derivatives is involved.

@@ -26,21 +26,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import __version__
-from generator.compile import compile_stream, require_tex
 from generator.errors import ConfigError
-from generator.family import Family, Variant
-from generator.generate import Draw, sheet_variants
-from generator.lifecycle import temporary_directory
-from generator.parallel import Describe, in_workers, workers_for
-from generator.printing import tex
-from generator.registry import families as all_families
-from generator.render import KINDS, Instance, RenderedExercise, document_pieces, render_exercises
-from generator.roster import Student, stable_bucket
-from generator.project import Project
-from generator.sheet import SheetSpec
-from generator.split import gather, split_pdf
-from generator.unique import redraws
-from generator.write import ensure_writable, locked, publish, publish_file
+from generator.kit.family import Family, Variant
+from generator.kit.printing import tex
+from generator.pipeline.compile import compile_stream, require_tex
+from generator.pipeline.generate import Draw, sheet_variants
+from generator.pipeline.lifecycle import temporary_directory
+from generator.pipeline.parallel import Describe, in_workers, workers_for
+from generator.pipeline.project import Project
+from generator.pipeline.registry import families as all_families
+from generator.pipeline.render import (
+    KINDS,
+    Instance,
+    RenderedExercise,
+    document_pieces,
+    render_exercises,
+)
+from generator.pipeline.roster import Student, stable_bucket
+from generator.pipeline.sheet import SheetSpec
+from generator.pipeline.split import gather, split_pdf
+from generator.pipeline.unique import redraws
+from generator.pipeline.write import ensure_writable, locked, publish, publish_file
 
 DEFAULT_GROUPS = 4
 Progress = Callable[[str, int, int], None]
@@ -136,7 +142,7 @@ def build_class(
 ) -> ClassReport:
     """Build one sheet for every selected student; write per-student PDFs and class files.
 
-    With ``unique``, students who would share a variant draw again (``generator.unique``):
+    With ``unique``, students who would share a variant draw again (``generator.pipeline.unique``):
     worked out over the whole roster, also when only a shard or some students are built.
     """
     require_tex()

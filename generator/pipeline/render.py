@@ -12,10 +12,10 @@ import jinja2
 
 from generator import __version__
 from generator.errors import GenerationError
-from generator.family import Family, Variant
-from generator.generate import Draw
-from generator.roster import Student
-from generator.sheet import ExerciseSpec, SheetSpec
+from generator.kit.family import Family, Variant
+from generator.pipeline.generate import Draw
+from generator.pipeline.roster import Student
+from generator.pipeline.sheet import ExerciseSpec, SheetSpec
 
 DOCUMENT_TEMPLATE = "sheet.tex.j2"
 KINDS = ("exercise", "solution")

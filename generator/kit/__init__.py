@@ -1,0 +1,60 @@
+"""The authoring kit: everything a problem family imports, and nothing of the pipeline.
+
+A family module (``problems/<name>.py``) imports from here, from the kit's domain modules
+below, from SymPy and from the standard library; ``docs/authoring.md`` walks through
+writing one. The names here serve every family:
+
+* the contract: ``Family``, ``require``, ``static_family`` and the options
+  ``IntOption``, ``ChoiceOption``, ``BoolOption``;
+* sampling: ``distinct``, ``nonzero``;
+* worked steps: ``Chain``, ``Step``, ``chain``, ``worked_chain``;
+* printing: ``tex``, ``text`` and the "as written" nodes ``WrittenSum``, ``WrittenProduct``;
+* numeric checks: ``as_function``, ``close``, ``central_difference``, ``check_partials``,
+  ``defined_points``; exact decimals: ``significant``, ``fixed``.
+
+Domain modules, by role: ``generator.kit.differentiation`` (derivatives rule by rule),
+``tidying`` (presentable forms of a result), ``rewrites`` (named rewrites), ``functions``
+(random smooth functions and their shapes), ``widths`` (what fits a line), ``vectorcalc``,
+``linalg``, ``probability``, ``information``, ``activations``. Each lists its public names
+in ``__all__``.
+"""
+
+from generator.kit.decimals import fixed, significant
+from generator.kit.family import Family, require, static_family
+from generator.kit.numeric import (
+    as_function,
+    central_difference,
+    check_partials,
+    close,
+    defined_points,
+)
+from generator.kit.options import BoolOption, ChoiceOption, IntOption
+from generator.kit.printing import WrittenProduct, WrittenSum, tex, text
+from generator.kit.sampling import distinct, nonzero
+from generator.kit.steps import Chain, Step, chain, worked_chain
+
+__all__ = [
+    "BoolOption",
+    "Chain",
+    "ChoiceOption",
+    "Family",
+    "IntOption",
+    "Step",
+    "WrittenProduct",
+    "WrittenSum",
+    "as_function",
+    "central_difference",
+    "chain",
+    "check_partials",
+    "close",
+    "defined_points",
+    "distinct",
+    "fixed",
+    "nonzero",
+    "require",
+    "significant",
+    "static_family",
+    "tex",
+    "text",
+    "worked_chain",
+]
