@@ -98,8 +98,8 @@ def _checked(family: Family, params, seed: int | None, canonical: str | None, la
     """The answer to ``params``, checked, and its difficulty: worked out once per process for each family and params.
 
     Solving depends on the params alone, so equal params draw an equal answer; a family with
-    few variants for an option (product-variance's zero-mean proof: 3 in a class of 20) was
-    solved and checked again for every student who drew one already checked. Only a checked
+    few variants for an option (product-variance's zero-mean proof: 3 in a class of 20) would
+    otherwise be solved and checked again for every student who drew one already checked. Only a checked
     answer is remembered: a failing draw fails again each time it is drawn.
     """
     key = (id(family), params, _kinds(params))

@@ -217,8 +217,8 @@ class _ThenFreeze:
     """``fn``, then whatever it left alive moved out of the garbage collector's sight (``gc.freeze``).
 
     A worker keeps SymPy's and the project's caches from job to job, a heap that grows all
-    the time, and Python's full collections walked all of it again and again: a tenth of a
-    class build's generation time. Frozen objects are never scanned; garbage cycles a job
+    the time, and Python's full collections would walk all of it again and again, so their
+    cost would grow with every student. Frozen objects are never scanned; garbage cycles a job
     leaves are still collected while the job runs, among the objects it created.
     """
 

@@ -133,7 +133,7 @@ def locked(target: Path) -> Iterator[None]:
     The lock is the folder itself (``flock`` on it), so no lock file is left in ``build/``; the
     kernel releases it when its holder dies, so a killed build never blocks the next. A build
     that has to wait says so on stderr, once. Where folders cannot be locked (some network
-    file systems) builds write without it, as before.
+    file systems) builds write without taking turns.
     """
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
