@@ -6,7 +6,7 @@ import sympy
 
 from generator.check import lint
 from generator.kit.family import Family, Variant
-from generator.kit.printing import WrittenProduct, WrittenSum
+from generator.kit.printing import WrittenProduct, WrittenSum, tex
 from generator.kit.steps import Chain, Step
 
 x, y, S = sympy.symbols("x y S")
@@ -72,6 +72,13 @@ def test_power_of_a_function_application():
 def test_big_bracket_before_a_minus():
     assert rules(lint.big_before_minus(r"\mathcal{N}\big(-9, 36\big)")) == {"big-minus"}
     assert not list(lint.big_before_minus(r"\mathcal{N}\bigl(-9, 36\bigr)"))
+
+
+def test_a_bracket_right_after_a_function_argument():
+    x = sympy.Symbol("x")
+    glued = r"\log{\left(x^{2} + 1 \right)} \left(3 x - 1\right)"
+    assert rules(lint.bracket_after_function(glued)) == {"bracket-after-function"}
+    assert not list(lint.bracket_after_function(tex(sympy.log(x**2 + 1) * (3 * x - 1))))
 
 
 def test_unevaluated_arithmetic_in_a_result():

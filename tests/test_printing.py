@@ -203,13 +203,14 @@ def test_logs_of_numbers_print_without_brackets_logs_of_letters_with_them():
     assert tex(sympy.log(x)) == r"\log{\left(x \right)}"
 
 
-def test_bracketed_sums_come_after_the_other_factors_of_a_product():
+def test_exponentials_come_before_bracketed_sums_and_other_functions_after_them():
     sin, cos = sympy.sin(x), sympy.cos(x)
     assert tex(2 * sympy.exp(2 * x) * sin * (sin + cos)) == (
-        r"2 e^{2 x} \sin{\left(x \right)} \left(\sin{\left(x \right)} + \cos{\left(x \right)}\right)"
+        r"2 e^{2 x} \left(\sin{\left(x \right)} + \cos{\left(x \right)}\right) \sin{\left(x \right)}"
     )
     assert tex((x + 1) ** 2 * sympy.exp(-x) / (x + 2)) == r"\frac{e^{- x} \left(x + 1\right)^{2}}{x + 2}"
-    assert tex(x * (x + 1)) == r"x \left(x + 1\right)"
+    # never log(x^2 + 1)(3x - 1), which reads as one argument
+    assert tex(sympy.log(x**2 + 1) * (3 * x - 1)) == r"\left(3 x - 1\right) \log{\left(x^{2} + 1 \right)}"
 
 
 def test_a_function_of_a_quotient_above_a_fraction_bar_writes_the_quotient_with_a_slash():

@@ -49,6 +49,7 @@ def lint_variant(family: Family, variant: Variant, statement: str, solution: str
         *function_powers(printed),
         *glued_coefficients(printed),
         *big_before_minus(printed),
+        *bracket_after_function(printed),
         *unevaluated_results(family, variant),
         *repeats_in_part(variant),
         *canonical_repeat(family, variant),
@@ -224,6 +225,17 @@ def big_before_minus(printed: str) -> Iterator[Finding]:
     """``\\big(`` is an ordinary atom to TeX, so a minus after it is spaced as a binary minus."""
     for match in _BIG_MINUS.finditer(printed):
         yield Finding("big-minus", printed[match.start() : match.end() + 20])
+
+
+def bracket_after_function(printed: str) -> Iterator[Finding]:
+    """A bracketed factor right after a function's argument, ``\\log(x^2 + 1)(3x - 1)``, reads as one argument."""
+    for match in _FUNCTION_THEN_BRACKET.finditer(printed):
+        yield Finding("bracket-after-function", printed[max(0, match.start() - 30) : match.end() + 20])
+
+
+_FUNCTION_THEN_BRACKET = re.compile(r" \\right\)\}\s*\\left\(")
+"""SymPy closes a function's argument with `` \\right)}`` (an exponent's brackets have no space before it); a
+product puts ``\\left(`` before a bracketed factor."""
 
 
 # --- final answers --------------------------------------------------------------------------------

@@ -239,14 +239,15 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
             self._in_fraction = False
 
     def _print_product(self, expr) -> str:
-        if isinstance(expr, sympy.Mul) and not self._slashed and _sum_before_other_factor(expr):
-            return self._print_sums_last(expr)
+        if isinstance(expr, sympy.Mul) and not self._slashed and _exponential_after_sum(expr):
+            return self._print_exponentials_first(expr)
         return super()._print_Mul(expr)
 
-    def _print_sums_last(self, expr: sympy.Mul) -> str:
-        """A product with its bracketed sums after its other factors, as they are written by hand:
-        ``2 e^{2 x} \\sin x (\\sin x + \\cos x)``, not SymPy's ``2 (\\sin x + \\cos x) e^{2 x} \\sin x``,
-        where the bracket splits the functions."""
+    def _print_exponentials_first(self, expr: sympy.Mul) -> str:
+        """A product with its exponentials before its bracketed sums, as they are written by hand:
+        ``2 e^{2 x} (\\sin x + \\cos x) \\sin x``, not SymPy's ``2 (\\sin x + \\cos x) e^{2 x} \\sin x``.
+        Other function applications stay after the sums: ``(3x - 1) \\log(x^2 + 1)``, never
+        ``\\log(x^2 + 1)(3x - 1)``, which reads as one argument."""
         sign = ""
         if expr.could_extract_minus_sign():
             sign, expr = "- ", _negated(expr)
@@ -254,7 +255,9 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         if denominator != 1:
             return rf"{sign}\frac{{{self._print(numerator)}}}{{{self._print(denominator)}}}"
         factors = expr.as_ordered_factors()
-        factors = [f for f in factors if not _is_sum(f)] + [f for f in factors if _is_sum(f)]
+        first = next(index for index, factor in enumerate(factors) if _is_sum(factor))
+        exponentials = [factor for factor in factors[first:] if _is_exponential(factor)]
+        factors = factors[:first] + exponentials + [factor for factor in factors[first:] if not _is_exponential(factor)]
         printed = []
         for index, factor in enumerate(factors):
             tex = self._print(factor)
@@ -364,15 +367,19 @@ def _is_sum(factor: sympy.Expr) -> bool:
     return factor.is_Add or (factor.is_Pow and factor.base.is_Add and factor.exp.is_positive)
 
 
-def _sum_before_other_factor(product: sympy.Mul) -> bool:
-    """Whether SymPy would print a bracketed sum before a factor other than a number (in a product or its numerator)."""
+def _is_exponential(factor: sympy.Expr) -> bool:
+    return isinstance(factor, sympy.exp) or (factor.is_Pow and isinstance(factor.base, sympy.exp))
+
+
+def _exponential_after_sum(product: sympy.Mul) -> bool:
+    """Whether SymPy would print a bracketed sum before an exponential (in a product or its numerator)."""
     if not product.is_commutative or isinstance(product, WrittenProduct) or not any(map(_is_sum, product.args)):
         return False
     seen_sum = False
     for factor in sympy.fraction(product, exact=True)[0].as_ordered_factors():
         if _is_sum(factor):
             seen_sum = True
-        elif seen_sum and not factor.is_Number:
+        elif seen_sum and _is_exponential(factor):
             return True
     return False
 
