@@ -14,8 +14,10 @@ Excluded by construction (``generator.kit.information.draw_pmfs``): zero
 probabilities (every numerator is at least 1, so every log is finite), logs of
 7 and 11, pmfs that are permutations of each other (so both divergences are
 positive), the reference sheet's pair, and pairs whose two divergences differ
-by less than 0.002 nats (such as P_Y the reverse of P_X, where they coincide):
-the asymmetry the exercise is about always shows at four decimals.
+by less than 0.002 nats or by less than 8% of the larger (such as P_Y the reverse
+of P_X, where they coincide, or 0.4055 against 0.4032): the asymmetry the
+exercise is about always shows, and "compare the two orders" is never answered
+"they are equal".
 
 The solution works each cross-entropy and divergence as a verified chain (the
 definition term by term in outcome order, a divergence's terms with P_X(x) =
@@ -43,6 +45,7 @@ import sympy
 
 from generator.kit import BoolOption, Chain, ChoiceOption, Family, IntOption, require
 from generator.kit.information import (
+    RELATIVE_GAP,
     SHEET1_PMFS,
     VISIBLE_GAP,
     Pmf,
@@ -157,8 +160,9 @@ def check(params: Params, answer: Answer, rng: random.Random) -> None:
         agrees(answer.divergences[index], identity, f"{kl_name} against H(P, Q) - H(P)")
     agrees(answer.cross_entropy_gap, cross[0] - cross[1], "H(P_X, P_Y) - H(P_Y, P_X)")
     agrees(answer.divergence_gap, divergences[0] - divergences[1], "D_KL(P_X || P_Y) - D_KL(P_Y || P_X)")
-    gap = abs(divergences[0] - divergences[1]) * scale
-    require(gap >= VISIBLE_GAP, f"the divergences differ by only {gap:.5f} nats: the asymmetry does not show")
+    gap, larger = abs(divergences[0] - divergences[1]), max(divergences)
+    require(gap * scale >= VISIBLE_GAP, f"the divergences differ by only {gap * scale:.5f} nats: the asymmetry does not show")
+    require(gap >= RELATIVE_GAP * larger, f"the divergences differ by only {gap / larger:.1%}: the asymmetry does not show")
 
 
 FAMILY = Family(

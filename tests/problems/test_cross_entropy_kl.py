@@ -6,6 +6,7 @@ import pytest
 import sympy
 
 from generator.kit.family import CheckFailed
+from generator.kit.information import fits
 from generator.kit.options import OptionError, resolve_options
 from generator.pipeline.generate import canonical_variant, variant_for_seed
 from generator.pipeline.registry import families
@@ -71,6 +72,20 @@ def test_a_pair_with_equal_divergences_fails_the_check():
     assert answer.divergence_gap == 0
     with pytest.raises(CheckFailed, match="asymmetry"):
         check(params, answer, random.Random(0))
+
+
+def test_a_near_tie_fails_the_check_and_is_never_drawn():
+    # 0.4055 against 0.4032: "compare the two orders" would be answered "they are equal".
+    near_tie = ((R(1, 2), R(1, 4), R(1, 4)), (R(1, 6), R(1, 6), R(2, 3)))
+    params = Params(near_tie, "nats", True)
+    with pytest.raises(CheckFailed, match="asymmetry"):
+        check(params, solve(params), random.Random(0))
+    assert not fits(near_tie[1], near_tie[:1])
+    for outcomes in (2, 3, 5):
+        options = resolve_options(FAMILY.options, {"outcomes": outcomes})
+        for seed in range(40):
+            smaller, larger = sorted(map(float, variant_for_seed(FAMILY, options, seed).answer.divergences))
+            assert larger - smaller >= 0.08 * larger
 
 
 @pytest.mark.parametrize("outcomes", [2, 3, 6])
