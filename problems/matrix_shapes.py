@@ -14,7 +14,8 @@ Excluded by construction: M = N (x and y would be interchangeable), two unknowns
 other (their shared dimension would be free) and two known vectors next to each other, so that
 every dimension of every unknown is fixed by a neighbour or by the term being a scalar; two terms
 with the same pattern of slots (A x B x and C y D y: x and y alike) and two unknowns between the same
-neighbours (one question asked twice); an f that does not involve both x and y or has no x^T U y
+neighbours (one question asked twice); more than one unknown that comes out 1x1 (a lone D, or D in
+D x^T A y: "B is a scalar ... D is a scalar" asks one thing twice); an f that does not involve both x and y or has no x^T U y
 piece (only vectors and scalars); a random seed equal to the canonical instance.
 
 answers.json keys: ``inputs.m``, ``inputs.n`` (M and N: letters or integers), ``inputs.terms``
@@ -109,14 +110,15 @@ def _pattern(term: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _usable(structure: tuple[tuple[str, ...], ...]) -> bool:
-    """Distinct terms, both x and y used, at least one full matrix (an x^T U y piece), and no two unknowns
-    in the same slot (between the same neighbours, as B in y^T A y B x and F in E y F x): their sizes
-    would be one question asked twice."""
+    """Distinct terms, both x and y used, at least one full matrix (an x^T U y piece), no two unknowns
+    in the same slot (between the same neighbours, as B in y^T A y B x and F in E y F x) and at most one
+    scalar unknown: their sizes would be one question asked twice."""
     codes = {code for term in structure for code in term}
     slots = [_slot(term, position) for term in structure for position, code in enumerate(term) if code[0] == UNKNOWN]
     return (
         len(set(structure)) == len(structure)
         and len(set(slots)) == len(slots)
+        and sum(map(_is_scalar, slots)) <= 1
         and all(any(code[0] == v for code in codes) for v in KNOWN)
         and any(code[0] in KNOWN and code.endswith(TRANSPOSED) for code in codes)
     )
@@ -127,6 +129,13 @@ def _slot(term: tuple[str, ...], position: int) -> tuple[str, str, str]:
     left = term[position - 1] if position > 0 else "start"
     right = term[position + 1] if position + 1 < len(term) else "end"
     return left, term[position], right
+
+
+def _is_scalar(slot: tuple[str, str, str]) -> bool:
+    """Whether the neighbours make an unknown 1x1: nothing or a column vector before it, nothing or a
+    row vector after it (a lone D, D in D x^T A y, B in x B y^T C y)."""
+    left, _, right = slot
+    return left in ("start", *KNOWN) and right in ("end", *(v + TRANSPOSED for v in KNOWN))
 
 
 def _named(structure: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
@@ -188,6 +197,8 @@ def check(params: Params, answer: Answer, rng: random.Random) -> None:
     """Multiply random float matrices of the claimed sizes, for concrete M and N."""
     unknowns = {code[0] for term in params.terms for code in term if _is_unknown(code)}
     require(set(answer.names) == unknowns, f"sizes given for {answer.names}, but f has unknowns {sorted(unknowns)}")
+    scalars = [name for name, shape in zip(answer.names, answer.shapes, strict=True) if tuple(shape) == (1, 1)]
+    require(len(scalars) <= 1, f"{', '.join(scalars)} are all 1x1: one question asked twice")
     if params.m.is_Integer:
         trials = [{}]
     else:

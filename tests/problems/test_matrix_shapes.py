@@ -105,3 +105,17 @@ def test_no_two_terms_share_a_pattern_and_no_two_unknowns_a_slot(level, terms):
             for left, _, right in [_slot(term, i)]
         ]
         assert len(set(slots)) == len(slots), params.terms
+
+
+def test_at_most_one_unknown_is_a_scalar():
+    # "B in R^{1x1} (a scalar) ... D in R^{1x1} (a scalar)" asks one thing twice.
+    from problems.matrix_shapes import Params, solve
+
+    two_scalars = Params(M, N, (("xT", "A", "y"), ("B", "yT", "C", "y"), ("D",)))
+    with pytest.raises(CheckFailed, match="1x1"):
+        check(two_scalars, solve(two_scalars), random.Random(0))
+    for level, terms in [(1, 4), (2, 3), (2, 4)]:
+        options = resolve_options(FAMILY.options, {"level": level, "terms": terms})
+        for seed in range(60):
+            shapes = variant_for_seed(FAMILY, options, seed).answer.shapes
+            assert sum(tuple(shape) == (1, 1) for shape in shapes) <= 1, shapes
