@@ -53,8 +53,9 @@ from generator.kit import (
     require,
 )
 from generator.kit.activations import sigmoid
-from generator.kit.calculus import derivative, structure
 from generator.kit.differentiation import rule_and_tidy, tidied
+from generator.kit.functions import structure
+from generator.kit.tidying import derivative
 
 x = sympy.Symbol("x", real=True)
 HALF = Rational(1, 2)

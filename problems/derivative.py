@@ -46,9 +46,10 @@ from generator.kit import (
     require,
     tex,
 )
-from generator.kit.calculus import LINE_WIDTH, skeleton, structure, worked_width
 from generator.kit.differentiation import Worked, differentiate, rules_needed
+from generator.kit.functions import skeleton, structure
 from generator.kit.rewrites import factor_terms
+from generator.kit.widths import LINE_WIDTH, worked_width
 
 x = sympy.Symbol("x", real=True)
 MAX_PRINTED_LENGTH = 70

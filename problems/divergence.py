@@ -2,7 +2,7 @@
 
 Each component f_i is a small smooth function of one to n of the variables
 x, y (z) (``x^2 y``, ``sin(xy)``, ``e^{-z} cos x``). The solution works out
-each diagonal partial df_i/dx_i rule by rule (``generator.kit.calculus.worked_partial``),
+each diagonal partial df_i/dx_i rule by rule (``generator.kit.differentiation.worked_partial``),
 then their sum: div f = <the partials added as written> = <like terms collected, or 0 as they cancel>. Options: ``n``, ``count``
 (how many fields) and ``solenoidal``: one of the fields is then
 divergence-free, built from a stream function psi as
@@ -50,19 +50,10 @@ from generator.kit import (
     require,
     text,
 )
-from generator.kit.calculus import (
-    PARTIALS_PREAMBLE,
-    coordinates,
-    derivative,
-    presentable,
-    printed_width,
-    readable,
-    rules_difficulty,
-    smooth_function,
-    tidy_derivative,
-)
-from generator.kit.differentiation import Worked
+from generator.kit.differentiation import PARTIALS_PREAMBLE, Worked, rules_difficulty
+from generator.kit.functions import coordinates, readable, smooth_function
 from generator.kit.printing import printed_terms
+from generator.kit.tidying import derivative, presentable, tidy_derivative
 from generator.kit.vectorcalc import (
     functions_of,
     like_canonical,
@@ -71,6 +62,7 @@ from generator.kit.vectorcalc import (
     variable_sets,
     widest_step,
 )
+from generator.kit.widths import printed_width
 
 MAX_COMPONENT_WIDTH = 22
 MAX_TERM_WIDTH = 26

@@ -37,7 +37,6 @@ the numbers, down to the result; null for b^T x) and ``answers.gradient`` (colum
 """
 
 import dataclasses
-import functools
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -82,6 +81,7 @@ from generator.kit.linalg import (
     size,
     vector,
 )
+from generator.speed import remembered
 
 KINDS = ("linear", "quadratic-symmetric", "quadratic", "affine")
 MATRIX_NAMES = ("A", "B", "M", "Q")
@@ -247,7 +247,7 @@ def _solve_symbolic(p: Params) -> SymbolicAnswer:
     return SymbolicAnswer(f, ordered_terms(*partial), Chain(tuple(steps)), ordered_sum(*gradient))
 
 
-@functools.cache
+@remembered(None)
 def _derivation(general: Params) -> SymbolicAnswer:
     """The derivation for general A, b, c: the same for every numeric variant of a kind, worked once per process."""
     return _solve_symbolic(general)

@@ -7,7 +7,7 @@ and compositions of exp, log, sin, cos and polynomials in x, y (z), like
 like ``1/2 ||x||_2^2``, ``||x||_2``, ``e^{-||x - a||_2^2}``, ``log(1 + ||x||_2^2)``;
 ``mixed`` draws both (at least one of each when ``count`` >= 2), in x_1, ..., x_n.
 The solution works out each partial derivative rule by rule
-(``generator.kit.calculus.worked_partial``: the parts a rule acts on named u, v, ...,
+(``generator.kit.differentiation.worked_partial``: the parts a rule acts on named u, v, ...,
 the rule step, the tidy result). A radial function of the square s = ||x - a||_2^2
 goes by the chain rule through s, h'(s) 2 (x_i - a_i), true for every x; ||x||_2
 and 1/||x||_2 go through r = ||x||_2, g'(r) x_i/r, true for x != 0, and the final
@@ -37,7 +37,7 @@ function: empty, or one expression in the vector symbols ``x`` and ``a``).
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import partial
 
 import sympy
 
@@ -56,20 +56,25 @@ from generator.kit import (
     require,
     worked_chain,
 )
-from generator.kit.calculus import (
+from generator.kit.differentiation import (
+    CHAIN,
     PARTIALS_PREAMBLE,
-    coordinates,
-    derivative,
-    indexed_coordinates,
-    partial_derivatives,
-    presentable,
-    readable,
+    Worked,
     rules_difficulty,
-    smooth_function,
-    tidy_derivative,
     worked_partial,
 )
-from generator.kit.differentiation import CHAIN, Worked
+from generator.kit.functions import (
+    coordinates,
+    indexed_coordinates,
+    readable,
+    smooth_function,
+)
+from generator.kit.tidying import (
+    derivative,
+    partial_derivatives,
+    presentable,
+    tidy_derivative,
+)
 from generator.kit.vectorcalc import (
     A,
     EuclideanNorm,
@@ -78,6 +83,7 @@ from generator.kit.vectorcalc import (
     like_canonical,
     new_structure,
 )
+from generator.speed import remembered
 
 MAX_FUNCTION_WIDTH = 30
 MAX_PARTIAL_WIDTH = 40
@@ -177,7 +183,7 @@ def _shifted(f: sympy.Expr) -> bool:
     return any(not norm.centred for norm in f.atoms(EuclideanNorm))
 
 
-@lru_cache(maxsize=1024)
+@remembered(1024)
 def _shape(f: sympy.Expr) -> str | None:
     """Which radial shape f has (None for a composition); asked of every candidate and of those drawn before it."""
     profile = f.xreplace({norm: _r for norm in f.atoms(EuclideanNorm)})

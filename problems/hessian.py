@@ -5,7 +5,7 @@ f is a small smooth function of x, y (z) that couples its variables
 solution works out the first partials, then differentiates each (as printed)
 once more for the second partials of the upper triangle (the lower one follows
 by Schwarz's theorem), every one rule by rule
-(``generator.kit.calculus.worked_partial``), then writes the symmetric matrix.
+(``generator.kit.differentiation.worked_partial``), then writes the symmetric matrix.
 Option: ``n``.
 
 Excluded by construction: f with a constant Hessian (quadratic or simpler),
@@ -26,24 +26,13 @@ and ``answers.hessian`` (the symmetric n x n matrix).
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 
 import sympy
 
 from generator.kit import Family, IntOption, check_partials, distinct, require
-from generator.kit.calculus import (
-    PARTIALS_PREAMBLE,
-    coordinates,
-    derivative,
-    matrix_width,
-    partial_derivatives,
-    printed_width,
-    readable,
-    rules_difficulty,
-    smooth_function,
-    tidy_derivative,
-)
-from generator.kit.differentiation import Worked
+from generator.kit.differentiation import PARTIALS_PREAMBLE, Worked, rules_difficulty
+from generator.kit.functions import coordinates, readable, smooth_function
+from generator.kit.tidying import derivative, partial_derivatives, tidy_derivative
 from generator.kit.vectorcalc import (
     like_canonical,
     max_zeros,
@@ -51,6 +40,8 @@ from generator.kit.vectorcalc import (
     skeleton,
     widest_step,
 )
+from generator.kit.widths import matrix_width, printed_width
+from generator.speed import remembered
 
 MAX_FUNCTION_WIDTH = 24
 MAX_ENTRY_WIDTH = 28
@@ -85,7 +76,7 @@ class Answer:
         return tuple((i, j) for i in range(n) for j in range(i, n))
 
 
-@lru_cache(maxsize=64)
+@remembered(64)
 def _second_partials(f: sympy.Expr, variables: tuple[sympy.Symbol, ...]) -> dict[tuple[int, int], sympy.Expr]:
     """Raw second partials of the upper triangle, (i, j) with i <= j, each first partial differentiated once."""
     n = len(variables)
@@ -93,7 +84,7 @@ def _second_partials(f: sympy.Expr, variables: tuple[sympy.Symbol, ...]) -> dict
     return {(i, j): derivative(first[i], variables[j]) for i in range(n) for j in range(i, n)}
 
 
-@lru_cache(maxsize=64)
+@remembered(64)
 def hessian_of(f: sympy.Expr, variables: tuple[sympy.Symbol, ...]) -> sympy.ImmutableMatrix:
     """The matrix of tidied second partials, each mixed one computed once and mirrored.
 

@@ -32,15 +32,9 @@ from dataclasses import dataclass
 import sympy
 
 from generator.kit import Family, IntOption, check_partials, distinct, require
-from generator.kit.calculus import (
-    PARTIALS_PREAMBLE,
-    coordinates,
-    matrix_width,
-    partial_derivatives,
-    readable,
-    rules_difficulty,
-)
-from generator.kit.differentiation import Worked
+from generator.kit.differentiation import PARTIALS_PREAMBLE, Worked, rules_difficulty
+from generator.kit.functions import coordinates, readable
+from generator.kit.tidying import partial_derivatives
 from generator.kit.vectorcalc import (
     functions_of,
     like_canonical,
@@ -48,6 +42,7 @@ from generator.kit.vectorcalc import (
     partial,
     variable_sets,
 )
+from generator.kit.widths import matrix_width
 
 MAX_COMPONENT_WIDTH = 22
 MAX_ENTRY_WIDTH = 22

@@ -59,7 +59,6 @@ from generator.kit import (
     distinct,
     require,
 )
-from generator.kit.calculus import printed_width
 from generator.kit.linalg import (
     Entries,
     EntryOf,
@@ -81,6 +80,7 @@ from generator.kit.linalg import (
     to_floats,
     vector,
 )
+from generator.kit.widths import printed_width
 
 QUADRATIC_VECTORS = ("x", "z", "w", "u")
 BILINEAR_VECTORS = (("x", "y"), ("u", "v"), ("a", "b"))

@@ -46,7 +46,6 @@ import math
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
 
 import sympy
 
@@ -66,8 +65,9 @@ from generator.kit import (
     distinct,
     require,
 )
-from generator.kit.calculus import matrix_width
 from generator.kit.linalg import fraction_times
+from generator.kit.widths import matrix_width
+from generator.speed import remembered
 
 SIGMA_I, SIGMA_J, DELTA = sympy.symbols("sigma_i sigma_j delta_ij")
 Z_I, Z_J = sympy.symbols("z_i z_j", real=True)
@@ -219,7 +219,7 @@ def _quotient(numerator_derivative: sympy.Expr, other: sympy.Expr, scale: int) -
     return sympy.Mul(numerator, sympy.Pow(sympy.Pow(TOTAL, 2, evaluate=False), -1, evaluate=False), evaluate=False)
 
 
-@cache
+@remembered(None)
 def _worked_entries(scale: int) -> tuple[Chain, Chain]:
     """d sigma_i / d z_i and d sigma_i / d z_j (i != j) by the quotient rule, ending in sigma_i, sigma_j.
 
@@ -240,7 +240,7 @@ def _worked_entries(scale: int) -> tuple[Chain, Chain]:
     return diagonal, off_diagonal
 
 
-@cache
+@remembered(None)
 def _named(expr: sympy.Expr, scale: int) -> sympy.Expr:
     """sigma_i and sigma_j as plain symbols, the form the answers are stored and checked in."""
     return expr.subs({Share(scale * Z_I, TOTAL): SIGMA_I, Share(scale * Z_J, TOTAL): SIGMA_J})

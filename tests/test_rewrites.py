@@ -2,7 +2,8 @@ import pytest
 import sympy
 
 from generator.kit import rewrites
-from generator.kit.calculus import coordinates, derivative
+from generator.kit.functions import coordinates
+from generator.kit.tidying import derivative
 from tests.test_calculus import _sheet_functions
 
 x, y, z = coordinates(3)

@@ -3,7 +3,7 @@ import random
 import pytest
 import sympy
 
-from generator.kit.calculus import coordinates, indexed_coordinates, printed_width
+from generator.kit.functions import coordinates, indexed_coordinates
 from generator.kit.printing import tex
 from generator.kit.vectorcalc import (
     EuclideanNorm,
@@ -17,6 +17,7 @@ from generator.kit.vectorcalc import (
     variable_sets,
     widest_step,
 )
+from generator.kit.widths import printed_width
 
 x, y, z = coordinates(3)
 

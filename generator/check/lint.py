@@ -15,10 +15,11 @@ from typing import Any
 
 import sympy
 
-from generator.kit.calculus import matrix_width, printed_width, structure
 from generator.kit.family import Family, Variant, find_all, jsonable
+from generator.kit.functions import structure
 from generator.kit.printing import tex
 from generator.kit.steps import Chain, flattened
+from generator.kit.widths import matrix_width, printed_width
 
 MAX_ZERO_SHARE = sympy.Rational(1, 3)
 """At most this share of a matrix answer's entries (or of a list of three or more partials) may be 0."""

@@ -12,12 +12,10 @@ score.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import count
 
 import sympy
 
-from generator.kit.calculus import derivative, printed_width, tidy_derivative
 from generator.kit.printing import (
     WrittenProduct,
     WrittenSum,
@@ -33,6 +31,9 @@ from generator.kit.rewrites import (
     xreplace_unevaluated,
 )
 from generator.kit.steps import Chain, Step, chain, worked_chain
+from generator.kit.tidying import derivative, tidy_derivative
+from generator.kit.widths import printed_width
+from generator.speed import remembered
 
 PRODUCT = "product rule"
 QUOTIENT = "quotient rule"
@@ -105,8 +106,8 @@ class Worked:
         return tuple(piece for piece in self.pieces if (piece.name, piece.expr) not in named)
 
 
-@lru_cache(maxsize=2048)
-@lru_cache(maxsize=4096)
+@remembered(maxsize=2048)
+@remembered(maxsize=4096)
 def rules_needed(f: sympy.Expr, x: sympy.Symbol) -> tuple[str, ...]:
     """The rules ``differentiate`` would apply, found without working out any derivative (cheap).
 
@@ -117,7 +118,7 @@ def rules_needed(f: sympy.Expr, x: sympy.Symbol) -> tuple[str, ...]:
     return tuple(state.rules)
 
 
-@lru_cache(maxsize=2048)
+@remembered(maxsize=2048)
 def differentiate(f: sympy.Expr, x: sympy.Symbol) -> Worked:
     """The derivative of ``f`` with named pieces, rule steps and a tidy result."""
     state = _State(x)
@@ -309,3 +310,41 @@ def _operands(factors: tuple[sympy.Expr, ...]):
 def _is_reciprocal(factor: sympy.Expr) -> bool:
     """A factor written below a fraction bar: a negative constant power (not exp(-x))."""
     return factor.is_Pow and factor.exp.is_negative and factor.exp.is_constant()
+
+
+PARTIALS_PREAMBLE = (r"\usepackage{mathtools}",)
+"""For ``\\shortintertext``, which names the parts of a worked partial (macro ``partial``, gradient template)."""
+
+
+@remembered(maxsize=1024)
+def worked_partial(f: sympy.Expr, v: sympy.Symbol) -> Worked:
+    """df/dv worked rule by rule (``generator.kit.differentiation``), as a partial is written by hand.
+
+    A factor free of ``v`` is set aside first and carried through the rule step,
+    so that the rule acts on the part that varies: in ``e^{-y} sin(e^x)`` the
+    chain rule acts on ``sin(e^x)`` with ``u = e^x``, and ``e^{-y}`` is not named.
+    Steps that differ only in the order of their factors are shown once. The
+    result is the entry of ``partial_derivatives``.
+    """
+    if not f.has(v):
+        return Worked((), chain(Step(sympy.Integer(0), constant_in(v))), ())
+    constant, varying = f.as_independent(v, as_Add=False)
+    if constant == 1 or not rules_needed(f, v):
+        worked = differentiate(f, v)
+        steps = worked.derivative.steps
+    else:
+        worked = differentiate(varying, v)
+        rule = worked.derivative.steps[0]
+        carried = written_product(constant, rule.expr)
+        steps = (Step(carried, rule.why), tidied(carried, tidy_derivative(f, v)))
+    pieces = tuple(Piece(piece.name, piece.expr, worked_chain(*piece.derivative.steps)) for piece in worked.pieces)
+    return Worked(pieces, worked_chain(*steps), worked.rules)
+
+
+def rules_difficulty(worked: Iterable[Worked]) -> float:
+    """Difficulty of a set of worked partials: one point per rule applied (sum rule free), a quarter per partial.
+
+    Counting printed steps instead would rate a partial by how much SymPy's tidying
+    reorders it; the rules are what a student has to get right.
+    """
+    return sum(len([rule for rule in w.rules if rule != "sum"]) + 0.25 for w in worked)

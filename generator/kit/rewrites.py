@@ -1,6 +1,6 @@
 """The rewrites that tidy a derivative, each result worked out once per process, and their names.
 
-Tidying a derivative (``generator.kit.calculus.presentable``) expands and factors
+Tidying a derivative (``generator.kit.tidying.presentable``) expands and factors
 every candidate, and the same expressions come back again and again: a piece's
 derivative sits inside the derivative of the function it belongs to, and
 pieces such as ``x^2 + 1`` or ``cos(x)`` recur across variants and students.
@@ -14,20 +14,23 @@ rewrite that turns one into the other ("common denominator", "cancel $(x + 1)$",
 step that only reorders, which is no step of its own.
 """
 
-from functools import lru_cache, reduce
+from functools import reduce
 
 import sympy
 from sympy.core.exprtools import Term, gcd_terms
 from sympy.core.mul import _keep_coeff
 
 from generator.kit.printing import tex
+from generator.kit.widths import printed_width
+from generator.speed import register, remembered
 
 MAX_REMEMBERED = 65536
 _factored: dict[tuple[type, sympy.Basic], sympy.Basic] = {}
 """``factor_terms`` results by (type, expression), for every sub-expression it has met."""
+register(_factored.clear)
 
 
-@lru_cache(maxsize=MAX_REMEMBERED)
+@remembered(maxsize=MAX_REMEMBERED)
 def expand(expr: sympy.Expr) -> sympy.Expr:
     """``sympy.expand(expr)``; ``expr`` itself when a cheap walk shows there is nothing to multiply out."""
     return expr if _nothing_to_expand(expr) else sympy.expand(expr)
@@ -111,7 +114,7 @@ def xreplace_unevaluated(expr: sympy.Basic, rule: dict) -> sympy.Basic:
     return expr if args == expr.args else expr.func(*args, evaluate=False)
 
 
-@lru_cache(maxsize=MAX_REMEMBERED)
+@remembered(maxsize=MAX_REMEMBERED)
 def together(expr: sympy.Expr) -> sympy.Expr:
     """``sympy.together(expr)``: a rule's result and SymPy's own derivative are often the same sum of
     quotients, brought over one bar both to tidy it and to name the step that does.
@@ -126,7 +129,7 @@ def together(expr: sympy.Expr) -> sympy.Expr:
     return sympy.together(expr)
 
 
-@lru_cache(maxsize=MAX_REMEMBERED)
+@remembered(maxsize=MAX_REMEMBERED)
 def expand_outside(expr: sympy.Expr) -> sympy.Expr:
     """``expand`` of the sums and products around function applications, which stay as written.
 
@@ -188,7 +191,7 @@ def _held(node: sympy.Basic) -> bool:
     return isinstance(node, sympy.Function) or (node.is_Pow and not node.exp.is_Integer)
 
 
-@lru_cache(maxsize=8192)
+@remembered(maxsize=8192)
 def rewrite_name(before: sympy.Expr, after: sympy.Expr) -> str:
     """What a tidying step does to ``before`` to give ``after``, named as a teaching assistant names it.
 
@@ -263,7 +266,7 @@ def reordered(before: sympy.Expr, after: sympy.Expr) -> bool:
     return _unordered(before) == _unordered(after)
 
 
-@lru_cache(maxsize=MAX_REMEMBERED)
+@remembered(maxsize=MAX_REMEMBERED)
 def _unordered(expr: sympy.Basic) -> object:
     """A key of ``expr`` that forgets the order of the operands of sums and products (nested ones opened up).
 
@@ -290,7 +293,7 @@ def _unordered(expr: sympy.Basic) -> object:
     return (type(expr).__name__, tuple(_unordered(arg) for arg in expr.args))
 
 
-@lru_cache(maxsize=MAX_REMEMBERED)
+@remembered(maxsize=MAX_REMEMBERED)
 def _evaluated(expr: sympy.Expr) -> sympy.Expr:
     """A worked step (unevaluated products, sums written in order) as SymPy evaluates it; remembered
     per process for each sub-expression, which recur from one step and one variant to the next."""
@@ -416,10 +419,6 @@ def _named(action: str, factor: sympy.Expr, instead: str, named: str | None = No
 
     ``named`` is the whole reason when it names more than the factor ("factor $2$ out of $(2x - 2)$").
     """
-    from generator.kit.calculus import (
-        printed_width,  # calculus tidies with this module's rewrites: imported here
-    )
-
     if printed_width(factor) > MAX_NAMED_WIDTH or (named is not None and len(named) > 4 * MAX_NAMED_WIDTH):
         return f"{action} {instead}".strip() if instead else named or action
     return named or f"{action} ${_bracketed(factor)}$"
@@ -436,7 +435,7 @@ def _has_factor(term: sympy.Expr, factor: sympy.Expr) -> bool:
     return any(part.as_base_exp()[0] == base for part in sympy.Mul.make_args(term))
 
 
-@lru_cache(maxsize=MAX_REMEMBERED)
+@remembered(maxsize=MAX_REMEMBERED)
 def has_like_terms(expr: sympy.Expr) -> bool:
     """A sum whose terms, each multiplied out, include like terms: multiplying out the whole leaves fewer.
 
@@ -446,7 +445,7 @@ def has_like_terms(expr: sympy.Expr) -> bool:
     return len(sympy.Add.make_args(expand_outside(expr))) < separately
 
 
-@lru_cache(maxsize=MAX_REMEMBERED)
+@remembered(maxsize=MAX_REMEMBERED)
 def collects(expr: sympy.Expr) -> bool:
     """Two terms of a sum in the product ``expr``, multiplied out, give terms of one product of function
     applications (for like terms, the empty product): multiplying out collects them, as in

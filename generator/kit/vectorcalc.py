@@ -16,20 +16,16 @@
 import math
 import random
 from collections.abc import Callable, Iterable, Sequence
-from functools import lru_cache
 
 import sympy
 
-from generator.kit.calculus import (
-    printed_width,
-    smooth_function,
-    structure,
-    worked_partial,
-)
-from generator.kit.differentiation import Worked
+from generator.kit.differentiation import Worked, worked_partial
+from generator.kit.functions import smooth_function, structure
 from generator.kit.printing import tex
 from generator.kit.sampling import distinct
 from generator.kit.steps import Step, chain
+from generator.kit.widths import printed_width
+from generator.speed import remembered
 
 
 class Vector(sympy.Symbol):
@@ -110,7 +106,7 @@ def max_zeros(entries: int) -> int:
 
 
 def partial(f: sympy.Expr, v: sympy.Symbol, name: str | None = None) -> Worked:
-    """df/dv worked rule by rule (``generator.kit.calculus.worked_partial``), with a true reason for a zero.
+    """df/dv worked rule by rule (``generator.kit.differentiation.worked_partial``), with a true reason for a zero.
 
     A partial of a function without ``v`` is 0 because the function does not depend on ``v``
     (``name``, LaTeX, names the function in the reason); no table of derivatives is involved.
@@ -176,7 +172,7 @@ def functions_of(
     return tuple(functions)
 
 
-@lru_cache(maxsize=8192)
+@remembered(8192)
 def skeleton(expr: sympy.Basic) -> object:
     """The structure of ``expr`` up to constants: every number forgotten, as the presentation lint reads it.
 

@@ -9,7 +9,6 @@ reasons of worked steps through ``reason``, text with ``$...$`` maths.
 
 import re
 import unicodedata
-from functools import cache, lru_cache
 from pathlib import Path
 
 import jinja2
@@ -17,6 +16,8 @@ from pylatexenc.latexencode import UnicodeToLatexEncoder
 
 from generator.kit.decimals import fixed
 from generator.kit.printing import tex
+from generator.kit.widths import visible_length
+from generator.speed import remembered
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates"
 
@@ -44,7 +45,7 @@ def escape_text(value: object) -> str:
     return _escaped(str(value))
 
 
-@lru_cache(maxsize=8192)
+@remembered(8192)
 def _escaped(value: str) -> str:
     """Escaped once per process: course names, titles and the reasons of worked steps recur on every sheet."""
     pieces = re.split(r"([`'])", unicodedata.normalize("NFC", value))
@@ -82,20 +83,12 @@ def unprintable_character(value: str) -> str | None:
     return None
 
 
-def visible_length(reason: str) -> int:
-    """Roughly how many characters a step's reason shows: its LaTeX without command names, braces and ``$``."""
-    return len(_MARKUP.sub("", reason))
-
-
-_MARKUP = re.compile(r"\\[a-zA-Z]+|[{}$^_]")
-
-
 def decimal(value: object, digits: int = 4) -> str:
     """A fixed-point decimal for an exact SymPy number, e.g. ``1.0986``, right in its last digit."""
     return fixed(value, digits)
 
 
-@cache
+@remembered(None)
 def environment(template_dir: Path = TEMPLATE_DIR) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(template_dir)),

@@ -127,7 +127,8 @@ def test_the_class_build_seed_that_drew_a_cancelling_quotient_now_builds():
 
 @pytest.mark.parametrize("level", [1, 2, 3])
 def test_every_step_fits_a_line_and_no_two_functions_share_a_structure(level):
-    from generator.kit.calculus import LINE_WIDTH, structure, worked_width
+    from generator.kit.functions import structure
+    from generator.kit.widths import LINE_WIDTH, worked_width
 
     options = resolve_options(FAMILY.options, {"level": level, "count": 3})
     for seed in range(12):
@@ -145,7 +146,7 @@ def test_no_step_is_named_simplify():
 
 
 def test_no_two_functions_of_a_part_differ_only_in_a_polynomial_factor():
-    from generator.kit.calculus import skeleton
+    from generator.kit.functions import skeleton
 
     for seed in range(40):
         variant = variant_for_seed(FAMILY, resolve_options(FAMILY.options, {"count": 3}), seed)

@@ -4,7 +4,7 @@ import random
 import pytest
 import sympy
 
-from generator.kit.calculus import coordinates
+from generator.kit.functions import coordinates
 from generator.kit.numeric import as_function
 from generator.kit.options import OptionError, resolve_options
 from generator.kit.printing import tex

@@ -6,8 +6,9 @@ import pytest
 import sympy
 
 from generator.errors import GenerationError
-from generator.kit.calculus import coordinates, indexed_coordinates, worked_partial
+from generator.kit.differentiation import worked_partial
 from generator.kit.family import Family
+from generator.kit.functions import coordinates, indexed_coordinates
 from generator.kit.options import OptionError, resolve_options
 from generator.kit.printing import tex
 from generator.kit.steps import Step, chain, worked_chain

@@ -4,7 +4,7 @@ import random
 import pytest
 import sympy
 
-from generator.kit.calculus import coordinates
+from generator.kit.functions import coordinates
 from generator.kit.options import OptionError, resolve_options
 from generator.kit.vectorcalc import like_canonical, skeleton
 from generator.pipeline.generate import canonical_variant, variant_for_seed

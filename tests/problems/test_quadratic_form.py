@@ -5,11 +5,11 @@ import pytest
 import sympy
 from sympy import MatMul
 
-from generator.kit.calculus import printed_width
 from generator.kit.family import CheckFailed
 from generator.kit.linalg import Top, coordinates, matrix, size, vector
 from generator.kit.options import OptionError, resolve_options
 from generator.kit.printing import tex
+from generator.kit.widths import printed_width
 from generator.pipeline.generate import canonical_variant, variant_for_seed
 from generator.pipeline.render import render_part
 from generator.pipeline.templating import environment

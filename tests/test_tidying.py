@@ -4,13 +4,8 @@ import pytest
 import sympy
 
 from generator.kit.activations import sigmoid
-from generator.kit.calculus import (
-    _fraction_bars,
-    coordinates,
-    derivative,
-    presentable,
-    smooth_function,
-)
+from generator.kit.functions import coordinates, smooth_function
+from generator.kit.tidying import _fraction_bars, derivative, presentable
 from problems.derivative import _function
 
 x = sympy.Symbol("x", real=True)
@@ -83,7 +78,7 @@ def test_pieces_are_named_in_the_order_they_are_listed():
 
 
 def test_a_partial_of_a_function_free_of_the_variable_says_so():
-    from generator.kit.calculus import worked_partial
+    from generator.kit.differentiation import worked_partial
 
     y = coordinates(2)[1]
     (step,) = worked_partial(sympy.cos(y**2), coordinates(2)[0]).derivative.steps
@@ -91,7 +86,7 @@ def test_a_partial_of_a_function_free_of_the_variable_says_so():
 
 
 def test_structure_forgets_numbers_only():
-    from generator.kit.calculus import structure
+    from generator.kit.functions import structure
 
     assert structure(x * sympy.cos(x) / (2 * x**2 + 1)) == structure(x * sympy.cos(x) / (x**2 + 3))
     assert structure(x * sympy.cos(x) / (x**2 + 3)) != structure(x * sympy.sin(x) / (x**2 + 3))
@@ -140,7 +135,7 @@ def test_a_multiple_of_a_sum_below_the_bar_stays_whole_above_it():
 
 
 def test_functions_that_differ_in_one_polynomial_factor_share_a_skeleton():
-    from generator.kit.calculus import skeleton
+    from generator.kit.functions import skeleton
 
     e, c = sympy.exp(x), sympy.cos(x)
     assert skeleton(e * c / (4 - x), x) == skeleton(e * c / (3 * x**2 + 1), x)
@@ -149,7 +144,7 @@ def test_functions_that_differ_in_one_polynomial_factor_share_a_skeleton():
 
 
 def test_a_term_free_of_the_variable_is_said_to_drop_out_of_a_partial():
-    from generator.kit.calculus import worked_partial
+    from generator.kit.differentiation import worked_partial
 
     y = sympy.Symbol("y", real=True)
     (step,) = worked_partial(x * y**2 + sympy.log(x**2 + 1), y).derivative.steps
@@ -158,7 +153,7 @@ def test_a_term_free_of_the_variable_is_said_to_drop_out_of_a_partial():
 
 
 def test_a_piece_named_by_an_earlier_partial_is_not_named_again():
-    from generator.kit.calculus import worked_partial
+    from generator.kit.differentiation import worked_partial
 
     y = sympy.Symbol("y", real=True)
     f = sympy.log(x**2 + y**2 + 1)

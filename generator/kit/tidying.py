@@ -1,0 +1,327 @@
+"""Tidying a result into the form a teaching assistant hands out, and the derivatives it starts from.
+
+General ``simplify()`` is slow and unpredictable, so a result is tidied with a few targeted
+rewrites (``generator.kit.rewrites``) and the cheapest candidate is kept (``presentable``).
+``derivative`` is SymPy's derivative, built with SymPy's own rules; ``tidy_derivative`` is its
+presentable form, which samplers judge candidates by and worked solutions end on.
+"""
+
+import sympy
+from sympy.core.mul import _keep_coeff
+
+from generator.kit.printing import text
+from generator.kit.rewrites import (
+    collects,
+    expand_outside,
+    factor_terms,
+    has_like_terms,
+    together,
+)
+from generator.speed import remembered
+
+
+@remembered(maxsize=8192)
+def presentable(expr: sympy.Expr) -> sympy.Expr:
+    """Of a few cheap rewrites of ``expr``, the one with fewest fraction bars, then shortest.
+
+    A whole-number factor pulled out in front is free (``2(3x^2 + 1)`` reads better
+    than ``6x^2 + 2``), and on a tie the factored form wins. A sum of quotients is also
+    brought over one denominator, kept factored as a teaching assistant writes it
+    (``(3 - x)(x^2 + 2)^2``, not a quintic), with its numerator as it comes or expanded.
+    Expanding must save a fifth of the length to be chosen: a product of sums such as
+    ``(x + 1)(x^2 + 2x + 3)`` stays factored unless multiplying out collapses it (the
+    quotient rule's ``2x (x^2 + 1) - 2x^3`` is ``2x``). Cancelling common factors of numerator
+    and denominator (``(x - 2)/(2 - x)``) must save a few characters to be chosen, since it
+    expands both. Without a quotient there is nothing to bring together or cancel, and
+    those rewrites are skipped: they cost more than the rest together. Cancelling is tried
+    on rational functions only: with exp, log, sin or cos inside, it was the costliest
+    rewrite (a third of this function's time on the derivative family) and never the one
+    chosen, in 450 variants of every part of the three sheets. Worked out once per process:
+    a quarter of the calls repeat an earlier one (a piece's derivative recurs in the next
+    variant, the next student).
+    """
+    factored = _factored(expr)
+    candidates = [(factored, 1, 0), (expr, 1, 0)]  # (rewrite, weight of its length, characters added)
+    if _fraction_bars(expr):
+        numerator, denominator = sympy.fraction(together(expr))
+        denominator = factor_terms(denominator)
+        factored_numerator = _factored(numerator)
+        forms = [(factored_numerator, 1)] + _expanded_forms(numerator, factored_numerator)
+        sums = [base for base in (factor.as_base_exp()[0] for factor in sympy.Mul.make_args(denominator)) if base.is_Add]
+        candidates += [(_regrouped(form, sums) / denominator, weight, 0) for form, weight in forms]
+        if numerator.is_polynomial() and denominator.is_polynomial():
+            candidates += [(cancelled, 1, 3) for cancelled in _cancelled(numerator, denominator)]
+    else:
+        candidates += [(form, weight, 0) for form, weight in _expanded_forms(expr, factored)]
+    bars = [_fraction_bars(candidate[0]) for candidate in candidates]
+    # Printing is the costly part of judging a candidate: only those with fewest fraction bars are printed.
+    plainest = [candidate for candidate, count in zip(candidates, bars) if count == min(bars)]
+    return _arguments_as_written(_cheapest(plainest), expr)
+
+
+def _arguments_as_written(tidied: sympy.Expr, expr: sympy.Expr) -> sympy.Expr:
+    """``tidied`` with every function's argument put back as ``expr`` wrote it.
+
+    ``factor_terms`` reaches inside functions (``\\cos(x^2 + x y^2)`` becomes ``\\cos(x (x + y^2))``),
+    and the statement would no longer match the solution; tidying is about the terms around
+    the functions, never their arguments.
+    """
+    originals = expr.atoms(sympy.Function)
+    moved = [node for node in tidied.atoms(sympy.Function) if node not in originals]
+    if not moved:  # almost always: nothing to compare, nothing to expand
+        return tidied
+    written = {}
+    for node in originals:
+        written.setdefault((node.func, sympy.expand(node.args[0]) if len(node.args) == 1 else node.args), node)
+    changed = {}
+    for node in moved:
+        key = (node.func, sympy.expand(node.args[0]) if len(node.args) == 1 else node.args)
+        original = written.get(key)
+        if original is not None and original != node:
+            changed[node] = original
+    return tidied.xreplace(changed) if changed else tidied
+
+
+def _cheapest(candidates: list[tuple[sympy.Expr, float, int]]) -> sympy.Expr:
+    """The candidate of least cost: printed length, weighted, plus its extra characters; half again if it
+    leaves like terms uncollected (``(4 - x) sin x + sin x``), which a teaching assistant would not hand out.
+
+    Looking for like terms multiplies every term out, so it is done in order of the cost without it,
+    only until no later candidate could win: most often for the first candidate alone.
+    """
+    best, best_cost = candidates[0][0], float("inf")
+    for expr, weight, extra in sorted(candidates, key=lambda c: _printed_length(c[0]) * c[1] + c[2]):
+        cost = _printed_length(expr) * weight + extra
+        if cost >= best_cost:
+            break
+        if any(factor.is_Add and has_like_terms(factor) for factor in sympy.Mul.make_args(sympy.fraction(expr)[0])):
+            cost *= UNCOLLECTED
+        if cost < best_cost:
+            best, best_cost = expr, cost
+    return best
+
+
+UNCOLLECTED = 1.5
+
+
+EXPANDING = 1.25
+"""Weight of the length of a multiplied-out candidate: expanding must save a fifth of the length to be chosen."""
+
+
+def _expanded_forms(expr: sympy.Expr, factored: sympy.Expr) -> list[tuple[sympy.Expr, float]]:
+    """``expr`` multiplied out and factored, given ``factored = factor_terms(expr)`` (most sums come expanded already).
+
+    Multiplying out must collect something, like terms or terms of one function: ``(x^2 + 2)(3x^2 + 2)``
+    is not worth ``3x^4 + 8x^2 + 4``. Function applications stay as the statement writes them (``expand_outside``): ``e^{3x - 2}``
+    is never split into ``e^{3x}/e^2``. Multiplied out, the terms are also gathered by the
+    functions they multiply, as a teaching assistant collects them:
+    ``((5 + x - x^2) sin x + (2 + x - x^2) cos x) e^x``, not six terms in a row.
+    """
+    expanded = expand_outside(expr)
+    if expanded == expr:
+        return [(factored, 1)]
+    if not collects(expr):
+        return [(factored, 1)]  # multiplying out a product that collects nothing only hides its factors
+    gathered = _gathered(expanded)
+    # Gathered by functions, the polynomial coefficients are collected, not multiplied-out products.
+    forms = [(_factored(expanded), EXPANDING)] + _factorised(expanded) + _collected_inside(factored)
+    return forms + [(_factored(gathered), 1)] if gathered != expanded else forms
+
+
+def _collected_inside(factored: sympy.Expr) -> list[tuple[sympy.Expr, float]]:
+    """The common factor kept in front and the sums beside it multiplied out and gathered, when that
+    collects: ``(x + 1)^2 ((2 - x) e^x + 3)``, which multiplying out everything would lose."""
+    sums = [factor for factor in sympy.Mul.make_args(factored) if factor.is_Add and collects(factor)]
+    if not factored.is_Mul or not sums:
+        return []
+    collected = {total: _factored(_gathered(expand_outside(total))) for total in sums}
+    return [(factored.xreplace(collected), 1)]
+
+
+def _factorised(polynomial: sympy.Expr) -> list[tuple[sympy.Expr, float]]:
+    """A multiplied-out polynomial as SymPy factors it over the integers, if that is a product of
+    lower-degree polynomials no longer than the polynomial: ``(x^2 + 2x + 3)(15x^2 + 14x + 5)``
+    reads better than the quartic it multiplies out to. Weighted to win a tie against the expanded form.
+    """
+    if not polynomial.is_Add or len(polynomial.args) < 3 or not polynomial.is_polynomial():
+        return []
+    factored = sympy.factor(polynomial)
+    sums = [factor for factor in sympy.Mul.make_args(factored) if factor.as_base_exp()[0].is_Add]
+    if not sums or factored.is_Add or _printed_length(factored) > _printed_length(_factored(polynomial)):
+        return []
+    return [(factored, 0.99)]
+
+
+def _regrouped(expr: sympy.Expr, sums: list[sympy.Expr]) -> sympy.Expr:
+    """``expr`` with each multiple of one of ``sums`` among the terms of a sum written as that multiple.
+
+    Bringing a quotient over one denominator multiplies ``-2 (cos x + 2)`` out into ``-2 cos x - 4``;
+    the sum stands below the bar and a teaching assistant keeps it whole above it. Function
+    arguments are left as they are.
+    """
+    if not sums or not (expr.is_Add or expr.is_Mul or expr.is_Pow):
+        return expr
+    args = [_regrouped(arg, sums) for arg in expr.args]
+    if not expr.is_Add:
+        return expr if args == list(expr.args) else expr.func(*args)
+    for whole in sums:
+        multiple = _multiple_among(args, whole)
+        # Never beside a polynomial term, which the multiple's number would then collect with (x + 2(e^x + 1)).
+        if multiple is not None and not any(term.is_polynomial() for term in args if term not in multiple[1]):
+            kept = [term for term in args if term not in multiple[1]]
+            return sympy.Add(*kept, _keep_coeff(multiple[0], whole), evaluate=False)
+    return expr if args == list(expr.args) else sympy.Add(*args)
+
+
+def _multiple_among(terms: list[sympy.Expr], whole: sympy.Expr) -> tuple[sympy.Expr, list[sympy.Expr]] | None:
+    """A number c != 1 and the terms that add up to c times ``whole`` (all of whose terms they include), if any;
+    never all the terms, which ``factor_terms`` already takes care of."""
+    by_part = {term.as_coeff_Mul()[1]: term for term in terms}
+    parts = [term.as_coeff_Mul() for term in whole.args]
+    first = by_part.get(parts[0][1])
+    if first is None or len(parts) >= len(terms):
+        return None
+    multiple = first.as_coeff_Mul()[0] / parts[0][0]
+    matched = [by_part.get(part) for _, part in parts]
+    if multiple == 1 or any(term is None or term != multiple * coefficient * part for term, (coefficient, part) in zip(matched, parts)):
+        return None
+    return multiple, matched
+
+
+def _gathered(expanded: sympy.Expr) -> sympy.Expr:
+    """The terms of a sum grouped by their product of function applications, each group's coefficients added."""
+    applications = [node for node in expanded.atoms(sympy.Function)]
+    if not expanded.is_Add or not applications:
+        return expanded
+    groups: dict[sympy.Expr, sympy.Expr] = {}
+    for term in expanded.args:
+        coefficient, functions = term.as_independent(*applications, as_Add=False)
+        groups[functions] = groups.get(functions, sympy.Integer(0)) + coefficient
+    return sympy.Add(*(coefficient * functions for functions, coefficient in groups.items()))
+
+
+def _cancelled(numerator: sympy.Expr, denominator: sympy.Expr) -> list[sympy.Expr]:
+    """numerator / denominator with their common polynomial factors cancelled, the denominator kept
+    factored; nothing if they have none (cancelling would only multiply both out).
+
+    Cancelling the pair ``together`` already gave costs a third of ``cancel`` on the whole expression.
+    """
+    common = sympy.gcd(numerator, denominator)
+    if not common.free_symbols:
+        return []
+    coefficient, top, bottom = sympy.cancel((numerator, denominator))
+    return [coefficient * _factored(top) / sympy.factor(bottom)]
+
+
+@remembered(maxsize=8192)
+def _factored(expr: sympy.Expr) -> sympy.Expr:
+    """``factor_terms`` until nothing more comes out: ``2x (6x^2 + 4)`` is ``4x (3x^2 + 2)``.
+
+    Remembered per process: ``presentable`` factors the same sums as several candidates. When the
+    first pass changes nothing, the second would not either, and is skipped.
+    """
+    factored = factor_terms(expr)
+    if factored == expr:
+        return factored
+    again = factor_terms(factored)
+    return factored if again == factored else again
+
+
+@remembered(maxsize=8192)
+def _printed_length(expr: sympy.Expr) -> int:
+    """Characters of ``expr`` as text, a whole-number factor in front not counted. Remembered per
+    process: ``_cheapest`` sorts by it and then weighs the same candidates again."""
+    coefficient, rest = expr.as_coeff_Mul()
+    return len(text(rest if coefficient.is_Integer and abs(coefficient) != 1 else expr))
+
+
+@remembered(maxsize=8192)
+def _fraction_bars(expr: sympy.Basic) -> int:
+    """How many fraction bars an expression prints with: nested fractions read badly.
+
+    A product prints as one fraction however many factors stand below its bar
+    (``x / ((3 - x)(x^2 + 2)^2)`` has one bar); a fraction inside a numerator, a
+    denominator or a function argument is one more. Remembered per process: every candidate of
+    ``presentable`` is counted, and their pieces recur.
+    """
+    if expr.is_Pow and expr.exp.is_negative:
+        return 1 + _fraction_bars(expr.base)
+    if expr.is_Mul:
+        inner = sum(_fraction_bars(factor) for factor in expr.args)
+        below = sum(1 for factor in expr.args if factor.is_Pow and factor.exp.is_negative)
+        return inner - below + (1 if below else 0)  # the factors below share one bar
+    return sum(_fraction_bars(arg) for arg in expr.args)
+
+
+@remembered(maxsize=8192)
+def derivative(f: sympy.Expr, v: sympy.Symbol) -> sympy.Expr:
+    """``sympy.diff(f, v)``, the very same expression, worked out once per process and faster.
+
+    A quarter of all differentiation repeated an earlier call: a piece's table derivative
+    is looked at twice, and pieces, partials and radial profiles recur across variants.
+    """
+    if isinstance(f, sympy.Expr) and not isinstance(f, sympy.MatrixBase) and v.is_Symbol:
+        return _differentiated(f, v)
+    return sympy.diff(f, v)
+
+
+def _has_own_rule(kind: type) -> bool:
+    """A function SymPy differentiates by the chain rule with the function's own derivative ``fdiff``."""
+    return kind._eval_derivative is sympy.Function._eval_derivative and kind.fdiff is not sympy.Function.fdiff
+
+
+@remembered(maxsize=8192)
+def _differentiated(f: sympy.Expr, v: sympy.Symbol) -> sympy.Expr:
+    """SymPy's own sum, product, power and function rules, built with the same operations.
+
+    ``sympy.diff`` wraps every rule application in ``Derivative(...)``, which sympifies
+    its arguments, asks whether each intermediate result is zero and walks it for
+    unevaluated derivatives: four fifths of its time on the sheets' functions. The
+    rules below are those of ``Add``, ``Mul``, ``Pow`` and ``Function._eval_derivative``,
+    applied in the same order to the same operands, so the result is identical
+    (tests/test_calculus.py compares the two); anything else goes to ``sympy.diff``.
+    Remembered per process for every sub-expression: a piece recurs inside other functions.
+    """
+    if f == v:
+        return sympy.S.One
+    if not f.has_free(v):
+        return sympy.S.Zero
+    kind = type(f)
+    if kind is sympy.Add:
+        return sympy.Add(*[_differentiated(term, v) for term in f.args])
+    if kind is sympy.Mul:
+        factors = f.args
+        return sympy.Add(
+            *[
+                sympy.Mul(*factors[:i], _differentiated(factors[i], v), *factors[i + 1 :])
+                for i in range(len(factors))
+            ]
+        )
+    if kind is sympy.Pow:
+        base, exponent = f.args
+        through_exponent = _differentiated(exponent, v)
+        through_base = _differentiated(base, v) * exponent / base
+        if through_exponent is sympy.S.Zero:
+            # A constant power: log(base) would only be multiplied by 0, and building it asks
+            # whether base is negative, which SymPy answers by differentiating it (2% of a class).
+            return f * through_base
+        return f * (through_exponent * sympy.log(base) + through_base)
+    if isinstance(f, sympy.Function) and _has_own_rule(kind) and len(f.args) == 1:
+        inner = _differentiated(f.args[0], v)
+        return sympy.S.Zero if inner.is_zero else f.fdiff(1) * inner
+    return sympy.diff(f, v)
+
+
+@remembered(maxsize=8192)
+def tidy_derivative(f: sympy.Expr, v: sympy.Symbol) -> sympy.Expr:
+    """``presentable(df/dv)``, worked out once per process.
+
+    Samplers judge candidates by their tidied derivatives, the worked solution ends on the
+    same ones, and pieces such as e^{2x} recur across variants and students.
+    """
+    return presentable(derivative(f, v))
+
+
+def partial_derivatives(f: sympy.Expr, variables: tuple[sympy.Symbol, ...]) -> tuple[sympy.Expr, ...]:
+    """Every first partial of ``f``, each tidied for printing."""
+    return tuple(tidy_derivative(f, v) for v in variables)

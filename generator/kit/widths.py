@@ -1,0 +1,91 @@
+"""What fits a line of the page: printed widths of expressions, matrices, reasons and worked lines.
+
+Samplers refuse a draw whose worked solution would run into the margin, and the lint measures
+a page the same way; the steps macro sets a reason by ``visible_length``.
+"""
+
+import math
+import re
+
+import sympy
+
+from generator.kit.printing import tex
+from generator.speed import remembered
+
+LINE_WIDTH = 66
+"""Characters (as ``printed_width`` counts them) a line of worked steps may take: its widest step
+plus its reason column. ``printed_width`` is rough (fractions, exponents): of 3,000 compiled level-3
+derivatives, a few lines counted 69 or 70 ran up to 15 pt into the margin; none counted 66 or less
+(reasons measured as the steps macro measures them, ``visible_length``)."""
+REASON_BOX = 18
+"""The column of a reason showing more than ``LONG_REASON`` characters: the steps macro sets it in a 3.8 cm box."""
+LONG_REASON = 30
+
+
+def worked_width(worked) -> int:
+    """How wide a worked derivative's lines (a ``differentiation.Worked``) are, pieces included: its widest step beside its widest reason.
+
+    The steps stand in one ``align*``, so every line is as wide as the widest step and the widest reason.
+    """
+    steps = [step for piece in worked.pieces for step in piece.derivative.steps] + list(worked.derivative.steps)
+    reason = max(visible_length(step.why) for step in steps)
+    column = REASON_BOX if reason > LONG_REASON else math.ceil(0.7 * reason)
+    return max(printed_width(step.expr) for step in steps) + column
+
+
+_INVISIBLE = re.compile(r"\\[,;!]|[{}\s]")
+_COMMAND = re.compile(r"\\([a-zA-Z]+)")
+_NAMED_FUNCTIONS = frozenset({"sin", "cos", "tan", "log", "exp"})
+
+
+def printed_width(expr: sympy.Expr) -> int:
+    """Roughly how many characters wide ``expr`` typesets.
+
+    Raw LaTeX length overstates trigonometric terms threefold (``\\sin{\\left(x \\right)}``)
+    and counts both halves of a fraction, which would bias every length limit against them.
+    """
+    return _width(tex(expr)) if isinstance(expr, sympy.MatrixBase) else _expression_width(expr)
+
+
+@remembered(maxsize=8192)
+def _expression_width(expr: sympy.Expr) -> int:
+    """``printed_width`` of an expression, remembered per process: half the widths sampling asks for
+    are asked again. (A matrix subclass may print more than its entries, so matrices are not remembered.)"""
+    return _width(tex(expr))
+
+
+def matrix_width(matrix: sympy.MatrixBase) -> int:
+    """Roughly how many characters wide a bracketed matrix typesets: its widest entries plus column gaps."""
+    columns = [max(printed_width(entry) for entry in matrix.col(j)) for j in range(matrix.cols)]
+    return sum(columns) + 3 * (matrix.cols - 1)
+
+
+def _width(tex: str) -> int:
+    """Width of LaTeX ``tex``: a fraction is as wide as its wider half; braces and sizing commands are invisible."""
+    start = tex.find(r"\frac{")
+    if start < 0:
+        text = _COMMAND.sub(lambda m: m.group(1) if m.group(1) in _NAMED_FUNCTIONS else "", tex)
+        return len(_INVISIBLE.sub("", text))
+    numerator_end = _closing_brace(tex, start + len(r"\frac"))
+    denominator_end = _closing_brace(tex, numerator_end + 1)
+    numerator = tex[start + len(r"\frac{") : numerator_end]
+    denominator = tex[numerator_end + 2 : denominator_end]
+    return _width(tex[:start]) + max(_width(numerator), _width(denominator)) + _width(tex[denominator_end + 1 :])
+
+
+def _closing_brace(tex: str, opening: int) -> int:
+    """Index of the brace that closes the one at ``opening``."""
+    depth = 0
+    for index in range(opening, len(tex)):
+        depth += {"{": 1, "}": -1}.get(tex[index], 0)
+        if depth == 0:
+            return index
+    raise ValueError(f"unbalanced braces in {tex!r}")
+
+
+def visible_length(reason: str) -> int:
+    """Roughly how many characters a step's reason shows: its LaTeX without command names, braces and ``$``."""
+    return len(_MARKUP.sub("", reason))
+
+
+_MARKUP = re.compile(r"\\[a-zA-Z]+|[{}$^_]")
