@@ -106,7 +106,7 @@ def test_law_moments_are_worked_from_the_laws_own_parameters():
     c = sympy.Symbol("c", positive=True)
     uniform = law_moments("X", Law("uniform", (-c, c)))
     assert uniform.sentence == (
-        r"$X \sim \mathcal{U}[- c, c]$ has mean $\frac{- c + c}{2} = 0$ and variance $\frac{\left(c - (- c)\right)^{2}}{12} = \frac{c^{2}}{3}$"
+        r"$X \sim \mathcal{U}[- c, c]$ has mean $\frac{- c + c}{2} = 0$ and variance $\frac{\left(2 c\right)^{2}}{12} = \frac{c^{2}}{3}$"
     )
     for steps in (uniform.mean, uniform.variance):
         verify_chain(steps, random.Random(0))

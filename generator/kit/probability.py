@@ -21,12 +21,12 @@ variance): printed as written, evaluated by the step verifier.
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 import sympy
 
 from generator.kit.printing import WrittenSum, tex
 from generator.kit.steps import Chain, Step, chain
+from generator.speed import remembered
 
 KINDS = ("uniform", "exponential", "gaussian")
 TAIL_WIDTHS = 12.0
@@ -216,7 +216,9 @@ def law_moments(name: str, law: Law) -> LawMoments:
         return LawMoments(name, law, chain(value_of_mean), chain(value_of_variance))
     low, high = law.parameters
     midpoint = sympy.Mul(WrittenSum(low, high, evaluate=False), sympy.Pow(2, -1, evaluate=False), evaluate=False)
-    squared_width = sympy.Pow(Width(high, low), 2, evaluate=False)
+    # A negative lower end is subtracted before squaring: (2c)^2/12, never the double negative (c - (-c))^2/12.
+    width = high - low if low.could_extract_minus_sign() else Width(high, low)
+    squared_width = sympy.Pow(width, 2, evaluate=False)
     spread = sympy.Mul(squared_width, sympy.Pow(12, -1, evaluate=False), evaluate=False)
     return LawMoments(name, law, chain(midpoint, Step(value_of_mean)), chain(spread, Step(value_of_variance)))
 
@@ -283,7 +285,7 @@ def polynomial_expectation(kind: str, values: Sequence[float], fn: Callable[[flo
     return math.fsum(weight * fn(node / rate) for node, weight in rule)
 
 
-@lru_cache(maxsize=None)
+@remembered(None)
 def _gauss_rule(kind: str) -> tuple[tuple[float, float], ...]:
     """Nodes and weights for weight e^{-x^2} on R (gaussian), 1 on [-1, 1] (uniform), e^{-x} on [0, oo) (exponential)."""
     from sympy.integrals.quadrature import gauss_hermite, gauss_laguerre, gauss_legendre
@@ -371,7 +373,7 @@ class _Moment(sympy.Expr):
         return f"({printer._print(self.doit())})"
 
 
-@lru_cache(maxsize=8192)
+@remembered(8192)
 def _value_of(moment: _Moment) -> sympy.Expr:
     return moment.value()
 

@@ -149,6 +149,20 @@ def test_solutions_quote_the_moments_of_the_laws_drawn_not_a_general_law():
     assert r"\mathcal{N}(\mu" not in solution
 
 
+def test_a_uniform_width_is_subtracted_before_it_is_squared():
+    # (c - (-c))^2/12 prints a double negative; b - a is worked out first: (2c)^2/12.
+    c = sympy.Symbol("c", positive=True)
+    params = Params("zero-mean-proof", ("uniform",), ((-c, c),))
+    variant = dataclasses.replace(variant_for_seed(FAMILY, resolve_options(FAMILY.options, {}), 1), params=params, answer=solve(params))
+    _, solution = render_part(environment(), FAMILY, variant)
+    assert r"variance $\frac{\left(2 c\right)^{2}}{12} = \frac{c^{2}}{3}$" in solution
+    assert "(- c)" not in solution
+    numeric = Params("numeric", ("uniform", "moments"), ((sympy.Integer(-1), sympy.Integer(3)), (sympy.Integer(2), sympy.Integer(1))))
+    assert r"\frac{4^{2}}{12} = \frac{4}{3}" in solve(numeric).facts[0].sentence
+    positive = Params("numeric", ("uniform", "moments"), ((sympy.Integer(1), sympy.Integer(3)), (sympy.Integer(2), sympy.Integer(1))))
+    assert r"\frac{\left(3 - 1\right)^{2}}{12}" in solve(positive).facts[0].sentence  # b - a as substituted
+
+
 def test_random_zero_mean_variants_are_never_the_original_pair():
     options = resolve_options(FAMILY.options, {"mode": "zero-mean-proof"})
     canonical = FAMILY.canonical["idl-math-background-1.5a"]
