@@ -207,9 +207,10 @@ def solve(params: Params) -> Answer:
 
 
 def _split_reason(pdf: sympy.Expr) -> str:
-    """Names the rule the split of log p(x) uses, as the density is printed: lambda e^{-lambda x} and
-    3 e^{-3x/4} / 4 are a number times an exponential, the Gaussian's e^{...} / sqrt(2 pi sigma^2) a quotient."""
-    shape = "product" if sympy.fraction(pdf, exact=True)[1].is_Rational else "quotient"
+    """Names the rule the split of log p(x) uses, as the density is printed: lambda e^{-lambda x} is a
+    product; e^{-x/3}/3, 3 e^{-3x/4}/4 and the Gaussian's e^{...}/sqrt(2 pi sigma^2), printed over a
+    fraction bar, are quotients."""
+    shape = "quotient" if sympy.fraction(pdf, exact=True)[1] != 1 else "product"
     return f"log of a {shape} and of an exponential"
 
 

@@ -7,6 +7,7 @@ import sympy
 
 from generator.kit.family import CheckFailed
 from generator.kit.options import OptionError, resolve_options
+from generator.kit.printing import tex
 from generator.kit.probability import a, b, lamda, mu, sigma, x
 from generator.pipeline.generate import canonical_variant, variant_for_seed
 from generator.pipeline.render import render_part
@@ -184,12 +185,17 @@ def test_a_weight_1_is_not_written_and_nothing_is_said_to_cancel():
     ("params", "shape"),
     [
         (Params("gaussian", (sympy.Integer(5), R(1, 2)), "numeric", "nats"), "quotient"),
-        (Params("exponential", (R(3, 4),), "numeric", "nats"), "product"),
+        (Params("exponential", (R(3, 4),), "numeric", "nats"), "quotient"),
+        (Params("exponential", (R(1, 3),), "numeric", "nats"), "quotient"),
+        (Params("exponential", (sympy.Integer(3),), "numeric", "nats"), "product"),
         (Params("exponential", (lamda,), "symbolic", "bits"), "product"),
     ],
 )
 def test_the_split_names_the_shape_of_the_printed_density(params, shape):
-    assert solve(params).split.steps[-1].why == f"log of a {shape} and of an exponential"
+    # e^{-x/3}/3 and 3 e^{-3x/4}/4 print over a fraction bar: the reason names the quotient the reader sees.
+    answer = solve(params)
+    assert answer.split.steps[-1].why == f"log of a {shape} and of an exponential"
+    assert tex(answer.density).startswith(r"\frac") == (shape == "quotient")
 
 
 def test_the_continuous_variable_is_not_the_discrete_parts_x():
