@@ -17,6 +17,7 @@ from pylatexenc.latex2text import LatexNodes2Text
 from rich.console import Console
 from rich.progress import Progress, TaskID
 
+from generator import speed
 from generator.check.stress import stress_families
 from generator.errors import ConfigError, SheetError
 from generator.kit.family import Family
@@ -31,6 +32,8 @@ from generator.pipeline.render import render_part
 from generator.pipeline.roster import load_roster, parse_shard
 from generator.pipeline.sheet import SHEET_DIR, load_sheet, sheet_names
 from generator.pipeline.templating import TEMPLATE_DIR, environment
+
+speed.install()
 
 app = typer.Typer(
     help="Build randomised maths exercise sheets with matching, verified solution sheets.",

@@ -7,9 +7,14 @@ process can start from nothing. ``install()`` applies the patches, once, from th
 from each worker process: a library user who never calls it gets the same results, slower.
 """
 
+import importlib
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any, TypeVar
+
+import sympy
+from sympy.printing.precedence import PRECEDENCE
+from sympy.printing.precedence import precedence as sympy_precedence
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -41,3 +46,59 @@ def clear_all() -> None:
     """Empty every memo of the kit: what runs next computes everything afresh."""
     for memo in _MEMOS:
         memo.cache_clear()
+
+
+def install() -> None:
+    """Put the remembering ``precedence`` and ``complex()`` of rationals into SymPy; installing again changes nothing.
+
+    SymPy's printers call ``precedence`` as a global of their own modules, so it is replaced in
+    each of them (``sympy.printing.latex`` is also the name of a function, hence the import by name).
+    """
+    for name in _PRINTER_MODULES:
+        importlib.import_module(name).precedence = remembered_precedence
+    sympy.Rational.__complex__ = remembered_complex
+
+
+_PRINTER_MODULES = ("sympy.printing.precedence", "sympy.printing.str", "sympy.printing.latex")
+
+
+def remembered_precedence(item) -> int:
+    """SymPy's ``precedence``, each expression's worked out once per process.
+
+    Both printers ask it of every sub-expression, often several times, and for a product it
+    builds the product's negation (``Mul.could_extract_minus_sign`` compares ``self`` with
+    ``-self``). It depends on the expression alone, and equal expressions are of one type,
+    so the remembered answer is the answer.
+    """
+    try:
+        return _precedence(item)
+    except TypeError:  # unhashable, such as a mutable matrix
+        return sympy_precedence(item)
+
+
+@remembered(65536)
+def _precedence(item) -> int:
+    """SymPy's answer; for a matrix product without negating it, which canonicalises the whole product again.
+
+    SymPy's rule for a product is ``Add`` when it ``could_extract_minus_sign``, which a matrix
+    product can exactly when it leads with a negative number.
+    """
+    if isinstance(item, sympy.MatMul):
+        first = item.args[0]
+        return PRECEDENCE["Add"] if first.is_Number and first.is_extended_negative else PRECEDENCE["Mul"]
+    return sympy_precedence(item)
+
+
+_sympy_complex = sympy.Expr.__complex__
+
+
+@remembered(4096)
+def remembered_complex(number: sympy.Rational) -> complex:
+    """SymPy's ``complex()`` of a rational number, each number's worked out once per process.
+
+    Sorting a sum's terms for printing (``as_ordered_terms``) takes every coefficient as a
+    complex number, which SymPy works out through ``evalf``, for a handful of coefficients
+    (1, -1, 2, 1/2 ...) asked for again and again. It is SymPy's own function, so the values
+    are SymPy's to the last bit (not always ``p / q`` correctly rounded).
+    """
+    return _sympy_complex(number)

@@ -7,6 +7,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from generator import speed
+
+speed.install()  # as the CLI and every worker do: the tests run what builds run (tests/test_speed.py runs without)
+
 MINIMAL_SHEET = """
 title = "Tiny"
 course = "Test Course"

@@ -6,7 +6,7 @@ import pytest
 
 from generator.errors import ConfigError, GenerationError
 from generator.kit.family import Family, require
-from generator.pipeline.generate import Draw, sheet_variants, variant_for_seed
+from generator.pipeline.generate import Checked, Draw, sheet_variants, variant_for_seed
 from generator.pipeline.registry import families
 from generator.pipeline.sheet import load_sheet
 from tests.conftest import MINIMAL_SHEET
@@ -88,16 +88,19 @@ def test_bad_seed_text_is_refused(text):
         Draw.parse(text)
 
 
-def test_equal_params_are_solved_and_checked_once_per_process():
+def test_equal_params_are_solved_and_checked_once_per_record():
     calls = []
     family = make_family(
         sample=lambda rng, options: Number(3), check=lambda params, answer, rng: calls.append(params)
     )
-    first, second = variant_for_seed(family, {}, 1), variant_for_seed(family, {}, 2)
+    checked = Checked()
+    first, second = variant_for_seed(family, {}, 1, checked=checked), variant_for_seed(family, {}, 2, checked=checked)
     assert calls == [Number(3)] and first.answer == second.answer and second.seed == 2
     other = make_family(sample=lambda rng, options: Number(3), solve=lambda params: Number(7))
     with pytest.raises(GenerationError, match="not double"):  # another family with the same name and params
-        variant_for_seed(other, {}, 1)
+        variant_for_seed(other, {}, 1, checked=checked)
+    variant_for_seed(family, {}, 1)  # no record: checked again
+    assert calls == [Number(3), Number(3)]
 
 
 def test_a_failing_check_is_not_remembered():
@@ -108,9 +111,10 @@ def test_a_failing_check_is_not_remembered():
         require(False, "never")
 
     family = make_family(sample=lambda rng, options: Number(3), check=check)
+    checked = Checked()
     for seed in (1, 2):
         with pytest.raises(GenerationError, match="never"):
-            variant_for_seed(family, {}, seed)
+            variant_for_seed(family, {}, seed, checked=checked)
     assert len(calls) == 2
 
 

@@ -61,16 +61,6 @@ def test_written_sum_keeps_brackets_of_a_subtracted_sum():
     assert tex(WrittenSum(first, second, evaluate=False)) == r"- (3 - x) - \left(2 - x\right)"
 
 
-def test_remembered_precedence_answers_as_sympy_does():
-    from generator.kit.printing import _remembered_precedence, _sympy_precedence
-
-    a = sympy.MatrixSymbol("A", 2, 2)
-    products = (sympy.MatMul(-1, a, a), sympy.MatMul(2, a, a), sympy.MatMul(a, a), sympy.MatMul(-x, a), -a)
-    for expr in (-2 * x, x * sympy.Symbol("y"), sympy.Rational(1, 2), sympy.Float(0.5), x + 1, -x**2, *products):
-        assert _remembered_precedence(expr) == _sympy_precedence(expr)
-    assert _remembered_precedence(sympy.Matrix([[x]])) == _sympy_precedence(sympy.Matrix([[x]]))
-
-
 def test_text_is_sympys_own_plain_text():
     from generator.kit.printing import text
 

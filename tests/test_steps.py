@@ -77,10 +77,11 @@ def test_chains_that_differ_only_in_names_have_one_shape():
 
 
 def test_a_wrong_chain_fails_after_a_right_one_of_the_same_letters():
-    verify_chain(_transpose_identity("u", "M", "v", True), rng())
-    verify_chain(_transpose_identity("p", "Q", "r", True), rng())
+    verified = set()
+    verify_chain(_transpose_identity("u", "M", "v", True), rng(), verified)
+    verify_chain(_transpose_identity("p", "Q", "r", True), rng(), verified)
     with pytest.raises(CheckFailed, match="step 2"):
-        verify_chain(_transpose_identity("p", "Q", "r", False), rng())
+        verify_chain(_transpose_identity("p", "Q", "r", False), rng(), verified)
 
 
 def test_a_chain_is_verified_once_and_a_wrong_one_beside_it_still_fails(monkeypatch):
@@ -88,26 +89,30 @@ def test_a_chain_is_verified_once_and_a_wrong_one_beside_it_still_fails(monkeypa
 
     right = chain(Step(y * sympy.exp(2 * y)), Step(sympy.exp(2 * y) * (2 * y + 1) - sympy.exp(2 * y) * (y + 1), "as written"))
     wrong = chain(Step(y * sympy.exp(2 * y)), Step(sympy.exp(2 * y) * (2 * y + 1) - sympy.exp(2 * y) * y, "as written"))
-    verify_chain(right, rng())
+    record = set()
+    verify_chain(right, rng(), record)
     verified = steps._verify_steps
     calls = []
     monkeypatch.setattr(steps, "_verify_steps", lambda chain, rng: calls.append(chain) or verified(chain, rng))
-    verify_chain(right, rng())
+    verify_chain(right, rng(), record)
     for _ in range(2):  # a chain that failed is never taken as verified
         with pytest.raises(CheckFailed, match="step 2"):
-            verify_chain(wrong, rng())
+            verify_chain(wrong, rng(), record)
     assert calls == [wrong, wrong]
+    verify_chain(right, rng(), set())  # another caller's record: verified again
+    assert calls == [wrong, wrong, right]
 
 
 def test_a_chain_verified_as_it_stands_is_not_renamed_again(monkeypatch):
     from generator.kit import steps
 
     identity = _transpose_identity("s", "T", "w", True)
-    verify_chain(identity, rng())
+    record = set()
+    verify_chain(identity, rng(), record)
     shapes = []
     renamed = steps._shape
     monkeypatch.setattr(steps, "_shape", lambda chain: shapes.append(chain) or renamed(chain))
-    verify_chain(identity, rng())
+    verify_chain(identity, rng(), record)
     assert shapes == []
-    verify_chain(_transpose_identity("g", "H", "k", True), rng())  # another chain of that shape: renamed, not verified
+    verify_chain(_transpose_identity("g", "H", "k", True), rng(), record)  # another chain of that shape: renamed, not verified
     assert len(shapes) == 1

@@ -23,7 +23,7 @@ from generator.kit.family import Family, Variant
 from generator.kit.sampling import draws, rejections
 from generator.kit.steps import repeated_step
 from generator.pipeline.compile import PART_MARKER, compile_documents
-from generator.pipeline.generate import Draw, variant_for_seed
+from generator.pipeline.generate import Checked, Draw, variant_for_seed
 from generator.pipeline.lifecycle import temporary_directory
 from generator.pipeline.parallel import in_workers
 from generator.pipeline.registry import families
@@ -93,12 +93,13 @@ def stress_family(
     env = env or environment()
     inputs: set[str] = set()
     rendered: list[Variant] = []
+    checked = Checked()
     for index in range(seeds):
         seed = check_seed(index, family)
         draws_before, rejections_before = draws.get(), rejections.get()
         started = time.perf_counter()
         try:
-            variant = variant_for_seed(family, options, seed, label=str(seed))
+            variant = variant_for_seed(family, options, seed, label=str(seed), checked=checked)
             statement, solution = render_part(env, family, variant)
             repeated = repeated_step(variant.answer)
             if repeated is not None:

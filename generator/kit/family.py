@@ -19,7 +19,6 @@ import random
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
-from functools import cache
 from types import MappingProxyType
 from typing import Any
 
@@ -27,6 +26,7 @@ import sympy
 
 from generator.kit.options import Option, OptionError, resolve_options
 from generator.kit.printing import text, text_rows
+from generator.speed import remembered
 
 
 class CheckFailed(AssertionError):
@@ -112,7 +112,7 @@ class Variant:
         }
 
 
-@cache
+@remembered(None)
 def field_names(kind: type) -> tuple[str, ...]:
     """The field names of a dataclass, in order: ``dataclasses.fields`` rebuilds them on every call.
 

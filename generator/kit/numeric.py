@@ -8,11 +8,11 @@ for information measures.
 import math
 import random
 from collections.abc import Callable, Sequence
-from functools import lru_cache
 
 import sympy
 
 from generator.kit.family import require
+from generator.speed import remembered
 
 Point = tuple[float, ...]
 
@@ -22,7 +22,7 @@ def as_function(expr: sympy.Expr, symbols: Sequence[sympy.Symbol]) -> Callable[.
     return _compiled(expr, tuple(symbols))
 
 
-@lru_cache(maxsize=4096)
+@remembered(4096)
 def _compiled(expr: sympy.Basic, symbols: tuple[sympy.Symbol, ...]) -> Callable[..., float]:
     """Nested closures over ``math`` for the usual elementary expressions; ``lambdify`` for the rest.
 
@@ -62,7 +62,7 @@ def _reciprocal(factor: sympy.Basic) -> bool:
     return factor.is_Pow and factor.exp.is_Integer and factor.exp < 0
 
 
-@lru_cache(maxsize=65536)
+@remembered(65536)
 def _closure(node: sympy.Basic, symbols: tuple[sympy.Symbol, ...]) -> Callable[[tuple[float, ...]], float]:
     """The closure of one node, kept per process: the steps of a chain, compared all at once,
     repeat most of each other, and pieces recur across chains and students."""

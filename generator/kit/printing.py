@@ -11,14 +11,14 @@ each base once with one leading number (``4 x^2 (3x - 2)``, never ``4 x x (3x - 
 number never stands glued to a fraction (``\\frac{2x}{x^2+1}``, not ``2 \\frac{x}{x^2+1}``).
 """
 
-import sys
 from collections.abc import Iterable
-from functools import lru_cache
 
 import sympy
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence_traditional
 from sympy.printing.str import StrPrinter
+
+from generator.speed import register, remembered
 
 
 class log2(sympy.Function):
@@ -58,7 +58,7 @@ class WrittenProduct(sympy.Mul):
     """
 
 
-@lru_cache(maxsize=65536)
+@remembered(65536)
 def _ordered_terms(expr: sympy.Expr, order: str | None) -> tuple[sympy.Expr, ...]:
     return tuple(expr.as_ordered_terms(order=order))
 
@@ -98,6 +98,7 @@ class _RememberedParts:
     def __init__(self, settings=None):
         super().__init__(settings)
         self._parts: dict[tuple[type, sympy.Basic, bool, bool], str] = {}
+        register(self._parts.clear)
 
     def _print(self, expr, **kwargs) -> str:
         if kwargs or not self._print_level or not isinstance(expr, sympy.Basic) or expr.is_Matrix:
@@ -492,9 +493,9 @@ def text_rows(matrix: sympy.MatrixBase) -> str:
 
 # The same answers and steps are printed when they are compared, rendered, keyed and stored;
 # printing costs about a millisecond per expression, so each is printed once per process.
-_tex = lru_cache(maxsize=16384)(_PRINTER.doprint)
-_text = lru_cache(maxsize=16384)(_STR_PRINTER.doprint)
-_parsed = lru_cache(maxsize=4096)(sympy.sympify)
+_tex = remembered(16384)(_PRINTER.doprint)
+_text = remembered(16384)(_STR_PRINTER.doprint)
+_parsed = remembered(4096)(sympy.sympify)
 """Names and shapes given as text (matrix-shapes' ``A``, ``x^T``): parsing one costs a millisecond."""
 
 
@@ -507,51 +508,3 @@ def _cacheable(expr: sympy.Basic) -> bool:
     """
     return not isinstance(expr, sympy.MatrixBase) or type(expr) is sympy.ImmutableMatrix
 
-
-def _remembered_precedence(item) -> int:
-    """SymPy's ``precedence``, each expression's worked out once per process.
-
-    Both printers ask it of every sub-expression, often several times, and for a product it
-    builds the product's negation (``Mul.could_extract_minus_sign`` compares ``self`` with
-    ``-self``): a fifth of all printing time. It depends on the expression alone, and equal
-    expressions are of one type, so the cached answer is the answer.
-    """
-    try:
-        return _precedence(item)
-    except TypeError:  # unhashable, such as a mutable matrix
-        return _sympy_precedence(item)
-
-
-# The printer modules by name: ``sympy.printing.latex`` is the function, not the module.
-_PRINTER_MODULES = ("sympy.printing.precedence", "sympy.printing.str", "sympy.printing.latex")
-_sympy_precedence = sys.modules[_PRINTER_MODULES[0]].precedence
-
-
-@lru_cache(maxsize=65536)
-def _precedence(item) -> int:
-    """SymPy's answer; for a matrix product without negating it (see ``_print_MatMul``)."""
-    if isinstance(item, sympy.MatMul):
-        return PRECEDENCE["Add"] if _leads_with_negative_number(item) else PRECEDENCE["Mul"]
-    return _sympy_precedence(item)
-
-
-for _name in _PRINTER_MODULES:
-    sys.modules[_name].precedence = _remembered_precedence
-
-
-_sympy_complex = sympy.Expr.__complex__
-
-
-@lru_cache(maxsize=4096)
-def _remembered_complex(number: sympy.Rational) -> complex:
-    """SymPy's ``complex()`` of a rational number, each number's worked out once per process.
-
-    Sorting a sum's terms for printing (``as_ordered_terms``) takes every coefficient as a
-    complex number, which SymPy works out through ``evalf``: 2.5% of all generation, for a
-    handful of coefficients (1, -1, 2, 1/2 ...) asked for again and again. It is SymPy's own
-    function, so the values are SymPy's to the last bit (not always ``p / q`` correctly rounded).
-    """
-    return _sympy_complex(number)
-
-
-sympy.Rational.__complex__ = _remembered_complex

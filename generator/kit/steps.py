@@ -136,20 +136,29 @@ def repeated_step(value: Any) -> str | None:
     return None
 
 
-def verify_chain(chain: Chain, rng: random.Random) -> None:
+Verified = set[Chain | tuple[sympy.Basic, ...]]
+"""Chains verified already, and the shapes of ``checked_by_shape`` chains: what ``verify_chain`` may skip."""
+
+
+def verify_chain(chain: Chain, rng: random.Random, verified: Verified | None = None) -> None:
     """Each step equals the step before it; raises CheckFailed naming the first that does not.
 
     Matrices are compared entry by entry. Steps that are not equal as written are
     compared numerically, all at once (one compiled function per chain, not per pair).
-    A chain is verified once per process: the same chain again (a piece such as e^{2x}
-    in the next variant or the next student, softmax's worked entries in every variant:
-    more than half of a class's chains) states nothing new. A chain of steps that say
-    ``checked_by_shape`` (``generator.kit.linalg.OnInstance``) is verified once per shape:
-    chains that differ only in the names of their symbols (the letters a quadratic form
-    is written with) state the same identity.
+
+    ``verified`` is the caller's record of what it has verified so far (one build, one run of
+    ``sheets check``): a chain in it is skipped, and a chain verified here is added. The same
+    chain again (a piece such as e^{2x} in the next variant or the next student, softmax's
+    worked entries in every variant) states nothing new. A chain of steps that say
+    ``checked_by_shape`` (``generator.kit.linalg.OnInstance``) is recorded by its shape too:
+    chains that differ only in the names of their symbols (the letters a quadratic form is
+    written with) state the same identity. Without a record every chain is verified.
     """
+    if verified is None:
+        _verify_steps(chain, rng)
+        return
     try:
-        if chain in _VERIFIED:
+        if chain in verified:
             return
     except TypeError:  # a mutable matrix inside: verified every time
         _verify_steps(chain, rng)
@@ -157,16 +166,9 @@ def verify_chain(chain: Chain, rng: random.Random) -> None:
     # The chain itself is looked up first: renaming its symbols (``_shape``) rebuilds every
     # step, and a kind's derivation (form-gradient's index sums) comes back unchanged each time.
     key = _shape(chain)
-    if key is None or key not in _VERIFIED:
+    if key is None or key not in verified:
         _verify_steps(chain, rng)
-    if len(_VERIFIED) >= MAX_REMEMBERED_CHAINS - 1:
-        _VERIFIED.clear()
-    _VERIFIED.update({chain} if key is None else {chain, key})
-
-
-MAX_REMEMBERED_CHAINS = 8192
-_VERIFIED: set[Chain | tuple[sympy.Basic, ...]] = set()
-"""Chains verified in this process, and the shapes of ``checked_by_shape`` chains."""
+    verified.update({chain} if key is None else {chain, key})
 
 
 def _shape(chain: Chain) -> tuple[sympy.Basic, ...] | None:

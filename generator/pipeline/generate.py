@@ -10,14 +10,14 @@ import signal
 import threading
 from collections.abc import Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import sympy
 
 from generator.errors import ConfigError, GenerationError
 from generator.kit.family import CheckFailed, Family, Variant, field_names, find_all
-from generator.kit.steps import chains_in, verify_chain
+from generator.kit.steps import Verified, chains_in, verify_chain
 from generator.pipeline.seeding import derive_seed, rng_for
 from generator.pipeline.sheet import PartSpec, SheetSpec
 
@@ -52,9 +52,32 @@ class Draw:
         return cls(seed=int(text))
 
 
-def variant_for_seed(family: Family, options: Mapping[str, Any], seed: int, label: str = "") -> Variant:
+@dataclass
+class Checked:
+    """What one build, or one family's run of ``sheets check``, has checked so far: each answer and each chain once.
+
+    Solving depends on the params alone, so equal params draw an equal answer: a family with
+    few variants for an option (product-variance's zero-mean proof: 3 in a class of 20) is
+    solved and checked once, not again for every student who draws it; a worked chain that
+    recurs (a piece such as e^{2x}, softmax's worked entries) is verified once. Only what
+    passed is recorded: a failing draw fails again each time it is drawn. The caller owns the
+    record and passes it on, so what a build checks depends on that build alone, never on what
+    ran before it in the process; without one, each call checks everything it solves.
+    """
+
+    answers: dict[tuple[int, Any, Any], tuple[Family, Any, float]] = field(default_factory=dict)
+    """Checked answers and difficulties by family id, params and the types inside them; the family is
+    kept with its answer, so that while the record lasts its id names no other family."""
+    chains: Verified = field(default_factory=set)
+    """Chains verified (``generator.kit.steps.verify_chain``)."""
+
+
+def variant_for_seed(
+    family: Family, options: Mapping[str, Any], seed: int, label: str = "", checked: Checked | None = None
+) -> Variant:
     """Draw, solve and check one variant from a slot seed."""
-    return _solved(family, options, sampled(family, options, seed, label), seed=seed, canonical=None, label=label)
+    params = sampled(family, options, seed, label)
+    return _solved(family, options, params, seed=seed, canonical=None, label=label, checked=checked)
 
 
 def sampled(family: Family, options: Mapping[str, Any], seed: int, label: str = "") -> Any:
@@ -69,50 +92,50 @@ def slot_seed(sheet: SheetSpec, slot: str, draw: Draw) -> int:
     return derive_seed(draw.seed, draw.student, f"{sheet.name}/{slot}" + (f"/redraw-{redraw}" if redraw else ""))
 
 
-def canonical_variant(family: Family, options: Mapping[str, Any], name: str, label: str = "") -> Variant:
+def canonical_variant(
+    family: Family, options: Mapping[str, Any], name: str, label: str = "", checked: Checked | None = None
+) -> Variant:
     """The original instance a reference sheet printed, solved and checked."""
-    return _solved(family, options, family.canonical[name], seed=None, canonical=name, label=label)
+    return _solved(family, options, family.canonical[name], seed=None, canonical=name, label=label, checked=checked)
 
 
-def sheet_variants(sheet: SheetSpec, families: Mapping[str, Family], draw: Draw) -> list[Variant]:
-    """One checked variant per part of the sheet, in sheet order."""
-    return [_part_variant(sheet, part, families[part.family], draw) for part in sheet.parts]
+def sheet_variants(
+    sheet: SheetSpec, families: Mapping[str, Family], draw: Draw, checked: Checked | None = None
+) -> list[Variant]:
+    """One checked variant per part of the sheet, in sheet order (``checked``: the build's record, else the sheet's own)."""
+    checked = Checked() if checked is None else checked
+    return [_part_variant(sheet, part, families[part.family], draw, checked) for part in sheet.parts]
 
 
-def _part_variant(sheet: SheetSpec, part: PartSpec, family: Family, draw: Draw) -> Variant:
+def _part_variant(sheet: SheetSpec, part: PartSpec, family: Family, draw: Draw, checked: Checked) -> Variant:
     if draw.canonical and part.canonical is not None:
-        return canonical_variant(family, part.options, part.canonical, part.label)
+        return canonical_variant(family, part.options, part.canonical, part.label, checked)
     if draw.canonical and not family.static:
         raise ConfigError(f"{sheet.path}: part {part.label} has no 'canonical' instance to rebuild")
     if draw.canonical:
-        return variant_for_seed(family, part.options, 0, part.label)
-    return variant_for_seed(family, part.options, slot_seed(sheet, part.slot, draw), part.label)
+        return variant_for_seed(family, part.options, 0, part.label, checked)
+    return variant_for_seed(family, part.options, slot_seed(sheet, part.slot, draw), part.label, checked)
 
 
-def _solved(family: Family, options, params, *, seed: int | None, canonical: str | None, label: str) -> Variant:
-    answer, score = _checked(family, params, seed, canonical, label)
+def _solved(
+    family: Family, options, params, *, seed: int | None, canonical: str | None, label: str, checked: Checked | None
+) -> Variant:
+    checked = Checked() if checked is None else checked
+    answer, score = _checked(family, params, seed, canonical, label, checked)
     return Variant(family.name, label, seed, canonical, dict(options), params, answer, round(float(score), 1))
 
 
-def _checked(family: Family, params, seed: int | None, canonical: str | None, label: str) -> tuple[Any, float]:
-    """The answer to ``params``, checked, and its difficulty: worked out once per process for each family and params.
-
-    Solving depends on the params alone, so equal params draw an equal answer; a family with
-    few variants for an option (product-variance's zero-mean proof: 3 in a class of 20) would
-    otherwise be solved and checked again for every student who drew one already checked. Only a checked
-    answer is remembered: a failing draw fails again each time it is drawn.
-    """
+def _checked(family: Family, params, seed: int | None, canonical: str | None, label: str, checked: Checked) -> tuple[Any, float]:
+    """The answer to ``params``, checked, and its difficulty: taken from the record if these params passed already."""
     key = (id(family), params, _kinds(params))
     try:
-        remembered = _CHECKED.get(key)
+        remembered = checked.answers.get(key)
     except TypeError:  # mutable params: worked out every time
-        return _solved_and_checked(family, params, seed, canonical, label)
+        return _solved_and_checked(family, params, seed, canonical, label, checked.chains)
     if remembered is not None:
         return remembered[1:]
-    answer, score = _solved_and_checked(family, params, seed, canonical, label)
-    if len(_CHECKED) >= MAX_REMEMBERED_VARIANTS:
-        _CHECKED.clear()
-    _CHECKED[key] = family, answer, score
+    answer, score = _solved_and_checked(family, params, seed, canonical, label, checked.chains)
+    checked.answers[key] = family, answer, score
     return answer, score
 
 
@@ -126,18 +149,14 @@ def _kinds(value: Any) -> Any:
     return type(value)
 
 
-MAX_REMEMBERED_VARIANTS = 4096
-_CHECKED: dict[tuple[int, Any, Any], tuple[Family, Any, float]] = {}
-"""Checked answers and difficulties by family id, params and the types inside them; the family is
-kept with its answer, so that while the entry lasts its id names no other family."""
-
-
-def _solved_and_checked(family: Family, params, seed: int | None, canonical: str | None, label: str) -> tuple[Any, float]:
+def _solved_and_checked(
+    family: Family, params, seed: int | None, canonical: str | None, label: str, verified: Verified
+) -> tuple[Any, float]:
     with _naming_failures(family, seed if canonical is None else canonical, label), _time_limit(VARIANT_SECONDS):
         answer = family.solve(params)
         family.check(params, answer, rng_for(seed or 0, "check"))
         for chain in chains_in(answer):
-            verify_chain(chain, rng_for(seed or 0, "steps"))
+            verify_chain(chain, rng_for(seed or 0, "steps"), verified)
         score = family.difficulty(params, answer) if family.difficulty else default_difficulty(params, answer)
     return answer, score
 

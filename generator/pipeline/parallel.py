@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from multiprocessing.connection import Connection, wait
 from typing import TypeVar
 
+from generator import speed
 from generator.errors import WorkerDied
 from generator.pipeline import lifecycle
 
@@ -168,8 +169,10 @@ def _serve(fn: Callable, connection: Connection, parent: int) -> None:
     """A worker's life: chunks in, results (or the exception, with its traceback as text) out.
 
     A thread takes chunks off the pipe as they come, so the parent never waits to send one.
+    A worker installs the speed patches itself: one started afresh (no ``fork``) has none.
     """
     lifecycle.become_worker(parent)
+    speed.install()
     chunks: queue.SimpleQueue = queue.SimpleQueue()
     threading.Thread(target=_receive, args=(connection, chunks), daemon=True).start()
     while (chunk := chunks.get()) is not None:

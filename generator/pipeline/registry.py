@@ -5,13 +5,13 @@ Each module there defines ``FAMILY``; adding a family is adding a module.
 
 import importlib
 import pkgutil
-from functools import cache
 
 import problems
 from generator.kit.family import Family
+from generator.speed import remembered
 
 
-@cache
+@remembered(None)
 def families() -> dict[str, Family]:
     """Every family by name, in name order."""
     found: dict[str, Family] = {}
