@@ -20,6 +20,7 @@ from rich.progress import Progress, TaskID
 from generator import speed
 from generator.check.stress import stress_families
 from generator.errors import ConfigError, SheetError
+from generator.scaffold import PROJECT_ROOT, new_family
 from generator.kit.family import Family
 from generator.kit.options import OptionError
 from generator.pipeline.build import build_sheets
@@ -174,6 +175,17 @@ def show(
         typer.echo(f"Statement:\n{text(statement).strip()}\n\nSolution:\n{text(solution).strip()}")
 
     _run(action)
+
+@app.command()
+def new(
+    name: Annotated[str, typer.Argument(help="The new family's name, lowercase with hyphens, e.g. 'tangent-line'.")],
+) -> None:
+    """Start a new problem family: module, template and test from a skeleton (see docs/authoring.md)."""
+    written = _run(lambda: new_family(name, PROJECT_ROOT, set(families())))
+    for path in written:
+        typer.echo(f"wrote {path.relative_to(PROJECT_ROOT)}")
+    typer.echo(f"next: sheets show {name} --seed 1, then sheets check {name} --seeds 200; docs/authoring.md explains each TODO")
+
 
 
 @app.command()

@@ -45,7 +45,6 @@ from dataclasses import dataclass
 import sympy
 from sympy import MatMul
 
-from generator.check.lint import MAX_STEP_WIDTH
 from generator.kit import (
     Chain,
     ChoiceOption,
@@ -80,7 +79,7 @@ from generator.kit.linalg import (
     to_floats,
     vector,
 )
-from generator.kit.widths import printed_width
+from generator.kit.widths import MAX_STEP_WIDTH, printed_width
 
 QUADRATIC_VECTORS = ("x", "z", "w", "u")
 BILINEAR_VECTORS = (("x", "y"), ("u", "v"), ("a", "b"))

@@ -49,7 +49,6 @@ from dataclasses import dataclass
 
 import sympy
 
-from generator.check.lint import MAX_STEP_WIDTH
 from generator.kit import (
     Chain,
     ChoiceOption,
@@ -66,7 +65,7 @@ from generator.kit import (
     require,
 )
 from generator.kit.linalg import fraction_times
-from generator.kit.widths import matrix_width
+from generator.kit.widths import MAX_STEP_WIDTH, matrix_width
 from generator.speed import remembered
 
 SIGMA_I, SIGMA_J, DELTA = sympy.symbols("sigma_i sigma_j delta_ij")

@@ -19,13 +19,10 @@ from generator.kit.family import Family, Variant, find_all, jsonable
 from generator.kit.functions import structure
 from generator.kit.printing import tex
 from generator.kit.steps import Chain, flattened
-from generator.kit.widths import matrix_width, printed_width
+from generator.kit.widths import MAX_STEP_WIDTH, matrix_width, printed_width
 
 MAX_ZERO_SHARE = sympy.Rational(1, 3)
 """At most this share of a matrix answer's entries (or of a list of three or more partials) may be 0."""
-MAX_STEP_WIDTH = 60
-"""Characters (as ``printed_width`` counts them) one worked step or answer may take: a line of an
-``align*`` at 11 pt holds about 75, and the reason column needs its share."""
 MAX_OVERFULL_PT = 1.0
 VAGUE_REASONS = frozenset({"simplify", "simplified", "tidy", "tidy up", "rearrange", "clean up", "algebra"})
 """Step reasons that hide what the step did: a reader needs the rewrite named."""
@@ -48,8 +45,10 @@ def lint_variant(family: Family, variant: Variant, statement: str, solution: str
     findings = [
         *repeated_factors(variant),
         *function_powers(printed),
+        *powers_of_powers(printed),
         *glued_coefficients(printed),
         *big_before_minus(printed),
+        *double_negatives(printed),
         *bracket_after_function(printed),
         *unevaluated_results(family, variant),
         *repeats_in_part(variant),
@@ -133,12 +132,24 @@ def _adjacent_repeats(items: list[tuple[str, str]]) -> Iterator[Finding]:
             left, right = first[1], second[1]
             if _is_number(left) and right.startswith("\\frac"):
                 yield Finding("glued-coefficient", f"{left} {right}")
-            elif _base(left) == _base(right) and not _is_number(left) and (_base(left) != "e" or left == right):
+            elif _base(left) == _base(right) and not _is_number(left) and (_base(left) != "e" or _like_exponentials(left, right)):
                 yield Finding("repeated-factor", f"{left} {right}")
         if first[0] == third[0] == "atom" and second == ("op", "cdot"):
             left, right = first[1], third[1]
             if _base(left) == _base(right) and not _is_number(left) and _base(left) != "e" and "\\frac" not in left + right:
                 yield Finding("repeated-factor", f"{first[1]} \\cdot {right}")
+
+
+def _like_exponentials(left: str, right: str) -> bool:
+    """``e^{x} e^{2 x}``: exponentials whose exponents differ only in sign and number, which SymPy
+    (and a hand) writes as one, ``e^{3 x}``; ``e^{x} e^{x^{2}}`` and ``e^{x} e^{- y}`` may stand apart."""
+    return _exponent_term(left) == _exponent_term(right)
+
+
+def _exponent_term(atom: str) -> str:
+    """The exponent of ``e^{...}`` without its sign and leading number: ``e^{- 3 x/2}`` gives ``x/2``."""
+    exponent = atom[len("e^{") : -1] if atom.startswith("e^{") else atom[len("e^") :]
+    return re.sub(r"^-?\s*\d*\s*", "", exponent)
 
 
 def _base(atom: str) -> str:
@@ -216,6 +227,24 @@ def _matching_right(printed: str, start: int) -> int | None:
     return None
 
 
+def powers_of_powers(printed: str) -> Iterator[Finding]:
+    """``((x^2 + 1)^2)^2``: a whole power of a bracketed whole power, which a hand writes as one power,
+    ``(x^2 + 1)^4``. A substituted ``(\\sigma^2)^2`` has one bracket and is squared in the next step."""
+    for match in re.finditer(r"\\left\(", printed):
+        end = _matching_right(printed, match.start())
+        outer = _WHOLE_EXPONENT.match(printed, end) if end is not None else None
+        if outer is None:
+            continue
+        atoms = _atoms(printed[match.end() : end - len("\\right)")])
+        if len(atoms) == 1 and atoms[0][0] == "atom":
+            inner = atoms[0][1][len(_base(atoms[0][1])) :]
+            if _WHOLE_EXPONENT.fullmatch(inner.strip()) and atoms[0][1].startswith("\\left"):
+                yield Finding("power-of-power", printed[match.start() : outer.end()])
+
+
+_WHOLE_EXPONENT = re.compile(r"\^(?:\d|\{\d+\})")
+
+
 def glued_coefficients(printed: str) -> Iterator[Finding]:
     """A number glued to a fraction (``2 \\frac{x}{x^2+1}``), which reads like a mixed number."""
     for match in _GLUED.finditer(printed):
@@ -226,6 +255,15 @@ def big_before_minus(printed: str) -> Iterator[Finding]:
     """``\\big(`` is an ordinary atom to TeX, so a minus after it is spaced as a binary minus."""
     for match in _BIG_MINUS.finditer(printed):
         yield Finding("big-minus", printed[match.start() : match.end() + 20])
+
+
+def double_negatives(printed: str) -> Iterator[Finding]:
+    """``c - (-c)``: a negative number or term subtracted, which a hand works out first (``2c``)."""
+    for match in _DOUBLE_NEGATIVE.finditer(printed):
+        yield Finding("double-negative", printed[max(0, match.start() - 10) : match.end() + 10])
+
+
+_DOUBLE_NEGATIVE = re.compile(r"-\s*(?:\\left)?\(\s*-[^()+\-=&,]*?(?:\\right)?\)(?!\s*\^)")
 
 
 def bracket_after_function(printed: str) -> Iterator[Finding]:

@@ -11,6 +11,8 @@ from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 
 import sympy
 
+__all__ = ["fixed", "significant"]
+
 GUARDS = (10, 30, 90)
 
 

@@ -36,9 +36,12 @@ from generator.kit.widths import printed_width
 from generator.speed import remembered
 
 PRODUCT = "product rule"
+__all__ = ["CHAIN", "PARTIALS_PREAMBLE", "Piece", "Worked", "constant_in", "differentiate", "rule_and_tidy", "rules_difficulty", "rules_needed", "tidied", "worked_partial", "written_product"]
+
 QUOTIENT = "quotient rule"
 CHAIN = "chain rule"
 SUM = "sum rule"
+"""The chain rule's name in reasons and in ``Worked.rules`` (so are ``PRODUCT``, ``QUOTIENT``, ``SUM``, ``TABLE``)."""
 TABLE = "table of derivatives"
 LETTERS = "uvwpqrsabcdgh"
 
@@ -88,6 +91,9 @@ class Piece:
 @dataclass(frozen=True)
 class Worked:
     pieces: tuple[Piece, ...]
+    """A derivative as a teaching assistant writes it: the named pieces (u, v, ...) with their own
+    derivatives, then the rule steps down to the tidy result."""
+
     derivative: Chain
     rules: tuple[str, ...]
     """Rule names (product, quotient, chain) in the order they were applied, outermost first."""

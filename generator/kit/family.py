@@ -28,6 +28,8 @@ from generator.kit.options import Option, OptionError, resolve_options
 from generator.kit.printing import text, text_rows
 from generator.speed import remembered
 
+__all__ = ["CheckFailed", "Family", "require", "static_family"]
+
 
 class CheckFailed(AssertionError):
     """The independent check disagrees with the solver."""
@@ -45,6 +47,9 @@ def require(condition: bool, message: str | Callable[[], str]) -> None:
 
 @dataclass(frozen=True)
 class Family:
+    """What a problem family module defines as ``FAMILY``: its name (also its template's), how to sample,
+    solve and check a variant, its options, canonical instances, difficulty and answer-key fields."""
+
     name: str
     summary: str
     sample: Callable[[random.Random, Mapping[str, Any]], Any]

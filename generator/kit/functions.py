@@ -13,6 +13,8 @@ import sympy
 from generator.kit.widths import printed_width
 from generator.speed import remembered
 
+__all__ = ["coordinates", "indexed_coordinates", "readable", "skeleton", "smooth_function", "smooth_function_of_some", "structure"]
+
 COORDINATES = sympy.symbols("x y z", real=True)
 """The variables of the multivariate families, as the sheets name them for n <= 3."""
 

@@ -14,6 +14,8 @@ import sympy
 from generator.kit.family import require
 from generator.speed import remembered
 
+__all__ = ["as_function", "central_difference", "check_partials", "close", "defined_points"]
+
 Point = tuple[float, ...]
 
 
@@ -105,6 +107,7 @@ def _closure(node: sympy.Basic, symbols: tuple[sympy.Symbol, ...]) -> Callable[[
 
 
 def close(a: float, b: float, rel: float = 1e-6, abs_tol: float = 1e-7) -> bool:
+    """Two floats agree to a relative (or, near 0, an absolute) tolerance: how checks compare values."""
     return math.isclose(a, b, rel_tol=rel, abs_tol=abs_tol)
 
 

@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+__all__ = ["BoolOption", "ChoiceOption", "IntOption"]
+
 
 class OptionError(ValueError):
     """An option value or key that a family does not accept."""
@@ -15,6 +17,8 @@ class OptionError(ValueError):
 
 @dataclass(frozen=True)
 class IntOption:
+    """A whole-number option with bounds, such as ``count`` or ``level``."""
+
     name: str
     default: int
     low: int
@@ -36,6 +40,8 @@ class IntOption:
 
 @dataclass(frozen=True)
 class ChoiceOption:
+    """An option that takes one of a few named values, such as ``unit = "nats"``."""
+
     name: str
     default: str
     choices: tuple[str, ...]
@@ -53,6 +59,8 @@ class ChoiceOption:
 
 @dataclass(frozen=True)
 class BoolOption:
+    """A yes/no option, such as ``restate``."""
+
     name: str
     default: bool
     help: str

@@ -207,7 +207,7 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         front of an unevaluated quotient joins its numerator (``\\frac{2 x}{x^2 + 1}``, never
         ``2 \\frac{x}{x^2 + 1}``, which reads like a mixed number).
         """
-        numerator, denominator = sympy.fraction(expr, exact=True) if self._slashed else (expr, 1)
+        numerator, denominator = sympy.fraction(expr, exact=True) if self._slashed and _has_denominator(expr) else (expr, 1)
         if denominator != 1:
             sign = ""
             if numerator.could_extract_minus_sign():

@@ -24,6 +24,8 @@ from generator.kit.printing import tex
 from generator.kit.widths import printed_width
 from generator.speed import register, remembered
 
+__all__ = ["expand", "expand_outside", "factor_terms", "rewrite_name", "together", "xreplace_unevaluated"]
+
 MAX_REMEMBERED = 65536
 _factored: dict[tuple[type, sympy.Basic], sympy.Basic] = {}
 """``factor_terms`` results by (type, expression), for every sub-expression it has met."""

@@ -5,6 +5,8 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from typing import TypeVar
 
+__all__ = ["distinct", "nonzero"]
+
 T = TypeVar("T")
 MAX_ATTEMPTS_PER_ITEM = 60
 draws: ContextVar[int] = ContextVar("draws", default=0)

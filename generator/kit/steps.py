@@ -22,6 +22,8 @@ from generator.kit.family import CheckFailed, find_all, require
 from generator.kit.numeric import as_function
 from generator.kit.printing import tex, text
 
+__all__ = ["Chain", "Step", "chain", "worked_chain"]
+
 POINTS = 4
 _ELEMENTARY = (sympy.Add, sympy.Mul, sympy.Pow, sympy.exp, sympy.log, sympy.sin, sympy.cos, sympy.tan, sympy.tanh)
 """Nodes a step can hold that need no evaluating before it is compared."""
@@ -29,6 +31,8 @@ _ELEMENTARY = (sympy.Add, sympy.Mul, sympy.Pow, sympy.exp, sympy.log, sympy.sin,
 
 @dataclass(frozen=True)
 class Step:
+    """One expression of a chain and the reason that gives it from the one before."""
+
     expr: sympy.Basic
     why: str = ""
     """The rule or identity that gives this step from the one before (empty: plain algebra)."""
@@ -36,6 +40,8 @@ class Step:
 
 @dataclass(frozen=True)
 class Chain:
+    """One line of a derivation, ``= step = step = ... = result``; the engine verifies every step."""
+
     steps: tuple[Step, ...]
 
     @property

@@ -19,6 +19,8 @@ from generator.kit.rewrites import (
 )
 from generator.speed import remembered
 
+__all__ = ["derivative", "partial_derivatives", "presentable", "tidy_derivative"]
+
 
 @remembered(maxsize=8192)
 def presentable(expr: sympy.Expr) -> sympy.Expr:

@@ -12,11 +12,16 @@ import sympy
 from generator.kit.printing import tex
 from generator.speed import remembered
 
+__all__ = ["LINE_WIDTH", "MAX_STEP_WIDTH", "matrix_width", "printed_width", "visible_length", "worked_width"]
+
 LINE_WIDTH = 66
 """Characters (as ``printed_width`` counts them) a line of worked steps may take: its widest step
 plus its reason column. ``printed_width`` is rough (fractions, exponents): of 3,000 compiled level-3
 derivatives, a few lines counted 69 or 70 ran up to 15 pt into the margin; none counted 66 or less
 (reasons measured as the steps macro measures them, ``visible_length``)."""
+MAX_STEP_WIDTH = 60
+"""Characters (as ``printed_width`` counts them) one worked step or answer may take: a line of an
+``align*`` at 11 pt holds about 75, and the reason column needs its share."""
 REASON_BOX = 18
 """The column of a reason showing more than ``LONG_REASON`` characters: the steps macro sets it in a 3.8 cm box."""
 LONG_REASON = 30

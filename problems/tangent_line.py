@@ -1,0 +1,121 @@
+"""Tangent line: the linearisation L(x) = f(a) + f'(a)(x - a) of a smooth f at a point a.
+
+The first-order Taylor polynomial, the approximation behind gradient descent. The solution
+differentiates f rule by rule, puts a into f and f', and writes L. This family is the worked
+example of docs/authoring.md, which quotes it whole.
+
+Excluded by construction: a horizontal tangent (f'(a) = 0 asks for less), values f(a) and
+f'(a) that are sums or too long to work by hand, and the canonical instance.
+
+answers.json keys: ``inputs.function``, ``inputs.point``; ``answers.value`` (f(a)),
+``answers.slope`` (f'(a)), ``answers.tangent`` (L(x), multiplied out).
+"""
+
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import sympy
+
+from generator.kit import (
+    Chain,
+    Family,
+    IntOption,
+    Step,
+    WrittenProduct,
+    WrittenSum,
+    as_function,
+    central_difference,
+    chain,
+    close,
+    distinct,
+    require,
+)
+from generator.kit.differentiation import Worked, differentiate, rules_difficulty
+from generator.kit.functions import coordinates, smooth_function
+from generator.kit.widths import printed_width
+
+(X,) = coordinates(1)
+POINTS = (0, 1, -1)
+MAX_VALUE_WIDTH = 12
+"""Characters (``printed_width``) f(a) and f'(a) may take: values a student works out by hand."""
+
+
+@dataclass(frozen=True)
+class Params:
+    function: sympy.Expr
+    point: sympy.Integer
+
+
+@dataclass(frozen=True)
+class Answer:
+    worked: Worked
+    """f'(x), rule by rule."""
+    at_point: tuple[Chain, Chain]
+    """f(a) and f'(a), each one step: x = a put in (SymPy evaluates as it substitutes)."""
+    line: Chain
+    """L(x): f(a) and f'(a) put into f(a) + f'(a)(x - a), then multiplied out."""
+    value: sympy.Expr
+    slope: sympy.Expr
+    tangent: sympy.Expr
+
+
+def sample(rng: random.Random, options: Mapping) -> Params:
+    def draw(r: random.Random) -> Params:
+        return Params(smooth_function(r, [X], options["level"]), sympy.Integer(r.choice(POINTS)))
+
+    return distinct(rng, draw, 1, accept=_usable, what="functions with a sloped tangent")[0]
+
+
+def _usable(params: Params) -> bool:
+    value = params.function.subs(X, params.point)
+    slope = differentiate(params.function, X).result.subs(X, params.point)
+    by_hand = all(printed_width(v) <= MAX_VALUE_WIDTH and not v.is_Add for v in (value, slope))
+    return slope != 0 and by_hand and params not in CANONICAL.values()
+
+
+def solve(params: Params) -> Answer:
+    worked = differentiate(params.function, X)
+    at_point = tuple(_put_in(f, params.point) for f in (params.function, worked.result))
+    value, slope = (steps.result for steps in at_point)
+    tangent = sympy.expand(value + slope * (X - params.point))
+    return Answer(worked, at_point, _line(value, slope, params.point, tangent), value, slope, tangent)
+
+
+def _put_in(f: sympy.Expr, point: sympy.Integer) -> Chain:
+    return chain(Step(f.subs(X, point), f"substitute $x = {point}$"))
+
+
+def _line(value: sympy.Expr, slope: sympy.Expr, point: sympy.Integer, tangent: sympy.Expr) -> Chain:
+    """f(a) + f'(a)(x - a) with the numbers put in; then multiplied out, unless nothing multiplies
+    (a = 0, or f'(a) = 1 and only the order of the terms would change)."""
+    if point == 0 or slope == 1:
+        rise = slope * X if point == 0 else X - point
+    else:
+        rise = sympy.Mul(-1, X - point, evaluate=False) if slope == -1 else WrittenProduct(slope, X - point, evaluate=False)
+    put_in = Step(WrittenSum(value, rise, evaluate=False) if value != 0 else rise, "put in $f(a)$ and $f'(a)$")
+    return chain(put_in) if point == 0 or slope == 1 else chain(put_in, Step(tangent, "multiply out"))
+
+
+def check(params: Params, answer: Answer, rng: random.Random) -> None:
+    f, a = as_function(params.function, (X,)), float(params.point)
+    slope = central_difference(f, (a,), 0)
+    require(close(float(answer.slope), slope, rel=1e-5), f"f'(a) = {answer.slope}, not {slope}")
+    require(close(float(answer.value), f(a)), f"f(a) = {answer.value}, not {f(a)}")
+    line = as_function(answer.tangent, (X,))
+    require(close(line(a), f(a)) and close(line(a + 1) - line(a), slope, rel=1e-5), "L is not the tangent at a")
+
+
+CANONICAL = {"tangent-line-guide": Params(X * sympy.exp(2 * X), sympy.Integer(0))}
+
+FAMILY = Family(
+    name="tangent-line",
+    summary="Tangent line (linearisation) of a smooth function at a point.",
+    sample=sample,
+    solve=solve,
+    check=check,
+    options=(IntOption("level", 1, 1, 2, "nested rules in f: 1 (one rule) or 2 (a rule inside a rule)"),),
+    canonical=CANONICAL,
+    difficulty=lambda params, answer: rules_difficulty([answer.worked]) + 1,
+    key_fields=("value", "slope", "tangent"),
+)

@@ -1,0 +1,48 @@
+import dataclasses
+import random
+
+import pytest
+import sympy
+
+from generator.kit.family import CheckFailed
+from generator.pipeline.generate import canonical_variant, variant_for_seed
+from generator.pipeline.render import render_part
+from generator.pipeline.templating import environment
+from problems.tangent_line import FAMILY, X, Params, check
+
+OPTIONS = FAMILY.resolve_options({})
+
+
+def test_canonical_tangent_agrees_with_sympy_diff():
+    variant = canonical_variant(FAMILY, OPTIONS, "tangent-line-guide")
+    f, a = variant.params.function, variant.params.point
+    slope = sympy.diff(f, X).subs(X, a)  # a second method: SymPy's own derivative
+    assert variant.answer.slope == slope == 1
+    assert sympy.expand(variant.answer.tangent - (f.subs(X, a) + slope * (X - a))) == 0
+
+
+@pytest.mark.parametrize("level", [1, 2])
+def test_random_tangents_are_sloped_and_touch_the_curve(level):
+    options = FAMILY.resolve_options({"level": level})
+    for seed in range(30):
+        variant = variant_for_seed(FAMILY, options, seed)
+        p, answer = variant.params, variant.answer
+        assert answer.slope != 0
+        assert sympy.simplify(answer.tangent.subs(X, p.point) - p.function.subs(X, p.point)) == 0
+        assert sympy.simplify(sympy.diff(answer.tangent, X) - sympy.diff(p.function, X).subs(X, p.point)) == 0
+
+
+def test_check_refuses_a_wrong_slope():
+    variant = canonical_variant(FAMILY, OPTIONS, "tangent-line-guide")
+    wrong = dataclasses.replace(variant.answer, slope=sympy.Integer(2))
+    with pytest.raises(CheckFailed):
+        check(variant.params, wrong, random.Random(0))
+
+
+def test_statement_gives_f_and_a_but_not_the_answer():
+    params = Params(sympy.sin(X**2 + X), sympy.Integer(1))
+    variant = dataclasses.replace(variant_for_seed(FAMILY, OPTIONS, 0), params=params, answer=FAMILY.solve(params))
+    statement, solution = render_part(environment(), FAMILY, variant)
+    assert r"\sin{\left(x^{2} + x \right)}" in statement and "x = 1" in statement
+    assert r"\cos{\left(2 \right)}" not in statement
+    assert r"3 \cos{\left(2 \right)}" in solution
