@@ -57,6 +57,30 @@ def test_repeated_factor_is_read_off_the_printed_latex():
     assert not list(lint._adjacent_repeats(lint._atoms(r"\left(e^{x} + 1\right)^{2} \left(e^{2 x} + 1\right)^{2}")))
 
 
+def test_like_exponentials_side_by_side_are_a_repeated_factor():
+    # e^{x} e^{2 x} is e^{3 x}; exponentials of unlike exponents may stand apart
+    assert rules(lint._adjacent_repeats(lint._atoms(r"2 x^{2} e^{x} e^{2 x}"))) == {"repeated-factor"}
+    assert rules(lint._adjacent_repeats(lint._atoms(r"e^{- 3 x/2} e^{x/2}"))) == {"repeated-factor"}
+    assert not list(lint._adjacent_repeats(lint._atoms(r"x e^{x} e^{x^{2}} + e^{x} e^{- y}")))
+    quotient_rule = WrittenSum(x * sympy.exp(x), sympy.Mul(-2, x**2, sympy.exp(x), sympy.exp(2 * x), evaluate=False))
+    assert not list(lint.repeated_factors(variant(answer=Answer(quotient_rule))))  # the printer merges: 2 x^2 e^{3x}
+
+
+def test_power_of_a_power():
+    assert rules(lint.powers_of_powers(r"\frac{1}{\left(\left(x^{2} + 1\right)^{2}\right)^{2}}")) == {"power-of-power"}
+    nested_log = r"\left(\left(\log{\left(x \right)}\right)^{2}\right)^{3}"
+    assert rules(lint.powers_of_powers(nested_log)) == {"power-of-power"}
+    good = r"\left(\sigma^{2}\right)^{2} \left(x^{2} + 1\right)^{4} \left(\mathbf{A}^{\top}\right)^{-1} \left(\sqrt{x}\right)^{2} \left(x \left(x + 1\right)^{2}\right)^{2}"
+    assert not list(lint.powers_of_powers(good))
+    assert not list(lint.powers_of_powers(tex(sympy.Pow((x**2 + 1) ** 2, 2, evaluate=False))))
+
+
+def test_double_negative():
+    assert rules(lint.double_negatives(r"\frac{\left(c - (- c)\right)^{2}}{12}")) == {"double-negative"}
+    assert rules(lint.double_negatives(r"3 - \left(- 1\right)")) == {"double-negative"}
+    assert not list(lint.double_negatives(r"\frac{\left(2 c\right)^{2}}{12} + x - \left(- 2 x + 1\right) - \left(-1, 2\right)"))
+
+
 def test_glued_coefficient():
     assert rules(lint.glued_coefficients(r"y = 2 \frac{x}{x^{2} + 1}")) == {"glued-coefficient"}
     assert not list(lint.glued_coefficients(r"y = \frac{2 x}{x^{2} + 1} + e^{2} \frac{1}{x}"))

@@ -209,3 +209,30 @@ def test_a_function_of_a_quotient_above_a_fraction_bar_writes_the_quotient_with_
         r"\frac{\cos{\left(x^{3}/\left(x + 1\right) \right)}}{\left(x + 1\right)^{2}}"
     )
     assert tex(sympy.cos(inner)) == r"\cos{\left(\frac{x^{3}}{x + 1} \right)}"  # no bar around it: stacked
+
+
+def test_a_power_of_a_power_with_whole_exponents_is_one_power():
+    # the quotient rule's v^2 for v = (x^2 + 1)^2: never ((x^2 + 1)^2)^2
+    v = (x**2 + 1) ** 2
+    assert tex(sympy.Pow(v, 2, evaluate=False)) == r"\left(x^{2} + 1\right)^{4}"
+    square = sympy.Pow(sympy.Pow(v, 2, evaluate=False), -1, evaluate=False)
+    assert tex(sympy.Mul(sympy.cos(x), square, evaluate=False)) == r"\frac{\cos{\left(x \right)}}{\left(x^{2} + 1\right)^{4}}"
+    assert tex(sympy.Pow(sympy.Pow(sympy.log(x), 2, evaluate=False), 3, evaluate=False)) == r"\left(\log{\left(x \right)}\right)^{6}"
+    assert tex(sympy.Pow(sympy.sqrt(x + 1), 2, evaluate=False)) == r"\left(\sqrt{x + 1}\right)^{2}"  # a root stays a root
+    sigma = sympy.Symbol("sigma", positive=True)
+    assert tex(sympy.Pow(sigma**2, 2, evaluate=False)) == r"\left(\sigma^{2}\right)^{2}"  # substituted, squared next
+
+
+def test_like_exponentials_merge_into_one_power():
+    # the quotient rule's x^2 e^x times 2 e^{2x}: never 2 x^2 e^x e^{2x}
+    from generator.kit.differentiation import written_product
+
+    exp = sympy.exp
+    assert tex(written_product(-1, x**2 * exp(x), 2 * exp(2 * x))) == r"- 2 x^{2} e^{3 x}"
+    assert tex(sympy.Mul(exp(x), exp(2 * x), x, evaluate=False)) == r"x e^{3 x}"
+    assert tex(sympy.Mul(exp(-3 * x / 2), exp(-x / 2), evaluate=False)) == r"e^{- 2 x}"
+    # unlike exponents stay apart, as SymPy keeps them
+    assert tex(written_product(exp(x), exp(x**2))) == r"e^{x} e^{x^{2}}"
+    assert tex(sympy.Mul(2, exp(x), exp(-sympy.Symbol("y")), evaluate=False)) == r"2 e^{x} e^{- y}"
+    # exponentials that cancel are shown as substituted, with a dot: cancelling is the next step
+    assert tex(written_product(-1, exp(x), 2 * exp(-x))) == r"- e^{x} \cdot 2 e^{- x}"

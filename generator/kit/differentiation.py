@@ -21,6 +21,7 @@ from generator.kit.printing import (
     WrittenSum,
     number_and_powers,
     printed_terms,
+    raised,
     tex,
 )
 from generator.kit.rewrites import (
@@ -276,14 +277,16 @@ def written_product(*factors: sympy.Expr) -> sympy.Expr:
     Products inside the factors are opened and like bases merged (``x * 4x (3x - 2)`` is
     written ``4x^2 (3x - 2)``, ``cos x cos x`` is ``cos^2 x``), so no factor prints twice
     side by side and no number is glued to a fraction; sums and functions stay as they
-    are, so the rule that produced them remains visible. An exponential is never merged
-    with another (``e^x e^{x^2}`` stays as the rule wrote it). Factors that would cancel are
-    shown with a visible dot instead, ``(1 - x) \\cdot (-1/(1 - x))``: cancelling is the next step.
+    are, so the rule that produced them remains visible. Exponentials merge as SymPy merges
+    them (``x^2 e^x \\cdot 2 e^{2x}`` is ``2 x^2 e^{3x}``; ``e^x e^{x^2}`` stays as the rule wrote it).
+    Factors that would cancel are shown with a visible dot instead, ``(1 - x) \\cdot (-1/(1 - x))``:
+    cancelling is the next step.
     """
+    factors = tuple(map(sympy.sympify, factors))
     number, exponents = number_and_powers(_operands(factors), whole_exponents=True)
     if len(factors) > 1 and any(min(found) < 0 < max(found) for found in exponents.values()):
         return _substituted(factors)
-    powers = [base ** sum(found) for base, found in exponents.items()]
+    powers = [raised(base, sum(found)) for base, found in exponents.items()]
     monomials = [power for power in powers if power.is_Symbol or (power.is_Pow and power.base.is_Symbol)]
     written = [number] if number != 1 else []
     written += monomials + [power for power in powers if power not in monomials]

@@ -149,9 +149,13 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         ``u^3``; here it is ``\\left(\\log(u)\\right)^{3}``. Trigonometric and hyperbolic functions
         keep the course's ``\\tanh^{2}(x)``, the one reading those have. Square roots stay roots, and
         a function printed inside its own delimiters (``|x|``, a norm that says ``printed_with_delimiters``)
-        needs no brackets: ``\\|x\\|_2^{2}``.
+        needs no brackets: ``\\|x\\|_2^{2}``. A whole power of a bracketed whole power, left unevaluated
+        (the quotient rule's v^2 for v = (x^2 + 1)^2), is one power: ``(x^2 + 1)^4``, never brackets in
+        brackets; a substituted ``(\\sigma^2)^2`` stays, the step that squares it is the next one.
         """
         base, exponent = expr.base, expr.exp
+        if base.is_Pow and not base.base.is_Atom and all(e.is_Integer and e.is_positive for e in (base.exp, exponent)):
+            return self._print(sympy.Pow(base.base, base.exp * exponent, evaluate=False))
         root = exponent.is_Rational and abs(exponent.p) == 1 and exponent.q != 1
         if (
             base.is_Function
@@ -402,7 +406,7 @@ def _unevaluated_product(product: sympy.Mul) -> bool:
     args = product.args
     if args[0] == 1 or any(arg.is_Mul or arg.is_Number for arg in args[1:]):
         return True
-    bases = [arg.as_base_exp()[0] for arg in args if not isinstance(arg, sympy.exp)]
+    bases = [_base_and_exponent(arg)[0] for arg in args]
     return len(set(bases)) < len(bases)
 
 
@@ -412,8 +416,10 @@ def number_and_powers(
     """What the numbers among ``factors`` multiply to, and each other base's exponents, bases in the
     order met: the bookkeeping of writing a product with each base once.
 
-    An exponential is a base of its own (``e^x e^{x^2}`` is not ``e^{x + x^2}``); with
-    ``whole_exponents``, so is a power with a fractional exponent.
+    An exponential ``e^{c t}`` is the power c of the base ``e^t``, so exponentials merge as SymPy
+    merges them: ``e^x e^{2x}`` is ``e^{3x}``, while ``e^x e^{x^2}`` and ``e^x e^{-y}`` stay apart. With
+    ``whole_exponents``, a power with a fractional exponent is a base of its own. ``raised`` writes a
+    base to an exponent.
     """
     number = sympy.Integer(1)
     powers: dict[sympy.Basic, list[sympy.Expr]] = {}
@@ -421,11 +427,30 @@ def number_and_powers(
         if factor.is_Number:
             number *= factor
             continue
-        base, exponent = (factor, sympy.Integer(1)) if isinstance(factor, sympy.exp) else factor.as_base_exp()
-        if whole_exponents and not exponent.is_Integer:
+        base, exponent = _base_and_exponent(factor)
+        if whole_exponents and not exponent.is_Integer and not _is_exponential_base(base):
             base, exponent = factor, sympy.Integer(1)
         powers.setdefault(base, []).append(exponent)
     return number, powers
+
+
+def _base_and_exponent(factor: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr]:
+    """``x^3`` is x to the 3, ``e^{-3x/2}`` is ``e^x`` to the -3/2 (``number_and_powers``)."""
+    if isinstance(factor, sympy.exp):
+        coefficient, term = factor.args[0].as_coeff_Mul()
+        return sympy.exp(term), coefficient
+    return factor.as_base_exp()
+
+
+def _is_exponential_base(base: sympy.Expr) -> bool:
+    return isinstance(base, sympy.exp) or base == sympy.E
+
+
+def raised(base: sympy.Expr, exponent: sympy.Expr) -> sympy.Expr:
+    """``base`` to the power ``exponent`` as a base of ``number_and_powers``: ``(e^x)^{3/2}`` is ``e^{3x/2}``."""
+    if isinstance(base, sympy.exp):
+        return sympy.exp(base.args[0] * exponent)
+    return base**exponent
 
 
 def _like_bases_merged(product: sympy.Mul) -> sympy.Mul:
@@ -439,7 +464,7 @@ def _like_bases_merged(product: sympy.Mul) -> sympy.Mul:
     for base, exponents in powers.items():
         if all(e.is_positive for e in exponents) or all(e.is_negative for e in exponents):
             exponents = [sympy.Add(*exponents)]  # x x^3 is x^4; x / x stays, a cancellation shown
-        factors += [base if exponent == 1 else sympy.Pow(base, exponent) for exponent in exponents]
+        factors += [base if exponent == 1 else raised(base, exponent) for exponent in exponents]
     if coefficient != 1 or not factors:
         factors.insert(0, coefficient)
     return factors[0] if len(factors) == 1 else sympy.Mul(*factors, evaluate=False)
