@@ -4,6 +4,11 @@ Kinds (option ``kind``): ``linear`` (f = b^T x, gradient b), ``quadratic-symmetr
 (f = x^T A x with A symmetric, gradient 2 A x), ``quadratic`` (general A, gradient (A + A^T) x),
 ``affine`` (f = x^T A x + b^T x + c, general A, gradient (A + A^T) x + b).
 
+One family, not two: ``numeric`` mode is the ``symbolic`` derivation (the skill asked) followed by
+its value for given numbers, so both modes share the sampling of the form, the derivation and its
+check; only the last step differs. (The quadratic-form and quadratic-polynomial families, by
+contrast, are two exercises.)
+
 Modes (option ``mode``): ``symbolic`` answers in matrix notation, derived through index sums
 (d/dx_k of sum_i b_i x_i is b_k, ...); random symbolic variants vary the letters and put small
 integer coefficients in front of the terms (3 x^T A x - 2 b^T x + c), and never repeat a canonical
@@ -57,6 +62,7 @@ from generator.kit import (
     close,
     distinct,
     nonzero,
+    remembered,
     require,
 )
 from generator.kit.linalg import (
@@ -81,7 +87,6 @@ from generator.kit.linalg import (
     size,
     vector,
 )
-from generator.speed import remembered
 
 KINDS = ("linear", "quadratic-symmetric", "quadratic", "affine")
 MATRIX_NAMES = ("A", "B", "M", "Q")

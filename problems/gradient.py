@@ -53,6 +53,7 @@ from generator.kit import (
     close,
     distinct,
     nonzero,
+    remembered,
     require,
     worked_chain,
 )
@@ -83,7 +84,6 @@ from generator.kit.vectorcalc import (
     like_canonical,
     new_structure,
 )
-from generator.speed import remembered
 
 MAX_FUNCTION_WIDTH = 30
 MAX_PARTIAL_WIDTH = 40

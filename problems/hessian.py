@@ -29,7 +29,14 @@ from dataclasses import dataclass
 
 import sympy
 
-from generator.kit import Family, IntOption, check_partials, distinct, require
+from generator.kit import (
+    Family,
+    IntOption,
+    check_partials,
+    distinct,
+    remembered,
+    require,
+)
 from generator.kit.differentiation import PARTIALS_PREAMBLE, Worked, rules_difficulty
 from generator.kit.functions import coordinates, readable, smooth_function
 from generator.kit.tidying import derivative, partial_derivatives, tidy_derivative
@@ -41,7 +48,6 @@ from generator.kit.vectorcalc import (
     widest_step,
 )
 from generator.kit.widths import matrix_width, printed_width
-from generator.speed import remembered
 
 MAX_FUNCTION_WIDTH = 24
 MAX_ENTRY_WIDTH = 28

@@ -62,11 +62,11 @@ from generator.kit import (
     chain,
     close,
     distinct,
+    remembered,
     require,
 )
 from generator.kit.linalg import fraction_times
 from generator.kit.widths import MAX_STEP_WIDTH, matrix_width
-from generator.speed import remembered
 
 SIGMA_I, SIGMA_J, DELTA = sympy.symbols("sigma_i sigma_j delta_ij")
 Z_I, Z_J = sympy.symbols("z_i z_j", real=True)

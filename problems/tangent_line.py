@@ -87,12 +87,14 @@ def _put_in(f: sympy.Expr, point: sympy.Integer) -> Chain:
 
 
 def _line(value: sympy.Expr, slope: sympy.Expr, point: sympy.Integer, tangent: sympy.Expr) -> Chain:
-    """f(a) + f'(a)(x - a) with the numbers put in; then multiplied out, unless nothing multiplies
-    (a = 0, or f'(a) = 1 and only the order of the terms would change)."""
-    if point == 0 or slope == 1:
-        rise = slope * X if point == 0 else X - point
+    """f(a) + f'(a)(x - a) with the numbers put in and the sign in front (``\\sin e - e \\cos e \\cdot (x + 1)``);
+    then multiplied out, unless that would only reorder the terms (a = 0, or f'(a) = 1)."""
+    if point == 0:
+        rise = slope * X
     else:
-        rise = sympy.Mul(-1, X - point, evaluate=False) if slope == -1 else WrittenProduct(slope, X - point, evaluate=False)
+        steepness = -slope if slope.could_extract_minus_sign() else slope
+        size = X - point if steepness == 1 else WrittenProduct(steepness, X - point, evaluate=False)
+        rise = size if steepness == slope else sympy.Mul(-1, size, evaluate=False)
     put_in = Step(WrittenSum(value, rise, evaluate=False) if value != 0 else rise, "put in $f(a)$ and $f'(a)$")
     return chain(put_in) if point == 0 or slope == 1 else chain(put_in, Step(tangent, "multiply out"))
 

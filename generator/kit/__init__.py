@@ -10,7 +10,9 @@ writing one. The names here serve every family:
 * worked steps: ``Chain``, ``Step``, ``chain``, ``worked_chain``;
 * printing: ``tex``, ``text`` and the "as written" nodes ``WrittenSum``, ``WrittenProduct``;
 * numeric checks: ``as_function``, ``close``, ``central_difference``, ``check_partials``,
-  ``defined_points``; exact decimals: ``significant``, ``fixed``.
+  ``defined_points``; exact decimals: ``significant``, ``fixed``;
+* ``remembered``: a memo for a pure function a family calls again and again (``generator.speed``
+  registers it, so every memo can be cleared at once).
 
 Domain modules, by role: ``generator.kit.differentiation`` (derivatives rule by rule),
 ``tidying`` (presentable forms of a result), ``rewrites`` (named rewrites), ``functions``
@@ -32,6 +34,7 @@ from generator.kit.options import BoolOption, ChoiceOption, IntOption
 from generator.kit.printing import WrittenProduct, WrittenSum, tex, text
 from generator.kit.sampling import distinct, nonzero
 from generator.kit.steps import Chain, Step, chain, worked_chain
+from generator.speed import remembered
 
 __all__ = [
     "BoolOption",
@@ -51,6 +54,7 @@ __all__ = [
     "distinct",
     "fixed",
     "nonzero",
+    "remembered",
     "require",
     "significant",
     "static_family",

@@ -9,6 +9,8 @@ is stored in answers.json in that explicit form, which plain ``sympify`` reads b
 
 import sympy
 
+__all__ = ["sigmoid"]
+
 
 class sigmoid(sympy.Function):
     """The logistic function sigma(t) = 1 / (1 + e^(-t))."""

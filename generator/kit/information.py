@@ -19,7 +19,10 @@ from generator.kit.printing import WrittenSum, log2, tex
 from generator.kit.sampling import distinct
 from generator.kit.steps import Chain, Step, chain
 
+__all__ = ["Pmf", "RELATIVE_GAP", "SHEET1_PMFS", "VISIBLE_GAP", "as_decimal", "difference_steps", "draw_pmfs", "expected_log", "expected_log_steps"]
+
 Pmf = tuple[sympy.Rational, ...]
+"""A probability mass function on {1, ..., n}: exact probabilities that add up to 1."""
 
 DENOMINATORS = (2, 3, 4, 5, 6, 8, 10, 12)
 HARD_PRIMES = (7, 11)

@@ -36,6 +36,8 @@ from generator.kit.family import CheckFailed, require
 from generator.kit.printing import WrittenSum
 from generator.kit.sampling import distinct
 
+__all__ = ["Entries", "EntryOf", "IndexSum", "OnInstance", "OrderedSum", "SymmetricEntries", "Top", "WrittenMatrix", "coordinates", "double_loop_form", "exact_value", "few_zeros", "float_matrix", "float_product", "float_value", "fraction_times", "index_value", "instantiate", "integer_matrix", "matrix", "ordered_sum", "ordered_terms", "polynomial_function", "scalar", "scaled", "size", "to_floats", "vector"]
+
 FloatMatrix = list[list[float]]
 
 
@@ -257,14 +259,17 @@ def fraction_times(coefficient: sympy.Expr, m: sympy.MatrixBase) -> WrittenMatri
 
 
 def vector(name: str, rows) -> BoldSymbol:
+    """A column vector symbol, printed bold as the sheets' notation line says."""
     return BoldSymbol(name, rows, 1)
 
 
 def matrix(name: str, rows, cols) -> BoldSymbol:
+    """A matrix symbol, printed bold upright."""
     return BoldSymbol(name, rows, cols)
 
 
 def scalar(name: str) -> ScalarSymbol:
+    """A scalar that takes part in matrix algebra (a 1 x 1 symbol printed as a plain letter)."""
     return ScalarSymbol(name, 1, 1)
 
 
@@ -277,10 +282,12 @@ def scaled(coefficient, *factors) -> sympy.MatrixExpr:
 
 
 def ordered_sum(*terms: sympy.MatrixExpr) -> sympy.MatrixExpr:
+    """A sum of matrix expressions printed in the order given (one term is itself)."""
     return terms[0] if len(terms) == 1 else OrderedSum(*terms, evaluate=False)
 
 
 def ordered_terms(*terms: sympy.Expr) -> sympy.Expr:
+    """A sum of scalar terms printed in the order given (one term is itself)."""
     return terms[0] if len(terms) == 1 else WrittenSum(*terms, evaluate=False)
 
 
@@ -425,10 +432,12 @@ def few_zeros(*matrices: sympy.MatrixBase) -> bool:
 
 
 def float_matrix(rng: random.Random, rows: int, cols: int) -> FloatMatrix:
+    """A random matrix of floats in [-2, 2], for numeric checks of matrix identities."""
     return [[rng.uniform(-2.0, 2.0) for _ in range(cols)] for _ in range(rows)]
 
 
 def to_floats(m: sympy.MatrixBase) -> FloatMatrix:
+    """A SymPy matrix of numbers as nested lists of floats."""
     return [[float(m[i, j]) for j in range(m.cols)] for i in range(m.rows)]
 
 

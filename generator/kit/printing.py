@@ -20,6 +20,8 @@ from sympy.printing.str import StrPrinter
 
 from generator.speed import register, remembered
 
+__all__ = ["WrittenProduct", "WrittenSum", "log2", "printed_terms", "tex", "text"]
+
 
 class log2(sympy.Function):
     """Base-2 logarithm kept as one symbol, so answers in bits print as ``\\log_2 3``."""

@@ -28,7 +28,10 @@ from generator.kit.printing import WrittenSum, tex
 from generator.kit.steps import Chain, Step, chain
 from generator.speed import remembered
 
+__all__ = ["Expectation", "KINDS", "Law", "LawMoments", "LogOfDensity", "RandomVariable", "Variance", "a", "b", "density", "expectation", "float_density", "float_support", "lamda", "law_moments", "mean", "minus", "mu", "numerical_moments", "polynomial_expectation", "sigma", "simpson", "support", "variance", "width", "x"]
+
 KINDS = ("uniform", "exponential", "gaussian")
+"""The distributions the probability families draw from, by name."""
 TAIL_WIDTHS = 12.0
 """Gaussian integrals run over mu +- 12 sigma, exponential ones over [0, 40/lambda]: the rest is below 1e-15."""
 
@@ -37,6 +40,7 @@ mu = sympy.Symbol("mu", real=True)
 sigma = sympy.Symbol("sigma", positive=True)
 lamda = sympy.Symbol("lamda", positive=True)  # SymPy's spelling: prints as \lambda, and sympify reads it back
 a, b = sympy.symbols("a b", real=True)
+"""The letters of the families' statements: x, mu, sigma, lamda (printed \\lambda), and a, b for interval ends."""
 
 
 class AsWritten(sympy.UnevaluatedExpr):
@@ -72,6 +76,7 @@ def width(low: sympy.Expr, high: sympy.Expr) -> sympy.Expr:
 
 
 def mean(kind: str, parameters: Sequence[sympy.Expr]) -> sympy.Expr:
+    """The mean of a distribution of ``kind`` with ``parameters``, in closed form."""
     if kind == "gaussian":
         return parameters[0]
     if kind == "uniform":
@@ -82,6 +87,7 @@ def mean(kind: str, parameters: Sequence[sympy.Expr]) -> sympy.Expr:
 
 
 def variance(kind: str, parameters: Sequence[sympy.Expr]) -> sympy.Expr:
+    """The variance of a distribution of ``kind`` with ``parameters``, in closed form."""
     if kind == "gaussian":
         return parameters[1]
     if kind == "uniform":
@@ -92,6 +98,7 @@ def variance(kind: str, parameters: Sequence[sympy.Expr]) -> sympy.Expr:
 
 
 def support(kind: str, parameters: Sequence[sympy.Expr]) -> tuple[sympy.Expr, sympy.Expr]:
+    """The interval where the density is positive, ends included or infinite."""
     if kind == "gaussian":
         return (-sympy.oo, sympy.oo)
     if kind == "uniform":

@@ -27,6 +27,8 @@ from generator.kit.steps import Step, chain
 from generator.kit.widths import printed_width
 from generator.speed import remembered
 
+__all__ = ["A", "EuclideanNorm", "X", "divides_by_norm", "functions_of", "like_canonical", "max_zeros", "new_structure", "partial", "skeleton", "variable_sets", "widest_step"]
+
 
 class Vector(sympy.Symbol):
     """A vector written as one bold symbol, for gradients in vector form (``x / ||x||_2``)."""
@@ -45,6 +47,7 @@ class FixedVector(Vector):
 
 X = Vector("x")
 A = FixedVector("a")
+"""The bold vectors of the statements: the variable x and a fixed point a."""
 
 
 class EuclideanNorm(sympy.Function):
