@@ -13,6 +13,7 @@ took longer than the per-variant time limit: the limit, which guards wall-clock 
 
 import argparse
 
+from generator import speed
 from generator.pipeline import generate
 from generator.pipeline.generate import Draw, sheet_variants
 from generator.pipeline.registry import families
@@ -28,6 +29,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     generate.VARIANT_SECONDS = 1e6
+    speed.install()  # as the CLI and every worker do
     known = families()
     sheet = load_sheet(args.sheet, known)
     env = environment()
