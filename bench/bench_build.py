@@ -25,7 +25,7 @@ from pathlib import Path
 
 import sympy
 
-from generator.pipeline.classbuild import build_class
+from generator.pipeline.build import build_class
 from generator.pipeline.compile import compile_document
 from generator.pipeline.generate import Draw
 from generator.pipeline.roster import Student

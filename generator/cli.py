@@ -23,8 +23,7 @@ from generator.errors import ConfigError, SheetError
 from generator.scaffold import PROJECT_ROOT, new_family
 from generator.kit.family import Family
 from generator.kit.options import OptionError
-from generator.pipeline.build import build_sheets
-from generator.pipeline.classbuild import DEFAULT_GROUPS, build_class
+from generator.pipeline.build import DEFAULT_GROUPS, build_class, build_sheets
 from generator.pipeline.generate import Draw, canonical_variant, variant_for_seed
 from generator.pipeline.lifecycle import exit_status, stopping_on_signals
 from generator.pipeline.project import Project

@@ -7,7 +7,7 @@ import pytest
 
 import generator.pipeline.templating
 from generator.errors import SheetError
-from generator.pipeline.build import build_sheets, prepare_sheet
+from generator.pipeline.build import build_sheets, sheet_sources
 from generator.pipeline.generate import Draw
 from generator.pipeline.project import Project
 from generator.pipeline.sheet import sheet_names
@@ -55,7 +55,7 @@ def test_canonical_build_prints_the_catalogue_answers(tmp_path):
 
 
 def test_same_seed_same_tex_different_seed_different_tex():
-    first, again, other = (prepare_sheet(SHEET, Draw(s)).sources for s in (5, 5, 6))
+    first, again, other = (sheet_sources(SHEET, Draw(s)) for s in (5, 5, 6))
     assert first == again
     assert first["exercise"] != other["exercise"]
 

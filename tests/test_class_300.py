@@ -2,7 +2,7 @@
 
 from pypdf import PdfReader
 
-from generator.pipeline.classbuild import build_class
+from generator.pipeline.build import build_class
 from generator.pipeline.generate import Draw
 from generator.pipeline.roster import Student
 

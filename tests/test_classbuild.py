@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 
 from generator.cli import app
 from generator.errors import GenerationError
-from generator.pipeline import classbuild
-from generator.pipeline.classbuild import DEFAULT_GROUPS, build_class
+from generator.pipeline import build
+from generator.pipeline.build import DEFAULT_GROUPS, build_class
 from generator.pipeline.generate import Draw
 from generator.pipeline.roster import Student, stable_bucket
 from tests.conftest import pdf_text
@@ -155,14 +155,14 @@ def test_every_reference_sheet_builds_for_a_class_with_a_key_of_answers_only(she
 
 def test_a_failure_midway_stops_the_running_tex_and_writes_nothing(tmp_path, monkeypatch):
     """Groups are typeset while students are generated: a failure must not leave TeX running or files behind."""
-    generate = classbuild._student_sheet
+    generate = build.generate_instance
 
     def failing_for_the_fifth(job):
         if job[2] == CLASS[4]:
             raise GenerationError("family derivative, seed 1: answer failed its independent check")
         return generate(job)
 
-    monkeypatch.setattr(classbuild, "_student_sheet", failing_for_the_fifth)
+    monkeypatch.setattr(build, "generate_instance", failing_for_the_fifth)
     with pytest.raises(GenerationError, match="independent check"):
         build_class(SHEET, Draw(8), CLASS, tmp_path / "out")
     assert not (tmp_path / "out").exists()

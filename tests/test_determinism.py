@@ -8,7 +8,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = """
 import hashlib
-from generator.pipeline.classbuild import _student_sheet
+from generator.pipeline.build import generate_instance
 from generator.pipeline.generate import Draw
 from generator.pipeline.project import Project
 from generator.pipeline.roster import Student
@@ -17,7 +17,7 @@ project = Project()
 for name in ("idl-math-background", "dl-exercise-sheet-1", "derivatives-and-entropy"):
     sheet = project.load_sheet(name)
     for student in (Student("s1", "A"), Student("s2", "B"), Student("s1", "A")):
-        s = _student_sheet((sheet, Draw(7, student.id), student, project))
+        s = generate_instance((sheet, Draw(7, student.id), student, project))
         print(name, student.id, hashlib.sha256(repr((s.exercises, s.problems, s.key_rows)).encode()).hexdigest())
 """
 

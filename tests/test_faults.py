@@ -144,7 +144,7 @@ def test_a_killed_build_takes_its_workers_and_tex_along_and_the_next_build_sweep
     assert wait_for(lambda: not build.processes(), 10), [_command(pid) for pid in build.processes()]
     assert snapshot(out) == before
     (left,) = build.tmp.iterdir()  # nobody was left to remove it
-    assert left.name.startswith(f"sheets-class-{build.process.pid}-")
+    assert left.name.startswith(f"sheets-build-{build.process.pid}-")
     assert sweep_stale(build.tmp) == [left]
     assert list(build.tmp.iterdir()) == []
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from generator.pipeline.build import build_sheets, prepare_sheet
+from generator.pipeline.build import build_sheets, sheet_sources
 from generator.pipeline.compile import compile_documents
 from generator.pipeline.generate import Draw, sheet_variants
 from generator.pipeline.project import Project
@@ -65,5 +65,5 @@ def test_twenty_seeds_compile(tmp_path, name):
 
 @pytest.mark.parametrize("name", REFERENCE)
 def test_random_seeds_give_different_sheets(name):
-    sources = [prepare_sheet(name, Draw(seed)).sources["exercise"] for seed in (101, 202, 303)]
+    sources = [sheet_sources(name, Draw(seed))["exercise"] for seed in (101, 202, 303)]
     assert len(set(sources)) == 3

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from generator.cli import app
-from generator.pipeline.classbuild import build_class
+from generator.pipeline.build import build_class
 from generator.pipeline.generate import Draw
 from generator.pipeline.project import Project
 from generator.pipeline.roster import Student

@@ -1,89 +1,508 @@
-"""The build driver: gather everything, then compile, then write.
+"""The build driver: gather instances → render → typeset → split → publish.
 
-Every sheet is generated and rendered before TeX runs, and every document is
-compiled before anything is written, so any error leaves ``build/`` as it was.
+A single sheet is a class of one. Every build typesets *instances* of a sheet (one draw,
+for one student or for nobody) in batched TeX runs, one run per batch and kind, and cuts
+each batch into one PDF per instance:
+
+* a single sheet (``build_sheets``) is one instance for nobody, in a batch of its own, so
+  its batch is its PDF: it is published as TeX wrote it, with its LaTeX source and
+  answers.json, in ``<sheet>/seed-<S>/`` (or ``canonical/``);
+* a class (``build_class``) gives every student an instance. Students fall into ``groups``
+  fixed groups by a SHA-256 of their id; each group is one batch, split into per-student
+  PDFs at named destinations, published in ``<sheet>/seed-<S>/<id>/`` beside the class's
+  answers.json, answer-key.csv and solutions-all.pdf. A group's membership depends only on
+  the ids in it, so a shard (whole groups) or a single-student rebuild (that student's
+  group) reproduces the bytes of the full build: font subsets are shared within a group.
+  solutions-all.pdf takes its pages from the group batches, so it carries one set of
+  fonts per group, not one per student.
+
+SymPy is the expensive part, so instances are generated in worker processes, one per core
+(in this process when there are few), batch by batch, and a batch's TeX runs read each
+instance's pages as soon as it is generated (through a named pipe, ``compile_stream``):
+TeX overlaps SymPy, and little typesetting is left once the last instance is in.
+
+Every instance is generated and every document typeset before anything is written, so
+any error leaves ``build/`` as it was.
 """
 
+import csv
+import io
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass
+import queue
+import statistics
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import __version__
 from generator.errors import ConfigError
-from generator.kit.family import Variant
-from generator.pipeline.compile import compile_documents, require_tex
+from generator.kit.family import Family, Variant
+from generator.kit.printing import tex
+from generator.pipeline.compile import compile_stream, require_tex
 from generator.pipeline.generate import Draw, sheet_variants
 from generator.pipeline.lifecycle import temporary_directory
+from generator.pipeline.parallel import in_workers, workers_for
 from generator.pipeline.project import Project
 from generator.pipeline.registry import families as all_families
 from generator.pipeline.render import (
     KINDS,
     Instance,
+    RenderedExercise,
+    document_pieces,
     render_documents,
     render_exercises,
 )
+from generator.pipeline.roster import Student, stable_bucket
 from generator.pipeline.sheet import SheetSpec
-from generator.pipeline.write import ensure_writable, locked, publish
+from generator.pipeline.split import gather, split_pdf
+from generator.pipeline.unique import redraws
+from generator.pipeline.write import ensure_writable, locked, publish, publish_file
+
+DEFAULT_GROUPS = 4
+NOBODY = "sheet"
+"""The key (PDF destination) of a single sheet's one instance."""
+Progress = Callable[[str, int, int], None]
+"""Called as ``progress(stage, done, total)``."""
+Job = tuple[SheetSpec, Draw, Student | None, Project]
+"""One instance to generate: what a worker gets."""
 
 
 @dataclass(frozen=True)
-class PreparedSheet:
-    """One sheet instance, generated and rendered, not yet compiled."""
+class Generated:
+    """One instance, generated and rendered in a worker: only plain data crosses processes.
+
+    (Unpickling SymPy objects re-runs their evaluation, which costs more than the transfer.)
+    """
+
+    draw: Draw
+    student: Student | None
+    exercises: tuple[RenderedExercise, ...]
+    problems: tuple[dict, ...]
+    key_rows: tuple[tuple[str, str, str, str], ...]
+    """(problem label, family, answer LaTeX, answer text) per answer-key field."""
+
+    @property
+    def key(self) -> str:
+        return _key(self.student)
+
+    def instance(self) -> Instance:
+        return Instance(self.key, self.draw, self.exercises, self.student)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One sheet to build: its instances in the batches TeX typesets them in, and what is written where."""
 
     sheet: SheetSpec
     draw: Draw
-    variants: list[Variant]
-    sources: Mapping[str, str]
+    target: Path
+    batches: dict[str, tuple[tuple[Draw, Student | None], ...]]
+    """Batch name (the TeX job is ``<batch>-<kind>``) -> its instances, in page order."""
+    written: tuple[str, ...]
+    """Keys of the instances whose files are written, in roster order."""
+    roster: bool = False
+    """A class: per-student folders and class files. Otherwise the one instance is published as typeset, with its source."""
+    partial: bool = False
+    """Only some students' folders are written (a shard, or ``--student``), beside what is there."""
+    shard: tuple[int, int] | None = None
+    unique: bool = False
+    group_of: Mapping[str, int] = field(default_factory=dict)
+    """Student id -> group, for the message if a worker dies."""
 
     def stem(self, kind: str) -> str:
         return f"{self.sheet.name}-{kind}"
 
 
-def prepare_sheet(name: str, draw: Draw, project: Project = Project()) -> PreparedSheet:
-    """Load, sample, solve, verify and render one sheet (no TeX, no writing)."""
-    families = all_families()
-    sheet = project.load_sheet(name)
-    variants = sheet_variants(sheet, families, draw)
-    env = project.environment()
-    instance = Instance("sheet", draw, render_exercises(env, sheet, variants, families))
-    sources = render_documents(env, sheet, [instance], families)
-    return PreparedSheet(sheet, draw, variants, sources)
+@dataclass
+class Report:
+    """What a build of one sheet produced, for the CLI to print."""
 
+    target: Path
+    students: int
+    """Instances written (one for a single sheet); none when no student of the roster falls in the shard."""
+    unique: bool = False
+    redrawn: int = 0
+    """Problems drawn again so as not to repeat another student's variant (``unique`` only)."""
+    distinct: dict[str, int] = field(default_factory=dict)
+    fixed: set[str] = field(default_factory=set)
+    """Problems of fixed content (a proof to write): the same for everyone, on purpose."""
+    difficulty: dict[str, tuple[float, float, float]] = field(default_factory=dict)
+    """Per problem: the minimum, median and maximum difficulty score across the class."""
+    seconds: dict[str, float] = field(default_factory=dict)
+    """Wall time per stage: redraw (``unique`` only), generate (SymPy, in parallel with TeX), typeset
+    (what TeX had left), write; and tex, the CPU seconds of all TeX runs."""
 
-def answers_document(prepared: PreparedSheet) -> dict:
-    """What answers.json holds: enough for a grader to check every answer."""
-    sheet = prepared.sheet
-    return {
-        "sheet": sheet.name,
-        "title": sheet.title,
-        "course": sheet.course,
-        "seed": prepared.draw.seed,
-        "student": prepared.draw.student,
-        "generator": f"sheets {__version__}",
-        "problems": [variant.to_json() for variant in prepared.variants],
-    }
+    def lines(self) -> list[str]:
+        if not self.students:
+            return [f"nothing to build for {self.target}: no student of the roster falls in this shard"]
+        lines = [f"built {self.target} for {self.students} students"]
+        if self.unique:
+            lines[0] += f" (--unique: {self.redrawn} problems drawn again)"
+        for label, distinct in self.distinct.items():
+            if label in self.fixed:
+                lines.append(f"  problem {label}: fixed content, the same for every student")
+                continue
+            collisions = self.students - distinct
+            low, median, high = self.difficulty[label]
+            lines.append(
+                f"  problem {label}: {distinct} distinct variants, {collisions} shared with another student, "
+                f"difficulty {low:g}/{median:g}/{high:g}"
+            )
+        return lines
 
 
 def build_sheets(names: list[str] | None, draw: Draw, out_dir: Path, project: Project = Project()) -> list[Path]:
-    """Build each named sheet (all sheets if none) and return the output directories."""
-    require_tex()
-    ensure_writable(out_dir)
+    """Build each named sheet (all sheets if none) as a class of one; return the output directories."""
+    _ready(out_dir)
     names = names or project.sheet_names()
     if not names:
         raise ConfigError(f"no sheet definitions (*.toml) in {project.sheet_dir}")
-    prepared = [prepare_sheet(name, draw, project) for name in names]
-    sources = {p.stem(kind): p.sources[kind] for p in prepared for kind in KINDS}
-    with temporary_directory("tex") as workdir:
-        pdfs = compile_documents(sources, workdir)
-    targets = []
-    for p in prepared:
-        files = {"answers.json": (json.dumps(answers_document(p), indent=2) + "\n").encode()}
-        for kind in KINDS:
-            files[f"{p.stem(kind)}.tex"] = sources[p.stem(kind)].encode("utf-8")
-            files[f"{p.stem(kind)}.pdf"] = pdfs[p.stem(kind)]
-        target = out_dir / p.sheet.name / draw.name
-        with locked(target):
-            publish(files, target)
-        targets.append(target)
-    return targets
+    plans = []
+    for name in names:
+        sheet = project.load_sheet(name)
+        plans.append(Plan(sheet, draw, out_dir / sheet.name / draw.name, {sheet.name: ((draw, None),)}, (NOBODY,)))
+    return [report.target for report in _built(plans, project, _silent)]
+
+
+def build_class(
+    name: str,
+    draw: Draw,
+    students: Sequence[Student],
+    out_dir: Path,
+    project: Project = Project(),
+    groups: int = DEFAULT_GROUPS,
+    shard: tuple[int, int] | None = None,
+    only: Sequence[str] = (),
+    progress: Progress | None = None,
+    unique: bool = False,
+) -> Report:
+    """Build one sheet for every selected student; write per-student PDFs and class files.
+
+    With ``unique``, students who would share a variant draw again (``generator.pipeline.unique``):
+    worked out over the whole roster, also when only a shard or some students are built.
+    """
+    _ready(out_dir)
+    progress = progress or _silent
+    sheet = project.load_sheet(name)
+    typeset, written = select_students(students, groups, shard, only)
+    target = out_dir / sheet.name / draw.name
+    if not typeset:  # a shard no student of this roster falls in: an array job with nothing to do
+        return Report(target, 0)
+    started = time.perf_counter()
+    redrawn = redraws(sheet, draw, students, progress) if unique else {}
+    redraw_seconds = {"redraw": time.perf_counter() - started} if unique else {}
+    group_of = {student.id: stable_bucket(student.id, groups) for student in typeset}
+    batches: dict[str, tuple[tuple[Draw, Student], ...]] = {}
+    for group in sorted(set(group_of.values())):
+        members = sorted((s for s in typeset if group_of[s.id] == group), key=lambda s: s.id)
+        batches[f"group-{group:04d}"] = tuple((Draw(draw.seed, s.id, redrawn.get(s.id, ())), s) for s in members)
+    chosen = tuple(student.id for student in typeset if student.id in written)
+    plan = Plan(
+        sheet, draw, target, batches, chosen, roster=True, partial=shard is not None or bool(only), shard=shard, unique=unique, group_of=group_of
+    )
+    (report,) = _built([plan], project, progress)
+    report.seconds.update(redraw_seconds)
+    return report
+
+
+def sheet_sources(name: str, draw: Draw, project: Project = Project()) -> dict[str, str]:
+    """The LaTeX of a single sheet's documents by kind, as ``build_sheets`` typesets them, without TeX."""
+    sheet = project.load_sheet(name)
+    instance = generate_instance((sheet, draw, None, project)).instance()
+    return render_documents(project.environment(), sheet, [instance], all_families())
+
+
+def select_students(
+    students: Sequence[Student],
+    groups: int,
+    shard: tuple[int, int] | None = None,
+    only: Sequence[str] = (),
+) -> tuple[list[Student], set[str]]:
+    """Students to typeset (whole groups) and the ids whose files are written."""
+    if shard is not None and shard[1] > groups:
+        raise ConfigError(f"--shard {shard[0]}/{shard[1]} needs at least {shard[1]} groups (use --groups {shard[1]})")
+    known = {student.id for student in students}
+    unknown = [student_id for student_id in only if student_id not in known]
+    if unknown:
+        raise ConfigError(f"student {unknown[0]!r} is not on the roster")
+    group_of = {student.id: stable_bucket(student.id, groups) for student in students}
+    wanted_groups = set(group_of.values())
+    if shard is not None:
+        wanted_groups = {g for g in wanted_groups if g % shard[1] == shard[0] - 1}
+    if only:
+        wanted_groups &= {group_of[student_id] for student_id in only}
+    typeset = [student for student in students if group_of[student.id] in wanted_groups]
+    written = set(only) if only else {student.id for student in typeset}
+    return typeset, written
+
+
+def _ready(out_dir: Path) -> None:
+    """Fail before any work when TeX is missing or ``out_dir`` cannot be written."""
+    require_tex()
+    ensure_writable(out_dir)
+
+
+def _silent(stage: str, done: int, total: int) -> None:
+    pass
+
+
+def _key(student: Student | None) -> str:
+    return student.id if student else NOBODY
+
+
+def _built(plans: Sequence[Plan], project: Project, progress: Progress) -> list[Report]:
+    """Generate and typeset every plan's instances, then write each plan's files."""
+    with temporary_directory("build") as workdir:
+        outcomes, seconds = _generate_and_typeset(plans, project, workdir, progress)
+    reports = []
+    for plan, (generated, typeset) in zip(plans, outcomes):
+        started = time.perf_counter()
+        chosen = [generated[key] for key in plan.written]
+        with locked(plan.target):
+            _publish(plan, *_files(plan, chosen, typeset))
+        reports.append(_report(plan, chosen, {**seconds, "write": time.perf_counter() - started}))
+    return reports
+
+
+@dataclass
+class Typeset:
+    """One plan's TeX output: each batch's PDFs (``group-0003-solution``), each instance's PDFs, the sources kept."""
+
+    batches: dict[str, bytes] = field(default_factory=dict)
+    pdfs: dict[tuple[str, str], bytes] = field(default_factory=dict)
+    batch_of: dict[str, str] = field(default_factory=dict)
+    """Instance key -> name of its batch without the kind (``group-0003``)."""
+    sources: dict[str, bytes] = field(default_factory=dict)
+    """LaTeX source by kind, for a single sheet (it is published beside its PDFs)."""
+
+    def add(self, batch: str, kind: str, pdf: bytes, split: dict[str, bytes], source: bytes | None) -> None:
+        self.batches[f"{batch}-{kind}"] = pdf
+        for key, instance_pdf in split.items():
+            self.pdfs[(kind, key)] = instance_pdf
+            self.batch_of[key] = batch
+        if source is not None:
+            self.sources[kind] = source
+
+    def batch(self, kind: str, key: str) -> str:
+        return f"{self.batch_of[key]}-{kind}"
+
+
+def _generate_and_typeset(
+    plans: Sequence[Plan], project: Project, workdir: Path, progress: Progress
+) -> tuple[list[tuple[dict[str, Generated], Typeset]], dict[str, float]]:
+    """Generate every instance, typesetting each batch's documents while its instances come in.
+
+    Instances are generated batch by batch; a batch's TeX runs start with its first instance
+    and read each instance's pages as soon as they are rendered, so once SymPy is done only
+    the last instance's pages and the last batch's fonts are left to typeset.
+    """
+    order = [
+        (index, batch, draw, student)
+        for index, plan in enumerate(plans)
+        for batch, members in plan.batches.items()
+        for draw, student in members
+    ]
+    waiting = Counter((index, batch) for index, batch, _, _ in order)
+    outcomes = [({}, Typeset()) for _ in plans]
+    tex_seconds: list[float] = []
+    seconds: dict[str, float] = {}
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=len(KINDS) * len(waiting)) as tex_pool:
+        feeds: dict[tuple[int, str], list[queue.SimpleQueue]] = {}
+        pending: list[Future] = []
+        jobs = [(plans[index].sheet, draw, student, project) for index, _, draw, student in order]
+        generated = _generated(jobs, _describer(plans))
+        try:
+            for done, ((index, batch, _, _), instance) in enumerate(zip(order, generated), start=1):
+                outcomes[index][0][instance.key] = instance
+                progress("generating", done, len(order))
+                if (index, batch) not in feeds:
+                    feeds[index, batch], runs = _typeset_batch(
+                        tex_pool, plans[index], batch, project, workdir / str(index), tex_seconds
+                    )
+                    pending += [(index, run) for run in runs]
+                waiting[index, batch] -= 1
+                for feed in feeds[index, batch]:
+                    feed.put(instance.instance())
+                    if waiting[index, batch] == 0:
+                        feed.put(_END)
+                _raise_first_failure([run for _, run in pending])
+        except BaseException:
+            generated.close()  # the workers are killed, not waited for
+            for batch_feeds in feeds.values():
+                for feed in batch_feeds:
+                    feed.put(_ABORT)
+            raise
+        seconds["generate"] = time.perf_counter() - started
+        for done, (index, run) in enumerate(pending, start=1):
+            outcomes[index][1].add(*run.result())
+            progress("typesetting", done, len(pending))
+    seconds["typeset"] = time.perf_counter() - started - seconds["generate"]
+    seconds["tex"] = sum(tex_seconds)
+    return outcomes, seconds
+
+
+def _describer(plans: Sequence[Plan]) -> Callable[[Sequence[Job]], str]:
+    """What a worker held, for the message if it dies: the students (and their groups) or the sheets."""
+    group_of = {(plan.sheet.name, student_id): group for plan in plans for student_id, group in plan.group_of.items()}
+
+    def describe(jobs: Sequence[Job]) -> str:
+        students = [(sheet.name, student.id) for sheet, _, student, _ in jobs if student is not None]
+        if not students:
+            return f"generating {', '.join(sheet.name for sheet, *_ in jobs)}"
+        groups = sorted({group_of[student] for student in students})
+        return f"generating students {', '.join(i for _, i in students)} (group {', '.join(map(str, groups))})"
+
+    return describe
+
+
+def _generated(jobs: Sequence[Job], describe: Callable[[Sequence[Job]], str]) -> Iterator[Generated]:
+    """Every instance, in order, generated in worker processes (one per core)."""
+    workers = workers_for(len(jobs))
+    yield from in_workers(generate_instance, jobs, workers, chunksize=max(1, len(jobs) // (workers * 8)), describe=describe)
+
+
+_END = None
+_ABORT = object()
+
+
+class _Aborted(Exception):
+    """Generation failed: the batch's TeX runs are stopped."""
+
+
+def _arriving(feed: queue.SimpleQueue) -> Iterator[Instance]:
+    """The instances put into ``feed``, each as soon as it is there, until the end of the batch."""
+    while (item := feed.get()) is not _END:
+        if item is _ABORT:
+            raise _Aborted
+        yield item
+
+
+def _typeset_batch(
+    pool: ThreadPoolExecutor, plan: Plan, batch: str, project: Project, workdir: Path, tex_seconds: list[float]
+) -> tuple[list[queue.SimpleQueue], list[Future]]:
+    """Start the batch's TeX runs, one per kind; each is split when done.
+
+    Returns a feed and a future per run: put each ``Instance`` into every feed, then
+    ``_END``; the future gives the batch, its kind, its PDF, the split PDFs and (a single
+    sheet) the source.
+    """
+    keys = [_key(student) for _, student in plan.batches[batch]]
+
+    def typeset(kind: str, feed: queue.SimpleQueue) -> tuple[str, str, bytes, dict[str, bytes], bytes | None]:
+        pieces = document_pieces(project.environment(), plan.sheet, _arriving(feed), all_families(), kind)
+        compiled = compile_stream(f"{batch}-{kind}", pieces, workdir)
+        tex_seconds.append(compiled.cpu_seconds)
+        if plan.roster:
+            return batch, kind, compiled.pdf, split_pdf(compiled.pdf, keys), None
+        # A single sheet's batch is its own document: the PDF as TeX wrote it, and its source.
+        return batch, kind, compiled.pdf, {keys[0]: compiled.pdf}, (workdir / f"{batch}-{kind}.tex").read_bytes()
+
+    feeds = [queue.SimpleQueue() for _ in KINDS]
+    return feeds, [pool.submit(typeset, kind, feed) for kind, feed in zip(KINDS, feeds)]
+
+
+def _raise_first_failure(pending: Sequence[Future]) -> None:
+    """Stop early when a batch's TeX run has failed (a broken template): nothing can be built."""
+    for future in pending:
+        if future.done() and future.exception() is not None:
+            future.result()
+
+
+def generate_instance(job: Job) -> Generated:
+    """Sample, solve, check and render one instance (in a worker process)."""
+    sheet, draw, student, project = job
+    families = all_families()
+    variants = sheet_variants(sheet, families, draw)
+    stored = tuple(variant.to_json() for variant in variants)
+    rows = tuple(
+        (variant.label, variant.family, latex, text)
+        for variant, record in zip(variants, stored)
+        for latex, text in _answer_cells(variant, families[variant.family], record["answers"])
+    )
+    return Generated(draw, student, render_exercises(project.environment(), sheet, variants, families), stored, rows)
+
+
+def _files(plan: Plan, chosen: Sequence[Generated], typeset: Typeset) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """(each written instance's files, the files about them all), named inside the plan's target."""
+    if not plan.roster:
+        (instance,) = chosen
+        own = {
+            f"{plan.stem(kind)}.{extension}": content
+            for kind in KINDS
+            for extension, content in (("tex", typeset.sources[kind]), ("pdf", typeset.pdfs[(kind, instance.key)]))
+        }
+        return own, {"answers.json": answers_json(plan, chosen)}
+    own = {f"{g.key}/{plan.stem(kind)}.pdf": typeset.pdfs[(kind, g.key)] for g in chosen for kind in KINDS}
+    return own, {
+        "answers.json": answers_json(plan, chosen),
+        "answer-key.csv": _answer_key(chosen),
+        "solutions-all.pdf": gather(typeset.batches, [(typeset.batch("solution", g.key), g.key) for g in chosen]),
+    }
+
+
+def answers_json(plan: Plan, chosen: Sequence[Generated]) -> bytes:
+    """What answers.json holds: enough for a grader to check every answer, of the sheet or of every student."""
+    document = {"sheet": plan.sheet.name, "title": plan.sheet.title}
+    generator = f"sheets {__version__}"
+    if not plan.roster:
+        (instance,) = chosen
+        document |= {"course": plan.sheet.course, "seed": instance.draw.seed, "student": instance.draw.student}
+        document |= {"generator": generator, "problems": list(instance.problems)}
+        return (json.dumps(document, indent=2) + "\n").encode()
+    document |= {"seed": plan.draw.seed, "unique": plan.unique, "generator": generator}
+    document["students"] = [{"id": g.student.id, "name": g.student.name, "problems": list(g.problems)} for g in chosen]
+    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _answer_key(chosen: Sequence[Generated]) -> bytes:
+    """answer-key.csv: a row per student, problem and answer field, students in roster order."""
+    key = io.StringIO()
+    writer = csv.writer(key, lineterminator="\n")
+    writer.writerow(["student_id", "name", "problem", "family", "answer_latex", "answer_text"])
+    for g in chosen:
+        for label, family, latex, text in g.key_rows:
+            writer.writerow([g.student.id, g.student.name, label, family, latex, text])
+    return key.getvalue().encode("utf-8")
+
+
+def _answer_cells(variant: Variant, family: Family, stored: dict) -> list[tuple[str, str]]:
+    """(LaTeX, plain text) for each answer field a grader needs; ``stored`` is the answers as in answers.json."""
+    cells = []
+    for name in family.answer_key(variant.answer):
+        value = getattr(variant.answer, name)
+        items = value if isinstance(value, tuple) else (value,)
+        latex = "; ".join(tex(item) for item in items)
+        text = "; ".join(str(item) for item in (stored[name] if isinstance(stored[name], list) else [stored[name]]))
+        cells.append((f"{name}: {latex}", f"{name}: {text}"))
+    return cells
+
+
+def _publish(plan: Plan, own: dict[str, bytes], shared: dict[str, bytes]) -> None:
+    """The whole directory at once; or, for some students or a shard, their folders and suffixed class files."""
+    if not plan.partial:
+        publish({**own, **shared}, plan.target)
+        return
+    for student_id in sorted(plan.written):
+        prefix = f"{student_id}/"
+        publish({k[len(prefix) :]: v for k, v in own.items() if k.startswith(prefix)}, plan.target / student_id)
+    if plan.shard is not None:
+        suffix = f".shard-{plan.shard[0]}-of-{plan.shard[1]}"
+        for file_name, content in shared.items():
+            stem, dot, extension = file_name.rpartition(".")
+            publish_file(content, plan.target / f"{stem}{suffix}{dot}{extension}")
+
+
+def _report(plan: Plan, chosen: Sequence[Generated], seconds: dict[str, float]) -> Report:
+    report = Report(plan.target, len(chosen), plan.unique, seconds=seconds)
+    report.redrawn = sum(len(g.draw.redraws) for g in chosen)
+    families = all_families()
+    report.fixed = {part.label for part in plan.sheet.parts if families[part.family].static}
+    for index, part in enumerate(plan.sheet.parts):
+        report.distinct[part.label] = len({json.dumps(g.problems[index]["inputs"]) for g in chosen})
+        scores = [g.problems[index]["difficulty"] for g in chosen]
+        report.difficulty[part.label] = (min(scores), statistics.median(scores), max(scores))
+    return report
