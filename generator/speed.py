@@ -4,14 +4,20 @@ Every trick here returns what the plain code returns (tests/test_speed.py compar
 with the code it shortcuts); none may change a sheet. Kit code marks a pure function with
 ``@remembered()``; ``clear_all()`` empties every such memo at once, so a test or a long
 process can start from nothing. ``install()`` applies the patches, once, from the CLI and
-from each worker process: a library user who never calls it gets the same results, slower.
+from each worker process, and lets compiled templates be kept between processes
+(``template_cache``): a library user who never calls it gets the same results, slower,
+and nothing written to disk.
 """
 
+import hashlib
 import importlib
+import os
 from collections.abc import Callable
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, TypeVar
 
+import jinja2
 import sympy
 from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.precedence import precedence as sympy_precedence
@@ -54,9 +60,14 @@ def install() -> None:
     SymPy's printers call ``precedence`` as a global of their own modules, so it is replaced in
     each of them (``sympy.printing.latex`` is also the name of a function, hence the import by name).
     """
+    global _installed
     for name in _PRINTER_MODULES:
         importlib.import_module(name).precedence = remembered_precedence
     sympy.Rational.__complex__ = remembered_complex
+    _installed = True
+
+
+_installed = False
 
 
 _PRINTER_MODULES = ("sympy.printing.precedence", "sympy.printing.str", "sympy.printing.latex")
@@ -102,3 +113,33 @@ def remembered_complex(number: sympy.Rational) -> complex:
     are SymPy's to the last bit (not always ``p / q`` correctly rounded).
     """
     return _sympy_complex(number)
+
+
+def template_cache(env: jinja2.Environment) -> jinja2.BytecodeCache | None:
+    """Where ``env`` keeps its compiled templates between processes, once ``install()`` ran.
+
+    Compiling the templates is a fixed cost of every process that renders, the same each time.
+    Jinja files each compiled template under its name and path with a checksum of its source,
+    and compiles it again when the source has changed; the compiled code also depends on the
+    environment's settings (delimiters, whitespace control, extensions), so they name a cache
+    of their own. None before ``install()``, or where no cache directory can be made.
+    """
+    if not _installed:
+        return None
+    directory = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sheets" / "templates"
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    settings = sorted((name, value) for name, value in vars(env).items() if isinstance(value, (str, bool, int)))
+    tag = hashlib.sha256(repr((settings, sorted(env.extensions))).encode()).hexdigest()[:16]
+    return _TemplateCache(str(directory), f"{tag}-%s.cache")
+
+
+class _TemplateCache(jinja2.FileSystemBytecodeCache):
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Jinja's, except that a cache that cannot be written (a full disk, a read-only home) is simply not kept."""
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass

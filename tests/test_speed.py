@@ -1,5 +1,6 @@
 """Every speed trick gives what the plain computation gives: patches, memos, the per-build record of checks."""
 
+import os
 import random
 import subprocess
 import sys
@@ -37,17 +38,45 @@ for _ in range(2 if sys.argv[1] == "installed" else 1):  # the second round answ
 """
 
 
-def _workload(mode: str) -> list[str]:
-    run = subprocess.run([sys.executable, "-c", WORKLOAD, mode], cwd=ROOT, capture_output=True, text=True, check=True)
+def _workload(mode: str, cache: Path) -> list[str]:
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    run = subprocess.run([sys.executable, "-c", WORKLOAD, mode], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     return run.stdout.splitlines()
 
 
-def test_sheets_are_the_same_without_the_patches_and_the_memos():
-    """A fresh process with nothing installed and no memo prints and solves what an installed one does, cold and warm."""
-    plain, installed = _workload("plain"), _workload("installed")
-    assert len(installed) == 2 * len(plain) > 0
-    assert installed[: len(plain)] == plain
-    assert installed[len(plain) :] == plain
+def test_sheets_are_the_same_without_the_patches_and_the_memos(tmp_path):
+    """A fresh process with nothing installed and no memo prints and solves what an installed one does, cold and
+    warm, with templates compiled afresh and then read from the template cache."""
+    plain = _workload("plain", tmp_path)
+    assert not (tmp_path / "sheets").exists()  # nothing installed, nothing written
+    for _ in range(2):
+        installed = _workload("installed", tmp_path)
+        assert any((tmp_path / "sheets" / "templates").iterdir())
+        assert len(installed) == 2 * len(plain) > 0
+        assert installed[: len(plain)] == plain
+        assert installed[len(plain) :] == plain
+
+
+def test_a_changed_template_is_compiled_again(tmp_path, monkeypatch):
+    from generator.pipeline.templating import environment
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "t.tex.j2").write_text("one << x >>")
+    fresh = environment.__wrapped__  # a new environment, as a new process makes
+    assert fresh(templates).get_template("t.tex.j2").render(x=1) == "one 1"
+    assert fresh(templates).get_template("t.tex.j2").render(x=1) == "one 1"  # from the cache
+    (templates / "t.tex.j2").write_text("two << x >>")
+    assert fresh(templates).get_template("t.tex.j2").render(x=1) == "two 1"
+
+
+def test_other_template_settings_never_share_compiled_templates(tmp_path, monkeypatch):
+    import jinja2
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    braces, brackets = jinja2.Environment(), jinja2.Environment(variable_start_string="[[", variable_end_string="]]")
+    assert speed.template_cache(braces).pattern != speed.template_cache(brackets).pattern
 
 
 def test_install_twice_installs_once():

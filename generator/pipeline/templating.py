@@ -17,7 +17,7 @@ from pylatexenc.latexencode import UnicodeToLatexEncoder
 from generator.kit.decimals import fixed
 from generator.kit.printing import tex
 from generator.kit.widths import visible_length
-from generator.speed import remembered
+from generator.speed import remembered, template_cache
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates"
 
@@ -109,4 +109,5 @@ def environment(template_dir: Path = TEMPLATE_DIR) -> jinja2.Environment:
     env.filters["reason"] = escape_reason
     env.filters["decimal"] = decimal
     env.filters["visible_length"] = visible_length
+    env.bytecode_cache = template_cache(env)
     return env
