@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import shutil
 
 import pytest
 from pypdf import PdfReader
@@ -108,6 +109,19 @@ def test_rebuilding_one_student_reproduces_exactly_their_files(built, tmp_path):
     }
 
 
+
+def test_a_student_outside_the_shard_keeps_their_files(built, tmp_path):
+    """--shard with --student: a student the shard does not typeset is left as they were, not emptied."""
+    target = tmp_path / SHEET / "seed-8"
+    shutil.copytree(built.target, target)
+    inside = CLASS[0]
+    half = stable_bucket(inside.id, DEFAULT_GROUPS) % 2
+    outside = next(s for s in CLASS if stable_bucket(s.id, DEFAULT_GROUPS) % 2 != half)
+    build_class(SHEET, Draw(8), CLASS, tmp_path, shard=(half + 1, 2), only=[inside.id, outside.id])
+    assert {name: content for name, content in files(target).items() if "/" in name} == {
+        name: content for name, content in files(built.target).items() if "/" in name
+    }
+
 @pytest.mark.parametrize(
     ("roster", "message"),
     [
@@ -157,10 +171,10 @@ def test_a_failure_midway_stops_the_running_tex_and_writes_nothing(tmp_path, mon
     """Groups are typeset while students are generated: a failure must not leave TeX running or files behind."""
     generate = build.generate_instance
 
-    def failing_for_the_fifth(job):
+    def failing_for_the_fifth(job, checked=None):
         if job[2] == CLASS[4]:
             raise GenerationError("family derivative, seed 1: answer failed its independent check")
-        return generate(job)
+        return generate(job, checked)
 
     monkeypatch.setattr(build, "generate_instance", failing_for_the_fifth)
     with pytest.raises(GenerationError, match="independent check"):
