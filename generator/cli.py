@@ -175,6 +175,7 @@ def show(
 
     _run(action)
 
+
 @app.command()
 def new(
     name: Annotated[str, typer.Argument(help="The new family's name, lowercase with hyphens, e.g. 'tangent-line'.")],
@@ -184,7 +185,6 @@ def new(
     for path in written:
         typer.echo(f"wrote {path.relative_to(PROJECT_ROOT)}")
     typer.echo(f"next: sheets show {name} --seed 1, then sheets check {name} --seeds 200; docs/authoring.md explains each TODO")
-
 
 
 @app.command()
@@ -222,6 +222,32 @@ def check(
 
     if _run(action):
         raise typer.Exit(1)
+
+
+@app.command()
+def grade(
+    build_dir: Annotated[Path, typer.Argument(help="A build directory, build/<sheet>/seed-<S>/, with its answers.json.")],
+    submissions: Annotated[Path | None, typer.Argument(help="CSV: an id column, then one column per answer.")] = None,
+    template: Annotated[bool, typer.Option("--template", help="Write an empty submissions CSV for the build instead.")] = False,
+    out: Annotated[Path | None, typer.Option(help="Default: BUILD_DIR/grades/ (with --template: BUILD_DIR/submissions.csv).")] = None,
+    sheet_dir: Annotated[Path, typer.Option(help="Where the sheet definitions (and their points) live.")] = SHEET_DIR,
+) -> None:
+    """Grade typed answers against every student's own key: grades.csv, feedback/<id>.txt, items.csv (docs/grading.md)."""
+    from generator.grading.run import grade_build, write_template
+
+    def action() -> None:
+        project = Project(sheet_dir=sheet_dir)
+        if template:
+            target = out or build_dir / "submissions.csv"
+            built = write_template(build_dir, target, project)
+            typer.echo(f"wrote {target}: id, name and {len(built.columns)} answer columns")
+        elif submissions is None:
+            raise ConfigError("give the submissions CSV (or --template to write an empty one)")
+        else:
+            for line in grade_build(build_dir, submissions, out, project).lines:
+                typer.echo(line)
+
+    _run(action)
 
 
 def _sheet_option_sets(chosen: list[str]) -> list[tuple[str, dict[str, Any]]]:

@@ -68,6 +68,11 @@ class Family:
     conflicts: Callable[[Mapping[str, Any]], str | None] | None = None
     """Why a combination of valid options makes no exercise worth asking (None when it does), such as
     two functions of one part that can only differ in their constants."""
+    grading: Mapping[str, Any] | None = None
+    """How ``sheets grade`` checks typed answers, where equivalence to the key is not the whole story
+    (docs/grading.md): ``forms`` (answer field -> "number", "column vector" or "in terms of the
+    activation"), ``digits`` (significant digits a decimal answer must get right, default 3) and
+    ``domain`` (symbol name -> (low, high) to draw it from when comparing at random points)."""
 
     def resolve_options(self, given: Mapping[str, Any]) -> dict[str, Any]:
         """The defaults overlaid with ``given``, each option validated and then the combination; raises OptionError."""

@@ -1,0 +1,226 @@
+"""``sheets grade``: every student's typed answers against their own key, and what the class got wrong.
+
+The stages: read the build's keys (``key``) and the submissions (``submissions``), grade
+each student (in worker processes for a class, ``generator.pipeline.parallel``), then write
+grades.csv, feedback/<id>.txt and items.csv (``report``) into one folder at once
+(``generator.pipeline.write.publish``): a run that fails leaves the previous grades as they were.
+
+Each answer is read and compared under a time limit (``limits``); whatever goes wrong with
+one answer is that answer's grade, never the run's end.
+"""
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+import sympy
+
+from generator.grading.equivalence import compare, fingerprint, mistake
+from generator.grading.grammar import Names, Unreadable, read
+from generator.grading.key import Answer, Build, Key, Part
+from generator.grading.limits import TooSlow, time_limit
+from generator.grading.submissions import Submission
+from generator.kit.printing import tex, text
+from generator.pipeline.parallel import in_workers, workers_for
+
+__all__ = [
+    "GradedAnswer",
+    "GradedStudent",
+    "grade_answer",
+    "grade_class",
+    "grade_student",
+]
+
+RIGHT, WRONG, BLANK, UNREADABLE = "right", "wrong", "blank", "could not read"
+
+
+@dataclass(frozen=True)
+class GradedAnswer:
+    """One answer's grade, with what is needed to explain it to the student and the instructor."""
+
+    column: str
+    problem: str
+    status: str
+    typed: str
+    read_text: str = ""
+    read_latex: str = ""
+    message: str = ""
+    """Why it could not be read, or why a right value is not accepted."""
+    mistake: str = ""
+    """How a wrong answer relates to its key ("a sign error"), or what it was read as."""
+    group: str = ""
+    """Wrong answers with one group are one mistake in the item analysis: the relation, or equivalent answers to one key."""
+    expected_text: str = ""
+    expected_latex: str = ""
+
+
+@dataclass(frozen=True)
+class GradedStudent:
+    student: str
+    name: str
+    answers: tuple[GradedAnswer, ...]
+    scores: Mapping[str, float]
+    """Problem label -> points earned, for the problems that have graded answers."""
+    submitted: bool
+
+    @property
+    def total(self) -> float:
+        return round(sum(self.scores.values()), 2)
+
+
+Job = tuple[str, str, Key, Mapping[str, str], bool]
+"""(student id, name, their key, their answers by column, whether they have a row): what a worker gets."""
+
+
+def grade_class(build: Build, submissions: Sequence[Submission]) -> list[GradedStudent]:
+    """Every student of the class (or every row, for a single sheet), in roster order, then the rest."""
+    by_id = {submission.student: submission for submission in submissions}
+    students = [s for s in build.keys if s] if build.roster else list(by_id)
+    jobs: list[Job] = []
+    for student in students:
+        submission = by_id.get(student)
+        name = build.names.get(student) or (submission.name if submission else "")
+        jobs.append(
+            (
+                student,
+                name,
+                build.key(student),
+                submission.answers if submission else {},
+                submission is not None,
+            )
+        )
+    workers = workers_for(len(jobs), least_per_worker=16)
+    return list(
+        in_workers(
+            grade_student,
+            jobs,
+            workers,
+            chunksize=max(1, len(jobs) // (workers * 4)),
+            describe=_describe,
+        )
+    )
+
+
+def _describe(jobs: Sequence[Job]) -> str:
+    return (
+        "grading students "
+        + ", ".join(job[0] for job in jobs[:3])
+        + (" ..." if len(jobs) > 3 else "")
+    )
+
+
+def grade_student(job: Job) -> GradedStudent:
+    """One student's answers, problem by problem."""
+    student, name, key, answers, submitted = job
+    graded: list[GradedAnswer] = []
+    scores = {}
+    for part in key.parts:
+        if not part.answers:
+            continue
+        names = _names(part)
+        results = [
+            grade_answer(answer, answers.get(answer.column, ""), names)
+            for answer in part.answers
+        ]
+        right = sum(result.status == RIGHT for result in results)
+        scores[part.label] = round(part.points * right / len(results), 2)
+        graded += results
+    return GradedStudent(student, name, tuple(graded), scores, submitted)
+
+
+def grade_answer(answer: Answer, typed: str, names: Names) -> GradedAnswer:
+    """Read ``typed`` and compare it with the key, within the time limit; the grade says what happened."""
+    expected = {
+        "expected_text": _plain(answer.value),
+        "expected_latex": tex(answer.value),
+    }
+    shown = " ".join(typed.split())
+    if not shown:
+        return GradedAnswer(answer.column, answer.problem, BLANK, "", **expected)
+    shown = shown if len(shown) <= 200 else shown[:200] + " ..."
+    try:
+        with time_limit():
+            return _judged(answer, typed, names, shown, expected)
+    except Unreadable as exc:
+        message = str(exc)
+    except TooSlow:
+        message = "this answer takes too long to read and compare"
+    except (
+        ArithmeticError,
+        TypeError,
+        ValueError,
+        AttributeError,
+        RecursionError,
+    ) as exc:
+        message = (
+            f"this answer could not be compared with the key ({type(exc).__name__})"
+        )
+    return GradedAnswer(
+        answer.column, answer.problem, UNREADABLE, shown, message=message, **expected
+    )
+
+
+def _judged(
+    answer: Answer, typed: str, names: Names, shown: str, expected: dict
+) -> GradedAnswer:
+    reading = read(typed, names)
+    verdict = compare(reading, answer.value, answer.rule)
+    read_as = {"read_text": _plain(reading.value), "read_latex": tex(reading.value)}
+    if verdict.correct:
+        return GradedAnswer(
+            answer.column, answer.problem, RIGHT, shown, **read_as, **expected
+        )
+    message = verdict.reason or ""
+    if reading.unknown:
+        message = (
+            (message + "; " if message else "")
+            + "unknown name "
+            + ", ".join(sorted(reading.unknown))
+        )
+    if verdict.equivalent:
+        label = group = f"right value, not written as asked ({verdict.reason})"
+    elif label := mistake(reading.value, answer.value, answer.rule):
+        group = label
+    else:
+        label = read_as["read_text"]
+        group = (
+            f"{answer.key} {fingerprint(reading.value, answer.value, answer.rule)!r}"
+        )
+    return GradedAnswer(
+        answer.column,
+        answer.problem,
+        WRONG,
+        shown,
+        **read_as,
+        message=message,
+        mistake=label,
+        group=group,
+        **expected,
+    )
+
+
+def _names(part: Part) -> Names:
+    return Names.of(*(answer.value for answer in part.answers))
+
+
+def _plain(value: sympy.Basic) -> str:
+    """Plain text as a student types it: ``^`` for powers, matrices as ``[a, b; c, d]``."""
+    if isinstance(value, sympy.MatrixBase):
+        return (
+            "["
+            + "; ".join(
+                ", ".join(_plain(entry) for entry in row) for row in value.tolist()
+            )
+            + "]"
+        )
+    return text(value).replace("**", "^")
+
+
+def by_column(
+    students: Sequence[GradedStudent],
+) -> Iterator[tuple[str, list[GradedAnswer]]]:
+    """Each answer column with every student's grade on it, in sheet order."""
+    columns: dict[str, list[GradedAnswer]] = {}
+    for student in students:
+        for graded in student.answers:
+            columns.setdefault(graded.column, []).append(graded)
+    return iter(columns.items())
