@@ -341,6 +341,7 @@ FAMILY = Family(
         IntOption("count", 2, 1, 4, "how many functions to differentiate"),
     ),
     key_fields=("derivatives", "in_terms"),
+    grading={"forms": {"in_terms": "in terms of the activation"}},
     canonical=CANONICAL,
     conflicts=lambda options: (
         "one activation (activation other than 'any') allows count = 1 only: its functions would differ "

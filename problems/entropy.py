@@ -92,6 +92,7 @@ FAMILY = Family(
         ChoiceOption("unit", "nats", ("nats", "bits"), "natural logarithm (nats) or base 2 (bits)"),
     ),
     key_fields=("entropies", "decimals"),
+    grading={"forms": {"decimals": "number"}},
     canonical={
         "dl-sheet1-5a": Params(SHEET1_PMFS, "nats"),
     },

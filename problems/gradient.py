@@ -360,6 +360,7 @@ FAMILY = Family(
     check=check,
     difficulty=difficulty,
     key_fields=("partials", "gradients", "vector_forms"),
+    grading={"forms": {"gradients": "column vector"}},
     preamble=PARTIALS_PREAMBLE,
     options=(
         IntOption("n", 2, 2, 3, "number of variables"),
