@@ -35,6 +35,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from generator import __version__
@@ -42,7 +43,7 @@ from generator.errors import ConfigError
 from generator.kit.family import Family, Variant
 from generator.kit.printing import tex
 from generator.pipeline.compile import compile_stream, require_tex
-from generator.pipeline.generate import Draw, sheet_variants
+from generator.pipeline.generate import Checked, Draw, sheet_variants
 from generator.pipeline.lifecycle import temporary_directory
 from generator.pipeline.parallel import in_workers, workers_for
 from generator.pipeline.project import Project
@@ -360,9 +361,14 @@ def _describer(plans: Sequence[Plan]) -> Callable[[Sequence[Job]], str]:
 
 
 def _generated(jobs: Sequence[Job], describe: Callable[[Sequence[Job]], str]) -> Iterator[Generated]:
-    """Every instance, in order, generated in worker processes (one per core)."""
+    """Every instance, in order, generated in worker processes (one per core).
+
+    The build's record of what it has checked (``generate.Checked``) goes to each worker as a copy
+    of its own: a worker checks each answer and each worked chain once, whichever instances it is given.
+    """
     workers = workers_for(len(jobs))
-    yield from in_workers(generate_instance, jobs, workers, chunksize=max(1, len(jobs) // (workers * 8)), describe=describe)
+    generate = partial(generate_instance, checked=Checked())
+    yield from in_workers(generate, jobs, workers, chunksize=max(1, len(jobs) // (workers * 8)), describe=describe)
 
 
 _END = None
@@ -412,11 +418,11 @@ def _raise_first_failure(pending: Sequence[Future]) -> None:
             future.result()
 
 
-def generate_instance(job: Job) -> Generated:
-    """Sample, solve, check and render one instance (in a worker process)."""
+def generate_instance(job: Job, checked: Checked | None = None) -> Generated:
+    """Sample, solve, check and render one instance (in a worker process), adding to the build's record ``checked``."""
     sheet, draw, student, project = job
     families = all_families()
-    variants = sheet_variants(sheet, families, draw)
+    variants = sheet_variants(sheet, families, draw, checked)
     stored = tuple(variant.to_json() for variant in variants)
     rows = tuple(
         (variant.label, variant.family, latex, text)
