@@ -274,8 +274,7 @@ class Typeset:
 
     batches: dict[str, bytes] = field(default_factory=dict)
     pdfs: dict[tuple[str, str], bytes] = field(default_factory=dict)
-    batch_of: dict[str, str] = field(default_factory=dict)
-    """Instance key -> name of its batch without the kind (``group-0003``)."""
+    """(kind, instance key) -> the instance's PDF."""
     sources: dict[str, bytes] = field(default_factory=dict)
     """LaTeX source by kind, for a single sheet (it is published beside its PDFs)."""
 
@@ -283,12 +282,8 @@ class Typeset:
         self.batches[f"{batch}-{kind}"] = pdf
         for key, instance_pdf in split.items():
             self.pdfs[(kind, key)] = instance_pdf
-            self.batch_of[key] = batch
         if source is not None:
             self.sources[kind] = source
-
-    def batch(self, kind: str, key: str) -> str:
-        return f"{self.batch_of[key]}-{kind}"
 
 
 def _generate_and_typeset(
@@ -443,10 +438,11 @@ def _files(plan: Plan, chosen: Sequence[Generated], typeset: Typeset) -> tuple[d
         }
         return own, {"answers.json": answers_json(plan, chosen)}
     own = {f"{g.key}/{plan.stem(kind)}.pdf": typeset.pdfs[(kind, g.key)] for g in chosen for kind in KINDS}
+    batch_of = {_key(student): batch for batch, members in plan.batches.items() for _, student in members}
     return own, {
         "answers.json": answers_json(plan, chosen),
         "answer-key.csv": _answer_key(chosen),
-        "solutions-all.pdf": gather(typeset.batches, [(typeset.batch("solution", g.key), g.key) for g in chosen]),
+        "solutions-all.pdf": gather(typeset.batches, [(f"{batch_of[g.key]}-solution", g.key) for g in chosen]),
     }
 
 
