@@ -1,0 +1,96 @@
+import dataclasses
+import random
+
+import pytest
+import sympy
+from sympy import MatMul
+
+from generator.kit.family import CheckFailed
+from generator.kit.linalg import Top, coordinates, matrix, vector
+from generator.kit.options import OptionError, resolve_options
+from generator.kit.printing import tex
+from generator.kit.widths import printed_width
+from generator.pipeline.generate import variant_for_seed
+from problems.quadratic_polynomial import FAMILY, Params, check, solve
+
+
+def options(**given):
+    return resolve_options(FAMILY.options, given)
+
+
+def _to_expand(entries: sympy.ImmutableMatrix) -> Params:
+    n = entries.rows
+    x = vector("x", n)
+    return Params("matrix-to-sum", n, MatMul(Top(x), matrix("M", n, n), x), entries)
+
+
+def test_check_rejects_an_expansion_that_forgets_m_ji():
+    params = _to_expand(sympy.ImmutableMatrix([[1, 2], [-3, 4]]))
+    x1, x2 = coordinates(2)
+    assert solve(params).form == x1**2 - x1 * x2 + 4 * x2**2
+    forgetful = x1**2 + 2 * x1 * x2 + 4 * x2**2
+    with pytest.raises(CheckFailed):
+        check(params, dataclasses.replace(solve(params), form=forgetful), random.Random(0))
+
+
+def test_check_rejects_a_matrix_that_is_not_symmetric():
+    variant = variant_for_seed(FAMILY, options(direction="sum-to-matrix", n=2), 3)
+    m = variant.answer.form
+    lopsided = sympy.ImmutableMatrix([[m[0, 0], 2 * m[0, 1]], [0, m[1, 1]]])
+    with pytest.raises(CheckFailed):
+        check(variant.params, dataclasses.replace(variant.answer, form=lopsided), random.Random(0))
+
+
+@pytest.mark.parametrize("given", [{"n": 4}, {"n": 1}, {"direction": "both"}, {"mode": "concrete"}, {"size": 2}])
+def test_bad_options_are_rejected(given):
+    with pytest.raises(OptionError):
+        resolve_options(FAMILY.options, given)
+
+
+@pytest.mark.parametrize("n", [2, 3])
+def test_matrices_to_expand_are_never_symmetric_or_diagonal(n):
+    for seed in range(50):
+        variant = variant_for_seed(FAMILY, options(direction="matrix-to-sum", n=n), seed)
+        m, polynomial = variant.params.entries, variant.answer.form
+        assert m != m.T
+        assert any(coefficient for *_, coefficient in variant.answer.mixed)
+        assert polynomial.free_symbols == set(coordinates(n))
+
+
+@pytest.mark.parametrize("n", [2, 3])
+def test_polynomials_have_squares_mixed_terms_and_every_variable(n):
+    xs = coordinates(n)
+    for seed in range(50):
+        variant = variant_for_seed(FAMILY, options(direction="sum-to-matrix", n=n), seed)
+        poly = sympy.Poly(variant.params.given, *xs)
+        degrees = [monomial for monomial in poly.monoms()]
+        assert any(max(d) == 2 for d in degrees) and any(max(d) == 1 for d in degrees)
+        assert variant.params.given.free_symbols == set(xs)
+        assert variant.answer.form == variant.answer.form.T
+
+
+def test_steps_compute_mx_then_multiply_out():
+    x1, x2 = coordinates(2)
+    entries = sympy.ImmutableMatrix([[1, 2], [-3, 4]])
+    answer = solve(_to_expand(entries))
+    assert tex(answer.product_steps.steps[0].expr) == tex(entries) + r" \begin{bmatrix}x_{1}\\x_{2}\end{bmatrix}"
+    assert answer.product_steps.result == sympy.ImmutableMatrix([x1 + 2 * x2, -3 * x1 + 4 * x2])
+    assert [step.why for step in answer.expansion_steps.steps] == [r"dot product with $\mathbf{x}$", "multiply out and collect"]
+    assert answer.expansion_steps.result == answer.form == x1**2 - x1 * x2 + 4 * x2**2
+
+
+@pytest.mark.parametrize("direction", ["sum-to-matrix", "matrix-to-sum"])
+def test_matrices_are_at_most_a_third_zero_and_expansions_fit_a_line(direction):
+    for seed in range(60):
+        answer = variant_for_seed(FAMILY, options(direction=direction, n=3), seed).answer
+        m = answer.form if direction == "sum-to-matrix" else answer.product_steps.steps[0].expr
+        assert 3 * list(m).count(0) <= 9
+        assert printed_width(answer.expansion) <= 60
+
+
+def test_mixed_coefficients_are_halved_as_printed_steps():
+    p = variant_for_seed(FAMILY, options(direction="sum-to-matrix", n=3), 1).params
+    answer = solve(p)
+    for (_, _, m_ij, _, coefficient), split in zip(answer.mixed, answer.splits, strict=True):
+        assert tex(split.steps[0].expr).startswith(r"\frac{1}{2} \cdot")
+        assert split.result == m_ij == coefficient / 2
