@@ -52,9 +52,9 @@ from generator.kit import (
     distinct,
     require,
 )
-from generator.kit.activations import sigmoid
 from generator.kit.differentiation import rule_and_tidy, tidied
 from generator.kit.functions import structure
+from generator.kit.notation import sigmoid
 from generator.kit.tidying import derivative
 
 x = sympy.Symbol("x", real=True)

@@ -55,11 +55,10 @@ from generator.kit import (
     chain,
     require,
 )
-from generator.kit.printing import log2
+from generator.kit.notation import LogOfDensity, log2
 from generator.kit.probability import (
     KINDS,
     Law,
-    LogOfDensity,
     a,
     b,
     density,

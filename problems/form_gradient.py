@@ -66,12 +66,7 @@ from generator.kit import (
     require,
 )
 from generator.kit.linalg import (
-    Entries,
-    IndexSum,
     OnInstance,
-    OrderedSum,
-    SymmetricEntries,
-    Top,
     WrittenMatrix,
     coordinates,
     few_zeros,
@@ -80,13 +75,12 @@ from generator.kit.linalg import (
     instantiate,
     integer_matrix,
     matrix,
-    ordered_sum,
-    ordered_terms,
     scalar,
     scaled,
     size,
     vector,
 )
+from generator.kit.notation import Entries, IndexSum, SymmetricEntries, Top, written_sum
 
 KINDS = ("linear", "quadratic-symmetric", "quadratic", "affine")
 MATRIX_NAMES = ("A", "B", "M", "Q")
@@ -146,7 +140,7 @@ def _function(quadratic: int, linear: int, constant: bool, x, a, b, c) -> sympy.
         terms.append(scaled(linear, Top(b), x))
     if constant:
         terms.append(c)
-    return ordered_sum(*terms)
+    return written_sum(*terms)
 
 
 def _params(kind: str, mode: str, names: tuple[str, str, str], quadratic: int, linear: int, **entries) -> Params:
@@ -228,7 +222,7 @@ def _solve_symbolic(p: Params) -> SymbolicAnswer:
         if p.symmetric:
             gradient.append(scaled(2 * p.quadratic, p.matrix, p.variable))
         else:
-            gradient.append(scaled(p.quadratic, ordered_sum(p.matrix, Top(p.matrix)), p.variable))
+            gradient.append(scaled(p.quadratic, written_sum(p.matrix, Top(p.matrix)), p.variable))
     if p.linear:
         coordinates_.append(p.linear * IndexSum(b[I] * x[I], (I, 1, n)))
         deltas.append(p.linear * IndexSum(sympy.Mul(b[I], KroneckerDelta(I, K), evaluate=False), (I, 1, n)))
@@ -236,20 +230,20 @@ def _solve_symbolic(p: Params) -> SymbolicAnswer:
         gradient.append(scaled(p.linear, p.vector))
     if p.constant:
         coordinates_.append(sympy.Symbol(p.scalar.name))
-    f = ordered_terms(*coordinates_)
+    f = written_sum(*coordinates_)
     if p.quadratic:
         rule, survivors = "product rule in every term", "only $i = k$ or $j = k$ remain"
     else:
         rule, survivors = r"$\partial x_i / \partial x_k = \delta_{ik}$", "only $i = k$ remains"
     steps = [
         Step(OnInstance(sympy.Derivative(f, x[K])), ""),
-        Step(OnInstance(ordered_terms(*deltas)), rule),
-        Step(OnInstance(ordered_terms(*partial)), survivors),
+        Step(OnInstance(written_sum(*deltas)), rule),
+        Step(OnInstance(written_sum(*partial)), survivors),
     ]
     if p.symmetric:
         merged = [2 * p.quadratic * IndexSum(a[K, J] * x[J], (J, 1, n)), *partial[2:]]
-        steps.append(Step(OnInstance(ordered_terms(*merged)), f"${p.matrix.name}_{{ik}} = {p.matrix.name}_{{ki}}$, rename $i$ as $j$"))
-    return SymbolicAnswer(f, ordered_terms(*partial), Chain(tuple(steps)), ordered_sum(*gradient))
+        steps.append(Step(OnInstance(written_sum(*merged)), f"${p.matrix.name}_{{ik}} = {p.matrix.name}_{{ki}}$, rename $i$ as $j$"))
+    return SymbolicAnswer(f, written_sum(*partial), Chain(tuple(steps)), written_sum(*gradient))
 
 
 @remembered(None)
@@ -285,13 +279,13 @@ def _gradient_steps(p: Params, xs: sympy.ImmutableMatrix, hessian, gradient) -> 
     if p.symmetric:
         inserted, combined, given = MatMul(2, p.matrix_entries, xs), f"double the entries of {a}", [a]
     else:
-        inserted = MatMul(OrderedSum(p.matrix_entries, p.matrix_entries.T, evaluate=False), xs)
+        inserted = MatMul(written_sum(p.matrix_entries, p.matrix_entries.T), xs)
         combined, given = f"add {a} and {top}", [a, top]
     given += [b] if p.linear else []
     return Chain(
         (
-            Step(WrittenMatrix(ordered_sum(inserted, *plus_b)), "insert " + _listed(given)),
-            Step(WrittenMatrix(ordered_sum(MatMul(hessian, xs), *plus_b)), combined),
+            Step(WrittenMatrix(written_sum(inserted, *plus_b)), "insert " + _listed(given)),
+            Step(WrittenMatrix(written_sum(MatMul(hessian, xs), *plus_b)), combined),
             Step(gradient, f"row times column, add {b}" if p.linear else "row times column"),
         )
     )

@@ -70,6 +70,7 @@ from generator.kit.functions import (
     readable,
     smooth_function,
 )
+from generator.kit.notation import EuclideanNorm
 from generator.kit.tidying import (
     derivative,
     partial_derivatives,
@@ -78,7 +79,6 @@ from generator.kit.tidying import (
 )
 from generator.kit.vectorcalc import (
     A,
-    EuclideanNorm,
     X,
     divides_by_norm,
     like_canonical,

@@ -43,11 +43,9 @@ from generator.kit import (
     chain,
     require,
 )
+from generator.kit.notation import Expectation, RandomVariable, Variance
 from generator.kit.probability import (
-    Expectation,
     Law,
-    RandomVariable,
-    Variance,
     a,
     b,
     minus,

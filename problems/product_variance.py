@@ -57,12 +57,10 @@ from generator.kit import (
     tex,
     worked_chain,
 )
+from generator.kit.notation import Expectation, RandomVariable, Variance
 from generator.kit.probability import (
-    Expectation,
     Law,
     LawMoments,
-    RandomVariable,
-    Variance,
     law_moments,
     mean,
     mu,

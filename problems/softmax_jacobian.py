@@ -66,22 +66,11 @@ from generator.kit import (
     require,
 )
 from generator.kit.linalg import fraction_times
+from generator.kit.notation import Normaliser, Share
 from generator.kit.widths import MAX_STEP_WIDTH, matrix_width
 
 SIGMA_I, SIGMA_J, DELTA = sympy.symbols("sigma_i sigma_j delta_ij")
 Z_I, Z_J = sympy.symbols("z_i z_j", real=True)
-
-
-class Normaliser(sympy.Symbol):
-    """S = sum_k e^(z_k) as a symbol of its own in the general derivation.
-
-    Printed S; named so that answers.json reads back as a symbol (``S`` alone is SymPy's singleton registry).
-    """
-
-    def _latex(self, printer, exp=None):
-        return "S" if exp is None else f"S^{{{exp}}}"
-
-
 TOTAL = Normaliser("S_sum", positive=True)
 QUOTIENT = "quotient rule"
 SPLIT = "split the fraction"
@@ -92,37 +81,6 @@ INTEGER_VALUES = (-1, 0, 1, 2)
 GENERAL_CHECK_SIZE = 3
 SCALES = (2, 3, 4, 5)
 """Inverse temperatures of random general variants (1, the plain softmax, is the canonical instance)."""
-
-
-class Share(sympy.Function):
-    """sigma_k = e^(z_k) / S, printed as sigma_k: a step can name the softmax output and still be checked.
-
-    Written ``Share(z_k, S)``; numbers evaluate, ``rewrite(exp)`` gives the quotient.
-    """
-
-    @classmethod
-    def class_key(cls):
-        """Sort before sums in printed products, so the factors read sigma_i (1 - sigma_i)."""
-        return 3, 0, cls.__name__
-
-    @classmethod
-    def eval(cls, score, total):
-        if score.is_number and total.is_number:
-            return sympy.exp(score) / total
-        return None
-
-    def _eval_rewrite_as_exp(self, score, total, **kwargs):
-        return sympy.exp(score) / total
-
-    def _latex(self, printer, exp=None):
-        (score,) = self.args[0].free_symbols
-        index = score.name.removeprefix("z_")
-        tex = rf"\sigma_{{{index}}}"
-        return tex if exp is None else rf"{tex}^{{{exp}}}"
-
-    def _sympystr(self, printer):
-        score, total = self.args
-        return f"(exp({printer._print(score)})/{printer._print(total)})"
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,6 @@ from sympy import MatMul
 
 from generator.kit.family import CheckFailed
 from generator.kit.linalg import (
-    OrderedSum,
-    Top,
     exact_value,
     float_value,
     fraction_times,
@@ -20,6 +18,7 @@ from generator.kit.linalg import (
     to_floats,
     vector,
 )
+from generator.kit.notation import Top, WrittenSum
 from generator.kit.printing import tex
 
 N, M = size("N"), size("M")
@@ -28,10 +27,10 @@ EXPRESSIONS = [
     MatMul(Top(y), A, x),
     MatMul(-2, Top(x), B, x),
     MatMul(Top(x), Top(B), x),
-    OrderedSum(MatMul(Top(x), B, x), MatMul(3, Top(y), A, x), evaluate=False),
+    WrittenSum(MatMul(Top(x), B, x), MatMul(3, Top(y), A, x), evaluate=False),
     MatMul(A, x),
     MatMul(Top(MatMul(A, x)), y),
-    OrderedSum(MatMul(B, x), MatMul(Top(A), y), evaluate=False),
+    WrittenSum(MatMul(B, x), MatMul(Top(A), y), evaluate=False),
 ]
 
 
@@ -46,7 +45,7 @@ def test_float_value_is_what_sympy_gives(expr):
         assert float_value(expr, sizes, values) == to_floats(instantiate(expr, sizes, values))
 
 
-@pytest.mark.parametrize("expr", [MatMul(Top(x), A, x), OrderedSum(MatMul(B, x), MatMul(A, x), evaluate=False)], ids=str)
+@pytest.mark.parametrize("expr", [MatMul(Top(x), A, x), WrittenSum(MatMul(B, x), MatMul(A, x), evaluate=False)], ids=str)
 def test_sizes_that_do_not_fit_fail_the_check(expr):
     rng = random.Random(1)
     sizes = {N: sympy.Integer(2), M: sympy.Integer(3)}
@@ -71,10 +70,10 @@ def _entries(rng: random.Random, rows: int, cols: int, symbols: bool) -> sympy.I
 EXACT_CASES = {
     "A x": lambda a, b, s, v: MatMul(a, v),
     "2 A x": lambda a, b, s, v: MatMul(2, a, v),
-    "(A + A^T) x": lambda a, b, s, v: MatMul(OrderedSum(a, a.T, evaluate=False), v),
-    "-3 A x + b": lambda a, b, s, v: OrderedSum(MatMul(-3, a, v), b, evaluate=False),
+    "(A + A^T) x": lambda a, b, s, v: MatMul(WrittenSum(a, a.T, evaluate=False), v),
+    "-3 A x + b": lambda a, b, s, v: WrittenSum(MatMul(-3, a, v), b, evaluate=False),
     "A S x (symbols on both sides)": lambda a, b, s, v: MatMul(a, s, v),
-    "S x + A^T b": lambda a, b, s, v: OrderedSum(MatMul(s, v), MatMul(Top(a), b), evaluate=False),
+    "S x + A^T b": lambda a, b, s, v: WrittenSum(MatMul(s, v), MatMul(Top(a), b), evaluate=False),
     "(S x)^T A x": lambda a, b, s, v: MatMul(Top(MatMul(s, v)), a, v),
 }
 

@@ -1,6 +1,7 @@
 import sympy
 
-from generator.kit.printing import WrittenSum, log2, tex
+from generator.kit.notation import WrittenSum, log2, sigmoid
+from generator.kit.printing import tex
 
 x = sympy.Symbol("x")
 
@@ -48,8 +49,6 @@ def test_fractions_in_matrices_print_at_full_size_in_spaced_rows():
 
 
 def test_sigmoid_prints_as_sigma():
-    from generator.kit.activations import sigmoid
-
     assert tex(sigmoid(x) * (1 - sigmoid(x))) == r"\sigma(x) \left(1 - \sigma(x)\right)"
     assert tex(sigmoid(2 * x) ** 2) == r"\left(\sigma(2 x)\right)^{2}"
 
@@ -182,8 +181,6 @@ def test_a_fraction_never_stands_in_a_fractions_numerator():
 
 
 def test_sigmoid_brackets_grow_around_a_fraction():
-    from generator.kit.activations import sigmoid
-
     assert tex(sigmoid(x / 2)) == r"\sigma\left(\frac{x}{2}\right)"
 
 
@@ -236,3 +233,50 @@ def test_like_exponentials_merge_into_one_power():
     assert tex(sympy.Mul(2, exp(x), exp(-sympy.Symbol("y")), evaluate=False)) == r"2 e^{x} e^{- y}"
     # exponentials that cancel are shown as substituted, with a dot: cancelling is the next step
     assert tex(written_product(-1, exp(x), 2 * exp(-x))) == r"- e^{x} \cdot 2 e^{- x}"
+
+
+PRINTING_HOOKS = ("_latex", "_sympystr", "_pretty")
+
+
+def test_no_class_of_the_kit_or_of_a_family_prints_itself():
+    """House notation is printed in one place, the printers' ``_print_<Node>`` methods: a node with a
+    ``_latex`` hook would print one way here and another way in SymPy's printers, unseen by the style."""
+    import importlib
+    import pkgutil
+
+    import generator.kit
+    import problems
+
+    hooked = []
+    for package in (generator.kit, problems):
+        for module_info in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
+            module = importlib.import_module(module_info.name)
+            for value in vars(module).values():
+                if isinstance(value, type) and value.__module__ == module.__name__:
+                    hooked += [f"{value.__qualname__}.{hook}" for hook in PRINTING_HOOKS if hook in vars(value)]
+    assert hooked == []
+
+
+def test_a_written_sum_of_matrices_is_a_matrix_sum_printed_in_the_order_given():
+    from generator.kit.linalg import matrix, scaled, vector
+    from generator.kit.notation import Top, WrittenMatrixSum, written_sum
+
+    n = sympy.Symbol("n", integer=True, positive=True)
+    v, m = vector("x", n), matrix("A", n, n)
+    total = written_sum(scaled(-3, m, v), v, scaled(-1, Top(m), v))
+    assert isinstance(total, WrittenMatrixSum) and total.shape == (n, 1)
+    assert tex(total) == r"- 3 \mathbf{A} \mathbf{x} + \mathbf{x} - \mathbf{A}^\top \mathbf{x}"
+    assert written_sum(v) == v
+
+
+def test_text_of_the_notation_is_what_sympify_reads_back():
+    from generator.kit.notation import Bracketed, EuclideanNorm
+    from generator.kit.printing import text
+
+    y = sympy.Symbol("y")
+    assert sympy.sympify(text(2 * sigmoid(x) ** 2)) == 2 / (1 + sympy.exp(-x)) ** 2
+    assert sympy.sympify(text(EuclideanNorm(x - 1, y))) == sympy.sqrt((x - 1) ** 2 + y**2)
+    assert text(Bracketed(x + 1)) == "(x + 1)"
+    assert tex(WrittenSum(Bracketed(x + 1), sympy.Mul(-1, Bracketed(y + 2), evaluate=False), evaluate=False)) == (
+        r"\left(x + 1\right) - \left(y + 2\right)"
+    )

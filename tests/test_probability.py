@@ -5,13 +5,15 @@ import pytest
 import sympy
 from sympy import stats
 
-from generator.kit.printing import tex
-from generator.kit.probability import (
+from generator.kit.notation import (
     Expectation,
-    Law,
     RandomVariable,
     Variance,
     _terms_by_powers,
+)
+from generator.kit.printing import tex
+from generator.kit.probability import (
+    Law,
     density,
     expectation,
     law_moments,

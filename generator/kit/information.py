@@ -15,7 +15,8 @@ from functools import partial
 import sympy
 
 from generator.kit.decimals import significant
-from generator.kit.printing import WrittenSum, log2, tex
+from generator.kit.notation import WrittenSum, bracketed, log2
+from generator.kit.printing import tex
 from generator.kit.sampling import distinct
 from generator.kit.steps import Chain, Step, chain
 
@@ -174,22 +175,3 @@ def difference_steps(first: sympy.Expr, second: sympy.Expr, why: str) -> Chain:
 def as_decimal(value: sympy.Expr) -> sympy.Float:
     """The value rounded to ``DIGITS`` significant digits, correct in the last one (templates round it again when printing)."""
     return sympy.Float(significant(value, DIGITS), DIGITS)
-
-
-class Bracketed(sympy.UnevaluatedExpr):
-    """A sum kept in brackets inside a longer written step, such as ``(2/3 log 2 + 2/3 log 3) - (log 3)``."""
-
-    is_commutative = True
-
-    def _eval_evalf(self, prec):
-        return self.args[0].evalf(prec)
-
-    def _latex(self, printer, **kwargs) -> str:
-        return rf"\left({printer._print(self.args[0])}\right)"
-
-    def _sympystr(self, printer) -> str:
-        return f"({printer._print(self.args[0])})"
-
-
-def bracketed(value: sympy.Expr) -> sympy.Expr:
-    return Bracketed(value) if value.is_Add else value

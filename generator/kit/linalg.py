@@ -1,17 +1,14 @@
 """Shared pieces of the linear-algebra families: bold symbols, small integer matrices, float checks.
 
-* Symbolic vectors and matrices are SymPy ``MatrixSymbol`` subclasses that print bold
-  (``\\mathbf{A}``); transposes print as ``^\\top``, sums keep the order they were written in and
-  double index sums print as two ``\\sum`` signs, as on the reference sheet. SymPy's own printer
-  writes plain letters, ``^{T}``, sorted terms and ``\\substack`` limits; rather than edit
-  ``generator/kit/printing.py``, these classes carry SymPy's ``_latex`` hook.
+* Symbolic vectors and matrices (``vector``, ``matrix``, ``scalar``) are the bold symbols of
+  ``generator.kit.notation``, where transposes (``Top``), index sums and entries are too.
 * Random small integer matrices for the concrete variants, with few zero entries (``few_zeros``).
 * Plain-float arithmetic for the independent checks: products that refuse mismatched shapes,
   double loops, index sums evaluated by explicit loops (never by SymPy's ``Sum.doit``) and
   polynomials evaluated term by term (``lambdify`` costs milliseconds per expression).
 * Worked steps the step verifier can check: ``OnInstance`` (index sums and matrix symbols of
-  symbolic size, checked on a small instance), ``EntryOf`` (``(Mv)_i``) and ``WrittenMatrix``
-  (a concrete matrix printed as the product or sum that gives it).
+  symbolic size, checked on a small instance) and ``WrittenMatrix`` (a concrete matrix printed
+  as the product or sum that gives it).
 """
 
 import functools
@@ -23,7 +20,6 @@ from collections.abc import Callable, Mapping
 import sympy
 from sympy import (
     Indexed,
-    IndexedBase,
     MatAdd,
     MatMul,
     MatrixSymbol,
@@ -33,10 +29,18 @@ from sympy import (
 )
 
 from generator.kit.family import CheckFailed, require
-from generator.kit.printing import WrittenSum
+from generator.kit.notation import (  # Entries, EntryOf, IndexSum, Top: also public here, where families import them
+    BoldSymbol,
+    Entries,
+    EntryOf,
+    IndexSum,
+    ScalarSymbol,
+    SymmetricEntries,
+    Top,
+)
 from generator.kit.sampling import distinct
 
-__all__ = ["Entries", "EntryOf", "IndexSum", "OnInstance", "OrderedSum", "SymmetricEntries", "Top", "WrittenMatrix", "coordinates", "double_loop_form", "exact_value", "few_zeros", "float_matrix", "float_product", "float_value", "fraction_times", "index_value", "instantiate", "integer_matrix", "matrix", "ordered_sum", "ordered_terms", "polynomial_function", "scalar", "scaled", "size", "to_floats", "vector"]
+__all__ = ["Entries", "EntryOf", "IndexSum", "OnInstance", "Top", "WrittenMatrix", "coordinates", "double_loop_form", "exact_value", "few_zeros", "float_matrix", "float_product", "float_value", "fraction_times", "index_value", "instantiate", "integer_matrix", "matrix", "polynomial_function", "scalar", "scaled", "size", "to_floats", "vector"]
 
 FloatMatrix = list[list[float]]
 
@@ -44,66 +48,6 @@ FloatMatrix = list[list[float]]
 def size(name: str) -> sympy.Symbol:
     """A dimension such as N in x in R^N."""
     return sympy.Symbol(name, integer=True, positive=True)
-
-
-class BoldSymbol(MatrixSymbol):
-    """A vector or matrix symbol, printed bold."""
-
-    def _latex(self, printer) -> str:
-        return rf"\mathbf{{{self.name}}}"
-
-
-class ScalarSymbol(MatrixSymbol):
-    """A 1x1 symbol printed as a plain scalar, so that ``x^T A x + c`` is a valid matrix sum."""
-
-    def _latex(self, printer) -> str:
-        return self.name
-
-
-class Top(Transpose):
-    """A transpose printed ``^\\top``."""
-
-    def _latex(self, printer) -> str:
-        inner = printer._print(self.arg)
-        return rf"{inner}^\top" if isinstance(self.arg, MatrixSymbol) else rf"\left({inner}\right)^\top"
-
-
-class OrderedSum(MatAdd):
-    """A matrix sum printed in the order its terms were given (``x^T A x + b^T x + c``)."""
-
-    def _latex(self, printer) -> str:
-        return printer.print_in_order(self.args, _negated_product)
-
-
-class Entry(Indexed):
-    """An entry x_i or M_ij of an ``Entries`` array, printed without braces or commas."""
-
-    def _latex(self, printer) -> str:
-        return f"{self.base.name}_{{{''.join(printer._print(i) for i in self.indices)}}}"
-
-
-class Entries(IndexedBase):
-    """The entries of a named vector or matrix, for index sums: ``Entries("M")[i, j]``."""
-
-    def __getitem__(self, indices) -> Entry:
-        indices = indices if isinstance(indices, tuple) else (indices,)
-        return Entry(self, *indices)
-
-
-class SymmetricEntries(Entries):
-    """The entries of a symmetric matrix: printed as written, M_ij and M_ji are one number on an instance."""
-
-
-class IndexSum(Sum):
-    """A nested index sum printed as ``\\sum_{i=1}^{N} \\sum_{j=1}^{N} ...`` (outer index first)."""
-
-    def _latex(self, printer) -> str:
-        signs = "".join(
-            rf"\sum_{{{printer._print(i)}={printer._print(low)}}}^{{{printer._print(high)}}} "
-            for i, low, high in reversed(self.limits)
-        )
-        body = printer._print(self.function)
-        return signs + (rf"\left({body}\right)" if self.function.is_Add else body)
 
 
 INSTANCE_SIZES = (3, 4, 5)
@@ -129,18 +73,6 @@ class OnInstance(sympy.UnevaluatedExpr):
 
     def doit(self, **hints) -> sympy.Expr:
         return on_instance(self.args[0])
-
-
-class EntryOf(sympy.Expr):
-    """Entry ``index`` (counted from 1) of a column-vector expression, printed ``(Mv)_i``."""
-
-    is_commutative = True
-
-    def __new__(cls, vector_expr: sympy.MatrixExpr, index: sympy.Expr):
-        return super().__new__(cls, vector_expr, sympy.sympify(index))
-
-    def _latex(self, printer, **kwargs) -> str:
-        return rf"\left({printer._print(self.args[0])}\right)_{{{printer._print(self.args[1])}}}"
 
 
 def on_instance(expr: sympy.Basic) -> sympy.Expr:
@@ -228,7 +160,8 @@ class WrittenMatrix(sympy.ImmutableMatrix):
 
     Its value (what the step verifier compares, entry by entry) is the written expression
     evaluated by SymPy. All steps of one worked product have the same value, so build their
-    chain with ``Chain(...)``: ``chain()`` would merge equal steps.
+    chain with ``Chain(...)``: ``chain()`` would merge equal steps. It stays here, beside
+    ``exact_value`` that gives its value; the printer's ``_print_WrittenMatrix`` gives its look.
     """
 
     def __new__(cls, *args, **kwargs):
@@ -240,10 +173,6 @@ class WrittenMatrix(sympy.ImmutableMatrix):
         value = super().__new__(cls, *args, **kwargs)
         value.written = written
         return value
-
-    def _latex(self, printer, **kwargs) -> str:
-        written = getattr(self, "written", None)  # matrices SymPy derives from this one print plainly
-        return printer._print(written) if written is not None else printer._print_MatrixBase(self)
 
 
 def fraction_times(coefficient: sympy.Expr, m: sympy.MatrixBase) -> WrittenMatrix:
@@ -279,23 +208,6 @@ def scaled(coefficient, *factors) -> sympy.MatrixExpr:
     if coefficient == 1:
         return factors[0] if len(factors) == 1 else MatMul(*factors)
     return MatMul(coefficient, *factors)
-
-
-def ordered_sum(*terms: sympy.MatrixExpr) -> sympy.MatrixExpr:
-    """A sum of matrix expressions printed in the order given (one term is itself)."""
-    return terms[0] if len(terms) == 1 else OrderedSum(*terms, evaluate=False)
-
-
-def ordered_terms(*terms: sympy.Expr) -> sympy.Expr:
-    """A sum of scalar terms printed in the order given (one term is itself)."""
-    return terms[0] if len(terms) == 1 else WrittenSum(*terms, evaluate=False)
-
-
-def _negated_product(term: sympy.MatrixExpr) -> sympy.MatrixExpr:
-    """-term built without SymPy's doit(), which would turn ``Top`` back into a plain transpose."""
-    if isinstance(term, MatMul) and term.args[0].is_Number:
-        return scaled(-term.args[0], *term.args[1:])
-    return MatMul(-1, term)
 
 
 def instantiate(

@@ -1,7 +1,8 @@
-"""The one SymPy LaTeX printer every template uses.
+"""The one SymPy LaTeX printer every template uses, and the one text printer answers.json uses.
 
 House style lives here as printer settings and ``_print_X`` overrides, never
-as edits of printed strings: bracketed matrices, ``\\log 3`` and ``\\log \\frac{5}{2}`` without
+as edits of printed strings, and so does the look of every node of ``generator.kit.notation``
+(``_print_<Node>``; no node carries a printing hook of its own): bracketed matrices, ``\\log 3`` and ``\\log \\frac{5}{2}`` without
 brackets for logs of positive numbers, ``\\log_2`` for base-2 logs, ``\\sigma(t)`` for the logistic
 function, column vectors for SymPy column matrices, and sums of functions or numbers that open
 with a positive term (``2 \\cos y - y \\sin y``). Nothing a student can read two ways: a power of
@@ -18,46 +19,15 @@ from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence_traditional
 from sympy.printing.str import StrPrinter
 
+from generator.kit.notation import (
+    EuclideanNorm,
+    WrittenProduct,
+    WrittenSum,  # noqa: F401 (generator/kit/__init__.py, differentiation.py and tests import it from here)
+    log2,
+)
 from generator.speed import register, remembered
 
-__all__ = ["WrittenProduct", "WrittenSum", "log2", "printed_terms", "tex", "text"]
-
-
-class log2(sympy.Function):
-    """Base-2 logarithm kept as one symbol, so answers in bits print as ``\\log_2 3``."""
-
-    @classmethod
-    def eval(cls, arg):
-        if arg.is_Rational and arg > 0:
-            p, q = arg.p, arg.q
-            if p & (p - 1) == 0 and q & (q - 1) == 0:
-                return sympy.Integer(p.bit_length() - q.bit_length())
-        return None
-
-    def _eval_rewrite_as_log(self, arg, **kwargs):
-        return sympy.log(arg) / sympy.log(2)
-
-    def _eval_evalf(self, prec):
-        return (sympy.log(self.args[0]) / sympy.log(2)).evalf(prec)
-
-    def fdiff(self, argindex=1):
-        return 1 / (self.args[0] * sympy.log(2))
-
-
-class WrittenSum(sympy.Add):
-    """A sum printed in the order its terms were given, as a worked step writes it.
-
-    Build it with ``WrittenSum(*terms, evaluate=False)``; SymPy's printer would sort the terms.
-    """
-
-
-class WrittenProduct(sympy.Mul):
-    """A product printed factor by factor with ``\\cdot``, in the order given, as a student substitutes numbers.
-
-    Build it with ``WrittenProduct(*factors, evaluate=False)``; SymPy's printer would sort the
-    factors and merge every fraction into one. Sums, negative numbers and any later negative factor
-    are bracketed: ``(-2) \\cdot 3``, ``\\sigma(x) \\cdot (1 - \\sigma(x))``.
-    """
+__all__ = ["printed_terms", "tex", "text"]
 
 
 @remembered(65536)
@@ -118,7 +88,38 @@ MAX_REMEMBERED_PARTS = 200_000
 
 
 class SheetStrPrinter(_RememberedParts, _RememberedOrder, StrPrinter):
-    """SymPy's plain-text printer (``sstr``), output unchanged."""
+    """SymPy's plain-text printer (``sstr``), output unchanged, and the text of the kit's notation nodes.
+
+    What it prints is what answers.json stores, so a node that SymPy cannot read back prints the
+    explicit value it stands for (``sigmoid(x)`` as ``1/(1 + exp(-x))``, ``E[X]`` as its value).
+    """
+
+    def _print_Bracketed(self, expr) -> str:
+        return f"({self._print(expr.args[0])})"
+
+    def _print_sigmoid(self, expr) -> str:
+        return f"({self._print(expr.rewrite(sympy.exp))})"
+
+    def _print_EuclideanNorm(self, expr) -> str:
+        squares = (f"{self._print(c)}**2" if c.is_Symbol else f"({self._print(c)})**2" for c in expr.args)
+        return f"sqrt({' + '.join(squares)})"
+
+    def _print_Share(self, expr) -> str:
+        score, total = expr.args
+        return f"(exp({self._print(score)})/{self._print(total)})"
+
+    def _print_Width(self, expr) -> str:
+        return f"({self._print(expr.args[0])} - ({self._print(expr.args[1])}))"
+
+    def _print_RandomVariable(self, expr) -> str:
+        return self._print(expr.args[0])
+
+    def _print_Moment(self, expr) -> str:
+        return f"({self._print(expr.doit())})"
+
+    def _print_LogOfDensity(self, expr) -> str:
+        pdf, base = expr.args
+        return f"log({self._print(pdf)})" if base == sympy.E else f"log2({self._print(pdf)})"
 
 
 class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
@@ -150,10 +151,10 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         SymPy writes ``\\log{\\left(u \\right)}^{3}``, which a student may read as the log of
         ``u^3``; here it is ``\\left(\\log(u)\\right)^{3}``. Trigonometric and hyperbolic functions
         keep the course's ``\\tanh^{2}(x)``, the one reading those have. Square roots stay roots, and
-        a function printed inside its own delimiters (``|x|``, a norm that says ``printed_with_delimiters``)
-        needs no brackets: ``\\|x\\|_2^{2}``. A whole power of a bracketed whole power, left unevaluated
-        (the quotient rule's v^2 for v = (x^2 + 1)^2), is one power: ``(x^2 + 1)^4``, never brackets in
-        brackets; a substituted ``(\\sigma^2)^2`` stays, the step that squares it is the next one.
+        a function printed inside its own delimiters (``|x|``, a norm) needs no brackets: ``\\|x\\|_2^{2}``.
+        A whole power of a bracketed whole power, left unevaluated (the quotient rule's v^2 for
+        v = (x^2 + 1)^2), is one power: ``(x^2 + 1)^4``, never brackets in brackets; a substituted
+        ``(\\sigma^2)^2`` stays, the step that squares it is the next one.
         """
         base, exponent = expr.base, expr.exp
         if base.is_Pow and not base.base.is_Atom and all(e.is_Integer and e.is_positive for e in (base.exp, exponent)):
@@ -161,8 +162,7 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         root = exponent.is_Rational and abs(exponent.p) == 1 and exponent.q != 1
         if (
             base.is_Function
-            and not isinstance(base, (sympy.exp, sympy.Abs, *_CONVENTIONAL_POWERS))
-            and not getattr(base, "printed_with_delimiters", False)
+            and not isinstance(base, (sympy.exp, sympy.Abs, EuclideanNorm, *_CONVENTIONAL_POWERS))
             and not root
             and not exponent.could_extract_minus_sign()
         ):
@@ -289,9 +289,12 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         tex = rf"\log_2 {body}"
         return tex if exp is None else rf"\left({tex}\right)^{{{exp}}}"
 
-    def print_in_order(self, terms, negate=None) -> str:
-        """Terms joined by + and -, in the order given."""
-        negate = negate or _negated
+    # The kit's notation (generator.kit.notation), node by node.
+
+    def _print_WrittenSum(self, expr):
+        """Terms joined by + and -, in the order given; a matrix sum alike (``WrittenMatrixSum``)."""
+        negate = _negated_matrix_term if expr.is_Matrix else _negated
+        terms = expr.args
         tex = self._print(terms[0])
         for term in terms[1:]:
             if term.could_extract_minus_sign():
@@ -302,8 +305,7 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
                 tex += " + " + self._print(term)
         return tex
 
-    def _print_WrittenSum(self, expr):
-        return self.print_in_order(expr.args)
+    _print_WrittenMatrixSum = _print_WrittenSum
 
     def _print_WrittenProduct(self, expr):
         factors = []
@@ -312,6 +314,85 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
             tex = self._print(factor)
             factors.append(rf"\left({tex}\right)" if factor.is_Add or negative else tex)
         return r" \cdot ".join(factors)
+
+    def _print_Bracketed(self, expr):
+        return rf"\left({self._print(expr.args[0])}\right)"
+
+    def _print_sigmoid(self, expr, exp=None):
+        """The logistic function as sigma(t), its brackets as tall as a fraction inside."""
+        argument = self._print(expr.args[0])
+        brackets = (r"\left(", r"\right)") if r"\frac" in argument else ("(", ")")
+        return self._do_exponent(rf"\sigma{brackets[0]}{argument}{brackets[1]}", exp)
+
+    def _print_EuclideanNorm(self, expr, exp=None):
+        tex = r"\left\|\mathbf{x}\right\|_2" if expr.centred else r"\left\|\mathbf{x} - \mathbf{a}\right\|_2"
+        return tex if exp is None else f"{tex}^{{{exp}}}"
+
+    def _print_Share(self, expr, exp=None):
+        """A softmax output sigma_k, its index taken from the score's symbol z_k."""
+        (score,) = expr.args[0].free_symbols
+        tex = rf"\sigma_{{{score.name.removeprefix('z_')}}}"
+        return tex if exp is None else rf"{tex}^{{{exp}}}"
+
+    def _print_Normaliser(self, expr, exp=None):
+        return "S" if exp is None else f"S^{{{exp}}}"
+
+    def _print_Vector(self, expr):
+        return rf"\mathbf{{{expr.name}}}"
+
+    _print_BoldSymbol = _print_Vector
+
+    def _print_ScalarSymbol(self, expr):
+        return expr.name
+
+    def _print_Top(self, expr):
+        inner = self._print(expr.arg)
+        return rf"{inner}^\top" if isinstance(expr.arg, sympy.MatrixSymbol) else rf"\left({inner}\right)^\top"
+
+    def _print_Entry(self, expr):
+        return f"{expr.base.name}_{{{''.join(self._print(i) for i in expr.indices)}}}"
+
+    def _print_IndexSum(self, expr):
+        signs = "".join(
+            rf"\sum_{{{self._print(i)}={self._print(low)}}}^{{{self._print(high)}}} " for i, low, high in reversed(expr.limits)
+        )
+        body = self._print(expr.function)
+        return signs + (rf"\left({body}\right)" if expr.function.is_Add else body)
+
+    def _print_EntryOf(self, expr):
+        return rf"\left({self._print(expr.args[0])}\right)_{{{self._print(expr.args[1])}}}"
+
+    def _print_WrittenMatrix(self, expr):
+        """The expression a ``generator.kit.linalg.WrittenMatrix`` came from; a matrix SymPy derives from one prints plainly."""
+        written = getattr(expr, "written", None)
+        return self._print(written) if written is not None else self._print_MatrixBase(expr)
+
+    def _print_Width(self, expr):
+        high, low = (self._print(end) for end in expr.args)
+        if expr.args[1].could_extract_minus_sign() or expr.args[1].is_Add:
+            low = f"({low})"
+        return rf"\left({high} - {low}\right)"
+
+    def _print_RandomVariable(self, expr):
+        return self._print(expr.args[0])
+
+    def _print_Expectation(self, expr):
+        """The kit's ``Expectation`` (not ``sympy.stats``', which the kit does not use)."""
+        return rf"\mathbb{{E}}{self._bracketed_argument(expr.args[0], '[', ']')}"
+
+    def _print_Variance(self, expr):
+        """The kit's ``Variance`` (not ``sympy.stats``')."""
+        return rf"\operatorname{{Var}}{self._bracketed_argument(expr.args[0], '(', ')')}"
+
+    def _bracketed_argument(self, arg, left: str, right: str) -> str:
+        """The argument in brackets, stretched only around fractions and stretched brackets."""
+        tex = self._print(arg)
+        return rf"\left{left}{tex}\right{right}" if r"\frac" in tex or r"\left" in tex else f"{left}{tex}{right}"
+
+    def _print_LogOfDensity(self, expr):
+        pdf, base = expr.args
+        name = r"\log" if base == sympy.E else rf"\log_{{{self._print(base)}}}"
+        return rf"{name} \left({self._print(pdf)}\right)"
 
     def _print_MatMul(self, expr):
         """SymPy's, with a cheap sign test: ``could_extract_minus_sign`` compares the product with
@@ -343,11 +424,6 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         body = separator.join(" & ".join(row) for row in rows)
         return rf"\begin{{{environment}}}{body}\end{{{environment}}}"
 
-    def _print_sigmoid(self, expr, exp=None):
-        """The logistic function of ``generator.kit.activations`` as sigma(t), its brackets as tall as a fraction inside."""
-        argument = self._print(expr.args[0])
-        brackets = (r"\left(", r"\right)") if r"\frac" in argument else ("(", ")")
-        return self._do_exponent(rf"\sigma{brackets[0]}{argument}{brackets[1]}", exp)
 
 
 _CONVENTIONAL_POWERS = (
@@ -475,6 +551,17 @@ def _like_bases_merged(product: sympy.Mul) -> sympy.Mul:
 def _leads_with_negative_number(product: sympy.MatMul) -> bool:
     """``product.could_extract_minus_sign()``, which for a matrix product is whether it leads with a negative number."""
     return product.args[0].is_Number and product.args[0].is_extended_negative
+
+
+def _negated_matrix_term(term: sympy.MatrixExpr) -> sympy.MatrixExpr:
+    """-term for a term of a written matrix sum, built without SymPy's ``doit``, which would turn ``Top`` back
+    into a plain transpose: ``-3 A x`` is ``3 A x``, ``-A x`` is ``A x``, anything else ``-1`` times it."""
+    if isinstance(term, sympy.MatMul) and term.args[0].is_Number:
+        coefficient, factors = -term.args[0], term.args[1:]
+        if coefficient != 1:
+            return sympy.MatMul(coefficient, *factors)
+        return factors[0] if len(factors) == 1 else sympy.MatMul(*factors)
+    return sympy.MatMul(-1, term)
 
 
 def _negated(term):

@@ -15,7 +15,7 @@ no student has to guess a convention. Solutions quote a law's moments with
 
 Worked solutions write expectation identities with ``Expectation`` and
 ``Variance`` of ``RandomVariable`` s (independent, each known by its mean and
-variance): printed as written, evaluated by the step verifier.
+variance), nodes of ``generator.kit.notation``: printed as written, evaluated by the step verifier.
 """
 
 import math
@@ -24,11 +24,18 @@ from dataclasses import dataclass
 
 import sympy
 
-from generator.kit.printing import WrittenSum, tex
+from generator.kit.notation import (
+    AsWritten,
+    Expectation,  # noqa: F401 (tests/problems/test_product_variance.py imports it from here)
+    RandomVariable,  # noqa: F401 (tests/problems/test_product_variance.py imports it from here)
+    Width,
+    WrittenSum,
+)
+from generator.kit.printing import tex
 from generator.kit.steps import Chain, Step, chain
 from generator.speed import remembered
 
-__all__ = ["Expectation", "KINDS", "Law", "LawMoments", "LogOfDensity", "RandomVariable", "Variance", "a", "b", "density", "expectation", "float_density", "float_support", "lamda", "law_moments", "mean", "minus", "mu", "numerical_moments", "polynomial_expectation", "sigma", "simpson", "support", "variance", "width", "x"]
+__all__ = ["KINDS", "Law", "LawMoments", "a", "b", "density", "expectation", "float_density", "float_support", "lamda", "law_moments", "mean", "minus", "mu", "numerical_moments", "polynomial_expectation", "sigma", "simpson", "support", "variance", "width", "x"]
 
 KINDS = ("uniform", "exponential", "gaussian")
 """The distributions the probability families draw from, by name."""
@@ -41,19 +48,6 @@ sigma = sympy.Symbol("sigma", positive=True)
 lamda = sympy.Symbol("lamda", positive=True)  # SymPy's spelling: prints as \lambda, and sympify reads it back
 a, b = sympy.symbols("a b", real=True)
 """The letters of the families' statements: x, mu, sigma, lamda (printed \\lambda), and a, b for interval ends."""
-
-
-class AsWritten(sympy.UnevaluatedExpr):
-    """A sub-expression printed as written: ``b - a`` and ``x - mu`` instead of SymPy's sorted ``-a + b``.
-
-    Numerically it is its argument, so ``N`` and ``float`` see through it. It is
-    marked commutative (its arguments are scalars) so that ``1/(b - a)`` prints as a fraction.
-    """
-
-    is_commutative = True
-
-    def _eval_evalf(self, prec):
-        return self.args[0].evalf(prec)
 
 
 def minus(first: sympy.Expr, second: sympy.Expr) -> sympy.Expr:
@@ -191,31 +185,6 @@ class LawMoments:
         return f"{given} {verb} mean ${mean}$ and variance ${spread}$"
 
 
-class Width(sympy.Expr):
-    """``high - low`` printed bracketed and as written, ``(3 - (-1))``, as a student substitutes into (b - a)."""
-
-    is_commutative = True
-
-    def __new__(cls, high: sympy.Expr, low: sympy.Expr):
-        return super().__new__(cls, sympy.sympify(high), sympy.sympify(low))
-
-    def doit(self, **hints) -> sympy.Expr:
-        high, low = self.args
-        return high - low
-
-    def _eval_evalf(self, prec):
-        return self.doit().evalf(prec)
-
-    def _latex(self, printer, **kwargs) -> str:
-        high, low = (printer._print(end) for end in self.args)
-        if self.args[1].could_extract_minus_sign() or self.args[1].is_Add:
-            low = f"({low})"
-        return rf"\left({high} - {low}\right)"
-
-    def _sympystr(self, printer) -> str:
-        return f"({printer._print(self.args[0])} - ({printer._print(self.args[1])}))"
-
-
 def law_moments(name: str, law: Law) -> LawMoments:
     """Mean and variance of ``law``: the parameters themselves for a normal law, worked out for the others."""
     value_of_mean, value_of_variance = mean(law.kind, law.parameters), variance(law.kind, law.parameters)
@@ -306,166 +275,3 @@ def numerical_moments(kind: str, values: Sequence[float]) -> tuple[float, float]
     """Mean and variance by Gauss quadrature, for checks independent of ``mean``/``variance``."""
     centre = polynomial_expectation(kind, values, lambda t: t)
     return centre, polynomial_expectation(kind, values, lambda t: (t - centre) ** 2)
-
-
-class RandomVariable(sympy.Expr):
-    """A random variable with a given mean and variance, printed as its name (``X``).
-
-    It only lives inside ``Expectation`` and ``Variance``, which evaluate polynomials
-    in independent random variables from these two moments: enough for worked
-    solutions written with the expectation identities, whose steps the engine checks.
-    """
-
-    is_commutative = True
-
-    def __new__(cls, name: str | sympy.Symbol, mean: sympy.Expr, variance: sympy.Expr):
-        label = name if isinstance(name, sympy.Symbol) else sympy.Symbol(name)
-        return super().__new__(cls, label, sympy.sympify(mean), sympy.sympify(variance))
-
-    @property
-    def mean(self) -> sympy.Expr:
-        return self.args[1]
-
-    @property
-    def variance(self) -> sympy.Expr:
-        return self.args[2]
-
-    @property
-    def free_symbols(self) -> set:
-        """The parameters of its law; the name is not a number to substitute."""
-        return self.mean.free_symbols | self.variance.free_symbols
-
-    def doit(self, **hints) -> "RandomVariable":
-        """Itself: its name and law parameters hold nothing to evaluate. SymPy's ``doit`` rebuilds
-        every node, and each expectation's value starts with one."""
-        return self
-
-    def raw_moment(self, power: int) -> sympy.Expr:
-        """E[X^power] for power 0, 1, 2 (all that mean and variance determine)."""
-        if power > 2:
-            raise ValueError(f"E[{self.args[0]}^{power}] needs more than the mean and variance")
-        return (sympy.Integer(1), self.mean, self.variance + self.mean**2)[power]
-
-    def _latex(self, printer, **kwargs) -> str:
-        return printer._print(self.args[0])
-
-    def _sympystr(self, printer) -> str:
-        return printer._print(self.args[0])
-
-
-class _Moment(sympy.Expr):
-    """E[...] or Var(...) of an expression in independent random variables, kept as written.
-
-    ``doit`` (what the step verifier evaluates) gives its value in the law parameters.
-    answers.json stores that value: SymPy cannot read the notation back.
-    """
-
-    is_commutative = True
-
-    def __new__(cls, arg: sympy.Expr):
-        return super().__new__(cls, sympy.sympify(arg))
-
-    def doit(self, **hints) -> sympy.Expr:
-        """Its ``value``, worked out once per process: the step verifier, answers.json and the
-        checks all ask for it, and E[X] or Var(X) recur from step to step."""
-        return _value_of(self) if not hints else self.value(**hints)
-
-    def value(self, **hints) -> sympy.Expr:
-        raise NotImplementedError
-
-    def _eval_evalf(self, prec):
-        return self.doit().evalf(prec)
-
-    def _sympystr(self, printer) -> str:
-        return f"({printer._print(self.doit())})"
-
-
-@remembered(8192)
-def _value_of(moment: _Moment) -> sympy.Expr:
-    return moment.value()
-
-
-def _brackets(printer, arg: sympy.Expr, left: str, right: str) -> str:
-    """The argument in brackets, stretched only around fractions and stretched brackets."""
-    tex = printer._print(arg)
-    return rf"\left{left}{tex}\right{right}" if r"\frac" in tex or r"\left" in tex else f"{left}{tex}{right}"
-
-
-class Expectation(_Moment):
-    """E[arg], printed ``\\mathbb{E}[arg]``."""
-
-    def value(self, **hints) -> sympy.Expr:
-        arg = sympy.expand(self.args[0].doit(**hints))
-        variables = sorted(arg.atoms(RandomVariable), key=sympy.default_sort_key)
-        if not variables:
-            return arg
-        # Independence: the expectation of a product of powers is the product of their expectations.
-        return sympy.Add(
-            *(
-                coefficient * sympy.Mul(*(v.raw_moment(k) for v, k in zip(variables, powers)))
-                for powers, coefficient in _terms_by_powers(arg, variables).items()
-            )
-        )
-
-    def _latex(self, printer, **kwargs) -> str:
-        return rf"\mathbb{{E}}{_brackets(printer, self.args[0], '[', ']')}"
-
-
-def _terms_by_powers(polynomial: sympy.Expr, variables: list[RandomVariable]) -> dict[tuple[int, ...], sympy.Expr]:
-    """An expanded polynomial in ``variables`` as {powers: coefficient}: ``Poly(...).terms()``,
-    without building a polynomial ring (the costliest part of checking the expectation steps)."""
-    index = {v: i for i, v in enumerate(variables)}
-    grouped: dict[tuple[int, ...], list[sympy.Expr]] = {}
-    for term in sympy.Add.make_args(polynomial):
-        powers, coefficient = [0] * len(variables), []
-        for factor in sympy.Mul.make_args(term):
-            base, exponent = factor.as_base_exp()
-            if base in index and exponent.is_Integer and exponent >= 0:
-                powers[index[base]] += int(exponent)
-            elif factor.has(RandomVariable):
-                raise ValueError(f"E[{polynomial}] is not a polynomial in its random variables")
-            else:
-                coefficient.append(factor)
-        grouped.setdefault(tuple(powers), []).append(sympy.Mul(*coefficient))
-    return {powers: sympy.Add(*coefficients) for powers, coefficients in grouped.items()}
-
-
-class Variance(_Moment):
-    """Var(arg), printed ``\\operatorname{Var}(arg)``."""
-
-    def value(self, **hints) -> sympy.Expr:
-        arg = self.args[0]
-        return sympy.expand(Expectation(arg**2).doit(**hints) - Expectation(arg).doit(**hints) ** 2)
-
-    def _latex(self, printer, **kwargs) -> str:
-        return rf"\operatorname{{Var}}{_brackets(printer, self.args[0], '(', ')')}"
-
-
-class LogOfDensity(sympy.Expr):
-    """log p(x) (base e or 2) of a density written as a product with an exponential, kept as written.
-
-    ``doit`` (what the step verifier evaluates) splits it by SymPy's log rules: taking the
-    log of the float density would lose everything where a narrow Gaussian underflows.
-    """
-
-    is_commutative = True
-
-    def __new__(cls, pdf: sympy.Expr, base: sympy.Expr = sympy.E):
-        return super().__new__(cls, pdf, sympy.sympify(base))
-
-    def doit(self, **hints) -> sympy.Expr:
-        pdf, base = self.args
-        split = sympy.expand_log(sympy.log(pdf.doit(**hints)), force=True)
-        return split if base == sympy.E else split / sympy.log(base)
-
-    def _eval_evalf(self, prec):
-        return self.doit().evalf(prec)
-
-    def _latex(self, printer, **kwargs) -> str:
-        pdf, base = self.args
-        name = r"\log" if base == sympy.E else rf"\log_{{{printer._print(base)}}}"
-        return rf"{name} \left({printer._print(pdf)}\right)"
-
-    def _sympystr(self, printer) -> str:
-        pdf, base = self.args
-        return f"log({printer._print(pdf)})" if base == sympy.E else f"log2({printer._print(pdf)})"

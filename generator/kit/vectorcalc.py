@@ -1,8 +1,8 @@
 """Shared parts of the vector-calculus families: gradient, Jacobian, Hessian, divergence.
 
-* Notation: ``Vector`` and ``FixedVector`` print as bold symbols (the sheets' notation
-  line says bold lowercase letters are column vectors), ``EuclideanNorm`` prints as
-  ``||x - a||_2`` and stays one symbol through differentiation.
+* Notation: the vector ``X`` and the centre ``A`` print as bold symbols (the sheets' notation
+  line says bold lowercase letters are column vectors); ``generator.kit.notation.EuclideanNorm``
+  prints as ``||x - a||_2`` and stays one symbol through differentiation.
 * Worked partials whose steps say what is true: ``partial`` gives a partial of a
   function that does not contain the variable as 0 "since f does not depend on y",
   not as a look-up in the table of derivatives.
@@ -13,7 +13,6 @@
   are never the same exercise with other numbers.
 """
 
-import math
 import random
 from collections.abc import Callable, Iterable, Sequence
 
@@ -21,74 +20,18 @@ import sympy
 
 from generator.kit.differentiation import Worked, worked_partial
 from generator.kit.functions import smooth_function, structure
+from generator.kit.notation import EuclideanNorm, FixedVector, Vector
 from generator.kit.printing import tex
 from generator.kit.sampling import distinct
 from generator.kit.steps import Step, chain
 from generator.kit.widths import printed_width
 from generator.speed import remembered
 
-__all__ = ["A", "EuclideanNorm", "X", "divides_by_norm", "functions_of", "like_canonical", "max_zeros", "new_structure", "partial", "skeleton", "variable_sets", "widest_step"]
-
-
-class Vector(sympy.Symbol):
-    """A vector written as one bold symbol, for gradients in vector form (``x / ||x||_2``)."""
-
-    def _latex(self, printer):
-        return rf"\mathbf{{{self.name}}}"
-
-
-class FixedVector(Vector):
-    """A given point such as the centre ``a``; sorts after the variable so sums print as ``x - a``."""
-
-    @classmethod
-    def class_key(cls):
-        return 2, 1, cls.__name__
-
+__all__ = ["A", "X", "divides_by_norm", "functions_of", "like_canonical", "max_zeros", "new_structure", "partial", "skeleton", "variable_sets", "widest_step"]
 
 X = Vector("x")
 A = FixedVector("a")
 """The bold vectors of the statements: the variable x and a fixed point a."""
-
-
-class EuclideanNorm(sympy.Function):
-    """||(c_1, ..., c_n)||_2 of the components c_i = x_i - a_i, printed as ``||x||_2`` or ``||x - a||_2``.
-
-    It stays one symbol through differentiation (d/dx_i ||x - a|| = (x_i - a_i) / ||x - a||),
-    so partials read like a hand-written solution; stored in answers.json as the square root,
-    evaluated in floats by ``math.hypot``.
-    """
-
-    @classmethod
-    def eval(cls, *components):
-        if all(c.is_number for c in components):
-            return sympy.sqrt(sympy.Add(*(c**2 for c in components)))
-        return None
-
-    printed_with_delimiters = True
-    """A power needs no brackets: ``\\|\\mathbf{x}\\|_2^2`` (the printer brackets other powers of functions)."""
-
-    def fdiff(self, argindex=1):
-        return self.args[argindex - 1] / self
-
-    @property
-    def centred(self) -> bool:
-        """||x||_2 rather than ||x - a||_2."""
-        return all(c.is_Symbol for c in self.args)
-
-    def _latex(self, printer, exp=None):
-        tex = r"\left\|\mathbf{x}\right\|_2" if self.centred else r"\left\|\mathbf{x} - \mathbf{a}\right\|_2"
-        return tex if exp is None else f"{tex}^{{{exp}}}"
-
-    def _pythoncode(self, printer):
-        """For ``lambdify(..., "math")``: math.hypot of the components."""
-        return f"hypot({', '.join(printer._print(c) for c in self.args)})"
-
-    float_function = staticmethod(math.hypot)
-    """For the checks' float evaluator (``generator.kit.numeric``)."""
-
-    def _sympystr(self, printer):
-        squares = (f"{c}**2" if c.is_Symbol else f"({printer._print(c)})**2" for c in self.args)
-        return f"sqrt({' + '.join(squares)})"
 
 
 def divides_by_norm(expr: sympy.Expr) -> bool:

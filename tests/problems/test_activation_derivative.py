@@ -8,7 +8,7 @@ from sympy import Rational, exp, log, tanh
 from generator.kit.activations import sigmoid
 from generator.kit.family import CheckFailed
 from generator.kit.options import OptionError, resolve_options
-from generator.kit.printing import tex
+from generator.kit.printing import tex, text
 from generator.kit.steps import chain
 from generator.pipeline.generate import canonical_variant, variant_for_seed
 from problems.activation_derivative import (
@@ -72,7 +72,7 @@ def test_sigmoid_symbol_differentiates_rewrites_and_stores_explicitly():
     assert sympy.diff(sigmoid(2 * x), x) == 2 * sigmoid(2 * x) * (1 - sigmoid(2 * x))
     assert sigmoid(x).rewrite(exp) == 1 / (1 + exp(-x))
     plain_x = sympy.Symbol("x")
-    assert sympy.sympify(sympy.sstr(2 * sigmoid(x) ** 2)) == 2 / (1 + exp(-plain_x)) ** 2
+    assert sympy.sympify(text(2 * sigmoid(x) ** 2)) == 2 / (1 + exp(-plain_x)) ** 2
     assert tex(sigmoid(x) ** 2) == r"\left(\sigma(x)\right)^{2}"  # never \sigma^2(x), read two ways
 
 

@@ -7,7 +7,7 @@ from sympy import E, ImmutableMatrix, Rational, log
 
 from generator.kit.family import CheckFailed
 from generator.kit.options import OptionError, resolve_options
-from generator.kit.printing import tex
+from generator.kit.printing import tex, text
 from generator.kit.steps import chain
 from generator.pipeline.generate import canonical_variant, variant_for_seed
 from generator.pipeline.render import render_part
@@ -134,7 +134,7 @@ def test_softmax_outputs_print_by_name_and_evaluate_as_quotients():
     share = Share(Z_I, TOTAL)
     assert share.rewrite(sympy.exp) == sympy.exp(Z_I) / TOTAL
     assert Share(log(2), 6) == R(1, 3)
-    assert sympy.sympify(sympy.sstr(share)).subs({"z_i": 0, "S_sum": 4}) == R(1, 4)
+    assert sympy.sympify(text(share)).subs({"z_i": 0, "S_sum": 4}) == R(1, 4)
 
 
 def test_concrete_values_are_worked_from_their_written_forms():
