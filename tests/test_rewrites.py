@@ -4,7 +4,7 @@ import sympy
 from generator.kit import rewrites
 from generator.kit.functions import coordinates
 from generator.kit.tidying import derivative
-from tests.test_calculus import _sheet_functions
+from tests.test_tidying import _sheet_functions
 
 x, y, z = coordinates(3)
 
@@ -104,6 +104,19 @@ def test_expand_outside_leaves_function_arguments_as_the_statement_writes_them()
         (sympy.Mul(x + 1, 1 / (x + 1), evaluate=False) + x, x + 1, r"cancel $\left(x + 1\right)$"),
         (sympy.Mul(6, (2 * x - 2) ** 2, evaluate=False), 24 * (x - 1) ** 2,
          r"factor $2$ out of $\left(2 x - 2\right)$"),
+        # the factor taken out is named with its sign
+        (sympy.Add(-2 * x * (3 * x**2 + 1) * sympy.sin(x), -6 * x * sympy.cos(x), evaluate=False),
+         sympy.Mul(-2, x, (3 * x**2 + 1) * sympy.sin(x) + 3 * sympy.cos(x), evaluate=False), "factor out $- 2 x$"),
+        (sympy.Add(-sympy.sin(x), -x * sympy.cos(x), evaluate=False),
+         sympy.Mul(-1, sympy.sin(x) + x * sympy.cos(x), evaluate=False), "take out the minus sign"),
+        # -(A + B) opened is the minus sign distributed, not terms combined
+        (sympy.Mul(-1, (x - 1) * sympy.cos(x - 1) + sympy.sin(x - 1), evaluate=False),
+         sympy.Add(sympy.Mul(-1, x - 1, sympy.cos(x - 1), evaluate=False), -sympy.sin(x - 1), evaluate=False),
+         "distribute the minus sign"),
+        # (1 - 2x) written as -(2x - 1), terms reordered: nothing is multiplied
+        (sympy.Add((1 - 2 * x) * (4 - x) * sympy.sin(x), sympy.cos(x), evaluate=False) / (4 - x) ** 2,
+         (sympy.cos(x) - (4 - x) * (2 * x - 1) * sympy.sin(x)) / (4 - x) ** 2,
+         r"write $1 - 2 x$ as $-(2 x - 1)$"),
     ],
 )
 def test_a_tidying_step_is_named_by_the_rewrite_it_performs(before, after, name):

@@ -215,6 +215,10 @@ def rewrite_name(before: sympy.Expr, after: sympy.Expr) -> str:
     if "collect like terms" not in names and _collected_as_written(before):
         names.append("collect like terms")
     if not names:
+        names += _sign_flips(before, after)
+    if not names and _negated_sum(before):
+        names.append("distribute the minus sign")
+    if not names:
         names.append("multiply the factors" if plain.is_Mul else "combine the terms")
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
@@ -389,8 +393,43 @@ def _above_the_bar(top: sympy.Expr, new_top: sympy.Expr) -> list[str]:
         if (has_like_terms(top) and not has_like_terms(inner)) or (collects(top) and not collects(inner)):
             names.append("collect like terms")
     if (sums or rest.is_Add) and (pulled or abs(coefficient) != 1):
-        names.append(_named("factor out", sympy.Mul(abs(coefficient), *pulled), "the common factor"))
+        # named with its sign: -2x(A + B) from -2xA - 2xB takes out -2x, not 2x
+        names.append(_named("factor out", sympy.Mul(coefficient, *pulled), "the common factor"))
+    elif (sums or rest.is_Add) and coefficient == -1 and all(term.could_extract_minus_sign() for term in terms):
+        names.append("take out the minus sign")
     return names
+
+
+def _negated_sum(expr: sympy.Expr) -> bool:
+    """``-(A + B)`` as written, a minus sign before a bracketed sum: opening it distributes the sign."""
+    return expr.is_Mul and len(expr.args) == 2 and expr.args[0] == -1 and expr.args[1].is_Add
+
+
+def _sign_flips(before: sympy.Expr, after: sympy.Expr) -> list[str]:
+    """"write $1 - 2x$ as $-(2x - 1)$" for a bracketed sum of a product that the page shows with the
+    opposite sign after a step that does nothing else (``(1 - 2x)(4 - x)`` as ``-(4 - x)(2x - 1)``),
+    where "multiply the factors" would be false. Read off the printed forms, as SymPy may store
+    ``-(3x^2 + 1)`` as ``-3x^2 - 1`` and still print the bracket as it was."""
+    old_page, new_page = tex(before), tex(after)
+    names = []
+    for total in _product_sums(before):
+        negated = _evaluated(-total)
+        old_bracket, new_bracket = (rf"\left({tex(term)}\right)" for term in (total, negated))
+        if old_bracket in old_page and old_bracket not in new_page and new_bracket in new_page:
+            named = f"write ${tex(total)}$ as $-({tex(negated)})$"
+            names.append(_named("take a minus sign out of", total, "a bracket", named))
+    return names
+
+
+def _product_sums(expr: sympy.Expr) -> list[sympy.Expr]:
+    """The sums that stand as factors (or bases of factors) of products in ``expr``, outside function
+    arguments, each as SymPy evaluates it, in the order met."""
+    if not (expr.is_Add or expr.is_Mul or expr.is_Pow):
+        return []
+    found = [total for arg in expr.args for total in _product_sums(arg)]
+    if expr.is_Mul:
+        found += [_evaluated(factor.as_base_exp()[0]) for factor in _flat_product(expr) if factor.as_base_exp()[0].is_Add]
+    return list(dict.fromkeys(found))
 
 
 def _inside_factors(top: sympy.Expr, new_top: sympy.Expr) -> list[str]:
