@@ -166,7 +166,9 @@ def _equal(given: sympy.Expr, wanted: sympy.Expr, tolerance: float, rule: Rule) 
 
 def _rational(expr: sympy.Expr) -> bool:
     """A quotient of polynomials with rational coefficients, where ``cancel`` decides equality exactly."""
-    if not all(atom.is_Symbol or atom.is_Rational for atom in expr.atoms()):
+    if expr.atoms(sympy.Function, sympy.NumberSymbol) or not all(
+        a.is_Symbol or a.is_Rational for a in expr.atoms()
+    ):
         return False
     return all(power.exp.is_Integer for power in expr.atoms(sympy.Pow))
 

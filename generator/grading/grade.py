@@ -19,6 +19,7 @@ from generator.grading.grammar import Names, Unreadable, read
 from generator.grading.key import Answer, Build, Key, Part
 from generator.grading.limits import TooSlow, time_limit
 from generator.grading.submissions import Submission
+from generator.kit.activations import sigmoid
 from generator.kit.printing import tex, text
 from generator.pipeline.parallel import in_workers, workers_for
 
@@ -202,8 +203,11 @@ def _names(part: Part) -> Names:
     return Names.of(*(answer.value for answer in part.answers))
 
 
+_SIGMA = sympy.Function("sigma")
+
+
 def _plain(value: sympy.Basic) -> str:
-    """Plain text as a student types it: ``^`` for powers, matrices as ``[a, b; c, d]``."""
+    """Plain text as a student types it: ``^`` for powers, ``sigma(t)`` by name, matrices as ``[a, b; c, d]``."""
     if isinstance(value, sympy.MatrixBase):
         return (
             "["
@@ -212,7 +216,7 @@ def _plain(value: sympy.Basic) -> str:
             )
             + "]"
         )
-    return text(value).replace("**", "^")
+    return text(value.replace(sigmoid, _SIGMA)).replace("**", "^")
 
 
 def by_column(
