@@ -34,8 +34,8 @@ from generator.kit.activations import sigmoid
 __all__ = ["FORMS", "Rule", "Verdict", "compare", "fingerprint", "mistake"]
 
 FORMS = {
-    "number": "a single number: no variables, nothing left to work out",
-    "column vector": "a column vector, written [a; b; c]",
+    "number": "as a single number: no variables, nothing left to work out",
+    "column vector": "as a column vector, written [a; b; c]",
     "in terms of the activation": "in terms of the activation (sigma or tanh), without exponentials",
 }
 """The forms a family may declare for an answer field, with what the student is told."""
@@ -147,7 +147,7 @@ def _form_problem(answer: Reading, form: str | None) -> str | None:
         )
     else:
         raise ValueError(f"unknown answer form {form!r} (known: {', '.join(FORMS)})")
-    return None if written else f"write it as {FORMS[form]}"
+    return None if written else f"write it {FORMS[form]}"
 
 
 def _equal(given: sympy.Expr, wanted: sympy.Expr, tolerance: float, rule: Rule) -> bool:
@@ -294,9 +294,12 @@ def _relation(given, wanted, rule: Rule) -> str | None:
     ]
     if len(values) < 2 and (given.free_symbols or wanted.free_symbols) or not values:
         return None
+    tolerance = rule.tolerance if given.has(sympy.Float) else 1e-7
     ratios = [a / k for a, k in values]
     if _constant(ratios):
-        return _factor(ratios[0].real) if abs(ratios[0].imag) < 1e-9 else None
+        return (
+            _factor(ratios[0].real, tolerance) if abs(ratios[0].imag) < 1e-9 else None
+        )
     differences = [a - k for a, k in values]
     if _constant(differences) and abs(differences[0].imag) < 1e-9:
         return f"off by a constant {_number(differences[0].real)}"
@@ -307,8 +310,9 @@ def _constant(numbers: Sequence[complex]) -> bool:
     return all(abs(n - numbers[0]) <= 1e-7 * max(1.0, abs(numbers[0])) for n in numbers)
 
 
-def _factor(ratio: float) -> str | None:
-    if math.isclose(ratio, -1):
+def _factor(ratio: float, tolerance: float) -> str | None:
+    """The mistake a constant ratio of answer to key points to, ``tolerance`` being how exact the answer is."""
+    if math.isclose(ratio, -1, rel_tol=tolerance):
         return "a sign error"
     for size, base in LOG_BASES.items():
         if math.isclose(abs(ratio), size, rel_tol=1e-7) or math.isclose(
@@ -317,7 +321,7 @@ def _factor(ratio: float) -> str | None:
             return f"a logarithm in the wrong base (ln {base} off)"
     sign = "a sign error and " if ratio < 0 else ""
     fraction = Fraction(abs(ratio)).limit_denominator(12)
-    if not math.isclose(float(fraction), abs(ratio), rel_tol=1e-7):
+    if not math.isclose(float(fraction), abs(ratio), rel_tol=tolerance):
         return None
     if fraction.numerator == 1:
         return f"{sign}a factor {fraction.denominator} missing"

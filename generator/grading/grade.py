@@ -216,7 +216,11 @@ def _plain(value: sympy.Basic) -> str:
             )
             + "]"
         )
-    return text(value.replace(sigmoid, _SIGMA)).replace("**", "^")
+    value = value.replace(sigmoid, _SIGMA)
+    printed = (
+        sympy.sstr(value, full_prec=False) if value.has(sympy.Float) else text(value)
+    )
+    return printed.replace("**", "^")
 
 
 def by_column(
