@@ -104,11 +104,7 @@ def _aligned(value, key, rule: Rule) -> tuple[sympy.Basic, sympy.Basic, str | No
 
 
 def _unwrap(value):
-    return (
-        value[0, 0]
-        if isinstance(value, sympy.MatrixBase) and value.shape == (1, 1)
-        else value
-    )
+    return value[0, 0] if isinstance(value, sympy.MatrixBase) and value.shape == (1, 1) else value
 
 
 def _shape(matrix: sympy.MatrixBase) -> str:
@@ -116,13 +112,7 @@ def _shape(matrix: sympy.MatrixBase) -> str:
 
 
 def _kind(matrix: sympy.MatrixBase) -> str:
-    return (
-        "column vector"
-        if matrix.cols == 1
-        else "row vector"
-        if matrix.rows == 1
-        else "matrix"
-    )
+    return "column vector" if matrix.cols == 1 else "row vector" if matrix.rows == 1 else "matrix"
 
 
 def _entries(value) -> list:
@@ -134,17 +124,11 @@ def _form_problem(answer: Reading, form: str | None) -> str | None:
         return None
     value = answer.value
     if form == "number":
-        written = (
-            not isinstance(value, sympy.MatrixBase)
-            and not value.free_symbols
-            and not answer.arithmetic
-        )
+        written = not isinstance(value, sympy.MatrixBase) and not value.free_symbols and not answer.arithmetic
     elif form == "column vector":
         written = isinstance(value, sympy.MatrixBase) and value.cols == 1
     elif form == "in terms of the activation":
-        written = not value.has(sympy.exp) and bool(
-            answer.functions & {"sigma", "tanh"}
-        )
+        written = not value.has(sympy.exp) and bool(answer.functions & {"sigma", "tanh"})
     else:
         raise ValueError(f"unknown answer form {form!r} (known: {', '.join(FORMS)})")
     return None if written else f"write it {FORMS[form]}"
@@ -166,9 +150,7 @@ def _equal(given: sympy.Expr, wanted: sympy.Expr, tolerance: float, rule: Rule) 
 
 def _rational(expr: sympy.Expr) -> bool:
     """A quotient of polynomials with rational coefficients, where ``cancel`` decides equality exactly."""
-    if expr.atoms(sympy.Function, sympy.NumberSymbol) or not all(
-        a.is_Symbol or a.is_Rational for a in expr.atoms()
-    ):
+    if expr.atoms(sympy.Function, sympy.NumberSymbol) or not all(a.is_Symbol or a.is_Rational for a in expr.atoms()):
         return False
     return all(power.exp.is_Integer for power in expr.atoms(sympy.Pow))
 
@@ -225,20 +207,14 @@ def _evaluate(expr: sympy.Basic, point: Mapping[sympy.Symbol, float]) -> complex
     if expr.is_Add:
         return sum((_evaluate(term, point) for term in expr.args), 0j)
     if expr.is_Mul:
-        return math.prod(
-            (_evaluate(factor, point) for factor in expr.args), start=1 + 0j
-        )
+        return math.prod((_evaluate(factor, point) for factor in expr.args), start=1 + 0j)
     if expr.is_Pow:
         base, exponent = _evaluate(expr.base, point), _evaluate(expr.exp, point)
         return base**exponent
     function = _FUNCTIONS.get(expr.func)
     if function is not None and len(expr.args) == 1:
         return complex(function(_evaluate(expr.args[0], point)))
-    return complex(
-        expr.xreplace(
-            {symbol: sympy.Float(value) for symbol, value in point.items()}
-        ).evalf()
-    )
+    return complex(expr.xreplace({symbol: sympy.Float(value) for symbol, value in point.items()}).evalf())
 
 
 def fingerprint(value: sympy.Basic, key: sympy.Basic, rule: Rule = Rule()) -> tuple:
@@ -254,10 +230,7 @@ def fingerprint(value: sympy.Basic, key: sympy.Basic, rule: Rule = Rule()) -> tu
 
 
 def _rounded(number: complex) -> tuple[float, float]:
-    return tuple(
-        float(f"{part:.6g}") if math.isfinite(part) else part
-        for part in (number.real, number.imag)
-    )
+    return tuple(float(f"{part:.6g}") if math.isfinite(part) else part for part in (number.real, number.imag))
 
 
 LOG_BASES = {math.log(2): "2", math.log(10): "10"}
@@ -269,37 +242,21 @@ def mistake(value: sympy.Basic, key: sympy.Basic, rule: Rule = Rule()) -> str | 
     if problem:
         return problem
     if isinstance(key, sympy.MatrixBase):
-        if (
-            key.is_square
-            and not key.is_symmetric()
-            and all(_equal(a, k, EXACT, rule) for a, k in zip(value.T, key))
-        ):
+        if key.is_square and not key.is_symmetric() and all(_equal(a, k, EXACT, rule) for a, k in zip(value.T, key)):
             return "the matrix transposed"
-        relations = {
-            _relation(a, k, rule)
-            for a, k in zip(value, key)
-            if not _equal(a, k, EXACT, rule)
-        }
-        return (
-            relations.pop() if len(relations) == 1 and None not in relations else None
-        )
+        relations = {_relation(a, k, rule) for a, k in zip(value, key) if not _equal(a, k, EXACT, rule)}
+        return relations.pop() if len(relations) == 1 and None not in relations else None
     return _relation(value, key, rule)
 
 
 def _relation(given, wanted, rule: Rule) -> str | None:
-    values = [
-        (a, k)
-        for a, k in _values(given, wanted, rule)
-        if cmath.isfinite(a) and abs(k) > 1e-9
-    ]
+    values = [(a, k) for a, k in _values(given, wanted, rule) if cmath.isfinite(a) and abs(k) > 1e-9]
     if len(values) < 2 and (given.free_symbols or wanted.free_symbols) or not values:
         return None
     tolerance = rule.tolerance if given.has(sympy.Float) else 1e-7
     ratios = [a / k for a, k in values]
     if _constant(ratios):
-        return (
-            _factor(ratios[0].real, tolerance) if abs(ratios[0].imag) < 1e-9 else None
-        )
+        return _factor(ratios[0].real, tolerance) if abs(ratios[0].imag) < 1e-9 else None
     differences = [a - k for a, k in values]
     if _constant(differences) and abs(differences[0].imag) < 1e-9:
         return f"off by a constant {_number(differences[0].real)}"
@@ -315,9 +272,7 @@ def _factor(ratio: float, tolerance: float) -> str | None:
     if math.isclose(ratio, -1, rel_tol=tolerance):
         return "a sign error"
     for size, base in LOG_BASES.items():
-        if math.isclose(abs(ratio), size, rel_tol=1e-7) or math.isclose(
-            abs(ratio), 1 / size, rel_tol=1e-7
-        ):
+        if math.isclose(abs(ratio), size, rel_tol=1e-7) or math.isclose(abs(ratio), 1 / size, rel_tol=1e-7):
             return f"a logarithm in the wrong base (ln {base} off)"
     sign = "a sign error and " if ratio < 0 else ""
     fraction = Fraction(abs(ratio)).limit_denominator(12)
@@ -332,8 +287,4 @@ def _factor(ratio: float, tolerance: float) -> str | None:
 
 def _number(value: float) -> str:
     fraction = Fraction(value).limit_denominator(12)
-    return (
-        str(fraction)
-        if math.isclose(float(fraction), value, rel_tol=1e-7, abs_tol=1e-12)
-        else f"{value:.4g}"
-    )
+    return str(fraction) if math.isclose(float(fraction), value, rel_tol=1e-7, abs_tol=1e-12) else f"{value:.4g}"

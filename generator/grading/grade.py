@@ -15,13 +15,14 @@ from dataclasses import dataclass
 import sympy
 
 from generator.grading.equivalence import compare, fingerprint, mistake
-from generator.grading.grammar import Names, Unreadable, read
+from generator.grading.grammar import Names, Reading, Unreadable, read
 from generator.grading.key import Answer, Build, Key, Part
 from generator.grading.limits import TooSlow, time_limit
 from generator.grading.submissions import Submission
 from generator.kit.activations import sigmoid
 from generator.kit.printing import tex, text
 from generator.pipeline.parallel import in_workers, workers_for
+from generator.speed import remembered
 
 __all__ = [
     "GradedAnswer",
@@ -102,11 +103,7 @@ def grade_class(build: Build, submissions: Sequence[Submission]) -> list[GradedS
 
 
 def _describe(jobs: Sequence[Job]) -> str:
-    return (
-        "grading students "
-        + ", ".join(job[0] for job in jobs[:3])
-        + (" ..." if len(jobs) > 3 else "")
-    )
+    return "grading students " + ", ".join(job[0] for job in jobs[:3]) + (" ..." if len(jobs) > 3 else "")
 
 
 def grade_student(job: Job) -> GradedStudent:
@@ -118,10 +115,7 @@ def grade_student(job: Job) -> GradedStudent:
         if not part.answers:
             continue
         names = _names(part)
-        results = [
-            grade_answer(answer, answers.get(answer.column, ""), names)
-            for answer in part.answers
-        ]
+        results = [grade_answer(answer, answers.get(answer.column, ""), names) for answer in part.answers]
         right = sum(result.status == RIGHT for result in results)
         scores[part.label] = round(part.points * right / len(results), 2)
         graded += results
@@ -130,73 +124,52 @@ def grade_student(job: Job) -> GradedStudent:
 
 def grade_answer(answer: Answer, typed: str, names: Names) -> GradedAnswer:
     """Read ``typed`` and compare it with the key, within the time limit; the grade says what happened."""
-    expected = {
-        "expected_text": _plain(answer.value),
-        "expected_latex": tex(answer.value),
-    }
     shown = " ".join(typed.split())
     if not shown:
-        return GradedAnswer(answer.column, answer.problem, BLANK, "", **expected)
+        return _graded(answer, BLANK, "")
     shown = shown if len(shown) <= 200 else shown[:200] + " ..."
     try:
         with time_limit():
-            return _judged(answer, typed, names, shown, expected)
+            return _judged(answer, typed, names, shown)
     except Unreadable as exc:
         message = str(exc)
     except TooSlow:
         message = "this answer takes too long to read and compare"
-    except (
-        ArithmeticError,
-        TypeError,
-        ValueError,
-        AttributeError,
-        RecursionError,
-    ) as exc:
-        message = (
-            f"this answer could not be compared with the key ({type(exc).__name__})"
-        )
-    return GradedAnswer(
-        answer.column, answer.problem, UNREADABLE, shown, message=message, **expected
-    )
+    except (ArithmeticError, TypeError, ValueError, AttributeError, RecursionError) as exc:
+        message = f"this answer could not be compared with the key ({type(exc).__name__})"
+    return _graded(answer, UNREADABLE, shown, message=message)
 
 
-def _judged(
-    answer: Answer, typed: str, names: Names, shown: str, expected: dict
-) -> GradedAnswer:
-    reading = read(typed, names)
+def _judged(answer: Answer, typed: str, names: Names, shown: str) -> GradedAnswer:
+    reading = _read(typed, names)
     verdict = compare(reading, answer.value, answer.rule)
     read_as = {"read_text": _plain(reading.value), "read_latex": tex(reading.value)}
     if verdict.correct:
-        return GradedAnswer(
-            answer.column, answer.problem, RIGHT, shown, **read_as, **expected
-        )
-    message = verdict.reason or ""
+        return _graded(answer, RIGHT, shown, **read_as)
+    notes = [verdict.reason] if verdict.reason else []
     if reading.unknown:
-        message = (
-            (message + "; " if message else "")
-            + "unknown name "
-            + ", ".join(sorted(reading.unknown))
-        )
+        notes.append("unknown name " + ", ".join(sorted(reading.unknown)))
     if verdict.equivalent:
         label = group = f"right value, not written as asked ({verdict.reason})"
     elif label := mistake(reading.value, answer.value, answer.rule):
         group = label
     else:
         label = read_as["read_text"]
-        group = (
-            f"{answer.key} {fingerprint(reading.value, answer.value, answer.rule)!r}"
-        )
-    return GradedAnswer(
-        answer.column,
-        answer.problem,
-        WRONG,
-        shown,
-        **read_as,
-        message=message,
-        mistake=label,
-        group=group,
-        **expected,
-    )
+        group = f"{answer.key} {fingerprint(reading.value, answer.value, answer.rule)!r}"
+    return _graded(answer, WRONG, shown, **read_as, message="; ".join(notes), mistake=label, group=group)
+
+
+def _graded(answer: Answer, status: str, typed: str, **fields) -> GradedAnswer:
+    """The grade, with the expected answer when it is not right: the feedback shows it then."""
+    if status != RIGHT:
+        fields |= {"expected_text": _plain(answer.value), "expected_latex": tex(answer.value)}
+    return GradedAnswer(answer.column, answer.problem, status, typed, **fields)
+
+
+@remembered(8192)
+def _read(typed: str, names: Names) -> Reading:
+    """``read``, once per answer text and key names: in a class, many students type the same answer to one key."""
+    return read(typed, names)
 
 
 def _names(part: Part) -> Names:
@@ -209,17 +182,9 @@ _SIGMA = sympy.Function("sigma")
 def _plain(value: sympy.Basic) -> str:
     """Plain text as a student types it: ``^`` for powers, ``sigma(t)`` by name, matrices as ``[a, b; c, d]``."""
     if isinstance(value, sympy.MatrixBase):
-        return (
-            "["
-            + "; ".join(
-                ", ".join(_plain(entry) for entry in row) for row in value.tolist()
-            )
-            + "]"
-        )
+        return "[" + "; ".join(", ".join(_plain(entry) for entry in row) for row in value.tolist()) + "]"
     value = value.replace(sigmoid, _SIGMA)
-    printed = (
-        sympy.sstr(value, full_prec=False) if value.has(sympy.Float) else text(value)
-    )
+    printed = sympy.sstr(value, full_prec=False) if value.has(sympy.Float) else text(value)
     return printed.replace("**", "^")
 
 

@@ -169,9 +169,7 @@ def read(text: str, names: Names = Names(), max_length: int = MAX_LENGTH) -> Rea
     if not text:
         raise Unreadable("the answer is empty")
     if len(text) > max_length:
-        raise Unreadable(
-            f"the answer is too long ({len(text)} characters, at most {max_length})"
-        )
+        raise Unreadable(f"the answer is too long ({len(text)} characters, at most {max_length})")
     _check_brackets(text)
     try:
         tree = _PARSER.parse(text)
@@ -187,9 +185,7 @@ def read(text: str, names: Names = Names(), max_length: int = MAX_LENGTH) -> Rea
         cause = error.orig_exc
         if isinstance(cause, Unreadable):
             raise cause from None
-        raise Unreadable(
-            f"this does not make sense as maths ({_plain_error(cause)})"
-        ) from None
+        raise Unreadable(f"this does not make sense as maths ({_plain_error(cause)})") from None
     return Reading(
         value,
         frozenset(builder.functions),
@@ -213,9 +209,7 @@ def _check_brackets(text: str) -> None:
         elif char in ")]":
             depth -= 1
     if deepest > MAX_DEPTH:
-        raise Unreadable(
-            f"brackets are nested too deeply ({deepest} levels, at most {MAX_DEPTH})"
-        )
+        raise Unreadable(f"brackets are nested too deeply ({deepest} levels, at most {MAX_DEPTH})")
 
 
 def _check_tree_depth(tree: Tree) -> None:
@@ -224,20 +218,12 @@ def _check_tree_depth(tree: Tree) -> None:
     while pending:
         node, depth = pending.pop()
         if depth > 2 * MAX_DEPTH:
-            raise Unreadable(
-                f"the expression is nested too deeply (more than {2 * MAX_DEPTH} levels)"
-            )
-        pending.extend(
-            (child, depth + 1) for child in node.children if isinstance(child, Tree)
-        )
+            raise Unreadable(f"the expression is nested too deeply (more than {2 * MAX_DEPTH} levels)")
+        pending.extend((child, depth + 1) for child in node.children if isinstance(child, Tree))
 
 
 def _syntax_message(text: str, error: UnexpectedInput) -> str:
-    if (
-        isinstance(error, UnexpectedEOF)
-        or getattr(error, "token", None) is not None
-        and error.token.type == "$END"
-    ):
+    if isinstance(error, UnexpectedEOF) or getattr(error, "token", None) is not None and error.token.type == "$END":
         return "the answer ends too early (a bracket or an operand is missing)"
     position = getattr(error, "column", "?")
     if isinstance(error, UnexpectedCharacters):
@@ -341,12 +327,8 @@ class _Builder(Transformer):
         return list(rows)
 
     def matrix(self, rows: list) -> sympy.ImmutableMatrix:
-        if len(rows) == 1 and all(
-            isinstance(entry, sympy.MatrixBase) and entry.rows == 1 for entry in rows[0]
-        ):
-            rows = [
-                list(entry) for entry in rows[0]
-            ]  # [[a, b], [c, d]]: rows written as lists
+        if len(rows) == 1 and all(isinstance(entry, sympy.MatrixBase) and entry.rows == 1 for entry in rows[0]):
+            rows = [list(entry) for entry in rows[0]]  # [[a, b], [c, d]]: rows written as lists
         if any(isinstance(entry, sympy.MatrixBase) for row in rows for entry in row):
             raise Unreadable("a matrix entry is itself a matrix")
         if len({len(row) for row in rows}) != 1:
@@ -356,9 +338,7 @@ class _Builder(Transformer):
     def _note_arithmetic(self, left, right, rational: bool = False) -> None:
         """Numbers combined (``1 + 2``; with ``rational``, ``2*3`` but not ``2*sqrt(2)``): work left to do."""
         if rational:
-            self.arithmetic |= all(
-                isinstance(side, sympy.Rational) for side in (left, right)
-            )
+            self.arithmetic |= all(isinstance(side, sympy.Rational) for side in (left, right))
         else:
             self.arithmetic |= _is_number(left) and _is_number(right)
 
@@ -376,18 +356,14 @@ class _Builder(Transformer):
             return sympy.Symbol(name)
         if name in CONSTANTS:
             return CONSTANTS[name]
-        loose = [
-            s for s in self.names.symbols if s.replace("_", "") == name.replace("_", "")
-        ]
+        loose = [s for s in self.names.symbols if s.replace("_", "") == name.replace("_", "")]
         if len(loose) == 1:
             return sympy.Symbol(loose[0])
         pieces = _split(name, self.names.symbols | {"e", "pi"})
         if pieces:
             return sympy.Mul(*(self._symbol(piece) for piece in pieces))
         if name in FUNCTIONS:
-            raise Unreadable(
-                f"{name} needs brackets around what it applies to, as in {name}(x)"
-            )
+            raise Unreadable(f"{name} needs brackets around what it applies to, as in {name}(x)")
         self.unknown.add(name)
         return sympy.Symbol(name)
 
@@ -409,9 +385,7 @@ def _split(name: str, known: Iterable[str]) -> list[str] | None:
 def _multiply(left, right):
     if isinstance(left, sympy.MatrixBase) and isinstance(right, sympy.MatrixBase):
         if left.cols != right.rows:
-            raise Unreadable(
-                f"cannot multiply a {_shape(left)} matrix by a {_shape(right)} matrix"
-            )
+            raise Unreadable(f"cannot multiply a {_shape(left)} matrix by a {_shape(right)} matrix")
         return sympy.ImmutableMatrix(left * right)
     return left * right
 
@@ -421,33 +395,23 @@ def _shape(matrix: sympy.MatrixBase) -> str:
 
 
 def _is_number(value) -> bool:
-    return (
-        isinstance(value, sympy.Basic)
-        and not isinstance(value, sympy.MatrixBase)
-        and value.is_number
-    )
+    return isinstance(value, sympy.Basic) and not isinstance(value, sympy.MatrixBase) and value.is_number
 
 
 def _check_power(base, exponent) -> None:
     """Refuse powers that would take SymPy minutes (or memory) to build, before it starts."""
     if not (exponent.is_number and exponent.is_finite):
         return
-    size = (
-        abs(complex(exponent.evalf(15))) if exponent.is_Number else _magnitude(exponent)
-    )
+    size = abs(complex(exponent.evalf(15))) if exponent.is_Number else _magnitude(exponent)
     if isinstance(base, sympy.MatrixBase) or not base.is_number:
         if size > MAX_EXPONENT:
             raise Unreadable(f"the exponent is too large (at most {MAX_EXPONENT})")
         return
     if base.is_Rational and base.q == 1 and abs(base.p) <= 1:
         return
-    digits_per_power = (
-        max(1.0, math.log10(abs(base.p) + abs(base.q))) if base.is_Rational else 1.0
-    )
+    digits_per_power = max(1.0, math.log10(abs(base.p) + abs(base.q))) if base.is_Rational else 1.0
     if size * digits_per_power > MAX_DIGITS:
-        raise Unreadable(
-            f"the number is too large (a power with more than {MAX_DIGITS} digits)"
-        )
+        raise Unreadable(f"the number is too large (a power with more than {MAX_DIGITS} digits)")
 
 
 def _magnitude(exponent: sympy.Expr) -> float:

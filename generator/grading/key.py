@@ -88,20 +88,14 @@ class Build:
         return self.keys[student] if self.roster else self.keys[""]
 
 
-def load_build(
-    directory: Path, families: Mapping[str, Family], project: Project
-) -> Build:
+def load_build(directory: Path, families: Mapping[str, Family], project: Project) -> Build:
     """Read ``directory/answers.json``; ``ConfigError`` when it is missing or is not a build's."""
     path = Path(directory) / "answers.json"
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
         sheet_name = document["sheet"]
         students = document.get("students")
-        records = (
-            students
-            if students is not None
-            else [{"id": "", "name": "", "problems": document["problems"]}]
-        )
+        records = students if students is not None else [{"id": "", "name": "", "problems": document["problems"]}]
     except FileNotFoundError:
         raise ConfigError(
             f"{directory} has no answers.json: give a build directory, such as build/<sheet>/seed-<S>/"
@@ -113,13 +107,9 @@ def load_build(
     columns: dict[str, None] = {}
     keys = {}
     for record in records:
-        parts = tuple(
-            _part(problem, families, points, ungraded) for problem in record["problems"]
-        )
+        parts = tuple(_part(problem, families, points, ungraded) for problem in record["problems"])
         keys[record["id"]] = Key(parts)
-        columns.update(
-            (answer.column, None) for part in parts for answer in part.answers
-        )
+        columns.update((answer.column, None) for part in parts for answer in part.answers)
     names = {record["id"]: record.get("name", "") for record in records}
     return Build(
         sheet_name,
@@ -137,13 +127,8 @@ def _points(project: Project, sheet_name: str) -> dict[str, float]:
     try:
         sheet = project.load_sheet(sheet_name)
     except ConfigError as exc:
-        raise ConfigError(
-            f"cannot read the points of sheet {sheet_name!r}: {exc}"
-        ) from None
-    return {
-        part.label: float(part.points if part.points is not None else 1)
-        for part in sheet.parts
-    }
+        raise ConfigError(f"cannot read the points of sheet {sheet_name!r}: {exc}") from None
+    return {part.label: float(part.points if part.points is not None else 1) for part in sheet.parts}
 
 
 def _part(
@@ -155,22 +140,15 @@ def _part(
     label, family_name = problem["label"], problem["family"]
     family = families.get(family_name)
     if family is None:
-        raise ConfigError(
-            f"answers.json names family {family_name!r}, which this project does not have"
-        )
+        raise ConfigError(f"answers.json names family {family_name!r}, which this project does not have")
     if label not in points:
-        raise ConfigError(
-            f"the sheet no longer has a problem {label!r}: grade with the sheet the build was made from"
-        )
+        raise ConfigError(f"the sheet no longer has a problem {label!r}: grade with the sheet the build was made from")
     field_rules = rules(family)
     answers = []
     for name in _keyed_fields(family, problem["answers"]):
         leaves = list(_leaves(f"{label}.{name}", problem["answers"][name]))
         if all(_readable(text) for _, text in leaves):
-            answers += [
-                Answer(column, label, text, field_rules.get(name, field_rules[""]))
-                for column, text in leaves
-            ]
+            answers += [Answer(column, label, text, field_rules.get(name, field_rules[""])) for column, text in leaves]
         else:
             ungraded[f"{label}.{name}"] = None
     return Part(label, family_name, points[label], tuple(answers))
@@ -191,9 +169,7 @@ def rules(family: Family) -> dict[str, Rule]:
                 f"family {family.name}: field {field_name} has unknown form {form!r} (known: {', '.join(FORMS)})"
             )
     digits, domain = grading.get("digits", 3), dict(grading.get("domain", {}))
-    return {"": Rule(None, digits, domain)} | {
-        name: Rule(form, digits, domain) for name, form in forms.items()
-    }
+    return {"": Rule(None, digits, domain)} | {name: Rule(form, digits, domain) for name, form in forms.items()}
 
 
 def _keyed_fields(family: Family, answers: Mapping[str, Any]) -> list[str]:

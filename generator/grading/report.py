@@ -55,15 +55,9 @@ def items(students: Sequence[GradedStudent]) -> list[Item]:
     """The item analysis: every answer column, its counts and its most common mistakes."""
     found = []
     for column, graded in by_column(students):
-        groups: Counter = Counter(
-            answer.group for answer in graded if answer.status == WRONG
-        )
-        labels = {
-            answer.group: answer.mistake for answer in graded if answer.status == WRONG
-        }
-        mistakes = tuple(
-            (labels[group], count) for group, count in groups.most_common(COMMON)
-        )
+        groups: Counter = Counter(answer.group for answer in graded if answer.status == WRONG)
+        labels = {answer.group: answer.mistake for answer in graded if answer.status == WRONG}
+        mistakes = tuple((labels[group], count) for group, count in groups.most_common(COMMON))
         found.append(
             Item(
                 column,
@@ -95,9 +89,7 @@ def grades_csv(build: Build, students: Sequence[GradedStudent]) -> bytes:
 def items_csv(found: Sequence[Item]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    mistake_columns = [
-        name for n in range(1, COMMON + 1) for name in (f"mistake_{n}", f"students_{n}")
-    ]
+    mistake_columns = [name for n in range(1, COMMON + 1) for name in (f"mistake_{n}", f"students_{n}")]
     writer.writerow(
         [
             "problem",
@@ -112,9 +104,7 @@ def items_csv(found: Sequence[Item]) -> bytes:
         ]
     )
     for item in found:
-        mistakes = [
-            cell for mistake, count in item.mistakes for cell in (mistake, count)
-        ]
+        mistakes = [cell for mistake, count in item.mistakes for cell in (mistake, count)]
         mistakes += [""] * (len(mistake_columns) - len(mistakes))
         counts = [item.counts[status] for status in (RIGHT, WRONG, BLANK, UNREADABLE)]
         writer.writerow(
@@ -133,21 +123,14 @@ def items_csv(found: Sequence[Item]) -> bytes:
 def table(found: Sequence[Item], students: Sequence[GradedStudent]) -> list[str]:
     """The item analysis for a terminal: per problem the share of answers right, wrong, blank and
     unreadable, then its most common mistakes, counted in students."""
-    lines = [
-        f"{'problem':<8} {'right':>6} {'wrong':>6} {'blank':>6} {'unread':>6}  most common mistakes (students)"
-    ]
+    lines = [f"{'problem':<8} {'right':>6} {'wrong':>6} {'blank':>6} {'unread':>6}  most common mistakes (students)"]
     problems: dict[str, Counter] = {}
     for item in found:
         problems.setdefault(item.problem, Counter()).update(item.counts)
     for problem, total in problems.items():
         answered = sum(total.values()) or 1
-        shares = " ".join(
-            f"{100 * total[status] / answered:5.0f}%"
-            for status in (RIGHT, WRONG, BLANK, UNREADABLE)
-        )
-        common = ", ".join(
-            f"{count}: {mistake}" for mistake, count in _mistakes(students, problem)[:2]
-        )
+        shares = " ".join(f"{100 * total[status] / answered:5.0f}%" for status in (RIGHT, WRONG, BLANK, UNREADABLE))
+        common = ", ".join(f"{count}: {mistake}" for mistake, count in _mistakes(students, problem)[:2])
         lines.append(f"{problem:<8} {shares}  {common}")
     scores = [student.total for student in students]
     if scores:
@@ -173,9 +156,7 @@ def _mistakes(students: Sequence[GradedStudent], problem: str) -> list[tuple[str
 def feedback(build: Build, student: GradedStudent) -> bytes:
     """A student's feedback: the sheet, their points per problem, then every answer."""
     lines = [build.sheet + (f", seed {build.seed}" if build.seed is not None else "")]
-    lines.append(
-        f"{student.name} ({student.student})" if student.name else student.student
-    )
+    lines.append(f"{student.name} ({student.student})" if student.name else student.student)
     lines.append(f"total: {_points(student.total)} points")
     if not student.submitted:
         lines.append("no answers were submitted")
@@ -201,11 +182,7 @@ def _answer_lines(answer: GradedAnswer) -> list[str]:
     if answer.message:
         lines.append(f"    note:     {answer.message}")
     if answer.status != RIGHT:
-        if (
-            answer.status == WRONG
-            and answer.mistake
-            and answer.mistake != answer.read_text
-        ):
+        if answer.status == WRONG and answer.mistake and answer.mistake != answer.read_text:
             lines.append(f"    likely:   {answer.mistake}")
         lines.append(f"    expected: {answer.expected_text}")
         lines.append(f"    LaTeX:    {answer.expected_latex}")

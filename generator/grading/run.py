@@ -33,10 +33,7 @@ def grade_build(
     graded = grade_class(build, read_submissions(submissions, build))
     found = items(graded)
     files = {"grades.csv": grades_csv(build, graded), "items.csv": items_csv(found)}
-    files |= {
-        f"feedback/{student.student}.txt": feedback(build, student)
-        for student in graded
-    }
+    files |= {f"feedback/{student.student}.txt": feedback(build, student) for student in graded}
     target = out if out is not None else Path(build_dir) / "grades"
     publish(files, target)
     lines = [
@@ -59,9 +56,7 @@ def _notes(build: Build, graded) -> list[str]:
     missing = [student.student for student in graded if not student.submitted]
     if missing:
         shown = ", ".join(missing[:5]) + (" ..." if len(missing) > 5 else "")
-        notes.append(
-            f"{len(missing)} students have no row in the submissions, graded as blank: {shown}"
-        )
+        notes.append(f"{len(missing)} students have no row in the submissions, graded as blank: {shown}")
     if build.ungraded:
         notes.append("not graded (not typed maths): " + ", ".join(build.ungraded))
     return notes

@@ -37,40 +37,26 @@ def read_submissions(path: Path, build: Build) -> list[Submission]:
     """Every row of ``path``, checked against ``build``; ``ConfigError`` for a file that cannot be graded."""
     rows = _rows(path)
     if not rows:
-        raise ConfigError(
-            f"{path} is empty: it needs a header row (sheets grade --template writes one)"
-        )
+        raise ConfigError(f"{path} is empty: it needs a header row (sheets grade --template writes one)")
     header = [cell.strip() for cell in rows[0]]
-    id_index = next(
-        (i for i, cell in enumerate(header) if cell.lower() in ID_COLUMNS), None
-    )
+    id_index = next((i for i, cell in enumerate(header) if cell.lower() in ID_COLUMNS), None)
     if id_index is None:
-        raise ConfigError(
-            f"{path}: no 'id' column in the header (the first row names the columns)"
-        )
-    name_index = next(
-        (i for i, cell in enumerate(header) if cell.lower() == "name"), None
-    )
-    answer_columns = {
-        i: cell for i, cell in enumerate(header) if i not in (id_index, name_index)
-    }
+        raise ConfigError(f"{path}: no 'id' column in the header (the first row names the columns)")
+    name_index = next((i for i, cell in enumerate(header) if cell.lower() == "name"), None)
+    answer_columns = {i: cell for i, cell in enumerate(header) if i not in (id_index, name_index)}
     _check_columns(path, answer_columns.values(), build)
     submissions: dict[str, Submission] = {}
     for number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
         if len(row) > len(header):
-            raise ConfigError(
-                f"{path}, row {number}: {len(row)} cells but the header names {len(header)} columns"
-            )
+            raise ConfigError(f"{path}, row {number}: {len(row)} cells but the header names {len(header)} columns")
         row = row + [""] * (len(header) - len(row))
         student = row[id_index].strip()
         _check_student(path, number, student, build, submissions)
         name = row[name_index].strip() if name_index is not None else ""
         answers = {column: row[i] for i, column in answer_columns.items()}
-        submissions[student] = Submission(
-            student, build.names.get(student) or name, answers
-        )
+        submissions[student] = Submission(student, build.names.get(student) or name, answers)
     return list(submissions.values())
 
 
@@ -88,16 +74,12 @@ def template(build: Build) -> bytes:
 def _rows(path: Path) -> list[list[str]]:
     try:
         if path.stat().st_size > MAX_BYTES:
-            raise ConfigError(
-                f"{path} is larger than {MAX_BYTES // 1_000_000} MB: is it the right file?"
-            )
+            raise ConfigError(f"{path} is larger than {MAX_BYTES // 1_000_000} MB: is it the right file?")
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise ConfigError(f"no submissions file {path}") from None
     except UnicodeDecodeError:
-        raise ConfigError(
-            f"{path} is not UTF-8 text: export it from the spreadsheet as CSV UTF-8"
-        ) from None
+        raise ConfigError(f"{path} is not UTF-8 text: export it from the spreadsheet as CSV UTF-8") from None
     except OSError as exc:
         raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
     first_line = text.split("\n", 1)[0]
@@ -116,19 +98,11 @@ def _check_columns(path: Path, columns, build: Build) -> None:
         seen.add(column)
         if column not in build.columns:
             close = difflib.get_close_matches(column, build.columns, n=1)
-            hint = (
-                f" (did you mean {close[0]!r}?)"
-                if close
-                else " (sheets grade --template writes the right header)"
-            )
-            raise ConfigError(
-                f"{path}: unknown column {column!r}: this build has no such answer{hint}"
-            )
+            hint = f" (did you mean {close[0]!r}?)" if close else " (sheets grade --template writes the right header)"
+            raise ConfigError(f"{path}: unknown column {column!r}: this build has no such answer{hint}")
 
 
-def _check_student(
-    path: Path, number: int, student: str, build: Build, seen: Mapping[str, Submission]
-) -> None:
+def _check_student(path: Path, number: int, student: str, build: Build, seen: Mapping[str, Submission]) -> None:
     if not student:
         raise ConfigError(f"{path}, row {number}: the id is empty")
     if not SAFE_ID.match(student):
@@ -136,10 +110,6 @@ def _check_student(
             f"{path}, row {number}: id {student[:40]!r} is not an id (letters, digits, '.', '_' and '-', at most 64)"
         )
     if student in seen:
-        raise ConfigError(
-            f"{path}, row {number}: student {student!r} has a row already"
-        )
+        raise ConfigError(f"{path}, row {number}: student {student!r} has a row already")
     if build.roster and student not in build.keys:
-        raise ConfigError(
-            f"{path}, row {number}: student {student!r} is not in the class this build was made for"
-        )
+        raise ConfigError(f"{path}, row {number}: student {student!r} is not in the class this build was made for")
