@@ -18,7 +18,8 @@ from typer.testing import CliRunner
 from generator import speed
 from generator.cli import app
 from generator.grading.equivalence import compare
-from generator.grading.grammar import Names, read, read_key
+from generator.grading.grammar import Names, read
+from generator.grading.key import Answer, _part, load_build
 from generator.grading.run import grade_build
 from generator.kit.activations import sigmoid
 from generator.kit.printing import text
@@ -167,14 +168,14 @@ def _equivalent(key, kind: str) -> str:
 
 @pytest.fixture(scope="module")
 def graded(fixture_class, tmp_path_factory):
-    build, project, rows, submissions = fixture_class
+    build, project, _, submissions = fixture_class
     out = tmp_path_factory.mktemp("grades")
     return grade_build(build, submissions, out, project), out
 
 
 def test_every_answer_is_graded_as_constructed(fixture_class, graded):
     _, _, rows, _ = fixture_class
-    result, out = graded
+    _, out = graded
     for s, profile in zip(student_ids(), PROFILES):
         feedback = (out / "feedback" / f"{s}.txt").read_text()
         for column, (typed, status, _) in rows[s].items():
@@ -183,7 +184,7 @@ def test_every_answer_is_graded_as_constructed(fixture_class, graded):
 
 def test_scores_use_the_sheets_points(fixture_class, graded):
     _, _, rows, _ = fixture_class
-    result, out = graded
+    _, out = graded
     with (out / "grades.csv").open() as grades:
         table = {row["id"]: row for row in csv.DictReader(grades)}
     assert list(table) == student_ids()
@@ -222,7 +223,7 @@ def test_feedback_echoes_what_was_read_and_what_was_expected(graded):
 
 
 def test_cli_template_then_grade_with_clear_errors(fixture_class, tmp_path):
-    build, project, _, submissions = fixture_class
+    build, project, _, _ = fixture_class
     runner = CliRunner()
     sheet_dir = str(project.sheet_dir)
     template = tmp_path / "form.csv"
@@ -245,26 +246,30 @@ def test_cli_template_then_grade_with_clear_errors(fixture_class, tmp_path):
         assert not out.exists()
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@pytest.fixture(scope="module")
+def project_keys(fixture_class) -> list[Answer]:
+    """Every graded answer of the project's sheets (seed 1) and of the fixture class."""
+    build, project, _, _ = fixture_class
+    answers = [answer for key in load_build(build, families(), project).keys.values() for answer in key.answers()]
+    for name in Project().sheet_names():
+        sheet = Project().load_sheet(name)
+        points = {part.label: 1.0 for part in sheet.parts}
+        ungraded: dict[str, None] = {}
+        for variant in sheet_variants(sheet, families(), Draw(1)):
+            answers += _part(variant.to_json(), families(), points, ungraded).answers
+        assert set(ungraded) <= {"1.1b.form"}, f"{name}: keys the grammar cannot read: {sorted(ungraded)}"
+    return answers
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_any_key_printed_by_the_text_printer_reads_back_and_grades_right(fixture_class, data):
-    build, _, _, _ = fixture_class
-    document = json.loads((build / "answers.json").read_text())
-    keys = [
-        leaf
-        for student in document["students"]
-        for problem in student["problems"]
-        for name in families()[problem["family"]].key_fields or problem["answers"]
-        for leaf in _leaves(problem["answers"][name])
-    ]
-    key = read_key(data.draw(st.sampled_from(keys)))
-    printed = text(key)
-    assert compare(read(printed, Names.of(key)), key).correct, printed
+def test_any_key_printed_by_the_text_printer_reads_back_and_grades_right(project_keys, data):
+    """A key in answers.json, printed by the project's text printer, is a right answer to itself.
 
-
-def _leaves(value):
-    if isinstance(value, list):
-        for item in value:
-            yield from _leaves(item)
-    else:
-        yield value
+    Except in form: activation-derivative stores its answers in terms of sigma in exponentials
+    (``generator.kit.activations``), which the form it declares refuses, rightly.
+    """
+    answer = data.draw(st.sampled_from(project_keys))
+    printed = text(answer.value)
+    verdict = compare(read(printed, Names.of(answer.value)), answer.value, answer.rule)
+    assert verdict.correct or verdict.equivalent and answer.rule.form == "in terms of the activation", printed

@@ -102,7 +102,6 @@ def test_limit_power_size_refused_before_sympy_computes_it(typed):
 
 def test_limit_time_per_answer():
     started = time.perf_counter()
-    with pytest.raises(TooSlow):
-        with time_limit(0.2):
-            sympy.expand((x + y + 1) ** 200 - (x + 1) ** 200)
+    with pytest.raises(TooSlow), time_limit(0.2):
+        sympy.expand((x + y + 1) ** 200 - (x + 1) ** 200)
     assert time.perf_counter() - started < 2
