@@ -22,11 +22,12 @@ say more than the structure holds.
   rebuilt (the printer takes a denominator's root again), and ``Bracketed``, an ``AsWritten``,
   also prints it in brackets: ``(first) - (second)`` with both values inserted.
 
-Decision: the four "keep as written" types of before did overlapping jobs. The
-linear-algebra ``OrderedSum`` was a ``WrittenSum`` of matrices with a printing hook of its
-own; ``WrittenSum`` now builds it and one printer method prints both. ``Bracketed``
-(information) repeated ``AsWritten`` (probability) but for its brackets; it is now that
-node printed in brackets. The printing of all of them is in ``generator.kit.printing``.
+Decision: one mechanism, not one node per domain. A matrix sum kept in order is a ``WrittenSum``
+whose terms are matrices (one constructor, one printer method), not a class of the linear-algebra
+kit; a value in brackets is an ``AsWritten`` printed in brackets, not a wrapper of its own.
+``evaluate=False`` alone cannot replace ``AsWritten``: SymPy's printer rebuilds a fraction's
+denominator, which turns ``sqrt(8 pi)`` into ``2 sqrt(2) sqrt(pi)``. Nor can ``WrittenSum`` replace
+``Bracketed``: it brackets a subtracted sum, never the sum it opens with.
 """
 
 import math

@@ -1,9 +1,9 @@
 """The one SymPy LaTeX printer every template uses, and the one text printer answers.json uses.
 
-House style lives here as printer settings and ``_print_X`` overrides, never
-as edits of printed strings, and so does the look of every node of ``generator.kit.notation``
-(``_print_<Node>``; no node carries a printing hook of its own): bracketed matrices, ``\\log 3`` and ``\\log \\frac{5}{2}`` without
-brackets for logs of positive numbers, ``\\log_2`` for base-2 logs, ``\\sigma(t)`` for the logistic
+House style lives here as printer settings and ``_print_X`` overrides, never as edits of
+printed strings; so does the look of every node of ``generator.kit.notation`` (``_print_<Node>``:
+no node carries a printing hook of its own). Bracketed matrices, ``\\log 3`` and ``\\log \\frac{5}{2}``
+without brackets for logs of positive numbers, ``\\log_2`` for base-2 logs, ``\\sigma(t)`` for the logistic
 function, column vectors for SymPy column matrices, and sums of functions or numbers that open
 with a positive term (``2 \\cos y - y \\sin y``). Nothing a student can read two ways: a power of
 a function application brackets the application (``(\\log u)^3``; ``\\tanh^2 x`` as the course
