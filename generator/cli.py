@@ -239,8 +239,8 @@ def grade(
         project = Project(sheet_dir=sheet_dir)
         if template:
             target = out or build_dir / "submissions.csv"
-            built = write_template(build_dir, target, project)
-            typer.echo(f"wrote {target}: id, name and {len(built.columns)} answer columns")
+            columns = write_template(build_dir, target, project)
+            typer.echo(f"wrote {target}: id, name and {len(columns)} answer columns")
         elif submissions is None:
             raise ConfigError("give the submissions CSV (or --template to write an empty one)")
         else:

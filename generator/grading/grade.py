@@ -16,7 +16,7 @@ import sympy
 
 from generator.grading.equivalence import compare, fingerprint, mistake
 from generator.grading.grammar import Names, Reading, Unreadable, read
-from generator.grading.key import Answer, Build, Key, Part
+from generator.grading.key import Answer, Build, Key, Part, readable
 from generator.grading.limits import TooSlow, time_limit
 from generator.grading.submissions import Submission
 from generator.kit.activations import sigmoid
@@ -33,6 +33,8 @@ __all__ = [
 ]
 
 RIGHT, WRONG, BLANK, UNREADABLE = "right", "wrong", "blank", "could not read"
+NOT_GRADED = "not graded"
+"""An answer whose key is not typed maths (``key.readable``): it counts for nothing either way."""
 
 
 @dataclass(frozen=True)
@@ -116,8 +118,9 @@ def grade_student(job: Job) -> GradedStudent:
             continue
         names = _names(part)
         results = [grade_answer(answer, answers.get(answer.column, ""), names) for answer in part.answers]
-        right = sum(result.status == RIGHT for result in results)
-        scores[part.label] = round(part.points * right / len(results), 2)
+        counted = [result.status for result in results if result.status != NOT_GRADED]
+        if counted:
+            scores[part.label] = round(part.points * counted.count(RIGHT) / len(counted), 2)
         graded += results
     return GradedStudent(student, name, tuple(graded), scores, submitted)
 
@@ -125,9 +128,11 @@ def grade_student(job: Job) -> GradedStudent:
 def grade_answer(answer: Answer, typed: str, names: Names) -> GradedAnswer:
     """Read ``typed`` and compare it with the key, within the time limit; the grade says what happened."""
     shown = " ".join(typed.split())
+    shown = shown if len(shown) <= 200 else shown[:200] + " ..."
+    if not readable(answer):
+        return GradedAnswer(answer.column, answer.problem, NOT_GRADED, shown, message="its key is not typed maths")
     if not shown:
         return _graded(answer, BLANK, "")
-    shown = shown if len(shown) <= 200 else shown[:200] + " ..."
     try:
         with time_limit():
             return _judged(answer, typed, names, shown)
@@ -173,7 +178,7 @@ def _read(typed: str, names: Names) -> Reading:
 
 
 def _names(part: Part) -> Names:
-    return Names.of(*(answer.value for answer in part.answers))
+    return Names.of(*(answer.value for answer in part.answers if readable(answer)))
 
 
 _SIGMA = sympy.Function("sigma")

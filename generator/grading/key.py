@@ -8,7 +8,8 @@ field a family keys (``Family.answer_key``) becomes one or more *answer columns*
 A submissions CSV and ``sheets grade --template`` use these names.
 
 A key that the grammar cannot read (a matrix expression such as ``w.T*Q*w``, a sum with
-indices) is not graded: the column is left out and the report names it.
+indices) is not graded: the template leaves its column out, grading skips it (in the worker
+that reads the key, so keys are read in parallel) and the report names it.
 """
 
 import json
@@ -26,7 +27,7 @@ from generator.kit.family import Family
 from generator.pipeline.project import Project
 from generator.speed import remembered
 
-__all__ = ["Answer", "Build", "Key", "Part", "load_build", "rules"]
+__all__ = ["Answer", "Build", "Key", "Part", "gradeable_columns", "load_build", "readable", "rules"]
 
 GRADING_KEYS = {"forms", "digits", "domain"}
 
@@ -77,8 +78,6 @@ class Build:
     names: Mapping[str, str]
     columns: tuple[str, ...]
     """Every answer column, in sheet order: what a submissions CSV may hold."""
-    ungraded: tuple[str, ...]
-    """``<problem>.<field>`` keys that cannot be read as maths, so are not graded."""
 
     @property
     def roster(self) -> bool:
@@ -103,23 +102,14 @@ def load_build(directory: Path, families: Mapping[str, Family], project: Project
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ConfigError(f"{path} is not a build's answers.json ({exc})") from None
     points = _points(project, sheet_name)
-    ungraded: dict[str, None] = {}
     columns: dict[str, None] = {}
     keys = {}
     for record in records:
-        parts = tuple(_part(problem, families, points, ungraded) for problem in record["problems"])
+        parts = tuple(_part(problem, families, points) for problem in record["problems"])
         keys[record["id"]] = Key(parts)
         columns.update((answer.column, None) for part in parts for answer in part.answers)
     names = {record["id"]: record.get("name", "") for record in records}
-    return Build(
-        sheet_name,
-        document.get("seed"),
-        bool(document.get("unique")),
-        keys,
-        names,
-        tuple(columns),
-        tuple(ungraded),
-    )
+    return Build(sheet_name, document.get("seed"), bool(document.get("unique")), keys, names, tuple(columns))
 
 
 def _points(project: Project, sheet_name: str) -> dict[str, float]:
@@ -131,12 +121,7 @@ def _points(project: Project, sheet_name: str) -> dict[str, float]:
     return {part.label: float(part.points if part.points is not None else 1) for part in sheet.parts}
 
 
-def _part(
-    problem: dict,
-    families: Mapping[str, Family],
-    points: Mapping[str, float],
-    ungraded: dict,
-) -> Part:
+def _part(problem: dict, families: Mapping[str, Family], points: Mapping[str, float]) -> Part:
     label, family_name = problem["label"], problem["family"]
     family = families.get(family_name)
     if family is None:
@@ -146,11 +131,10 @@ def _part(
     field_rules = rules(family)
     answers = []
     for name in _keyed_fields(family, problem["answers"]):
-        leaves = list(_leaves(f"{label}.{name}", problem["answers"][name]))
-        if all(_readable(text) for _, text in leaves):
-            answers += [Answer(column, label, text, field_rules.get(name, field_rules[""])) for column, text in leaves]
-        else:
-            ungraded[f"{label}.{name}"] = None
+        rule = field_rules.get(name, field_rules[""])
+        answers += [
+            Answer(column, label, text, rule) for column, text in _leaves(f"{label}.{name}", problem["answers"][name])
+        ]
     return Part(label, family_name, points[label], tuple(answers))
 
 
@@ -198,9 +182,19 @@ def _read_key(text: str) -> sympy.Basic:
     return read_key(text)
 
 
-def _readable(text: str) -> bool:
+def readable(answer: Answer) -> bool:
+    """Whether the grammar reads ``answer``'s key: a key that is not typed maths is not graded."""
     try:
-        _read_key(text)
+        _read_key(answer.key)
     except Unreadable:
         return False
     return True
+
+
+def gradeable_columns(build: Build) -> tuple[str, ...]:
+    """The columns a submission form needs: those whose key (the first student's that has it) is typed maths."""
+    first: dict[str, Answer] = {}
+    for key in build.keys.values():
+        for answer in key.answers():
+            first.setdefault(answer.column, answer)
+    return tuple(column for column in build.columns if readable(first[column]))

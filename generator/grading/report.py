@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from generator.grading.grade import (
     BLANK,
+    NOT_GRADED,
     RIGHT,
     UNREADABLE,
     WRONG,
@@ -55,6 +56,8 @@ def items(students: Sequence[GradedStudent]) -> list[Item]:
     """The item analysis: every answer column, its counts and its most common mistakes."""
     found = []
     for column, graded in by_column(students):
+        if any(answer.status == NOT_GRADED for answer in graded):
+            continue
         groups: Counter = Counter(answer.group for answer in graded if answer.status == WRONG)
         labels = {answer.group: answer.mistake for answer in graded if answer.status == WRONG}
         mistakes = tuple((labels[group], count) for group, count in groups.most_common(COMMON))
@@ -181,7 +184,7 @@ def _answer_lines(answer: GradedAnswer) -> list[str]:
         lines.append(f"    LaTeX:    {answer.read_latex}")
     if answer.message:
         lines.append(f"    note:     {answer.message}")
-    if answer.status != RIGHT:
+    if answer.status in (WRONG, BLANK, UNREADABLE):
         if answer.status == WRONG and answer.mistake and answer.mistake != answer.read_text:
             lines.append(f"    likely:   {answer.mistake}")
         lines.append(f"    expected: {answer.expected_text}")

@@ -3,8 +3,8 @@
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.grading.grade import grade_class
-from generator.grading.key import Build, load_build
+from generator.grading.grade import NOT_GRADED, grade_class
+from generator.grading.key import Build, gradeable_columns, load_build
 from generator.grading.report import feedback, grades_csv, items, items_csv, table
 from generator.grading.submissions import read_submissions, template
 from generator.pipeline.project import Project
@@ -44,11 +44,11 @@ def grade_build(
     return Graded(target, tuple(lines))
 
 
-def write_template(build_dir: Path, out: Path, project: Project | None = None) -> Build:
-    """An empty submissions CSV with the build's answer columns (and its students, for a class)."""
+def write_template(build_dir: Path, out: Path, project: Project | None = None) -> tuple[str, ...]:
+    """An empty submissions CSV with the build's answer columns (and its students, for a class); returns the columns."""
     build = load_build(build_dir, families(), project or Project())
     publish_file(template(build), out)
-    return build
+    return gradeable_columns(build)
 
 
 def _notes(build: Build, graded) -> list[str]:
@@ -57,6 +57,7 @@ def _notes(build: Build, graded) -> list[str]:
     if missing:
         shown = ", ".join(missing[:5]) + (" ..." if len(missing) > 5 else "")
         notes.append(f"{len(missing)} students have no row in the submissions, graded as blank: {shown}")
-    if build.ungraded:
-        notes.append("not graded (not typed maths): " + ", ".join(build.ungraded))
+    ungraded = {answer.column: None for student in graded for answer in student.answers if answer.status == NOT_GRADED}
+    if ungraded:
+        notes.append("not graded (their keys are not typed maths): " + ", ".join(ungraded))
     return notes

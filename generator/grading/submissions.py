@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import ConfigError
-from generator.grading.key import Build
+from generator.grading.key import Build, gradeable_columns
 from generator.pipeline.roster import SAFE_ID
 
 __all__ = ["Submission", "read_submissions", "template"]
@@ -62,12 +62,13 @@ def read_submissions(path: Path, build: Build) -> list[Submission]:
 
 def template(build: Build) -> bytes:
     """An empty submissions CSV for ``build``: its header, and a row per student of a class."""
+    columns = gradeable_columns(build)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["id", "name", *build.columns])
+    writer.writerow(["id", "name", *columns])
     for student, name in build.names.items():
         if student:
-            writer.writerow([student, name, *[""] * len(build.columns)])
+            writer.writerow([student, name, *[""] * len(columns)])
     return out.getvalue().encode("utf-8")
 
 
