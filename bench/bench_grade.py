@@ -60,7 +60,9 @@ def main() -> None:
         seconds = time.perf_counter() - started
     print("\n".join(graded.lines[:-1]))
     answers = arguments.students * columns
-    print(f"graded {arguments.students} students x {columns} answers in {seconds:.2f} s ({answers / seconds:.0f} answers/s)")
+    print(
+        f"graded {arguments.students} students x {columns} answers in {seconds:.2f} s ({answers / seconds:.0f} answers/s)"
+    )
 
 
 def _class(root: Path, size: int) -> Project:
