@@ -36,11 +36,7 @@ from sympy import MatMul
 
 from generator.kit import Chain, ChoiceOption, Family, Step, close, distinct, require
 from generator.kit.linalg import (
-    Entries,
-    EntryOf,
-    IndexSum,
     OnInstance,
-    Top,
     double_loop_form,
     float_product,
     float_value,
@@ -51,6 +47,7 @@ from generator.kit.linalg import (
     to_floats,
     vector,
 )
+from generator.kit.notation import Entries, EntryOf, IndexSum, Top
 
 QUADRATIC_VECTORS = ("x", "z", "w", "u")
 BILINEAR_VECTORS = (("x", "y"), ("u", "v"), ("a", "b"))

@@ -53,7 +53,6 @@ from generator.kit import (
     require,
 )
 from generator.kit.linalg import (
-    Top,
     WrittenMatrix,
     coordinates,
     double_loop_form,
@@ -66,6 +65,7 @@ from generator.kit.linalg import (
     to_floats,
     vector,
 )
+from generator.kit.notation import Top
 from generator.kit.widths import MAX_STEP_WIDTH, printed_width
 
 EXPANSION_WIDTH = MAX_STEP_WIDTH - 8

@@ -6,7 +6,8 @@ import sympy
 
 from generator.check import lint
 from generator.kit.family import Family, Variant
-from generator.kit.printing import WrittenProduct, WrittenSum, tex
+from generator.kit.notation import WrittenProduct, WrittenSum
+from generator.kit.printing import tex
 from generator.kit.steps import Chain, Step
 
 x, y, S = sympy.symbols("x y S")

@@ -63,7 +63,7 @@ def test_a_written_product_shows_no_base_twice_and_glues_no_number_to_a_fraction
 
 def test_factors_that_would_cancel_are_shown_substituted_with_a_dot():
     from generator.kit.differentiation import written_product
-    from generator.kit.printing import WrittenProduct
+    from generator.kit.notation import WrittenProduct
 
     product = written_product(1 - x, -1 / (1 - x))
     assert isinstance(product, WrittenProduct) and product.doit() == -1

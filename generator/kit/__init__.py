@@ -14,7 +14,8 @@ writing one. The names here serve every family:
 * ``remembered``: a memo for a pure function a family calls again and again (``generator.speed``
   registers it, so every memo can be cleared at once).
 
-Domain modules, by role: ``generator.kit.differentiation`` (derivatives rule by rule),
+Domain modules, by role: ``generator.kit.notation`` (the nodes the printer knows: as-written
+sums and products, bold vectors, norms, expectations), ``generator.kit.differentiation`` (derivatives rule by rule),
 ``tidying`` (presentable forms of a result), ``rewrites`` (named rewrites), ``functions``
 (random smooth functions and their shapes), ``widths`` (what fits a line), ``vectorcalc``,
 ``linalg``, ``probability``, ``information``, ``activations``. Each lists its public names
@@ -23,6 +24,7 @@ in ``__all__``.
 
 from generator.kit.decimals import fixed, significant
 from generator.kit.family import Family, require, static_family
+from generator.kit.notation import WrittenProduct, WrittenSum
 from generator.kit.numeric import (
     as_function,
     central_difference,
@@ -31,7 +33,7 @@ from generator.kit.numeric import (
     defined_points,
 )
 from generator.kit.options import BoolOption, ChoiceOption, IntOption
-from generator.kit.printing import WrittenProduct, WrittenSum, tex, text
+from generator.kit.printing import tex, text
 from generator.kit.sampling import distinct, nonzero
 from generator.kit.steps import Chain, Step, chain, worked_chain
 from generator.speed import remembered

@@ -16,9 +16,8 @@ from itertools import count
 
 import sympy
 
+from generator.kit.notation import WrittenProduct, WrittenSum
 from generator.kit.printing import (
-    WrittenProduct,
-    WrittenSum,
     number_and_powers,
     printed_terms,
     raised,
@@ -36,13 +35,13 @@ from generator.kit.tidying import derivative, tidy_derivative
 from generator.kit.widths import printed_width
 from generator.speed import remembered
 
-PRODUCT = "product rule"
 __all__ = ["CHAIN", "PARTIALS_PREAMBLE", "Piece", "Worked", "constant_in", "differentiate", "rule_and_tidy", "rules_difficulty", "rules_needed", "tidied", "worked_partial", "written_product"]
 
+PRODUCT = "product rule"
 QUOTIENT = "quotient rule"
 CHAIN = "chain rule"
-SUM = "sum rule"
 """The chain rule's name in reasons and in ``Worked.rules`` (so are ``PRODUCT``, ``QUOTIENT``, ``SUM``, ``TABLE``)."""
+SUM = "sum rule"
 TABLE = "table of derivatives"
 LETTERS = "uvwpqrsabcdgh"
 
@@ -91,10 +90,10 @@ class Piece:
 
 @dataclass(frozen=True)
 class Worked:
-    pieces: tuple[Piece, ...]
     """A derivative as a teaching assistant writes it: the named pieces (u, v, ...) with their own
     derivatives, then the rule steps down to the tidy result."""
 
+    pieces: tuple[Piece, ...]
     derivative: Chain
     rules: tuple[str, ...]
     """Rule names (product, quotient, chain) in the order they were applied, outermost first."""
@@ -113,7 +112,6 @@ class Worked:
         return tuple(piece for piece in self.pieces if (piece.name, piece.expr) not in named)
 
 
-@remembered(maxsize=2048)
 @remembered(maxsize=4096)
 def rules_needed(f: sympy.Expr, x: sympy.Symbol) -> tuple[str, ...]:
     """The rules ``differentiate`` would apply, found without working out any derivative (cheap).

@@ -29,18 +29,15 @@ from sympy import (
 )
 
 from generator.kit.family import CheckFailed, require
-from generator.kit.notation import (  # Entries, EntryOf, IndexSum, Top: also public here, where families import them
+from generator.kit.notation import (
     BoldSymbol,
-    Entries,
     EntryOf,
-    IndexSum,
     ScalarSymbol,
     SymmetricEntries,
-    Top,
 )
 from generator.kit.sampling import distinct
 
-__all__ = ["Entries", "EntryOf", "IndexSum", "OnInstance", "Top", "WrittenMatrix", "coordinates", "double_loop_form", "exact_value", "few_zeros", "float_matrix", "float_product", "float_value", "fraction_times", "index_value", "instantiate", "integer_matrix", "matrix", "polynomial_function", "scalar", "scaled", "size", "to_floats", "vector"]
+__all__ = ["OnInstance", "WrittenMatrix", "coordinates", "double_loop_form", "exact_value", "few_zeros", "float_matrix", "float_product", "float_value", "fraction_times", "index_value", "instantiate", "integer_matrix", "matrix", "polynomial_function", "scalar", "scaled", "size", "to_floats", "vector"]
 
 FloatMatrix = list[list[float]]
 

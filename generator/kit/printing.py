@@ -22,7 +22,6 @@ from sympy.printing.str import StrPrinter
 from generator.kit.notation import (
     EuclideanNorm,
     WrittenProduct,
-    WrittenSum,  # noqa: F401 (generator/kit/__init__.py, differentiation.py and tests import it from here)
     log2,
 )
 from generator.speed import register, remembered

@@ -26,8 +26,6 @@ import sympy
 
 from generator.kit.notation import (
     AsWritten,
-    Expectation,  # noqa: F401 (tests/problems/test_product_variance.py imports it from here)
-    RandomVariable,  # noqa: F401 (tests/problems/test_product_variance.py imports it from here)
     Width,
     WrittenSum,
 )

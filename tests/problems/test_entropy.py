@@ -6,8 +6,8 @@ import sympy
 
 from generator.errors import GenerationError
 from generator.kit.family import CheckFailed, Family
+from generator.kit.notation import WrittenSum, log2
 from generator.kit.options import resolve_options
-from generator.kit.printing import WrittenSum, log2
 from generator.kit.steps import Chain, Step
 from generator.pipeline.generate import canonical_variant, variant_for_seed
 from generator.pipeline.render import render_part

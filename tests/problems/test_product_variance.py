@@ -123,7 +123,7 @@ def test_identically_distributed_variables_are_one_law_written_with_powers():
 
 def test_a_wrong_identity_step_is_caught_by_the_verifier():
     from generator.kit.family import CheckFailed as Failed
-    from generator.kit.probability import Expectation, RandomVariable
+    from generator.kit.notation import Expectation, RandomVariable
     from generator.kit.steps import Chain, Step, verify_chain
 
     x, y = RandomVariable("X", mu_X, sigma_X**2), RandomVariable("Y", mu_Y, sigma_Y**2)

@@ -8,7 +8,8 @@ import sympy
 from sympy import MatMul
 
 from generator.kit.family import CheckFailed
-from generator.kit.linalg import Top, matrix, size, vector
+from generator.kit.linalg import matrix, size, vector
+from generator.kit.notation import Top
 from generator.kit.options import OptionError, resolve_options
 from generator.kit.printing import tex
 from generator.pipeline.generate import canonical_variant, variant_for_seed

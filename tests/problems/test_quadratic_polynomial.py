@@ -6,7 +6,8 @@ import sympy
 from sympy import MatMul
 
 from generator.kit.family import CheckFailed
-from generator.kit.linalg import Top, coordinates, matrix, vector
+from generator.kit.linalg import coordinates, matrix, vector
+from generator.kit.notation import Top
 from generator.kit.options import OptionError, resolve_options
 from generator.kit.printing import tex
 from generator.kit.widths import printed_width
