@@ -8,6 +8,7 @@ The class's answers.json is generated without TeX, as a class build writes it.
 
 import csv
 import json
+import re
 
 import pytest
 import sympy
@@ -131,9 +132,9 @@ def _typed(profile: str, key, kind: str, n: int) -> tuple[str, str, str]:
     if profile == "base" and kind == "entropy":
         return _plain(key, kind).replace("log(", "log2("), "wrong", "a logarithm in the wrong base (ln 2 off)"
     if profile == "form" and kind == "in terms":
-        return text(key).replace("**", "^"), "wrong", "right value, not written as asked"
+        return text(key).replace("**", "^"), "wrong", "right value, not in the form asked"
     if profile == "form" and kind == "vector":
-        return "[" + ", ".join(text(entry) for entry in key) + "]", "wrong", "right value, not written as asked"
+        return "[" + ", ".join(text(entry) for entry in key) + "]", "wrong", "right value, not in the form asked"
     if profile == "blank":
         return "", "blank", ""
     if profile == "garbage":
@@ -178,8 +179,11 @@ def test_every_answer_is_graded_as_constructed(fixture_class, graded):
     _, out = graded
     for s, profile in zip(student_ids(), PROFILES):
         feedback = (out / "feedback" / f"{s}.txt").read_text()
-        for column, (typed, status, _) in rows[s].items():
-            assert f"  {column}: {status}\n" in feedback, f"{s} ({profile}) {column}: typed {typed[:60]!r}"
+        blocks = {block.split(":")[0]: block for block in re.split(r"\n  (?=\S)", feedback)[1:]}
+        for column, (typed, status, mistake) in rows[s].items():
+            assert blocks[column].split("\n")[0] == f"{column}: {status}", f"{s} ({profile}) {column}: {typed[:60]!r}"
+            if mistake:
+                assert f"likely:   {mistake}\n" in blocks[column], f"{s} ({profile}) {column}: {blocks[column]}"
 
 
 def test_scores_use_the_sheets_points(fixture_class, graded):
@@ -211,7 +215,7 @@ def test_item_analysis_groups_mistakes_by_what_went_wrong(graded):
     assert "a logarithm in the wrong base (ln 2 off)" in (entropy["mistake_1"], entropy["mistake_2"])
     table = "\n".join(result.lines)
     assert "4: a sign error" in table and "3: a factor 2 missing" in table
-    assert f"1 students have no row in the submissions, graded as blank: {NO_ROW}" in table
+    assert f"1 student has no row in the submissions, graded as blank: {NO_ROW}" in table
 
 
 def test_feedback_echoes_what_was_read_and_what_was_expected(graded):

@@ -35,7 +35,7 @@ __all__ = ["FORMS", "Rule", "Verdict", "compare", "fingerprint", "mistake"]
 
 FORMS = {
     "number": "as a single number: no variables, nothing left to work out",
-    "column vector": "as a column vector, written [a; b; c]",
+    "column vector": "as a column vector: [a; b; c]",
     "in terms of the activation": "in terms of the activation (sigma or tanh), without exponentials",
 }
 """The forms a family may declare for an answer field, with what the student is told."""
@@ -72,7 +72,7 @@ class Verdict:
 
 def compare(answer: Reading, key: sympy.Basic, rule: Rule = Rule()) -> Verdict:
     """Whether ``answer`` is ``key``, in the form ``rule`` asks for."""
-    value, key, problem = _aligned(answer.value, key, rule)
+    value, key, problem = _aligned(answer.value, key)
     if problem:
         return Verdict(False, False, problem)
     tolerance = rule.tolerance if answer.decimal else EXACT
@@ -82,11 +82,11 @@ def compare(answer: Reading, key: sympy.Basic, rule: Rule = Rule()) -> Verdict:
     return Verdict(equivalent and reason is None, equivalent, reason)
 
 
-def _aligned(value, key, rule: Rule) -> tuple[sympy.Basic, sympy.Basic, str | None]:
+def _aligned(value, key) -> tuple[sympy.Basic, sympy.Basic, str | None]:
     """Answer and key as comparable shapes, or the reason they cannot be compared.
 
-    A 1x1 matrix is its entry; a vector may be written either way round unless a column
-    vector is asked for.
+    A 1x1 matrix is its entry; a vector may be written either way round (its value is then
+    compared; whether a column vector was asked for is a question of form).
     """
     value, key = _unwrap(value), _unwrap(key)
     matrices = isinstance(value, sympy.MatrixBase), isinstance(key, sympy.MatrixBase)
@@ -98,7 +98,7 @@ def _aligned(value, key, rule: Rule) -> tuple[sympy.Basic, sympy.Basic, str | No
         return value, key, f"expected a {_shape(key)} {_kind(key)}"
     if value.shape == key.shape:
         return value, key, None
-    if value.shape == key.T.shape and 1 in key.shape and rule.form != "column vector":
+    if value.shape == key.T.shape and 1 in key.shape:
         return value.T, key, None
     return value, key, f"expected a {_shape(key)} {_kind(key)}, got {_shape(value)}"
 
@@ -219,7 +219,7 @@ def _evaluate(expr: sympy.Basic, point: Mapping[sympy.Symbol, float]) -> complex
 
 def fingerprint(value: sympy.Basic, key: sympy.Basic, rule: Rule = Rule()) -> tuple:
     """A wrong answer's values at its key's points, rounded: equal for equivalent answers to one key."""
-    value, key, problem = _aligned(value, key, rule)
+    value, key, problem = _aligned(value, key)
     if problem:
         return ("shape", problem)
     return tuple(
@@ -238,7 +238,7 @@ LOG_BASES = {math.log(2): "2", math.log(10): "10"}
 
 def mistake(value: sympy.Basic, key: sympy.Basic, rule: Rule = Rule()) -> str | None:
     """How a wrong answer relates to its key, in words ("a sign error", "a factor 2 missing"), or None."""
-    value, key, problem = _aligned(value, key, rule)
+    value, key, problem = _aligned(value, key)
     if problem:
         return problem
     if isinstance(key, sympy.MatrixBase):

@@ -155,7 +155,7 @@ def _judged(answer: Answer, typed: str, names: Names, shown: str) -> GradedAnswe
     if reading.unknown:
         notes.append("unknown name " + ", ".join(sorted(reading.unknown)))
     if verdict.equivalent:
-        label = group = f"right value, not written as asked ({verdict.reason})"
+        label = group = "right value, not in the form asked"
     elif label := mistake(reading.value, answer.value, answer.rule):
         group = label
     else:
@@ -167,8 +167,28 @@ def _judged(answer: Answer, typed: str, names: Names, shown: str) -> GradedAnswe
 def _graded(answer: Answer, status: str, typed: str, **fields) -> GradedAnswer:
     """The grade, with the expected answer when it is not right: the feedback shows it then."""
     if status != RIGHT:
-        fields |= {"expected_text": _plain(answer.value), "expected_latex": tex(answer.value)}
+        expected = _as_asked(answer)
+        fields |= {"expected_text": _plain(expected), "expected_latex": tex(expected)}
     return GradedAnswer(answer.column, answer.problem, status, typed, **fields)
+
+
+def _as_asked(answer: Answer) -> sympy.Basic:
+    """The key as the student is asked to write it: answers.json keeps sigma(u) as 1/(1 + exp(-u)),
+    which an answer asked in terms of the activation shows as sigma(u) again."""
+    if answer.rule.form != "in terms of the activation":
+        return answer.value
+    return answer.value.replace(_is_logistic, lambda power: sigmoid(-_exponent(power.base)))
+
+
+def _is_logistic(expr: sympy.Basic) -> bool:
+    """``1/(1 + exp(v))``, which is sigma(-v)."""
+    if not (expr.is_Pow and expr.exp == -1 and expr.base.is_Add and len(expr.base.args) == 2):
+        return False
+    return sympy.S.One in expr.base.args and _exponent(expr.base) is not None
+
+
+def _exponent(total: sympy.Expr) -> sympy.Expr | None:
+    return next((term.args[0] for term in total.args if isinstance(term, sympy.exp)), None)
 
 
 @remembered(8192)

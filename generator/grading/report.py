@@ -160,7 +160,8 @@ def feedback(build: Build, student: GradedStudent) -> bytes:
     """A student's feedback: the sheet, their points per problem, then every answer."""
     lines = [build.sheet + (f", seed {build.seed}" if build.seed is not None else "")]
     lines.append(f"{student.name} ({student.student})" if student.name else student.student)
-    lines.append(f"total: {_points(student.total)} points")
+    points = {part.label: part.points for part in build.key(student.student).parts}
+    lines.append(f"total: {_points(student.total)} of {_points(sum(points[label] for label in student.scores))} points")
     if not student.submitted:
         lines.append("no answers were submitted")
     problem = None
@@ -169,7 +170,7 @@ def feedback(build: Build, student: GradedStudent) -> bytes:
             problem = answer.problem
             lines += [
                 "",
-                f"problem {problem}: {_points(student.scores.get(problem))} points",
+                f"problem {problem}: {_points(student.scores.get(problem))} of {_points(points[problem])} points",
             ]
         lines += _answer_lines(answer)
     return ("\n".join(lines) + "\n").encode("utf-8")
@@ -185,7 +186,7 @@ def _answer_lines(answer: GradedAnswer) -> list[str]:
     if answer.message:
         lines.append(f"    note:     {answer.message}")
     if answer.status in (WRONG, BLANK, UNREADABLE):
-        if answer.status == WRONG and answer.mistake and answer.mistake != answer.read_text:
+        if answer.status == WRONG and answer.mistake not in (answer.read_text, answer.message):
             lines.append(f"    likely:   {answer.mistake}")
         lines.append(f"    expected: {answer.expected_text}")
         lines.append(f"    LaTeX:    {answer.expected_latex}")

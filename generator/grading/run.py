@@ -56,7 +56,8 @@ def _notes(build: Build, graded) -> list[str]:
     missing = [student.student for student in graded if not student.submitted]
     if missing:
         shown = ", ".join(missing[:5]) + (" ..." if len(missing) > 5 else "")
-        notes.append(f"{len(missing)} students have no row in the submissions, graded as blank: {shown}")
+        who = "1 student has" if len(missing) == 1 else f"{len(missing)} students have"
+        notes.append(f"{who} no row in the submissions, graded as blank: {shown}")
     ungraded = {answer.column: None for student in graded for answer in student.answers if answer.status == NOT_GRADED}
     if ungraded:
         notes.append("not graded (their keys are not typed maths): " + ", ".join(ungraded))
