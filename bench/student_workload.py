@@ -15,7 +15,7 @@ import argparse
 
 from generator import speed
 from generator.pipeline import generate
-from generator.pipeline.generate import Draw, sheet_variants
+from generator.pipeline.generate import Checked, Draw, sheet_variants
 from generator.pipeline.registry import families
 from generator.pipeline.render import render_exercises
 from generator.pipeline.sheet import load_sheet
@@ -33,9 +33,10 @@ def main() -> None:
     known = families()
     sheet = load_sheet(args.sheet, known)
     env = environment()
+    checked = Checked()  # one record for the whole class, as a build keeps
     for index in range(args.students):
         draw = Draw(args.seed, student=f"b{index:05d}")
-        render_exercises(env, sheet, sheet_variants(sheet, known, draw), known)
+        render_exercises(env, sheet, sheet_variants(sheet, known, draw, checked), known)
 
 
 if __name__ == "__main__":
