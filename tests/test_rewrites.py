@@ -63,8 +63,8 @@ def test_xreplace_unevaluated_is_xreplace_under_evaluate_false():
 
 
 def test_no_code_switches_sympys_global_evaluate_flag():
-    """Switching it (sympy.evaluate(False)) empties every SymPy cache: once per chain rule, that
-    cost a fifth of all generation. Build unevaluated nodes with evaluate=False instead."""
+    """Switching it (sympy.evaluate(False)) empties every SymPy cache, once per chain rule.
+    Build unevaluated nodes with evaluate=False instead."""
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[1]

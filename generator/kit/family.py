@@ -127,7 +127,7 @@ def field_names(kind: type) -> tuple[str, ...]:
     """The field names of a dataclass, in order: ``dataclasses.fields`` rebuilds them on every call.
 
     Answers are walked field by field for their chains, their key and answers.json, for every
-    variant; asking ``dataclasses.fields`` each time was 2% of a class build's generation time.
+    variant, so the names are worked out once per dataclass.
     """
     return tuple(f.name for f in dataclasses.fields(kind))
 

@@ -255,7 +255,7 @@ def exact_value(expr: sympy.MatrixExpr) -> sympy.ImmutableMatrix:
 
     ``doit`` multiplies such entries with plain ``Add`` and ``Mul`` as well, but first
     canonicalises the product and converts every operand to SymPy's domain matrices and back:
-    for worked steps such as ``2 A x + b``, 1% of all generation. Multiplied left to
+    for every worked step such as ``2 A x + b``. Multiplied left to
     right as there, the entries are the same expressions (tests/test_linalg.py compares).
     Anything else (a matrix symbol, a symbolic coefficient, sizes that do not fit) goes to ``doit``.
     """

@@ -30,9 +30,8 @@ def _compiled(expr: sympy.Basic, symbols: tuple[sympy.Symbol, ...]) -> Callable[
 
     A project function joins in by defining ``float_function``, its value on floats.
 
-    ``lambdify`` prints, generates and compiles Python code, about 3 ms per expression, which
-    made it the largest single cost of checking a variant; walking the tree once costs a
-    tenth of that. Both raise the same errors (ValueError, ZeroDivisionError, OverflowError)
+    ``lambdify`` prints, generates and compiles Python code for every expression; walking the
+    tree once is far cheaper, and a check evaluates many expressions once each. Both raise the same errors (ValueError, ZeroDivisionError, OverflowError)
     outside the domain, which the callers skip.
     """
     try:

@@ -395,8 +395,8 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
 
     def _print_MatMul(self, expr):
         """SymPy's, with a cheap sign test: ``could_extract_minus_sign`` compares the product with
-        its negation, and negating a matrix product canonicalises it again (4% of all generation
-        time). A matrix product has a minus sign to extract exactly when it leads with a negative number."""
+        its negation, and negating a matrix product canonicalises it again, for every product printed.
+        A matrix product has a minus sign to extract exactly when it leads with a negative number."""
         args = list(expr.args)
         level = precedence_traditional(expr)
 
@@ -598,8 +598,8 @@ def text(expr: sympy.Basic) -> str:
 def text_rows(matrix: sympy.MatrixBase) -> str:
     """``sstr(matrix.tolist())``, the rows as nested lists (``[[1, 2], [3, 4]]``), printed by the remembering printer.
 
-    ``sympy.sstr`` builds a fresh printer each call, which sorts every sum's terms again: it
-    was half of all the time answers.json took.
+    ``sympy.sstr`` builds a fresh printer each call, which sorts every sum's terms again, and
+    answers.json prints every answer this way.
     """
     return _STR_PRINTER.doprint(matrix.tolist())
 

@@ -4,7 +4,7 @@ Tidying a derivative (``generator.kit.tidying.presentable``) expands and factors
 every candidate, and the same expressions come back again and again: a piece's
 derivative sits inside the derivative of the function it belongs to, and
 pieces such as ``x^2 + 1`` or ``cos(x)`` recur across variants and students.
-Half of all calls repeat an earlier one. ``expand``, ``factor_terms`` and
+Many calls repeat an earlier one. ``expand``, ``factor_terms`` and
 ``together`` are SymPy's own, exactly (tests/test_rewrites.py compares them);
 ``expand_outside`` multiplies out without touching function arguments.
 
@@ -480,7 +480,7 @@ def _has_factor(term: sympy.Expr, factor: sympy.Expr) -> bool:
 def has_like_terms(expr: sympy.Expr) -> bool:
     """A sum whose terms, each multiplied out, include like terms: multiplying out the whole leaves fewer.
 
-    Remembered per process: a fifth of the calls (the tidied numerators a step names) repeat one."""
+    Remembered per process: the tidied numerators a step names recur."""
     terms = sympy.Add.make_args(expr)
     separately = sum(len(sympy.Add.make_args(expand_outside(term))) for term in terms)
     return len(sympy.Add.make_args(expand_outside(expr))) < separately

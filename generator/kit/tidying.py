@@ -36,11 +36,9 @@ def presentable(expr: sympy.Expr) -> sympy.Expr:
     and denominator (``(x - 2)/(2 - x)``) must save a few characters to be chosen, since it
     expands both. Without a quotient there is nothing to bring together or cancel, and
     those rewrites are skipped: they cost more than the rest together. Cancelling is tried
-    on rational functions only: with exp, log, sin or cos inside, it was the costliest
-    rewrite (a third of this function's time on the derivative family) and never the one
-    chosen, in 450 variants of every part of the three sheets. Worked out once per process:
-    a quarter of the calls repeat an earlier one (a piece's derivative recurs in the next
-    variant, the next student).
+    on rational functions only: with exp, log, sin or cos inside, it is the costliest rewrite
+    and was never the one chosen (docs/performance.md has the survey). Worked out once per
+    process: a piece's derivative recurs in the next variant and the next student.
     """
     factored = _factored(expr)
     candidates = [(factored, 1, 0), (expr, 1, 0)]  # (rewrite, weight of its length, characters added)
@@ -305,7 +303,7 @@ def _differentiated(f: sympy.Expr, v: sympy.Symbol) -> sympy.Expr:
         through_base = _differentiated(base, v) * exponent / base
         if through_exponent is sympy.S.Zero:
             # A constant power: log(base) would only be multiplied by 0, and building it asks
-            # whether base is negative, which SymPy answers by differentiating it (2% of a class).
+            # whether base is negative, which SymPy answers by differentiating it.
             return f * through_base
         return f * (through_exponent * sympy.log(base) + through_base)
     if isinstance(f, sympy.Function) and _has_own_rule(kind) and len(f.args) == 1:
