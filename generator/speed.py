@@ -55,7 +55,8 @@ def clear_all() -> None:
 
 
 def install() -> None:
-    """Put the remembering ``precedence`` and ``complex()`` of rationals into SymPy; installing again changes nothing.
+    """Put the remembering ``precedence`` and ``complex()`` of rationals into SymPy, and let Jinja environments
+    made from now on keep compiled templates (``template_cache``); installing again changes nothing.
 
     SymPy's printers call ``precedence`` as a global of their own modules, so it is replaced in
     each of them (``sympy.printing.latex`` is also the name of a function, hence the import by name).
@@ -68,8 +69,6 @@ def install() -> None:
 
 
 _installed = False
-
-
 _PRINTER_MODULES = ("sympy.printing.precedence", "sympy.printing.str", "sympy.printing.latex")
 
 
