@@ -1,12 +1,9 @@
-"""``sheets grade``: every student's typed answers against their own key, and what the class got wrong.
+"""Every student's typed answers against their own key: a grade per answer, points per problem.
 
-The stages: read the build's keys (``key``) and the submissions (``submissions``), grade
-each student (in worker processes for a class, ``generator.pipeline.parallel``), then write
-grades.csv, feedback/<id>.txt and items.csv (``report``) into one folder at once
-(``generator.pipeline.write.publish``): a run that fails leaves the previous grades as they were.
-
-Each answer is read and compared under a time limit (``limits``); whatever goes wrong with
-one answer is that answer's grade, never the run's end.
+A class is graded in worker processes (``generator.pipeline.parallel``: they die with the
+command), each student's keys read where they are graded. Each answer is read and compared
+under a time limit (``limits``); whatever goes wrong with one answer is that answer's grade
+(could not read, with the reason), never the run's end.
 """
 
 from collections.abc import Iterator, Mapping, Sequence

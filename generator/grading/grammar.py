@@ -157,10 +157,6 @@ class Reading:
     arithmetic: bool = False
     """A sum or difference of numbers was left to work out."""
 
-    @property
-    def is_matrix(self) -> bool:
-        return isinstance(self.value, sympy.MatrixBase)
-
 
 def read(text: str, names: Names = Names(), max_length: int = MAX_LENGTH) -> Reading:
     """The answer ``text`` read as maths; raises ``Unreadable`` with a reason a student can act on."""

@@ -1,4 +1,9 @@
-"""The two grading commands, stage by stage: ``sheets grade`` and ``sheets grade --template``."""
+"""The two grading commands, stage by stage: ``sheets grade`` and ``sheets grade --template``.
+
+Everything is read and graded before anything is written, and the grades folder is then
+replaced whole (``generator.pipeline.write.publish``): a run that fails or is stopped leaves
+the previous grades as they were.
+"""
 
 from dataclasses import dataclass
 from pathlib import Path
