@@ -9,6 +9,7 @@ The class's answers.json is generated without TeX, as a class build writes it.
 import csv
 import json
 import re
+import time
 
 import pytest
 import sympy
@@ -18,7 +19,8 @@ from typer.testing import CliRunner
 
 from generator import speed
 from generator.cli import app
-from generator.grading.equivalence import compare
+from generator.grading import grade
+from generator.grading.equivalence import Rule, compare
 from generator.grading.grammar import Names, read
 from generator.grading.key import Answer, _part, load_build, readable
 from generator.grading.run import grade_build
@@ -278,3 +280,12 @@ def test_any_key_printed_by_the_text_printer_reads_back_and_grades_right(project
     printed = text(answer.value)
     verdict = compare(read(printed, Names.of(answer.value)), answer.value, answer.rule)
     assert verdict.correct or verdict.equivalent and answer.rule.form == "in terms of the activation", printed
+
+
+def test_an_answer_that_takes_too_long_is_unreadable_not_a_hang(monkeypatch):
+    monkeypatch.setattr(grade, "SECONDS_PER_ANSWER", 0.2)
+    answer = Answer("1.x", "1", "x", Rule())
+    started = time.perf_counter()
+    graded = grade.grade_answer(answer, "(x+1)^999/(x+2)^998", Names.of(answer.value))
+    assert (graded.status, graded.message) == ("could not read", "this answer takes too long to read and compare")
+    assert time.perf_counter() - started < 2

@@ -14,7 +14,7 @@ import sympy
 from generator.grading.equivalence import compare, fingerprint, mistake
 from generator.grading.grammar import Names, Reading, Unreadable, read
 from generator.grading.key import Answer, Build, Key, Part, readable
-from generator.grading.limits import TooSlow, time_limit
+from generator.grading.limits import SECONDS_PER_ANSWER, TooSlow, time_limit
 from generator.grading.submissions import Submission
 from generator.kit.activations import sigmoid
 from generator.kit.printing import tex, text
@@ -131,7 +131,7 @@ def grade_answer(answer: Answer, typed: str, names: Names) -> GradedAnswer:
     if not shown:
         return _graded(answer, BLANK, "")
     try:
-        with time_limit():
+        with time_limit(SECONDS_PER_ANSWER):
             return _judged(answer, typed, names, shown)
     except Unreadable as exc:
         message = str(exc)
