@@ -11,7 +11,7 @@ Excluded by construction (``generator.kit.vectorcalc``): constant components (so
 row of the Jacobian is zero), variables that no component uses (no zero column),
 more than a third of the entries 0 (each component leaves out at most one
 variable), two components of one structure up to constants, and the canonical
-instance up to constants; logs and denominators are of expressions at least 1
+instance up to constants or any one of its components; logs and denominators are of expressions at least 1
 everywhere. Each row lists its partials in variable order, a zero one with its
 reason (f_i does not depend on that variable).
 
@@ -82,7 +82,7 @@ def sample(rng: random.Random, options: Mapping) -> Params:
         rng,
         lambda r: _components(r, variables, options["m"]),
         1,
-        accept=lambda fs: not like_canonical(fs, _CANONICAL_COMPONENTS) and _fits(fs, variables),
+        accept=lambda fs: not like_canonical(fs, _CANONICAL_COMPONENTS) and not _CANONICAL_EACH & set(fs) and _fits(fs, variables),
         what="component tuples that fit the page",
     )
     return Params(variables, components)
@@ -122,6 +122,8 @@ _x, _y = coordinates(2)
 CANONICAL = {"idl-math-background-1.3c": Params(coordinates(2), (_x**2 * _y, 5 * _x + sympy.sin(_y)))}
 _CANONICAL_COMPONENTS = tuple(params.components for params in CANONICAL.values())
 """A random variant never asks these again, up to constants."""
+_CANONICAL_EACH = frozenset(f for components in _CANONICAL_COMPONENTS for f in components)
+"""Nor any one of their components as written: its row of the Jacobian would be copied from the original's solution."""
 
 FAMILY = Family(
     name="jacobian",
