@@ -131,14 +131,16 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
     }
 
     def _as_ordered_terms(self, expr, order=None):
-        """SymPy's order of a sum's terms, except that a positive term opens a sum of functions or numbers.
+        """SymPy's order of a sum's terms, except that a positive term opens a sum of functions or numbers,
+        and logs of whole numbers stand in the order of the numbers.
 
         ``2 cos y - y sin y``, not ``- y sin y + 2 cos y``; ``3 log 5 / 4 - 7/8``; polynomials
         keep their monomial order (``- 3 x_1^2 + x_1 x_2``), as they are written by hand.
         """
         terms = super()._as_ordered_terms(expr, order)
         if all(_log_of_number(term.as_coeff_Mul()[1]) for term in terms):
-            terms = sorted(terms, key=lambda term: term.as_coeff_Mul()[1].args[0])  # log 2, log 3, log 5
+            # log 2, log 3, log 5 in every line of a solution, a leading minus included
+            return sorted(terms, key=lambda term: term.as_coeff_Mul()[1].args[0])
         first = next((i for i, term in enumerate(terms) if not term.could_extract_minus_sign()), 0)
         if not first or (expr.free_symbols and expr.is_polynomial()):
             return terms
