@@ -18,6 +18,7 @@ from pathlib import Path
 import sympy
 
 from generator import speed
+from generator.grading.key import columns
 from generator.grading.run import grade_build
 from generator.kit.printing import text
 from generator.pipeline.generate import Draw, sheet_variants
@@ -54,14 +55,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-grade-") as scratch:
         root = Path(scratch)
         project = _class(root, arguments.students)
-        columns = _submissions(root)
+        answered = _submissions(root)
         started = time.perf_counter()
         graded = grade_build(root / "build", root / "submissions.csv", root / "grades", project)
         seconds = time.perf_counter() - started
     print("\n".join(graded.lines[:-1]))
-    answers = arguments.students * columns
+    answers = arguments.students * answered
     print(
-        f"graded {arguments.students} students x {columns} answers in {seconds:.2f} s ({answers / seconds:.0f} answers/s)"
+        f"graded {arguments.students} students x {answered} answers in {seconds:.2f} s ({answers / seconds:.0f} answers/s)"
     )
 
 
@@ -94,7 +95,7 @@ def _submissions(root: Path) -> int:
         answers = {}
         for problem in student["problems"]:
             for name in families()[problem["family"]].key_fields:
-                for column, key in _leaves(f"{problem['label']}.{name}", problem["answers"][name]):
+                for column, key in columns(f"{problem['label']}.{name}", problem["answers"][name]):
                     answers[column] = _typed(key, rng.random())
         rows.append({"id": student["id"], **answers})
     with (root / "submissions.csv").open("w", newline="") as out:
@@ -115,14 +116,6 @@ def _typed(key: str, chance: float) -> str:
     if chance < 0.9:
         return text(value.applyfunc(sympy.expand) if isinstance(value, sympy.MatrixBase) else sympy.expand(value))
     return ""
-
-
-def _leaves(column: str, value):
-    if isinstance(value, list):
-        for index, item in enumerate(value, start=1):
-            yield from _leaves(f"{column}.{index}", item)
-    else:
-        yield column, value
 
 
 if __name__ == "__main__":

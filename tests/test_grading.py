@@ -22,13 +22,15 @@ from generator.cli import app
 from generator.grading import grade
 from generator.grading.equivalence import Rule, compare
 from generator.grading.grammar import Names, read
-from generator.grading.key import Answer, _part, load_build, readable
+from generator.grading.key import Answer, _part, columns, load_build, readable
 from generator.grading.run import grade_build
 from generator.kit.activations import sigmoid
 from generator.kit.printing import text
+from generator.pipeline.build import build_class
 from generator.pipeline.generate import Draw, sheet_variants
 from generator.pipeline.project import Project
 from generator.pipeline.registry import families
+from generator.pipeline.roster import Student
 
 speed.install()
 
@@ -289,3 +291,37 @@ def test_an_answer_that_takes_too_long_is_unreadable_not_a_hang(monkeypatch):
     graded = grade.grade_answer(answer, "(x+1)^999/(x+2)^998", Names.of(answer.value))
     assert (graded.status, graded.message) == ("could not read", "this answer takes too long to read and compare")
     assert time.perf_counter() - started < 2
+
+
+def test_a_real_unique_class_build_grades_from_the_template(fixture_class, tmp_path):
+    """As the README shows: a class build (TeX and all), its template filled in, graded by the CLI."""
+    _, project, _, _ = fixture_class
+    students = [Student(f"u{n}", f"Student {n}") for n in range(1, 4)]
+    build_class("fixture", Draw(SEED), students, tmp_path, project, groups=1, unique=True)
+    build = tmp_path / "fixture" / f"seed-{SEED}"
+    runner = CliRunner()
+    sheet_dir = ["--sheet-dir", str(project.sheet_dir)]
+    assert runner.invoke(app, ["grade", "--template", str(build), *sheet_dir]).exit_code == 0
+    document = json.loads((build / "answers.json").read_text())
+    keys = {
+        student["id"]: {
+            column: text
+            for problem in student["problems"]
+            for name in families()[problem["family"]].key_fields
+            for column, text in columns(f"{problem['label']}.{name}", problem["answers"][name])
+        }
+        for student in document["students"]
+    }
+    with (build / "submissions.csv").open() as form:
+        rows = list(csv.reader(form))
+    with (build / "submissions.csv").open("w", newline="") as form:
+        writer = csv.writer(form)
+        writer.writerow(rows[0])
+        for row in rows[1:]:  # every key as stored, but the one asked in terms of sigma, left blank
+            answers = [keys[row[0]][c].replace("**", "^") if "in_terms" not in c else "" for c in rows[0][2:]]
+            writer.writerow(row[:2] + answers)
+    result = runner.invoke(app, ["grade", str(build), str(build / "submissions.csv"), *sheet_dir])
+    assert result.exit_code == 0, result.output
+    with (build / "grades" / "grades.csv").open() as grades:
+        table = list(csv.DictReader(grades))
+    assert [(row["id"], row["1c"], row["total"]) for row in table] == [(s.id, "1", "8") for s in students]

@@ -27,7 +27,7 @@ from generator.kit.family import Family
 from generator.pipeline.project import Project
 from generator.speed import remembered
 
-__all__ = ["Answer", "Build", "Key", "Part", "gradeable_columns", "load_build", "readable", "rules"]
+__all__ = ["Answer", "Build", "Key", "Part", "columns", "gradeable_columns", "load_build", "readable", "rules"]
 
 GRADING_KEYS = {"forms", "digits", "domain"}
 
@@ -133,7 +133,7 @@ def _part(problem: dict, families: Mapping[str, Family], points: Mapping[str, fl
     for name in _keyed_fields(family, problem["answers"]):
         rule = field_rules.get(name, field_rules[""])
         answers += [
-            Answer(column, label, text, rule) for column, text in _leaves(f"{label}.{name}", problem["answers"][name])
+            Answer(column, label, text, rule) for column, text in columns(f"{label}.{name}", problem["answers"][name])
         ]
     return Part(label, family_name, points[label], tuple(answers))
 
@@ -169,10 +169,11 @@ def _plain(value: Any) -> bool:
     return isinstance(value, str)
 
 
-def _leaves(column: str, value: Any) -> Iterator[tuple[str, str]]:
+def columns(column: str, value: Any) -> Iterator[tuple[str, str]]:
+    """(answer column, key) for a stored answer field: ``1.3a.derivatives`` and a list give ``1.3a.derivatives.1``, ..."""
     if isinstance(value, list):
         for index, item in enumerate(value, start=1):
-            yield from _leaves(f"{column}.{index}", item)
+            yield from columns(f"{column}.{index}", item)
     else:
         yield column, value
 
