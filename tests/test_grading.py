@@ -284,6 +284,19 @@ def test_any_key_printed_by_the_text_printer_reads_back_and_grades_right(project
     assert verdict.correct or verdict.equivalent and answer.rule.form == "in terms of the activation", printed
 
 
+def test_spreadsheet_exports_are_read(fixture_class, tmp_path):
+    """A byte-order mark, semicolons, a stray trailing separator and a 200,000-character cell."""
+    build, project, rows, _ = fixture_class
+    typed = rows["s01"]["1a.derivatives.1"][0]
+    content = f"\ufeffid;name;1a.derivatives.1;1a.derivatives.2;\ns01;Ann;{typed};{'x' * 200_000};\n"
+    submissions = tmp_path / "export.csv"
+    submissions.write_text(content, encoding="utf-8")
+    result = grade_build(build, submissions, tmp_path / "grades", project)
+    feedback = (result.target / "feedback" / "s01.txt").read_text()
+    assert "1a.derivatives.1: right" in feedback and "1a.derivatives.2: could not read" in feedback
+    assert "too long (200000 characters" in feedback
+
+
 def test_an_answer_that_takes_too_long_is_unreadable_not_a_hang(monkeypatch):
     monkeypatch.setattr(grade, "SECONDS_PER_ANSWER", 0.2)
     answer = Answer("1.x", "1", "x", Rule())

@@ -43,7 +43,8 @@ def read_submissions(path: Path, build: Build) -> list[Submission]:
     if id_index is None:
         raise ConfigError(f"{path}: no 'id' column in the header (the first row names the columns)")
     name_index = next((i for i, cell in enumerate(header) if cell.lower() == "name"), None)
-    answer_columns = {i: cell for i, cell in enumerate(header) if i not in (id_index, name_index)}
+    # A column without a name is what a spreadsheet's stray trailing separator makes: ignored.
+    answer_columns = {i: cell for i, cell in enumerate(header) if i not in (id_index, name_index) and cell}
     _check_columns(path, answer_columns.values(), build)
     submissions: dict[str, Submission] = {}
     for number, row in enumerate(rows[1:], start=2):
@@ -85,10 +86,13 @@ def _rows(path: Path) -> list[list[str]]:
         raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
     first_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count)
+    limit = csv.field_size_limit(MAX_BYTES)  # a cell of any length is read: the grammar refuses long answers
     try:
         return list(csv.reader(io.StringIO(text), delimiter=delimiter))
     except csv.Error as exc:
         raise ConfigError(f"{path} is not a readable CSV file ({exc})") from None
+    finally:
+        csv.field_size_limit(limit)
 
 
 def _check_columns(path: Path, columns, build: Build) -> None:
