@@ -32,6 +32,7 @@ from generator.pipeline.render import render_part
 from generator.pipeline.roster import load_roster, parse_shard
 from generator.pipeline.sheet import SHEET_DIR, load_sheet, sheet_names
 from generator.pipeline.templating import TEMPLATE_DIR, environment
+from generator.spelling import unknown
 
 speed.install()
 
@@ -138,6 +139,8 @@ def list_(
             typer.echo(f"      {option.describe()}")
         if family.canonical:
             typer.echo(f"      canonical instances: {', '.join(family.canonical)}")
+        if family.need:
+            typer.echo(f"      with {family.need.condition()}: needs {family.need.describe()}")
     typer.echo("Sheets:")
     project = Project(sheet_dir=sheet_dir)
     for name in project.sheet_names():
@@ -158,7 +161,7 @@ def show(
     def action() -> None:
         chosen = families().get(family)
         if chosen is None:
-            raise ConfigError(f"unknown family {family!r} (known families: {', '.join(families())})")
+            raise ConfigError(unknown("family", family, families(), "known families"))
         try:
             options = chosen.resolve_options(dict(_key_value(item) for item in option or []))
         except OptionError as exc:
@@ -199,9 +202,9 @@ def check(
 
     def action() -> bool:
         chosen = names or list(families())
-        unknown = [name for name in chosen if name not in families()]
-        if unknown:
-            raise ConfigError(f"unknown family {unknown[0]!r} (known families: {', '.join(families())})")
+        misspelt = [name for name in chosen if name not in families()]
+        if misspelt:
+            raise ConfigError(unknown("family", misspelt[0], families(), "known families"))
         given = dict(_key_value(item) for item in option or [])
         work = []
         for name in chosen:

@@ -8,7 +8,9 @@ D_KL(P || Q) = H(P, Q) - H(P), and sees that neither quantity is symmetric.
 The pmfs are drawn first and exactly as the ``entropy`` family draws two, with
 the same option names, so a part with ``same_draw_as`` pointing at an entropy
 part sees the same X and Y; ``restate = false`` then refers to them "as above"
-instead of printing the table and chart again.
+instead of printing the table and chart again. The family's ``needs`` says so, and
+loading a sheet refuses a ``restate = false`` part without such an entropy part
+(one with ``count`` >= 2 and the same ``outcomes``).
 
 Excluded by construction (``generator.kit.information.draw_pmfs``): zero
 probabilities (every numerator is at least 1, so every log is finite), logs of
@@ -176,6 +178,13 @@ FAMILY = Family(
         ChoiceOption("unit", "nats", ("nats", "bits"), "natural logarithm (nats) or base 2 (bits)"),
         BoolOption("restate", True, "print the pmfs again (false: refer to X and Y from an earlier entropy part)"),
     ),
+    needs={
+        "family": "entropy",
+        "why": "P_X and P_Y are printed there",
+        "when": {"restate": False},
+        "at_least": {"count": 2},
+        "same": ("outcomes",),
+    },
     canonical={
         "dl-sheet1-5c": Params(SHEET1_PMFS, "nats", True),
         "dl-sheet1-5c-after-5a": Params(SHEET1_PMFS, "nats", False),

@@ -88,10 +88,37 @@ def test_jinja_error_in_a_user_edited_template(tmp_path, write_sheet):
     [
         (["build", "nosuch", "--seed", "1"], "unknown sheet 'nosuch'"),
         (["build", "--seed", "one"], "seed must be a non-negative integer or 'canonical', got 'one'"),
-        (["check", "nosuch"], "unknown family 'nosuch'"),
+        (["build", "idl-math-backgrond", "--seed", "1"], "unknown sheet 'idl-math-backgrond' — did you mean 'idl-math-background'?"),
+        (["check", "nosuch"], "unknown family 'nosuch' (known families: "),
+        (["check", "derivativ"], "unknown family 'derivativ' — did you mean 'derivative'?"),
+        (["show", "derivativ"], "unknown family 'derivativ' — did you mean 'derivative'?"),
         (["show", "derivative", "-o", "level=9"], "option 'level' must be between 1 and 3, got 9"),
         (["show", "derivative", "-o", "colour=red"], "unknown option 'colour'"),
+        (["show", "derivative", "-o", "levl=2"], "unknown option 'levl' — did you mean 'level'?"),
     ],
 )
 def test_cli_argument_mistakes(tmp_path, args, message):
     assert_clear_failure(sheets(*args), message, tmp_path / "none")
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (
+            lambda t: t + '[[exercise.part]]\nfamily = "cross-entropy-kl"\noptions = { restate = false }\n',
+            (
+                "tiny.toml: exercise 1, part 2 (1b): cross-entropy-kl with restate = false needs same_draw_as a part of"
+                " family entropy with count >= 2 and the same outcomes (P_X and P_Y are printed there); it has no same_draw_as"
+            ),
+        ),
+        (lambda t: t.replace("points = 2", "points = 2.25"), "'points' must be whole or a half, such as 2 or 2.5, got 2.25"),
+        (lambda t: t.replace('"Tiny"', '"\\alpha"'), "malformed TOML: Unescaped '\\' in a string (at line 2, column 12); write text with backslashes in single quotes"),
+        (lambda t: t.replace('"Tiny"', '"\\theta"'), "'title' contains a tab (\\t); write text with backslashes in single quotes"),
+        (lambda t: t.replace('family = "derivative"', 'family = "derivativ"'), "unknown family 'derivativ' — did you mean 'derivative'?"),
+    ],
+    ids=["a part refers to one the sheet lacks", "quarter points", "backslash", "tab from a backslash", "misspelt family"],
+)
+def test_sheet_mistakes(tmp_path, write_sheet, edit, message):
+    out = tmp_path / "out"
+    process = sheets("build", "--seed", "1", "--sheet-dir", str(write_sheet("tiny", edit(MINIMAL_SHEET))), "--out", str(out))
+    assert_clear_failure(process, message, out)

@@ -27,12 +27,16 @@ def test_defaults_fill_what_is_not_given():
         ({"count": True}, "option 'count' must be an integer"),
         ({"unit": "dits"}, "option 'unit' must be one of 'nats', 'bits'"),
         ({"numeric": 1}, "option 'numeric' must be true or false"),
-        ({"cout": 1}, "unknown option 'cout' (allowed: count, numeric, unit)"),
+        ({"unit": "nat"}, "option 'unit' must be one of 'nats', 'bits', got 'nat' — did you mean 'nats'?"),
+        ({"unit": 2}, "option 'unit' must be one of 'nats', 'bits', got 2"),
+        ({"cout": 1}, "unknown option 'cout' — did you mean 'count'?"),
+        ({"colour": 1}, "unknown option 'colour' (allowed: count, numeric, unit)"),
     ],
 )
 def test_bad_values_are_named(given, message):
-    with pytest.raises(OptionError, match=message.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(OptionError) as error:
         resolve_options(DECLARED, given)
+    assert str(error.value).startswith(message), error.value
 
 
 def test_describe_documents_range_and_default():

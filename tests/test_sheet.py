@@ -1,8 +1,11 @@
 import pytest
 
 from generator.errors import ConfigError
+from generator.pipeline.generate import Draw, sheet_variants
 from generator.pipeline.registry import families
+from generator.pipeline.render import Instance, render_documents, render_exercises
 from generator.pipeline.sheet import load_sheet, sheet_names
+from generator.pipeline.templating import environment
 from tests.conftest import MINIMAL_SHEET
 
 
@@ -29,10 +32,14 @@ def test_parts_are_lettered_when_an_exercise_has_several(write_sheet):
         (lambda t: t.replace('title = "Tiny"', 'titel = "Tiny"'), r"s\.toml: unknown key 'titel'"),
         (lambda t: t.replace('family = "derivative"', 'family = "nope"'), r"exercise 1, part 1: unknown family 'nope'"),
         (lambda t: t.replace("count = 3", "count = 99"), r"family derivative: option 'count' must be between 1 and 6"),
-        (lambda t: t.replace("count = 3", "colour = 3"), r"unknown option 'colour'"),
-        (lambda t: t.replace("points = 2", "points = -1"), r"'points' must not be negative"),
-        (lambda t: t.replace("points = 2", 'points = "two"'), r"'points' must be int"),
-        (lambda t: t.replace('canonical = "idl-math-background-1.3a"', 'canonical = "x"'), r"no canonical instance 'x'"),
+        (lambda t: t.replace("count = 3", "colour = 3"), r"unknown option 'colour' \(allowed: count, level\)"),
+        (lambda t: t.replace("points = 2", "points = -1"), r"'points' must not be negative, got -1"),
+        (lambda t: t.replace("points = 2", "points = -0.5"), r"'points' must not be negative, got -0.5"),
+        (lambda t: t.replace("points = 2", 'points = "two"'), r"'points' must be a number, got 'two'"),
+        (lambda t: t.replace("points = 2", "points = true"), r"'points' must be a number, got True"),
+        (lambda t: t.replace("points = 2", "points = 2.25"), r"'points' must be whole or a half, such as 2 or 2.5, got 2.25"),
+        (lambda t: t.replace("points = 2", "points = nan"), r"'points' must be whole or a half, such as 2 or 2.5, got nan"),
+        (lambda t: t.replace('canonical = "idl-math-background-1.3a"', 'canonical = "x"'), r"family derivative: unknown canonical instance 'x' \(known: idl-math-background-1.3a\)"),
         (lambda t: t.replace("[[exercise]]", "[[exercises]]"), r"unknown key 'exercises'"),
         (lambda t: t + "[[exercise]]\n", r"exercise 2: missing key 'part'"),
         (lambda t: t.replace('course = "Test Course"', 'course = "x'), r"malformed TOML"),
@@ -41,6 +48,77 @@ def test_parts_are_lettered_when_an_exercise_has_several(write_sheet):
 def test_mistakes_name_the_file_and_place(write_sheet, edit, message):
     with pytest.raises(ConfigError, match=message):
         load(write_sheet, edit(MINIMAL_SHEET))
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda t: t.replace('family = "derivative"', 'family = "derivativ"'), "exercise 1, part 1: unknown family 'derivativ' — did you mean 'derivative'?"),
+        (lambda t: t.replace('title = "Tiny"', 'titel = "Tiny"'), "s.toml: unknown key 'titel' — did you mean 'title'?"),
+        (lambda t: t.replace("points = 2", "pionts = 2"), "exercise 1, part 1: unknown key 'pionts' — did you mean 'points'?"),
+        (lambda t: t.replace('title = "Differentiate"', 'titl = "Differentiate"'), "exercise 1: unknown key 'titl' — did you mean 'title'?"),
+        (lambda t: t.replace("count = 3", "cont = 3"), "family derivative: unknown option 'cont' — did you mean 'count'?"),
+        (lambda t: t.replace('canonical = "idl-math-background-1.3a"', 'canonical = "idl-math-background-1.3b"'),
+         "family derivative: unknown canonical instance 'idl-math-background-1.3b' — did you mean 'idl-math-background-1.3a'?"),
+        (lambda t: t.replace('family = "derivative"', 'family = "entropy"').replace("count = 3", 'unit = "nat"').replace("canonical", "# "),
+         "family entropy: option 'unit' must be one of 'nats', 'bits', got 'nat' — did you mean 'nats'?"),
+    ],
+)
+def test_a_misspelt_name_suggests_the_closest(write_sheet, edit, message):
+    with pytest.raises(ConfigError) as error:
+        load(write_sheet, edit(MINIMAL_SHEET))
+    assert str(error.value).endswith(message), error.value
+
+
+def test_a_name_far_from_every_known_one_lists_them(write_sheet):
+    with pytest.raises(ConfigError, match=r"unknown family 'nope' \(known families: .*derivative, .*entropy"):
+        load(write_sheet, MINIMAL_SHEET.replace('family = "derivative"', 'family = "nope"'))
+
+
+QUOTING_HINT = "write text with backslashes in single quotes, title = '\\alpha' (in double quotes a backslash starts an escape)"
+
+
+@pytest.mark.parametrize(
+    ("title", "message"),
+    [
+        (r'"\alpha"', r"malformed TOML: Unescaped '\' in a string (at line 2, column 12); " + QUOTING_HINT),
+        (r'"\u03"', "malformed TOML: Invalid hex value (at line 2, column 12); " + QUOTING_HINT),
+        (r'"\theta"', r"s.toml: 'title' contains a tab (\t); " + QUOTING_HINT),
+        (r'"\nabla"', r"s.toml: 'title' contains a line break (\n); " + QUOTING_HINT),
+        (r'"\frac"', r"s.toml: 'title' contains a form feed (\f); " + QUOTING_HINT),
+    ],
+)
+def test_a_backslash_in_double_quotes_hints_at_single_quotes(write_sheet, title, message):
+    with pytest.raises(ConfigError) as error:
+        load(write_sheet, MINIMAL_SHEET.replace('"Tiny"', title))
+    assert str(error.value).endswith(message), error.value
+
+
+def test_single_quotes_keep_backslashes_and_long_texts_keep_their_lines(write_sheet):
+    text = MINIMAL_SHEET.replace('"Tiny"', "'\\alpha'").replace('title = "Differentiate"', 'intro = """Two\n\tlines"""')
+    sheet = load(write_sheet, text)
+    assert sheet.title == "\\alpha" and sheet.exercises[0].intro == "Two\n\tlines"
+
+
+def test_points_may_be_halves(write_sheet):
+    text = MINIMAL_SHEET.replace("points = 2", "points = 2.5") + '[[exercise.part]]\nfamily = "derivative"\npoints = 0.5\n'
+    text += '[[exercise]]\n[[exercise.part]]\nfamily = "derivative"\npoints = 3.0\n'
+    sheet = load(write_sheet, text)
+    assert [part.points for part in sheet.parts] == [2.5, 0.5, 3]
+    assert type(sheet.parts[2].points) is int
+    assert [exercise.points for exercise in sheet.exercises] == [3, 3]
+
+
+def test_half_points_print_as_halves_and_whole_sums_as_whole(write_sheet):
+    text = MINIMAL_SHEET.replace("points = 2", "points = 1.5") + '[[exercise.part]]\nfamily = "derivative"\npoints = 1\n'
+    text += '[[exercise]]\n[[exercise.part]]\nfamily = "derivative"\npoints = 0.5\n'
+    sheet, draw = load(write_sheet, text), Draw(seed=1)
+    env = environment()
+    exercises = render_exercises(env, sheet, sheet_variants(sheet, families(), draw), families())
+    tex = render_documents(env, sheet, [Instance("seed-1", draw, exercises)], families())["exercise"]
+    assert r"\textit{3 points in total.}" in tex
+    assert r"(2.5 points)" in tex and r"\textit{[1.5 P]}" in tex and r"\textit{[1 P]}" in tex
+    assert r"(0.5 points)" in tex
 
 
 def test_unknown_sheet_lists_known_ones(write_sheet):
@@ -62,7 +140,68 @@ def test_repository_sheets_all_load():
 
 def test_same_draw_as_must_name_an_earlier_part(write_sheet):
     text = MINIMAL_SHEET + '[[exercise.part]]\nfamily = "entropy"\nsame_draw_as = "1c"\n'
-    with pytest.raises(ConfigError, match=r"part 1b: 'same_draw_as' must name an earlier part, got '1c' \(earlier: 1a\)"):
+    with pytest.raises(
+        ConfigError, match=r"exercise 1, part 2 \(1b\): 'same_draw_as' must name an earlier part's label, got '1c' \(earlier: 1a\)"
+    ):
         load(write_sheet, text)
     text = text.replace('same_draw_as = "1c"', 'same_draw_as = "1a"')
     assert load(write_sheet, text).parts[1].slot == "1a"
+
+
+def test_sharing_the_draw_of_a_part_that_shares_one_is_sharing_the_first(write_sheet):
+    text = MINIMAL_SHEET + '[[exercise.part]]\nfamily = "derivative"\nsame_draw_as = "1a"\n'
+    text += '[[exercise.part]]\nfamily = "derivative"\nsame_draw_as = "1b"\n'
+    assert [part.slot for part in load(write_sheet, text).parts] == ["1a", "1a", "1a"]
+
+
+ENTROPY_THEN_CROSS_ENTROPY = """
+title = "Information"
+course = "Test Course"
+
+[[exercise]]
+[[exercise.part]]
+family = "entropy"
+options = { count = 2, outcomes = 3 }
+[[exercise]]
+[[exercise.part]]
+family = "derivative"
+[[exercise.part]]
+family = "cross-entropy-kl"
+same_draw_as = "1"
+options = { outcomes = 3, restate = false }
+"""
+NEEDS = (
+    "exercise 2, part 2 (2b): cross-entropy-kl with restate = false needs same_draw_as a part of family entropy"
+    " with count >= 2 and the same outcomes (P_X and P_Y are printed there); "
+)
+
+
+@pytest.mark.parametrize(
+    ("edit", "found"),
+    [
+        (lambda t: t.replace('same_draw_as = "1"\n', ""), "it has no same_draw_as"),
+        (lambda t: t.replace("count = 2", "count = 1"), 'it shares the draw of part 1, entropy with outcomes = 3, count = 1, unit = "nats"'),
+        (lambda t: t.replace("count = 2, outcomes = 3", "count = 3, outcomes = 4"),
+         'it shares the draw of part 1, entropy with outcomes = 4, count = 3, unit = "nats"'),
+        (lambda t: t.replace('same_draw_as = "1"', 'same_draw_as = "2a"'), "it shares the draw of part 2a, derivative with count = 1, level = 2"),
+    ],
+    ids=["no same_draw_as", "one pmf printed", "other outcomes", "not an entropy part"],
+)
+def test_a_part_that_refers_back_needs_a_part_that_printed_what_it_refers_to(write_sheet, edit, found):
+    with pytest.raises(ConfigError) as error:
+        load(write_sheet, edit(ENTROPY_THEN_CROSS_ENTROPY))
+    assert str(error.value).endswith(NEEDS + found), error.value
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda t: t,
+        lambda t: t.replace("count = 2, outcomes = 3", 'count = 3, outcomes = 3, unit = "bits"'),
+        lambda t: t + '[[exercise.part]]\nfamily = "cross-entropy-kl"\nsame_draw_as = "2b"\noptions = { restate = false }\n',
+        lambda t: t.replace('same_draw_as = "1"\n', "").replace("restate = false", "restate = true"),
+    ],
+    ids=["as sheet B", "three pmfs", "through a part sharing the draw", "restated"],
+)
+def test_a_part_whose_need_is_met_loads(write_sheet, edit):
+    assert load(write_sheet, edit(ENTROPY_THEN_CROSS_ENTROPY)).parts

@@ -12,9 +12,12 @@ A family is a small module in ``problems/`` that builds one ``Family``:
   ``solution(p, a)`` that only insert values.
 * ``preamble``: extra LaTeX preamble lines, loaded only on sheets that use
   the family.
+* ``needs``: what a part refers to in an earlier part ("given above"); a sheet
+  whose earlier part does not print it is refused when it is read.
 """
 
 import dataclasses
+import json
 import random
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -73,6 +76,22 @@ class Family:
     (docs/grading.md): ``forms`` (answer field -> "number", "column vector" or "in terms of the
     activation"), ``digits`` (significant digits a decimal answer must get right, default 3) and
     ``domain`` (symbol name -> (low, high) to draw it from when comparing at random points)."""
+    needs: Mapping[str, Any] | None = None
+    """What a part refers to in an earlier part of its sheet ("P_X and P_Y given above"), so that loading
+    a sheet refuses one whose earlier part is missing or prints too little (docs/sheets.md): ``family``
+    (the earlier part's, which shares this part's draw through ``same_draw_as``), ``why`` (what that part
+    prints), ``when`` (the options with which this part refers back; default: always), ``at_least``
+    (lower bounds on the earlier part's integer options) and ``same`` (options both parts must set alike,
+    so that their shared seed draws the same data)."""
+
+    def __post_init__(self) -> None:
+        if self.needs is not None:
+            Need(**self.needs)  # a misspelt key of the declaration fails when the family is defined
+
+    @property
+    def need(self) -> "Need | None":
+        """``needs`` as a ``Need`` (None: every part of the family stands alone)."""
+        return Need(**self.needs) if self.needs is not None else None
 
     def resolve_options(self, given: Mapping[str, Any]) -> dict[str, Any]:
         """The defaults overlaid with ``given``, each option validated and then the combination; raises OptionError."""
@@ -94,6 +113,45 @@ class Family:
         if self.key_fields:
             return self.key_fields
         return tuple(name for name in field_names(type(answer)) if _plain(getattr(answer, name)))
+
+
+@dataclass(frozen=True)
+class Need:
+    """A family's ``needs``: what a part with its options takes from an earlier part that shares its draw."""
+
+    family: str
+    why: str
+    when: Mapping[str, Any] = field(default_factory=dict)
+    at_least: Mapping[str, int] = field(default_factory=dict)
+    same: tuple[str, ...] = ()
+
+    def applies(self, options: Mapping[str, Any]) -> bool:
+        """Whether a part with these options refers back at all."""
+        return all(options.get(name) == value for name, value in self.when.items())
+
+    def met_by(self, options: Mapping[str, Any], earlier_family: str, earlier_options: Mapping[str, Any]) -> bool:
+        """Whether an earlier part sharing the draw prints what a part with ``options`` refers to."""
+        return (
+            earlier_family == self.family
+            and all(name in earlier_options and earlier_options[name] >= low for name, low in self.at_least.items())
+            and all(earlier_options.get(name) == options.get(name) for name in self.same)
+        )
+
+    def condition(self) -> str:
+        """The options that make a part refer back, as a sheet writes them: ``restate = false``."""
+        return as_written(self.when)
+
+    def describe(self) -> str:
+        """``same_draw_as a part of family entropy with count >= 2 and the same outcomes (P_X and P_Y are printed there)``."""
+        terms = [f"{name} >= {low}" for name, low in self.at_least.items()]
+        terms += [f"the same {name}" for name in self.same]
+        constraints = f" with {' and '.join(terms)}" if terms else ""
+        return f"same_draw_as a part of family {self.family}{constraints} ({self.why})"
+
+
+def as_written(options: Mapping[str, Any]) -> str:
+    """Options as a sheet file writes them, for messages: ``count = 1, unit = "nats"``."""
+    return ", ".join(f"{name} = {json.dumps(value)}" for name, value in options.items())
 
 
 @dataclass(frozen=True)

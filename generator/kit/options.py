@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from generator.spelling import did_you_mean, unknown
+
 __all__ = ["BoolOption", "ChoiceOption", "IntOption"]
 
 
@@ -50,7 +52,9 @@ class ChoiceOption:
     def parse(self, value: Any) -> str:
         if value not in self.choices:
             allowed = ", ".join(repr(c) for c in self.choices)
-            raise OptionError(f"option '{self.name}' must be one of {allowed}, got {value!r}")
+            raise OptionError(
+                f"option '{self.name}' must be one of {allowed}, got {value!r}" + did_you_mean(value, self.choices)
+            )
         return value
 
     def describe(self) -> str:
@@ -78,12 +82,11 @@ Option = IntOption | ChoiceOption | BoolOption
 
 
 def resolve_options(declared: tuple[Option, ...], given: Mapping[str, Any]) -> dict[str, Any]:
-    """Defaults overlaid with validated user values; unknown keys are errors."""
+    """Defaults overlaid with validated user values; unknown keys are errors that suggest the closest option."""
     by_name = {option.name: option for option in declared}
-    unknown = sorted(set(given) - set(by_name))
-    if unknown:
-        allowed = ", ".join(sorted(by_name)) or "none"
-        raise OptionError(f"unknown option '{unknown[0]}' (allowed: {allowed})")
+    misspelt = sorted(set(given) - set(by_name))
+    if misspelt:
+        raise OptionError(unknown("option", misspelt[0], by_name, "allowed"))
     return {
         name: option.parse(given[name]) if name in given else option.default
         for name, option in by_name.items()

@@ -2,7 +2,10 @@
 
 A sheet names its exercises in order; each exercise has one or more parts,
 and each part is one problem family with options and points. Every mistake is
-reported with the file and the place in it, and unknown keys are errors.
+reported with the file and the place in it, and unknown keys are errors (a
+misspelt name suggests the closest one). A part that refers to an earlier one
+("given above", its family's ``needs``) must share the draw of a part that prints
+what it refers to, so a sheet never builds silently wrong.
 """
 
 import re
@@ -14,12 +17,24 @@ from string import ascii_lowercase
 from typing import Any
 
 from generator.errors import ConfigError
-from generator.kit.family import Family
+from generator.kit.family import Family, as_written
 from generator.kit.options import OptionError
 from generator.pipeline.templating import unprintable_character
+from generator.spelling import unknown
 
 SHEET_DIR = Path(__file__).resolve().parents[2] / "sheets"
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+_BACKSLASH_ERRORS = ("Unescaped '\\'", "Invalid hex value", "Escaped character")
+"""tomllib's messages for a backslash that starts no valid escape in a double-quoted string."""
+_QUOTING_HINT = "write text with backslashes in single quotes, title = '\\alpha' (in double quotes a backslash starts an escape)"
+_ESCAPED = {
+    "\t": "a tab (\\t)",
+    "\n": "a line break (\\n)",
+    "\b": "a backspace (\\b)",
+    "\f": "a form feed (\\f)",
+    "\r": "a return (\\r)",
+}
+"""What TeX commands in double quotes turn into, with their escape: "\\theta" is a tab, then "heta"."""
 
 
 @dataclass(frozen=True)
@@ -27,10 +42,12 @@ class PartSpec:
     label: str
     family: str
     options: Mapping[str, Any]
-    points: int | None
+    points: int | float | None
+    """Whole or half points (2, 2.5); None: not printed."""
     canonical: str | None
     same_draw_as: str | None = None
-    """Label of an earlier part whose seed this part reuses, so both see the same data."""
+    """Label of the earlier part whose seed this part reuses, so both see the same data: the first
+    part of the draw, when the sheet names a part that itself shares another's."""
 
     @property
     def slot(self) -> str:
@@ -45,7 +62,7 @@ class ExerciseSpec:
     parts: tuple[PartSpec, ...]
 
     @property
-    def points(self) -> int | None:
+    def points(self) -> int | float | None:
         given = [p.points for p in self.parts if p.points is not None]
         return sum(given) if given else None
 
@@ -75,12 +92,12 @@ def load_sheet(name: str, families: Mapping[str, Family], sheet_dir: Path = SHEE
         raise ConfigError(f"sheet name {name!r} may use only letters, digits, '-' and '_'")
     path = sheet_dir / f"{name}.toml"
     if not path.is_file():
-        known = ", ".join(sheet_names(sheet_dir)) or "none"
-        raise ConfigError(f"unknown sheet {name!r} (known sheets: {known})")
+        raise ConfigError(unknown("sheet", name, sheet_names(sheet_dir), "known sheets"))
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: malformed TOML: {exc}") from None
+        hint = f"; {_QUOTING_HINT}" if any(error in str(exc) for error in _BACKSLASH_ERRORS) else ""
+        raise ConfigError(f"{path}: malformed TOML: {exc}{hint}") from None
     return _Reader(path, families).sheet(name, data)
 
 
@@ -90,6 +107,8 @@ class _Reader:
     def __init__(self, path: Path, families: Mapping[str, Family]):
         self.path = path
         self.families = families
+        self.read: list[tuple[str, PartSpec]] = []
+        """Every part read so far, with its place in the file."""
 
     def fail(self, where: str, message: str) -> ConfigError:
         place = f"{self.path}: {where}: " if where else f"{self.path}: "
@@ -98,10 +117,9 @@ class _Reader:
     def table(self, data: Any, where: str, required: set[str], optional: set[str]) -> dict:
         if not isinstance(data, dict):
             raise self.fail(where, "expected a table")
-        unknown = sorted(set(data) - required - optional)
-        if unknown:
-            allowed = ", ".join(sorted(required | optional))
-            raise self.fail(where, f"unknown key '{unknown[0]}' (allowed: {allowed})")
+        misspelt = sorted(set(data) - required - optional)
+        if misspelt:
+            raise self.fail(where, unknown("key", misspelt[0], required | optional, "allowed"))
         missing = sorted(required - set(data))
         if missing:
             raise self.fail(where, f"missing key '{missing[0]}'")
@@ -113,13 +131,18 @@ class _Reader:
             raise self.fail(where, f"'{key}' must be {kind.__name__}, got {value!r}")
         return value
 
-    def text(self, data: dict, key: str, where: str, default: str | None = None, limit: int = 300) -> str:
-        """A plain-text field that pdfLaTeX can print literally."""
+    def text(
+        self, data: dict, key: str, where: str, default: str | None = None, limit: int = 300, lines: bool = False
+    ) -> str:
+        """A plain-text field that pdfLaTeX can print literally; one line unless ``lines``."""
         value = self.value(data, key, str, where, default)
         if value is None:
             return value
         if len(value) > limit:
             raise self.fail(where, f"'{key}' is {len(value)} characters long; at most {limit} are allowed")
+        escaped = next((char for char in value if char in _ESCAPED and not (lines and char in "\t\n")), None)
+        if escaped is not None:
+            raise self.fail(where, f"'{key}' contains {_ESCAPED[escaped]}; {_QUOTING_HINT}")
         char = unprintable_character(value)
         if char is not None:
             raise self.fail(
@@ -131,26 +154,58 @@ class _Reader:
         data = self.table(data, "", {"title", "course", "exercise"}, {"number", "instructions"})
         title, course = self.text(data, "title", ""), self.text(data, "course", "")
         number = self.value(data, "number", int, "")
-        instructions = self.text(data, "instructions", "", "", limit=2000)
+        instructions = self.text(data, "instructions", "", "", limit=2000, lines=True)
         exercises = data["exercise"]
         if not isinstance(exercises, list) or not exercises:
             raise self.fail("", "'exercise' must be a non-empty array of tables ([[exercise]])")
         specs = tuple(self.exercise(raw, index) for index, raw in enumerate(exercises, start=1))
-        self.check_labels([part for spec in specs for part in spec.parts])
+        self.check_labels()
+        self.check_needs()
         return SheetSpec(name, self.path, title, course, number, instructions, specs)
 
-    def check_labels(self, parts: list[PartSpec]) -> None:
-        labels = [part.label for part in parts]
+    def check_labels(self) -> None:
+        labels = [part.label for _, part in self.read]
         duplicate = next((label for label in labels if labels.count(label) > 1), None)
         if duplicate:
             raise self.fail("", f"two parts are labelled {duplicate!r}; give exercises distinct labels")
-        for index, part in enumerate(parts):
-            if part.same_draw_as is not None and part.same_draw_as not in labels[:index]:
-                earlier = ", ".join(labels[:index]) or "none"
-                raise self.fail(
-                    f"part {part.label}",
-                    f"'same_draw_as' must name an earlier part, got {part.same_draw_as!r} (earlier: {earlier})",
-                )
+
+    def check_needs(self) -> None:
+        """A part that refers to an earlier one (its family's ``needs``) shares the draw of a part that prints
+        what it refers to; else its statement would point at data the sheet never printed."""
+        for index, (where, part) in enumerate(self.read):
+            need = self.families[part.family].need
+            if need is None or not need.applies(part.options):
+                continue
+            sharing = [earlier for _, earlier in self.read[:index] if earlier.slot == part.slot]
+            if any(need.met_by(part.options, earlier.family, earlier.options) for earlier in sharing):
+                continue
+            condition = f" with {need.condition()}" if need.when else ""
+            first = sharing[0] if sharing else None
+            found = f"it shares the draw of part {first.label}, {first.family} with {as_written(first.options)}" if first else "it has no same_draw_as"
+            raise self.fail(f"{where} ({part.label})", f"{part.family}{condition} needs {need.describe()}; {found}")
+
+    def draw_of(self, named: str | None, where: str) -> str | None:
+        """The label of the first part of the draw an earlier part ``named`` belongs to (None: a draw of its own)."""
+        if named is None:
+            return None
+        slots = {part.label: part.slot for _, part in self.read}
+        if named not in slots:
+            earlier = ", ".join(slots) or "none"
+            raise self.fail(where, f"'same_draw_as' must name an earlier part's label, got {named!r} (earlier: {earlier})")
+        return slots[named]
+
+    def points(self, data: dict, where: str) -> int | float | None:
+        """Whole or half points: halves are exact in binary, so their sums print exactly."""
+        value = data.get("points")
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.fail(where, f"'points' must be a number, got {value!r}")
+        if not float(2 * value).is_integer():
+            raise self.fail(where, f"'points' must be whole or a half, such as 2 or 2.5, got {value!r}")
+        if value < 0:
+            raise self.fail(where, f"'points' must not be negative, got {value!r}")
+        return int(value) if float(value).is_integer() else value
 
     def exercise(self, raw: Any, index: int) -> ExerciseSpec:
         where = f"exercise {index}"
@@ -165,7 +220,7 @@ class _Reader:
         return ExerciseSpec(
             label=label,
             title=self.text(data, "title", where, ""),
-            intro=self.text(data, "intro", where, "", limit=2000),
+            intro=self.text(data, "intro", where, "", limit=2000, lines=True),
             parts=tuple(
                 self.part(raw_part, f"{where}, part {n + 1}", label if single else label + ascii_lowercase[n])
                 for n, raw_part in enumerate(parts)
@@ -177,24 +232,21 @@ class _Reader:
         name = self.value(data, "family", str, where)
         family = self.families.get(name)
         if family is None:
-            known = ", ".join(sorted(self.families))
-            raise self.fail(where, f"unknown family {name!r} (known families: {known})")
+            raise self.fail(where, unknown("family", name, self.families, "known families"))
         try:
             options = family.resolve_options(self.value(data, "options", dict, where, {}))
         except OptionError as exc:
             raise self.fail(f"{where}, family {name}", str(exc)) from None
-        points = self.value(data, "points", int, where)
-        if points is not None and points < 0:
-            raise self.fail(where, f"'points' must not be negative, got {points}")
         canonical = self.value(data, "canonical", str, where)
         if canonical is not None and canonical not in family.canonical:
-            known = ", ".join(sorted(family.canonical)) or "none"
-            raise self.fail(where, f"family {name} has no canonical instance {canonical!r} (known: {known})")
-        return PartSpec(
+            raise self.fail(f"{where}, family {name}", unknown("canonical instance", canonical, family.canonical, "known"))
+        part = PartSpec(
             label=label,
             family=name,
             options=options,
-            points=points,
+            points=self.points(data, where),
             canonical=canonical,
-            same_draw_as=self.value(data, "same_draw_as", str, where),
+            same_draw_as=self.draw_of(self.value(data, "same_draw_as", str, where), f"{where} ({label})"),
         )
+        self.read.append((where, part))
+        return part
