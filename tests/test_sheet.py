@@ -1,6 +1,9 @@
+from dataclasses import replace
+
 import pytest
 
 from generator.errors import ConfigError
+from generator.kit.family import static_family
 from generator.pipeline.generate import Draw, sheet_variants
 from generator.pipeline.registry import families
 from generator.pipeline.render import Instance, render_documents, render_exercises
@@ -205,3 +208,8 @@ def test_a_part_that_refers_back_needs_a_part_that_printed_what_it_refers_to(wri
 )
 def test_a_part_whose_need_is_met_loads(write_sheet, edit):
     assert load(write_sheet, edit(ENTROPY_THEN_CROSS_ENTROPY)).parts
+
+
+def test_a_misspelt_need_fails_when_the_family_is_defined():
+    with pytest.raises(TypeError, match="at_lest"):
+        replace(static_family("recap-like", "Fixed content."), needs={"family": "entropy", "why": "X is printed there", "at_lest": {}})

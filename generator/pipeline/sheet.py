@@ -180,8 +180,10 @@ class _Reader:
             if any(need.met_by(part.options, earlier.family, earlier.options) for earlier in sharing):
                 continue
             condition = f" with {need.condition()}" if need.when else ""
-            first = sharing[0] if sharing else None
-            found = f"it shares the draw of part {first.label}, {first.family} with {as_written(first.options)}" if first else "it has no same_draw_as"
+            found = "it has no same_draw_as"
+            if sharing:
+                first = sharing[0]
+                found = f"it shares the draw of part {first.label}, {first.family} with {as_written(first.options)}"
             raise self.fail(f"{where} ({part.label})", f"{part.family}{condition} needs {need.describe()}; {found}")
 
     def draw_of(self, named: str | None, where: str) -> str | None:
