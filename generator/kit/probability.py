@@ -150,7 +150,7 @@ class Law:
             return f"normally distributed with mean ${centre}$ and variance ${spread}$"
         if self.kind == "uniform":
             low, high = (tex(p) for p in self.parameters)
-            return f"uniformly distributed on the interval $[{low}, {high}]$"
+            return f"uniformly distributed: its density is constant on $[{low}, {high}]$ and $0$ outside"
         return f"exponentially distributed with rate ${tex(self.parameters[0])}$"
 
 
