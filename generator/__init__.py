@@ -16,5 +16,6 @@ __version__ = "0.1.0"
 
 # SymPy sizes its caches when it is first imported (1,000 results per function by default);
 # a class build works through the same pieces for student after student, which a larger
-# cache keeps. Results do not depend on it; a value set in the environment wins.
+# cache keeps. Results do not depend on it; a value set in the environment wins. The one speed
+# setting outside generator/speed.py, because it must come before SymPy is imported.
 os.environ.setdefault("SYMPY_CACHE_SIZE", "50000")
