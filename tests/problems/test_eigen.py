@@ -1,0 +1,60 @@
+import dataclasses
+import random
+
+import pytest
+import sympy
+
+from generator.kit.family import CheckFailed
+from generator.pipeline.generate import canonical_variant, variant_for_seed
+from generator.pipeline.render import render_part
+from generator.pipeline.templating import environment
+from problems.eigen import FAMILY, LAMBDA, check
+
+OPTIONS = FAMILY.resolve_options({})
+
+
+def test_canonical_eigenpairs_agree_with_sympy_eigenvects():
+    variant = canonical_variant(FAMILY, OPTIONS, "eigen-example")
+    answer = variant.answer
+    assert answer.eigenvalues == (1, 3)
+    assert sympy.expand(answer.polynomial - (LAMBDA**2 - 4 * LAMBDA + 3)) == 0
+    # a second method: SymPy's own eigenvectors, compared up to a scale
+    for value, multiplicity, (vector,) in variant.params.matrix.eigenvects():
+        mine = answer.eigenvectors[answer.eigenvalues.index(value)]
+        assert multiplicity == 1 and mine[0] * vector[1] - mine[1] * vector[0] == 0
+    assert answer.eigenvectors == (sympy.Matrix([1, -1]), sympy.Matrix([1, 1]))
+
+
+@pytest.mark.parametrize("n", [2, 3])
+@pytest.mark.parametrize("normalised", [False, True])
+def test_random_matrices_have_distinct_integer_eigenvalues_and_simple_eigenvectors(n, normalised):
+    options = FAMILY.resolve_options({"n": n, "normalised": normalised})
+    for seed in range(15):
+        variant = variant_for_seed(FAMILY, options, seed)
+        m, answer = variant.params.matrix, variant.answer
+        assert m == m.T and not m.is_diagonal() and max(map(abs, m)) <= 6
+        assert sorted(m.eigenvals()) == list(answer.eigenvalues) and len(set(answer.eigenvalues)) == n
+        for value, pair, vector in zip(answer.eigenvalues, answer.pairs, answer.eigenvectors):
+            assert m * pair.vector == value * pair.vector and all(e.is_Integer for e in pair.vector)
+            assert max(map(abs, pair.vector)) <= 3
+            v = sympy.Matrix(vector.args[2]).reshape(n, 1) if normalised else vector
+            assert sympy.simplify((m * v - value * v).norm()) == 0
+            assert not normalised or sympy.simplify(v.norm() - 1) == 0
+
+
+def test_check_refuses_a_wrong_eigenvalue_and_a_wrong_eigenvector():
+    variant = canonical_variant(FAMILY, OPTIONS, "eigen-example")
+    for wrong in (
+        dataclasses.replace(variant.answer, eigenvalues=(1, 4)),
+        dataclasses.replace(variant.answer, eigenvectors=(sympy.Matrix([1, 2]), sympy.Matrix([1, 1]))),
+        dataclasses.replace(variant.answer, polynomial=LAMBDA**2 - 4 * LAMBDA + 4),
+    ):
+        with pytest.raises(CheckFailed):
+            check(variant.params, wrong, random.Random(0))
+
+
+def test_statement_gives_the_matrix_but_not_the_eigenvalues():
+    variant = variant_for_seed(FAMILY, FAMILY.resolve_options({"n": 3}), 4)
+    statement, solution = render_part(environment(), FAMILY, variant)
+    assert "lambda" not in statement and r"\times" in solution
+    assert all(f"lambda_{k} = {v}" in solution for k, v in enumerate(variant.answer.eigenvalues, 1))
