@@ -1,0 +1,195 @@
+"""Bayes' rule: the chance of a disease after a test result, or of spam given a word.
+
+The base-rate lesson of probability and the naive-Bayes spam filter of machine learning. The solution
+writes the given rates as fractions with the complements it needs, P(observed) by the law of total
+probability, the posterior by Bayes' rule (lowest terms, then a decimal), and the same by counting 10,000.
+
+Options: ``story`` (``test``: prevalence, sensitivity, specificity; ``spam``: share of spam,
+P(word | spam), P(word | ham)); ``result`` (``positive``: the test is positive or the word appears;
+``negative``: negative or absent). The posterior asked is always that of the disease (of spam).
+
+Every rate is a whole percentage, so 10,000 people (e-mails) split into whole counts. Excluded by
+construction: rates of 0 or 100%; a test or word that does not discriminate (P(E | A) <= P(E | not A));
+a posterior equal to a given rate or its complement (the base-rate fallacy, P(A | E) taken for
+P(E | A), would be right); equal factors in a product (1/2 * 1/2 reads as a square); a posterior
+below 1% (four decimals hardly show it) or over a denominator above 200; the canonical instance.
+
+answers.json keys: ``inputs.story``, ``inputs.result``, ``inputs.prior`` (P(A) in percent),
+``inputs.hit`` (P(E | A) in percent: sensitivity or P(word | spam)), ``inputs.false_alarm``
+(P(E | not A) in percent: 100 minus the specificity, or P(word | ham)), ``inputs.word`` (empty for a
+test); ``answers.evidence`` (P(observed result)), ``answers.posterior`` (P(A | observed result)),
+``answers.counts`` (of 10,000: A and E, A and not E, not A and E, not A and not E).
+"""
+
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from math import gcd, lcm
+
+import sympy
+
+from generator.kit import (
+    Chain,
+    ChoiceOption,
+    Family,
+    Step,
+    WrittenProduct,
+    WrittenSum,
+    chain,
+    distinct,
+    require,
+)
+
+POPULATION = 10_000
+MAX_DENOMINATOR = 200
+WORDS = ("free", "winner", "offer", "prize", "urgent", "discount")
+RATES = {  # percentages: prior, hit P(E | A), false alarm P(E | not A)
+    ("test", "positive"): ((1, 2, 3, 4, 5, 8, 10, 15, 20), (70, 75, 80, 85, 90, 95, 98, 99), (1, 2, 3, 5, 10, 15, 20)),
+    ("test", "negative"): ((10, 15, 20, 25, 30, 40, 50), (60, 70, 75, 80, 85, 90, 95), (1, 2, 3, 5, 10, 15, 20)),
+    ("spam", "positive"): ((20, 25, 30, 40, 50, 60), (20, 25, 30, 40, 50, 60, 75), (1, 2, 4, 5, 10, 20)),
+    ("spam", "negative"): ((20, 25, 30, 40, 50, 60), (20, 25, 30, 40, 50, 60, 75), (1, 2, 4, 5, 10, 20)),
+}
+"""Prevalences (higher for a negative result: a lower one makes P(D | -) vanish), spam shares."""
+
+
+@dataclass(frozen=True)
+class Params:
+    story: str
+    result: str
+    prior: int
+    hit: int
+    false_alarm: int
+    word: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    prior: Chain  # P(A): the given percentage as a fraction
+    complement: Chain  # P(not A) = 1 - P(A)
+    likelihoods: tuple[Chain, Chain]  # P(observed | A), P(observed | not A): a given rate, or one minus it
+    total: Chain  # P(observed) by the law of total probability, to lowest terms
+    joint: sympy.Expr  # P(observed | A) P(A) over the common denominator of ``total``, as written
+    common: sympy.Expr  # P(observed) over that denominator, as written
+    bayes: Chain  # P(A | observed) from joint / common to lowest terms
+    evidence: sympy.Rational
+    posterior: sympy.Rational
+    counts: tuple[int, int, int, int]
+    by_counts: sympy.Expr  # the posterior counted: (A and observed) / (observed), as written
+
+
+def _over(numerator: int, denominator: int) -> sympy.Expr:
+    """numerator / denominator printed as it stands, not in lowest terms."""
+    return sympy.Mul(sympy.Integer(numerator), sympy.Pow(sympy.Integer(denominator), -1, evaluate=False), evaluate=False)
+
+
+def _fraction(percent: int) -> sympy.Rational:
+    return sympy.Rational(percent, 100)
+
+
+def _lowest(numerator: int, denominator: int, written: sympy.Expr, why: str) -> Chain:
+    """``written`` (numerator / denominator as it stands), then its lowest terms; only those when they agree
+    (a result must be a plain number, which the lint reads as worked out)."""
+    factor, lowest = gcd(numerator, denominator), sympy.Rational(numerator, denominator)
+    return chain(Step(written, why), Step(lowest, f"cancel ${factor}$")) if factor > 1 else chain(Step(lowest, why))
+
+
+def _rates(params: Params) -> tuple[sympy.Rational, ...]:
+    """P(A), P(observed | A), P(observed | not A)."""
+    prior, hit, false_alarm = (_fraction(v) for v in (params.prior, params.hit, params.false_alarm))
+    return (prior, hit, false_alarm) if params.result == "positive" else (prior, 1 - hit, 1 - false_alarm)
+
+
+def _usable(params: Params) -> bool:
+    prior, hit, false_alarm = _rates(params)
+    posterior = prior * hit / (prior * hit + (1 - prior) * false_alarm)
+    given = {v for rate in (prior, _fraction(params.hit), _fraction(params.false_alarm)) for v in (rate, 1 - rate)}
+    telling = params.hit > params.false_alarm and posterior not in given and hit != prior and false_alarm != 1 - prior
+    by_hand = posterior >= sympy.Rational(1, 100) and posterior.q <= MAX_DENOMINATOR
+    return telling and by_hand and params not in CANONICAL.values()
+
+
+def sample(rng: random.Random, options: Mapping) -> Params:
+    story, result = options["story"], options["result"]
+    priors, hits, false_alarms = RATES[story, result]
+
+    def draw(r: random.Random) -> Params:
+        word = r.choice(WORDS) if story == "spam" else ""
+        return Params(story, result, r.choice(priors), r.choice(hits), r.choice(false_alarms), word)
+
+    return distinct(rng, draw, 1, accept=_usable, what="Bayes' rule exercises with an informative test")[0]
+
+
+def _likelihoods(params: Params) -> tuple[Chain, Chain]:
+    """P(observed | A) and P(observed | not A): the rate the statement gives, or one minus it. A test
+    states P(+ | D) and P(- | not D) (sensitivity, specificity); a spam filter P(W | S) and P(W | not S)."""
+    if params.story == "test":
+        stated = ((params.hit, "positive", "the sensitivity"), (100 - params.false_alarm, "negative", "the specificity"))
+        return tuple(_given(v, event == params.result, name, f"{name} ${v}\\%$") for v, event, name in stated)
+    names = (r"$P(W \mid S)$", r"$P(W \mid \bar{S})$")
+    return tuple(_given(v, params.result == "positive", "given", name) for v, name in zip((params.hit, params.false_alarm), names))
+
+
+def _given(percent: int, observed: bool, name: str, complemented: str) -> Chain:
+    value = _fraction(percent)
+    if observed:
+        return chain(Step(value, f"{name}, ${percent}\\%$"))
+    return chain(Step(WrittenSum(1, -value, evaluate=False), f"one minus {complemented}"), Step(1 - value))
+
+
+def solve(params: Params) -> Answer:
+    prior, hit, false_alarm = _rates(params)
+    products = (hit * prior, false_alarm * (1 - prior))
+    common = lcm(*(v.q for v in products))
+    a, b = (int(v * common) for v in products)
+    written = (WrittenProduct(*pair, evaluate=False) for pair in ((hit, prior), (false_alarm, 1 - prior)))
+    multiply = "multiply" if all(v.q == common for v in products) else f"multiply; denominator ${common}$"
+    total = chain(
+        Step(WrittenSum(*written, evaluate=False), "the values above"),
+        Step(WrittenSum(_over(a, common), _over(b, common), evaluate=False), multiply),
+        *_lowest(a + b, common, _over(a + b, common), "add").steps,
+    )
+    bayes = _lowest(a, a + b, _over(a, a + b), f"multiply top and bottom by ${common}$")
+    cells = [(p * q, p * (1 - q)) for p, q in ((prior, _fraction(params.hit)), (1 - prior, _fraction(params.false_alarm)))]
+    counts = tuple(int(v * POPULATION) for pair in cells for v in pair)
+    seen_a, seen_not_a = counts[0::2] if params.result == "positive" else counts[1::2]
+    complement = chain(Step(WrittenSum(1, -prior, evaluate=False), "the complement rule"), Step(1 - prior))
+    return Answer(
+        chain(Step(prior, f"given, ${params.prior}\\%$")),
+        complement, _likelihoods(params), total, _over(a, common), _over(a + b, common), bayes,
+        sympy.Rational(a + b, common), sympy.Rational(a, a + b), counts, _over(seen_a, seen_a + seen_not_a),
+    )
+
+
+def check(params: Params, answer: Answer, rng: random.Random) -> None:
+    """Enumerate 10,000 individuals: person i is in A when i mod 100 < P(A) in percent, and shows E
+    when i div 100 < P(E | A) (or P(E | not A)) in percent; the two digits are independent and uniform."""
+    cells = [0, 0, 0, 0]
+    for person in range(POPULATION):
+        in_a = person % 100 < params.prior
+        shows = person // 100 < (params.hit if in_a else params.false_alarm)
+        cells[2 * (not in_a) + (not shows)] += 1
+    require(tuple(cells) == answer.counts, f"counts {answer.counts}, enumerated {cells}")
+    seen_a, seen_not_a = cells[0::2] if params.result == "positive" else cells[1::2]
+    seen = seen_a + seen_not_a
+    for name, claimed, counted in (("P(E)", answer.evidence, Fraction(seen, POPULATION)), ("P(A | E)", answer.posterior, Fraction(seen_a, seen))):
+        require(Fraction(int(claimed.p), int(claimed.q)) == counted, f"{name} = {claimed}, counted {counted}")
+    require(answer.bayes.result.doit() == answer.posterior and answer.total.result.doit() == answer.evidence, "worked steps end elsewhere")
+
+
+CANONICAL = {"bayes-rule-example": Params("test", "positive", 1, 90, 10, "")}
+
+FAMILY = Family(
+    name="bayes-rule",
+    summary="Bayes' rule: a disease after a test result, or spam given a word, exactly and by counting.",
+    sample=sample,
+    solve=solve,
+    check=check,
+    options=(
+        ChoiceOption("story", "test", ("test", "spam"), "a diagnostic test or a spam filter"),
+        ChoiceOption("result", "positive", ("positive", "negative"), "the test is positive (the word appears) or negative (absent)"),
+    ),
+    canonical=CANONICAL,
+    difficulty=lambda params, answer: 1 + sum(len(c.steps) - 1 for c in answer.likelihoods) + len(answer.bayes.steps) - 1,
+    key_fields=("evidence", "posterior"),
+)

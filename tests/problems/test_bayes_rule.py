@@ -1,0 +1,73 @@
+"""bayes-rule: the posterior against the textbook formula in plain fractions, the sampler's promises
+for every story and result, a check that refuses wrong values, and a statement that keeps the answer back."""
+
+import dataclasses
+import random
+from fractions import Fraction
+
+import pytest
+import sympy
+
+from generator.kit.family import CheckFailed
+from generator.pipeline.generate import canonical_variant, variant_for_seed
+from generator.pipeline.render import render_part
+from generator.pipeline.templating import environment
+from problems.bayes_rule import FAMILY, Params, check, solve
+
+OPTIONS = FAMILY.resolve_options({})
+COMBINATIONS = [(story, result) for story in ("test", "spam") for result in ("positive", "negative")]
+
+
+def formula(params: Params) -> Fraction:
+    """P(A | observed) = P(obs | A) P(A) / (P(obs | A) P(A) + P(obs | not A) P(not A)), in Fractions."""
+    prior, hit, false_alarm = (Fraction(v, 100) for v in (params.prior, params.hit, params.false_alarm))
+    if params.result == "negative":
+        hit, false_alarm = 1 - hit, 1 - false_alarm
+    return prior * hit / (prior * hit + (1 - prior) * false_alarm)
+
+
+def as_fraction(value: sympy.Rational) -> Fraction:
+    return Fraction(int(value.p), int(value.q))
+
+
+def test_canonical_screening_gives_one_in_twelve():
+    variant = canonical_variant(FAMILY, OPTIONS, "bayes-rule-example")
+    assert variant.answer.posterior == sympy.Rational(1, 12) == formula(variant.params)
+    assert variant.answer.evidence == sympy.Rational(27, 250)  # 0.9 * 0.01 + 0.1 * 0.99
+    assert variant.answer.counts == (90, 10, 990, 8910)
+
+
+@pytest.mark.parametrize(("story", "result"), COMBINATIONS)
+def test_random_variants_keep_the_sampler_promises(story, result):
+    options = FAMILY.resolve_options({"story": story, "result": result})
+    for seed in range(40):
+        variant = variant_for_seed(FAMILY, options, seed)
+        p, answer = variant.params, variant.answer
+        posterior = as_fraction(answer.posterior)
+        assert (p.story, p.result) == (story, result) and (p.word != "") == (story == "spam")
+        assert posterior == formula(p) and Fraction(1, 100) <= posterior < 1 and posterior.denominator <= 200
+        assert 0 < p.false_alarm < p.hit < 100 and 0 < p.prior < 100
+        given = {Fraction(v, 100) for v in (p.prior, p.hit, p.false_alarm)}
+        assert posterior not in given | {1 - v for v in given}, "the base-rate fallacy would be right"
+        assert sum(answer.counts) == 10_000
+        assert answer.bayes.result == answer.posterior and answer.total.result == answer.evidence
+
+
+def test_the_check_refuses_wrong_values():
+    variant = canonical_variant(FAMILY, OPTIONS, "bayes-rule-example")
+    for wrong in (
+        {"posterior": sympy.Rational(9, 10)},  # P(+ | D), the base-rate fallacy
+        {"evidence": sympy.Rational(9, 1000)},
+        {"counts": (90, 10, 900, 9000)},
+    ):
+        with pytest.raises(CheckFailed):
+            check(variant.params, dataclasses.replace(variant.answer, **wrong), random.Random(0))
+
+
+def test_the_statement_gives_the_rates_but_not_the_answer():
+    params = Params("spam", "negative", 40, 60, 5, "free")
+    variant = dataclasses.replace(variant_for_seed(FAMILY, OPTIONS, 0), params=params, answer=solve(params))
+    statement, solution = render_part(environment(), FAMILY, variant)
+    assert "40\\%" in statement and "60\\%" in statement and "5\\%" in statement and "free" in statement
+    assert variant.answer.posterior == sympy.Rational(16, 73)
+    assert r"\frac{16}{73}" not in statement and r"\frac{16}{73}" in solution
