@@ -1,0 +1,67 @@
+"""conv-shapes: the canonical stack against hand-computed shapes and counts, the sampler's promises for
+every option, a check that refuses wrong shapes and counts, and a statement that keeps the answer back."""
+
+import dataclasses
+import random
+
+import pytest
+
+from generator.kit.family import CheckFailed
+from generator.pipeline.generate import canonical_variant, variant_for_seed
+from generator.pipeline.render import render_part
+from generator.pipeline.templating import environment
+from problems.conv_shapes import FAMILY, Layer, Params, check, solve
+
+OPTIONS = FAMILY.resolve_options({})
+
+
+def test_canonical_stack_matches_the_hand_computation():
+    # 3x32x32 -> conv 3x3 pad 1 (16) -> 16x32x32 -> max-pool 2x2 stride 2 -> 16x16x16 -> conv 3x3 (32) -> 32x14x14
+    answer = canonical_variant(FAMILY, OPTIONS, "conv-shapes-example").answer
+    assert answer.shapes == ((16, 32, 32), (16, 16, 16), (32, 14, 14))
+    assert answer.parameters == (28 * 16, 0, 145 * 32) and answer.total == 5088
+
+
+@pytest.mark.parametrize("layers", [2, 3])
+@pytest.mark.parametrize("square", [True, False])
+@pytest.mark.parametrize("dilation", [True, False])
+def test_random_stacks_divide_exactly_and_change_the_shape(layers, square, dilation):
+    options = FAMILY.resolve_options({"layers": layers, "square": square, "dilation": dilation})
+    for seed in range(15):
+        variant = variant_for_seed(FAMILY, options, seed)
+        p, answer = variant.params, variant.answer
+        assert len(p.layers) == layers and p.layers[0].kind == "conv"
+        assert (p.height == p.width) == square and max(p.height, p.width) <= 2 * min(p.height, p.width)
+        assert sum(layer.dilation == 2 for layer in p.layers) == dilation
+        shape = (p.channels, p.height, p.width)
+        for layer, out in zip(p.layers, answer.shapes, strict=True):
+            reach = layer.dilation * (layer.kernel - 1)
+            for n, m in zip(shape[1:], out[1:], strict=True):
+                assert (n + 2 * layer.padding - reach - 1) % layer.stride == 0, "the floor would matter"
+                assert m >= 2 and m == (n + 2 * layer.padding - reach - 1) // layer.stride + 1
+            assert 2 * layer.padding <= reach + (layer.kind != "conv")
+            if layer.kind == "conv":
+                assert out[0] == layer.channels != shape[0]
+            shape = out
+        assert answer.shapes[-1][1:] != (p.height, p.width)
+        assert max(answer.parameters) <= 10_000 and answer.total == sum(answer.parameters)
+
+
+def test_the_check_refuses_wrong_shapes_and_counts():
+    variant = canonical_variant(FAMILY, OPTIONS, "conv-shapes-example")
+    for wrong in (
+        {"shapes": ((16, 32, 32), (16, 16, 16), (32, 15, 15))},  # floor((16 - 2 - 1)/1) + 1 misread
+        {"parameters": (27 * 16, 0, 4640)},  # the bias forgotten
+        {"total": 5089},
+    ):
+        with pytest.raises(CheckFailed):
+            check(variant.params, dataclasses.replace(variant.answer, **wrong), random.Random(0))
+
+
+def test_the_statement_tabulates_the_layers_but_not_the_shapes():
+    params = Params(1, 28, 20, (Layer("conv", 5, 1, 0, 1, 6), Layer("avg-pool", 2, 2, 0, 1, 0)))
+    variant = dataclasses.replace(variant_for_seed(FAMILY, OPTIONS, 0), params=params, answer=solve(params))
+    statement, solution = render_part(environment(), FAMILY, variant)
+    assert variant.answer.shapes == ((6, 24, 16), (6, 12, 8)) and variant.answer.parameters == (156, 0)
+    assert "average pooling" in statement and "5 \\times 5" in statement
+    assert "6 \\times 12 \\times 8" not in statement and "6 \\times 12 \\times 8" in solution
