@@ -1,0 +1,61 @@
+import dataclasses
+import random
+import statistics
+
+import pytest
+import sympy
+
+from generator.kit.family import CheckFailed
+from generator.kit.probability import lamda, mu, sigma
+from generator.pipeline.generate import canonical_variant, variant_for_seed
+from generator.pipeline.render import render_part
+from generator.pipeline.templating import environment
+from problems.mle import FAMILY, P, Params, check
+
+OPTIONS = FAMILY.resolve_options({})
+
+
+def test_canonical_estimates_agree_with_the_sample_mean_and_variance():
+    variant = canonical_variant(FAMILY, OPTIONS, "mle-example")
+    data = variant.params.data
+    # a second method: the closed forms x-bar and (1/n) sum (x - x-bar)^2, by the statistics module
+    assert variant.answer.estimates == (statistics.mean(data), statistics.pvariance(data)) == (4, 2)
+    assert variant.answer.curvature == (sympy.Rational(-5, 2), 0, -5)
+
+
+@pytest.mark.parametrize("model", ["bernoulli", "gaussian", "exponential"])
+def test_random_estimates_are_stationary_points_of_the_log_likelihood(model):
+    options = FAMILY.resolve_options({"model": model})
+    for seed in range(20):
+        variant = variant_for_seed(FAMILY, options, seed)
+        data, answer = variant.params.data, variant.answer
+        assert 4 <= len(data) <= 8 and len(set(data)) > 1
+        symbols = {"bernoulli": (P,), "exponential": (lamda,), "gaussian": (mu, sigma)}[model]
+        point = dict(zip(symbols, answer.estimates))
+        if model == "gaussian":
+            point[sigma] = sympy.sqrt(answer.estimates[1])
+        for s in symbols:  # SymPy's own derivatives of the log-likelihood vanish at the estimate
+            assert sympy.simplify(sympy.diff(answer.log_likelihood, s).subs(point)) == 0
+        assert all(c <= 0 for c in answer.curvature) and answer.curvature[0] < 0
+        assert all(sympy.Rational(e).q <= 12 for e in answer.estimates)
+
+
+def test_check_refuses_a_wrong_estimate_and_a_wrong_curvature():
+    variant = canonical_variant(FAMILY, OPTIONS, "mle-example")
+    for wrong in (
+        dataclasses.replace(variant.answer, estimates=(sympy.Integer(4), sympy.Rational(5, 2))),
+        dataclasses.replace(variant.answer, curvature=(sympy.Rational(-5, 2), 0, sympy.Integer(-4))),
+    ):
+        with pytest.raises(CheckFailed):
+            check(variant.params, wrong, random.Random(0))
+    bernoulli = Params("bernoulli", (1, 0, 1, 1, 0))
+    with pytest.raises(CheckFailed):
+        check(bernoulli, dataclasses.replace(FAMILY.solve(bernoulli), estimates=(sympy.Rational(2, 5),)), random.Random(0))
+
+
+def test_statement_gives_the_data_but_not_the_estimate():
+    params = Params("exponential", (2, 3, 3, 1))
+    variant = dataclasses.replace(variant_for_seed(FAMILY, OPTIONS, 0), params=params, answer=FAMILY.solve(params))
+    statement, solution = render_part(environment(), FAMILY, variant)
+    assert "$2$, $3$, $3$, $1$" in statement and r"\frac{4}{9}" not in statement
+    assert r"\hat{\lambda} = \frac{4}{9}" in solution
