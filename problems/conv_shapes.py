@@ -71,9 +71,9 @@ class Answer:
     sides: tuple[tuple[Chain, ...], ...]  # per layer: the height (and the width, unless square) worked out
     counts: tuple[Chain | None, ...]  # per layer: (k k C_in + 1) C_out worked out; None for pooling
     total_sum: Chain | None  # the layers' counts added, when two or more convolutions have some
-    shapes: tuple[tuple[int, int, int], ...]
-    parameters: tuple[int, ...]
-    total: int
+    shapes: tuple[tuple[sympy.Integer, sympy.Integer, sympy.Integer], ...]
+    parameters: tuple[sympy.Integer, ...]
+    total: sympy.Integer
 
 
 def _top(n: int, layer: Layer) -> int:
@@ -175,7 +175,8 @@ def solve(params: Params) -> Answer:
     parameters = tuple(_count(layer, c) for layer, (c, _, _) in before)
     added = [n for n in parameters if n]
     total_sum = chain(Step(WrittenSum(*added, evaluate=False), "the layers' counts"), Step(sympy.Integer(sum(added)), "add"))
-    return Answer(sides, counts, total_sum if len(added) > 1 else None, shapes[1:], parameters, sum(parameters))
+    numbers = tuple(tuple(map(sympy.Integer, shape)) for shape in shapes[1:])  # SymPy numbers, as answers hold
+    return Answer(sides, counts, total_sum if len(added) > 1 else None, numbers, tuple(map(sympy.Integer, parameters)), sympy.Integer(sum(parameters)))
 
 
 def check(params: Params, answer: Answer, rng: random.Random) -> None:
