@@ -37,6 +37,10 @@ class Step:
     why: str = ""
     """The rule or identity that gives this step from the one before (empty: plain algebra)."""
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.expr, sympy.Basic):  # a plain number (16, Fraction(1, 2)) is SymPy's from here on
+            object.__setattr__(self, "expr", sympy.sympify(self.expr))
+
 
 @dataclass(frozen=True)
 class Chain:
