@@ -316,9 +316,9 @@ def _generate_and_typeset(
                 outcomes[index][0][instance.key] = instance
                 progress("generating", done, len(order))
                 if (index, batch) not in feeds:
-                    feeds[index, batch], runs = _typeset_batch(
-                        tex_pool, plans[index], batch, project, workdir / str(index), tex_seconds
-                    )
+                    # Kept before the runs start: a signal that comes while they start still reaches them.
+                    feeds[index, batch] = [queue.SimpleQueue() for _ in KINDS]
+                    runs = _typeset_batch(tex_pool, plans[index], batch, feeds[index, batch], project, workdir / str(index), tex_seconds)
                     pending += [(index, run) for run in runs]
                 waiting[index, batch] -= 1
                 for feed in feeds[index, batch]:
@@ -383,13 +383,18 @@ def _arriving(feed: queue.SimpleQueue) -> Iterator[Instance]:
 
 
 def _typeset_batch(
-    pool: ThreadPoolExecutor, plan: Plan, batch: str, project: Project, workdir: Path, tex_seconds: list[float]
-) -> tuple[list[queue.SimpleQueue], list[Future]]:
-    """Start the batch's TeX runs, one per kind; each is split when done.
+    pool: ThreadPoolExecutor,
+    plan: Plan,
+    batch: str,
+    feeds: Sequence[queue.SimpleQueue],
+    project: Project,
+    workdir: Path,
+    tex_seconds: list[float],
+) -> list[Future]:
+    """Start the batch's TeX runs, one per kind (and feed); each is split when done.
 
-    Returns a feed and a future per run: put each ``Instance`` into every feed, then
-    ``_END``; the future gives the batch, its kind, its PDF, the split PDFs and (a single
-    sheet) the source.
+    Put each ``Instance`` into every feed, then ``_END`` (or ``_ABORT``); the future of a run
+    gives the batch, its kind, its PDF, the split PDFs and (a single sheet) the source.
     """
     keys = [_key(student) for _, student in plan.batches[batch]]
 
@@ -402,8 +407,7 @@ def _typeset_batch(
         # A single sheet's batch is its own document: the PDF as TeX wrote it, and its source.
         return batch, kind, compiled.pdf, {keys[0]: compiled.pdf}, (workdir / f"{batch}-{kind}.tex").read_bytes()
 
-    feeds = [queue.SimpleQueue() for _ in KINDS]
-    return feeds, [pool.submit(typeset, kind, feed) for kind, feed in zip(KINDS, feeds)]
+    return [pool.submit(typeset, kind, feed) for kind, feed in zip(KINDS, feeds)]
 
 
 def _raise_first_failure(pending: Sequence[Future]) -> None:
