@@ -13,7 +13,10 @@ above 10 or eigenvector entries above 3 in size, and the canonical matrix.
 
 answers.json keys: ``inputs.matrix``, ``inputs.normalised``; ``answers.polynomial`` (det(A - lambda I),
 multiplied out), ``answers.eigenvalues`` (ascending), ``answers.eigenvectors`` (in that order: integer,
-first non-zero entry positive, and divided by their length when normalised).
+first non-zero entry positive, and divided by their length when normalised); worked: ``answers.shifted``
+(A - lambda I), ``minors``, ``determinant``, ``pairs``. The check compares the eigenvalues with the trace,
+the principal minors and the determinant (Vieta), A v = lambda v and orthogonality in floats, and
+det(A - t I) by the rule of Sarrus at a random t.
 """
 
 import functools
@@ -136,26 +139,28 @@ def solve(p: Params) -> Answer:
     polynomial = sympy.expand(shifted.det())
     values = tuple(sorted(sympy.roots(sympy.Poly(polynomial, LAMBDA))))
     factored = sympy.Mul(*([-1] if n == 3 else []), *(LAMBDA - v for v in values), evaluate=False)
-    constant = polynomial.subs(LAMBDA, 0)
-    minors, why = (), f"roots with sum ${sum(values)}$ and product ${constant}$"
-    if constant == 0:
-        rest = [v for v in values if v != 0]
-        why = r"factor out $\lambda$" if n == 2 else rf"factor out $-\lambda$; roots with sum ${sum(rest)}$, product ${rest[0] * rest[1]}$"
-    elif n == 3:
-        why = f"its integer roots divide ${constant}$"
-    if n == 3:
-        minors = tuple(
-            (minor, chain(Step(_det2(minor), "$ad - bc$"), Step(sympy.expand(minor.det()), "multiply out")))
-            for k in range(3)
-            for minor in [shifted.minor_submatrix(0, k)]
-        )
-        terms = [_times((-1) ** k * shifted[0, k], minors[k][1].result) for k in range(3)]
-        minors = tuple(minor for k, minor in enumerate(minors) if shifted[0, k] != 0)
+    cofactors = [(k, m) for k in range(3) if n == 3 and shifted[0, k] != 0 for m in [shifted.minor_submatrix(0, k)]]
+    minors = tuple((m, chain(Step(_det2(m), "$ad - bc$"), Step(sympy.expand(m.det()), "multiply out")))
+                   for _, m in cofactors)
+    terms = [_times((-1) ** k * shifted[0, k], worked.result) for (k, _), (_, worked) in zip(cofactors, minors)]
     first = Step(_written(*terms), "expand along the first row") if n == 3 else Step(_det2(shifted), "$ad - bc$")
-    determinant = chain(first, Step(polynomial, "multiply out and collect"), Step(factored, why))
+    determinant = chain(first, Step(polynomial, "multiply out and collect"), Step(factored, _factoring(values)))
     pairs = tuple(_pair(p.matrix, value) for value in values)
     vectors = tuple(pair.unit if p.normalised else pair.vector for pair in pairs)
     return Answer(shifted, minors, determinant, polynomial, values, pairs, vectors)
+
+
+def _factoring(values: tuple[sympy.Integer, ...]) -> str:
+    """How the roots of det(A - lambda I) are found; its constant term is their product."""
+    if 0 not in values:
+        product = math.prod(values)
+        if len(values) == 3:
+            return f"its integer roots divide ${product}$"
+        return f"roots with sum ${sum(values)}$, product ${product}$"
+    rest = [v for v in values if v != 0]
+    if len(rest) == 1:
+        return r"factor out $\lambda$"
+    return rf"factor out $-\lambda$; roots with sum ${sum(rest)}$, product ${rest[0] * rest[1]}$"
 
 
 def _pair(matrix: sympy.ImmutableMatrix, value: sympy.Integer) -> Eigenpair:

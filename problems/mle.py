@@ -4,17 +4,19 @@ The principle behind fitting every probabilistic model (cross-entropy loss is a 
 log-likelihood). The solution writes the log-likelihood of the sample, sets its derivative(s) to
 zero, solves for the root and confirms with the second derivative(s) that it is a maximum. Option
 ``model``: ``bernoulli`` (0/1 data, p-hat), ``gaussian`` (mu-hat and sigma-hat^2, maximised over
-mu and sigma > 0) or ``exponential`` (rate lambda-hat).
+mu and sigma > 0) or ``exponential`` (rate lambda-hat). The check maximises the log-likelihood,
+written from the densities, by golden-section search (nested for mu and sigma) and compares the
+second derivatives with second differences there.
 
-Excluded by construction: a Bernoulli sample of one value only (the maximum sits at p = 0 or 1,
-where the derivative is not zero), a normal sample with equal values (sigma-hat = 0) or a
-non-integer mean (deviations by hand), and an exponential rate whose fraction has a denominator
-above 12; samples have 4 to 8 numbers.
+Excluded by construction: a sample of one value only (Bernoulli: the maximum sits at p = 0 or 1,
+where the derivative is not zero; normal: sigma-hat = 0), a normal sample with a non-integer mean
+or a deviation above 3 (deviations by hand), an exponential rate whose fraction has a denominator
+above 12, and the canonical sample; samples have 4 to 8 numbers.
 
 answers.json keys: ``inputs.model``, ``inputs.data``; ``answers.log_likelihood`` (in the data's
 numbers), ``answers.estimates`` (p-hat; mu-hat and sigma-hat^2; lambda-hat) and
 ``answers.curvature`` (the second derivatives at the estimate: l''; or d2/dmu2, d2/dmu dsigma,
-d2/dsigma2).
+d2/dsigma2); worked: ``answers.sums``, ``scores``, ``roots``, ``deviations``, ``second``.
 """
 
 import math
@@ -34,6 +36,7 @@ from generator.kit import (
     distinct,
     require,
 )
+from generator.kit.notation import AsWritten
 from generator.kit.probability import lamda, mu, sigma
 
 P = sympy.Symbol("p", positive=True)
@@ -83,8 +86,8 @@ def _usable(p: Params) -> bool:
 
 
 def _fraction(top: int, bottom: int) -> sympy.Expr:
-    """top / bottom as written, before it is reduced."""
-    return sympy.Mul(top, sympy.Pow(bottom, -1, evaluate=False), evaluate=False)
+    """top / bottom as written, before it is reduced (7/7 with plain integers prints as 7 . 1/7)."""
+    return sympy.Mul(AsWritten(sympy.Integer(top)), sympy.Pow(AsWritten(sympy.Integer(bottom)), -1), evaluate=False)
 
 
 def _total(values, squared: bool = False) -> tuple:
