@@ -106,7 +106,7 @@ class Plan:
     """Keys of the instances whose files are written, in roster order."""
     roster: bool = False
     """A class: per-student folders and class files. Otherwise the one instance is published as typeset, with its source."""
-    partial: bool = False
+    some_students: bool = False
     """Only some students' folders are written (a shard, or ``--student``), beside what is there."""
     shard: tuple[int, int] | None = None
     unique: bool = False
@@ -202,7 +202,7 @@ def build_class(
         batches[f"group-{group:04d}"] = tuple((Draw(draw.seed, s.id, redrawn.get(s.id, ())), s) for s in members)
     chosen = tuple(student.id for student in typeset if student.id in written)
     plan = Plan(
-        sheet, draw, target, batches, chosen, roster=True, partial=shard is not None or bool(only), shard=shard, unique=unique, group_of=group_of
+        sheet, draw, target, batches, chosen, roster=True, some_students=shard is not None or bool(only), shard=shard, unique=unique, group_of=group_of
     )
     (report,) = _built([plan], project, progress)
     report.seconds.update(redraw_seconds)
@@ -489,7 +489,7 @@ def _answer_cells(variant: Variant, family: Family, stored: dict) -> list[tuple[
 
 def _publish(plan: Plan, own: dict[str, bytes], shared: dict[str, bytes]) -> None:
     """The whole directory at once; or, for some students or a shard, their folders and suffixed class files."""
-    if not plan.partial:
+    if not plan.some_students:
         publish({**own, **shared}, plan.target)
         return
     for student_id in sorted(plan.written):
