@@ -8,7 +8,7 @@ from generator.kit.family import CheckFailed
 from generator.pipeline.generate import canonical_variant, variant_for_seed
 from generator.pipeline.render import render_part
 from generator.pipeline.templating import environment
-from problems.eigen import FAMILY, LAMBDA, check
+from problems.eigen import FAMILY, LAMBDA, _pool, check
 
 OPTIONS = FAMILY.resolve_options({})
 
@@ -37,8 +37,9 @@ def test_random_matrices_have_distinct_integer_eigenvalues_and_simple_eigenvecto
         for value, pair, vector in zip(answer.eigenvalues, answer.pairs, answer.eigenvectors):
             assert m * pair.vector == value * pair.vector and all(e.is_Integer for e in pair.vector)
             assert max(map(abs, pair.vector)) <= 3
-            v = sympy.Matrix(vector.args[2]).reshape(n, 1) if normalised else vector
-            assert sympy.simplify((m * v - value * v).norm()) == 0
+            v = sympy.Matrix(vector)
+            assert sympy.simplify(m * v - value * v) == sympy.zeros(n, 1)
+            assert v == (pair.vector / pair.length.result if normalised else pair.vector)
             assert not normalised or sympy.simplify(v.norm() - 1) == 0
 
 
@@ -58,3 +59,14 @@ def test_statement_gives_the_matrix_but_not_the_eigenvalues():
     statement, solution = render_part(environment(), FAMILY, variant)
     assert "lambda" not in statement and r"\times" in solution
     assert all(f"lambda_{k} = {v}" in solution for k, v in enumerate(variant.answer.eigenvalues, 1))
+
+
+@pytest.mark.parametrize("n", [2, 3])
+def test_the_pool_holds_no_diagonal_mostly_zero_or_canonical_matrix(n):
+    pool = _pool(n)
+    assert len(pool) == len(set(pool)) > 100
+    for m in pool:
+        assert m == m.T and not m.is_diagonal() and max(map(abs, m)) <= 6
+        assert sum(e == 0 for e in m) <= n * n // 3 and m != sympy.Matrix([[2, 1], [1, 2]])
+    for m in pool[:: max(1, len(pool) // 40)]:  # distinct eigenvalues, by SymPy's own eigenvals
+        assert len(m.eigenvals()) == n
