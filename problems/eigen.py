@@ -2,21 +2,20 @@
 
 The spectral decomposition behind PCA and quadratic forms. The solution expands det(A - lambda I)
 (a 3x3 along its first row, each 2x2 minor worked), factors it, and finds each eigenvector
-orthogonal to the rows of A - lambda I: from the one equation p v_1 + q v_2 = 0 of a 2x2, or as
-the cross product of two rows of a 3x3 that are not parallel, its common factor taken out.
-Option ``normalised`` asks for unit eigenvectors. Drawn as c I + alpha u u^T (+ beta w w^T) with
-small orthogonal integer u, w: integer entries, eigenvalues and eigenvectors by construction.
+orthogonal to the rows of A - lambda I: from the one equation p v_1 + q v_2 = 0 of a 2x2, or as the
+cross product of two rows of a 3x3 that are not parallel, its common factor taken out. Option
+``normalised`` asks for unit eigenvectors. Drawn as c I + alpha u u^T (+ beta w w^T) with small
+orthogonal integer u, w. The check: the eigenvalues against trace, principal minors and determinant
+(Vieta), A v = lambda v and orthogonality in floats, det(A - t I) by the rule of Sarrus.
 
-Excluded by construction: a repeated eigenvalue (an eigenspace of dimension 2), a diagonal matrix
-or one more than a third zero (a block gives an eigenvector away), entries above 6, eigenvalues
-above 10 or eigenvector entries above 3 in size, and the canonical matrix.
+Excluded by construction: a repeated eigenvalue (an eigenspace of dimension 2), a diagonal matrix or
+one more than a third zero (a block gives an eigenvector away), entries above 6, eigenvalues above 10
+or eigenvector entries above 3 in size, and the canonical matrix.
 
-answers.json keys: ``inputs.matrix``, ``inputs.normalised``; ``answers.polynomial`` (det(A - lambda I),
+answers.json keys: ``inputs.matrix``, ``inputs.normalised``; ``answers.polynomial`` (det(A - lambda I)
 multiplied out), ``answers.eigenvalues`` (ascending), ``answers.eigenvectors`` (in that order: integer,
-first non-zero entry positive, and divided by their length when normalised); worked: ``answers.shifted``
-(A - lambda I), ``minors``, ``determinant``, ``pairs``. The check compares the eigenvalues with the trace,
-the principal minors and the determinant (Vieta), A v = lambda v and orthogonality in floats, and
-det(A - t I) by the rule of Sarrus at a random t.
+first non-zero entry positive, divided by their length when normalised; any non-zero multiple is as
+right); worked: ``answers.shifted`` (A - lambda I), ``minors``, ``determinant``, ``pairs``.
 """
 
 import functools
@@ -39,7 +38,7 @@ from generator.kit import (
     close,
     require,
 )
-from generator.kit.linalg import few_zeros, fraction_times
+from generator.kit.linalg import fraction_times
 from generator.kit.notation import AsWritten
 
 LAMBDA = sympy.Symbol("lambda")
@@ -57,9 +56,8 @@ class Params:
 
 @dataclass(frozen=True)
 class Eigenpair:
-    """A - lambda I at one eigenvalue; 2x2: its first row p v_1 + q v_2 (= 0); 3x3: the two rows crossed;
-    ``found``: (|q|, -sign(q) p) or r_i x r_j, then its common factor taken out; the primitive eigenvector
-    (first non-zero entry positive), its length (worked) and the unit eigenvector."""
+    """A - lambda I; 2x2: its first row p v_1 + q v_2; 3x3: the rows crossed; ``found``: (|q|, -sign(q) p) or
+    r_i x r_j, its common factor taken out; the primitive eigenvector, its length (worked), the unit one."""
 
     value: sympy.Integer
     shifted: sympy.ImmutableMatrix
@@ -83,12 +81,13 @@ class Answer:
 
 
 def sample(rng: random.Random, options: Mapping) -> Params:
-    return Params(rng.choice(_pool(options["n"])), options["normalised"])
+    n = options["n"]
+    return Params(sympy.ImmutableMatrix(n, n, rng.choice(_pool(n))), options["normalised"])
 
 
 @functools.cache
-def _pool(n: int) -> tuple[sympy.ImmutableMatrix, ...]:
-    """Every usable c I + alpha u u^T (+ beta w w^T), each once, in a fixed order."""
+def _pool(n: int) -> tuple[tuple[int, ...], ...]:
+    """The entries of every usable c I + alpha u u^T (+ beta w w^T), each once, in a fixed order."""
     bases = [((p, q), (-q, p)) for p in (1, 2, 3) for q in (-3, -2, -1, 1, 2, 3) if math.gcd(p, q) == 1]
     steps = (-3, -2, -1, 1, 2, 3) if n == 2 else (-2, -1, 1, 2)
     found = set()
@@ -98,10 +97,11 @@ def _pool(n: int) -> tuple[sympy.ImmutableMatrix, ...]:
         values = {c, c + alpha * sum(e * e for e in u), c + beta * sum(e * e for e in w)}
         third = [u[1] * w[2] - u[2] * w[1], u[2] * w[0] - u[0] * w[2], u[0] * w[1] - u[1] * w[0]] if n == 3 else u
         vectors = max(map(abs, (*u, *w, *(e // math.gcd(*third) for e in third))))
-        if len(values) == n and max(map(abs, entries)) <= 6 and max(map(abs, values)) <= 10 and vectors <= 3:
+        few_zeros = entries.count(0) <= n * n // 3  # no block that gives an eigenvector away
+        small = max(map(abs, entries)) <= 6 and max(map(abs, values)) <= 10 and vectors <= 3
+        if len(values) == n and few_zeros and small:
             found.add(tuple(entries))
-    matrices = (sympy.ImmutableMatrix(n, n, entries) for entries in sorted(found))
-    return tuple(m for m in matrices if few_zeros(m) and m not in (p.matrix for p in CANONICAL.values()))
+    return tuple(sorted(found - {tuple(p.matrix) for p in CANONICAL.values()}))
 
 
 def _vector(shifted: sympy.Matrix) -> tuple[sympy.ImmutableMatrix, sympy.ImmutableMatrix, tuple[int, int]]:
@@ -177,8 +177,8 @@ def _pair(matrix: sympy.ImmutableMatrix, value: sympy.Integer) -> Eigenpair:
 
 
 def check(p: Params, answer: Answer, rng: random.Random) -> None:
-    a = [[float(e) for e in row] for row in p.matrix.tolist()]
-    n, values = len(a), [float(v) for v in answer.eigenvalues]
+    a, values = [[float(e) for e in row] for row in p.matrix.tolist()], [float(v) for v in answer.eigenvalues]
+    n, t = len(a), rng.uniform(-3, 3)
     minors = sum(a[i][i] * a[j][j] - a[i][j] * a[j][i] for i in range(n) for j in range(i + 1, n))
     invariants = [sum(a[i][i] for i in range(n)), *([minors] if n == 3 else []), _float_det(a)]
     for k, want in enumerate(invariants, 1):  # Vieta: trace, sum of principal minors, determinant
@@ -186,19 +186,18 @@ def check(p: Params, answer: Answer, rng: random.Random) -> None:
         require(close(got, want), f"the eigenvalues {values} do not give trace, minors, determinant {invariants}")
     require(len(set(values)) == n, f"repeated eigenvalues {values}")
     vectors = [[float(e) for e in v] for v in answer.eigenvectors]
-    for value, v in zip(values, vectors):
+    for value, v in zip(values, vectors, strict=True):
         image = [sum(a[i][j] * v[j] for j in range(n)) for i in range(n)]
         require(max(map(abs, v)) > 0.1 and all(close(x, value * y) for x, y in zip(image, v)), f"A {v} != {value} v")
         require(not p.normalised or close(math.hypot(*v), 1.0), f"{v} is not a unit vector")
     for u, w in itertools.combinations(vectors, 2):
         require(abs(sum(x * y for x, y in zip(u, w))) < 1e-9, f"eigenvectors {u} and {w} are not orthogonal")
-    t = rng.uniform(-3, 3)
     direct = _float_det([[a[i][j] - (t if i == j else 0) for j in range(n)] for i in range(n)])
     require(close(float(answer.polynomial.subs(LAMBDA, t)), direct), f"det(A - {t} I) is {direct}")
 
 
 def _float_det(a: list[list[float]]) -> float:
-    """The determinant of a 2x2 or 3x3 float matrix by the rule of Sarrus (a second method to the cofactors)."""
+    """The determinant of a 2x2 or 3x3 float matrix by the rule of Sarrus (not by cofactors)."""
     if len(a) == 2:
         return a[0][0] * a[1][1] - a[0][1] * a[1][0]
     down = sum(math.prod(a[i][(i + k) % 3] for i in range(3)) for k in range(3))

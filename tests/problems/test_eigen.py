@@ -63,7 +63,7 @@ def test_statement_gives_the_matrix_but_not_the_eigenvalues():
 
 @pytest.mark.parametrize("n", [2, 3])
 def test_the_pool_holds_no_diagonal_mostly_zero_or_canonical_matrix(n):
-    pool = _pool(n)
+    pool = [sympy.ImmutableMatrix(n, n, entries) for entries in _pool(n)]
     assert len(pool) == len(set(pool)) > 100
     for m in pool:
         assert m == m.T and not m.is_diagonal() and max(map(abs, m)) <= 6
