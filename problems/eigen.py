@@ -38,10 +38,10 @@ from generator.kit import (
     close,
     require,
 )
-from generator.kit.linalg import fraction_times
+from generator.kit.linalg import WrittenMatrix, fraction_times
 from generator.kit.notation import AsWritten
 
-LAMBDA = sympy.Symbol("lambda")
+LAMBDA = sympy.Symbol("lamda")  # printed \lambda; "lambda" would not read back from answers.json (a keyword)
 V1, V2 = sympy.symbols("v_1 v_2")
 SMALL = [v for v in itertools.product(range(-2, 3), repeat=3) if math.gcd(*v) == 1 and next(filter(None, v)) > 0]
 PAIRS = [(u, w) for u in SMALL for w in SMALL if u < w and sum(a * b for a, b in zip(u, w)) == 0]
@@ -167,7 +167,7 @@ def _pair(matrix: sympy.ImmutableMatrix, value: sympy.Integer) -> Eigenpair:
     shifted = sympy.ImmutableMatrix(matrix - value * sympy.eye(matrix.rows))
     vector, raw, rows = _vector(shifted)
     factor = next(r / v for r, v in zip(raw, vector) if v)
-    taken = [Step(sympy.MatMul(factor, vector, evaluate=False), f"take out ${factor}$")] if factor != 1 else []
+    taken = [Step(WrittenMatrix(sympy.MatMul(factor, vector, evaluate=False)), f"take out ${factor}$")] if factor != 1 else []
     found = chain(Step(raw, "cross product" if matrix.rows == 3 else "swap, negate one"), *taken)
     equation = shifted[0, 0] * V1 + shifted[0, 1] * V2 if matrix.rows == 2 else None
     squares = [e**2 for e in vector]
