@@ -168,7 +168,8 @@ def _pair(matrix: sympy.ImmutableMatrix, value: sympy.Integer) -> Eigenpair:
     vector, raw, rows = _vector(shifted)
     factor = next(r / v for r, v in zip(raw, vector) if v)
     taken = [Step(WrittenMatrix(sympy.MatMul(factor, vector, evaluate=False)), f"take out ${factor}$")] if factor != 1 else []
-    found = chain(Step(raw, "cross product" if matrix.rows == 3 else "swap, negate one"), *taken)
+    # Chain, not chain(): the factored vector has the same entries, and chain() would merge it away
+    found = Chain((Step(raw, "cross product" if matrix.rows == 3 else "swap, negate one"), *taken))
     equation = shifted[0, 0] * V1 + shifted[0, 1] * V2 if matrix.rows == 2 else None
     squares = [e**2 for e in vector]
     length = chain(sympy.sqrt(_written(*squares), evaluate=False), root := sympy.sqrt(sum(squares)))

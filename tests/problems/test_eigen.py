@@ -8,7 +8,7 @@ from generator.kit.family import CheckFailed
 from generator.pipeline.generate import canonical_variant, variant_for_seed
 from generator.pipeline.render import render_part
 from generator.pipeline.templating import environment
-from problems.eigen import FAMILY, LAMBDA, _pool, check
+from problems.eigen import FAMILY, LAMBDA, Params, _pool, check
 
 OPTIONS = FAMILY.resolve_options({})
 
@@ -70,3 +70,10 @@ def test_the_pool_holds_no_diagonal_mostly_zero_or_canonical_matrix(n):
         assert sum(e == 0 for e in m) <= n * n // 3 and m != sympy.Matrix([[2, 1], [1, 2]])
     for m in pool[:: max(1, len(pool) // 40)]:  # distinct eigenvalues, by SymPy's own eigenvals
         assert len(m.eigenvals()) == n
+
+
+def test_a_common_factor_is_taken_out_in_a_step_of_its_own():
+    answer = FAMILY.solve(Params(sympy.ImmutableMatrix([[-6, 4], [4, 0]]), False))
+    found = answer.pairs[0].found  # lambda = -8: 2 v_1 + 4 v_2 = 0, w = (4, -2) = 2 (2, -1)
+    assert [step.why for step in found.steps] == ["swap, negate one", "take out $2$"]
+    assert found.steps[0].expr == sympy.Matrix([4, -2]) and answer.eigenvectors[0] == sympy.Matrix([2, -1])
