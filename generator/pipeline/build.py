@@ -105,7 +105,7 @@ class Plan:
     written: tuple[str, ...]
     """Keys of the instances whose files are written, in roster order."""
     roster: bool = False
-    """A class: per-student folders and class files. Otherwise the one instance is published as typeset, with its source."""
+    """A class: per-student folders and class files; otherwise one instance, published as typeset with its source."""
     some_students: bool = False
     """Only some students' folders are written (a shard, or ``--student``), beside what is there."""
     shard: tuple[int, int] | None = None
@@ -202,7 +202,16 @@ def build_class(
         batches[f"group-{group:04d}"] = tuple((Draw(draw.seed, s.id, redrawn.get(s.id, ())), s) for s in members)
     chosen = tuple(student.id for student in typeset if student.id in written)
     plan = Plan(
-        sheet, draw, target, batches, chosen, roster=True, some_students=shard is not None or bool(only), shard=shard, unique=unique, group_of=group_of
+        sheet,
+        draw,
+        target,
+        batches,
+        chosen,
+        roster=True,
+        some_students=shard is not None or bool(only),
+        shard=shard,
+        unique=unique,
+        group_of=group_of,
     )
     (report,) = _built([plan], project, progress)
     report.seconds.update(redraw_seconds)
@@ -318,7 +327,9 @@ def _generate_and_typeset(
                 if (index, batch) not in feeds:
                     # Kept before the runs start: a signal that comes while they start still reaches them.
                     feeds[index, batch] = [queue.SimpleQueue() for _ in KINDS]
-                    runs = _typeset_batch(tex_pool, plans[index], batch, feeds[index, batch], project, workdir / str(index), tex_seconds)
+                    runs = _typeset_batch(
+                        tex_pool, plans[index], batch, feeds[index, batch], project, workdir / str(index), tex_seconds
+                    )
                     pending += [(index, run) for run in runs]
                 waiting[index, batch] -= 1
                 for feed in feeds[index, batch]:
