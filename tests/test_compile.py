@@ -161,3 +161,17 @@ def _with_marker(marker: str) -> list[int]:
     return found
 
 
+
+
+def test_a_child_whose_parent_died_before_the_death_signal_was_armed_never_starts(monkeypatch):
+    """The moment between starting TeX and ``setpriv`` arming the signal: a child that finds another
+    parent then (here: the check is told another pid) exits instead of waiting for ever."""
+    from generator.pipeline import lifecycle
+
+    if not lifecycle.DIE_WITH_PARENT:
+        pytest.skip("no setpriv here")
+    ours = subprocess.run([*lifecycle.DIE_WITH_PARENT, *lifecycle.while_parent_lives(), "echo", "ran"], capture_output=True, text=True)
+    assert ours.stdout == "ran\n"
+    monkeypatch.setattr(lifecycle.os, "getpid", lambda: 1)  # as if the build had died and the child were init's
+    orphan = subprocess.run([*lifecycle.DIE_WITH_PARENT, *lifecycle.while_parent_lives(), "echo", "ran"], capture_output=True, text=True)
+    assert orphan.stdout == "" and orphan.returncode != 0

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import CompileError
-from generator.pipeline.lifecycle import DIE_WITH_PARENT
+from generator.pipeline.lifecycle import DIE_WITH_PARENT, while_parent_lives
 
 TEX_TIMEOUT_SECONDS = 120
 TEX_PACKAGES = "texlive-latex-base texlive-latex-recommended lmodern latexmk"
@@ -98,7 +98,7 @@ def compile_stream(name: str, pieces: Iterable[str], workdir: Path) -> Compiled:
         raise _unwritable(workdir, exc) from None
     try:
         process = subprocess.Popen(
-            [*DIE_WITH_PARENT, *PDFLATEX_ARGS, source.name],
+            [*DIE_WITH_PARENT, *(while_parent_lives() if DIE_WITH_PARENT else ()), *PDFLATEX_ARGS, source.name],
             cwd=workdir,
             env={**os.environ, **TEX_ENVIRONMENT},
             stdin=subprocess.DEVNULL,

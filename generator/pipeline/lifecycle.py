@@ -29,11 +29,20 @@ _PR_SET_PDEATHSIG = 1
 PREFIX = "sheets-"
 
 DIE_WITH_PARENT: tuple[str, ...] = ("setpriv", "--pdeathsig", "KILL") if shutil.which("setpriv") else ()
-"""Put before a command to have it killed when the thread that started it dies (util-linux, Linux only).
+"""Put before a command to have it killed when the thread that started it dies (util-linux, Linux only),
+followed by ``while_parent_lives()``.
 
 Without it (other systems) TeX still ends: it reads its source from a pipe whose only
 writer is the build, and the kernel closes that pipe when the build dies.
 """
+
+
+def while_parent_lives() -> tuple[str, ...]:
+    """Put after ``DIE_WITH_PARENT``: the command runs only if this process is still its parent once the
+    death signal is armed. A build killed in the moment between starting a child and ``setpriv`` arming
+    the signal leaves the child with another parent, and the signal would never come: TeX would then
+    wait for ever to open a pipe nobody writes."""
+    return ("sh", "-c", 'test "$PPID" = "$0" && exec "$@"', str(os.getpid()))
 
 
 class Interrupted(KeyboardInterrupt):
