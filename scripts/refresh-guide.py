@@ -7,7 +7,9 @@ the guide is current (tests/test_authoring.py runs that).
 """
 
 import ast
+import dataclasses
 import importlib
+import inspect
 import pkgutil
 import re
 import sys
@@ -55,6 +57,26 @@ def _assigned(node: ast.stmt) -> set[str]:
     return {leaf.id for target in targets for leaf in ast.walk(target) if isinstance(leaf, ast.Name)}
 
 
+def _signature(value: object) -> str:
+    """``(rng, low, high)`` for a function, the fields for a dataclass; nothing for a constant or a SymPy class."""
+    if isinstance(value, type) and not dataclasses.is_dataclass(value):
+        return ""
+    if not callable(value):
+        return ""
+    try:
+        parameters = inspect.signature(value).parameters.values()
+    except (TypeError, ValueError):
+        return ""
+    shown = [p.name if p.default is inspect.Parameter.empty else f"{p.name}={_default(p.default)}" for p in parameters]
+    shown = [f"*{p.name}" if p.kind is inspect.Parameter.VAR_POSITIONAL else f"**{p.name}" if p.kind is inspect.Parameter.VAR_KEYWORD else text for p, text in zip(parameters, shown)]
+    return "(" + ", ".join(shown).replace("|", r"\|") + ")"
+
+
+def _default(value: object) -> str:
+    """A default as written in code; a function default (whose repr holds an address) as ``...``."""
+    return "..." if callable(value) else repr(value)
+
+
 def _first_paragraph(doc: str) -> str:
     return " ".join(doc.strip().split("\n\n")[0].split())
 
@@ -72,7 +94,7 @@ def reference() -> str:
                 continue
             listed.add(key)
             text = (purpose(module_name, name) or "UNDOCUMENTED").replace("|", r"\|")
-            rows.append(f"| `{name}` | {text} |")
+            rows.append(f"| `{name}{_signature(getattr(module, name))}` | {text} |".replace("|`", "| `"))
         if rows:
             parts.append(f"### `{module_name}`\n\n| name | purpose |\n|---|---|\n" + "\n".join(rows) + "\n")
     return "\n".join(parts)
