@@ -1,0 +1,34 @@
+"""Math Background II (sheets/math-background-2.toml): the sheet of the kit-written families compiles for
+the canonical instances and for 20 students' draws, and its PDFs read back with their answers."""
+
+import json
+
+from generator.pipeline.build import build_class, build_sheets
+from generator.pipeline.generate import Draw
+from generator.pipeline.roster import Student
+from tests.conftest import pdf_text
+
+SHEET = "math-background-2"
+CLASS = tuple(Student(f"m{i:02d}", f"Student {i}") for i in range(20))
+
+
+def test_the_canonical_instances_build(tmp_path):
+    (target,) = build_sheets([SHEET], Draw(None), tmp_path)
+    solution = pdf_text(target / f"{SHEET}-solution.pdf")
+    assert "Math Background II" in solution and "Exercise 2.5" in solution
+    answers = json.loads((target / "answers.json").read_text())
+    assert [p["family"] for p in answers["problems"]] == [
+        "definite-integral", "definite-integral", "eigen", "bayes-rule", "mle", "conv-shapes"
+    ]
+
+
+def test_twenty_students_draw_compile_and_read_back(tmp_path):
+    build_class(SHEET, Draw(5), CLASS, tmp_path)
+    folder = tmp_path / SHEET / "seed-5"
+    answers = json.loads((folder / "answers.json").read_text())
+    assert len(answers["students"]) == 20
+    for student in CLASS[:3]:
+        exercise = pdf_text(folder / student.id / f"{SHEET}-exercise.pdf")
+        solution = pdf_text(folder / student.id / f"{SHEET}-solution.pdf")
+        assert student.name in exercise and "Solution." not in exercise
+        assert "Solution." in solution and "≈" in solution
