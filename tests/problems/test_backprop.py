@@ -1,0 +1,62 @@
+import dataclasses
+import random
+
+import pytest
+import sympy
+
+from generator.kit.family import CheckFailed
+from generator.pipeline.generate import canonical_variant, variant_for_seed
+from generator.pipeline.render import render_part
+from generator.pipeline.templating import environment
+from problems.backprop import FAMILY, check
+
+OPTIONS = FAMILY.resolve_options({})
+COMBINATIONS = [{"activation": a, "loss": loss} for a in ("relu", "sigmoid") for loss in ("squared", "cross-entropy")]
+
+
+def _sympy_gradients(p):
+    """A second method: SymPy differentiates the loss written with symbolic weights."""
+    W, w = sympy.Matrix(2, 2, sympy.symbols("W_11 W_12 W_21 W_22")), sympy.Matrix([sympy.symbols("w_1 w_2")])
+    sigma = lambda s: 1 / (1 + sympy.exp(-s))
+    act = sigma if p.activation == "sigmoid" else (lambda s: sympy.Max(s, 0))
+    y = (w * (W * sympy.Matrix(p.x)).applyfunc(act))[0]
+    t = p.target
+    loss = (y - t) ** 2 / 2 if p.loss == "squared" else -t * sympy.log(sigma(y)) - (1 - t) * sympy.log(1 - sigma(y))
+    at = dict(zip([*W, *w], [*p.W, *p.w]))
+    return [float(sympy.diff(loss, v).subs(at)) for v in [*W, *w]]
+
+
+def test_canonical_gradients_are_the_hand_values():
+    variant = canonical_variant(FAMILY, OPTIONS, "backprop-example")
+    answer = variant.answer
+    assert answer.loss == sympy.Rational(1, 2) and answer.deltas == (-1, -1, 2)
+    assert answer.grad_w == sympy.Matrix([[-3, -1]]) and answer.grad_W == sympy.Matrix([[-1, -2], [2, 4]])
+    assert [float(v) for v in (*answer.grad_W, *answer.grad_w)] == _sympy_gradients(variant.params)
+
+
+@pytest.mark.parametrize("choice", COMBINATIONS)
+def test_random_networks_have_live_units_and_agree_with_sympy(choice):
+    options = FAMILY.resolve_options(choice)
+    for seed in range(15):
+        variant = variant_for_seed(FAMILY, options, seed)
+        p, answer = variant.params, variant.answer
+        assert 0 not in answer.pre and answer.pre[0] != answer.pre[1] and answer.deltas[0] != 0
+        if p.activation == "relu":
+            assert min(answer.pre) > 0
+        claimed = [float(v.rewrite(sympy.exp)) for v in (*answer.grad_W, *answer.grad_w)]
+        assert claimed == pytest.approx(_sympy_gradients(p), rel=1e-9)
+
+
+def test_check_refuses_a_wrong_gradient():
+    variant = canonical_variant(FAMILY, OPTIONS, "backprop-example")
+    wrong = dataclasses.replace(variant.answer, grad_W=sympy.ImmutableMatrix([[-1, -2], [2, 3]]))
+    with pytest.raises(CheckFailed):
+        check(variant.params, wrong, random.Random(0))
+
+
+def test_statement_gives_the_network_but_not_the_gradients():
+    variant = canonical_variant(FAMILY, OPTIONS, "backprop-example")
+    statement, solution = render_part(environment(), FAMILY, variant)
+    assert r"\operatorname{ReLU}" in statement and "t = 2" in statement
+    assert r"\begin{bmatrix}-1 & -2\\2 & 4\end{bmatrix}" not in statement
+    assert r"\begin{bmatrix}-1 & -2\\2 & 4\end{bmatrix}" in solution
