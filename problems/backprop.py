@@ -112,24 +112,18 @@ def _usable(p: Params) -> bool:
     return answer.backward[1].steps[-1].expr != 0 and wide <= MAX_STEP_WIDTH and p not in CANONICAL.values()
 
 
-def _act(p: Params, z: sympy.Expr) -> sympy.Expr:
-    return sigmoid(z) if p.activation == "sigmoid" else max(z, Integer(0))
-
-
 def solve(p: Params) -> Answer:
-    z, t = p.W * p.x, p.target
-    h = z.applyfunc(lambda v: _act(p, v))
+    z, t, sig = p.W * p.x, p.target, p.activation == "sigmoid"
+    h = z.applyfunc(sigmoid) if sig else z  # every ReLU unit is on (``_fits``)
     y = (p.w * h)[0]
-    sig = p.activation == "sigmoid"
     hs = sympy.symbols("h_1 h_2") if sig else tuple(h)  # the table's h_j stand for sigma(z_j) in the steps
     values = dict(zip(hs, h)) if sig else {}
     name = r"\operatorname{ReLU}" if p.activation == "relu" else r"\sigma"
     if p.loss == "squared":
         out, loss = y, (y - t) ** 2 / 2
         y_s = (p.w * Matrix(hs))[0]
-        first = y_s - t
-        dl_dout = chain(Step(WrittenSum(y_s, -t, evaluate=False), r"$\hat y - t$"), Step(first, "subtract"))
-        delta = first
+        delta = y_s - t
+        dl_dout = chain(Step(WrittenSum(y_s, -t, evaluate=False), r"$\hat y - t$"), Step(delta, "subtract"))
         output_delta = chain(Step(delta, r"$\hat y = y$, so $\partial \hat y / \partial y = 1$"))
     else:
         out, y_hat = sigmoid(y), YHAT
@@ -145,10 +139,8 @@ def solve(p: Params) -> Answer:
         )
     backward = [dl_dout, output_delta]
     for j in range(2):
-        why = f"$w_{j + 1} \\delta \\, {name}'(z_{j + 1})$"
-        slope = hs[j] * (1 - hs[j]) if sig else Integer(1 if z[j] > 0 else 0)
-        if not sig:
-            why += f", $z_{j + 1} {'>' if z[j] > 0 else '<'} 0$"
+        why = f"$w_{j + 1} \\delta \\, {name}'(z_{j + 1})$" + ("" if sig else f", $z_{j + 1} > 0$")
+        slope = hs[j] * (1 - hs[j]) if sig else Integer(1)
         written = WrittenProduct(p.w[j], delta, slope, evaluate=False)
         steps = [Step(p.w[j] * delta * slope, "multiply")] if delta.is_Add or not sig else []
         backward.append(chain(Step(written, why), *steps))
