@@ -99,6 +99,11 @@ def test_big_bracket_before_a_minus():
     assert not list(lint.big_before_minus(r"\mathcal{N}\bigl(-9, 36\bigr)"))
 
 
+def test_a_term_added_with_a_leading_minus():
+    assert rules(lint.plus_minus(r"x^{2} + - x^{3} e^{x}")) == {"plus-minus"}
+    assert not list(lint.plus_minus(r"x^{2} - x^{3} e^{x} \cdot \left(- 2 e^{- 2 x}\right)"))
+
+
 def test_a_bracket_right_after_a_function_argument():
     x = sympy.Symbol("x")
     glued = r"\log{\left(x^{2} + 1 \right)} \left(3 x - 1\right)"

@@ -280,3 +280,11 @@ def test_text_of_the_notation_is_what_sympify_reads_back():
     assert tex(WrittenSum(Bracketed(x + 1), sympy.Mul(-1, Bracketed(y + 2), evaluate=False), evaluate=False)) == (
         r"\left(x + 1\right) - \left(y + 2\right)"
     )
+
+
+def test_a_written_sum_never_prints_plus_minus():
+    from generator.kit.notation import WrittenProduct
+
+    product = WrittenProduct(-(x**3) * sympy.exp(x), -2 * sympy.exp(-2 * x), evaluate=False)
+    printed = tex(WrittenSum(x**2, product, evaluate=False))
+    assert "+ -" not in printed and printed.startswith(r"x^{2} - x^{3} e^{x} \cdot")

@@ -50,6 +50,7 @@ def lint_variant(family: Family, variant: Variant, statement: str, solution: str
         *big_before_minus(printed),
         *double_negatives(printed),
         *bracket_after_function(printed),
+        *plus_minus(printed),
         *unevaluated_results(family, variant),
         *repeats_in_part(variant),
         *canonical_repeat(family, variant),
@@ -264,6 +265,15 @@ def double_negatives(printed: str) -> Iterator[Finding]:
 
 
 _DOUBLE_NEGATIVE = re.compile(r"-\s*(?:\\left)?\(\s*-[^()+\-=&,]*?(?:\\right)?\)(?!\s*\^)")
+
+
+def plus_minus(printed: str) -> Iterator[Finding]:
+    """``a + -b``: a term added with a leading minus, which a hand writes ``a - b``."""
+    for match in _PLUS_MINUS.finditer(printed):
+        yield Finding("plus-minus", printed[max(0, match.start() - 30) : match.end() + 20])
+
+
+_PLUS_MINUS = re.compile(r"\+\s*-")
 
 
 def bracket_after_function(printed: str) -> Iterator[Finding]:

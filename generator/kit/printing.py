@@ -303,7 +303,9 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
                 # - (2 - x), not - 2 - x: a subtracted sum keeps its brackets.
                 tex += " - " + (rf"\left({self._print(negated)}\right)" if negated.is_Add else self._print(negated))
             else:
-                tex += " + " + self._print(term)
+                printed = self._print(term)
+                # a product that prints with a leading minus (-x^3 e^x . (-2 e^{-2x})) is subtracted, never "+ -"
+                tex += " - " + printed[2:] if printed.startswith("- ") else " + " + printed
         return tex
 
     _print_WrittenMatrixSum = _print_WrittenSum
