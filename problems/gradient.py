@@ -276,8 +276,15 @@ def _worked(f: sympy.Expr, v: sympy.Symbol) -> Worked:
     rule = WrittenProduct(outer, inner, evaluate=False)
     # Two numbers to multiply (1/2 * 2 x_1) are a step a student sees; factors only reordered are not.
     numbers = all(abs(factor.as_coeff_Mul()[0]) != 1 for factor in (outer, inner))  # a sign is no number to multiply
-    steps = (Step(rule, CHAIN), Step(tidy_derivative(f, v), MULTIPLY))
-    return Worked((), chain(*steps) if numbers else worked_chain(*steps), ("chain",))
+    # c ||x - a||^2 has no outer function to chain through: its partial is the quoted one, times c
+    through = CHAIN if outer.free_symbols else SQUARED_NORM if _of_square(f, norm) else NORM
+    steps = (Step(rule, through), Step(tidy_derivative(f, v), MULTIPLY))
+    return Worked((), chain(*steps) if numbers else worked_chain(*steps), ("chain",) if outer.free_symbols else ())
+
+
+SQUARED_NORM = "partial of the squared norm"
+NORM = "partial of the norm"
+"""Reasons for c ||x - a||_2^2 and c ||x - a||_2, whose partials the solution quotes before the steps."""
 
 
 MULTIPLY = "multiply the factors"

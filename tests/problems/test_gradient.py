@@ -162,15 +162,16 @@ def test_composition_canonical_works_each_partial_by_the_chain_rule():
     assert steps_of(d_dy) == [("chain rule", -sympy.exp(-y) * sympy.sin(sympy.exp(x)))]
 
 
-def test_norm_canonical_works_the_chain_rule_through_the_square_or_the_norm():
+def test_norm_canonical_quotes_the_partials_of_the_norm_and_of_its_square():
+    """f4 = ||x||^2/2 and f5 = ||x||/2 have no outer function to chain through: a constant times the quoted partial."""
     f4, f5 = canonical("idl-math-background-1.3b").answer.worked
     norm = EuclideanNorm(x1, x2)
     for worked, component in zip(f4, (x1, x2)):  # two numbers to multiply: the rule step stays
         (rule, product) = worked.derivative.steps
-        assert (rule.why, tex(rule.expr)) == ("chain rule", rf"\frac{{1}}{{2}} \cdot 2 {tex(component)}")
+        assert (rule.why, tex(rule.expr)) == ("partial of the squared norm", rf"\frac{{1}}{{2}} \cdot 2 {tex(component)}")
         assert (product.why, product.expr) == ("multiply the factors", component)
     for worked, component in zip(f5, (x1, x2)):
-        assert steps_of(worked) == [("chain rule", component / (2 * norm))]
+        assert steps_of(worked) == [("partial of the norm", component / (2 * norm))]
 
 
 def test_a_function_of_the_squared_norm_goes_through_the_square_and_holds_everywhere():
