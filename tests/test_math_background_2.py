@@ -18,7 +18,7 @@ def test_the_canonical_instances_build(tmp_path):
     assert "Math Background II" in solution and "Exercise 2.5" in solution
     answers = json.loads((target / "answers.json").read_text())
     assert [p["family"] for p in answers["problems"]] == [
-        "definite-integral", "definite-integral", "eigen", "bayes-rule", "mle", "conv-shapes"
+        "definite-integral", "definite-integral", "eigen", "bayes-rule", "mle", "conv-shapes", "backprop"
     ]
 
 
