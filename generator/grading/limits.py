@@ -9,10 +9,9 @@ whose workers die with the build); elsewhere (another thread) there is no timer 
 and the grammar's limits alone apply.
 """
 
-import signal
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
+
+from generator.pipeline import lifecycle
 
 __all__ = ["SECONDS_PER_ANSWER", "TooSlow", "time_limit"]
 
@@ -24,20 +23,6 @@ class TooSlow(Exception):
     """The work on one answer ran out of time."""
 
 
-@contextmanager
-def time_limit(seconds: float = SECONDS_PER_ANSWER) -> Iterator[None]:
+def time_limit(seconds: float = SECONDS_PER_ANSWER) -> AbstractContextManager[None]:
     """Raise ``TooSlow`` inside the block once ``seconds`` have passed (main thread only; one at a time)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expire(signum, frame):
-        raise TooSlow(f"took more than {seconds:g} s")
-
-    before = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, before)
+    return lifecycle.time_limit(seconds, TooSlow)

@@ -6,8 +6,6 @@ failure is the one ``sheets show FAMILY --seed N`` takes.
 """
 
 import dataclasses
-import signal
-import threading
 from collections.abc import Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,6 +16,7 @@ import sympy
 from generator.errors import ConfigError, GenerationError
 from generator.kit.family import CheckFailed, Family, Variant, field_names, find_all
 from generator.kit.steps import Verified, chains_in, verify_chain
+from generator.pipeline.lifecycle import time_limit
 from generator.pipeline.seeding import derive_seed, rng_for
 from generator.pipeline.sheet import PartSpec, SheetSpec
 
@@ -82,7 +81,7 @@ def variant_for_seed(
 
 def sampled(family: Family, options: Mapping[str, Any], seed: int, label: str = "") -> Any:
     """The parameters a slot seed draws: what tells one variant from another."""
-    with _naming_failures(family, seed, label), _time_limit(VARIANT_SECONDS):
+    with _naming_failures(family, seed, label), time_limit(VARIANT_SECONDS, VariantTimeout):
         return family.sample(rng_for(seed), options)
 
 
@@ -152,7 +151,7 @@ def _kinds(value: Any) -> Any:
 def _solved_and_checked(
     family: Family, params, seed: int | None, canonical: str | None, label: str, verified: Verified
 ) -> tuple[Any, float]:
-    with _naming_failures(family, seed if canonical is None else canonical, label), _time_limit(VARIANT_SECONDS):
+    with _naming_failures(family, seed if canonical is None else canonical, label), time_limit(VARIANT_SECONDS, VariantTimeout):
         answer = family.solve(params)
         family.check(params, answer, rng_for(seed or 0, "check"))
         for chain in chains_in(answer):
@@ -169,25 +168,6 @@ def default_difficulty(params: Any, answer: Any) -> float:
 
 class VariantTimeout(Exception):
     """Sampling or solving one variant took longer than ``VARIANT_SECONDS``."""
-
-
-@contextmanager
-def _time_limit(seconds: float):
-    """Interrupt runaway SymPy work (main thread only; elsewhere the caller bounds time)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expire(signum, frame):
-        raise VariantTimeout(f"took longer than {seconds:g} s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 @contextmanager

@@ -156,3 +156,24 @@ def alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+@contextmanager
+def time_limit(seconds: float, error: type[Exception]) -> Iterator[None]:
+    """Raise ``error`` inside the block once ``seconds`` have passed: runaway SymPy work (a variant, a
+    student's answer) is stopped, not waited for. Main thread only (SIGALRM); elsewhere the caller
+    bounds the time, as the worker pool does."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise error(f"took longer than {seconds:g} s")
+
+    before = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, before)
