@@ -68,6 +68,9 @@ def build(
     sheet_dir: Annotated[Path, typer.Option(help="Where the sheet definitions live.")] = SHEET_DIR,
     template_dir: Annotated[Path, typer.Option(help="Where the LaTeX templates live.")] = TEMPLATE_DIR,
     roster: Annotated[Path | None, typer.Option(help="CSV with id and name columns: one sheet per student.")] = None,
+    id_column: Annotated[str | None, typer.Option(help="With --roster: the column of student ids (default: id, ID number, ...).")] = None,
+    name_column: Annotated[str | None, typer.Option(help="With --roster: the column of names (default: name, or first and last name).")] = None,
+    encoding: Annotated[str, typer.Option(help="With --roster: the roster file's encoding, such as cp1252.")] = "utf-8",
     student: Annotated[list[str] | None, typer.Option(help="With --roster: rebuild only this student (repeatable).")] = None,
     shard: Annotated[str | None, typer.Option(help="With --roster: build only slice K/N of the class.")] = None,
     groups: Annotated[int, typer.Option(min=1, max=4096, help="With --roster: TeX runs per kind (keep it fixed across shards).")] = DEFAULT_GROUPS,
@@ -79,7 +82,7 @@ def build(
     """Build exercise and solution PDFs into OUT/<sheet>/seed-<SEED>/ (or OUT/<sheet>/canonical/).
 
     With --roster, every student gets their own pair in OUT/<sheet>/seed-<SEED>/<id>/, and the
-    class gets answers.json, answer-key.csv and solutions-all.pdf. A student's sheet depends only
+    class gets answers.json, answer-key.csv, answer-key.xlsx and solutions-all.pdf. A student's sheet depends only
     on the seed and their id, unless --unique redraws repeated variants (then it also depends on
     who else is on the roster).
     """
@@ -99,7 +102,7 @@ def build(
             return
         if draw.canonical:
             raise ConfigError("--roster needs --seed: the canonical instance is the same for every student")
-        students = load_roster(roster)
+        students = load_roster(roster, id_column, name_column, encoding)
         slice_ = parse_shard(shard) if shard else None
         for name in sheets or project.sheet_names():
             with _progress_bar(quiet) as progress:

@@ -122,3 +122,23 @@ def test_sheet_mistakes(tmp_path, write_sheet, edit, message):
     out = tmp_path / "out"
     process = sheets("build", "--seed", "1", "--sheet-dir", str(write_sheet("tiny", edit(MINIMAL_SHEET))), "--out", str(out))
     assert_clear_failure(process, message, out)
+
+
+@pytest.mark.parametrize(
+    ("roster", "options", "message"),
+    [
+        ("Vorname;Nachname\nJürgen;Müller\n".encode("cp1252"), [], "not UTF-8 text (save as CSV UTF-8, or pass --encoding cp1252)"),
+        (b"id,name\ns1,Ada\n", ["--encoding", "klingon"], "--encoding 'klingon' is not an encoding Python knows"),
+        (b"Matrikel,name\n1001,Ada\n", [], "row 1: missing column 'id' (found: matrikel, name); name yours with --id-column"),
+        (b"id,name\ns1,Ada\n", ["--id-column", "Matrikel"], "row 1: no column 'Matrikel' (--id-column; found: id, name)"),
+        (b"id,Vorname\ns1,Ada\n", [], "or give first-name and last-name columns"),
+    ],
+    ids=["a cp1252 file", "an unknown encoding", "no id column", "a misnamed --id-column", "a first name alone"],
+)
+def test_roster_mistakes(tmp_path, write_sheet, roster, options, message):
+    path = tmp_path / "students.csv"
+    path.write_bytes(roster)
+    out = tmp_path / "out"
+    sheet_dir = str(write_sheet("tiny", MINIMAL_SHEET))
+    process = sheets("build", "--seed", "1", "--sheet-dir", sheet_dir, "--out", str(out), "--roster", str(path), *options)
+    assert_clear_failure(process, message, out)
