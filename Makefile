@@ -5,15 +5,17 @@ VENV ?= .venv
 SEED ?= 0
 SHEET ?=
 ROSTER ?=
+ROSTER_OPTIONS ?=
 UNIQUE ?=
 BIN := $(VENV)/bin
 
 .PHONY: sheets test stress bench setup tex clean
 
 ## sheets: build every sheet (or SHEET=name) for SEED=n or SEED=canonical into build/;
-##         ROSTER=students.csv builds one sheet per student (UNIQUE=1: no repeated variants)
+##         ROSTER=students.csv builds one sheet per student (UNIQUE=1: no repeated variants;
+##         ROSTER_OPTIONS="--id-column Matrikel --encoding cp1252": how to read the roster)
 sheets: setup
-	$(BIN)/sheets build $(SHEET) --seed $(SEED) --out build $(if $(ROSTER),--roster $(ROSTER)) $(if $(UNIQUE),--unique)
+	$(BIN)/sheets build $(SHEET) --seed $(SEED) --out build $(if $(ROSTER),--roster $(ROSTER) $(ROSTER_OPTIONS)) $(if $(UNIQUE),--unique)
 
 ## test: run the whole test suite (compiles real LaTeX), then stress every family over 1,000 seeds
 test: setup

@@ -137,9 +137,8 @@ def table(found: Sequence[Item], students: Sequence[GradedStudent]) -> list[str]
         lines.append(f"{problem:<8} {shares}  {common}")
     scores = [student.total for student in students]
     if scores:
-        lines.append(
-            f"{len(students)} students, total points: mean {sum(scores) / len(scores):.2f}, best {max(scores):g}"
-        )
+        counted = f"{len(students)} student{'' if len(students) == 1 else 's'}"
+        lines.append(f"{counted}, total points: mean {sum(scores) / len(scores):.2f}, best {max(scores):g}")
     return lines
 
 

@@ -10,9 +10,10 @@ each batch into one PDF per instance:
 * a class (``build_class``) gives every student an instance. Students fall into ``groups``
   fixed groups by a SHA-256 of their id; each group is one batch, split into per-student
   PDFs at named destinations, published in ``<sheet>/seed-<S>/<id>/`` beside the class's
-  answers.json, answer-key.csv and solutions-all.pdf. A group's membership depends only on
-  the ids in it, so a shard (whole groups) or a single-student rebuild (that student's
-  group) reproduces the bytes of the full build: font subsets are shared within a group.
+  answers.json, answer key (``answerkey``) and solutions-all.pdf. A group's membership
+  depends only on the ids in it, so a shard (whole groups) or a single-student rebuild
+  (that student's group) reproduces the bytes of the full build: font subsets are shared
+  within a group.
   solutions-all.pdf takes its pages from the group batches, so it carries one set of
   fonts per group, not one per student.
 
@@ -25,8 +26,6 @@ Every instance is generated and every document typeset before anything is writte
 any error leaves ``build/`` as it was.
 """
 
-import csv
-import io
 import json
 import queue
 import statistics
@@ -40,8 +39,7 @@ from pathlib import Path
 
 from generator import __version__
 from generator.errors import ConfigError
-from generator.kit.family import Family, Variant
-from generator.kit.printing import tex
+from generator.pipeline.answerkey import answer_cells, answer_key_csv, answer_key_xlsx
 from generator.pipeline.compile import compile_stream, require_tex
 from generator.pipeline.generate import Checked, Draw, sheet_variants
 from generator.pipeline.lifecycle import temporary_directory
@@ -82,8 +80,8 @@ class Generated:
     student: Student | None
     exercises: tuple[RenderedExercise, ...]
     problems: tuple[dict, ...]
-    key_rows: tuple[tuple[str, str, str, str], ...]
-    """(problem label, family, answer LaTeX, answer text) per answer-key field."""
+    key_cells: tuple[tuple[str, str], ...]
+    """(answer column, value) per answer a grader needs: this student's row of the answer key."""
 
     @property
     def key(self) -> str:
@@ -139,7 +137,7 @@ class Report:
     def lines(self) -> list[str]:
         if not self.students:
             return [f"nothing to build for {self.target}: no student of the roster falls in this shard"]
-        lines = [f"built {self.target} for {self.students} students"]
+        lines = [f"built {self.target} for {self.students} student{'' if self.students == 1 else 's'}"]
         if self.unique:
             lines[0] += f" (--unique: {self.redrawn} problems drawn again)"
         for label, distinct in self.distinct.items():
@@ -434,12 +432,12 @@ def generate_instance(job: Job, checked: Checked | None = None) -> Generated:
     families = all_families()
     variants = sheet_variants(sheet, families, draw, checked)
     stored = tuple(variant.to_json() for variant in variants)
-    rows = tuple(
-        (variant.label, variant.family, latex, text)
+    cells = tuple(
+        cell
         for variant, record in zip(variants, stored)
-        for latex, text in _answer_cells(variant, families[variant.family], record["answers"])
+        for cell in answer_cells(variant.label, families[variant.family].answer_key(variant.answer), record["answers"])
     )
-    return Generated(draw, student, render_exercises(project.environment(), sheet, variants, families), stored, rows)
+    return Generated(draw, student, render_exercises(project.environment(), sheet, variants, families), stored, cells)
 
 
 def _files(plan: Plan, chosen: Sequence[Generated], typeset: Typeset) -> tuple[dict[str, bytes], dict[str, bytes]]:
@@ -454,9 +452,11 @@ def _files(plan: Plan, chosen: Sequence[Generated], typeset: Typeset) -> tuple[d
         return own, {"answers.json": answers_json(plan, chosen)}
     own = {f"{g.key}/{plan.stem(kind)}.pdf": typeset.pdfs[(kind, g.key)] for g in chosen for kind in KINDS}
     batch_of = {_key(student): batch for batch, members in plan.batches.items() for _, student in members}
+    key_rows = [(g.student.id, g.student.name, g.key_cells) for g in chosen]
     return own, {
         "answers.json": answers_json(plan, chosen),
-        "answer-key.csv": _answer_key(chosen),
+        "answer-key.csv": answer_key_csv(key_rows),
+        "answer-key.xlsx": answer_key_xlsx(key_rows),
         "solutions-all.pdf": gather(typeset.batches, [(f"{batch_of[g.key]}-solution", g.key) for g in chosen]),
     }
 
@@ -473,29 +473,6 @@ def answers_json(plan: Plan, chosen: Sequence[Generated]) -> bytes:
     document |= {"seed": plan.draw.seed, "unique": plan.unique, "generator": generator}
     document["students"] = [{"id": g.student.id, "name": g.student.name, "problems": list(g.problems)} for g in chosen]
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-
-
-def _answer_key(chosen: Sequence[Generated]) -> bytes:
-    """answer-key.csv: a row per student, problem and answer field, students in roster order."""
-    key = io.StringIO()
-    writer = csv.writer(key, lineterminator="\n")
-    writer.writerow(["student_id", "name", "problem", "family", "answer_latex", "answer_text"])
-    for g in chosen:
-        for label, family, latex, text in g.key_rows:
-            writer.writerow([g.student.id, g.student.name, label, family, latex, text])
-    return key.getvalue().encode("utf-8")
-
-
-def _answer_cells(variant: Variant, family: Family, stored: dict) -> list[tuple[str, str]]:
-    """(LaTeX, plain text) for each answer field a grader needs; ``stored`` is the answers as in answers.json."""
-    cells = []
-    for name in family.answer_key(variant.answer):
-        value = getattr(variant.answer, name)
-        items = value if isinstance(value, tuple) else (value,)
-        latex = "; ".join(tex(item) for item in items)
-        text = "; ".join(str(item) for item in (stored[name] if isinstance(stored[name], list) else [stored[name]]))
-        cells.append((f"{name}: {latex}", f"{name}: {text}"))
-    return cells
 
 
 def _publish(plan: Plan, own: dict[str, bytes], shared: dict[str, bytes]) -> None:

@@ -24,7 +24,17 @@ from generator.pipeline.templating import unprintable_character
 SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$")
 MAX_NAME_LENGTH = 200
 DELIMITERS = ",;\t"
-ID_HEADERS = ("id", "student_id", "id number", "matrikelnummer", "username", "benutzername", "login", "email address")
+ID_HEADERS = (
+    "id",
+    "student_id",
+    "id number",
+    "matrikelnummer",
+    "matriculation number",
+    "username",
+    "benutzername",
+    "login",
+    "email address",
+)
 """Headers an id is read from when ``id_column`` is not given, in order of preference: an id column,
 then Moodle's "ID number" and ILIAS's "Matrikelnummer", then login names, then Moodle's e-mail address."""
 NAME_HEADERS = ("name", "full name", "vollständiger name")
