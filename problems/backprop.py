@@ -123,7 +123,10 @@ def solve(p: Params) -> Answer:
         out, loss = y, (y - t) ** 2 / 2
         y_s = (p.w * Matrix(hs))[0]
         delta = y_s - t
-        dl_dout = chain(Step(WrittenSum(y_s, -t, evaluate=False), r"$\hat y - t$"), Step(delta, "subtract"))
+        if t == 0:  # 5 - 0 is no step; "5 + 0" would be a wrong one
+            dl_dout = chain(Step(delta, r"$\hat y - t$ with $t = 0$"))
+        else:
+            dl_dout = chain(Step(WrittenSum(y_s, -t, evaluate=False), r"$\hat y - t$"), Step(delta, "subtract"))
         output_delta = chain(Step(delta, r"$\hat y = y$, so $\partial \hat y / \partial y = 1$"))
     else:
         out, y_hat = sigmoid(y), YHAT

@@ -42,6 +42,7 @@ from generator.kit import (
     distinct,
     require,
 )
+from generator.kit.notation import AsWritten
 
 SIZES = range(8, 65)
 MAX_PARAMETERS = 10_000
@@ -147,11 +148,12 @@ def _worked_side(n: int, layer: Layer) -> Chain:
         return chain(Step(WrittenSum(*top, 1, evaluate=False), put_in), Step(side, "add up"))
 
     def floor_plus_one(numerator: sympy.Expr) -> sympy.Expr:
-        return WrittenSum(sympy.floor(sympy.Mul(numerator, sympy.Pow(I(s), -1, evaluate=False), evaluate=False), evaluate=False), 1, evaluate=False)
+        over = sympy.Pow(AsWritten(I(s)), -1, evaluate=False)
+        return WrittenSum(sympy.floor(sympy.Mul(numerator, over, evaluate=False), evaluate=False), 1, evaluate=False)
 
     return chain(
         Step(floor_plus_one(WrittenSum(*top, evaluate=False)), put_in),
-        Step(floor_plus_one(I(_top(n, layer))), "work out the numerator"),
+        Step(floor_plus_one(AsWritten(I(_top(n, layer)))), "work out the numerator"),  # 2/2, never 2 . 1/2
         Step(WrittenSum(I(_top(n, layer) // s), 1, evaluate=False), f"${s}$ divides ${_top(n, layer)}$ exactly"),
         Step(side, "add"),
     )
