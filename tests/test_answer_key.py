@@ -20,6 +20,7 @@ from generator.pipeline.roster import Student
 ROWS = [
     ("s1", "Émilie du Châtelet", [("1.a", "-3*log(3)/5 + log(5)"), ("1.b", "-2"), ("1.c", "0.9503")]),
     ("s2", "Wang Li", [("1.a", "=1+1"), ("1.b", "3/2"), ("1.d", "@x")]),
+    ("0042", '=HYPERLINK("http://x.example")', [("1.b", "-0.5000")]),
 ]
 
 
@@ -45,6 +46,7 @@ def test_csv_is_utf8_with_a_byte_order_mark_one_row_per_student():
     assert csv_rows(content)[1:] == [
         ["s1", "Émilie du Châtelet", "'-3*log(3)/5 + log(5)", "-2", "0.9503", ""],
         ["s2", "Wang Li", "'=1+1", "3/2", "", "'@x"],
+        ["0042", '\'=HYPERLINK("http://x.example")', "", "-0.5000", "", ""],
     ]
 
 
@@ -57,9 +59,10 @@ def test_xlsx_holds_the_same_table_as_text_and_numbers_never_formulas():
         ["id", "name", "1.a", "1.b", "1.c", "1.d"],
         ["s1", "Émilie du Châtelet", "-3*log(3)/5 + log(5)", -2, 0.9503, None],
         ["s2", "Wang Li", "=1+1", "3/2", None, "@x"],
+        ["0042", '=HYPERLINK("http://x.example")', None, -0.5, None, None],
     ]
     assert sheet["C3"].data_type == "s" and sheet["C3"].quotePrefix
-    assert sheet["A2"].data_type == "s"
+    assert sheet["A4"].data_type == "s" and sheet["B4"].data_type == "s" and sheet["B4"].quotePrefix
 
 
 def test_xlsx_bytes_depend_only_on_the_rows():
