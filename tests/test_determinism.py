@@ -18,7 +18,7 @@ for name in ("idl-math-background", "dl-exercise-sheet-1", "derivatives-and-entr
     sheet = project.load_sheet(name)
     for student in (Student("s1", "A"), Student("s2", "B"), Student("s1", "A")):
         s = generate_instance((sheet, Draw(7, student.id), student, project))
-        print(name, student.id, hashlib.sha256(repr((s.exercises, s.problems, s.key_rows)).encode()).hexdigest())
+        print(name, student.id, hashlib.sha256(repr((s.exercises, s.problems, s.key_cells)).encode()).hexdigest())
 """
 
 
