@@ -423,7 +423,7 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         if tall:
             rows = [[rf"\displaystyle {entry}" if r"\frac" in entry else entry for entry in row] for row in rows]
         environment = self._settings["mat_str"]
-        separator = r"\\[0.8ex]" if tall else r"\\"
+        separator = r"\\[1.5ex]" if tall else r"\\"
         body = separator.join(" & ".join(row) for row in rows)
         return rf"\begin{{{environment}}}{body}\end{{{environment}}}"
 
