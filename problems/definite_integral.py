@@ -147,7 +147,9 @@ def _evaluate(primitive: sympy.Expr, var: sympy.Symbol, low: sympy.Expr, high: s
     (sin and cos), or F(a) < 0 (a hand works it out before subtracting it), F(b) and F(a) get rows of their own."""
     upper, lower = (xreplace_unevaluated(primitive, {var: end}) for end in (high, low))
     value = _exact(primitive, var, low, high)
-    why = r"$\log a - \log b = \log \frac{a}{b}$" if primitive.has(sympy.log) else "work out the values"
+    why = "work out the values"
+    if primitive.has(sympy.log):  # log 1 = 0 is the reason when the lower end gives 1; else the quotient rule of logs
+        why = r"$\log 1 = 0$" if low == 1 else r"$\log a - \log b = \log \frac{a}{b}$"
     written = WrittenSum(upper, _minus(lower), evaluate=False)
     ends = [primitive.subs(var, end) for end in (high, low)]
     if printed_width(written) + printed_width(primitive) <= MAX_EVALUATION_WIDTH and not ends[1].is_negative:
