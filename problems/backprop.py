@@ -5,8 +5,8 @@ y = w h. With ``loss = "squared"`` the output is linear, y_hat = y, and L = (y_h
 ``loss = "cross-entropy"`` it is y_hat = sigma(y) and L = -t log y_hat - (1 - t) log(1 - y_hat), t in
 {0, 1}. The hidden activation g is ReLU or the logistic sigmoid (``activation``). The solution works
 z = W x and y = w h, tabulates z, h, y, y_hat and L (exact and decimal), then works dL/dy_hat, the
-output delta and the hidden deltas by the chain rule (with sigmoid units written in h_1, h_2 and
-y_hat of the table), and the gradients as outer products dL/dw = delta h^T, dL/dW = (delta_1,
+output delta delta_y and the hidden deltas delta_1, delta_2 by the chain rule (with sigmoid units written in h_1, h_2 and
+y_hat of the table), and the gradients as outer products dL/dw = delta_y h^T, dL/dW = (delta_1,
 delta_2)^T x^T. The check is finite differences of a float loss with respect to all six weights.
 
 Excluded by construction: a pre-activation of 0 (ReLU has no derivative there; sigma(0) = 1/2 hides
@@ -142,7 +142,7 @@ def solve(p: Params) -> Answer:
         )
     backward = [dl_dout, output_delta]
     for j in range(2):
-        why = f"$w_{j + 1} \\delta \\, {name}'(z_{j + 1})$" + ("" if sig else f", $z_{j + 1} > 0$")
+        why = f"$w_{j + 1} \\delta_y \\, {name}'(z_{j + 1})$" + ("" if sig else f", $z_{j + 1} > 0$")
         slope = hs[j] * (1 - hs[j]) if sig else Integer(1)
         written = WrittenProduct(p.w[j], delta, slope, evaluate=False)
         steps = [Step(p.w[j] * delta * slope, "multiply")] if delta.is_Add or not sig else []
