@@ -97,20 +97,55 @@ def build(
         if roster is None:
             if student or shard or unique:
                 raise ConfigError("--student, --shard and --unique need --roster")
-            for target in build_sheets(sheets or None, draw, out, project):
-                typer.echo(f"built {target}")
+
+            def build_one(name: str) -> None:
+                if draw.canonical and len(names) > 1 and not _has_canonical(project, name):
+                    typer.echo(f"skipped {name}: it has no canonical instances")
+                    return
+                for target in build_sheets([name], draw, out, project):
+                    typer.echo(f"built {target}")
+
+            names = sheets or project.sheet_names()
+            if not names:
+                build_sheets(None, draw, out, project)  # says where no sheet was found
+            _each_sheet(names, build_one)
             return
         if draw.canonical:
             raise ConfigError("--roster needs --seed: the canonical instance is the same for every student")
         students = load_roster(roster, id_column, name_column, encoding)
         slice_ = parse_shard(shard) if shard else None
-        for name in sheets or project.sheet_names():
+
+        def build_for_class(name: str) -> None:
             with _progress_bar(quiet) as progress:
                 report = build_class(name, draw, students, out, project, groups, slice_, student or (), progress, unique)
             for line in report.lines():
                 typer.echo(line)
 
+        _each_sheet(sheets or project.sheet_names(), build_for_class)
+
     _run(action)
+
+
+def _each_sheet(names: list[str], build_one: Callable[[str], None]) -> None:
+    """Build each sheet on its own: one sheet's error is reported and the others are built; the
+    command fails at the end, naming the sheets that failed. A single sheet fails as it always did."""
+    if len(names) <= 1:
+        for name in names:
+            build_one(name)
+        return
+    failed = []
+    for name in names:
+        try:
+            build_one(name)
+        except SheetError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            failed.append(name)
+    if failed:
+        raise SheetError(f"{len(failed)} of {len(names)} sheets failed ({', '.join(failed)}); the others were built")
+
+
+def _has_canonical(project: Project, name: str) -> bool:
+    return any(part.canonical is not None for part in project.load_sheet(name).parts)
 
 
 @contextmanager

@@ -142,3 +142,23 @@ def test_roster_mistakes(tmp_path, write_sheet, roster, options, message):
     sheet_dir = str(write_sheet("tiny", MINIMAL_SHEET))
     process = sheets("build", "--seed", "1", "--sheet-dir", sheet_dir, "--out", str(out), "--roster", str(path), *options)
     assert_clear_failure(process, message, out)
+
+
+def test_one_bad_sheet_does_not_stop_the_others(tmp_path, write_sheet):
+    write_sheet("good", MINIMAL_SHEET)
+    sheet_dir = write_sheet("bad", MINIMAL_SHEET.replace('family = "derivative"', 'family = "derivativ"'))
+    process = sheets("build", "--seed", "3", "--sheet-dir", str(sheet_dir), "--out", str(tmp_path / "out"))
+    assert process.returncode == 1
+    assert "did you mean 'derivative'" in process.stderr and "1 of 2 sheets failed (bad)" in process.stderr
+    assert "Traceback" not in process.stderr
+    assert (tmp_path / "out" / "good" / "seed-3" / "good-solution.pdf").exists()
+    assert not (tmp_path / "out" / "bad").exists()
+
+
+def test_a_canonical_build_of_every_sheet_skips_those_without_canonical_instances(tmp_path, write_sheet):
+    write_sheet("original", MINIMAL_SHEET)
+    sheet_dir = write_sheet("fresh", MINIMAL_SHEET.replace('canonical = "idl-math-background-1.3a"\n', ""))
+    process = sheets("build", "--canonical", "--sheet-dir", str(sheet_dir), "--out", str(tmp_path / "out"))
+    assert process.returncode == 0, process.stderr
+    assert "skipped fresh: it has no canonical instances" in process.stdout
+    assert (tmp_path / "out" / "original" / "canonical" / "original-solution.pdf").exists()
