@@ -7,15 +7,17 @@ SHEET ?=
 ROSTER ?=
 ROSTER_OPTIONS ?=
 UNIQUE ?=
+STUDENT ?=
 BIN := $(VENV)/bin
 
 .PHONY: sheets test stress bench setup tex clean
 
 ## sheets: build every sheet (or SHEET=name) for SEED=n or SEED=canonical into build/;
 ##         ROSTER=students.csv builds one sheet per student (UNIQUE=1: no repeated variants;
-##         ROSTER_OPTIONS="--id-column Matrikel --encoding cp1252": how to read the roster)
+##         ROSTER_OPTIONS="--id-column Matrikel --encoding cp1252": how to read the roster;
+##         STUDENT=id rebuilds that student alone)
 sheets: setup
-	$(BIN)/sheets build $(SHEET) --seed $(SEED) --out build $(if $(ROSTER),--roster $(ROSTER) $(ROSTER_OPTIONS)) $(if $(UNIQUE),--unique)
+	$(BIN)/sheets build $(SHEET) --seed $(SEED) --out build $(if $(ROSTER),--roster $(ROSTER) $(ROSTER_OPTIONS)) $(if $(UNIQUE),--unique) $(if $(STUDENT),--student $(STUDENT))
 
 ## test: run the whole test suite (compiles real LaTeX), then stress every family over 1,000 seeds
 test: setup
