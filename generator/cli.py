@@ -5,6 +5,7 @@ line on stderr with exit code 1, never a traceback.
 """
 
 import os
+import re
 import sys
 import tomllib
 from collections.abc import Callable
@@ -20,11 +21,10 @@ from rich.progress import Progress, TaskID
 from generator import speed
 from generator.check.stress import stress_families
 from generator.errors import ConfigError, SheetError
-from generator.scaffold import PROJECT_ROOT, new_family
 from generator.kit.family import Family
 from generator.kit.options import OptionError
 from generator.pipeline.build import DEFAULT_GROUPS, build_class, build_sheets
-from generator.pipeline.generate import Draw, canonical_variant, variant_for_seed
+from generator.pipeline.generate import Draw, canonical_variant, sheet_variants, variant_for_seed
 from generator.pipeline.lifecycle import exit_status, stopping_on_signals
 from generator.pipeline.project import Project
 from generator.pipeline.registry import families
@@ -32,6 +32,7 @@ from generator.pipeline.render import render_part
 from generator.pipeline.roster import load_roster, parse_shard
 from generator.pipeline.sheet import SHEET_DIR, load_sheet, sheet_names
 from generator.pipeline.templating import TEMPLATE_DIR, environment
+from generator.scaffold import PROJECT_ROOT, new_family
 from generator.spelling import unknown
 
 speed.install()
@@ -188,33 +189,49 @@ def list_(
 
 @app.command()
 def show(
-    family: Annotated[str, typer.Argument(help="Family name, as in 'sheets list'.")],
+    name: Annotated[str, typer.Argument(help="A family, as in 'sheets list'; or a sheet, to preview it whole.")],
     seed: Annotated[int, typer.Option(min=0, help="Variant seed (answers.json and error messages print it).")] = 0,
     option: Annotated[list[str] | None, typer.Option("--option", "-o", help="KEY=VALUE, repeatable.")] = None,
-    canonical: Annotated[str | None, typer.Option(help="Show a canonical instance by name.")] = None,
+    canonical: Annotated[str | None, typer.Option(help="Show a canonical instance by name (for a sheet: any value).")] = None,
     latex: Annotated[bool, typer.Option("--latex", help="Print LaTeX instead of plain text.")] = False,
+    sheet_dir: Annotated[Path, typer.Option(help="Where the sheet definitions live.")] = SHEET_DIR,
 ) -> None:
-    """Print one variant's statement and solution, for problem authors."""
+    """Print one variant's statement and solution, or a whole sheet's, without building PDFs."""
+    text = (lambda tex: tex.strip()) if latex else _readable
 
     def action() -> None:
-        chosen = families().get(family)
+        if name not in families() and name in sheet_names(sheet_dir):
+            sheet = load_sheet(name, families(), sheet_dir)
+            draw = Draw(seed=None) if canonical is not None else Draw(seed)
+            for part, variant in zip(sheet.parts, sheet_variants(sheet, families(), draw), strict=True):
+                statement, solution = render_part(environment(), families()[part.family], variant)
+                solved = f"\n\nSolution:\n{text(solution)}" if text(solution) else ""
+                typer.echo(f"=== {part.label} ({part.family})\n{text(statement)}{solved}\n")
+            return
+        chosen = families().get(name)
         if chosen is None:
-            raise ConfigError(unknown("family", family, families(), "known families"))
+            raise ConfigError(unknown("family or sheet", name, [*families(), *sheet_names(sheet_dir)], "known families and sheets"))
         try:
             options = chosen.resolve_options(dict(_key_value(item) for item in option or []))
         except OptionError as exc:
             raise ConfigError(str(exc)) from None
         if canonical is not None:
             if canonical not in chosen.canonical:
-                raise ConfigError(f"family {family} has no canonical instance {canonical!r}")
+                raise ConfigError(f"family {name} has no canonical instance {canonical!r}")
             variant = canonical_variant(chosen, options, canonical)
         else:
             variant = variant_for_seed(chosen, options, seed)
         statement, solution = render_part(environment(), chosen, variant)
-        text = (lambda tex: tex) if latex else LatexNodes2Text(math_mode="verbatim").latex_to_text
-        typer.echo(f"Statement:\n{text(statement).strip()}\n\nSolution:\n{text(solution).strip()}")
+        typer.echo(f"Statement:\n{text(statement)}\n\nSolution:\n{text(solution)}")
 
     _run(action)
+
+
+def _readable(latex: str) -> str:
+    """Plain text of a part: maths kept as LaTeX, charts (picture coordinates) replaced by a word, no runs of blank lines."""
+    latex = re.sub(r"\\begin\{picture\}.*?\\end\{picture\}", "[chart]", latex, flags=re.S)
+    plain = LatexNodes2Text(math_mode="verbatim").latex_to_text(latex)
+    return re.sub(r"\n\s*\n(\s*\n)+", "\n\n", plain).strip()
 
 
 @app.command()

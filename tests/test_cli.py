@@ -71,7 +71,7 @@ def test_bad_input_gives_one_clear_line_and_writes_nothing(tmp_path, write_sheet
 
 def test_show_unknown_family_is_a_clear_error():
     result = run("show", "nosuch")
-    assert result.exit_code == 1 and result.output.startswith("error: unknown family 'nosuch'")
+    assert result.exit_code == 1 and result.output.startswith("error: unknown family or sheet 'nosuch'")
 
 
 def test_module_entry_point_reports_errors_without_traceback():
@@ -99,3 +99,16 @@ def test_make_sheets_passes_one_student_through():
     )
     build = next(line for line in dry.stdout.splitlines() if "sheets build" in line)
     assert "--roster r.csv" in build and "--student s2" in build
+
+
+def test_show_previews_a_whole_sheet_as_readable_text():
+    result = CliRunner().invoke(app, ["show", "dl-exercise-sheet-1", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("=== ") == 8 and "Solution:" in result.output
+    assert "[chart]" in result.output and "(0,0)" not in result.output  # no picture coordinates
+    assert "\n\n\n" not in result.output
+
+
+def test_show_of_an_unknown_name_suggests_a_family_or_sheet():
+    result = CliRunner().invoke(app, ["show", "entropi"])
+    assert result.exit_code == 1 and "did you mean 'entropy'?" in result.output
