@@ -117,3 +117,18 @@ def test_a_statement_never_splits_from_its_table_and_chart(tmp_path, write_sheet
     assert sum(page.count("Compute H(X)") for page in pages) == 9
     for page in pages:  # a solution that starts on a page shows some of its working there
         assert "Solution." not in page or "definition of entropy" in page.rsplit("Solution.", 1)[1], page
+
+
+def test_overriding_sheet_template_alone_builds_every_repository_sheet(tmp_path):
+    """--template-dir overlays templates/: a branded sheet.tex.j2 alone keeps every family's template."""
+    from generator.pipeline.templating import TEMPLATE_DIR
+
+    overrides = tmp_path / "templates"
+    overrides.mkdir()
+    original = (TEMPLATE_DIR / "sheet.tex.j2").read_text(encoding="utf-8")
+    branded = original.replace(r"\begin{document}", "\\begin{document}\nBranded by the overlay\\par", 1)
+    (overrides / "sheet.tex.j2").write_text(branded, encoding="utf-8")
+    targets = build_sheets(None, Draw(1), tmp_path / "out", Project(template_dir=overrides))
+    assert len(targets) == len(sheet_names())
+    for target in targets:
+        assert "Branded by the overlay" in pdf_text(target / f"{target.parent.name}-exercise.pdf")

@@ -48,3 +48,16 @@ def test_a_reason_keeps_its_maths_and_escapes_its_text():
     )
     with pytest.raises(ValueError, match="unbalanced"):
         escape_reason("costs $5")
+
+
+def test_a_template_folder_overlays_the_built_in_one_file_by_file(tmp_path):
+    """An instructor's folder with sheet.tex.j2 alone still finds every family's template."""
+    from generator.pipeline.registry import families
+    from generator.pipeline.templating import TEMPLATE_DIR
+
+    (tmp_path / "sheet.tex.j2").write_text("overridden", encoding="utf-8")
+    env = environment(tmp_path)
+    assert env.get_template("sheet.tex.j2").render() == "overridden"
+    for family in families().values():
+        assert env.get_template(family.template).filename.startswith(str(TEMPLATE_DIR))
+    assert environment().get_template("sheet.tex.j2").filename == str(TEMPLATE_DIR / "sheet.tex.j2")

@@ -88,10 +88,20 @@ def decimal(value: object, digits: int = 4) -> str:
     return fixed(value, digits)
 
 
+def search_path(template_dir: Path = TEMPLATE_DIR) -> list[str]:
+    """Where templates are looked up, first match wins: ``template_dir``, then the project's ``templates/``.
+
+    An instructor's folder overlays the built-in one file by file: overriding ``sheet.tex.j2``
+    alone keeps every family's template, including families added after the override was written.
+    """
+    folders = [Path(template_dir).resolve(), TEMPLATE_DIR]
+    return [str(folder) for folder in dict.fromkeys(folders)]
+
+
 @remembered(None)
 def environment(template_dir: Path = TEMPLATE_DIR) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(template_dir)),
+        loader=jinja2.FileSystemLoader(search_path(template_dir)),
         block_start_string="<%",
         block_end_string="%>",
         variable_start_string="<<",
