@@ -91,7 +91,7 @@ def _fraction(top: int, bottom: int) -> sympy.Expr:
 
 
 def _total(values, squared: bool = False) -> tuple:
-    terms = [v * v if squared else v for v in values if v]
+    terms = [v * v if squared else v for v in values]  # a 0 stays: a student looks for every observation
     written = WrittenSum(*terms, evaluate=False) if len(terms) > 1 else terms[0]
     return chain(Step(written), Step(sympy.Integer(sum(terms))))
 
