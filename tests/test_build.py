@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 
 import pytest
 
@@ -10,7 +11,8 @@ from generator.errors import SheetError
 from generator.pipeline.build import build_sheets, sheet_sources
 from generator.pipeline.generate import Draw
 from generator.pipeline.project import Project
-from generator.pipeline.sheet import sheet_names
+from generator.pipeline.registry import families
+from generator.pipeline.sheet import load_sheet, sheet_names
 from tests.conftest import MINIMAL_SHEET, pdf_text
 
 SHEET = "derivatives-and-entropy"
@@ -33,8 +35,10 @@ def test_build_writes_both_pdfs_their_sources_and_answers(built):
 def test_statements_in_both_pdfs_solutions_only_in_the_solution(built):
     exercise = pdf_text(built / f"{SHEET}-exercise.pdf")
     solution = pdf_text(built / f"{SHEET}-solution.pdf")
-    for text in ("Compute the derivatives of the following functions", "in nats (natural logarithm)", "Seed 42"):
+    for text in ("Compute the derivatives of the following functions", "in nats (natural logarithm)"):
         assert text in exercise and text in solution
+    assert "Sheet code 001A" in exercise and "Seed 42" not in exercise  # show_seed defaults to false
+    assert "Seed 42" in solution
     assert "Solution." in solution and "Solution." not in exercise
     assert "≈" in solution and "≈" not in exercise
 
@@ -132,3 +136,56 @@ def test_overriding_sheet_template_alone_builds_every_repository_sheet(tmp_path)
     assert len(targets) == len(sheet_names())
     for target in targets:
         assert "Branded by the overlay" in pdf_text(target / f"{target.parent.name}-exercise.pdf")
+
+
+def tiny_png(path):
+    """A 2x2 blue PNG, written by hand so the test needs no imaging library."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + b"\x00\x46\x8c" * 2 for _ in range(2))
+    header = struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0)
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+SETTINGS_SHEET = MINIMAL_SHEET.replace(
+    'course = "Test Course"\n',
+    'course = "Test Course"\nlecturer = "Dr. A. Lovelace"\nterm = "Winter 2026/27"\n'
+    'issued = 2026-10-14\ndue = 2026-10-21\npaper = "letter"\nfont_size = 12\nlogo = "logo.png"\n'
+    "preamble = ['\\usepackage{microtype}']\n",
+    1,
+)
+
+
+def test_a_sheet_with_every_setting_compiles_and_prints_them(tmp_path, write_sheet, monkeypatch):
+    from pypdf import PdfReader
+
+    import generator.pipeline.build
+    from generator.pipeline.render import document_inputs
+
+    sheets = write_sheet("branded", SETTINGS_SHEET)
+    tiny_png(sheets / "logo.png")
+    compile_stream = generator.pipeline.build.compile_stream
+
+    def with_inputs(name, pieces, workdir):
+        """What build.py is to do (final report of issue 20.2): copy the sheet's inputs beside its source."""
+        workdir.mkdir(parents=True, exist_ok=True)
+        for input_name, path in document_inputs(load_sheet("branded", families(), sheets)).items():
+            shutil.copyfile(path, workdir / input_name)
+        return compile_stream(name, pieces, workdir)
+
+    if "document_inputs" not in vars(generator.pipeline.build):
+        monkeypatch.setattr(generator.pipeline.build, "compile_stream", with_inputs)
+    (sheets / "settings.toml").write_text('[defaults]\ninstitution = "Universität Tübingen"\n', encoding="utf-8")
+    (target,) = build_sheets(["branded"], Draw(42), tmp_path / "out", Project(sheets))
+    exercise = pdf_text(target / "branded-exercise.pdf")
+    solution = pdf_text(target / "branded-solution.pdf")
+    for text in ("Universität Tübingen", "Dr. A. Lovelace", "Winter 2026/27", "Issued 14 October 2026", "Due 21 October 2026"):
+        assert text in exercise and text in solution
+    assert "Sheet code 001A" in exercise and "Seed 42" not in exercise and "Seed 42" in solution
+    width, height = PdfReader(target / "branded-exercise.pdf").pages[0].mediabox[2:]
+    assert (round(float(width)), round(float(height))) == (612, 792)  # US letter, in points
+    assert "/Image" in (target / "branded-exercise.pdf").read_bytes().decode("latin-1")

@@ -1,3 +1,4 @@
+import datetime
 from dataclasses import replace
 
 import pytest
@@ -6,8 +7,15 @@ from generator.errors import ConfigError
 from generator.kit.family import static_family
 from generator.pipeline.generate import Draw, sheet_variants
 from generator.pipeline.registry import families
-from generator.pipeline.render import Instance, render_documents, render_exercises
-from generator.pipeline.sheet import load_sheet, sheet_names
+from generator.pipeline.render import (
+    Instance,
+    document_inputs,
+    render_documents,
+    render_exercises,
+    seed_of_code,
+    sheet_code,
+)
+from generator.pipeline.sheet import Settings, load_sheet, sheet_names
 from generator.pipeline.templating import environment
 from tests.conftest import MINIMAL_SHEET
 
@@ -213,3 +221,102 @@ def test_a_part_whose_need_is_met_loads(write_sheet, edit):
 def test_a_misspelt_need_fails_when_the_family_is_defined():
     with pytest.raises(TypeError, match="at_lest"):
         replace(static_family("recap-like", "Fixed content."), needs={"family": "entropy", "why": "X is printed there", "at_lest": {}})
+
+
+def with_settings(lines: str) -> str:
+    return MINIMAL_SHEET.replace('course = "Test Course"\n', f'course = "Test Course"\n{lines}\n', 1)
+
+
+def rendered(sheet, seed=1):
+    draw, env = Draw(seed=seed), environment()
+    exercises = render_exercises(env, sheet, sheet_variants(sheet, families(), draw), families())
+    return render_documents(env, sheet, [Instance(f"seed-{seed}", draw, exercises)], families())
+
+
+def test_settings_default_to_an_a4_11pt_sheet_without_masthead(write_sheet):
+    settings = load(write_sheet, MINIMAL_SHEET).settings
+    assert settings == Settings()
+    assert (settings.paper, settings.font_size, settings.show_seed, settings.preamble) == ("a4", 11, False, ())
+
+
+def test_every_setting_is_read_and_printed(write_sheet, tmp_path):
+    (tmp_path / "sheets" / "logo.png").parent.mkdir(exist_ok=True)
+    (tmp_path / "sheets" / "logo.png").write_bytes(b"not checked beyond existing")
+    text = with_settings(
+        'institution = "Universität Tübingen"\nlecturer = "Dr. A. Lovelace"\nterm = "Winter 2026/27"\n'
+        'issued = 2026-10-14\ndue = 2026-10-21\npaper = "letter"\nfont_size = 12\nlogo = "logo.png"\n'
+        "preamble = ['\\usepackage{microtype}']\nshow_seed = true\ncolumns = 1"
+    )
+    sheet = load(write_sheet, text)
+    settings = sheet.settings
+    assert settings.issued == datetime.date(2026, 10, 14) and settings.due == datetime.date(2026, 10, 21)
+    assert settings.logo == (tmp_path / "sheets" / "logo.png").resolve()
+    exercise = rendered(sheet)["exercise"]
+    assert r"\documentclass[12pt,letterpaper]{article}" in exercise
+    assert "\\usepackage{microtype}\n" in exercise and "\\usepackage{graphicx}\n" in exercise
+    assert r"Universit{\"a}t T{\"u}bingen \\ Dr. A. Lovelace \\ Winter 2026/27" in exercise
+    assert "keepaspectratio]{sheet-logo.png}" in exercise and str(tmp_path) not in exercise
+    assert document_inputs(sheet) == {"sheet-logo.png": settings.logo}
+    assert r"Issued 14 October 2026\hfill{}Due 21 October 2026" in exercise
+    assert "Seed 1" in exercise
+
+
+def test_students_see_a_sheet_code_that_gives_back_the_seed(write_sheet):
+    documents = rendered(load(write_sheet, MINIMAL_SHEET), seed=123456)
+    code = sheet_code(123456)
+    assert f"Sheet code {code}" in documents["exercise"] and "Seed 123456" not in documents["exercise"]
+    assert "Seed 123456" in documents["solution"] and code not in documents["solution"]
+    assert seed_of_code(code) == seed_of_code(code.lower()) == 123456
+    assert sheet_code(7) == "0007" and seed_of_code("0O07") == 7
+
+
+@pytest.mark.parametrize("seed", [0, 1, 31, 32, 10**6, 2**64 + 3])
+def test_a_sheet_code_decodes_to_its_seed(seed):
+    assert seed_of_code(sheet_code(seed)) == seed
+
+
+def test_a_bad_sheet_code_is_refused():
+    with pytest.raises(ValueError, match="not a sheet code"):
+        seed_of_code("U-42")
+
+
+def test_project_defaults_apply_and_a_sheet_overrides_them(write_sheet):
+    sheets = write_sheet("s", with_settings('term = "Summer 2027"'))
+    (sheets / "settings.toml").write_text(
+        '[defaults]\ninstitution = "Tübingen"\nterm = "Winter"\nfont_size = 10\n', encoding="utf-8"
+    )
+    settings = load_sheet("s", families(), sheets).settings
+    assert (settings.institution, settings.term, settings.font_size) == ("Tübingen", "Summer 2027", 10)
+    assert sheet_names(sheets) == ["s"]
+    with pytest.raises(ConfigError, match="unknown sheet"):
+        load_sheet("settings", families(), sheets)
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        ('paper = "a5"', r"'paper' must be one of 'a4', 'letter', got 'a5'"),
+        ("font_size = 14", r"'font_size' must be one of 10, 11, 12, got 14"),
+        ('issued = "monday"', r"'issued' must be date"),
+        ("due = 2026-10-21T10:00:00", r"'due' must be a date such as 2026-10-14, without a time"),
+        ('logo = "missing.png"', r"'logo' names .*missing\.png, which does not exist"),
+        ('logo = "logo.gif"', r"'logo' must be a \.png, \.pdf"),
+        ("preamble = [1]", r"'preamble' must be a list of strings"),
+        ('show_seed = "no"', r"'show_seed' must be bool"),
+        ("columns = 2", r"'columns = 2' is not supported: worked solutions .* would run off a column"),
+        ('lecturer = "Dr. 李"', r"'lecturer' contains '李'"),
+    ],
+)
+def test_bad_settings_name_the_key(write_sheet, lines, message):
+    with pytest.raises(ConfigError, match=message):
+        load(write_sheet, with_settings(lines))
+
+
+def test_bad_project_defaults_name_the_settings_file(write_sheet):
+    sheets = write_sheet("s", MINIMAL_SHEET)
+    (sheets / "settings.toml").write_text('[defaults]\npaper = "a3"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"settings\.toml: \[defaults\]: 'paper' must be one of"):
+        load_sheet("s", families(), sheets)
+    (sheets / "settings.toml").write_text('[default]\npaper = "a4"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"settings\.toml: unknown key 'default'"):
+        load_sheet("s", families(), sheets)

@@ -5,8 +5,10 @@ sheet shows statements, the solution sheet repeats each statement and adds
 its worked solution. Templates only insert values; nothing is computed here.
 """
 
+import datetime
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import jinja2
 
@@ -19,6 +21,63 @@ from generator.pipeline.sheet import ExerciseSpec, SheetSpec
 
 DOCUMENT_TEMPLATE = "sheet.tex.j2"
 KINDS = ("exercise", "solution")
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+"""Crockford's base 32: digits and capitals without I, L, O and U, so a code read aloud or copied by hand survives."""
+_MISREAD = str.maketrans({"O": "0", "I": "1", "L": "1", "-": None, " ": None})
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+"""English month names, whatever the machine's locale (issue 21 translates them)."""
+
+
+def sheet_code(seed: int) -> str:
+    """The short code students see instead of the seed: the seed in base 32, at least four characters.
+
+    It is the seed written otherwise, not a secret: ``seed_of_code`` turns it back, so the
+    code on a student's sheet is all it takes to rebuild that sheet (``sheets build --code``).
+    """
+    digits = ""
+    while seed or len(digits) < 4:
+        seed, digit = divmod(seed, 32)
+        digits = CODE_ALPHABET[digit] + digits
+    return digits
+
+
+def seed_of_code(code: str) -> int:
+    """The seed a sheet code stands for; case, hyphens, and O/I/L for 0/1 are forgiven."""
+    text = code.upper().translate(_MISREAD)
+    if not text or any(char not in CODE_ALPHABET for char in text):
+        raise ValueError(f"{code!r} is not a sheet code (digits and letters of {CODE_ALPHABET})")
+    seed = 0
+    for char in text:
+        seed = seed * 32 + CODE_ALPHABET.index(char)
+    return seed
+
+
+def document_inputs(sheet: SheetSpec) -> dict[str, Path]:
+    """Files TeX reads besides the source, by the name the source gives them: the logo, as ``sheet-logo.png``.
+
+    TeX may open files only inside its working directory (generator/pipeline/compile.py), so
+    the build copies each of these there; the source never names a path of the instructor's disk.
+    """
+    logo = sheet.settings.logo
+    return {f"sheet-logo{logo.suffix.lower()}": logo} if logo else {}
+
+
+def english_date(day: datetime.date) -> str:
+    """``14 October 2026``: the same on every machine, whatever its locale."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 @dataclass(frozen=True)
@@ -109,5 +168,9 @@ def document_pieces(
         "total_points": sum(exercise.points or 0 for exercise in sheet.exercises),
         "preamble": list(dict.fromkeys(line for part in sheet.parts for line in families[part.family].preamble)),
         "solutions": kind == "solution",
+        "settings": sheet.settings,
+        "sheet_code": sheet_code,
+        "inputs": document_inputs(sheet),
+        "date": english_date,
     }
     return env.get_template(DOCUMENT_TEMPLATE).generate(context)

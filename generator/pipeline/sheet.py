@@ -8,10 +8,11 @@ misspelt name suggests the closest one). A part that refers to an earlier one
 what it refers to, so a sheet never builds silently wrong.
 """
 
+import datetime
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from string import ascii_lowercase
 from typing import Any
@@ -23,6 +24,8 @@ from generator.pipeline.templating import unprintable_character
 from generator.spelling import unknown
 
 SHEET_DIR = Path(__file__).resolve().parents[2] / "sheets"
+SETTINGS_FILE = "settings.toml"
+"""The project-level file in the sheet folder whose ``[defaults]`` table every sheet may override."""
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 _BACKSLASH_ERRORS = ("Unescaped '\\'", "Invalid hex value", "Escaped character")
 """tomllib's messages for a backslash that starts no valid escape in a double-quoted string."""
@@ -68,6 +71,29 @@ class ExerciseSpec:
 
 
 @dataclass(frozen=True)
+class Settings:
+    """How a sheet is printed: its header, paper and preamble (docs/sheets.md, "Sheet settings")."""
+
+    institution: str | None = None
+    lecturer: str | None = None
+    term: str | None = None
+    issued: datetime.date | None = None
+    due: datetime.date | None = None
+    paper: str = "a4"
+    font_size: int = 11
+    logo: Path | None = None
+    preamble: tuple[str, ...] = ()
+    show_seed: bool = False
+    """False: students see a short sheet code, which decodes to the seed; solutions always print the seed."""
+
+
+PAPERS = ("a4", "letter")
+FONT_SIZES = (10, 11, 12)
+LOGO_SUFFIXES = (".png", ".pdf", ".jpg", ".jpeg")
+_SETTING_KEYS = {setting.name for setting in fields(Settings)} | {"columns"}
+
+
+@dataclass(frozen=True)
 class SheetSpec:
     name: str
     path: Path
@@ -76,6 +102,7 @@ class SheetSpec:
     number: int | None
     instructions: str
     exercises: tuple[ExerciseSpec, ...]
+    settings: Settings = field(default_factory=Settings)
 
     @property
     def parts(self) -> tuple[PartSpec, ...]:
@@ -83,22 +110,35 @@ class SheetSpec:
 
 
 def sheet_names(sheet_dir: Path = SHEET_DIR) -> list[str]:
-    return sorted(path.stem for path in sheet_dir.glob("*.toml"))
+    return sorted(path.stem for path in sheet_dir.glob("*.toml") if path.name != SETTINGS_FILE)
 
 
 def load_sheet(name: str, families: Mapping[str, Family], sheet_dir: Path = SHEET_DIR) -> SheetSpec:
-    """Read and validate ``sheets/<name>.toml``."""
+    """Read and validate ``sheets/<name>.toml``, its settings over the folder's ``settings.toml`` defaults."""
     if not _SAFE_NAME.match(name):
         raise ConfigError(f"sheet name {name!r} may use only letters, digits, '-' and '_'")
     path = sheet_dir / f"{name}.toml"
-    if not path.is_file():
+    if not path.is_file() or path.name == SETTINGS_FILE:
         raise ConfigError(unknown("sheet", name, sheet_names(sheet_dir), "known sheets"))
+    defaults = _defaults(sheet_dir / SETTINGS_FILE, families)
+    return _Reader(path, families).sheet(name, _toml(path), defaults)
+
+
+def _toml(path: Path) -> Any:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         hint = f"; {_QUOTING_HINT}" if any(error in str(exc) for error in _BACKSLASH_ERRORS) else ""
         raise ConfigError(f"{path}: malformed TOML: {exc}{hint}") from None
-    return _Reader(path, families).sheet(name, data)
+
+
+def _defaults(path: Path, families: Mapping[str, Family]) -> dict[str, Any]:
+    """The checked settings of ``settings.toml``'s ``[defaults]`` table; none when the file does not exist."""
+    if not path.is_file():
+        return {}
+    reader = _Reader(path, families)
+    data = reader.table(_toml(path), "", set(), {"defaults"})
+    return reader.settings(reader.table(data.get("defaults", {}), "[defaults]", set(), _SETTING_KEYS), "[defaults]")
 
 
 class _Reader:
@@ -150,8 +190,9 @@ class _Reader:
             )
         return value
 
-    def sheet(self, name: str, data: Any) -> SheetSpec:
-        data = self.table(data, "", {"title", "course", "exercise"}, {"number", "instructions"})
+    def sheet(self, name: str, data: Any, defaults: Mapping[str, Any]) -> SheetSpec:
+        data = self.table(data, "", {"title", "course", "exercise"}, {"number", "instructions"} | _SETTING_KEYS)
+        settings = Settings(**{**defaults, **self.settings(data, "")})
         title, course = self.text(data, "title", ""), self.text(data, "course", "")
         number = self.value(data, "number", int, "")
         instructions = self.text(data, "instructions", "", "", limit=2000, lines=True)
@@ -161,7 +202,52 @@ class _Reader:
         specs = tuple(self.exercise(raw, index) for index, raw in enumerate(exercises, start=1))
         self.check_labels()
         self.check_needs()
-        return SheetSpec(name, self.path, title, course, number, instructions, specs)
+        return SheetSpec(name, self.path, title, course, number, instructions, specs, settings)
+
+    def settings(self, data: dict, where: str) -> dict[str, Any]:
+        """The settings ``data`` gives, checked; a logo's path is taken from the folder of the file that names it."""
+        given: dict[str, Any] = {key: self.text(data, key, where) for key in ("institution", "lecturer", "term")}
+        for key in ("issued", "due"):
+            given[key] = self.value(data, key, datetime.date, where)
+            if isinstance(given[key], datetime.datetime):
+                raise self.fail(where, f"'{key}' must be a date such as 2026-10-14, without a time")
+        given["paper"] = self.choice(data, "paper", str, PAPERS, where)
+        given["font_size"] = self.choice(data, "font_size", int, FONT_SIZES, where)
+        given["show_seed"] = self.value(data, "show_seed", bool, where)
+        given["logo"] = self.logo(data, where)
+        preamble = self.value(data, "preamble", list, where)
+        if preamble is not None:
+            if not all(isinstance(line, str) for line in preamble):
+                raise self.fail(where, "'preamble' must be a list of strings, one LaTeX line each")
+            given["preamble"] = tuple(preamble)
+        columns = self.value(data, "columns", int, where)
+        if columns not in (None, 1):
+            raise self.fail(
+                where,
+                f"'columns = {columns}' is not supported: worked solutions (aligned steps, tables, charts) "
+                "are set for the full text width and would run off a column; only columns = 1",
+            )
+        return {key: value for key, value in given.items() if value is not None}
+
+    def choice(self, data: dict, key: str, kind: type, allowed: tuple, where: str) -> Any:
+        value = self.value(data, key, kind, where)
+        if value is not None and value not in allowed:
+            raise self.fail(where, f"'{key}' must be one of {', '.join(map(repr, allowed))}, got {value!r}")
+        return value
+
+    def logo(self, data: dict, where: str) -> Path | None:
+        """An image file that exists, relative to the file that names it, on a path TeX reads as written."""
+        value = self.value(data, "logo", str, where)
+        if value is None:
+            return None
+        path = (self.path.parent / value).resolve()
+        if path.suffix.lower() not in LOGO_SUFFIXES:
+            raise self.fail(where, f"'logo' must be a {', '.join(LOGO_SUFFIXES)} image, got {value!r}")
+        if not path.is_file():
+            raise self.fail(where, f"'logo' names {path}, which does not exist")
+        if any(char in str(path) for char in "%#{}\\$&~^ "):
+            raise self.fail(where, f"'logo' path {str(path)!r} has a space or a TeX special character; rename it")
+        return path
 
     def check_labels(self) -> None:
         labels = [part.label for _, part in self.read]
