@@ -28,7 +28,7 @@ from generator.pipeline.generate import Draw, canonical_variant, sheet_variants,
 from generator.pipeline.lifecycle import exit_status, stopping_on_signals
 from generator.pipeline.project import Project
 from generator.pipeline.registry import families
-from generator.pipeline.render import render_part
+from generator.pipeline.render import render_part, seed_of_code
 from generator.pipeline.roster import load_roster, parse_shard
 from generator.pipeline.sheet import SHEET_DIR, load_sheet, sheet_names
 from generator.pipeline.templating import TEMPLATE_DIR, environment
@@ -64,10 +64,11 @@ def _run(action: Callable[[], T]) -> T:
 def build(
     sheets: Annotated[list[str] | None, typer.Argument(help="Sheet names (default: every sheet in sheets/).")] = None,
     seed: Annotated[str | None, typer.Option(help="Non-negative integer, or 'canonical'.")] = None,
+    code: Annotated[str | None, typer.Option(help="The sheet code printed on a student's sheet, instead of --seed.")] = None,
     canonical: Annotated[bool, typer.Option("--canonical", help="Rebuild the original instances.")] = False,
     out: Annotated[Path, typer.Option(help="Output directory.")] = Path("build"),
     sheet_dir: Annotated[Path, typer.Option(help="Where the sheet definitions live.")] = SHEET_DIR,
-    template_dir: Annotated[Path, typer.Option(help="Where the LaTeX templates live.")] = TEMPLATE_DIR,
+    template_dir: Annotated[Path, typer.Option(help="Templates that override templates/ file by file.")] = TEMPLATE_DIR,
     roster: Annotated[Path | None, typer.Option(help="CSV with id and name columns: one sheet per student.")] = None,
     id_column: Annotated[str | None, typer.Option(help="With --roster: the column of student ids (default: id, ID number, ...).")] = None,
     name_column: Annotated[str | None, typer.Option(help="With --roster: the column of names (default: name, or first and last name).")] = None,
@@ -82,6 +83,8 @@ def build(
 ) -> None:
     """Build exercise and solution PDFs into OUT/<sheet>/seed-<SEED>/ (or OUT/<sheet>/canonical/).
 
+    --code rebuilds from the sheet code students see instead of the seed (docs/sheets.md).
+
     With --roster, every student gets their own pair in OUT/<sheet>/seed-<SEED>/<id>/, and the
     class gets answers.json, answer-key.csv, answer-key.xlsx and solutions-all.pdf. A student's sheet depends only
     on the seed and their id, unless --unique redraws repeated variants (then it also depends on
@@ -89,6 +92,14 @@ def build(
     """
 
     def action() -> None:
+        nonlocal seed
+        if code is not None:
+            if seed is not None:
+                raise ConfigError("give either --seed N or --code CODE, not both")
+            try:
+                seed = str(seed_of_code(code))
+            except ValueError as exc:
+                raise ConfigError(str(exc)) from None
         if seed is None and not canonical:
             raise ConfigError("give --seed N (a non-negative integer) or --canonical")
         if canonical and seed not in (None, "canonical"):

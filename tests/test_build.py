@@ -189,3 +189,22 @@ def test_a_sheet_with_every_setting_compiles_and_prints_them(tmp_path, write_she
     width, height = PdfReader(target / "branded-exercise.pdf").pages[0].mediabox[2:]
     assert (round(float(width)), round(float(height))) == (612, 792)  # US letter, in points
     assert "/Image" in (target / "branded-exercise.pdf").read_bytes().decode("latin-1")
+
+
+def test_the_sheet_code_alone_rebuilds_the_sheet(tmp_path, write_sheet):
+    from typer.testing import CliRunner
+
+    from generator.cli import app
+    from generator.pipeline.render import sheet_code
+
+    sheets = write_sheet("tiny", MINIMAL_SHEET)
+    by_seed = build_sheets(["tiny"], Draw(42), tmp_path / "seed", Project(sheets))[0]
+    code = sheet_code(42)
+    assert f"Sheet code {code}" in pdf_text(by_seed / "tiny-exercise.pdf")
+    arguments = ["build", "tiny", "--code", code.lower(), "--out", str(tmp_path / "code"), "--sheet-dir", str(sheets)]
+    result = CliRunner().invoke(app, arguments)
+    assert result.exit_code == 0, result.output
+    for path in by_seed.iterdir():
+        assert (tmp_path / "code" / "tiny" / "seed-42" / path.name).read_bytes() == path.read_bytes(), path.name
+    refused = CliRunner().invoke(app, ["build", "tiny", "--code", "1", "--seed", "1", "--sheet-dir", str(sheets)])
+    assert refused.exit_code != 0 and "not both" in refused.output
