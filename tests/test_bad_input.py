@@ -91,7 +91,7 @@ def test_jinja_error_in_a_user_edited_template(tmp_path, write_sheet):
         (["build", "idl-math-backgrond", "--seed", "1"], "unknown sheet 'idl-math-backgrond' — did you mean 'idl-math-background'?"),
         (["check", "nosuch"], "unknown family 'nosuch' (known families: "),
         (["check", "derivativ"], "unknown family 'derivativ' — did you mean 'derivative'?"),
-        (["show", "derivativ"], "unknown family 'derivativ' — did you mean 'derivative'?"),
+        (["show", "derivativ"], "unknown family or sheet 'derivativ' — did you mean 'derivative'?"),
         (["show", "derivative", "-o", "level=9"], "option 'level' must be between 1 and 3, got 9"),
         (["show", "derivative", "-o", "colour=red"], "unknown option 'colour'"),
         (["show", "derivative", "-o", "levl=2"], "unknown option 'levl' — did you mean 'level'?"),

@@ -2,7 +2,6 @@
 
 import json
 import os
-import shutil
 
 import pytest
 
@@ -11,8 +10,7 @@ from generator.errors import SheetError
 from generator.pipeline.build import build_sheets, sheet_sources
 from generator.pipeline.generate import Draw
 from generator.pipeline.project import Project
-from generator.pipeline.registry import families
-from generator.pipeline.sheet import load_sheet, sheet_names
+from generator.pipeline.sheet import sheet_names
 from tests.conftest import MINIMAL_SHEET, pdf_text
 
 SHEET = "derivatives-and-entropy"
@@ -160,25 +158,11 @@ SETTINGS_SHEET = MINIMAL_SHEET.replace(
 )
 
 
-def test_a_sheet_with_every_setting_compiles_and_prints_them(tmp_path, write_sheet, monkeypatch):
+def test_a_sheet_with_every_setting_compiles_and_prints_them(tmp_path, write_sheet):
     from pypdf import PdfReader
-
-    import generator.pipeline.build
-    from generator.pipeline.render import document_inputs
 
     sheets = write_sheet("branded", SETTINGS_SHEET)
     tiny_png(sheets / "logo.png")
-    compile_stream = generator.pipeline.build.compile_stream
-
-    def with_inputs(name, pieces, workdir):
-        """What build.py is to do (final report of issue 20.2): copy the sheet's inputs beside its source."""
-        workdir.mkdir(parents=True, exist_ok=True)
-        for input_name, path in document_inputs(load_sheet("branded", families(), sheets)).items():
-            shutil.copyfile(path, workdir / input_name)
-        return compile_stream(name, pieces, workdir)
-
-    if "document_inputs" not in vars(generator.pipeline.build):
-        monkeypatch.setattr(generator.pipeline.build, "compile_stream", with_inputs)
     (sheets / "settings.toml").write_text('[defaults]\ninstitution = "Universität Tübingen"\n', encoding="utf-8")
     (target,) = build_sheets(["branded"], Draw(42), tmp_path / "out", Project(sheets))
     exercise = pdf_text(target / "branded-exercise.pdf")

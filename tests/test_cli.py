@@ -43,7 +43,7 @@ def test_build_writes_into_the_output_directory(tmp_path, write_sheet):
     sheets = write_sheet("tiny", MINIMAL_SHEET)
     result = run("build", "--seed", "3", "--out", str(tmp_path / "out"), "--sheet-dir", str(sheets))
     assert result.exit_code == 0, result.output
-    assert "Seed 3" in pdf_text(tmp_path / "out" / "tiny" / "seed-3" / "tiny-exercise.pdf")
+    assert "Sheet code 0003" in pdf_text(tmp_path / "out" / "tiny" / "seed-3" / "tiny-exercise.pdf")
 
 
 @pytest.mark.parametrize(

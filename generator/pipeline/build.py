@@ -28,6 +28,7 @@ any error leaves ``build/`` as it was.
 
 import json
 import queue
+import shutil
 import statistics
 import time
 from collections import Counter
@@ -50,6 +51,7 @@ from generator.pipeline.render import (
     KINDS,
     Instance,
     RenderedExercise,
+    document_inputs,
     document_pieces,
     render_documents,
     render_exercises,
@@ -406,6 +408,10 @@ def _typeset_batch(
     gives the batch, its kind, its PDF, the split PDFs and (a single sheet) the source.
     """
     keys = [_key(student) for _, student in plan.batches[batch]]
+    workdir.mkdir(parents=True, exist_ok=True)
+    for input_name, path in document_inputs(plan.sheet).items():  # TeX opens files in its folder only
+        if not (workdir / input_name).exists():
+            shutil.copyfile(path, workdir / input_name)
 
     def typeset(kind: str, feed: queue.SimpleQueue) -> tuple[str, str, bytes, dict[str, bytes], bytes | None]:
         pieces = document_pieces(project.environment(), plan.sheet, _arriving(feed), all_families(), kind)
