@@ -13,6 +13,7 @@ import inspect
 import pkgutil
 import re
 import sys
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,11 +28,16 @@ def kit_modules() -> list[str]:
     return ["generator.kit"] + [f"generator.kit.{m.name}" for m in sorted(pkgutil.iter_modules(generator.kit.__path__), key=lambda m: m.name)]
 
 
+@cache
+def _module_body(module_name: str) -> list[ast.stmt]:
+    """A kit module's top-level statements, parsed once for all its names."""
+    return ast.parse(Path(importlib.import_module(module_name).__file__).read_text(encoding="utf-8")).body
+
+
 def purpose(module_name: str, name: str) -> str | None:
     """The first paragraph of the docstring of ``name`` where it is defined (a constant's attribute
     docstring), following ``from ... import`` into the module that defines it."""
-    source = Path(importlib.import_module(module_name).__file__).read_text(encoding="utf-8")
-    body = ast.parse(source).body
+    body = _module_body(module_name)
     for index, node in enumerate(body):
         if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name == name:
             doc = ast.get_docstring(node)

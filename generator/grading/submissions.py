@@ -8,7 +8,6 @@ with one answer (empty, unreadable) is that answer's grade.
 """
 
 import csv
-import difflib
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from pathlib import Path
 from generator.errors import ConfigError
 from generator.grading.key import Build, gradeable_columns
 from generator.pipeline.roster import SAFE_ID
+from generator.spelling import did_you_mean
 
 __all__ = ["Submission", "read_submissions", "template"]
 
@@ -102,8 +102,7 @@ def _check_columns(path: Path, columns, build: Build) -> None:
             raise ConfigError(f"{path}: column {column!r} appears twice")
         seen.add(column)
         if column not in build.columns:
-            close = difflib.get_close_matches(column, build.columns, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else " (sheets grade --template writes the right header)"
+            hint = did_you_mean(column, build.columns) or " (sheets grade --template writes the right header)"
             raise ConfigError(f"{path}: unknown column {column!r}: this build has no such answer{hint}")
 
 
