@@ -183,7 +183,7 @@ FAMILY = Family(
         "why": "P_X and P_Y are printed there",
         "when": {"restate": False},
         "at_least": {"count": 2},
-        "same": ("outcomes",),
+        "same": ("outcomes", "unit"),
     },
     canonical={
         "dl-sheet1-5c": Params(SHEET1_PMFS, "nats", True),

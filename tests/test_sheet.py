@@ -1,5 +1,6 @@
 import datetime
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -183,7 +184,7 @@ options = { outcomes = 3, restate = false }
 """
 NEEDS = (
     "exercise 2, part 2 (2b): cross-entropy-kl with restate = false needs same_draw_as a part of family entropy"
-    " with count >= 2 and the same outcomes (P_X and P_Y are printed there); "
+    " with count >= 2 and the same outcomes and the same unit (P_X and P_Y are printed there); "
 )
 
 
@@ -195,8 +196,10 @@ NEEDS = (
         (lambda t: t.replace("count = 2, outcomes = 3", "count = 3, outcomes = 4"),
          'it shares the draw of part 1, entropy with outcomes = 4, count = 3, unit = "nats"'),
         (lambda t: t.replace('same_draw_as = "1"', 'same_draw_as = "2a"'), "it shares the draw of part 2a, derivative with count = 1, level = 2"),
+        (lambda t: t.replace("count = 2, outcomes = 3", 'count = 2, outcomes = 3, unit = "bits"'),
+         'it shares the draw of part 1, entropy with outcomes = 3, count = 2, unit = "bits"'),
     ],
-    ids=["no same_draw_as", "one pmf printed", "other outcomes", "not an entropy part"],
+    ids=["no same_draw_as", "one pmf printed", "other outcomes", "not an entropy part", "entropies in bits, divergences in nats"],
 )
 def test_a_part_that_refers_back_needs_a_part_that_printed_what_it_refers_to(write_sheet, edit, found):
     with pytest.raises(ConfigError) as error:
@@ -208,14 +211,58 @@ def test_a_part_that_refers_back_needs_a_part_that_printed_what_it_refers_to(wri
     "edit",
     [
         lambda t: t,
-        lambda t: t.replace("count = 2, outcomes = 3", 'count = 3, outcomes = 3, unit = "bits"'),
+        lambda t: t.replace("count = 2, outcomes = 3", "count = 3, outcomes = 3"),
+        lambda t: t.replace("count = 2, outcomes = 3", 'count = 2, outcomes = 3, unit = "bits"').replace("restate = false", 'restate = false, unit = "bits"'),
         lambda t: t + '[[exercise.part]]\nfamily = "cross-entropy-kl"\nsame_draw_as = "2b"\noptions = { restate = false }\n',
         lambda t: t.replace('same_draw_as = "1"\n', "").replace("restate = false", "restate = true"),
     ],
-    ids=["as sheet B", "three pmfs", "through a part sharing the draw", "restated"],
+    ids=["as sheet B", "three pmfs", "both in bits", "through a part sharing the draw", "restated"],
 )
 def test_a_part_whose_need_is_met_loads(write_sheet, edit):
     assert load(write_sheet, edit(ENTROPY_THEN_CROSS_ENTROPY)).parts
+
+
+SHEET_B = (Path(__file__).resolve().parents[1] / "sheets" / "dl-exercise-sheet-1.toml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (
+            lambda t: t.replace('canonical = "dl-sheet1-5c-after-5a"', 'canonical = "dl-sheet1-5c"'),
+            "exercise 5, part 3 (5c), family cross-entropy-kl: canonical instance 'dl-sheet1-5c' was written for"
+            " restate = true, but the part has restate = false; name one written for restate = false"
+            " (dl-sheet1-5c-after-5a) or change the option",
+        ),
+        (
+            lambda t: t.replace(', restate = false }', " }").replace('  same_draw_as = "5a"\n', ""),
+            "exercise 5, part 3 (5c), family cross-entropy-kl: canonical instance 'dl-sheet1-5c-after-5a' was written for"
+            " restate = false, but the part has restate = true (the default); name one written for restate = true"
+            " (dl-sheet1-5c) or change the option",
+        ),
+        (
+            lambda t: t.replace('count = 2, outcomes = 3, unit = "nats"', 'count = 2, outcomes = 3, unit = "bits"'),
+            "exercise 5, part 1 (5a), family entropy: canonical instance 'dl-sheet1-5a' was written for"
+            ' unit = "nats", but the part has unit = "bits"; change the option',
+        ),
+    ],
+    ids=["restated instance, part refers back", "instance refers back, part restates", "other unit"],
+)
+def test_a_canonical_instance_written_for_other_options_is_refused(write_sheet, edit, message):
+    text = edit(SHEET_B)
+    assert text != SHEET_B
+    with pytest.raises(ConfigError) as error:
+        load(write_sheet, text)
+    assert str(error.value).endswith(message), error.value
+    assert "\n" not in str(error.value)
+
+
+def test_options_that_only_choose_how_seeds_are_drawn_may_differ_from_the_canonical_instance():
+    """Sheet A's form gradients: the original is symbolic, random seeds give numbers (no giveaway)."""
+    sheet = load_sheet("idl-math-background", families())
+    modes = {part.canonical: part.options["mode"] for part in sheet.parts if part.family == "form-gradient"}
+    assert set(modes.values()) == {"numeric"}
+    assert {families()["form-gradient"].canonical[name].mode for name in modes} == {"symbolic"}
 
 
 def test_a_misspelt_need_fails_when_the_family_is_defined():

@@ -5,20 +5,22 @@ and each part is one problem family with options and points. Every mistake is
 reported with the file and the place in it, and unknown keys are errors (a
 misspelt name suggests the closest one). A part that refers to an earlier one
 ("given above", its family's ``needs``) must share the draw of a part that prints
-what it refers to, so a sheet never builds silently wrong.
+what it refers to, and a part's canonical instance must have been written for the
+options that decide what the part means, so a sheet never builds silently wrong.
 """
 
 import datetime
+import json
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from string import ascii_lowercase
 from typing import Any
 
 from generator.errors import ConfigError
-from generator.kit.family import Family, as_written
+from generator.kit.family import Family, as_written, field_names
 from generator.kit.options import OptionError
 from generator.pipeline.templating import unprintable_character
 from generator.spelling import unknown
@@ -107,6 +109,10 @@ class SheetSpec:
     @property
     def parts(self) -> tuple[PartSpec, ...]:
         return tuple(part for exercise in self.exercises for part in exercise.parts)
+
+
+def _fields_of(params: Any) -> tuple[str, ...]:
+    return field_names(type(params)) if is_dataclass(params) else ()
 
 
 def sheet_names(sheet_dir: Path = SHEET_DIR) -> list[str]:
@@ -272,6 +278,41 @@ class _Reader:
                 found = f"it shares the draw of part {first.label}, {first.family} with {as_written(first.options)}"
             raise self.fail(f"{where} ({part.label})", f"{part.family}{condition} needs {need.describe()}; {found}")
 
+    def check_canonical(
+        self, where: str, family: Family, canonical: str, options: Mapping[str, Any], given: Mapping[str, Any]
+    ) -> None:
+        """A canonical instance was written for the values of the options that decide what it means, and records
+        each under the option's name (cross-entropy-kl's ``restate`` and ``unit``); a part whose options say
+        otherwise would print, in a canonical build, an exercise other than the one its options describe."""
+        params = family.canonical[canonical]
+        for option in self.meaning(family.name):
+            if option not in options or option not in _fields_of(params):
+                continue
+            written_for = getattr(params, option)
+            if written_for == options[option]:
+                continue
+            value = f"{option} = {json.dumps(options[option])}"
+            fitting = [name for name, other in family.canonical.items() if getattr(other, option, None) == options[option]]
+            instead = f"name one written for {value} ({', '.join(fitting)}) or change the option" if fitting else "change the option"
+            raise self.fail(
+                where,
+                f"canonical instance {canonical!r} was written for {option} = {json.dumps(written_for)}, "
+                f"but the part has {value}{'' if option in given else ' (the default)'}; {instead}",
+            )
+
+    def meaning(self, family: str) -> list[str]:
+        """The options that decide what a part of ``family`` means, as the families' ``needs`` name them: those
+        that make it refer back (``when``) and those it must set alike with the part it refers to (``same``),
+        its own need's and those of needs that name it."""
+        names = []
+        for name, other in self.families.items():
+            need = other.need
+            if need is not None and name == family:
+                names += [*need.when, *need.same]
+            if need is not None and need.family == family:
+                names += need.same
+        return list(dict.fromkeys(names))
+
     def draw_of(self, named: str | None, where: str) -> str | None:
         """The label of the first part of the draw an earlier part ``named`` belongs to (None: a draw of its own)."""
         if named is None:
@@ -321,13 +362,16 @@ class _Reader:
         family = self.families.get(name)
         if family is None:
             raise self.fail(where, unknown("family", name, self.families, "known families"))
+        given = self.value(data, "options", dict, where, {})
         try:
-            options = family.resolve_options(self.value(data, "options", dict, where, {}))
+            options = family.resolve_options(given)
         except OptionError as exc:
             raise self.fail(f"{where}, family {name}", str(exc)) from None
         canonical = self.value(data, "canonical", str, where)
         if canonical is not None and canonical not in family.canonical:
             raise self.fail(f"{where}, family {name}", unknown("canonical instance", canonical, family.canonical, "known"))
+        if canonical is not None:
+            self.check_canonical(f"{where} ({label}), family {name}", family, canonical, options, given)
         part = PartSpec(
             label=label,
             family=name,
