@@ -2,9 +2,9 @@
 
 ``method = "parts"``: the integral of (px + q) g(x) with g = e^x, e^(-x), sin x or cos x;
 u = px + q, dv = g(x) dx. ``method = "substitution"``: the integral of m x^(k-1) h(x^k + c)
-with h(u) = 1/u, e^u or u^n; u = x^k + c, du = k x^(k-1) dx, and the bounds change with u.
-The solution names u and dv (or u and du), works the antiderivative, writes F(b) - F(a)
-out and gives the exact value and a decimal.
+with h(u) = 1/u, e^u or u^n; u = x^k + c, du = k x^(k-1) dx, so m x^(k-1) dx = (m/k) du, and the
+bounds change with u. The solution names u and dv (or u, du and what replaces dx), works the
+antiderivative, evaluates it between the bounds and gives the exact value and a decimal.
 
 Bounds are small integers (0 to pi/2 or pi for sin and cos, so that the values are hand-workable).
 Excluded by construction: a value of 0, 1/u with u <= 0 on the interval, a u that decreases over
@@ -29,25 +29,20 @@ from generator.kit import (
     ChoiceOption,
     Family,
     Step,
-    WrittenSum,
     as_function,
     central_difference,
     chain,
     close,
     distinct,
     require,
-    tex,
 )
 from generator.kit.functions import coordinates
-from generator.kit.notation import Bracketed
+from generator.kit.integration import by_parts, definite_value, evaluation
 from generator.kit.probability import simpson
-from generator.kit.rewrites import rewrite_name, xreplace_unevaluated
 from generator.kit.widths import printed_width
 
 (X,) = coordinates(1)
 U = sympy.Symbol("u")
-MAX_EVALUATION_WIDTH = 40
-"""Characters (``printed_width``) of F and F(b) - F(a) written out: one line of the solution with its reason."""
 MAX_VALUE_WIDTH = 22
 """Characters (``printed_width``) the exact value may take: a value a student works out by hand."""
 PARTS = {"exp": exp(X), "exp-": exp(-X), "sin": sympy.sin(X), "cos": sympy.cos(X)}
@@ -69,9 +64,11 @@ class Params:
 
 @dataclass(frozen=True)
 class Answer:
-    """``named``: du/dx, v, uv and -v du/dx by parts; du/dx and the new bounds u(a), u(b) by substitution.
-    ``worked``: by parts uv - int v du worked to F(x), by substitution the integral in u. ``primitive``: what the bounds go into,
-    F(x) or G(u). ``evaluation``: G(b) - G(a) written out, then the value (or G(b), G(a), their difference)."""
+    """``named``: du/dx, v, uv and -v du/dx by parts; by substitution du/dx, the factor m x^(k-1) that goes
+    with dx, the multiple of du that replaces it, and the new bounds u(a), u(b). ``worked``: by parts
+    uv - int v du worked to F(x), by substitution the integral in u. ``primitive``: what the bounds go
+    into, F(x) or G(u). ``evaluation``: G(b) and G(a) on rows of their own when a hand works them out
+    first, then [G]_a^b, the bounds put in (or the values above), and the value."""
 
     named: tuple[sympy.Expr, ...]
     worked: Chain
@@ -112,74 +109,20 @@ def _usable(params: Params) -> bool:
 
 
 def solve(params: Params) -> Answer:
-    if params.method == "substitution":
-        ends = sympy.Tuple(*(params.inner.subs(X, v) for v in (params.low, params.high)))
-        worked = chain(Step(Integral(params.other, (U, *ends)), "substitute $u$ and change the bounds"))
-        primitive = sympy.integrate(params.other, U)
-        named, antiderivative = (sympy.diff(params.inner, X), *ends), primitive.subs(U, params.inner)
-        evaluation, value = _evaluate(primitive, U, *ends), _exact(primitive, U, *ends)
-        return Answer(named, worked, primitive, evaluation, antiderivative, value)
-    u, dv = params.inner, params.other
-    du, v = sympy.diff(u, X), sympy.integrate(dv, X)
-    rest = du * v
-    uv = -sympy.Mul(u, -v) if v.could_extract_minus_sign() else sympy.Mul(u, v)
-    shown = -rest if rest.could_extract_minus_sign() else rest
-    written = WrittenSum(uv, -sympy.integrate(rest, X), evaluate=False)
-    steps = [Step(written, f"$\\int {tex(shown)}\\,dx = {tex(sympy.integrate(shown, X))}$")]
-    antiderivative = uv - sympy.integrate(rest, X)
-    if antiderivative.has(exp):
-        antiderivative = sympy.factor_terms(sympy.expand(antiderivative))
-        steps.append(Step(antiderivative, rewrite_name(written, antiderivative)))
-    evaluation = _evaluate(antiderivative, X, params.low, params.high)
-    value = _exact(antiderivative, X, params.low, params.high)
-    return Answer((du, v, uv, -rest), chain(*steps), antiderivative, evaluation, antiderivative, value)
-
-
-def _exact(primitive: sympy.Expr, var: sympy.Symbol, low: sympy.Expr, high: sympy.Expr) -> sympy.Expr:
-    """G(b) - G(a); c log b - c log a as c log(b/a), as a student combines two logarithms."""
-    if primitive.has(sympy.log):
-        return primitive.subs(var, high / low)
-    return sympy.expand(primitive.subs(var, high) - primitive.subs(var, low))
-
-
-def _evaluate(primitive: sympy.Expr, var: sympy.Symbol, low: sympy.Expr, high: sympy.Expr) -> tuple[Chain, ...]:
-    """F(b) - F(a) with the bounds put in as written, then the value. When that is too wide for a line
-    (sin and cos), or F(a) < 0 (a hand works it out before subtracting it), F(b) and F(a) get rows of their own."""
-    upper, lower = (xreplace_unevaluated(primitive, {var: end}) for end in (high, low))
-    value = _exact(primitive, var, low, high)
-    why = "work out the values"
-    if primitive.has(sympy.log):  # log 1 = 0 is the reason when the lower end gives 1; else the quotient rule of logs
-        why = r"$\log 1 = 0$" if low == 1 else r"$\log a - \log b = \log \frac{a}{b}$"
-    written = WrittenSum(upper, _minus(lower), evaluate=False)
-    ends = [primitive.subs(var, end) for end in (high, low)]
-    if printed_width(written) + printed_width(primitive) <= MAX_EVALUATION_WIDTH and not ends[1].is_negative:
-        return (chain(Step(written, "put in the upper bound, then the lower"), Step(value, why)),)
-    rows = tuple(
-        chain(
-            Step(at, f"put in ${var} = {tex(end)}$"),
-            Step(v, _trig_values(end) if primitive.has(sympy.sin, sympy.cos) else "work out the value"),
-        )
-        for at, end, v in zip((upper, lower), (high, low), ends)
-    )
-    difference = WrittenSum(ends[0], _minus(ends[1]), evaluate=False)
-    combined = set(sympy.Add.make_args(value)) != {ends[0], -ends[1]}  # else the value only reorders the terms
-    return (
-        *rows,
-        chain(Step(difference, "the values above"), Step(value, why))
-        if combined
-        else chain(Step(value, "the values above")),
-    )
-
-
-def _minus(value: sympy.Expr) -> sympy.Expr:
-    """- value, a negative value added as its size (a hand does not write - (-c)), a sum in brackets."""
-    if value.could_extract_minus_sign():
-        return -value
-    return sympy.Mul(-1, Bracketed(value) if value.is_Add else value, evaluate=False)
-
-
-def _trig_values(end: sympy.Expr) -> str:
-    return f"$\\sin {tex(end)} = {tex(sympy.sin(end))}$, $\\cos {tex(end)} = {tex(sympy.cos(end))}$"
+    if params.method == "parts":
+        parts, low, high = by_parts(params.inner, params.other, X), params.low, params.high
+        named, worked, primitive = (parts.du, parts.v, parts.uv, parts.rest), parts.worked, parts.antiderivative
+        antiderivative, var = primitive, X
+    else:
+        low, high = (params.inner.subs(X, v) for v in (params.low, params.high))
+        du = sympy.diff(params.inner, X)
+        multiple = params.other.as_coeff_Mul()[0]  # m/k: m x^(k-1) dx = (m/k) du
+        named = (du, multiple * du, multiple, low, high)
+        worked = chain(Step(Integral(params.other, (U, low, high)), "replace $x$ by $u$, the bounds too"))
+        primitive, var = sympy.integrate(params.other, U), U
+        antiderivative = primitive.subs(U, params.inner)
+    value = definite_value(primitive, var, low, high)
+    return Answer(named, worked, primitive, evaluation(primitive, var, low, high), antiderivative, value)
 
 
 def check(params: Params, answer: Answer, rng: random.Random) -> None:
@@ -193,12 +136,10 @@ def check(params: Params, answer: Answer, rng: random.Random) -> None:
         require(close(slope, f(point), rel=1e-5), f"F'({point}) = {slope}, not f = {f(point)}")
 
 
-ONE = sympy.Integer(1)
+ZERO, ONE = sympy.Integer(0), sympy.Integer(1)
 CANONICAL = {
-    "definite-integral-example": Params(X * exp(X), sympy.Integer(0), ONE, "parts", X, exp(X)),
-    "definite-integral-substitution": Params(
-        2 * X / (X**2 + 1), sympy.Integer(0), ONE, "substitution", X**2 + 1, 1 / U
-    ),
+    "definite-integral-example": Params(X * exp(X), ZERO, ONE, "parts", X, exp(X)),
+    "definite-integral-substitution": Params(2 * X / (X**2 + 1), ZERO, ONE, "substitution", X**2 + 1, 1 / U),
 }
 
 FAMILY = Family(

@@ -7,8 +7,8 @@
   double loops, index sums evaluated by explicit loops (never by SymPy's ``Sum.doit``) and
   polynomials evaluated term by term (``lambdify`` costs milliseconds per expression).
 * Worked steps the step verifier can check: ``OnInstance`` (index sums and matrix symbols of
-  symbolic size, checked on a small instance) and ``WrittenMatrix`` (a concrete matrix printed
-  as the product or sum that gives it).
+  symbolic size, checked on a small instance), ``WrittenMatrix`` (a concrete matrix printed
+  as the product or sum that gives it) and ``WrittenDeterminant`` (a determinant between bars).
 """
 
 import functools
@@ -37,7 +37,7 @@ from generator.kit.notation import (
 )
 from generator.kit.sampling import distinct
 
-__all__ = ["OnInstance", "WrittenMatrix", "coordinates", "double_loop_form", "exact_value", "few_zeros", "float_matrix", "float_product", "float_value", "fraction_times", "index_value", "instantiate", "integer_matrix", "matrix", "polynomial_function", "scalar", "scaled", "size", "to_floats", "vector"]
+__all__ = ["OnInstance", "WrittenDeterminant", "WrittenMatrix", "coordinates", "double_loop_form", "exact_value", "few_zeros", "float_matrix", "float_product", "float_value", "fraction_times", "index_value", "instantiate", "integer_matrix", "matrix", "polynomial_function", "scalar", "scaled", "size", "to_floats", "vector"]
 
 FloatMatrix = list[list[float]]
 
@@ -170,6 +170,14 @@ class WrittenMatrix(sympy.ImmutableMatrix):
         value = super().__new__(cls, *args, **kwargs)
         value.written = written
         return value
+
+
+class WrittenDeterminant(sympy.Determinant):
+    """det(M) of a concrete matrix, printed with bars as a hand writes it: ``|2 - lambda, 1; 1, 2 - lambda|``.
+
+    Its value (``doit``) is the determinant, so ``det(A - lambda I) = |...| = ad - bc`` is a chain the
+    verifier checks; the printer's ``_print_WrittenDeterminant`` sets the bars (a ``vmatrix``).
+    """
 
 
 def fraction_times(coefficient: sympy.Expr, m: sympy.MatrixBase) -> WrittenMatrix:

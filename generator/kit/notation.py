@@ -37,7 +37,7 @@ from sympy import Indexed, IndexedBase, MatAdd, MatrixSymbol, Sum, Transpose
 
 from generator.speed import remembered
 
-__all__ = ["AsWritten", "BoldSymbol", "Bracketed", "Entries", "Entry", "EntryOf", "EuclideanNorm", "Expectation", "FixedVector", "IndexSum", "LogOfDensity", "Moment", "Normaliser", "RandomVariable", "ScalarSymbol", "Share", "SymmetricEntries", "Top", "Variance", "Vector", "Width", "WrittenMatrixSum", "WrittenProduct", "WrittenSum", "bracketed", "log2", "sigmoid", "written_sum"]
+__all__ = ["AsWritten", "BoldSymbol", "Bracketed", "Entries", "Entry", "EntryOf", "EuclideanNorm", "EvaluationBar", "Expectation", "FixedVector", "IndexSum", "LogOfDensity", "Moment", "Normaliser", "RandomVariable", "ScalarSymbol", "Share", "SymmetricEntries", "Top", "Variance", "Vector", "Width", "WrittenMatrixSum", "WrittenProduct", "WrittenQuotient", "WrittenSum", "bracketed", "log2", "put_in", "sigmoid", "written_sum"]
 
 # As written
 
@@ -97,6 +97,80 @@ class Bracketed(AsWritten):
 def bracketed(value: sympy.Expr) -> sympy.Expr:
     """``value`` in brackets when it is a sum, else as it is."""
     return Bracketed(value) if value.is_Add else value
+
+
+class WrittenQuotient(sympy.Expr):
+    """``numerator / denominator`` as one fraction bar, neither side reduced nor merged: ``12/40`` before it
+    is ``3/10``, ``(3/8)/(9/20)`` as Bayes' rule puts values in (a side that is a fraction is set full size).
+
+    SymPy reduces a quotient of numbers and merges a fraction over a fraction into one; a student
+    writes the numbers first. Its value (``doit``) is the quotient, so a chain verifies it.
+    """
+
+    is_commutative = True
+
+    def __new__(cls, numerator: sympy.Expr, denominator: sympy.Expr):
+        return super().__new__(cls, sympy.sympify(numerator), sympy.sympify(denominator))
+
+    def doit(self, **hints) -> sympy.Expr:
+        numerator, denominator = (side.doit(**hints) for side in self.args)
+        return numerator / denominator
+
+    def _eval_evalf(self, prec):
+        return self.doit().evalf(prec)
+
+
+class EvaluationBar(sympy.Expr):
+    """``[F(x)]_a^b``, the bar an antiderivative is evaluated with: its value is F(b) - F(a).
+
+    A definite integral's evaluation reads ``= [F(x)]_a^b = F(b) - F(a) = ...``; as a node the bar
+    is a step of the chain like any other, verified by its value, and printed once, by the printer.
+    """
+
+    is_commutative = True
+
+    def __new__(cls, primitive: sympy.Expr, variable: sympy.Symbol, low: sympy.Expr, high: sympy.Expr):
+        return super().__new__(cls, *map(sympy.sympify, (primitive, variable, low, high)))
+
+    @property
+    def free_symbols(self) -> set:
+        primitive, variable, low, high = self.args
+        return (primitive.free_symbols - {variable}) | low.free_symbols | high.free_symbols
+
+    def doit(self, **hints) -> sympy.Expr:
+        primitive, variable, low, high = self.args
+        return primitive.subs(variable, high) - primitive.subs(variable, low)
+
+    def _eval_evalf(self, prec):
+        return self.doit().evalf(prec)
+
+
+def put_in(expr: sympy.Expr, rule: dict) -> sympy.Expr:
+    """``expr`` with values put in for symbols as a hand writes the step: ``2 \\cdot 0 - 1``, ``e^{-1}``, ``1 + 1``.
+
+    ``generator.kit.rewrites.xreplace_unevaluated`` keeps the structure (what the chain rule needs),
+    but the printer then hides what was put in: ``2x`` at 0 prints ``0``, ``-x`` at -1 prints
+    ``- -1`` and ``e^{-x}`` at 1 moves under a fraction bar as ``1/e``. Here numbers that meet in a
+    product are multiplied with a dot, a minus sign before a number is applied at once (``1 - x`` at -1 is
+    ``1 + 1``, never ``1 - (-1)``), and an exponential of a number stays an exponential.
+    """
+    if expr in rule:
+        return sympy.sympify(rule[expr])
+    if not expr.args:
+        return expr
+    args = tuple(put_in(arg, rule) for arg in expr.args)
+    if args == expr.args:
+        return expr
+    if isinstance(expr, sympy.exp) and args[0].is_number:  # its exponent whole, so no fraction bar takes it
+        return sympy.exp(AsWritten(args[0]), evaluate=False)
+    if not expr.is_Mul:
+        return expr.func(*args, evaluate=False)
+    sign, factors = (-1, args[1:]) if args[0] == -1 else (1, args)
+    if sum(1 for factor in factors if factor.is_Number) > 1:
+        factors = (WrittenProduct(*factors, evaluate=False),)
+    elif len(factors) == 1 and factors[0].is_Number and sign < 0:  # - (-1) is 1 to a hand (and to the lint)
+        return -factors[0]
+    return sympy.Mul(*([-1] if sign < 0 else []), *factors, evaluate=False) if len(factors) > 1 or sign < 0 else factors[0]
 
 
 # Functions the course writes as one symbol

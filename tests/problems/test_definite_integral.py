@@ -8,7 +8,7 @@ from generator.kit.family import CheckFailed
 from generator.pipeline.generate import canonical_variant, variant_for_seed
 from generator.pipeline.render import render_part
 from generator.pipeline.templating import environment
-from problems.definite_integral import FAMILY, X, check
+from problems.definite_integral import FAMILY, U, X, check
 
 PARTS = FAMILY.resolve_options({"method": "parts"})
 SUBSTITUTION = FAMILY.resolve_options({"method": "substitution"})
@@ -30,7 +30,9 @@ def test_random_integrals_are_nonzero_and_agree_with_sympy(options):
         assert answer.value != 0 and abs(float(answer.value) - float(exact)) < 1e-9
         assert sympy.simplify(sympy.diff(answer.antiderivative, X) - p.integrand) == 0
         if p.method == "substitution":  # u increases over the interval: the new bounds are in order
-            assert answer.named[1] < answer.named[2]
+            du, carried, multiple, low, high = answer.named
+            assert low < high and carried == multiple * du  # m x^(k-1) dx = (m/k) du
+            assert sympy.simplify(carried * (p.other / multiple).subs(U, p.inner) - p.integrand) == 0
 
 
 def test_check_refuses_a_wrong_value():
@@ -47,3 +49,10 @@ def test_statement_gives_the_integral_but_not_the_value():
     statement, solution = render_part(environment(), FAMILY, variant)
     assert r"\int_{0}^{1} x e^{x}" in statement and "parts" in statement
     assert "1 \\approx" not in statement and "u = x" in solution
+
+
+def test_the_substitution_says_what_replaces_dx_and_the_evaluation_starts_at_the_bar():
+    variant = canonical_variant(FAMILY, SUBSTITUTION, "definite-integral-substitution")
+    _, solution = render_part(environment(), FAMILY, variant)
+    assert r"du = 2 x\,dx$, so $2 x\,dx$ in the integrand is $du$" in solution
+    assert r"&= \left[\log{\left(u \right)}\right]_{1}^{2}" in solution

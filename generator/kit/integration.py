@@ -1,0 +1,96 @@
+"""Definite integrals worked by hand: integration by parts, and an antiderivative evaluated between bounds.
+
+A student integrating by parts names u and dv, writes uv - int v du and integrates what is left; to
+finish a definite integral they write [F]_a^b, put in the upper bound, then the lower, and work out
+the value. ``by_parts`` and ``evaluation`` give those steps as chains the engine verifies;
+``definite_value`` is the value as a hand combines it (two logarithms into one).
+"""
+
+from dataclasses import dataclass
+
+import sympy
+
+from generator.kit.notation import EvaluationBar, WrittenSum, put_in
+from generator.kit.printing import tex
+from generator.kit.rewrites import rewrite_name
+from generator.kit.steps import Chain, Step, chain
+from generator.kit.widths import printed_width
+
+__all__ = ["MAX_EVALUATION_WIDTH", "ByParts", "by_parts", "definite_value", "evaluation"]
+
+MAX_EVALUATION_WIDTH = 40
+"""Characters (``printed_width``) of F and F(b) - F(a) written out on one line with its reason; wider
+evaluations put in each bound on a row of its own."""
+
+
+@dataclass(frozen=True)
+class ByParts:
+    """int u dv = uv - int v du: du/dx, v, the product uv, -v du/dx (what is left to integrate), the
+    steps from uv - int v du to the antiderivative, and the antiderivative F."""
+
+    du: sympy.Expr
+    v: sympy.Expr
+    uv: sympy.Expr
+    rest: sympy.Expr
+    worked: Chain
+    antiderivative: sympy.Expr
+
+
+def by_parts(u: sympy.Expr, dv: sympy.Expr, x: sympy.Symbol) -> ByParts:
+    """Integration by parts with u and dv/dx given: uv - int v du, the last integral named in the reason,
+    then the terms with a common exponential factored (``e^x (x - 1)``)."""
+    du, v = sympy.diff(u, x), sympy.integrate(dv, x)
+    rest, uv = du * v, -sympy.Mul(u, -v) if v.could_extract_minus_sign() else sympy.Mul(u, v)
+    shown = -rest if rest.could_extract_minus_sign() else rest
+    written = WrittenSum(uv, -sympy.integrate(rest, x), evaluate=False)
+    steps = [Step(written, f"$\\int {tex(shown)}\\,d{x} = {tex(sympy.integrate(shown, x))}$")]
+    antiderivative = uv - sympy.integrate(rest, x)
+    if antiderivative.has(sympy.exp):
+        antiderivative = sympy.factor_terms(sympy.expand(antiderivative))
+        steps.append(Step(antiderivative, rewrite_name(written, antiderivative)))
+    return ByParts(du, v, uv, -rest, chain(*steps), antiderivative)
+
+
+def definite_value(primitive: sympy.Expr, var: sympy.Symbol, low: sympy.Expr, high: sympy.Expr) -> sympy.Expr:
+    """F(b) - F(a); c log b - c log a as c log(b/a), as a student combines two logarithms."""
+    low, high = sympy.sympify(low), sympy.sympify(high)
+    if primitive.has(sympy.log):
+        return primitive.subs(var, high / low)
+    return sympy.expand(primitive.subs(var, high) - primitive.subs(var, low))
+
+
+def evaluation(primitive: sympy.Expr, var: sympy.Symbol, low: sympy.Expr, high: sympy.Expr) -> tuple[Chain, ...]:
+    """[F]_a^b, F(b) - F(a) with the bounds put in as written (``put_in``), then the value.
+
+    When that is too wide for a line (sines and cosines), or F(a) < 0 (a hand works it out before
+    subtracting it), F(b) and F(a) come first, each on a row of its own (the values of sin and cos
+    named), and the bar is their difference. The last chain always starts at the bar.
+    """
+    low, high = sympy.sympify(low), sympy.sympify(high)
+    bar, value = EvaluationBar(primitive, var, low, high), definite_value(primitive, var, low, high)
+    why = "work out the values"
+    if primitive.has(sympy.log):  # log 1 = 0 when the lower end gives 1; else the quotient rule of logarithms
+        why = r"$\log 1 = 0$" if low == 1 else r"$\log b - \log a = \log \frac{b}{a}$"
+    upper, lower = (put_in(primitive, {var: end}) for end in (high, low))
+    written = WrittenSum(upper, _minus(lower), evaluate=False)
+    ends = [primitive.subs(var, end) for end in (high, low)]
+    if printed_width(written) + printed_width(primitive) <= MAX_EVALUATION_WIDTH and not ends[1].is_negative:
+        return (chain(Step(bar), Step(written, "put in the upper bound, then the lower"), Step(value, why)),)
+    trig = primitive.has(sympy.sin, sympy.cos)
+    rows = tuple(
+        chain(Step(at, f"put in ${var} = {tex(end)}$"), Step(v, _trig_values(end) if trig else "work out the value"))
+        for at, end, v in zip((upper, lower), (high, low), ends)
+    )
+    if set(sympy.Add.make_args(value)) == {ends[0], -ends[1]}:  # the value would only reorder the terms
+        return (*rows, chain(Step(bar), Step(value, "the values above")))
+    difference = WrittenSum(ends[0], _minus(ends[1]), evaluate=False)
+    return (*rows, chain(Step(bar), Step(difference, "the values above"), Step(value, why)))
+
+
+def _minus(value: sympy.Expr) -> sympy.Expr:
+    """- value; a negative value is added as its size (a hand does not write - (-c)), a subtracted sum keeps its brackets."""
+    return -value if value.could_extract_minus_sign() else sympy.Mul(-1, value, evaluate=False)
+
+
+def _trig_values(end: sympy.Expr) -> str:
+    return f"$\\sin {tex(end)} = {tex(sympy.sin(end))}$, $\\cos {tex(end)} = {tex(sympy.cos(end))}$"

@@ -1,0 +1,57 @@
+"""generator.kit.integration and the notation it prints with: by parts, [F]_a^b, values put in as written."""
+
+import random
+
+import pytest
+import sympy
+
+from generator.kit import tex, text
+from generator.kit.integration import by_parts, definite_value, evaluation
+from generator.kit.notation import EvaluationBar, put_in
+from generator.kit.steps import verify_chain
+
+x, u = sympy.symbols("x u")
+
+
+def test_the_evaluation_bar_prints_as_a_bar_and_is_worth_f_b_minus_f_a():
+    bar = EvaluationBar(x * sympy.exp(x), x, 0, 1)
+    assert tex(bar) == r"\left[x e^{x}\right]_{0}^{1}"
+    assert bar.doit() == sympy.E and bar.free_symbols == set()
+    assert sympy.sympify(text(bar)) == sympy.E  # answers.json stores its value
+
+
+@pytest.mark.parametrize(
+    ("expr", "value", "printed"),
+    [
+        ((2 * x - 1) * sympy.exp(x), 0, r"e^{0} \left(2 \cdot 0 - 1\right)"),  # 2x at 0 is 2 . 0, not 0
+        (-(x + 1) * sympy.exp(-x), 1, r"e^{-1} \left(-1 - 1\right)"),  # e^{-1}, not a fraction over e
+        (-(x + 1) * sympy.exp(-x), -1, r"e^{1} \left(1 - 1\right)"),  # never - (-1)
+        (u**3 / 3, 2, r"\frac{2^{3}}{3}"),
+    ],
+)
+def test_put_in_shows_what_was_put_in(expr, value, printed):
+    written = put_in(expr, {x: value, u: value})
+    assert tex(written) == printed
+    assert abs(sympy.N(written.doit() - expr.subs({x: value, u: value}))) < 1e-12
+
+
+def test_by_parts_names_its_pieces_and_ends_at_an_antiderivative():
+    parts = by_parts(2 * x + 1, sympy.exp(-x), x)
+    assert (parts.du, parts.v) == (2, -sympy.exp(-x))
+    assert sympy.simplify(sympy.diff(parts.antiderivative, x) - (2 * x + 1) * sympy.exp(-x)) == 0
+    verify_chain(parts.worked, random.Random(0))
+
+
+@pytest.mark.parametrize(
+    ("primitive", "low", "high", "rows"),
+    [(x * sympy.exp(x), 0, 1, 1), (sympy.log(u), 2, 6, 1), (x * sympy.sin(x) + sympy.cos(x), 0, sympy.pi / 2, 3)],
+)
+def test_the_evaluation_ends_at_the_value_from_the_bar(primitive, low, high, rows):
+    var = primitive.free_symbols.pop()
+    chains = evaluation(primitive, var, low, high)
+    assert len(chains) == rows and isinstance(chains[-1].steps[0].expr, EvaluationBar)
+    assert chains[-1].result == definite_value(primitive, var, low, high)
+    assert abs(sympy.N(chains[-1].result - (primitive.subs(var, high) - primitive.subs(var, low)))) < 1e-12
+    for worked in chains:
+        verify_chain(worked, random.Random(0))
+    assert definite_value(sympy.log(u), u, 2, 6) == sympy.log(3)  # log 6 - log 2 combined into one logarithm
