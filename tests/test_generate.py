@@ -1,13 +1,16 @@
 import random
 import time
 from dataclasses import dataclass
+from fractions import Fraction
 
 import pytest
+import sympy
 
 from generator.errors import ConfigError, GenerationError
 from generator.kit.family import Family, require
-from generator.pipeline.generate import Checked, Draw, sheet_variants, variant_for_seed
+from generator.pipeline.generate import Checked, Draw, sampled, sheet_variants, slot_draws, slot_seed, variant_for_seed
 from generator.pipeline.registry import families
+from generator.pipeline.repeats import MAX_AGAIN, SlotDraw, alike, compared_slots
 from generator.pipeline.sheet import load_sheet
 from tests.conftest import MINIMAL_SHEET
 
@@ -128,3 +131,75 @@ def test_equal_params_of_other_types_are_solved_apart():
     )
     answers = {type(variant_for_seed(family, {}, seed).answer.value) for seed in range(12)}
     assert answers == {float, type(sympy.Rational(1, 2))}
+
+
+TANGENTS = """
+title = "Tangents"
+course = "Test Course"
+
+[[exercise]]
+[[exercise.part]]
+family = "tangent-line"
+[[exercise.part]]
+family = "tangent-line"
+[[exercise.part]]
+family = "tangent-line"
+same_draw_as = "1b"
+[[exercise]]
+[[exercise.part]]
+family = "entropy"
+"""
+
+
+def test_no_part_asks_what_an_earlier_part_of_its_family_asked_up_to_constants(write_sheet):
+    sheet = load_sheet("s", families(), write_sheet("s", TANGENTS))
+    tangent = families()["tangent-line"]
+    redrawn = 0
+    for seed in range(60):
+        first, second, shared, entropy = sheet_variants(sheet, families(), Draw(seed))
+        assert alike(first.params) != alike(second.params), seed
+        assert shared.params == second.params and shared.seed == second.seed  # drawn together on purpose
+        plain = [sampled(tangent, {"level": 1}, slot_seed(sheet, slot, Draw(seed))) for slot in ("1a", "1b")]
+        if alike(plain[0]) == alike(plain[1]):  # drawn alone, the two would be alike: 1b is drawn again
+            redrawn += 1
+            assert second.seed in [slot_seed(sheet, "1b", Draw(seed), again=k) for k in range(1, MAX_AGAIN + 1)]
+        else:
+            assert second.seed == slot_seed(sheet, "1b", Draw(seed)) and second.params == plain[1]
+        assert entropy.seed == slot_seed(sheet, "2", Draw(seed))
+    assert redrawn >= 1
+    assert sheet_variants(sheet, families(), Draw(26)) == sheet_variants(sheet, families(), Draw(26))
+
+
+def test_a_sheet_without_repeated_families_draws_nothing_more(write_sheet):
+    sheet = load_sheet("s", families(), write_sheet("s", TANGENTS.replace('family = "tangent-line"\n', 'family = "derivative"\n', 1)))
+    assert compared_slots(sheet, families()) == set()  # the tangent lines share one draw, 1b
+    assert all(drawn == SlotDraw() for drawn in slot_draws(sheet, families(), Draw(3)).values())
+
+
+def test_a_family_with_no_fresh_variant_left_repeats_rather_than_fails(write_sheet):
+    two = make_family(sample=lambda rng, options: Number(rng.randint(0, 1)))
+    text = 'title = "T"\ncourse = "C"\n[[exercise]]\n' + '[[exercise.part]]\nfamily = "toy"\n' * 3
+    sheet = load_sheet("s", {"toy": two}, write_sheet("s", text))
+    for seed in range(10):
+        values = [variant.params.value for variant in sheet_variants(sheet, {"toy": two}, Draw(seed))]
+        assert sorted(values[:2]) == [0, 1]
+
+
+X = sympy.Symbol("x", real=True)
+
+
+@pytest.mark.parametrize(
+    ("one", "other", "same"),
+    [
+        ((X * sympy.sin(2 * X), 0), (3 * X * sympy.cos(X), 1), True),  # up to constants, sin and cos alike
+        ((X * sympy.exp(2 * X), 0), (X**2 * sympy.exp(X), -1), True),  # a polynomial factor is a placeholder
+        ((X * sympy.exp(2 * X), 0), (sympy.log(X**2 + 1), 0), False),
+        (((Fraction(1, 2), Fraction(1, 4), Fraction(1, 4)),), ((Fraction(1, 4), Fraction(1, 2), Fraction(1, 4)),), False),
+        (((sympy.Rational(1, 2), sympy.Rational(1, 4), sympy.Rational(1, 4)),),
+         ((sympy.Rational(1, 4), sympy.Rational(1, 2), sympy.Rational(1, 4)),), True),  # a pmf in another order
+        ((sympy.Rational(1, 2), "bits"), (sympy.Rational(1, 3), "bits"), False),  # numbers alone count
+        ((X**2, "parts"), (X**3, "substitution"), False),  # words count
+    ],
+)
+def test_alike_is_the_same_exercise_up_to_constants(one, other, same):
+    assert (alike(one) == alike(other)) is same

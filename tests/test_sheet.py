@@ -230,20 +230,26 @@ SHEET_B = (Path(__file__).resolve().parents[1] / "sheets" / "dl-exercise-sheet-1
     [
         (
             lambda t: t.replace('canonical = "dl-sheet1-5c-after-5a"', 'canonical = "dl-sheet1-5c"'),
-            "exercise 5, part 3 (5c), family cross-entropy-kl: canonical instance 'dl-sheet1-5c' was written for"
-            " restate = true, but the part has restate = false; name one written for restate = false"
-            " (dl-sheet1-5c-after-5a) or change the option",
+            (
+                "exercise 5, part 3 (5c), family cross-entropy-kl: canonical instance 'dl-sheet1-5c' was written for"
+                " restate = true, but the part has restate = false; name one written for restate = false"
+                " (dl-sheet1-5c-after-5a) or change the option"
+            ),
         ),
         (
             lambda t: t.replace(', restate = false }', " }").replace('  same_draw_as = "5a"\n', ""),
-            "exercise 5, part 3 (5c), family cross-entropy-kl: canonical instance 'dl-sheet1-5c-after-5a' was written for"
-            " restate = false, but the part has restate = true (the default); name one written for restate = true"
-            " (dl-sheet1-5c) or change the option",
+            (
+                "exercise 5, part 3 (5c), family cross-entropy-kl: canonical instance 'dl-sheet1-5c-after-5a' was written"
+                " for restate = false, but the part has restate = true (the default); name one written for restate = true"
+                " (dl-sheet1-5c) or change the option"
+            ),
         ),
         (
             lambda t: t.replace('count = 2, outcomes = 3, unit = "nats"', 'count = 2, outcomes = 3, unit = "bits"'),
-            "exercise 5, part 1 (5a), family entropy: canonical instance 'dl-sheet1-5a' was written for"
-            ' unit = "nats", but the part has unit = "bits"; change the option',
+            (
+                "exercise 5, part 1 (5a), family entropy: canonical instance 'dl-sheet1-5a' was written for"
+                ' unit = "nats", but the part has unit = "bits"; change the option'
+            ),
         ),
     ],
     ids=["restated instance, part refers back", "instance refers back, part restates", "other unit"],

@@ -8,12 +8,18 @@ import pytest
 from typer.testing import CliRunner
 
 from generator.cli import app
+from generator.kit.family import jsonable
 from generator.pipeline.build import build_class
-from generator.pipeline.generate import Draw
+from generator.pipeline.generate import Draw, sheet_variants
 from generator.pipeline.project import Project
+from generator.pipeline.registry import families
+from generator.pipeline.repeats import alike
 from generator.pipeline.roster import Student
+from generator.pipeline.sheet import load_sheet
+from generator.pipeline.unique import fingerprint, redraws
 from tests.conftest import pdf_text
 from tests.test_classbuild import files
+from tests.test_generate import TANGENTS
 
 # Softmax of two small integers has 12 variants: 30 students must share, 3 to a variant at most.
 # Part 2 (156 variants) has room for everyone; part 1b is drawn with 1a (same slot), so they move together.
@@ -130,3 +136,20 @@ def test_the_command_line_builds_a_unique_class_and_says_how_many_were_drawn_aga
     assert answers["unique"] is True
     small = Counter(json.dumps(s["problems"][0]["inputs"]) for s in answers["students"])
     assert max(small.values()) == math.ceil(16 / 12)
+
+
+def test_a_slot_kept_apart_from_an_earlier_part_is_compared_as_the_build_prints_it(write_sheet):
+    """Two tangent-line parts of one sheet: a student's second is drawn again when it repeats the first
+    (generator.pipeline.repeats), and --unique compares what is printed, then keeps both rules."""
+    sheet = load_sheet("s", families(), write_sheet("s", TANGENTS))
+    students = tuple(Student(f"u{i:03d}", f"Student {i}") for i in range(40))
+    for student in students:
+        draw = Draw(7, student.id)
+        printed = [variant.params for variant in sheet_variants(sheet, families(), draw)]
+        assert fingerprint(sheet, families(), "1b", draw) == json.dumps([jsonable(p) for p in printed[1:3]])
+    chosen = redraws(sheet, Draw(7), students, lambda *progress: None)
+    assert any(chosen.values())
+    drawn = [sheet_variants(sheet, families(), Draw(7, s.id, chosen[s.id])) for s in students]
+    assert all(alike(first.params) != alike(second.params) for first, second, *_ in drawn)
+    for index in (0, 1):
+        assert len({json.dumps(jsonable(variants[index].params)) for variants in drawn}) == len(students)

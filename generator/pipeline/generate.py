@@ -6,6 +6,7 @@ failure is the one ``sheets show FAMILY --seed N`` takes.
 """
 
 import dataclasses
+import json
 from collections.abc import Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -14,9 +15,10 @@ from typing import Any
 import sympy
 
 from generator.errors import ConfigError, GenerationError
-from generator.kit.family import CheckFailed, Family, Variant, field_names, find_all
+from generator.kit.family import CheckFailed, Family, Variant, field_names, find_all, jsonable
 from generator.kit.steps import Verified, chains_in, verify_chain
 from generator.pipeline.lifecycle import time_limit
+from generator.pipeline.repeats import MAX_AGAIN, SlotDraw, alike, compared_slots
 from generator.pipeline.seeding import derive_seed, rng_for
 from generator.pipeline.sheet import PartSpec, SheetSpec
 
@@ -85,10 +87,80 @@ def sampled(family: Family, options: Mapping[str, Any], seed: int, label: str = 
         return family.sample(rng_for(seed), options)
 
 
-def slot_seed(sheet: SheetSpec, slot: str, draw: Draw) -> int:
-    """The seed of one problem slot of one student's sheet (parts sharing a slot share it)."""
+def slot_seed(sheet: SheetSpec, slot: str, draw: Draw, again: int = 0) -> int:
+    """The seed of one problem slot of one student's sheet (parts sharing a slot share it): drawn again for
+    ``--unique`` (``redraw-n``, ``generator.pipeline.unique``), then again to keep apart from an earlier part of
+    its family (``distinct-k``, ``generator.pipeline.repeats``)."""
     redraw = dict(draw.redraws).get(slot, 0)
-    return derive_seed(draw.seed, draw.student, f"{sheet.name}/{slot}" + (f"/redraw-{redraw}" if redraw else ""))
+    name = f"{sheet.name}/{slot}" + (f"/redraw-{redraw}" if redraw else "") + (f"/distinct-{again}" if again else "")
+    return derive_seed(draw.seed, draw.student, name)
+
+
+def slot_draws(
+    sheet: SheetSpec, families: Mapping[str, Family], draw: Draw, until: str | None = None
+) -> dict[str, SlotDraw]:
+    """Per slot of a seeded draw (up to slot ``until``), how often it is drawn again so that no part is alike an
+    earlier part of its family (``generator.pipeline.repeats``); slots whose family appears in no other slot
+    are not sampled here."""
+    compared = compared_slots(sheet, families)
+    drawn: dict[str, SlotDraw] = {}
+    before = _Drawn()
+    for slot in dict.fromkeys(part.slot for part in sheet.parts):
+        if slot not in compared:
+            drawn[slot] = SlotDraw()
+            continue
+        parts = [part for part in sheet.parts if part.slot == slot and not families[part.family].static]
+        first = fallback = None
+        for again in range(MAX_AGAIN + 1):
+            candidate = _Candidate.drawn(sheet, families, parts, slot, draw, again)
+            first = first or candidate
+            if before.apart(candidate):
+                break
+            if fallback is None and before.apart(candidate, exactly=True):
+                fallback = candidate
+        else:  # every variant left is alike an earlier part: one that at least differs in its numbers, else the first
+            candidate = fallback or first
+        drawn[slot] = SlotDraw(candidate.again, {part.label: p for part, p in zip(parts, candidate.params)})
+        before.add(candidate)
+        if slot == until:
+            break
+    return drawn
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """One draw of a slot's parts: ``again``, their params, and per part (its family, alike, exact params as JSON)."""
+
+    again: int
+    params: tuple[Any, ...]
+    marks: tuple[tuple[str, Any, str], ...]
+
+    @classmethod
+    def drawn(
+        cls, sheet: SheetSpec, families: Mapping[str, Family], parts: list[PartSpec], slot: str, draw: Draw, again: int
+    ) -> "_Candidate":
+        seed = slot_seed(sheet, slot, draw, again)
+        params = tuple(sampled(families[part.family], part.options, seed, part.label) for part in parts)
+        marks = tuple((part.family, alike(p), json.dumps(jsonable(p))) for part, p in zip(parts, params))
+        return cls(again, params, marks)
+
+
+@dataclass
+class _Drawn:
+    """Per family, how the parts of it drawn so far compare: alike (``generator.pipeline.repeats.alike``), and exactly."""
+
+    alike: dict[str, set[Any]] = field(default_factory=dict)
+    exact: dict[str, set[str]] = field(default_factory=dict)
+
+    def apart(self, candidate: _Candidate, exactly: bool = False) -> bool:
+        """No part of ``candidate`` is alike an earlier part of its family (``exactly``: equal to one)."""
+        seen = self.exact if exactly else self.alike
+        return all((text if exactly else like) not in seen.get(family, ()) for family, like, text in candidate.marks)
+
+    def add(self, candidate: _Candidate) -> None:
+        for family, like, text in candidate.marks:
+            self.alike.setdefault(family, set()).add(like)
+            self.exact.setdefault(family, set()).add(text)
 
 
 def canonical_variant(
@@ -103,17 +175,32 @@ def sheet_variants(
 ) -> list[Variant]:
     """One checked variant per part of the sheet, in sheet order (``checked``: the build's record, else the sheet's own)."""
     checked = Checked() if checked is None else checked
-    return [_part_variant(sheet, part, families[part.family], draw, checked) for part in sheet.parts]
-
-
-def _part_variant(sheet: SheetSpec, part: PartSpec, family: Family, draw: Draw, checked: Checked) -> Variant:
-    if draw.canonical and part.canonical is not None:
-        return canonical_variant(family, part.options, part.canonical, part.label, checked)
-    if draw.canonical and not family.static:
-        raise ConfigError(f"{sheet.path}: part {part.label} has no 'canonical' instance to rebuild")
     if draw.canonical:
-        return variant_for_seed(family, part.options, 0, part.label, checked)
-    return variant_for_seed(family, part.options, slot_seed(sheet, part.slot, draw), part.label, checked)
+        return [_canonical_part(sheet, part, families[part.family], checked) for part in sheet.parts]
+    drawn = slot_draws(sheet, families, draw)
+    variants = []
+    for part in sheet.parts:
+        seed, params = part_params(sheet, families, part, draw, drawn[part.slot])
+        variants.append(_solved(families[part.family], part.options, params, seed=seed, canonical=None, label=part.label, checked=checked))
+    return variants
+
+
+def part_params(
+    sheet: SheetSpec, families: Mapping[str, Family], part: PartSpec, draw: Draw, drawn: SlotDraw
+) -> tuple[int, Any]:
+    """The seed of ``part`` and the params it draws: those sampled to keep it apart (``slot_draws``), else sampled now."""
+    seed = slot_seed(sheet, part.slot, draw, drawn.again)
+    if part.label in drawn.params:
+        return seed, drawn.params[part.label]
+    return seed, sampled(families[part.family], part.options, seed, part.label)
+
+
+def _canonical_part(sheet: SheetSpec, part: PartSpec, family: Family, checked: Checked) -> Variant:
+    if part.canonical is not None:
+        return canonical_variant(family, part.options, part.canonical, part.label, checked)
+    if not family.static:
+        raise ConfigError(f"{sheet.path}: part {part.label} has no 'canonical' instance to rebuild")
+    return variant_for_seed(family, part.options, 0, part.label, checked)
 
 
 def _solved(

@@ -2,7 +2,8 @@
 
 Seeds are derived with SHA-256 from plain data, never ``hash()``, so the same
 (sheet seed, student, slot) gives the same draw on any machine and any Python.
-Adding or removing another slot or student never changes this one.
+Adding or removing another slot or student never changes this one, except that a
+slot never repeats an earlier slot of its family (``generator.pipeline.repeats``).
 """
 
 import hashlib

@@ -7,12 +7,14 @@ sharing one, whichever two of them are on the roster. So uniqueness is asked for
 
 With it, the class build goes through the roster in id order, slot by slot, and
 draws a slot again (seed ``slot/redraw-n``) for a student whose variant a student
-before them already has. A slot that finds no fresh variant in ``MAX_REDRAWS``
-draws is taken to be used up: from then on each variant may be used twice (then
-three times, ...), so repeats are spread over the variants, not piled on a few.
-Students nobody else collides with keep the sheet they get without ``--unique``;
-the others' sheets depend on who is on the roster (never on its order), which is
-why a rebuild of one student or one shard reads the whole roster.
+before them already has (a slot kept apart from an earlier part of its family,
+``generator.pipeline.repeats``, is compared as the build prints it). A slot that
+finds no fresh variant in ``MAX_REDRAWS`` draws is taken to be used up: from then on
+each variant may be used twice (then three times, ...), so repeats are spread over
+the variants, not piled on a few. Students nobody else collides with keep the sheet
+they get without ``--unique``; the others' sheets depend on who is on the roster
+(never on its order), which is why a rebuild of one student or one shard reads the
+whole roster.
 """
 
 import json
@@ -21,9 +23,10 @@ from collections.abc import Callable, Mapping, Sequence
 from contextlib import closing
 
 from generator.kit.family import Family, jsonable
-from generator.pipeline.generate import Draw, sampled, slot_seed
+from generator.pipeline.generate import Draw, SlotDraw, part_params, slot_draws
 from generator.pipeline.parallel import in_workers, workers_for
 from generator.pipeline.registry import families as all_families
+from generator.pipeline.repeats import compared_slots
 from generator.pipeline.roster import Student
 from generator.pipeline.sheet import SheetSpec
 
@@ -42,6 +45,7 @@ def redraws(
     """
     families = all_families()
     slots = _varying_slots(sheet, families)
+    compared = compared_slots(sheet, families)
     jobs = [(sheet, slots, Draw(draw.seed, student.id)) for student in students]
     first = {}
     with closing(in_workers(_first_fingerprints, jobs, workers_for(len(jobs)), chunksize=8, describe=_comparing)) as drawn:
@@ -54,9 +58,12 @@ def redraws(
         uses: Counter[str] = Counter()
         most = 1  # uses allowed per variant: raised when the slot's variants are used up
         for student in in_id_order:
+            own = Draw(draw.seed, student.id, tuple(chosen[student.id]))
             mark = first[student.id][index]
+            if own.redraws and slot in compared:  # an earlier slot drawn again may change how this one is kept apart
+                mark = fingerprint(sheet, families, slot, own)
             if uses[mark] >= most:
-                fresh = _fresh_redraw(sheet, families, slot, Draw(draw.seed, student.id), lambda m: uses[m] < most)
+                fresh = _fresh_redraw(sheet, families, slot, own, lambda m: uses[m] < most)
                 if fresh is None:
                     most += 1
                 else:
@@ -77,7 +84,7 @@ def _fresh_redraw(
 ) -> tuple[int, str] | None:
     """The first redraw of ``slot`` whose fingerprint is ``fresh``, with that fingerprint; None if none is."""
     for redraw in range(1, MAX_REDRAWS + 1):
-        mark = fingerprint(sheet, families, slot, Draw(draw.seed, draw.student, ((slot, redraw),)))
+        mark = fingerprint(sheet, families, slot, Draw(draw.seed, draw.student, (*draw.redraws, (slot, redraw))))
         if fresh(mark):
             return redraw, mark
     return None
@@ -85,9 +92,12 @@ def _fresh_redraw(
 
 def fingerprint(sheet: SheetSpec, families: Mapping[str, Family], slot: str, draw: Draw) -> str:
     """The sampled parameters of every part drawn from ``slot``, as JSON text: equal text, same variant."""
-    seed = slot_seed(sheet, slot, draw)
+    return _fingerprint(sheet, families, slot, draw, slot_draws(sheet, families, draw, until=slot)[slot])
+
+
+def _fingerprint(sheet: SheetSpec, families: Mapping[str, Family], slot: str, draw: Draw, drawn: SlotDraw) -> str:
     parts = [part for part in sheet.parts if part.slot == slot]
-    return json.dumps([jsonable(sampled(families[part.family], part.options, seed, part.label)) for part in parts])
+    return json.dumps([jsonable(part_params(sheet, families, part, draw, drawn)[1]) for part in parts])
 
 
 def _comparing(jobs: Sequence[tuple[SheetSpec, Sequence[str], Draw]]) -> str:
@@ -97,4 +107,5 @@ def _comparing(jobs: Sequence[tuple[SheetSpec, Sequence[str], Draw]]) -> str:
 def _first_fingerprints(job: tuple[SheetSpec, Sequence[str], Draw]) -> tuple[str, ...]:
     sheet, slots, draw = job
     families = all_families()
-    return tuple(fingerprint(sheet, families, slot, draw) for slot in slots)
+    drawn = slot_draws(sheet, families, draw)
+    return tuple(_fingerprint(sheet, families, slot, draw, drawn[slot]) for slot in slots)
