@@ -26,6 +26,7 @@ from generator.kit.options import OptionError
 from generator.pipeline.build import DEFAULT_GROUPS, build_class, build_sheets
 from generator.pipeline.generate import Draw, canonical_variant, sheet_variants, variant_for_seed
 from generator.pipeline.lifecycle import exit_status, stopping_on_signals
+from generator.pipeline.merge import merge_shards
 from generator.pipeline.project import Project
 from generator.pipeline.registry import families
 from generator.pipeline.render import render_part, seed_of_code
@@ -175,6 +176,19 @@ def _progress_bar(quiet: bool):
             bar.update(tasks[stage], completed=done, total=total)
 
         yield update
+
+
+@app.command()
+def merge(
+    build_dir: Annotated[Path, typer.Argument(help="The folder the shards were built into, build/<sheet>/seed-<S>/.")],
+) -> None:
+    """Join the shards of a class (sheets build --shard K/N) into the class files of one full build (docs/scale.md).
+
+    answers.json, answer-key.csv, answer-key.xlsx and solutions-all.pdf come out byte for byte as an
+    unsharded build writes them, in place of the shards' files; nothing is written unless every
+    shard is there and they were built alike.
+    """
+    typer.echo(_run(lambda: merge_shards(build_dir)).line())
 
 
 @app.command("list")

@@ -95,6 +95,7 @@ def test_jinja_error_in_a_user_edited_template(tmp_path, write_sheet):
         (["show", "derivative", "-o", "level=9"], "option 'level' must be between 1 and 3, got 9"),
         (["show", "derivative", "-o", "colour=red"], "unknown option 'colour'"),
         (["show", "derivative", "-o", "levl=2"], "unknown option 'levl' — did you mean 'level'?"),
+        (["merge", "build/nosuch/seed-1"], "build/nosuch/seed-1 is not a folder: give the folder the shards were built into"),
     ],
 )
 def test_cli_argument_mistakes(tmp_path, args, message):

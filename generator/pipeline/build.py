@@ -44,6 +44,7 @@ from generator.pipeline.answerkey import answer_cells, answer_key_csv, answer_ke
 from generator.pipeline.compile import compile_stream, require_tex
 from generator.pipeline.generate import Checked, Draw, sheet_variants
 from generator.pipeline.lifecycle import temporary_directory
+from generator.pipeline.merge import class_json, shard_record, suffixed
 from generator.pipeline.parallel import in_workers, workers_for
 from generator.pipeline.project import Project
 from generator.pipeline.registry import families as all_families
@@ -112,6 +113,9 @@ class Plan:
     unique: bool = False
     group_of: Mapping[str, int] = field(default_factory=dict)
     """Student id -> group, for the message if a worker dies."""
+    everyone: tuple[Student, ...] = ()
+    groups: int = DEFAULT_GROUPS
+    """The whole roster and the number of groups: a shard records them for ``sheets merge`` (``merge.shard_record``)."""
 
     def stem(self, kind: str) -> str:
         return f"{self.sheet.name}-{kind}"
@@ -212,6 +216,8 @@ def build_class(
         shard=shard,
         unique=unique,
         group_of=group_of,
+        everyone=tuple(students),
+        groups=groups,
     )
     (report,) = _built([plan], project, progress)
     report.seconds.update(redraw_seconds)
@@ -478,7 +484,10 @@ def answers_json(plan: Plan, chosen: Sequence[Generated]) -> bytes:
         return (json.dumps(document, indent=2) + "\n").encode()
     document |= {"seed": plan.draw.seed, "unique": plan.unique, "generator": generator}
     document["students"] = [{"id": g.student.id, "name": g.student.name, "problems": list(g.problems)} for g in chosen]
-    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    if plan.shard is not None:
+        key_rows = [(g.student.id, g.student.name, g.key_cells) for g in chosen]
+        document["shard"] = shard_record(plan.shard, plan.groups, plan.everyone, key_rows)
+    return class_json(document)
 
 
 def _publish(plan: Plan, own: dict[str, bytes], shared: dict[str, bytes]) -> None:
@@ -490,10 +499,8 @@ def _publish(plan: Plan, own: dict[str, bytes], shared: dict[str, bytes]) -> Non
         prefix = f"{student_id}/"
         publish({k[len(prefix) :]: v for k, v in own.items() if k.startswith(prefix)}, plan.target / student_id)
     if plan.shard is not None:
-        suffix = f".shard-{plan.shard[0]}-of-{plan.shard[1]}"
         for file_name, content in shared.items():
-            stem, dot, extension = file_name.rpartition(".")
-            publish_file(content, plan.target / f"{stem}{suffix}{dot}{extension}")
+            publish_file(content, plan.target / suffixed(file_name, plan.shard))
 
 
 def _report(plan: Plan, chosen: Sequence[Generated], seconds: dict[str, float]) -> Report:

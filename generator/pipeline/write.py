@@ -40,8 +40,12 @@ def ensure_writable(out_dir: Path) -> None:
         raise ConfigError(f"cannot write to {out_dir}: permission denied on {existing}")
 
 
-def publish(files: Mapping[str, bytes], target: Path) -> None:
-    """Replace directory ``target`` with exactly ``files`` (name -> content)."""
+def publish(files: Mapping[str, bytes], target: Path, kept: Mapping[str, Path] | None = None) -> None:
+    """Replace directory ``target`` with exactly ``files`` (name -> content) and ``kept``.
+
+    ``kept`` (name -> a file on the same file system, such as one in ``target``) is hard-linked in,
+    not copied, where the file system can: ``sheets merge`` keeps a class's PDFs as they are.
+    """
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         _sweep_leftovers(target)
@@ -54,6 +58,10 @@ def publish(files: Mapping[str, bytes], target: Path) -> None:
             path = staging / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(content)
+        for name, source in (kept or {}).items():
+            path = staging / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _link_or_copy(source, path)
         _swap_into_place(staging, target)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
@@ -61,6 +69,13 @@ def publish(files: Mapping[str, bytes], target: Path) -> None:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _link_or_copy(source: Path, path: Path) -> None:
+    try:
+        os.link(source, path)
+    except OSError:  # a file system without hard links
+        shutil.copyfile(source, path)
 
 
 def _sweep_leftovers(target: Path) -> None:
