@@ -70,7 +70,7 @@ def evaluation(primitive: sympy.Expr, var: sympy.Symbol, low: sympy.Expr, high: 
     bar, value = EvaluationBar(primitive, var, low, high), definite_value(primitive, var, low, high)
     why = "work out the values"
     if primitive.has(sympy.log):  # log 1 = 0 when the lower end gives 1; else the quotient rule of logarithms
-        why = r"$\log 1 = 0$" if low == 1 else r"$\log b - \log a = \log \frac{b}{a}$"
+        why = r"$\log 1 = 0$" if low == 1 else "combine the logarithms into one"
     upper, lower = (put_in(primitive, {var: end}) for end in (high, low))
     written = WrittenSum(upper, _minus(lower), evaluate=False)
     ends = [primitive.subs(var, end) for end in (high, low)]

@@ -152,7 +152,8 @@ def put_in(expr: sympy.Expr, rule: dict) -> sympy.Expr:
     but the printer then hides what was put in: ``2x`` at 0 prints ``0``, ``-x`` at -1 prints
     ``- -1`` and ``e^{-x}`` at 1 moves under a fraction bar as ``1/e``. Here numbers that meet in a
     product are multiplied with a dot, a minus sign before a number is applied at once (``1 - x`` at -1 is
-    ``1 + 1``, never ``1 - (-1)``), and an exponential of a number stays an exponential.
+    ``1 + 1``, never ``1 - (-1)``), an exponential of a number stays an exponential, and the terms of
+    a sum keep the order they printed in (``2x + 1`` at 1 is ``2 \\cdot 1 + 1``).
     """
     if expr in rule:
         return sympy.sympify(rule[expr])
@@ -163,11 +164,15 @@ def put_in(expr: sympy.Expr, rule: dict) -> sympy.Expr:
         return expr
     if isinstance(expr, sympy.exp) and args[0].is_number:  # its exponent whole, so no fraction bar takes it
         return sympy.exp(AsWritten(args[0]), evaluate=False)
+    if expr.is_Add:  # the terms in the order the expression printed them in, which SymPy would re-sort
+        from generator.kit.printing import printed_terms  # printing imports this module
+
+        return WrittenSum(*(put_in(term, rule) for term in printed_terms(expr)), evaluate=False)
     if not expr.is_Mul:
         return expr.func(*args, evaluate=False)
-    sign, factors = (-1, args[1:]) if args[0] == -1 else (1, args)
+    sign, factors = (1, args) if not (args[0].is_Number and args[0] < 0) else (-1, (-args[0], *args[1:]) if args[0] != -1 else args[1:])
     if sum(1 for factor in factors if factor.is_Number) > 1:
-        factors = (WrittenProduct(*factors, evaluate=False),)
+        factors = (AsWritten(WrittenProduct(*factors, evaluate=False)),)  # whole: a sign in front must not merge into it
     elif len(factors) == 1 and factors[0].is_Number and sign < 0:  # - (-1) is 1 to a hand (and to the lint)
         return -factors[0]
     return sympy.Mul(*([-1] if sign < 0 else []), *factors, evaluate=False) if len(factors) > 1 or sign < 0 else factors[0]
