@@ -420,7 +420,8 @@ def _typeset_batch(
             shutil.copyfile(path, workdir / input_name)
 
     def typeset(kind: str, feed: queue.SimpleQueue) -> tuple[str, str, bytes, dict[str, bytes], bytes | None]:
-        pieces = document_pieces(project.environment(), plan.sheet, _arriving(feed), all_families(), kind)
+        students = [student for _, student in plan.batches[batch] if student]
+        pieces = document_pieces(project.environment(), plan.sheet, _arriving(feed), all_families(), kind, students)
         compiled = compile_stream(f"{batch}-{kind}", pieces, workdir)
         tex_seconds.append(compiled.cpu_seconds)
         if plan.roster:

@@ -16,6 +16,8 @@ from generator import __version__
 from generator.errors import GenerationError
 from generator.kit.family import Family, Variant
 from generator.pipeline.generate import Draw
+from generator.pipeline.names import name_latex
+from generator.pipeline.names import preamble as names_preamble
 from generator.pipeline.roster import Student
 from generator.pipeline.sheet import ExerciseSpec, SheetSpec
 
@@ -155,21 +157,30 @@ def render_documents(
 
 
 def document_pieces(
-    env: jinja2.Environment, sheet: SheetSpec, instances: Iterable[Instance], families: Mapping[str, Family], kind: str
+    env: jinja2.Environment,
+    sheet: SheetSpec,
+    instances: Iterable[Instance],
+    families: Mapping[str, Family],
+    kind: str,
+    students: Sequence[Student] = (),
 ) -> Iterator[str]:
     """The LaTeX of one document, piece by piece, taking each instance only when its turn comes.
 
-    A class batch is fed to TeX this way while later students are still being generated.
+    A class batch is fed to TeX this way while later students are still being generated; its
+    ``students`` are named up front, as the preamble loads what their names' scripts need.
     """
+    family_lines = [line for part in sheet.parts for line in families[part.family].preamble]
+    name_lines = names_preamble(student.name for student in students)
     context = {
         "sheet": sheet,
         "instances": instances,
         "version": __version__,
         "total_points": sum(exercise.points or 0 for exercise in sheet.exercises),
-        "preamble": list(dict.fromkeys(line for part in sheet.parts for line in families[part.family].preamble)),
+        "preamble": list(dict.fromkeys(family_lines + name_lines)),
         "solutions": kind == "solution",
         "settings": sheet.settings,
         "sheet_code": sheet_code,
+        "name_latex": name_latex,
         "inputs": document_inputs(sheet),
         "date": english_date,
     }

@@ -8,18 +8,22 @@ a name column, or a first-name and a last-name column that are joined; ``id_colu
 (docs/classes.md lists them). Other columns are ignored. Ids become folder names, so they
 are restricted to letters, digits, ``.``, ``_``, ``-``, ``@`` and ``+`` (an e-mail address
 is a valid id). Every problem is reported with the file and row, and nothing is built from
-a roster with a problem.
+a roster with a problem. A name no script prints (generator/pipeline/names.py: right-to-left
+scripts, symbols) is not a problem of the roster: it is warned about, and that student's sheet
+shows the id instead, so one name never stops a class.
 """
 
 import codecs
 import csv
 import hashlib
 import re
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import ConfigError
-from generator.pipeline.templating import unprintable_character
+from generator.pipeline.names import unprintable, why_unprintable
 
 SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$")
 MAX_NAME_LENGTH = 200
@@ -49,10 +53,21 @@ class Student:
     name: str
 
 
+def warn_on_stderr(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr)
+
+
 def load_roster(
-    path: Path, id_column: str | None = None, name_column: str | None = None, encoding: str = "utf-8"
+    path: Path,
+    id_column: str | None = None,
+    name_column: str | None = None,
+    encoding: str = "utf-8",
+    warn: Callable[[str], None] = warn_on_stderr,
 ) -> tuple[Student, ...]:
-    """Students in file order, validated; ``id_column`` and ``name_column`` name headers other than the known ones."""
+    """Students in file order, validated; ``id_column`` and ``name_column`` name headers other than the known ones.
+
+    ``warn`` gets one line per student whose name cannot be printed (their sheets show the id).
+    """
     lines = _lines(path, encoding)
     delimiter = None
     if lines and re.fullmatch(r"sep=.", lines[0].strip()):  # Excel's and ILIAS's separator line
@@ -74,6 +89,11 @@ def load_roster(
         name = " ".join(part for part in (row[at].strip() for at in name_at) if part)
         student = Student(row[id_at].strip(), name)
         _validate(path, number, student)
+        if (char := unprintable(student.name)) is not None:
+            warn(
+                f"{path}: row {number}: name contains {why_unprintable(char)}, which pdfLaTeX cannot print; "
+                f"the sheets of {student.id!r} show the id instead"
+            )
         if student.id in first_row_of:
             raise ConfigError(
                 f"{path}: row {number}: duplicate id {student.id!r} (first on row {first_row_of[student.id]})"
@@ -148,11 +168,6 @@ def _validate(path: Path, number: int, student: Student) -> None:
         raise ConfigError(f"{path}: row {number}: empty name for id {student.id!r}")
     if len(student.name) > MAX_NAME_LENGTH:
         raise ConfigError(f"{path}: row {number}: name is longer than {MAX_NAME_LENGTH} characters")
-    char = unprintable_character(student.name)
-    if char is not None:
-        raise ConfigError(
-            f"{path}: row {number}: name contains {char!r} (U+{ord(char):04X}), which pdfLaTeX cannot print"
-        )
 
 
 def stable_bucket(student_id: str, buckets: int) -> int:
