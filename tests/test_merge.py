@@ -223,6 +223,10 @@ RENAMED = [Student(s.id, s.name + (" Jr" if s.id == "s005" else "")) for s in CL
             "answers.shard-1-of-3.json records no split (built by an older sheets?)",
         ),
         (
+            lambda f: (f / "answers.shard-2-of-3.json").write_text("{not json"),
+            "answers.shard-2-of-3.json is not a shard's answers file (Expecting property name enclosed in double quotes",
+        ),
+        (
             lambda f: shutil.copy(f / "answers.shard-1-of-3.json", f / "answers.shard-1-of-2.json"),
             "holds shards of 2 different splits (-of-2, -of-3)",
         ),
@@ -249,6 +253,7 @@ RENAMED = [Student(s.id, s.name + (" Jr" if s.id == "s005" else "")) for s in CL
         "an interrupted shard",
         "a student's PDF gone",
         "an older shard",
+        "not JSON",
         "two splits",
         "a renamed shard file",
         "no shards",

@@ -31,6 +31,7 @@ import pikepdf
 
 from generator.errors import ConfigError
 from generator.pipeline.answerkey import KeyRow, answer_key_csv, answer_key_xlsx
+from generator.pipeline.render import KINDS
 from generator.pipeline.roster import Student, stable_bucket
 from generator.pipeline.split import _save as save_pages
 from generator.pipeline.write import locked, publish
@@ -42,6 +43,8 @@ SOLUTIONS = "solutions-all.pdf"
 SHARD_ANSWERS = re.compile(r"answers\.shard-(\d+)-of-(\d+)\.json")
 AGREED = ("sheet", "title", "seed", "unique", "generator")
 """What every shard's answers file must say alike (besides the split it records)."""
+RECORDED = {"index", "of", "groups", "roster", "roster_sha256", "key"}
+"""What ``shard_record`` writes."""
 SHOWN = 5
 """Student ids a message lists before it says how many more there are."""
 
@@ -151,19 +154,14 @@ def _read_shards(build_dir: Path) -> list[Shard]:
 def _read_shard(path: Path, index: int, of: int) -> Shard:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
-        record = document.pop("shard")
         ids = [student["id"] for student in document["students"]]
-        if not isinstance(record, dict) or not all(key in record for key in ("index", "of", "groups", "roster", "key")):
-            raise KeyError("shard")
-        missing_keys = [student_id for student_id in ids if student_id not in record["key"]]
-    except KeyError as exc:
-        if exc.args == ("shard",):
-            raise ConfigError(
-                f"{path} records no split (built by an older sheets?): build every shard again, then merge"
-            ) from None
-        raise ConfigError(f"{path} is not a shard's answers file (no {exc})") from None
-    except (OSError, ValueError, TypeError, AttributeError) as exc:
-        raise ConfigError(f"{path} is not a shard's answers file ({exc})") from None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        detail = f"no {exc}" if isinstance(exc, KeyError) else str(exc)
+        raise ConfigError(f"{path} is not a shard's answers file ({detail})") from None
+    record = document.pop("shard", None)
+    if not isinstance(record, dict) or not RECORDED <= record.keys() or not isinstance(record["key"], dict):
+        raise ConfigError(f"{path} records no split (built by an older sheets?): build every shard again, then merge")
+    missing_keys = [student_id for student_id in ids if student_id not in record["key"]]
     if (record["index"], record["of"]) != (index, of):
         raise ConfigError(f"{path} holds shard {record['index']} of {record['of']}: its name says {index} of {of}")
     if missing_keys:
@@ -188,9 +186,9 @@ def _check(shards: Sequence[Shard]) -> list[str]:
                 f"{first.name} was built with --groups {first.record['groups']}, {shard.name} with "
                 f"--groups {shard.record['groups']}: build every shard with the same --groups"
             )
-        if (shard.record["roster"], shard.record.get("roster_sha256")) != (
+        if (shard.record["roster"], shard.record["roster_sha256"]) != (
             first.record["roster"],
-            first.record.get("roster_sha256"),
+            first.record["roster_sha256"],
         ):
             raise ConfigError(
                 f"{first.name} and {shard.name} were built from different rosters: build every shard from the same roster"
@@ -267,7 +265,7 @@ def _solutions_all(build_dir: Path, shards: Sequence[Shard], roster: Sequence[st
             opened.append(pdf)
             start = 0
             for student_id in shard.ids:
-                for kind in ("exercise", "solution"):
+                for kind in KINDS:
                     own = build_dir / student_id / f"{sheet}-{kind}.pdf"
                     if not own.is_file():
                         raise ConfigError(f"{shard.name} is incomplete: {own} is missing; build the shard again")
