@@ -145,6 +145,22 @@ def test_roster_mistakes(tmp_path, write_sheet, roster, options, message):
     assert_clear_failure(process, message, out)
 
 
+def test_a_name_that_cannot_print_is_a_warning_and_the_class_is_built(tmp_path, write_sheet):
+    path = tmp_path / "students.csv"
+    path.write_text("id,name\ns1,Ada Lovelace\ns2,שרה כהן\ns3,Anna ☃\n", encoding="utf-8")
+    out = tmp_path / "out"
+    sheet_dir = str(write_sheet("tiny", MINIMAL_SHEET))
+    process = sheets("build", "--seed", "1", "--sheet-dir", sheet_dir, "--out", str(out), "--roster", str(path))
+    assert process.returncode == 0, process.stderr
+    assert process.stderr.splitlines() == [
+        f"warning: {path}: row 3: name contains 'ש' (U+05E9, right-to-left), which pdfLaTeX cannot print; "
+        "the sheets of 's2' show the id instead",
+        f"warning: {path}: row 4: name contains '☃' (U+2603), which pdfLaTeX cannot print; "
+        "the sheets of 's3' show the id instead",
+    ]
+    assert all((out / "tiny" / "seed-1" / s / "tiny-exercise.pdf").exists() for s in ("s1", "s2", "s3"))
+
+
 def test_one_bad_sheet_does_not_stop_the_others(tmp_path, write_sheet):
     write_sheet("good", MINIMAL_SHEET)
     sheet_dir = write_sheet("bad", MINIMAL_SHEET.replace('family = "derivative"', 'family = "derivativ"'))
