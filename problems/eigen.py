@@ -13,7 +13,7 @@ one more than a third zero (a block gives an eigenvector away), entries above 6,
 or eigenvector entries above 3 in size, and the canonical matrix.
 
 answers.json keys: ``inputs.matrix``, ``inputs.normalised``; ``answers.polynomial`` (det(A - lambda I)
-multiplied out), ``answers.eigenvalues`` (ascending), ``answers.eigenvectors`` (in that order: integer,
+multiplied out), ``answers.eigenvalues`` (in the order of the printed factors of det(A - lambda I)), ``answers.eigenvectors`` (in that order: integer,
 first non-zero entry positive, divided by their length when normalised; any non-zero multiple is as
 right); worked: ``answers.shifted`` (A - lambda I), ``minors``, ``determinant``, ``pairs``.
 """
@@ -33,13 +33,21 @@ from generator.kit import (
     Family,
     IntOption,
     Step,
-    WrittenSum,
     chain,
     close,
     require,
 )
-from generator.kit.linalg import WrittenMatrix, fraction_times
-from generator.kit.notation import AsWritten
+from generator.kit.linalg import (
+    NullVector,
+    WrittenDeterminant,
+    float_determinant,
+    null_vector,
+    to_floats,
+    unit_vector,
+    vieta_agrees,
+    worked_determinant,
+)
+from generator.kit.notation import written_sum
 
 LAMBDA = sympy.Symbol("lamda")  # printed \lambda; "lambda" would not read back from answers.json (a keyword)
 V1, V2 = sympy.symbols("v_1 v_2")
@@ -56,23 +64,26 @@ class Params:
 
 @dataclass(frozen=True)
 class Eigenpair:
-    """A - lambda I; 2x2: its first row p v_1 + q v_2; 3x3: the rows crossed; ``found``: (|q|, -sign(q) p) or
-    r_i x r_j, its common factor taken out; the primitive eigenvector, its length (worked), the unit one."""
+    """A - lambda I at the eigenvalue; a 2x2's first row as the equation p v_1 + q v_2 = 0; the primitive
+    eigenvector as the rows give it (``NullVector``: swapped and negated, or a cross product); its length
+    worked, and the unit eigenvector."""
 
     value: sympy.Integer
     shifted: sympy.ImmutableMatrix
     equation: sympy.Expr | None
-    rows: tuple[int, int]
-    found: Chain
-    vector: sympy.ImmutableMatrix
+    null: NullVector
     length: Chain
     unit: sympy.Basic
+
+    @property
+    def vector(self) -> sympy.ImmutableMatrix:
+        return self.null.vector
 
 
 @dataclass(frozen=True)
 class Answer:
     shifted: sympy.ImmutableMatrix
-    minors: tuple[tuple[sympy.ImmutableMatrix, Chain], ...]  # 3x3: of each non-zero entry of row 1, worked
+    minors: tuple[tuple[WrittenDeterminant, Chain], ...]  # 3x3: of each non-zero entry of row 1, worked
     determinant: Chain
     polynomial: sympy.Expr
     eigenvalues: tuple[sympy.Integer, ...]
@@ -104,47 +115,20 @@ def _pool(n: int) -> tuple[tuple[int, ...], ...]:
     return tuple(sorted(found - {tuple(p.matrix) for p in CANONICAL.values()}))
 
 
-def _vector(shifted: sympy.Matrix) -> tuple[sympy.ImmutableMatrix, sympy.ImmutableMatrix, tuple[int, int]]:
-    """The primitive null vector of A - lambda I, the vector it is found as, and the rows crossed (3x3)."""
-    if shifted.rows == 2:
-        raw, rows = sympy.ImmutableMatrix([abs(shifted[0, 1]), -sympy.sign(shifted[0, 1]) * shifted[0, 0]]), (1, 1)
-    else:
-        rows = next((i, j) for i, j in ((1, 2), (1, 3), (2, 3)) if any(shifted.row(i - 1).cross(shifted.row(j - 1))))
-        raw = sympy.ImmutableMatrix(shifted.row(rows[0] - 1).cross(shifted.row(rows[1] - 1))).T
-    return raw / (math.gcd(*raw) * (1 if next(filter(None, raw)) > 0 else -1)), raw, rows
-
-
-def _times(a: sympy.Expr, b: sympy.Expr, sign: int = 1) -> sympy.Expr:
-    """sign a b as a hand writes it: numbers multiplied, no 1 in front, a number before a bracket."""
-    if not (a.is_number or b.is_number):
-        return sympy.Mul(*([-1] if sign < 0 else []), a, b, evaluate=False)
-    k, e = (sign * a, b) if a.is_number else (sign * b, a)
-    return k * e if not e.is_Add or k in (0, 1) else sympy.Mul(k, e, evaluate=False)
-
-
-def _det2(m: sympy.Matrix) -> sympy.Expr:
-    """ad - bc of [[a, b], [c, d]], each product as written; collected at once if no bracket is left."""
-    terms = (_times(m[0, 0], m[1, 1]), _times(m[0, 1], m[1, 0], -1))
-    bracket = any(t.is_Mul and any(f.is_Add for f in t.args) for t in terms)
-    return _written(*terms) if bracket else sympy.Add(*terms)
-
-
-def _written(*terms: sympy.Expr) -> sympy.Expr:
-    """The non-zero terms as written (one term alone is that term)."""
-    return WrittenSum(*terms, evaluate=False) if len(terms := [t for t in terms if t != 0]) > 1 else terms[0]
+def _shifted(matrix: sympy.ImmutableMatrix, value: sympy.Expr) -> sympy.ImmutableMatrix:
+    """A - value I, each diagonal entry written a - lambda (``-5 - lambda`` beside ``1 - lambda``), as a hand subtracts."""
+    diagonal = [written_sum(*(t for t in (matrix[i, i], -value) if t != 0)) for i in range(matrix.rows)]
+    return sympy.ImmutableMatrix(matrix.rows, matrix.cols, lambda i, j: diagonal[i] if i == j else matrix[i, j])
 
 
 def solve(p: Params) -> Answer:
-    n, shifted = p.matrix.rows, sympy.ImmutableMatrix(p.matrix - LAMBDA * sympy.eye(p.matrix.rows))
-    polynomial = sympy.expand(shifted.det())
-    values = tuple(sorted(sympy.roots(sympy.Poly(polynomial, LAMBDA))))
-    factored = sympy.Mul(*([-1] if n == 3 else []), *(LAMBDA - v for v in values), evaluate=False)
-    cofactors = [(k, m) for k in range(3) if n == 3 and shifted[0, k] != 0 for m in [shifted.minor_submatrix(0, k)]]
-    minors = tuple((m, chain(Step(_det2(m), "$ad - bc$"), Step(sympy.expand(m.det()), "multiply out")))
-                   for _, m in cofactors)
-    terms = [_times((-1) ** k * shifted[0, k], worked.result) for (k, _), (_, worked) in zip(cofactors, minors)]
-    first = Step(_written(*terms), "expand along the first row") if n == 3 else Step(_det2(shifted), "$ad - bc$")
-    determinant = chain(first, Step(polynomial, "multiply out and collect"), Step(factored, _factoring(values)))
+    shifted = _shifted(p.matrix, LAMBDA)
+    minors, worked = worked_determinant(shifted)
+    polynomial = worked.result
+    factors = sympy.Mul(*(LAMBDA - v for v in sympy.roots(sympy.Poly(polynomial, LAMBDA)))).as_ordered_factors()
+    values = tuple(LAMBDA - f for f in factors)  # in the order the factors print, so they read off left to right
+    factored = sympy.Mul(*([-1] if p.matrix.rows == 3 else []), *factors, evaluate=False)
+    determinant = chain(*worked.steps, Step(factored, _factoring(values)))
     pairs = tuple(_pair(p.matrix, value) for value in values)
     vectors = tuple(pair.unit if p.normalised else pair.vector for pair in pairs)
     return Answer(shifted, minors, determinant, polynomial, values, pairs, vectors)
@@ -165,26 +149,15 @@ def _factoring(values: tuple[sympy.Integer, ...]) -> str:
 
 def _pair(matrix: sympy.ImmutableMatrix, value: sympy.Integer) -> Eigenpair:
     shifted = sympy.ImmutableMatrix(matrix - value * sympy.eye(matrix.rows))
-    vector, raw, rows = _vector(shifted)
-    factor = next(r / v for r, v in zip(raw, vector) if v)
-    taken = [Step(WrittenMatrix(sympy.MatMul(factor, vector, evaluate=False)), f"take out ${factor}$")] if factor != 1 else []
-    # Chain, not chain(): the factored vector has the same entries, and chain() would merge it away
-    found = Chain((Step(raw, "cross product" if matrix.rows == 3 else "swap, negate one"), *taken))
+    found = null_vector(shifted)
     equation = shifted[0, 0] * V1 + shifted[0, 1] * V2 if matrix.rows == 2 else None
-    squares = [e**2 for e in vector]
-    length = chain(sympy.sqrt(_written(*squares), evaluate=False), root := sympy.sqrt(sum(squares)))
-    unit = fraction_times(1 / (root if root.is_Integer else AsWritten(root)), vector)
-    return Eigenpair(value, shifted, equation, rows, found, vector, length, unit)
+    return Eigenpair(value, shifted, equation, found, *unit_vector(found.vector))
 
 
 def check(p: Params, answer: Answer, rng: random.Random) -> None:
-    a, values = [[float(e) for e in row] for row in p.matrix.tolist()], [float(v) for v in answer.eigenvalues]
+    a, values = to_floats(p.matrix), [float(v) for v in answer.eigenvalues]
     n, t = len(a), rng.uniform(-3, 3)
-    minors = sum(a[i][i] * a[j][j] - a[i][j] * a[j][i] for i in range(n) for j in range(i + 1, n))
-    invariants = [sum(a[i][i] for i in range(n)), *([minors] if n == 3 else []), _float_det(a)]
-    for k, want in enumerate(invariants, 1):  # Vieta: trace, sum of principal minors, determinant
-        got = sum(math.prod(c) for c in itertools.combinations(values, k))
-        require(close(got, want), f"the eigenvalues {values} do not give trace, minors, determinant {invariants}")
+    require(vieta_agrees(a, values), f"the eigenvalues {values} do not give A's trace, minors and determinant")
     require(len(set(values)) == n, f"repeated eigenvalues {values}")
     vectors = [[float(e) for e in v] for v in answer.eigenvectors]
     for value, v in zip(values, vectors, strict=True):
@@ -193,16 +166,8 @@ def check(p: Params, answer: Answer, rng: random.Random) -> None:
         require(not p.normalised or close(math.hypot(*v), 1.0), f"{v} is not a unit vector")
     for u, w in itertools.combinations(vectors, 2):
         require(abs(sum(x * y for x, y in zip(u, w))) < 1e-9, f"eigenvectors {u} and {w} are not orthogonal")
-    direct = _float_det([[a[i][j] - (t if i == j else 0) for j in range(n)] for i in range(n)])
+    direct = float_determinant([[a[i][j] - (t if i == j else 0) for j in range(n)] for i in range(n)])
     require(close(float(answer.polynomial.subs(LAMBDA, t)), direct), f"det(A - {t} I) is {direct}")
-
-
-def _float_det(a: list[list[float]]) -> float:
-    """The determinant of a 2x2 or 3x3 float matrix by the rule of Sarrus (not by cofactors)."""
-    if len(a) == 2:
-        return a[0][0] * a[1][1] - a[0][1] * a[1][0]
-    down = sum(math.prod(a[i][(i + k) % 3] for i in range(3)) for k in range(3))
-    return down - sum(math.prod(a[i][(k - i) % 3] for i in range(3)) for k in range(3))
 
 
 CANONICAL = {"eigen-example": Params(sympy.ImmutableMatrix([[2, 1], [1, 2]]), False)}

@@ -16,6 +16,7 @@ import itertools
 import math
 import random
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 import sympy
 from sympy import (
@@ -30,14 +31,18 @@ from sympy import (
 
 from generator.kit.family import CheckFailed, require
 from generator.kit.notation import (
+    AsWritten,
     BoldSymbol,
     EntryOf,
     ScalarSymbol,
     SymmetricEntries,
+    WrittenProduct,
+    written_sum,
 )
 from generator.kit.sampling import distinct
+from generator.kit.steps import Chain, Step, chain
 
-__all__ = ["OnInstance", "WrittenDeterminant", "WrittenMatrix", "coordinates", "double_loop_form", "exact_value", "few_zeros", "float_matrix", "float_product", "float_value", "fraction_times", "index_value", "instantiate", "integer_matrix", "matrix", "polynomial_function", "scalar", "scaled", "size", "to_floats", "vector"]
+__all__ = ["NullVector", "OnInstance", "WrittenDeterminant", "WrittenMatrix", "coordinates", "double_loop_form", "exact_value", "few_zeros", "float_determinant", "float_matrix", "float_product", "float_value", "fraction_times", "index_value", "instantiate", "integer_matrix", "matrix", "null_vector", "polynomial_function", "scalar", "scaled", "size", "to_floats", "unit_vector", "vector", "vieta_agrees", "worked_determinant"]
 
 FloatMatrix = list[list[float]]
 
@@ -178,6 +183,108 @@ class WrittenDeterminant(sympy.Determinant):
     Its value (``doit``) is the determinant, so ``det(A - lambda I) = |...| = ad - bc`` is a chain the
     verifier checks; the printer's ``_print_WrittenDeterminant`` sets the bars (a ``vmatrix``).
     """
+
+
+_AD_MINUS_BC = r"$\det = ad - bc$"
+"""The reason of a 2x2 determinant written out: the rule stated, not a sum quoted from the line."""
+
+
+def worked_determinant(m: sympy.MatrixBase) -> tuple[tuple[tuple[WrittenDeterminant, Chain], ...], Chain]:
+    """det(m) of a 2x2 or 3x3 matrix worked by hand: the bars, ad - bc (a 3x3 expanded along its first
+    row, each 2x2 minor of a non-zero entry worked on its own: the first item), then multiplied out.
+
+    Each product is written as the entries give it (``(2 - lambda) . (1 - lambda) - 4``): numbers
+    multiplied at once, a number in front of a bracket, two brackets in the order of the matrix.
+    """
+    if m.rows == 2:
+        return (), chain(Step(WrittenDeterminant(m)), *_two_by_two(m))
+    minors = tuple(
+        (WrittenDeterminant(minor), chain(*_two_by_two(minor)))
+        for k in range(3)
+        if m[0, k] != 0
+        for minor in [m.minor_submatrix(0, k)]
+    )
+    entries = [(-1) ** k * m[0, k] for k in range(3) if m[0, k] != 0]
+    expansion = written_sum(*(_times(entry, worked.result) for entry, (_, worked) in zip(entries, minors)))
+    steps = (Step(WrittenDeterminant(m)), Step(expansion, "expand along the first row"))
+    return minors, chain(*steps, Step(sympy.expand(m.det()), "multiply out and collect"))
+
+
+def _times(a: sympy.Expr, b: sympy.Expr, sign: int = 1) -> sympy.Expr:
+    """sign a b as a hand writes it: numbers multiplied, no 1 in front, a number before a bracket, a square as a square."""
+    if not (a.is_number or b.is_number):
+        product = sympy.Pow(a, 2, evaluate=False) if a == b else WrittenProduct(a, b, evaluate=False)
+        return product if sign > 0 else sympy.Mul(-1, product, evaluate=False)
+    k, e = (sign * a, b) if a.is_number else (sign * b, a)
+    return k * e if not e.is_Add or k in (0, 1) else sympy.Mul(k, e, evaluate=False)
+
+
+def _two_by_two(m: sympy.MatrixBase) -> tuple[Step, ...]:
+    """ad - bc as written, then multiplied out, unless that would only reorder its terms (``-1 - lambda``)."""
+    written, value = _ad_minus_bc(m), sympy.expand(m.det())
+    if set(sympy.Add.make_args(written)) == set(sympy.Add.make_args(value)):
+        return (Step(value, _AD_MINUS_BC),)
+    return Step(written, _AD_MINUS_BC), Step(value, "multiply out")
+
+
+def _ad_minus_bc(m: sympy.MatrixBase) -> sympy.Expr:
+    """ad - bc of [[a, b], [c, d]], each product as written; collected at once if no bracket is left."""
+    terms = (_times(m[0, 0], m[1, 1]), _times(m[0, 1], m[1, 0], -1))
+    if not any(term.has(sympy.Add) for term in terms):
+        return sympy.Add(*terms)
+    return written_sum(*(term for term in terms if term != 0))
+
+
+@dataclass(frozen=True)
+class NullVector:
+    """A primitive integer vector v with M v = 0, found as a hand finds it: ``found`` is the vector the
+    rows give (2x2: the first row's coefficients swapped, one negated; 3x3: the cross product of rows
+    ``rows``, not parallel), then its common factor taken out; ``vector`` is the result, its first
+    non-zero entry positive."""
+
+    rows: tuple[int, int]
+    found: Chain
+    vector: sympy.ImmutableMatrix
+
+
+def null_vector(m: sympy.MatrixBase) -> NullVector:
+    """The null vector of a 2x2 or 3x3 integer matrix of rank n - 1, such as A - lambda I at an eigenvalue."""
+    if m.rows == 2:
+        raw, rows = sympy.ImmutableMatrix([abs(m[0, 1]), -sympy.sign(m[0, 1]) * m[0, 0]]), (1, 1)
+    else:
+        rows = next((i, j) for i, j in ((1, 2), (1, 3), (2, 3)) if any(m.row(i - 1).cross(m.row(j - 1))))
+        raw = sympy.ImmutableMatrix(m.row(rows[0] - 1).cross(m.row(rows[1] - 1))).T
+    factor = math.gcd(*raw) * (1 if next(filter(None, raw)) > 0 else -1)
+    vector = raw / factor
+    taken = [Step(WrittenMatrix(MatMul(factor, vector, evaluate=False)), f"take out ${factor}$")] if factor != 1 else []
+    # Chain, not chain(): the factored vector has the same entries, and chain() would merge it away
+    found = Chain((Step(raw, "cross product" if m.rows == 3 else "swap, negate one"), *taken))
+    return NullVector(rows, found, vector)
+
+
+def unit_vector(vector: sympy.MatrixBase) -> tuple[Chain, WrittenMatrix]:
+    """||v|| worked (the root of the squares as written, then its value) and v / ||v||, the fraction in front."""
+    squares = [e**2 for e in vector]
+    length = chain(sympy.sqrt(written_sum(*(q for q in squares if q)), evaluate=False), root := sympy.sqrt(sum(squares)))
+    return length, fraction_times(1 / (root if root.is_Integer else AsWritten(root)), vector)
+
+
+def vieta_agrees(a: FloatMatrix, values: list[float]) -> bool:
+    """Whether ``values`` can be the eigenvalues of the 2x2 or 3x3 float matrix ``a`` (Vieta): their sum is the
+    trace, their pairwise products add up to the principal 2x2 minors, their product is the determinant."""
+    n = len(a)
+    minors = sum(a[i][i] * a[j][j] - a[i][j] * a[j][i] for i in range(n) for j in range(i + 1, n))
+    invariants = [sum(a[i][i] for i in range(n)), *([minors] if n == 3 else []), float_determinant(a)]
+    sums = [sum(math.prod(c) for c in itertools.combinations(values, k)) for k in range(1, n + 1)]
+    return len(values) == n and all(abs(got - want) <= 1e-9 * max(1.0, abs(want)) for got, want in zip(sums, invariants))
+
+
+def float_determinant(a: FloatMatrix) -> float:
+    """The determinant of a 2x2 or 3x3 float matrix by the rule of Sarrus: a check independent of cofactors."""
+    if len(a) == 2:
+        return a[0][0] * a[1][1] - a[0][1] * a[1][0]
+    down = sum(math.prod(a[i][(i + k) % 3] for i in range(3)) for k in range(3))
+    return down - sum(math.prod(a[i][(k - i) % 3] for i in range(3)) for k in range(3))
 
 
 def fraction_times(coefficient: sympy.Expr, m: sympy.MatrixBase) -> WrittenMatrix:

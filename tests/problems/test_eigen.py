@@ -4,6 +4,7 @@ import random
 import pytest
 import sympy
 
+from generator.kit import tex
 from generator.kit.family import CheckFailed
 from generator.pipeline.generate import canonical_variant, variant_for_seed
 from generator.pipeline.render import render_part
@@ -16,13 +17,13 @@ OPTIONS = FAMILY.resolve_options({})
 def test_canonical_eigenpairs_agree_with_sympy_eigenvects():
     variant = canonical_variant(FAMILY, OPTIONS, "eigen-example")
     answer = variant.answer
-    assert answer.eigenvalues == (1, 3)
+    assert answer.eigenvalues == (3, 1)  # read off (lambda - 3)(lambda - 1) left to right
     assert sympy.expand(answer.polynomial - (LAMBDA**2 - 4 * LAMBDA + 3)) == 0
     # a second method: SymPy's own eigenvectors, compared up to a scale
     for value, multiplicity, (vector,) in variant.params.matrix.eigenvects():
         mine = answer.eigenvectors[answer.eigenvalues.index(value)]
         assert multiplicity == 1 and mine[0] * vector[1] - mine[1] * vector[0] == 0
-    assert answer.eigenvectors == (sympy.Matrix([1, -1]), sympy.Matrix([1, 1]))
+    assert answer.eigenvectors == (sympy.Matrix([1, 1]), sympy.Matrix([1, -1]))
 
 
 @pytest.mark.parametrize("n", [2, 3])
@@ -33,7 +34,7 @@ def test_random_matrices_have_distinct_integer_eigenvalues_and_simple_eigenvecto
         variant = variant_for_seed(FAMILY, options, seed)
         m, answer = variant.params.matrix, variant.answer
         assert m == m.T and not m.is_diagonal() and max(map(abs, m)) <= 6
-        assert sorted(m.eigenvals()) == list(answer.eigenvalues) and len(set(answer.eigenvalues)) == n
+        assert sorted(m.eigenvals()) == sorted(answer.eigenvalues) and len(set(answer.eigenvalues)) == n
         for value, pair, vector in zip(answer.eigenvalues, answer.pairs, answer.eigenvectors):
             assert m * pair.vector == value * pair.vector and all(e.is_Integer for e in pair.vector)
             assert max(map(abs, pair.vector)) <= 3
@@ -74,6 +75,18 @@ def test_the_pool_holds_no_diagonal_mostly_zero_or_canonical_matrix(n):
 
 def test_a_common_factor_is_taken_out_in_a_step_of_its_own():
     answer = FAMILY.solve(Params(sympy.ImmutableMatrix([[-6, 4], [4, 0]]), False))
-    found = answer.pairs[0].found  # lambda = -8: 2 v_1 + 4 v_2 = 0, w = (4, -2) = 2 (2, -1)
+    (pair,) = (pair for pair in answer.pairs if pair.value == -8)
+    found = pair.null.found  # lambda = -8: 2 v_1 + 4 v_2 = 0, w = (4, -2) = 2 (2, -1)
     assert [step.why for step in found.steps] == ["swap, negate one", "take out $2$"]
-    assert found.steps[0].expr == sympy.Matrix([4, -2]) and answer.eigenvectors[0] == sympy.Matrix([2, -1])
+    assert found.steps[0].expr == sympy.Matrix([4, -2]) and pair.vector == sympy.Matrix([2, -1])
+
+
+def test_the_solution_writes_diagonal_entries_one_way_and_lists_eigenvalues_as_the_factors_print():
+    variant = variant_for_seed(FAMILY, FAMILY.resolve_options({"n": 3}), 4)
+    _, solution = render_part(environment(), FAMILY, variant)
+    factored = tex(variant.answer.determinant.result)
+    positions = [factored.index(tex(LAMBDA - v)) if v else factored.index(r"\lambda") for v in variant.answer.eigenvalues]
+    assert positions == sorted(positions)
+    diagonal = [tex(variant.answer.shifted[i, i]) for i in range(3)]
+    assert all(entry.endswith(r"- \lambda") for entry in diagonal)  # 1 - lambda, -5 - lambda: never -lambda - 5
+    assert r"\begin{vmatrix}" in solution and "bmatrix}|" not in solution

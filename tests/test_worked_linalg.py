@@ -1,0 +1,69 @@
+"""generator.kit.linalg's worked linear algebra: determinants between bars, null vectors, unit vectors, Vieta."""
+
+import random
+
+import pytest
+import sympy
+
+from generator.kit import tex, text
+from generator.kit.linalg import (
+    WrittenDeterminant,
+    float_determinant,
+    null_vector,
+    to_floats,
+    unit_vector,
+    vieta_agrees,
+    worked_determinant,
+)
+from generator.kit.notation import WrittenQuotient
+from generator.kit.steps import verify_chain
+
+lam = sympy.Symbol("lamda")
+
+
+def test_a_determinant_prints_between_bars_and_is_worth_the_determinant():
+    bars = WrittenDeterminant(sympy.ImmutableMatrix([[2, 1], [1, 3]]))
+    assert tex(bars) == r"\begin{vmatrix}2 & 1\\1 & 3\end{vmatrix}"
+    assert bars.doit() == 5 and sympy.sympify(text(bars)) == 5
+
+
+@pytest.mark.parametrize(
+    "m",
+    [
+        sympy.ImmutableMatrix([[2 - lam, 1], [1, 2 - lam]]),
+        sympy.ImmutableMatrix([[1 - lam, 2, 3], [2, 2 - lam, 2], [3, 2, 1 - lam]]),
+        sympy.ImmutableMatrix([[-lam, 2, 0], [2, 1 - lam, 1], [0, 1, -lam]]),
+    ],
+)
+def test_a_worked_determinant_starts_at_the_bars_and_ends_multiplied_out(m):
+    minors, worked = worked_determinant(m)
+    assert isinstance(worked.steps[0].expr, WrittenDeterminant)
+    assert sympy.expand(worked.result - m.det()) == 0
+    assert len(minors) == (0 if m.rows == 2 else sum(1 for e in m.row(0) if e != 0))
+    for _, minor in minors:
+        verify_chain(minor, random.Random(0))
+    verify_chain(worked, random.Random(0))
+    written = tex(worked.steps[1].expr)
+    assert r"\left(2 - \lambda\right)^{2}" in written if m.rows == 2 else r"\cdot" in written  # a square as a square
+
+
+def test_null_vectors_and_unit_vectors():
+    found = null_vector(sympy.ImmutableMatrix([[2, 4], [1, 2]]))
+    assert found.vector == sympy.Matrix([2, -1]) and [s.why for s in found.found.steps] == ["swap, negate one", "take out $2$"]
+    crossed = null_vector(sympy.ImmutableMatrix([[1, 2, 3], [2, 2, 2], [3, 2, 1]]))
+    assert crossed.rows == (1, 2) and crossed.vector == sympy.Matrix([1, -2, 1])
+    length, unit = unit_vector(crossed.vector)
+    assert length.result == sympy.sqrt(6) and sympy.simplify(sympy.Matrix(unit).norm() - 1) == 0
+
+
+def test_vieta_and_sarrus_agree_with_sympy():
+    m = sympy.ImmutableMatrix([[1, 2, 3], [2, 2, 2], [3, 2, 1]])
+    assert float_determinant(to_floats(m)) == pytest.approx(float(m.det()))
+    assert vieta_agrees(to_floats(m), [0.0, 6.0, -2.0]) and not vieta_agrees(to_floats(m), [0.0, 6.0, -1.0])
+
+
+def test_a_quotient_is_written_before_it_is_reduced():
+    assert tex(WrittenQuotient(12, 40)) == r"\frac{12}{40}" and WrittenQuotient(12, 40).doit() == sympy.Rational(3, 10)
+    nested = WrittenQuotient(sympy.Rational(3, 8), sympy.Rational(9, 20))
+    assert tex(nested) == r"\frac{\displaystyle \frac{3}{8}}{\displaystyle \frac{9}{20}}"
+    assert sympy.sympify(text(nested)) == sympy.Rational(5, 6)
