@@ -81,6 +81,7 @@ def test_a_latin_name_is_the_text_filters_output_and_needs_no_package(name):
         ("Wang 王小明", r"Wang \sheetcjk{gbsn}{王小明}"),
         ("高橋 一郎", r"\sheetcjk{bsmi}{高橋 一郎}"),  # 橋 is not in GB 2312: traditional Chinese has it
         ("山本 さくら", r"\sheetcjk{min}{山本 さくら}"),  # with kana, Japanese
+        ("山田\u3000太郎", "\\sheetcjk{gbsn}{山田\u3000太郎}"),  # an ideographic space
         ("Анна O'Neil", r"{\fontencoding{T2A}\selectfont Анна O{\textquotesingle}Neil}"),
         ("Γιώργος Smith", r"{\fontencoding{LGR}\selectfont Γιώργος }Smith"),  # LGR has no Latin letters
         (

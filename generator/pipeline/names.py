@@ -2,8 +2,9 @@
 
 pdfLaTeX sets text in 8-bit font encodings, one at a time, so a name is cut into runs that
 one writing system prints whole: the sheet's own T1 (Latin, through the ``text`` filter;
-letters T1 lacks, such as ǎ or ș, built from LaTeX's accents), T5 (Vietnamese, vntex), T2A (Cyrillic, cm-super), LGR (Greek, cbfonts) or a CJKutf8 font
-(Chinese in Arphic's GB or Big5 fonts, Japanese in Wadalab's, Korean in Nanum's). A run
+letters T1 lacks, such as ǎ or ș, built from LaTeX's accents), T5 (Vietnamese, vntex), T2A
+(Cyrillic, cm-super), LGR (Greek, cbfonts) or a CJKutf8 font (Chinese in Arphic's GB or
+Big5 fonts, Japanese in Wadalab's, Korean in Nanum's). A run
 prefers T1 and keeps whole words together, so a Latin name is exactly the ``text`` filter's
 output. A document loads only what its names use (``preamble``): a class of Latin names
 gets the same source, and the same bytes, as before any of this existed.
@@ -143,6 +144,11 @@ def _kana(char: str) -> bool:
     return 0x3040 <= ord(char) <= 0x30FF
 
 
+def _han_or_wide_space(char: str) -> bool:
+    """A Han character, or the ideographic space that may part a Chinese or Japanese name."""
+    return _han(char) or char == "\u3000"
+
+
 @dataclass(frozen=True)
 class Script:
     """One way pdfLaTeX prints part of a name: which characters, the LaTeX around them, the preamble it needs."""
@@ -201,9 +207,9 @@ SCRIPTS = (
         (r"\usepackage[T2A,T1]{fontenc}", r"\DeclareFontFamilySubstitution{T2A}{lmr}{cmr}"),
     ),
     Script("greek", lambda char: char == " " or _greek(char), _raw("LGR"), (r"\usepackage[LGR,T1]{fontenc}",)),
-    _cjk("gbsn", lambda char: _han(char) and _in_charset(char, "gb2312")),
-    _cjk("bsmi", lambda char: _han(char) and _in_charset(char, "big5")),
-    _cjk("min", lambda char: (_han(char) or _kana(char)) and _in_charset(char, "euc_jp")),
+    _cjk("gbsn", lambda char: _han_or_wide_space(char) and _in_charset(char, "gb2312")),
+    _cjk("bsmi", lambda char: _han_or_wide_space(char) and _in_charset(char, "big5")),
+    _cjk("min", lambda char: (_han_or_wide_space(char) or _kana(char)) and _in_charset(char, "euc_jp")),
     _cjk("nanummj", lambda char: 0xAC00 <= ord(char) <= 0xD7A3),
 )
 """In order of preference: a run goes to the first script that prints it whole. Han characters go to
