@@ -87,6 +87,12 @@ def test_merged_shards_are_the_full_build_byte_for_byte(full, sharded):
     assert [p.name for p in sharded.parent.iterdir()] == ["seed-8"]  # no staging folder left beside it
 
 
+def test_merge_of_the_current_folder(full, sharded):
+    process = sheets("merge", ".", cwd=sharded)
+    assert process.returncode == 0, process.stderr
+    assert files(sharded) == files(full)
+
+
 def test_other_files_in_the_folder_are_kept(full, sharded):
     (sharded / "grades").mkdir()
     (sharded / "grades" / "grades.csv").write_text("id,total\n")

@@ -118,7 +118,8 @@ def merge_shards(build_dir: Path) -> Merged:
         raise ConfigError(
             f"{build_dir} is not a folder: give the folder the shards were built into, such as build/<sheet>/seed-<S>/"
         )
-    with locked(build_dir):
+    folder = build_dir.resolve()  # ``sheets merge .`` too: the folder is replaced from beside it
+    with locked(folder):
         shards = _read_shards(build_dir)
         roster = _check(shards)
         files = _class_files(build_dir, shards, roster)
@@ -126,7 +127,7 @@ def merge_shards(build_dir: Path) -> Merged:
         shard_files = {suffixed(name, (shard.index, of)) for shard in shards for name in files}
         everything = {str(path.relative_to(build_dir)): path for path in sorted(build_dir.rglob("*")) if path.is_file()}
         kept = {name: path for name, path in everything.items() if name not in shard_files and name not in files}
-        publish(files, build_dir, kept)
+        publish(files, folder, kept)
     return Merged(build_dir, len(shards), len(roster))
 
 
