@@ -2,7 +2,9 @@
 
 Each part gets its own seed, derived from (sheet seed, student, slot), so it
 can be reproduced alone: the seed stored in answers.json and printed in any
-failure is the one ``sheets show FAMILY --seed N`` takes.
+failure is the one ``sheets show FAMILY --seed N`` takes. A slot that would
+repeat an earlier part of its family is drawn again (``slot_draws``, by the rule
+of ``generator.pipeline.repeats``), and that seed is the one stored.
 """
 
 import dataclasses
