@@ -288,3 +288,11 @@ def test_a_written_sum_never_prints_plus_minus():
     product = WrittenProduct(-(x**3) * sympy.exp(x), -2 * sympy.exp(-2 * x), evaluate=False)
     printed = tex(WrittenSum(x**2, product, evaluate=False))
     assert "+ -" not in printed and printed.startswith(r"x^{2} - x^{3} e^{x} \cdot")
+
+
+def test_the_polynomial_terms_of_a_sum_stand_together():
+    """SymPy orders terms by degree and splits ``3x + 3`` around ``(x + 3) e^{2x}``; a hand writes the polynomial part in one piece."""
+    x = sympy.Symbol("x")
+    assert tex(3 * x + (x + 3) * sympy.exp(2 * x) + 3) == r"3 x + 3 + e^{2 x} \left(x + 3\right)"
+    assert tex(x * sympy.cos(x) + sympy.sin(x)) == r"x \cos{\left(x \right)} + \sin{\left(x \right)}"
+    assert tex(x**2 + 2 * x + 1) == "x^{2} + 2 x + 1"

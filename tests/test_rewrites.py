@@ -140,3 +140,23 @@ def test_a_step_that_collects_the_terms_of_one_function_says_so():
     before = -6 * x * e * c + (3 * x**2 + 1) * (c - s) * e
     after = (-(3 * x**2 + 1) * s + (3 * x**2 - 6 * x + 1) * c) * e
     assert rewrites.rewrite_name(before, after) == "collect like terms and factor out $e^{x}$"
+
+
+def test_a_reason_quotes_a_sum_as_the_line_prints_it():
+    from generator.kit.notation import WrittenSum
+    from generator.kit.printing import tex
+
+    ex = sympy.exp(x)
+    line = -2 * y * WrittenSum(ex, x * ex, evaluate=False) / (y**2 + 1) ** 2
+    why = rewrites.rewrite_name(line, -2 * y * ex * (x + 1) / (y**2 + 1) ** 2)
+    assert r"\left(e^{x} + x e^{x}\right)" in why and r"\left(e^{x} + x e^{x}\right)" in tex(line)
+
+
+def test_a_number_taken_out_with_a_sum_stays_in_front_of_it():
+    """``2(x^2 + 1)`` as the line shows it, never the ``2x^2 + 2`` SymPy multiplies it into."""
+    before = 2 * (x - 4) * (x**2 + 1) ** 2 + 4 * x * (x - 4) ** 2 * (x**2 + 1)
+    why = rewrites.rewrite_name(before, rewrites.factor_terms(before))
+    assert r"2 \left(x^{2} + 1\right)" in why and "2 x^{2} + 2" not in why
+    rule = (4 * x * (4 - x) * (x**2 + 1) + (x**2 + 1) ** 2) / (4 - x) ** 2
+    tidy = sympy.Mul(-1, x**2 + 1, 3 * x**2 - 16 * x - 1) / (4 - x) ** 2  # as factor_terms writes it
+    assert rewrites.rewrite_name(rule, tidy).endswith(r"factor out $-\left(x^{2} + 1\right)$")

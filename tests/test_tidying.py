@@ -172,3 +172,20 @@ def test_tidying_never_rewrites_a_function_argument():
     tidied = presentable(sympy.diff(sympy.sin(x**2 + x * y**2), x))
     assert tidied.has(sympy.cos(x**2 + x * y**2))  # as the statement writes it, not cos(x (x + y^2))
     assert sympy.simplify(tidied - (2 * x + y**2) * sympy.cos(x**2 + x * y**2)) == 0
+
+
+def test_a_tidy_result_leaves_no_terms_of_one_function_uncollected():
+    """``x^2 e^x (x \\cos x - x \\sin x + 3 \\cos x)`` leaves ``x \\cos x + 3 \\cos x``; a hand writes ``(x + 3) \\cos x``."""
+    tidy = presentable(derivative(x**3 * sympy.exp(x) * sympy.cos(x), x))
+    assert tidy == x**2 * sympy.exp(x) * ((x + 3) * sympy.cos(x) - x * sympy.sin(x))
+    assert presentable(derivative(x * sympy.exp(x), x)) == (x + 1) * sympy.exp(x)
+
+
+def test_a_tidy_result_is_never_half_multiplied_out():
+    """Over one bar, the quotient rule's ``(x \\cos x + \\sin x)(\\cos x + 2) + x \\sin^2 x`` came back with
+    ``(\\cos x + 2)`` multiplied into some terms only; the sum they share stays a factor of those terms."""
+    c = sympy.cos(x) + 2
+    tidy = presentable(derivative(x * sympy.sin(x) / c, x))
+    numerator, denominator = sympy.fraction(tidy)
+    assert denominator == c**2
+    assert numerator == c * (x * sympy.cos(x) + sympy.sin(x)) + x * sympy.sin(x) ** 2

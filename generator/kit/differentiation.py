@@ -180,14 +180,24 @@ class _State:
         return self._chain(f)
 
     def _elementary(self, f: sympy.Expr) -> bool:
-        """In the table as it stands: expanded polynomials in x, and exp, log, sin, cos of plain x.
+        """Read off the table term by term: expanded polynomials in x, exp, log, sin, cos of plain x,
+        and sums of these and their number multiples (``e^x + 1``, ``\\cos x + 2``, ``x^2 + \\sin x``).
 
+        One rule for every sum of table entries, so that ``w = e^x + 1`` is not worked by the
+        "sum rule" beside ``x^2 + 3`` from the "table of derivatives" in the same solution.
         Other variables count as constants, so this also serves partial derivatives.
         """
         x = self.x
         if f.is_polynomial(x):
             return f == expand(f)
-        return f in (sympy.exp(x), sympy.log(x), sympy.sin(x), sympy.cos(x))
+        if f.is_Add:
+            return all(term.is_polynomial(x) or self._tabulated(term) for term in f.args) and f == expand(f)
+        return self._tabulated(f) and not f.is_Mul
+
+    def _tabulated(self, term: sympy.Expr) -> bool:
+        """A number times exp, log, sin or cos of plain x."""
+        x = self.x
+        return term.as_coeff_Mul()[1] in (sympy.exp(x), sympy.log(x), sympy.sin(x), sympy.cos(x))
 
     def _derivative_of(self, f: sympy.Expr) -> sympy.Expr:
         """Derivative of a sub-expression: from the table directly, otherwise as a named piece.

@@ -141,6 +141,7 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         if all(_log_of_number(term.as_coeff_Mul()[1]) for term in terms):
             # log 2, log 3, log 5 in every line of a solution, a leading minus included
             return sorted(terms, key=lambda term: term.as_coeff_Mul()[1].args[0])
+        terms = _polynomial_part_together(terms)
         first = next((i for i, term in enumerate(terms) if not term.could_extract_minus_sign()), 0)
         if not first or (expr.free_symbols and expr.is_polynomial()):
             return terms
@@ -441,6 +442,19 @@ def _has_denominator(expr: sympy.Expr) -> bool:
         (factor.is_Pow and factor.exp.could_extract_minus_sign()) or (factor.is_Rational and factor.q != 1)
         for factor in (expr.args if expr.is_Mul else (expr,))
     )
+
+
+def _polynomial_part_together(terms: list[sympy.Expr]) -> list[sympy.Expr]:
+    """The terms of a sum with its polynomial terms side by side, where the first of them stands:
+    ``3x + 3 + (x + 3) e^{2x}``, never ``3x + (x + 3) e^{2x} + 3``, which SymPy's order by degree gives
+    and which a reader takes for a polynomial split around a term of another kind."""
+    plain = [term.is_polynomial() is True for term in terms]
+    if all(plain) or sum(plain) < 2:
+        return terms
+    first = plain.index(True)
+    polynomial = [term for term, is_plain in zip(terms, plain) if is_plain]
+    others = [term for term, is_plain in zip(terms, plain) if not is_plain]
+    return others[:first] + polynomial + others[first:]
 
 
 def _log_of_number(expr: sympy.Expr) -> bool:

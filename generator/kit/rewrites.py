@@ -211,7 +211,7 @@ def rewrite_name(before: sympy.Expr, after: sympy.Expr) -> str:
         names.append("common denominator")
         top, bottom = sympy.fraction(together(plain), exact=True)
     names += _below_the_bar(bottom, new_bottom)
-    names += _above_the_bar(top, new_top)
+    names += _above_the_bar(top, new_top, before)
     if "collect like terms" not in names and _collected_as_written(before):
         names.append("collect like terms")
     if not names:
@@ -366,7 +366,7 @@ def _term_ratio(exponent: sympy.Expr, old: sympy.Expr, new: sympy.Expr) -> sympy
     return None
 
 
-def _above_the_bar(top: sympy.Expr, new_top: sympy.Expr) -> list[str]:
+def _above_the_bar(top: sympy.Expr, new_top: sympy.Expr, before: sympy.Expr) -> list[str]:
     """"expand", "collect like terms", "factor out ..." for what turned the numerator into the new one.
 
     Factored out are the number and the factors other than sums in front of the new sum, and
@@ -374,7 +374,7 @@ def _above_the_bar(top: sympy.Expr, new_top: sympy.Expr) -> list[str]:
     "collected" when the sum before had like terms (once multiplied out) and the new one has none.
     """
     if not top.is_Add:
-        return _inside_factors(top, new_top)
+        return _inside_factors(top, new_top, before)
     terms = top.args
     coefficient, rest = new_top.as_coeff_Mul()
     factors = sympy.Mul.make_args(rest)
@@ -394,7 +394,11 @@ def _above_the_bar(top: sympy.Expr, new_top: sympy.Expr) -> list[str]:
             names.append("collect like terms")
     if (sums or rest.is_Add) and (pulled or abs(coefficient) != 1):
         # named with its sign: -2x(A + B) from -2xA - 2xB takes out -2x, not 2x
-        names.append(_named("factor out", sympy.Mul(coefficient, *pulled), "the common factor"))
+        # a number stays in front of a sum it is taken out with, as the line shows it: 2(x^2 + 1), never 2x^2 + 2;
+        # -(x^2 + 1), never -x^2 - 1
+        common = _keep_coeff(coefficient, sympy.Mul(*pulled))
+        negated = f"factor out $-{_bracketed(-common)}$" if common.is_Add and coefficient < 0 else None
+        names.append(_named("factor out", common, "the common factor", negated))
     elif (sums or rest.is_Add) and coefficient == -1 and all(term.could_extract_minus_sign() for term in terms):
         names.append("take out the minus sign")
     return names
@@ -432,8 +436,9 @@ def _product_sums(expr: sympy.Expr) -> list[sympy.Expr]:
     return list(dict.fromkeys(found))
 
 
-def _inside_factors(top: sympy.Expr, new_top: sympy.Expr) -> list[str]:
-    """"factor 2 out of $(2x - 2)$" for each sum of a product that the new product shows with a factor taken out."""
+def _inside_factors(top: sympy.Expr, new_top: sympy.Expr, before: sympy.Expr) -> list[str]:
+    """"factor 2 out of $(2x - 2)$" for each sum of a product that the new product shows with a factor taken out,
+    the sum quoted as the line ``before`` prints it (``as_written``)."""
     names = []
     new_factors = sympy.Mul.make_args(new_top)
     for factor in sympy.Mul.make_args(top):
@@ -446,8 +451,18 @@ def _inside_factors(top: sympy.Expr, new_top: sympy.Expr) -> list[str]:
             if taken == -1:
                 names.append("take out the minus sign")
             elif taken != 1:
-                names.append(_named("factor", taken, "out a common factor", f"factor ${_bracketed(taken)}$ out of ${_bracketed(base)}$"))
+                quoted = _bracketed(as_written(base, before))
+                names.append(_named("factor", taken, "out a common factor", f"factor ${_bracketed(taken)}$ out of ${quoted}$"))
     return names
+
+
+def as_written(total: sympy.Expr, line: sympy.Expr) -> sympy.Expr:
+    """The sum of ``line`` that SymPy evaluates to ``total``, as the line writes it (a ``WrittenSum`` keeps
+    its order: ``e^x + x e^x``), or ``total`` itself: a reason quotes an expression exactly as the line shows it."""
+    for node in sympy.preorder_traversal(line):
+        if node.is_Add and node is not total and _evaluated(node) == total:
+            return node
+    return total
 
 
 MAX_NAMED_WIDTH = 14
@@ -501,6 +516,31 @@ def collects(expr: sympy.Expr) -> bool:
             if products & seen:
                 return True
             seen |= products
+    return False
+
+
+@remembered(maxsize=MAX_REMEMBERED)
+def uncollected(total: sympy.Expr) -> bool:
+    """A sum a hand would still collect: like terms once multiplied out (``has_like_terms``), or two terms
+    with polynomial multiples of one product of function applications (``x \\cos x + 3 \\cos x``, which is
+    ``(x + 3) \\cos x``; ``(3x^2 + 1)(\\cos x - \\sin x) - 6x \\cos x``, whose cosines make ``(3x^2 - 6x + 1) \\cos x``).
+    A term whose functions multiply a sum of functions (``x \\sigma(x) (1 - \\sigma(x))``) is not multiplied out to
+    compare: that would multiply functions together, and ``\\sigma(x) + x \\sigma(x) (1 - \\sigma(x))`` is as the rule gives it."""
+    if not total.is_Add:
+        return False
+    if has_like_terms(total):
+        return True
+    applications = [node for node in total.atoms(sympy.Function) if node.free_symbols]  # cos 1 is a number
+    if not applications:
+        return False
+    seen: set[sympy.Expr] = set()
+    for term in total.args:
+        functions = term.as_independent(*applications, as_Add=False)[1]
+        parts = sympy.Add.make_args(expand_outside(term)) if functions.is_Add else (term,)
+        products = {part.as_independent(*applications, as_Add=False)[1] for part in parts} - {sympy.S.One}
+        if products & seen:
+            return True
+        seen |= products
     return False
 
 

@@ -14,8 +14,8 @@ from generator.kit.rewrites import (
     collects,
     expand_outside,
     factor_terms,
-    has_like_terms,
     together,
+    uncollected,
 )
 from generator.speed import remembered
 
@@ -41,18 +41,18 @@ def presentable(expr: sympy.Expr) -> sympy.Expr:
     process: a piece's derivative recurs in the next variant and the next student.
     """
     factored = _factored(expr)
-    candidates = [(factored, 1, 0), (expr, 1, 0)]  # (rewrite, weight of its length, characters added)
+    candidates = [(_grouped(factored), 1, 0), (_grouped(expr), 1, 0)]  # (rewrite, weight of its length, characters added)
     if _fraction_bars(expr):
         numerator, denominator = sympy.fraction(together(expr))
         denominator = factor_terms(denominator)
         factored_numerator = _factored(numerator)
         forms = [(factored_numerator, 1)] + _expanded_forms(numerator, factored_numerator)
         sums = [base for base in (factor.as_base_exp()[0] for factor in sympy.Mul.make_args(denominator)) if base.is_Add]
-        candidates += [(_regrouped(form, sums) / denominator, weight, 0) for form, weight in forms]
+        candidates += [(_regrouped(_grouped(form), sums) / denominator, weight, 0) for form, weight in forms]
         if numerator.is_polynomial() and denominator.is_polynomial():
             candidates += [(cancelled, 1, 3) for cancelled in _cancelled(numerator, denominator)]
     else:
-        candidates += [(form, weight, 0) for form, weight in _expanded_forms(expr, factored)]
+        candidates += [(_grouped(form), weight, 0) for form, weight in _expanded_forms(expr, factored)]
     bars = [_fraction_bars(candidate[0]) for candidate in candidates]
     # Printing is the costly part of judging a candidate: only those with fewest fraction bars are printed.
     plainest = [candidate for candidate, count in zip(candidates, bars) if count == min(bars)]
@@ -83,25 +83,53 @@ def _arguments_as_written(tidied: sympy.Expr, expr: sympy.Expr) -> sympy.Expr:
 
 
 def _cheapest(candidates: list[tuple[sympy.Expr, float, int]]) -> sympy.Expr:
-    """The candidate of least cost: printed length, weighted, plus its extra characters; half again if it
-    leaves like terms uncollected (``(4 - x) sin x + sin x``), which a teaching assistant would not hand out.
+    """The candidate of least cost (printed length, weighted, plus its extra characters) among those that
+    leave no like terms uncollected, neither like terms (``(4 - x) \\sin x + \\sin x``) nor terms of one
+    function (``x \\cos x + 3 \\cos x``, which is ``(x + 3) \\cos x``): a teaching assistant collects them.
+    Only if every candidate leaves some is the cheapest of all kept.
 
-    Looking for like terms multiplies every term out, so it is done in order of the cost without it,
+    Looking for like terms multiplies every term out, so it is done in order of the cost,
     only until no later candidate could win: most often for the first candidate alone.
     """
-    best, best_cost = candidates[0][0], float("inf")
+    best, best_key = candidates[0][0], (True, float("inf"))
     for expr, weight, extra in sorted(candidates, key=lambda c: _printed_length(c[0]) * c[1] + c[2]):
         cost = _printed_length(expr) * weight + extra
-        if cost >= best_cost:
+        if not best_key[0] and cost >= best_key[1]:
             break
-        if any(factor.is_Add and has_like_terms(factor) for factor in sympy.Mul.make_args(sympy.fraction(expr)[0])):
-            cost *= UNCOLLECTED
-        if cost < best_cost:
-            best, best_cost = expr, cost
+        key = (_uncollected(expr), cost)
+        if key < best_key:
+            best, best_key = expr, key
     return best
 
 
-UNCOLLECTED = 1.5
+def _uncollected(expr: sympy.Expr) -> bool:
+    """The numerator of ``expr``, or a sum among its factors, is a sum a hand would still collect (``uncollected``)."""
+    return any(uncollected(factor) for factor in sympy.Mul.make_args(sympy.fraction(expr)[0]))
+
+
+def _grouped(expr: sympy.Expr) -> sympy.Expr:
+    """A sum (or the sums of a product) with a bracketed sum that stands in some of its terms, not all,
+    taken out of those: ``(\\cos x + 2)(x \\cos x + \\sin x) + x \\sin^2 x``, never the half-expanded
+    ``x (\\cos x + 2) \\cos x + x \\sin^2 x + (\\cos x + 2) \\sin x`` that bringing a quotient over one bar gives.
+    """
+    if expr.is_Mul:
+        factors = [_grouped(factor) if factor.is_Add else factor for factor in expr.args]
+        return expr if factors == list(expr.args) else expr.func(*factors)
+    if not expr.is_Add:
+        return expr
+    counts: dict[sympy.Expr, int] = {}
+    for term in expr.args:
+        for factor in dict.fromkeys(sympy.Mul.make_args(term)):
+            if factor.is_Add:
+                counts[factor] = counts.get(factor, 0) + 1
+    shared = [total for total, count in counts.items() if 2 <= count < len(expr.args)]
+    if not shared:
+        return expr
+    total = max(shared, key=counts.__getitem__)  # the first met of those in most terms
+    inside = [term for term in expr.args if total in sympy.Mul.make_args(term)]
+    rest = [term for term in expr.args if term not in inside]
+    grouped = sympy.Mul(total, _grouped(sympy.Add(*(term / total for term in inside))))
+    return sympy.Add(grouped, *rest)
 
 
 EXPANDING = 1.25
@@ -118,8 +146,8 @@ def _expanded_forms(expr: sympy.Expr, factored: sympy.Expr) -> list[tuple[sympy.
     ``((5 + x - x^2) sin x + (2 + x - x^2) cos x) e^x``, not six terms in a row.
     """
     expanded = expand_outside(expr)
-    if expanded == expr:
-        return [(factored, 1)]
+    if expanded == expr:  # multiplied out already: what factoring leaves in a bracket may still collect
+        return [(factored, 1)] + _collected_inside(factored)
     if not collects(expr):
         return [(factored, 1)]  # multiplying out a product that collects nothing only hides its factors
     gathered = _gathered(expanded)

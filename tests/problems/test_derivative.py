@@ -165,3 +165,12 @@ def test_an_exponential_that_grows_too_fast_to_work_by_hand_is_refused():
     assert _steep(sympy.exp(5 * x + 3))
     assert not _steep(sympy.sin(sympy.exp(x)))  # the reference sheet's sin(e^x)
     assert not _steep(sympy.exp(x**2 + 1))
+
+
+def test_every_sum_of_table_entries_is_read_off_the_table():
+    """``w = e^x + 1`` beside ``u = x^2 + 3`` in one solution: both from the "table of derivatives", never one by the "sum rule"."""
+    for total in (sympy.exp(x) + 1, x**2 + 3, sympy.cos(x) + 2, x**2 + sympy.sin(x)):
+        worked = differentiate(sympy.log(total), x)
+        assert [step.why for step in worked.pieces[0].derivative.steps] == ["table of derivatives"], total
+    y = sympy.Symbol("y")
+    assert differentiate(sympy.exp(x) + y, x).derivative.steps[0].why == "sum rule; $y$ does not depend on $x$"
