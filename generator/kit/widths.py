@@ -1,7 +1,7 @@
 """What fits a line of the page: printed widths of expressions, matrices, reasons and worked lines.
 
 Samplers refuse a draw whose worked solution would run into the margin, and the lint measures
-a page the same way; the steps macro sets a reason by ``visible_length``.
+a page the same way; the steps macro sets a reason beside its step or on a line of its own by ``visible_length``.
 """
 
 import math
@@ -25,6 +25,10 @@ MAX_STEP_WIDTH = 60
 REASON_BOX = 18
 """The column of a reason showing more than ``LONG_REASON`` characters: the steps macro sets it in a 3.8 cm box."""
 LONG_REASON = 30
+"""The longest reason the steps macro sets on one line beside its step."""
+BOXED_REASON = 44
+"""The longest reason set beside its step, in two lines of its box (measured with TeX: up to 44 characters take two
+lines of 3.8 cm, 45 to 64 three); the steps macro sets a longer one on a line of its own above the step."""
 
 
 def worked_width(worked) -> int:
@@ -33,7 +37,7 @@ def worked_width(worked) -> int:
     The steps stand in one ``align*``, so every line is as wide as the widest step and the widest reason.
     """
     steps = [step for piece in worked.pieces for step in piece.derivative.steps] + list(worked.derivative.steps)
-    reason = max(visible_length(step.why) for step in steps)
+    reason = max((length for length in (visible_length(step.why) for step in steps) if length <= BOXED_REASON), default=0)
     column = REASON_BOX if reason > LONG_REASON else math.ceil(0.7 * reason)
     return max(printed_width(step.expr) for step in steps) + column
 
