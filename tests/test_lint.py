@@ -187,3 +187,58 @@ def test_overfull_boxes_from_the_log():
         "Overfull \\hbox (3.2pt too wide) in paragraph at lines 80--82\n"
     )
     assert [(line, finding.rule) for line, finding in lint.overfull_boxes(log)] == [(61, "overfull"), (80, "overfull")]
+
+
+def test_uncollected_terms_in_a_worked_result():
+    rule = Step(WrittenSum(3 * x**2 * sympy.cos(x), x**3 * sympy.cos(x), evaluate=False), "product rule")
+    uncollected = chain(rule, Step(x**2 * (x * sympy.cos(x) + 3 * sympy.cos(x) - x * sympy.sin(x)), "factor out $x^{2}$"))
+    collected = chain(rule, Step(x**2 * ((x + 3) * sympy.cos(x) - x * sympy.sin(x)), "factor out $x^{2}$"))
+    assert rules(lint.uncollected_terms(variant(answer=Answer(worked=(uncollected,))))) == {"uncollected"}
+    assert not list(lint.uncollected_terms(variant(answer=Answer(worked=(collected,)))))
+
+
+def test_half_expanded_sum_in_a_worked_result():
+    c = sympy.cos(x) + 2
+    rule = Step((x * sympy.cos(x) + sympy.sin(x)) * c + x * sympy.sin(x) ** 2, "quotient rule")
+    half = chain(rule, Step(sympy.Add(x * c * sympy.cos(x), x * sympy.sin(x) ** 2, c * sympy.sin(x)), "expand"))
+    assert rules(lint.uncollected_terms(variant(answer=Answer(worked=(half,))))) == {"half-expanded"}
+    grouped = chain(Step(x * (x + 1) + x), Step(c * (x * sympy.cos(x) + sympy.sin(x)) + x * sympy.sin(x) ** 2, "expand"))
+    assert not list(lint.uncollected_terms(variant(answer=Answer(worked=(grouped,)))))
+
+
+def test_a_reason_quotes_a_sum_as_the_line_prints_it():
+    ex = sympy.exp(x)
+    line = Step(y * WrittenSum(ex, x * ex, evaluate=False), "product rule")
+    quoted = r"\left(" + tex(ex + x * ex) + r"\right)"
+    other_order = chain(line, Step(y * ex * (x + 1), f"factor $e^{{x}}$ out of ${quoted}$"))
+    as_printed = chain(line, Step(y * ex * (x + 1), r"factor $e^{x}$ out of $\left(e^{x} + x e^{x}\right)$"))
+    assert tex(ex + x * ex) == "x e^{x} + e^{x}"
+    assert rules(lint.quotes_as_written(variant(answer=Answer(worked=(other_order,))))) == {"quote-as-written"}
+    assert not list(lint.quotes_as_written(variant(answer=Answer(worked=(as_printed,)))))
+
+
+def test_a_sum_of_table_entries_is_read_off_the_table():
+    from generator.kit.differentiation import Piece
+
+    def piece(expr, why):
+        return Piece(sympy.Symbol("u"), expr, chain(Step(sympy.exp(x), why)))
+
+    assert rules(lint.sums_from_the_table(variant(answer=Answer(worked=(piece(sympy.exp(x) + 1, "sum rule"),))))) == {"sum-of-table"}
+    assert not list(lint.sums_from_the_table(variant(answer=Answer(worked=(piece(sympy.exp(x) + 1, "table of derivatives"),)))))
+
+
+def test_a_line_naming_parts_covers_its_own_partial_only():
+    named = "\\shortintertext{For $\\frac{\\partial f_1}{\\partial x}$ let $u = x^{2} - y$:}\n"
+    rows = "\\frac{\\partial u}{\\partial x} &= 2 x \\\\\n\\frac{\\partial f_1}{\\partial x} &= - 2 x \\cos u \\\\\n"
+    other = "\\frac{\\partial f_1}{\\partial y} &= \\cos u\n\\end{align*}"
+    assert rules(lint.header_scopes(named + rows + other)) == {"header-scope"}
+    assert not list(lint.header_scopes(named + rows + "\\shortintertext{Without named parts:}\n" + other))
+    recalled = "\\shortintertext{For $\\frac{\\partial f}{\\partial y}$ let $v = \\log u$ ($u$ as above):}\n"
+    assert not list(lint.header_scopes(recalled + "\\frac{\\partial u}{\\partial y} &= 2 y \\\\\n\\frac{\\partial f}{\\partial y} &= v\n\\end{align*}"))
+
+
+def test_a_reason_that_states_a_value_is_no_quotation():
+    """``$\\cos \\pi = -1$`` or ``$x = -1$`` states a value; only a quoted sum must appear as the line prints it."""
+    line = Step(sympy.cos(sympy.pi) + sympy.Symbol("x"), "")
+    stated = chain(line, Step(sympy.Symbol("x") - 1, r"$\sin \pi = 0$, $\cos \pi = -1$"))
+    assert not list(lint.quotes_as_written(variant(answer=Answer(worked=(stated,)))))

@@ -15,9 +15,11 @@ from typing import Any
 
 import sympy
 
+from generator.kit.differentiation import SUM, Piece
 from generator.kit.family import Family, Variant, find_all, jsonable
 from generator.kit.functions import structure
 from generator.kit.printing import tex
+from generator.kit.rewrites import uncollected
 from generator.kit.steps import Chain, flattened
 from generator.kit.widths import MAX_STEP_WIDTH, matrix_width, printed_width
 
@@ -58,6 +60,10 @@ def lint_variant(family: Family, variant: Variant, statement: str, solution: str
         *long_lines(family, variant),
         *reorder_only_steps(variant),
         *vague_reasons(variant),
+        *uncollected_terms(variant),
+        *quotes_as_written(variant),
+        *sums_from_the_table(variant),
+        *header_scopes(solution),
     ]
     return list(dict.fromkeys(findings))
 
@@ -462,6 +468,97 @@ def vague_reasons(variant: Variant) -> Iterator[Finding]:
         for step in chain.steps:
             if step.why.strip().lower() in VAGUE_REASONS:
                 yield Finding("vague-reason", f'"{step.why}" for {tex(step.expr)[:60]}')
+
+
+def uncollected_terms(variant: Variant) -> Iterator[Finding]:
+    """A worked result (the last step of a chain that tidies) that a hand would still collect: like terms
+    (two terms equal up to a number, once multiplied out), terms of one function (``x \\cos x + 3 \\cos x``),
+    or a bracketed sum standing in some terms of a sum but not all (``x (\\cos x + 2) \\cos x + (\\cos x + 2) \\sin x``),
+    which is half multiplied out."""
+    for chain in find_all(variant.answer, Chain):
+        result = chain.result
+        if len(chain.steps) < 2 or not isinstance(result, sympy.Expr) or isinstance(result, sympy.MatrixBase) or result.has(sympy.Float):
+            continue
+        for total in _sums_outside_functions(result):
+            if uncollected(total):
+                yield Finding("uncollected", f"{tex(total)[:80]} in {tex(result)[:60]}")
+            elif _half_expanded(total):
+                yield Finding("half-expanded", tex(total)[:80])
+
+
+def _sums_outside_functions(expr: sympy.Expr) -> Iterator[sympy.Expr]:
+    if expr.is_Add:
+        yield expr
+    if expr.is_Add or expr.is_Mul or expr.is_Pow:
+        for arg in expr.args:
+            yield from _sums_outside_functions(arg)
+
+
+def _half_expanded(total: sympy.Expr) -> bool:
+    """A bracketed sum that is a factor of two or more terms of ``total``, not all."""
+    counts: dict[sympy.Expr, int] = {}
+    for term in total.args:
+        for factor in set(sympy.Mul.make_args(term)):
+            if factor.is_Add:
+                counts[factor] = counts.get(factor, 0) + 1
+    return any(2 <= count < len(total.args) for count in counts.values())
+
+
+def quotes_as_written(variant: Variant) -> Iterator[Finding]:
+    """A reason that quotes a sum (``factor $e^x$ out of $(x e^x + e^x)$``) the line before and the line itself
+    print otherwise (``(e^x + x e^x)``): a reader looks for what the reason names and does not find it."""
+    for chain in find_all(variant.answer, Chain):
+        for before, step in zip(chain.steps, chain.steps[1:]):
+            if not isinstance(before.expr, sympy.Basic):
+                continue
+            page = tex(before.expr) + tex(step.expr)
+            for quoted in re.findall(r"\$([^$]*)\$", step.why):
+                if "=" in quoted:  # a value or a rule stated ($\cos \pi = -1$, $x = -1$), not a sum quoted from the line
+                    continue
+                core = _unbracketed(quoted.strip().removeprefix("-").strip())
+                if any(item == ("op", "+") or item == ("op", "-") for item in _atoms(core)[1:]) and core not in page:
+                    yield Finding("quote-as-written", f'"{step.why}" after {tex(before.expr)[:60]}')
+
+
+def _unbracketed(latex: str) -> str:
+    if latex.startswith("\\left(") and _matching_right(latex, 0) == len(latex):
+        return latex[len("\\left(") : -len("\\right)")].strip()
+    return latex
+
+
+def sums_from_the_table(variant: Variant) -> Iterator[Finding]:
+    """A named part that is a sum of table entries (``e^x + 1``) worked by the "sum rule", where the same
+    solution reads ``x^2 + 3`` off the "table of derivatives": one rule for every such sum."""
+    for piece in find_all(variant.answer, Piece):
+        first = piece.derivative.steps[0].why
+        symbols = piece.expr.free_symbols
+        if first == SUM and piece.expr.is_Add and len(symbols) == 1 and all(_tabulated(term, *symbols) for term in piece.expr.args):
+            yield Finding("sum-of-table", f"sum rule for {tex(piece.expr)}")
+
+
+def _tabulated(term: sympy.Expr, x: sympy.Symbol) -> bool:
+    rest = term.as_coeff_Mul()[1]
+    return rest.is_polynomial(x) or rest in (sympy.exp(x), sympy.log(x), sympy.sin(x), sympy.cos(x))
+
+
+_NAMING = re.compile(r"\\shortintertext\{For \$(.+?)\$ let (.*?):\}")
+_PIECE_NAME = re.compile(r"\$([a-z](?:_\{?\d+\}?)?)(?: = |\$)")
+"""A part the line names (``$u = ...$``) or recalls (``$u$ as above``)."""
+
+
+def header_scopes(solution: str) -> Iterator[Finding]:
+    """A line "For $\\partial f_1/\\partial x$ let $u = ...$:" above the rows of another partial: it names parts
+    for one partial, and a row it does not cover needs a line of its own."""
+    for match in _NAMING.finditer(solution):
+        lhs, names = match.group(1), _PIECE_NAME.findall(match.group(2))
+        rest = solution[match.end() :]
+        block = re.split(r"\\shortintertext|\\end\{align\*\}|\\noalign", rest, maxsplit=1)[0]
+        for row in block.split("\\\\"):
+            left = row.split("&=")[0].strip() if "&=" in row else ""
+            named = any(left.startswith(f"\\frac{{\\partial {name}}}") for name in names)
+            if left and left != lhs and not named:
+                yield Finding("header-scope", f"{left[:40]} under the line for {lhs[:40]}")
+                break
 
 
 # --- the typeset page -------------------------------------------------------------------------------
