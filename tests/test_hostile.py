@@ -24,6 +24,7 @@ REFUSED = {
     "CJK": "深度学习",
     "emoji": "Deep learning 🤖",
     "right-to-left": "למידה עמוקה",
+    "letter with no T1 glyph": "Məmmədov",
 }
 
 

@@ -59,9 +59,6 @@ def _greek(char: str) -> bool:
     return (0x0386 <= point <= 0x03CE or 0x1F00 <= point <= 0x1FFC) and unicodedata.category(char).startswith("L")
 
 
-_UNDEFINED_IN_T1 = frozenset("ŉƕƞəɛɸʔʞ")
-"""Letters the ``text`` filter (pylatexenc) writes as macros that T1 and LaTeX's kernel do not define
-(``\\nument``, ``\\texthvlig``, the IPA symbols of tipa): tests/test_names.py typesets every other one."""
 _ACCENTS = {
     "\u0300": "\\`",
     "\u0301": "\\'",
@@ -91,9 +88,7 @@ def _latin(char: str) -> bool:
     """What T1 prints: a Latin letter or a sign the ``text`` filter knows. (The filter also knows
     Greek and Cyrillic letters, as maths symbols and as T2A commands: those go to their own runs.)"""
     letter = unicodedata.category(char).startswith("L")
-    return (
-        unprintable_character(char) is None and char not in _UNDEFINED_IN_T1 and (not letter or _is_latin_letter(char))
-    )
+    return unprintable_character(char) is None and (not letter or _is_latin_letter(char))
 
 
 def _accented(char: str) -> bool:
