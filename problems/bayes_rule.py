@@ -25,7 +25,7 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from math import gcd, lcm
+from math import lcm
 
 import sympy
 
@@ -40,6 +40,8 @@ from generator.kit import (
     distinct,
     require,
 )
+from generator.kit.notation import WrittenQuotient
+from generator.kit.probability import lowest_terms
 
 POPULATION = 10_000
 MAX_DENOMINATOR = 200
@@ -69,29 +71,15 @@ class Answer:
     complement: Chain  # P(not A) = 1 - P(A)
     likelihoods: tuple[Chain, Chain]  # P(observed | A), P(observed | not A): a given rate, or one minus it
     total: Chain  # P(observed) by the law of total probability, to lowest terms
-    joint: sympy.Expr  # P(observed | A) P(A) over the common denominator of ``total``, as written
-    common: sympy.Expr  # P(observed) over that denominator, as written
-    bayes: Chain  # P(A | observed) from joint / common to lowest terms
+    bayes: Chain  # P(A | observed): the joint and P(observed) as above, both multiplied by the joint's denominator
     evidence: sympy.Rational
     posterior: sympy.Rational
     counts: tuple[int, int, int, int]
-    by_counts: sympy.Expr  # the posterior counted: (A and observed) / (observed), as written
-
-
-def _over(numerator: int, denominator: int) -> sympy.Expr:
-    """numerator / denominator printed as it stands, not in lowest terms."""
-    return sympy.Mul(sympy.Integer(numerator), sympy.Pow(sympy.Integer(denominator), -1, evaluate=False), evaluate=False)
+    by_counts: Chain  # the posterior counted: (A and observed) / (observed), then lowest terms
 
 
 def _fraction(percent: int) -> sympy.Rational:
     return sympy.Rational(percent, 100)
-
-
-def _lowest(numerator: int, denominator: int, written: sympy.Expr, why: str) -> Chain:
-    """``written`` (numerator / denominator as it stands), then its lowest terms; only those when they agree
-    (a result must be a plain number, which the lint reads as worked out)."""
-    factor, lowest = gcd(numerator, denominator), sympy.Rational(numerator, denominator)
-    return chain(Step(written, why), Step(lowest, f"cancel ${factor}$")) if factor > 1 else chain(Step(lowest, why))
 
 
 def _rates(params: Params) -> tuple[sympy.Rational, ...]:
@@ -144,21 +132,22 @@ def solve(params: Params) -> Answer:
     a, b = (int(v * common) for v in products)
     written = (WrittenProduct(*pair, evaluate=False) for pair in ((hit, prior), (false_alarm, 1 - prior)))
     multiply = "multiply" if all(v.q == common for v in products) else f"multiply; denominator ${common}$"
+    joint = WrittenQuotient(a, common)
     total = chain(
         Step(WrittenSum(*written, evaluate=False), "the values above"),
-        Step(WrittenSum(_over(a, common), _over(b, common), evaluate=False), multiply),
-        *_lowest(a + b, common, _over(a + b, common), "add").steps,
+        Step(WrittenSum(joint, WrittenQuotient(b, common), evaluate=False), multiply),
+        *lowest_terms(a + b, common, "add").steps,
     )
-    bayes = _lowest(a, a + b, _over(a, a + b), f"multiply top and bottom by ${common}$")
+    evidence = sympy.Rational(a + b, common)
+    posterior = lowest_terms(a, a + b, f"multiply top and bottom by ${common}$")
+    bayes = chain(Step(WrittenQuotient(joint, evidence), "the values above"), *posterior.steps)
     cells = [(p * q, p * (1 - q)) for p, q in ((prior, _fraction(params.hit)), (1 - prior, _fraction(params.false_alarm)))]
     counts = tuple(int(v * POPULATION) for pair in cells for v in pair)
     seen_a, seen_not_a = counts[0::2] if params.result == "positive" else counts[1::2]
     complement = chain(Step(WrittenSum(1, -prior, evaluate=False), "the complement rule"), Step(1 - prior))
-    return Answer(
-        chain(Step(prior, f"given, ${params.prior}\\%$")),
-        complement, _likelihoods(params), total, _over(a, common), _over(a + b, common), bayes,
-        sympy.Rational(a + b, common), sympy.Rational(a, a + b), counts, _over(seen_a, seen_a + seen_not_a),
-    )
+    given = chain(Step(prior, f"given, ${params.prior}\\%$"))
+    by_counts = lowest_terms(seen_a, seen_a + seen_not_a)
+    return Answer(given, complement, _likelihoods(params), total, bayes, evidence, bayes.result, counts, by_counts)
 
 
 def check(params: Params, answer: Answer, rng: random.Random) -> None:
@@ -174,7 +163,7 @@ def check(params: Params, answer: Answer, rng: random.Random) -> None:
     seen = seen_a + seen_not_a
     for name, claimed, counted in (("P(E)", answer.evidence, Fraction(seen, POPULATION)), ("P(A | E)", answer.posterior, Fraction(seen_a, seen))):
         require(Fraction(int(claimed.p), int(claimed.q)) == counted, f"{name} = {claimed}, counted {counted}")
-    require(answer.bayes.result.doit() == answer.posterior and answer.total.result.doit() == answer.evidence, "worked steps end elsewhere")
+    require(answer.bayes.result == answer.posterior and answer.total.result == answer.evidence, "worked steps end elsewhere")
 
 
 CANONICAL = {"bayes-rule-example": Params("test", "positive", 1, 90, 10, "")}

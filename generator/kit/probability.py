@@ -27,13 +27,14 @@ import sympy
 from generator.kit.notation import (
     AsWritten,
     Width,
+    WrittenQuotient,
     WrittenSum,
 )
 from generator.kit.printing import tex
 from generator.kit.steps import Chain, Step, chain
 from generator.speed import remembered
 
-__all__ = ["KINDS", "Law", "LawMoments", "a", "b", "density", "expectation", "float_density", "float_support", "lamda", "law_moments", "mean", "minus", "mu", "numerical_moments", "polynomial_expectation", "sigma", "simpson", "support", "variance", "width", "x"]
+__all__ = ["KINDS", "Law", "LawMoments", "a", "b", "density", "expectation", "float_density", "float_support", "lamda", "law_moments", "lowest_terms", "mean", "minus", "mu", "numerical_moments", "polynomial_expectation", "sigma", "simpson", "support", "variance", "width", "x"]
 
 KINDS = ("uniform", "exponential", "gaussian")
 """The distributions the probability families draw from, by name."""
@@ -218,6 +219,16 @@ def float_support(kind: str, values: Sequence[float]) -> tuple[float, float]:
     if kind == "uniform":
         return (values[0], values[1])
     return (0.0, 40.0 / values[0])
+
+
+def lowest_terms(numerator: int, denominator: int, why: str = "") -> Chain:
+    """``numerator / denominator`` as it stands (a ``WrittenQuotient``), then in lowest terms, the factor
+    cancelled named; the lowest terms alone when nothing cancels. A count or a sum becomes a probability
+    or an estimate this way (360/1320 = 3/11, 28/7 = 4)."""
+    factor, lowest = math.gcd(numerator, denominator), sympy.Rational(numerator, denominator)
+    if factor == 1:
+        return chain(Step(lowest, why))
+    return chain(Step(WrittenQuotient(numerator, denominator), why), Step(lowest, f"cancel ${factor}$"))
 
 
 def simpson(fn: Callable[[float], float], low: float, high: float, intervals: int = 2000) -> float:
