@@ -157,10 +157,10 @@ def test_no_part_asks_what_an_earlier_part_of_its_family_asked_up_to_constants(w
     redrawn = 0
     for seed in range(60):
         first, second, shared, entropy = sheet_variants(sheet, families(), Draw(seed))
-        assert alike(first.params) != alike(second.params), seed
+        assert alike(first.params).isdisjoint(alike(second.params)), seed
         assert shared.params == second.params and shared.seed == second.seed  # drawn together on purpose
         plain = [sampled(tangent, {"level": 1}, slot_seed(sheet, slot, Draw(seed))) for slot in ("1a", "1b")]
-        if alike(plain[0]) == alike(plain[1]):  # drawn alone, the two would be alike: 1b is drawn again
+        if not alike(plain[0]).isdisjoint(alike(plain[1])):  # drawn alone, the two would be alike: 1b is drawn again
             redrawn += 1
             assert second.seed in [slot_seed(sheet, "1b", Draw(seed), again=k) for k in range(1, MAX_AGAIN + 1)]
         else:
@@ -188,6 +188,13 @@ def test_a_family_with_no_fresh_variant_left_repeats_rather_than_fails(write_she
 X = sympy.Symbol("x", real=True)
 
 
+@dataclass(frozen=True)
+class Listed:
+    """Params that list functions, as a derivative part does: one function alike another's is a repeat."""
+
+    functions: tuple
+
+
 @pytest.mark.parametrize(
     ("one", "other", "same"),
     [
@@ -199,7 +206,9 @@ X = sympy.Symbol("x", real=True)
          ((sympy.Rational(1, 4), sympy.Rational(1, 2), sympy.Rational(1, 4)),), True),  # a pmf in another order
         ((sympy.Rational(1, 2), "bits"), (sympy.Rational(1, 3), "bits"), False),  # numbers alone count
         ((X**2, "parts"), (X**3, "substitution"), False),  # words count
+        (Listed((X * sympy.cos(X) / (2 * X**2 + 1), sympy.exp(X))), Listed((sympy.log(X**2 + 1), X * sympy.cos(X) / (X**2 + 3))), True),
+        (Listed((X * sympy.cos(X) / (2 * X**2 + 1), sympy.exp(X))), Listed((sympy.log(X**2 + 1), sympy.exp(X) * X)), False),
     ],
 )
 def test_alike_is_the_same_exercise_up_to_constants(one, other, same):
-    assert (alike(one) == alike(other)) is same
+    assert (not alike(one).isdisjoint(alike(other))) is same

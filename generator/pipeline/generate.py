@@ -135,7 +135,7 @@ class _Candidate:
 
     again: int
     params: tuple[Any, ...]
-    marks: tuple[tuple[str, Any, str], ...]
+    marks: tuple[tuple[str, frozenset[Any], str], ...]
 
     @classmethod
     def drawn(
@@ -156,12 +156,13 @@ class _Drawn:
 
     def apart(self, candidate: _Candidate, exactly: bool = False) -> bool:
         """No part of ``candidate`` is alike an earlier part of its family (``exactly``: equal to one)."""
-        seen = self.exact if exactly else self.alike
-        return all((text if exactly else like) not in seen.get(family, ()) for family, like, text in candidate.marks)
+        if exactly:
+            return all(text not in self.exact.get(family, ()) for family, _, text in candidate.marks)
+        return all(self.alike.get(family, set()).isdisjoint(like) for family, like, _ in candidate.marks)
 
     def add(self, candidate: _Candidate) -> None:
         for family, like, text in candidate.marks:
-            self.alike.setdefault(family, set()).add(like)
+            self.alike.setdefault(family, set()).update(like)
             self.exact.setdefault(family, set()).add(text)
 
 

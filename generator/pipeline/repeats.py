@@ -16,7 +16,7 @@ are never compared with each other; canonical builds print the original instance
 """
 
 from collections.abc import Hashable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, is_dataclass
 from fractions import Fraction
 from typing import Any
 
@@ -48,8 +48,10 @@ def compared_slots(sheet: SheetSpec, families: Mapping[str, Family]) -> set[str]
     return {slot for slots in slots_of.values() if len(slots) > 1 for slot in slots}
 
 
-def alike(params: Any) -> Hashable:
-    """What two variants of one family share when they ask the same exercise.
+def alike(params: Any) -> frozenset[Hashable]:
+    """What a variant asks, up to constants: the whole exercise, and each function it lists. A variant whose
+    set meets an earlier one's asks what that one asked (a derivative part with x cos x/(2x^2 + 1) among its
+    functions repeats one with x cos x/(x^2 + 3) among its own).
 
     For params that hold functions: their structure with every number forgotten (points,
     bounds and coefficients alike), sin and cos alike, and each polynomial factor of a
@@ -59,7 +61,12 @@ def alike(params: Any) -> Hashable:
     Words (a kind, a method, an activation's name) always count.
     """
     functions = any(_is_function(expr) for expr in find_all(params, (sympy.Basic, sympy.MatrixBase)))
-    return _alike(params, functions)
+    listed = [item for value in _fields(params) if isinstance(value, tuple) for item in value if _is_function(item)]
+    return frozenset([_alike(params, functions), *(("item", _function_shape(item)) for item in listed)])
+
+
+def _fields(params: Any) -> list[Any]:
+    return [getattr(params, name) for name in field_names(type(params))] if is_dataclass(params) else []
 
 
 def _alike(value: Any, forget_numbers: bool) -> Hashable:
