@@ -4,7 +4,6 @@ Every user-fixable problem is a ``SheetError``: printed as one ``error:``
 line on stderr with exit code 1, never a traceback.
 """
 
-import os
 import re
 import sys
 import tomllib
@@ -27,6 +26,7 @@ from generator.pipeline.build import DEFAULT_GROUPS, build_class, build_sheets
 from generator.pipeline.generate import Draw, canonical_variant, sheet_variants, variant_for_seed
 from generator.pipeline.lifecycle import exit_status, stopping_on_signals
 from generator.pipeline.merge import merge_shards
+from generator.pipeline.parallel import usable_cores
 from generator.pipeline.project import Project
 from generator.pipeline.registry import families
 from generator.pipeline.render import render_part, seed_of_code
@@ -276,7 +276,7 @@ def check(
     seeds: Annotated[int, typer.Option(min=1, help="Seeds per family.")] = 200,
     compile_pdfs: Annotated[bool, typer.Option("--compile", help="Also typeset every variant with TeX.")] = False,
     option: Annotated[list[str] | None, typer.Option("--option", "-o", help="KEY=VALUE for every family checked.")] = None,
-    jobs: Annotated[int, typer.Option(min=1, help="Worker processes (default: one per core).")] = os.cpu_count() or 1,
+    jobs: Annotated[int, typer.Option(min=1, help="Worker processes (default: one per usable core).")] = usable_cores(),
 ) -> None:
     """Stress-test families: sample, solve, check and render each seed; report failures, timings, difficulty."""
 

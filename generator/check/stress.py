@@ -7,7 +7,6 @@ seed that reproduces it in ``sheets show FAMILY --seed N``.
 """
 
 import json
-import os
 import statistics
 import time
 from collections.abc import Iterator, Mapping
@@ -25,7 +24,7 @@ from generator.kit.steps import repeated_step
 from generator.pipeline.compile import PART_MARKER, compile_documents
 from generator.pipeline.generate import Checked, Draw, variant_for_seed
 from generator.pipeline.lifecycle import temporary_directory
-from generator.pipeline.parallel import in_workers
+from generator.pipeline.parallel import in_workers, usable_cores
 from generator.pipeline.registry import families
 from generator.pipeline.render import (
     Instance,
@@ -129,7 +128,7 @@ def stress_families(
 ) -> Iterator[FamilyReport]:
     """Reports for (family name, options) jobs, in order, run in parallel worker processes."""
     tasks = [(name, dict(options), seeds, compile_pdfs) for name, options in jobs]
-    workers = min(workers or os.cpu_count() or 1, len(jobs))
+    workers = min(workers or usable_cores(), len(jobs))
     yield from in_workers(_stress_job, tasks, workers, describe=_checking, ahead=1)  # a family's check takes seconds
 
 

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from generator.errors import CompileError
 from generator.pipeline.lifecycle import DIE_WITH_PARENT, while_parent_lives
+from generator.pipeline.parallel import usable_cores
 
 TEX_TIMEOUT_SECONDS = 120
 TEX_PACKAGES = "texlive-latex-base texlive-latex-recommended lmodern latexmk"
@@ -58,7 +59,7 @@ def require_tex() -> None:
 def compile_documents(sources: Mapping[str, str], workdir: Path) -> dict[str, bytes]:
     """PDF bytes for each named LaTeX source, compiled side by side in ``workdir``."""
     require_tex()
-    with ThreadPoolExecutor(max_workers=min(len(sources), os.cpu_count() or 1) or 1) as pool:
+    with ThreadPoolExecutor(max_workers=min(len(sources), usable_cores()) or 1) as pool:
         pdfs = dict(zip(sources, pool.map(lambda name: compile_document(name, sources[name], workdir), sources)))
     return pdfs
 

@@ -33,7 +33,7 @@ from generator.errors import ConfigError
 from generator.pipeline.answerkey import KeyRow, answer_key_csv, answer_key_xlsx
 from generator.pipeline.render import KINDS
 from generator.pipeline.roster import Student, stable_bucket
-from generator.pipeline.split import _save as save_pages
+from generator.pipeline.split import save_pages
 from generator.pipeline.write import locked, publish
 
 __all__ = ["Merged", "class_json", "merge_shards", "shard_record", "suffixed"]

@@ -33,9 +33,17 @@ Describe = Callable[[Sequence], str]
 """What a worker was doing with a chunk of jobs, for an error message ("generating students s001, s002 (group 3)")."""
 
 
+def usable_cores() -> int:
+    """The cores this process may run on: on a batch node (Slurm's --cpus-per-task, taskset) that is
+    its allotment, not the node's count that ``os.cpu_count()`` reports."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
 def workers_for(jobs: int, least_per_worker: int = 8) -> int:
-    """One worker per core, but none that would get fewer than ``least_per_worker`` jobs: starting one costs."""
-    return min(os.cpu_count() or 1, max(1, jobs // least_per_worker))
+    """One worker per usable core, but none that would get fewer than ``least_per_worker`` jobs: starting one costs."""
+    return min(usable_cores(), max(1, jobs // least_per_worker))
 
 
 def in_workers(

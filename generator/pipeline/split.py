@@ -30,7 +30,7 @@ def page_ranges(pdf: pikepdf.Pdf, keys: Sequence[str]) -> dict[str, range]:
 def split_pdf(pdf_bytes: bytes, keys: Sequence[str]) -> dict[str, bytes]:
     """One standalone PDF per instance key."""
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
-        return {key: _save(pdf.pages[pages.start : pages.stop]) for key, pages in page_ranges(pdf, keys).items()}
+        return {key: save_pages(pdf.pages[pages.start : pages.stop]) for key, pages in page_ranges(pdf, keys).items()}
 
 
 def gather(batches: Mapping[str, bytes], picks: Sequence[tuple[str, str]]) -> bytes:
@@ -43,13 +43,13 @@ def gather(batches: Mapping[str, bytes], picks: Sequence[tuple[str, str]]) -> by
     try:
         ranges = {name: page_ranges(pdf, [key for batch, key in picks if batch == name]) for name, pdf in opened.items()}
         pages = [opened[name].pages[i] for name, key in picks for i in ranges[name][key]]
-        return _save(pages)
+        return save_pages(pages)
     finally:
         for pdf in opened.values():
             pdf.close()
 
 
-def _save(pages) -> bytes:
+def save_pages(pages) -> bytes:
     out = pikepdf.new()
     out.pages.extend(pages)
     buffer = io.BytesIO()
