@@ -215,6 +215,8 @@ def test_a_reason_quotes_a_sum_as_the_line_prints_it():
     assert tex(ex + x * ex) == "x e^{x} + e^{x}"
     assert rules(lint.quotes_as_written(variant(answer=Answer(worked=(other_order,))))) == {"quote-as-written"}
     assert not list(lint.quotes_as_written(variant(answer=Answer(worked=(as_printed,)))))
+    flip = chain(Step((1 - 2 * x) * (4 - x)), Step(sympy.Mul(-1, 4 - x, 2 * x - 1, evaluate=False), "write $1 - 2 x$ as $-(2 x - 1)$"))
+    assert not list(lint.quotes_as_written(variant(answer=Answer(worked=(flip,)))))
 
 
 def test_a_sum_of_table_entries_is_read_off_the_table():

@@ -189,3 +189,10 @@ def test_a_tidy_result_is_never_half_multiplied_out():
     numerator, denominator = sympy.fraction(tidy)
     assert denominator == c**2
     assert numerator == c * (x * sympy.cos(x) + sympy.sin(x)) + x * sympy.sin(x) ** 2
+
+
+def test_a_polynomial_inside_a_tidy_result_is_collected():
+    """Grouping the terms that share ``(\\cos x + 2)`` left ``x (x - 1) + 3x - 2`` inside; a hand writes ``x^2 + 2x - 2``."""
+    tidy = presentable(derivative(x**2 * (x - 1) * sympy.exp(x) / (sympy.cos(x) + 2), x))
+    assert x**2 + 2 * x - 2 in sympy.preorder_traversal(tidy)
+    assert x * (x - 1) + 3 * x - 2 not in sympy.preorder_traversal(tidy)

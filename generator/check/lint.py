@@ -521,8 +521,11 @@ def quotes_as_written(variant: Variant) -> Iterator[Finding]:
 
 
 def _unbracketed(latex: str) -> str:
+    """``latex`` without brackets around all of it, ``\\left( ... \\right)`` or plain (``-(2x - 1)`` names ``2x - 1``)."""
     if latex.startswith("\\left(") and _matching_right(latex, 0) == len(latex):
         return latex[len("\\left(") : -len("\\right)")].strip()
+    if latex.startswith("(") and latex.endswith(")") and "(" not in latex[1:-1] and ")" not in latex[1:-1]:
+        return latex[1:-1].strip()
     return latex
 
 

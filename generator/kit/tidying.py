@@ -12,8 +12,10 @@ from sympy.core.mul import _keep_coeff
 from generator.kit.printing import text
 from generator.kit.rewrites import (
     collects,
+    expand,
     expand_outside,
     factor_terms,
+    has_like_terms,
     together,
     uncollected,
 )
@@ -41,18 +43,18 @@ def presentable(expr: sympy.Expr) -> sympy.Expr:
     process: a piece's derivative recurs in the next variant and the next student.
     """
     factored = _factored(expr)
-    candidates = [(_grouped(factored), 1, 0), (_grouped(expr), 1, 0)]  # (rewrite, weight of its length, characters added)
+    candidates = [(_tidy_sums(factored), 1, 0), (_tidy_sums(expr), 1, 0)]  # (rewrite, weight of its length, characters added)
     if _fraction_bars(expr):
         numerator, denominator = sympy.fraction(together(expr))
         denominator = factor_terms(denominator)
         factored_numerator = _factored(numerator)
         forms = [(factored_numerator, 1)] + _expanded_forms(numerator, factored_numerator)
         sums = [base for base in (factor.as_base_exp()[0] for factor in sympy.Mul.make_args(denominator)) if base.is_Add]
-        candidates += [(_regrouped(_grouped(form), sums) / denominator, weight, 0) for form, weight in forms]
+        candidates += [(_regrouped(_tidy_sums(form), sums) / denominator, weight, 0) for form, weight in forms]
         if numerator.is_polynomial() and denominator.is_polynomial():
             candidates += [(cancelled, 1, 3) for cancelled in _cancelled(numerator, denominator)]
     else:
-        candidates += [(_grouped(form), weight, 0) for form, weight in _expanded_forms(expr, factored)]
+        candidates += [(_tidy_sums(form), weight, 0) for form, weight in _expanded_forms(expr, factored)]
     bars = [_fraction_bars(candidate[0]) for candidate in candidates]
     # Printing is the costly part of judging a candidate: only those with fewest fraction bars are printed.
     plainest = [candidate for candidate, count in zip(candidates, bars) if count == min(bars)]
@@ -103,8 +105,34 @@ def _cheapest(candidates: list[tuple[sympy.Expr, float, int]]) -> sympy.Expr:
 
 
 def _uncollected(expr: sympy.Expr) -> bool:
-    """The numerator of ``expr``, or a sum among its factors, is a sum a hand would still collect (``uncollected``)."""
-    return any(uncollected(factor) for factor in sympy.Mul.make_args(sympy.fraction(expr)[0]))
+    """A sum of the numerator of ``expr``, outside function arguments, that a hand would still collect (``uncollected``)."""
+    return any(uncollected(total) for total in _sums(sympy.fraction(expr)[0]))
+
+
+def _sums(expr: sympy.Expr):
+    """The sums of ``expr`` outside function arguments, outermost first."""
+    if expr.is_Add:
+        yield expr
+    if expr.is_Add or expr.is_Mul or expr.is_Pow:
+        for arg in expr.args:
+            yield from _sums(arg)
+
+
+def _tidy_sums(expr: sympy.Expr) -> sympy.Expr:
+    """``expr`` with no sum a hand would still work on: polynomial sums with like terms collected
+    (``x (x - 1) + 3x - 2`` is ``x^2 + 2x - 2``, as factoring terms may leave it) and no sum multiplied into
+    some terms only (``_grouped``)."""
+    return _collected_polynomials(_grouped(expr))
+
+
+def _collected_polynomials(expr: sympy.Expr) -> sympy.Expr:
+    if not (expr.is_Add or expr.is_Mul or expr.is_Pow):
+        return expr
+    args = [_collected_polynomials(arg) for arg in expr.args]
+    rebuilt = expr if args == list(expr.args) else expr.func(*args)
+    if rebuilt.is_Add and rebuilt.is_polynomial() and has_like_terms(rebuilt):
+        return expand(rebuilt)
+    return rebuilt
 
 
 def _grouped(expr: sympy.Expr) -> sympy.Expr:
