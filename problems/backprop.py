@@ -1,24 +1,24 @@
 """One backpropagation step through a two-layer network: forward pass, then every weight gradient by the chain rule.
 
 The network maps x in R^2 to a hidden layer h = g(W x) of two units (no biases) and one output
-y = w h. With ``loss = "squared"`` the output is linear, y_hat = y, and L = (y_hat - t)^2 / 2; with
+y = w^T h. With ``loss = "squared"`` the output is linear, y_hat = y, and L = (y_hat - t)^2 / 2; with
 ``loss = "cross-entropy"`` it is y_hat = sigma(y) and L = -t log y_hat - (1 - t) log(1 - y_hat), t in
 {0, 1}. The hidden activation g is ReLU or the logistic sigmoid (``activation``). The solution works
-z = W x and y = w h, tabulates z, h, y, y_hat and L (exact and decimal), then works dL/dy_hat, the
-output delta delta_y and the hidden deltas delta_1, delta_2 by the chain rule (with sigmoid units written in h_1, h_2 and
-y_hat of the table), and the gradients as outer products dL/dw = delta_y h^T, dL/dW = (delta_1,
-delta_2)^T x^T. The check is finite differences of a float loss with respect to all six weights.
+z = W x and y = w^T h, tabulates z, h, y, y_hat and L (exact and decimal), then works dL/dy_hat, the
+output delta delta_y and the hidden deltas delta_1, delta_2 by the chain rule (sigmoid units written
+in h_1, h_2 and y_hat of the table), and the gradients as outer products dL/dw = delta_y h,
+dL/dW = (delta_1, delta_2)^T x^T. The check is finite differences of a float loss in all six weights.
 
-Excluded by construction: a pre-activation of 0 (ReLU has no derivative there; sigma(0) = 1/2 hides
-the sigmoid), a ReLU unit that is off (a whole row of dL/dW would be 0, more zeros than the
-presentation lint allows), two units with the same pre-activation (the same question twice),
-y_hat = t (every gradient 0), zero inputs or weights, values too long for a line, and the canonical
-instance.
+A ReLU unit may be off (z_j < 0): its delta and its row of dL/dW are 0, the lesson of a dead unit,
+declared to the presentation lint as meaningful zeros. Excluded by construction: a pre-activation of 0
+(ReLU has no derivative there; sigma(0) = 1/2 hides the sigmoid), both ReLU units off, two units with
+the same pre-activation (the same question twice), y_hat = t (every gradient 0), zero inputs or
+weights, values too long for a line, and the canonical instance.
 
-answers.json keys: ``inputs.x``, ``inputs.W`` (hidden weights), ``inputs.w`` (output weights, a row),
+answers.json keys: ``inputs.x``, ``inputs.W`` (hidden weights), ``inputs.w`` (output weights, a column),
 ``inputs.target``, ``inputs.activation``, ``inputs.loss``; ``answers.pre`` (z), ``answers.hidden`` (h),
 ``answers.y``, ``answers.output`` (y_hat), ``answers.loss``, ``answers.deltas`` (delta, delta_1,
-delta_2), ``answers.grad_w`` (dL/dw, a row), ``answers.grad_W`` (dL/dW, 2 x 2), ``answers.whole``
+delta_2), ``answers.grad_w`` (dL/dw, a column), ``answers.grad_W`` (dL/dW, 2 x 2), ``answers.whole``
 (all gradients integers); ``answers.backward``, ``answers.grad_W_named`` (worked steps). sigma is
 stored as ``1/(1 + exp(-t))``.
 """
@@ -84,13 +84,21 @@ class Answer:
     whole: bool
     """Every gradient is an integer (no decimals needed)."""
 
+    @property
+    def meaningful_zeros(self) -> tuple[str, ...]:
+        """The gradients whose zeros are the lesson: an off ReLU unit passes no gradient, so its row of dL/dW
+        (and its entry of dL/dw) is 0. The presentation lint lets these through (``zero_shares``)."""
+        return ("grad_w", "grad_W") if 0 in self.hidden else ()
+
 
 def sample(rng: random.Random, options: Mapping) -> Params:
     def draw(r: random.Random) -> Params:
         x = Matrix([nonzero(r, -2, 2) for _ in range(2)])
         rows = [(a, b) for a in WEIGHTS for b in WEIGHTS if _fits(options["activation"], a * x[0] + b * x[1])]
-        W = Matrix([r.choice(rows), r.choice(rows)])
-        w = Matrix([[nonzero(r, -2, 2) for _ in range(2)]])
+        on = [row for row in rows if options["activation"] == "sigmoid" or row[0] * x[0] + row[1] * x[1] > 0]
+        units = [on, on] if r.randrange(3) or len(on) == len(rows) else r.sample([on, sorted(set(rows) - set(on))], 2)
+        W = Matrix([r.choice(units[0]), r.choice(units[1])])  # a third of the ReLU exercises have an off unit
+        w = Matrix([nonzero(r, -2, 2) for _ in range(2)])
         target = Integer(r.randint(0, 1) if options["loss"] == "cross-entropy" else r.randint(-2, 3))
         return Params(x, W, w, target, options["activation"], options["loss"])
 
@@ -98,13 +106,14 @@ def sample(rng: random.Random, options: Mapping) -> Params:
 
 
 def _fits(activation: str, z: int) -> bool:
-    """A pre-activation a hand works with: a ReLU unit on (0 < z, where ReLU has a derivative; an off unit would
-    zero a whole row of dL/dW), a sigmoid unit at a small z other than 0 (sigma(0) = 1/2 hides the sigmoid)."""
-    return 0 < z <= 4 if activation == "relu" else 0 < abs(z) <= 3
+    """A pre-activation a hand works with: small and not 0 (ReLU has no derivative there; sigma(0) = 1/2 hides
+    the sigmoid). A ReLU unit may be off (z < 0): no gradient passes it, the lesson of a dead unit."""
+    return 0 < abs(z) <= (4 if activation == "relu" else 3)
 
 
 def _usable(p: Params) -> bool:
-    if (p.W * p.x)[0] == (p.W * p.x)[1]:  # two units alike: the exercise asks the same thing twice
+    z = p.W * p.x
+    if z[0] == z[1] or max(z) < 0:  # two units alike asks the same thing twice; two off units pass nothing
         return False
     answer = solve(p)
     steps = [s.expr for c in answer.backward for s in c.steps]
@@ -114,41 +123,42 @@ def _usable(p: Params) -> bool:
 
 def solve(p: Params) -> Answer:
     z, t, sig = p.W * p.x, p.target, p.activation == "sigmoid"
-    h = z.applyfunc(sigmoid) if sig else z  # every ReLU unit is on (``_fits``)
-    y = (p.w * h)[0]
+    h = z.applyfunc(sigmoid if sig else lambda v: max(v, 0))
+    y = (p.w.T * h)[0]
     hs = sympy.symbols("h_1 h_2") if sig else tuple(h)  # the table's h_j stand for sigma(z_j) in the steps
     values = dict(zip(hs, h)) if sig else {}
     name = r"\operatorname{ReLU}" if p.activation == "relu" else r"\sigma"
     if p.loss == "squared":
         out, loss = y, (y - t) ** 2 / 2
-        y_s = (p.w * Matrix(hs))[0]
+        y_s = (p.w.T * Matrix(hs))[0]
         delta = y_s - t
         if t == 0:  # 5 - 0 is no step; "5 + 0" would be a wrong one
-            dl_dout = chain(Step(delta, r"$\hat y - t$ with $t = 0$"))
+            dl_dout = chain(Step(delta, r"$\hat{y} - t$ with $t = 0$"))
         else:
-            dl_dout = chain(Step(WrittenSum(y_s, -t, evaluate=False), r"$\hat y - t$"), Step(delta, "subtract"))
-        output_delta = chain(Step(delta, r"$\hat y = y$, so $\partial \hat y / \partial y = 1$"))
+            dl_dout = chain(Step(WrittenSum(y_s, -t, evaluate=False), r"$\hat{y} - t$"), Step(delta, "add" if t < 0 else "subtract"))
+        output_delta = chain(Step(delta, r"$\hat{y} = y$, so $\partial \hat{y} / \partial y = 1$"))
     else:
         out, y_hat = sigmoid(y), YHAT
         values[YHAT] = out
         loss = -log(out) if t == 1 else -log(1 - out)
         first = -1 / y_hat if t == 1 else 1 / (1 - y_hat)
-        dl_dout = chain(Step(first, r"$-1/\hat y$ as $t = 1$" if t == 1 else r"$1/(1 - \hat y)$ as $t = 0$"))
+        dl_dout = chain(Step(first, r"$-1/\hat{y}$ as $t = 1$" if t == 1 else r"$1/(1 - \hat{y})$ as $t = 0$"))
         delta = sympy.expand(first * y_hat * (1 - y_hat))
         written = WrittenProduct(first, y_hat * (1 - y_hat), evaluate=False)
         output_delta = chain(
-            Step(written, r"$\partial \hat y / \partial y = \hat y (1 - \hat y)$"),
-            Step(delta, r"cancel $1 - \hat y$" if t == 0 else r"cancel $\hat y$"),
+            Step(written, r"$\partial \hat{y} / \partial y = \hat{y} (1 - \hat{y})$"),
+            Step(delta, r"cancel $1 - \hat{y}$" if t == 0 else r"cancel $\hat{y}$"),
         )
     backward = [dl_dout, output_delta]
     for j in range(2):
-        why = f"$w_{j + 1} \\delta_y \\, {name}'(z_{j + 1})$" + ("" if sig else f", $z_{j + 1} > 0$")
-        slope = hs[j] * (1 - hs[j]) if sig else Integer(1)
+        on = sig or z[j] > 0
+        why = f"$w_{j + 1} \\delta_y \\, {name}'(z_{j + 1})$" + ("" if sig else f", $z_{j + 1} {'>' if on else '<'} 0$")
+        slope = hs[j] * (1 - hs[j]) if sig else Integer(1 if on else 0)
         written = WrittenProduct(p.w[j], delta, slope, evaluate=False)
         steps = [Step(p.w[j] * delta * slope, "multiply")] if delta.is_Add or not sig else []
         backward.append(chain(Step(written, why), *steps))
     deltas = tuple(c.steps[-1].expr.xreplace(values) for c in backward[1:])
-    grad_w, grad_W = deltas[0] * h.T, Matrix(deltas[1:]) * p.x.T
+    grad_w, grad_W = deltas[0] * h, Matrix(deltas[1:]) * p.x.T
     named = Matrix(sympy.symbols("delta_1 delta_2")) * p.x.T
     whole = all(v.is_Integer for v in (*grad_w, *grad_W))
     return Answer(z, h, y, out, loss, tuple(backward), deltas, grad_w, grad_W, named, whole)
@@ -186,7 +196,7 @@ def check(params: Params, answer: Answer, rng: random.Random) -> None:
 
 CANONICAL = {
     "backprop-example": Params(
-        Matrix([1, 2]), Matrix([[1, 1], [-1, 1]]), Matrix([[1, -2]]), Integer(2), "relu", "squared"
+        Matrix([1, 2]), Matrix([[1, 1], [-1, 1]]), Matrix([1, -2]), Integer(2), "relu", "squared"
     )
 }
 

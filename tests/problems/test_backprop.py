@@ -4,6 +4,7 @@ import random
 import pytest
 import sympy
 
+from generator.check import lint
 from generator.kit.family import CheckFailed
 from generator.pipeline.generate import canonical_variant, variant_for_seed
 from generator.pipeline.render import render_part
@@ -16,10 +17,10 @@ COMBINATIONS = [{"activation": a, "loss": loss} for a in ("relu", "sigmoid") for
 
 def _sympy_gradients(p):
     """A second method: SymPy differentiates the loss written with symbolic weights."""
-    W, w = sympy.Matrix(2, 2, sympy.symbols("W_11 W_12 W_21 W_22")), sympy.Matrix([sympy.symbols("w_1 w_2")])
+    W, w = sympy.Matrix(2, 2, sympy.symbols("W_11 W_12 W_21 W_22")), sympy.Matrix(sympy.symbols("w_1 w_2"))
     sigma = lambda s: 1 / (1 + sympy.exp(-s))
     act = sigma if p.activation == "sigmoid" else (lambda s: sympy.Max(s, 0))
-    y = (w * (W * sympy.Matrix(p.x)).applyfunc(act))[0]
+    y = (w.T * (W * sympy.Matrix(p.x)).applyfunc(act))[0]
     t = p.target
     loss = (y - t) ** 2 / 2 if p.loss == "squared" else -t * sympy.log(sigma(y)) - (1 - t) * sympy.log(1 - sigma(y))
     at = dict(zip([*W, *w], [*p.W, *p.w]))
@@ -30,19 +31,19 @@ def test_canonical_gradients_are_the_hand_values():
     variant = canonical_variant(FAMILY, OPTIONS, "backprop-example")
     answer = variant.answer
     assert answer.loss == sympy.Rational(1, 2) and answer.deltas == (-1, -1, 2)
-    assert answer.grad_w == sympy.Matrix([[-3, -1]]) and answer.grad_W == sympy.Matrix([[-1, -2], [2, 4]])
+    assert answer.grad_w == sympy.Matrix([-3, -1]) and answer.grad_W == sympy.Matrix([[-1, -2], [2, 4]])
     assert [float(v) for v in (*answer.grad_W, *answer.grad_w)] == _sympy_gradients(variant.params)
 
 
 @pytest.mark.parametrize("choice", COMBINATIONS)
-def test_random_networks_have_live_units_and_agree_with_sympy(choice):
+def test_random_networks_have_a_live_unit_and_agree_with_sympy(choice):
     options = FAMILY.resolve_options(choice)
     for seed in range(15):
         variant = variant_for_seed(FAMILY, options, seed)
         p, answer = variant.params, variant.answer
         assert 0 not in answer.pre and answer.pre[0] != answer.pre[1] and answer.deltas[0] != 0
         if p.activation == "relu":
-            assert min(answer.pre) > 0
+            assert max(answer.pre) > 0
         claimed = [float(v.rewrite(sympy.exp)) for v in (*answer.grad_W, *answer.grad_w)]
         assert claimed == pytest.approx(_sympy_gradients(p), rel=1e-9)
 
@@ -60,3 +61,19 @@ def test_statement_gives_the_network_but_not_the_gradients():
     assert r"\operatorname{ReLU}" in statement and "t = 2" in statement
     assert r"\begin{bmatrix}-1 & -2\\2 & 4\end{bmatrix}" not in statement
     assert r"\begin{bmatrix}-1 & -2\\2 & 4\end{bmatrix}" in solution
+
+
+def test_some_relu_exercises_have_an_off_unit_whose_zeros_the_lint_lets_through():
+    """A dead ReLU unit is the lesson: its delta and its row of dL/dW are 0, declared meaningful to the lint."""
+    options = FAMILY.resolve_options({"activation": "relu", "loss": "squared"})
+    variants = [variant_for_seed(FAMILY, options, seed) for seed in range(30)]
+    dead = [v for v in variants if min(v.answer.pre) < 0]
+    assert 3 <= len(dead) <= 25
+    for v in dead:
+        off = 0 if v.answer.pre[0] < 0 else 1
+        assert v.answer.deltas[1 + off] == 0 and list(v.answer.grad_W.row(off)) == [0, 0]
+        assert v.answer.meaningful_zeros == ("grad_w", "grad_W")
+        assert not list(lint.zero_shares(FAMILY, v))
+        _, solution = render_part(environment(), FAMILY, v)
+        assert "is off" in solution and f"z_{off + 1} < 0" in solution
+    assert all(v.answer.meaningful_zeros == () for v in variants if min(v.answer.pre) > 0)
