@@ -42,7 +42,7 @@ from generator.kit import (
     distinct,
     require,
 )
-from generator.kit.notation import AsWritten
+from generator.kit.notation import WrittenQuotient
 
 SIZES = range(8, 65)
 MAX_PARAMETERS = 10_000
@@ -141,20 +141,20 @@ def sample(rng: random.Random, options: Mapping) -> Params:
 
 def _worked_side(n: int, layer: Layer) -> Chain:
     """The numbers put into the formula, the numerator worked out, the exact division, the + 1."""
-    k, s, p, d, I = *layer[1:5], sympy.Integer
-    top = (n, WrittenProduct(2, p, evaluate=False), -WrittenProduct(d, WrittenSum(k, -1, evaluate=False), evaluate=False), -1)
-    put_in, side = f"$k = {k}$, $s = {s}$, $p = {p}$, $d = {d}$", I(_top(n, layer) // s + 1)
+    k, s, p, d = layer[1:5]
+    top, side = _top(n, layer), sympy.Integer(_top(n, layer) // s + 1)
+    written = (n, WrittenProduct(2, p, evaluate=False), -WrittenProduct(d, WrittenSum(k, -1, evaluate=False), evaluate=False), -1)
+    put_in = f"$k = {k}$, $s = {s}$, $p = {p}$, $d = {d}$"
     if s == 1:
-        return chain(Step(WrittenSum(*top, 1, evaluate=False), put_in), Step(side, "add up"))
+        return chain(Step(WrittenSum(*written, 1, evaluate=False), put_in), Step(side, "add up"))
 
     def floor_plus_one(numerator: sympy.Expr) -> sympy.Expr:
-        over = sympy.Pow(AsWritten(I(s)), -1, evaluate=False)
-        return WrittenSum(sympy.floor(sympy.Mul(numerator, over, evaluate=False), evaluate=False), 1, evaluate=False)
+        return WrittenSum(sympy.floor(WrittenQuotient(numerator, s), evaluate=False), 1, evaluate=False)
 
     return chain(
-        Step(floor_plus_one(WrittenSum(*top, evaluate=False)), put_in),
-        Step(floor_plus_one(AsWritten(I(_top(n, layer)))), "work out the numerator"),  # 2/2, never 2 . 1/2
-        Step(WrittenSum(I(_top(n, layer) // s), 1, evaluate=False), f"${s}$ divides ${_top(n, layer)}$ exactly"),
+        Step(floor_plus_one(WrittenSum(*written, evaluate=False)), put_in),
+        Step(floor_plus_one(top), "work out the numerator"),
+        Step(WrittenSum(top // s, 1, evaluate=False), f"${s}$ divides ${top}$ exactly"),
         Step(side, "add"),
     )
 
