@@ -36,8 +36,7 @@ from generator.kit import (
     distinct,
     require,
 )
-from generator.kit.notation import AsWritten
-from generator.kit.probability import lamda, mu, sigma
+from generator.kit.probability import golden_maximum, lamda, lowest_terms, mu, sigma
 
 P = sympy.Symbol("p", positive=True)
 LOG_RULE = r"$(\log u)' = u' / u$"
@@ -85,11 +84,6 @@ def _usable(p: Params) -> bool:
     return len(set(p.data)) > 1 and small and p not in CANONICAL.values()
 
 
-def _fraction(top: int, bottom: int) -> sympy.Expr:
-    """top / bottom as written, before it is reduced (7/7 with plain integers prints as 7 . 1/7)."""
-    return sympy.Mul(AsWritten(sympy.Integer(top)), sympy.Pow(AsWritten(sympy.Integer(bottom)), -1), evaluate=False)
-
-
 def _total(values, squared: bool = False) -> tuple:
     terms = [v * v if squared else v for v in values]  # a 0 stays: a student looks for every observation
     written = WrittenSum(*terms, evaluate=False) if len(terms) > 1 else terms[0]
@@ -127,7 +121,7 @@ def solve(p: Params) -> Answer:
             WrittenSum(n / sigma**2, sympy.Mul(-3, spread, sigma**-4, evaluate=False), evaluate=False),
         )
     )
-    roots = (chain(_fraction(total, n), mean), chain(_fraction(spread_at, n), variance))
+    roots = (lowest_terms(total, n), lowest_terms(spread_at, n))
     sums, curvature = (_total(p.data), _total(p.data, squared=True)), tuple(value for _, value in seconds)
     return Answer(sums, ell, (by_mu, by_sigma), roots, (deviations,), seconds, (mean, variance), curvature)
 
@@ -137,7 +131,7 @@ def _single(var, ell, score, over, second, top: int, bottom: int, sums: tuple) -
     estimate = sympy.Rational(top, bottom)
     scores = (chain(Step(score, LOG_RULE), Step(over, "over one denominator")),)
     value = second.subs(var, estimate)
-    roots = (chain(_fraction(top, bottom), estimate),)
+    roots = (lowest_terms(top, bottom),)
     return Answer(sums, ell, scores, roots, (), ((second, value),), (estimate,), (value,))
 
 
@@ -150,29 +144,20 @@ def _log_likelihood(model: str, data: tuple[int, ...]):
     return lambda m, s: sum(-math.log(s * math.sqrt(2 * math.pi)) - (x - m) ** 2 / (2 * s * s) for x in data)
 
 
-def _golden(f, low: float, high: float) -> float:
-    """The maximiser of a unimodal f on [low, high] by golden-section search."""
-    ratio = (math.sqrt(5) - 1) / 2
-    while high - low > 1e-8:
-        a, b = high - ratio * (high - low), low + ratio * (high - low)
-        low, high = (a, high) if f(a) < f(b) else (low, b)
-    return (low + high) / 2
-
-
 def check(p: Params, answer: Answer, rng: random.Random) -> None:
     f, h = _log_likelihood(p.model, p.data), 1e-4
     if p.model == "gaussian":
         spread = max(p.data) - min(p.data)
         def best_sigma(m: float) -> float:
-            return _golden(lambda s: f(m, s), 1e-3, spread + 1.0)
+            return golden_maximum(lambda s: f(m, s), 1e-3, spread + 1.0)
 
-        m = _golden(lambda m: f(m, best_sigma(m)), min(p.data), max(p.data))
+        m = golden_maximum(lambda m: f(m, best_sigma(m)), min(p.data), max(p.data))
         found, s = (m, best_sigma(m) ** 2), best_sigma(m)
         mixed = (f(m + h, s + h) - f(m + h, s - h) - f(m - h, s + h) + f(m - h, s - h)) / (4 * h * h)
         by_mu, by_sigma = (f(m + h, s) - 2 * f(m, s) + f(m - h, s)), (f(m, s + h) - 2 * f(m, s) + f(m, s - h))
         curvature = (by_mu / h**2, mixed, by_sigma / h**2)
     else:
-        x = _golden(f, 1e-9, 1 - 1e-9 if p.model == "bernoulli" else 10.0)
+        x = golden_maximum(f, 1e-9, 1 - 1e-9 if p.model == "bernoulli" else 10.0)
         found, curvature = (x,), ((f(x + h) - 2 * f(x) + f(x - h)) / h**2,)
     for claimed, numeric in zip(answer.estimates, found, strict=True):
         require(close(float(claimed), numeric, rel=1e-6), f"estimate {claimed}, but the likelihood peaks at {numeric}")

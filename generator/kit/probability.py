@@ -34,7 +34,7 @@ from generator.kit.printing import tex
 from generator.kit.steps import Chain, Step, chain
 from generator.speed import remembered
 
-__all__ = ["KINDS", "Law", "LawMoments", "a", "b", "density", "expectation", "float_density", "float_support", "lamda", "law_moments", "lowest_terms", "mean", "minus", "mu", "numerical_moments", "polynomial_expectation", "sigma", "simpson", "support", "variance", "width", "x"]
+__all__ = ["KINDS", "Law", "LawMoments", "a", "b", "density", "expectation", "float_density", "float_support", "golden_maximum", "lamda", "law_moments", "lowest_terms", "mean", "minus", "mu", "numerical_moments", "polynomial_expectation", "sigma", "simpson", "support", "variance", "width", "x"]
 
 KINDS = ("uniform", "exponential", "gaussian")
 """The distributions the probability families draw from, by name."""
@@ -229,6 +229,16 @@ def lowest_terms(numerator: int, denominator: int, why: str = "") -> Chain:
     if factor == 1:
         return chain(Step(lowest, why))
     return chain(Step(WrittenQuotient(numerator, denominator), why), Step(lowest, f"cancel ${factor}$"))
+
+
+def golden_maximum(fn: Callable[[float], float], low: float, high: float, tolerance: float = 1e-8) -> float:
+    """The maximiser of a unimodal ``fn`` on [low, high] by golden-section search: a check of a maximum-likelihood
+    estimate that never differentiates (nested, it maximises over two parameters)."""
+    ratio = (math.sqrt(5) - 1) / 2
+    while high - low > tolerance:
+        a, b = high - ratio * (high - low), low + ratio * (high - low)
+        low, high = (a, high) if fn(a) < fn(b) else (low, b)
+    return (low + high) / 2
 
 
 def simpson(fn: Callable[[float], float], low: float, high: float, intervals: int = 2000) -> float:

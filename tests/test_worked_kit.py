@@ -1,4 +1,4 @@
-"""generator.kit.linalg's worked linear algebra: determinants between bars, null vectors, unit vectors, Vieta."""
+"""Worked pieces of the kit for Math Background II: determinants between bars, null and unit vectors, Vieta (linalg), fractions before they are reduced and a golden-section maximum (probability)."""
 
 import random
 
@@ -67,3 +67,12 @@ def test_a_quotient_is_written_before_it_is_reduced():
     nested = WrittenQuotient(sympy.Rational(3, 8), sympy.Rational(9, 20))
     assert tex(nested) == r"\frac{\displaystyle \frac{3}{8}}{\displaystyle \frac{9}{20}}"
     assert sympy.sympify(text(nested)) == sympy.Rational(5, 6)
+
+
+def test_lowest_terms_and_the_golden_section_maximum():
+    from generator.kit.probability import golden_maximum, lowest_terms
+
+    worked = lowest_terms(360, 1320, "count")
+    assert [tex(step.expr) for step in worked.steps] == [r"\frac{360}{1320}", r"\frac{3}{11}"]
+    assert worked.steps[1].why == "cancel $120$" and lowest_terms(3, 7).result == sympy.Rational(3, 7)
+    assert golden_maximum(lambda t: -((t - 0.3) ** 2), 0.0, 1.0) == pytest.approx(0.3, abs=1e-7)
