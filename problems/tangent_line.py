@@ -33,6 +33,7 @@ from generator.kit import (
 )
 from generator.kit.differentiation import Worked, differentiate, rules_difficulty
 from generator.kit.functions import coordinates, smooth_function
+from generator.kit.rewrites import expand, factor_terms, together
 from generator.kit.widths import printed_width
 
 (X,) = coordinates(1)
@@ -78,8 +79,16 @@ def solve(params: Params) -> Answer:
     worked = differentiate(params.function, X)
     at_point = tuple(_put_in(f, params.point) for f in (params.function, worked.result))
     value, slope = (steps.result for steps in at_point)
-    tangent = sympy.expand(value + slope * (X - params.point))
+    tangent = _coefficient(slope) * X + _coefficient(value - params.point * slope)
     return Answer(worked, at_point, _line(value, slope, params.point, tangent), value, slope, tangent)
+
+
+def _coefficient(number: sympy.Expr) -> sympy.Expr:
+    """A coefficient of L(x) multiplied out: one fraction where it is a fraction in powers of e (``-e (e + 2)/(e + 1)^2``,
+    never five fractions over ``1 + 2e + e^2``), else a sum (``\\sin 2 - 3 \\cos 2``, ``\\log(1 + e) - e/(1 + e)``)."""
+    if any(isinstance(node, sympy.Function) and not isinstance(node, sympy.exp) for node in sympy.preorder_traversal(number)):
+        return expand(number)
+    return factor_terms(together(number))
 
 
 def _put_in(f: sympy.Expr, point: sympy.Integer) -> Chain:
@@ -88,7 +97,7 @@ def _put_in(f: sympy.Expr, point: sympy.Integer) -> Chain:
 
 def _line(value: sympy.Expr, slope: sympy.Expr, point: sympy.Integer, tangent: sympy.Expr) -> Chain:
     """f(a) + f'(a)(x - a) with the numbers put in and the sign in front (``\\sin e - e \\cos e \\cdot (x + 1)``);
-    then multiplied out, unless that would only reorder the terms (a = 0, or f'(a) = 1)."""
+    then multiplied out (``_coefficient``), unless that would only reorder the terms (a = 0, or f'(a) = 1)."""
     if point == 0:
         rise = slope * X
     else:
@@ -96,7 +105,10 @@ def _line(value: sympy.Expr, slope: sympy.Expr, point: sympy.Integer, tangent: s
         size = X - point if steepness == 1 else WrittenProduct(steepness, X - point, evaluate=False)
         rise = size if steepness == slope else sympy.Mul(-1, size, evaluate=False)
     put_in = Step(WrittenSum(value, rise, evaluate=False) if value != 0 else rise, "put in $f(a)$ and $f'(a)$")
-    return chain(put_in) if point == 0 or slope == 1 else chain(put_in, Step(tangent, "multiply out"))
+    if point == 0 or slope == 1:
+        return chain(put_in)
+    joined = tangent != expand(value + slope * (X - point))
+    return chain(put_in, Step(tangent, "multiply out, each coefficient over one denominator" if joined else "multiply out"))
 
 
 def check(params: Params, answer: Answer, rng: random.Random) -> None:

@@ -46,3 +46,15 @@ def test_statement_gives_f_and_a_but_not_the_answer():
     assert r"\sin{\left(x^{2} + x \right)}" in statement and "x = 1" in statement
     assert r"\cos{\left(2 \right)}" not in statement
     assert r"3 \cos{\left(2 \right)}" in solution
+
+
+def test_multiplied_out_each_coefficient_is_one_fraction_in_powers_of_e():
+    """x^2/(e^x + 1) at -1: expanding would print five fractions over e^{-2} + 2/e + 1; a hand writes two."""
+    params = Params(X**2 / (sympy.exp(X) + 1), sympy.Integer(-1))
+    answer = FAMILY.solve(params)
+    last = answer.line.steps[-1]
+    assert last.why == "multiply out, each coefficient over one denominator"
+    assert len(last.expr.args) == 2 and all(len(sympy.fraction(term)[1].args) <= 2 for term in last.expr.args)
+    assert sympy.simplify(last.expr - (answer.value + answer.slope * (X + 1))) == 0
+    trig = FAMILY.solve(Params(sympy.sin(X**2 + X), sympy.Integer(1)))  # a sine stays a sum: sin 2 - 3 cos 2
+    assert trig.line.steps[-1].why == "multiply out" and trig.tangent == sympy.expand(trig.value + trig.slope * (X - 1))
