@@ -53,7 +53,7 @@ class Answer:
     worked: Worked
     """f'(x), rule by rule."""
     at_point: tuple[Chain, Chain]
-    """f(a) and f'(a), each one step: x = a put in (SymPy evaluates as it substitutes)."""
+    """f(a) and f'(a): x = a put in (SymPy evaluates as it substitutes), then positive powers of e (``_put_in``)."""
     line: Chain
     """L(x): f(a) and f'(a) put into f(a) + f'(a)(x - a), then multiplied out."""
     value: sympy.Expr
@@ -92,7 +92,20 @@ def _coefficient(number: sympy.Expr) -> sympy.Expr:
 
 
 def _put_in(f: sympy.Expr, point: sympy.Integer) -> Chain:
-    return chain(Step(f.subs(X, point), f"substitute $x = {point}$"))
+    """f(a), SymPy evaluating as it substitutes; a sum with a negative power of e in it (``1/(e^{-1} + 1)``)
+    is then written with positive powers (``e/(e + 1)``), as a hand clears the fraction in a fraction."""
+    value = f.subs(X, point)
+    positive = factor_terms(together(value))
+    if positive == value or not _negative_e_in_sum(value):
+        return chain(Step(value, f"substitute $x = {point}$"))
+    return chain(Step(value, f"substitute $x = {point}$"), Step(positive, "write with positive powers of $e$"))
+
+
+def _negative_e_in_sum(expr: sympy.Expr) -> bool:
+    return any(
+        node.is_Add and any(isinstance(power, sympy.exp) and power.args[0].is_negative for power in node.atoms(sympy.exp))
+        for node in sympy.preorder_traversal(expr)
+    )
 
 
 def _line(value: sympy.Expr, slope: sympy.Expr, point: sympy.Integer, tangent: sympy.Expr) -> Chain:

@@ -58,3 +58,11 @@ def test_multiplied_out_each_coefficient_is_one_fraction_in_powers_of_e():
     assert sympy.simplify(last.expr - (answer.value + answer.slope * (X + 1))) == 0
     trig = FAMILY.solve(Params(sympy.sin(X**2 + X), sympy.Integer(1)))  # a sine stays a sum: sin 2 - 3 cos 2
     assert trig.line.steps[-1].why == "multiply out" and trig.tangent == sympy.expand(trig.value + trig.slope * (X - 1))
+
+
+def test_a_value_with_a_fraction_in_a_fraction_is_written_with_positive_powers_of_e():
+    answer = FAMILY.solve(Params(X**2 / (sympy.exp(X) + 1), sympy.Integer(-1)))
+    value, slope = answer.at_point
+    assert [step.why for step in value.steps] == ["substitute $x = -1$", "write with positive powers of $e$"]
+    assert value.result == sympy.E / (1 + sympy.E) and not slope.result.has(sympy.exp(-1))
+    assert len(FAMILY.solve(Params(sympy.sin(sympy.exp(X)), sympy.Integer(-1))).at_point[0].steps) == 1  # sin(e^{-1}): no sum
