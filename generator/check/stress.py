@@ -3,10 +3,13 @@
 Like R/exams's ``stresstest_exercise``: every seed is sampled, solved,
 checked independently and rendered (and, with ``compile``, typeset), and no
 worked step may print as the one before it; each failure is reported with the
-seed that reproduces it in ``sheets show FAMILY --seed N``.
+seed that reproduces it in ``sheets show FAMILY --seed N``. ``option_sweep`` gives
+the option sets a family is checked with: every value each option declares.
 """
 
+import itertools
 import json
+import math
 import statistics
 import time
 from collections.abc import Iterator, Mapping
@@ -19,6 +22,7 @@ import jinja2
 from generator.check.lint import lint_variant, overfull_boxes
 from generator.errors import GenerationError, SheetError
 from generator.kit.family import Family, Variant
+from generator.kit.options import ChoiceOption, IntOption, Option, resolve_options
 from generator.kit.sampling import draws, rejections
 from generator.kit.steps import repeated_step
 from generator.pipeline.compile import PART_MARKER, compile_documents
@@ -71,6 +75,37 @@ class FamilyReport:
             f"rejected {100 * self.rejection_rate:5.1f}%  median {median:7.1f} ms  worst {worst:8.1f} ms  "
             f"difficulty {min(scores):.1f}/{statistics.median(scores):.1f}/{max(scores):.1f}"
         )
+
+
+MAX_COMBINATIONS = 8
+"""A family with at most this many combinations of option values is checked at every one (options interact:
+sigmoid units with a cross-entropy loss); one with more, at each value of each option beside the defaults."""
+
+
+def option_values(option: Option) -> tuple[Any, ...]:
+    """Every value an option declares: a whole-number range, the choices, or both truth values."""
+    if isinstance(option, IntOption):
+        return tuple(range(option.low, option.high + 1))
+    return option.choices if isinstance(option, ChoiceOption) else (option.default, not option.default)
+
+
+def option_sweep(family: Family, given: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The option sets ``sheets check`` runs a family with: every declared value of every option not ``given``
+    (all combinations when there are few, else each value once with the other options at their defaults),
+    the defaults first, without the combinations the family's ``conflicts`` refuses."""
+    free = [option for option in family.options if option.name not in given]
+    defaults = {option.name: option.default for option in free}
+    if math.prod(len(option_values(option)) for option in free) <= MAX_COMBINATIONS:
+        settings = [dict(zip(defaults, values)) for values in itertools.product(*map(option_values, free))]
+    else:
+        settings = [{**defaults, option.name: value} for option in free for value in option_values(option)]
+    settings.sort(key=lambda setting: setting != defaults)
+    sweep = []
+    for setting in ({**setting, **given} for setting in settings):
+        resolved = resolve_options(family.options, setting)
+        if setting not in sweep and not (family.conflicts and family.conflicts(resolved)):
+            sweep.append(setting)
+    return sweep
 
 
 def check_seed(index: int, family: Family) -> int:
