@@ -27,6 +27,8 @@ def test_the_evaluation_bar_prints_as_a_bar_and_is_worth_f_b_minus_f_a():
         (-(x + 1) * sympy.exp(-x), 1, r"e^{-1} \left(-1 - 1\right)"),  # e^{-1}, not a fraction over e
         (-(x + 1) * sympy.exp(-x), -1, r"e^{1} \left(1 - 1\right)"),  # never - (-1)
         (u**3 / 3, 2, r"\frac{2^{3}}{3}"),
+        (x * sympy.exp(x), 0, r"0 \cdot e^{0}"),  # never 0e^0
+        (-x * sympy.exp(-x), -1, r"1 \cdot e^{1}"),  # - (-1) applied at once
     ],
 )
 def test_put_in_shows_what_was_put_in(expr, value, printed):

@@ -150,8 +150,8 @@ def put_in(expr: sympy.Expr, rule: dict) -> sympy.Expr:
 
     ``generator.kit.rewrites.xreplace_unevaluated`` keeps the structure (what the chain rule needs),
     but the printer then hides what was put in: ``2x`` at 0 prints ``0``, ``-x`` at -1 prints
-    ``- -1`` and ``e^{-x}`` at 1 moves under a fraction bar as ``1/e``. Here numbers that meet in a
-    product are multiplied with a dot, a minus sign before a number is applied at once (``1 - x`` at -1 is
+    ``- -1``, ``x e^x`` at 0 prints ``0e^0`` and ``e^{-x}`` at 1 moves under a fraction bar as ``1/e``. Here
+    a number put into a product, and numbers that meet there, are multiplied with a dot, a minus sign before a number is applied at once (``1 - x`` at -1 is
     ``1 + 1``, never ``1 - (-1)``), an exponential of a number stays an exponential, and the terms of
     a sum keep the order they printed in (``2x + 1`` at 1 is ``2 \\cdot 1 + 1``).
     """
@@ -171,10 +171,13 @@ def put_in(expr: sympy.Expr, rule: dict) -> sympy.Expr:
     if not expr.is_Mul:
         return expr.func(*args, evaluate=False)
     sign, factors = (1, args) if not (args[0].is_Number and args[0] < 0) else (-1, (-args[0], *args[1:]) if args[0] != -1 else args[1:])
-    if sum(1 for factor in factors if factor.is_Number) > 1:
+    if sign < 0 and factors[0].is_Number and factors[0] < 0:  # - (-1) is 1 to a hand (and to the lint)
+        sign, factors = 1, (-factors[0], *factors[1:])
+    if len(factors) == 1 and factors[0].is_Number:
+        return sign * factors[0]
+    put = any(new.is_Number and new != old for new, old in zip(args, expr.args))  # x e^x at 0: 0 . e^0, never 0e^0
+    if sum(1 for factor in factors if factor.is_Number) > 1 or put and len(factors) > 1:
         factors = (AsWritten(WrittenProduct(*factors, evaluate=False)),)  # whole: a sign in front must not merge into it
-    elif len(factors) == 1 and factors[0].is_Number and sign < 0:  # - (-1) is 1 to a hand (and to the lint)
-        return -factors[0]
     return sympy.Mul(*([-1] if sign < 0 else []), *factors, evaluate=False) if len(factors) > 1 or sign < 0 else factors[0]
 
 
