@@ -100,8 +100,8 @@ def bracketed(value: sympy.Expr) -> sympy.Expr:
 
 
 class WrittenQuotient(sympy.Expr):
-    """``numerator / denominator`` as one fraction bar, neither side reduced nor merged: ``12/40`` before it
-    is ``3/10``, ``(3/8)/(9/20)`` as Bayes' rule puts values in (a side that is a fraction is set full size).
+    """``numerator / denominator`` as written, neither side reduced nor merged: ``12/40`` before it is ``3/10``;
+    ``(3/8)/(9/20)`` as Bayes' rule puts values in, printed as the two fractions with a tall slash between.
 
     SymPy reduces a quotient of numbers and merges a fraction over a fraction into one; a student
     writes the numbers first. Its value (``doit``) is the quotient, so a chain verifies it.
