@@ -44,9 +44,9 @@ def by_parts(u: sympy.Expr, dv: sympy.Expr, x: sympy.Symbol) -> ByParts:
     shown = -rest if rest.could_extract_minus_sign() else rest
     written = WrittenSum(uv, -sympy.integrate(rest, x), evaluate=False)
     steps = [Step(written, f"$\\int {tex(shown)}\\,d{x} = {tex(sympy.integrate(shown, x))}$")]
-    antiderivative = uv - sympy.integrate(rest, x)
-    if antiderivative.has(sympy.exp):
-        antiderivative = sympy.factor_terms(sympy.expand(antiderivative))
+    antiderivative = written  # as written, so the bounds go into F in the order the line above shows it
+    if written.has(sympy.exp):
+        antiderivative = sympy.factor_terms(sympy.expand(uv - sympy.integrate(rest, x)))
         steps.append(Step(antiderivative, rewrite_name(written, antiderivative)))
     return ByParts(du, v, uv, -rest, chain(*steps), antiderivative)
 

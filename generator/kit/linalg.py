@@ -184,6 +184,9 @@ class WrittenDeterminant(sympy.Determinant):
     verifier checks; the printer's ``_print_WrittenDeterminant`` sets the bars (a ``vmatrix``).
     """
 
+    def _eval_evalf(self, prec):
+        return self.doit().evalf(prec)
+
 
 _AD_MINUS_BC = r"$\det = ad - bc$"
 """The reason of a 2x2 determinant written out: the rule stated, not a sum quoted from the line."""
