@@ -31,4 +31,5 @@ def test_twenty_students_draw_compile_and_read_back(tmp_path):
         exercise = pdf_text(folder / student.id / f"{SHEET}-exercise.pdf")
         solution = pdf_text(folder / student.id / f"{SHEET}-solution.pdf")
         assert student.name in exercise and "Solution." not in exercise
+        assert "bold lowercase letters are column vectors" in exercise  # the notation line eigen and backprop follow
         assert "Solution." in solution and "≈" in solution
