@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import sympy
 from sympy import ImmutableMatrix as Matrix
-from sympy import Integer, log
+from sympy import Integer
 
 from generator.kit import (
     Chain,
@@ -38,7 +38,6 @@ from generator.kit import (
     Family,
     Step,
     WrittenProduct,
-    WrittenSum,
     central_difference,
     chain,
     close,
@@ -47,9 +46,9 @@ from generator.kit import (
     require,
 )
 from generator.kit.activations import sigmoid
+from generator.kit.losses import LOSSES, YHAT, float_loss, output_layer
 from generator.kit.widths import printed_width
 
-YHAT = sympy.Symbol(r"\hat{y}")
 WEIGHTS = (-2, -1, 1, 2)
 MAX_STEP_WIDTH = 44
 """Characters (``printed_width``) one exact value or step may take beside its reason."""
@@ -122,34 +121,14 @@ def _usable(p: Params) -> bool:
 
 
 def solve(p: Params) -> Answer:
-    z, t, sig = p.W * p.x, p.target, p.activation == "sigmoid"
+    z, sig = p.W * p.x, p.activation == "sigmoid"
     h = z.applyfunc(sigmoid if sig else lambda v: max(v, 0))
-    y = (p.w.T * h)[0]
     hs = sympy.symbols("h_1 h_2") if sig else tuple(h)  # the table's h_j stand for sigma(z_j) in the steps
-    values = dict(zip(hs, h)) if sig else {}
-    name = r"\operatorname{ReLU}" if p.activation == "relu" else r"\sigma"
-    if p.loss == "squared":
-        out, loss = y, (y - t) ** 2 / 2
-        y_s = (p.w.T * Matrix(hs))[0]
-        delta = y_s - t
-        if t == 0:  # 5 - 0 is no step; "5 + 0" would be a wrong one
-            dl_dout = chain(Step(delta, r"$\hat{y} - t$ with $t = 0$"))
-        else:
-            dl_dout = chain(Step(WrittenSum(y_s, -t, evaluate=False), r"$\hat{y} - t$"), Step(delta, "add" if t < 0 else "subtract"))
-        output_delta = chain(Step(delta, r"$\hat{y} = y$, so $\partial \hat{y} / \partial y = 1$"))
-    else:
-        out, y_hat = sigmoid(y), YHAT
-        values[YHAT] = out
-        loss = -log(out) if t == 1 else -log(1 - out)
-        first = -1 / y_hat if t == 1 else 1 / (1 - y_hat)
-        dl_dout = chain(Step(first, r"$-1/\hat{y}$ as $t = 1$" if t == 1 else r"$1/(1 - \hat{y})$ as $t = 0$"))
-        delta = sympy.expand(first * y_hat * (1 - y_hat))
-        written = WrittenProduct(first, y_hat * (1 - y_hat), evaluate=False)
-        output_delta = chain(
-            Step(written, r"$\partial \hat{y} / \partial y = \hat{y} (1 - \hat{y})$"),
-            Step(delta, r"cancel $1 - \hat{y}$" if t == 0 else r"cancel $\hat{y}$"),
-        )
-    backward = [dl_dout, output_delta]
+    y = (p.w.T * h)[0]
+    top = output_layer(p.loss, (p.w.T * Matrix(hs))[0], y, p.target)
+    values = {**(dict(zip(hs, h)) if sig else {}), YHAT: top.output}
+    name, delta = r"\sigma" if sig else r"\operatorname{ReLU}", top.delta
+    backward = [top.by_output, top.by_y]
     for j in range(2):
         on = sig or z[j] > 0
         why = f"$w_{j + 1} \\delta_y \\, {name}'(z_{j + 1})$" + ("" if sig else f", $z_{j + 1} {'>' if on else '<'} 0$")
@@ -161,7 +140,7 @@ def solve(p: Params) -> Answer:
     grad_w, grad_W = deltas[0] * h, Matrix(deltas[1:]) * p.x.T
     named = Matrix(sympy.symbols("delta_1 delta_2")) * p.x.T
     whole = all(v.is_Integer for v in (*grad_w, *grad_W))
-    return Answer(z, h, y, out, loss, tuple(backward), deltas, grad_w, grad_W, named, whole)
+    return Answer(z, h, y, top.output, top.loss, tuple(backward), deltas, grad_w, grad_W, named, whole)
 
 
 def _loss(p: Params, *weights: float) -> float:
@@ -169,11 +148,7 @@ def _loss(p: Params, *weights: float) -> float:
     g = (lambda s: 1 / (1 + math.exp(-s))) if p.activation == "sigmoid" else (lambda s: max(s, 0.0))
     (x1, x2), t = (float(v) for v in p.x), float(p.target)
     h = [g(weights[2 * j] * x1 + weights[2 * j + 1] * x2) for j in range(2)]
-    y = weights[4] * h[0] + weights[5] * h[1]
-    if p.loss == "squared":
-        return (y - t) ** 2 / 2
-    out = 1 / (1 + math.exp(-y))
-    return -t * math.log(out) - (1 - t) * math.log(1 - out)
+    return float_loss(p.loss, weights[4] * h[0] + weights[5] * h[1], t)
 
 
 def _float(e: sympy.Expr) -> float:
@@ -194,11 +169,8 @@ def check(params: Params, answer: Answer, rng: random.Random) -> None:
         require(close(_float(claimed), slope, rel=1e-6), f"dL/d{name} = {claimed}, not {slope}")
 
 
-CANONICAL = {
-    "backprop-example": Params(
-        Matrix([1, 2]), Matrix([[1, 1], [-1, 1]]), Matrix([1, -2]), Integer(2), "relu", "squared"
-    )
-}
+EXAMPLE = Params(Matrix([1, 2]), Matrix([[1, 1], [-1, 1]]), Matrix([1, -2]), Integer(2), "relu", "squared")
+CANONICAL = {"backprop-example": EXAMPLE}
 
 FAMILY = Family(
     name="backprop",
@@ -208,12 +180,7 @@ FAMILY = Family(
     check=check,
     options=(
         ChoiceOption("activation", "relu", ("relu", "sigmoid"), "the hidden units' activation"),
-        ChoiceOption(
-            "loss",
-            "squared",
-            ("squared", "cross-entropy"),
-            "squared error (linear output) or cross-entropy (sigmoid output)",
-        ),
+        ChoiceOption("loss", "squared", LOSSES, "squared error (linear output) or cross-entropy (sigmoid output)"),
     ),
     canonical=CANONICAL,
     difficulty=lambda params, answer: 3 + (params.activation == "sigmoid") + (params.loss == "cross-entropy"),

@@ -13,9 +13,10 @@ one more than a third zero (a block gives an eigenvector away), entries above 6,
 or eigenvector entries above 3 in size, and the canonical matrix.
 
 answers.json keys: ``inputs.matrix``, ``inputs.normalised``; ``answers.polynomial`` (det(A - lambda I)
-multiplied out), ``answers.eigenvalues`` (in the order of the printed factors of det(A - lambda I)), ``answers.eigenvectors`` (in that order: integer,
-first non-zero entry positive, divided by their length when normalised; any non-zero multiple is as
-right); worked: ``answers.shifted`` (A - lambda I), ``minors``, ``determinant``, ``pairs``.
+multiplied out), ``answers.eigenvalues`` (in the order of the printed factors of det(A - lambda I)),
+``answers.eigenvectors`` (in that order: integer, first non-zero entry positive, divided by their length
+when normalised; any non-zero multiple is as right); worked: ``answers.shifted`` (A - lambda I), ``minors``,
+``determinant``, ``pairs``.
 """
 
 import functools
@@ -116,7 +117,7 @@ def _pool(n: int) -> tuple[tuple[int, ...], ...]:
 
 
 def _shifted(matrix: sympy.ImmutableMatrix, value: sympy.Expr) -> sympy.ImmutableMatrix:
-    """A - value I, each diagonal entry written a - lambda (``-5 - lambda`` beside ``1 - lambda``), as a hand subtracts."""
+    """A - value I, each diagonal entry written a - lambda (``-5 - lambda`` beside ``1 - lambda``)."""
     diagonal = [written_sum(*(t for t in (matrix[i, i], -value) if t != 0)) for i in range(matrix.rows)]
     return sympy.ImmutableMatrix(matrix.rows, matrix.cols, lambda i, j: diagonal[i] if i == j else matrix[i, j])
 

@@ -65,7 +65,7 @@ def test_vieta_and_sarrus_agree_with_sympy():
 def test_a_quotient_is_written_before_it_is_reduced():
     assert tex(WrittenQuotient(12, 40)) == r"\frac{12}{40}" and WrittenQuotient(12, 40).doit() == sympy.Rational(3, 10)
     nested = WrittenQuotient(sympy.Rational(3, 8), sympy.Rational(9, 20))
-    assert tex(nested) == r"\frac{\displaystyle \frac{3}{8}}{\displaystyle \frac{9}{20}}"
+    assert tex(nested) == r"\left.\frac{3}{8} \middle/ \frac{9}{20}\right."
     assert sympy.sympify(text(nested)) == sympy.Rational(5, 6)
 
 
@@ -76,3 +76,17 @@ def test_lowest_terms_and_the_golden_section_maximum():
     assert [tex(step.expr) for step in worked.steps] == [r"\frac{360}{1320}", r"\frac{3}{11}"]
     assert worked.steps[1].why == "cancel $120$" and lowest_terms(3, 7).result == sympy.Rational(3, 7)
     assert golden_maximum(lambda t: -((t - 0.3) ** 2), 0.0, 1.0) == pytest.approx(0.3, abs=1e-7)
+
+
+@pytest.mark.parametrize(("loss", "target"), [("squared", 2), ("squared", 0), ("cross-entropy", 1), ("cross-entropy", 0)])
+def test_an_output_layer_backpropagates_to_y_hat_minus_t(loss, target):
+    from generator.kit.losses import YHAT, float_loss, output_layer
+
+    y, value = sympy.Symbol("y"), sympy.Integer(3)
+    layer = output_layer(loss, y, value, sympy.Integer(target))
+    assert layer.by_y.result == layer.delta
+    delta = layer.delta.subs({YHAT: layer.output, y: value})  # both losses give delta_y = y_hat - t
+    assert float(delta.rewrite(sympy.exp)) == pytest.approx(float((layer.output - target).rewrite(sympy.exp)))
+    assert float(layer.loss.rewrite(sympy.exp)) == pytest.approx(float_loss(loss, 3.0, float(target)))
+    for worked in (layer.by_output, layer.by_y):
+        verify_chain(worked, random.Random(0))

@@ -88,7 +88,7 @@ def evaluation(primitive: sympy.Expr, var: sympy.Symbol, low: sympy.Expr, high: 
 
 
 def _minus(value: sympy.Expr) -> sympy.Expr:
-    """- value; a negative value is added as its size (a hand does not write - (-c)), a subtracted sum keeps its brackets."""
+    """- value; a negative value is added as its size (never - (-c)), a subtracted sum keeps its brackets."""
     return -value if value.could_extract_minus_sign() else sympy.Mul(-1, value, evaluate=False)
 
 
