@@ -26,7 +26,6 @@ answers.json keys: ``inputs.channels``, ``inputs.height``, ``inputs.width``, ``i
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import NamedTuple
 
 import sympy
 
@@ -36,27 +35,17 @@ from generator.kit import (
     Family,
     IntOption,
     Step,
-    WrittenProduct,
     WrittenSum,
     chain,
     distinct,
     require,
 )
-from generator.kit.notation import WrittenQuotient
+from generator.kit.convolution import Layer, counted_parameters, slid_side, worked_parameters, worked_side
 
 SIZES = range(8, 65)
 MAX_PARAMETERS = 10_000
 OUT_CHANNELS = (4, 6, 8, 12, 16, 24, 32)
 POOLS = ((2, 2, 0), (3, 2, 0), (3, 2, 1))  # kernel, stride, padding
-
-
-class Layer(NamedTuple):
-    kind: str  # conv, max-pool or avg-pool
-    kernel: int
-    stride: int
-    padding: int
-    dilation: int
-    channels: int  # output channels of a convolution; 0 for pooling, which keeps them
 
 
 @dataclass(frozen=True)
@@ -77,17 +66,11 @@ class Answer:
     total: sympy.Integer
 
 
-def _top(n: int, layer: Layer) -> int:
-    """The numerator n + 2p - d(k - 1) - 1 of the side formula."""
-    return n + 2 * layer.padding - layer.dilation * (layer.kernel - 1) - 1
-
-
 def _exact(n: int, layers: tuple[Layer, ...]) -> bool:
     """Every division of the formula exact and every side at least 2."""
     for layer in layers:
-        if _top(n, layer) % layer.stride or _top(n, layer) < layer.stride:
+        if (n := layer.side(n)) is None:
             return False
-        n = _top(n, layer) // layer.stride + 1
     return True
 
 
@@ -110,18 +93,14 @@ def _shapes(params: Params) -> tuple[tuple[int, int, int], ...]:
     shapes = [(params.channels, params.height, params.width)]
     for layer in params.layers:
         c, h, w = shapes[-1]
-        shapes.append((layer.channels or c, _top(h, layer) // layer.stride + 1, _top(w, layer) // layer.stride + 1))
+        shapes.append((layer.channels or c, layer.side(h), layer.side(w)))
     return tuple(shapes)
-
-
-def _count(layer: Layer, channels_in: int) -> int:
-    return (layer.kernel * layer.kernel * channels_in + 1) * layer.channels if layer.kind == "conv" else 0
 
 
 def _usable(params: Params) -> bool:
     shapes = _shapes(params)
     convs = [(layer, c) for layer, (c, _, _) in zip(params.layers, shapes) if layer.kind == "conv"]
-    fresh = all(layer.channels != c and _count(layer, c) <= MAX_PARAMETERS for layer, c in convs)
+    fresh = all(layer.channels != c and layer.parameters(c) <= MAX_PARAMETERS for layer, c in convs)
     return fresh and shapes[-1][1:] != shapes[0][1:] and params not in CANONICAL.values()
 
 
@@ -139,42 +118,12 @@ def sample(rng: random.Random, options: Mapping) -> Params:
     return distinct(rng, draw, 1, accept=lambda p: p is not None and _usable(p), what="layer stacks")[0]
 
 
-def _worked_side(n: int, layer: Layer) -> Chain:
-    """The numbers put into the formula, the numerator worked out, the exact division, the + 1."""
-    k, s, p, d = layer[1:5]
-    top, side = _top(n, layer), sympy.Integer(_top(n, layer) // s + 1)
-    written = (n, WrittenProduct(2, p, evaluate=False), -WrittenProduct(d, WrittenSum(k, -1, evaluate=False), evaluate=False), -1)
-    put_in = f"$k = {k}$, $s = {s}$, $p = {p}$, $d = {d}$"
-    if s == 1:
-        return chain(Step(WrittenSum(*written, 1, evaluate=False), put_in), Step(side, "add up"))
-
-    def floor_plus_one(numerator: sympy.Expr) -> sympy.Expr:
-        return WrittenSum(sympy.floor(WrittenQuotient(numerator, s), evaluate=False), 1, evaluate=False)
-
-    return chain(
-        Step(floor_plus_one(WrittenSum(*written, evaluate=False)), put_in),
-        Step(floor_plus_one(top), "work out the numerator"),
-        Step(WrittenSum(top // s, 1, evaluate=False), f"${s}$ divides ${top}$ exactly"),
-        Step(side, "add"),
-    )
-
-
-def _worked_count(layer: Layer, c: int) -> Chain:
-    k, out = layer.kernel, layer.channels
-    given = f"$k = {k}$, $C_{{\\text{{in}}}} = {c}$, $C_{{\\text{{out}}}} = {out}$"
-    return chain(
-        Step(WrittenProduct(WrittenSum(WrittenProduct(k, k, c, evaluate=False), 1, evaluate=False), out, evaluate=False), given),
-        Step(WrittenProduct(k * k * c + 1, out, evaluate=False), "weights and bias of one filter"),
-        Step(sympy.Integer(_count(layer, c)), "multiply"),
-    )
-
-
 def solve(params: Params) -> Answer:
     shapes, square = _shapes(params), params.height == params.width
     before = tuple(zip(params.layers, shapes))
-    sides = tuple(tuple(_worked_side(n, layer) for n in ((h,) if square else (h, w))) for layer, (_, h, w) in before)
-    counts = tuple(_worked_count(layer, c) if layer.kind == "conv" else None for layer, (c, _, _) in before)
-    parameters = tuple(_count(layer, c) for layer, (c, _, _) in before)
+    sides = tuple(tuple(worked_side(n, layer) for n in ((h,) if square else (h, w))) for layer, (_, h, w) in before)
+    counts = tuple(worked_parameters(layer, c) if layer.kind == "conv" else None for layer, (c, _, _) in before)
+    parameters = tuple(layer.parameters(c) for layer, (c, _, _) in before)
     added = [n for n in parameters if n]
     total_sum = chain(Step(WrittenSum(*added, evaluate=False), "the layers' counts"), Step(sympy.Integer(sum(added)), "add"))
     numbers = tuple(tuple(map(sympy.Integer, shape)) for shape in shapes[1:])  # SymPy numbers, as answers hold
@@ -184,17 +133,11 @@ def solve(params: Params) -> Answer:
 def check(params: Params, answer: Answer, rng: random.Random) -> None:
     """Slide each window along a padded side and count its positions; count weights filter by filter."""
     c, h, w = params.channels, params.height, params.width
-    for index, layer in enumerate(params.layers, 1):
-        reach, sides = layer.dilation * (layer.kernel - 1), []  # reach: from a window's first input to its last
-        for n in (h, w):
-            starts = range(0, n + 2 * layer.padding - reach, layer.stride)
-            require(starts[-1] + reach == n + 2 * layer.padding - 1, f"layer {index}: the last window stops short")
-            sides.append(len(starts))
-        weights = sum(1 for _ in range(layer.channels) for _ in range(c) for _ in range(layer.kernel**2))
-        c, (h, w) = layer.channels or c, sides
-        require(tuple(answer.shapes[index - 1]) == (c, h, w), f"layer {index}: {answer.shapes[index - 1]}, slid {(c, h, w)}")
-        counted = weights + layer.channels * (layer.kind == "conv")
-        require(answer.parameters[index - 1] == counted, f"layer {index}: {answer.parameters[index - 1]}, counted {counted}")
+    for index, (layer, shape, claimed) in enumerate(zip(params.layers, answer.shapes, answer.parameters), 1):
+        counted, (h, w) = counted_parameters(layer, c), (slid_side(h, layer), slid_side(w, layer))
+        c = layer.channels or c
+        require(tuple(shape) == (c, h, w), f"layer {index}: {shape}, but the window slides to {(c, h, w)}")
+        require(claimed == counted, f"layer {index}: {claimed} parameters, counted {counted}")
     require(answer.total == sum(answer.parameters), f"total {answer.total}, layers {answer.parameters}")
 
 

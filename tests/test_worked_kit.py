@@ -90,3 +90,15 @@ def test_an_output_layer_backpropagates_to_y_hat_minus_t(loss, target):
     assert float(layer.loss.rewrite(sympy.exp)) == pytest.approx(float_loss(loss, 3.0, float(target)))
     for worked in (layer.by_output, layer.by_y):
         verify_chain(worked, random.Random(0))
+
+
+def test_a_layer_side_by_the_formula_by_the_worked_steps_and_by_sliding_agree():
+    from generator.kit.convolution import Layer, counted_parameters, slid_side, worked_parameters, worked_side
+
+    conv, pool = Layer("conv", 5, 2, 2, 1, 16), Layer("max-pool", 3, 2, 0, 1, 0)
+    assert conv.side(57) == slid_side(57, conv) == 29 and worked_side(57, conv).result == 29
+    assert conv.side(56) is None and slid_side(56, conv) is None  # 2 does not divide 55: the floor would matter
+    assert pool.side(29) == slid_side(29, pool) == 14 and pool.parameters(16) == counted_parameters(pool, 16) == 0
+    assert conv.parameters(3) == counted_parameters(conv, 3) == 1216 == worked_parameters(conv, 3).result
+    for worked in (worked_side(57, conv), worked_side(11, Layer("conv", 3, 1, 1, 2, 8)), worked_parameters(conv, 3)):
+        verify_chain(worked, random.Random(0))

@@ -1,0 +1,91 @@
+"""The arithmetic of convolution and pooling layers, worked by hand and checked by sliding a window.
+
+A side of length n leaves a layer with kernel k, stride s, padding p and dilation d as
+floor((n + 2p - d(k - 1) - 1) / s) + 1; a convolution with C_out filters over C_in channels has
+(k k C_in + 1) C_out weights and biases, pooling none. ``Layer`` holds one layer and computes both;
+``worked_side`` and ``worked_parameters`` write them out as a teaching assistant does (the numbers
+put into the formula, then each operation named); ``slid_side`` and ``counted_parameters`` find
+the same numbers a second way, for checks: by sliding the window and by counting weight by weight.
+"""
+
+from typing import NamedTuple
+
+import sympy
+
+from generator.kit.notation import WrittenProduct, WrittenQuotient, WrittenSum
+from generator.kit.steps import Chain, Step, chain
+
+__all__ = ["Layer", "counted_parameters", "slid_side", "worked_parameters", "worked_side"]
+
+
+class Layer(NamedTuple):
+    """One layer: ``kind`` is ``conv``, ``max-pool`` or ``avg-pool``; ``channels`` the output channels of a
+    convolution, 0 for pooling (which keeps them). Kernels are square; padding adds p zeros on every side."""
+
+    kind: str
+    kernel: int
+    stride: int
+    padding: int
+    dilation: int
+    channels: int
+
+    def numerator(self, n: int) -> int:
+        """n + 2p - d(k - 1) - 1: the numerator of the side formula."""
+        return n + 2 * self.padding - self.dilation * (self.kernel - 1) - 1
+
+    def side(self, n: int) -> int | None:
+        """The output side for an input side n, or None when the stride does not divide the numerator
+        exactly (the floor would matter) or the output would be shorter than 2."""
+        top = self.numerator(n)
+        return top // self.stride + 1 if top % self.stride == 0 and top >= self.stride else None
+
+    def parameters(self, channels_in: int) -> int:
+        return (self.kernel * self.kernel * channels_in + 1) * self.channels if self.kind == "conv" else 0
+
+
+def worked_side(n: int, layer: Layer) -> Chain:
+    """The numbers put into the formula, the numerator worked out, the exact division, the + 1 (for s = 1
+    there is nothing to divide: the numbers added up at once)."""
+    k, s, p, d = layer.kernel, layer.stride, layer.padding, layer.dilation
+    top, side = layer.numerator(n), sympy.Integer(layer.numerator(n) // s + 1)
+    reach = WrittenProduct(d, WrittenSum(k, -1, evaluate=False), evaluate=False)
+    written = (n, WrittenProduct(2, p, evaluate=False), -reach, -1)
+    put_in = f"$k = {k}$, $s = {s}$, $p = {p}$, $d = {d}$"
+    if s == 1:
+        return chain(Step(WrittenSum(*written, 1, evaluate=False), put_in), Step(side, "add up"))
+
+    def floor_plus_one(numerator: sympy.Expr) -> sympy.Expr:
+        return WrittenSum(sympy.floor(WrittenQuotient(numerator, s), evaluate=False), 1, evaluate=False)
+
+    return chain(
+        Step(floor_plus_one(WrittenSum(*written, evaluate=False)), put_in),
+        Step(floor_plus_one(top), "work out the numerator"),
+        Step(WrittenSum(top // s, 1, evaluate=False), f"${s}$ divides ${top}$ exactly"),
+        Step(side, "add"),
+    )
+
+
+def worked_parameters(layer: Layer, channels_in: int) -> Chain:
+    """(k k C_in + 1) C_out with the numbers put in, one filter's weights and bias, then the product."""
+    k, c, out = layer.kernel, channels_in, layer.channels
+    given = f"$k = {k}$, $C_{{\\text{{in}}}} = {c}$, $C_{{\\text{{out}}}} = {out}$"
+    one_filter = WrittenSum(WrittenProduct(k, k, c, evaluate=False), 1, evaluate=False)
+    return chain(
+        Step(WrittenProduct(one_filter, out, evaluate=False), given),
+        Step(WrittenProduct(k * k * c + 1, out, evaluate=False), "weights and bias of one filter"),
+        Step(sympy.Integer(layer.parameters(c)), "multiply"),
+    )
+
+
+def slid_side(n: int, layer: Layer) -> int | None:
+    """How many positions a window takes sliding along a padded side of n, or None when the last one stops
+    short of the padded end (the formula's floor would have dropped inputs)."""
+    reach = layer.dilation * (layer.kernel - 1)  # from a window's first input to its last
+    starts = range(0, n + 2 * layer.padding - reach, layer.stride)
+    return len(starts) if starts and starts[-1] + reach == n + 2 * layer.padding - 1 else None
+
+
+def counted_parameters(layer: Layer, channels_in: int) -> int:
+    """The weights counted one by one, filter by filter and channel by channel, plus one bias per filter."""
+    weights = sum(1 for _ in range(layer.channels) for _ in range(channels_in) for _ in range(layer.kernel**2))
+    return weights + layer.channels if layer.kind == "conv" else 0
