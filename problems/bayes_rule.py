@@ -25,7 +25,6 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from math import lcm
 
 import sympy
 
@@ -34,14 +33,11 @@ from generator.kit import (
     ChoiceOption,
     Family,
     Step,
-    WrittenProduct,
-    WrittenSum,
     chain,
     distinct,
     require,
 )
-from generator.kit.notation import WrittenQuotient
-from generator.kit.probability import lowest_terms
+from generator.kit.probability import complement, lowest_terms, posterior, total_probability
 
 POPULATION = 10_000
 MAX_DENOMINATOR = 200
@@ -120,34 +116,22 @@ def _likelihoods(params: Params) -> tuple[Chain, Chain]:
 
 def _given(percent: int, observed: bool, name: str, complemented: str) -> Chain:
     value = _fraction(percent)
-    if observed:
-        return chain(Step(value, f"{name}, ${percent}\\%$"))
-    return chain(Step(WrittenSum(1, -value, evaluate=False), f"one minus {complemented}"), Step(1 - value))
+    return chain(Step(value, f"{name}, ${percent}\\%$")) if observed else complement(value, f"one minus {complemented}")
 
 
 def solve(params: Params) -> Answer:
     prior, hit, false_alarm = _rates(params)
-    products = (hit * prior, false_alarm * (1 - prior))
-    common = lcm(*(v.q for v in products))
-    a, b = (int(v * common) for v in products)
-    written = (WrittenProduct(*pair, evaluate=False) for pair in ((hit, prior), (false_alarm, 1 - prior)))
-    multiply = "multiply" if all(v.q == common for v in products) else f"multiply; denominator ${common}$"
-    joint = WrittenQuotient(a, common)
-    total = chain(
-        Step(WrittenSum(*written, evaluate=False), "the values above"),
-        Step(WrittenSum(joint, WrittenQuotient(b, common), evaluate=False), multiply),
-        *lowest_terms(a + b, common, "add").steps,
-    )
-    evidence = sympy.Rational(a + b, common)
-    posterior = lowest_terms(a, a + b, f"multiply top and bottom by ${common}$")
-    bayes = chain(Step(WrittenQuotient(joint, evidence), "the values above"), *posterior.steps)
+    total = total_probability((hit, prior), (false_alarm, 1 - prior))
+    bayes = posterior(total, 0)
     cells = [(p * q, p * (1 - q)) for p, q in ((prior, _fraction(params.hit)), (1 - prior, _fraction(params.false_alarm)))]
     counts = tuple(int(v * POPULATION) for pair in cells for v in pair)
     seen_a, seen_not_a = counts[0::2] if params.result == "positive" else counts[1::2]
-    complement = chain(Step(WrittenSum(1, -prior, evaluate=False), "the complement rule"), Step(1 - prior))
     given = chain(Step(prior, f"given, ${params.prior}\\%$"))
     by_counts = lowest_terms(seen_a, seen_a + seen_not_a)
-    return Answer(given, complement, _likelihoods(params), total, bayes, evidence, bayes.result, counts, by_counts)
+    return Answer(
+        given, complement(prior, "the complement rule"), _likelihoods(params), total.worked, bayes,
+        total.value, bayes.result, counts, by_counts,
+    )
 
 
 def check(params: Params, answer: Answer, rng: random.Random) -> None:

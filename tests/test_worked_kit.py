@@ -102,3 +102,16 @@ def test_a_layer_side_by_the_formula_by_the_worked_steps_and_by_sliding_agree():
     assert conv.parameters(3) == counted_parameters(conv, 3) == 1216 == worked_parameters(conv, 3).result
     for worked in (worked_side(57, conv), worked_side(11, Layer("conv", 3, 1, 1, 2, 8)), worked_parameters(conv, 3)):
         verify_chain(worked, random.Random(0))
+
+
+def test_the_law_of_total_probability_and_bayes_rule_worked():
+    from generator.kit.probability import complement, posterior, total_probability
+
+    r = sympy.Rational
+    total = total_probability((r(9, 10), r(1, 100)), (r(1, 10), r(99, 100)))  # a 90% test, 1% prevalence
+    assert total.value == total.worked.result == r(27, 250) and total.parts == (9, 99) and total.common == 1000
+    worked = posterior(total, 0)
+    assert worked.steps[0].expr.args[1] == total.value and worked.result == r(1, 12)
+    assert complement(r(1, 100), "the complement rule").result == r(99, 100)
+    for c in (total.worked, worked):
+        verify_chain(c, random.Random(0))

@@ -27,6 +27,7 @@ import sympy
 from generator.kit.notation import (
     AsWritten,
     Width,
+    WrittenProduct,
     WrittenQuotient,
     WrittenSum,
 )
@@ -34,7 +35,7 @@ from generator.kit.printing import tex
 from generator.kit.steps import Chain, Step, chain
 from generator.speed import remembered
 
-__all__ = ["KINDS", "Law", "LawMoments", "a", "b", "density", "expectation", "float_density", "float_support", "golden_maximum", "lamda", "law_moments", "lowest_terms", "mean", "minus", "mu", "numerical_moments", "polynomial_expectation", "sigma", "simpson", "support", "variance", "width", "x"]
+__all__ = ["KINDS", "Law", "LawMoments", "TotalProbability", "a", "b", "complement", "density", "expectation", "float_density", "float_support", "golden_maximum", "lamda", "law_moments", "lowest_terms", "mean", "minus", "mu", "numerical_moments", "polynomial_expectation", "posterior", "sigma", "simpson", "support", "total_probability", "variance", "width", "x"]
 
 KINDS = ("uniform", "exponential", "gaussian")
 """The distributions the probability families draw from, by name."""
@@ -229,6 +230,42 @@ def lowest_terms(numerator: int, denominator: int, why: str = "") -> Chain:
     if factor == 1:
         return chain(Step(lowest, why))
     return chain(Step(WrittenQuotient(numerator, denominator), why), Step(lowest, f"cancel ${factor}$"))
+
+
+def complement(value: sympy.Rational, why: str) -> Chain:
+    """1 - P(A) written out, then its value: P(not A), or a rate the statement gives as its complement."""
+    return chain(Step(WrittenSum(1, -value, evaluate=False), why), Step(1 - value))
+
+
+@dataclass(frozen=True)
+class TotalProbability:
+    """P(E) = sum_i P(E | A_i) P(A_i) worked by hand: ``worked`` puts the values in, brings the products over
+    one denominator ``common`` (their numerators are ``parts``), adds them and cancels; ``value`` is P(E)."""
+
+    worked: Chain
+    parts: tuple[int, ...]
+    common: int
+    value: sympy.Rational
+
+
+def total_probability(*pairs: tuple[sympy.Rational, sympy.Rational]) -> TotalProbability:
+    """The law of total probability for (P(E | A_i), P(A_i)) pairs of exact fractions."""
+    products = [likelihood * prior for likelihood, prior in pairs]
+    common = math.lcm(*(v.q for v in products))
+    parts = tuple(int(v * common) for v in products)
+    written = WrittenSum(*(WrittenProduct(*pair, evaluate=False) for pair in pairs), evaluate=False)
+    multiply = "multiply" if all(v.q == common for v in products) else f"multiply; denominator ${common}$"
+    over = WrittenSum(*(WrittenQuotient(part, common) for part in parts), evaluate=False)
+    worked = chain(Step(written, "the values above"), Step(over, multiply), *lowest_terms(sum(parts), common, "add").steps)
+    return TotalProbability(worked, parts, common, sympy.Rational(sum(parts), common))
+
+
+def posterior(total: TotalProbability, index: int) -> Chain:
+    """P(A_i | E) by Bayes' rule: P(E | A_i) P(A_i) as the total wrote it over P(E) as the total worked it out,
+    top and bottom multiplied by the common denominator, then in lowest terms."""
+    joint, part = WrittenQuotient(total.parts[index], total.common), total.parts[index]
+    cleared = lowest_terms(part, sum(total.parts), f"multiply top and bottom by ${total.common}$")
+    return chain(Step(WrittenQuotient(joint, total.value), "the values above"), *cleared.steps)
 
 
 def golden_maximum(fn: Callable[[float], float], low: float, high: float, tolerance: float = 1e-8) -> float:
