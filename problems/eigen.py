@@ -136,16 +136,13 @@ def solve(p: Params) -> Answer:
 
 
 def _factoring(values: tuple[sympy.Integer, ...]) -> str:
-    """How the roots of det(A - lambda I) are found; its constant term is their product."""
-    if 0 not in values:
-        product = math.prod(values)
-        if len(values) == 3:
-            return f"its integer roots divide ${product}$"
-        return f"roots with sum ${sum(values)}$, product ${product}$"
+    """How the roots of det(A - lambda I) are found: its constant term is their product (a root 0 taken out first)."""
     rest = [v for v in values if v != 0]
-    if len(rest) == 1:
-        return r"factor out $\lambda$"
-    return rf"factor out $-\lambda$; roots with sum ${sum(rest)}$, product ${rest[0] * rest[1]}$"
+    product, total = math.prod(rest), sum(rest)
+    found = f"its integer roots divide ${product}$" if len(rest) == 3 else f"roots with sum ${total}$, product ${product}$"
+    if len(rest) == len(values):
+        return found
+    return r"factor out $\lambda$" if len(rest) == 1 else rf"factor out $-\lambda$; {found}"
 
 
 def _pair(matrix: sympy.ImmutableMatrix, value: sympy.Integer) -> Eigenpair:
