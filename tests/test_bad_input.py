@@ -109,7 +109,7 @@ def test_cli_argument_mistakes(tmp_path, args, message):
             lambda t: t + '[[exercise.part]]\nfamily = "cross-entropy-kl"\noptions = { restate = false }\n',
             (
                 "tiny.toml: exercise 1, part 2 (1b): cross-entropy-kl with restate = false needs same_draw_as a part of"
-                " family entropy with count >= 2 and the same outcomes (P_X and P_Y are printed there); it has no same_draw_as"
+                " family entropy with count >= 2 and the same outcomes and the same unit (P_X and P_Y are printed there); it has no same_draw_as"
             ),
         ),
         (lambda t: t.replace("points = 2", "points = 2.25"), "'points' must be whole or a half, such as 2 or 2.5, got 2.25"),
