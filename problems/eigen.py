@@ -36,6 +36,7 @@ from generator.kit import (
     Step,
     chain,
     close,
+    distinct,
     require,
 )
 from generator.kit.linalg import (
@@ -49,9 +50,13 @@ from generator.kit.linalg import (
     worked_determinant,
 )
 from generator.kit.notation import written_sum
+from generator.kit.widths import printed_width
 
 LAMBDA = sympy.Symbol("lamda")  # printed \lambda; "lambda" would not read back from answers.json (a keyword)
 V1, V2 = sympy.symbols("v_1 v_2")
+MAX_EXPANSION_WIDTH = 33
+"""Characters (``printed_width``) of the first-row expansion of det(A - lambda I): of 200 compiled 3x3 variants,
+five counted 34 to 36 ran up to 9 pt into the margin (the dot of (a - lambda) . (minor) is not counted)."""
 SMALL = [v for v in itertools.product(range(-2, 3), repeat=3) if math.gcd(*v) == 1 and next(filter(None, v)) > 0]
 PAIRS = [(u, w) for u in SMALL for w in SMALL if u < w and sum(a * b for a, b in zip(u, w)) == 0]
 """Orthogonal primitive integer vectors u, w with entries in [-2, 2], for 3x3 matrices."""
@@ -93,8 +98,15 @@ class Answer:
 
 
 def sample(rng: random.Random, options: Mapping) -> Params:
-    n = options["n"]
-    return Params(sympy.ImmutableMatrix(n, n, rng.choice(_pool(n))), options["normalised"])
+    def draw(r: random.Random) -> Params:
+        return Params(sympy.ImmutableMatrix(options["n"], options["n"], r.choice(_pool(options["n"]))), options["normalised"])
+
+    return distinct(rng, draw, 1, accept=_fits, what="matrices whose expansion fits a line")[0]
+
+
+def _fits(p: Params) -> bool:
+    """A 3x3's expansion along its first row fits a line beside its reason (a 2x2's always does)."""
+    return p.matrix.rows == 2 or printed_width(solve(p).determinant.steps[1].expr) <= MAX_EXPANSION_WIDTH
 
 
 @functools.cache

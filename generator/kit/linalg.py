@@ -209,7 +209,7 @@ def worked_determinant(m: sympy.MatrixBase) -> tuple[tuple[tuple[WrittenDetermin
     )
     entries = [(-1) ** k * m[0, k] for k in range(3) if m[0, k] != 0]
     expansion = written_sum(*(_times(entry, worked.result) for entry, (_, worked) in zip(entries, minors)))
-    steps = (Step(WrittenDeterminant(m)), Step(expansion, "expand along the first row"))
+    steps = (Step(WrittenDeterminant(m)), Step(expansion, "expand along row 1"))
     return minors, chain(*steps, Step(sympy.expand(m.det()), "multiply out and collect"))
 
 
