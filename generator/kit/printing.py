@@ -172,8 +172,13 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         return super()._print_Pow(expr)
 
     def _print_ExpBase(self, expr, exp=None):
-        """``e^{...}`` with fractions in the exponent written with a slash: ``e^{-3 x/2}``."""
-        return self._do_exponent(f"e^{{{self._exponent(expr.args[0])}}}", exp)
+        """``e^{...}`` with fractions in the exponent written with a slash: ``e^{-3 x/2}``. A negative whole
+        power of e is ``\\frac{1}{e^{k}}`` wherever it stands, as SymPy prints it in a product, so e^{-1} and
+        1/e never meet on one page."""
+        power = expr.args[0]
+        if power.is_Integer and power.is_negative and exp is None:
+            return self._print(sympy.Pow(sympy.E, power, evaluate=False))
+        return self._do_exponent(f"e^{{{self._exponent(power)}}}", exp)
 
     def _helper_print_standard_power(self, expr, template: str) -> str:
         """SymPy's ``base^{exp}``, the exponent printed as an exponent (fractions with a slash)."""
