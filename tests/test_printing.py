@@ -181,7 +181,7 @@ def test_a_fraction_never_stands_in_a_fractions_numerator():
 
 
 def test_sigmoid_brackets_grow_around_a_fraction():
-    assert tex(sigmoid(x / 2)) == r"\sigma\left(\frac{x}{2}\right)"
+    assert tex(sigmoid(x / 2)) == r"\sigma\mathopen{}\left(\frac{x}{2}\right)"
 
 
 def test_logs_of_numbers_print_without_brackets_logs_of_letters_with_them():

@@ -330,7 +330,7 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
     def _print_sigmoid(self, expr, exp=None):
         """The logistic function as sigma(t), its brackets as tall as a fraction inside."""
         argument = self._print(expr.args[0])
-        brackets = (r"\left(", r"\right)") if r"\frac" in argument else ("(", ")")
+        brackets = (r"\mathopen{}\left(", r"\right)") if r"\frac" in argument else ("(", ")")
         return self._do_exponent(rf"\sigma{brackets[0]}{argument}{brackets[1]}", exp)
 
     def _print_EuclideanNorm(self, expr, exp=None):
