@@ -44,6 +44,7 @@ from generator.kit.linalg import (
     WrittenDeterminant,
     float_determinant,
     null_vector,
+    spectral_matrices,
     to_floats,
     unit_vector,
     vieta_agrees,
@@ -57,9 +58,6 @@ V1, V2 = sympy.symbols("v_1 v_2")
 MAX_EXPANSION_WIDTH = 33
 """Characters (``printed_width``) of the first-row expansion of det(A - lambda I): of 200 compiled 3x3 variants,
 five counted 34 to 36 ran up to 9 pt into the margin (the dot of (a - lambda) . (minor) is not counted)."""
-SMALL = [v for v in itertools.product(range(-2, 3), repeat=3) if math.gcd(*v) == 1 and next(filter(None, v)) > 0]
-PAIRS = [(u, w) for u in SMALL for w in SMALL if u < w and sum(a * b for a, b in zip(u, w)) == 0]
-"""Orthogonal primitive integer vectors u, w with entries in [-2, 2], for 3x3 matrices."""
 
 
 @dataclass(frozen=True)
@@ -111,21 +109,8 @@ def _fits(p: Params) -> bool:
 
 @functools.cache
 def _pool(n: int) -> tuple[tuple[int, ...], ...]:
-    """The entries of every usable c I + alpha u u^T (+ beta w w^T), each once, in a fixed order."""
-    bases = [((p, q), (-q, p)) for p in (1, 2, 3) for q in (-3, -2, -1, 1, 2, 3) if math.gcd(p, q) == 1]
-    steps = (-3, -2, -1, 1, 2, 3) if n == 2 else (-2, -1, 1, 2)
-    found = set()
-    for (u, w), c, alpha, beta in itertools.product(bases if n == 2 else PAIRS, range(-4, 5), steps, steps):
-        beta = beta if n == 3 else 0
-        entries = [c * (i == j) + alpha * u[i] * u[j] + beta * w[i] * w[j] for i in range(n) for j in range(n)]
-        values = {c, c + alpha * sum(e * e for e in u), c + beta * sum(e * e for e in w)}
-        third = [u[1] * w[2] - u[2] * w[1], u[2] * w[0] - u[0] * w[2], u[0] * w[1] - u[1] * w[0]] if n == 3 else u
-        vectors = max(map(abs, (*u, *w, *(e // math.gcd(*third) for e in third))))
-        few_zeros = entries.count(0) <= n * n // 3  # no block that gives an eigenvector away
-        small = max(map(abs, entries)) <= 6 and max(map(abs, values)) <= 10 and vectors <= 3
-        if len(values) == n and few_zeros and small:
-            found.add(tuple(entries))
-    return tuple(sorted(found - {tuple(p.matrix) for p in CANONICAL.values()}))
+    """The kit's symmetric matrices with integer eigenvalues, less the canonical one."""
+    return tuple(e for e in spectral_matrices(n) if e not in {tuple(p.matrix) for p in CANONICAL.values()})
 
 
 def _shifted(matrix: sympy.ImmutableMatrix, value: sympy.Expr) -> sympy.ImmutableMatrix:

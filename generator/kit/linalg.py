@@ -42,7 +42,7 @@ from generator.kit.notation import (
 from generator.kit.sampling import distinct
 from generator.kit.steps import Chain, Step, chain
 
-__all__ = ["NullVector", "OnInstance", "WrittenDeterminant", "WrittenMatrix", "coordinates", "double_loop_form", "exact_value", "few_zeros", "float_determinant", "float_matrix", "float_product", "float_value", "fraction_times", "index_value", "instantiate", "integer_matrix", "matrix", "null_vector", "polynomial_function", "scalar", "scaled", "size", "to_floats", "unit_vector", "vector", "vieta_agrees", "worked_determinant"]
+__all__ = ["NullVector", "OnInstance", "WrittenDeterminant", "WrittenMatrix", "coordinates", "double_loop_form", "exact_value", "few_zeros", "float_determinant", "float_matrix", "float_product", "float_value", "fraction_times", "index_value", "instantiate", "integer_matrix", "matrix", "null_vector", "polynomial_function", "scalar", "scaled", "size", "spectral_matrices", "to_floats", "unit_vector", "vector", "vieta_agrees", "worked_determinant"]
 
 FloatMatrix = list[list[float]]
 
@@ -270,6 +270,30 @@ def unit_vector(vector: sympy.MatrixBase) -> tuple[Chain, WrittenMatrix]:
     squares = [e**2 for e in vector]
     length = chain(sympy.sqrt(written_sum(*(q for q in squares if q)), evaluate=False), root := sympy.sqrt(sum(squares)))
     return length, fraction_times(1 / (root if root.is_Integer else AsWritten(root)), vector)
+
+
+@functools.cache
+def spectral_matrices(n: int) -> tuple[tuple[int, ...], ...]:
+    """The entries (row by row) of every symmetric 2x2 or 3x3 integer matrix c I + alpha u u^T (+ beta w w^T),
+    u and w small orthogonal integer vectors, whose eigenvalues are distinct integers: exercises whose
+    characteristic polynomial factors and whose eigenvectors have entries up to 3. Entries are at most 6,
+    eigenvalues at most 10 in size, and at most a third of the entries 0 (a block would give an eigenvector
+    away); each matrix once, in a fixed order."""
+    small = [v for v in itertools.product(range(-2, 3), repeat=3) if math.gcd(*v) == 1 and next(filter(None, v)) > 0]
+    pairs = [(u, w) for u in small for w in small if u < w and sum(a * b for a, b in zip(u, w)) == 0]
+    bases = [((p, q), (-q, p)) for p in (1, 2, 3) for q in (-3, -2, -1, 1, 2, 3) if math.gcd(p, q) == 1]
+    steps = (-3, -2, -1, 1, 2, 3) if n == 2 else (-2, -1, 1, 2)
+    found = set()
+    for (u, w), c, alpha, beta in itertools.product(bases if n == 2 else pairs, range(-4, 5), steps, steps):
+        beta = beta if n == 3 else 0
+        entries = [c * (i == j) + alpha * u[i] * u[j] + beta * w[i] * w[j] for i in range(n) for j in range(n)]
+        values = {c, c + alpha * sum(e * e for e in u), c + beta * sum(e * e for e in w)}
+        third = [u[1] * w[2] - u[2] * w[1], u[2] * w[0] - u[0] * w[2], u[0] * w[1] - u[1] * w[0]] if n == 3 else u
+        vectors = max(map(abs, (*u, *w, *(e // math.gcd(*third) for e in third))))
+        small_enough = max(map(abs, entries)) <= 6 and max(map(abs, values)) <= 10 and vectors <= 3
+        if len(values) == n and entries.count(0) <= n * n // 3 and small_enough:
+            found.add(tuple(entries))
+    return tuple(sorted(found))
 
 
 def vieta_agrees(a: FloatMatrix, values: list[float]) -> bool:
