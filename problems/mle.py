@@ -36,7 +36,7 @@ from generator.kit import (
     distinct,
     require,
 )
-from generator.kit.probability import golden_maximum, lamda, lowest_terms, mu, sigma
+from generator.kit.probability import golden_maximum, lamda, lowest_terms, mu, second_differences, sigma
 
 P = sympy.Symbol("p", positive=True)
 LOG_RULE = r"$(\log u)' = u' / u$"
@@ -145,20 +145,19 @@ def _log_likelihood(model: str, data: tuple[int, ...]):
 
 
 def check(p: Params, answer: Answer, rng: random.Random) -> None:
-    f, h = _log_likelihood(p.model, p.data), 1e-4
+    f = _log_likelihood(p.model, p.data)
     if p.model == "gaussian":
         spread = max(p.data) - min(p.data)
+
         def best_sigma(m: float) -> float:
             return golden_maximum(lambda s: f(m, s), 1e-3, spread + 1.0)
 
         m = golden_maximum(lambda m: f(m, best_sigma(m)), min(p.data), max(p.data))
-        found, s = (m, best_sigma(m) ** 2), best_sigma(m)
-        mixed = (f(m + h, s + h) - f(m + h, s - h) - f(m - h, s + h) + f(m - h, s - h)) / (4 * h * h)
-        by_mu, by_sigma = (f(m + h, s) - 2 * f(m, s) + f(m - h, s)), (f(m, s + h) - 2 * f(m, s) + f(m, s - h))
-        curvature = (by_mu / h**2, mixed, by_sigma / h**2)
+        point = (m, best_sigma(m))
+        found = (m, point[1] ** 2)
     else:
-        x = golden_maximum(f, 1e-9, 1 - 1e-9 if p.model == "bernoulli" else 10.0)
-        found, curvature = (x,), ((f(x + h) - 2 * f(x) + f(x - h)) / h**2,)
+        point = found = (golden_maximum(f, 1e-9, 1 - 1e-9 if p.model == "bernoulli" else 10.0),)
+    curvature = second_differences(f, point)
     for claimed, numeric in zip(answer.estimates, found, strict=True):
         require(close(float(claimed), numeric, rel=1e-6), f"estimate {claimed}, but the likelihood peaks at {numeric}")
     for claimed, numeric in zip(answer.curvature, curvature, strict=True):

@@ -115,3 +115,11 @@ def test_the_law_of_total_probability_and_bayes_rule_worked():
     assert complement(r(1, 100), "the complement rule").result == r(99, 100)
     for c in (total.worked, worked):
         verify_chain(c, random.Random(0))
+
+
+def test_second_differences_give_the_curvature():
+    from generator.kit.probability import second_differences
+
+    assert second_differences(lambda t: -3 * t * t, (0.5,)) == pytest.approx((-6.0,), rel=1e-6)
+    curvature = second_differences(lambda a, b: -(a * a) - a * b - 2 * b * b, (0.3, -0.2))
+    assert curvature == pytest.approx((-2.0, -1.0, -4.0), rel=1e-5)

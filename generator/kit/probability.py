@@ -35,7 +35,7 @@ from generator.kit.printing import tex
 from generator.kit.steps import Chain, Step, chain
 from generator.speed import remembered
 
-__all__ = ["KINDS", "Law", "LawMoments", "TotalProbability", "a", "b", "complement", "density", "expectation", "float_density", "float_support", "golden_maximum", "lamda", "law_moments", "lowest_terms", "mean", "minus", "mu", "numerical_moments", "polynomial_expectation", "posterior", "sigma", "simpson", "support", "total_probability", "variance", "width", "x"]
+__all__ = ["KINDS", "Law", "LawMoments", "TotalProbability", "a", "b", "complement", "density", "expectation", "float_density", "float_support", "golden_maximum", "lamda", "law_moments", "lowest_terms", "mean", "minus", "mu", "numerical_moments", "polynomial_expectation", "posterior", "second_differences", "sigma", "simpson", "support", "total_probability", "variance", "width", "x"]
 
 KINDS = ("uniform", "exponential", "gaussian")
 """The distributions the probability families draw from, by name."""
@@ -276,6 +276,19 @@ def golden_maximum(fn: Callable[[float], float], low: float, high: float, tolera
         a, b = high - ratio * (high - low), low + ratio * (high - low)
         low, high = (a, high) if fn(a) < fn(b) else (low, b)
     return (low + high) / 2
+
+
+def second_differences(fn: Callable[..., float], point: Sequence[float], h: float = 1e-4) -> tuple[float, ...]:
+    """The second partial derivatives of ``fn`` at ``point`` by central second differences, in the order
+    d2/dx1^2, d2/dx1 dx2, d2/dx2^2 (one or two variables): the curvature of a log-likelihood at its maximum."""
+
+    def at(*shifts: float) -> float:
+        return fn(*(x + dx for x, dx in zip(point, shifts)))
+
+    if len(point) == 1:
+        return ((at(h) - 2 * at(0) + at(-h)) / h**2,)
+    mixed = (at(h, h) - at(h, -h) - at(-h, h) + at(-h, -h)) / (4 * h * h)
+    return ((at(h, 0) - 2 * at(0, 0) + at(-h, 0)) / h**2, mixed, (at(0, h) - 2 * at(0, 0) + at(0, -h)) / h**2)
 
 
 def simpson(fn: Callable[[float], float], low: float, high: float, intervals: int = 2000) -> float:
