@@ -244,3 +244,18 @@ def test_a_reason_that_states_a_value_is_no_quotation():
     line = Step(sympy.cos(sympy.pi) + sympy.Symbol("x"), "")
     stated = chain(line, Step(sympy.Symbol("x") - 1, r"$\sin \pi = 0$, $\cos \pi = -1$"))
     assert not list(lint.quotes_as_written(variant(answer=Answer(worked=(stated,)))))
+
+
+@dataclass(frozen=True)
+class DeadUnit(Answer):
+    """An answer that declares its zeros the lesson (backprop: an off ReLU unit zeroes its row of dL/dW)."""
+
+    @property
+    def meaningful_zeros(self) -> tuple[str, ...]:
+        return ("result",)
+
+
+def test_zeros_an_answer_declares_meaningful_pass_and_only_those():
+    dead_row = sympy.ImmutableMatrix([[0, 0], [2, 4]])
+    assert rules(lint.zero_shares(family(), variant(answer=Answer(dead_row)))) == {"zero-share"}
+    assert not list(lint.zero_shares(family(), variant(answer=DeadUnit(dead_row))))

@@ -402,10 +402,15 @@ def _symbolic_items(params: Any) -> Iterator[Any]:
 
 
 def zero_shares(family: Family, variant: Variant) -> Iterator[Finding]:
-    """Matrices (and lists of three or more partials) that are mostly 0 test nothing; canonical instances are exempt."""
+    """Matrices (and lists of three or more partials) that are mostly 0 test nothing; canonical instances are exempt.
+
+    An answer whose zeros are the lesson says so: ``meaningful_zeros`` (an attribute or property of the
+    Answer) names the answer-key fields it allows them in for this variant (an off ReLU unit passes no
+    gradient, so its row of dL/dW is 0)."""
     if variant.seed is None:
         return
-    for name in family.answer_key(variant.answer):
+    meaningful = set(getattr(variant.answer, "meaningful_zeros", ()))
+    for name in (name for name in family.answer_key(variant.answer) if name not in meaningful):
         for entries in _entry_lists(getattr(variant.answer, name)):
             zeros = sum(1 for entry in entries if entry == 0)
             if len(entries) >= 3 and sympy.Rational(zeros, len(entries)) > MAX_ZERO_SHARE:

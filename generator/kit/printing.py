@@ -110,6 +110,12 @@ class SheetStrPrinter(_RememberedParts, _RememberedOrder, StrPrinter):
     def _print_Width(self, expr) -> str:
         return f"({self._print(expr.args[0])} - ({self._print(expr.args[1])}))"
 
+    def _print_WrittenQuotient(self, expr) -> str:
+        return f"({self._print(expr.doit())})"
+
+    _print_EvaluationBar = _print_WrittenQuotient
+    _print_WrittenDeterminant = _print_WrittenQuotient
+
     def _print_RandomVariable(self, expr) -> str:
         return self._print(expr.args[0])
 
@@ -296,6 +302,10 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         tex = rf"\log_2 {body}"
         return tex if exp is None else rf"\left({tex}\right)^{{{exp}}}"
 
+    def _print_Integral(self, expr):
+        """SymPy's, with the bounds beside the sign as the sheets write them (``\\int_0^1``), never above and below."""
+        return super()._print_Integral(expr).replace(r"\int\limits", r"\int")
+
     # The kit's notation (generator.kit.notation), node by node.
 
     def _print_WrittenSum(self, expr):
@@ -385,6 +395,21 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
     def _print_RandomVariable(self, expr):
         return self._print(expr.args[0])
 
+    def _print_WrittenQuotient(self, expr):
+        """One fraction bar over the sides as written; a fraction of fractions as the two fractions with a tall
+        slash between them, since stacked bars of one length do not say which one divides."""
+        sides = [self._print(side) for side in expr.args]
+        if any(r"\frac" in side for side in sides):
+            return rf"\left.{sides[0]} \middle/ {sides[1]}\right."
+        return rf"\frac{{{sides[0]}}}{{{sides[1]}}}"
+
+    def _print_EvaluationBar(self, expr):
+        primitive, _, low, high = (self._print(arg) for arg in expr.args)
+        return rf"\left[{primitive}\right]_{{{low}}}^{{{high}}}"
+
+    def _print_WrittenDeterminant(self, expr):
+        return self._print_matrix_contents(expr.arg, "vmatrix")
+
     def _print_Expectation(self, expr):
         """The kit's ``Expectation`` (not ``sympy.stats``', which the kit does not use)."""
         return rf"\mathbb{{E}}{self._bracketed_argument(expr.args[0], '[', ']')}"
@@ -420,7 +445,7 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         args = args[1:] if args[0] == -1 else [-args[0], *args[1:]]
         return "- " + " ".join(map(bracketed, args))
 
-    def _print_matrix_contents(self, expr):
+    def _print_matrix_contents(self, expr, environment: str | None = None):
         """SymPy's, reading each row once (its ``expr[row, :]`` builds a matrix for every row), with
         fractions at full size: in a matrix TeX sets them in text style, too small to read. Rows
         with full-size fractions are spaced apart so that they do not touch."""
@@ -428,7 +453,7 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         tall = any(r"\frac" in entry for row in rows for entry in row)
         if tall:
             rows = [[rf"\displaystyle {entry}" if r"\frac" in entry else entry for entry in row] for row in rows]
-        environment = self._settings["mat_str"]
+        environment = environment or self._settings["mat_str"]
         separator = r"\\[1.5ex]" if tall else r"\\"
         body = separator.join(" & ".join(row) for row in rows)
         return rf"\begin{{{environment}}}{body}\end{{{environment}}}"

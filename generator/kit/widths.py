@@ -45,6 +45,8 @@ def worked_width(worked) -> int:
 _INVISIBLE = re.compile(r"\\[,;!]|[{}\s]")
 _COMMAND = re.compile(r"\\([a-zA-Z]+)")
 _NAMED_FUNCTIONS = frozenset({"sin", "cos", "tan", "log", "exp"})
+_GLYPHS = frozenset({"alpha", "beta", "gamma", "delta", "epsilon", "theta", "lambda", "mu", "pi", "sigma", "ell"})
+"""Greek letters: one character each (``\\sigma(2)`` is four wide, not three)."""
 
 
 def printed_width(expr: sympy.Expr) -> int:
@@ -73,7 +75,7 @@ def _width(tex: str) -> int:
     """Width of LaTeX ``tex``: a fraction is as wide as its wider half; braces and sizing commands are invisible."""
     start = tex.find(r"\frac{")
     if start < 0:
-        text = _COMMAND.sub(lambda m: m.group(1) if m.group(1) in _NAMED_FUNCTIONS else "", tex)
+        text = _COMMAND.sub(lambda m: m.group(1) if m.group(1) in _NAMED_FUNCTIONS else "x" if m.group(1) in _GLYPHS else "", tex)
         return len(_INVISIBLE.sub("", text))
     numerator_end = _closing_brace(tex, start + len(r"\frac"))
     denominator_end = _closing_brace(tex, numerator_end + 1)
