@@ -8,16 +8,26 @@ ROSTER ?=
 ROSTER_OPTIONS ?=
 UNIQUE ?=
 STUDENT ?=
+# LANG=de prints the sheets in German. LANG is also the shell's locale variable (e.g. C.UTF-8),
+# so only a language with a catalogue in locale/ is passed on; LANGUAGE=de says the same explicitly.
+LANGUAGE ?= $(if $(wildcard locale/$(LANG)/LC_MESSAGES/messages.po),$(LANG))
 BIN := $(VENV)/bin
+# Step reasons are the second argument of Step(...) or a Reason(...); N_() marks a constant.
+EXTRACT := $(BIN)/pybabel extract -F babel.cfg -k Step:2 -k Reason -k N_ --no-wrap --sort-by-file --project sheets -o locale/messages.pot .
 
-.PHONY: sheets test stress bench setup tex clean
+.PHONY: sheets test stress bench setup tex clean translations
 
 ## sheets: build every sheet (or SHEET=name) for SEED=n or SEED=canonical into build/;
 ##         ROSTER=students.csv builds one sheet per student (UNIQUE=1: no repeated variants;
 ##         ROSTER_OPTIONS="--id-column Matrikel --encoding cp1252": how to read the roster;
-##         STUDENT=id rebuilds that student alone)
+##         STUDENT=id rebuilds that student alone; LANG=de prints them in German, docs/languages.md)
 sheets: setup
-	$(BIN)/sheets build $(SHEET) --seed $(SEED) --out build $(if $(ROSTER),--roster $(ROSTER) $(ROSTER_OPTIONS)) $(if $(UNIQUE),--unique) $(if $(STUDENT),--student $(STUDENT))
+	$(BIN)/sheets build $(SHEET) --seed $(SEED) --out build $(if $(ROSTER),--roster $(ROSTER) $(ROSTER_OPTIONS)) $(if $(UNIQUE),--unique) $(if $(STUDENT),--student $(STUDENT)) $(if $(LANGUAGE),--language $(LANGUAGE))
+
+## translations: extract every message into locale/messages.pot and merge it into each language's .po
+translations: $(VENV)/.installed
+	$(EXTRACT)
+	$(BIN)/pybabel update -i locale/messages.pot -d locale --no-wrap --no-fuzzy-matching --ignore-obsolete
 
 ## test: run the whole test suite (compiles real LaTeX), then stress every family over 1,000 seeds
 test: setup

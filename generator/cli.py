@@ -22,6 +22,7 @@ from generator import speed
 from generator.check.stress import stress_families
 from generator.errors import ConfigError, SheetError
 from generator.kit.family import Family
+from generator.kit.language import ENGLISH
 from generator.kit.options import OptionError
 from generator.pipeline.build import DEFAULT_GROUPS, build_class, build_sheets
 from generator.pipeline.generate import Draw, canonical_variant, sheet_variants, variant_for_seed
@@ -31,7 +32,7 @@ from generator.pipeline.registry import families
 from generator.pipeline.render import render_part, seed_of_code
 from generator.pipeline.roster import load_roster, parse_shard
 from generator.pipeline.sheet import SHEET_DIR, load_sheet, sheet_names
-from generator.pipeline.templating import TEMPLATE_DIR, environment
+from generator.pipeline.templating import TEMPLATE_DIR
 from generator.scaffold import PROJECT_ROOT, new_family
 from generator.spelling import unknown
 
@@ -44,6 +45,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 T = TypeVar("T")
+LanguageOption = Annotated[
+    str | None,
+    typer.Option(help="Print in this language (a catalogue in locale/, e.g. de) instead of each sheet's own."),
+]
 
 
 def _run(action: Callable[[], T]) -> T:
@@ -80,6 +85,7 @@ def build(
         bool, typer.Option("--unique", help="With --roster: no two students share a variant while a problem has fresh ones.")
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    language: LanguageOption = None,
 ) -> None:
     """Build exercise and solution PDFs into OUT/<sheet>/seed-<SEED>/ (or OUT/<sheet>/canonical/).
 
@@ -105,7 +111,7 @@ def build(
         if canonical and seed not in (None, "canonical"):
             raise ConfigError("give either --seed N or --canonical, not both")
         draw = Draw(seed=None) if canonical else Draw.parse(seed)
-        project = Project(sheet_dir, template_dir)
+        project = Project(sheet_dir, template_dir, language)
         if roster is None:
             if student or shard or unique:
                 raise ConfigError("--student, --shard and --unique need --roster")
@@ -206,16 +212,19 @@ def show(
     canonical: Annotated[str | None, typer.Option(help="Show a canonical instance by name (for a sheet: any value).")] = None,
     latex: Annotated[bool, typer.Option("--latex", help="Print LaTeX instead of plain text.")] = False,
     sheet_dir: Annotated[Path, typer.Option(help="Where the sheet definitions live.")] = SHEET_DIR,
+    language: LanguageOption = None,
 ) -> None:
     """Print one variant's statement and solution, or a whole sheet's, without building PDFs."""
     text = (lambda tex: tex.strip()) if latex else _readable
 
     def action() -> None:
+        project = Project(sheet_dir=sheet_dir, language=language)
         if name not in families() and name in sheet_names(sheet_dir):
-            sheet = load_sheet(name, families(), sheet_dir)
+            sheet = project.load_sheet(name)
             draw = Draw(seed=None) if canonical is not None else Draw(seed)
+            env = project.environment(sheet.settings.language)
             for part, variant in zip(sheet.parts, sheet_variants(sheet, families(), draw), strict=True):
-                statement, solution = render_part(environment(), families()[part.family], variant)
+                statement, solution = render_part(env, families()[part.family], variant)
                 solved = f"\n\nSolution:\n{text(solution)}" if text(solution) else ""
                 typer.echo(f"=== {part.label} ({part.family})\n{text(statement)}{solved}\n")
             return
@@ -232,7 +241,7 @@ def show(
             variant = canonical_variant(chosen, options, canonical)
         else:
             variant = variant_for_seed(chosen, options, seed)
-        statement, solution = render_part(environment(), chosen, variant)
+        statement, solution = render_part(project.environment(language or ENGLISH), chosen, variant)
         typer.echo(f"Statement:\n{text(statement)}\n\nSolution:\n{text(solution)}")
 
     _run(action)

@@ -222,7 +222,7 @@ def sheet_sources(name: str, draw: Draw, project: Project = Project()) -> dict[s
     """The LaTeX of a single sheet's documents by kind, as ``build_sheets`` typesets them, without TeX."""
     sheet = project.load_sheet(name)
     instance = generate_instance((sheet, draw, None, project)).instance()
-    return render_documents(project.environment(), sheet, [instance], all_families())
+    return render_documents(project.environment(sheet.settings.language), sheet, [instance], all_families())
 
 
 def select_students(
@@ -414,7 +414,8 @@ def _typeset_batch(
             shutil.copyfile(path, workdir / input_name)
 
     def typeset(kind: str, feed: queue.SimpleQueue) -> tuple[str, str, bytes, dict[str, bytes], bytes | None]:
-        pieces = document_pieces(project.environment(), plan.sheet, _arriving(feed), all_families(), kind)
+        env = project.environment(plan.sheet.settings.language)
+        pieces = document_pieces(env, plan.sheet, _arriving(feed), all_families(), kind)
         compiled = compile_stream(f"{batch}-{kind}", pieces, workdir)
         tex_seconds.append(compiled.cpu_seconds)
         if plan.roster:
@@ -443,7 +444,8 @@ def generate_instance(job: Job, checked: Checked | None = None) -> Generated:
         for variant, record in zip(variants, stored)
         for cell in answer_cells(variant.label, families[variant.family].answer_key(variant.answer), record["answers"])
     )
-    return Generated(draw, student, render_exercises(project.environment(), sheet, variants, families), stored, cells)
+    env = project.environment(sheet.settings.language)
+    return Generated(draw, student, render_exercises(env, sheet, variants, families), stored, cells)
 
 
 def _files(plan: Plan, chosen: Sequence[Generated], typeset: Typeset) -> tuple[dict[str, bytes], dict[str, bytes]]:
