@@ -40,6 +40,8 @@ class Reason(str):
     The template is a ``str.format`` template (``{name}`` for an argument, ``{{``/``}}`` for a
     literal brace), so ``Reason("cancel ${factor}$", factor=tex(f))`` reads ``cancel $x^2+1$``
     in English and ``gettext("cancel ${factor}$").format(factor=...)`` in any other language.
+    An argument that is itself a ``Reason`` is translated too (``Reason("{rule}; {rest}",
+    rule=Reason("sum rule"), rest=...)``); any other argument (maths) is inserted as it is.
     """
 
     template: str
@@ -56,7 +58,8 @@ class Reason(str):
 
     def translated(self, gettext) -> str:
         """The reason in the language ``gettext`` translates into."""
-        return gettext(self.template).format(**self.args)
+        args = {name: arg.translated(gettext) if isinstance(arg, Reason) else arg for name, arg in self.args.items()}
+        return gettext(self.template).format(**args)
 
 
 def _reason(template: str, args: dict[str, object]) -> Reason:
