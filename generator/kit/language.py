@@ -42,13 +42,14 @@ class Reason(str):
     in English and ``gettext("cancel ${factor}$").format(factor=...)`` in any other language.
     An argument that is itself a ``Reason`` is translated too (``Reason("{rule}; {rest}",
     rule=Reason("sum rule"), rest=...)``); any other argument (maths) is inserted as it is.
+    Without arguments the text is taken as written, braces and all (``Reason(a_plain_reason)``).
     """
 
     template: str
     args: dict[str, object]
 
     def __new__(cls, template: str, **args: object) -> Self:
-        reason = super().__new__(cls, template.format(**args))
+        reason = super().__new__(cls, template.format(**args) if args else template)
         reason.template = template
         reason.args = args
         return reason
@@ -58,8 +59,22 @@ class Reason(str):
 
     def translated(self, gettext) -> str:
         """The reason in the language ``gettext`` translates into."""
+        if not self.args:
+            return gettext(self.template)
         args = {name: arg.translated(gettext) if isinstance(arg, Reason) else arg for name, arg in self.args.items()}
         return gettext(self.template).format(**args)
+
+
+def joined(parts: list[str]) -> str:
+    """Reasons side by side, ``a, b, c`` (each translated, the comma a message too); "" for none."""
+    if len(parts) <= 1:
+        return parts[0] if parts else ""
+    return Reason("{first}, {then}", first=as_reason(parts[0]), then=joined(parts[1:]))
+
+
+def as_reason(part: str) -> "Reason":
+    """``part`` as a ``Reason``: a plain reason (its own msgid) becomes one without arguments."""
+    return part if isinstance(part, Reason) else Reason(part)
 
 
 def _reason(template: str, args: dict[str, object]) -> Reason:

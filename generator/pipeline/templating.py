@@ -104,19 +104,20 @@ def localized(language: str) -> dict[str, object]:
     """The filters whose output depends on ``language``: translated text, numbers with its decimal mark."""
     catalogue = translations(language)
 
-    def reason(value: object) -> str:
-        """A step's reason in ``language``: a ``Reason`` translates its msgid and fills its arguments in."""
+    def translate(value: object) -> object:
+        """Text in ``language``: a ``Reason`` translates its msgid and fills its arguments in; other text is
+        its own msgid (printed as written when the catalogue does not have it)."""
         if isinstance(value, Reason):
-            return escape_reason(value.translated(catalogue.gettext))
-        return escape_reason(catalogue.gettext(str(value)) if value else value)
+            return value.translated(catalogue.gettext)
+        return catalogue.gettext(value) if value else value
 
     def in_language(value: object) -> str:
         with speaking(language):
             return tex(value)
 
     return {
-        "reason": reason,
-        "translate": lambda value: catalogue.gettext(value) if value else value,
+        "reason": lambda value: escape_reason(translate(value)),
+        "translate": translate,
         "decimal": lambda value, digits=4: localized_decimal(fixed(value, digits), language),
         "number": lambda value: localized_decimal(str(value), language),
         "tex": tex if language == ENGLISH else in_language,
