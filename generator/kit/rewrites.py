@@ -230,7 +230,7 @@ def _listed(names: list[Reason]) -> Reason:
         return names[0]
     if len(names) == 2:
         return Reason("{first} and {last}", first=names[0], last=names[1])
-    return Reason("{first}, {rest}", first=names[0], rest=_listed(names[1:]))
+    return Reason("{first}, {then}", first=names[0], then=_listed(names[1:]))
 
 
 def _collected_as_written(expr: sympy.Expr) -> bool:
