@@ -100,16 +100,24 @@ def speaking(language: str) -> Iterator[None]:
 def localized_decimal(value: str, language: str | None = None) -> str:
     """A decimal string (``-1.0986``) in ``language`` (default: the one being rendered), safe in text and maths.
 
-    English is returned as given. Otherwise Babel writes the number with the locale's decimal mark
-    and no grouping, keeping every digit; a comma is braced (``1{,}0986``) so that TeX's maths mode
-    does not add the space it puts after a punctuation comma.
+    As ``written_decimal``; a decimal comma is braced (``1{,}0986``), so that TeX's maths mode does
+    not add the space it puts after a punctuation comma.
     """
     language = language or current_language()
+    written = written_decimal(value, language)
+    mark = get_decimal_symbol(language)
+    return written.replace(mark, "{" + mark + "}") if mark == "," and language != ENGLISH else written
+
+
+def written_decimal(value: str, language: str) -> str:
+    """A decimal string (``-1.0986``) as ``language`` writes it, every digit kept: ``-1,0986`` in German.
+
+    English is returned as given. Otherwise Babel writes the number with the locale's decimal mark
+    and no grouping (a group separator would read as a decimal mark in the other language).
+    """
     if language == ENGLISH:
         return value
     sign, digits = ("-", value[1:]) if value.startswith("-") else ("", value)
     places = len(digits.partition(".")[2])
     pattern = "0." + "0" * places if places else "0"
-    written = format_decimal(Decimal(digits), format=pattern, locale=language, decimal_quantization=False)
-    mark = get_decimal_symbol(language)
-    return sign + (written.replace(mark, "{" + mark + "}") if mark == "," else written)
+    return sign + format_decimal(Decimal(digits), format=pattern, locale=language, decimal_quantization=False)
