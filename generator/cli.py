@@ -20,7 +20,9 @@ from rich.progress import Progress, TaskID
 
 from generator import speed
 from generator.check.stress import stress_families
+from generator.check.translations import translation_warnings
 from generator.errors import ConfigError, SheetError
+from generator.i18n import check_language
 from generator.kit.family import Family
 from generator.kit.language import ENGLISH
 from generator.kit.options import OptionError
@@ -272,8 +274,15 @@ def check(
     compile_pdfs: Annotated[bool, typer.Option("--compile", help="Also typeset every variant with TeX.")] = False,
     option: Annotated[list[str] | None, typer.Option("--option", "-o", help="KEY=VALUE for every family checked.")] = None,
     jobs: Annotated[int, typer.Option(min=1, help="Worker processes (default: one per core).")] = os.cpu_count() or 1,
+    language: Annotated[
+        str | None,
+        typer.Option(help="Also list the messages with no translation in this language (default: the sheets' languages)."),
+    ] = None,
 ) -> None:
-    """Stress-test families: sample, solve, check and render each seed; report failures, timings, difficulty."""
+    """Stress-test families: sample, solve, check and render each seed; report failures, timings, difficulty.
+
+    Messages a family prints in English in a sheet's language (or --language) are listed as warnings.
+    """
 
     def action() -> bool:
         chosen = names or list(families())
@@ -290,12 +299,16 @@ def check(
                     raise ConfigError(f"family {name}: {exc}") from None
         if not given:
             work += [job for job in _sheet_option_sets(chosen) if job not in work]
+        languages = [check_language(language, "--language: ")] if language else _sheet_languages()
         failed = False
         for report in stress_families(work, seeds, compile_pdfs, jobs):
             typer.echo(report.summary())
             for seed, message in report.failures:
                 typer.echo(f"    seed {seed}: {message}")
             failed = failed or bool(report.failures)
+        for each_language in languages:
+            for warning in translation_warnings(chosen, each_language):
+                typer.echo(warning)
         return failed
 
     if _run(action):
@@ -338,6 +351,12 @@ def _sheet_option_sets(chosen: list[str]) -> list[tuple[str, dict[str, Any]]]:
             if part.family in chosen and not families()[part.family].static and job not in jobs:
                 jobs.append(job)
     return jobs
+
+
+def _sheet_languages() -> list[str]:
+    """The languages other than English that the project's sheets print in."""
+    languages = {load_sheet(name, families()).settings.language for name in sheet_names()}
+    return sorted(languages - {ENGLISH})
 
 
 def _per_level(family: Family, given: dict[str, Any]) -> list[dict[str, Any]]:

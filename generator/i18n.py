@@ -9,23 +9,33 @@ A message without a translation, or with a fuzzy one, prints in English; ``sheet
 (``missing_messages``).
 """
 
+import contextlib
 import gettext
 import io
+import re
 import tomllib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from babel import Locale
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_file
+from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
+from babel.util import pathmatch
 
 from generator.errors import ConfigError
 from generator.kit.language import ENGLISH
 from generator.speed import remembered
 
-LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+LOCALE_DIR = PROJECT_DIR / "locale"
+EXTRACTION = PROJECT_DIR / "babel.cfg"
 DOMAIN = "messages"
+KEYWORDS = {**DEFAULT_KEYWORDS, "Step": (2,), "Reason": None}
+"""The calls whose strings are messages: gettext's, a ``Step``'s reason and a ``Reason`` (``N_`` is a default).
+``make translations`` passes the same to pybabel (``-k Step:2 -k Reason -k N_``)."""
 _LATEX_NAMES = {"de": "ngerman"}
 """babel (LaTeX) language names that are not the English name of the language in lower case."""
 
@@ -72,19 +82,36 @@ def latex_language(language: str) -> str:
     return _LATEX_NAMES.get(language) or Locale.parse(language).english_name.lower()
 
 
-def missing_messages(language: str, msgids: Iterable[str]) -> list[str]:
-    """The msgids among ``msgids`` that ``language``'s catalogue does not translate (absent or fuzzy)."""
+def missing_messages(language: str, messages: Iterable[tuple[str | tuple[str, ...], str | None]]) -> list[str]:
+    """The msgids among ``messages`` (msgid, context) that ``language``'s catalogue does not translate:
+    absent (not extracted yet, or not translated) or fuzzy. English translates everything."""
     if language == ENGLISH:
         return []
     with catalogue_path(language).open("rb") as po:
         catalogue = read_po(po, locale=language)
     missing = []
-    for msgid in dict.fromkeys(msgids):
-        message = catalogue.get(msgid)
+    for msgid, context in dict.fromkeys(messages):
+        message = catalogue.get(msgid[0] if isinstance(msgid, tuple) else msgid, context=context)
         text = message.string if message is not None else None
         if message is None or message.fuzzy or not (all(text) if isinstance(text, tuple) else text):
-            missing.append(msgid)
+            missing.append(msgid[0] if isinstance(msgid, tuple) else msgid)
     return missing
+
+
+def file_messages(path: Path) -> tuple[list[tuple[str | tuple[str, ...], str | None]], list[int]]:
+    """The messages (msgid, context) of one source file, extracted as ``make translations`` does (babel.cfg),
+    and the lines of reasons written as f-strings, which no catalogue can hold (pybabel skips them)."""
+    with EXTRACTION.open(encoding="utf-8") as config:
+        methods, options = parse_mapping_cfg(config)
+    relative = path.resolve().relative_to(PROJECT_DIR).as_posix()
+    for pattern, method in methods:
+        if pathmatch(pattern, relative):
+            skipped = io.StringIO()
+            with contextlib.redirect_stderr(skipped):
+                found = extract_from_file(method, path, KEYWORDS, options=options.get(pattern, {}))
+            lines = [int(line) for line in re.findall(r":(\d+): warning: Skipping f-string", skipped.getvalue())]
+            return [(message, context) for _, message, _, context in found], lines
+    return [], []
 
 
 SHEET_TEXT = ("title", "course", "instructions")
