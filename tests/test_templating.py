@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 from pylatexenc.latex2text import LatexNodes2Text
 
 from generator.pipeline.templating import (
-    dimension,
+    decimal,
     environment,
     escape_reason,
     escape_text,
@@ -37,8 +37,8 @@ def test_escaped_text_reads_back_as_the_original(text):
 
 
 def test_decimal_rounds_exact_values():
-    assert dimension(sympy.log(3)) == "1.0986"
-    assert dimension(sympy.Rational(1, 3), 2) == "0.33"
+    assert decimal(sympy.log(3)) == "1.0986"
+    assert decimal(sympy.Rational(1, 3), 2) == "0.33"
 
 
 def test_a_reason_keeps_its_maths_and_escapes_its_text():

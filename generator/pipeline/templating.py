@@ -91,7 +91,7 @@ def unprintable_character(value: str) -> str | None:
     return None
 
 
-def dimension(value: object, digits: int = 4) -> str:
+def decimal(value: object, digits: int = 4) -> str:
     """A fixed-point decimal for an exact SymPy number, e.g. ``1.0986``, right in its last digit, for TeX to read.
 
     The same in every language (a chart's bar heights); a decimal a reader reads is written with the
@@ -155,7 +155,7 @@ def environment(template_dir: Path = TEMPLATE_DIR, language: str = ENGLISH) -> j
     env.install_gettext_translations(translations(language), newstyle=True)
     env.globals["language"] = language
     env.filters["text"] = escape_text
-    env.filters["dimension"] = dimension
+    env.filters["dimension"] = decimal
     env.filters["visible_length"] = visible_length
     env.filters.update(localized(language))
     env.bytecode_cache = template_cache(env)
