@@ -1,11 +1,12 @@
 #!/bin/sh
 # Make sure pdflatex and latexmk are available; install them from Debian's
 # packages when they are missing and apt-get can be used (as root or via sudo).
+# texlive-lang-german: babel's ngerman (hyphenation, quotation marks) for German sheets.
 set -eu
-PACKAGES="texlive-latex-base texlive-latex-recommended lmodern latexmk"
+PACKAGES="texlive-latex-base texlive-latex-recommended lmodern latexmk texlive-lang-german"
 
 if command -v pdflatex >/dev/null 2>&1 && command -v latexmk >/dev/null 2>&1 \
-   && kpsewhich lmodern.sty mathtools.sty >/dev/null 2>&1; then
+   && kpsewhich lmodern.sty mathtools.sty ngerman.ldf >/dev/null 2>&1; then
     exit 0
 fi
 if ! command -v apt-get >/dev/null 2>&1; then
