@@ -8,9 +8,9 @@ ROSTER ?=
 ROSTER_OPTIONS ?=
 UNIQUE ?=
 STUDENT ?=
-# LANG=de prints the sheets in German. LANG is also the shell's locale variable (e.g. C.UTF-8),
-# so only a language with a catalogue in locale/ is passed on; LANGUAGE=de says the same explicitly.
-LANGUAGE ?= $(if $(wildcard locale/$(LANG)/LC_MESSAGES/messages.po),$(LANG))
+# `make sheets LANG=de` prints the sheets in German. LANG is also the shell's locale variable
+# (C.UTF-8, en_US.UTF-8): only a LANG given on make's command line is passed on as --language.
+SHEET_LANGUAGE := $(if $(filter command line,$(origin LANG)),$(LANG))
 BIN := $(VENV)/bin
 # Step reasons are the second argument of Step(...) or a Reason(...); N_() marks a constant.
 EXTRACT := $(BIN)/pybabel extract -F babel.cfg -k Step:2 -k Reason -k N_ --no-wrap --sort-by-file --project sheets -o locale/messages.pot .
@@ -22,7 +22,7 @@ EXTRACT := $(BIN)/pybabel extract -F babel.cfg -k Step:2 -k Reason -k N_ --no-wr
 ##         ROSTER_OPTIONS="--id-column Matrikel --encoding cp1252": how to read the roster;
 ##         STUDENT=id rebuilds that student alone; LANG=de prints them in German, docs/languages.md)
 sheets: setup
-	$(BIN)/sheets build $(SHEET) --seed $(SEED) --out build $(if $(ROSTER),--roster $(ROSTER) $(ROSTER_OPTIONS)) $(if $(UNIQUE),--unique) $(if $(STUDENT),--student $(STUDENT)) $(if $(LANGUAGE),--language $(LANGUAGE))
+	$(BIN)/sheets build $(SHEET) --seed $(SEED) --out build $(if $(ROSTER),--roster $(ROSTER) $(ROSTER_OPTIONS)) $(if $(UNIQUE),--unique) $(if $(STUDENT),--student $(STUDENT)) $(if $(SHEET_LANGUAGE),--language $(SHEET_LANGUAGE))
 
 ## translations: extract every message into locale/messages.pot and merge it into each language's .po
 translations: $(VENV)/.installed
