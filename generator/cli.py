@@ -276,12 +276,13 @@ def check(
     jobs: Annotated[int, typer.Option(min=1, help="Worker processes (default: one per core).")] = os.cpu_count() or 1,
     language: Annotated[
         str | None,
-        typer.Option(help="Also list the messages with no translation in this language (default: the sheets' languages)."),
+        typer.Option(help="Also render (and typeset) in this language and list its untranslated messages (default: the sheets' languages)."),
     ] = None,
 ) -> None:
     """Stress-test families: sample, solve, check and render each seed; report failures, timings, difficulty.
 
-    Messages a family prints in English in a sheet's language (or --language) are listed as warnings.
+    Each seed is also rendered (with --compile, typeset) in the sheets' languages (or --language), and the
+    messages a family prints in English there are listed as warnings.
     """
 
     def action() -> bool:
@@ -301,7 +302,7 @@ def check(
             work += [job for job in _sheet_option_sets(chosen) if job not in work]
         languages = [check_language(language, "--language: ")] if language else _sheet_languages()
         failed = False
-        for report in stress_families(work, seeds, compile_pdfs, jobs):
+        for report in stress_families(work, seeds, compile_pdfs, jobs, tuple(languages)):
             typer.echo(report.summary())
             for seed, message in report.failures:
                 typer.echo(f"    seed {seed}: {message}")

@@ -74,7 +74,36 @@ def translations(language: str) -> gettext.NullTranslations:
     compiled = io.BytesIO()
     write_mo(compiled, catalogue, use_fuzzy=False)
     compiled.seek(0)
-    return Translations(compiled, domain=DOMAIN)
+    return _Guarded(compiled, domain=DOMAIN)
+
+
+def placeholders(text: str) -> set[tuple[str, str]]:
+    """The values a message takes: ``%(name)s`` (templates, Python text) and ``{name}`` (reasons)."""
+    return set(_PLACEHOLDER.findall(text))
+
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|\{(\w+)\}")
+
+
+class _Guarded(Translations):
+    """A catalogue that never breaks a build: a translation that lost or renamed a placeholder of its
+    msgid prints the English text instead (``tests/test_i18n.py`` fails on it)."""
+
+    def gettext(self, message: str) -> str:
+        return _kept(super().gettext(message), message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return _kept(super().ngettext(singular, plural, n), singular if n == 1 else plural)
+
+    def pgettext(self, context: str, message: str) -> str:
+        return _kept(super().pgettext(context, message), message)
+
+    def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:
+        return _kept(super().npgettext(context, singular, plural, n), singular if n == 1 else plural)
+
+
+def _kept(translated: str, english: str) -> str:
+    return translated if placeholders(translated) == placeholders(english) else english
 
 
 def latex_language(language: str) -> str:

@@ -19,7 +19,7 @@ from babel.messages.pofile import read_po
 from typer.testing import CliRunner
 
 from generator.cli import app
-from generator.i18n import EXTRACTION, KEYWORDS, PROJECT_DIR, catalogue_path, languages, translations
+from generator.i18n import EXTRACTION, KEYWORDS, PROJECT_DIR, catalogue_path, languages, placeholders, translations
 from generator.kit.language import Reason, localized_decimal, speaking
 from generator.kit.printing import tex
 from generator.pipeline.build import build_sheets, sheet_sources
@@ -29,7 +29,6 @@ from generator.pipeline.render import written_date
 
 REFERENCE = ["idl-math-background", "dl-exercise-sheet-1"]
 DRAWS = {"canonical": Draw(None), "seed-11": Draw(11)}
-_FIELDS = re.compile(r"%\((\w+)\)[sd]|\{(\w+)\}")
 
 
 def german_catalogue():
@@ -48,7 +47,7 @@ def test_every_message_has_a_german_translation():
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         if message.fuzzy or not all(strings):
             problems.append(f"untranslated: {msgid!r}")
-        elif any(set(_FIELDS.findall(string)) != set(_FIELDS.findall(msgid)) for string in strings):
+        elif any(placeholders(string) != placeholders(msgid) for string in strings):
             problems.append(f"placeholders differ: {msgid!r}")
     assert not problems, "\n".join(problems)
 
@@ -68,9 +67,18 @@ def test_the_catalogue_holds_every_message_of_the_sources():
 
 def test_plural_forms_and_placeholders_come_from_the_catalogue():
     german = translations("de")
-    assert german.ngettext("%(points)s point", "%(points)s points", 1) % {"points": 1} == "1 Punkt"
-    assert german.ngettext("%(points)s point", "%(points)s points", 2) % {"points": "2,5"} == "2,5 Punkte"
+    assert german.ngettext("%(points)s point", "%(points)s points", 1) % {"points": 1} == "1~Punkt"
+    assert german.ngettext("%(points)s point", "%(points)s points", 2) % {"points": "2,5"} == "2,5~Punkte"
     assert languages() == ["en", "de"]
+
+
+def test_a_translation_that_lost_a_placeholder_prints_in_english(tmp_path):
+    """A broken msgstr cannot break a build: the message prints as its English msgid."""
+    from generator.i18n import _kept
+
+    assert _kept("$%(f)s$ ableiten", "differentiate $%(f)s$") == "$%(f)s$ ableiten"
+    assert _kept("$%(g)s$ ableiten", "differentiate $%(f)s$") == "differentiate $%(f)s$"
+    assert _kept("${x}$ kürzen", "cancel ${factor}$") == "cancel ${factor}$"
 
 
 def test_numbers_and_dates_in_german():
