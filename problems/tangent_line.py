@@ -21,6 +21,7 @@ from generator.kit import (
     Chain,
     Family,
     IntOption,
+    Reason,
     Step,
     WrittenProduct,
     WrittenSum,
@@ -83,7 +84,7 @@ def solve(params: Params) -> Answer:
 
 
 def _put_in(f: sympy.Expr, point: sympy.Integer) -> Chain:
-    return chain(Step(f.subs(X, point), f"substitute $x = {point}$"))
+    return chain(Step(f.subs(X, point), Reason("substitute $x = {point}$", point=point)))
 
 
 def _line(value: sympy.Expr, slope: sympy.Expr, point: sympy.Integer, tangent: sympy.Expr) -> Chain:
