@@ -33,6 +33,7 @@ from sympy import ImmutableMatrix as Matrix
 from sympy import Integer, log
 
 from generator.kit import (
+    N_,
     Chain,
     ChoiceOption,
     Family,
@@ -133,12 +134,12 @@ def solve(p: Params) -> Answer:
         values[YHAT] = out
         loss = -log(out) if t == 1 else -log(1 - out)
         first = -1 / y_hat if t == 1 else 1 / (1 - y_hat)
-        dl_dout = chain(Step(first, r"$-1/\hat y$ as $t = 1$" if t == 1 else r"$1/(1 - \hat y)$ as $t = 0$"))
+        dl_dout = chain(Step(first, N_(r"$-1/\hat y$ as $t = 1$") if t == 1 else N_(r"$1/(1 - \hat y)$ as $t = 0$")))
         delta = sympy.expand(first * y_hat * (1 - y_hat))
         written = WrittenProduct(first, y_hat * (1 - y_hat), evaluate=False)
         output_delta = chain(
             Step(written, r"$\partial \hat y / \partial y = \hat y (1 - \hat y)$"),
-            Step(delta, r"cancel $1 - \hat y$" if t == 0 else r"cancel $\hat y$"),
+            Step(delta, N_(r"cancel $1 - \hat y$") if t == 0 else N_(r"cancel $\hat y$")),
         )
     backward = [dl_dout, output_delta]
     for j in range(2):

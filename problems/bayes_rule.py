@@ -30,9 +30,11 @@ from math import gcd, lcm
 import sympy
 
 from generator.kit import (
+    N_,
     Chain,
     ChoiceOption,
     Family,
+    Reason,
     Step,
     WrittenProduct,
     WrittenSum,
@@ -43,7 +45,7 @@ from generator.kit import (
 
 POPULATION = 10_000
 MAX_DENOMINATOR = 200
-WORDS = ("free", "winner", "offer", "prize", "urgent", "discount")
+WORDS = (N_("free"), N_("winner"), N_("offer"), N_("prize"), N_("urgent"), N_("discount"))
 RATES = {  # percentages: prior, hit P(E | A), false alarm P(E | not A)
     ("test", "positive"): ((1, 2, 3, 4, 5, 8, 10, 15, 20), (70, 75, 80, 85, 90, 95, 98, 99), (1, 2, 3, 5, 10, 15, 20)),
     ("test", "negative"): ((10, 15, 20, 25, 30, 40, 50), (60, 70, 75, 80, 85, 90, 95), (1, 2, 3, 5, 10, 15, 20)),
@@ -91,7 +93,7 @@ def _lowest(numerator: int, denominator: int, written: sympy.Expr, why: str) -> 
     """``written`` (numerator / denominator as it stands), then its lowest terms; only those when they agree
     (a result must be a plain number, which the lint reads as worked out)."""
     factor, lowest = gcd(numerator, denominator), sympy.Rational(numerator, denominator)
-    return chain(Step(written, why), Step(lowest, f"cancel ${factor}$")) if factor > 1 else chain(Step(lowest, why))
+    return chain(Step(written, why), Step(lowest, Reason("cancel ${factor}$", factor=factor))) if factor > 1 else chain(Step(lowest, why))
 
 
 def _rates(params: Params) -> tuple[sympy.Rational, ...]:
@@ -124,17 +126,21 @@ def _likelihoods(params: Params) -> tuple[Chain, Chain]:
     """P(observed | A) and P(observed | not A): the rate the statement gives, or one minus it. A test
     states P(+ | D) and P(- | not D) (sensitivity, specificity); a spam filter P(W | S) and P(W | not S)."""
     if params.story == "test":
-        stated = ((params.hit, "positive", "the sensitivity"), (100 - params.false_alarm, "negative", "the specificity"))
-        return tuple(_given(v, event == params.result, name, f"{name} ${v}\\%$") for v, event, name in stated)
-    names = (r"$P(W \mid S)$", r"$P(W \mid \bar{S})$")
-    return tuple(_given(v, params.result == "positive", "given", name) for v, name in zip((params.hit, params.false_alarm), names))
+        stated = ((params.hit, "positive", N_("the sensitivity")), (100 - params.false_alarm, "negative", N_("the specificity")))
+        return tuple(
+            _given(v, event == params.result, name, Reason("{name} ${percent}\\%$", name=Reason(name), percent=v))
+            for v, event, name in stated
+        )
+    names = (Reason(r"$P(W \mid S)$"), Reason(r"$P(W \mid \bar{S})$"))
+    return tuple(_given(v, params.result == "positive", N_("given"), name) for v, name in zip((params.hit, params.false_alarm), names))
 
 
-def _given(percent: int, observed: bool, name: str, complemented: str) -> Chain:
+def _given(percent: int, observed: bool, name: str, complemented: Reason) -> Chain:
     value = _fraction(percent)
     if observed:
-        return chain(Step(value, f"{name}, ${percent}\\%$"))
-    return chain(Step(WrittenSum(1, -value, evaluate=False), f"one minus {complemented}"), Step(1 - value))
+        return chain(Step(value, Reason("{name}, ${percent}\\%$", name=Reason(name), percent=percent)))
+    one_minus = Reason("one minus {complemented}", complemented=complemented)
+    return chain(Step(WrittenSum(1, -value, evaluate=False), one_minus), Step(1 - value))
 
 
 def solve(params: Params) -> Answer:
@@ -143,19 +149,19 @@ def solve(params: Params) -> Answer:
     common = lcm(*(v.q for v in products))
     a, b = (int(v * common) for v in products)
     written = (WrittenProduct(*pair, evaluate=False) for pair in ((hit, prior), (false_alarm, 1 - prior)))
-    multiply = "multiply" if all(v.q == common for v in products) else f"multiply; denominator ${common}$"
+    multiply = N_("multiply") if all(v.q == common for v in products) else Reason("multiply; denominator ${common}$", common=common)
     total = chain(
         Step(WrittenSum(*written, evaluate=False), "the values above"),
         Step(WrittenSum(_over(a, common), _over(b, common), evaluate=False), multiply),
-        *_lowest(a + b, common, _over(a + b, common), "add").steps,
+        *_lowest(a + b, common, _over(a + b, common), N_("add")).steps,
     )
-    bayes = _lowest(a, a + b, _over(a, a + b), f"multiply top and bottom by ${common}$")
+    bayes = _lowest(a, a + b, _over(a, a + b), Reason("multiply top and bottom by ${common}$", common=common))
     cells = [(p * q, p * (1 - q)) for p, q in ((prior, _fraction(params.hit)), (1 - prior, _fraction(params.false_alarm)))]
     counts = tuple(int(v * POPULATION) for pair in cells for v in pair)
     seen_a, seen_not_a = counts[0::2] if params.result == "positive" else counts[1::2]
     complement = chain(Step(WrittenSum(1, -prior, evaluate=False), "the complement rule"), Step(1 - prior))
     return Answer(
-        chain(Step(prior, f"given, ${params.prior}\\%$")),
+        chain(Step(prior, Reason("given, ${percent}\\%$", percent=params.prior))),
         complement, _likelihoods(params), total, _over(a, common), _over(a + b, common), bayes,
         sympy.Rational(a + b, common), sympy.Rational(a, a + b), counts, _over(seen_a, seen_a + seen_not_a),
     )

@@ -35,6 +35,7 @@ from generator.kit import (
     Chain,
     Family,
     IntOption,
+    Reason,
     Step,
     WrittenProduct,
     WrittenSum,
@@ -154,7 +155,7 @@ def _worked_side(n: int, layer: Layer) -> Chain:
     return chain(
         Step(floor_plus_one(WrittenSum(*top, evaluate=False)), put_in),
         Step(floor_plus_one(AsWritten(I(_top(n, layer)))), "work out the numerator"),  # 2/2, never 2 . 1/2
-        Step(WrittenSum(I(_top(n, layer) // s), 1, evaluate=False), f"${s}$ divides ${_top(n, layer)}$ exactly"),
+        Step(WrittenSum(I(_top(n, layer) // s), 1, evaluate=False), Reason("${s}$ divides ${top}$ exactly", s=s, top=_top(n, layer))),
         Step(side, "add"),
     )
 

@@ -25,9 +25,11 @@ import sympy
 from sympy import Integral, Rational, exp, pi
 
 from generator.kit import (
+    N_,
     Chain,
     ChoiceOption,
     Family,
+    Reason,
     Step,
     WrittenSum,
     as_function,
@@ -147,7 +149,7 @@ def _evaluate(primitive: sympy.Expr, var: sympy.Symbol, low: sympy.Expr, high: s
     (sin and cos), or F(a) < 0 (a hand works it out before subtracting it), F(b) and F(a) get rows of their own."""
     upper, lower = (xreplace_unevaluated(primitive, {var: end}) for end in (high, low))
     value = _exact(primitive, var, low, high)
-    why = "work out the values"
+    why = N_("work out the values")
     if primitive.has(sympy.log):  # log 1 = 0 is the reason when the lower end gives 1; else the quotient rule of logs
         why = r"$\log 1 = 0$" if low == 1 else r"$\log a - \log b = \log \frac{a}{b}$"
     written = WrittenSum(upper, _minus(lower), evaluate=False)
@@ -156,7 +158,7 @@ def _evaluate(primitive: sympy.Expr, var: sympy.Symbol, low: sympy.Expr, high: s
         return (chain(Step(written, "put in the upper bound, then the lower"), Step(value, why)),)
     rows = tuple(
         chain(
-            Step(at, f"put in ${var} = {tex(end)}$"),
+            Step(at, Reason("put in ${var} = {value}$", var=var, value=tex(end))),
             Step(v, _trig_values(end) if primitive.has(sympy.sin, sympy.cos) else "work out the value"),
         )
         for at, end, v in zip((upper, lower), (high, low), ends)

@@ -28,10 +28,12 @@ from dataclasses import dataclass
 import sympy
 
 from generator.kit import (
+    N_,
     BoolOption,
     Chain,
     Family,
     IntOption,
+    Reason,
     Step,
     WrittenSum,
     chain,
@@ -155,21 +157,21 @@ def _factoring(values: tuple[sympy.Integer, ...]) -> str:
     if 0 not in values:
         product = math.prod(values)
         if len(values) == 3:
-            return f"its integer roots divide ${product}$"
-        return f"roots with sum ${sum(values)}$, product ${product}$"
+            return Reason("its integer roots divide ${product}$", product=product)
+        return Reason("roots with sum ${total}$, product ${product}$", total=sum(values), product=product)
     rest = [v for v in values if v != 0]
     if len(rest) == 1:
-        return r"factor out $\lambda$"
-    return rf"factor out $-\lambda$; roots with sum ${sum(rest)}$, product ${rest[0] * rest[1]}$"
+        return N_(r"factor out $\lambda$")
+    return Reason(r"factor out $-\lambda$; roots with sum ${total}$, product ${product}$", total=sum(rest), product=rest[0] * rest[1])
 
 
 def _pair(matrix: sympy.ImmutableMatrix, value: sympy.Integer) -> Eigenpair:
     shifted = sympy.ImmutableMatrix(matrix - value * sympy.eye(matrix.rows))
     vector, raw, rows = _vector(shifted)
     factor = next(r / v for r, v in zip(raw, vector) if v)
-    taken = [Step(WrittenMatrix(sympy.MatMul(factor, vector, evaluate=False)), f"take out ${factor}$")] if factor != 1 else []
+    taken = [Step(WrittenMatrix(sympy.MatMul(factor, vector, evaluate=False)), Reason("take out ${factor}$", factor=factor))] if factor != 1 else []
     # Chain, not chain(): the factored vector has the same entries, and chain() would merge it away
-    found = Chain((Step(raw, "cross product" if matrix.rows == 3 else "swap, negate one"), *taken))
+    found = Chain((Step(raw, N_("cross product") if matrix.rows == 3 else N_("swap, negate one")), *taken))
     equation = shifted[0, 0] * V1 + shifted[0, 1] * V2 if matrix.rows == 2 else None
     squares = [e**2 for e in vector]
     length = chain(sympy.sqrt(_written(*squares), evaluate=False), root := sympy.sqrt(sum(squares)))
