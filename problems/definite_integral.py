@@ -127,7 +127,8 @@ def solve(params: Params) -> Answer:
     uv = -sympy.Mul(u, -v) if v.could_extract_minus_sign() else sympy.Mul(u, v)
     shown = -rest if rest.could_extract_minus_sign() else rest
     written = WrittenSum(uv, -sympy.integrate(rest, X), evaluate=False)
-    steps = [Step(written, f"$\\int {tex(shown)}\\,dx = {tex(sympy.integrate(shown, X))}$")]
+    rule = Reason("$\\int {integrand}\\,dx = {primitive}$", integrand=tex(shown), primitive=tex(sympy.integrate(shown, X)))
+    steps = [Step(written, rule)]
     antiderivative = uv - sympy.integrate(rest, X)
     if antiderivative.has(exp):
         antiderivative = sympy.factor_terms(sympy.expand(antiderivative))
