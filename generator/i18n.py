@@ -78,11 +78,14 @@ def translations(language: str) -> gettext.NullTranslations:
 
 
 def placeholders(text: str) -> set[tuple[str, str]]:
-    """The values a message takes: ``%(name)s`` (templates, Python text) and ``{name}`` (reasons)."""
+    """The values a message takes: ``%(name)s`` (templates, Python text) and ``{name}`` (reasons).
+
+    A brace group after a command, a word, ``^`` or ``_`` is LaTeX (``\\emph{gradient}``, ``x^{2}``), not a value.
+    """
     return set(_PLACEHOLDER.findall(text))
 
 
-_PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|\{(\w+)\}")
+_PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|(?<![\\\w^_])\{(\w+)\}")
 
 
 class _Guarded(Translations):
