@@ -8,16 +8,26 @@ ROSTER ?=
 ROSTER_OPTIONS ?=
 UNIQUE ?=
 STUDENT ?=
+# `make sheets LANG=de` prints the sheets in German. LANG is also the shell's locale variable
+# (C.UTF-8, en_US.UTF-8): only a LANG given on make's command line is passed on as --language.
+SHEET_LANGUAGE := $(if $(filter command line,$(origin LANG)),$(LANG))
 BIN := $(VENV)/bin
+# Step reasons are the second argument of Step(...) or a Reason(...); N_() marks a constant.
+EXTRACT := $(BIN)/pybabel extract -F babel.cfg -k Step:2 -k Reason -k N_ --no-wrap --sort-by-file --project sheets -o locale/messages.pot .
 
-.PHONY: sheets test stress bench setup tex clean
+.PHONY: sheets test stress bench setup tex clean translations
 
 ## sheets: build every sheet (or SHEET=name) for SEED=n or SEED=canonical into build/;
 ##         ROSTER=students.csv builds one sheet per student (UNIQUE=1: no repeated variants;
 ##         ROSTER_OPTIONS="--id-column Matrikel --encoding cp1252": how to read the roster;
-##         STUDENT=id rebuilds that student alone)
+##         STUDENT=id rebuilds that student alone; LANG=de prints them in German, docs/languages.md)
 sheets: setup
-	$(BIN)/sheets build $(SHEET) --seed $(SEED) --out build $(if $(ROSTER),--roster $(ROSTER) $(ROSTER_OPTIONS)) $(if $(UNIQUE),--unique) $(if $(STUDENT),--student $(STUDENT))
+	$(BIN)/sheets build $(SHEET) --seed $(SEED) --out build $(if $(ROSTER),--roster $(ROSTER) $(ROSTER_OPTIONS)) $(if $(UNIQUE),--unique) $(if $(STUDENT),--student $(STUDENT)) $(if $(SHEET_LANGUAGE),--language $(SHEET_LANGUAGE))
+
+## translations: extract every message into locale/messages.pot and merge it into each language's .po
+translations: $(VENV)/.installed
+	$(EXTRACT)
+	$(BIN)/pybabel update -i locale/messages.pot -d locale --no-wrap --no-fuzzy-matching --ignore-obsolete
 
 ## test: run the whole test suite (compiles real LaTeX), then stress every family over 1,000 seeds
 test: setup

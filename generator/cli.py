@@ -19,8 +19,11 @@ from rich.progress import Progress, TaskID
 
 from generator import speed
 from generator.check.stress import stress_families
+from generator.check.translations import translation_warnings
 from generator.errors import ConfigError, SheetError
+from generator.i18n import check_language
 from generator.kit.family import Family
+from generator.kit.language import ENGLISH
 from generator.kit.options import OptionError
 from generator.pipeline.build import DEFAULT_GROUPS, build_class, build_sheets
 from generator.pipeline.generate import Draw, canonical_variant, sheet_variants, variant_for_seed
@@ -32,7 +35,7 @@ from generator.pipeline.registry import families
 from generator.pipeline.render import render_part, seed_of_code
 from generator.pipeline.roster import load_roster, parse_shard
 from generator.pipeline.sheet import SHEET_DIR, load_sheet, sheet_names
-from generator.pipeline.templating import TEMPLATE_DIR, environment
+from generator.pipeline.templating import TEMPLATE_DIR
 from generator.scaffold import PROJECT_ROOT, new_family
 from generator.spelling import unknown
 
@@ -45,6 +48,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 T = TypeVar("T")
+LanguageOption = Annotated[
+    str | None,
+    typer.Option(help="Print in this language (a catalogue in locale/, e.g. de) instead of each sheet's own."),
+]
 
 
 def _run(action: Callable[[], T]) -> T:
@@ -81,6 +88,7 @@ def build(
         bool, typer.Option("--unique", help="With --roster: no two students share a variant while a problem has fresh ones.")
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    language: LanguageOption = None,
 ) -> None:
     """Build exercise and solution PDFs into OUT/<sheet>/seed-<SEED>/ (or OUT/<sheet>/canonical/).
 
@@ -106,7 +114,7 @@ def build(
         if canonical and seed not in (None, "canonical"):
             raise ConfigError("give either --seed N or --canonical, not both")
         draw = Draw(seed=None) if canonical else Draw.parse(seed)
-        project = Project(sheet_dir, template_dir)
+        project = Project(sheet_dir, template_dir, language)
         if roster is None:
             if student or shard or unique:
                 raise ConfigError("--student, --shard and --unique need --roster")
@@ -220,16 +228,19 @@ def show(
     canonical: Annotated[str | None, typer.Option(help="Show a canonical instance by name (for a sheet: any value).")] = None,
     latex: Annotated[bool, typer.Option("--latex", help="Print LaTeX instead of plain text.")] = False,
     sheet_dir: Annotated[Path, typer.Option(help="Where the sheet definitions live.")] = SHEET_DIR,
+    language: LanguageOption = None,
 ) -> None:
     """Print one variant's statement and solution, or a whole sheet's, without building PDFs."""
     text = (lambda tex: tex.strip()) if latex else _readable
 
     def action() -> None:
+        project = Project(sheet_dir=sheet_dir, language=language)
         if name not in families() and name in sheet_names(sheet_dir):
-            sheet = load_sheet(name, families(), sheet_dir)
+            sheet = project.load_sheet(name)
             draw = Draw(seed=None) if canonical is not None else Draw(seed)
+            env = project.environment(sheet.settings.language)
             for part, variant in zip(sheet.parts, sheet_variants(sheet, families(), draw), strict=True):
-                statement, solution = render_part(environment(), families()[part.family], variant)
+                statement, solution = render_part(env, families()[part.family], variant)
                 solved = f"\n\nSolution:\n{text(solution)}" if text(solution) else ""
                 typer.echo(f"=== {part.label} ({part.family})\n{text(statement)}{solved}\n")
             return
@@ -246,7 +257,7 @@ def show(
             variant = canonical_variant(chosen, options, canonical)
         else:
             variant = variant_for_seed(chosen, options, seed)
-        statement, solution = render_part(environment(), chosen, variant)
+        statement, solution = render_part(project.environment(language or ENGLISH), chosen, variant)
         typer.echo(f"Statement:\n{text(statement)}\n\nSolution:\n{text(solution)}")
 
     _run(action)
@@ -277,8 +288,16 @@ def check(
     compile_pdfs: Annotated[bool, typer.Option("--compile", help="Also typeset every variant with TeX.")] = False,
     option: Annotated[list[str] | None, typer.Option("--option", "-o", help="KEY=VALUE for every family checked.")] = None,
     jobs: Annotated[int, typer.Option(min=1, help="Worker processes (default: one per usable core).")] = usable_cores(),
+    language: Annotated[
+        str | None,
+        typer.Option(help="Also render (and typeset) in this language and list its untranslated messages (default: the sheets' languages)."),
+    ] = None,
 ) -> None:
-    """Stress-test families: sample, solve, check and render each seed; report failures, timings, difficulty."""
+    """Stress-test families: sample, solve, check and render each seed; report failures, timings, difficulty.
+
+    Each seed is also rendered (with --compile, typeset) in the sheets' languages (or --language), and the
+    messages a family prints in English there are listed as warnings.
+    """
 
     def action() -> bool:
         chosen = names or list(families())
@@ -295,12 +314,16 @@ def check(
                     raise ConfigError(f"family {name}: {exc}") from None
         if not given:
             work += [job for job in _sheet_option_sets(chosen) if job not in work]
+        languages = [check_language(language, "--language: ")] if language else _sheet_languages()
         failed = False
-        for report in stress_families(work, seeds, compile_pdfs, jobs):
+        for report in stress_families(work, seeds, compile_pdfs, jobs, tuple(languages)):
             typer.echo(report.summary())
             for seed, message in report.failures:
                 typer.echo(f"    seed {seed}: {message}")
             failed = failed or bool(report.failures)
+        for each_language in languages:
+            for warning in translation_warnings(chosen, each_language):
+                typer.echo(warning)
         return failed
 
     if _run(action):
@@ -343,6 +366,12 @@ def _sheet_option_sets(chosen: list[str]) -> list[tuple[str, dict[str, Any]]]:
             if part.family in chosen and not families()[part.family].static and job not in jobs:
                 jobs.append(job)
     return jobs
+
+
+def _sheet_languages() -> list[str]:
+    """The languages other than English that the project's sheets print in."""
+    languages = {load_sheet(name, families()).settings.language for name in sheet_names()}
+    return sorted(languages - {ENGLISH})
 
 
 def _per_level(family: Family, given: dict[str, Any]) -> list[dict[str, Any]]:

@@ -37,6 +37,7 @@ import sympy
 from sympy import Rational, exp, log, tanh
 
 from generator.kit import (
+    N_,
     Chain,
     ChoiceOption,
     Family,
@@ -64,8 +65,8 @@ HALF = Rational(1, 2)
 Steps = tuple[tuple[Step, ...], tuple[Step, ...]]
 """The steps that find f'(x) in x, then those that rewrite it towards the activation."""
 
-SPLIT = "split the fraction"
-ADD_SUBTRACT = "add and subtract 1 in the numerator"
+SPLIT = N_("split the fraction")
+ADD_SUBTRACT = N_("add and subtract 1 in the numerator")
 
 
 @dataclass(frozen=True)
@@ -155,7 +156,7 @@ def _log_sigmoid_steps(u: sympy.Expr, a: sympy.Rational) -> Steps:
     return in_x, (Step(_times(a, WrittenSum(1, -1 / below, evaluate=False)), ADD_SUBTRACT),)
 
 
-SIGMA_DEFINITION = r"definition of $\sigma$"
+SIGMA_DEFINITION = N_(r"definition of $\sigma$")
 ACTIVATIONS = {
     "sigmoid": Activation(
         curve=_logistic,
@@ -170,7 +171,7 @@ ACTIVATIONS = {
         curve=lambda u: (exp(u) - exp(-u)) / (exp(u) + exp(-u)),
         steps=_tanh_steps,
         in_terms=lambda u: 1 - tanh(u) ** 2,
-        definition="definition of tanh",
+        definition=N_("definition of tanh"),
         scales=(1, 2, 3, HALF, Rational(3, 2)),
         shifts=(0,),
         normalised=False,

@@ -45,7 +45,7 @@ from dataclasses import dataclass
 
 import sympy
 
-from generator.kit import BoolOption, Chain, ChoiceOption, Family, IntOption, require
+from generator.kit import N_, BoolOption, Chain, ChoiceOption, Family, IntOption, require
 from generator.kit.information import (
     RELATIVE_GAP,
     SHEET1_PMFS,
@@ -99,10 +99,10 @@ def solve(params: Params) -> Answer:
     unit = params.unit
     directions = _directions(params)
     cross_steps = tuple(
-        expected_log_steps(p, tuple(1 / w for w in q), unit, "definition of cross-entropy") for p, q in directions
+        expected_log_steps(p, tuple(1 / w for w in q), unit, N_("definition of cross-entropy")) for p, q in directions
     )
     divergence_steps = tuple(
-        expected_log_steps(p, tuple(v / w for v, w in zip(p, q)), unit, "definition of KL divergence")
+        expected_log_steps(p, tuple(v / w for v, w in zip(p, q)), unit, N_("definition of KL divergence"))
         for p, q in directions
     )
     cross = tuple(steps.result for steps in cross_steps)
@@ -118,7 +118,7 @@ def solve(params: Params) -> Answer:
         entropies=entropies,
         entropy_decimals=_decimals(entropies),
         identity_steps=tuple(
-            difference_steps(h, entropy, "values from above") for h, entropy in zip(cross, entropies)
+            difference_steps(h, entropy, N_("values from above")) for h, entropy in zip(cross, entropies)
         ),
         # Logs of distinct primes are independent over Q, so an exact difference cancels to 0 iff equal.
         cross_entropy_gap=sympy.expand(cross[0] - cross[1]),

@@ -45,6 +45,7 @@ from dataclasses import dataclass
 import sympy
 
 from generator.kit import (
+    N_,
     Chain,
     ChoiceOption,
     Family,
@@ -209,8 +210,9 @@ def _split_reason(pdf: sympy.Expr) -> str:
     """Names the rule the split of log p(x) uses, as the density is printed: lambda e^{-lambda x} is a
     product; e^{-x/3}/3, 3 e^{-3x/4}/4 and the Gaussian's e^{...}/sqrt(2 pi sigma^2), printed over a
     fraction bar, are quotients."""
-    shape = "quotient" if sympy.fraction(pdf, exact=True)[1] != 1 else "product"
-    return f"log of a {shape} and of an exponential"
+    if sympy.fraction(pdf, exact=True)[1] != 1:
+        return N_("log of a quotient and of an exponential")
+    return N_("log of a product and of an exponential")
 
 
 def _value_steps(kind: str, constant, weight, moment, log_e, entropy) -> Chain:
@@ -226,7 +228,7 @@ def _value_steps(kind: str, constant, weight, moment, log_e, entropy) -> Chain:
         return chain(inserted, Step(entropy, "the rate cancels against the mean"))
     cancelled = Step(WrittenSum(constant, weight * moment, evaluate=False), "the variance cancels")
     steps = (inserted, cancelled) if isinstance(times, WrittenProduct) else (inserted,)
-    joined = r"add the logs, with $\frac{1}{2} = \frac{1}{2} \log e$" if log_e == 1 else "add the logs"
+    joined = N_(r"add the logs, with $\frac{1}{2} = \frac{1}{2} \log e$") if log_e == 1 else N_("add the logs")
     return chain(*steps, Step(entropy, joined))
 
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import sympy
 
-from generator.kit import Chain, ChoiceOption, Family, IntOption, require
+from generator.kit import N_, Chain, ChoiceOption, Family, IntOption, require
 from generator.kit.information import (
     SHEET1_PMFS,
     as_decimal,
@@ -62,7 +62,8 @@ def sample(rng: random.Random, options: Mapping) -> Params:
 
 def solve(params: Params) -> Answer:
     worked = tuple(
-        expected_log_steps(pmf, tuple(1 / p for p in pmf), params.unit, "definition of entropy") for pmf in params.pmfs
+        expected_log_steps(pmf, tuple(1 / p for p in pmf), params.unit, N_("definition of entropy"))
+        for pmf in params.pmfs
     )
     entropies = tuple(steps.result for steps in worked)
     return Answer(worked, entropies, tuple(as_decimal(h) for h in entropies))

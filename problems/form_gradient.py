@@ -50,10 +50,12 @@ import sympy
 from sympy import KroneckerDelta, MatMul
 
 from generator.kit import (
+    N_,
     Chain,
     ChoiceOption,
     Family,
     IntOption,
+    Reason,
     Step,
     WrittenSum,
     as_function,
@@ -232,9 +234,9 @@ def _solve_symbolic(p: Params) -> SymbolicAnswer:
         coordinates_.append(sympy.Symbol(p.scalar.name))
     f = written_sum(*coordinates_)
     if p.quadratic:
-        rule, survivors = "product rule in every term", "only $i = k$ or $j = k$ remain"
+        rule, survivors = N_("product rule in every term"), N_("only $i = k$ or $j = k$ remain")
     else:
-        rule, survivors = r"$\partial x_i / \partial x_k = \delta_{ik}$", "only $i = k$ remains"
+        rule, survivors = N_(r"$\partial x_i / \partial x_k = \delta_{ik}$"), N_("only $i = k$ remains")
     steps = [
         Step(OnInstance(sympy.Derivative(f, x[K])), ""),
         Step(OnInstance(written_sum(*deltas)), rule),
@@ -242,7 +244,8 @@ def _solve_symbolic(p: Params) -> SymbolicAnswer:
     ]
     if p.symmetric:
         merged = [2 * p.quadratic * IndexSum(a[K, J] * x[J], (J, 1, n)), *partial[2:]]
-        steps.append(Step(OnInstance(written_sum(*merged)), f"${p.matrix.name}_{{ik}} = {p.matrix.name}_{{ki}}$, rename $i$ as $j$"))
+        renamed = Reason("${name}_{{ik}} = {name}_{{ki}}$, rename $i$ as $j$", name=p.matrix.name)
+        steps.append(Step(OnInstance(written_sum(*merged)), renamed))
     return SymbolicAnswer(f, written_sum(*partial), Chain(tuple(steps)), written_sum(*gradient))
 
 
@@ -277,23 +280,23 @@ def _gradient_steps(p: Params, xs: sympy.ImmutableMatrix, hessian, gradient) -> 
     top = rf"$\mathbf{{{p.matrix.name}}}^\top$"
     plus_b = (p.vector_entries,) if p.linear else ()
     if p.symmetric:
-        inserted, combined, given = MatMul(2, p.matrix_entries, xs), f"double the entries of {a}", [a]
+        inserted, combined, given = MatMul(2, p.matrix_entries, xs), Reason("double the entries of {a}", a=a), [a]
     else:
         inserted = MatMul(written_sum(p.matrix_entries, p.matrix_entries.T), xs)
-        combined, given = f"add {a} and {top}", [a, top]
+        combined, given = Reason("add {a} and {top}", a=a, top=top), [a, top]
     given += [b] if p.linear else []
     return Chain(
         (
-            Step(WrittenMatrix(written_sum(inserted, *plus_b)), "insert " + _listed(given)),
+            Step(WrittenMatrix(written_sum(inserted, *plus_b)), Reason("insert {names}", names=_listed(given))),
             Step(WrittenMatrix(written_sum(MatMul(hessian, xs), *plus_b)), combined),
-            Step(gradient, f"row times column, add {b}" if p.linear else "row times column"),
+            Step(gradient, Reason("row times column, add {b}", b=b) if p.linear else N_("row times column")),
         )
     )
 
 
 def _listed(names: list[str]) -> str:
     """a, b and c."""
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return names[0] if len(names) == 1 else Reason("{rest} and {last}", rest=", ".join(names[:-1]), last=names[-1])
 
 
 def check(params: Params, answer, rng: random.Random) -> None:

@@ -42,6 +42,7 @@ from functools import partial
 import sympy
 
 from generator.kit import (
+    N_,
     ChoiceOption,
     Family,
     IntOption,
@@ -282,12 +283,12 @@ def _worked(f: sympy.Expr, v: sympy.Symbol) -> Worked:
     return Worked((), chain(*steps) if numbers else worked_chain(*steps), ("chain",) if outer.free_symbols else ())
 
 
-SQUARED_NORM = "partial of the squared norm"
-NORM = "partial of the norm"
+SQUARED_NORM = N_("partial of the squared norm")
+NORM = N_("partial of the norm")
 """Reasons for c ||x - a||_2^2 and c ||x - a||_2, whose partials the solution quotes before the steps."""
 
 
-MULTIPLY = "multiply the factors"
+MULTIPLY = N_("multiply the factors")
 """What the step after the chain rule through the norm does: g'(r) times the inner derivative, as one product."""
 
 

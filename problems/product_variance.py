@@ -45,9 +45,11 @@ from itertools import product
 import sympy
 
 from generator.kit import (
+    N_,
     Chain,
     ChoiceOption,
     Family,
+    Reason,
     Step,
     WrittenProduct,
     WrittenSum,
@@ -260,7 +262,8 @@ def _zero_mean_steps(params: Params, x, y, variances, result: sympy.Expr) -> tup
     """For zero means the subtracted term is 0 and each second moment is the variance; then the
     variances are inserted and multiplied (one step when that would only drop the dot)."""
     written = _squared(variances[0]) if params.identical else WrittenProduct(*variances, evaluate=False)
-    inserted = worked_chain(Step(written, "the variances"), Step(result, "square" if params.identical else "multiply"))
+    combined = N_("square") if params.identical else N_("multiply")
+    inserted = worked_chain(Step(written, "the variances"), Step(result, combined))
     return (
         Step(sympy.Mul(Expectation(x**2), Expectation(y**2), evaluate=False), r"$\mathbb{E}[X] = \mathbb{E}[Y] = 0$"),
         Step(sympy.Mul(Variance(x), Variance(y), evaluate=False), r"$\mathbb{E}[X^2] = \operatorname{Var}(X)$ for a zero mean"),
@@ -291,7 +294,9 @@ def _inserted_reason(means, variances) -> str:
         for name, m, v in zip("XY", means, variances)
         if m == 0
     ]
-    return "the means and variances" + (f", ${zero[0]}$" if len(zero) == 1 else "")
+    if len(zero) == 1:
+        return Reason("the means and variances, ${zero}$", zero=zero[0])
+    return N_("the means and variances")
 
 
 def _value_steps(params: Params, means, variances, result: sympy.Expr) -> list[Step]:
@@ -306,15 +311,17 @@ def _value_steps(params: Params, means, variances, result: sympy.Expr) -> list[S
         first, second = (m**2 * v for m, v in zip(means, variances[::-1]))
         cancelled = tex(means[0] ** 2 * means[1] ** 2)
         mean_terms = [first + second] if params.identical else [first, second]
-        return [Step(WrittenSum(product, *mean_terms, evaluate=False), f"multiply out; ${cancelled}$ cancels")]
+        why = Reason("multiply out; ${cancelled}$ cancels", cancelled=cancelled)
+        return [Step(WrittenSum(product, *mean_terms, evaluate=False), why)]
     moments = [v + m**2 for m, v in zip(means, variances)]
     second_moments = _squared(moments[0]) if params.identical else WrittenProduct(*(m for m in moments if m != 1), evaluate=False)
     product_mean = (means[0] * means[1]) ** 2
-    multiply = "square" if params.identical else "multiply"
     if product_mean == 0:
-        return [Step(second_moments, "work out the brackets"), Step(result, multiply)]
+        combined = N_("square") if params.identical else N_("multiply")
+        return [Step(second_moments, "work out the brackets"), Step(result, combined)]
     evaluated = WrittenSum(second_moments, -product_mean, evaluate=False)
-    return [Step(evaluated, "work out the brackets"), Step(result, f"{multiply}, then subtract")]
+    subtract = N_("square, then subtract") if params.identical else N_("multiply, then subtract")
+    return [Step(evaluated, "work out the brackets"), Step(result, subtract)]
 
 
 def _assignments(params: Params, rng: random.Random) -> list[dict[sympy.Symbol, float]]:

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 import sympy
 from sympy import MatMul
 
-from generator.kit import Chain, ChoiceOption, Family, Step, close, distinct, require
+from generator.kit import Chain, ChoiceOption, Family, Reason, Step, close, distinct, require
 from generator.kit.linalg import (
     OnInstance,
     double_loop_form,
@@ -131,7 +131,7 @@ def solve(p: Params) -> Answer:
             given,
             Step(OnInstance(IndexSum(u[i] * EntryOf(product, i), (i, 1, p.left.rows))), "dot product"),
             Step(OnInstance(IndexSum(u[i] * inner, (i, 1, p.left.rows))), "matrix-vector product"),
-            Step(OnInstance(form), f"${p.left.name}_{{{i}}}$ into the inner sum"),
+            Step(OnInstance(form), Reason("${name}_{{{index}}}$ into the inner sum", name=p.left.name, index=i)),
         )
         return Answer(form, inner, Chain(steps))
     # The vector carrying the row index of M stands left of M, the one carrying the column index right.
@@ -142,11 +142,18 @@ def solve(p: Params) -> Answer:
     nested = IndexSum(outer[row] * inner_sum, (row, 1, first.rows))
     steps = (
         given,
-        Step(OnInstance(nested), ("swap the sums, " if p.transposed else "") + f"${first.name}_{{{row}}}$ out of the inner sum"),
+        Step(OnInstance(nested), _out_of_inner_sum(p.transposed, first.name, row)),
         Step(OnInstance(IndexSum(outer[row] * EntryOf(product, row), (row, 1, first.rows))), "matrix-vector product"),
         Step(OnInstance(MatMul(Top(first), p.matrix, second)), "dot product"),
     )
     return Answer(MatMul(Top(first), p.matrix, second), product, Chain(steps))
+
+
+def _out_of_inner_sum(swapped: bool, name: str, index: sympy.Symbol) -> Reason:
+    """The reason of the step that takes the outer vector's entry out of the inner sum (after swapping the sums)."""
+    if swapped:
+        return Reason("swap the sums, ${name}_{{{index}}}$ out of the inner sum", name=name, index=index)
+    return Reason("${name}_{{{index}}}$ out of the inner sum", name=name, index=index)
 
 
 def _value(expr: sympy.Basic, sizes: Mapping, values: Mapping) -> float:

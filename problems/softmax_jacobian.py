@@ -50,10 +50,12 @@ from dataclasses import dataclass
 import sympy
 
 from generator.kit import (
+    N_,
     Chain,
     ChoiceOption,
     Family,
     IntOption,
+    Reason,
     Step,
     WrittenProduct,
     WrittenSum,
@@ -72,9 +74,9 @@ from generator.kit.widths import MAX_STEP_WIDTH, matrix_width
 SIGMA_I, SIGMA_J, DELTA = sympy.symbols("sigma_i sigma_j delta_ij")
 Z_I, Z_J = sympy.symbols("z_i z_j", real=True)
 TOTAL = Normaliser("S_sum", positive=True)
-QUOTIENT = "quotient rule"
-SPLIT = "split the fraction"
-DEFINITION = "definition of σ"
+QUOTIENT = N_("quotient rule")
+SPLIT = N_("split the fraction")
+DEFINITION = N_("definition of σ")
 MAX_WEIGHT = 6
 MAX_WEIGHT_SUM = 12
 INTEGER_VALUES = (-1, 0, 1, 2)
@@ -226,12 +228,17 @@ def _evaluation(shifted: sympy.ImmutableMatrix) -> tuple[Chain, Chain, Chain]:
 def _jacobian_steps(normaliser: sympy.Expr, numerators: sympy.ImmutableMatrix, scores: str) -> Chain:
     """(1/S^2) N with S and e^z inserted; for an integer S, the common factor g of N's entries taken out
     (and g/S^2 cancelled)."""
-    steps = [Step(fraction_times(1 / normaliser**2, numerators), f"insert $S$ and $e^{{{scores}}}$, multiply out")]
+    inserted = Reason("insert $S$ and $e^{{{scores}}}$, multiply out", scores=scores)
+    steps = [Step(fraction_times(1 / normaliser**2, numerators), inserted)]
     common = math.gcd(*(int(v) for v in numerators)) if normaliser.is_Integer else 1
     if common > 1:
         coefficient = sympy.Rational(common, normaliser**2)
-        cancelled = ", cancel" if coefficient.q != normaliser**2 else ""
-        steps.append(Step(fraction_times(coefficient, numerators / common), f"take out the common factor {common}{cancelled}"))
+        cancelled = coefficient.q != normaliser**2
+        if cancelled:
+            why = Reason("take out the common factor {common}, cancel", common=common)
+        else:
+            why = Reason("take out the common factor {common}", common=common)
+        steps.append(Step(fraction_times(coefficient, numerators / common), why))
     return Chain(tuple(steps))
 
 

@@ -18,9 +18,11 @@ from dataclasses import dataclass
 import sympy
 
 from generator.kit import (
+    N_,
     Chain,
     Family,
     IntOption,
+    Reason,
     Step,
     WrittenProduct,
     WrittenSum,
@@ -96,9 +98,10 @@ def _put_in(f: sympy.Expr, point: sympy.Integer) -> Chain:
     is then written with positive powers (``e/(e + 1)``), as a hand clears the fraction in a fraction."""
     value = f.subs(X, point)
     positive = factor_terms(together(value))
+    substitute = Reason("substitute $x = {point}$", point=point)
     if positive == value or not _negative_e_in_sum(value):
-        return chain(Step(value, f"substitute $x = {point}$"))
-    return chain(Step(value, f"substitute $x = {point}$"), Step(positive, "write with positive powers of $e$"))
+        return chain(Step(value, substitute))
+    return chain(Step(value, substitute), Step(positive, "write with positive powers of $e$"))
 
 
 def _negative_e_in_sum(expr: sympy.Expr) -> bool:
@@ -121,7 +124,7 @@ def _line(value: sympy.Expr, slope: sympy.Expr, point: sympy.Integer, tangent: s
     if point == 0 or slope == 1:
         return chain(put_in)
     joined = tangent != expand(value + slope * (X - point))
-    return chain(put_in, Step(tangent, "multiply out, each coefficient over one denominator" if joined else "multiply out"))
+    return chain(put_in, Step(tangent, N_("multiply out, each coefficient over one denominator") if joined else N_("multiply out")))
 
 
 def check(params: Params, answer: Answer, rng: random.Random) -> None:

@@ -1,8 +1,9 @@
 #!/bin/sh
-# Make sure pdflatex, latexmk and the fonts students' names need are available; install them
+# Make sure pdflatex, latexmk, babel's German and the fonts students' names need are available; install them
 # from Debian's packages when they are missing and apt-get can be used (as root or via sudo).
 set -eu
-PACKAGES="texlive-latex-base texlive-latex-recommended lmodern latexmk"
+PACKAGES="texlive-latex-base texlive-latex-recommended lmodern latexmk texlive-lang-german"
+# texlive-lang-german: babel's ngerman (hyphenation, quotation marks) for German sheets: ngerman.ldf.
 # Names in any script (generator/pipeline/names.py, docs/classes.md), one key file each:
 #   texlive-lang-other                 Vietnamese, T5 (vntex): t5enc.def
 #   texlive-lang-greek                 Greek, LGR (greek-fontenc, cbfonts): lgrenc.def, lgrlmr.fd
@@ -14,7 +15,7 @@ PACKAGES="texlive-latex-base texlive-latex-recommended lmodern latexmk"
 #   texlive-lang-korean                Korean, every Hangul syllable (Nanum Myeongjo): c70nanummj.fd
 NAME_PACKAGES="texlive-lang-other texlive-lang-greek texlive-lang-cyrillic cm-super latex-cjk-common \
 latex-cjk-chinese-arphic-gbsn00lp latex-cjk-chinese-arphic-bsmi00lp latex-cjk-japanese-wadalab texlive-lang-korean"
-KEY_FILES="lmodern.sty mathtools.sty pdfrender.sty t5enc.def lgrenc.def lgrlmr.fd t2aenc.def sfrm1095.pfb \
+KEY_FILES="lmodern.sty mathtools.sty ngerman.ldf pdfrender.sty t5enc.def lgrenc.def lgrlmr.fd t2aenc.def sfrm1095.pfb \
 CJKutf8.sty c70gbsn.fd c70bsmi.fd c70min.fd c70nanummj.fd"
 
 # kpsewhich fails when any one of the files is missing.

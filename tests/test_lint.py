@@ -234,7 +234,7 @@ def test_a_line_naming_parts_covers_its_own_partial_only():
     rows = "\\frac{\\partial u}{\\partial x} &= 2 x \\\\\n\\frac{\\partial f_1}{\\partial x} &= - 2 x \\cos u \\\\\n"
     other = "\\frac{\\partial f_1}{\\partial y} &= \\cos u\n\\end{align*}"
     assert rules(lint.header_scopes(named + rows + other)) == {"header-scope"}
-    assert not list(lint.header_scopes(named + rows + "\\shortintertext{Without named parts:}\n" + other))
+    assert not list(lint.header_scopes(named + rows + "\\shortintertext{For $\\frac{\\partial f_1}{\\partial y}$:}\n" + other))
     recalled = "\\shortintertext{For $\\frac{\\partial f}{\\partial y}$ let $v = \\log u$ ($u$ as above):}\n"
     assert not list(lint.header_scopes(recalled + "\\frac{\\partial u}{\\partial y} &= 2 y \\\\\n\\frac{\\partial f}{\\partial y} &= v\n\\end{align*}"))
 

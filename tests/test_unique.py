@@ -81,7 +81,7 @@ def test_with_unique_no_variant_repeats_while_fresh_ones_remain(builds):
     small = uses(unique, 0)
     assert len(small) == 12 and max(small.values()) == math.ceil(len(CLASS) / 12)
     assert json.loads((unique.target / "answers.json").read_text())["unique"] is True
-    assert unique.lines()[0].endswith(f"(--unique: {unique.redrawn} problems drawn again)") and unique.redrawn > 0
+    assert unique.lines()[0].endswith(f"(--unique: {unique.redrawn} problem{'' if unique.redrawn == 1 else 's'} drawn again)") and unique.redrawn > 0
 
 
 def test_parts_drawn_together_are_drawn_again_together(builds):

@@ -23,6 +23,7 @@ from generator.check.lint import lint_variant, overfull_boxes
 from generator.errors import GenerationError, SheetError
 from generator.kit.family import Family, Variant
 from generator.kit.options import ChoiceOption, IntOption, Option, resolve_options
+from generator.kit.language import ENGLISH
 from generator.kit.sampling import draws, rejections
 from generator.kit.steps import repeated_step
 from generator.pipeline.compile import PART_MARKER, compile_documents
@@ -37,7 +38,7 @@ from generator.pipeline.render import (
     render_part,
 )
 from generator.pipeline.seeding import derive_seed
-from generator.pipeline.sheet import ExerciseSpec, PartSpec, SheetSpec
+from generator.pipeline.sheet import ExerciseSpec, PartSpec, Settings, SheetSpec
 from generator.pipeline.templating import environment
 
 COMPILE_BATCH = 40
@@ -120,7 +121,13 @@ def stress_family(
     compile_pdfs: bool = False,
     workdir: Path | None = None,
     env: jinja2.Environment | None = None,
+    languages: tuple[str, ...] = (),
 ) -> FamilyReport:
+    """Sample, solve, check, render and lint ``seeds`` variants (and typeset them, ``compile_pdfs``).
+
+    Each variant is also rendered (and typeset) in each of ``languages``: a translation may not break
+    a template, and German words are longer than English ones.
+    """
     defaults = {option.name: option.default for option in family.options}
     setting = ", ".join(f"{k}={v}" for k, v in options.items() if k != "level" and v != defaults.get(k))
     report = FamilyReport(family.name, seeds=seeds, level=options.get("level"), setting=setting)
@@ -135,6 +142,8 @@ def stress_family(
         try:
             variant = variant_for_seed(family, options, seed, label=str(seed), checked=checked)
             statement, solution = render_part(env, family, variant)
+            for language in languages:
+                render_part(environment(language=language), family, variant)
             repeated = repeated_step(variant.answer)
             if repeated is not None:
                 raise GenerationError(f"a worked step prints as the one before it: {repeated}")
@@ -153,42 +162,50 @@ def stress_family(
         rendered.append(variant)
     report.distinct = len(inputs)
     if compile_pdfs and workdir is not None:
-        for start in range(0, len(rendered), COMPILE_BATCH):
-            report.failures.extend(_compile_batch(family, rendered[start : start + COMPILE_BATCH], workdir))
+        for language in (ENGLISH, *languages):
+            for start in range(0, len(rendered), COMPILE_BATCH):
+                batch = rendered[start : start + COMPILE_BATCH]
+                report.failures.extend(_compile_batch(family, batch, workdir, language))
     return report
 
 
 def stress_families(
-    jobs: list[tuple[str, Mapping[str, Any]]], seeds: int, compile_pdfs: bool = False, workers: int | None = None
+    jobs: list[tuple[str, Mapping[str, Any]]],
+    seeds: int,
+    compile_pdfs: bool = False,
+    workers: int | None = None,
+    languages: tuple[str, ...] = (),
 ) -> Iterator[FamilyReport]:
     """Reports for (family name, options) jobs, in order, run in parallel worker processes."""
-    tasks = [(name, dict(options), seeds, compile_pdfs) for name, options in jobs]
+    tasks = [(name, dict(options), seeds, compile_pdfs, languages) for name, options in jobs]
     workers = min(workers or usable_cores(), len(jobs))
     yield from in_workers(_stress_job, tasks, workers, describe=_checking, ahead=1)  # a family's check takes seconds
 
 
-def _checking(tasks: list[tuple[str, dict, int, bool]]) -> str:
-    named = (f"{name} ({', '.join(f'{key}={value}' for key, value in options.items())})" if options else name for name, options, _, _ in tasks)
+def _checking(tasks: list[tuple[str, dict, int, bool, tuple[str, ...]]]) -> str:
+    named = (f"{name} ({', '.join(f'{key}={value}' for key, value in options.items())})" if options else name for name, options, *_ in tasks)
     return "checking " + ", ".join(named)
 
 
-def _stress_job(task: tuple[str, dict, int, bool]) -> FamilyReport:
-    name, options, seeds, compile_pdfs = task
+def _stress_job(task: tuple[str, dict, int, bool, tuple[str, ...]]) -> FamilyReport:
+    name, options, seeds, compile_pdfs, languages = task
     with temporary_directory("check") as workdir:
-        return stress_family(families()[name], options, seeds, compile_pdfs, workdir)
+        return stress_family(families()[name], options, seeds, compile_pdfs, workdir, languages=languages)
 
 
-def _compile_batch(family: Family, variants: list[Variant], workdir: Path) -> list[tuple[int, str]]:
-    """Typeset a batch in one document; on a TeX error, blame the variant whose lines broke.
+def _compile_batch(family: Family, variants: list[Variant], workdir: Path, language: str = ENGLISH) -> list[tuple[int, str]]:
+    """Typeset a batch in one document, in ``language``; on a TeX error, blame the variant whose lines broke.
 
     A line set wider than the text (an overfull box) fails the variant that printed it."""
     parts = tuple(PartSpec(v.label, family.name, v.options, None, None) for v in variants)
     exercises = tuple(ExerciseSpec(part.label, "", "", (part,)) for part in parts)
-    sheet = SheetSpec(f"check-{family.name}", workdir, f"check {family.name}", "sheets check", None, "", exercises)
+    settings = Settings(language=language)
+    sheet = SheetSpec(f"check-{family.name}", workdir, f"check {family.name}", "sheets check", None, "", exercises, settings)
     families = {family.name: family}
-    instance = Instance("check", Draw(0), render_exercises(environment(), sheet, variants, families))
-    sources = render_documents(environment(), sheet, [instance], families)
-    batchdir = workdir / f"{family.name}-{variants[0].label}"
+    env = environment(language=language)
+    instance = Instance("check", Draw(0), render_exercises(env, sheet, variants, families))
+    sources = render_documents(env, sheet, [instance], families)
+    batchdir = workdir / f"{family.name}-{variants[0].label}-{language}"
     try:
         compile_documents({"solution": sources["solution"]}, batchdir)
     except SheetError as exc:

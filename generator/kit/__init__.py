@@ -7,7 +7,9 @@ writing one. The names here serve every family:
 * the contract: ``Family``, ``require``, ``static_family`` and the options
   ``IntOption``, ``ChoiceOption``, ``BoolOption``;
 * sampling: ``distinct``, ``nonzero``;
-* worked steps: ``Chain``, ``Step``, ``chain``, ``worked_chain``;
+* worked steps: ``Chain``, ``Step``, ``chain``, ``worked_chain``; their reasons in any language:
+  ``Reason`` (a reason with maths in it) and ``N_`` (marks a constant for the catalogue),
+  see ``generator.kit.language`` and docs/languages.md;
 * printing: ``tex``, ``text`` and the "as written" nodes ``WrittenSum``, ``WrittenProduct``;
 * numeric checks: ``as_function``, ``close``, ``central_difference``, ``check_partials``,
   ``defined_points``; exact decimals: ``significant``, ``fixed``;
@@ -24,6 +26,7 @@ in ``__all__``.
 
 from generator.kit.decimals import fixed, significant
 from generator.kit.family import Family, require, static_family
+from generator.kit.language import N_, Reason
 from generator.kit.notation import WrittenProduct, WrittenSum
 from generator.kit.numeric import (
     as_function,
@@ -39,11 +42,13 @@ from generator.kit.steps import Chain, Step, chain, worked_chain
 from generator.speed import remembered
 
 __all__ = [
+    "N_",
     "BoolOption",
     "Chain",
     "ChoiceOption",
     "Family",
     "IntOption",
+    "Reason",
     "Step",
     "WrittenProduct",
     "WrittenSum",

@@ -16,6 +16,7 @@ from itertools import count
 
 import sympy
 
+from generator.kit.language import N_, Reason
 from generator.kit.notation import WrittenProduct, WrittenSum
 from generator.kit.printing import (
     number_and_powers,
@@ -37,18 +38,19 @@ from generator.speed import remembered
 
 __all__ = ["CHAIN", "PARTIALS_PREAMBLE", "Piece", "Worked", "constant_in", "differentiate", "rule_and_tidy", "rules_difficulty", "rules_needed", "tidied", "worked_partial", "written_product"]
 
-PRODUCT = "product rule"
-QUOTIENT = "quotient rule"
-CHAIN = "chain rule"
-"""The chain rule's name in reasons and in ``Worked.rules`` (so are ``PRODUCT``, ``QUOTIENT``, ``SUM``, ``TABLE``)."""
-SUM = "sum rule"
-TABLE = "table of derivatives"
+PRODUCT = N_("product rule")
+QUOTIENT = N_("quotient rule")
+CHAIN = N_("chain rule")
+"""The chain rule's name in reasons and in ``Worked.rules`` (so are ``PRODUCT``, ``QUOTIENT``, ``SUM``, ``TABLE``);
+each is a msgid of the catalogue, translated when it is printed."""
+SUM = N_("sum rule")
+TABLE = N_("table of derivatives")
 LETTERS = "uvwpqrsabcdgh"
 
 
 def constant_in(x: sympy.Symbol) -> str:
     """The reason of a derivative that is 0 because the function does not involve ``x`` (no table says so)."""
-    return f"does not depend on ${tex(x)}$"
+    return Reason("does not depend on ${x}$", x=tex(x))
 
 
 def _idle(terms: list[sympy.Expr], x: sympy.Symbol) -> str:
@@ -58,8 +60,10 @@ def _idle(terms: list[sympy.Expr], x: sympy.Symbol) -> str:
     """
     total = sympy.Add(*terms)
     if len(terms) == 1 and printed_width(total) <= MAX_IDLE_WIDTH:
-        return f"${tex(total)}$ does not depend on ${tex(x)}$"
-    return f"the other terms do not depend on ${tex(x)}$" if len(terms) > 1 else f"the other term does not depend on ${tex(x)}$"
+        return Reason("${term}$ does not depend on ${x}$", term=tex(total), x=tex(x))
+    if len(terms) > 1:
+        return Reason("the other terms do not depend on ${x}$", x=tex(x))
+    return Reason("the other term does not depend on ${x}$", x=tex(x))
 
 
 MAX_IDLE_WIDTH = 14
@@ -163,7 +167,7 @@ class _State:
         if f.is_Add:
             self.rules.append("sum")
             terms = [self._derivative_of(term) for term in printed_terms(f) if term.has(x)]
-            why = f"{SUM}; {_idle(idle, x)}" if idle else SUM
+            why = Reason("{rule}; {idle}", rule=Reason(SUM), idle=_idle(idle, x)) if idle else SUM
             return WrittenSum(*terms, evaluate=False) if len(terms) > 1 else terms[0], why
         if f.is_Mul:
             constant, rest = f.as_independent(x, as_Add=False)

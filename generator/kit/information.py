@@ -15,6 +15,7 @@ from functools import partial
 import sympy
 
 from generator.kit.decimals import significant
+from generator.kit.language import Reason, as_reason, joined
 from generator.kit.notation import WrittenSum, bracketed, log2
 from generator.kit.printing import tex
 from generator.kit.sampling import distinct
@@ -124,7 +125,8 @@ def expected_log_steps(weights: Pmf, arguments: tuple[sympy.Rational, ...], unit
     )
     dropped = [str(i) for i, arg in enumerate(arguments, 1) if arg == 1]
     if dropped:
-        definition += f" ($\\log 1 = 0$ at $x = {', '.join(dropped)}$)"
+        values = ", ".join(dropped)
+        definition = Reason("{definition} ($\\log 1 = 0$ at $x = {values}$)", definition=as_reason(definition), values=values)
     split = [w * information_log(arg, unit) for _, w, arg in kept]
     return chain(Step(written, definition), Step(sympy.Add(*split), _split_reason([arg for _, _, arg in kept], split, unit)))
 
@@ -135,11 +137,11 @@ def _split_reason(arguments: list[sympy.Rational], split: list[sympy.Expr], unit
     parts = []
     if any(not (arg.is_Integer and sympy.isprime(arg)) for arg in arguments) or (unit == "bits" and 2 in arguments):
         twos = unit == "bits" and any(arg.p % 2 == 0 or arg.q % 2 == 0 for arg in arguments)
-        parts.append("split logs" + (" ($\\log_2 2 = 1$)" if twos else ""))
+        parts.append(Reason("split logs ($\\log_2 2 = 1$)") if twos else Reason("split logs"))
     collected = _collected(*split)
     if collected:
         parts.append(collected)
-    return ", ".join(parts)
+    return joined(parts)
 
 
 def _collected(*sums: sympy.Expr) -> str:
@@ -151,9 +153,10 @@ def _collected(*sums: sympy.Expr) -> str:
     logs = sorted((key for key, n in seen.items() if n > 1 and key != 1), key=lambda key: key.args[0])
     numbers = seen.get(sympy.Integer(1), 0) > 1
     if not logs:
-        return "add the numbers" if numbers else ""
+        return Reason("add the numbers") if numbers else ""
     # One piece of maths, so that a reason wrapped in its column never breaks the list.
-    return "collect $" + ", ".join(tex(key) for key in logs) + "$" + (" and numbers" if numbers else "")
+    listed = ", ".join(tex(key) for key in logs)
+    return Reason("collect ${logs}$ and numbers", logs=listed) if numbers else Reason("collect ${logs}$", logs=listed)
 
 
 def _key(term: sympy.Expr) -> sympy.Expr:
@@ -167,8 +170,8 @@ def difference_steps(first: sympy.Expr, second: sympy.Expr, why: str) -> Chain:
     When there is nothing to collect (``log 3 - 3 log 2 / 2``), the two print alike and are one step.
     """
     written = WrittenSum(bracketed(first), sympy.Mul(-1, bracketed(second), evaluate=False), evaluate=False)
-    opened = "open brackets" if first.is_Add or second.is_Add else ""
-    reason = ", ".join(part for part in (opened, _collected(first, second)) if part)
+    opened = Reason("open brackets") if first.is_Add or second.is_Add else ""
+    reason = joined([part for part in (opened, _collected(first, second)) if part])
     return chain(Step(written, why), Step(sympy.expand(first - second), reason))
 
 

@@ -30,6 +30,7 @@ from sympy import (
 )
 
 from generator.kit.family import CheckFailed, require
+from generator.kit.language import N_, Reason
 from generator.kit.notation import (
     AsWritten,
     BoldSymbol,
@@ -259,9 +260,9 @@ def null_vector(m: sympy.MatrixBase) -> NullVector:
         raw = sympy.ImmutableMatrix(m.row(rows[0] - 1).cross(m.row(rows[1] - 1))).T
     factor = math.gcd(*raw) * (1 if next(filter(None, raw)) > 0 else -1)
     vector = raw / factor
-    taken = [Step(WrittenMatrix(MatMul(factor, vector, evaluate=False)), f"take out ${factor}$")] if factor != 1 else []
+    taken = [Step(WrittenMatrix(MatMul(factor, vector, evaluate=False)), Reason("take out ${factor}$", factor=factor))] if factor != 1 else []
     # Chain, not chain(): the factored vector has the same entries, and chain() would merge it away
-    found = Chain((Step(raw, "cross product" if m.rows == 3 else "swap, negate one"), *taken))
+    found = Chain((Step(raw, N_("cross product") if m.rows == 3 else N_("swap, negate one")), *taken))
     return NullVector(rows, found, vector)
 
 

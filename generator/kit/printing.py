@@ -12,6 +12,7 @@ each base once with one leading number (``4 x^2 (3x - 2)``, never ``4 x x (3x - 
 number never stands glued to a fraction (``\\frac{2x}{x^2+1}``, not ``2 \\frac{x}{x^2+1}``).
 """
 
+import re
 from collections.abc import Iterable
 
 import sympy
@@ -19,6 +20,7 @@ from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence_traditional
 from sympy.printing.str import StrPrinter
 
+from generator.kit.language import ENGLISH, current_language, localized_decimal
 from generator.kit.notation import (
     EuclideanNorm,
     WrittenProduct,
@@ -633,9 +635,20 @@ def printed_terms(expr: sympy.Expr) -> tuple[sympy.Expr, ...]:
 
 
 def tex(expr) -> str:
-    """LaTeX for a SymPy expression (or anything ``sympify`` accepts)."""
+    """LaTeX for a SymPy expression (or anything ``sympify`` accepts).
+
+    Its decimals (``Float``) take the decimal mark of the language being rendered
+    (``generator.kit.language.speaking``): ``1{,}0986`` in German.
+    """
     expr = _parsed(expr) if isinstance(expr, str) else sympy.sympify(expr)
-    return _tex(expr) if _cacheable(expr) else _PRINTER.doprint(expr)
+    printed = _tex(expr) if _cacheable(expr) else _PRINTER.doprint(expr)
+    if current_language() == ENGLISH or not expr.has(sympy.Float):
+        return printed
+    return _DECIMAL.sub(lambda number: localized_decimal(number.group()), printed)
+
+
+_DECIMAL = re.compile(r"\d+\.\d+")
+"""A decimal as SymPy's printer writes a ``Float``'s digits (its sign and exponent are printed apart)."""
 
 
 def text(expr: sympy.Basic) -> str:

@@ -31,6 +31,7 @@ from generator.kit.notation import (
     WrittenQuotient,
     WrittenSum,
 )
+from generator.kit.language import N_, Reason
 from generator.kit.printing import tex
 from generator.kit.steps import Chain, Step, chain
 from generator.speed import remembered
@@ -149,11 +150,13 @@ class Law:
         """What the parameters are, in words with inline maths: "normally distributed with mean $3$ and variance $2$"."""
         if self.kind == "gaussian":
             centre, spread = (tex(p) for p in self.parameters)
-            return f"normally distributed with mean ${centre}$ and variance ${spread}$"
+            return Reason("normally distributed with mean ${centre}$ and variance ${spread}$", centre=centre, spread=spread)
         if self.kind == "uniform":
             low, high = (tex(p) for p in self.parameters)
-            return f"uniformly distributed: its density is constant on $[{low}, {high}]$ and $0$ outside"
-        return f"exponentially distributed with rate ${tex(self.parameters[0])}$"
+            return Reason(
+                "uniformly distributed: its density is constant on $[{low}, {high}]$ and $0$ outside", low=low, high=high
+            )
+        return Reason("exponentially distributed with rate ${rate}$", rate=tex(self.parameters[0]))
 
 
 @dataclass(frozen=True)
@@ -173,16 +176,25 @@ class LawMoments:
     @property
     def sentence(self) -> str:
         """``$X \\sim \\mathcal{U}[-1, 3]$ has mean $\\frac{-1 + 3}{2} = 1$ and variance ...``."""
-        verb = "each have" if "," in self.name else "has"
+        several = "," in self.name
         mean, spread = (" = ".join(tex(step.expr) for step in c.steps) for c in (self.mean, self.variance))
         given = rf"${self.name} \sim {self.law.notation}$"
         if self.law.kind == "exponential":
             rate = tex(self.law.parameters[0])
-            return (
-                rf"{given} {verb} rate $\lambda = {rate}$, so mean $\frac{{1}}{{\lambda}} = {mean}$ "
-                rf"and variance $\frac{{1}}{{\lambda^2}} = {spread}$"
-            )
-        return f"{given} {verb} mean ${mean}$ and variance ${spread}$"
+            if several:
+                sentence = N_(
+                    r"{given} each have rate $\lambda = {rate}$, so mean $\frac{{1}}{{\lambda}} = {mean}$ "
+                    r"and variance $\frac{{1}}{{\lambda^2}} = {spread}$"
+                )
+            else:
+                sentence = N_(
+                    r"{given} has rate $\lambda = {rate}$, so mean $\frac{{1}}{{\lambda}} = {mean}$ "
+                    r"and variance $\frac{{1}}{{\lambda^2}} = {spread}$"
+                )
+            return Reason(sentence, given=given, rate=rate, mean=mean, spread=spread)
+        if several:
+            return Reason("{given} each have mean ${mean}$ and variance ${spread}$", given=given, mean=mean, spread=spread)
+        return Reason("{given} has mean ${mean}$ and variance ${spread}$", given=given, mean=mean, spread=spread)
 
 
 def law_moments(name: str, law: Law) -> LawMoments:

@@ -20,6 +20,7 @@ import sympy
 from sympy.core.exprtools import Term, gcd_terms
 from sympy.core.mul import _keep_coeff
 
+from generator.kit.language import Reason
 from generator.kit.printing import tex
 from generator.kit.widths import printed_width
 from generator.speed import register, remembered
@@ -204,23 +205,32 @@ def rewrite_name(before: sympy.Expr, after: sympy.Expr) -> str:
     what happened above it.
     """
     plain = _evaluated(before)
-    names = [_named("cancel", base, "the common factor") for base in _cancelling(before)]
+    names = [_named(Reason("cancel ${factor}$", factor=_bracketed(base)), base, CANCEL) for base in _cancelling(before)]
     top, bottom = sympy.fraction(plain, exact=True)
     new_top, new_bottom = sympy.fraction(after, exact=True)
     if _fraction_in_sum(plain) and not _fraction_in_sum(after):
-        names.append("common denominator")
+        names.append(Reason("common denominator"))
         top, bottom = sympy.fraction(together(plain), exact=True)
     names += _below_the_bar(bottom, new_bottom)
     names += _above_the_bar(top, new_top, before)
-    if "collect like terms" not in names and _collected_as_written(before):
-        names.append("collect like terms")
+    if COLLECT not in names and _collected_as_written(before):
+        names.append(COLLECT)
     if not names:
         names += _sign_flips(before, after)
     if not names and _negated_sum(before):
-        names.append("distribute the minus sign")
+        names.append(Reason("distribute the minus sign"))
     if not names:
-        names.append("multiply the factors" if plain.is_Mul else "combine the terms")
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        names.append(Reason("multiply the factors") if plain.is_Mul else Reason("combine the terms"))
+    return _listed(names)
+
+
+def _listed(names: list[Reason]) -> Reason:
+    """``a, b and c``, each name and the list itself a message of the catalogue (word order and "and" vary)."""
+    if len(names) == 1:
+        return names[0]
+    if len(names) == 2:
+        return Reason("{first} and {last}", first=names[0], last=names[1])
+    return Reason("{first}, {then}", first=names[0], then=_listed(names[1:]))
 
 
 def _collected_as_written(expr: sympy.Expr) -> bool:
@@ -324,14 +334,26 @@ def _below_the_bar(bottom: sympy.Expr, new_bottom: sympy.Expr) -> list[str]:
     old, new = _powers(bottom), _powers(new_bottom)
     if set(new) <= set(old):
         gone = [base ** (exponent - new.get(base, 0)) for base, exponent in old.items() if exponent > new.get(base, 0)]
-        return [_named("cancel", sympy.Mul(*gone), "the common factor")] if gone else []
+        return [_named(Reason("cancel ${factor}$", factor=_bracketed(sympy.Mul(*gone))), sympy.Mul(*gone), CANCEL)] if gone else []
     ratio = _monomial_ratio(bottom, new_bottom)
     if ratio is None:
-        return [_named("write over the denominator", new_bottom, "", "write over one denominator")]
+        return [Reason("write over one denominator")]
     above, below = sympy.fraction(ratio)
     if above == 1:
-        return [_named("divide numerator and denominator by", below, "the same factor")]
-    return [_named("multiply numerator and denominator by", above, "the same factor")]
+        return [
+            _named(
+                Reason("divide numerator and denominator by ${factor}$", factor=_bracketed(below)),
+                below,
+                Reason("divide numerator and denominator by the same factor"),
+            )
+        ]
+    return [
+        _named(
+            Reason("multiply numerator and denominator by ${factor}$", factor=_bracketed(above)),
+            above,
+            Reason("multiply numerator and denominator by the same factor"),
+        )
+    ]
 
 
 def _monomial_ratio(bottom: sympy.Expr, new_bottom: sympy.Expr) -> sympy.Expr | None:
@@ -389,18 +411,20 @@ def _above_the_bar(top: sympy.Expr, new_top: sympy.Expr, before: sympy.Expr) -> 
         multiplied_out = expand_outside(inner) == inner or len(sympy.Add.make_args(inner)) != len(terms)
         kept = set(sympy.Add.make_args(inner))  # a product of sums carried over as it stands is not expanded
         if multiplied_out and any(expand_outside(term) != term and term not in kept for term in terms):
-            names.append("expand")
+            names.append(Reason("expand"))
         if (has_like_terms(top) and not has_like_terms(inner)) or (collects(top) and not collects(inner)):
-            names.append("collect like terms")
+            names.append(COLLECT)
     if (sums or rest.is_Add) and (pulled or abs(coefficient) != 1):
         # named with its sign: -2x(A + B) from -2xA - 2xB takes out -2x, not 2x
         # a number stays in front of a sum it is taken out with, as the line shows it: 2(x^2 + 1), never 2x^2 + 2;
         # -(x^2 + 1), never -x^2 - 1
         common = _keep_coeff(coefficient, sympy.Mul(*pulled))
-        negated = f"factor out $-{_bracketed(-common)}$" if common.is_Add and coefficient < 0 else None
-        names.append(_named("factor out", common, "the common factor", negated))
+        negated = common.is_Add and coefficient < 0
+        shown = f"-{_bracketed(-common)}" if negated else _bracketed(common)
+        named = Reason("factor out ${factor}$", factor=shown)
+        names.append(_named(named, common, Reason("factor out the common factor"), whole=negated))
     elif (sums or rest.is_Add) and coefficient == -1 and all(term.could_extract_minus_sign() for term in terms):
-        names.append("take out the minus sign")
+        names.append(Reason("take out the minus sign"))
     return names
 
 
@@ -420,8 +444,8 @@ def _sign_flips(before: sympy.Expr, after: sympy.Expr) -> list[str]:
         negated = _evaluated(-total)
         old_bracket, new_bracket = (rf"\left({tex(term)}\right)" for term in (total, negated))
         if old_bracket in old_page and old_bracket not in new_page and new_bracket in new_page:
-            named = f"write ${tex(total)}$ as $-({tex(negated)})$"
-            names.append(_named("take a minus sign out of", total, "a bracket", named))
+            named = Reason("write ${total}$ as $-({negated})$", total=tex(total), negated=tex(negated))
+            names.append(_named(named, total, Reason("take a minus sign out of a bracket"), whole=True))
     return names
 
 
@@ -449,10 +473,11 @@ def _inside_factors(top: sympy.Expr, new_top: sympy.Expr, before: sympy.Expr) ->
                 common, primitive = primitive.as_independent(sympy.Add, as_Add=False)
                 taken *= common
             if taken == -1:
-                names.append("take out the minus sign")
+                names.append(Reason("take out the minus sign"))
             elif taken != 1:
                 quoted = _bracketed(as_written(base, before))
-                names.append(_named("factor", taken, "out a common factor", f"factor ${_bracketed(taken)}$ out of ${quoted}$"))
+                named = Reason("factor ${factor}$ out of ${sum}$", factor=_bracketed(taken), sum=quoted)
+                names.append(_named(named, taken, Reason("factor out a common factor"), whole=True))
     return names
 
 
@@ -465,19 +490,23 @@ def as_written(total: sympy.Expr, line: sympy.Expr) -> sympy.Expr:
     return total
 
 
+CANCEL = Reason("cancel the common factor")
+COLLECT = Reason("collect like terms")
+
 MAX_NAMED_WIDTH = 14
 """Widest expression a reason names (as ``printed_width`` counts): a reason is set in a narrow
 column, where a longer formula cannot break and runs into the margin."""
 
 
-def _named(action: str, factor: sympy.Expr, instead: str, named: str | None = None) -> str:
-    """``action`` and the factor it acts on ("factor out $4x$"), or ``instead`` of a factor too wide to name.
+def _named(named: Reason, factor: sympy.Expr, instead: Reason, whole: bool = False) -> Reason:
+    """``named``, the reason that names ``factor`` ("factor out $4x$"), or ``instead`` when the factor is too wide to name.
 
-    ``named`` is the whole reason when it names more than the factor ("factor $2$ out of $(2x - 2)$").
+    ``whole``: ``named`` names more than the factor ("factor $2$ out of $(2x - 2)$"), and is too long itself
+    past four times the widest factor.
     """
-    if printed_width(factor) > MAX_NAMED_WIDTH or (named is not None and len(named) > 4 * MAX_NAMED_WIDTH):
-        return f"{action} {instead}".strip() if instead else named or action
-    return named or f"{action} ${_bracketed(factor)}$"
+    if printed_width(factor) > MAX_NAMED_WIDTH or (whole and len(named) > 4 * MAX_NAMED_WIDTH):
+        return instead
+    return named
 
 
 def _bracketed(factor: sympy.Expr) -> str:

@@ -21,6 +21,7 @@ import sympy
 from generator.kit.differentiation import Worked, worked_partial
 from generator.kit.functions import smooth_function, structure
 from generator.kit.notation import EuclideanNorm, FixedVector, Vector
+from generator.kit.language import Reason
 from generator.kit.printing import tex
 from generator.kit.sampling import distinct
 from generator.kit.steps import Step, chain
@@ -59,8 +60,11 @@ def partial(f: sympy.Expr, v: sympy.Symbol, name: str | None = None) -> Worked:
     """
     if f.has(v):
         return worked_partial(f, v)
-    subject = f"${name}$ does not" if name else "does not"
-    return Worked((), chain(Step(sympy.Integer(0), f"{subject} depend on ${tex(v)}$")), ())
+    if name:
+        why = Reason("${name}$ does not depend on ${v}$", name=name, v=tex(v))
+    else:
+        why = Reason("does not depend on ${v}$", v=tex(v))
+    return Worked((), chain(Step(sympy.Integer(0), why)), ())
 
 
 def widest_step(worked: Iterable[Worked]) -> int:

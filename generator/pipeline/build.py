@@ -40,6 +40,8 @@ from pathlib import Path
 
 from generator import __version__
 from generator.errors import ConfigError
+from generator.i18n import translations
+from generator.kit.language import ENGLISH, written_decimal
 from generator.pipeline.answerkey import answer_cells, answer_key_csv, answer_key_xlsx
 from generator.pipeline.compile import compile_stream, require_tex
 from generator.pipeline.generate import Checked, Draw, sheet_variants
@@ -140,22 +142,35 @@ class Report:
     """Wall time per stage: redraw (``unique`` only), generate (SymPy, in parallel with TeX), typeset
     (what TeX had left), write; and tex, the CPU seconds of all TeX runs."""
 
+    language: str = ENGLISH
+    """The sheet's language: the report is in it too."""
+
     def lines(self) -> list[str]:
+        """The report, a line per problem, in the sheet's language (the catalogue's messages)."""
+        catalogue = translations(self.language)
+        gettext, ngettext = catalogue.gettext, catalogue.ngettext
         if not self.students:
-            return [f"nothing to build for {self.target}: no student of the roster falls in this shard"]
-        lines = [f"built {self.target} for {self.students} student{'' if self.students == 1 else 's'}"]
+            nothing = gettext("nothing to build for %(target)s: no student of the roster falls in this shard")
+            return [nothing % {"target": self.target}]
+        built = ngettext("built %(target)s for %(num)d student", "built %(target)s for %(num)d students", self.students)
+        lines = [built % {"target": self.target, "num": self.students}]
         if self.unique:
-            lines[0] += f" (--unique: {self.redrawn} problems drawn again)"
+            redrawn = ngettext(
+                " (--unique: %(num)d problem drawn again)", " (--unique: %(num)d problems drawn again)", self.redrawn
+            )
+            lines[0] += redrawn % {"num": self.redrawn}
         for label, distinct in self.distinct.items():
             if label in self.fixed:
-                lines.append(f"  problem {label}: fixed content, the same for every student")
+                fixed = gettext("  problem %(label)s: fixed content, the same for every student")
+                lines.append(fixed % {"label": label})
                 continue
-            collisions = self.students - distinct
-            low, median, high = self.difficulty[label]
-            lines.append(
-                f"  problem {label}: {distinct} distinct variants, {collisions} shared with another student, "
-                f"difficulty {low:g}/{median:g}/{high:g}"
+            low, median, high = (written_decimal(f"{score:g}", self.language) for score in self.difficulty[label])
+            line = gettext(
+                "  problem %(label)s: %(distinct)d distinct variants, %(shared)d shared with another student, "
+                "difficulty %(low)s/%(median)s/%(high)s"
             )
+            values = {"label": label, "distinct": distinct, "shared": self.students - distinct}
+            lines.append(line % {**values, "low": low, "median": median, "high": high})
         return lines
 
 
@@ -195,7 +210,7 @@ def build_class(
     typeset, written = select_students(students, groups, shard, only)
     target = out_dir / sheet.name / draw.name
     if not typeset:  # a shard no student of this roster falls in: an array job with nothing to do
-        return Report(target, 0)
+        return Report(target, 0, language=sheet.settings.language)
     started = time.perf_counter()
     redrawn = redraws(sheet, draw, students, progress) if unique else {}
     redraw_seconds = {"redraw": time.perf_counter() - started} if unique else {}
@@ -228,7 +243,7 @@ def sheet_sources(name: str, draw: Draw, project: Project = Project()) -> dict[s
     """The LaTeX of a single sheet's documents by kind, as ``build_sheets`` typesets them, without TeX."""
     sheet = project.load_sheet(name)
     instance = generate_instance((sheet, draw, None, project)).instance()
-    return render_documents(project.environment(), sheet, [instance], all_families())
+    return render_documents(project.environment(sheet.settings.language), sheet, [instance], all_families())
 
 
 def select_students(
@@ -420,8 +435,9 @@ def _typeset_batch(
             shutil.copyfile(path, workdir / input_name)
 
     def typeset(kind: str, feed: queue.SimpleQueue) -> tuple[str, str, bytes, dict[str, bytes], bytes | None]:
+        env = project.environment(plan.sheet.settings.language)
         students = [student for _, student in plan.batches[batch] if student]
-        pieces = document_pieces(project.environment(), plan.sheet, _arriving(feed), all_families(), kind, students)
+        pieces = document_pieces(env, plan.sheet, _arriving(feed), all_families(), kind, students)
         compiled = compile_stream(f"{batch}-{kind}", pieces, workdir)
         tex_seconds.append(compiled.cpu_seconds)
         if plan.roster:
@@ -450,7 +466,8 @@ def generate_instance(job: Job, checked: Checked | None = None) -> Generated:
         for variant, record in zip(variants, stored)
         for cell in answer_cells(variant.label, families[variant.family].answer_key(variant.answer), record["answers"])
     )
-    return Generated(draw, student, render_exercises(project.environment(), sheet, variants, families), stored, cells)
+    env = project.environment(sheet.settings.language)
+    return Generated(draw, student, render_exercises(env, sheet, variants, families), stored, cells)
 
 
 def _files(plan: Plan, chosen: Sequence[Generated], typeset: Typeset) -> tuple[dict[str, bytes], dict[str, bytes]]:
@@ -505,7 +522,7 @@ def _publish(plan: Plan, own: dict[str, bytes], shared: dict[str, bytes]) -> Non
 
 
 def _report(plan: Plan, chosen: Sequence[Generated], seconds: dict[str, float]) -> Report:
-    report = Report(plan.target, len(chosen), plan.unique, seconds=seconds)
+    report = Report(plan.target, len(chosen), plan.unique, seconds=seconds, language=plan.sheet.settings.language)
     report.redrawn = sum(len(g.draw.redraws) for g in chosen)
     families = all_families()
     report.fixed = {part.label for part in plan.sheet.parts if families[part.family].static}

@@ -5,6 +5,7 @@ Each module there defines ``FAMILY``; adding a family is adding a module.
 
 import importlib
 import pkgutil
+from pathlib import Path
 
 import problems
 from generator.kit.family import Family
@@ -23,4 +24,15 @@ def families() -> dict[str, Family]:
         if family.name in found:
             raise RuntimeError(f"two families are named {family.name!r}")
         found[family.name] = family
+    return found
+
+
+@remembered(None)
+def module_files() -> dict[str, Path]:
+    """Every family's module file by family name: where its reasons are written (``sheets check`` reads them)."""
+    found = {}
+    for info in pkgutil.iter_modules(problems.__path__):
+        if not info.name.startswith("_"):
+            module = importlib.import_module(f"problems.{info.name}")
+            found[module.FAMILY.name] = Path(module.__file__)
     return found

@@ -8,13 +8,17 @@ its worked solution. Templates only insert values; nothing is computed here.
 import datetime
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import jinja2
+from babel.dates import format_date
 
 from generator import __version__
 from generator.errors import GenerationError
+from generator.i18n import latex_language
 from generator.kit.family import Family, Variant
+from generator.kit.language import ENGLISH
 from generator.pipeline.generate import Draw
 from generator.pipeline.names import name_latex
 from generator.pipeline.names import preamble as names_preamble
@@ -26,21 +30,8 @@ KINDS = ("exercise", "solution")
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 """Crockford's base 32: digits and capitals without I, L, O and U, so a code read aloud or copied by hand survives."""
 _MISREAD = str.maketrans({"O": "0", "I": "1", "L": "1", "-": None, " ": None})
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-"""English month names, whatever the machine's locale (issue 21 translates them)."""
+ENGLISH_DATE = "d MMMM y"
+"""``14 October 2026``: how English sheets have always written a date (CLDR's long English date is ``October 14, 2026``)."""
 
 
 def sheet_code(seed: int) -> str:
@@ -77,9 +68,17 @@ def document_inputs(sheet: SheetSpec) -> dict[str, Path]:
     return {f"sheet-logo{logo.suffix.lower()}": logo} if logo else {}
 
 
-def english_date(day: datetime.date) -> str:
-    """``14 October 2026``: the same on every machine, whatever its locale."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+def written_date(day: datetime.date, language: str) -> str:
+    """A date as ``language`` writes it (Babel, CLDR data): ``14 October 2026``, ``14. Oktober 2026``.
+
+    The same on every machine, whatever its locale.
+    """
+    return format_date(day, ENGLISH_DATE if language == ENGLISH else "long", locale=language)
+
+
+def plural_count(points: float) -> int:
+    """The number ngettext picks the plural form of "points" by: 1 is one point; 2.5 and 0.5 are points."""
+    return int(points) if float(points).is_integer() else 2
 
 
 @dataclass(frozen=True)
@@ -182,6 +181,8 @@ def document_pieces(
         "sheet_code": sheet_code,
         "name_latex": name_latex,
         "inputs": document_inputs(sheet),
-        "date": english_date,
+        "date": partial(written_date, language=sheet.settings.language),
+        "latex_language": latex_language(sheet.settings.language),
+        "plural_count": plural_count,
     }
     return env.get_template(DOCUMENT_TEMPLATE).generate(context)

@@ -20,6 +20,7 @@ from string import ascii_lowercase
 from typing import Any
 
 from generator.errors import ConfigError
+from generator.i18n import check_language
 from generator.kit.family import Family, as_written, field_names
 from generator.kit.options import OptionError
 from generator.pipeline.templating import unprintable_character
@@ -87,6 +88,8 @@ class Settings:
     preamble: tuple[str, ...] = ()
     show_seed: bool = False
     """False: students see a short sheet code, which decodes to the seed; solutions always print the seed."""
+    language: str = "en"
+    """The language the sheet prints in: English, or one with a catalogue in ``locale/`` (docs/languages.md)."""
 
 
 PAPERS = ("a4", "letter")
@@ -220,6 +223,12 @@ class _Reader:
         given["paper"] = self.choice(data, "paper", str, PAPERS, where)
         given["font_size"] = self.choice(data, "font_size", int, FONT_SIZES, where)
         given["show_seed"] = self.value(data, "show_seed", bool, where)
+        given["language"] = self.value(data, "language", str, where)
+        if given["language"] is not None:
+            try:
+                check_language(given["language"])
+            except ConfigError as exc:
+                raise self.fail(where, str(exc)) from None
         given["logo"] = self.logo(data, where)
         preamble = self.value(data, "preamble", list, where)
         if preamble is not None:

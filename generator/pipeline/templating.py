@@ -5,6 +5,12 @@ does): ``<< value >>``, ``<% statement %>``, ``<# comment #>``. Undefined
 names are errors. Maths goes through the ``tex`` filter (one SymPy printer),
 plain text through ``text`` (pylatexenc), so user text cannot inject TeX; the
 reasons of worked steps through ``reason``, text with ``$...$`` maths.
+
+One environment per language: Jinja's i18n extension translates ``<% trans %>`` blocks and
+``_()`` through the language's catalogue (``generator/i18n.py``), the ``reason`` and ``translate``
+filters pass step reasons and sheet text through it, and numbers print with the language's
+decimal mark (``decimal``, ``number``, and the floats ``tex`` prints). English has no catalogue:
+its text is the msgids, printed as written.
 """
 
 import re
@@ -14,7 +20,9 @@ from pathlib import Path
 import jinja2
 from pylatexenc.latexencode import UnicodeToLatexEncoder
 
+from generator.i18n import translations
 from generator.kit.decimals import fixed
+from generator.kit.language import ENGLISH, Reason, localized_decimal, speaking
 from generator.kit.printing import tex
 from generator.kit.widths import visible_length
 from generator.speed import remembered, template_cache
@@ -89,8 +97,36 @@ def unprintable_character(value: str) -> str | None:
 
 
 def decimal(value: object, digits: int = 4) -> str:
-    """A fixed-point decimal for an exact SymPy number, e.g. ``1.0986``, right in its last digit."""
+    """A fixed-point decimal for an exact SymPy number, e.g. ``1.0986``, right in its last digit, for TeX to read.
+
+    The same in every language (a chart's bar heights); a decimal a reader reads is written with the
+    language's decimal mark by the ``decimal`` filter (``localized``).
+    """
     return fixed(value, digits)
+
+
+def localized(language: str) -> dict[str, object]:
+    """The filters whose output depends on ``language``: translated text, numbers with its decimal mark."""
+    catalogue = translations(language)
+
+    def translate(value: object) -> object:
+        """Text in ``language``: a ``Reason`` translates its msgid and fills its arguments in; other text is
+        its own msgid (printed as written when the catalogue does not have it)."""
+        if isinstance(value, Reason):
+            return value.translated(catalogue.gettext)
+        return catalogue.gettext(value) if value else value
+
+    def in_language(value: object) -> str:
+        with speaking(language):
+            return tex(value)
+
+    return {
+        "reason": lambda value: escape_reason(translate(value)),
+        "translate": translate,
+        "decimal": lambda value, digits=4: localized_decimal(fixed(value, digits), language),
+        "number": lambda value: localized_decimal(str(value), language),
+        "tex": tex if language == ENGLISH else in_language,
+    }
 
 
 def search_path(template_dir: Path = TEMPLATE_DIR) -> list[str]:
@@ -104,7 +140,8 @@ def search_path(template_dir: Path = TEMPLATE_DIR) -> list[str]:
 
 
 @remembered(None)
-def environment(template_dir: Path = TEMPLATE_DIR) -> jinja2.Environment:
+def environment(template_dir: Path = TEMPLATE_DIR, language: str = ENGLISH) -> jinja2.Environment:
+    """The environment for templates in ``template_dir`` (over the project's), printing in ``language``."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(search_path(template_dir)),
         block_start_string="<%",
@@ -118,11 +155,13 @@ def environment(template_dir: Path = TEMPLATE_DIR) -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
-    env.filters["tex"] = tex
+    env.install_gettext_translations(translations(language), newstyle=True)
+    env.globals["language"] = language
     env.filters["text"] = escape_text
-    env.filters["reason"] = escape_reason
-    env.filters["decimal"] = decimal
+    env.filters["dimension"] = decimal
     env.filters["visible_length"] = visible_length
+    env.filters.update(localized(language))
     env.bytecode_cache = template_cache(env)
     return env
