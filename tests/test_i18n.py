@@ -136,6 +136,7 @@ ENGINE_PHRASES = [
     r"\bSheet \d", r"\b[Ss]heet code\b", r"\bSeed\b(?! \d)", r"\btable of derivatives\b", r"\bsum rule\b",
     r"\bcommon denominator\b", r"\bcollect like terms\b", r"\bfactor out\b", r"\bsplit logs\b",
     r"\bRules of differentiation\b", r"\bInformation theory\b", r"\bFor differentiable\b", r"\bNotation: lowercase\b",
+    r"\bconstant factor\b", r"\bFor\b", r"\bas above\b",
 ]
 # The families' (templates/problems/*.tex.j2 and problems/*.py), translated where each family lives.
 FAMILY_PHRASES = [
