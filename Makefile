@@ -29,14 +29,16 @@ translations: $(VENV)/.installed
 	$(EXTRACT)
 	$(BIN)/pybabel update -i locale/messages.pot -d locale --no-wrap --no-fuzzy-matching --ignore-obsolete
 
-## test: run the whole test suite (compiles real LaTeX), then stress every family over 1,000 seeds
+## test: run the whole test suite (compiles real LaTeX), then stress every family over 1,000 seeds per
+##       level and sheet option set, and 200 seeds of every value of every option
 test: setup
 	$(BIN)/pytest
-	$(BIN)/sheets check --seeds 1000
+	$(BIN)/sheets check --seeds 1000 --sweep levels
+	$(BIN)/sheets check --seeds 200
 
 ## stress: the long sweep kept out of `make test`: 3,000 seeds per family, every variant typeset
 stress: setup
-	$(BIN)/sheets check --seeds 3000 --compile
+	$(BIN)/sheets check --seeds 3000 --compile --sweep levels
 
 ## bench: time generation and TeX
 bench: setup

@@ -4,6 +4,7 @@ Every user-fixable problem is a ``SheetError``: printed as one ``error:``
 line on stderr with exit code 1, never a traceback.
 """
 
+import enum
 import re
 import sys
 import tomllib
@@ -18,11 +19,10 @@ from rich.console import Console
 from rich.progress import Progress, TaskID
 
 from generator import speed
-from generator.check.stress import stress_families
+from generator.check.stress import level_sweep, option_sweep, stress_families
 from generator.check.translations import translation_warnings
 from generator.errors import ConfigError, SheetError
 from generator.i18n import check_language
-from generator.kit.family import Family
 from generator.kit.language import ENGLISH
 from generator.kit.options import OptionError
 from generator.pipeline.build import DEFAULT_GROUPS, build_class, build_sheets
@@ -281,6 +281,11 @@ def new(
     typer.echo(f"next: sheets show {name} --seed 1, then sheets check {name} --seeds 200; docs/authoring.md explains each TODO")
 
 
+class Sweep(str, enum.Enum):
+    options = "options"
+    levels = "levels"
+
+
 @app.command()
 def check(
     names: Annotated[list[str] | None, typer.Argument(help="Families to check (default: all).")] = None,
@@ -288,6 +293,10 @@ def check(
     compile_pdfs: Annotated[bool, typer.Option("--compile", help="Also typeset every variant with TeX.")] = False,
     option: Annotated[list[str] | None, typer.Option("--option", "-o", help="KEY=VALUE for every family checked.")] = None,
     jobs: Annotated[int, typer.Option(min=1, help="Worker processes (default: one per usable core).")] = usable_cores(),
+    sweep: Annotated[
+        Sweep,
+        typer.Option(help="Option sets per family: every declared value of every option, or each level only."),
+    ] = Sweep.options,
     language: Annotated[
         str | None,
         typer.Option(help="Also render (and typeset) in this language and list its untranslated messages (default: the sheets' languages)."),
@@ -307,7 +316,8 @@ def check(
         given = dict(_key_value(item) for item in option or [])
         work = []
         for name in chosen:
-            for chosen_options in _per_level(families()[name], given):
+            swept = option_sweep if sweep is Sweep.options else level_sweep
+            for chosen_options in swept(families()[name], given):
                 try:
                     work.append((name, families()[name].resolve_options(chosen_options)))
                 except OptionError as exc:
@@ -372,14 +382,6 @@ def _sheet_languages() -> list[str]:
     """The languages other than English that the project's sheets print in."""
     languages = {load_sheet(name, families()).settings.language for name in sheet_names()}
     return sorted(languages - {ENGLISH})
-
-
-def _per_level(family: Family, given: dict[str, Any]) -> list[dict[str, Any]]:
-    """The options to check a family with: one set per ``level`` unless a level is given."""
-    level = next((option for option in family.options if option.name == "level"), None)
-    if level is None or "level" in given:
-        return [given]
-    return [{**given, "level": value} for value in range(level.low, level.high + 1)]
 
 
 def _key_value(item: str) -> tuple[str, Any]:

@@ -1,6 +1,9 @@
 """``sheets check`` sweeps every value each option of a family declares (generator.check.stress.option_sweep)."""
 
+from typer.testing import CliRunner
+
 from generator.check.stress import option_sweep
+from generator.cli import app
 from generator.pipeline.registry import families
 
 
@@ -22,3 +25,11 @@ def test_given_options_are_kept_and_conflicts_are_left_out():
     for name, family in families().items():
         for setting in option_sweep(family, {}):
             family.resolve_options(setting)  # raises for a conflicting combination
+
+
+def test_sheets_check_sweeps_every_option_unless_asked_for_levels_only():
+    every = CliRunner().invoke(app, ["check", "entropy", "--seeds", "2", "--jobs", "1"])
+    levels = CliRunner().invoke(app, ["check", "entropy", "--seeds", "2", "--jobs", "1", "--sweep", "levels"])
+    assert every.exit_code == 0 and levels.exit_code == 0, every.output + levels.output
+    assert "entropy (unit=bits)" in every.output and "(count=3)" in every.output
+    assert "entropy (unit=bits)" not in levels.output  # the sheets' option sets only, beside the defaults

@@ -22,8 +22,8 @@ import jinja2
 from generator.check.lint import lint_variant, overfull_boxes
 from generator.errors import GenerationError, SheetError
 from generator.kit.family import Family, Variant
-from generator.kit.options import ChoiceOption, IntOption, Option, resolve_options
 from generator.kit.language import ENGLISH
+from generator.kit.options import ChoiceOption, IntOption, Option, resolve_options
 from generator.kit.sampling import draws, rejections
 from generator.kit.steps import repeated_step
 from generator.pipeline.compile import PART_MARKER, compile_documents
@@ -88,6 +88,15 @@ def option_values(option: Option) -> tuple[Any, ...]:
     if isinstance(option, IntOption):
         return tuple(range(option.low, option.high + 1))
     return option.choices if isinstance(option, ChoiceOption) else (option.default, not option.default)
+
+
+def level_sweep(family: Family, given: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Each value of a ``level`` option (unless ``given`` picks one), the other options at their defaults: the
+    quick sweep, which ``make test`` runs over many seeds beside a shorter sweep of every option."""
+    level = next((option for option in family.options if option.name == "level"), None)
+    if level is None or "level" in given:
+        return [dict(given)]
+    return [{**given, "level": value} for value in option_values(level)]
 
 
 def option_sweep(family: Family, given: Mapping[str, Any]) -> list[dict[str, Any]]:
