@@ -94,6 +94,21 @@ def test_power_of_a_function_application():
     assert not list(lint.function_powers(r"\mathcal{N}\left(0, \sigma^{2}\right)"))
 
 
+def test_power_and_bracket_after_a_plainly_bracketed_function():
+    assert rules(lint.function_powers(r"\log(e^{x} + 1)^{3}")) == {"function-power"}
+    assert not list(lint.function_powers(r"(\log(e^{x} + 1))^{3} + \tanh^{2}(x)"))
+    assert rules(lint.bracket_after_function(r"\log(x^{2} + 1) \left(3 x - 1\right)")) == {"bracket-after-function"}
+    assert not list(lint.bracket_after_function(r"\left(3 x - 1\right) \log(x^{2} + 1) + \sin(x) \cdot (x + 1)"))
+
+
+def test_function_bracket_gap():
+    for gap in (r"3 x \sin{\left(x \right)}", r"\operatorname{Var}\left(\frac{X}{2}\right)", r"\mathbb{E}\left[\frac{X}{2}\right]"):
+        assert rules(lint.function_bracket_gaps(gap)) == {"function-bracket gap"}
+    x = sympy.Symbol("x")
+    printed = tex(sympy.log(x / 2) + sympy.sin(x) + sympy.tanh(x / 3) ** 2)
+    assert not list(lint.function_bracket_gaps(printed + r" + \sigma \left(x + 1\right) + \operatorname{Var}(aX + b)"))
+
+
 def test_big_bracket_before_a_minus():
     assert rules(lint.big_before_minus(r"\mathcal{N}\big(-9, 36\big)")) == {"big-minus"}
     assert not list(lint.big_before_minus(r"\mathcal{N}\bigl(-9, 36\bigr)"))
@@ -124,6 +139,17 @@ def test_unsubstituted_auxiliary_symbol():
     good = chain(x**2 / 2, sympy.Rational(3, 16), sympy.Float(0.1875))
     assert rules(lint.unevaluated_results(family(), variant(answer=Answer(worked=(bad,))))) == {"auxiliary-symbol"}
     assert not list(lint.unevaluated_results(family(), variant(answer=Answer(worked=(good,)))))
+
+
+def test_functions_of_a_part_that_share_a_worked_part():
+    # sin(e^x sin x) and e^x sin x/(cos x + 2) would both work the derivative of e^x sin x
+    shared = Params((sympy.sin(sympy.exp(x) * sympy.sin(x)), sympy.exp(x) * sympy.sin(x) / (sympy.cos(x) + 2)))
+    assert rules(lint.shared_parts(variant(shared))) == {"shared-part"}
+    # e^x and sin x are table entries: two functions may both contain them
+    table = Params((sympy.exp(x) * sympy.cos(x), sympy.sin(x) / (sympy.exp(x) + 2), sympy.log(sympy.sin(x) + 2)))
+    assert not list(lint.shared_parts(variant(table)))
+    several = Params((x * y * sympy.sin(x**2), sympy.sin(x**2) * y))  # functions of x and y are not linted
+    assert not list(lint.shared_parts(variant(several)))
 
 
 def test_repeats_inside_a_part():

@@ -91,11 +91,11 @@ def test_numerical_moments_of_the_named_laws():
         (
             "gaussian",
             (sympy.Rational(-15, 2), sympy.Rational(1, 2)),
-            r"\mathcal{N}\left(- \frac{15}{2}, \frac{1}{2}\right)",
+            r"\mathcal{N}\mathopen{}\left(- \frac{15}{2}, \frac{1}{2}\right)",
             r"normally distributed with mean $- \frac{15}{2}$ and variance $\frac{1}{2}$",
         ),
         ("uniform", (-1, 3), r"\mathcal{U}[-1, 3]", "uniformly distributed: its density is constant on $[-1, 3]$ and $0$ outside"),
-        ("exponential", (sympy.Rational(1, 2),), r"\operatorname{Exp}\left(\frac{1}{2}\right)", r"exponentially distributed with rate $\frac{1}{2}$"),
+        ("exponential", (sympy.Rational(1, 2),), r"\operatorname{Exp}\mathopen{}\left(\frac{1}{2}\right)", r"exponentially distributed with rate $\frac{1}{2}$"),
     ],
 )
 def test_a_law_prints_its_symbol_and_what_its_parameters_are(kind, parameters, notation, phrase):

@@ -149,7 +149,7 @@ def test_a_term_free_of_the_variable_is_said_to_drop_out_of_a_partial():
     y = sympy.Symbol("y", real=True)
     (step,) = worked_partial(x * y**2 + sympy.log(x**2 + 1), y).derivative.steps
     assert step.expr == 2 * x * y
-    assert step.why == r"sum rule; $\log{\left(x^{2} + 1 \right)}$ does not depend on $y$"
+    assert step.why == r"sum rule; $\log(x^{2} + 1)$ does not depend on $y$"
 
 
 def test_a_piece_named_by_an_earlier_partial_is_not_named_again():

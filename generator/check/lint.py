@@ -8,6 +8,7 @@ A finding names its rule and the offending snippet; ``sheets check`` reports it 
 family and seed like any other failure.
 """
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ import sympy
 
 from generator.kit.differentiation import SUM, Piece
 from generator.kit.family import Family, Variant, find_all, jsonable
-from generator.kit.functions import structure
+from generator.kit.functions import compound_parts, structure
 from generator.kit.printing import tex
 from generator.kit.rewrites import uncollected
 from generator.kit.steps import Chain, flattened
@@ -52,9 +53,11 @@ def lint_variant(family: Family, variant: Variant, statement: str, solution: str
         *big_before_minus(printed),
         *double_negatives(printed),
         *bracket_after_function(printed),
+        *function_bracket_gaps(printed),
         *plus_minus(printed),
         *unevaluated_results(family, variant),
         *repeats_in_part(variant),
+        *shared_parts(variant),
         *canonical_repeat(family, variant),
         *zero_shares(family, variant),
         *long_lines(family, variant),
@@ -108,6 +111,10 @@ def _atoms(latex: str) -> list[tuple[str, str]]:
             end = len(latex) if end is None else end
             current += latex[index:end]
             index = end
+        elif char == "(":  # a function's plain brackets: \cos(x - 2) is one factor
+            end = _closing_bracket(latex, index)
+            current += latex[index : end + 1]
+            index = end + 1
         elif char == "\\":
             name = re.match(r"\\([a-zA-Z]+|.)", latex[index:]).group(1)
             if name in _SEPARATING_COMMANDS or name == "\\":
@@ -190,6 +197,16 @@ def _groups(latex: str) -> Iterator[str]:
             yield latex[match.end() : end - len("\\right.")]
 
 
+def _closing_bracket(latex: str, opening: int) -> int:
+    """Index of the ``)`` that closes the ``(`` at ``opening`` (the end of ``latex`` if none does)."""
+    depth = 0
+    for index in range(opening, len(latex)):
+        depth += {"(": 1, ")": -1}.get(latex[index], 0)
+        if depth == 0:
+            return index
+    return len(latex) - 1
+
+
 def _closing(latex: str, opening: int) -> int:
     depth = 0
     for index in range(opening, len(latex)):
@@ -204,7 +221,6 @@ def _closing(latex: str, opening: int) -> int:
 
 # --- printed LaTeX ------------------------------------------------------------------------------
 
-_FUNCTION_START = re.compile(r"\\(?:log|ln|sigma|operatorname\{[^{}]*\})\s*\{?\s*(?=\\left\()")
 _FUNCTION_WITH_POWER = re.compile(r"\\(?:log|ln|exp)\^|\\sigma\^\{[^{}]*\}\s*\(")
 _BIG_MINUS = re.compile(r"\\(?:big|Big|bigg|Bigg)\s*[(\[]\s*-")
 _GLUED = re.compile(r"(?<![\w{^_.\\])\d+\s*\\frac\{")
@@ -215,13 +231,43 @@ def function_powers(printed: str) -> Iterator[Finding]:
     """``\\log(u)^3`` or ``\\log^3 u``: the power of a function application a student can read two ways."""
     for match in _FUNCTION_WITH_POWER.finditer(printed):
         yield Finding("function-power", printed[match.start() : match.end() + 20])
-    for match in _FUNCTION_START.finditer(printed):
-        end = _matching_right(printed, match.end())
-        if end is None:
-            continue
-        rest = printed[end:].lstrip(" }")
-        if rest.startswith("^"):
-            yield Finding("function-power", printed[match.start() : end + 8])
+    for start, end in _applications(printed):
+        if printed[end:].lstrip(" }").startswith("^"):
+            yield Finding("function-power", printed[start : end + 8])
+
+
+def _applications(printed: str) -> Iterator[tuple[int, int]]:
+    """Start and end of each function application: a name, then its argument in brackets, plain
+    (``\\log(u)``), stretched (``\\log\\mathopen{}\\left(...\\right)``) or as SymPy writes them (``\\log{\\left(u \\right)}``)."""
+    for match in _APPLICATION.finditer(printed):
+        depth = 0
+        for index in range(match.end() - 1, len(printed)):
+            depth += {"(": 1, ")": -1}.get(printed[index], 0)
+            if depth == 0:
+                sympy_group = match.group().endswith(r"{\left(") and printed.startswith("}", index + 1)
+                yield match.start(), index + 1 + sympy_group
+                break
+
+
+_APPLICATION = re.compile(
+    r"(?:\\(?:log|ln|sin|cos|tan|cot|sec|csc|sinh|cosh|tanh)\b(?:\^\{[^{}]*\})?\s*|\\operatorname\{[^{}]*\}\s*|\\sigma)"
+    r"(?:\{?\\left|\\mathopen\{\}\\left)?\("
+)
+"""A function's name and the bracket that opens its argument; ``\\sigma`` (also a standard deviation) only
+with the bracket right after it."""
+
+
+def function_bracket_gaps(printed: str) -> Iterator[Finding]:
+    """``\\sin{\\left(x \\right)}`` or ``\\operatorname{Var}\\left(``: a bare ``\\left(`` is an inner formula to TeX,
+    spaced off from the name before it (``sin (x)``). Plain brackets, or ``\\mathopen{}\\left(`` (``printing.applied``)."""
+    for match in _BRACKET_GAP.finditer(printed):
+        yield Finding("function-bracket gap", printed[match.start() : match.end() + 20])
+
+
+_BRACKET_GAP = re.compile(
+    r"(?:\\(?:log|ln|exp|sin|cos|tan|cot|sec|csc|sinh|cosh|tanh)\b(?:\^\{[^{}]*\})?\s*"
+    r"|\\(?:operatorname|mathbb|mathcal)\{[^{}]*\}(?:\^\{[^{}]*\})?\s*|\\sigma(?:_\{[^{}]*\}|_\w)?)\{?\\left[(\[]"
+)
 
 
 def _matching_right(printed: str, start: int) -> int | None:
@@ -283,14 +329,14 @@ _PLUS_MINUS = re.compile(r"\+\s*-")
 
 
 def bracket_after_function(printed: str) -> Iterator[Finding]:
-    """A bracketed factor right after a function's argument, ``\\log(x^2 + 1)(3x - 1)``, reads as one argument."""
-    for match in _FUNCTION_THEN_BRACKET.finditer(printed):
-        yield Finding("bracket-after-function", printed[max(0, match.start() - 30) : match.end() + 20])
+    """A bracketed factor right after a function's argument, ``\\log(x^2 + 1)(3x - 1)``, reads as one argument.
+    ``\\sigma(x)(1 - \\sigma(x))`` is the logistic derivative as every course writes it."""
+    for start, end in _applications(printed):
+        if _BRACKET_NEXT.match(printed, end) and not printed.startswith(r"\sigma", start):
+            yield Finding("bracket-after-function", printed[max(start, end - 30) : end + 20])
 
 
-_FUNCTION_THEN_BRACKET = re.compile(r" \\right\)\}\s*\\left\(")
-"""SymPy closes a function's argument with `` \\right)}`` (an exponent's brackets have no space before it); a
-product puts ``\\left(`` before a bracketed factor."""
+_BRACKET_NEXT = re.compile(r"\s*(?:\\mathopen\{\})?(?:\\left)?\(")
 
 
 # --- final answers --------------------------------------------------------------------------------
@@ -350,6 +396,21 @@ def repeats_in_part(variant: Variant) -> Iterator[Finding]:
         for i, key in enumerate(keys):
             if key in keys[:i]:
                 yield Finding("repeat-in-part", f"{what}: {jsonable(value[keys.index(key)])} and {jsonable(value[i])}")
+
+
+def shared_parts(variant: Variant) -> Iterator[Finding]:
+    """Two functions of one variable in one part that share a product, quotient or composition (``compound_parts``):
+    its derivative would be worked twice in one solution (``sin(e^x sin x)`` and ``e^x sin x / (cos x + 2)``).
+    Functions of several variables are left out: the norms of the gradient family are shared by design."""
+    for value in _fields(variant.params):
+        if not isinstance(value, tuple) or len(value) < 2:
+            continue
+        if not all(isinstance(item, sympy.Expr) and not item.is_Matrix and len(item.free_symbols) == 1 for item in value):
+            continue
+        parts = [compound_parts(item) for item in value]
+        for i, j in itertools.combinations(range(len(value)), 2):
+            for part in sorted(parts[i] & parts[j], key=sympy.default_sort_key)[:1]:
+                yield Finding("shared-part", f"{jsonable(part)} in {jsonable(value[i])} and {jsonable(value[j])}")
 
 
 def _fields(params: Any) -> list[Any]:

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 
 import sympy
+from sympy.core.function import AppliedUndef
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence_traditional
 from sympy.printing.str import StrPrinter
@@ -28,7 +29,7 @@ from generator.kit.notation import (
 )
 from generator.speed import register, remembered
 
-__all__ = ["printed_terms", "tex", "text"]
+__all__ = ["applied", "printed_terms", "tex", "text"]
 
 
 @remembered(65536)
@@ -176,8 +177,18 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
             and not root
             and not exponent.could_extract_minus_sign()
         ):
-            return rf"\left({self._print(base)}\right)^{{{self._exponent(exponent)}}}"
+            return f"{applied('', self._print(base))}^{{{self._exponent(exponent)}}}"
         return super()._print_Pow(expr)
+
+    def _print_Function(self, expr, exp=None):
+        """SymPy's function names, the argument in the kit's brackets (``applied``): ``\\sin(x)``, never
+        SymPy's ``\\sin{\\left(x \\right)}``, which TeX spaces off from its name (``sin (x)``)."""
+        if hasattr(self, f"_print_{expr.func.__name__}") and not isinstance(expr, AppliedUndef):
+            return getattr(self, f"_print_{expr.func.__name__}")(expr, exp)
+        name = self._hprint_Function(expr.func.__name__)
+        if exp is not None:
+            name = f"{self.parenthesize_super(name)}^{{{exp}}}"
+        return applied(name, ", ".join(self._print(arg) for arg in expr.args))
 
     def _print_ExpBase(self, expr, exp=None):
         """``e^{...}`` with fractions in the exponent written with a slash: ``e^{-3 x/2}``. A negative whole
@@ -294,7 +305,7 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         arg = expr.args[0]
         plain = arg.is_positive and all(part.is_Atom for part in sympy.fraction(arg)) and not arg.free_symbols
         if not plain or (self._slashed and not arg.is_Integer):
-            return super()._print_log(expr, exp)
+            return self._do_exponent(applied(r"\log", self._print(arg)), exp)
         tex = rf"\log {self._print(arg)}"
         return tex if exp is None else rf"\left({tex}\right)^{{{exp}}}"
 
@@ -341,9 +352,7 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
 
     def _print_sigmoid(self, expr, exp=None):
         """The logistic function as sigma(t), its brackets as tall as a fraction inside."""
-        argument = self._print(expr.args[0])
-        brackets = (r"\mathopen{}\left(", r"\right)") if r"\frac" in argument else ("(", ")")
-        return self._do_exponent(rf"\sigma{brackets[0]}{argument}{brackets[1]}", exp)
+        return self._do_exponent(applied(r"\sigma", self._print(expr.args[0])), exp)
 
     def _print_EuclideanNorm(self, expr, exp=None):
         tex = r"\left\|\mathbf{x}\right\|_2" if expr.centred else r"\left\|\mathbf{x} - \mathbf{a}\right\|_2"
@@ -414,21 +423,16 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
 
     def _print_Expectation(self, expr):
         """The kit's ``Expectation`` (not ``sympy.stats``', which the kit does not use)."""
-        return rf"\mathbb{{E}}{self._bracketed_argument(expr.args[0], '[', ']')}"
+        return applied(r"\mathbb{E}", self._print(expr.args[0]), "[", "]")
 
     def _print_Variance(self, expr):
         """The kit's ``Variance`` (not ``sympy.stats``')."""
-        return rf"\operatorname{{Var}}{self._bracketed_argument(expr.args[0], '(', ')')}"
-
-    def _bracketed_argument(self, arg, left: str, right: str) -> str:
-        """The argument in brackets, stretched only around fractions and stretched brackets."""
-        tex = self._print(arg)
-        return rf"\left{left}{tex}\right{right}" if r"\frac" in tex or r"\left" in tex else f"{left}{tex}{right}"
+        return applied(r"\operatorname{Var}", self._print(expr.args[0]))
 
     def _print_LogOfDensity(self, expr):
         pdf, base = expr.args
         name = r"\log" if base == sympy.E else rf"\log_{{{self._print(base)}}}"
-        return rf"{name} \left({self._print(pdf)}\right)"
+        return applied(name, self._print(pdf))
 
     def _print_MatMul(self, expr):
         """SymPy's, with a cheap sign test: ``could_extract_minus_sign`` compares the product with
@@ -460,6 +464,23 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         body = separator.join(" & ".join(row) for row in rows)
         return rf"\begin{{{environment}}}{body}\end{{{environment}}}"
 
+
+
+_TALL = re.compile(r"\\(?:frac|begin|sum|int|displaystyle)\b")
+"""What makes an argument taller than a bracket of the font: a fraction, stretched delimiters, an array,
+a big operator."""
+
+
+def applied(name: str, argument: str, left: str = "(", right: str = ")") -> str:
+    """A function ``name`` (LaTeX) applied to ``argument`` (LaTeX): the one rule for brackets after a name.
+
+    The brackets sit against the name, as a hand writes them: plain ``\\sin(x)``, ``\\mathbb{E}[X]``; around a
+    tall argument stretched, ``\\log\\mathopen{}\\left(\\frac{x}{2}\\right)``. A bare ``\\left(`` is an inner
+    formula to TeX, spaced off from the name before it (``sin (x)``); ``\\mathopen{}`` closes that gap.
+    """
+    if _TALL.search(argument):
+        return rf"{name}\mathopen{{}}\left{left}{argument}\right{right}"
+    return f"{name}{left}{argument}{right}"
 
 
 _CONVENTIONAL_POWERS = (

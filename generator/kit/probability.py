@@ -32,7 +32,7 @@ from generator.kit.notation import (
     WrittenSum,
 )
 from generator.kit.language import N_, Reason
-from generator.kit.printing import tex
+from generator.kit.printing import applied, tex
 from generator.kit.steps import Chain, Step, chain
 from generator.speed import remembered
 
@@ -134,16 +134,13 @@ class Law:
 
     @property
     def notation(self) -> str:
-        """``\\mathcal{N}(3, 2)``; brackets stretched (``\\left( \\right)``) only around fractions.
+        """``\\mathcal{N}(3, 2)``; brackets stretched only around fractions, by the printer's one rule (``applied``).
 
         Never ``\\big(``: TeX sets it as an ordinary atom, so a minus after it is
         binary and prints with a gap, ``N( - 9, 36)``.
         """
         name, left, right = NOTATION[self.kind]
-        inside = ", ".join(tex(parameter) for parameter in self.parameters)
-        if r"\frac" in inside:
-            return rf"{name}\left{left}{inside}\right{right}"
-        return f"{name}{left}{inside}{right}"
+        return applied(name, ", ".join(tex(parameter) for parameter in self.parameters), left, right)
 
     @property
     def phrase(self) -> str:

@@ -55,4 +55,4 @@ def test_the_substitution_says_what_replaces_dx_and_the_evaluation_starts_at_the
     variant = canonical_variant(FAMILY, SUBSTITUTION, "definite-integral-substitution")
     _, solution = render_part(environment(), FAMILY, variant)
     assert r"du = 2 x\,dx$, so $2 x\,dx$ in the integrand is $du$" in solution
-    assert r"&= \left[\log{\left(u \right)}\right]_{1}^{2}" in solution
+    assert r"&= \left[\log(u)\right]_{1}^{2}" in solution

@@ -1,5 +1,6 @@
 import dataclasses
 import random
+import re
 
 import pytest
 import sympy
@@ -40,7 +41,7 @@ def test_canonical_solution_calls_f8_divergence_free_in_the_statement_s_notation
     assert r"\mathbf{f}_{8}(x, y)" in statement and r"\mathbf{f}_{9}(x, y)" in statement
     assert "\\operatorname{div} \\mathbf{f}_{9}(x, y) &= 1 + 1 \\\\\n &= 2" in solution
     assert solution.count("divergence-free") == 1
-    assert "F" not in solution
+    assert not re.search("F(?![a-z])", solution)  # f_8 never becomes F ("For" heads a field's work)
 
 
 def test_check_rejects_a_wrong_divergence():
@@ -88,7 +89,7 @@ def test_solenoidal_option_gives_exactly_one_divergence_free_field(n):
 def test_the_sum_is_written_in_the_order_of_the_partials_and_combined_when_it_can_be():
     x, y = coordinates(2)
     written = FAMILY.solve(Params((x, y), (sympy.ImmutableMatrix([sympy.sin(x), y**2]),)))
-    assert [tex(step.expr) for step in written.sums[0].steps] == [r"\cos{\left(x \right)} + 2 y"]
+    assert [tex(step.expr) for step in written.sums[0].steps] == [r"\cos(x) + 2 y"]
     combined = FAMILY.solve(Params((x, y), (sympy.ImmutableMatrix([x**2, 2 * x * y]),)))
     steps = [(step.why, tex(step.expr)) for step in combined.sums[0].steps]
     assert steps == [("", "2 x + 2 x"), ("collect like terms", "4 x")]
@@ -111,7 +112,7 @@ def test_each_partial_keeps_its_printed_order_in_the_sum():
     (partials,) = FAMILY.solve(Params((x, y, z), (field,))).diagonal
     assert tex(partials[0]) == "2 x + z"  # SymPy keeps it as Add(z, 2*x) inside
     written = FAMILY.solve(Params((x, y, z), (field,))).sums[0].steps[0].expr
-    assert tex(written) == r"2 x + z - e^{y} \sin{\left(e^{y} \right)}"
+    assert tex(written) == r"2 x + z - e^{y} \sin(e^{y})"
 
 
 def test_the_worked_partials_name_the_rule():

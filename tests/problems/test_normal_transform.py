@@ -73,7 +73,7 @@ def test_bad_options_are_rejected(given):
 def test_canonical_steps_name_linearity_and_the_scaling_rule():
     answer = canonical_variant(FAMILY, resolve_options(FAMILY.options, {}), "idl-math-background-1.5b").answer
     assert [step.why for step in answer.mean_steps.steps] == ["", "linearity of expectation", "mean of $X$", ""]
-    assert tex(answer.mean_steps.steps[0].expr) == r"\mathbb{E}\left[\frac{X - \mu}{\sigma}\right]"
+    assert tex(answer.mean_steps.steps[0].expr) == r"\mathbb{E}\mathopen{}\left[\frac{X - \mu}{\sigma}\right]"
     assert tex(answer.mean_steps.steps[1].expr) == r"\frac{\mathbb{E}[X]}{\sigma} - \frac{\mu}{\sigma}"
     assert answer.mean_steps.result == 0
     assert [step.why for step in answer.variance_steps.steps] == [
@@ -122,5 +122,5 @@ def test_statement_and_solution_say_that_the_second_parameter_is_the_variance():
     variant = dataclasses.replace(variant_for_seed(FAMILY, resolve_options(FAMILY.options, {}), 1), params=params, answer=solve(params))
     statement, solution = render_part(environment(), FAMILY, variant)
     assert r"$X \sim \mathcal{N}(3, 2)$ be normally distributed with mean $3$ and variance $2$" in statement
-    assert r"Y \sim \mathcal{N}\left(- \frac{15}{2}, \frac{1}{2}\right)" in solution
+    assert r"Y \sim \mathcal{N}\mathopen{}\left(- \frac{15}{2}, \frac{1}{2}\right)" in solution
     assert r"\big(" not in solution
