@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 import sympy
 
+from generator.kit.language import Reason
 from generator.kit.notation import WrittenProduct, WrittenQuotient, WrittenSum
 from generator.kit.steps import Chain, Step, chain
 
@@ -50,7 +51,7 @@ def worked_side(n: int, layer: Layer) -> Chain:
     top, side = layer.numerator(n), sympy.Integer(layer.numerator(n) // s + 1)
     reach = WrittenProduct(d, WrittenSum(k, -1, evaluate=False), evaluate=False)
     written = (n, WrittenProduct(2, p, evaluate=False), -reach, -1)
-    put_in = f"$k = {k}$, $s = {s}$, $p = {p}$, $d = {d}$"
+    put_in = Reason("$k = {k}$, $s = {s}$, $p = {p}$, $d = {d}$", k=k, s=s, p=p, d=d)
     if s == 1:
         return chain(Step(WrittenSum(*written, 1, evaluate=False), put_in), Step(side, "add up"))
 
@@ -60,7 +61,7 @@ def worked_side(n: int, layer: Layer) -> Chain:
     return chain(
         Step(floor_plus_one(WrittenSum(*written, evaluate=False)), put_in),
         Step(floor_plus_one(top), "work out the numerator"),
-        Step(WrittenSum(top // s, 1, evaluate=False), f"${s}$ divides ${top}$ exactly"),
+        Step(WrittenSum(top // s, 1, evaluate=False), Reason("${s}$ divides ${top}$ exactly", s=s, top=top)),
         Step(side, "add"),
     )
 
@@ -68,7 +69,7 @@ def worked_side(n: int, layer: Layer) -> Chain:
 def worked_parameters(layer: Layer, channels_in: int) -> Chain:
     """(k k C_in + 1) C_out with the numbers put in, one filter's weights and bias, then the product."""
     k, c, out = layer.kernel, channels_in, layer.channels
-    given = f"$k = {k}$, $C_{{\\text{{in}}}} = {c}$, $C_{{\\text{{out}}}} = {out}$"
+    given = Reason("$k = {k}$, $C_{{\\text{{in}}}} = {c}$, $C_{{\\text{{out}}}} = {out}$", k=k, c=c, out=out)
     one_filter = WrittenSum(WrittenProduct(k, k, c, evaluate=False), 1, evaluate=False)
     return chain(
         Step(WrittenProduct(one_filter, out, evaluate=False), given),

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import sympy
 
+from generator.kit.language import N_, Reason
 from generator.kit.notation import EvaluationBar, WrittenSum, put_in
 from generator.kit.printing import tex
 from generator.kit.rewrites import rewrite_name
@@ -43,7 +44,8 @@ def by_parts(u: sympy.Expr, dv: sympy.Expr, x: sympy.Symbol) -> ByParts:
     rest, uv = du * v, -sympy.Mul(u, -v) if v.could_extract_minus_sign() else sympy.Mul(u, v)
     shown = -rest if rest.could_extract_minus_sign() else rest
     written = WrittenSum(uv, -sympy.integrate(rest, x), evaluate=False)
-    steps = [Step(written, f"$\\int {tex(shown)}\\,d{x} = {tex(sympy.integrate(shown, x))}$")]
+    integral = Reason("$\\int {f}\\,d{x} = {F}$", f=tex(shown), x=x, F=tex(sympy.integrate(shown, x)))
+    steps = [Step(written, integral)]
     antiderivative = written  # as written, so the bounds go into F in the order the line above shows it
     if written.has(sympy.exp):
         antiderivative = sympy.factor_terms(sympy.expand(uv - sympy.integrate(rest, x)))
@@ -68,9 +70,9 @@ def evaluation(primitive: sympy.Expr, var: sympy.Symbol, low: sympy.Expr, high: 
     """
     low, high = sympy.sympify(low), sympy.sympify(high)
     bar, value = EvaluationBar(primitive, var, low, high), definite_value(primitive, var, low, high)
-    why = "work out the values"
+    why = N_("work out the values")
     if primitive.has(sympy.log):  # log 1 = 0 when the lower end gives 1; else the quotient rule of logarithms
-        why = r"$\log 1 = 0$" if low == 1 else "combine the logarithms into one"
+        why = N_(r"$\log 1 = 0$") if low == 1 else N_("combine the logarithms into one")
     upper, lower = (put_in(primitive, {var: end}) for end in (high, low))
     written = WrittenSum(upper, _minus(lower), evaluate=False)
     ends = [primitive.subs(var, end) for end in (high, low)]
@@ -78,7 +80,10 @@ def evaluation(primitive: sympy.Expr, var: sympy.Symbol, low: sympy.Expr, high: 
         return (chain(Step(bar), Step(written, "put in the upper bound, then the lower"), Step(value, why)),)
     trig = primitive.has(sympy.sin, sympy.cos)
     rows = tuple(
-        chain(Step(at, f"put in ${var} = {tex(end)}$"), Step(v, _trig_values(end) if trig else "work out the value"))
+        chain(
+            Step(at, Reason("put in ${var} = {end}$", var=var, end=tex(end))),
+            Step(v, _trig_values(end) if trig else N_("work out the value")),
+        )
         for at, end, v in zip((upper, lower), (high, low), ends)
     )
     if set(sympy.Add.make_args(value)) == {ends[0], -ends[1]}:  # the value would only reorder the terms
@@ -92,5 +97,6 @@ def _minus(value: sympy.Expr) -> sympy.Expr:
     return -value if value.could_extract_minus_sign() else sympy.Mul(-1, value, evaluate=False)
 
 
-def _trig_values(end: sympy.Expr) -> str:
-    return f"$\\sin {tex(end)} = {tex(sympy.sin(end))}$, $\\cos {tex(end)} = {tex(sympy.cos(end))}$"
+def _trig_values(end: sympy.Expr) -> Reason:
+    at = {"end": tex(end), "sin": tex(sympy.sin(end)), "cos": tex(sympy.cos(end))}
+    return Reason("$\\sin {end} = {sin}$, $\\cos {end} = {cos}$", **at)

@@ -189,7 +189,7 @@ class WrittenDeterminant(sympy.Determinant):
         return self.doit().evalf(prec)
 
 
-_AD_MINUS_BC = r"$\det = ad - bc$"
+_AD_MINUS_BC = N_(r"$\det = ad - bc$")
 """The reason of a 2x2 determinant written out: the rule stated, not a sum quoted from the line."""
 
 

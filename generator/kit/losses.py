@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import sympy
 
 from generator.kit.activations import sigmoid
+from generator.kit.language import N_
 from generator.kit.notation import WrittenProduct, WrittenSum
 from generator.kit.steps import Chain, Step, chain
 
@@ -36,7 +37,7 @@ class OutputLayer:
     delta: sympy.Expr
 
 
-_SIGMOID_SLOPE = r"$\partial \hat{y} / \partial y = \hat{y} (1 - \hat{y})$"
+_SIGMOID_SLOPE = N_(r"$\partial \hat{y} / \partial y = \hat{y} (1 - \hat{y})$")
 
 
 def output_layer(loss: str, y: sympy.Expr, value: sympy.Expr, target: sympy.Integer) -> OutputLayer:
@@ -49,16 +50,16 @@ def output_layer(loss: str, y: sympy.Expr, value: sympy.Expr, target: sympy.Inte
             by_output = chain(Step(delta, r"$\hat{y} - t$ with $t = 0$"))
         else:
             written = WrittenSum(y, -t, evaluate=False)
-            by_output = chain(Step(written, r"$\hat{y} - t$"), Step(delta, "add" if t < 0 else "subtract"))
+            by_output = chain(Step(written, r"$\hat{y} - t$"), Step(delta, N_("add") if t < 0 else N_("subtract")))
         by_y = chain(Step(delta, r"$\hat{y} = y$, so $\partial \hat{y} / \partial y = 1$"))
         return OutputLayer(value, (value - t) ** 2 / 2, by_output, by_y, delta)
     out = sigmoid(value)
     first = -1 / YHAT if t == 1 else 1 / (1 - YHAT)
-    by_output = chain(Step(first, r"$-1/\hat{y}$ as $t = 1$" if t == 1 else r"$1/(1 - \hat{y})$ as $t = 0$"))
+    by_output = chain(Step(first, N_(r"$-1/\hat{y}$ as $t = 1$") if t == 1 else N_(r"$1/(1 - \hat{y})$ as $t = 0$")))
     delta = sympy.expand(first * YHAT * (1 - YHAT))
     by_y = chain(
         Step(WrittenProduct(first, YHAT * (1 - YHAT), evaluate=False), _SIGMOID_SLOPE),
-        Step(delta, r"cancel $1 - \hat{y}$" if t == 0 else r"cancel $\hat{y}$"),
+        Step(delta, N_(r"cancel $1 - \hat{y}$") if t == 0 else N_(r"cancel $\hat{y}$")),
     )
     return OutputLayer(out, -sympy.log(out) if t == 1 else -sympy.log(1 - out), by_output, by_y, delta)
 
