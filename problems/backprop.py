@@ -36,6 +36,7 @@ from generator.kit import (
     Chain,
     ChoiceOption,
     Family,
+    Reason,
     Step,
     WrittenProduct,
     central_difference,
@@ -131,7 +132,8 @@ def solve(p: Params) -> Answer:
     backward = [top.by_output, top.by_y]
     for j in range(2):
         on = sig or z[j] > 0
-        why = f"$w_{j + 1} \\delta_y \\, {name}'(z_{j + 1})$" + ("" if sig else f", $z_{j + 1} {'>' if on else '<'} 0$")
+        rule = Reason("$w_{j} \\delta_y \\, {name}'(z_{j})$", j=j + 1, name=name)
+        why = rule if sig else Reason("{rule}, $z_{j} {sign} 0$", rule=rule, j=j + 1, sign=">" if on else "<")
         slope = hs[j] * (1 - hs[j]) if sig else Integer(1 if on else 0)
         written = WrittenProduct(p.w[j], delta, slope, evaluate=False)
         steps = [Step(p.w[j] * delta * slope, "multiply")] if delta.is_Add or not sig else []

@@ -29,9 +29,11 @@ from fractions import Fraction
 import sympy
 
 from generator.kit import (
+    N_,
     Chain,
     ChoiceOption,
     Family,
+    Reason,
     Step,
     chain,
     distinct,
@@ -41,7 +43,7 @@ from generator.kit.probability import complement, lowest_terms, posterior, total
 
 POPULATION = 10_000
 MAX_DENOMINATOR = 200
-WORDS = ("free", "winner", "offer", "prize", "urgent", "discount")
+WORDS = (N_("free"), N_("winner"), N_("offer"), N_("prize"), N_("urgent"), N_("discount"))
 RATES = {  # percentages: prior, hit P(E | A), false alarm P(E | not A)
     ("test", "positive"): ((1, 2, 3, 4, 5, 8, 10, 15, 20), (70, 75, 80, 85, 90, 95, 98, 99), (1, 2, 3, 5, 10, 15, 20)),
     ("test", "negative"): ((10, 15, 20, 25, 30, 40, 50), (60, 70, 75, 80, 85, 90, 95), (1, 2, 3, 5, 10, 15, 20)),
@@ -108,15 +110,20 @@ def _likelihoods(params: Params) -> tuple[Chain, Chain]:
     """P(observed | A) and P(observed | not A): the rate the statement gives, or one minus it. A test
     states P(+ | D) and P(- | not D) (sensitivity, specificity); a spam filter P(W | S) and P(W | not S)."""
     if params.story == "test":
-        stated = ((params.hit, "positive", "the sensitivity"), (100 - params.false_alarm, "negative", "the specificity"))
-        return tuple(_given(v, event == params.result, name, f"{name} ${v}\\%$") for v, event, name in stated)
+        stated = ((params.hit, "positive", N_("the sensitivity")), (100 - params.false_alarm, "negative", N_("the specificity")))
+        return tuple(
+            _given(v, event == params.result, name, Reason("{name} ${percent}\\%$", name=Reason(name), percent=v))
+            for v, event, name in stated
+        )
     names = (r"$P(W \mid S)$", r"$P(W \mid \bar{S})$")
-    return tuple(_given(v, params.result == "positive", "given", name) for v, name in zip((params.hit, params.false_alarm), names))
+    return tuple(_given(v, params.result == "positive", N_("given"), name) for v, name in zip((params.hit, params.false_alarm), names))
 
 
 def _given(percent: int, observed: bool, name: str, complemented: str) -> Chain:
     value = _fraction(percent)
-    return chain(Step(value, f"{name}, ${percent}\\%$")) if observed else complement(value, f"one minus {complemented}")
+    if observed:
+        return chain(Step(value, Reason("{name}, ${percent}\\%$", name=Reason(name), percent=percent)))
+    return complement(value, Reason("one minus {complemented}", complemented=complemented))
 
 
 def solve(params: Params) -> Answer:
@@ -126,10 +133,10 @@ def solve(params: Params) -> Answer:
     cells = [(p * q, p * (1 - q)) for p, q in ((prior, _fraction(params.hit)), (1 - prior, _fraction(params.false_alarm)))]
     counts = tuple(int(v * POPULATION) for pair in cells for v in pair)
     seen_a, seen_not_a = counts[0::2] if params.result == "positive" else counts[1::2]
-    given = chain(Step(prior, f"given, ${params.prior}\\%$"))
+    given = chain(Step(prior, Reason("given, ${percent}\\%$", percent=params.prior)))
     by_counts = lowest_terms(seen_a, seen_a + seen_not_a)
     return Answer(
-        given, complement(prior, "the complement rule"), _likelihoods(params), total.worked, bayes,
+        given, complement(prior, N_("the complement rule")), _likelihoods(params), total.worked, bayes,
         total.value, bayes.result, counts, by_counts,
     )
 

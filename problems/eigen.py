@@ -29,10 +29,12 @@ from dataclasses import dataclass
 import sympy
 
 from generator.kit import (
+    N_,
     BoolOption,
     Chain,
     Family,
     IntOption,
+    Reason,
     Step,
     chain,
     close,
@@ -136,10 +138,13 @@ def _factoring(values: tuple[sympy.Integer, ...]) -> str:
     """How the roots of det(A - lambda I) are found: its constant term is their product (a root 0 taken out first)."""
     rest = [v for v in values if v != 0]
     product, total = math.prod(rest), sum(rest)
-    found = f"its integer roots divide ${product}$" if len(rest) == 3 else f"roots with sum ${total}$, product ${product}$"
+    if len(rest) == 3:
+        found = Reason("its integer roots divide ${product}$", product=product)
+    else:
+        found = Reason("roots with sum ${total}$, product ${product}$", total=total, product=product)
     if len(rest) == len(values):
         return found
-    return r"factor out $\lambda$" if len(rest) == 1 else rf"factor out $-\lambda$; {found}"
+    return N_(r"factor out $\lambda$") if len(rest) == 1 else Reason(r"factor out $-\lambda$; {found}", found=found)
 
 
 def _pair(matrix: sympy.ImmutableMatrix, value: sympy.Integer) -> Eigenpair:

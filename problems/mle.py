@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import sympy
 
 from generator.kit import (
+    N_,
     ChoiceOption,
     Family,
     Step,
@@ -39,7 +40,7 @@ from generator.kit import (
 from generator.kit.probability import golden_maximum, lamda, lowest_terms, mu, second_differences, sigma
 
 P = sympy.Symbol("p", positive=True)
-LOG_RULE = r"$(\log u)' = u' / u$"
+LOG_RULE = N_(r"$(\log u)' = u' / u$")
 RANGES = {"bernoulli": (0, 1), "gaussian": (-2, 9), "exponential": (1, 5)}
 
 
