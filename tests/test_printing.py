@@ -311,3 +311,11 @@ def test_every_function_application_sits_against_its_bracket():
     variable = RandomVariable("X", 0, 1)
     assert tex(Variance(variable)) == r"\operatorname{Var}(X)"
     assert tex(Expectation(variable / 2)) == r"\mathbb{E}\mathopen{}\left[\frac{X}{2}\right]"
+
+
+def test_a_polynomial_in_several_variables_is_graded_by_degree():
+    """Quadratic terms, then linear ones, then the constant, as a TA writes the check polynomial of 1.2c."""
+    x1, x2, x3 = sympy.symbols("x_1 x_2 x_3")
+    polynomial = -5 * x1 * x2 - 3 * x1 * x3 + 3 * x1 + 3 * x2**2 - 3 * x2 - x3 + 4
+    assert tex(polynomial) == r"- 5 x_{1} x_{2} - 3 x_{1} x_{3} + 3 x_{2}^{2} + 3 x_{1} - 3 x_{2} - x_{3} + 4"
+    assert tex(x**3 - 2 * x + 1) == r"x^{3} - 2 x + 1"
