@@ -130,6 +130,15 @@ def test_a_factor_too_wide_for_the_reason_column_is_not_printed_in_it():
     )
 
 
+def test_a_factor_taken_out_of_a_long_sum_is_still_named():
+    """"factor $y e^{y}$ out of $(...)$" is too long for the column; "factor out $y e^{y}$" fits."""
+    y = sympy.Symbol("y")
+    long_sum = y * sympy.exp(y) * x**3 + 3 * y * sympy.exp(y) * x**2 + 5 * y * sympy.exp(y) * x + 7 * y * sympy.exp(y)
+    before = sympy.Mul(sympy.sin(x), long_sum, evaluate=False)
+    after = sympy.Mul(y * sympy.exp(y), sympy.sin(x), x**3 + 3 * x**2 + 5 * x + 7, evaluate=False)
+    assert rewrites.rewrite_name(before, after) == "factor out $y e^{y}$"
+
+
 def test_reordered_ignores_order_only():
     assert rewrites.reordered(sympy.Mul(1 / (x + 1), sympy.exp(x), evaluate=False), sympy.exp(x) / (x + 1))
     assert not rewrites.reordered(sympy.Mul(2, x, x, evaluate=False), 2 * x**2)

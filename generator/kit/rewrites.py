@@ -477,7 +477,9 @@ def _inside_factors(top: sympy.Expr, new_top: sympy.Expr, before: sympy.Expr) ->
             elif taken != 1:
                 quoted = _bracketed(as_written(base, before))
                 named = Reason("factor ${factor}$ out of ${sum}$", factor=_bracketed(taken), sum=quoted)
-                names.append(_named(named, taken, Reason("factor out a common factor"), whole=True))
+                # too long with the sum quoted: the factor alone still fits ("factor out $y e^{y}$")
+                short = _named(Reason("factor out ${factor}$", factor=_bracketed(taken)), taken, Reason("factor out a common factor"))
+                names.append(_named(named, taken, short, whole=True))
     return names
 
 
