@@ -14,7 +14,9 @@ derivative is the constant -1); polynomials written with a common factor
 (``(2x - 2)^3``), which tidying would rewrite; two functions of one part with
 the same structure up to constants (``x cos x / (2x^2 + 1)`` and
 ``x cos x / (x^2 + 3)``) or differing only in a polynomial factor (``e^x cos x / (4 - x)``
-and ``e^x cos x / (3x^2 + 1)``, ``calculus.skeleton``); a function of the canonical instance; and functions
+and ``e^x cos x / (3x^2 + 1)``, ``calculus.skeleton``) or sharing a product, quotient or composition
+(``sin(e^x sin x)`` and ``e^x sin x / (cos x + 2)``, ``functions.compound_parts``); a function
+of the canonical instance; and functions
 whose worked solution has a line too wide for the page (``worked_width``), which
 also keeps level 3 to what an exam can ask.
 
@@ -47,7 +49,7 @@ from generator.kit import (
     tex,
 )
 from generator.kit.differentiation import Worked, differentiate, rules_needed
-from generator.kit.functions import skeleton, structure
+from generator.kit.functions import compound_parts, skeleton, structure
 from generator.kit.rewrites import factor_terms
 from generator.kit.widths import LINE_WIDTH, worked_width
 
@@ -129,15 +131,17 @@ def sample(rng: random.Random, options: Mapping) -> Params:
     """``count`` usable functions of different structures, none of them a canonical instance's.
 
     Two functions that differ only in a polynomial factor above or below the bar (``skeleton``) are
-    the same exercise twice, and are refused like two of one structure.
+    the same exercise twice, and are refused like two of one structure; so are two that share a
+    product, quotient or composition (``compound_parts``), whose derivative the solution would work twice.
     """
-    level, seen = options["level"], set()
+    level, seen, parts = options["level"], set(), set()
 
     def new_and_usable(f: sympy.Expr) -> bool:
-        shapes = {structure(f), skeleton(f, x)}
-        if shapes & seen or f in CANONICAL_FUNCTIONS or not _usable(f, level):
+        shapes, compounds = {structure(f), skeleton(f, x)}, compound_parts(f)
+        if shapes & seen or compounds & parts or f in CANONICAL_FUNCTIONS or not _usable(f, level):
             return False
         seen.update(shapes)
+        parts.update(compounds)
         return True
 
     functions = distinct(rng, lambda r: _function(r, level), options["count"], accept=new_and_usable, what="functions")

@@ -5,6 +5,7 @@ partial; ``structure`` and ``skeleton`` forget its numbers, so that a part never
 exercise twice up to constants.
 """
 
+import itertools
 import random
 from collections.abc import Sequence
 
@@ -13,7 +14,16 @@ import sympy
 from generator.kit.widths import printed_width
 from generator.speed import remembered
 
-__all__ = ["coordinates", "indexed_coordinates", "readable", "skeleton", "smooth_function", "smooth_function_of_some", "structure"]
+__all__ = [
+    "compound_parts",
+    "coordinates",
+    "indexed_coordinates",
+    "readable",
+    "skeleton",
+    "smooth_function",
+    "smooth_function_of_some",
+    "structure",
+]
 
 COORDINATES = sympy.symbols("x y z", real=True)
 """The variables of the multivariate families, as the sheets name them for n <= 3."""
@@ -81,6 +91,45 @@ def structure(expr: sympy.Basic) -> object:
             return children[0]
         return (type(expr).__name__, tuple(sorted(children, key=repr)))
     return (type(expr).__name__, tuple(children))
+
+
+def compound_parts(expr: sympy.Expr) -> frozenset[sympy.Expr]:
+    """The sub-expressions of ``expr`` (itself included) that take a rule of their own, without their numeric
+    coefficient: products and quotients of two or more non-constant factors (a quotient's numerator and
+    denominator too, and the products of some of the factors: ``e^x cos x`` in ``(2x + 1) e^x cos x``), and functions and powers of an argument that is not linear; never a polynomial
+    (``x^2 y``, a squared norm), which the table differentiates term by term.
+
+    Two functions of one part that share one have its derivative worked twice: ``sin(e^x sin x)`` and
+    ``e^x sin x / (cos x + 2)`` both name and differentiate ``e^x sin x``. A bare ``e^x``, ``sin x``, ``e^{2x}``
+    or a sum such as ``cos x + 2`` is a line of the table, which may well recur.
+    """
+    parts = set()
+    for node in sympy.preorder_traversal(expr):
+        if node.is_Mul:
+            for candidate in {node, *sympy.fraction(node, exact=True)}:
+                factors = [factor for factor in sympy.Mul.make_args(candidate) if factor.free_symbols]
+                for size in range(2, len(factors) + 1):
+                    parts.update(
+                        product
+                        for product in (sympy.Mul(*chosen) for chosen in itertools.combinations(factors, size))
+                        if not _is_polynomial(product)
+                    )
+        elif isinstance(node, (sympy.Function, sympy.Pow)) and node.free_symbols:
+            inner = (node.base if node.base.free_symbols else node.exp) if node.is_Pow else node.args[0]
+            if node.is_Pow and node.exp.is_negative:
+                continue  # a denominator: counted above, as the quotient's
+            if not _is_polynomial(node) and not _is_polynomial(inner, degree=1):
+                parts.add(node)
+    return frozenset(parts)
+
+
+def _is_polynomial(expr: sympy.Expr, degree: int | None = None) -> bool:
+    """Whether ``expr`` (evaluated: a squared norm is its sum of squares) is a polynomial, of at most ``degree``."""
+    value = sympy.expand(expr.doit())
+    symbols = value.free_symbols
+    if not value.is_polynomial(*symbols):
+        return False
+    return degree is None or not symbols or sympy.Poly(value, *symbols).total_degree() <= degree
 
 
 _POLYNOMIAL = sympy.Symbol("P")

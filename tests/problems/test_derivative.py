@@ -153,6 +153,20 @@ def test_no_two_functions_of_a_part_differ_only_in_a_polynomial_factor():
         assert len({skeleton(f, x) for f in variant.params.functions}) == 3
 
 
+@pytest.mark.parametrize("level", [2, 3])
+def test_no_part_works_the_derivative_of_one_product_quotient_or_composition_twice(level):
+    # sin(e^x sin x) and e^x sin x/(cos x + 2) in one part printed the derivation of w = e^x sin x twice
+    from generator.kit.functions import compound_parts
+
+    options = resolve_options(FAMILY.options, {"level": level, "count": 4})
+    for seed in range(30):
+        worked = variant_for_seed(FAMILY, options, seed).answer.worked
+        named = [{piece.expr for piece in w.pieces if piece.expr in compound_parts(piece.expr)} for w in worked]
+        for i, pieces in enumerate(named):
+            for other in named[i + 1 :]:
+                assert not pieces & other, (seed, pieces & other)
+
+
 def test_a_constant_over_a_sum_is_worked_by_the_chain_rule_of_the_recap_box():
     worked = differentiate(1 / (sympy.exp(x) + 1), x)
     assert worked.derivative.steps[0].why == "chain rule"
