@@ -42,6 +42,7 @@ from generator.kit import (
     ChoiceOption,
     Family,
     IntOption,
+    Reason,
     Step,
     WrittenProduct,
     WrittenSum,
@@ -105,6 +106,13 @@ def _over_square(numerator: sympy.Expr, base: sympy.Expr) -> sympy.Expr:
     return sympy.Mul(numerator, sympy.Pow(sympy.Pow(base, 2, evaluate=False), -1, evaluate=False), evaluate=False)
 
 
+def _inline(a: sympy.Rational, variable: str = "") -> str:
+    """``a`` (times ``variable``) as a line of text writes it, with a slash: ``3/2``, ``3x/2``, ``x/2``, ``2x``."""
+    a = sympy.Rational(a)
+    numerator = variable if a.p == 1 and variable else f"{a.p}{variable}"
+    return numerator if a.q == 1 else f"{numerator}/{a.q}"
+
+
 def _sigmoid_steps(u: sympy.Expr, a: sympy.Rational) -> Steps:
     """f = 1/(1 + e^(-u)): chain rule on the reciprocal (the rules of the sheet's recap box), then
     1/(1 + e^(-u)) . (1 - 1/(1 + e^(-u)))."""
@@ -122,7 +130,11 @@ def _tanh_steps(u: sympy.Expr, a: sympy.Rational) -> Steps:
     """f = (e^u - e^(-u))/(e^u + e^(-u)): quotient rule (inner derivative a in front), then 1 - (above/below)^2."""
     above, below = exp(u) - exp(-u), exp(u) + exp(-u)
     numerator = WrittenSum(below**2, -(above**2), evaluate=False)
-    in_x = (Step(_times(a, _over_square(numerator, below)), "quotient rule"),)
+    # The inner derivative a stands in front without a step of its own: the reason says where it comes from.
+    rule = (
+        Reason("quotient rule; inner derivative ${a}$ by the chain rule", a=_inline(a)) if a != 1 else "quotient rule"
+    )
+    in_x = (Step(_times(a, _over_square(numerator, below)), rule),)
     ratio = sympy.Pow(sympy.Mul(above, sympy.Pow(below, -1), evaluate=False), 2, evaluate=False)
     return in_x, (Step(_times(a, WrittenSum(1, -ratio, evaluate=False)), SPLIT),)
 
@@ -137,7 +149,9 @@ def _softplus_steps(u: sympy.Expr, k: sympy.Rational) -> Steps:
 def _swish_steps(u: sympy.Expr, beta: sympy.Rational) -> Steps:
     """f = x/(1 + e^(-beta x)): product rule (the sigmoid factor by the chain rule), then as for sigmoid."""
     below = 1 + exp(-u)
-    in_x = (Step(WrittenSum(1 / below, _times(x, beta * exp(-u) / below**2), evaluate=False), "product rule"),)
+    # The sigmoid factor is differentiated in the same step: the reason names both rules.
+    rule = Reason(r"product rule; chain rule for $\sigma({u})$", u=_inline(beta, "x"))
+    in_x = (Step(WrittenSum(1 / below, _times(x, beta * exp(-u) / below**2), evaluate=False), rule),)
     rewriting = (
         Step(WrittenSum(1 / below, _times(u, 1 / below, exp(-u) / below), evaluate=False), SPLIT),
         Step(

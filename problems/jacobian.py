@@ -55,6 +55,11 @@ class Params:
     variables: tuple[sympy.Symbol, ...]
     components: tuple[sympy.Expr, ...]
 
+    @property
+    def column(self) -> sympy.ImmutableMatrix:
+        """The components as a column vector, for the statement to print as the kit prints every vector."""
+        return sympy.ImmutableMatrix(self.components)
+
 
 @dataclass(frozen=True)
 class Answer:

@@ -94,7 +94,7 @@ def test_numerical_moments_of_the_named_laws():
             r"\mathcal{N}\mathopen{}\left(- \frac{15}{2}, \frac{1}{2}\right)",
             r"normally distributed with mean $- \frac{15}{2}$ and variance $\frac{1}{2}$",
         ),
-        ("uniform", (-1, 3), r"\mathcal{U}[-1, 3]", "uniformly distributed: its density is constant on $[-1, 3]$ and $0$ outside"),
+        ("uniform", (-1, 3), r"\mathcal{U}[-1, 3]", "uniformly distributed on $[-1, 3]$ (its density is constant there and $0$ outside)"),
         ("exponential", (sympy.Rational(1, 2),), r"\operatorname{Exp}\mathopen{}\left(\frac{1}{2}\right)", r"exponentially distributed with rate $\frac{1}{2}$"),
     ],
 )

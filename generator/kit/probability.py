@@ -151,7 +151,9 @@ class Law:
         if self.kind == "uniform":
             low, high = (tex(p) for p in self.parameters)
             return Reason(
-                "uniformly distributed: its density is constant on $[{low}, {high}]$ and $0$ outside", low=low, high=high
+                "uniformly distributed on $[{low}, {high}]$ (its density is constant there and $0$ outside)",
+                low=low,
+                high=high,
             )
         return Reason("exponentially distributed with rate ${rate}$", rate=tex(self.parameters[0]))
 

@@ -191,3 +191,35 @@ def test_one_named_activation_allows_one_function_only():
     assert FAMILY.resolve_options({"activation": "any", "count": 3})["count"] == 3
     with pytest.raises(OptionError, match="count = 1 only"):
         FAMILY.resolve_options({"activation": "tanh", "count": 2})
+
+
+def _statement(*draws):
+    from generator.pipeline.render import render_part
+    from generator.pipeline.templating import environment
+
+    names, scales, shifts = zip(*draws, strict=True)
+    params = Params(
+        names,
+        tuple(sympy.sympify(s) for s in scales),
+        tuple(sympy.Integer(b) for b in shifts),
+        tuple(function(*draw) for draw in draws),
+    )
+    variant = dataclasses.replace(
+        variant_for_seed(FAMILY, resolve_options(FAMILY.options, {}), 1), params=params, answer=solve(params)
+    )
+    return render_part(environment(), FAMILY, variant)[0]
+
+
+def test_a_shifted_or_scaled_activation_is_said_to_be_built_from_it_not_to_be_it():
+    # sigma(x/2 + 2) is not "the logistic sigmoid"; sigma(x) is
+    shifted = _statement(("sigmoid", Rational(1, 2), 2))
+    assert "of the logistic sigmoid" not in shifted
+    assert ", \\]\nbuilt from the logistic sigmoid. Then write" in shifted
+    assert "Compute the derivative of the logistic sigmoid\n" in _statement(("sigmoid", 1, 0))
+    assert "built from the hyperbolic tangent" in _statement(("tanh", Rational(3, 2), 0))
+    # beta and k are defined where they are named; a list says what each function is built from and ends with a period
+    listed = _statement(("swish", 2, 0), ("softplus", 3, 0), ("log-sigmoid", 2, 1))
+    assert r"\text{(swish $x\,\sigma(\beta x)$ with $\beta = 2$)}" in listed
+    assert r"softplus $\frac{1}{k} \log(1 + e^{kx})$ with sharpness $k = 3$" in listed
+    assert r". &&\text{(built from the log-sigmoid)}" in listed
+    assert listed.count(", &&") == 2

@@ -121,3 +121,14 @@ def test_the_worked_partials_name_the_rule():
     (d1, d2) = answer.worked[0]
     assert [(s.why, s.expr) for s in d1.derivative.steps] == [("chain rule", y * sympy.cos(x * y))]
     assert [(s.why, s.expr) for s in d2.derivative.steps] == [("chain rule", -x * sympy.exp(-y))]
+
+
+def test_several_fields_each_open_with_their_name_and_the_list_ends_with_a_period():
+    variant = canonical()
+    statement, solution = render_part(environment(), FAMILY, variant)
+    assert statement.rstrip().endswith("\\end{align*}") and ". \\\\" not in statement
+    assert re.search(r"\\end\{bmatrix\}\.\n\\end\{align\*\}", statement)
+    assert re.search(r"\\end\{bmatrix\}, \\\\", statement)
+    opened = [solution.index(f"For $\\mathbf{{f}}_{{{i}}}$:") for i in (8, 9)]
+    assert opened[0] < solution.index("\\operatorname{div} \\mathbf{f}_{8}") < opened[1]
+    assert opened[1] < solution.index("\\operatorname{div} \\mathbf{f}_{9}")

@@ -119,3 +119,12 @@ def test_a_line_naming_parts_for_one_partial_never_sits_above_the_others():
     assert r"\shortintertext{For $\frac{\partial f_1}{\partial x}$ let $u = x^{2} - y$:}" in solution
     assert solution.index(r"\shortintertext{For $\frac{\partial f_1}{\partial y}$:}") < solution.index(r"\frac{\partial f_1}{\partial y} &=")
     assert not list(header_scopes(solution))
+
+
+def test_the_statement_prints_its_vector_as_the_kit_prints_every_vector():
+    # two fractions in a hand-built bracket touched each other; the kit's column spaces and displays them
+    x, y = coordinates(2)
+    params = Params((x, y), (y**2 * sympy.sin(y) / (x**2 + 1), x * sympy.exp(x) / (y**2 + 1)))
+    variant = dataclasses.replace(canonical(), params=params, answer=FAMILY.solve(params))
+    statement, _ = render_part(environment(), FAMILY, variant)
+    assert r"\\[1.5ex]\displaystyle \frac{x e^{x}}{y^{2} + 1}\end{bmatrix}. \]" in statement
