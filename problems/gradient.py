@@ -72,6 +72,7 @@ from generator.kit.functions import (
     smooth_function,
 )
 from generator.kit.notation import EuclideanNorm
+from generator.kit.rewrites import rewrite_name
 from generator.kit.tidying import (
     derivative,
     partial_derivatives,
@@ -279,7 +280,9 @@ def _worked(f: sympy.Expr, v: sympy.Symbol) -> Worked:
     numbers = all(abs(factor.as_coeff_Mul()[0]) != 1 for factor in (outer, inner))  # a sign is no number to multiply
     # c ||x - a||^2 has no outer function to chain through: its partial is the quoted one, times c
     through = CHAIN if outer.free_symbols else SQUARED_NORM if _of_square(f, norm) else NORM
-    steps = (Step(rule, through), Step(tidy_derivative(f, v), MULTIPLY))
+    result = tidy_derivative(f, v)
+    # 1/(2 sqrt(s)) . 2 x_1 cancels the 2 ("cancel $2$"); other numbers are multiplied
+    steps = (Step(rule, through), Step(result, rewrite_name(rule, result) if numbers else MULTIPLY))
     return Worked((), chain(*steps) if numbers else worked_chain(*steps), ("chain",) if outer.free_symbols else ())
 
 
@@ -289,7 +292,8 @@ NORM = N_("partial of the norm")
 
 
 MULTIPLY = N_("multiply the factors")
-"""What the step after the chain rule through the norm does: g'(r) times the inner derivative, as one product."""
+"""What the step after the chain rule through the norm does: g'(r) times the inner derivative, as one product
+(unless numbers cancel: ``rewrite_name`` names that)."""
 
 
 _s = sympy.Dummy("s", positive=True)

@@ -169,3 +169,9 @@ def test_a_number_taken_out_with_a_sum_stays_in_front_of_it():
     rule = (4 * x * (4 - x) * (x**2 + 1) + (x**2 + 1) ** 2) / (4 - x) ** 2
     tidy = sympy.Mul(-1, x**2 + 1, 3 * x**2 - 16 * x - 1) / (4 - x) ** 2  # as factor_terms writes it
     assert rewrites.rewrite_name(rule, tidy).endswith(r"factor out $-\left(x^{2} + 1\right)$")
+
+
+def test_numbers_cancelling_across_the_bar_are_named():
+    s = sympy.sqrt(x**2 + 1)
+    assert rewrites.rewrite_name(sympy.Mul(1 / (2 * s), 2 * x, evaluate=False), x / s) == "cancel $2$"
+    assert rewrites.rewrite_name(sympy.Mul(sympy.Rational(1, 3), 2 * x, evaluate=False), 2 * x / 3) == "multiply the factors"

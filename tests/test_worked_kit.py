@@ -123,3 +123,15 @@ def test_second_differences_give_the_curvature():
     assert second_differences(lambda t: -3 * t * t, (0.5,)) == pytest.approx((-6.0,), rel=1e-6)
     curvature = second_differences(lambda a, b: -(a * a) - a * b - 2 * b * b, (0.3, -0.2))
     assert curvature == pytest.approx((-2.0, -1.0, -4.0), rel=1e-5)
+
+
+def test_a_table_entry_times_a_constant_in_other_variables_names_the_constant_factor():
+    """-y^2 e^x in y gives -2y e^x by the same words as any constant factor; a number in front is the table's."""
+    from generator.kit.differentiation import worked_partial
+
+    x, y = sympy.symbols("x y")
+    assert [s.why for s in worked_partial(-(y**2) * sympy.exp(x), y).derivative.steps] == ["constant factor; table of derivatives"]
+    assert [s.why for s in worked_partial(-(x**2) / (sympy.exp(y) + 1), x).derivative.steps] == [
+        "constant factor; table of derivatives"
+    ]
+    assert [s.why for s in worked_partial(3 * y**2, y).derivative.steps] == ["table of derivatives"]

@@ -45,6 +45,7 @@ CHAIN = N_("chain rule")
 each is a msgid of the catalogue, translated when it is printed."""
 SUM = N_("sum rule")
 TABLE = N_("table of derivatives")
+CONSTANT_TABLE = N_("constant factor; table of derivatives")
 LETTERS = "uvwpqrsabcdgh"
 
 
@@ -163,7 +164,7 @@ class _State:
             return sympy.Integer(0), constant_in(x)
         idle = [term for term in printed_terms(f) if not term.has(x) and not term.is_number] if f.is_Add else []
         if self._elementary(f) and not idle:
-            return self._table(f), TABLE
+            return self._table(f), self._table_reason(f)
         if f.is_Add:
             self.rules.append("sum")
             terms = [self._derivative_of(term) for term in printed_terms(f) if term.has(x)]
@@ -182,6 +183,15 @@ class _State:
         if _is_reciprocal(f):
             return self._quotient(sympy.Integer(1), f.base ** -f.exp)
         return self._chain(f)
+
+    def _table_reason(self, f: sympy.Expr) -> str:
+        """"table of derivatives", or, for a table entry times a factor in other variables (``-y^2 e^x`` in y,
+        ``-x^2/(e^y + 1)`` in x), "constant factor; table of derivatives": the same words as a constant
+        factor carried in front of any other part (``constant factor``), never the table alone for
+        ``-2y e^x``. A number in front (``3 x^2``) is read off the table as it stands."""
+        if f.is_Mul and f.as_independent(self.x, as_Add=False)[0].free_symbols:
+            return CONSTANT_TABLE
+        return TABLE
 
     def _elementary(self, f: sympy.Expr) -> bool:
         """Read off the table term by term: expanded polynomials in x, exp, log, sin, cos of plain x,

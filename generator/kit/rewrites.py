@@ -256,7 +256,24 @@ def _cancelling(expr: sympy.Expr) -> list[sympy.Expr]:
             if exponent.is_Number:
                 signs.setdefault(base, set()).add(bool(exponent > 0))
         found += [base for base, seen in signs.items() if len(seen) == 2 and base not in found]
+        number = _cancelling_number(expr)
+        if number != 1 and number not in found:
+            found.append(number)
     return found
+
+
+def _cancelling_number(product: sympy.Mul) -> sympy.Integer:
+    """The whole number that divides a number above and one below the bar of one product: ``2`` in
+    ``\\frac{1}{2 \\sqrt{s}} \\cdot 2 x_1``, a cancellation where "multiply the factors" would hide it."""
+    above, below = sympy.Integer(1), sympy.Integer(1)
+    for factor in _flat_product(product):
+        if factor.is_Rational:
+            above, below = above * abs(factor.p), below * factor.q
+        elif factor.is_Pow and factor.exp == -1:
+            coefficient = factor.base.as_coeff_Mul()[0]
+            if coefficient.is_Integer:
+                below *= abs(coefficient)
+    return sympy.gcd(above, below)
 
 
 def _flat_product(expr: sympy.Expr):

@@ -169,7 +169,7 @@ def test_norm_canonical_quotes_the_partials_of_the_norm_and_of_its_square():
     for worked, component in zip(f4, (x1, x2)):  # two numbers to multiply: the rule step stays
         (rule, product) = worked.derivative.steps
         assert (rule.why, tex(rule.expr)) == ("partial of the squared norm", rf"\frac{{1}}{{2}} \cdot 2 {tex(component)}")
-        assert (product.why, product.expr) == ("multiply the factors", component)
+        assert (product.why, product.expr) == ("cancel $2$", component)
     for worked, component in zip(f5, (x1, x2)):
         assert steps_of(worked) == [("partial of the norm", component / (2 * norm))]
 
@@ -256,3 +256,13 @@ def test_multiply_the_factors_only_where_two_numbers_are_multiplied():
                     if step.why == "multiply the factors":  # never for -e^{...} . 2x_1 = -2x_1 e^{...}, a dropped dot
                         numbers = all(abs(f.as_coeff_Mul()[0]) != 1 for f in before.expr.args)  # 2 (x_1 + 1) . (-e/2)
                         assert numbers or _shown(before.expr) != _shown(step.expr), (seed, before.expr)
+
+
+def test_numbers_that_cancel_through_the_norm_are_named_so():
+    """1/(2 sqrt(||x||^2 + 1)) . 2 x_1 = x_1/sqrt(||x||^2 + 1) cancels a 2: "multiply the factors" would hide it."""
+    from problems.gradient import _worked
+
+    f = sympy.sqrt(EuclideanNorm(x1, x2) ** 2 + 1)
+    (rule, product) = _worked(f, x1).derivative.steps
+    assert product.why == "cancel $2$"
+    assert product.expr == x1 / sympy.sqrt(EuclideanNorm(x1, x2) ** 2 + 1)
