@@ -240,7 +240,7 @@ def lowest_terms(numerator: int, denominator: int, why: str = "") -> Chain:
     factor, lowest = math.gcd(numerator, denominator), sympy.Rational(numerator, denominator)
     if factor == 1:
         return chain(Step(lowest, why))
-    return chain(Step(WrittenQuotient(numerator, denominator), why), Step(lowest, f"cancel ${factor}$"))
+    return chain(Step(WrittenQuotient(numerator, denominator), why), Step(lowest, Reason("cancel ${factor}$", factor=factor)))
 
 
 def complement(value: sympy.Rational, why: str) -> Chain:
@@ -265,9 +265,9 @@ def total_probability(*pairs: tuple[sympy.Rational, sympy.Rational]) -> TotalPro
     common = math.lcm(*(v.q for v in products))
     parts = tuple(int(v * common) for v in products)
     written = WrittenSum(*(WrittenProduct(*pair, evaluate=False) for pair in pairs), evaluate=False)
-    multiply = "multiply" if all(v.q == common for v in products) else f"multiply; denominator ${common}$"
+    multiply = N_("multiply") if all(v.q == common for v in products) else Reason("multiply; denominator ${common}$", common=common)
     over = WrittenSum(*(WrittenQuotient(part, common) for part in parts), evaluate=False)
-    worked = chain(Step(written, "the values above"), Step(over, multiply), *lowest_terms(sum(parts), common, "add").steps)
+    worked = chain(Step(written, "the values above"), Step(over, multiply), *lowest_terms(sum(parts), common, N_("add")).steps)
     return TotalProbability(worked, parts, common, sympy.Rational(sum(parts), common))
 
 
@@ -275,7 +275,7 @@ def posterior(total: TotalProbability, index: int) -> Chain:
     """P(A_i | E) by Bayes' rule: P(E | A_i) P(A_i) as the total wrote it over P(E) as the total worked it out,
     top and bottom multiplied by the common denominator, then in lowest terms."""
     joint, part = WrittenQuotient(total.parts[index], total.common), total.parts[index]
-    cleared = lowest_terms(part, sum(total.parts), f"multiply top and bottom by ${total.common}$")
+    cleared = lowest_terms(part, sum(total.parts), Reason("multiply top and bottom by ${common}$", common=total.common))
     return chain(Step(WrittenQuotient(joint, total.value), "the values above"), *cleared.steps)
 
 
