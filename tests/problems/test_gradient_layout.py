@@ -9,7 +9,7 @@ from generator.kit.options import resolve_options
 from generator.pipeline.generate import variant_for_seed
 from generator.pipeline.render import render_part
 from generator.pipeline.templating import environment
-from problems.gradient import FAMILY, Params
+from problems.gradient import FAMILY
 
 
 def test_the_gradient_row_has_its_lead_in_after_any_line_of_text():
