@@ -46,6 +46,7 @@ from generator.kit import (
     ChoiceOption,
     Family,
     IntOption,
+    Reason,
     Step,
     WrittenProduct,
     as_function,
@@ -56,6 +57,7 @@ from generator.kit import (
     nonzero,
     remembered,
     require,
+    tex,
     worked_chain,
 )
 from generator.kit.differentiation import (
@@ -72,7 +74,7 @@ from generator.kit.functions import (
     smooth_function,
 )
 from generator.kit.notation import EuclideanNorm
-from generator.kit.rewrites import rewrite_name
+from generator.kit.rewrites import cancelling_number
 from generator.kit.tidying import (
     derivative,
     partial_derivatives,
@@ -280,9 +282,10 @@ def _worked(f: sympy.Expr, v: sympy.Symbol) -> Worked:
     numbers = all(abs(factor.as_coeff_Mul()[0]) != 1 for factor in (outer, inner))  # a sign is no number to multiply
     # c ||x - a||^2 has no outer function to chain through: its partial is the quoted one, times c
     through = CHAIN if outer.free_symbols else SQUARED_NORM if _of_square(f, norm) else NORM
-    result = tidy_derivative(f, v)
     # 1/(2 sqrt(s)) . 2 x_1 cancels the 2 ("cancel $2$"); other numbers are multiplied
-    steps = (Step(rule, through), Step(result, rewrite_name(rule, result) if numbers else MULTIPLY))
+    cancelled = cancelling_number(rule)
+    multiply = Reason("cancel ${factor}$", factor=tex(cancelled)) if cancelled != 1 else MULTIPLY
+    steps = (Step(rule, through), Step(tidy_derivative(f, v), multiply))
     return Worked((), chain(*steps) if numbers else worked_chain(*steps), ("chain",) if outer.free_symbols else ())
 
 

@@ -196,3 +196,11 @@ def test_a_polynomial_inside_a_tidy_result_is_collected():
     tidy = presentable(derivative(x**2 * (x - 1) * sympy.exp(x) / (sympy.cos(x) + 2), x))
     assert x**2 + 2 * x - 2 in sympy.preorder_traversal(tidy)
     assert x * (x - 1) + 3 * x - 2 not in sympy.preorder_traversal(tidy)
+
+
+def test_a_polynomial_numerator_is_never_left_half_multiplied_out():
+    """e^x (x (3 - x) + 3)/(3 - x)^2 is half done: a TA writes e^x (-x^2 + 3x + 3)/(3 - x)^2."""
+    from generator.kit.printing import tex
+    from generator.kit.tidying import tidy_derivative
+
+    assert tex(tidy_derivative(x * sympy.exp(x) / (3 - x), x)) == r"\frac{e^{x} \left(- x^{2} + 3 x + 3\right)}{\left(3 - x\right)^{2}}"

@@ -25,7 +25,7 @@ from generator.kit.printing import tex
 from generator.kit.widths import printed_width
 from generator.speed import register, remembered
 
-__all__ = ["expand", "expand_outside", "factor_terms", "rewrite_name", "together", "xreplace_unevaluated"]
+__all__ = ["cancelling_number", "expand", "expand_outside", "factor_terms", "rewrite_name", "together", "xreplace_unevaluated"]
 
 MAX_REMEMBERED = 65536
 _factored: dict[tuple[type, sympy.Basic], sympy.Basic] = {}
@@ -256,13 +256,13 @@ def _cancelling(expr: sympy.Expr) -> list[sympy.Expr]:
             if exponent.is_Number:
                 signs.setdefault(base, set()).add(bool(exponent > 0))
         found += [base for base, seen in signs.items() if len(seen) == 2 and base not in found]
-        number = _cancelling_number(expr)
+        number = cancelling_number(expr)
         if number != 1 and number not in found:
             found.append(number)
     return found
 
 
-def _cancelling_number(product: sympy.Mul) -> sympy.Integer:
+def cancelling_number(product: sympy.Mul) -> sympy.Integer:
     """The whole number that divides a number above and one below the bar of one product: ``2`` in
     ``\\frac{1}{2 \\sqrt{s}} \\cdot 2 x_1``, a cancellation where "multiply the factors" would hide it."""
     above, below = sympy.Integer(1), sympy.Integer(1)

@@ -130,9 +130,15 @@ def _collected_polynomials(expr: sympy.Expr) -> sympy.Expr:
         return expr
     args = [_collected_polynomials(arg) for arg in expr.args]
     rebuilt = expr if args == list(expr.args) else expr.func(*args)
-    if rebuilt.is_Add and rebuilt.is_polynomial() and has_like_terms(rebuilt):
+    if rebuilt.is_Add and rebuilt.is_polynomial() and (has_like_terms(rebuilt) or _products_inside(rebuilt)):
         return expand(rebuilt)
     return rebuilt
+
+
+def _products_inside(polynomial: sympy.Add) -> bool:
+    """A term of a polynomial sum that is a product with a sum in it (``x (3 - x) + 3``): half multiplied out,
+    where a teaching assistant writes the polynomial, ``-x^2 + 3x + 3``."""
+    return any(term.is_Mul and any(factor.as_base_exp()[0].is_Add for factor in term.args) for term in polynomial.args)
 
 
 def _grouped(expr: sympy.Expr) -> sympy.Expr:

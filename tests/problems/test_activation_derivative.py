@@ -178,7 +178,7 @@ def test_a_part_never_pairs_softplus_with_log_sigmoid_nor_repeats_the_canonical_
 def test_softplus_is_divided_by_its_exponential_by_name():
     _, answer = solved("softplus", 2)
     reasons = [step.why for step in answer.worked[0].steps]
-    assert reasons == ["chain rule", "multiply the factors", r"divide numerator and denominator by $e^{2 x}$", r"definition of $\sigma$"]
+    assert reasons == ["chain rule", "cancel $2$", r"divide numerator and denominator by $e^{2 x}$", r"definition of $\sigma$"]
 
 
 def test_log_sigmoid_statement_form():

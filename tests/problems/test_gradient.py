@@ -263,6 +263,6 @@ def test_numbers_that_cancel_through_the_norm_are_named_so():
     from problems.gradient import _worked
 
     f = sympy.sqrt(EuclideanNorm(x1, x2) ** 2 + 1)
-    (rule, product) = _worked(f, x1).derivative.steps
+    (_, product) = _worked(f, x1).derivative.steps
     assert product.why == "cancel $2$"
     assert product.expr == x1 / sympy.sqrt(EuclideanNorm(x1, x2) ** 2 + 1)
