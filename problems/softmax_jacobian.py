@@ -168,10 +168,11 @@ def sample(rng: random.Random, options: Mapping) -> Params:
 
 
 def _quotient(numerator_derivative: sympy.Expr, other: sympy.Expr, scale: int) -> sympy.Expr:
-    """(d e^(b z_i)/dz . S - e^(b z_i) . b e^(b z_other)) / S^2, as the quotient rule writes it."""
+    """(S . d e^(b z_i)/dz - e^(b z_i) . b e^(b z_other)) / S^2, as the quotient rule writes it (S first, as in
+    the formula the solution quotes)."""
     product = WrittenProduct(sympy.exp(scale * Z_I), scale * sympy.exp(scale * other), evaluate=False)
     numerator = WrittenSum(
-        WrittenProduct(numerator_derivative, TOTAL, evaluate=False),
+        WrittenProduct(TOTAL, numerator_derivative, evaluate=False),
         sympy.Mul(-1, product, evaluate=False),
         evaluate=False,
     )

@@ -119,11 +119,11 @@ def test_canonical_works_both_cases_by_the_quotient_rule():
     for worked in (diagonal, off_diagonal):
         assert [step.why for step in worked.steps] == ["quotient rule", "split the fraction", "definition of σ"]
     e_i, e_j = sympy.exp(Z_I), sympy.exp(Z_J)
-    assert tex(diagonal.steps[0].expr) == r"\frac{e^{z_{i}} \cdot S - e^{z_{i}} \cdot e^{z_{i}}}{S^{2}}"
+    assert tex(diagonal.steps[0].expr) == r"\frac{S \cdot e^{z_{i}} - e^{z_{i}} \cdot e^{z_{i}}}{S^{2}}"
     assert sympy.simplify(diagonal.steps[0].expr.doit() - (e_i * TOTAL - e_i**2) / TOTAL**2) == 0
     assert tex(diagonal.steps[1].expr) == r"\frac{e^{z_{i}}}{S} \cdot \frac{S - e^{z_{i}}}{S}"
     assert tex(diagonal.result) == r"\sigma_{i} \left(1 - \sigma_{i}\right)"
-    assert tex(off_diagonal.steps[0].expr) == r"\frac{0 \cdot S - e^{z_{i}} \cdot e^{z_{j}}}{S^{2}}"
+    assert tex(off_diagonal.steps[0].expr) == r"\frac{S \cdot 0 - e^{z_{i}} \cdot e^{z_{j}}}{S^{2}}"
     assert sympy.simplify(off_diagonal.steps[0].expr.doit() + e_i * e_j / TOTAL**2) == 0
     assert tex(off_diagonal.result) == r"- \sigma_{i} \sigma_{j}"
     assert variant.answer.diagonal == SIGMA_I * (1 - SIGMA_I)
@@ -211,4 +211,11 @@ def test_check_rejects_a_formula_without_the_inverse_temperature():
 def test_the_quotient_rule_sets_no_fraction_inside_a_numerator(seed):
     variant = variant_for_seed(FAMILY, resolve_options(FAMILY.options, {"mode": "both"}), seed)
     _, solution = render_part(environment(), FAMILY, variant)
-    assert r"\frac{\frac" not in solution and r"\frac{1}{S^2} \left( \frac{\partial e^{" in solution
+    assert r"\frac{\frac" not in solution and r"\frac{1}{S^2} \left( S \, \frac{\partial e^{" in solution
+
+
+def test_the_statement_sums_over_an_index_other_than_the_partials_free_j():
+    """sigma(z)_i = e^{z_i} / sum_k e^{z_k}: the statement then asks for d sigma_i / d z_j, so j is not the sum's index."""
+    variant = variant_for_seed(FAMILY, resolve_options(FAMILY.options, {"mode": "both"}), 0)
+    statement, _ = render_part(environment(), FAMILY, variant)
+    assert r"\sum_{k=1}^{n} e^{z_k}" in statement and r"\sum_{j=1}" not in statement
