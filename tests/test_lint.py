@@ -206,6 +206,13 @@ def test_vague_step_reason():
     assert not list(lint.vague_reasons(variant(answer=Answer(worked=(named,)))))
 
 
+def test_a_pair_of_equals_takes_the_en_dash_in_a_reason():
+    hyphen = chain(x * (x + 1), Step(x**2 + x, "matrix-vector product"))
+    dash = chain(x * (x + 1), Step(x**2 + x, "matrix–vector product"))
+    assert rules(lint.vague_reasons(variant(answer=Answer(worked=(hyphen,))))) == {"hyphenated-pair"}
+    assert not list(lint.vague_reasons(variant(answer=Answer(worked=(dash,)))))
+
+
 def test_overfull_boxes_from_the_log():
     log = (
         "Overfull \\hbox (59.1pt too wide) detected at line 61\n[]\n"
@@ -263,6 +270,10 @@ def test_a_line_naming_parts_covers_its_own_partial_only():
     assert not list(lint.header_scopes(named + rows + "\\shortintertext{For $\\frac{\\partial f_1}{\\partial y}$:}\n" + other))
     recalled = "\\shortintertext{For $\\frac{\\partial f}{\\partial y}$ let $v = \\log u$ ($u$ as above):}\n"
     assert not list(lint.header_scopes(recalled + "\\frac{\\partial u}{\\partial y} &= 2 y \\\\\n\\frac{\\partial f}{\\partial y} &= v\n\\end{align*}"))
+    # a line for a partial that names no parts covers that partial only too (the Jacobian's f_2 rows under "For df_1/dy:")
+    bare = "\\shortintertext{For $\\frac{\\partial f_1}{\\partial y}$:}\n\\frac{\\partial f_1}{\\partial y} &= 0 \\\\\n"
+    assert rules(lint.header_scopes(bare + "\\frac{\\partial f_2}{\\partial x} &= - y^{2}\n\\end{align*}")) == {"header-scope"}
+    assert not list(lint.header_scopes(bare + "\\end{align*}"))
 
 
 def test_a_reason_that_states_a_value_is_no_quotation():

@@ -529,11 +529,17 @@ def _unordered(expr: Any) -> Any:
 
 
 def vague_reasons(variant: Variant) -> Iterator[Finding]:
-    """A step reason such as "simplify" that does not say what the step did."""
+    """A step reason such as "simplify" that does not say what the step did; and a pair of equals joined by a
+    hyphen ("matrix-vector product") where the text beside it writes the en dash ("matrix--vector")."""
     for chain in find_all(variant.answer, Chain):
         for step in chain.steps:
             if step.why.strip().lower() in VAGUE_REASONS:
                 yield Finding("vague-reason", f'"{step.why}" for {tex(step.expr)[:60]}')
+            if _HYPHENATED_PAIR.search(step.why):
+                yield Finding("hyphenated-pair", f'"{step.why}"')
+
+
+_HYPHENATED_PAIR = re.compile(r"\b(?:matrix|vector|row|column)-(?:matrix|vector|row|column)\b")
 
 
 def uncollected_terms(variant: Variant) -> Iterator[Finding]:
@@ -610,16 +616,16 @@ def _tabulated(term: sympy.Expr, x: sympy.Symbol) -> bool:
     return rest.is_polynomial(x) or rest in (sympy.exp(x), sympy.log(x), sympy.sin(x), sympy.cos(x))
 
 
-_NAMING = re.compile(r"\\shortintertext\{For \$(.+?)\$ let (.*?):\}")
+_NAMING = re.compile(r"\\shortintertext\{For \$(.+?)\$(?: let (.*?)|, with (.*?) as above)?:\}")
 _PIECE_NAME = re.compile(r"\$([a-z](?:_\{?\d+\}?)?)(?: = |\$)")
 """A part the line names (``$u = ...$``) or recalls (``$u$ as above``)."""
 
 
 def header_scopes(solution: str) -> Iterator[Finding]:
-    """A line "For $\\partial f_1/\\partial x$ let $u = ...$:" above the rows of another partial: it names parts
-    for one partial, and a row it does not cover needs a line of its own."""
+    """A line "For $\\partial f_1/\\partial x$ let $u = ...$:" (or "For $\\partial f_1/\\partial y$:") above the rows of
+    another partial: it is written for one partial, and a row it does not cover needs a line of its own."""
     for match in _NAMING.finditer(solution):
-        lhs, names = match.group(1), _PIECE_NAME.findall(match.group(2))
+        lhs, names = match.group(1), _PIECE_NAME.findall(match.group(2) or match.group(3) or "")
         rest = solution[match.end() :]
         block = re.split(r"\\shortintertext|\\end\{align\*\}|\\noalign", rest, maxsplit=1)[0]
         for row in block.split("\\\\"):
