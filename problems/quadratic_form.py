@@ -130,7 +130,7 @@ def solve(p: Params) -> Answer:
         steps = (
             given,
             Step(OnInstance(IndexSum(u[i] * EntryOf(product, i), (i, 1, p.left.rows))), "dot product"),
-            Step(OnInstance(IndexSum(u[i] * inner, (i, 1, p.left.rows))), "matrix-vector product"),
+            Step(OnInstance(IndexSum(u[i] * inner, (i, 1, p.left.rows))), "matrix–vector product"),
             Step(OnInstance(form), Reason("${name}_{{{index}}}$ into the inner sum", name=p.left.name, index=i)),
         )
         return Answer(form, inner, Chain(steps))
@@ -143,7 +143,7 @@ def solve(p: Params) -> Answer:
     steps = (
         given,
         Step(OnInstance(nested), _out_of_inner_sum(p.transposed, first.name, row)),
-        Step(OnInstance(IndexSum(outer[row] * EntryOf(product, row), (row, 1, first.rows))), "matrix-vector product"),
+        Step(OnInstance(IndexSum(outer[row] * EntryOf(product, row), (row, 1, first.rows))), "matrix–vector product"),
         Step(OnInstance(MatMul(Top(first), p.matrix, second)), "dot product"),
     )
     return Answer(MatMul(Top(first), p.matrix, second), product, Chain(steps))
