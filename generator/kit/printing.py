@@ -251,10 +251,10 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
                 sign, numerator = "- ", _negated(numerator)
             top = self._print(numerator)
             if numerator.is_Add:
-                top = rf"\left({top}\right)"
+                top = applied("", top)
             bottom = self._print(denominator)
             if denominator.is_Add or denominator.is_Mul or (denominator.is_Pow and not denominator.base.is_Symbol):
-                bottom = rf"\left({bottom}\right)"
+                bottom = applied("", bottom)  # x^2/(x^2 + 1): a bare \left( is spaced off the slash
             return f"{sign}{top}/{bottom}"
         if isinstance(expr, sympy.Mul) and _unevaluated_product(expr):
             expr = _like_bases_merged(expr)
