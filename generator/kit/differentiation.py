@@ -173,7 +173,9 @@ class _State:
         if f.is_Mul:
             constant, rest = f.as_independent(x, as_Add=False)
             if constant != 1:
-                return written_product(constant, self._derivative_of(rest)), N_("constant factor")
+                # y e^x in x as -y^2 e^x in y: a table entry behind the constant says so ("constant factor; table ...")
+                why = CONSTANT_TABLE if self._elementary(rest) else N_("constant factor")
+                return written_product(constant, self._derivative_of(rest)), why
             factors = f.as_ordered_factors()
             below = [b.base ** -b.exp for b in factors if _is_reciprocal(b)]
             above = [factor for factor in factors if not _is_reciprocal(factor)]
