@@ -204,3 +204,13 @@ def test_a_polynomial_numerator_is_never_left_half_multiplied_out():
     from generator.kit.tidying import tidy_derivative
 
     assert tex(tidy_derivative(x * sympy.exp(x) / (3 - x), x)) == r"\frac{e^{x} \left(- x^{2} + 3 x + 3\right)}{\left(3 - x\right)^{2}}"
+
+
+def test_a_sum_below_the_bar_is_not_kept_whole_above_it_with_a_minus_sign_only():
+    """sin x - (cos x + 2) is a bracket left to open; -2 (cos x + 2) is a multiple a TA keeps whole."""
+    from generator.kit.tidying import _regrouped
+
+    s = sympy.cos(x) + 2
+    assert _regrouped(sympy.sin(x) - sympy.cos(x) - 2, [s]) == sympy.sin(x) - sympy.cos(x) - 2
+    regrouped = _regrouped(sympy.sin(x) - 2 * sympy.cos(x) - 4, [s])
+    assert sympy.Mul(-2, s, evaluate=False) in regrouped.args

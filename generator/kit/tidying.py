@@ -236,8 +236,9 @@ def _regrouped(expr: sympy.Expr, sums: list[sympy.Expr]) -> sympy.Expr:
 
 
 def _multiple_among(terms: list[sympy.Expr], whole: sympy.Expr) -> tuple[sympy.Expr, list[sympy.Expr]] | None:
-    """A number c != 1 and the terms that add up to c times ``whole`` (all of whose terms they include), if any;
-    never all the terms, which ``factor_terms`` already takes care of."""
+    """A number c != 1, -1 and the terms that add up to c times ``whole`` (all of whose terms they include), if any;
+    never all the terms, which ``factor_terms`` already takes care of. ``\\sin x - (\\cos x + 2)`` is no multiple
+    kept whole but a bracket left to open: ``\\sin x - \\cos x - 2``."""
     by_part = {term.as_coeff_Mul()[1]: term for term in terms}
     parts = [term.as_coeff_Mul() for term in whole.args]
     first = by_part.get(parts[0][1])
@@ -245,7 +246,7 @@ def _multiple_among(terms: list[sympy.Expr], whole: sympy.Expr) -> tuple[sympy.E
         return None
     multiple = first.as_coeff_Mul()[0] / parts[0][0]
     matched = [by_part.get(part) for _, part in parts]
-    if multiple == 1 or any(term is None or term != multiple * coefficient * part for term, (coefficient, part) in zip(matched, parts)):
+    if abs(multiple) == 1 or any(term is None or term != multiple * coefficient * part for term, (coefficient, part) in zip(matched, parts)):
         return None
     return multiple, matched
 
