@@ -6,13 +6,14 @@ y = w^T h. With ``loss = "squared"`` the output is linear, y_hat = y, and L = (y
 {0, 1}. The hidden activation g is ReLU or the logistic sigmoid (``activation``). The solution works
 z = W x and y = w^T h, tabulates z, h, y, y_hat and L (exact and decimal), then works dL/dy_hat, the
 output delta delta_y and the hidden deltas delta_1, delta_2 by the chain rule (sigmoid units written
-in h_1, h_2 and y_hat of the table), and the gradients as outer products dL/dw = delta_y h,
+in h_1, h_2 and y_hat of the table), and the gradients dL/dw = delta_y h (a scalar times h) and the outer product
 dL/dW = (delta_1, delta_2)^T x^T. The check is finite differences of a float loss in all six weights.
 
-A ReLU unit may be off (z_j < 0): its delta and its row of dL/dW are 0, the lesson of a dead unit,
-declared to the presentation lint as meaningful zeros. Excluded by construction: a pre-activation of 0
+In a quarter of the ReLU exercises one unit is off (z_j < 0): its delta and its row of dL/dW are 0, the
+lesson of a dead unit, declared to the presentation lint as meaningful zeros. Excluded by construction: a pre-activation of 0
 (ReLU has no derivative there; sigma(0) = 1/2 hides the sigmoid), both ReLU units off, two units with
-the same pre-activation (the same question twice), y_hat = t (every gradient 0), zero inputs or
+the same pre-activation (the same question twice), y_hat = t (every gradient 0), delta_y = +-1 (dL/dw
+is just h), zero inputs or
 weights, values too long for a line, and the canonical instance.
 
 answers.json keys: ``inputs.x``, ``inputs.W`` (hidden weights), ``inputs.w`` (output weights, a column),
@@ -92,12 +93,15 @@ class Answer:
 
 
 def sample(rng: random.Random, options: Mapping) -> Params:
+    # decided once, outside the redraws: a rejected draw must not tilt the share of off units
+    off = options["activation"] == "relu" and rng.randrange(4) == 0  # a quarter of the ReLU exercises
+
     def draw(r: random.Random) -> Params:
         x = Matrix([nonzero(r, -2, 2) for _ in range(2)])
         rows = [(a, b) for a in WEIGHTS for b in WEIGHTS if _fits(options["activation"], a * x[0] + b * x[1])]
         on = [row for row in rows if options["activation"] == "sigmoid" or row[0] * x[0] + row[1] * x[1] > 0]
-        units = [on, on] if r.randrange(3) or len(on) == len(rows) else r.sample([on, sorted(set(rows) - set(on))], 2)
-        W = Matrix([r.choice(units[0]), r.choice(units[1])])  # a third of the ReLU exercises have an off unit
+        units = r.sample([on, sorted(set(rows) - set(on))], 2) if off else [on, on]
+        W = Matrix([r.choice(units[0]), r.choice(units[1])])
         w = Matrix([nonzero(r, -2, 2) for _ in range(2)])
         target = Integer(r.randint(0, 1) if options["loss"] == "cross-entropy" else r.randint(-2, 3))
         return Params(x, W, w, target, options["activation"], options["loss"])
@@ -118,7 +122,8 @@ def _usable(p: Params) -> bool:
     answer = solve(p)
     steps = [s.expr for c in answer.backward for s in c.steps]
     wide = max(printed_width(e) for e in (*steps, answer.y, answer.output, answer.loss))
-    return answer.backward[1].steps[-1].expr != 0 and wide <= MAX_STEP_WIDTH and p not in CANONICAL.values()
+    # delta_y = +-1 makes the output delta 1 . 1 . 1 = 1 and dL/dw just h: nothing to work
+    return abs(answer.deltas[0]) not in (0, 1) and wide <= MAX_STEP_WIDTH and p not in CANONICAL.values()
 
 
 def solve(p: Params) -> Answer:

@@ -2,18 +2,19 @@
 
 The spectral decomposition behind PCA and quadratic forms. The solution expands det(A - lambda I)
 (a 3x3 along its first row, each 2x2 minor worked), factors it, and finds each eigenvector
-orthogonal to the rows of A - lambda I: from the one equation p v_1 + q v_2 = 0 of a 2x2, or as the
+orthogonal to the rows of A - lambda I: from the one equation p x_1 + q x_2 = 0 of a 2x2, or as the
 cross product of two rows of a 3x3 that are not parallel, its common factor taken out. Option
 ``normalised`` asks for unit eigenvectors. Drawn as c I + alpha u u^T (+ beta w w^T) with small
 orthogonal integer u, w. The check: the eigenvalues against trace, principal minors and determinant
 (Vieta), A v = lambda v and orthogonality in floats, det(A - t I) by the rule of Sarrus.
 
-Excluded by construction: a repeated eigenvalue (an eigenspace of dimension 2), a diagonal matrix or
+Excluded by construction: an eigenvalue 0, a 2x2 with equal diagonal entries (eigenvectors (1, 1) and
+(1, -1) every time), a repeated eigenvalue (an eigenspace of dimension 2), a diagonal matrix or
 one more than a third zero (a block gives an eigenvector away), entries above 6, eigenvalues above 10
 or eigenvector entries above 3 in size, and the canonical matrix.
 
 answers.json keys: ``inputs.matrix``, ``inputs.normalised``; ``answers.polynomial`` (det(A - lambda I)
-multiplied out), ``answers.eigenvalues`` (in the order of the printed factors of det(A - lambda I)),
+multiplied out), ``answers.eigenvalues`` (descending, the order of the printed factors of det(A - lambda I)),
 ``answers.eigenvectors`` (in that order: integer, first non-zero entry positive, divided by their length
 when normalised; any non-zero multiple is as right); worked: ``answers.shifted`` (A - lambda I), ``minors``,
 ``determinant``, ``pairs``.
@@ -29,7 +30,6 @@ from dataclasses import dataclass
 import sympy
 
 from generator.kit import (
-    N_,
     BoolOption,
     Chain,
     Family,
@@ -56,7 +56,7 @@ from generator.kit.notation import written_sum
 from generator.kit.widths import printed_width
 
 LAMBDA = sympy.Symbol("lamda")  # printed \lambda; "lambda" would not read back from answers.json (a keyword)
-V1, V2 = sympy.symbols("v_1 v_2")
+X1, X2 = sympy.symbols("x_1 x_2")  # the entries of the unknown x; v_k names the eigenvector found
 MAX_EXPANSION_WIDTH = 33
 """Characters (``printed_width``) of the first-row expansion of det(A - lambda I): of 200 compiled 3x3 variants,
 five counted 34 to 36 ran up to 9 pt into the margin (the dot of (a - lambda) . (minor) is not counted)."""
@@ -70,7 +70,7 @@ class Params:
 
 @dataclass(frozen=True)
 class Eigenpair:
-    """A - lambda I at the eigenvalue; a 2x2's first row as the equation p v_1 + q v_2 = 0; the primitive
+    """A - lambda I at the eigenvalue; a 2x2's first row as the equation p x_1 + q x_2 = 0; the primitive
     eigenvector as the rows give it (``NullVector``: swapped and negated, or a cross product); its length
     worked, and the unit eigenvector."""
 
@@ -111,8 +111,15 @@ def _fits(p: Params) -> bool:
 
 @functools.cache
 def _pool(n: int) -> tuple[tuple[int, ...], ...]:
-    """The kit's symmetric matrices with integer eigenvalues, less the canonical one."""
-    return tuple(e for e in spectral_matrices(n) if e not in {tuple(p.matrix) for p in CANONICAL.values()})
+    """The kit's symmetric matrices with integer eigenvalues, less the canonical one, singular ones (an eigenvalue
+    0 makes det(A - lambda I) a bare factor lambda, and A no longer invertible, as nothing else in the exercise is)
+    and 2x2 ones with equal diagonal entries (their eigenvectors are always (1, 1) and (1, -1), the example's)."""
+    canonical = {tuple(p.matrix) for p in CANONICAL.values()}
+    return tuple(
+        e
+        for e in spectral_matrices(n)
+        if e not in canonical and sympy.Matrix(n, n, e).det() != 0 and not (n == 2 and e[0] == e[3])
+    )
 
 
 def _shifted(matrix: sympy.ImmutableMatrix, value: sympy.Expr) -> sympy.ImmutableMatrix:
@@ -125,8 +132,8 @@ def solve(p: Params) -> Answer:
     shifted = _shifted(p.matrix, LAMBDA)
     minors, worked = worked_determinant(shifted)
     polynomial = worked.result
-    factors = sympy.Mul(*(LAMBDA - v for v in sympy.roots(sympy.Poly(polynomial, LAMBDA)))).as_ordered_factors()
-    values = tuple(LAMBDA - f for f in factors)  # in the order the factors print, so they read off left to right
+    values = tuple(sorted(sympy.roots(sympy.Poly(polynomial, LAMBDA)), reverse=True))  # descending, as the factors print
+    factors = [LAMBDA - v for v in values]
     factored = sympy.Mul(*([-1] if p.matrix.rows == 3 else []), *factors, evaluate=False)
     determinant = chain(*worked.steps, Step(factored, _factoring(values)))
     pairs = tuple(_pair(p.matrix, value) for value in values)
@@ -134,23 +141,17 @@ def solve(p: Params) -> Answer:
     return Answer(shifted, minors, determinant, polynomial, values, pairs, vectors)
 
 
-def _factoring(values: tuple[sympy.Integer, ...]) -> str:
-    """How the roots of det(A - lambda I) are found: its constant term is their product (a root 0 taken out first)."""
-    rest = [v for v in values if v != 0]
-    product, total = math.prod(rest), sum(rest)
-    if len(rest) == 3:
-        found = Reason("its integer roots divide ${product}$", product=product)
-    else:
-        found = Reason("roots with sum ${total}$, product ${product}$", total=total, product=product)
-    if len(rest) == len(values):
-        return found
-    return N_(r"factor out $\lambda$") if len(rest) == 1 else Reason(r"factor out $-\lambda$; {found}", found=found)
+def _factoring(values: tuple[sympy.Integer, ...]) -> Reason:
+    """How the roots of det(A - lambda I) are found: its constant term is their product (no root is 0)."""
+    if len(values) == 3:
+        return Reason("its integer roots divide ${product}$", product=math.prod(values))
+    return Reason("roots with sum ${total}$, product ${product}$", total=sum(values), product=math.prod(values))
 
 
 def _pair(matrix: sympy.ImmutableMatrix, value: sympy.Integer) -> Eigenpair:
     shifted = sympy.ImmutableMatrix(matrix - value * sympy.eye(matrix.rows))
     found = null_vector(shifted)
-    equation = shifted[0, 0] * V1 + shifted[0, 1] * V2 if matrix.rows == 2 else None
+    equation = shifted[0, 0] * X1 + shifted[0, 1] * X2 if matrix.rows == 2 else None
     return Eigenpair(value, shifted, equation, found, *unit_vector(found.vector))
 
 

@@ -30,6 +30,7 @@ from generator.kit import (
     N_,
     ChoiceOption,
     Family,
+    Reason,
     Step,
     WrittenSum,
     chain,
@@ -54,7 +55,7 @@ class Params:
 class Answer:
     sums: tuple  # gaussian: (sum x_i, sum x_i^2) worked; exponential: (sum x_i,); bernoulli: ()
     log_likelihood: sympy.Expr
-    scores: tuple  # the first derivatives, worked; gaussian: d/dmu, then d/dsigma at mu = mu-hat
+    scores: tuple  # the first derivatives, worked; gaussian: d/dmu, d/dsigma, then d/dsigma at mu = mu-hat
     roots: tuple  # each estimate as a fraction, reduced
     deviations: tuple  # gaussian: sum (x_i - mu-hat)^2 worked; else ()
     second: tuple  # the second derivatives, each with its value at the estimate
@@ -108,10 +109,13 @@ def solve(p: Params) -> Answer:
     mean = sympy.Integer(total // n)
     deviations = _total([x - mean for x in p.data], squared=True)
     spread_at = deviations.result
-    by_mu = chain(Step((total - n * mu) / sigma**2, "derivative in $\\mu$"))
+    # both partials in general first: the second derivatives below differentiate these lines, not a hidden one
+    by_mu = chain(Step((total - n * mu) / sigma**2, N_(r"only the last term depends on $\mu$")))
+    general = WrittenSum(-n / sigma, spread / sigma**3, evaluate=False)
+    by_sigma = chain(Step(general, N_(r"$(\log(\sigma))' = 1/\sigma$, $(\sigma^{-2})' = -2 \sigma^{-3}$")))
     at_mean = WrittenSum(-n / sigma, spread_at / sigma**3, evaluate=False)
     over = Step((spread_at - n * sigma**2) / sigma**3, "over one denominator")
-    by_sigma = chain(Step(at_mean, r"derivative in $\sigma$ at $\mu = \hat{\mu}$"), over)
+    at_sigma = chain(Step(at_mean, Reason(r"$\mu = \hat{{\mu}}$, $\sum_i (x_i - \hat{{\mu}})^2 = {value}$", value=spread_at)), over)
     variance = sympy.Rational(spread_at, n)
     point = {mu: mean, sigma: sympy.sqrt(variance)}
     seconds = tuple(
@@ -124,7 +128,7 @@ def solve(p: Params) -> Answer:
     )
     roots = (lowest_terms(total, n), lowest_terms(spread_at, n))
     sums, curvature = (_total(p.data), _total(p.data, squared=True)), tuple(value for _, value in seconds)
-    return Answer(sums, ell, (by_mu, by_sigma), roots, (deviations,), seconds, (mean, variance), curvature)
+    return Answer(sums, ell, (by_mu, by_sigma, at_sigma), roots, (deviations,), seconds, (mean, variance), curvature)
 
 
 def _single(var, ell, score, over, second, top: int, bottom: int, sums: tuple) -> Answer:

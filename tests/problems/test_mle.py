@@ -59,3 +59,14 @@ def test_statement_gives_the_data_but_not_the_estimate():
     statement, solution = render_part(environment(), FAMILY, variant)
     assert "$2$, $3$, $3$, $1$" in statement and r"\frac{4}{9}" not in statement
     assert r"\hat{\lambda} = \frac{4}{9}" in solution
+
+
+def test_the_gaussian_second_derivatives_differentiate_printed_partials_and_the_hessian_is_displayed():
+    """The second derivatives once came from a dl/dsigma never printed (only its value at mu-hat was)."""
+    variant = canonical_variant(FAMILY, FAMILY.resolve_options({"model": "gaussian"}), "mle-example")
+    _, solution = render_part(environment(), FAMILY, variant)
+    general = solution.index(r"\frac{\partial \ell}{\partial \sigma} &= - \frac{5}{\sigma} + \frac{5 \mu^{2}")
+    assert general < solution.index(r"(\hat{\mu}, \sigma)") < solution.index(r"\frac{\partial^2 \ell}{\partial \sigma^2}")
+    assert r"\log \sigma" not in solution and r"\log(\sigma)" in solution  # one notation: log(sigma) throughout
+    assert "derivative in" not in solution
+    assert r"\[ \begin{bmatrix} - \dfrac{" in solution
