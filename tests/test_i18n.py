@@ -144,6 +144,8 @@ FAMILY_PHRASES = [
     r"\bwith\b", r"\bwhere\b", r"\bfor\b", r"\bdefinition of\b", r"\bderivative\b", r"\bgradient\b", r"\bentropy\b",
     r"\bdivergence\b", r"\brandom variable\b", r"\bvariance\b", r"\bchain rule\b", r"\bproduct rule\b",
     r"\bquotient rule\b", r"\bdoes not depend\b", r"\bcollect\b", r"\bexpand\b", r"\bcancel\b",
+    # Reasons the German reviewer found in English (pdftotext may break "matrix–vector product" after the dash).
+    r"\bmatrix\b", r"\bvector product\b", r"\bdot product\b", r"\binner sum\b", r"\bintegrals\b",
 ]
 
 
