@@ -239,6 +239,16 @@ def test_half_expanded_sum_in_a_worked_result():
     assert not list(lint.uncollected_terms(variant(answer=Answer(worked=(grouped,)))))
 
 
+def test_a_product_left_in_a_polynomial_numerator():
+    rule = Step(sympy.exp(x) * (3 - x) * (x + 1) + x * sympy.exp(x), "quotient rule")
+    half = chain(rule, Step(sympy.exp(x) * (x * (3 - x) + 3), "collect like terms"))
+    assert rules(lint.uncollected_terms(variant(answer=Answer(worked=(half,))))) == {"half-expanded"}
+    done = chain(rule, Step(sympy.exp(x) * (-(x**2) + 3 * x + 3), "collect like terms"))
+    assert not list(lint.uncollected_terms(variant(answer=Answer(worked=(done,)))))
+    gaussian = chain(Step(sympy.log(sympy.exp(-((x - 3) ** 2)) / sympy.sqrt(sympy.pi))), Step(-sympy.log(sympy.pi) / 2 - (x - 3) ** 2, "log"))
+    assert not list(lint.uncollected_terms(variant(answer=Answer(worked=(gaussian,)))))
+
+
 def test_a_reason_quotes_a_sum_as_the_line_prints_it():
     ex = sympy.exp(x)
     line = Step(y * WrittenSum(ex, x * ex, evaluate=False), "product rule")
