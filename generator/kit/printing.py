@@ -148,16 +148,14 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         in several variables is graded by degree: its quadratic terms, then the linear ones, then the
         constant (``3 x_2^2 - 5 x_1 x_2 + 3 x_1 - 3 x_2 + 1``, never SymPy's ``- 5 x_1 x_2 + 3 x_1 + 3 x_2^2 ...``).
         """
-        polynomial = bool(expr.free_symbols) and expr.is_polynomial()
-        if polynomial and order is None and len(expr.free_symbols) > 1:
-            order = "grlex"
-        terms = super()._as_ordered_terms(expr, order)
+        graded = order is None and len(expr.free_symbols) > 1 and expr.is_polynomial()
+        terms = super()._as_ordered_terms(expr, "grlex" if graded else order)
         if all(_log_of_number(term.as_coeff_Mul()[1]) for term in terms):
             # log 2, log 3, log 5 in every line of a solution, a leading minus included
             return sorted(terms, key=lambda term: term.as_coeff_Mul()[1].args[0])
         terms = _polynomial_part_together(terms)
         first = next((i for i, term in enumerate(terms) if not term.could_extract_minus_sign()), 0)
-        if not first or polynomial:
+        if not first or graded or (expr.free_symbols and expr.is_polynomial()):
             return terms
         return [terms[first], *terms[:first], *terms[first + 1 :]]
 
