@@ -7,7 +7,8 @@ bounds change with u. The solution names u and dv (or u, du and what replaces dx
 antiderivative, evaluates it between the bounds and gives the exact value and a decimal.
 
 Bounds are small integers (0 to pi/2 or pi for sin and cos, so that the values are hand-workable).
-Excluded by construction: a value of 0, 1/u with u <= 0 on the interval, a u that decreases over
+Excluded by construction: a whole value (a decimal of it asks nothing; so are 0 and e^2 (2 - 2)), by
+parts a bound where int g or int x g is 0 (int_0^pi (px + q) cos x = -2p: q never matters), 1/u with u <= 0 on the interval, a u that decreases over
 the interval (the new bounds would come out reversed) or is a bare power (x (x^2)^3 is x^7, a
 giveaway), new bounds above 9, values too long to work by hand, and the canonical instances.
 
@@ -103,8 +104,10 @@ def _usable(params: Params) -> bool:
         ends = [params.inner.subs(X, v) for v in (params.low, params.high)]
         if params.other.has(1 / U) and min(ends) <= 0 or ends[0] >= ends[1] or max(ends) > 9:
             return False
+    elif any(sympy.integrate(power * params.other, (X, params.low, params.high)) == 0 for power in (1, X)):
+        return False  # int (px + q) g = p int x g + q int g: a zero integral leaves p or q out of the value
     answer = solve(params)
-    fits = answer.value != 0 and printed_width(answer.value) <= MAX_VALUE_WIDTH
+    fits = not answer.value.is_Integer and printed_width(answer.value) <= MAX_VALUE_WIDTH
     return fits and params not in CANONICAL.values()
 
 

@@ -16,6 +16,8 @@ def test_the_canonical_instances_build(tmp_path):
     (target,) = build_sheets([SHEET], Draw(None), tmp_path)
     solution = pdf_text(target / f"{SHEET}-solution.pdf")
     assert "Math Background II" in solution and "Exercise 2.5" in solution
+    # one typographic apostrophe: the heading as the body ("Bayes' rule" was straight in the heading only)
+    assert "Bayes\u2019 rule" in solution and "Bayes' rule" not in solution
     answers = json.loads((target / "answers.json").read_text())
     assert [p["family"] for p in answers["problems"]] == [
         "definite-integral", "definite-integral", "eigen", "bayes-rule", "mle", "conv-shapes", "backprop"
@@ -32,4 +34,5 @@ def test_twenty_students_draw_compile_and_read_back(tmp_path):
         solution = pdf_text(folder / student.id / f"{SHEET}-solution.pdf")
         assert student.name in exercise and "Solution." not in exercise
         assert "bold lowercase letters are column vectors" in exercise  # the notation line eigen and backprop follow
+        assert "dilation" in exercise  # the sheet asks for one dilated layer (all 1s made the column idle)
         assert "Solution." in solution and "≈" in solution

@@ -51,7 +51,11 @@ def worked_side(n: int, layer: Layer) -> Chain:
     top, side = layer.numerator(n), sympy.Integer(layer.numerator(n) // s + 1)
     reach = WrittenProduct(d, WrittenSum(k, -1, evaluate=False), evaluate=False)
     written = (n, WrittenProduct(2, p, evaluate=False), -reach, -1)
-    put_in = Reason("$k = {k}$, $s = {s}$, $p = {p}$, $d = {d}$", k=k, s=s, p=p, d=d)
+    # d = 1 is left out, as the formula line leaves out its factor 1 (and pooling is never dilated)
+    if d == 1:
+        put_in = Reason("$k = {k}$, $s = {s}$, $p = {p}$", k=k, s=s, p=p)
+    else:
+        put_in = Reason("$k = {k}$, $s = {s}$, $p = {p}$, $d = {d}$", k=k, s=s, p=p, d=d)
     if s == 1:
         return chain(Step(WrittenSum(*written, 1, evaluate=False), put_in), Step(side, "add up"))
 

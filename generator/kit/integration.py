@@ -62,7 +62,7 @@ def definite_value(primitive: sympy.Expr, var: sympy.Symbol, low: sympy.Expr, hi
 
 
 def evaluation(primitive: sympy.Expr, var: sympy.Symbol, low: sympy.Expr, high: sympy.Expr) -> tuple[Chain, ...]:
-    """[F]_a^b, F(b) - F(a) with the bounds put in as written (``put_in``), then the value.
+    """[F]_a^b, F(b) - F(a) with the bounds put in as written (``put_in``), then the value, the arithmetic named.
 
     When that is too wide for a line (sines and cosines), or F(a) < 0 (a hand works it out before
     subtracting it), F(b) and F(a) come first, each on a row of its own (the values of sin and cos
@@ -70,7 +70,7 @@ def evaluation(primitive: sympy.Expr, var: sympy.Symbol, low: sympy.Expr, high: 
     """
     low, high = sympy.sympify(low), sympy.sympify(high)
     bar, value = EvaluationBar(primitive, var, low, high), definite_value(primitive, var, low, high)
-    why = N_("work out the values")
+    why = N_("evaluate each term, then subtract")
     if primitive.has(sympy.log):  # log 1 = 0 when the lower end gives 1; else the quotient rule of logarithms
         why = N_(r"$\log 1 = 0$") if low == 1 else N_("combine the logarithms into one")
     upper, lower = (put_in(primitive, {var: end}) for end in (high, low))
@@ -89,7 +89,22 @@ def evaluation(primitive: sympy.Expr, var: sympy.Symbol, low: sympy.Expr, high: 
     if set(sympy.Add.make_args(value)) == {ends[0], -ends[1]}:  # the value would only reorder the terms
         return (*rows, chain(Step(bar), Step(value, "the values above")))
     difference = WrittenSum(ends[0], _minus(ends[1]), evaluate=False)
-    return (*rows, chain(Step(bar), Step(difference, "the values above"), Step(value, why)))
+    return (
+        *rows,
+        chain(
+            Step(bar),
+            Step(difference, "the values above"),
+            Step(value, why if primitive.has(sympy.log) else _combining(ends)),
+        ),
+    )
+
+
+def _combining(ends: list[sympy.Expr]) -> str:
+    """What F(b) - F(a) takes when both are known: two numbers are added or subtracted, as the line above
+    writes them; a number beside pi or e joins the other numbers."""
+    if all(end.is_Rational for end in ends):
+        return N_("add") if ends[1].is_negative else N_("subtract")
+    return N_("collect like terms")
 
 
 def _minus(value: sympy.Expr) -> sympy.Expr:

@@ -272,11 +272,13 @@ def total_probability(*pairs: tuple[sympy.Rational, sympy.Rational]) -> TotalPro
 
 
 def posterior(total: TotalProbability, index: int) -> Chain:
-    """P(A_i | E) by Bayes' rule: P(E | A_i) P(A_i) as the total wrote it over P(E) as the total worked it out,
-    top and bottom multiplied by the common denominator, then in lowest terms."""
-    joint, part = WrittenQuotient(total.parts[index], total.common), total.parts[index]
-    cleared = lowest_terms(part, sum(total.parts), Reason("multiply top and bottom by ${common}$", common=total.common))
-    return chain(Step(WrittenQuotient(joint, total.value), "the values above"), *cleared.steps)
+    """P(A_i | E) by Bayes' rule: P(E | A_i) P(A_i) and P(E) both over the common denominator, as the total wrote
+    them before reducing P(E) (a reduced P(E) would not match the denominator the next step clears), top and
+    bottom multiplied by that denominator, then in lowest terms."""
+    part, common = total.parts[index], total.common
+    over = WrittenQuotient(WrittenQuotient(part, common), WrittenQuotient(sum(total.parts), common))
+    cleared = lowest_terms(part, sum(total.parts), Reason("multiply top and bottom by ${common}$", common=common))
+    return chain(Step(over, "the values above"), *cleared.steps)
 
 
 def golden_maximum(fn: Callable[[float], float], low: float, high: float, tolerance: float = 1e-8) -> float:

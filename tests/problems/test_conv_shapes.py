@@ -65,3 +65,15 @@ def test_the_statement_tabulates_the_layers_but_not_the_shapes():
     assert variant.answer.shapes == ((6, 24, 16), (6, 12, 8)) and variant.answer.parameters == (156, 0)
     assert "average pooling" in statement and "5 \\times 5" in statement
     assert "6 \\times 12 \\times 8" not in statement and "6 \\times 12 \\times 8" in solution
+
+
+def test_the_dilation_column_and_d_stand_only_where_a_layer_is_dilated_and_padding_reads_neutrally():
+    """With every dilation 1 the column was a row of 1s; average pooling read "dilation 1"; "adds p zeros" is
+    false for max pooling (frameworks pad it with minus infinity)."""
+    plain = variant_for_seed(FAMILY, FAMILY.resolve_options({"layers": 3}), 5)
+    statement, solution = render_part(environment(), FAMILY, plain)
+    assert "dilation" not in statement and "d(k - 1)" not in solution and "$d = " not in solution
+    assert "pads each side by $p$" in statement and "zeros" not in statement
+    dilated = variant_for_seed(FAMILY, FAMILY.resolve_options({"layers": 3, "dilation": True}), 5)
+    statement, solution = render_part(environment(), FAMILY, dilated)
+    assert "dilation $d$" in statement and "$d = 2$" in solution and "$d = 1$" not in solution

@@ -56,3 +56,31 @@ def test_the_substitution_says_what_replaces_dx_and_the_evaluation_starts_at_the
     _, solution = render_part(environment(), FAMILY, variant)
     assert r"du = 2 x\,dx$, so $2 x\,dx$ in the integrand is $du$" in solution
     assert r"&= \left[\log(u)\right]_{1}^{2}" in solution
+
+
+@pytest.mark.parametrize("method", ["parts", "substitution"])
+def test_no_parameter_drops_out_no_value_is_whole_and_the_last_step_names_its_arithmetic(method):
+    """int_0^pi (ax + b) cos x dx = -2a came three seeds in a row: b never mattered, and "-2 (-2.0000 to four
+    places)" asked a decimal of a whole number; "work out the values" hid a subtraction."""
+    options = FAMILY.resolve_options({"method": method})
+    for seed in range(40):
+        variant = variant_for_seed(FAMILY, options, seed)
+        p, a = variant.params, variant.answer
+        assert not a.value.is_Integer
+        if method == "parts":
+            for power in (1, X):
+                assert sympy.integrate(power * p.other, (X, p.low, p.high)) != 0
+        last = a.evaluation[-1].steps[-1].why
+        assert last in (
+            "evaluate each term, then subtract",
+            "add",
+            "subtract",
+            "collect like terms",
+            r"$\log 1 = 0$",
+            "combine the logarithms into one",
+            "the values above",  # the difference is the value, its terms reordered
+            "put in the upper bound, then the lower",  # nothing left to work out: 2 e^4 - 2 e^3
+        )
+    whole = canonical_variant(FAMILY, FAMILY.resolve_options({}), "definite-integral-example")  # int_0^1 x e^x = 1
+    statement, solution = render_part(environment(), FAMILY, whole)
+    assert "decimal" not in statement and "to four places" not in solution
