@@ -172,6 +172,19 @@ def test_german_build_has_no_english_of_the_families(german, name, draw_name):
         assert not english_left(text, FAMILY_PHRASES), (kind, english_left(text, FAMILY_PHRASES))
 
 
+# Compounds TeX's ngerman patterns split where no German reader would (sheet.tex.j2's \babelhyphenation).
+BAD_BREAKS = [r"Kreu-\s+zentropi", r"Definiti-\s+onsbereich"]
+
+
+@pytest.mark.parametrize("draw_name", DRAWS)
+@pytest.mark.parametrize("name", REFERENCE)
+def test_german_compounds_break_between_their_words(german, name, draw_name):
+    folder = german[name, draw_name]
+    for kind in ("exercise", "solution"):
+        text = pdftotext(folder / f"{name}-{kind}.pdf")
+        assert not english_left(text, BAD_BREAKS), (kind, english_left(text, BAD_BREAKS))
+
+
 def test_german_decimals_agree_with_the_machine_readable_key(german, tmp_path):
     """Every four-place decimal of the key prints with a comma in the German solution, never with a point;
     answers.json is the same file in every language (dot decimals, English reasons: for machines)."""
