@@ -99,7 +99,9 @@ class Answer:
 
 def sample(rng: random.Random, options: Mapping) -> Params:
     def draw(r: random.Random) -> Params:
-        return Params(sympy.ImmutableMatrix(options["n"], options["n"], r.choice(_pool(options["n"]))), options["normalised"])
+        return Params(
+            sympy.ImmutableMatrix(options["n"], options["n"], r.choice(_pool(options["n"]))), options["normalised"]
+        )
 
     return distinct(rng, draw, 1, accept=_fits, what="matrices whose expansion fits a line")[0]
 
@@ -132,7 +134,8 @@ def solve(p: Params) -> Answer:
     shifted = _shifted(p.matrix, LAMBDA)
     minors, worked = worked_determinant(shifted)
     polynomial = worked.result
-    values = tuple(sorted(sympy.roots(sympy.Poly(polynomial, LAMBDA)), reverse=True))  # descending, as the factors print
+    # descending, the order the factors print in, so they read off left to right
+    values = tuple(sorted(sympy.roots(sympy.Poly(polynomial, LAMBDA)), reverse=True))
     factors = [LAMBDA - v for v in values]
     factored = sympy.Mul(*([-1] if p.matrix.rows == 3 else []), *factors, evaluate=False)
     determinant = chain(*worked.steps, Step(factored, _factoring(values)))

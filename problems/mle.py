@@ -115,7 +115,8 @@ def solve(p: Params) -> Answer:
     by_sigma = chain(Step(general, N_(r"$(\log(\sigma))' = 1/\sigma$, $(\sigma^{-2})' = -2 \sigma^{-3}$")))
     at_mean = WrittenSum(-n / sigma, spread_at / sigma**3, evaluate=False)
     over = Step((spread_at - n * sigma**2) / sigma**3, "over one denominator")
-    at_sigma = chain(Step(at_mean, Reason(r"$\mu = \hat{{\mu}}$, $\sum_i (x_i - \hat{{\mu}})^2 = {value}$", value=spread_at)), over)
+    deviations_in = Reason(r"$\mu = \hat{{\mu}}$, $\sum_i (x_i - \hat{{\mu}})^2 = {value}$", value=spread_at)
+    at_sigma = chain(Step(at_mean, deviations_in), over)
     variance = sympy.Rational(spread_at, n)
     point = {mu: mean, sigma: sympy.sqrt(variance)}
     seconds = tuple(
