@@ -89,3 +89,8 @@ def test_no_output_delta_is_plus_or_minus_one_and_the_statement_names_the_linear
     statement, solution = render_part(environment(), FAMILY, variant)
     assert r"a linear output, $\hat y = y$" in statement and r"\quad \hat y = y" not in statement
     assert "outer product of a layer's delta" not in solution and r"the scalar $\delta_y$ times" in solution
+    if activation == "relu":  # "Give exact values.": no decimal of a half-integer loss either (25/2 = 12.5000)
+        drawn = (variant_for_seed(FAMILY, options, seed) for seed in range(40))
+        half = next(v for v in drawn if not v.answer.loss.is_Integer)
+        statement, solution = render_part(environment(), FAMILY, half)
+        assert "decimal" not in statement and ".5000" not in solution
