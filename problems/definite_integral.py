@@ -10,7 +10,7 @@ Bounds are small integers (0 to pi/2 or pi for sin and cos, so that the values a
 Excluded by construction: a whole value (a decimal of it asks nothing; so are 0 and e^2 (2 - 2)), by
 parts a bound where int g or int x g is 0 (int_0^pi (px + q) cos x = -2p: q never matters), 1/u with u <= 0 on the interval, a u that decreases over
 the interval (the new bounds would come out reversed) or is a bare power (x (x^2)^3 is x^7, a
-giveaway), new bounds above 9, values too long to work by hand, and the canonical instances.
+giveaway), new bounds above 9, values too long to work by hand, and the canonical instances and their multiples.
 
 answers.json keys: ``inputs.integrand``, ``inputs.low``, ``inputs.high``, ``inputs.method``,
 ``inputs.inner`` (u), ``inputs.other`` (dv/dx, or the integrand in u); ``answers.antiderivative``
@@ -108,7 +108,13 @@ def _usable(params: Params) -> bool:
         return False  # int (px + q) g = p int x g + q int g: a zero integral leaves p or q out of the value
     answer = solve(params)
     fits = not answer.value.is_Integer and printed_width(answer.value) <= MAX_VALUE_WIDTH
-    return fits and params not in CANONICAL.values()
+    return fits and not any(_scaled_copy(params, c) for c in CANONICAL.values())
+
+
+def _scaled_copy(params: Params, canonical: Params) -> bool:
+    """The canonical integral itself or a multiple of it (int_0^1 4x/(x^2 + 1) is twice the worked example)."""
+    same_bounds = (params.low, params.high) == (canonical.low, canonical.high)
+    return same_bounds and sympy.simplify(params.integrand / canonical.integrand).is_number
 
 
 def solve(params: Params) -> Answer:

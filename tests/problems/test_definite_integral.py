@@ -84,3 +84,12 @@ def test_no_parameter_drops_out_no_value_is_whole_and_the_last_step_names_its_ar
     whole = canonical_variant(FAMILY, FAMILY.resolve_options({}), "definite-integral-example")  # int_0^1 x e^x = 1
     statement, solution = render_part(environment(), FAMILY, whole)
     assert "decimal" not in statement and "to four places" not in solution
+
+
+def test_no_variant_is_a_multiple_of_a_worked_example():
+    """int_0^1 4x/(x^2 + 1) dx is twice the canonical int_0^1 2x/(x^2 + 1) dx: the sheet's example, doubled."""
+    options = FAMILY.resolve_options({"method": "substitution"})
+    example = 2 * X / (X**2 + 1)
+    for seed in range(60):
+        p = variant_for_seed(FAMILY, options, seed).params
+        assert not ((p.low, p.high) == (0, 1) and sympy.simplify(p.integrand / example).is_number)
