@@ -121,7 +121,8 @@ def sample(rng: random.Random, options: Mapping) -> Params:
 def solve(params: Params) -> Answer:
     shapes, square = _shapes(params), params.height == params.width
     before = tuple(zip(params.layers, shapes))
-    sides = tuple(tuple(worked_side(n, layer) for n in ((h,) if square else (h, w))) for layer, (_, h, w) in before)
+    dilated = any(layer.dilation > 1 for layer in params.layers)
+    sides = tuple(tuple(worked_side(n, layer, dilated) for n in ((h,) if square else (h, w))) for layer, (_, h, w) in before)
     counts = tuple(worked_parameters(layer, c) if layer.kind == "conv" else None for layer, (c, _, _) in before)
     parameters = tuple(layer.parameters(c) for layer, (c, _, _) in before)
     added = [n for n in parameters if n]

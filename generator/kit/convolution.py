@@ -44,13 +44,17 @@ class Layer(NamedTuple):
         return (self.kernel * self.kernel * channels_in + 1) * self.channels if self.kind == "conv" else 0
 
 
-def worked_side(n: int, layer: Layer) -> Chain:
+def worked_side(n: int, layer: Layer, dilated: bool = True) -> Chain:
     """The numbers put into the formula, the numerator worked out, the exact division, the + 1 (for s = 1
-    there is nothing to divide: the numbers added up at once)."""
+    there is nothing to divide: the numbers added up at once). ``dilated``: the formula the sheet states has
+    d in it; without, it is floor((n + 2p - k)/s) + 1 and the numbers go into that."""
     k, s, p, d = layer.kernel, layer.stride, layer.padding, layer.dilation
     top, side = layer.numerator(n), sympy.Integer(layer.numerator(n) // s + 1)
-    reach = WrittenProduct(d, WrittenSum(k, -1, evaluate=False), evaluate=False)
-    written = (n, WrittenProduct(2, p, evaluate=False), -reach, -1)
+    if dilated:
+        reach = WrittenProduct(d, WrittenSum(k, -1, evaluate=False), evaluate=False)
+        written = (n, WrittenProduct(2, p, evaluate=False), -reach, -1)
+    else:
+        written = (n, WrittenProduct(2, p, evaluate=False), -k)
     # d = 1 is left out, as the formula line leaves out its factor 1 (and pooling is never dilated)
     if d == 1:
         put_in = Reason("$k = {k}$, $s = {s}$, $p = {p}$", k=k, s=s, p=p)
