@@ -23,9 +23,9 @@ def test_the_evaluation_bar_prints_as_a_bar_and_is_worth_f_b_minus_f_a():
 @pytest.mark.parametrize(
     ("expr", "value", "printed"),
     [
-        ((2 * x - 1) * sympy.exp(x), 0, r"e^{0} \left(2 \cdot 0 - 1\right)"),  # 2x at 0 is 2 . 0, not 0
-        (-(x + 1) * sympy.exp(-x), 1, r"e^{-1} \left(-1 - 1\right)"),  # e^{-1}, not a fraction over e
-        (-(x + 1) * sympy.exp(-x), -1, r"e^{1} \left(1 - 1\right)"),  # never - (-1)
+        ((2 * x - 1) * sympy.exp(x), 0, r"e^{0} (2 \cdot 0 - 1)"),  # 2x at 0 is 2 . 0, not 0
+        (-(x + 1) * sympy.exp(-x), 1, r"e^{-1} (-1 - 1)"),  # e^{-1}, not a fraction over e
+        (-(x + 1) * sympy.exp(-x), -1, r"e^{1} (1 - 1)"),  # never - (-1)
         (u**3 / 3, 2, r"\frac{2^{3}}{3}"),
         (x * sympy.exp(x), 0, r"0 \cdot e^{0}"),  # never 0e^0
         (-x * sympy.exp(-x), -1, r"1 \cdot e^{1}"),  # - (-1) applied at once

@@ -93,7 +93,7 @@ def test_expand_outside_leaves_function_arguments_as_the_statement_writes_them()
         (sympy.Add(2 * x * (3 * x**2 + 1), 6 * x * (x**2 + 3), evaluate=False), 4 * x * (3 * x**2 + 5),
          "expand, collect like terms and factor out $4 x$"),
         (sympy.Add((x + 2) ** 2, 2 * (x + 1) * (x + 2), evaluate=False), (x + 2) * (3 * x + 4),
-         r"expand, collect like terms and factor out $\left(x + 2\right)$"),
+         r"expand, collect like terms and factor out $(x + 2)$"),
         (sympy.exp(x) * sympy.sin(x) + sympy.exp(x) * sympy.cos(x), (sympy.sin(x) + sympy.cos(x)) * sympy.exp(x),
          "factor out $e^{x}$"),
         (sympy.exp(x / 2) / (sympy.exp(x / 2) + 1), 1 / (1 + sympy.exp(-x / 2)),
@@ -101,9 +101,9 @@ def test_expand_outside_leaves_function_arguments_as_the_statement_writes_them()
         (sympy.exp(-x) / (1 + sympy.exp(-x)) ** 2, sympy.exp(x) / (sympy.exp(x) + 1) ** 2,
          "multiply numerator and denominator by $e^{2 x}$"),
         (sympy.log(x + 2) - x / (x + 2), ((x + 2) * sympy.log(x + 2) - x) / (x + 2), "common denominator"),
-        (sympy.Mul(x + 1, 1 / (x + 1), evaluate=False) + x, x + 1, r"cancel $\left(x + 1\right)$"),
+        (sympy.Mul(x + 1, 1 / (x + 1), evaluate=False) + x, x + 1, r"cancel $(x + 1)$"),
         (sympy.Mul(6, (2 * x - 2) ** 2, evaluate=False), 24 * (x - 1) ** 2,
-         r"factor $2$ out of $\left(2 x - 2\right)$"),
+         r"factor $2$ out of $(2 x - 2)$"),
         # the factor taken out is named with its sign
         (sympy.Add(-2 * x * (3 * x**2 + 1) * sympy.sin(x), -6 * x * sympy.cos(x), evaluate=False),
          sympy.Mul(-2, x, (3 * x**2 + 1) * sympy.sin(x) + 3 * sympy.cos(x), evaluate=False), "factor out $- 2 x$"),
@@ -158,17 +158,17 @@ def test_a_reason_quotes_a_sum_as_the_line_prints_it():
     ex = sympy.exp(x)
     line = -2 * y * WrittenSum(ex, x * ex, evaluate=False) / (y**2 + 1) ** 2
     why = rewrites.rewrite_name(line, -2 * y * ex * (x + 1) / (y**2 + 1) ** 2)
-    assert r"\left(e^{x} + x e^{x}\right)" in why and r"\left(e^{x} + x e^{x}\right)" in tex(line)
+    assert r"(e^{x} + x e^{x})" in why and r"(e^{x} + x e^{x})" in tex(line)
 
 
 def test_a_number_taken_out_with_a_sum_stays_in_front_of_it():
     """``2(x^2 + 1)`` as the line shows it, never the ``2x^2 + 2`` SymPy multiplies it into."""
     before = 2 * (x - 4) * (x**2 + 1) ** 2 + 4 * x * (x - 4) ** 2 * (x**2 + 1)
     why = rewrites.rewrite_name(before, rewrites.factor_terms(before))
-    assert r"2 \left(x^{2} + 1\right)" in why and "2 x^{2} + 2" not in why
+    assert r"2 (x^{2} + 1)" in why and "2 x^{2} + 2" not in why
     rule = (4 * x * (4 - x) * (x**2 + 1) + (x**2 + 1) ** 2) / (4 - x) ** 2
     tidy = sympy.Mul(-1, x**2 + 1, 3 * x**2 - 16 * x - 1) / (4 - x) ** 2  # as factor_terms writes it
-    assert rewrites.rewrite_name(rule, tidy).endswith(r"factor out $-\left(x^{2} + 1\right)$")
+    assert rewrites.rewrite_name(rule, tidy).endswith(r"factor out $-(x^{2} + 1)$")
 
 
 def test_numbers_cancelling_across_the_bar_are_named():

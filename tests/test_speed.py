@@ -80,7 +80,8 @@ def test_other_template_settings_never_share_compiled_templates(tmp_path, monkey
 
 
 def test_install_twice_installs_once():
-    from sympy.printing import precedence, str as str_printer
+    from sympy.printing import precedence
+    from sympy.printing import str as str_printer
 
     speed.install()
     speed.install()

@@ -263,7 +263,7 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
                 # 2/3 log(3/2), never a fraction in a fraction's numerator; logs as the course writes them: 2/3 log 2
                 if r"\frac" in rest_tex or all(isinstance(f, (sympy.log, log2)) for f in sympy.Mul.make_args(rest)):
                     if rest.is_Add:
-                        rest_tex = rf"\left({rest_tex}\right)"
+                        rest_tex = bracket(rest_tex)
                     sign = "- " if coefficient < 0 else ""
                     return rf"{sign}\frac{{{abs(coefficient.p)}}}{{{coefficient.q}}} {rest_tex}"
         if self._slashed or self._in_fraction or not _has_denominator(expr):
@@ -277,7 +277,20 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
     def _print_product(self, expr) -> str:
         if isinstance(expr, sympy.Mul) and not self._slashed and _exponential_after_sum(expr):
             return self._print_exponentials_first(expr)
-        return super()._print_Mul(expr)
+        return self._flat_brackets(super()._print_Mul(expr), expr.args)
+
+    def _flat_brackets(self, tex: str, factors) -> str:
+        """SymPy's ``_print_Mul`` writes ``\\left( ... \\right)`` around a sum factor itself: the same brackets
+        by the one rule (``bracket``), the factor's text found as printed (each part is printed once)."""
+        for factor in factors:
+            base = factor.base if factor.is_Pow else factor  # a denominator's factors are bases of negative powers
+            if base.is_Add:
+                inner = self._print(base)
+                tex = tex.replace(rf"\left({inner}\right)", bracket(inner))
+        return tex
+
+    def _do_exponent(self, expr: str, exp):
+        return expr if exp is None else bracket(expr) + f"^{{{exp}}}"
 
     def _print_exponentials_first(self, expr: sympy.Mul) -> str:
         """A product with its exponentials before its bracketed sums, as they are written by hand:
@@ -298,7 +311,7 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         for index, factor in enumerate(factors):
             tex = self._print(factor)
             if self._needs_mul_brackets(factor, first=index == 0, last=index == len(factors) - 1):
-                tex = rf"\left({tex}\right)"
+                tex = bracket(tex)
             printed.append(tex)
         return sign + " ".join(printed)
 
@@ -310,13 +323,13 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         if not plain or (self._slashed and not arg.is_Integer):
             return self._do_exponent(applied(r"\log", self._print(arg)), exp)
         tex = rf"\log {self._print(arg)}"
-        return tex if exp is None else rf"\left({tex}\right)^{{{exp}}}"
+        return tex if exp is None else bracket(tex) + f"^{{{exp}}}"
 
     def _print_log2(self, expr, exp=None):
         arg = expr.args[0]
-        body = self._print(arg) if arg.is_Atom else rf"\left({self._print(arg)}\right)"
+        body = self._print(arg) if arg.is_Atom else bracket(self._print(arg))
         tex = rf"\log_2 {body}"
-        return tex if exp is None else rf"\left({tex}\right)^{{{exp}}}"
+        return tex if exp is None else bracket(tex) + f"^{{{exp}}}"
 
     def _print_Integral(self, expr):
         """SymPy's, with the bounds beside the sign as the sheets write them (``\\int_0^1``), never above and below."""
@@ -333,7 +346,7 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
             if term.could_extract_minus_sign():
                 negated = negate(term)
                 # - (2 - x), not - 2 - x: a subtracted sum keeps its brackets.
-                tex += " - " + (rf"\left({self._print(negated)}\right)" if negated.is_Add else self._print(negated))
+                tex += " - " + (bracket(self._print(negated)) if negated.is_Add else self._print(negated))
             else:
                 printed = self._print(term)
                 # a product that prints with a leading minus (-x^3 e^x . (-2 e^{-2x})) is subtracted, never "+ -"
@@ -347,11 +360,15 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         for index, factor in enumerate(expr.args):
             negative = factor.could_extract_minus_sign() and (index > 0 or factor.is_Number)
             tex = self._print(factor)
-            factors.append(rf"\left({tex}\right)" if factor.is_Add or negative else tex)
+            factors.append(bracket(tex) if factor.is_Add or negative else tex)
         return r" \cdot ".join(factors)
 
+    def _add_parens(self, s) -> str:
+        """SymPy's brackets around a factor or a base, by the one rule (``bracket``)."""
+        return bracket(s)
+
     def _print_Bracketed(self, expr):
-        return rf"\left({self._print(expr.args[0])}\right)"
+        return bracket(self._print(expr.args[0]))
 
     def _print_sigmoid(self, expr, exp=None):
         """The logistic function as sigma(t), its brackets as tall as a fraction inside."""
@@ -380,7 +397,7 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
 
     def _print_Top(self, expr):
         inner = self._print(expr.arg)
-        return rf"{inner}^\top" if isinstance(expr.arg, sympy.MatrixSymbol) else rf"\left({inner}\right)^\top"
+        return rf"{inner}^\top" if isinstance(expr.arg, sympy.MatrixSymbol) else bracket(inner) + r"^\top"
 
     def _print_Entry(self, expr):
         return f"{expr.base.name}_{{{''.join(self._print(i) for i in expr.indices)}}}"
@@ -390,10 +407,10 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
             rf"\sum_{{{self._print(i)}={self._print(low)}}}^{{{self._print(high)}}} " for i, low, high in reversed(expr.limits)
         )
         body = self._print(expr.function)
-        return signs + (rf"\left({body}\right)" if expr.function.is_Add else body)
+        return signs + (bracket(body) if expr.function.is_Add else body)
 
     def _print_EntryOf(self, expr):
-        return rf"\left({self._print(expr.args[0])}\right)_{{{self._print(expr.args[1])}}}"
+        return bracket(self._print(expr.args[0])) + f"_{{{self._print(expr.args[1])}}}"
 
     def _print_WrittenMatrix(self, expr):
         """The expression a ``generator.kit.linalg.WrittenMatrix`` came from; a matrix SymPy derives from one prints plainly."""
@@ -404,7 +421,7 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         high, low = (self._print(end) for end in expr.args)
         if expr.args[1].could_extract_minus_sign() or expr.args[1].is_Add:
             low = f"({low})"
-        return rf"\left({high} - {low}\right)"
+        return bracket(f"{high} - {low}")
 
     def _print_RandomVariable(self, expr):
         return self._print(expr.args[0])
@@ -469,9 +486,16 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
 
 
 
-_TALL = re.compile(r"\\(?:frac|begin|sum|int|displaystyle)\b")
+_TALL = re.compile(r"\\(?:frac|dfrac|begin|sum|prod|int|displaystyle)(?![a-zA-Z])")
 """What makes an argument taller than a bracket of the font: a fraction, stretched delimiters, an array,
 a big operator."""
+
+
+def bracket(tex: str) -> str:
+    """``tex`` in round brackets by the one rule of ``applied``: plain around a flat formula, stretched around a
+    tall one (SymPy's ``\\left( ... \\right)`` everywhere made brackets too tall beside an exponent,
+    ``x^2 \\left(x^3 + 2\\right)^3``, and spaced them off the factor before: ``2 (x - 1)``)."""
+    return applied("", tex)
 
 
 def applied(name: str, argument: str, left: str = "(", right: str = ")") -> str:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import sympy
 
+from generator.kit.language import N_, Reason
 from generator.kit.notation import (
     AsWritten,
     Width,
@@ -31,7 +32,6 @@ from generator.kit.notation import (
     WrittenQuotient,
     WrittenSum,
 )
-from generator.kit.language import N_, Reason
 from generator.kit.printing import applied, tex
 from generator.kit.steps import Chain, Step, chain
 from generator.speed import remembered

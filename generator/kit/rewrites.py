@@ -21,7 +21,7 @@ from sympy.core.exprtools import Term, gcd_terms
 from sympy.core.mul import _keep_coeff
 
 from generator.kit.language import Reason
-from generator.kit.printing import tex
+from generator.kit.printing import bracket, tex
 from generator.kit.widths import printed_width
 from generator.speed import register, remembered
 
@@ -459,7 +459,7 @@ def _sign_flips(before: sympy.Expr, after: sympy.Expr) -> list[str]:
     names = []
     for total in _product_sums(before):
         negated = _evaluated(-total)
-        old_bracket, new_bracket = (rf"\left({tex(term)}\right)" for term in (total, negated))
+        old_bracket, new_bracket = (bracket(tex(term)) for term in (total, negated))
         if old_bracket in old_page and old_bracket not in new_page and new_bracket in new_page:
             named = Reason("write ${total}$ as $-({negated})$", total=tex(total), negated=tex(negated))
             names.append(_named(named, total, Reason("take a minus sign out of a bracket"), whole=True))
@@ -530,7 +530,7 @@ def _named(named: Reason, factor: sympy.Expr, instead: Reason, whole: bool = Fal
 
 def _bracketed(factor: sympy.Expr) -> str:
     """LaTeX of a factor named in a reason, a sum in brackets: "factor out $(x + 2)$"."""
-    return rf"\left({tex(factor)}\right)" if factor.is_Add else tex(factor)
+    return bracket(tex(factor)) if factor.is_Add else tex(factor)
 
 
 def _has_factor(term: sympy.Expr, factor: sympy.Expr) -> bool:

@@ -20,8 +20,8 @@ import sympy
 
 from generator.kit.differentiation import Worked, worked_partial
 from generator.kit.functions import smooth_function, structure
-from generator.kit.notation import EuclideanNorm, FixedVector, Vector
 from generator.kit.language import Reason
+from generator.kit.notation import EuclideanNorm, FixedVector, Vector
 from generator.kit.printing import tex
 from generator.kit.sampling import distinct
 from generator.kit.steps import Step, chain

@@ -23,7 +23,7 @@ from pylatexenc.latexencode import UnicodeToLatexEncoder
 from generator.i18n import translations
 from generator.kit.decimals import fixed
 from generator.kit.language import ENGLISH, Reason, localized_decimal, speaking
-from generator.kit.printing import tex
+from generator.kit.printing import bracket, tex
 from generator.kit.widths import visible_length
 from generator.speed import remembered, template_cache
 
@@ -160,6 +160,7 @@ def environment(template_dir: Path = TEMPLATE_DIR, language: str = ENGLISH) -> j
     env.install_gettext_translations(translations(language), newstyle=True)
     env.globals["language"] = language
     env.filters["text"] = escape_text
+    env.filters["bracket"] = bracket
     env.filters["dimension"] = decimal
     env.filters["visible_length"] = visible_length
     env.filters.update(localized(language))

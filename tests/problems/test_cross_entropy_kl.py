@@ -154,7 +154,7 @@ def test_canonical_identity_steps_insert_the_values_then_collect():
     assert first.result == R(2, 3) * log(2) - R(1, 3) * log(3)
     assert second.result == R(1, 2) * log(3) - R(2, 3) * log(2)
     _, solution = render_part(environment(), FAMILY, canonical())
-    assert r"&= \left(\frac{2}{3} \log 2 + \frac{2}{3} \log 3\right) - \log 3 && \mbox{values from above}" in solution
+    assert r"&= \mathopen{}\left(\frac{2}{3} \log 2 + \frac{2}{3} \log 3\right) - \log 3 && \mbox{values from above}" in solution
     assert r"&\approx 0.0959 \text{ nats}" in solution and r"&\approx 1.1945 \text{ nats}" in solution
 
 

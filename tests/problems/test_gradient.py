@@ -139,8 +139,8 @@ def test_shifted_norms_have_gradients_written_as_multiples_of_x_minus_a():
     answer = FAMILY.solve(params)
     check(params, answer, random.Random(0))
     assert [tex(forms[0]) for forms in answer.vector_forms] == [
-        r"2 \left(\mathbf{x} - \mathbf{a}\right)",
-        r"- 2 e^{- \left\|\mathbf{x} - \mathbf{a}\right\|_2^{2}} \left(\mathbf{x} - \mathbf{a}\right)",
+        r"2 (\mathbf{x} - \mathbf{a})",
+        r"- 2 e^{- \left\|\mathbf{x} - \mathbf{a}\right\|_2^{2}} (\mathbf{x} - \mathbf{a})",
     ]
     assert answer.singular == (False, False)
 
@@ -179,7 +179,7 @@ def test_a_function_of_the_squared_norm_goes_through_the_square_and_holds_everyw
     f = sympy.exp(-EuclideanNorm(x1 - 1, x2 + 2) ** 2)
     answer = FAMILY.solve(Params((x1, x2), (f,), a))
     (rule, tidy) = answer.worked[0][0].derivative.steps
-    assert rule.why == "chain rule" and r"\cdot 2 \left(x_{1} - 1\right)" in tex(rule.expr)
+    assert rule.why == "chain rule" and r"\cdot 2 (x_{1} - 1)" in tex(rule.expr)
     assert same(tidy.expr, -2 * (x1 - 1) * f)
     assert answer.singular == (False,)
     assert Params((x1, x2), (f,), a).squared_norms == (True,)
@@ -250,8 +250,8 @@ def test_multiply_the_factors_only_where_two_numbers_are_multiplied():
     options = FAMILY.resolve_options({"kind": "norm", "n": 2, "count": 2})
     for seed in range(40):
         for worked in variant_for_seed(FAMILY, options, seed).answer.worked:
-            for partial in worked:
-                steps = partial.derivative.steps
+            for one_partial in worked:
+                steps = one_partial.derivative.steps
                 for before, step in zip(steps, steps[1:]):
                     if step.why == "multiply the factors":  # never for -e^{...} . 2x_1 = -2x_1 e^{...}, a dropped dot
                         numbers = all(abs(f.as_coeff_Mul()[0]) != 1 for f in before.expr.args)  # 2 (x_1 + 1) . (-e/2)

@@ -8,7 +8,7 @@ from generator.kit.family import CheckFailed
 from generator.pipeline.generate import canonical_variant, variant_for_seed
 from generator.pipeline.render import render_part
 from generator.pipeline.templating import environment
-from problems.tangent_line import FAMILY, X, Params, check
+from problems.tangent_line import FAMILY, Params, X, check
 
 OPTIONS = FAMILY.resolve_options({})
 
