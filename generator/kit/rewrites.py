@@ -492,11 +492,14 @@ def _inside_factors(top: sympy.Expr, new_top: sympy.Expr, before: sympy.Expr) ->
             if taken == -1:
                 names.append(Reason("take out the minus sign"))
             elif taken != 1:
-                quoted = _bracketed(as_written(base, before))
+                written = as_written(base, before)
+                quoted = _bracketed(written)
                 named = Reason("factor ${factor}$ out of ${sum}$", factor=_bracketed(taken), sum=quoted)
                 # too long with the sum quoted: the factor alone still fits ("factor out $y e^{y}$")
                 short = _named(Reason("factor out ${factor}$", factor=_bracketed(taken)), taken, Reason("factor out a common factor"))
-                names.append(_named(named, taken, short, whole=True))
+                # a sum that only an intermediate form had (a common denominator's numerator) is not quoted
+                printed = tex(written) in tex(before)
+                names.append(_named(named, taken, short, whole=True) if printed else short)
     return names
 
 
