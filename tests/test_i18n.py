@@ -39,17 +39,21 @@ def german_catalogue():
 def test_every_message_has_a_german_translation():
     """No message of the catalogue is missing its German text or only guessed (fuzzy), and each
     translation keeps its placeholders (``%(name)s``, ``{name}``), or rendering it would fail."""
+    problems = translation_problems(message for message in german_catalogue() if message.id)
+    assert not problems, "\n".join(problems)
+
+
+def translation_problems(messages) -> list[str]:
+    """Each message without German text (or only guessed, fuzzy), or whose text lost a placeholder."""
     problems = []
-    for message in german_catalogue():
-        if not message.id:
-            continue
+    for message in messages:
         msgid = message.id[0] if isinstance(message.id, tuple) else message.id
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         if message.fuzzy or not all(strings):
             problems.append(f"untranslated: {msgid!r}")
         elif any(placeholders(string) != placeholders(msgid) for string in strings):
             problems.append(f"placeholders differ: {msgid!r}")
-    assert not problems, "\n".join(problems)
+    return problems
 
 
 def test_the_catalogue_holds_every_message_of_the_sources():

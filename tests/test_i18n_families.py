@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from generator.i18n import catalogue_path, placeholders
+from generator.i18n import catalogue_path
 from generator.kit.options import BoolOption, ChoiceOption, IntOption, OptionError
 from generator.pipeline.build import build_sheets
 from generator.pipeline.generate import Draw, variant_for_seed
@@ -22,6 +22,7 @@ from generator.pipeline.project import Project
 from generator.pipeline.registry import families
 from generator.pipeline.render import render_part
 from generator.pipeline.templating import environment
+from tests.test_i18n import translation_problems
 
 ROOT = Path(__file__).resolve().parent.parent
 FAMILY_SOURCES = ("templates/problems/", "problems/")
@@ -109,14 +110,7 @@ def family_messages():
 
 def test_every_family_message_has_a_german_translation():
     """Every message of a family template or module has German text (not fuzzy) with the same placeholders."""
-    problems = []
-    for message in family_messages():
-        msgid = message.id[0] if isinstance(message.id, tuple) else message.id
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        if message.fuzzy or not all(strings):
-            problems.append(f"untranslated: {msgid!r}")
-        elif any(placeholders(string) != placeholders(msgid) for string in strings):
-            problems.append(f"placeholders differ: {msgid!r}")
+    problems = translation_problems(family_messages())
     assert not problems, "\n".join(problems)
 
 
