@@ -29,18 +29,8 @@ from dataclasses import dataclass
 
 import sympy
 
-from generator.kit import (
-    BoolOption,
-    Chain,
-    Family,
-    IntOption,
-    Step,
-    WrittenSum,
-    chain,
-    distinct,
-    require,
-)
-from generator.kit.convolution import Layer, counted_parameters, slid_side, worked_parameters, worked_side
+from generator.kit import BoolOption, Chain, Family, IntOption, added_up, distinct, require
+from generator.kit.convolution import Layer, slid_shapes, stack_shapes, stack_side, worked_parameters, worked_side
 
 SIZES = range(8, 65)
 MAX_PARAMETERS = 10_000
@@ -66,14 +56,6 @@ class Answer:
     total: sympy.Integer
 
 
-def _exact(n: int, layers: tuple[Layer, ...]) -> bool:
-    """Every division of the formula exact and every side at least 2."""
-    for layer in layers:
-        if (n := layer.side(n)) is None:
-            return False
-    return True
-
-
 def _conv(rng: random.Random, dilated: bool) -> Layer:
     if dilated:
         return Layer("conv", 3, 1, rng.choice((0, 2)), 2, rng.choice(OUT_CHANNELS))
@@ -88,17 +70,8 @@ def _stack(rng: random.Random, count: int, dilation: bool) -> tuple[Layer, ...]:
     return tuple(_conv(rng, i == dilated) if kind == "conv" else pool for i, kind in enumerate(kinds))
 
 
-def _shapes(params: Params) -> tuple[tuple[int, int, int], ...]:
-    """The input's shape, then the shape after each layer."""
-    shapes = [(params.channels, params.height, params.width)]
-    for layer in params.layers:
-        c, h, w = shapes[-1]
-        shapes.append((layer.channels or c, layer.side(h), layer.side(w)))
-    return tuple(shapes)
-
-
 def _usable(params: Params) -> bool:
-    shapes = _shapes(params)
+    shapes = stack_shapes(params.channels, params.height, params.width, params.layers)
     convs = [(layer, c) for layer, (c, _, _) in zip(params.layers, shapes) if layer.kind == "conv"]
     fresh = all(layer.channels != c and layer.parameters(c) <= MAX_PARAMETERS for layer, c in convs)
     return fresh and shapes[-1][1:] != shapes[0][1:] and params not in CANONICAL.values()
@@ -108,7 +81,7 @@ def sample(rng: random.Random, options: Mapping) -> Params:
     def draw(r: random.Random) -> Params | None:
         """The layers first, then the input sides among those every layer divides exactly."""
         layers = _stack(r, options["layers"], options["dilation"])
-        sizes = [n for n in SIZES if _exact(n, layers)]
+        sizes = [n for n in SIZES if stack_side(n, layers)]
         height = r.choice(sizes) if sizes else 0
         widths = [n for n in sizes if n != height and max(n, height) <= 2 * min(n, height)]
         if not sizes or not (options["square"] or widths):
@@ -119,25 +92,23 @@ def sample(rng: random.Random, options: Mapping) -> Params:
 
 
 def solve(params: Params) -> Answer:
-    shapes, square = _shapes(params), params.height == params.width
+    shapes, square = stack_shapes(params.channels, params.height, params.width, params.layers), params.height == params.width
     before = tuple(zip(params.layers, shapes))
     dilated = any(layer.dilation > 1 for layer in params.layers)
     sides = tuple(tuple(worked_side(n, layer, dilated) for n in ((h,) if square else (h, w))) for layer, (_, h, w) in before)
     counts = tuple(worked_parameters(layer, c) if layer.kind == "conv" else None for layer, (c, _, _) in before)
     parameters = tuple(layer.parameters(c) for layer, (c, _, _) in before)
     added = [n for n in parameters if n]
-    total_sum = chain(Step(WrittenSum(*added, evaluate=False), "the layers' counts"), Step(sympy.Integer(sum(added)), "add"))
+    total_sum = added_up(*added, why="the layers' counts", then="add") if len(added) > 1 else None
     numbers = tuple(tuple(map(sympy.Integer, shape)) for shape in shapes[1:])  # SymPy numbers, as answers hold
-    return Answer(sides, counts, total_sum if len(added) > 1 else None, numbers, tuple(map(sympy.Integer, parameters)), sympy.Integer(sum(parameters)))
+    return Answer(sides, counts, total_sum, numbers, tuple(map(sympy.Integer, parameters)), sympy.Integer(sum(parameters)))
 
 
 def check(params: Params, answer: Answer, rng: random.Random) -> None:
     """Slide each window along a padded side and count its positions; count weights filter by filter."""
-    c, h, w = params.channels, params.height, params.width
-    for index, (layer, shape, claimed) in enumerate(zip(params.layers, answer.shapes, answer.parameters), 1):
-        counted, (h, w) = counted_parameters(layer, c), (slid_side(h, layer), slid_side(w, layer))
-        c = layer.channels or c
-        require(tuple(shape) == (c, h, w), f"layer {index}: {shape}, but the window slides to {(c, h, w)}")
+    slid = slid_shapes(params.channels, params.height, params.width, params.layers)
+    for index, ((found, counted), shape, claimed) in enumerate(zip(slid, answer.shapes, answer.parameters), 1):
+        require(tuple(shape) == found, f"layer {index}: {shape}, but the window slides to {found}")
         require(claimed == counted, f"layer {index}: {claimed} parameters, counted {counted}")
     require(answer.total == sum(answer.parameters), f"total {answer.total}, layers {answer.parameters}")
 

@@ -23,23 +23,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import sympy
-from sympy import Integral, Rational, exp, pi
+from sympy import Rational, exp, pi
 
-from generator.kit import (
-    Chain,
-    ChoiceOption,
-    Family,
-    Step,
-    as_function,
-    central_difference,
-    chain,
-    close,
-    distinct,
-    require,
-)
+from generator.kit import Chain, ChoiceOption, Family, distinct
 from generator.kit.functions import coordinates
-from generator.kit.integration import by_parts, definite_value, evaluation
-from generator.kit.probability import simpson
+from generator.kit.integration import by_parts, by_substitution, check_definite, definite_value, evaluation
 from generator.kit.widths import printed_width
 
 (X,) = coordinates(1)
@@ -123,26 +111,17 @@ def solve(params: Params) -> Answer:
         named, worked, primitive = (parts.du, parts.v, parts.uv, parts.rest), parts.worked, parts.antiderivative
         antiderivative, var = primitive, X
     else:
-        low, high = (params.inner.subs(X, v) for v in (params.low, params.high))
-        du = sympy.diff(params.inner, X)
-        multiple = params.other.as_coeff_Mul()[0]  # m/k: m x^(k-1) dx = (m/k) du
-        named = (du, multiple * du, multiple, low, high)
-        worked = chain(Step(Integral(params.other, (U, low, high)), "replace $x$ by $u$, the bounds too"))
-        primitive, var = sympy.integrate(params.other, U), U
-        antiderivative = primitive.subs(U, params.inner)
+        sub = by_substitution(params.inner, params.other, X, U, params.low, params.high)
+        (low, high), var = sub.bounds, U
+        named, worked, primitive = (sub.du, sub.multiple * sub.du, sub.multiple, low, high), sub.worked, sub.primitive
+        antiderivative = sub.antiderivative
     value = definite_value(primitive, var, low, high)
     return Answer(named, worked, primitive, evaluation(primitive, var, low, high), antiderivative, value)
 
 
 def check(params: Params, answer: Answer, rng: random.Random) -> None:
     """Composite Simpson for the value; central differences of F against f inside the interval."""
-    f, low, high = as_function(params.integrand, (X,)), float(params.low), float(params.high)
-    numeric = simpson(f, low, high)
-    require(close(float(answer.value), numeric, rel=1e-7), f"the integral is {answer.value}, not {numeric}")
-    anti = as_function(answer.antiderivative, (X,))
-    for point in (rng.uniform(low, high) for _ in range(3)):
-        slope = central_difference(anti, (point,), 0)
-        require(close(slope, f(point), rel=1e-5), f"F'({point}) = {slope}, not f = {f(point)}")
+    check_definite(params.integrand, answer.antiderivative, answer.value, X, float(params.low), float(params.high), rng)
 
 
 ZERO, ONE = sympy.Integer(0), sympy.Integer(1)

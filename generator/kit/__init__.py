@@ -7,7 +7,7 @@ writing one. The names here serve every family:
 * the contract: ``Family``, ``require``, ``static_family`` and the options
   ``IntOption``, ``ChoiceOption``, ``BoolOption``;
 * sampling: ``distinct``, ``nonzero``;
-* worked steps: ``Chain``, ``Step``, ``chain``, ``worked_chain``; their reasons in any language:
+* worked steps: ``Chain``, ``Step``, ``chain``, ``worked_chain``, ``added_up``; their reasons in any language:
   ``Reason`` (a reason with maths in it) and ``N_`` (marks a constant for the catalogue),
   see ``generator.kit.language`` and docs/languages.md;
 * printing: ``tex``, ``text`` and the "as written" nodes ``WrittenSum``, ``WrittenProduct``;
@@ -38,7 +38,7 @@ from generator.kit.numeric import (
 from generator.kit.options import BoolOption, ChoiceOption, IntOption
 from generator.kit.printing import tex, text
 from generator.kit.sampling import distinct, nonzero
-from generator.kit.steps import Chain, Step, chain, worked_chain
+from generator.kit.steps import Chain, Step, added_up, chain, worked_chain
 from generator.speed import remembered
 
 __all__ = [
@@ -52,6 +52,7 @@ __all__ = [
     "Step",
     "WrittenProduct",
     "WrittenSum",
+    "added_up",
     "as_function",
     "central_difference",
     "chain",

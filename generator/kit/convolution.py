@@ -6,8 +6,10 @@ floor((n + 2p - d(k - 1) - 1) / s) + 1; a convolution with C_out filters over C_
 ``worked_side`` and ``worked_parameters`` write them out as a teaching assistant does (the numbers
 put into the formula, then each operation named); ``slid_side`` and ``counted_parameters`` find
 the same numbers a second way, for checks: by sliding the window and by counting weight by weight.
+``stack_side`` and ``stack_shapes`` follow a stack of layers by the formula, ``slid_shapes`` the second way.
 """
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import sympy
@@ -16,7 +18,7 @@ from generator.kit.language import Reason
 from generator.kit.notation import WrittenProduct, WrittenQuotient, WrittenSum
 from generator.kit.steps import Chain, Step, chain
 
-__all__ = ["Layer", "counted_parameters", "slid_side", "worked_parameters", "worked_side"]
+__all__ = ["Layer", "counted_parameters", "slid_shapes", "slid_side", "stack_shapes", "stack_side", "worked_parameters", "worked_side"]
 
 
 class Layer(NamedTuple):
@@ -42,6 +44,29 @@ class Layer(NamedTuple):
 
     def parameters(self, channels_in: int) -> int:
         return (self.kernel * self.kernel * channels_in + 1) * self.channels if self.kind == "conv" else 0
+
+
+Shape = tuple[int, int, int]
+"""Channels, height and width."""
+
+
+def stack_side(n: int, layers: Sequence[Layer]) -> int | None:
+    """A side of n after every layer of a stack, or None when a division on the way is not exact or a side drops
+    below 2: a sampler keeps the input sizes a stack divides exactly, so no variant asks for a floor."""
+    for layer in layers:
+        if (n := layer.side(n)) is None:
+            return None
+    return n
+
+
+def stack_shapes(channels: int, height: int, width: int, layers: Sequence[Layer]) -> tuple[Shape, ...]:
+    """The input's shape, then the shape after each layer by the formula: a convolution sets the channels,
+    pooling keeps them (for sizes ``stack_side`` accepts)."""
+    shapes = [(channels, height, width)]
+    for layer in layers:
+        c, h, w = shapes[-1]
+        shapes.append((layer.channels or c, layer.side(h), layer.side(w)))
+    return tuple(shapes)
 
 
 def worked_side(n: int, layer: Layer, dilated: bool = True) -> Chain:
@@ -98,3 +123,14 @@ def counted_parameters(layer: Layer, channels_in: int) -> int:
     """The weights counted one by one, filter by filter and channel by channel, plus one bias per filter."""
     weights = sum(1 for _ in range(layer.channels) for _ in range(channels_in) for _ in range(layer.kernel**2))
     return weights + layer.channels if layer.kind == "conv" else 0
+
+
+def slid_shapes(channels: int, height: int, width: int, layers: Sequence[Layer]) -> tuple[tuple[Shape, int], ...]:
+    """Per layer, the shape after it and its parameters, found a second way (``slid_side``, ``counted_parameters``):
+    what checks hold ``stack_shapes`` and ``Layer.parameters`` against."""
+    found, c, h, w = [], channels, height, width
+    for layer in layers:
+        counted, (h, w) = counted_parameters(layer, c), (slid_side(h, layer), slid_side(w, layer))
+        c = layer.channels or c
+        found.append(((c, h, w), counted))
+    return tuple(found)

@@ -1,23 +1,29 @@
-"""Definite integrals worked by hand: integration by parts, and an antiderivative evaluated between bounds.
+"""Definite integrals worked by hand: by parts or by substitution, and an antiderivative evaluated between bounds.
 
-A student integrating by parts names u and dv, writes uv - int v du and integrates what is left; to
-finish a definite integral they write [F]_a^b, put in the upper bound, then the lower, and work out
-the value. ``by_parts`` and ``evaluation`` give those steps as chains the engine verifies;
-``definite_value`` is the value as a hand combines it (two logarithms into one).
+A student integrating by parts names u and dv, writes uv - int v du and integrates what is left; one
+substituting names u, turns the integrand's factor beside dx into a multiple of du and changes the
+bounds with u; to finish a definite integral they write [F]_a^b, put in the upper bound, then the
+lower, and work out the value. ``by_parts``, ``by_substitution`` and ``evaluation`` give those steps as
+chains the engine verifies; ``definite_value`` is the value as a hand combines it (two logarithms into
+one); ``check_definite`` checks a value and its antiderivative numerically.
 """
 
+import random
 from dataclasses import dataclass
 
 import sympy
 
+from generator.kit.family import require
 from generator.kit.language import N_, Reason
 from generator.kit.notation import EvaluationBar, WrittenSum, put_in
+from generator.kit.numeric import as_function, central_difference, close
 from generator.kit.printing import tex
+from generator.kit.probability import simpson
 from generator.kit.rewrites import rewrite_name
 from generator.kit.steps import Chain, Step, chain
 from generator.kit.widths import printed_width
 
-__all__ = ["MAX_EVALUATION_WIDTH", "ByParts", "by_parts", "definite_value", "evaluation"]
+__all__ = ["MAX_EVALUATION_WIDTH", "ByParts", "BySubstitution", "by_parts", "by_substitution", "check_definite", "definite_value", "evaluation"]
 
 MAX_EVALUATION_WIDTH = 40
 """Characters (``printed_width``) of F and F(b) - F(a) written out on one line with its reason; wider
@@ -51,6 +57,46 @@ def by_parts(u: sympy.Expr, dv: sympy.Expr, x: sympy.Symbol) -> ByParts:
         antiderivative = sympy.factor_terms(sympy.expand(uv - sympy.integrate(rest, x)))
         steps.append(Step(antiderivative, rewrite_name(written, antiderivative)))
     return ByParts(du, v, uv, -rest, chain(*steps), antiderivative)
+
+
+@dataclass(frozen=True)
+class BySubstitution:
+    """int_a^b f(u(x)) u'(x) dx = int_u(a)^u(b) f(u) du: du/dx, the constant ``multiple`` of du that the integrand's
+    factor beside dx becomes, the new ``bounds`` u(a) and u(b), the integral in u, its antiderivative G(u) and
+    the antiderivative G(u(x)) in x."""
+
+    du: sympy.Expr
+    multiple: sympy.Expr
+    bounds: tuple[sympy.Expr, sympy.Expr]
+    worked: Chain
+    primitive: sympy.Expr
+    antiderivative: sympy.Expr
+
+
+def by_substitution(
+    inner: sympy.Expr, in_u: sympy.Expr, x: sympy.Symbol, u: sympy.Symbol, low: sympy.Expr, high: sympy.Expr
+) -> BySubstitution:
+    """The substitution u = ``inner`` for the integrand ``in_u`` written in u (its constant factor the multiple of
+    du: m x^(k-1) dx = (m/k) du), the bounds changing with u, so that G(u) is evaluated at the new bounds and
+    nothing is put back into x by hand."""
+    bounds = (inner.subs(x, low), inner.subs(x, high))
+    worked = chain(Step(sympy.Integral(in_u, (u, *bounds)), "replace $x$ by $u$, the bounds too"))
+    primitive = sympy.integrate(in_u, u)
+    return BySubstitution(sympy.diff(inner, x), in_u.as_coeff_Mul()[0], bounds, worked, primitive, primitive.subs(u, inner))
+
+
+def check_definite(
+    integrand: sympy.Expr, antiderivative: sympy.Expr, value: sympy.Expr, x: sympy.Symbol, low: float, high: float, rng: random.Random
+) -> None:
+    """The value against composite Simpson, and F' against f by central differences at three random points inside
+    [low, high]: a definite integral and its antiderivative checked without integrating symbolically."""
+    f = as_function(integrand, (x,))
+    numeric = simpson(f, low, high)
+    require(close(float(value), numeric, rel=1e-7), f"the integral is {value}, not {numeric}")
+    anti = as_function(antiderivative, (x,))
+    for point in (rng.uniform(low, high) for _ in range(3)):
+        slope = central_difference(anti, (point,), 0)
+        require(close(slope, f(point), rel=1e-5), f"F'({point}) = {slope}, not f = {f(point)}")
 
 
 def definite_value(primitive: sympy.Expr, var: sympy.Symbol, low: sympy.Expr, high: sympy.Expr) -> sympy.Expr:

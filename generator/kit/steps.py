@@ -19,10 +19,11 @@ from sympy.core.symbol import Str
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from generator.kit.family import CheckFailed, find_all, require
+from generator.kit.notation import written_sum
 from generator.kit.numeric import as_function
 from generator.kit.printing import tex, text
 
-__all__ = ["Chain", "Step", "chain", "worked_chain"]
+__all__ = ["Chain", "Step", "added_up", "chain", "worked_chain"]
 
 POINTS = 4
 _ELEMENTARY = (sympy.Add, sympy.Mul, sympy.Pow, sympy.exp, sympy.log, sympy.sin, sympy.cos, sympy.tan, sympy.tanh)
@@ -67,6 +68,12 @@ def chain(*steps: Step | sympy.Basic) -> Chain:
         else:
             kept.append(step)
     return Chain(tuple(kept))
+
+
+def added_up(*terms: int, why: str = "", then: str = "") -> Chain:
+    """Whole numbers written as a sum, term by term and a 0 kept (a student looks for every observation or layer
+    in it), then their total: ``why`` names the terms, ``then`` the addition."""
+    return chain(Step(written_sum(*terms), why), Step(sympy.Integer(sum(terms)), then))
 
 
 def worked_chain(*steps: Step) -> Chain:
