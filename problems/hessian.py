@@ -36,6 +36,7 @@ from generator.kit import (
     distinct,
     remembered,
     require,
+    tex,
 )
 from generator.kit.differentiation import PARTIALS_PREAMBLE, Worked, rules_difficulty
 from generator.kit.functions import coordinates, readable, smooth_function
@@ -140,11 +141,13 @@ def _usable(f: sympy.Expr, variables: tuple[sympy.Symbol, ...]) -> bool:
 
 
 def _worked(f: sympy.Expr, variables: tuple[sympy.Symbol, ...]) -> tuple[tuple[Worked, ...], tuple[Worked, ...]]:
-    """The first partials, then the second ones of the upper triangle, each worked rule by rule."""
+    """The first partials, then the second ones of the upper triangle, each worked rule by rule.
+
+    A second partial's row shows only its name, so a zero one says which first partial lacks the variable."""
     n = len(variables)
     first = tuple(partial(f, v, "f") for v in variables)
     pairs = [(i, j) for i in range(n) for j in range(i, n)]
-    return first, tuple(partial(first[i].result, variables[j]) for i, j in pairs)
+    return first, tuple(partial(first[i].result, variables[j], rf"\partial f / \partial {tex(variables[i])}") for i, j in pairs)
 
 
 def sample(rng: random.Random, options: Mapping) -> Params:

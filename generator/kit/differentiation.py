@@ -60,6 +60,8 @@ def _idle(terms: list[sympy.Expr], x: sympy.Symbol) -> str:
     A partial derivative that silently loses a term reads like a mistake; numbers go without saying.
     """
     total = sympy.Add(*terms)
+    if total.could_extract_minus_sign():  # the term, not its sign, is what lacks x: "y^2", not "- y^2"
+        total = -total
     if len(terms) == 1 and printed_width(total) <= MAX_IDLE_WIDTH:
         return Reason("${term}$ does not depend on ${x}$", term=tex(total), x=tex(x))
     if len(terms) > 1:
