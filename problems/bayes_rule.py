@@ -28,20 +28,10 @@ from fractions import Fraction
 
 import sympy
 
-from generator.kit import (
-    N_,
-    Chain,
-    ChoiceOption,
-    Family,
-    Reason,
-    Step,
-    chain,
-    distinct,
-    require,
-)
+from generator.kit import N_, Chain, ChoiceOption, Family, Reason, Step, chain, distinct, require
+from generator.kit.bayes import POPULATION, enumerated_counts, given_rate, joint_counts, observed_counts, observed_rates
 from generator.kit.probability import complement, lowest_terms, posterior, total_probability
 
-POPULATION = 10_000
 MAX_DENOMINATOR = 200
 WORDS = (N_("free"), N_("winner"), N_("offer"), N_("prize"), N_("urgent"), N_("discount"))
 RATES = {  # percentages: prior, hit P(E | A), false alarm P(E | not A)
@@ -76,20 +66,15 @@ class Answer:
     by_counts: Chain  # the posterior counted: (A and observed) / (observed), then lowest terms
 
 
-def _fraction(percent: int) -> sympy.Rational:
-    return sympy.Rational(percent, 100)
-
-
 def _rates(params: Params) -> tuple[sympy.Rational, ...]:
     """P(A), P(observed | A), P(observed | not A)."""
-    prior, hit, false_alarm = (_fraction(v) for v in (params.prior, params.hit, params.false_alarm))
-    return (prior, hit, false_alarm) if params.result == "positive" else (prior, 1 - hit, 1 - false_alarm)
+    return observed_rates(params.prior, params.hit, params.false_alarm, params.result == "positive")
 
 
 def _usable(params: Params) -> bool:
     prior, hit, false_alarm = _rates(params)
     posterior = prior * hit / (prior * hit + (1 - prior) * false_alarm)
-    given = {v for rate in (prior, _fraction(params.hit), _fraction(params.false_alarm)) for v in (rate, 1 - rate)}
+    given = {v for r in observed_rates(params.prior, params.hit, params.false_alarm, True) for v in (r, 1 - r)}
     telling = params.hit > params.false_alarm and posterior not in given and hit != prior and false_alarm != 1 - prior
     by_hand = posterior >= sympy.Rational(1, 100) and posterior.q <= MAX_DENOMINATOR
     return telling and by_hand and params not in CANONICAL.values()
@@ -112,27 +97,19 @@ def _likelihoods(params: Params) -> tuple[Chain, Chain]:
     if params.story == "test":
         stated = ((params.hit, "positive", N_("the sensitivity")), (100 - params.false_alarm, "negative", N_("the specificity")))
         return tuple(
-            _given(v, event == params.result, name, Reason("{name} ${percent}\\%$", name=Reason(name), percent=v))
+            given_rate(v, event == params.result, name, Reason("{name} ${percent}\\%$", name=Reason(name), percent=v))
             for v, event, name in stated
         )
     names = (r"$P(W \mid S)$", r"$P(W \mid \bar{S})$")
-    return tuple(_given(v, params.result == "positive", N_("given"), name) for v, name in zip((params.hit, params.false_alarm), names))
-
-
-def _given(percent: int, observed: bool, name: str, complemented: str) -> Chain:
-    value = _fraction(percent)
-    if observed:
-        return chain(Step(value, Reason("{name}, ${percent}\\%$", name=Reason(name), percent=percent)))
-    return complement(value, Reason("one minus {complemented}", complemented=complemented))
+    return tuple(given_rate(v, params.result == "positive", N_("given"), name) for v, name in zip((params.hit, params.false_alarm), names))
 
 
 def solve(params: Params) -> Answer:
     prior, hit, false_alarm = _rates(params)
     total = total_probability((hit, prior), (false_alarm, 1 - prior))
     bayes = posterior(total, 0)
-    cells = [(p * q, p * (1 - q)) for p, q in ((prior, _fraction(params.hit)), (1 - prior, _fraction(params.false_alarm)))]
-    counts = tuple(int(v * POPULATION) for pair in cells for v in pair)
-    seen_a, seen_not_a = counts[0::2] if params.result == "positive" else counts[1::2]
+    counts = joint_counts(params.prior, params.hit, params.false_alarm)
+    seen_a, seen_not_a = observed_counts(counts, params.result == "positive")
     given = chain(Step(prior, Reason("given, ${percent}\\%$", percent=params.prior)))
     by_counts = lowest_terms(seen_a, seen_a + seen_not_a)
     return Answer(
@@ -142,15 +119,10 @@ def solve(params: Params) -> Answer:
 
 
 def check(params: Params, answer: Answer, rng: random.Random) -> None:
-    """Enumerate 10,000 individuals: person i is in A when i mod 100 < P(A) in percent, and shows E
-    when i div 100 < P(E | A) (or P(E | not A)) in percent; the two digits are independent and uniform."""
-    cells = [0, 0, 0, 0]
-    for person in range(POPULATION):
-        in_a = person % 100 < params.prior
-        shows = person // 100 < (params.hit if in_a else params.false_alarm)
-        cells[2 * (not in_a) + (not shows)] += 1
-    require(tuple(cells) == answer.counts, f"counts {answer.counts}, enumerated {cells}")
-    seen_a, seen_not_a = cells[0::2] if params.result == "positive" else cells[1::2]
+    """Enumerate 10,000 individuals (``enumerated_counts``) and count P(E) and P(A | E) among them."""
+    cells = enumerated_counts(params.prior, params.hit, params.false_alarm)
+    require(cells == answer.counts, f"counts {answer.counts}, enumerated {cells}")
+    seen_a, seen_not_a = observed_counts(cells, params.result == "positive")
     seen = seen_a + seen_not_a
     for name, claimed, counted in (("P(E)", answer.evidence, Fraction(seen, POPULATION)), ("P(A | E)", answer.posterior, Fraction(seen_a, seen))):
         require(Fraction(int(claimed.p), int(claimed.q)) == counted, f"{name} = {claimed}, counted {counted}")

@@ -1,0 +1,30 @@
+"""generator.kit.bayes: the population table by the rates agrees with counting person by person."""
+
+import random
+
+import pytest
+import sympy
+
+from generator.kit.bayes import POPULATION, enumerated_counts, given_rate, joint_counts, observed_counts, observed_rates
+from generator.kit.steps import verify_chain
+
+
+@pytest.mark.parametrize(("prior", "hit", "false_alarm"), [(1, 90, 10), (15, 75, 3), (50, 60, 20), (4, 99, 1)])
+def test_the_table_by_the_rates_is_the_table_counted(prior, hit, false_alarm):
+    counts = joint_counts(prior, hit, false_alarm)
+    assert counts == enumerated_counts(prior, hit, false_alarm)
+    assert sum(counts) == POPULATION and counts[0] + counts[1] == prior * POPULATION // 100
+
+
+def test_the_posterior_counted_is_bayes_rule():
+    for observed in (True, False):
+        prior, likelihood, other = observed_rates(8, 85, 5, observed)
+        with_a, without_a = observed_counts(joint_counts(8, 85, 5), observed)
+        assert sympy.Rational(with_a, with_a + without_a) == prior * likelihood / (prior * likelihood + (1 - prior) * other)
+
+
+def test_a_rate_not_observed_is_worked_as_its_complement():
+    given, complemented = given_rate(90, True, "given", "it"), given_rate(90, False, "given", "it")
+    assert given.result == sympy.Rational(9, 10) and len(given.steps) == 1
+    assert complemented.result == sympy.Rational(1, 10) and len(complemented.steps) == 2
+    verify_chain(complemented, random.Random(1))
