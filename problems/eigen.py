@@ -21,8 +21,6 @@ when normalised; any non-zero multiple is as right); worked: ``answers.shifted``
 """
 
 import functools
-import itertools
-import math
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -34,29 +32,21 @@ from generator.kit import (
     Chain,
     Family,
     IntOption,
-    Reason,
-    Step,
-    chain,
     close,
     distinct,
     require,
 )
+from generator.kit.eigen import Eigenpair, characteristic, check_eigenpairs, eigenpair
 from generator.kit.linalg import (
-    NullVector,
     WrittenDeterminant,
     float_determinant,
-    null_vector,
     spectral_matrices,
     to_floats,
-    unit_vector,
     vieta_agrees,
-    worked_determinant,
 )
-from generator.kit.notation import written_sum
 from generator.kit.widths import printed_width
 
 LAMBDA = sympy.Symbol("lamda")  # printed \lambda; "lambda" would not read back from answers.json (a keyword)
-X1, X2 = sympy.symbols("x_1 x_2")  # the entries of the unknown x; v_k names the eigenvector found
 MAX_EXPANSION_WIDTH = 33
 """Characters (``printed_width``) of the first-row expansion of det(A - lambda I): of 200 compiled 3x3 variants,
 five counted 34 to 36 ran up to 9 pt into the margin (the dot of (a - lambda) . (minor) is not counted)."""
@@ -66,24 +56,6 @@ five counted 34 to 36 ran up to 9 pt into the margin (the dot of (a - lambda) . 
 class Params:
     matrix: sympy.ImmutableMatrix
     normalised: bool
-
-
-@dataclass(frozen=True)
-class Eigenpair:
-    """A - lambda I at the eigenvalue; a 2x2's first row as the equation p x_1 + q x_2 = 0; the primitive
-    eigenvector as the rows give it (``NullVector``: swapped and negated, or a cross product); its length
-    worked, and the unit eigenvector."""
-
-    value: sympy.Integer
-    shifted: sympy.ImmutableMatrix
-    equation: sympy.Expr | None
-    null: NullVector
-    length: Chain
-    unit: sympy.Basic
-
-    @property
-    def vector(self) -> sympy.ImmutableMatrix:
-        return self.null.vector
 
 
 @dataclass(frozen=True)
@@ -124,38 +96,11 @@ def _pool(n: int) -> tuple[tuple[int, ...], ...]:
     )
 
 
-def _shifted(matrix: sympy.ImmutableMatrix, value: sympy.Expr) -> sympy.ImmutableMatrix:
-    """A - value I, each diagonal entry written a - lambda (``-5 - lambda`` beside ``1 - lambda``)."""
-    diagonal = [written_sum(*(t for t in (matrix[i, i], -value) if t != 0)) for i in range(matrix.rows)]
-    return sympy.ImmutableMatrix(matrix.rows, matrix.cols, lambda i, j: diagonal[i] if i == j else matrix[i, j])
-
-
 def solve(p: Params) -> Answer:
-    shifted = _shifted(p.matrix, LAMBDA)
-    minors, worked = worked_determinant(shifted)
-    polynomial = worked.result
-    # descending, the order the factors print in, so they read off left to right
-    values = tuple(sorted(sympy.roots(sympy.Poly(polynomial, LAMBDA)), reverse=True))
-    factors = [LAMBDA - v for v in values]
-    factored = sympy.Mul(*([-1] if p.matrix.rows == 3 else []), *factors, evaluate=False)
-    determinant = chain(*worked.steps, Step(factored, _factoring(values)))
-    pairs = tuple(_pair(p.matrix, value) for value in values)
+    worked = characteristic(p.matrix, LAMBDA)
+    pairs = tuple(eigenpair(p.matrix, value) for value in worked.eigenvalues)
     vectors = tuple(pair.unit if p.normalised else pair.vector for pair in pairs)
-    return Answer(shifted, minors, determinant, polynomial, values, pairs, vectors)
-
-
-def _factoring(values: tuple[sympy.Integer, ...]) -> Reason:
-    """How the roots of det(A - lambda I) are found: its constant term is their product (no root is 0)."""
-    if len(values) == 3:
-        return Reason("its integer roots divide ${product}$", product=math.prod(values))
-    return Reason("roots with sum ${total}$, product ${product}$", total=sum(values), product=math.prod(values))
-
-
-def _pair(matrix: sympy.ImmutableMatrix, value: sympy.Integer) -> Eigenpair:
-    shifted = sympy.ImmutableMatrix(matrix - value * sympy.eye(matrix.rows))
-    found = null_vector(shifted)
-    equation = shifted[0, 0] * X1 + shifted[0, 1] * X2 if matrix.rows == 2 else None
-    return Eigenpair(value, shifted, equation, found, *unit_vector(found.vector))
+    return Answer(worked.shifted, worked.minors, worked.determinant, worked.polynomial, worked.eigenvalues, pairs, vectors)
 
 
 def check(p: Params, answer: Answer, rng: random.Random) -> None:
@@ -163,13 +108,7 @@ def check(p: Params, answer: Answer, rng: random.Random) -> None:
     n, t = len(a), rng.uniform(-3, 3)
     require(vieta_agrees(a, values), f"the eigenvalues {values} do not give A's trace, minors and determinant")
     require(len(set(values)) == n, f"repeated eigenvalues {values}")
-    vectors = [[float(e) for e in v] for v in answer.eigenvectors]
-    for value, v in zip(values, vectors, strict=True):
-        image = [sum(a[i][j] * v[j] for j in range(n)) for i in range(n)]
-        require(max(map(abs, v)) > 0.1 and all(close(x, value * y) for x, y in zip(image, v)), f"A {v} != {value} v")
-        require(not p.normalised or close(math.hypot(*v), 1.0), f"{v} is not a unit vector")
-    for u, w in itertools.combinations(vectors, 2):
-        require(abs(sum(x * y for x, y in zip(u, w))) < 1e-9, f"eigenvectors {u} and {w} are not orthogonal")
+    check_eigenpairs(a, values, [[float(e) for e in v] for v in answer.eigenvectors], p.normalised)
     direct = float_determinant([[a[i][j] - (t if i == j else 0) for j in range(n)] for i in range(n)])
     require(close(float(answer.polynomial.subs(LAMBDA, t)), direct), f"det(A - {t} I) is {direct}")
 
