@@ -19,7 +19,6 @@ numbers), ``answers.estimates`` (p-hat; mu-hat and sigma-hat^2; lambda-hat) and
 d2/dsigma2); worked: ``answers.sums``, ``scores``, ``roots``, ``deviations``, ``second``.
 """
 
-import math
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -27,21 +26,14 @@ from dataclasses import dataclass
 import sympy
 
 from generator.kit import (
-    N_,
     ChoiceOption,
     Family,
-    Reason,
-    Step,
-    WrittenSum,
-    chain,
     close,
     distinct,
     require,
 )
-from generator.kit.probability import golden_maximum, lamda, lowest_terms, mu, second_differences, sigma
+from generator.kit.estimation import Fit, fit, numerical_fit
 
-P = sympy.Symbol("p", positive=True)
-LOG_RULE = N_(r"$(\log u)' = u' / u$")
 RANGES = {"bernoulli": (0, 1), "gaussian": (-2, 9), "exponential": (1, 5)}
 
 
@@ -49,18 +41,6 @@ RANGES = {"bernoulli": (0, 1), "gaussian": (-2, 9), "exponential": (1, 5)}
 class Params:
     model: str
     data: tuple[int, ...]
-
-
-@dataclass(frozen=True)
-class Answer:
-    sums: tuple  # gaussian: (sum x_i, sum x_i^2) worked; exponential: (sum x_i,); bernoulli: ()
-    log_likelihood: sympy.Expr
-    scores: tuple  # the first derivatives, worked; gaussian: d/dmu, d/dsigma, then d/dsigma at mu = mu-hat
-    roots: tuple  # each estimate as a fraction, reduced
-    deviations: tuple  # gaussian: sum (x_i - mu-hat)^2 worked; else ()
-    second: tuple  # the second derivatives, each with its value at the estimate
-    estimates: tuple[sympy.Expr, ...]
-    curvature: tuple[sympy.Expr, ...]
 
 
 def sample(rng: random.Random, options: Mapping) -> Params:
@@ -86,84 +66,13 @@ def _usable(p: Params) -> bool:
     return len(set(p.data)) > 1 and small and p not in CANONICAL.values()
 
 
-def _total(values, squared: bool = False) -> tuple:
-    terms = [v * v if squared else v for v in values]  # a 0 stays: a student looks for every observation
-    written = WrittenSum(*terms, evaluate=False) if len(terms) > 1 else terms[0]
-    return chain(Step(written), Step(sympy.Integer(sum(terms))))
+def solve(p: Params) -> Fit:
+    """The log-likelihood, its derivative(s) set to zero, the root(s) and the second derivative(s) there (``fit``)."""
+    return fit(p.model, p.data)
 
 
-def solve(p: Params) -> Answer:
-    n, total = len(p.data), sum(p.data)
-    if p.model == "bernoulli":
-        score = WrittenSum(total / P, -(n - total) / (1 - P), evaluate=False)
-        second = WrittenSum(-total / P**2, -(n - total) / (1 - P) ** 2, evaluate=False)
-        ell = total * sympy.log(P) + (n - total) * sympy.log(1 - P)
-        return _single(P, ell, score, (total - n * P) / (P * (1 - P)), second, total, n, ())
-    if p.model == "exponential":
-        ell = n * sympy.log(lamda) - total * lamda
-        over = (n - total * lamda) / lamda
-        return _single(lamda, ell, n / lamda - total, over, -n / lamda**2, n, total, (_total(p.data),))
-    squares = sum(x * x for x in p.data)
-    spread = n * mu**2 - 2 * total * mu + squares
-    ell = -n * sympy.log(sigma) - sympy.Rational(n, 2) * sympy.log(2 * sympy.pi) - spread / (2 * sigma**2)
-    mean = sympy.Integer(total // n)
-    deviations = _total([x - mean for x in p.data], squared=True)
-    spread_at = deviations.result
-    # both partials in general first: the second derivatives below differentiate these lines, not a hidden one
-    by_mu = chain(Step((total - n * mu) / sigma**2, N_(r"only the last term depends on $\mu$")))
-    general = WrittenSum(-n / sigma, spread / sigma**3, evaluate=False)
-    by_sigma = chain(Step(general, N_(r"$(\log(\sigma))' = 1/\sigma$, $(\sigma^{-2})' = -2 \sigma^{-3}$")))
-    at_mean = WrittenSum(-n / sigma, spread_at / sigma**3, evaluate=False)
-    over = Step((spread_at - n * sigma**2) / sigma**3, "over one denominator")
-    deviations_in = Reason(r"$\mu = \hat{{\mu}}$, $\sum_i (x_i - \hat{{\mu}})^2 = {value}$", value=spread_at)
-    at_sigma = chain(Step(at_mean, deviations_in), over)
-    variance = sympy.Rational(spread_at, n)
-    point = {mu: mean, sigma: sympy.sqrt(variance)}
-    seconds = tuple(
-        (d, d.subs(point))
-        for d in (
-            -n / sigma**2,
-            sympy.Mul(-2, total - n * mu, sigma**-3, evaluate=False),
-            WrittenSum(n / sigma**2, sympy.Mul(-3, spread, sigma**-4, evaluate=False), evaluate=False),
-        )
-    )
-    roots = (lowest_terms(total, n), lowest_terms(spread_at, n))
-    sums, curvature = (_total(p.data), _total(p.data, squared=True)), tuple(value for _, value in seconds)
-    return Answer(sums, ell, (by_mu, by_sigma, at_sigma), roots, (deviations,), seconds, (mean, variance), curvature)
-
-
-def _single(var, ell, score, over, second, top: int, bottom: int, sums: tuple) -> Answer:
-    """One parameter: the score over one denominator, its root top / bottom and the curvature there."""
-    estimate = sympy.Rational(top, bottom)
-    scores = (chain(Step(score, LOG_RULE), Step(over, "over one denominator")),)
-    value = second.subs(var, estimate)
-    roots = (lowest_terms(top, bottom),)
-    return Answer(sums, ell, scores, roots, (), ((second, value),), (estimate,), (value,))
-
-
-def _log_likelihood(model: str, data: tuple[int, ...]):
-    """The log-likelihood in floats, written from the densities, not from the solver's expression."""
-    if model == "bernoulli":
-        return lambda p: sum(math.log(p if x else 1 - p) for x in data)
-    if model == "exponential":
-        return lambda rate: sum(math.log(rate) - rate * x for x in data)
-    return lambda m, s: sum(-math.log(s * math.sqrt(2 * math.pi)) - (x - m) ** 2 / (2 * s * s) for x in data)
-
-
-def check(p: Params, answer: Answer, rng: random.Random) -> None:
-    f = _log_likelihood(p.model, p.data)
-    if p.model == "gaussian":
-        spread = max(p.data) - min(p.data)
-
-        def best_sigma(m: float) -> float:
-            return golden_maximum(lambda s: f(m, s), 1e-3, spread + 1.0)
-
-        m = golden_maximum(lambda m: f(m, best_sigma(m)), min(p.data), max(p.data))
-        point = (m, best_sigma(m))
-        found = (m, point[1] ** 2)
-    else:
-        point = found = (golden_maximum(f, 1e-9, 1 - 1e-9 if p.model == "bernoulli" else 10.0),)
-    curvature = second_differences(f, point)
+def check(p: Params, answer: Fit, rng: random.Random) -> None:
+    found, curvature = numerical_fit(p.model, p.data)
     for claimed, numeric in zip(answer.estimates, found, strict=True):
         require(close(float(claimed), numeric, rel=1e-6), f"estimate {claimed}, but the likelihood peaks at {numeric}")
     for claimed, numeric in zip(answer.curvature, curvature, strict=True):

@@ -5,12 +5,13 @@ import statistics
 import pytest
 import sympy
 
+from generator.kit.estimation import P
 from generator.kit.family import CheckFailed
 from generator.kit.probability import lamda, mu, sigma
 from generator.pipeline.generate import canonical_variant, variant_for_seed
 from generator.pipeline.render import render_part
 from generator.pipeline.templating import environment
-from problems.mle import FAMILY, P, Params, check
+from problems.mle import FAMILY, Params, check
 
 OPTIONS = FAMILY.resolve_options({})
 

@@ -1,0 +1,134 @@
+"""Maximum-likelihood estimates worked by hand: Bernoulli p, normal mu and sigma^2, exponential rate.
+
+A teaching assistant writes the log-likelihood of the sample, sets its derivative (the score) to zero over one
+denominator, solves for the root and confirms with the second derivative that it is a maximum. ``fit`` gives
+those steps for one of ``MODELS`` and a sample of whole numbers, as chains the engine verifies (for a normal
+sample: both partials in general, then d/dsigma at mu = mu-hat, and the three second derivatives of the
+Hessian). ``numerical_fit`` finds the estimates and the curvature without differentiating, for checks: the
+log-likelihood written from the densities, maximised by golden-section search (nested for mu and sigma),
+and its second differences there.
+"""
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import sympy
+
+from generator.kit.language import N_, Reason
+from generator.kit.notation import WrittenSum
+from generator.kit.probability import golden_maximum, lamda, lowest_terms, mu, second_differences, sigma
+from generator.kit.steps import Step, added_up, chain
+
+__all__ = ["MODELS", "P", "Fit", "fit", "float_log_likelihood", "numerical_fit"]
+
+MODELS = ("bernoulli", "gaussian", "exponential")
+"""The models ``fit`` works: 0/1 data (p), a normal sample (mu and sigma^2), an exponential one (the rate)."""
+P = sympy.Symbol("p", positive=True)
+"""The Bernoulli parameter p (mu, sigma and lamda are ``generator.kit.probability``'s letters)."""
+LOG_RULE = N_(r"$(\log u)' = u' / u$")
+
+
+@dataclass(frozen=True)
+class Fit:
+    """A maximum-likelihood estimate worked: ``sums`` (a normal sample: sum x_i and sum x_i^2 worked; an
+    exponential one: sum x_i; Bernoulli: none), the log-likelihood in the data's numbers, the ``scores`` (first
+    derivatives, worked; normal: d/dmu, d/dsigma, then d/dsigma at mu = mu-hat), the ``roots`` (each estimate
+    as a fraction, reduced), the ``deviations`` (normal: sum (x_i - mu-hat)^2 worked), the ``second``
+    derivatives, each with its value at the estimate, and the estimates and those values."""
+
+    sums: tuple
+    log_likelihood: sympy.Expr
+    scores: tuple
+    roots: tuple
+    deviations: tuple
+    second: tuple
+    estimates: tuple[sympy.Expr, ...]
+    curvature: tuple[sympy.Expr, ...]
+
+
+def fit(model: str, data: Sequence[int]) -> Fit:
+    """The estimate of ``model``'s parameters from ``data``, worked; a normal sample has a whole mean (the
+    deviations are worked by hand) and two values at least, a Bernoulli one both 0 and 1 (else the maximum
+    sits at p = 0 or 1, where the score is not zero)."""
+    n, total = len(data), sum(data)
+    if model == "bernoulli":
+        score = WrittenSum(total / P, -(n - total) / (1 - P), evaluate=False)
+        second = WrittenSum(-total / P**2, -(n - total) / (1 - P) ** 2, evaluate=False)
+        ell = total * sympy.log(P) + (n - total) * sympy.log(1 - P)
+        return _single(P, ell, score, (total - n * P) / (P * (1 - P)), second, total, n, ())
+    if model == "exponential":
+        ell = n * sympy.log(lamda) - total * lamda
+        over = (n - total * lamda) / lamda
+        return _single(lamda, ell, n / lamda - total, over, -n / lamda**2, n, total, (added_up(*data),))
+    return _gaussian(data)
+
+
+def _gaussian(data: Sequence[int]) -> Fit:
+    n, total = len(data), sum(data)
+    if total % n:
+        raise ValueError(f"the mean of {tuple(data)} is not whole: its deviations are worked by hand")
+    squares = sum(x * x for x in data)
+    spread = n * mu**2 - 2 * total * mu + squares
+    ell = -n * sympy.log(sigma) - sympy.Rational(n, 2) * sympy.log(2 * sympy.pi) - spread / (2 * sigma**2)
+    mean = sympy.Integer(total // n)
+    deviations = added_up(*((x - mean) ** 2 for x in data))
+    spread_at = deviations.result
+    # both partials in general first: the second derivatives below differentiate these lines, not a hidden one
+    by_mu = chain(Step((total - n * mu) / sigma**2, N_(r"only the last term depends on $\mu$")))
+    general = WrittenSum(-n / sigma, spread / sigma**3, evaluate=False)
+    by_sigma = chain(Step(general, N_(r"$(\log(\sigma))' = 1/\sigma$, $(\sigma^{-2})' = -2 \sigma^{-3}$")))
+    at_mean = WrittenSum(-n / sigma, spread_at / sigma**3, evaluate=False)
+    over = Step((spread_at - n * sigma**2) / sigma**3, "over one denominator")
+    deviations_in = Reason(r"$\mu = \hat{{\mu}}$, $\sum_i (x_i - \hat{{\mu}})^2 = {value}$", value=spread_at)
+    at_sigma = chain(Step(at_mean, deviations_in), over)
+    variance = sympy.Rational(spread_at, n)
+    point = {mu: mean, sigma: sympy.sqrt(variance)}
+    seconds = tuple(
+        (d, d.subs(point))
+        for d in (
+            -n / sigma**2,
+            sympy.Mul(-2, total - n * mu, sigma**-3, evaluate=False),
+            WrittenSum(n / sigma**2, sympy.Mul(-3, spread, sigma**-4, evaluate=False), evaluate=False),
+        )
+    )
+    roots = (lowest_terms(total, n), lowest_terms(spread_at, n))
+    sums, curvature = (added_up(*data), added_up(*(x * x for x in data))), tuple(value for _, value in seconds)
+    return Fit(sums, ell, (by_mu, by_sigma, at_sigma), roots, (deviations,), seconds, (mean, variance), curvature)
+
+
+def _single(var, ell, score, over, second, top: int, bottom: int, sums: tuple) -> Fit:
+    """One parameter: the score over one denominator, its root top / bottom and the curvature there."""
+    estimate = sympy.Rational(top, bottom)
+    scores = (chain(Step(score, LOG_RULE), Step(over, "over one denominator")),)
+    value = second.subs(var, estimate)
+    roots = (lowest_terms(top, bottom),)
+    return Fit(sums, ell, scores, roots, (), ((second, value),), (estimate,), (value,))
+
+
+def float_log_likelihood(model: str, data: Sequence[int]) -> Callable[..., float]:
+    """The log-likelihood in floats (of p, of the rate, or of mu and sigma), written from the densities, not
+    from ``fit``'s expression."""
+    if model == "bernoulli":
+        return lambda p: sum(math.log(p if x else 1 - p) for x in data)
+    if model == "exponential":
+        return lambda rate: sum(math.log(rate) - rate * x for x in data)
+    return lambda m, s: sum(-math.log(s * math.sqrt(2 * math.pi)) - (x - m) ** 2 / (2 * s * s) for x in data)
+
+
+def numerical_fit(model: str, data: Sequence[int]) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """The estimates (p; mu and sigma^2; the rate) where ``float_log_likelihood`` peaks, by golden-section search
+    (for a normal sample sigma maximised inside mu), and its second differences there (``fit``'s ``curvature``)."""
+    f = float_log_likelihood(model, data)
+    if model == "gaussian":
+        spread = max(data) - min(data)
+
+        def best_sigma(m: float) -> float:
+            return golden_maximum(lambda s: f(m, s), 1e-3, spread + 1.0)
+
+        m = golden_maximum(lambda m: f(m, best_sigma(m)), min(data), max(data))
+        point = (m, best_sigma(m))
+        found = (m, point[1] ** 2)
+    else:
+        point = found = (golden_maximum(f, 1e-9, 1 - 1e-9 if model == "bernoulli" else 10.0),)
+    return found, second_differences(f, point)
