@@ -44,7 +44,7 @@ def test_matrices_print_as_sympy_prints_them_in_brackets():
 def test_fractions_in_matrices_print_at_full_size_in_spaced_rows():
     matrix = sympy.ImmutableMatrix([[x / (x**2 + 1), 2], [3, sympy.Rational(-1, 2)]])
     assert tex(matrix) == (
-        r"\begin{bmatrix}\displaystyle \frac{x}{x^{2} + 1} & 2\\[1.5ex]3 & \displaystyle - \frac{1}{2}\end{bmatrix}"
+        r"\begin{bmatrix}\displaystyle \frac{x}{x^{2} + 1} & 2\\ \noalign{\vskip 1.5ex}3 & \displaystyle - \frac{1}{2}\end{bmatrix}"
     )
 
 

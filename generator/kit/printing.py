@@ -474,13 +474,15 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
     def _print_matrix_contents(self, expr, environment: str | None = None):
         """SymPy's, reading each row once (its ``expr[row, :]`` builds a matrix for every row), with
         fractions at full size: in a matrix TeX sets them in text style, too small to read. Rows
-        with full-size fractions are spaced apart so that they do not touch."""
+        with full-size fractions are spaced apart so that they do not touch: by glue between the rows
+        (``\noalign``), since ``\\[1.5ex]`` only deepens a row's strut and adds nothing below a denominator
+        deeper than it, and a fraction over ``e^{x + y}`` read as a three-row vector."""
         rows = [[self._print(entry) for entry in row] for row in expr.tolist()]
         tall = any(r"\frac" in entry for row in rows for entry in row)
         if tall:
             rows = [[rf"\displaystyle {entry}" if r"\frac" in entry else entry for entry in row] for row in rows]
         environment = environment or self._settings["mat_str"]
-        separator = r"\\[1.5ex]" if tall else r"\\"
+        separator = r"\\ \noalign{\vskip 1.5ex}" if tall else r"\\"
         body = separator.join(" & ".join(row) for row in rows)
         return rf"\begin{{{environment}}}{body}\end{{{environment}}}"
 

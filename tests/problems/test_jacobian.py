@@ -127,4 +127,4 @@ def test_the_statement_prints_its_vector_as_the_kit_prints_every_vector():
     params = Params((x, y), (y**2 * sympy.sin(y) / (x**2 + 1), x * sympy.exp(x) / (y**2 + 1)))
     variant = dataclasses.replace(canonical(), params=params, answer=FAMILY.solve(params))
     statement, _ = render_part(environment(), FAMILY, variant)
-    assert r"\\[1.5ex]\displaystyle \frac{x e^{x}}{y^{2} + 1}\end{bmatrix}. \]" in statement
+    assert r"\\ \noalign{\vskip 1.5ex}\displaystyle \frac{x e^{x}}{y^{2} + 1}\end{bmatrix}. \]" in statement

@@ -144,7 +144,7 @@ def test_concrete_values_are_worked_from_their_written_forms():
     assert powers.result == answer.exponentials == ImmutableMatrix([1, 2, 3])
     assert tex(total.steps[0].expr) == "1 + 2 + 3" and total.result == answer.normaliser == 6
     assert tex(shares.steps[0].expr) == (
-        r"\begin{bmatrix}\displaystyle \frac{1}{6}\\[1.5ex]\displaystyle \frac{2}{6}\\[1.5ex]\displaystyle \frac{3}{6}\end{bmatrix}"
+        r"\begin{bmatrix}\displaystyle \frac{1}{6}\\ \noalign{\vskip 1.5ex}\displaystyle \frac{2}{6}\\ \noalign{\vskip 1.5ex}\displaystyle \frac{3}{6}\end{bmatrix}"
     )
     assert shares.result == answer.probabilities
 
