@@ -24,7 +24,6 @@ delta_2), ``answers.grad_w`` (dL/dw, a column), ``answers.grad_W`` (dL/dW, 2 x 2
 stored as ``1/(1 + exp(-t))``.
 """
 
-import math
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -37,18 +36,11 @@ from generator.kit import (
     Chain,
     ChoiceOption,
     Family,
-    Reason,
-    Step,
-    WrittenProduct,
-    central_difference,
-    chain,
-    close,
     distinct,
     nonzero,
-    require,
 )
-from generator.kit.activations import sigmoid
-from generator.kit.losses import LOSSES, YHAT, float_loss, output_layer
+from generator.kit.losses import LOSSES, output_layer
+from generator.kit.network import ACTIVATIONS, backpropagated, check_network, forward, weight_gradients
 from generator.kit.widths import printed_width
 
 WEIGHTS = (-2, -1, 1, 2)
@@ -127,53 +119,16 @@ def _usable(p: Params) -> bool:
 
 
 def solve(p: Params) -> Answer:
-    z, sig = p.W * p.x, p.activation == "sigmoid"
-    h = z.applyfunc(sigmoid if sig else lambda v: max(v, 0))
-    hs = sympy.symbols("h_1 h_2") if sig else tuple(h)  # the table's h_j stand for sigma(z_j) in the steps
-    y = (p.w.T * h)[0]
-    top = output_layer(p.loss, (p.w.T * Matrix(hs))[0], y, p.target)
-    values = {**(dict(zip(hs, h)) if sig else {}), YHAT: top.output}
-    name, delta = r"\sigma" if sig else r"\operatorname{ReLU}", top.delta
-    backward = [top.by_output, top.by_y]
-    for j in range(2):
-        on = sig or z[j] > 0
-        rule = Reason("$w_{j} \\delta_y \\, {name}'(z_{j})$", j=j + 1, name=name)
-        why = rule if sig else Reason("{rule}, $z_{j} {sign} 0$", rule=rule, j=j + 1, sign=">" if on else "<")
-        slope = hs[j] * (1 - hs[j]) if sig else Integer(1 if on else 0)
-        written = WrittenProduct(p.w[j], delta, slope, evaluate=False)
-        steps = [Step(p.w[j] * delta * slope, "multiply")] if delta.is_Add or not sig else []
-        backward.append(chain(Step(written, why), *steps))
-    deltas = tuple(c.steps[-1].expr.xreplace(values) for c in backward[1:])
-    grad_w, grad_W = deltas[0] * h, Matrix(deltas[1:]) * p.x.T
-    named = Matrix(sympy.symbols("delta_1 delta_2")) * p.x.T
-    whole = all(v.is_Integer for v in (*grad_w, *grad_W))
-    return Answer(z, h, y, top.output, top.loss, tuple(backward), deltas, grad_w, grad_W, named, whole)
+    net = forward(p.x, p.W, p.w, p.activation)  # its names h_j stand for sigma(z_j) in the steps
+    top = output_layer(p.loss, (p.w.T * Matrix(net.names))[0], net.y, p.target)
+    backward, deltas = backpropagated(net, p.w, top, p.activation)
+    g = weight_gradients(deltas, p.x, net.hidden)
+    return Answer(net.pre, net.hidden, net.y, top.output, top.loss, backward, deltas, g.grad_w, g.grad_W, g.named, g.whole)
 
 
-def _loss(p: Params, *weights: float) -> float:
-    """The loss in floats as a function of W_11, W_12, W_21, W_22, w_1, w_2, written out apart from ``solve``."""
-    g = (lambda s: 1 / (1 + math.exp(-s))) if p.activation == "sigmoid" else (lambda s: max(s, 0.0))
-    (x1, x2), t = (float(v) for v in p.x), float(p.target)
-    h = [g(weights[2 * j] * x1 + weights[2 * j + 1] * x2) for j in range(2)]
-    return float_loss(p.loss, weights[4] * h[0] + weights[5] * h[1], t)
-
-
-def _float(e: sympy.Expr) -> float:
-    return float(e.rewrite(sympy.exp))
-
-
-def check(params: Params, answer: Answer, rng: random.Random) -> None:
+def check(p: Params, answer: Answer, rng: random.Random) -> None:
     """Central differences of the float loss with respect to every weight against the claimed gradient."""
-    weights = tuple(float(v) for v in (*params.W, *params.w))
-
-    def loss(*v: float) -> float:
-        return _loss(params, *v)
-
-    require(close(_float(answer.loss), loss(*weights), rel=1e-9), f"L = {answer.loss}, not {loss(*weights)}")
-    names = ("W_11", "W_12", "W_21", "W_22", "w_1", "w_2")
-    for index, (name, claimed) in enumerate(zip(names, (*answer.grad_W, *answer.grad_w), strict=True)):
-        slope = central_difference(loss, weights, index)
-        require(close(_float(claimed), slope, rel=1e-6), f"dL/d{name} = {claimed}, not {slope}")
+    check_network(p.activation, p.loss, p.x, p.target, p.W, p.w, answer.loss, answer.grad_W, answer.grad_w)
 
 
 EXAMPLE = Params(Matrix([1, 2]), Matrix([[1, 1], [-1, 1]]), Matrix([1, -2]), Integer(2), "relu", "squared")
@@ -186,7 +141,7 @@ FAMILY = Family(
     solve=solve,
     check=check,
     options=(
-        ChoiceOption("activation", "relu", ("relu", "sigmoid"), "the hidden units' activation"),
+        ChoiceOption("activation", "relu", ACTIVATIONS, "the hidden units' activation"),
         ChoiceOption("loss", "squared", LOSSES, "squared error (linear output) or cross-entropy (sigmoid output)"),
     ),
     canonical=CANONICAL,

@@ -11,7 +11,7 @@ writing one. The names here serve every family:
   ``Reason`` (a reason with maths in it) and ``N_`` (marks a constant for the catalogue),
   see ``generator.kit.language`` and docs/languages.md;
 * printing: ``tex``, ``text`` and the "as written" nodes ``WrittenSum``, ``WrittenProduct``;
-* numeric checks: ``as_function``, ``close``, ``central_difference``, ``check_partials``,
+* numeric checks: ``as_function``, ``close``, ``central_difference``, ``check_gradient``, ``check_partials``,
   ``defined_points``; exact decimals: ``significant``, ``fixed``;
 * ``remembered``: a memo for a pure function a family calls again and again (``generator.speed``
   registers it, so every memo can be cleared at once).
@@ -31,6 +31,7 @@ from generator.kit.notation import WrittenProduct, WrittenSum
 from generator.kit.numeric import (
     as_function,
     central_difference,
+    check_gradient,
     check_partials,
     close,
     defined_points,
@@ -56,6 +57,7 @@ __all__ = [
     "as_function",
     "central_difference",
     "chain",
+    "check_gradient",
     "check_partials",
     "close",
     "defined_points",

@@ -14,7 +14,7 @@ import sympy
 from generator.kit.family import require
 from generator.speed import remembered
 
-__all__ = ["as_function", "central_difference", "check_partials", "close", "defined_points"]
+__all__ = ["as_function", "central_difference", "check_gradient", "check_partials", "close", "defined_points"]
 
 Point = tuple[float, ...]
 
@@ -119,6 +119,16 @@ def central_difference(fn: Callable[..., float], point: Point, index: int, h: fl
         return fn(*moved)
 
     return (-at(2 * h) + 8 * at(h) - 8 * at(-h) + at(-2 * h)) / (12 * h)
+
+
+def check_gradient(
+    fn: Callable[..., float], point: Point, claimed: Sequence[float], names: Sequence[str], of: str = "f", rel: float = 1e-6
+) -> None:
+    """Each claimed partial derivative of the float function ``fn`` (named ``of``) at ``point`` agrees with a
+    central difference, coordinate by coordinate, the first that does not named (``dL/dW_11 = 2.0, not 1.5``)."""
+    for index, (name, value) in enumerate(zip(names, claimed, strict=True)):
+        slope = central_difference(fn, point, index)
+        require(close(value, slope, rel=rel), f"d{of}/d{name} = {value}, not {slope}")
 
 
 def defined_points(
