@@ -5,6 +5,7 @@ import sympy
 
 from generator.kit.activations import sigmoid
 from generator.kit.functions import coordinates, smooth_function
+from generator.kit.printing import tex
 from generator.kit.tidying import _fraction_bars, derivative, presentable
 from problems.derivative import _function
 
@@ -150,6 +151,25 @@ def test_a_term_free_of_the_variable_is_said_to_drop_out_of_a_partial():
     (step,) = worked_partial(x * y**2 + sympy.log(x**2 + 1), y).derivative.steps
     assert step.expr == 2 * x * y
     assert step.why == r"sum rule; $\log(x^{2} + 1)$ does not depend on $y$"
+
+
+def test_a_term_left_out_of_a_partial_is_named_without_its_sign():
+    from generator.kit.differentiation import worked_partial
+
+    y = sympy.Symbol("y", real=True)
+    (step,) = worked_partial(x**2 * y - y**2, x).derivative.steps
+    assert step.why == r"sum rule; $y^{2}$ does not depend on $x$"
+
+
+def test_a_number_taken_out_of_a_bracketed_sum_in_a_term_stays_out():
+    """The product rule's 2 (x - 2)(3x - 1) cos(...) is the tidy form: no step multiplies the 2 back in."""
+    from generator.kit.differentiation import differentiate
+
+    inner = 3 * x**2 - 2 * x + 1
+    worked = differentiate((x - 2) * sympy.sin(inner), x)
+    assert [str(step.why) for step in worked.derivative.steps] == ["product rule"]
+    assert sympy.expand(worked.result - sympy.diff((x - 2) * sympy.sin(inner), x)) == 0
+    assert tex(worked.result).startswith("2 (x - 2) (3 x - 1) \\cos")
 
 
 def test_a_piece_named_by_an_earlier_partial_is_not_named_again():
