@@ -20,8 +20,8 @@ Domain modules, by role: ``generator.kit.notation`` (the nodes the printer knows
 sums and products, bold vectors, norms, expectations), ``generator.kit.differentiation`` (derivatives rule by rule),
 ``tidying`` (presentable forms of a result), ``rewrites`` (named rewrites), ``functions``
 (random smooth functions and their shapes), ``widths`` (what fits a line), ``vectorcalc``,
-``linalg``, ``probability``, ``information``, ``activations``. Each lists its public names
-in ``__all__``.
+``linalg``, ``eigen``, ``probability``, ``bayes``, ``estimation``, ``information``, ``integration``,
+``activations``, ``losses``, ``network``, ``convolution``. Each lists its public names in ``__all__``.
 """
 
 from generator.kit.decimals import fixed, significant
