@@ -93,7 +93,7 @@ def test_expand_outside_leaves_function_arguments_as_the_statement_writes_them()
         (sympy.Add(2 * x * (3 * x**2 + 1), 6 * x * (x**2 + 3), evaluate=False), 4 * x * (3 * x**2 + 5),
          "expand, collect like terms and factor out $4 x$"),
         (sympy.Add((x + 2) ** 2, 2 * (x + 1) * (x + 2), evaluate=False), (x + 2) * (3 * x + 4),
-         r"expand, collect like terms and factor out $(x + 2)$"),
+         r"factor out $(x + 2)$ and collect like terms"),  # SymPy writes 2(x + 1) as 2x + 2: nothing to multiply out
         (sympy.exp(x) * sympy.sin(x) + sympy.exp(x) * sympy.cos(x), (sympy.sin(x) + sympy.cos(x)) * sympy.exp(x),
          "factor out $e^{x}$"),
         (sympy.exp(x / 2) / (sympy.exp(x / 2) + 1), 1 / (1 + sympy.exp(-x / 2)),
@@ -139,6 +139,13 @@ def test_a_factor_taken_out_of_a_long_sum_is_still_named():
     assert rewrites.rewrite_name(before, after) == "factor out $y e^{y}$"
 
 
+def test_a_step_that_only_takes_a_factor_out_and_collects_names_no_expansion():
+    """2x(x + 1)^2 + 2x^2(x + 1): with 2x(x + 1) out, x + 1 + x is collected, nothing is multiplied out."""
+    before = sympy.Add(2 * x * (x + 1) ** 2, 2 * x**2 * (x + 1), evaluate=False)
+    assert rewrites.rewrite_name(before, 2 * x * (x + 1) * (2 * x + 1)) == "factor out $2 x (x + 1)$ and collect like terms"
+    assert rewrites.rewrite_name(2 * x * sympy.exp(x) + (x**2 + 1) * sympy.exp(x), (x**2 + 2 * x + 1) * sympy.exp(x)) == "factor out $e^{x}$"
+
+
 def test_reordered_ignores_order_only():
     assert rewrites.reordered(sympy.Mul(1 / (x + 1), sympy.exp(x), evaluate=False), sympy.exp(x) / (x + 1))
     assert not rewrites.reordered(sympy.Mul(2, x, x, evaluate=False), 2 * x**2)
@@ -148,7 +155,7 @@ def test_a_step_that_collects_the_terms_of_one_function_says_so():
     e, c, s = sympy.exp(x), sympy.cos(x), sympy.sin(x)
     before = -6 * x * e * c + (3 * x**2 + 1) * (c - s) * e
     after = (-(3 * x**2 + 1) * s + (3 * x**2 - 6 * x + 1) * c) * e
-    assert rewrites.rewrite_name(before, after) == "collect like terms and factor out $e^{x}$"
+    assert rewrites.rewrite_name(before, after) == "factor out $e^{x}$ and collect like terms"
 
 
 def test_a_reason_quotes_a_sum_as_the_line_prints_it():

@@ -421,17 +421,24 @@ def _above_the_bar(top: sympy.Expr, new_top: sympy.Expr, before: sympy.Expr) -> 
     sums = [f for f in factors if f not in pulled]
     inner = sums[0] if len(sums) == 1 else rest if rest.is_Add or not sums else None
     names = []
+    expanded = False
+    factoring = bool(sums or rest.is_Add) and bool(pulled or abs(coefficient) != 1)
     common = coefficient * sympy.Mul(*pulled)
     if inner is not None and set(sympy.Add.make_args(inner)) == {term / common for term in terms}:
         inner = None  # the terms are the old ones with the common factor divided out: nothing else happened
     if inner is not None:
         multiplied_out = expand_outside(inner) == inner or len(sympy.Add.make_args(inner)) != len(terms)
         kept = set(sympy.Add.make_args(inner))  # a product of sums carried over as it stands is not expanded
-        if multiplied_out and any(expand_outside(term) != term and term not in kept for term in terms):
+        if factoring:  # what is left once the factor is out is what gets multiplied out, if anything
+            left = [_bracketed_product(_left_over(term, coefficient, pulled)) for term in terms]
+        else:
+            left = [expand_outside(term) != term for term in terms]
+        expanded = multiplied_out and any(unexpanded and term not in kept for term, unexpanded in zip(terms, left))
+        if expanded:
             names.append(Reason("expand"))
         if (has_like_terms(top) and not has_like_terms(inner)) or (collects(top) and not collects(inner)):
             names.append(COLLECT)
-    if (sums or rest.is_Add) and (pulled or abs(coefficient) != 1):
+    if factoring:
         # named with its sign: -2x(A + B) from -2xA - 2xB takes out -2x, not 2x
         # a number stays in front of a sum it is taken out with, as the line shows it: 2(x^2 + 1), never 2x^2 + 2;
         # -(x^2 + 1), never -x^2 - 1
@@ -439,10 +446,34 @@ def _above_the_bar(top: sympy.Expr, new_top: sympy.Expr, before: sympy.Expr) -> 
         negated = common.is_Add and coefficient < 0
         shown = f"-{_bracketed(-common)}" if negated else _bracketed(common)
         named = Reason("factor out ${factor}$", factor=shown)
-        names.append(_named(named, common, Reason("factor out the common factor"), whole=negated))
+        factored = _named(named, common, Reason("factor out the common factor"), whole=negated)
+        # nothing multiplied out: the factor comes out first and what is left inside is collected
+        names.insert(0 if names and not expanded else len(names), factored)
     elif (sums or rest.is_Add) and coefficient == -1 and all(term.could_extract_minus_sign() for term in terms):
         names.append(Reason("take out the minus sign"))
     return names
+
+
+def _left_over(term: sympy.Expr, coefficient: sympy.Expr, pulled: list[sympy.Expr]) -> list[sympy.Expr]:
+    """The factors of ``term`` once ``coefficient`` and the factors ``pulled`` in front are taken out, unmultiplied
+    (SymPy would multiply ``2 (3x^2 + 1)`` out): 2x(x + 1)^2 + 2x^2(x + 1) with 2x(x + 1) out leaves x + 1 and x."""
+    number, rest = term.as_coeff_Mul()
+    powers: dict[sympy.Expr, sympy.Expr] = {number / coefficient: sympy.Integer(1)}
+    for factor in sympy.Mul.make_args(rest):
+        base, exponent = factor.as_base_exp()
+        powers[base] = powers.get(base, 0) + exponent
+    for factor in pulled:
+        base, exponent = factor.as_base_exp()
+        if base in powers:
+            powers[base] -= exponent
+    return [base**exponent for base, exponent in powers.items() if exponent != 0]
+
+
+def _bracketed_product(factors: list[sympy.Expr]) -> bool:
+    """A bracketed sum multiplied by something else (a number too) or squared: what is left to multiply out."""
+    sums = [factor for factor in factors if factor.as_base_exp()[0].is_Add]
+    others = [factor for factor in factors if factor not in sums and abs(factor) != 1]
+    return bool(sums) and (len(sums) > 1 or bool(others) or sums[0].is_Pow)
 
 
 def _negated_sum(expr: sympy.Expr) -> bool:

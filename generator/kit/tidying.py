@@ -293,7 +293,7 @@ def _factored(expr: sympy.Expr) -> sympy.Expr:
 @remembered(maxsize=8192)
 def _printed_length(expr: sympy.Expr) -> int:
     """Characters of ``expr`` as text, a whole-number factor in front not counted, neither of the whole nor of
-    a term of a sum that brackets a sum: ``2 (x - 2)(3x - 1) \cos x`` is as short as ``(x - 2)(6x - 2) \cos x``,
+    a term of a sum that brackets a sum: ``2 (x - 2)(3x - 1) cos x`` is as short as ``(x - 2)(6x - 2) cos x``,
     and wins the tie (a worked step that took the 2 out again read as undoing the step before). Remembered per
     process: ``_cheapest`` sorts by it and then weighs the same candidates again."""
     coefficient, rest = expr.as_coeff_Mul()
