@@ -46,6 +46,7 @@ each is a msgid of the catalogue, translated when it is printed."""
 SUM = N_("sum rule")
 TABLE = N_("table of derivatives")
 CONSTANT_TABLE = N_("constant factor; table of derivatives")
+SUM_TABLE = N_("sum rule; table of derivatives")
 LETTERS = "uvwpqrsabcdgh"
 
 
@@ -192,7 +193,10 @@ class _State:
         """"table of derivatives", or, for a table entry times a factor in other variables (``-y^2 e^x`` in y,
         ``-x^2/(e^y + 1)`` in x), "constant factor; table of derivatives": the same words as a constant
         factor carried in front of any other part (``constant factor``), never the table alone for
-        ``-2y e^x``. A number in front (``3 x^2``) is read off the table as it stands."""
+        ``-2y e^x``. A number in front (``3 x^2``) is read off the table as it stands; a sum (``x^2 + 2``,
+        ``cos x + 2``) term by term, by the sum rule, which the reason names."""
+        if f.is_Add:
+            return SUM_TABLE
         if f.is_Mul and f.as_independent(self.x, as_Add=False)[0].free_symbols:
             return CONSTANT_TABLE
         return TABLE
@@ -247,7 +251,7 @@ class _State:
         if f == self.x:  # x' = 1 goes without saying
             return chain(Step(sympy.Integer(1), TABLE))
         if self._elementary(f):
-            worked = chain(Step(derivative(f, self.x), TABLE))
+            worked = chain(Step(derivative(f, self.x), self._table_reason(f)))
             if not always and not worked.result.has(self.x):
                 return worked
         else:

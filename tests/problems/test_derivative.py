@@ -182,9 +182,11 @@ def test_an_exponential_that_grows_too_fast_to_work_by_hand_is_refused():
 
 
 def test_every_sum_of_table_entries_is_read_off_the_table():
-    """``w = e^x + 1`` beside ``u = x^2 + 3`` in one solution: both from the "table of derivatives", never one by the "sum rule"."""
+    """``w = e^x + 1`` beside ``u = x^2 + 3`` in one solution: both by one reason, which names the sum rule it uses
+    (the table alone was untrue for a sum: a TA read ``w' = 2x`` for ``w = x^2 + 2`` as hiding it)."""
     for total in (sympy.exp(x) + 1, x**2 + 3, sympy.cos(x) + 2, x**2 + sympy.sin(x)):
         worked = differentiate(sympy.log(total), x)
-        assert [step.why for step in worked.pieces[0].derivative.steps] == ["table of derivatives"], total
+        assert [step.why for step in worked.pieces[0].derivative.steps] == ["sum rule; table of derivatives"], total
+    assert [step.why for step in differentiate(sympy.log(3 * x**2), x).pieces[0].derivative.steps] == ["table of derivatives"]
     y = sympy.Symbol("y")
     assert differentiate(sympy.exp(x) + y, x).derivative.steps[0].why == "sum rule; $y$ does not depend on $x$"
