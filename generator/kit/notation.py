@@ -64,8 +64,8 @@ class WrittenProduct(sympy.Mul):
     """A product printed factor by factor with ``\\cdot``, in the order given, as a student substitutes numbers.
 
     Build it with ``WrittenProduct(*factors, evaluate=False)``; SymPy's printer would sort the
-    factors and merge every fraction into one. Sums, negative numbers and any later negative factor
-    are bracketed: ``(-2) \\cdot 3``, ``\\sigma(x) \\cdot (1 - \\sigma(x))``.
+    factors and merge every fraction into one. Sums and every negative factor after the first are
+    bracketed: ``-2 \\cdot (-3)``, ``\\sigma(x) \\cdot (1 - \\sigma(x))``.
     """
 
 

@@ -358,7 +358,7 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
     def _print_WrittenProduct(self, expr):
         factors = []
         for index, factor in enumerate(expr.args):
-            negative = factor.could_extract_minus_sign() and (index > 0 or factor.is_Number)
+            negative = factor.could_extract_minus_sign() and index > 0  # a leading sign needs no bracket: -2 \cdot 3
             tex = self._print(factor)
             factors.append(bracket(tex) if factor.is_Add or negative else tex)
         return r" \cdot ".join(factors)

@@ -95,7 +95,7 @@ def test_canonical_steps_name_linearity_and_the_scaling_rule():
 
 def test_numeric_steps_insert_the_numbers():
     answer = solve(Params("affine-numeric", sympy.Integer(3), sympy.Integer(4), sympy.Integer(-2), sympy.Integer(1)))
-    assert tex(answer.mean_steps.steps[2].expr) == r"(-2) \cdot 3 + 1"
+    assert tex(answer.mean_steps.steps[2].expr) == r"-2 \cdot 3 + 1"
     assert tex(answer.variance_steps.steps[2].expr) == r"(-2)^{2} \cdot 4"
     assert (answer.mean_steps.result, answer.variance_steps.result) == (-5, 16)
 
