@@ -375,7 +375,8 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         return self._do_exponent(applied(r"\sigma", self._print(expr.args[0])), exp)
 
     def _print_EuclideanNorm(self, expr, exp=None):
-        tex = r"\left\|\mathbf{x}\right\|_2" if expr.centred else r"\left\|\mathbf{x} - \mathbf{a}\right\|_2"
+        # plain bars, the one bracket rule for a flat argument: \right\| is an inner atom, spaced off a comma after it
+        tex = r"\|\mathbf{x}\|_2" if expr.centred else r"\|\mathbf{x} - \mathbf{a}\|_2"
         return tex if exp is None else f"{tex}^{{{exp}}}"
 
     def _print_Share(self, expr, exp=None):

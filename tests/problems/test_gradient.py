@@ -49,10 +49,10 @@ def test_norm_canonical_matches_the_catalogue():
 def test_norm_canonical_prints_norms_and_names_f4_f5():
     variant = canonical("idl-math-background-1.3b")
     statement, solution = render_part(environment(), FAMILY, variant)
-    assert r"f_{4}(\mathbf{x}) &= \frac{\left\|\mathbf{x}\right\|_2^{2}}{2}" in statement
+    assert r"f_{4}(\mathbf{x}) &= \frac{\|\mathbf{x}\|_2^{2}}{2}" in statement
     assert r"f_{5}" in statement and r"\nabla" not in statement
     assert r"= \mathbf{x}" in solution
-    assert r"\frac{\mathbf{x}}{2 \left\|\mathbf{x}\right\|_2}, \qquad \mathbf{x} \neq \mathbf{0}" in solution
+    assert r"\frac{\mathbf{x}}{2 \|\mathbf{x}\|_2}, \qquad \mathbf{x} \neq \mathbf{0}" in solution
 
 
 def test_composition_canonical_matches_the_catalogue():
@@ -140,7 +140,7 @@ def test_shifted_norms_have_gradients_written_as_multiples_of_x_minus_a():
     check(params, answer, random.Random(0))
     assert [tex(forms[0]) for forms in answer.vector_forms] == [
         r"2 (\mathbf{x} - \mathbf{a})",
-        r"- 2 e^{- \left\|\mathbf{x} - \mathbf{a}\right\|_2^{2}} (\mathbf{x} - \mathbf{a})",
+        r"- 2 e^{- \|\mathbf{x} - \mathbf{a}\|_2^{2}} (\mathbf{x} - \mathbf{a})",
     ]
     assert answer.singular == (False, False)
 
