@@ -8,7 +8,7 @@ import enum
 import re
 import sys
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -25,7 +25,9 @@ from generator.errors import ConfigError, SheetError
 from generator.i18n import check_language
 from generator.kit.language import ENGLISH
 from generator.kit.options import OptionError
+from generator.pipeline import cache as variant_cache
 from generator.pipeline.build import DEFAULT_GROUPS, build_class, build_sheets
+from generator.pipeline.cache import VariantCache
 from generator.pipeline.generate import Draw, canonical_variant, sheet_variants, variant_for_seed
 from generator.pipeline.lifecycle import exit_status, stopping_on_signals
 from generator.pipeline.merge import merge_shards
@@ -48,6 +50,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 T = TypeVar("T")
+CacheDirOption = Annotated[
+    Path | None,
+    typer.Option(help="Where the variant cache lives (default: $XDG_CACHE_HOME/sheets, else ~/.cache/sheets)."),
+]
 LanguageOption = Annotated[
     str | None,
     typer.Option(help="Print in this language (a catalogue in locale/, e.g. de) instead of each sheet's own."),
@@ -89,6 +95,11 @@ def build(
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     language: LanguageOption = None,
+    cache_dir: CacheDirOption = None,
+    no_cache: Annotated[
+        bool,
+        typer.Option("--no-cache", envvar="SHEETS_NO_CACHE", help="Generate every variant afresh; read and write no variant cache."),
+    ] = False,
 ) -> None:
     """Build exercise and solution PDFs into OUT/<sheet>/seed-<SEED>/ (or OUT/<sheet>/canonical/).
 
@@ -98,9 +109,16 @@ def build(
     class gets answers.json, answer-key.csv, answer-key.xlsx and solutions-all.pdf. A student's sheet depends only
     on the seed and their id, unless --unique redraws repeated variants (then it also depends on
     who else is on the roster).
+
+    Variants generated before (the same code, options and draw) are taken from the variant cache
+    (docs/cache.md): a rebuild after a template change only renders and typesets.
     """
 
     def action() -> None:
+        with _variant_cache(cache_dir, no_cache) as cache:
+            build_with(cache)
+
+    def build_with(cache: Callable[[], VariantCache | None]) -> None:
         nonlocal seed
         if code is not None:
             if seed is not None:
@@ -123,7 +141,7 @@ def build(
                 if draw.canonical and len(names) > 1 and not _has_canonical(project, name):
                     typer.echo(f"skipped {name}: it has no canonical instances")
                     return
-                for target in build_sheets([name], draw, out, project):
+                for target in build_sheets([name], draw, out, project, cache()):
                     typer.echo(f"built {target}")
 
             names = sheets or project.sheet_names()
@@ -138,13 +156,31 @@ def build(
 
         def build_for_class(name: str) -> None:
             with _progress_bar(quiet) as progress:
-                report = build_class(name, draw, students, out, project, groups, slice_, student or (), progress, unique)
+                report = build_class(name, draw, students, out, project, groups, slice_, student or (), progress, unique, cache())
             for line in report.lines():
                 typer.echo(line)
 
         _each_sheet(sheets or project.sheet_names(), build_for_class)
 
     _run(action)
+
+
+@contextmanager
+def _variant_cache(directory: Path | None, off: bool) -> Iterator[Callable[[], VariantCache | None]]:
+    """The variant cache a build uses, opened as its first sheet is built (once the arguments are known to be
+    good): None with --no-cache, or where it cannot be used (a warning says so)."""
+    opened: list[VariantCache | None] = []
+
+    def cache() -> VariantCache | None:
+        if not opened:
+            opened.append(None if off else VariantCache.open(directory))
+        return opened[0]
+
+    try:
+        yield cache
+    finally:
+        if opened and opened[0] is not None:
+            opened[0].close()
 
 
 def _each_sheet(names: list[str], build_one: Callable[[str], None]) -> None:
@@ -197,6 +233,24 @@ def merge(
     shard is there and they were built alike.
     """
     typer.echo(_run(lambda: merge_shards(build_dir)).line())
+
+
+cache_app = typer.Typer(help="The variant cache: what earlier builds generated, for rebuilds that only typeset (docs/cache.md).")
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("info")
+def cache_info(cache_dir: CacheDirOption = None) -> None:
+    """Where the variant cache is, its size and entries, and how often builds found a variant in it."""
+    for line in _run(lambda: variant_cache.describe(cache_dir)).lines():
+        typer.echo(line)
+
+
+@cache_app.command("clear")
+def cache_clear(cache_dir: CacheDirOption = None) -> None:
+    """Empty the variant cache: the next build generates every variant afresh."""
+    held = _run(lambda: variant_cache.clear(cache_dir))
+    typer.echo(f"cleared {held.path}: {held.entries:,} entries, {held.size / 1e6:.1f} MB")
 
 
 @app.command("list")

@@ -114,6 +114,14 @@ def remembered_complex(number: sympy.Rational) -> complex:
     return _sympy_complex(number)
 
 
+def cache_home() -> Path:
+    """Where ``sheets`` keeps what it may throw away: the platform's cache directory (XDG), ``~/.cache/sheets``.
+
+    Compiled templates live in ``templates/`` under it, generated variants in ``variants.sqlite``
+    (``generator.pipeline.cache``)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sheets"
+
+
 def template_cache(env: jinja2.Environment) -> jinja2.BytecodeCache | None:
     """Where ``env`` keeps its compiled templates between processes, once ``install()`` ran.
 
@@ -125,7 +133,7 @@ def template_cache(env: jinja2.Environment) -> jinja2.BytecodeCache | None:
     """
     if not _installed:
         return None
-    directory = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sheets" / "templates"
+    directory = cache_home() / "templates"
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError:

@@ -20,7 +20,9 @@ each batch into one PDF per instance:
 SymPy is the expensive part, so instances are generated in worker processes, one per core
 (in this process when there are few), batch by batch, and a batch's TeX runs read each
 instance's pages as soon as it is generated (through a named pipe, ``compile_stream``):
-TeX overlaps SymPy, and little typesetting is left once the last instance is in.
+TeX overlaps SymPy, and little typesetting is left once the last instance is in. Given a variant
+cache (``generator.pipeline.cache``), workers take what an earlier build generated from it, and
+only render: a rebuild after a template change costs little more than TeX.
 
 Every instance is generated and every document typeset before anything is written, so
 any error leaves ``build/`` as it was.
@@ -43,8 +45,9 @@ from generator.errors import ConfigError
 from generator.i18n import translations
 from generator.kit.language import ENGLISH, written_decimal
 from generator.pipeline.answerkey import answer_cells, answer_key_csv, answer_key_xlsx
+from generator.pipeline.cache import VariantCache
 from generator.pipeline.compile import compile_stream, require_tex
-from generator.pipeline.generate import Checked, Draw, sheet_variants
+from generator.pipeline.generate import Checked, Draw, recorded, sheet_variants
 from generator.pipeline.lifecycle import temporary_directory
 from generator.pipeline.merge import class_json, shard_record, suffixed
 from generator.pipeline.parallel import in_workers, workers_for
@@ -174,8 +177,12 @@ class Report:
         return lines
 
 
-def build_sheets(names: list[str] | None, draw: Draw, out_dir: Path, project: Project = Project()) -> list[Path]:
-    """Build each named sheet (all sheets if none) as a class of one; return the output directories."""
+def build_sheets(
+    names: list[str] | None, draw: Draw, out_dir: Path, project: Project = Project(), cache: VariantCache | None = None
+) -> list[Path]:
+    """Build each named sheet (all sheets if none) as a class of one; return the output directories.
+
+    ``cache``: variants of earlier builds to take instead of generating them again (``generator.pipeline.cache``)."""
     _ready(out_dir)
     names = names or project.sheet_names()
     if not names:
@@ -184,7 +191,7 @@ def build_sheets(names: list[str] | None, draw: Draw, out_dir: Path, project: Pr
     for name in names:
         sheet = project.load_sheet(name)
         plans.append(Plan(sheet, draw, out_dir / sheet.name / draw.name, {sheet.name: ((draw, None),)}, (NOBODY,)))
-    return [report.target for report in _built(plans, project, _silent)]
+    return [report.target for report in _built(plans, project, _silent, cache)]
 
 
 def build_class(
@@ -198,6 +205,7 @@ def build_class(
     only: Sequence[str] = (),
     progress: Progress | None = None,
     unique: bool = False,
+    cache: VariantCache | None = None,
 ) -> Report:
     """Build one sheet for every selected student; write per-student PDFs and class files.
 
@@ -234,7 +242,7 @@ def build_class(
         everyone=tuple(students),
         groups=groups,
     )
-    (report,) = _built([plan], project, progress)
+    (report,) = _built([plan], project, progress, cache)
     report.seconds.update(redraw_seconds)
     return report
 
@@ -284,10 +292,10 @@ def _key(student: Student | None) -> str:
     return student.id if student else NOBODY
 
 
-def _built(plans: Sequence[Plan], project: Project, progress: Progress) -> list[Report]:
+def _built(plans: Sequence[Plan], project: Project, progress: Progress, cache: VariantCache | None) -> list[Report]:
     """Generate and typeset every plan's instances, then write each plan's files."""
     with temporary_directory("build") as workdir:
-        outcomes, seconds = _generate_and_typeset(plans, project, workdir, progress)
+        outcomes, seconds = _generate_and_typeset(plans, project, workdir, progress, cache)
     reports = []
     for plan, (generated, typeset) in zip(plans, outcomes):
         started = time.perf_counter()
@@ -317,7 +325,7 @@ class Typeset:
 
 
 def _generate_and_typeset(
-    plans: Sequence[Plan], project: Project, workdir: Path, progress: Progress
+    plans: Sequence[Plan], project: Project, workdir: Path, progress: Progress, cache: VariantCache | None
 ) -> tuple[list[tuple[dict[str, Generated], Typeset]], dict[str, float]]:
     """Generate every instance, typesetting each batch's documents while its instances come in.
 
@@ -340,7 +348,7 @@ def _generate_and_typeset(
         feeds: dict[tuple[int, str], list[queue.SimpleQueue]] = {}
         pending: list[Future] = []
         jobs = [(plans[index].sheet, draw, student, project) for index, _, draw, student in order]
-        generated = _generated(jobs, _describer(plans))
+        generated = _generated(jobs, _describer(plans), cache)
         try:
             for done, ((index, batch, _, _), instance) in enumerate(zip(order, generated), start=1):
                 outcomes[index][0][instance.key] = instance
@@ -387,14 +395,17 @@ def _describer(plans: Sequence[Plan]) -> Callable[[Sequence[Job]], str]:
     return describe
 
 
-def _generated(jobs: Sequence[Job], describe: Callable[[Sequence[Job]], str]) -> Iterator[Generated]:
+def _generated(
+    jobs: Sequence[Job], describe: Callable[[Sequence[Job]], str], cache: VariantCache | None
+) -> Iterator[Generated]:
     """Every instance, in order, generated in worker processes (one per core).
 
     The build's record of what it has checked (``generate.Checked``) goes to each worker as a copy
-    of its own: a worker checks each answer and each worked chain once, whichever instances it is given.
+    of its own: a worker checks each answer and each worked chain once, whichever instances it is given,
+    and takes from the cache (a connection of its own) what an earlier build generated.
     """
     workers = workers_for(len(jobs))
-    generate = partial(generate_instance, checked=Checked())
+    generate = partial(generate_instance, checked=Checked(store=cache))
     yield from in_workers(generate, jobs, workers, chunksize=max(1, len(jobs) // (workers * 8)), describe=describe)
 
 
@@ -460,7 +471,9 @@ def generate_instance(job: Job, checked: Checked | None = None) -> Generated:
     sheet, draw, student, project = job
     families = all_families()
     variants = sheet_variants(sheet, families, draw, checked)
-    stored = tuple(variant.to_json() for variant in variants)
+    stored = tuple(recorded(variant, families[variant.family], checked) for variant in variants)
+    if checked is not None:
+        checked.flush()  # what this instance added to the cache is there for a concurrent build
     cells = tuple(
         cell
         for variant, record in zip(variants, stored)

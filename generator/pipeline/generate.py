@@ -9,22 +9,24 @@ of ``generator.pipeline.repeats``), and that seed is the one stored.
 
 import dataclasses
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import sympy
 
 from generator.errors import ConfigError, GenerationError
 from generator.kit.family import CheckFailed, Family, Variant, field_names, find_all, jsonable
 from generator.kit.steps import Verified, chains_in, verify_chain
+from generator.pipeline.cache import VariantCache
 from generator.pipeline.lifecycle import time_limit
 from generator.pipeline.repeats import MAX_AGAIN, SlotDraw, alike, compared_slots
 from generator.pipeline.seeding import derive_seed, rng_for
 from generator.pipeline.sheet import PartSpec, SheetSpec
 
 VARIANT_SECONDS = 10.0
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -73,20 +75,35 @@ class Checked:
     kept with its answer, so that while the record lasts its id names no other family."""
     chains: Verified = field(default_factory=set)
     """Chains verified (``generator.kit.steps.verify_chain``)."""
+    store: VariantCache | None = None
+    """Params and checked answers of earlier builds (``generator.pipeline.cache``); None: everything is worked out."""
+
+    def kept(self, what: str, family: Family, options: Mapping[str, Any], draw: int | str, work: Callable[[], T]) -> T:
+        """``work()``, or what the store kept of it (``VariantCache.kept``)."""
+        return work() if self.store is None else self.store.kept(what, family, options, draw, work)
+
+    def flush(self) -> None:
+        """Write what this process added to the store (when an instance is done)."""
+        if self.store is not None:
+            self.store.flush()
 
 
 def variant_for_seed(
     family: Family, options: Mapping[str, Any], seed: int, label: str = "", checked: Checked | None = None
 ) -> Variant:
     """Draw, solve and check one variant from a slot seed."""
-    params = sampled(family, options, seed, label)
+    params = sampled(family, options, seed, label, checked)
     return _solved(family, options, params, seed=seed, canonical=None, label=label, checked=checked)
 
 
-def sampled(family: Family, options: Mapping[str, Any], seed: int, label: str = "") -> Any:
-    """The parameters a slot seed draws: what tells one variant from another."""
-    with _naming_failures(family, seed, label), time_limit(VARIANT_SECONDS, VariantTimeout):
-        return family.sample(rng_for(seed), options)
+def sampled(family: Family, options: Mapping[str, Any], seed: int, label: str = "", checked: Checked | None = None) -> Any:
+    """The parameters a slot seed draws: what tells one variant from another (``checked``: from its store if kept)."""
+
+    def sample() -> Any:
+        with _naming_failures(family, seed, label), time_limit(VARIANT_SECONDS, VariantTimeout):
+            return family.sample(rng_for(seed), options)
+
+    return sample() if checked is None else checked.kept("params", family, options, seed, sample)
 
 
 def slot_seed(sheet: SheetSpec, slot: str, draw: Draw, again: int = 0) -> int:
@@ -99,7 +116,7 @@ def slot_seed(sheet: SheetSpec, slot: str, draw: Draw, again: int = 0) -> int:
 
 
 def slot_draws(
-    sheet: SheetSpec, families: Mapping[str, Family], draw: Draw, until: str | None = None
+    sheet: SheetSpec, families: Mapping[str, Family], draw: Draw, until: str | None = None, checked: Checked | None = None
 ) -> dict[str, SlotDraw]:
     """Per slot of a seeded draw (up to slot ``until``), how often it is drawn again so that no part is alike an
     earlier part of its family (``generator.pipeline.repeats``); slots whose family appears in no other slot
@@ -114,7 +131,7 @@ def slot_draws(
         parts = [part for part in sheet.parts if part.slot == slot and not families[part.family].static]
         first = fallback = None
         for again in range(MAX_AGAIN + 1):
-            candidate = _Candidate.drawn(sheet, families, parts, slot, draw, again)
+            candidate = _Candidate.drawn(sheet, families, parts, slot, draw, again, checked)
             first = first or candidate
             if before.apart(candidate):
                 break
@@ -139,10 +156,17 @@ class _Candidate:
 
     @classmethod
     def drawn(
-        cls, sheet: SheetSpec, families: Mapping[str, Family], parts: list[PartSpec], slot: str, draw: Draw, again: int
+        cls,
+        sheet: SheetSpec,
+        families: Mapping[str, Family],
+        parts: list[PartSpec],
+        slot: str,
+        draw: Draw,
+        again: int,
+        checked: Checked | None,
     ) -> "_Candidate":
         seed = slot_seed(sheet, slot, draw, again)
-        params = tuple(sampled(families[part.family], part.options, seed, part.label) for part in parts)
+        params = tuple(sampled(families[part.family], part.options, seed, part.label, checked) for part in parts)
         marks = tuple((part.family, alike(p), json.dumps(jsonable(p))) for part, p in zip(parts, params))
         return cls(again, params, marks)
 
@@ -180,22 +204,31 @@ def sheet_variants(
     checked = Checked() if checked is None else checked
     if draw.canonical:
         return [_canonical_part(sheet, part, families[part.family], checked) for part in sheet.parts]
-    drawn = slot_draws(sheet, families, draw)
+    drawn = slot_draws(sheet, families, draw, checked=checked)
     variants = []
     for part in sheet.parts:
-        seed, params = part_params(sheet, families, part, draw, drawn[part.slot])
+        seed, params = part_params(sheet, families, part, draw, drawn[part.slot], checked)
         variants.append(_solved(families[part.family], part.options, params, seed=seed, canonical=None, label=part.label, checked=checked))
     return variants
 
 
 def part_params(
-    sheet: SheetSpec, families: Mapping[str, Family], part: PartSpec, draw: Draw, drawn: SlotDraw
+    sheet: SheetSpec, families: Mapping[str, Family], part: PartSpec, draw: Draw, drawn: SlotDraw, checked: Checked | None = None
 ) -> tuple[int, Any]:
     """The seed of ``part`` and the params it draws: those sampled to keep it apart (``slot_draws``), else sampled now."""
     seed = slot_seed(sheet, part.slot, draw, drawn.again)
     if part.label in drawn.params:
         return seed, drawn.params[part.label]
-    return seed, sampled(families[part.family], part.options, seed, part.label)
+    return seed, sampled(families[part.family], part.options, seed, part.label, checked)
+
+
+def recorded(variant: Variant, family: Family, checked: Checked | None = None) -> dict[str, Any]:
+    """What answers.json records of ``variant`` (``Variant.to_json``), taken from ``checked``'s store if kept:
+    printing every input and answer as text costs a quarter of what a cached variant costs."""
+    if checked is None:
+        return variant.to_json()
+    draw = variant.seed if variant.canonical is None else variant.canonical
+    return {**checked.kept("record", family, variant.options, draw, variant.to_json), "label": variant.label}
 
 
 def _canonical_part(sheet: SheetSpec, part: PartSpec, family: Family, checked: Checked) -> Variant:
@@ -210,22 +243,29 @@ def _solved(
     family: Family, options, params, *, seed: int | None, canonical: str | None, label: str, checked: Checked | None
 ) -> Variant:
     checked = Checked() if checked is None else checked
-    answer, score = _checked(family, params, seed, canonical, label, checked)
+    answer, score = _checked(family, options, params, seed, canonical, label, checked)
     return Variant(family.name, label, seed, canonical, dict(options), params, answer, round(float(score), 1))
 
 
-def _checked(family: Family, params, seed: int | None, canonical: str | None, label: str, checked: Checked) -> tuple[Any, float]:
-    """The answer to ``params``, checked, and its difficulty: taken from the record if these params passed already."""
-    key = (id(family), params, _kinds(params))
-    try:
-        remembered = checked.answers.get(key)
-    except TypeError:  # mutable params: worked out every time
-        return _solved_and_checked(family, params, seed, canonical, label, checked.chains)
-    if remembered is not None:
-        return remembered[1:]
-    answer, score = _solved_and_checked(family, params, seed, canonical, label, checked.chains)
-    checked.answers[key] = family, answer, score
-    return answer, score
+def _checked(
+    family: Family, options, params, seed: int | None, canonical: str | None, label: str, checked: Checked
+) -> tuple[Any, float]:
+    """The answer to ``params`` (what the seed or canonical instance gives), checked, and its difficulty: taken
+    from the store if an earlier build kept it for this draw, else from the record if these params passed already."""
+
+    def remembered_or_solved() -> tuple[Any, float]:
+        key = (id(family), params, _kinds(params))
+        try:
+            remembered = checked.answers.get(key)
+        except TypeError:  # mutable params: worked out every time
+            return _solved_and_checked(family, params, seed, canonical, label, checked.chains)
+        if remembered is not None:
+            return remembered[1:]
+        answer, score = _solved_and_checked(family, params, seed, canonical, label, checked.chains)
+        checked.answers[key] = family, answer, score
+        return answer, score
+
+    return checked.kept("answer", family, options, seed if canonical is None else canonical, remembered_or_solved)
 
 
 def _kinds(value: Any) -> Any:

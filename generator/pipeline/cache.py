@@ -1,0 +1,473 @@
+"""The variant cache: what earlier builds generated, checked and verified, kept on disk for the next build.
+
+Generating is most of what a build costs (SymPy: sampling, solving, worked steps, checks,
+chain verification); TeX is the rest. An instructor who fixes a typo in a template or a sheet's
+header and rebuilds a class changes nothing that determines a variant, so the rebuild takes each
+variant from here and only renders and typesets it again. Templates are never cached: every build
+renders, so a changed template shows exactly as it would without the cache.
+
+What is kept, per family, options and draw: the params the draw samples (``"params"``), the checked
+answer with its difficulty (``"answer"``) and what answers.json records of the variant
+(``"record"``: inputs and answers printed as text), pickled (``dumps``). Only what passed its checks
+is kept. The key (``VariantCache.key``) covers everything that determines them:
+
+* the source of the whole engine (every ``generator/**.py``, not only the kit: a stale hit would be a
+  wrong sheet) and of the family's module (with any other module of ``problems/`` it takes from), by
+  SHA-256, so that any change of the code misses (code changed while a process started caches
+  nothing in that process, ``_sources``);
+* the versions of Python (major.minor: ``random`` and pickles), SymPy, mpmath and Babel;
+* the family's name and its resolved options;
+* the slot seed, which already folds in the sheet seed, the student, the slot, the ``--unique``
+  redraw and the draw that keeps a part apart from an earlier one of its family
+  (``generate.slot_seed``); or the name of the canonical instance.
+
+The file is SQLite (``variants.sqlite``) in ``speed.cache_home()`` (``~/.cache/sheets``) or
+``--cache-dir``, in WAL mode with a busy timeout, so that concurrent builds and each build's worker
+processes read and write it at once. Every entry carries a digest of its key and bytes, and the
+build that opens the file runs ``PRAGMA quick_check`` first: a damaged or truncated file is emptied
+and built again with one warning, a damaged entry is generated again, and a cache that cannot be
+written is left alone with one warning. Failing to use the cache never fails a build.
+"""
+
+import contextlib
+import fcntl
+import hashlib
+import io
+import json
+import os
+import pickle
+import sqlite3
+import sys
+import time
+import weakref
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any, TypeVar
+
+import babel
+import mpmath
+import sympy
+from sympy.core.singleton import Singleton
+
+import generator
+import problems
+from generator.errors import ConfigError
+from generator.kit.family import Family
+from generator.kit.language import current_language
+from generator.pipeline import registry
+from generator.speed import cache_home, remembered
+
+T = TypeVar("T")
+
+FILE_NAME = "variants.sqlite"
+FORMAT = 1
+"""The layout of the file and its entries (``PRAGMA user_version``): a file of another format is emptied."""
+BUSY_SECONDS = 30.0
+"""How long a write waits for another process's write (each is one short transaction)."""
+PENDING = 256
+"""Entries a process collects before it writes them; ``flush`` writes them at the end of each instance too."""
+
+_SCHEMA = """
+CREATE TABLE variants (key BLOB PRIMARY KEY, family TEXT NOT NULL, value BLOB NOT NULL, digest BLOB NOT NULL);
+CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+"""
+_COUNT = "INSERT INTO counters VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = value + excluded.value"
+_DAMAGE = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
+_ENGINE = Path(generator.__file__).resolve().parent
+_STARTED = time.time()
+"""About when this process started importing the code it runs (this module is imported with the engine)."""
+SETTLED = 60.0
+"""Seconds before ``_STARTED`` that the sources must have been left alone for their hash to name the code running."""
+_CHANGING = b""
+_VERSIONS = (tuple(sys.version_info[:2]), sympy.__version__, mpmath.__version__, babel.__version__, FORMAT)
+
+
+@dataclass(frozen=True)
+class Info:
+    """What ``sheets cache info`` reports."""
+
+    path: Path
+    size: int
+    """Bytes on disk, the write-ahead log included."""
+    entries: int
+    hits: int
+    misses: int
+
+    def lines(self) -> list[str]:
+        asked = self.hits + self.misses
+        rate = f"{100 * self.hits / asked:.1f}% hit rate" if asked else "no lookups yet"
+        return [
+            f"variant cache: {self.path}",
+            f"  {self.size / 1e6:.1f} MB, {self.entries:,} entries (a variant's params, checked answer and answers.json record)",
+            f"  {self.hits:,} hits and {self.misses:,} misses since it was last cleared: {rate}",
+        ]
+
+
+class VariantCache:
+    """One cache file as one process uses it: its own connection, opened when first needed; the entries it
+    generated, written at the end of each instance (``flush``); and the hits and misses it counted.
+
+    ``open`` makes one for a build (checked, made if missing); it goes to each worker process with the
+    build's ``generate.Checked`` record, and a worker opens a connection of its own.
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._connection: sqlite3.Connection | None = None
+        self._pid = 0
+        self._pending: list[tuple[bytes, str, bytes, bytes]] = []
+        self._counts: Counter[str] = Counter()
+        self._off = False
+        """This process met an error of the file: it goes on without the cache."""
+        self._warned = False
+        self._engine: bytes | None = None
+        self._fingerprints: dict[str, str | None] = {}
+
+    @classmethod
+    def open(cls, directory: Path | None = None) -> "VariantCache | None":
+        """The cache in ``directory`` (default: ``speed.cache_home()``), checked and ready for a build;
+        None, after a one-line warning, where it cannot be used: the build then generates everything.
+
+        A damaged file (not a database, malformed, truncated) is emptied with one warning.
+        """
+        cache = cls((directory or cache_home()) / FILE_NAME)
+        try:
+            cache.path.parent.mkdir(parents=True, exist_ok=True)
+            problem = cache._problem()
+            if problem is not None:
+                with cache._locked():
+                    if cache._problem() is not None:  # not emptied meanwhile by another build
+                        cache._remove()
+                    cache._problem()
+                _warn(f"the variant cache {cache.path} was damaged ({problem}): emptied, every variant is generated afresh")
+            cache._db().execute(_COUNT, ("builds", 1))  # can it be written? (counts the builds that used it)
+            for family in registry.families().values():  # once for the whole build: its workers get them
+                cache._fingerprints[family.name] = cache._fingerprint(family)
+        except (OSError, sqlite3.Error) as exc:
+            cache.close()
+            _warn(f"cannot use the variant cache {cache.path} ({_reason(exc)}): building without it")
+            return None
+        return cache
+
+    def kept(self, what: str, family: Family, options: Mapping[str, Any], draw: int | str, work: Callable[[], T]) -> T:
+        """``work()``'s result for ``what`` ("params", "answer" or "record") of ``family``'s draw (a slot seed, or
+        the name of a canonical instance): taken from the cache, or worked out and kept for the next build.
+
+        ``work`` must be what that draw gives and nothing else: the params sampled from that seed, the checked
+        answer to them, the variant's record.
+        """
+        key = self.key(what, family, options, draw)
+        if key is None:
+            return work()
+        found = self._read(key)
+        if found:
+            self._counts["hits"] += 1
+            return found[0]
+        self._counts["misses"] += 1
+        value = work()
+        try:
+            blob = dumps(value)
+        except Exception:  # it holds something that does not pickle (a function): worked out every time
+            return value
+        self._pending.append((key, family.name, blob, _digest(key, blob)))
+        if len(self._pending) >= PENDING:
+            self.flush()
+        return value
+
+    def key(self, what: str, family: Family, options: Mapping[str, Any], draw: int | str) -> bytes | None:
+        """The entry's key (the module docstring lists what it covers); None for what is not cached: fixed content,
+        a family that is not the registry's (a test's), options that are not plain data."""
+        if family.name not in self._fingerprints:
+            self._fingerprints[family.name] = self._fingerprint(family)
+        fingerprint = self._fingerprints[family.name]
+        if fingerprint is None:
+            return None
+        try:
+            chosen = json.dumps(dict(options), sort_keys=True, allow_nan=False)
+        except (TypeError, ValueError):
+            return None
+        drawn = {"canonical": draw} if isinstance(draw, str) else {"seed": draw}
+        payload = json.dumps([what, fingerprint, family.name, chosen, drawn, current_language()])
+        return hashlib.sha256(payload.encode()).digest()
+
+    def flush(self) -> None:
+        """Write the entries generated since the last flush and the hits and misses counted, in one transaction.
+
+        A write that fails (a full disk, a lock held too long) is dropped: those variants are generated again next time.
+        """
+        pending, counts = self._pending, self._counts
+        self._pending, self._counts = [], Counter()
+        if not (pending or counts) or self._off:
+            return
+        try:
+            with self._db() as db:
+                db.execute("BEGIN IMMEDIATE")
+                db.executemany("INSERT OR REPLACE INTO variants VALUES (?, ?, ?, ?)", pending)
+                db.executemany(_COUNT, counts.items())
+        except sqlite3.Error as exc:
+            self._stop(exc)
+
+    def close(self) -> None:
+        """Write what is pending and close this process's connection."""
+        self.flush()
+        if self._connection is not None and self._pid == os.getpid():
+            self._connection.close()
+        self._connection = None
+        _OPEN.discard(self)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """A worker started afresh (no ``fork``) gets the file's path and nothing of this process's state."""
+        return {"path": self.path}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["path"])
+
+    def _read(self, key: bytes) -> tuple[Any] | None:
+        """(value,) of the entry, or None: missing, or damaged (generated again and written over)."""
+        if self._off:
+            return None
+        try:
+            row = self._db().execute("SELECT value, digest FROM variants WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error as exc:
+            self._stop(exc)
+            return None
+        if row is None:
+            return None
+        value, digest = row
+        if _digest(key, value) == digest:
+            try:
+                return (pickle.loads(value),)
+            except Exception:  # damaged in a way the digest cannot see, or code that no longer unpickles it
+                pass
+        self._damaged("an entry did not read back")
+        return None
+
+    def _db(self) -> sqlite3.Connection:
+        """This process's connection (a connection opened before a fork is never used, nor closed, after it)."""
+        if self._connection is None or self._pid != os.getpid():
+            connection = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
+            connection.execute("PRAGMA synchronous = NORMAL")
+            self._connection, self._pid = connection, os.getpid()
+            _OPEN.add(self)
+        return self._connection
+
+    def _problem(self) -> str | None:
+        """Make the file ready (WAL, tables of this format) and say what is wrong with it, if anything is damaged."""
+        try:
+            db = self._db()
+            checked = [row[0] for row in db.execute("PRAGMA quick_check").fetchall()]
+            if checked != ["ok"]:
+                return "; ".join(checked[:2])
+            db.execute("PRAGMA journal_mode = WAL")
+            with db:
+                db.execute("BEGIN IMMEDIATE")
+                if db.execute("PRAGMA user_version").fetchone()[0] != FORMAT:  # new, or of another format
+                    db.execute("DROP TABLE IF EXISTS variants")
+                    db.execute("DROP TABLE IF EXISTS counters")
+                    for statement in _SCHEMA.strip().splitlines():
+                        db.execute(statement)
+                    db.execute(f"PRAGMA user_version = {FORMAT}")
+        except sqlite3.DatabaseError as exc:
+            if not _damage(exc):
+                raise
+            self.close()
+            return _reason(exc)
+        return None
+
+    def _remove(self) -> None:
+        self.close()
+        for path in self._files():
+            path.unlink(missing_ok=True)
+
+    def _files(self) -> list[Path]:
+        return [self.path, *(self.path.with_name(self.path.name + suffix) for suffix in ("-wal", "-shm"))]
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Only one process at a time empties or rebuilds the file."""
+        with open(self.path.with_suffix(".lock"), "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            yield
+
+    def _stop(self, exc: sqlite3.Error) -> None:
+        """Go on without the cache in this process: a damaged file is said once, a busy or full one is not."""
+        if _damage(exc):
+            self._damaged(_reason(exc))
+        self._off = True
+        self._pending.clear()
+
+    def _damaged(self, problem: str) -> None:
+        if not self._warned:
+            _warn(f"the variant cache {self.path} is damaged ({problem}): the variants concerned are generated afresh")
+            self._warned = True
+
+    def _fingerprint(self, family: Family) -> str | None:
+        """The SHA-256 of the code and versions ``family``'s variants depend on; None if it is not cached."""
+        if family.static or registry.families().get(family.name) is not family:
+            return None
+        if self._engine is None:
+            self._engine = _sources(sorted(_ENGINE.rglob("*.py")), _ENGINE.parent)
+        module = sys.modules[f"{problems.__name__}.{registry.module_files()[family.name].stem}"]
+        files = sorted(Path(used.__file__) for used in _problem_modules(module))
+        family_sources = _sources(files, Path(problems.__file__).resolve().parent.parent)
+        if self._engine == _CHANGING or family_sources == _CHANGING:
+            return None
+        return hashlib.sha256(repr(_VERSIONS).encode() + self._engine + family_sources).hexdigest()
+
+
+def describe(directory: Path | None = None) -> Info:
+    """Size, entries, hits and misses of the cache in ``directory`` (default: ``speed.cache_home()``); only reads."""
+    cache = VariantCache((directory or cache_home()) / FILE_NAME)
+    if not cache.path.exists():
+        return Info(cache.path, 0, 0, 0, 0)
+    try:
+        db = cache._db()
+        entries = db.execute("SELECT count(*) FROM variants").fetchone()[0]
+        counts = dict(db.execute("SELECT name, value FROM counters").fetchall())
+        size = sum(path.stat().st_size for path in cache._files() if path.exists())
+    except (OSError, sqlite3.Error) as exc:
+        raise ConfigError(f"cannot read the variant cache {cache.path} ({_reason(exc)}); 'sheets cache clear' empties it") from None
+    finally:
+        cache.close()
+    return Info(cache.path, size, entries, counts.get("hits", 0), counts.get("misses", 0))
+
+
+def clear(directory: Path | None = None) -> Info:
+    """Empty the cache in ``directory`` (entries and counters; a damaged file is removed); what it held.
+    A build using it meanwhile carries on, and what it writes afterwards is kept."""
+    cache = VariantCache((directory or cache_home()) / FILE_NAME)
+    if not cache.path.exists():
+        return Info(cache.path, 0, 0, 0, 0)
+    try:
+        held = describe(directory)
+    except ConfigError:
+        held = Info(cache.path, sum(path.stat().st_size for path in cache._files() if path.exists()), 0, 0, 0)
+    try:
+        with cache._locked():
+            try:
+                db = cache._db()
+                with db:
+                    db.execute("BEGIN IMMEDIATE")
+                    db.execute("DELETE FROM variants")
+                    db.execute("DELETE FROM counters")
+                with contextlib.suppress(sqlite3.OperationalError):  # a build reading it: the space is reused later
+                    db.execute("PRAGMA busy_timeout = 1000")
+                    db.execute("VACUUM")
+                    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.DatabaseError as exc:
+                if not _damage(exc):
+                    raise
+                cache._remove()  # nothing in it can be trusted: the next build starts a new file
+    except (OSError, sqlite3.Error) as exc:
+        raise ConfigError(f"cannot clear the variant cache {cache.path} ({_reason(exc)})") from None
+    finally:
+        cache.close()
+    return held
+
+
+_OPEN: "weakref.WeakSet[VariantCache]" = weakref.WeakSet()
+
+
+def _close_before_fork() -> None:
+    """SQLite forbids carrying an open connection into a forked process (workers are forked): close them first."""
+    for cache in list(_OPEN):
+        cache.close()
+
+
+os.register_at_fork(before=_close_before_fork)
+
+
+def _sources(files: list[Path], root: Path) -> bytes:
+    """The digest of ``files`` (names and bytes); ``_CHANGING`` if one of them may not be the code this process runs.
+
+    The code is read as its modules are imported, the sources are hashed later: a file changed in
+    between (a developer saving a family while a build starts) would file what the old code gave
+    under the new code's key. So a file changed since this process started, or shortly before
+    (``SETTLED``), caches nothing in this process; the next build caches as usual.
+    """
+    digest = hashlib.sha256()
+    for path in files:
+        source = path.read_bytes()
+        if path.stat().st_mtime > _STARTED - SETTLED:
+            return _CHANGING
+        digest.update(str(path.resolve().relative_to(root)).encode() + b"\0" + hashlib.sha256(source).digest())
+    return digest.digest()
+
+
+def _problem_modules(module: ModuleType) -> set[ModuleType]:
+    """``module`` and every module of ``problems/`` it takes a name from (and those take from)."""
+    found = {module}
+    todo = [module]
+    while todo:
+        for value in vars(todo.pop()).values():
+            name = value.__name__ if isinstance(value, ModuleType) else getattr(value, "__module__", None)
+            used = sys.modules.get(name) if isinstance(name, str) and name.startswith(f"{problems.__name__}.") else None
+            if used is not None and used not in found:
+                found.add(used)
+                todo.append(used)
+    return found
+
+
+def _digest(key: bytes, blob: bytes) -> bytes:
+    return hashlib.blake2b(key + blob, digest_size=16).digest()
+
+
+def _damage(exc: sqlite3.Error) -> bool:
+    return getattr(exc, "sqlite_errorcode", 0) & 0xFF in _DAMAGE
+
+
+def _reason(exc: Exception) -> str:
+    return (exc.strerror or str(exc)) if isinstance(exc, OSError) else str(exc)
+
+
+def _warn(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr, flush=True)
+
+
+def dumps(value: Any) -> bytes:
+    """``value`` pickled with SymPy expressions kept exactly as they are (``_Pickler``)."""
+    buffer = io.BytesIO()
+    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    return buffer.getvalue()
+
+
+class _Pickler(pickle.Pickler):
+    """Pickles a SymPy expression as it is, not as it evaluates.
+
+    SymPy pickles an expression as its class and arguments, and unpickling calls the class on
+    them again: that evaluates, so a worked step's unevaluated ``2 (x + 1)`` would come back as
+    ``2x + 2``, and a ``WrittenMatrix`` without the expression it prints; it also costs as much as
+    building it did. Here a compound expression comes back with the very arguments, slots and
+    attributes it had, put in place without evaluating. Its assumptions start again from its class's,
+    as a freshly built one's do (they follow from its arguments; SymPy gives assumptions of their
+    own only to atoms). Atoms (symbols, numbers, indexed objects) and singletons pickle as SymPy
+    pickles them.
+    """
+
+    def reducer_override(self, obj: Any) -> Any:
+        if not isinstance(obj, sympy.Basic) or obj.is_Atom or isinstance(type(obj), Singleton):
+            return NotImplemented
+        slots = tuple((name, getattr(obj, name)) for name in _slots(type(obj)) if hasattr(obj, name))
+        return _rebuilt, (type(obj), slots, getattr(obj, "__dict__", None) or None)
+
+
+@remembered(None)
+def _slots(kind: type) -> tuple[str, ...]:
+    """The slots a ``Basic`` of this class keeps, but its hash (worked out again) and its assumptions (``_rebuilt``)."""
+    return tuple(
+        name for cls in kind.__mro__ for name in cls.__dict__.get("__slots__", ()) if name not in ("_mhash", "_assumptions")
+    )
+
+
+def _rebuilt(kind: type, slots: tuple[tuple[str, Any], ...], attributes: dict[str, Any] | None) -> sympy.Basic:
+    obj = object.__new__(kind)
+    obj._mhash = None
+    obj._assumptions = kind.default_assumptions
+    for name, value in slots:
+        object.__setattr__(obj, name, value)
+    if attributes:
+        obj.__dict__.update(attributes)
+    return obj

@@ -1,0 +1,308 @@
+"""The variant cache (``generator/pipeline/cache.py``): a cached build is the uncached build, byte for byte.
+
+Builds are real (TeX, every file read back as bytes) and run in their own processes on a copy of the
+project whose files are a day old: the cache caches nothing for code changed within the last minute
+(``cache.SETTLED``), and this tree is edited while the tests run. Every build names its own cache
+directory; the one test that runs in this process (unpickled variants print as generated ones)
+needs no directory at all.
+"""
+
+import dataclasses
+import os
+import pickle
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import sympy
+from typer.testing import CliRunner
+
+from generator import speed
+from generator.check.stress import option_sweep
+from generator.cli import app
+from generator.kit.family import field_names
+from generator.kit.language import Reason
+from generator.pipeline import cache
+from generator.pipeline.generate import canonical_variant, variant_for_seed
+from generator.pipeline.registry import families
+from generator.pipeline.render import render_part
+from generator.pipeline.templating import environment
+
+ROOT = Path(__file__).resolve().parent.parent
+SHEET = "derivatives-and-entropy"
+WARNING = "warning: "
+DAY = 24 * 3600
+
+
+def copy_project(target: Path, source: Path = ROOT) -> Path:
+    """The code, templates, sheets and catalogues of ``source`` (this tree), every file dated a day back."""
+    for part in ("generator", "problems", "templates", "sheets", "locale"):
+        shutil.copytree(source / part, target / part, ignore=shutil.ignore_patterns("__pycache__"))
+    age_files(target)
+    return target
+
+
+def age_files(directory: Path) -> None:
+    old = time.time() - DAY
+    for path in directory.rglob("*"):
+        os.utime(path, (old, old))
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    return copy_project(tmp_path_factory.mktemp("project"))
+
+
+def sheets(project: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
+    """``sheets ARGS`` run from the copy ``project`` (the code there, not this tree's), the cache switched on."""
+    environment = {key: value for key, value in os.environ.items() if key != "SHEETS_NO_CACHE"} | env
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args], cwd=project, env=environment, capture_output=True, text=True, timeout=900
+    )
+
+
+def built(project: Path, out: Path, *args: str, **env: str) -> dict[str, bytes]:
+    """Every file a successful, silent build writes into ``out``, by path."""
+    process = sheets(project, "build", *args, "--out", str(out), "--quiet", **env)
+    assert process.returncode == 0 and process.stderr == "", process.stderr
+    return files(out)
+
+
+def files(directory: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+def counted(directory: Path) -> cache.Info:
+    return cache.describe(directory)
+
+
+def roster(path: Path, size: int) -> Path:
+    path.write_text("id,name\n" + "".join(f"s{i:02d},Schülerin {i}\n" for i in range(size)), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("draw", [["--canonical"], ["--seed", "5"]], ids=["canonical", "seeded"])
+def test_every_reference_sheet_is_the_same_cached_cold_and_warm(project, tmp_path, draw):
+    uncached = built(project, tmp_path / "uncached", *draw, "--no-cache")
+    cold = built(project, tmp_path / "cold", *draw, "--cache-dir", str(tmp_path / "cache"))
+    filled = counted(tmp_path / "cache")
+    warm = built(project, tmp_path / "warm", *draw, "--cache-dir", str(tmp_path / "cache"))
+    again = counted(tmp_path / "cache")
+    assert len(uncached) > 8 and any(name.endswith(".pdf") for name in uncached)
+    assert cold == uncached
+    assert warm == uncached
+    assert filled.entries > 0 and filled.misses == filled.entries  # (sheets sharing a canonical instance hit already)
+    assert again.misses == filled.misses and again.hits > filled.hits  # the rebuild generated nothing
+    assert again.entries == filled.entries
+
+
+def test_a_class_in_german_is_the_same_cached(project, tmp_path):
+    args = ["idl-math-background", "--seed", "3", "--roster", str(roster(tmp_path / "class.csv", 10))]
+    args += ["--language", "de", "--groups", "2"]
+    uncached = built(project, tmp_path / "uncached", *args, "--no-cache")
+    built(project, tmp_path / "cold", *args, "--cache-dir", str(tmp_path / "cache"))
+    warm = built(project, tmp_path / "warm", *args, "--cache-dir", str(tmp_path / "cache"))
+    assert warm == uncached
+    assert {"answers.json", "answer-key.csv", "answer-key.xlsx", "solutions-all.pdf"} <= {
+        Path(name).name for name in warm
+    }
+    assert counted(tmp_path / "cache").hits > 0
+
+
+def test_a_changed_family_source_misses_and_shows(project, tmp_path):
+    """Two canonical pmfs swapped in the entropy family's source: the build from the edited code prints them
+    swapped, as an uncached build does, though the cache holds the original's variants."""
+    store = str(tmp_path / "cache")
+    original = built(project, tmp_path / "original", SHEET, "--canonical", "--cache-dir", store)
+    edited = copy_project(tmp_path / "edited", project)
+    source = edited / "problems" / "entropy.py"
+    text = source.read_text(encoding="utf-8")
+    assert text.count('Params(SHEET1_PMFS, "nats")') == 1
+    source.write_text(text.replace('Params(SHEET1_PMFS, "nats")', 'Params(SHEET1_PMFS[::-1], "nats")'), encoding="utf-8")
+    age_files(edited)
+    before = counted(tmp_path / "cache")
+    changed = built(edited, tmp_path / "changed", SHEET, "--canonical", "--cache-dir", store)
+    after = counted(tmp_path / "cache")
+    assert changed == built(edited, tmp_path / "uncached", SHEET, "--canonical", "--no-cache")
+    assert changed != original
+    assert changed[f"{SHEET}/canonical/answers.json"] != original[f"{SHEET}/canonical/answers.json"]
+    assert after.hits - before.hits > 0  # the derivative part, whose source did not change, was found
+    assert after.misses - before.misses > 0  # the entropy part was not
+
+
+def test_a_changed_kit_source_misses_everything(project, tmp_path):
+    store = str(tmp_path / "cache")
+    built(project, tmp_path / "first", SHEET, "--seed", "4", "--cache-dir", store)
+    edited = copy_project(tmp_path / "edited", project)
+    with (edited / "generator" / "kit" / "printing.py").open("a", encoding="utf-8") as source:
+        source.write("\n# a comment changes the kit's source, and so every key\n")
+    age_files(edited)
+    before = counted(tmp_path / "cache")
+    built(edited, tmp_path / "second", SHEET, "--seed", "4", "--cache-dir", store)
+    after = counted(tmp_path / "cache")
+    assert after.hits == before.hits and after.misses > before.misses
+
+
+def test_a_changed_template_shows_as_without_the_cache(project, tmp_path):
+    templates = tmp_path / "templates" / "problems"
+    templates.mkdir(parents=True)
+    entropy = (project / "templates" / "problems" / "entropy.tex.j2").read_text(encoding="utf-8")
+    assert "Compute" in entropy
+    (templates / "entropy.tex.j2").write_text(entropy.replace("Compute", "Work out"), encoding="utf-8")
+    store = str(tmp_path / "cache")
+    plain = built(project, tmp_path / "plain", SHEET, "--seed", "6", "--cache-dir", store)
+    args = [SHEET, "--seed", "6", "--template-dir", str(tmp_path / "templates")]
+    changed = built(project, tmp_path / "changed", *args, "--cache-dir", store)
+    assert changed == built(project, tmp_path / "uncached", *args, "--no-cache")
+    source = f"{SHEET}/seed-6/{SHEET}-exercise.tex"
+    assert b"Work out" in changed[source] and b"Work out" not in plain[source]
+
+
+def _truncated(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+def _overwritten(path: Path) -> None:
+    path.write_bytes(b"this is not a database, it is a note" * 4 + path.read_bytes()[144:])
+
+
+def _entry_changed(path: Path) -> None:
+    with sqlite3.connect(path) as db:
+        key, value = db.execute("SELECT key, value FROM variants LIMIT 1").fetchone()
+        db.execute("UPDATE variants SET value = ? WHERE key = ?", (value[:-9] + b"corrupted", key))
+    db.close()
+
+
+@pytest.mark.parametrize("damage", [_truncated, _overwritten, _entry_changed], ids=["truncated", "not a database", "an entry"])
+def test_a_damaged_cache_is_said_once_and_gives_the_same_sheet(project, tmp_path, damage):
+    store = tmp_path / "cache"
+    args = ["idl-math-background", "--seed", "2", "--cache-dir", str(store)]
+    first = built(project, tmp_path / "first", *args)
+    assert not (store / "variants.sqlite-wal").exists()  # the last connection folded the log into the file
+    damage(store / "variants.sqlite")
+    process = sheets(project, "build", *args, "--out", str(tmp_path / "second"), "--quiet")
+    assert process.returncode == 0, process.stderr
+    assert len(process.stderr.splitlines()) == 1 and process.stderr.startswith(WARNING), process.stderr
+    assert "variant cache" in process.stderr and "damaged" in process.stderr and "Traceback" not in process.stderr
+    assert files(tmp_path / "second") == first
+    assert built(project, tmp_path / "third", *args) == first  # the file was built again, and is sound
+    assert counted(store).entries > 0
+
+
+def test_two_builds_at_once_share_one_cache(project, tmp_path):
+    store = str(tmp_path / "cache")
+    args = ["idl-math-background", "--seed", "9", "--roster", str(roster(tmp_path / "class.csv", 24)), "--quiet"]
+    environment = {key: value for key, value in os.environ.items() if key != "SHEETS_NO_CACHE"}
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "generator", "build", *args, "--out", str(tmp_path / name), "--cache-dir", store],
+            cwd=project,
+            env=environment,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name in ("a", "b")
+    ]
+    for run in runs:
+        _, stderr = run.communicate(timeout=900)
+        assert run.returncode == 0 and stderr == "", stderr
+    assert files(tmp_path / "a") == files(tmp_path / "b")
+    with sqlite3.connect(Path(store) / "variants.sqlite") as db:
+        assert db.execute("PRAGMA quick_check").fetchone() == ("ok",)
+    db.close()
+    assert built(project, tmp_path / "warm", *args, "--cache-dir", store) == files(tmp_path / "a")
+
+
+def test_cache_info_and_clear(project, tmp_path):
+    runner = CliRunner()
+    store = tmp_path / "cache"
+    empty = runner.invoke(app, ["cache", "info", "--cache-dir", str(store)])
+    assert empty.exit_code == 0 and "0 entries" in empty.output and not store.exists()
+    built(project, tmp_path / "out", SHEET, "--seed", "1", "--cache-dir", str(store))
+    built(project, tmp_path / "again", SHEET, "--seed", "1", "--cache-dir", str(store))
+    info = runner.invoke(app, ["cache", "info", "--cache-dir", str(store)])
+    entries = counted(store).entries
+    assert info.exit_code == 0 and str(store / "variants.sqlite") in info.output
+    assert f"{entries:,} entries" in info.output and "50.0% hit rate" in info.output
+    cleared = runner.invoke(app, ["cache", "clear", "--cache-dir", str(store)])
+    assert cleared.exit_code == 0 and f"cleared {store / 'variants.sqlite'}: {entries:,} entries" in cleared.output
+    assert counted(store) == cache.Info(store / "variants.sqlite", counted(store).size, 0, 0, 0)
+    built(project, tmp_path / "after", SHEET, "--seed", "1", "--cache-dir", str(store))
+    assert counted(store).entries == entries
+
+
+def test_an_unreadable_cache_file_is_one_error_for_info(tmp_path):
+    store = tmp_path / "cache"
+    store.mkdir()
+    (store / "variants.sqlite").write_bytes(b"not a database at all" * 100)
+    result = CliRunner().invoke(app, ["cache", "info", "--cache-dir", str(store)])
+    assert result.exit_code == 1 and result.output.startswith("error: cannot read the variant cache")
+    assert "sheets cache clear" in result.output and "Traceback" not in result.output
+    cleared = CliRunner().invoke(app, ["cache", "clear", "--cache-dir", str(store)])
+    assert cleared.exit_code == 0 and not (store / "variants.sqlite").exists()
+
+
+@pytest.mark.parametrize("off", [["--no-cache"], []], ids=["--no-cache", "SHEETS_NO_CACHE"])
+def test_without_the_cache_nothing_is_written(project, tmp_path, off):
+    store = tmp_path / "cache"
+    env = {} if off else {"SHEETS_NO_CACHE": "1"}
+    built(project, tmp_path / "out", SHEET, "--seed", "1", "--cache-dir", str(store), *off, **env)
+    assert not store.exists()
+
+
+def test_a_cache_that_cannot_be_written_is_one_warning(project, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("in the way")
+    process = sheets(project, "build", SHEET, "--seed", "1", "--out", str(tmp_path / "out"), "--cache-dir", str(blocker / "cache"))
+    assert process.returncode == 0
+    assert process.stderr.startswith(f"{WARNING}cannot use the variant cache {blocker / 'cache' / 'variants.sqlite'}")
+    assert len(process.stderr.splitlines()) == 1 and process.stderr.rstrip().endswith("building without it")
+    assert files(tmp_path / "out") == built(project, tmp_path / "uncached", SHEET, "--seed", "1", "--no-cache")
+
+
+def test_unpickled_variants_print_and_record_as_generated():
+    """Every family, every value of every option, two seeds and its first canonical instance: a variant read back
+    from its pickle renders the same LaTeX in English and German and records the same answers.json entry, from
+    memos cleared in between (a rebuild's worker has none), and its step reasons keep their msgids and arguments."""
+    languages = {language: environment(language=language) for language in ("en", "de")}
+    reasons = 0
+    for name, family in families().items():
+        if family.static:
+            continue
+        for options in option_sweep(family, {}):
+            options = family.resolve_options(options)
+            drawn = [variant_for_seed(family, options, seed) for seed in (1, 2)]
+            drawn += [canonical_variant(family, options, canonical) for canonical in sorted(family.canonical)[:1]]
+            for variant in drawn:
+                fresh = _printed(languages, family, variant)
+                back = dataclasses.replace(variant, **_round_trip(variant.params, variant.answer))
+                assert _printed(languages, family, back) == fresh, (name, options, variant.seed)
+                reasons += _same_reasons(variant.answer, back.answer)
+    assert reasons > 100
+
+
+def _round_trip(params, answer) -> dict:
+    return dict(zip(("params", "answer"), pickle.loads(cache.dumps((params, answer)))))
+
+
+def _printed(languages, family, variant) -> tuple:
+    speed.clear_all()
+    sympy.core.cache.clear_cache()
+    return variant.to_json(), tuple(render_part(env, family, variant) for env in languages.values())
+
+
+def _same_reasons(fresh, back) -> int:
+    """How many ``Reason``s ``fresh`` holds, each found in ``back`` with its msgid and arguments."""
+    if isinstance(fresh, Reason):
+        assert isinstance(back, Reason) and (back.template, back.args, str(back)) == (fresh.template, fresh.args, str(fresh))
+        return 1
+    if isinstance(fresh, (tuple, list)):
+        return sum(_same_reasons(a, b) for a, b in zip(fresh, back, strict=True))
+    if hasattr(type(fresh), "__dataclass_fields__"):
+        return sum(_same_reasons(getattr(fresh, n), getattr(back, n)) for n in field_names(type(fresh)))
+    return 0
