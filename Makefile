@@ -40,9 +40,10 @@ test: setup
 stress: setup
 	$(BIN)/sheets check --seeds 3000 --compile --sweep levels
 
-## bench: time generation and TeX
+## bench: time generation and TeX; then a cold class build against a rebuild from the variant cache
 bench: setup
 	$(BIN)/python bench/bench_build.py
+	$(BIN)/python bench/bench_cache.py
 
 setup: $(VENV)/.installed tex
 
