@@ -172,6 +172,13 @@ def test_a_number_taken_out_of_a_bracketed_sum_in_a_term_stays_out():
     assert tex(worked.result).startswith("2 (x - 2) (3 x - 1) \\cos")
 
 
+def test_no_number_is_taken_out_of_a_sum_that_would_open_with_a_minus_sign():
+    """``2 (-x^2 + 2y)`` after 'factor out 2' left 'div f = e^x + 2 (-x^2 + 2y)' (TA read): the sum stays as it is."""
+    y = sympy.Symbol("y", real=True)
+    assert tex(presentable(-2 * x**2 + 4 * y)) == "- 2 x^{2} + 4 y"
+    assert tex(presentable(6 * x**2 + 2)) == "2 (3 x^{2} + 1)"
+
+
 def test_a_piece_named_by_an_earlier_partial_is_not_named_again():
     from generator.kit.differentiation import worked_partial
 

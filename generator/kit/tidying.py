@@ -6,10 +6,12 @@ rewrites (``generator.kit.rewrites``) and the cheapest candidate is kept (``pres
 presentable form, which samplers judge candidates by and worked solutions end on.
 """
 
+import re
+
 import sympy
 from sympy.core.mul import _keep_coeff
 
-from generator.kit.printing import text
+from generator.kit.printing import tex, text
 from generator.kit.rewrites import (
     collects,
     expand,
@@ -294,11 +296,17 @@ def _factored(expr: sympy.Expr) -> sympy.Expr:
 def _printed_length(expr: sympy.Expr) -> int:
     """Characters of ``expr`` as text, a whole-number factor in front not counted, neither of the whole nor of
     a term of a sum that brackets a sum: ``2 (x - 2)(3x - 1) cos x`` is as short as ``(x - 2)(6x - 2) cos x``,
-    and wins the tie (a worked step that took the 2 out again read as undoing the step before). Remembered per
-    process: ``_cheapest`` sorts by it and then weighs the same candidates again."""
+    and wins the tie (a worked step that took the 2 out again read as undoing the step before). Such a factor
+    is free only before a bracket that opens with a term: ``2 (-x^2 + 2y)`` costs all its characters against
+    ``-2x^2 + 4y``. Remembered per process: ``_cheapest`` sorts by it and then weighs the same candidates again."""
+    if _MINUS_IN_BRACKET.search(tex(expr)):  # read off the page: the text printer orders terms otherwise
+        return len(text(expr))
     coefficient, rest = expr.as_coeff_Mul()
     whole = rest if coefficient.is_Integer and abs(coefficient) != 1 else expr
-    return len(text(whole)) - sum(map(_free_factor_length, sympy.Add.make_args(whole))) if whole.is_Add else len(text(whole))
+    return len(text(whole)) - (sum(map(_free_factor_length, sympy.Add.make_args(whole))) if whole.is_Add else 0)
+
+
+_MINUS_IN_BRACKET = re.compile(r"(?:^|[\s}])(?:\\left)?\(- ")
 
 
 def _free_factor_length(term: sympy.Expr) -> int:
