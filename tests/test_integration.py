@@ -57,3 +57,27 @@ def test_the_evaluation_ends_at_the_value_from_the_bar(primitive, low, high, row
     for worked in chains:
         verify_chain(worked, random.Random(0))
     assert definite_value(sympy.log(u), u, 2, 6) == sympy.log(3)  # log 6 - log 2 combined into one logarithm
+
+
+@pytest.mark.parametrize(
+    ("primitive", "low", "high", "last"),
+    [
+        (sympy.exp(u), -1, 3, r"e^{3} - \frac{1}{e}"),  # the bounds put in are the value: no step rewrites e^{-1}
+        (sympy.exp(u), 1, 2, r"e^{2} - e"),
+        (sympy.exp(u) / 3, 1, 2, r"\frac{e^{2}}{3} - \frac{e}{3}"),
+        (sympy.exp(u), 0, 1, "e - 1"),  # e^0 is worked out, and nothing is subtracted
+    ],
+)
+def test_no_evaluation_prints_e_to_the_one_or_a_step_that_only_rewrites(primitive, low, high, last):
+    chains = evaluation(primitive, u, low, high)
+    printed = [tex(step.expr) for worked in chains for step in worked.steps]
+    assert not any("e^{1}" in line for line in printed) and printed[-1] == last
+    assert len(printed) == len(set(printed))  # every step shows something new
+    reasons = [step.why for worked in chains for step in worked.steps]
+    assert "evaluate each term, then subtract" not in reasons  # never said where nothing is subtracted
+    assert (reasons[-1] == "work out each term") == (last == "e - 1")
+
+
+def test_a_bound_put_into_a_product_writes_e_not_e_to_the_one():
+    (upper, _, _) = evaluation(sympy.exp(x) * (x - 1), x, 0, 1)  # the canonical F(1) = e(1 - 1)
+    assert tex(upper.steps[0].expr) == r"e (1 - 1)"

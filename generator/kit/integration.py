@@ -15,7 +15,7 @@ import sympy
 
 from generator.kit.family import require
 from generator.kit.language import N_, Reason
-from generator.kit.notation import EvaluationBar, WrittenSum, put_in
+from generator.kit.notation import AsWritten, EvaluationBar, WrittenSum, put_in
 from generator.kit.numeric import as_function, central_difference, close
 from generator.kit.printing import tex
 from generator.kit.probability import simpson
@@ -116,13 +116,15 @@ def evaluation(primitive: sympy.Expr, var: sympy.Symbol, low: sympy.Expr, high: 
     """
     low, high = sympy.sympify(low), sympy.sympify(high)
     bar, value = EvaluationBar(primitive, var, low, high), definite_value(primitive, var, low, high)
-    why = N_("evaluate each term, then subtract")
-    if primitive.has(sympy.log):  # log 1 = 0 when the lower end gives 1; else the quotient rule of logarithms
-        why = N_(r"$\log 1 = 0$") if low == 1 else N_("combine the logarithms into one")
-    upper, lower = (put_in(primitive, {var: end}) for end in (high, low))
+    upper, lower = (_plain_e(put_in(primitive, {var: end})) for end in (high, low))
     written = WrittenSum(upper, _minus(lower), evaluate=False)
     ends = [primitive.subs(var, end) for end in (high, low)]
+    only_worked = set(sympy.Add.make_args(value)) == {ends[0], -ends[1]}  # no two terms combine
+    why = N_("work out each term") if only_worked else N_("evaluate each term, then subtract")
+    if primitive.has(sympy.log):  # log 1 = 0 when the lower end gives 1; else the quotient rule of logarithms
+        why = N_(r"$\log 1 = 0$") if low == 1 else N_("combine the logarithms into one")
     if printed_width(written) + printed_width(primitive) <= MAX_EVALUATION_WIDTH and not ends[1].is_negative:
+        # e^2 - e: the bounds put in print as the value, and ``chain`` merges the two (no step only rewrites)
         return (chain(Step(bar), Step(written, "put in the upper bound, then the lower"), Step(value, why)),)
     trig = primitive.has(sympy.sin, sympy.cos)
     rows = tuple(
@@ -151,6 +153,22 @@ def _combining(ends: list[sympy.Expr]) -> str:
     if all(end.is_Rational for end in ends):
         return N_("add") if ends[1].is_negative else N_("subtract")
     return N_("collect like terms")
+
+
+def _plain_e(expr: sympy.Expr, term: bool = True) -> sympy.Expr:
+    """A bound put in as the value will print it: e^1 as e, and e^{-1} alone in a term (a number beside it at
+    most) as 1/e, so that no step is left that only rewrites them; e^0 stays for the next step to work out."""
+    if isinstance(expr, sympy.exp):
+        power = expr.args[0].args[0] if isinstance(expr.args[0], AsWritten) else expr.args[0]
+        return sympy.E if power == 1 else sympy.exp(-1) if power == -1 and term else expr
+    if not expr.args:
+        return expr
+    if isinstance(expr, AsWritten):  # a product kept whole (1 . e^1): e^1 inside it too
+        inner = _plain_e(expr.args[0], term=False)
+        return expr if inner == expr.args[0] else type(expr)(inner)
+    alone = expr.is_Add or expr.is_Mul and term and all(arg.is_Number or isinstance(arg, sympy.exp) for arg in expr.args)
+    args = tuple(_plain_e(arg, alone) for arg in expr.args)
+    return expr if args == expr.args else expr.func(*args, evaluate=False)
 
 
 def _minus(value: sympy.Expr) -> sympy.Expr:

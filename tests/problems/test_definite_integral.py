@@ -1,9 +1,11 @@
 import dataclasses
+import itertools
 import random
 
 import pytest
 import sympy
 
+from generator.kit import tex
 from generator.kit.family import CheckFailed
 from generator.pipeline.generate import canonical_variant, variant_for_seed
 from generator.pipeline.render import render_part
@@ -73,6 +75,7 @@ def test_no_parameter_drops_out_no_value_is_whole_and_the_last_step_names_its_ar
         last = a.evaluation[-1].steps[-1].why
         assert last in (
             "evaluate each term, then subtract",
+            "work out each term",  # e^0 / 2 - 1/(2e): nothing to subtract
             "add",
             "subtract",
             "collect like terms",
@@ -81,6 +84,9 @@ def test_no_parameter_drops_out_no_value_is_whole_and_the_last_step_names_its_ar
             "the values above",  # the difference is the value, its terms reordered
             "put in the upper bound, then the lower",  # nothing left to work out: 2 e^4 - 2 e^3
         )
+        printed = [tex(step.expr) for worked in a.evaluation for step in worked.steps]
+        assert not any("e^{1}" in line for line in printed)  # e, as the value prints it (TA read, seed 840512)
+        assert all(before != after for before, after in itertools.pairwise(printed))  # no step only rewrites
     whole = canonical_variant(FAMILY, FAMILY.resolve_options({}), "definite-integral-example")  # int_0^1 x e^x = 1
     statement, solution = render_part(environment(), FAMILY, whole)
     assert "decimal" not in statement and "to four places" not in solution
