@@ -1,24 +1,24 @@
 """One backpropagation step through a two-layer network: forward pass, then every weight gradient by the chain rule.
 
-The network maps x in R^2 to a hidden layer h = g(W x) of two units (no biases) and one output
-y = w^T h. With ``loss = "squared"`` the output is linear, y_hat = y, and L = (y_hat - t)^2 / 2; with
-``loss = "cross-entropy"`` it is y_hat = sigma(y) and L = -t log y_hat - (1 - t) log(1 - y_hat), t in
+The network maps x in R^2 to a hidden layer h = g(W x) of two units (no biases) and one output y_hat, target t.
+With ``loss = "squared"`` the output is linear, y_hat = w^T h (one name), and L = (y_hat - t)^2 / 2; with
+``loss = "cross-entropy"`` it is y_hat = sigma(y), y = w^T h, and L = -t log y_hat - (1 - t) log(1 - y_hat), t in
 {0, 1}. The hidden activation g is ReLU or the logistic sigmoid (``activation``). The solution works
-z = W x and y = w^T h, tabulates z, h, y, y_hat and L (exact and decimal), then works dL/dy_hat, the
-output delta delta_y and the hidden deltas delta_1, delta_2 by the chain rule (sigmoid units written
-in h_1, h_2 and y_hat of the table), and the gradients dL/dw = delta_y h (a scalar times h) and the outer product
+z = W x and w^T h, tabulates z, h, (y,) y_hat and L (exact and decimal), then works the output delta
+delta_out (dL/dy_hat, or dL/dy after dL/dy_hat) and the hidden deltas delta_1, delta_2 by the chain rule (sigmoid
+units in h_1, h_2 and y_hat of the table), and the gradients dL/dw = delta_out h (a scalar times h) and the outer product
 dL/dW = (delta_1, delta_2)^T x^T. The check is finite differences of a float loss in all six weights.
 
 In a quarter of the ReLU exercises one unit is off (z_j < 0): its delta and its row of dL/dW are 0, the
 lesson of a dead unit, declared to the presentation lint as meaningful zeros. Excluded by construction: a pre-activation of 0
 (ReLU has no derivative there; sigma(0) = 1/2 hides the sigmoid), both ReLU units off, two units with
-the same pre-activation (the same question twice), y_hat = t (every gradient 0), delta_y = +-1 (dL/dw
+the same pre-activation (the same question twice), y_hat = t (every gradient 0), delta_out = +-1 (dL/dw
 is just h), zero inputs or
 weights, values too long for a line, and the canonical instance.
 
 answers.json keys: ``inputs.x``, ``inputs.W`` (hidden weights), ``inputs.w`` (output weights, a column),
 ``inputs.target``, ``inputs.activation``, ``inputs.loss``; ``answers.pre`` (z), ``answers.hidden`` (h),
-``answers.y``, ``answers.output`` (y_hat), ``answers.loss``, ``answers.deltas`` (delta, delta_1,
+``answers.y`` (w^T h), ``answers.output`` (y_hat), ``answers.loss``, ``answers.deltas`` (delta_out, delta_1,
 delta_2), ``answers.grad_w`` (dL/dw, a column), ``answers.grad_W`` (dL/dW, 2 x 2), ``answers.whole``
 (all gradients integers); ``answers.backward``, ``answers.grad_W_named`` (worked steps). sigma is
 stored as ``1/(1 + exp(-t))``.
@@ -60,9 +60,9 @@ class Params:
 
 @dataclass(frozen=True)
 class Answer:
-    """The forward values z, h, y, y_hat, L; ``backward``: dL/dy_hat, the output delta and the hidden deltas,
-    each a chain written with the symbols h_1, h_2 (sigmoid units) and y_hat (cross-entropy) of the forward
-    table; ``deltas`` (delta, delta_1, delta_2) and the gradients exact; dL/dW with the deltas as symbols."""
+    """The forward values z, h, w^T h, y_hat, L; ``backward``: dL/dy_hat (a linear output's delta), dL/dy (a sigmoid
+    output's) and the hidden deltas, each a chain in the symbols h_1, h_2 (sigmoid units) and y_hat of the table;
+    ``deltas`` (delta_out, delta_1, delta_2) and the gradients exact; dL/dW with the deltas as symbols."""
 
     pre: Matrix
     hidden: Matrix
@@ -114,7 +114,7 @@ def _usable(p: Params) -> bool:
     answer = solve(p)
     steps = [s.expr for c in answer.backward for s in c.steps]
     wide = max(printed_width(e) for e in (*steps, answer.y, answer.output, answer.loss))
-    # delta_y = +-1 makes the output delta 1 . 1 . 1 = 1 and dL/dw just h: nothing to work
+    # delta_out = +-1 makes dL/dw just h: nothing to work
     return abs(answer.deltas[0]) not in (0, 1) and wide <= MAX_STEP_WIDTH and p not in CANONICAL.values()
 
 

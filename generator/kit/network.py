@@ -3,7 +3,7 @@
 The network maps x to hidden units h = g(W x) (no biases, g ReLU or the logistic sigmoid) and one output
 y = w^T h; the output layer and its loss are ``generator.kit.losses``. ``forward`` gives the forward table
 (and the symbols h_j the backward steps write for sigmoid units, whose values are long), ``hidden_delta``
-one hidden unit's delta by the chain rule, ``weight_gradients`` dL/dw = delta_y h and the outer product
+one hidden unit's delta by the chain rule, ``weight_gradients`` dL/dw = delta_out h and the outer product
 dL/dW = (delta_1, ..., delta_k)^T x^T; ``backpropagated`` gives the whole backward pass. ``float_network_loss``
 is the loss in plain floats as a function of every weight, written apart from them, and ``check_network``
 holds an answer's loss and gradients against it and its central differences.
@@ -55,12 +55,12 @@ def forward(x: Matrix, W: Matrix, w: Matrix, activation: str) -> Forward:
 
 
 def hidden_delta(unit: int, weight: sympy.Expr, delta: sympy.Expr, pre: sympy.Expr, activation: str, name: sympy.Expr) -> Chain:
-    """delta_j = w_j delta_y g'(z_j) for hidden unit j (``unit``, from 1) by the chain rule: a sigmoid's slope
+    """delta_j = w_j delta_out g'(z_j) for hidden unit j (``unit``, from 1) by the chain rule: a sigmoid's slope
     written h_j (1 - h_j) in the forward table's symbol ``name``, a ReLU's 1 or 0 by the sign of z_j, said in
     the reason (an off unit passes no gradient); then multiplied out, unless a sigmoid unit's product of
     symbols is as far as a hand takes it."""
     sig, on = activation == "sigmoid", activation == "sigmoid" or pre > 0
-    rule = Reason("$w_{j} \\delta_y \\, {name}'(z_{j})$", j=unit, name=r"\sigma" if sig else r"\operatorname{ReLU}")
+    rule = Reason("$w_{j} \\delta_{{\\mathrm{{out}}}} \\, {name}'(z_{j})$", j=unit, name=r"\sigma" if sig else r"\operatorname{ReLU}")
     why = rule if sig else Reason("{rule}, $z_{j} {sign} 0$", rule=rule, j=unit, sign=">" if on else "<")
     slope = name * (1 - name) if sig else sympy.Integer(1 if on else 0)
     written = WrittenProduct(weight, delta, slope, evaluate=False)
@@ -69,16 +69,19 @@ def hidden_delta(unit: int, weight: sympy.Expr, delta: sympy.Expr, pre: sympy.Ex
 
 
 def backpropagated(net: Forward, w: Matrix, top: OutputLayer, activation: str) -> tuple[tuple[Chain, ...], tuple[sympy.Expr, ...]]:
-    """The backward steps, dL/dy_hat, delta_y and each hidden unit's delta (``hidden_delta``), written in the
-    forward table's symbols h_j and y_hat; and the deltas' values, delta_y first, those symbols put in."""
-    hidden = (hidden_delta(j + 1, w[j], top.delta, net.pre[j], activation, net.names[j]) for j in range(len(net.names)))
-    backward = (top.by_output, top.by_y, *hidden)
-    return backward, tuple(c.steps[-1].expr.xreplace({**net.named_values, YHAT: top.output}) for c in backward[1:])
+    """The backward steps, dL/dy_hat, the output delta delta_out (dL/dy for a sigmoid output y_hat = sigma(y))
+    and each hidden unit's delta (``hidden_delta``), written in the forward table's symbols h_j and y_hat; and
+    the deltas' values, delta_out first, those symbols put in. A linear output is y_hat = w^T h itself: dL/dy_hat
+    is its delta, and no step says so twice."""
+    hidden = tuple(hidden_delta(j + 1, w[j], top.delta, net.pre[j], activation, net.names[j]) for j in range(len(net.names)))
+    output = (top.by_output,) if top.output == net.y else (top.by_output, top.by_y)
+    deltas = (output[-1], *hidden)
+    return (*output, *hidden), tuple(c.steps[-1].expr.xreplace({**net.named_values, YHAT: top.output}) for c in deltas)
 
 
 @dataclass(frozen=True)
 class Gradients:
-    """dL/dw = delta_y h (a column), dL/dW = (delta_1, ..., delta_k)^T x^T, the same with the deltas as symbols
+    """dL/dw = delta_out h (a column), dL/dW = (delta_1, ..., delta_k)^T x^T, the same with the deltas as symbols
     (the outer product before the numbers go in), and whether every gradient is whole (no decimals needed)."""
 
     grad_w: Matrix

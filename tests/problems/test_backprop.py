@@ -1,5 +1,6 @@
 import dataclasses
 import random
+import re
 
 import pytest
 import sympy
@@ -80,17 +81,30 @@ def test_some_relu_exercises_have_an_off_unit_whose_zeros_the_lint_lets_through(
 
 
 @pytest.mark.parametrize("activation", ["relu", "sigmoid"])
-def test_no_output_delta_is_plus_or_minus_one_and_the_statement_names_the_linear_output(activation):
-    """delta_y = 1 made dL/dw just h; "y_hat = y" alone in the formula line read as an identity."""
+def test_no_output_delta_is_plus_or_minus_one_and_the_output_has_one_name(activation):
+    """delta = 1 made dL/dw just h. A linear output is y_hat = w^T h, one name: "y = w^T h ... y_hat = y" gave
+    it two, used y_hat before defining it, and needed a step "y_hat = y, so dy_hat/dy = 1" (TA read, all seeds)."""
     options = FAMILY.resolve_options({"activation": activation, "loss": "squared"})
     for seed in range(40):
         variant = variant_for_seed(FAMILY, options, seed)
         assert abs(variant.answer.deltas[0]) not in (0, 1)
     statement, solution = render_part(environment(), FAMILY, variant)
-    assert r"a linear output, $\hat y = y$" in statement and r"\quad \hat y = y" not in statement
-    assert "outer product of a layer's delta" not in solution and r"the scalar $\delta_y$ times" in solution
+    assert r"\hat y = \mathbf{w}^\top \mathbf{h}" in statement and "the target $t$" in statement
+    assert not re.search(r"(?<!\\hat )y = ", statement + solution) and "partial y" not in solution
+    assert r"\delta_{\mathrm{out}} = \frac{\partial L}{\partial \hat y}" in solution
+    assert "outer product of a layer's delta" not in solution and r"the scalar $\delta_{\mathrm{out}}$ times" in solution
     if activation == "relu":  # "Give exact values.": no decimal of a half-integer loss either (25/2 = 12.5000)
         drawn = (variant_for_seed(FAMILY, options, seed) for seed in range(40))
         half = next(v for v in drawn if not v.answer.loss.is_Integer)
         statement, solution = render_part(environment(), FAMILY, half)
         assert "decimal" not in statement and ".5000" not in solution
+
+
+def test_a_sigmoid_output_names_its_pre_activation_and_its_delta_once():
+    """With the cross-entropy the output is y_hat = sigma(y): y is named once, in the statement, and the output
+    delta is dL/dy, as the hidden deltas' reasons call it (delta_out, in every option)."""
+    options = FAMILY.resolve_options({"activation": "sigmoid", "loss": "cross-entropy"})
+    statement, solution = render_part(environment(), FAMILY, variant_for_seed(FAMILY, options, 0))
+    assert r"y = \mathbf{w}^\top \mathbf{h}, \quad \hat y = \sigma(y)" in statement and r"t \in \{0, 1\}" in statement
+    assert r"\delta_{\mathrm{out}} = \frac{\partial L}{\partial y}" in solution and r"w_1 \delta_{\mathrm{out}}" in solution
+    assert r"\delta_y" not in solution
