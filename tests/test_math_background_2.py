@@ -18,6 +18,10 @@ def test_the_canonical_instances_build(tmp_path):
     assert "Math Background II" in solution and "Exercise 2.5" in solution
     # one typographic apostrophe: the heading as the body ("Bayes' rule" was straight in the heading only)
     assert "Bayes\u2019 rule" in solution and "Bayes' rule" not in solution
+    # the sheet writes log 2 and n log(sigma): its notation line says which logarithm (TA read, canonical)
+    assert "log is the natural logarithm" in " ".join(solution.split())
+    # a symmetric matrix with a repeated eigenvalue has eigenvectors that are not orthogonal (I: every vector)
+    assert "eigenvectors for distinct eigenvalues are orthogonal" in " ".join(solution.split())
     answers = json.loads((target / "answers.json").read_text())
     assert [p["family"] for p in answers["problems"]] == [
         "definite-integral", "definite-integral", "eigen", "bayes-rule", "mle", "conv-shapes", "backprop"
