@@ -46,6 +46,12 @@ class Fit:
     estimates: tuple[sympy.Expr, ...]
     curvature: tuple[sympy.Expr, ...]
 
+    @property
+    def spread(self) -> sympy.Expr:
+        """A normal sample's sigma-hat, the root of sigma-hat^2: the log-likelihood is maximised over (mu, sigma),
+        so its Hessian is taken at (mu-hat, sigma-hat), and sigma-hat^2 is its square by invariance."""
+        return sympy.sqrt(self.estimates[1])
+
 
 def fit(model: str, data: Sequence[int]) -> Fit:
     """The estimate of ``model``'s parameters from ``data``, worked; a normal sample has a whole mean (the

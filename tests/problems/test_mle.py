@@ -71,3 +71,20 @@ def test_the_gaussian_second_derivatives_differentiate_printed_partials_and_the_
     assert r"\log \sigma" not in solution and r"\log(\sigma)" in solution  # one notation: log(sigma) throughout
     assert "derivative in" not in solution
     assert r"\[ \begin{bmatrix} - \dfrac{" in solution
+
+
+def test_the_hessian_is_taken_at_sigma_hat_and_a_fractional_variance_has_its_decimal():
+    """The log-likelihood is a function of (mu, sigma): "at mu = 4, sigma^2 = 4" named the wrong coordinate; the
+    density's 1/(sqrt(2 pi) sigma) read as 1/sqrt(2 pi sigma); 13/3 came without the decimal other answers give."""
+    fractional = None
+    for seed in range(20):
+        variant = variant_for_seed(FAMILY, OPTIONS, seed)
+        _, solution = render_part(environment(), FAMILY, variant)
+        spread = sympy.sqrt(variant.answer.estimates[1])
+        assert f"At $\\mu = {variant.answer.estimates[0]}$, $\\sigma = {sympy.latex(spread)}$ the Hessian" in solution
+        assert r"\sigma^2 = " not in solution.split("the Hessian")[0].split("At $\\mu = ")[-1]
+        assert r"\frac{1}{\sigma \sqrt{2 \pi}}" in solution and r"\sqrt{2 \pi} \sigma" not in solution
+        if not variant.answer.estimates[1].is_Integer:
+            fractional = solution
+            assert f"\\approx {float(variant.answer.estimates[1]):.4f}" in solution
+    assert fractional is not None
