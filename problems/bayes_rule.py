@@ -29,8 +29,8 @@ from fractions import Fraction
 import sympy
 
 from generator.kit import N_, Chain, ChoiceOption, Family, Reason, Step, chain, distinct, require
-from generator.kit.bayes import POPULATION, enumerated_counts, given_rate, joint_counts, observed_counts, observed_rates
-from generator.kit.probability import complement, lowest_terms, posterior, total_probability
+from generator.kit.bayes import POPULATION, bayes_posterior, enumerated_counts, given_rate, joint_counts, observed_counts, observed_rates
+from generator.kit.probability import complement, lowest_terms, total_probability
 
 MAX_DENOMINATOR = 200
 WORDS = (N_("free"), N_("winner"), N_("offer"), N_("prize"), N_("urgent"), N_("discount"))
@@ -107,7 +107,7 @@ def _likelihoods(params: Params) -> tuple[Chain, Chain]:
 def solve(params: Params) -> Answer:
     prior, hit, false_alarm = _rates(params)
     total = total_probability((hit, prior), (false_alarm, 1 - prior))
-    bayes = posterior(total, 0)
+    bayes = bayes_posterior(total)
     counts = joint_counts(params.prior, params.hit, params.false_alarm)
     seen_a, seen_not_a = observed_counts(counts, params.result == "positive")
     given = chain(Step(prior, Reason("given, ${percent}\\%$", percent=params.prior)))

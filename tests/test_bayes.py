@@ -28,3 +28,17 @@ def test_a_rate_not_observed_is_worked_as_its_complement():
     assert given.result == sympy.Rational(9, 10) and len(given.steps) == 1
     assert complemented.result == sympy.Rational(1, 10) and len(complemented.steps) == 2
     verify_chain(complemented, random.Random(1))
+
+
+def test_the_posterior_says_when_it_starts_from_the_sum_before_cancelling():
+    """P(+) = 108/1000 = 27/250, then "the values above" put in 108/1000: the reason said nothing of it (TA read)."""
+    from generator.kit.bayes import bayes_posterior
+    from generator.kit.probability import total_probability
+
+    prior, hit, false_alarm = sympy.Rational(1, 100), sympy.Rational(9, 10), sympy.Rational(1, 10)
+    cancelled = total_probability((hit, prior), (false_alarm, 1 - prior))  # 108/1000, then 27/250
+    assert cancelled.value == sympy.Rational(27, 250)
+    worked = bayes_posterior(cancelled)
+    assert worked.steps[0].why == "the values above, the sum before cancelling" and worked.result == sympy.Rational(1, 12)
+    kept = total_probability((sympy.Rational(1, 2), sympy.Rational(1, 10)), (sympy.Rational(1, 5), sympy.Rational(9, 10)))
+    assert kept.value.q == kept.common and bayes_posterior(kept).steps[0].why == "the values above"  # 23/100 stays
