@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import sympy
 
-from generator.kit import BoolOption, Chain, Family, IntOption, added_up, distinct, require
+from generator.kit import N_, BoolOption, Chain, Family, IntOption, added_up, distinct, require
 from generator.kit.convolution import Layer, slid_shapes, stack_shapes, stack_side, worked_parameters, worked_side
 
 SIZES = range(8, 65)
@@ -99,7 +99,7 @@ def solve(params: Params) -> Answer:
     counts = tuple(worked_parameters(layer, c) if layer.kind == "conv" else None for layer, (c, _, _) in before)
     parameters = tuple(layer.parameters(c) for layer, (c, _, _) in before)
     added = [n for n in parameters if n]
-    total_sum = added_up(*added, why="the layers' counts", then="add") if len(added) > 1 else None
+    total_sum = added_up(*added, why=N_("the layers' counts"), then=N_("add")) if len(added) > 1 else None
     numbers = tuple(tuple(map(sympy.Integer, shape)) for shape in shapes[1:])  # SymPy numbers, as answers hold
     return Answer(sides, counts, total_sum, numbers, tuple(map(sympy.Integer, parameters)), sympy.Integer(sum(parameters)))
 

@@ -77,3 +77,15 @@ def test_the_dilation_column_and_d_stand_only_where_a_layer_is_dilated_and_paddi
     dilated = variant_for_seed(FAMILY, FAMILY.resolve_options({"layers": 3, "dilation": True}), 5)
     statement, solution = render_part(environment(), FAMILY, dilated)
     assert "dilation $d$" in statement and "$d = 2$" in solution and "$d = 1$" not in solution
+
+
+def test_no_cell_of_the_layer_table_is_empty():
+    """A pooling row left the dilation cell blank, as if forgotten (TA read, seed 840511): a dash says it has none."""
+    options = FAMILY.resolve_options({"layers": 3, "dilation": True})
+    for seed in range(10):
+        statement, _ = render_part(environment(), FAMILY, variant_for_seed(FAMILY, options, seed))
+        table = statement.split(r"\hline")[1].split(r"\end{tabular}")[0]
+        rows = [row for row in table.split(r"\\") if row.strip()]
+        assert rows and all(cell.strip() for row in rows for cell in row.split("&"))
+        pooling = [row for row in rows if "pooling" in row]
+        assert all(row.split("&")[5].strip() == "---" for row in pooling)
