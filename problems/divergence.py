@@ -50,7 +50,7 @@ from generator.kit import (
     require,
     text,
 )
-from generator.kit.differentiation import PARTIALS_PREAMBLE, Worked, rules_difficulty
+from generator.kit.differentiation import PARTIALS_PREAMBLE, Worked, named_alike, rules_difficulty
 from generator.kit.functions import coordinates, readable, smooth_function
 from generator.kit.printing import printed_terms
 from generator.kit.tidying import derivative, presentable, tidy_derivative
@@ -178,7 +178,7 @@ def sample(rng: random.Random, options: Mapping) -> Params:
 
 def solve(params: Params) -> Answer:
     worked = tuple(
-        tuple(partial(component, v) for component, v in zip(field, params.variables, strict=True))
+        named_alike(partial(component, v) for component, v in zip(field, params.variables, strict=True))
         for field in params.fields
     )
     diagonal = tuple(tuple(w.result for w in row) for row in worked)

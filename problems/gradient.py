@@ -64,6 +64,7 @@ from generator.kit.differentiation import (
     CHAIN,
     PARTIALS_PREAMBLE,
     Worked,
+    named_alike,
     rules_difficulty,
     worked_partial,
 )
@@ -249,7 +250,7 @@ def sample(rng: random.Random, options: Mapping) -> Params:
 
 
 def solve(params: Params) -> Answer:
-    worked = tuple(tuple(_worked(f, v) for v in params.variables) for f in params.functions)
+    worked = tuple(named_alike(_worked(f, v) for v in params.variables) for f in params.functions)
     partials = tuple(tuple(w.result for w in row) for row in worked)
     return Answer(
         worked,

@@ -38,7 +38,7 @@ from generator.kit import (
     require,
     tex,
 )
-from generator.kit.differentiation import PARTIALS_PREAMBLE, Worked, rules_difficulty
+from generator.kit.differentiation import PARTIALS_PREAMBLE, Worked, named_alike, rules_difficulty
 from generator.kit.functions import coordinates, readable, smooth_function
 from generator.kit.tidying import derivative, partial_derivatives, tidy_derivative
 from generator.kit.vectorcalc import (
@@ -147,7 +147,9 @@ def _worked(f: sympy.Expr, variables: tuple[sympy.Symbol, ...]) -> tuple[tuple[W
     n = len(variables)
     first = tuple(partial(f, v, "f") for v in variables)
     pairs = [(i, j) for i in range(n) for j in range(i, n)]
-    return first, tuple(partial(first[i].result, variables[j], rf"\partial f / \partial {tex(variables[i])}") for i, j in pairs)
+    second = tuple(partial(first[i].result, variables[j], rf"\partial f / \partial {tex(variables[i])}") for i, j in pairs)
+    named = named_alike((*first, *second))
+    return named[:n], named[n:]
 
 
 def sample(rng: random.Random, options: Mapping) -> Params:

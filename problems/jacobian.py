@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import sympy
 
 from generator.kit import Family, IntOption, check_partials, distinct, require
-from generator.kit.differentiation import PARTIALS_PREAMBLE, Worked, rules_difficulty
+from generator.kit.differentiation import PARTIALS_PREAMBLE, Worked, named_alike, rules_difficulty
 from generator.kit.functions import coordinates, readable
 from generator.kit.tidying import partial_derivatives
 from generator.kit.vectorcalc import (
@@ -99,9 +99,9 @@ def _fits(components: tuple[sympy.Expr, ...], variables: tuple[sympy.Symbol, ...
 
 
 def solve(params: Params) -> Answer:
-    worked = tuple(
-        tuple(partial(f, v, f"f_{i}") for v in params.variables) for i, f in enumerate(params.components, start=1)
-    )
+    named = named_alike(partial(f, v, f"f_{i}") for i, f in enumerate(params.components, start=1) for v in params.variables)
+    n = len(params.variables)
+    worked = tuple(named[start : start + n] for start in range(0, len(named), n))
     rows = tuple(tuple(w.result for w in row) for row in worked)
     return Answer(worked, rows, sympy.ImmutableMatrix(rows))
 

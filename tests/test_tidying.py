@@ -241,3 +241,16 @@ def test_a_sum_below_the_bar_is_not_kept_whole_above_it_with_a_minus_sign_only()
     assert _regrouped(sympy.sin(x) - sympy.cos(x) - 2, [s]) == sympy.sin(x) - sympy.cos(x) - 2
     regrouped = _regrouped(sympy.sin(x) - 2 * sympy.cos(x) - 4, [s])
     assert sympy.Mul(-2, s, evaluate=False) in regrouped.args
+
+
+def test_partials_printed_together_give_a_letter_one_meaning():
+    """u = x^2 for df/dx and then u = x^2 + y^2 + 1 for df/dy read as one u changing its meaning (TA read)."""
+    from generator.kit.differentiation import named_alike, worked_partial
+
+    y = sympy.Symbol("y", real=True)
+    f = sympy.exp(x**2) * sympy.log(x**2 + y**2 + 1)
+    named = named_alike([worked_partial(f, x), worked_partial(f, y)])
+    letters = {(piece.expr, piece.name) for worked in named for piece in worked.pieces}
+    assert len({expr for expr, _ in letters}) == len(letters) == len({name for _, name in letters})
+    (inner,) = named[1].pieces
+    assert inner.name == next(piece.name for piece in named[0].pieces if piece.expr == x**2 + y**2 + 1)

@@ -11,7 +11,7 @@ score.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import count
 
 import sympy
@@ -36,7 +36,7 @@ from generator.kit.tidying import derivative, tidy_derivative
 from generator.kit.widths import printed_width
 from generator.speed import remembered
 
-__all__ = ["CHAIN", "PARTIALS_PREAMBLE", "Piece", "Worked", "constant_in", "differentiate", "rule_and_tidy", "rules_difficulty", "rules_needed", "tidied", "worked_partial", "written_product"]
+__all__ = ["CHAIN", "PARTIALS_PREAMBLE", "Piece", "Worked", "constant_in", "differentiate", "named_alike", "rule_and_tidy", "rules_difficulty", "rules_needed", "tidied", "worked_partial", "written_product"]
 
 PRODUCT = N_("product rule")
 QUOTIENT = N_("quotient rule")
@@ -138,6 +138,23 @@ def differentiate(f: sympy.Expr, x: sympy.Symbol) -> Worked:
     rule_form, why = state.rule_form(f)
     derivative = worked_chain(*rule_and_tidy(Step(rule_form, why), tidy_derivative(f, x)))
     return Worked(in_reading_order(state.pieces), derivative, tuple(state.rules))
+
+
+def named_alike(worked: Iterable[Worked]) -> tuple[Worked, ...]:
+    """Worked derivatives printed in one solution, in reading order, renamed so that a letter means one part
+    throughout: ``u = x^2`` for df/dx and then ``u = x^2 + y^2 + 1`` for df/dy read as one u changing its
+    meaning. A part met again keeps its letter (its derivative by the next variable is new)."""
+    letters: dict[sympy.Expr, sympy.Symbol] = {}
+    names = (sympy.Symbol(letter) for letter in LETTERS)
+    extra = (sympy.Symbol(f"u_{n}") for n in count(1))
+    renamed = []
+    for each in worked:
+        for piece in each.pieces:
+            if piece.expr not in letters:
+                letters[piece.expr] = next(names, None) or next(extra)
+        pieces = tuple(replace(piece, name=letters[piece.expr]) for piece in each.pieces)
+        renamed.append(replace(each, pieces=pieces))
+    return tuple(renamed)
 
 
 def in_reading_order(pieces: list[Piece]) -> tuple[Piece, ...]:
