@@ -37,7 +37,7 @@ class OutputLayer:
     delta: sympy.Expr
 
 
-_SIGMOID_SLOPE = N_(r"$\partial \hat{y} / \partial y = \hat{y} (1 - \hat{y})$")
+_SIGMOID_SLOPE = N_(r"$\partial \hat{y} / \partial z_{\mathrm{out}} = \hat{y} (1 - \hat{y})$")
 
 
 def output_layer(loss: str, y: sympy.Expr, value: sympy.Expr, target: sympy.Integer) -> OutputLayer:

@@ -101,10 +101,12 @@ def test_no_output_delta_is_plus_or_minus_one_and_the_output_has_one_name(activa
 
 
 def test_a_sigmoid_output_names_its_pre_activation_and_its_delta_once():
-    """With the cross-entropy the output is y_hat = sigma(y): y is named once, in the statement, and the output
-    delta is dL/dy, as the hidden deltas' reasons call it (delta_out, in every option)."""
+    """With the cross-entropy the output is y_hat = sigma(z_out): its pre-activation is named as the hidden units' are
+    (a plain y would read as the label), and the output delta is dL/dz_out, as the hidden deltas' reasons call it
+    (delta_out, in every option)."""
     options = FAMILY.resolve_options({"activation": "sigmoid", "loss": "cross-entropy"})
     statement, solution = render_part(environment(), FAMILY, variant_for_seed(FAMILY, options, 0))
-    assert r"y = \mathbf{w}^\top \mathbf{h}, \quad \hat y = \sigma(y)" in statement and r"t \in \{0, 1\}" in statement
-    assert r"\delta_{\mathrm{out}} = \frac{\partial L}{\partial y}" in solution and r"w_1 \delta_{\mathrm{out}}" in solution
+    assert r"z_{\mathrm{out}} = \mathbf{w}^\top \mathbf{h}, \quad \hat y = \sigma(z_{\mathrm{out}})" in statement and r"t \in \{0, 1\}" in statement
+    assert "(y)" not in statement and not re.search(r"(?<!\\hat)\sy = |\$y = ", statement + solution) and "partial y" not in solution
+    assert r"\delta_{\mathrm{out}} = \frac{\partial L}{\partial z_{\mathrm{out}}}" in solution and r"w_1 \delta_{\mathrm{out}}" in solution
     assert r"\delta_y" not in solution
