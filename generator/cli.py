@@ -235,7 +235,10 @@ def merge(
     typer.echo(_run(lambda: merge_shards(build_dir)).line())
 
 
-cache_app = typer.Typer(help="The variant cache: what earlier builds generated, for rebuilds that only typeset (docs/cache.md).")
+cache_app = typer.Typer(
+    help="The variant cache: what earlier builds generated, for rebuilds that only typeset (docs/cache.md).",
+    no_args_is_help=True,
+)
 app.add_typer(cache_app, name="cache")
 
 
