@@ -15,7 +15,7 @@ is kept. The key (``VariantCache.key``) covers everything that determines them:
   wrong sheet) and of the family's module (with any other module of ``problems/`` it takes from), by
   SHA-256, so that any change of the code misses (code changed while a process started caches
   nothing in that process, ``_sources``);
-* the versions of Python (major.minor: ``random`` and pickles), SymPy, mpmath and Babel;
+* the versions of Python (major.minor: ``random`` and pickles), SymPy (and its integer type), mpmath and Babel;
 * the family's name and its resolved options;
 * the slot seed, which already folds in the sheet seed, the student, the slot, the ``--unique``
   redraw and the draw that keeps a part apart from an earlier one of its family
@@ -51,6 +51,7 @@ import babel
 import mpmath
 import sympy
 from sympy.core.singleton import Singleton
+from sympy.external.gmpy import GROUND_TYPES
 
 import generator
 import problems
@@ -82,7 +83,8 @@ _STARTED = time.time()
 SETTLED = 60.0
 """Seconds before ``_STARTED`` that the sources must have been left alone for their hash to name the code running."""
 _CHANGING = b""
-_VERSIONS = (tuple(sys.version_info[:2]), sympy.__version__, mpmath.__version__, babel.__version__, FORMAT)
+_VERSIONS = (tuple(sys.version_info[:2]), sympy.__version__, GROUND_TYPES, mpmath.__version__, babel.__version__, FORMAT)
+"""What else a variant, or its pickle, depends on (SymPy's integers are Python's or gmpy2's: ``GROUND_TYPES``)."""
 
 
 @dataclass(frozen=True)
