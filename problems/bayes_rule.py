@@ -28,8 +28,7 @@ from fractions import Fraction
 
 import sympy
 
-from generator.kit import N_, Chain, ChoiceOption, Family, Reason, Step, chain, distinct, require
-from generator.kit.bayes import POPULATION, bayes_posterior, enumerated_counts, given_rate, joint_counts, observed_counts, observed_rates
+from generator.kit import N_, Chain, ChoiceOption, Family, Reason, Step, bayes, chain, distinct, require
 from generator.kit.probability import complement, lowest_terms, total_probability
 
 MAX_DENOMINATOR = 200
@@ -68,13 +67,13 @@ class Answer:
 
 def _rates(params: Params) -> tuple[sympy.Rational, ...]:
     """P(A), P(observed | A), P(observed | not A)."""
-    return observed_rates(params.prior, params.hit, params.false_alarm, params.result == "positive")
+    return bayes.observed_rates(params.prior, params.hit, params.false_alarm, params.result == "positive")
 
 
 def _usable(params: Params) -> bool:
     prior, hit, false_alarm = _rates(params)
     posterior = prior * hit / (prior * hit + (1 - prior) * false_alarm)
-    given = {v for r in observed_rates(params.prior, params.hit, params.false_alarm, True) for v in (r, 1 - r)}
+    given = {v for r in bayes.observed_rates(params.prior, params.hit, params.false_alarm, True) for v in (r, 1 - r)}
     telling = params.hit > params.false_alarm and posterior not in given and hit != prior and false_alarm != 1 - prior
     by_hand = posterior >= sympy.Rational(1, 100) and posterior.q <= MAX_DENOMINATOR
     return telling and by_hand and params not in CANONICAL.values()
@@ -97,34 +96,34 @@ def _likelihoods(params: Params) -> tuple[Chain, Chain]:
     if params.story == "test":
         stated = ((params.hit, "positive", N_("the sensitivity")), (100 - params.false_alarm, "negative", N_("the specificity")))
         return tuple(
-            given_rate(v, event == params.result, name, Reason("{name} ${percent}\\%$", name=Reason(name), percent=v))
+            bayes.given_rate(v, event == params.result, name, Reason("{name} ${percent}\\%$", name=Reason(name), percent=v))
             for v, event, name in stated
         )
     names = (r"$P(W \mid S)$", r"$P(W \mid \bar{S})$")
-    return tuple(given_rate(v, params.result == "positive", N_("given"), name) for v, name in zip((params.hit, params.false_alarm), names))
+    return tuple(bayes.given_rate(v, params.result == "positive", N_("given"), name) for v, name in zip((params.hit, params.false_alarm), names))
 
 
 def solve(params: Params) -> Answer:
     prior, hit, false_alarm = _rates(params)
     total = total_probability((hit, prior), (false_alarm, 1 - prior))
-    bayes = bayes_posterior(total)
-    counts = joint_counts(params.prior, params.hit, params.false_alarm)
-    seen_a, seen_not_a = observed_counts(counts, params.result == "positive")
+    rule = bayes.bayes_posterior(total)
+    counts = bayes.joint_counts(params.prior, params.hit, params.false_alarm)
+    seen_a, seen_not_a = bayes.observed_counts(counts, params.result == "positive")
     given = chain(Step(prior, Reason("given, ${percent}\\%$", percent=params.prior)))
     by_counts = lowest_terms(seen_a, seen_a + seen_not_a)
     return Answer(
-        given, complement(prior, N_("the complement rule")), _likelihoods(params), total.worked, bayes,
-        total.value, bayes.result, counts, by_counts,
+        given, complement(prior, N_("the complement rule")), _likelihoods(params), total.worked, rule,
+        total.value, rule.result, counts, by_counts,
     )
 
 
 def check(params: Params, answer: Answer, rng: random.Random) -> None:
-    """Enumerate 10,000 individuals (``enumerated_counts``) and count P(E) and P(A | E) among them."""
-    cells = enumerated_counts(params.prior, params.hit, params.false_alarm)
+    """Enumerate 10,000 individuals (``bayes.enumerated_counts``) and count P(E) and P(A | E) among them."""
+    cells = bayes.enumerated_counts(params.prior, params.hit, params.false_alarm)
     require(cells == answer.counts, f"counts {answer.counts}, enumerated {cells}")
-    seen_a, seen_not_a = observed_counts(cells, params.result == "positive")
+    seen_a, seen_not_a = bayes.observed_counts(cells, params.result == "positive")
     seen = seen_a + seen_not_a
-    for name, claimed, counted in (("P(E)", answer.evidence, Fraction(seen, POPULATION)), ("P(A | E)", answer.posterior, Fraction(seen_a, seen))):
+    for name, claimed, counted in (("P(E)", answer.evidence, Fraction(seen, bayes.POPULATION)), ("P(A | E)", answer.posterior, Fraction(seen_a, seen))):
         require(Fraction(int(claimed.p), int(claimed.q)) == counted, f"{name} = {claimed}, counted {counted}")
     require(answer.bayes.result == answer.posterior and answer.total.result == answer.evidence, "worked steps end elsewhere")
 

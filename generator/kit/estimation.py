@@ -52,6 +52,12 @@ class Fit:
         so its Hessian is taken at (mu-hat, sigma-hat), and sigma-hat^2 is its square by invariance."""
         return sympy.sqrt(self.estimates[1])
 
+    @property
+    def hessian(self) -> sympy.ImmutableMatrix:
+        """A normal sample's Hessian at the estimate, printed as the kit prints every matrix (rows kept apart)."""
+        mu_mu, mu_sigma, sigma_sigma = self.curvature
+        return sympy.ImmutableMatrix([[mu_mu, mu_sigma], [mu_sigma, sigma_sigma]])
+
 
 def fit(model: str, data: Sequence[int]) -> Fit:
     """The estimate of ``model``'s parameters from ``data``, worked; a normal sample has a whole mean (the
