@@ -1,5 +1,6 @@
 """Shared test helpers: reading PDFs back and writing throwaway sheet files."""
 
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -10,6 +11,9 @@ from pypdf import PdfReader
 from generator import speed
 
 speed.install()  # as the CLI and every worker do: the tests run what builds run (tests/test_speed.py runs without)
+# Builds in tests generate afresh, never from the user's variant cache (a warm cache would let tests/test_faults.py's
+# builds end before their worker is killed); tests/test_cache.py switches it on with a --cache-dir of its own.
+os.environ.setdefault("SHEETS_NO_CACHE", "1")
 
 MINIMAL_SHEET = """
 title = "Tiny"
