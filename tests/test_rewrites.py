@@ -182,3 +182,16 @@ def test_numbers_cancelling_across_the_bar_are_named():
     s = sympy.sqrt(x**2 + 1)
     assert rewrites.rewrite_name(sympy.Mul(1 / (2 * s), 2 * x, evaluate=False), x / s) == "cancel $2$"
     assert rewrites.rewrite_name(sympy.Mul(sympy.Rational(1, 3), 2 * x, evaluate=False), 2 * x / 3) == "multiply the factors"
+
+
+def test_a_factorisation_the_line_before_never_showed_is_named():
+    """-(x^2 + 3) + 2x(3 - x) = -3(x - 1)^2 said only 'expand and collect like terms' (TA read)."""
+    before = sympy.Add(-(x**2 + 3), 2 * x * (3 - x), evaluate=False)
+    assert rewrites.rewrite_name(before, -3 * (x - 1) ** 2) == "expand, collect like terms and factorise"
+
+
+def test_opening_a_subtracted_bracket_among_other_terms_is_named():
+    """-(4 - x) sin x - (cos x + 2) = -(4 - x) sin x - cos x - 2 was 'combine the terms' (TA read)."""
+    before = sympy.Add(-(4 - x) * sympy.sin(x), sympy.Mul(-1, sympy.cos(x) + 2, evaluate=False), evaluate=False)
+    assert rewrites.rewrite_name(before, -(4 - x) * sympy.sin(x) - sympy.cos(x) - 2) == "distribute the minus sign"
+

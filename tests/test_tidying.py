@@ -254,3 +254,10 @@ def test_partials_printed_together_give_a_letter_one_meaning():
     assert len({expr for expr, _ in letters}) == len(letters) == len({name for _, name in letters})
     (inner,) = named[1].pieces
     assert inner.name == next(piece.name for piece in named[0].pieces if piece.expr == x**2 + y**2 + 1)
+
+
+def test_a_product_the_quotient_rule_brought_is_not_multiplied_out():
+    """(4 - x)(x^2 + 1) cos x stays a product; the gathered form made it the cubic -x^3 + 4x^2 - x + 4 (TA read)."""
+    tidy = presentable(derivative(sympy.sin(x) / ((4 - x) * (x**2 + 1)), x))
+    assert tex(tidy).startswith(r"\frac{(4 - x) (x^{2} + 1) \cos(x) + (3 x^{2} - 8 x + 1) \sin(x)}")
+

@@ -217,7 +217,7 @@ def rewrite_name(before: sympy.Expr, after: sympy.Expr) -> str:
         names.append(COLLECT)
     if not names:
         names += _sign_flips(before, after)
-    if not names and _negated_sum(before):
+    if not names and any(map(_negated_sum, sympy.Add.make_args(before))):  # -(cos x + 2) alone or as a term
         names.append(Reason("distribute the minus sign"))
     if not names:
         names.append(Reason("multiply the factors") if plain.is_Mul else Reason("combine the terms"))
@@ -451,7 +451,18 @@ def _above_the_bar(top: sympy.Expr, new_top: sympy.Expr, before: sympy.Expr) -> 
         names.insert(0 if names and not expanded else len(names), factored)
     elif (sums or rest.is_Add) and coefficient == -1 and all(term.could_extract_minus_sign() for term in terms):
         names.append(Reason("take out the minus sign"))
+    elif _factorised_anew(rest, before):
+        names.append(Reason("factorise"))
     return names
+
+
+def _factorised_anew(rest: sympy.Expr, before: sympy.Expr) -> bool:
+    """A product of sums, or a power of one, that the line ``before`` shows nowhere: the sum collected was factored
+    (``-(x^2 + 3) + 2x(3 - x)`` is ``-3(x - 1)^2``), a step of its own to name."""
+    known = set(_product_sums(before))
+    powers = [factor.as_base_exp() for factor in sympy.Mul.make_args(rest)]
+    fresh = [(base, exponent) for base, exponent in powers if base.is_Add and base not in known and _evaluated(-base) not in known]
+    return bool(fresh) and (len(powers) > 1 or any(exponent != 1 for _, exponent in fresh))
 
 
 def _left_over(term: sympy.Expr, coefficient: sympy.Expr, pulled: list[sympy.Expr]) -> list[sympy.Expr]:
