@@ -28,7 +28,8 @@ from fractions import Fraction
 
 import sympy
 
-from generator.kit import N_, Chain, ChoiceOption, Family, Reason, Step, bayes, chain, distinct, require
+import generator.kit.bayes as bayes
+from generator.kit import N_, Chain, ChoiceOption, Family, Reason, Step, chain, distinct, require
 from generator.kit.probability import complement, lowest_terms, total_probability
 
 MAX_DENOMINATOR = 200
