@@ -226,7 +226,8 @@ def _value_steps(kind: str, constant, weight, moment, log_e, entropy) -> Chain:
     inserted = Step(WrittenSum(constant, times, evaluate=False), "the two integrals")
     if kind == "exponential":
         return chain(inserted, Step(entropy, "the rate cancels against the mean"))
-    cancelled = Step(WrittenSum(constant, weight * moment, evaluate=False), "the variance cancels")
+    # the product prints as numbers (2 * 1/4): the reason says where sigma^2 went, in nats and in bits alike
+    cancelled = Step(WrittenSum(constant, weight * moment, evaluate=False), N_(r"multiply; $\sigma^2$ cancels against the $2 \sigma^2$"))
     steps = (inserted, cancelled) if isinstance(times, WrittenProduct) else (inserted,)
     joined = N_(r"add the logs, with $\frac{1}{2} = \frac{1}{2} \log e$") if log_e == 1 else N_("add the logs")
     return chain(*steps, Step(entropy, joined))

@@ -66,6 +66,7 @@ from generator.kit import (
     distinct,
     remembered,
     require,
+    tex,
 )
 from generator.kit.linalg import fraction_times
 from generator.kit.notation import Normaliser, Share
@@ -75,7 +76,6 @@ SIGMA_I, SIGMA_J, DELTA = sympy.symbols("sigma_i sigma_j delta_ij")
 Z_I, Z_J = sympy.symbols("z_i z_j", real=True)
 TOTAL = Normaliser("S_sum", positive=True)
 QUOTIENT = N_("quotient rule")
-SPLIT = N_("split the fraction")
 DEFINITION = N_("definition of σ")
 MAX_WEIGHT = 6
 MAX_WEIGHT_SUM = 12
@@ -189,12 +189,15 @@ def _worked_entries(scale: int) -> tuple[Chain, Chain]:
     s_i, s_j = Share(scale * Z_I, TOTAL), Share(scale * Z_J, TOTAL)
     diagonal = chain(
         Step(_quotient(scale * e_i, Z_I, scale), QUOTIENT),
-        Step(WrittenProduct(scale * e_i / TOTAL, (TOTAL - e_i) / TOTAL, evaluate=False), SPLIT),
+        Step(
+            WrittenProduct(scale * e_i / TOTAL, (TOTAL - e_i) / TOTAL, evaluate=False),
+            Reason("factor out ${factor}$, split the fraction", factor=tex(e_i)),
+        ),
         Step(scale * s_i * (1 - s_i), DEFINITION),
     )
     off_diagonal = chain(
         Step(_quotient(sympy.Integer(0), Z_J, scale), QUOTIENT),
-        Step(WrittenProduct(-scale * e_i / TOTAL, e_j / TOTAL, evaluate=False), SPLIT),
+        Step(WrittenProduct(-scale * e_i / TOTAL, e_j / TOTAL, evaluate=False), N_("$S \\cdot 0 = 0$, split the fraction")),
         Step(-scale * s_i * s_j, DEFINITION),
     )
     return diagonal, off_diagonal

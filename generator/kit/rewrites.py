@@ -212,7 +212,7 @@ def rewrite_name(before: sympy.Expr, after: sympy.Expr) -> str:
         names.append(Reason("common denominator"))
         top, bottom = sympy.fraction(together(plain), exact=True)
     names += _below_the_bar(bottom, new_bottom)
-    names += _above_the_bar(top, new_top, before)
+    names += _above_the_bar(top, new_top, before, _cancelled_sums(bottom, new_bottom))
     if COLLECT not in names and _collected_as_written(before):
         names.append(COLLECT)
     if not names:
@@ -405,7 +405,13 @@ def _term_ratio(exponent: sympy.Expr, old: sympy.Expr, new: sympy.Expr) -> sympy
     return None
 
 
-def _above_the_bar(top: sympy.Expr, new_top: sympy.Expr, before: sympy.Expr) -> list[str]:
+def _cancelled_sums(bottom: sympy.Expr, new_bottom: sympy.Expr) -> list[sympy.Expr]:
+    """The powers of sums the step cancelled from below the bar, and so from every term above it."""
+    ratio = bottom / new_bottom
+    return [factor for factor in sympy.Mul.make_args(ratio) if factor.as_base_exp()[0].is_Add and factor.as_base_exp()[1].is_positive]
+
+
+def _above_the_bar(top: sympy.Expr, new_top: sympy.Expr, before: sympy.Expr, cancelled: list[sympy.Expr] = ()) -> list[str]:
     """"expand", "collect like terms", "factor out ..." for what turned the numerator into the new one.
 
     Factored out are the number and the factors other than sums in front of the new sum, and
@@ -430,7 +436,7 @@ def _above_the_bar(top: sympy.Expr, new_top: sympy.Expr, before: sympy.Expr) -> 
         multiplied_out = expand_outside(inner) == inner or len(sympy.Add.make_args(inner)) != len(terms)
         kept = set(sympy.Add.make_args(inner))  # a product of sums carried over as it stands is not expanded
         if factoring:  # what is left once the factor is out is what gets multiplied out, if anything
-            left = [_bracketed_product(_left_over(term, coefficient, pulled)) for term in terms]
+            left = [_bracketed_product(_left_over(term, coefficient, [*pulled, *cancelled])) for term in terms]
         else:
             left = [expand_outside(term) != term for term in terms]
         expanded = multiplied_out and any(unexpanded and term not in kept for term, unexpanded in zip(terms, left))

@@ -120,7 +120,7 @@ def test_gaussian_steps_split_the_log_then_insert_the_integrals():
     assert sympy.simplify(answer.split.result.doit() - expected) == 0
     assert [step.why for step in answer.value.steps] == [
         "the two integrals",
-        "the variance cancels",
+        r"multiply; $\sigma^2$ cancels against the $2 \sigma^2$",
         r"add the logs, with $\frac{1}{2} = \frac{1}{2} \log e$",
     ]
     assert sympy.simplify(answer.value.steps[1].expr.doit() - (log(2 * sympy.pi * sigma**2) / 2 + R(1, 2))) == 0
