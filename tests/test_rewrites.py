@@ -155,7 +155,8 @@ def test_a_step_that_collects_the_terms_of_one_function_says_so():
     e, c, s = sympy.exp(x), sympy.cos(x), sympy.sin(x)
     before = -6 * x * e * c + (3 * x**2 + 1) * (c - s) * e
     after = (-(3 * x**2 + 1) * s + (3 * x**2 - 6 * x + 1) * c) * e
-    assert rewrites.rewrite_name(before, after) == "factor out $e^{x}$ and collect like terms"
+    # (3x^2 + 1)(cos x - sin x) is multiplied out before its terms join -6x cos x
+    assert rewrites.rewrite_name(before, after) == "expand, collect like terms and factor out $e^{x}$"
 
 
 def test_a_reason_quotes_a_sum_as_the_line_prints_it():

@@ -435,11 +435,12 @@ def _above_the_bar(top: sympy.Expr, new_top: sympy.Expr, before: sympy.Expr, can
     if inner is not None:
         multiplied_out = expand_outside(inner) == inner or len(sympy.Add.make_args(inner)) != len(terms)
         kept = set(sympy.Add.make_args(inner))  # a product of sums carried over as it stands is not expanded
-        if factoring:  # what is left once the factor is out is what gets multiplied out, if anything
-            left = [_bracketed_product(_left_over(term, coefficient, [*pulled, *cancelled])) for term in terms]
+        if factoring:  # what is left once the factor is out is multiplied out, unless it stands inside as it was
+            products = [_left_over(term, coefficient, [*pulled, *cancelled]) for term in terms]
+            expanded = any(_bracketed_product(factors) and not _carried(factors, kept) for factors in products)
         else:
             left = [expand_outside(term) != term for term in terms]
-        expanded = multiplied_out and any(unexpanded and term not in kept for term, unexpanded in zip(terms, left))
+            expanded = multiplied_out and any(unexpanded and term not in kept for term, unexpanded in zip(terms, left))
         if expanded:
             names.append(Reason("expand"))
         if (has_like_terms(top) and not has_like_terms(inner)) or (collects(top) and not collects(inner)):
@@ -484,6 +485,14 @@ def _left_over(term: sympy.Expr, coefficient: sympy.Expr, pulled: list[sympy.Exp
         if base in powers:
             powers[base] -= exponent
     return [base**exponent for base, exponent in powers.items() if exponent != 0]
+
+
+def _carried(factors: list[sympy.Expr], kept: set[sympy.Expr]) -> bool:
+    """A product left once the common factor is out stands among the new terms as it was (its sign aside)."""
+    factors = [factor for factor in factors if factor != 1]
+    product = sympy.Mul(*factors, evaluate=False)  # 3 (cos x + 2) as written, not 3 cos x + 6
+    negated = sympy.Mul(-1, *factors, evaluate=False)
+    return any(_unordered(term) in (_unordered(product), _unordered(negated)) for term in kept)
 
 
 def _bracketed_product(factors: list[sympy.Expr]) -> bool:
