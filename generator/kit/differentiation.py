@@ -10,7 +10,7 @@ one before it. The rules used are recorded for tests and for a difficulty
 score.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from itertools import count
 
@@ -145,13 +145,12 @@ def named_alike(worked: Iterable[Worked]) -> tuple[Worked, ...]:
     throughout: ``u = x^2`` for df/dx and then ``u = x^2 + y^2 + 1`` for df/dy read as one u changing its
     meaning. A part met again keeps its letter (its derivative by the next variable is new)."""
     letters: dict[sympy.Expr, sympy.Symbol] = {}
-    names = (sympy.Symbol(letter) for letter in LETTERS)
-    extra = (sympy.Symbol(f"u_{n}") for n in count(1))
+    names = _piece_names()
     renamed = []
     for each in worked:
         for piece in each.pieces:
             if piece.expr not in letters:
-                letters[piece.expr] = next(names, None) or next(extra)
+                letters[piece.expr] = next(names)
         pieces = tuple(replace(piece, name=letters[piece.expr]) for piece in each.pieces)
         renamed.append(replace(each, pieces=pieces))
     return tuple(renamed)
@@ -163,9 +162,13 @@ def in_reading_order(pieces: list[Piece]) -> tuple[Piece, ...]:
     Pieces are listed inside out (a piece after the parts its derivative uses); their names
     appear only in the list and on the left of their derivatives, so renaming them is free.
     """
-    names = (sympy.Symbol(letter) for letter in LETTERS)
-    extra = (sympy.Symbol(f"u_{n}") for n in count(1))
-    return tuple(Piece(next(names, None) or next(extra), piece.expr, piece.derivative) for piece in pieces)
+    return tuple(Piece(name, piece.expr, piece.derivative) for name, piece in zip(_piece_names(), pieces))
+
+
+def _piece_names() -> Iterator[sympy.Symbol]:
+    """u, v, w, ... (``LETTERS``), then u_1, u_2, ... should a solution ever need more."""
+    yield from map(sympy.Symbol, LETTERS)
+    yield from (sympy.Symbol(f"u_{n}") for n in count(1))
 
 
 class _State:

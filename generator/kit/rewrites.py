@@ -466,7 +466,7 @@ def _above_the_bar(top: sympy.Expr, new_top: sympy.Expr, before: sympy.Expr, can
 def _factorised_anew(rest: sympy.Expr, before: sympy.Expr) -> bool:
     """A product of sums, or a power of one, that the line ``before`` shows nowhere: the sum collected was factored
     (``-(x^2 + 3) + 2x(3 - x)`` is ``-3(x - 1)^2``), a step of its own to name."""
-    known = set(_product_sums(before))
+    known = set(product_sums(before))
     powers = [factor.as_base_exp() for factor in sympy.Mul.make_args(rest)]
     fresh = [(base, exponent) for base, exponent in powers if base.is_Add and base not in known and _evaluated(-base) not in known]
     return bool(fresh) and (len(powers) > 1 or any(exponent != 1 for _, exponent in fresh))
@@ -514,7 +514,7 @@ def _sign_flips(before: sympy.Expr, after: sympy.Expr) -> list[str]:
     ``-(3x^2 + 1)`` as ``-3x^2 - 1`` and still print the bracket as it was."""
     old_page, new_page = tex(before), tex(after)
     names = []
-    for total in _product_sums(before):
+    for total in product_sums(before):
         negated = _evaluated(-total)
         old_bracket, new_bracket = (bracket(tex(term)) for term in (total, negated))
         if old_bracket in old_page and old_bracket not in new_page and new_bracket in new_page:
@@ -523,12 +523,12 @@ def _sign_flips(before: sympy.Expr, after: sympy.Expr) -> list[str]:
     return names
 
 
-def _product_sums(expr: sympy.Expr) -> list[sympy.Expr]:
+def product_sums(expr: sympy.Expr) -> list[sympy.Expr]:
     """The sums that stand as factors (or bases of factors) of products in ``expr``, outside function
     arguments, each as SymPy evaluates it, in the order met."""
     if not (expr.is_Add or expr.is_Mul or expr.is_Pow):
         return []
-    found = [total for arg in expr.args for total in _product_sums(arg)]
+    found = [total for arg in expr.args for total in product_sums(arg)]
     if expr.is_Mul:
         found += [_evaluated(factor.as_base_exp()[0]) for factor in _flat_product(expr) if factor.as_base_exp()[0].is_Add]
     return list(dict.fromkeys(found))

@@ -18,6 +18,7 @@ from generator.kit.rewrites import (
     expand_outside,
     factor_terms,
     has_like_terms,
+    product_sums,
     together,
     uncollected,
 )
@@ -199,37 +200,29 @@ def _coefficients_factorised(gathered: sympy.Expr, written: sympy.Expr) -> list[
     as that product, signed as there: ``(4 - x)(x^2 + 1) \\cos x + (3x^2 - 8x + 1) \\sin x`` keeps the product the
     quotient rule brought, where the gathered form multiplies it out into a cubic. A factorisation the working never
     showed (``x^2 - 2x + 1`` as ``(x - 1)^2``) is not taken: no step could name it. Nothing if no coefficient is such."""
-    sums = {factor for factor in _sum_factors(written)}
+    sums = set(product_sums(written))
     terms, changed = [], False
     for term in sympy.Add.make_args(gathered):
         coefficient, functions = term.as_independent(*gathered.atoms(sympy.Function), as_Add=False)
         factored = _factorised(coefficient)
-        bases = [factor.as_base_exp()[0] for factor in sympy.Mul.make_args(factored[0][0])] if factored else []
-        if not factored or any(base.is_Add and base not in sums and -base not in sums for base in bases):
-            terms.append(term)
-            continue
-        number, factors = sympy.Integer(1), []
-        for factor in sympy.Mul.make_args(factored[0][0]):
-            base, exponent = factor.as_base_exp()
-            if base.is_Add and base not in sums and -base in sums and exponent.is_Integer:
-                number, base = number * (-1) ** exponent, -base
-            factors.append(base**exponent)
-        terms.append(sympy.Mul(number, *factors, functions))
-        changed = True
+        signed = _signed_as(factored[0][0], sums) if factored else None
+        terms.append(term if signed is None else sympy.Mul(*signed, functions))  # one Mul: -1 (4 - x) stays unopened
+        changed = changed or signed is not None
     return [sympy.Add(*terms)] if changed else []
 
 
-def _sum_factors(expr: sympy.Expr):
-    """The sums that stand as factors (or bases of powers) in ``expr``, outside function arguments."""
-    if expr.is_Add:
-        for arg in expr.args:
-            yield from _sum_factors(arg)
-    elif expr.is_Mul or expr.is_Pow:
-        for arg in expr.args:
-            base = arg.as_base_exp()[0]
-            if base.is_Add:
-                yield base
-            yield from _sum_factors(base)
+def _signed_as(product: sympy.Expr, sums: set[sympy.Expr]) -> list[sympy.Expr] | None:
+    """The factors of ``product``, a number first, each sum written as in ``sums`` (``x - 4`` as ``-1, 4 - x``),
+    or None if one is there in neither sign."""
+    number, factors = sympy.Integer(1), []
+    for factor in sympy.Mul.make_args(product):
+        base, exponent = factor.as_base_exp()
+        if base.is_Add and base not in sums:
+            if -base not in sums or not exponent.is_Integer:
+                return None
+            number, base = number * (-1) ** exponent, -base
+        factors.append(base**exponent)
+    return [number, *factors]
 
 
 def _collected_inside(factored: sympy.Expr) -> list[tuple[sympy.Expr, float]]:
