@@ -162,6 +162,64 @@ def test_a_changed_template_shows_as_without_the_cache(project, tmp_path):
     assert b"Work out" in changed[source] and b"Work out" not in plain[source]
 
 
+EDITS = {
+    "a part template": ("templates/problems/entropy.tex.j2", "Compute", "Work out", "Work out"),
+    "a macro a part template imports": ("templates/macros/steps.tex.j2", "{3.8cm}", "{3.2cm}", "{3.2cm}"),
+    "the catalogue": (
+        "locale/de/LC_MESSAGES/messages.po",
+        'msgstr "nat (natürlicher Logarithmus)"',
+        'msgstr "nat (Logarithmus zur Basis e)"',
+        "nat (Logarithmus zur Basis e)",
+    ),
+}
+"""(file, text, its replacement, what the solution then shows)."""
+
+
+@pytest.mark.parametrize("edit", EDITS.values(), ids=EDITS.keys())
+def test_a_changed_part_template_misses_its_instances_and_shows(project, tmp_path, edit):
+    """The rendered instances are filed under their part templates, what those import and the catalogue: one of
+    them edited (and a day old, so that the cache is used) renders anew from the cached variants, as without the cache."""
+    path, before, after, shown = edit
+    args = [SHEET, "--seed", "6", "--language", "de"]
+    store = str(tmp_path / "cache")
+    original = built(project, tmp_path / "original", *args, "--cache-dir", store)
+    edited = copy_project(tmp_path / "edited", project)
+    text = (edited / path).read_text(encoding="utf-8")
+    assert before in text
+    (edited / path).write_text(text.replace(before, after), encoding="utf-8")
+    age_files(edited)
+    filled = counted(tmp_path / "cache")
+    changed = built(edited, tmp_path / "changed", *args, "--cache-dir", store)
+    again = counted(tmp_path / "cache")
+    assert changed == built(edited, tmp_path / "uncached", *args, "--no-cache")
+    tex = f"{SHEET}/seed-6/{SHEET}-solution.tex"
+    assert shown.encode() in changed[tex] and shown.encode() not in original[tex]
+    assert again.misses == filled.misses + 1  # the instance, rendered again ...
+    assert again.hits > filled.hits  # ... from the variants, which no edit concerns
+
+
+def test_a_changed_layout_rebuilds_from_one_entry_per_student(project, tmp_path):
+    """The sheet's layout changed (``sheet.tex.j2``, a day old: the page numbers now read "page 1"): every
+    student's parts are read whole, one entry each, and the class is what it is without the cache."""
+    layout = tmp_path / "templates" / "sheet.tex.j2"
+    layout.parent.mkdir()
+    text = (project / "templates" / "sheet.tex.j2").read_text(encoding="utf-8")
+    assert text.count(r"\fancyfoot[C]{\footnotesize\thepage}") == 1
+    layout.write_text(text.replace(r"\fancyfoot[C]{\footnotesize\thepage}", r"\fancyfoot[C]{\footnotesize page \thepage}"), encoding="utf-8")
+    age_files(layout.parent)
+    args = ["idl-math-background", "--seed", "8", "--roster", str(roster(tmp_path / "class.csv", 6)), "--groups", "2"]
+    store = str(tmp_path / "cache")
+    first = built(project, tmp_path / "first", *args, "--cache-dir", store)
+    filled = counted(tmp_path / "cache")
+    args += ["--template-dir", str(tmp_path / "templates")]
+    rebuilt = built(project, tmp_path / "rebuilt", *args, "--cache-dir", store)
+    again = counted(tmp_path / "cache")
+    assert rebuilt == built(project, tmp_path / "uncached", *args, "--no-cache")
+    pdfs = [name for name in first if name.endswith("-exercise.pdf")]
+    assert len(pdfs) == 6 and all(rebuilt[name] != first[name] for name in pdfs)
+    assert (again.hits - filled.hits, again.misses - filled.misses) == (6, 0)
+
+
 def _truncated(path: Path) -> None:
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
 
@@ -171,9 +229,11 @@ def _overwritten(path: Path) -> None:
 
 
 def _entry_changed(path: Path) -> None:
+    """The rendered instance's entry, and then, as it is rendered again from its variants, one of those."""
     with sqlite3.connect(path) as db:
-        key, value = db.execute("SELECT key, value FROM variants LIMIT 1").fetchone()
-        db.execute("UPDATE variants SET value = ? WHERE key = ?", (value[:-9] + b"corrupted", key))
+        for kind in ("origin LIKE 'sheet %'", "origin NOT LIKE 'sheet %'"):
+            key, value = db.execute(f"SELECT key, value FROM variants WHERE {kind} LIMIT 1").fetchone()
+            db.execute("UPDATE variants SET value = ? WHERE key = ?", (value[:-9] + b"corrupted", key))
     db.close()
 
 
@@ -228,7 +288,9 @@ def test_cache_info_and_clear(project, tmp_path):
     info = runner.invoke(app, ["cache", "info", "--cache-dir", str(store)])
     entries = counted(store).entries
     assert info.exit_code == 0 and str(store / "variants.sqlite") in info.output
-    assert f"{entries:,} entries" in info.output and "50.0% hit rate" in info.output
+    # The first build missed every entry it wrote; the second found its one instance whole.
+    assert f"{entries:,} entries" in info.output and f"1 hits and {entries:,} misses" in info.output
+    assert f"{100 / (entries + 1):.1f}% hit rate" in info.output
     cleared = runner.invoke(app, ["cache", "clear", "--cache-dir", str(store)])
     assert cleared.exit_code == 0 and f"cleared {store / 'variants.sqlite'}: {entries:,} entries" in cleared.output
     assert counted(store) == cache.Info(store / "variants.sqlite", counted(store).size, 0, 0, 0)

@@ -60,7 +60,8 @@ from generator.pipeline.render import (
     document_inputs,
     document_pieces,
     render_documents,
-    render_exercises,
+    render_parts,
+    rendered_exercises,
 )
 from generator.pipeline.roster import Student, stable_bucket
 from generator.pipeline.sheet import SheetSpec
@@ -467,20 +468,26 @@ def _raise_first_failure(pending: Sequence[Future]) -> None:
 
 
 def generate_instance(job: Job, checked: Checked | None = None) -> Generated:
-    """Sample, solve, check and render one instance (in a worker process), adding to the build's record ``checked``."""
+    """Sample, solve, check and render one instance (in a worker process), adding to the build's record ``checked``;
+    from its store (the variant cache) if an earlier build rendered this instance with the same part templates."""
     sheet, draw, student, project = job
     families = all_families()
-    variants = sheet_variants(sheet, families, draw, checked)
-    stored = tuple(recorded(variant, families[variant.family], checked) for variant in variants)
+    env = project.environment(sheet.settings.language)
+
+    def rendered() -> tuple[tuple[tuple[str, str], ...], tuple[dict, ...], tuple[tuple[str, str], ...]]:
+        variants = sheet_variants(sheet, families, draw, checked)
+        stored = tuple(recorded(variant, families[variant.family], checked) for variant in variants)
+        cells = tuple(
+            cell
+            for variant, record in zip(variants, stored)
+            for cell in answer_cells(variant.label, families[variant.family].answer_key(variant.answer), record["answers"])
+        )
+        return render_parts(env, variants, families), stored, cells
+
+    texts, stored, cells = rendered() if checked is None else checked.kept_instance(sheet, draw, env, rendered)
     if checked is not None:
         checked.flush()  # what this instance added to the cache is there for a concurrent build
-    cells = tuple(
-        cell
-        for variant, record in zip(variants, stored)
-        for cell in answer_cells(variant.label, families[variant.family].answer_key(variant.answer), record["answers"])
-    )
-    env = project.environment(sheet.settings.language)
-    return Generated(draw, student, render_exercises(env, sheet, variants, families), stored, cells)
+    return Generated(draw, student, rendered_exercises(sheet, families, texts), stored, cells)
 
 
 def _files(plan: Plan, chosen: Sequence[Generated], typeset: Typeset) -> tuple[dict[str, bytes], dict[str, bytes]]:

@@ -1,10 +1,9 @@
-"""The variant cache: what earlier builds generated, checked and verified, kept on disk for the next build.
+"""The variant cache: what earlier builds generated, checked, verified and rendered, kept on disk for the next build.
 
 Generating is most of what a build costs (SymPy: sampling, solving, worked steps, checks,
 chain verification); TeX is the rest. An instructor who fixes a typo in a template or a sheet's
 header and rebuilds a class changes nothing that determines a variant, so the rebuild takes each
-variant from here and only renders and typesets it again. Templates are never cached: every build
-renders, so a changed template shows exactly as it would without the cache.
+variant from here and only typesets it again.
 
 What is kept, per family, options and draw: the params the draw samples (``"params"``), the checked
 answer with its difficulty (``"answer"``) and what answers.json records of the variant
@@ -15,11 +14,18 @@ is kept. The key (``VariantCache.key``) covers everything that determines them:
   wrong sheet) and of the family's module (with any other module of ``problems/`` it takes from), by
   SHA-256, so that any change of the code misses (code changed while a process started caches
   nothing in that process, ``_sources``);
-* the versions of Python (major.minor: ``random`` and pickles), SymPy (and its integer type), mpmath and Babel;
+* the versions of Python (major.minor: ``random`` and pickles), SymPy (and its integer type), mpmath,
+  Babel, Jinja and pylatexenc;
 * the family's name and its resolved options;
 * the slot seed, which already folds in the sheet seed, the student, the slot, the ``--unique``
   redraw and the draw that keeps a part apart from an earlier one of its family
   (``generate.slot_seed``); or the name of the canonical instance.
+
+Per sheet instance, besides, what its parts render to (``kept_instance``): every part's statement and
+solution, records and answer-key cells, filed under the code and draws above and the sources of the
+part templates with all they import, and the language's catalogue. The sheet's own layout is
+rendered afresh every build, so a rebuild after a changed header or ``sheet.tex.j2`` reads one
+entry per student; a changed part template misses and renders from the variants.
 
 The file is SQLite (``variants.sqlite``) in ``speed.cache_home()`` (``~/.cache/sheets``) or
 ``--cache-dir``, in WAL mode with a busy timeout, so that concurrent builds and each build's worker
@@ -40,15 +46,18 @@ import sqlite3
 import sys
 import time
 import weakref
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import babel
+import jinja2
 import mpmath
+import pylatexenc
 import sympy
 from sympy.core.singleton import Singleton
 from sympy.external.gmpy import GROUND_TYPES
@@ -56,23 +65,30 @@ from sympy.external.gmpy import GROUND_TYPES
 import generator
 import problems
 from generator.errors import ConfigError
+from generator.i18n import catalogue_path
 from generator.kit.family import Family
-from generator.kit.language import current_language
+from generator.kit.language import ENGLISH, current_language
 from generator.pipeline import registry
+from generator.pipeline.sheet import SheetSpec
+from generator.pipeline.templating import catalogue_digest, template_sources
 from generator.speed import cache_home, remembered
+
+if TYPE_CHECKING:
+    from generator.pipeline.generate import Draw
 
 T = TypeVar("T")
 
 FILE_NAME = "variants.sqlite"
-FORMAT = 1
-"""The layout of the file and its entries (``PRAGMA user_version``): a file of another format is emptied."""
+FORMAT = 2
+"""The layout of the file and its entries (``PRAGMA user_version``): a file of another format is emptied.
+2: entries are compressed (zlib, its fastest level: rendered LaTeX shrinks to a third, pickles to a half)."""
 BUSY_SECONDS = 30.0
 """How long a write waits for another process's write (each is one short transaction)."""
 PENDING = 256
 """Entries a process collects before it writes them; ``flush`` writes them at the end of each instance too."""
 
 _SCHEMA = """
-CREATE TABLE variants (key BLOB PRIMARY KEY, family TEXT NOT NULL, value BLOB NOT NULL, digest BLOB NOT NULL);
+CREATE TABLE variants (key BLOB PRIMARY KEY, origin TEXT NOT NULL, value BLOB NOT NULL, digest BLOB NOT NULL);
 CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 """
 _COUNT = "INSERT INTO counters VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = value + excluded.value"
@@ -83,8 +99,11 @@ _STARTED = time.time()
 SETTLED = 60.0
 """Seconds before ``_STARTED`` that the sources must have been left alone for their hash to name the code running."""
 _CHANGING = b""
-_VERSIONS = (tuple(sys.version_info[:2]), sympy.__version__, GROUND_TYPES, mpmath.__version__, babel.__version__, FORMAT)
-"""What else a variant, or its pickle, depends on (SymPy's integers are Python's or gmpy2's: ``GROUND_TYPES``)."""
+_VERSIONS = (
+    tuple(sys.version_info[:2]), sympy.__version__, GROUND_TYPES, mpmath.__version__, babel.__version__,
+    jinja2.__version__, pylatexenc.__version__, FORMAT,
+)
+"""What else a variant, its rendering or its pickle depends on (SymPy's integers are Python's or gmpy2's: ``GROUND_TYPES``)."""
 
 
 @dataclass(frozen=True)
@@ -127,6 +146,8 @@ class VariantCache:
         self._warned = False
         self._engine: bytes | None = None
         self._fingerprints: dict[str, str | None] = {}
+        self._codes: dict[str, str | None] = {}
+        self._rendering: dict[tuple[tuple[str, ...], str, str], str | None] = {}
 
     @classmethod
     def open(cls, directory: Path | None = None) -> "VariantCache | None":
@@ -161,7 +182,19 @@ class VariantCache:
         ``work`` must be what that draw gives and nothing else: the params sampled from that seed, the checked
         answer to them, the variant's record.
         """
-        key = self.key(what, family, options, draw)
+        return self._kept(self.key(what, family, options, draw), family.name, work)
+
+    def kept_instance(self, sheet: SheetSpec, draw: "Draw", env: jinja2.Environment, work: Callable[[], T]) -> T:
+        """``work()``'s result for one instance of ``sheet``: every part's statement and solution as ``env`` renders
+        them, with its record and answer-key cells. A rebuild that changed no part's template (a typo fixed in the
+        sheet's layout, ``sheet.tex.j2``) takes the whole instance from one entry: nothing to unpickle, nothing to render.
+
+        ``work`` must give what ``sheet``'s parts, ``draw``, the code and ``env``'s templates and catalogue give, and nothing else.
+        """
+        return self._kept(self.instance_key(sheet, draw, env), f"sheet {sheet.name}", work)
+
+    def _kept(self, key: bytes | None, origin: str, work: Callable[[], T]) -> T:
+        """``work()``'s result filed under ``key`` (None: not cached); ``origin`` (a family's or a sheet's name) only tells a reader of the file."""
         if key is None:
             return work()
         found = self._read(key)
@@ -171,10 +204,10 @@ class VariantCache:
         self._counts["misses"] += 1
         value = work()
         try:
-            blob = dumps(value)
+            blob = zlib.compress(dumps(value), 1)
         except Exception:  # it holds something that does not pickle (a function): worked out every time
             return value
-        self._pending.append((key, family.name, blob, _digest(key, blob)))
+        self._pending.append((key, origin, blob, _digest(key, blob)))
         if len(self._pending) >= PENDING:
             self.flush()
         return value
@@ -193,6 +226,28 @@ class VariantCache:
             return None
         drawn = {"canonical": draw} if isinstance(draw, str) else {"seed": draw}
         payload = json.dumps([what, fingerprint, family.name, chosen, drawn, current_language()])
+        return hashlib.sha256(payload.encode()).digest()
+
+    def instance_key(self, sheet: SheetSpec, draw: "Draw", env: jinja2.Environment) -> bytes | None:
+        """The key of an instance's entry: what every part's variant depends on (its family's code, options and slot,
+        the sheet's name and ``draw``, which give the slot seeds) and what it is rendered with (the part templates
+        with all they import, as ``env`` finds them, and the catalogue of ``env``'s language). The sheet's own
+        layout, header and points are not in it: they are rendered around the parts every time.
+        None if a part's family or templates are not cached (``_code``, ``_templates``)."""
+        families = registry.families()
+        parts = []
+        for part in sheet.parts:
+            family = families.get(part.family)
+            code = None if family is None else self._code(family)
+            templates = None if family is None else self._templates(env, family.template)
+            if code is None or templates is None:
+                return None
+            parts.append([part.label, part.family, dict(part.options), part.slot, part.canonical, code, templates])
+        drawn = [draw.seed, draw.student, [list(redraw) for redraw in draw.redraws]]
+        try:
+            payload = json.dumps(["instance", sheet.name, parts, drawn, env.globals["language"], current_language()], sort_keys=True, allow_nan=False)
+        except (TypeError, ValueError):
+            return None
         return hashlib.sha256(payload.encode()).digest()
 
     def flush(self) -> None:
@@ -241,7 +296,7 @@ class VariantCache:
         value, digest = row
         if _digest(key, value) == digest:
             try:
-                return (pickle.loads(value),)
+                return (pickle.loads(zlib.decompress(value)),)
             except Exception:  # damaged in a way the digest cannot see, or code that no longer unpickles it
                 pass
         self._damaged("an entry did not read back")
@@ -307,17 +362,44 @@ class VariantCache:
             self._warned = True
 
     def _fingerprint(self, family: Family) -> str | None:
-        """The SHA-256 of the code and versions ``family``'s variants depend on; None if it is not cached."""
-        if family.static or registry.families().get(family.name) is not family:
-            return None
-        if self._engine is None:
-            self._engine = _sources(sorted(_ENGINE.rglob("*.py")), _ENGINE.parent)
-        module = sys.modules[f"{problems.__name__}.{registry.module_files()[family.name].stem}"]
-        files = sorted(Path(used.__file__) for used in _problem_modules(module))
-        family_sources = _sources(files, Path(problems.__file__).resolve().parent.parent)
-        if self._engine == _CHANGING or family_sources == _CHANGING:
-            return None
-        return hashlib.sha256(repr(_VERSIONS).encode() + self._engine + family_sources).hexdigest()
+        """The SHA-256 of the code and versions ``family``'s variants depend on; None if they are not cached
+        one by one: fixed content (``static``), which costs nothing to make, or a family that is not the registry's."""
+        return None if family.static else self._code(family)
+
+    def _code(self, family: Family) -> str | None:
+        """The SHA-256 of the engine's and ``family``'s code and the versions; None for a family that is not the
+        registry's (a test's), or code changed since this process started (``_sources``)."""
+        if family.name in self._codes:
+            return self._codes[family.name]
+        code = None
+        if registry.families().get(family.name) is family:
+            if self._engine is None:
+                self._engine = _sources(sorted(_ENGINE.rglob("*.py")), _ENGINE.parent)
+            module = sys.modules[f"{problems.__name__}.{registry.module_files()[family.name].stem}"]
+            files = sorted(Path(used.__file__) for used in _problem_modules(module))
+            family_sources = _sources(files, Path(problems.__file__).resolve().parent.parent)
+            if self._engine != _CHANGING and family_sources != _CHANGING:
+                code = hashlib.sha256(repr(_VERSIONS).encode() + self._engine + family_sources).hexdigest()
+        self._codes[family.name] = code
+        return code
+
+    def _templates(self, env: jinja2.Environment, name: str) -> str | None:
+        """The SHA-256 of template ``name`` with all it imports, as ``env`` finds them, and of the catalogue of ``env``'s
+        language; None where that is not known (``templating.template_sources``) or a file changed shortly before
+        this process started, or since (the rule of ``_sources``)."""
+        language = env.globals["language"]
+        memo = (tuple(env.loader.searchpath), language, name)
+        if memo not in self._rendering:
+            sources = template_sources(env, name)
+            files = [Path(file) for file, _ in sources.values()] if sources is not None else []
+            if language != ENGLISH:
+                files.append(catalogue_path(language))
+            if sources is None or any(path.stat().st_mtime > _STARTED - SETTLED for path in files):
+                self._rendering[memo] = None
+            else:
+                text = json.dumps([sorted((name, source) for name, (_, source) in sources.items()), catalogue_digest(language)])
+                self._rendering[memo] = hashlib.sha256(text.encode()).hexdigest()
+        return self._rendering[memo]
 
 
 def describe(directory: Path | None = None) -> Info:

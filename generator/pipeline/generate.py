@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+import jinja2
 import sympy
 
 from generator.errors import ConfigError, GenerationError
@@ -81,6 +82,10 @@ class Checked:
     def kept(self, what: str, family: Family, options: Mapping[str, Any], draw: int | str, work: Callable[[], T]) -> T:
         """``work()``, or what the store kept of it (``VariantCache.kept``)."""
         return work() if self.store is None else self.store.kept(what, family, options, draw, work)
+
+    def kept_instance(self, sheet: SheetSpec, draw: "Draw", env: jinja2.Environment, work: Callable[[], T]) -> T:
+        """``work()``, or what the store kept of this rendered instance (``VariantCache.kept_instance``)."""
+        return work() if self.store is None else self.store.kept_instance(sheet, draw, env, work)
 
     def flush(self) -> None:
         """Write what this process added to the store (when an instance is done)."""

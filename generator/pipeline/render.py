@@ -119,13 +119,25 @@ def render_exercises(
     env: jinja2.Environment, sheet: SheetSpec, variants: Sequence[Variant], families: Mapping[str, Family]
 ) -> tuple[RenderedExercise, ...]:
     """Every exercise of one sheet instance, with statements and solutions filled in."""
-    by_label = {variant.label: variant for variant in variants}
+    return rendered_exercises(sheet, families, render_parts(env, variants, families))
+
+
+def render_parts(env: jinja2.Environment, variants: Sequence[Variant], families: Mapping[str, Family]) -> tuple[tuple[str, str], ...]:
+    """The statement and solution LaTeX of each variant, in order."""
+    return tuple(render_part(env, families[variant.family], variant) for variant in variants)
+
+
+def rendered_exercises(
+    sheet: SheetSpec, families: Mapping[str, Family], texts: Sequence[tuple[str, str]]
+) -> tuple[RenderedExercise, ...]:
+    """The exercises of ``sheet`` around the statement and solution of each of its parts (``texts``, in sheet order)."""
+    text_of = dict(zip((part.label for part in sheet.parts), texts))
     exercises = []
     for exercise in sheet.exercises:
         parts = []
         for part in exercise.parts:
             family = families[part.family]
-            statement, solution = render_part(env, family, by_label[part.label])
+            statement, solution = text_of[part.label]
             letter = part.label[len(exercise.label) :]
             parts.append(
                 RenderedPart(part.label, letter, part.points, family.name, family.template, statement, solution)

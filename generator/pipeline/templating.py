@@ -13,14 +13,16 @@ decimal mark (``decimal``, ``number``, and the floats ``tex`` prints). English h
 its text is the msgids, printed as written.
 """
 
+import hashlib
 import re
 import unicodedata
 from pathlib import Path
 
 import jinja2
+import jinja2.meta
 from pylatexenc.latexencode import UnicodeToLatexEncoder
 
-from generator.i18n import translations
+from generator.i18n import catalogue_path, translations
 from generator.kit.decimals import fixed
 from generator.kit.language import ENGLISH, Reason, localized_decimal, speaking
 from generator.kit.printing import bracket, tex
@@ -166,3 +168,31 @@ def environment(template_dir: Path = TEMPLATE_DIR, language: str = ENGLISH) -> j
     env.filters.update(localized(language))
     env.bytecode_cache = template_cache(env)
     return env
+
+
+def template_sources(env: jinja2.Environment, name: str) -> dict[str, tuple[str, str]] | None:
+    """The template ``name`` and every template it imports (and those import), as ``env`` finds them:
+    name -> (file, source). What a variant's statement and solution are rendered from, besides the variant.
+
+    None if one of them names another by a value, not a literal: then which file it reads is not known here.
+    """
+    found: dict[str, tuple[str, str]] = {}
+    todo = [name]
+    while todo:
+        current = todo.pop()
+        if current in found:
+            continue
+        source, filename, _ = env.loader.get_source(env, current)
+        found[current] = (filename or current, source)
+        for referenced in jinja2.meta.find_referenced_templates(env.parse(source)):
+            if referenced is None:
+                return None
+            todo.append(referenced)
+    return found
+
+
+def catalogue_digest(language: str) -> str:
+    """The SHA-256 of ``language``'s catalogue, which every translated word of a template comes from ("" for English)."""
+    if language == ENGLISH:
+        return ""
+    return hashlib.sha256(catalogue_path(language).read_bytes()).hexdigest()
