@@ -111,7 +111,8 @@ def build(
     who else is on the roster).
 
     Variants generated before (the same code, options and draw) are taken from the variant cache
-    (docs/cache.md): a rebuild after a template change only renders and typesets.
+    (docs/cache.md), and so are rendered problems whose templates did not change: a rebuild after
+    a change to the sheet's layout only typesets.
     """
 
     def action() -> None:

@@ -122,7 +122,8 @@ class Info:
         rate = f"{100 * self.hits / asked:.1f}% hit rate" if asked else "no lookups yet"
         return [
             f"variant cache: {self.path}",
-            f"  {self.size / 1e6:.1f} MB, {self.entries:,} entries (a variant's params, checked answer and answers.json record)",
+            f"  {self.size / 1e6:.1f} MB, {self.entries:,} entries (variants' params, checked answers and answers.json"
+            " records; rendered instances)",
             f"  {self.hits:,} hits and {self.misses:,} misses since it was last cleared: {rate}",
         ]
 
