@@ -96,6 +96,23 @@ def main() -> None:
             f"{size:>8} {pdfs:>6} {wall:>8.1f} {pdfs / wall:>7.1f} {s.get('redraw', 0):>7.1f} {s['generate']:>9.1f} "
             f"{s['typeset']:>7.1f} {s['write']:>7.1f} {s['tex']:>7.1f}"
         )
+    print(projected(size, wall))
+
+
+PROJECTED_CLASS = 10_000
+PROJECTED_SHARDS = 20
+
+
+def projected(size: int, wall: float) -> str:
+    """The time a class of 10,000 would take at the per-student rate of the last build, on one machine like this
+    and in 20 shards on 20 such machines (docs/scale.md), the merge (no TeX) aside. The rate of a larger class is a
+    little better (fonts and TeX's start are paid once per batch), so this errs long."""
+    rate = wall / size
+    shard = -(-PROJECTED_CLASS // PROJECTED_SHARDS)
+    return (
+        f"projected for {PROJECTED_CLASS:,} students at {rate * 1000:.0f} ms a student: {PROJECTED_CLASS * rate / 60:.1f} min"
+        f" on one machine like this, {shard * rate / 60:.1f} min in {PROJECTED_SHARDS} shards of {shard} (plus the merge)"
+    )
 
 
 if __name__ == "__main__":
