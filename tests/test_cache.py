@@ -10,6 +10,7 @@ needs no directory at all.
 import dataclasses
 import os
 import pickle
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -111,6 +112,22 @@ def test_a_class_in_german_is_the_same_cached(project, tmp_path):
         Path(name).name for name in warm
     }
     assert counted(tmp_path / "cache").hits > 0
+
+
+def test_a_unique_class_is_the_same_cached_and_its_rebuild_samples_nothing(project, tmp_path):
+    """``--unique`` compares every student's draws before the build: those are kept too, and a rebuild finds them."""
+    args = ["idl-math-background", "--seed", "3", "--roster", str(roster(tmp_path / "class.csv", 12)), "--unique", "--groups", "2"]
+    process = sheets(project, "build", *args, "--out", str(tmp_path / "uncached"), "--no-cache")
+    assert process.returncode == 0 and process.stderr == "", process.stderr
+    redrawn = re.search(r"--unique: (\d+) problems? drawn again", process.stdout)
+    assert redrawn and int(redrawn.group(1)) > 0, process.stdout
+    store = str(tmp_path / "cache")
+    cold = built(project, tmp_path / "cold", *args, "--cache-dir", store)
+    filled = counted(tmp_path / "cache")
+    warm = built(project, tmp_path / "warm", *args, "--cache-dir", store)
+    again = counted(tmp_path / "cache")
+    assert cold == files(tmp_path / "uncached") and warm == cold
+    assert (again.misses, again.entries) == (filled.misses, filled.entries) and again.hits > filled.hits
 
 
 def test_a_changed_family_source_misses_and_shows(project, tmp_path):

@@ -221,7 +221,7 @@ def build_class(
     if not typeset:  # a shard no student of this roster falls in: an array job with nothing to do
         return Report(target, 0, language=sheet.settings.language)
     started = time.perf_counter()
-    redrawn = redraws(sheet, draw, students, progress) if unique else {}
+    redrawn = redraws(sheet, draw, students, progress, cache) if unique else {}
     redraw_seconds = {"redraw": time.perf_counter() - started} if unique else {}
     group_of = {student.id: stable_bucket(student.id, groups) for student in typeset}
     batches: dict[str, tuple[tuple[Draw, Student], ...]] = {}

@@ -78,6 +78,11 @@ class Checked:
     """Chains verified (``generator.kit.steps.verify_chain``)."""
     store: VariantCache | None = None
     """Params and checked answers of earlier builds (``generator.pipeline.cache``); None: everything is worked out."""
+    params: dict[tuple[int, int, str], tuple[Family, Any]] = field(default_factory=dict)
+    """Params sampled (or read from the store) so far, by family id, slot seed and options: ``--unique`` and keeping
+    parts of a family apart ask for a slot's draws again and again."""
+    marks: dict[int, tuple[Any, frozenset[Any], str]] = field(default_factory=dict)
+    """How each of those params compares (``alike``) and its JSON text, by the params' id (the params kept alive with it)."""
 
     def kept(self, what: str, family: Family, options: Mapping[str, Any], draw: int | str, work: Callable[[], T]) -> T:
         """``work()``, or what the store kept of it (``VariantCache.kept``)."""
@@ -108,7 +113,12 @@ def sampled(family: Family, options: Mapping[str, Any], seed: int, label: str = 
         with _naming_failures(family, seed, label), time_limit(VARIANT_SECONDS, VariantTimeout):
             return family.sample(rng_for(seed), options)
 
-    return sample() if checked is None else checked.kept("params", family, options, seed, sample)
+    if checked is None:
+        return sample()
+    memo = (id(family), seed, repr(sorted(options.items())))
+    if memo not in checked.params:  # the family is kept with its params: while the record lasts, its id names no other
+        checked.params[memo] = family, checked.kept("params", family, options, seed, sample)
+    return checked.params[memo][1]
 
 
 def slot_seed(sheet: SheetSpec, slot: str, draw: Draw, again: int = 0) -> int:
@@ -172,8 +182,16 @@ class _Candidate:
     ) -> "_Candidate":
         seed = slot_seed(sheet, slot, draw, again)
         params = tuple(sampled(families[part.family], part.options, seed, part.label, checked) for part in parts)
-        marks = tuple((part.family, alike(p), json.dumps(jsonable(p))) for part, p in zip(parts, params))
-        return cls(again, params, marks)
+        return cls(again, params, tuple((part.family, *compared(p, checked)) for part, p in zip(parts, params)))
+
+
+def compared(params: Any, checked: Checked | None = None) -> tuple[frozenset[Any], str]:
+    """How ``params`` compares with other draws of its family: alike (``repeats.alike``), and exactly (as JSON text)."""
+    if checked is None:
+        return alike(params), json.dumps(jsonable(params))
+    if id(params) not in checked.marks:
+        checked.marks[id(params)] = params, alike(params), json.dumps(jsonable(params))
+    return checked.marks[id(params)][1:]
 
 
 @dataclass

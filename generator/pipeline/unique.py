@@ -17,13 +17,14 @@ they get without ``--unique``; the others' sheets depend on who is on the roster
 whole roster.
 """
 
-import json
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import closing
+from functools import partial
 
-from generator.kit.family import Family, jsonable
-from generator.pipeline.generate import Draw, SlotDraw, part_params, slot_draws
+from generator.kit.family import Family
+from generator.pipeline.cache import VariantCache
+from generator.pipeline.generate import Checked, Draw, SlotDraw, compared, part_params, slot_draws
 from generator.pipeline.parallel import in_workers, workers_for
 from generator.pipeline.registry import families as all_families
 from generator.pipeline.repeats import compared_slots
@@ -36,19 +37,26 @@ Redraws = tuple[tuple[str, int], ...]
 
 
 def redraws(
-    sheet: SheetSpec, draw: Draw, students: Sequence[Student], progress: Callable[[str, int, int], None]
+    sheet: SheetSpec,
+    draw: Draw,
+    students: Sequence[Student],
+    progress: Callable[[str, int, int], None],
+    cache: VariantCache | None = None,
 ) -> dict[str, Redraws]:
     """Per student id, the slots to draw again and how often, so that no variant repeats while a slot has fresh ones.
 
     Every student's first draws are sampled in worker processes; the redraws, fewer
-    and each depending on the ones before, are sampled here in order.
+    and each depending on the ones before, are sampled here in order. Params are taken from
+    ``cache`` where an earlier build sampled them, and kept there for the build that follows.
     """
     families = all_families()
     slots = _varying_slots(sheet, families)
     compared = compared_slots(sheet, families)
     jobs = [(sheet, slots, Draw(draw.seed, student.id)) for student in students]
+    checked = Checked(store=cache)
     first = {}
-    with closing(in_workers(_first_fingerprints, jobs, workers_for(len(jobs)), chunksize=8, describe=_comparing)) as drawn:
+    sample = partial(_first_fingerprints, checked=checked)
+    with closing(in_workers(sample, jobs, workers_for(len(jobs)), chunksize=8, describe=_comparing)) as drawn:
         for done, (student, marks) in enumerate(zip(students, drawn), start=1):
             first[student.id] = marks
             progress("comparing variants", done, len(students))
@@ -61,15 +69,16 @@ def redraws(
             own = Draw(draw.seed, student.id, tuple(chosen[student.id]))
             mark = first[student.id][index]
             if own.redraws and slot in compared:  # an earlier slot drawn again may change how this one is kept apart
-                mark = fingerprint(sheet, families, slot, own)
+                mark = fingerprint(sheet, families, slot, own, checked)
             if uses[mark] >= most:
-                fresh = _fresh_redraw(sheet, families, slot, own, lambda m: uses[m] < most)
+                fresh = _fresh_redraw(sheet, families, slot, own, lambda m: uses[m] < most, checked)
                 if fresh is None:
                     most += 1
                 else:
                     redraw, mark = fresh
                     chosen[student.id].append((slot, redraw))
             uses[mark] += 1
+    checked.flush()
     return {student_id: tuple(pairs) for student_id, pairs in chosen.items()}
 
 
@@ -80,32 +89,39 @@ def _varying_slots(sheet: SheetSpec, families: Mapping[str, Family]) -> list[str
 
 
 def _fresh_redraw(
-    sheet: SheetSpec, families: Mapping[str, Family], slot: str, draw: Draw, fresh: Callable[[str], bool]
+    sheet: SheetSpec, families: Mapping[str, Family], slot: str, draw: Draw, fresh: Callable[[str], bool], checked: Checked | None = None
 ) -> tuple[int, str] | None:
     """The first redraw of ``slot`` whose fingerprint is ``fresh``, with that fingerprint; None if none is."""
     for redraw in range(1, MAX_REDRAWS + 1):
-        mark = fingerprint(sheet, families, slot, Draw(draw.seed, draw.student, (*draw.redraws, (slot, redraw))))
+        mark = fingerprint(sheet, families, slot, Draw(draw.seed, draw.student, (*draw.redraws, (slot, redraw))), checked)
         if fresh(mark):
             return redraw, mark
     return None
 
 
-def fingerprint(sheet: SheetSpec, families: Mapping[str, Family], slot: str, draw: Draw) -> str:
-    """The sampled parameters of every part drawn from ``slot``, as JSON text: equal text, same variant."""
-    return _fingerprint(sheet, families, slot, draw, slot_draws(sheet, families, draw, until=slot)[slot])
+def fingerprint(sheet: SheetSpec, families: Mapping[str, Family], slot: str, draw: Draw, checked: Checked | None = None) -> str:
+    """The sampled parameters of every part drawn from ``slot``, as JSON text: equal text, same variant
+    (``checked``: from its store if kept)."""
+    return _fingerprint(sheet, families, slot, draw, slot_draws(sheet, families, draw, until=slot, checked=checked)[slot], checked)
 
 
-def _fingerprint(sheet: SheetSpec, families: Mapping[str, Family], slot: str, draw: Draw, drawn: SlotDraw) -> str:
+def _fingerprint(
+    sheet: SheetSpec, families: Mapping[str, Family], slot: str, draw: Draw, drawn: SlotDraw, checked: Checked | None = None
+) -> str:
     parts = [part for part in sheet.parts if part.slot == slot]
-    return json.dumps([jsonable(part_params(sheet, families, part, draw, drawn)[1]) for part in parts])
+    texts = [compared(part_params(sheet, families, part, draw, drawn, checked)[1], checked)[1] for part in parts]
+    return f"[{', '.join(texts)}]"  # json.dumps of the list of params, from each one's text
 
 
 def _comparing(jobs: Sequence[tuple[SheetSpec, Sequence[str], Draw]]) -> str:
     return "comparing the variants of students " + ", ".join(draw.student for _, _, draw in jobs)
 
 
-def _first_fingerprints(job: tuple[SheetSpec, Sequence[str], Draw]) -> tuple[str, ...]:
+def _first_fingerprints(job: tuple[SheetSpec, Sequence[str], Draw], checked: Checked | None = None) -> tuple[str, ...]:
     sheet, slots, draw = job
     families = all_families()
-    drawn = slot_draws(sheet, families, draw)
-    return tuple(_fingerprint(sheet, families, slot, draw, drawn[slot]) for slot in slots)
+    drawn = slot_draws(sheet, families, draw, checked=checked)
+    marks = tuple(_fingerprint(sheet, families, slot, draw, drawn[slot], checked) for slot in slots)
+    if checked is not None:
+        checked.flush()  # in a worker: written before it is told to end
+    return marks
