@@ -295,6 +295,41 @@ def test_two_builds_at_once_share_one_cache(project, tmp_path):
     assert built(project, tmp_path / "warm", *args, "--cache-dir", store) == files(tmp_path / "a")
 
 
+def _held(store: Path) -> int:
+    """Bytes the entries hold (what the limit counts)."""
+    with sqlite3.connect(store / "variants.sqlite") as db:
+        held = db.execute(f"SELECT sum({cache._ENTRY_BYTES}) FROM variants").fetchone()[0]
+    db.close()
+    return held
+
+
+def test_a_cache_beyond_its_limit_keeps_its_newest_entries(project, tmp_path):
+    """Four builds that hold more than SHEETS_CACHE_LIMIT_MB: the fourth first removes the oldest entries, down to
+    three quarters of the limit; what it removed is generated again when asked for, and every sheet is the same."""
+    store = tmp_path / "cache"
+    firsts = {seed: built(project, tmp_path / f"seed-{seed}", SHEET, "--seed", seed, "--cache-dir", str(store)) for seed in "123"}
+    three, file_size = _held(store), (store / "variants.sqlite").stat().st_size
+    limit = three / 2
+    env = {cache.LIMIT_VARIABLE: f"{limit / 1e6:.6f}"}
+    fourth = built(project, tmp_path / "seed-4", SHEET, "--seed", "4", "--cache-dir", str(store), **env)
+    after = counted(store)
+    assert _held(store) <= 0.75 * limit + three / 3 * 1.5  # what was kept, and the fourth build's own
+    assert (store / "variants.sqlite").stat().st_size < file_size  # the space given back (a file never shrinks by itself)
+    assert built(project, tmp_path / "again-4", SHEET, "--seed", "4", "--cache-dir", str(store), **env) == fourth
+    assert counted(store).misses == after.misses  # the newest entries were kept
+    assert built(project, tmp_path / "again-1", SHEET, "--seed", "1", "--cache-dir", str(store), **env) == firsts["1"]
+    assert counted(store).misses > after.misses  # the oldest were not
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-5", "inf"])
+def test_a_bad_cache_limit_is_one_error(project, tmp_path, value):
+    process = sheets(project, "build", SHEET, "--seed", "1", "--out", str(tmp_path / "out"), "--cache-dir", str(tmp_path / "c"), SHEETS_CACHE_LIMIT_MB=value)
+    assert process.returncode == 1 and process.stderr.strip() == (
+        f"error: SHEETS_CACHE_LIMIT_MB must be a positive number of megabytes, got {value!r}"
+    ), process.stderr
+    assert not (tmp_path / "out").exists()
+
+
 def test_cache_info_and_clear(project, tmp_path):
     runner = CliRunner()
     store = tmp_path / "cache"
@@ -308,6 +343,7 @@ def test_cache_info_and_clear(project, tmp_path):
     # The first build missed every entry it wrote; the second found its one instance whole.
     assert f"{entries:,} entries" in info.output and f"1 hits and {entries:,} misses" in info.output
     assert f"{100 / (entries + 1):.1f}% hit rate" in info.output
+    assert f"limit {cache.LIMIT_MB} MB (SHEETS_CACHE_LIMIT_MB)" in info.output
     cleared = runner.invoke(app, ["cache", "clear", "--cache-dir", str(store)])
     assert cleared.exit_code == 0 and f"cleared {store / 'variants.sqlite'}: {entries:,} entries" in cleared.output
     assert counted(store) == cache.Info(store / "variants.sqlite", counted(store).size, 0, 0, 0)

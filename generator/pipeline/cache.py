@@ -49,7 +49,7 @@ import weakref
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -82,6 +82,10 @@ FILE_NAME = "variants.sqlite"
 FORMAT = 2
 """The layout of the file and its entries (``PRAGMA user_version``): a file of another format is emptied.
 2: entries are compressed (zlib, its fastest level: rendered LaTeX shrinks to a third, pickles to a half)."""
+LIMIT_MB = 1000
+"""What the entries may hold, in megabytes (about sixty classes of 300 of the bigger reference sheet), unless
+``SHEETS_CACHE_LIMIT_MB`` says otherwise: beyond it, a build that opens the cache first removes the oldest entries."""
+LIMIT_VARIABLE = "SHEETS_CACHE_LIMIT_MB"
 BUSY_SECONDS = 30.0
 """How long a write waits for another process's write (each is one short transaction)."""
 PENDING = 256
@@ -91,6 +95,7 @@ _SCHEMA = """
 CREATE TABLE variants (key BLOB PRIMARY KEY, origin TEXT NOT NULL, value BLOB NOT NULL, digest BLOB NOT NULL);
 CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 """
+_ENTRY_BYTES = "length(key) + length(origin) + length(value) + length(digest)"
 _COUNT = "INSERT INTO counters VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = value + excluded.value"
 _DAMAGE = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
 _ENGINE = Path(generator.__file__).resolve().parent
@@ -116,6 +121,8 @@ class Info:
     entries: int
     hits: int
     misses: int
+    limit: int = field(default_factory=lambda: limit_bytes())
+    """Bytes the entries may hold (``limit_bytes``)."""
 
     def lines(self) -> list[str]:
         asked = self.hits + self.misses
@@ -125,7 +132,22 @@ class Info:
             f"  {self.size / 1e6:.1f} MB, {self.entries:,} entries (variants' params, checked answers and answers.json"
             " records; rendered instances)",
             f"  {self.hits:,} hits and {self.misses:,} misses since it was last cleared: {rate}",
+            f"  limit {self.limit / 1e6:g} MB ({LIMIT_VARIABLE}): beyond it, a build first removes the oldest entries",
         ]
+
+
+def limit_bytes() -> int:
+    """What the entries may hold: ``SHEETS_CACHE_LIMIT_MB`` megabytes if set, else ``LIMIT_MB``."""
+    text = os.environ.get(LIMIT_VARIABLE, "").strip()
+    if not text:
+        return LIMIT_MB * 10**6
+    try:
+        megabytes = float(text)
+    except ValueError:
+        megabytes = float("nan")
+    if not (0 < megabytes < float("inf")):
+        raise ConfigError(f"{LIMIT_VARIABLE} must be a positive number of megabytes, got {text!r}")
+    return int(megabytes * 10**6)
 
 
 class VariantCache:
@@ -157,6 +179,7 @@ class VariantCache:
 
         A damaged file (not a database, malformed, truncated) is emptied with one warning.
         """
+        limit = limit_bytes()
         cache = cls((directory or cache_home()) / FILE_NAME)
         try:
             cache.path.parent.mkdir(parents=True, exist_ok=True)
@@ -168,6 +191,7 @@ class VariantCache:
                     cache._problem()
                 _warn(f"the variant cache {cache.path} was damaged ({problem}): emptied, every variant is generated afresh")
             cache._db().execute(_COUNT, ("builds", 1))  # can it be written? (counts the builds that used it)
+            cache._evict(limit)
             for family in registry.families().values():  # once for the whole build: its workers get them
                 cache._fingerprints[family.name] = cache._fingerprint(family)
         except (OSError, sqlite3.Error) as exc:
@@ -311,6 +335,27 @@ class VariantCache:
             self._connection, self._pid = connection, os.getpid()
             _OPEN.add(self)
         return self._connection
+
+    def _evict(self, limit: int) -> None:
+        """Entries beyond ``limit`` bytes: the oldest written (an entry written again is new) removed, down to three
+        quarters of it, so that the next builds add before it is reached again; the file then given its space back."""
+        db = self._db()
+        held = db.execute(f"SELECT coalesce(sum({_ENTRY_BYTES}), 0) FROM variants").fetchone()[0]
+        if held <= limit:
+            return
+        with self._locked():
+            with db:
+                db.execute("BEGIN IMMEDIATE")
+                excess, removed, oldest = held - limit * 3 // 4, 0, None
+                for rowid, size in db.execute(f"SELECT rowid, {_ENTRY_BYTES} FROM variants ORDER BY rowid").fetchall():
+                    removed, oldest = removed + size, rowid
+                    if removed >= excess:
+                        break
+                db.execute("DELETE FROM variants WHERE rowid <= ?", (oldest,))
+            with contextlib.suppress(sqlite3.OperationalError):  # another build reading it: the space is reused later
+                db.execute("PRAGMA busy_timeout = 1000")
+                db.execute("VACUUM")
+            db.execute(f"PRAGMA busy_timeout = {int(BUSY_SECONDS * 1000)}")
 
     def _problem(self) -> str | None:
         """Make the file ready (WAL, tables of this format) and say what is wrong with it, if anything is damaged."""
