@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from generator.pipeline.templating import escape_text, unprintable_character
+from generator.speed import remembered
 
 _TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
 """Vietnamese tone marks: grave, acute, tilde, hook above, dot below."""
@@ -221,7 +222,7 @@ def _runs(name: str) -> list[tuple[tuple[Script, ...], str]] | None:
     """
     runs: list[tuple[tuple[Script, ...], str]] = []
     for char in name:
-        printing = tuple(script for script in SCRIPTS if script.prints(char))
+        printing = _scripts_printing(char)
         if not printing:
             return None
         if runs:
@@ -241,7 +242,14 @@ def _runs(name: str) -> list[tuple[tuple[Script, ...], str]] | None:
 
 
 def _printing(text: str) -> tuple[Script, ...]:
-    return tuple(script for script in SCRIPTS if all(script.prints(char) for char in text))
+    return tuple(script for script in SCRIPTS if all(script in _scripts_printing(char) for char in text))
+
+
+@remembered(4096)
+def _scripts_printing(char: str) -> tuple[Script, ...]:
+    """The scripts that print ``char``: asked of every character of every name on every sheet of a class
+    (the same few dozen letters), and each answer asks pylatexenc, so remembered per process."""
+    return tuple(script for script in SCRIPTS if script.prints(char))
 
 
 def _normal(name: str) -> str:
