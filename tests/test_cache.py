@@ -215,6 +215,24 @@ def test_a_changed_part_template_misses_its_instances_and_shows(project, tmp_pat
     assert again.hits > filled.hits  # ... from the variants, which no edit concerns
 
 
+@pytest.mark.parametrize("broken", ["<% if %>", "<% from 'macros/no-such-file.tex.j2' import steps %>"], ids=["syntax", "missing import"])
+def test_a_broken_part_template_is_the_same_error_with_the_cache(project, tmp_path, broken):
+    """Filing a rendered instance reads its templates: one that Jinja cannot read fails the build as it would
+    without the cache, naming the template, never with a traceback."""
+    templates = tmp_path / "templates" / "problems"
+    templates.mkdir(parents=True)
+    entropy = (project / "templates" / "problems" / "entropy.tex.j2").read_text(encoding="utf-8")
+    (templates / "entropy.tex.j2").write_text(broken + "\n" + entropy, encoding="utf-8")
+    age_files(tmp_path / "templates")
+    args = ["build", SHEET, "--seed", "2", "--template-dir", str(tmp_path / "templates")]
+    cached = sheets(project, *args, "--out", str(tmp_path / "a"), "--cache-dir", str(tmp_path / "cache"))
+    uncached = sheets(project, *args, "--out", str(tmp_path / "b"), "--no-cache")
+    assert cached.returncode == uncached.returncode == 1
+    assert cached.stderr.replace(str(tmp_path / "a"), "OUT") == uncached.stderr.replace(str(tmp_path / "b"), "OUT")
+    assert "entropy.tex.j2" in cached.stderr and "Traceback" not in cached.stderr
+    assert not (tmp_path / "a").exists()
+
+
 def test_a_changed_layout_rebuilds_from_one_entry_per_student(project, tmp_path):
     """The sheet's layout changed (``sheet.tex.j2``, a day old: the page numbers now read "page 1"): every
     student's parts are read whole, one entry each, and the class is what it is without the cache."""

@@ -431,12 +431,15 @@ class VariantCache:
 
     def _templates(self, env: jinja2.Environment, name: str) -> str | None:
         """The SHA-256 of template ``name`` with all it imports, as ``env`` finds them, and of the catalogue of ``env``'s
-        language; None where that is not known (``templating.template_sources``) or a file changed shortly before
-        this process started, or since (the rule of ``_sources``)."""
+        language; None where that is not known (``templating.template_sources``), a template cannot be read, or a
+        file changed shortly before this process started, or since (the rule of ``_sources``)."""
         language = env.globals["language"]
         memo = (tuple(env.loader.searchpath), language, name)
         if memo not in self._rendering:
-            sources = template_sources(env, name)
+            try:
+                sources = template_sources(env, name)
+            except jinja2.TemplateError:  # missing, or not Jinja: rendering it says what is wrong, and where
+                sources = None
             files = [Path(file) for file, _ in sources.values()] if sources is not None else []
             if language != ENGLISH:
                 files.append(catalogue_path(language))
