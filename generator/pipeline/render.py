@@ -118,8 +118,9 @@ class RenderedExercise:
 def render_exercises(
     env: jinja2.Environment, sheet: SheetSpec, variants: Sequence[Variant], families: Mapping[str, Family]
 ) -> tuple[RenderedExercise, ...]:
-    """Every exercise of one sheet instance, with statements and solutions filled in."""
-    return rendered_exercises(sheet, families, render_parts(env, variants, families))
+    """Every exercise of one sheet instance, with statements and solutions filled in (``variants``: one per part)."""
+    by_label = {variant.label: variant for variant in variants}
+    return rendered_exercises(sheet, families, render_parts(env, [by_label[part.label] for part in sheet.parts], families))
 
 
 def render_parts(env: jinja2.Environment, variants: Sequence[Variant], families: Mapping[str, Family]) -> tuple[tuple[str, str], ...]:
