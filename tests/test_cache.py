@@ -28,7 +28,9 @@ from generator.cli import app
 from generator.kit.family import field_names
 from generator.kit.language import Reason
 from generator.pipeline import cache
-from generator.pipeline.generate import canonical_variant, variant_for_seed
+from generator.pipeline.build import generate_instance
+from generator.pipeline.generate import Checked, Draw, canonical_variant, variant_for_seed
+from generator.pipeline.project import Project
 from generator.pipeline.registry import families
 from generator.pipeline.render import render_part
 from generator.pipeline.templating import environment
@@ -346,6 +348,88 @@ def test_a_bad_cache_limit_is_one_error(project, tmp_path, value):
         f"error: SHEETS_CACHE_LIMIT_MB must be a positive number of megabytes, got {value!r}"
     ), process.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_template_saved_during_a_build_is_not_filed(tmp_path, monkeypatch):
+    """Templates are read as each student renders: a part template saved between two students renders the second
+    with the edit, under a key made from the template as it was. That student is not kept, so once the edit is
+    undone no build finds it. (In this process: the code counts as settled from now on, ``cache._STARTED``.)"""
+    monkeypatch.setattr(cache, "_STARTED", time.time() + cache.SETTLED)
+    time.sleep(0.05)  # every file written from here on is newer than the settled code
+    template = tmp_path / "templates" / "problems" / "entropy.tex.j2"
+    template.parent.mkdir(parents=True)
+    original = (ROOT / "templates" / "problems" / "entropy.tex.j2").read_text(encoding="utf-8")
+    template.write_text(original, encoding="utf-8")
+    age_files(template.parent)
+    project = Project(template_dir=tmp_path / "templates")
+    sheet = project.load_sheet(SHEET)
+
+    def statements(generated) -> str:
+        return "".join(part.statement for exercise in generated.exercises for part in exercise.parts)
+
+    store = cache.VariantCache.open(tmp_path / "cache")
+    checked = Checked(store=store)
+    generate_instance((sheet, Draw(7, "a"), None, project), checked)
+    assert original.count("<% macro statement(p, a) %>") == 1
+    template.write_text(original.replace("<% macro statement(p, a) %>", "<% macro statement(p, a) %>EDITED "), encoding="utf-8")
+    assert "EDITED" in statements(generate_instance((sheet, Draw(7, "b"), None, project), checked))
+    store.close()
+    assert _instances(tmp_path / "cache") == 1  # a's; b's was rendered with the edit, and not filed
+    template.write_text(original, encoding="utf-8")
+    age_files(template.parent)
+    store = cache.VariantCache.open(tmp_path / "cache")
+    again = generate_instance((sheet, Draw(7, "b"), None, project), Checked(store=store))
+    store.close()
+    assert statements(again) == statements(generate_instance((sheet, Draw(7, "b"), None, project))) and "EDITED" not in statements(again)
+    assert _instances(tmp_path / "cache") == 2
+
+
+def _instances(store: Path) -> int:
+    with sqlite3.connect(store / "variants.sqlite") as db:
+        count = db.execute("SELECT count(*) FROM variants WHERE origin LIKE 'sheet %'").fetchone()[0]
+    db.close()
+    return count
+
+
+def test_two_builds_over_the_limit_at_once_evict_once(tmp_path):
+    """Each build that opens a cache over its limit evicts; one that read the size before another evicted takes the
+    size again under the lock, and removes nothing more."""
+    first = cache.VariantCache(tmp_path / cache.FILE_NAME)
+    first._problem()
+    with first._db() as db:
+        db.execute("BEGIN IMMEDIATE")
+        for index in range(100):
+            db.execute("INSERT INTO variants VALUES (?, 'test', ?, x'00')", (index.to_bytes(4, "big"), os.urandom(10_000)))
+    limit = 800_000  # the entries hold a little over 1 MB
+    second = cache.VariantCache(tmp_path / cache.FILE_NAME)
+    seen_before = second._db().execute(f"SELECT sum({cache._ENTRY_BYTES}) FROM variants").fetchone()[0]
+    first._evict(limit)
+    left = _held(tmp_path)
+    assert left <= limit * 3 // 4 < seen_before
+
+    class StaleFirstLook:
+        """``second``'s connection, its first look at the size answered with what it saw before ``first`` evicted."""
+
+        def __init__(self, connection):
+            self.connection, self.looked = connection, False
+
+        def execute(self, query, *args):
+            if not self.looked and query.startswith("SELECT coalesce(sum("):
+                self.looked = True
+                return sqlite3.connect(":memory:").execute("SELECT ?", (seen_before,))
+            return self.connection.execute(query, *args)
+
+        def __enter__(self):
+            return self.connection.__enter__()
+
+        def __exit__(self, *exc):
+            return self.connection.__exit__(*exc)
+
+    stale = StaleFirstLook(second._db())
+    second._db = lambda: stale
+    second._evict(limit)
+    assert stale.looked and _held(tmp_path) == left
+    first.close()
 
 
 def test_cache_info_and_clear(project, tmp_path):

@@ -48,7 +48,7 @@ import time
 import weakref
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -170,7 +170,7 @@ class VariantCache:
         self._engine: bytes | None = None
         self._fingerprints: dict[str, str | None] = {}
         self._codes: dict[str, str | None] = {}
-        self._rendering: dict[tuple[tuple[str, ...], str, str], str | None] = {}
+        self._rendering: dict[tuple[tuple[str, ...], str, str], tuple[str, tuple[Path, ...]] | None] = {}
 
     @classmethod
     def open(cls, directory: Path | None = None) -> "VariantCache | None":
@@ -216,10 +216,16 @@ class VariantCache:
 
         ``work`` must give what ``sheet``'s parts, ``draw``, the code and ``env``'s templates and catalogue give, and nothing else.
         """
-        return self._kept(self.instance_key(sheet, draw, env), f"sheet {sheet.name}", work)
+        keyed = self._instance(sheet, draw, env)
+        if keyed is None:
+            return work()
+        key, files = keyed
+        # Templates are read as each instance renders: one saved meanwhile rendered it, not what the key names.
+        return self._kept(key, f"sheet {sheet.name}", work, lambda: _settled(files))
 
-    def _kept(self, key: bytes | None, origin: str, work: Callable[[], T]) -> T:
-        """``work()``'s result filed under ``key`` (None: not cached); ``origin`` (a family's or a sheet's name) only tells a reader of the file."""
+    def _kept(self, key: bytes | None, origin: str, work: Callable[[], T], still: Callable[[], bool] | None = None) -> T:
+        """``work()``'s result filed under ``key`` (None: not cached), unless ``still()`` says that what the key was made
+        from has changed while it worked; ``origin`` (a family's or a sheet's name) only tells a reader of the file."""
         if key is None:
             return work()
         found = self._read(key)
@@ -228,6 +234,8 @@ class VariantCache:
             return found[0]
         self._counts["misses"] += 1
         value = work()
+        if still is not None and not still():
+            return value
         try:
             blob = zlib.compress(dumps(value), 1)
         except Exception:  # it holds something that does not pickle (a function): worked out every time
@@ -253,27 +261,30 @@ class VariantCache:
         payload = json.dumps([what, fingerprint, family.name, chosen, drawn, current_language()])
         return hashlib.sha256(payload.encode()).digest()
 
-    def instance_key(self, sheet: SheetSpec, draw: "Draw", env: jinja2.Environment) -> bytes | None:
-        """The key of an instance's entry: what every part's variant depends on (its family's code, options and slot,
-        the sheet's name and ``draw``, which give the slot seeds) and what it is rendered with (the part templates
-        with all they import, as ``env`` finds them, and the catalogue of ``env``'s language). The sheet's own
-        layout, header and points are not in it: they are rendered around the parts every time.
-        None if a part's family or templates are not cached (``_code``, ``_templates``)."""
+    def _instance(self, sheet: SheetSpec, draw: "Draw", env: jinja2.Environment) -> tuple[bytes, frozenset[Path]] | None:
+        """The key of an instance's entry, and the files of the templates and catalogue it names.
+
+        The key covers what every part's variant depends on (its family's code, options and slot, the sheet's name
+        and ``draw``, which give the slot seeds) and what it is rendered with (the part templates with all they
+        import, as ``env`` finds them, and the catalogue of ``env``'s language). The sheet's own layout, header and
+        points are not in it: they are rendered around the parts every time. None if a part's family or templates
+        are not cached (``_code``, ``_templates``)."""
         families = registry.families()
-        parts = []
+        parts, files = [], set()
         for part in sheet.parts:
             family = families.get(part.family)
             code = None if family is None else self._code(family)
             templates = None if family is None else self._templates(env, family.template)
             if code is None or templates is None:
                 return None
-            parts.append([part.label, part.family, dict(part.options), part.slot, part.canonical, code, templates])
+            parts.append([part.label, part.family, dict(part.options), part.slot, part.canonical, code, templates[0]])
+            files.update(templates[1])
         drawn = [draw.seed, draw.student, [list(redraw) for redraw in draw.redraws]]
         try:
             payload = json.dumps(["instance", sheet.name, parts, drawn, env.globals["language"], current_language()], sort_keys=True, allow_nan=False)
         except (TypeError, ValueError):
             return None
-        return hashlib.sha256(payload.encode()).digest()
+        return hashlib.sha256(payload.encode()).digest(), frozenset(files)
 
     def flush(self) -> None:
         """Write the entries generated since the last flush and the hits and misses counted, in one transaction.
@@ -340,13 +351,15 @@ class VariantCache:
         """Entries beyond ``limit`` bytes: the oldest written (an entry written again is new) removed, down to three
         quarters of it, so that the next builds add before it is reached again; the file then given its space back."""
         db = self._db()
-        held = db.execute(f"SELECT coalesce(sum({_ENTRY_BYTES}), 0) FROM variants").fetchone()[0]
-        if held <= limit:
+        held = f"SELECT coalesce(sum({_ENTRY_BYTES}), 0) FROM variants"
+        if db.execute(held).fetchone()[0] <= limit:
             return
         with self._locked():
             with db:
-                db.execute("BEGIN IMMEDIATE")
-                excess, removed, oldest = held - limit * 3 // 4, 0, None
+                db.execute("BEGIN IMMEDIATE")  # what it holds now: another build may have just evicted
+                excess, removed, oldest = db.execute(held).fetchone()[0] - limit * 3 // 4, 0, None
+                if excess <= limit // 4:
+                    return
                 for rowid, size in db.execute(f"SELECT rowid, {_ENTRY_BYTES} FROM variants ORDER BY rowid").fetchall():
                     removed, oldest = removed + size, rowid
                     if removed >= excess:
@@ -355,6 +368,7 @@ class VariantCache:
             with contextlib.suppress(sqlite3.OperationalError):  # another build reading it: the space is reused later
                 db.execute("PRAGMA busy_timeout = 1000")
                 db.execute("VACUUM")
+                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             db.execute(f"PRAGMA busy_timeout = {int(BUSY_SECONDS * 1000)}")
 
     def _problem(self) -> str | None:
@@ -429,10 +443,10 @@ class VariantCache:
         self._codes[family.name] = code
         return code
 
-    def _templates(self, env: jinja2.Environment, name: str) -> str | None:
+    def _templates(self, env: jinja2.Environment, name: str) -> tuple[str, tuple[Path, ...]] | None:
         """The SHA-256 of template ``name`` with all it imports, as ``env`` finds them, and of the catalogue of ``env``'s
-        language; None where that is not known (``templating.template_sources``), a template cannot be read, or a
-        file changed shortly before this process started, or since (the rule of ``_sources``)."""
+        language, with their files; None where that is not known (``templating.template_sources``), a template cannot
+        be read, or a file changed shortly before this process started, or since (``_settled``)."""
         language = env.globals["language"]
         memo = (tuple(env.loader.searchpath), language, name)
         if memo not in self._rendering:
@@ -440,14 +454,14 @@ class VariantCache:
                 sources = template_sources(env, name)
             except jinja2.TemplateError:  # missing, or not Jinja: rendering it says what is wrong, and where
                 sources = None
-            files = [Path(file) for file, _ in sources.values()] if sources is not None else []
+            files = tuple(Path(file) for file, _ in sources.values()) if sources is not None else ()
             if language != ENGLISH:
-                files.append(catalogue_path(language))
-            if sources is None or any(path.stat().st_mtime > _STARTED - SETTLED for path in files):
+                files += (catalogue_path(language),)
+            if sources is None or not _settled(files):
                 self._rendering[memo] = None
             else:
                 text = json.dumps([sorted((name, source) for name, (_, source) in sources.items()), catalogue_digest(language)])
-                self._rendering[memo] = hashlib.sha256(text.encode()).hexdigest()
+                self._rendering[memo] = hashlib.sha256(text.encode()).hexdigest(), files
         return self._rendering[memo]
 
 
@@ -528,6 +542,15 @@ def _sources(files: list[Path], root: Path) -> bytes:
             return _CHANGING
         digest.update(str(path.resolve().relative_to(root)).encode() + b"\0" + hashlib.sha256(source).digest())
     return digest.digest()
+
+
+def _settled(files: Iterable[Path]) -> bool:
+    """None of ``files`` changed shortly before this process started, or since (``SETTLED``): what it read of them
+    is what they say."""
+    try:
+        return all(path.stat().st_mtime <= _STARTED - SETTLED for path in files)
+    except OSError:
+        return False
 
 
 def _problem_modules(module: ModuleType) -> set[ModuleType]:
