@@ -168,7 +168,6 @@ class VariantCache:
         """This process met an error of the file: it goes on without the cache."""
         self._warned = False
         self._engine: bytes | None = None
-        self._fingerprints: dict[str, str | None] = {}
         self._codes: dict[str, str | None] = {}
         self._rendering: dict[tuple[tuple[str, ...], str, str], tuple[str, tuple[Path, ...]] | None] = {}
 
@@ -193,7 +192,7 @@ class VariantCache:
             cache._db().execute(_COUNT, ("builds", 1))  # can it be written? (counts the builds that used it)
             cache._evict(limit)
             for family in registry.families().values():  # once for the whole build: its workers get them
-                cache._fingerprints[family.name] = cache._fingerprint(family)
+                cache._code(family)
         except (OSError, sqlite3.Error) as exc:
             cache.close()
             _warn(f"cannot use the variant cache {cache.path} ({_reason(exc)}): building without it")
@@ -248,9 +247,7 @@ class VariantCache:
     def key(self, what: str, family: Family, options: Mapping[str, Any], draw: int | str) -> bytes | None:
         """The entry's key (the module docstring lists what it covers); None for what is not cached: fixed content,
         a family that is not the registry's (a test's), options that are not plain data."""
-        if family.name not in self._fingerprints:
-            self._fingerprints[family.name] = self._fingerprint(family)
-        fingerprint = self._fingerprints[family.name]
+        fingerprint = self._fingerprint(family)
         if fingerprint is None:
             return None
         try:
@@ -429,19 +426,18 @@ class VariantCache:
     def _code(self, family: Family) -> str | None:
         """The SHA-256 of the engine's and ``family``'s code and the versions; None for a family that is not the
         registry's (a test's), or code changed since this process started (``_sources``)."""
-        if family.name in self._codes:
-            return self._codes[family.name]
-        code = None
-        if registry.families().get(family.name) is family:
+        if registry.families().get(family.name) is not family:
+            return None
+        if family.name not in self._codes:
             if self._engine is None:
                 self._engine = _sources(sorted(_ENGINE.rglob("*.py")), _ENGINE.parent)
             module = sys.modules[f"{problems.__name__}.{registry.module_files()[family.name].stem}"]
             files = sorted(Path(used.__file__) for used in _problem_modules(module))
             family_sources = _sources(files, Path(problems.__file__).resolve().parent.parent)
-            if self._engine != _CHANGING and family_sources != _CHANGING:
-                code = hashlib.sha256(repr(_VERSIONS).encode() + self._engine + family_sources).hexdigest()
-        self._codes[family.name] = code
-        return code
+            settled = self._engine != _CHANGING and family_sources != _CHANGING
+            code = hashlib.sha256(repr(_VERSIONS).encode() + self._engine + family_sources).hexdigest() if settled else None
+            self._codes[family.name] = code
+        return self._codes[family.name]
 
     def _templates(self, env: jinja2.Environment, name: str) -> tuple[str, tuple[Path, ...]] | None:
         """The SHA-256 of template ``name`` with all it imports, as ``env`` finds them, and of the catalogue of ``env``'s
@@ -538,7 +534,7 @@ def _sources(files: list[Path], root: Path) -> bytes:
     digest = hashlib.sha256()
     for path in files:
         source = path.read_bytes()
-        if path.stat().st_mtime > _STARTED - SETTLED:
+        if not _settled([path]):  # read first: a change while it was read shows
             return _CHANGING
         digest.update(str(path.resolve().relative_to(root)).encode() + b"\0" + hashlib.sha256(source).digest())
     return digest.digest()
