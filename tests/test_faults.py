@@ -7,6 +7,7 @@ full disk. Each build's processes carry a marker in their environment, so every 
 started (workers, pdflatex) can be found in ``/proc`` whoever their parent is by then.
 """
 
+import multiprocessing
 import os
 import resource
 import shutil
@@ -19,9 +20,16 @@ from pathlib import Path
 
 import pytest
 
+from generator.errors import CompileError
+from generator.pipeline.build import build_class
+from generator.pipeline.generate import Draw
 from generator.pipeline.lifecycle import sweep_stale
+from generator.pipeline.parallel import usable_cores
+from generator.pipeline.project import Project
+from generator.pipeline.roster import Student
+from generator.pipeline.templating import TEMPLATE_DIR
 from generator.pipeline.write import locked, publish
-from tests.conftest import wait_for
+from tests.conftest import MINIMAL_SHEET, wait_for
 
 SHEET = "idl-math-background"
 SHEETS = str(Path(sys.executable).parent / "sheets")
@@ -226,3 +234,20 @@ def test_a_terminated_check_stops_its_workers_and_leaves_no_folder(tmp_path):
     status, _, stderr = check.finish()
     assert (status, stderr) == (128 + signal.SIGTERM, "interrupted: nothing written\n")
     check.assert_nothing_left()
+
+
+@pytest.mark.skipif(usable_cores() < 2, reason="a class is generated in worker processes only on two cores or more")
+def test_tex_failing_after_the_last_instance_ends_the_workers_with_the_build(tmp_path, write_sheet):
+    """The error comes from a TeX run once generation is over (at the end of the document, which TeX reads only
+    after the last instance): the workers are gone while the error, whose traceback holds the build's frames,
+    is still alive. Kept alive, they held up the process's exit (see tests/test_parallel.py)."""
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATE_DIR, templates)
+    layout = templates / "sheet.tex.j2"
+    layout.write_text(layout.read_text().replace(r"\end{document}", "\\badmacro\n\\end{document}"))
+    project = Project(sheet_dir=write_sheet("tiny", MINIMAL_SHEET), template_dir=templates)
+    students = [Student(f"s{i:02d}", f"Student {i}") for i in range(24)]
+    with pytest.raises(CompileError, match="Undefined control sequence") as caught:
+        build_class("tiny", Draw(1), students, tmp_path / "out", project, groups=1)  # one batch: it ends with the last instance
+    assert caught.value.__traceback__ is not None
+    assert multiprocessing.active_children() == []

@@ -1,7 +1,10 @@
 import gc
 import os
 import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -74,3 +77,25 @@ def test_leaving_early_kills_busy_workers_at_once():
     results.close()
     assert time.monotonic() - started < 5
     assert not tex_children()
+
+
+def test_a_pool_left_open_does_not_hold_up_the_exit(tmp_path):
+    """Workers ignore SIGTERM (the parent stops them), so multiprocessing's exit, which sends it and waits, would
+    wait forever for a pool whose iterator is still alive, as it is when an error's traceback holds it."""
+    script = tmp_path / "left_open.py"
+    script.write_text(
+        "import time\n"
+        "from generator.pipeline.parallel import in_workers\n"
+        "def sleeps_after_the_first(n):\n"
+        "    time.sleep(30 if n else 0)\n"
+        "    return n\n"
+        "results = in_workers(sleeps_after_the_first, range(4), 2)\n"
+        "assert next(results) == 0\n"
+        "print('exiting', flush=True)\n"
+    )
+    started = time.monotonic()
+    process = subprocess.run(
+        [sys.executable, str(script)], cwd=Path(__file__).resolve().parent.parent, env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}, capture_output=True, text=True, timeout=60
+    )
+    assert (process.returncode, process.stdout) == (0, "exiting\n"), process.stderr
+    assert time.monotonic() - started < 30

@@ -36,6 +36,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -349,30 +350,31 @@ def _generate_and_typeset(
         feeds: dict[tuple[int, str], list[queue.SimpleQueue]] = {}
         pending: list[Future] = []
         jobs = [(plans[index].sheet, draw, student, project) for index, _, draw, student in order]
-        generated = _generated(jobs, _describer(plans), cache)
-        try:
-            for done, ((index, batch, _, _), instance) in enumerate(zip(order, generated), start=1):
-                outcomes[index][0][instance.key] = instance
-                progress("generating", done, len(order))
-                if (index, batch) not in feeds:
-                    # Kept before the runs start: a signal that comes while they start still reaches them.
-                    feeds[index, batch] = [queue.SimpleQueue() for _ in KINDS]
-                    runs = _typeset_batch(
-                        tex_pool, plans[index], batch, feeds[index, batch], project, workdir / str(index), tex_seconds
-                    )
-                    pending += [(index, run) for run in runs]
-                waiting[index, batch] -= 1
-                for feed in feeds[index, batch]:
-                    feed.put(instance.instance())
-                    if waiting[index, batch] == 0:
-                        feed.put(_END)
-                _raise_first_failure([run for _, run in pending])
-        except BaseException:
-            generated.close()  # the workers are killed, not waited for
-            for batch_feeds in feeds.values():
-                for feed in batch_feeds:
-                    feed.put(_ABORT)
-            raise
+        # Closed however generation ends, so that the workers end with it (busy ones, after an error, are killed,
+        # not waited for); left open they would live as long as the error's traceback, and hold up the exit.
+        with closing(_generated(jobs, _describer(plans), cache)) as generated:
+            try:
+                for done, ((index, batch, _, _), instance) in enumerate(zip(order, generated), start=1):
+                    outcomes[index][0][instance.key] = instance
+                    progress("generating", done, len(order))
+                    if (index, batch) not in feeds:
+                        # Kept before the runs start: a signal that comes while they start still reaches them.
+                        feeds[index, batch] = [queue.SimpleQueue() for _ in KINDS]
+                        runs = _typeset_batch(
+                            tex_pool, plans[index], batch, feeds[index, batch], project, workdir / str(index), tex_seconds
+                        )
+                        pending += [(index, run) for run in runs]
+                    waiting[index, batch] -= 1
+                    for feed in feeds[index, batch]:
+                        feed.put(instance.instance())
+                        if waiting[index, batch] == 0:
+                            feed.put(_END)
+                    _raise_first_failure([run for _, run in pending])
+            except BaseException:
+                for batch_feeds in feeds.values():
+                    for feed in batch_feeds:
+                        feed.put(_ABORT)
+                raise
         seconds["generate"] = time.perf_counter() - started
         for done, (index, run) in enumerate(pending, start=1):
             outcomes[index][1].add(*run.result())

@@ -7,9 +7,12 @@ The pool is small and ours, not ``concurrent.futures``, because stopping matters
 much as running: each worker gets one chunk of jobs at a time, so when one dies (killed,
 out of memory) the build knows which jobs it held and says so at once; when the build
 stops for any reason the workers are killed, not waited for; and a worker dies with its
-parent (``lifecycle.become_worker``) if the parent is killed outright.
+parent (``lifecycle.become_worker``) if the parent is killed outright. A pool still open when
+the interpreter exits (its iterator kept alive by an error's traceback) is stopped first:
+multiprocessing's own exit would SIGTERM the workers, which ignore it, and wait for them forever.
 """
 
+import atexit
 import gc
 import multiprocessing
 import os
@@ -95,6 +98,7 @@ class _Pool:
             theirs.close()
             self.connections[ours] = process
             self.given[ours] = deque()
+        atexit.register(self.stop)  # runs before multiprocessing's exit handler, registered before any worker started
 
     def results(self, chunks: Sequence[Sequence], describe: Describe) -> Iterator:
         """Every chunk's results, in order; a worker's exception is raised here, a worker's death too."""
@@ -156,6 +160,7 @@ class _Pool:
 
         A killed worker cannot remove its own temporary directories: they are swept here.
         """
+        atexit.unregister(self.stop)
         killed = False
         for connection, process in self.connections.items():
             if self.given[connection]:
