@@ -84,6 +84,36 @@ def test_jinja_error_in_a_user_edited_template(tmp_path, write_sheet):
 
 
 @pytest.mark.parametrize(
+    ("template", "edit", "message"),
+    [
+        ("sheet.tex.j2", lambda text: text.replace("\\begin{document}", "<% if %>\n\\begin{document}"), "Expected an expression"),
+        ("sheet.tex.j2", lambda text: text.replace("\\begin{document}", "<< nosuch >>\n\\begin{document}"), "'nosuch' is undefined"),
+        ("sheet.tex.j2", lambda text: text.replace("\\begin{document}", "<# caf\udce9 #>\n\\begin{document}"), "not UTF-8 text (byte 0xe9)"),
+        ("macros/steps.tex.j2", lambda text: text.replace("<% macro reason(why) %>", "<% macro reason(why) %><< nosuch >>"), "'nosuch' is undefined"),
+        ("macros/steps.tex.j2", lambda text: text.replace("<% macro reason(why) %>", "<# caf\udce9 #><% macro reason(why) %>"), "not UTF-8 text (byte 0xe9)"),
+    ],
+    ids=["layout syntax", "layout undefined name", "layout not UTF-8", "imported macro undefined name", "imported macro not UTF-8"],
+)
+def test_template_errors_name_the_file_and_line(tmp_path, write_sheet, template, edit, message):
+    """The layout an instructor edits first, and the macros every family imports: one line naming where, as for a family's template."""
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATE_DIR, templates)
+    edited = templates / template
+    original = edited.read_text(encoding="utf-8")
+    changed = edit(original)
+    assert changed != original
+    edited.write_bytes(changed.encode("utf-8", errors="surrogateescape"))  # \udce9: the byte 0xe9 alone, as Latin-1 saves é
+    line = changed.splitlines().index(next(row for row in changed.splitlines() if row not in original.splitlines())) + 1
+    out = tmp_path / "out"
+    process = sheets(
+        "build", "--seed", "1", "--sheet-dir", str(write_sheet("tiny", MINIMAL_SHEET)),
+        "--template-dir", str(templates), "--out", str(out),
+    )
+    assert_clear_failure(process, f"templates/{template}:{line}: template error: ", out)
+    assert message in process.stderr
+
+
+@pytest.mark.parametrize(
     ("args", "message"),
     [
         (["build", "nosuch", "--seed", "1"], "unknown sheet 'nosuch'"),

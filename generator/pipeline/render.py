@@ -24,6 +24,7 @@ from generator.pipeline.names import name_latex
 from generator.pipeline.names import preamble as names_preamble
 from generator.pipeline.roster import Student
 from generator.pipeline.sheet import ExerciseSpec, SheetSpec
+from generator.pipeline.templating import template_failure
 
 DOCUMENT_TEMPLATE = "sheet.tex.j2"
 KINDS = ("exercise", "solution")
@@ -101,12 +102,7 @@ def render_part(env: jinja2.Environment, family: Family, variant: Variant) -> tu
             str(macros.solution(variant.params, variant.answer)).strip(),
         )
     except jinja2.TemplateError as exc:
-        where = f"templates/{family.template}"
-        if getattr(exc, "lineno", None):
-            where += f":{exc.lineno}"
-        raise GenerationError(
-            f"{where} (family {family.name}, seed {variant.seed}): template error: {exc}"
-        ) from exc
+        raise GenerationError(f"{template_failure(env, exc, family.template)} (family {family.name}, seed {variant.seed})") from exc
 
 
 @dataclass(frozen=True)
@@ -198,4 +194,7 @@ def document_pieces(
         "latex_language": latex_language(sheet.settings.language),
         "plural_count": plural_count,
     }
-    return env.get_template(DOCUMENT_TEMPLATE).generate(context)
+    try:
+        yield from env.get_template(DOCUMENT_TEMPLATE).generate(context)
+    except jinja2.TemplateError as exc:
+        raise GenerationError(template_failure(env, exc, DOCUMENT_TEMPLATE)) from exc

@@ -141,11 +141,51 @@ def search_path(template_dir: Path = TEMPLATE_DIR) -> list[str]:
     return [str(folder) for folder in dict.fromkeys(folders)]
 
 
+class _Loader(jinja2.FileSystemLoader):
+    """Templates as files, first match wins; a file that is not UTF-8 text is a template error like a syntax error
+    (an instructor's editor may save ``café`` in Latin-1), not a decoding traceback."""
+
+    def get_source(self, environment: jinja2.Environment, template: str):
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError as exc:
+            line = exc.object[: exc.start].count(b"\n") + 1
+            message = f"not UTF-8 text (byte {exc.object[exc.start]:#04x}): save the file as UTF-8"
+            raise jinja2.TemplateSyntaxError(message, line, template) from None
+
+
+def template_failure(env: jinja2.Environment, exc: jinja2.TemplateError, template: str) -> str:
+    """``templates/<name>:<line>: template error: ...`` for an error met rendering ``template``: a syntax error where
+    it stands (perhaps in a template that ``template`` imports), a runtime error (an undefined name) at the innermost
+    template line it was raised on."""
+    name, line = template, None
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        name, line = exc.name or template, exc.lineno
+    traceback = exc.__traceback__
+    while traceback is not None and not isinstance(exc, jinja2.TemplateSyntaxError):
+        if (compiled := traceback.tb_frame.f_globals.get("__jinja_template__")) is not None:
+            name, line = compiled.name, compiled.get_corresponding_lineno(traceback.tb_lineno)
+        elif traceback.tb_frame.f_code.co_filename.endswith(".j2"):  # a frame Jinja rewrote to the template's line
+            name, line = _template_name(env, traceback.tb_frame.f_code.co_filename, template), traceback.tb_lineno
+        traceback = traceback.tb_next
+    return f"templates/{name}{f':{line}' if line else ''}: template error: {exc.message or exc}"
+
+
+def _template_name(env: jinja2.Environment, filename: str, fallback: str) -> str:
+    """A template file's name as templates call it (``macros/steps.tex.j2``), in whichever folder ``env`` found it."""
+    for folder in env.loader.searchpath:
+        try:
+            return Path(filename).resolve().relative_to(folder).as_posix()
+        except ValueError:
+            continue
+    return fallback
+
+
 @remembered(None)
 def environment(template_dir: Path = TEMPLATE_DIR, language: str = ENGLISH) -> jinja2.Environment:
     """The environment for templates in ``template_dir`` (over the project's), printing in ``language``."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(search_path(template_dir)),
+        loader=_Loader(search_path(template_dir)),
         block_start_string="<%",
         block_end_string="%>",
         variable_start_string="<<",
