@@ -40,6 +40,7 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from generator import __version__
 from generator.errors import ConfigError
@@ -70,6 +71,7 @@ from generator.pipeline.split import gather, split_pdf
 from generator.pipeline.unique import redraws
 from generator.pipeline.write import ensure_writable, locked, publish, publish_file
 
+T = TypeVar("T")
 DEFAULT_GROUPS = 4
 NOBODY = "sheet"
 """The key (PDF destination) of a single sheet's one instance."""
@@ -295,15 +297,24 @@ def _key(student: Student | None) -> str:
 
 
 def _built(plans: Sequence[Plan], project: Project, progress: Progress, cache: VariantCache | None) -> list[Report]:
-    """Generate and typeset every plan's instances, then write each plan's files."""
+    """Generate and typeset every plan's instances, then write each plan's files.
+
+    The files that need no PDF (answers.json, the answer keys) are made while TeX typesets the last pages,
+    when this process would otherwise only wait.
+    """
+
+    def data_files(generated: Sequence[dict[str, Generated]]) -> list[dict[str, bytes]]:
+        return [_data_files(plan, [instances[key] for key in plan.written]) for plan, instances in zip(plans, generated)]
+
     with temporary_directory("build") as workdir:
-        outcomes, seconds = _generate_and_typeset(plans, project, workdir, progress, cache)
+        outcomes, data, seconds = _generate_and_typeset(plans, project, workdir, progress, cache, data_files)
     reports = []
-    for plan, (generated, typeset) in zip(plans, outcomes):
+    for plan, (generated, typeset), shared in zip(plans, outcomes, data):
         started = time.perf_counter()
         chosen = [generated[key] for key in plan.written]
+        own, typeset_shared = _pdf_files(plan, chosen, typeset)
         with locked(plan.target):
-            _publish(plan, *_files(plan, chosen, typeset))
+            _publish(plan, own, {**shared, **typeset_shared})
         reports.append(_report(plan, chosen, {**seconds, "write": time.perf_counter() - started}))
     return reports
 
@@ -327,13 +338,19 @@ class Typeset:
 
 
 def _generate_and_typeset(
-    plans: Sequence[Plan], project: Project, workdir: Path, progress: Progress, cache: VariantCache | None
-) -> tuple[list[tuple[dict[str, Generated], Typeset]], dict[str, float]]:
+    plans: Sequence[Plan],
+    project: Project,
+    workdir: Path,
+    progress: Progress,
+    cache: VariantCache | None,
+    meanwhile: Callable[[Sequence[dict[str, Generated]]], T],
+) -> tuple[list[tuple[dict[str, Generated], Typeset]], T, dict[str, float]]:
     """Generate every instance, typesetting each batch's documents while its instances come in.
 
     Instances are generated batch by batch; a batch's TeX runs start with its first instance
     and read each instance's pages as soon as they are rendered, so once SymPy is done only
-    the last instance's pages and the last batch's fonts are left to typeset.
+    the last instance's pages and the last batch's fonts are left to typeset, while ``meanwhile``
+    works on every plan's instances (by key); its result is returned.
     """
     order = [
         (index, batch, draw, student)
@@ -376,12 +393,13 @@ def _generate_and_typeset(
                         feed.put(_ABORT)
                 raise
         seconds["generate"] = time.perf_counter() - started
+        made = meanwhile([generated for generated, _ in outcomes])
         for done, (index, run) in enumerate(pending, start=1):
             outcomes[index][1].add(*run.result())
             progress("typesetting", done, len(pending))
     seconds["typeset"] = time.perf_counter() - started - seconds["generate"]
     seconds["tex"] = sum(tex_seconds)
-    return outcomes, seconds
+    return outcomes, made, seconds
 
 
 def _describer(plans: Sequence[Plan]) -> Callable[[Sequence[Job]], str]:
@@ -492,8 +510,20 @@ def generate_instance(job: Job, checked: Checked | None = None) -> Generated:
     return Generated(draw, student, rendered_exercises(sheet, families, texts), stored, cells)
 
 
-def _files(plan: Plan, chosen: Sequence[Generated], typeset: Typeset) -> tuple[dict[str, bytes], dict[str, bytes]]:
-    """(each written instance's files, the files about them all), named inside the plan's target."""
+def _data_files(plan: Plan, chosen: Sequence[Generated]) -> dict[str, bytes]:
+    """The files about the written instances that need no PDF, named inside the plan's target."""
+    if not plan.roster:
+        return {"answers.json": answers_json(plan, chosen)}
+    key_rows = [(g.student.id, g.student.name, g.key_cells) for g in chosen]
+    return {
+        "answers.json": answers_json(plan, chosen),
+        "answer-key.csv": answer_key_csv(key_rows),
+        "answer-key.xlsx": answer_key_xlsx(key_rows),
+    }
+
+
+def _pdf_files(plan: Plan, chosen: Sequence[Generated], typeset: Typeset) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """(each written instance's PDFs, and a single sheet's sources; the class's solutions-all.pdf), named inside the plan's target."""
     if not plan.roster:
         (instance,) = chosen
         own = {
@@ -501,16 +531,10 @@ def _files(plan: Plan, chosen: Sequence[Generated], typeset: Typeset) -> tuple[d
             for kind in KINDS
             for extension, content in (("tex", typeset.sources[kind]), ("pdf", typeset.pdfs[(kind, instance.key)]))
         }
-        return own, {"answers.json": answers_json(plan, chosen)}
+        return own, {}
     own = {f"{g.key}/{plan.stem(kind)}.pdf": typeset.pdfs[(kind, g.key)] for g in chosen for kind in KINDS}
     batch_of = {_key(student): batch for batch, members in plan.batches.items() for _, student in members}
-    key_rows = [(g.student.id, g.student.name, g.key_cells) for g in chosen]
-    return own, {
-        "answers.json": answers_json(plan, chosen),
-        "answer-key.csv": answer_key_csv(key_rows),
-        "answer-key.xlsx": answer_key_xlsx(key_rows),
-        "solutions-all.pdf": gather(typeset.batches, [(f"{batch_of[g.key]}-solution", g.key) for g in chosen]),
-    }
+    return own, {"solutions-all.pdf": gather(typeset.batches, [(f"{batch_of[g.key]}-solution", g.key) for g in chosen])}
 
 
 def answers_json(plan: Plan, chosen: Sequence[Generated]) -> bytes:
