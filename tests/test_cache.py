@@ -29,10 +29,12 @@ from generator.kit.family import field_names
 from generator.kit.language import Reason
 from generator.pipeline import cache
 from generator.pipeline.build import generate_instance
+from generator.pipeline.compile import Compiled
 from generator.pipeline.generate import Checked, Draw, canonical_variant, variant_for_seed
 from generator.pipeline.project import Project
 from generator.pipeline.registry import families
 from generator.pipeline.render import render_part
+from generator.pipeline.roster import stable_bucket
 from generator.pipeline.templating import environment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -98,8 +100,10 @@ def test_every_reference_sheet_is_the_same_cached_cold_and_warm(project, tmp_pat
     assert len(uncached) > 8 and any(name.endswith(".pdf") for name in uncached)
     assert cold == uncached
     assert warm == uncached
-    assert filled.entries > 0 and filled.misses == filled.entries  # (sheets sharing a canonical instance hit already)
+    # (sheets sharing a canonical instance hit already); two documents per sheet, typeset and kept
+    assert filled.entries > 0 and filled.misses + filled.typeset == filled.entries and filled.typeset == len(uncached) // 5 * 2
     assert again.misses == filled.misses and again.hits > filled.hits  # the rebuild generated nothing
+    assert again.reused == filled.typeset and again.typeset == filled.typeset  # and typeset nothing
     assert again.entries == filled.entries
 
 
@@ -290,6 +294,73 @@ def test_a_damaged_cache_is_said_once_and_gives_the_same_sheet(project, tmp_path
     assert counted(store).entries > 0
 
 
+def logged_tex(tmp_path: Path) -> tuple[dict[str, str], Path]:
+    """An environment whose ``pdflatex`` notes each document it typesets in a log, then runs the real one."""
+    directory, log = tmp_path / "bin", tmp_path / "tex.log"
+    directory.mkdir()
+    wrapper = directory / "pdflatex"
+    wrapper.write_text(f'#!/bin/sh\nfor last; do :; done\necho "$last" >> {log}\nexec {shutil.which("pdflatex")} "$@"\n')
+    wrapper.chmod(0o755)
+    return {"PATH": f"{directory}{os.pathsep}{os.environ['PATH']}"}, log
+
+
+def typeset_documents(log: Path) -> list[str]:
+    """The documents typeset since the last look, and the log emptied."""
+    documents = sorted(log.read_text().split()) if log.exists() else []
+    log.unlink(missing_ok=True)
+    return documents
+
+
+def test_a_class_rebuilt_unchanged_runs_no_tex_and_one_student_more_only_their_groups(project, tmp_path):
+    """Every document's PDF is kept under its source: built again, the class typesets nothing; with a student more,
+    only the batches of that student's group (the others' sources are the same). Each build is the uncached build."""
+    env, log = logged_tex(tmp_path)
+    ids = [f"s{i:02d}" for i in range(8)]
+    args = ["idl-math-background", "--seed", "4", "--groups", "2", "--cache-dir", str(tmp_path / "cache")]
+    first = built(project, tmp_path / "first", *args, "--roster", str(roster(tmp_path / "class.csv", 8)), **env)
+    assert typeset_documents(log) == [f"group-000{g}-{kind}.tex" for g in (0, 1) for kind in ("exercise", "solution")]
+    again = built(project, tmp_path / "again", *args, "--roster", str(tmp_path / "class.csv"), **env)
+    assert typeset_documents(log) == [] and again == first
+    assert (counted(tmp_path / "cache").reused, counted(tmp_path / "cache").typeset) == (4, 4)
+    bigger = roster(tmp_path / "bigger.csv", 9)
+    newcomer = "s08"
+    assert newcomer not in ids
+    grown = built(project, tmp_path / "grown", *args, "--roster", str(bigger), **env)
+    group = stable_bucket(newcomer, 2)
+    assert typeset_documents(log) == [f"group-000{group}-{kind}.tex" for kind in ("exercise", "solution")]
+    assert grown == built(project, tmp_path / "uncached", *args[:-2], "--roster", str(bigger), "--no-cache")
+    assert all(grown[name] == first[name] for name in first if name.startswith(tuple(i for i in ids if stable_bucket(i, 2) != group)))
+
+
+def test_a_kept_document_serves_only_while_the_tex_files_it_read_are_unchanged(tmp_path):
+    """A TeX Live update (here: a package file rewritten) typesets again, and the new PDF is kept."""
+    package = tmp_path / "texmf" / "some.sty"
+    package.parent.mkdir()
+    package.write_text("% a package\n")
+    runs = []
+
+    def typeset() -> Compiled:
+        runs.append(1)
+        return Compiled(f"PDF {len(runs)}".encode(), 1.5, installed_inputs_of(package))
+
+    store = cache.VariantCache.open(tmp_path / "cache")
+    source = "\\documentclass{article}\\begin{document}x\\end{document}"
+    assert store.kept_document(source, {}, typeset) == Compiled(b"PDF 1", 1.5, installed_inputs_of(package))
+    store.flush()
+    assert store.kept_document(source, {}, typeset) == Compiled(b"PDF 1", 0.0, installed_inputs_of(package))
+    assert store.kept_document(source + " ", {}, typeset).pdf == b"PDF 2"  # another source
+    store.flush()
+    os.utime(package, ns=(package.stat().st_mtime_ns - 10**9, package.stat().st_mtime_ns - 10**9))
+    assert store.kept_document(source, {}, typeset).pdf == b"PDF 3"
+    store.flush()
+    assert store.kept_document(source, {}, typeset).pdf == b"PDF 3" and len(runs) == 3
+    store.close()
+
+
+def installed_inputs_of(*paths: Path) -> tuple[tuple[str, int, int], ...]:
+    return tuple((str(path), path.stat().st_size, path.stat().st_mtime_ns) for path in paths)
+
+
 def test_two_builds_at_once_share_one_cache(project, tmp_path):
     store = str(tmp_path / "cache")
     args = ["idl-math-background", "--seed", "9", "--roster", str(roster(tmp_path / "class.csv", 24)), "--quiet"]
@@ -442,9 +513,12 @@ def test_cache_info_and_clear(project, tmp_path):
     info = runner.invoke(app, ["cache", "info", "--cache-dir", str(store)])
     entries = counted(store).entries
     assert info.exit_code == 0 and str(store / "variants.sqlite") in info.output
-    # The first build missed every entry it wrote; the second found its one instance whole.
-    assert f"{entries:,} entries" in info.output and f"1 hits and {entries:,} misses" in info.output
-    assert f"{100 / (entries + 1):.1f}% hit rate" in info.output
+    # The first build missed every entry it wrote, and kept its two documents; the second found its one instance whole,
+    # and both documents.
+    variants = entries - 2
+    assert f"{entries:,} entries" in info.output and f"1 hits and {variants:,} misses" in info.output
+    assert f"{100 / (variants + 1):.1f}% hit rate" in info.output
+    assert "2 typeset documents reused, 2 typeset and kept" in info.output
     assert f"limit {cache.LIMIT_MB} MB (SHEETS_CACHE_LIMIT_MB)" in info.output
     cleared = runner.invoke(app, ["cache", "clear", "--cache-dir", str(store)])
     assert cleared.exit_code == 0 and f"cleared {store / 'variants.sqlite'}: {entries:,} entries" in cleared.output

@@ -34,11 +34,12 @@ import shutil
 import statistics
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import chain
 from pathlib import Path
 from typing import TypeVar
 
@@ -48,7 +49,7 @@ from generator.i18n import translations
 from generator.kit.language import ENGLISH, written_decimal
 from generator.pipeline.answerkey import answer_cells, answer_key_csv, answer_key_xlsx
 from generator.pipeline.cache import VariantCache
-from generator.pipeline.compile import compile_stream, require_tex
+from generator.pipeline.compile import Compiled, compile_stream, require_tex
 from generator.pipeline.generate import Checked, Draw, recorded, sheet_variants
 from generator.pipeline.lifecycle import temporary_directory
 from generator.pipeline.merge import class_json, shard_record, suffixed
@@ -94,6 +95,8 @@ class Generated:
     problems: tuple[dict, ...]
     key_cells: tuple[tuple[str, str], ...]
     """(answer column, value) per answer a grader needs: this student's row of the answer key."""
+    kept: bool = False
+    """Rendered by an earlier build (the variant cache): its batch may be too, and then TeX need not run."""
 
     @property
     def key(self) -> str:
@@ -378,12 +381,12 @@ def _generate_and_typeset(
                         # Kept before the runs start: a signal that comes while they start still reaches them.
                         feeds[index, batch] = [queue.SimpleQueue() for _ in KINDS]
                         runs = _typeset_batch(
-                            tex_pool, plans[index], batch, feeds[index, batch], project, workdir / str(index), tex_seconds
+                            tex_pool, plans[index], batch, feeds[index, batch], project, workdir / str(index), tex_seconds, cache
                         )
                         pending += [(index, run) for run in runs]
                     waiting[index, batch] -= 1
                     for feed in feeds[index, batch]:
-                        feed.put(instance.instance())
+                        feed.put((instance.instance(), instance.kept))
                         if waiting[index, batch] == 0:
                             feed.put(_END)
                     _raise_first_failure([run for _, run in pending])
@@ -438,12 +441,53 @@ class _Aborted(Exception):
     """Generation failed: the batch's TeX runs are stopped."""
 
 
-def _arriving(feed: queue.SimpleQueue) -> Iterator[Instance]:
-    """The instances put into ``feed``, each as soon as it is there, until the end of the batch."""
+def _arriving(feed: queue.SimpleQueue) -> Iterator[tuple[Instance, bool]]:
+    """The instances put into ``feed``, each as soon as it is there, until the end of the batch; each with whether
+    it was rendered by an earlier build (``Generated.kept``)."""
     while (item := feed.get()) is not _END:
         if item is _ABORT:
             raise _Aborted
         yield item
+
+
+def _compiled(
+    name: str,
+    document: Callable[[Iterable[Instance]], Iterator[str]],
+    arriving: Iterator[tuple[Instance, bool]],
+    workdir: Path,
+    inputs: Mapping[str, Path],
+    cache: VariantCache | None,
+) -> Compiled:
+    """The PDF of a batch's document of the instances ``arriving``; TeX reads each as soon as it is there.
+
+    With a cache, every PDF is kept under its source, and instances rendered by an earlier build are held back
+    until one that was not comes (TeX then starts on them all and reads the rest as it comes) or the batch
+    ends: a batch made only of such instances may be a document typeset before, taken from the cache.
+    """
+    held: list[Instance] = []
+    if cache is not None:
+        for instance, kept in arriving:
+            held.append(instance)
+            if not kept:
+                break
+        else:
+            source = "".join(document(held))
+            compiled = _kept_document(cache, source, inputs, lambda: compile_stream(name, (source,), workdir))
+            (workdir / f"{name}.tex").write_text(source, encoding="utf-8")  # a single sheet publishes its source
+            return compiled
+    compiled = compile_stream(name, document(chain(held, (instance for instance, _ in arriving))), workdir)
+    if cache is not None:
+        _kept_document(cache, (workdir / f"{name}.tex").read_text(encoding="utf-8"), inputs, lambda: compiled)
+    return compiled
+
+
+def _kept_document(cache: VariantCache, source: str, inputs: Mapping[str, Path], work: Callable[[], Compiled]) -> Compiled:
+    """``VariantCache.kept_document`` through a connection of this thread's own."""
+    store = VariantCache(cache.path)
+    try:
+        return store.kept_document(source, inputs, work)
+    finally:
+        store.close()
 
 
 def _typeset_batch(
@@ -454,10 +498,11 @@ def _typeset_batch(
     project: Project,
     workdir: Path,
     tex_seconds: list[float],
+    cache: VariantCache | None,
 ) -> list[Future]:
     """Start the batch's TeX runs, one per kind (and feed); each is split when done.
 
-    Put each ``Instance`` into every feed, then ``_END`` (or ``_ABORT``); the future of a run
+    Put each ``Instance``, with its ``Generated.kept``, into every feed, then ``_END`` (or ``_ABORT``); the future of a run
     gives the batch, its kind, its PDF, the split PDFs and (a single sheet) the source.
     """
     keys = [_key(student) for _, student in plan.batches[batch]]
@@ -469,8 +514,8 @@ def _typeset_batch(
     def typeset(kind: str, feed: queue.SimpleQueue) -> tuple[str, str, bytes, dict[str, bytes], bytes | None]:
         env = project.environment(plan.sheet.settings.language)
         students = [student for _, student in plan.batches[batch] if student]
-        pieces = document_pieces(env, plan.sheet, _arriving(feed), all_families(), kind, students)
-        compiled = compile_stream(f"{batch}-{kind}", pieces, workdir)
+        document = partial(document_pieces, env, plan.sheet, families=all_families(), kind=kind, students=students)
+        compiled = _compiled(f"{batch}-{kind}", document, _arriving(feed), workdir, document_inputs(plan.sheet), cache)
         tex_seconds.append(compiled.cpu_seconds)
         if plan.roster:
             return batch, kind, compiled.pdf, split_pdf(compiled.pdf, keys), None
@@ -504,10 +549,10 @@ def generate_instance(job: Job, checked: Checked | None = None) -> Generated:
         )
         return render_parts(env, variants, families), stored, cells
 
-    texts, stored, cells = rendered() if checked is None else checked.kept_instance(sheet, draw, env, rendered)
+    (texts, stored, cells), kept = (rendered(), False) if checked is None else checked.kept_instance(sheet, draw, env, rendered)
     if checked is not None:
         checked.flush()  # what this instance added to the cache is there for a concurrent build
-    return Generated(draw, student, rendered_exercises(sheet, families, texts), stored, cells)
+    return Generated(draw, student, rendered_exercises(sheet, families, texts), stored, cells, kept)
 
 
 def _data_files(plan: Plan, chosen: Sequence[Generated]) -> dict[str, bytes]:

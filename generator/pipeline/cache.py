@@ -27,6 +27,10 @@ part templates with all they import, and the language's catalogue. The sheet's o
 rendered afresh every build, so a rebuild after a changed header or ``sheet.tex.j2`` reads one
 entry per student; a changed part template misses and renders from the variants.
 
+And per document TeX typeset, its PDF (``kept_document``), filed under its whole LaTeX source and used while the
+files of the TeX installation that the run read are unchanged: a class rebuilt with nothing changed, or with a
+student added, runs TeX only for the batches whose source changed.
+
 The file is SQLite (``variants.sqlite``) in ``speed.cache_home()`` (``~/.cache/sheets``) or
 ``--cache-dir``, in WAL mode with a busy timeout, so that concurrent builds and each build's worker
 processes read and write it at once. Every entry carries a digest of its key and bytes, and the
@@ -49,7 +53,7 @@ import weakref
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -69,6 +73,7 @@ from generator.i18n import catalogue_path
 from generator.kit.family import Family
 from generator.kit.language import ENGLISH, current_language
 from generator.pipeline import registry
+from generator.pipeline.compile import PDFLATEX_ARGS, TEX_ENVIRONMENT, Compiled, unchanged
 from generator.pipeline.sheet import SheetSpec
 from generator.pipeline.templating import catalogue_digest, template_sources
 from generator.speed import cache_home, remembered
@@ -83,7 +88,7 @@ FORMAT = 2
 """The layout of the file and its entries (``PRAGMA user_version``): a file of another format is emptied.
 2: entries are compressed (zlib, its fastest level: rendered LaTeX shrinks to a third, pickles to a half)."""
 LIMIT_MB = 1000
-"""What the entries may hold, in megabytes (about sixty classes of 300 of the bigger reference sheet), unless
+"""What the entries may hold, in megabytes (about thirty builds of a class of 300 of the bigger reference sheet), unless
 ``SHEETS_CACHE_LIMIT_MB`` says otherwise: beyond it, a build that opens the cache first removes the oldest entries."""
 LIMIT_VARIABLE = "SHEETS_CACHE_LIMIT_MB"
 BUSY_SECONDS = 30.0
@@ -121,8 +126,13 @@ class Info:
     entries: int
     hits: int
     misses: int
+    """Lookups of variants and rendered instances."""
     limit: int = field(default_factory=lambda: limit_bytes())
     """Bytes the entries may hold (``limit_bytes``)."""
+    reused: int = 0
+    """Documents taken from the cache (``kept_document``), their TeX run saved."""
+    typeset: int = 0
+    """Documents looked up and typeset, then kept."""
 
     def lines(self) -> list[str]:
         asked = self.hits + self.misses
@@ -130,8 +140,9 @@ class Info:
         return [
             f"variant cache: {self.path}",
             f"  {self.size / 1e6:.1f} MB, {self.entries:,} entries (variants' params, checked answers and answers.json"
-            " records; rendered instances)",
+            " records; rendered instances; typeset documents)",
             f"  {self.hits:,} hits and {self.misses:,} misses since it was last cleared: {rate}",
+            f"  {self.reused:,} typeset documents reused, {self.typeset:,} typeset and kept",
             f"  limit {self.limit / 1e6:g} MB ({LIMIT_VARIABLE}): beyond it, a build first removes the oldest entries",
         ]
 
@@ -206,43 +217,71 @@ class VariantCache:
         ``work`` must be what that draw gives and nothing else: the params sampled from that seed, the checked
         answer to them, the variant's record.
         """
-        return self._kept(self.key(what, family, options, draw), family.name, work)
+        return self._kept(self.key(what, family, options, draw), family.name, work)[0]
 
-    def kept_instance(self, sheet: SheetSpec, draw: "Draw", env: jinja2.Environment, work: Callable[[], T]) -> T:
-        """``work()``'s result for one instance of ``sheet``: every part's statement and solution as ``env`` renders
-        them, with its record and answer-key cells. A rebuild that changed no part's template (a typo fixed in the
+    def kept_instance(self, sheet: SheetSpec, draw: "Draw", env: jinja2.Environment, work: Callable[[], T]) -> tuple[T, bool]:
+        """(``work()``'s result for one instance of ``sheet``, whether it came from the file): every part's statement and
+        solution as ``env`` renders them, with its record and answer-key cells. A rebuild that changed no part's template (a typo fixed in the
         sheet's layout, ``sheet.tex.j2``) takes the whole instance from one entry: nothing to unpickle, nothing to render.
 
         ``work`` must give what ``sheet``'s parts, ``draw``, the code and ``env``'s templates and catalogue give, and nothing else.
         """
         keyed = self._instance(sheet, draw, env)
         if keyed is None:
-            return work()
+            return work(), False
         key, files = keyed
         # Templates are read as each instance renders: one saved meanwhile rendered it, not what the key names.
         return self._kept(key, f"sheet {sheet.name}", work, lambda: _settled(files))
 
-    def _kept(self, key: bytes | None, origin: str, work: Callable[[], T], still: Callable[[], bool] | None = None) -> T:
-        """``work()``'s result filed under ``key`` (None: not cached), unless ``still()`` says that what the key was made
-        from has changed while it worked; ``origin`` (a family's or a sheet's name) only tells a reader of the file."""
+    def kept_document(self, source: str, inputs: Mapping[str, Path], work: Callable[[], Compiled]) -> Compiled:
+        """``work()``'s PDF of LaTeX ``source`` with the files it reads beside it (``inputs``: the logo); from the file
+        with no TeX time (``cpu_seconds`` 0), if an earlier build typeset it: a class rebuilt with nothing changed, or
+        with one student more, runs TeX only for the batches that changed. Kept with the files of the TeX
+        installation the run read, and used only while none of them has changed (``compile.unchanged``): after a
+        TeX Live update, TeX runs again.
+
+        ``work`` must typeset ``source`` with ``inputs`` and nothing else, with the settings of ``compile``.
+        """
+        digest = hashlib.sha256(json.dumps(["document", PDFLATEX_ARGS, TEX_ENVIRONMENT, FORMAT]).encode())
+        for name, path in sorted(inputs.items()):
+            digest.update(name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+        digest.update(source.encode())
+        compiled, kept = self._kept(
+            digest.digest(), "typeset document", work, usable=lambda found: unchanged(found.inputs), counted=("reused", "typeset")
+        )
+        return replace(compiled, cpu_seconds=0.0) if kept else compiled
+
+    def _kept(
+        self,
+        key: bytes | None,
+        origin: str,
+        work: Callable[[], T],
+        still: Callable[[], bool] | None = None,
+        usable: Callable[[T], bool] | None = None,
+        counted: tuple[str, str] = ("hits", "misses"),
+    ) -> tuple[T, bool]:
+        """(``work()``'s result filed under ``key``, whether it came from the file). None for ``key``: not cached.
+        Not filed if ``still()`` says that what the key was made from has changed while it worked; an entry that is not
+        ``usable`` is worked out again and written over. ``origin`` (a family's or a sheet's name) only tells a reader;
+        ``counted`` names the counters of a hit and of a miss."""
         if key is None:
-            return work()
+            return work(), False
         found = self._read(key)
-        if found:
-            self._counts["hits"] += 1
-            return found[0]
-        self._counts["misses"] += 1
+        if found and (usable is None or usable(found[0])):
+            self._counts[counted[0]] += 1
+            return found[0], True
+        self._counts[counted[1]] += 1
         value = work()
         if still is not None and not still():
-            return value
+            return value, False
         try:
             blob = zlib.compress(dumps(value), 1)
         except Exception:  # it holds something that does not pickle (a function): worked out every time
-            return value
+            return value, False
         self._pending.append((key, origin, blob, _digest(key, blob)))
         if len(self._pending) >= PENDING:
             self.flush()
-        return value
+        return value, False
 
     def key(self, what: str, family: Family, options: Mapping[str, Any], draw: int | str) -> bytes | None:
         """The entry's key (the module docstring lists what it covers); None for what is not cached: fixed content,
@@ -475,7 +514,8 @@ def describe(directory: Path | None = None) -> Info:
         raise ConfigError(f"cannot read the variant cache {cache.path} ({_reason(exc)}); 'sheets cache clear' empties it") from None
     finally:
         cache.close()
-    return Info(cache.path, size, entries, counts.get("hits", 0), counts.get("misses", 0))
+    reused, typeset = counts.get("reused", 0), counts.get("typeset", 0)
+    return Info(cache.path, size, entries, counts.get("hits", 0), counts.get("misses", 0), reused=reused, typeset=typeset)
 
 
 def clear(directory: Path | None = None) -> Info:

@@ -34,8 +34,9 @@ from generator.pipeline.parallel import usable_cores
 TEX_TIMEOUT_SECONDS = 120
 TEX_PACKAGES = "texlive-latex-base texlive-latex-recommended lmodern latexmk"
 PART_MARKER = re.compile(r"^%% part (\S+): family (\S+), template (\S+)$")
-PDFLATEX_ARGS = ("pdflatex", "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape", "-no-parse-first-line")
-"""``-no-parse-first-line``: TeX would otherwise open the source once just to read its first line, closing the pipe."""
+PDFLATEX_ARGS = ("pdflatex", "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape", "-no-parse-first-line", "-recorder")
+"""``-no-parse-first-line``: TeX would otherwise open the source once just to read its first line, closing the pipe.
+``-recorder``: TeX lists every file it read in ``<name>.fls`` (``installed_inputs``)."""
 TEX_ENVIRONMENT = {
     "openin_any": "p",
     "openout_any": "p",
@@ -74,6 +75,8 @@ class Compiled:
     pdf: bytes
     cpu_seconds: float
     """The CPU time pdflatex used (its wall time includes waiting for the source)."""
+    inputs: "Inputs" = ()
+    """The files of the TeX installation it read (``installed_inputs``)."""
 
 
 def compile_stream(name: str, pieces: Iterable[str], workdir: Path) -> Compiled:
@@ -127,7 +130,7 @@ def compile_stream(name: str, pieces: Iterable[str], workdir: Path) -> Compiled:
         raise CompileError(f"{name}.tex: TeX was killed by {_signal_name(-process.returncode)}")
     if process.returncode != 0 or not pdf.is_file():
         raise CompileError(explain_failure(workdir, name))
-    return Compiled(pdf.read_bytes(), cpu_seconds)
+    return Compiled(pdf.read_bytes(), cpu_seconds, installed_inputs(workdir, name))
 
 
 def _keep_source(source: Path, written: list[str]) -> None:
@@ -137,6 +140,31 @@ def _keep_source(source: Path, written: list[str]) -> None:
         source.write_text("".join(written), encoding="utf-8")
     except OSError as exc:
         raise _unwritable(source.parent, exc) from None
+
+
+Inputs = tuple[tuple[str, int, int], ...]
+"""Files TeX read, each as (path, size, modification time in ns)."""
+
+
+def installed_inputs(workdir: Path, name: str) -> Inputs:
+    """The files of the TeX installation that the run of ``name`` read (format, classes, packages, fonts), from its
+    ``-recorder`` list. While none of them changes, the same source in the same folder typesets to the same PDF."""
+    listed = (workdir / f"{name}.fls").read_text(encoding="utf-8", errors="surrogateescape").splitlines()
+    paths = sorted({line[len("INPUT ") :] for line in listed if line.startswith("INPUT /")})
+    return tuple((path, *_stamp(path)) for path in paths)
+
+
+def unchanged(inputs: Inputs) -> bool:
+    """Whether every file of ``inputs`` is still there, with the same size and modification time."""
+    return all(_stamp(path) == (size, modified) for path, size, modified in inputs)
+
+
+def _stamp(path: str) -> tuple[int, int]:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return (-1, -1)
+    return status.st_size, status.st_mtime_ns
 
 
 def _unwritable(workdir: Path, exc: OSError) -> CompileError:

@@ -88,9 +88,9 @@ class Checked:
         """``work()``, or what the store kept of it (``VariantCache.kept``)."""
         return work() if self.store is None else self.store.kept(what, family, options, draw, work)
 
-    def kept_instance(self, sheet: SheetSpec, draw: "Draw", env: jinja2.Environment, work: Callable[[], T]) -> T:
-        """``work()``, or what the store kept of this rendered instance (``VariantCache.kept_instance``)."""
-        return work() if self.store is None else self.store.kept_instance(sheet, draw, env, work)
+    def kept_instance(self, sheet: SheetSpec, draw: "Draw", env: jinja2.Environment, work: Callable[[], T]) -> tuple[T, bool]:
+        """(``work()``, or what the store kept of this rendered instance; whether it was kept: ``VariantCache.kept_instance``)."""
+        return (work(), False) if self.store is None else self.store.kept_instance(sheet, draw, env, work)
 
     def flush(self) -> None:
         """Write what this process added to the store (when an instance is done)."""
