@@ -332,8 +332,11 @@ def test_a_class_rebuilt_unchanged_runs_no_tex_and_one_student_more_only_their_g
     assert all(grown[name] == first[name] for name in first if name.startswith(tuple(i for i in ids if stable_bucket(i, 2) != group)))
 
 
-def test_a_kept_document_serves_only_while_the_tex_files_it_read_are_unchanged(tmp_path):
-    """A TeX Live update (here: a package file rewritten) typesets again, and the new PDF is kept."""
+def test_a_kept_document_serves_only_the_same_job_under_the_same_tex_while_the_files_it_read_are_unchanged(
+    tmp_path, monkeypatch
+):
+    """A TeX Live update (here: a package file rewritten) typesets again, and the new PDF is kept; so does a TeX that
+    searches elsewhere (TEXINPUTS), another job name (``\\jobname``) or another source."""
     package = tmp_path / "texmf" / "some.sty"
     package.parent.mkdir()
     package.write_text("% a package\n")
@@ -343,17 +346,22 @@ def test_a_kept_document_serves_only_while_the_tex_files_it_read_are_unchanged(t
         runs.append(1)
         return Compiled(f"PDF {len(runs)}".encode(), 1.5, installed_inputs_of(package))
 
+    monkeypatch.delenv("TEXINPUTS", raising=False)
     store = cache.VariantCache.open(tmp_path / "cache")
     source = "\\documentclass{article}\\begin{document}x\\end{document}"
-    assert store.kept_document(source, {}, typeset) == Compiled(b"PDF 1", 1.5, installed_inputs_of(package))
+    assert store.kept_document("job", source, {}, typeset) == Compiled(b"PDF 1", 1.5, installed_inputs_of(package))
     store.flush()
-    assert store.kept_document(source, {}, typeset) == Compiled(b"PDF 1", 0.0, installed_inputs_of(package))
-    assert store.kept_document(source + " ", {}, typeset).pdf == b"PDF 2"  # another source
+    assert store.kept_document("job", source, {}, typeset) == Compiled(b"PDF 1", 0.0, installed_inputs_of(package))
+    assert store.kept_document("job", source + " ", {}, typeset).pdf == b"PDF 2"
+    assert store.kept_document("other-job", source, {}, typeset).pdf == b"PDF 3"
+    monkeypatch.setenv("TEXINPUTS", str(package.parent) + "//:")
+    assert store.kept_document("job", source, {}, typeset).pdf == b"PDF 4"
+    monkeypatch.delenv("TEXINPUTS")
     store.flush()
     os.utime(package, ns=(package.stat().st_mtime_ns - 10**9, package.stat().st_mtime_ns - 10**9))
-    assert store.kept_document(source, {}, typeset).pdf == b"PDF 3"
+    assert store.kept_document("job", source, {}, typeset).pdf == b"PDF 5"
     store.flush()
-    assert store.kept_document(source, {}, typeset).pdf == b"PDF 3" and len(runs) == 3
+    assert store.kept_document("job", source, {}, typeset).pdf == b"PDF 5" and len(runs) == 5
     store.close()
 
 

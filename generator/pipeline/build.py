@@ -36,7 +36,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import closing
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain
@@ -458,7 +458,8 @@ def _compiled(
     inputs: Mapping[str, Path],
     cache: VariantCache | None,
 ) -> Compiled:
-    """The PDF of a batch's document of the instances ``arriving``; TeX reads each as soon as it is there.
+    """The PDF of a batch's document (TeX job ``name`` in ``workdir``, beside ``inputs``) of the instances ``arriving``;
+    TeX reads each as soon as it is there.
 
     With a cache, every PDF is kept under its source, and instances rendered by an earlier build are held back
     until one that was not comes (TeX then starts on them all and reads the rest as it comes) or the batch
@@ -471,21 +472,24 @@ def _compiled(
             if not kept:
                 break
         else:
-            source = "".join(document(held))
-            compiled = _kept_document(cache, source, inputs, lambda: compile_stream(name, (source,), workdir))
+            source = "".join(document(iter(held)))  # an iterator, as in a build that streams: a template reads it once
+            with _thread_store(cache) as store:
+                compiled = store.kept_document(name, source, inputs, lambda: compile_stream(name, (source,), workdir))
             (workdir / f"{name}.tex").write_text(source, encoding="utf-8")  # a single sheet publishes its source
             return compiled
     compiled = compile_stream(name, document(chain(held, (instance for instance, _ in arriving))), workdir)
     if cache is not None:
-        _kept_document(cache, (workdir / f"{name}.tex").read_text(encoding="utf-8"), inputs, lambda: compiled)
+        with _thread_store(cache) as store:
+            store.keep_document(name, (workdir / f"{name}.tex").read_text(encoding="utf-8"), inputs, compiled)
     return compiled
 
 
-def _kept_document(cache: VariantCache, source: str, inputs: Mapping[str, Path], work: Callable[[], Compiled]) -> Compiled:
-    """``VariantCache.kept_document`` through a connection of this thread's own."""
+@contextmanager
+def _thread_store(cache: VariantCache) -> Iterator[VariantCache]:
+    """The cache through a connection of this thread's own, closed (its entries written) at the end."""
     store = VariantCache(cache.path)
     try:
-        return store.kept_document(source, inputs, work)
+        yield store
     finally:
         store.close()
 
@@ -515,7 +519,8 @@ def _typeset_batch(
         env = project.environment(plan.sheet.settings.language)
         students = [student for _, student in plan.batches[batch] if student]
         document = partial(document_pieces, env, plan.sheet, families=all_families(), kind=kind, students=students)
-        compiled = _compiled(f"{batch}-{kind}", document, _arriving(feed), workdir, document_inputs(plan.sheet), cache)
+        inputs = {input_name: workdir / input_name for input_name in document_inputs(plan.sheet)}  # the copies TeX reads
+        compiled = _compiled(f"{batch}-{kind}", document, _arriving(feed), workdir, inputs, cache)
         tex_seconds.append(compiled.cpu_seconds)
         if plan.roster:
             return batch, kind, compiled.pdf, split_pdf(compiled.pdf, keys), None

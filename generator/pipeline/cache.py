@@ -73,7 +73,7 @@ from generator.i18n import catalogue_path
 from generator.kit.family import Family
 from generator.kit.language import ENGLISH, current_language
 from generator.pipeline import registry
-from generator.pipeline.compile import PDFLATEX_ARGS, TEX_ENVIRONMENT, Compiled, unchanged
+from generator.pipeline.compile import PDFLATEX_ARGS, TEX_ENVIRONMENT, Compiled, tex_setup, unchanged
 from generator.pipeline.sheet import SheetSpec
 from generator.pipeline.templating import catalogue_digest, template_sources
 from generator.speed import cache_home, remembered
@@ -233,23 +233,25 @@ class VariantCache:
         # Templates are read as each instance renders: one saved meanwhile rendered it, not what the key names.
         return self._kept(key, f"sheet {sheet.name}", work, lambda: _settled(files))
 
-    def kept_document(self, source: str, inputs: Mapping[str, Path], work: Callable[[], Compiled]) -> Compiled:
-        """``work()``'s PDF of LaTeX ``source`` with the files it reads beside it (``inputs``: the logo); from the file
-        with no TeX time (``cpu_seconds`` 0), if an earlier build typeset it: a class rebuilt with nothing changed, or
-        with one student more, runs TeX only for the batches that changed. Kept with the files of the TeX
-        installation the run read, and used only while none of them has changed (``compile.unchanged``): after a
-        TeX Live update, TeX runs again.
+    def kept_document(self, name: str, source: str, inputs: Mapping[str, Path], work: Callable[[], Compiled]) -> Compiled:
+        """``work()``'s PDF of the LaTeX ``source`` of job ``name`` with the files it reads beside it (``inputs``: the
+        logo); from the file with no TeX time (``cpu_seconds`` 0), if an earlier build typeset it: a class rebuilt
+        with nothing changed, or with one student more, runs TeX only for the batches that changed. Filed under the
+        TeX that runs (``compile.tex_setup``) and with the files of the installation the run read, and used only
+        while none of them has changed (``compile.unchanged``): after a TeX Live update, TeX runs again.
 
-        ``work`` must typeset ``source`` with ``inputs`` and nothing else, with the settings of ``compile``.
+        ``work`` must typeset ``source`` as ``name`` with ``inputs`` and nothing else, with the settings of ``compile``.
         """
-        digest = hashlib.sha256(json.dumps(["document", PDFLATEX_ARGS, TEX_ENVIRONMENT, FORMAT]).encode())
-        for name, path in sorted(inputs.items()):
-            digest.update(name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
-        digest.update(source.encode())
+        key = _document_key(name, source, inputs)
         compiled, kept = self._kept(
-            digest.digest(), "typeset document", work, usable=lambda found: unchanged(found.inputs), counted=("reused", "typeset")
+            key, "typeset document", work, usable=lambda found: unchanged(found.inputs), counted=("reused", "typeset")
         )
         return replace(compiled, cpu_seconds=0.0) if kept else compiled
+
+    def keep_document(self, name: str, source: str, inputs: Mapping[str, Path], compiled: Compiled) -> None:
+        """File the PDF TeX has just made of ``source`` (as ``kept_document`` would), for the next build."""
+        self._counts["typeset"] += 1
+        self._file(_document_key(name, source, inputs), "typeset document", compiled)
 
     def _kept(
         self,
@@ -272,16 +274,19 @@ class VariantCache:
             return found[0], True
         self._counts[counted[1]] += 1
         value = work()
-        if still is not None and not still():
-            return value, False
+        if still is None or still():
+            self._file(key, origin, value)
+        return value, False
+
+    def _file(self, key: bytes, origin: str, value: Any) -> None:
+        """Write ``value`` under ``key`` with the next ``flush``; a value that does not pickle (a function) is not kept."""
         try:
             blob = zlib.compress(dumps(value), 1)
-        except Exception:  # it holds something that does not pickle (a function): worked out every time
-            return value, False
+        except Exception:
+            return
         self._pending.append((key, origin, blob, _digest(key, blob)))
         if len(self._pending) >= PENDING:
             self.flush()
-        return value, False
 
     def key(self, what: str, family: Family, options: Mapping[str, Any], draw: int | str) -> bytes | None:
         """The entry's key (the module docstring lists what it covers); None for what is not cached: fixed content,
@@ -498,6 +503,16 @@ class VariantCache:
                 text = json.dumps([sorted((name, source) for name, (_, source) in sources.items()), catalogue_digest(language)])
                 self._rendering[memo] = hashlib.sha256(text.encode()).hexdigest(), files
         return self._rendering[memo]
+
+
+def _document_key(name: str, source: str, inputs: Mapping[str, Path]) -> bytes:
+    """A typeset document's key: TeX's settings and setup, the job's name (``\\jobname``), the bytes of the files it
+    reads beside its source, and the source."""
+    digest = hashlib.sha256(json.dumps(["document", PDFLATEX_ARGS, TEX_ENVIRONMENT, tex_setup(), name, FORMAT]).encode())
+    for file_name, path in sorted(inputs.items()):
+        digest.update(file_name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    digest.update(source.encode())
+    return digest.digest()
 
 
 def describe(directory: Path | None = None) -> Info:

@@ -14,6 +14,7 @@ is the same.
 
 import array
 import fcntl
+import json
 import os
 import re
 import select
@@ -152,6 +153,22 @@ def installed_inputs(workdir: Path, name: str) -> Inputs:
     listed = (workdir / f"{name}.fls").read_text(encoding="utf-8", errors="surrogateescape").splitlines()
     paths = sorted({line[len("INPUT ") :] for line in listed if line.startswith("INPUT /")})
     return tuple((path, *_stamp(path)) for path in paths)
+
+
+def tex_setup() -> str:
+    """Which TeX runs and where it looks, besides the files a run reads (``installed_inputs``): the ``pdflatex`` found
+    on the PATH (its real path, size and modification time) and the environment kpathsea searches by (TEXINPUTS,
+    TEXMFHOME, HOME ...). A kept PDF is filed under it (``cache.VariantCache.kept_document``)."""
+    found = shutil.which("pdflatex")
+    binary = os.path.realpath(found) if found else ""
+    searched = sorted(
+        (name, value) for name, value in os.environ.items() if name == "HOME" or any(word in name for word in _SEARCH_VARIABLES)
+    )
+    return json.dumps([binary, _stamp(binary) if binary else None, searched])
+
+
+_SEARCH_VARIABLES = ("TEX", "FONTS", "KPSE", "KPATHSEA", "SELFAUTO")
+"""Parts of the names of the variables kpathsea reads (TEXINPUTS, TEXMFHOME, TFMFONTS, KPATHSEA_DEBUG, SELFAUTOLOC ...)."""
 
 
 def unchanged(inputs: Inputs) -> bool:
