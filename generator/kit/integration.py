@@ -126,12 +126,8 @@ def evaluation(primitive: sympy.Expr, var: sympy.Symbol, low: sympy.Expr, high: 
     if printed_width(written) + printed_width(primitive) <= MAX_EVALUATION_WIDTH and not ends[1].is_negative:
         # e^2 - e: the bounds put in print as the value, and ``chain`` merges the two (no step only rewrites)
         return (chain(Step(bar), Step(written, "put in the upper bound, then the lower"), Step(value, why)),)
-    trig = primitive.has(sympy.sin, sympy.cos)
     rows = tuple(
-        chain(
-            Step(at, Reason("put in ${var} = {end}$", var=var, end=tex(end))),
-            Step(v, _trig_values(end) if trig else N_("work out the value")),
-        )
+        chain(Step(at, Reason("put in ${var} = {end}$", var=var, end=tex(end))), Step(v, _values_at(primitive, end)))
         for at, end, v in zip((upper, lower), (high, low), ends)
     )
     if set(sympy.Add.make_args(value)) == {ends[0], -ends[1]}:  # the value would only reorder the terms
@@ -174,6 +170,16 @@ def _plain_e(expr: sympy.Expr, term: bool = True) -> sympy.Expr:
 def _minus(value: sympy.Expr) -> sympy.Expr:
     """- value; a negative value is added as its size (never - (-c)), a subtracted sum keeps its brackets."""
     return -value if value.could_extract_minus_sign() else sympy.Mul(-1, value, evaluate=False)
+
+
+def _values_at(primitive: sympy.Expr, end: sympy.Expr) -> str:
+    """Why F(end), put in, has its value: the values of sin and cos there, or e^0 = 1, named as a hand names them;
+    otherwise the arithmetic of the row."""
+    if primitive.has(sympy.sin, sympy.cos):
+        return _trig_values(end)
+    if end == 0 and primitive.has(sympy.exp):
+        return N_("$e^{0} = 1$")
+    return N_("work out the value")
 
 
 def _trig_values(end: sympy.Expr) -> Reason:

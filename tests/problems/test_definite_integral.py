@@ -99,3 +99,16 @@ def test_no_variant_is_a_multiple_of_a_worked_example():
     for seed in range(60):
         p = variant_for_seed(FAMILY, options, seed).params
         assert not ((p.low, p.high) == (0, 1) and sympy.simplify(p.integrand / example).is_number)
+
+
+def test_e_to_the_zero_is_named_where_a_bound_of_zero_is_worked_out():
+    """F(0) = e^{0} (0 - 3) = -3 said "work out the value", hiding e^0 = 1; as sin 0 and cos 0 are named, so is it."""
+    named = 0
+    for seed in range(40):
+        _, solution = render_part(environment(), FAMILY, variant_for_seed(FAMILY, FAMILY.resolve_options({}), seed))
+        rows = solution.splitlines()
+        for row, following in zip(rows, rows[1:]):
+            if "e^{0}" in row and "put in $x = 0$" in row:
+                assert r"\mbox{$e^{0} = 1$}" in following, following
+                named += 1
+    assert named >= 5
