@@ -16,7 +16,8 @@ from generator.kit.information import (
     kl_gap,
 )
 from generator.kit.options import resolve_options
-from generator.kit.printing import text
+from generator.kit.printing import tex, text
+from generator.kit.steps import Chain
 from generator.pipeline.generate import variant_for_seed
 from generator.pipeline.registry import families
 from generator.pipeline.render import render_part
@@ -112,3 +113,21 @@ def test_a_random_pmf_is_never_uniform():
     third, half = R(1, 3), R(1, 2)
     assert not fits((third, third, third), ())
     assert fits((half, R(1, 3), R(1, 6)), ())
+
+
+def test_exact_values_print_led_by_a_positive_term():
+    """log 5 - 3/5 log 3, as a hand writes a positive value; the order of the primes gave -3/5 log 3 + log 5."""
+    for name in ("entropy", "cross-entropy-kl"):
+        family = families()[name]
+        options = family.resolve_options({})
+        for seed in range(60):
+            answer = variant_for_seed(family, options, seed).answer
+            chains = [value for value in vars(answer).values() if isinstance(value, tuple) and value and isinstance(value[0], Chain)]
+            for worked in (chain for chains_of_a_kind in chains for chain in chains_of_a_kind):
+                value = worked.result
+                assert float(value) < 0 or not tex(value).startswith("-"), (name, seed, tex(value))
+    assert tex(-R(3, 5) * sympy.log(3) + sympy.log(5)) == r"\log 5 - \frac{3}{5} \log 3"
+    assert tex(R(7, 6) * sympy.log(2) + R(1, 2) * sympy.log(3) - R(1, 12) * sympy.log(5)) == (
+        r"\frac{7}{6} \log 2 + \frac{1}{2} \log 3 - \frac{1}{12} \log 5"  # the order of the numbers, where it leads positive
+    )
+    assert tex(-sympy.log(3) - sympy.log(5)) == r"- \log 3 - \log 5"

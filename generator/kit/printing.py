@@ -37,6 +37,12 @@ def _ordered_terms(expr: sympy.Expr, order: str | None) -> tuple[sympy.Expr, ...
     return tuple(expr.as_ordered_terms(order=order))
 
 
+def _positive_first(terms: list[sympy.Expr]) -> list[sympy.Expr]:
+    """The terms in their order, but the first positive one (if any) moved to the front."""
+    first = next((i for i, term in enumerate(terms) if not term.could_extract_minus_sign()), 0)
+    return [terms[first], *terms[:first], *terms[first + 1 :]] if first else terms
+
+
 class _RememberedOrder:
     """Terms of a sum sorted once per process, shared by both printers.
 
@@ -141,7 +147,8 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
 
     def _as_ordered_terms(self, expr, order=None):
         """SymPy's order of a sum's terms, except that a positive term opens a sum of functions or numbers,
-        and logs of whole numbers stand in the order of the numbers.
+        and logs of whole numbers stand in the order of the numbers, after the first positive one if the
+        smallest is subtracted (log 5 - 3/5 log 3, as a hand writes a positive value).
 
         ``2 cos y - y sin y``, not ``- y sin y + 2 cos y``; ``3 log 5 / 4 - 7/8``; polynomials
         keep their monomial order (``- 3 x_1^2 + x_1 x_2``), as they are written by hand, and a polynomial
@@ -151,13 +158,12 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         graded = order is None and len(expr.free_symbols) > 1 and expr.is_polynomial()
         terms = super()._as_ordered_terms(expr, "grlex" if graded else order)
         if all(_log_of_number(term.as_coeff_Mul()[1]) for term in terms):
-            # log 2, log 3, log 5 in every line of a solution, a leading minus included
-            return sorted(terms, key=lambda term: term.as_coeff_Mul()[1].args[0])
+            # log 2, log 3, log 5 in every line of a solution, a positive one first
+            return _positive_first(sorted(terms, key=lambda term: term.as_coeff_Mul()[1].args[0]))
         terms = _polynomial_part_together(terms)
-        first = next((i for i, term in enumerate(terms) if not term.could_extract_minus_sign()), 0)
-        if not first or graded or (expr.free_symbols and expr.is_polynomial()):
+        if graded or (expr.free_symbols and expr.is_polynomial()):
             return terms
-        return [terms[first], *terms[:first], *terms[first + 1 :]]
+        return _positive_first(terms)
 
     def _print_Pow(self, expr):
         """SymPy's, except that a power of a function application brackets the whole application.
