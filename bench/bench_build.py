@@ -1,6 +1,6 @@
 """Benchmark: whole-class builds of a reference sheet for 10, 100 and 300 students.
 
-Not a test: it prints wall seconds, PDFs per second, and where the time went:
+Not a test: it prints wall seconds, PDFs per second, the build process's peak memory so far, and where the time went:
 ``generate`` until the last student's variants are in (SymPy on every core, with
 earlier groups' TeX running alongside), ``tail`` the typesetting left after that,
 ``write`` the files, and ``tex`` the pdflatex CPU time summed over all runs (it overlaps
@@ -16,6 +16,7 @@ so compare figures only between runs whose gauges agree.
 import argparse
 import os
 import platform
+import resource
 import statistics
 import sys
 import tempfile
@@ -84,7 +85,8 @@ def main() -> None:
     # The interpreter matters: see scripts/pick-python.sh.
     print(f"sheet {args.sheet}, seed {args.seed}{', --unique' if args.unique else ''}, Python {platform.python_version()} ({os.path.realpath(sys.executable)})")
     print(machine_gauge())
-    print(f"{'students':>8} {'PDFs':>6} {'wall s':>8} {'PDF/s':>7} {'redraw':>7} {'generate':>9} {'tail':>7} {'write':>7} {'tex':>7}")
+    print(f"{'students':>8} {'PDFs':>6} {'wall s':>8} {'PDF/s':>7} {'peak MB':>8} {'redraw':>7} {'generate':>9} {'tail':>7} {'write':>7} {'tex':>7}")
+    peaks: list[tuple[int, float]] = []
     for size in args.sizes:
         with tempfile.TemporaryDirectory(prefix="sheets-bench-") as out:
             started = time.perf_counter()
@@ -92,11 +94,14 @@ def main() -> None:
             wall = time.perf_counter() - started
         pdfs = 2 * size
         s = report.seconds
+        peaks.append((size, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))  # kB on Linux
         print(
-            f"{size:>8} {pdfs:>6} {wall:>8.1f} {pdfs / wall:>7.1f} {s.get('redraw', 0):>7.1f} {s['generate']:>9.1f} "
+            f"{size:>8} {pdfs:>6} {wall:>8.1f} {pdfs / wall:>7.1f} {peaks[-1][1]:>8.0f} {s.get('redraw', 0):>7.1f} {s['generate']:>9.1f} "
             f"{s['typeset']:>7.1f} {s['write']:>7.1f} {s['tex']:>7.1f}"
         )
     print(projected(size, wall))
+    if len(peaks) > 1:
+        print(projected_memory(peaks[-2], peaks[-1]))
 
 
 PROJECTED_CLASS = 10_000
@@ -112,6 +117,22 @@ def projected(size: int, wall: float) -> str:
     return (
         f"projected for {PROJECTED_CLASS:,} students at {rate * 1000:.0f} ms a student: {PROJECTED_CLASS * rate / 60:.1f} min"
         f" on one machine like this, {shard * rate / 60:.1f} min in {PROJECTED_SHARDS} shards of {shard} (plus the merge)"
+    )
+
+
+def projected_memory(smaller: tuple[int, float], larger: tuple[int, float]) -> str:
+    """The build process's peak memory for 10,000 students, on one machine and per shard of 20, from the growth
+    between the last two sizes: every student's PDFs are held until the one write at the end (docs/scale.md)."""
+    (few, low), (many, high) = smaller, larger
+    per_student = max(0.0, (high - low) / (many - few))
+    shard = -(-PROJECTED_CLASS // PROJECTED_SHARDS)
+
+    def at(students: int) -> float:
+        return (high + per_student * (students - many)) / 1024
+
+    return (
+        f"memory: {per_student:.2f} MB more a student; projected peak {at(PROJECTED_CLASS):.1f} GB for {PROJECTED_CLASS:,}"
+        f" students on one machine, {max(at(shard), high / 1024):.1f} GB per shard of {shard}"
     )
 
 
