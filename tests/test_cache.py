@@ -15,6 +15,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -367,6 +368,36 @@ def test_a_kept_document_serves_only_the_same_job_under_the_same_tex_while_the_f
 
 def installed_inputs_of(*paths: Path) -> tuple[tuple[str, int, int], ...]:
     return tuple((str(path), path.stat().st_size, path.stat().st_mtime_ns) for path in paths)
+
+
+def test_a_build_opening_the_cache_while_another_makes_it_ready_waits_for_it(tmp_path, capsys):
+    """SQLite fails a change of journal mode at once ("database is locked", no waiting) while another connection
+    writes: two builds starting together on a new cache left one of them without it, now and then. Here the other
+    build is a thread that holds the file as a build making it ready does, for a second; the build waits."""
+    path = tmp_path / "cache" / cache.FILE_NAME
+    path.parent.mkdir()
+    holding, released = threading.Event(), []
+
+    def another_build_making_it_ready() -> None:
+        with cache.VariantCache(path)._locked():
+            connection = sqlite3.connect(path, isolation_level=None)
+            connection.execute("BEGIN IMMEDIATE")
+            connection.execute("CREATE TABLE early (x)")
+            holding.set()
+            time.sleep(1)
+            connection.execute("COMMIT")
+            connection.close()
+            released.append(time.monotonic())
+
+    other = threading.Thread(target=another_build_making_it_ready)
+    other.start()
+    holding.wait(10)
+    store = cache.VariantCache.open(path.parent)
+    opened = time.monotonic()
+    other.join()
+    assert store is not None and capsys.readouterr().err == ""
+    assert released and opened >= released[0]  # it waited for the other build, not failed
+    store.close()
 
 
 def test_two_builds_at_once_share_one_cache(project, tmp_path):

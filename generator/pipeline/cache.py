@@ -193,12 +193,14 @@ class VariantCache:
         cache = cls((directory or cache_home()) / FILE_NAME)
         try:
             cache.path.parent.mkdir(parents=True, exist_ok=True)
-            problem = cache._problem()
-            if problem is not None:
-                with cache._locked():
-                    if cache._problem() is not None:  # not emptied meanwhile by another build
-                        cache._remove()
+            # One build at a time: SQLite does not wait for a journal-mode change (``_problem``) but fails at once
+            # with "database is locked" when another build holds the file, as builds starting together do.
+            with cache._locked():
+                problem = cache._problem()
+                if problem is not None:
+                    cache._remove()
                     cache._problem()
+            if problem is not None:
                 _warn(f"the variant cache {cache.path} was damaged ({problem}): emptied, every variant is generated afresh")
             cache._db().execute(_COUNT, ("builds", 1))  # can it be written? (counts the builds that used it)
             cache._evict(limit)
