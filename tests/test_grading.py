@@ -23,6 +23,7 @@ from generator.grading import grade
 from generator.grading.equivalence import Rule, compare
 from generator.grading.grammar import Names, read
 from generator.grading.key import Answer, _part, columns, load_build, readable
+from generator.grading.limits import TooSlow, time_limit
 from generator.grading.run import grade_build
 from generator.kit.activations import sigmoid
 from generator.kit.printing import text
@@ -304,6 +305,22 @@ def test_an_answer_that_takes_too_long_is_unreadable_not_a_hang(monkeypatch):
     graded = grade.grade_answer(answer, "(x+1)^999/(x+2)^998", Names.of(answer.value))
     assert (graded.status, graded.message) == ("could not read", "this answer takes too long to read and compare")
     assert time.perf_counter() - started < 2
+
+
+@pytest.mark.parametrize("work_after", [True, False], ids=["more work after", "the block ends"])
+def test_a_time_limit_whose_error_was_swallowed_still_stops_the_block(work_after):
+    """The error can be raised inside a garbage-collector callback (Hypothesis installs one), which prints it and
+    goes on: the test above then graded a runaway answer "wrong" after all its work, once in CI. Swallowed here by
+    hand, the error comes again while the block goes on working, or as the block ends."""
+    started = time.perf_counter()
+    with pytest.raises(TooSlow), time_limit(0.1):
+        try:
+            time.sleep(2)
+        except TooSlow:
+            pass
+        if work_after:
+            time.sleep(2)
+    assert time.perf_counter() - started < 1
 
 
 def test_a_real_unique_class_build_grades_from_the_template(fixture_class, tmp_path):
