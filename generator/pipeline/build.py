@@ -41,7 +41,6 @@ from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain
 from pathlib import Path
-from typing import TypeVar
 
 from generator import __version__
 from generator.errors import ConfigError
@@ -72,7 +71,6 @@ from generator.pipeline.split import gather, split_pdf
 from generator.pipeline.unique import redraws
 from generator.pipeline.write import ensure_writable, locked, publish, publish_file
 
-T = TypeVar("T")
 DEFAULT_GROUPS = 4
 NOBODY = "sheet"
 """The key (PDF destination) of a single sheet's one instance."""
@@ -300,17 +298,9 @@ def _key(student: Student | None) -> str:
 
 
 def _built(plans: Sequence[Plan], project: Project, progress: Progress, cache: VariantCache | None) -> list[Report]:
-    """Generate and typeset every plan's instances, then write each plan's files.
-
-    The files that need no PDF (answers.json, the answer keys) are made while TeX typesets the last pages,
-    when this process would otherwise only wait.
-    """
-
-    def data_files(generated: Sequence[dict[str, Generated]]) -> list[dict[str, bytes]]:
-        return [_data_files(plan, [instances[key] for key in plan.written]) for plan, instances in zip(plans, generated)]
-
+    """Generate and typeset every plan's instances, then write each plan's files."""
     with temporary_directory("build") as workdir:
-        outcomes, data, seconds = _generate_and_typeset(plans, project, workdir, progress, cache, data_files)
+        outcomes, data, seconds = _generate_and_typeset(plans, project, workdir, progress, cache)
     reports = []
     for plan, (generated, typeset), shared in zip(plans, outcomes, data):
         started = time.perf_counter()
@@ -346,14 +336,14 @@ def _generate_and_typeset(
     workdir: Path,
     progress: Progress,
     cache: VariantCache | None,
-    meanwhile: Callable[[Sequence[dict[str, Generated]]], T],
-) -> tuple[list[tuple[dict[str, Generated], Typeset]], T, dict[str, float]]:
-    """Generate every instance, typesetting each batch's documents while its instances come in.
+) -> tuple[list[tuple[dict[str, Generated], Typeset]], list[dict[str, bytes]], dict[str, float]]:
+    """Generate every instance, typesetting each batch's documents while its instances come in; and each plan's
+    files that need no PDF (``_data_files``).
 
     Instances are generated batch by batch; a batch's TeX runs start with its first instance
     and read each instance's pages as soon as they are rendered, so once SymPy is done only
-    the last instance's pages and the last batch's fonts are left to typeset, while ``meanwhile``
-    works on every plan's instances (by key); its result is returned.
+    the last instance's pages and the last batch's fonts are left to typeset, while this process,
+    which would otherwise only wait, makes answers.json and the answer keys.
     """
     order = [
         (index, batch, draw, student)
@@ -396,13 +386,13 @@ def _generate_and_typeset(
                         feed.put(_ABORT)
                 raise
         seconds["generate"] = time.perf_counter() - started
-        made = meanwhile([generated for generated, _ in outcomes])
+        data = [_data_files(plan, [outcomes[index][0][key] for key in plan.written]) for index, plan in enumerate(plans)]
         for done, (index, run) in enumerate(pending, start=1):
             outcomes[index][1].add(*run.result())
             progress("typesetting", done, len(pending))
     seconds["typeset"] = time.perf_counter() - started - seconds["generate"]
     seconds["tex"] = sum(tex_seconds)
-    return outcomes, made, seconds
+    return outcomes, data, seconds
 
 
 def _describer(plans: Sequence[Plan]) -> Callable[[Sequence[Job]], str]:

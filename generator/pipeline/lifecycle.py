@@ -170,18 +170,18 @@ def time_limit(seconds: float, error: type[Exception]) -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    expired = []
+    expired, message = [], f"took longer than {seconds:g} s"
 
     def expire(signum, frame):
         expired.append(signum)
-        raise error(f"took longer than {seconds:g} s")
+        raise error(message)
 
     before = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds, RERAISE_SECONDS)
     try:
         yield
         if expired:
-            raise error(f"took longer than {seconds:g} s")
+            raise error(message)
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, before)

@@ -161,13 +161,14 @@ def template_failure(env: jinja2.Environment, exc: jinja2.TemplateError, templat
     name, line = template, None
     if isinstance(exc, jinja2.TemplateSyntaxError):
         name, line = exc.name or template, exc.lineno
-    traceback = exc.__traceback__
-    while traceback is not None and not isinstance(exc, jinja2.TemplateSyntaxError):
-        if (compiled := traceback.tb_frame.f_globals.get("__jinja_template__")) is not None:
-            name, line = compiled.name, compiled.get_corresponding_lineno(traceback.tb_lineno)
-        elif traceback.tb_frame.f_code.co_filename.endswith(".j2"):  # a frame Jinja rewrote to the template's line
-            name, line = _template_name(env, traceback.tb_frame.f_code.co_filename, template), traceback.tb_lineno
-        traceback = traceback.tb_next
+    else:
+        traceback = exc.__traceback__
+        while traceback is not None:
+            if (compiled := traceback.tb_frame.f_globals.get("__jinja_template__")) is not None:
+                name, line = compiled.name, compiled.get_corresponding_lineno(traceback.tb_lineno)
+            elif traceback.tb_frame.f_code.co_filename.endswith(".j2"):  # a frame Jinja rewrote to the template's line
+                name, line = _template_name(env, traceback.tb_frame.f_code.co_filename, template), traceback.tb_lineno
+            traceback = traceback.tb_next
     return f"templates/{name}{f':{line}' if line else ''}: template error: {exc.message or exc}"
 
 
