@@ -37,7 +37,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import chain
 from pathlib import Path
@@ -67,7 +67,7 @@ from generator.pipeline.render import (
 )
 from generator.pipeline.roster import Student, stable_bucket
 from generator.pipeline.sheet import SheetSpec
-from generator.pipeline.split import gather, split_pdf
+from generator.pipeline.split import gather, split_apart
 from generator.pipeline.unique import redraws
 from generator.pipeline.write import ensure_writable, locked, publish, publish_file
 
@@ -298,36 +298,42 @@ def _key(student: Student | None) -> str:
 
 
 def _built(plans: Sequence[Plan], project: Project, progress: Progress, cache: VariantCache | None) -> list[Report]:
-    """Generate and typeset every plan's instances, then write each plan's files."""
+    """Generate and typeset every plan's instances, then write each plan's files.
+
+    A class's per-student PDFs are written into the work folder as each batch is split (``split.split_apart``), so the
+    build never holds them, and are linked (or copied) into ``build/`` from there.
+    """
     with temporary_directory("build") as workdir:
         outcomes, data, seconds = _generate_and_typeset(plans, project, workdir, progress, cache)
-    reports = []
-    for plan, (generated, typeset), shared in zip(plans, outcomes, data):
-        started = time.perf_counter()
-        chosen = [generated[key] for key in plan.written]
-        own, typeset_shared = _pdf_files(plan, chosen, typeset)
-        with locked(plan.target):
-            _publish(plan, own, {**shared, **typeset_shared})
-        reports.append(_report(plan, chosen, {**seconds, "write": time.perf_counter() - started}))
+        reports = []
+        for plan, (generated, typeset), shared in zip(plans, outcomes, data):
+            started = time.perf_counter()
+            chosen = [generated[key] for key in plan.written]
+            own, typeset_shared = _pdf_files(plan, chosen, typeset)
+            with locked(plan.target):
+                _publish(plan, own, {**shared, **typeset_shared}, typeset.instances)
+            reports.append(_report(plan, chosen, {**seconds, "write": time.perf_counter() - started}))
     return reports
 
 
 @dataclass
 class Typeset:
-    """One plan's TeX output: each batch's PDFs (``group-0003-solution``), each instance's PDFs, the sources kept."""
+    """One plan's TeX output, as files in the build's work folder: each batch's PDF (``group-0003-solution``) and each
+    written student's PDFs; for a single sheet, its PDFs and sources themselves."""
 
-    batches: dict[str, bytes] = field(default_factory=dict)
-    pdfs: dict[tuple[str, str], bytes] = field(default_factory=dict)
-    """(kind, instance key) -> the instance's PDF."""
+    batches: dict[str, Path] = field(default_factory=dict)
+    instances: dict[str, Path] = field(default_factory=dict)
+    """A class's per-student PDFs, named inside the plan's target (``s001/<sheet>-exercise.pdf``)."""
+    pdfs: dict[str, bytes] = field(default_factory=dict)
+    """A single sheet's PDF by kind."""
     sources: dict[str, bytes] = field(default_factory=dict)
-    """LaTeX source by kind, for a single sheet (it is published beside its PDFs)."""
+    """A single sheet's LaTeX source by kind (it is published beside its PDFs)."""
 
-    def add(self, batch: str, kind: str, pdf: bytes, split: dict[str, bytes], source: bytes | None) -> None:
+    def add(self, batch: str, kind: str, pdf: Path, instances: dict[str, Path], single: tuple[bytes, bytes] | None) -> None:
         self.batches[f"{batch}-{kind}"] = pdf
-        for key, instance_pdf in split.items():
-            self.pdfs[(kind, key)] = instance_pdf
-        if source is not None:
-            self.sources[kind] = source
+        self.instances.update(instances)
+        if single is not None:
+            self.pdfs[kind], self.sources[kind] = single
 
 
 def _generate_and_typeset(
@@ -365,7 +371,8 @@ def _generate_and_typeset(
         with closing(_generated(jobs, _describer(plans), cache)) as generated:
             try:
                 for done, ((index, batch, _, _), instance) in enumerate(zip(order, generated), start=1):
-                    outcomes[index][0][instance.key] = instance
+                    # Its pages are TeX's now: what the class files and the report need is kept, not the pages.
+                    outcomes[index][0][instance.key] = replace(instance, exercises=())
                     progress("generating", done, len(order))
                     if (index, batch) not in feeds:
                         # Kept before the runs start: a signal that comes while they start still reaches them.
@@ -494,28 +501,34 @@ def _typeset_batch(
     tex_seconds: list[float],
     cache: VariantCache | None,
 ) -> list[Future]:
-    """Start the batch's TeX runs, one per kind (and feed); each is split when done.
+    """Start the batch's TeX runs, one per kind (and feed); a class's run is split when done, into ``workdir/instances``.
 
     Put each ``Instance``, with its ``Generated.kept``, into every feed, then ``_END`` (or ``_ABORT``); the future of a run
-    gives the batch, its kind, its PDF, the split PDFs and (a single sheet) the source.
+    gives the batch, its kind, its PDF's path, its written students' PDFs (``Typeset.instances``) and, for a single
+    sheet, its PDF and source.
     """
     keys = [_key(student) for _, student in plan.batches[batch]]
+    written = [key for key in keys if key in plan.written]
     workdir.mkdir(parents=True, exist_ok=True)
     for input_name, path in document_inputs(plan.sheet).items():  # TeX opens files in its folder only
         if not (workdir / input_name).exists():
             shutil.copyfile(path, workdir / input_name)
 
-    def typeset(kind: str, feed: queue.SimpleQueue) -> tuple[str, str, bytes, dict[str, bytes], bytes | None]:
+    def typeset(kind: str, feed: queue.SimpleQueue) -> tuple[str, str, Path, dict[str, Path], tuple[bytes, bytes] | None]:
         env = project.environment(plan.sheet.settings.language)
         students = [student for _, student in plan.batches[batch] if student]
         document = partial(document_pieces, env, plan.sheet, families=all_families(), kind=kind, students=students)
         inputs = {input_name: workdir / input_name for input_name in document_inputs(plan.sheet)}  # the copies TeX reads
         compiled = _compiled(f"{batch}-{kind}", document, _arriving(feed), workdir, inputs, cache)
         tex_seconds.append(compiled.cpu_seconds)
-        if plan.roster:
-            return batch, kind, compiled.pdf, split_pdf(compiled.pdf, keys), None
-        # A single sheet's batch is its own document: the PDF as TeX wrote it, and its source.
-        return batch, kind, compiled.pdf, {keys[0]: compiled.pdf}, (workdir / f"{batch}-{kind}.tex").read_bytes()
+        pdf = workdir / f"{batch}-{kind}.pdf"
+        if not pdf.exists():  # taken from the cache
+            pdf.write_bytes(compiled.pdf)
+        if not plan.roster:  # a single sheet's batch is its own document: the PDF as TeX wrote it, and its source
+            return batch, kind, pdf, {}, (compiled.pdf, (workdir / f"{batch}-{kind}.tex").read_bytes())
+        file_name = f"{plan.stem(kind)}.pdf"
+        split_apart(pdf, keys, written, file_name, workdir / "instances")
+        return batch, kind, pdf, {f"{key}/{file_name}": workdir / "instances" / key / file_name for key in written}, None
 
     return [pool.submit(typeset, kind, feed) for kind, feed in zip(KINDS, feeds)]
 
@@ -563,16 +576,16 @@ def _data_files(plan: Plan, chosen: Sequence[Generated]) -> dict[str, bytes]:
 
 
 def _pdf_files(plan: Plan, chosen: Sequence[Generated], typeset: Typeset) -> tuple[dict[str, bytes], dict[str, bytes]]:
-    """(each written instance's PDFs, and a single sheet's sources; the class's solutions-all.pdf), named inside the plan's target."""
+    """(a single sheet's PDFs and sources; a class's solutions-all.pdf), named inside the plan's target; a class's
+    per-student PDFs are files already (``Typeset.instances``)."""
     if not plan.roster:
-        (instance,) = chosen
         own = {
             f"{plan.stem(kind)}.{extension}": content
             for kind in KINDS
-            for extension, content in (("tex", typeset.sources[kind]), ("pdf", typeset.pdfs[(kind, instance.key)]))
+            for extension, content in (("tex", typeset.sources[kind]), ("pdf", typeset.pdfs[kind]))
         }
         return own, {}
-    own = {f"{g.key}/{plan.stem(kind)}.pdf": typeset.pdfs[(kind, g.key)] for g in chosen for kind in KINDS}
+    own: dict[str, bytes] = {}  # files in the work folder (Typeset.instances)
     batch_of = {_key(student): batch for batch, members in plan.batches.items() for _, student in members}
     return own, {"solutions-all.pdf": gather(typeset.batches, [(f"{batch_of[g.key]}-solution", g.key) for g in chosen])}
 
@@ -594,14 +607,14 @@ def answers_json(plan: Plan, chosen: Sequence[Generated]) -> bytes:
     return class_json(document)
 
 
-def _publish(plan: Plan, own: dict[str, bytes], shared: dict[str, bytes]) -> None:
+def _publish(plan: Plan, own: dict[str, bytes], shared: dict[str, bytes], instances: Mapping[str, Path]) -> None:
     """The whole directory at once; or, for some students or a shard, their folders and suffixed class files."""
     if not plan.some_students:
-        publish({**own, **shared}, plan.target)
+        publish({**own, **shared}, plan.target, instances)
         return
     for student_id in sorted(plan.written):
         prefix = f"{student_id}/"
-        publish({k[len(prefix) :]: v for k, v in own.items() if k.startswith(prefix)}, plan.target / student_id)
+        publish({}, plan.target / student_id, {k[len(prefix) :]: v for k, v in instances.items() if k.startswith(prefix)})
     if plan.shard is not None:
         for file_name, content in shared.items():
             publish_file(content, plan.target / suffixed(file_name, plan.shard))

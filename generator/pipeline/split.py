@@ -3,12 +3,26 @@
 Each instance starts at a named destination (``\\pdfdest name{key}``) and
 runs until the next one, so the page ranges are read from the PDF itself.
 Output is deterministic: the same input pages give the same bytes.
+
+A class's batches are cut in a process of their own each (``split_apart``), writing
+every instance's PDF into the build's work folder: cutting holds Python's lock, so in the build process the
+batches would be cut one after another, and every student's PDFs would wait in its memory to be written.
 """
 
 import io
+import json
+import os
+import signal
+import subprocess
+import sys
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 import pikepdf
+
+import generator
+from generator.errors import OutputError
+from generator.pipeline.lifecycle import become_worker
 
 
 def page_ranges(pdf: pikepdf.Pdf, keys: Sequence[str]) -> dict[str, range]:
@@ -27,19 +41,55 @@ def page_ranges(pdf: pikepdf.Pdf, keys: Sequence[str]) -> dict[str, range]:
     return {key: range(start, end) for (start, key), end in zip(starts, ends)}
 
 
-def split_pdf(pdf_bytes: bytes, keys: Sequence[str]) -> dict[str, bytes]:
-    """One standalone PDF per instance key."""
-    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
-        return {key: save_pages(pdf.pages[pages.start : pages.stop]) for key, pages in page_ranges(pdf, keys).items()}
+def split_into(pdf: Path, keys: Sequence[str], written: Sequence[str], file_name: str, folder: Path) -> None:
+    """Each instance of ``written`` (keys of the batched ``pdf``, which holds ``keys``) as ``folder/<key>/<file_name>``."""
+    with pikepdf.open(pdf) as batch:
+        ranges = page_ranges(batch, keys)
+        for key in written:
+            (folder / key).mkdir(parents=True, exist_ok=True)
+            (folder / key / file_name).write_bytes(save_pages(batch.pages[ranges[key].start : ranges[key].stop]))
 
 
-def gather(batches: Mapping[str, bytes], picks: Sequence[tuple[str, str]]) -> bytes:
+def split_apart(pdf: Path, keys: Sequence[str], written: Sequence[str], file_name: str, folder: Path) -> None:
+    """``split_into`` in a process of its own (this code, run by the same Python), which dies with the caller's thread."""
+    request = json.dumps({"parent": os.getpid(), "pdf": str(pdf), "keys": list(keys), "written": list(written),
+                          "file_name": file_name, "folder": str(folder)})
+    process = subprocess.Popen([sys.executable, "-c", _CHILD, _PACKAGE_ROOT], stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        _, errors = process.communicate(request.encode())
+    except BaseException:
+        process.kill()
+        process.wait()
+        raise
+    if process.returncode != 0:
+        code = process.returncode
+        said = errors.decode(errors="replace").strip().splitlines()
+        reason = said[-1] if said else f"killed by {signal.Signals(-code).name}" if code < 0 else f"exit status {code}"
+        raise OutputError(f"cannot write the PDFs of {pdf.stem} into {folder.parent}: {reason}")
+
+
+_PACKAGE_ROOT = str(Path(generator.__file__).resolve().parent.parent)
+_CHILD = "import sys; sys.path.insert(0, sys.argv[1]); from generator.pipeline.split import _main; _main()"
+"""This very code, wherever the build was started: ``-m`` would look in the working folder first."""
+
+
+def _main() -> None:
+    """``split_apart``'s other end: the request on stdin; a failure to write is one line on stderr."""
+    request = json.loads(sys.stdin.read())
+    become_worker(request["parent"])
+    try:
+        split_into(Path(request["pdf"]), request["keys"], request["written"], request["file_name"], Path(request["folder"]))
+    except OSError as exc:
+        sys.exit(exc.strerror or str(exc))
+
+
+def gather(batches: Mapping[str, Path], picks: Sequence[tuple[str, str]]) -> bytes:
     """The instances ``picks`` names, as (batch name, instance key) in reading order, in one PDF.
 
     Pages are taken from the batched PDFs, not from the split ones: the instances of one
     batch share its font subsets, which keeps a whole class's file small and quick to write.
     """
-    opened = {name: pikepdf.open(io.BytesIO(batches[name])) for name in dict.fromkeys(name for name, _ in picks)}
+    opened = {name: pikepdf.open(batches[name]) for name in dict.fromkeys(name for name, _ in picks)}
     try:
         ranges = {name: page_ranges(pdf, [key for batch, key in picks if batch == name]) for name, pdf in opened.items()}
         pages = [opened[name].pages[i] for name, key in picks for i in ranges[name][key]]

@@ -44,7 +44,8 @@ def publish(files: Mapping[str, bytes], target: Path, kept: Mapping[str, Path] |
     """Replace directory ``target`` with exactly ``files`` (name -> content) and ``kept``.
 
     ``kept`` (name -> a file on the same file system, such as one in ``target``) is hard-linked in,
-    not copied, where the file system can: ``sheets merge`` keeps a class's PDFs as they are.
+    not copied, where the file system can: ``sheets merge`` keeps a class's PDFs as they are, and a class build
+    takes its students' PDFs from its work folder.
     """
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
