@@ -22,7 +22,8 @@ class CompileError(SheetError):
 
 
 class WorkerDied(SheetError):
-    """A worker process ended without finishing its jobs (killed, out of memory): the build was stopped."""
+    """A worker process ended without finishing its jobs (killed, out of memory), or could not be started: the build
+    was stopped."""
 
 
 class OutputError(SheetError):

@@ -28,7 +28,7 @@ from generator.pipeline.parallel import usable_cores
 from generator.pipeline.project import Project
 from generator.pipeline.roster import Student
 from generator.pipeline.templating import TEMPLATE_DIR
-from generator.pipeline.write import locked, publish
+from generator.pipeline.write import locked, publish, sweep_leftovers
 from tests.conftest import MINIMAL_SHEET, wait_for
 
 SHEET = "idl-math-background"
@@ -143,18 +143,23 @@ def test_a_terminated_build_stops_everything_and_writes_nothing(out, tmp_path, s
     assert snapshot(out) == before
 
 
-def test_a_killed_build_takes_its_workers_and_tex_along_and_the_next_build_sweeps_its_folder(out, tmp_path):
+def test_a_killed_build_takes_its_workers_and_tex_along_and_the_next_build_sweeps_its_folders(out, tmp_path):
     before = snapshot(out)
     build = Build(tmp_path, out, CLASS)
     midway(build)
     build.process.kill()
     build.finish()
     assert wait_for(lambda: not build.processes(), 10), [_command(pid) for pid in build.processes()]
-    assert snapshot(out) == before
     (left,) = build.tmp.iterdir()  # nobody was left to remove it
     assert left.name.startswith(f"sheets-build-{build.process.pid}-")
     assert sweep_stale(build.tmp) == [left]
     assert list(build.tmp.iterdir()) == []
+    # Beside the build it left only its hidden folder for the students' PDFs, which the next build there sweeps.
+    target = out / SHEET / "seed-1"
+    (hidden,) = set(snapshot(out)) - set(before)
+    assert hidden.startswith(f"{SHEET}/.seed-1.split-{build.process.pid}-")
+    sweep_leftovers(target)
+    assert snapshot(out) == before
 
 
 def test_a_worker_that_dies_fails_the_build_at_once_naming_its_students(out, tmp_path):

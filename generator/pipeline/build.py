@@ -32,11 +32,12 @@ import json
 import queue
 import shutil
 import statistics
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import closing, contextmanager
+from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import chain
@@ -52,7 +53,7 @@ from generator.pipeline.compile import Compiled, compile_stream, require_tex
 from generator.pipeline.generate import Checked, Draw, recorded, sheet_variants
 from generator.pipeline.lifecycle import temporary_directory
 from generator.pipeline.merge import class_json, shard_record, suffixed
-from generator.pipeline.parallel import in_workers, workers_for
+from generator.pipeline.parallel import in_workers, usable_cores, workers_for
 from generator.pipeline.project import Project
 from generator.pipeline.registry import families as all_families
 from generator.pipeline.render import (
@@ -69,7 +70,7 @@ from generator.pipeline.roster import Student, stable_bucket
 from generator.pipeline.sheet import SheetSpec
 from generator.pipeline.split import gather, split_apart
 from generator.pipeline.unique import redraws
-from generator.pipeline.write import ensure_writable, locked, publish, publish_file
+from generator.pipeline.write import beside, ensure_writable, locked, publish, publish_file
 
 DEFAULT_GROUPS = 4
 NOBODY = "sheet"
@@ -300,11 +301,12 @@ def _key(student: Student | None) -> str:
 def _built(plans: Sequence[Plan], project: Project, progress: Progress, cache: VariantCache | None) -> list[Report]:
     """Generate and typeset every plan's instances, then write each plan's files.
 
-    A class's per-student PDFs are written into the work folder as each batch is split (``split.split_apart``), so the
-    build never holds them, and are linked (or copied) into ``build/`` from there.
+    A class's per-student PDFs are written as each batch is split (``split.split_apart``) into a hidden folder beside
+    its target (``write.beside``), so the build never holds them, and are linked into place from there.
     """
-    with temporary_directory("build") as workdir:
-        outcomes, data, seconds = _generate_and_typeset(plans, project, workdir, progress, cache)
+    with temporary_directory("build") as workdir, ExitStack() as folders:
+        cut = [folders.enter_context(beside(plan.target, "split")) if plan.roster else None for plan in plans]
+        outcomes, data, seconds = _generate_and_typeset(plans, project, workdir, progress, cache, cut)
         reports = []
         for plan, (generated, typeset), shared in zip(plans, outcomes, data):
             started = time.perf_counter()
@@ -318,8 +320,8 @@ def _built(plans: Sequence[Plan], project: Project, progress: Progress, cache: V
 
 @dataclass
 class Typeset:
-    """One plan's TeX output, as files in the build's work folder: each batch's PDF (``group-0003-solution``) and each
-    written student's PDFs; for a single sheet, its PDFs and sources themselves."""
+    """One plan's TeX output, as files: each batch's PDF (``group-0003-solution``, in the work folder) and each written
+    student's PDFs (beside the target); for a single sheet, its PDFs and sources themselves."""
 
     batches: dict[str, Path] = field(default_factory=dict)
     instances: dict[str, Path] = field(default_factory=dict)
@@ -342,6 +344,7 @@ def _generate_and_typeset(
     workdir: Path,
     progress: Progress,
     cache: VariantCache | None,
+    cut: Sequence[Path | None],
 ) -> tuple[list[tuple[dict[str, Generated], Typeset]], list[dict[str, bytes]], dict[str, float]]:
     """Generate every instance, typesetting each batch's documents while its instances come in; and each plan's
     files that need no PDF (``_data_files``).
@@ -362,6 +365,7 @@ def _generate_and_typeset(
     tex_seconds: list[float] = []
     seconds: dict[str, float] = {}
     started = time.perf_counter()
+    cutting = threading.BoundedSemaphore(usable_cores())  # one process cutting a batch per core, however many batches
     with ThreadPoolExecutor(max_workers=len(KINDS) * len(waiting)) as tex_pool:
         feeds: dict[tuple[int, str], list[queue.SimpleQueue]] = {}
         pending: list[Future] = []
@@ -378,7 +382,8 @@ def _generate_and_typeset(
                         # Kept before the runs start: a signal that comes while they start still reaches them.
                         feeds[index, batch] = [queue.SimpleQueue() for _ in KINDS]
                         runs = _typeset_batch(
-                            tex_pool, plans[index], batch, feeds[index, batch], project, workdir / str(index), tex_seconds, cache
+                            tex_pool, plans[index], batch, feeds[index, batch], project, workdir / str(index), tex_seconds, cache,
+                            (cut[index], cutting),
                         )
                         pending += [(index, run) for run in runs]
                     waiting[index, batch] -= 1
@@ -500,15 +505,18 @@ def _typeset_batch(
     workdir: Path,
     tex_seconds: list[float],
     cache: VariantCache | None,
+    cut: tuple[Path | None, threading.BoundedSemaphore],
 ) -> list[Future]:
-    """Start the batch's TeX runs, one per kind (and feed); a class's run is split when done, into ``workdir/instances``.
+    """Start the batch's TeX runs, one per kind (and feed); a class's run is split when done, into the folder ``cut``
+    names, once its semaphore lets it.
 
     Put each ``Instance``, with its ``Generated.kept``, into every feed, then ``_END`` (or ``_ABORT``); the future of a run
     gives the batch, its kind, its PDF's path, its written students' PDFs (``Typeset.instances``) and, for a single
     sheet, its PDF and source.
     """
     keys = [_key(student) for _, student in plan.batches[batch]]
-    written = [key for key in keys if key in plan.written]
+    chosen = set(plan.written)
+    written = [key for key in keys if key in chosen]
     workdir.mkdir(parents=True, exist_ok=True)
     for input_name, path in document_inputs(plan.sheet).items():  # TeX opens files in its folder only
         if not (workdir / input_name).exists():
@@ -526,9 +534,11 @@ def _typeset_batch(
             pdf.write_bytes(compiled.pdf)
         if not plan.roster:  # a single sheet's batch is its own document: the PDF as TeX wrote it, and its source
             return batch, kind, pdf, {}, (compiled.pdf, (workdir / f"{batch}-{kind}.tex").read_bytes())
+        folder, cutting = cut
         file_name = f"{plan.stem(kind)}.pdf"
-        split_apart(pdf, keys, written, file_name, workdir / "instances")
-        return batch, kind, pdf, {f"{key}/{file_name}": workdir / "instances" / key / file_name for key in written}, None
+        with cutting:
+            split_apart(pdf, keys, written, file_name, folder)
+        return batch, kind, pdf, {f"{key}/{file_name}": folder / key / file_name for key in written}, None
 
     return [pool.submit(typeset, kind, feed) for kind, feed in zip(KINDS, feeds)]
 

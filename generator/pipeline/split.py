@@ -4,9 +4,9 @@ Each instance starts at a named destination (``\\pdfdest name{key}``) and
 runs until the next one, so the page ranges are read from the PDF itself.
 Output is deterministic: the same input pages give the same bytes.
 
-A class's batches are cut in a process of their own each (``split_apart``), writing
-every instance's PDF into the build's work folder: cutting holds Python's lock, so in the build process the
-batches would be cut one after another, and every student's PDFs would wait in its memory to be written.
+A class's batches are cut in a process of their own each (``split_apart``), writing every instance's PDF
+into a folder beside the build's target: cutting holds Python's lock, so in the build process the batches
+would be cut one after another, and every student's PDFs would wait in its memory to be written.
 """
 
 import io
@@ -20,8 +20,7 @@ from pathlib import Path
 
 import pikepdf
 
-import generator
-from generator.errors import OutputError
+from generator.errors import OutputError, WorkerDied
 from generator.pipeline.lifecycle import become_worker
 
 
@@ -51,26 +50,35 @@ def split_into(pdf: Path, keys: Sequence[str], written: Sequence[str], file_name
 
 
 def split_apart(pdf: Path, keys: Sequence[str], written: Sequence[str], file_name: str, folder: Path) -> None:
-    """``split_into`` in a process of its own (this code, run by the same Python), which dies with the caller's thread."""
+    """``split_into`` in a process of its own (the same Python, importing from where this process does), which dies
+    with the caller's thread."""
     request = json.dumps({"parent": os.getpid(), "pdf": str(pdf), "keys": list(keys), "written": list(written),
                           "file_name": file_name, "folder": str(folder)})
-    process = subprocess.Popen([sys.executable, "-c", _CHILD, _PACKAGE_ROOT], stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        process = subprocess.Popen([sys.executable, "-P", "-c", _CHILD, *sys.path], stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+    except OSError as exc:  # no process to be had (a limit on processes, memory), or no Python where it was
+        raise WorkerDied(f"cannot start a process to cut {pdf.stem}.pdf ({exc.strerror or exc}); the build was stopped") from None
     try:
         _, errors = process.communicate(request.encode())
     except BaseException:
         process.kill()
         process.wait()
         raise
-    if process.returncode != 0:
-        code = process.returncode
-        said = errors.decode(errors="replace").strip().splitlines()
-        reason = said[-1] if said else f"killed by {signal.Signals(-code).name}" if code < 0 else f"exit status {code}"
-        raise OutputError(f"cannot write the PDFs of {pdf.stem} into {folder.parent}: {reason}")
+    code = process.returncode
+    said = errors.decode(errors="replace").strip().splitlines()
+    if code == _UNWRITABLE:
+        raise OutputError(f"cannot write the PDFs of {pdf.stem} into {folder.parent}: {said[-1]}; what was there before was left as it was")
+    if code < 0:
+        raise WorkerDied(f"the process cutting {pdf.stem}.pdf was killed by {signal.Signals(-code).name}; the build was stopped")
+    if code != 0:  # a bug: its traceback
+        raise RuntimeError(f"cutting {pdf.stem}.pdf failed (exit status {code}):\n" + "\n".join(said))
 
 
-_PACKAGE_ROOT = str(Path(generator.__file__).resolve().parent.parent)
-_CHILD = "import sys; sys.path.insert(0, sys.argv[1]); from generator.pipeline.split import _main; _main()"
-"""This very code, wherever the build was started: ``-m`` would look in the working folder first."""
+_CHILD = "import sys; sys.path[:] = sys.argv[1:]; from generator.pipeline.split import _main; _main()"
+"""Imports from where the build imports (its ``sys.path``, given as arguments); ``-P`` keeps the working folder,
+which may hold a ``random.py`` or a ``generator`` of its own, out of the search."""
+_UNWRITABLE = 3
+"""The child's exit status when it could not write (its last line on stderr says why)."""
 
 
 def _main() -> None:
@@ -80,7 +88,8 @@ def _main() -> None:
     try:
         split_into(Path(request["pdf"]), request["keys"], request["written"], request["file_name"], Path(request["folder"]))
     except OSError as exc:
-        sys.exit(exc.strerror or str(exc))
+        print(exc.strerror or exc, file=sys.stderr)
+        sys.exit(_UNWRITABLE)
 
 
 def gather(batches: Mapping[str, Path], picks: Sequence[tuple[str, str]]) -> bytes:

@@ -45,11 +45,11 @@ def publish(files: Mapping[str, bytes], target: Path, kept: Mapping[str, Path] |
 
     ``kept`` (name -> a file on the same file system, such as one in ``target``) is hard-linked in,
     not copied, where the file system can: ``sheets merge`` keeps a class's PDFs as they are, and a class build
-    takes its students' PDFs from its work folder.
+    takes its students' PDFs from a folder ``beside`` the target.
     """
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        _sweep_leftovers(target)
+        sweep_leftovers(target)
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-{os.getpid()}-", dir=target.parent))
         staging.chmod(0o755)
     except OSError as exc:
@@ -72,6 +72,38 @@ def publish(files: Mapping[str, bytes], target: Path, kept: Mapping[str, Path] |
         raise
 
 
+@contextmanager
+def beside(target: Path, purpose: str) -> Iterator[Path]:
+    """A hidden folder beside ``target`` (``.seed-1.<purpose>-<pid>-…``) for files on their way into it, on its file
+    system and under its folder's permissions; removed at the end, with the folders made for it if they are still empty.
+    One left by a killed build is swept by the next build into ``target``'s folder, as a staging folder is."""
+    made = _missing(target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        sweep_leftovers(target)
+        folder = Path(tempfile.mkdtemp(prefix=f".{target.name}.{purpose}-{os.getpid()}-", dir=target.parent))
+    except OSError as exc:
+        raise OutputError(f"cannot write to {target.parent}: {exc.strerror}") from None
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        for parent in made:  # a build that failed leaves no empty folders behind
+            try:
+                parent.rmdir()
+            except OSError:  # not empty: what this build published, or another build's
+                break
+
+
+def _missing(folder: Path) -> list[Path]:
+    """``folder`` and those above it that do not exist yet, innermost first."""
+    missing = []
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    return missing
+
+
 def _link_or_copy(source: Path, path: Path) -> None:
     try:
         os.link(source, path)
@@ -79,7 +111,7 @@ def _link_or_copy(source: Path, path: Path) -> None:
         shutil.copyfile(source, path)
 
 
-def _sweep_leftovers(target: Path) -> None:
+def sweep_leftovers(target: Path) -> None:
     """Remove what a build killed while writing left beside ``target`` (its process is gone)."""
     for path in target.parent.glob(f".{target.name}.*-*-*"):
         owner = path.name.rsplit("-", 2)[-2]
