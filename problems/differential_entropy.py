@@ -201,7 +201,7 @@ def solve(params: Params) -> Answer:
         moment=moment,
         entropy=entropy,
         split=split,
-        value=_value_steps(kind, -log_normaliser, weight, moment, log_e, entropy),
+        value=_value_steps(kind, -log_normaliser, weight, moment, log_e, entropy, params.mode),
         sign=sign,
     )
 
@@ -215,19 +215,20 @@ def _split_reason(kind: str) -> str:
     return N_("log of a product and of an exponential")
 
 
-def _value_steps(kind: str, constant, weight, moment, log_e, entropy) -> Chain:
+def _value_steps(kind: str, constant, weight, moment, log_e, entropy, mode: str) -> Chain:
     """h(Z) = -L * 1 + w E[g(Z)] evaluated: the integral of p is 1, the other one a known moment.
 
     A factor 1 is never written: the uniform's -L * 1 is -L at once, and a weight 1 (sigma^2 = 1/2
-    in nats) leaves the moment alone, with no step in which something would cancel."""
+    in nats) leaves the moment alone, with no step in which something would cancel. In numbers the
+    product is plain arithmetic (50 * 1/100): sigma^2 is a letter only in symbolic mode."""
     if kind == "uniform":
         return chain(Step(entropy, "the density integrates to 1"))
     times = _times(weight, moment)
     inserted = Step(WrittenSum(constant, times, evaluate=False), "the two integrals")
     if kind == "exponential":
         return chain(inserted, Step(entropy, "the rate cancels against the mean"))
-    # the product prints as numbers (2 * 1/4): the reason says where sigma^2 went, in nats and in bits alike
-    cancelled = Step(WrittenSum(constant, weight * moment, evaluate=False), N_(r"multiply; $\sigma^2$ cancels against the $2 \sigma^2$"))
+    product = N_(r"multiply; $\sigma^2$ cancels against the $2 \sigma^2$") if mode == "symbolic" else N_("multiply")
+    cancelled = Step(WrittenSum(constant, weight * moment, evaluate=False), product)
     steps = (inserted, cancelled) if isinstance(times, WrittenProduct) else (inserted,)
     joined = N_(r"add the logs, with $\frac{1}{2} = \frac{1}{2} \log e$") if log_e == 1 else N_("add the logs")
     return chain(*steps, Step(entropy, joined))

@@ -89,3 +89,9 @@ def test_no_cell_of_the_layer_table_is_empty():
         assert rows and all(cell.strip() for row in rows for cell in row.split("&"))
         pooling = [row for row in rows if "pooling" in row]
         assert all(row.split("&")[5].strip() == "---" for row in pooling)
+
+
+def test_a_pooling_layer_is_said_to_have_no_parameters_not_its_output():
+    """"so the output is 8 x 12 x 12, with no parameters" gave the output the parameters (TA read)."""
+    _, solution = render_part(environment(), FAMILY, canonical_variant(FAMILY, OPTIONS, "conv-shapes-example"))
+    assert "; the layer has no parameters." in solution and "with no parameters" not in solution

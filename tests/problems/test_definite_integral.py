@@ -112,3 +112,10 @@ def test_e_to_the_zero_is_named_where_a_bound_of_zero_is_worked_out():
                 assert r"\mbox{$e^{0} = 1$}" in following, following
                 named += 1
     assert named >= 5
+
+
+@pytest.mark.parametrize("options", [PARTS, SUBSTITUTION])
+def test_an_antiderivative_not_the_antiderivative(options):
+    """Antiderivatives differ by a constant: "the antiderivative is" is false (TA read)."""
+    _, solution = render_part(environment(), FAMILY, variant_for_seed(FAMILY, options, 5))
+    assert "an antiderivative is" in solution and "the antiderivative" not in solution

@@ -209,3 +209,26 @@ def test_the_split_names_the_shape_of_the_printed_density(params, shape):
 def test_the_continuous_variable_is_not_the_discrete_parts_x():
     statement, solution = render(Params("uniform", (R(0), R(5, 2)), "numeric", "nats"))
     assert "Let $Z \\sim" in statement and "$X" not in statement + solution and "h(X)" not in solution
+
+
+def test_a_numeric_gaussian_says_multiply_and_names_no_sigma_it_does_not_print():
+    """A TA read "multiply; sigma^2 cancels against the 2 sigma^2" beside 50 * 1/100 = 1/2, on a sheet whose sigma is the
+    sigmoid and whose density has no sigma in it: in numbers the product is arithmetic, in letters sigma^2 cancels."""
+    seen = 0
+    for seed in range(40):
+        variant = variant_for_seed(FAMILY, resolve_options(FAMILY.options, {"distribution": "gaussian", "mode": "numeric"}), seed)
+        reasons = [step.why for step in variant.answer.value.steps]
+        _, solution = render_part(environment(), FAMILY, variant)
+        assert "cancels against" not in solution
+        seen += "multiply" in reasons
+    assert seen > 0
+    assert r"multiply; $\sigma^2$ cancels against the $2 \sigma^2$" in [step.why for step in symbolic("gaussian").value.steps]
+
+
+@pytest.mark.parametrize("unit", ["nats", "bits"])
+def test_an_exponential_solution_says_why_its_integrals_start_at_0(unit):
+    """h(Z) is defined over the line; the density is 0 for x < 0, where p log p is taken as 0 (a TA asked for it)."""
+    variant = variant_for_seed(FAMILY, resolve_options(FAMILY.options, {"distribution": "exponential", "mode": "numeric", "unit": unit}), 3)
+    _, solution = render_part(environment(), FAMILY, variant)
+    log = r"\log_2" if unit == "bits" else r"\log"
+    assert f"the integrand $p {log} p$ vanishes (with $0 {log} 0 = 0$)" in solution

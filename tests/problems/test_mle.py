@@ -82,10 +82,32 @@ def test_the_hessian_is_taken_at_sigma_hat_and_a_fractional_variance_has_its_dec
         variant = variant_for_seed(FAMILY, OPTIONS, seed)
         _, solution = render_part(environment(), FAMILY, variant)
         spread = sympy.sqrt(variant.answer.estimates[1])
-        assert f"At $\\mu = {variant.answer.estimates[0]}$, $\\sigma = {sympy.latex(spread)}$ the Hessian" in solution
-        assert r"\sigma^2 = " not in solution.split("the Hessian")[0].split("At $\\mu = ")[-1]
+        at = f"At $\\mu = \\hat{{\\mu}} = {variant.answer.estimates[0]}$ and $\\sigma = \\hat{{\\sigma}} = {sympy.latex(spread)}$, so"
+        assert at in solution
         assert r"\frac{1}{\sigma \sqrt{2 \pi}}" in solution and r"\sqrt{2 \pi} \sigma" not in solution
         if not variant.answer.estimates[1].is_Integer:
             fractional = solution
             assert f"\\approx {float(variant.answer.estimates[1]):.4f}" in solution
     assert fractional is not None
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_hessian_is_evaluated_in_view_and_the_maximum_shown_to_be_global(seed):
+    """A TA read "the Hessian ... is diag(-18/17, -36/17)" with nothing evaluated, and "so negative definite, and the
+    only critical point is the maximum", which a definite Hessian does not give. The entries are now worked from the
+    printed derivatives (sum (x_i - mu) = 0 and sum (x_i - mu)^2 at mu-hat), and the global maximum argued."""
+    variant = variant_for_seed(FAMILY, OPTIONS, seed)
+    data, (mean, variance) = variant.params.data, variant.answer.estimates
+    n, total = len(data), sum((x - mean) ** 2 for x in data)
+    _, solution = render_part(environment(), FAMILY, variant)
+    assert f"\\sum_i (x_i - \\mu)^2 = {total}$" in solution
+    first, second = sympy.Rational(n) / variance, 3 * sympy.Rational(total) / variance**2
+    assert first - second == variant.answer.curvature[2]  # the worked line adds up to the Hessian's entry
+    worked = (
+        f"\\frac{{{n}}}{{\\sigma^2}} - \\frac{{3 \\cdot {total}}}{{\\sigma^4}} = {sympy.latex(first)} - {sympy.latex(second)}"
+        f" = {sympy.latex(first - second)}"
+    )
+    assert worked in solution
+    assert f"-\\frac{{{n}}}{{\\sigma^2}} = {sympy.latex(variant.answer.curvature[0])}" in solution
+    assert "is a local maximum" in solution and "It is also the global one" in solution
+    assert "the only critical point $(\\hat{\\mu}, \\hat{\\sigma})$ is the maximum" not in solution

@@ -1,0 +1,16 @@
+"""recap: the boxes say only what is true of every sheet they open."""
+
+from generator.pipeline.generate import variant_for_seed
+from generator.pipeline.render import render_part
+from generator.pipeline.templating import environment
+from problems.recap import FAMILY
+
+
+def test_the_rules_box_claims_nothing_about_which_rules_the_exercises_use():
+    """"The product, quotient and chain rules are the three rules the exercises below combine" was false for sheets whose
+    exercises need neither the product nor the quotient rule (TA read); x^n and log x need x > 0."""
+    variant = variant_for_seed(FAMILY, FAMILY.resolve_options({"topic": "differentiation-rules"}), 1)
+    statement, _ = render_part(environment(), FAMILY, variant)
+    assert "three rules" not in statement
+    assert "The exercises below are worked with these rules." in statement
+    assert r"(with $x > 0$ where $x^n$ or $\log x$ needs it)" in statement
