@@ -36,7 +36,8 @@ b.T*x + c``), ``inputs.quadratic`` / ``inputs.linear`` (coefficients of the term
 Symbolic mode: ``answers.coordinates`` (f as index sums), ``answers.partial`` (df/dx_k as
 index sums), ``answers.partial_steps`` (the steps from d/dx_k of the index sums to the partial
 derivative), ``answers.gradient`` (e.g. ``(A + A.T)*x + b``). Numeric mode: ``answers.derivation``
-(those four for general A, b, c), ``answers.expanded`` (f as a polynomial), ``answers.hessian``
+(those four for general A, b, c), ``answers.expanded`` (f as a polynomial), ``answers.partials`` (its partial
+derivatives, which the check shows are the gradient's entries), ``answers.hessian``
 (the matrix H in grad f = H x + b; null for b^T x), ``answers.gradient_steps`` (the derived gradient applied to
 the numbers, down to the result; null for b^T x) and ``answers.gradient`` (column vector in x_1..x_n).
 """
@@ -128,6 +129,8 @@ class SymbolicAnswer:
 class NumericAnswer:
     derivation: SymbolicAnswer
     expanded: sympy.Expr
+    partials: tuple[sympy.Expr, ...]
+    """The partial derivatives of ``expanded``, term by term: the check the exercise asks for, shown."""
     hessian: sympy.ImmutableMatrix | None
     gradient_steps: Chain | None
     gradient: sympy.ImmutableMatrix
@@ -269,7 +272,8 @@ def _solve_numeric(p: Params) -> NumericAnswer:
     expanded = sympy.Add(*(a[i, j] * xs[i] * xs[j] for i in range(n) for j in range(n)), *(b[i] * xs[i] for i in range(n)), c)
     derivation = _derivation(dataclasses.replace(p, matrix_entries=None, vector_entries=None, scalar_value=None))
     steps = _gradient_steps(p, xs, hessian, gradient)
-    return NumericAnswer(derivation, expanded, hessian if p.quadratic else None, steps, gradient)
+    partials = tuple(sympy.diff(expanded, x) for x in xs)
+    return NumericAnswer(derivation, expanded, partials, hessian if p.quadratic else None, steps, gradient)
 
 
 def _gradient_steps(p: Params, xs: sympy.ImmutableMatrix, hessian, gradient) -> Chain | None:
@@ -336,6 +340,10 @@ def _check_numeric(p: Params, answer: NumericAnswer, rng: random.Random) -> None
     require(hessian == a + a.T, lambda: f"H = {hessian.tolist()}, but A + A^T = {(a + a.T).tolist()}")
     point = {x: sympy.Rational(rng.randint(-9, 9), 4) for x in xs}
     require(answer.expanded.xreplace(point) == f.xreplace(point), "the expanded f differs from x^T A x + b^T x + c")
+    require(
+        all(sympy.expand(partial - entry) == 0 for partial, entry in zip(answer.partials, answer.gradient, strict=True)),
+        "the partial derivatives of the expanded f are not the gradient's entries",
+    )
     given = {p.matrix: p.matrix_entries, p.vector: p.vector_entries, p.variable: sympy.ImmutableMatrix([*point.values()])}
     values = {symbol: value for symbol, value in given.items() if value is not None}
     derived = float_value(answer.derivation.gradient, {p.variable.rows: n}, values)

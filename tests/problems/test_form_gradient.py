@@ -233,3 +233,20 @@ def test_only_a_gradient_that_depends_on_x_is_asked_for_in_x(kind, in_x):
     statement, _ = render_part(environment(), FAMILY, variant)
     assert "as a column vector for" in statement or in_x
     assert ("as a column vector in $x_1" in statement) == in_x
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_check_against_the_written_out_function_is_shown_not_asserted(seed):
+    """"its partial derivatives ... are the entries above" asked the student to trust the check the exercise asks
+    for (TA read): each partial derivative of the polynomial is printed, and the family's check compares them with the
+    gradient's entries."""
+    variant = variant_for_seed(FAMILY, options(mode="numeric"), seed)
+    answer = variant.answer
+    xs = coordinates(len(answer.gradient))
+    assert list(answer.partials) == [sympy.diff(answer.expanded, x) for x in xs]
+    _, solution = render_part(environment(), FAMILY, variant)
+    for k, partial in enumerate(answer.partials, start=1):
+        assert f"\\frac{{\\partial f}}{{\\partial x_{{{k}}}}} &= {tex(partial)} ," in solution
+    wrong = dataclasses.replace(answer, partials=(answer.partials[0] + xs[0], *answer.partials[1:]))
+    with pytest.raises(CheckFailed, match="partial derivatives of the expanded f"):
+        check(variant.params, wrong, random.Random(0))
