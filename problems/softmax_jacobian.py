@@ -39,7 +39,8 @@ subtracted from z), ``answers.shifted`` (z - shift), ``answers.evaluation``
 (e^(z_i - shift)), ``answers.normaliser`` S (their sum),
 ``answers.probabilities`` (sigma(z)), ``answers.numerators`` (S^2 J, the
 Jacobian over a common denominator), ``answers.jacobian_steps`` (J with S
-inserted, then reduced) and ``answers.jacobian`` (n x n matrix, exact).
+inserted, then reduced), ``answers.jacobian`` (n x n matrix, exact) and ``answers.products``
+(S diag(e^z) and e^z (e^z)^T, whose difference the numerators are).
 """
 
 import math
@@ -128,6 +129,8 @@ class Answer:
     jacobian_steps: Chain | None
     """(1/S^2) times the numerators with S inserted, then with their common factor taken out."""
     jacobian: sympy.ImmutableMatrix | None
+    products: tuple[sympy.ImmutableMatrix, sympy.ImmutableMatrix] | None = None
+    """S diag(e^z) and e^z (e^z)^T, multiplied out: the numerators are their difference, shown before it is taken."""
 
 
 def _log_weights(rng: random.Random, n: int) -> tuple[int, ...]:
@@ -151,10 +154,16 @@ def _usable(values: tuple[int, ...], kind: str) -> bool:
     return matrix_width(exact) <= MAX_STEP_WIDTH
 
 
+def _products(exponentials: sympy.ImmutableMatrix, normaliser: sympy.Expr) -> tuple[sympy.ImmutableMatrix, sympy.ImmutableMatrix]:
+    """S diag(e^z) and e^z (e^z)^T, each entry multiplied out."""
+    scaled = sympy.ImmutableMatrix((normaliser * sympy.diag(*exponentials)).applyfunc(sympy.expand))
+    return scaled, sympy.ImmutableMatrix((exponentials * exponentials.T).applyfunc(sympy.expand))
+
+
 def _numerators(exponentials: sympy.ImmutableMatrix, normaliser: sympy.Expr) -> sympy.ImmutableMatrix:
     """S^2 J = S diag(e^z) - e^z (e^z)^T, multiplied out: one common denominator, the form worked by hand."""
-    numerators = normaliser * sympy.diag(*exponentials) - exponentials * exponentials.T
-    return sympy.ImmutableMatrix(numerators.applyfunc(sympy.expand))
+    scaled, outer = _products(exponentials, normaliser)
+    return sympy.ImmutableMatrix((scaled - outer).applyfunc(sympy.expand))
 
 
 def sample(rng: random.Random, options: Mapping) -> Params:
@@ -229,11 +238,10 @@ def _evaluation(shifted: sympy.ImmutableMatrix) -> tuple[Chain, Chain, Chain]:
     )
 
 
-def _jacobian_steps(normaliser: sympy.Expr, numerators: sympy.ImmutableMatrix, scores: str) -> Chain:
-    """(1/S^2) N with S and e^z inserted; for an integer S, the common factor g of N's entries taken out
-    (and g/S^2 cancelled)."""
-    inserted = Reason("insert $S$ and $e^{{{scores}}}$, multiply out", scores=scores)
-    steps = [Step(fraction_times(1 / normaliser**2, numerators), inserted)]
+def _jacobian_steps(normaliser: sympy.Expr, numerators: sympy.ImmutableMatrix) -> Chain:
+    """(1/S^2) N with S and the two products (shown above it) inserted; for an integer S, the common factor g of N's
+    entries taken out (and g/S^2 cancelled)."""
+    steps = [Step(fraction_times(1 / normaliser**2, numerators), N_("insert $S$ and the two products, subtract"))]
     common = math.gcd(*(int(v) for v in numerators)) if normaliser.is_Integer else 1
     if common > 1:
         coefficient = sympy.Rational(common, normaliser**2)
@@ -270,8 +278,9 @@ def solve(params: Params) -> Answer:
         normaliser,
         probabilities,
         numerators,
-        _jacobian_steps(normaliser, numerators, r"\mathbf{z}'" if shift else r"\mathbf{z}"),
+        _jacobian_steps(normaliser, numerators),
         sympy.ImmutableMatrix(numerators / normaliser**2),
+        _products(exponentials, normaliser),
     )
 
 
@@ -341,6 +350,12 @@ def _check_concrete(params: Params, answer: Answer) -> None:
                 )
     worked = zip(answer.jacobian_steps.result, answer.jacobian, strict=True)
     require(all(close(float(a), float(b)) for a, b in worked), "the worked Jacobian ends in another matrix")
+    scaled, outer = answer.products
+    for i in range(params.n):
+        for j in range(params.n):  # the products shown, from the floats: S e^{z_i} on the diagonal, e^{z_i} e^{z_j}
+            expected = (normaliser * exponentials[i] if i == j else 0.0, exponentials[i] * exponentials[j])
+            shown = (float(scaled[i, j]), float(outer[i, j]))
+            require(all(close(*pair) for pair in zip(shown, expected)), f"the products shown differ at [{i + 1},{j + 1}]")
 
 
 def check(params: Params, answer: Answer, rng: random.Random) -> None:

@@ -220,3 +220,17 @@ def test_the_statement_sums_over_an_index_other_than_the_partials_free_j():
     variant = variant_for_seed(FAMILY, resolve_options(FAMILY.options, {"mode": "both"}), 0)
     statement, _ = render_part(environment(), FAMILY, variant)
     assert r"\sum_{k=1}^{n} e^{z_k}" in statement and r"\sum_{j=1}" not in statement
+
+
+def test_the_two_products_are_shown_before_they_are_subtracted():
+    """"insert S and e^z, multiply out" jumped to (1/64) [[7, -4, -3], ...] (TA read): S diag(e^z) and e^z (e^z)^T are
+    printed first, and the numerators are their difference."""
+    variant = variant_for_seed(FAMILY, FAMILY.resolve_options({}), 11)
+    answer = variant.answer
+    scaled, outer = answer.products
+    assert scaled == answer.normaliser * sympy.diag(*answer.exponentials)
+    assert outer == answer.exponentials * answer.exponentials.T and scaled - outer == answer.numerators
+    _, solution = render_part(environment(), FAMILY, variant)
+    assert f"S \\operatorname{{diag}}(e^{{\\mathbf{{z}}}}) &= {tex(scaled)}," in solution
+    assert f"\\bigl(e^{{\\mathbf{{z}}}}\\bigr)^{{\\!\\top}} &= {tex(outer)}," in solution
+    assert "insert $S$ and the two products, subtract" in solution
