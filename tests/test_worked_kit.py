@@ -6,6 +6,7 @@ import pytest
 import sympy
 
 from generator.kit import tex, text
+from generator.kit.differentiation import differentiate
 from generator.kit.linalg import (
     WrittenDeterminant,
     float_determinant,
@@ -137,3 +138,26 @@ def test_a_table_entry_times_a_constant_in_other_variables_names_the_constant_fa
     ]
     assert [s.why for s in worked_partial(y * sympy.exp(x), x).derivative.steps] == ["constant factor; table of derivatives"]
     assert [s.why for s in worked_partial(3 * y**2, y).derivative.steps] == ["table of derivatives"]
+
+
+def test_a_tidy_step_that_multiplies_out_and_collects_shows_the_line_between():
+    """Two TA reads: "expand, collect like terms and factor out e^x" jumped from the quotient rule's numerator to
+    e^x (8 - 2x + (3 - x) sin x + (4 - x) cos x), and "factor out x^2 e^x" to x^2 e^x (3x^2 + 13x + 3). The products
+    are now multiplied out in a line of their own, the like terms collected in the next (the engine checks both)."""
+    x = sympy.Symbol("x")
+    quotient = differentiate(sympy.exp(x) / ((3 - x) * (sympy.cos(x) + 2)), x).derivative.steps
+    assert [step.why for step in quotient] == ["quotient rule", "factor out $e^{x}$ and expand", "collect like terms"]
+    assert tex(quotient[1].expr) == (
+        r"\frac{e^{x} (3 \cos(x) - x \cos(x) + 6 - 2 x + 3 \sin(x) - x \sin(x) + \cos(x) + 2)}{((3 - x) (\cos(x) + 2))^{2}}"
+    )
+    product = differentiate(x**3 * sympy.exp(x) * (3 * x + 1), x).derivative.steps
+    assert [step.why for step in product][-2:] == ["factor out $x^{2} e^{x}$ and expand", "collect like terms"]
+    assert tex(product[-2].expr) == r"x^{2} e^{x} (9 x + 3 + 3 x^{2} + 4 x)"
+    assert tex(product[-1].expr) == r"x^{2} e^{x} (3 x^{2} + 13 x + 3)"
+
+
+def test_a_tidy_step_that_only_factors_out_gets_no_line_between():
+    """Only a step that multiplies out is split: 2x((x^2 + 1) cos(x^2 + 3) - sin(x^2 + 3)) comes straight from the rule."""
+    x = sympy.Symbol("x")
+    steps = differentiate(sympy.sin(x**2 + 3) / (x**2 + 1), x).derivative.steps
+    assert [step.why for step in steps] == ["quotient rule", "factor out $2 x$"]

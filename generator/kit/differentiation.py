@@ -25,6 +25,9 @@ from generator.kit.printing import (
     tex,
 )
 from generator.kit.rewrites import (
+    COLLECT,
+    GENERIC_NAMES,
+    evaluated,
     expand,
     factor_terms,
     reordered,
@@ -33,7 +36,7 @@ from generator.kit.rewrites import (
 )
 from generator.kit.steps import Chain, Step, chain, worked_chain
 from generator.kit.tidying import derivative, tidy_derivative
-from generator.kit.widths import printed_width
+from generator.kit.widths import MAX_STEP_WIDTH, printed_width
 from generator.speed import remembered
 
 __all__ = ["CHAIN", "PARTIALS_PREAMBLE", "Piece", "Worked", "constant_in", "differentiate", "named_alike", "rule_and_tidy", "rules_difficulty", "rules_needed", "tidied", "worked_partial", "written_product"]
@@ -81,10 +84,69 @@ def tidied(before: sympy.Expr, after: sympy.Expr) -> Step:
 
 
 def rule_and_tidy(rule: Step, after: sympy.Expr) -> tuple[Step, ...]:
-    """A rule's step and its tidy form; only the tidy form, with the rule's reason, when tidying just reorders."""
+    """A rule's step and its tidy form; only the tidy form, with the rule's reason, when tidying just reorders.
+
+    A tidy form that multiplies out and collects at once is reached in two lines (``multiplied_out``): the common
+    factor taken out and the products multiplied out, then the like terms collected.
+    """
     if reordered(rule.expr, after):
         return (Step(after, rule.why),)
-    return (rule, tidied(rule.expr, after))
+    tidy = tidied(rule.expr, after)
+    middle = multiplied_out(rule.expr, after) if "expand" in tidy.why and tidy.why != "expand" else None
+    if middle is None:
+        return (rule, tidy)
+    collected = rewrite_name(middle.expr, after)
+    # Terms gathered by a common function (2 sin x + x sin x is (x + 2) sin x) are no "like terms" to SymPy,
+    # whose name for the step would then be the fallback.
+    return (rule, middle, Step(after, COLLECT if collected in GENERIC_NAMES else collected))
+
+
+def multiplied_out(before: sympy.Expr, after: sympy.Expr) -> Step | None:
+    """The line a student writes between a rule's result ``before`` and its tidy form ``after``: ``after``'s factor
+    in front of one sum, every product above the bar multiplied out term by term, like terms not yet collected.
+    None when the tidy form collects nothing, or the line would not fit."""
+    top, bottom = sympy.fraction(evaluated(before), exact=True)
+    written_top, written_bottom = sympy.fraction(before, exact=True)
+    new_top, _ = sympy.fraction(after, exact=True)
+    sums = [factor for factor in sympy.Mul.make_args(new_top) if factor.is_Add]
+    if not top.is_Add or len(sums) != 1:
+        return None
+    common = new_top / sums[0]
+    terms = [part for term in _in_order(written_top) for part in distributed(evaluated(term) / common)]
+    if len(terms) <= len(sympy.Add.make_args(sums[0])) or any(sympy.fraction(term, exact=True)[1] != 1 for term in terms):
+        return None
+    factors = [*sympy.Mul.make_args(common), WrittenSum(*terms, evaluate=False)]
+    if bottom != 1:
+        factors.append(sympy.Pow(written_bottom, -1, evaluate=False))
+    middle = sympy.Mul(*factors, evaluate=False)
+    if printed_width(middle) > MAX_STEP_WIDTH:
+        return None
+    expand = Reason("expand")
+    why = expand if common == 1 else Reason("{first} and {last}", first=Reason("factor out ${factor}$", factor=tex(common)), last=expand)
+    return Step(middle, why)
+
+
+def _in_order(expr: sympy.Expr) -> tuple[sympy.Expr, ...]:
+    """The terms of a sum as its line shows them: a written sum's in the order given, another's as printed."""
+    if isinstance(expr, WrittenSum):
+        return expr.args
+    return printed_terms(expr)
+
+
+def distributed(expr: sympy.Expr) -> list[sympy.Expr]:
+    """The terms of ``expr`` with every product of sums multiplied out term by term, in reading order and like terms
+    not collected (``(2 - x)(x + 3)`` gives ``2x, 6, -x^2, -3x``); function applications stay whole."""
+    if expr.is_Add:
+        return [term for arg in _in_order(expr) for term in distributed(arg)]
+    if expr.is_Pow and expr.base.is_Add and expr.exp.is_Integer and 1 < expr.exp <= 3:
+        return distributed(sympy.Mul(*[expr.base] * int(expr.exp), evaluate=False))
+    if expr.is_Mul:
+        products: list[list[sympy.Expr]] = [[]]
+        for factor in expr.args:
+            choices = distributed(factor) if factor.is_Add or factor.is_Mul or factor.is_Pow else [factor]
+            products = [product + [choice] for product in products for choice in choices]
+        return [sympy.Mul(*product) for product in products]
+    return [expr]
 
 
 @dataclass(frozen=True)

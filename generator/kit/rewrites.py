@@ -25,7 +25,7 @@ from generator.kit.printing import bracket, tex
 from generator.kit.widths import printed_width
 from generator.speed import register, remembered
 
-__all__ = ["cancelling_number", "expand", "expand_outside", "factor_terms", "rewrite_name", "together", "xreplace_unevaluated"]
+__all__ = ["COLLECT", "GENERIC_NAMES", "cancelling_number", "evaluated", "expand", "expand_outside", "factor_terms", "rewrite_name", "together", "xreplace_unevaluated"]
 
 MAX_REMEMBERED = 65536
 _factored: dict[tuple[type, sympy.Basic], sympy.Basic] = {}
@@ -204,7 +204,7 @@ def rewrite_name(before: sympy.Expr, after: sympy.Expr) -> str:
     fraction bar: the denominators tell what happened below the bar, the numerators
     what happened above it.
     """
-    plain = _evaluated(before)
+    plain = evaluated(before)
     names = [_named(Reason("cancel ${factor}$", factor=_bracketed(base)), base, CANCEL) for base in _cancelling(before)]
     top, bottom = sympy.fraction(plain, exact=True)
     new_top, new_bottom = sympy.fraction(after, exact=True)
@@ -220,7 +220,7 @@ def rewrite_name(before: sympy.Expr, after: sympy.Expr) -> str:
     if not names and any(map(_negated_sum, sympy.Add.make_args(before))):  # -(cos x + 2) alone or as a term
         names.append(Reason("distribute the minus sign"))
     if not names:
-        names.append(Reason("multiply the factors") if plain.is_Mul else Reason("combine the terms"))
+        names.append(GENERIC_NAMES[0] if plain.is_Mul else GENERIC_NAMES[1])
     return _listed(names)
 
 
@@ -238,7 +238,7 @@ def _collected_as_written(expr: sympy.Expr) -> bool:
     if not (expr.is_Add or expr.is_Mul or expr.is_Pow):
         return False
     if expr.is_Add:
-        terms = [_evaluated(term) for term in _flat(expr, sympy.Add)]
+        terms = [evaluated(term) for term in _flat(expr, sympy.Add)]
         if len(sympy.Add(*terms).args) < len(terms):
             return True
     return any(_collected_as_written(arg) for arg in expr.args)
@@ -327,12 +327,12 @@ def _unordered(expr: sympy.Basic) -> object:
 
 
 @remembered(maxsize=MAX_REMEMBERED)
-def _evaluated(expr: sympy.Expr) -> sympy.Expr:
+def evaluated(expr: sympy.Expr) -> sympy.Expr:
     """A worked step (unevaluated products, sums written in order) as SymPy evaluates it; remembered
     per process for each sub-expression, which recur from one step and one variant to the next."""
     if not expr.args:
         return expr
-    args = [_evaluated(arg) for arg in expr.args]
+    args = [evaluated(arg) for arg in expr.args]
     kind = sympy.Add if isinstance(expr, sympy.Add) else sympy.Mul if isinstance(expr, sympy.Mul) else expr.func
     return kind(*args)
 
@@ -468,7 +468,7 @@ def _factorised_anew(rest: sympy.Expr, before: sympy.Expr) -> bool:
     (``-(x^2 + 3) + 2x(3 - x)`` is ``-3(x - 1)^2``), a step of its own to name."""
     known = set(product_sums(before))
     powers = [factor.as_base_exp() for factor in sympy.Mul.make_args(rest)]
-    fresh = [(base, exponent) for base, exponent in powers if base.is_Add and base not in known and _evaluated(-base) not in known]
+    fresh = [(base, exponent) for base, exponent in powers if base.is_Add and base not in known and evaluated(-base) not in known]
     return bool(fresh) and (len(powers) > 1 or any(exponent != 1 for _, exponent in fresh))
 
 
@@ -515,7 +515,7 @@ def _sign_flips(before: sympy.Expr, after: sympy.Expr) -> list[str]:
     old_page, new_page = tex(before), tex(after)
     names = []
     for total in product_sums(before):
-        negated = _evaluated(-total)
+        negated = evaluated(-total)
         old_bracket, new_bracket = (bracket(tex(term)) for term in (total, negated))
         if old_bracket in old_page and old_bracket not in new_page and new_bracket in new_page:
             named = Reason("write ${total}$ as $-({negated})$", total=tex(total), negated=tex(negated))
@@ -530,7 +530,7 @@ def product_sums(expr: sympy.Expr) -> list[sympy.Expr]:
         return []
     found = [total for arg in expr.args for total in product_sums(arg)]
     if expr.is_Mul:
-        found += [_evaluated(factor.as_base_exp()[0]) for factor in _flat_product(expr) if factor.as_base_exp()[0].is_Add]
+        found += [evaluated(factor.as_base_exp()[0]) for factor in _flat_product(expr) if factor.as_base_exp()[0].is_Add]
     return list(dict.fromkeys(found))
 
 
@@ -564,13 +564,15 @@ def as_written(total: sympy.Expr, line: sympy.Expr) -> sympy.Expr:
     """The sum of ``line`` that SymPy evaluates to ``total``, as the line writes it (a ``WrittenSum`` keeps
     its order: ``e^x + x e^x``), or ``total`` itself: a reason quotes an expression exactly as the line shows it."""
     for node in sympy.preorder_traversal(line):
-        if node.is_Add and node is not total and _evaluated(node) == total:
+        if node.is_Add and node is not total and evaluated(node) == total:
             return node
     return total
 
 
 CANCEL = Reason("cancel the common factor")
 COLLECT = Reason("collect like terms")
+GENERIC_NAMES = (Reason("multiply the factors"), Reason("combine the terms"))
+"""What ``rewrite_name`` calls a step in which it recognises no rewrite of its own."""
 
 MAX_NAMED_WIDTH = 14
 """Widest expression a reason names (as ``printed_width`` counts): a reason is set in a narrow
