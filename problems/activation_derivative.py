@@ -57,6 +57,7 @@ from generator.kit import (
 from generator.kit.differentiation import rule_and_tidy, tidied
 from generator.kit.functions import structure
 from generator.kit.notation import sigmoid
+from generator.kit.rewrites import GENERIC_NAMES
 from generator.kit.tidying import derivative
 
 x = sympy.Symbol("x", real=True)
@@ -147,11 +148,14 @@ def _softplus_steps(u: sympy.Expr, k: sympy.Rational) -> Steps:
 
 
 def _swish_steps(u: sympy.Expr, beta: sympy.Rational) -> Steps:
-    """f = x/(1 + e^(-beta x)): product rule (the sigmoid factor by the chain rule), then as for sigmoid."""
+    """f = x/(1 + e^(-beta x)): product rule, the sigmoid factor by the chain rule on the reciprocal written out as for
+    the sigmoid itself (-1/(1 + e^(-u))^2 times the inner derivative), its signs then multiplied; then as for sigmoid."""
     below = 1 + exp(-u)
     # The sigmoid factor is differentiated in the same step: the reason names both rules.
     rule = Reason(r"product rule; chain rule for $\sigma({u})$", u=_inline(beta, "x"))
-    in_x = (Step(WrittenSum(1 / below, _times(x, beta * exp(-u) / below**2), evaluate=False), rule),)
+    written = WrittenSum(1 / below, _times(x, _over_square(-1, below), derivative(below, x)), evaluate=False)
+    multiplied = WrittenSum(1 / below, _times(x, beta * exp(-u) / below**2), evaluate=False)
+    in_x = (Step(written, rule), Step(multiplied, GENERIC_NAMES[0]))  # "multiply the factors": the two minus signs cancel
     rewriting = (
         Step(WrittenSum(1 / below, _times(u, 1 / below, exp(-u) / below), evaluate=False), SPLIT),
         Step(

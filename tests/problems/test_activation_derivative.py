@@ -223,3 +223,15 @@ def test_a_shifted_or_scaled_activation_is_said_to_be_built_from_it_not_to_be_it
     assert r"softplus $\frac{1}{k} \log(1 + e^{kx})$ with sharpness $k = 3$" in listed
     assert r". &&\text{(built from the log-sigmoid)}" in listed
     assert listed.count(", &&") == 2
+
+
+def test_the_swish_sigmoid_factor_is_differentiated_in_view_as_the_sigmoid_itself_is():
+    """A TA read the swish's first line x sigma(x/2)' = x e^{-x/2}/(2(1 + e^{-x/2})^2) with sigma' never derived, while the
+    sigmoid's own solution writes the chain rule on the reciprocal: the swish now does the same, then multiplies."""
+    _, answer = solved("swish", Rational(1, 2))
+    first, multiplied = answer.worked[0].steps[:2]
+    assert tex(first.expr) == (
+        r"\frac{1}{1 + e^{- x/2}} + x \cdot \mathopen{}\left(- \frac{1}{(1 + e^{- x/2})^{2}}\right)"
+        r" \cdot \mathopen{}\left(- \frac{e^{- x/2}}{2}\right)"
+    )
+    assert multiplied.why == "multiply the factors" == solved("sigmoid", 2)[1].worked[0].steps[1].why
