@@ -3,7 +3,7 @@ from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 import sympy
 
 from generator.kit.decimals import fixed, significant
-from generator.pipeline.templating import decimal
+from generator.pipeline.templating import approximately, decimal
 
 R = sympy.Rational
 
@@ -25,3 +25,12 @@ def test_fixed_point_decimals_match_a_60_digit_evaluation():
         with localcontext(prec=60):
             reference = Decimal(str(sympy.N(value, 60))).quantize(Decimal("0.0001"), rounding=ROUND_HALF_EVEN)
         assert decimal(value) == str(reference), value
+
+
+def test_an_exact_decimal_is_written_as_equal_and_another_as_about():
+    """3/5 followed by "≈ 0.6000" (TA read, German sheet): a decimal that is exact in four places is equal to it."""
+    assert approximately(sympy.Rational(3, 5), 4, "en") == "= 0.6"
+    assert approximately(sympy.Rational(21, 4), 4, "de") == "= 5{,}25"
+    assert approximately(sympy.Rational(18, 37), 4, "en") == r"\approx 0.4865"
+    assert approximately(sympy.Rational(1, 32), 4, "en") == r"\approx 0.0312"  # exact only in five places
+    assert approximately(sympy.log(2), 4, "en") == r"\approx 0.6931"

@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 
 import sympy
 
-__all__ = ["fixed", "significant"]
+__all__ = ["exact_decimal", "fixed", "significant"]
 
 GUARDS = (10, 30, 90)
 
@@ -51,3 +51,15 @@ def _decided(value: sympy.Expr, digits: int, rounding: Callable[[Decimal], Decim
         if lower == upper:
             return lower
     raise ValueError(f"cannot decide the rounding of {value} to {digits} digits")
+
+
+def exact_decimal(value: sympy.Expr, places: int) -> str | None:
+    """``value``'s decimal when it is exact in at most ``places`` digits after the point (``0.6``, ``6.5``, ``0.125``),
+    else None: 3/5 is 0.6, not "about 0.6000"."""
+    value = sympy.sympify(value)
+    if not value.is_Rational:
+        return None
+    twos, fives = sympy.multiplicity(2, value.q), sympy.multiplicity(5, value.q)
+    if value.q != 2**twos * 5**fives or max(twos, fives) > places:
+        return None
+    return fixed(value, max(twos, fives)) if value.q != 1 else str(value.p)

@@ -23,7 +23,7 @@ import jinja2.meta
 from pylatexenc.latexencode import UnicodeToLatexEncoder
 
 from generator.i18n import catalogue_path, translations
-from generator.kit.decimals import fixed
+from generator.kit.decimals import exact_decimal, fixed
 from generator.kit.language import ENGLISH, Reason, localized_decimal, speaking
 from generator.kit.printing import bracket, tex
 from generator.kit.widths import visible_length
@@ -107,6 +107,15 @@ def decimal(value: object, digits: int = 4) -> str:
     return fixed(value, digits)
 
 
+def approximately(value: object, digits: int, language: str) -> str:
+    """``= 0.6`` for a value whose decimal is exact in ``digits`` places, else ``\\approx 0.4865``: what follows an exact
+    value in a line of working."""
+    exact = exact_decimal(value, digits)
+    if exact is not None:
+        return f"= {localized_decimal(exact, language)}"
+    return rf"\approx {localized_decimal(fixed(value, digits), language)}"
+
+
 def localized(language: str) -> dict[str, object]:
     """The filters whose output depends on ``language``: translated text, numbers with its decimal mark."""
     catalogue = translations(language)
@@ -126,6 +135,7 @@ def localized(language: str) -> dict[str, object]:
         "reason": lambda value: escape_reason(translate(value)),
         "translate": translate,
         "decimal": lambda value, digits=4: localized_decimal(fixed(value, digits), language),
+        "approx": lambda value, digits=4: approximately(value, digits, language),
         "number": lambda value: localized_decimal(str(value), language),
         "tex": tex if language == ENGLISH else in_language,
     }
