@@ -6,7 +6,7 @@ import pytest
 import sympy
 
 from generator.kit import tex, text
-from generator.kit.differentiation import differentiate
+from generator.kit.differentiation import differentiate, rule_and_tidy
 from generator.kit.linalg import (
     WrittenDeterminant,
     float_determinant,
@@ -16,8 +16,8 @@ from generator.kit.linalg import (
     vieta_agrees,
     worked_determinant,
 )
-from generator.kit.notation import WrittenQuotient
-from generator.kit.steps import verify_chain
+from generator.kit.notation import WrittenQuotient, WrittenSum
+from generator.kit.steps import Step, verify_chain
 
 lam = sympy.Symbol("lamda")
 
@@ -148,12 +148,25 @@ def test_a_tidy_step_that_multiplies_out_and_collects_shows_the_line_between():
     quotient = differentiate(sympy.exp(x) / ((3 - x) * (sympy.cos(x) + 2)), x).derivative.steps
     assert [step.why for step in quotient] == ["quotient rule", "factor out $e^{x}$ and expand", "collect like terms"]
     assert tex(quotient[1].expr) == (
-        r"\frac{e^{x} (3 \cos(x) - x \cos(x) + 6 - 2 x + 3 \sin(x) - x \sin(x) + \cos(x) + 2)}{((3 - x) (\cos(x) + 2))^{2}}"
+        r"\frac{e^{x} (3 \cos(x) - x \cos(x) + 6 - 2 x + (3 - x) \sin(x) + \cos(x) + 2)}{((3 - x) (\cos(x) + 2))^{2}}"
     )
     product = differentiate(x**3 * sympy.exp(x) * (3 * x + 1), x).derivative.steps
     assert [step.why for step in product][-2:] == ["factor out $x^{2} e^{x}$ and expand", "collect like terms"]
     assert tex(product[-2].expr) == r"x^{2} e^{x} (9 x + 3 + 3 x^{2} + 4 x)"
     assert tex(product[-1].expr) == r"x^{2} e^{x} (3 x^{2} + 13 x + 3)"
+
+
+def test_the_line_between_keeps_what_the_tidy_form_keeps_and_no_sign_is_pulled_out():
+    """A second TA read: with nothing to factor out, "expand" showed -(3x^2 - 6x + 2), collected and the minus taken
+    out; and x(x + 1) cos x was multiplied out only for the next line to put it back together."""
+    x = sympy.Symbol("x")
+    rule = Step(WrittenSum(-(x**2 + 2), 2 * x * (3 - x), evaluate=False), "product rule")
+    _, middle, collected = rule_and_tidy(rule, -3 * x**2 + 6 * x - 2)
+    assert (middle.why, tex(middle.expr)) == ("expand", r"- x^{2} - 2 + 6 x - 2 x^{2}")
+    assert (collected.why, tex(collected.expr)) == ("collect like terms", r"- 3 x^{2} + 6 x - 2")
+    steps = differentiate(x**2 * (x + 1) * sympy.sin(x), x).derivative.steps
+    assert tex(steps[-2].expr) == r"x (2 x \sin(x) + 2 \sin(x) + x (x + 1) \cos(x) + x \sin(x))"
+    assert tex(steps[-1].expr) == r"x (x (x + 1) \cos(x) + (3 x + 2) \sin(x))"
 
 
 def test_a_tidy_step_that_only_factors_out_gets_no_line_between():

@@ -112,13 +112,15 @@ def multiplied_out(before: sympy.Expr, after: sympy.Expr) -> Step | None:
     if not top.is_Add or len(sums) != 1:
         return None
     common = new_top / sums[0]
-    terms = [part for term in _in_order(written_top) for part in distributed(evaluated(term) / common)]
+    kept = frozenset(sympy.Add.make_args(sums[0]))  # a product the tidy form keeps is not multiplied out
+    terms = [piece for term in _in_order(written_top) for piece in distributed(evaluated(term) / common, kept)]
     if len(terms) <= len(sympy.Add.make_args(sums[0])) or any(sympy.fraction(term, exact=True)[1] != 1 for term in terms):
         return None
-    factors = [*sympy.Mul.make_args(common), WrittenSum(*terms, evaluate=False)]
+    written = WrittenSum(*terms, evaluate=False)
+    factors = [*(sympy.Mul.make_args(common) if common != 1 else ()), written]
     if bottom != 1:
         factors.append(sympy.Pow(written_bottom, -1, evaluate=False))
-    middle = sympy.Mul(*factors, evaluate=False)
+    middle = sympy.Mul(*factors, evaluate=False) if len(factors) > 1 else written  # a product of one would print evaluated
     if printed_width(middle) > MAX_STEP_WIDTH:
         return None
     expand = Reason("expand")
@@ -133,20 +135,29 @@ def _in_order(expr: sympy.Expr) -> tuple[sympy.Expr, ...]:
     return printed_terms(expr)
 
 
-def distributed(expr: sympy.Expr) -> list[sympy.Expr]:
-    """The terms of ``expr`` with every product of sums multiplied out term by term, in reading order and like terms
-    not collected (``(2 - x)(x + 3)`` gives ``2x, 6, -x^2, -3x``); function applications stay whole."""
+def distributed(expr: sympy.Expr, kept: frozenset = frozenset()) -> list[sympy.Expr]:
+    """The terms of ``expr`` with its products of sums multiplied out term by term, outermost sum first, in reading
+    order, like terms not collected (``(2 - x)(x + 3)`` gives ``2x, 6, -x^2, -3x``); function applications stay whole,
+    and so does a product in ``kept`` (one the tidy form shows as it stands, such as ``x(x + 1) cos x``)."""
+    if expr in kept:
+        return [expr]
     if expr.is_Add:
-        return [term for arg in _in_order(expr) for term in distributed(arg)]
-    if expr.is_Pow and expr.base.is_Add and expr.exp.is_Integer and 1 < expr.exp <= 3:
-        return distributed(sympy.Mul(*[expr.base] * int(expr.exp), evaluate=False))
-    if expr.is_Mul:
-        products: list[list[sympy.Expr]] = [[]]
-        for factor in expr.args:
-            choices = distributed(factor) if factor.is_Add or factor.is_Mul or factor.is_Pow else [factor]
-            products = [product + [choice] for product in products for choice in choices]
-        return [sympy.Mul(*product) for product in products]
-    return [expr]
+        return [term for arg in _in_order(expr) for term in distributed(arg, kept)]
+    if _power_of_sum(expr):
+        return distributed(sympy.Mul(*[expr.base] * int(expr.exp), evaluate=False), kept)
+    if not (expr.is_Mul and any(factor.is_Add or _power_of_sum(factor) for factor in expr.args)):
+        return [expr]
+    factors = [part for factor in expr.args for part in ([factor.base] * int(factor.exp) if _power_of_sum(factor) else [factor])]
+    products: list[list[sympy.Expr]] = [[]]
+    for factor in factors:  # a sum offers each of its terms; every other factor goes into every product
+        choices = _in_order(factor) if factor.is_Add else (factor,)
+        products = [product + [choice] for product in products for choice in choices]
+    return [term for product in products for term in distributed(sympy.Mul(*product), kept)]
+
+
+def _power_of_sum(expr: sympy.Expr) -> bool:
+    """``(a + b)^2`` or ``^3``, which a student multiplies out as a product."""
+    return expr.is_Pow and expr.base.is_Add and expr.exp.is_Integer and 1 < expr.exp <= 3
 
 
 @dataclass(frozen=True)
