@@ -133,13 +133,16 @@ def test_tex_never_outlives_the_process_feeding_it(tmp_path, how):
     env = {**os.environ, "SHEETS_PIPE_TEST": marker}
     args = [sys.executable, "-c", FEED_THEN_HANG, str(tmp_path), GOOD.split("Hello")[0], how]
     writer = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, text=True)
-    assert writer.stdout.readline() == "fed\n"
-    tex = lambda: [pid for pid in _with_marker(f"SHEETS_PIPE_TEST={marker}") if pid != writer.pid]  # noqa: E731
-    assert tex(), "TeX never started"
-    if how == "pipe-only":
-        assert wait_for(lambda: any(_reads(pid, tmp_path / "doc.tex") for pid in tex()), 30)
-    writer.kill()
-    writer.wait()
+    try:
+        assert writer.stdout.readline() == "fed\n"
+        tex = lambda: [pid for pid in _with_marker(f"SHEETS_PIPE_TEST={marker}") if pid != writer.pid]  # noqa: E731
+        # Looked for again for a moment: a process caught in the middle of exec shows no environment yet.
+        assert wait_for(tex, 5), "TeX never started"
+        if how == "pipe-only":
+            assert wait_for(lambda: any(_reads(pid, tmp_path / "doc.tex") for pid in tex()), 30)
+    finally:  # a failure here must not leave the writer to the tests after it (they count this process's children)
+        writer.kill()
+        writer.wait()
     assert wait_for(lambda: not tex(), 5), "TeX kept running without its writer"
 
 
