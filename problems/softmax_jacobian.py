@@ -150,7 +150,7 @@ def _usable(values: tuple[int, ...], kind: str) -> bool:
         return sum(values) <= MAX_WEIGHT_SUM
     exponentials = sympy.ImmutableMatrix([sympy.exp(v - min(values)) for v in values])
     normaliser = sympy.Add(*exponentials)
-    exact = fraction_times(1 / normaliser**2, _numerators(exponentials, normaliser))
+    exact = fraction_times(1 / normaliser**2, _numerators(_products(exponentials, normaliser)))
     return matrix_width(exact) <= MAX_STEP_WIDTH
 
 
@@ -160,9 +160,9 @@ def _products(exponentials: sympy.ImmutableMatrix, normaliser: sympy.Expr) -> tu
     return scaled, sympy.ImmutableMatrix((exponentials * exponentials.T).applyfunc(sympy.expand))
 
 
-def _numerators(exponentials: sympy.ImmutableMatrix, normaliser: sympy.Expr) -> sympy.ImmutableMatrix:
-    """S^2 J = S diag(e^z) - e^z (e^z)^T, multiplied out: one common denominator, the form worked by hand."""
-    scaled, outer = _products(exponentials, normaliser)
+def _numerators(products: tuple[sympy.ImmutableMatrix, sympy.ImmutableMatrix]) -> sympy.ImmutableMatrix:
+    """S^2 J = S diag(e^z) - e^z (e^z)^T (``_products``), multiplied out: one common denominator, the form worked by hand."""
+    scaled, outer = products
     return sympy.ImmutableMatrix((scaled - outer).applyfunc(sympy.expand))
 
 
@@ -265,7 +265,8 @@ def solve(params: Params) -> Answer:
     shifted = params.z.applyfunc(lambda v: v - shift)
     evaluation = _evaluation(shifted)
     exponentials, normaliser, probabilities = (c.result for c in evaluation)
-    numerators = _numerators(exponentials, normaliser)
+    products = _products(exponentials, normaliser)
+    numerators = _numerators(products)
     return Answer(
         worked,
         diagonal,
@@ -280,7 +281,7 @@ def solve(params: Params) -> Answer:
         numerators,
         _jacobian_steps(normaliser, numerators),
         sympy.ImmutableMatrix(numerators / normaliser**2),
-        _products(exponentials, normaliser),
+        products,
     )
 
 

@@ -47,14 +47,9 @@ def publish(files: Mapping[str, bytes], target: Path, kept: Mapping[str, Path] |
     not copied, where the file system can: ``sheets merge`` keeps a class's PDFs as they are, and a class build
     takes its students' PDFs from a folder ``beside`` the target.
     """
+    staging = _hidden_beside(target, "staging")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        sweep_leftovers(target)
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-{os.getpid()}-", dir=target.parent))
-        staging.chmod(0o755)
-    except OSError as exc:
-        raise OutputError(f"cannot write to {target.parent}: {exc.strerror}") from None
-    try:
+        staging.chmod(0o755)  # it becomes the target
         for name, content in files.items():
             path = staging / name
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -78,12 +73,7 @@ def beside(target: Path, purpose: str) -> Iterator[Path]:
     system and under its folder's permissions; removed at the end, with the folders made for it if they are still empty.
     One left by a killed build is swept by the next build into ``target``'s folder, as a staging folder is."""
     made = _missing(target.parent)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        sweep_leftovers(target)
-        folder = Path(tempfile.mkdtemp(prefix=f".{target.name}.{purpose}-{os.getpid()}-", dir=target.parent))
-    except OSError as exc:
-        raise OutputError(f"cannot write to {target.parent}: {exc.strerror}") from None
+    folder = _hidden_beside(target, purpose)
     try:
         yield folder
     finally:
@@ -93,6 +83,16 @@ def beside(target: Path, purpose: str) -> Iterator[Path]:
                 parent.rmdir()
             except OSError:  # not empty: what this build published, or another build's
                 break
+
+
+def _hidden_beside(target: Path, purpose: str) -> Path:
+    """A new folder ``.<target>.<purpose>-<pid>-<random>`` beside ``target``, after sweeping those of dead builds."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        sweep_leftovers(target)
+        return Path(tempfile.mkdtemp(prefix=f".{target.name}.{purpose}-{os.getpid()}-", dir=target.parent))
+    except OSError as exc:
+        raise OutputError(f"cannot write to {target.parent}: {exc.strerror}") from None
 
 
 def _missing(folder: Path) -> list[Path]:
