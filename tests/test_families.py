@@ -17,7 +17,7 @@ from generator.pipeline.render import render_part
 from generator.pipeline.seeding import derive_seed
 from generator.pipeline.templating import environment
 
-SEEDS = 100  # the 1,000-seed `sheets check` in make test covers every option level too
+SEEDS = 100  # the 1,000-seed `sheets check` of make sweep (run by CI) covers every option level too
 FAMILIES = sorted(families())
 DRAWN = sorted(name for name, family in families().items() if not family.static)
 
