@@ -214,15 +214,44 @@ def test_a_shifted_or_scaled_activation_is_said_to_be_built_from_it_not_to_be_it
     # sigma(x/2 + 2) is not "the logistic sigmoid"; sigma(x) is
     shifted = _statement(("sigmoid", Rational(1, 2), 2))
     assert "of the logistic sigmoid" not in shifted
-    assert ", \\]\nbuilt from the logistic sigmoid. Then write" in shifted
     assert "Compute the derivative of the logistic sigmoid\n" in _statement(("sigmoid", 1, 0))
-    assert "built from the hyperbolic tangent" in _statement(("tanh", Rational(3, 2), 0))
+    assert ", \\]\nbuilt from the log-sigmoid. Then write" in _statement(("log-sigmoid", 2, 1))
+    assert "(built from the hyperbolic tangent)" in _statement(("tanh", Rational(3, 2), 0), ("swish", 2, 0))
     # beta and k are defined where they are named; a list says what each function is built from and ends with a period
     listed = _statement(("swish", 2, 0), ("softplus", 3, 0), ("log-sigmoid", 2, 1))
     assert r"\text{(swish $x\,\sigma(\beta x)$ with $\beta = 2$)}" in listed
     assert r"softplus $\frac{1}{k} \log(1 + e^{kx})$ with sharpness $k = 3$" in listed
     assert r". &&\text{(built from the log-sigmoid)}" in listed
     assert listed.count(", &&") == 2
+
+
+@pytest.mark.parametrize(
+    "draws",
+    [
+        (("sigmoid", 2, -1),),
+        (("log-sigmoid", 2, 1),),
+        (("tanh", 3, 0),),
+        (("softplus", 3, 0),),
+        (("swish", 2, 0), ("tanh", Rational(1, 2), 0)),
+        (("tanh", 1, 0), ("sigmoid", -1, 1)),
+    ],
+)
+def test_sigma_and_tanh_are_defined_once_before_they_are_used(draws):
+    """A TA read 'f(x) = sigma(x - 1) = ..., built from the logistic sigmoid. ... Here sigma(t) = ... is the logistic
+    sigmoid.': sigma used before it was defined, and the logistic sigmoid named twice."""
+    statement = _statement(*draws)
+    for symbol, definition in ((r"\sigma", r"$\sigma(t) = 1/(1 + e^{-t})$"), (r"\tanh", r"$\tanh t = (e^{t}")):
+        if symbol in statement:
+            assert statement.count(definition) == 1
+            assert statement.index(symbol) == statement.index(definition) + 1
+    assert statement.count("logistic sigmoid") <= 1 + statement.count("(built from the logistic sigmoid)")
+
+
+@pytest.mark.parametrize(("name", "definition"), [("sigmoid", r"\sigma(t) ="), ("tanh", r"\tanh t =")])
+def test_a_lone_activation_is_defined_by_its_own_display(name, definition):
+    statement = _statement((name, 1, 0))
+    assert definition not in statement
+    assert statement.startswith("Compute the derivative of the ")
 
 
 def test_the_swish_sigmoid_factor_is_differentiated_in_view_as_the_sigmoid_itself_is():
