@@ -175,6 +175,20 @@ def test_a_sheet_with_every_setting_compiles_and_prints_them(tmp_path, write_she
     assert "/Image" in (target / "branded-exercise.pdf").read_bytes().decode("latin-1")
 
 
+def test_header_and_footer_and_points_marks_read_alike(tmp_path, write_sheet):
+    """A TA read 'Sheet code 001A' in the header but 'sheet code 001A' in the footer, and '(4 points)' for an exercise
+    but '[2 P]' for its parts: each now has one wording on the page."""
+    sheets = write_sheet("tiny", MINIMAL_SHEET + '[[exercise.part]]\nfamily = "derivative"\npoints = 1.5\n')
+    (target,) = build_sheets(["tiny"], Draw(42), tmp_path / "out", Project(sheets))
+    exercise = pdf_text(target / "tiny-exercise.pdf")
+    solution = pdf_text(target / "tiny-solution.pdf")
+    assert exercise.count("Sheet code 001A") >= 2 and "sheet code" not in exercise  # header and footers
+    assert "Seed 42 · Solutions" in solution and "seed" not in solution
+    for text in (exercise, solution):
+        assert "[3.5 points]" in text and "(a) [2 points]" in text and "(b) [1.5 points]" in text
+        assert "P]" not in text and "(3.5 points)" not in text
+
+
 def test_the_sheet_code_alone_rebuilds_the_sheet(tmp_path, write_sheet):
     from typer.testing import CliRunner
 

@@ -129,8 +129,8 @@ def test_half_points_print_as_halves_and_whole_sums_as_whole(write_sheet):
     exercises = render_exercises(env, sheet, sheet_variants(sheet, families(), draw), families())
     tex = render_documents(env, sheet, [Instance("seed-1", draw, exercises)], families())["exercise"]
     assert r"\textit{3 points in total.}" in tex
-    assert r"(2.5 points)" in tex and r"\textit{[1.5 P]}" in tex and r"\textit{[1 P]}" in tex
-    assert r"(0.5 points)" in tex
+    assert r"[2.5 points]" in tex and r"\textit{[1.5 points]}" in tex and r"\textit{[1 point]}" in tex
+    assert r"[0.5 points]" in tex
 
 
 def test_unknown_sheet_lists_known_ones(write_sheet):
