@@ -1,12 +1,16 @@
 import dataclasses
 import random
+import re
+import subprocess
 
 import pytest
 import sympy
 
 from generator.kit import tex
 from generator.kit.family import CheckFailed
-from generator.pipeline.generate import canonical_variant, variant_for_seed
+from generator.pipeline.build import build_sheets
+from generator.pipeline.generate import Draw, canonical_variant, variant_for_seed
+from generator.pipeline.project import Project
 from generator.pipeline.render import render_part
 from generator.pipeline.templating import environment
 from problems.eigen import FAMILY, LAMBDA, Params, _pool, check
@@ -108,3 +112,12 @@ def test_the_solution_writes_diagonal_entries_one_way_and_lists_eigenvalues_as_t
     diagonal = [tex(variant.answer.shifted[i, i]) for i in range(3)]
     assert all(entry.endswith(r"- \lambda") for entry in diagonal)  # 1 - lambda, -5 - lambda: never -lambda - 5
     assert r"\begin{vmatrix}" in solution and "bmatrix}|" not in solution
+
+
+def test_german_roots_reason_keeps_each_number_with_its_word(tmp_path):
+    """A TA read the German reason of math-background-2 seed 12 broken as 'Nullstellen mit / Summe 6, Produkt / -16'."""
+    (target,) = build_sheets(["math-background-2"], Draw(12), tmp_path, Project(language="de"))
+    layout = ["pdftotext", "-layout", str(target / "math-background-2-solution.pdf"), "-"]
+    text = subprocess.run(layout, check=True, capture_output=True, text=True).stdout
+    assert re.search(r"Summe −?\d+, *(\n *)?Produkt −?\d+", text)
+    assert not re.search(r"(Summe|Produkt) *$", text, re.MULTILINE)
