@@ -110,3 +110,12 @@ def test_a_sigmoid_output_names_its_pre_activation_and_its_delta_once():
     assert "(y)" not in statement and not re.search(r"(?<!\\hat)\sy = |\$y = ", statement + solution) and "partial y" not in solution
     assert r"\delta_{\mathrm{out}} = \frac{\partial L}{\partial z_{\mathrm{out}}}" in solution and r"w_1 \delta_{\mathrm{out}}" in solution
     assert r"\delta_y" not in solution
+
+
+def test_the_loss_is_the_last_line_of_the_forward_pass():
+    """A TA read L = 1/2 (y_hat - t)^2 = 32 in a display of its own below the forward pass it ends."""
+    options = FAMILY.resolve_options({"activation": "relu", "loss": "squared"})
+    _, solution = render_part(environment(), FAMILY, variant_for_seed(FAMILY, options, 12))
+    forward = solution[solution.index(r"\begin{align*}") : solution.index(r"\end{align*}")]
+    assert re.search(r"\\hat y &= .*, \\\\\nL &= \\tfrac\{1\}\{2\} \(\\hat y - t\)\^2 = [^\n]+\.$", forward.strip())
+    assert r"\[ L =" not in solution
