@@ -14,3 +14,13 @@ def test_the_rules_box_claims_nothing_about_which_rules_the_exercises_use():
     assert "three rules" not in statement
     assert "The exercises below are worked with these rules." in statement
     assert r"(with $x > 0$ where $x^n$ or $\log x$ needs it)" in statement
+
+
+def test_the_information_box_writes_every_quantity_of_pmfs():
+    """A TA read H(X) next to H(P_X, P_Y) and D_KL = H(P_X, P_Y) - H(X): one quantity of a variable among those of
+    pmfs. The box writes H(P_X) throughout and says once that it is the exercises' H(X)."""
+    variant = variant_for_seed(FAMILY, FAMILY.resolve_options({"topic": "information-theory"}), 1)
+    statement, _ = render_part(environment(), FAMILY, variant)
+    formulas = statement[statement.index(r"\begin{align*}") : statement.index(r"\end{align*}")]
+    assert "H(X)" not in formulas and r"H(P_X) &=" in formulas and "= H(P_X, P_Y) - H(P_X)" in formulas
+    assert statement.count("H(X)") == 1 and "$H(P_X)$, also written $H(X)$," in statement
