@@ -20,6 +20,7 @@ from pathlib import Path
 
 import jinja2
 import jinja2.meta
+import sympy
 from pylatexenc.latexencode import UnicodeToLatexEncoder
 
 from generator.i18n import catalogue_path, translations
@@ -109,11 +110,26 @@ def decimal(value: object, digits: int = 4) -> str:
 
 def approximately(value: object, digits: int, language: str) -> str:
     """``= 0.6`` for a value whose decimal is exact in ``digits`` places, else ``\\approx 0.4865``: what follows an exact
-    value in a line of working."""
+    value in a line of working. A matrix (or vector) follows it entry by entry (``approximately_matrix``)."""
+    if isinstance(value, sympy.MatrixBase):
+        return approximately_matrix(value, digits, language)
     exact = exact_decimal(value, digits)
     if exact is not None:
         return f"= {localized_decimal(exact, language)}"
     return rf"\approx {localized_decimal(fixed(value, digits), language)}"
+
+
+def approximately_matrix(matrix: sympy.MatrixBase, digits: int, language: str) -> str:
+    """``= [0.25 0.50]`` when every entry is exact in ``digits`` places (all to the places the longest needs, so the
+    column lines up), else ``\\approx [0.1667 0.5000]``: one entry not exact makes the matrix approximate."""
+    exact = [exact_decimal(entry, digits) for entry in matrix]
+    if all(decimal is not None for decimal in exact):
+        relation, places = "=", max(len(decimal.partition(".")[2]) for decimal in exact)
+    else:
+        relation, places = r"\approx", digits
+    entries = [localized_decimal(fixed(entry, places), language) for entry in matrix]
+    rows = (" & ".join(entries[row * matrix.cols : (row + 1) * matrix.cols]) for row in range(matrix.rows))
+    return rf"{relation} \begin{{bmatrix}}" + "\\\\".join(rows) + r"\end{bmatrix}"
 
 
 def localized(language: str) -> dict[str, object]:

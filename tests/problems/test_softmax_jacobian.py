@@ -234,3 +234,21 @@ def test_the_two_products_are_shown_before_they_are_subtracted():
     assert f"S \\operatorname{{diag}}(e^{{\\mathbf{{z}}}}) &= {tex(scaled)}," in solution
     assert f"\\bigl(e^{{\\mathbf{{z}}}}\\bigr)^{{\\!\\top}} &= {tex(outer)}," in solution
     assert "insert $S$ and the two products, subtract" in solution
+
+
+def _solution(z, language="en"):
+    variant = variant_for_seed(FAMILY, resolve_options(FAMILY.options, {"mode": "concrete"}), 1)
+    params = Params("concrete", ImmutableMatrix(z))
+    variant = dataclasses.replace(variant, params=params, answer=solve(params))
+    return render_part(environment(language=language), FAMILY, variant)[1]
+
+
+def test_exact_decimals_of_sigma_and_the_jacobian_follow_with_equals_not_about():
+    """A TA read sigma = (1/5, 1/2, 3/10) 'about (0,2000, 0,5000, 0,3000)' and J = (1/100)(...) 'about' its exact
+    decimals: a vector or matrix whose entries all end within four places is equal to them, as a scalar is."""
+    exact = _solution([log(2), log(5), log(3)], "de")
+    assert r"= \begin{bmatrix}0{,}2\\0{,}5\\0{,}3\end{bmatrix}" in exact
+    assert r"&= \begin{bmatrix}0{,}16 & -0{,}10 & -0{,}06\\" in exact
+    assert r"\approx" not in exact
+    mixed = _solution([0, log(3), log(2)])  # sigma = (1/6, 1/2, 1/3): one entry not exact makes the vector approximate
+    assert r"\approx \begin{bmatrix}0.1667\\0.5000\\0.3333\end{bmatrix}" in mixed
