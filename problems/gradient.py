@@ -66,7 +66,6 @@ from generator.kit.differentiation import (
     Worked,
     named_alike,
     rules_difficulty,
-    worked_partial,
 )
 from generator.kit.functions import (
     coordinates,
@@ -89,6 +88,7 @@ from generator.kit.vectorcalc import (
     like_canonical,
     new_structure,
 )
+from generator.kit.vectorcalc import partial as partial_of  # functools.partial is partial here
 
 MAX_FUNCTION_WIDTH = 30
 MAX_PARTIAL_WIDTH = 40
@@ -269,7 +269,7 @@ def _worked(f: sympy.Expr, v: sympy.Symbol) -> Worked:
     """
     norms = f.atoms(EuclideanNorm)
     if not norms:
-        return worked_partial(f, v)
+        return partial_of(f, v)
     (norm,) = norms
     component = next(c for c in norm.args if c.has(v))
     if _of_square(f, norm):

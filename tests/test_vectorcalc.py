@@ -103,3 +103,13 @@ def test_divides_by_norm_finds_a_norm_below_a_fraction_bar():
     norm = EuclideanNorm(x1, x2)
     assert divides_by_norm(1 / norm) and divides_by_norm(x1 / norm**3)
     assert not divides_by_norm(norm**2 / 2) and not divides_by_norm(sympy.exp(-(norm**2)))
+
+
+def test_a_sign_change_too_wide_to_write_out_is_named_in_the_reason():
+    """-sin(sin(x - 2y^2z^2)) . (-4yz^2 cos(x - 2y^2z^2)) overflowed a German page beside its reason: the chain rule's
+    sign change is then named instead of shown (a narrow one is shown, tests/problems/test_jacobian.py)."""
+    x, y, z = sympy.symbols("x y z", real=True)
+    worked = partial(sympy.cos(sympy.sin(x - 2 * y**2 * z**2)), y)
+    (step,) = worked.derivative.steps
+    assert step.why == "chain rule; two minus signs cancel"
+    assert not step.expr.could_extract_minus_sign()
