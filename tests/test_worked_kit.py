@@ -148,7 +148,7 @@ def test_a_tidy_step_that_multiplies_out_and_collects_shows_the_line_between():
     quotient = differentiate(sympy.exp(x) / ((3 - x) * (sympy.cos(x) + 2)), x).derivative.steps
     assert [step.why for step in quotient] == ["quotient rule", "factor out $e^{x}$ and expand", "collect like terms"]
     assert tex(quotient[1].expr) == (
-        r"\frac{e^{x} (3 \cos(x) - x \cos(x) + 6 - 2 x + (3 - x) \sin(x) + \cos(x) + 2)}{((3 - x) (\cos(x) + 2))^{2}}"
+        r"\frac{e^{x} (3 \cos(x) - x \cos(x) + 6 - 2 x + (3 - x) \sin(x) + \cos(x) + 2)}{(3 - x)^{2} (\cos(x) + 2)^{2}}"
     )
     product = differentiate(x**3 * sympy.exp(x) * (3 * x + 1), x).derivative.steps
     assert [step.why for step in product][-2:] == ["factor out $x^{2} e^{x}$ and expand", "collect like terms"]
@@ -167,6 +167,49 @@ def test_the_line_between_keeps_what_the_tidy_form_keeps_and_no_sign_is_pulled_o
     steps = differentiate(x**2 * (x + 1) * sympy.sin(x), x).derivative.steps
     assert tex(steps[-2].expr) == r"x (2 x \sin(x) + 2 \sin(x) + x (x + 1) \cos(x) + x \sin(x))"
     assert tex(steps[-1].expr) == r"x (x (x + 1) \cos(x) + (3 x + 2) \sin(x))"
+
+
+def test_a_product_below_the_bar_is_squared_factor_by_factor_in_the_rule_line():
+    """A TA read: ((3 - x)(x^2 + 2))^2 in the quotient rule's line became (3 - x)^2 (x^2 + 2)^2 in a step named
+    "collect like terms". The rule line now writes the square as the tidy form does."""
+    x = sympy.Symbol("x")
+    rule = differentiate(sympy.exp(x) / ((3 - x) * (x**2 + 2)), x).derivative.steps[0]
+    assert tex(rule.expr).endswith(r"}{(3 - x)^{2} (x^{2} + 2)^{2}}")
+
+
+def test_terms_tidied_apart_are_named_term_by_term():
+    """A TA read: a quotient rule's numerator whose first term was multiplied out and whose second had 2x taken out
+    was "multiply the factors", SymPy's fallback name, which says neither."""
+    x = sympy.Symbol("x")
+    steps = differentiate(sympy.sin(x) / ((x**2 + 3) * (2 * x**2 + 1)), x).derivative.steps
+    assert steps[-1].why == r"multiply out $(x^{2} + 3) (2 x^{2} + 1)$ and factor $2 x$ out of $(8 x^{3} + 14 x)$"
+    steps = differentiate(sympy.sin(x) / ((2 - x) * (3 - x)), x).derivative.steps
+    assert steps[-1].why == r"multiply out $(2 - x) (3 - x)$"
+
+
+def test_each_rewrite_of_a_compound_tidy_step_gets_its_line():
+    """TA reads: "collect like terms" also multiplied x into a bracket; "expand, collect like terms and factor out
+    2(x - 2)^2" expanded nothing and took out a 2 that divides only the collected sum; and a tidy form with two sums
+    got no line between at all. Each rewrite now has its line (the engine checks every one)."""
+    x = sympy.Symbol("x")
+    steps = differentiate(x * (3 * x + 1) * sympy.cos(x), x).derivative.steps
+    assert [(step.why, tex(step.expr)) for step in steps[1:]] == [
+        ("expand", r"(3 x + 1) \cos(x) + 3 x \cos(x) - x (3 x + 1) \sin(x)"),
+        ("collect like terms", r"(6 x + 1) \cos(x) - x (3 x + 1) \sin(x)"),
+    ]
+    steps = differentiate(x * (x - 2) ** 3, x).derivative.steps
+    assert [(step.why, tex(step.expr)) for step in steps[1:]] == [
+        ("factor out $(x - 2)^{2}$", r"(x - 2)^{2} (x - 2 + 3 x)"),
+        ("collect like terms and factor out $2$", r"2 (x - 2)^{2} (2 x - 1)"),
+    ]
+    steps = differentiate((x**2 + x + 3) ** 2 / (x**2 + 3), x).derivative.steps
+    assert [(step.why, tex(step.expr)) for step in steps[1:]] == [
+        (
+            "factor out $2 (x^{2} + x + 3)$ and expand",
+            r"\frac{2 (x^{2} + x + 3) (2 x^{3} + 6 x + x^{2} + 3 - x^{3} - x^{2} - 3 x)}{(x^{2} + 3)^{2}}",
+        ),
+        ("collect like terms", r"\frac{2 (x^{2} + x + 3) (x^{3} + 3 x + 3)}{(x^{2} + 3)^{2}}"),
+    ]
 
 
 def test_a_tidy_step_that_only_factors_out_gets_no_line_between():

@@ -26,12 +26,19 @@ from generator.kit.printing import (
 )
 from generator.kit.rewrites import (
     COLLECT,
+    EXPAND,
     GENERIC_NAMES,
+    cancel_reason,
     evaluated,
     expand,
     factor_terms,
+    function_part,
+    listed,
+    multiplies_out,
     reordered,
     rewrite_name,
+    rewrite_names,
+    sum_times,
     xreplace_unevaluated,
 )
 from generator.kit.steps import Chain, Step, chain, worked_chain
@@ -86,13 +93,14 @@ def tidied(before: sympy.Expr, after: sympy.Expr) -> Step:
 def rule_and_tidy(rule: Step, after: sympy.Expr) -> tuple[Step, ...]:
     """A rule's step and its tidy form; only the tidy form, with the rule's reason, when tidying just reorders.
 
-    A tidy form that multiplies out and collects at once is reached in two lines (``multiplied_out``): the common
-    factor taken out and the products multiplied out, then the like terms collected.
+    A tidy form that factors out, multiplies out and collects at once is reached in two lines (``multiplied_out``):
+    the common factor taken out and the products multiplied out, then the like terms collected.
     """
     if reordered(rule.expr, after):
         return (Step(after, rule.why),)
-    tidy = tidied(rule.expr, after)
-    middle = multiplied_out(rule.expr, after) if "expand" in tidy.why and tidy.why != "expand" else None
+    names = rewrite_names(rule.expr, after)
+    tidy = Step(after, rewrite_name(rule.expr, after))
+    middle = multiplied_out(rule.expr, after) if len(names) > 1 and (EXPAND in names or COLLECT in names) else None
     if middle is None:
         return (rule, tidy)
     collected = rewrite_name(middle.expr, after)
@@ -102,30 +110,62 @@ def rule_and_tidy(rule: Step, after: sympy.Expr) -> tuple[Step, ...]:
 
 
 def multiplied_out(before: sympy.Expr, after: sympy.Expr) -> Step | None:
-    """The line a student writes between a rule's result ``before`` and its tidy form ``after``: ``after``'s factor
-    in front of one sum, every product above the bar multiplied out term by term, like terms not yet collected.
-    None when the tidy form collects nothing, or the line would not fit."""
+    """The line a student writes between a rule's result ``before`` and its tidy form ``after``: the factor every
+    term shares cancelled against the denominator or taken out in front of one sum, every product in it multiplied
+    out term by term, like terms not yet collected. None when that line is no step of its own (nothing multiplied
+    out, nothing cancelled, the whole factor taken out: a student factors out and collects in one go), or would
+    not fit.
+
+    A number of the factor that divides the terms only once they are collected, 2 in 2(x - 2)^2 (2x - 1) from
+    (x - 2)^3 + 3x(x - 2)^2, is taken out after collecting, on the next line.
+    """
     top, bottom = sympy.fraction(evaluated(before), exact=True)
     written_top, written_bottom = sympy.fraction(before, exact=True)
-    new_top, _ = sympy.fraction(after, exact=True)
-    sums = [factor for factor in sympy.Mul.make_args(new_top) if factor.is_Add]
-    if not top.is_Add or len(sums) != 1:
+    new_top, new_bottom = sympy.fraction(after, exact=True)
+    cancelled = bottom / new_bottom
+    inner = _inner_sum(top, new_top) if top.is_Add and sympy.fraction(cancelled, exact=True)[1] == 1 else None
+    if inner is None:
         return None
-    common = new_top / sums[0]
-    kept = frozenset(sympy.Add.make_args(sums[0]))  # a product the tidy form keeps is not multiplied out
-    terms = [piece for term in _in_order(written_top) for piece in distributed(evaluated(term) / common, kept)]
-    if len(terms) <= len(sympy.Add.make_args(sums[0])) or any(sympy.fraction(term, exact=True)[1] != 1 for term in terms):
+    outside = [factor for factor in sympy.Mul.make_args(new_top) if factor != inner]
+    number = sympy.Mul(*(factor for factor in outside if factor.is_Number))
+    rest = sympy.Mul(*(factor for factor in outside if not factor.is_Number))  # apart: SymPy multiplies 2 (x^2 + x + 3) out
+    pieces = [evaluated(term) / number / cancelled / rest for term in _in_order(written_top)]
+    later = number != 1 and any(sympy.fraction(piece, exact=True)[1] != 1 for piece in pieces)
+    if later:
+        pieces = [piece * number for piece in pieces]
+    common = [factor for factor in (*([] if later else [number]), *sympy.Mul.make_args(rest)) if factor != 1]
+    kept = frozenset(sympy.Add.make_args(inner))  # a product the tidy form keeps is not multiplied out
+    grouped = frozenset(function for coefficient, function in map(function_part, kept) if coefficient.is_Add)
+    terms = [part for piece in pieces for part in distributed(piece, kept, grouped)]
+    pulled = [*sympy.Mul.make_args(rest), *sympy.Mul.make_args(cancelled)]
+    expanded = any(multiplies_out(evaluated(term), 1 if later else number, pulled) for term in _in_order(written_top))
+    if len(terms) <= len(kept) or any(sympy.fraction(term, exact=True)[1] != 1 for term in terms):
+        return None
+    if not (expanded or later or cancelled != 1):
         return None
     written = WrittenSum(*terms, evaluate=False)
-    factors = [*(sympy.Mul.make_args(common) if common != 1 else ()), written]
-    if bottom != 1:
-        factors.append(sympy.Pow(written_bottom, -1, evaluate=False))
+    factors = [*common, written]
+    if new_bottom != 1:
+        factors.append(sympy.Pow(written_bottom if cancelled == 1 else new_bottom, -1, evaluate=False))
     middle = sympy.Mul(*factors, evaluate=False) if len(factors) > 1 else written  # a product of one would print evaluated
     if printed_width(middle) > MAX_STEP_WIDTH:
         return None
-    expand = Reason("expand")
-    why = expand if common == 1 else Reason("{first} and {last}", first=Reason("factor out ${factor}$", factor=tex(common)), last=expand)
-    return Step(middle, why)
+    names = [cancel_reason(cancelled)] if cancelled != 1 else []
+    names += [Reason("factor out ${factor}$", factor=tex(sympy.Mul(*common, evaluate=False)))] if common else []
+    names += [EXPAND] if expanded else []
+    return Step(middle, listed(names)) if names else None  # brackets dropped and nothing else: no step
+
+
+def _inner_sum(top: sympy.Expr, new_top: sympy.Expr) -> sympy.Expr | None:
+    """The one sum of the tidy numerator ``new_top`` that the terms of ``top`` do not all share: what is left once
+    the common factor is out (``x^3 + 3x + 3`` in ``2 (x^2 + x + 3)(x^3 + 3x + 3)``); None if there are several."""
+    sums = [factor for factor in sympy.Mul.make_args(new_top) if factor.is_Add and not all(_shares(term, factor) for term in top.args)]
+    return sums[0] if len(sums) == 1 else None
+
+
+def _shares(term: sympy.Expr, factor: sympy.Expr) -> bool:
+    """``term`` has a power of ``factor`` among its factors."""
+    return any(part.as_base_exp()[0] == factor for part in sympy.Mul.make_args(term))
 
 
 def _in_order(expr: sympy.Expr) -> tuple[sympy.Expr, ...]:
@@ -135,16 +175,19 @@ def _in_order(expr: sympy.Expr) -> tuple[sympy.Expr, ...]:
     return printed_terms(expr)
 
 
-def distributed(expr: sympy.Expr, kept: frozenset = frozenset()) -> list[sympy.Expr]:
+def distributed(expr: sympy.Expr, kept: frozenset = frozenset(), grouped: frozenset = frozenset()) -> list[sympy.Expr]:
     """The terms of ``expr`` with its products of sums multiplied out term by term, outermost sum first, in reading
     order, like terms not collected (``(2 - x)(x + 3)`` gives ``2x, 6, -x^2, -3x``); function applications stay whole,
-    and so does a product in ``kept`` (one the tidy form shows as it stands, such as ``x(x + 1) cos x``)."""
+    and so does a product in ``kept`` (one the tidy form shows as it stands, such as ``x(x + 1) cos x``), and a sum
+    times functions in ``grouped`` (``(3x + 1) cos x``, where the tidy form collects ``(6x + 1) cos x``)."""
     if expr in kept:
         return [expr]
+    if expr.is_Mul and sum_times(expr, grouped):
+        return [expr]
     if expr.is_Add:
-        return [term for arg in _in_order(expr) for term in distributed(arg, kept)]
+        return [term for arg in _in_order(expr) for term in distributed(arg, kept, grouped)]
     if _power_of_sum(expr):
-        return distributed(sympy.Mul(*[expr.base] * int(expr.exp), evaluate=False), kept)
+        return distributed(sympy.Mul(*[expr.base] * int(expr.exp), evaluate=False), kept, grouped)
     if not (expr.is_Mul and any(factor.is_Add or _power_of_sum(factor) for factor in expr.args)):
         return [expr]
     factors = [part for factor in expr.args for part in ([factor.base] * int(factor.exp) if _power_of_sum(factor) else [factor])]
@@ -152,7 +195,7 @@ def distributed(expr: sympy.Expr, kept: frozenset = frozenset()) -> list[sympy.E
     for factor in factors:  # a sum offers each of its terms; every other factor goes into every product
         choices = _in_order(factor) if factor.is_Add else (factor,)
         products = [product + [choice] for product in products for choice in choices]
-    return [term for product in products for term in distributed(sympy.Mul(*product), kept)]
+    return [term for product in products for term in distributed(sympy.Mul(*product), kept, grouped)]
 
 
 def _power_of_sum(expr: sympy.Expr) -> bool:
@@ -362,7 +405,7 @@ class _State:
         return WrittenSum(written_product(du, v), written_product(u, dv), evaluate=False), PRODUCT
 
     def _quotient(self, u: sympy.Expr, v: sympy.Expr) -> tuple[sympy.Expr, str]:
-        square = sympy.Pow(sympy.Pow(v, 2, evaluate=False), -1, evaluate=False)
+        square = sympy.Pow(_squared(v), -1, evaluate=False)
         if not u.has(self.x):
             # (c/v)' = -c v'/v^2 is the chain rule on v^{-1}: a rule of every sheet's recap box, which
             # a "reciprocal rule" is not.
@@ -388,6 +431,17 @@ class _State:
         outer_derivative = xreplace_unevaluated(outer_derivative, {_INNER: inner})
         inner_derivative = self._piece(inner, always=False).result
         return written_product(outer_derivative, inner_derivative), CHAIN
+
+
+def _squared(v: sympy.Expr) -> sympy.Expr:
+    """``v^2`` below a rule's bar: a product of powers squared factor by factor, ``(3 - x)^2 (x^2 + 2)^2``, as the
+    tidy form writes it; ``((3 - x)(x^2 + 2))^2`` would leave the next step to open the bracket unannounced.
+    A number stays inside the bracket, ``(2 (x + 1))^2``: squaring it is a computation of its own."""
+    factors = sympy.Mul.make_args(v)
+    if len(factors) == 1 or any(factor.is_Number for factor in factors):
+        return sympy.Pow(v, 2, evaluate=False)
+    powers = (factor.as_base_exp() for factor in factors)
+    return sympy.Mul(*(raised(base, 2 * exponent) for base, exponent in powers), evaluate=False)
 
 
 _INNER = sympy.Dummy("t")

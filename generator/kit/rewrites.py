@@ -21,11 +21,11 @@ from sympy.core.exprtools import Term, gcd_terms
 from sympy.core.mul import _keep_coeff
 
 from generator.kit.language import Reason
-from generator.kit.printing import bracket, tex
+from generator.kit.printing import bracket, printed_terms, tex
 from generator.kit.widths import printed_width
 from generator.speed import register, remembered
 
-__all__ = ["COLLECT", "GENERIC_NAMES", "cancelling_number", "evaluated", "expand", "expand_outside", "factor_terms", "rewrite_name", "together", "xreplace_unevaluated"]
+__all__ = ["COLLECT", "EXPAND", "GENERIC_NAMES", "cancel_reason", "cancelling_number", "evaluated", "expand", "expand_outside", "factor_terms", "function_part", "listed", "multiplies_out", "rewrite_name", "rewrite_names", "sum_times", "together", "xreplace_unevaluated"]
 
 MAX_REMEMBERED = 65536
 _factored: dict[tuple[type, sympy.Basic], sympy.Basic] = {}
@@ -194,18 +194,26 @@ def _held(node: sympy.Basic) -> bool:
     return isinstance(node, sympy.Function) or (node.is_Pow and not node.exp.is_Integer)
 
 
-@remembered(maxsize=8192)
 def rewrite_name(before: sympy.Expr, after: sympy.Expr) -> str:
     """What a tidying step does to ``before`` to give ``after``, named as a teaching assistant names it.
 
     A reader needs the rewrite, not "simplify": "common denominator", "cancel $x^2 + 1$",
     "multiply numerator and denominator by $e^{2x}$", "expand", "collect like terms",
-    "factor out $4x$", in the order they are done. Found by comparing the two over one
-    fraction bar: the denominators tell what happened below the bar, the numerators
-    what happened above it.
+    "factor out $4x$", in the order they are done (``rewrite_names``, one by one).
+    """
+    return listed(list(rewrite_names(before, after)))
+
+
+@remembered(maxsize=8192)
+def rewrite_names(before: sympy.Expr, after: sympy.Expr) -> tuple[Reason, ...]:
+    """The rewrites that turn ``before`` into ``after``, in the order they are done; ``EXPAND`` and ``COLLECT``
+    among them as themselves, so that a step doing several can be split (``differentiation.rule_and_tidy``).
+
+    Found by comparing the two over one fraction bar: the denominators tell what happened below the bar,
+    the numerators what happened above it.
     """
     plain = evaluated(before)
-    names = [_named(Reason("cancel ${factor}$", factor=_bracketed(base)), base, CANCEL) for base in _cancelling(before)]
+    names = [cancel_reason(base) for base in _cancelling(before)]
     top, bottom = sympy.fraction(plain, exact=True)
     new_top, new_bottom = sympy.fraction(after, exact=True)
     if _fraction_in_sum(plain) and not _fraction_in_sum(after):
@@ -221,16 +229,16 @@ def rewrite_name(before: sympy.Expr, after: sympy.Expr) -> str:
         names.append(Reason("distribute the minus sign"))
     if not names:
         names.append(GENERIC_NAMES[0] if plain.is_Mul else GENERIC_NAMES[1])
-    return _listed(names)
+    return tuple(names)
 
 
-def _listed(names: list[Reason]) -> Reason:
+def listed(names: list[Reason]) -> Reason:
     """``a, b and c``, each name and the list itself a message of the catalogue (word order and "and" vary)."""
     if len(names) == 1:
         return names[0]
     if len(names) == 2:
         return Reason("{first} and {last}", first=names[0], last=names[1])
-    return Reason("{first}, {then}", first=names[0], then=_listed(names[1:]))
+    return Reason("{first}, {then}", first=names[0], then=listed(names[1:]))
 
 
 def _collected_as_written(expr: sympy.Expr) -> bool:
@@ -351,7 +359,7 @@ def _below_the_bar(bottom: sympy.Expr, new_bottom: sympy.Expr) -> list[str]:
     old, new = _powers(bottom), _powers(new_bottom)
     if set(new) <= set(old):
         gone = [base ** (exponent - new.get(base, 0)) for base, exponent in old.items() if exponent > new.get(base, 0)]
-        return [_named(Reason("cancel ${factor}$", factor=_bracketed(sympy.Mul(*gone))), sympy.Mul(*gone), CANCEL)] if gone else []
+        return [cancel_reason(sympy.Mul(*gone))] if gone else []
     ratio = _monomial_ratio(bottom, new_bottom)
     if ratio is None:
         return [Reason("write over one denominator")]
@@ -420,6 +428,9 @@ def _above_the_bar(top: sympy.Expr, new_top: sympy.Expr, before: sympy.Expr, can
     """
     if not top.is_Add:
         return _inside_factors(top, new_top, before)
+    apart = _term_by_term(top, new_top, before)
+    if apart:
+        return apart
     terms = top.args
     coefficient, rest = new_top.as_coeff_Mul()
     factors = sympy.Mul.make_args(rest)
@@ -439,10 +450,14 @@ def _above_the_bar(top: sympy.Expr, new_top: sympy.Expr, before: sympy.Expr, can
             products = [_left_over(term, coefficient, [*pulled, *cancelled]) for term in terms]
             expanded = any(_bracketed_product(factors) and not _carried(factors, kept) for factors in products)
         else:
-            left = [expand_outside(term) != term for term in terms]
+            grouped = {function for coefficient, function in map(function_part, kept) if coefficient.is_Add}
+            # (3x + 1) cos x, collected with 3x cos x into (6x + 1) cos x, is not multiplied out
+            left = [expand_outside(term) != term and not sum_times(term, grouped) for term in terms]
             expanded = multiplied_out and any(unexpanded and term not in kept for term, unexpanded in zip(terms, left))
+            # x (3 cos x - (3x + 1) sin x) opened into terms of their own, each function's collected apart
+            expanded = expanded or any(_opened(term, kept) and not _carried([term], kept) for term in terms)
         if expanded:
-            names.append(Reason("expand"))
+            names.append(EXPAND)
         if (has_like_terms(top) and not has_like_terms(inner)) or (collects(top) and not collects(inner)):
             names.append(COLLECT)
     if factoring:
@@ -472,6 +487,12 @@ def _factorised_anew(rest: sympy.Expr, before: sympy.Expr) -> bool:
     return bool(fresh) and (len(powers) > 1 or any(exponent != 1 for _, exponent in fresh))
 
 
+def multiplies_out(term: sympy.Expr, coefficient: sympy.Expr, pulled: list[sympy.Expr]) -> bool:
+    """What is left of ``term`` once ``coefficient`` and the factors ``pulled`` are out is a product with a sum in it
+    (``3 (2 - x)`` of ``3 (2 - x)(x + 1)^2`` with ``(x + 1)^2`` out): it has to be multiplied out."""
+    return _bracketed_product(_left_over(term, coefficient, pulled))
+
+
 def _left_over(term: sympy.Expr, coefficient: sympy.Expr, pulled: list[sympy.Expr]) -> list[sympy.Expr]:
     """The factors of ``term`` once ``coefficient`` and the factors ``pulled`` in front are taken out, unmultiplied
     (SymPy would multiply ``2 (3x^2 + 1)`` out): 2x(x + 1)^2 + 2x^2(x + 1) with 2x(x + 1) out leaves x + 1 and x."""
@@ -498,8 +519,61 @@ def _carried(factors: list[sympy.Expr], kept: set[sympy.Expr]) -> bool:
 def _bracketed_product(factors: list[sympy.Expr]) -> bool:
     """A bracketed sum multiplied by something else (a number too) or squared: what is left to multiply out."""
     sums = [factor for factor in factors if factor.as_base_exp()[0].is_Add]
-    others = [factor for factor in factors if factor not in sums and abs(factor) != 1]
+    # 1/2 from 2 taken out of (x - 2)^3 + 3x(x - 2)^2 divides the sum collected later: nothing to multiply out
+    others = [factor for factor in factors if factor not in sums and abs(factor) != 1 and not (factor.is_Rational and abs(factor.p) == 1)]
     return bool(sums) and (len(sums) > 1 or bool(others) or sums[0].is_Pow)
+
+
+def _opened(term: sympy.Expr, new_terms: set[sympy.Expr]) -> bool:
+    """A product with a sum of function applications among its factors that no new term has, as in
+    ``x (3 cos x - (3x + 1) sin x)`` collected into ``(6x + 1) cos x - x (3x + 1) sin x``: the sum was multiplied out."""
+    kept = {factor.as_base_exp()[0] for new in new_terms for factor in sympy.Mul.make_args(new)}
+    sums = (factor.as_base_exp()[0] for factor in sympy.Mul.make_args(term))
+    return term.is_Mul and any(total.is_Add and total.has(sympy.Function) and total not in kept for total in sums)
+
+
+def sum_times(term: sympy.Expr, functions: set[sympy.Expr]) -> bool:
+    """``term`` is one bracketed sum (its sign aside) times one of ``functions``: ``(3x + 1) cos x``, ``-(x + 2) e^x``."""
+    outside = [factor for factor in sympy.Mul.make_args(term) if not factor.has(sympy.Function) and factor != -1]
+    return len(outside) == 1 and outside[0].is_Add and function_part(term)[1] in functions
+
+
+def function_part(term: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr]:
+    """``term`` as (coefficient, product of the factors holding function applications): ``(3x + 1, cos x)``."""
+    return term.as_independent(*term.atoms(sympy.Function), as_Add=False)
+
+
+def _term_by_term(top: sympy.Expr, new_top: sympy.Expr, before: sympy.Expr) -> list[Reason]:
+    """The rewrites of a sum whose terms each became one new term, named term by term: "multiply out
+    $(x^2 + 3)(2x^2 + 1)$ and factor $2x$ out of $(8x^3 + 14x)$" for a quotient rule's numerator whose two terms are
+    tidied apart. Empty unless every term of ``top`` matches one of ``new_top`` once both are multiplied out."""
+    new_terms = list(sympy.Add.make_args(new_top))
+    if not (top.is_Add and len(top.args) == len(new_terms)):
+        return []
+    names: list[Reason] = []
+    for term in printed_terms(top):
+        match = next((new for new in new_terms if expand_outside(new) == expand_outside(term)), None)
+        if match is None:
+            return []
+        new_terms.remove(match)
+        if _unordered(term) != _unordered(match):
+            names += _one_term(term, match, before)
+    return names
+
+
+def _one_term(term: sympy.Expr, new: sympy.Expr, before: sympy.Expr) -> list[Reason]:
+    """What turned one term into ``new``: its coefficient multiplied out, a factor taken out of a sum of it."""
+    coefficient, _ = function_part(term)
+    new_coefficient, _ = function_part(new)
+    sums = [factor for factor in sympy.Mul.make_args(coefficient) if factor.as_base_exp()[0].is_Add]
+    names = []
+    if sums and new_coefficient.as_coeff_Mul()[1].is_Add and len(sympy.Mul.make_args(coefficient.as_coeff_Mul()[1])) > 1:
+        product = coefficient.as_coeff_Mul()[1]
+        # quoted up to twice the usual width: a reason this long stands on a line of its own above its step
+        wide = printed_width(product) > 2 * MAX_NAMED_WIDTH
+        names.append(Reason("multiply out the brackets") if wide else Reason("multiply out ${product}$", product=tex(product)))
+    names += _inside_factors(term, new, before) or _sign_flips(term, new)
+    return names or [GENERIC_NAMES[0]]
 
 
 def _negated_sum(expr: sympy.Expr) -> bool:
@@ -550,10 +624,13 @@ def _inside_factors(top: sympy.Expr, new_top: sympy.Expr, before: sympy.Expr) ->
                 names.append(Reason("take out the minus sign"))
             elif taken != 1:
                 written = as_written(base, before)
+                short = _named(Reason("factor out ${factor}$", factor=_bracketed(taken)), taken, Reason("factor out a common factor"))
+                if _collected_as_written(written):  # (x - 2 + 3x) is collected first: 2 comes out of 4x - 2
+                    names += [COLLECT, short]
+                    continue
                 quoted = _bracketed(written)
                 named = Reason("factor ${factor}$ out of ${sum}$", factor=_bracketed(taken), sum=quoted)
-                # too long with the sum quoted: the factor alone still fits ("factor out $y e^{y}$")
-                short = _named(Reason("factor out ${factor}$", factor=_bracketed(taken)), taken, Reason("factor out a common factor"))
+                # too long with the sum quoted, the factor alone still fits ("factor out $y e^{y}$")
                 # a sum that only an intermediate form had (a common denominator's numerator) is not quoted
                 printed = tex(written) in tex(before)
                 names.append(_named(named, taken, short, whole=True) if printed else short)
@@ -569,8 +646,14 @@ def as_written(total: sympy.Expr, line: sympy.Expr) -> sympy.Expr:
     return total
 
 
+def cancel_reason(factor: sympy.Expr) -> Reason:
+    """"cancel $(x^2 + 1)$", or "cancel the common factor" when ``factor`` is too wide to name."""
+    return _named(Reason("cancel ${factor}$", factor=_bracketed(factor)), factor, CANCEL)
+
+
 CANCEL = Reason("cancel the common factor")
 COLLECT = Reason("collect like terms")
+EXPAND = Reason("expand")
 GENERIC_NAMES = (Reason("multiply the factors"), Reason("combine the terms"))
 """What ``rewrite_name`` calls a step in which it recognises no rewrite of its own."""
 
