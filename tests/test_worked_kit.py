@@ -148,7 +148,7 @@ def test_a_tidy_step_that_multiplies_out_and_collects_shows_the_line_between():
     quotient = differentiate(sympy.exp(x) / ((3 - x) * (sympy.cos(x) + 2)), x).derivative.steps
     assert [step.why for step in quotient] == ["quotient rule", "factor out $e^{x}$ and expand", "collect like terms"]
     assert tex(quotient[1].expr) == (
-        r"\frac{e^{x} (3 \cos(x) - x \cos(x) + 6 - 2 x + (3 - x) \sin(x) + \cos(x) + 2)}{(3 - x)^{2} (\cos(x) + 2)^{2}}"
+        r"\frac{e^{x} ((3 - x) \cos(x) + 6 - 2 x + (3 - x) \sin(x) + \cos(x) + 2)}{(3 - x)^{2} (\cos(x) + 2)^{2}}"
     )
     product = differentiate(x**3 * sympy.exp(x) * (3 * x + 1), x).derivative.steps
     assert [step.why for step in product][-2:] == ["factor out $x^{2} e^{x}$ and expand", "collect like terms"]
@@ -197,6 +197,8 @@ def test_each_rewrite_of_a_compound_tidy_step_gets_its_line():
         ("expand", r"(3 x + 1) \cos(x) + 3 x \cos(x) - x (3 x + 1) \sin(x)"),
         ("collect like terms", r"(6 x + 1) \cos(x) - x (3 x + 1) \sin(x)"),
     ]
+    steps = differentiate(x * sympy.sin(x) / (2 - x), x).derivative.steps  # the sum of functions is opened first
+    assert tex(steps[1].expr) == r"\frac{x (2 - x) \cos(x) + 2 \sin(x) - x \sin(x) + x \sin(x)}{(2 - x)^{2}}"
     steps = differentiate(x * (x - 2) ** 3, x).derivative.steps
     assert [(step.why, tex(step.expr)) for step in steps[1:]] == [
         ("factor out $(x - 2)^{2}$", r"(x - 2)^{2} (x - 2 + 3 x)"),

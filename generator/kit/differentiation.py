@@ -176,8 +176,8 @@ def _in_order(expr: sympy.Expr) -> tuple[sympy.Expr, ...]:
 
 
 def distributed(expr: sympy.Expr, kept: frozenset = frozenset(), grouped: frozenset = frozenset()) -> list[sympy.Expr]:
-    """The terms of ``expr`` with its products of sums multiplied out term by term, outermost sum first, in reading
-    order, like terms not collected (``(2 - x)(x + 3)`` gives ``2x, 6, -x^2, -3x``); function applications stay whole,
+    """The terms of ``expr`` with its products of sums multiplied out term by term, a sum of functions first, then
+    outermost sum first, in reading order, like terms not collected (``(2 - x)(x + 3)`` gives ``2x, 6, -x^2, -3x``); function applications stay whole,
     and so does a product in ``kept`` (one the tidy form shows as it stands, such as ``x(x + 1) cos x``), and a sum
     times functions in ``grouped`` (``(3x + 1) cos x``, where the tidy form collects ``(6x + 1) cos x``)."""
     if expr in kept:
@@ -190,6 +190,10 @@ def distributed(expr: sympy.Expr, kept: frozenset = frozenset(), grouped: frozen
         return distributed(sympy.Mul(*[expr.base] * int(expr.exp), evaluate=False), kept, grouped)
     if not (expr.is_Mul and any(factor.is_Add or _power_of_sum(factor) for factor in expr.args)):
         return [expr]
+    functions = next((factor for factor in expr.args if factor.is_Add and factor.has(sympy.Function)), None)
+    if functions is not None:  # (2 - x)(x cos x + sin x) is x(2 - x) cos x + (2 - x) sin x first: the tidy form may keep a part
+        rest = [factor for factor in expr.args if factor is not functions]
+        return [term for choice in _in_order(functions) for term in distributed(sympy.Mul(*rest, choice), kept, grouped)]
     factors = [part for factor in expr.args for part in ([factor.base] * int(factor.exp) if _power_of_sum(factor) else [factor])]
     products: list[list[sympy.Expr]] = [[]]
     for factor in factors:  # a sum offers each of its terms; every other factor goes into every product
