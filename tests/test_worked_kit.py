@@ -214,6 +214,14 @@ def test_each_rewrite_of_a_compound_tidy_step_gets_its_line():
     ]
 
 
+def test_like_terms_as_written_are_collected_before_a_factor_comes_out():
+    """A TA read (German): v' = 3x - 2 + 3x, then 2(3x - 1) "2 ausklammern und gleichartige Terme zusammenfassen";
+    2 divides only the collected 6x - 2, and the reason, on a line of its own, began with a numeral."""
+    x = sympy.Symbol("x")
+    steps = differentiate(x * (3 * x - 2), x).derivative.steps
+    assert [step.why for step in steps] == ["product rule", "collect like terms and factor out $2$"]
+
+
 def test_a_tidy_step_that_only_factors_out_gets_no_line_between():
     """Only a step that multiplies out is split: 2x((x^2 + 1) cos(x^2 + 3) - sin(x^2 + 3)) comes straight from the rule."""
     x = sympy.Symbol("x")

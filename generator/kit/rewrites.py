@@ -220,9 +220,11 @@ def rewrite_names(before: sympy.Expr, after: sympy.Expr) -> tuple[Reason, ...]:
         names.append(Reason("common denominator"))
         top, bottom = sympy.fraction(together(plain), exact=True)
     names += _below_the_bar(bottom, new_bottom)
-    names += _above_the_bar(top, new_top, before, _cancelled_sums(bottom, new_bottom))
-    if COLLECT not in names and _collected_as_written(before):
-        names.append(COLLECT)
+    above = _above_the_bar(top, new_top, before, _cancelled_sums(bottom, new_bottom))
+    if COLLECT not in above and _collected_as_written(before):
+        # like terms as written (3x - 2 + 3x) are collected before anything is taken out of what they make
+        above.insert(0, COLLECT)
+    names += above
     if not names:
         names += _sign_flips(before, after)
     if not names and any(map(_negated_sum, sympy.Add.make_args(before))):  # -(cos x + 2) alone or as a term
@@ -653,7 +655,9 @@ def cancel_reason(factor: sympy.Expr) -> Reason:
 
 CANCEL = Reason("cancel the common factor")
 COLLECT = Reason("collect like terms")
+"""The name of a step that collects like terms; ``rewrite_names`` lists it as itself."""
 EXPAND = Reason("expand")
+"""The name of a step that multiplies products out; a step that does this and more is split (``rule_and_tidy``)."""
 GENERIC_NAMES = (Reason("multiply the factors"), Reason("combine the terms"))
 """What ``rewrite_name`` calls a step in which it recognises no rewrite of its own."""
 
