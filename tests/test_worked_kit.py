@@ -222,6 +222,41 @@ def test_like_terms_as_written_are_collected_before_a_factor_comes_out():
     assert [step.why for step in steps] == ["product rule", "collect like terms and factor out $2$"]
 
 
+def test_minus_signs_that_cancel_stay_in_view_until_a_step_multiplies_them():
+    """A TA read: quotient-rule lines printed "+ e^x (x + 1)" for "- e^x (x + 1) . (-1)", a chain rule printed
+    sin x/(cos x + 2)^2 straight away, and a "constant factor" line took the minus into the bracket. Each sign now
+    turns in a step that says so."""
+    x = sympy.Symbol("x")
+    quotient = differentiate(sympy.exp(x) * (x + 1) / (3 - x), x).derivative.steps[0]
+    assert r"- e^{x} (x + 1) \cdot (-1)" in tex(quotient.expr)
+    steps = differentiate(1 / (sympy.cos(x) + 2), x).derivative.steps
+    assert [(step.why, tex(step.expr)) for step in steps] == [
+        ("chain rule", r"- \frac{1}{(\cos(x) + 2)^{2}} \cdot (- \sin(x))"),
+        ("multiply the factors", r"\frac{\sin(x)}{(\cos(x) + 2)^{2}}"),
+    ]
+    steps = differentiate(1 / (sympy.exp(-x) + 1), x).derivative.steps
+    assert [step.why for step in steps] == ["chain rule", "multiply the factors", "multiply numerator and denominator by $e^{2 x}$"]
+    steps = differentiate(sympy.log(x**2 + 2) / (sympy.cos(x) + 2), x).derivative.steps
+    assert [step.why for step in steps] == ["quotient rule", "multiply the factors", "common denominator"]
+    steps = differentiate(-x * sympy.exp(x) * sympy.cos(x), x).derivative.steps
+    assert [(step.why, tex(step.expr)) for step in steps] == [
+        ("constant factor", r"- e^{x} ((x + 1) \cos(x) - x \sin(x))"),
+        ("distribute the minus sign", r"e^{x} (x \sin(x) - (x + 1) \cos(x))"),
+    ]
+
+
+def test_numerator_and_denominator_are_multiplied_in_a_line_of_their_own():
+    """A TA read: "multiply numerator and denominator by e^{2x}, expand, collect like terms and factor out e^{2x}", four
+    rewrites in one step. The multiplied fraction now stands first; what is done to its sum is named after it."""
+    x = sympy.Symbol("x")
+    steps = differentiate(sympy.exp(x) / (1 + sympy.exp(-x)), x).derivative.steps
+    assert [(step.why, tex(step.expr)) for step in steps[1:]] == [
+        ("multiply numerator and denominator by $e^{2 x}$",
+         r"\frac{e^{2 x} (e^{x} (1 + e^{- x}) - e^{x} \cdot (- e^{- x}))}{(e^{x} + 1)^{2}}"),
+        ("expand and collect like terms", r"\frac{e^{2 x} (e^{x} + 2)}{(e^{x} + 1)^{2}}"),
+    ]
+
+
 def test_a_tidy_step_that_only_factors_out_gets_no_line_between():
     """Only a step that multiplies out is split: 2x((x^2 + 1) cos(x^2 + 3) - sin(x^2 + 3)) comes straight from the rule."""
     x = sympy.Symbol("x")

@@ -26,6 +26,7 @@ from generator.kit.printing import (
 )
 from generator.kit.rewrites import (
     COLLECT,
+    DISTRIBUTE_MINUS,
     EXPAND,
     GENERIC_NAMES,
     cancel_reason,
@@ -38,6 +39,8 @@ from generator.kit.rewrites import (
     reordered,
     rewrite_name,
     rewrite_names,
+    scaling,
+    sign_moved,
     sum_times,
     xreplace_unevaluated,
 )
@@ -96,9 +99,26 @@ def rule_and_tidy(rule: Step, after: sympy.Expr) -> tuple[Step, ...]:
     A tidy form that factors out, multiplies out and collects at once is reached in two lines (``multiplied_out``):
     the common factor taken out and the products multiplied out, then the like terms collected.
     """
+    if sign_moved(rule.expr, after):  # -e^x (A - B) is e^x (B - A): a step of its own
+        return (rule, Step(after, DISTRIBUTE_MINUS))
     if reordered(rule.expr, after):
         return (Step(after, rule.why),)
+    if _signs_cancel(rule.expr):  # -1/(1 + e^{-x})^2 . (-e^{-x}) is multiplied before it is tidied
+        if printed_width(rule.expr) > MAX_FACTORS_WIDTH:  # too wide side by side: the reason names the sign change
+            named = rule.why if isinstance(rule.why, Reason) else Reason(rule.why)  # a msgid (CHAIN) is translated too
+            return rule_and_tidy(Step(evaluated(rule.expr), Reason("{rule}; two minus signs cancel", rule=named)), after)
+        return (rule, *rule_and_tidy(Step(evaluated(rule.expr), GENERIC_NAMES[0]), after))
     names = rewrite_names(rule.expr, after)
+    signed = [node for node in sympy.preorder_traversal(rule.expr) if _signs_cancel(node)]
+    if signed and EXPAND not in names:  # - log(x^2 + 2) . (-sin x) in a sum: multiplied before a common denominator
+        multiplied = xreplace_unevaluated(rule.expr, {node: evaluated(node) for node in signed})
+        return (rule, *rule_and_tidy(Step(multiplied, GENERIC_NAMES[0]), after))
+    scale = scaling(rule.expr, after) if len(names) > 1 else None
+    if scale is not None:  # numerator and denominator multiplied by e^{2x} in a line of their own
+        top, _ = sympy.fraction(rule.expr, exact=True)
+        scaled = sympy.Mul(scale, top, sympy.Pow(sympy.fraction(after, exact=True)[1], -1, evaluate=False), evaluate=False)
+        if printed_width(scaled) <= MAX_STEP_WIDTH:
+            return (rule, *rule_and_tidy(Step(scaled, names[0]), after))
     tidy = Step(after, rewrite_name(rule.expr, after))
     middle = multiplied_out(rule.expr, after) if len(names) > 1 and (EXPAND in names or COLLECT in names) else None
     if middle is None:
@@ -107,6 +127,11 @@ def rule_and_tidy(rule: Step, after: sympy.Expr) -> tuple[Step, ...]:
     # Terms gathered by a common function (2 sin x + x sin x is (x + 2) sin x) are no "like terms" to SymPy,
     # whose name for the step would then be the fallback.
     return (rule, middle, Step(after, COLLECT if collected in GENERIC_NAMES else collected))
+
+
+MAX_FACTORS_WIDTH = 40
+"""Widest line of a rule's factors side by side (``printed_width``) whose minus signs cancel, as wide as the families
+let a partial be: with the reason column beside it, a wider one overflows the page in German."""
 
 
 def multiplied_out(before: sympy.Expr, after: sympy.Expr) -> Step | None:
@@ -415,7 +440,7 @@ class _State:
             # a "reciprocal rule" is not.
             self.rules.append("reciprocal")
             (dv,) = self._pieces(v)
-            return written_product(-u, dv, square), CHAIN
+            return written_product(-u, square, dv), CHAIN
         self.rules.append("quotient")
         du, dv = self._pieces(u, v)
         numerator = WrittenSum(written_product(du, v), written_product(-1, u, dv), evaluate=False)
@@ -461,12 +486,15 @@ def written_product(*factors: sympy.Expr) -> sympy.Expr:
     are, so the rule that produced them remains visible. Exponentials merge as SymPy merges
     them (``x^2 e^x \\cdot 2 e^{2x}`` is ``2 x^2 e^{3x}``; ``e^x e^{x^2}`` stays as the rule wrote it).
     Factors that would cancel are shown with a visible dot instead, ``(1 - x) \\cdot (-1/(1 - x))``:
-    cancelling is the next step.
+    cancelling is the next step; so are minus signs that cancel, ``-\\sin(e^{-x}) \\cdot (-e^{-x})``, whose
+    product, printed at once, would turn a sign with no step to show it.
     """
     factors = tuple(map(sympy.sympify, factors))
     number, exponents = number_and_powers(_operands(factors), whole_exponents=True)
     if len(factors) > 1 and any(min(found) < 0 < max(found) for found in exponents.values()):
         return _substituted(factors)
+    if sum(map(_negative, factors)) >= 2:
+        return _signs_apart(factors)
     powers = [raised(base, sum(found)) for base, found in exponents.items()]
     monomials = [power for power in powers if power.is_Symbol or (power.is_Pow and power.base.is_Symbol)]
     written = [number] if number != 1 else []
@@ -484,6 +512,36 @@ def _substituted(factors: tuple[sympy.Expr, ...]) -> sympy.Expr:
         shown[0] = sympy.Mul(-1, shown[0], evaluate=False)
     elif number != 1:
         shown.insert(0, number)
+    return WrittenProduct(*shown, evaluate=False) if len(shown) > 1 else shown[0]
+
+
+def _signs_cancel(product: sympy.Expr) -> bool:
+    """``product`` is a rule's factors side by side whose minus signs cancel (``_signs_apart``) and nothing else."""
+    if not isinstance(product, WrittenProduct) or sum(map(_negative, product.args)) < 2:
+        return False
+    _, exponents = number_and_powers(_operands(product.args), whole_exponents=True)
+    return not any(min(found) < 0 < max(found) for found in exponents.values())
+
+
+def _negative(factor: sympy.Expr) -> bool:
+    """A factor printed with a minus sign in front, ``-1``, ``-\\sin x``, ``-2x e^x``; a sum such as ``2 - x`` is not
+    (SymPy's ``could_extract_minus_sign`` says it is)."""
+    return bool(factor.as_coeff_Mul()[0].is_negative)
+
+
+def _signs_apart(factors: tuple[sympy.Expr, ...]) -> sympy.Expr:
+    """The factors side by side with a dot, each with its own sign, a number in front joined to the factor after it:
+    ``-e^x (x + 1) \\cdot (-1)`` for the quotient rule's ``-1, e^x (x + 1), -1``."""
+    shown: list[sympy.Expr] = []
+    number = sympy.Integer(1)
+    for factor in factors:
+        if factor.is_Number and not shown:
+            number *= factor
+            continue
+        written = written_product(factor)
+        if number != 1:
+            written, number = sympy.Mul(number, written, evaluate=False), sympy.Integer(1)
+        shown.append(written)
     return WrittenProduct(*shown, evaluate=False) if len(shown) > 1 else shown[0]
 
 
@@ -525,8 +583,9 @@ def worked_partial(f: sympy.Expr, v: sympy.Symbol) -> Worked:
     else:
         worked = differentiate(varying, v)
         rule = worked.derivative.steps[0]
-        carried = written_product(constant, rule.expr)
-        steps = (Step(carried, rule.why), tidied(carried, tidy_derivative(f, v)))
+        factors = rule.expr.args if _signs_cancel(rule.expr) else (rule.expr,)
+        carried = written_product(constant, *factors)
+        steps = rule_and_tidy(Step(carried, rule.why), tidy_derivative(f, v))
     pieces = tuple(Piece(piece.name, piece.expr, worked_chain(*piece.derivative.steps)) for piece in worked.pieces)
     return Worked(pieces, worked_chain(*steps), worked.rules)
 

@@ -25,7 +25,7 @@ from generator.kit.printing import bracket, printed_terms, tex
 from generator.kit.widths import printed_width
 from generator.speed import register, remembered
 
-__all__ = ["COLLECT", "EXPAND", "GENERIC_NAMES", "cancel_reason", "cancelling_number", "evaluated", "expand", "expand_outside", "factor_terms", "function_part", "listed", "multiplies_out", "rewrite_name", "rewrite_names", "sum_times", "together", "xreplace_unevaluated"]
+__all__ = ["COLLECT", "DISTRIBUTE_MINUS", "EXPAND", "GENERIC_NAMES", "cancel_reason", "cancelling_number", "evaluated", "expand", "expand_outside", "factor_terms", "function_part", "listed", "multiplies_out", "rewrite_name", "rewrite_names", "scaling", "sign_moved", "sum_times", "together", "xreplace_unevaluated"]
 
 MAX_REMEMBERED = 65536
 _factored: dict[tuple[type, sympy.Basic], sympy.Basic] = {}
@@ -228,10 +228,23 @@ def rewrite_names(before: sympy.Expr, after: sympy.Expr) -> tuple[Reason, ...]:
     if not names:
         names += _sign_flips(before, after)
     if not names and any(map(_negated_sum, sympy.Add.make_args(before))):  # -(cos x + 2) alone or as a term
-        names.append(Reason("distribute the minus sign"))
+        names.append(DISTRIBUTE_MINUS)
     if not names:
         names.append(GENERIC_NAMES[0] if plain.is_Mul else GENERIC_NAMES[1])
     return tuple(names)
+
+
+def scaling(before: sympy.Expr, after: sympy.Expr) -> sympy.Expr | None:
+    """The term ``m`` a step multiplies numerator and denominator by (``e^{2x}`` from ``1 + e^{-x}`` below the bar to
+    ``e^x + 1``) when that is what its denominator shows, before anything else it does; None otherwise."""
+    plain = evaluated(before)
+    if _cancelling(before) or _fraction_in_sum(plain):
+        return None
+    bottom, new_bottom = sympy.fraction(plain, exact=True)[1], sympy.fraction(after, exact=True)[1]
+    if bottom == new_bottom or set(_powers(new_bottom)) <= set(_powers(bottom)):
+        return None
+    ratio = _monomial_ratio(bottom, new_bottom)
+    return ratio if ratio is not None and sympy.fraction(ratio)[1] == 1 else None
 
 
 def listed(names: list[Reason]) -> Reason:
@@ -299,6 +312,12 @@ def _flat(expr: sympy.Expr, kind: type):
             yield arg
 
 
+def sign_moved(before: sympy.Expr, after: sympy.Expr) -> bool:
+    """``after`` is ``before`` reordered only once a minus sign goes into a bracket (``-2(2x - 1)`` is ``2(1 - 2x)``):
+    no step for ``reordered``, but a rule's own result so rewritten turns a sign the reader should see turned."""
+    return reordered(before, after) and _unordered(before, signs=False) != _unordered(after, signs=False)
+
+
 def reordered(before: sympy.Expr, after: sympy.Expr) -> bool:
     """``after`` shows the same factors and terms as ``before``, only in another order: no step of its own.
 
@@ -310,7 +329,7 @@ def reordered(before: sympy.Expr, after: sympy.Expr) -> bool:
 
 
 @remembered(maxsize=MAX_REMEMBERED)
-def _unordered(expr: sympy.Basic) -> object:
+def _unordered(expr: sympy.Basic, signs: bool = True) -> object:
     """A key of ``expr`` that forgets the order of the operands of sums and products (nested ones opened up).
 
     Remembered per process, for each sub-expression: sorting by ``repr`` prints every operand, and the
@@ -321,19 +340,19 @@ def _unordered(expr: sympy.Basic) -> object:
     if expr.is_Pow:
         expr = sympy.Pow(*expr.args)
         if not expr.is_Pow:
-            return _unordered(expr)
+            return _unordered(expr, signs)
     if expr.is_Add:
-        return ("+", tuple(sorted((_unordered(arg) for arg in _flat(expr, sympy.Add)), key=repr)))
+        return ("+", tuple(sorted((_unordered(arg, signs) for arg in _flat(expr, sympy.Add)), key=repr)))
     if expr.is_Mul:
         factors = list(_flat_product(expr))
         sums = [factor for factor in factors if factor.is_Add]
         negative = next((factor for factor in factors if factor.is_Number and factor < 0), None)
-        if negative is not None and len(sums) == 1:  # -2(2x - 1) is 2(1 - 2x), as SymPy may write it
+        if signs and negative is not None and len(sums) == 1:  # -2(2x - 1) is 2(1 - 2x), as SymPy may write it
             factors[factors.index(sums[0])] = sympy.Add(*(-term for term in sums[0].args))
             factors.remove(negative)
             factors += [-negative] if negative != -1 else []
-        return ("*", tuple(sorted((_unordered(arg) for arg in factors), key=repr)))
-    return (type(expr).__name__, tuple(_unordered(arg) for arg in expr.args))
+        return ("*", tuple(sorted((_unordered(arg, signs) for arg in factors), key=repr)))
+    return (type(expr).__name__, tuple(_unordered(arg, signs) for arg in expr.args))
 
 
 @remembered(maxsize=MAX_REMEMBERED)
@@ -429,7 +448,8 @@ def _above_the_bar(top: sympy.Expr, new_top: sympy.Expr, before: sympy.Expr, can
     "collected" when the sum before had like terms (once multiplied out) and the new one has none.
     """
     if not top.is_Add:
-        return _inside_factors(top, new_top, before)
+        inner = _one_sum_each(top, new_top)
+        return _above_the_bar(*inner, before) if inner else _inside_factors(top, new_top, before)
     apart = _term_by_term(top, new_top, before)
     if apart:
         return apart
@@ -478,6 +498,16 @@ def _above_the_bar(top: sympy.Expr, new_top: sympy.Expr, before: sympy.Expr, can
     elif _factorised_anew(rest, before):
         names.append(Reason("factorise"))
     return names
+
+
+def _one_sum_each(top: sympy.Expr, new_top: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr] | None:
+    """The sums of two products alike but for one sum each, ``e^{2x} (A)`` and ``e^{2x} (B)``: what the step did
+    is what it did to the sum."""
+    old_sums = [factor for factor in sympy.Mul.make_args(top) if factor.is_Add]
+    new_sums = [factor for factor in sympy.Mul.make_args(new_top) if factor.is_Add]
+    if len(old_sums) != 1 or len(new_sums) != 1 or top / old_sums[0] != new_top / new_sums[0]:
+        return None
+    return old_sums[0], new_sums[0]
 
 
 def _factorised_anew(rest: sympy.Expr, before: sympy.Expr) -> bool:
@@ -656,6 +686,8 @@ def cancel_reason(factor: sympy.Expr) -> Reason:
 CANCEL = Reason("cancel the common factor")
 COLLECT = Reason("collect like terms")
 """The name of a step that collects like terms; ``rewrite_names`` lists it as itself."""
+DISTRIBUTE_MINUS = Reason("distribute the minus sign")
+"""The name of a step that takes a minus sign into a bracket: ``-(A - B)`` is ``B - A``."""
 EXPAND = Reason("expand")
 """The name of a step that multiplies products out; a step that does this and more is split (``rule_and_tidy``)."""
 GENERIC_NAMES = (Reason("multiply the factors"), Reason("combine the terms"))

@@ -96,14 +96,17 @@ def worked_chain(*steps: Step) -> Chain:
 def _shown(expr: sympy.Expr) -> tuple:
     """What a step shows, up to order and silent bookkeeping.
 
-    Nested products and sums are flattened, numerical factors multiplied and
+    Nested products and sums are flattened, numerical factors multiplied (unless two minus signs cancel) and
     powers of one base in a product added (``x x`` is ``x^2``) unless that
     cancels something (``r x / r`` stays).
     """
     expr = sympy.sympify(expr)
     if expr.is_Mul:
         factors = list(flattened(expr, sympy.Mul))
-        number = sympy.Mul(*(f for f in factors if f.is_Number))
+        numbers = [f for f in factors if f.is_Number]
+        number = sympy.Mul(*numbers)
+        if sum(f.is_negative for f in numbers) >= 2:  # -sin u . (-u'): minus signs that cancel are a step of their own
+            return ("*", tuple(sorted(map(text, numbers))), _shown(sympy.Mul(*(f for f in factors if not f.is_Number))))
         powers: dict[tuple, list[sympy.Expr]] = {}
         for factor in factors:
             if not factor.is_Number:

@@ -15,18 +15,16 @@
 
 import random
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
 
 import sympy
 
-from generator.kit.differentiation import CHAIN, Worked, worked_partial
+from generator.kit.differentiation import Worked, worked_partial
 from generator.kit.functions import smooth_function, structure
-from generator.kit.language import N_, Reason
-from generator.kit.notation import EuclideanNorm, FixedVector, Vector, WrittenProduct
+from generator.kit.language import Reason
+from generator.kit.notation import EuclideanNorm, FixedVector, Vector
 from generator.kit.printing import tex
-from generator.kit.rewrites import GENERIC_NAMES, factor_terms, xreplace_unevaluated
 from generator.kit.sampling import distinct
-from generator.kit.steps import Chain, Step, chain
+from generator.kit.steps import Step, chain
 from generator.kit.widths import printed_width
 from generator.speed import remembered
 
@@ -59,54 +57,14 @@ def partial(f: sympy.Expr, v: sympy.Symbol, name: str | None = None) -> Worked:
 
     A partial of a function without ``v`` is 0 because the function does not depend on ``v``
     (``name``, LaTeX, names the function in the reason); no table of derivatives is involved.
-    Minus signs that cancel in a chain rule are multiplied in a step of their own (``_signs_shown``).
     """
     if f.has(v):
-        return _signs_shown(f, v, worked_partial(f, v))
+        return worked_partial(f, v)
     if name:
         why = Reason("${name}$ does not depend on ${v}$", name=name, v=tex(v))
     else:
         why = Reason("does not depend on ${v}$", v=tex(v))
     return Worked((), chain(Step(sympy.Integer(0), why)), ())
-
-
-def _signs_shown(f: sympy.Expr, v: sympy.Symbol, worked: Worked) -> Worked:
-    """``worked`` with each chain rule whose minus signs cancel written factor by factor, then multiplied.
-
-    ``cos(e^{-y})`` gives ``-sin(e^{-y}) . (-e^{-y})``: printed at once as ``e^{-y} sin(e^{-y})`` below
-    ``du/dy = -e^{-y}``, "chain rule" hid a sign change (TA read). The partial's own rule and each piece's are looked at.
-    """
-    pieces = tuple(replace(piece, derivative=_factors_first(piece.expr, v, piece.derivative)) for piece in worked.pieces)
-    return replace(worked, pieces=pieces, derivative=_factors_first(f, v, worked.derivative))
-
-
-def _factors_first(f: sympy.Expr, v: sympy.Symbol, derivative: Chain) -> Chain:
-    """``derivative`` of ``f`` with a chain rule step split when two of its factors are negative: the constant in front,
-    the outer derivative at the inner function and the inner derivative side by side, then "multiply the factors".
-    Factors too wide for one line are not written out; the reason names the sign change instead."""
-    rule = derivative.steps[0]
-    constant, varying = f.as_independent(v, as_Add=False)
-    if rule.why != CHAIN or not (varying.is_Pow or varying.is_Function):
-        return derivative
-    inner = varying.base if varying.is_Pow else varying.args[0]
-    t = sympy.Dummy("t")
-    outer = xreplace_unevaluated(factor_terms(sympy.diff(varying.xreplace({inner: t}), t)), {t: inner})
-    if constant.is_Number:  # -cos(u) . (-2xy), not -1 . cos(u) . (-2xy)
-        constant, outer = sympy.Integer(1), constant * outer
-    factors = [factor for factor in (constant, outer, sympy.diff(inner, v)) if factor != 1]
-    if sum(bool(factor.as_coeff_Mul()[0].is_negative) for factor in factors) < 2:
-        return derivative
-    written = WrittenProduct(*factors, evaluate=False)
-    if printed_width(written) > MAX_FACTORS_WIDTH:
-        return chain(Step(rule.expr, SIGNS_CANCEL), *derivative.steps[1:])
-    return chain(Step(written, CHAIN), Step(rule.expr, GENERIC_NAMES[0]), *derivative.steps[1:])
-
-
-SIGNS_CANCEL = N_("chain rule; two minus signs cancel")
-"""The reason that names the sign change of a chain rule whose factors would not fit a line side by side."""
-MAX_FACTORS_WIDTH = 40
-"""Widest line of factors side by side (``printed_width``), as wide as the families let a partial be: with the reason
-column beside it, a wider one overflows the page in German."""
 
 
 def widest_step(worked: Iterable[Worked]) -> int:
