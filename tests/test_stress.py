@@ -40,3 +40,18 @@ def test_check_covers_the_options_the_project_sheets_use():
     given = CliRunner().invoke(app, ["check", "gradient", "--seeds", "3", "-o", "n=3"])
     checked = [line for line in given.output.splitlines() if " ok " in line]
     assert checked and all("n=3" in line for line in checked)  # an option given on the command line holds throughout
+
+
+def test_a_paragraph_of_unbreakable_formulas_gets_extra_stretch_not_an_overfull_line(tmp_path):
+    """German's longer words left 'Wir benennen die Teilausdrücke, ... $v = \\sin(e^{x})$ und $w = \\cos(x)$.' no good
+    line breaks (formulas never break) and pdflatex set a line 4.3 pt into the margin (tangent-line level 2, a seed of
+    'sheets check --compile --language de'); the sheet's \\emergencystretch gives such a paragraph a third pass."""
+    from generator.check.stress import _compile_batch
+    from generator.kit.options import resolve_options
+    from generator.pipeline.generate import variant_for_seed
+
+    family = families()["tangent-line"]
+    variant = variant_for_seed(family, resolve_options(family.options, {"level": 2}), 11856010212522641316)
+    assert _compile_batch(family, [variant], tmp_path, "de") == []
+    source = next(tmp_path.glob("*/solution.tex")).read_text(encoding="utf-8")
+    assert r"$v = \sin(e^{x})$ und $w = \cos(x)$" in source
