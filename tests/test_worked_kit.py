@@ -262,3 +262,13 @@ def test_a_tidy_step_that_only_factors_out_gets_no_line_between():
     x = sympy.Symbol("x")
     steps = differentiate(sympy.sin(x**2 + 3) / (x**2 + 1), x).derivative.steps
     assert [step.why for step in steps] == ["quotient rule", "factor out $2 x$"]
+
+
+def test_a_minus_sign_taken_into_the_bracket_is_named_beside_what_else_the_step_does():
+    """German gradient, n = 3: -(2y sin u - y^2 cos u) to y(y cos u - 2 sin u) was named 'y ausklammern' only."""
+    y = sympy.Symbol("y")
+    u = sympy.sin(2 * y - 1)
+    before = sympy.Mul(-1, WrittenSum(2 * y * u, -(y**2) * sympy.cos(2 * y - 1), evaluate=False), evaluate=False)
+    from generator.kit.rewrites import rewrite_name
+
+    assert rewrite_name(before, y * (y * sympy.cos(2 * y - 1) - 2 * u)) == "distribute the minus sign and factor out $y$"

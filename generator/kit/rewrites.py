@@ -214,6 +214,8 @@ def rewrite_names(before: sympy.Expr, after: sympy.Expr) -> tuple[Reason, ...]:
     """
     plain = evaluated(before)
     names = [cancel_reason(base) for base in _cancelling(before)]
+    if _negated_sum(before) and after.as_coeff_Mul()[0] > 0:  # -(2y sin u - y^2 cos u) to y(y cos u - 2 sin u)
+        names.append(DISTRIBUTE_MINUS)
     top, bottom = sympy.fraction(plain, exact=True)
     new_top, new_bottom = sympy.fraction(after, exact=True)
     if _fraction_in_sum(plain) and not _fraction_in_sum(after):

@@ -266,3 +266,24 @@ def test_numbers_that_cancel_through_the_norm_are_named_so():
     (_, product) = _worked(f, x1).derivative.steps
     assert product.why == "cancel $2$"
     assert product.expr == x1 / sympy.sqrt(EuclideanNorm(x1, x2) ** 2 + 1)
+
+
+def test_for_every_x_only_contrasts_a_plain_norm():
+    """A TA read '... = 2x_i (for every x)' beside no other norm as a restriction that adds nothing: it is said only
+    where a plain norm, differentiable off 0, stands beside the squared one."""
+    squared_only = Params((x1, x2), (sympy.exp(-EuclideanNorm(x1, x2) ** 2),), sympy.ImmutableMatrix.zeros(2, 1))
+    variant = dataclasses.replace(canonical("idl-math-background-1.3b"), params=squared_only, answer=FAMILY.solve(squared_only))
+    _, solution = render_part(environment(), FAMILY, variant)
+    assert "For the norm, the chain rule needs" in solution and "for every" not in solution
+
+
+def test_a_gradient_after_lines_of_text_stands_in_a_display_of_its_own(tmp_path):
+    """German n = 3: the gradient's row shared the align with the partials, whose reason column (wider in German) left
+    it 12 pt too little room ('sheets check gradient --compile --language de'). After a line of text it now stands in
+    a display of its own, led in by 'Stacking them:'."""
+    from generator.check.stress import _compile_batch
+
+    variant = variant_for_seed(FAMILY, resolve_options(FAMILY.options, {"level": 2, "n": 3}), 8460231384340642445)
+    assert _compile_batch(FAMILY, [variant], tmp_path, "de") == []
+    source = next(tmp_path.glob("*/solution.tex")).read_text(encoding="utf-8")
+    assert "\\end{align*}\nAls Spaltenvektor zusammengefasst:\n\\[ \\nabla f(x, y, z) = " in source
