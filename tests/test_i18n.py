@@ -137,7 +137,7 @@ def pdftotext(path: Path) -> str:
 # reasons (phrases a family's own prose may use too, such as "chain rule", are listed with the families').
 ENGINE_PHRASES = [
     r"\bExercise \d", r"\bSolutions?\b", r"\bOriginal instance\b", r"\d points?\b", r"\bpoints in total\b",
-    r"\bSheet \d", r"\b[Ss]heet code\b", r"\bSeed\b(?! \d)", r"\btable of derivatives\b", r"\bsum rule\b",
+    r"\bSheet \d", r"\b[Ss]heet code\b", r"\bSeed\b", r"\btable of derivatives\b", r"\bsum rule\b",
     r"\bcommon denominator\b", r"\bcollect like terms\b", r"\bfactor out\b", r"\bsplit logs\b",
     r"\bRules of differentiation\b", r"\bInformation theory\b", r"\bFor differentiable\b", r"\bNotation: lowercase\b",
     r"\bconstant factor\b", r"\bFor\b", r"\bas above\b",

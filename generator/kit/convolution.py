@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import sympy
 
-from generator.kit.language import Reason
+from generator.kit.language import N_, Reason
 from generator.kit.notation import WrittenProduct, WrittenQuotient, WrittenSum
 from generator.kit.steps import Chain, Step, chain
 
@@ -80,13 +80,14 @@ def worked_side(n: int, layer: Layer, dilated: bool = True) -> Chain:
         written = (n, WrittenProduct(2, p, evaluate=False), -reach, -1)
     else:
         written = (n, WrittenProduct(2, p, evaluate=False), -k)
-    # d = 1 is left out, as the formula line leaves out its factor 1 (and pooling is never dilated)
-    if d == 1:
+    # a convolution under a formula with d in it names d = 1 too (its factor 1 is left out of the line); pooling has no
+    # dilation (the table shows a dash), so it names none
+    if not dilated or layer.kind != "conv":
         put_in = Reason("$k = {k}$, $s = {s}$, $p = {p}$", k=k, s=s, p=p)
     else:
         put_in = Reason("$k = {k}$, $s = {s}$, $p = {p}$, $d = {d}$", k=k, s=s, p=p, d=d)
     if s == 1:
-        return chain(Step(WrittenSum(*written, 1, evaluate=False), put_in), Step(side, "add up"))
+        return chain(Step(WrittenSum(*written, 1, evaluate=False), put_in), Step(side, N_("work out the value")))
 
     def floor_plus_one(numerator: sympy.Expr) -> sympy.Expr:
         return WrittenSum(sympy.floor(WrittenQuotient(numerator, s), evaluate=False), 1, evaluate=False)

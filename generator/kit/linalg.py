@@ -29,6 +29,7 @@ from sympy import (
     Transpose,
 )
 
+from generator.kit.differentiation import distributed
 from generator.kit.family import CheckFailed, require
 from generator.kit.language import N_, Reason
 from generator.kit.notation import (
@@ -40,6 +41,7 @@ from generator.kit.notation import (
     WrittenProduct,
     written_sum,
 )
+from generator.kit.rewrites import COLLECT, evaluated
 from generator.kit.sampling import distinct
 from generator.kit.steps import Chain, Step, chain
 
@@ -228,7 +230,14 @@ def _two_by_two(m: sympy.MatrixBase) -> tuple[Step, ...]:
     written, value = _ad_minus_bc(m), sympy.expand(m.det())
     if set(sympy.Add.make_args(written)) == set(sympy.Add.make_args(value)):
         return (Step(value, _AD_MINUS_BC),)
-    return Step(written, _AD_MINUS_BC), Step(value, "multiply out")
+    pieces = [term for term in distributed(evaluated(written)) if term != 0]
+    # (-5 - lambda)(1 - lambda) - 16 gives -5 + 5 lambda - lambda + lambda^2 - 16 before it gives lambda^2 + 4 lambda - 21
+    collected = len(pieces) > len(sympy.Add.make_args(value))
+    why = Reason("{first} and {last}", first=Reason(_MULTIPLY_OUT), last=COLLECT) if collected else _MULTIPLY_OUT
+    return Step(written, _AD_MINUS_BC), Step(value, why)
+
+
+_MULTIPLY_OUT = N_("multiply out")
 
 
 def _ad_minus_bc(m: sympy.MatrixBase) -> sympy.Expr:

@@ -264,3 +264,15 @@ def test_the_swish_sigmoid_factor_is_differentiated_in_view_as_the_sigmoid_itsel
         r" \cdot \mathopen{}\left(- \frac{e^{- x/2}}{2}\right)"
     )
     assert multiplied.why == "multiply the factors" == solved("sigmoid", 2)[1].worked[0].steps[1].why
+
+
+def test_a_named_parameter_announces_the_display_it_leads_into():
+    """A TA read: '... with sharpness k = 1/2' ran into the display below it as 'k = 1/2 f(x) = ...'."""
+    from generator.pipeline.render import render_part
+    from generator.pipeline.templating import environment
+
+    options = resolve_options(FAMILY.options, {"activation": "softplus", "count": 1})
+    variants = (variant_for_seed(FAMILY, options, seed) for seed in range(40))
+    variant = next(v for v in variants if v.params.scales[0] != 1)
+    statement, _ = render_part(environment(), FAMILY, variant)
+    assert "with sharpness" in statement and "$, that is,\n" in statement

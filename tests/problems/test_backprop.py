@@ -119,3 +119,13 @@ def test_the_loss_is_the_last_line_of_the_forward_pass():
     forward = solution[solution.index(r"\begin{align*}") : solution.index(r"\end{align*}")]
     assert re.search(r"\\hat y &= .*, \\\\\nL &= \\tfrac\{1\}\{2\} \(\\hat y - t\)\^2 = [^\n]+\.$", forward.strip())
     assert r"\[ L =" not in solution
+
+
+def test_the_forward_pass_says_what_the_output_is_in_both_languages():
+    """A TA read: 'the output weights the activations' read first as 'the output weights [are] the activations', and the
+    German statement ended '... und t der Zielwert.' without its verb."""
+    variant = variant_for_seed(FAMILY, FAMILY.resolve_options({}), 3)
+    _, solution = render_part(environment(), FAMILY, variant)
+    assert r"and the output is the sum of the activations weighted by $\mathbf{w}$." in solution
+    statement, solution = render_part(environment(language="de"), FAMILY, variant)
+    assert "der Zielwert ist." in statement and r"die mit $\mathbf{w}$ gewichtete Summe der Aktivierungen" in solution

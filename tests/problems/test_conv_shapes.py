@@ -76,7 +76,9 @@ def test_the_dilation_column_and_d_stand_only_where_a_layer_is_dilated_and_paddi
     assert "pads each side by $p$" in statement and "zeros" not in statement
     dilated = variant_for_seed(FAMILY, FAMILY.resolve_options({"layers": 3, "dilation": True}), 5)
     statement, solution = render_part(environment(), FAMILY, dilated)
-    assert "dilation $d$" in statement and "$d = 2$" in solution and "$d = 1$" not in solution
+    assert "dilation $d$" in statement and "$d = 2$" in solution
+    pooling = [line for line in solution.splitlines() if "$k = 2$, $s = 2$" in line]  # 2x2 pooling, stride 2
+    assert pooling and not any("$d = " in line for line in pooling)
 
 
 def test_no_cell_of_the_layer_table_is_empty():
@@ -95,3 +97,12 @@ def test_a_pooling_layer_is_said_to_have_no_parameters_not_its_output():
     """"so the output is 8 x 12 x 12, with no parameters" gave the output the parameters (TA read)."""
     _, solution = render_part(environment(), FAMILY, canonical_variant(FAMILY, OPTIONS, "conv-shapes-example"))
     assert "; the layer has no parameters." in solution and "with no parameters" not in solution
+
+
+def test_a_formula_with_d_names_d_1_too_and_the_side_is_worked_out_not_added_up():
+    """A TA read: layer 3 wrote '- (5 - 1)' under a formula with d in it and named k, s and p only (layer 1 named
+    d = 2); and '= 46' was 'add up' for a line with subtractions in it."""
+    variant = variant_for_seed(FAMILY, FAMILY.resolve_options({"layers": 3, "dilation": True}), 5)
+    _, solution = render_part(environment(), FAMILY, variant)
+    assert "$d = 1$}" in solution and "$d = 2$}" in solution
+    assert "add up" not in solution and r"\mbox{work out the value}" in solution

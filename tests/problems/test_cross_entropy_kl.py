@@ -175,3 +175,11 @@ def test_the_statement_says_which_values_the_variables_take_not_a_sample_space(r
     variant = variant_for_seed(FAMILY, resolve_options(FAMILY.options, {"restate": restate}), 3)
     statement, _ = render_part(environment(), FAMILY, variant)
     assert r"taking values in $\mathcal{X} = \{1, 2, 3\}$" in statement and "sample space" not in statement
+
+
+def test_the_entropies_beside_the_identity_carry_their_unit():
+    """A TA read: every decimal of the solution had its unit but H(X) ~ 0.9743 and H(Y) ~ 0.7215 in the last display."""
+    family = families()["cross-entropy-kl"]
+    variant = variant_for_seed(family, family.resolve_options({}), 3)
+    _, solution = render_part(environment(), family, variant)
+    assert re.search(r"H\(X\) = .* \\approx \d\.\d{4} \\text\{ nats\}, \\qquad H\(Y\) = .* \\text\{ nats\}, \\\]", solution)

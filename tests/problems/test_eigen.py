@@ -121,3 +121,11 @@ def test_german_roots_reason_keeps_each_number_with_its_word(tmp_path):
     text = subprocess.run(layout, check=True, capture_output=True, text=True).stdout
     assert re.search(r"Summe −?\d+, *(\n *)?Produkt −?\d+", text)
     assert not re.search(r"(Summe|Produkt) *$", text, re.MULTILINE)
+
+
+def test_a_characteristic_polynomial_multiplied_out_and_collected_says_both():
+    """A TA read: (-5 - lambda)(1 - lambda) - 16 = lambda^2 + 4 lambda - 21 was 'multiply out', which also collects
+    -5 lambda + lambda and -5 - 16."""
+    solutions = [render_part(environment(), FAMILY, variant_for_seed(FAMILY, OPTIONS, seed))[1] for seed in range(10)]
+    assert any("multiply out and collect like terms" in solution for solution in solutions)
+    assert not any(re.search(r"\\mbox\{multiply out\}", solution) for solution in solutions)
