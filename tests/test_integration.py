@@ -75,9 +75,18 @@ def test_no_evaluation_prints_e_to_the_one_or_a_step_that_only_rewrites(primitiv
     assert len(printed) == len(set(printed))  # every step shows something new
     reasons = [step.why for worked in chains for step in worked.steps]
     assert "evaluate each term, then subtract" not in reasons  # never said where nothing is subtracted
-    assert (reasons[-1] == "work out each term") == (last == "e - 1")
+    assert (reasons[-1] == "$e^{0} = 1$") == (last == "e - 1")  # the one term worked out, named
 
 
 def test_a_bound_put_into_a_product_writes_e_not_e_to_the_one():
     (upper, _, _) = evaluation(sympy.exp(x) * (x - 1), x, 0, 1)  # the canonical F(1) = e(1 - 1)
     assert tex(upper.steps[0].expr) == r"e (1 - 1)"
+
+
+def test_one_term_worked_out_says_how():
+    """A TA read: e^8 - e^0 = e^8 - 1 was 'work out each term', where one term changes: it is '$e^{0} = 1$'."""
+    u = sympy.Symbol("u")
+    (worked,) = evaluation(sympy.exp(u), u, 0, 8)
+    assert [step.why for step in worked.steps][-1] == "$e^{0} = 1$"
+    (worked,) = evaluation(sympy.exp(u), u, 1, 2)
+    assert [step.why for step in worked.steps][-1] != "$e^{0} = 1$"

@@ -121,6 +121,9 @@ def evaluation(primitive: sympy.Expr, var: sympy.Symbol, low: sympy.Expr, high: 
     ends = [primitive.subs(var, end) for end in (high, low)]
     only_worked = set(sympy.Add.make_args(value)) == {ends[0], -ends[1]}  # no two terms combine
     why = N_("work out each term") if only_worked else N_("evaluate each term, then subtract")
+    changed = [end for put, at, end in zip((upper, lower), ends, (high, low)) if tex(put) != tex(at)]
+    if only_worked and len(changed) == 1:  # e^8 - e^0 to e^8 - 1: the one term worked out says how ("e^0 = 1")
+        why = _values_at(primitive, changed[0])
     if primitive.has(sympy.log):  # log 1 = 0 when the lower end gives 1; else the quotient rule of logarithms
         why = N_(r"$\log 1 = 0$") if low == 1 else N_("combine the logarithms into one")
     if printed_width(written) + printed_width(primitive) <= MAX_EVALUATION_WIDTH and not ends[1].is_negative:

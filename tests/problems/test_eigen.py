@@ -129,3 +129,10 @@ def test_a_characteristic_polynomial_multiplied_out_and_collected_says_both():
     solutions = [render_part(environment(), FAMILY, variant_for_seed(FAMILY, OPTIONS, seed))[1] for seed in range(10)]
     assert any("multiply out and collect like terms" in solution for solution in solutions)
     assert not any(re.search(r"\\mbox\{multiply out\}", solution) for solution in solutions)
+
+
+def test_the_shifted_matrix_is_displayed_not_inline():
+    """A TA read (German): the inline matrix A - lambda_1 I spread the lines of its paragraph apart."""
+    _, solution = render_part(environment(), FAMILY, variant_for_seed(FAMILY, OPTIONS, 3))
+    assert "The rows of\n\\[ \\mathbf{A} - \\lambda_1 \\mathbf{I} = \\begin{bmatrix}" in solution
+    assert "changing the sign of one gives a solution" in solution
