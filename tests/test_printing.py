@@ -323,3 +323,14 @@ def test_a_polynomial_in_several_variables_is_graded_by_degree():
     polynomial = -5 * x1 * x2 - 3 * x1 * x3 + 3 * x1 + 3 * x2**2 - 3 * x2 - x3 + 4
     assert tex(polynomial) == r"- 5 x_{1} x_{2} - 3 x_{1} x_{3} + 3 x_{2}^{2} + 3 x_{1} - 3 x_{2} - x_{3} + 4"
     assert tex(x**3 - 2 * x + 1) == r"x^{3} - 2 x + 1"
+
+
+def test_whole_numbers_of_five_digits_or_more_are_grouped_alike_in_every_family():
+    """A TA read: Bayes wrote 9,200 and 2,172 on the page where conv-shapes wrote 9616 and 10288. Five digits and more
+    are grouped in threes ({,} in English, a thin space in German), four digits stay whole."""
+    from generator.kit.language import speaking
+
+    assert (tex(sympy.Integer(10288)), tex(sympy.Integer(9616)), tex(sympy.Integer(-123456))) == ("10{,}288", "9616", "-123{,}456")
+    assert tex(sympy.Float(2979.958)) == "2979.958" and tex(sympy.Float(0.12345)) == "0.12345"  # no decimal's digits
+    with speaking("de"):
+        assert tex(sympy.Integer(10288)) == r"10\,288"

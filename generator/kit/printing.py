@@ -699,13 +699,25 @@ def tex(expr) -> str:
     """
     expr = _parsed(expr) if isinstance(expr, str) else sympy.sympify(expr)
     printed = _tex(expr) if _cacheable(expr) else _PRINTER.doprint(expr)
+    if _LONG_INTEGER.search(printed):
+        printed = _LONG_INTEGER.sub(lambda number: grouped(int(number.group())), printed)
     if current_language() == ENGLISH or not expr.has(sympy.Float):
         return printed
     return _DECIMAL.sub(lambda number: localized_decimal(number.group()), printed)
 
 
+def grouped(number: int) -> str:
+    """A whole number of five digits or more in groups of three, in maths: ``10{,}288``, in German ``10\\,288`` (a thin
+    space, as DIN 1333 writes it); four digits stay whole (``9616``), as both languages write them."""
+    if abs(number) < 10_000:
+        return str(number)
+    return f"{number:,}".replace(",", "{,}" if current_language() == ENGLISH else "\\,")
+
+
 _DECIMAL = re.compile(r"\d+\.\d+")
 """A decimal as SymPy's printer writes a ``Float``'s digits (its sign and exponent are printed apart)."""
+_LONG_INTEGER = re.compile(r"(?<![\d.,}])\d{5,}(?![\d.])")
+"""A whole number of five digits or more as the printer writes it, not the digits of a decimal."""
 
 
 def text(expr: sympy.Basic) -> str:
