@@ -182,4 +182,4 @@ def test_the_entropies_beside_the_identity_carry_their_unit():
     family = families()["cross-entropy-kl"]
     variant = variant_for_seed(family, family.resolve_options({}), 3)
     _, solution = render_part(environment(), family, variant)
-    assert re.search(r"H\(X\) = .* \\approx \d\.\d{4} \\text\{ nats\}, \\qquad H\(Y\) = .* \\text\{ nats\}, \\\]", solution)
+    assert re.search(r"H\(X\) &= .* \\approx \d\.\d{4} \\text\{ nats\}, \\\\\nH\(Y\) &= .* \\text\{ nats\},\n", solution)
