@@ -22,7 +22,7 @@ def test_the_gradient_row_has_its_lead_in_after_any_line_of_text():
     _, solution = render_part(environment(), FAMILY, variant)
     assert "\\shortintertext{For $\\frac{\\partial f}{\\partial y}$:}" in solution
     assert solution.index("For $\\frac{\\partial f}{\\partial y}$:") < solution.index("Stacking them:")
-    assert solution.index("Stacking them:") < solution.index("\\nabla f(x, y) &=")
+    assert solution.index("Stacking them:") < solution.index("\\[ \\nabla f(x, y) =")  # in a display of its own
 
 
 def test_no_lead_in_when_no_line_of_text_stands_above_the_rows():
