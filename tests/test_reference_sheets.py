@@ -20,7 +20,7 @@ CATALOGUE_DECIMALS = {
 }
 STATEMENTS = {
     "idl-math-background": ["Exercise 1.1", "Exercise 1.5", "Prove that u = v", "softmax"],
-    "dl-exercise-sheet-1": ["Rules of differentiation", "Information theory", "sigmoid", "its density is constant there"],
+    "dl-exercise-sheet-1": ["Differentiation rules", "Information theory recap", "a constant c", "sigmoid", "its density is constant there"],
 }
 
 # Worked solutions name the rule behind each step (solution PDF only).

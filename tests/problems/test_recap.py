@@ -24,3 +24,16 @@ def test_the_information_box_writes_every_quantity_of_pmfs():
     formulas = statement[statement.index(r"\begin{align*}") : statement.index(r"\end{align*}")]
     assert "H(X)" not in formulas and r"H(P_X) &=" in formulas and "= H(P_X, P_Y) - H(P_X)" in formulas
     assert statement.count("H(X)") == 1 and "$H(P_X)$, also written $H(X)$," in statement
+
+
+def test_a_box_under_a_heading_that_names_it_opens_without_its_bold_name():
+    """A TA read: 'Exercise 1: Differentiation rules' and then the box's own 'Rules of differentiation.' said the same
+    twice; and the rules box lacked the constant factor rule, which the worked solutions cite."""
+    for topic in ("differentiation-rules", "gradient-jacobian-hessian", "information-theory"):
+        options = FAMILY.resolve_options({"topic": topic, "titled": False})
+        statement, _ = render_part(environment(), FAMILY, variant_for_seed(FAMILY, options, 0))
+        assert r"\textbf" not in statement and statement.count(r"\fbox{") == 1
+        titled, _ = render_part(environment(), FAMILY, variant_for_seed(FAMILY, FAMILY.resolve_options({"topic": topic}), 0))
+        assert r"\textbf{" in titled
+    rules, _ = render_part(environment(), FAMILY, variant_for_seed(FAMILY, FAMILY.resolve_options({}), 0))
+    assert r"\bigl(c f(x)\bigr) &= c f'(x)" in rules and "a constant $c$" in rules
