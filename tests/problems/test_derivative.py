@@ -190,3 +190,22 @@ def test_every_sum_of_table_entries_is_read_off_the_table():
     assert [step.why for step in differentiate(sympy.log(3 * x**2), x).pieces[0].derivative.steps] == ["table of derivatives"]
     y = sympy.Symbol("y")
     assert differentiate(sympy.exp(x) + y, x).derivative.steps[0].why == "sum rule; $y$ does not depend on $x$"
+
+
+def test_the_line_naming_the_parts_never_splits_across_a_page(tmp_path):
+    """A TA read: German derivatives-and-entropy seed 81 ended page 1 with 'f_3: Wir benennen die Teilausdruecke, ...,
+    v = e^x,' and carried the rest of the line and the whole derivation over to page 2."""
+    import subprocess
+
+    from generator.pipeline.build import build_sheets
+    from generator.pipeline.generate import Draw
+    from generator.pipeline.project import Project
+
+    (target,) = build_sheets(["derivatives-and-entropy"], Draw(81), tmp_path, Project(language="de"))
+    pdf = target / "derivatives-and-entropy-solution.pdf"
+    pages = [
+        subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+        for n in (1, 2)
+    ]
+    body = [line for line in pages[0].splitlines() if line.strip() and "Mathematik für Deep Learning" not in line]
+    assert "Teilausdrücke" not in body[-1] and "Teilausdrücke" in pages[1]
