@@ -183,3 +183,13 @@ def test_the_entropies_beside_the_identity_carry_their_unit():
     variant = variant_for_seed(family, family.resolve_options({}), 3)
     _, solution = render_part(environment(), family, variant)
     assert re.search(r"H\(X\) &= .* \\approx \d\.\d{4} \\text\{ nats\}, \\\\\nH\(Y\) &= .* \\text\{ nats\},\n", solution)
+
+
+def test_a_wide_identity_line_of_five_outcomes_fits_the_page(tmp_path):
+    """'(23/12 log 2 + 5/6 log 3 - 1/12 log 5) - (7/6 log 2 + 1/2 log 3)  values from above' ran 2.4 pt into the
+    margin (sheets check --compile, outcomes = 5): with five outcomes or more the identity's reasons stand above."""
+    from generator.check.stress import _compile_batch
+
+    family = families()["cross-entropy-kl"]
+    variant = variant_for_seed(family, family.resolve_options({"outcomes": 5}), 1203667337741714904)
+    assert _compile_batch(family, [variant], tmp_path) == []
