@@ -124,3 +124,17 @@ def test_the_statement_agrees_with_the_number_of_variables(count, phrase):
 def test_the_statement_says_which_values_the_variables_take_not_a_sample_space():
     statement, _ = render_part(environment(), FAMILY, canonical())
     assert r"taking values in $\mathcal{X} = \{1, 2, 3\}$" in statement and "sample space" not in statement
+
+
+def test_the_chart_box_holds_its_axis_label():
+    """A TA read: the chart's 'P(x)', set on its baseline at the top edge of the picture, stood out of the box and
+    touched the table right above it. The box now reaches a label's height (8 pt) above that baseline."""
+    import re
+
+    from generator.pipeline.render import render_part
+    from generator.pipeline.templating import environment
+
+    statement, _ = render_part(environment(), FAMILY, variant_for_seed(FAMILY, resolve_options(FAMILY.options, {}), 3))
+    height, bottom = map(int, re.search(r"\\begin\{picture\}\(\d+,(\d+)\)\(-?\d+,(-?\d+)\)", statement).groups())
+    label = int(re.search(r"\\put\(-2,(\d+)\)\{\$P\(x\)\$\}", statement).group(1))
+    assert label + 8 <= height + bottom
