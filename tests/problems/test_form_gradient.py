@@ -250,3 +250,20 @@ def test_the_check_against_the_written_out_function_is_shown_not_asserted(seed):
     wrong = dataclasses.replace(answer, partials=(answer.partials[0] + xs[0], *answer.partials[1:]))
     with pytest.raises(CheckFailed, match="partial derivatives of the expanded f"):
         check(variant.params, wrong, random.Random(0))
+
+
+def test_the_check_is_one_block_on_its_page(tmp_path):
+    """A TA read: German idl-math-background seed 91 began pages 4 and 5 with 'also die Einträge des Gradienten oben.',
+    the check's last line, alone (and holding only that line back left 'das' alone instead)."""
+    import subprocess
+
+    from generator.pipeline.build import build_sheets
+    from generator.pipeline.generate import Draw
+    from generator.pipeline.project import Project
+
+    (target,) = build_sheets(["idl-math-background"], Draw(91), tmp_path, Project(language="de"))
+    pdf = str(target / "idl-math-background-solution.pdf")
+    text = subprocess.run(["pdftotext", "-layout", pdf, "-"], check=True, capture_output=True, text=True).stdout
+    firsts = [next(line.strip() for line in page.splitlines() if line.strip()) for page in text.split("\f") if page.strip()]
+    assert "Probe: Ausgeschrieben" in text
+    assert not [first for first in firsts if first.startswith(("also die Einträge", "das"))], firsts
