@@ -34,6 +34,7 @@ from generator.kit.rewrites import (
     expand,
     factor_terms,
     function_part,
+    has_factor,
     listed,
     multiplies_out,
     reordered,
@@ -119,7 +120,7 @@ def rule_and_tidy(rule: Step, after: sympy.Expr) -> tuple[Step, ...]:
         scaled = sympy.Mul(scale, top, sympy.Pow(sympy.fraction(after, exact=True)[1], -1, evaluate=False), evaluate=False)
         if printed_width(scaled) <= MAX_STEP_WIDTH:
             return (rule, *rule_and_tidy(Step(scaled, names[0]), after))
-    tidy = Step(after, rewrite_name(rule.expr, after))
+    tidy = Step(after, listed(list(names)))
     middle = multiplied_out(rule.expr, after) if len(names) > 1 and (EXPAND in names or COLLECT in names) else None
     if middle is None:
         return (rule, tidy)
@@ -184,13 +185,8 @@ def multiplied_out(before: sympy.Expr, after: sympy.Expr) -> Step | None:
 def _inner_sum(top: sympy.Expr, new_top: sympy.Expr) -> sympy.Expr | None:
     """The one sum of the tidy numerator ``new_top`` that the terms of ``top`` do not all share: what is left once
     the common factor is out (``x^3 + 3x + 3`` in ``2 (x^2 + x + 3)(x^3 + 3x + 3)``); None if there are several."""
-    sums = [factor for factor in sympy.Mul.make_args(new_top) if factor.is_Add and not all(_shares(term, factor) for term in top.args)]
+    sums = [factor for factor in sympy.Mul.make_args(new_top) if factor.is_Add and not all(has_factor(term, factor) for term in top.args)]
     return sums[0] if len(sums) == 1 else None
-
-
-def _shares(term: sympy.Expr, factor: sympy.Expr) -> bool:
-    """``term`` has a power of ``factor`` among its factors."""
-    return any(part.as_base_exp()[0] == factor for part in sympy.Mul.make_args(term))
 
 
 def _in_order(expr: sympy.Expr) -> tuple[sympy.Expr, ...]:
@@ -491,7 +487,7 @@ def written_product(*factors: sympy.Expr) -> sympy.Expr:
     """
     factors = tuple(map(sympy.sympify, factors))
     number, exponents = number_and_powers(_operands(factors), whole_exponents=True)
-    if len(factors) > 1 and any(min(found) < 0 < max(found) for found in exponents.values()):
+    if len(factors) > 1 and _cancelling(exponents):
         return _substituted(factors)
     if sum(map(_negative, factors)) >= 2:
         return _signs_apart(factors)
@@ -519,8 +515,12 @@ def _signs_cancel(product: sympy.Expr) -> bool:
     """``product`` is a rule's factors side by side whose minus signs cancel (``_signs_apart``) and nothing else."""
     if not isinstance(product, WrittenProduct) or sum(map(_negative, product.args)) < 2:
         return False
-    _, exponents = number_and_powers(_operands(product.args), whole_exponents=True)
-    return not any(min(found) < 0 < max(found) for found in exponents.values())
+    return not _cancelling(number_and_powers(_operands(product.args), whole_exponents=True)[1])
+
+
+def _cancelling(exponents: dict[sympy.Basic, list[sympy.Expr]]) -> bool:
+    """A base met above and below the bar among a product's factors (``number_and_powers``' exponents): they cancel."""
+    return any(min(found) < 0 < max(found) for found in exponents.values())
 
 
 def _negative(factor: sympy.Expr) -> bool:

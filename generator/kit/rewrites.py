@@ -25,7 +25,7 @@ from generator.kit.printing import bracket, printed_terms, tex
 from generator.kit.widths import printed_width
 from generator.speed import register, remembered
 
-__all__ = ["COLLECT", "DISTRIBUTE_MINUS", "EXPAND", "GENERIC_NAMES", "cancel_reason", "cancelling_number", "evaluated", "expand", "expand_outside", "factor_terms", "function_part", "listed", "multiplies_out", "rewrite_name", "rewrite_names", "scaling", "sign_moved", "sum_times", "together", "xreplace_unevaluated"]
+__all__ = ["COLLECT", "DISTRIBUTE_MINUS", "EXPAND", "GENERIC_NAMES", "cancel_reason", "cancelling_number", "evaluated", "expand", "expand_outside", "factor_terms", "function_part", "has_factor", "listed", "multiplies_out", "rewrite_name", "rewrite_names", "scaling", "sign_moved", "sum_times", "together", "xreplace_unevaluated"]
 
 MAX_REMEMBERED = 65536
 _factored: dict[tuple[type, sympy.Basic], sympy.Basic] = {}
@@ -458,7 +458,7 @@ def _above_the_bar(top: sympy.Expr, new_top: sympy.Expr, before: sympy.Expr, can
     terms = top.args
     coefficient, rest = new_top.as_coeff_Mul()
     factors = sympy.Mul.make_args(rest)
-    pulled = [f for f in factors if not f.is_Add or all(_has_factor(term, f) for term in terms)]
+    pulled = [f for f in factors if not f.is_Add or all(has_factor(term, f) for term in terms)]
     sums = [f for f in factors if f not in pulled]
     inner = sums[0] if len(sums) == 1 else rest if rest.is_Add or not sums else None
     names = []
@@ -716,7 +716,7 @@ def _bracketed(factor: sympy.Expr) -> str:
     return bracket(tex(factor)) if factor.is_Add else tex(factor)
 
 
-def _has_factor(term: sympy.Expr, factor: sympy.Expr) -> bool:
+def has_factor(term: sympy.Expr, factor: sympy.Expr) -> bool:
     """``term`` is a product with a power of ``factor``'s base among its factors."""
     base = factor.as_base_exp()[0]
     return any(part.as_base_exp()[0] == base for part in sympy.Mul.make_args(term))
