@@ -218,8 +218,10 @@ def test_overfull_boxes_from_the_log():
         "Overfull \\hbox (59.1pt too wide) detected at line 61\n[]\n"
         "Overfull \\hbox (0.4pt too wide) in paragraph at lines 70--71\n"
         "Overfull \\hbox (3.2pt too wide) in paragraph at lines 80--82\n"
+        "Overfull \\hbox (12.5pt too wide) in alignment at lines 93--93\n"
     )
-    assert [(line, finding.rule) for line, finding in lint.overfull_boxes(log)] == [(61, "overfull"), (80, "overfull")]
+    found = [(line, finding.rule) for line, finding in lint.overfull_boxes(log)]
+    assert found == [(61, "overfull"), (80, "overfull"), (93, "overfull")]
 
 
 def test_uncollected_terms_in_a_worked_result():

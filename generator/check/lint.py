@@ -652,13 +652,13 @@ def header_scopes(solution: str) -> Iterator[Finding]:
 # --- the typeset page -------------------------------------------------------------------------------
 
 _OVERFULL = re.compile(
-    r"Overfull \\hbox \((\d+(?:\.\d+)?)pt too wide\) (?:in paragraph at lines (\d+)--\d+|detected at line (\d+))"
+    r"Overfull \\hbox \((\d+(?:\.\d+)?)pt too wide\) (?:in (?:paragraph|alignment) at lines (\d+)--\d+|detected at line (\d+))"
 )
 
 
 def overfull_boxes(log: str) -> Iterator[tuple[int, Finding]]:
-    """Lines pdflatex set wider than the text by more than 1 pt (its log's ``Overfull \\hbox``),
-    each with the source line it names."""
+    """Lines pdflatex set wider than the text by more than 1 pt (its log's ``Overfull \\hbox``: a paragraph's line, an
+    alignment's row as the sheet's one-pass ``align*`` reports it, amsmath's own), each with the source line it names."""
     for match in _OVERFULL.finditer(log):
         if float(match.group(1)) > MAX_OVERFULL_PT:
             line = int(match.group(2) or match.group(3))
