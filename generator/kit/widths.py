@@ -12,7 +12,7 @@ import sympy
 from generator.kit.printing import tex
 from generator.speed import remembered
 
-__all__ = ["LINE_WIDTH", "MAX_STEP_WIDTH", "matrix_width", "printed_width", "visible_length", "worked_width"]
+__all__ = ["LINE_WIDTH", "MAX_STEP_WIDTH", "matrix_width", "printed_width", "steps_width", "visible_length", "worked_width"]
 
 LINE_WIDTH = 66
 """Characters (as ``printed_width`` counts them) a line of worked steps may take: its widest step
@@ -36,8 +36,13 @@ def worked_width(worked) -> int:
 
     The steps stand in one ``align*``, so every line is as wide as the widest step and the widest reason.
     """
-    steps = [step for piece in worked.pieces for step in piece.derivative.steps] + list(worked.derivative.steps)
-    reason = max((length for length in (visible_length(step.why) for step in steps) if length <= BOXED_REASON), default=0)
+    return steps_width([step for piece in worked.pieces for step in piece.derivative.steps] + list(worked.derivative.steps))
+
+
+def steps_width(steps, beside: int = BOXED_REASON) -> int:
+    """How wide lines of ``steps`` in one ``align*`` are: the widest step plus the column of the reasons the steps
+    macro sets beside their steps (its ``beside``: those up to that many characters; a longer one stands above)."""
+    reason = max((length for length in (visible_length(step.why) for step in steps) if length <= beside), default=0)
     column = REASON_BOX if reason > LONG_REASON else math.ceil(0.7 * reason)
     return max(printed_width(step.expr) for step in steps) + column
 
