@@ -246,8 +246,8 @@ def test_a_changed_layout_rebuilds_from_one_entry_per_student(project, tmp_path)
     layout = tmp_path / "templates" / "sheet.tex.j2"
     layout.parent.mkdir()
     text = (project / "templates" / "sheet.tex.j2").read_text(encoding="utf-8")
-    assert text.count(r"\fancyfoot[C]{\footnotesize\thepage}") == 1
-    layout.write_text(text.replace(r"\fancyfoot[C]{\footnotesize\thepage}", r"\fancyfoot[C]{\footnotesize page \thepage}"), encoding="utf-8")
+    assert text.count(r"\hfil\thepage\hfil") == 1
+    layout.write_text(text.replace(r"\hfil\thepage\hfil", r"\hfil page \thepage\hfil"), encoding="utf-8")
     age_files(layout.parent)
     args = ["idl-math-background", "--seed", "8", "--roster", str(roster(tmp_path / "class.csv", 6)), "--groups", "2"]
     store = str(tmp_path / "cache")
