@@ -28,6 +28,7 @@ Every instance is generated and every document typeset before anything is writte
 any error leaves ``build/`` as it was.
 """
 
+import heapq
 import json
 import queue
 import shutil
@@ -36,11 +37,11 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
-from itertools import chain
+from itertools import chain, count
 from pathlib import Path
 
 from generator import __version__
@@ -311,9 +312,8 @@ def _built(plans: Sequence[Plan], project: Project, progress: Progress, cache: V
         for plan, (generated, typeset), shared in zip(plans, outcomes, data):
             started = time.perf_counter()
             chosen = [generated[key] for key in plan.written]
-            own, typeset_shared = _pdf_files(plan, chosen, typeset)
             with locked(plan.target):
-                _publish(plan, own, {**shared, **typeset_shared}, typeset.instances)
+                _publish(plan, _pdf_files(plan, typeset), shared, typeset.instances)
             reports.append(_report(plan, chosen, {**seconds, "write": time.perf_counter() - started}))
     return reports
 
@@ -366,7 +366,7 @@ def _generate_and_typeset(
     seconds: dict[str, float] = {}
     started = time.perf_counter()
     cutting = threading.BoundedSemaphore(usable_cores())  # one process cutting a batch per core, however many batches
-    whole = threading.BoundedSemaphore(usable_cores())  # one TeX run per core of the documents whose source is whole
+    whole = _Cores(usable_cores())  # one TeX run per core of the documents whose source is whole
     with ThreadPoolExecutor(max_workers=len(KINDS) * len(waiting)) as tex_pool:
         feeds: dict[tuple[int, str], list[queue.SimpleQueue]] = {}
         pending: list[Future] = []
@@ -400,9 +400,27 @@ def _generate_and_typeset(
                 raise
         seconds["generate"] = time.perf_counter() - started
         data = [_data_files(plan, [outcomes[index][0][key] for key in plan.written]) for index, plan in enumerate(plans)]
-        for done, (index, run) in enumerate(pending, start=1):
-            outcomes[index][1].add(*run.result())
+        # A class's solutions-all.pdf is put together as soon as its solution batches are typeset, while TeX
+        # typesets (and cuts) what is left, not after the last batch.
+        solutions_left = {index: len(plan.batches) for index, plan in enumerate(plans) if plan.roster}
+        plan_of = {run: index for index, run in pending}
+        gathering: dict[int, Future] = {}
+        for done, run in enumerate(as_completed(plan_of), start=1):
+            index = plan_of[run]
+            if run.exception() is not None:  # the first failure in the batches' order, whichever ended first
+                for earlier in plan_of:
+                    earlier.result()
+            batch, kind, *rest = run.result()
+            outcomes[index][1].add(batch, kind, *rest)
+            if plans[index].roster and kind == "solution":
+                solutions_left[index] -= 1
+                if solutions_left[index] == 0:
+                    chosen = [outcomes[index][0][key] for key in plans[index].written]
+                    batches = dict(outcomes[index][1].batches)  # the exercise batches are still added to it
+                    gathering[index] = tex_pool.submit(_solutions_all, plans[index], chosen, batches)
             progress("typesetting", done, len(pending))
+        for index, gathered in gathering.items():
+            data[index]["solutions-all.pdf"] = gathered.result()
     seconds["typeset"] = time.perf_counter() - started - seconds["generate"]
     seconds["tex"] = sum(tex_seconds)
     return outcomes, data, seconds
@@ -460,7 +478,7 @@ def _compiled(
     workdir: Path,
     inputs: Mapping[str, Path],
     cache: VariantCache | None,
-    whole: threading.BoundedSemaphore,
+    whole: "_Cores",
 ) -> Compiled:
     """The PDF of a batch's document (TeX job ``name`` in ``workdir``, beside ``inputs``) of the instances ``arriving``;
     TeX reads each as soon as it is there.
@@ -468,9 +486,10 @@ def _compiled(
     With a cache, every PDF is kept under its source, and instances rendered by an earlier build are held back
     until one that was not comes (TeX then starts on them all and reads the rest as it comes) or the batch
     ends: a batch made only of such instances may be a document typeset before, taken from the cache. If not,
-    its TeX run waits for a core (``whole``): started together, a rebuild's runs shared the cores' caches and
-    took a tenth more CPU time than one run per core (12.3 against 11.0 s for the eight batches of sheet A's 300
-    students). A run that reads its source as it comes never waits: it spends most of its life waiting for it.
+    its TeX run waits for a core (``whole``, longest source first): started together, a rebuild's runs shared the
+    cores' caches and took a tenth more CPU time than one run per core (12.3 against 11.0 s for the eight batches
+    of sheet A's 300 students). A run that reads its source as it comes never waits: it spends most of its life
+    waiting for it.
     """
     held: list[Instance] = []
     if cache is not None:
@@ -491,9 +510,36 @@ def _compiled(
     return compiled
 
 
-def _compiled_whole(name: str, source: str, workdir: Path, whole: threading.BoundedSemaphore) -> Compiled:
-    with whole:
+def _compiled_whole(name: str, source: str, workdir: Path, whole: "_Cores") -> Compiled:
+    with whole.held(len(source)):
         return compile_stream(name, (source,), workdir)
+
+
+class _Cores:
+    """A core for each of ``cores`` TeX runs at a time; of the runs waiting, the one with the longest source goes first,
+    so that the short ones (exercise sheets) fill the cores at the end rather than a long one (solutions) alone."""
+
+    def __init__(self, cores: int):
+        self._free = cores
+        self._waiting: list[tuple[int, int]] = []
+        self._arrived = count()
+        self._changed = threading.Condition()
+
+    @contextmanager
+    def held(self, length: int) -> Iterator[None]:
+        ticket = (-length, next(self._arrived))
+        with self._changed:
+            heapq.heappush(self._waiting, ticket)
+            self._changed.wait_for(lambda: self._free > 0 and self._waiting[0] == ticket)
+            heapq.heappop(self._waiting)
+            self._free -= 1
+            self._changed.notify_all()
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._free += 1
+                self._changed.notify_all()
 
 
 @contextmanager
@@ -516,7 +562,7 @@ def _typeset_batch(
     tex_seconds: list[float],
     cache: VariantCache | None,
     cut: tuple[Path | None, threading.BoundedSemaphore],
-    whole: threading.BoundedSemaphore,
+    whole: _Cores,
 ) -> list[Future]:
     """Start the batch's TeX runs, one per kind (and feed); a class's run is split when done, into the folder ``cut``
     names, once its semaphore lets it.
@@ -596,19 +642,23 @@ def _data_files(plan: Plan, chosen: Sequence[Generated]) -> dict[str, bytes]:
     }
 
 
-def _pdf_files(plan: Plan, chosen: Sequence[Generated], typeset: Typeset) -> tuple[dict[str, bytes], dict[str, bytes]]:
-    """(a single sheet's PDFs and sources; a class's solutions-all.pdf), named inside the plan's target; a class's
-    per-student PDFs are files already (``Typeset.instances``)."""
-    if not plan.roster:
-        own = {
-            f"{plan.stem(kind)}.{extension}": content
-            for kind in KINDS
-            for extension, content in (("tex", typeset.sources[kind]), ("pdf", typeset.pdfs[kind]))
-        }
-        return own, {}
-    own: dict[str, bytes] = {}  # files in the work folder (Typeset.instances)
+def _pdf_files(plan: Plan, typeset: Typeset) -> dict[str, bytes]:
+    """A single sheet's PDFs and sources, named inside the plan's target; a class's per-student PDFs are files
+    already (``Typeset.instances``), its solutions-all.pdf is made as its batches are typeset (``_solutions_all``)."""
+    if plan.roster:
+        return {}
+    return {
+        f"{plan.stem(kind)}.{extension}": content
+        for kind in KINDS
+        for extension, content in (("tex", typeset.sources[kind]), ("pdf", typeset.pdfs[kind]))
+    }
+
+
+def _solutions_all(plan: Plan, chosen: Sequence[Generated], batches: Mapping[str, Path]) -> bytes:
+    """A class's solutions-all.pdf: every written student's solutions, in roster order, from the solution batches
+    (``Typeset.batches``)."""
     batch_of = {_key(student): batch for batch, members in plan.batches.items() for _, student in members}
-    return own, {"solutions-all.pdf": gather(typeset.batches, [(f"{batch_of[g.key]}-solution", g.key) for g in chosen])}
+    return gather(batches, [(f"{batch_of[g.key]}-solution", g.key) for g in chosen])
 
 
 def answers_json(plan: Plan, chosen: Sequence[Generated]) -> bytes:
