@@ -90,3 +90,32 @@ def test_one_term_worked_out_says_how():
     assert [step.why for step in worked.steps][-1] == "$e^{0} = 1$"
     (worked,) = evaluation(sympy.exp(u), u, 1, 2)
     assert [step.why for step in worked.steps][-1] != "$e^{0} = 1$"
+
+
+def test_a_negative_value_subtracted_is_written_out_and_named():
+    """A TA read [F]_0^1 = 2 - e "the values above" beside F(1) = -e and F(0) = -2: the subtraction was not in sight.
+    The difference is written with the values in, the sign of F(0) applied and named, then the arithmetic on its own
+    (- e + 2 only reorders 2 - e: the lint's reorder-only, so that step is the value, its reason naming the signs)."""
+    (_, _, bar) = evaluation(sympy.exp(x) * (x - 2), x, 0, 1)
+    assert [(tex(step.expr), step.why) for step in bar.steps[1:]] == [("2 - e", "the values above; two minus signs cancel")]
+    primitive = by_parts(3 * x + 1, sympy.sin(x), x).antiderivative  # F(pi) = 1 + 3 pi, F(0) = -1
+    (_, _, bar) = evaluation(primitive, x, 0, sympy.pi)
+    assert [(tex(step.expr), step.why) for step in bar.steps[1:]] == [
+        (r"1 + 3 \pi + 1", "the values above; two minus signs cancel"),
+        (r"2 + 3 \pi", "collect like terms"),
+    ]
+    (_, _, bar) = evaluation(by_parts(x, sympy.sin(x), x).antiderivative, x, 0, sympy.pi)  # pi - 0 collects nothing
+    assert [(tex(step.expr), step.why) for step in bar.steps[1:]] == [(r"\pi - 0", "the values above"), (r"\pi", "subtract")]
+    (put,) = evaluation(-2 * x * sympy.exp(-x), x, 0, 1)  # - 2 . 1 . e^{-1} + 2 . 0 . e^0: the lower term's sign flips
+    assert put.steps[1].why == "put in the upper bound, then the lower; two minus signs cancel"
+    assert put.steps[2].why == "work out each term"  # nothing is subtracted: F(0) = 0
+
+
+def test_a_bound_put_into_f_keeps_the_order_f_is_written_in():
+    """'x = pi einsetzen' turned F = -(3x + 1) cos x + 3 sin x into 3 sin(pi) - (3 pi + 1) cos(pi): a reorder the
+    reason did not name (TA read). Put in term by term, the order stays."""
+    primitive = by_parts(3 * x + 1, sympy.sin(x), x).antiderivative
+    upper, lower, _ = evaluation(primitive, x, 0, sympy.pi)
+    assert tex(primitive) == r"- (3 x + 1) \cos(x) + 3 \sin(x)"
+    assert tex(upper.steps[0].expr) == r"- (3 \pi + 1) \cos(\pi) + 3 \sin(\pi)"
+    assert tex(lower.steps[0].expr) == r"- (3 \cdot 0 + 1) \cos(0) + 3 \sin(0)"

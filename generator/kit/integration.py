@@ -112,14 +112,17 @@ def evaluation(primitive: sympy.Expr, var: sympy.Symbol, low: sympy.Expr, high: 
 
     When that is too wide for a line (sines and cosines), or F(a) < 0 (a hand works it out before
     subtracting it), F(b) and F(a) come first, each on a row of its own (the values of sin and cos
-    named), and the bar is their difference. The last chain always starts at the bar.
+    named), and the bar is their difference with those values in (``1 + 3 \\pi + 1`` for F(pi) = 1 + 3 pi and
+    F(0) = -1), then the arithmetic on a step of its own; a difference that only reorders the value (-e + 2) is the
+    value at once. A negative F(a) is subtracted as ``put_in`` subtracts, its sign applied at once, and the reason
+    says that two minus signs cancel. The last chain always starts at the bar.
     """
     low, high = sympy.sympify(low), sympy.sympify(high)
     bar, value = EvaluationBar(primitive, var, low, high), definite_value(primitive, var, low, high)
-    upper, lower = (_plain_e(put_in(primitive, {var: end})) for end in (high, low))
+    upper, lower = (_plain_e(_put_in_as_written(primitive, {var: end})) for end in (high, low))
     written = WrittenSum(upper, _minus(lower), evaluate=False)
     ends = [primitive.subs(var, end) for end in (high, low)]
-    only_worked = set(sympy.Add.make_args(value)) == {ends[0], -ends[1]}  # no two terms combine
+    only_worked = set(sympy.Add.make_args(value)) == {ends[0], -ends[1]} - {0}  # no two terms combine, nothing subtracted from 0
     why = N_("work out each term") if only_worked else N_("evaluate each term, then subtract")
     changed = [end for put, at, end in zip((upper, lower), ends, (high, low)) if tex(put) != tex(at)]
     if only_worked and len(changed) == 1:  # e^8 - e^0 to e^8 - 1: the one term worked out says how ("e^0 = 1")
@@ -128,22 +131,37 @@ def evaluation(primitive: sympy.Expr, var: sympy.Symbol, low: sympy.Expr, high: 
         why = N_(r"$\log 1 = 0$") if low == 1 else N_("combine the logarithms into one")
     if printed_width(written) + printed_width(primitive) <= MAX_EVALUATION_WIDTH and not ends[1].is_negative:
         # e^2 - e: the bounds put in print as the value, and ``chain`` merges the two (no step only rewrites)
-        return (chain(Step(bar), Step(written, "put in the upper bound, then the lower"), Step(value, why)),)
+        put = N_("put in the upper bound, then the lower")
+        if lower.could_extract_minus_sign() and lower != 0:  # - e (3 . (-1) + 2) subtracted: + e (3 . (-1) + 2)
+            put = Reason("{rule}; two minus signs cancel", rule=Reason(put))
+        return (chain(Step(bar), Step(written, put), Step(value, why)),)
     rows = tuple(
         chain(Step(at, Reason("put in ${var} = {end}$", var=var, end=tex(end))), Step(v, _values_at(primitive, end)))
         for at, end, v in zip((upper, lower), (high, low), ends)
     )
-    if set(sympy.Add.make_args(value)) == {ends[0], -ends[1]}:  # the value would only reorder the terms
-        return (*rows, chain(Step(bar), Step(value, "the values above")))
     difference = WrittenSum(ends[0], _minus(ends[1]), evaluate=False)
+    # A negative F(a) is subtracted with its sign applied at once, as ``put_in`` applies it (never - (-2), the lint's
+    # double negative), and the reason says so: [F]_0^1 = 2 - e beside F(0) = -2 hid the subtraction (TA read)
+    negative = ends[1].could_extract_minus_sign()
+    values = Reason("{rule}; two minus signs cancel", rule=Reason("the values above")) if negative else N_("the values above")
+    if set(sympy.Add.make_args(value)) == {ends[0], -ends[1]}:  # - e + 2 would only reorder 2 - e: the value at once
+        return (*rows, chain(Step(bar), Step(value, values)))
     return (
         *rows,
         chain(
             Step(bar),
-            Step(difference, "the values above"),
+            Step(difference, values),
             Step(value, why if primitive.has(sympy.log) else _combining(ends)),
         ),
     )
+
+
+def _put_in_as_written(primitive: sympy.Expr, rule: dict) -> sympy.Expr:
+    """``put_in``, a sum written in a given order (``- (3x + 1) \\cos x + 3 \\sin x``, as by parts writes F) keeping that
+    order: put in term by term, never re-sorted (a TA read F(pi) = 3 sin(pi) - (3 pi + 1) cos(pi) beside "put in x = pi")."""
+    if isinstance(primitive, WrittenSum):
+        return WrittenSum(*(put_in(term, rule) for term in primitive.args), evaluate=False)
+    return put_in(primitive, rule)
 
 
 def _combining(ends: list[sympy.Expr]) -> str:
@@ -151,6 +169,8 @@ def _combining(ends: list[sympy.Expr]) -> str:
     writes them; a number beside pi or e joins the other numbers."""
     if all(end.is_Rational for end in ends):
         return N_("add") if ends[1].is_negative else N_("subtract")
+    if ends[1] == 0:  # pi - 0: nothing to collect
+        return N_("subtract")
     return N_("collect like terms")
 
 

@@ -83,6 +83,7 @@ def test_no_parameter_drops_out_no_value_is_whole_and_the_last_step_names_its_ar
             r"$\log 1 = 0$",
             "combine the logarithms into one",
             "the values above",  # the difference is the value, its terms reordered
+            "the values above; two minus signs cancel",  # - e + 2: F(0) = -2 subtracted, nothing left to work out
             "put in the upper bound, then the lower",  # nothing left to work out: 2 e^4 - 2 e^3
         )
         printed = [tex(step.expr) for worked in a.evaluation for step in worked.steps]
