@@ -283,6 +283,9 @@ def _worked(f: sympy.Expr, v: sympy.Symbol) -> Worked:
     numbers = all(abs(factor.as_coeff_Mul()[0]) != 1 for factor in (outer, inner))  # a sign is no number to multiply
     # c ||x - a||^2 has no outer function to chain through: its partial is the quoted one, times c
     through = CHAIN if outer.free_symbols else SQUARED_NORM if _of_square(f, norm) else NORM
+    if not norm.centred:  # 2 (x_i - a_i) with a_i put in, 2 (x_1 - 2) or 2 x_2: the reason says which a_i (TA read)
+        index = norm.args.index(component) + 1
+        through = Reason(POINT, rule=Reason(through), index=index, value=tex(v - component))
     # 1/(2 sqrt(s)) . 2 x_1 cancels the 2 ("cancel $2$"); other numbers are multiplied
     cancelled = cancelling_number(rule)
     multiply = Reason("cancel ${factor}$", factor=tex(cancelled)) if cancelled != 1 else MULTIPLY
@@ -293,6 +296,8 @@ def _worked(f: sympy.Expr, v: sympy.Symbol) -> Worked:
 SQUARED_NORM = N_("partial of the squared norm")
 NORM = N_("partial of the norm")
 """Reasons for c ||x - a||_2^2 and c ||x - a||_2, whose partials the solution quotes before the steps."""
+POINT = N_("{rule}, $a_{index} = {value}$")
+"""The chain rule (or a quoted partial) through ||x - a||_2 with the coordinate a_i of the given point put in."""
 
 
 MULTIPLY = N_("multiply the factors")

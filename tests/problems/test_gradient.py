@@ -179,7 +179,7 @@ def test_a_function_of_the_squared_norm_goes_through_the_square_and_holds_everyw
     f = sympy.exp(-EuclideanNorm(x1 - 1, x2 + 2) ** 2)
     answer = FAMILY.solve(Params((x1, x2), (f,), a))
     (rule, tidy) = answer.worked[0][0].derivative.steps
-    assert rule.why == "chain rule" and r"\cdot 2 (x_{1} - 1)" in tex(rule.expr)
+    assert rule.why == "chain rule, $a_1 = 1$" and r"\cdot 2 (x_{1} - 1)" in tex(rule.expr)
     assert same(tidy.expr, -2 * (x1 - 1) * f)
     assert answer.singular == (False,)
     assert Params((x1, x2), (f,), a).squared_norms == (True,)
@@ -287,3 +287,20 @@ def test_a_gradient_after_lines_of_text_stands_in_a_display_of_its_own(tmp_path)
     assert _compile_batch(FAMILY, [variant], tmp_path, "de") == []
     source = next(tmp_path.glob("*/solution.tex")).read_text(encoding="utf-8")
     assert "\\end{align*}\nAls Spaltenvektor zusammengefasst:\n\\[ \\nabla f(x, y, z) = " in source
+
+
+def test_the_step_that_puts_the_point_a_in_says_so():
+    """With a = (0, -1) the chain rule step wrote 2 x_1 and 2 (x_2 + 1) for 2 (x_i - a_i), a put in silently (TA read,
+    idl-math-background 1.3b): the reason names the coordinate of a, also where it is 0; a centred norm has no a."""
+    norm = EuclideanNorm(x1, x2 + 1)
+    params = Params((x1, x2), (sympy.exp(-(norm**2)), norm**2), sympy.ImmutableMatrix([0, -1]))
+    variant = dataclasses.replace(canonical("idl-math-background-1.3b"), params=params, answer=FAMILY.solve(params))
+    reasons = [[w.derivative.steps[0].why for w in row] for row in variant.answer.worked]
+    assert reasons == [
+        ["chain rule, $a_1 = 0$", "chain rule, $a_2 = -1$"],
+        ["partial of the squared norm, $a_1 = 0$", "partial of the squared norm, $a_2 = -1$"],
+    ]
+    _, solution = render_part(environment(language="de"), FAMILY, variant)
+    assert r"\mbox{Kettenregel, $a_2 = -1$}" in solution
+    centred = [w.derivative.steps[0].why for w in FAMILY.solve(dataclasses.replace(params, functions=(EuclideanNorm(x1, x2) ** 2,))).worked[0]]
+    assert centred == ["partial of the squared norm"] * 2
