@@ -128,16 +128,20 @@ def expected_log_steps(weights: Pmf, arguments: tuple[sympy.Rational, ...], unit
         values = ", ".join(dropped)
         definition = Reason("{definition} ($\\log 1 = 0$ at $x = {values}$)", definition=as_reason(definition), values=values)
     split = [w * information_log(arg, unit) for _, w, arg in kept]
-    return chain(Step(written, definition), Step(sympy.Add(*split), _split_reason([arg for _, _, arg in kept], split, unit)))
+    weights = [w for _, w, _ in kept]
+    return chain(Step(written, definition), Step(sympy.Add(*split), _split_reason(weights, [arg for _, _, arg in kept], split, unit)))
 
 
-def _split_reason(arguments: list[sympy.Rational], split: list[sympy.Expr], unit: str) -> str:
+def _split_reason(weights: list[sympy.Rational], arguments: list[sympy.Rational], split: list[sympy.Expr], unit: str) -> str:
     """What the step from the written sum to the exact value does, briefly (it shares a line with both):
-    split which logs, collect which terms."""
+    split which logs, multiply out a weight over a log split into several terms (3/8 log(8/3) is
+    9/8 log 2 - 3/8 log 3: a TA read the product multiplied out unnamed), collect which terms."""
     parts = []
     if any(not (arg.is_Integer and sympy.isprime(arg)) for arg in arguments) or (unit == "bits" and 2 in arguments):
         twos = unit == "bits" and any(arg.p % 2 == 0 or arg.q % 2 == 0 for arg in arguments)
         parts.append(Reason("split logs ($\\log_2 2 = 1$)") if twos else Reason("split logs"))
+    if any(w != 1 and information_log(arg, unit).is_Add for w, arg in zip(weights, arguments, strict=True)):
+        parts.append(Reason("multiply out"))
     collected = _collected(*split)
     if collected:
         parts.append(collected)
