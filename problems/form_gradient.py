@@ -236,7 +236,14 @@ def _solve_symbolic(p: Params) -> SymbolicAnswer:
     if p.constant:
         coordinates_.append(sympy.Symbol(p.scalar.name))
     f = written_sum(*coordinates_)
-    if p.quadratic:
+    if p.quadratic and p.linear and p.constant:  # the affine kind: the linear term and the constant go too, each named
+        rule = Reason(
+            r"product rule for $x_i x_j$; $\partial ({b}_i x_i) / \partial x_k = \delta_{{ik}} {b}_i$, $\partial {c} / \partial x_k = 0$",
+            b=p.vector.name,
+            c=p.scalar.name,
+        )
+        survivors = N_("only $i = k$ or $j = k$ remain")
+    elif p.quadratic:
         rule, survivors = N_("product rule in every term"), N_("only $i = k$ or $j = k$ remain")
     else:
         rule, survivors = N_(r"$\partial x_i / \partial x_k = \delta_{ik}$"), N_("only $i = k$ remains")

@@ -138,8 +138,28 @@ def test_canonical_symmetric_quadratic_form_steps_merge_the_two_sums():
 
 def test_canonical_affine_steps_keep_both_sums_and_b_k():
     steps = canonical("idl-math-background-1.2c").answer.partial_steps.steps
-    assert [step.why for step in steps] == ["", "product rule in every term", "only $i = k$ or $j = k$ remain"]
+    assert [step.why for step in steps[::2]] == ["", "only $i = k$ or $j = k$ remain"]
     assert tex(steps[-1].expr) == r"\sum_{j=1}^{n} A_{kj} x_{j} + \sum_{i=1}^{n} A_{ik} x_{i} + b_{k}"
+
+
+@pytest.mark.parametrize("seed", [None, *range(4)])
+def test_the_affine_product_rule_step_names_the_linear_term_and_the_constant(seed):
+    """A TA read (idl-math-background 1.2(c), seed 7301): "product rule in every term" also turned
+    sum_i b_i x_i into sum_i delta_ik b_i and dropped c. The reason names both, in the variant's letters."""
+    if seed is None:
+        variant = canonical("idl-math-background-1.2c")
+    else:
+        variant = variant_for_seed(FAMILY, options(kind="affine", mode="symbolic"), seed)
+    p = variant.params
+    b, c = p.vector.name, p.scalar.name
+    why = variant.answer.partial_steps.steps[1].why
+    assert why == (
+        rf"product rule for $x_i x_j$; $\partial ({b}_i x_i) / \partial x_k = \delta_{{ik}} {b}_i$, $\partial {c} / \partial x_k = 0$"
+    )
+    written = tex(variant.answer.partial_steps.steps[1].expr)
+    assert rf"\delta_{{i k}} {b}_{{i}}" in written and not written.endswith(f"+ {c}")
+    _, solution = render_part(environment(language="de"), FAMILY, variant)
+    assert rf"$\partial {c} / \partial x_k = 0$" in solution and "product rule" not in solution.lower()
 
 
 def test_merging_the_sums_of_a_general_matrix_is_caught():
