@@ -61,12 +61,18 @@ SUM = N_("sum rule")
 TABLE = N_("table of derivatives")
 CONSTANT_TABLE = N_("constant factor; table of derivatives")
 SUM_TABLE = N_("sum rule; table of derivatives")
+CONSTANT_SUM = N_("constant factor, sum rule")
 LETTERS = "uvwpqrsabcdgh"
 
 
 def constant_in(x: sympy.Symbol) -> str:
     """The reason of a derivative that is 0 because the function does not involve ``x`` (no table says so)."""
     return Reason("does not depend on ${x}$", x=tex(x))
+
+
+def _idle_terms(f: sympy.Expr, x: sympy.Symbol) -> list[sympy.Expr]:
+    """The terms of a sum ``f`` that drop out of its derivative by ``x`` and need saying so: free of ``x``, not numbers."""
+    return [term for term in printed_terms(f) if not term.has(x) and not term.is_number] if f.is_Add else []
 
 
 def _idle(terms: list[sympy.Expr], x: sympy.Symbol) -> str:
@@ -326,7 +332,7 @@ class _State:
         x = self.x
         if not f.has(x):
             return sympy.Integer(0), constant_in(x)
-        idle = [term for term in printed_terms(f) if not term.has(x) and not term.is_number] if f.is_Add else []
+        idle = _idle_terms(f, x)
         if self._elementary(f) and not idle:
             return self._table(f), self._table_reason(f)
         if f.is_Add:
@@ -337,8 +343,13 @@ class _State:
         if f.is_Mul:
             constant, rest = f.as_independent(x, as_Add=False)
             if constant != 1:
-                # y e^x in x as -y^2 e^x in y: a table entry behind the constant says so ("constant factor; table ...")
-                why = CONSTANT_TABLE if self._elementary(rest) else N_("constant factor")
+                # y e^x in x as -y^2 e^x in y: a table entry behind the constant says so ("constant factor; table ...");
+                # a sum behind it that loses terms free of x (2(xy - sin(2y)) in x) names them, as the sum rule does
+                idle_rest = _idle_terms(rest, x) if self._elementary(rest) else []
+                if idle_rest:
+                    why = Reason("{rule}; {idle}", rule=Reason(CONSTANT_SUM), idle=_idle(idle_rest, x))
+                else:
+                    why = CONSTANT_TABLE if self._elementary(rest) else N_("constant factor")
                 return written_product(constant, self._derivative_of(rest)), why
             factors = f.as_ordered_factors()
             below = [b.base ** -b.exp for b in factors if _is_reciprocal(b)]
@@ -355,7 +366,11 @@ class _State:
         ``-x^2/(e^y + 1)`` in x), "constant factor; table of derivatives": the same words as a constant
         factor carried in front of any other part (``constant factor``), never the table alone for
         ``-2y e^x``. A number in front (``3 x^2``) is read off the table as it stands; a sum (``x^2 + 2``,
-        ``cos x + 2``) term by term, by the sum rule, which the reason names."""
+        ``cos x + 2``) term by term, by the sum rule, which the reason names; terms of the sum free of x drop
+        out, and the reason says so instead of the table (``u = x^2 + y``: "sum rule; $y$ does not depend on $x$")."""
+        idle = _idle_terms(f, self.x)
+        if idle:
+            return Reason("{rule}; {idle}", rule=Reason(SUM), idle=_idle(idle, self.x))
         if f.is_Add:
             return SUM_TABLE
         if f.is_Mul and f.as_independent(self.x, as_Add=False)[0].free_symbols:
