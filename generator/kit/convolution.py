@@ -72,7 +72,8 @@ def stack_shapes(channels: int, height: int, width: int, layers: Sequence[Layer]
 def worked_side(n: int, layer: Layer, dilated: bool = True) -> Chain:
     """The numbers put into the formula, the numerator worked out, the exact division, the + 1 (for s = 1
     there is nothing to divide: the numbers added up at once). ``dilated``: the formula the sheet states has
-    d in it; without, it is floor((n + 2p - k)/s) + 1 and the numbers go into that."""
+    d in it, and the reason names every layer's d, a pooling layer's d = 1 too (it has no dilation; the sheet
+    says it goes into the formula with d = 1); without, it is floor((n + 2p - k)/s) + 1 and the numbers go into that."""
     k, s, p, d = layer.kernel, layer.stride, layer.padding, layer.dilation
     top, side = layer.numerator(n), sympy.Integer(layer.numerator(n) // s + 1)
     if dilated:
@@ -80,9 +81,9 @@ def worked_side(n: int, layer: Layer, dilated: bool = True) -> Chain:
         written = (n, WrittenProduct(2, p, evaluate=False), -reach, -1)
     else:
         written = (n, WrittenProduct(2, p, evaluate=False), -k)
-    # a convolution under a formula with d in it names d = 1 too (its factor 1 is left out of the line); pooling has no
-    # dilation (the table shows a dash), so it names none
-    if not dilated or layer.kind != "conv":
+    # every layer under a formula with d in it names its d, d = 1 too (that factor 1 is left out of the line): pooling
+    # as well, which has no dilation (a dash in the table) and so goes into the formula with d = 1, as the sheet says
+    if not dilated:
         put_in = Reason("$k = {k}$, $s = {s}$, $p = {p}$", k=k, s=s, p=p)
     else:
         put_in = Reason("$k = {k}$, $s = {s}$, $p = {p}$, $d = {d}$", k=k, s=s, p=p, d=d)

@@ -78,7 +78,7 @@ def test_the_dilation_column_and_d_stand_only_where_a_layer_is_dilated_and_paddi
     statement, solution = render_part(environment(), FAMILY, dilated)
     assert "dilation $d$" in statement and "$d = 2$" in solution
     pooling = [line for line in solution.splitlines() if "$k = 2$, $s = 2$" in line]  # 2x2 pooling, stride 2
-    assert pooling and not any("$d = " in line for line in pooling)
+    assert pooling and all("$d = 1$" in line for line in pooling)  # under the formula with d: it says so
 
 
 def test_no_cell_of_the_layer_table_is_empty():
@@ -106,3 +106,19 @@ def test_a_formula_with_d_names_d_1_too_and_the_side_is_worked_out_not_added_up(
     _, solution = render_part(environment(), FAMILY, variant)
     assert "$d = 1$}" in solution and "$d = 2$}" in solution
     assert "add up" not in solution and r"\mbox{work out the value}" in solution
+
+
+@pytest.mark.parametrize("language, said", [("en", "so it goes into the formula with $d = 1$"), ("de", "mit $d = 1$ in die Formel")])
+def test_a_pooling_layer_under_the_formula_with_d_names_d_1(language, said):
+    """A TA read (math-background-2 2.5, German, seed 7303, layer 3, average pooling): the formula with d took d = 1
+    silently, while the table showed a dash for the layer's dilation and the reason named k, s and p only. The reason
+    names d = 1, and the solution says why a layer without dilation goes in with d = 1."""
+    layers = (Layer("conv", 5, 1, 2, 1, 24), Layer("conv", 3, 1, 2, 2, 12), Layer("avg-pool", 3, 2, 0, 1, 0))
+    params = Params(3, 35, 35, layers)
+    variant = dataclasses.replace(variant_for_seed(FAMILY, OPTIONS, 0), params=params, answer=solve(params))
+    pooling = variant.answer.sides[2][0].steps[0]
+    assert pooling.why == "$k = 3$, $s = 2$, $p = 0$, $d = 1$"
+    statement, solution = render_part(environment(language=language), FAMILY, variant)
+    assert "---" in statement and said in solution
+    plain = dataclasses.replace(params, layers=(layers[0], layers[2]))
+    assert solve(plain).sides[1][0].steps[0].why == "$k = 3$, $s = 2$, $p = 0$"  # no d in the formula, none named
