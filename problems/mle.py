@@ -16,7 +16,8 @@ above 12, and the canonical sample; samples have 4 to 8 numbers.
 answers.json keys: ``inputs.model``, ``inputs.data``; ``answers.log_likelihood`` (in the data's
 numbers), ``answers.estimates`` (p-hat; mu-hat and sigma-hat^2; lambda-hat) and
 ``answers.curvature`` (the second derivatives at the estimate: l''; or d2/dmu2, d2/dmu dsigma,
-d2/dsigma2); worked: ``answers.sums``, ``scores``, ``roots``, ``deviations``, ``second``.
+d2/dsigma2); worked: ``answers.sums``, ``put_in`` (the log-likelihood as a step naming the numbers it puts
+in; null for Bernoulli data), ``scores``, ``roots``, ``deviations``, ``second``.
 """
 
 import random

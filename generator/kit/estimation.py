@@ -18,7 +18,7 @@ import sympy
 from generator.kit.language import N_, Reason
 from generator.kit.notation import WrittenSum
 from generator.kit.probability import golden_maximum, lamda, lowest_terms, mu, second_differences, sigma
-from generator.kit.steps import Step, added_up, chain
+from generator.kit.steps import Chain, Step, added_up, chain
 
 __all__ = ["MODELS", "P", "Fit", "fit", "float_log_likelihood", "numerical_fit"]
 
@@ -32,13 +32,16 @@ LOG_RULE = N_(r"$(\log u)' = u' / u$")
 @dataclass(frozen=True)
 class Fit:
     """A maximum-likelihood estimate worked: ``sums`` (a normal sample: sum x_i and sum x_i^2 worked; an
-    exponential one: sum x_i; Bernoulli: none), the log-likelihood in the data's numbers, the ``scores`` (first
+    exponential one: sum x_i; Bernoulli: none), the log-likelihood in the data's numbers, ``put_in`` (it as a
+    step whose reason names the numbers put into the general log-likelihood: n and the sums; None for Bernoulli
+    data, whose k and n - k a sentence names), the ``scores`` (first
     derivatives, worked; normal: d/dmu, d/dsigma, then d/dsigma at mu = mu-hat), the ``roots`` (each estimate
     as a fraction, reduced), the ``deviations`` (normal: sum (x_i - mu-hat)^2 worked), the ``second``
     derivatives, each with its value at the estimate, and the estimates and those values."""
 
     sums: tuple
     log_likelihood: sympy.Expr
+    put_in: Chain | None
     scores: tuple
     roots: tuple
     deviations: tuple
@@ -68,11 +71,12 @@ def fit(model: str, data: Sequence[int]) -> Fit:
         score = WrittenSum(total / P, -(n - total) / (1 - P), evaluate=False)
         second = WrittenSum(-total / P**2, -(n - total) / (1 - P) ** 2, evaluate=False)
         ell = total * sympy.log(P) + (n - total) * sympy.log(1 - P)
-        return _single(P, ell, score, (total - n * P) / (P * (1 - P)), second, total, n, ())
+        return _single(P, ell, None, score, (total - n * P) / (P * (1 - P)), second, total, n, ())
     if model == "exponential":
         ell = n * sympy.log(lamda) - total * lamda
+        put_in = chain(Step(ell, Reason(r"put in $n = {n}$, $\sum_i x_i = {total}$", n=n, total=total)))
         over = (n - total * lamda) / lamda
-        return _single(lamda, ell, n / lamda - total, over, -n / lamda**2, n, total, (added_up(*data),))
+        return _single(lamda, ell, put_in, n / lamda - total, over, -n / lamda**2, n, total, (added_up(*data),))
     return _gaussian(data)
 
 
@@ -83,6 +87,7 @@ def _gaussian(data: Sequence[int]) -> Fit:
     squares = sum(x * x for x in data)
     spread = n * mu**2 - 2 * total * mu + squares
     ell = -n * sympy.log(sigma) - sympy.Rational(n, 2) * sympy.log(2 * sympy.pi) - spread / (2 * sigma**2)
+    numbers = Reason(r"put in $n = {n}$, $\sum_i x_i = {total}$, $\sum_i x_i^2 = {squares}$", n=n, total=total, squares=squares)
     mean = sympy.Integer(total // n)
     deviations = added_up(*((x - mean) ** 2 for x in data))
     spread_at = deviations.result
@@ -106,16 +111,17 @@ def _gaussian(data: Sequence[int]) -> Fit:
     )
     roots = (lowest_terms(total, n), lowest_terms(spread_at, n))
     sums, curvature = (added_up(*data), added_up(*(x * x for x in data))), tuple(value for _, value in seconds)
-    return Fit(sums, ell, (by_mu, by_sigma, at_sigma), roots, (deviations,), seconds, (mean, variance), curvature)
+    scores = (by_mu, by_sigma, at_sigma)
+    return Fit(sums, ell, chain(Step(ell, numbers)), scores, roots, (deviations,), seconds, (mean, variance), curvature)
 
 
-def _single(var, ell, score, over, second, top: int, bottom: int, sums: tuple) -> Fit:
+def _single(var, ell, put_in, score, over, second, top: int, bottom: int, sums: tuple) -> Fit:
     """One parameter: the score over one denominator, its root top / bottom and the curvature there."""
     estimate = sympy.Rational(top, bottom)
     scores = (chain(Step(score, LOG_RULE), Step(over, "over one denominator")),)
     value = second.subs(var, estimate)
     roots = (lowest_terms(top, bottom),)
-    return Fit(sums, ell, scores, roots, (), ((second, value),), (estimate,), (value,))
+    return Fit(sums, ell, put_in, scores, roots, (), ((second, value),), (estimate,), (value,))
 
 
 def float_log_likelihood(model: str, data: Sequence[int]) -> Callable[..., float]:

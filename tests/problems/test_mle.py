@@ -113,3 +113,24 @@ def test_the_hessian_is_evaluated_in_view_and_the_maximum_shown_to_be_global(see
     assert f"-\\frac{{{n}}}{{\\sigma^2}} = {sympy.latex(variant.answer.curvature[0])}" in solution
     assert "is a local maximum" in solution and "It is also the global one" in solution
     assert "the only critical point $(\\hat{\\mu}, \\hat{\\sigma})$ is the maximum" not in solution
+
+
+@pytest.mark.parametrize("model", ["gaussian", "exponential"])
+@pytest.mark.parametrize("seed", range(3))
+def test_the_log_likelihood_in_numbers_names_what_it_puts_in(model, seed):
+    """A TA read (math-background-2 2.4, German, seed 7303): the line l(mu, sigma) = -4 log(sigma) - 2 log(2 pi) - ...
+    had no reason, though it puts n, sum x_i and sum x_i^2 into the general log-likelihood. It names them now, the
+    numbers counted here from the data."""
+    variant = variant_for_seed(FAMILY, FAMILY.resolve_options({"model": model}), seed)
+    data, answer = variant.params.data, variant.answer
+    (step,) = answer.put_in.steps
+    assert step.expr == answer.log_likelihood
+    expected = rf"put in $n = {len(data)}$, $\sum_i x_i = {sum(data)}$"
+    if model == "gaussian":
+        expected += rf", $\sum_i x_i^2 = {sum(x * x for x in data)}$"
+    assert step.why == expected
+    for language, words in (("en", "put in $n = "), ("de", f"$n = {len(data)}$, $\\sum_i x_i = {sum(data)}$")):
+        _, solution = render_part(environment(language=language), FAMILY, variant)
+        row = next(line for line in solution.splitlines() if line.startswith(r"\ell(") and "&=" in line)
+        assert words in row or words[1:] in solution, language  # beside the row, or on a line above it
+    assert FAMILY.solve(Params("bernoulli", (0, 1, 1, 0))).put_in is None  # k and n - k are named in a sentence
