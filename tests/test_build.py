@@ -206,3 +206,42 @@ def test_the_sheet_code_alone_rebuilds_the_sheet(tmp_path, write_sheet):
         assert (tmp_path / "code" / "tiny" / "seed-42" / path.name).read_bytes() == path.read_bytes(), path.name
     refused = CliRunner().invoke(app, ["build", "tiny", "--code", "1", "--seed", "1", "--sheet-dir", str(sheets)])
     assert refused.exit_code != 0 and "not both" in refused.output
+
+
+def test_tex_runs_waiting_for_a_core_go_longest_first_and_none_starts_once_the_build_stops():
+    """A rebuild's TeX runs wait for a core (``build._Cores``); an interrupted or failed build started those still
+    waiting after it stopped, and its exit waited for them (3.4 s after SIGTERM for a class of 120, now 0.4 s)."""
+    import threading
+
+    from generator.pipeline.build import _Aborted, _Cores
+
+    cores, started, outcome = _Cores(1), [], {}
+    first = cores.held(10)
+    first.__enter__()  # the one core is taken
+
+    def run(name, length):
+        try:
+            with cores.held(length):
+                started.append(name)
+        except _Aborted:
+            outcome[name] = "aborted"
+
+    waiting = [threading.Thread(target=run, args=(name, length)) for name, length in (("short", 5), ("long", 50))]
+    for thread in waiting:
+        thread.start()
+    while len(cores._waiting) < 2:
+        threading.Event().wait(0.01)
+    first.__exit__(None, None, None)
+    for thread in waiting:
+        thread.join(5)
+    assert started == ["long", "short"]  # the longest source first, though it came second
+
+    blocker = cores.held(1)
+    blocker.__enter__()
+    late = threading.Thread(target=run, args=("late", 99))
+    late.start()
+    while not cores._waiting:
+        threading.Event().wait(0.01)
+    cores.close()
+    late.join(5)
+    assert outcome == {"late": "aborted"} and "late" not in started

@@ -394,33 +394,38 @@ def _generate_and_typeset(
                             feed.put(_END)
                     _raise_first_failure([run for _, run in pending])
             except BaseException:
+                whole.close()
                 for batch_feeds in feeds.values():
                     for feed in batch_feeds:
                         feed.put(_ABORT)
                 raise
         seconds["generate"] = time.perf_counter() - started
-        data = [_data_files(plan, [outcomes[index][0][key] for key in plan.written]) for index, plan in enumerate(plans)]
-        # A class's solutions-all.pdf is put together as soon as its solution batches are typeset, while TeX
-        # typesets (and cuts) what is left, not after the last batch.
-        solutions_left = {index: len(plan.batches) for index, plan in enumerate(plans) if plan.roster}
-        plan_of = {run: index for index, run in pending}
-        gathering: dict[int, Future] = {}
-        for done, run in enumerate(as_completed(plan_of), start=1):
-            index = plan_of[run]
-            if run.exception() is not None:  # the first failure in the batches' order, whichever ended first
-                for earlier in plan_of:
-                    earlier.result()
-            batch, kind, *rest = run.result()
-            outcomes[index][1].add(batch, kind, *rest)
-            if plans[index].roster and kind == "solution":
-                solutions_left[index] -= 1
-                if solutions_left[index] == 0:
-                    chosen = [outcomes[index][0][key] for key in plans[index].written]
-                    batches = dict(outcomes[index][1].batches)  # the exercise batches are still added to it
-                    gathering[index] = tex_pool.submit(_solutions_all, plans[index], chosen, batches)
-            progress("typesetting", done, len(pending))
-        for index, gathered in gathering.items():
-            data[index]["solutions-all.pdf"] = gathered.result()
+        try:
+            data = [_data_files(plan, [outcomes[index][0][key] for key in plan.written]) for index, plan in enumerate(plans)]
+            # A class's solutions-all.pdf is put together as soon as its solution batches are typeset, while TeX
+            # typesets (and cuts) what is left, not after the last batch.
+            solutions_left = {index: len(plan.batches) for index, plan in enumerate(plans) if plan.roster}
+            plan_of = {run: index for index, run in pending}
+            gathering: dict[int, Future] = {}
+            for done, run in enumerate(as_completed(plan_of), start=1):
+                index = plan_of[run]
+                if run.exception() is not None:  # the first failure in the batches' order, whichever ended first
+                    for earlier in plan_of:
+                        earlier.result()
+                batch, kind, *rest = run.result()
+                outcomes[index][1].add(batch, kind, *rest)
+                if plans[index].roster and kind == "solution":
+                    solutions_left[index] -= 1
+                    if solutions_left[index] == 0:
+                        chosen = [outcomes[index][0][key] for key in plans[index].written]
+                        batches = dict(outcomes[index][1].batches)  # the exercise batches are still added to it
+                        gathering[index] = tex_pool.submit(_solutions_all, plans[index], chosen, batches)
+                progress("typesetting", done, len(pending))
+            for index, gathered in gathering.items():
+                data[index]["solutions-all.pdf"] = gathered.result()
+        except BaseException:  # a failure, or an interruption: no TeX run still waiting for a core starts
+            whole.close()
+            raise
     seconds["typeset"] = time.perf_counter() - started - seconds["generate"]
     seconds["tex"] = sum(tex_seconds)
     return outcomes, data, seconds
@@ -517,21 +522,32 @@ def _compiled_whole(name: str, source: str, workdir: Path, whole: "_Cores") -> C
 
 class _Cores:
     """A core for each of ``cores`` TeX runs at a time; of the runs waiting, the one with the longest source goes first,
-    so that the short ones (exercise sheets) fill the cores at the end rather than a long one (solutions) alone."""
+    so that the short ones (exercise sheets) fill the cores at the end rather than a long one (solutions) alone.
+    Once the build stops (``close``: it failed, or was interrupted), no waiting run starts."""
 
     def __init__(self, cores: int):
         self._free = cores
         self._waiting: list[tuple[int, int]] = []
         self._arrived = count()
         self._changed = threading.Condition()
+        self._closed = False
+
+    def close(self) -> None:
+        with self._changed:
+            self._closed = True
+            self._changed.notify_all()
 
     @contextmanager
     def held(self, length: int) -> Iterator[None]:
         ticket = (-length, next(self._arrived))
         with self._changed:
             heapq.heappush(self._waiting, ticket)
-            self._changed.wait_for(lambda: self._free > 0 and self._waiting[0] == ticket)
-            heapq.heappop(self._waiting)
+            self._changed.wait_for(lambda: self._closed or (self._free > 0 and self._waiting[0] == ticket))
+            self._waiting.remove(ticket)
+            heapq.heapify(self._waiting)
+            if self._closed:
+                self._changed.notify_all()
+                raise _Aborted
             self._free -= 1
             self._changed.notify_all()
         try:
