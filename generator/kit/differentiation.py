@@ -16,7 +16,7 @@ from itertools import count
 
 import sympy
 
-from generator.kit.language import N_, Reason
+from generator.kit.language import N_, Reason, as_reason, signs_cancelling
 from generator.kit.notation import WrittenProduct, WrittenSum
 from generator.kit.printing import (
     number_and_powers,
@@ -75,6 +75,11 @@ def _idle_terms(f: sympy.Expr, x: sympy.Symbol) -> list[sympy.Expr]:
     return [term for term in printed_terms(f) if not term.has(x) and not term.is_number] if f.is_Add else []
 
 
+def _dropping(rule: str, terms: list[sympy.Expr], x: sympy.Symbol) -> Reason:
+    """``rule``, then why ``terms`` drop out: "sum rule; $y$ does not depend on $x$"."""
+    return Reason("{rule}; {idle}", rule=as_reason(rule), idle=_idle(terms, x))
+
+
 def _idle(terms: list[sympy.Expr], x: sympy.Symbol) -> str:
     """Why terms of a sum drop out of its derivative: ``$\\log(x^2 + 1)$ does not depend on $y$``.
 
@@ -112,8 +117,7 @@ def rule_and_tidy(rule: Step, after: sympy.Expr) -> tuple[Step, ...]:
         return (Step(after, rule.why),)
     if _signs_cancel(rule.expr):  # -1/(1 + e^{-x})^2 . (-e^{-x}) is multiplied before it is tidied
         if printed_width(rule.expr) > MAX_FACTORS_WIDTH:  # too wide side by side: the reason names the sign change
-            named = rule.why if isinstance(rule.why, Reason) else Reason(rule.why)  # a msgid (CHAIN) is translated too
-            return rule_and_tidy(Step(evaluated(rule.expr), Reason("{rule}; two minus signs cancel", rule=named)), after)
+            return rule_and_tidy(Step(evaluated(rule.expr), signs_cancelling(rule.why)), after)
         return (rule, *rule_and_tidy(Step(evaluated(rule.expr), GENERIC_NAMES[0]), after))
     names = rewrite_names(rule.expr, after)
     signed = [node for node in sympy.preorder_traversal(rule.expr) if _signs_cancel(node)]
@@ -338,7 +342,7 @@ class _State:
         if f.is_Add:
             self.rules.append("sum")
             terms = [self._derivative_of(term) for term in printed_terms(f) if term.has(x)]
-            why = Reason("{rule}; {idle}", rule=Reason(SUM), idle=_idle(idle, x)) if idle else SUM
+            why = _dropping(SUM, idle, x) if idle else SUM
             return WrittenSum(*terms, evaluate=False) if len(terms) > 1 else terms[0], why
         if f.is_Mul:
             constant, rest = f.as_independent(x, as_Add=False)
@@ -347,7 +351,7 @@ class _State:
                 # a sum behind it that loses terms free of x (2(xy - sin(2y)) in x) names them, as the sum rule does
                 idle_rest = _idle_terms(rest, x) if self._elementary(rest) else []
                 if idle_rest:
-                    why = Reason("{rule}; {idle}", rule=Reason(CONSTANT_SUM), idle=_idle(idle_rest, x))
+                    why = _dropping(CONSTANT_SUM, idle_rest, x)
                 else:
                     why = CONSTANT_TABLE if self._elementary(rest) else N_("constant factor")
                 return written_product(constant, self._derivative_of(rest)), why
@@ -370,7 +374,7 @@ class _State:
         out, and the reason says so instead of the table (``u = x^2 + y``: "sum rule; $y$ does not depend on $x$")."""
         idle = _idle_terms(f, self.x)
         if idle:
-            return Reason("{rule}; {idle}", rule=Reason(SUM), idle=_idle(idle, self.x))
+            return _dropping(SUM, idle, self.x)
         if f.is_Add:
             return SUM_TABLE
         if f.is_Mul and f.as_independent(self.x, as_Add=False)[0].free_symbols:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import sympy
 
 from generator.kit.family import require
-from generator.kit.language import N_, Reason
+from generator.kit.language import N_, Reason, signs_cancelling
 from generator.kit.notation import AsWritten, EvaluationBar, WrittenSum, put_in
 from generator.kit.numeric import as_function, central_difference, close
 from generator.kit.printing import tex
@@ -28,6 +28,8 @@ __all__ = ["MAX_EVALUATION_WIDTH", "ByParts", "BySubstitution", "by_parts", "by_
 MAX_EVALUATION_WIDTH = 40
 """Characters (``printed_width``) of F and F(b) - F(a) written out on one line with its reason; wider
 evaluations put in each bound on a row of its own."""
+VALUES = N_("the values above")
+"""F(b) - F(a) with the values worked out above put in."""
 
 
 @dataclass(frozen=True)
@@ -133,7 +135,7 @@ def evaluation(primitive: sympy.Expr, var: sympy.Symbol, low: sympy.Expr, high: 
         # e^2 - e: the bounds put in print as the value, and ``chain`` merges the two (no step only rewrites)
         put = N_("put in the upper bound, then the lower")
         if lower.could_extract_minus_sign() and lower != 0:  # - e (3 . (-1) + 2) subtracted: + e (3 . (-1) + 2)
-            put = Reason("{rule}; two minus signs cancel", rule=Reason(put))
+            put = signs_cancelling(put)
         return (chain(Step(bar), Step(written, put), Step(value, why)),)
     rows = tuple(
         chain(Step(at, Reason("put in ${var} = {end}$", var=var, end=tex(end))), Step(v, _values_at(primitive, end)))
@@ -143,7 +145,7 @@ def evaluation(primitive: sympy.Expr, var: sympy.Symbol, low: sympy.Expr, high: 
     # A negative F(a) is subtracted with its sign applied at once, as ``put_in`` applies it (never - (-2), the lint's
     # double negative), and the reason says so: [F]_0^1 = 2 - e beside F(0) = -2 hid the subtraction (TA read)
     negative = ends[1].could_extract_minus_sign()
-    values = Reason("{rule}; two minus signs cancel", rule=Reason("the values above")) if negative else N_("the values above")
+    values = signs_cancelling(VALUES) if negative else VALUES
     if set(sympy.Add.make_args(value)) == {ends[0], -ends[1]}:  # - e + 2 would only reorder 2 - e: the value at once
         return (*rows, chain(Step(bar), Step(value, values)))
     return (

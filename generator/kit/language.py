@@ -77,6 +77,11 @@ def as_reason(part: str) -> "Reason":
     return part if isinstance(part, Reason) else Reason(part)
 
 
+def signs_cancelling(rule: str) -> "Reason":
+    """``rule``, then "two minus signs cancel": its step also multiplies a minus sign by a minus sign away."""
+    return Reason("{rule}; two minus signs cancel", rule=as_reason(rule))
+
+
 def _reason(template: str, args: dict[str, object]) -> Reason:
     """Rebuilds a pickled ``Reason`` (its English text alone would lose the msgid)."""
     return Reason(template, **args)
