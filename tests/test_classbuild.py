@@ -122,6 +122,16 @@ def test_a_student_outside_the_shard_keeps_their_files(built, tmp_path):
         name: content for name, content in files(built.target).items() if "/" in name
     }
 
+def test_a_single_sheet_is_not_built_over_a_class(built, tmp_path):
+    """The same sheet and seed without a roster would replace the class's folder: refused before any work, the class kept."""
+    target = tmp_path / SHEET / "seed-8"
+    shutil.copytree(built.target, target)
+    before = files(target)
+    result = CliRunner().invoke(app, ["build", SHEET, "--seed", "8", "--out", str(tmp_path)])
+    assert result.exit_code == 1 and "holds a class build" in result.output and "--out" in result.output, result.output
+    assert files(target) == before
+
+
 @pytest.mark.parametrize(
     ("roster", "message"),
     [

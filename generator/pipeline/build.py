@@ -198,6 +198,8 @@ def build_sheets(
     for name in names:
         sheet = project.load_sheet(name)
         plans.append(Plan(sheet, draw, out_dir / sheet.name / draw.name, {sheet.name: ((draw, None),)}, (NOBODY,)))
+    for plan in plans:
+        _not_over_a_class(plan.target)
     return [report.target for report in _built(plans, project, _silent, cache)]
 
 
@@ -289,6 +291,17 @@ def _ready(out_dir: Path) -> None:
     """Fail before any work when TeX is missing or ``out_dir`` cannot be written."""
     require_tex()
     ensure_writable(out_dir)
+
+
+def _not_over_a_class(target: Path) -> None:
+    """Refuse to replace a class's folder with a single sheet: its students' PDFs may be handed out already,
+    and a roster edited since could not make them again. (A class built over a single sheet replaces it: the
+    plain sheet is seconds away.)"""
+    if any(target.glob("answer-key*.csv")):
+        raise ConfigError(
+            f"{target} holds a class build (per-student PDFs and answer keys), which a single sheet would replace: "
+            f"build the sheet into another folder (--out DIR), or remove {target} first"
+        )
 
 
 def _silent(stage: str, done: int, total: int) -> None:
