@@ -79,6 +79,7 @@ def test_power_of_a_power():
 def test_double_negative():
     assert rules(lint.double_negatives(r"\frac{\left(c - (- c)\right)^{2}}{12}")) == {"double-negative"}
     assert rules(lint.double_negatives(r"3 - \left(- 1\right)")) == {"double-negative"}
+    assert rules(lint.double_negatives(r"e - \mathopen{}\left(- \frac{1}{2}\right)")) == {"double-negative"}
     assert not list(lint.double_negatives(r"\frac{\left(2 c\right)^{2}}{12} + x - \left(- 2 x + 1\right) - \left(-1, 2\right)"))
 
 

@@ -316,7 +316,7 @@ def double_negatives(printed: str) -> Iterator[Finding]:
         yield Finding("double-negative", printed[max(0, match.start() - 10) : match.end() + 10])
 
 
-_DOUBLE_NEGATIVE = re.compile(r"-\s*(?:\\left)?\(\s*-[^()+\-=&,]*?(?:\\right)?\)(?!\s*\^)")
+_DOUBLE_NEGATIVE = re.compile(r"-\s*(?:\\mathopen\{\}\s*)?(?:\\left)?\(\s*-[^()+\-=&,]*?(?:\\right)?\)(?!\s*\^)")
 
 
 def plus_minus(printed: str) -> Iterator[Finding]:
