@@ -190,7 +190,7 @@ def solve(params: Params) -> Answer:
     if kind != "uniform":
         written = WrittenSum(log_normaliser, sympy.Mul(-1, weight * statistic, evaluate=False), evaluate=False)
         logged = LogOfDensity(pdf, sympy.E if unit == "nats" else 2)
-        split = chain(Step(logged, ""), Step(written, _split_reason(kind)))
+        split = chain(Step(logged, ""), Step(written, _split_reason(kind, pdf)))
     return Answer(
         density=pdf,
         support=support(kind, parameters),
@@ -206,11 +206,11 @@ def solve(params: Params) -> Answer:
     )
 
 
-def _split_reason(kind: str) -> str:
+def _split_reason(kind: str, pdf: sympy.Expr) -> str:
     """Names the rule the split of log p(x) uses, as the statement prints the density: the exponential's
-    lambda e^{-lambda x} and (3/4) e^{-3x/4} are products (the rate in front); the Gaussian's
-    e^{...}/sqrt(2 pi sigma^2), printed over a fraction bar, is a quotient."""
-    if kind == "gaussian":
+    lambda e^{-lambda x} and (3/4) e^{-3x/4} are products (the rate in front), so is the Gaussian's
+    sqrt(2/pi) e^{...}; its e^{...}/sqrt(2 pi sigma^2), printed over a fraction bar, is a quotient."""
+    if kind == "gaussian" and not isinstance(pdf, WrittenProduct):
         return N_("log of a quotient and of an exponential")
     return N_("log of a product and of an exponential")
 

@@ -15,6 +15,9 @@ Options: ``mode``
 * ``affine-numeric``: small integer mu, simple sigma^2, a and b; a fifth of the
   time the map standardises X, Z = (X - mu)/sigma, with a perfect-square sigma^2.
 
+``deviation`` (``generator.kit.probability.DEVIATION``): the letters' sigma is tau on a sheet that prints sigma
+for the softmax or the sigmoid beside it. The canonical instance is printed so: its sheet has a softmax.
+
 Excluded by construction: a = 0 (Y would be constant) and a = 1 (the
 variance would not change, so the a^2 step is invisible).
 
@@ -25,6 +28,7 @@ answers.json keys: ``inputs.mode``, ``inputs.mean`` (mu), ``inputs.variance``
 with E[...] and Var(...) are stored by their value, which SymPy can read back).
 """
 
+import dataclasses
 import math
 import random
 from collections.abc import Mapping
@@ -45,6 +49,7 @@ from generator.kit import (
 )
 from generator.kit.notation import Expectation, RandomVariable, Variance
 from generator.kit.probability import (
+    DEVIATION,
     Law,
     a,
     b,
@@ -52,6 +57,8 @@ from generator.kit.probability import (
     mu,
     polynomial_expectation,
     sigma,
+    tau,
+    with_deviation,
 )
 
 R = sympy.Rational
@@ -87,6 +94,11 @@ class Params:
     def law(self) -> Law:
         return Law("gaussian", (self.mean, self.variance))
 
+    @property
+    def deviation(self) -> sympy.Symbol:
+        """The letter of X's standard deviation in letters (sigma, or tau where the sheet's sigma is the softmax)."""
+        return tau if self.variance.has(tau) else sigma
+
 
 def affine_map(params: Params, variable: sympy.Expr) -> sympy.Expr:
     """a * variable + b in that order, written as (X - mu)/sigma when it standardises X."""
@@ -112,7 +124,12 @@ class Answer:
 
 
 def sample(rng: random.Random, options: Mapping) -> Params:
-    mode = options["mode"]
+    params, letter = _drawn(rng, options["mode"]), options["deviation"]
+    fields = ("mean", "variance", "scale", "shift")
+    return dataclasses.replace(params, **{field: with_deviation(getattr(params, field), letter) for field in fields})
+
+
+def _drawn(rng: random.Random, mode: str) -> Params:
     if mode == "standardise":
         return _standardising(mode, *rng.choice(STANDARDISED_LAWS))
     if mode == "affine-symbolic":
@@ -213,7 +230,7 @@ def _assignments(params: Params, rng: random.Random) -> list[dict[sympy.Symbol, 
     if params.mode == "affine-numeric":
         return [{}]
     return [
-        {mu: rng.uniform(-3, 3), sigma: rng.uniform(0.3, 2), a: rng.choice([-1, 1]) * rng.uniform(0.5, 3), b: rng.uniform(-3, 3)}
+        {mu: rng.uniform(-3, 3), params.deviation: rng.uniform(0.3, 2), a: rng.choice([-1, 1]) * rng.uniform(0.5, 3), b: rng.uniform(-3, 3)}
         for _ in range(2)
     ]
 
@@ -257,6 +274,8 @@ FAMILY = Family(
             ("standardise", "affine-symbolic", "affine-numeric"),
             "Z = (X - mu)/sigma with letters, aX + b with letters for mu and sigma, or all numbers",
         ),
+        DEVIATION,
     ),
-    canonical={"idl-math-background-1.5b": _standardising("standardise", mu, sigma**2)},
+    # the original's N(mu, sigma^2) with tau: its sheet prints sigma for the softmax on the same page
+    canonical={"idl-math-background-1.5b": _standardising("standardise", mu, tau**2)},
 )

@@ -16,6 +16,10 @@ Options: ``mode``
   through a named law (N(mu, sigma^2), U[a, b], Exp(lambda)) whose mean and
   variance the student must know.
 
+``deviation`` (``generator.kit.probability.DEVIATION``): the letters sigma, sigma_X, sigma_Y are tau, tau_X, tau_Y
+on a sheet that prints sigma for the softmax or the sigmoid beside them; the canonical instance is printed so (its
+sheet has a softmax).
+
 Excluded by construction: in numeric mode both means zero (the general
 formula would collapse to the zero-mean case); variances are always positive;
 a random zero-mean-proof variant is never the original pair X, Y i.i.d. N(0, sigma^2).
@@ -61,6 +65,7 @@ from generator.kit import (
 )
 from generator.kit.notation import Expectation, RandomVariable, Variance
 from generator.kit.probability import (
+    DEVIATION,
     Law,
     LawMoments,
     law_moments,
@@ -69,6 +74,7 @@ from generator.kit.probability import (
     numerical_moments,
     sigma,
     variance,
+    with_deviation,
 )
 
 R = sympy.Rational
@@ -171,7 +177,7 @@ def sample(rng: random.Random, options: Mapping) -> Params:
         else:
             raise RuntimeError(f"no pair of laws with a non-zero mean in {MAX_ATTEMPTS} attempts")
     parameters = tuple(tuple(sympy.sympify(p) for p in law[1]) for law in given)
-    return Params(mode, tuple(law[0] for law in given), parameters)
+    return Params(mode, tuple(law[0] for law in given), with_deviation(parameters, options["deviation"]))
 
 
 def solve(params: Params) -> Answer:
@@ -328,13 +334,13 @@ def _assignments(params: Params, rng: random.Random) -> list[dict[sympy.Symbol, 
     """The given numbers, or two random valid sets of values for the letters."""
     if params.mode == "numeric":
         return [{}]
-    return [
-        {
-            **{s: rng.uniform(-2, 2) for s in (mu, mu_X, mu_Y)},
-            **{s: rng.uniform(0.5, 2) for s in (sigma, sigma_X, sigma_Y, c)},
-        }
-        for _ in range(2)
-    ]
+    assignments = []
+    for _ in range(2):
+        values = {s: rng.uniform(-2, 2) for s in (mu, mu_X, mu_Y)}
+        for s in (sigma, sigma_X, sigma_Y, c):  # tau in place of sigma (``deviation``) takes the same value
+            values[s] = values[with_deviation(s, "tau")] = rng.uniform(0.5, 2)
+        assignments.append(values)
+    return assignments
 
 
 def check(params: Params, answer: Answer, rng: random.Random) -> None:
@@ -386,8 +392,10 @@ FAMILY = Family(
             ("zero-mean-proof", "general-symbolic", "numeric"),
             "show Var(XY) = Var(X)Var(Y) for zero means, derive the general formula, or compute with numbers",
         ),
+        DEVIATION,
     ),
+    # the original's N(0, sigma^2) with tau: its sheet prints sigma for the softmax on the same page
     canonical={
-        "idl-math-background-1.5a": Params("zero-mean-proof", ("gaussian",), ((sympy.Integer(0), sigma**2),)),
+        "idl-math-background-1.5a": Params("zero-mean-proof", ("gaussian",), with_deviation(((sympy.Integer(0), sigma**2),), "tau")),
     },
 )

@@ -11,7 +11,9 @@ Directions (option ``direction``):
 * ``matrix-to-sum``: write u^T M v (or u^T M^T v) as a double index sum.
 
 Variants are quadratic (u = v = x in R^N) or bilinear (x in R^m, y in R^n), with varying
-letters and, half of the time, the matrix indices swapped.
+letters and, half of the time, the matrix indices swapped. The letters never name what matrix-shapes
+names (its unknowns A to H and a to h, its dimension M), which shares an exercise with this
+family on the sheets: one letter, one meaning on a page. So the original's M is Q here.
 
 Worked steps (verified chains): from the given form to the answer through the matrix-vector
 product entry by entry (``(Mv)_i = sum_j M_ij v_j``), checked by the engine on an instance
@@ -50,10 +52,10 @@ from generator.kit.linalg import (
 from generator.kit.notation import Entries, EntryOf, IndexSum, Top
 
 QUADRATIC_VECTORS = ("x", "z", "w", "u")
-BILINEAR_VECTORS = (("x", "y"), ("u", "v"), ("a", "b"))
-MATRICES = ("M", "A", "Q", "W")
-SIZES = ("N", "n", "d")
-SIZE_PAIRS = (("m", "n"), ("p", "q"), ("n", "d"))
+BILINEAR_VECTORS = (("x", "y"), ("u", "v"), ("v", "w"))
+MATRICES = ("Q", "W", "S", "P")
+SIZES = ("N", "n")
+SIZE_PAIRS = (("m", "n"), ("p", "q"))
 INDEX_PAIRS = (("i", "j"), ("k", "l"))
 
 
@@ -202,7 +204,7 @@ def _check_inner(p: Params, inner: sympy.Basic, sizes: Mapping, values: Mapping)
 
 
 _N = size("N")
-_X, _M = vector("x", _N), matrix("M", _N, _N)
+_X, _M = vector("x", _N), matrix("Q", _N, _N)  # the original's M: M is a dimension in matrix-shapes beside it
 _IJ = (sympy.Symbol("i", integer=True), sympy.Symbol("j", integer=True))
 CANONICAL = {
     "idl-math-background-1.1b": Params("sum-to-matrix", _X, _X, _M, False, _IJ, index_sum(_X, _M, _X, False, _IJ)),

@@ -52,6 +52,7 @@ from generator.kit import (
     distinct,
     require,
 )
+from generator.kit.functions import indexed_coordinates
 from generator.kit.linalg import (
     WrittenMatrix,
     coordinates,
@@ -80,6 +81,11 @@ class Params:
     """The polynomial to write as x^T M x (sum-to-matrix), or x^T M x to expand."""
     entries: sympy.ImmutableMatrix | None
     """The matrix M to expand; None when M is the answer."""
+
+    @property
+    def coordinates(self) -> tuple[sympy.Symbol, ...]:
+        """x_1, ..., x_n: the entries of x, written in a row by the statement."""
+        return indexed_coordinates(self.n)
 
 
 @dataclass(frozen=True)

@@ -28,9 +28,11 @@ def test_fixed_point_decimals_match_a_60_digit_evaluation():
 
 
 def test_an_exact_decimal_is_written_as_equal_and_another_as_about():
-    """3/5 followed by "≈ 0.6000" (TA read, German sheet): a decimal that is exact in four places is equal to it."""
-    assert approximately(sympy.Rational(3, 5), 4, "en") == "= 0.6"
-    assert approximately(sympy.Rational(21, 4), 4, "de") == "= 5{,}25"
+    """3/5 followed by "≈ 0.6000" (TA read, German sheet): a decimal that is exact in four places is equal to it, written
+    to the four places asked (a later TA read: fewer places beside a four-place one read as another precision)."""
+    assert approximately(sympy.Rational(3, 5), 4, "en") == "= 0.6000"
+    assert approximately(sympy.Rational(21, 4), 4, "de") == "= 5{,}2500"
+    assert approximately(sympy.Integer(3), 4, "en") == "= 3"
     assert approximately(sympy.Rational(18, 37), 4, "en") == r"\approx 0.4865"
     assert approximately(sympy.Rational(1, 32), 4, "en") == r"\approx 0.0312"  # exact only in five places
     assert approximately(sympy.log(2), 4, "en") == r"\approx 0.6931"

@@ -56,6 +56,19 @@ def translation_problems(messages) -> list[str]:
     return problems
 
 
+def test_german_wording_a_reader_stumbled_over_is_gone():
+    """A strict TA read of the German sheets (seed 7412): an exercise title without the gradients its part asks for,
+    English word order ('abgeschlossen unter affinen Abbildungen'), 'Linear- und Quadratformen', 'Aufaddiert:', and
+    the KL divergence called 'kein Abstand'."""
+    german = translations("de").gettext
+    assert german("Derivatives, gradients, Jacobians, divergence") == "Ableitungen, Gradienten, Jacobi-Matrizen, Divergenz"
+    assert german("Gradients of linear and quadratic forms") == "Gradienten linearer und quadratischer Formen"
+    assert german("Adding them up:") == "Zusammen:"
+    strings = [m.string for m in german_catalogue() if m.id and isinstance(m.string, str)]
+    for stumbled in ("abgeschlossen unter", "Linear- und Quadrat", "Aufaddiert", "kein Abstand"):
+        assert not any(stumbled in string for string in strings), stumbled
+
+
 def test_the_catalogue_holds_every_message_of_the_sources():
     """``make translations`` has been run: every message extracted from the sources now is in messages.pot."""
     with EXTRACTION.open(encoding="utf-8") as config:

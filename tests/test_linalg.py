@@ -17,6 +17,7 @@ from generator.kit.linalg import (
     size,
     to_floats,
     vector,
+    worked_determinant,
 )
 from generator.kit.notation import Top, WrittenSum
 from generator.kit.printing import tex
@@ -100,3 +101,10 @@ def test_fraction_times_prints_the_fraction_unbracketed_and_keeps_the_value():
     scaled = fraction_times(sympy.Rational(2, 81), m / 2)
     assert tex(scaled) == r"\frac{2}{81} \begin{bmatrix}9 & -6\\-6 & 7\end{bmatrix}"
     assert scaled == m / 81
+
+
+def test_the_two_by_two_rule_names_the_matrix_it_is_stated_for():
+    """'det = ad - bc' left a, b, c and d undefined (TA read, math-background-2 2.2, seed 7411)."""
+    lam = sympy.Symbol("lambda")
+    _, worked = worked_determinant(sympy.ImmutableMatrix([[-1 - lam, -4], [-4, 5 - lam]]))
+    assert worked.steps[1].why == r"$\left|\begin{smallmatrix} a & b \\ c & d \end{smallmatrix}\right| = ad - bc$"

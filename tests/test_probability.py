@@ -5,6 +5,7 @@ import pytest
 import sympy
 from sympy import stats
 
+from generator.kit.language import speaking
 from generator.kit.notation import (
     Expectation,
     RandomVariable,
@@ -91,17 +92,28 @@ def test_numerical_moments_of_the_named_laws():
         (
             "gaussian",
             (sympy.Rational(-15, 2), sympy.Rational(1, 2)),
-            r"\mathcal{N}\mathopen{}\left(- \frac{15}{2}, \frac{1}{2}\right)",
+            r"\mathcal{N}(- 15/2, 1/2)",  # plain brackets: \left( around fractions spread the lines (TA read)
             r"normally distributed with mean $- \frac{15}{2}$ and variance $\frac{1}{2}$",
         ),
         ("uniform", (-1, 3), r"\mathcal{U}[-1, 3]", "uniformly distributed on $[-1, 3]$ (its density is constant there and $0$ outside)"),
-        ("exponential", (sympy.Rational(1, 2),), r"\operatorname{Exp}\mathopen{}\left(\frac{1}{2}\right)", r"exponentially distributed with rate $\frac{1}{2}$"),
+        ("exponential", (sympy.Rational(1, 2),), r"\operatorname{Exp}(1/2)", r"exponentially distributed with rate $\frac{1}{2}$"),
     ],
 )
 def test_a_law_prints_its_symbol_and_what_its_parameters_are(kind, parameters, notation, phrase):
     law = Law(kind, tuple(sympy.sympify(p) for p in parameters))
     assert law.notation == notation and law.phrase == phrase
     assert r"\big" not in law.notation  # \big( is an ordinary atom: a minus after it would be binary
+
+
+def test_a_law_in_german_separates_its_parameters_with_a_semicolon():
+    """N(0, 1) on a German sheet that writes 0,75 reads as one number (TA read): the entries of a row are separated
+    as the language separates them, and the density of a fractional variance keeps no fraction under a fraction bar."""
+    assert Law("gaussian", (sympy.Integer(0), sympy.Integer(1))).notation == r"\mathcal{N}(0, 1)"
+    with speaking("de"):
+        assert Law("gaussian", (sympy.Integer(0), sympy.Integer(1))).notation == r"\mathcal{N}(0; 1)"
+        assert Law("uniform", (sympy.Integer(-1), sympy.Integer(3))).notation == r"\mathcal{U}[-1; 3]"
+    quarter = density("gaussian", (sympy.Integer(5), sympy.Rational(1, 4)))
+    assert tex(quarter) == r"\sqrt{\frac{2}{\pi}} \cdot e^{- 2 (x - 5)^{2}}"  # not e^{...}/sqrt(pi/2)
 
 
 def test_law_moments_are_worked_from_the_laws_own_parameters():

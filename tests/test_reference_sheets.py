@@ -67,3 +67,13 @@ def test_twenty_seeds_compile(tmp_path, name):
 def test_random_seeds_give_different_sheets(name):
     sources = [sheet_sources(name, Draw(seed))["exercise"] for seed in (101, 202, 303)]
     assert len(set(sources)) == 3
+
+
+@pytest.mark.parametrize("draw", [Draw(None), Draw(7412)])
+def test_one_symbol_means_one_thing_on_a_page(draw):
+    """sigma was the softmax in 1.4 and a normal's deviation in 1.5 on one page; in 1.1(c) v named both the dummy of
+    the norm's definition and a given vector (TA read, idl-math-background, seeds 7411 and 7412)."""
+    source = sheet_sources("idl-math-background", draw)["exercise"]
+    probability = source[source.index("Exercise 1.5") :]
+    assert r"\sigma" not in probability and r"\tau" in probability
+    assert r"\|\mathbf{w}\| = \sqrt{\langle \mathbf{w}, \mathbf{w} \rangle}$ for $\mathbf{w} \in V$" in source

@@ -66,7 +66,7 @@ def test_vieta_and_sarrus_agree_with_sympy():
 def test_a_quotient_is_written_before_it_is_reduced():
     assert tex(WrittenQuotient(12, 40)) == r"\frac{12}{40}" and WrittenQuotient(12, 40).doit() == sympy.Rational(3, 10)
     nested = WrittenQuotient(sympy.Rational(3, 8), sympy.Rational(9, 20))
-    assert tex(nested) == r"\left.\frac{3}{8} \middle/ \frac{9}{20}\right."
+    assert tex(nested) == r"\frac{\displaystyle\;\frac{3}{8}\;}{\displaystyle\;\frac{9}{20}\;}"  # stacked, its main bar the longer
     assert sympy.sympify(text(nested)) == sympy.Rational(5, 6)
 
 

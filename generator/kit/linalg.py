@@ -191,8 +191,9 @@ class WrittenDeterminant(sympy.Determinant):
         return self.doit().evalf(prec)
 
 
-_AD_MINUS_BC = N_(r"$\det = ad - bc$")
-"""The reason of a 2x2 determinant written out: the rule stated, not a sum quoted from the line."""
+_AD_MINUS_BC = N_(r"$\left|\begin{smallmatrix} a & b \\ c & d \end{smallmatrix}\right| = ad - bc$")
+"""The reason of a 2x2 determinant written out: the rule stated for a matrix that names a, b, c and d (a bare
+``det = ad - bc`` left them undefined, TA read), not a sum quoted from the line."""
 
 
 def worked_determinant(m: sympy.MatrixBase) -> tuple[tuple[tuple[WrittenDeterminant, Chain], ...], Chain]:

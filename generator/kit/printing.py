@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 
 import sympy
+from babel.numbers import get_decimal_symbol
 from sympy.core.function import AppliedUndef
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence_traditional
@@ -29,7 +30,7 @@ from generator.kit.notation import (
 )
 from generator.speed import register, remembered
 
-__all__ = ["applied", "printed_terms", "tex", "text"]
+__all__ = ["applied", "inline", "printed_terms", "row", "tex", "text"]
 
 
 @remembered(65536)
@@ -434,11 +435,12 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         return self._print(expr.args[0])
 
     def _print_WrittenQuotient(self, expr):
-        """One fraction bar over the sides as written; a fraction of fractions as the two fractions with a tall
-        slash between them, since stacked bars of one length do not say which one divides."""
+        """One fraction bar over the sides as written; a fraction of fractions stacked too (a slash between two
+        fractions read as an inline quotient in a display, TA read), the sides at full size (a display's fraction sets
+        them small) and its main bar longer than theirs by a space on each side, so it says which bar divides."""
         sides = [self._print(side) for side in expr.args]
         if any(r"\frac" in side for side in sides):
-            return rf"\left.{sides[0]} \middle/ {sides[1]}\right."
+            return rf"\frac{{\displaystyle\;{sides[0]}\;}}{{\displaystyle\;{sides[1]}\;}}"
         return rf"\frac{{{sides[0]}}}{{{sides[1]}}}"
 
     def _print_EvaluationBar(self, expr):
@@ -691,25 +693,49 @@ def printed_terms(expr: sympy.Expr) -> tuple[sympy.Expr, ...]:
     return tuple(_PRINTER._as_ordered_terms(expr)) if expr.is_Add else (expr,)
 
 
-def tex(expr) -> str:
+def tex(expr, thousands: bool = False) -> str:
     """LaTeX for a SymPy expression (or anything ``sympify`` accepts).
 
     Its decimals (``Float``) take the decimal mark of the language being rendered
-    (``generator.kit.language.speaking``): ``1{,}0986`` in German.
+    (``generator.kit.language.speaking``): ``1{,}0986`` in German. ``thousands``: whole numbers of four digits are
+    grouped too (``2{,}000``), for counts that stand beside a five-digit one (``grouped``).
     """
     expr = _parsed(expr) if isinstance(expr, str) else sympy.sympify(expr)
-    printed = _tex(expr) if _cacheable(expr) else _PRINTER.doprint(expr)
-    if _LONG_INTEGER.search(printed):
-        printed = _LONG_INTEGER.sub(lambda number: grouped(int(number.group())), printed)
+    return _in_language(expr, _tex(expr) if _cacheable(expr) else _PRINTER.doprint(expr), thousands)
+
+
+def inline(expr) -> str:
+    """``tex``, its fractions written with a slash (``3/4``, ``\\sigma^{2}/4``): for a value inside brackets in running
+    text, such as a law's parameters, where a stacked fraction stretches the brackets and pushes the lines of the
+    paragraph apart (``\\operatorname{Exp}(3/4)``, never ``\\operatorname{Exp}\\left(\\frac{3}{4}\\right)``)."""
+    expr = sympy.sympify(expr)
+    return _in_language(expr, _inline(expr))
+
+
+def row(entries: Iterable[str]) -> str:
+    """Entries (LaTeX) written in a row, a tuple's or a point's or a law's parameters, separated as the language being
+    rendered separates them: ``-2, 0`` in English, ``-2; 0`` where the comma is the decimal mark (German, which writes
+    ``0{,}75``: ``(0, 75)`` would read as one number)."""
+    language = current_language()
+    decimal_comma = language != ENGLISH and get_decimal_symbol(language) == ","
+    return ("; " if decimal_comma else ", ").join(entries)
+
+
+def _in_language(expr: sympy.Basic, printed: str, thousands: bool = False) -> str:
+    """``printed`` (LaTeX of ``expr``) with long whole numbers grouped and decimals written as the language writes them."""
+    long = _THOUSANDS if thousands else _LONG_INTEGER
+    if long.search(printed):
+        printed = long.sub(lambda number: grouped(int(number.group()), thousands), printed)
     if current_language() == ENGLISH or not expr.has(sympy.Float):
         return printed
     return _DECIMAL.sub(lambda number: localized_decimal(number.group()), printed)
 
 
-def grouped(number: int) -> str:
+def grouped(number: int, thousands: bool = False) -> str:
     """A whole number of five digits or more in groups of three, in maths: ``10{,}288``, in German ``10\\,288`` (a thin
-    space, as DIN 1333 writes it); four digits stay whole (``9616``), as both languages write them."""
-    if abs(number) < 10_000:
+    space, as DIN 1333 writes it); four digits stay whole (``9616``), as both languages write them, unless
+    ``thousands``: counts in a sentence with a five-digit one are grouped alike (``10{,}000`` and ``2{,}000``)."""
+    if abs(number) < (1_000 if thousands else 10_000):
         return str(number)
     return f"{number:,}".replace(",", "{,}" if current_language() == ENGLISH else "\\,")
 
@@ -718,6 +744,8 @@ _DECIMAL = re.compile(r"\d+\.\d+")
 """A decimal as SymPy's printer writes a ``Float``'s digits (its sign and exponent are printed apart)."""
 _LONG_INTEGER = re.compile(r"(?<![\d.,}])\d{5,}(?![\d.])")
 """A whole number of five digits or more as the printer writes it, not the digits of a decimal."""
+_THOUSANDS = re.compile(r"(?<![\d.,}])\d{4,}(?![\d.])")
+"""The same, from four digits."""
 
 
 def text(expr: sympy.Basic) -> str:
@@ -737,6 +765,7 @@ def text_rows(matrix: sympy.MatrixBase) -> str:
 # The same answers and steps are printed when they are compared, rendered, keyed and stored;
 # printing costs about a millisecond per expression, so each is printed once per process.
 _tex = remembered(16384)(_PRINTER.doprint)
+_inline = remembered(1024)(lambda expr: _PRINTER._with_slashes(_PRINTER.doprint, expr))
 _text = remembered(16384)(_STR_PRINTER.doprint)
 _parsed = remembered(4096)(sympy.sympify)
 """Names and shapes given as text (matrix-shapes' ``A``, ``x^T``): parsing one costs a millisecond."""

@@ -32,11 +32,12 @@ from generator.kit.notation import (
     WrittenQuotient,
     WrittenSum,
 )
-from generator.kit.printing import applied, tex
+from generator.kit.options import ChoiceOption
+from generator.kit.printing import applied, inline, row, tex
 from generator.kit.steps import Chain, Step, chain
 from generator.speed import remembered
 
-__all__ = ["KINDS", "Law", "LawMoments", "TotalProbability", "a", "b", "complement", "density", "expectation", "float_density", "float_support", "golden_maximum", "lamda", "law_moments", "lowest_terms", "mean", "minus", "mu", "numerical_moments", "polynomial_expectation", "posterior", "second_differences", "sigma", "simpson", "support", "total_probability", "variance", "width", "x"]
+__all__ = ["DEVIATION", "KINDS", "Law", "LawMoments", "TotalProbability", "a", "b", "complement", "density", "expectation", "float_density", "float_support", "golden_maximum", "lamda", "law_moments", "lowest_terms", "mean", "minus", "mu", "numerical_moments", "polynomial_expectation", "posterior", "second_differences", "sigma", "simpson", "support", "tau", "total_probability", "variance", "width", "with_deviation", "x"]
 
 KINDS = ("uniform", "exponential", "gaussian")
 """The distributions the probability families draw from, by name."""
@@ -49,6 +50,28 @@ sigma = sympy.Symbol("sigma", positive=True)
 lamda = sympy.Symbol("lamda", positive=True)  # SymPy's spelling: prints as \lambda, and sympify reads it back
 a, b = sympy.symbols("a b", real=True)
 """The letters of the families' statements: x, mu, sigma, lamda (printed \\lambda), and a, b for interval ends."""
+tau = sympy.Symbol("tau", positive=True)
+"""A normal law's standard deviation where sigma means something else on the page (``DEVIATION``)."""
+DEVIATION = ChoiceOption(
+    "deviation",
+    "sigma",
+    ("sigma", "tau"),
+    "the letter of a normal law's standard deviation: tau where sigma means something else on the page (softmax, sigmoid)",
+)
+"""The option of a family whose statements name a normal law's standard deviation: sigma as a course writes it, or
+tau where the sheet prints sigma for the softmax or the sigmoid beside it (one symbol, one meaning on a page)."""
+
+
+def with_deviation(value, letter: str):
+    """``value`` (an expression, or tuples of them) with sigma, sigma_X and sigma_Y written ``letter``: tau, tau_X, tau_Y."""
+    if letter == "sigma":
+        return value
+    if isinstance(value, tuple):
+        return tuple(with_deviation(item, letter) for item in value)
+    if not isinstance(value, sympy.Basic):
+        return value
+    named = [s for s in value.free_symbols if s.name == "sigma" or s.name.startswith("sigma_")]
+    return value.xreplace({s: sympy.Symbol(letter + s.name[len("sigma") :], **s.assumptions0) for s in named})
 
 
 def minus(first: sympy.Expr, second: sympy.Expr) -> sympy.Expr:
@@ -102,11 +125,16 @@ def support(kind: str, parameters: Sequence[sympy.Expr]) -> tuple[sympy.Expr, sy
 
 
 def density(kind: str, parameters: Sequence[sympy.Expr]) -> sympy.Expr:
-    """The density in ``x`` on its support, in the form a textbook prints it."""
+    """The density in ``x`` on its support, in the form a textbook prints it: a normal one over sqrt(2 pi sigma^2),
+    or, where sigma^2 is a fraction that would leave one under the root, as sqrt(1/(2 pi sigma^2)) times the bell."""
     if kind == "gaussian":
         centre, spread = parameters
-        normaliser = 1 / sympy.sqrt(AsWritten(2 * sympy.pi * spread))
-        return sympy.Mul(normaliser, sympy.exp(-minus(x, centre) ** 2 / (2 * spread)), evaluate=False)
+        bell = sympy.exp(-minus(x, centre) ** 2 / (2 * spread))
+        inverse = 1 / (2 * sympy.pi * spread)
+        if spread.is_Rational and not spread.is_Integer and sympy.fraction(inverse)[0] != 1:
+            # sqrt(2/pi) e^{...}, not e^{...}/sqrt(pi/2): a fraction under a root under a fraction bar (TA read)
+            return WrittenProduct(sympy.sqrt(AsWritten(inverse)), bell, evaluate=False)
+        return sympy.Mul(1 / sympy.sqrt(AsWritten(2 * sympy.pi * spread)), bell, evaluate=False)
     if kind == "uniform":
         return 1 / width(*parameters)
     (rate,) = parameters
@@ -134,13 +162,16 @@ class Law:
 
     @property
     def notation(self) -> str:
-        """``\\mathcal{N}(3, 2)``; brackets stretched only around fractions, by the printer's one rule (``applied``).
+        """``\\mathcal{N}(3, 2)``, ``\\operatorname{Exp}(3/4)``: plain brackets and fractions with a slash (``inline``), so
+        that a law in running text keeps the line spacing; the parameters separated as the language being rendered
+        separates a tuple (``row``: ``\\mathcal{N}(0; 1)`` in German). Templates print it with the ``notation``
+        filter, which renders it in the sheet's language.
 
         Never ``\\big(``: TeX sets it as an ordinary atom, so a minus after it is
         binary and prints with a gap, ``N( - 9, 36)``.
         """
         name, left, right = NOTATION[self.kind]
-        return applied(name, ", ".join(tex(parameter) for parameter in self.parameters), left, right)
+        return applied(name, row(inline(parameter) for parameter in self.parameters), left, right)
 
     @property
     def phrase(self) -> str:

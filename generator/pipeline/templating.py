@@ -9,13 +9,15 @@ reasons of worked steps through ``reason``, text with ``$...$`` maths.
 One environment per language: Jinja's i18n extension translates ``<% trans %>`` blocks and
 ``_()`` through the language's catalogue (``generator/i18n.py``), the ``reason`` and ``translate``
 filters pass step reasons and sheet text through it, and numbers print with the language's
-decimal mark (``decimal``, ``number``, and the floats ``tex`` prints). English has no catalogue:
+decimal mark (``decimal``, ``number``, and the floats ``tex`` prints) and separate the entries of a tuple as it
+does (``entries``, a law's ``notation``: ``(-2; 0)`` in German). English has no catalogue:
 its text is the msgids, printed as written.
 """
 
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
 
 import jinja2
@@ -26,7 +28,8 @@ from pylatexenc.latexencode import UnicodeToLatexEncoder
 from generator.i18n import catalogue_path, translations
 from generator.kit.decimals import exact_decimal, fixed
 from generator.kit.language import ENGLISH, Reason, localized_decimal, speaking
-from generator.kit.printing import bracket, tex
+from generator.kit.printing import bracket, inline, row, tex
+from generator.kit.probability import Law
 from generator.kit.widths import visible_length
 from generator.speed import remembered, template_cache
 
@@ -109,25 +112,24 @@ def decimal(value: object, digits: int = 4) -> str:
 
 
 def approximately(value: object, digits: int, language: str) -> str:
-    """``= 0.6`` for a value whose decimal is exact in ``digits`` places, else ``\\approx 0.4865``: what follows an exact
-    value in a line of working. A matrix (or vector) follows it entry by entry (``approximately_matrix``)."""
+    """``= 0.6000`` for a value whose decimal is exact in ``digits`` places, else ``\\approx 0.4865``: what follows an
+    exact value in a line of working, to the places asked (a whole number stays whole). A matrix (or vector) follows it
+    entry by entry (``approximately_matrix``)."""
     if isinstance(value, sympy.MatrixBase):
         return approximately_matrix(value, digits, language)
     exact = exact_decimal(value, digits)
     if exact is not None:
-        return f"= {localized_decimal(exact, language)}"
+        return f"= {localized_decimal(exact if '.' not in exact else fixed(value, digits), language)}"
     return rf"\approx {localized_decimal(fixed(value, digits), language)}"
 
 
 def approximately_matrix(matrix: sympy.MatrixBase, digits: int, language: str) -> str:
-    """``= [0.25 0.50]`` when every entry is exact in ``digits`` places (all to the places the longest needs, so the
-    column lines up), else ``\\approx [0.1667 0.5000]``: one entry not exact makes the matrix approximate."""
+    """``= [0.2500 0.5000]`` when every entry is exact in ``digits`` places, else ``\\approx [0.1667 0.5000]``: one entry
+    not exact makes the matrix approximate. Every entry to the places asked, so the column lines up and a sheet asking
+    for four places shows four (``0.750`` beside an English ``0.7500`` read as another precision, TA read)."""
     exact = [exact_decimal(entry, digits) for entry in matrix]
-    if all(decimal is not None for decimal in exact):
-        relation, places = "=", max(len(decimal.partition(".")[2]) for decimal in exact)
-    else:
-        relation, places = r"\approx", digits
-    entries = [localized_decimal(fixed(entry, places), language) for entry in matrix]
+    relation = "=" if all(decimal is not None for decimal in exact) else r"\approx"
+    entries = [localized_decimal(fixed(entry, digits), language) for entry in matrix]
     rows = (" & ".join(entries[row * matrix.cols : (row + 1) * matrix.cols]) for row in range(matrix.rows))
     return rf"{relation} \begin{{bmatrix}}" + "\\\\".join(rows) + r"\end{bmatrix}"
 
@@ -147,6 +149,26 @@ def localized(language: str) -> dict[str, object]:
         with speaking(language):
             return tex(value)
 
+    def in_line(value: object) -> str:
+        """``inline``: LaTeX with fractions written with a slash, for a value in brackets in running text (``F(\\pi/2)``)."""
+        with speaking(language):
+            return inline(value)
+
+    def entries(values: Iterable[object]) -> str:
+        """Values in a row (a point, a vector written as a transposed row), separated as ``language`` separates a tuple."""
+        with speaking(language):
+            return row(tex(value) for value in values)
+
+    def counts(value: object) -> str:
+        """A count (or a quotient of counts) in a sentence with a five-digit one: four digits grouped too (``2{,}000``)."""
+        with speaking(language):
+            return tex(value, thousands=True)
+
+    def notation(law: Law) -> str:
+        """A law's symbol and parameters (``Law.notation``) in ``language``: ``\\mathcal{N}(0; 1)`` in German."""
+        with speaking(language):
+            return law.notation
+
     return {
         "reason": lambda value: escape_reason(translate(value)),
         "translate": translate,
@@ -154,6 +176,10 @@ def localized(language: str) -> dict[str, object]:
         "approx": lambda value, digits=4: approximately(value, digits, language),
         "number": lambda value: localized_decimal(str(value), language),
         "tex": tex if language == ENGLISH else in_language,
+        "entries": entries,
+        "inline": in_line,
+        "counts": counts,
+        "notation": notation,
     }
 
 

@@ -82,3 +82,14 @@ def test_bayes_rule_divides_over_the_common_denominator_it_then_clears():
     assert quotient.args[1].args == (108, 1000) and quotient.args[0].args == (9, 1000)
     assert "1000" in str(answer.bayes.steps[1].why)
     assert quotient.doit() == answer.posterior == sympy.Rational(1, 12)
+
+
+def test_counts_beside_ten_thousand_are_grouped_alike():
+    """'of 10,000 patients, 2000 have the disease' mixed two formats (TA read, math-background-2 2.3, seed 7411)."""
+    params = Params("test", "positive", 20, 99, 3, "")
+    variant = dataclasses.replace(canonical_variant(FAMILY, OPTIONS, "bayes-rule-example"), params=params, answer=solve(params))
+    _, solution = render_part(environment(), FAMILY, variant)
+    assert "of $10{,}000$ patients, $2{,}000$ have the disease and $1{,}980$ of them" in solution
+    assert r"\frac{1{,}980}{2{,}220}" in solution
+    german = render_part(environment(language="de"), FAMILY, variant)[1]
+    assert r"$10\,000$ Patienten sind $2\,000$ erkrankt" in german

@@ -20,7 +20,8 @@ def test_canonical_standardisation_has_mean_zero_and_variance_one():
     variant = canonical_variant(FAMILY, resolve_options(FAMILY.options, {}), "idl-math-background-1.5b")
     assert variant.answer.mean == 0
     assert variant.answer.variance == 1
-    assert tex(variant.params.transform) == r"\frac{X - \mu}{\sigma}"
+    # tau, not the original's sigma: its sheet prints sigma for the softmax on the same page
+    assert tex(variant.params.transform) == r"\frac{X - \mu}{\tau}"
 
 
 def test_letters_give_the_general_rule():
@@ -73,8 +74,8 @@ def test_bad_options_are_rejected(given):
 def test_canonical_steps_name_linearity_and_the_scaling_rule():
     answer = canonical_variant(FAMILY, resolve_options(FAMILY.options, {}), "idl-math-background-1.5b").answer
     assert [step.why for step in answer.mean_steps.steps] == ["", "linearity of expectation", "mean of $X$", ""]
-    assert tex(answer.mean_steps.steps[0].expr) == r"\mathbb{E}\mathopen{}\left[\frac{X - \mu}{\sigma}\right]"
-    assert tex(answer.mean_steps.steps[1].expr) == r"\frac{\mathbb{E}[X]}{\sigma} - \frac{\mu}{\sigma}"
+    assert tex(answer.mean_steps.steps[0].expr) == r"\mathbb{E}\mathopen{}\left[\frac{X - \mu}{\tau}\right]"
+    assert tex(answer.mean_steps.steps[1].expr) == r"\frac{\mathbb{E}[X]}{\tau} - \frac{\mu}{\tau}"
     assert answer.mean_steps.result == 0
     assert [step.why for step in answer.variance_steps.steps] == [
         "",
@@ -82,7 +83,7 @@ def test_canonical_steps_name_linearity_and_the_scaling_rule():
         "variance of $X$",
         "",
     ]
-    assert tex(answer.variance_steps.steps[1].expr) == r"\mathopen{}\left(\frac{1}{\sigma}\right)^{2} \cdot \operatorname{Var}(X)"
+    assert tex(answer.variance_steps.steps[1].expr) == r"\mathopen{}\left(\frac{1}{\tau}\right)^{2} \cdot \operatorname{Var}(X)"
     assert answer.variance_steps.result == 1
     assert [step.why for step in answer.scaling_rule.steps] == [
         "definition of variance",
@@ -122,5 +123,16 @@ def test_statement_and_solution_say_that_the_second_parameter_is_the_variance():
     variant = dataclasses.replace(variant_for_seed(FAMILY, resolve_options(FAMILY.options, {}), 1), params=params, answer=solve(params))
     statement, solution = render_part(environment(), FAMILY, variant)
     assert r"$X \sim \mathcal{N}(3, 2)$ be normally distributed with mean $3$ and variance $2$" in statement
-    assert r"Y \sim \mathcal{N}\mathopen{}\left(- \frac{15}{2}, \frac{1}{2}\right)" in solution
+    assert r"Y \sim \mathcal{N}(- 15/2, 1/2)" in solution  # plain brackets, fractions with a slash (Law.notation)
     assert r"\big(" not in solution
+
+
+def test_deviation_tau_renames_sigma_where_the_sheet_prints_the_softmax():
+    """sigma was the softmax in 1.4 and a standard deviation in 1.5 on one page (TA read): ``deviation = "tau"`` writes
+    the normal's letter tau, in the law, the map and the statement's "tau > 0"."""
+    options = resolve_options(FAMILY.options, {"mode": "standardise", "deviation": "tau"})
+    for seed in range(10):
+        variant = variant_for_seed(FAMILY, options, seed)
+        statement, _ = render_part(environment(), FAMILY, variant)
+        assert r"\sigma" not in statement and r"\tau > 0" in statement
+        assert variant.answer.variance == 1

@@ -7,7 +7,7 @@ import sympy
 from generator.kit.family import CheckFailed
 from generator.kit.options import OptionError, resolve_options
 from generator.kit.printing import tex
-from generator.kit.probability import sigma
+from generator.kit.probability import tau
 from generator.pipeline.generate import canonical_variant, variant_for_seed
 from generator.pipeline.render import render_part
 from generator.pipeline.templating import environment
@@ -29,8 +29,9 @@ def general(given):
 
 
 def test_canonical_iid_zero_mean_normals_give_sigma_to_the_fourth():
+    """The original's X, Y i.i.d. N(0, sigma^2), with tau: its sheet prints sigma for the softmax on the same page."""
     answer = canonical_variant(FAMILY, resolve_options(FAMILY.options, {}), "idl-math-background-1.5a").answer
-    assert answer.variance == sigma**4
+    assert answer.variance == tau**4
     assert answer.variance == answer.variance_product
     assert answer.product_mean == 0
 
@@ -102,11 +103,11 @@ def test_canonical_steps_name_the_expectation_identities_in_order():
     factored = r"\mathbb{E}[X^{2}] \mathbb{E}[Y^{2}] - (\mathbb{E}[X] \mathbb{E}[Y])^{2}"
     assert tex(answer.worked.steps[1].expr) == factored
     assert tex(answer.worked.steps[3].expr) == r"\operatorname{Var}(X) \operatorname{Var}(Y)"
-    assert tex(answer.worked.steps[4].expr) == r"(\sigma^{2})^{2}"
+    assert tex(answer.worked.steps[4].expr) == r"(\tau^{2})^{2}"
     for step in answer.worked.steps:
-        assert sympy.expand(step.expr.doit() - sigma**4) == 0
-    assert answer.worked.result == sigma**4
-    assert answer.comparison.result == sigma**4 == answer.variance_product
+        assert sympy.expand(step.expr.doit() - tau**4) == 0
+    assert answer.worked.result == tau**4
+    assert answer.comparison.result == tau**4 == answer.variance_product
 
 
 def test_general_steps_end_with_var_x_var_y_first():
@@ -143,7 +144,7 @@ def test_solutions_quote_the_moments_of_the_laws_drawn_not_a_general_law():
     params = Params("numeric", ("uniform", "exponential"), ((sympy.Integer(-1), sympy.Integer(3)), (sympy.Rational(1, 2),)))
     variant = dataclasses.replace(variant_for_seed(FAMILY, resolve_options(FAMILY.options, {}), 1), params=params, answer=solve(params))
     statement, solution = render_part(environment(), FAMILY, variant)
-    assert r"$Y \sim \operatorname{Exp}\mathopen{}\left(\frac{1}{2}\right)$ is exponentially distributed with rate $\frac{1}{2}$" in statement
+    assert r"$Y \sim \operatorname{Exp}(1/2)$ is exponentially distributed with rate $\frac{1}{2}$" in statement
     assert r"$X \sim \mathcal{U}[-1, 3]$ has mean $\frac{-1 + 3}{2} = 1$" in solution
     assert r"\frac{1}{\lambda} = 2$" in solution
     assert r"\mathcal{N}(\mu" not in solution

@@ -25,21 +25,22 @@ def options(**given):
     return resolve_options(FAMILY.options, given)
 
 
-def test_canonical_answer_is_x_transpose_m_x():
+def test_canonical_answer_is_x_transpose_q_x():
     variant = canonical_variant(FAMILY, options(), CANONICAL)
     x, m = variant.params.left, variant.params.matrix
     assert variant.answer.form == MatMul(Top(x), m, x)
     concrete = variant.answer.form.xreplace({size("N"): 3}).xreplace(
-        {vector("x", 3): sympy.ImmutableMatrix([1, -2, 3]), matrix("M", 3, 3): sympy.ImmutableMatrix(3, 3, range(9))}
+        {vector("x", 3): sympy.ImmutableMatrix([1, -2, 3]), matrix("Q", 3, 3): sympy.ImmutableMatrix(3, 3, range(9))}
     )
     x3, m3 = sympy.Matrix([1, -2, 3]), sympy.Matrix(3, 3, range(9))
     assert sympy.simplify(sympy.Matrix(concrete.doit()) - x3.T * m3 * x3) == sympy.zeros(1, 1)
 
 
 def test_canonical_prints_like_the_sheet():
+    """The original's sum, its M written Q: M is a dimension in the matrix-shapes part beside it (TA read)."""
     statement, solution = render_part(environment(), FAMILY, canonical_variant(FAMILY, options(), CANONICAL))
-    assert r"\sum_{i=1}^{N} \sum_{j=1}^{N} M_{ij} x_{i} x_{j}" in statement
-    assert r"\mathbf{x}^\top \mathbf{M} \mathbf{x}" in solution
+    assert r"\sum_{i=1}^{N} \sum_{j=1}^{N} Q_{ij} x_{i} x_{j}" in statement
+    assert r"\mathbf{x}^\top \mathbf{Q} \mathbf{x}" in solution
     assert "^{T}" not in solution
 
 
@@ -90,8 +91,8 @@ def test_canonical_steps_go_through_the_matrix_vector_product():
     answer = canonical_variant(FAMILY, options(), CANONICAL).answer
     steps = answer.steps.steps
     assert [step.why for step in steps] == ["", "$x_{i}$ out of the inner sum", "matrix–vector product", "dot product"]
-    assert tex(steps[1].expr) == r"\sum_{i=1}^{N} x_{i} \sum_{j=1}^{N} M_{ij} x_{j}"
-    assert tex(steps[2].expr) == r"\sum_{i=1}^{N} x_{i} (\mathbf{M} \mathbf{x})_{i}"
+    assert tex(steps[1].expr) == r"\sum_{i=1}^{N} x_{i} \sum_{j=1}^{N} Q_{ij} x_{j}"
+    assert tex(steps[2].expr) == r"\sum_{i=1}^{N} x_{i} (\mathbf{Q} \mathbf{x})_{i}"
     assert steps[-1].expr.args[0] == answer.form
     # On the engine's instance (N = 3) every step is the same polynomial in the entries.
     values = {sympy.expand(step.expr.doit()) for step in steps}
@@ -109,3 +110,16 @@ def test_symbolic_seeds_never_repeat_the_canonical_instance(direction):
     canonical_params = set(FAMILY.canonical.values())
     for seed in range(300):
         assert variant_for_seed(FAMILY, options(direction=direction), seed).params not in canonical_params
+
+
+@pytest.mark.parametrize("direction", ["sum-to-matrix", "matrix-to-sum"])
+def test_letters_never_name_what_matrix_shapes_names(direction):
+    """On the sheet 1.1(a) (matrix-shapes) asks the sizes of A to H with x in R^M; 1.1(b) wrote A in R^{N x N} and
+    M in R^{p x q} (TA read): a letter meant two things on one page."""
+    from problems.matrix_shapes import LETTERS
+
+    taken = set(LETTERS) | set(LETTERS.lower()) | {"M"}
+    for seed in range(60):
+        p = variant_for_seed(FAMILY, options(direction=direction), seed).params
+        names = {p.matrix.name, p.left.name, p.right.name} | {str(s) for s in (*p.left.shape, *p.right.shape)}
+        assert not names & taken, (seed, names)

@@ -245,10 +245,11 @@ def _solution(z, language="en"):
 
 def test_exact_decimals_of_sigma_and_the_jacobian_follow_with_equals_not_about():
     """A TA read sigma = (1/5, 1/2, 3/10) 'about (0,2000, 0,5000, 0,3000)' and J = (1/100)(...) 'about' its exact
-    decimals: a vector or matrix whose entries all end within four places is equal to them, as a scalar is."""
+    decimals: a vector or matrix whose entries all end within four places is equal to them, as a scalar is, and is
+    written to the four places asked (0,750 beside an English 0.7500 read as another precision, a later TA read)."""
     exact = _solution([log(2), log(5), log(3)], "de")
-    assert r"= \begin{bmatrix}0{,}2\\0{,}5\\0{,}3\end{bmatrix}" in exact
-    assert r"&= \begin{bmatrix}0{,}16 & -0{,}10 & -0{,}06\\" in exact
+    assert r"= \begin{bmatrix}0{,}2000\\0{,}5000\\0{,}3000\end{bmatrix}" in exact
+    assert r"&= \begin{bmatrix}0{,}1600 & -0{,}1000 & -0{,}0600\\" in exact
     assert r"\approx" not in exact
     mixed = _solution([0, log(3), log(2)])  # sigma = (1/6, 1/2, 1/3): one entry not exact makes the vector approximate
     assert r"\approx \begin{bmatrix}0.1667\\0.5000\\0.3333\end{bmatrix}" in mixed
@@ -263,3 +264,15 @@ def test_the_substitution_into_diag_sigma_minus_sigma_sigma_t_is_named():
     assert rows[formula + 1].endswith(r"&& \mbox{put in $\boldsymbol{\sigma} = e^{\mathbf{z}}/S$, take out $1/S^2$} \\")
     shifted = _solution([1, 2, 1], "de")  # z' = z - 1: the reason names the vector the solution works with
     assert r"$\boldsymbol{\sigma} = e^{\mathbf{z}'}/S$ einsetzen, $1/S^2$ ausklammern" in shifted
+
+
+@pytest.mark.parametrize("mode", ["both", "concrete"])
+def test_the_jacobian_is_defined_where_it_first_appears_with_partials_inline(mode):
+    """J_sigma was used before it was defined, and \\bigl( \\bigr) around an inline \\frac was too small (TA read,
+    idl-math-background 1.4): the statement says its entries are the partials, written with a slash."""
+    options = resolve_options(FAMILY.options, {"mode": mode})
+    statement, _ = render_part(environment(), FAMILY, variant_for_seed(FAMILY, options, 3))
+    assert r"\bigl(" not in statement and r"\frac{\partial" not in statement
+    first = statement.index(r"J_\sigma(\mathbf{z})")
+    assert r"\partial \sigma(\mathbf{z})_i / \partial z_j" in statement[: first + 200]
+    assert "row $i$ and column $j$" in statement
