@@ -11,7 +11,9 @@ The solution works out each partial derivative rule by rule
 the rule step, the tidy result). A radial function of the square s = ||x - a||_2^2
 goes by the chain rule through s, h'(s) 2 (x_i - a_i), true for every x; ||x||_2
 and 1/||x||_2 go through r = ||x||_2, g'(r) x_i/r, true for x != 0, and the final
-gradient says so. The partials are stacked into the gradient column vector; a
+gradient says so. The partials of the norm the rules go through are derived first, for x_1 in coordinates
+(``norm_partials``): ||x||_2 = sqrt(x_1^2 + ... + x_n^2) by the chain rule, ||x - a||_2^2 as a sum
+of squares of which one holds x_1. The partials are stacked into the gradient column vector; a
 radial function's gradient is also written in vector form, g'(r)/r (x - a): bold
 vector symbols, so that equality is display-only, checked component by component
 by ``check``. A function undefined at 0 (1/||x||_2), or whose gradient is (||x||_2), is stated on R^n without 0.
@@ -31,7 +33,8 @@ norms; 0 if there are none), ``inputs.first_index``;
 derivative steps, the rule steps, the rules applied), ``answers.partials``
 (per function, the partials in variable order),
 ``answers.gradients`` (column vectors), ``answers.vector_forms`` (per
-function: empty, or one expression in the vector symbols ``x`` and ``a``).
+function: empty, or one expression in the vector symbols ``x`` and ``a``), ``answers.norm_partials``
+(the partials of the norms with respect to x_1, derived in coordinates: ||x||_2^2, ||x - a||_2^2, ||x||_2 as used).
 """
 
 import random
@@ -43,12 +46,14 @@ import sympy
 
 from generator.kit import (
     N_,
+    Chain,
     ChoiceOption,
     Family,
     IntOption,
     Reason,
     Step,
     WrittenProduct,
+    WrittenSum,
     as_function,
     chain,
     check_partials,
@@ -161,6 +166,9 @@ class Answer:
     partials: tuple[tuple[sympy.Expr, ...], ...]
     gradients: tuple[sympy.ImmutableMatrix, ...]
     vector_forms: tuple[tuple[sympy.Expr, ...], ...]
+    norm_partials: tuple[Chain, ...]
+    """d/dx_1 of ||x||_2^2, ||x - a||_2^2 and ||x||_2 (those the rules go through, in that order), in coordinates:
+    the solution quotes these partials for every x_i, so it derives them once (TA read: quoted, nothing derived)."""
 
     @property
     def singular(self) -> tuple[bool, ...]:
@@ -257,7 +265,38 @@ def solve(params: Params) -> Answer:
         partials,
         tuple(sympy.ImmutableMatrix(column) for column in partials),
         tuple(_vector_forms(f, params.center) for f in params.functions),
+        tuple(_norm_partial(len(params.variables), shifted) for shifted in params.squared_norms)
+        + ((_plain_norm_partial(len(params.variables)),) if params.plain_norm else ()),
     )
+
+
+def _norm_partial(n: int, shifted: bool) -> Chain:
+    """d/dx_1 ||x - a||_2^2 (or ||x||_2^2) written as the sum of squares it is: only its first term holds x_1."""
+    x, a = indexed_coordinates(n), _CENTRE_LETTERS[:n]
+    components = [WrittenSum(v, -c, evaluate=False) if shifted else v for v, c in zip(x, a, strict=True)]
+    first = sympy.Mul(2, components[0], evaluate=False) if shifted else 2 * x[0]
+    why = FIRST_TERM_CHAIN if shifted else FIRST_TERM
+    return chain(Step(sympy.Derivative(WrittenSum(*(c**2 for c in components), evaluate=False), x[0]), COORDINATES), Step(first, why))
+
+
+def _plain_norm_partial(n: int) -> Chain:
+    """d/dx_1 ||x||_2 = d/dx_1 sqrt(x_1^2 + ... + x_n^2) by the chain rule, the 2 cancelled: x_1/||x||_2."""
+    x = indexed_coordinates(n)
+    root = sympy.sqrt(sympy.Add(*(v**2 for v in x)))
+    rule = WrittenProduct(1 / (2 * root), 2 * x[0], evaluate=False)
+    return chain(
+        Step(sympy.Derivative(root, x[0]), COORDINATES),
+        Step(rule, ROOT_CHAIN),
+        Step(x[0] / EuclideanNorm(*x), Reason("cancel ${factor}$", factor=2)),
+    )
+
+
+_CENTRE_LETTERS = sympy.symbols("a_1 a_2 a_3", real=True)
+"""The coordinates a_i of the point a, in the derivation of the partial of ||x - a||_2^2 (for any a)."""
+COORDINATES = N_("the norm in coordinates")
+FIRST_TERM = N_("only the first term depends on $x_1$")
+FIRST_TERM_CHAIN = N_("only the first term depends on $x_1$; chain rule")
+ROOT_CHAIN = N_(r"chain rule, $(\sqrt{u})' = \frac{1}{2 \sqrt{u}}$")
 
 
 def _worked(f: sympy.Expr, v: sympy.Symbol) -> Worked:

@@ -14,9 +14,9 @@ from typing import NamedTuple
 
 import sympy
 
-from generator.kit.language import N_, Reason
+from generator.kit.language import Reason, joined
 from generator.kit.notation import WrittenProduct, WrittenQuotient, WrittenSum
-from generator.kit.steps import Chain, Step, chain
+from generator.kit.steps import Chain, Step, arithmetic, chain
 
 __all__ = ["Layer", "counted_parameters", "slid_shapes", "slid_side", "stack_shapes", "stack_side", "worked_parameters", "worked_side"]
 
@@ -70,10 +70,11 @@ def stack_shapes(channels: int, height: int, width: int, layers: Sequence[Layer]
 
 
 def worked_side(n: int, layer: Layer, dilated: bool = True) -> Chain:
-    """The numbers put into the formula, the numerator worked out, the exact division, the + 1 (for s = 1
-    there is nothing to divide: the numbers added up at once). ``dilated``: the formula the sheet states has
-    d in it, and the reason names every layer's d, a pooling layer's d = 1 too (it has no dilation; the sheet
-    says it goes into the formula with d = 1); without, it is floor((n + 2p - k)/s) + 1 and the numbers go into that."""
+    """The numbers put into the formula, the numerator worked out (its products and bracket named with their values,
+    then added and subtracted), the exact division, the + 1 (for s = 1 there is nothing to divide: the numbers are
+    worked out at once). ``dilated``: the formula the sheet states has d in it, and the reason names every layer's d,
+    a pooling layer's d = 1 too (it has no dilation; the sheet says it goes into the formula with d = 1); without, it
+    is floor((n + 2p - k)/s) + 1 and the numbers go into that."""
     k, s, p, d = layer.kernel, layer.stride, layer.padding, layer.dilation
     top, side = layer.numerator(n), sympy.Integer(layer.numerator(n) // s + 1)
     if dilated:
@@ -87,15 +88,19 @@ def worked_side(n: int, layer: Layer, dilated: bool = True) -> Chain:
         put_in = Reason("$k = {k}$, $s = {s}$, $p = {p}$", k=k, s=s, p=p)
     else:
         put_in = Reason("$k = {k}$, $s = {s}$, $p = {p}$, $d = {d}$", k=k, s=s, p=p, d=d)
+    # the products and the bracket named with their values: "work out the value" named nothing (TA read)
+    bracket = reach if dilated and d != 1 else WrittenSum(k, -1, evaluate=False)
+    products = [*arithmetic(WrittenProduct(2, p, evaluate=False)), *(arithmetic(bracket) if dilated else ())]
+    worked = Reason("{worked}, then add and subtract", worked=joined(products))
     if s == 1:
-        return chain(Step(WrittenSum(*written, 1, evaluate=False), put_in), Step(side, N_("work out the value")))
+        return chain(Step(WrittenSum(*written, 1, evaluate=False), put_in), Step(side, worked))
 
     def floor_plus_one(numerator: sympy.Expr) -> sympy.Expr:
         return WrittenSum(sympy.floor(WrittenQuotient(numerator, s), evaluate=False), 1, evaluate=False)
 
     return chain(
         Step(floor_plus_one(WrittenSum(*written, evaluate=False)), put_in),
-        Step(floor_plus_one(top), "work out the numerator"),
+        Step(floor_plus_one(top), worked),
         Step(WrittenSum(top // s, 1, evaluate=False), Reason("${s}$ divides ${top}$ exactly", s=s, top=top)),
         Step(side, "add"),
     )

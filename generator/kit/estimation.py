@@ -74,7 +74,7 @@ def fit(model: str, data: Sequence[int]) -> Fit:
         return _single(P, ell, None, score, (total - n * P) / (P * (1 - P)), second, total, n, ())
     if model == "exponential":
         ell = n * sympy.log(lamda) - total * lamda
-        put_in = chain(Step(ell, Reason(r"put in $n = {n}$, $\sum_i x_i = {total}$", n=n, total=total)))
+        put_in = chain(Step(ell, _put_in(n, total)))
         over = (n - total * lamda) / lamda
         return _single(lamda, ell, put_in, n / lamda - total, over, -n / lamda**2, n, total, (added_up(*data),))
     return _gaussian(data)
@@ -87,7 +87,6 @@ def _gaussian(data: Sequence[int]) -> Fit:
     squares = sum(x * x for x in data)
     spread = n * mu**2 - 2 * total * mu + squares
     ell = -n * sympy.log(sigma) - sympy.Rational(n, 2) * sympy.log(2 * sympy.pi) - spread / (2 * sigma**2)
-    numbers = Reason(r"put in $n = {n}$, $\sum_i x_i = {total}$, $\sum_i x_i^2 = {squares}$", n=n, total=total, squares=squares)
     mean = sympy.Integer(total // n)
     deviations = added_up(*((x - mean) ** 2 for x in data))
     spread_at = deviations.result
@@ -112,7 +111,13 @@ def _gaussian(data: Sequence[int]) -> Fit:
     roots = (lowest_terms(total, n), lowest_terms(spread_at, n))
     sums, curvature = (added_up(*data), added_up(*(x * x for x in data))), tuple(value for _, value in seconds)
     scores = (by_mu, by_sigma, at_sigma)
-    return Fit(sums, ell, chain(Step(ell, numbers)), scores, roots, (deviations,), seconds, (mean, variance), curvature)
+    return Fit(sums, ell, chain(Step(ell, _put_in(n, total, squares))), scores, roots, (deviations,), seconds, (mean, variance), curvature)
+
+
+def _put_in(n: int, total: int, squares: int | None = None) -> Reason:
+    """What the log-likelihood in the sample's numbers puts into the general one: n, sum x_i (and sum x_i^2)."""
+    values = rf"$n = {n}$, $\sum_i x_i = {total}$" + ("" if squares is None else rf", $\sum_i x_i^2 = {squares}$")
+    return Reason("put in {values}", values=values)
 
 
 def _single(var, ell, put_in, score, over, second, top: int, bottom: int, sums: tuple) -> Fit:

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 import sympy
 
 from generator.kit.family import require
-from generator.kit.language import N_, Reason, signs_cancelling
+from generator.kit.language import N_, Reason, joined, signs_cancelling
 from generator.kit.notation import AsWritten, EvaluationBar, WrittenSum, put_in
 from generator.kit.numeric import as_function, central_difference, close
 from generator.kit.printing import tex
 from generator.kit.probability import simpson
 from generator.kit.rewrites import rewrite_name
-from generator.kit.steps import Chain, Step, chain
+from generator.kit.steps import Chain, Step, arithmetic, chain
 from generator.kit.widths import printed_width
 
 __all__ = ["MAX_EVALUATION_WIDTH", "ByParts", "BySubstitution", "by_parts", "by_substitution", "check_definite", "definite_value", "evaluation"]
@@ -128,7 +128,7 @@ def evaluation(primitive: sympy.Expr, var: sympy.Symbol, low: sympy.Expr, high: 
     why = N_("work out each term") if only_worked else N_("evaluate each term, then subtract")
     changed = [end for put, at, end in zip((upper, lower), ends, (high, low)) if tex(put) != tex(at)]
     if only_worked and len(changed) == 1:  # e^8 - e^0 to e^8 - 1: the one term worked out says how ("e^0 = 1")
-        why = _values_at(primitive, changed[0])
+        why = _values_at(primitive, changed[0], written)
     if primitive.has(sympy.log):  # log 1 = 0 when the lower end gives 1; else the quotient rule of logarithms
         why = N_(r"$\log 1 = 0$") if low == 1 else N_("combine the logarithms into one")
     if printed_width(written) + printed_width(primitive) <= MAX_EVALUATION_WIDTH and not ends[1].is_negative:
@@ -138,7 +138,7 @@ def evaluation(primitive: sympy.Expr, var: sympy.Symbol, low: sympy.Expr, high: 
             put = signs_cancelling(put)
         return (chain(Step(bar), Step(written, put), Step(value, why)),)
     rows = tuple(
-        chain(Step(at, Reason("put in ${var} = {end}$", var=var, end=tex(end))), Step(v, _values_at(primitive, end)))
+        chain(Step(at, Reason("put in ${var} = {end}$", var=var, end=tex(end))), Step(v, _values_at(primitive, end, at)))
         for at, end, v in zip((upper, lower), (high, low), ends)
     )
     difference = WrittenSum(ends[0], _minus(ends[1]), evaluate=False)
@@ -197,14 +197,13 @@ def _minus(value: sympy.Expr) -> sympy.Expr:
     return -value if value.could_extract_minus_sign() else sympy.Mul(-1, value, evaluate=False)
 
 
-def _values_at(primitive: sympy.Expr, end: sympy.Expr) -> str:
-    """Why F(end), put in, has its value: the values of sin and cos there, or e^0 = 1, named as a hand names them;
-    otherwise the arithmetic of the row."""
+def _values_at(primitive: sympy.Expr, end: sympy.Expr, put: sympy.Expr) -> str:
+    """Why F(end), ``put`` in, has its value: the values of sin and cos there, named as a hand names them; otherwise
+    the arithmetic of the row (``generator.kit.steps.arithmetic``: ``2 + 3 = 5``, ``e^{-2} = 1/e^{2}``, ``e^{0} = 1``),
+    and "multiply" for a product of a number and a power of e that is left (``1 \\cdot e``)."""
     if primitive.has(sympy.sin, sympy.cos):
         return _trig_values(end)
-    if end == 0 and primitive.has(sympy.exp):
-        return N_("$e^{0} = 1$")
-    return N_("work out the value")
+    return joined(arithmetic(put)) or N_("multiply")
 
 
 def _trig_values(end: sympy.Expr) -> Reason:

@@ -19,11 +19,12 @@ from sympy.core.symbol import Str
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from generator.kit.family import CheckFailed, find_all, require
-from generator.kit.notation import written_sum
+from generator.kit.language import Reason
+from generator.kit.notation import AsWritten, WrittenProduct, written_sum
 from generator.kit.numeric import as_function
-from generator.kit.printing import tex, text
+from generator.kit.printing import inline, tex, text
 
-__all__ = ["Chain", "Step", "added_up", "chain", "worked_chain"]
+__all__ = ["Chain", "Step", "added_up", "arithmetic", "chain", "worked_chain"]
 
 POINTS = 4
 _ELEMENTARY = (sympy.Add, sympy.Mul, sympy.Pow, sympy.exp, sympy.log, sympy.sin, sympy.cos, sympy.tan, sympy.tanh)
@@ -74,6 +75,52 @@ def added_up(*terms: int, why: str = "", then: str = "") -> Chain:
     """Whole numbers written as a sum, term by term and a 0 kept (a student looks for every observation or layer
     in it), then their total: ``why`` names the terms, ``then`` the addition."""
     return chain(Step(written_sum(*terms), why), Step(sympy.Integer(sum(terms)), then))
+
+
+def arithmetic(expr: sympy.Basic) -> list[Reason]:
+    """The arithmetic left in a step of numbers put in, each piece named as a hand writes it: a bracket, sum or
+    product of numbers with its value (``2 \\cdot 3 + 3 = 9``, ``2 \\cdot 2 = 4`` of ``2 \\cdot 2 \\cdot e^{-2}``), a power
+    of e with a whole exponent not above 0 (``e^{-2} = 1/e^{2}``, ``e^{0} = 1``). A reason lists them, where "work out
+    the value" would name nothing; empty when the step holds no such piece."""
+    found: list[Reason] = []
+
+    def named(node: sympy.Basic, value: sympy.Basic, printed: str | None = None) -> None:
+        left, right = tex(node), printed or tex(value)
+        if left != right:
+            found.append(Reason("${left} = {right}$", left=left, right=right))
+
+    def walk(node: sympy.Basic) -> None:
+        if isinstance(node, sympy.exp):
+            power = _number(node.args[0])
+            if power is not None and power.is_Integer and power <= 0:
+                named(node, sympy.exp(power), inline(sympy.exp(power)))
+            return
+        if (node.is_Add or node.is_Mul or node.is_Pow) and _number(node) is not None:
+            named(node, _number(node))
+            return
+        if node.is_Mul:
+            numbers = [factor for factor in node.args if factor.is_Rational and factor != -1]  # a sign is no factor
+            if len(numbers) > 1:
+                named(WrittenProduct(*numbers, evaluate=False), sympy.Mul(*numbers))
+        for arg in node.args:
+            walk(arg)
+
+    walk(expr)
+    return found
+
+
+def _number(expr: sympy.Basic) -> sympy.Rational | None:
+    """The value of ``expr`` when it is numbers only (whole numbers and fractions, written or evaluated), else None."""
+    if expr.is_Rational:
+        return expr
+    if isinstance(expr, AsWritten):
+        return _number(expr.args[0])
+    if not (expr.is_Add or expr.is_Mul or expr.is_Pow):
+        return None
+    values = [_number(arg) for arg in expr.args]
+    if any(value is None for value in values):
+        return None
+    return sympy.Add(*values) if expr.is_Add else sympy.Mul(*values) if expr.is_Mul else values[0] ** values[1]
 
 
 def worked_chain(*steps: Step) -> Chain:

@@ -101,11 +101,13 @@ def test_a_pooling_layer_is_said_to_have_no_parameters_not_its_output():
 
 def test_a_formula_with_d_names_d_1_too_and_the_side_is_worked_out_not_added_up():
     """A TA read: layer 3 wrote '- (5 - 1)' under a formula with d in it and named k, s and p only (layer 1 named
-    d = 2); and '= 46' was 'add up' for a line with subtractions in it."""
+    d = 2); and '= 46' was 'add up' for a line with subtractions in it; a later one read 'work out the value' as naming
+    nothing: the products and the bracket are named with their values, then the sum is worked."""
     variant = variant_for_seed(FAMILY, FAMILY.resolve_options({"layers": 3, "dilation": True}), 5)
     _, solution = render_part(environment(), FAMILY, variant)
     assert "$d = 1$}" in solution and "$d = 2$}" in solution
-    assert "add up" not in solution and r"\mbox{work out the value}" in solution
+    assert "add up" not in solution and "work out the value" not in solution
+    assert r"$2 \cdot 2 = 4$, $2 \cdot (3 - 1) = 4$, then add and subtract" in solution
 
 
 @pytest.mark.parametrize("language, said", [("en", "so it goes into the formula with $d = 1$"), ("de", "mit $d = 1$ in die Formel")])

@@ -274,7 +274,8 @@ def test_for_every_x_only_contrasts_a_plain_norm():
     squared_only = Params((x1, x2), (sympy.exp(-EuclideanNorm(x1, x2) ** 2),), sympy.ImmutableMatrix.zeros(2, 1))
     variant = dataclasses.replace(canonical("idl-math-background-1.3b"), params=squared_only, answer=FAMILY.solve(squared_only))
     _, solution = render_part(environment(), FAMILY, variant)
-    assert "For the norm, the chain rule needs" in solution and "for every" not in solution
+    assert "partial derivatives of the norm follow from its coordinates" in solution
+    assert r"(for every $\mathbf{x}$)" not in solution
 
 
 def test_a_gradient_after_lines_of_text_stands_in_a_display_of_its_own(tmp_path):
@@ -304,3 +305,32 @@ def test_the_step_that_puts_the_point_a_in_says_so():
     assert r"\mbox{Kettenregel, $a_2 = -1$}" in solution
     centred = [w.derivative.steps[0].why for w in FAMILY.solve(dataclasses.replace(params, functions=(EuclideanNorm(x1, x2) ** 2,))).worked[0]]
     assert centred == ["partial of the squared norm"] * 2
+
+
+def test_the_partials_of_the_norm_are_derived_not_quoted():
+    """A TA read (idl-math-background 1.3(b), seed 7411): 'the chain rule needs d/dx_i ||x||_2 = x_i/||x||_2' and steps
+    named 'partial of the norm' stated f_1's result as given. The solution derives it for x_1 from the coordinates,
+    ||x||_2 = sqrt(x_1^2 + x_2^2) by the chain rule, and ||x - a||_2^2 as a sum of squares; the engine verifies both."""
+    from generator.kit.steps import verify_chain
+
+    norm, shifted = EuclideanNorm(x1, x2), EuclideanNorm(x1 + 1, x2 - 2)
+    params = Params((x1, x2), (norm, sympy.exp(-(shifted**2))), sympy.ImmutableMatrix([-1, 2]))
+    variant = dataclasses.replace(canonical("idl-math-background-1.3b"), params=params, answer=FAMILY.solve(params))
+    square, root = variant.answer.norm_partials
+    assert [step.why for step in root.steps] == ["the norm in coordinates", r"chain rule, $(\sqrt{u})' = \frac{1}{2 \sqrt{u}}$", "cancel $2$"]
+    assert root.result == x1 / norm and square.result.doit() == 2 * (x1 - sympy.Symbol("a_1", real=True))
+    for derived in (square, root):
+        verify_chain(derived, random.Random(0))
+    _, solution = render_part(environment(), FAMILY, variant)
+    assert r"&= \frac{\partial}{\partial x_{1}} \sqrt{x_{1}^{2} + x_{2}^{2}}" in solution
+    assert r"&= \frac{\partial}{\partial x_{1}} ((x_{1} - a_{1})^{2} + (x_{2} - a_{2})^{2})" in solution
+    assert "chain rule needs" not in solution
+
+
+def test_a_shifted_point_is_written_as_the_language_writes_a_tuple():
+    """'a = (-2, 0)^T' on a German sheet that writes 0,75 (TA read): German separates the entries with a semicolon."""
+    params = Params((x1, x2), (sympy.exp(-(EuclideanNorm(x1 + 2, x2) ** 2)),), sympy.ImmutableMatrix([-2, 0]))
+    variant = dataclasses.replace(canonical("idl-math-background-1.3b"), params=params, answer=FAMILY.solve(params))
+    assert r"\mathbf{a} = (-2, 0)^\top" in render_part(environment(), FAMILY, variant)[0]
+    german = render_part(environment(language="de"), FAMILY, variant)[0]
+    assert r"\mathbf{a} = (-2; 0)^\top" in german and r"\mathbf{x} = (x_{1}; x_{2})^\top" in german

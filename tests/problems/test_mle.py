@@ -134,3 +134,15 @@ def test_the_log_likelihood_in_numbers_names_what_it_puts_in(model, seed):
         row = next(line for line in solution.splitlines() if line.startswith(r"\ell(") and "&=" in line)
         assert words in row or words[1:] in solution, language  # beside the row, or on a line above it
     assert FAMILY.solve(Params("bernoulli", (0, 1, 1, 0))).put_in is None  # k and n - k are named in a sentence
+
+
+@pytest.mark.parametrize("model", ["bernoulli", "gaussian", "exponential"])
+def test_the_log_likelihood_is_defined_as_the_log_of_the_product(model):
+    """A TA read (math-background-2 2.4, seed 7411): the solution went straight to 'so with n = 7, l(mu, sigma) = ...',
+    never saying what l is. It is the log of the product of the densities (probabilities), the sum of their logs."""
+    variant = variant_for_seed(FAMILY, FAMILY.resolve_options({"model": model}), 1)
+    _, solution = render_part(environment(), FAMILY, variant)
+    assert "The log-likelihood of independent observations is the log of the product" in solution
+    assert "the log of a product is the sum of the logs" in solution
+    symbol = {"bernoulli": "p", "gaussian": r"\mu, \sigma", "exponential": r"\lambda"}[model]
+    assert rf"\ell({symbol}) &= \log \prod_i" in solution or rf"\ell({symbol}) = \log \prod_i" in solution
