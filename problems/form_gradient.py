@@ -28,7 +28,8 @@ is cut off in the OCR of the sheet, so it is taken to be x^T A x + b^T x + c wit
 Excluded by construction (numeric mode): a quadratic part whose gradient has a zero row
 (A + A^T with a zero row, e.g. A skew-symmetric), a symmetric A that is diagonal, a general A
 that happens to be symmetric, more than a third zero entries in A or in A + A^T, zero entries in
-b, and c = 0.
+b, and c = 0; for b^T x alone, a b with all entries equal (the check against the partials would compare one number
+with itself and could not catch two entries swapped).
 
 answers.json keys: ``inputs.kind``, ``inputs.mode``, ``inputs.f`` (SymPy syntax, ``x.T*A*x +
 b.T*x + c``), ``inputs.quadratic`` / ``inputs.linear`` (coefficients of the terms, 0 if absent),
@@ -180,7 +181,13 @@ def sample(rng: random.Random, options: Mapping) -> Params:
     if has_quadratic:
         entries["matrix_entries"] = _numeric_matrix(rng, n, symmetric=kind == "quadratic-symmetric")
     if has_linear:
-        entries["vector_entries"] = sympy.ImmutableMatrix([nonzero(rng, -5, 5) for _ in range(n)])
+
+        def vector(r: random.Random) -> sympy.ImmutableMatrix:
+            return sympy.ImmutableMatrix([nonzero(r, -5, 5) for _ in range(n)])
+
+        # b^T x alone with b = (2, 2, 2): every partial is 2, and the check against them cannot tell the entries apart
+        varied = (lambda v: len(set(v)) > 1) if not has_quadratic else (lambda v: True)
+        entries["vector_entries"] = distinct(rng, vector, 1, accept=varied, what="vectors with two different entries")[0]
     if kind == "affine":
         entries["scalar_value"] = sympy.Integer(nonzero(rng, -5, 5))
     return _params(kind, mode, ("A", "b", "c"), int(has_quadratic), int(has_linear), **entries)

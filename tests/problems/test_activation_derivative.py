@@ -219,8 +219,8 @@ def test_a_shifted_or_scaled_activation_is_said_to_be_built_from_it_not_to_be_it
     assert "(built from the hyperbolic tangent)" in _statement(("tanh", Rational(3, 2), 0), ("swish", 2, 0))
     # beta and k are defined where they are named; a list says what each function is built from and ends with a period
     listed = _statement(("swish", 2, 0), ("softplus", 3, 0), ("log-sigmoid", 2, 1))
-    assert r"\text{(swish $x\,\sigma(\beta x)$ with $\beta = 2$)}" in listed
-    assert r"softplus $\frac{1}{k} \log(1 + e^{kx})$ with sharpness $k = 3$" in listed
+    assert r"\text{(swish function $x\,\sigma(\beta x)$ with $\beta = 2$)}" in listed
+    assert r"softplus function $\frac{1}{k} \log(1 + e^{kx})$ with sharpness $k = 3$" in listed
     assert r". &&\text{(built from the log-sigmoid)}" in listed
     assert listed.count(", &&") == 2
 

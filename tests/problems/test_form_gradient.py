@@ -287,3 +287,12 @@ def test_the_check_is_one_block_on_its_page(tmp_path):
     firsts = [next(line.strip() for line in page.splitlines() if line.strip()) for page in text.split("\f") if page.strip()]
     assert "Probe: Ausgeschrieben" in text
     assert not [first for first in firsts if first.startswith(("also die Einträge", "das"))], firsts
+
+
+def test_a_linear_form_has_a_vector_whose_entries_a_check_can_tell_apart():
+    """b = (2, 2, 2) (TA read, idl-math-background 1.2(a), German, seed 7412): every partial of b^T x is 2, so the
+    check of the gradient against them could not catch two entries swapped. The sampler refuses all entries equal."""
+    for n in (2, 3):
+        for seed in range(150):
+            b = variant_for_seed(FAMILY, options(kind="linear", mode="numeric", n=n), seed).params.vector_entries
+            assert len(set(b)) > 1, (n, seed, b)
