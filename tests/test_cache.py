@@ -188,7 +188,7 @@ def test_a_changed_template_shows_as_without_the_cache(project, tmp_path):
 
 EDITS = {
     "a part template": ("templates/problems/entropy.tex.j2", "Compute", "Work out", "Work out"),
-    "a macro a part template imports": ("templates/macros/steps.tex.j2", "{3.8cm}", "{3.2cm}", "{3.2cm}"),
+    "a macro a part template imports": ("templates/macros/steps.tex.j2", r"\mbox{<< why|reason >>}", r"\mbox{\upshape << why|reason >>}", r"\mbox{\upshape "),
     "the catalogue": (
         "locale/de/LC_MESSAGES/messages.po",
         'msgstr "nat (natürlicher Logarithmus)"',

@@ -120,27 +120,29 @@ def test_a_chain_verified_as_it_stands_is_not_renamed_again(monkeypatch):
 
 def test_a_reason_beside_its_step_takes_at_most_two_lines_and_a_longer_one_a_line_of_its_own(tmp_path):
     """A tall wrapped reason (five lines of its column) left gaps in the align: up to two lines stay beside the
-    step, a longer reason is set as text above it. Compiled, and read back from the PDF."""
+    step, a longer reason is set as text above it. The first step is too wide for either reason on one line beside
+    it (generator/pipeline/reasons.py). Compiled, and read back from the PDF."""
     from io import BytesIO
 
     from pypdf import PdfReader
 
     from generator.pipeline.compile import compile_document
+    from generator.pipeline.reasons import set_reasons
     from generator.pipeline.templating import environment
 
     z = sympy.Symbol("x")
     worked = Chain(
         (
-            Step(z * (z + 1), "product rule"),
+            Step(sympy.expand((z + 1) ** 7), "product rule"),
             Step(z**2 + z, "expand the product of both factors"),
             Step(z * (z + 1), "multiply numerator and denominator by $e^{2 x}$, expand, collect like terms and factor out $x$"),
         )
     )
     template = environment().from_string(
-        '<% from "macros/steps.tex.j2" import steps %>\\documentclass{article}\\usepackage{amsmath}\\begin{document}'
-        "\\begin{align*}\n<< steps(chain, 'f')|trim >>\n\\end{align*}\\end{document}"
+        '<% from "macros/steps.tex.j2" import steps %>\\documentclass[11pt,a4paper]{article}\\usepackage[margin=2.3cm]{geometry}'
+        "\\usepackage{amsmath}\\begin{document}\\begin{align*}\n<< steps(chain, 'f')|trim >>\n\\end{align*}\\end{document}"
     )
-    source = template.render(chain=worked)
+    source = set_reasons(template.render(chain=worked))
     assert r"\mbox{product rule}" in source and r"\parbox[t]{3.8cm}{\raggedright expand the product of both factors}" in source
     assert r"\noalign{" in source and "Multiply numerator and denominator by $e^{2 x}$, expand" in source
     assert "&& \\parbox[t]{3.8cm}{\\raggedright multiply" not in source

@@ -22,6 +22,7 @@ from generator.kit.language import ENGLISH
 from generator.pipeline.generate import Draw
 from generator.pipeline.names import name_latex
 from generator.pipeline.names import preamble as names_preamble
+from generator.pipeline.reasons import set_reasons
 from generator.pipeline.roster import Student
 from generator.pipeline.sheet import ExerciseSpec, SheetSpec
 from generator.pipeline.templating import template_failure
@@ -98,8 +99,8 @@ def render_part(env: jinja2.Environment, family: Family, variant: Variant) -> tu
     try:
         macros = env.get_template(family.template).module
         return (
-            str(macros.statement(variant.params, variant.answer)).strip(),
-            str(macros.solution(variant.params, variant.answer)).strip(),
+            set_reasons(str(macros.statement(variant.params, variant.answer)).strip()),
+            set_reasons(str(macros.solution(variant.params, variant.answer)).strip()),
         )
     except jinja2.TemplateError as exc:
         raise GenerationError(f"{template_failure(env, exc, family.template)} (family {family.name}, seed {variant.seed})") from exc

@@ -1,0 +1,98 @@
+"""A long reason of a worked step is set once its whole align* is known (generator/pipeline/reasons.py): on one line
+where the align's widest cells leave room for it, else in the 3.8 cm box, or on a line of its own above its step."""
+
+import subprocess
+
+import sympy
+
+from generator.check import lint
+from generator.kit.steps import Chain, Step
+from generator.pipeline.compile import compile_stream
+from generator.pipeline.generate import canonical_variant
+from generator.pipeline.reasons import set_reasons, typeset_width
+from generator.pipeline.registry import families
+from generator.pipeline.render import render_part
+from generator.pipeline.templating import environment
+
+x = sympy.Symbol("x")
+TABLE = "constant factor; table of derivatives"
+"""37 characters: the steps macro's 3.8 cm box, where it wrapped as 'constant factor; table / of derivatives'."""
+SHORT = (Chain((Step(2 * sympy.cos(x), TABLE),)), r"\frac{\partial f}{\partial x}")
+WIDE = (Chain((Step(sympy.expand((x + 1) ** 8), "expand"),)), "g'(x)")
+"""A row of another chain in the same align, too wide for the reason on one line beside the widest step."""
+LONG = "multiply numerator and denominator by $e^{2 x}$ and cancel"
+"""57 characters: more than two lines of the box, so the macro sets it on a line of its own."""
+GERMAN = (Chain((Step(sympy.exp(x) / (x + 1), "Zähler und Nenner mit $e^{2 x}$ multiplizieren, kürzen"),)), "h'(x)")
+
+PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
+\usepackage[T1]{fontenc}
+\usepackage{lmodern}
+\usepackage[margin=2.3cm,top=2cm,bottom=2.5cm]{geometry}
+\usepackage{amsmath,amssymb,mathtools}
+"""
+
+
+def _align(*chains, small: bool = False) -> str:
+    """One align* holding the rows of ``steps(chain, lhs)`` for each (chain, lhs), laid out as render_part lays it out."""
+    template = environment().from_string(
+        '<% from "macros/steps.tex.j2" import steps %><% if small %>{\\small\n<% endif %>\\begin{align*}\n'
+        "<% for chain, lhs in chains %><< steps(chain, lhs)|trim >><% if not loop.last %> \\\\\n<% endif %><% endfor %>\n"
+        "\\end{align*}<% if small %>}<% endif %>"
+    )
+    return set_reasons(template.render(chains=chains, small=small))
+
+
+def test_a_long_reason_stands_on_one_line_beside_short_steps():
+    laid_out = _align(SHORT)
+    assert rf"&& \mbox{{{TABLE}}}" in laid_out
+    assert r"\parbox" not in laid_out and r"\sheetreason" not in laid_out
+
+
+def test_a_wide_row_of_another_chain_in_the_align_keeps_it_in_its_box():
+    """The reverted per-chain rule measured only the reason's own chain: a later, wider chain ran it into the margin."""
+    for chains in ((SHORT, WIDE), (WIDE, SHORT)):
+        laid_out = _align(*chains)
+        assert rf"\parbox[t]{{3.8cm}}{{\raggedright {TABLE}}}" in laid_out
+        assert r"\mbox{constant" not in laid_out
+
+
+def test_a_reason_longer_than_its_box_stands_beside_short_steps_else_on_a_line_of_its_own():
+    chain = (Chain((Step(x**2 + 1, "as given"), Step(x * (x + 1), LONG))), "p(x)")
+    beside = _align(chain)
+    assert rf"&& \mbox{{{LONG}}}" in beside and r"\noalign" not in beside
+    above = _align(chain, WIDE)
+    assert r"\noalign{" in above and "Multiply numerator and denominator by" in above
+    assert r"\mbox{multiply" not in above and r"\sheetreason" not in above
+
+
+def test_an_align_in_small_type_has_more_room():
+    wider = (Chain((Step(sympy.expand((x + 1) ** 5) * sympy.Symbol("a"), TABLE),)), "q(x)")
+    assert r"\parbox" in _align(wider) and rf"\mbox{{{TABLE}}}" in _align(wider, small=True)
+
+
+def test_a_matrix_is_as_wide_as_its_columns():
+    matrix = r"\begin{bmatrix}1000 & 2 & 3\\4 & 5000 & 6\\7 & 8 & 9000\end{bmatrix}"
+    assert typeset_width(matrix) < typeset_width("1000 2 3 4 5000 6 7 8 9000")
+    laid_out = set_reasons("\\begin{align*}\nA &= " + matrix + r" && \sheetreasonbox{" + TABLE + "}\n\\end{align*}")
+    assert rf"&& \mbox{{{TABLE}}}" in laid_out and matrix in laid_out
+
+
+def test_render_part_lays_out_every_reason():
+    """The jacobian of idl-math-background 1.3(c): short partials, their reasons beside them on one line."""
+    family = families()["jacobian"]
+    variant = canonical_variant(family, family.resolve_options({}), "idl-math-background-1.3c")
+    _, solution = render_part(environment(), family, variant)
+    assert rf"&= 2 x y && \mbox{{{TABLE}}}" in solution and r"\sheetreason" not in solution and r"\parbox" not in solution
+
+
+def test_typeset_the_long_reasons_stand_whole_and_nothing_runs_into_the_margin(tmp_path):
+    one_pass = environment().get_template("macros/one-pass-align.tex.j2").render()
+    body = "\n\n".join(("One line:\n" + _align(SHORT), "Boxed:\n" + _align(SHORT, WIDE), "German:\n" + _align(GERMAN)))
+    compile_stream("reasons", [PREAMBLE + one_pass + "\\begin{document}\n" + body + "\n\\end{document}\n"], tmp_path)
+    assert not list(lint.overfull_boxes((tmp_path / "reasons.log").read_text(encoding="latin-1")))
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "reasons.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    lines = [line.strip() for line in text.splitlines()]
+    whole = [line for line in lines if line.endswith(TABLE)]
+    wrapped = [line for line in lines if line.endswith("constant factor; table")]
+    assert len(whole) == 1 and len(wrapped) == 1
+    assert any(line.endswith("Zähler und Nenner mit e2x multiplizieren, kürzen") for line in lines), text
