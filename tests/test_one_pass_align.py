@@ -69,3 +69,85 @@ def test_a_row_too_wide_for_the_page_is_an_overfull_line(tmp_path):
     _typeset(tmp_path, "wide", PREAMBLE + _one_pass() + wide)
     log = (tmp_path / "wide.log").read_text(encoding="latin-1")
     assert [finding.rule for _, finding in lint.overfull_boxes(log)] == ["overfull"]
+
+
+# Page breaks between rows: each align* below is set after a blank of growing height on a page of its own, with
+# \interdisplaylinepenalty=0, so the page breaks between its rows wherever the one-pass align lets it. A row is
+# "s" (it starts a chain: lhs &= ...) or "c" (it continues one: &= ...); "(r)" puts a line of text above the row,
+# as the steps macro sets a long reason, and "(m)" a matrix whose \\ ends no row.
+CHAINS = ["sccccc", "sccsccscc", "ssss", "scc", "s(m)cc(r)c(r)cs(r)cc", "sc(r)sc(r)cc", "s(m)s(m)s(m)s"]
+
+
+def _row(case, number, kind):
+    cell = rf"\text{{k{case}r{number}}}"
+    if "(m)" in kind:
+        cell += r" \begin{bmatrix} 1 \\ 2 \end{bmatrix}"
+    reason = r"\noalign{\nobreak\vskip\belowdisplayshortskip\vbox{\noindent Why:\endgraf}\nobreak\vskip\abovedisplayshortskip}"
+    return (reason if "(r)" in kind else "") + ("&= " if kind[0] == "c" else "x &= ") + cell
+
+
+def _kinds(chain):
+    return re.findall(r"[sc](?:\([rm]\))?", chain)
+
+
+def _allowed(kinds):
+    """After which rows a page may break: two rows on each side, and inside a chain two of its rows on each side."""
+    cont = [kind[0] == "c" for kind in kinds] + [False, False]
+    n = len(kinds)
+    return {k for k in range(2, n - 1) if not cont[k] or (cont[k - 1] and cont[k + 1])}
+
+
+def test_a_page_breaks_between_rows_only_where_no_row_or_step_stands_alone(tmp_path):
+    blanks = range(560, 700, 4)  # points above the align*: from all rows on the page to none
+    cases = [(chain, blank) for chain in CHAINS for blank in blanks]
+    body = [r"\begin{document}", r"\interdisplaylinepenalty=0", r"\setlength{\parskip}{0pt}"]
+    for case, (chain, blank) in enumerate(cases):
+        rows = [_row(case, number, kind) for number, kind in enumerate(_kinds(chain), start=1)]
+        body += [
+            r"\clearpage",
+            rf"\noindent start{case}\vspace*{{{blank - 12}pt}}",
+            r"\begin{align*}",
+            " \\\\\n".join(rows),
+            r"\end{align*}",
+        ]
+    body.append(r"\end{document}")
+    pdf = _typeset(tmp_path, "breaks", PREAMBLE + _one_pass() + "\n".join(body) + "\n")
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    page_of = {}
+    for page, words in enumerate(html.split("<page ")[1:]):
+        for word in re.findall(r">(k\d+r\d+)<", words):
+            page_of[word] = page
+    seen = {chain: set() for chain in CHAINS}
+    for case, (chain, blank) in enumerate(cases):
+        pages = [page_of[f"k{case}r{number}"] for number in range(1, len(_kinds(chain)) + 1)]
+        breaks = [k for k in range(1, len(pages)) if pages[k] != pages[k - 1]]
+        assert len(breaks) <= 1, f"{chain} after {blank}pt: pages {pages}"
+        seen[chain].update(breaks)
+    for chain in CHAINS:
+        assert seen[chain] == _allowed(_kinds(chain)), chain
+
+
+def test_a_short_lead_in_between_two_aligns_does_not_start_a_page(tmp_path):
+    """With \\onepass@leadinpenalty (the sheet's solutions set it), a page rather not breaks below an align* whose next
+    text is a short lead-in ("so", "hence") into another display: it would stand alone at the top of the page."""
+    body = [r"\begin{document}", r"\makeatletter\onepass@leadinpenalty=10000 \makeatother\postdisplaypenalty=1000"]
+    blanks = range(500, 700, 3)
+    for case, blank in enumerate(blanks):
+        body += [
+            r"\clearpage",
+            rf"\noindent start{case}\vspace*{{{blank - 12}pt}}",
+            "",
+            "Worked out:",
+            r"\begin{align*} a &= \text{" + f"k{case}a1" + r"} \\ &= \text{" + f"k{case}a2" + r"} \end{align*}",
+            f"so{case}",
+            r"{\small\begin{align*} b &= 1 \\ &= 2 \\ &= 3 \end{align*}}",
+        ]
+    body.append(r"\end{document}")
+    pdf = _typeset(tmp_path, "leadin", PREAMBLE + _one_pass() + "\n".join(body) + "\n")
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    page_of = {}
+    for page, words in enumerate(html.split("<page ")[1:]):
+        for word in re.findall(r">((?:k\d+a\d|so\d+))<", words):
+            page_of[word] = page
+    alone = [blank for case, blank in enumerate(blanks) if page_of[f"so{case}"] != page_of[f"k{case}a2"]]
+    assert not alone, f"'so' starts a page after a blank of {alone} pt"
