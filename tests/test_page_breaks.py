@@ -1,18 +1,53 @@
 """Page breaks in solutions, read back from the typeset PDF (issue 18: dl-exercise-sheet-1 seed 90421's page 5).
 
 A page may not break between a statement and the start of its solution, nor just below a display whose short
-lead-in line ("so", "hence") then stands alone at the top of the next page.
+lead-in line ("so", "hence") then stands alone at the top of the next page, nor end with room left for the part
+that starts overleaf.
 """
 
 import re
+import subprocess
+from typing import NamedTuple
 
 import pytest
 from pypdf import PdfReader
 
 from generator.pipeline.build import build_sheets
 from generator.pipeline.generate import Draw
+from generator.pipeline.project import Project
 
 LONE_WORD = re.compile(r"[a-z]+")
+CM = 72 / 2.54
+TEXT_BOTTOM = 841.89 - 2.5 * CM  # A4 and the sheet's geometry (bottom=2.5cm), in PDF points from the top
+BASELINE = 13.6  # 11 pt type
+PART = re.compile(r"(Exercise|Aufgabe) \S|\([a-z]\) ")
+SOLUTION = re.compile(r"(Solution|Lösung)\.( |$)")
+WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>')
+
+
+class Line(NamedTuple):
+    top: float
+    bottom: float
+    text: str
+
+
+def _lines(pdf):
+    """Each page's lines of text, top to bottom, without the footer: words whose feet are level, left to right."""
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = []
+    for page in html.split("<page ")[1:]:
+        rows = []
+        for x, top, bottom, text in sorted(WORD.findall(page), key=lambda word: float(word[2])):
+            if float(bottom) > TEXT_BOTTOM + 8:
+                continue
+            if rows and float(bottom) - rows[-1][0][2] < 3:
+                rows[-1].append((float(x), float(top), float(bottom), text))
+            else:
+                rows.append([(float(x), float(top), float(bottom), text)])
+        pages.append(
+            [Line(min(w[1] for w in row), max(w[2] for w in row), " ".join(w[3] for w in sorted(row))) for row in rows]
+        )
+    return pages
 
 
 @pytest.mark.parametrize("seed", [90420, 90422])  # seeds whose page 5 began with "so" before \postdisplaypenalty
@@ -34,3 +69,34 @@ def test_no_solution_page_starts_with_its_solution_and_the_statement_on_the_page
     for number, page in enumerate(pages[1:], start=2):
         lines = [line.strip() for line in (page.extract_text() or "").splitlines() if line.strip()]
         assert not lines[0].startswith("Solution."), f"page {number} starts with its solution: {lines[0]!r}"
+
+
+@pytest.mark.parametrize(
+    ("sheet", "language", "seed"),
+    [
+        ("dl-exercise-sheet-1", "en", 7302),
+        ("math-background-2", "en", 7304),
+        ("idl-math-background", "de", 7303),
+        ("derivatives-and-entropy", "de", 7302),
+    ],
+)
+def test_no_solution_page_ends_with_room_for_the_part_overleaf(tmp_path, sheet, language, seed):
+    """Seeds 7301-7306 of the four sheets, English and German, had 48 solution pages ending more than a third empty
+    before a new part, up to 87% (each of these seeds one or more): a long worked align* after "Solution." never
+    broke, so its statement waited for a page with room for all of it, and a recap box waited for room for six
+    lines of a solution it does not have. A page now ends a third empty before a new part only where that part's
+    heading, statement, "Solution." and six more lines would not have fitted; and never with "Solution." and one
+    line of it."""
+    (target,) = build_sheets([sheet], Draw(seed), tmp_path, Project(language=language))
+    pages = _lines(target / f"{sheet}-solution.pdf")
+    for number, (page, following) in enumerate(zip(pages, pages[1:]), start=1):
+        assert not SOLUTION.match(page[-1].text), f"page {number} ends with a solution's first line: {page[-1].text!r}"
+        empty = TEXT_BOTTOM - page[-1].bottom
+        head = next((line for line in following[:3] if PART.match(line.text)), None)  # under an inline fraction's top
+        if empty < (TEXT_BOTTOM - following[0].top) / 3 or head is None:
+            continue
+        start = next(line for line in following if SOLUTION.match(line.text) or PART.match(line.text) and line != head)
+        needed = start.bottom - following[0].top + (6 if SOLUTION.match(start.text) else 0) * BASELINE
+        assert empty < needed, (
+            f"page {number} ends {empty:.0f} pt empty, page {number + 1} starts {following[0].text!r}"
+        )
