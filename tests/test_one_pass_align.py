@@ -74,8 +74,19 @@ def test_a_row_too_wide_for_the_page_is_an_overfull_line(tmp_path):
 # Page breaks between rows: each align* below is set after a blank of growing height on a page of its own, with
 # \interdisplaylinepenalty=0, so the page breaks between its rows wherever the one-pass align lets it. A row is
 # "s" (it starts a chain: lhs &= ...) or "c" (it continues one: &= ...); "(r)" puts a line of text above the row,
-# as the steps macro sets a long reason, and "(m)" a matrix whose \\ ends no row.
-CHAINS = ["sccccc", "sccsccscc", "ssss", "scc", "s(m)cc(r)c(r)cs(r)cc", "sc(r)sc(r)cc", "s(m)s(m)s(m)s"]
+# as the steps macro sets a long reason, "(t)" a \shortintertext (as the partial macro's "For ...:"), and "(m)" a
+# matrix whose \\ ends no row.
+CHAINS = [
+    "sccccc",
+    "sccsccscc",
+    "ssss",
+    "scc",
+    "s(m)cc(r)c(r)cs(r)cc",
+    "sc(r)sc(r)cc",
+    "s(m)s(m)s(m)s",
+    "s(t)ss(t)ss(t)s",
+    "s(t)cc(t)s",
+]
 
 
 def _row(case, number, kind):
@@ -83,11 +94,12 @@ def _row(case, number, kind):
     if "(m)" in kind:
         cell += r" \begin{bmatrix} 1 \\ 2 \end{bmatrix}"
     reason = r"\noalign{\nobreak\vskip\belowdisplayshortskip\vbox{\noindent Why:\endgraf}\nobreak\vskip\abovedisplayshortskip}"
-    return (reason if "(r)" in kind else "") + ("&= " if kind[0] == "c" else "x &= ") + cell
+    above = {"(r)": reason, "(t)": r"\shortintertext{Then:}"}.get(kind[1:], "")
+    return above + ("&= " if kind[0] == "c" else "x &= ") + cell
 
 
 def _kinds(chain):
-    return re.findall(r"[sc](?:\([rm]\))?", chain)
+    return re.findall(r"[sc](?:\([rmt]\))?", chain)
 
 
 def _allowed(kinds):
@@ -98,14 +110,15 @@ def _allowed(kinds):
 
 
 def test_a_page_breaks_between_rows_only_where_no_row_or_step_stands_alone(tmp_path):
-    blanks = range(560, 700, 4)  # points above the align*: from all rows on the page to none
+    blanks = range(540, 700, 4)  # points above the align*: from all rows on the page to none
     cases = [(chain, blank) for chain in CHAINS for blank in blanks]
     body = [r"\begin{document}", r"\interdisplaylinepenalty=0", r"\setlength{\parskip}{0pt}"]
     for case, (chain, blank) in enumerate(cases):
         rows = [_row(case, number, kind) for number, kind in enumerate(_kinds(chain), start=1)]
         body += [
             r"\clearpage",
-            rf"\noindent start{case}\vspace*{{{blank - 12}pt}}",
+            rf"\noindent start{case}\rule{{0pt}}{{{blank - 12}pt}}\par",
+            r"\noindent Rows:",
             r"\begin{align*}",
             " \\\\\n".join(rows),
             r"\end{align*}",
@@ -135,8 +148,7 @@ def test_a_short_lead_in_between_two_aligns_does_not_start_a_page(tmp_path):
     for case, blank in enumerate(blanks):
         body += [
             r"\clearpage",
-            rf"\noindent start{case}\vspace*{{{blank - 12}pt}}",
-            "",
+            rf"\noindent start{case}\rule{{0pt}}{{{blank - 12}pt}}\par",
             "Worked out:",
             r"\begin{align*} a &= \text{" + f"k{case}a1" + r"} \\ &= \text{" + f"k{case}a2" + r"} \end{align*}",
             f"so{case}",
