@@ -196,3 +196,35 @@ def test_opening_a_subtracted_bracket_among_other_terms_is_named():
     before = sympy.Add(-(4 - x) * sympy.sin(x), sympy.Mul(-1, sympy.cos(x) + 2, evaluate=False), evaluate=False)
     assert rewrites.rewrite_name(before, -(4 - x) * sympy.sin(x) - sympy.cos(x) - 2) == "distribute the minus sign"
 
+
+
+def test_a_sum_factorised_beside_a_factor_that_stood_in_front_is_named_factorised():
+    """A TA read (German, idl-math-background 1.3(a), seed 7412, f_2 = 2x(x - 2)^2): 2(3x^2 - 8x + 4) = 2(x - 2)(3x - 2)
+    was "2 ausklammern", though the 2 stood outside already: SymPy multiplies 2(3x^2 - 8x + 4) out when it compares."""
+    before = sympy.Mul(2, 3 * x**2 - 8 * x + 4, evaluate=False)
+    assert rewrites.rewrite_name(before, sympy.Mul(2, x - 2, 3 * x - 2, evaluate=False)) == r"factorise $3 x^{2} - 8 x + 4$"
+    assert rewrites.rewrite_name(6 * x**2 - 16 * x + 8, sympy.Mul(2, 3 * x**2 - 8 * x + 4, evaluate=False)) == "factor out $2$"
+
+
+def test_what_a_common_denominator_takes_out_of_every_term_is_named_too():
+    """TA reads: "common denominator" (idl-math-background, German, seed 7412, f_1) and "common denominator and take out
+    the minus sign" (derivatives-and-entropy, seed 7411, f_1) for steps that also took out 2x and -2."""
+    log = sympy.log(x**2 + 1)
+    before = sympy.Mul(sympy.Add(2 * x * (x**2 + 3) / (x**2 + 1), -2 * x * log, evaluate=False), 1 / (x**2 + 3) ** 2, evaluate=False)
+    after = 2 * x * (x**2 + 3 - (x**2 + 1) * log) / ((x**2 + 1) * (x**2 + 3) ** 2)
+    assert rewrites.rewrite_name(before, after) == "common denominator and factor out $2 x$"
+    log = sympy.log(1 + sympy.exp(-2 * x))
+    top = sympy.Add(-2 * (3 * x**2 + 1) / (sympy.exp(2 * x) + 1), -6 * x * log, evaluate=False)
+    below = ((3 * x**2 + 1) ** -2, (sympy.exp(2 * x) + 1) ** -1)
+    after = sympy.Mul(-2, 3 * x**2 + 1 + 3 * x * (sympy.exp(2 * x) + 1) * log, *below, evaluate=False)  # as tidying writes it
+    assert rewrites.rewrite_name(sympy.Mul(top, 1 / (3 * x**2 + 1) ** 2, evaluate=False), after) == (
+        "common denominator and factor out $-2$"
+    )
+
+
+def test_a_squared_sum_multiplied_out_in_one_term_is_named():
+    """3 (x - 1)^2 sin x to 3 (x^2 - 2x + 1) sin x beside a term left alone was "multiply the factors", the reason of the
+    step before it too (derivative, level 2, check seed 21)."""
+    before = sympy.Add((3 - x) * sympy.cos(x), 3 * (x - 1) ** 2 * sympy.sin(x), evaluate=False)
+    after = (3 - x) * sympy.cos(x) + 3 * (x**2 - 2 * x + 1) * sympy.sin(x)
+    assert rewrites.rewrite_name(before, after) == r"multiply out $(x - 1)^{2}$"

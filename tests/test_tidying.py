@@ -261,3 +261,16 @@ def test_a_product_the_quotient_rule_brought_is_not_multiplied_out():
     tidy = presentable(derivative(sympy.sin(x) / ((4 - x) * (x**2 + 1)), x))
     assert tex(tidy).startswith(r"\frac{(4 - x) (x^{2} + 1) \cos(x) + (3 x^{2} - 8 x + 1) \sin(x)}")
 
+
+
+def test_exponentials_whose_exponents_collect_are_merged_and_others_kept_apart():
+    """A TA read (idl-math-background, German, seed 7412, f_3): e^x e^{x^2 - x + 3} side by side in a result, which a
+    teaching assistant writes e^{x^2 + 3}; e^x e^{x^2} keeps the statement's e^{x^2} in view."""
+    from generator.kit.tidying import exponentials_merged
+
+    e = sympy.exp
+    assert exponentials_merged(e(x) * e(x**2 - x + 3) * (x + 1)) == e(x**2 + 3) * (x + 1)
+    assert exponentials_merged(e(x) * e(x**2)) == e(x) * e(x**2)
+    f = e(x**2 - x + 3) / (1 + e(-x))
+    assert presentable(derivative(f, x)) == e(x**2 + 3) * (2 * x + e(x) * (2 * x - 1)) / (e(x) + 1) ** 2
+    assert presentable(derivative(f, x), merge=False) == e(x) * e(x**2 - x + 3) * (2 * x + e(x) * (2 * x - 1)) / (e(x) + 1) ** 2

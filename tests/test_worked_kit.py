@@ -237,7 +237,13 @@ def test_minus_signs_that_cancel_stay_in_view_until_a_step_multiplies_them():
     steps = differentiate(1 / (sympy.exp(-x) + 1), x).derivative.steps
     assert [step.why for step in steps] == ["chain rule", "multiply the factors", "multiply numerator and denominator by $e^{2 x}$"]
     steps = differentiate(sympy.log(x**2 + 2) / (sympy.cos(x) + 2), x).derivative.steps
-    assert [step.why for step in steps] == ["quotient rule", "multiply the factors", "common denominator"]
+    assert [(step.why, tex(step.expr)) for step in steps] == [
+        (
+            "quotient rule and common denominator",
+            r"\frac{2 x (\cos(x) + 2) - (x^{2} + 2) \log(x^{2} + 2) \cdot (- \sin(x))}{(x^{2} + 2) (\cos(x) + 2)^{2}}",
+        ),
+        ("two minus signs cancel", r"\frac{2 x (\cos(x) + 2) + (x^{2} + 2) \log(x^{2} + 2) \sin(x)}{(x^{2} + 2) (\cos(x) + 2)^{2}}"),
+    ]
     steps = differentiate(-x * sympy.exp(x) * sympy.cos(x), x).derivative.steps
     assert [(step.why, tex(step.expr)) for step in steps] == [
         ("constant factor", r"- e^{x} ((x + 1) \cos(x) - x \sin(x))"),
@@ -272,3 +278,90 @@ def test_a_minus_sign_taken_into_the_bracket_is_named_beside_what_else_the_step_
     from generator.kit.rewrites import rewrite_name
 
     assert rewrite_name(before, y * (y * sympy.cos(2 * y - 1) - 2 * u)) == "distribute the minus sign and factor out $y$"
+
+
+def test_the_worked_derivatives_of_the_german_seed_7412_read_as_a_teaching_assistant_writes_them():
+    """A TA read of idl-math-background 1.3(a), German, seed 7412. f_2 = 2x(x - 2)^2: (x - 2)^2 was multiplied out as
+    x^2 - 2x - 2x + 4, and 2(x - 2)(3x - 2) was "take out 2", which stood outside already. f_3: two steps in a row were
+    "multiply the factors", the second of them multiplying out, collecting and taking out e^x e^{x^2 - x + 3}, and the
+    result kept e^x e^{x^2 - x + 3} side by side. f_1: the quotient rule's line had a fraction in its numerator."""
+    from problems.derivative import x
+
+    f1, f2, f3 = sympy.log(x**2 + 1) / (x**2 + 3), 2 * x * (x - 2) ** 2, sympy.exp(x**2 - x + 3) / (1 + sympy.exp(-x))
+    worked = differentiate(f2, x)
+    product = worked.pieces[1].derivative.steps
+    assert [(step.why, tex(step.expr)) for step in product[1:]] == [
+        ("expand", r"x^{2} - 4 x + 4 + 2 x^{2} - 4 x"),
+        ("collect like terms", r"3 x^{2} - 8 x + 4"),
+    ]
+    assert [step.why for step in worked.derivative.steps] == ["constant factor", r"factorise $3 x^{2} - 8 x + 4$"]
+    steps = differentiate(f3, x).derivative.steps
+    assert [step.why for step in steps] == [
+        "quotient rule",
+        "multiply numerator and denominator by $e^{2 x}$",
+        r"factor out $e^{x} e^{x^{2} - x + 3}$ and expand",
+        "collect like terms",
+        "combine the powers of $e$",
+    ]
+    assert tex(steps[-1].expr) == r"\frac{e^{x^{2} + 3} (2 x + e^{x} (2 x - 1))}{(e^{x} + 1)^{2}}"
+    steps = differentiate(f1, x).derivative.steps
+    assert [(step.why, tex(step.expr)) for step in steps] == [
+        (
+            "quotient rule and common denominator",
+            r"\frac{2 x (x^{2} + 3) - 2 x (x^{2} + 1) \log(x^{2} + 1)}{(x^{2} + 1) (x^{2} + 3)^{2}}",
+        ),
+        ("factor out $2 x$", r"\frac{2 x (x^{2} + 3 - (x^{2} + 1) \log(x^{2} + 1))}{(x^{2} + 1) (x^{2} + 3)^{2}}"),
+    ]
+
+
+def test_a_quotient_rule_with_a_fraction_in_its_numerator_is_written_over_one_bar():
+    """A TA read (derivatives-and-entropy, seed 7411, f_1): -2(3x^2 + 1)/(e^{2x} + 1) stood in the numerator of the rule's
+    fraction, in script size; the next step, "common denominator and take out the minus sign", also took out 2. The
+    denominator is one power of each base: (x^2 + 1)^3, never (x^2 + 1)(x^2 + 1)^2."""
+    from problems.derivative import x
+
+    steps = differentiate(sympy.log(1 + sympy.exp(-2 * x)) / (3 * x**2 + 1), x).derivative.steps
+    assert [(step.why, tex(step.expr).count(r"\frac")) for step in steps] == [
+        ("quotient rule and common denominator", 1),
+        ("factor out $-2$", 1),
+    ]
+    rule = differentiate(sympy.log(x**2 + 1) / (x**2 + 1), x).derivative.steps[0]
+    assert tex(rule.expr).endswith(r"}{(x^{2} + 1)^{3}}")
+    rule = differentiate(sympy.log(4 - x) ** 2 / (4 - x) ** 2, x).derivative.steps[0]  # v = (4 - x)^2, so v^2 = (4 - x)^4
+    assert tex(rule.expr).endswith(r"}{(4 - x)^{5}}")
+
+
+def test_x_times_one_table_entry_names_no_part():
+    """A TA read (idl-math-background, seed 7411, 1.3(d)): "For d/dx (x e^x) let u = e^x:", with u' = e^x, named a part
+    for nothing; the product rule reads both factors off the table. Two table entries (x^2 cos x) are still named."""
+    from generator.kit.differentiation import worked_partial
+
+    x, y = sympy.symbols("x y")
+    for f in (x * sympy.exp(x), sympy.sin(x) / x, x * sympy.cos(x)):
+        assert differentiate(f, x).pieces == (), f
+    assert worked_partial(x * sympy.exp(x), x).pieces == ()
+    assert [step.why for step in worked_partial(x * sympy.exp(x), x).derivative.steps] == ["product rule", "factor out $e^{x}$"]
+    assert len(differentiate(x**2 * sympy.cos(x), x).pieces) == 2
+
+
+def test_minus_signs_that_cancel_in_a_sum_keep_the_sum_whole_and_say_so():
+    """-(x^2 + 2) . (-sin x) became -(-x^2 - 2) sin x in a step named "multiply the factors", then (x^2 + 2) sin x by
+    "distribute the minus sign": SymPy multiplied the -1 into the sum first."""
+    x = sympy.Symbol("x")
+    steps = differentiate((x**2 + 2) / (sympy.cos(x) + 2), x).derivative.steps
+    assert [(step.why, tex(step.expr)) for step in steps] == [
+        ("quotient rule", r"\frac{2 x (\cos(x) + 2) - (x^{2} + 2) \cdot (- \sin(x))}{(\cos(x) + 2)^{2}}"),
+        ("two minus signs cancel", r"\frac{2 x (\cos(x) + 2) + (x^{2} + 2) \sin(x)}{(\cos(x) + 2)^{2}}"),
+    ]
+
+
+def test_a_factor_in_front_that_changes_is_multiplied_in_and_a_fresh_factorisation_is_no_common_factor():
+    """A TA read (idl-math-background, seed 7421, 1.3(a)): e^{4x}(2x(1 + e^{-2x}) + ...) to 2e^{2x}(x(e^{2x} + 1) + ...)
+    was "factor out 2" (e^{4x} went into the terms, 2e^{2x} came out), and (x^3 + x + 2)^2 + 2(x + 1)(3x^2 + 1)(x^3 + x + 2)
+    to (x + 1)^2 (x^2 - x + 2)(7x^2 - x + 4) was "factor out (x + 1)^2", which no term of the line shows."""
+    from problems.derivative import x
+
+    steps = differentiate(sympy.log(x**2 + 1) / (1 + sympy.exp(-2 * x)), x).derivative.steps
+    assert [step.why for step in steps][2:] == [r"factor out $2 e^{2 x}$ and expand", "collect like terms"]
+    steps = differentiate((x + 1) * (x**3 + x + 2) ** 2, x).derivative.steps
+    assert [step.why for step in steps] == ["product rule", "factorise"]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from itertools import count
 
 import sympy
+from sympy.core.mul import _keep_coeff
 
 from generator.kit.language import N_, Reason, as_reason, signs_cancelling
 from generator.kit.notation import WrittenProduct, WrittenSum
@@ -32,6 +33,7 @@ from generator.kit.rewrites import (
     cancel_reason,
     evaluated,
     expand,
+    expand_outside,
     factor_terms,
     function_part,
     has_factor,
@@ -46,7 +48,7 @@ from generator.kit.rewrites import (
     xreplace_unevaluated,
 )
 from generator.kit.steps import Chain, Step, chain, worked_chain
-from generator.kit.tidying import derivative, tidy_derivative
+from generator.kit.tidying import derivative, presentable, tidy_derivative
 from generator.kit.widths import MAX_STEP_WIDTH, printed_width
 from generator.speed import remembered
 
@@ -105,14 +107,26 @@ def tidied(before: sympy.Expr, after: sympy.Expr) -> Step:
     return Step(after, rewrite_name(before, after))
 
 
+def _rule_to_tidy(rule: Step, f: sympy.Expr, x: sympy.Symbol) -> tuple[Step, ...]:
+    """``rule_and_tidy`` down to ``tidy_derivative(f, x)``; exponentials it merges (``e^x e^{x^2 - x + 3}`` into
+    ``e^{x^2 + 3}``) are merged in a last step of their own, once the factors stand side by side."""
+    tidy = tidy_derivative(f, x)
+    apart = presentable(derivative(f, x), merge=False)
+    steps = rule_and_tidy(rule, apart)
+    return steps if apart == tidy else (*steps, Step(tidy, COMBINE_POWERS))
+
+
+COMBINE_POWERS = Reason("combine the powers of $e$")
+
+
 def rule_and_tidy(rule: Step, after: sympy.Expr) -> tuple[Step, ...]:
     """A rule's step and its tidy form; only the tidy form, with the rule's reason, when tidying just reorders.
 
     A tidy form that factors out, multiplies out and collects at once is reached in two lines (``multiplied_out``):
     the common factor taken out and the products multiplied out, then the like terms collected.
     """
-    if sign_moved(rule.expr, after):  # -e^x (A - B) is e^x (B - A): a step of its own
-        return (rule, Step(after, DISTRIBUTE_MINUS))
+    if sign_moved(rule.expr, after):  # -e^x (A - B) is e^x (B - A): a step of its own; -A - B is -(A + B) the other way
+        return (rule, Step(after, TAKE_OUT_MINUS if after.as_coeff_Mul()[0] < 0 else DISTRIBUTE_MINUS))
     if reordered(rule.expr, after):
         return (Step(after, rule.why),)
     if _signs_cancel(rule.expr):  # -1/(1 + e^{-x})^2 . (-e^{-x}) is multiplied before it is tidied
@@ -122,8 +136,8 @@ def rule_and_tidy(rule: Step, after: sympy.Expr) -> tuple[Step, ...]:
     names = rewrite_names(rule.expr, after)
     signed = [node for node in sympy.preorder_traversal(rule.expr) if _signs_cancel(node)]
     if signed and EXPAND not in names:  # - log(x^2 + 2) . (-sin x) in a sum: multiplied before a common denominator
-        multiplied = xreplace_unevaluated(rule.expr, {node: evaluated(node) for node in signed})
-        return (rule, *rule_and_tidy(Step(multiplied, GENERIC_NAMES[0]), after))
+        multiplied = xreplace_unevaluated(rule.expr, {node: _signs_cancelled(node) for node in signed})
+        return (rule, *rule_and_tidy(Step(multiplied, SIGNS_CANCEL), after))
     scale = scaling(rule.expr, after) if len(names) > 1 else None
     if scale is not None:  # numerator and denominator multiplied by e^{2x} in a line of their own
         top, _ = sympy.fraction(rule.expr, exact=True)
@@ -138,6 +152,23 @@ def rule_and_tidy(rule: Step, after: sympy.Expr) -> tuple[Step, ...]:
     # Terms gathered by a common function (2 sin x + x sin x is (x + 2) sin x) are no "like terms" to SymPy,
     # whose name for the step would then be the fallback.
     return (rule, middle, Step(after, COLLECT if collected in GENERIC_NAMES else collected))
+
+
+TAKE_OUT_MINUS = Reason("take out the minus sign")
+SIGNS_CANCEL = Reason("two minus signs cancel")
+"""The step that turns ``- A \\cdot (-B)`` in a sum into ``+ A B``: "multiply the factors" there read as the same
+reason twice when the next step fell back on that name too (a TA read)."""
+
+
+def _signs_cancelled(product: sympy.Expr) -> sympy.Expr:
+    """A rule's factors side by side (``_signs_apart``) with their minus signs cancelled and each factor kept whole:
+    ``-(x^2 + 2) \\cdot (-\\sin x)`` is ``(x^2 + 2) \\sin x``, where SymPy would multiply the -1 into the sum first."""
+    number, rest = sympy.Integer(1), []
+    for factor in product.args:
+        coefficient, part = factor.as_coeff_Mul()
+        number *= coefficient
+        rest.append(evaluated(part))
+    return _keep_coeff(number, sympy.Mul(*rest))
 
 
 MAX_FACTORS_WIDTH = 40
@@ -158,6 +189,9 @@ def multiplied_out(before: sympy.Expr, after: sympy.Expr) -> Step | None:
     top, bottom = sympy.fraction(evaluated(before), exact=True)
     written_top, written_bottom = sympy.fraction(before, exact=True)
     new_top, new_bottom = sympy.fraction(after, exact=True)
+    written_terms = _written_terms(written_top, new_top)
+    if not top.is_Add and len(written_terms) > 1:  # e^{2x} (A + B) to e^x (C): the factor in front goes into the terms
+        top = sympy.Add(*map(evaluated, written_terms))
     cancelled = bottom / new_bottom
     inner = _inner_sum(top, new_top) if top.is_Add and sympy.fraction(cancelled, exact=True)[1] == 1 else None
     if inner is None:
@@ -165,7 +199,7 @@ def multiplied_out(before: sympy.Expr, after: sympy.Expr) -> Step | None:
     outside = [factor for factor in sympy.Mul.make_args(new_top) if factor != inner]
     number = sympy.Mul(*(factor for factor in outside if factor.is_Number))
     rest = sympy.Mul(*(factor for factor in outside if not factor.is_Number))  # apart: SymPy multiplies 2 (x^2 + x + 3) out
-    pieces = [evaluated(term) / number / cancelled / rest for term in _in_order(written_top)]
+    pieces = [_divided(evaluated(term), number, cancelled, rest) for term in written_terms]
     later = number != 1 and any(sympy.fraction(piece, exact=True)[1] != 1 for piece in pieces)
     if later:
         pieces = [piece * number for piece in pieces]
@@ -174,7 +208,7 @@ def multiplied_out(before: sympy.Expr, after: sympy.Expr) -> Step | None:
     grouped = frozenset(function for coefficient, function in map(function_part, kept) if coefficient.is_Add)
     terms = [part for piece in pieces for part in distributed(piece, kept, grouped)]
     pulled = [*sympy.Mul.make_args(rest), *sympy.Mul.make_args(cancelled)]
-    expanded = any(multiplies_out(evaluated(term), 1 if later else number, pulled) for term in _in_order(written_top))
+    expanded = any(multiplies_out(evaluated(term), 1 if later else number, pulled) for term in written_terms)
     if len(terms) <= len(kept) or any(sympy.fraction(term, exact=True)[1] != 1 for term in terms):
         return None
     if not (expanded or later or cancelled != 1):
@@ -190,6 +224,32 @@ def multiplied_out(before: sympy.Expr, after: sympy.Expr) -> Step | None:
     names += [Reason("factor out ${factor}$", factor=tex(sympy.Mul(*common, evaluate=False)))] if common else []
     names += [EXPAND] if expanded else []
     return Step(middle, listed(names)) if names else None  # brackets dropped and nothing else: no step
+
+
+def _divided(term: sympy.Expr, *divisors: sympy.Expr) -> sympy.Expr:
+    """``term`` divided by each of ``divisors``, a factor of both struck out: SymPy leaves ``e^{u} e^{-u}`` standing
+    for an exponent ``u`` with several terms."""
+    factors = list(sympy.Mul.make_args(term))
+    rest = []
+    for factor in (part for divisor in divisors for part in sympy.Mul.make_args(divisor)):
+        if factor in factors:
+            factors.remove(factor)
+        else:
+            rest.append(1 / factor)
+    return sympy.Mul(*factors, *rest)
+
+
+def _written_terms(top: sympy.Expr, new_top: sympy.Expr) -> tuple[sympy.Expr, ...]:
+    """The terms of a numerator as its line shows them (``_in_order``); of a factor times one sum, ``e^{2x} (A - B)``,
+    the factor times each term of the sum, as multiplying it in gives them, unless the tidy numerator ``new_top``
+    keeps the factor in front (``e^{2x} (e^x + 2)``): then the sum alone is worked, as a term."""
+    sums = [factor for factor in sympy.Mul.make_args(top) if factor.is_Add]
+    if not top.is_Mul or len(sums) != 1:
+        return _in_order(top)
+    front = [factor for factor in top.args if factor is not sums[0]]
+    if all(evaluated(factor) in sympy.Mul.make_args(new_top) for factor in front):
+        return _in_order(top)
+    return tuple(sympy.Mul(*front, term, evaluate=False) for term in _in_order(sums[0]))
 
 
 def _inner_sum(top: sympy.Expr, new_top: sympy.Expr) -> sympy.Expr | None:
@@ -218,14 +278,14 @@ def distributed(expr: sympy.Expr, kept: frozenset = frozenset(), grouped: frozen
     if expr.is_Add:
         return [term for arg in _in_order(expr) for term in distributed(arg, kept, grouped)]
     if _power_of_sum(expr):
-        return distributed(sympy.Mul(*[expr.base] * int(expr.exp), evaluate=False), kept, grouped)
+        return distributed(_binomial(expr), kept, grouped)
     if not (expr.is_Mul and any(factor.is_Add or _power_of_sum(factor) for factor in expr.args)):
         return [expr]
     functions = next((factor for factor in expr.args if factor.is_Add and factor.has(sympy.Function)), None)
     if functions is not None:  # (2 - x)(x cos x + sin x) is x(2 - x) cos x + (2 - x) sin x first: the tidy form may keep a part
         rest = [factor for factor in expr.args if factor is not functions]
         return [term for choice in _in_order(functions) for term in distributed(sympy.Mul(*rest, choice), kept, grouped)]
-    factors = [part for factor in expr.args for part in ([factor.base] * int(factor.exp) if _power_of_sum(factor) else [factor])]
+    factors = [_binomial(factor) if _power_of_sum(factor) else factor for factor in expr.args]
     products: list[list[sympy.Expr]] = [[]]
     for factor in factors:  # a sum offers each of its terms; every other factor goes into every product
         choices = _in_order(factor) if factor.is_Add else (factor,)
@@ -234,8 +294,14 @@ def distributed(expr: sympy.Expr, kept: frozenset = frozenset(), grouped: frozen
 
 
 def _power_of_sum(expr: sympy.Expr) -> bool:
-    """``(a + b)^2`` or ``^3``, which a student multiplies out as a product."""
+    """``(a + b)^2`` or ``^3``, which a student multiplies out (``_binomial``)."""
     return expr.is_Pow and expr.base.is_Add and expr.exp.is_Integer and 1 < expr.exp <= 3
+
+
+def _binomial(power: sympy.Expr) -> sympy.Expr:
+    """A power of a sum multiplied out by the binomial formula, its like terms collected, in reading order:
+    ``(x - 2)^2`` is ``x^2 - 4x + 4``, never ``x^2 - 2x - 2x + 4`` (a TA read found the -2x twice)."""
+    return WrittenSum(*printed_terms(expand_outside(power)), evaluate=False)
 
 
 @dataclass(frozen=True)
@@ -287,7 +353,7 @@ def differentiate(f: sympy.Expr, x: sympy.Symbol) -> Worked:
     """The derivative of ``f`` with named pieces, rule steps and a tidy result."""
     state = _State(x)
     rule_form, why = state.rule_form(f)
-    derivative = worked_chain(*rule_and_tidy(Step(rule_form, why), tidy_derivative(f, x)))
+    derivative = worked_chain(*_rule_to_tidy(Step(rule_form, why), f, x))
     return Worked(in_reading_order(state.pieces), derivative, tuple(state.rules))
 
 
@@ -415,8 +481,20 @@ class _State:
         return self._piece(f).result
 
     def _pieces(self, *parts: sympy.Expr) -> list[sympy.Expr]:
-        """Derivatives of a rule's operands, in order."""
+        """Derivatives of a rule's operands, in order.
+
+        x times or over one table entry of x (``x e^x``, ``\\sin x / x``) names nothing: x' = 1 goes without saying,
+        and a lone ``u = e^x`` with ``u' = e^x`` was named for nothing (a TA read); the rule reads both off the table.
+        """
+        others = [part for part in parts if part != self.x]
+        if len(parts) == 2 and len(others) == 1 and self._table_entry(others[0]):
+            return [self._table(part) for part in parts]
         return [self._piece(part).result for part in parts]
+
+    def _table_entry(self, f: sympy.Expr) -> bool:
+        """One line of the table: a number times a power of x, or exp, log, sin or cos of plain x."""
+        term = f.as_coeff_Mul()[1]
+        return self._tabulated(f) or (term.is_Pow and term.base == self.x and term.exp.is_Integer)
 
     def _piece(self, f: sympy.Expr, always: bool = True) -> Chain:
         """The derivative of a part of f, listed as a named piece.
@@ -436,7 +514,7 @@ class _State:
                 return worked
         else:
             rule = Step(*self.rule_form(f))
-            worked = worked_chain(*(rule_and_tidy(rule, tidy_derivative(f, self.x)) if self.worked else (rule,)))
+            worked = worked_chain(*(_rule_to_tidy(rule, f, self.x) if self.worked else (rule,)))
         self.pieces.append(Piece(sympy.Symbol("_"), f, worked))
         return worked
 
@@ -458,8 +536,11 @@ class _State:
             return written_product(-u, square, dv), CHAIN
         self.rules.append("quotient")
         du, dv = self._pieces(u, v)
-        numerator = WrittenSum(written_product(du, v), written_product(-1, u, dv), evaluate=False)
-        return sympy.Mul(numerator, square, evaluate=False), QUOTIENT
+        (du, above_du), (dv, above_dv), below = _over_one_bar(du, dv)
+        numerator = WrittenSum(written_product(du, v, above_du), written_product(-1, written_product(above_dv, u), dv), evaluate=False)
+        if below == 1:
+            return sympy.Mul(numerator, square, evaluate=False), QUOTIENT
+        return sympy.Mul(numerator, *_below_the_rule(below, v), evaluate=False), listed([as_reason(QUOTIENT), COMMON_DENOMINATOR])
 
     def _chain(self, f: sympy.Expr) -> tuple[sympy.Expr, str]:
         """f = g(inner): g'(inner) times the derivative of inner."""
@@ -475,6 +556,42 @@ class _State:
         outer_derivative = xreplace_unevaluated(outer_derivative, {_INNER: inner})
         inner_derivative = self._piece(inner, always=False).result
         return written_product(outer_derivative, inner_derivative), CHAIN
+
+
+def _over_one_bar(*parts: sympy.Expr) -> tuple:
+    """``(numerator, what it takes on)`` for each of ``parts`` over their common denominator, then that denominator:
+    a quotient rule whose u' is ``2x/(x^2 + 1)`` is written over one bar, ``(2x (x^2 + 3) - 2x (x^2 + 1) log(x^2 + 1))
+    / ((x^2 + 1)(x^2 + 3)^2)``, as a teaching assistant writes it; a fraction inside the numerator of the rule's
+    fraction prints in script size (a TA read). A power of e below a bar (``e^{-x}``) is no fraction here."""
+    split = []
+    for part in parts:
+        factors = sympy.Mul.make_args(part)
+        below = sympy.Mul(*(factor.base**-factor.exp for factor in factors if _is_reciprocal(factor)))
+        above = [factor for factor in factors if not _is_reciprocal(factor)]
+        # unevaluated: 2 (x - 1) stays as the piece's line shows it, never 2x - 2
+        split.append((part if below == 1 else sympy.Mul(*above, evaluate=False) if len(above) > 1 else sympy.Mul(*above), below))
+    common: dict[sympy.Expr, sympy.Expr] = {}
+    for _, below in split:
+        for factor in sympy.Mul.make_args(below):
+            base, exponent = factor.as_base_exp()
+            common[base] = max(common.get(base, exponent), exponent)
+    whole = sympy.Mul(*(base**exponent for base, exponent in common.items()))
+    return (*((above, whole / below) for above, below in split), whole)
+
+
+COMMON_DENOMINATOR = Reason("common denominator")
+
+
+def _below_the_rule(below: sympy.Expr, v: sympy.Expr) -> list[sympy.Expr]:
+    """The factors below a quotient rule's bar, ``below`` (``_over_one_bar``) times v^2, one power of each base:
+    ``(x^2 + 1)^3``, never ``(x^2 + 1)(x^2 + 1)^2``."""
+    powers: dict[sympy.Expr, sympy.Expr] = {}
+    for factor in (*sympy.Mul.make_args(below), *sympy.Mul.make_args(_squared(v))):
+        base, exponent = factor.as_base_exp()
+        if base.is_Pow:  # ((4 - x)^2)^2 of v = (4 - x)^2 is (4 - x)^4
+            base, exponent = base.base, base.exp * exponent
+        powers[base] = powers.get(base, 0) + exponent
+    return [sympy.Pow(raised(base, exponent), -1, evaluate=False) for base, exponent in powers.items()]
 
 
 def _squared(v: sympy.Expr) -> sympy.Expr:
@@ -604,7 +721,7 @@ def worked_partial(f: sympy.Expr, v: sympy.Symbol) -> Worked:
         rule = worked.derivative.steps[0]
         factors = rule.expr.args if _signs_cancel(rule.expr) else (rule.expr,)
         carried = written_product(constant, *factors)
-        steps = rule_and_tidy(Step(carried, rule.why), tidy_derivative(f, v))
+        steps = _rule_to_tidy(Step(carried, rule.why), f, v)
     pieces = tuple(Piece(piece.name, piece.expr, worked_chain(*piece.derivative.steps)) for piece in worked.pieces)
     return Worked(pieces, worked_chain(*steps), worked.rules)
 

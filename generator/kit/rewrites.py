@@ -212,6 +212,9 @@ def rewrite_names(before: sympy.Expr, after: sympy.Expr) -> tuple[Reason, ...]:
     Found by comparing the two over one fraction bar: the denominators tell what happened below the bar,
     the numerators what happened above it.
     """
+    factorised = _factorised_sum(before, after)
+    if factorised is not None:
+        return (factorised,)
     plain = evaluated(before)
     names = [cancel_reason(base) for base in _cancelling(before)]
     if _negated_sum(before) and after.as_coeff_Mul()[0] > 0:  # -(2y sin u - y^2 cos u) to y(y cos u - 2 sin u)
@@ -220,7 +223,9 @@ def rewrite_names(before: sympy.Expr, after: sympy.Expr) -> tuple[Reason, ...]:
     new_top, new_bottom = sympy.fraction(after, exact=True)
     if _fraction_in_sum(plain) and not _fraction_in_sum(after):
         names.append(Reason("common denominator"))
+        written = top
         top, bottom = sympy.fraction(together(plain), exact=True)
+        top = _spread(top, written)
     names += _below_the_bar(bottom, new_bottom)
     above = _above_the_bar(top, new_top, before, _cancelled_sums(bottom, new_bottom))
     if COLLECT not in above and _collected_as_written(before):
@@ -229,8 +234,10 @@ def rewrite_names(before: sympy.Expr, after: sympy.Expr) -> tuple[Reason, ...]:
     names += above
     if not names:
         names += _sign_flips(before, after)
-    if not names and any(map(_negated_sum, sympy.Add.make_args(before))):  # -(cos x + 2) alone or as a term
+    if not names and _opens_negated_sum(before):  # -(cos x + 2) alone or as a term, above a bar too
         names.append(DISTRIBUTE_MINUS)
+    if not names and _number_distributed(plain) == after:  # 2 (3 log(3 - x) - x) as 6 log(3 - x) - 2x
+        names.append(EXPAND)
     if not names:
         names.append(GENERIC_NAMES[0] if plain.is_Mul else GENERIC_NAMES[1])
     return tuple(names)
@@ -451,15 +458,23 @@ def _above_the_bar(top: sympy.Expr, new_top: sympy.Expr, before: sympy.Expr, can
     """
     if not top.is_Add:
         inner = _one_sum_each(top, new_top)
-        return _above_the_bar(*inner, before) if inner else _inside_factors(top, new_top, before)
+        if inner:
+            return _above_the_bar(*inner, before)
+        spread = _spread(top, sympy.Integer(1))
+        # e^{4x} (A + B) to 2 e^{2x} (C): what stood in front went into the terms, which were then tidied
+        if spread.is_Add and not set(_front(top)) <= set(_front(new_top)):
+            return _above_the_bar(spread, new_top, before, cancelled)
+        return _inside_factors(top, new_top, before)
     apart = _term_by_term(top, new_top, before)
     if apart:
         return apart
     terms = top.args
     coefficient, rest = new_top.as_coeff_Mul()
     factors = sympy.Mul.make_args(rest)
-    pulled = [f for f in factors if not f.is_Add or all(has_factor(term, f) for term in terms)]
-    sums = [f for f in factors if f not in pulled]
+    # a power of a sum is taken out only if every term shows it: (x + 1)^2 of a factorisation (of x^3 + x + 2 in
+    # (x^3 + x + 2)^2 + ...) is neither a common factor nor the sum left inside, but a factorisation (``_factorised_anew``)
+    pulled = [f for f in factors if not f.as_base_exp()[0].is_Add or all(has_factor(term, f) for term in terms)]
+    sums = [f for f in factors if f not in pulled and f.is_Add]
     inner = sums[0] if len(sums) == 1 else rest if rest.is_Add or not sums else None
     names = []
     expanded = False
@@ -475,11 +490,15 @@ def _above_the_bar(top: sympy.Expr, new_top: sympy.Expr, before: sympy.Expr, can
             expanded = any(_bracketed_product(factors) and not _carried(factors, kept) for factors in products)
         else:
             grouped = {function for coefficient, function in map(function_part, kept) if coefficient.is_Add}
+            # what the denominator cancelled is out of every term: -(2x^2 + 1)^2 over (2x^2 + 1)^4 is not multiplied
+            # out, it loses a factor; a term carried with its sign turned (a minus taken out) is not multiplied out either
+            left_terms = [term / sympy.Mul(*cancelled) for term in terms]
             # (3x + 1) cos x, collected with 3x cos x into (6x + 1) cos x, is not multiplied out
-            left = [expand_outside(term) != term and not sum_times(term, grouped) for term in terms]
-            expanded = multiplied_out and any(unexpanded and term not in kept for term, unexpanded in zip(terms, left))
+            left = [expand_outside(term) != term and not sum_times(term, grouped) for term in left_terms]
+            carried = [term in kept or -term in kept for term in left_terms]
+            expanded = multiplied_out and any(unexpanded and not kept_ for unexpanded, kept_ in zip(left, carried))
             # x (3 cos x - (3x + 1) sin x) opened into terms of their own, each function's collected apart
-            expanded = expanded or any(_opened(term, kept) and not _carried([term], kept) for term in terms)
+            expanded = expanded or any(_opened(term, kept) and not _carried([term], kept) for term in left_terms)
         if expanded:
             names.append(EXPAND)
         if (has_like_terms(top) and not has_like_terms(inner)) or (collects(top) and not collects(inner)):
@@ -502,6 +521,26 @@ def _above_the_bar(top: sympy.Expr, new_top: sympy.Expr, before: sympy.Expr, can
     return names
 
 
+def _front(product: sympy.Expr) -> list[sympy.Expr]:
+    """The factors of a product that are neither numbers nor (powers of) sums: what stands in front of its brackets."""
+    return [factor for factor in sympy.Mul.make_args(product) if not factor.is_Number and not factor.as_base_exp()[0].is_Add]
+
+
+def _spread(top: sympy.Expr, written: sympy.Expr) -> sympy.Expr:
+    """A numerator that is a factor times one sum, with the part of the factor that ``written`` (the numerator as the
+    line showed it) does not show in front multiplied into the terms: what ``together`` takes out of every term
+    (``2x`` of ``2x(x^2 + 3)/(x^2 + 1) - 2x log(x^2 + 1)``) is a rewrite of its own to name, not part of the common
+    denominator (a TA read found "common denominator" alone for a step that also took out 2x)."""
+    sums = [factor for factor in sympy.Mul.make_args(top) if factor.is_Add]
+    if not top.is_Mul or len(sums) != 1:
+        return top
+    visible = sympy.Mul(*(factor for factor in sympy.Mul.make_args(written) if not factor.is_Add))
+    hidden = top / sums[0] / visible
+    if hidden == 1 or sympy.fraction(hidden)[1] != 1:
+        return top
+    return _keep_coeff(visible, sympy.Add(*(hidden * term for term in sums[0].args)))
+
+
 def _one_sum_each(top: sympy.Expr, new_top: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr] | None:
     """The sums of two products alike but for one sum each, ``e^{2x} (A)`` and ``e^{2x} (B)``: what the step did
     is what it did to the sum."""
@@ -510,6 +549,32 @@ def _one_sum_each(top: sympy.Expr, new_top: sympy.Expr) -> tuple[sympy.Expr, sym
     if len(old_sums) != 1 or len(new_sums) != 1 or top / old_sums[0] != new_top / new_sums[0]:
         return None
     return old_sums[0], new_sums[0]
+
+
+def _factorised_sum(before: sympy.Expr, after: sympy.Expr) -> Reason | None:
+    """"factorise $3x^2 - 8x + 4$" for a step that writes the one sum of a product as a product of sums and leaves
+    every other factor as it stood: ``2 (3x^2 - 8x + 4)`` to ``2 (x - 2)(3x - 2)``. Compared as SymPy evaluates it,
+    the 2 would seem taken out, as it is from ``6x^2 - 16x + 8``; a TA read found that step named "factor out 2".
+    None for any other step."""
+    if not before.is_Mul or not after.is_Mul:
+        return None
+    old = [evaluated(factor) for factor in _flat_product(before)]
+    sums = [factor for factor in old if factor.is_Add]
+    new = list(sympy.Mul.make_args(after))
+    if len(sums) != 1:
+        return None
+    for factor in old:
+        if factor is not sums[0]:
+            if factor not in new:
+                return None
+            new.remove(factor)
+    product = [factor for factor in new if factor.as_base_exp()[0].is_Add]
+    if expand(sums[0]) != sums[0] or not product or (len(product) == 1 and product[0].is_Add):
+        return None  # a sum still to multiply out, or a factor taken out of it (``factor out``)
+    if expand(sympy.Mul(*new)) != sums[0]:
+        return None
+    written = as_written(sums[0], before)
+    return _named(Reason("factorise ${polynomial}$", polynomial=tex(written)), written, Reason("factorise"))
 
 
 def _factorised_anew(rest: sympy.Expr, before: sympy.Expr) -> bool:
@@ -601,13 +666,36 @@ def _one_term(term: sympy.Expr, new: sympy.Expr, before: sympy.Expr) -> list[Rea
     new_coefficient, _ = function_part(new)
     sums = [factor for factor in sympy.Mul.make_args(coefficient) if factor.as_base_exp()[0].is_Add]
     names = []
-    if sums and new_coefficient.as_coeff_Mul()[1].is_Add and len(sympy.Mul.make_args(coefficient.as_coeff_Mul()[1])) > 1:
-        product = coefficient.as_coeff_Mul()[1]
+    product = coefficient.as_coeff_Mul()[1]
+    if sums and new_coefficient.as_coeff_Mul()[1].is_Add and (len(sympy.Mul.make_args(product)) > 1 or product.is_Pow):
         # quoted up to twice the usual width: a reason this long stands on a line of its own above its step
         wide = printed_width(product) > 2 * MAX_NAMED_WIDTH
         names.append(Reason("multiply out the brackets") if wide else Reason("multiply out ${product}$", product=tex(product)))
     names += _inside_factors(term, new, before) or _sign_flips(term, new)
     return names or [GENERIC_NAMES[0]]
+
+
+def _number_distributed(expr: sympy.Expr) -> sympy.Expr | None:
+    """``expr`` with a number (not -1) in front of a bracketed sum multiplied into it, outside function arguments:
+    ``2 (3 \\log(3 - x) - x)`` as ``6 \\log(3 - x) - 2x``; None if no product has one."""
+    if not expr.is_Mul:
+        return None
+    number, rest = expr.as_coeff_Mul()
+    sums = [factor for factor in sympy.Mul.make_args(rest) if factor.is_Add]
+    if number in (1, -1) or not number.is_Number or len(sums) != 1:
+        return None
+    others = [factor for factor in sympy.Mul.make_args(rest) if factor is not sums[0]]
+    return sympy.Mul(sympy.Add(*(number * term for term in sums[0].args)), *others)
+
+
+def _opens_negated_sum(expr: sympy.Expr) -> bool:
+    """``expr`` is, or has a sum outside function arguments with a term that is, a minus sign before a bracketed sum
+    (``_negated_sum``): ``-(4 - x) + (3 - x) log(3 - x)`` above a bar."""
+    if _negated_sum(expr):
+        return True
+    if expr.is_Add and any(map(_negated_sum, expr.args)):
+        return True
+    return (expr.is_Add or expr.is_Mul or expr.is_Pow) and any(_opens_negated_sum(arg) for arg in expr.args)
 
 
 def _negated_sum(expr: sympy.Expr) -> bool:

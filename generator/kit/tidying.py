@@ -24,12 +24,14 @@ from generator.kit.rewrites import (
 )
 from generator.speed import remembered
 
-__all__ = ["derivative", "partial_derivatives", "presentable", "tidy_derivative"]
+__all__ = ["derivative", "exponentials_merged", "partial_derivatives", "presentable", "tidy_derivative"]
 
 
 @remembered(maxsize=8192)
-def presentable(expr: sympy.Expr) -> sympy.Expr:
-    """Of a few cheap rewrites of ``expr``, the one with fewest fraction bars, then shortest.
+def presentable(expr: sympy.Expr, merge: bool = True) -> sympy.Expr:
+    """Of a few cheap rewrites of ``expr``, the one with fewest fraction bars, then shortest, its exponentials
+    merged where their exponents collect (``exponentials_merged``; ``merge=False``: the form before, which a worked
+    derivation reaches first and merges in a step of its own).
 
     A whole-number factor pulled out in front is free (``2(3x^2 + 1)`` reads better
     than ``6x^2 + 2``), and on a tie the factored form wins. A sum of quotients is also
@@ -45,6 +47,13 @@ def presentable(expr: sympy.Expr) -> sympy.Expr:
     and was never the one chosen (docs/performance.md has the survey). Worked out once per
     process: a piece's derivative recurs in the next variant and the next student.
     """
+    chosen = _chosen(expr)
+    return exponentials_merged(chosen) if merge else chosen
+
+
+@remembered(maxsize=8192)
+def _chosen(expr: sympy.Expr) -> sympy.Expr:
+    """``presentable`` before exponentials are merged."""
     factored = _factored(expr)
     candidates = [(_tidy_sums(factored), 1, 0), (_tidy_sums(expr), 1, 0)]  # (rewrite, weight of its length, characters added)
     if _fraction_bars(expr):
@@ -366,6 +375,28 @@ def _fraction_bars(expr: sympy.Basic) -> int:
         below = sum(1 for factor in expr.args if factor.is_Pow and factor.exp.is_negative)
         return inner - below + (1 if below else 0)  # the factors below share one bar
     return sum(_fraction_bars(arg) for arg in expr.args)
+
+
+def exponentials_merged(expr: sympy.Expr) -> sympy.Expr:
+    """``expr`` with the exponentials of each product that have like terms in their exponents merged into one:
+    ``e^x e^{x^2 - x + 3}`` is ``e^{x^2 + 3}``, as a teaching assistant combines them (a TA read found the two side
+    by side in a result). Exponentials whose exponents collect nothing stay apart, as SymPy keeps them:
+    ``e^x e^{x^2}`` keeps the statement's ``e^{x^2}`` in view, where ``e^{x^2 + x}`` would only hide it."""
+    if not (expr.is_Add or expr.is_Mul or expr.is_Pow):
+        return expr
+    args = [exponentials_merged(arg) for arg in expr.args]
+    rebuilt = expr if args == list(expr.args) else expr.func(*args)
+    if not rebuilt.is_Mul:
+        return rebuilt
+    powers = [factor for factor in rebuilt.args if isinstance(factor, sympy.exp)]
+    if len(powers) < 2:
+        return rebuilt
+    exponents = [power.args[0] for power in powers]
+    merged = expand(sympy.Add(*exponents))
+    if len(sympy.Add.make_args(merged)) >= sum(len(sympy.Add.make_args(expand(exponent))) for exponent in exponents):
+        return rebuilt
+    rest = [factor for factor in rebuilt.args if not isinstance(factor, sympy.exp)]
+    return sympy.Mul(*rest, sympy.exp(merged))
 
 
 @remembered(maxsize=8192)

@@ -212,3 +212,17 @@ def test_the_line_naming_the_parts_never_splits_across_a_page(tmp_path):
     # the sentence naming f_3's parts ends on the page it starts on (its derivation may start there too: a solution's
     # align* breaks between its rows)
     assert any(line.rstrip().endswith(".") for line in body[opening:]), body[opening:]
+
+
+@pytest.mark.parametrize("level", [1, 2, 3])
+def test_no_two_steps_in_a_row_give_the_same_reason(level):
+    """A TA read (idl-math-background, German, seed 7412, f_3): two steps in a row were "multiply the factors", the
+    second of them multiplying out, collecting and taking out a factor. A reason says what its step does, so two
+    steps in a row share one only if they do the same thing, which no worked derivative does. (Check seeds 140 of
+    level 1 and 21 of level 2 drew such pairs.)"""
+    options = resolve_options(FAMILY.options, {"level": level})
+    for seed in range(150 if level < 3 else 40):
+        for worked in variant_for_seed(FAMILY, options, seed).answer.worked:
+            for steps in [piece.derivative.steps for piece in worked.pieces] + [worked.derivative.steps]:
+                for before, after in zip(steps, steps[1:]):
+                    assert before.why != after.why, (seed, before.why)
