@@ -89,8 +89,8 @@ def test_jinja_error_in_a_user_edited_template(tmp_path, write_sheet):
         ("sheet.tex.j2", lambda text: text.replace("\\begin{document}", "<% if %>\n\\begin{document}"), "Expected an expression"),
         ("sheet.tex.j2", lambda text: text.replace("\\begin{document}", "<< nosuch >>\n\\begin{document}"), "'nosuch' is undefined"),
         ("sheet.tex.j2", lambda text: text.replace("\\begin{document}", "<# caf\udce9 #>\n\\begin{document}"), "not UTF-8 text (byte 0xe9)"),
-        ("macros/steps.tex.j2", lambda text: text.replace("<% macro reason(why) %>", "<% macro reason(why) %><< nosuch >>"), "'nosuch' is undefined"),
-        ("macros/steps.tex.j2", lambda text: text.replace("<% macro reason(why) %>", "<# caf\udce9 #><% macro reason(why) %>"), "not UTF-8 text (byte 0xe9)"),
+        ("macros/steps.tex.j2", lambda text: text.replace("<% macro reason(why, beside=none) %>", "<% macro reason(why, beside=none) %><< nosuch >>"), "'nosuch' is undefined"),
+        ("macros/steps.tex.j2", lambda text: text.replace("<% macro reason(why, beside=none) %>", "<# caf\udce9 #><% macro reason(why, beside=none) %>"), "not UTF-8 text (byte 0xe9)"),
     ],
     ids=["layout syntax", "layout undefined name", "layout not UTF-8", "imported macro undefined name", "imported macro not UTF-8"],
 )

@@ -1,5 +1,6 @@
 """A long reason of a worked step is set once its whole align* is known (generator/pipeline/reasons.py): on one line
-where the align's widest cells leave room for it, else in the 3.8 cm box, or on a line of its own above its step."""
+where the align's widest cells leave room for it, else in at most two lines of the 3.8 cm box, else on a line of its
+own above its step."""
 
 import subprocess
 
@@ -66,15 +67,36 @@ def test_a_reason_longer_than_its_box_stands_beside_short_steps_else_on_a_line_o
 
 
 def test_an_align_in_small_type_has_more_room():
-    wider = (Chain((Step(sympy.expand((x + 1) ** 5) * sympy.Symbol("a"), TABLE),)), "q(x)")
+    wider = (Chain((Step(sympy.expand((x + 1) ** 6) * sympy.Symbol("a"), TABLE),)), "q(x)")
     assert r"\parbox" in _align(wider) and rf"\mbox{{{TABLE}}}" in _align(wider, small=True)
 
 
 def test_a_matrix_is_as_wide_as_its_columns():
+    """printed_width counts every entry of a matrix; TeX sets its columns side by side, its rows below each other."""
+    assert typeset_width(r"\begin{bmatrix}1\\2\\3\\4\\5\\6\end{bmatrix}") < typeset_width("123456")
     matrix = r"\begin{bmatrix}1000 & 2 & 3\\4 & 5000 & 6\\7 & 8 & 9000\end{bmatrix}"
-    assert typeset_width(matrix) < typeset_width("1000 2 3 4 5000 6 7 8 9000")
-    laid_out = set_reasons("\\begin{align*}\nA &= " + matrix + r" && \sheetreasonbox{" + TABLE + "}\n\\end{align*}")
+    laid_out = set_reasons("\\begin{align*}\nA &= " + matrix + r" && \sheetreason{" + TABLE + "}{LINE}\n\\end{align*}")
     assert rf"&& \mbox{{{TABLE}}}" in laid_out and matrix in laid_out
+
+
+def test_a_reason_that_would_take_three_lines_of_its_box_stands_on_a_line_of_its_own():
+    """41 characters, but its formula cannot break: 'factor out / (x^3 + x + 1)^2 / and expand' in the box."""
+    tall = "factor out $(x^{3} + x + 1)^{2}$ and expand"
+    laid_out = _align((Chain((Step(x**2, "as given"), Step(x**3, tall))), "r(x)"), WIDE)
+    assert r"\parbox" not in laid_out and r"\mbox{factor" not in laid_out
+    assert r"\noalign{" in laid_out and "Factor out $(x^{3} + x + 1)^{2}$ and expand:" in laid_out
+    assert laid_out.index(r"\noalign{") < laid_out.index("&= x^{3}")
+
+
+def test_a_reason_a_template_writes_beside_its_own_row_stands_above_that_row():
+    """entropy and softmax-jacobian call ``reason`` for a row of their own: its line goes before that row's first cell."""
+    template = environment().from_string(
+        '<% from "macros/steps.tex.j2" import reason %>\\begin{align*}\n'
+        "H(X) &= " + " + ".join([r"\frac{1}{8} \log 8"] * 8) + " && << reason(why) >>\n\\end{align*}"
+    )
+    laid_out = set_reasons(template.render(why="definition of entropy, each term $p \\log (1/p)$ with $p = 1/8$"))
+    assert "\\begin{align*}\n\\noalign{" in laid_out and "Definition of entropy" in laid_out
+    assert "&&" not in laid_out and r"\sheetreason" not in laid_out
 
 
 def test_render_part_lays_out_every_reason():
@@ -88,6 +110,7 @@ def test_render_part_lays_out_every_reason():
 def test_typeset_the_long_reasons_stand_whole_and_nothing_runs_into_the_margin(tmp_path):
     one_pass = environment().get_template("macros/one-pass-align.tex.j2").render()
     body = "\n\n".join(("One line:\n" + _align(SHORT), "Boxed:\n" + _align(SHORT, WIDE), "German:\n" + _align(GERMAN)))
+    assert body.count(rf"\mbox{{{TABLE}}}") == 1 and body.count(r"\parbox") == 1 and r"\noalign" not in body
     compile_stream("reasons", [PREAMBLE + one_pass + "\\begin{document}\n" + body + "\n\\end{document}\n"], tmp_path)
     assert not list(lint.overfull_boxes((tmp_path / "reasons.log").read_text(encoding="latin-1")))
     text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "reasons.pdf"), "-"], capture_output=True, text=True, check=True).stdout

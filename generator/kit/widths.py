@@ -24,15 +24,16 @@ MAX_STEP_WIDTH = 60
 """Characters (as ``printed_width`` counts them) one worked step or answer may take: a line of an
 ``align*`` at 11 pt holds about 75, and the reason column needs its share."""
 REASON_BOX = 18
-"""The column of a reason showing more than ``LONG_REASON`` characters: a 3.8 cm box, where it stands unless its align
-leaves room for it on one line (generator/pipeline/reasons.py), so the box is the room a line must leave it."""
+"""The column of a reason showing more than ``LONG_REASON`` characters: a 3.8 cm box, the most it takes beside its step
+(it stands on one line, wider, only where its align leaves room for that: generator/pipeline/reasons.py)."""
 LONG_REASON = 30
 """The longest reason the steps macro sets on one line beside its step whatever the room: a longer one goes on one
 line only where its ``align*`` leaves room for it, else in the box."""
 BOXED_REASON = 44
-"""The longest reason set beside its step in two lines of its box (measured with TeX: up to 44 characters take two
-lines of 3.8 cm, 45 to 64 three); a longer one stands on a line of its own above the step unless its ``align*``
-leaves room for it beside the step on one line."""
+"""The longest reason set beside its step in two lines of its box (measured with TeX: up to 44 characters of words
+take two lines of 3.8 cm, 45 to 64 three; a formula, which no line break splits, may need a third line, and then the
+reason stands above its step); a longer one stands on a line of its own above the step unless its ``align*`` leaves
+room for it beside the step on one line."""
 
 
 def worked_width(worked) -> int:
@@ -48,7 +49,7 @@ def steps_width(steps, beside: int = BOXED_REASON) -> int:
     macro sets beside their steps (its ``beside``: those up to that many characters; a longer one stands above).
 
     A long reason counts as its box (``REASON_BOX``): it is set on one line, wider, only where the align's
-    widest row leaves room for that (generator/pipeline/reasons.py), and above its step only where not."""
+    widest cells leave room for that (generator/pipeline/reasons.py), else in the box or above its step."""
     reason = max((length for length in (visible_length(step.why) for step in steps) if length <= beside), default=0)
     column = REASON_BOX if reason > LONG_REASON else math.ceil(0.7 * reason)
     return max(printed_width(step.expr) for step in steps) + column

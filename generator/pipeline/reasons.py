@@ -1,53 +1,56 @@
 """Set the long reasons of worked steps once their whole ``align*`` is known.
 
-The steps macro (templates/macros/steps.tex.j2) cannot know how wide the align it writes into is: an align
-often holds several chains (a derivative's pieces, rows a template writes outside the macro), and it is as
-wide as its widest cell of each column over all of them. So the macro writes a reason it would not set in one
-short line as a marker, and ``set_reasons`` (render_part calls it on every part it renders, so the variant
-cache keeps laid-out text and no marker reaches TeX) decides each from that align's widest cells:
+The ``reason`` macro (templates/macros/steps.tex.j2) cannot know how wide the align it writes into is: an align
+often holds several chains (a derivative's pieces, rows a template writes outside the macro), and it is as wide as
+its widest cell of each column over all of them. So the macro writes a reason it would not set in one short line as
+a marker, ``\\sheetreason{REASON}{LINE}`` (or ``\\sheetreasonabove``, where the call's ``beside`` puts it above its
+step), ``LINE`` being the reason as a line of its own, and ``set_reasons`` (render_part calls it on every part, so
+the variant cache keeps laid-out text and no marker reaches TeX) sets each from its align's widest cells:
 
-* ``\\sheetreasonbox{TEXT}``, a reason the macro would set in a 3.8 cm box beside its step (31 to 44
-  characters): on one line in ``\\mbox`` where that fits beside the align's widest columns, else in the box;
-* ``\\sheetreasonabove{LINE}`` at the start of a row and ``\\sheetreasonbeside{TEXT}`` at its end, a reason
-  longer than the call's ``beside``: on one line beside its step where it fits, else ``LINE``, the line of its own
-  above the step the macro wrote.
+* on one line in ``\\mbox`` beside its step where that fits;
+* else, for ``\\sheetreason``, in the 3.8 cm box where it takes at most two lines of it (broken as TeX breaks
+  it, a word at a time: counted in characters, a third of the reasons the macro gave the box took three);
+* else on a line of its own above the row, which then leaves its reason column empty.
 
-What fits is measured, not counted: ``typeset_width`` estimates in points how wide TeX sets a cell, from the
-glyphs, spaces and fractions it holds. ``widths.printed_width`` counts characters, which is enough for the
-samplers' limits but is off by a factor of two either way for a cell (a matrix counts every entry, an
-operator or a ``\\partial`` less than it takes): of the 8,600 long reasons that fit on one line in 40 seeds of every
-family, a room counted in it held 4,000 without a row running over, a room measured 6,600.
+What fits is measured, not counted: ``typeset_width`` estimates in points how wide TeX sets a cell, from Latin
+Modern's glyph widths and the spaces TeX puts around operators. ``widths.printed_width`` counts characters, which
+serves the samplers' limits, but is off by a factor of two either way for a cell (a matrix counts every entry, an
+operator or a ``\\partial`` less than it takes): of the 8,600 long reasons that fit on one line in 40 seeds of
+every family, a room counted in it held 4,000 without a row running over, a room measured 7,300.
 """
 
 import re
 
 from generator.speed import remembered
 
-__all__ = ["ROOM", "MARGIN", "set_reasons", "typeset_width"]
+__all__ = ["BOX", "MARGIN", "ROOM", "set_reasons", "typeset_width"]
 
 ROOM = 418.0
 """Points a row of an ``align*``'s widest cells (left side, step, reason) may take with the gaps between its columns
 at their full 10 pt: the text width of an A4 page at 11 pt (466.6 pt) less 48 pt, measured on the sheet's one-pass
 align (templates/macros/one-pass-align.tex.j2). Its gaps may shrink by 21 pt more before a row runs into the margin."""
-MARGIN = 1.1
+MARGIN = 1.08
 """How much wider than ``typeset_width`` TeX may set a row: of 10,400 cells and 1,300 reasons TeX set (every family
-and option, 40 seeds, English and German), 99% were at most 1.13 and 1.10 times as wide as estimated. Of 26,500
-long reasons of 80 seeds, 13,500 so went on one line, and no align they stood in was wider than ``ROOM`` (the
-widest 397 pt, which at 12 pt would still be 4 pt inside the margin)."""
+and option, 40 seeds, English and German), 99% were at most 1.09 and 1.02 times as wide as estimated. Of 26,500
+long reasons of 80 seeds, 14,800 so went on one line, and no align they stood in was wider than ``ROOM`` (the
+widest 399 pt, which at 12 pt would still be 2 pt inside the margin)."""
+BOX = 108.1
+"""The width of the box a reason takes two lines of: 3.8 cm."""
 SMALL = 10 / 10.95
 """An align in ``\\small`` (10 pt in an 11 pt sheet) is set this much narrower."""
 
 _ALIGN = re.compile(r"(\\begin\{align\*\})(.*?)(\\end\{align\*\})", re.S)
-_MARKER = re.compile(r"\\sheetreason(box|above|beside)\{")
+_MARKER = re.compile(r"\\sheetreason(above)?\{")
 _SPACING = re.compile(r"(?:\[[^\]]*\])?")
 """The optional vertical space after a row's ``\\\\`` (``\\\\[1ex]``)."""
-_ROW_PREFIXES = ("\\noalign{", "\\shortintertext{", "\\intertext{", "\\sheetreasonabove{")
+_ROW_PREFIXES = ("\\noalign{", "\\shortintertext{", "\\intertext{")
+"""What may stand before a row's first cell: lines of text (the reason's own line goes after them)."""
 REASON_COLUMN = 3
 """Where a row ``lhs &= step && reason`` holds its reason (columns counted from 0)."""
 
 
 def set_reasons(latex: str) -> str:
-    """``latex`` with every reason marker of the steps macro replaced by the layout that fits its ``align*``."""
+    """``latex`` with every reason marker of the ``reason`` macro replaced by the layout that fits its ``align*``."""
     if "\\sheetreason" not in latex:
         return latex
 
@@ -69,66 +72,105 @@ def _set_align(body: str, size: float) -> str:
             if index != REASON_COLUMN:  # TeX sets an odd column as {}column: a leading sign is spaced as an operator
                 widest[index] = max(widest.get(index, 0.0), typeset_width(column, first=index % 2 == 0))
     room = ROOM / (MARGIN * size) - sum(widest.values())
-    return "".join(_set_row(row, room) + separator for row, separator in zip(rows, separators + [""]))
+    return "".join(_set_row(row, room, size) + separator for row, separator in zip(rows, separators + [""]))
 
 
 def _cells(row: str) -> str:
-    """A row without what is not one of its cells: lines of text above it, and the markers of its reason."""
-    while True:
-        row = row.lstrip()
-        prefix = next((p for p in _ROW_PREFIXES if row.startswith(p)), None)
-        if prefix is None:
-            break
-        row = row[_closing(row, len(prefix) - 1) + 1 :]
-    for start, end, _, _ in reversed(list(_markers(row))):
+    """A row without what is not one of its cells: lines of text above it, and its reason's marker."""
+    row = row[_first_cell(row) :]
+    for start, end, *_ in reversed(list(_markers(row))):
         row = row[:start] + row[end:]
     return row
 
 
-def _set_row(row: str, room: float) -> str:
-    markers = list(_markers(row))
-    beside = next((text for _, _, kind, text in markers if kind == "beside"), None)
-    fits = beside is not None and typeset_width(beside, text=True) <= room
-    pieces, last = [], 0
-    for start, end, kind, text in markers:
+def _first_cell(row: str) -> int:
+    """Where the first cell of ``row`` starts, after the lines of text above it."""
+    index = 0
+    while True:
+        index = len(row) - len(row[index:].lstrip())
+        prefix = next((p for p in _ROW_PREFIXES if row.startswith(p, index)), None)
+        if prefix is None:
+            return index
+        index = _closing(row, index + len(prefix) - 1) + 1
+
+
+def _line_above(row: str, line: str) -> str:
+    """``row`` with ``line`` (a reason's line of its own) just before its first cell, after the lines above it."""
+    first = _first_cell(row)
+    blank = row[len(row[:first].rstrip()) : first]
+    start = first - len(blank) + blank.rfind("\n") + 1
+    return row[:start] + line + row[start:]
+
+
+def _set_row(row: str, room: float, size: float) -> str:
+    """``row`` with its reason's marker set, ``room`` points left for it on one line (in ``size``)."""
+    pieces, above, last = [], "", 0
+    for start, end, separator, box, reason, line in _markers(row):
         pieces.append(row[last:start])
-        if kind == "box":
-            pieces.append(_mbox(text) if typeset_width(text, text=True) <= room else _box(text))
-        elif kind == "above":
-            pieces.append("" if fits else text)
+        if typeset_width(reason, text=True) <= room:
+            pieces.append(f"{separator}\\mbox{{{reason}}}")
+        elif box and _box_lines(reason, size) <= 2:
+            pieces.append(f"{separator}\\parbox[t]{{3.8cm}}{{\\raggedright {reason}}}")
         else:
-            pieces.append(f" && {_mbox(text)}" if fits else "")
+            above += line
         last = end
     pieces.append(row[last:])
-    return "".join(pieces)
+    laid_out = "".join(pieces)
+    return _line_above(laid_out, above) if above else laid_out
 
 
 def _outside_aligns(latex: str) -> str:
-    """Markers outside any ``align*``: the layout the macro would choose knowing no room."""
+    """Markers outside any ``align*`` (no row to stand above): the box, or the reason's line where the marker was."""
     pieces, last = [], 0
-    for start, end, kind, text in _markers(latex):
+    for start, end, separator, box, reason, line in _markers(latex):
         pieces.append(latex[last:start])
-        pieces.append(_box(text) if kind == "box" else text if kind == "above" else "")
+        pieces.append(f"{separator}\\parbox[t]{{3.8cm}}{{\\raggedright {reason}}}" if box else line)
         last = end
     pieces.append(latex[last:])
     return "".join(pieces)
 
 
-def _mbox(text: str) -> str:
-    return f"\\mbox{{{text}}}"
+def _box_lines(reason: str, size: float) -> float:
+    """How many lines of the 3.8 cm box ``reason`` takes, broken a word at a time as TeX breaks it ragged right."""
+    lines, used = 1, None
+    for word in _words(reason):
+        width = size * typeset_width(word, text=True)
+        if width > BOX:
+            return float("inf")
+        if used is None:
+            used = width
+        elif used + size * _POINT * _SPACE + width <= BOX:
+            used += size * _POINT * _SPACE + width
+        else:
+            lines, used = lines + 1, width
+    return lines
 
 
-def _box(text: str) -> str:
-    return f"\\parbox[t]{{3.8cm}}{{\\raggedright {text}}}"
+def _words(reason: str) -> list[str]:
+    """The words of ``reason``, each ``$...$`` formula whole (TeX breaks no line inside one)."""
+    words, word, maths = [], "", False
+    for char in reason:
+        maths ^= char == "$"
+        if char == " " and not maths:
+            words, word = words + [word] * bool(word), ""
+        else:
+            word += char
+    return words + [word] * bool(word)
 
 
 def _markers(text: str):
-    """(start, end, kind, argument) of each marker in ``text``, in order."""
+    """(start, end, separator, box, reason, line) of each marker in ``text``, in order: ``separator`` the ``&&``
+    of the reason's column written before it (from ``start``), ``box`` unless it is ``\\sheetreasonabove``."""
     position = 0
     while (match := _MARKER.search(text, position)) is not None:
-        end = _closing(text, match.end() - 1)
-        yield match.start(), end + 1, match.group(1), text[match.end() : end]
-        position = end + 1
+        start, head = match.start(), text[position : match.start()].rstrip()
+        if head.endswith("&&"):
+            start = position + len(head[:-2].rstrip())
+        reason_end = _closing(text, match.end() - 1)
+        line_end = _closing(text, reason_end + 1)
+        reason, line = text[match.end() : reason_end], text[reason_end + 2 : line_end]
+        yield start, line_end + 1, text[start : match.start()], match.group(1) is None, reason, line
+        position = line_end + 1
 
 
 _STRUCTURE = re.compile(r"\\(?:begin|end)(?=\{)|\\\\|\\[^a-zA-Z]|[{}&]")
@@ -168,22 +210,37 @@ def _split(text: str, what: str) -> tuple[list[str], list[str]]:
 
 # --- how wide TeX sets a cell ----------------------------------------------------------------------------
 
-_TOKEN = re.compile(r"\\[a-zA-Z]+|\\.|\s+|.", re.S)
-_ACCENTED = re.compile(r"\{\\[\"'`^~=.]\s*([a-zA-Z])\}|\{\\(?:ss|textquotesingle|textasciigrave)\}")
-"""What the text escaper writes for one letter (``{\\"a}``)."""
-
-_LETTER, _CAPITAL, _TEXT, _SPACE = 5.7, 7.8, 5.2, 3.7
-"""Points at 11 pt: a math letter or digit, a capital, a letter of text, a space of text."""
-_GLYPHS = {
-    "(": 4.3, ")": 4.3, "[": 3.0, "]": 3.0, "|": 3.0, "/": 5.5, "'": 3.0, ".": 3.0, "!": 3.0,
-    "\\{": 5.5, "\\}": 5.5, "\\|": 5.5, "\\%": 9.0, "\\&": 8.5, "\\_": 5.5, "\\#": 9.0,
-    "\\partial": 5.8, "\\nabla": 9.1, "\\infty": 10.9, "\\ell": 4.6, "\\top": 8.4, "\\dots": 13.4, "\\ldots": 13.4,
-    "\\cdots": 13.4, "\\prime": 3.0, "\\bar": 0.0, "\\hat": 0.0, "\\tilde": 0.0, "\\vec": 0.0,
+_POINT = 10.95 / 10
+"""The widths below are Latin Modern's at 10 pt (its TFM files: ec-lmr10, lmmi10, lmsy10); an 11 pt sheet sets 10.95 pt."""
+_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_ROMAN = dict(zip(_ALPHABET + "0123456789,.;:()-'!?/[]*", (
+    5.0, 5.56, 4.44, 5.56, 4.44, 3.06, 5.0, 5.56, 2.78, 3.06, 5.28, 2.78, 8.33, 5.56, 5.0, 5.56, 5.28, 3.92, 3.94, 3.89,
+    5.56, 5.28, 7.22, 5.28, 5.28, 4.44, 7.5, 7.08, 7.22, 7.64, 6.81, 6.53, 7.85, 7.5, 3.61, 5.14, 7.78, 6.25, 9.17, 7.5,
+    7.78, 6.81, 7.78, 7.36, 5.56, 7.22, 7.5, 7.5, 10.28, 7.5, 7.5, 6.11) + (5.0,) * 10 + (
+    2.78, 2.78, 2.78, 2.78, 3.89, 3.89, 3.33, 2.78, 2.78, 4.72, 5.0, 2.78, 2.78, 5.0)))
+"""Text (and upright maths: digits, brackets, function names)."""
+_ITALIC = dict(zip(_ALPHABET, (
+    5.29, 4.29, 4.33, 5.2, 4.66, 4.9, 4.77, 5.76, 3.45, 4.12, 5.21, 2.98, 8.78, 6.0, 4.85, 5.03, 4.46, 4.51, 4.69, 3.61,
+    5.72, 4.85, 7.16, 5.72, 4.9, 4.65, 7.5, 7.59, 7.15, 8.28, 7.38, 6.43, 7.86, 8.31, 4.4, 5.55, 8.49, 6.81, 9.7, 8.03,
+    7.63, 6.42, 7.91, 7.59, 6.13, 5.84, 6.83, 5.83, 9.44, 8.28, 5.81, 6.83)))
+"""A letter in maths."""
+_SYMBOLS = {
+    "\\alpha": 6.4, "\\beta": 5.66, "\\gamma": 5.18, "\\delta": 4.44, "\\epsilon": 4.06, "\\varepsilon": 4.66, "\\zeta": 4.38,
+    "\\eta": 4.97, "\\theta": 4.69, "\\kappa": 5.76, "\\lambda": 5.83, "\\mu": 6.03, "\\nu": 4.94, "\\xi": 4.38, "\\pi": 5.7,
+    "\\rho": 5.17, "\\sigma": 5.71, "\\tau": 4.37, "\\phi": 5.96, "\\varphi": 6.54, "\\chi": 6.26, "\\psi": 6.51,
+    "\\omega": 6.22, "\\ell": 4.17, "\\partial": 5.31, "\\nabla": 8.33, "\\infty": 10.0, "\\top": 7.78, "\\prime": 2.75,
+    "\\dots": 12.2, "\\ldots": 12.2, "\\cdots": 12.2, "\\{": 5.0, "\\}": 5.0, "\\|": 5.0, "\\%": 8.33, "\\&": 7.78,
+    "\\#": 8.33, "\\_": 5.0, "\\langle": 3.89, "\\rangle": 3.89, "\\lvert": 2.78, "\\rvert": 2.78, "|": 2.78,
+    "\\Sigma": 7.22, "\\Delta": 8.33, "\\Gamma": 6.25, "\\Lambda": 6.94, "\\Phi": 7.22, "\\Omega": 7.22,
 }
-_SPACES = {"\\,": 1.8, "\\:": 2.4, "\\;": 3.0, "\\!": -1.8, "\\ ": 3.7, "~": 3.7, "\\quad": 11.0, "\\qquad": 21.9}
-_BINARY = {"+", "-", "*", "\\cdot", "\\times", "\\pm", "\\mp", "\\ast", "\\circ", "\\setminus"}
-_RELATIONS = {"=", "<", ">", "\\approx", "\\le", "\\leq", "\\ge", "\\geq", "\\ne", "\\neq", "\\to", "\\in", "\\mid",
-              "\\sim", "\\colon", "\\mapsto", "\\equiv", "\\propto", "\\coloneqq", "\\Rightarrow", "\\iff"}
+_BINARY = {"+": 7.78, "-": 7.78, "*": 5.0, "\\cdot": 2.78, "\\times": 7.78, "\\pm": 7.78, "\\mp": 7.78, "\\ast": 5.0,
+           "\\circ": 5.0, "\\setminus": 5.0}
+_RELATIONS = {"=": 7.78, "<": 7.78, ">": 7.78, "\\approx": 7.78, "\\le": 7.78, "\\leq": 7.78, "\\ge": 7.78, "\\geq": 7.78,
+              "\\ne": 7.78, "\\neq": 7.78, "\\to": 10.0, "\\in": 6.67, "\\mid": 2.78, "\\sim": 7.78, "\\colon": 2.78,
+              "\\mapsto": 10.0, "\\equiv": 7.78, "\\propto": 7.78, "\\coloneqq": 11.7, "\\Rightarrow": 10.0, "\\iff": 16.0}
+_THIN, _MEDIUM, _THICK, _SPACE = 1.67, 2.22, 2.78, 3.33
+"""TeX's spaces in maths (3, 4 and 5 mu) and between words."""
+_SPACES = {"\\,": _THIN, "\\:": _MEDIUM, "\\;": _THICK, "\\!": -_THIN, "\\ ": _SPACE, "~": _SPACE, "\\quad": 10.0, "\\qquad": 20.0}
 _FUNCTIONS = {"sin", "cos", "tan", "log", "exp", "ln", "det", "max", "min", "arg", "lim", "sup", "inf", "tanh", "sinh",
               "cosh", "arctan", "arcsin", "arccos", "sgn", "tr", "diag", "rank", "Var", "Cov", "E"}
 _TEXTS = {"\\text", "\\mbox", "\\textrm", "\\textnormal", "\\textbf", "\\textit", "\\operatorname", "\\mathrm"}
@@ -191,6 +248,9 @@ _BOLD = {"\\mathbf", "\\boldsymbol", "\\bm"}
 _DELIMITED = {"\\left", "\\right", "\\middle", "\\bigl", "\\bigr", "\\Bigl", "\\Bigr", "\\biggl", "\\biggr", "\\big", "\\Big"}
 _OPENING = {"(", "[", "\\{", "\\left", "\\bigl", "\\Bigl", "\\biggl", "\\langle", "\\lvert", "\\lVert"}
 _SKIPPED = {"\\vskip", "\\hspace", "\\vspace", "\\label", "\\tag", "\\noalign"}
+_TOKEN = re.compile(r"\\[a-zA-Z]+|\\.|\s+|.", re.S)
+_ACCENTED = re.compile(r"\{\\[\"'`^~=.]\s*([a-zA-Z])\}|\{\\(?:ss|textquotesingle|textasciigrave)\}")
+"""What the text escaper writes for one letter (``{\\"a}``)."""
 
 
 @remembered(8192)
@@ -198,11 +258,11 @@ def typeset_width(latex: str, text: bool = False, first: bool = True) -> float:
     """Roughly how many points wide TeX sets ``latex`` at 11 pt in a display (an align's cell); ``text``: a
     reason, text with ``$...$`` maths; ``first``: ``latex`` starts a formula (a leading ``-`` is a sign).
 
-    Each glyph counts as wide as it is in Latin Modern (a letter 5.7 pt, a letter of text 5.2), a binary
-    operator or relation with the space TeX puts around it, a sub- or superscript at 70%, a fraction as its wider
-    half, a matrix as its widest entries per column. TeX set nine of ten cells within 10% of this.
+    Each glyph is as wide as Latin Modern's, a binary operator or relation takes the space TeX puts around it,
+    a sub- or superscript is set at 75%, a fraction as its wider half, a matrix as its widest entries per column.
     """
-    return _width(_TOKEN.findall(_ACCENTED.sub(lambda m: m.group(1) or "s", latex)), 1.0, text, not first)
+    tokens = _TOKEN.findall(_ACCENTED.sub(lambda m: m.group(1) or "s", latex))
+    return _POINT * _width(tokens, 1.0, text, not first, False)
 
 
 def _argument(tokens: list[str], index: int) -> tuple[list[str], int]:
@@ -221,19 +281,20 @@ def _argument(tokens: list[str], index: int) -> tuple[list[str], int]:
     return tokens[index + 1 :], len(tokens)
 
 
-def _width(tokens: list[str], scale: float, text: bool, operand: bool = False) -> float:
-    """``operand``: a binary operator after what was set is spaced as one, not set as a sign."""
+def _width(tokens: list[str], scale: float, text: bool, operand: bool, inner: bool) -> float:
+    """Width at 10 pt of ``tokens`` set at ``scale`` (1 in the display, 0.75 in a script); ``operand``: a binary
+    operator after what was set is spaced as one, not set as a sign; ``inner``: inside a fraction (text style)."""
     total, index = 0.0, 0
     while index < len(tokens):
         token = tokens[index]
         index += 1
         if token == "$":
-            text, operand = not text, False
+            text, operand, inner = not text, False, True  # maths in text is in text style, as in a fraction
         elif token.isspace():
             total += _SPACE * scale if text else 0.0
         elif token == "{":
             group, index = _argument(tokens, index - 1)
-            total += _width(group, scale, text)
+            total += _width(group, scale, text, False, inner)
             operand = True
         elif token in ("\\mathopen", "\\mathclose"):
             _, index = _argument(tokens, index)
@@ -241,22 +302,24 @@ def _width(tokens: list[str], scale: float, text: bool, operand: bool = False) -
         elif token in ("}", "&", "\\\\", "\\displaystyle", "\\textstyle", "\\limits", "\\nolimits"):
             continue
         elif text and not token.startswith("\\"):
-            total += (_SPACE if token.isspace() else _TEXT) * scale
+            total += _ROMAN.get(token, 5.0) * scale
         elif token in ("^", "_"):
             script, index = _argument(tokens, index)
-            width = _width(script, scale * 0.7, False)
+            width = _width(script, scale * 0.75, False, False, inner)
             following = index
             while following < len(tokens) and tokens[following].isspace():
                 following += 1
             if following < len(tokens) and tokens[following] in ("^", "_") and tokens[following] != token:
                 other, index = _argument(tokens, following + 1)
-                width = max(width, _width(other, scale * 0.7, False))
+                width = max(width, _width(other, scale * 0.75, False, False, inner))
             total += width + 0.5 * scale
             operand = True
         elif token in ("\\frac", "\\dfrac", "\\tfrac"):
             numerator, index = _argument(tokens, index)
             denominator, index = _argument(tokens, index)
-            total += max(_width(numerator, scale, False), _width(denominator, scale, False)) + 2.4 * scale
+            half = scale * (0.75 if inner and token != "\\dfrac" else 1.0)
+            total += max(_width(numerator, half, False, False, True), _width(denominator, half, False, False, True))
+            total += 2.4 * scale
             operand = True
         elif token == "\\begin":
             name, index = _argument(tokens, index)
@@ -270,37 +333,44 @@ def _width(tokens: list[str], scale: float, text: bool, operand: bool = False) -
             operand = True
         elif token in _TEXTS:
             argument, index = _argument(tokens, index)
-            total += _width(argument, scale, True)
+            total += _width(argument, scale, True, False, inner)
             operand = True
         elif token in _BOLD:
             argument, index = _argument(tokens, index)
-            total += 1.2 * _width(argument, scale, text)
+            total += 1.12 * _width(argument, scale, text, False, inner)
             operand = True
-        elif token in ("\\sqrt",):
+        elif token == "\\sqrt":
             argument, index = _argument(tokens, index)
-            total += _width(argument, scale, False) + 9.0 * scale
+            total += _width(argument, scale, False, False, inner) + 8.3 * scale
             operand = True
         elif token in ("\\sum", "\\prod", "\\int"):
-            total += (8.0 if token == "\\int" else 14.6) * scale
+            glyph = {"\\sum": 14.4, "\\prod": 12.8, "\\int": 8.3}[token] * scale
+            if token != "\\int" and scale == 1.0 and not inner:  # in a display the limits go below and above it
+                while index < len(tokens) and tokens[index] in ("^", "_"):
+                    limit, index = _argument(tokens, index + 1)
+                    glyph = max(glyph, _width(limit, 0.75, False, False, True))
+            total += glyph
             operand = False
         elif token in _SKIPPED:
             _, index = _argument(tokens, index)
         elif token in _DELIMITED:
             delimiter, index = _argument(tokens, index)
-            total += (1.2 if delimiter == ["."] else 5.0) * scale
+            tall = not inner and "\\frac" in tokens[index : index + 40]
+            total += (1.2 if delimiter == ["."] else 7.4 if tall and token in _OPENING else 3.9) * scale
             operand = token not in _OPENING
         elif token in _SPACES:
             total += _SPACES[token] * scale
         elif token in _BINARY or token in _RELATIONS:
-            glyph = 3.0 if token == "\\cdot" else 8.5
-            spaced = scale == 1.0 and (operand or token in _RELATIONS)
-            total += (glyph + (2 * (2.4 if token in _BINARY else 3.0) if spaced else 0.0)) * scale
+            relation = token in _RELATIONS
+            spaced = scale == 1.0 and (operand or relation)
+            glyph = _RELATIONS[token] if relation else _BINARY[token]
+            total += (glyph + (2 * (_THICK if relation else _MEDIUM) if spaced else 0.0)) * scale
             operand = False
         elif token in (",", ";"):
-            total += (3.0 + 1.8) * scale
+            total += (2.78 + _THIN) * scale
             operand = False
         elif token.startswith("\\") and token[1:] in _FUNCTIONS:
-            total += (_TEXT * len(token[1:]) + 1.8) * scale
+            total += (sum(_ROMAN.get(letter, 5.0) for letter in token[1:]) + _THIN) * scale
             operand = True
         else:
             total += _glyph(token) * scale
@@ -309,11 +379,13 @@ def _width(tokens: list[str], scale: float, text: bool, operand: bool = False) -
 
 
 def _glyph(token: str) -> float:
-    if token in _GLYPHS:
-        return _GLYPHS[token]
+    if token in _SYMBOLS:
+        return _SYMBOLS[token]
+    if token in _ITALIC:
+        return _ITALIC[token]
     if token.startswith("\\"):
-        return 6.3  # a Greek letter or another symbol
-    return _CAPITAL if token.isupper() else _LETTER
+        return 6.0  # another symbol
+    return _ROMAN.get(token, 5.0)
 
 
 def _matrix_width(tokens: list[str], name: str, scale: float) -> float:
@@ -328,8 +400,9 @@ def _matrix_width(tokens: list[str], name: str, scale: float) -> float:
             rows[-1].append([])
         else:
             rows[-1][-1].append(token)
-    entry = scale * (0.7 if small else 1.0)
+    entry = scale * (0.75 if small else 1.0)
     columns = max(len(row) for row in rows)
-    widest = [max((_width(row[column], entry, False) for row in rows if column < len(row)), default=0.0) for column in range(columns)]
-    brackets = 0.0 if small or name in ("matrix", "array", "aligned") else 10.0
-    return sum(widest) + (5.0 if small else 10.0) * scale * (columns - 1) + brackets * scale
+    widest = [max((_width(row[column], entry, False, False, small) for row in rows if column < len(row)), default=0.0)
+              for column in range(columns)]
+    brackets = 0.0 if small or name in ("matrix", "array", "aligned") else 11.0
+    return sum(widest) + (3.3 if small else 10.0) * scale * (columns - 1) + brackets * scale
