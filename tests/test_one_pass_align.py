@@ -51,6 +51,12 @@ def _words(pdf):
     ]
 
 
+def _pages(pdf, pattern):
+    """The page (from 0) of each word of ``pdf`` that ``pattern`` (a regex with one group) matches."""
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return {word: page for page, words in enumerate(html.split("<page ")[1:]) for word in re.findall(pattern, words)}
+
+
 def _one_pass():
     return environment().get_template("macros/one-pass-align.tex.j2").render()
 
@@ -125,11 +131,7 @@ def test_a_page_breaks_between_rows_only_where_no_row_or_step_stands_alone(tmp_p
         ]
     body.append(r"\end{document}")
     pdf = _typeset(tmp_path, "breaks", PREAMBLE + _one_pass() + "\n".join(body) + "\n")
-    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    page_of = {}
-    for page, words in enumerate(html.split("<page ")[1:]):
-        for word in re.findall(r">(k\d+r\d+)<", words):
-            page_of[word] = page
+    page_of = _pages(pdf, r">(k\d+r\d+)<")
     seen = {chain: set() for chain in CHAINS}
     for case, (chain, blank) in enumerate(cases):
         pages = [page_of[f"k{case}r{number}"] for number in range(1, len(_kinds(chain)) + 1)]
@@ -156,10 +158,6 @@ def test_a_short_lead_in_between_two_aligns_does_not_start_a_page(tmp_path):
         ]
     body.append(r"\end{document}")
     pdf = _typeset(tmp_path, "leadin", PREAMBLE + _one_pass() + "\n".join(body) + "\n")
-    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    page_of = {}
-    for page, words in enumerate(html.split("<page ")[1:]):
-        for word in re.findall(r">((?:k\d+a\d|so\d+))<", words):
-            page_of[word] = page
+    page_of = _pages(pdf, r">((?:k\d+a\d|so\d+))<")
     alone = [blank for case, blank in enumerate(blanks) if page_of[f"so{case}"] != page_of[f"k{case}a2"]]
     assert not alone, f"'so' starts a page after a blank of {alone} pt"
