@@ -159,6 +159,12 @@ def localized(language: str) -> dict[str, object]:
         with speaking(language):
             return row(tex(value) for value in values)
 
+    def listing(values: Iterable[object]) -> str:
+        """Numbers in running text, each its own formula, separated as ``language`` separates a tuple's entries: German
+        writes ``$-1$; $5$; $2$``, since ``-1, 5`` there reads as the decimal -1,5 (TA read)."""
+        with speaking(language):
+            return row(f"${tex(value)}$" for value in values)
+
     def counts(value: object) -> str:
         """A count (or a quotient of counts) in a sentence with a five-digit one: four digits grouped too (``2{,}000``)."""
         with speaking(language):
@@ -177,6 +183,7 @@ def localized(language: str) -> dict[str, object]:
         "number": lambda value: localized_decimal(str(value), language),
         "tex": tex if language == ENGLISH else in_language,
         "entries": entries,
+        "listing": listing,
         "inline": in_line,
         "counts": counts,
         "notation": notation,
