@@ -39,6 +39,7 @@ def test_the_posterior_says_when_it_starts_from_the_sum_before_cancelling():
     cancelled = total_probability((hit, prior), (false_alarm, 1 - prior))  # 108/1000, then 27/250
     assert cancelled.value == sympy.Rational(27, 250)
     worked = bayes_posterior(cancelled)
-    assert worked.steps[0].why == "the values above, the sum before cancelling" and worked.result == sympy.Rational(1, 12)
+    reciprocal = "dividing by a fraction is multiplying by its reciprocal"
+    assert worked.steps[0].why == f"the values above, the sum before cancelling; {reciprocal}" and worked.result == sympy.Rational(1, 12)
     kept = total_probability((sympy.Rational(1, 2), sympy.Rational(1, 10)), (sympy.Rational(1, 5), sympy.Rational(9, 10)))
-    assert kept.value.q == kept.common and bayes_posterior(kept).steps[0].why == "the values above"  # 23/100 stays
+    assert kept.value.q == kept.common and bayes_posterior(kept).steps[0].why == f"the values above; {reciprocal}"  # 23/100 stays

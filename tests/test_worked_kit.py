@@ -112,8 +112,8 @@ def test_the_law_of_total_probability_and_bayes_rule_worked():
     total = total_probability((r(9, 10), r(1, 100)), (r(1, 10), r(99, 100)))  # a 90% test, 1% prevalence
     assert total.value == total.worked.result == r(27, 250) and total.parts == (9, 99) and total.common == 1000
     worked = posterior(total, 0)
-    assert worked.steps[0].expr.args[1].doit() == total.value and worked.result == r(1, 12)
-    assert worked.steps[0].expr.args[1].args == (108, 1000)  # P(E) over the denominator the next step clears
+    assert worked.steps[0].expr.args[1].doit() == 1 / total.value and worked.result == r(1, 12)
+    assert worked.steps[0].expr.args[1].args == (1000, 108)  # P(E) over the denominator the next step cancels, turned over
     assert complement(r(1, 100), "the complement rule").result == r(99, 100)
     for c in (total.worked, worked):
         verify_chain(c, random.Random(0))

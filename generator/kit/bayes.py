@@ -52,7 +52,7 @@ def bayes_posterior(total: TotalProbability, index: int = 0) -> Chain:
     worked = posterior(total, index)
     if total.value.q == total.common:
         return worked
-    return chain(Step(worked.steps[0].expr, N_("the values above, the sum before cancelling")), *worked.steps[1:])
+    return chain(Step(worked.steps[0].expr, N_("the values above, the sum before cancelling; dividing by a fraction is multiplying by its reciprocal")), *worked.steps[1:])
 
 
 def joint_counts(prior: int, hit: int, false_alarm: int) -> Counts:

@@ -303,13 +303,14 @@ def total_probability(*pairs: tuple[sympy.Rational, sympy.Rational]) -> TotalPro
 
 
 def posterior(total: TotalProbability, index: int) -> Chain:
-    """P(A_i | E) by Bayes' rule: P(E | A_i) P(A_i) and P(E) both over the common denominator, as the total wrote
-    them before reducing P(E) (a reduced P(E) would not match the denominator the next step clears), top and
-    bottom multiplied by that denominator, then in lowest terms."""
-    part, common = total.parts[index], total.common
-    over = WrittenQuotient(WrittenQuotient(part, common), WrittenQuotient(sum(total.parts), common))
-    cleared = lowest_terms(part, sum(total.parts), Reason("multiply top and bottom by ${common}$", common=common))
-    return chain(Step(over, "the values above"), *cleared.steps)
+    """P(A_i | E) by Bayes' rule: P(E | A_i) P(A_i) times the reciprocal of P(E), both over the common denominator
+    as the total wrote them before reducing P(E) (a reduced P(E) would not match the denominator the next step
+    cancels), then in lowest terms. Not a fraction of fractions: displayed, its three bars look alike and the main
+    one is hard to find; a slash between them reads as an inline quotient (two TA reads)."""
+    part, common, whole = total.parts[index], total.common, sum(total.parts)
+    times = WrittenProduct(WrittenQuotient(part, common), WrittenQuotient(common, whole), evaluate=False)
+    cleared = lowest_terms(part, whole, Reason("cancel ${factor}$", factor=common))
+    return chain(Step(times, "the values above; dividing by a fraction is multiplying by its reciprocal"), *cleared.steps)
 
 
 def golden_maximum(fn: Callable[[float], float], low: float, high: float, tolerance: float = 1e-8) -> float:

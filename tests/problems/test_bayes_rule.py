@@ -73,15 +73,18 @@ def test_the_statement_gives_the_rates_but_not_the_answer():
     assert r"\frac{16}{73}" not in statement and r"\frac{16}{73}" in solution
 
 
-def test_bayes_rule_divides_over_the_common_denominator_it_then_clears():
-    """P(+) = 108/1000 = 27/250: Bayes' rule divides 9/1000 by 108/1000, both over the denominator that
-    "multiply top and bottom by 1000" clears (9/1000 over 27/250 did not match it, a TA noted)."""
+def test_bayes_rule_divides_over_the_common_denominator_it_then_cancels():
+    """P(+) = 108/1000 = 27/250: Bayes' rule multiplies 9/1000 by the reciprocal of 108/1000, over the denominator
+    that "cancel 1000" then removes (9/1000 over 27/250 did not match it, a TA noted); as a product, not a fraction of
+    fractions, whose three bars looked alike (TA read, math-background-2 2.3, seed 8123)."""
     answer = canonical_variant(FAMILY, FAMILY.resolve_options({}), "bayes-rule-example").answer
-    quotient = answer.bayes.steps[0].expr
+    product = answer.bayes.steps[0].expr
     assert answer.total.result == answer.evidence == sympy.Rational(27, 250)
-    assert quotient.args[1].args == (108, 1000) and quotient.args[0].args == (9, 1000)
+    assert product.args[0].args == (9, 1000) and product.args[1].args == (1000, 108)
     assert "1000" in str(answer.bayes.steps[1].why)
-    assert quotient.doit() == answer.posterior == sympy.Rational(1, 12)
+    assert product.args[0].doit() * product.args[1].doit() == answer.posterior == sympy.Rational(1, 12)
+    _, solution = render_part(environment(), FAMILY, canonical_variant(FAMILY, FAMILY.resolve_options({}), "bayes-rule-example"))
+    assert r"\frac{9}{1000} \cdot \frac{1000}{108}" in solution and r"\frac{\displaystyle" not in solution
 
 
 def test_counts_beside_ten_thousand_are_grouped_alike():
