@@ -5,6 +5,7 @@ import re
 import pytest
 import sympy
 
+from generator.check.lint import header_scopes
 from generator.kit.functions import coordinates
 from generator.kit.numeric import as_function
 from generator.kit.options import OptionError, resolve_options
@@ -148,3 +149,25 @@ def test_a_term_that_drops_out_of_a_diagonal_partial_is_named_in_english_and_ger
     for language, reason in said.items():
         _, solution = render_part(environment(language=language), FAMILY, variant)
         assert reason[1:] in solution, language  # beside its step, or capitalised on a line above it
+
+
+def test_a_field_whose_first_partial_names_parts_is_headed_once_in_english_and_german():
+    """A TA read (idl-math-background 1.3(d), seed 7451): "For f_1:" stood right above "For d/dx(y^2/(x^2 + 1)) let
+    u = x^2 + 1:", two lines in a row heading the same rows. The field's line now names the parts ("For f_1 let
+    u = x^2 + 1:"); a field whose first partial names none keeps its line as it was."""
+    x, y = coordinates(2)
+    fields = (sympy.ImmutableMatrix([y**2 / (x**2 + 1), sympy.exp(x + y)]), sympy.ImmutableMatrix([x**2 * y, x * y**3]))
+    params = Params((x, y), fields)
+    variant = dataclasses.replace(canonical(), params=params, answer=FAMILY.solve(params))
+    heads = {"en": ("For $\\mathbf{f}_{1}$ let $u = x^{2} + 1$:", "For $\\mathbf{f}_{2}$:"),
+             "de": ("Für $\\mathbf{f}_{1}$ sei $u = x^{2} + 1$:", "Für $\\mathbf{f}_{2}$:")}
+    for language, (merged, alone) in heads.items():
+        _, solution = render_part(environment(language=language), FAMILY, variant)
+        lines = solution.splitlines()
+        assert "\\par\\noindent " + merged in lines, language
+        assert "\\par\\noindent " + alone in lines, language
+        assert solution.count(merged.split(" ")[0] + " $\\mathbf{f}_{1}$") == 1, language
+        headings = [line.startswith(("\\shortintertext", "\\par\\noindent")) for line in lines if line.strip()
+                    and not line.startswith("\\begin{align*}")]
+        assert not any(a and b for a, b in zip(headings, headings[1:])), language
+        assert not list(header_scopes(solution)), language  # each partial's own line still covers its rows only
