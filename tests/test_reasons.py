@@ -10,7 +10,7 @@ from generator.check import lint
 from generator.kit.steps import Chain, Step
 from generator.pipeline.compile import compile_stream
 from generator.pipeline.generate import canonical_variant
-from generator.pipeline.reasons import set_reasons, typeset_width
+from generator.pipeline.reasons import BOX, BOX_WIDTH, set_reasons, typeset_width
 from generator.pipeline.registry import families
 from generator.pipeline.render import render_part
 from generator.pipeline.templating import environment
@@ -55,6 +55,12 @@ def test_a_wide_row_of_another_chain_in_the_align_keeps_it_in_its_box():
         laid_out = _align(*chains)
         assert rf"\parbox[t]{{3.8cm}}{{\raggedright {TABLE}}}" in laid_out
         assert r"\mbox{constant" not in laid_out
+
+
+def test_the_box_is_written_once_and_measured_at_the_width_it_is_written():
+    """``BOX_WIDTH`` is the width TeX is given and ``BOX`` the points it is measured in: 3.8 cm, 108.1 pt."""
+    assert BOX_WIDTH == "3.8cm" and BOX == 108.1
+    assert rf"\parbox[t]{{{BOX_WIDTH}}}{{\raggedright {TABLE}}}" in _align(SHORT, WIDE)
 
 
 def test_a_reason_longer_than_its_box_stands_beside_short_steps_else_on_a_line_of_its_own():

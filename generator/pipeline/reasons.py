@@ -8,7 +8,7 @@ step), ``LINE`` being the reason as a line of its own, and ``set_reasons`` (rend
 the variant cache keeps laid-out text and no marker reaches TeX) sets each from its align's widest cells:
 
 * on one line in ``\\mbox`` beside its step where that fits;
-* else, for ``\\sheetreason``, in the 3.8 cm box where it takes at most two lines of it (broken as TeX breaks
+* else, for ``\\sheetreason``, in the box (``BOX_WIDTH``) where it takes at most two lines of it (broken as TeX breaks
   it, a word at a time: counted in characters, a third of the reasons the macro gave the box took three);
 * else on a line of its own above the row, which then leaves its reason column empty.
 
@@ -23,7 +23,7 @@ import re
 
 from generator.speed import remembered
 
-__all__ = ["BOX", "MARGIN", "ROOM", "set_reasons", "typeset_width"]
+__all__ = ["BOX", "BOX_WIDTH", "MARGIN", "ROOM", "set_reasons", "typeset_width"]
 
 ROOM = 418.0
 """Points a row of an ``align*``'s widest cells (left side, step, reason) may take with the gaps between its columns
@@ -34,8 +34,11 @@ MARGIN = 1.08
 and option, 40 seeds, English and German), 99% were at most 1.09 and 1.02 times as wide as estimated. Of 26,500
 long reasons of 80 seeds, 14,800 so went on one line, and no align they stood in was wider than ``ROOM`` (the
 widest 399 pt, which at 12 pt would still be 2 pt inside the margin)."""
-BOX = 108.1
-"""The width of the box a reason takes two lines of: 3.8 cm."""
+BOX_WIDTH = "3.8cm"
+"""The width of the box a reason takes two lines of, as TeX is given it (``\\parbox[t]{3.8cm}``): the one place it
+is written (the steps macro's rule and ``widths.BOXED_REASON`` were measured at it)."""
+BOX = round(float(BOX_WIDTH.removesuffix("cm")) * 72.27 / 2.54, 1)
+"""``BOX_WIDTH`` in points (72.27 to the inch), to the tenth the layout was calibrated at: 108.1."""
 SMALL = 10 / 10.95
 """An align in ``\\small`` (10 pt in an 11 pt sheet) is set this much narrower."""
 
@@ -110,7 +113,7 @@ def _set_row(row: str, room: float, size: float) -> str:
         if typeset_width(reason, text=True) <= room:
             pieces.append(f"{separator}\\mbox{{{reason}}}")
         elif box and _box_lines(reason, size) <= 2:
-            pieces.append(f"{separator}\\parbox[t]{{3.8cm}}{{\\raggedright {reason}}}")
+            pieces.append(f"{separator}\\parbox[t]{{{BOX_WIDTH}}}{{\\raggedright {reason}}}")
         else:
             above += line
         last = end
@@ -124,14 +127,14 @@ def _outside_aligns(latex: str) -> str:
     pieces, last = [], 0
     for start, end, separator, box, reason, line in _markers(latex):
         pieces.append(latex[last:start])
-        pieces.append(f"{separator}\\parbox[t]{{3.8cm}}{{\\raggedright {reason}}}" if box else line)
+        pieces.append(f"{separator}\\parbox[t]{{{BOX_WIDTH}}}{{\\raggedright {reason}}}" if box else line)
         last = end
     pieces.append(latex[last:])
     return "".join(pieces)
 
 
 def _box_lines(reason: str, size: float) -> float:
-    """How many lines of the 3.8 cm box ``reason`` takes, broken a word at a time as TeX breaks it ragged right."""
+    """How many lines of the box (``BOX``) ``reason`` takes, broken a word at a time as TeX breaks it ragged right."""
     lines, used = 1, None
     for word in _words(reason):
         width = size * typeset_width(word, text=True)
