@@ -136,3 +136,16 @@ def test_a_worked_out_bound_names_its_arithmetic_and_the_rule_names_this_integra
         assert rf"\big[F(x)\big]_{{{tex(low)}}}^{{{tex(high)}}}" in solution
     rows = evaluation(-sympy.exp(-X) * (X + 3), X, 0, 2)
     assert [row.steps[1].why for row in rows[:-1]] == ["$2 + 3 = 5$, $e^{-2} = 1/e^{2}$", "$0 + 3 = 3$, $e^{0} = 1$"]
+
+
+def test_a_value_exact_in_four_places_is_equal_to_its_decimal_not_about():
+    """'1215/2 ~ 607.5000' said an exact value was approximate (TA read, math-background-2 2.1(b), seed 8123)."""
+    seen = set()
+    for seed in range(40):
+        variant = variant_for_seed(FAMILY, SUBSTITUTION, seed)
+        _, solution = render_part(environment(), FAMILY, variant)
+        exact = variant.answer.value.is_Rational and 10**4 % variant.answer.value.q == 0
+        decimal = f"{float(variant.answer.value):.4f}"
+        assert (f"= {decimal}$." if exact else rf"\approx {decimal}$.") in solution
+        seen.add(exact)
+    assert seen == {True, False}
