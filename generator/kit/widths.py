@@ -90,21 +90,27 @@ def _width(tex: str) -> int:
     if start < 0:
         text = _COMMAND.sub(lambda m: m.group(1) if m.group(1) in _NAMED_FUNCTIONS else "x" if m.group(1) in _GLYPHS else "", tex)
         return len(_INVISIBLE.sub("", text))
-    numerator_end = _closing_brace(tex, start + len(r"\frac"))
-    denominator_end = _closing_brace(tex, numerator_end + 1)
+    numerator_end = closing_brace(tex, start + len(r"\frac"))
+    denominator_end = closing_brace(tex, numerator_end + 1)
     numerator = tex[start + len(r"\frac{") : numerator_end]
     denominator = tex[numerator_end + 2 : denominator_end]
     return _width(tex[:start]) + max(_width(numerator), _width(denominator)) + _width(tex[denominator_end + 1 :])
 
 
-def _closing_brace(tex: str, opening: int) -> int:
-    """Index of the brace that closes the one at ``opening``."""
+def closing_brace(tex: str, opening: int) -> int:
+    """Index of the brace that closes the one at ``opening`` in LaTeX ``tex``; escaped braces (``\\{``, ``\\}``) do
+    not count. The brace matcher of ``printed_width`` and of render_part's reason layout
+    (generator/pipeline/reasons.py); not in ``__all__``, as families have no use for it."""
     depth = 0
-    for index in range(opening, len(tex)):
-        depth += {"{": 1, "}": -1}.get(tex[index], 0)
+    for match in _BRACE.finditer(tex, opening):
+        depth += {"{": 1, "}": -1}.get(match.group(), 0)
         if depth == 0:
-            return index
-    raise ValueError(f"unbalanced braces in {tex!r}")
+            return match.start()
+    raise ValueError(f"unbalanced braces in {tex[opening:opening + 80]!r}")
+
+
+_BRACE = re.compile(r"\\.|[{}]", re.S)
+"""What ``closing_brace`` looks at: braces, and escaped characters (skipped whole, so ``\\{`` is no brace)."""
 
 
 def visible_length(reason: str) -> int:

@@ -21,6 +21,7 @@ every family, a room counted in it held 4,000 without a row running over, a room
 
 import re
 
+from generator.kit.widths import closing_brace
 from generator.speed import remembered
 
 __all__ = ["BOX", "BOX_WIDTH", "MARGIN", "ROOM", "set_reasons", "typeset_width"]
@@ -94,7 +95,7 @@ def _first_cell(row: str) -> int:
         prefix = next((p for p in _ROW_PREFIXES if row.startswith(p, index)), None)
         if prefix is None:
             return index
-        index = _closing(row, index + len(prefix) - 1) + 1
+        index = closing_brace(row, index + len(prefix) - 1) + 1
 
 
 def _line_above(row: str, line: str) -> str:
@@ -169,25 +170,15 @@ def _markers(text: str):
         start, head = match.start(), text[position : match.start()].rstrip()
         if head.endswith("&&"):
             start = position + len(head[:-2].rstrip())
-        reason_end = _closing(text, match.end() - 1)
-        line_end = _closing(text, reason_end + 1)
+        reason_end = closing_brace(text, match.end() - 1)
+        line_end = closing_brace(text, reason_end + 1)
         reason, line = text[match.end() : reason_end], text[reason_end + 2 : line_end]
         yield start, line_end + 1, text[start : match.start()], match.group(1) is None, reason, line
         position = line_end + 1
 
 
 _STRUCTURE = re.compile(r"\\(?:begin|end)(?=\{)|\\\\|\\[^a-zA-Z]|[{}&]")
-"""What _split and _closing look at: environments, row ends, escaped characters (skipped), braces, column ends."""
-
-
-def _closing(text: str, opening: int) -> int:
-    """Index of the brace closing the one at ``opening`` (escaped braces ``\\{`` ``\\}`` do not count)."""
-    depth = 0
-    for match in _STRUCTURE.finditer(text, opening):
-        depth += {"{": 1, "}": -1}.get(match.group(), 0)
-        if depth == 0:
-            return match.start()
-    raise ValueError(f"unbalanced braces in {text[opening:opening + 80]!r}")
+"""What _split looks at: environments, row ends, escaped characters (skipped), braces, column ends."""
 
 
 def _split(text: str, what: str) -> tuple[list[str], list[str]]:
