@@ -328,8 +328,18 @@ def _worked(f: sympy.Expr, v: sympy.Symbol) -> Worked:
     # 1/(2 sqrt(s)) . 2 x_1 cancels the 2 ("cancel $2$"); other numbers are multiplied
     cancelled = cancelling_number(rule)
     multiply = Reason("cancel ${factor}$", factor=tex(cancelled)) if cancelled != 1 else MULTIPLY
-    steps = (Step(rule, through), Step(tidy_derivative(f, v), multiply))
+    steps = (Step(rule, through), Step(_facing(tidy_derivative(f, v), component), multiply))
     return Worked((), chain(*steps) if numbers else worked_chain(*steps), ("chain",) if outer.free_symbols else ())
+
+
+def _facing(tidy: sympy.Expr, component: sympy.Expr) -> sympy.Expr:
+    """``tidy`` with x_i - a_i as the rule wrote it: tidying turns -e^{..} (x_1 - 2) into e^{..} (2 - x_1), which
+    hid a sign under "cancel 2" and put (2 - x_1) beside -e^{..} (x_2 + 2) in one gradient (TA read, idl 1.3(b),
+    German, seed 8124)."""
+    flipped = sympy.expand(-component)
+    if component.is_Add and tidy.is_Mul and flipped in tidy.args:
+        return -(tidy / flipped) * component
+    return tidy
 
 
 SQUARED_NORM = N_("partial of the squared norm")

@@ -178,9 +178,11 @@ def test_a_function_of_the_squared_norm_goes_through_the_square_and_holds_everyw
     a = sympy.ImmutableMatrix([1, -2])
     f = sympy.exp(-EuclideanNorm(x1 - 1, x2 + 2) ** 2)
     answer = FAMILY.solve(Params((x1, x2), (f,), a))
-    (rule, tidy) = answer.worked[0][0].derivative.steps
-    assert rule.why == "chain rule, $a_1 = 1$" and r"\cdot 2 (x_{1} - 1)" in tex(rule.expr)
-    assert same(tidy.expr, -2 * (x1 - 1) * f)
+    # -e^{..} . 2 (x_1 - 1) and -2 e^{..} (x_1 - 1) show the same factors: one step, the rule its reason. Tidying
+    # had written 2 (1 - x_1) e^{..}, a sign moved under "multiply the factors" (TA read, idl 1.3(b), seed 8124).
+    (rule,) = answer.worked[0][0].derivative.steps
+    assert rule.why == "chain rule, $a_1 = 1$" and tex(rule.expr) == r"- 2 e^{- \|\mathbf{x} - \mathbf{a}\|_2^{2}} (x_{1} - 1)"
+    assert same(rule.expr, -2 * (x1 - 1) * f)
     assert answer.singular == (False,)
     assert Params((x1, x2), (f,), a).squared_norms == (True,)
     assert not Params((x1, x2), (f,), a).plain_norm
