@@ -136,3 +136,16 @@ def test_deviation_tau_renames_sigma_where_the_sheet_prints_the_softmax():
         statement, _ = render_part(environment(), FAMILY, variant)
         assert r"\sigma" not in statement and r"\tau > 0" in statement
         assert variant.answer.variance == 1
+
+
+def test_a_standardisation_asks_what_it_asks_and_the_solution_brings_the_fact_it_uses():
+    """Asked only for Z's mean and variance, the statement gave a hint for its distribution, which the solution then
+    stated (TA read, idl 1.5(b), German, seed 9312): the fact is the solution's now, where it is used."""
+    variant = canonical_variant(FAMILY, resolve_options(FAMILY.options, {}), "idl-math-background-1.5b")
+    for language in ("en", "de"):
+        statement, solution = render_part(environment(language=language), FAMILY, variant)
+        closed = "closed under affine maps" if language == "en" else "unter affinen Abbildungen abgeschlossen"
+        assert closed not in statement and closed in solution, language
+    affine = variant_for_seed(FAMILY, resolve_options(FAMILY.options, {"mode": "affine-numeric"}), 1)
+    statement, _ = render_part(environment(), FAMILY, affine)
+    assert "closed under affine maps" in statement and "state its distribution" in statement
