@@ -25,7 +25,7 @@ from generator.kit.printing import bracket, printed_terms, tex
 from generator.kit.widths import printed_width
 from generator.speed import register, remembered
 
-__all__ = ["COLLECT", "DISTRIBUTE_MINUS", "EXPAND", "GENERIC_NAMES", "cancel_reason", "cancelling_number", "evaluated", "expand", "expand_outside", "factor_terms", "function_part", "has_factor", "listed", "multiplies_out", "rewrite_name", "rewrite_names", "scaling", "sign_moved", "sum_times", "together", "xreplace_unevaluated"]
+__all__ = ["COLLECT", "DISTRIBUTE_MINUS", "EXPAND", "GENERIC_NAMES", "cancel_reason", "cancelling_number", "evaluated", "expand", "expand_outside", "factor_terms", "function_part", "has_factor", "listed", "multiplies_out", "rewrite_name", "rewrite_names", "scaling", "sign_moved", "sum_times", "taken_out", "together", "xreplace_unevaluated"]
 
 MAX_REMEMBERED = 65536
 _factored: dict[tuple[type, sympy.Basic], sympy.Basic] = {}
@@ -236,6 +236,9 @@ def rewrite_names(before: sympy.Expr, after: sympy.Expr) -> tuple[Reason, ...]:
         names += _sign_flips(before, after)
     if not names and _opens_negated_sum(before):  # -(cos x + 2) alone or as a term, above a bar too
         names.append(DISTRIBUTE_MINUS)
+    if not names and new_bottom == bottom:  # a factor out of some terms: nothing SymPy collects in -e^x sin x - sin x
+        sums = (top, new_top) if top.is_Add else _one_sum_each(top, new_top)
+        names += taken_out(list(sympy.Add.make_args(sums[0])), sums[1]) if sums else []
     if not names and _number_distributed(plain) == after:  # 2 (3 log(3 - x) - x) as 6 log(3 - x) - 2x
         names.append(EXPAND)
     if not names:
@@ -502,7 +505,9 @@ def _above_the_bar(top: sympy.Expr, new_top: sympy.Expr, before: sympy.Expr, can
         if expanded:
             names.append(EXPAND)
         if (has_like_terms(top) and not has_like_terms(inner)) or (collects(top) and not collects(inner)):
-            names.append(COLLECT)
+            # x e^{2x} + x as x (e^{2x} + 1) collects no like terms: it takes a factor out of some of the terms
+            alike = expanded or has_like_terms(top) or _collected_as_written(before)
+            names += (not alike and taken_out([term / common for term in terms], inner)) or [COLLECT]
     if factoring:
         # named with its sign: -2x(A + B) from -2xA - 2xB takes out -2x, not 2x
         # a number stays in front of a sum it is taken out with, as the line shows it: 2(x^2 + 1), never 2x^2 + 2;
@@ -519,6 +524,39 @@ def _above_the_bar(top: sympy.Expr, new_top: sympy.Expr, before: sympy.Expr, can
     elif _factorised_anew(rest, before):
         names.append(Reason("factorise"))
     return names
+
+
+def taken_out(terms: list[sympy.Expr], new: sympy.Expr) -> list[Reason]:
+    """"take out the common factor $x$" for a step that writes terms sharing a factor as that factor times a sum,
+    ``x e^{2x} + x`` as ``x (e^{2x} + 1)``, and carries every other term as it stands: a TA read found such a step
+    called "collect like terms", when no like terms are there. Empty for any other step: one that also collects like
+    terms (in the bracket, ``2x e^x + e^x (x^2 + 2x)`` as ``e^x (x^2 + 4x)``, stays "collect like terms"), or takes
+    factors out of two groups of terms.
+    """
+    left = [evaluated(term) for term in terms]
+    found: tuple[sympy.Expr, list[sympy.Expr]] | None = None
+    for term in sympy.Add.make_args(new):
+        carried = next((old for old in left if _unordered(old) == _unordered(term)), None)
+        if carried is not None:
+            left.remove(carried)
+            continue
+        coefficient, rest = term.as_coeff_Mul()
+        sums = [factor for factor in sympy.Mul.make_args(rest) if factor.is_Add]
+        if len(sums) != 1 or found is not None:
+            return []
+        factor = _keep_coeff(coefficient, rest / sums[0])
+        group = [old for old in left if sympy.fraction(old / factor, exact=False)[1] == 1]
+        if factor == 1 or len(group) < 2 or expand_outside(sympy.Add(*group)) != expand_outside(term):
+            return []
+        for old in group:
+            left.remove(old)
+        found = (factor, [old / factor for old in group])
+    if left or found is None:
+        return []
+    factor, inside = found
+    named = _named(Reason("take out the common factor ${factor}$", factor=_bracketed(factor)), factor, Reason("factor out a common factor"))
+    apart = sum(len(sympy.Add.make_args(expand_outside(term))) for term in inside)
+    return [] if len(sympy.Add.make_args(expand_outside(sympy.Add(*inside)))) < apart else [named]
 
 
 def _front(product: sympy.Expr) -> list[sympy.Expr]:

@@ -1,0 +1,31 @@
+"""A step that takes a factor out of some terms of a sum is named for that, not "collect like terms" (TA read)."""
+
+import sympy
+
+from generator.kit import rewrites
+from generator.kit.differentiation import differentiate
+from problems.derivative import x
+
+
+def test_a_factor_taken_out_of_some_terms_is_named():
+    """x e^{2x} + x as x (e^{2x} + 1): no like terms are collected; the factor x is taken out of two terms."""
+    e = sympy.exp(2 * x)
+    before = sympy.Mul(2, e, x * e + x + (x**2 + 1) * sympy.log(x**2 + 1), evaluate=False)
+    after = sympy.Mul(2, e, x * (e + 1) + (x**2 + 1) * sympy.log(x**2 + 1), evaluate=False)
+    assert rewrites.rewrite_name(before, after) == "take out the common factor $x$"
+    steps = differentiate(sympy.log(x**2 + 1) / (1 + sympy.exp(-2 * x)), x).derivative.steps
+    assert [step.why for step in steps][-1] == "take out the common factor $x$"
+
+
+def test_the_terms_of_one_function_gathered_take_out_that_function():
+    c, s = sympy.cos(x), sympy.sin(x)
+    before = sympy.Mul(sympy.exp(x), c + x * c - x * s, evaluate=False)
+    assert rewrites.rewrite_name(before, sympy.exp(x) * ((x + 1) * c - x * s)) == r"take out the common factor $\cos(x)$"
+
+
+def test_a_step_that_also_collects_like_terms_still_says_so():
+    """(3 - x) cos x + cos x gives 3 cos x + cos x once multiplied out: like terms, collected."""
+    c, s = sympy.cos(x), sympy.sin(x)
+    before = sympy.Mul(sympy.exp(x), (3 - x) * c + (3 - x) * s + c, evaluate=False)
+    after = sympy.exp(x) * ((4 - x) * c + (3 - x) * s)
+    assert rewrites.rewrite_name(before, after) == "collect like terms"
