@@ -220,7 +220,8 @@ def test_a_shifted_or_scaled_activation_is_said_to_be_built_from_it_not_to_be_it
     # beta and k are defined where they are named; a list says what each function is built from and ends with a period
     listed = _statement(("swish", 2, 0), ("softplus", 3, 0), ("log-sigmoid", 2, 1))
     assert r"\text{(swish function $x\,\sigma(\beta x)$ with $\beta = 2$)}" in listed
-    assert r"softplus function $\frac{1}{k} \log(1 + e^{kx})$ with sharpness $k = 3$" in listed
+    # the general form's terms in the order the function below it prints them, log(e^{3x} + 1) (TA read, seed 9311)
+    assert r"softplus function $\frac{1}{k} \log(e^{kx} + 1)$ with sharpness $k = 3$" in listed and r"\log(e^{3 x} + 1)" in listed
     assert r". &&\text{(built from the log-sigmoid)}" in listed
     assert listed.count(", &&") == 2
 
