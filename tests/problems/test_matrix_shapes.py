@@ -119,3 +119,16 @@ def test_at_most_one_unknown_is_a_scalar():
         for seed in range(60):
             shapes = variant_for_seed(FAMILY, options, seed).answer.shapes
             assert sum(tuple(shape) == (1, 1) for shape in shapes) <= 1, shapes
+
+
+def test_no_matrix_letter_of_the_quadratic_form_beside_it():
+    """The rule for a product was written for P and Q, letters quadratic-form gives its matrix on the same sheet
+    (TA read, idl 1.1, seed 9312): one letter, one meaning on a page."""
+    import re
+
+    from problems.quadratic_form import MATRICES
+
+    for seed in range(20):
+        variant = variant_for_seed(FAMILY, resolve_options(FAMILY.options, {}), seed)
+        for text in render_part(environment(), FAMILY, variant):
+            assert not set(re.findall(r"\\mathbf\{([A-Z])\}", text)) & set(MATRICES), seed
