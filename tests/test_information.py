@@ -6,10 +6,12 @@ from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 import pytest
 import sympy
 
+from generator.i18n import translations
 from generator.kit.information import (
     HARD_PRIMES,
     SHEET1_PMFS,
     VISIBLE_GAP,
+    difference_steps,
     draw_pmfs,
     expected_log_steps,
     fits,
@@ -145,3 +147,30 @@ def test_a_weight_multiplied_out_over_a_split_log_is_named():
     prime_powers = (R(1, 2), R(1, 4), R(1, 4))
     steps = expected_log_steps(prime_powers, tuple(1 / a for a in prime_powers), "nats", "definition of entropy")
     assert steps.steps[1].why == r"split logs, collect $\log 2$"
+
+
+def test_logs_that_cancel_are_named():
+    """A TA read "split logs, multiply out, collect log 2, log 3" above a result of just 3/4 log 3 (H(Y), P_Y = (2/3,
+    1/4, 1/12): -2/3 + 1/2 + 1/6 of log 2 is 0). Collecting a log's terms to nothing says so; a log that is left is
+    still collected."""
+    p = (R(2, 3), R(1, 4), R(1, 12))
+    steps = expected_log_steps(p, tuple(1 / a for a in p), "nats", "definition of entropy")
+    assert steps.result == R(3, 4) * sympy.log(3)
+    assert steps.steps[1].why == r"split logs, multiply out, collect $\log 3$; the $\log 2$ terms cancel"
+    assert steps.steps[1].why.translated(translations("de").gettext) == (
+        r"Logarithmen zerlegen, ausmultiplizieren, $\log 3$ zusammenfassen; die Terme mit $\log 2$ heben sich auf"
+    )
+    # In bits log_2 2 is 1: the numbers cancel.
+    bits = expected_log_steps(p, tuple(1 / a for a in p), "bits", "definition of entropy")
+    assert bits.steps[1].why == r"split logs ($\log_2 2 = 1$), multiply out, collect $\log_2 3$; the numbers cancel"
+
+
+def test_a_difference_names_what_cancels():
+    """H(P, Q) - H(P) with a log in both that the difference loses: "open brackets; the log 3 terms cancel"."""
+    log = sympy.log
+    steps = difference_steps(log(2) + log(3) / 2, log(3) / 2 + log(5), "values from above")
+    assert steps.result == log(2) - log(5)
+    assert steps.steps[1].why == r"open brackets; the $\log 3$ terms cancel"
+    steps = difference_steps(log(2) + log(3), log(2) / 2 + log(3), "values from above")
+    assert steps.steps[1].why == r"open brackets, collect $\log 2$; the $\log 3$ terms cancel"
+

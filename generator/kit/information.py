@@ -142,25 +142,55 @@ def _split_reason(weights: list[sympy.Rational], arguments: list[sympy.Rational]
         parts.append(Reason("split logs ($\\log_2 2 = 1$)") if twos else Reason("split logs"))
     if any(w != 1 and information_log(arg, unit).is_Add for w, arg in zip(weights, arguments, strict=True)):
         parts.append(Reason("multiply out"))
-    collected = _collected(*split)
+    collected, cancelled = _collected(*split, result=sympy.Add(*split))
     if collected:
         parts.append(collected)
-    return joined(parts)
+    return _cancelling(joined(parts), cancelled)
 
 
-def _collected(*sums: sympy.Expr) -> str:
-    """"collect $\\log 2, \\log 3$" for the logs (and numbers) that occur in more than one of ``sums``."""
+def _collected(*sums: sympy.Expr, result: sympy.Expr) -> tuple[str, str]:
+    """What adding ``sums`` up to ``result`` does to the logs (and numbers) that occur in more than one of them:
+    "collect $\\log 2, \\log 3$" for those left in ``result``, and, apart, "the $\\log 2$ terms cancel" for those
+    that add up to nothing. A TA read "collect $\\log 2, \\log 3$" above a result of just 3/4 log 3 (-2/3 + 1/2 + 1/6
+    of log 2): collecting that leaves nothing has to say so."""
     seen: dict[sympy.Expr, int] = {}
     for value in sums:
         for key in {_key(term) for term in sympy.Add.make_args(value)}:
             seen[key] = seen.get(key, 0) + 1
-    logs = sorted((key for key, n in seen.items() if n > 1 and key != 1), key=lambda key: key.args[0])
+    left = {_key(term) for term in sympy.Add.make_args(result) if term != 0}
+    shared = sorted((key for key, n in seen.items() if n > 1 and key != 1), key=lambda key: key.args[0])
+    logs = [key for key in shared if key in left]
+    gone = [key for key in shared if key not in left]
     numbers = seen.get(sympy.Integer(1), 0) > 1
-    if not logs:
-        return Reason("add the numbers") if numbers else ""
+    numbers_left = numbers and sympy.Integer(1) in left
     # One piece of maths, so that a reason wrapped in its column never breaks the list.
-    listed = ", ".join(tex(key) for key in logs)
-    return Reason("collect ${logs}$ and numbers", logs=listed) if numbers else Reason("collect ${logs}$", logs=listed)
+    if logs:
+        listed = ", ".join(tex(key) for key in logs)
+        if numbers_left:
+            collected = Reason("collect ${logs}$ and numbers", logs=listed)
+        else:
+            collected = Reason("collect ${logs}$", logs=listed)
+    else:
+        collected = Reason("add the numbers") if numbers_left else ""
+    cancelled = ""
+    if gone:
+        listed = ", ".join(tex(key) for key in gone)
+        if numbers and not numbers_left:
+            cancelled = Reason("the ${logs}$ terms and the numbers cancel", logs=listed)
+        else:
+            cancelled = Reason("the ${logs}$ terms cancel", logs=listed)
+    elif numbers and not numbers_left:
+        cancelled = Reason("the numbers cancel")
+    return collected, cancelled
+
+
+def _cancelling(reason: str, cancelled: str) -> str:
+    """``reason``, then what cancels (``_collected``): "split logs, collect $\\log 3$; the $\\log 2$ terms cancel"."""
+    if not cancelled:
+        return reason
+    if not reason:
+        return cancelled
+    return Reason("{rewrite}; {cancelled}", rewrite=as_reason(reason), cancelled=as_reason(cancelled))
 
 
 def _key(term: sympy.Expr) -> sympy.Expr:
@@ -175,8 +205,10 @@ def difference_steps(first: sympy.Expr, second: sympy.Expr, why: str) -> Chain:
     """
     written = WrittenSum(bracketed(first), sympy.Mul(-1, bracketed(second), evaluate=False), evaluate=False)
     opened = Reason("open brackets") if first.is_Add or second.is_Add else ""
-    reason = joined([part for part in (opened, _collected(first, second)) if part])
-    return chain(Step(written, why), Step(sympy.expand(first - second), reason))
+    result = sympy.expand(first - second)
+    collected, cancelled = _collected(first, second, result=result)
+    reason = _cancelling(joined([part for part in (opened, collected) if part]), cancelled)
+    return chain(Step(written, why), Step(result, reason))
 
 
 def as_decimal(value: sympy.Expr) -> sympy.Float:
