@@ -300,7 +300,7 @@ def test_the_worked_derivatives_of_the_german_seed_7412_read_as_a_teaching_assis
         "quotient rule",
         "multiply numerator and denominator by $e^{2 x}$",
         r"factor out $e^{x} e^{x^{2} - x + 3}$ and expand",
-        "collect like terms",
+        "$-1$ and $1$ cancel",  # 2x - 1 + 1
         "combine the powers of $e$",
     ]
     assert tex(steps[-1].expr) == r"\frac{e^{x^{2} + 3} (2 x + e^{x} (2 x - 1))}{(e^{x} + 1)^{2}}"
@@ -325,10 +325,34 @@ def test_a_quotient_rule_with_a_fraction_in_its_numerator_is_written_over_one_ba
         ("quotient rule and common denominator", 1),
         ("factor out $-2$", 1),
     ]
-    rule = differentiate(sympy.log(x**2 + 1) / (x**2 + 1), x).derivative.steps[0]
-    assert tex(rule.expr).endswith(r"}{(x^{2} + 1)^{3}}")
     rule = differentiate(sympy.log(4 - x) ** 2 / (4 - x) ** 2, x).derivative.steps[0]  # v = (4 - x)^2, so v^2 = (4 - x)^4
-    assert tex(rule.expr).endswith(r"}{(4 - x)^{5}}")
+    assert tex(rule.expr).endswith(r"}{(4 - x)^{4}}")
+
+
+def test_what_v_cancels_in_u_prime_v_is_not_multiplied_through():
+    """A TA read: log(x^2 + 1)/(x^2 + 1) was written over one bar as (2x (x^2 + 1) - 2x (x^2 + 1) log(x^2 + 1))/(x^2 + 1)^3
+    and cancelled on the next line; u'v = (2x/(x^2 + 1))(x^2 + 1) is 2x straight away."""
+    from problems.derivative import x
+
+    steps = differentiate(sympy.log(x**2 + 1) / (x**2 + 1), x).derivative.steps
+    assert [(step.why, tex(step.expr)) for step in steps] == [
+        (r"quotient rule and cancel $(x^{2} + 1)$", r"\frac{2 x - 2 x \log(x^{2} + 1)}{(x^{2} + 1)^{2}}"),
+        ("factor out $2 x$", r"\frac{2 x (1 - \log(x^{2} + 1))}{(x^{2} + 1)^{2}}"),
+    ]
+    assert [step.why for step in differentiate(sympy.log(x) / x, x).derivative.steps] == ["quotient rule and cancel $x$"]
+
+
+def test_a_sign_turned_for_a_cancellation_is_a_step_of_its_own():
+    """A TA read (derivatives-and-entropy, seed 8123, f_1): "cancel (4 - x), expand and collect like terms" named three
+    rewrites and hid that x - 4 (from v' = 2(x - 4)) is -(4 - x)."""
+    from problems.derivative import x
+
+    steps = differentiate(x**2 / (4 - x) ** 2, x).derivative.steps
+    assert [(step.why, tex(step.expr)) for step in steps[1:]] == [
+        ("write $x - 4$ as $-(4 - x)$", r"\frac{2 x (4 - x)^{2} + 2 x^{2} (4 - x)}{(4 - x)^{4}}"),
+        ("cancel $(4 - x)$", r"\frac{2 x (4 - x) + 2 x^{2}}{(4 - x)^{3}}"),
+        ("expand and collect like terms", r"\frac{8 x}{(4 - x)^{3}}"),
+    ]
 
 
 def test_x_times_one_table_entry_names_no_part():
@@ -365,3 +389,15 @@ def test_a_factor_in_front_that_changes_is_multiplied_in_and_a_fresh_factorisati
     assert [step.why for step in steps][2:] == [r"factor out $2 e^{2 x}$ and expand", "take out the common factor $x$"]  # x e^{2x} + x: no like terms
     steps = differentiate((x + 1) * (x**3 + x + 2) ** 2, x).derivative.steps
     assert [step.why for step in steps] == ["product rule", "factorise"]
+
+
+def test_terms_that_cancel_and_a_bracket_opened_are_named_for_what_they_do():
+    """TA reads: 4 - x + x to 4 was "collect like terms" (idl-math-background, seed 8123, 1.3(a)); -(cos x + 2) + A to
+    A - cos x - 2 was "Minuszeichen in die Klammer ziehen", with no bracket left (German, seed 9312)."""
+    from problems.derivative import x
+
+    piece = differentiate(x / (4 - x), x).derivative.steps
+    assert [step.why for step in piece] == ["quotient rule", "two minus signs cancel", "$- x$ and $x$ cancel"]
+    steps = differentiate(sympy.log(3 - x) / (sympy.cos(x) + 2), x).derivative.steps
+    assert steps[-1].why == "open the bracket after the minus sign"
+    assert [step.why for step in differentiate(-x * sympy.exp(x) * sympy.cos(x), x).derivative.steps][-1] == "distribute the minus sign"

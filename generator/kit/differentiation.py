@@ -133,6 +133,9 @@ def rule_and_tidy(rule: Step, after: sympy.Expr) -> tuple[Step, ...]:
         if printed_width(rule.expr) > MAX_FACTORS_WIDTH:  # too wide side by side: the reason names the sign change
             return rule_and_tidy(Step(evaluated(rule.expr), signs_cancelling(rule.why)), after)
         return (rule, *rule_and_tidy(Step(evaluated(rule.expr), GENERIC_NAMES[0]), after))
+    flipped = _turned_to_cancel(rule.expr)
+    if flipped is not None:  # 2x^2 (x - 4) over (4 - x)^4: x - 4 is written -(4 - x) before (4 - x) cancels (a TA read)
+        return (rule, *rule_and_tidy(flipped, after))
     names = rewrite_names(rule.expr, after)
     signed = [node for node in sympy.preorder_traversal(rule.expr) if _signs_cancel(node)]
     if signed and EXPAND not in names:  # - log(x^2 + 2) . (-sin x) in a sum: multiplied before a common denominator
@@ -147,11 +150,81 @@ def rule_and_tidy(rule: Step, after: sympy.Expr) -> tuple[Step, ...]:
     tidy = Step(after, listed(list(names)))
     middle = multiplied_out(rule.expr, after) if len(names) > 1 and (EXPAND in names or COLLECT in names) else None
     if middle is None:
+        cancelled = _cancelled_first(rule.expr, after) if len(names) > 2 else None
+        if cancelled is not None and cancelled.why == names[0]:  # "cancel (4 - x), expand and collect like terms": two lines
+            return (rule, *rule_and_tidy(cancelled, after))
         return (rule, tidy)
     collected = rewrite_name(middle.expr, after)
     # Terms gathered by a common function (2 sin x + x sin x is (x + 2) sin x) are no "like terms" to SymPy,
     # whose name for the step would then be the fallback.
     return (rule, middle, Step(after, COLLECT if collected in GENERIC_NAMES else collected))
+
+
+def _turned_to_cancel(expr: sympy.Expr) -> Step | None:
+    """The step that writes a sum of a numerator's terms as minus the sum below the bar, ``x - 4`` as ``-(4 - x)`` over
+    ``(4 - x)^4``, each term's sign turned with it, so that the cancelling that follows is a step of its own; None when
+    no such sum stands above the bar. Left for the cancelling step, the sign change went unnamed (a TA read)."""
+    top, bottom = sympy.fraction(expr, exact=True)
+    if not top.is_Add or bottom == 1:
+        return None
+    below = {_innermost_base(factor) for factor in sympy.Mul.make_args(bottom)} - {None}
+    turned: dict[sympy.Expr, sympy.Expr] = {}
+    terms = []
+    for term in _in_order(top):
+        number, factors, changed = sympy.Integer(1), [], False
+        for factor in sympy.Mul.make_args(term):
+            base, exponent = factor.as_base_exp()
+            negated = evaluated(-base) if base.is_Add and exponent.is_Integer else None
+            if factor.is_Number:
+                number *= factor
+            elif negated is not None and negated in below and base not in below:
+                turned[base] = negated
+                number *= sympy.Integer(-1) ** exponent
+                factors.append(raised(negated, exponent))
+                changed = True
+            else:
+                factors.append(factor)
+        terms.append(written_product(number, *factors) if changed else term)
+    if not turned:
+        return None
+    total, negated = next(iter(turned.items()))
+    why = _turn_reason(total, negated) if len(turned) == 1 else Reason("take a minus sign out of a bracket")
+    return Step(sympy.Mul(WrittenSum(*terms, evaluate=False), sympy.Pow(bottom, -1, evaluate=False), evaluate=False), why)
+
+
+def _innermost_base(factor: sympy.Expr) -> sympy.Expr | None:
+    """The sum a factor below a rule's bar is a power of, ``4 - x`` of ``((4 - x)^2)^2``; None for any other base."""
+    while factor.is_Pow:
+        factor = factor.base
+    return factor if factor.is_Add else None
+
+
+def _turn_reason(total: sympy.Expr, negated: sympy.Expr) -> Reason:
+    """"write $x - 4$ as $-(4 - x)$", or "take a minus sign out of a bracket" when the sums are too wide to name."""
+    if max(printed_width(total), printed_width(negated)) > MAX_TURNED_WIDTH:
+        return Reason("take a minus sign out of a bracket")
+    return Reason("write ${total}$ as $-({negated})$", total=tex(total), negated=tex(negated))
+
+
+MAX_TURNED_WIDTH = 14
+"""Widest sum a reason turning its sign names (``printed_width``), as ``rewrites.MAX_NAMED_WIDTH``."""
+
+
+def _cancelled_first(before: sympy.Expr, after: sympy.Expr) -> Step | None:
+    """The line between a rule's fraction ``before`` and its tidy form ``after`` with only the factor they cancel struck
+    out of each term, nothing multiplied out (``(2x (4 - x) + 2x^2)/(4 - x)^3``); None if the terms do not all have it,
+    or the line would not fit."""
+    written_top = sympy.fraction(before, exact=True)[0]
+    bottom = sympy.fraction(evaluated(before), exact=True)[1]
+    new_bottom = sympy.fraction(after, exact=True)[1]
+    cancelled = bottom / new_bottom
+    if cancelled == 1 or sympy.fraction(cancelled, exact=True)[1] != 1 or not written_top.is_Add:
+        return None
+    terms = [_divided(evaluated(term), cancelled) for term in _in_order(written_top)]
+    if any(sympy.fraction(term, exact=True)[1] != 1 for term in terms):
+        return None
+    middle = sympy.Mul(WrittenSum(*terms, evaluate=False), sympy.Pow(new_bottom, -1, evaluate=False), evaluate=False)
+    return Step(middle, cancel_reason(cancelled)) if printed_width(middle) <= MAX_STEP_WIDTH else None
 
 
 TAKE_OUT_MINUS = Reason("take out the minus sign")
@@ -536,11 +609,16 @@ class _State:
             return written_product(-u, square, dv), CHAIN
         self.rules.append("quotient")
         du, dv = self._pieces(u, v)
+        # u' = 2x/(x^2 + 1) times v = x^2 + 1 is 2x: what v (or u) cancels is never multiplied through (a TA read)
+        (du, v_left), cancelled = _cancelled_against(du, v)
+        (dv, u_left), also = _cancelled_against(dv, u)
         (du, above_du), (dv, above_dv), below = _over_one_bar(du, dv)
-        numerator = WrittenSum(written_product(du, v, above_du), written_product(-1, written_product(above_dv, u), dv), evaluate=False)
+        first, second = written_product(du, v_left, above_du), written_product(-1, written_product(above_dv, u_left), dv)
+        numerator = WrittenSum(first, second, evaluate=False)
+        names = [as_reason(QUOTIENT), *map(cancel_reason, dict.fromkeys((*cancelled, *also)))]
         if below == 1:
-            return sympy.Mul(numerator, square, evaluate=False), QUOTIENT
-        return sympy.Mul(numerator, *_below_the_rule(below, v), evaluate=False), listed([as_reason(QUOTIENT), COMMON_DENOMINATOR])
+            return sympy.Mul(numerator, square, evaluate=False), listed(names) if len(names) > 1 else QUOTIENT
+        return sympy.Mul(numerator, *_below_the_rule(below, v), evaluate=False), listed([*names, COMMON_DENOMINATOR])
 
     def _chain(self, f: sympy.Expr) -> tuple[sympy.Expr, str]:
         """f = g(inner): g'(inner) times the derivative of inner."""
@@ -580,6 +658,32 @@ def _over_one_bar(*parts: sympy.Expr) -> tuple:
 
 
 COMMON_DENOMINATOR = Reason("common denominator")
+
+
+def _cancelled_against(derivative: sympy.Expr, other: sympy.Expr) -> tuple[tuple[sympy.Expr, sympy.Expr], list[sympy.Expr]]:
+    """``(derivative, other)`` with the factors below ``derivative``'s bar that ``other`` has struck out of both, and
+    the bases struck out: in the quotient rule's u'v, ``2x/(x^2 + 1)`` times ``x^2 + 1`` is ``2x`` times 1, as a
+    teaching assistant writes it, never multiplied through by x^2 + 1 over one bar and cancelled a line later."""
+    factors = list(sympy.Mul.make_args(derivative))
+    powers = dict(factor.as_base_exp() for factor in sympy.Mul.make_args(other) if not factor.is_Number)
+    struck = []
+    for index, factor in enumerate(factors):
+        if not _is_reciprocal(factor) or not factor.exp.is_Integer:
+            continue
+        base, exponent = factor.base, -factor.exp
+        shared = powers.get(base, sympy.Integer(0))
+        if not (shared.is_Integer and shared > 0):
+            continue
+        common = min(exponent, shared)
+        factors[index] = raised(base, common - exponent)
+        powers[base] = shared - common
+        struck.append(base)
+    if not struck:
+        return (derivative, other), []
+    kept = [factor for factor in factors if factor != 1]
+    derivative = sympy.Mul(*kept, evaluate=False) if len(kept) > 1 else kept[0] if kept else sympy.Integer(1)
+    number = sympy.Mul(*(factor for factor in sympy.Mul.make_args(other) if factor.is_Number))
+    return (derivative, number * sympy.Mul(*(raised(base, exponent) for base, exponent in powers.items()))), struck
 
 
 def _below_the_rule(below: sympy.Expr, v: sympy.Expr) -> list[sympy.Expr]:

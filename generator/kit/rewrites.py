@@ -235,7 +235,9 @@ def rewrite_names(before: sympy.Expr, after: sympy.Expr) -> tuple[Reason, ...]:
     if not names:
         names += _sign_flips(before, after)
     if not names and _opens_negated_sum(before):  # -(cos x + 2) alone or as a term, above a bar too
-        names.append(DISTRIBUTE_MINUS)
+        # -(cos x + 2) + A as A - cos x - 2 keeps no bracket to take the sign into (a TA read, German)
+        kept = any(evaluated(-total) in product_sums(after) for total in _negated_sums(before))
+        names.append(DISTRIBUTE_MINUS if kept else OPEN_NEGATED)
     if not names and new_bottom == bottom:  # a factor out of some terms: nothing SymPy collects in -e^x sin x - sin x
         sums = (top, new_top) if top.is_Add else _one_sum_each(top, new_top)
         names += taken_out(list(sympy.Add.make_args(sums[0])), sums[1]) if sums else []
@@ -243,7 +245,27 @@ def rewrite_names(before: sympy.Expr, after: sympy.Expr) -> tuple[Reason, ...]:
         names.append(EXPAND)
     if not names:
         names.append(GENERIC_NAMES[0] if plain.is_Mul else GENERIC_NAMES[1])
+    if names == [COLLECT]:  # 4 - x + x is 4: no like terms gathered, two terms cancel (a TA read)
+        pair = _cancelling_pair(before)
+        if pair is not None and printed_width(pair) <= MAX_NAMED_WIDTH:
+            names = [Reason("${minus}$ and ${plus}$ cancel", minus=tex(-pair), plus=tex(pair))]
     return tuple(names)
+
+
+def _cancelling_pair(expr: sympy.Expr) -> sympy.Expr | None:
+    """``t`` for the one sum of ``expr`` (outside function arguments) whose only like terms are ``t`` and ``-t``,
+    which cancel (``4 - x + x``); None otherwise."""
+    if not (expr.is_Add or expr.is_Mul or expr.is_Pow):
+        return None
+    found = [pair for arg in expr.args if (pair := _cancelling_pair(arg)) is not None]
+    if expr.is_Add:
+        terms = [evaluated(term) for term in _flat(expr, sympy.Add)]
+        pairs = [term for term in terms if -term in terms and not term.could_extract_minus_sign()]
+        if len(pairs) == 1 and len(sympy.Add(*terms).args if sympy.Add(*terms).is_Add else [1]) == len(terms) - 2:
+            found.append(pairs[0])
+        elif len(sympy.Add(*terms).args) < len(terms):
+            return None
+    return found[0] if len(found) == 1 else None
 
 
 def scaling(before: sympy.Expr, after: sympy.Expr) -> sympy.Expr | None:
@@ -736,6 +758,14 @@ def _opens_negated_sum(expr: sympy.Expr) -> bool:
     return (expr.is_Add or expr.is_Mul or expr.is_Pow) and any(_opens_negated_sum(arg) for arg in expr.args)
 
 
+def _negated_sums(expr: sympy.Expr) -> list[sympy.Expr]:
+    """The sums of ``expr`` with a minus sign before their bracket (``_negated_sum``), outside function arguments."""
+    if not (expr.is_Add or expr.is_Mul or expr.is_Pow):
+        return []
+    found = [expr.args[1]] if _negated_sum(expr) else []
+    return found + [total for arg in expr.args for total in _negated_sums(arg)]
+
+
 def _negated_sum(expr: sympy.Expr) -> bool:
     """``-(A + B)`` as written, a minus sign before a bracketed sum: opening it distributes the sign."""
     return expr.is_Mul and len(expr.args) == 2 and expr.args[0] == -1 and expr.args[1].is_Add
@@ -816,6 +846,8 @@ COLLECT = Reason("collect like terms")
 """The name of a step that collects like terms; ``rewrite_names`` lists it as itself."""
 DISTRIBUTE_MINUS = Reason("distribute the minus sign")
 """The name of a step that takes a minus sign into a bracket: ``-(A - B)`` is ``B - A``."""
+OPEN_NEGATED = Reason("open the bracket after the minus sign")
+"""The name of a step that opens ``-(A + B)`` in a sum: ``-(\cos x + 2) + C`` is ``C - \cos x - 2``, no bracket left."""
 EXPAND = Reason("expand")
 """The name of a step that multiplies products out; a step that does this and more is split (``rule_and_tidy``)."""
 GENERIC_NAMES = (Reason("multiply the factors"), Reason("combine the terms"))
