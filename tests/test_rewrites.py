@@ -192,9 +192,10 @@ def test_a_factorisation_the_line_before_never_showed_is_named():
 
 
 def test_opening_a_subtracted_bracket_among_other_terms_is_named():
-    """-(4 - x) sin x - (cos x + 2) = -(4 - x) sin x - cos x - 2 was 'combine the terms' (TA read)."""
+    """-(4 - x) sin x - (cos x + 2) = -(4 - x) sin x - cos x - 2 was 'combine the terms', then 'distribute the minus sign', which
+    German gave as taking it into the bracket: none is left (TA reads)."""
     before = sympy.Add(-(4 - x) * sympy.sin(x), sympy.Mul(-1, sympy.cos(x) + 2, evaluate=False), evaluate=False)
-    assert rewrites.rewrite_name(before, -(4 - x) * sympy.sin(x) - sympy.cos(x) - 2) == "distribute the minus sign"
+    assert rewrites.rewrite_name(before, -(4 - x) * sympy.sin(x) - sympy.cos(x) - 2) == "open the bracket after the minus sign"
 
 
 
