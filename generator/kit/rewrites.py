@@ -847,7 +847,7 @@ COLLECT = Reason("collect like terms")
 DISTRIBUTE_MINUS = Reason("distribute the minus sign")
 """The name of a step that takes a minus sign into a bracket: ``-(A - B)`` is ``B - A``."""
 OPEN_NEGATED = Reason("open the bracket after the minus sign")
-"""The name of a step that opens ``-(A + B)`` in a sum: ``-(\cos x + 2) + C`` is ``C - \cos x - 2``, no bracket left."""
+r"""The name of a step that opens ``-(A + B)`` in a sum: ``-(\cos x + 2) + C`` is ``C - \cos x - 2``, no bracket left."""
 EXPAND = Reason("expand")
 """The name of a step that multiplies products out; a step that does this and more is split (``rule_and_tidy``)."""
 GENERIC_NAMES = (Reason("multiply the factors"), Reason("combine the terms"))
