@@ -198,7 +198,8 @@ def test_each_rewrite_of_a_compound_tidy_step_gets_its_line():
         ("collect like terms", r"(6 x + 1) \cos(x) - x (3 x + 1) \sin(x)"),
     ]
     steps = differentiate(x * sympy.sin(x) / (2 - x), x).derivative.steps  # the sum of functions is opened first
-    assert tex(steps[1].expr) == r"\frac{x (2 - x) \cos(x) + 2 \sin(x) - x \sin(x) + x \sin(x)}{(2 - x)^{2}}"
+    assert steps[1].why == "two minus signs cancel"  # - x sin(x) . (-1), before the expansion (a TA read)
+    assert tex(steps[2].expr) == r"\frac{x (2 - x) \cos(x) + 2 \sin(x) - x \sin(x) + x \sin(x)}{(2 - x)^{2}}"
     steps = differentiate(x * (x - 2) ** 3, x).derivative.steps
     assert [(step.why, tex(step.expr)) for step in steps[1:]] == [
         ("factor out $(x - 2)^{2}$", r"(x - 2)^{2} (x - 2 + 3 x)"),
@@ -298,6 +299,7 @@ def test_the_worked_derivatives_of_the_german_seed_7412_read_as_a_teaching_assis
     steps = differentiate(f3, x).derivative.steps
     assert [step.why for step in steps] == [
         "quotient rule",
+        "two minus signs cancel",  # never inside another rewrite (a TA read)
         "multiply numerator and denominator by $e^{2 x}$",
         r"factor out $e^{x} e^{x^{2} - x + 3}$ and expand",
         "$-1$ and $1$ cancel",  # 2x - 1 + 1
@@ -344,12 +346,15 @@ def test_what_v_cancels_in_u_prime_v_is_not_multiplied_through():
 
 def test_a_sign_turned_for_a_cancellation_is_a_step_of_its_own():
     """A TA read (derivatives-and-entropy, seed 8123, f_1): "cancel (4 - x), expand and collect like terms" named three
-    rewrites and hid that x - 4 (from v' = 2(x - 4)) is -(4 - x)."""
+    rewrites and hid that x - 4 (from v' = 2(x - 4)) is -(4 - x). v' now stays -2(4 - x), as the chain rule gives it,
+    and the two minus signs cancel in a line of their own."""
     from problems.derivative import x
 
-    steps = differentiate(x**2 / (4 - x) ** 2, x).derivative.steps
+    worked = differentiate(x**2 / (4 - x) ** 2, x)
+    assert [tex(step.expr) for step in worked.pieces[-1].derivative.steps] == ["- 2 (4 - x)"]
+    steps = worked.derivative.steps
     assert [(step.why, tex(step.expr)) for step in steps[1:]] == [
-        ("write $x - 4$ as $-(4 - x)$", r"\frac{2 x (4 - x)^{2} + 2 x^{2} (4 - x)}{(4 - x)^{4}}"),
+        ("two minus signs cancel", r"\frac{2 x (4 - x)^{2} + 2 x^{2} (4 - x)}{(4 - x)^{4}}"),
         ("cancel $(4 - x)$", r"\frac{2 x (4 - x) + 2 x^{2}}{(4 - x)^{3}}"),
         ("expand and collect like terms", r"\frac{8 x}{(4 - x)^{3}}"),
     ]
@@ -386,7 +391,7 @@ def test_a_factor_in_front_that_changes_is_multiplied_in_and_a_fresh_factorisati
     from problems.derivative import x
 
     steps = differentiate(sympy.log(x**2 + 1) / (1 + sympy.exp(-2 * x)), x).derivative.steps
-    assert [step.why for step in steps][2:] == [r"factor out $2 e^{2 x}$ and expand", "take out the common factor $x$"]  # x e^{2x} + x: no like terms
+    assert [step.why for step in steps][3:] == [r"factor out $2 e^{2 x}$ and expand", "take out the common factor $x$"]  # x e^{2x} + x: no like terms
     steps = differentiate((x + 1) * (x**3 + x + 2) ** 2, x).derivative.steps
     assert [step.why for step in steps] == ["product rule", "factorise"]
 

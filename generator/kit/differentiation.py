@@ -119,6 +119,16 @@ def _rule_to_tidy(rule: Step, f: sympy.Expr, x: sympy.Symbol) -> tuple[Step, ...
 COMBINE_POWERS = Reason("combine the powers of $e$")
 
 
+def _keeping_brackets(worked: Chain, f: sympy.Expr) -> Chain:
+    """A part's derivative keeps a bracket of the part as it stands: v' = -2(4 - x) for v = (4 - x)^2, not 2(x - 4),
+    which the rule using v' then had to write back as -(4 - x) to cancel it (a TA read, derivatives-and-entropy,
+    seed 8123). The minus signs cancel where v' is used."""
+    *kept, last = worked.steps
+    if kept and last.why == DISTRIBUTE_MINUS and any(factor.is_Add and f.has(factor) for factor in sympy.Mul.make_args(kept[-1].expr)):
+        return chain(*kept)
+    return worked
+
+
 def rule_and_tidy(rule: Step, after: sympy.Expr) -> tuple[Step, ...]:
     """A rule's step and its tidy form; only the tidy form, with the rule's reason, when tidying just reorders.
 
@@ -138,7 +148,9 @@ def rule_and_tidy(rule: Step, after: sympy.Expr) -> tuple[Step, ...]:
         return (rule, *rule_and_tidy(flipped, after))
     names = rewrite_names(rule.expr, after)
     signed = [node for node in sympy.preorder_traversal(rule.expr) if _signs_cancel(node)]
-    if signed and EXPAND not in names:  # - log(x^2 + 2) . (-sin x) in a sum: multiplied before a common denominator
+    # - log(x^2 + 2) . (-sin x) in a sum: multiplied in a line of its own, before a common denominator or an expansion,
+    # which would otherwise turn the signs unnamed (x^2 . (-2(4 - x)) under "cancel (4 - x), expand and collect", a TA read)
+    if signed:
         multiplied = xreplace_unevaluated(rule.expr, {node: _signs_cancelled(node) for node in signed})
         return (rule, *rule_and_tidy(Step(multiplied, SIGNS_CANCEL), after))
     scale = scaling(rule.expr, after) if len(names) > 1 else None
@@ -587,7 +599,7 @@ class _State:
                 return worked
         else:
             rule = Step(*self.rule_form(f))
-            worked = worked_chain(*(_rule_to_tidy(rule, f, self.x) if self.worked else (rule,)))
+            worked = _keeping_brackets(worked_chain(*(_rule_to_tidy(rule, f, self.x) if self.worked else (rule,))), f)
         self.pieces.append(Piece(sympy.Symbol("_"), f, worked))
         return worked
 
