@@ -30,6 +30,7 @@ from generator.kit.rewrites import (
     DISTRIBUTE_MINUS,
     EXPAND,
     GENERIC_NAMES,
+    MAX_NAMED_WIDTH,
     cancel_reason,
     evaluated,
     expand,
@@ -200,7 +201,7 @@ def _turned_to_cancel(expr: sympy.Expr) -> Step | None:
     if not turned:
         return None
     total, negated = next(iter(turned.items()))
-    why = _turn_reason(total, negated) if len(turned) == 1 else Reason("take a minus sign out of a bracket")
+    why = _turn_reason(total, negated) if len(turned) == 1 else TAKE_MINUS_OUT_OF_BRACKET
     return Step(sympy.Mul(WrittenSum(*terms, evaluate=False), sympy.Pow(bottom, -1, evaluate=False), evaluate=False), why)
 
 
@@ -213,13 +214,12 @@ def _innermost_base(factor: sympy.Expr) -> sympy.Expr | None:
 
 def _turn_reason(total: sympy.Expr, negated: sympy.Expr) -> Reason:
     """"write $x - 4$ as $-(4 - x)$", or "take a minus sign out of a bracket" when the sums are too wide to name."""
-    if max(printed_width(total), printed_width(negated)) > MAX_TURNED_WIDTH:
-        return Reason("take a minus sign out of a bracket")
+    if max(printed_width(total), printed_width(negated)) > MAX_NAMED_WIDTH:
+        return TAKE_MINUS_OUT_OF_BRACKET
     return Reason("write ${total}$ as $-({negated})$", total=tex(total), negated=tex(negated))
 
 
-MAX_TURNED_WIDTH = 14
-"""Widest sum a reason turning its sign names (``printed_width``), as ``rewrites.MAX_NAMED_WIDTH``."""
+TAKE_MINUS_OUT_OF_BRACKET = Reason("take a minus sign out of a bracket")
 
 
 def _cancelled_first(before: sympy.Expr, after: sympy.Expr) -> Step | None:

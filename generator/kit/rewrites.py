@@ -234,9 +234,10 @@ def rewrite_names(before: sympy.Expr, after: sympy.Expr) -> tuple[Reason, ...]:
     names += above
     if not names:
         names += _sign_flips(before, after)
-    if not names and _opens_negated_sum(before):  # -(cos x + 2) alone or as a term, above a bar too
+    negated = [] if names else _negated_sums(before)
+    if negated:  # -(cos x + 2) alone or as a term, above a bar too
         # -(cos x + 2) + A as A - cos x - 2 keeps no bracket to take the sign into (a TA read, German)
-        kept = any(evaluated(-total) in product_sums(after) for total in _negated_sums(before))
+        kept = any(evaluated(-total) in product_sums(after) for total in negated)
         names.append(DISTRIBUTE_MINUS if kept else OPEN_NEGATED)
     if not names and new_bottom == bottom:  # a factor out of some terms: nothing SymPy collects in -e^x sin x - sin x
         sums = (top, new_top) if top.is_Add else _one_sum_each(top, new_top)
@@ -748,18 +749,9 @@ def _number_distributed(expr: sympy.Expr) -> sympy.Expr | None:
     return sympy.Mul(sympy.Add(*(number * term for term in sums[0].args)), *others)
 
 
-def _opens_negated_sum(expr: sympy.Expr) -> bool:
-    """``expr`` is, or has a sum outside function arguments with a term that is, a minus sign before a bracketed sum
-    (``_negated_sum``): ``-(4 - x) + (3 - x) log(3 - x)`` above a bar."""
-    if _negated_sum(expr):
-        return True
-    if expr.is_Add and any(map(_negated_sum, expr.args)):
-        return True
-    return (expr.is_Add or expr.is_Mul or expr.is_Pow) and any(_opens_negated_sum(arg) for arg in expr.args)
-
-
 def _negated_sums(expr: sympy.Expr) -> list[sympy.Expr]:
-    """The sums of ``expr`` with a minus sign before their bracket (``_negated_sum``), outside function arguments."""
+    """The sums of ``expr`` with a minus sign before their bracket (``_negated_sum``), outside function arguments:
+    ``4 - x`` of ``-(4 - x) + (3 - x) log(3 - x)`` above a bar."""
     if not (expr.is_Add or expr.is_Mul or expr.is_Pow):
         return []
     found = [expr.args[1]] if _negated_sum(expr) else []
