@@ -133,3 +133,40 @@ def test_a_sign_change_too_wide_to_write_out_is_named_in_the_reason():
     (step,) = worked.derivative.steps
     assert step.why == "chain rule; two minus signs cancel"
     assert not step.expr.could_extract_minus_sign()
+
+
+def test_a_partial_never_restates_the_row_before_it():
+    """A TA read (idl-math-background 1.3(c), seed 6601): for f_1 = sin(x^2) - y^2, du/dx = 2x cos(x^2) for the named
+    u = sin(x^2) was followed by df_1/dx = 2x cos(x^2), the same expression again. The part's rows are the partial's."""
+    f = sympy.sin(x**2) - y**2
+    worked = partial(f, x)
+    assert [piece.expr for piece in worked.pieces] == [x**2]  # the chain rule's inner function is still named
+    (step,) = worked.derivative.steps
+    assert step.expr == sympy.diff(f, x)
+    assert step.why == r"chain rule; $y^{2}$ does not depend on $x$"
+    product = partial(x * sympy.exp(x * y) + y**3, x)  # a part of several steps lends the partial all of them
+    assert [piece.expr for piece in product.pieces] == [sympy.exp(x * y)]
+    assert [step.why for step in product.derivative.steps][0] == r"product rule; $y^{3}$ does not depend on $x$"
+    assert sympy.expand(product.result - sympy.diff(x * sympy.exp(x * y), x)) == 0
+
+
+@pytest.mark.parametrize("family", ["jacobian", "hessian", "divergence", "gradient"])
+def test_no_worked_partial_of_a_family_prints_a_row_twice(family):
+    """Over 30 seeds: the last part's derivative (the row above) never prints as the partial's first step."""
+    from generator.pipeline.generate import variant_for_seed
+    from generator.pipeline.registry import families
+
+    chosen = families()[family]
+    options = chosen.resolve_options({})
+    for seed in range(30):
+        answer = variant_for_seed(chosen, options, seed).answer
+        worked = [w for field in ("worked", "first", "second") for w in _flat(getattr(answer, field, ()))]
+        assert worked
+        for w in worked:
+            if w.pieces:
+                assert tex(w.pieces[-1].derivative.result) != tex(w.derivative.steps[0].expr), (seed, w)
+
+
+def _flat(items):
+    for item in items:
+        yield from _flat(item) if isinstance(item, tuple) else (item,)

@@ -3,9 +3,9 @@
 * Notation: the vector ``X`` and the centre ``A`` print as bold symbols (the sheets' notation
   line says bold lowercase letters are column vectors); ``generator.kit.notation.EuclideanNorm``
   prints as ``||x - a||_2`` and stays one symbol through differentiation.
-* Worked partials whose steps say what is true: ``partial`` gives a partial of a
+* Worked partials whose steps say what is true, each once: ``partial`` gives a partial of a
   function that does not contain the variable as 0 "since f does not depend on y",
-  not as a look-up in the table of derivatives.
+  not as a look-up in the table of derivatives, and never prints a row that restates the row before it.
 * Sampling rules that hold by construction: ``variable_sets`` chooses which
   variables each component uses so that at most ``max_zeros`` entries of a matrix are
   0 (a third of them); ``skeleton`` is the structure of an expression up to constants,
@@ -20,11 +20,11 @@ import sympy
 
 from generator.kit.differentiation import Worked, worked_partial
 from generator.kit.functions import smooth_function, structure
-from generator.kit.language import Reason
+from generator.kit.language import Reason, as_reason
 from generator.kit.notation import EuclideanNorm, FixedVector, Vector
 from generator.kit.printing import tex
 from generator.kit.sampling import distinct
-from generator.kit.steps import Step, chain
+from generator.kit.steps import Step, chain, worked_chain
 from generator.kit.widths import printed_width
 from generator.speed import remembered
 
@@ -59,12 +59,32 @@ def partial(f: sympy.Expr, v: sympy.Symbol, name: str | None = None) -> Worked:
     (``name``, LaTeX, names the function in the reason); no table of derivatives is involved.
     """
     if f.has(v):
-        return worked_partial(f, v)
+        return _said_once(worked_partial(f, v))
     if name:
         why = Reason("${name}$ does not depend on ${v}$", name=name, v=tex(v))
     else:
         why = Reason("does not depend on ${v}$", v=tex(v))
     return Worked((), chain(Step(sympy.Integer(0), why)), ())
+
+
+def _said_once(worked: Worked) -> Worked:
+    """``worked`` without a row that restates the row before it: the last part named, whose derivative the partial's
+    first step only writes again.
+
+    A sum with one term in v (``sin(x^2) - y^2`` in x) names that term u and works out du/dx; the sum rule then
+    printed df/dx with the very same expression (a TA read, idl-math-background 1.3(c), seed 6601). The part's steps
+    become the partial's own, the first one's reason followed by what the sum rule dropped ("chain rule; $y^{2}$
+    does not depend on $x$"), and the part is not named.
+    """
+    if not worked.pieces:
+        return worked
+    part, (first, *rest) = worked.pieces[-1], worked.derivative.steps
+    if tex(part.derivative.result) != tex(first.expr):
+        return worked
+    opening, *steps = part.derivative.steps
+    idle = getattr(first.why, "args", {}).get("idle")
+    why = Reason("{rule}; {idle}", rule=as_reason(opening.why), idle=idle) if idle else opening.why
+    return Worked(worked.pieces[:-1], worked_chain(Step(opening.expr, why), *steps, *rest), worked.rules)
 
 
 def widest_step(worked: Iterable[Worked]) -> int:
