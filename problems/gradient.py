@@ -79,7 +79,7 @@ from generator.kit.functions import (
     smooth_function,
 )
 from generator.kit.notation import EuclideanNorm
-from generator.kit.rewrites import cancelling_number
+from generator.kit.rewrites import cancelling_number, listed
 from generator.kit.tidying import (
     derivative,
     partial_derivatives,
@@ -318,18 +318,28 @@ def _worked(f: sympy.Expr, v: sympy.Symbol) -> Worked:
         outer = derivative(f.xreplace({norm: _r}), _r).xreplace({_r: norm})
         inner = derivative(norm, v)
     rule = WrittenProduct(outer, inner, evaluate=False)
-    # Two numbers to multiply (1/2 * 2 x_1) are a step a student sees; factors only reordered are not.
-    numbers = all(abs(factor.as_coeff_Mul()[0]) != 1 for factor in (outer, inner))  # a sign is no number to multiply
     # c ||x - a||^2 has no outer function to chain through: its partial is the quoted one, times c
     through = CHAIN if outer.free_symbols else SQUARED_NORM if _of_square(f, norm) else NORM
     if not norm.centred:  # 2 (x_i - a_i) with a_i put in, 2 (x_1 - 2) or 2 x_2: the reason says which a_i (TA read)
         index = norm.args.index(component) + 1
         through = Reason(POINT, rule=Reason(through), index=index, value=tex(v - component))
-    # 1/(2 sqrt(s)) . 2 x_1 cancels the 2 ("cancel $2$"); other numbers are multiplied
-    cancelled = cancelling_number(rule)
-    multiply = Reason("cancel ${factor}$", factor=tex(cancelled)) if cancelled != 1 else MULTIPLY
-    steps = (Step(rule, through), Step(_facing(tidy_derivative(f, v), component), multiply))
-    return Worked((), chain(*steps) if numbers else worked_chain(*steps), ("chain",) if outer.free_symbols else ())
+    tidying = _tidying(outer, inner, norm)
+    steps = (Step(rule, through), Step(_facing(tidy_derivative(f, v), component), listed(tidying) if tidying else MULTIPLY))
+    return Worked((), chain(*steps) if tidying else worked_chain(*steps), ("chain",) if outer.free_symbols else ())
+
+
+def _tidying(outer: sympy.Expr, inner: sympy.Expr, norm: EuclideanNorm) -> list[Reason]:
+    """What a student does to the chain rule's product g'(r) r_i to write it as one term: cancel a number
+    (1/(2 sqrt(s)) . 2 x_1, "cancel $2$") or multiply two (1/2 . 2 x_1), and combine the powers of the norm
+    (-1/||x||^2 . x_1/||x|| is -x_1/||x||^3: a TA read found that product hidden under "chain rule", idl 1.3(b),
+    German, seed 6602). Empty when the factors are only reordered: the product is then not a step of its own."""
+    reasons = []
+    if all(abs(factor.as_coeff_Mul()[0]) != 1 for factor in (outer, inner)):  # a sign is no number to multiply
+        cancelled = cancelling_number(WrittenProduct(outer, inner, evaluate=False))
+        reasons.append(Reason("cancel ${factor}$", factor=tex(cancelled)) if cancelled != 1 else Reason(MULTIPLY))
+    if all(any(factor.as_base_exp()[0] == norm for factor in sympy.Mul.make_args(part)) for part in (outer, inner)):
+        reasons.append(Reason(COMBINE, norm=tex(norm)))
+    return reasons
 
 
 def _facing(tidy: sympy.Expr, component: sympy.Expr) -> sympy.Expr:
@@ -349,6 +359,7 @@ POINT = N_("{rule}, $a_{index} = {value}$")
 """The chain rule (or a quoted partial) through ||x - a||_2 with the coordinate a_i of the given point put in."""
 
 
+COMBINE = N_("combine the powers of ${norm}$")
 MULTIPLY = N_("multiply the factors")
 """What the step after the chain rule through the norm does: g'(r) times the inner derivative, as one product
 (unless numbers cancel: ``rewrite_name`` names that)."""

@@ -336,3 +336,18 @@ def test_a_shifted_point_is_written_as_the_language_writes_a_tuple():
     assert r"\mathbf{a} = (-2, 0)^\top" in render_part(environment(), FAMILY, variant)[0]
     german = render_part(environment(language="de"), FAMILY, variant)[0]
     assert r"\mathbf{a} = (-2; 0)^\top" in german and r"\mathbf{x} = (x_{1}; x_{2})^\top" in german
+
+
+def test_the_product_of_the_chain_rule_through_the_norm_is_shown_before_its_powers_are_combined():
+    """A TA read (idl-math-background 1.3(b), German, seed 6602): d/dx_1 1/||x||_2 = -x_1/||x||_2^3 under "chain rule"
+    hid the product of outer and inner derivative, -1/||x||_2^2 . x_1/||x||_2, and the powers combined after it."""
+    from problems.gradient import _worked
+
+    norm = EuclideanNorm(x1, x2)
+    rule, combined = _worked(1 / norm, x1).derivative.steps
+    assert rule.why == "chain rule" and combined.why == r"combine the powers of $\|\mathbf{x}\|_2$"
+    assert rule.expr.args == (-1 / norm**2, x1 / norm)
+    assert same(combined.expr, sympy.diff(1 / sympy.sqrt(x1**2 + x2**2), x1))
+    (only,) = _worked(2 * norm, x1).derivative.steps  # 2 . x_1/||x||_2 only writes the product: no step of its own
+    assert only.why == "partial of the norm"
+
