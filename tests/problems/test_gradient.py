@@ -351,3 +351,12 @@ def test_the_product_of_the_chain_rule_through_the_norm_is_shown_before_its_powe
     (only,) = _worked(2 * norm, x1).derivative.steps  # 2 . x_1/||x||_2 only writes the product: no step of its own
     assert only.why == "partial of the norm"
 
+
+@pytest.mark.parametrize(("n", "held"), [(2, "the other held fixed"), (3, "the others held fixed")])
+def test_the_coordinates_held_fixed_are_counted(n, held):
+    """A TA read (idl-math-background 1.3(b), seed 6601): "the others held fixed" said of R^2, where there is one other."""
+    variables = indexed_coordinates(n)
+    params = Params(variables, (sympy.exp(-EuclideanNorm(*variables) ** 2),), sympy.ImmutableMatrix.zeros(n, 1))
+    variant = dataclasses.replace(canonical("idl-math-background-1.3b"), params=params, answer=FAMILY.solve(params))
+    _, solution = render_part(environment(), FAMILY, variant)
+    assert f"one coordinate at a time, {held}." in solution
