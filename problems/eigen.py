@@ -3,10 +3,11 @@
 The spectral decomposition behind PCA and quadratic forms. The solution expands det(A - lambda I)
 (a 3x3 along its first row, each 2x2 minor worked), factors it, and finds each eigenvector
 orthogonal to the rows of A - lambda I: from the one equation p x_1 + q x_2 = 0 of a 2x2, or as the
-cross product of two rows of a 3x3 that are not parallel, its common factor taken out. Option
-``normalised`` asks for unit eigenvectors. Drawn as c I + alpha u u^T (+ beta w w^T) with small
-orthogonal integer u, w. The check: the eigenvalues against trace, principal minors and determinant
-(Vieta), A v = lambda v and orthogonality in floats, det(A - t I) by the rule of Sarrus.
+cross product of two rows of a 3x3 that are not parallel, its common factor taken out; then it shows the
+eigenvectors orthogonal, each pair's dot product worked. Option ``normalised`` asks for unit eigenvectors.
+Drawn as c I + alpha u u^T (+ beta w w^T) with small orthogonal integer u, w. The check: the eigenvalues
+against trace, principal minors and determinant (Vieta), A v = lambda v and orthogonality in floats, det(A - t I)
+by the rule of Sarrus.
 
 Excluded by construction: an eigenvalue 0, a 2x2 with equal diagonal entries (eigenvectors (1, 1) and
 (1, -1) every time), a repeated eigenvalue (an eigenspace of dimension 2), a diagonal matrix or
@@ -17,7 +18,7 @@ answers.json keys: ``inputs.matrix``, ``inputs.normalised``; ``answers.polynomia
 multiplied out), ``answers.eigenvalues`` (descending, the order of the printed factors of det(A - lambda I)),
 ``answers.eigenvectors`` (in that order: integer, first non-zero entry positive, divided by their length
 when normalised; any non-zero multiple is as right); worked: ``answers.shifted`` (A - lambda I), ``minors``,
-``determinant``, ``pairs``.
+``determinant``, ``pairs``, ``orthogonality`` (v_i . v_j of the integer eigenvectors).
 """
 
 import functools
@@ -36,7 +37,7 @@ from generator.kit import (
     distinct,
     require,
 )
-from generator.kit.eigen import Eigenpair, characteristic, check_eigenpairs, eigenpair
+from generator.kit.eigen import DotProduct, Eigenpair, characteristic, check_eigenpairs, eigenpair, orthogonality
 from generator.kit.linalg import (
     WrittenDeterminant,
     float_determinant,
@@ -67,6 +68,7 @@ class Answer:
     eigenvalues: tuple[sympy.Integer, ...]
     pairs: tuple[Eigenpair, ...]
     eigenvectors: tuple[sympy.Basic, ...]
+    orthogonality: tuple[DotProduct, ...]
 
 
 def sample(rng: random.Random, options: Mapping) -> Params:
@@ -100,7 +102,10 @@ def solve(p: Params) -> Answer:
     worked = characteristic(p.matrix, LAMBDA)
     pairs = tuple(eigenpair(p.matrix, value) for value in worked.eigenvalues)
     vectors = tuple(pair.unit if p.normalised else pair.vector for pair in pairs)
-    return Answer(worked.shifted, worked.minors, worked.determinant, worked.polynomial, worked.eigenvalues, pairs, vectors)
+    dots = orthogonality(tuple(pair.vector for pair in pairs))
+    return Answer(
+        worked.shifted, worked.minors, worked.determinant, worked.polynomial, worked.eigenvalues, pairs, vectors, dots
+    )
 
 
 def check(p: Params, answer: Answer, rng: random.Random) -> None:

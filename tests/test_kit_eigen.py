@@ -5,7 +5,7 @@ import random
 import pytest
 import sympy
 
-from generator.kit.eigen import characteristic, check_eigenpairs, eigenpair, shifted_matrix
+from generator.kit.eigen import characteristic, check_eigenpairs, eigenpair, orthogonality, shifted_matrix
 from generator.kit.family import CheckFailed
 from generator.kit.linalg import spectral_matrices
 from generator.kit.printing import tex
@@ -37,3 +37,16 @@ def test_the_float_check_refuses_a_wrong_or_skew_pair():
         check_eigenpairs(a, [3.0, 1.0], [[1.0, 1.0], [1.0, 1.0]], unit=False)
     with pytest.raises(CheckFailed):
         check_eigenpairs(a, [3.0, 1.0], [[1.0, 1.0], [1.0, -1.0]], unit=True)
+
+
+def test_orthogonality_works_each_dot_product_term_by_term():
+    vectors = (sympy.Matrix([1, 0, -1]), sympy.Matrix([1, 2, 1]), sympy.Matrix([1, -1, 1]))
+    dots = orthogonality(vectors)
+    assert [(dot.first, dot.second) for dot in dots] == [(1, 2), (1, 3), (2, 3)]
+    assert [" = ".join(tex(step.expr) for step in dot.worked.steps) for dot in dots] == [
+        "1 + 0 - 1 = 0",  # a 0 kept: the terms read off against the entries
+        "1 + 0 - 1 = 0",
+        "1 - 2 + 1 = 0",
+    ]
+    for dot in dots:
+        verify_chain(dot.worked, random.Random(0))

@@ -4,7 +4,8 @@
 worked: ``generator.kit.linalg.worked_determinant``) and factors it, its integer roots read off from its
 constant term. ``eigenpair`` finds the eigenvector of one eigenvalue as the null vector of A - lambda I (a 2x2's
 first row read as one equation, a 3x3's cross product of two rows: ``generator.kit.linalg.null_vector``), with
-its length and the unit vector. ``check_eigenpairs`` holds the pairs against A in plain floats.
+its length and the unit vector. ``orthogonality`` works the dot product of every two eigenvectors, the check
+a student can read that they are orthogonal. ``check_eigenpairs`` holds the pairs against A in plain floats.
 """
 
 import itertools
@@ -20,7 +21,7 @@ from generator.kit.notation import written_sum
 from generator.kit.numeric import close
 from generator.kit.steps import Chain, Step, chain
 
-__all__ = ["Characteristic", "Eigenpair", "characteristic", "check_eigenpairs", "eigenpair", "shifted_matrix"]
+__all__ = ["Characteristic", "DotProduct", "Eigenpair", "characteristic", "check_eigenpairs", "eigenpair", "orthogonality", "shifted_matrix"]
 
 X1, X2 = sympy.symbols("x_1 x_2")  # the entries of the unknown x of (A - lambda I) x = 0
 
@@ -88,6 +89,26 @@ def eigenpair(matrix: sympy.ImmutableMatrix, value: sympy.Integer) -> Eigenpair:
     found = null_vector(shifted)
     equation = shifted[0, 0] * X1 + shifted[0, 1] * X2 if matrix.rows == 2 else None
     return Eigenpair(value, shifted, equation, found, *unit_vector(found.vector))
+
+
+@dataclass(frozen=True)
+class DotProduct:
+    """v_first . v_second worked: the products of their entries, one term each (a 0 kept, so the terms read off
+    against the entries), then their sum."""
+
+    first: int
+    """The eigenvectors' numbers, from 1, as the solution names them (v_1, v_2, ...)."""
+    second: int
+    worked: Chain
+
+
+def orthogonality(vectors: tuple[sympy.MatrixBase, ...]) -> tuple[DotProduct, ...]:
+    """The dot product of every two of ``vectors``, in order (1 and 2, 1 and 3, 2 and 3): the check, worked where a
+    reader can follow it, that a symmetric matrix's eigenvectors for distinct eigenvalues are orthogonal."""
+    return tuple(
+        DotProduct(i, j, chain(written_sum(*(a * b for a, b in zip(u, w))), sympy.Integer(u.dot(w))))
+        for (i, u), (j, w) in itertools.combinations(enumerate(vectors, 1), 2)
+    )
 
 
 def check_eigenpairs(a: list[list[float]], values: list[float], vectors: list[list[float]], unit: bool) -> None:

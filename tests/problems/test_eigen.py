@@ -136,3 +136,34 @@ def test_the_shifted_matrix_is_displayed_not_inline():
     _, solution = render_part(environment(), FAMILY, variant_for_seed(FAMILY, OPTIONS, 3))
     assert "The rows of\n\\[ \\mathbf{A} - \\lambda_1 \\mathbf{I} = \\begin{bmatrix}" in solution
     assert "changing the sign of one gives a solution" in solution
+
+
+@pytest.mark.parametrize("n", [2, 3])
+def test_the_solution_shows_every_two_eigenvectors_orthogonal(n):
+    """A TA read (math-background-2 2.2, seed 6601): "The eigenvectors are orthogonal to each other" repeated the
+    sheet's preamble and checked nothing. Each pair's dot product is worked, from SymPy's own eigenvectors."""
+    from generator.kit.notation import written_sum
+
+    for seed in range(4):
+        variant = variant_for_seed(FAMILY, FAMILY.resolve_options({"n": n, "normalised": seed % 2 == 1}), seed)
+        m, answer = variant.params.matrix, variant.answer
+        _, solution = render_part(environment(), FAMILY, variant)
+        vectors = []
+        for value, pair in zip(answer.eigenvalues, answer.pairs):
+            ((theirs,),) = [vs for v, _, vs in m.eigenvects() if v == value]
+            assert pair.vector.rank() == 1 and sympy.Matrix.hstack(pair.vector, theirs).rank() == 1  # the same line
+            vectors.append(pair.vector)
+        dots = []
+        for i in range(n):
+            for j in range(i + 1, n):
+                products = [vectors[i][k] * vectors[j][k] for k in range(n)]
+                assert sum(products) == 0
+                dots.append(rf"\mathbf{{v}}_{i + 1} \cdot \mathbf{{v}}_{j + 1} = {tex(written_sum(*products))} = 0")
+        german = render_part(environment(language="de"), FAMILY, variant)[1]
+        if n == 2:  # one dot product, in the sentence
+            assert f"Check: ${dots[0]}$, so the eigenvectors are orthogonal, as those of a symmetric" in solution
+            assert f"Probe: ${dots[0]}$; die Eigenvektoren sind also zueinander orthogonal" in german
+        else:  # three, displayed: inline, their signs were squeezed
+            display = "\\[ " + r" , \qquad ".join(dots) + " . \\]"
+            assert f"distinct eigenvalues must be:\n{display}" in solution
+            assert f"Eigenwerten sein muss:\n{display}" in german
