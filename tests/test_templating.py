@@ -61,3 +61,26 @@ def test_a_template_folder_overlays_the_built_in_one_file_by_file(tmp_path):
     for family in families().values():
         assert env.get_template(family.template).filename.startswith(str(TEMPLATE_DIR))
     assert environment().get_template("sheet.tex.j2").filename == str(TEMPLATE_DIR / "sheet.tex.j2")
+
+
+def test_a_listing_of_whole_numbers_is_separated_by_commas_in_every_language():
+    """A TA read 'Die Zahlen 5; 5; 1; 1' (math-background-2 2.4, German, seed 6602): German separates a list in running
+    text by semicolons only where a number in it has a decimal comma, which makes a comma ambiguous."""
+    numbers = [sympy.Integer(5), sympy.Integer(-2), sympy.Rational(1, 2)]
+    for language in ("en", "de"):
+        assert environment(language=language).filters["listing"](numbers) == r"$5$, $-2$, $\frac{1}{2}$"
+    decimals = [sympy.Float("1.5"), sympy.Integer(2)]
+    assert environment(language="de").filters["listing"](decimals) == "$1{,}5$; $2$"
+    assert environment().filters["listing"](decimals) == "$1.5$, $2$"
+
+
+def test_the_mle_sample_and_its_deviations_read_as_a_german_list():
+    from generator.pipeline.generate import variant_for_seed
+    from generator.pipeline.render import render_part
+    from problems.mle import FAMILY
+
+    variant = variant_for_seed(FAMILY, FAMILY.resolve_options({"model": "gaussian"}), 3)
+    statement, solution = render_part(environment(language="de"), FAMILY, variant)
+    data, mean = variant.params.data, sympy.Rational(sum(variant.params.data), len(variant.params.data))
+    assert "Die Zahlen " + ", ".join(f"${x}$" for x in data) + " sind" in statement
+    assert "gleich " + ", ".join(f"${sympy.latex(x - mean)}$" for x in data) + ", und" in solution

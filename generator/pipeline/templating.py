@@ -10,7 +10,8 @@ One environment per language: Jinja's i18n extension translates ``<% trans %>`` 
 ``_()`` through the language's catalogue (``generator/i18n.py``), the ``reason`` and ``translate``
 filters pass step reasons and sheet text through it, and numbers print with the language's
 decimal mark (``decimal``, ``number``, and the floats ``tex`` prints) and separate the entries of a tuple as it
-does (``entries``, a law's ``notation``: ``(-2; 0)`` in German). English has no catalogue:
+does (``entries``, a law's ``notation``: ``(-2; 0)`` in German; numbers listed in running text, ``listing``, only
+where one has a decimal comma). English has no catalogue:
 its text is the msgids, printed as written.
 """
 
@@ -137,6 +138,7 @@ def approximately_matrix(matrix: sympy.MatrixBase, digits: int, language: str) -
 def localized(language: str) -> dict[str, object]:
     """The filters whose output depends on ``language``: translated text, numbers with its decimal mark."""
     catalogue = translations(language)
+    decimal_mark = localized_decimal("0.5", language)[1:-1]  # as a number prints its mark: "{,}" in German
 
     def translate(value: object) -> object:
         """Text in ``language``: a ``Reason`` translates its msgid and fills its arguments in; other text is
@@ -160,10 +162,15 @@ def localized(language: str) -> dict[str, object]:
             return row(tex(value) for value in values)
 
     def listing(values: Iterable[object]) -> str:
-        """Numbers in running text, each its own formula, separated as ``language`` separates a tuple's entries: German
-        writes ``$-1$; $5$; $2$``, since ``-1, 5`` there reads as the decimal -1,5 (TA read)."""
+        """Numbers in running text, each its own formula, separated by commas as prose separates them, in German too
+        (``$5$, $5$, $1$``: semicolons there read as wrong, TA read); only where one is written with a decimal comma
+        are they separated as a tuple's entries, ``$-1{,}5$; $2$``, since ``-1,5, 2`` would not read (TA read). A
+        tuple (``entries``) is notation and keeps the language's separator whatever its entries: German textbooks
+        write ``(2; 3)`` as ``(0{,}5; 3)``, as ISO 80000-2 advises where the comma is the decimal mark."""
         with speaking(language):
-            return row(f"${tex(value)}$" for value in values)
+            printed = [tex(value) for value in values]
+            written = [f"${number}$" for number in printed]
+            return row(written) if any(decimal_mark in number for number in printed) else ", ".join(written)
 
     def counts(value: object) -> str:
         """A count (or a quotient of counts) in a sentence with a five-digit one: four digits grouped too (``2{,}000``)."""
