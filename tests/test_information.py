@@ -157,8 +157,9 @@ def test_logs_that_cancel_are_named():
     steps = expected_log_steps(p, tuple(1 / a for a in p), "nats", "definition of entropy")
     assert steps.result == R(3, 4) * sympy.log(3)
     assert steps.steps[1].why == r"split logs, multiply out, collect $\log 3$; $\log 2$ cancels"
+    # German: a log does not 'sich aufheben' alone (TA read, derivatives-and-entropy seed 6602); it drops out
     assert steps.steps[1].why.translated(translations("de").gettext) == (
-        r"Logarithmen zerlegen, ausmultiplizieren, $\log 3$ zusammenfassen; $\log 2$ hebt sich auf"
+        r"Logarithmen zerlegen, ausmultiplizieren, $\log 3$ zusammenfassen; $\log 2$ fällt weg"
     )
     # In bits log_2 2 is 1: the numbers cancel.
     bits = expected_log_steps(p, tuple(1 / a for a in p), "bits", "definition of entropy")
@@ -175,5 +176,5 @@ def test_a_difference_names_what_cancels():
     assert steps.steps[1].why == r"open brackets, collect $\log 2$; $\log 3$ cancels"
     steps = difference_steps(log(2) + log(3) + log(5), log(3) + log(5), "values from above")
     assert steps.steps[1].why == r"open brackets; $\log 3, \log 5$ cancel"
-    assert steps.steps[1].why.translated(translations("de").gettext) == r"Klammern auflösen; $\log 3, \log 5$ heben sich auf"
+    assert steps.steps[1].why.translated(translations("de").gettext) == r"Klammern auflösen; $\log 3, \log 5$ fallen weg"
 
