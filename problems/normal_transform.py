@@ -1,7 +1,7 @@
-"""Mean, variance and law of an affine image Y = aX + b of a normal X ~ N(mu, sigma^2).
+"""Mean, variance and distribution of an affine image Y = aX + b of a normal X ~ N(mu, sigma^2).
 
 By linearity E[Y] = a E[X] + b = a mu + b, and Var(Y) = a^2 Var(X) = a^2 sigma^2
-(the shift b moves the distribution without spreading it); normal laws are
+(the shift b moves the distribution without spreading it); normal distributions are
 closed under affine maps, so Y ~ N(a mu + b, a^2 sigma^2). The solution writes
 both as verified chains of steps, each naming the identity it uses
 (``generator.kit.probability.Expectation`` keeps E[...] and Var(...) as written).

@@ -11,7 +11,7 @@ Options: ``mode``
 * ``zero-mean-proof``: show Var(XY) = Var(X) Var(Y) for zero-mean X, Y given
   as N(0, sigma^2) or U[-c, c] with letters (the original: X, Y i.i.d. N(0, sigma^2)).
 * ``general-symbolic``: express Var(XY) through letters mu_X, sigma_X, mu_Y,
-  sigma_Y (or mu, sigma when i.i.d.), given as moments or as normal laws.
+  sigma_Y (or mu, sigma when i.i.d.), given as moments or as normal distributions.
 * ``numeric``: small integer or simple-fraction moments, given directly or
   through a named law (N(mu, sigma^2), U[a, b], Exp(lambda)) whose mean and
   variance the student must know.

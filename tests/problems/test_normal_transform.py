@@ -149,3 +149,12 @@ def test_a_standardisation_asks_what_it_asks_and_the_solution_brings_the_fact_it
     affine = variant_for_seed(FAMILY, resolve_options(FAMILY.options, {"mode": "affine-numeric"}), 1)
     statement, _ = render_part(environment(), FAMILY, affine)
     assert "closed under affine maps" in statement and "state its distribution" in statement
+
+
+@pytest.mark.parametrize("mode", ["standardise", "affine-symbolic", "affine-numeric"])
+def test_the_solution_says_normal_distributions_not_normal_laws(mode):
+    """A TA read (idl 1.5(b), seed 6601): "Since normal laws are closed under affine maps": the course, and the statement
+    beside it, say normal distributions."""
+    variant = variant_for_seed(FAMILY, resolve_options(FAMILY.options, {"mode": mode}), 2)
+    _, solution = render_part(environment(), FAMILY, variant)
+    assert "Since normal distributions are closed under affine maps," in solution and " laws" not in solution
