@@ -296,3 +296,17 @@ def test_a_linear_form_has_a_vector_whose_entries_a_check_can_tell_apart():
         for seed in range(150):
             b = variant_for_seed(FAMILY, options(kind="linear", mode="numeric", n=n), seed).params.vector_entries
             assert len(set(b)) > 1, (n, seed, b)
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_the_written_out_function_of_the_check_is_displayed(language):
+    """A TA read (idl-math-background 1.2(c), seed 6601): f written out inline, ten terms, had the spaces around every
+    sign squeezed to fit its line. It is displayed, as x^T A x + b^T x + c multiplied out by SymPy."""
+    variant = variant_for_seed(FAMILY, options(kind="affine", mode="numeric", n=3), 172)  # its f counts 62 characters
+    p = variant.params
+    x = sympy.Matrix(coordinates(3))
+    f = sympy.expand((x.T * p.matrix_entries * x)[0] + (p.vector_entries.T * x)[0] + p.scalar_value)
+    _, solution = render_part(environment(language=language), FAMILY, variant)
+    check = "Check: written out," if language == "en" else "Probe: Ausgeschrieben ist"
+    assert f"{check}\n\\[ f(\\mathbf{{x}}) = {tex(f)} . \\]\n" in solution
+    assert f"$f(\\mathbf{{x}}) = {tex(f)}$" not in solution
