@@ -1,7 +1,9 @@
 """Recap boxes: the definitions and rules a sheet reminds students of.
 
 Static content, chosen by ``topic``; the box is printed on both the exercise
-and the solution sheet and has no solution of its own.
+and the solution sheet and has no solution of its own. Its first line says it asks
+nothing: a reference sheet numbers its recaps as exercises, which students searched
+for a task.
 
 answers.json keys: ``inputs.topic``, ``inputs.titled``; no answers.
 """

@@ -12,7 +12,7 @@ def test_the_rules_box_claims_nothing_about_which_rules_the_exercises_use():
     variant = variant_for_seed(FAMILY, FAMILY.resolve_options({"topic": "differentiation-rules"}), 1)
     statement, _ = render_part(environment(), FAMILY, variant)
     assert "three rules" not in statement
-    assert "The exercises below are worked with these rules." in statement
+    assert "the exercises below are worked with these rules." in statement
     assert r"(with $x > 0$ where $x^n$ or $\log x$ needs it)" in statement
 
 
@@ -37,3 +37,31 @@ def test_a_box_under_a_heading_that_names_it_opens_without_its_bold_name():
         assert r"\textbf{" in titled
     rules, _ = render_part(environment(), FAMILY, variant_for_seed(FAMILY, FAMILY.resolve_options({}), 0))
     assert r"\bigl(c f(x)\bigr) &= c f'(x)" in rules and "a constant $c$" in rules
+
+
+def test_every_box_says_first_that_it_asks_nothing():
+    """A TA read (dl-exercise-sheet-1): 'Exercise 1: Differentiation rules', 'Exercise 2' and 'Exercise 4' ask nothing
+    and carry no points, and students looked in them for a task. The reference sheet numbers them as exercises, so the
+    numbers stay; each box opens with what it is."""
+    for language, note in (("en", "For reference, nothing to hand in"), ("de", "Zum Nachschlagen, nichts abzugeben")):
+        for topic in ("differentiation-rules", "gradient-jacobian-hessian", "information-theory"):
+            options = FAMILY.resolve_options({"topic": topic, "titled": False})
+            statement, solution = render_part(environment(language=language), FAMILY, variant_for_seed(FAMILY, options, 0))
+            body = statement[statement.index(r"\begin{minipage}") :].split("\n", 1)[1]
+            assert body.startswith(rf"\textit{{{note}") and not solution.strip(), (language, topic)
+
+
+def test_the_sheet_keeps_the_reference_numbering_and_says_which_exercises_are_recaps(tmp_path):
+    import subprocess
+
+    from generator.pipeline.build import build_sheets
+    from generator.pipeline.generate import Draw
+
+    (target,) = build_sheets(["dl-exercise-sheet-1"], Draw(6601), tmp_path)
+    for document in ("exercise", "solution"):
+        pdf = str(target / f"dl-exercise-sheet-1-{document}.pdf")
+        text = subprocess.run(["pdftotext", pdf, "-"], check=True, capture_output=True, text=True).stdout
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        for heading in ("Exercise 1: Differentiation rules", "Exercise 2: Gradient, Jacobian, Hessian", "Exercise 4: Information theory recap"):
+            assert lines[lines.index(heading) + 1].startswith("For reference, nothing to hand in"), (document, heading)
+        assert "Exercise 3: Differentiation exercises" in lines and "Exercise 5: Information theory exercises" in lines
