@@ -77,4 +77,4 @@ def test_one_symbol_means_one_thing_on_a_page(draw):
     source = sheet_sources("idl-math-background", draw)["exercise"]
     probability = source[source.index("Exercise 1.5") :]
     assert r"\sigma" not in probability and r"\tau" in probability
-    assert r"\|\mathbf{w}\| = \sqrt{\langle \mathbf{w}, \mathbf{w} \rangle}$ for $\mathbf{w} \in V$" in source
+    assert r"\|\mathbf{w}\| = \sqrt{\langle \mathbf{w}, \mathbf{w} \rangle} , \qquad \mathbf{w} \in V" in source
