@@ -7,6 +7,7 @@ import re
 import subprocess
 
 from generator.check import lint
+from generator.pipeline.breaks import set_breaks
 from generator.pipeline.compile import compile_stream
 from generator.pipeline.templating import environment
 
@@ -78,7 +79,8 @@ def test_a_row_too_wide_for_the_page_is_an_overfull_line(tmp_path):
 
 
 # Page breaks between rows: each align* below is set after a blank of growing height on a page of its own, with
-# \interdisplaylinepenalty=0, so the page breaks between its rows wherever the one-pass align lets it. A row is
+# \interdisplaylinepenalty=0, so the page breaks between its rows wherever set_breaks (generator/pipeline/breaks.py)
+# left a row end unstarred and the one-pass align lets it. A row is
 # "s" (it starts a chain: lhs &= ...) or "c" (it continues one: &= ...); "(r)" puts a line of text above the row,
 # as the steps macro sets a long reason, "(t)" a \shortintertext (as the partial macro's "For ...:"), and "(m)" a
 # matrix whose \\ ends no row.
@@ -130,7 +132,7 @@ def test_a_page_breaks_between_rows_only_where_no_row_or_step_stands_alone(tmp_p
             r"\end{align*}",
         ]
     body.append(r"\end{document}")
-    pdf = _typeset(tmp_path, "breaks", PREAMBLE + _one_pass() + "\n".join(body) + "\n")
+    pdf = _typeset(tmp_path, "breaks", PREAMBLE + _one_pass() + set_breaks("\n".join(body)) + "\n")
     page_of = _pages(pdf, r">(k\d+r\d+)<")
     seen = {chain: set() for chain in CHAINS}
     for case, (chain, blank) in enumerate(cases):
@@ -157,7 +159,7 @@ def test_a_short_lead_in_between_two_aligns_does_not_start_a_page(tmp_path):
             r"{\small\begin{align*} b &= 1 \\ &= 2 \\ &= 3 \end{align*}}",
         ]
     body.append(r"\end{document}")
-    pdf = _typeset(tmp_path, "leadin", PREAMBLE + _one_pass() + "\n".join(body) + "\n")
+    pdf = _typeset(tmp_path, "leadin", PREAMBLE + _one_pass() + set_breaks("\n".join(body)) + "\n")
     page_of = _pages(pdf, r">((?:k\d+a\d|so\d+))<")
     alone = [blank for case, blank in enumerate(blanks) if page_of[f"so{case}"] != page_of[f"k{case}a2"]]
     assert not alone, f"'so' starts a page after a blank of {alone} pt"

@@ -24,7 +24,7 @@ import re
 from generator.kit.widths import closing_brace
 from generator.speed import remembered
 
-__all__ = ["BOX", "BOX_WIDTH", "MARGIN", "ROOM", "set_reasons", "typeset_width"]
+__all__ = ["BOX", "BOX_WIDTH", "MARGIN", "ROOM", "set_reasons", "split", "typeset_width"]
 
 ROOM = 418.0
 """Points a row of an ``align*``'s widest cells (left side, step, reason) may take with the gaps between its columns
@@ -68,10 +68,10 @@ def set_reasons(latex: str) -> str:
 
 
 def _set_align(body: str, size: float) -> str:
-    rows, separators = _split(body, "row")
+    rows, separators = split(body, "row")
     widest: dict[int, float] = {}
     for row in rows:
-        columns, _ = _split(_cells(row), "column")
+        columns, _ = split(_cells(row), "column")
         for index, column in enumerate(columns):
             if index != REASON_COLUMN:  # TeX sets an odd column as {}column: a leading sign is spaced as an operator
                 widest[index] = max(widest.get(index, 0.0), typeset_width(column, first=index % 2 == 0))
@@ -178,10 +178,10 @@ def _markers(text: str):
 
 
 _STRUCTURE = re.compile(r"\\(?:begin|end)(?=\{)|\\\\|\\[^a-zA-Z]|[{}&]")
-"""What _split looks at: environments, row ends, escaped characters (skipped), braces, column ends."""
+"""What split looks at: environments, row ends, escaped characters (skipped), braces, column ends."""
 
 
-def _split(text: str, what: str) -> tuple[list[str], list[str]]:
+def split(text: str, what: str) -> tuple[list[str], list[str]]:
     """``text`` cut into rows (at ``\\\\``) or columns (at ``&``) of the align itself, not of a matrix or a group
     inside it, with the separators between them."""
     separator = "\\\\" if what == "row" else "&"

@@ -19,6 +19,7 @@ from generator.errors import GenerationError
 from generator.i18n import latex_language
 from generator.kit.family import Family, Variant
 from generator.kit.language import ENGLISH
+from generator.pipeline.breaks import set_breaks
 from generator.pipeline.generate import Draw
 from generator.pipeline.names import name_latex
 from generator.pipeline.names import preamble as names_preamble
@@ -99,8 +100,8 @@ def render_part(env: jinja2.Environment, family: Family, variant: Variant) -> tu
     try:
         macros = env.get_template(family.template).module
         return (
-            set_reasons(str(macros.statement(variant.params, variant.answer)).strip()),
-            set_reasons(str(macros.solution(variant.params, variant.answer)).strip()),
+            set_breaks(set_reasons(str(macros.statement(variant.params, variant.answer)).strip())),
+            set_breaks(set_reasons(str(macros.solution(variant.params, variant.answer)).strip())),
         )
     except jinja2.TemplateError as exc:
         raise GenerationError(f"{template_failure(env, exc, family.template)} (family {family.name}, seed {variant.seed})") from exc

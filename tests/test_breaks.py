@@ -1,0 +1,60 @@
+"""Where set_breaks lets a page break inside an ``align*``, and which aligns it marks as followed by a lead-in.
+
+The pages themselves are read back in tests/test_one_pass_align.py (rows) and tests/test_page_breaks.py (sheets).
+"""
+
+import pytest
+
+from generator.pipeline.breaks import LEAD_IN, set_breaks
+
+
+def _ends(body: str) -> list[str]:
+    """The row ends of the one align in ``body`` after set_breaks: "*" where no page may break, "" where it may."""
+    laid_out = set_breaks("\\begin{align*}\n" + body + "\n\\end{align*}")
+    return ["*" if end.startswith("*") else "" for end in laid_out.split("\\\\")[1:]]
+
+
+def test_no_break_after_the_first_row_or_before_the_last():
+    assert _ends("a &= 1 \\\\ b &= 2 \\\\ c &= 3 \\\\ d &= 4 \\\\ e &= 5") == ["*", "", "", "*"]
+
+
+def test_a_chain_breaks_only_with_two_of_its_rows_on_each_side():
+    assert _ends("a &= 1 \\\\ &= 2 \\\\ &= 3 \\\\ b &= 4 \\\\ &= 5 \\\\ &= 6") == ["*", "*", "", "*", "*"]
+    assert _ends("a &= 1 \\\\ b &= 2 \\\\ &= 3 \\\\ c &= 4 \\\\ d &= 5") == ["*", "*", "", "*"]
+
+
+def test_a_matrix_row_end_is_not_a_row_of_the_align():
+    body = "a &= \\begin{bmatrix} 1 \\\\ 2 \\end{bmatrix} \\\\ b &= 2 \\\\ c &= 3 \\\\ d &= 4"
+    laid_out = set_breaks("\\begin{align*}" + body + "\\end{align*}")
+    assert "1 \\\\ 2" in laid_out and laid_out.count("\\\\*") == 2
+
+
+def test_a_row_under_a_line_of_text_continues_its_chain():
+    body = "a &= 1 \\\\[2pt] b &= 2 \\\\\n\\shortintertext{So:}\n&= 3 \\\\ \\noalign{\\vskip 1pt} c &= 4 \\\\ d &= 5"
+    assert _ends(body) == ["*", "*", "", "*"]
+
+
+def test_spacing_after_a_row_end_is_kept():
+    laid_out = set_breaks("\\begin{align*} a &= 1 \\\\[1ex] b &= 2 \\\\ c &= 3 \\end{align*}")
+    assert "a &= 1 \\\\*[1ex] b" in laid_out
+
+
+@pytest.mark.parametrize(
+    ("after", "marked"),
+    [
+        ("\nso\n\\begin{align*} b \\end{align*}", True),
+        ("}\nand by Bayes' rule\n{\\small x}", True),
+        ("\nhence \\[ x \\]", True),
+        ("\n\\[ x \\]", False),  # no text between the displays
+        ("\nso $x$ is \\[ x \\]", False),  # maths is not plain text
+        ("\nso\n\n\\begin{align*} b \\end{align*}", False),  # a new paragraph
+        ("\nFür \\[ x \\]", False),  # TeX reads a letter outside ASCII as an active character, not as text
+        ("\n" + "w" * LEAD_IN + " \\[ x \\]", True),
+        ("\n" + "w" * (LEAD_IN + 1) + " \\[ x \\]", False),
+        ("\nso % why\n  \\[ x \\]", True),
+        ("\nso\\par \\[ x \\]", False),
+    ],
+)
+def test_an_align_followed_by_a_short_lead_in_to_a_display_is_marked(after, marked):
+    laid_out = set_breaks("Then\n\\begin{align*} a &= 1 \\end{align*}" + after)
+    assert laid_out.startswith("Then\n\\sheetleadin\\begin{align*}") is marked
