@@ -15,23 +15,31 @@ def _ends(body: str) -> list[str]:
 
 
 def test_no_break_after_the_first_row_or_before_the_last():
-    assert _ends("a &= 1 \\\\ b &= 2 \\\\ c &= 3 \\\\ d &= 4 \\\\ e &= 5") == ["*", "", "", "*"]
+    headed = " \\\\ ".join(f"\\shortintertext{{For {name}:}} {name} &= 1" for name in "abcde")
+    assert _ends(headed) == ["*", "", "", "*"]
 
 
-def test_a_chain_breaks_only_with_two_of_its_rows_on_each_side():
-    assert _ends("a &= 1 \\\\ &= 2 \\\\ &= 3 \\\\ b &= 4 \\\\ &= 5 \\\\ &= 6") == ["*", "*", "", "*", "*"]
-    assert _ends("a &= 1 \\\\ b &= 2 \\\\ &= 3 \\\\ c &= 4 \\\\ d &= 5") == ["*", "*", "", "*"]
+def test_a_chain_breaks_only_with_three_of_its_rows_on_each_side():
+    assert _ends("a &= 1 \\\\ &= 2 \\\\ &= 3 \\\\ &= 4 \\\\ &= 5 \\\\ &= 6") == ["*", "*", "", "*", "*"]
+    assert _ends("a &= 1 \\\\ &= 2 \\\\ &= 3 \\\\ &= 4 \\\\ &= 5") == ["*"] * 4
+
+
+def test_a_block_of_rows_under_a_heading_breaks_only_with_three_of_its_rows_on_each_side():
+    pieces = "u' &= 1 \\\\ v' &= 2 \\\\ w' &= 3 \\\\ f' &= 4 \\\\ &= 5"  # the parts, then the rule that uses them
+    assert _ends(pieces) == ["*"] * 4
+    headed = "a &= 1 \\\\ b &= 2 \\\\ \\shortintertext{For $f$:} c &= 3 \\\\ d &= 4 \\\\ e &= 5 \\\\ f &= 6"
+    assert _ends(headed) == ["*", "", "*", "*", "*"]
 
 
 def test_a_matrix_row_end_is_not_a_row_of_the_align():
-    body = "a &= \\begin{bmatrix} 1 \\\\ 2 \\end{bmatrix} \\\\ b &= 2 \\\\ c &= 3 \\\\ d &= 4"
+    body = "a &= \\begin{bmatrix} 1 \\\\ 2 \\end{bmatrix} \\\\ b &= 2 \\\\ c &= 3 \\\\ d &= 4 \\\\ e &= 5 \\\\ f &= 6"
     laid_out = set_breaks("\\begin{align*}" + body + "\\end{align*}")
-    assert "1 \\\\ 2" in laid_out and laid_out.count("\\\\*") == 2
+    assert "1 \\\\ 2" in laid_out and laid_out.count("\\\\*") == 4
 
 
 def test_a_row_under_a_line_of_text_continues_its_chain():
-    body = "a &= 1 \\\\[2pt] b &= 2 \\\\\n\\shortintertext{So:}\n&= 3 \\\\ \\noalign{\\vskip 1pt} c &= 4 \\\\ d &= 5"
-    assert _ends(body) == ["*", "*", "", "*"]
+    body = "a &= 1 \\\\ b &= 2 \\\\[2pt] &= 3 \\\\\n\\shortintertext{So:}\n&= 4 \\\\ \\noalign{\\vskip 1pt} &= 5 \\\\ &= 6 \\\\ c &= 7"
+    assert _ends(body) == ["*"] * 6  # the chain from b, five rows long, never breaks
 
 
 def test_spacing_after_a_row_end_is_kept():

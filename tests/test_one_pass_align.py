@@ -86,6 +86,8 @@ def test_a_row_too_wide_for_the_page_is_an_overfull_line(tmp_path):
 # matrix whose \\ ends no row.
 CHAINS = [
     "sccccc",
+    "scccccc",
+    "sssss(t)sss",
     "sccsccscc",
     "ssss",
     "scc",
@@ -111,10 +113,23 @@ def _kinds(chain):
 
 
 def _allowed(kinds):
-    """After which rows a page may break: two rows on each side, and inside a chain two of its rows on each side."""
-    cont = [kind[0] == "c" for kind in kinds] + [False, False]
+    """After which rows a page may break: not after the first row or before the last; inside a chain (a row and the
+    "&=" rows after it) only with three of its rows on each side, and as much inside a block of rows (from a row with
+    a line of text above it, "(r)" or "(t)", to the next)."""
     n = len(kinds)
-    return {k for k in range(2, n - 1) if not cont[k] or (cont[k - 1] and cont[k + 1])}
+    continues = [kind[0] == "c" for kind in kinds]
+    under_text = [kind[1:] in ("(r)", "(t)") for kind in kinds]
+
+    def split_short(starts, k):  # whether a break above row k (from 0) leaves fewer than three rows of its run on a side
+        first = max(i for i in range(k + 1) if starts[i] or i == 0)
+        stop = min([i for i in range(k + 1, n) if starts[i]] + [n])
+        return k - first < 3 or stop - k < 3
+
+    chain_starts = [not c for c in continues]
+    return {
+        k for k in range(2, n - 1)
+        if not (continues[k] and split_short(chain_starts, k)) and not (not under_text[k] and split_short(under_text, k))
+    }
 
 
 def test_a_page_breaks_between_rows_only_where_no_row_or_step_stands_alone(tmp_path):

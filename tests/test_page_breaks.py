@@ -29,6 +29,7 @@ class Line(NamedTuple):
     top: float
     bottom: float
     text: str
+    left: float
 
 
 def _lines(pdf):
@@ -45,7 +46,10 @@ def _lines(pdf):
             else:
                 rows.append([(float(x), float(top), float(bottom), text)])
         pages.append(
-            [Line(min(w[1] for w in row), max(w[2] for w in row), " ".join(w[3] for w in sorted(row))) for row in rows]
+            [
+                Line(min(w[1] for w in row), max(w[2] for w in row), " ".join(w[3] for w in sorted(row)), min(w[0] for w in row))
+                for row in rows
+            ]
         )
     return pages
 
@@ -71,6 +75,18 @@ def test_no_solution_page_starts_with_its_solution_and_the_statement_on_the_page
         assert not lines[0].startswith("Solution."), f"page {number} starts with its solution: {lines[0]!r}"
 
 
+def _first_display_end(lines, solution):
+    """The foot of the first display below the line ``solution`` if it starts within six lines of it: the lines set
+    right of the text's left edge, up to the next line of text."""
+    margin = solution.left + 10
+    below = lines[lines.index(solution) + 1 :]
+    first = next((index for index, line in enumerate(below[:6]) if line.left > margin), None)
+    if first is None:
+        return solution.bottom
+    display = below[first:]
+    return next((before for before, line in zip(display, display[1:]) if line.left <= margin), display[-1]).bottom
+
+
 @pytest.mark.parametrize(
     ("sheet", "language", "seed"),
     [
@@ -85,8 +101,9 @@ def test_no_solution_page_ends_with_room_for_the_part_overleaf(tmp_path, sheet, 
     before a new part, up to 87% (each of these seeds one or more): a long worked align* after "Solution." never
     broke, so its statement waited for a page with room for all of it, and a recap box waited for room for six
     lines of a solution it does not have. A page now ends a third empty before a new part only where that part's
-    heading, statement, "Solution." and six more lines would not have fitted; and never with "Solution." and one
-    line of it."""
+    heading, statement, "Solution." and six more lines would not have fitted, or, where the solution's first display
+    comes within those lines, that display whole (a derivation of up to five rows never breaks, generator/pipeline/
+    breaks.py); and never with "Solution." and one line of it. An exercise's heading is kept with its first part."""
     (target,) = build_sheets([sheet], Draw(seed), tmp_path, Project(language=language))
     pages = _lines(target / f"{sheet}-solution.pdf")
     for number, (page, following) in enumerate(zip(pages, pages[1:]), start=1):
@@ -95,8 +112,13 @@ def test_no_solution_page_ends_with_room_for_the_part_overleaf(tmp_path, sheet, 
         head = next((line for line in following[:3] if PART.match(line.text)), None)  # under an inline fraction's top
         if empty < (TEXT_BOTTOM - following[0].top) / 3 or head is None:
             continue
-        start = next(line for line in following if SOLUTION.match(line.text) or PART.match(line.text) and line != head)
+        own = following.index(head) + 1
+        if head.text.startswith(("Exercise", "Aufgabe")):  # its first part, which the heading never leaves
+            own += next((index + 1 for index, line in enumerate(following[own : own + 3]) if PART.match(line.text)), 0)
+        start = next(line for line in following[own:] if SOLUTION.match(line.text) or PART.match(line.text))
         needed = start.bottom - following[0].top + (6 if SOLUTION.match(start.text) else 0) * BASELINE
+        if SOLUTION.match(start.text):
+            needed = max(needed, _first_display_end(following, start) - following[0].top)
         assert empty < needed, (
             f"page {number} ends {empty:.0f} pt empty, page {number + 1} starts {following[0].text!r}"
         )

@@ -7,30 +7,35 @@ and an ``align*`` followed by a short lead-in to another display gets ``\\sheetl
 break just below it (templates/macros/one-pass-align.tex.j2). The variant cache keeps the rendered part with the
 decisions in it, so a rebuild's TeX does none of this work (it had been a twentieth of a solution batch's TeX).
 
-The rules, row by row (``n`` rows, a break after row ``r``):
+The rules, a careful teaching assistant's (every solution sheet is handed out unread):
 
 * never after the first row or before the last: no lone row at a page's foot or head;
-* inside one chain of steps (``lhs &= a`` and the ``&= b`` rows that continue it) only with two of its rows on
-  each side, so no first step or result stands alone;
-* a line of text above a row (a reason on a line of its own, ``\\shortintertext``) stays with the row below it:
-  the break goes above the text, with the penalty TeX gives it there.
+* inside one chain of steps (``lhs &= a`` and the ``&= b`` rows that continue it) only with ``ROWS_KEPT`` of its
+  rows on each side, so a short derivation is read on one page and no first step or result stands apart;
+* a line of text above a row that starts a chain (a heading such as "For $f_2$ let $u = ...$:") starts a block of
+  rows, and a page breaks inside a block only with ``ROWS_KEPT`` of its rows on each side: the parts a heading
+  names stay with the rows that use them. Above the heading a page may break (with the penalty TeX gives it
+  there); a line of text above a row, a heading or a reason on a line of its own, stays with the row below it.
 
-An ``align*`` of three rows never breaks.
+An ``align*`` of five rows without a line of text between them never breaks.
 """
 
 import re
+from typing import NamedTuple
 
 from generator.pipeline.reasons import split
 
-__all__ = ["LEAD_IN", "set_breaks"]
+__all__ = ["LEAD_IN", "ROWS_KEPT", "set_breaks"]
 
+ROWS_KEPT = 3
+"""The fewest rows of a chain of steps, or of a block of rows between two lines of text, a page break may leave on
+either side of it."""
 LEAD_IN = 30
 """The most characters of plain text that count as a lead-in to the next display ("so", "and by Bayes' rule")."""
 
 _ALIGN = re.compile(r"\\begin\{align\*\}(.*?)\\end\{align\*\}", re.S)
 _PREFIX = re.compile(r"\s*(?:\*|\[[^\]]*\]|\\(?:noalign|shortintertext|intertext)(?![a-zA-Z]))")
 """What may stand before a row's first cell: the star or spacing of the row end before it, lines of text."""
-_START, _CONTINUATION = 1, 2
 
 
 def set_breaks(latex: str) -> str:
@@ -52,25 +57,48 @@ def set_breaks(latex: str) -> str:
 def _starred(body: str) -> str:
     """``body`` with the row ends where no page may break written ``\\\\*``."""
     rows, separators = split(body, "row")
-    kinds = [_kind(row) for row in rows] + [0, 0]
-    count = len(rows)
-    for end, separator in enumerate(separators, start=1):  # the break after row ``end`` (counted from 1)
+    starts = [_start(row) for row in rows]
+    chains = _runs([not row.continues for row in starts])
+    blocks = _runs([row.headed for row in starts])
+    for end, separator in enumerate(separators, start=1):  # the break after row ``end`` (from 1), above row ``end + 1``
         if rows[end].lstrip().startswith("*"):
             continue  # starred already
-        chained = kinds[end] == _CONTINUATION  # the next row continues a chain
-        if end < 2 or count - end < 2 or (chained and (kinds[end - 1] != _CONTINUATION or kinds[end + 1] != _CONTINUATION)):
+        lone_row = end < 2 or len(rows) - end < 2
+        splits_chain = starts[end].continues and _too_few(chains[end], end)
+        splits_block = not starts[end].headed and _too_few(blocks[end], end)
+        if lone_row or splits_chain or splits_block:
             separators[end - 1] = "\\\\*" + separator[2:]
     return "".join(row + separator for row, separator in zip(rows, separators + [""]))
 
 
-def _kind(row: str) -> int:
-    """Whether ``row`` continues a chain (its first cell, after the lines of text above it, is empty) or starts one."""
-    index = 0
+class _Start(NamedTuple):
+    continues: bool
+    """The row's first cell is empty: it continues the chain of steps above it (``&= b``)."""
+    headed: bool
+    """The row starts a chain under a line of text (a heading such as "For $f_2$ let ...:"): it starts a block of
+    rows. A line above a row that continues a chain is that row's reason, inside the chain."""
+
+
+def _start(row: str) -> _Start:
+    """How ``row`` starts."""
+    index, under_text = 0, False
     while (match := _PREFIX.match(row, index)) is not None:
         index = match.end()
         if match.group().lstrip().startswith("\\"):
-            index = _group_end(row, index)
-    return _CONTINUATION if row[index:].lstrip().startswith("&") else _START
+            index, under_text = _group_end(row, index), True
+    continues = row[index:].lstrip().startswith("&")
+    return _Start(continues, under_text and not continues)
+
+
+def _runs(starts: list[bool]) -> list[range]:
+    """For each row, the rows of the run it belongs to, a run starting at each row ``starts`` marks (and the first)."""
+    bounds = [index for index, start in enumerate(starts) if start or index == 0] + [len(starts)]
+    return [run for start, stop in zip(bounds, bounds[1:]) for run in [range(start, stop)] * (stop - start)]
+
+
+def _too_few(run: range, cut: int) -> bool:
+    """Whether cutting ``run`` above row ``cut`` (counted from 0) leaves fewer than ``ROWS_KEPT`` rows on a side."""
+    return min(cut - run.start, run.stop - cut) < ROWS_KEPT
 
 
 def _group_end(text: str, index: int) -> int:
