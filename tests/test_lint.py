@@ -283,6 +283,8 @@ def test_a_line_naming_parts_covers_its_own_partial_only():
     assert not list(lint.header_scopes(named + rows + "\\shortintertext{For $\\frac{\\partial f_1}{\\partial y}$:}\n" + other))
     recalled = "\\shortintertext{For $\\frac{\\partial f}{\\partial y}$ let $v = \\log u$ ($u$ as above):}\n"
     assert not list(lint.header_scopes(recalled + "\\frac{\\partial u}{\\partial y} &= 2 y \\\\\n\\frac{\\partial f}{\\partial y} &= v\n\\end{align*}"))
+    starred = "\\frac{\\partial u}{\\partial y} &= 2 y \\\\*\n\\frac{\\partial f}{\\partial y} &= v\n\\end{align*}"  # no page break: pipeline.breaks
+    assert not list(lint.header_scopes(recalled + starred))
     # a line for a partial that names no parts covers that partial only too (the Jacobian's f_2 rows under "For df_1/dy:")
     bare = "\\shortintertext{For $\\frac{\\partial f_1}{\\partial y}$:}\n\\frac{\\partial f_1}{\\partial y} &= 0 \\\\\n"
     assert rules(lint.header_scopes(bare + "\\frac{\\partial f_2}{\\partial x} &= - y^{2}\n\\end{align*}")) == {"header-scope"}

@@ -641,7 +641,7 @@ def header_scopes(solution: str) -> Iterator[Finding]:
         lhs, names = match.group(1), _PIECE_NAME.findall(match.group(2) or match.group(3) or "")
         rest = solution[match.end() :]
         block = re.split(r"\\shortintertext|\\end\{align\*\}|\\noalign", rest, maxsplit=1)[0]
-        for row in block.split("\\\\"):
+        for row in re.split(r"\\\\\*?", block):  # a row end where no page may break is \\* (pipeline.breaks)
             left = row.split("&=")[0].strip() if "&=" in row else ""
             named = any(left.startswith(f"\\frac{{\\partial {name}}}") for name in names)
             if left and left != lhs and not named:
