@@ -334,3 +334,11 @@ def test_whole_numbers_of_five_digits_or_more_are_grouped_alike_in_every_family(
     assert tex(sympy.Float(2979.958)) == "2979.958" and tex(sympy.Float(0.12345)) == "0.12345"  # no decimal's digits
     with speaking("de"):
         assert tex(sympy.Integer(10288)) == r"10\,288"
+
+
+def test_a_bracketed_difference_of_two_terms_opens_with_the_positive_one():
+    """A TA read (idl-math-background 1.3(c), German, seed 6602): 2(-x^2 + y) under "factor out 2" and in J_f."""
+    x, y = sympy.symbols("x y", real=True)
+    assert tex(sympy.factor_terms(-2 * x**2 + 2 * y)) == "2 (y - x^{2})"
+    assert tex(-(x**2) + y) == "- x^{2} + y"  # standing alone: monomial order
+    assert tex(sympy.exp(x) * (-(x**2) + 4 * x + 4)) == "e^{x} (- x^{2} + 4 x + 4)"  # three terms: the powers in order

@@ -76,6 +76,9 @@ class _RememberedParts:
     _in_fraction = False
     """Whether the printer is above or below a fraction bar."""
 
+    _bracketed: frozenset = frozenset()
+    """The sums that stand as factors of the product being printed (``SheetLatexPrinter._print_product``)."""
+
     def __init__(self, settings=None):
         super().__init__(settings)
         self._parts: dict[tuple[type, sympy.Basic, bool, bool], str] = {}
@@ -84,7 +87,7 @@ class _RememberedParts:
     def _print(self, expr, **kwargs) -> str:
         if kwargs or not self._print_level or not isinstance(expr, sympy.Basic) or expr.is_Matrix:
             return super()._print(expr, **kwargs)
-        key = (type(expr), expr, self._slashed, self._in_fraction)
+        key = (type(expr), expr, self._slashed, self._in_fraction, expr in self._bracketed)
         printed = self._parts.get(key)
         if printed is None:
             printed = self._parts[key] = super()._print(expr)
@@ -163,7 +166,7 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
             return _positive_first(sorted(terms, key=lambda term: term.as_coeff_Mul()[1].args[0]))
         terms = _polynomial_part_together(terms)
         if graded or (expr.free_symbols and expr.is_polynomial()):
-            return terms
+            return _positive_first(terms) if len(terms) == 2 and expr in self._bracketed else terms
         return _positive_first(terms)
 
     def _print_Pow(self, expr):
@@ -282,9 +285,17 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
             self._in_fraction = False
 
     def _print_product(self, expr) -> str:
-        if isinstance(expr, sympy.Mul) and not self._slashed and _exponential_after_sum(expr):
-            return self._print_exponentials_first(expr)
-        return self._flat_brackets(super()._print_Mul(expr), expr.args)
+        """A difference of two monomials in brackets opens with its positive term, as a hand factors it: ``2 (y - x^2)``,
+        never ``2 (-x^2 + y)`` (a TA read, idl-math-background 1.3(c), German, seed 6602). Standing alone, or of more
+        terms (``e^x (-x^2 + 4x + 4)``, where ``4x - x^2 + 4`` would break the order of the powers), a polynomial keeps
+        its monomial order (``_as_ordered_terms``)."""
+        before, self._bracketed = self._bracketed, frozenset(f.base if f.is_Pow else f for f in expr.args if _is_sum(f))
+        try:
+            if isinstance(expr, sympy.Mul) and not self._slashed and _exponential_after_sum(expr):
+                return self._print_exponentials_first(expr)
+            return self._flat_brackets(super()._print_Mul(expr), expr.args)
+        finally:
+            self._bracketed = before
 
     def _flat_brackets(self, tex: str, factors) -> str:
         """SymPy's ``_print_Mul`` writes ``\\left( ... \\right)`` around a sum factor itself: the same brackets
