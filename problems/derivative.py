@@ -21,8 +21,8 @@ whose worked solution has a line too wide for the page (``worked_width``), which
 also keeps level 3 to what an exam can ask.
 
 The solution works each derivative rule by rule (``generator.kit.differentiation``):
-the pieces a rule acts on are named u, v, w, ... in the order they are listed,
-each piece's derivative is worked out, the rule is applied with them substituted,
+the pieces a rule acts on are named u, v, w, ... (an inner function of the chain
+rule g) in the order they are listed, each piece's derivative is worked out, the rule is applied with them substituted,
 and the result tidied, each tidying step named by the rewrite it performs
 ("expand, collect like terms and factor out $4x$"). Every step is verified by the engine.
 

@@ -1,7 +1,8 @@
 """Differentiation rule by rule, the way a teaching assistant writes it down.
 
-``differentiate(f, x)`` names the pieces a rule acts on (u, v, w, ... in the
-order they are listed), works out each piece's derivative in turn, applies the
+``differentiate(f, x)`` names the pieces a rule acts on (``_letters``: u, v, w, ...
+for the parts of a sum, product or quotient, g for the inner function of the
+chain rule), works out each piece's derivative in turn, applies the
 product, quotient or chain rule with those derivatives substituted
 (``written_product``: like bases merged, no factor printed twice), and tidies
 the result in a step named by the rewrite it performs (``tidied``). Every line
@@ -65,7 +66,12 @@ TABLE = N_("table of derivatives")
 CONSTANT_TABLE = N_("constant factor; table of derivatives")
 SUM_TABLE = N_("sum rule; table of derivatives")
 CONSTANT_SUM = N_("constant factor, sum rule")
-LETTERS = "uvwpqrsabcdgh"
+CONSTANT_SUM_TABLE = N_("constant factor, sum rule; table of derivatives")
+PART_LETTERS = "uvwrs"
+"""Names of the parts a sum, product or quotient rule acts on, in reading order (then u_1, u_2, ...). Never p or q
+(a sheet's probabilities), f, x, y, z, e, a (the tangent line's point) or t, and never the inner function's g."""
+INNER_LETTER = "g"
+"""The name of the chain rule's inner function, as in the recap's f(g(x)); several in one solution are g_1, g_2, ..."""
 
 
 def constant_in(x: sympy.Symbol) -> str:
@@ -76,6 +82,13 @@ def constant_in(x: sympy.Symbol) -> str:
 def _idle_terms(f: sympy.Expr, x: sympy.Symbol) -> list[sympy.Expr]:
     """The terms of a sum ``f`` that drop out of its derivative by ``x`` and need saying so: free of ``x``, not numbers."""
     return [term for term in printed_terms(f) if not term.has(x) and not term.is_number] if f.is_Add else []
+
+
+def _scaled(f: sympy.Expr, x: sympy.Symbol) -> bool:
+    """``f``, or a term of the sum ``f``, has a factor in other variables that its derivative in ``x`` carries
+    in front: ``y^2`` in ``x^2 y^2 + 1``. The reason names the constant factor rule then, beside the sum rule
+    (a TA read found "sum rule; table of derivatives" for 2xy^2); a number in front is read off the table."""
+    return any(term.has(x) and term.as_independent(x, as_Add=False)[0].free_symbols for term in sympy.Add.make_args(f))
 
 
 def _dropping(rule: str, terms: list[sympy.Expr], x: sympy.Symbol) -> Reason:
@@ -396,6 +409,8 @@ class Piece:
     name: sympy.Symbol
     expr: sympy.Expr
     derivative: Chain
+    inner: bool = False
+    """The inner function of the chain rule, named apart from the parts of sums, products and quotients (``_letters``)."""
 
 
 @dataclass(frozen=True)
@@ -439,37 +454,46 @@ def differentiate(f: sympy.Expr, x: sympy.Symbol) -> Worked:
     state = _State(x)
     rule_form, why = state.rule_form(f)
     derivative = worked_chain(*_rule_to_tidy(Step(rule_form, why), f, x))
-    return Worked(in_reading_order(state.pieces), derivative, tuple(state.rules))
+    return Worked(_renamed(state.pieces, _letters(state.pieces)), derivative, tuple(state.rules))
 
 
 def named_alike(worked: Iterable[Worked]) -> tuple[Worked, ...]:
     """Worked derivatives printed in one solution, in reading order, renamed so that a letter means one part
     throughout: ``u = x^2`` for df/dx and then ``u = x^2 + y^2 + 1`` for df/dy read as one u changing its
     meaning. A part met again keeps its letter (its derivative by the next variable is new)."""
-    letters: dict[sympy.Expr, sympy.Symbol] = {}
-    names = _piece_names()
-    renamed = []
-    for each in worked:
-        for piece in each.pieces:
-            if piece.expr not in letters:
-                letters[piece.expr] = next(names)
-        pieces = tuple(replace(piece, name=letters[piece.expr]) for piece in each.pieces)
-        renamed.append(replace(each, pieces=pieces))
-    return tuple(renamed)
+    worked = tuple(worked)
+    letters = _letters(piece for each in worked for piece in each.pieces)
+    return tuple(replace(each, pieces=_renamed(each.pieces, letters)) for each in worked)
 
 
-def in_reading_order(pieces: list[Piece]) -> tuple[Piece, ...]:
-    """The pieces named u, v, w, ... in the order they are listed, which is the order the reader meets them.
+def _renamed(pieces: Iterable[Piece], letters: dict[sympy.Expr, sympy.Symbol]) -> tuple[Piece, ...]:
+    """The pieces with their ``letters``, listed as they come, inside out.
 
-    Pieces are listed inside out (a piece after the parts its derivative uses); their names
-    appear only in the list and on the left of their derivatives, so renaming them is free.
+    Their names appear only in the list and on the left of their derivatives, so naming them last is free.
     """
-    return tuple(Piece(name, piece.expr, piece.derivative) for name, piece in zip(_piece_names(), pieces))
+    return tuple(replace(piece, name=letters[piece.expr]) for piece in pieces)
 
 
-def _piece_names() -> Iterator[sympy.Symbol]:
-    """u, v, w, ... (``LETTERS``), then u_1, u_2, ... should a solution ever need more."""
-    yield from map(sympy.Symbol, LETTERS)
+def _letters(pieces: Iterable[Piece]) -> dict[sympy.Expr, sympy.Symbol]:
+    """A letter per part, by the rule that acts on it, in reading order: u, v, w, r, s for the parts of sums,
+    products and quotients (``_part_letters``), g for the inner function of the chain rule (g_1, g_2, ... if there
+    are several). A TA read found u the quotient rule's numerator for f_1 and the chain rule's inner function for
+    f_2 on one page: a letter keeps its role throughout a sheet. A part met in both roles keeps its first."""
+    inner: dict[sympy.Expr, bool] = {}
+    for piece in pieces:
+        inner.setdefault(piece.expr, piece.inner)
+    parts = [expr for expr, is_inner in inner.items() if not is_inner]
+    inners = [expr for expr, is_inner in inner.items() if is_inner]
+    if len(inners) == 1:
+        inner_letters = [sympy.Symbol(INNER_LETTER)]
+    else:
+        inner_letters = [sympy.Symbol(f"{INNER_LETTER}_{n}") for n in range(1, len(inners) + 1)]
+    return dict(zip(parts, _part_letters())) | dict(zip(inners, inner_letters))
+
+
+def _part_letters() -> Iterator[sympy.Symbol]:
+    """u, v, w, r, s (``PART_LETTERS``), then u_1, u_2, ... should a solution ever need more."""
+    yield from map(sympy.Symbol, PART_LETTERS)
     yield from (sympy.Symbol(f"u_{n}") for n in count(1))
 
 
@@ -479,7 +503,7 @@ class _State:
         self.worked = worked
         """False: only record the rules and pieces; every derivative is a placeholder 0."""
         self.pieces: list[Piece] = []
-        """Named parts, inside out; ``in_reading_order`` gives them their final names."""
+        """Named parts, inside out; ``_letters`` gives them their final names."""
         self.rules: list[str] = []
 
     def rule_form(self, f: sympy.Expr) -> tuple[sympy.Expr, str]:
@@ -493,7 +517,8 @@ class _State:
         if f.is_Add:
             self.rules.append("sum")
             terms = [self._derivative_of(term) for term in printed_terms(f) if term.has(x)]
-            why = _dropping(SUM, idle, x) if idle else SUM
+            rule = CONSTANT_SUM if _scaled(f, x) else SUM
+            why = _dropping(rule, idle, x) if idle else rule
             return WrittenSum(*terms, evaluate=False) if len(terms) > 1 else terms[0], why
         if f.is_Mul:
             constant, rest = f.as_independent(x, as_Add=False)
@@ -522,15 +547,15 @@ class _State:
         factor carried in front of any other part (``constant factor``), never the table alone for
         ``-2y e^x``. A number in front (``3 x^2``) is read off the table as it stands; a sum (``x^2 + 2``,
         ``cos x + 2``) term by term, by the sum rule, which the reason names; terms of the sum free of x drop
-        out, and the reason says so instead of the table (``u = x^2 + y``: "sum rule; $y$ does not depend on $x$")."""
+        out, and the reason says so instead of the table (``u = x^2 + y``: "sum rule; $y$ does not depend on $x$").
+        A term with a factor in other variables adds the constant factor rule to the sum rule (``_scaled``)."""
         idle = _idle_terms(f, self.x)
+        scaled = _scaled(f, self.x)
         if idle:
-            return _dropping(SUM, idle, self.x)
+            return _dropping(CONSTANT_SUM if scaled else SUM, idle, self.x)
         if f.is_Add:
-            return SUM_TABLE
-        if f.is_Mul and f.as_independent(self.x, as_Add=False)[0].free_symbols:
-            return CONSTANT_TABLE
-        return TABLE
+            return CONSTANT_SUM_TABLE if scaled else SUM_TABLE
+        return CONSTANT_TABLE if scaled else TABLE
 
     def _elementary(self, f: sympy.Expr) -> bool:
         """Read off the table term by term: expanded polynomials in x, exp, log, sin, cos of plain x,
@@ -581,11 +606,11 @@ class _State:
         term = f.as_coeff_Mul()[1]
         return self._tabulated(f) or (term.is_Pow and term.base == self.x and term.exp.is_Integer)
 
-    def _piece(self, f: sympy.Expr, always: bool = True) -> Chain:
+    def _piece(self, f: sympy.Expr, inner: bool = False) -> Chain:
         """The derivative of a part of f, listed as a named piece.
 
         Pieces are listed inside out (a piece comes after those its derivative
-        uses). A linear inner function of the chain rule (``always=False``) is
+        uses). A linear inner function of the chain rule (``inner``) is
         not named: its derivative is a number.
         """
         named = next((piece for piece in self.pieces if piece.expr == f), None)
@@ -595,12 +620,12 @@ class _State:
             return chain(Step(sympy.Integer(1), TABLE))
         if self._elementary(f):
             worked = chain(Step(derivative(f, self.x), self._table_reason(f)))
-            if not always and not worked.result.has(self.x):
+            if inner and not worked.result.has(self.x):
                 return worked
         else:
             rule = Step(*self.rule_form(f))
             worked = _keeping_brackets(worked_chain(*(_rule_to_tidy(rule, f, self.x) if self.worked else (rule,))), f)
-        self.pieces.append(Piece(sympy.Symbol("_"), f, worked))
+        self.pieces.append(Piece(sympy.Symbol("_"), f, worked, inner))
         return worked
 
     def _table(self, f: sympy.Expr) -> sympy.Expr:
@@ -637,14 +662,14 @@ class _State:
         self.rules.append("chain")
         inner = f.base if f.is_Pow else f.args[0]
         if not self.worked:
-            self._piece(inner, always=False)
+            self._piece(inner, inner=True)
             return sympy.Integer(0), CHAIN
         outer = f.subs(inner, _INNER)
         # Tidied before the inner function goes back in, unevaluated, so that both stay as written:
         # 2 (x^3 + x + 1), not 2 x^3 + 2 x + 2; cos(2x + 4), not cos(2(x + 2)).
         outer_derivative = factor_terms(derivative(outer, _INNER))
         outer_derivative = xreplace_unevaluated(outer_derivative, {_INNER: inner})
-        inner_derivative = self._piece(inner, always=False).result
+        inner_derivative = self._piece(inner, inner=True).result
         return written_product(outer_derivative, inner_derivative), CHAIN
 
 
@@ -822,7 +847,7 @@ def worked_partial(f: sympy.Expr, v: sympy.Symbol) -> Worked:
 
     A factor free of ``v`` is set aside first and carried through the rule step,
     so that the rule acts on the part that varies: in ``e^{-y} sin(e^x)`` the
-    chain rule acts on ``sin(e^x)`` with ``u = e^x``, and ``e^{-y}`` is not named.
+    chain rule acts on ``sin(e^x)`` with ``g = e^x``, and ``e^{-y}`` is not named.
     Steps that differ only in the order of their factors are shown once. The
     result is the entry of ``partial_derivatives``.
     """
@@ -838,7 +863,7 @@ def worked_partial(f: sympy.Expr, v: sympy.Symbol) -> Worked:
         factors = rule.expr.args if _signs_cancel(rule.expr) else (rule.expr,)
         carried = written_product(constant, *factors)
         steps = _rule_to_tidy(Step(carried, rule.why), f, v)
-    pieces = tuple(Piece(piece.name, piece.expr, worked_chain(*piece.derivative.steps)) for piece in worked.pieces)
+    pieces = tuple(replace(piece, derivative=worked_chain(*piece.derivative.steps)) for piece in worked.pieces)
     return Worked(pieces, worked_chain(*steps), worked.rules)
 
 

@@ -1,0 +1,47 @@
+"""The letters naming the parts of a worked derivative keep one role on a page, and a constant factor taken out
+is named in the step's reason (a TA read of derivatives-and-entropy)."""
+
+import sympy
+
+from generator.kit.differentiation import differentiate, named_alike, worked_partial
+
+x = sympy.Symbol("x", real=True)
+y = sympy.Symbol("y", real=True)
+
+
+def letters(f: sympy.Expr) -> list[tuple[str, sympy.Expr]]:
+    return [(piece.name.name, piece.expr) for piece in differentiate(f, x).pieces]
+
+
+def test_the_quotient_rule_names_its_parts_u_and_v_and_the_chain_rule_its_inner_function_g():
+    """Seed 2: u = sin x was the numerator for f_1; for another function u named an inner function."""
+    assert letters(sympy.sin(x) / (x**2 + 1)) == [("u", sympy.sin(x)), ("v", x**2 + 1)]
+    assert letters(sympy.log(x**2 + 1) * sympy.cos(x)) == [("g", x**2 + 1), ("u", sympy.log(x**2 + 1)), ("v", sympy.cos(x))]
+    assert letters(sympy.exp(sympy.sin(x) / (x**2 + 1)))[-1] == ("g", sympy.sin(x) / (x**2 + 1))
+
+
+def test_several_inner_functions_are_numbered():
+    assert letters(sympy.sin(sympy.exp(x**2))) == [("g_1", x**2), ("g_2", sympy.exp(x**2))]
+
+
+def test_no_part_is_named_p_or_q_which_the_entropy_exercise_uses_for_probabilities():
+    """Seed 1, f_1: p = e^{2x} and q = e^{2x} + 1 on a sheet whose next exercise has probabilities p."""
+    named = letters(sympy.sin(x) * sympy.cos(x) / (sympy.exp(2 * x) + 1))
+    assert [name for name, _ in named] == ["u", "v", "w", "r", "s"]
+
+
+def test_partials_printed_together_keep_the_roles_of_their_letters():
+    f = sympy.exp(x**2) * sympy.log(x**2 + y**2 + 1)
+    named = named_alike([worked_partial(f, x), worked_partial(f, y)])
+    roles = {piece.name.name: piece.inner for worked in named for piece in worked.pieces}
+    assert roles == {"g_1": True, "u": False, "g_2": True, "v": False}
+
+
+def test_a_constant_factor_taken_out_of_a_term_is_named_beside_the_sum_rule():
+    """d/dx (x^2 y^2 + 1) = 2x y^2 read "sum rule; table of derivatives": y^2 comes out by the constant factor rule."""
+    (step,) = worked_partial(x**2 * y**2 + 1, x).derivative.steps
+    assert step.why == "constant factor, sum rule; table of derivatives"
+    (step,) = worked_partial(y * sympy.exp(x) + x, x).derivative.steps
+    assert step.why == "constant factor, sum rule"
+    (step,) = worked_partial(3 * x**2 + y, x).derivative.steps  # a number in front is read off the table
+    assert step.why == "sum rule; $y$ does not depend on $x$"
