@@ -54,4 +54,4 @@ def test_a_paragraph_of_unbreakable_formulas_gets_extra_stretch_not_an_overfull_
     variant = variant_for_seed(family, resolve_options(family.options, {"level": 2}), 11856010212522641316)
     assert _compile_batch(family, [variant], tmp_path, "de") == []
     source = next(tmp_path.glob("*/solution.tex")).read_text(encoding="utf-8")
-    assert r"$v = \sin(e^{x})$ und $w = \cos(x)$" in source
+    assert r"$u = \sin(e^{x})$ und $v = \cos(x)$" in source

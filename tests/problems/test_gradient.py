@@ -153,8 +153,8 @@ def test_composition_canonical_works_each_partial_by_the_chain_rule():
     (partials,) = canonical("dl-sheet1-3b").answer.worked
     d_dx, d_dy = partials
     assert d_dx.rules == ("chain",) and d_dy.rules == ("chain",)
-    # d/dx: e^{-y} is a constant factor, the chain rule acts on sin(e^x) with u = e^x.
-    assert [(piece.name.name, piece.expr) for piece in d_dx.pieces] == [("u", sympy.exp(x))]
+    # d/dx: e^{-y} is a constant factor, the chain rule acts on sin(e^x) with inner function g = e^x.
+    assert [(piece.name.name, piece.expr) for piece in d_dx.pieces] == [("g", sympy.exp(x))]
     assert [(s.why, s.expr) for s in d_dx.pieces[0].derivative.steps] == [("table of derivatives", sympy.exp(x))]
     assert steps_of(d_dx) == [("chain rule", sympy.exp(x) * sympy.exp(-y) * sympy.cos(sympy.exp(x)))]
     # d/dy: sin(e^x) is a constant factor; e^{-y} by the chain rule, nothing to name.
@@ -200,8 +200,8 @@ def test_a_function_undefined_at_zero_is_stated_on_its_domain():
 def test_solution_names_the_parts_and_the_rules():
     variant = canonical("dl-sheet1-3b")
     _, solution = render_part(environment(), FAMILY, variant)
-    assert r"\shortintertext{For $\frac{\partial f}{\partial x}$ let $u = e^{x}$:}" in solution
-    assert r"\frac{\partial u}{\partial x} &= e^{x} && \mbox{table of derivatives}" in solution
+    assert r"\shortintertext{For $\frac{\partial f}{\partial x}$ let $g = e^{x}$:}" in solution
+    assert r"\frac{\partial g}{\partial x} &= e^{x} && \mbox{table of derivatives}" in solution
     assert r"\frac{\partial f}{\partial y} &= - e^{- y} \sin(e^{x}) && \mbox{chain rule}" in solution
 
 

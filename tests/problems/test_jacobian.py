@@ -110,13 +110,13 @@ def test_the_statement_writes_the_vector_valued_function_in_bold():
 
 
 def test_a_line_naming_parts_for_one_partial_never_sits_above_the_others():
-    """``For df1/dx let u = x^2 - y`` named a part of one partial and stood above three more; the partials
+    """``For df1/dx let g = x^2 - y`` named a part of one partial and stood above three more; the partials
     after it now open with a line of their own."""
     from generator.check.lint import header_scopes
 
     params = Params(coordinates(2), (-sympy.sin(x**2 - y), sympy.exp(y - x)))
     _, solution = render_part(environment(), FAMILY, dataclasses.replace(canonical(), params=params, answer=FAMILY.solve(params)))
-    assert r"\shortintertext{For $\frac{\partial f_1}{\partial x}$ let $u = x^{2} - y$:}" in solution
+    assert r"\shortintertext{For $\frac{\partial f_1}{\partial x}$ let $g = x^{2} - y$:}" in solution
     assert solution.index(r"\shortintertext{For $\frac{\partial f_1}{\partial y}$:}") < solution.index(r"\frac{\partial f_1}{\partial y} &=")
     assert not list(header_scopes(solution))
 
