@@ -173,9 +173,11 @@ def test_a_number_taken_out_of_a_bracketed_sum_in_a_term_stays_out():
 
 
 def test_no_number_is_taken_out_of_a_sum_that_would_open_with_a_minus_sign():
-    """``2 (-x^2 + 2y)`` after 'factor out 2' left 'div f = e^x + 2 (-x^2 + 2y)' (TA read): the sum stays as it is."""
+    """``2 (-x^2 + 2y)`` after 'factor out 2' left 'div f = e^x + 2 (-x^2 + 2y)' (TA read): the sum stays as it is,
+    unless its bracket opens with its positive term, as a difference of two terms prints (printing, eb10af9)."""
     y = sympy.Symbol("y", real=True)
-    assert tex(presentable(-2 * x**2 + 4 * y)) == "- 2 x^{2} + 4 y"
+    assert tex(presentable(-2 * x**2 + 4 * y + 2)) == "- 2 x^{2} + 4 y + 2"
+    assert tex(presentable(-2 * x**2 + 4 * y)) == "2 (2 y - x^{2})"
     assert tex(presentable(6 * x**2 + 2)) == "2 (3 x^{2} + 1)"
 
 
