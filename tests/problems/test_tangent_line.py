@@ -66,3 +66,20 @@ def test_a_value_with_a_fraction_in_a_fraction_is_written_with_positive_powers_o
     assert [step.why for step in value.steps] == ["substitute $x = -1$", "write with positive powers of $e$"]
     assert value.result == sympy.E / (1 + sympy.E) and not slope.result.has(sympy.exp(-1))
     assert len(FAMILY.solve(Params(sympy.sin(sympy.exp(X)), sympy.Integer(-1))).at_point[0].steps) == 1  # sin(e^{-1}): no sum
+
+
+def test_the_sentence_naming_the_parts_is_singular_for_one_part():
+    """A TA read (derivatives-and-entropy, German, seed 6602): "Wir benennen die Teilausdrücke ...: $u = \\sin(x + 1)$"
+    named one part in the plural."""
+    sentences = {}
+    for seed in range(40):
+        variant = variant_for_seed(FAMILY, OPTIONS, seed)
+        count = len(variant.answer.worked.pieces)
+        for language in ("en", "de"):
+            _, solution = render_part(environment(language=language), FAMILY, variant)
+            sentence = next((line for line in solution.splitlines() if line.startswith(("Name", "Wir benennen"))), None)
+            if sentence is not None:
+                sentences.setdefault((language, count == 1), set()).add(sentence.split(":")[0])
+    assert sentences[("en", True)] == {"Name the part the rules act on"}
+    assert sentences[("de", True)] == {"Wir benennen den Teilausdruck, auf den die Regeln angewandt werden"}
+    assert sentences[("en", False)] == {"Name the parts the rules act on"}
