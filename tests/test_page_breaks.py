@@ -122,3 +122,15 @@ def test_no_solution_page_ends_with_room_for_the_part_overleaf(tmp_path, sheet, 
         assert empty < needed, (
             f"page {number} ends {empty:.0f} pt empty, page {number + 1} starts {following[0].text!r}"
         )
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_an_exercise_heading_keeps_its_points_on_its_first_line(tmp_path, language):
+    """A TA read (idl-math-background, German): "Aufgabe 1.3: Ableitungen, Gradienten, Jacobi-Matrizen, Divergenz" pushed
+    "[9 Punkte]" onto a line of its own; in English "divergence [9 points]" nearly touched. A long title wraps left of
+    its points instead."""
+    (target,) = build_sheets(["idl-math-background"], Draw(6602), tmp_path, Project(language=language))
+    lines = [line for page in _lines(target / "idl-math-background-exercise.pdf") for line in page]
+    headings = [line.text for line in lines if line.text.startswith(("Exercise 1.", "Aufgabe 1."))]
+    assert len(headings) == 5 and all(re.search(r"\[\d+ (Punkte|points)\]$", heading) for heading in headings), headings
+    assert not [line.text for line in lines if re.fullmatch(r"\[\d+ (Punkte|points)\]", line.text)]
