@@ -685,10 +685,12 @@ def _bracketed_product(factors: list[sympy.Expr]) -> bool:
 
 
 def _opened(term: sympy.Expr, new_terms: set[sympy.Expr]) -> bool:
-    """A product with a sum of function applications among its factors that no new term has, as in
-    ``x (3 cos x - (3x + 1) sin x)`` collected into ``(6x + 1) cos x - x (3x + 1) sin x``: the sum was multiplied out."""
+    """A product with a sum of function applications among its factors above the bar that no new term has, as in
+    ``x (3 cos x - (3x + 1) sin x)`` collected into ``(6x + 1) cos x - x (3x + 1) sin x``: the sum was multiplied out.
+    A sum below the bar is no such factor: ``(x + 1)/(e^x + 1)`` written ``e^{-x} (x + 1)/(1 + e^{-x})`` multiplies
+    nothing out, and a TA read found that step called "expand"."""
     kept = {factor.as_base_exp()[0] for new in new_terms for factor in sympy.Mul.make_args(new)}
-    sums = (factor.as_base_exp()[0] for factor in sympy.Mul.make_args(term))
+    sums = (base for base, exponent in map(sympy.Expr.as_base_exp, sympy.Mul.make_args(term)) if not exponent.is_negative)
     return term.is_Mul and any(total.is_Add and total.has(sympy.Function) and total not in kept for total in sums)
 
 
