@@ -44,7 +44,10 @@ def presentable(expr: sympy.Expr, merge: bool = True) -> sympy.Expr:
     expands both. Without a quotient there is nothing to bring together or cancel, and
     those rewrites are skipped: they cost more than the rest together. Cancelling is tried
     on rational functions only: with exp, log, sin or cos inside, it is the costliest rewrite
-    and was never the one chosen (docs/performance.md has the survey). Worked out once per
+    and was never the one chosen (docs/performance.md has the survey). A sum whose quotient terms are
+    not one fraction each (``e^{-x}`` below a bar) is also tried with each such term tidied on its own
+    (``_terms_tidied``): a worked rule puts the parts' tidy derivatives together, and its result is
+    never tidied into a longer form that undoes a part's step. Worked out once per
     process: a piece's derivative recurs in the next variant and the next student.
     """
     chosen = _chosen(expr)
@@ -65,12 +68,28 @@ def _chosen(expr: sympy.Expr) -> sympy.Expr:
         candidates += [(_regrouped(_tidy_sums(form), sums) / denominator, weight, 0) for form, weight in forms]
         if numerator.is_polynomial() and denominator.is_polynomial():
             candidates += [(cancelled, 1, 3) for cancelled in _cancelled(numerator, denominator)]
+        termwise = _terms_tidied(expr)
+        if termwise is not None:  # as the first two candidates: a common factor out in front, and the sum as it is
+            candidates += [(_tidy_sums(_factored(termwise)), 1, 0), (_tidy_sums(termwise), 1, 0)]
     else:
         candidates += [(_tidy_sums(form), weight, 0) for form, weight in _expanded_forms(expr, factored)]
     bars = [_fraction_bars(candidate[0]) for candidate in candidates]
     # Printing is the costly part of judging a candidate: only those with fewest fraction bars are printed.
     plainest = [candidate for candidate, count in zip(candidates, bars) if count == min(bars)]
     return _arguments_as_written(_cheapest(plainest), expr)
+
+
+def _terms_tidied(expr: sympy.Expr) -> sympy.Expr | None:
+    """The sum ``expr`` with each quotient term that is not one plain fraction yet tidied on its own, as the worked
+    rule writes it; None if no term is such. A rule's result puts the parts' tidy derivatives together, and a part's
+    ``-e^{-x}/(1 + e^{-x})`` is ``-1/(e^x + 1)`` (numerator and denominator multiplied by ``e^x``): without this
+    candidate the whole could only clear ``e^{-x}`` by bringing every term over one bar, and the worked chain ended
+    on a step that put ``e^{-x}`` back (a TA read, idl-math-background seed 6601). A term ``together`` leaves as it is
+    (``x^2/(2 - x)``) is kept: it is one fraction already."""
+    if not expr.is_Add:
+        return None
+    terms = [_chosen(term) if _fraction_bars(term) and together(term) != term else term for term in expr.args]
+    return sympy.Add(*terms) if terms != list(expr.args) else None
 
 
 def _arguments_as_written(tidied: sympy.Expr, expr: sympy.Expr) -> sympy.Expr:
