@@ -5,7 +5,7 @@ The pages themselves are read back in tests/test_one_pass_align.py (rows) and te
 
 import pytest
 
-from generator.pipeline.breaks import LEAD_IN, set_breaks
+from generator.pipeline.breaks import CLOSING, LEAD_IN, set_breaks
 
 
 def _ends(body: str) -> list[str]:
@@ -66,3 +66,18 @@ def test_spacing_after_a_row_end_is_kept():
 def test_an_align_followed_by_a_short_lead_in_to_a_display_is_marked(after, marked):
     laid_out = set_breaks("Then\n\\begin{align*} a &= 1 \\end{align*}" + after)
     assert laid_out.startswith("Then\n\\sheetleadin\\begin{align*}") is marked
+
+
+def test_a_closing_line_stays_with_the_last_align_and_a_short_closing_text_keeps_its_paragraphs_together():
+    """A TA read (math-background-2 6601, 6611): the eigen check's two lines stood at the top of a page, cut from the
+    line naming the eigenvector they check; the closing line of a layer's shapes stood alone above another page."""
+    align = "\\begin{align*} a &= 1 \\end{align*}"
+    line = "\nso the output has shape $8 \\times 6 \\times 6$."
+    assert set_breaks(align + line).startswith("\\sheetleadin")
+    closing = "\nAny multiple will do: take $v = (1, 2)$.\n\n\nCheck: $v \\cdot w = 0$, so they are orthogonal, as eigenvectors of a symmetric matrix must be."
+    laid_out = set_breaks("First\n" + align + closing)
+    assert "\\sheetleadin" not in laid_out and "\n\n\n\\nobreak Check:" in laid_out
+    long = "\n" + "word " * (CLOSING // 5 + 1) + "\n\nMore."
+    assert "\\sheetleadin" not in set_breaks(align + long) and "\\nobreak" not in set_breaks(align + long)
+    displayed = "\nThen, for every x of the interval we asked about, \\[ x = 1. \\]\n\nDone."  # after another display
+    assert "\\sheetleadin" not in set_breaks(align + displayed) and "\\nobreak" not in set_breaks(align + displayed)

@@ -17,7 +17,9 @@ The rules, a careful teaching assistant's (every solution sheet is handed out un
   names stay with the rows that use them. Above the heading a page may break (with the penalty TeX gives it
   there); a line of text above a row, a heading or a reason on a line of its own, stays with the row below it.
 
-An ``align*`` of five rows without a line of text between them never breaks.
+An ``align*`` of five rows without a line of text between them never breaks. A lead-in ("so") to the next display
+stays with the align above it, and so does a part's one-line closing text after its last align; the paragraphs of a
+short closing text (a remark and its check) stay together.
 """
 
 import re
@@ -25,33 +27,53 @@ from typing import NamedTuple
 
 from generator.pipeline.reasons import split
 
-__all__ = ["LEAD_IN", "ROWS_KEPT", "set_breaks"]
+__all__ = ["CLOSING", "CLOSING_LINE", "LEAD_IN", "ROWS_KEPT", "set_breaks"]
 
 ROWS_KEPT = 3
 """The fewest rows of a chain of steps, or of a block of rows between two lines of text, a page break may leave on
 either side of it."""
 LEAD_IN = 30
 """The most characters of plain text that count as a lead-in to the next display ("so", "and by Bayes' rule")."""
+CLOSING_LINE = 100
+"""The most characters of LaTeX a part's closing text may have to stay with the ``align*`` above it: a line. Not more:
+the aligns of a solution chained by lead-ins are often unbreakable already, and three lines more made Bayes' rule's
+solution a unit of half a page, which left a page half empty before it (math-background-2, 3 of 4 seeds)."""
+CLOSING = 400
+"""The most characters of LaTeX a part's closing text may have to keep its paragraphs together: about three lines."""
 
 _ALIGN = re.compile(r"\\begin\{align\*\}(.*?)\\end\{align\*\}", re.S)
+_DISPLAY = re.compile(r"\\begin\{|\\\[")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*(?=[\w$])")
+"""An empty line before a paragraph of text (not before the ``\\end`` of a box, which a penalty would make shallower)."""
 _PREFIX = re.compile(r"\s*(?:\*|\[[^\]]*\]|\\(?:noalign|shortintertext|intertext)(?![a-zA-Z]))")
 """What may stand before a row's first cell: the star or spacing of the row end before it, lines of text."""
 
 
 def set_breaks(latex: str) -> str:
-    """``latex`` with every ``align*``'s row ends starred where no page may break, and ``\\sheetleadin`` before an
-    ``align*`` that a short lead-in to another display follows."""
+    """``latex`` with every ``align*``'s row ends starred where no page may break, ``\\sheetleadin`` before an
+    ``align*`` that a short lead-in to another display or a one-line closing text follows, and no page break between
+    the paragraphs of a short closing text."""
     pieces, last = [], 0
-    for match in _ALIGN.finditer(latex):
+    aligns = list(_ALIGN.finditer(latex))
+    for match in aligns:
         start = match.start()
         pieces.append(latex[last:start])
-        if _leads_in(latex[match.end() :]):
+        after = latex[match.end() :]
+        if _leads_in(after) or (match is aligns[-1] and _closes(after, CLOSING_LINE)):
             pieces.append("\\sheetleadin")
         body = match.group(1)
         pieces.append(latex[start : match.start(1)] + _starred(body) + latex[match.end(1) : match.end()])
         last = match.end()
-    pieces.append(latex[last:])
+    tail = latex[last:]
+    pieces.append(_PARAGRAPH_BREAK.sub(lambda blank: blank.group() + "\\nobreak ", tail) if aligns and _closes(tail, CLOSING) else tail)
     return "".join(pieces)
+
+
+def _closes(after: str, most: int) -> bool:
+    """Whether ``after``, the text after a part's last ``align*``, is a closing text (a remark, a check, the answer in
+    words) of at most ``most`` characters, with no display: alone at the top of a page, or cut by a break between its
+    paragraphs, it reads as the start of something else."""
+    return 0 < len(after.strip()) <= most and not _DISPLAY.search(after)
 
 
 def _starred(body: str) -> str:
