@@ -92,8 +92,8 @@ def arithmetic(expr: sympy.Basic) -> list[Reason]:
     def walk(node: sympy.Basic) -> None:
         if isinstance(node, sympy.exp):
             power = _number(node.args[0])
-            if power is not None and power.is_Integer and power <= 0:
-                named(node, sympy.exp(power), inline(sympy.exp(power)))
+            if power is not None and power.is_Integer and power <= 0 and not tex(node).startswith("\\frac"):
+                named(node, sympy.exp(power), inline(sympy.exp(power)))  # not "1/e = 1/e": e^{-1} prints as 1/e already
             return
         if (node.is_Add or node.is_Mul or node.is_Pow) and _number(node) is not None:
             named(node, _number(node))

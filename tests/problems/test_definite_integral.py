@@ -149,3 +149,14 @@ def test_a_value_exact_in_four_places_is_equal_to_its_decimal_not_about():
         assert (f"= {decimal}$." if exact else rf"\approx {decimal}$.") in solution
         seen.add(exact)
     assert seen == {True, False}
+
+
+def test_a_power_of_e_printed_as_a_fraction_already_is_not_named_again():
+    """A TA read (math-background-2 EN 6611, 2.1(b)): the reason '$\\frac{1}{e} = 1/e$, $e^{-2} = 1/e^{2}$' named the
+    first value as itself: e^{-1} prints as 1/e in the row before."""
+    from typer.testing import CliRunner
+
+    from generator.cli import app
+
+    shown = CliRunner().invoke(app, ["show", "math-background-2", "--seed", "6611", "--latex"]).output
+    assert "\\mbox{$e^{-2} = 1/e^{2}$}" in shown and "= 1/e$, $e^{-2}" not in shown
