@@ -25,6 +25,7 @@ short closing text (a remark and its check) stay together.
 import re
 from typing import NamedTuple
 
+from generator.kit.widths import closing_brace
 from generator.pipeline.reasons import split
 
 __all__ = ["CLOSING", "CLOSING_LINE", "LEAD_IN", "ROWS_KEPT", "set_breaks"]
@@ -106,8 +107,8 @@ def _start(row: str) -> _Start:
     index, under_text = 0, False
     while (match := _PREFIX.match(row, index)) is not None:
         index = match.end()
-        if match.group().lstrip().startswith("\\"):
-            index, under_text = _group_end(row, index), True
+        if match.group().lstrip().startswith("\\"):  # a line of text: skip its argument
+            index, under_text = closing_brace(row, len(row) - len(row[index:].lstrip())) + 1, True
     continues = row[index:].lstrip().startswith("&")
     return _Start(continues, under_text and not continues)
 
@@ -121,17 +122,6 @@ def _runs(starts: list[bool]) -> list[range]:
 def _too_few(run: range, cut: int) -> bool:
     """Whether cutting ``run`` above row ``cut`` (counted from 0) leaves fewer than ``ROWS_KEPT`` rows on a side."""
     return min(cut - run.start, run.stop - cut) < ROWS_KEPT
-
-
-def _group_end(text: str, index: int) -> int:
-    """The index after the brace group that starts at ``index`` (spaces before it skipped)."""
-    index = len(text) - len(text[index:].lstrip())
-    depth = 0
-    for position in range(index, len(text)):
-        depth += {"{": 1, "}": -1}.get(text[position], 0) * (text[position - 1] != "\\")
-        if depth == 0:
-            return position + 1
-    return len(text)
 
 
 _PLAIN = re.compile(r"[A-Za-z0-9.,:;!?()\[\]\-+=/*'`<>@|]")
