@@ -13,19 +13,16 @@ import pytest
 
 from generator.kit.differentiation import SUM_TABLE
 from generator.kit.options import resolve_options
-from generator.kit.widths import visible_length
+from generator.kit.widths import LONG_REASON, visible_length
 from generator.pipeline.generate import variant_for_seed
 from generator.pipeline.registry import families
 from generator.pipeline.render import render_part
 from generator.pipeline.templating import environment
 
-UNMEASURED = 30
-"""The longest reason the steps macro sets in an \\mbox without measuring it (templates/macros/steps.tex.j2)."""
-
 
 def test_the_german_sum_rule_and_table_is_measured():
     german = environment(language="de").filters["translate"](SUM_TABLE)
-    assert german != SUM_TABLE and visible_length(german) > UNMEASURED, german
+    assert german != SUM_TABLE and visible_length(german) > LONG_REASON, german
 
 
 @pytest.mark.parametrize("seed", [3636944357210246230, 18165620538245554590, 5107369015282424410])

@@ -1,8 +1,25 @@
-"""The one brace matcher (generator/kit/widths.py ``closing_brace``) of the printed widths and the reason layout."""
+"""generator/kit/widths.py: the one brace matcher (``closing_brace``) of the printed widths and the reason layout, and
+how wide worked lines count with their reasons (``steps_width``)."""
+
+import math
 
 import pytest
+import sympy
 
-from generator.kit.widths import _width, closing_brace
+from generator.kit.differentiation import differentiate
+from generator.kit.steps import Step
+from generator.kit.widths import (
+    BOXED_REASON,
+    LINE_WIDTH,
+    LONG_REASON,
+    REASON_BOX,
+    TEXT_CHARACTER,
+    _width,
+    closing_brace,
+    steps_width,
+    visible_length,
+    worked_width,
+)
 
 
 def test_the_closing_brace_skips_escaped_braces_and_nested_groups():
@@ -20,3 +37,20 @@ def test_an_unbalanced_group_is_an_error():
 def test_a_fraction_with_an_escaped_brace_is_as_wide_as_its_wider_half():
     """Counted naively, the ``\\{`` of ``\\left\\{ ... \\right.`` opened a group that never closed: an error."""
     assert _width(r"\frac{\left\{a + b\right.}{2}") == _width(r"\left\{a + b\right.")
+
+
+def test_a_reason_column_is_as_wide_as_its_widest_reason_not_its_longest():
+    """A reason of 30 characters stands on one line (21 counted), wider than its longer neighbour in the box (18):
+    counted as the box, the column of a level-3 derivative was three characters short (seed below)."""
+    steps = [Step(sympy.Symbol("x"), "sum rule; table of derivatives"), Step(1, "collect like terms and factor out $2$")]
+    assert visible_length(steps[0].why) == LONG_REASON < visible_length(steps[1].why) <= BOXED_REASON
+    assert steps_width(steps) == 1 + math.ceil(TEXT_CHARACTER * LONG_REASON)
+    assert steps_width(steps[1:]) == 1 + REASON_BOX
+    assert steps_width(steps, beside=LONG_REASON) == steps_width(steps[:1])
+
+
+def test_the_quotient_that_ran_into_the_margin_is_refused():
+    """derivative, level 3, count 6, check seed 3636944357210246230 drew this f_4 at a count of 66: its rows, set
+    beside 'sum rule; table of derivatives' in an \\mbox, ran 11.9 pt into the margin."""
+    x = sympy.Symbol("x")
+    assert worked_width(differentiate((2 - x) * (x**2 + 2) ** 2 / (4 - x), x)) > LINE_WIDTH

@@ -29,6 +29,8 @@ REASON_BOX = 18
 LONG_REASON = 30
 """The longest reason the steps macro sets on one line beside its step whatever the room: a longer one goes on one
 line only where its ``align*`` leaves room for it, else in the box."""
+TEXT_CHARACTER = 0.7
+"""How much of a character of maths (as ``printed_width`` counts) a character of a reason's text takes."""
 BOXED_REASON = 44
 """The longest reason set beside its step in two lines of its box (measured with TeX: up to 44 characters of words
 take two lines of 3.8 cm, 45 to 64 three; a formula, which no line break splits, may need a third line, and then the
@@ -48,11 +50,19 @@ def steps_width(steps, beside: int = BOXED_REASON) -> int:
     """How wide lines of ``steps`` in one ``align*`` are: the widest step plus the column of the reasons the steps
     macro sets beside their steps (its ``beside``: those up to that many characters; a longer one stands above).
 
-    A long reason counts as its box (``REASON_BOX``): it is set on one line, wider, only where the align's
-    widest cells leave room for that (generator/pipeline/reasons.py), else in the box or above its step."""
-    reason = max((length for length in (visible_length(step.why) for step in steps) if length <= beside), default=0)
-    column = REASON_BOX if reason > LONG_REASON else math.ceil(0.7 * reason)
+    The column is as wide as the widest of its reasons as the macro sets them (``_reason_column``), not as the longest:
+    a reason in its box is narrower than one of ``LONG_REASON`` characters on one line."""
+    lengths = (visible_length(step.why) for step in steps)
+    column = max((_reason_column(length) for length in lengths if length <= beside), default=0)
     return max(printed_width(step.expr) for step in steps) + column
+
+
+def _reason_column(length: int) -> int:
+    """How wide a reason of ``length`` characters (``visible_length``) stands beside its step: up to ``LONG_REASON``
+    on one line, each character of text ``TEXT_CHARACTER`` of one of maths; a longer one as its box (``REASON_BOX``),
+    since it is set on one line, wider, only where the align's widest cells leave room for that
+    (generator/pipeline/reasons.py)."""
+    return REASON_BOX if length > LONG_REASON else math.ceil(TEXT_CHARACTER * length)
 
 
 _INVISIBLE = re.compile(r"\\[,;!]|[{}\s]")
