@@ -7,7 +7,7 @@ import pytest
 import sympy
 
 from generator.kit.differentiation import differentiate
-from generator.kit.steps import Step
+from generator.kit.steps import Step, chain
 from generator.kit.widths import (
     BOXED_REASON,
     LINE_WIDTH,
@@ -20,6 +20,7 @@ from generator.kit.widths import (
     visible_length,
     worked_width,
 )
+from generator.pipeline.templating import environment
 
 
 def test_the_closing_brace_skips_escaped_braces_and_nested_groups():
@@ -54,3 +55,19 @@ def test_the_quotient_that_ran_into_the_margin_is_refused():
     beside 'sum rule; table of derivatives' in an \\mbox, ran 11.9 pt into the margin."""
     x = sympy.Symbol("x")
     assert worked_width(differentiate((2 - x) * (x**2 + 2) ** 2 / (4 - x), x)) > LINE_WIDTH
+
+
+def test_the_steps_macro_sets_reasons_by_the_limits_the_samplers_count_by():
+    """The macro's limits are widths.py's, passed in as template globals, not copies of them: up to ``LONG_REASON``
+    characters in an \\mbox, longer measured by render_part, longer than ``BOXED_REASON`` (``steps``'s ``beside``)
+    never boxed. Other limits given to the templates move the macro's rule with them."""
+    assert environment().globals["LONG_REASON"] == LONG_REASON and environment().globals["BOXED_REASON"] == BOXED_REASON
+    for long, boxed in [(LONG_REASON, BOXED_REASON), (5, 8)]:
+        env = environment().overlay(cache_size=0)  # templates of its own, read with its globals
+        env.globals = {**env.globals, "LONG_REASON": long, "BOXED_REASON": boxed}
+        macro = env.from_string('<% from "macros/steps.tex.j2" import reason, steps %><< reason(why) >>|<< steps(chain, "") >>')
+        for length, marker in [(long, r"\mbox{"), (long + 1, r"\sheetreason{"), (boxed + 1, r"\sheetreasonabove{")]:
+            why = "x" * length
+            alone, in_steps = macro.render(why=why, chain=chain(0, Step(1, why))).split("|")
+            assert in_steps.split("&&")[1].strip().startswith(marker), (long, length, in_steps)
+            assert alone.startswith(r"\mbox{" if length <= long else r"\sheetreason{"), (long, length, alone)

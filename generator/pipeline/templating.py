@@ -31,7 +31,7 @@ from generator.kit.decimals import exact_decimal, fixed
 from generator.kit.language import ENGLISH, Reason, localized_decimal, speaking
 from generator.kit.printing import bracket, inline, row, tex
 from generator.kit.probability import Law
-from generator.kit.widths import visible_length
+from generator.kit.widths import BOXED_REASON, LONG_REASON, visible_length
 from generator.speed import remembered, template_cache
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates"
@@ -268,6 +268,7 @@ def environment(template_dir: Path = TEMPLATE_DIR, language: str = ENGLISH) -> j
     )
     env.install_gettext_translations(translations(language), newstyle=True)
     env.globals["language"] = language
+    env.globals.update(LONG_REASON=LONG_REASON, BOXED_REASON=BOXED_REASON)  # the steps macro's, as steps_width counts
     env.filters["text"] = escape_text
     env.filters["bracket"] = bracket
     env.filters["dimension"] = decimal
