@@ -45,3 +45,9 @@ def test_a_constant_factor_taken_out_of_a_term_is_named_beside_the_sum_rule():
     assert step.why == "constant factor, sum rule"
     (step,) = worked_partial(3 * x**2 + y, x).derivative.steps  # a number in front is read off the table
     assert step.why == "sum rule; $y$ does not depend on $x$"
+
+
+def test_the_base_of_a_reciprocal_is_the_chain_rules_inner_function():
+    """A TA read (idl-math-background EN 6611, 1.3(c)): d/dy x cos(x)/(e^{2y} + 1) named v = e^{2y} + 1 beside
+    u = e^{2y} and then worked it by the "chain rule", where v is the inner function, which the sheet names g."""
+    assert letters(1 / (sympy.exp(2 * x) + 1)) == [("u", sympy.exp(2 * x)), ("g", sympy.exp(2 * x) + 1)]

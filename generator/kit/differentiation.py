@@ -642,7 +642,7 @@ class _State:
             # (c/v)' = -c v'/v^2 is the chain rule on v^{-1}: a rule of every sheet's recap box, which
             # a "reciprocal rule" is not.
             self.rules.append("reciprocal")
-            (dv,) = self._pieces(v)
+            dv = self._piece(v, inner=True).result  # named as the chain rule's inner function (g), which it is here
             return written_product(-u, square, dv), CHAIN
         self.rules.append("quotient")
         du, dv = self._pieces(u, v)

@@ -78,8 +78,8 @@ def test_partials_that_need_a_rule_are_worked_with_named_parts():
     answer = FAMILY.solve(params)
     d_dy = answer.worked[0][1]
     assert d_dy.rules == ("reciprocal",)
-    assert [(p.name.name, p.expr) for p in d_dy.pieces] == [("u", y**2 + 1)]
-    assert [s.why for s in d_dy.derivative.steps] == ["chain rule"]  # 1/u as the recap box's chain rule; shown once
+    assert [(p.name.name, p.expr) for p in d_dy.pieces] == [("g", y**2 + 1)]  # the chain rule's inner function
+    assert [s.why for s in d_dy.derivative.steps] == ["chain rule"]  # 1/g as the recap box's chain rule; shown once
     assert d_dy.result == -2 * x * y / (y**2 + 1) ** 2
     assert [s.why for s in answer.worked[1][0].derivative.steps] == ["chain rule"]
 
