@@ -262,9 +262,10 @@ def _cancelling_pair(expr: sympy.Expr) -> sympy.Expr | None:
     if expr.is_Add:
         terms = [evaluated(term) for term in _flat(expr, sympy.Add)]
         pairs = [term for term in terms if -term in terms and not term.could_extract_minus_sign()]
-        if len(pairs) == 1 and len(sympy.Add(*terms).args if sympy.Add(*terms).is_Add else [1]) == len(terms) - 2:
+        gathered = sympy.Add(*terms)  # like terms gathered
+        if len(pairs) == 1 and len(gathered.args if gathered.is_Add else [1]) == len(terms) - 2:
             found.append(pairs[0])
-        elif len(sympy.Add(*terms).args) < len(terms):
+        elif len(gathered.args) < len(terms):
             return None
     return found[0] if len(found) == 1 else None
 
