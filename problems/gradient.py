@@ -98,7 +98,10 @@ from generator.kit.vectorcalc import partial as partial_of  # functools.partial 
 MAX_FUNCTION_WIDTH = 30
 MAX_PARTIAL_WIDTH = 40
 CHECK_BOX = (0.15, 0.85)
-"""Away from the origin, where ||x||_2 is not differentiable, and from every integer centre a."""
+"""Where a radial function is checked: away from the origin, where ||x||_2 is not differentiable, and from every
+integer centre a. A composition has no such point and is checked on the kit's box around 0, as in every other
+family: in this box e^{3x + 3y + 2z} reaches e^{6.8}, cos of it turns too fast for a central difference, and a right
+partial failed its check (n = 3, seed 56)."""
 
 
 _r = sympy.Dummy("r", positive=True)
@@ -394,14 +397,15 @@ def difficulty(params: Params, answer: Answer) -> float:
 
 
 def check(params: Params, answer: Answer, rng: random.Random) -> None:
-    """Partials against finite differences of f, away from the singular point 0; vector forms against the partials."""
+    """Partials against finite differences of f (a radial one away from its singular point 0); vector forms against
+    the partials."""
     variables = params.variables
     for name, f, partials, gradient, forms in zip(
         params.names, params.functions, answer.partials, answer.gradients, answer.vector_forms, strict=True
     ):
         require(all(d != 0 for d in partials), f"a partial derivative of {name} is identically 0")
         require(gradient == sympy.ImmutableMatrix(partials), f"the gradient of {name} does not stack its partials")
-        check_partials(f, variables, partials, rng, *CHECK_BOX)
+        check_partials(f, variables, partials, rng, *(CHECK_BOX if f.has(EuclideanNorm) else ()))
         for form in forms:
             _require_same_vector(name, form, partials, params, rng)
 
