@@ -1,5 +1,6 @@
 import dataclasses
 import random
+import re
 
 import pytest
 import sympy
@@ -182,3 +183,13 @@ def test_a_zero_mean_is_used_as_such_not_substituted(mode):
         printed = " ".join(tex(step.expr) for step in answer.worked.steps)
         assert "0^{2}" not in printed and r"\cdot 0" not in printed and r"0 \cdot" not in printed, printed
         assert r"\cdot 1 " not in printed + " " and not printed.endswith(r"\cdot 1"), printed
+
+
+def test_the_german_reason_says_the_cancelled_term_drops_out():
+    """One term does not "sich aufheben" (that is said of two that cancel each other): a TA read asked for "fällt weg",
+    as the other families say it."""
+    params = general(GENERAL[1])  # X, Y i.i.d. with mean mu: (sigma^2 + mu^2)^2 - mu^4, mu^4 drops out
+    variant = dataclasses.replace(variant_for_seed(FAMILY, resolve_options(FAMILY.options, {}), 1), params=params, answer=solve(params))
+    _, solution = render_part(environment(language="de"), FAMILY, variant)
+    assert "hebt sich auf" not in solution
+    assert re.search(r'ausmultiplizieren; \$\\mu\^\{4\}\$ f(ä|\{\\"a\})llt weg', solution)  # "ä" escaped in a \mbox
