@@ -795,9 +795,12 @@ def product_sums(expr: sympy.Expr) -> list[sympy.Expr]:
 
 def _inside_factors(top: sympy.Expr, new_top: sympy.Expr, before: sympy.Expr) -> list[str]:
     """"factor 2 out of $(2x - 2)$" for each sum of a product that the new product shows with a factor taken out,
-    the sum quoted as the line ``before`` prints it (``as_written``)."""
+    the sum quoted as the line ``before`` prints it (``as_written``). The factor is named with the sign the new
+    product gives it: ``-2 (3x^2 - 14x + 3)`` from ``28x - 6x^2 - 6`` takes out -2, where "factor out 2" left the
+    minus sign to move unnamed (as a TA read found it move in derivative level 2, seed 47)."""
     names = []
     new_factors = sympy.Mul.make_args(new_top)
+    new_bases = {new.as_base_exp()[0] for new in new_factors}
     for factor in sympy.Mul.make_args(top):
         base, _ = factor.as_base_exp()
         if base.is_Add and factor not in new_factors:
@@ -805,6 +808,8 @@ def _inside_factors(top: sympy.Expr, new_top: sympy.Expr, before: sympy.Expr) ->
             if primitive.is_Mul:
                 common, primitive = primitive.as_independent(sympy.Add, as_Add=False)
                 taken *= common
+            if abs(taken) != 1 and primitive not in new_bases and -primitive in new_bases:  # a sign alone: _sign_flips
+                taken = -taken
             if taken == -1:
                 names.append(Reason("take out the minus sign"))
             elif taken != 1:

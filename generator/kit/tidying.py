@@ -76,7 +76,7 @@ def _chosen(expr: sympy.Expr) -> sympy.Expr:
     bars = [_fraction_bars(candidate[0]) for candidate in candidates]
     # Printing is the costly part of judging a candidate: only those with fewest fraction bars are printed.
     plainest = [candidate for candidate, count in zip(candidates, bars) if count == min(bars)]
-    return _arguments_as_written(_cheapest(plainest), expr)
+    return _signs_as_written(_arguments_as_written(_cheapest(plainest), expr), expr)
 
 
 def _terms_tidied(expr: sympy.Expr) -> sympy.Expr | None:
@@ -242,15 +242,48 @@ def _coefficients_factorised(gathered: sympy.Expr, written: sympy.Expr) -> list[
 def _signed_as(product: sympy.Expr, sums: set[sympy.Expr]) -> list[sympy.Expr] | None:
     """The factors of ``product``, a number first, each sum written as in ``sums`` (``x - 4`` as ``-1, 4 - x``),
     or None if one is there in neither sign."""
-    number, factors = sympy.Integer(1), []
-    for factor in sympy.Mul.make_args(product):
+    number, factors, unknown = _turned(sympy.Mul.make_args(product), sums)
+    return None if unknown else [number, *factors]
+
+
+def _turned(factors: tuple[sympy.Expr, ...], sums: set[sympy.Expr]) -> tuple[sympy.Expr, list[sympy.Expr], bool]:
+    """The sign the factors of a product give up and the factors, each sum that ``sums`` has only with the opposite
+    sign (to a whole power) turned to it: ``-1`` and ``4 - x`` for ``x - 4``; and whether a sum is there in neither."""
+    number, turned, unknown = sympy.Integer(1), [], False
+    for factor in factors:
         base, exponent = factor.as_base_exp()
         if base.is_Add and base not in sums:
-            if -base not in sums or not exponent.is_Integer:
-                return None
-            number, base = number * (-1) ** exponent, -base
-        factors.append(base**exponent)
-    return [number, *factors]
+            if -base in sums and exponent.is_Integer:
+                number, factor = number * (-1) ** exponent, (-base) ** exponent
+            else:
+                unknown = True
+        turned.append(factor)
+    return number, turned, unknown
+
+
+def _signs_as_written(expr: sympy.Expr, written: sympy.Expr) -> sympy.Expr:
+    """``expr`` with each bracketed sum of a product that ``written`` shows only with the opposite sign written as
+    there, the minus sign in front: ``3 \\log(1 + e^{-2x}) - 2(3x - 1)/(e^{2x} + 1)`` keeps the statement's ``3x - 1``,
+    where factoring would write ``2(1 - 3x)``, and the worked chain then ended on a step that only moved the sign
+    into the bracket and reordered the terms (a TA read, idl-math-background DE 6612, 1.3(a)). Function arguments
+    are left as they are."""
+    sums = set(product_sums(written))
+    return _sums_signed(expr, sums) if sums else expr
+
+
+def _sums_signed(expr: sympy.Expr, sums: set[sympy.Expr]) -> sympy.Expr:
+    """``_signs_as_written`` with the written sums found: each product rebuilt only where a sum turned."""
+    if not (expr.is_Add or expr.is_Mul or expr.is_Pow):
+        return expr
+    args = [_sums_signed(arg, sums) for arg in expr.args]
+    if not expr.is_Mul:
+        return expr if args == list(expr.args) else expr.func(*args)
+    number, factors, _ = _turned(tuple(args), sums)
+    if number == 1 and factors == list(expr.args):
+        return expr
+    numbers = [factor for factor in factors if factor.is_Number]
+    rest = sympy.Mul(*(factor for factor in factors if not factor.is_Number))
+    return _keep_coeff(sympy.Mul(number, *numbers), rest, sign=True)  # -2 (3x - 1) stays unopened
 
 
 def _collected_inside(factored: sympy.Expr) -> list[tuple[sympy.Expr, float]]:
