@@ -23,7 +23,7 @@ import pytest
 from generator.errors import CompileError
 from generator.pipeline.build import build_class
 from generator.pipeline.generate import Draw
-from generator.pipeline.lifecycle import sweep_stale
+from generator.pipeline.lifecycle import Interrupted, stopping_on_signals, sweep_stale
 from generator.pipeline.parallel import usable_cores
 from generator.pipeline.project import Project
 from generator.pipeline.roster import Student
@@ -256,3 +256,30 @@ def test_tex_failing_after_the_last_instance_ends_the_workers_with_the_build(tmp
         build_class("tiny", Draw(1), students, tmp_path / "out", project, groups=1)  # one batch: it ends with the last instance
     assert caught.value.__traceback__ is not None
     assert multiprocessing.active_children() == []
+
+
+class _SignalsWhenDeleted:
+    """Sends SIGTERM from a destructor, where Python only prints what the signal's handler raises: as a
+    signal does that lands in an at-fork callback (logging's ``_releaseLock``) while the build starts workers."""
+
+    def __del__(self):
+        os.kill(os.getpid(), signal.SIGTERM)
+        sum(range(1000))  # the handler runs here
+
+
+def test_a_stop_whose_exception_python_swallowed_still_stops_before_anything_is_written(tmp_path, capsys):
+    target = tmp_path / "out"
+    with pytest.raises(Interrupted) as caught:
+        with stopping_on_signals():
+            _SignalsWhenDeleted()
+            publish({"sheet-exercise.pdf": b"%PDF"}, target)
+    assert caught.value.signal == signal.SIGTERM
+    assert not target.exists() and list(tmp_path.iterdir()) == []
+    assert capsys.readouterr().err == ""  # not printed as an "Exception ignored in" either
+
+
+def test_a_swallowed_stop_is_raised_again_when_the_block_ends(tmp_path):
+    with pytest.raises(Interrupted):
+        with stopping_on_signals():
+            _SignalsWhenDeleted()
+    assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL

@@ -52,7 +52,7 @@ from generator.pipeline.answerkey import answer_cells, answer_key_csv, answer_ke
 from generator.pipeline.cache import VariantCache
 from generator.pipeline.compile import Compiled, compile_stream, require_tex
 from generator.pipeline.generate import Checked, Draw, recorded, sheet_variants
-from generator.pipeline.lifecycle import temporary_directory
+from generator.pipeline.lifecycle import raise_if_stopped, temporary_directory
 from generator.pipeline.merge import class_json, shard_record, suffixed
 from generator.pipeline.parallel import in_workers, usable_cores, workers_for
 from generator.pipeline.project import Project
@@ -392,6 +392,7 @@ def _generate_and_typeset(
                     # Its pages are TeX's now: what the class files and the report need is kept, not the pages.
                     outcomes[index][0][instance.key] = replace(instance, exercises=())
                     progress("generating", done, len(order))
+                    raise_if_stopped()
                     if (index, batch) not in feeds:
                         # Kept before the runs start: a signal that comes while they start still reaches them.
                         feeds[index, batch] = [queue.SimpleQueue() for _ in KINDS]
@@ -434,6 +435,7 @@ def _generate_and_typeset(
                         batches = dict(outcomes[index][1].batches)  # the exercise batches are still added to it
                         gathering[index] = tex_pool.submit(_solutions_all, plans[index], chosen, batches)
                 progress("typesetting", done, len(pending))
+                raise_if_stopped()
             for index, gathered in gathering.items():
                 data[index]["solutions-all.pdf"] = gathered.result()
         except BaseException:  # a failure, or an interruption: no TeX run still waiting for a core starts

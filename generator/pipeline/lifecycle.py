@@ -5,6 +5,10 @@
   ``KeyboardInterrupt``: the same ``finally`` blocks then stop the workers and TeX and
   remove the temporary directories, and ``build/`` is never touched before everything
   is ready (``generator.pipeline.write``).
+* **A lost stop.** A signal's exception that lands while Python runs a destructor or a
+  garbage-collector callback is only printed, and the build would go on to write. It is
+  kept (``sys.unraisablehook``) and raised again where the build next reports progress
+  and before anything is written (``raise_if_stopped``).
 * **Hard death** (SIGKILL, the OOM killer) runs no Python code, so children must notice
   on their own: workers ask the kernel for SIGKILL when their parent dies
   (``die_with_parent``), TeX is started the same way (``DIE_WITH_PARENT``), and a
@@ -64,19 +68,48 @@ def stopping_on_signals() -> Iterator[None]:
         yield
         return
     before = {signum: signal.getsignal(signum) for signum in (*STOPPING_SIGNALS, signal.SIGINT)}
+    hook = sys.unraisablehook
 
     def stop(signum: int, frame) -> None:
         for other in before:
             signal.signal(other, signal.SIG_IGN)
-        raise Interrupted(signum) if signum != signal.SIGINT else KeyboardInterrupt
+        raise _interruption(signum)
+
+    def keep_lost(unraisable) -> None:
+        if isinstance(unraisable.exc_value, KeyboardInterrupt):
+            _LOST.append(unraisable.exc_value)
+        else:
+            hook(unraisable)
 
     for signum in before:
         signal.signal(signum, stop)
+    sys.unraisablehook = keep_lost
     try:
         yield
+        raise_if_stopped()
     finally:
+        sys.unraisablehook = hook
+        _LOST.clear()
         for signum, handler in before.items():
             signal.signal(signum, handler)
+
+
+_LOST: list[KeyboardInterrupt] = []
+"""A stopping signal's exception that Python swallowed (``stopping_on_signals``), until it is raised again."""
+
+
+def raise_if_stopped() -> None:
+    """Raise again the interruption a signal asked for if Python swallowed it (it landed in a destructor or a
+    garbage-collector callback): called where a build reports progress and before it writes, so a build that was
+    told to stop never goes on to write."""
+    if _LOST and threading.current_thread() is threading.main_thread():
+        lost = _LOST[0]
+        _LOST.clear()
+        raise lost.with_traceback(None)
+
+
+def _interruption(signum: int) -> KeyboardInterrupt:
+    return Interrupted(signum) if signum != signal.SIGINT else KeyboardInterrupt()
 
 
 def exit_status(interruption: KeyboardInterrupt) -> int:

@@ -25,6 +25,7 @@ from functools import partial
 from generator.kit.family import Family
 from generator.pipeline.cache import VariantCache
 from generator.pipeline.generate import Checked, Draw, SlotDraw, compared, part_params, slot_draws
+from generator.pipeline.lifecycle import raise_if_stopped
 from generator.pipeline.parallel import in_workers, workers_for
 from generator.pipeline.registry import families as all_families
 from generator.pipeline.repeats import compared_slots
@@ -60,12 +61,14 @@ def redraws(
         for done, (student, marks) in enumerate(zip(students, drawn), start=1):
             first[student.id] = marks
             progress("comparing variants", done, len(students))
+            raise_if_stopped()
     chosen: dict[str, list[tuple[str, int]]] = {student.id: [] for student in students}
     in_id_order = sorted(students, key=lambda s: s.id)
     for index, slot in enumerate(slots):
         uses: Counter[str] = Counter()
         most = 1  # uses allowed per variant: raised when the slot's variants are used up
         for student in in_id_order:
+            raise_if_stopped()
             own = Draw(draw.seed, student.id, tuple(chosen[student.id]))
             mark = first[student.id][index]
             if own.redraws and slot in compared:  # an earlier slot drawn again may change how this one is kept apart

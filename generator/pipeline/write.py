@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from generator.errors import ConfigError, OutputError
-from generator.pipeline.lifecycle import alive
+from generator.pipeline.lifecycle import alive, raise_if_stopped
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
@@ -58,6 +58,7 @@ def publish(files: Mapping[str, bytes], target: Path, kept: Mapping[str, Path] |
             path = staging / name
             path.parent.mkdir(parents=True, exist_ok=True)
             _link_or_copy(source, path)
+        raise_if_stopped()
         _swap_into_place(staging, target)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
@@ -161,6 +162,7 @@ def publish_file(content: bytes, target: Path) -> None:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(content)
         os.chmod(temporary, 0o644)
+        raise_if_stopped()
         os.replace(temporary, target)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
