@@ -232,3 +232,37 @@ def test_an_exponential_solution_says_why_its_integrals_start_at_0(unit):
     _, solution = render_part(environment(), FAMILY, variant)
     log = r"\log_2" if unit == "bits" else r"\log"
     assert f"the integrand $p {log} p$ vanishes (with $0 {log} 0 = 0$)" in solution
+
+
+def _rescaled(params, c):
+    """The law of cZ for Z of ``params``: U[ca, cb], the rate divided by c, N(c mu, c^2 sigma^2)."""
+    first, *rest = params.parameters
+    scaled = {
+        "uniform": (c * first, c * rest[0]) if rest else (),
+        "exponential": (first / c,),
+        "gaussian": (c * first, c**2 * rest[0]) if rest else (),
+    }[params.distribution]
+    return dataclasses.replace(params, parameters=scaled)
+
+
+@pytest.mark.parametrize("unit", ["nats", "bits"])
+def test_a_negative_entropy_is_explained_by_what_holds_for_every_law(unit):
+    """'Only a value relative to U[0, 1]' (h = -D_KL(p || U[0, 1])) is false off [0, 1]: an exponential with rate 4
+    lives on [0, oo) (TA read, dl-exercise-sheet-1 DE 6632). The remark says that rescaling shifts h by log c, which
+    SymPy confirms for each negative variant drawn."""
+    options = resolve_options(FAMILY.options, {"unit": unit})
+    seen = set()
+    for seed in range(120):
+        variant = variant_for_seed(FAMILY, options, seed)
+        if variant.answer.sign != -1:
+            continue
+        seen.add(variant.params.distribution)
+        _, solution = render_part(environment(), FAMILY, variant)
+        log_c = r"\log_2 c" if unit == "bits" else r"\log c"
+        assert r"$h(cZ) = h(Z) + " + log_c + "$ for every $c > 0$" in solution
+        assert r"\mathcal{U}[0, 1]" not in solution
+        for c in (R(3), R(1, 2)):
+            shifted = solve(_rescaled(variant.params, c)).entropy - variant.answer.entropy
+            expected = log(c) if unit == "nats" else log(c) / log(2)
+            assert sympy.simplify((shifted - expected).rewrite(sympy.log)) == 0
+    assert seen == {"uniform", "exponential", "gaussian"}
