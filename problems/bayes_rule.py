@@ -2,7 +2,8 @@
 
 The base-rate lesson of probability and the naive-Bayes spam filter of machine learning. The solution
 writes the given rates as fractions with the complements it needs, P(observed) by the law of total
-probability, the posterior by Bayes' rule (lowest terms, then a decimal), and the same by counting 10,000.
+probability (over a common denominator, not cancelled: Bayes' rule divides by it over that denominator), the
+posterior by Bayes' rule (lowest terms, then a decimal), and the same by counting 10,000.
 
 Options: ``story`` (``test``: prevalence, sensitivity, specificity; ``spam``: share of spam,
 P(word | spam), P(word | ham)); ``result`` (``positive``: the test is positive or the word appears;
@@ -30,7 +31,7 @@ import sympy
 
 import generator.kit.bayes as bayes
 from generator.kit import N_, Chain, ChoiceOption, Family, Reason, Step, chain, distinct, require
-from generator.kit.probability import complement, lowest_terms, total_probability
+from generator.kit.probability import complement, lowest_terms, posterior, total_probability
 
 MAX_DENOMINATOR = 200
 WORDS = (N_("free"), N_("winner"), N_("offer"), N_("prize"), N_("urgent"), N_("discount"))
@@ -58,7 +59,7 @@ class Answer:
     prior: Chain  # P(A): the given percentage as a fraction
     complement: Chain  # P(not A) = 1 - P(A)
     likelihoods: tuple[Chain, Chain]  # P(observed | A), P(observed | not A): a given rate, or one minus it
-    total: Chain  # P(observed) by the law of total probability, to lowest terms
+    total: Chain  # P(observed) by the law of total probability, added up over the common denominator
     bayes: Chain  # P(A | observed): the joint and P(observed) as above, both multiplied by the joint's denominator
     evidence: sympy.Rational
     posterior: sympy.Rational
@@ -107,13 +108,13 @@ def _likelihoods(params: Params) -> tuple[Chain, Chain]:
 def solve(params: Params) -> Answer:
     prior, hit, false_alarm = _rates(params)
     total = total_probability((hit, prior), (false_alarm, 1 - prior))
-    rule = bayes.bayes_posterior(total)
+    rule = posterior(total, 0)
     counts = bayes.joint_counts(params.prior, params.hit, params.false_alarm)
     seen_a, seen_not_a = bayes.observed_counts(counts, params.result == "positive")
     given = chain(Step(prior, Reason("given, ${percent}\\%$", percent=params.prior)))
     by_counts = lowest_terms(seen_a, seen_a + seen_not_a)
     return Answer(
-        given, complement(prior, N_("the complement rule")), _likelihoods(params), total.worked, rule,
+        given, complement(prior, N_("the complement rule")), _likelihoods(params), bayes.evidence(total), rule,
         total.value, rule.result, counts, by_counts,
     )
 
@@ -126,7 +127,7 @@ def check(params: Params, answer: Answer, rng: random.Random) -> None:
     seen = seen_a + seen_not_a
     for name, claimed, counted in (("P(E)", answer.evidence, Fraction(seen, bayes.POPULATION)), ("P(A | E)", answer.posterior, Fraction(seen_a, seen))):
         require(Fraction(int(claimed.p), int(claimed.q)) == counted, f"{name} = {claimed}, counted {counted}")
-    require(answer.bayes.result == answer.posterior and answer.total.result == answer.evidence, "worked steps end elsewhere")
+    require(answer.bayes.result == answer.posterior and answer.total.result.doit() == answer.evidence, "worked steps end elsewhere")
 
 
 CANONICAL = {"bayes-rule-example": Params("test", "positive", 1, 90, 10, "")}

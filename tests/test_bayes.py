@@ -30,16 +30,20 @@ def test_a_rate_not_observed_is_worked_as_its_complement():
     verify_chain(complemented, random.Random(1))
 
 
-def test_the_posterior_says_when_it_starts_from_the_sum_before_cancelling():
-    """P(+) = 108/1000 = 27/250, then "the values above" put in 108/1000: the reason said nothing of it (TA read)."""
-    from generator.kit.bayes import bayes_posterior
-    from generator.kit.probability import total_probability
+def test_the_evidence_is_the_sum_the_posterior_divides_by():
+    """P(+) = 108/1000 = 27/250, then Bayes' rule put in 108/1000, "the sum before cancelling": the cancelling was
+    done and thrown away (TA read, math-background-2 2.3). The evidence stops at the sum over the common denominator."""
+    from generator.kit.bayes import evidence
+    from generator.kit.notation import WrittenQuotient
+    from generator.kit.probability import posterior, total_probability
 
     prior, hit, false_alarm = sympy.Rational(1, 100), sympy.Rational(9, 10), sympy.Rational(1, 10)
-    cancelled = total_probability((hit, prior), (false_alarm, 1 - prior))  # 108/1000, then 27/250
-    assert cancelled.value == sympy.Rational(27, 250)
-    worked = bayes_posterior(cancelled)
-    reciprocal = "dividing by a fraction is multiplying by its reciprocal"
-    assert worked.steps[0].why == f"the values above, the sum before cancelling; {reciprocal}" and worked.result == sympy.Rational(1, 12)
+    total = total_probability((hit, prior), (false_alarm, 1 - prior))  # 108/1000, which would cancel to 27/250
+    worked = evidence(total)
+    assert isinstance(worked.result, WrittenQuotient) and worked.result.args == (sum(total.parts), total.common)
+    assert worked.result.doit() == total.value and "cancel" not in str(worked.steps[-1].why)
+    verify_chain(worked, random.Random(1))
+    divided = posterior(total, 0).steps[0].expr.args[1]  # the reciprocal of the evidence as written above
+    assert divided.args == tuple(reversed(worked.result.args))
     kept = total_probability((sympy.Rational(1, 2), sympy.Rational(1, 10)), (sympy.Rational(1, 5), sympy.Rational(9, 10)))
-    assert kept.value.q == kept.common and bayes_posterior(kept).steps[0].why == f"the values above; {reciprocal}"  # 23/100 stays
+    assert evidence(kept) == kept.worked and kept.value == sympy.Rational(23, 100)  # nothing cancels: all of it

@@ -5,17 +5,17 @@ the observed outcome is E or not E. ``observed_rates`` turns them into the exact
 ``given_rate`` writes one likelihood as the statement gives it or as one minus it, and ``joint_counts`` splits a
 population of 10,000 into whole counts (the table a teaching assistant draws to make the base rate visible).
 ``enumerated_counts`` finds the same counts person by person, for checks; the law of total probability and the
-posterior itself are ``total_probability`` and ``posterior`` of ``generator.kit.probability``; ``bayes_posterior``
-says, where the total was cancelled, that the posterior starts from the sum before cancelling.
+posterior itself are ``total_probability`` and ``posterior`` of ``generator.kit.probability``; ``evidence`` is the
+total as the posterior uses it, not cancelled.
 """
 
 import sympy
 
-from generator.kit.language import N_, Reason
-from generator.kit.probability import TotalProbability, complement, posterior
+from generator.kit.language import Reason
+from generator.kit.probability import TotalProbability, complement
 from generator.kit.steps import Chain, Step, chain
 
-__all__ = ["POPULATION", "bayes_posterior", "enumerated_counts", "given_rate", "joint_counts", "observed_counts", "observed_rates", "rate"]
+__all__ = ["POPULATION", "enumerated_counts", "evidence", "given_rate", "joint_counts", "observed_counts", "observed_rates", "rate"]
 
 POPULATION = 10_000
 """The population counted: every whole percentage of every whole percentage of it is a whole count."""
@@ -45,14 +45,13 @@ def given_rate(percent: int, observed: bool, name: str, complemented: str) -> Ch
     return complement(value, Reason("one minus {complemented}", complemented=complemented))
 
 
-def bayes_posterior(total: TotalProbability, index: int = 0) -> Chain:
-    """P(A_i | E) by Bayes' rule (``posterior``), which puts in P(E) over the common denominator the next step
-    clears: where the total went on to cancel (108/1000 = 27/250), "the values above" alone would hide that the
-    sum is taken as it was before cancelling, so the reason says so."""
-    worked = posterior(total, index)
+def evidence(total: TotalProbability) -> Chain:
+    """P(E) by the law of total probability, added up over the common denominator and left there: Bayes' rule
+    (``posterior``) divides by it next, over that denominator, which then cancels. Cancelled first (115/2000 =
+    23/400), it was put in uncancelled on the next line, a step done and thrown away (TA read)."""
     if total.value.q == total.common:
-        return worked
-    return chain(Step(worked.steps[0].expr, N_("the values above, the sum before cancelling; dividing by a fraction is multiplying by its reciprocal")), *worked.steps[1:])
+        return total.worked
+    return chain(*total.worked.steps[:-1])
 
 
 def joint_counts(prior: int, hit: int, false_alarm: int) -> Counts:
