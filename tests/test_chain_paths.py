@@ -1,6 +1,7 @@
-"""A worked derivative takes one path to its tidy form: no step only reorders, and no reason hides a sign a step moved.
+"""A worked derivative takes one path to its tidy form: no step only reorders, no reason hides a sign a step moved,
+and no step takes back what the step before did.
 
-From a TA read of idl-math-background, German, seed 6612 (1.3(a) f_1), and of the derivative
+From a TA read of idl-math-background, German, seed 6612 (1.3(a) f_1 and f_3), and of the derivative
 family, level 2, seed 47. Every expectation is computed from SymPy, none is quoted.
 """
 
@@ -9,7 +10,7 @@ import sympy
 from generator.kit.differentiation import differentiate
 from generator.kit.language import Reason
 from generator.kit.printing import tex
-from generator.kit.rewrites import DISTRIBUTE_MINUS, product_sums, reordered, rewrite_names
+from generator.kit.rewrites import DISTRIBUTE_MINUS, expand_outside, product_sums, reordered, rewrite_names
 from generator.kit.steps import Step
 from generator.kit.tidying import derivative, tidy_derivative
 from problems.derivative import x
@@ -18,6 +19,8 @@ F1 = (3 * x - 1) * sympy.log(1 + sympy.exp(-2 * x))
 """idl-math-background DE 6612, 1.3(a) f_1."""
 SEED_47 = (2 * x - 1) * sympy.log(1 + sympy.exp(-2 * x))
 """derivative, level 2, seed 47."""
+F3 = -sympy.sin(x) / (1 + sympy.exp(-x))
+"""idl-math-background DE 6612, 1.3(a) f_3."""
 SIGN_REASONS = {DISTRIBUTE_MINUS, Reason("take out the minus sign"), Reason("take a minus sign out of a bracket")}
 """The reasons of steps that turn a bracket's sign and say so (besides "write $A$ as $-(B)$")."""
 
@@ -62,3 +65,35 @@ def test_a_number_taken_out_with_a_minus_sign_is_named_with_it():
     taken = sympy.cancel(collected / left)
     names = rewrite_names(sympy.Mul(x, collected, evaluate=False), sympy.Mul(taken, x, left))
     assert f"${tex(taken)}$" in names[-1]
+
+
+def _taken_back(before: sympy.Expr, after: sympy.Expr) -> list[sympy.Expr]:
+    """The products of sums in ``after`` (outside function arguments) whose terms, multiplied out, all stand as
+    terms of one sum of ``before``: ``before`` had them opened, ``after`` writes them as the product again."""
+    sums = [set(sympy.Add.make_args(node)) for node in sympy.preorder_traversal(before) if node.is_Add]
+    products = [node for node in sympy.preorder_traversal(after) if node.is_Mul and any(arg.is_Add for arg in node.args)]
+    return [
+        product
+        for product in products
+        if any(set(sympy.Add.make_args(expand_outside(product))) <= terms for terms in sums)
+        and product not in {term for terms in sums for term in terms}
+    ]
+
+
+def test_no_step_writes_back_as_a_product_what_the_step_before_multiplied_out():
+    """f_3's r': the numerator e^{2x}((1 + e^{-x}) cos x + e^{-x} sin x) was multiplied out into
+    e^x (e^x cos x + cos x + sin x), and the next step took cos x out again: e^x ((e^x + 1) cos x + sin x)."""
+    for steps in _all_steps(F3):
+        for before, after in zip(steps, steps[1:]):
+            numerator, new_numerator = sympy.fraction(before.expr, exact=True)[0], sympy.fraction(after.expr, exact=True)[0]
+            assert not _taken_back(numerator, new_numerator), (tex(before.expr), tex(after.expr), after.why)
+    assert differentiate(F3, x).result == tidy_derivative(F3, x)
+
+
+def test_the_check_finds_the_step_that_took_back_an_expansion():
+    """The check above, on the two lines the TA read found."""
+    e = sympy.exp(x)
+    opened = sympy.Mul(e, e * sympy.cos(x) + sympy.cos(x) + sympy.sin(x), evaluate=False)
+    closed = sympy.Mul(e, (e + 1) * sympy.cos(x) + sympy.sin(x), evaluate=False)
+    assert _taken_back(opened, closed)
+    assert not _taken_back(closed, closed)

@@ -314,7 +314,8 @@ def multiplied_out(before: sympy.Expr, after: sympy.Expr) -> Step | None:
     written = WrittenSum(*terms, evaluate=False)
     factors = [*common, written]
     if new_bottom != 1:
-        factors.append(sympy.Pow(written_bottom if cancelled == 1 else new_bottom, -1, evaluate=False))
+        below = sympy.Mul.make_args(written_bottom if cancelled == 1 else new_bottom)  # one power each, as the rule's line
+        factors += [sympy.Pow(factor, -1, evaluate=False) for factor in below]
     middle = sympy.Mul(*factors, evaluate=False) if len(factors) > 1 else written  # a product of one would print evaluated
     if printed_width(middle) > MAX_STEP_WIDTH:
         return None
@@ -371,6 +372,9 @@ def distributed(expr: sympy.Expr, kept: frozenset = frozenset(), grouped: frozen
     times functions in ``grouped`` (``(3x + 1) cos x``, where the tidy form collects ``(6x + 1) cos x``)."""
     if expr in kept:
         return [expr]
+    alike = next((term for term in kept if expand_outside(term) == expand_outside(expr)), None) if expr.is_Mul else None
+    if alike is not None:  # e^x (1 + e^{-x}) cos x is the tidy form's (e^x + 1) cos x: never opened to be taken back
+        return [alike]
     if expr.is_Mul and sum_times(expr, grouped):
         return [expr]
     if expr.is_Add:
