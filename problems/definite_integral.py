@@ -57,7 +57,7 @@ class Answer:
     with dx, the multiple of du that replaces it, and the new bounds u(a), u(b). ``worked``: by parts
     uv - int v du worked to F(x), by substitution the integral in u. ``primitive``: what the bounds go
     into, F(x) or G(u). ``evaluation``: G(b) and G(a) on rows of their own when a hand works them out
-    first, then [G]_a^b, the bounds put in (or the values above), and the value."""
+    first, then G(b) - G(a) with the bounds put in (or the values above), and the value."""
 
     named: tuple[sympy.Expr, ...]
     worked: Chain

@@ -160,3 +160,34 @@ def test_a_power_of_e_printed_as_a_fraction_already_is_not_named_again():
 
     shown = CliRunner().invoke(app, ["show", "math-background-2", "--seed", "6611", "--latex"]).output
     assert "\\mbox{$e^{-2} = 1/e^{2}$}" in shown and "= 1/e$, $e^{-2}" not in shown
+
+
+def test_a_bound_put_in_is_written_as_put_in_and_the_bar_is_not_restated():
+    """'F(pi/2) = pi sin(pi/2) + 2 cos(pi/2)', "put in x = pi/2", cancelled 2 . pi/2 unseen while F(0) kept 2 . 0 . sin(0);
+    and after the text's [F(x)]_0^{pi/2} = F(pi/2) - F(0) the display wrote the bar out again (TA read,
+    math-background-2 2.1(a), EN 6631). The slope p of u = px + q times the bound stays a product, and its value is
+    named where its term does not vanish; the last row goes on from F(b) - F(a)."""
+    found = 0
+    for seed in range(60):
+        variant = variant_for_seed(FAMILY, PARTS, seed)
+        p, a = variant.params, variant.answer
+        _, solution = render_part(environment(), FAMILY, variant)
+        low, high = (p.low, p.high)
+        assert r"\right]_{" not in solution  # no bar in a by-parts solution
+        assert f"{_at('F', high)} - {_at('F', low)} &= " in solution
+        slope = p.inner.coeff(X)
+        if not (high / sympy.pi).is_Rational or (high / sympy.pi).is_Integer or slope == 1:
+            continue
+        found += 1
+        upper = a.evaluation[0]
+        assert rf"{slope} \cdot {tex(high)}" in tex(upper.steps[0].expr)
+        survives = sympy.sin(high) if p.other == sympy.cos(X) else sympy.cos(high)  # what u is multiplied by in F
+        named = rf"${slope} \cdot {tex(high)} = {tex(slope * high)}$"
+        assert (named in str(upper.steps[1].why)) == (survives != 0)
+    assert found >= 3
+
+
+def _at(name, end):
+    """F(end) as the solution writes it: brackets that grow around a fraction."""
+    printed = tex(end)
+    return rf"{name}\mathopen{{}}\left({printed}\right)" if r"\frac" in printed else f"{name}({printed})"
