@@ -76,7 +76,6 @@ from generator.kit.widths import MAX_STEP_WIDTH, matrix_width
 SIGMA_I, SIGMA_J, DELTA = sympy.symbols("sigma_i sigma_j delta_ij")
 Z_I, Z_J = sympy.symbols("z_i z_j", real=True)
 TOTAL = Normaliser("S_sum", positive=True)
-QUOTIENT = N_("quotient rule")
 DEFINITION = N_("definition of σ")
 MAX_WEIGHT = 6
 MAX_WEIGHT_SUM = 12
@@ -188,6 +187,12 @@ def _quotient(numerator_derivative: sympy.Expr, other: sympy.Expr, scale: int) -
     return sympy.Mul(numerator, sympy.Pow(sympy.Pow(TOTAL, 2, evaluate=False), -1, evaluate=False), evaluate=False)
 
 
+def _numerator_derivative(numerator: sympy.Expr, variable: sympy.Symbol, value: sympy.Expr) -> Reason:
+    """What the first row of a case puts into the quotient rule quoted above it, ``\\partial e^{z_i}/\\partial z_j = 0``: the
+    rule itself was applied in the general formula (a TA read "quotient rule" beside both rows)."""
+    return Reason("${left} = {right}$", left=rf"\partial {tex(numerator)}/\partial {tex(variable)}", right=tex(value))
+
+
 @remembered(None)
 def _worked_entries(scale: int) -> tuple[Chain, Chain]:
     """d sigma_i / d z_i and d sigma_i / d z_j (i != j) by the quotient rule, ending in sigma_i, sigma_j.
@@ -197,7 +202,7 @@ def _worked_entries(scale: int) -> tuple[Chain, Chain]:
     e_i, e_j = sympy.exp(scale * Z_I), sympy.exp(scale * Z_J)
     s_i, s_j = Share(scale * Z_I, TOTAL), Share(scale * Z_J, TOTAL)
     diagonal = chain(
-        Step(_quotient(scale * e_i, Z_I, scale), QUOTIENT),
+        Step(_quotient(scale * e_i, Z_I, scale), _numerator_derivative(e_i, Z_I, scale * e_i)),
         Step(
             WrittenProduct(scale * e_i / TOTAL, (TOTAL - e_i) / TOTAL, evaluate=False),
             Reason("factor out ${factor}$, split the fraction", factor=tex(e_i)),
@@ -205,7 +210,7 @@ def _worked_entries(scale: int) -> tuple[Chain, Chain]:
         Step(scale * s_i * (1 - s_i), DEFINITION),
     )
     off_diagonal = chain(
-        Step(_quotient(sympy.Integer(0), Z_J, scale), QUOTIENT),
+        Step(_quotient(sympy.Integer(0), Z_J, scale), _numerator_derivative(e_i, Z_J, sympy.Integer(0))),
         Step(WrittenProduct(-scale * e_i / TOTAL, e_j / TOTAL, evaluate=False), N_("$S \\cdot 0 = 0$, split the fraction")),
         Step(-scale * s_i * s_j, DEFINITION),
     )

@@ -117,8 +117,12 @@ def test_canonical_works_both_cases_by_the_quotient_rule():
     variant = canonical_variant(FAMILY, resolve_options(FAMILY.options, {}), "idl-math-background-1.4")
     diagonal, off_diagonal = variant.answer.worked
     # the split names what it does besides: e^{z_i} taken out of the numerator, S * 0 dropped (TA read)
-    assert [step.why for step in diagonal.steps] == ["quotient rule", "factor out $e^{z_{i}}$, split the fraction", "definition of σ"]
-    assert [step.why for step in off_diagonal.steps] == ["quotient rule", r"$S \cdot 0 = 0$, split the fraction", "definition of σ"]
+    assert [str(step.why) for step in diagonal.steps] == [
+        r"$\partial e^{z_{i}}/\partial z_{i} = e^{z_{i}}$", "factor out $e^{z_{i}}$, split the fraction", "definition of σ"
+    ]
+    assert [str(step.why) for step in off_diagonal.steps] == [
+        r"$\partial e^{z_{i}}/\partial z_{j} = 0$", r"$S \cdot 0 = 0$, split the fraction", "definition of σ"
+    ]
     e_i, e_j = sympy.exp(Z_I), sympy.exp(Z_J)
     assert tex(diagonal.steps[0].expr) == r"\frac{S \cdot e^{z_{i}} - e^{z_{i}} \cdot e^{z_{i}}}{S^{2}}"
     assert sympy.simplify(diagonal.steps[0].expr.doit() - (e_i * TOTAL - e_i**2) / TOTAL**2) == 0
@@ -276,3 +280,22 @@ def test_the_jacobian_is_defined_where_it_first_appears_with_partials_inline(mod
     first = statement.index(r"J_\sigma(\mathbf{z})")
     assert r"\partial \sigma(\mathbf{z})_i / \partial z_j" in statement[: first + 200]
     assert "row $i$ and column $j$" in statement
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_the_rows_after_the_quotient_rule_name_the_derivative_they_put_in(language):
+    """Both first rows said "quotient rule", applied in the general formula above them: the rows put in the numerator's
+    derivative (TA read, idl-math-background 1.4, EN and DE). Each names it, as SymPy differentiates it, for beta = 1
+    (the canonical) and every inverse temperature a seed draws."""
+    general = resolve_options(FAMILY.options, {"mode": "general"})
+    variants = [canonical_variant(FAMILY, resolve_options(FAMILY.options, {}), "idl-math-background-1.4")]
+    variants += [variant_for_seed(FAMILY, general, seed) for seed in range(12)]
+    assert {v.params.scale for v in variants} == {1, 2, 3, 4, 5}
+    for variant in variants:
+        beta = variant.params.scale
+        numerator = sympy.exp(beta * Z_I)
+        _, solution = render_part(environment(language=language), FAMILY, variant)
+        assert r"\mbox{quotient rule}" not in solution and r"\mbox{Quotientenregel}" not in solution
+        for row, variable in zip(variant.answer.worked, (Z_I, Z_J)):
+            named = rf"$\partial {tex(numerator)}/\partial {tex(variable)} = {tex(sympy.diff(numerator, variable))}$"
+            assert str(row.steps[0].why) == named and f"\\mbox{{{named}}}" in solution
