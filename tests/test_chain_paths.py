@@ -1,18 +1,18 @@
 """A worked derivative takes one path to its tidy form: no step only reorders, no reason hides a sign a step moved,
-and no step takes back what the step before did.
+no step takes back what the step before did, and a perfect square ends written as a square.
 
-From a TA read of idl-math-background, German, seed 6612 (1.3(a) f_1 and f_3), and of the derivative
+From a TA read of idl-math-background, German, seed 6612 (1.3(a) f_1 and f_3, 1.3(c)), and of the derivative
 family, level 2, seed 47. Every expectation is computed from SymPy, none is quoted.
 """
 
 import sympy
 
-from generator.kit.differentiation import differentiate
+from generator.kit.differentiation import differentiate, worked_partial
 from generator.kit.language import Reason
 from generator.kit.printing import tex
 from generator.kit.rewrites import DISTRIBUTE_MINUS, expand_outside, product_sums, reordered, rewrite_names
 from generator.kit.steps import Step
-from generator.kit.tidying import derivative, tidy_derivative
+from generator.kit.tidying import derivative, partial_derivatives, tidy_derivative
 from problems.derivative import x
 
 F1 = (3 * x - 1) * sympy.log(1 + sympy.exp(-2 * x))
@@ -21,6 +21,8 @@ SEED_47 = (2 * x - 1) * sympy.log(1 + sympy.exp(-2 * x))
 """derivative, level 2, seed 47."""
 F3 = -sympy.sin(x) / (1 + sympy.exp(-x))
 """idl-math-background DE 6612, 1.3(a) f_3."""
+JACOBIAN_ENTRY = sympy.exp(-x) / (x**2 + 1)
+"""idl-math-background DE 6612, 1.3(c): the first component of f, differentiated by x."""
 SIGN_REASONS = {DISTRIBUTE_MINUS, Reason("take out the minus sign"), Reason("take a minus sign out of a bracket")}
 """The reasons of steps that turn a bracket's sign and say so (besides "write $A$ as $-(B)$")."""
 
@@ -97,3 +99,29 @@ def test_the_check_finds_the_step_that_took_back_an_expansion():
     closed = sympy.Mul(e, (e + 1) * sympy.cos(x) + sympy.sin(x), evaluate=False)
     assert _taken_back(opened, closed)
     assert not _taken_back(closed, closed)
+
+
+def _square_of_a_binomial(total: sympy.Expr) -> bool:
+    """``total`` is a polynomial sum SymPy factors as the square of a two-term sum, content 1."""
+    if not total.is_Add or not total.is_polynomial():
+        return False
+    content, factors = sympy.factor_list(total)
+    return content == 1 and len(factors) == 1 and factors[0][1] == 2 and len(factors[0][0].args) == 2
+
+
+def test_a_perfect_square_beside_other_factors_ends_written_as_a_square():
+    """1.3(c): -e^{-x} (x^2 + 2x + 1)/(x^2 + 1)^2 is -e^{-x} (x + 1)^2/(x^2 + 1)^2, in a step that factorises."""
+    worked = worked_partial(JACOBIAN_ENTRY, x)
+    result = worked.result
+    assert result == partial_derivatives(JACOBIAN_ENTRY, (x,))[0]
+    assert sympy.simplify(result - derivative(JACOBIAN_ENTRY, x)) == 0
+    assert not any(_square_of_a_binomial(factor) for factor in sympy.Mul.make_args(result))
+    *_, before, last = worked.derivative.steps
+    square = next(factor for factor in sympy.Mul.make_args(before.expr) if _square_of_a_binomial(factor))
+    assert last.why == Reason("factorise ${polynomial}$", polynomial=tex(square))
+
+
+def test_a_polynomial_alone_stays_multiplied_out():
+    """The sum rule's 3x^2 + 6x + 3 of x^3 + 3x^2 + 3x is no product beside other factors: no square is written."""
+    tidy = tidy_derivative(x**3 + 3 * x**2 + 3 * x, x)
+    assert not any(factor.is_Pow and factor.base.is_Add for factor in sympy.Mul.make_args(tidy))

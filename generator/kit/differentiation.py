@@ -50,7 +50,7 @@ from generator.kit.rewrites import (
     xreplace_unevaluated,
 )
 from generator.kit.steps import Chain, Step, chain, worked_chain
-from generator.kit.tidying import derivative, presentable, tidy_derivative
+from generator.kit.tidying import derivative, presentable, squares_written, tidy_derivative
 from generator.kit.widths import MAX_STEP_WIDTH, printed_width
 from generator.speed import remembered
 
@@ -122,12 +122,16 @@ def tidied(before: sympy.Expr, after: sympy.Expr) -> Step:
 
 
 def _rule_to_tidy(rule: Step, f: sympy.Expr, x: sympy.Symbol) -> tuple[Step, ...]:
-    """``rule_and_tidy`` down to ``tidy_derivative(f, x)``; exponentials it merges (``e^x e^{x^2 - x + 3}`` into
-    ``e^{x^2 + 3}``) are merged in a last step of their own, once the factors stand side by side."""
+    """``rule_and_tidy`` down to ``tidy_derivative(f, x)``; a perfect square it writes as a square
+    (``x^2 + 2x + 1`` as ``(x + 1)^2``) is factorised, and exponentials it merges (``e^x e^{x^2 - x + 3}`` into
+    ``e^{x^2 + 3}``) are merged, each in a last step of its own, once the rest is tidy."""
     tidy = tidy_derivative(f, x)
     apart = presentable(derivative(f, x), merge=False)
+    squared = squares_written(apart, derivative(f, x))
     steps = rule_and_tidy(rule, apart)
-    return steps if apart == tidy else (*steps, Step(tidy, COMBINE_POWERS))
+    if squared != apart:
+        steps = (*steps, Step(squared, rewrite_name(apart, squared)))
+    return steps if squared == tidy else (*steps, Step(tidy, COMBINE_POWERS))
 
 
 COMBINE_POWERS = Reason("combine the powers of $e$")

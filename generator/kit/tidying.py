@@ -47,11 +47,12 @@ def presentable(expr: sympy.Expr, merge: bool = True) -> sympy.Expr:
     and was never the one chosen (docs/performance.md has the survey). A sum whose quotient terms are
     not one fraction each (``e^{-x}`` below a bar) is also tried with each such term tidied on its own
     (``_terms_tidied``): a worked rule puts the parts' tidy derivatives together, and its result is
-    never tidied into a longer form that undoes a part's step. Worked out once per
+    never tidied into a longer form that undoes a part's step. A perfect square beside other
+    factors is written as the square (``squares_written``), before exponentials are merged. Worked out once per
     process: a piece's derivative recurs in the next variant and the next student.
     """
     chosen = _chosen(expr)
-    return exponentials_merged(chosen) if merge else chosen
+    return exponentials_merged(squares_written(chosen, expr)) if merge else chosen
 
 
 @remembered(maxsize=8192)
@@ -427,6 +428,30 @@ def _fraction_bars(expr: sympy.Basic) -> int:
         below = sum(1 for factor in expr.args if factor.is_Pow and factor.exp.is_negative)
         return inner - below + (1 if below else 0)  # the factors below share one bar
     return sum(_fraction_bars(arg) for arg in expr.args)
+
+
+def squares_written(expr: sympy.Expr, written: sympy.Expr) -> sympy.Expr:
+    """``expr``, a product, with a factor that is the square of a two-term sum written as that square:
+    ``-e^{-x} (x + 1)^2 / (x^2 + 1)^2``, never ``(x^2 + 2x + 1)`` (a TA read, idl-math-background DE 6612, 1.3(c)).
+    Only the one sum of a product that has other factors than numbers, and with no number to take out, so that the
+    step that factorises it says just that (``rewrite_name``: "factorise $x^2 + 2x + 1$"); a polynomial alone stays
+    multiplied out, as the sum rule gives it. The square's base takes the sign ``written`` gives it, ``(1 - x)^2``
+    for a statement's ``1 - x``."""
+    if not expr.is_Mul:
+        return expr
+    sums = [factor for factor in expr.args if factor.is_Add]
+    if len(sums) != 1 or all(factor.is_Number for factor in expr.args if factor is not sums[0]):
+        return expr
+    total = sums[0]
+    if len(total.args) < 3 or not total.is_polynomial():
+        return expr
+    content, factors = sympy.factor_list(total)
+    if content != 1 or len(factors) != 1 or factors[0][1] != 2 or len(sympy.Add.make_args(factors[0][0])) != 2:
+        return expr
+    base, written_sums = factors[0][0], set(product_sums(written))
+    if base not in written_sums and -base in written_sums:
+        base = -base
+    return expr.xreplace({total: base**2})
 
 
 def exponentials_merged(expr: sympy.Expr) -> sympy.Expr:
