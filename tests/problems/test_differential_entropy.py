@@ -1,4 +1,5 @@
 import dataclasses
+import re
 import math
 import random
 
@@ -6,6 +7,7 @@ import pytest
 import sympy
 
 from generator.kit.family import CheckFailed
+from generator.kit.printing import tex
 from generator.kit.options import OptionError, resolve_options
 from generator.kit.probability import a, b, lamda, mu, sigma, x
 from generator.pipeline.generate import canonical_variant, variant_for_seed
@@ -266,3 +268,26 @@ def test_a_negative_entropy_is_explained_by_what_holds_for_every_law(unit):
             expected = log(c) if unit == "nats" else log(c) / log(2)
             assert sympy.simplify((shifted - expected).rewrite(sympy.log)) == 0
     assert seen == {"uniform", "exponential", "gaussian"}
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        Params("uniform", (R(-3, 2), R(-1)), "numeric", "bits"),  # log_2 p = 1
+        Params("uniform", (R(0), R(2)), "numeric", "bits"),  # log_2 p = -1
+        Params("uniform", (R(0), R(1, 4)), "numeric", "bits"),  # log_2 p = 2
+        Params("exponential", (R(1, 2),), "numeric", "bits"),  # log_2 p = -1 - x/2 log_2 e
+    ],
+)
+def test_a_whole_log_in_bits_is_multiplied_with_a_dot_and_a_factor_1_is_not_written(params):
+    """In bits log_2 p can be a whole number: '-\\int 2 1 dx' read as 21, and '= -1 \\int 2 dx' wrote a factor 1
+    (found reading dl-exercise-sheet-1 5(b) variants in bits)."""
+    _, solution = render(params)
+    answer = solve(params)
+    if params.distribution == "uniform":
+        log_p = answer.log_normaliser
+        shown = tex(log_p) if log_p > 0 else f"({tex(log_p)})"
+        assert rf"{tex(answer.density)} \cdot {shown} \, dx" in solution
+    assert not re.search(r"= -?1 \\int", solution)
+    if answer.constant in (1, -1):
+        assert re.search(r"= +\\int" if answer.constant == 1 else r"= - \\int", solution)
