@@ -190,7 +190,8 @@ def _quotient(numerator_derivative: sympy.Expr, other: sympy.Expr, scale: int) -
 def _numerator_derivative(numerator: sympy.Expr, variable: sympy.Symbol, value: sympy.Expr) -> Reason:
     """What the first row of a case puts into the quotient rule quoted above it, ``\\partial e^{z_i}/\\partial z_j = 0``: the
     rule itself was applied in the general formula (a TA read "quotient rule" beside both rows)."""
-    return Reason("${left} = {right}$", left=rf"\partial {tex(numerator)}/\partial {tex(variable)}", right=tex(value))
+    derivative = rf"\partial {tex(numerator)}/\partial {tex(variable)}"  # maths only, no words: nothing to translate
+    return Reason("${left} = {right}$", left=derivative, right=tex(value))
 
 
 @remembered(None)
