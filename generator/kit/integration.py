@@ -217,8 +217,8 @@ def _minus(value: sympy.Expr) -> sympy.Expr:
 
 
 def _values_at(primitive: sympy.Expr, end: sympy.Expr, put: sympy.Expr) -> str:
-    """Why F(end), ``put`` in, has its value: the values of sin and cos there, named as a hand names them; otherwise
-    the arithmetic of the row (``generator.kit.steps.arithmetic``: ``2 + 3 = 5``, ``e^{-2} = 1/e^{2}``, ``e^{0} = 1``),
+    """Why F(end), ``put`` in, has its value: the values of sin and cos there, named as a hand names them, after the
+    arithmetic of the terms they leave (``_worked_terms``); otherwise the arithmetic of the row (``generator.kit.steps.arithmetic``: ``2 + 3 = 5``, ``e^{-2} = 1/e^{2}``, ``e^{0} = 1``),
     and "multiply" for a product of a number and a power of e that is left (``1 \\cdot e``)."""
     if primitive.has(sympy.sin, sympy.cos):
         return joined([*_worked_terms(put, end), _trig_values(end)])
