@@ -1,4 +1,5 @@
 import gc
+import multiprocessing
 import os
 import signal
 import subprocess
@@ -99,3 +100,22 @@ def test_a_pool_left_open_does_not_hold_up_the_exit(tmp_path):
     )
     assert (process.returncode, process.stdout) == (0, "exiting\n"), process.stderr
     assert time.monotonic() - started < 30
+
+
+def test_a_stop_while_the_workers_start_leaves_none_running(monkeypatch):
+    """A SIGTERM between a worker's fork and the pool taking note of it left that worker to multiprocessing's exit,
+    which waited for ever on a worker that ignores SIGTERM (tests/test_faults.py, --unique, under load)."""
+    started = []
+
+    def start_then_stop(process):
+        original(process)
+        started.append(process)
+        if len(started) == 2:
+            raise KeyboardInterrupt
+
+    original = multiprocessing.context.ForkProcess.start
+    monkeypatch.setattr(multiprocessing.context.ForkProcess, "start", start_then_stop)
+    with pytest.raises(KeyboardInterrupt):
+        list(in_workers(_square, range(40), 3, chunksize=3))
+    assert len(started) == 2
+    assert multiprocessing.active_children() == []

@@ -91,14 +91,20 @@ class _Pool:
         self.connections: dict[Connection, multiprocessing.Process] = {}
         self.given: dict[Connection, deque[tuple[int, Sequence]]] = {}
         """Per worker, the chunks it holds (index, jobs), oldest (the one it works on) first."""
-        for _ in range(size):
-            ours, theirs = context.Pipe()
-            process = context.Process(target=_serve, args=(fn, theirs, os.getpid()), daemon=True)
-            process.start()
-            theirs.close()
-            self.connections[ours] = process
-            self.given[ours] = deque()
         atexit.register(self.stop)  # runs before multiprocessing's exit handler, registered before any worker started
+        try:
+            for _ in range(size):
+                ours, theirs = context.Pipe()
+                process = context.Process(target=_serve, args=(fn, theirs, os.getpid()), daemon=True)
+                # Kept before it starts: a signal that stops the build between the fork and here would otherwise
+                # leave a worker nobody stops, and multiprocessing's exit would wait for it for ever.
+                self.connections[ours] = process
+                self.given[ours] = deque()
+                process.start()
+                theirs.close()
+        except BaseException:
+            self.stop()
+            raise
 
     def results(self, chunks: Sequence[Sequence], describe: Describe) -> Iterator:
         """Every chunk's results, in order; a worker's exception is raised here, a worker's death too."""
@@ -162,14 +168,17 @@ class _Pool:
         """
         atexit.unregister(self.stop)
         killed = False
+        started = [process for process in self.connections.values() if process.pid is not None]
         for connection, process in self.connections.items():
-            if self.given[connection]:
+            if process.pid is None:  # the build stopped before it started
+                pass
+            elif self.given[connection]:
                 process.kill()
                 killed = True
             else:
                 _tell(connection, None)  # not end-of-file: workers forked later hold copies of this end
             connection.close()
-        for process in self.connections.values():
+        for process in started:
             process.join(5)
             if process.exitcode is None:
                 process.kill()
