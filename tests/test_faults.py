@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 import uuid
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from generator.errors import CompileError
 from generator.pipeline.build import build_class
 from generator.pipeline.generate import Draw
 from generator.pipeline.lifecycle import Interrupted, stopping_on_signals, sweep_stale
-from generator.pipeline.parallel import usable_cores
+from generator.pipeline.parallel import in_workers, usable_cores
 from generator.pipeline.project import Project
 from generator.pipeline.roster import Student
 from generator.pipeline.templating import TEMPLATE_DIR
@@ -268,6 +269,7 @@ class _SignalsWhenDeleted:
 
 
 def test_a_stop_whose_exception_python_swallowed_still_stops_before_anything_is_written(tmp_path, capsys):
+    """Under load, 2 in 5 builds so stopped during --unique went on to exit 0, having written the class."""
     target = tmp_path / "out"
     with pytest.raises(Interrupted) as caught:
         with stopping_on_signals():
@@ -278,7 +280,17 @@ def test_a_stop_whose_exception_python_swallowed_still_stops_before_anything_is_
     assert capsys.readouterr().err == ""  # not printed as an "Exception ignored in" either
 
 
-def test_a_swallowed_stop_is_raised_again_when_the_block_ends(tmp_path):
+def test_a_swallowed_stop_is_raised_while_the_build_waits_for_its_workers():
+    """It waited for the workers' first results, past the 15 s the test above gives a build to stop."""
+    started = time.monotonic()
+    with pytest.raises(Interrupted):
+        with stopping_on_signals():
+            _SignalsWhenDeleted()
+            list(in_workers(time.sleep, [30, 30], 2, chunksize=1))
+    assert time.monotonic() - started < 10
+
+
+def test_a_swallowed_stop_is_raised_again_when_the_block_ends():
     with pytest.raises(Interrupted):
         with stopping_on_signals():
             _SignalsWhenDeleted()

@@ -5,10 +5,11 @@
   ``KeyboardInterrupt``: the same ``finally`` blocks then stop the workers and TeX and
   remove the temporary directories, and ``build/`` is never touched before everything
   is ready (``generator.pipeline.write``).
-* **A lost stop.** A signal's exception that lands while Python runs a destructor or a
-  garbage-collector callback is only printed, and the build would go on to write. It is
-  kept (``sys.unraisablehook``) and raised again where the build next reports progress
-  and before anything is written (``raise_if_stopped``).
+* **A lost stop.** A signal's exception that lands while Python runs a destructor, a
+  garbage-collector callback or an at-fork callback (logging's, as workers start) is only
+  printed, and the build would go on to write. It is kept (``sys.unraisablehook``) and
+  raised again where the build next reports progress, while it waits for its workers
+  (every ``STOP_CHECK_SECONDS``) and before anything is written (``raise_if_stopped``).
 * **Hard death** (SIGKILL, the OOM killer) runs no Python code, so children must notice
   on their own: workers ask the kernel for SIGKILL when their parent dies
   (``die_with_parent``), TeX is started the same way (``DIE_WITH_PARENT``), and a
@@ -100,12 +101,16 @@ _LOST: list[KeyboardInterrupt] = []
 
 def raise_if_stopped() -> None:
     """Raise again the interruption a signal asked for if Python swallowed it (it landed in a destructor or a
-    garbage-collector callback): called where a build reports progress and before it writes, so a build that was
-    told to stop never goes on to write."""
+    callback): called where a build reports progress or waits, and before it writes, so a build that was told to
+    stop stops soon and never goes on to write."""
     if _LOST and threading.current_thread() is threading.main_thread():
         lost = _LOST[0]
         _LOST.clear()
         raise lost.with_traceback(None)
+
+
+STOP_CHECK_SECONDS = 0.5
+"""How often a build waiting for its workers looks for a stop Python swallowed."""
 
 
 def _interruption(signum: int) -> KeyboardInterrupt:

@@ -114,9 +114,10 @@ class _Pool:
             self._give(connection, todo, describe)
         for index in range(len(chunks)):
             while index not in done:
+                lifecycle.raise_if_stopped()
                 busy = [connection for connection, held in self.given.items() if held]
                 sentinels = {self.connections[c].sentinel: c for c in busy}
-                for ready in wait([*busy, *sentinels]):
+                for ready in wait([*busy, *sentinels], timeout=lifecycle.STOP_CHECK_SECONDS):
                     connection = sentinels.get(ready, ready)
                     if self.given[connection]:
                         done.update(self._collect(connection, todo, describe))
