@@ -13,15 +13,15 @@ from problems.gradient import FAMILY
 
 
 def test_the_gradient_row_has_its_lead_in_after_any_line_of_text():
-    # "For df/dx let u = e^x:" then "For df/dy:" over a partial with no parts; the gradient row must not read as
-    # part of the df/dy block
+    # "For df/dx let u = e^x:" then df/dy, a partial with no parts, set apart by a gap; the gradient row must not
+    # read as part of the df/dx block
     x, y = coordinates(2)
     base = variant_for_seed(FAMILY, resolve_options(FAMILY.options, {}), 1)
     params = dataclasses.replace(base.params, functions=(y * sympy.sin(sympy.exp(x)),), variables=(x, y))
     variant = dataclasses.replace(base, params=params, answer=FAMILY.solve(params))
     _, solution = render_part(environment(), FAMILY, variant)
-    assert "\\shortintertext{For $\\frac{\\partial f}{\\partial y}$:}" in solution
-    assert solution.index("For $\\frac{\\partial f}{\\partial y}$:") < solution.index("Stacking them:")
+    assert "\\noalign{\\vskip\\medskipamount}\\frac{\\partial f}{\\partial y} &=" in solution
+    assert solution.index("\\frac{\\partial f}{\\partial y} &=") < solution.index("Stacking them:")
     assert solution.index("Stacking them:") < solution.index("\\[ \\nabla f(x, y) =")  # in a display of its own
 
 
