@@ -124,6 +124,15 @@ def test_no_solution_page_ends_with_room_for_the_part_overleaf(tmp_path, sheet, 
         )
 
 
+def test_a_solution_that_starts_with_named_functions_never_leaves_solution_alone_at_a_page_foot(tmp_path):
+    """idl-math-background seed 6631 ended page 5 with "Solution." alone, its f_1, f_2, f_3 overleaf: the derivative
+    template's paragraph break before f_1 was a place to break (a TA read of 6631)."""
+    (target,) = build_sheets(["idl-math-background"], Draw(6631), tmp_path)
+    pages = _lines(target / "idl-math-background-solution.pdf")
+    for number, page in enumerate(pages[:-1], start=1):
+        assert not SOLUTION.match(page[-1].text), f"page {number} ends with a solution's first line: {page[-1].text!r}"
+
+
 @pytest.mark.parametrize("language", ["de", "en"])
 def test_an_exercise_heading_keeps_its_points_on_its_first_line(tmp_path, language):
     """A TA read (idl-math-background, German): "Aufgabe 1.3: Ableitungen, Gradienten, Jacobi-Matrizen, Divergenz" pushed

@@ -1,7 +1,9 @@
 """A long reason of a worked step is set once its whole align* is known (generator/pipeline/reasons.py): on one line
 where the align's widest cells leave room for it, else in at most two lines of the 3.8 cm box, else on a line of its
-own above its step."""
+own above its step, or in two lines of a box as wide as the room the align leaves where the 3.8 cm one is too
+narrow."""
 
+import re
 import subprocess
 
 import sympy
@@ -23,6 +25,8 @@ WIDE = (Chain((Step(sympy.expand((x + 1) ** 8), "expand"),)), "g'(x)")
 """A row of another chain in the same align, too wide for the reason on one line beside the widest step."""
 LONG = "multiply numerator and denominator by $e^{2 x}$ and cancel"
 """57 characters: more than two lines of the box, so the macro sets it on a line of its own."""
+MIDDLE = (Chain((Step(x**2 + 1, "as given"), Step(sympy.expand((x + 1) ** 4), LONG))), "p(x)")
+"""Steps that leave LONG no room on one line, but room for two lines of a box wider than the 3.8 cm one."""
 GERMAN = (Chain((Step(sympy.exp(x) / (x + 1), "Zähler und Nenner mit $e^{2 x}$ multiplizieren, kürzen"),)), "h'(x)")
 
 PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
@@ -72,6 +76,14 @@ def test_a_reason_longer_than_its_box_stands_beside_short_steps_else_on_a_line_o
     assert r"\mbox{multiply" not in above and r"\sheetreason" not in above
 
 
+def test_a_reason_too_long_for_its_box_takes_two_lines_of_the_room_its_align_leaves():
+    """Set above its row it read as a second heading under "For f_2:" (German seed 6612's divergence)."""
+    laid_out = _align(MIDDLE)
+    (width,) = re.findall(r"\\parbox\[t\]\{([\d.]+)pt\}\{\\raggedright " + re.escape(LONG) + "}", laid_out)
+    assert BOX < float(width) < typeset_width(LONG, text=True)
+    assert r"\noalign" not in laid_out and r"\sheetreason" not in laid_out
+
+
 def test_an_align_in_small_type_has_more_room():
     wider = (Chain((Step(sympy.expand((x + 1) ** 6) * sympy.Symbol("a"), TABLE),)), "q(x)")
     assert r"\parbox" in _align(wider) and rf"\mbox{{{TABLE}}}" in _align(wider, small=True)
@@ -115,8 +127,9 @@ def test_render_part_lays_out_every_reason():
 
 def test_typeset_the_long_reasons_stand_whole_and_nothing_runs_into_the_margin(tmp_path):
     one_pass = environment().get_template("macros/one-pass-align.tex.j2").render()
-    body = "\n\n".join(("One line:\n" + _align(SHORT), "Boxed:\n" + _align(SHORT, WIDE), "German:\n" + _align(GERMAN)))
-    assert body.count(rf"\mbox{{{TABLE}}}") == 1 and body.count(r"\parbox") == 1 and r"\noalign" not in body
+    pieces = ("One line:\n" + _align(SHORT), "Boxed:\n" + _align(SHORT, WIDE), "German:\n" + _align(GERMAN), "Room:\n" + _align(MIDDLE))
+    body = "\n\n".join(pieces)
+    assert body.count(rf"\mbox{{{TABLE}}}") == 1 and body.count(r"\parbox") == 2 and r"\noalign" not in body
     compile_stream("reasons", [PREAMBLE + one_pass + "\\begin{document}\n" + body + "\n\\end{document}\n"], tmp_path)
     assert not list(lint.overfull_boxes((tmp_path / "reasons.log").read_text(encoding="latin-1")))
     text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "reasons.pdf"), "-"], capture_output=True, text=True, check=True).stdout
@@ -125,3 +138,5 @@ def test_typeset_the_long_reasons_stand_whole_and_nothing_runs_into_the_margin(t
     wrapped = [line for line in lines if line.endswith("constant factor; table")]
     assert len(whole) == 1 and len(wrapped) == 1
     assert any(line.endswith("Zähler und Nenner mit e2x multiplizieren, kürzen") for line in lines), text
+    first = next(index for index, line in enumerate(lines) if "multiply numerator" in line)
+    assert "4x + 1" in lines[first] and lines[first + 1].endswith("by e2x and cancel"), text  # two lines beside its step

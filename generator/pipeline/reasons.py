@@ -10,6 +10,9 @@ the variant cache keeps laid-out text and no marker reaches TeX) sets each from 
 * on one line in ``\\mbox`` beside its step where that fits;
 * else, for ``\\sheetreason``, in the box (``BOX_WIDTH``) where it takes at most two lines of it (broken as TeX breaks
   it, a word at a time: counted in characters, a third of the reasons the macro gave the box took three);
+* else (for either marker) in two lines of a wider box, where the room its align leaves holds one: the align is no
+  wider for it, and a reason above its row, under a line such as "For f_2:", read as a second heading (a TA read,
+  German seed 6612);
 * else on a line of its own above the row, which then leaves its reason column empty.
 
 What fits is measured, not counted: ``typeset_width`` estimates in points how wide TeX sets a cell, from Latin
@@ -40,6 +43,8 @@ BOX_WIDTH = "3.8cm"
 is written (the steps macro's rule and ``widths.BOXED_REASON`` were measured at it)."""
 BOX = round(float(BOX_WIDTH.removesuffix("cm")) * 72.27 / 2.54, 1)
 """``BOX_WIDTH`` in points (72.27 to the inch), to the tenth the layout was calibrated at: 108.1."""
+BOX_STEP = 10.0
+"""Points by which a box is widened, from ``BOX``, for a reason too long for two lines of ``BOX``."""
 SMALL = 10 / 10.95
 """An align in ``\\small`` (10 pt in an 11 pt sheet) is set this much narrower."""
 
@@ -115,6 +120,8 @@ def _set_row(row: str, room: float, size: float) -> str:
             pieces.append(f"{separator}\\mbox{{{reason}}}")
         elif box and _box_lines(reason, size) <= 2:
             pieces.append(f"{separator}\\parbox[t]{{{BOX_WIDTH}}}{{\\raggedright {reason}}}")
+        elif (width := _two_lines_wide(reason, size, size * room)) is not None:
+            pieces.append(f"{separator}\\parbox[t]{{{width:g}pt}}{{\\raggedright {reason}}}")
         else:
             above += line
         last = end
@@ -134,16 +141,24 @@ def _outside_aligns(latex: str) -> str:
     return "".join(pieces)
 
 
-def _box_lines(reason: str, size: float) -> float:
-    """How many lines of the box (``BOX``) ``reason`` takes, broken a word at a time as TeX breaks it ragged right."""
+def _two_lines_wide(reason: str, size: float, room: float) -> float | None:
+    """The narrowest box wider than ``BOX``, in steps of ``BOX_STEP`` points up to ``room``, that holds ``reason`` in
+    two lines, which then come out about as long as each other; None if even ``room`` does not."""
+    widths = [BOX + BOX_STEP * step for step in range(1, int((room - BOX) // BOX_STEP) + 1)]
+    return next((width for width in widths if _box_lines(reason, size, width) <= 2), None)
+
+
+def _box_lines(reason: str, size: float, box: float = BOX) -> float:
+    """How many lines of a box ``box`` points wide ``reason`` takes, broken a word at a time as TeX breaks it ragged
+    right."""
     lines, used = 1, None
     for word in _words(reason):
         width = size * typeset_width(word, text=True)
-        if width > BOX:
+        if width > box:
             return float("inf")
         if used is None:
             used = width
-        elif used + size * _POINT * _SPACE + width <= BOX:
+        elif used + size * _POINT * _SPACE + width <= box:
             used += size * _POINT * _SPACE + width
         else:
             lines, used = lines + 1, width
