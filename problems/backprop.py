@@ -9,12 +9,12 @@ delta_out (dL/dy_hat, or dL/dy after dL/dy_hat) and the hidden deltas delta_1, d
 units in h_1, h_2 and y_hat of the table), and the gradients dL/dw = delta_out h (a scalar times h) and the outer product
 dL/dW = (delta_1, delta_2)^T x^T. The check is finite differences of a float loss in all six weights.
 
-In a quarter of the ReLU exercises one unit is off (z_j < 0): its delta and its row of dL/dW are 0, the
-lesson of a dead unit, declared to the presentation lint as meaningful zeros. Excluded by construction: a pre-activation of 0
-(ReLU has no derivative there; sigma(0) = 1/2 hides the sigmoid), both ReLU units off, two units with
-the same pre-activation (the same question twice), y_hat = t (every gradient 0), delta_out = +-1 (dL/dw
-is just h), zero inputs or
-weights, values too long for a line, and the canonical instance.
+In every ReLU exercise one unit is off (z_j < 0) and the other on, so the solution uses ReLU' both ways: the off
+unit's delta and its row of dL/dW are 0, the lesson of a dead unit, declared to the presentation lint as meaningful
+zeros. Excluded by construction: a pre-activation of 0 (ReLU has no derivative there; sigma(0) = 1/2 hides the
+sigmoid), both ReLU units on (so the canonical instance, which has both on, is never drawn) or both off, two units
+with the same pre-activation (the same question twice), y_hat = t (every gradient 0), delta_out = +-1 (dL/dw
+is just h), zero inputs or weights, and values too long for a line.
 
 answers.json keys: ``inputs.x``, ``inputs.W`` (hidden weights), ``inputs.w`` (output weights, a column),
 ``inputs.target``, ``inputs.activation``, ``inputs.loss``; ``answers.pre`` (z), ``answers.hidden`` (h),
@@ -85,14 +85,15 @@ class Answer:
 
 
 def sample(rng: random.Random, options: Mapping) -> Params:
-    # decided once, outside the redraws: a rejected draw must not tilt the share of off units
-    off = options["activation"] == "relu" and rng.randrange(4) == 0  # a quarter of the ReLU exercises
+    relu = options["activation"] == "relu"
 
     def draw(r: random.Random) -> Params:
         x = Matrix([nonzero(r, -2, 2) for _ in range(2)])
         rows = [(a, b) for a in WEIGHTS for b in WEIGHTS if _fits(options["activation"], a * x[0] + b * x[1])]
-        on = [row for row in rows if options["activation"] == "sigmoid" or row[0] * x[0] + row[1] * x[1] > 0]
-        units = r.sample([on, sorted(set(rows) - set(on))], 2) if off else [on, on]
+        on = [row for row in rows if not relu or row[0] * x[0] + row[1] * x[1] > 0]
+        # ReLU: one unit on and one off, in either order. With both on, ReLU' is 1 throughout and the exercise never
+        # uses it (a TA read, math-background-2 2.6, seed 6632 DE: z = (2, 4)); with both off, nothing passes.
+        units = r.sample([on, sorted(set(rows) - set(on))], 2) if relu else [on, on]
         W = Matrix([r.choice(units[0]), r.choice(units[1])])
         w = Matrix([nonzero(r, -2, 2) for _ in range(2)])
         target = Integer(r.randint(0, 1) if options["loss"] == "cross-entropy" else r.randint(-2, 3))
@@ -109,13 +110,15 @@ def _fits(activation: str, z: int) -> bool:
 
 def _usable(p: Params) -> bool:
     z = p.W * p.x
-    if z[0] == z[1] or max(z) < 0:  # two units alike asks the same thing twice; two off units pass nothing
+    # two units alike asks the same thing twice; both below 0 stays out of the sigmoid's draws (two ReLU units off,
+    # which would pass nothing, the draw excludes)
+    if z[0] == z[1] or max(z) < 0:
         return False
     answer = solve(p)
     steps = [s.expr for c in answer.backward for s in c.steps]
     wide = max(printed_width(e) for e in (*steps, answer.y, answer.output, answer.loss))
     # delta_out = +-1 makes dL/dw just h: nothing to work
-    return abs(answer.deltas[0]) not in (0, 1) and wide <= MAX_STEP_WIDTH and p not in CANONICAL.values()
+    return abs(answer.deltas[0]) not in (0, 1) and wide <= MAX_STEP_WIDTH
 
 
 def solve(p: Params) -> Answer:
