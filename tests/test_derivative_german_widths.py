@@ -31,4 +31,4 @@ def test_the_seeds_that_ran_into_the_margin_set_no_long_rule_name_unmeasured(see
     variant = variant_for_seed(family, resolve_options(family.options, {"level": 3, "count": 6}), seed)
     _, solution = render_part(environment(language="de"), family, variant)
     # measured: where the widest step leaves no room beside it, the name takes two lines of the box
-    assert r"\parbox[t]{3.8cm}{\raggedright Summenregel und Ableitungstabelle}" in solution
+    assert r"\parbox[t]{3.8cm}{\raggedright Summenregel und Ableitungstabelle\endgraf\vspace{\jot}}" in solution

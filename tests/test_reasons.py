@@ -27,6 +27,8 @@ LONG = "multiply numerator and denominator by $e^{2 x}$ and cancel"
 """57 characters: more than two lines of the box, so the macro sets it on a line of its own."""
 MIDDLE = (Chain((Step(x**2 + 1, "as given"), Step(sympy.expand((x + 1) ** 4), LONG))), "p(x)")
 """Steps that leave LONG no room on one line, but room for two lines of a box wider than the 3.8 cm one."""
+GAP = r"\endgraf\vspace{\jot}"
+"""What ends a boxed reason: its box is that much deeper than its last line, so the next row's reason stands apart."""
 GERMAN = (Chain((Step(sympy.exp(x) / (x + 1), "Zähler und Nenner mit $e^{2 x}$ multiplizieren, kürzen"),)), "h'(x)")
 
 PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
@@ -57,14 +59,14 @@ def test_a_wide_row_of_another_chain_in_the_align_keeps_it_in_its_box():
     """The reverted per-chain rule measured only the reason's own chain: a later, wider chain ran it into the margin."""
     for chains in ((SHORT, WIDE), (WIDE, SHORT)):
         laid_out = _align(*chains)
-        assert rf"\parbox[t]{{3.8cm}}{{\raggedright {TABLE}}}" in laid_out
+        assert rf"\parbox[t]{{3.8cm}}{{\raggedright {TABLE}{GAP}}}" in laid_out
         assert r"\mbox{constant" not in laid_out
 
 
 def test_the_box_is_written_once_and_measured_at_the_width_it_is_written():
     """``BOX_WIDTH`` is the width TeX is given and ``BOX`` the points it is measured in: 3.8 cm, 108.1 pt."""
     assert BOX_WIDTH == "3.8cm" and BOX == 108.1
-    assert rf"\parbox[t]{{{BOX_WIDTH}}}{{\raggedright {TABLE}}}" in _align(SHORT, WIDE)
+    assert rf"\parbox[t]{{{BOX_WIDTH}}}{{\raggedright {TABLE}{GAP}}}" in _align(SHORT, WIDE)
 
 
 def test_a_reason_longer_than_its_box_stands_beside_short_steps_else_on_a_line_of_its_own():
@@ -79,7 +81,7 @@ def test_a_reason_longer_than_its_box_stands_beside_short_steps_else_on_a_line_o
 def test_a_reason_too_long_for_its_box_takes_two_lines_of_the_room_its_align_leaves():
     """Set above its row it read as a second heading under "For f_2:" (German seed 6612's divergence)."""
     laid_out = _align(MIDDLE)
-    (width,) = re.findall(r"\\parbox\[t\]\{([\d.]+)pt\}\{\\raggedright " + re.escape(LONG) + "}", laid_out)
+    (width,) = re.findall(r"\\parbox\[t\]\{([\d.]+)pt\}\{\\raggedright " + re.escape(LONG + GAP) + "}", laid_out)
     assert BOX < float(width) < typeset_width(LONG, text=True)
     assert r"\noalign" not in laid_out and r"\sheetreason" not in laid_out
 
@@ -140,3 +142,14 @@ def test_typeset_the_long_reasons_stand_whole_and_nothing_runs_into_the_margin(t
     assert any(line.endswith("Zähler und Nenner mit e2x multiplizieren, kürzen") for line in lines), text
     first = next(index for index, line in enumerate(lines) if "multiply numerator" in line)
     assert "4x + 1" in lines[first] and lines[first + 1].endswith("by e2x and cancel"), text  # two lines beside its step
+
+
+def test_typeset_the_next_rows_reason_stands_apart_from_a_boxed_reasons_second_line(tmp_path):
+    """Set as far below it as the box's own second line, a column of boxed reasons read as one list (a TA read)."""
+    chain = (Chain((*MIDDLE[0].steps, Step(x**4 + 1, "as given"))), "p(x)")
+    one_pass = environment().get_template("macros/one-pass-align.tex.j2").render()
+    compile_stream("apart", [PREAMBLE + one_pass + "\\begin{document}\n" + _align(chain) + "\n\\end{document}\n"], tmp_path)
+    words = subprocess.run(["pdftotext", "-bbox", str(tmp_path / "apart.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    feet = {text: float(foot) for foot, text in re.findall(r'yMax="([\d.]+)">([^<]+)</word>', words)}  # the last of each word
+    first, second, after = feet["multiply"], feet["cancel"], feet["given"]
+    assert after - second > second - first + 3.5  # \jot (3 pt) more than the 2.2 pt it was

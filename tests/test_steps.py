@@ -143,7 +143,7 @@ def test_a_reason_beside_its_step_takes_at_most_two_lines_and_a_longer_one_a_lin
         "\\usepackage{amsmath}\\begin{document}\\begin{align*}\n<< steps(chain, 'f')|trim >>\n\\end{align*}\\end{document}"
     )
     source = set_reasons(template.render(chain=worked))
-    assert r"\mbox{product rule}" in source and r"\parbox[t]{3.8cm}{\raggedright expand the product of both factors}" in source
+    assert r"\mbox{product rule}" in source and r"\parbox[t]{3.8cm}{\raggedright expand the product of both factors\endgraf\vspace{\jot}}" in source
     assert r"\noalign{" in source and "Multiply numerator and denominator by $e^{2 x}$, expand" in source
     assert "&& \\parbox[t]{3.8cm}{\\raggedright multiply" not in source
     text = PdfReader(BytesIO(compile_document("steps", source, tmp_path))).pages[0].extract_text()

@@ -119,9 +119,9 @@ def _set_row(row: str, room: float, size: float) -> str:
         if typeset_width(reason, text=True) <= room:
             pieces.append(f"{separator}\\mbox{{{reason}}}")
         elif box and _box_lines(reason, size) <= 2:
-            pieces.append(f"{separator}\\parbox[t]{{{BOX_WIDTH}}}{{\\raggedright {reason}}}")
+            pieces.append(separator + _boxed(BOX_WIDTH, reason))
         elif (width := _two_lines_wide(reason, size, size * room)) is not None:
-            pieces.append(f"{separator}\\parbox[t]{{{width:g}pt}}{{\\raggedright {reason}}}")
+            pieces.append(separator + _boxed(f"{width:g}pt", reason))
         else:
             above += line
         last = end
@@ -135,10 +135,17 @@ def _outside_aligns(latex: str) -> str:
     pieces, last = [], 0
     for start, end, separator, box, reason, line in _markers(latex):
         pieces.append(latex[last:start])
-        pieces.append(f"{separator}\\parbox[t]{{{BOX_WIDTH}}}{{\\raggedright {reason}}}" if box else line)
+        pieces.append(separator + _boxed(BOX_WIDTH, reason) if box else line)
         last = end
     pieces.append(latex[last:])
     return "".join(pieces)
+
+
+def _boxed(width: str, reason: str) -> str:
+    """``reason`` in a box ``width`` wide, hanging below its row, and ``\\jot`` deeper than its last line: without it
+    the next row's reason stood as far below it as its own second line, and a column of boxed reasons read as one
+    list ("Summenregel und / Ableitungstabelle / Ableitungstabelle", a TA read of German seed 6642)."""
+    return f"\\parbox[t]{{{width}}}{{\\raggedright {reason}\\endgraf\\vspace{{\\jot}}}}"
 
 
 def _two_lines_wide(reason: str, size: float, room: float) -> float | None:
