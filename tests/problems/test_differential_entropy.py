@@ -1,14 +1,14 @@
 import dataclasses
-import re
 import math
 import random
+import re
 
 import pytest
 import sympy
 
 from generator.kit.family import CheckFailed
-from generator.kit.printing import tex
 from generator.kit.options import OptionError, resolve_options
+from generator.kit.printing import tex
 from generator.kit.probability import a, b, lamda, mu, sigma, x
 from generator.pipeline.generate import canonical_variant, variant_for_seed
 from generator.pipeline.render import render_part
