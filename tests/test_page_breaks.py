@@ -143,3 +143,6 @@ def test_an_exercise_heading_keeps_its_points_on_its_first_line(tmp_path, langua
     headings = [line.text for line in lines if line.text.startswith(("Exercise 1.", "Aufgabe 1."))]
     assert len(headings) == 5 and all(re.search(r"\[\d+ (Punkte|points)\]$", heading) for heading in headings), headings
     assert not [line.text for line in lines if re.fullmatch(r"\[\d+ (Punkte|points)\]", line.text)]
+    # and a wrapped title's lines are balanced: never one word alone below ("Jacobians, / divergence", a TA read)
+    wrapped = [after.text for before, after in zip(lines, lines[1:]) if before.text in headings and after.top - before.bottom < 8]
+    assert wrapped and all(" " in text for text in wrapped), wrapped
