@@ -82,9 +82,13 @@ def by_substitution(
     du: m x^(k-1) dx = (m/k) du), the bounds changing with u, so that G(u) is evaluated at the new bounds and
     nothing is put back into x by hand."""
     bounds = (inner.subs(x, low), inner.subs(x, high))
-    worked = chain(Step(sympy.Integral(in_u, (u, *bounds)), "replace $x$ by $u$, the bounds too"))
+    du, multiple = sympy.diff(inner, x), in_u.as_coeff_Mul()[0]
+    # what the step replaces, from this substitution (u = x^2 + 2, x dx = 1/2 du): "replace x by u" misdescribed it (TA read)
+    replaced = f"{tex(multiple)}\\,d{u}" if multiple != 1 else f"d{u}"
+    why = Reason("${u} = {inner}$, ${factor}\\,d{x} = {replaced}$; new bounds", u=u, inner=tex(inner), factor=tex(multiple * du), x=x, replaced=replaced)
+    worked = chain(Step(sympy.Integral(in_u, (u, *bounds)), why))
     primitive = sympy.integrate(in_u, u)
-    return BySubstitution(sympy.diff(inner, x), in_u.as_coeff_Mul()[0], bounds, worked, primitive, primitive.subs(u, inner))
+    return BySubstitution(du, multiple, bounds, worked, primitive, primitive.subs(u, inner))
 
 
 def check_definite(

@@ -191,3 +191,22 @@ def _at(name, end):
     """F(end) as the solution writes it: brackets that grow around a fraction."""
     printed = tex(end)
     return rf"{name}\mathopen{{}}\left({printed}\right)" if r"\frac" in printed else f"{name}({printed})"
+
+
+def test_the_substitution_step_names_u_what_replaces_dx_and_the_new_bounds_in_both_languages():
+    """'replace x by u, the bounds too' misdescribed the step (TA read, math-background-2 2.1(b), seeds 6641/6642):
+    it replaces the inner expression by u and m x^(k-1) dx by (m/k) du, each drawn variant's own."""
+    seen = set()
+    for seed in range(40):
+        variant = variant_for_seed(FAMILY, SUBSTITUTION, seed)
+        p = variant.params
+        carried = sympy.Mul(*(f for f in sympy.Mul.make_args(p.integrand) if not f.has(p.inner)))  # m x^(k-1)
+        ratio = sympy.simplify(carried / sympy.diff(p.inner, X))  # m/k, the multiple of du
+        assert ratio.is_Rational
+        replaced = "du" if ratio == 1 else rf"{tex(ratio)}\,du"
+        seen.add(ratio)
+        for language, tail in (("en", "new bounds"), ("de", "neue Grenzen")):
+            _, solution = render_part(environment(language=language), FAMILY, variant)
+            assert rf"$u = {tex(p.inner)}$, ${tex(carried)}\,dx = {replaced}$; {tail}" in solution
+            assert "replace $x$ by $u$" not in solution and "ersetzen, auch in den Grenzen" not in solution
+    assert len(seen) >= 3  # du, 2 du and 1/k du all drawn
