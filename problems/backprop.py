@@ -41,6 +41,8 @@ from generator.kit import (
 )
 from generator.kit.losses import LOSSES, output_layer
 from generator.kit.network import ACTIVATIONS, backpropagated, check_network, forward, weight_gradients
+from generator.kit.notation import Bracketed, WrittenProduct
+from generator.kit.steps import Step
 from generator.kit.widths import printed_width
 
 WEIGHTS = (-2, -1, 1, 2)
@@ -125,8 +127,22 @@ def solve(p: Params) -> Answer:
     net = forward(p.x, p.W, p.w, p.activation)  # its names h_j stand for sigma(z_j) in the steps
     top = output_layer(p.loss, (p.w.T * Matrix(net.names))[0], net.y, p.target)
     backward, deltas = backpropagated(net, p.w, top, p.activation)
+    backward = tuple(_negatives_bracketed(c) for c in backward)
     g = weight_gradients(deltas, p.x, net.hidden)
     return Answer(net.pre, net.hidden, net.y, top.output, top.loss, backward, deltas, g.grad_w, g.grad_W, g.named, g.whole)
+
+
+def _negatives_bracketed(worked: Chain) -> Chain:
+    """``worked`` with a negative number leading a product of substituted values in brackets, as every other
+    negative factor of it is: delta_2 = (-1) . (-4) . 1, never -1 . (-4) . 1 (a TA read, math-background-2 2.6,
+    seed 6641: the weight w_2 = -1 bare beside a bracketed delta_out)."""
+
+    def bracketed(expr: sympy.Basic) -> sympy.Basic:
+        if isinstance(expr, WrittenProduct) and expr.args[0].is_Number and expr.args[0].is_negative:
+            return WrittenProduct(Bracketed(expr.args[0]), *expr.args[1:], evaluate=False)
+        return expr
+
+    return Chain(tuple(Step(bracketed(step.expr), step.why) for step in worked.steps))
 
 
 def check(p: Params, answer: Answer, rng: random.Random) -> None:

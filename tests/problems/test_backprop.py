@@ -132,3 +132,24 @@ def test_the_forward_pass_says_what_the_output_is_in_both_languages():
     assert r"and the output is the sum of the activations weighted by $\mathbf{w}$." in solution
     statement, solution = render_part(environment(language="de"), FAMILY, variant)
     assert "der Zielwert ist." in statement and r"die mit $\mathbf{w}$ gewichtete Summe der Aktivierungen" in solution
+
+
+@pytest.mark.parametrize("activation", ["relu", "sigmoid"])
+@pytest.mark.parametrize("loss", ["squared", "cross-entropy"])
+def test_every_negative_number_in_a_product_of_substituted_values_is_bracketed(activation, loss):
+    """delta_2 = -1 . (-4) . 1 bracketed delta_out but not the weight w_2 = -1 before it (TA read, math-background-2
+    2.6, seeds 6641/6642): every negative number put into such a product is in brackets, the first one too."""
+    options = FAMILY.resolve_options({"activation": activation, "loss": loss})
+    leading = 0
+    for seed in range(20):
+        variant = variant_for_seed(FAMILY, options, seed)
+        p = variant.params
+        for language in ("en", "de"):
+            _, solution = render_part(environment(language=language), FAMILY, variant)
+            backward = solution[solution.index(r"\delta_{\mathrm{out}} ="):]
+            for j, weight in enumerate(p.w, start=1):
+                factor = f"({sympy.latex(weight)})" if weight < 0 else sympy.latex(weight)
+                assert rf"\delta_{j} &= {factor} \cdot " in backward
+                leading += bool(weight < 0)
+            assert not re.search(r"&= -\s*\d+ \\cdot|\\cdot -\s*\d", backward), backward  # a bare negative factor
+    assert leading  # a negative output weight leads some product
