@@ -15,10 +15,11 @@
 
 import random
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 import sympy
 
-from generator.kit.differentiation import Worked, worked_partial
+from generator.kit.differentiation import Piece, Worked, worked_partial
 from generator.kit.functions import smooth_function, structure
 from generator.kit.language import Reason, as_reason
 from generator.kit.notation import EuclideanNorm, FixedVector, Vector
@@ -28,7 +29,7 @@ from generator.kit.steps import Step, chain, worked_chain
 from generator.kit.widths import printed_width
 from generator.speed import remembered
 
-__all__ = ["A", "X", "divides_by_norm", "functions_of", "like_canonical", "max_zeros", "new_structure", "partial", "skeleton", "variable_sets", "widest_step"]
+__all__ = ["A", "Partial", "X", "divides_by_norm", "functions_of", "like_canonical", "max_zeros", "new_structure", "partial", "skeleton", "variable_sets", "widest_step"]
 
 X = Vector("x")
 A = FixedVector("a")
@@ -52,19 +53,51 @@ def max_zeros(entries: int) -> int:
     return entries // 3
 
 
-def partial(f: sympy.Expr, v: sympy.Symbol, name: str | None = None) -> Worked:
+@dataclass(frozen=True)
+class Partial(Worked):
+    """A worked partial df/dv that knows its function and variable, so that it can take up the chain rule's inner
+    functions an earlier partial of the same function named (``after``)."""
+
+    function: sympy.Expr = sympy.S.Zero
+    variable: sympy.Symbol | None = None
+
+    def after(self, earlier: Iterable[Worked]) -> Worked:
+        """This partial as it follows ``earlier`` partials of the same function: an inner function of the chain rule
+        that one of them named (g_2 = -2x^2 + y for df_2/dx), which this partial goes through too but does not name,
+        since its derivative here is free of v (dg_2/dy = 1: ``differentiation`` names no such inner function), is
+        named here as well, under the same letter, with its derivative in v first (TA read, idl-math-background
+        EN 6641 1.3(c): "For df_2/dy, with g_2 as above:" and dg_2/dy = 1 before the chain rule, as the x-row has
+        dg_2/dx). Inner functions come first in the list, as ``differentiation`` lists pieces inside out.
+        """
+        v, own = self.variable, {piece.expr for piece in self.pieces}
+        taken: dict[sympy.Expr, Piece] = {}
+        for worked in earlier:
+            for piece in worked.pieces:
+                g = piece.expr
+                if piece.inner and v is not None and g.has(v) and g not in own and self.function.has(g):
+                    taken.setdefault(g, piece)
+        if not taken:
+            return self
+        pieces = tuple(Piece(piece.name, g, worked_partial(g, v).derivative, True) for g, piece in taken.items())
+        return Worked((*pieces, *self.pieces), self.derivative, self.rules)
+
+
+def partial(f: sympy.Expr, v: sympy.Symbol, name: str | None = None) -> Partial:
     """df/dv worked rule by rule (``generator.kit.differentiation.worked_partial``), with a true reason for a zero.
 
     A partial of a function without ``v`` is 0 because the function does not depend on ``v``
     (``name``, LaTeX, names the function in the reason); no table of derivatives is involved.
+    The template asks it (``Partial.after``) for the inner functions that earlier partials named.
     """
     if f.has(v):
-        return _said_once(worked_partial(f, v))
-    if name:
-        why = Reason("${name}$ does not depend on ${v}$", name=name, v=tex(v))
+        worked = _said_once(worked_partial(f, v))
     else:
-        why = Reason("does not depend on ${v}$", v=tex(v))
-    return Worked((), chain(Step(sympy.Integer(0), why)), ())
+        if name:
+            why = Reason("${name}$ does not depend on ${v}$", name=name, v=tex(v))
+        else:
+            why = Reason("does not depend on ${v}$", v=tex(v))
+        worked = Worked((), chain(Step(sympy.Integer(0), why)), ())
+    return Partial(worked.pieces, worked.derivative, worked.rules, f, v)
 
 
 def _said_once(worked: Worked) -> Worked:

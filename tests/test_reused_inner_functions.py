@@ -1,0 +1,73 @@
+"""A partial whose chain rule goes through an inner function an earlier partial named says so and shows that inner
+function's derivative in its own variable, as the earlier row did (TA read, idl-math-background EN 6641 1.3(c):
+df_2/dy = e^{-2x^2 + y} stood under "For df_2/dx let g_2 = -2x^2 + y:" without dg_2/dy = 1; dl-exercise-sheet-1
+6641 3(b) likewise without dg/dy). The kit names no inner function whose derivative is a number, so the row took
+the gap of a partial that names no parts."""
+
+import dataclasses
+
+import pytest
+import sympy
+
+from generator.check.lint import header_scopes
+from generator.kit.functions import coordinates
+from generator.kit.options import resolve_options
+from generator.kit.printing import tex
+from generator.pipeline.generate import canonical_variant, variant_for_seed
+from generator.pipeline.render import render_part
+from generator.pipeline.templating import environment
+from problems import gradient, jacobian
+
+x, y = coordinates(2)
+LEAD_IN = {
+    "en": r"\shortintertext{For $\frac{\partial %s}{\partial y}$, with $%s$ as above:}",
+    "de": r"\shortintertext{Für $\frac{\partial %s}{\partial y}$, mit $%s$ wie oben:}",
+}
+
+
+def _jacobian(components):
+    family = jacobian.FAMILY
+    base = canonical_variant(family, resolve_options(family.options, {}), "idl-math-background-1.3c")
+    params = jacobian.Params((x, y), components)
+    return family, dataclasses.replace(base, params=params, answer=family.solve(params))
+
+
+def _gradient(f):
+    family = gradient.FAMILY
+    base = variant_for_seed(family, resolve_options(family.options, {}), 1)
+    params = dataclasses.replace(base.params, functions=(f,), variables=(x, y))
+    return family, dataclasses.replace(base, params=params, answer=family.solve(params))
+
+
+def _lines_above(solution, lhs, count=2):
+    """The ``count`` lines above the row of the partial ``lhs`` by y."""
+    end = solution.index(rf"\frac{{\partial {lhs}}}{{\partial y}} &=")
+    return solution[:end].splitlines()[-count:]
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.parametrize(
+    ("build", "lhs", "inner", "g"),
+    [
+        (lambda: _jacobian((sympy.log(x**2 * y**2 + 1), sympy.exp(-2 * x**2 + y))), "f_2", -2 * x**2 + y, "g_2"),
+        (lambda: _gradient(sympy.cos(3 * x**2 + 2 * x * y)), "f", 3 * x**2 + 2 * x * y, "g"),
+    ],
+    ids=["jacobian-6641", "gradient-6641"],
+)
+def test_the_y_row_recalls_the_inner_function_and_shows_its_derivative(build, lhs, inner, g, language):
+    family, variant = build()
+    _, solution = render_part(environment(language=language), family, variant)
+    line, row = _lines_above(solution, lhs)
+    assert line == LEAD_IN[language] % (lhs, g)  # a line of its own, not the gap of a partial naming nothing
+    # before the chain rule, as the x-row has dg/dx
+    assert row.startswith(rf"\frac{{\partial {g}}}{{\partial y}} &= {tex(sympy.diff(inner, y))} &&")
+    assert rf"\frac{{\partial {g}}}{{\partial x}} &= {tex(sympy.diff(inner, x))} &&" in solution
+    assert not list(header_scopes(solution))
+
+
+def test_an_inner_function_no_earlier_partial_named_stays_unnamed():
+    # e^{x + y^2} by x goes through g = x + y^2 with dg/dx = 1: named by no earlier partial, not named here either
+    family, variant = _gradient(sympy.exp(x + y**2))
+    _, solution = render_part(environment(), family, variant)
+    assert r"\frac{\partial g}{\partial x}" not in solution
+    assert rf"\shortintertext{{For $\frac{{\partial f}}{{\partial y}}$ let $g = {tex(x + y**2)}$:}}" in solution
