@@ -4,6 +4,7 @@ import sympy
 from generator.kit import rewrites
 from generator.kit.functions import coordinates
 from generator.kit.tidying import derivative
+from generator.kit.widths import printed_width
 from tests.test_tidying import _sheet_functions
 
 x, y, z = coordinates(3)
@@ -124,7 +125,9 @@ def test_a_tidying_step_is_named_by_the_rewrite_it_performs(before, after, name)
 
 
 def test_a_factor_too_wide_for_the_reason_column_is_not_printed_in_it():
-    big = x**4 + 3 * x**3 + 5 * x**2 + 7 * x + 11
+    """Past MAX_FACTOR_WIDTH (a factor up to it is named, on a line of its own if need be: test_minus_signs_named)."""
+    big = x**7 + 3 * x**6 + 5 * x**5 + 7 * x**4 + 11 * x**3 + 13 * x**2 + 17 * x + 19
+    assert printed_width(big) > rewrites.MAX_FACTOR_WIDTH
     assert rewrites.rewrite_name(big * sympy.sin(x) + big * sympy.cos(x), big * (sympy.sin(x) + sympy.cos(x))) == (
         "factor out the common factor"
     )

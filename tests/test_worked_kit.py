@@ -146,7 +146,7 @@ def test_a_tidy_step_that_multiplies_out_and_collects_shows_the_line_between():
     are now multiplied out in a line of their own, the like terms collected in the next (the engine checks both)."""
     x = sympy.Symbol("x")
     quotient = differentiate(sympy.exp(x) / ((3 - x) * (sympy.cos(x) + 2)), x).derivative.steps
-    assert [step.why for step in quotient] == ["quotient rule", "factor out $e^{x}$ and expand", "collect like terms"]
+    assert [step.why for step in quotient] == ["quotient rule", "factor out $e^{x}$ and expand; two minus signs cancel", "collect like terms"]
     assert tex(quotient[1].expr) == (
         r"\frac{e^{x} ((3 - x) \cos(x) + 6 - 2 x + (3 - x) \sin(x) + \cos(x) + 2)}{(3 - x)^{2} (\cos(x) + 2)^{2}}"
     )

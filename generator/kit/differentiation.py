@@ -13,7 +13,7 @@ score.
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from itertools import count
+from itertools import count, pairwise
 
 import sympy
 from sympy.core.mul import _keep_coeff
@@ -40,6 +40,7 @@ from generator.kit.rewrites import (
     function_part,
     has_factor,
     listed,
+    minus_signs_cancel,
     multiplies_out,
     reordered,
     rewrite_name,
@@ -54,7 +55,7 @@ from generator.kit.tidying import derivative, presentable, squares_written, tidy
 from generator.kit.widths import MAX_STEP_WIDTH, printed_width
 from generator.speed import remembered
 
-__all__ = ["CHAIN", "PARTIALS_PREAMBLE", "Piece", "Worked", "constant_in", "differentiate", "named_alike", "rule_and_tidy", "rules_difficulty", "rules_needed", "tidied", "worked_partial", "written_product"]
+__all__ = ["CHAIN", "PARTIALS_PREAMBLE", "Piece", "Worked", "constant_in", "differentiate", "named_alike", "rule_and_tidy", "rules_difficulty", "rules_needed", "signs_named", "tidied", "worked_partial", "written_product"]
 
 PRODUCT = N_("product rule")
 QUOTIENT = N_("quotient rule")
@@ -118,7 +119,7 @@ reason column is narrow."""
 
 def tidied(before: sympy.Expr, after: sympy.Expr) -> Step:
     """The step from a rule's result to its tidy form, its reason the rewrite it performs (``rewrite_name``)."""
-    return Step(after, rewrite_name(before, after))
+    return signs_named((Step(before), Step(after, rewrite_name(before, after))))[1]
 
 
 def _rule_to_tidy(rule: Step, f: sympy.Expr, x: sympy.Symbol) -> tuple[Step, ...]:
@@ -151,8 +152,27 @@ def rule_and_tidy(rule: Step, after: sympy.Expr) -> tuple[Step, ...]:
     """A rule's step and its tidy form; only the tidy form, with the rule's reason, when tidying just reorders.
 
     A tidy form that factors out, multiplies out and collects at once is reached in two lines (``multiplied_out``):
-    the common factor taken out and the products multiplied out, then the like terms collected.
+    the common factor taken out and the products multiplied out, then the like terms collected. A step that
+    multiplies a minus sign into a bracket of negative terms says that two minus signs cancel (``signs_named``).
     """
+    return signs_named(_rule_and_tidy(rule, after))
+
+
+def signs_named(steps: tuple[Step, ...]) -> tuple[Step, ...]:
+    """``steps`` with "; two minus signs cancel" added to the reason of each step that multiplies a minus sign into
+    a bracket whose terms all have one (``minus_signs_cancel``), unless its reason already speaks of minus signs:
+    "factor out $e^x$ and expand" turned ``-e^x (-(3 - x) \\sin x - \\cos x - 2)`` into ``+ e^x (...)`` unnamed (a TA
+    read, German 6642)."""
+    named = list(steps[:1])
+    for before, step in pairwise(steps):
+        if "minus sign" not in step.why and minus_signs_cancel(before.expr, step.expr):
+            step = Step(step.expr, signs_cancelling(step.why))
+        named.append(step)
+    return tuple(named)
+
+
+def _rule_and_tidy(rule: Step, after: sympy.Expr) -> tuple[Step, ...]:
+    """``rule_and_tidy`` before its steps' minus signs are named."""
     if sign_moved(rule.expr, after):  # -e^x (A - B) is e^x (B - A): a step of its own; -A - B is -(A + B) the other way
         return (rule, Step(after, TAKE_OUT_MINUS if after.as_coeff_Mul()[0] < 0 else DISTRIBUTE_MINUS))
     if reordered(rule.expr, after):
@@ -200,6 +220,7 @@ def _turned_to_cancel(expr: sympy.Expr) -> Step | None:
     below = {_innermost_base(factor) for factor in sympy.Mul.make_args(bottom)} - {None}
     turned: dict[sympy.Expr, sympy.Expr] = {}
     terms = []
+    cancelling = False  # -2x^2 (x - 4) as 2x^2 (4 - x): the minus sign taken out meets the one in front
     for term in _in_order(top):
         number, factors, changed = sympy.Integer(1), [], False
         for factor in sympy.Mul.make_args(term):
@@ -215,10 +236,12 @@ def _turned_to_cancel(expr: sympy.Expr) -> Step | None:
             else:
                 factors.append(factor)
         terms.append(written_product(number, *factors) if changed else term)
+        cancelling = cancelling or (changed and number.is_positive and term.as_coeff_Mul()[0].is_negative)
     if not turned:
         return None
     total, negated = next(iter(turned.items()))
     why = _turn_reason(total, negated) if len(turned) == 1 else TAKE_MINUS_OUT_OF_BRACKET
+    why = signs_cancelling(why) if cancelling else why
     return Step(sympy.Mul(WrittenSum(*terms, evaluate=False), sympy.Pow(bottom, -1, evaluate=False), evaluate=False), why)
 
 

@@ -14,18 +14,19 @@ rewrite that turns one into the other ("common denominator", "cancel $(x + 1)$",
 step that only reorders, which is no step of its own.
 """
 
+from collections.abc import Iterator
 from functools import reduce
 
 import sympy
 from sympy.core.exprtools import Term, gcd_terms
 from sympy.core.mul import _keep_coeff
 
-from generator.kit.language import Reason
+from generator.kit.language import Reason, signs_cancelling
 from generator.kit.printing import bracket, printed_terms, tex
 from generator.kit.widths import printed_width
 from generator.speed import register, remembered
 
-__all__ = ["COLLECT", "DISTRIBUTE_MINUS", "EXPAND", "GENERIC_NAMES", "cancel_reason", "cancelling_number", "evaluated", "expand", "expand_outside", "factor_terms", "function_part", "has_factor", "listed", "multiplies_out", "rewrite_name", "rewrite_names", "scaling", "sign_moved", "sum_times", "taken_out", "together", "xreplace_unevaluated"]
+__all__ = ["COLLECT", "DISTRIBUTE_MINUS", "EXPAND", "GENERIC_NAMES", "cancel_reason", "cancelling_number", "evaluated", "expand", "expand_outside", "factor_terms", "function_part", "has_factor", "listed", "minus_signs_cancel", "multiplies_out", "rewrite_name", "rewrite_names", "scaling", "sign_moved", "sum_times", "taken_out", "together", "xreplace_unevaluated"]
 
 MAX_REMEMBERED = 65536
 _factored: dict[tuple[type, sympy.Basic], sympy.Basic] = {}
@@ -540,7 +541,7 @@ def _above_the_bar(top: sympy.Expr, new_top: sympy.Expr, before: sympy.Expr, can
         negated = common.is_Add and coefficient < 0
         shown = f"-{_bracketed(-common)}" if negated else _bracketed(common)
         named = Reason("factor out ${factor}$", factor=shown)
-        factored = _named(named, common, Reason("factor out the common factor"), whole=negated)
+        factored = _named(named, common, Reason("factor out the common factor"), whole=negated, widest=MAX_FACTOR_WIDTH)
         # nothing multiplied out: the factor comes out first and what is left inside is collected
         names.insert(0 if names and not expanded else len(names), factored)
     elif (sums or rest.is_Add) and coefficient == -1 and all(term.could_extract_minus_sign() for term in terms):
@@ -578,7 +579,7 @@ def taken_out(terms: list[sympy.Expr], new: sympy.Expr) -> list[Reason]:
     if left or found is None:
         return []
     factor, inside = found
-    named = _named(Reason("take out the common factor ${factor}$", factor=_bracketed(factor)), factor, Reason("factor out a common factor"))
+    named = _named(Reason("take out the common factor ${factor}$", factor=_bracketed(factor)), factor, Reason("factor out a common factor"), widest=MAX_FACTOR_WIDTH)
     apart = sum(len(sympy.Add.make_args(expand_outside(term))) for term in inside)
     return [] if len(sympy.Add.make_args(expand_outside(sympy.Add(*inside)))) < apart else [named]
 
@@ -778,8 +779,59 @@ def _sign_flips(before: sympy.Expr, after: sympy.Expr) -> list[str]:
         old_bracket, new_bracket = (bracket(tex(term)) for term in (total, negated))
         if old_bracket in old_page and old_bracket not in new_page and new_bracket in new_page:
             named = Reason("write ${total}$ as $-({negated})$", total=tex(total), negated=tex(negated))
-            names.append(_named(named, total, Reason("take a minus sign out of a bracket"), whole=True))
+            name = _named(named, total, Reason("take a minus sign out of a bracket"), whole=True)
+            # -(-6x^2 + 8x - 1) sin x as (6x^2 - 8x + 1) sin x: the minus taken out meets the one in front (a TA read)
+            names.append(signs_cancelling(name) if _sign_turned(before, after, total, negated) else name)
     return names
+
+
+def _sign_turned(before: sympy.Expr, after: sympy.Expr, total: sympy.Expr, negated: sympy.Expr) -> bool:
+    """A product of ``before`` with a minus sign in front and the sum ``total`` among its factors stands in ``after``
+    with ``negated`` instead and no minus sign: the minus sign taken out of the bracket cancels the one in front."""
+    shown = {_signed_rest(product, negated) for product in _products(after)} - {None}
+    return any(
+        (signed := _signed_rest(product, total)) is not None and signed[0] < 0 and (-signed[0], signed[1]) in shown
+        for product in _products(before)
+    )
+
+
+def _products(expr: sympy.Expr) -> Iterator[sympy.Expr]:
+    """The products of ``expr``, outside function arguments, nested ones too."""
+    if not (expr.is_Add or expr.is_Mul or expr.is_Pow):
+        return
+    if expr.is_Mul:
+        yield expr
+    for arg in expr.args:
+        yield from _products(arg)
+
+
+def _signed_rest(product: sympy.Expr, total: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr] | None:
+    """(number in front, the other factors) of ``product`` when the sum ``total`` is one of its factors, else None."""
+    factors = list(_flat_product(product))
+    found = next((factor for factor in factors if factor.is_Add and evaluated(factor) == total), None)
+    if found is None:
+        return None
+    factors.remove(found)
+    number = sympy.Mul(*(factor for factor in factors if factor.is_Number))
+    return number, evaluated(sympy.Mul(*(factor for factor in factors if not factor.is_Number)))
+
+
+def minus_signs_cancel(before: sympy.Expr, after: sympy.Expr) -> bool:
+    """``before`` has a product with a minus sign in front of a bracketed sum whose terms all have minus signs,
+    ``-e^x (-(3 - x) \\sin x - \\cos x - 2)``, which ``after`` multiplies out: each term turns its sign, two minus
+    signs cancel, and a step's reason says so ("factor out $e^x$ and expand" hid it, a TA read, German 6642)."""
+    kept = set(product_sums(after))
+    for product in _products(before):
+        factors = list(_flat_product(product))
+        number = sympy.Mul(*(factor for factor in factors if factor.is_Number))
+        if not number.is_negative:
+            continue
+        for factor in factors:
+            if not factor.is_Add or evaluated(factor) in kept or evaluated(-factor) in kept:
+                continue
+            if all(evaluated(term).as_coeff_Mul()[0].is_negative for term in _flat(factor, sympy.Add)):
+                return True
+    return False
 
 
 def product_sums(expr: sympy.Expr) -> list[sympy.Expr]:
@@ -814,7 +866,7 @@ def _inside_factors(top: sympy.Expr, new_top: sympy.Expr, before: sympy.Expr) ->
                 names.append(Reason("take out the minus sign"))
             elif taken != 1:
                 written = as_written(base, before)
-                short = _named(Reason("factor out ${factor}$", factor=_bracketed(taken)), taken, Reason("factor out a common factor"))
+                short = _named(Reason("factor out ${factor}$", factor=_bracketed(taken)), taken, Reason("factor out a common factor"), widest=MAX_FACTOR_WIDTH)
                 if _collected_as_written(written):  # (x - 2 + 3x) is collected first: 2 comes out of 4x - 2
                     names += [COLLECT, short]
                     continue
@@ -856,15 +908,20 @@ GENERIC_NAMES = (Reason("multiply the factors"), Reason("combine the terms"))
 MAX_NAMED_WIDTH = 14
 """Widest expression a reason names (as ``printed_width`` counts): a reason is set in a narrow
 column, where a longer formula cannot break and runs into the margin."""
+MAX_FACTOR_WIDTH = 2 * MAX_NAMED_WIDTH
+"""Widest factor a reason names as taken out ("factor out $3 \\sin^2(x) \\cos^2(x)$"): "factor out the common factor"
+named none, and a TA read found it says nothing (idl-math-background 6641). A reason this long stands on a line of
+its own above its step, as "multiply out ..." does."""
 
 
-def _named(named: Reason, factor: sympy.Expr, instead: Reason, whole: bool = False) -> Reason:
+def _named(named: Reason, factor: sympy.Expr, instead: Reason, whole: bool = False, widest: int = MAX_NAMED_WIDTH) -> Reason:
     """``named``, the reason that names ``factor`` ("factor out $4x$"), or ``instead`` when the factor is too wide to name.
 
     ``whole``: ``named`` names more than the factor ("factor $2$ out of $(2x - 2)$"), and is too long itself
-    past four times the widest factor.
+    past four times the widest factor. ``widest``: the widest factor named (``MAX_FACTOR_WIDTH`` for a factor
+    taken out).
     """
-    if printed_width(factor) > MAX_NAMED_WIDTH or (whole and len(named) > 4 * MAX_NAMED_WIDTH):
+    if printed_width(factor) > widest or (whole and len(named) > 4 * MAX_NAMED_WIDTH):
         return instead
     return named
 

@@ -1,0 +1,103 @@
+"""A step's reason names every change it makes: a step that turns a bracket of minus signs (or a minus sign taken
+out of a bracket) against the minus sign in front says "two minus signs cancel", and "factor out" names its factor.
+
+From a TA read of derivatives-and-entropy, German, seed 6642 (p.1 f_1, p.2 f_3) and idl-math-background, seed 6641
+(1.3(a) f_3). Every expectation is computed from SymPy, none is quoted.
+"""
+
+from itertools import pairwise
+
+import sympy
+
+from generator.i18n import translations
+from generator.kit.differentiation import differentiate
+from generator.kit.language import signs_cancelling
+from generator.kit.printing import tex
+from generator.kit.rewrites import evaluated, factor_terms, product_sums, rewrite_name
+from generator.kit.steps import Step
+from problems.derivative import x
+
+C, S, E = sympy.cos(x), sympy.sin(x), sympy.exp(x)
+F1 = E / ((3 - x) * (C + 2))
+"""derivatives-and-entropy DE 6642, f_1."""
+F3 = S / ((2 - x) * (2 * x**2 + 1))
+"""derivatives-and-entropy DE 6642, f_3."""
+IDL_F3 = S**3 * C**3
+"""idl-math-background EN 6641, 1.3(a) f_3."""
+QUOTIENTS = (F1, F3, x / ((3 - x) * (C + 2)), E / ((4 - x) * (C + 3)), S / ((3 - x) * (x**2 + 2)), C / ((1 - x) * (3 * x**2 + 1)))
+
+
+def _pairs(f: sympy.Expr):
+    """(line before, step) for every step of the worked derivative of ``f``."""
+    worked = differentiate(f, x)
+    chains = [piece.derivative for piece in worked.pieces] + [worked.derivative]
+    return [(before.expr, step) for chain in chains for before, step in pairwise(chain.steps)]
+
+
+def _all_negative(total: sympy.Expr) -> bool:
+    return all(term.as_coeff_Mul()[0] < 0 for term in sympy.Add.make_args(evaluated(total)))
+
+
+def test_a_bracket_of_minus_signs_multiplied_out_under_a_minus_says_so():
+    """f_1: -e^x (-(3 - x) sin x - cos x - 2) becomes + e^x ((3 - x) sin x + cos x + 2) in a step that factors out e^x
+    and expands; its reason also says that two minus signs cancel, in English and German."""
+    r = (3 - x) * (C + 2)
+    rule_top = sympy.fraction(differentiate(F1, x).derivative.steps[0].expr, exact=True)[0]
+    # the quotient rule's second term is -e^x r', and SymPy's r' has only negative terms
+    assert _all_negative(sympy.diff(r, x))
+    assert sympy.simplify(evaluated(rule_top) - (sympy.diff(E, x) * r - E * sympy.diff(r, x))) == 0
+    # the step after the quotient rule multiplies r' out: its bracket is gone
+    rule, step = differentiate(F1, x).derivative.steps[:2]
+    negated = evaluated(sympy.diff(r, x))
+    assert any(evaluated(total) == negated for total in product_sums(rule.expr))
+    assert not any(evaluated(total) in (negated, -negated) for total in product_sums(step.expr))
+    changed = [(rule.expr, step)]
+    de = translations("de").gettext
+    for _, step in changed:
+        assert step.why.endswith("; two minus signs cancel")
+        assert step.why.translated(de).endswith("; zwei Minuszeichen heben sich auf")
+
+
+def test_a_minus_sign_taken_out_of_a_bracket_that_meets_one_in_front_says_so():
+    """f_3: -(-6x^2 + 8x - 1) sin x written (6x^2 - 8x + 1) sin x: "write ... as -(...)" and the signs cancel."""
+    turned = sympy.expand(sympy.diff((2 - x) * (2 * x**2 + 1), x))
+    assert turned.as_coeff_Mul()[0] < 0 or sympy.Add.make_args(turned)[0].could_extract_minus_sign()
+    write = f"write ${tex(turned)}$ as $-({tex(-turned)})$"
+    reasons = [step.why for _, step in _pairs(F3) if step.why.startswith(write)]
+    assert reasons == [f"{write}; two minus signs cancel"]
+    assert reasons[0].translated(translations("de").gettext).endswith("; zwei Minuszeichen heben sich auf")
+
+
+def test_every_step_that_cancels_minus_signs_names_it():
+    """Across quotients whose denominator's derivative has a bracket turned: no reason hides the two minus signs."""
+    from generator.kit.rewrites import minus_signs_cancel
+
+    for f in QUOTIENTS:
+        for before, step in _pairs(f):
+            if minus_signs_cancel(before, step.expr):
+                assert "minus sign" in step.why, (f, step)
+
+
+def test_signs_named_leaves_a_step_without_such_a_bracket():
+    """-e^x (cos x + 2) opened is no pair of minus signs: the reason stays as it was."""
+    from generator.kit.differentiation import signs_named
+    from generator.kit.rewrites import minus_signs_cancel
+
+    before = sympy.Mul(-1, C + 2, E, evaluate=False) + x
+    step = Step(x - E * C - 2 * E, "expand")
+    assert not minus_signs_cancel(before, step.expr)
+    assert signs_named((Step(before), step))[1].why == "expand"
+    cancelling = Step(x + E * S + 2 * E, "expand")
+    assert signs_named((Step(sympy.Mul(-1, -S - 2, E, evaluate=False) + x), cancelling))[1].why == signs_cancelling("expand")
+
+
+def test_factor_out_names_the_factor():
+    """sin^3 x cos^3 x: its product rule's terms share 3 sin^2 x cos^2 x, which the step names, not "the common
+    factor"; German too."""
+    rule = sympy.diff(IDL_F3, x)
+    common, _ = factor_terms(rule).as_independent(sympy.Add, as_Add=False)
+    assert common != 1
+    reasons = [step.why for _, step in _pairs(IDL_F3) if "factor" in step.why]
+    assert reasons == [f"factor out ${tex(common)}$"]
+    assert reasons[0].translated(translations("de").gettext) == f"${tex(common)}$ ausklammern"
+    assert rewrite_name(rule, sympy.Mul(*sympy.Mul.make_args(factor_terms(rule)))) != "factor out the common factor"
