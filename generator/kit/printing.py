@@ -5,10 +5,11 @@ printed strings; so does the look of every node of ``generator.kit.notation`` (`
 no node carries a printing hook of its own). Bracketed matrices, ``\\log 3`` and ``\\log \\frac{5}{2}``
 without brackets for logs of positive numbers, ``\\log_2`` for base-2 logs, ``\\sigma(t)`` for the logistic
 function, column vectors for SymPy column matrices, and sums of functions or numbers that open
-with a positive term (``2 \\cos y - y \\sin y``). Nothing a student can read two ways: a power of
-a function application brackets the application (``(\\log u)^3``; ``\\tanh^2 x`` as the course
-writes it), fractions in exponents take a slash (``e^{-3x/2}``), an unevaluated product shows
-each base once with one leading number (``4 x^2 (3x - 2)``, never ``4 x x (3x - 2)``), and a
+with a positive term (``2 \\cos y - y \\sin y``), as do differences of two monomials in brackets, in a
+function's argument and in an exponent (``2 (y - x^2)``, ``\\cos(x - 2 y^2)``, ``e^{y - 2 x^2}``). Nothing a
+student can read two ways: a power of a function application brackets the application (``(\\log u)^3``;
+``\\tanh^2 x`` as the course writes it), fractions in exponents take a slash (``e^{-3x/2}``), an unevaluated
+product shows each base once with one leading number (``4 x^2 (3x - 2)``, never ``4 x x (3x - 2)``), and a
 number never stands glued to a fraction (``\\frac{2x}{x^2+1}``, not ``2 \\frac{x}{x^2+1}``).
 """
 
@@ -25,12 +26,13 @@ from sympy.printing.str import StrPrinter
 from generator.kit.language import ENGLISH, current_language, localized_decimal
 from generator.kit.notation import (
     EuclideanNorm,
+    Share,
     WrittenProduct,
     log2,
 )
 from generator.speed import register, remembered
 
-__all__ = ["applied", "inline", "printed_terms", "row", "tex", "text"]
+__all__ = ["applied", "argument", "inline", "printed_terms", "row", "tex", "text"]
 
 
 @remembered(65536)
@@ -79,6 +81,9 @@ class _RememberedParts:
     _bracketed: frozenset = frozenset()
     """The sums that stand as factors of the product being printed (``SheetLatexPrinter._print_product``)."""
 
+    _arguments: frozenset = frozenset()
+    """The arguments of the function, or the exponent, being printed (``SheetLatexPrinter._print``, ``_exponent``)."""
+
     def __init__(self, settings=None):
         super().__init__(settings)
         self._parts: dict[tuple[type, sympy.Basic, bool, bool], str] = {}
@@ -87,7 +92,7 @@ class _RememberedParts:
     def _print(self, expr, **kwargs) -> str:
         if kwargs or not self._print_level or not isinstance(expr, sympy.Basic) or expr.is_Matrix:
             return super()._print(expr, **kwargs)
-        key = (type(expr), expr, self._slashed, self._in_fraction, expr in self._bracketed)
+        key = (type(expr), expr, self._slashed, self._in_fraction, expr in self._bracketed or expr in self._arguments)
         printed = self._parts.get(key)
         if printed is None:
             printed = self._parts[key] = super()._print(expr)
@@ -158,6 +163,9 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         keep their monomial order (``- 3 x_1^2 + x_1 x_2``), as they are written by hand, and a polynomial
         in several variables is graded by degree: its quadratic terms, then the linear ones, then the
         constant (``3 x_2^2 - 5 x_1 x_2 + 3 x_1 - 3 x_2 + 1``, never SymPy's ``- 5 x_1 x_2 + 3 x_1 + 3 x_2^2 ...``).
+        A difference of two monomials opens with its positive term where it stands in brackets or braces: as a
+        factor (``2 (y - x^2)``, ``_print_product``), a function's argument (``\\cos(x - 2 y^2)``, never
+        ``\\cos(- 2 y^2 + x)``) or an exponent (``e^{y - 2 x^2}``, ``e^{2 y - x}``), as a hand writes them (TA read).
         """
         graded = order is None and len(expr.free_symbols) > 1 and expr.is_polynomial()
         terms = super()._as_ordered_terms(expr, "grlex" if graded else order)
@@ -166,7 +174,8 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
             return _positive_first(sorted(terms, key=lambda term: term.as_coeff_Mul()[1].args[0]))
         terms = _polynomial_part_together(terms)
         if graded or (expr.free_symbols and expr.is_polynomial()):
-            return _positive_first(terms) if len(terms) == 2 and expr in self._bracketed else terms
+            enclosed = expr in self._bracketed or expr in self._arguments
+            return _positive_first(terms) if len(terms) == 2 and enclosed else terms
         return _positive_first(terms)
 
     def _print_Pow(self, expr):
@@ -178,7 +187,9 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         a function printed inside its own delimiters (``|x|``, a norm) needs no brackets: ``\\|x\\|_2^{2}``.
         A whole power of a bracketed whole power, left unevaluated (the quotient rule's v^2 for
         v = (x^2 + 1)^2), is one power: ``(x^2 + 1)^4``, never brackets in brackets; a substituted
-        ``(\\sigma^2)^2`` stays, the step that squares it is the next one.
+        ``(\\sigma^2)^2`` stays, the step that squares it is the next one. A difference of two monomials in the
+        brackets of a power or under a root sign opens with its positive term, as in a product's brackets:
+        ``(y - x^2)^3``, ``\\sqrt{y - x^2}`` (``_as_ordered_terms``).
         """
         base, exponent = expr.base, expr.exp
         if base.is_Pow and not base.base.is_Atom and all(e.is_Integer and e.is_positive for e in (base.exp, exponent)):
@@ -191,6 +202,8 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
             and not exponent.could_extract_minus_sign()
         ):
             return f"{applied('', self._print(base))}^{{{self._exponent(exponent)}}}"
+        if base.is_Add and (root or exponent.is_positive):  # in brackets or under a root: (y - x^2)^3, not (-x^2 + y)^3
+            return self._as_argument(lambda _: super(SheetLatexPrinter, self)._print_Pow(expr), base)
         return super()._print_Pow(expr)
 
     def _print_Function(self, expr, exp=None):
@@ -227,8 +240,18 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         return super()._print_Rational(expr)
 
     def _exponent(self, expr) -> str:
-        """An exponent, in which a fraction is written ``a/b``: a stacked fraction in a superscript is unreadably small."""
-        return self._with_slashes(self._print, expr)
+        """An exponent, in which a fraction is written ``a/b``: a stacked fraction in a superscript is unreadably small,
+        and a difference of two monomials opens with its positive term (``e^{y - 2 x^2}``, ``_as_ordered_terms``)."""
+        return self._as_argument(lambda power: self._with_slashes(self._print, power), expr)
+
+    def _as_argument(self, print_, expr) -> str:
+        """``print_(expr)`` with ``expr`` printed as the argument of a function (``argument``), wherever it stands in
+        what ``print_`` prints."""
+        before, self._arguments = self._arguments, frozenset((expr,))
+        try:
+            return print_(expr)
+        finally:
+            self._arguments = before
 
     def _with_slashes(self, print_, expr, **kwargs) -> str:
         before, self._slashed = self._slashed, True
@@ -239,7 +262,19 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
 
     def _print(self, expr, **kwargs) -> str:
         """A function applied to a quotient, above or below a fraction bar, writes the quotient with a slash:
-        ``\\frac{\\cos(x^3/(e^{-x} + 1))}{...}``, never a fraction inside a fraction's numerator."""
+        ``\\frac{\\cos(x^3/(e^{-x} + 1))}{...}``, never a fraction inside a fraction's numerator. The arguments of
+        a function of the course (``\\cos``, ``e^{...}``, ``\\log``, ``\\sigma``, ``\\tanh`` ...) are printed as such
+        (``_as_ordered_terms``): ``\\cos(x - 2 y^2)``; a function named by a letter keeps its arguments as given,
+        ``f(- x + y)`` (``_NOT_APPLIED_TO_ARGUMENTS``)."""
+        if not isinstance(expr, sympy.Function) or isinstance(expr, _NOT_APPLIED_TO_ARGUMENTS):
+            return self._print_enclosing(expr, **kwargs)
+        before, self._arguments = self._arguments, frozenset(expr.args)
+        try:
+            return self._print_enclosing(expr, **kwargs)
+        finally:
+            self._arguments = before
+
+    def _print_enclosing(self, expr, **kwargs) -> str:
         if self._in_fraction and not self._slashed and isinstance(expr, sympy.Function) and not isinstance(expr, sympy.exp):
             return self._with_slashes(super()._print, expr, **kwargs)
         return super()._print(expr, **kwargs)
@@ -532,6 +567,10 @@ def applied(name: str, argument: str, left: str = "(", right: str = ")") -> str:
     return f"{name}{left}{argument}{right}"
 
 
+_NOT_APPLIED_TO_ARGUMENTS = (AppliedUndef, EuclideanNorm, Share)
+"""Functions whose arguments are not printed as arguments (``SheetLatexPrinter._print``): a function named by a letter,
+``f(x, y)``, and the kit's notation that prints no argument (a norm, a softmax output)."""
+
 _CONVENTIONAL_POWERS = (
     sympy.sin, sympy.cos, sympy.tan, sympy.cot, sympy.sec, sympy.csc, sympy.sinh, sympy.cosh, sympy.tanh
 )
@@ -715,6 +754,15 @@ def tex(expr, thousands: bool = False) -> str:
     return _in_language(expr, _tex(expr) if _cacheable(expr) else _PRINTER.doprint(expr), thousands)
 
 
+def argument(expr) -> str:
+    """``tex`` of ``expr`` as it prints as a function's argument or an exponent, where a difference of two monomials
+    opens with its positive term (``y - 2 x^2``, ``SheetLatexPrinter._as_ordered_terms``): for the chain rule's inner
+    function named beside the function it stands in, ``g_2 = y - 2 x^2`` above ``e^{y - 2 x^2}``, never
+    ``g_2 = - 2 x^2 + y``."""
+    expr = sympy.sympify(expr)
+    return _in_language(expr, _argument(expr))
+
+
 def inline(expr) -> str:
     """``tex``, its fractions written with a slash (``3/4``, ``\\sigma^{2}/4``): for a value inside brackets in running
     text, such as a law's parameters, where a stacked fraction stretches the brackets and pushes the lines of the
@@ -777,6 +825,7 @@ def text_rows(matrix: sympy.MatrixBase) -> str:
 # printing costs about a millisecond per expression, so each is printed once per process.
 _tex = remembered(16384)(_PRINTER.doprint)
 _inline = remembered(1024)(lambda expr: _PRINTER._with_slashes(_PRINTER.doprint, expr))
+_argument = remembered(1024)(lambda expr: _PRINTER._as_argument(_PRINTER.doprint, expr))
 _text = remembered(16384)(_STR_PRINTER.doprint)
 _parsed = remembered(4096)(sympy.sympify)
 """Names and shapes given as text (matrix-shapes' ``A``, ``x^T``): parsing one costs a millisecond."""
