@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import sympy
 
 from generator.kit.language import N_, Reason
-from generator.kit.notation import WrittenSum
+from generator.kit.notation import WrittenQuotient, WrittenSum
 from generator.kit.probability import golden_maximum, lamda, lowest_terms, mu, second_differences, sigma
 from generator.kit.steps import Chain, Step, added_up, chain
 
@@ -91,7 +91,12 @@ def _gaussian(data: Sequence[int]) -> Fit:
     deviations = added_up(*((x - mean) ** 2 for x in data))
     spread_at = deviations.result
     # both partials in general first: the second derivatives below differentiate these lines, not a hidden one
-    by_mu = chain(Step((total - n * mu) / sigma**2, N_(r"only the last term depends on $\mu$")))
+    # the last term's derivative as it comes, then its sign and its 2 (TA read: one line hid both)
+    written = sympy.Mul(-1, WrittenQuotient(2 * n * mu - 2 * total, 2 * sigma**2), evaluate=False)
+    by_mu = chain(
+        Step(written, N_(r"only the last term depends on $\mu$")),
+        Step((total - n * mu) / sigma**2, N_("distribute the minus sign, cancel $2$")),
+    )
     general = WrittenSum(-n / sigma, spread / sigma**3, evaluate=False)
     by_sigma = chain(Step(general, N_(r"$(\log(\sigma))' = 1/\sigma$, $(\sigma^{-2})' = -2 \sigma^{-3}$")))
     at_mean = WrittenSum(-n / sigma, spread_at / sigma**3, evaluate=False)

@@ -146,3 +146,17 @@ def test_the_log_likelihood_is_defined_as_the_log_of_the_product(model):
     assert "the log of a product is the sum of the logs" in solution
     symbol = {"bernoulli": "p", "gaussian": r"\mu, \sigma", "exponential": r"\lambda"}[model]
     assert rf"\ell({symbol}) &= \log \prod_i" in solution or rf"\ell({symbol}) = \log \prod_i" in solution
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_gaussian_score_in_mu_shows_the_last_terms_derivative_before_it_cancels(seed):
+    """dl/dmu = (35 - 7 mu)/sigma^2 under "only the last term depends on mu" hid the derivative -(14 mu - 70)/(2 sigma^2),
+    its sign and its 2 (TA read, math-background-2 EN 7321 / DE 7322, 2.4): the derivative first, then a named step."""
+    variant = variant_for_seed(FAMILY, FAMILY.resolve_options({"model": "gaussian"}), seed)
+    first, second = variant.answer.scores[0].steps
+    # the derivative of the log-likelihood, by SymPy, equals the first line, which is still over 2 sigma^2
+    assert sympy.simplify(first.expr.doit() - sympy.diff(variant.answer.log_likelihood, mu)) == 0
+    assert sympy.simplify(second.expr - first.expr.doit()) == 0
+    _, solution = render_part(environment(), FAMILY, variant)
+    assert r"\frac{\partial \ell}{\partial \mu} &= - \frac{" in solution and r"}{2 \sigma^{2}} && \mbox{only the last term" in solution
+    assert "distribute the minus sign, cancel $2$" in solution
