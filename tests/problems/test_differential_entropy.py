@@ -291,3 +291,22 @@ def test_a_whole_log_in_bits_is_multiplied_with_a_dot_and_a_factor_1_is_not_writ
     assert not re.search(r"= -?1 \\int", solution)
     if answer.constant in (1, -1):
         assert re.search(r"= +\\int" if answer.constant == 1 else r"= - \\int", solution)
+
+
+@pytest.mark.parametrize("unit", ["nats", "bits"])
+def test_a_uniform_solution_names_the_constant_it_takes_out_and_the_signs_that_cancel(unit):
+    """h(Z) = -int 1/2 (-log 2) dx = log 2 int 1/2 dx turned two signs in one unlabelled row (TA read, DE 7322 5(b)):
+    the constant comes out in a row of its own, whose reason names it and, where log p < 0, the two minus signs."""
+    options = resolve_options(FAMILY.options, {"distribution": "uniform", "unit": unit})
+    seen = set()
+    for seed in range(30):
+        variant = variant_for_seed(FAMILY, options, seed)
+        log_p = variant.answer.log_normaliser
+        _, solution = render_part(environment(), FAMILY, variant)
+        row = next(line for line in solution.splitlines() if line.startswith("&=") and r"\int" in line)
+        cancel = "two minus signs cancel" in row
+        assert cancel == bool(float(log_p) < 0), row  # the signs cancel exactly where log p is negative
+        if abs(log_p) != 1:
+            assert f"take ${tex(abs(log_p) if float(log_p) < 0 else log_p)}$ out of the integral" in row, row
+        seen.add(cancel)
+    assert seen == {True, False}
