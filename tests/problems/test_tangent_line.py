@@ -70,16 +70,17 @@ def test_a_value_with_a_fraction_in_a_fraction_is_written_with_positive_powers_o
 
 def test_the_sentence_naming_the_parts_is_singular_for_one_part():
     """A TA read (derivatives-and-entropy, German, seed 6602): "Wir benennen die Teilausdrücke ...: $u = \\sin(x + 1)$"
-    named one part in the plural."""
+    named one part in the plural. English says what the solution does, as the German does: "Name the part ..." was an
+    order to the student in a worked solution (TA read, EN 7321)."""
     sentences = {}
     for seed in range(40):
         variant = variant_for_seed(FAMILY, OPTIONS, seed)
         count = len(variant.answer.worked.pieces)
         for language in ("en", "de"):
             _, solution = render_part(environment(language=language), FAMILY, variant)
-            sentence = next((line for line in solution.splitlines() if line.startswith(("Name", "Wir benennen"))), None)
+            sentence = next((line for line in solution.splitlines() if line.startswith(("We name", "Wir benennen"))), None)
             if sentence is not None:
                 sentences.setdefault((language, count == 1), set()).add(sentence.split(":")[0])
-    assert sentences[("en", True)] == {"Name the part the rules act on"}
+    assert sentences[("en", True)] == {"We name the part the rules act on"}
     assert sentences[("de", True)] == {"Wir benennen den Teilausdruck, auf den die Regeln angewandt werden"}
-    assert sentences[("en", False)] == {"Name the parts the rules act on"}
+    assert sentences[("en", False)] == {"We name the parts the rules act on"}
