@@ -51,3 +51,5 @@ def test_the_integrals_intro_claims_no_more_than_two_techniques_give():
     sheet = tomllib.loads((Path(__file__).parents[1] / "sheets" / f"{SHEET}.toml").read_text())
     (integrals,) = [exercise for exercise in sheet["exercise"] if exercise["label"] == "2.1"]
     assert "many of them" in integrals["intro"] and "most" not in integrals["intro"]
+    # and names the two techniques before it counts them ("these two techniques" named nothing: TA read, EN 7321)
+    assert "integration by parts and substitution" in integrals["intro"]
