@@ -71,3 +71,13 @@ def test_an_inner_function_no_earlier_partial_named_stays_unnamed():
     _, solution = render_part(environment(), family, variant)
     assert r"\frac{\partial g}{\partial x}" not in solution
     assert rf"\shortintertext{{For $\frac{{\partial f}}{{\partial y}}$ let $g = {tex(x + y**2)}$:}}" in solution
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_an_inner_function_is_named_as_it_prints_inside_its_function(language):
+    """g_2 = -2x^2 + y stood above e^{y - 2x^2} once the printer opened an argument with its positive term: the line
+    naming the chain rule's inner function writes it as the function's argument does (TA read, EN 6641 1.3(c))."""
+    family, variant = _jacobian((sympy.log(x**2 * y**2 + 1), sympy.exp(-2 * x**2 + y)))
+    _, solution = render_part(environment(language=language), family, variant)
+    assert r"e^{y - 2 x^{2}}" in solution and r"$g_2 = y - 2 x^{2}$" in solution
+    assert r"- 2 x^{2} + y" not in solution

@@ -29,7 +29,7 @@ from pylatexenc.latexencode import UnicodeToLatexEncoder
 from generator.i18n import catalogue_path, translations
 from generator.kit.decimals import exact_decimal, fixed
 from generator.kit.language import ENGLISH, Reason, localized_decimal, speaking
-from generator.kit.printing import bracket, inline, row, tex
+from generator.kit.printing import argument, bracket, inline, row, tex
 from generator.kit.probability import Law
 from generator.kit.widths import BOXED_REASON, LONG_REASON, visible_length
 from generator.speed import remembered, template_cache
@@ -156,6 +156,11 @@ def localized(language: str) -> dict[str, object]:
         with speaking(language):
             return inline(value)
 
+    def as_argument(value: object) -> str:
+        """``argument``: LaTeX of a value as it prints inside a function, for an inner function named beside it."""
+        with speaking(language):
+            return argument(value)
+
     def entries(values: Iterable[object]) -> str:
         """Values in a row (a point, a vector written as a transposed row), separated as ``language`` separates a tuple."""
         with speaking(language):
@@ -192,6 +197,7 @@ def localized(language: str) -> dict[str, object]:
         "entries": entries,
         "listing": listing,
         "inline": in_line,
+        "argument": as_argument,
         "counts": counts,
         "notation": notation,
     }
