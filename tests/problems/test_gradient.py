@@ -287,7 +287,7 @@ def test_for_every_x_only_contrasts_a_plain_norm():
     squared_only = Params((x1, x2), (sympy.exp(-EuclideanNorm(x1, x2) ** 2),), sympy.ImmutableMatrix.zeros(2, 1))
     variant = dataclasses.replace(canonical("idl-math-background-1.3b"), params=squared_only, answer=FAMILY.solve(squared_only))
     _, solution = render_part(environment(), FAMILY, variant)
-    assert "partial derivatives of the norm follow from its coordinates" in solution
+    assert "partial derivatives of the norm follow from writing it in coordinates" in solution
     assert r"(for every $\mathbf{x}$)" not in solution
 
 
