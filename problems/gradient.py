@@ -279,7 +279,7 @@ def _norm_partial(n: int, shifted: bool) -> Chain:
     components = [WrittenSum(v, -c, evaluate=False) if shifted else v for v, c in zip(x, a, strict=True)]
     first = sympy.Mul(2, components[0], evaluate=False) if shifted else 2 * x[0]
     why = FIRST_TERM_CHAIN if shifted else FIRST_TERM
-    return chain(Step(sympy.Derivative(WrittenSum(*(c**2 for c in components), evaluate=False), x[0]), COORDINATES), Step(first, why))
+    return chain(Step(sympy.Derivative(WrittenSum(*(c**2 for c in components), evaluate=False), x[0]), SQUARE_COORDINATES), Step(first, why))
 
 
 def _plain_norm_partial(n: int) -> Chain:
@@ -297,6 +297,7 @@ def _plain_norm_partial(n: int) -> Chain:
 _CENTRE_LETTERS = sympy.symbols("a_1 a_2 a_3", real=True)
 """The coordinates a_i of the point a, in the derivation of the partial of ||x - a||_2^2 (for any a)."""
 COORDINATES = N_("the norm in coordinates")
+SQUARE_COORDINATES = N_("the squared norm in coordinates")  # not "the norm": a TA read (7321) found it above a sum of squares
 FIRST_TERM = N_("only the first term depends on $x_1$")
 FIRST_TERM_CHAIN = N_("only the first term depends on $x_1$; chain rule")
 ROOT_CHAIN = N_(r"chain rule, $(\sqrt{u})' = \frac{1}{2 \sqrt{u}}$")

@@ -331,6 +331,8 @@ def test_the_partials_of_the_norm_are_derived_not_quoted():
     variant = dataclasses.replace(canonical("idl-math-background-1.3b"), params=params, answer=FAMILY.solve(params))
     square, root = variant.answer.norm_partials
     assert [step.why for step in root.steps] == ["the norm in coordinates", r"chain rule, $(\sqrt{u})' = \frac{1}{2 \sqrt{u}}$", "cancel $2$"]
+    # a sum of squares is the squared norm, not the norm (TA read, 7321: the German set both under one name)
+    assert square.steps[0].why == "the squared norm in coordinates"
     assert root.result == x1 / norm and square.result.doit() == 2 * (x1 - sympy.Symbol("a_1", real=True))
     for derived in (square, root):
         verify_chain(derived, random.Random(0))
