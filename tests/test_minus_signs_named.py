@@ -1,8 +1,10 @@
 """A step's reason names every change it makes: a step that turns a bracket of minus signs (or a minus sign taken
-out of a bracket) against the minus sign in front says "two minus signs cancel", and "factor out" names its factor.
+out of a bracket) against the minus sign in front says "two minus signs cancel", a step that only multiplies the
+minus sign into a bracket too wide to name says "distribute the minus sign", and "factor out" names its factor.
+One rule names the signs, ``rewrites.signs_named``, wherever a step's reason is made.
 
 From a TA read of derivatives-and-entropy, German, seed 6642 (p.1 f_1, p.2 f_3) and idl-math-background, seed 6641
-(1.3(a) f_3). Every expectation is computed from SymPy, none is quoted.
+(1.3(a) f_3). Every expectation is computed from SymPy, none is quoted but the wording of a reason.
 """
 
 from itertools import pairwise
@@ -11,10 +13,9 @@ import sympy
 
 from generator.i18n import translations
 from generator.kit.differentiation import differentiate
-from generator.kit.language import signs_cancelling
+from generator.kit.language import as_reason, signs_cancelling
 from generator.kit.printing import tex
-from generator.kit.rewrites import evaluated, factor_terms, product_sums, rewrite_name
-from generator.kit.steps import Step
+from generator.kit.rewrites import DISTRIBUTE_MINUS, evaluated, factor_terms, product_sums, rewrite_name, signs_named
 from problems.derivative import x
 
 C, S, E = sympy.cos(x), sympy.sin(x), sympy.exp(x)
@@ -25,6 +26,9 @@ F3 = S / ((2 - x) * (2 * x**2 + 1))
 IDL_F3 = S**3 * C**3
 """idl-math-background EN 6641, 1.3(a) f_3."""
 QUOTIENTS = (F1, F3, x / ((3 - x) * (C + 2)), E / ((4 - x) * (C + 3)), S / ((3 - x) * (x**2 + 2)), C / ((1 - x) * (3 * x**2 + 1)))
+WIDE = (C / ((3 - x) * (3 * x**3 + 2)), S / ((2 - x) * (5 * x**3 + 2 * x**2 + 1)), C / ((7 - x) * (7 * x**3 + 3 * x + 4)))
+"""Quotients whose denominator's derivative is a bracket of several terms, too wide to name, with a minus sign in
+front that the next step multiplies into it: ``-(-12x^3 + 27x^2 - 2) \\cos x`` as ``(12x^3 - 27x^2 + 2) \\cos x``."""
 
 
 def _pairs(f: sympy.Expr):
@@ -70,25 +74,59 @@ def test_a_minus_sign_taken_out_of_a_bracket_that_meets_one_in_front_says_so():
 
 def test_every_step_that_cancels_minus_signs_names_it():
     """Across quotients whose denominator's derivative has a bracket turned: no reason hides the two minus signs."""
-    from generator.kit.rewrites import minus_signs_cancel
+    from generator.kit.rewrites import _minus_multiplied_in, _names_signs, _sign_turned
 
-    for f in QUOTIENTS:
+    for f in (*QUOTIENTS, *WIDE):
         for before, step in _pairs(f):
-            if minus_signs_cancel(before, step.expr):
-                assert "minus sign" in step.why, (f, step)
+            if _minus_multiplied_in(before, step.expr) or _sign_turned(before, step.expr):
+                assert _names_signs(as_reason(step.why)), (f, step)
 
 
 def test_signs_named_leaves_a_step_without_such_a_bracket():
     """-e^x (cos x + 2) opened is no pair of minus signs: the reason stays as it was."""
-    from generator.kit.differentiation import signs_named
-    from generator.kit.rewrites import minus_signs_cancel
-
     before = sympy.Mul(-1, C + 2, E, evaluate=False) + x
-    step = Step(x - E * C - 2 * E, "expand")
-    assert not minus_signs_cancel(before, step.expr)
-    assert signs_named((Step(before), step))[1].why == "expand"
-    cancelling = Step(x + E * S + 2 * E, "expand")
-    assert signs_named((Step(sympy.Mul(-1, -S - 2, E, evaluate=False) + x), cancelling))[1].why == signs_cancelling("expand")
+    assert signs_named(before, x - E * C - 2 * E, "expand") == "expand"
+    cancelling = sympy.Mul(-1, -S - 2, E, evaluate=False) + x
+    assert signs_named(cancelling, x + E * S + 2 * E, "expand") == signs_cancelling("expand")
+    # said once: a reason that says already what becomes of the signs is left as it is
+    assert signs_named(cancelling, x + E * S + 2 * E, signs_cancelling("expand")) == signs_cancelling("expand")
+    assert signs_named(cancelling, x + E * S + 2 * E, DISTRIBUTE_MINUS) == DISTRIBUTE_MINUS
+
+
+def test_a_minus_sign_multiplied_into_a_bracket_too_wide_to_name_is_distributed():
+    """The step was "take a minus sign out of a bracket; two minus signs cancel", which took the sign the other way: it
+    multiplies the minus sign in front into the bracket, "distribute the minus sign", as a step that does only that is
+    named elsewhere (German "Minuszeichen in die Klammer ziehen")."""
+    de = translations("de").gettext
+    for f in WIDE:
+        r = sympy.fraction(f)[1]
+        turned = evaluated(sympy.expand(sympy.diff(r, x)))
+        assert turned.could_extract_minus_sign()
+        pairs = [(before, step) for before, step in _pairs(f) if evaluated(-turned) in product_sums(step.expr) and turned in product_sums(before)]
+        assert [step.why for _, step in pairs] == ["distribute the minus sign"], f
+        assert pairs[0][1].why.translated(de) == "Minuszeichen in die Klammer ziehen"
+        assert not any("take a minus sign out of a bracket" in step.why for _, step in _pairs(f))
+
+
+def test_a_step_that_turns_a_sign_besides_what_it_is_named_for_says_so():
+    """derivative, level 2, seed 86, f_2: -2(x - 3) sin x became 2(3 - x) sin x under "multiply out (2 - x)(4 - x)",
+    the minus sign in front gone into the bracket unnamed. The one rule for signs names it whatever the step's name."""
+    f = S / ((2 - x) * (4 - x))
+    pairs = [(before, step) for before, step in _pairs(f) if "multiply out" in step.why]
+    assert len(pairs) == 1
+    before, step = pairs[0]
+    assert evaluated(x - 3) in product_sums(before) and evaluated(3 - x) in product_sums(step.expr)
+    assert step.why == rewrite_name(before, step.expr) == f"multiply out ${tex((2 - x) * (4 - x))}$; two minus signs cancel"
+    assert step.why.translated(translations("de").gettext).endswith("; zwei Minuszeichen heben sich auf")
+
+
+def test_a_bracket_turned_for_a_cancellation_against_a_minus_in_front_says_so():
+    """sin x / ((2 - x)^2 (x + 1)): -(x - 2) ... is written (2 - x) ... before (2 - x) cancels, "write $x - 2$ as
+    $-(2 - x)$; two minus signs cancel"; with no minus in front, (x - 2) sin x / (2 - x)^2, no signs cancel."""
+    for f, cancel in ((S / ((2 - x) ** 2 * (x + 1)), True), ((x - 2) * S / (2 - x) ** 2, False)):
+        reasons = [step.why for _, step in _pairs(f) if step.why.startswith(f"write ${tex(x - 2)}$ as $-({tex(2 - x)})$")]
+        assert len(reasons) == 1, f
+        assert reasons[0].endswith("; two minus signs cancel") == cancel, f
 
 
 def test_factor_out_names_the_factor():

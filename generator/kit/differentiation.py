@@ -32,6 +32,9 @@ from generator.kit.rewrites import (
     EXPAND,
     GENERIC_NAMES,
     MAX_NAMED_WIDTH,
+    SIGNS_CANCEL,
+    TAKE_MINUS_OUT_OF_BRACKET,
+    TAKE_OUT_MINUS,
     cancel_reason,
     evaluated,
     expand,
@@ -40,13 +43,13 @@ from generator.kit.rewrites import (
     function_part,
     has_factor,
     listed,
-    minus_signs_cancel,
     multiplies_out,
     reordered,
     rewrite_name,
     rewrite_names,
     scaling,
     sign_moved,
+    signs_named,
     sum_times,
     xreplace_unevaluated,
 )
@@ -55,7 +58,7 @@ from generator.kit.tidying import derivative, presentable, squares_written, tidy
 from generator.kit.widths import MAX_STEP_WIDTH, printed_width
 from generator.speed import remembered
 
-__all__ = ["CHAIN", "PARTIALS_PREAMBLE", "Piece", "Worked", "constant_in", "differentiate", "named_alike", "rule_and_tidy", "rules_difficulty", "rules_needed", "signs_named", "tidied", "worked_partial", "written_product"]
+__all__ = ["CHAIN", "PARTIALS_PREAMBLE", "Piece", "Worked", "constant_in", "differentiate", "named_alike", "rule_and_tidy", "rules_difficulty", "rules_needed", "tidied", "worked_partial", "written_product"]
 
 PRODUCT = N_("product rule")
 QUOTIENT = N_("quotient rule")
@@ -119,7 +122,7 @@ reason column is narrow."""
 
 def tidied(before: sympy.Expr, after: sympy.Expr) -> Step:
     """The step from a rule's result to its tidy form, its reason the rewrite it performs (``rewrite_name``)."""
-    return signs_named((Step(before), Step(after, rewrite_name(before, after))))[1]
+    return Step(after, rewrite_name(before, after))
 
 
 def _rule_to_tidy(rule: Step, f: sympy.Expr, x: sympy.Symbol) -> tuple[Step, ...]:
@@ -152,27 +155,15 @@ def rule_and_tidy(rule: Step, after: sympy.Expr) -> tuple[Step, ...]:
     """A rule's step and its tidy form; only the tidy form, with the rule's reason, when tidying just reorders.
 
     A tidy form that factors out, multiplies out and collects at once is reached in two lines (``multiplied_out``):
-    the common factor taken out and the products multiplied out, then the like terms collected. A step that
-    multiplies a minus sign into a bracket of negative terms says that two minus signs cancel (``signs_named``).
+    the common factor taken out and the products multiplied out, then the like terms collected. Each step's reason
+    says what became of the minus signs it cancels (``rewrites.signs_named``), whichever branch named the step.
     """
-    return signs_named(_rule_and_tidy(rule, after))
-
-
-def signs_named(steps: tuple[Step, ...]) -> tuple[Step, ...]:
-    """``steps`` with "; two minus signs cancel" added to the reason of each step that multiplies a minus sign into
-    a bracket whose terms all have one (``minus_signs_cancel``), unless its reason already speaks of minus signs:
-    "factor out $e^x$ and expand" turned ``-e^x (-(3 - x) \\sin x - \\cos x - 2)`` into ``+ e^x (...)`` unnamed (a TA
-    read, German 6642)."""
-    named = list(steps[:1])
-    for before, step in pairwise(steps):
-        if "minus sign" not in step.why and minus_signs_cancel(before.expr, step.expr):
-            step = Step(step.expr, signs_cancelling(step.why))
-        named.append(step)
-    return tuple(named)
+    steps = _rule_and_tidy(rule, after)
+    return (steps[0], *(Step(step.expr, signs_named(before.expr, step.expr, step.why)) for before, step in pairwise(steps)))
 
 
 def _rule_and_tidy(rule: Step, after: sympy.Expr) -> tuple[Step, ...]:
-    """``rule_and_tidy`` before its steps' minus signs are named."""
+    """``rule_and_tidy`` before its steps' cancelled minus signs are named."""
     if sign_moved(rule.expr, after):  # -e^x (A - B) is e^x (B - A): a step of its own; -A - B is -(A + B) the other way
         return (rule, Step(after, TAKE_OUT_MINUS if after.as_coeff_Mul()[0] < 0 else DISTRIBUTE_MINUS))
     if reordered(rule.expr, after):
@@ -204,7 +195,7 @@ def _rule_and_tidy(rule: Step, after: sympy.Expr) -> tuple[Step, ...]:
         if cancelled is not None and cancelled.why == names[0]:  # "cancel (4 - x), expand and collect like terms": two lines
             return (rule, *rule_and_tidy(cancelled, after))
         return (rule, tidy)
-    collected = rewrite_name(middle.expr, after)
+    collected = listed(list(rewrite_names(middle.expr, after)))  # its signs named with the others' (rule_and_tidy)
     # Terms gathered by a common function (2 sin x + x sin x is (x + 2) sin x) are no "like terms" to SymPy,
     # whose name for the step would then be the fallback.
     return (rule, middle, Step(after, COLLECT if collected in GENERIC_NAMES else collected))
@@ -220,7 +211,6 @@ def _turned_to_cancel(expr: sympy.Expr) -> Step | None:
     below = {_innermost_base(factor) for factor in sympy.Mul.make_args(bottom)} - {None}
     turned: dict[sympy.Expr, sympy.Expr] = {}
     terms = []
-    cancelling = False  # -2x^2 (x - 4) as 2x^2 (4 - x): the minus sign taken out meets the one in front
     for term in _in_order(top):
         number, factors, changed = sympy.Integer(1), [], False
         for factor in sympy.Mul.make_args(term):
@@ -236,12 +226,10 @@ def _turned_to_cancel(expr: sympy.Expr) -> Step | None:
             else:
                 factors.append(factor)
         terms.append(written_product(number, *factors) if changed else term)
-        cancelling = cancelling or (changed and number.is_positive and term.as_coeff_Mul()[0].is_negative)
     if not turned:
         return None
     total, negated = next(iter(turned.items()))
     why = _turn_reason(total, negated) if len(turned) == 1 else TAKE_MINUS_OUT_OF_BRACKET
-    why = signs_cancelling(why) if cancelling else why
     return Step(sympy.Mul(WrittenSum(*terms, evaluate=False), sympy.Pow(bottom, -1, evaluate=False), evaluate=False), why)
 
 
@@ -259,9 +247,6 @@ def _turn_reason(total: sympy.Expr, negated: sympy.Expr) -> Reason:
     return Reason("write ${total}$ as $-({negated})$", total=tex(total), negated=tex(negated))
 
 
-TAKE_MINUS_OUT_OF_BRACKET = Reason("take a minus sign out of a bracket")
-
-
 def _cancelled_first(before: sympy.Expr, after: sympy.Expr) -> Step | None:
     """The line between a rule's fraction ``before`` and its tidy form ``after`` with only the factor they cancel struck
     out of each term, nothing multiplied out (``(2x (4 - x) + 2x^2)/(4 - x)^3``); None if the terms do not all have it,
@@ -277,12 +262,6 @@ def _cancelled_first(before: sympy.Expr, after: sympy.Expr) -> Step | None:
         return None
     middle = sympy.Mul(WrittenSum(*terms, evaluate=False), sympy.Pow(new_bottom, -1, evaluate=False), evaluate=False)
     return Step(middle, cancel_reason(cancelled)) if printed_width(middle) <= MAX_STEP_WIDTH else None
-
-
-TAKE_OUT_MINUS = Reason("take out the minus sign")
-SIGNS_CANCEL = Reason("two minus signs cancel")
-"""The step that turns ``- A \\cdot (-B)`` in a sum into ``+ A B``: "multiply the factors" there read as the same
-reason twice when the next step fell back on that name too (a TA read)."""
 
 
 def _signs_cancelled(product: sympy.Expr) -> sympy.Expr:

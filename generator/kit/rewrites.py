@@ -21,12 +21,12 @@ import sympy
 from sympy.core.exprtools import Term, gcd_terms
 from sympy.core.mul import _keep_coeff
 
-from generator.kit.language import Reason, signs_cancelling
+from generator.kit.language import Reason, as_reason, signs_cancelling
 from generator.kit.printing import bracket, printed_terms, tex
 from generator.kit.widths import printed_width
 from generator.speed import register, remembered
 
-__all__ = ["COLLECT", "DISTRIBUTE_MINUS", "EXPAND", "GENERIC_NAMES", "cancel_reason", "cancelling_number", "evaluated", "expand", "expand_outside", "factor_terms", "function_part", "has_factor", "listed", "minus_signs_cancel", "multiplies_out", "rewrite_name", "rewrite_names", "scaling", "sign_moved", "sum_times", "taken_out", "together", "xreplace_unevaluated"]
+__all__ = ["COLLECT", "DISTRIBUTE_MINUS", "EXPAND", "GENERIC_NAMES", "cancel_reason", "cancelling_number", "evaluated", "expand", "expand_outside", "factor_terms", "function_part", "has_factor", "listed", "multiplies_out", "rewrite_name", "rewrite_names", "scaling", "sign_moved", "signs_named", "sum_times", "taken_out", "together", "xreplace_unevaluated"]
 
 MAX_REMEMBERED = 65536
 _factored: dict[tuple[type, sympy.Basic], sympy.Basic] = {}
@@ -200,9 +200,10 @@ def rewrite_name(before: sympy.Expr, after: sympy.Expr) -> str:
 
     A reader needs the rewrite, not "simplify": "common denominator", "cancel $x^2 + 1$",
     "multiply numerator and denominator by $e^{2x}$", "expand", "collect like terms",
-    "factor out $4x$", in the order they are done (``rewrite_names``, one by one).
+    "factor out $4x$", in the order they are done (``rewrite_names``, one by one), and what became of the minus
+    signs it cancels (``signs_named``).
     """
-    return listed(list(rewrite_names(before, after)))
+    return signs_named(before, after, listed(list(rewrite_names(before, after))))
 
 
 @remembered(maxsize=8192)
@@ -545,7 +546,7 @@ def _above_the_bar(top: sympy.Expr, new_top: sympy.Expr, before: sympy.Expr, can
         # nothing multiplied out: the factor comes out first and what is left inside is collected
         names.insert(0 if names and not expanded else len(names), factored)
     elif (sums or rest.is_Add) and coefficient == -1 and all(term.could_extract_minus_sign() for term in terms):
-        names.append(Reason("take out the minus sign"))
+        names.append(TAKE_OUT_MINUS)
     elif _factorised_anew(rest, before):
         names.append(Reason("factorise"))
     return names
@@ -771,7 +772,8 @@ def _sign_flips(before: sympy.Expr, after: sympy.Expr) -> list[str]:
     """"write $1 - 2x$ as $-(2x - 1)$" for a bracketed sum of a product that the page shows with the
     opposite sign after a step that does nothing else (``(1 - 2x)(4 - x)`` as ``-(4 - x)(2x - 1)``),
     where "multiply the factors" would be false. Read off the printed forms, as SymPy may store
-    ``-(3x^2 + 1)`` as ``-3x^2 - 1`` and still print the bracket as it was."""
+    ``-(3x^2 + 1)`` as ``-3x^2 - 1`` and still print the bracket as it was. A minus sign that went into the
+    bracket from in front is named where the step's reason is made (``signs_named``)."""
     old_page, new_page = tex(before), tex(after)
     names = []
     for total in product_sums(before):
@@ -779,19 +781,45 @@ def _sign_flips(before: sympy.Expr, after: sympy.Expr) -> list[str]:
         old_bracket, new_bracket = (bracket(tex(term)) for term in (total, negated))
         if old_bracket in old_page and old_bracket not in new_page and new_bracket in new_page:
             named = Reason("write ${total}$ as $-({negated})$", total=tex(total), negated=tex(negated))
-            name = _named(named, total, Reason("take a minus sign out of a bracket"), whole=True)
-            # -(-6x^2 + 8x - 1) sin x as (6x^2 - 8x + 1) sin x: the minus taken out meets the one in front (a TA read)
-            names.append(signs_cancelling(name) if _sign_turned(before, after, total, negated) else name)
+            names.append(_named(named, total, TAKE_MINUS_OUT_OF_BRACKET, whole=True))
     return names
 
 
-def _sign_turned(before: sympy.Expr, after: sympy.Expr, total: sympy.Expr, negated: sympy.Expr) -> bool:
-    """A product of ``before`` with a minus sign in front and the sum ``total`` among its factors stands in ``after``
-    with ``negated`` instead and no minus sign: the minus sign taken out of the bracket cancels the one in front."""
-    shown = {_signed_rest(product, negated) for product in _products(after)} - {None}
+def signs_named(before: sympy.Expr, after: sympy.Expr, why: str) -> Reason:
+    """``why``, the reason of the step from ``before`` to ``after``, with what became of the minus signs the step
+    cancels: "; two minus signs cancel" added, or "distribute the minus sign" for a bracket too wide to name whose
+    sign is all the step turns. A reason that says it already (``SIGN_NAMES``) is left as it is. The one rule for the
+    signs of every worked step, wherever its reason is made.
+
+    A minus sign in front of a bracket that goes into it cancels against the signs inside: turning the bracket's
+    sign, ``-(-6x^2 + 8x - 1) \\sin x`` as ``(6x^2 - 8x + 1) \\sin x`` (``_sign_turned``), or multiplied out over
+    terms that all have one, ``-e^x (-(3 - x) \\sin x - \\cos x - 2)`` into ``+ e^x (...)``
+    (``_minus_multiplied_in``). "take a minus sign out of a bracket; two minus signs cancel" named the first the other
+    way round (TA reads, German 6642)."""
+    why = as_reason(why)
+    turned = _sign_turned(before, after)
+    if turned and why.template == TAKE_MINUS_OUT_OF_BRACKET.template:
+        return DISTRIBUTE_MINUS
+    if _names_signs(why) or not (turned or _minus_multiplied_in(before, after)):
+        return why
+    return signs_cancelling(why)
+
+
+def _names_signs(why: Reason) -> bool:
+    """``why`` is, or lists, a reason that says what becomes of a minus sign (``SIGN_NAMES``)."""
+    if why.template in _SIGN_TEMPLATES:
+        return True
+    return any(_names_signs(arg) for arg in why.args.values() if isinstance(arg, Reason))
+
+
+def _sign_turned(before: sympy.Expr, after: sympy.Expr) -> bool:
+    """A product of ``before`` with a minus sign in front and an odd power of a bracketed sum among its factors stands
+    in ``after`` with the sum's sign turned and none in front: ``-2x^2 (x - 4)`` as ``2x^2 (4 - x)``."""
+    shown = {signed for product in _products(after) for signed in _signed_sums(product)}
     return any(
-        (signed := _signed_rest(product, total)) is not None and signed[0] < 0 and (-signed[0], signed[1]) in shown
+        number < 0 and (-number, evaluated(-total), exponent, rest) in shown
         for product in _products(before)
+        for number, total, exponent, rest in _signed_sums(product)
     )
 
 
@@ -805,26 +833,31 @@ def _products(expr: sympy.Expr) -> Iterator[sympy.Expr]:
         yield from _products(arg)
 
 
-def _signed_rest(product: sympy.Expr, total: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr] | None:
-    """(number in front, the other factors) of ``product`` when the sum ``total`` is one of its factors, else None."""
+def _signed_sums(product: sympy.Expr) -> Iterator[tuple[sympy.Expr, sympy.Expr, sympy.Expr, sympy.Expr]]:
+    """(number in front, sum, its odd exponent, the other factors) for each odd power of a bracketed sum among the
+    factors of ``product``."""
     factors = list(_flat_product(product))
-    found = next((factor for factor in factors if factor.is_Add and evaluated(factor) == total), None)
-    if found is None:
-        return None
-    factors.remove(found)
-    number = sympy.Mul(*(factor for factor in factors if factor.is_Number))
-    return number, evaluated(sympy.Mul(*(factor for factor in factors if not factor.is_Number)))
+    number = _number_in_front(factors)
+    for factor in factors:
+        total, exponent = factor.as_base_exp()
+        if total.is_Add and exponent.is_Integer and exponent.is_odd:
+            rest = sympy.Mul(*(other for other in factors if other is not factor and not other.is_Number))
+            yield number, evaluated(total), exponent, evaluated(rest)
 
 
-def minus_signs_cancel(before: sympy.Expr, after: sympy.Expr) -> bool:
+def _number_in_front(factors: list[sympy.Expr]) -> sympy.Expr:
+    """The number in front of a product of ``factors`` (``_flat_product``): its numbers multiplied."""
+    return sympy.Mul(*(factor for factor in factors if factor.is_Number))
+
+
+def _minus_multiplied_in(before: sympy.Expr, after: sympy.Expr) -> bool:
     """``before`` has a product with a minus sign in front of a bracketed sum whose terms all have minus signs,
     ``-e^x (-(3 - x) \\sin x - \\cos x - 2)``, which ``after`` multiplies out: each term turns its sign, two minus
     signs cancel, and a step's reason says so ("factor out $e^x$ and expand" hid it, a TA read, German 6642)."""
     kept = set(product_sums(after))
     for product in _products(before):
         factors = list(_flat_product(product))
-        number = sympy.Mul(*(factor for factor in factors if factor.is_Number))
-        if not number.is_negative:
+        if not _number_in_front(factors).is_negative:
             continue
         for factor in factors:
             if not factor.is_Add or evaluated(factor) in kept or evaluated(-factor) in kept:
@@ -863,7 +896,7 @@ def _inside_factors(top: sympy.Expr, new_top: sympy.Expr, before: sympy.Expr) ->
             if abs(taken) != 1 and primitive not in new_bases and -primitive in new_bases:  # a sign alone: _sign_flips
                 taken = -taken
             if taken == -1:
-                names.append(Reason("take out the minus sign"))
+                names.append(TAKE_OUT_MINUS)
             elif taken != 1:
                 written = as_written(base, before)
                 short = _named(Reason("factor out ${factor}$", factor=_bracketed(taken)), taken, Reason("factor out a common factor"), widest=MAX_FACTOR_WIDTH)
@@ -900,6 +933,16 @@ DISTRIBUTE_MINUS = Reason("distribute the minus sign")
 """The name of a step that takes a minus sign into a bracket: ``-(A - B)`` is ``B - A``."""
 OPEN_NEGATED = Reason("open the bracket after the minus sign")
 r"""The name of a step that opens ``-(A + B)`` in a sum: ``-(\cos x + 2) + C`` is ``C - \cos x - 2``, no bracket left."""
+TAKE_OUT_MINUS = Reason("take out the minus sign")
+TAKE_MINUS_OUT_OF_BRACKET = Reason("take a minus sign out of a bracket")
+"""What ``_sign_flips`` calls writing ``A`` as ``-(B)`` when the sums are too wide to name."""
+SIGNS_CANCEL = Reason("two minus signs cancel")
+"""The step that turns ``- A \\cdot (-B)`` in a sum into ``+ A B``: "multiply the factors" there read as the same
+reason twice when the next step fell back on that name too (a TA read)."""
+SIGN_NAMES = (DISTRIBUTE_MINUS, OPEN_NEGATED, TAKE_OUT_MINUS, TAKE_MINUS_OUT_OF_BRACKET, SIGNS_CANCEL)
+"""The reasons that say what becomes of a minus sign: ``signs_named`` adds nothing to a reason that lists one, or
+that says already that two minus signs cancel (``signs_cancelling``)."""
+_SIGN_TEMPLATES = frozenset(name.template for name in (*SIGN_NAMES, signs_cancelling(SIGNS_CANCEL)))
 EXPAND = Reason("expand")
 """The name of a step that multiplies products out; a step that does this and more is split (``rule_and_tidy``)."""
 GENERIC_NAMES = (Reason("multiply the factors"), Reason("combine the terms"))
