@@ -60,27 +60,51 @@ def test_the_evaluation_ends_at_the_value_from_the_bar(primitive, low, high, row
 
 
 @pytest.mark.parametrize(
-    ("primitive", "low", "high", "last"),
+    ("primitive", "low", "high", "put", "last", "why"),
     [
-        (sympy.exp(u), -1, 3, r"e^{3} - \frac{1}{e}"),  # the bounds put in are the value: no step rewrites e^{-1}
-        (sympy.exp(u), 1, 2, r"e^{2} - e"),
-        (sympy.exp(u) / 3, 1, 2, r"\frac{e^{2}}{3} - \frac{e}{3}"),
-        (sympy.exp(u), 0, 1, "e - 1"),  # e^0 is worked out, and nothing is subtracted
+        (sympy.exp(u), -1, 3, r"e^{3} - e^{-1}", r"e^{3} - \frac{1}{e}", "$e^{-1} = 1/e$"),
+        (sympy.exp(u), 1, 2, r"e^{2} - e^{1}", r"e^{2} - e", "$e^{1} = e$"),
+        (sympy.exp(u) / 3, 1, 2, r"\frac{e^{2}}{3} - \frac{e^{1}}{3}", r"\frac{e^{2}}{3} - \frac{e}{3}", "$e^{1} = e$"),
+        (sympy.exp(u), 0, 1, r"e^{1} - e^{0}", "e - 1", "$e^{1} = e$, $e^{0} = 1$"),  # in the order the line has them
+        (sympy.exp(u), -1, 0, r"e^{0} - e^{-1}", r"1 - \frac{1}{e}", "$e^{0} = 1$, $e^{-1} = 1/e$"),
     ],
 )
-def test_no_evaluation_prints_e_to_the_one_or_a_step_that_only_rewrites(primitive, low, high, last):
+def test_a_bound_put_in_is_written_as_put_in_and_its_power_of_e_named_after(primitive, low, high, put, last, why):
+    """A bound put into e^u is written as put in, e^{1} as e^{-1} and e^{0} are, and the next step names each value it
+    works out: "put in x = 1" beside F(1) = e (3 . 1 - 4) put 1 in as nothing, where F(-1) kept e^{-1} (TA read,
+    math-background-2 EN 6641 2.1(a)). (e^3 - e^{-1} = e^3 - 1/e under "evaluate each term, then subtract" said
+    what the step did not do, TA read of seed 840512: the step is named by its one value instead.)"""
     chains = evaluation(primitive, u, low, high)
-    printed = [tex(step.expr) for worked in chains for step in worked.steps]
-    assert not any("e^{1}" in line for line in printed) and printed[-1] == last
-    assert len(printed) == len(set(printed))  # every step shows something new
-    reasons = [step.why for worked in chains for step in worked.steps]
-    assert "evaluate each term, then subtract" not in reasons  # never said where nothing is subtracted
-    assert (reasons[-1] == "$e^{0} = 1$") == (last == "e - 1")  # the one term worked out, named
+    steps = [(tex(step.expr), step.why) for worked in chains for step in worked.steps]
+    assert steps[1:] == [(put, "put in the upper bound, then the lower"), (last, why)]
 
 
-def test_a_bound_put_into_a_product_writes_e_not_e_to_the_one():
-    (upper, _, _) = evaluation(sympy.exp(x) * (x - 1), x, 0, 1)  # the canonical F(1) = e(1 - 1)
-    assert tex(upper.steps[0].expr) == r"e (1 - 1)"
+def test_a_bound_put_into_a_product_writes_e_to_the_one_and_names_its_value():
+    (upper, _, _) = evaluation(sympy.exp(x) * (3 * x - 4), x, -1, 1)  # math-background-2 EN 6641 2.1(a)
+    assert [(tex(step.expr), step.why) for step in upper.steps] == [
+        (r"e^{1} (3 \cdot 1 - 4)", "put in $x = 1$"),
+        ("- e", r"$3 \cdot 1 - 4 = -1$, $e^{1} = e$"),  # as F(-1): "$3 \cdot (-1) - 4 = -7$, $e^{-1} = 1/e$"
+    ]
+    (upper, _, _) = evaluation(sympy.exp(x) * (x - 1), x, 0, 1)  # the canonical F(1) = e^{1} (1 - 1)
+    assert [(tex(step.expr), step.why) for step in upper.steps] == [(r"e^{1} (1 - 1)", "put in $x = 1$"), ("0", "$1 - 1 = 0$")]
+
+
+def test_a_minus_sign_in_front_times_cos_pi_says_that_two_minus_signs_cancel():
+    """F(pi) = -(2 pi - 1) cos pi + 2 sin pi = 2 pi - 1 turned the sign under "sin pi = 0, cos pi = -1" (TA read,
+    math-background-2 2.1(a)): the reason names the two minus signs too, as it does where the bracket is negative,
+    F(0) = -(2 . 0 - 1) cos 0 + 2 sin 0 = 1, or the bound, 3 . (-pi/2) . sin(-pi/2). F(0) = -(3 . 0 + 1) cos 0 = -1
+    turns none."""
+    primitive = by_parts(2 * x - 1, sympy.sin(x), x).antiderivative
+    upper, lower, _ = evaluation(primitive, x, 0, sympy.pi)
+    assert [(tex(step.expr), step.why) for step in upper.steps] == [
+        (r"- (2 \pi - 1) \cos(\pi) + 2 \sin(\pi)", r"put in $x = \pi$"),
+        (r"2 \pi - 1", r"$\sin \pi = 0$, $\cos \pi = -1$; two minus signs cancel"),
+    ]
+    assert lower.steps[1].why == r"$2 \cdot 0 - 1 = -1$, $\sin 0 = 0$, $\cos 0 = 1$; two minus signs cancel"
+    (_, lower, _) = evaluation(by_parts(3 * x + 1, sympy.sin(x), x).antiderivative, x, 0, sympy.pi)
+    assert (tex(lower.steps[1].expr), lower.steps[1].why) == ("-1", r"$3 \cdot 0 + 1 = 1$, $\sin 0 = 0$, $\cos 0 = 1$")
+    upper, lower, _ = evaluation(by_parts(3 * x, sympy.cos(x), x).antiderivative, x, -sympy.pi / 2, sympy.pi / 2)
+    assert "minus" not in upper.steps[1].why and lower.steps[1].why.endswith("; two minus signs cancel")
 
 
 def test_one_term_worked_out_says_how():

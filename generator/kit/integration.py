@@ -123,10 +123,12 @@ def evaluation(primitive: sympy.Expr, var: sympy.Symbol, low: sympy.Expr, high: 
     value at once. A negative F(a) is subtracted as ``put_in`` subtracts, its sign applied at once, and the reason
     says that two minus signs cancel. The last chain always starts at the bar (a text that wrote
     [F(x)]_a^b = F(b) - F(a) already goes on from F(b) - F(a), the bar's value, and leaves the bar out).
+    A bound put into e^x is written as it was put in, e^{1} as e^{-1} and e^{0} are, and the step after names each
+    value it works out (``e^{1} = e``); a step that multiplies two minus signs away says so (``_minus_times_negative``).
     """
     low, high = sympy.sympify(low), sympy.sympify(high)
     bar, value = EvaluationBar(primitive, var, low, high), definite_value(primitive, var, low, high)
-    upper, lower = (_plain_e(_put_in_as_written(primitive, {var: end})) for end in (high, low))
+    upper, lower = (_put_in_as_written(primitive, {var: end}) for end in (high, low))
     written = WrittenSum(upper, _minus(lower), evaluate=False)
     ends = [primitive.subs(var, end) for end in (high, low)]
     only_worked = set(sympy.Add.make_args(value)) == {ends[0], -ends[1]} - {0}  # no two terms combine, nothing subtracted from 0
@@ -134,6 +136,11 @@ def evaluation(primitive: sympy.Expr, var: sympy.Symbol, low: sympy.Expr, high: 
     changed = [end for put, at, end in zip((upper, lower), ends, (high, low)) if tex(put) != tex(at)]
     if only_worked and len(changed) == 1:  # e^8 - e^0 to e^8 - 1: the one term worked out says how ("e^0 = 1")
         why = _values_at(primitive, changed[0], written)
+    # e^1 - e^0, e^0 - e^{-1}: each power worked out is named, in the order the line shows them (never where a term is 0)
+    powers = sorted([*arithmetic(written), *_e_to_the_one(written)], key=lambda power: tex(written).find(power.args["left"]))
+    nonzero = all(term.doit() != 0 for term in printed_terms(written))
+    if only_worked and nonzero and powers and all(power.startswith("$e^{") for power in powers):
+        why = joined(powers)
     if primitive.has(sympy.log):  # log 1 = 0 when the lower end gives 1; else the quotient rule of logarithms
         why = N_(r"$\log 1 = 0$") if low == 1 else N_("combine the logarithms into one")
     if printed_width(written) + printed_width(primitive) <= MAX_EVALUATION_WIDTH and not ends[1].is_negative:
@@ -199,22 +206,6 @@ def _combining(ends: list[sympy.Expr]) -> str:
     return N_("collect like terms")
 
 
-def _plain_e(expr: sympy.Expr, term: bool = True) -> sympy.Expr:
-    """A bound put in as the value will print it: e^1 as e, and e^{-1} alone in a term (a number beside it at
-    most) as 1/e, so that no step is left that only rewrites them; e^0 stays for the next step to work out."""
-    if isinstance(expr, sympy.exp):
-        power = expr.args[0].args[0] if isinstance(expr.args[0], AsWritten) else expr.args[0]
-        return sympy.E if power == 1 else sympy.exp(-1) if power == -1 and term else expr
-    if not expr.args:
-        return expr
-    if isinstance(expr, AsWritten):  # a product kept whole (1 . e^1): e^1 inside it too
-        inner = _plain_e(expr.args[0], term=False)
-        return expr if inner == expr.args[0] else type(expr)(inner)
-    alone = expr.is_Add or expr.is_Mul and term and all(arg.is_Number or isinstance(arg, sympy.exp) for arg in expr.args)
-    args = tuple(_plain_e(arg, alone) for arg in expr.args)
-    return expr if args == expr.args else expr.func(*args, evaluate=False)
-
-
 def _minus(value: sympy.Expr) -> sympy.Expr:
     """- value; a negative value is added as its size (never - (-c)), a subtracted sum keeps its brackets."""
     return -value if value.could_extract_minus_sign() else sympy.Mul(-1, value, evaluate=False)
@@ -223,10 +214,42 @@ def _minus(value: sympy.Expr) -> sympy.Expr:
 def _values_at(primitive: sympy.Expr, end: sympy.Expr, put: sympy.Expr) -> str:
     """Why F(end), ``put`` in, has its value: the values of sin and cos there, named as a hand names them, after the
     arithmetic of the terms they leave (``_worked_terms``); otherwise the arithmetic of the row (``generator.kit.steps.arithmetic``: ``2 + 3 = 5``, ``e^{-2} = 1/e^{2}``, ``e^{0} = 1``),
-    and "multiply" for a product of a number and a power of e that is left (``1 \\cdot e``)."""
+    and "multiply" for a product of a number and a power of e that is left (``1 \\cdot e``). A bound put in as e^{1} is
+    written so (``put_in``), as e^{-1} and e^{0} are, and its value named here: ``e^{1} = e`` (TA read,
+    math-background-2 EN 6641 2.1(a): F(1) = e (3 \\cdot 1 - 4) beside F(-1) = e^{-1} (3 \\cdot (-1) - 4) put in 1 as
+    nothing)."""
     if primitive.has(sympy.sin, sympy.cos):
-        return joined([*_worked_terms(put, end), _trig_values(end)])
-    return joined(arithmetic(put)) or N_("multiply")
+        named = joined([*_worked_terms(put, end), _trig_values(end)])
+        return signs_cancelling(named) if _minus_times_negative(put) else named
+    return joined([*arithmetic(put), *_e_to_the_one(put)]) or N_("multiply")
+
+
+def _e_to_the_one(put: sympy.Expr) -> list[Reason]:
+    """``e^{1} = e`` when ``put`` has e to the power 1 written (``put_in``), which ``arithmetic`` leaves unnamed; not in a
+    term that is 0 (``e^{1} (1 - 1)``: "$1 - 1 = 0$" says it all)."""
+    terms = [term for term in printed_terms(put) if term.doit() != 0]
+    ones = [node for term in terms for node in sympy.preorder_traversal(term) if isinstance(node, sympy.exp) and node.args[0].doit() == 1]
+    return [Reason("${left} = {right}$", left=tex(ones[0]), right=tex(sympy.E))] if ones else []
+
+
+def _minus_times_negative(put: sympy.Expr) -> bool:
+    """A term of ``put`` that is not 0 shows two minus signs (``_minus_signs``) and has none in its value: the reason
+    says that two minus signs cancel (TA read, math-background-2: F(pi) = -(2 pi - 1) \\cos \\pi + 2 \\sin \\pi = 2 pi - 1
+    turned the sign under "sin pi = 0, cos pi = -1")."""
+    return any(_minus_signs(term) >= 2 and term.doit().is_positive for term in printed_terms(put))
+
+
+def _minus_signs(expr: sympy.Expr) -> int:
+    """The minus signs a product put in shows among its factors, products written out inside it too: a minus sign in
+    front, a negative number (the bound, ``3 \\cdot (-\\frac{\\pi}{2})``), a bracket of negative value (``(2 \\cdot 0 - 1)``,
+    its value named beside it) and a sine or cosine of negative value."""
+    if isinstance(expr, AsWritten):
+        return _minus_signs(expr.args[0])
+    if expr.is_Mul:
+        return sum(_minus_signs(factor) for factor in expr.args)
+    if isinstance(expr, (sympy.sin, sympy.cos)):
+        return int(bool(expr.func(*expr.args).is_negative))
+    return int(bool(expr.is_number and expr.doit().is_negative))
 
 
 def _worked_terms(put: sympy.Expr, end: sympy.Expr) -> list[Reason]:
