@@ -137,14 +137,15 @@ def test_several_fields_each_open_with_their_name_and_the_list_ends_with_a_perio
 
 def test_a_term_that_drops_out_of_a_diagonal_partial_is_named_in_english_and_german():
     """A TA read (idl-math-background 1.3(d), seed 7301): d/dx (2(xy - sin(2y))) = 2y stood beside "constant factor;
-    table of derivatives" alone, hiding that sin(2y) does not depend on x."""
+    table of derivatives" alone, hiding that sin(2y) does not depend on x. The term is named as the bracket has it,
+    -sin(2y), its sign too (a TA read: "$2 x^{2}$ does not depend on $y$" for g = -2x^2 + y)."""
     x, y = coordinates(2)
     first = sympy.factor_terms(2 * x * y - 2 * sympy.sin(2 * y))
     params = Params((x, y), (sympy.ImmutableMatrix([first, -(y**2)]),))
     variant = dataclasses.replace(canonical(), params=params, answer=FAMILY.solve(params))
     said = {
-        "en": r"constant factor, sum rule; $\sin(2 y)$ does not depend on $x$",
-        "de": r"konstanter Faktor, Summenregel; $\sin(2 y)$ h{\"a}ngt nicht von $x$ ab",  # ä as LaTeX writes it
+        "en": r"constant factor, sum rule; $- \sin(2 y)$ does not depend on $x$",
+        "de": r"konstanter Faktor, Summenregel; $- \sin(2 y)$ h{\"a}ngt nicht von $x$ ab",  # ä as LaTeX writes it
     }
     for language, reason in said.items():
         _, solution = render_part(environment(language=language), FAMILY, variant)

@@ -145,12 +145,13 @@ def test_the_statement_prints_its_vector_as_the_kit_prints_every_vector():
 def test_a_chain_rule_whose_minus_signs_cancel_multiplies_them_in_a_step_of_its_own(component, variable, shown):
     """A TA read 'du/dy = -e^{-y}' and then 'df_2/dy = e^{-y} sin(e^{-y})', labelled 'chain rule' only: the sign
     change was hidden (idl-math-background 1.3c, seed 21; the reciprocal's at seed 12). The factors stand side by side
-    first, every minus in view, then they are multiplied."""
+    first, every minus in view, then they are multiplied, the reason saying that the two minus signs cancel (a TA read:
+    "multiply the factors" alone turned the sign unnamed)."""
     params = Params((x, y), (x * y + y**2, component))
     variant = dataclasses.replace(canonical(), params=params, answer=FAMILY.solve(params))
     worked = variant.answer.worked[1][params.variables.index(variable)]
     rule, multiplied = worked.derivative.steps
-    assert (rule.why, multiplied.why) == ("chain rule", "multiply the factors")
+    assert (rule.why, multiplied.why) == ("chain rule", "multiply the factors; two minus signs cancel")
     assert sympy.simplify(rule.expr - multiplied.expr) == 0 and not multiplied.expr.could_extract_minus_sign()
     _, solution = render_part(environment(), FAMILY, variant)
-    assert f"&= {shown}" in solution and r"&& \mbox{multiply the factors}" in solution
+    assert f"&= {shown}" in solution and r"&& \mbox{multiply the factors; two minus signs cancel}" in solution

@@ -1,0 +1,88 @@
+"""A worked partial says what its lines show of minus signs (TA read of idl-math-background EN 6641 1.3(c)):
+
+* a term of a sum that drops out is named as it stands, sign and all: for g_2 = -2x^2 + y, dg_2/dy = 1 stood beside
+  "sum rule; $2 x^{2}$ does not depend on $y$", a term g_2 does not have;
+* with g = x^2 - y, dg/dy = -1 shown, the chain rule's -sin(x^2 - y) . (-1) became sin(x^2 - y) under "multiply the
+  factors", the two minus signs multiplied away unnamed."""
+
+import dataclasses
+
+import pytest
+import sympy
+
+from generator.kit.functions import coordinates
+from generator.kit.options import resolve_options
+from generator.kit.printing import tex
+from generator.kit.vectorcalc import partial
+from generator.pipeline.generate import canonical_variant, variant_for_seed
+from generator.pipeline.render import render_part
+from generator.pipeline.templating import environment
+from problems import gradient, jacobian
+
+x, y = coordinates(2)
+
+
+def _reasons(worked):
+    return [str(step.why) for chain in (*(piece.derivative for piece in worked.pieces), worked.derivative) for step in chain.steps]
+
+
+def test_a_term_that_drops_out_is_named_with_its_sign():
+    assert _reasons(partial(sympy.exp(y) - 2 * x**2, y)) == [r"sum rule; $- 2 x^{2}$ does not depend on $y$"]
+    assert _reasons(partial(x**2 * y - x, y)) == [r"constant factor, sum rule; $- x$ does not depend on $y$"]
+    assert _reasons(partial(sympy.exp(x**2 + y), x))[0] == r"sum rule; $y$ does not depend on $x$"  # a plus stays
+    # the inner function named by the earlier partial in x, taken up by the partial in y (``Partial.after``)
+    f = sympy.exp(-2 * x**2 + y)
+    by_x = partial(f, x)
+    (g,) = partial(f, y).after([by_x]).pieces
+    assert [(step.expr, str(step.why)) for step in g.derivative.steps] == [(1, r"sum rule; $- 2 x^{2}$ does not depend on $y$")]
+    (g,) = by_x.pieces
+    assert [str(step.why) for step in g.derivative.steps] == [r"sum rule; $y$ does not depend on $x$"]
+
+
+def test_a_step_that_multiplies_two_minus_signs_away_says_so():
+    f = sympy.cos(x**2 - y)
+    worked = partial(f, y).after([partial(f, x)])
+    (g,) = worked.pieces
+    assert [step.expr for step in g.derivative.steps] == [-1]
+    rule, multiplied = worked.derivative.steps
+    assert str(rule.why) == "chain rule" and tex(rule.expr) == r"- \sin(x^{2} - y) \cdot (-1)"
+    assert str(multiplied.why) == "multiply the factors; two minus signs cancel"
+    assert multiplied.expr == sympy.sin(x**2 - y)
+    once = partial(sympy.exp(x**2 - y), y)  # one minus sign, nothing cancels
+    assert "minus" not in " ".join(_reasons(once))
+
+
+def _gradient(f):
+    family = gradient.FAMILY
+    base = variant_for_seed(family, resolve_options(family.options, {}), 1)
+    params = dataclasses.replace(base.params, functions=(f,), variables=(x, y))
+    return family, dataclasses.replace(base, params=params, answer=family.solve(params))
+
+
+def _jacobian(components):
+    family = jacobian.FAMILY
+    base = canonical_variant(family, resolve_options(family.options, {}), "idl-math-background-1.3c")
+    params = jacobian.Params((x, y), components)
+    return family, dataclasses.replace(base, params=params, answer=family.solve(params))
+
+
+SAID = {
+    "en": (r"\mbox{sum rule; $- 2 x^{2}$ does not depend on $y$}", r"\mbox{multiply the factors; two minus signs cancel}"),
+    "de": (
+        r"\mbox{Summenregel; $- 2 x^{2}$ h{\"a}ngt nicht von $y$ ab}",
+        r"\parbox[t]{148.1pt}{\raggedright Faktoren multiplizieren; zwei Minuszeichen heben sich auf\endgraf\vspace{\jot}}",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_the_pages_say_it_in_english_and_german(language):
+    dropped, cancelled = SAID[language]
+    _, solution = render_part(environment(language=language), *_jacobian((sympy.log(x**2 * y**2 + 1), sympy.exp(-2 * x**2 + y))))
+    row = next(line for line in solution.splitlines() if line.startswith(r"\frac{\partial g_2}{\partial y} &= 1 &&"))
+    assert row.rstrip(" \\*").endswith(dropped)
+    _, solution = render_part(environment(language=language), *_gradient(sympy.cos(x**2 - y)))
+    rows = solution.splitlines()
+    at = rows.index(next(line for line in rows if line.startswith(r"\frac{\partial f}{\partial y} &=")))
+    assert rows[at].startswith(r"\frac{\partial f}{\partial y} &= - \sin(x^{2} - y) \cdot (-1) &&")
+    assert rows[at + 1].startswith(r" &= \sin(x^{2} - y) &&") and rows[at + 1].rstrip(" \\*").endswith(cancelled)
