@@ -14,7 +14,10 @@ unit's delta and its row of dL/dW are 0, the lesson of a dead unit, declared to 
 zeros. Excluded by construction: a pre-activation of 0 (ReLU has no derivative there; sigma(0) = 1/2 hides the
 sigmoid), both ReLU units on (so the canonical instance, which has both on, is never drawn) or both off, two units
 with the same pre-activation (the same question twice), y_hat = t (every gradient 0), delta_out = +-1 (dL/dw
-is just h), zero inputs or weights, and values too long for a line.
+is just h), zero inputs or weights, and values too long for a line. The test that rejects two ReLU units off
+(``_usable``: both z_j < 0) runs for the sigmoid too, so a sigmoid exercise also has at least one z_j > 0. Two
+sigmoid units below 0 would pass their gradients as well (sigma' > 0 everywhere); nothing in the lesson needs them,
+and the test is kept so that every seed keeps the network it has drawn.
 
 answers.json keys: ``inputs.x``, ``inputs.W`` (hidden weights), ``inputs.w`` (output weights, a column),
 ``inputs.target``, ``inputs.activation``, ``inputs.loss``; ``answers.pre`` (z), ``answers.hidden`` (h),
@@ -112,8 +115,8 @@ def _fits(activation: str, z: int) -> bool:
 
 def _usable(p: Params) -> bool:
     z = p.W * p.x
-    # two units alike asks the same thing twice; both below 0 stays out of the sigmoid's draws (two ReLU units off,
-    # which would pass nothing, the draw excludes)
+    # two units alike asks the same thing twice; both below 0 is two ReLU units off, which pass nothing (the ReLU draw
+    # never makes them); the sigmoid's draws are held to it too: one z_j > 0 in every exercise (module docstring)
     if z[0] == z[1] or max(z) < 0:
         return False
     answer = solve(p)

@@ -153,3 +153,19 @@ def test_every_negative_number_in_a_product_of_substituted_values_is_bracketed(a
                 leading += bool(weight < 0)
             assert not re.search(r"&= -\s*\d+ \\cdot|\\cdot -\s*\d", backward), backward  # a bare negative factor
     assert leading  # a negative output weight leads some product
+
+
+@pytest.mark.parametrize("loss", ["squared", "cross-entropy"])
+def test_the_docstring_says_what_the_sigmoid_draws_exclude(loss):
+    """The test that keeps two ReLU units from being off (both z_j < 0) runs for the sigmoid too, while the docstring
+    spoke of ReLU only: it says so now, and the draws bear it out (one z_j > 0 always, one below 0 sometimes)."""
+    import problems.backprop as backprop
+
+    assert "a sigmoid exercise also has at least one z_j > 0" in " ".join(backprop.__doc__.split())
+    options = FAMILY.resolve_options({"activation": "sigmoid", "loss": loss})
+    signs = set()
+    for seed in range(40):
+        z = variant_for_seed(FAMILY, options, seed).answer.pre
+        assert max(z) > 0
+        signs.add(min(z) < 0)
+    assert signs == {True, False}
