@@ -5,16 +5,16 @@ printed strings; so does the look of every node of ``generator.kit.notation`` (`
 no node carries a printing hook of its own). Bracketed matrices, ``\\log 3`` and ``\\log \\frac{5}{2}``
 without brackets for logs of positive numbers, ``\\log_2`` for base-2 logs, ``\\sigma(t)`` for the logistic
 function, column vectors for SymPy column matrices, and sums of functions or numbers that open
-with a positive term (``2 \\cos y - y \\sin y``), as do differences of two monomials in brackets, in a
-function's argument and in an exponent (``2 (y - x^2)``, ``\\cos(x - 2 y^2)``, ``e^{y - 2 x^2}``). Nothing a
-student can read two ways: a power of a function application brackets the application (``(\\log u)^3``;
-``\\tanh^2 x`` as the course writes it), fractions in exponents take a slash (``e^{-3x/2}``), an unevaluated
+with a positive term (``2 \\cos y - y \\sin y``), as do differences of two monomials in brackets, below a
+fraction bar, in a function's argument and in an exponent (``2 (y - x^2)``, ``\\frac{x}{y - x^2}``,
+``\\cos(x - 2 y^2)``, ``e^{y - 2 x^2}``). Nothing a student can read two ways: a power of a function application
+brackets the application (``(\\log u)^3``; ``\\tanh^2 x`` as the course writes it), fractions in exponents take a slash (``e^{-3x/2}``), an unevaluated
 product shows each base once with one leading number (``4 x^2 (3x - 2)``, never ``4 x x (3x - 2)``), and a
 number never stands glued to a fraction (``\\frac{2x}{x^2+1}``, not ``2 \\frac{x}{x^2+1}``).
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import sympy
 from babel.numbers import get_decimal_symbol
@@ -164,8 +164,10 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         in several variables is graded by degree: its quadratic terms, then the linear ones, then the
         constant (``3 x_2^2 - 5 x_1 x_2 + 3 x_1 - 3 x_2 + 1``, never SymPy's ``- 5 x_1 x_2 + 3 x_1 + 3 x_2^2 ...``).
         A difference of two monomials opens with its positive term where it stands in brackets or braces: as a
-        factor (``2 (y - x^2)``, ``_print_product``), a function's argument (``\\cos(x - 2 y^2)``, never
-        ``\\cos(- 2 y^2 + x)``) or an exponent (``e^{y - 2 x^2}``, ``e^{2 y - x}``), as a hand writes them (TA read).
+        factor (``2 (y - x^2)``, ``_print_product``), below a fraction bar, alone or beside other factors
+        (``\\frac{x}{y - x^2}`` as ``\\frac{1}{y - x^2}``, never ``\\frac{x}{- x^2 + y}``), a function's argument
+        (``\\cos(x - 2 y^2)``, never ``\\cos(- 2 y^2 + x)``) or an exponent (``e^{y - 2 x^2}``, ``e^{2 y - x}``), as a
+        hand writes them (TA read).
         """
         graded = order is None and len(expr.free_symbols) > 1 and expr.is_polynomial()
         terms = super()._as_ordered_terms(expr, "grlex" if graded else order)
@@ -253,6 +255,14 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         finally:
             self._arguments = before
 
+    def _with_bracketed(self, print_, expr, sums) -> str:
+        """``print_(expr)`` with ``sums`` printed as a product's bracketed factors (``_print_product``)."""
+        before, self._bracketed = self._bracketed, frozenset(sums)
+        try:
+            return print_(expr)
+        finally:
+            self._bracketed = before
+
     def _with_slashes(self, print_, expr, **kwargs) -> str:
         before, self._slashed = self._slashed, True
         try:
@@ -295,7 +305,7 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
             top = self._print(numerator)
             if numerator.is_Add:
                 top = applied("", top)
-            bottom = self._print(denominator)
+            bottom = self._with_bracketed(self._print, denominator, _enclosed_sums(sympy.Mul.make_args(denominator)))
             if denominator.is_Add or denominator.is_Mul or (denominator.is_Pow and not denominator.base.is_Symbol):
                 bottom = applied("", bottom)  # x^2/(x^2 + 1): a bare \left( is spaced off the slash
             return f"{sign}{top}/{bottom}"
@@ -324,7 +334,7 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         never ``2 (-x^2 + y)`` (a TA read, idl-math-background 1.3(c), German, seed 6602). Standing alone, or of more
         terms (``e^x (-x^2 + 4x + 4)``, where ``4x - x^2 + 4`` would break the order of the powers), a polynomial keeps
         its monomial order (``_as_ordered_terms``)."""
-        before, self._bracketed = self._bracketed, frozenset(f.base if f.is_Pow else f for f in expr.args if _is_sum(f))
+        before, self._bracketed = self._bracketed, frozenset(_enclosed_sums(expr.args))
         try:
             if isinstance(expr, sympy.Mul) and not self._slashed and _exponential_after_sum(expr):
                 return self._print_exponentials_first(expr)
@@ -606,6 +616,16 @@ def _log_of_number(expr: sympy.Expr) -> bool:
 def _is_sum(factor: sympy.Expr) -> bool:
     """A factor printed as a bracketed sum: ``(x + 1)`` or ``(x + 1)^2``."""
     return factor.is_Add or (factor.is_Pow and factor.base.is_Add and factor.exp.is_positive)
+
+
+def _enclosed_sums(factors) -> Iterator[sympy.Expr]:
+    """The sums among a product's ``factors`` that stand enclosed: in brackets (``(x + 1)``, ``(x + 1)^2``) or below
+    its fraction bar, alone or beside other factors (``\\frac{x}{y - x^2}``, ``\\frac{x}{(x + 1) (y - x^2)}``)."""
+    for factor in factors:
+        if _is_sum(factor):
+            yield factor.base if factor.is_Pow else factor
+        elif factor.is_Pow and factor.base.is_Add and factor.exp.could_extract_minus_sign():
+            yield factor.base
 
 
 def _is_exponential(factor: sympy.Expr) -> bool:
