@@ -143,3 +143,13 @@ def test_a_bound_put_into_f_keeps_the_order_f_is_written_in():
     assert tex(primitive) == r"- (3 x + 1) \cos(x) + 3 \sin(x)"
     assert tex(upper.steps[0].expr) == r"- (3 \pi + 1) \cos(\pi) + 3 \sin(\pi)"
     assert tex(lower.steps[0].expr) == r"- (3 \cdot 0 + 1) \cos(0) + 3 \sin(0)"
+
+
+@pytest.mark.parametrize(("high", "last"), [(1, r"- \frac{5}{e} - e"), (0, r"-2 - e")])
+def test_terms_only_worked_out_keep_the_order_they_were_put_in(high, last):
+    """F(1) - F(-1) = -e^{-1} (3 . 1 + 2) + e^{1} (3 . (-1) + 2) then "-e - 5/e" under "work out each term": the
+    terms swapped places (TA read, math-background-2 EN 7321 2.1(a)). The value is the same, by SymPy."""
+    primitive = -sympy.exp(-x) * (3 * x + 2)
+    *_, last_chain = evaluation(primitive, x, -1, high)
+    assert tex(last_chain.result) == last and last_chain.steps[-1].why == "work out each term"
+    assert sympy.simplify(last_chain.result.doit() - definite_value(primitive, x, -1, high)) == 0

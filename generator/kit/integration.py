@@ -148,7 +148,7 @@ def evaluation(primitive: sympy.Expr, var: sympy.Symbol, low: sympy.Expr, high: 
         put = N_("put in the upper bound, then the lower")
         if lower.could_extract_minus_sign() and lower != 0:  # - e (3 . (-1) + 2) subtracted: + e (3 . (-1) + 2)
             put = signs_cancelling(put)
-        return (chain(Step(bar), Step(written, put), Step(value, why)),)
+        return (chain(Step(bar), Step(written, put), Step(_in_order(value, ends) if only_worked else value, why)),)
     rows = tuple(
         chain(Step(at, Reason("put in ${var} = {end}$", var=var, end=tex(end))), Step(v, _values_at(primitive, end, at)))
         for at, end, v in zip((upper, lower), (high, low), ends)
@@ -168,6 +168,14 @@ def evaluation(primitive: sympy.Expr, var: sympy.Symbol, low: sympy.Expr, high: 
             Step(value, why if primitive.has(sympy.log) else _combining(ends)),
         ),
     )
+
+
+def _in_order(value: sympy.Expr, ends: list[sympy.Expr]) -> sympy.Expr:
+    """``value``, F(b) - F(a) with each term only worked out, written in the order of the terms put in: ``-5/e - e``
+    below ``-e^{-1} (3 \cdot 1 + 2) + e^{1} (3 \cdot (-1) + 2)``, never reordered to ``-e - 5/e`` (TA read,
+    math-background-2 EN 7321 2.1(a))."""
+    terms = [term for term in (ends[0], -ends[1]) if term != 0]
+    return WrittenSum(*terms, evaluate=False) if len(terms) == 2 else value
 
 
 def _put_in_as_written(primitive: sympy.Expr, rule: dict) -> sympy.Expr:
