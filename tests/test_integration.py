@@ -131,7 +131,8 @@ def test_a_negative_value_subtracted_is_written_out_and_named():
     (_, _, bar) = evaluation(by_parts(x, sympy.sin(x), x).antiderivative, x, 0, sympy.pi)  # pi - 0 collects nothing
     assert [(tex(step.expr), step.why) for step in bar.steps[1:]] == [(r"\pi - 0", "the values above"), (r"\pi", "subtract")]
     (put,) = evaluation(-2 * x * sympy.exp(-x), x, 0, 1)  # - 2 . 1 . e^{-1} + 2 . 0 . e^0: the lower term's sign flips
-    assert put.steps[1].why == "put in the upper bound, then the lower; two minus signs cancel"
+    # briefly, beside its row: the long form stood above it, a second lead-in under "... = F(1) - F(-1):" (TA read, 7321)
+    assert put.steps[1].why == "put in the bounds; two minus signs cancel"
     assert put.steps[2].why == "work out each term"  # nothing is subtracted: F(0) = 0
 
 

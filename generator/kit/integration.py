@@ -147,7 +147,9 @@ def evaluation(primitive: sympy.Expr, var: sympy.Symbol, low: sympy.Expr, high: 
         # e^2 - e: the bounds put in print as the value, and ``chain`` merges the two (no step only rewrites)
         put = N_("put in the upper bound, then the lower")
         if lower.could_extract_minus_sign() and lower != 0:  # - e (3 . (-1) + 2) subtracted: + e (3 . (-1) + 2)
-            put = signs_cancelling(put)
+            # briefly, so that it stands beside its row, not as a second lead-in under "... = F(b) - F(a):" (TA read,
+            # math-background-2 EN 7321 2.1(a)); the line above names the order already
+            put = signs_cancelling(N_("put in the bounds"))
         return (chain(Step(bar), Step(written, put), Step(_in_order(value, ends) if only_worked else value, why)),)
     rows = tuple(
         chain(Step(at, Reason("put in ${var} = {end}$", var=var, end=tex(end))), Step(v, _values_at(primitive, end, at)))
