@@ -10,6 +10,7 @@ import dataclasses
 import pytest
 import sympy
 
+from generator.kit.differentiation import worked_partial
 from generator.kit.functions import coordinates
 from generator.kit.options import resolve_options
 from generator.kit.printing import tex
@@ -37,6 +38,18 @@ def test_a_term_that_drops_out_is_named_with_its_sign():
     assert [(step.expr, str(step.why)) for step in g.derivative.steps] == [(1, r"sum rule; $- 2 x^{2}$ does not depend on $y$")]
     (g,) = by_x.pieces
     assert [str(step.why) for step in g.derivative.steps] == [r"sum rule; $y$ does not depend on $x$"]
+
+
+def test_the_kit_names_a_dropped_term_as_the_sum_has_it():
+    """Where the reason is made (``differentiation``), for every caller: a term of either sign, and a term too wide to
+    name, signed, is "the other term". Two sums of one function that drop x^2 and -x^2 each name their own."""
+    assert _reasons(worked_partial(sympy.exp(y) - 2 * x**2, y)) == [r"sum rule; $- 2 x^{2}$ does not depend on $y$"]
+    assert _reasons(worked_partial(sympy.exp(y) + 2 * x**2, y)) == [r"sum rule; $2 x^{2}$ does not depend on $y$"]
+    wide = 3 * x**2 * sympy.log(x**2 + 1)  # 14 wide, 15 with its minus sign
+    assert _reasons(worked_partial(y + wide, y)) == [r"sum rule; $3 x^{2} \log(x^{2} + 1)$ does not depend on $y$"]
+    assert _reasons(worked_partial(y - wide, y)) == ["sum rule; the other term does not depend on $y$"]
+    both = _reasons(partial((y - x**2) / (y + x**2), y))
+    assert both[:2] == [r"sum rule; $- x^{2}$ does not depend on $y$", r"sum rule; $x^{2}$ does not depend on $y$"]
 
 
 def test_a_step_that_multiplies_two_minus_signs_away_says_so():

@@ -10,6 +10,7 @@ import pytest
 import sympy
 
 from generator.check.lint import header_scopes
+from generator.kit.differentiation import differentiate
 from generator.kit.functions import coordinates
 from generator.kit.options import resolve_options
 from generator.kit.printing import tex
@@ -81,3 +82,10 @@ def test_an_inner_function_is_named_as_it_prints_inside_its_function(language):
     _, solution = render_part(environment(language=language), family, variant)
     assert r"e^{y - 2 x^{2}}" in solution and r"$g_2 = y - 2 x^{2}$" in solution
     assert r"- 2 x^{2} + y" not in solution
+
+
+def test_a_derivative_that_knows_not_its_function_takes_up_nothing():
+    """The macro asks every worked partial for the inner functions it takes up (``Worked.after``); one that does not
+    know its function and variable, as the gradient family's partial through a norm, stays as it is."""
+    worked = differentiate(sympy.exp(x**2 + y), x)
+    assert worked.after([worked]) is worked

@@ -103,13 +103,12 @@ def _dropping(rule: str, terms: list[sympy.Expr], x: sympy.Symbol) -> Reason:
 def _idle(terms: list[sympy.Expr], x: sympy.Symbol) -> str:
     """Why terms of a sum drop out of its derivative: ``$\\log(x^2 + 1)$ does not depend on $y$``.
 
-    A partial derivative that silently loses a term reads like a mistake; numbers go without saying.
+    A partial derivative that silently loses a term reads like a mistake; numbers go without saying. A term is named
+    as it stands in the sum, its minus sign too: "$2 x^{2}$ does not depend on $y$" beside g = y - 2x^2 named a term
+    g does not have (TA read, idl-math-background EN 6641 1.3(c)).
     """
-    total = sympy.Add(*terms)
-    if total.could_extract_minus_sign():  # the term, not its sign, is what lacks x: "y^2", not "- y^2"
-        total = -total
-    if len(terms) == 1 and printed_width(total) <= MAX_IDLE_WIDTH:
-        return Reason("${term}$ does not depend on ${x}$", term=tex(total), x=tex(x))
+    if len(terms) == 1 and printed_width(terms[0]) <= MAX_IDLE_WIDTH:
+        return Reason("${term}$ does not depend on ${x}$", term=tex(terms[0]), x=tex(x))
     if len(terms) > 1:
         return Reason("the other terms do not depend on ${x}$", x=tex(x))
     return Reason("the other term does not depend on ${x}$", x=tex(x))
@@ -436,6 +435,12 @@ class Worked:
     @property
     def result(self) -> sympy.Expr:
         return self.derivative.result
+
+    def after(self, earlier: Iterable["Worked"]) -> "Worked":
+        """This derivative as it follows ``earlier`` partials of the same function (macro ``partial``): as it is. A
+        partial that knows its function and variable takes up the inner functions they named
+        (``generator.kit.vectorcalc.Partial``)."""
+        return self
 
     def new_pieces(self, earlier: Iterable["Worked"]) -> tuple[Piece, ...]:
         """The pieces not named already, with the same letter and expression, by ``earlier`` partials of the same function.

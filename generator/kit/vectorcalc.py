@@ -19,11 +19,11 @@ from dataclasses import dataclass
 
 import sympy
 
-from generator.kit.differentiation import MAX_IDLE_WIDTH, Piece, Worked, worked_partial
+from generator.kit.differentiation import Piece, Worked, worked_partial
 from generator.kit.functions import smooth_function, structure
 from generator.kit.language import Reason, as_reason, signs_cancelling
 from generator.kit.notation import EuclideanNorm, FixedVector, Vector
-from generator.kit.printing import printed_terms, tex
+from generator.kit.printing import tex
 from generator.kit.sampling import distinct
 from generator.kit.steps import Chain, Step, chain, worked_chain
 from generator.kit.widths import printed_width
@@ -78,7 +78,7 @@ class Partial(Worked):
                     taken.setdefault(g, piece)
         if not taken:
             return self
-        pieces = tuple(Piece(piece.name, g, _as_it_stands(worked_partial(g, v).derivative, g, v), True) for g, piece in taken.items())
+        pieces = tuple(Piece(piece.name, g, _signs_said(worked_partial(g, v).derivative), True) for g, piece in taken.items())
         return Worked((*pieces, *self.pieces), self.derivative, self.rules)
 
 
@@ -87,14 +87,13 @@ def partial(f: sympy.Expr, v: sympy.Symbol, name: str | None = None) -> Partial:
 
     A partial of a function without ``v`` is 0 because the function does not depend on ``v``
     (``name``, LaTeX, names the function in the reason); no table of derivatives is involved.
-    The template asks it (``Partial.after``) for the inner functions that earlier partials named. A term of a sum
-    that drops out is named as it stands, its sign too, and a step that multiplies two minus signs away says so
-    (``_as_it_stands``).
+    The template asks it (``Partial.after``) for the inner functions that earlier partials named. A step that
+    multiplies two minus signs away says so (``_signs_said``).
     """
     if f.has(v):
         worked = _said_once(worked_partial(f, v))
-        pieces = tuple(Piece(p.name, p.expr, _as_it_stands(p.derivative, f, v), p.inner) for p in worked.pieces)
-        worked = Worked(pieces, _as_it_stands(worked.derivative, f, v), worked.rules)
+        pieces = tuple(Piece(p.name, p.expr, _signs_said(p.derivative), p.inner) for p in worked.pieces)
+        worked = Worked(pieces, _signs_said(worked.derivative), worked.rules)
     else:
         if name:
             why = Reason("${name}$ does not depend on ${v}$", name=name, v=tex(v))
@@ -104,60 +103,18 @@ def partial(f: sympy.Expr, v: sympy.Symbol, name: str | None = None) -> Partial:
     return Partial(worked.pieces, worked.derivative, worked.rules, f, v)
 
 
-IDLE = "${term}$ does not depend on ${x}$"
-"""The reason a term of a sum gives for dropping out of a partial (``generator.kit.differentiation``)."""
-
-
-def _as_it_stands(worked: Chain, f: sympy.Expr, v: sympy.Symbol) -> Chain:
-    """``worked``, a chain of a partial by ``v`` of ``f`` or of a part of it, with its reasons saying what the lines show.
-
-    * A term of a sum that drops out is named as it stands in the sum, with its minus sign: "sum rule; $-2 x^{2}$ does
-      not depend on $y$" for g = -2x^2 + y, where "$2 x^{2}$" named a term the line does not have (TA read,
-      idl-math-background EN 6641 1.3(c)). ``differentiation`` names the term without its sign; each sum of ``f``
-      whose one term free of ``v`` is negative gives it back here (``_signed_terms``); a term named so that grows too
-      wide is "the other term", as ``differentiation`` calls a wide one.
-    * A step after a product whose factors carry two minus signs, ``-\\sin(x^2 - y) \\cdot (-1)`` with dg/dy = -1,
-      says that they cancel: "multiply the factors" turned the sign unnamed (TA read). A reason that already speaks
-      of minus signs is left as it is.
-    """
-    signed = _signed_terms(f, v)
+def _signs_said(worked: Chain) -> Chain:
+    """``worked``, a chain of a partial or of a part of it, with a step after a product whose factors carry two minus
+    signs, ``-\\sin(x^2 - y) \\cdot (-1)`` with dg/dy = -1, saying that they cancel: "multiply the factors" turned the
+    sign unnamed (TA read, idl-math-background EN 6641 1.3(c)). A reason that already speaks of minus signs is left
+    as it is."""
     steps: list[Step] = []
     for step in worked.steps:
-        why = _resigned(step.why, signed)
+        why = step.why
         if steps and _two_minus_signs(steps[-1].expr, step.expr) and why and "minus sign" not in why:
             why = signs_cancelling(why)
         steps.append(step if why is step.why else Step(step.expr, why))
     return Chain(tuple(steps))
-
-
-def _signed_terms(f: sympy.Expr, v: sympy.Symbol) -> dict[str, sympy.Expr]:
-    """The term free of ``v`` (a sum's only one, not a number) by the LaTeX of its size, for each sum in ``f`` whose term
-    is negative; none that a sum's positive term of the same size would make ambiguous."""
-    signed, unsigned = {}, set()
-    for node in sympy.preorder_traversal(f):
-        if not node.is_Add:
-            continue
-        idle = [term for term in printed_terms(node) if not term.has(v) and not term.is_number]
-        if len(idle) != 1:
-            continue
-        if idle[0].could_extract_minus_sign():
-            signed[tex(-idle[0])] = idle[0]
-        else:
-            unsigned.add(tex(idle[0]))
-    return {size: term for size, term in signed.items() if size not in unsigned}
-
-
-def _resigned(why: str, signed: dict[str, sympy.Expr]) -> str:
-    """``why`` with each term that drops out (``IDLE``) named with its sign (``signed``), in reasons inside it too."""
-    if not isinstance(why, Reason) or not why.args:
-        return why
-    if why.template == IDLE and why.args.get("term") in signed:
-        term = signed[why.args["term"]]
-        if printed_width(term) > MAX_IDLE_WIDTH:
-            return Reason("the other term does not depend on ${x}$", x=why.args["x"])
-        return Reason(IDLE, term=tex(term), x=why.args["x"])
-    args = {name: _resigned(arg, signed) if isinstance(arg, Reason) else arg for name, arg in why.args.items()}
-    return why if all(args[name] is arg for name, arg in why.args.items()) else Reason(why.template, **args)
 
 
 def _two_minus_signs(before: sympy.Basic, after: sympy.Basic) -> bool:
