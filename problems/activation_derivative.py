@@ -57,7 +57,7 @@ from generator.kit import (
 from generator.kit.differentiation import rule_and_tidy, tidied
 from generator.kit.functions import structure
 from generator.kit.notation import sigmoid
-from generator.kit.rewrites import GENERIC_NAMES
+from generator.kit.rewrites import GENERIC_NAMES, signs_named
 from generator.kit.tidying import derivative
 
 x = sympy.Symbol("x", real=True)
@@ -155,7 +155,7 @@ def _swish_steps(u: sympy.Expr, beta: sympy.Rational) -> Steps:
     rule = Reason(r"product rule; chain rule for $\sigma({u})$", u=_inline(beta, "x"))
     written = WrittenSum(1 / below, _times(x, _over_square(-1, below), derivative(below, x)), evaluate=False)
     multiplied = WrittenSum(1 / below, _times(x, beta * exp(-u) / below**2), evaluate=False)
-    in_x = (Step(written, rule), Step(multiplied, GENERIC_NAMES[0]))  # "multiply the factors": the two minus signs cancel
+    in_x = (Step(written, rule), Step(multiplied, signs_named(written, multiplied, GENERIC_NAMES[0])))
     rewriting = (
         Step(WrittenSum(1 / below, _times(u, 1 / below, exp(-u) / below), evaluate=False), SPLIT),
         Step(

@@ -12,8 +12,10 @@ import sympy
 
 from generator.kit.differentiation import worked_partial
 from generator.kit.functions import coordinates
+from generator.kit.notation import WrittenProduct
 from generator.kit.options import resolve_options
 from generator.kit.printing import tex
+from generator.kit.rewrites import GENERIC_NAMES, signs_named
 from generator.kit.vectorcalc import partial
 from generator.pipeline.generate import canonical_variant, variant_for_seed
 from generator.pipeline.render import render_part
@@ -50,6 +52,20 @@ def test_the_kit_names_a_dropped_term_as_the_sum_has_it():
     assert _reasons(worked_partial(y - wide, y)) == ["sum rule; the other term does not depend on $y$"]
     both = _reasons(partial((y - x**2) / (y + x**2), y))
     assert both[:2] == [r"sum rule; $- x^{2}$ does not depend on $y$", r"sum rule; $x^{2}$ does not depend on $y$"]
+
+
+def test_signs_named_says_that_a_product_multiplies_two_minus_signs_away():
+    """The one rule for signs (``rewrites.signs_named``) knows the product whose factors carry two minus signs; one
+    minus sign, or two left standing, cancel nothing; a reason that names them already is kept."""
+    product = WrittenProduct(-sympy.sin(x**2 - y), -1, evaluate=False)
+    multiply = GENERIC_NAMES[0]
+    assert signs_named(product, sympy.sin(x**2 - y), multiply) == "multiply the factors; two minus signs cancel"
+    assert signs_named(product, product, multiply) == multiply
+    assert signs_named(WrittenProduct(-sympy.sin(x**2 - y), 2, evaluate=False), -2 * sympy.sin(x**2 - y), multiply) == multiply
+    named = signs_named(product, sympy.sin(x**2 - y), multiply)
+    assert signs_named(product, sympy.sin(x**2 - y), named) == named
+    rule, multiplied = worked_partial(sympy.cos(x**2 - y), y).derivative.steps  # the chain rule's step, in the kit
+    assert (str(rule.why), str(multiplied.why)) == ("chain rule", "multiply the factors; two minus signs cancel")
 
 
 def test_a_step_that_multiplies_two_minus_signs_away_says_so():

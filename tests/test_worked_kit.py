@@ -227,17 +227,22 @@ def test_like_terms_as_written_are_collected_before_a_factor_comes_out():
 def test_minus_signs_that_cancel_stay_in_view_until_a_step_multiplies_them():
     """A TA read: quotient-rule lines printed "+ e^x (x + 1)" for "- e^x (x + 1) . (-1)", a chain rule printed
     sin x/(cos x + 2)^2 straight away, and a "constant factor" line took the minus into the bracket. Each sign now
-    turns in a step that says so."""
+    turns in a step that says so; the step that multiplies the factors says that their two minus signs cancel (a TA
+    read: "multiply the factors" alone turned the sign unnamed)."""
     x = sympy.Symbol("x")
     quotient = differentiate(sympy.exp(x) * (x + 1) / (3 - x), x).derivative.steps[0]
     assert r"- e^{x} (x + 1) \cdot (-1)" in tex(quotient.expr)
     steps = differentiate(1 / (sympy.cos(x) + 2), x).derivative.steps
     assert [(step.why, tex(step.expr)) for step in steps] == [
         ("chain rule", r"- \frac{1}{(\cos(x) + 2)^{2}} \cdot (- \sin(x))"),
-        ("multiply the factors", r"\frac{\sin(x)}{(\cos(x) + 2)^{2}}"),
+        ("multiply the factors; two minus signs cancel", r"\frac{\sin(x)}{(\cos(x) + 2)^{2}}"),
     ]
     steps = differentiate(1 / (sympy.exp(-x) + 1), x).derivative.steps
-    assert [step.why for step in steps] == ["chain rule", "multiply the factors", "multiply numerator and denominator by $e^{2 x}$"]
+    assert [step.why for step in steps] == [
+        "chain rule",
+        "multiply the factors; two minus signs cancel",
+        "multiply numerator and denominator by $e^{2 x}$",
+    ]
     steps = differentiate(sympy.log(x**2 + 2) / (sympy.cos(x) + 2), x).derivative.steps
     assert [(step.why, tex(step.expr)) for step in steps] == [
         (

@@ -795,14 +795,34 @@ def signs_named(before: sympy.Expr, after: sympy.Expr, why: str) -> Reason:
     sign, ``-(-6x^2 + 8x - 1) \\sin x`` as ``(6x^2 - 8x + 1) \\sin x`` (``_sign_turned``), or multiplied out over
     terms that all have one, ``-e^x (-(3 - x) \\sin x - \\cos x - 2)`` into ``+ e^x (...)``
     (``_minus_multiplied_in``). "take a minus sign out of a bracket; two minus signs cancel" named the first the other
-    way round (TA reads, German 6642)."""
+    way round (TA reads, German 6642). A product whose factors carry two minus signs, multiplied, loses both:
+    ``-\\sin(x^2 - y) \\cdot (-1)`` as ``\\sin(x^2 - y)`` (``_minus_signs_multiplied``), where "multiply the factors"
+    alone turned the sign unnamed (TA read, idl-math-background EN 6641 1.3(c))."""
     why = as_reason(why)
     turned = _sign_turned(before, after)
     if turned and why.template == TAKE_MINUS_OUT_OF_BRACKET.template:
         return DISTRIBUTE_MINUS
-    if _names_signs(why) or not (turned or _minus_multiplied_in(before, after)):
+    if _names_signs(why) or not (turned or _minus_multiplied_in(before, after) or _minus_signs_multiplied(before, after)):
         return why
     return signs_cancelling(why)
+
+
+def _minus_signs_multiplied(before: sympy.Expr, after: sympy.Expr) -> bool:
+    """``before`` is, or has as a term, a product with two or more factors printed with a minus sign in front
+    (``_minus_signs``), and ``after``'s terms have two fewer: the step multiplies them away, in a product alone (the
+    sigmoid's chain rule) or in a term of a sum (the swish's, ``x \cdot (-\frac{1}{...}) \cdot (-\frac{e^{-x/2}}{2})``)."""
+    terms = sympy.Add.make_args(before)
+    if not any(term.is_Mul and _minus_signs(term) >= 2 for term in terms):
+        return False
+    return sum(map(_minus_signs, sympy.Add.make_args(after))) <= sum(map(_minus_signs, terms)) - 2
+
+
+def _minus_signs(expr: sympy.Expr) -> int:
+    """How many factors of ``expr``, products inside products included, carry a minus sign: a negative number, or a
+    product that leads with one (``-\\sin x``, ``-3 \\sin x``)."""
+    if expr.is_Mul:
+        return sum(_minus_signs(factor) for factor in expr.args)
+    return 1 if expr.is_Number and expr.is_negative else 0
 
 
 def _names_signs(why: Reason) -> bool:

@@ -21,11 +21,11 @@ import sympy
 
 from generator.kit.differentiation import Piece, Worked, worked_partial
 from generator.kit.functions import smooth_function, structure
-from generator.kit.language import Reason, as_reason, signs_cancelling
+from generator.kit.language import Reason, as_reason
 from generator.kit.notation import EuclideanNorm, FixedVector, Vector
 from generator.kit.printing import tex
 from generator.kit.sampling import distinct
-from generator.kit.steps import Chain, Step, chain, worked_chain
+from generator.kit.steps import Step, chain, worked_chain
 from generator.kit.widths import printed_width
 from generator.speed import remembered
 
@@ -78,7 +78,7 @@ class Partial(Worked):
                     taken.setdefault(g, piece)
         if not taken:
             return self
-        pieces = tuple(Piece(piece.name, g, _signs_said(worked_partial(g, v).derivative), True) for g, piece in taken.items())
+        pieces = tuple(Piece(piece.name, g, worked_partial(g, v).derivative, True) for g, piece in taken.items())
         return Worked((*pieces, *self.pieces), self.derivative, self.rules)
 
 
@@ -87,13 +87,10 @@ def partial(f: sympy.Expr, v: sympy.Symbol, name: str | None = None) -> Partial:
 
     A partial of a function without ``v`` is 0 because the function does not depend on ``v``
     (``name``, LaTeX, names the function in the reason); no table of derivatives is involved.
-    The template asks it (``Partial.after``) for the inner functions that earlier partials named. A step that
-    multiplies two minus signs away says so (``_signs_said``).
+    The template asks it (``Partial.after``) for the inner functions that earlier partials named.
     """
     if f.has(v):
         worked = _said_once(worked_partial(f, v))
-        pieces = tuple(Piece(p.name, p.expr, _signs_said(p.derivative), p.inner) for p in worked.pieces)
-        worked = Worked(pieces, _signs_said(worked.derivative), worked.rules)
     else:
         if name:
             why = Reason("${name}$ does not depend on ${v}$", name=name, v=tex(v))
@@ -101,34 +98,6 @@ def partial(f: sympy.Expr, v: sympy.Symbol, name: str | None = None) -> Partial:
             why = Reason("does not depend on ${v}$", v=tex(v))
         worked = Worked((), chain(Step(sympy.Integer(0), why)), ())
     return Partial(worked.pieces, worked.derivative, worked.rules, f, v)
-
-
-def _signs_said(worked: Chain) -> Chain:
-    """``worked``, a chain of a partial or of a part of it, with a step after a product whose factors carry two minus
-    signs, ``-\\sin(x^2 - y) \\cdot (-1)`` with dg/dy = -1, saying that they cancel: "multiply the factors" turned the
-    sign unnamed (TA read, idl-math-background EN 6641 1.3(c)). A reason that already speaks of minus signs is left
-    as it is."""
-    steps: list[Step] = []
-    for step in worked.steps:
-        why = step.why
-        if steps and _two_minus_signs(steps[-1].expr, step.expr) and why and "minus sign" not in why:
-            why = signs_cancelling(why)
-        steps.append(step if why is step.why else Step(step.expr, why))
-    return Chain(tuple(steps))
-
-
-def _two_minus_signs(before: sympy.Basic, after: sympy.Basic) -> bool:
-    """``before`` is a product with two or more factors printed with a minus sign in front (``_minus_signs``), and
-    ``after`` has two fewer: the step multiplies them away."""
-    return before.is_Mul and 2 <= _minus_signs(before) and _minus_signs(after) <= _minus_signs(before) - 2
-
-
-def _minus_signs(expr: sympy.Basic) -> int:
-    """How many factors of ``expr``, products inside products included, carry a minus sign: a negative number, or a
-    product that leads with one (``-\\sin x``, ``-3 \\sin x``)."""
-    if expr.is_Mul:
-        return sum(_minus_signs(factor) for factor in expr.args)
-    return 1 if expr.is_Number and expr.is_negative else 0
 
 
 def _said_once(worked: Worked) -> Worked:

@@ -108,7 +108,7 @@ def test_canonical_sigmoid_is_worked_by_the_chain_rule_then_rewritten_with_sigma
     below = 1 + exp(-x)
     assert [why for why, _ in steps(worked)] == [
         "chain rule",
-        "multiply the factors",
+        "multiply the factors; two minus signs cancel",
         "split the fraction",
         "add and subtract 1 in the numerator",
         r"definition of $\sigma$",
@@ -264,7 +264,7 @@ def test_the_swish_sigmoid_factor_is_differentiated_in_view_as_the_sigmoid_itsel
         r"\frac{1}{1 + e^{- x/2}} + x \cdot \mathopen{}\left(- \frac{1}{(1 + e^{- x/2})^{2}}\right)"
         r" \cdot \mathopen{}\left(- \frac{e^{- x/2}}{2}\right)"
     )
-    assert multiplied.why == "multiply the factors" == solved("sigmoid", 2)[1].worked[0].steps[1].why
+    assert multiplied.why == "multiply the factors; two minus signs cancel" == solved("sigmoid", 2)[1].worked[0].steps[1].why
 
 
 def test_a_named_parameter_announces_the_display_it_leads_into():
