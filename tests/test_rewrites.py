@@ -232,3 +232,13 @@ def test_a_squared_sum_multiplied_out_in_one_term_is_named():
     before = sympy.Add((3 - x) * sympy.cos(x), 3 * (x - 1) ** 2 * sympy.sin(x), evaluate=False)
     after = (3 - x) * sympy.cos(x) + 3 * (x**2 - 2 * x + 1) * sympy.sin(x)
     assert rewrites.rewrite_name(before, after) == r"multiply out $(x - 1)^{2}$"
+
+
+def test_a_sum_whose_terms_cancel_once_multiplied_out_is_expanded_not_factored():
+    """2x (2y (x^2 y^2 + 1) - 2 x^2 y^3) over (x^2 y^2 + 1)^2 to 4xy over it was "factor out $2$": the sum is gone, its
+    terms cancel once multiplied out (TA read of hessian seed 1, d^2 f / dy dx)."""
+    inner = sympy.Add(sympy.Mul(2 * y, x**2 * y**2 + 1, evaluate=False), -2 * x**2 * y**3, evaluate=False)
+    before = sympy.Mul(2 * x, inner, sympy.Pow(x**2 * y**2 + 1, -2), evaluate=False)
+    after = 4 * x * y / (x**2 * y**2 + 1) ** 2
+    assert sympy.simplify(before - after) == 0
+    assert rewrites.rewrite_name(before, after) == "expand and collect like terms"

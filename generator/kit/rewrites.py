@@ -913,6 +913,11 @@ def _inside_factors(top: sympy.Expr, new_top: sympy.Expr, before: sympy.Expr) ->
             if primitive.is_Mul:
                 common, primitive = primitive.as_independent(sympy.Add, as_Add=False)
                 taken *= common
+            if not primitive.has(sympy.Add):
+                # 2y(x^2y^2 + 1) - 2x^2y^3 is 2y: its terms cancel once multiplied out, nothing is taken out of a sum
+                # that is gone ("factor out 2" above 4xy, TA read of hessian seed 1)
+                names += [EXPAND, COLLECT]
+                continue
             if abs(taken) != 1 and primitive not in new_bases and -primitive in new_bases:  # a sign alone: _sign_flips
                 taken = -taken
             if taken == -1:
