@@ -153,12 +153,13 @@ def test_a_term_free_of_the_variable_is_said_to_drop_out_of_a_partial():
     assert step.why == r"constant factor, sum rule; $\log(x^{2} + 1)$ does not depend on $y$"
 
 
-def test_a_term_left_out_of_a_partial_is_named_without_its_sign():
+def test_a_term_left_out_of_a_partial_is_named_as_it_stands():
+    """With its sign: "$y^{2}$ does not depend on $x$" named a term x^2 y - y^2 does not have (TA read, EN 6641; a59c909)."""
     from generator.kit.differentiation import worked_partial
 
     y = sympy.Symbol("y", real=True)
     (step,) = worked_partial(x**2 * y - y**2, x).derivative.steps
-    assert step.why == r"constant factor, sum rule; $y^{2}$ does not depend on $x$"
+    assert step.why == r"constant factor, sum rule; $- y^{2}$ does not depend on $x$"
 
 
 def test_a_number_taken_out_of_a_bracketed_sum_in_a_term_stays_out():
