@@ -135,6 +135,14 @@ def test_unevaluated_arithmetic_in_a_result():
     assert not list(lint.unevaluated_results(family(), variant(answer=Answer(sympy.log(3) / 2))))
 
 
+def test_a_value_written_in_its_own_order_is_not_unevaluated():
+    """-5/e - e, the terms of F(b) - F(a) in the order they were put in (13cbe50), has no arithmetic left; 1 + 1 has."""
+    ordered = WrittenSum(-5 / sympy.E, -sympy.E, evaluate=False)
+    assert not list(lint.unevaluated_results(family(), variant(answer=Answer(worked=(chain(sympy.Integer(0), ordered),)))))
+    undone = WrittenSum(sympy.E, sympy.E, evaluate=False)
+    assert rules(lint.unevaluated_results(family(), variant(answer=Answer(worked=(chain(sympy.Integer(0), undone),))))) == {"unevaluated"}
+
+
 def test_unsubstituted_auxiliary_symbol():
     bad = chain(x**2 / 2, sympy.Mul(1 / S**2, 27, evaluate=False), sympy.Float(0.1875))
     good = chain(x**2 / 2, sympy.Rational(3, 16), sympy.Float(0.1875))

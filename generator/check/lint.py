@@ -365,6 +365,8 @@ def _undone(node: sympy.Basic) -> bool:
         return False
     if not node.args or not all(getattr(arg, "is_number", False) for arg in node.args):
         return False
+    if node.is_Add and set(sympy.Add.make_args(sympy.Add(*node.args))) == set(node.args):
+        return False  # a sum written in its own order (-5/e - e, as the terms were put in) has nothing left to add
     try:
         return node.func(*node.args) != node
     except (TypeError, ValueError):
