@@ -137,7 +137,8 @@ def evaluation(primitive: sympy.Expr, var: sympy.Symbol, low: sympy.Expr, high: 
     if only_worked and len(changed) == 1:  # e^8 - e^0 to e^8 - 1: the one term worked out says how ("e^0 = 1")
         why = _values_at(primitive, changed[0], written)
     # e^1 - e^0, e^0 - e^{-1}: each power worked out is named, in the order the line shows them (never where a term is 0)
-    powers = sorted([*arithmetic(written), *_e_to_the_one(written)], key=lambda power: tex(written).find(power.args["left"]))
+    line = tex(written)
+    powers = sorted([*arithmetic(written), *_e_to_the_one(written)], key=lambda power: line.find(power.args["left"]))
     nonzero = all(term.doit() != 0 for term in printed_terms(written))
     if only_worked and nonzero and powers and all(power.startswith("$e^{") for power in powers):
         why = joined(powers)

@@ -15,6 +15,7 @@ number never stands glued to a fraction (``\\frac{2x}{x^2+1}``, not ``2 \\frac{x
 
 import re
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 import sympy
 from babel.numbers import get_decimal_symbol
@@ -246,29 +247,33 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         and a difference of two monomials opens with its positive term (``e^{y - 2 x^2}``, ``_as_ordered_terms``)."""
         return self._as_argument(lambda power: self._with_slashes(self._print, power), expr)
 
+    @contextmanager
+    def _holding(self, **state):
+        """The printer's ``state`` (``_arguments``, ``_bracketed``, ``_slashed``, ``_in_fraction``) while what is inside
+        is printed, and as it was after."""
+        before = {name: getattr(self, name) for name in state}
+        for name, value in state.items():
+            setattr(self, name, value)
+        try:
+            yield
+        finally:
+            for name, value in before.items():
+                setattr(self, name, value)
+
     def _as_argument(self, print_, expr) -> str:
         """``print_(expr)`` with ``expr`` printed as the argument of a function (``argument``), wherever it stands in
         what ``print_`` prints."""
-        before, self._arguments = self._arguments, frozenset((expr,))
-        try:
+        with self._holding(_arguments=frozenset((expr,))):
             return print_(expr)
-        finally:
-            self._arguments = before
 
     def _with_bracketed(self, print_, expr, sums) -> str:
         """``print_(expr)`` with ``sums`` printed as a product's bracketed factors (``_print_product``)."""
-        before, self._bracketed = self._bracketed, frozenset(sums)
-        try:
+        with self._holding(_bracketed=frozenset(sums)):
             return print_(expr)
-        finally:
-            self._bracketed = before
 
     def _with_slashes(self, print_, expr, **kwargs) -> str:
-        before, self._slashed = self._slashed, True
-        try:
+        with self._holding(_slashed=True):
             return print_(expr, **kwargs)
-        finally:
-            self._slashed = before
 
     def _print(self, expr, **kwargs) -> str:
         """A function applied to a quotient, above or below a fraction bar, writes the quotient with a slash:
@@ -278,11 +283,8 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         ``f(- x + y)`` (``_NOT_APPLIED_TO_ARGUMENTS``)."""
         if not isinstance(expr, sympy.Function) or isinstance(expr, _NOT_APPLIED_TO_ARGUMENTS):
             return self._print_enclosing(expr, **kwargs)
-        before, self._arguments = self._arguments, frozenset(expr.args)
-        try:
+        with self._holding(_arguments=frozenset(expr.args)):
             return self._print_enclosing(expr, **kwargs)
-        finally:
-            self._arguments = before
 
     def _print_enclosing(self, expr, **kwargs) -> str:
         if self._in_fraction and not self._slashed and isinstance(expr, sympy.Function) and not isinstance(expr, sympy.exp):
@@ -323,24 +325,18 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
                     return rf"{sign}\frac{{{abs(coefficient.p)}}}{{{coefficient.q}}} {rest_tex}"
         if self._slashed or self._in_fraction or not _has_denominator(expr):
             return self._print_product(expr)
-        self._in_fraction = True
-        try:
+        with self._holding(_in_fraction=True):
             return self._print_product(expr)
-        finally:
-            self._in_fraction = False
 
     def _print_product(self, expr) -> str:
         """A difference of two monomials in brackets opens with its positive term, as a hand factors it: ``2 (y - x^2)``,
         never ``2 (-x^2 + y)`` (a TA read, idl-math-background 1.3(c), German, seed 6602). Standing alone, or of more
         terms (``e^x (-x^2 + 4x + 4)``, where ``4x - x^2 + 4`` would break the order of the powers), a polynomial keeps
         its monomial order (``_as_ordered_terms``)."""
-        before, self._bracketed = self._bracketed, frozenset(_enclosed_sums(expr.args))
-        try:
+        with self._holding(_bracketed=frozenset(_enclosed_sums(expr.args))):
             if isinstance(expr, sympy.Mul) and not self._slashed and _exponential_after_sum(expr):
                 return self._print_exponentials_first(expr)
             return self._flat_brackets(super()._print_Mul(expr), expr.args)
-        finally:
-            self._bracketed = before
 
     def _flat_brackets(self, tex: str, factors) -> str:
         """SymPy's ``_print_Mul`` writes ``\\left( ... \\right)`` around a sum factor itself: the same brackets
