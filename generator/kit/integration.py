@@ -175,7 +175,7 @@ def evaluation(primitive: sympy.Expr, var: sympy.Symbol, low: sympy.Expr, high: 
 
 def _in_order(value: sympy.Expr, ends: list[sympy.Expr]) -> sympy.Expr:
     """``value``, F(b) - F(a) with each term only worked out, written in the order of the terms put in: ``-5/e - e``
-    below ``-e^{-1} (3 \cdot 1 + 2) + e^{1} (3 \cdot (-1) + 2)``, never reordered to ``-e - 5/e`` (TA read,
+    below ``-e^{-1} (3 \\cdot 1 + 2) + e^{1} (3 \\cdot (-1) + 2)``, never reordered to ``-e - 5/e`` (TA read,
     math-background-2 EN 7321 2.1(a))."""
     terms = [term for term in (ends[0], -ends[1]) if term != 0]
     return WrittenSum(*terms, evaluate=False) if len(terms) == 2 else value

@@ -810,7 +810,7 @@ def signs_named(before: sympy.Expr, after: sympy.Expr, why: str) -> Reason:
 def _minus_signs_multiplied(before: sympy.Expr, after: sympy.Expr) -> bool:
     """``before`` is, or has as a term, a product with two or more factors printed with a minus sign in front
     (``_minus_signs``), and ``after``'s terms have two fewer: the step multiplies them away, in a product alone (the
-    sigmoid's chain rule) or in a term of a sum (the swish's, ``x \cdot (-\frac{1}{...}) \cdot (-\frac{e^{-x/2}}{2})``)."""
+    sigmoid's chain rule) or in a term of a sum (the swish's, ``x \\cdot (-\\frac{1}{...}) \\cdot (-\\frac{e^{-x/2}}{2})``)."""
     terms = sympy.Add.make_args(before)
     if not any(term.is_Mul and _minus_signs(term) >= 2 for term in terms):
         return False
