@@ -106,7 +106,16 @@ def test_at_most_a_third_of_the_entries_are_zero_and_components_differ_in_struct
 
 def test_the_statement_writes_the_vector_valued_function_in_bold():
     statement, solution = render_part(environment(), FAMILY, canonical())
-    assert r"J_{\mathbf{f}}" in statement and r"\mathbf{f}(x, y) = \begin{bmatrix}" in statement
+    assert r"\mathbf{J}_{\mathbf{f}}" in statement and r"\mathbf{f}(x, y) = \begin{bmatrix}" in statement
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_the_jacobian_is_a_bold_upper_case_letter_like_every_matrix(language):
+    """The sheets' notation makes matrices bold upper-case letters, and the recap box writes a bold J_f; 'Compute the
+    Jacobian matrix J_f' printed a plain J (TA read, idl-math-background 1.3(c)): statement and solution write it bold."""
+    statement, solution = render_part(environment(language=language), FAMILY, canonical())
+    for text in (statement, solution):
+        assert r"\mathbf{J}_{\mathbf{f}}" in text and "J_" not in text.replace(r"\mathbf{J}_{\mathbf{f}}", "")
 
 
 def test_a_line_naming_parts_for_one_partial_never_sits_above_the_others():

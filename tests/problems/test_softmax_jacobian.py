@@ -263,7 +263,7 @@ def test_the_substitution_into_diag_sigma_minus_sigma_sigma_t_is_named():
     """'J = diag(sigma) - sigma sigma^T = (1/S^2)(S diag(e^z) - e^z (e^z)^T)' stood without a reason, though it puts
     sigma = e^z/S in and takes out 1/S^2 (TA read): the formula is a row of its own, the rewrite its own step, named."""
     rows = _solution([0, log(3), log(2)]).replace("\\\\*", "\\\\").splitlines()  # where a page may break is not asked here
-    formula = rows.index(r"J_\sigma(\mathbf{z}) &= \operatorname{diag}(\boldsymbol{\sigma}) - \boldsymbol{\sigma} \boldsymbol{\sigma}^\top \\")
+    formula = rows.index(r"\mathbf{J}_\sigma(\mathbf{z}) &= \operatorname{diag}(\boldsymbol{\sigma}) - \boldsymbol{\sigma} \boldsymbol{\sigma}^\top \\")
     assert rows[formula + 1].startswith(r"&= \frac{1}{S^2} \Bigl(S \operatorname{diag}(e^{\mathbf{z}})")
     assert rows[formula + 1].endswith(r"&& \mbox{put in $\boldsymbol{\sigma} = e^{\mathbf{z}}/S$, take out $1/S^2$} \\")
     shifted = _solution([1, 2, 1], "de")  # z' = z - 1: the reason names the vector the solution works with
@@ -277,9 +277,22 @@ def test_the_jacobian_is_defined_where_it_first_appears_with_partials_inline(mod
     options = resolve_options(FAMILY.options, {"mode": mode})
     statement, _ = render_part(environment(), FAMILY, variant_for_seed(FAMILY, options, 3))
     assert r"\bigl(" not in statement and r"\frac{\partial" not in statement
-    first = statement.index(r"J_\sigma(\mathbf{z})")
+    first = statement.index(r"\mathbf{J}_\sigma(\mathbf{z})")
     assert r"\partial \sigma(\mathbf{z})_i / \partial z_j" in statement[: first + 200]
     assert "row $i$ and column $j$" in statement
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.parametrize("mode", ["general", "both", "concrete"])
+def test_the_jacobian_is_a_bold_upper_case_letter_like_every_matrix(mode, language):
+    """idl-math-background says 'bold upper-case letters are matrices', and the recap box writes a bold J_f, but 1.4
+    printed J_sigma(z) = diag(sigma) - sigma sigma^T with a plain J (TA read): every J is \\mathbf{J}."""
+    options = resolve_options(FAMILY.options, {"mode": mode})
+    for seed in range(3):
+        statement, solution = render_part(environment(language=language), FAMILY, variant_for_seed(FAMILY, options, seed))
+        for text in (statement, solution):
+            assert "J_" not in text.replace(r"\mathbf{J}_\sigma", "")
+        assert r"\mathbf{J}_\sigma(\mathbf{z})" in statement and r"\mathbf{J}_\sigma(\mathbf{z})" in solution
 
 
 @pytest.mark.parametrize("language", ["en", "de"])
