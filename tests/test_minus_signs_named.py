@@ -139,3 +139,18 @@ def test_factor_out_names_the_factor():
     assert reasons == [f"factor out ${tex(common)}$"]
     assert reasons[0].translated(translations("de").gettext) == f"${tex(common)}$ ausklammern"
     assert rewrite_name(rule, sympy.Mul(*sympy.Mul.make_args(factor_terms(rule)))) != "factor out the common factor"
+
+
+def test_a_negative_factor_taken_out_of_a_bracket_under_a_minus_says_so():
+    """hessian seed 60: -2y (e^{-x^2 y} - 2x^2 y e^{-x^2 y}) became 2y e^{-x^2 y} (2x^2 y - 1) under "factor out
+    $-e^{-x^2 y}$", the factor's minus meeting -2y's unnamed. A factor with no sign of its own, taken out of a bracket
+    whose sign stays, cancels nothing."""
+    y = sympy.Symbol("y")
+    g = sympy.exp(-(x**2) * y)
+    before = sympy.Mul(-2, y, g - 2 * x**2 * y * g, evaluate=False)
+    after = sympy.Mul(2, y, g, 2 * x**2 * y - 1, evaluate=False)
+    assert sympy.expand(evaluated(before) - evaluated(after)) == 0
+    assert signs_named(before, after, "factor out") == signs_cancelling("factor out")
+    kept = sympy.Mul(-2, y, g, 1 - 2 * x**2 * y, evaluate=False)
+    assert sympy.expand(evaluated(before) - evaluated(kept)) == 0
+    assert signs_named(before, kept, "factor out") == "factor out"

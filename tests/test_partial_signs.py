@@ -115,3 +115,30 @@ def test_the_pages_say_it_in_english_and_german(language):
     at = rows.index(next(line for line in rows if line.startswith(r"\frac{\partial f}{\partial y} &=")))
     assert rows[at].startswith(r"\frac{\partial f}{\partial y} &= - \sin(x^{2} - y) \cdot (-1) &&")
     assert rows[at + 1].startswith(r" &= \sin(x^{2} - y) &&") and rows[at + 1].rstrip(" \\*").endswith(cancelled)
+
+
+def _rows(worked):
+    return [(tex(step.expr), str(step.why)) for step in worked.derivative.steps]
+
+
+def test_a_negative_constant_times_a_falling_part_shows_both_signs_before_they_cancel():
+    """d/dy(-1/(2y^2 + 1)) stood as 4y/(2y^2 + 1)^2 under "chain rule": the minus in front and that of
+    (1/g)' = -g'/g^2 cancelled in the rule's own line (TA read, idl-math-background EN 7321 1.3(d)). The rule line
+    keeps both signs, -(...) for -1 and a dot for another number, and the next line names what they do."""
+    assert _rows(worked_partial(-1 / (2 * y**2 + 1), y)) == [
+        (r"- \mathopen{}\left(- \frac{4 y}{(2 y^{2} + 1)^{2}}\right)", "chain rule"),
+        (r"\frac{4 y}{(2 y^{2} + 1)^{2}}", "two minus signs cancel"),
+    ]
+    assert _rows(worked_partial(-3 * sympy.cos(2 * x), x)) == [
+        (r"-3 \cdot (- 2 \sin(2 x))", "chain rule"),
+        (r"6 \sin(2 x)", "multiply the factors; two minus signs cancel"),
+    ]
+    # one minus sign is the rule's own: nothing cancels, nothing to name
+    assert _rows(worked_partial(3 / (y**2 + 1), y)) == [(r"- \frac{6 y}{(y^{2} + 1)^{2}}", "chain rule")]
+
+
+def test_a_subtracted_negative_term_keeps_its_bracket():
+    """The sum rule subtracting a derivative that is negative itself wrote "- \\sin(x^2 + y) - - \\cos(x^2 - y)"."""
+    (rule, tidy) = _rows(worked_partial(sympy.sin(y - x**2) + sympy.cos(y + x**2), y))
+    assert rule == (r"- \sin(x^{2} + y) - (- \cos(x^{2} - y))", "sum rule")
+    assert tidy[1] == "two minus signs cancel"

@@ -404,8 +404,9 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         for term in terms[1:]:
             if term.could_extract_minus_sign():
                 negated = negate(term)
-                # - (2 - x), not - 2 - x: a subtracted sum keeps its brackets.
-                tex += " - " + (bracket(self._print(negated)) if negated.is_Add else self._print(negated))
+                printed = self._print(negated)
+                # - (2 - x), not - 2 - x: a subtracted sum keeps its brackets; so does - (-\cos x), never - - \cos x
+                tex += " - " + (bracket(printed) if negated.is_Add or printed.startswith("-") else printed)
             else:
                 printed = self._print(term)
                 # a product that prints with a leading minus (-x^3 e^x . (-2 e^{-2x})) is subtracted, never "+ -"
@@ -415,12 +416,16 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
     _print_WrittenMatrixSum = _print_WrittenSum
 
     def _print_WrittenProduct(self, expr):
+        """The factors joined by a dot, in order; -1 times one expression is its sign, -(-\\cos x), never
+        -1 \\cdot (-\\cos x) (numbers multiplied, -1 \\cdot 3, stay as they are)."""
+        negated = len(expr.args) == 2 and expr.args[0] == -1 and not expr.args[1].is_Number
+        sign, args = ("- ", expr.args[1:]) if negated else ("", expr.args)
         factors = []
-        for index, factor in enumerate(expr.args):
-            negative = factor.could_extract_minus_sign() and index > 0  # a leading sign needs no bracket: -2 \cdot 3
+        for index, factor in enumerate(args):
+            negative = factor.could_extract_minus_sign() and (index > 0 or sign)  # a leading sign needs no bracket: -2 \cdot 3
             tex = self._print(factor)
             factors.append(bracket(tex) if factor.is_Add or negative else tex)
-        return r" \cdot ".join(factors)
+        return sign + r" \cdot ".join(factors)
 
     def _add_parens(self, s) -> str:
         """SymPy's brackets around a factor or a base, by the one rule (``bracket``)."""

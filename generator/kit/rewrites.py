@@ -246,6 +246,9 @@ def rewrite_names(before: sympy.Expr, after: sympy.Expr) -> tuple[Reason, ...]:
         names += taken_out(list(sympy.Add.make_args(sums[0])), sums[1]) if sums else []
     if not names and _number_distributed(plain) == after:  # 2 (3 log(3 - x) - x) as 6 log(3 - x) - 2x
         names.append(EXPAND)
+    if not names and plain == after and any(_number_distributed(term) is not None for term in _flat(before, sympy.Add)):
+        # 2y^2 + 1 - 2(x^2 + 1) as 2y^2 - 2x^2 - 1: SymPy multiplies a number into a bracket as it evaluates
+        names += [EXPAND, COLLECT] if has_like_terms(before) else [EXPAND]
     if not names:
         names.append(GENERIC_NAMES[0] if plain.is_Mul else GENERIC_NAMES[1])
     if names == [COLLECT]:  # 4 - x + x is 4: no like terms gathered, two terms cancel (a TA read)
@@ -834,13 +837,24 @@ def _names_signs(why: Reason) -> bool:
 
 def _sign_turned(before: sympy.Expr, after: sympy.Expr) -> bool:
     """A product of ``before`` with a minus sign in front and an odd power of a bracketed sum among its factors stands
-    in ``after`` with the sum's sign turned and none in front: ``-2x^2 (x - 4)`` as ``2x^2 (4 - x)``."""
-    shown = {signed for product in _products(after) for signed in _signed_sums(product)}
+    in ``after`` with the sum's sign turned and none in front: ``-2x^2 (x - 4)`` as ``2x^2 (4 - x)``, or with a factor
+    taken out of the sum as well, ``-2y (e^{-x^2 y} - 2x^2 y e^{-x^2 y})`` as ``2y e^{-x^2 y} (2x^2 y - 1)``, where the
+    factor taken out is ``-e^{-x^2 y}`` (hessian seed 60)."""
+    shown = [signed for product in _products(after) for signed in _signed_sums(product)]
     return any(
-        number < 0 and (-number, evaluated(-total), exponent, rest) in shown
+        number < 0 and any(-number == other and exponent == power and _turned(total, rest, turned, kept, exponent) for other, turned, power, kept in shown)
         for product in _products(before)
         for number, total, exponent, rest in _signed_sums(product)
     )
+
+
+def _turned(total: sympy.Expr, rest: sympy.Expr, turned: sympy.Expr, kept: sympy.Expr, exponent: sympy.Expr) -> bool:
+    """``rest \\cdot total^k`` is ``-kept \\cdot turned^k``: the sum's sign turned, and what was taken out of it (nothing,
+    or a factor with no sign of its own) joined the other factors."""
+    if turned == evaluated(-total):
+        return kept == rest
+    taken = sympy.cancel(-total / turned)
+    return not taken.has(sympy.Add) and not taken.as_coeff_Mul()[0].is_negative and kept == evaluated(rest * taken**exponent)
 
 
 def _products(expr: sympy.Expr) -> Iterator[sympy.Expr]:
