@@ -53,6 +53,7 @@ from generator.kit import (
 from generator.kit.differentiation import PARTIALS_PREAMBLE, Worked, named_alike, rules_difficulty
 from generator.kit.functions import coordinates, readable, smooth_function
 from generator.kit.printing import printed_terms
+from generator.kit.rewrites import evaluated, has_like_terms, rewrite_name
 from generator.kit.tidying import derivative, presentable, tidy_derivative
 from generator.kit.vectorcalc import (
     functions_of,
@@ -190,11 +191,17 @@ def _summed(terms: tuple[sympy.Expr, ...]) -> Chain:
     """The terms added as a student writes them down, then combined with the reason that is true.
 
     The sum is written in order, flat, zeros left out (0 if all are). Terms that add up to 0
-    "cancel"; like terms with variables are "collected"; numbers are added without comment. A sum
-    that would only reorder the written terms is no step: the written sum is the result.
+    "cancel"; like terms with variables are "collected"; numbers are added without comment; a
+    partial written as a number times a bracket is multiplied out where that gives like terms
+    (``2y^2 + 1 - 2(x^2 + 1)`` stood as a divergence, TA read of idl-math-background DE 8832), and
+    stays as it is otherwise. A sum that would only reorder the written terms is no step: the
+    written sum is the result.
     """
     summands = [arg for term in terms for arg in printed_terms(term) if arg != 0]
     total = sympy.Add(*terms)
+    expanded = has_like_terms(total)  # like terms once a bracket is multiplied out: 1 - 2(x^2 + 1) is -2x^2 - 1
+    if expanded:
+        total = evaluated(total)
     if len(summands) < 2:
         return chain(total)
     written = WrittenSum(*summands, evaluate=False)
@@ -202,7 +209,7 @@ def _summed(terms: tuple[sympy.Expr, ...]) -> Chain:
         return chain(written)
     if total == 0:
         return chain(written, Step(total, "the terms cancel"))
-    return chain(written, Step(total, "collect like terms" if total.free_symbols else ""))
+    return chain(written, Step(total, rewrite_name(written, total) if expanded else "collect like terms" if total.free_symbols else ""))
 
 
 def difficulty(params: Params, answer: Answer) -> float:
