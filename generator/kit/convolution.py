@@ -107,13 +107,16 @@ def worked_side(n: int, layer: Layer, dilated: bool = True) -> Chain:
 
 
 def worked_parameters(layer: Layer, channels_in: int) -> Chain:
-    """(k k C_in + 1) C_out with the numbers put in, one filter's weights and bias, then the product."""
+    """(k k C_in + 1) C_out with the numbers put in, one filter's weights and bias worked out ("3 \\cdot 3 \\cdot 1 + 1
+    = 10": the bracket's value under a reason that named only what it counts hid the arithmetic, a TA read), then
+    the product."""
     k, c, out = layer.kernel, channels_in, layer.channels
     given = Reason("$k = {k}$, $C_{{\\text{{in}}}} = {c}$, $C_{{\\text{{out}}}} = {out}$", k=k, c=c, out=out)
     one_filter = WrittenSum(WrittenProduct(k, k, c, evaluate=False), 1, evaluate=False)
+    counted = Reason("{worked}: weights and bias of one filter", worked=joined(arithmetic(one_filter)))
     return chain(
         Step(WrittenProduct(one_filter, out, evaluate=False), given),
-        Step(WrittenProduct(k * k * c + 1, out, evaluate=False), "weights and bias of one filter"),
+        Step(WrittenProduct(k * k * c + 1, out, evaluate=False), counted),
         Step(sympy.Integer(layer.parameters(c)), "multiply"),
     )
 
