@@ -143,6 +143,16 @@ def test_a_worked_out_bound_names_its_arithmetic_and_the_rule_names_this_integra
     assert [row.steps[1].why for row in rows[:-1]] == ["$2 + 3 = 5$, $e^{-2} = 1/e^{2}$", "$0 + 3 = 3$, $e^{0} = 1$"]
 
 
+def test_the_german_evaluation_between_the_bounds_says_what_it_does_first():
+    """'Mit \\int ... = [F(x)] = F(2) - F(0) setzen wir die Grenzen ein:' was clumsy German (TA read, math-background-2
+    2.1(a), seed 8832): 'Wir setzen die Grenzen ein:' and then the same chain."""
+    variant = variant_for_seed(FAMILY, PARTS, 0)
+    _, solution = render_part(environment(language="de"), FAMILY, variant)
+    low, high = variant.params.low, variant.params.high
+    assert re.search(r"Wir setzen die Grenzen ein: \$\\int_\{.*\\big\[F\(x\)\\big\]_\{" + re.escape(tex(low)), solution)
+    assert f"{_at('F', high)} - {_at('F', low)}$." in solution and "Mit $" not in solution
+
+
 def test_a_value_exact_in_four_places_is_equal_to_its_decimal_not_about():
     """'1215/2 ~ 607.5000' said an exact value was approximate (TA read, math-background-2 2.1(b), seed 8123)."""
     seen = set()

@@ -82,6 +82,22 @@ def test_a_negative_entropy_is_pointed_out_in_the_solution():
     assert "Note that $h(Z) < 0$." in solution
 
 
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_the_note_on_information_names_the_discrete_entropy_first(language):
+    """'A differential entropy is not an amount of information, as the entropy of a discrete variable is' read 'as' as
+    'because' (TA read, dl-exercise-sheet-1 5(b)): the discrete entropy is named first, then the differential one."""
+    params = Params("uniform", (R(0), R(1, 2)), "numeric", "nats")
+    variant = dataclasses.replace(
+        variant_for_seed(FAMILY, resolve_options(FAMILY.options, {}), 1), params=params, answer=solve(params)
+    )
+    _, solution = render_part(environment(language=language), FAMILY, variant)
+    said = {
+        "en": "The entropy of a discrete variable is an amount of information; a differential entropy is not: it depends",
+        "de": "Die Entropie einer diskreten Zufallsvariablen ist eine Informationsmenge, eine differentielle Entropie nicht:",
+    }[language]
+    assert said in solution and "as the entropy of a discrete variable is" not in solution
+
+
 def test_check_rejects_the_entropy_with_the_wrong_sign():
     params = Params("exponential", (R(1, 2),), "numeric", "nats")
     answer = solve(params)

@@ -62,6 +62,15 @@ def test_statement_gives_the_data_but_not_the_estimate():
     assert r"\hat{\lambda} = \frac{4}{9}" in solution
 
 
+@pytest.mark.parametrize("model", ["bernoulli", "exponential", "gaussian"])
+def test_the_german_statement_asks_for_estimates_of_the_data_not_for_estimators(model):
+    """The English asks for the maximum-likelihood estimate(s) of concrete data; the German said 'Schätzer' (estimator),
+    a TA read (math-background-2 2.4): it says 'Schätzwert(e)'."""
+    options = FAMILY.resolve_options({"model": model})
+    statement, solution = render_part(environment(language="de"), FAMILY, variant_for_seed(FAMILY, options, 0))
+    assert "Maximum-Likelihood-Schätzwert" in statement and "Schätzer" not in statement + solution
+
+
 def test_the_gaussian_second_derivatives_differentiate_printed_partials_and_the_hessian_is_displayed():
     """The second derivatives once came from a dl/dsigma never printed (only its value at mu-hat was)."""
     variant = canonical_variant(FAMILY, FAMILY.resolve_options({"model": "gaussian"}), "mle-example")

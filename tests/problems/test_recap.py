@@ -14,6 +14,8 @@ def test_the_rules_box_claims_nothing_about_which_rules_the_exercises_use():
     assert "three rules" not in statement
     assert "the exercises below are worked with these rules." in statement
     assert r"(with $x > 0$ where $x^n$ or $\log x$ needs it)" in statement
+    german, _ = render_part(environment(language="de"), FAMILY, variant)
+    assert r"(mit $x > 0$, wo $x^n$ bzw. $\log x$ dies erfordert)" in german  # not "es verlangt" (TA read)
 
 
 def test_the_information_box_writes_every_quantity_of_pmfs():

@@ -282,6 +282,17 @@ def test_the_jacobian_is_defined_where_it_first_appears_with_partials_inline(mod
     assert "row $i$ and column $j$" in statement
 
 
+@pytest.mark.parametrize("mode", ["general", "both"])
+def test_no_lone_german_word_stands_before_the_definition_of_softmax(mode):
+    """'Sie ist die Abbildung sigma: R^n -> R^n' and then 'mit' alone on a line above the display (TA read,
+    idl-math-background 1.4, seed 8832): the map stays whole and the two last words before the display are tied."""
+    options = resolve_options(FAMILY.options, {"mode": mode})
+    for seed in range(4):
+        statement, _ = render_part(environment(language="de"), FAMILY, variant_for_seed(FAMILY, options, seed))
+        lead = statement[: statement.index(r"\[ \sigma(\mathbf{z})_i =")].rstrip()
+        assert lead.endswith(r"Als Abbildung ${\sigma\colon \mathbb{R}^n \to \mathbb{R}^n}$ ist sie komponentenweise gegeben~durch")
+
+
 @pytest.mark.parametrize("language", ["en", "de"])
 @pytest.mark.parametrize("mode", ["general", "both", "concrete"])
 def test_the_jacobian_is_a_bold_upper_case_letter_like_every_matrix(mode, language):
