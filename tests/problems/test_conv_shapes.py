@@ -110,7 +110,7 @@ def test_a_formula_with_d_names_d_1_too_and_the_side_is_worked_out_not_added_up(
     assert r"$2 \cdot 2 = 4$, $2 \cdot (3 - 1) = 4$, then add and subtract" in solution
 
 
-@pytest.mark.parametrize("language, said", [("en", "so it goes into the formula with $d = 1$"), ("de", "mit $d = 1$ in die Formel")])
+@pytest.mark.parametrize("language, said", [("en", "so it goes into the formula with $d = 1$"), ("de", "in der Formel ist daher $d = 1$ zu setzen")])
 def test_a_pooling_layer_under_the_formula_with_d_names_d_1(language, said):
     """A TA read (math-background-2 2.5, German, seed 7303, layer 3, average pooling): the formula with d took d = 1
     silently, while the table showed a dash for the layer's dilation and the reason named k, s and p only. The reason
