@@ -7,6 +7,7 @@ import sympy
 
 from generator.kit.estimation import P
 from generator.kit.family import CheckFailed
+from generator.kit.printing import tex
 from generator.kit.probability import lamda, mu, sigma
 from generator.pipeline.generate import canonical_variant, variant_for_seed
 from generator.pipeline.render import render_part
@@ -106,12 +107,16 @@ def test_the_hessian_is_taken_at_sigma_hat_and_a_fractional_variance_has_its_dec
 def test_the_hessian_is_evaluated_in_view_and_the_maximum_shown_to_be_global(seed):
     """A TA read "the Hessian ... is diag(-18/17, -36/17)" with nothing evaluated, and "so negative definite, and the
     only critical point is the maximum", which a definite Hessian does not give. The entries are now worked from the
-    printed derivatives (sum (x_i - mu) = 0 and sum (x_i - mu)^2 at mu-hat), and the global maximum argued."""
+    printed derivatives (sum (x_i - mu) = 0 and sum (x_i - mu)^2 at mu-hat), and the global maximum argued. The
+    sentence names each bracket as the derivative prints it (8 - 4 mu = sum (x_i - mu), a TA read of 8831)."""
     variant = variant_for_seed(FAMILY, OPTIONS, seed)
     data, (mean, variance) = variant.params.data, variant.answer.estimates
     n, total = len(data), sum((x - mean) ** 2 for x in data)
     _, solution = render_part(environment(), FAMILY, variant)
-    assert f"\\sum_i (x_i - \\mu)^2 = {total}$" in solution
+    deviations, squares = sum(x - mu for x in data), sympy.expand(sum((x - mu) ** 2 for x in data))
+    assert f"the bracket of the second, ${tex(deviations)} = \\sum_i (x_i - \\mu)$, is $0$" in solution
+    assert f"that of the third, ${tex(squares)} = \\sum_i (x_i - \\mu)^2$, is ${total}$" in solution
+    assert f"\\left({tex(deviations)}\\right)" in solution or f"({tex(deviations)})" in solution  # the line it names
     first, second = sympy.Rational(n) / variance, 3 * sympy.Rational(total) / variance**2
     assert first - second == variant.answer.curvature[2]  # the worked line adds up to the Hessian's entry
     worked = (
