@@ -203,8 +203,9 @@ def test_a_function_undefined_at_zero_is_stated_on_its_domain():
     params = Params((x1, x2), (1 / EuclideanNorm(x1, x2), EuclideanNorm(x1, x2) ** 2), sympy.ImmutableMatrix.zeros(2, 1))
     variant = dataclasses.replace(canonical("idl-math-background-1.3b"), params=params, answer=FAMILY.solve(params))
     statement, solution = render_part(environment(), FAMILY, variant)
-    assert r"f_{1}\colon \mathbb{R}^2 \setminus \{\mathbf{0}\} \to \mathbb{R}" in statement
-    assert r"f_{2}\colon \mathbb{R}^2 \to \mathbb{R}" in statement
+    # two functions: aligned at the colon and at = (a TA read found them looking broken aligned at = alone)
+    assert r"f_{1} &\colon \mathbb{R}^2 \setminus \{\mathbf{0}\} \to \mathbb{R}, &\quad f_{1}(\mathbf{x}) &=" in statement
+    assert r"f_{2} &\colon \mathbb{R}^2 \to \mathbb{R}, &\quad f_{2}(\mathbf{x}) &=" in statement
     assert r"(for every $\mathbf{x}$)" in solution and r"(for $\mathbf{x} \neq \mathbf{0}$" in solution
 
 
@@ -251,7 +252,7 @@ def test_every_function_whose_gradient_misses_0_is_stated_without_0():
         statement, _ = render_part(environment(), FAMILY, variant)
         for name, singular in zip(variant.params.names, variant.answer.singular):
             n = len(variant.params.variables)
-            punctured = rf"{name}\colon \mathbb{{R}}^{n} \setminus \{{\mathbf{{0}}\}}" in statement
+            punctured = rf"{name} &\colon \mathbb{{R}}^{n} \setminus \{{\mathbf{{0}}\}}" in statement
             assert punctured or not singular, (seed, name)
             seen.add(singular)
     assert seen == {True, False}
