@@ -161,7 +161,8 @@ def evaluation(primitive: sympy.Expr, var: sympy.Symbol, low: sympy.Expr, high: 
     # double negative), and the reason says so: [F]_0^1 = 2 - e beside F(0) = -2 hid the subtraction (TA read)
     negative = ends[1].could_extract_minus_sign()
     values = signs_cancelling(VALUES) if negative else VALUES
-    if set(sympy.Add.make_args(value)) == {ends[0], -ends[1]}:  # - e + 2 would only reorder 2 - e: the value at once
+    # - e + 2 would only reorder 2 - e, and 0 + e only drop a 0 (under "collect like terms", a TA read): the value at once
+    if set(sympy.Add.make_args(value)) == {term for term in (ends[0], -ends[1]) if term != 0}:
         return (*rows, chain(Step(bar), Step(value, values)))
     return (
         *rows,
@@ -212,8 +213,6 @@ def _combining(ends: list[sympy.Expr]) -> str:
     writes them; a number beside pi or e joins the other numbers."""
     if all(end.is_Rational for end in ends):
         return N_("add") if ends[1].is_negative else N_("subtract")
-    if ends[1] == 0:  # pi - 0: nothing to collect
-        return N_("subtract")
     return N_("collect like terms")
 
 
