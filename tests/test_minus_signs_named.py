@@ -154,3 +154,22 @@ def test_a_negative_factor_taken_out_of_a_bracket_under_a_minus_says_so():
     kept = sympy.Mul(-2, y, g, 1 - 2 * x**2 * y, evaluate=False)
     assert sympy.expand(evaluated(before) - evaluated(kept)) == 0
     assert signs_named(before, kept, "factor out") == "factor out"
+
+
+def test_a_bracket_after_a_minus_sign_is_opened_in_a_line_of_its_own_before_collecting():
+    """German 8842, derivatives-and-entropy f_1: r' = -(e^x + 1) + e^x (2 - x) became e^x (1 - x) - 1 under "collect like
+    terms", the bracket opened unnamed; with a product rule's -e^{-x} (4 - x) - (1 + e^{-x}) the line between was named
+    "expand" though it opens only that bracket."""
+    from generator.kit.differentiation import rule_and_tidy
+    from generator.kit.notation import WrittenSum
+    from generator.kit.steps import Step
+
+    for sign in (1, -1):
+        e = sympy.exp(sign * x)
+        rule = WrittenSum(sympy.Mul(-1, e + 1, evaluate=False), sympy.Mul(e, 2 - x, evaluate=False), evaluate=False)
+        tidy = sympy.factor_terms(sympy.expand(evaluated(rule)) + 1) - 1
+        steps = rule_and_tidy(Step(rule, "product rule"), tidy)
+        assert [str(step.why) for step in steps] == ["product rule", "open the bracket after the minus sign", "collect like terms"]
+        assert sympy.expand(evaluated(steps[1].expr) - evaluated(rule)) == 0 and not any(
+            term.is_Mul and term.args[0] == -1 and term.args[1].is_Add for term in steps[1].expr.args
+        )

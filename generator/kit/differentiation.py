@@ -32,6 +32,7 @@ from generator.kit.rewrites import (
     EXPAND,
     GENERIC_NAMES,
     MAX_NAMED_WIDTH,
+    OPEN_NEGATED,
     SIGNS_CANCEL,
     TAKE_MINUS_OUT_OF_BRACKET,
     TAKE_OUT_MINUS,
@@ -44,6 +45,7 @@ from generator.kit.rewrites import (
     has_factor,
     listed,
     multiplies_out,
+    negated_sum,
     reordered,
     rewrite_name,
     rewrite_names,
@@ -310,7 +312,10 @@ def multiplied_out(before: sympy.Expr, after: sympy.Expr) -> Step | None:
     common = [factor for factor in (*([] if later else [number]), *sympy.Mul.make_args(rest)) if factor != 1]
     kept = frozenset(sympy.Add.make_args(inner))  # a product the tidy form keeps is not multiplied out
     grouped = frozenset(function for coefficient, function in map(function_part, kept) if coefficient.is_Add)
-    terms = [part for piece in pieces for part in distributed(piece, kept, grouped)]
+    parts = [distributed(piece, kept, grouped) for piece in pieces]
+    terms = [part for group in parts for part in group]
+    # what the line opens: only brackets after a minus sign, -(1 + e^{-x}), is no "expand" (a TA read, German 8842)
+    opened = [term for term, group in zip(written_terms, parts) if len(group) > 1]
     pulled = [*sympy.Mul.make_args(rest), *sympy.Mul.make_args(cancelled)]
     expanded = any(multiplies_out(evaluated(term), 1 if later else number, pulled) for term in written_terms)
     if len(terms) <= len(kept) or any(sympy.fraction(term, exact=True)[1] != 1 for term in terms):
@@ -327,7 +332,7 @@ def multiplied_out(before: sympy.Expr, after: sympy.Expr) -> Step | None:
         return None
     names = [cancel_reason(cancelled)] if cancelled != 1 else []
     names += [Reason("factor out ${factor}$", factor=tex(sympy.Mul(*common, evaluate=False)))] if common else []
-    names += [EXPAND] if expanded else []
+    names += [OPEN_NEGATED if opened and all(map(negated_sum, opened)) else EXPAND] if expanded else []
     return Step(middle, listed(names)) if names else None  # brackets dropped and nothing else: no step
 
 

@@ -219,7 +219,7 @@ def rewrite_names(before: sympy.Expr, after: sympy.Expr) -> tuple[Reason, ...]:
         return (factorised,)
     plain = evaluated(before)
     names = [cancel_reason(base) for base in _cancelling(before)]
-    if _negated_sum(before) and after.as_coeff_Mul()[0] > 0:  # -(2y sin u - y^2 cos u) to y(y cos u - 2 sin u)
+    if negated_sum(before) and after.as_coeff_Mul()[0] > 0:  # -(2y sin u - y^2 cos u) to y(y cos u - 2 sin u)
         names.append(DISTRIBUTE_MINUS)
     top, bottom = sympy.fraction(plain, exact=True)
     new_top, new_bottom = sympy.fraction(after, exact=True)
@@ -236,7 +236,13 @@ def rewrite_names(before: sympy.Expr, after: sympy.Expr) -> tuple[Reason, ...]:
     names += above
     if not names:
         names += _sign_flips(before, after)
-    negated = [] if names else _negated_sums(before)
+    # -(e^x + 1) + e^x (2 - x) as e^x (1 - x) - 1: the bracket is opened before its terms are collected (a TA read,
+    # German 8842, where "collect like terms" alone hid it)
+    negated = [] if names not in ([], [COLLECT]) else _negated_sums(before)
+    if negated and names:
+        kept = any(evaluated(-total) in product_sums(after) for total in negated)
+        names = names if kept else [OPEN_NEGATED, *names]
+        negated = []
     if negated:  # -(cos x + 2) alone or as a term, above a bar too
         # -(cos x + 2) + A as A - cos x - 2 keeps no bracket to take the sign into (a TA read, German)
         kept = any(evaluated(-total) in product_sums(after) for total in negated)
@@ -758,15 +764,15 @@ def _number_distributed(expr: sympy.Expr) -> sympy.Expr | None:
 
 
 def _negated_sums(expr: sympy.Expr) -> list[sympy.Expr]:
-    """The sums of ``expr`` with a minus sign before their bracket (``_negated_sum``), outside function arguments:
+    """The sums of ``expr`` with a minus sign before their bracket (``negated_sum``), outside function arguments:
     ``4 - x`` of ``-(4 - x) + (3 - x) log(3 - x)`` above a bar."""
     if not (expr.is_Add or expr.is_Mul or expr.is_Pow):
         return []
-    found = [expr.args[1]] if _negated_sum(expr) else []
+    found = [expr.args[1]] if negated_sum(expr) else []
     return found + [total for arg in expr.args for total in _negated_sums(arg)]
 
 
-def _negated_sum(expr: sympy.Expr) -> bool:
+def negated_sum(expr: sympy.Expr) -> bool:
     """``-(A + B)`` as written, a minus sign before a bracketed sum: opening it distributes the sign."""
     return expr.is_Mul and len(expr.args) == 2 and expr.args[0] == -1 and expr.args[1].is_Add
 
