@@ -32,6 +32,7 @@ answers.json keys: ``inputs.distribution``, ``inputs.parameters`` ((a, b),
 and ``answers.statistic`` (g(x)) with log p(x) = L - w g(x),
 ``answers.constant`` (-L), ``answers.moment`` (E[g(Z)]), ``answers.entropy`` (h(Z)),
 ``answers.split`` (steps from log p(x) to L - w g(x); null for the uniform, where log p is constant),
+``answers.out_of_integral`` (the uniform's step -int p L dx = -L int p dx, its expression and reason; null otherwise),
 ``answers.value`` (steps from -L + w E[g(Z)] to h(Z)), ``answers.sign`` (-1 or 1 in numeric mode,
 ``sign(h)`` unevaluated in symbolic mode).
 The symbol ``lamda`` is SymPy's spelling of lambda.
@@ -49,14 +50,17 @@ from generator.kit import (
     Chain,
     ChoiceOption,
     Family,
+    Reason,
     Step,
     WrittenProduct,
     WrittenSum,
     as_function,
     chain,
     require,
+    tex,
 )
 from generator.kit.notation import LogOfDensity, log2
+from generator.kit.printing import applied
 from generator.kit.probability import (
     KINDS,
     Law,
@@ -75,6 +79,7 @@ from generator.kit.probability import (
     width,
     x,
 )
+from generator.kit.rewrites import signs_named
 
 R = sympy.Rational
 LOWER_ENDS = tuple(R(k, 2) for k in range(-6, 7))
@@ -126,6 +131,37 @@ class Params:
         return sympy.exp(-self.parameters[0] * x)
 
 
+class OutOfIntegral(sympy.Expr):
+    """``c \\int_low^high p(x) \\, dx`` as the uniform's solution writes it, the constant c in front: a 1 not written,
+    -1 as its sign alone, a sum in brackets (a 1 leaves the space before the integral sign the row has always had,
+    ``&=  \\int``). ``doit`` is c times the integral of p, which is c."""
+
+    is_commutative = True
+
+    def __new__(cls, constant: sympy.Expr, pdf: sympy.Expr, low: sympy.Expr, high: sympy.Expr):
+        return super().__new__(cls, *map(sympy.sympify, (constant, pdf, low, high)))
+
+    @property
+    def integral(self) -> sympy.Expr:
+        """c times the integral, in SymPy's own terms."""
+        constant, pdf, low, high = self.args
+        return constant * sympy.Integral(pdf, (x, low, high))
+
+    def doit(self, **hints) -> sympy.Expr:
+        return self.integral.doit(**hints)
+
+    def _latex(self, printer) -> str:
+        constant, pdf, low, high = self.args
+        if constant in (1, -1):
+            front = "" if constant == 1 else "-"
+        else:
+            front = applied("", printer._print(constant)) if constant.is_Add else printer._print(constant)
+        return f"{front} \\int_{{{printer._print(low)}}}^{{{printer._print(high)}}} {printer._print(pdf)} \\, dx"
+
+    def _sympystr(self, printer) -> str:
+        return printer._print(self.integral)
+
+
 @dataclass(frozen=True)
 class Answer:
     density: sympy.Expr
@@ -137,6 +173,7 @@ class Answer:
     moment: sympy.Expr
     entropy: sympy.Expr
     split: Chain | None
+    out_of_integral: Step | None
     value: Chain
     sign: sympy.Expr
 
@@ -186,8 +223,10 @@ def solve(params: Params) -> Answer:
     # Numeric entropies get their sign from a decimal (SymPy cannot always decide the sign of 1 - log 3).
     sign = sympy.sign(entropy.evalf(DIGITS)) if params.mode == "numeric" else sympy.sign(entropy)
     pdf = density(kind, parameters)
-    split = None
-    if kind != "uniform":
+    split = out_of_integral = None
+    if kind == "uniform":
+        out_of_integral = _out_of_integral(pdf, support(kind, parameters), log_normaliser)
+    else:
         written = WrittenSum(log_normaliser, sympy.Mul(-1, weight * statistic, evaluate=False), evaluate=False)
         logged = LogOfDensity(pdf, sympy.E if unit == "nats" else 2)
         split = chain(Step(logged, ""), Step(written, _split_reason(kind, pdf)))
@@ -201,9 +240,29 @@ def solve(params: Params) -> Answer:
         moment=moment,
         entropy=entropy,
         split=split,
+        out_of_integral=out_of_integral,
         value=_value_steps(kind, -log_normaliser, weight, moment, log_e, entropy, params.mode),
         sign=sign,
     )
+
+
+def _out_of_integral(pdf: sympy.Expr, ends: tuple[sympy.Expr, sympy.Expr], log_normaliser: sympy.Expr) -> Step:
+    """The uniform's row -int p L dx = c int p dx, c = -L: log p = L is constant and comes out of the integral.
+
+    Its reason names the constant taken out, by its size (a 1 is neither written nor named), and the two minus
+    signs that cancel where L is written with one (TA read, DE 7322: the signs vanished unnamed). ``signs_named``
+    decides the signs from the row with L taken out and its sign not yet multiplied, -1 * L * int p dx: in the row
+    printed before, -int p L dx, L's sign stands inside the integral, where it does not look. A constant 1 leaves
+    the signs alone to name, in the kit's words."""
+    constant = -log_normaliser
+    shown = OutOfIntegral(constant, pdf, *ends)
+    magnitude = -constant if constant.could_extract_minus_sign() else constant
+    taken = Reason("take ${constant}$ out of the integral", constant=tex(magnitude))
+    before = sympy.Mul(-1, log_normaliser, sympy.Integral(pdf, (x, *ends)), evaluate=False)
+    named = signs_named(before, shown, taken)
+    if magnitude == 1:
+        return Step(shown, N_("two minus signs cancel") if named != taken else "")
+    return Step(shown, named)
 
 
 def _split_reason(kind: str, pdf: sympy.Expr) -> str:
@@ -274,6 +333,8 @@ def check(params: Params, answer: Answer, rng: random.Random) -> None:
     )
     claimed_pdf, statistic = _function(answer.density), _function(answer.statistic)
     value_steps = _function(answer.value.result)
+    # the uniform's row c int p dx, which the engine does not verify: a Step, not a Chain
+    taken_out = _function(answer.out_of_integral.expr) if answer.out_of_integral else None
     # math has no sign(); sign(v) = v/|v| away from 0.
     sign = _function(sympy.sympify(answer.sign).replace(sympy.sign, lambda v: v / abs(v)))
     ends = [_function(end) if end.is_finite else None for end in answer.support]
@@ -292,6 +353,9 @@ def check(params: Params, answer: Answer, rng: random.Random) -> None:
         require(math.isclose(claimed, numeric, rel_tol=1e-6, abs_tol=1e-6), f"h of {where}: answer {claimed}, integral {numeric}")
         last = value_steps(0.0, *letters)
         require(math.isclose(last, numeric, rel_tol=1e-6, abs_tol=1e-6), f"last step of h of {where}: {last} vs {numeric}")
+        if taken_out:
+            row = taken_out(0.0, *letters)
+            require(math.isclose(row, numeric, rel_tol=1e-6, abs_tol=1e-6), f"c int p of {where}: {row} vs {numeric}")
         require(sign(0.0, *letters) == math.copysign(1, numeric), f"sign {answer.sign} of h = {numeric}")
 
         # The answer's density, integrated over the answer's support (tails cut as for the entropy).

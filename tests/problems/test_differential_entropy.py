@@ -13,10 +13,14 @@ from generator.kit.probability import a, b, lamda, mu, sigma, x
 from generator.pipeline.generate import canonical_variant, variant_for_seed
 from generator.pipeline.render import render_part
 from generator.pipeline.templating import environment
+from generator.i18n import translations
+from generator.kit.language import as_reason
 from problems.differential_entropy import (
     FAMILY,
+    HALF_WIDTHS,
     SYMBOLIC,
     SYMBOLIC_UNIFORM,
+    THIRD_QUARTER_WIDTHS,
     Params,
     check,
     solve,
@@ -326,3 +330,37 @@ def test_a_uniform_solution_names_the_constant_it_takes_out_and_the_signs_that_c
             assert f"take ${tex(abs(log_p) if float(log_p) < 0 else log_p)}$ out of the integral" in row, row
         seen.add(cancel)
     assert seen == {True, False}
+
+
+UNITS = ("nats", "bits")
+UNIFORMS = [Params("uniform", (R(0), R(length)), "numeric", unit) for length in HALF_WIDTHS + THIRD_QUARTER_WIDTHS for unit in UNITS]
+UNIFORMS += [Params("uniform", ends, "symbolic", unit) for ends in ((a, b), *SYMBOLIC_UNIFORM) for unit in UNITS]
+
+
+@pytest.mark.parametrize("params", UNIFORMS, ids=lambda params: f"{params.parameters}-{params.unit}")
+def test_the_row_that_takes_log_p_out_of_the_integral_is_a_step_of_the_answer(params):
+    """-int p L dx = c int p dx is a Step of the answer, its reason made in solve: the constant c = -L by its size
+    unless that is 1, and "two minus signs cancel" where L = log p is written with a minus sign (every width of a
+    numeric uniform, both units, and every uniform in letters)."""
+    answer = solve(params)
+    step, log_p = answer.out_of_integral, answer.log_normaliser
+    negative = log_p.could_extract_minus_sign()
+    assert negative == (params.mode == "symbolic" or float(log_p) < 0)
+    size = -log_p if negative else log_p
+    taken = f"take ${tex(size)}$ out of the integral"
+    if size == 1:
+        expected = "two minus signs cancel" if negative else ""
+    else:
+        expected = f"{taken}; two minus signs cancel" if negative else taken
+    assert step.why == expected
+    assert sympy.simplify(step.expr.doit() - answer.entropy) == 0  # c times the integral of the density, 1
+    german = as_reason(step.why).translated(translations("de").gettext) if step.why else ""
+    assert german.startswith(f"${tex(size)}$ vor das Integral ziehen") == (size != 1)
+    assert german.endswith("zwei Minuszeichen heben sich auf") == negative
+    _, solution = render(params)
+    (row,) = [line for line in solution.splitlines() if line.startswith(f"&= {tex(step.expr)}")]
+    assert ("&&" in row) == bool(expected), row
+
+
+def test_only_the_uniform_takes_a_constant_out_of_one_integral():
+    assert all(symbolic(kind).out_of_integral is None for kind in ("exponential", "gaussian"))
