@@ -3,6 +3,9 @@
 import sympy
 
 from generator.kit import rewrites
+from generator.kit.differentiation import differentiate
+from generator.kit.printing import tex
+from generator.kit.steps import shown_with_factor_first
 from problems.derivative import x
 
 
@@ -26,3 +29,18 @@ def test_a_step_that_also_collects_like_terms_still_says_so():
     before = sympy.Mul(sympy.exp(x), (3 - x) * c + (3 - x) * s + c, evaluate=False)
     after = sympy.exp(x) * ((4 - x) * c + (3 - x) * s)
     assert rewrites.rewrite_name(before, after) == "collect like terms"
+
+
+def test_the_factor_taken_out_is_written_in_front_of_its_bracket():
+    """f = e^{2x} sin^2 x: "factor out $2 e^{2x} \\sin(x)$" stood beside 2e^{2x} (sin x + cos x) sin x, the factor named
+    split around the bracket by the printer's order (TA reads of several sessions). The page writes the factor first,
+    with a dot so that the bracket does not read as the argument of sin; the step itself keeps SymPy's product."""
+    worked = differentiate(sympy.exp(2 * x) * sympy.sin(x) ** 2, x)
+    (step,) = [step for step in worked.derivative.steps if str(step.why).startswith("factor out")]
+    named = tex(2 * sympy.exp(2 * x) * sympy.sin(x))
+    assert str(step.why) == f"factor out ${named}$" and not tex(step.expr).startswith(named)
+    shown = shown_with_factor_first(step)
+    assert tex(shown) == named + r" \cdot (\sin(x) + \cos(x))"
+    assert sympy.simplify(shown - step.expr) == 0 and step.expr == worked.result
+    plain = [step for step in worked.derivative.steps if not str(step.why).startswith("factor out")]
+    assert all(shown_with_factor_first(step) is step.expr for step in plain)

@@ -24,7 +24,7 @@ from generator.kit.notation import AsWritten, WrittenProduct, written_sum
 from generator.kit.numeric import as_function
 from generator.kit.printing import inline, tex, text
 
-__all__ = ["Chain", "Step", "added_up", "arithmetic", "chain", "worked_chain"]
+__all__ = ["Chain", "Step", "added_up", "arithmetic", "chain", "shown_with_factor_first", "worked_chain"]
 
 POINTS = 4
 _ELEMENTARY = (sympy.Add, sympy.Mul, sympy.Pow, sympy.exp, sympy.log, sympy.sin, sympy.cos, sympy.tan, sympy.tanh)
@@ -138,6 +138,32 @@ def worked_chain(*steps: Step) -> Chain:
         else:
             kept.append(step)
     return chain(*kept)
+
+
+def shown_with_factor_first(step: Step) -> sympy.Basic:
+    """``step.expr`` as the page writes it: a product whose reason names the factor it takes out ("factor out
+    $2 e^{2x} \\sin(x)$") with that factor in front, ``2 e^{2x} \\sin(x) \\cdot (\\sin(x) + \\cos(x))``, where the printer's
+    order put the bracket inside it, ``2 e^{2x} (\\sin(x) + \\cos(x)) \\sin(x)`` (TA reads of several sessions). The dot
+    keeps the bracket from reading as the function's argument. Printing only: the step itself is unchanged."""
+    expr, named = step.expr, _factor_named(step.why)
+    if named is None or not expr.is_Mul or sympy.fraction(expr, exact=True)[1] != 1:
+        return expr
+    sums = [factor for factor in expr.args if factor.is_Add]
+    if len(sums) != 1:
+        return expr
+    factor = sympy.Mul(*(other for other in expr.args if other is not sums[0]))
+    if tex(factor) != named or tex(expr).startswith(named):
+        return expr
+    return WrittenProduct(factor, sums[0], evaluate=False)
+
+
+def _factor_named(why: object) -> str | None:
+    """The LaTeX of the factor a reason (or a reason it lists) says is taken out, "factor out $F$"; None if none is."""
+    if not isinstance(why, Reason):
+        return None
+    if why.template == "factor out ${factor}$":
+        return str(why.args["factor"])
+    return next((found for arg in why.args.values() if (found := _factor_named(arg)) is not None), None)
 
 
 def _shown(expr: sympy.Expr) -> tuple:
