@@ -12,10 +12,12 @@ from itertools import pairwise
 import sympy
 
 from generator.i18n import translations
-from generator.kit.differentiation import differentiate
+from generator.kit.differentiation import differentiate, rule_and_tidy
 from generator.kit.language import as_reason, signs_cancelling
+from generator.kit.notation import WrittenSum
 from generator.kit.printing import tex
 from generator.kit.rewrites import DISTRIBUTE_MINUS, evaluated, factor_terms, product_sums, rewrite_name, signs_named
+from generator.kit.steps import Step
 from problems.derivative import x
 
 C, S, E = sympy.cos(x), sympy.sin(x), sympy.exp(x)
@@ -160,10 +162,6 @@ def test_a_bracket_after_a_minus_sign_is_opened_in_a_line_of_its_own_before_coll
     """German 8842, derivatives-and-entropy f_1: r' = -(e^x + 1) + e^x (2 - x) became e^x (1 - x) - 1 under "collect like
     terms", the bracket opened unnamed; with a product rule's -e^{-x} (4 - x) - (1 + e^{-x}) the line between was named
     "expand" though it opens only that bracket."""
-    from generator.kit.differentiation import rule_and_tidy
-    from generator.kit.notation import WrittenSum
-    from generator.kit.steps import Step
-
     for sign in (1, -1):
         e = sympy.exp(sign * x)
         rule = WrittenSum(sympy.Mul(-1, e + 1, evaluate=False), sympy.Mul(e, 2 - x, evaluate=False), evaluate=False)

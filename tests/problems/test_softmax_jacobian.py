@@ -301,8 +301,8 @@ def test_the_jacobian_is_a_bold_upper_case_letter_like_every_matrix(mode, langua
     options = resolve_options(FAMILY.options, {"mode": mode})
     for seed in range(3):
         statement, solution = render_part(environment(language=language), FAMILY, variant_for_seed(FAMILY, options, seed))
-        for text in (statement, solution):
-            assert "J_" not in text.replace(r"\mathbf{J}_\sigma", "")
+        for printed in (statement, solution):
+            assert "J_" not in printed.replace(r"\mathbf{J}_\sigma", "")
         assert r"\mathbf{J}_\sigma(\mathbf{z})" in statement and r"\mathbf{J}_\sigma(\mathbf{z})" in solution
 
 
