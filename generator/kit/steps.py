@@ -20,7 +20,7 @@ from sympy.matrices.expressions.matexpr import MatrixElement
 
 from generator.kit.family import CheckFailed, find_all, require
 from generator.kit.language import Reason
-from generator.kit.notation import AsWritten, WrittenProduct, written_sum
+from generator.kit.notation import AsWritten, WrittenProduct, WrittenQuotient, written_sum
 from generator.kit.numeric import as_function
 from generator.kit.printing import inline, tex, text
 
@@ -144,17 +144,29 @@ def shown_with_factor_first(step: Step) -> sympy.Basic:
     """``step.expr`` as the page writes it: a product whose reason names the factor it takes out ("factor out
     $2 e^{2x} \\sin(x)$") with that factor in front, ``2 e^{2x} \\sin(x) \\cdot (\\sin(x) + \\cos(x))``, where the printer's
     order put the bracket inside it, ``2 e^{2x} (\\sin(x) + \\cos(x)) \\sin(x)`` (TA reads of several sessions). The dot
-    keeps the bracket from reading as the function's argument. Printing only: the step itself is unchanged."""
-    expr, named = step.expr, _factor_named(step.why)
-    if named is None or not expr.is_Mul or sympy.fraction(expr, exact=True)[1] != 1:
-        return expr
-    sums = [factor for factor in expr.args if factor.is_Add]
+    keeps the bracket from reading as the function's argument; above a fraction bar alike, with a minus sign of the
+    factor in front of the bar. Printing only: the step itself is unchanged."""
+    named = _factor_named(step.why)
+    if named is None or not step.expr.is_Mul:
+        return step.expr
+    top, bottom = sympy.fraction(step.expr, exact=True)
+    sums = [factor for factor in sympy.Mul.make_args(top) if factor.is_Add]
     if len(sums) != 1:
-        return expr
-    factor = sympy.Mul(*(other for other in expr.args if other is not sums[0]))
-    if tex(factor) != named or tex(expr).startswith(named):
-        return expr
-    return WrittenProduct(factor, sums[0], evaluate=False)
+        return step.expr
+    factor = sympy.Mul(*(other for other in sympy.Mul.make_args(top) if other is not sums[0]))
+    if tex(factor) != named or not any(map(_after_a_bracket, sympy.Mul.make_args(factor))):
+        return step.expr
+    negative = factor.could_extract_minus_sign()
+    written = WrittenProduct(-factor if negative else factor, sums[0], evaluate=False)
+    if bottom != 1:
+        written = WrittenQuotient(written, bottom)
+    return sympy.Mul(-1, written, evaluate=False) if negative else written
+
+
+def _after_a_bracket(factor: sympy.Expr) -> bool:
+    """A factor the printer writes after a bracketed sum of its product: a function other than exp, or its power."""
+    base = factor.as_base_exp()[0]
+    return isinstance(base, sympy.Function) and not isinstance(base, sympy.exp)
 
 
 def _factor_named(why: object) -> str | None:
