@@ -6,15 +6,15 @@ import re
 import pytest
 import sympy
 
+from generator.i18n import translations
 from generator.kit.family import CheckFailed
+from generator.kit.language import as_reason
 from generator.kit.options import OptionError, resolve_options
 from generator.kit.printing import tex
 from generator.kit.probability import a, b, lamda, mu, sigma, x
 from generator.pipeline.generate import canonical_variant, variant_for_seed
 from generator.pipeline.render import render_part
 from generator.pipeline.templating import environment
-from generator.i18n import translations
-from generator.kit.language import as_reason
 from problems.differential_entropy import (
     FAMILY,
     HALF_WIDTHS,
