@@ -11,7 +11,8 @@ that can vanish on [-1/2, 1/2], where the check evaluates. Excluded by
 rejection: quotients whose numerator and denominator share a factor, such as
 ``x (x - 2) / (2 - x)``, which is only ``-x`` written the long way (and whose
 derivative is the constant -1); polynomials written with a common factor
-(``(2x - 2)^3``), which tidying would rewrite; two functions of one part with
+(``(2x - 2)^3``) or as a power multiplied out (``x^2 - 2x + 1``), which tidying
+would rewrite; two functions of one part with
 the same structure up to constants (``x cos x / (2x^2 + 1)`` and
 ``x cos x / (x^2 + 3)``) or differing only in a polynomial factor (``e^x cos x / (4 - x)``
 and ``e^x cos x / (3x^2 + 1)``, ``calculus.skeleton``) or sharing a product, quotient or composition
@@ -159,7 +160,7 @@ def _usable(f: sympy.Expr, level: int) -> bool:
     of the page (``worked_width``), which is worked out last: it costs the most.
     """
     powers = [node.exp for node in sympy.preorder_traversal(f) if node.is_Pow and node.exp.is_Integer]
-    if any(abs(p) > MAX_POWER for p in powers) or _steep(f) or _common_factor_inside(f):
+    if any(abs(p) > MAX_POWER for p in powers) or _steep(f) or _common_factor_inside(f) or _power_written_out(f):
         return False
     if len(tex(f)) > MAX_PRINTED_LENGTH:
         return False
@@ -201,6 +202,18 @@ def _common_factor_inside(f: sympy.Expr) -> bool:
     return any(
         node.is_Add and node.is_polynomial(x) and factor_terms(node) != node for node in sympy.preorder_traversal(f)
     )
+
+
+def _power_written_out(f: sympy.Expr) -> bool:
+    """A polynomial that is a power of one factor written out (``x^2 - 2x + 1``, (x - 1)^2): a hand writes
+    cos((x - 1)^4), not cos((x^2 - 2x + 1)^2), and tidying, which does, left the worked lines switching between the
+    two (a TA read, German 8861, f_3)."""
+    for node in sympy.preorder_traversal(f):
+        if node.is_Add and node.is_polynomial(x) and _degree(node) >= 2:
+            _, factors = sympy.factor_list(node)
+            if len(factors) == 1 and factors[0][1] >= 2:
+                return True
+    return False
 
 
 def _cancels(f: sympy.Expr) -> bool:

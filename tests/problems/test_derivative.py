@@ -226,3 +226,16 @@ def test_no_two_steps_in_a_row_give_the_same_reason(level):
             for steps in [piece.derivative.steps for piece in worked.pieces] + [worked.derivative.steps]:
                 for before, after in zip(steps, steps[1:]):
                     assert before.why != after.why, (seed, before.why)
+
+
+def test_a_power_written_out_is_never_drawn():
+    """cos((x^2 - 2x + 1)^2) (TA read, German 8861): tidying wrote its inner derivative 4(x - 1)^3, then the rule line
+    went back to (x - 1)(x^2 - 2x + 1) under "multiply the factors". A hand writes (x - 1)^4; no draw has such a sum."""
+    assert not _usable(sympy.cos((x**2 - 2 * x + 1) ** 2), 2)
+    assert not _usable(sympy.exp(x**2 + 2 * x + 1) * sympy.sin(x), 2)
+    assert _usable(sympy.exp(x) * sympy.sin(x**2 - 2 * x + 2), 2)  # not a square: drawn as before
+    options = resolve_options(FAMILY.options, {"level": 2, "count": 3})
+    for seed in range(60):
+        for f in variant_for_seed(FAMILY, options, seed).params.functions:
+            sums = [node for node in sympy.preorder_traversal(f) if node.is_Add and node.is_polynomial(x) and sympy.degree(node, x) >= 2]
+            assert all(not (len(sympy.factor_list(s)[1]) == 1 and sympy.factor_list(s)[1][0][1] >= 2) for s in sums), (seed, f)
