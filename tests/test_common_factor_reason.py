@@ -44,3 +44,11 @@ def test_the_factor_taken_out_is_written_in_front_of_its_bracket():
     assert sympy.simplify(shown - step.expr) == 0 and step.expr == worked.result
     plain = [step for step in worked.derivative.steps if not str(step.why).startswith("factor out")]
     assert all(shown_with_factor_first(step) is step.expr for step in plain)
+
+
+def test_a_sum_taken_out_is_named_in_its_brackets():
+    """f = -x (x^2 + x + 3)^2 (TA read, 8855): "factor out x^2 + x + 3 and expand" read as taking out x^2."""
+    worked = differentiate(-x * (x**2 + x + 3) ** 2, x)
+    reasons = [str(step.why) for chain in (*(piece.derivative for piece in worked.pieces), worked.derivative) for step in chain.steps]
+    named = [reason for reason in reasons if reason.startswith("factor out")]
+    assert named and all(reason.startswith(f"factor out $({tex(x**2 + x + 3)})$") for reason in named), reasons

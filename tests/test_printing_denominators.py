@@ -34,8 +34,8 @@ def test_a_function_of_a_quotient_stands_ahead_of_the_fraction_bar():
     g = sympy.exp(x) / (3 * x**2 + 1)
     derivative = sympy.exp(x) * (3 * x**2 - 6 * x + 1) * sympy.cos(g) / (3 * x**2 + 1) ** 2
     assert tex(derivative) == (
-        r"\cos\mathopen{}\left(\frac{e^{x}}{3 x^{2} + 1}\right) \frac{e^{x} (3 x^{2} - 6 x + 1)}{(3 x^{2} + 1)^{2}}"
+        r"\cos\mathopen{}\left(\frac{e^{x}}{3 x^{2} + 1}\right) \cdot \frac{e^{x} (3 x^{2} - 6 x + 1)}{(3 x^{2} + 1)^{2}}"
     )
-    assert tex(-2 * x * sympy.sin(x / (x + 1)) / (x + 1) ** 2) == r"- \sin\mathopen{}\left(\frac{x}{x + 1}\right) \frac{2 x}{(x + 1)^{2}}"
+    assert tex(-2 * x * sympy.sin(x / (x + 1)) / (x + 1) ** 2) == r"- \sin\mathopen{}\left(\frac{x}{x + 1}\right) \cdot \frac{2 x}{(x + 1)^{2}}"
     assert tex(sympy.cos(x / (x + 1)) / (x + 1) ** 2) == r"\frac{\cos(x/(x + 1))}{(x + 1)^{2}}"
     assert tex(sympy.exp(x / (x + 1)) * x / (x + 1) ** 2) == r"\frac{x e^{x/(x + 1)}}{(x + 1)^{2}}"  # an exponent keeps its slash

@@ -21,6 +21,7 @@ from sympy.core.mul import _keep_coeff
 from generator.kit.language import N_, Reason, as_reason, signs_cancelling
 from generator.kit.notation import WrittenProduct, WrittenSum
 from generator.kit.printing import (
+    bracket,
     number_and_powers,
     printed_terms,
     raised,
@@ -331,7 +332,9 @@ def multiplied_out(before: sympy.Expr, after: sympy.Expr) -> Step | None:
     if printed_width(middle) > MAX_STEP_WIDTH:
         return None
     names = [cancel_reason(cancelled)] if cancelled != 1 else []
-    names += [Reason("factor out ${factor}$", factor=tex(sympy.Mul(*common, evaluate=False)))] if common else []
+    if common:  # a sum taken out is named in its brackets: "factor out $x^2 + x + 3$" read as taking out x^2 (TA read)
+        taken = sympy.Mul(*common, evaluate=False) if len(common) > 1 else common[0]
+        names.append(Reason("factor out ${factor}$", factor=bracket(tex(taken)) if taken.is_Add else tex(taken)))
     names += [OPEN_NEGATED if opened and all(map(negated_sum, opened)) else EXPAND] if expanded else []
     return Step(middle, listed(names)) if names else None  # brackets dropped and nothing else: no step
 

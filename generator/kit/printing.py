@@ -333,14 +333,15 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
 
     def _print_functions_ahead(self, expr, ahead) -> str:
         """A quotient with a function of a quotient among its factors writes that function in front of the fraction
-        bar, its argument a fraction as the statement writes it: ``\\cos(\\frac{e^x}{3x^2 + 1}) \\frac{e^x (3x^2 - 6x + 1)}
+        bar, its argument a fraction as the statement writes it: ``\\cos(\\frac{e^x}{3x^2 + 1}) \\cdot \\frac{e^x (3x^2 - 6x + 1)}
         {(3x^2 + 1)^2}``, where inside the numerator it took a slash, ``\\cos(e^x/(3x^2 + 1))`` (a TA read, German 8832).
-        Alone above the bar it stays there, slashed: ``\\frac{\\cos(x/(x + 1))}{(x + 1)^2}``, never a fraction of 1."""
+        The dot keeps the fraction from reading as part of the argument (a TA read, 8858). Alone above the bar it stays
+        there, slashed: ``\\frac{\\cos(x/(x + 1))}{(x + 1)^2}``, never a fraction of 1."""
         rest = sympy.Mul(*(factor for factor in expr.args if factor not in ahead))
         sign = ""
         if rest.could_extract_minus_sign():
             sign, rest = "- ", -rest
-        return sign + " ".join(self._print(factor) for factor in ahead) + f" {self._print(rest)}"
+        return sign + " ".join(self._print(factor) for factor in ahead) + rf" \cdot {self._print(rest)}"
 
     def _print_product(self, expr) -> str:
         """A difference of two monomials in brackets opens with its positive term, as a hand factors it: ``2 (y - x^2)``,
