@@ -60,7 +60,6 @@ from generator.kit import (
     tex,
 )
 from generator.kit.notation import LogOfDensity, log2
-from generator.kit.printing import applied
 from generator.kit.probability import (
     KINDS,
     Law,
@@ -129,37 +128,6 @@ class Params:
     def decay(self) -> sympy.Expr:
         """e^{-lambda x} of an exponential law, the antiderivative the integration by parts needs."""
         return sympy.exp(-self.parameters[0] * x)
-
-
-class OutOfIntegral(sympy.Expr):
-    """``c \\int_low^high p(x) \\, dx`` as the uniform's solution writes it, the constant c in front: a 1 not written,
-    -1 as its sign alone, a sum in brackets (a 1 leaves the space before the integral sign the row has always had,
-    ``&=  \\int``). ``doit`` is c times the integral of p, which is c."""
-
-    is_commutative = True
-
-    def __new__(cls, constant: sympy.Expr, pdf: sympy.Expr, low: sympy.Expr, high: sympy.Expr):
-        return super().__new__(cls, *map(sympy.sympify, (constant, pdf, low, high)))
-
-    @property
-    def integral(self) -> sympy.Expr:
-        """c times the integral, in SymPy's own terms."""
-        constant, pdf, low, high = self.args
-        return constant * sympy.Integral(pdf, (x, low, high))
-
-    def doit(self, **hints) -> sympy.Expr:
-        return self.integral.doit(**hints)
-
-    def _latex(self, printer) -> str:
-        constant, pdf, low, high = self.args
-        if constant in (1, -1):
-            front = "" if constant == 1 else "-"
-        else:
-            front = applied("", printer._print(constant)) if constant.is_Add else printer._print(constant)
-        return f"{front} \\int_{{{printer._print(low)}}}^{{{printer._print(high)}}} {printer._print(pdf)} \\, dx"
-
-    def _sympystr(self, printer) -> str:
-        return printer._print(self.integral)
 
 
 @dataclass(frozen=True)
@@ -255,10 +223,11 @@ def _out_of_integral(pdf: sympy.Expr, ends: tuple[sympy.Expr, sympy.Expr], log_n
     printed before, -int p L dx, L's sign stands inside the integral, where it does not look. A constant 1 leaves
     the signs alone to name, in the kit's words."""
     constant = -log_normaliser
-    shown = OutOfIntegral(constant, pdf, *ends)
+    integral = sympy.Integral(pdf, (x, *ends))
+    shown = integral if constant == 1 else sympy.Mul(constant, integral, evaluate=False)  # -1: its sign alone
     magnitude = -constant if constant.could_extract_minus_sign() else constant
     taken = Reason("take ${constant}$ out of the integral", constant=tex(magnitude))
-    before = sympy.Mul(-1, log_normaliser, sympy.Integral(pdf, (x, *ends)), evaluate=False)
+    before = sympy.Mul(-1, log_normaliser, integral, evaluate=False)
     named = signs_named(before, shown, taken)
     if magnitude == 1:
         return Step(shown, N_("two minus signs cancel") if named != taken else "")
