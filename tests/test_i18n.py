@@ -63,7 +63,7 @@ def test_german_wording_a_reader_stumbled_over_is_gone():
     german = translations("de").gettext
     assert german("Derivatives, gradients, Jacobians, divergence") == "Ableitungen, Gradienten, Jacobi-Matrizen, Divergenz"
     assert german("Gradients of linear and quadratic forms") == "Gradienten linearer und quadratischer Formen"
-    assert german("Adding them up:") == "Zusammen:"
+    assert german("Adding them up:") == "Insgesamt:"
     strings = [m.string for m in german_catalogue() if m.id and isinstance(m.string, str)]
     for stumbled in ("abgeschlossen unter", "Linear- und Quadrat", "Aufaddiert", "kein Abstand"):
         assert not any(stumbled in string for string in strings), stumbled
