@@ -53,7 +53,7 @@ from generator.kit import (
 from generator.kit.differentiation import PARTIALS_PREAMBLE, Worked, named_alike, rules_difficulty
 from generator.kit.functions import coordinates, readable, smooth_function
 from generator.kit.printing import printed_terms
-from generator.kit.rewrites import evaluated, has_like_terms, rewrite_name
+from generator.kit.rewrites import expand_outside, has_like_terms, rewrite_name
 from generator.kit.tidying import derivative, presentable, tidy_derivative
 from generator.kit.vectorcalc import (
     functions_of,
@@ -200,8 +200,8 @@ def _summed(terms: tuple[sympy.Expr, ...]) -> Chain:
     summands = [arg for term in terms for arg in printed_terms(term) if arg != 0]
     total = sympy.Add(*terms)
     expanded = has_like_terms(total)  # like terms once a bracket is multiplied out: 1 - 2(x^2 + 1) is -2x^2 - 1
-    if expanded:
-        total = evaluated(total)
+    if expanded:  # every bracket, 4y (1 - x) - 2 (x - y) as 6y - 4xy - 2x: the lint's "uncollected" otherwise
+        total = expand_outside(total)
     if len(summands) < 2:
         return chain(total)
     written = WrittenSum(*summands, evaluate=False)
