@@ -78,7 +78,7 @@ from generator.kit.probability import (
     width,
     x,
 )
-from generator.kit.rewrites import signs_named
+from generator.kit.rewrites import SIGNS_CANCEL, signs_named
 
 R = sympy.Rational
 LOWER_ENDS = tuple(R(k, 2) for k in range(-6, 7))
@@ -230,7 +230,7 @@ def _out_of_integral(pdf: sympy.Expr, ends: tuple[sympy.Expr, sympy.Expr], log_n
     before = sympy.Mul(-1, log_normaliser, integral, evaluate=False)
     named = signs_named(before, shown, taken)
     if magnitude == 1:
-        return Step(shown, N_("two minus signs cancel") if named != taken else "")
+        return Step(shown, SIGNS_CANCEL if named != taken else "")
     return Step(shown, named)
 
 

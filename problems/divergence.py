@@ -192,9 +192,9 @@ def _summed(terms: tuple[sympy.Expr, ...]) -> Chain:
 
     The sum is written in order, flat, zeros left out (0 if all are). Terms that add up to 0
     "cancel"; like terms with variables are "collected"; numbers are added without comment; a
-    partial written as a number times a bracket is multiplied out where that gives like terms
-    (``2y^2 + 1 - 2(x^2 + 1)`` stood as a divergence, TA read of idl-math-background DE 8832), and
-    stays as it is otherwise. A sum that would only reorder the written terms is no step: the
+    partial written with a bracket is multiplied out where that gives like terms (``2y^2 + 1 -
+    2(x^2 + 1)`` stood as a divergence, TA read of idl-math-background DE 8832), and stays as it
+    is otherwise. A sum that would only reorder the written terms is no step: the
     written sum is the result.
     """
     summands = [arg for term in terms for arg in printed_terms(term) if arg != 0]

@@ -26,7 +26,7 @@ from generator.kit.printing import bracket, printed_terms, tex
 from generator.kit.widths import printed_width
 from generator.speed import register, remembered
 
-__all__ = ["COLLECT", "DISTRIBUTE_MINUS", "EXPAND", "GENERIC_NAMES", "cancel_reason", "cancelling_number", "evaluated", "expand", "expand_outside", "factor_terms", "function_part", "has_factor", "has_like_terms", "listed", "multiplies_out", "rewrite_name", "rewrite_names", "scaling", "sign_moved", "signs_named", "sum_times", "taken_out", "together", "xreplace_unevaluated"]
+__all__ = ["COLLECT", "DISTRIBUTE_MINUS", "EXPAND", "GENERIC_NAMES", "SIGNS_CANCEL", "cancel_reason", "cancelling_number", "evaluated", "expand", "expand_outside", "factor_terms", "function_part", "has_factor", "has_like_terms", "listed", "multiplies_out", "rewrite_name", "rewrite_names", "scaling", "sign_moved", "signs_named", "sum_times", "taken_out", "together", "xreplace_unevaluated"]
 
 MAX_REMEMBERED = 65536
 _factored: dict[tuple[type, sympy.Basic], sympy.Basic] = {}
@@ -238,15 +238,14 @@ def rewrite_names(before: sympy.Expr, after: sympy.Expr) -> tuple[Reason, ...]:
         names += _sign_flips(before, after)
     # -(e^x + 1) + e^x (2 - x) as e^x (1 - x) - 1: the bracket is opened before its terms are collected (a TA read,
     # German 8842, where "collect like terms" alone hid it)
-    negated = [] if names not in ([], [COLLECT]) else _negated_sums(before)
-    if negated and names:
-        kept = any(evaluated(-total) in product_sums(after) for total in negated)
-        names = names if kept else [OPEN_NEGATED, *names]
-        negated = []
+    negated = _negated_sums(before) if names in ([], [COLLECT]) else []
     if negated:  # -(cos x + 2) alone or as a term, above a bar too
         # -(cos x + 2) + A as A - cos x - 2 keeps no bracket to take the sign into (a TA read, German)
         kept = any(evaluated(-total) in product_sums(after) for total in negated)
-        names.append(DISTRIBUTE_MINUS if kept else OPEN_NEGATED)
+        if not names:
+            names.append(DISTRIBUTE_MINUS if kept else OPEN_NEGATED)
+        elif not kept:
+            names.insert(0, OPEN_NEGATED)
     if not names and new_bottom == bottom:  # a factor out of some terms: nothing SymPy collects in -e^x sin x - sin x
         sums = (top, new_top) if top.is_Add else _one_sum_each(top, new_top)
         names += taken_out(list(sympy.Add.make_args(sums[0])), sums[1]) if sums else []

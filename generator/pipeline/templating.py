@@ -280,8 +280,8 @@ def environment(template_dir: Path = TEMPLATE_DIR, language: str = ENGLISH) -> j
     env.filters["bracket"] = bracket
     env.filters["dimension"] = decimal
     env.filters["visible_length"] = visible_length
-    env.filters["enumerate"] = enumerate
-    env.filters["shown"] = shown_with_factor_first  # (index, item): a list (macros/lists.tex.j2) whose items are numbered
+    env.filters["enumerate"] = enumerate  # (index, item): a list (macros/lists.tex.j2) whose items are numbered
+    env.filters["shown"] = shown_with_factor_first  # a step as the page writes it (macros/steps.tex.j2)
     env.filters.update(localized(language))
     env.bytecode_cache = template_cache(env)
     return env
