@@ -216,6 +216,23 @@ def test_each_rewrite_of_a_compound_tidy_step_gets_its_line():
     ]
 
 
+def test_terms_that_collect_to_a_single_term_show_their_common_factor_first():
+    """A TA read (German, seed 8852): the quotient rule's (6x (x^2 + 1)(x^2 + 3)^2 - 2x (x^2 + 3)^3)/(x^2 + 1)^2 went
+    to 4x^3 (x^2 + 3)^2/(x^2 + 1)^2 in one line "expand and collect like terms", which took out 2x (x^2 + 3)^2 unnamed
+    and multiplied 2x by 2x^2 unnamed."""
+    x = sympy.Symbol("x")
+    steps = differentiate((x**2 + 3) ** 3 / (x**2 + 1), x).derivative.steps
+    assert [(step.why, tex(step.expr)) for step in steps[1:]] == [
+        (
+            "factor out $2 x (x^{2} + 3)^{2}$ and expand",
+            r"\frac{2 x (x^{2} + 3)^{2} (3 x^{2} + 3 - x^{2} - 3)}{(x^{2} + 1)^{2}}",
+        ),
+        ("collect like terms and multiply the factors", r"\frac{4 x^{3} (x^{2} + 3)^{2}}{(x^{2} + 1)^{2}}"),
+    ]
+    for before, after in zip(steps, steps[1:]):
+        assert sympy.cancel(before.expr.doit() - after.expr.doit()) == 0
+
+
 def test_like_terms_as_written_are_collected_before_a_factor_comes_out():
     """A TA read (German): v' = 3x - 2 + 3x, then 2(3x - 1) "2 ausklammern und gleichartige Terme zusammenfassen";
     2 divides only the collected 6x - 2, and the reason, on a line of its own, began with a numeral."""

@@ -13,9 +13,11 @@ score.
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from functools import reduce
 from itertools import count, pairwise
 
 import sympy
+from sympy.core.exprtools import Term
 from sympy.core.mul import _keep_coeff
 
 from generator.kit.language import N_, Reason, as_reason, signs_cancelling
@@ -201,7 +203,9 @@ def _rule_and_tidy(rule: Step, after: sympy.Expr) -> tuple[Step, ...]:
     collected = listed(list(rewrite_names(middle.expr, after)))  # its signs named with the others' (rule_and_tidy)
     # Terms gathered by a common function (2 sin x + x sin x is (x + 2) sin x) are no "like terms" to SymPy,
     # whose name for the step would then be the fallback.
-    return (rule, middle, Step(after, COLLECT if collected in GENERIC_NAMES else collected))
+    if collected in (COLLECT, *GENERIC_NAMES):
+        collected = listed([COLLECT, GENERIC_NAMES[0]]) if _merges_in_front(middle.expr) else COLLECT
+    return (rule, middle, Step(after, collected))
 
 
 def _turned_to_cancel(expr: sympy.Expr) -> Step | None:
@@ -300,10 +304,15 @@ def multiplied_out(before: sympy.Expr, after: sympy.Expr) -> Step | None:
     if not top.is_Add and len(written_terms) > 1:  # e^{2x} (A + B) to e^x (C): the factor in front goes into the terms
         top = sympy.Add(*map(evaluated, written_terms))
     cancelled = bottom / new_bottom
-    inner = _inner_sum(top, new_top) if top.is_Add and sympy.fraction(cancelled, exact=True)[1] == 1 else None
-    if inner is None:
+    if not top.is_Add or sympy.fraction(cancelled, exact=True)[1] != 1:
         return None
-    outside = [factor for factor in sympy.Mul.make_args(new_top) if factor != inner]
+    inner = _inner_sum(top, new_top)
+    if inner is not None:
+        outside = [factor for factor in sympy.Mul.make_args(new_top) if factor != inner]
+    else:  # the terms collect to a single term: their common factor goes in front of the line, as for a sum
+        outside = _common_factors(top, new_top, cancelled)
+        if outside is None:
+            return None
     number = sympy.Mul(*(factor for factor in outside if factor.is_Number))
     rest = sympy.Mul(*(factor for factor in outside if not factor.is_Number))  # apart: SymPy multiplies 2 (x^2 + x + 3) out
     pieces = [_divided(evaluated(term), number, cancelled, rest) for term in written_terms]
@@ -311,7 +320,7 @@ def multiplied_out(before: sympy.Expr, after: sympy.Expr) -> Step | None:
     if later:
         pieces = [piece * number for piece in pieces]
     common = [factor for factor in (*([] if later else [number]), *sympy.Mul.make_args(rest)) if factor != 1]
-    kept = frozenset(sympy.Add.make_args(inner))  # a product the tidy form keeps is not multiplied out
+    kept = frozenset(sympy.Add.make_args(inner)) if inner is not None else frozenset()  # a product the tidy form keeps is not multiplied out
     grouped = frozenset(function for coefficient, function in map(function_part, kept) if coefficient.is_Add)
     parts = [distributed(piece, kept, grouped) for piece in pieces]
     terms = [part for group in parts for part in group]
@@ -337,6 +346,32 @@ def multiplied_out(before: sympy.Expr, after: sympy.Expr) -> Step | None:
         names.append(Reason("factor out ${factor}$", factor=bracket(tex(taken)) if taken.is_Add else tex(taken)))
     names += [OPEN_NEGATED if opened and all(map(negated_sum, opened)) else EXPAND] if expanded else []
     return Step(middle, listed(names)) if names else None  # brackets dropped and nothing else: no step
+
+
+def _common_factors(top: sympy.Expr, new_top: sympy.Expr, cancelled: sympy.Expr) -> list[sympy.Expr] | None:
+    """The factors every term of the sum ``top`` shares, bar those ``cancelled`` against the denominator, when the
+    tidy numerator ``new_top`` is them times a single term: ``2x (x^2 + 3)^2`` of ``6x (x^2 + 1)(x^2 + 3)^2 -
+    2x (x^2 + 3)^3``, which is ``4x^3 (x^2 + 3)^2``. None when what is left is a sum, or nothing."""
+    shared = reduce(lambda a, b: a.gcd(b), map(Term, sympy.Add.make_args(top))).as_expr() / cancelled
+    left = new_top / shared
+    if sympy.fraction(shared, exact=True)[1] != 1 or left.is_Number or any(factor.is_Add for factor in sympy.Mul.make_args(left)):
+        return None
+    return list(sympy.Mul.make_args(shared))
+
+
+def _merges_in_front(middle: sympy.Expr) -> bool:
+    """Whether the single term a sum collects to is multiplied into the factor in front of it: ``2x (3x^2 - x^2)``
+    is ``4x^3``, two numbers and two powers of x made one."""
+    top = sympy.fraction(middle, exact=True)[0]
+    written = next((factor for factor in top.args if isinstance(factor, WrittenSum)), None) if top.is_Mul else None
+    if written is None:
+        return False
+    front = [factor for factor in top.args if factor is not written]
+    left = sympy.Mul.make_args(evaluated(written))
+    bases = {factor.as_base_exp()[0] for factor in front if not factor.is_Number}
+    return (any(factor.is_Number for factor in front) and left[0].is_Number) or any(
+        factor.as_base_exp()[0] in bases for factor in left if not factor.is_Number
+    )
 
 
 def _divided(term: sympy.Expr, *divisors: sympy.Expr) -> sympy.Expr:
