@@ -3,6 +3,7 @@ import sympy
 
 from generator.kit import rewrites
 from generator.kit.functions import coordinates
+from generator.kit.notation import WrittenSum
 from generator.kit.tidying import derivative
 from generator.kit.widths import printed_width
 from tests.test_tidying import _sheet_functions
@@ -192,6 +193,17 @@ def test_a_factorisation_the_line_before_never_showed_is_named():
     """-(x^2 + 3) + 2x(3 - x) = -3(x - 1)^2 said only 'expand and collect like terms' (TA read)."""
     before = sympy.Add(-(x**2 + 3), 2 * x * (3 - x), evaluate=False)
     assert rewrites.rewrite_name(before, -3 * (x - 1) ** 2) == "expand, collect like terms and factorise"
+
+
+def test_a_number_taken_out_of_collected_terms_is_named():
+    """x^2 (9x sin x + 6 sin x + x(3x + 2) cos x + 3x sin x) as x^2 (x(3x + 2) cos x + 6(2x + 1) sin x) said only
+    'collect like terms' (TA read, German 8872); a number already in front of the bracket is not taken out again."""
+    s, c = sympy.sin(x), sympy.cos(x)
+    before = x**2 * WrittenSum(9 * x * s, 6 * s, x * (3 * x + 2) * c, 3 * x * s, evaluate=False)
+    after = x**2 * (x * (3 * x + 2) * c + sympy.Mul(6, 2 * x + 1, s, evaluate=False))
+    assert rewrites.rewrite_name(before, after) == "collect like terms and factor out $6$"
+    before = sympy.Mul(2, y**2, WrittenSum(x**2 * y**2, 1, -2 * x**2 * y**2, evaluate=False), evaluate=False)
+    assert rewrites.rewrite_name(before, 2 * y**2 * (1 - x**2 * y**2)) == "collect like terms"
 
 
 def test_opening_a_subtracted_bracket_among_other_terms_is_named():
