@@ -233,6 +233,20 @@ def test_terms_that_collect_to_a_single_term_show_their_common_factor_first():
         assert sympy.cancel(before.expr.doit() - after.expr.doit()) == 0
 
 
+def test_powers_of_e_that_cancel_with_two_minus_signs_are_named_in_a_line_of_their_own():
+    """A TA read (8871, idl 1.3(a) f_2): - x^3 e^x . (-e^{-x}) went unnamed into a last line called "factor out x^2",
+    which also multiplied out e^x (1 + e^{-x}) and collected 2x + 3."""
+    x = sympy.Symbol("x")
+    steps = differentiate(x**3 * sympy.exp(x) / (1 + sympy.exp(-x)), x).derivative.steps
+    assert [step.why for step in steps] == [
+        "quotient rule",
+        "combine the powers of $e$; two minus signs cancel",
+        "multiply numerator and denominator by $e^{2 x}$",
+        "expand, collect like terms and factor out $x^{2}$",
+    ]
+    assert tex(steps[1].expr) == r"\frac{x^{2} e^{x} (1 + e^{- x}) (x + 3) + x^{3}}{(1 + e^{- x})^{2}}"
+
+
 def test_like_terms_as_written_are_collected_before_a_factor_comes_out():
     """A TA read (German): v' = 3x - 2 + 3x, then 2(3x - 1) "2 ausklammern und gleichartige Terme zusammenfassen";
     2 divides only the collected 6x - 2, and the reason, on a line of its own, began with a numeral."""
@@ -281,8 +295,8 @@ def test_numerator_and_denominator_are_multiplied_in_a_line_of_their_own():
     x = sympy.Symbol("x")
     steps = differentiate(sympy.exp(x) / (1 + sympy.exp(-x)), x).derivative.steps
     assert [(step.why, tex(step.expr)) for step in steps[1:]] == [
-        ("multiply numerator and denominator by $e^{2 x}$",
-         r"\frac{e^{2 x} (e^{x} (1 + e^{- x}) - e^{x} \cdot (- e^{- x}))}{(e^{x} + 1)^{2}}"),
+        ("combine the powers of $e$; two minus signs cancel", r"\frac{e^{x} (1 + e^{- x}) + 1}{(1 + e^{- x})^{2}}"),
+        ("multiply numerator and denominator by $e^{2 x}$", r"\frac{e^{2 x} (e^{x} (1 + e^{- x}) + 1)}{(e^{x} + 1)^{2}}"),
         ("expand and collect like terms", r"\frac{e^{2 x} (e^{x} + 2)}{(e^{x} + 1)^{2}}"),
     ]
 

@@ -181,12 +181,14 @@ def _rule_and_tidy(rule: Step, after: sympy.Expr) -> tuple[Step, ...]:
     if flipped is not None:  # 2x^2 (x - 4) over (4 - x)^4: x - 4 is written -(4 - x) before (4 - x) cancels (a TA read)
         return (rule, *rule_and_tidy(flipped, after))
     names = rewrite_names(rule.expr, after)
-    signed = [node for node in sympy.preorder_traversal(rule.expr) if _signs_cancel(node)]
+    signed = [node for node in sympy.preorder_traversal(rule.expr) if _signs_cancel(node, powers_of_e=True)]
     # - log(x^2 + 2) . (-sin x) in a sum: multiplied in a line of its own, before a common denominator or an expansion,
     # which would otherwise turn the signs unnamed (x^2 . (-2(4 - x)) under "cancel (4 - x), expand and collect", a TA read)
     if signed:
         multiplied = xreplace_unevaluated(rule.expr, {node: _signs_cancelled(node) for node in signed})
-        return (rule, *rule_and_tidy(Step(multiplied, SIGNS_CANCEL), after))
+        # - x^3 e^x . (-e^{-x}) is + x^3: "combine the powers of e; two minus signs cancel" (a TA read, 8871 f_2)
+        combined = not all(map(_signs_cancel, signed))
+        return (rule, *rule_and_tidy(Step(multiplied, signs_cancelling(COMBINE_POWERS) if combined else SIGNS_CANCEL), after))
     scale = scaling(rule.expr, after) if len(names) > 1 else None
     if scale is not None:  # numerator and denominator multiplied by e^{2x} in a line of their own
         top, _ = sympy.fraction(rule.expr, exact=True)
@@ -847,16 +849,18 @@ def _substituted(factors: tuple[sympy.Expr, ...]) -> sympy.Expr:
     return WrittenProduct(*shown, evaluate=False) if len(shown) > 1 else shown[0]
 
 
-def _signs_cancel(product: sympy.Expr) -> bool:
-    """``product`` is a rule's factors side by side whose minus signs cancel (``_signs_apart``) and nothing else."""
+def _signs_cancel(product: sympy.Expr, powers_of_e: bool = False) -> bool:
+    """``product`` is a rule's factors side by side whose minus signs cancel (``_signs_apart``) and nothing else; with
+    ``powers_of_e``, or also powers of e that cancel (``x^3 e^x \\cdot (-e^{-x})``)."""
     if not isinstance(product, WrittenProduct) or sum(map(_negative, product.args)) < 2:
         return False
-    return not _cancelling(number_and_powers(_operands(product.args), whole_exponents=True)[1])
+    cancelling = _cancelling(number_and_powers(_operands(product.args), whole_exponents=True)[1])
+    return not cancelling or (powers_of_e and all(isinstance(base, sympy.exp) for base in cancelling))
 
 
-def _cancelling(exponents: dict[sympy.Basic, list[sympy.Expr]]) -> bool:
-    """A base met above and below the bar among a product's factors (``number_and_powers``' exponents): they cancel."""
-    return any(min(found) < 0 < max(found) for found in exponents.values())
+def _cancelling(exponents: dict[sympy.Basic, list[sympy.Expr]]) -> list[sympy.Basic]:
+    """The bases met above and below the bar among a product's factors (``number_and_powers``' exponents): they cancel."""
+    return [base for base, found in exponents.items() if min(found) < 0 < max(found)]
 
 
 def _negative(factor: sympy.Expr) -> bool:

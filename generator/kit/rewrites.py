@@ -518,6 +518,10 @@ def _above_the_bar(top: sympy.Expr, new_top: sympy.Expr, before: sympy.Expr, can
         inner = _one_sum_each(top, new_top)
         if inner:
             return _above_the_bar(*inner, before)
+        inner = _one_sum_each(top, new_top, taken_out=True)
+        names = _above_the_bar(*inner, before) if inner else []
+        if EXPAND in names or COLLECT in names:  # a factor out of a sum that was multiplied out and collected
+            return names
         spread = _spread(top, sympy.Integer(1))
         # e^{4x} (A + B) to 2 e^{2x} (C): what stood in front went into the terms, which were then tidied
         if spread.is_Add and not set(_front(top)) <= set(_front(new_top)):
@@ -634,14 +638,24 @@ def _spread(top: sympy.Expr, written: sympy.Expr) -> sympy.Expr:
     return _keep_coeff(visible, sympy.Add(*(hidden * term for term in sums[0].args)))
 
 
-def _one_sum_each(top: sympy.Expr, new_top: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr] | None:
-    """The sums of two products alike but for one sum each, ``e^{2x} (A)`` and ``e^{2x} (B)``: what the step did
-    is what it did to the sum."""
+def _one_sum_each(top: sympy.Expr, new_top: sympy.Expr, taken_out: bool = False) -> tuple[sympy.Expr, sympy.Expr] | None:
+    """The sums of two products alike but for one sum each, ``e^{2x} (A)`` and ``e^{2x} (B)``, or with ``taken_out``
+    also ``x^2 e^{2x} (B)``, a factor with a letter (not a power of e) taken out of ``A``: what the step did is what
+    it did to the sum, ``A`` to ``B`` or to ``x^2 B``."""
     old_sums = [factor for factor in sympy.Mul.make_args(top) if factor.is_Add]
     new_sums = [factor for factor in sympy.Mul.make_args(new_top) if factor.is_Add]
-    if len(old_sums) != 1 or len(new_sums) != 1 or top / old_sums[0] != new_top / new_sums[0]:
+    if len(old_sums) != 1 or len(new_sums) != 1:
         return None
-    return old_sums[0], new_sums[0]
+    front, new_front = top / old_sums[0], new_top / new_sums[0]
+    if front == new_front:
+        return old_sums[0], new_sums[0]
+    if not taken_out:
+        return None
+    # e^{2x} (x^3 + x^2 e^x (1 + e^{-x})(x + 3)) to x^2 e^{2x} (...): x^2 came out of the sum (a TA read, 8871 f_2)
+    taken = new_front / front
+    if taken.free_symbols and not taken.has(sympy.exp) and sympy.fraction(taken)[1] == 1:
+        return old_sums[0], sympy.Mul(taken, new_sums[0])
+    return None
 
 
 def _factorised_sum(before: sympy.Expr, after: sympy.Expr) -> Reason | None:
