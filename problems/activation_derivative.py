@@ -154,7 +154,7 @@ def _swish_steps(u: sympy.Expr, beta: sympy.Rational) -> Steps:
     # The sigmoid factor is differentiated in the same step: the reason names both rules.
     rule = Reason(r"product rule; chain rule for $\sigma({u})$", u=_inline(beta, "x"))
     written = WrittenSum(1 / below, _times(x, _over_square(-1, below), derivative(below, x)), evaluate=False)
-    multiplied = WrittenSum(1 / below, _times(x, beta * exp(-u) / below**2), evaluate=False)
+    multiplied = WrittenSum(1 / below, u * exp(-u) / below**2, evaluate=False)  # x and beta side by side before the split
     in_x = (Step(written, rule), Step(multiplied, signs_named(written, multiplied, GENERIC_NAMES[0])))
     rewriting = (
         Step(WrittenSum(1 / below, _times(u, 1 / below, exp(-u) / below), evaluate=False), SPLIT),
