@@ -47,6 +47,7 @@ from dataclasses import dataclass
 from itertools import product
 
 import sympy
+from sympy.printing.precedence import PRECEDENCE
 
 from generator.kit import (
     N_,
@@ -78,6 +79,14 @@ from generator.kit.probability import (
 )
 
 R = sympy.Rational
+
+
+class SquaredMean(Expectation):
+    """E[...] that a power brackets whole: (E[XY])^2, (E[X])^2, never E[XY]^2, which reads as E[(XY)^2] (TA read
+    8871). Its precedence lies between a product's and a power's: a product's factors stay bare, E[X] E[Y]."""
+
+    precedence = (PRECEDENCE["Mul"] + PRECEDENCE["Pow"]) // 2
+
 mu_X, mu_Y = sympy.symbols("mu_X mu_Y", real=True)
 sigma_X, sigma_Y, c = sympy.symbols("sigma_X sigma_Y c", positive=True)
 
@@ -232,7 +241,7 @@ def _worked(params: Params, means, variances, result: sympy.Expr) -> Chain:
     into the general formula would only print 0^2 and 0 * 0 to cross out.
     """
     x, y = (RandomVariable(name, m, v) for name, m, v in zip("XY", means, variances))
-    E = Expectation
+    E = SquaredMean
 
     def minus_square_of_means(*factors) -> sympy.Expr:
         return -_squared(sympy.Mul(*factors, evaluate=False))
@@ -257,7 +266,7 @@ def _worked(params: Params, means, variances, result: sympy.Expr) -> Chain:
                 minus_square_of_means(E(x), E(y)),
                 evaluate=False,
             ),
-            r"$\mathbb{E}[X^2] = \operatorname{Var}(X) + \mathbb{E}[X]^2$",
+            r"$\mathbb{E}[X^2] = \operatorname{Var}(X) + (\mathbb{E}[X])^2$",
         ),
         Step(_moments_inserted(params, means, variances), _inserted_reason(means, variances)),
         *_value_steps(params, means, variances, result),
