@@ -92,7 +92,7 @@ def test_no_output_delta_is_plus_or_minus_one_and_the_output_has_one_name(activa
         variant = variant_for_seed(FAMILY, options, seed)
         assert abs(variant.answer.deltas[0]) not in (0, 1)
     statement, solution = render_part(environment(), FAMILY, variant)
-    assert r"\hat y = \mathbf{w}^\top \mathbf{h}" in statement and "the target $t$" in statement
+    assert r"\hat y = \mathbf{w}^\top \mathbf{h}" in statement and "$t$ is the target" in statement
     assert not re.search(r"(?<!\\hat )y = ", statement + solution) and "partial y" not in solution
     assert r"\delta_{\mathrm{out}} = \frac{\partial L}{\partial \hat y}" in solution
     assert "outer product of a layer's delta" not in solution and r"the scalar $\delta_{\mathrm{out}}$ times" in solution
@@ -120,7 +120,7 @@ def test_the_loss_is_the_last_line_of_the_forward_pass():
     options = FAMILY.resolve_options({"activation": "relu", "loss": "squared"})
     _, solution = render_part(environment(), FAMILY, variant_for_seed(FAMILY, options, 12))
     forward = solution[solution.index(r"\begin{align*}") : solution.index(r"\end{align*}")]
-    assert re.search(r"\\hat y &= .*, \\\\\*?\nL &= \\tfrac\{1\}\{2\} \(\\hat y - t\)\^2 = [^\n]+\.$", forward.strip())
+    assert re.search(r"\\hat y &= .*, \\\\\*?\nL &= \\frac\{1\}\{2\} \(\\hat y - t\)\^2 = [^\n]+\.$", forward.strip())
     assert r"\[ L =" not in solution
 
 
