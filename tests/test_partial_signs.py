@@ -126,15 +126,15 @@ def test_a_negative_constant_times_a_falling_part_shows_both_signs_before_they_c
     (1/g)' = -g'/g^2 cancelled in the rule's own line (TA read, idl-math-background EN 7321 1.3(d)). The rule line
     keeps both signs, -(...) for -1 and a dot for another number, and the next line names what they do."""
     assert _rows(worked_partial(-1 / (2 * y**2 + 1), y)) == [
-        (r"- \mathopen{}\left(- \frac{4 y}{(2 y^{2} + 1)^{2}}\right)", "chain rule"),
+        (r"- \mathopen{}\left(- \frac{4 y}{(2 y^{2} + 1)^{2}}\right)", "constant factor, chain rule"),
         (r"\frac{4 y}{(2 y^{2} + 1)^{2}}", "two minus signs cancel"),
     ]
     assert _rows(worked_partial(-3 * sympy.cos(2 * x), x)) == [
-        (r"-3 \cdot (- 2 \sin(2 x))", "chain rule"),
+        (r"-3 \cdot (- 2 \sin(2 x))", "constant factor, chain rule"),
         (r"6 \sin(2 x)", "multiply the factors; two minus signs cancel"),
     ]
     # one minus sign is the rule's own: nothing cancels, nothing to name
-    assert _rows(worked_partial(3 / (y**2 + 1), y)) == [(r"- \frac{6 y}{(y^{2} + 1)^{2}}", "chain rule")]
+    assert _rows(worked_partial(3 / (y**2 + 1), y)) == [(r"- \frac{6 y}{(y^{2} + 1)^{2}}", "constant factor, chain rule")]
 
 
 def test_a_subtracted_negative_term_keeps_its_bracket():

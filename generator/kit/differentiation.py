@@ -928,7 +928,8 @@ def worked_partial(f: sympy.Expr, v: sympy.Symbol) -> Worked:
         rule = worked.derivative.steps[0]
         factors = rule.expr.args if _signs_cancel(rule.expr) else (rule.expr,)
         carried = written_product(constant, *factors)
-        steps = _rule_to_tidy(Step(carried, rule.why), f, v)
+        # the factor carried in front is named as a one-variable derivative names it (a TA read, 8871 DL 3(b))
+        steps = _rule_to_tidy(Step(carried, Reason("constant factor, {rule}", rule=as_reason(rule.why))), f, v)
     pieces = tuple(replace(piece, derivative=worked_chain(*piece.derivative.steps)) for piece in worked.pieces)
     return Worked(pieces, worked_chain(*steps), worked.rules)
 

@@ -167,10 +167,10 @@ def test_composition_canonical_works_each_partial_by_the_chain_rule():
     # d/dx: e^{-y} is a constant factor, the chain rule acts on sin(e^x) with inner function g = e^x.
     assert [(piece.name.name, piece.expr) for piece in d_dx.pieces] == [("g", sympy.exp(x))]
     assert [(s.why, s.expr) for s in d_dx.pieces[0].derivative.steps] == [("table of derivatives", sympy.exp(x))]
-    assert steps_of(d_dx) == [("chain rule", sympy.exp(x) * sympy.exp(-y) * sympy.cos(sympy.exp(x)))]
+    assert steps_of(d_dx) == [("constant factor, chain rule", sympy.exp(x) * sympy.exp(-y) * sympy.cos(sympy.exp(x)))]
     # d/dy: sin(e^x) is a constant factor; e^{-y} by the chain rule, nothing to name.
     assert d_dy.pieces == ()
-    assert steps_of(d_dy) == [("chain rule", -sympy.exp(-y) * sympy.sin(sympy.exp(x)))]
+    assert steps_of(d_dy) == [("constant factor, chain rule", -sympy.exp(-y) * sympy.sin(sympy.exp(x)))]
 
 
 def test_norm_canonical_quotes_the_partials_of_the_norm_and_of_its_square():
@@ -214,13 +214,13 @@ def test_solution_names_the_parts_and_the_rules():
     _, solution = render_part(environment(), FAMILY, variant)
     assert r"\shortintertext{For $\frac{\partial f}{\partial x}$ let $g = e^{x}$:}" in solution
     assert r"\frac{\partial g}{\partial x} &= e^{x} && \mbox{table of derivatives}" in solution
-    assert r"\frac{\partial f}{\partial y} &= - e^{- y} \sin(e^{x}) && \mbox{chain rule}" in solution
+    assert r"\frac{\partial f}{\partial y} &= - e^{- y} \sin(e^{x}) && \mbox{constant factor, chain rule}" in solution
 
 
 def test_worked_partials_set_constant_factors_aside_and_skip_absent_variables():
     z = sympy.Symbol("z", real=True)
     worked = worked_partial(sympy.sin(z) * sympy.exp(x * y), x)
-    assert worked.pieces == () and steps_of(worked) == [("chain rule", y * sympy.exp(x * y) * sympy.sin(z))]
+    assert worked.pieces == () and steps_of(worked) == [("constant factor, chain rule", y * sympy.exp(x * y) * sympy.sin(z))]
     assert steps_of(partial(y**2 + sympy.sin(z) * (z + 1), x, "f_2")) == [("$f_2$ does not depend on $x$", 0)]
 
 

@@ -79,7 +79,7 @@ def test_partials_that_need_a_rule_are_worked_with_named_parts():
     d_dy = answer.worked[0][1]
     assert d_dy.rules == ("reciprocal",)
     assert [(p.name.name, p.expr) for p in d_dy.pieces] == [("g", y**2 + 1)]  # the chain rule's inner function
-    assert [s.why for s in d_dy.derivative.steps] == ["chain rule"]  # 1/g as the recap box's chain rule; shown once
+    assert [s.why for s in d_dy.derivative.steps] == ["constant factor, chain rule"]  # 1/g as the recap box's chain rule; shown once
     assert d_dy.result == -2 * x * y / (y**2 + 1) ** 2
     assert [s.why for s in answer.worked[1][0].derivative.steps] == ["chain rule"]
 
@@ -160,7 +160,8 @@ def test_a_chain_rule_whose_minus_signs_cancel_multiplies_them_in_a_step_of_its_
     variant = dataclasses.replace(canonical(), params=params, answer=FAMILY.solve(params))
     worked = variant.answer.worked[1][params.variables.index(variable)]
     rule, multiplied = worked.derivative.steps
-    assert (rule.why, multiplied.why) == ("chain rule", "multiply the factors; two minus signs cancel")
+    constant = "constant factor, " if component.as_independent(variable, as_Add=False)[0] != 1 else ""
+    assert (rule.why, multiplied.why) == (constant + "chain rule", "multiply the factors; two minus signs cancel")
     assert sympy.simplify(rule.expr - multiplied.expr) == 0 and not multiplied.expr.could_extract_minus_sign()
     _, solution = render_part(environment(), FAMILY, variant)
     assert f"&= {shown}" in solution and r"&& \mbox{multiply the factors; two minus signs cancel}" in solution
