@@ -247,6 +247,18 @@ def test_powers_of_e_that_cancel_with_two_minus_signs_are_named_in_a_line_of_the
     assert tex(steps[1].expr) == r"\frac{x^{2} e^{x} (1 + e^{- x}) (x + 3) + x^{3}}{(1 + e^{- x})^{2}}"
 
 
+def test_brackets_after_minus_signs_are_opened_in_written_order_before_like_terms_are_collected():
+    """-(3 - x) - (2 - x) stood as 2x - 5 under "open the bracket after the minus sign": two brackets, and like terms
+    collected unnamed (a read of the session's dump)."""
+    x = sympy.Symbol("x")
+    (product,) = [piece for piece in differentiate((3 - x) * (2 - x) / (x**2 + 1), x).pieces if piece.name.name == "w"]
+    assert [(step.why, tex(step.expr)) for step in product.derivative.steps] == [
+        ("product rule", r"- (3 - x) - (2 - x)"),
+        ("open the brackets after the minus signs", r"-3 + x - 2 + x"),
+        ("collect like terms", r"2 x - 5"),
+    ]
+
+
 def test_like_terms_as_written_are_collected_before_a_factor_comes_out():
     """A TA read (German): v' = 3x - 2 + 3x, then 2(3x - 1) "2 ausklammern und gleichartige Terme zusammenfassen";
     2 divides only the collected 6x - 2, and the reason, on a line of its own, began with a numeral."""

@@ -36,6 +36,7 @@ from generator.kit.rewrites import (
     GENERIC_NAMES,
     MAX_NAMED_WIDTH,
     OPEN_NEGATED,
+    OPEN_NEGATED_ALL,
     SIGNS_CANCEL,
     TAKE_MINUS_OUT_OF_BRACKET,
     TAKE_OUT_MINUS,
@@ -318,6 +319,8 @@ def multiplied_out(before: sympy.Expr, after: sympy.Expr) -> Step | None:
     number = sympy.Mul(*(factor for factor in outside if factor.is_Number))
     rest = sympy.Mul(*(factor for factor in outside if not factor.is_Number))  # apart: SymPy multiplies 2 (x^2 + x + 3) out
     pieces = [_divided(evaluated(term), number, cancelled, rest) for term in written_terms]
+    if outside == [] and cancelled == 1:  # -(3 - x) opened in the order written, -3 + x (a TA read, 8831 f_3)
+        pieces = [_opened_as_written(term) if negated_sum(term) else piece for term, piece in zip(written_terms, pieces)]
     later = number != 1 and any(sympy.fraction(piece, exact=True)[1] != 1 for piece in pieces)
     if later:
         pieces = [piece * number for piece in pieces]
@@ -332,7 +335,10 @@ def multiplied_out(before: sympy.Expr, after: sympy.Expr) -> Step | None:
     expanded = any(multiplies_out(evaluated(term), 1 if later else number, pulled) for term in written_terms)
     if len(terms) <= len(kept) or any(sympy.fraction(term, exact=True)[1] != 1 for term in terms):
         return None
-    if not (expanded or later or cancelled != 1):
+    negated = bool(opened) and all(map(negated_sum, opened))
+    # -(3 - x) - (2 - x) is -3 + x - 2 + x before 2x - 5; -(3x + 4y + 3x) goes to -2(3x + 2y) at once
+    opens = expanded or (negated and not outside)
+    if not (opens or later or cancelled != 1):
         return None
     written = WrittenSum(*terms, evaluate=False)
     factors = [*common, written]
@@ -346,7 +352,8 @@ def multiplied_out(before: sympy.Expr, after: sympy.Expr) -> Step | None:
     if common:  # a sum taken out is named in its brackets: "factor out $x^2 + x + 3$" read as taking out x^2 (TA read)
         taken = sympy.Mul(*common, evaluate=False) if len(common) > 1 else common[0]
         names.append(Reason("factor out ${factor}$", factor=bracket(tex(taken)) if taken.is_Add else tex(taken)))
-    names += [OPEN_NEGATED if opened and all(map(negated_sum, opened)) else EXPAND] if expanded else []
+    if opens:
+        names.append((OPEN_NEGATED if len(opened) == 1 else OPEN_NEGATED_ALL) if negated else EXPAND)
     return Step(middle, listed(names)) if names else None  # brackets dropped and nothing else: no step
 
 
@@ -374,6 +381,11 @@ def _merges_in_front(middle: sympy.Expr) -> bool:
     return (any(factor.is_Number for factor in front) and left[0].is_Number) or any(
         factor.as_base_exp()[0] in bases for factor in left if not factor.is_Number
     )
+
+
+def _opened_as_written(negated: sympy.Expr) -> sympy.Expr:
+    """``-(A + B)`` opened term by term in the order the bracket shows them: ``-(3 - x)`` is ``-3 + x``."""
+    return WrittenSum(*(evaluated(-term) for term in _in_order(negated.args[1])), evaluate=False)
 
 
 def _divided(term: sympy.Expr, *divisors: sympy.Expr) -> sympy.Expr:

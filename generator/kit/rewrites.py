@@ -242,10 +242,14 @@ def rewrite_names(before: sympy.Expr, after: sympy.Expr) -> tuple[Reason, ...]:
     if negated:  # -(cos x + 2) alone or as a term, above a bar too
         # -(cos x + 2) + A as A - cos x - 2 keeps no bracket to take the sign into (a TA read, German)
         kept = any(evaluated(-total) in product_sums(after) for total in negated)
+        opening = OPEN_NEGATED if len(negated) == 1 else OPEN_NEGATED_ALL
         if not names:
-            names.append(DISTRIBUTE_MINUS if kept else OPEN_NEGATED)
+            names.append(DISTRIBUTE_MINUS if kept else opening)
+            # -(3 - x) - (2 - x) as 2x - 5 also collects -3 - 2 and x + x (a TA read of the same session's dump)
+            if not kept and _collects_once_opened(before):
+                names.append(COLLECT)
         elif not kept:
-            names.insert(0, OPEN_NEGATED)
+            names.insert(0, opening)
     if not names and new_bottom == bottom:  # a factor out of some terms: nothing SymPy collects in -e^x sin x - sin x
         sums = (top, new_top) if top.is_Add else _one_sum_each(top, new_top)
         names += taken_out(list(sympy.Add.make_args(sums[0])), sums[1]) if sums else []
@@ -797,6 +801,16 @@ def _number_distributed(expr: sympy.Expr) -> sympy.Expr | None:
     return sympy.Mul(sympy.Add(*(number * term for term in sums[0].args)), *others)
 
 
+def _collects_once_opened(expr: sympy.Expr) -> bool:
+    """The sum of ``expr`` (its numerator's, for a fraction) has like terms once each bracket after a minus sign is
+    opened: ``-(3 - x) - (2 - x)`` is ``-3 + x - 2 + x``."""
+    top = sympy.fraction(expr, exact=True)[0]
+    if not top.is_Add:
+        return False
+    opened = [part for term in _flat(top, sympy.Add) for part in ([-t for t in term.args[1].args] if negated_sum(term) else [evaluated(term)])]
+    return len(sympy.Add.make_args(sympy.Add(*opened))) < len(opened)
+
+
 def _negated_sums(expr: sympy.Expr) -> list[sympy.Expr]:
     """The sums of ``expr`` with a minus sign before their bracket (``negated_sum``), outside function arguments:
     ``4 - x`` of ``-(4 - x) + (3 - x) log(3 - x)`` above a bar."""
@@ -1011,6 +1025,7 @@ COLLECT = Reason("collect like terms")
 DISTRIBUTE_MINUS = Reason("distribute the minus sign")
 """The name of a step that takes a minus sign into a bracket: ``-(A - B)`` is ``B - A``."""
 OPEN_NEGATED = Reason("open the bracket after the minus sign")
+OPEN_NEGATED_ALL = Reason("open the brackets after the minus signs")
 r"""The name of a step that opens ``-(A + B)`` in a sum: ``-(\cos x + 2) + C`` is ``C - \cos x - 2``, no bracket left."""
 TAKE_OUT_MINUS = Reason("take out the minus sign")
 TAKE_MINUS_OUT_OF_BRACKET = Reason("take a minus sign out of a bracket")
