@@ -47,7 +47,6 @@ from dataclasses import dataclass
 from itertools import product
 
 import sympy
-from sympy.printing.precedence import PRECEDENCE
 
 from generator.kit import (
     N_,
@@ -79,13 +78,6 @@ from generator.kit.probability import (
 )
 
 R = sympy.Rational
-
-
-class SquaredMean(Expectation):
-    """E[...] that a power brackets whole: (E[XY])^2, (E[X])^2, never E[XY]^2, which reads as E[(XY)^2] (TA read
-    8871). Its precedence lies between a product's and a power's: a product's factors stay bare, E[X] E[Y]."""
-
-    precedence = (PRECEDENCE["Mul"] + PRECEDENCE["Pow"]) // 2
 
 mu_X, mu_Y = sympy.symbols("mu_X mu_Y", real=True)
 sigma_X, sigma_Y, c = sympy.symbols("sigma_X sigma_Y c", positive=True)
@@ -241,7 +233,7 @@ def _worked(params: Params, means, variances, result: sympy.Expr) -> Chain:
     into the general formula would only print 0^2 and 0 * 0 to cross out.
     """
     x, y = (RandomVariable(name, m, v) for name, m, v in zip("XY", means, variances))
-    E = SquaredMean
+    E = Expectation
 
     def minus_square_of_means(*factors) -> sympy.Expr:
         return -_squared(sympy.Mul(*factors, evaluate=False))

@@ -34,6 +34,7 @@ import math
 
 import sympy
 from sympy import Indexed, IndexedBase, MatAdd, MatrixSymbol, Sum, Transpose
+from sympy.printing.precedence import PRECEDENCE
 
 from generator.speed import remembered
 
@@ -430,7 +431,10 @@ def _value_of(moment: Moment) -> sympy.Expr:
 
 
 class Expectation(Moment):
-    """E[arg], printed ``\\mathbb{E}[arg]``."""
+    """E[arg], printed ``\\mathbb{E}[arg]``; a power brackets it whole, (E[XY])^2, never E[XY]^2, which reads as
+    E[(XY)^2] (TA read 8871): its precedence lies between a product's and a power's, so E[X] E[Y] stays bare."""
+
+    precedence = (PRECEDENCE["Mul"] + PRECEDENCE["Pow"]) // 2
 
     def value(self, **hints) -> sympy.Expr:
         arg = sympy.expand(self.args[0].doit(**hints))
