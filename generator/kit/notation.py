@@ -69,6 +69,11 @@ class WrittenProduct(sympy.Mul):
     bracketed: ``-2 \\cdot (-3)``, ``\\sigma(x) \\cdot (1 - \\sigma(x))``.
     """
 
+    @property
+    def negated(self) -> bool:
+        """-1 times one expression (not a number): its sign, printed ``-(-\\cos x)``, with no factors to multiply."""
+        return len(self.args) == 2 and self.args[0] == -1 and not self.args[1].is_Number
+
 
 def written_sum(*terms: sympy.Expr) -> sympy.Expr:
     """The terms as a ``WrittenSum`` (scalars or matrices); one term is that term, not a sum of one."""

@@ -433,8 +433,7 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
     def _print_WrittenProduct(self, expr):
         """The factors joined by a dot, in order; -1 times one expression is its sign, -(-\\cos x), never
         -1 \\cdot (-\\cos x) (numbers multiplied, -1 \\cdot 3, stay as they are)."""
-        negated = len(expr.args) == 2 and expr.args[0] == -1 and not expr.args[1].is_Number
-        sign, args = ("- ", expr.args[1:]) if negated else ("", expr.args)
+        sign, args = ("- ", expr.args[1:]) if expr.negated else ("", expr.args)
         factors = []
         for index, factor in enumerate(args):
             negative = factor.could_extract_minus_sign() and (index > 0 or sign)  # a leading sign needs no bracket: -2 \cdot 3
