@@ -48,20 +48,16 @@ class Fit:
     second: tuple
     estimates: tuple[sympy.Expr, ...]
     curvature: tuple[sympy.Expr, ...]
+    brackets: tuple[sympy.Expr, ...] = ()
+    """A normal sample's brackets in the mixed and the last second derivative, sum (x_i - mu) and sum (x_i - mu)^2
+    multiplied out in mu (``8 - 4 mu``, ``4 mu^2 - 16 mu + 30``): the sentence that evaluates them at the estimate
+    names them as those lines print them (a TA read found it naming sums no line showed)."""
 
     @property
     def spread(self) -> sympy.Expr:
         """A normal sample's sigma-hat, the root of sigma-hat^2: the log-likelihood is maximised over (mu, sigma),
         so its Hessian is taken at (mu-hat, sigma-hat), and sigma-hat^2 is its square by invariance."""
         return sympy.sqrt(self.estimates[1])
-
-    @property
-    def brackets(self) -> tuple[sympy.Expr, sympy.Expr]:
-        """A normal sample's brackets in the mixed and the last second derivative, sum (x_i - mu) and sum (x_i - mu)^2
-        multiplied out in mu (``8 - 4 mu``, ``4 mu^2 - 16 mu + 30``): the sentence that evaluates them at the estimate
-        names them as those lines print them (a TA read found it naming sums no line showed)."""
-        mixed, last = self.second[1][0], self.second[2][0]
-        return mixed.args[1], last.args[1].args[1]
 
     @property
     def hessian(self) -> sympy.ImmutableMatrix:
@@ -113,18 +109,20 @@ def _gaussian(data: Sequence[int]) -> Fit:
     at_sigma = chain(Step(at_mean, deviations_in), over)
     variance = sympy.Rational(spread_at, n)
     point = {mu: mean, sigma: sympy.sqrt(variance)}
+    mixed = total - n * mu
     seconds = tuple(
         (d, d.subs(point))
         for d in (
             -n / sigma**2,
-            sympy.Mul(-2, total - n * mu, sigma**-3, evaluate=False),
+            sympy.Mul(-2, mixed, sigma**-3, evaluate=False),
             WrittenSum(n / sigma**2, sympy.Mul(-3, spread, sigma**-4, evaluate=False), evaluate=False),
         )
     )
     roots = (lowest_terms(total, n), lowest_terms(spread_at, n))
     sums, curvature = (added_up(*data), added_up(*(x * x for x in data))), tuple(value for _, value in seconds)
     scores = (by_mu, by_sigma, at_sigma)
-    return Fit(sums, ell, chain(Step(ell, _put_in(n, total, squares))), scores, roots, (deviations,), seconds, (mean, variance), curvature)
+    put_in = chain(Step(ell, _put_in(n, total, squares)))
+    return Fit(sums, ell, put_in, scores, roots, (deviations,), seconds, (mean, variance), curvature, (mixed, spread))
 
 
 def _put_in(n: int, total: int, squares: int | None = None) -> Reason:
