@@ -37,6 +37,7 @@ from dataclasses import dataclass
 import sympy
 
 from generator.kit import (
+    N_,
     Chain,
     ChoiceOption,
     Family,
@@ -203,8 +204,8 @@ def _scaling_rule(x: RandomVariable) -> Chain:
     return Chain(
         (
             Step(E(_squared(centred)), "definition of variance"),
-            Step(E(_squared(scaled_deviation)), "linearity of expectation"),
-            Step(sympy.Mul(a**2, E(_squared(deviation)), evaluate=False), "linearity of expectation"),
+            Step(E(_squared(scaled_deviation)), N_("linearity of expectation; $b$ cancels")),
+            Step(sympy.Mul(a**2, E(_squared(deviation)), evaluate=False), N_("factor out $a^2$; linearity of expectation")),
             Step(sympy.Mul(a**2, Variance(x), evaluate=False), "definition of variance"),
         )
     )

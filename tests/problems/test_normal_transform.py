@@ -87,8 +87,8 @@ def test_canonical_steps_name_linearity_and_the_scaling_rule():
     assert answer.variance_steps.result == 1
     assert [step.why for step in answer.scaling_rule.steps] == [
         "definition of variance",
-        "linearity of expectation",
-        "linearity of expectation",
+        "linearity of expectation; $b$ cancels",
+        "factor out $a^2$; linearity of expectation",
         "definition of variance",
     ]
     assert tex(answer.scaling_rule.result) == r"a^{2} \operatorname{Var}(X)"
