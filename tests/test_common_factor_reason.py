@@ -5,7 +5,7 @@ import sympy
 from generator.kit import rewrites
 from generator.kit.differentiation import differentiate
 from generator.kit.printing import tex
-from generator.kit.steps import shown_with_factor_first
+from generator.kit.steps import shown
 from problems.derivative import x
 
 
@@ -39,11 +39,23 @@ def test_the_factor_taken_out_is_written_in_front_of_its_bracket():
     (step,) = [step for step in worked.derivative.steps if str(step.why).startswith("factor out")]
     named = tex(2 * sympy.exp(2 * x) * sympy.sin(x))
     assert str(step.why) == f"factor out ${named}$" and not tex(step.expr).startswith(named)
-    shown = shown_with_factor_first(step)
-    assert tex(shown) == named + r" \cdot (\sin(x) + \cos(x))"
-    assert sympy.simplify(shown - step.expr) == 0 and step.expr == worked.result
+    shown_step = shown(step)
+    assert tex(shown_step) == named + r" \cdot (\sin(x) + \cos(x))"
+    assert sympy.simplify(shown_step - step.expr) == 0 and step.expr == worked.result
     plain = [step for step in worked.derivative.steps if not str(step.why).startswith("factor out")]
-    assert all(shown_with_factor_first(step) is step.expr for step in plain)
+    assert all(shown(step) is step.expr for step in plain)
+
+
+def test_a_factor_taken_out_leaves_the_terms_in_the_order_they_stood():
+    """3x^2 sin x + x^3 cos x under "factor out x^2" printed x^2 (x cos x + 3 sin x): SymPy's order swapped the terms
+    unnamed (TA read, German 8882). The page keeps the order of the line before; a polynomial keeps the printer's order
+    by degree, and no bracket is made to open with a minus sign."""
+    rule, step = differentiate(x**3 * sympy.sin(x), x).derivative.steps
+    assert tex(step.expr) == r"x^{2} (x \cos(x) + 3 \sin(x))"
+    assert tex(shown(step, rule)) == r"x^{2} (3 \sin(x) + x \cos(x))"
+    assert sympy.simplify(shown(step, rule) - step.expr) == 0
+    rule, step = differentiate(x * sympy.exp(x), x).derivative.steps
+    assert shown(step, rule) is step.expr  # e^x (x + 1), not e^x (1 + x)
 
 
 def test_a_sum_taken_out_is_named_in_its_brackets():

@@ -20,11 +20,12 @@ from sympy.matrices.expressions.matexpr import MatrixElement
 
 from generator.kit.family import CheckFailed, find_all, require
 from generator.kit.language import Reason
-from generator.kit.notation import AsWritten, WrittenProduct, WrittenQuotient, written_sum
+from generator.kit.notation import AsWritten, WrittenProduct, WrittenQuotient, WrittenSum, written_sum
 from generator.kit.numeric import as_function
-from generator.kit.printing import inline, tex, text
+from generator.kit.printing import inline, printed_terms, tex, text
+from generator.kit.rewrites import evaluated
 
-__all__ = ["Chain", "Step", "added_up", "arithmetic", "chain", "shown_with_factor_first", "worked_chain"]
+__all__ = ["Chain", "Step", "added_up", "arithmetic", "chain", "shown", "worked_chain"]
 
 POINTS = 4
 _ELEMENTARY = (sympy.Add, sympy.Mul, sympy.Pow, sympy.exp, sympy.log, sympy.sin, sympy.cos, sympy.tan, sympy.tanh)
@@ -140,27 +141,49 @@ def worked_chain(*steps: Step) -> Chain:
     return chain(*kept)
 
 
-def shown_with_factor_first(step: Step) -> sympy.Basic:
-    """``step.expr`` as the page writes it: a product whose reason names the factor it takes out ("factor out
-    $2 e^{2x} \\sin(x)$") with that factor in front, ``2 e^{2x} \\sin(x) \\cdot (\\sin(x) + \\cos(x))``, where the printer's
-    order put the bracket inside it, ``2 e^{2x} (\\sin(x) + \\cos(x)) \\sin(x)`` (TA reads of several sessions). The dot
-    keeps the bracket from reading as the function's argument; above a fraction bar alike, with a minus sign of the
-    factor in front of the bar. Printing only: the step itself is unchanged."""
+def shown(step: Step, before: Step | None = None) -> sympy.Basic:
+    """``step.expr`` as the page writes it after the line ``before``. A factor taken out of that line's sum leaves its
+    terms in the order they stood: ``x^2 (3 \\sin(x) + x \\cos(x))`` from ``3x^2 \\sin(x) + x^3 \\cos(x)``, where SymPy's
+    order swapped them unnamed (TA read, German 8882). A product whose reason names the factor it takes out ("factor
+    out $2 e^{2x} \\sin(x)$") has that factor in front, ``2 e^{2x} \\sin(x) \\cdot (\\sin(x) + \\cos(x))``, where the
+    printer's order put the bracket inside it, ``2 e^{2x} (\\sin(x) + \\cos(x)) \\sin(x)`` (TA reads of several sessions).
+    The dot keeps the bracket from reading as the function's argument; above a fraction bar alike, with a minus sign
+    of the factor in front of the bar. Printing only: the step itself is unchanged."""
+    expr = step.expr if before is None else _in_written_order(step.expr, before.expr)
     named = _factor_named(step.why)
-    if named is None or not step.expr.is_Mul:
-        return step.expr
-    top, bottom = sympy.fraction(step.expr, exact=True)
+    if named is None or not expr.is_Mul:
+        return expr
+    top, bottom = sympy.fraction(expr, exact=True)
     sums = [factor for factor in sympy.Mul.make_args(top) if factor.is_Add]
     if len(sums) != 1:
-        return step.expr
+        return expr
     factor = sympy.Mul(*(other for other in sympy.Mul.make_args(top) if other is not sums[0]))
     if tex(factor) != named or not any(map(_after_a_bracket, sympy.Mul.make_args(factor))):
-        return step.expr
+        return expr
     negative = factor.could_extract_minus_sign()
     written = WrittenProduct(-factor if negative else factor, sums[0], evaluate=False)
     if bottom != 1:
         written = WrittenQuotient(written, bottom)
     return sympy.Mul(-1, written, evaluate=False) if negative else written
+
+
+def _in_written_order(expr: sympy.Expr, before: sympy.Expr) -> sympy.Expr:
+    """``expr``, a factor times one sum of functions, with the sum's terms in the order of ``before``'s terms they
+    come from, when each of those is the factor times one of them: the line took a factor out and did nothing else.
+    ``expr`` itself otherwise, and for a polynomial in brackets, whose terms the printer orders by degree."""
+    sums = [factor for factor in sympy.Mul.make_args(expr) if factor.is_Add]
+    if not before.is_Add or not expr.is_Mul or len(sums) != 1 or sums[0].is_polynomial():
+        return expr
+    factor = sympy.Mul(*(other for other in sympy.Mul.make_args(expr) if other is not sums[0]))
+    if factor in (1, -1) or sympy.fraction(factor, exact=True)[1] != 1:
+        return expr
+    terms = [evaluated(term) / factor for term in (before.args if isinstance(before, WrittenSum) else printed_terms(before))]
+    shown = list(printed_terms(sums[0]))
+    if sorted(map(sympy.srepr, terms)) != sorted(map(sympy.srepr, shown)) or terms == shown:
+        return expr
+    if terms[0].could_extract_minus_sign() and not shown[0].could_extract_minus_sign():
+        return expr  # 2y (1 - 2 sin x), never 2y (-2 sin x + 1) from -4y sin x + 2y
+    return sympy.Mul(*sympy.Mul.make_args(factor), WrittenSum(*terms, evaluate=False), evaluate=False)
 
 
 def _after_a_bracket(factor: sympy.Expr) -> bool:

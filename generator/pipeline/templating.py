@@ -31,7 +31,7 @@ from generator.kit.decimals import exact_decimal, fixed
 from generator.kit.language import ENGLISH, Reason, localized_decimal, speaking
 from generator.kit.printing import argument, bracket, inline, row, tex
 from generator.kit.probability import Law
-from generator.kit.steps import shown_with_factor_first
+from generator.kit.steps import shown
 from generator.kit.widths import BOXED_REASON, LONG_REASON, visible_length
 from generator.speed import remembered, template_cache
 
@@ -281,7 +281,7 @@ def environment(template_dir: Path = TEMPLATE_DIR, language: str = ENGLISH) -> j
     env.filters["dimension"] = decimal
     env.filters["visible_length"] = visible_length
     env.filters["enumerate"] = enumerate  # (index, item): a list (macros/lists.tex.j2) whose items are numbered
-    env.filters["shown"] = shown_with_factor_first  # a step as the page writes it (macros/steps.tex.j2)
+    env.filters["shown"] = shown  # a step as the page writes it (macros/steps.tex.j2)
     env.filters.update(localized(language))
     env.bytecode_cache = template_cache(env)
     return env
