@@ -259,6 +259,14 @@ def test_brackets_after_minus_signs_are_opened_in_written_order_before_like_term
     ]
 
 
+def test_minus_signs_cancelling_between_factors_still_shown_apart_multiply_nothing_else():
+    """-sin(g) . (-2 sin x/(cos x + 2)^2) to sin(g) . 2 sin x/(cos x + 2)^2 said "multiply the factors; two minus signs
+    cancel", but the factors stand apart as before (a function of a quotient before the bar; TA read, German 8882)."""
+    x = sympy.Symbol("x")
+    *_, rule, last = differentiate(sympy.cos(sympy.cos(x) / (sympy.cos(x) + 2)), x).derivative.steps
+    assert r"\cdot" in tex(last.expr) and (rule.why, last.why) == ("chain rule", "two minus signs cancel")
+
+
 def test_like_terms_as_written_are_collected_before_a_factor_comes_out():
     """A TA read (German): v' = 3x - 2 + 3x, then 2(3x - 1) "2 ausklammern und gleichartige Terme zusammenfassen";
     2 divides only the collected 6x - 2, and the reason, on a line of its own, began with a numeral."""

@@ -176,8 +176,10 @@ def _rule_and_tidy(rule: Step, after: sympy.Expr) -> tuple[Step, ...]:
     if _signs_cancel(rule.expr):  # -1/(1 + e^{-x})^2 . (-e^{-x}) is multiplied before it is tidied
         if printed_width(rule.expr) > MAX_FACTORS_WIDTH:  # too wide side by side: the reason names the sign change
             return rule_and_tidy(Step(evaluated(rule.expr), signs_cancelling(rule.why)), after)
-        # -(-2x sin(x^2)): no factors to multiply
-        return (rule, *rule_and_tidy(Step(evaluated(rule.expr), SIGNS_CANCEL if rule.expr.negated else GENERIC_NAMES[0]), after))
+        # -(-2x sin(x^2)): no factors to multiply; sin(g) . 2 sin x/(cos x + 2)^2 still shows them apart (TA read, 8882)
+        multiplied = evaluated(rule.expr)
+        apart = rule.expr.negated or r"\cdot" in tex(multiplied)
+        return (rule, *rule_and_tidy(Step(multiplied, SIGNS_CANCEL if apart else GENERIC_NAMES[0]), after))
     flipped = _turned_to_cancel(rule.expr)
     if flipped is not None:  # 2x^2 (x - 4) over (4 - x)^4: x - 4 is written -(4 - x) before (4 - x) cancels (a TA read)
         return (rule, *rule_and_tidy(flipped, after))
