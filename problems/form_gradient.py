@@ -261,7 +261,7 @@ def _solve_symbolic(p: Params) -> SymbolicAnswer:
     ]
     if p.symmetric:
         merged = [2 * p.quadratic * IndexSum(a[K, J] * x[J], (J, 1, n)), *partial[2:]]
-        renamed = Reason("${name}_{{ik}} = {name}_{{ki}}$, rename $i$ as $j$", name=p.matrix.name)
+        renamed = Reason("${name}_{{ik}} = {name}_{{ki}}$, rename $i$ as $j$, add the sums", name=p.matrix.name)
         steps.append(Step(OnInstance(written_sum(*merged)), renamed))
     return SymbolicAnswer(f, written_sum(*partial), Chain(tuple(steps)), written_sum(*gradient))
 

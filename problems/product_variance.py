@@ -125,6 +125,11 @@ class Params:
         """Each given law as statements print it; None where only its moments are given."""
         return tuple(None if kind == "moments" else Law(kind, q) for kind, q in zip(self.laws, self.parameters))
 
+    @property
+    def letters(self) -> list[sympy.Symbol]:
+        """The letters the laws are given in (``c`` of U[-c, c]): the answer is asked for in them by name."""
+        return sorted(set().union(*(q.free_symbols for qs in self.parameters for q in qs)), key=sympy.default_sort_key)
+
 
 @dataclass(frozen=True)
 class Answer:

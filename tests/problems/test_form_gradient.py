@@ -127,7 +127,7 @@ def test_canonical_linear_form_steps_use_the_kronecker_delta():
 
 def test_canonical_symmetric_quadratic_form_steps_merge_the_two_sums():
     steps = canonical("idl-math-background-1.2b").answer.partial_steps.steps
-    whys = ["", "product rule in every term", "only $i = k$ or $j = k$ remain", "$A_{ik} = A_{ki}$, rename $i$ as $j$"]
+    whys = ["", "product rule in every term", "only $i = k$ or $j = k$ remain", "$A_{ik} = A_{ki}$, rename $i$ as $j$, add the sums"]
     assert [step.why for step in steps] == whys
     assert tex(steps[2].expr) == r"\sum_{j=1}^{n} A_{kj} x_{j} + \sum_{i=1}^{n} A_{ik} x_{i}"
     assert tex(steps[3].expr) == r"2 \sum_{j=1}^{n} A_{kj} x_{j}"
