@@ -290,7 +290,8 @@ def _plain_norm_partial(n: int) -> Chain:
     return chain(
         Step(sympy.Derivative(root, x[0]), COORDINATES),
         Step(rule, ROOT_CHAIN),
-        Step(x[0] / EuclideanNorm(*x), Reason("cancel ${factor}$", factor=2)),
+        # the root is the norm again: said, not done in silence (TA read, German 8882)
+        Step(x[0] / EuclideanNorm(*x), Reason("cancel $2$; the root is ${norm}$", norm=tex(EuclideanNorm(*x)))),
     )
 
 
@@ -298,7 +299,7 @@ _CENTRE_LETTERS = sympy.symbols("a_1 a_2 a_3", real=True)
 """The coordinates a_i of the point a, in the derivation of the partial of ||x - a||_2^2 (for any a)."""
 COORDINATES = N_("the norm in coordinates")
 SQUARE_COORDINATES = N_("the squared norm in coordinates")  # not "the norm": a TA read (7321) found it above a sum of squares
-FIRST_TERM = N_("only the first term depends on $x_1$")
+FIRST_TERM = N_("only the first term depends on $x_1$; table of derivatives")
 FIRST_TERM_CHAIN = N_("only the first term depends on $x_1$; chain rule")
 ROOT_CHAIN = N_(r"chain rule, $(\sqrt{u})' = \frac{1}{2 \sqrt{u}}$")
 
