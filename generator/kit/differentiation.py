@@ -327,7 +327,8 @@ def multiplied_out(before: sympy.Expr, after: sympy.Expr) -> Step | None:
     if later:
         pieces = [piece * number for piece in pieces]
     common = [factor for factor in (*([] if later else [number]), *sympy.Mul.make_args(rest)) if factor != 1]
-    kept = frozenset(sympy.Add.make_args(inner)) if inner is not None else frozenset()  # a product the tidy form keeps is not multiplied out
+    # a product the tidy form keeps is not multiplied out
+    kept = frozenset(sympy.Add.make_args(inner)) if inner is not None else frozenset()
     grouped = frozenset(function for coefficient, function in map(function_part, kept) if coefficient.is_Add)
     parts = [distributed(piece, kept, grouped) for piece in pieces]
     terms = [part for group in parts for part in group]
@@ -865,7 +866,7 @@ def _substituted(factors: tuple[sympy.Expr, ...]) -> sympy.Expr:
 
 def _signs_cancel(product: sympy.Expr, powers_of_e: bool = False) -> bool:
     """``product`` is a rule's factors side by side whose minus signs cancel (``_signs_apart``) and nothing else; with
-    ``powers_of_e``, or also powers of e that cancel (``x^3 e^x \\cdot (-e^{-x})``)."""
+    ``powers_of_e``, powers of e may cancel as well (``x^3 e^x \\cdot (-e^{-x})``)."""
     if not isinstance(product, WrittenProduct) or sum(map(_negative, product.args)) < 2:
         return False
     cancelling = _cancelling(number_and_powers(_operands(product.args), whole_exponents=True)[1])

@@ -642,7 +642,9 @@ def _spread(top: sympy.Expr, written: sympy.Expr) -> sympy.Expr:
     return _keep_coeff(visible, sympy.Add(*(hidden * term for term in sums[0].args)))
 
 
-def _one_sum_each(top: sympy.Expr, new_top: sympy.Expr, taken_out: bool = False) -> tuple[sympy.Expr, sympy.Expr] | None:
+def _one_sum_each(
+    top: sympy.Expr, new_top: sympy.Expr, taken_out: bool = False
+) -> tuple[sympy.Expr, sympy.Expr] | None:
     """The sums of two products alike but for one sum each, ``e^{2x} (A)`` and ``e^{2x} (B)``, or with ``taken_out``
     also ``x^2 e^{2x} (B)``, a factor with a letter (not a power of e) taken out of ``A``: what the step did is what
     it did to the sum, ``A`` to ``B`` or to ``x^2 B``."""
@@ -807,7 +809,9 @@ def _collects_once_opened(expr: sympy.Expr) -> bool:
     top = sympy.fraction(expr, exact=True)[0]
     if not top.is_Add:
         return False
-    opened = [part for term in _flat(top, sympy.Add) for part in ([-t for t in term.args[1].args] if negated_sum(term) else [evaluated(term)])]
+    opened = []
+    for term in _flat(top, sympy.Add):
+        opened += [-inside for inside in term.args[1].args] if negated_sum(term) else [evaluated(term)]
     return len(sympy.Add.make_args(sympy.Add(*opened))) < len(opened)
 
 
