@@ -504,13 +504,18 @@ class Worked:
         return self
 
     def new_pieces(self, earlier: Iterable["Worked"]) -> tuple[Piece, ...]:
-        """The pieces not named already, with the same letter and expression, by ``earlier`` partials of the same function.
+        """The pieces not named already, with the same letter and expression, by ``earlier`` partials.
 
         ``For df/dy let u = x^2 + y^2 + 1`` right after the same sentence for df/dx names nothing new:
-        the line naming the pieces of a partial lists these only (their derivatives are all new).
+        the line naming the pieces of a partial lists these only.
         """
         named = {(piece.name, piece.expr) for worked in earlier for piece in worked.pieces}
         return tuple(piece for piece in self.pieces if (piece.name, piece.expr) not in named)
+
+    def derived_before(self, earlier: Iterable["Worked"]) -> frozenset[tuple[sympy.Symbol, sympy.Expr]]:
+        """The pieces (letter, expression) whose derivative in this partial's variable ``earlier`` partials worked
+        out already; none for a derivative in one variable (``vectorcalc.Partial`` knows its variable)."""
+        return frozenset()
 
 
 @remembered(maxsize=4096)

@@ -61,6 +61,13 @@ class Partial(Worked):
     function: sympy.Expr = sympy.S.Zero
     variable: sympy.Symbol | None = None
 
+    def derived_before(self, earlier: Iterable[Worked]) -> frozenset[tuple[sympy.Symbol, sympy.Expr]]:
+        """The pieces whose derivative in this variable an ``earlier`` partial of another function worked out: a
+        Jacobian's df_2/dy that goes through the g = y^2 + 1 of df_1/dy says "g as above" and does not work dg/dy
+        again (a read of the session's dump, jacobian seed 37)."""
+        same = (worked for worked in earlier if getattr(worked, "variable", None) == self.variable)
+        return frozenset((piece.name, piece.expr) for worked in same for piece in worked.pieces)
+
     def after(self, earlier: Iterable[Worked]) -> Worked:
         """This partial as it follows ``earlier`` partials of the same function: an inner function of the chain rule
         that one of them named (g_2 = -2x^2 + y for df_2/dx), which this partial goes through too but does not name,

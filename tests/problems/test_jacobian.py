@@ -165,3 +165,14 @@ def test_a_chain_rule_whose_minus_signs_cancel_multiplies_them_in_a_step_of_its_
     assert sympy.simplify(rule.expr - multiplied.expr) == 0 and not multiplied.expr.could_extract_minus_sign()
     _, solution = render_part(environment(), FAMILY, variant)
     assert f"&= {shown}" in solution and r"&& \mbox{multiply the factors; two minus signs cancel}" in solution
+
+
+def test_a_part_an_earlier_row_named_is_as_above_and_not_worked_again():
+    """df_2/dy named g = y^2 + 1 again and worked dg/dy = 2y a second time, right below df_1/dy (a read of the
+    session's dump, seed 37): it is "g as above", and the row of its derivative is not repeated."""
+    x, y = coordinates(2)
+    params = Params((x, y), (x / (y**2 + 1), y**2 / (y**2 + 1)))
+    variant = dataclasses.replace(canonical(), params=params, answer=FAMILY.solve(params))
+    _, solution = render_part(environment(), FAMILY, variant)
+    assert r"let $u = y^{2}$ ($g$ as above):" in solution
+    assert solution.count(r"\frac{\partial g}{\partial y} &= 2 y") == 1
