@@ -183,7 +183,7 @@ def test_header_and_footer_and_points_marks_read_alike(tmp_path, write_sheet):
     exercise = pdf_text(target / "tiny-exercise.pdf")
     solution = pdf_text(target / "tiny-solution.pdf")
     assert exercise.count("Sheet code 001A") >= 2 and "sheet code" not in exercise  # header and footers
-    assert "Seed 42 · Solutions" in solution and "seed" not in solution
+    assert "Seed 42 (sheet code 001A) · Solutions" in solution and solution.count("Seed 42 (sheet code 001A)") >= 2
     for text in (exercise, solution):
         assert "[3.5 points]" in text and "(a) [2 points]" in text and "(b) [1.5 points]" in text
         assert "P]" not in text and "(3.5 points)" not in text
