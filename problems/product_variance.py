@@ -275,7 +275,7 @@ def _zero_mean_steps(params: Params, x, y, variances, result: sympy.Expr) -> tup
     variances are inserted and multiplied (one step when that would only drop the dot)."""
     written = _squared(variances[0]) if params.identical else WrittenProduct(*variances, evaluate=False)
     combined = N_("square") if params.identical else N_("multiply")
-    inserted = worked_chain(Step(written, "the variances"), Step(result, combined))
+    inserted = worked_chain(Step(written, N_("insert the variances")), Step(result, combined))
     return (
         Step(sympy.Mul(Expectation(x**2), Expectation(y**2), evaluate=False), r"$\mathbb{E}[X] = \mathbb{E}[Y] = 0$"),
         Step(sympy.Mul(Variance(x), Variance(y), evaluate=False), r"$\mathbb{E}[X^2] = \operatorname{Var}(X)$ for a zero mean"),

@@ -28,7 +28,7 @@ def inserted_reasons(mode, seeds=range(40)):
 @pytest.mark.parametrize("mode", ["general-symbolic", "numeric"])
 def test_the_means_and_variances_are_put_in_as_the_variances_are(mode):
     gettext = translations("de").gettext
-    verb = gettext("the variances").split()[-1]  # the zero-mean proof's "Varianzen einsetzen"
+    verb = gettext("insert the variances").split()[-1]  # the zero-mean proof's "Varianzen einsetzen"
     reasons = list(inserted_reasons(mode))
     assert reasons
     if mode == "numeric":  # a zero mean named after the verb: "..., E[X] = 0"

@@ -97,7 +97,7 @@ def test_canonical_steps_name_the_expectation_identities_in_order():
         "independence",
         r"$\mathbb{E}[X] = \mathbb{E}[Y] = 0$",
         r"$\mathbb{E}[X^2] = \operatorname{Var}(X)$ for a zero mean",
-        "the variances",
+        "insert the variances",
         "square",
     ]
     assert tex(answer.worked.steps[0].expr) == r"\mathbb{E}[X^{2} Y^{2}] - (\mathbb{E}[X Y])^{2}"
