@@ -400,6 +400,7 @@ def test_a_build_opening_the_cache_while_another_makes_it_ready_waits_for_it(tmp
     store.close()
 
 
+@pytest.mark.stress
 def test_two_builds_at_once_share_one_cache(project, tmp_path):
     store = str(tmp_path / "cache")
     args = ["idl-math-background", "--seed", "9", "--roster", str(roster(tmp_path / "class.csv", 24)), "--quiet"]
@@ -595,6 +596,7 @@ def test_a_cache_that_cannot_be_written_is_one_warning(project, tmp_path):
     assert files(tmp_path / "out") == built(project, tmp_path / "uncached", SHEET, "--seed", "1", "--no-cache")
 
 
+@pytest.mark.stress
 def test_unpickled_variants_print_and_record_as_generated():
     """Every family, every value of every option, two seeds and its first canonical instance: a variant read back
     from its pickle renders the same LaTeX in English and German and records the same answers.json entry, from

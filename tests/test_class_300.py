@@ -1,5 +1,6 @@
 """The issue's acceptance run: a 300-student class, every PDF opened and read back."""
 
+import pytest
 from pypdf import PdfReader
 
 from generator.pipeline.build import build_class
@@ -7,6 +8,8 @@ from generator.pipeline.generate import Draw
 from generator.pipeline.roster import Student
 
 SHEET = "derivatives-and-entropy"
+
+pytestmark = pytest.mark.stress  # half a minute: `make sweep` runs it
 
 
 def test_300_students_each_pdf_carries_its_own_name_and_id(tmp_path):

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import sympy
 
 from generator import speed
@@ -44,6 +45,7 @@ def _workload(mode: str, cache: Path) -> list[str]:
     return run.stdout.splitlines()
 
 
+@pytest.mark.stress
 def test_sheets_are_the_same_without_the_patches_and_the_memos(tmp_path):
     """A fresh process with nothing installed and no memo prints and solves what an installed one does, cold and
     warm, with templates compiled afresh and then read from the template cache."""
