@@ -378,12 +378,9 @@ def _merges_in_front(middle: sympy.Expr) -> bool:
     written = next((factor for factor in top.args if isinstance(factor, WrittenSum)), None) if top.is_Mul else None
     if written is None:
         return False
-    front = [factor for factor in top.args if factor is not written]
-    left = sympy.Mul.make_args(evaluated(written))
-    bases = {factor.as_base_exp()[0] for factor in front if not factor.is_Number}
-    return (any(factor.is_Number for factor in front) and left[0].is_Number) or any(
-        factor.as_base_exp()[0] in bases for factor in left if not factor.is_Number
-    )
+    factors = [*(factor for factor in top.args if factor is not written), *sympy.Mul.make_args(evaluated(written))]
+    _, powers = number_and_powers(factors)
+    return sum(factor.is_Number for factor in factors) > 1 or any(len(exponents) > 1 for exponents in powers.values())
 
 
 def _opened_as_written(negated: sympy.Expr) -> sympy.Expr:
