@@ -238,8 +238,10 @@ def _split_reason(kind: str, pdf: sympy.Expr) -> str:
     """Names the rule the split of log p(x) uses, as the statement prints the density: the exponential's
     lambda e^{-lambda x} and (3/4) e^{-3x/4} are products (the rate in front), so is the Gaussian's
     sqrt(2/pi) e^{...}; its e^{...}/sqrt(2 pi sigma^2), printed over a fraction bar, is a quotient."""
-    if kind == "gaussian" and not isinstance(pdf, WrittenProduct):
-        return N_("log of a quotient and of an exponential")
+    if kind == "gaussian":  # its constant is a square root: log sqrt(8 pi) is written 1/2 log(8 pi) (TA read)
+        if isinstance(pdf, WrittenProduct):
+            return N_("log of a product, a square root and an exponential")
+        return N_("log of a quotient, a square root and an exponential")
     return N_("log of a product and of an exponential")
 
 

@@ -253,7 +253,7 @@ def _solve_symbolic(p: Params) -> SymbolicAnswer:
     elif p.quadratic:
         rule, survivors = N_("product rule in every term"), N_("only $i = k$ or $j = k$ remain")
     else:
-        rule, survivors = N_(r"$\partial x_i / \partial x_k = \delta_{ik}$"), N_("only $i = k$ remains")
+        rule, survivors = N_(r"sum rule; $\partial x_i / \partial x_k = \delta_{ik}$"), N_("only $i = k$ remains")
     steps = [
         Step(OnInstance(sympy.Derivative(f, x[K])), ""),
         Step(OnInstance(written_sum(*deltas)), rule),

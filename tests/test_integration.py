@@ -157,3 +157,18 @@ def test_terms_only_worked_out_keep_the_order_they_were_put_in(high, last):
     *_, last_chain = evaluation(primitive, x, -1, high)
     assert tex(last_chain.result) == last and last_chain.steps[-1].why == "work out each term"
     assert sympy.simplify(last_chain.result.doit() - definite_value(primitive, x, -1, high)) == 0
+
+
+def test_a_minus_sign_a_bound_cancels_is_named_and_a_subtracted_zero_keeps_its_sign():
+    """A TA read (math-background-2 EN 8901 2.1(a)): F(0) - F(-1) = e^0 (1 + 0) - e^1 (1 + 1) for F = e^{-x} (1 - x),
+    under "put in the upper bound, then the lower": 1 + 0 read as a sign slip, and 1 - (-1) turned into 1 + 1 unsaid."""
+    primitive = sympy.exp(-x) * (1 - x)
+    (put,) = evaluation(primitive, x, -1, 0)
+    assert (tex(put.steps[1].expr), put.steps[1].why) == (
+        r"e^{0} (1 - 0) - e^{1} (1 + 1)",
+        "put in the bounds; two minus signs cancel",
+    )
+    verify_chain(put, random.Random(0))  # each step equals the one before it
+    assert sympy.expand(put.result - definite_value(primitive, x, -1, 0)) == 0
+    (put,) = evaluation(primitive, x, 0, 1)  # no negative bound: nothing cancels, the long reason stays
+    assert put.steps[1].why == "put in the upper bound, then the lower"

@@ -297,7 +297,7 @@ def test_minus_signs_that_cancel_stay_in_view_until_a_step_multiplies_them():
     steps = differentiate(sympy.log(x**2 + 2) / (sympy.cos(x) + 2), x).derivative.steps
     assert [(step.why, tex(step.expr)) for step in steps] == [
         (
-            "quotient rule and common denominator",
+            "quotient rule; multiply numerator and denominator by $x^{2} + 2$",
             r"\frac{2 x (\cos(x) + 2) - (x^{2} + 2) \log(x^{2} + 2) \cdot (- \sin(x))}{(x^{2} + 2) (\cos(x) + 2)^{2}}",
         ),
         ("two minus signs cancel", r"\frac{2 x (\cos(x) + 2) + (x^{2} + 2) \log(x^{2} + 2) \sin(x)}{(x^{2} + 2) (\cos(x) + 2)^{2}}"),
@@ -366,7 +366,7 @@ def test_the_worked_derivatives_of_the_german_seed_7412_read_as_a_teaching_assis
     steps = differentiate(f1, x).derivative.steps
     assert [(step.why, tex(step.expr)) for step in steps] == [
         (
-            "quotient rule and common denominator",
+            "quotient rule; multiply numerator and denominator by $x^{2} + 1$",
             r"\frac{2 x (x^{2} + 3) - 2 x (x^{2} + 1) \log(x^{2} + 1)}{(x^{2} + 1) (x^{2} + 3)^{2}}",
         ),
         ("factor out $2 x$", r"\frac{2 x (x^{2} + 3 - (x^{2} + 1) \log(x^{2} + 1))}{(x^{2} + 1) (x^{2} + 3)^{2}}"),
@@ -381,7 +381,7 @@ def test_a_quotient_rule_with_a_fraction_in_its_numerator_is_written_over_one_ba
 
     steps = differentiate(sympy.log(1 + sympy.exp(-2 * x)) / (3 * x**2 + 1), x).derivative.steps
     assert [(step.why, tex(step.expr).count(r"\frac")) for step in steps] == [
-        ("quotient rule and common denominator", 1),
+        ("quotient rule; multiply numerator and denominator by $e^{2 x} + 1$", 1),
         ("factor out $-2$", 1),
     ]
     rule = differentiate(sympy.log(4 - x) ** 2 / (4 - x) ** 2, x).derivative.steps[0]  # v = (4 - x)^2, so v^2 = (4 - x)^4

@@ -733,7 +733,11 @@ class _State:
         names = [as_reason(QUOTIENT), *map(cancel_reason, dict.fromkeys((*cancelled, *also)))]
         if below == 1:
             return sympy.Mul(numerator, square, evaluate=False), listed(names) if len(names) > 1 else QUOTIENT
-        return sympy.Mul(numerator, *_below_the_rule(below, v), evaluate=False), listed([*names, COMMON_DENOMINATOR])
+        # the fractions in u' and v' cleared, named by what clears them ("common denominator" hid it, TA read DE 8902)
+        rule = listed(names) if len(names) > 1 else QUOTIENT
+        return sympy.Mul(numerator, *_below_the_rule(below, v), evaluate=False), Reason(
+            "{rule}; multiply numerator and denominator by ${factor}$", rule=as_reason(rule), factor=tex(below)
+        )
 
     def _chain(self, f: sympy.Expr) -> tuple[sympy.Expr, str]:
         """f = g(inner): g'(inner) times the derivative of inner."""
@@ -770,9 +774,6 @@ def _over_one_bar(*parts: sympy.Expr) -> tuple:
             common[base] = max(common.get(base, exponent), exponent)
     whole = sympy.Mul(*(base**exponent for base, exponent in common.items()))
     return (*((above, whole / below) for above, below in split), whole)
-
-
-COMMON_DENOMINATOR = Reason("common denominator")
 
 
 def _cancelled_against(derivative: sympy.Expr, other: sympy.Expr) -> tuple[tuple[sympy.Expr, sympy.Expr], list[sympy.Expr]]:

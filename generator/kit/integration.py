@@ -15,7 +15,7 @@ import sympy
 
 from generator.kit.family import require
 from generator.kit.language import N_, Reason, joined, signs_cancelling
-from generator.kit.notation import AsWritten, EvaluationBar, WrittenProduct, WrittenSum, put_in
+from generator.kit.notation import AsWritten, EvaluationBar, WrittenProduct, WrittenSum, cancels_signs, put_in
 from generator.kit.numeric import as_function, central_difference, close
 from generator.kit.printing import printed_terms, tex
 from generator.kit.probability import simpson
@@ -147,13 +147,14 @@ def evaluation(primitive: sympy.Expr, var: sympy.Symbol, low: sympy.Expr, high: 
     if printed_width(written) + printed_width(primitive) <= MAX_EVALUATION_WIDTH and not ends[1].is_negative:
         # e^2 - e: the bounds put in print as the value, and ``chain`` merges the two (no step only rewrites)
         put = N_("put in the upper bound, then the lower")
-        if lower.could_extract_minus_sign() and lower != 0:  # - e (3 . (-1) + 2) subtracted: + e (3 . (-1) + 2)
+        subtracted = lower.could_extract_minus_sign() and lower != 0  # - e (3 . (-1) + 2) subtracted: + e (3 . (-1) + 2)
+        if subtracted or any(cancels_signs(primitive, {var: end}) for end in (high, low)):  # 1 - x at -1: 1 + 1 (TA read)
             # briefly, so that it stands beside its row, not as a second lead-in under "... = F(b) - F(a):" (TA read,
             # math-background-2 EN 7321 2.1(a)); the line above names the order already
             put = signs_cancelling(N_("put in the bounds"))
         return (chain(Step(bar), Step(written, put), Step(_in_order(value, ends) if only_worked else value, why)),)
     rows = tuple(
-        chain(Step(at, Reason("put in ${var} = {end}$", var=var, end=tex(end))), Step(v, _values_at(primitive, end, at)))
+        chain(Step(at, _putting_in(primitive, var, end)), Step(v, _values_at(primitive, end, at)))
         for at, end, v in zip((upper, lower), (high, low), ends)
     )
     difference = WrittenSum(ends[0], _minus(ends[1]), evaluate=False)
@@ -172,6 +173,12 @@ def evaluation(primitive: sympy.Expr, var: sympy.Symbol, low: sympy.Expr, high: 
             Step(value, why if primitive.has(sympy.log) else _combining(ends)),
         ),
     )
+
+
+def _putting_in(primitive: sympy.Expr, var: sympy.Symbol, end: sympy.Expr) -> Reason:
+    """"put in x = -1", and that two minus signs cancel where putting it in applies one to the other (``cancels_signs``)."""
+    put = Reason("put in ${var} = {end}$", var=var, end=tex(end))
+    return signs_cancelling(put) if cancels_signs(primitive, {var: end}) else put
 
 
 def _in_order(value: sympy.Expr, ends: list[sympy.Expr]) -> sympy.Expr:

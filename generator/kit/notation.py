@@ -173,7 +173,7 @@ def put_in(expr: sympy.Expr, rule: dict) -> sympy.Expr:
     if expr.is_Add:  # the terms in the order the expression printed them in, which SymPy would re-sort
         from generator.kit.printing import printed_terms  # printing imports this module
 
-        return WrittenSum(*(put_in(term, rule) for term in printed_terms(expr)), evaluate=False)
+        return WrittenSum(*(_put_in_term(term, rule) for term in printed_terms(expr)), evaluate=False)
     if not expr.is_Mul:
         return expr.func(*args, evaluate=False)
     sign, factors = (1, args) if not (args[0].is_Number and args[0] < 0) else (-1, (-args[0], *args[1:]) if args[0] != -1 else args[1:])
@@ -185,6 +185,24 @@ def put_in(expr: sympy.Expr, rule: dict) -> sympy.Expr:
     if sum(1 for factor in factors if factor.is_Number) > 1 or put and len(factors) > 1:
         factors = (AsWritten(WrittenProduct(*factors, evaluate=False)),)  # whole: a sign in front must not merge into it
     return sympy.Mul(*([-1] if sign < 0 else []), *factors, evaluate=False) if len(factors) > 1 or sign < 0 else factors[0]
+
+
+def _put_in_term(term: sympy.Expr, rule: dict) -> sympy.Expr:
+    """A term of a sum put in; a subtracted term that becomes 0 keeps its minus sign, ``1 - x`` at 0 is ``1 - 0``
+    (``1 + 0`` read as a sign slip, TA read)."""
+    put = put_in(term, rule)
+    if put == 0 and term.is_Mul and term.args[0] == -1:
+        return sympy.Mul(-1, put, evaluate=False)
+    return put
+
+
+def cancels_signs(expr: sympy.Expr, rule: dict) -> bool:
+    """Putting the values in cancels two minus signs unseen: ``put_in`` applies a minus sign before a negative number
+    at once (``1 - x`` at -1 is ``1 + 1``), so the step that puts them in says so."""
+    return any(
+        node.is_Mul and node.args[0] == -1 and (value := put_in(node.args[1], rule)).is_Number and value < 0
+        for node in sympy.preorder_traversal(expr)
+    )
 
 
 # Functions the course writes as one symbol

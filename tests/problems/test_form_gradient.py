@@ -119,7 +119,7 @@ def _on_instance(step):
 
 def test_canonical_linear_form_steps_use_the_kronecker_delta():
     steps = canonical("idl-math-background-1.2a").answer.partial_steps.steps
-    assert [step.why for step in steps] == ["", r"$\partial x_i / \partial x_k = \delta_{ik}$", "only $i = k$ remains"]
+    assert [step.why for step in steps] == ["", r"sum rule; $\partial x_i / \partial x_k = \delta_{ik}$", "only $i = k$ remains"]
     assert tex(steps[1].expr) == r"\sum_{i=1}^{n} \delta_{i k} b_{i}"
     assert tex(steps[-1].expr) == "b_{k}"
     assert _on_instance(steps[0]) == _on_instance(steps[-1]) == sympy.Symbol("b_2")
