@@ -116,8 +116,8 @@ def test_the_hessian_is_evaluated_in_view_and_the_maximum_shown_to_be_global(see
     n, total = len(data), sum((x - mean) ** 2 for x in data)
     _, solution = render_part(environment(), FAMILY, variant)
     deviations, squares = sum(x - mu for x in data), sympy.expand(sum((x - mu) ** 2 for x in data))
-    assert f"\\partial \\sigma$ the bracket ${tex(deviations)} = \\sum_i (x_i - \\mu)$ is then $0$" in solution
-    assert f"\\partial \\sigma^2$ the bracket ${tex(squares)} = \\sum_i (x_i - \\mu)^2$ is ${total}$" in solution
+    assert f"\\partial \\sigma$ the bracket ${tex(deviations)} = \\sum_i (x_i - \\mu)$ vanishes at $\\hat{{\\mu}}$" in solution
+    assert f"\\partial \\sigma^2$ the bracket ${tex(squares)} = \\sum_i (x_i - \\mu)^2$ is ${total}$ there" in solution
     assert f"\\left({tex(deviations)}\\right)" in solution or f"({tex(deviations)})" in solution  # the line it names
     first, second = sympy.Rational(n) / variance, 3 * sympy.Rational(total) / variance**2
     assert first - second == variant.answer.curvature[2]  # the worked line adds up to the Hessian's entry
