@@ -146,7 +146,7 @@ def test_a_tidy_step_that_multiplies_out_and_collects_shows_the_line_between():
     are now multiplied out in a line of their own, the like terms collected in the next (the engine checks both)."""
     x = sympy.Symbol("x")
     quotient = differentiate(sympy.exp(x) / ((3 - x) * (sympy.cos(x) + 2)), x).derivative.steps
-    assert [step.why for step in quotient] == ["quotient rule", "factor out $e^{x}$ and expand; two minus signs cancel", "collect like terms"]
+    assert [step.why for step in quotient] == ["quotient rule", "factor out $e^{x}$ and expand $2 (3 - x)$; two minus signs cancel", "collect like terms"]
     assert tex(quotient[1].expr) == (
         r"\frac{e^{x} ((3 - x) \cos(x) + 6 - 2 x + (3 - x) \sin(x) + \cos(x) + 2)}{(3 - x)^{2} (\cos(x) + 2)^{2}}"
     )
@@ -464,3 +464,18 @@ def test_terms_that_cancel_and_a_bracket_opened_are_named_for_what_they_do():
     steps = differentiate(sympy.log(3 - x) / (sympy.cos(x) + 2), x).derivative.steps
     assert steps[-1].why == "open the bracket after the minus sign"
     assert [step.why for step in differentiate(-x * sympy.exp(x) * sympy.cos(x), x).derivative.steps][-1] == "distribute the minus sign"
+
+
+def test_an_expansion_that_keeps_a_product_of_the_same_bracket_whole_names_the_one_it_opens():
+    """A TA read (derivatives-and-entropy EN 8903, f_3 = e^x (x - 1) cos x): e^x (cos x + x cos x - cos x - (x - 1) sin x)
+    stood under "factor out e^x and expand", which opened (x - 1) cos x but kept (x - 1) sin x whole, as the result does."""
+    from problems.derivative import x
+
+    steps = differentiate(sympy.exp(x) * (x - 1) * sympy.cos(x), x).derivative.steps
+    assert [step.why for step in steps] == [
+        "product rule",
+        r"factor out $e^{x}$ and expand $(x - 1) \cos(x)$",
+        r"$- \cos(x)$ and $\cos(x)$ cancel",
+    ]
+    steps = differentiate(sympy.exp(x) * (x**2 + 1), x).derivative.steps  # nothing kept whole: plain "expand"
+    assert all("expand $" not in step.why for step in steps)

@@ -356,8 +356,40 @@ def multiplied_out(before: sympy.Expr, after: sympy.Expr) -> Step | None:
         taken = sympy.Mul(*common, evaluate=False) if len(common) > 1 else common[0]
         names.append(Reason("factor out ${factor}$", factor=bracket(tex(taken)) if taken.is_Add else tex(taken)))
     if opens:
-        names.append((OPEN_NEGATED if len(opened) == 1 else OPEN_NEGATED_ALL) if negated else EXPAND)
+        names.append((OPEN_NEGATED if len(opened) == 1 else OPEN_NEGATED_ALL) if negated else _expanding(pieces, kept, grouped))
     return Step(middle, listed(names)) if names else None  # brackets dropped and nothing else: no step
+
+
+def _expanding(pieces: list[sympy.Expr], kept: frozenset, grouped: frozenset) -> Reason:
+    """"expand", or the one product it expands where the tidy form keeps another product of the same bracket whole:
+    e^x (cos x + x cos x - cos x - (x - 1) sin x) from e^x (x - 1)(cos x - sin x) expands (x - 1) cos x, and says so
+    ("factor out e^x and expand" read as expanding both, TA read EN 8903). Any other expansion in the line, or more
+    than one such product, is "expand"."""
+    opened = []
+    for piece in (term for piece in pieces for term in sympy.Add.make_args(piece)):
+        functions = next((factor for factor in piece.args if factor.is_Add and factor.has(sympy.Function)), None) if piece.is_Mul else None
+        if functions is None:
+            if len(distributed(piece, kept, grouped)) > 1:
+                return EXPAND
+            continue
+        rest = [factor for factor in piece.args if factor is not functions]
+        choices = _in_order(functions)
+        # a product that multiplies out; (2x + 1) . 1 and -(2 - x) . 1 are a sum's terms, nothing expanded
+        split = [
+            len([factor for factor in (*rest, choice) if factor not in (1, -1)]) > 1
+            and len(distributed(sympy.Mul(*rest, choice), kept, grouped)) > 1
+            for choice in choices
+        ]
+        if all(split):
+            return EXPAND
+        for choice, many in zip(choices, split):
+            if many:  # as multiplied: 2 (4 - x), never SymPy's 8 - 2x
+                product = sympy.Mul(*rest, choice)
+                opened.append(sympy.Mul(*rest, choice, evaluate=False) if product.is_Add else product)
+    # e^{-x} e^x (2x - 1), powers of e the line cancels as it expands, is no product a hand would name
+    if len(opened) != 1 or sum(isinstance(factor, sympy.exp) for factor in sympy.Mul.make_args(opened[0])) > 1:
+        return EXPAND
+    return Reason("expand ${product}$", product=tex(opened[0]))
 
 
 def _common_factors(top: sympy.Expr, new_top: sympy.Expr, cancelled: sympy.Expr) -> list[sympy.Expr] | None:
