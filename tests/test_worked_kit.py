@@ -479,3 +479,17 @@ def test_an_expansion_that_keeps_a_product_of_the_same_bracket_whole_names_the_o
     ]
     steps = differentiate(sympy.exp(x) * (x**2 + 1), x).derivative.steps  # nothing kept whole: plain "expand"
     assert all("expand $" not in step.why for step in steps)
+
+
+def test_a_part_that_is_the_quotient_of_two_named_parts_is_defined_by_their_names():
+    """A TA read (idl-math-background EN 8901, f_2 = -sin(x - 2)/(2x^2 + 1)): "u = sin(x - 2), v = 2x^2 + 1 and
+    w = sin(x - 2)/(2x^2 + 1)" repeated u and v in a small inline fraction; w = u/v says what w is."""
+    from generator.kit.printing import inline
+    from problems.derivative import x
+
+    pieces = differentiate(-sympy.sin(x - 2) / (2 * x**2 + 1), x).pieces
+    assert [(str(piece.name), inline(piece.written(pieces))) for piece in pieces] == [
+        ("u", r"\sin(x - 2)"),
+        ("v", r"2 x^{2} + 1"),
+        ("w", "u/v"),
+    ]

@@ -511,6 +511,16 @@ class Piece:
     inner: bool = False
     """The inner function of the chain rule, named apart from the parts of sums, products and quotients (``_letters``)."""
 
+    def written(self, named: Iterable["Piece"]) -> sympy.Expr:
+        """What the page defines this part as, among the parts ``named`` with it: a quotient of two of them is their
+        names' quotient, ``w = u/v`` (its whole expression, sin(x - 2)/(2x^2 + 1), stood again beside u and v in a small
+        inline fraction, TA read EN 8901); otherwise its expression."""
+        names = {piece.expr: piece.name for piece in named if piece is not self}
+        numerator, denominator = sympy.fraction(self.expr)
+        if denominator != 1 and numerator in names and denominator in names:
+            return sympy.Mul(names[numerator], sympy.Pow(names[denominator], -1, evaluate=False), evaluate=False)
+        return self.expr
+
 
 @dataclass(frozen=True)
 class Worked:
