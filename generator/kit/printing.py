@@ -347,11 +347,12 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         """A difference of two monomials in brackets opens with its positive term, as a hand factors it: ``2 (y - x^2)``,
         never ``2 (-x^2 + y)`` (a TA read, idl-math-background 1.3(c), German, seed 6602). Standing alone, or of more
         terms (``e^x (-x^2 + 4x + 4)``, where ``4x - x^2 + 4`` would break the order of the powers), a polynomial keeps
-        its monomial order (``_as_ordered_terms``)."""
+        its monomial order (``_as_ordered_terms``). Expectations side by side are a thin space apart, ``E[X] E[Y]``,
+        as the statements write them (TeX sets two brackets together without one, a TA read)."""
         with self._holding(_bracketed=frozenset(_enclosed_sums(expr.args))):
             if isinstance(expr, sympy.Mul) and not self._slashed and _exponential_after_sum(expr):
                 return self._print_exponentials_first(expr)
-            return self._flat_brackets(super()._print_Mul(expr), expr.args)
+            return self._flat_brackets(super()._print_Mul(expr), expr.args).replace(r"] \mathbb{E}[", r"]\, \mathbb{E}[")
 
     def _flat_brackets(self, tex: str, factors) -> str:
         """SymPy's ``_print_Mul`` writes ``\\left( ... \\right)`` around a sum factor itself: the same brackets

@@ -101,7 +101,7 @@ def test_canonical_steps_name_the_expectation_identities_in_order():
         "square",
     ]
     assert tex(answer.worked.steps[0].expr) == r"\mathbb{E}[X^{2} Y^{2}] - (\mathbb{E}[X Y])^{2}"
-    factored = r"\mathbb{E}[X^{2}] \mathbb{E}[Y^{2}] - (\mathbb{E}[X] \mathbb{E}[Y])^{2}"
+    factored = r"\mathbb{E}[X^{2}]\, \mathbb{E}[Y^{2}] - (\mathbb{E}[X]\, \mathbb{E}[Y])^{2}"  # a thin space between, as the statement writes it
     assert tex(answer.worked.steps[1].expr) == factored
     assert tex(answer.worked.steps[3].expr) == r"\operatorname{Var}(X) \operatorname{Var}(Y)"
     assert tex(answer.worked.steps[4].expr) == r"(\tau^{2})^{2}"
