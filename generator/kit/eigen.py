@@ -16,7 +16,7 @@ import sympy
 
 from generator.kit.family import require
 from generator.kit.language import Reason
-from generator.kit.linalg import NullVector, WrittenDeterminant, null_vector, unit_vector, worked_determinant
+from generator.kit.linalg import NullVector, WrittenDeterminant, lowest_row, null_vector, unit_vector, worked_determinant
 from generator.kit.notation import written_sum
 from generator.kit.numeric import close
 from generator.kit.steps import Chain, Step, chain
@@ -67,13 +67,15 @@ def _factoring(values: tuple[sympy.Integer, ...]) -> Reason:
 
 @dataclass(frozen=True)
 class Eigenpair:
-    """A - lambda I at the eigenvalue; a 2x2's first row as the equation p x_1 + q x_2 = 0; the primitive
+    """A - lambda I at the eigenvalue; a 2x2's first row as the equation p x_1 + q x_2 = 0 and in lowest terms
+    (``reduced``, the same equation when nothing divides it); the primitive
     eigenvector as the rows give it (``NullVector``: swapped and negated, or a cross product); its length
     worked, and the unit eigenvector."""
 
     value: sympy.Integer
     shifted: sympy.ImmutableMatrix
     equation: sympy.Expr | None
+    reduced: sympy.Expr | None
     null: NullVector
     length: Chain
     unit: sympy.Basic
@@ -88,7 +90,11 @@ def eigenpair(matrix: sympy.ImmutableMatrix, value: sympy.Integer) -> Eigenpair:
     shifted = sympy.ImmutableMatrix(matrix - value * sympy.eye(matrix.rows))
     found = null_vector(shifted)
     equation = shifted[0, 0] * X1 + shifted[0, 1] * X2 if matrix.rows == 2 else None
-    return Eigenpair(value, shifted, equation, found, *unit_vector(found.vector))
+    reduced = None
+    if matrix.rows == 2:
+        p, q = lowest_row(shifted)
+        reduced = p * X1 + q * X2
+    return Eigenpair(value, shifted, equation, reduced, found, *unit_vector(found.vector))
 
 
 @dataclass(frozen=True)

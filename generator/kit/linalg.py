@@ -45,7 +45,7 @@ from generator.kit.rewrites import COLLECT, evaluated
 from generator.kit.sampling import distinct
 from generator.kit.steps import Chain, Step, chain
 
-__all__ = ["NullVector", "OnInstance", "WrittenDeterminant", "WrittenMatrix", "coordinates", "double_loop_form", "exact_value", "few_zeros", "float_determinant", "float_matrix", "float_product", "float_value", "fraction_times", "index_value", "instantiate", "integer_matrix", "matrix", "null_vector", "polynomial_function", "scalar", "scaled", "size", "spectral_matrices", "to_floats", "unit_vector", "vector", "vieta_agrees", "worked_determinant"]
+__all__ = ["NullVector", "OnInstance", "WrittenDeterminant", "WrittenMatrix", "coordinates", "double_loop_form", "exact_value", "few_zeros", "float_determinant", "float_matrix", "float_product", "float_value", "fraction_times", "index_value", "instantiate", "integer_matrix", "lowest_row", "matrix", "null_vector", "polynomial_function", "scalar", "scaled", "size", "spectral_matrices", "to_floats", "unit_vector", "vector", "vieta_agrees", "worked_determinant"]
 
 FloatMatrix = list[list[float]]
 
@@ -262,9 +262,12 @@ class NullVector:
 
 
 def null_vector(m: sympy.MatrixBase) -> NullVector:
-    """The null vector of a 2x2 or 3x3 integer matrix of rank n - 1, such as A - lambda I at an eigenvalue."""
+    """The null vector of a 2x2 or 3x3 integer matrix of rank n - 1, such as A - lambda I at an eigenvalue. A 2x2's
+    first row is read as one equation in lowest terms (``lowest_row``): 9x_1 - 3x_2 = 0 as 3x_1 - x_2 = 0, whose
+    coefficients swapped give (1, 3) at once, never (3, 9) and then "take out 3" (TA read, EN 8907)."""
     if m.rows == 2:
-        raw, rows = sympy.ImmutableMatrix([abs(m[0, 1]), -sympy.sign(m[0, 1]) * m[0, 0]]), (1, 1)
+        p, q = lowest_row(m)
+        raw, rows = sympy.ImmutableMatrix([abs(q), -sympy.sign(q) * p]), (1, 1)
     else:
         rows = next((i, j) for i, j in ((1, 2), (1, 3), (2, 3)) if any(m.row(i - 1).cross(m.row(j - 1))))
         raw = sympy.ImmutableMatrix(m.row(rows[0] - 1).cross(m.row(rows[1] - 1))).T
@@ -274,6 +277,14 @@ def null_vector(m: sympy.MatrixBase) -> NullVector:
     # Chain, not chain(): the factored vector has the same entries, and chain() would merge it away
     found = Chain((Step(raw, N_("cross product") if m.rows == 3 else N_("swap, negate one")), *taken))
     return NullVector(rows, found, vector)
+
+
+def lowest_row(m: sympy.MatrixBase) -> tuple[sympy.Integer, sympy.Integer]:
+    """The first row of a 2x2 integer matrix divided by the greatest common divisor of its entries, its first non-zero
+    entry made positive: (9, -3) is (3, -1), (-1, -3) is (1, 3)."""
+    p, q = m[0, 0], m[0, 1]
+    divisor = math.gcd(p, q) * (1 if (p if p != 0 else q) > 0 else -1)
+    return p / divisor, q / divisor
 
 
 def unit_vector(vector: sympy.MatrixBase) -> tuple[Chain, WrittenMatrix]:
