@@ -50,7 +50,8 @@ def test_a_worked_determinant_starts_at_the_bars_and_ends_multiplied_out(m):
 
 def test_null_vectors_and_unit_vectors():
     found = null_vector(sympy.ImmutableMatrix([[2, 4], [1, 2]]))
-    assert found.vector == sympy.Matrix([2, -1]) and [s.why for s in found.found.steps] == ["swap, negate one", "take out $2$"]
+    # 2x_1 + 4x_2 = 0 read as x_1 + 2x_2 = 0: (2, -1) at once, nothing to take out (TA read, EN 8907)
+    assert found.vector == sympy.Matrix([2, -1]) and [s.why for s in found.found.steps] == ["swap, negate one"]
     crossed = null_vector(sympy.ImmutableMatrix([[1, 2, 3], [2, 2, 2], [3, 2, 1]]))
     assert crossed.rows == (1, 2) and crossed.vector == sympy.Matrix([1, -2, 1])
     length, unit = unit_vector(crossed.vector)
@@ -493,3 +494,15 @@ def test_a_part_that_is_the_quotient_of_two_named_parts_is_defined_by_their_name
         ("v", r"2 x^{2} + 1"),
         ("w", "u/v"),
     ]
+
+
+def test_three_minus_signs_multiplied_keep_one_and_the_reason_says_so():
+    """A TA read (idl-math-background EN 8905, 1.3(d)): -1 . (-sin(x - 2y)) . (-2) = -2 sin(x - 2y) under "multiply the
+    factors; two minus signs cancel" read as a wrong sign: two of the three cancel, one stays."""
+    from generator.kit.differentiation import worked_partial
+
+    x, y = sympy.symbols("x y")
+    steps = worked_partial(-sympy.cos(x - 2 * y), y).derivative.steps
+    assert [step.why for step in steps] == ["constant factor, chain rule", "multiply the factors; two of the three minus signs cancel"]
+    steps = worked_partial(sympy.cos(x - 2 * y), y).derivative.steps  # two signs: they cancel, as before
+    assert steps[-1].why == "multiply the factors; two minus signs cancel"

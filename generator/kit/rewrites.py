@@ -863,9 +863,21 @@ def signs_named(before: sympy.Expr, after: sympy.Expr, why: str) -> Reason:
     turned = _sign_turned(before, after)
     if turned and why.template == TAKE_MINUS_OUT_OF_BRACKET.template:
         return DISTRIBUTE_MINUS
+    if why.template == SIGNS_CANCEL.template and _one_of_three_left(before, after):
+        return THREE_SIGNS
     if _names_signs(why) or not (turned or _minus_multiplied_in(before, after) or _minus_signs_multiplied(before, after)):
         return why
+    if _one_of_three_left(before, after):
+        return Reason("{rule}; two of the three minus signs cancel", rule=why)
     return signs_cancelling(why)
+
+
+def _one_of_three_left(before: sympy.Expr, after: sympy.Expr) -> bool:
+    """A product with three minus signs among its factors is multiplied and keeps one: ``-1 \\cdot (-\\sin u) \\cdot (-2)`` is
+    ``-2 \\sin u``, where "two minus signs cancel" beside a negative result read as a wrong sign (TA read, EN 8905)."""
+    return any(term.is_Mul and _minus_signs(term) == 3 for term in sympy.Add.make_args(before)) and sum(
+        map(_minus_signs, sympy.Add.make_args(after))
+    ) % 2 == 1
 
 
 def _minus_signs_multiplied(before: sympy.Expr, after: sympy.Expr) -> bool:
@@ -1037,7 +1049,9 @@ TAKE_MINUS_OUT_OF_BRACKET = Reason("take a minus sign out of a bracket")
 SIGNS_CANCEL = Reason("two minus signs cancel")
 """The step that turns ``- A \\cdot (-B)`` in a sum into ``+ A B``: "multiply the factors" there read as the same
 reason twice when the next step fell back on that name too (a TA read)."""
-SIGN_NAMES = (DISTRIBUTE_MINUS, OPEN_NEGATED, TAKE_OUT_MINUS, TAKE_MINUS_OUT_OF_BRACKET, SIGNS_CANCEL)
+THREE_SIGNS = Reason("two of the three minus signs cancel")
+"""``SIGNS_CANCEL`` for a product with three minus signs, which keeps one (``signs_named``)."""
+SIGN_NAMES = (DISTRIBUTE_MINUS, OPEN_NEGATED, TAKE_OUT_MINUS, TAKE_MINUS_OUT_OF_BRACKET, SIGNS_CANCEL, THREE_SIGNS)
 """The reasons that say what becomes of a minus sign: ``signs_named`` adds nothing to a reason that lists one, or
 that says already that two minus signs cancel (``signs_cancelling``)."""
 _SIGN_TEMPLATES = frozenset(name.template for name in (*SIGN_NAMES, signs_cancelling(SIGNS_CANCEL)))
