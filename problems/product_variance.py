@@ -247,7 +247,11 @@ def _worked(params: Params, means, variances, result: sympy.Expr) -> Chain:
         return WrittenSum(Variance(v), E(v) ** 2, evaluate=False)
 
     start = (
-        Step(WrittenSum(E(x**2 * y**2), -E(x * y) ** 2, evaluate=False), "definition of variance"),
+        # not "definition of variance": that is E[(W - E[W])^2], which normal-transform names so (TA read, German 8906)
+        Step(
+            WrittenSum(E(x**2 * y**2), -E(x * y) ** 2, evaluate=False),
+            r"$\operatorname{Var}(W) = \mathbb{E}[W^2] - (\mathbb{E}[W])^2$",
+        ),
         Step(
             WrittenSum(sympy.Mul(E(x**2), E(y**2), evaluate=False), minus_square_of_means(E(x), E(y)), evaluate=False),
             "independence",
