@@ -310,7 +310,7 @@ def posterior(total: TotalProbability, index: int) -> Chain:
     part, common, whole = total.parts[index], total.common, sum(total.parts)
     times = WrittenProduct(WrittenQuotient(part, common), WrittenQuotient(common, whole), evaluate=False)
     cleared = lowest_terms(part, whole, Reason("cancel ${factor}$", factor=common))
-    return chain(Step(times, "numerator and denominator from the sum above; dividing by a fraction is multiplying by its reciprocal"), *cleared.steps)
+    return chain(Step(times, "from the sum above; times the reciprocal of the denominator"), *cleared.steps)
 
 
 def golden_maximum(fn: Callable[[float], float], low: float, high: float, tolerance: float = 1e-8) -> float:
