@@ -172,3 +172,14 @@ def test_a_minus_sign_a_bound_cancels_is_named_and_a_subtracted_zero_keeps_its_s
     assert sympy.expand(put.result - definite_value(primitive, x, -1, 0)) == 0
     (put,) = evaluation(primitive, x, 0, 1)  # no negative bound: nothing cancels, the long reason stays
     assert put.steps[1].why == "put in the upper bound, then the lower"
+
+
+def test_a_product_with_a_bracket_worked_out_names_its_multiplication():
+    """A TA read (math-background-2 EN 8907): F(1) = -3 e^{-1} (1 + 1) = -6/e beside "1 + 1 = 2, e^{-1} = 1/e" left the
+    3 . 2 unsaid; a bracket that works out to 1 multiplies nothing worth a word (2 (2 - 1) e^2 is 2 e^2)."""
+    from generator.kit.steps import arithmetic
+
+    put = put_in(-3 * sympy.exp(-x) * (x + 1), {x: 1})
+    assert [str(reason) for reason in arithmetic(put)] == ["$1 + 1 = 2$", "$e^{-1} = 1/e$", r"$3 \cdot 2 = 6$"]
+    put = put_in(2 * sympy.exp(x) * (x - 1), {x: 2})
+    assert r"\cdot" not in " ".join(str(reason) for reason in arithmetic(put))

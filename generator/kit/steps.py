@@ -101,8 +101,17 @@ def arithmetic(expr: sympy.Basic) -> list[Reason]:
             return
         if node.is_Mul:
             numbers = [factor for factor in node.args if factor.is_Rational and factor != -1]  # a sign is no factor
-            if len(numbers) > 1:
+            worked = [factor for factor in node.args if not factor.is_Rational and _number(factor) is not None]
+            if len(numbers) > 1 and not worked:
                 named(WrittenProduct(*numbers, evaluate=False), sympy.Mul(*numbers))
+            for arg in node.args:
+                walk(arg)
+            values = [_number(factor) for factor in node.args if factor in numbers or factor in worked]
+            if worked and len(values) > 1 and all(abs(value) != 1 for value in values):
+                # 3 e^{-1} (1 + 1): 1 + 1 = 2, then 3 . 2 = 6 (TA read, 8907); a bracket worked out to 1 or -1 multiplies
+                # nothing a hand would name (2 (2 - 1) e^2)
+                named(WrittenProduct(*values, evaluate=False), sympy.Mul(*values))
+            return
         for arg in node.args:
             walk(arg)
 
