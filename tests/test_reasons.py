@@ -153,3 +153,13 @@ def test_typeset_the_next_rows_reason_stands_apart_from_a_boxed_reasons_second_l
     feet = {text: float(foot) for foot, text in re.findall(r'yMax="([\d.]+)">([^<]+)</word>', words)}  # the last of each word
     first, second, after = feet["multiply"], feet["cancel"], feet["given"]
     assert after - second > second - first + 3.5  # \jot (3 pt) more than the 2.2 pt it was
+
+
+def test_the_wider_boxes_of_one_align_are_one_width():
+    """A TA read (idl-math-background EN 8905): "only the first term depends / on x_1; table of derivatives" beside "only
+    the first term / depends on x_1; chain rule" in the next row, boxes of 138.1 and 128.1 pt: one align, one width."""
+    shorter = "multiply numerator and denominator by $e^{2 x}$, then cancel $x + 2$ and $x + 1$"
+    other = (Chain((Step(x**2 + 2, "as given"), Step(sympy.expand((x + 2) ** 4), shorter))), "q(x)")
+    laid_out = _align(MIDDLE, other)
+    widths = re.findall(r"\\parbox\[t\]\{([\d.]+)pt\}", laid_out)
+    assert len(widths) == 2 and widths[0] == widths[1], widths

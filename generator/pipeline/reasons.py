@@ -10,9 +10,9 @@ the variant cache keeps laid-out text and no marker reaches TeX) sets each from 
 * on one line in ``\\mbox`` beside its step where that fits;
 * else, for ``\\sheetreason``, in the box (``BOX_WIDTH``) where it takes at most two lines of it (broken as TeX breaks
   it, a word at a time: counted in characters, a third of the reasons the macro gave the box took three);
-* else (for either marker) in two lines of a wider box, where the room its align leaves holds one: the align is no
-  wider for it, and a reason above its row, under a line such as "For f_2:", read as a second heading (a TA read,
-  German seed 6612);
+* else (for either marker) in two lines of a wider box, where the room its align leaves holds one, as wide as the
+  widest such box of its align: the align is no wider for it, and a reason above its row, under a line such as
+  "For f_2:", read as a second heading (a TA read, German seed 6612);
 * else on a line of its own above the row, which then leaves its reason column empty.
 
 What fits is measured, not counted: ``typeset_width`` estimates in points how wide TeX sets a cell, from Latin
@@ -81,7 +81,22 @@ def _set_align(body: str, size: float) -> str:
             if index != REASON_COLUMN:  # TeX sets an odd column as {}column: a leading sign is spaced as an operator
                 widest[index] = max(widest.get(index, 0.0), typeset_width(column, first=index % 2 == 0))
     room = ROOM / (MARGIN * size) - sum(widest.values())
-    return "".join(_set_row(row, room, size) + separator for row, separator in zip(rows, separators + [""]))
+    # one width for the wider boxes of an align: two reasons alike in consecutive rows broke alike only by chance
+    # (boxes of 138.1 and 128.1 pt, a TA read EN 8905)
+    wide = max((width for row in rows for width in _wide_boxes(row, room, size)), default=None)
+    return "".join(_set_row(row, room, size, wide) + separator for row, separator in zip(rows, separators + [""]))
+
+
+def _wide_boxes(row: str, room: float, size: float) -> list[float]:
+    """The widths of the wider boxes ``_set_row`` would give the reasons of ``row``."""
+    widths = []
+    for _, _, _, box, reason, _ in _markers(row):
+        if typeset_width(reason, text=True) <= room or (box and _box_lines(reason, size) <= 2):
+            continue
+        width = _two_lines_wide(reason, size, size * room)
+        if width is not None:
+            widths.append(width)
+    return widths
 
 
 def _cells(row: str) -> str:
@@ -111,8 +126,9 @@ def _line_above(row: str, line: str) -> str:
     return row[:start] + line + row[start:]
 
 
-def _set_row(row: str, room: float, size: float) -> str:
-    """``row`` with its reason's marker set, ``room`` points left for it on one line (in ``size``)."""
+def _set_row(row: str, room: float, size: float, wide: float | None = None) -> str:
+    """``row`` with its reason's marker set, ``room`` points left for it on one line (in ``size``); a wider box is
+    ``wide`` points wide, the widest its align needs."""
     pieces, above, last = [], "", 0
     for start, end, separator, box, reason, line in _markers(row):
         pieces.append(row[last:start])
@@ -121,7 +137,7 @@ def _set_row(row: str, room: float, size: float) -> str:
         elif box and _box_lines(reason, size) <= 2:
             pieces.append(separator + _boxed(BOX_WIDTH, reason))
         elif (width := _two_lines_wide(reason, size, size * room)) is not None:
-            pieces.append(separator + _boxed(f"{width:g}pt", reason))
+            pieces.append(separator + _boxed(f"{max(width, wide or width):g}pt", reason))
         else:
             above += line
         last = end
