@@ -367,7 +367,7 @@ def _expanding(pieces: list[sympy.Expr], kept: frozenset, grouped: frozenset) ->
     than one such product, is "expand"."""
     opened = []
     for piece in (term for piece in pieces for term in sympy.Add.make_args(piece)):
-        functions = next((factor for factor in piece.args if factor.is_Add and factor.has(sympy.Function)), None) if piece.is_Mul else None
+        functions = _sum_of_functions(piece) if piece.is_Mul else None
         if functions is None:
             if len(distributed(piece, kept, grouped)) > 1:
                 return EXPAND
@@ -478,7 +478,7 @@ def distributed(expr: sympy.Expr, kept: frozenset = frozenset(), grouped: frozen
         return distributed(_binomial(expr), kept, grouped)
     if not (expr.is_Mul and any(factor.is_Add or _power_of_sum(factor) for factor in expr.args)):
         return [expr]
-    functions = next((factor for factor in expr.args if factor.is_Add and factor.has(sympy.Function)), None)
+    functions = _sum_of_functions(expr)
     if functions is not None:  # (2 - x)(x cos x + sin x) is x(2 - x) cos x + (2 - x) sin x first: the tidy form may keep a part
         rest = [factor for factor in expr.args if factor is not functions]
         return [term for choice in _in_order(functions) for term in distributed(sympy.Mul(*rest, choice), kept, grouped)]
@@ -488,6 +488,12 @@ def distributed(expr: sympy.Expr, kept: frozenset = frozenset(), grouped: frozen
         choices = _in_order(factor) if factor.is_Add else (factor,)
         products = [product + [choice] for product in products for choice in choices]
     return [term for product in products for term in distributed(sympy.Mul(*product), kept, grouped)]
+
+
+def _sum_of_functions(product: sympy.Expr) -> sympy.Expr | None:
+    """The first factor of ``product`` that is a sum with a function in it (``x cos x + sin x``), which ``distributed``
+    multiplies out first; None if there is none."""
+    return next((factor for factor in product.args if factor.is_Add and factor.has(sympy.Function)), None)
 
 
 def _power_of_sum(expr: sympy.Expr) -> bool:
