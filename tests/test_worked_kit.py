@@ -506,3 +506,13 @@ def test_three_minus_signs_multiplied_keep_one_and_the_reason_says_so():
     assert [step.why for step in steps] == ["constant factor, chain rule", "multiply the factors; two of the three minus signs cancel"]
     steps = worked_partial(sympy.cos(x - 2 * y), y).derivative.steps  # two signs: they cancel, as before
     assert steps[-1].why == "multiply the factors; two minus signs cancel"
+
+
+def test_a_sum_added_whole_is_written_in_brackets_with_its_positive_term_first():
+    """A TA read (idl-math-background German 8906, f_3 = e^x (2 - x)/(1 + e^{-x})): - e^x (2 - x) . (-e^{-x}) became
+    "- (x - 2)" under "combine the powers of e; two minus signs cancel", a minus sign left where the reason said none
+    was: the sum is added, + (2 - x)."""
+    from problems.derivative import x
+
+    steps = differentiate(sympy.exp(x) * (2 - x) / (1 + sympy.exp(-x)), x).derivative.steps
+    assert r"+ (2 - x)}" in tex(steps[1].expr) and "(x - 2)" not in tex(steps[1].expr)

@@ -418,6 +418,13 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         terms = expr.args
         tex = self._print(terms[0])
         for term in terms[1:]:
+            if term.is_Add and not expr.is_Matrix:
+                # a sum added whole, in brackets, its positive term first: + (2 - x), which SymPy's sign test wrote
+                # - (x - 2) under "two minus signs cancel" (TA read, German 8906); all terms negative, - (x + 1)
+                printed = self._with_bracketed(self._print, term, [term])
+                if not printed.startswith("-"):
+                    tex += " + " + bracket(printed)
+                    continue
             if term.could_extract_minus_sign():
                 negated = negate(term)
                 printed = self._print(negated)
