@@ -16,7 +16,14 @@ import sympy
 
 from generator.kit.family import require
 from generator.kit.language import Reason
-from generator.kit.linalg import NullVector, WrittenDeterminant, lowest_row, null_vector, unit_vector, worked_determinant
+from generator.kit.linalg import (
+    NullVector,
+    WrittenDeterminant,
+    lowest_row,
+    null_vector,
+    unit_vector,
+    worked_determinant,
+)
 from generator.kit.notation import written_sum
 from generator.kit.numeric import close
 from generator.kit.steps import Chain, Step, chain
