@@ -250,7 +250,7 @@ def _worked(params: Params, means, variances, result: sympy.Expr) -> Chain:
         # not "definition of variance": that is E[(W - E[W])^2], which normal-transform names so (TA read, German 8906)
         Step(
             WrittenSum(E(x**2 * y**2), -E(x * y) ** 2, evaluate=False),
-            r"$\operatorname{Var}(W) = \mathbb{E}[W^2] - (\mathbb{E}[W])^2$",
+            "the formula above",  # the lead-in writes it out for W = XY (not twice, a TA read of German 8912)
         ),
         Step(
             WrittenSum(sympy.Mul(E(x**2), E(y**2), evaluate=False), minus_square_of_means(E(x), E(y)), evaluate=False),
