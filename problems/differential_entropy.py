@@ -195,9 +195,10 @@ def solve(params: Params) -> Answer:
     if kind == "uniform":
         out_of_integral = _out_of_integral(pdf, support(kind, parameters), log_normaliser)
     else:
-        written = WrittenSum(log_normaliser, sympy.Mul(-1, weight * statistic, evaluate=False), evaluate=False)
+        term = sympy.Mul(-1, weight * statistic, evaluate=False)
+        written = WrittenSum(log_normaliser, term, evaluate=False)
         logged = LogOfDensity(pdf, sympy.E if unit == "nats" else 2)
-        split = chain(Step(logged, ""), Step(written, _split_reason(kind, pdf)))
+        split = chain(Step(logged, ""), *_split(kind, pdf, unit, written, term, scaled if kind == "gaussian" else None))
     return Answer(
         density=pdf,
         support=support(kind, parameters),
@@ -232,6 +233,18 @@ def _out_of_integral(pdf: sympy.Expr, ends: tuple[sympy.Expr, sympy.Expr], log_n
     if magnitude == 1:
         return Step(shown, SIGNS_CANCEL if named != taken else "")
     return Step(shown, named)
+
+
+def _split(kind: str, pdf: sympy.Expr, unit: str, written: sympy.Expr, term: sympy.Expr, scaled) -> tuple[Step, ...]:
+    """log p(x) split into ``written``, the constant and the term in x, as the statement prints the density. A Gaussian
+    printed as a product, sqrt(50/pi) e^{...}, splits into 1/2 log(50/pi) first, and the next line turns it into the
+    -1/2 log(pi/50) the integrals go on with, saying so (it turned unsaid, a TA read of EN 8907). ``scaled`` is the
+    Gaussian's 2 pi sigma^2."""
+    if kind != "gaussian" or not isinstance(pdf, WrittenProduct):
+        return (Step(written, _split_reason(kind, pdf)),)
+    first = WrittenSum(_log(1 / scaled, unit) / 2, term, evaluate=False)
+    flip = Reason("${a} = -{b}$", a=tex(_log(1 / scaled, unit)), b=tex(_log(scaled, unit)))
+    return (Step(first, _split_reason(kind, pdf)), Step(written, flip))
 
 
 def _split_reason(kind: str, pdf: sympy.Expr) -> str:

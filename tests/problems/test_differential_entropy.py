@@ -365,3 +365,15 @@ def test_the_row_that_takes_log_p_out_of_the_integral_is_a_step_of_the_answer(pa
 
 def test_only_the_uniform_takes_a_constant_out_of_one_integral():
     assert all(symbolic(kind).out_of_integral is None for kind in ("exponential", "gaussian"))
+
+
+def test_a_gaussian_printed_as_a_product_names_the_turned_logarithm():
+    """A TA read (dl-exercise-sheet-1 EN 8907): log(sqrt(50/pi) e^{-50(x - 3)^2}) = -1/2 log(pi/50) - 50 (x - 3)^2 turned
+    log(50/pi) into -log(pi/50) unsaid: the split writes 1/2 log(50/pi) first, then the turn with its reason."""
+    answer = solve(Params("gaussian", (sympy.Integer(3), R(1, 100)), "numeric", "nats"))
+    assert [step.why for step in answer.split.steps] == [
+        "",
+        "log of a product, a square root and an exponential",
+        r"$\log \frac{50}{\pi} = -\log \frac{\pi}{50}$",
+    ]
+    assert tex(answer.split.steps[1].expr).startswith(r"\frac{1}{2} \log \frac{50}{\pi}")
