@@ -35,11 +35,13 @@ test: setup
 	$(BIN)/pytest -m "not stress" -n auto --maxprocesses 4
 	$(BIN)/sheets check --seeds 50
 
-## sweep: the tests marked stress, then 1,000 seeds per family, level and sheet option set (CI runs it after
-##        `make test`)
+## sweep: the tests marked stress, then 1,000 seeds per family, level and sheet option set, then 15 seeds of every
+##        option value typeset in English and in German (a line run into the margin fails); CI runs it after `make test`
 sweep: setup
 	$(BIN)/pytest -m stress
 	$(BIN)/sheets check --seeds 1000 --sweep levels
+	$(BIN)/sheets check --seeds 15 --compile
+	$(BIN)/sheets check --seeds 15 --compile --language de
 
 ## stress: the long sweep kept out of `make test`: 3,000 seeds per family, every variant typeset
 stress: setup
