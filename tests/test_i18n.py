@@ -9,7 +9,7 @@ import json
 import pickle
 import re
 import subprocess
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
@@ -209,7 +209,7 @@ def test_german_decimals_agree_with_the_machine_readable_key(german, tmp_path):
     solution = pdftotext(folder / "dl-exercise-sheet-1-solution.pdf")
     answers = json.loads((folder / "answers.json").read_text())
     decimals = [
-        str(Decimal(value).quantize(Decimal("0.0001"), rounding=ROUND_HALF_EVEN))
+        str(Decimal(value).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
         for problem in answers["problems"]
         for key, values in problem["answers"].items()
         if key.endswith("_decimals")

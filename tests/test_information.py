@@ -1,7 +1,7 @@
 """The information-theory kit: decimals correct to the last digit, and pmfs worth computing with."""
 
 import random
-from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 import pytest
 import sympy
@@ -32,7 +32,7 @@ def exact_digits(value: sympy.Expr, significant: int = 15) -> Decimal:
     """The value to ``significant`` digits from a 60-digit evaluation: the reference the stored decimals must match."""
     with localcontext(prec=60):
         approx = Decimal(str(sympy.N(value, 60)))
-    with localcontext(prec=significant, rounding=ROUND_HALF_EVEN):
+    with localcontext(prec=significant, rounding=ROUND_HALF_UP):
         return +approx
 
 
@@ -68,7 +68,7 @@ def test_printed_four_place_decimals_are_rounded_from_the_exact_value(name):
         _, solution = render_part(environment(), family, variant)
         for exact, _ in stored(variant):
             with localcontext(prec=60):
-                places = Decimal(str(sympy.N(exact, 60))).quantize(Decimal("0.0001"), rounding=ROUND_HALF_EVEN)
+                places = Decimal(str(sympy.N(exact, 60))).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
             assert rf"\approx {places}" in solution
 
 

@@ -3,11 +3,12 @@
 Rounding a float, or a 15-digit evaluation, near a tie gets the last digit wrong (log 6 to
 14 places as 1.79175946922805 instead of ...806). A value is evaluated with guard digits, and
 with more until the guard digits decide the rounding; exact decimals (rationals) are rounded
-exactly. Ties go to the even digit.
+exactly. Ties round away from zero, as a hand rounds: -1/32 to four places is -0.0313 (Python's Decimal calls that
+ROUND_HALF_UP); ties to the even digit printed -0.0312, which a TA read as a slip (EN 8921).
 """
 
 from collections.abc import Callable
-from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 import sympy
 
@@ -20,7 +21,7 @@ def significant(value: sympy.Expr, digits: int) -> str:
     """``value`` to ``digits`` significant digits, as a decimal string."""
 
     def rounding(number: Decimal) -> Decimal:
-        with localcontext(prec=digits, rounding=ROUND_HALF_EVEN):
+        with localcontext(prec=digits, rounding=ROUND_HALF_UP):
             number = +number
             return number.quantize(Decimal(1).scaleb(number.adjusted() - digits + 1))  # 1.50000, not 1.5
 
@@ -33,7 +34,7 @@ def fixed(value: sympy.Expr, places: int) -> str:
 
     def rounding(number: Decimal) -> Decimal:
         with localcontext(prec=200):
-            return number.quantize(quantum, rounding=ROUND_HALF_EVEN)
+            return number.quantize(quantum, rounding=ROUND_HALF_UP)
 
     magnitude = Decimal(str(sympy.N(value, 15))).adjusted()
     return str(_decided(value, max(1, magnitude + 1 + places), rounding))
