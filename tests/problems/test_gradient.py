@@ -344,13 +344,13 @@ def test_the_partials_of_the_norm_are_derived_not_quoted():
 
 
 def test_a_shifted_point_is_written_as_the_language_writes_a_tuple():
-    """'a = (-2, 0)^T' on a German sheet that writes 0,75 (TA read): German separates numbers with a semicolon. The
-    coordinates are letters and keep the comma: '(x_1; x_2)^T' read as a column already (TA read, German 8906)."""
+    """'a = (-2, 0)^T' on a German sheet that writes 0,75 (TA read): German separates the entries with a semicolon, the
+    coordinates' too: 'x = (x_1, x_2)^T and a = (-2; 2)^T' mixed the two in one sentence (TA read, German 8922)."""
     params = Params((x1, x2), (sympy.exp(-(EuclideanNorm(x1 + 2, x2) ** 2)),), sympy.ImmutableMatrix([-2, 0]))
     variant = dataclasses.replace(canonical("idl-math-background-1.3b"), params=params, answer=FAMILY.solve(params))
     assert r"\mathbf{a} = (-2, 0)^\top" in render_part(environment(), FAMILY, variant)[0]
     german = render_part(environment(language="de"), FAMILY, variant)[0]
-    assert r"\mathbf{a} = (-2; 0)^\top" in german and r"\mathbf{x} = (x_{1}, x_{2})^\top" in german
+    assert r"\mathbf{a} = (-2; 0)^\top" in german and r"\mathbf{x} = (x_{1}; x_{2})^\top" in german
 
 
 def test_the_product_of_the_chain_rule_through_the_norm_is_shown_before_its_powers_are_combined():
