@@ -282,7 +282,8 @@ def _zero_mean_steps(params: Params, x, y, variances, result: sympy.Expr) -> tup
     inserted = worked_chain(Step(written, N_("insert the variances")), Step(result, combined))
     return (
         Step(sympy.Mul(Expectation(x**2), Expectation(y**2), evaluate=False), r"$\mathbb{E}[X] = \mathbb{E}[Y] = 0$"),
-        Step(sympy.Mul(Variance(x), Variance(y), evaluate=False), r"$\mathbb{E}[X^2] = \operatorname{Var}(X)$ for a zero mean"),
+        # both second moments turn (the reason named X's alone, a TA read of German 8922)
+        Step(sympy.Mul(Variance(x), Variance(y), evaluate=False), r"$\mathbb{E}[X^2] = \operatorname{Var}(X)$, $\mathbb{E}[Y^2] = \operatorname{Var}(Y)$ for zero means"),
         *inserted.steps,
     )
 

@@ -96,7 +96,7 @@ def test_canonical_steps_name_the_expectation_identities_in_order():
         "the formula above",
         "independence",
         r"$\mathbb{E}[X] = \mathbb{E}[Y] = 0$",
-        r"$\mathbb{E}[X^2] = \operatorname{Var}(X)$ for a zero mean",
+        r"$\mathbb{E}[X^2] = \operatorname{Var}(X)$, $\mathbb{E}[Y^2] = \operatorname{Var}(Y)$ for zero means",
         "insert the variances",
         "square",
     ]
