@@ -81,22 +81,21 @@ def _set_align(body: str, size: float) -> str:
             if index != REASON_COLUMN:  # TeX sets an odd column as {}column: a leading sign is spaced as an operator
                 widest[index] = max(widest.get(index, 0.0), typeset_width(column, first=index % 2 == 0))
     room = ROOM / (MARGIN * size) - sum(widest.values())
+    layouts = [[_layout(reason, box, room, size) for _, _, _, box, reason, _ in _markers(row)] for row in rows]
     # one width for the wider boxes of an align: two reasons alike in consecutive rows broke alike only by chance
     # (boxes of 138.1 and 128.1 pt, a TA read EN 8905)
-    wide = max((width for row in rows for width in _wide_boxes(row, room, size)), default=None)
-    return "".join(_set_row(row, room, size, wide) + separator for row, separator in zip(rows, separators + [""]))
+    wide = max((layout for row in layouts for layout in row if isinstance(layout, float)), default=None)
+    return "".join(_set_row(row, layout, wide) + separator for row, layout, separator in zip(rows, layouts, separators + [""]))
 
 
-def _wide_boxes(row: str, room: float, size: float) -> list[float]:
-    """The widths of the wider boxes ``_set_row`` would give the reasons of ``row``."""
-    widths = []
-    for _, _, _, box, reason, _ in _markers(row):
-        if typeset_width(reason, text=True) <= room or (box and _box_lines(reason, size) <= 2):
-            continue
-        width = _two_lines_wide(reason, size, size * room)
-        if width is not None:
-            widths.append(width)
-    return widths
+def _layout(reason: str, box: bool, room: float, size: float) -> str | float | None:
+    """How a reason is set, ``room`` points left for it on one line (in ``size``): "line" beside its step, "box"
+    (``BOX_WIDTH``), the width of a wider box in points, or None for a line of its own above its row."""
+    if typeset_width(reason, text=True) <= room:
+        return "line"
+    if box and _box_lines(reason, size) <= 2:
+        return "box"
+    return _two_lines_wide(reason, size, size * room)
 
 
 def _cells(row: str) -> str:
@@ -126,18 +125,18 @@ def _line_above(row: str, line: str) -> str:
     return row[:start] + line + row[start:]
 
 
-def _set_row(row: str, room: float, size: float, wide: float | None = None) -> str:
-    """``row`` with its reason's marker set, ``room`` points left for it on one line (in ``size``); a wider box is
-    ``wide`` points wide, the widest its align needs."""
+def _set_row(row: str, layouts: list[str | float | None], wide: float | None) -> str:
+    """``row`` with its reasons' markers set as ``layouts`` says (``_layout``), a wider box ``wide`` points wide, the
+    widest its align needs."""
     pieces, above, last = [], "", 0
-    for start, end, separator, box, reason, line in _markers(row):
+    for (start, end, separator, _, reason, line), layout in zip(_markers(row), layouts):
         pieces.append(row[last:start])
-        if typeset_width(reason, text=True) <= room:
+        if layout == "line":
             pieces.append(f"{separator}\\mbox{{{reason}}}")
-        elif box and _box_lines(reason, size) <= 2:
+        elif layout == "box":
             pieces.append(separator + _boxed(BOX_WIDTH, reason))
-        elif (width := _two_lines_wide(reason, size, size * room)) is not None:
-            pieces.append(separator + _boxed(f"{max(width, wide or width):g}pt", reason))
+        elif layout is not None:
+            pieces.append(separator + _boxed(f"{wide:g}pt", reason))
         else:
             above += line
         last = end
