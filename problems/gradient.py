@@ -322,7 +322,7 @@ def _worked(f: sympy.Expr, v: sympy.Symbol) -> Worked:
     else:
         outer = derivative(f.xreplace({norm: _r}), _r).xreplace({_r: norm})
         inner = derivative(norm, v)
-    rule = WrittenProduct(outer, inner, evaluate=False)
+    rule = WrittenProduct(*_number_apart(outer), inner, evaluate=False)
     # c ||x - a||^2 has no outer function to chain through: its partial is the quoted one, times c
     through = CHAIN if outer.free_symbols else SQUARED_NORM if _of_square(f, norm) else NORM
     if not norm.centred:  # 2 (x_i - a_i) with a_i put in, 2 (x_1 - 2) or 2 x_2: the reason says which a_i (TA read)
@@ -331,6 +331,15 @@ def _worked(f: sympy.Expr, v: sympy.Symbol) -> Worked:
     tidying = _tidying(outer, inner, norm)
     steps = (Step(rule, through), Step(_facing(tidy_derivative(f, v), component), listed(tidying) if tidying else MULTIPLY))
     return Worked((), chain(*steps) if tidying else worked_chain(*steps), ("chain",) if outer.free_symbols else ())
+
+
+def _number_apart(outer: sympy.Expr) -> tuple[sympy.Expr, ...]:
+    """The outer derivative's factors as a student multiplies them: -1/2 . e^{-||x||^2/2} . 2 x_1, where the fraction
+    -e^{..}/2 . 2 x_1 hid the 1/2 that the next step cancels against the 2 (TA read, German 8902)."""
+    coefficient, rest = outer.as_coeff_Mul()
+    if coefficient.is_Rational and coefficient.q != 1 and not rest.is_Number and sympy.fraction(rest, exact=True)[1] == 1:
+        return coefficient, rest
+    return (outer,)
 
 
 def _tidying(outer: sympy.Expr, inner: sympy.Expr, norm: EuclideanNorm) -> list[Reason]:
