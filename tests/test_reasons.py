@@ -1,7 +1,7 @@
 """A long reason of a worked step is set once its whole align* is known (generator/pipeline/reasons.py): on one line
-where the align's widest cells leave room for it, else in at most two lines of the 3.8 cm box, else on a line of its
-own above its step, or in two lines of a box as wide as the room the align leaves where the 3.8 cm one is too
-narrow."""
+where the align's widest cells leave room for it, else in at most two lines of the 3.8 cm box, else in two lines of a
+box as wide as the room the align leaves where the 3.8 cm one is too narrow, else in three lines of a box at least
+3.8 cm wide there, else on a line of its own above its step."""
 
 import re
 import subprocess
@@ -99,13 +99,36 @@ def test_a_matrix_is_as_wide_as_its_columns():
     assert rf"&& \mbox{{{TABLE}}}" in laid_out and matrix in laid_out
 
 
-def test_a_reason_that_would_take_three_lines_of_its_box_stands_on_a_line_of_its_own():
-    """41 characters, but its formula cannot break: 'factor out / (x^3 + x + 1)^2 / and expand' in the box."""
+def test_a_reason_that_would_take_three_lines_of_its_box_stands_on_a_line_of_its_own_in_an_align_without_room():
+    """41 characters, but its formula cannot break: 'factor out / (x^3 + x + 1)^2 / and expand' needs three lines."""
     tall = "factor out $(x^{3} + x + 1)^{2}$ and expand"
     laid_out = _align((Chain((Step(x**2, "as given"), Step(x**3, tall))), "r(x)"), WIDE)
     assert r"\parbox" not in laid_out and r"\mbox{factor" not in laid_out
     assert r"\noalign{" in laid_out and "Factor out $(x^{3} + x + 1)^{2}$ and expand:" in laid_out
     assert laid_out.index(r"\noalign{") < laid_out.index("&= x^{3}")
+
+
+THREE_LINES = "gleichartige Terme zusammenfassen und faktorisieren"
+"""Its first two words are wider than two lines of the room below leave: three lines of the 3.8 cm box."""
+
+
+def _beside(digits: int) -> str:
+    """THREE_LINES beside a step of ``digits`` ones, laid out."""
+    return set_reasons("\\begin{align*}\nr(x) &= " + "1" * digits + r" && \sheetreason{" + THREE_LINES + "}{LINE}\n\\end{align*}")
+
+
+def test_a_reason_too_long_for_two_lines_of_the_room_takes_three_lines_of_a_box_beside_its_step(tmp_path):
+    """On a line of its own it cut the chain of steps: the next row opened with a bare "=" under a sentence (TA reads,
+    EN 8931, German 8932). Where even the 3.8 cm box does not fit beside the step, it still stands above."""
+    laid_out = _beside(40)
+    assert rf"\parbox[t]{{{BOX:g}pt}}{{\raggedright {THREE_LINES}{GAP}}}" in laid_out and "LINE" not in laid_out
+    assert "LINE" in _beside(50) and r"\parbox" not in _beside(50)
+    one_pass = environment().get_template("macros/one-pass-align.tex.j2").render()
+    compile_stream("three", [PREAMBLE + one_pass + "\\begin{document}\n" + laid_out + "\n\\end{document}\n"], tmp_path)
+    assert not list(lint.overfull_boxes((tmp_path / "three.log").read_text(encoding="latin-1")))
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "three.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    assert lines[0].endswith("gleichartige Terme") and lines[1:3] == ["zusammenfassen und", "faktorisieren"], text
 
 
 def test_a_reason_a_template_writes_beside_its_own_row_stands_above_that_row():

@@ -33,9 +33,9 @@ TEXT_CHARACTER = 0.7
 """How much of a character of maths (as ``printed_width`` counts) a character of a reason's text takes."""
 BOXED_REASON = 44
 """The longest reason set beside its step in two lines of its box (measured with TeX: up to 44 characters of words
-take two lines of 3.8 cm, 45 to 64 three; a formula, which no line break splits, may need a third line, and then the
-reason stands above its step); a longer one stands on a line of its own above the step unless its ``align*`` leaves
-room for it beside the step on one line."""
+take two lines of 3.8 cm, 45 to 64 three; a formula, which no line break splits, may need a third line); a longer one
+stands on a line of its own above the step unless its ``align*`` leaves room for it beside the step, on one line or in
+a wider box (generator/pipeline/reasons.py)."""
 
 
 def worked_width(worked) -> int:

@@ -13,6 +13,8 @@ the variant cache keeps laid-out text and no marker reaches TeX) sets each from 
 * else (for either marker) in two lines of a wider box, where the room its align leaves holds one, as wide as the
   widest such box of its align: the align is no wider for it, and a reason above its row, under a line such as
   "For f_2:", read as a second heading (a TA read, German seed 6612);
+* else in three lines of a box at least ``BOX`` wide in that room: a line of its own above the row cut the chain
+  of steps, the row below it opening with a bare "=" under a sentence (three TA reads, EN 8931, German 8932);
 * else on a line of its own above the row, which then leaves its reason column empty.
 
 What fits is measured, not counted: ``typeset_width`` estimates in points how wide TeX sets a cell, from Latin
@@ -90,12 +92,13 @@ def _set_align(body: str, size: float) -> str:
 
 def _layout(reason: str, box: bool, room: float, size: float) -> str | float | None:
     """How a reason is set, ``room`` points left for it on one line (in ``size``): "line" beside its step, "box"
-    (``BOX_WIDTH``), the width of a wider box in points, or None for a line of its own above its row."""
+    (``BOX_WIDTH``), the width of a wider box (two lines, else three) in points, or None for a line of its own above
+    its row."""
     if typeset_width(reason, text=True) <= room:
         return "line"
     if box and _box_lines(reason, size) <= 2:
         return "box"
-    return _two_lines_wide(reason, size, size * room)
+    return _lines_wide(reason, size, size * room, 2) or _lines_wide(reason, size, size * room, 3, BOX)
 
 
 def _cells(row: str) -> str:
@@ -163,11 +166,11 @@ def _boxed(width: str, reason: str) -> str:
     return f"\\parbox[t]{{{width}}}{{\\raggedright {reason}\\endgraf\\vspace{{\\jot}}}}"
 
 
-def _two_lines_wide(reason: str, size: float, room: float) -> float | None:
-    """The narrowest box wider than ``BOX``, in steps of ``BOX_STEP`` points up to ``room``, that holds ``reason`` in
-    two lines, which then come out about as long as each other; None if even ``room`` does not."""
-    widths = [BOX + BOX_STEP * step for step in range(1, int((room - BOX) // BOX_STEP) + 1)]
-    return next((width for width in widths if _box_lines(reason, size, width) <= 2), None)
+def _lines_wide(reason: str, size: float, room: float, lines: int, narrowest: float = BOX + BOX_STEP) -> float | None:
+    """The narrowest box from ``narrowest``, in steps of ``BOX_STEP`` points up to ``room``, that holds ``reason`` in
+    ``lines`` lines, which then come out about as long as each other; None if even ``room`` does not."""
+    widths = [narrowest + BOX_STEP * step for step in range(int((room - narrowest) // BOX_STEP) + 1)]
+    return next((width for width in widths if _box_lines(reason, size, width) <= lines), None)
 
 
 def _box_lines(reason: str, size: float, box: float = BOX) -> float:
