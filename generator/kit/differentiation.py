@@ -642,8 +642,13 @@ class _State:
             return self._table(f), self._table_reason(f)
         if f.is_Add:
             self.rules.append("sum")
-            terms = [self._derivative_of(term) for term in printed_terms(f) if term.has(x)]
-            rule = CONSTANT_SUM if _scaled(f, x) else SUM
+            varying = [term for term in printed_terms(f) if term.has(x)]
+            terms = [self._derivative_of(term) for term in varying]
+            # a term read off the table beside named parts says so: "sum rule" alone above e^{-y} sin(e^{-y}) - 4y
+            # hid that -2y^2 was differentiated too (TA read, German 8934 1.3(c))
+            read_off = [self._read_off(term) for term in varying]
+            tabled = any(read_off) and not (idle and all(read_off))  # all, beside terms that drop out: those are the news
+            rule = (CONSTANT_SUM_TABLE if tabled else CONSTANT_SUM) if _scaled(f, x) else SUM_TABLE if tabled else SUM
             why = _dropping(rule, idle, x) if idle else rule
             return WrittenSum(*terms, evaluate=False) if len(terms) > 1 else terms[0], why
         if f.is_Mul:
@@ -702,6 +707,14 @@ class _State:
         """A number times exp, log, sin or cos of plain x."""
         x = self.x
         return term.as_coeff_Mul()[1] in (sympy.exp(x), sympy.log(x), sympy.sin(x), sympy.cos(x))
+
+    def _read_off(self, f: sympy.Expr) -> bool:
+        """Whether ``_derivative_of`` reads ``f``'s derivative off the table, a constant factor carried in front, rather
+        than naming a part for it."""
+        if self._elementary(f):
+            return True
+        constant, varying = f.as_independent(self.x, as_Add=False)
+        return constant != 1 and self._read_off(varying)
 
     def _derivative_of(self, f: sympy.Expr) -> sympy.Expr:
         """Derivative of a sub-expression: from the table directly, otherwise as a named piece.
