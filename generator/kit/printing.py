@@ -33,7 +33,7 @@ from generator.kit.notation import (
 )
 from generator.speed import register, remembered
 
-__all__ = ["applied", "argument", "inline", "printed_terms", "row", "tex", "text"]
+__all__ = ["Maths", "applied", "argument", "inline", "printed_terms", "row", "tex", "text"]
 
 
 @remembered(65536)
@@ -803,6 +803,25 @@ def tex(expr, thousands: bool = False) -> str:
     """
     expr = _parsed(expr) if isinstance(expr, str) else sympy.sympify(expr)
     return _in_language(expr, _tex(expr) if _cacheable(expr) else _PRINTER.doprint(expr), thousands)
+
+
+class Maths:
+    """A value in a ``Reason``, printed when the reason is read, in the sheet's language: ``Reason("cancel ${factor}$",
+    factor=Maths(10000))`` reads 10{,}000 in English and 10\\,000 in German, as the sheet's fractions write it.
+
+    Printed when the step was made, it kept one language's grouping: "Nenner 10000" beside the fraction's 10 000
+    (TA read, German 8934)."""
+
+    __slots__ = ("expr",)
+
+    def __init__(self, expr) -> None:
+        self.expr = sympy.sympify(expr)
+
+    def __format__(self, spec: str) -> str:
+        return tex(self.expr)
+
+    def __reduce__(self):
+        return Maths, (self.expr,)
 
 
 def argument(expr) -> str:

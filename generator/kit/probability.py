@@ -33,7 +33,7 @@ from generator.kit.notation import (
     WrittenSum,
 )
 from generator.kit.options import ChoiceOption
-from generator.kit.printing import applied, inline, row, tex
+from generator.kit.printing import Maths, applied, inline, row, tex
 from generator.kit.steps import Chain, Step, chain
 from generator.speed import remembered
 
@@ -271,7 +271,7 @@ def lowest_terms(numerator: int, denominator: int, why: str = "") -> Chain:
     factor, lowest = math.gcd(numerator, denominator), sympy.Rational(numerator, denominator)
     if factor == 1:
         return chain(Step(lowest, why))
-    return chain(Step(WrittenQuotient(numerator, denominator), why), Step(lowest, Reason("cancel ${factor}$", factor=factor)))
+    return chain(Step(WrittenQuotient(numerator, denominator), why), Step(lowest, Reason("cancel ${factor}$", factor=Maths(factor))))
 
 
 def complement(value: sympy.Rational, why: str) -> Chain:
@@ -296,7 +296,7 @@ def total_probability(*pairs: tuple[sympy.Rational, sympy.Rational]) -> TotalPro
     common = math.lcm(*(v.q for v in products))
     parts = tuple(int(v * common) for v in products)
     written = WrittenSum(*(WrittenProduct(*pair, evaluate=False) for pair in pairs), evaluate=False)
-    multiply = N_("multiply") if all(v.q == common for v in products) else Reason("multiply; denominator ${common}$", common=common)
+    multiply = N_("multiply") if all(v.q == common for v in products) else Reason("multiply; common denominator ${common}$", common=Maths(common))
     over = WrittenSum(*(WrittenQuotient(part, common) for part in parts), evaluate=False)
     worked = chain(Step(written, "the values above"), Step(over, multiply), *lowest_terms(sum(parts), common, N_("add")).steps)
     return TotalProbability(worked, parts, common, sympy.Rational(sum(parts), common))
@@ -309,7 +309,7 @@ def posterior(total: TotalProbability, index: int) -> Chain:
     one is hard to find; a slash between them reads as an inline quotient (two TA reads)."""
     part, common, whole = total.parts[index], total.common, sum(total.parts)
     times = WrittenProduct(WrittenQuotient(part, common), WrittenQuotient(common, whole), evaluate=False)
-    cleared = lowest_terms(part, whole, Reason("cancel ${factor}$", factor=common))
+    cleared = lowest_terms(part, whole, Reason("cancel ${factor}$", factor=Maths(common)))
     return chain(Step(times, "from the sum above; times the reciprocal of the denominator"), *cleared.steps)
 
 

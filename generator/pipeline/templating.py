@@ -145,7 +145,8 @@ def localized(language: str) -> dict[str, object]:
         """Text in ``language``: a ``Reason`` translates its msgid and fills its arguments in; other text is
         its own msgid (printed as written when the catalogue does not have it)."""
         if isinstance(value, Reason):
-            return value.translated(catalogue.gettext)
+            with speaking(language):  # its maths (``Maths``) in the language too
+                return value.translated(catalogue.gettext)
         return catalogue.gettext(value) if value else value
 
     def in_language(value: object) -> str:
