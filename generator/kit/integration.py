@@ -15,7 +15,7 @@ import sympy
 
 from generator.kit.family import require
 from generator.kit.language import N_, Reason, joined, signs_cancelling
-from generator.kit.notation import AsWritten, EvaluationBar, WrittenProduct, WrittenSum, cancels_signs, put_in
+from generator.kit.notation import AsWritten, EvaluationBar, WrittenProduct, WrittenSum, cancelled_signs, put_in
 from generator.kit.numeric import as_function, central_difference, close
 from generator.kit.printing import printed_terms, tex
 from generator.kit.probability import simpson
@@ -148,10 +148,11 @@ def evaluation(primitive: sympy.Expr, var: sympy.Symbol, low: sympy.Expr, high: 
         # e^2 - e: the bounds put in print as the value, and ``chain`` merges the two (no step only rewrites)
         put = N_("put in the upper bound, then the lower")
         subtracted = lower.could_extract_minus_sign() and lower != 0  # - e (3 . (-1) + 2) subtracted: + e (3 . (-1) + 2)
-        if subtracted or any(cancels_signs(primitive, {var: end}) for end in (high, low)):  # 1 - x at -1: 1 + 1 (TA read)
+        pairs = subtracted + sum(cancelled_signs(primitive, {var: end}) for end in (high, low))  # 1 - x at -1: 1 + 1
+        if pairs:
             # briefly, so that it stands beside its row, not as a second lead-in under "... = F(b) - F(a):" (TA read,
             # math-background-2 EN 7321 2.1(a)); the line above names the order already
-            put = signs_cancelling(N_("put in the bounds"))
+            put = signs_cancelling(N_("put in the bounds"), pairs)
         return (chain(Step(bar), Step(written, put), Step(_in_order(value, ends) if only_worked else value, why)),)
     rows = tuple(
         chain(Step(at, _putting_in(primitive, var, end)), Step(v, _values_at(primitive, end, at)))
@@ -162,9 +163,14 @@ def evaluation(primitive: sympy.Expr, var: sympy.Symbol, low: sympy.Expr, high: 
     # double negative), and the reason says so: [F]_0^1 = 2 - e beside F(0) = -2 hid the subtraction (TA read)
     negative = ends[1].could_extract_minus_sign()
     values = signs_cancelling(VALUES) if negative else VALUES
-    # - e + 2 would only reorder 2 - e, and 0 + e only drop a 0 (under "collect like terms", a TA read): the value at once
+    # - e + 2 would only reorder 2 - e, and 0 + e only drop a 0 (under "collect like terms", a TA read): the value at
+    # once, its terms in the order of F(b) - F(a) (2e + 4/e, never 4/e + 2e: TA read, math-background-2 EN 8933) unless
+    # that puts a subtracted term first (3 - e^2, never -e^2 + 3)
     if set(sympy.Add.make_args(value)) == {term for term in (ends[0], -ends[1]) if term != 0}:
-        return (*rows, chain(Step(bar), Step(value, values)))
+        ordered = _in_order(value, ends)
+        if ordered.is_Add and ordered.args[0].could_extract_minus_sign() and not ordered.args[1].could_extract_minus_sign():
+            ordered = value
+        return (*rows, chain(Step(bar), Step(ordered, values)))
     return (
         *rows,
         chain(
@@ -176,9 +182,10 @@ def evaluation(primitive: sympy.Expr, var: sympy.Symbol, low: sympy.Expr, high: 
 
 
 def _putting_in(primitive: sympy.Expr, var: sympy.Symbol, end: sympy.Expr) -> Reason:
-    """"put in x = -1", and that two minus signs cancel where putting it in applies one to the other (``cancels_signs``)."""
+    """"put in x = -1", and that two minus signs cancel where putting it in applies one to the other (``cancelled_signs``)."""
     put = Reason("put in ${var} = {end}$", var=var, end=tex(end))
-    return signs_cancelling(put) if cancels_signs(primitive, {var: end}) else put
+    pairs = cancelled_signs(primitive, {var: end})
+    return signs_cancelling(put, pairs) if pairs else put
 
 
 def _in_order(value: sympy.Expr, ends: list[sympy.Expr]) -> sympy.Expr:

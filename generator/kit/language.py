@@ -77,8 +77,11 @@ def as_reason(part: str) -> "Reason":
     return part if isinstance(part, Reason) else Reason(part)
 
 
-def signs_cancelling(rule: str) -> "Reason":
-    """``rule``, then "two minus signs cancel": its step also multiplies a minus sign by a minus sign away."""
+def signs_cancelling(rule: str, pairs: int = 1) -> "Reason":
+    """``rule``, then "two minus signs cancel": its step also multiplies a minus sign by a minus sign away; several
+    ``pairs`` of them, "minus signs cancel in pairs"."""
+    if pairs > 1:
+        return Reason("{rule}; minus signs cancel in pairs", rule=as_reason(rule))
     return Reason("{rule}; two minus signs cancel", rule=as_reason(rule))
 
 

@@ -196,12 +196,14 @@ def _put_in_term(term: sympy.Expr, rule: dict) -> sympy.Expr:
     return put
 
 
-def cancels_signs(expr: sympy.Expr, rule: dict) -> bool:
-    """Putting the values in cancels two minus signs unseen: ``put_in`` applies a minus sign before a negative number
-    at once (``1 - x`` at -1 is ``1 + 1``), so the step that puts them in says so."""
-    return any(
-        node.is_Mul and node.args[0] == -1 and (value := put_in(node.args[1], rule)).is_Number and value < 0
+def cancelled_signs(expr: sympy.Expr, rule: dict) -> int:
+    """How many pairs of minus signs putting the values in cancels unseen: ``put_in`` applies a minus sign before a
+    negative number at once (``1 - x`` at -1 is ``1 + 1``), so the step that puts them in says so; ``e^{-x} (1 - x)``
+    at -1 cancels two pairs, ``e^{1} (1 + 1)`` (TA read, German 8934: "two minus signs cancel" there said one)."""
+    return sum(
+        1
         for node in sympy.preorder_traversal(expr)
+        if node.is_Mul and node.args[0] == -1 and (value := put_in(node.args[1], rule)).is_Number and value < 0
     )
 
 

@@ -1054,7 +1054,7 @@ THREE_SIGNS = Reason("two of the three minus signs cancel")
 SIGN_NAMES = (DISTRIBUTE_MINUS, OPEN_NEGATED, TAKE_OUT_MINUS, TAKE_MINUS_OUT_OF_BRACKET, SIGNS_CANCEL, THREE_SIGNS)
 """The reasons that say what becomes of a minus sign: ``signs_named`` adds nothing to a reason that lists one, or
 that says already that two minus signs cancel (``signs_cancelling``)."""
-_SIGN_TEMPLATES = frozenset(name.template for name in (*SIGN_NAMES, signs_cancelling(SIGNS_CANCEL)))
+_SIGN_TEMPLATES = frozenset(name.template for name in (*SIGN_NAMES, signs_cancelling(SIGNS_CANCEL), signs_cancelling(SIGNS_CANCEL, 2)))
 EXPAND = Reason("expand")
 """The name of a step that multiplies products out; a step that does this and more is split (``rule_and_tidy``)."""
 GENERIC_NAMES = (Reason("multiply the factors"), Reason("combine the terms"))
