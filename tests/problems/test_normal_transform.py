@@ -157,4 +157,4 @@ def test_the_solution_says_normal_distributions_not_normal_laws(mode):
     beside it, say normal distributions."""
     variant = variant_for_seed(FAMILY, resolve_options(FAMILY.options, {"mode": mode}), 2)
     _, solution = render_part(environment(), FAMILY, variant)
-    assert "Since normal distributions are closed under affine maps," in solution and " laws" not in solution
+    assert r"Since normal distributions are closed under affine maps ($a \neq 0$)," in solution and " laws" not in solution
