@@ -189,6 +189,32 @@ def test_header_and_footer_and_points_marks_read_alike(tmp_path, write_sheet):
         assert "P]" not in text and "(3.5 points)" not in text
 
 
+def _title_lines(pdf) -> list[str]:
+    """The first page's lines below the course line, as pdftotext sets them out."""
+    import subprocess
+
+    text = subprocess.run(["pdftotext", "-layout", "-l", "1", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    return lines[1:3]
+
+
+def test_a_solution_title_too_long_for_its_line_puts_solutions_and_the_seed_on_the_next(tmp_path, write_sheet):
+    """Alone on the line below the title, the seed read as floating between the title and the text (three TA reads,
+    German 8932 and 8934): "Solutions" goes with it, at the left of that line."""
+    long = MINIMAL_SHEET.replace('title = "Tiny"', 'title = "Mathematical Background of Deep Learning II"', 1)
+    sheets = write_sheet("long", long)
+    write_sheet("tiny", MINIMAL_SHEET)
+    targets = build_sheets(["long", "tiny"], Draw(42), tmp_path / "out", Project(sheets))
+    long_target, tiny_target = sorted(targets, key=lambda target: target.parent.name)
+    assert _title_lines(long_target / "long-solution.pdf") == [
+        "Mathematical Background of Deep Learning II",
+        "Solutions Seed 42 (sheet code 001A)",
+    ]
+    # an exercise sheet's code, whole, at the right of the line below (the TeXbook's trick)
+    assert _title_lines(long_target / "long-exercise.pdf") == ["Mathematical Background of Deep Learning II", "Sheet code 001A"]
+    assert _title_lines(tiny_target / "tiny-solution.pdf")[0] == "Tiny — Solutions Seed 42 (sheet code 001A)"
+
+
 def test_the_sheet_code_alone_rebuilds_the_sheet(tmp_path, write_sheet):
     from typer.testing import CliRunner
 
