@@ -592,16 +592,19 @@ def _above_the_bar(top: sympy.Expr, new_top: sympy.Expr, before: sympy.Expr, can
 def taken_out(terms: list[sympy.Expr], new: sympy.Expr) -> list[Reason]:
     """"take out the common factor $x$" for a step that writes terms sharing a factor as that factor times a sum,
     ``x e^{2x} + x`` as ``x (e^{2x} + 1)``, and carries every other term as it stands: a TA read found such a step
-    called "collect like terms", when no like terms are there. Empty for any other step: one that also collects like
+    called "collect like terms", when no like terms are there; "collect the terms in $\\sin(x)$" where other terms are
+    carried beside them, whose factor it is not. Empty for any other step: one that also collects like
     terms (in the bracket, ``2x e^x + e^x (x^2 + 2x)`` as ``e^x (x^2 + 4x)``, stays "collect like terms"), or takes
     factors out of two groups of terms.
     """
     left = [evaluated(term) for term in terms]
     found: tuple[sympy.Expr, list[sympy.Expr]] | None = None
+    kept = False
     for term in sympy.Add.make_args(new):
         carried = next((old for old in left if _unordered(old) == _unordered(term)), None)
         if carried is not None:
             left.remove(carried)
+            kept = True
             continue
         coefficient, rest = term.as_coeff_Mul()
         sums = [factor for factor in sympy.Mul.make_args(rest) if factor.is_Add]
@@ -617,7 +620,13 @@ def taken_out(terms: list[sympy.Expr], new: sympy.Expr) -> list[Reason]:
     if left or found is None:
         return []
     factor, inside = found
-    named = _named(Reason("take out the common factor ${factor}$", factor=_bracketed(factor)), factor, Reason("factor out a common factor"), widest=MAX_FACTOR_WIDTH)
+    # a factor of some of the terms only, the others carried, is not the bracket's common factor: "collect the terms in
+    # sin(x)" ("take out the common factor sin(x)" beside a cos(x) term it is no factor of, TA read German 8934)
+    named = (
+        _named(Reason("collect the terms in ${factor}$", factor=_bracketed(factor)), factor, Reason("collect the terms with a common factor"), widest=MAX_FACTOR_WIDTH)
+        if kept
+        else _named(Reason("take out the common factor ${factor}$", factor=_bracketed(factor)), factor, Reason("factor out a common factor"), widest=MAX_FACTOR_WIDTH)
+    )
     apart = sum(len(sympy.Add.make_args(expand_outside(term))) for term in inside)
     return [] if len(sympy.Add.make_args(expand_outside(sympy.Add(*inside)))) < apart else [named]
 
