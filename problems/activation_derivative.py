@@ -53,6 +53,7 @@ from generator.kit import (
     defined_points,
     distinct,
     require,
+    tex,
 )
 from generator.kit.differentiation import rule_and_tidy, tidied
 from generator.kit.functions import structure
@@ -131,10 +132,13 @@ def _tanh_steps(u: sympy.Expr, a: sympy.Rational) -> Steps:
     """f = (e^u - e^(-u))/(e^u + e^(-u)): quotient rule (inner derivative a in front), then 1 - (above/below)^2."""
     above, below = exp(u) - exp(-u), exp(u) + exp(-u)
     numerator = WrittenSum(below**2, -(above**2), evaluate=False)
-    # The inner derivative a stands in front without a step of its own: the reason says where it comes from.
-    rule = (
-        Reason("quotient rule; inner derivative ${a}$ by the chain rule", a=_inline(a)) if a != 1 else "quotient rule"
-    )
+    # The reason names the derivatives the rule puts in, u' = v and v' = u (the line worked them unsaid, TA read German
+    # 8932), and where the inner derivative a standing in front comes from.
+    pair, swapped = (rf"{tex(exp(u))} {sign} {tex(exp(-u))}" for sign in (r"\pm", r"\mp"))
+    if a == 1:
+        rule = Reason("quotient rule; $({pair})' = {swapped}$", pair=pair, swapped=swapped)
+    else:
+        rule = Reason("quotient rule, chain rule; $({pair})' = {a} ({swapped})$", pair=pair, a=tex(a), swapped=swapped)
     in_x = (Step(_times(a, _over_square(numerator, below)), rule),)
     ratio = sympy.Pow(sympy.Mul(above, sympy.Pow(below, -1), evaluate=False), 2, evaluate=False)
     return in_x, (Step(_times(a, WrittenSum(1, -ratio, evaluate=False)), SPLIT),)

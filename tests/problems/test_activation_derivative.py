@@ -125,8 +125,14 @@ def test_canonical_sigmoid_is_worked_by_the_chain_rule_then_rewritten_with_sigma
     ("name", "scale", "rule", "definition"),
     [
         ("sigmoid", 2, "chain rule", r"definition of $\sigma$"),
-        ("tanh", Rational(3, 2), "quotient rule; inner derivative $3/2$ by the chain rule", "definition of tanh"),
-        ("tanh", 1, "quotient rule", "definition of tanh"),
+        # the derivatives the quotient rule puts in, named (TA read, German 8932)
+        (
+            "tanh",
+            Rational(3, 2),
+            r"quotient rule, chain rule; $(e^{3 x/2} \pm e^{- 3 x/2})' = \frac{3}{2} (e^{3 x/2} \mp e^{- 3 x/2})$",
+            "definition of tanh",
+        ),
+        ("tanh", 1, r"quotient rule; $(e^{x} \pm e^{- x})' = e^{x} \mp e^{- x}$", "definition of tanh"),
         ("softplus", Rational(1, 3), "chain rule", r"definition of $\sigma$"),
         ("swish", 2, r"product rule; chain rule for $\sigma(2x)$", r"definition of $\sigma$"),
         ("log-sigmoid", 2, "chain rule", r"definition of $\sigma$"),
