@@ -324,10 +324,12 @@ def _worked(f: sympy.Expr, v: sympy.Symbol) -> Worked:
         inner = derivative(norm, v)
     rule = WrittenProduct(*_number_apart(outer), inner, evaluate=False)
     # c ||x - a||^2 has no outer function to chain through: its partial is the quoted one, times c
-    through = CHAIN if outer.free_symbols else SQUARED_NORM if _of_square(f, norm) else NORM
+    through = Reason(CHAIN if outer.free_symbols else SQUARED_NORM if _of_square(f, norm) else NORM)
+    if not outer.free_symbols and outer != 1:  # 2 ||x||_2: its partial quoted, times 2, said (TA read, EN 8931)
+        through = Reason(CONSTANT_FACTOR, rule=through)
     if not norm.centred:  # 2 (x_i - a_i) with a_i put in, 2 (x_1 - 2) or 2 x_2: the reason says which a_i (TA read)
         index = norm.args.index(component) + 1
-        through = Reason(POINT, rule=Reason(through), index=index, value=tex(v - component))
+        through = Reason(POINT, rule=through, index=index, value=tex(v - component))
     tidying = _tidying(outer, inner, norm)
     steps = (Step(rule, through), Step(_facing(tidy_derivative(f, v), component), listed(tidying) if tidying else MULTIPLY))
     return Worked((), chain(*steps) if tidying else worked_chain(*steps), ("chain",) if outer.free_symbols else ())
@@ -366,6 +368,7 @@ def _facing(tidy: sympy.Expr, component: sympy.Expr) -> sympy.Expr:
     return tidy
 
 
+CONSTANT_FACTOR = N_("constant factor; {rule}")
 SQUARED_NORM = N_("partial of the squared norm")
 NORM = N_("partial of the norm")
 """Reasons for c ||x - a||_2^2 and c ||x - a||_2, whose partials the solution quotes before the steps."""
