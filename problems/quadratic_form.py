@@ -36,7 +36,7 @@ from dataclasses import dataclass
 import sympy
 from sympy import MatMul
 
-from generator.kit import Chain, ChoiceOption, Family, Reason, Step, close, distinct, require
+from generator.kit import N_, Chain, ChoiceOption, Family, Reason, Step, close, distinct, require
 from generator.kit.linalg import (
     OnInstance,
     double_loop_form,
@@ -131,7 +131,7 @@ def solve(p: Params) -> Answer:
         form = index_sum(p.left, p.matrix, p.right, p.transposed, p.indices)
         steps = (
             given,
-            Step(OnInstance(IndexSum(u[i] * EntryOf(product, i), (i, 1, p.left.rows))), "dot product"),
+            Step(OnInstance(IndexSum(u[i] * EntryOf(product, i), (i, 1, p.left.rows))), ROW_TIMES_COLUMN),
             Step(OnInstance(IndexSum(u[i] * inner, (i, 1, p.left.rows))), "matrix–vector product"),
             Step(OnInstance(form), Reason("${name}_{{{index}}}$ into the inner sum", name=p.left.name, index=i)),
         )
@@ -146,9 +146,14 @@ def solve(p: Params) -> Answer:
         given,
         Step(OnInstance(nested), _out_of_inner_sum(p.transposed, first.name, row)),
         Step(OnInstance(IndexSum(outer[row] * EntryOf(product, row), (row, 1, first.rows))), "matrix–vector product"),
-        Step(OnInstance(MatMul(Top(first), p.matrix, second)), "dot product"),
+        Step(OnInstance(MatMul(Top(first), p.matrix, second)), ROW_TIMES_COLUMN),
     )
     return Answer(MatMul(Top(first), p.matrix, second), product, Chain(steps))
+
+
+ROW_TIMES_COLUMN = N_("row vector times column vector")
+"""The step between x^T (S y) and the sum of x_k (S y)_k: a matrix product, as the statement asks for (its name "dot
+product" read as breaking the statement's "only matrix-vector products", TA read EN 8933 1.1(b))."""
 
 
 def _out_of_inner_sum(swapped: bool, name: str, index: sympy.Symbol) -> Reason:

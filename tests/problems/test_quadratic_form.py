@@ -90,7 +90,7 @@ def test_symbolic_matrix_sizes_fit_the_sum(direction):
 def test_canonical_steps_go_through_the_matrix_vector_product():
     answer = canonical_variant(FAMILY, options(), CANONICAL).answer
     steps = answer.steps.steps
-    assert [step.why for step in steps] == ["", "$x_{i}$ out of the inner sum", "matrix–vector product", "dot product"]
+    assert [step.why for step in steps] == ["", "$x_{i}$ out of the inner sum", "matrix–vector product", "row vector times column vector"]
     assert tex(steps[1].expr) == r"\sum_{i=1}^{N} x_{i} \sum_{j=1}^{N} Q_{ij} x_{j}"
     assert tex(steps[2].expr) == r"\sum_{i=1}^{N} x_{i} (\mathbf{Q} \mathbf{x})_{i}"
     assert steps[-1].expr.args[0] == answer.form
@@ -101,7 +101,7 @@ def test_canonical_steps_go_through_the_matrix_vector_product():
 
 def test_swapped_indices_swap_the_sums_first():
     steps = solve(_bilinear(transposed=True)).steps.steps
-    assert [step.why for step in steps][1:] == ["swap the sums, $y_{j}$ out of the inner sum", "matrix–vector product", "dot product"]
+    assert [step.why for step in steps][1:] == ["swap the sums, $y_{j}$ out of the inner sum", "matrix–vector product", "row vector times column vector"]
     assert tex(steps[2].expr) == r"\sum_{j=1}^{n} y_{j} (\mathbf{A} \mathbf{x})_{j}"
 
 
