@@ -622,11 +622,11 @@ def taken_out(terms: list[sympy.Expr], new: sympy.Expr) -> list[Reason]:
     factor, inside = found
     # a factor of some of the terms only, the others carried, is not the bracket's common factor: "collect the terms in
     # sin(x)" ("take out the common factor sin(x)" beside a cos(x) term it is no factor of, TA read German 8934)
-    named = (
-        _named(Reason("collect the terms in ${factor}$", factor=_bracketed(factor)), factor, Reason("collect the terms with a common factor"), widest=MAX_FACTOR_WIDTH)
-        if kept
-        else _named(Reason("take out the common factor ${factor}$", factor=_bracketed(factor)), factor, Reason("factor out a common factor"), widest=MAX_FACTOR_WIDTH)
-    )
+    if kept:
+        said, unnamed = Reason("collect the terms in ${factor}$", factor=_bracketed(factor)), Reason("collect the terms with a common factor")
+    else:
+        said, unnamed = Reason("take out the common factor ${factor}$", factor=_bracketed(factor)), Reason("factor out a common factor")
+    named = _named(said, factor, unnamed, widest=MAX_FACTOR_WIDTH)
     apart = sum(len(sympy.Add.make_args(expand_outside(term))) for term in inside)
     return [] if len(sympy.Add.make_args(expand_outside(sympy.Add(*inside)))) < apart else [named]
 
