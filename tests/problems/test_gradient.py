@@ -288,8 +288,11 @@ def test_for_every_x_only_contrasts_a_plain_norm():
     squared_only = Params((x1, x2), (sympy.exp(-EuclideanNorm(x1, x2) ** 2),), sympy.ImmutableMatrix.zeros(2, 1))
     variant = dataclasses.replace(canonical("idl-math-background-1.3b"), params=squared_only, answer=FAMILY.solve(squared_only))
     _, solution = render_part(environment(), FAMILY, variant)
-    assert "partial derivatives of the norm follow from writing it in coordinates" in solution
+    # the squared norm alone is differentiated: "of the norm" there was false (TA read, German 8942)
+    assert "partial derivatives of the squared norm follow from writing it in coordinates" in solution
     assert r"(for every $\mathbf{x}$)" not in solution
+    _, with_plain = render_part(environment(), FAMILY, canonical("idl-math-background-1.3b"))  # ||x||_2 beside its square
+    assert "partial derivatives of the norm follow from writing it in coordinates" in with_plain
 
 
 def test_a_gradient_after_lines_of_text_stands_in_a_display_of_its_own(tmp_path):
