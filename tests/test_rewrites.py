@@ -254,3 +254,15 @@ def test_a_sum_whose_terms_cancel_once_multiplied_out_is_expanded_not_factored()
     after = 4 * x * y / (x**2 * y**2 + 1) ** 2
     assert sympy.simplify(before - after) == 0
     assert rewrites.rewrite_name(before, after) == "expand and collect like terms"
+
+
+def test_a_denominator_turned_by_a_power_of_e_is_named_as_multiplied_then_cancelled():
+    """A TA read (derivatives-and-entropy, German 8942, f_3): (1 + e^{-x})^2 (e^x + 1)^2 below the bar became
+    (e^x + 1)^3 under "cancel (1 + e^{-x})^2", a factor the numerator does not have: the step multiplies numerator
+    and denominator by e^{2x}, which turns 1 + e^{-x} into e^x + 1, and then cancels one e^x + 1."""
+    from generator.kit.differentiation import differentiate
+
+    f = sympy.sin(x) / ((1 + sympy.exp(-x)) * (sympy.exp(x) + 1))
+    worked = differentiate(f, x).derivative
+    assert str(worked.steps[-1].why).startswith(r"multiply numerator and denominator by $e^{2 x}$, cancel $(e^{x} + 1)$")
+    assert sympy.simplify(worked.result - sympy.diff(f, x)) == 0

@@ -450,8 +450,14 @@ def _below_the_bar(bottom: sympy.Expr, new_bottom: sympy.Expr) -> list[str]:
         return []
     old, new = _powers(bottom), _powers(new_bottom)
     if set(new) <= set(old):
-        gone = [base ** (exponent - new.get(base, 0)) for base, exponent in old.items() if exponent > new.get(base, 0)]
-        return [cancel_reason(sympy.Mul(*gone))] if gone else []
+        if all(new[base] <= old[base] for base in new):
+            return _cancelled_from(old, new)
+        rescaled = _rescaled(old, new)
+        if rescaled is not None:
+            # (1 + e^{-x})^2 (e^x + 1)^2 to (e^x + 1)^3: times e^{2x}, then one e^x + 1 cancelled ("cancel
+            # (1 + e^{-x})^2" named a factor the numerator does not have, TA read German 8942)
+            factor, merged = rescaled
+            return [_multiplying(factor), *_cancelled_from(merged, new)]
     ratio = _monomial_ratio(bottom, new_bottom)
     if ratio is None:
         return [Reason("write over one denominator")]
@@ -464,13 +470,39 @@ def _below_the_bar(bottom: sympy.Expr, new_bottom: sympy.Expr) -> list[str]:
                 Reason("divide numerator and denominator by the same factor"),
             )
         ]
-    return [
-        _named(
-            Reason("multiply numerator and denominator by ${factor}$", factor=_bracketed(above)),
-            above,
-            Reason("multiply numerator and denominator by the same factor"),
-        )
-    ]
+    return [_multiplying(above)]
+
+
+def _multiplying(factor: sympy.Expr) -> Reason:
+    """"multiply numerator and denominator by $e^{2x}$", or by "the same factor" when it is too wide to name."""
+    return _named(
+        Reason("multiply numerator and denominator by ${factor}$", factor=_bracketed(factor)),
+        factor,
+        Reason("multiply numerator and denominator by the same factor"),
+    )
+
+
+def _cancelled_from(old: dict[sympy.Expr, sympy.Expr], new: dict[sympy.Expr, sympy.Expr]) -> list[Reason]:
+    """"cancel ..." for the powers of ``old`` (a denominator's bases and exponents) that ``new`` no longer has."""
+    gone = [base ** (exponent - new.get(base, 0)) for base, exponent in old.items() if exponent > new.get(base, 0)]
+    return [cancel_reason(sympy.Mul(*gone))] if gone else []
+
+
+def _rescaled(old: dict[sympy.Expr, sympy.Expr], new: dict[sympy.Expr, sympy.Expr]) -> tuple[sympy.Expr, dict] | None:
+    """The monomial m that turns each sum of ``old`` missing from ``new`` into one of ``new`` (``1 + e^{-x}`` times
+    e^x is ``e^x + 1``), raised to its powers, and ``old``'s powers so turned; None unless the step then only cancels
+    (``new`` holds no base, nor power of one, that the turned ``old`` does not)."""
+    factor, merged = sympy.Integer(1), dict(old)
+    for base in [base for base in old if base.is_Add and base not in new]:
+        target = next((other for other in new if other.is_Add and _term_ratio(1, base, other) is not None), None)
+        if target is None:
+            return None
+        exponent = merged.pop(base)
+        factor *= _term_ratio(exponent, base, target)
+        merged[target] = merged.get(target, 0) + exponent
+    if factor == 1 or any(new[base] > merged.get(base, 0) for base in new):
+        return None
+    return sympy.powsimp(factor), merged
 
 
 def _monomial_ratio(bottom: sympy.Expr, new_bottom: sympy.Expr) -> sympy.Expr | None:
