@@ -624,8 +624,8 @@ def _above_the_bar(top: sympy.Expr, new_top: sympy.Expr, before: sympy.Expr, can
 def taken_out(terms: list[sympy.Expr], new: sympy.Expr) -> list[Reason]:
     """"take out the common factor $x$" for a step that writes terms sharing a factor as that factor times a sum,
     ``x e^{2x} + x`` as ``x (e^{2x} + 1)``, and carries every other term as it stands: a TA read found such a step
-    called "collect like terms", when no like terms are there; "collect the terms in $\\sin(x)$" where other terms are
-    carried beside them, whose factor it is not. Empty for any other step: one that also collects like
+    called "collect like terms", when no like terms are there; "factor $\\sin(x)$ out of some of the terms" where other
+    terms are carried beside them, whose factor it is not. Empty for any other step: one that also collects like
     terms (in the bracket, ``2x e^x + e^x (x^2 + 2x)`` as ``e^x (x^2 + 4x)``, stays "collect like terms"), or takes
     factors out of two groups of terms.
     """
@@ -652,10 +652,11 @@ def taken_out(terms: list[sympy.Expr], new: sympy.Expr) -> list[Reason]:
     if left or found is None:
         return []
     factor, inside = found
-    # a factor of some of the terms only, the others carried, is not the bracket's common factor: "collect the terms in
-    # sin(x)" ("take out the common factor sin(x)" beside a cos(x) term it is no factor of, TA read German 8934)
+    # a factor of some of the terms only, the others carried, is not the bracket's common factor: "factor sin(x) out of
+    # some of the terms" ("take out the common factor sin(x)" beside a cos(x) term it is no factor of, TA read German
+    # 8934; "collect the terms in x" would count (x^2 + 1) log(x^2 + 1) in)
     if kept:
-        said, unnamed = Reason("collect the terms in ${factor}$", factor=_bracketed(factor)), Reason("collect the terms with a common factor")
+        said, unnamed = Reason("factor ${factor}$ out of some of the terms", factor=_bracketed(factor)), Reason("factor out of some of the terms")
     else:
         said, unnamed = Reason("take out the common factor ${factor}$", factor=_bracketed(factor)), Reason("factor out a common factor")
     named = _named(said, factor, unnamed, widest=MAX_FACTOR_WIDTH)
