@@ -69,7 +69,9 @@ Steps = tuple[tuple[Step, ...], tuple[Step, ...]]
 """The steps that find f'(x) in x, then those that rewrite it towards the activation."""
 
 SPLIT = N_("split the fraction")
-ADD_SUBTRACT = N_("add and subtract 1 in the numerator")
+ADD_SUBTRACT = N_("add and subtract 1 in the numerator, split the fraction")
+"""e^{-u}/(1 + e^{-u}) as 1 - 1/(1 + e^{-u}): the fraction split too, which the reason left unsaid (TA reads, German 8922
+swish and 8942 3(a))."""
 
 
 @dataclass(frozen=True)

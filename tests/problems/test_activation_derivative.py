@@ -110,7 +110,7 @@ def test_canonical_sigmoid_is_worked_by_the_chain_rule_then_rewritten_with_sigma
         "chain rule",
         "multiply the factors; two minus signs cancel",
         "split the fraction",
-        "add and subtract 1 in the numerator",
+        "add and subtract 1 in the numerator, split the fraction",
         r"definition of $\sigma$",
     ]
     rule, derivative, split, complement, final = (expr for _, expr in steps(worked))
