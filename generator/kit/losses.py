@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import sympy
 
 from generator.kit.activations import sigmoid
-from generator.kit.language import N_, Reason
+from generator.kit.language import N_, Reason, signs_cancelling
 from generator.kit.notation import WrittenProduct, WrittenSum
 from generator.kit.steps import Chain, Step, chain
 
@@ -50,8 +50,9 @@ def output_layer(loss: str, y: sympy.Expr, value: sympy.Expr, target: sympy.Inte
             by_output = chain(Step(delta, r"$\hat{y} - t$ with $t = 0$"))
         else:
             written = WrittenSum(y, -t, evaluate=False)
-            # 3 + 1 under "y-hat - t" left t = -1 to the reader (TA read, math-background-2 EN 8901)
-            rule = r"$\hat{y} - t$" if t > 0 else Reason(r"$\hat{{y}} - t$ with $t = {t}$", t=t)
+            # 3 + 1 under "y-hat - t" left t = -1 to the reader (TA read, math-background-2 EN 8901), and -(-1) as + 1
+            # its two minus signs (TA read, EN 8943)
+            rule = r"$\hat{y} - t$" if t > 0 else signs_cancelling(Reason(r"$\hat{{y}} - t$ with $t = {t}$", t=t))
             by_output = chain(Step(written, rule), Step(delta, N_("add") if t < 0 else N_("subtract")))
         by_y = chain(Step(delta, r"$\hat{y} = y$, so $\partial \hat{y} / \partial y = 1$"))
         return OutputLayer(value, (value - t) ** 2 / 2, by_output, by_y, delta)
