@@ -38,3 +38,11 @@ def test_an_exact_decimal_is_written_as_equal_and_another_as_about():
     assert approximately(sympy.Rational(18, 37), 4, "en") == r"\approx 0.4865"
     assert approximately(sympy.Rational(1, 32), 4, "en") == r"\approx 0.0313"  # exact only in five places; the tie rounds up
     assert approximately(sympy.log(2), 4, "en") == r"\approx 0.6931"
+
+
+def test_where_no_places_are_asked_an_exact_decimal_is_written_as_it_is():
+    """The MLE's sigma-hat^2 = 32/5 = 6.4000, where the exercise asks for no decimals, read as rounded to places nobody
+    asked for (TA reads, math-background-2 EN 8941 and EN 8943)."""
+    assert approximately(sympy.Rational(32, 5), 4, "en", asked=False) == "= 6.4"
+    assert approximately(sympy.Rational(21, 4), 4, "de", asked=False) == "= 5{,}25"
+    assert approximately(sympy.Rational(38, 7), 4, "en", asked=False) == r"\approx 5.4286"

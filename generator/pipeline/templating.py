@@ -113,15 +113,16 @@ def decimal(value: object, digits: int = 4) -> str:
     return fixed(value, digits)
 
 
-def approximately(value: object, digits: int, language: str) -> str:
+def approximately(value: object, digits: int, language: str, asked: bool = True) -> str:
     """``= 0.6000`` for a value whose decimal is exact in ``digits`` places, else ``\\approx 0.4865``: what follows an
     exact value in a line of working, to the places asked (a whole number stays whole). A matrix (or vector) follows it
-    entry by entry (``approximately_matrix``)."""
+    entry by entry (``approximately_matrix``). Where no places are ``asked``, an exact decimal is written as it is,
+    ``32/5 = 6.4``: ``6.4000`` read as rounded to places nobody asked for (two TA reads)."""
     if isinstance(value, sympy.MatrixBase):
         return approximately_matrix(value, digits, language)
     exact = exact_decimal(value, digits)
     if exact is not None:
-        return f"= {localized_decimal(exact if '.' not in exact else fixed(value, digits), language)}"
+        return f"= {localized_decimal(exact if '.' not in exact or not asked else fixed(value, digits), language)}"
     return rf"\approx {localized_decimal(fixed(value, digits), language)}"
 
 
@@ -193,7 +194,7 @@ def localized(language: str) -> dict[str, object]:
         "reason": lambda value: escape_reason(translate(value)),
         "translate": translate,
         "decimal": lambda value, digits=4: localized_decimal(fixed(value, digits), language),
-        "approx": lambda value, digits=4: approximately(value, digits, language),
+        "approx": lambda value, digits=4, asked=True: approximately(value, digits, language, asked),
         "number": lambda value: localized_decimal(str(value), language),
         "tex": tex if language == ENGLISH else in_language,
         "entries": entries,
