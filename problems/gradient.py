@@ -402,7 +402,12 @@ def _vector_forms(f: sympy.Expr, center: sympy.ImmutableMatrix) -> tuple[sympy.E
     if factor == 1:
         return (direction,)
     # SymPy would multiply a number into x - a; 2 (x - a) reads better than 2x - 2a.
-    return (sympy.Mul(factor, direction, evaluate=False) if factor.is_Number else factor * direction,)
+    if factor.is_Number:
+        return (sympy.Mul(factor, direction, evaluate=False),)
+    # x after its factor: SymPy's -2 x e^{-||x||^2} ran the bold x into the e (TA read, EN 8941)
+    if direction == X and sympy.fraction(factor, exact=True)[1] == 1:
+        return (WrittenProduct(factor, direction, evaluate=False),)
+    return (factor * direction,)
 
 
 def difficulty(params: Params, answer: Answer) -> float:
