@@ -144,6 +144,9 @@ def evaluation(primitive: sympy.Expr, var: sympy.Symbol, low: sympy.Expr, high: 
         why = joined(powers)
     if primitive.has(sympy.log):  # log 1 = 0 when the lower end gives 1; else the quotient rule of logarithms
         why = N_(r"$\log 1 = 0$") if low == 1 else N_("combine the logarithms into one")
+        factor = primitive.as_coeff_Mul()[0]
+        if low != 1 and abs(factor) != 1:  # 2 log 3 - 2 log 2 = 2 log(3/2) takes the 2 out too (TA read, EN 8941)
+            why = Reason("factor out ${factor}$ and combine the logarithms into one", factor=tex(factor))
     if printed_width(written) + printed_width(primitive) <= MAX_EVALUATION_WIDTH and not ends[1].is_negative:
         # e^2 - e: the bounds put in print as the value, and ``chain`` merges the two (no step only rewrites)
         put = N_("put in the upper bound, then the lower")
