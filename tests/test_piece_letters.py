@@ -51,3 +51,14 @@ def test_the_base_of_a_reciprocal_is_the_chain_rules_inner_function():
     """A TA read (idl-math-background EN 6611, 1.3(c)): d/dy x cos(x)/(e^{2y} + 1) named v = e^{2y} + 1 beside
     u = e^{2y} and then worked it by the "chain rule", where v is the inner function, which the sheet names g."""
     assert letters(1 / (sympy.exp(2 * x) + 1)) == [("u", sympy.exp(2 * x)), ("g", sympy.exp(2 * x) + 1)]
+
+
+def test_a_part_that_is_a_quotient_is_named_with_a_slash_in_running_text():
+    """A TA read (idl-math-background 1.3(a), German 8944): "g = x/(cos(x) + 2)" stood stacked in the naming line, too
+    small to read; the chain rule's inner function keeps its order as its function prints it (g = 2x^2 - x^3)."""
+    from generator.pipeline.templating import environment
+
+    template = environment().from_string('<% from "macros/parts.tex.j2" import named_parts %><< named_parts(w.pieces) >>')
+    quotient = template.render(w=differentiate(sympy.cos(x / (sympy.cos(x) + 2)), x))
+    assert r"$g = x/(\cos(x) + 2)$" in quotient and r"\frac" not in quotient
+    assert r"$g = 2 x^{2} - x^{3}$" in template.render(w=differentiate(sympy.exp(2 * x**2 - x**3) * sympy.sin(x), x))
