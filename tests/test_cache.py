@@ -191,9 +191,9 @@ EDITS = {
     "a macro a part template imports": ("templates/macros/steps.tex.j2", r"\mbox{<< why|reason >>}", r"\mbox{\upshape << why|reason >>}", r"\mbox{\upshape "),
     "the catalogue": (
         "locale/de/LC_MESSAGES/messages.po",
-        'msgstr "nat (natürlicher Logarithmus)"',
-        'msgstr "nat (Logarithmus zur Basis e)"',
-        "nat (Logarithmus zur Basis e)",
+        'msgid "nats"\nmsgstr "nat"',
+        'msgid "nats"\nmsgstr "nat (Basis e)"',
+        "nat (Basis e)",
     ),
 }
 """(file, text, its replacement, what the solution then shows)."""
