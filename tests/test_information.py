@@ -138,7 +138,7 @@ def test_exact_values_print_led_by_a_positive_term():
 def test_a_weight_multiplied_out_over_a_split_log_is_named():
     """A TA read 3/8 log(8/3) become 9/8 log 2 - 3/8 log 3 beside "split logs, collect log 2": the step also multiplies
     3/8 out over 3 log 2 - log 3. It says so; a weight times a log of one prime (1/4 log 8 = 3/4 log 2) multiplies
-    out nothing."""
+    out nothing, but multiplies the power (a TA read, EN 8951: "split logs, collect log 2" left it unsaid)."""
     p = (R(3, 8), R(1, 2), R(1, 8))
     steps = expected_log_steps(p, tuple(1 / a for a in p), "nats", "definition of entropy")
     assert tex(steps.steps[0].expr) == r"\frac{3}{8} \log \frac{8}{3} + \frac{1}{2} \log 2 + \frac{1}{8} \log 8"
@@ -146,7 +146,7 @@ def test_a_weight_multiplied_out_over_a_split_log_is_named():
     assert tex(steps.result) == r"2 \log 2 - \frac{3}{8} \log 3"  # 9/8 + 1/2 + 3/8
     prime_powers = (R(1, 2), R(1, 4), R(1, 4))
     steps = expected_log_steps(prime_powers, tuple(1 / a for a in prime_powers), "nats", "definition of entropy")
-    assert steps.steps[1].why == r"split logs, collect $\log 2$"
+    assert steps.steps[1].why == r"split logs, multiply, collect $\log 2$"
 
 
 def test_logs_that_cancel_are_named():

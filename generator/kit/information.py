@@ -140,12 +140,21 @@ def _split_reason(weights: list[sympy.Rational], arguments: list[sympy.Rational]
     if any(not (arg.is_Integer and sympy.isprime(arg)) for arg in arguments) or (unit == "bits" and 2 in arguments):
         twos = unit == "bits" and any(arg.p % 2 == 0 or arg.q % 2 == 0 for arg in arguments)
         parts.append(Reason("split logs ($\\log_2 2 = 1$)") if twos else Reason("split logs"))
-    if any(w != 1 and information_log(arg, unit).is_Add for w, arg in zip(weights, arguments, strict=True)):
+    splits = [information_log(arg, unit) for w, arg in zip(weights, arguments, strict=True) if w != 1]
+    if any(split.is_Add for split in splits):
         parts.append(Reason("multiply out"))
+    elif any(_multiplied(split) for split in splits):
+        parts.append(Reason("multiply"))
     collected, cancelled = _collected(*split, result=sympy.Add(*split))
     if collected:
         parts.append(collected)
     return _cancelling(joined(parts), cancelled)
+
+
+def _multiplied(split: sympy.Expr) -> bool:
+    """A log split into a number times one log, 1/4 log 4 as 1/2 log 2: the weight multiplies the 2, which "split logs,
+    collect log 2" left unsaid (TA read, EN 8951); there is nothing to multiply out."""
+    return not split.is_Number and abs(split.as_coeff_Mul()[0]) != 1
 
 
 def _collected(*sums: sympy.Expr, result: sympy.Expr) -> tuple[str, str]:
