@@ -368,7 +368,7 @@ def _facing(tidy: sympy.Expr, component: sympy.Expr) -> sympy.Expr:
     return tidy
 
 
-CONSTANT_FACTOR = N_("constant factor; {rule}")
+CONSTANT_FACTOR = N_("constant factor, {rule}")
 SQUARED_NORM = N_("partial of the squared norm")
 NORM = N_("partial of the norm")
 """Reasons for c ||x - a||_2^2 and c ||x - a||_2, whose partials the solution quotes before the steps."""

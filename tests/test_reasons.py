@@ -18,8 +18,8 @@ from generator.pipeline.render import render_part
 from generator.pipeline.templating import environment
 
 x = sympy.Symbol("x")
-TABLE = "constant factor; table of derivatives"
-"""37 characters: the steps macro's 3.8 cm box, where it wrapped as 'constant factor; table / of derivatives'."""
+TABLE = "constant factor, table of derivatives"
+"""37 characters: the steps macro's 3.8 cm box, where it wrapped as 'constant factor, table / of derivatives'."""
 SHORT = (Chain((Step(2 * sympy.cos(x), TABLE),)), r"\frac{\partial f}{\partial x}")
 WIDE = (Chain((Step(sympy.expand((x + 1) ** 8), "expand"),)), "g'(x)")
 """A row of another chain in the same align, too wide for the reason on one line beside the widest step."""
@@ -160,7 +160,7 @@ def test_typeset_the_long_reasons_stand_whole_and_nothing_runs_into_the_margin(t
     text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "reasons.pdf"), "-"], capture_output=True, text=True, check=True).stdout
     lines = [line.strip() for line in text.splitlines()]
     whole = [line for line in lines if line.endswith(TABLE)]
-    wrapped = [line for line in lines if line.endswith("constant factor; table")]
+    wrapped = [line for line in lines if line.endswith("constant factor, table")]
     assert len(whole) == 1 and len(wrapped) == 1
     assert any(line.endswith("Zähler und Nenner mit e2x multiplizieren, kürzen") for line in lines), text
     first = next(index for index, line in enumerate(lines) if "multiply numerator" in line)

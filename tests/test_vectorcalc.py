@@ -31,14 +31,14 @@ def test_a_partial_of_a_function_without_the_variable_is_zero_because_of_that():
 
 
 def test_a_constant_factor_over_a_sum_names_the_term_that_drops_out():
-    """A TA read (idl-math-background 1.3(d), seed 7301): d/dx 2(xy - sin(2y)) = 2y was "constant factor; table of
+    """A TA read (idl-math-background 1.3(d), seed 7301): d/dx 2(xy - sin(2y)) = 2y was "constant factor, table of
     derivatives", which hid that sin(2y) drops out; the reason names it as the sum rule's reason does."""
     f = sympy.factor_terms(2 * x * y - 2 * sympy.sin(2 * y))  # 2(xy - sin(2y)), a divergence-free field's component
     assert f.is_Mul
     (step,) = partial(f, x).derivative.steps
     assert step.expr == 2 * y and step.why == r"constant factor, sum rule; $- \sin(2 y)$ does not depend on $x$"
     (step,) = partial(sympy.factor_terms(3 * x**2 * y + 3 * x**2), y).derivative.steps
-    assert step.why == "constant factor; table of derivatives"  # nothing drops out: the table, as before
+    assert step.why == "constant factor, table of derivatives"  # nothing drops out: the table, as before
 
 
 def test_a_part_that_loses_a_term_free_of_the_variable_names_it():

@@ -129,15 +129,15 @@ def test_second_differences_give_the_curvature():
 
 
 def test_a_table_entry_times_a_constant_in_other_variables_names_the_constant_factor():
-    """-y^2 e^x in y gives -2y e^x by the same words as any constant factor; a number in front is the table's."""
+    """-y^2 e^x in y gives -2y e^x by the same words as any constant factor, a number in front is the table's."""
     from generator.kit.differentiation import worked_partial
 
     x, y = sympy.symbols("x y")
-    assert [s.why for s in worked_partial(-(y**2) * sympy.exp(x), y).derivative.steps] == ["constant factor; table of derivatives"]
+    assert [s.why for s in worked_partial(-(y**2) * sympy.exp(x), y).derivative.steps] == ["constant factor, table of derivatives"]
     assert [s.why for s in worked_partial(-(x**2) / (sympy.exp(y) + 1), x).derivative.steps] == [
-        "constant factor; table of derivatives"
+        "constant factor, table of derivatives"
     ]
-    assert [s.why for s in worked_partial(y * sympy.exp(x), x).derivative.steps] == ["constant factor; table of derivatives"]
+    assert [s.why for s in worked_partial(y * sympy.exp(x), x).derivative.steps] == ["constant factor, table of derivatives"]
     assert [s.why for s in worked_partial(3 * y**2, y).derivative.steps] == ["table of derivatives"]
 
 

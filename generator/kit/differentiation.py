@@ -73,7 +73,9 @@ CHAIN = N_("chain rule")
 each is a msgid of the catalogue, translated when it is printed."""
 SUM = N_("sum rule")
 TABLE = N_("table of derivatives")
-CONSTANT_TABLE = N_("constant factor; table of derivatives")
+CONSTANT_TABLE = N_("constant factor, table of derivatives")
+"""A comma after "constant factor", as in "constant factor, chain rule" ("constant factor; table ..." beside it read as
+another convention, two TA reads, EN 8931 and 8951); a semicolon comes before what is read off the table after rules."""
 SUM_TABLE = N_("sum rule; table of derivatives")
 CONSTANT_SUM = N_("constant factor, sum rule")
 CONSTANT_SUM_TABLE = N_("constant factor, sum rule; table of derivatives")
@@ -654,7 +656,7 @@ class _State:
         if f.is_Mul:
             constant, rest = f.as_independent(x, as_Add=False)
             if constant != 1:
-                # y e^x in x as -y^2 e^x in y: a table entry behind the constant says so ("constant factor; table ...");
+                # y e^x in x as -y^2 e^x in y: a table entry behind the constant says so ("constant factor, table ...");
                 # a sum behind it that loses terms free of x (2(xy - sin(2y)) in x) names them, as the sum rule does
                 idle_rest = _idle_terms(rest, x) if self._elementary(rest) else []
                 if idle_rest:
@@ -674,7 +676,7 @@ class _State:
 
     def _table_reason(self, f: sympy.Expr) -> str:
         """"table of derivatives", or, for a table entry times a factor in other variables (``-y^2 e^x`` in y,
-        ``-x^2/(e^y + 1)`` in x), "constant factor; table of derivatives": the same words as a constant
+        ``-x^2/(e^y + 1)`` in x), "constant factor, table of derivatives": the same words as a constant
         factor carried in front of any other part (``constant factor``), never the table alone for
         ``-2y e^x``. A number in front (``3 x^2``) is read off the table as it stands; a sum (``x^2 + 2``,
         ``cos x + 2``) term by term, by the sum rule, which the reason names; terms of the sum free of x drop

@@ -168,7 +168,7 @@ def test_composition_canonical_works_each_partial_by_the_chain_rule():
     assert [(piece.name.name, piece.expr) for piece in d_dx.pieces] == [("g", sympy.exp(x))]
     assert [(s.why, s.expr) for s in d_dx.pieces[0].derivative.steps] == [("table of derivatives", sympy.exp(x))]
     assert steps_of(d_dx) == [("constant factor, chain rule", sympy.exp(x) * sympy.exp(-y) * sympy.cos(sympy.exp(x)))]
-    # d/dy: sin(e^x) is a constant factor; e^{-y} by the chain rule, nothing to name.
+    # d/dy: sin(e^x) is a constant factor, e^{-y} by the chain rule, nothing to name.
     assert d_dy.pieces == ()
     assert steps_of(d_dy) == [("constant factor, chain rule", -sympy.exp(-y) * sympy.sin(sympy.exp(x)))]
 
@@ -179,10 +179,10 @@ def test_norm_canonical_quotes_the_partials_of_the_norm_and_of_its_square():
     norm = EuclideanNorm(x1, x2)
     for worked, component in zip(f4, (x1, x2)):  # two numbers to multiply: the rule step stays
         (rule, product) = worked.derivative.steps
-        assert (rule.why, tex(rule.expr)) == ("constant factor; partial of the squared norm", rf"\frac{{1}}{{2}} \cdot 2 {tex(component)}")
+        assert (rule.why, tex(rule.expr)) == ("constant factor, partial of the squared norm", rf"\frac{{1}}{{2}} \cdot 2 {tex(component)}")
         assert (product.why, product.expr) == ("cancel $2$", component)
     for worked, component in zip(f5, (x1, x2)):
-        assert steps_of(worked) == [("constant factor; partial of the norm", component / (2 * norm))]
+        assert steps_of(worked) == [("constant factor, partial of the norm", component / (2 * norm))]
 
 
 def test_a_function_of_the_squared_norm_goes_through_the_square_and_holds_everywhere():
@@ -367,7 +367,7 @@ def test_the_product_of_the_chain_rule_through_the_norm_is_shown_before_its_powe
     assert rule.expr.args == (-1 / norm**2, x1 / norm)
     assert same(combined.expr, sympy.diff(1 / sympy.sqrt(x1**2 + x2**2), x1))
     (only,) = _worked(2 * norm, x1).derivative.steps  # 2 . x_1/||x||_2 only writes the product: no step of its own
-    assert only.why == "constant factor; partial of the norm"  # the 2 carried is said (TA read, EN 8931)
+    assert only.why == "constant factor, partial of the norm"  # the 2 carried is said (TA read, EN 8931)
 
 
 @pytest.mark.parametrize(("n", "held"), [(2, "the other held fixed"), (3, "the others held fixed")])

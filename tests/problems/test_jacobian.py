@@ -65,8 +65,8 @@ def test_canonical_partials_are_one_step_each_with_the_rule_named():
     answer = canonical_variant(FAMILY, resolve_options(FAMILY.options, {}), CANONICAL).answer
     steps = [[(step.why, step.expr) for step in w.derivative.steps] for row in answer.worked for w in row]
     assert steps == [
-        [("constant factor; table of derivatives", 2 * x * y)],
-        [("constant factor; table of derivatives", x**2)],
+        [("constant factor, table of derivatives", 2 * x * y)],
+        [("constant factor, table of derivatives", x**2)],
         [(r"sum rule; $\sin(y)$ does not depend on $x$", 5)],
         [(r"sum rule; $5 x$ does not depend on $y$", sympy.cos(y))],
     ]
