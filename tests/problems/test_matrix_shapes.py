@@ -132,3 +132,17 @@ def test_no_matrix_letter_of_the_quadratic_form_beside_it():
         variant = variant_for_seed(FAMILY, resolve_options(FAMILY.options, {}), seed)
         for text in render_part(environment(), FAMILY, variant):
             assert not set(re.findall(r"\\mathbf\{([A-Z])\}", text)) & set(MATRICES), seed
+
+
+def test_the_solution_says_what_the_ends_of_a_term_fix_only_where_an_unknown_stands_there():
+    """'a factor that ends a term has one column' beside terms that all end in x or y said nothing (TA reads, EN 8941
+    and 8951)."""
+    options = resolve_options(FAMILY.options, {"symbolic": True, "level": 2})
+    seen = set()
+    for seed in range(30):
+        variant = variant_for_seed(FAMILY, options, seed)
+        _, solution = render_part(environment(), FAMILY, variant)
+        starts, ends = "start" in variant.answer.left, "end" in variant.answer.right
+        assert ("starts a term has one row" in solution) == starts and ("ends a term has one column" in solution) == ends
+        seen.add((starts, ends))
+    assert len(seen) > 1
