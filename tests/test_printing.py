@@ -342,3 +342,11 @@ def test_a_bracketed_difference_of_two_terms_opens_with_the_positive_one():
     assert tex(sympy.factor_terms(-2 * x**2 + 2 * y)) == "2 (y - x^{2})"
     assert tex(-(x**2) + y) == "- x^{2} + y"  # standing alone: monomial order
     assert tex(sympy.exp(x) * (-(x**2) + 4 * x + 4)) == "e^{x} (- x^{2} + 4 x + 4)"  # three terms: the powers in order
+
+
+def test_a_negated_sum_with_a_fraction_takes_brackets_as_tall_as_the_fraction():
+    """A TA read (idl-math-background 1.3(a), German 8952): -(log(1 + e^{-x}) - x/(e^x + 1)) in plain brackets, the
+    closing one at the baseline beside the fraction, read as closing inside it. A flat sum keeps plain ones."""
+    tall = sympy.Mul(-1, sympy.log(1 + sympy.exp(-x)) - x / (sympy.exp(x) + 1), evaluate=False)
+    assert tex(tall) == r"- \mathopen{}\left(\log(1 + e^{- x}) - \frac{x}{e^{x} + 1}\right)"
+    assert tex(sympy.Mul(-1, sympy.log(1 + sympy.exp(-x)) - x, evaluate=False)) == r"- (\log(1 + e^{- x}) - x)"

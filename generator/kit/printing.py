@@ -355,13 +355,17 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
             return self._flat_brackets(super()._print_Mul(expr), expr.args).replace(r"] \mathbb{E}[", r"]\, \mathbb{E}[")
 
     def _flat_brackets(self, tex: str, factors) -> str:
-        """SymPy's ``_print_Mul`` writes ``\\left( ... \\right)`` around a sum factor itself: the same brackets
-        by the one rule (``bracket``), the factor's text found as printed (each part is printed once)."""
+        """SymPy's ``_print_Mul`` writes ``\\left( ... \\right)`` around a sum factor itself, and plain brackets around
+        a negated sum: the same brackets by the one rule (``bracket``), the factor's text found as printed (each part is
+        printed once). A negated sum with a fraction, ``-(\\log(1 + e^{-x}) - x/(e^x + 1))`` in plain brackets, read as
+        closing inside the fraction (TA read, German 8952)."""
         for factor in factors:
             base = factor.base if factor.is_Pow else factor  # a denominator's factors are bases of negative powers
             if base.is_Add:
                 inner = self._print(base)
                 tex = tex.replace(rf"\left({inner}\right)", bracket(inner))
+                if tex == f"- ({inner})":
+                    tex = "- " + bracket(inner)
         return tex
 
     def _do_exponent(self, expr: str, exp):
