@@ -494,11 +494,12 @@ def _rescaled(old: dict[sympy.Expr, sympy.Expr], new: dict[sympy.Expr, sympy.Exp
     (``new`` holds no base, nor power of one, that the turned ``old`` does not)."""
     factor, merged = sympy.Integer(1), dict(old)
     for base in [base for base in old if base.is_Add and base not in new]:
-        target = next((other for other in new if other.is_Add and _term_ratio(1, base, other) is not None), None)
+        ratios = ((other, _term_ratio(1, base, other)) for other in new if other.is_Add)
+        target, ratio = next(((other, ratio) for other, ratio in ratios if ratio is not None), (None, None))
         if target is None:
             return None
         exponent = merged.pop(base)
-        factor *= _term_ratio(exponent, base, target)
+        factor *= ratio**exponent
         merged[target] = merged.get(target, 0) + exponent
     if factor == 1 or any(new[base] > merged.get(base, 0) for base in new):
         return None
