@@ -827,6 +827,15 @@ class Maths:
     def __reduce__(self):
         return Maths, (self.expr,)
 
+    def __eq__(self, other: object) -> bool:  # a reason read back from the variant cache equals the one made
+        return isinstance(other, Maths) and self.expr == other.expr
+
+    def __hash__(self) -> int:
+        return hash(self.expr)
+
+    def __repr__(self) -> str:
+        return f"Maths({self.expr!r})"
+
 
 def argument(expr) -> str:
     """``tex`` of ``expr`` as it prints as a function's argument or an exponent, where a difference of two monomials
