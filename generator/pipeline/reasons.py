@@ -83,11 +83,13 @@ def _set_align(body: str, size: float) -> str:
             if index != REASON_COLUMN:  # TeX sets an odd column as {}column: a leading sign is spaced as an operator
                 widest[index] = max(widest.get(index, 0.0), typeset_width(column, first=index % 2 == 0))
     room = ROOM / (MARGIN * size) - sum(widest.values())
-    layouts = [[_layout(reason, box, room, size) for _, _, _, box, reason, _ in _markers(row)] for row in rows]
+    markers = [list(_markers(row)) for row in rows]
+    layouts = [[_layout(reason, box, room, size) for _, _, _, box, reason, _ in marked] for marked in markers]
     # one width for the wider boxes of an align: two reasons alike in consecutive rows broke alike only by chance
     # (boxes of 138.1 and 128.1 pt, a TA read EN 8905)
     wide = max((layout for row in layouts for layout in row if isinstance(layout, float)), default=None)
-    return "".join(_set_row(row, layout, wide) + separator for row, layout, separator in zip(rows, layouts, separators + [""]))
+    laid_out = (_set_row(*row, wide) for row in zip(rows, markers, layouts, strict=True))
+    return "".join(row + separator for row, separator in zip(laid_out, separators + [""], strict=True))
 
 
 def _layout(reason: str, box: bool, room: float, size: float) -> str | float | None:
@@ -128,11 +130,11 @@ def _line_above(row: str, line: str) -> str:
     return row[:start] + line + row[start:]
 
 
-def _set_row(row: str, layouts: list[str | float | None], wide: float | None) -> str:
-    """``row`` with its reasons' markers set as ``layouts`` says (``_layout``), a wider box ``wide`` points wide, the
-    widest its align needs."""
+def _set_row(row: str, markers: list, layouts: list[str | float | None], wide: float | None) -> str:
+    """``row`` with its reasons' ``markers`` (``_markers``) set as ``layouts`` says (``_layout``), a wider box ``wide``
+    points wide, the widest its align needs."""
     pieces, above, last = [], "", 0
-    for (start, end, separator, _, reason, line), layout in zip(_markers(row), layouts):
+    for (start, end, separator, _, reason, line), layout in zip(markers, layouts, strict=True):
         pieces.append(row[last:start])
         if layout == "line":
             pieces.append(f"{separator}\\mbox{{{reason}}}")
