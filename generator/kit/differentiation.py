@@ -645,10 +645,9 @@ class _State:
         if f.is_Add:
             self.rules.append("sum")
             varying = [term for term in printed_terms(f) if term.has(x)]
-            terms = [self._derivative_of(term) for term in varying]
+            terms, read_off = zip(*(self._derivative_of(term) for term in varying))
             # a term read off the table beside named parts says so: "sum rule" alone above e^{-y} sin(e^{-y}) - 4y
             # hid that -2y^2 was differentiated too (TA read, German 8934 1.3(c))
-            read_off = [self._read_off(term) for term in varying]
             tabled = any(read_off) and not (idle and all(read_off))  # all, beside terms that drop out: those are the news
             rule = (CONSTANT_SUM_TABLE if tabled else CONSTANT_SUM) if _scaled(f, x) else SUM_TABLE if tabled else SUM
             why = _dropping(rule, idle, x) if idle else rule
@@ -663,7 +662,7 @@ class _State:
                     why = _dropping(CONSTANT_SUM, idle_rest, x)
                 else:
                     why = CONSTANT_TABLE if self._elementary(rest) else N_("constant factor")
-                return written_product(constant, self._derivative_of(rest)), why
+                return written_product(constant, self._derivative_of(rest)[0]), why
             factors = f.as_ordered_factors()
             below = [b.base ** -b.exp for b in factors if _is_reciprocal(b)]
             above = [factor for factor in factors if not _is_reciprocal(factor)]
@@ -710,26 +709,20 @@ class _State:
         x = self.x
         return term.as_coeff_Mul()[1] in (sympy.exp(x), sympy.log(x), sympy.sin(x), sympy.cos(x))
 
-    def _read_off(self, f: sympy.Expr) -> bool:
-        """Whether ``_derivative_of`` reads ``f``'s derivative off the table, a constant factor carried in front, rather
-        than naming a part for it."""
-        if self._elementary(f):
-            return True
-        constant, varying = f.as_independent(self.x, as_Add=False)
-        return constant != 1 and self._read_off(varying)
-
-    def _derivative_of(self, f: sympy.Expr) -> sympy.Expr:
-        """Derivative of a sub-expression: from the table directly, otherwise as a named piece.
+    def _derivative_of(self, f: sympy.Expr) -> tuple[sympy.Expr, bool]:
+        """Derivative of a sub-expression, from the table directly or as a named piece, and whether it was read off
+        the table.
 
         A constant factor is carried in front (``3 sin(x^2)`` gives ``3 (sin(x^2))'``), so the
         piece named is the part that varies.
         """
         if self._elementary(f):
-            return self._table(f)
+            return self._table(f), True
         constant, varying = f.as_independent(self.x, as_Add=False)
         if constant != 1:
-            return written_product(constant, self._derivative_of(varying))
-        return self._piece(f).result
+            inner, read_off = self._derivative_of(varying)
+            return written_product(constant, inner), read_off
+        return self._piece(f).result, False
 
     def _pieces(self, *parts: sympy.Expr) -> list[sympy.Expr]:
         """Derivatives of a rule's operands, in order.
