@@ -352,20 +352,20 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         with self._holding(_bracketed=frozenset(_enclosed_sums(expr.args))):
             if isinstance(expr, sympy.Mul) and not self._slashed and _exponential_after_sum(expr):
                 return self._print_exponentials_first(expr)
+            if isinstance(expr, sympy.Mul) and len(expr.args) == 2 and expr.args[0] == -1 and expr.args[1].is_Add:
+                # SymPy's plain brackets around a negated sum: -(\log(1 + e^{-x}) - x/(e^x + 1)) read as closing inside
+                # the fraction (TA read, German 8952)
+                return "- " + bracket(self._print(expr.args[1]))
             return self._flat_brackets(super()._print_Mul(expr), expr.args).replace(r"] \mathbb{E}[", r"]\, \mathbb{E}[")
 
     def _flat_brackets(self, tex: str, factors) -> str:
-        """SymPy's ``_print_Mul`` writes ``\\left( ... \\right)`` around a sum factor itself, and plain brackets around
-        a negated sum: the same brackets by the one rule (``bracket``), the factor's text found as printed (each part is
-        printed once). A negated sum with a fraction, ``-(\\log(1 + e^{-x}) - x/(e^x + 1))`` in plain brackets, read as
-        closing inside the fraction (TA read, German 8952)."""
+        """SymPy's ``_print_Mul`` writes ``\\left( ... \\right)`` around a sum factor itself: the same brackets by the
+        one rule (``bracket``), the factor's text found as printed (each part is printed once)."""
         for factor in factors:
             base = factor.base if factor.is_Pow else factor  # a denominator's factors are bases of negative powers
             if base.is_Add:
                 inner = self._print(base)
                 tex = tex.replace(rf"\left({inner}\right)", bracket(inner))
-                if tex == f"- ({inner})":
-                    tex = "- " + bracket(inner)
         return tex
 
     def _do_exponent(self, expr: str, exp):
