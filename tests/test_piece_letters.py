@@ -47,6 +47,15 @@ def test_a_constant_factor_taken_out_of_a_term_is_named_beside_the_sum_rule():
     assert step.why == "sum rule; $y$ does not depend on $x$"
 
 
+def test_a_term_named_as_a_part_is_read_from_its_line_not_from_the_table():
+    """d/dx (x^2 + e^{x^2}) names g = x^2 and works g' = 2x on a line of its own: the sum rule then reads 2x from that
+    line, and "sum rule; table of derivatives" named the table for nothing (a TA read, German 9002 1.3(c))."""
+    worked = worked_partial(x**2 + sympy.exp(x**2), x)
+    assert [(piece.name.name, piece.expr) for piece in worked.pieces] == [("g", x**2), ("u", sympy.exp(x**2))]
+    assert worked.derivative.steps[0].why == "sum rule"
+    assert sympy.simplify(worked.derivative.result - sympy.diff(x**2 + sympy.exp(x**2), x)) == 0
+
+
 def test_the_base_of_a_reciprocal_is_the_chain_rules_inner_function():
     """A TA read (idl-math-background EN 6611, 1.3(c)): d/dy x cos(x)/(e^{2y} + 1) named v = e^{2y} + 1 beside
     u = e^{2y} and then worked it by the "chain rule", where v is the inner function, which the sheet names g."""

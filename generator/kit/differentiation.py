@@ -645,9 +645,11 @@ class _State:
         if f.is_Add:
             self.rules.append("sum")
             varying = [term for term in printed_terms(f) if term.has(x)]
-            terms, read_off = zip(*(self._derivative_of(term) for term in varying))
+            terms, tabled_terms = zip(*(self._derivative_of(term) for term in varying))
             # a term read off the table beside named parts says so: "sum rule" alone above e^{-y} sin(e^{-y}) - 4y
-            # hid that -2y^2 was differentiated too (TA read, German 8934 1.3(c))
+            # hid that -2y^2 was differentiated too (TA read, German 8934 1.3(c)); a term that a later one names as a
+            # part (x^2 in x^2 + e^{x^2}, g = x^2) is read from the part's line above (TA read, German 9002 1.3(c))
+            read_off = [tabled and not self._named(term) for term, tabled in zip(varying, tabled_terms)]
             tabled = any(read_off) and not (idle and all(read_off))  # all, beside terms that drop out: those are the news
             rule = (CONSTANT_SUM_TABLE if tabled else CONSTANT_SUM) if _scaled(f, x) else SUM_TABLE if tabled else SUM
             why = _dropping(rule, idle, x) if idle else rule
@@ -723,6 +725,11 @@ class _State:
             inner, read_off = self._derivative_of(varying)
             return written_product(constant, inner), read_off
         return self._piece(f).result, False
+
+    def _named(self, f: sympy.Expr) -> bool:
+        """Whether ``f``, or the part of it that varies, is a named part."""
+        varying = f.as_independent(self.x, as_Add=False)[1]
+        return any(piece.expr in (f, varying) for piece in self.pieces)
 
     def _pieces(self, *parts: sympy.Expr) -> list[sympy.Expr]:
         """Derivatives of a rule's operands, in order.
