@@ -375,11 +375,10 @@ def check(
         work = []
         for name in chosen:
             swept = option_sweep if sweep is Sweep.options else level_sweep
-            for chosen_options in swept(families()[name], given):
-                try:
-                    work.append((name, families()[name].resolve_options(chosen_options)))
-                except OptionError as exc:
-                    raise ConfigError(f"family {name}: {exc}") from None
+            try:  # an option one of several families checked does not know is refused while sweeping, too
+                work += [(name, families()[name].resolve_options(chosen)) for chosen in swept(families()[name], given)]
+            except OptionError as exc:
+                raise ConfigError(f"family {name}: {exc}") from None
         if not given:
             work += [job for job in _sheet_option_sets(chosen) if job not in work]
         languages = [check_language(language, "--language: ")] if language else _sheet_languages()
