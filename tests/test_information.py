@@ -146,7 +146,7 @@ def test_a_weight_multiplied_out_over_a_split_log_is_named():
     assert tex(steps.result) == r"2 \log 2 - \frac{3}{8} \log 3"  # 9/8 + 1/2 + 3/8
     prime_powers = (R(1, 2), R(1, 4), R(1, 4))
     steps = expected_log_steps(prime_powers, tuple(1 / a for a in prime_powers), "nats", "definition of entropy")
-    assert steps.steps[1].why == r"split logs, multiply, collect $\log 2$"
+    assert steps.steps[1].why == r"split logs, multiply the coefficients, collect $\log 2$"
 
 
 def test_logs_that_cancel_are_named():
@@ -175,6 +175,6 @@ def test_a_difference_names_what_cancels():
     steps = difference_steps(log(2) + log(3), log(2) / 2 + log(3), "values from above")
     assert steps.steps[1].why == r"open brackets, collect $\log 2$; $\log 3$ cancels"
     steps = difference_steps(log(2) + log(3) + log(5), log(3) + log(5), "values from above")
-    assert steps.steps[1].why == r"open brackets; $\log 3, \log 5$ cancel"
-    assert steps.steps[1].why.translated(translations("de").gettext) == r"Klammern auflösen; $\log 3, \log 5$ fallen weg"
+    assert steps.steps[1].why == r"open brackets; $\log 3$ and $\log 5$ cancel"
+    assert steps.steps[1].why.translated(translations("de").gettext) == r"Klammern auflösen; $\log 3$ und $\log 5$ fallen weg"
 

@@ -98,7 +98,7 @@ def _gaussian(data: Sequence[int]) -> Fit:
     # the last term's derivative as it comes, then its sign and its 2 (TA read: one line hid both)
     written = sympy.Mul(-1, WrittenQuotient(2 * n * mu - 2 * total, 2 * sigma**2), evaluate=False)
     by_mu = chain(
-        Step(written, N_(r"only the last term depends on $\mu$")),
+        Step(written, N_(r"differentiate the last term; the others do not depend on $\mu$")),
         Step((total - n * mu) / sigma**2, N_("distribute the minus sign, cancel $2$")),
     )
     general = WrittenSum(-n / sigma, spread / sigma**3, evaluate=False)

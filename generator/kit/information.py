@@ -18,6 +18,7 @@ from generator.kit.decimals import significant
 from generator.kit.language import Reason, as_reason, joined
 from generator.kit.notation import WrittenSum, bracketed, log2
 from generator.kit.printing import tex
+from generator.kit.rewrites import listed
 from generator.kit.sampling import distinct
 from generator.kit.steps import Chain, Step, chain
 
@@ -144,7 +145,7 @@ def _split_reason(weights: list[sympy.Rational], arguments: list[sympy.Rational]
     if any(split.is_Add for split in splits):
         parts.append(Reason("multiply out"))
     elif any(_multiplied(split) for split in splits):
-        parts.append(Reason("multiply"))
+        parts.append(Reason("multiply the coefficients"))  # bare, German "multiplizieren" had no object (TA read 9003)
     collected, cancelled = _collected(*split, result=sympy.Add(*split))
     if collected:
         parts.append(collected)
@@ -159,8 +160,8 @@ def _multiplied(split: sympy.Expr) -> bool:
 
 def _collected(*sums: sympy.Expr, result: sympy.Expr) -> tuple[str, str]:
     """What adding ``sums`` up to ``result`` does to the logs (and numbers) that occur in more than one of them:
-    "collect $\\log 2, \\log 3$" for those left in ``result``, and, apart, "$\\log 2$ cancels" for those that add up
-    to nothing. A TA read "collect $\\log 2, \\log 3$" above a result of just 3/4 log 3 (-2/3 + 1/2 + 1/6 of log 2):
+    "collect $\\log 2$ and $\\log 3$" for those left in ``result``, and, apart, "$\\log 2$ cancels" for those that add
+    up to nothing. A TA read "collect $\\log 2$, $\\log 3$" above a result of just 3/4 log 3 (-2/3 + 1/2 + 1/6 of log 2):
     collecting that leaves nothing has to say so. Briefly: "the $\\log 2$ terms cancel" made the entropy's reason 62
     characters, set above its step where "$\\log 2$ cancels" (53) still fits beside it."""
     seen: dict[sympy.Expr, int] = {}
@@ -173,27 +174,32 @@ def _collected(*sums: sympy.Expr, result: sympy.Expr) -> tuple[str, str]:
     gone = [key for key in shared if key not in left]
     numbers = seen.get(sympy.Integer(1), 0) > 1
     numbers_left = numbers and sympy.Integer(1) in left
-    # One piece of maths, so that a reason wrapped in its column never breaks the list.
     if logs:
-        listed = ", ".join(tex(key) for key in logs)
+        listed_logs = _listed_logs(logs)
         if numbers_left:
-            collected = Reason("collect ${logs}$ and numbers", logs=listed)
+            collected = Reason("collect {logs} and numbers", logs=listed_logs)
         else:
-            collected = Reason("collect ${logs}$", logs=listed)
+            collected = Reason("collect {logs}", logs=listed_logs)
     else:
         collected = Reason("add the numbers") if numbers_left else ""
     cancelled = ""
     if gone:
-        listed = ", ".join(tex(key) for key in gone)
+        listed_logs = _listed_logs(gone)
         if numbers and not numbers_left:
-            cancelled = Reason("${logs}$ and the numbers cancel", logs=listed)
+            cancelled = Reason("{logs} and the numbers cancel", logs=listed_logs)
         elif len(gone) > 1:
-            cancelled = Reason("${logs}$ cancel", logs=listed)
+            cancelled = Reason("{logs} cancel", logs=listed_logs)
         else:
-            cancelled = Reason("${logs}$ cancels", logs=listed)
+            cancelled = Reason("{logs} cancels", logs=listed_logs)
     elif numbers and not numbers_left:
         cancelled = Reason("the numbers cancel")
     return collected, cancelled
+
+
+def _listed_logs(logs: list[sympy.Expr]) -> str:
+    """"$\\log 2$ and $\\log 3$": a TA read "collect $\\log 2, \\log 3$", one piece of maths, as a list of three things
+    (two reads, EN 9004, German 9003)."""
+    return listed([f"${tex(key)}$" for key in logs])
 
 
 def _cancelling(reason: str, cancelled: str) -> str:
@@ -211,12 +217,13 @@ def _key(term: sympy.Expr) -> sympy.Expr:
 
 
 def difference_steps(first: sympy.Expr, second: sympy.Expr, why: str) -> Chain:
-    """``(first) - (second)`` as written, then collected: D_KL(P || Q) = H(P, Q) - H(P) with the values inserted.
+    """``first - (second)`` as written, then collected: D_KL(P || Q) = H(P, Q) - H(P) with the values inserted. Only
+    what is subtracted is bracketed: a bracket around the first sum opened nothing (a TA read, EN 9003).
 
     When there is nothing to collect (``log 3 - 3 log 2 / 2``), the two print alike and are one step.
     """
-    written = WrittenSum(bracketed(first), sympy.Mul(-1, bracketed(second), evaluate=False), evaluate=False)
-    opened = Reason("open brackets") if first.is_Add or second.is_Add else ""
+    written = WrittenSum(first, sympy.Mul(-1, bracketed(second), evaluate=False), evaluate=False)
+    opened = Reason("open brackets") if second.is_Add else ""
     result = sympy.expand(first - second)
     collected, cancelled = _collected(first, second, result=result)
     reason = _cancelling(joined([part for part in (opened, collected) if part]), cancelled)

@@ -8,6 +8,7 @@ import sympy
 from generator.kit.family import CheckFailed
 from generator.kit.information import fits
 from generator.kit.options import OptionError, resolve_options
+from generator.kit.printing import tex
 from generator.pipeline.generate import canonical_variant, variant_for_seed
 from generator.pipeline.registry import families
 from generator.pipeline.render import render_part
@@ -133,7 +134,7 @@ def test_canonical_steps_write_each_sum_out_then_give_the_exact_value(name):
     answer = canonical(name).answer
     h_xy, h_yx = answer.cross_entropy_steps
     # 1/3 log 6 = 1/3 log 2 + 1/3 log 3: the weight multiplied out over the split log, and named
-    assert [step.why for step in h_xy.steps] == ["definition of cross-entropy", r"split logs, multiply out, collect $\log 2, \log 3$"]
+    assert [step.why for step in h_xy.steps] == ["definition of cross-entropy", r"split logs, multiply out, collect $\log 2$ and $\log 3$"]
     assert h_xy.steps[0].expr.args == (log(2) / 3, log(3) / 3, log(6) / 3)
     assert h_xy.result == R(2, 3) * log(2) + R(2, 3) * log(3)
     assert h_yx.steps[0].expr.args == (log(3) / 2, log(3) / 3, log(3) / 6) and h_yx.result == log(3)
@@ -150,12 +151,15 @@ def test_canonical_steps_write_each_sum_out_then_give_the_exact_value(name):
 
 def test_canonical_identity_steps_insert_the_values_then_collect():
     first, second = canonical().answer.identity_steps
-    assert [step.why for step in first.steps] == ["values from above", r"open brackets, collect $\log 3$"]
+    # only what is subtracted is bracketed: (2/3 log 2 + 2/3 log 3) - log 3 opened nothing (a TA read, EN 9003)
+    assert [step.why for step in first.steps] == ["values from above", r"collect $\log 3$"]
+    assert tex(first.steps[0].expr) == r"\frac{2}{3} \log 2 + \frac{2}{3} \log 3 - \log 3"
+    assert [step.why for step in second.steps] == ["values from above", r"open brackets, collect $\log 3$"]
     assert sympy.expand(first.steps[0].expr.doit() - (R(2, 3) * log(2) + R(2, 3) * log(3) - log(3))) == 0
     assert first.result == R(2, 3) * log(2) - R(1, 3) * log(3)
     assert second.result == R(1, 2) * log(3) - R(2, 3) * log(2)
     _, solution = render_part(environment(), FAMILY, canonical())
-    assert r"&= \mathopen{}\left(\frac{2}{3} \log 2 + \frac{2}{3} \log 3\right) - \log 3 && \mbox{values from above}" in solution
+    assert r"&= \frac{2}{3} \log 2 + \frac{2}{3} \log 3 - \log 3 && \mbox{values from above}" in solution
     assert r"&\approx 0.0959 \text{ nats}" in solution and r"&\approx 1.1945 \text{ nats}" in solution
 
 

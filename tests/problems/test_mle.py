@@ -1,4 +1,5 @@
 import dataclasses
+import re
 import random
 import statistics
 
@@ -174,5 +175,22 @@ def test_the_gaussian_score_in_mu_shows_the_last_terms_derivative_before_it_canc
     assert sympy.simplify(first.expr.doit() - sympy.diff(variant.answer.log_likelihood, mu)) == 0
     assert sympy.simplify(second.expr - first.expr.doit()) == 0
     _, solution = render_part(environment(), FAMILY, variant)
-    assert r"\frac{\partial \ell}{\partial \mu} &= - \frac{" in solution and r"}{2 \sigma^{2}} && \mbox{only the last term" in solution
+    assert r"\frac{\partial \ell}{\partial \mu} &= - \frac{" in solution and r"}{2 \sigma^{2}} && " in solution
+    assert "differentiate the last term; the others do not depend on $\\mu$" in solution
     assert "distribute the minus sign, cancel $2$" in solution
+
+
+@pytest.mark.parametrize("model", ["bernoulli", "exponential", "gaussian"])
+def test_each_estimate_follows_the_equation_it_solves(model):
+    """"mu-hat = 30/6 = 5" alone never wrote the equation 30 - 6 mu = 0 (a TA read, EN 9002): the solution writes the
+    score's numerator equal to zero before each root, and the root solves it (by SymPy's ``solve``, not by the chain)."""
+    variant = variant_for_seed(FAMILY, FAMILY.resolve_options({"model": model}), 3)
+    _, solution = render_part(environment(), FAMILY, variant)
+    equations = re.findall(r"\\\[ (.*?) = 0 \\quad \\text\{so\} \\quad", solution)
+    scores = [variant.answer.scores[0], *variant.answer.scores[2:]]
+    assert equations == [tex(sympy.fraction(score.result)[0]) for score in scores]
+    for score, estimate in zip(scores, variant.answer.estimates, strict=True):
+        top = sympy.fraction(score.result)[0]
+        unknown = (top.free_symbols & {P, lamda, mu, sigma}).pop()
+        roots = sympy.solve(top, unknown)
+        assert (estimate in roots) if unknown != sigma else (sympy.sqrt(estimate) in roots)
