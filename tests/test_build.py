@@ -33,7 +33,7 @@ def test_build_writes_both_pdfs_their_sources_and_answers(built):
 def test_statements_in_both_pdfs_solutions_only_in_the_solution(built):
     exercise = pdf_text(built / f"{SHEET}-exercise.pdf")
     solution = pdf_text(built / f"{SHEET}-solution.pdf")
-    for text in ("Compute the derivatives of the following functions", "in nats."):
+    for text in ("Compute the derivatives of the following functions", "in nats, exactly and to four decimal places."):
         assert text in exercise and text in solution
     assert "Sheet code 001A" in exercise and "Seed 42" not in exercise  # show_seed defaults to false
     assert "Seed 42" in solution
