@@ -1,6 +1,6 @@
 import dataclasses
-import re
 import random
+import re
 import statistics
 
 import pytest
