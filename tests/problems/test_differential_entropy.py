@@ -180,10 +180,10 @@ def render(params):
 
 def test_statements_name_the_parameters_and_parts_by_parts_uses_bigl():
     statement, solution = render(Params("exponential", (R(3, 4),), "numeric", "nats"))
-    assert r"be exponentially distributed with rate $3/4$" in statement  # slashed, as Exp(3/4) beside it
+    assert r"$, exponentially distributed with rate $3/4$" in statement  # slashed, as Exp(3/4) beside it
     assert r"\bigl[-x e^{- 3 x/4}\bigr]_0^\infty" in solution and r"\big[" not in solution
     statement, _ = render(Params("gaussian", (sympy.Integer(3), sympy.Integer(2)), "numeric", "bits"))
-    assert r"$Z \sim \mathcal{N}(3, 2)$ be normally distributed with mean $3$ and variance $2$" in statement
+    assert r"$Z \sim \mathcal{N}(3, 2)$, normally distributed with mean $3$ and variance $2$" in statement
 
 
 def test_a_product_that_only_moves_a_factor_is_not_a_step():
