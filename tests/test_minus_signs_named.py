@@ -61,7 +61,7 @@ def test_a_bracket_of_minus_signs_multiplied_out_under_a_minus_says_so():
     de = translations("de").gettext
     for _, step in changed:
         assert step.why.endswith("; two minus signs cancel")
-        assert step.why.translated(de).endswith("; zwei Minuszeichen heben sich auf")
+        assert step.why.translated(de).endswith("; zwei Minuszeichen heben sich auf")
 
 
 def test_a_minus_sign_taken_out_of_a_bracket_that_meets_one_in_front_says_so():
@@ -71,7 +71,7 @@ def test_a_minus_sign_taken_out_of_a_bracket_that_meets_one_in_front_says_so():
     write = f"write ${tex(turned)}$ as $-({tex(-turned)})$"
     reasons = [step.why for _, step in _pairs(F3) if step.why.startswith(write)]
     assert reasons == [f"{write}; two minus signs cancel"]
-    assert reasons[0].translated(translations("de").gettext).endswith("; zwei Minuszeichen heben sich auf")
+    assert reasons[0].translated(translations("de").gettext).endswith("; zwei Minuszeichen heben sich auf")
 
 
 def test_every_step_that_cancels_minus_signs_names_it():
@@ -119,7 +119,7 @@ def test_a_step_that_turns_a_sign_besides_what_it_is_named_for_says_so():
     before, step = pairs[0]
     assert evaluated(x - 3) in product_sums(before) and evaluated(3 - x) in product_sums(step.expr)
     assert step.why == rewrite_name(before, step.expr) == f"multiply out ${tex((2 - x) * (4 - x))}$; two minus signs cancel"
-    assert step.why.translated(translations("de").gettext).endswith("; zwei Minuszeichen heben sich auf")
+    assert step.why.translated(translations("de").gettext).endswith("; zwei Minuszeichen heben sich auf")
 
 
 def test_a_bracket_turned_for_a_cancellation_against_a_minus_in_front_says_so():

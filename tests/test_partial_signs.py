@@ -99,7 +99,7 @@ SAID = {
     "en": (r"\mbox{sum rule; $- 2 x^{2}$ does not depend on $y$}", r"\mbox{multiply the factors; two minus signs cancel}"),
     "de": (
         r"\mbox{Summenregel; $- 2 x^{2}${~}h{\"a}ngt nicht von $y$ ab}",
-        r"\parbox[t]{148.1pt}{\raggedright Faktoren multiplizieren; zwei Minuszeichen heben sich auf\endgraf\vspace{\jot}}",
+        r"\parbox[t]{168.1pt}{\raggedright Faktoren multiplizieren; zwei{~}Minuszeichen heben sich auf\endgraf\vspace{\jot}}",
     ),
 }
 

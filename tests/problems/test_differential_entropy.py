@@ -357,7 +357,7 @@ def test_the_row_that_takes_log_p_out_of_the_integral_is_a_step_of_the_answer(pa
     assert sympy.simplify(step.expr.doit() - answer.entropy) == 0  # c times the integral of the density, 1
     german = as_reason(step.why).translated(translations("de").gettext) if step.why else ""
     assert german.startswith(f"${tex(size)}$ vor das Integral ziehen") == (size != 1)
-    assert german.endswith("zwei Minuszeichen heben sich auf") == negative
+    assert german.endswith("zwei Minuszeichen heben sich auf") == negative
     _, solution = render(params)
     (row,) = [line for line in solution.splitlines() if line.startswith(f"&= {tex(step.expr)}")]
     assert ("&&" in row) == bool(expected), row

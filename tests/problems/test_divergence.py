@@ -159,7 +159,7 @@ def test_a_term_that_drops_out_of_a_diagonal_partial_is_named_in_english_and_ger
     variant = dataclasses.replace(canonical(), params=params, answer=FAMILY.solve(params))
     said = {
         "en": r"constant factor, sum rule; $- \sin(2 y)$ does not depend on $x$",
-        "de": r"konstanter Faktor, Summenregel; $- \sin(2 y)${~}h{\"a}ngt nicht von $x$ ab",  # ä as LaTeX writes it
+        "de": r"Faktor- und Summenregel; $- \sin(2 y)${~}h{\"a}ngt nicht von $x$ ab",  # ä as LaTeX writes it
     }
     for language, reason in said.items():
         _, solution = render_part(environment(language=language), FAMILY, variant)

@@ -148,10 +148,15 @@ def test_concrete_values_are_worked_from_their_written_forms():
     assert tex(powers.steps[0].expr) == r"\begin{bmatrix}e^{0}\\e^{\log 2}\\e^{\log 3}\end{bmatrix}"
     assert powers.result == answer.exponentials == ImmutableMatrix([1, 2, 3])
     assert tex(total.steps[0].expr) == "1 + 2 + 3" and total.result == answer.normaliser == 6
-    assert tex(shares.steps[0].expr) == (
-        r"\begin{bmatrix}\displaystyle \frac{1}{6}\\ \noalign{\vskip 1.5ex}\displaystyle \frac{2}{6}\\ \noalign{\vskip 1.5ex}\displaystyle \frac{3}{6}\end{bmatrix}"
-    )
+    # 1/S in front of e^z: a vector of stacked fractions stood three times as tall as its decimals (two TA reads)
+    assert [tex(step.expr) for step in shares.steps] == [r"\frac{1}{6} \begin{bmatrix}1\\2\\3\end{bmatrix}"]
     assert shares.result == answer.probabilities
+    halves = solve(Params("concrete", ImmutableMatrix([log(2), log(2), log(4)]))).evaluation[2]
+    assert [tex(step.expr) for step in halves.steps] == [
+        r"\frac{1}{8} \begin{bmatrix}2\\2\\4\end{bmatrix}",
+        r"\frac{1}{4} \begin{bmatrix}1\\1\\2\end{bmatrix}",
+    ]
+    assert halves.result == ImmutableMatrix([R(1, 4), R(1, 4), R(1, 2)])
 
 
 def test_check_rejects_worked_steps_that_end_in_another_formula():
