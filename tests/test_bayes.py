@@ -47,3 +47,16 @@ def test_the_evidence_is_the_sum_the_posterior_divides_by():
     assert divided.args == tuple(reversed(worked.result.args))
     kept = total_probability((sympy.Rational(1, 2), sympy.Rational(1, 10)), (sympy.Rational(1, 5), sympy.Rational(9, 10)))
     assert evidence(kept) == kept.worked and kept.value == sympy.Rational(23, 100)  # nothing cancels: all of it
+
+
+def test_products_already_over_the_common_denominator_are_only_multiplied():
+    """17/20 . 1/5 + 1/20 . 4/5 is 17/100 + 4/100 as multiplied: "multiply; common denominator 100" named a step the line
+    does not take (a TA read, German 9012); 9/10 . 3/100 + 1/20 . 97/100 does take it (27/1000 to 54/2000)."""
+    from generator.kit.probability import total_probability
+
+    R = sympy.Rational
+    direct = total_probability((R(17, 20), R(1, 5)), (R(1, 20), R(4, 5)))
+    assert [step.why for step in direct.worked.steps] == ["the values above", "multiply", "add"]
+    assert direct.value == R(17, 20) * R(1, 5) + R(1, 20) * R(4, 5)
+    brought = total_probability((R(9, 10), R(3, 100)), (R(1, 20), R(97, 100)))
+    assert brought.worked.steps[1].why == "multiply; common denominator $2000$"

@@ -516,3 +516,17 @@ def test_a_sum_added_whole_is_written_in_brackets_with_its_positive_term_first()
 
     steps = differentiate(sympy.exp(x) * (2 - x) / (1 + sympy.exp(-x)), x).derivative.steps
     assert r"+ (2 - x)}" in tex(steps[1].expr) and "(x - 2)" not in tex(steps[1].expr)
+
+
+def test_an_expansion_where_only_a_pair_cancels_names_the_pair():
+    """(2x e^{x^2 + 3} (x^2 + 1) - 2x e^{x^2 + 3}) / (x^2 + 1)^2 = 2x^3 e^{x^2 + 3} / (x^2 + 1)^2 under "expand and collect
+    like terms": nothing is collected, a pair cancels (a TA read, German 9011 1.3(a))."""
+    from generator.i18n import translations
+
+    x = sympy.Symbol("x", real=True)
+    f = sympy.exp(x**2 + 3) / (x**2 + 1)
+    steps = differentiate(f, x).derivative.steps
+    assert steps[-1].why == r"expand; $- 2 x e^{x^{2} + 3}$ and $2 x e^{x^{2} + 3}$ cancel"
+    assert steps[-1].why.translated(translations("de").gettext).endswith("und $2 x e^{x^{2} + 3}$ heben sich auf")
+    assert sympy.simplify(steps[-1].expr - sympy.diff(f, x)) == 0
+    assert sympy.expand(sympy.fraction(steps[0].expr)[0] - sympy.fraction(steps[-1].expr)[0]) == 0  # the same numerator

@@ -41,6 +41,7 @@ from generator.kit.rewrites import (
     TAKE_MINUS_OUT_OF_BRACKET,
     TAKE_OUT_MINUS,
     cancel_reason,
+    cancelled_on_expanding,
     evaluated,
     expand,
     expand_outside,
@@ -206,6 +207,9 @@ def _rule_and_tidy(rule: Step, after: sympy.Expr) -> tuple[Step, ...]:
         cancelled = _cancelled_first(rule.expr, after) if len(names) > 2 else None
         if cancelled is not None and cancelled.why == names[0]:  # "cancel (4 - x), expand and collect like terms": two lines
             return (rule, *rule_and_tidy(cancelled, after))
+        pair = cancelled_on_expanding(rule.expr) if tuple(names) == (EXPAND, COLLECT) else None
+        if pair is not None and printed_width(pair) <= MAX_NAMED_WIDTH:
+            return (rule, Step(after, Reason("expand; ${minus}$ and ${plus}$ cancel", minus=tex(-pair), plus=tex(pair))))
         return (rule, tidy)
     collected = listed(list(rewrite_names(middle.expr, after)))  # its signs named with the others' (rule_and_tidy)
     # Terms gathered by a common function (2 sin x + x sin x is (x + 2) sin x) are no "like terms" to SymPy,

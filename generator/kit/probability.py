@@ -296,7 +296,10 @@ def total_probability(*pairs: tuple[sympy.Rational, sympy.Rational]) -> TotalPro
     common = math.lcm(*(v.q for v in products))
     parts = tuple(int(v * common) for v in products)
     written = WrittenSum(*(WrittenProduct(*pair, evaluate=False) for pair in pairs), evaluate=False)
-    multiply = N_("multiply") if all(v.q == common for v in products) else Reason("multiply; common denominator ${common}$", common=Maths(common))
+    # 17/20 . 1/5 + 1/20 . 4/5 is 17/100 + 4/100 as multiplied, with no common denominator to bring them to (the reduced
+    # 1/25 is not what the line writes: a TA read, German 9012)
+    over_common = all(common in (likelihood.q * prior.q, (likelihood * prior).q) for likelihood, prior in pairs)
+    multiply = N_("multiply") if over_common else Reason("multiply; common denominator ${common}$", common=Maths(common))
     over = WrittenSum(*(WrittenQuotient(part, common) for part in parts), evaluate=False)
     worked = chain(Step(written, "the values above"), Step(over, multiply), *lowest_terms(sum(parts), common, N_("add")).steps)
     return TotalProbability(worked, parts, common, sympy.Rational(sum(parts), common))

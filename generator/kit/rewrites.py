@@ -26,7 +26,7 @@ from generator.kit.printing import bracket, printed_terms, tex
 from generator.kit.widths import printed_width
 from generator.speed import register, remembered
 
-__all__ = ["COLLECT", "DISTRIBUTE_MINUS", "EXPAND", "GENERIC_NAMES", "SIGNS_CANCEL", "cancel_reason", "cancelling_number", "evaluated", "expand", "expand_outside", "factor_terms", "function_part", "has_factor", "has_like_terms", "listed", "multiplies_out", "rewrite_name", "rewrite_names", "scaling", "sign_moved", "signs_named", "sum_times", "taken_out", "together", "xreplace_unevaluated"]
+__all__ = ["COLLECT", "DISTRIBUTE_MINUS", "EXPAND", "GENERIC_NAMES", "SIGNS_CANCEL", "cancel_reason", "cancelled_on_expanding", "cancelling_number", "evaluated", "expand", "expand_outside", "factor_terms", "function_part", "has_factor", "has_like_terms", "listed", "multiplies_out", "rewrite_name", "rewrite_names", "scaling", "sign_moved", "signs_named", "sum_times", "taken_out", "together", "xreplace_unevaluated"]
 
 MAX_REMEMBERED = 65536
 _factored: dict[tuple[type, sympy.Basic], sympy.Basic] = {}
@@ -303,6 +303,21 @@ def _cancelling_pair(expr: sympy.Expr) -> sympy.Expr | None:
         elif len(gathered.args) < len(terms):
             return None
     return found[0] if len(found) == 1 else None
+
+
+def cancelled_on_expanding(expr: sympy.Expr) -> sympy.Expr | None:
+    """``t`` when multiplying out the numerator of ``expr`` term by term gives ``t`` and ``-t`` and no other like terms:
+    ``2x e^{x^2 + 3} (x^2 + 1) - 2x e^{x^2 + 3}`` gives ``2x^3 e^{x^2 + 3} + 2x e^{x^2 + 3} - 2x e^{x^2 + 3}``, where
+    "expand and collect like terms" hid that nothing but a pair cancels (a TA read, German 9011); None otherwise."""
+    top = sympy.fraction(expr, exact=True)[0]
+    terms = [part for term in _flat(top, sympy.Add) for part in sympy.Add.make_args(sympy.expand_mul(evaluated(term)))]
+    pairs = [term for term in terms if -term in terms and not term.could_extract_minus_sign()]
+    if len(pairs) != 1:
+        return None
+    rest = list(terms)
+    rest.remove(pairs[0])
+    rest.remove(-pairs[0])
+    return pairs[0] if len(sympy.Add.make_args(sympy.Add(*rest))) == len(rest) else None
 
 
 def scaling(before: sympy.Expr, after: sympy.Expr) -> sympy.Expr | None:
