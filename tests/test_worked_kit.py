@@ -414,7 +414,7 @@ def test_a_sign_turned_for_a_cancellation_is_a_step_of_its_own():
     assert [(step.why, tex(step.expr)) for step in steps[1:]] == [
         ("two minus signs cancel", r"\frac{2 x (4 - x)^{2} + 2 x^{2} (4 - x)}{(4 - x)^{4}}"),
         ("cancel $(4 - x)$", r"\frac{2 x (4 - x) + 2 x^{2}}{(4 - x)^{3}}"),
-        ("expand and collect like terms", r"\frac{8 x}{(4 - x)^{3}}"),
+        ("expand; $- 2 x^{2}$ and $2 x^{2}$ cancel", r"\frac{8 x}{(4 - x)^{3}}"),
     ]
 
 
