@@ -530,3 +530,23 @@ def test_an_expansion_where_only_a_pair_cancels_names_the_pair():
     assert steps[-1].why.translated(translations("de").gettext).endswith("und $2 x e^{x^{2} + 3}$ heben sich auf")
     assert sympy.simplify(steps[-1].expr - sympy.diff(f, x)) == 0
     assert sympy.expand(sympy.fraction(steps[0].expr)[0] - sympy.fraction(steps[-1].expr)[0]) == 0  # the same numerator
+
+
+def test_a_sum_every_term_shares_with_the_denominator_is_cancelled_on_a_line_of_its_own():
+    """(e^x (1 + e^{-x})^2 + 2 (1 + e^{-x}))/(1 + e^{-x})^4 to e^{3x} (e^x + 3)/(e^x + 1)^3 read "write over one
+    denominator, expand, collect like terms and factor out e^{3x}", which hid the cancelled 1 + e^{-x} and the e^{3x}
+    (a TA read, EN 9024 f_2): the cancelling, then the rescaling, each on its line."""
+    from problems.derivative import x
+
+    f = sympy.exp(x) / (1 + sympy.exp(-x)) ** 2
+    steps = differentiate(f, x).derivative.steps
+    assert [step.why for step in steps] == [
+        "quotient rule",
+        "combine the powers of $e$; two minus signs cancel",
+        "cancel $(1 + e^{- x})$",
+        "multiply numerator and denominator by $e^{3 x}$",
+        "expand and collect like terms",
+    ]
+    assert tex(steps[2].expr) == r"\frac{e^{x} (1 + e^{- x}) + 2}{(1 + e^{- x})^{3}}"
+    for step in steps:
+        assert sympy.simplify(step.expr.doit() - sympy.diff(f, x)) == 0
