@@ -68,7 +68,11 @@ HALF = Rational(1, 2)
 Steps = tuple[tuple[Step, ...], tuple[Step, ...]]
 """The steps that find f'(x) in x, then those that rewrite it towards the activation."""
 
-SPLIT = N_("split the fraction")
+AS_PRODUCT = N_("write as a product of two fractions")
+"""e^{-u}/(1 + e^{-u})^2 as 1/(1 + e^{-u}) . e^{-u}/(1 + e^{-u}): "split the fraction" there and for the sum split in the
+next step named two different moves alike (a TA read, EN 9023)."""
+SQUARE_OF_QUOTIENT = N_(r"split the fraction; $a^2/b^2 = (a/b)^2$")
+"""tanh's (b^2 - a^2)/b^2 as 1 - (a/b)^2: the quotient of squares written as a square too (a TA read, German 9021)."""
 ADD_SUBTRACT = N_("add and subtract 1 in the numerator, split the fraction")
 """e^{-u}/(1 + e^{-u}) as 1 - 1/(1 + e^{-u}): the fraction split too, which the reason left unsaid (TA reads, German 8922
 swish and 8942 3(a))."""
@@ -124,7 +128,7 @@ def _sigmoid_steps(u: sympy.Expr, a: sympy.Rational) -> Steps:
     rule = _times(_over_square(-1, below), derivative(below, x))
     in_x = rule_and_tidy(Step(rule, "chain rule"), a * exp(-u) / below**2)
     rewriting = (
-        Step(_times(a, 1 / below, exp(-u) / below), SPLIT),
+        Step(_times(a, 1 / below, exp(-u) / below), AS_PRODUCT),
         Step(_times(a, 1 / below, WrittenSum(1, -1 / below, evaluate=False)), ADD_SUBTRACT),
     )
     return in_x, rewriting
@@ -143,7 +147,7 @@ def _tanh_steps(u: sympy.Expr, a: sympy.Rational) -> Steps:
         rule = Reason("quotient rule, chain rule; $({pair})' = {a} ({swapped})$", pair=pair, a=tex(a), swapped=swapped)
     in_x = (Step(_times(a, _over_square(numerator, below)), rule),)
     ratio = sympy.Pow(sympy.Mul(above, sympy.Pow(below, -1), evaluate=False), 2, evaluate=False)
-    return in_x, (Step(_times(a, WrittenSum(1, -ratio, evaluate=False)), SPLIT),)
+    return in_x, (Step(_times(a, WrittenSum(1, -ratio, evaluate=False)), SQUARE_OF_QUOTIENT),)
 
 
 def _softplus_steps(u: sympy.Expr, k: sympy.Rational) -> Steps:
@@ -163,7 +167,7 @@ def _swish_steps(u: sympy.Expr, beta: sympy.Rational) -> Steps:
     multiplied = WrittenSum(1 / below, u * exp(-u) / below**2, evaluate=False)  # x and beta side by side before the split
     in_x = (Step(written, rule), Step(multiplied, signs_named(written, multiplied, GENERIC_NAMES[0])))
     rewriting = (
-        Step(WrittenSum(1 / below, _times(u, 1 / below, exp(-u) / below), evaluate=False), SPLIT),
+        Step(WrittenSum(1 / below, _times(u, 1 / below, exp(-u) / below), evaluate=False), AS_PRODUCT),
         Step(
             WrittenSum(1 / below, _times(u, 1 / below, WrittenSum(1, -1 / below, evaluate=False)), evaluate=False),
             ADD_SUBTRACT,

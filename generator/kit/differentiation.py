@@ -300,7 +300,7 @@ def _shared_sum_cancelled(before: sympy.Expr) -> Step | None:
         if not base.is_Add:
             continue
         powers = [_exponents(term).get(base, 0) for term in terms]
-        lowest = min([*powers, exponent])
+        lowest = sympy.sympify(min([*powers, exponent]))
         if not (lowest.is_Integer and lowest > 0):
             continue
         struck = base**lowest

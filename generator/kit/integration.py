@@ -227,10 +227,12 @@ def _times_bound(expr: sympy.Expr, end: sympy.Expr) -> sympy.Expr:
 
 def _combining(ends: list[sympy.Expr]) -> str:
     """What F(b) - F(a) takes when both are known: two numbers are added or subtracted, as the line above
-    writes them; a number beside pi or e joins the other numbers."""
+    writes them; a number beside pi or e joins the other numbers ("add the numbers": 3 pi/2 - 2 - 3 under "collect
+    like terms" combined only -2 - 3, two TA reads, EN 9022 and German 9023), and like terms in pi or e are collected."""
     if all(end.is_Rational for end in ends):
         return N_("add") if ends[1].is_negative else N_("subtract")
-    return N_("collect like terms")
+    kinds = [{term.as_coeff_Mul()[1] for term in sympy.Add.make_args(end) if not term.is_Rational} for end in ends]
+    return N_("collect like terms") if kinds[0] & kinds[1] else N_("add the numbers")
 
 
 def _minus(value: sympy.Expr) -> sympy.Expr:

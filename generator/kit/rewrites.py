@@ -927,7 +927,14 @@ def signs_named(before: sympy.Expr, after: sympy.Expr, why: str) -> Reason:
         return why
     if _one_of_three_left(before, after):
         return Reason("{rule}; two of the three minus signs cancel", rule=why)
+    if why == GENERIC_NAMES[0] and _minus_one_times(before):
+        return SIGNS_CANCEL  # -sin(x - y) . (-1): multiplying by -1 is the cancelling (a TA read, German 9021)
     return signs_cancelling(why)
+
+
+def _minus_one_times(product: sympy.Expr) -> bool:
+    """``product`` is -1 times one other factor, as written: ``-\\sin(x - y) \\cdot (-1)``."""
+    return product.is_Mul and len(product.args) == 2 and -1 in product.args
 
 
 def _one_of_three_left(before: sympy.Expr, after: sympy.Expr) -> bool:

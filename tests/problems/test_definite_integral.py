@@ -82,6 +82,7 @@ def test_no_parameter_drops_out_no_value_is_whole_and_the_last_step_names_its_ar
             "add",
             "subtract",
             "collect like terms",
+            "add the numbers",  # a number beside pi or e joins the others
             r"$\log 1 = 0$",
             "combine the logarithms into one",
             "the values above",  # the difference is the value, its terms reordered

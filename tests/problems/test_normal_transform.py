@@ -144,7 +144,7 @@ def test_a_standardisation_asks_what_it_asks_and_the_solution_brings_the_fact_it
     variant = canonical_variant(FAMILY, resolve_options(FAMILY.options, {}), "idl-math-background-1.5b")
     for language in ("en", "de"):
         statement, solution = render_part(environment(language=language), FAMILY, variant)
-        closed = "closed under affine maps" if language == "en" else "wieder normalverteilt"
+        closed = "closed under affine maps" if language == "en" else "jede affine Transformation"
         assert closed not in statement and closed in solution, language
     affine = variant_for_seed(FAMILY, resolve_options(FAMILY.options, {"mode": "affine-numeric"}), 1)
     statement, _ = render_part(environment(), FAMILY, affine)
