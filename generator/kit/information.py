@@ -138,9 +138,11 @@ def _split_reason(weights: list[sympy.Rational], arguments: list[sympy.Rational]
     split which logs, multiply out a weight over a log split into several terms (3/8 log(8/3) is
     9/8 log 2 - 3/8 log 3: a TA read the product multiplied out unnamed), collect which terms."""
     parts = []
-    if any(not (arg.is_Integer and sympy.isprime(arg)) for arg in arguments) or (unit == "bits" and 2 in arguments):
+    composite = [arg for arg in arguments if not (arg.is_Integer and sympy.isprime(arg))]
+    if composite or (unit == "bits" and 2 in arguments):
         twos = unit == "bits" and any(arg.p % 2 == 0 or arg.q % 2 == 0 for arg in arguments)
-        parts.append(Reason("split logs ($\\log_2 2 = 1$)") if twos else Reason("split logs"))
+        # one log split is "the log" (German "Logarithmen zerlegen" beside log(5/3) alone, a TA read, German 9042)
+        parts.append(Reason("split logs ($\\log_2 2 = 1$)") if twos else Reason("split the log") if len(composite) == 1 else Reason("split logs"))
     splits = [information_log(arg, unit) for w, arg in zip(weights, arguments, strict=True) if w != 1]
     if any(split.is_Add for split in splits):
         parts.append(Reason("multiply out"))

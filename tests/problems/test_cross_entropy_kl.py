@@ -134,7 +134,7 @@ def test_canonical_steps_write_each_sum_out_then_give_the_exact_value(name):
     answer = canonical(name).answer
     h_xy, h_yx = answer.cross_entropy_steps
     # 1/3 log 6 = 1/3 log 2 + 1/3 log 3: the weight multiplied out over the split log, and named
-    assert [step.why for step in h_xy.steps] == ["definition of cross-entropy", r"split logs, multiply out, collect $\log 2$ and $\log 3$"]
+    assert [step.why for step in h_xy.steps] == ["definition of cross-entropy", r"split the log, multiply out, collect $\log 2$ and $\log 3$"]
     assert h_xy.steps[0].expr.args == (log(2) / 3, log(3) / 3, log(6) / 3)
     assert h_xy.result == R(2, 3) * log(2) + R(2, 3) * log(3)
     assert h_yx.steps[0].expr.args == (log(3) / 2, log(3) / 3, log(3) / 6) and h_yx.result == log(3)
@@ -142,7 +142,7 @@ def test_canonical_steps_write_each_sum_out_then_give_the_exact_value(name):
     # P_X(2) = P_Y(2): the x = 2 term is log 1 = 0, left out, and the reason says so.
     assert [step.why for step in d_xy.steps] == [
         r"definition of KL divergence ($\log 1 = 0$ at $x = 2$)",
-        r"split logs, multiply out, collect $\log 2$",  # 1/3 log(2/3) = 1/3 log 2 - 1/3 log 3
+        r"split the log, multiply out, collect $\log 2$",  # 1/3 log(2/3) = 1/3 log 2 - 1/3 log 3
     ]
     assert d_xy.steps[0].expr.args == (sympy.log(R(2, 3), evaluate=False) / 3, log(2) / 3)
     assert d_xy.result == R(2, 3) * log(2) - R(1, 3) * log(3)

@@ -72,7 +72,7 @@ def test_check_rejects_a_wrong_decimal():
 def test_canonical_steps_write_the_sum_out_then_split_the_logs():
     h_x, h_y = canonical().answer.worked
     # 1/6 log 6 = 1/6 log 2 + 1/6 log 3: the weight multiplied out over the split log, and named
-    assert [step.why for step in h_y.steps] == ["definition of entropy", r"split logs, multiply out, collect $\log 2$ and $\log 3$"]
+    assert [step.why for step in h_y.steps] == ["definition of entropy", r"split the log, multiply out, collect $\log 2$ and $\log 3$"]
     assert h_y.steps[0].expr.args == (log(2) / 2, log(3) / 3, log(6) / 6)  # outcome order, log 6 not yet split
     assert h_y.result == R(2, 3) * log(2) + R(1, 2) * log(3)
     assert h_x.steps[0].expr.args == (log(3) / 3,) * 3 and h_x.result == log(3)
