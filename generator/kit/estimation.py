@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import sympy
 
 from generator.kit.language import N_, Reason
+from generator.kit.linalg import fraction_times
 from generator.kit.notation import WrittenQuotient, WrittenSum
 from generator.kit.probability import golden_maximum, lamda, lowest_terms, mu, second_differences, sigma
 from generator.kit.steps import Chain, Step, added_up, chain
@@ -61,9 +62,14 @@ class Fit:
 
     @property
     def hessian(self) -> sympy.ImmutableMatrix:
-        """A normal sample's Hessian at the estimate, printed as the kit prints every matrix (rows kept apart)."""
+        """A normal sample's Hessian at the estimate, -n/sigma-hat^2 [1, 0; 0, 2]: a fraction in front of whole entries
+        where the entries are fractions (full-size fractions made the matrix tall and crowded its brackets, a TA read,
+        EN 9041); its value is the matrix either way."""
         mu_mu, mu_sigma, sigma_sigma = self.curvature
-        return sympy.ImmutableMatrix([[mu_mu, mu_sigma], [mu_sigma, sigma_sigma]])
+        matrix = sympy.ImmutableMatrix([[mu_mu, mu_sigma], [mu_sigma, sigma_sigma]])
+        if all(entry.is_Integer for entry in matrix):
+            return matrix
+        return fraction_times(mu_mu, matrix / mu_mu)
 
 
 def fit(model: str, data: Sequence[int]) -> Fit:

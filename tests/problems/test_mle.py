@@ -81,10 +81,12 @@ def test_the_gaussian_second_derivatives_differentiate_printed_partials_and_the_
     assert general < solution.index(r"(\hat{\mu}, \sigma)") < solution.index(r"\frac{\partial^2 \ell}{\partial \sigma^2}")
     assert r"\log \sigma" not in solution and r"\log(\sigma)" in solution  # one notation: log(sigma) throughout
     assert "derivative in" not in solution
-    # the kit's matrix: full-size fractions, rows kept apart (a hand-written bmatrix let them touch, TA read), named by
-    # its letter, not a bare matrix after "is" (TA read 8871)
-    hessian = r"\[ \mathbf{H}_\ell(\hat{\mu}, \hat{\sigma}) = \begin{bmatrix}\displaystyle - \frac{"
-    assert hessian in solution and r"\noalign{\vskip" in solution
+    # named by its letter, not a bare matrix after "is" (TA read 8871); its fractions a factor in front of whole entries
+    # (full-size fractions made it tall, TA read EN 9041), the same matrix
+    hessian = r"\[ \mathbf{H}_\ell(\hat{\mu}, \hat{\sigma}) = - \frac{"
+    assert hessian in solution and r"\begin{bmatrix}1 & 0\\0 & 2\end{bmatrix}" in solution
+    mu_mu, _, sigma_sigma = variant.answer.curvature
+    assert variant.answer.hessian == sympy.ImmutableMatrix([[mu_mu, 0], [0, sigma_sigma]]) and sigma_sigma == 2 * mu_mu
 
 
 def test_the_hessian_is_taken_at_sigma_hat_and_a_fractional_variance_has_its_decimal():
