@@ -229,3 +229,24 @@ def test_the_substitution_step_names_u_what_replaces_dx_and_the_new_bounds_in_bo
             assert rf"$u = {tex(p.inner)}$, ${tex(carried)}\,dx = {replaced}$; {tail}" in solution
             assert "replace $x$ by $u$" not in solution and "ersetzen, auch in den Grenzen" not in solution
     assert len(seen) >= 3  # du, 2 du and 1/k du all drawn
+
+
+def test_by_parts_with_a_negative_v_puts_it_in_before_its_signs_cancel():
+    """uv - int v du = -(3x + 1) cos(x) + int 3 cos(x) dx at once turned two minus signs unsaid (a TA read, EN 9041):
+    v and du are put in first, -int (-cos(x)) . 3 dx, and the next row says that two minus signs cancel."""
+    from generator.kit.integration import by_parts
+
+    x = sympy.Symbol("x", real=True)
+    options = FAMILY.resolve_options({"method": "parts"})
+    for seed in range(12):
+        variant = variant_for_seed(FAMILY, options, seed)
+        du, v = variant.answer.named[0], variant.answer.named[1]
+        _, solution = render_part(environment(), FAMILY, variant)
+        if v.could_extract_minus_sign() and not du.could_extract_minus_sign():
+            assert r"- \int \bigl(" + tex(v) + r"\bigr)" in solution and "two minus signs cancel" in solution
+            assert r"&= uv - \int v\,du \\*" in solution
+            break
+    else:
+        raise AssertionError("no variant with a negative v in 12 seeds")
+    worked = by_parts(3 * x + 1, sympy.sin(x), x)
+    assert worked.v == -sympy.cos(x) and sympy.expand(worked.uv - sympy.integrate(worked.v * worked.du, x) - worked.antiderivative) == 0
