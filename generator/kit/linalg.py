@@ -32,6 +32,7 @@ from sympy import (
 from generator.kit.differentiation import distributed
 from generator.kit.family import CheckFailed, require
 from generator.kit.language import N_, Reason
+from generator.kit.printing import tex
 from generator.kit.notation import (
     AsWritten,
     BoldSymbol,
@@ -275,7 +276,9 @@ def null_vector(m: sympy.MatrixBase) -> NullVector:
     vector = raw / factor
     taken = [Step(WrittenMatrix(MatMul(factor, vector, evaluate=False)), Reason("take out ${factor}$", factor=factor))] if factor != 1 else []
     # Chain, not chain(): the factored vector has the same entries, and chain() would merge it away
-    found = Chain((Step(raw, N_("cross product") if m.rows == 3 else N_("swap, negate one")), *taken))
+    # which two numbers are swapped: "swap, negate one" repeated the sentence above it (two TA reads, EN 9041, German 9043)
+    why = N_("cross product") if m.rows == 3 else Reason("swap ${p}$ and ${q}$, negate one", p=tex(p), q=tex(q))
+    found = Chain((Step(raw, why), *taken))
     return NullVector(rows, found, vector)
 
 
