@@ -41,6 +41,7 @@ from generator.kit import (
     Chain,
     ChoiceOption,
     Family,
+    Reason,
     Step,
     WrittenProduct,
     WrittenSum,
@@ -49,6 +50,7 @@ from generator.kit import (
     require,
 )
 from generator.kit.notation import Expectation, RandomVariable, Variance
+from generator.kit.printing import inline
 from generator.kit.probability import (
     DEVIATION,
     Law,
@@ -166,7 +168,11 @@ def solve(params: Params) -> Answer:
     variance_steps = chain(
         Step(Variance(image), ""),
         # A product as written: SymPy would fold (1/2)^2 Var(X) into Var(X)/4 and hide the squared factor.
-        Step(WrittenProduct(_squared(scale), Variance(x), evaluate=False), r"$\operatorname{Var}(aX + b) = a^2 \operatorname{Var}(X)$"),
+        # which a: the rule beside (1/tau)^2 Var(X) named a letter the line did not (a TA read, German 9041)
+        Step(
+            WrittenProduct(_squared(scale), Variance(x), evaluate=False),
+            Reason(r"$\operatorname{{Var}}(aX + b) = a^2 \operatorname{{Var}}(X)$ with $a = {a}$", a=inline(scale)),
+        ),
         Step(_scaled_variance(scale, params.variance), "variance of $X$"),
         Step(variance, ""),
     )

@@ -79,7 +79,7 @@ def test_canonical_steps_name_linearity_and_the_scaling_rule():
     assert answer.mean_steps.result == 0
     assert [step.why for step in answer.variance_steps.steps] == [
         "",
-        r"$\operatorname{Var}(aX + b) = a^2 \operatorname{Var}(X)$",
+        r"$\operatorname{Var}(aX + b) = a^2 \operatorname{Var}(X)$ with $a = 1/\tau$",  # which a (a TA read, German 9041)
         "variance of $X$",
         "",
     ]
