@@ -32,7 +32,6 @@ from sympy import (
 from generator.kit.differentiation import distributed
 from generator.kit.family import CheckFailed, require
 from generator.kit.language import N_, Reason
-from generator.kit.printing import tex
 from generator.kit.notation import (
     AsWritten,
     BoldSymbol,
@@ -42,6 +41,7 @@ from generator.kit.notation import (
     WrittenProduct,
     written_sum,
 )
+from generator.kit.printing import tex
 from generator.kit.rewrites import COLLECT, evaluated
 from generator.kit.sampling import distinct
 from generator.kit.steps import Chain, Step, chain
