@@ -141,8 +141,10 @@ def _split_reason(weights: list[sympy.Rational], arguments: list[sympy.Rational]
     composite = [arg for arg in arguments if not (arg.is_Integer and sympy.isprime(arg))]
     if composite or (unit == "bits" and 2 in arguments):
         twos = unit == "bits" and any(arg.p % 2 == 0 or arg.q % 2 == 0 for arg in arguments)
-        # one log split is "the log" (German "Logarithmen zerlegen" beside log(5/3) alone, a TA read, German 9042)
-        parts.append(Reason("split logs ($\\log_2 2 = 1$)") if twos else Reason("split the log") if len(composite) == 1 else Reason("split logs"))
+        if twos:
+            parts.append(Reason("split logs ($\\log_2 2 = 1$)"))
+        else:  # one log split is "the log" (German "Logarithmen zerlegen" beside log(5/3) alone, a TA read, German 9042)
+            parts.append(Reason("split the log") if len(composite) == 1 else Reason("split logs"))
     splits = [information_log(arg, unit) for w, arg in zip(weights, arguments, strict=True) if w != 1]
     if any(split.is_Add for split in splits):
         parts.append(Reason("multiply out"))

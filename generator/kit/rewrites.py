@@ -311,13 +311,7 @@ def cancelled_on_expanding(expr: sympy.Expr) -> sympy.Expr | None:
     "expand and collect like terms" hid that nothing but a pair cancels (a TA read, German 9011); None otherwise."""
     top = sympy.fraction(expr, exact=True)[0]
     terms = [part for term in _flat(top, sympy.Add) for part in sympy.Add.make_args(sympy.expand_mul(evaluated(term)))]
-    pairs = [term for term in terms if -term in terms and not term.could_extract_minus_sign()]
-    if len(pairs) != 1:
-        return None
-    rest = list(terms)
-    rest.remove(pairs[0])
-    rest.remove(-pairs[0])
-    return pairs[0] if len(sympy.Add.make_args(sympy.Add(*rest))) == len(rest) else None
+    return _cancelling_pair(sympy.Add(*terms, evaluate=False))
 
 
 def scaling(before: sympy.Expr, after: sympy.Expr) -> sympy.Expr | None:
