@@ -58,6 +58,7 @@ from generator.kit.rewrites import (
     sign_moved,
     signs_named,
     sum_times,
+    turned_into,
     xreplace_unevaluated,
 )
 from generator.kit.steps import Chain, Step, chain, worked_chain
@@ -198,7 +199,8 @@ def _rule_and_tidy(rule: Step, after: sympy.Expr) -> tuple[Step, ...]:
     scale = scaling(rule.expr, after) if len(names) > 1 else None
     if scale is not None:  # numerator and denominator multiplied by e^{2x} in a line of their own
         top, _ = sympy.fraction(rule.expr, exact=True)
-        scaled = sympy.Mul(scale, top, sympy.Pow(sympy.fraction(after, exact=True)[1], -1, evaluate=False), evaluate=False)
+        bottom = sympy.fraction(after, exact=True)[1]
+        scaled = sympy.Mul(_multiplied_in(top, scale, bottom), sympy.Pow(bottom, -1, evaluate=False), evaluate=False)
         if printed_width(scaled) <= MAX_STEP_WIDTH:
             return (rule, *rule_and_tidy(Step(scaled, names[0]), after))
     tidy = Step(after, listed(list(names)))
@@ -220,6 +222,35 @@ def _rule_and_tidy(rule: Step, after: sympy.Expr) -> tuple[Step, ...]:
     if collected in (COLLECT, *GENERIC_NAMES):
         collected = listed([COLLECT, GENERIC_NAMES[0]]) if _merges_in_front(middle.expr) else COLLECT
     return (rule, middle, Step(after, collected))
+
+
+def _multiplied_in(top: sympy.Expr, scale: sympy.Expr, bottom: sympy.Expr) -> sympy.Expr:
+    """The numerator ``top`` times ``scale`` as a hand multiplies it in, term by term, as the denominator ``bottom`` was:
+    a sum that turns into one of ``bottom``'s takes its share of the factor (``e^{2x} (1 + e^{-x})`` is
+    ``e^x (e^x + 1)``), and a sum with a negative power of e the rest (``e^{2x} (e^{-x} - 1)`` is ``e^x - e^{2x}``).
+    Written ``e^{2x} (...)`` in front, the next line multiplied it in under another name (two TA reads, German 9061,
+    EN 9063)."""
+    sums = [base for base in _exponents(bottom) if base.is_Add]
+    terms = []
+    for term in _in_order(top):
+        left, factors = scale, []
+        for factor in sympy.Mul.make_args(term):
+            base, exponent = factor.as_base_exp()
+            turned = turned_into(evaluated(base), sums) if exponent.is_Integer and exponent > 0 else None
+            share = turned[1] ** exponent if turned else None
+            if share is not None and sympy.fraction(sympy.powsimp(left / share), exact=True)[1] == 1:
+                factors.append(raised(turned[0], exponent))
+                left = sympy.powsimp(left / share)
+            else:
+                factors.append(factor)
+        for index, factor in enumerate(factors):
+            if left != 1 and factor.is_Add and any(power.exp.could_extract_minus_sign() for power in factor.atoms(sympy.exp)):
+                factors[index] = sympy.Add(*(left * part for part in _in_order(factor)))
+                left = sympy.Integer(1)
+        number = sympy.Mul(*(factor for factor in factors if factor.is_Number))
+        rest = sympy.Mul(left, *(factor for factor in factors if not factor.is_Number))  # e^{2x} e^{-x} is e^x
+        terms.append(written_product(number, rest) if rest.is_Add else number * rest)  # 2 (x + 1), not 2x + 2
+    return WrittenSum(*terms, evaluate=False)
 
 
 def _turned_to_cancel(expr: sympy.Expr) -> Step | None:
@@ -424,6 +455,9 @@ def _expanding(pieces: list[sympy.Expr], kept: frozenset, grouped: frozenset) ->
             for choice in choices
         ]
         if all(split):
+            return EXPAND
+        if not any(split) and len(choices) > 1 and any(factor not in (1, -1) for factor in rest):
+            # (x^2 + 1)(e^x + 1) opened into e^x (x^2 + 1) + x^2 + 1: an expansion, though no product in it multiplies out
             return EXPAND
         for choice, many in zip(choices, split):
             if many:  # as multiplied: 2 (4 - x), never SymPy's 8 - 2x

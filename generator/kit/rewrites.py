@@ -14,7 +14,7 @@ rewrite that turns one into the other ("common denominator", "cancel $(x + 1)$",
 step that only reorders, which is no step of its own.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import reduce
 
 import sympy
@@ -503,10 +503,10 @@ def _rescaled(old: dict[sympy.Expr, sympy.Expr], new: dict[sympy.Expr, sympy.Exp
     (``new`` holds no base, nor power of one, that the turned ``old`` does not)."""
     factor, merged = sympy.Integer(1), dict(old)
     for base in [base for base in old if base.is_Add and base not in new]:
-        ratios = ((other, _term_ratio(1, base, other)) for other in new if other.is_Add)
-        target, ratio = next(((other, ratio) for other, ratio in ratios if ratio is not None), (None, None))
-        if target is None:
+        turned = turned_into(base, new)
+        if turned is None:
             return None
+        target, ratio = turned
         exponent = merged.pop(base)
         factor *= ratio**exponent
         merged[target] = merged.get(target, 0) + exponent
@@ -535,6 +535,16 @@ def _monomial_ratio(bottom: sympy.Expr, new_bottom: sympy.Expr) -> sympy.Expr | 
     if any(base not in new or new[base] != exponent for base, exponent in old.items()):
         return None
     return sympy.powsimp(ratio)
+
+
+def turned_into(base: sympy.Expr, sums: Iterable[sympy.Expr]) -> tuple[sympy.Expr, sympy.Expr] | None:
+    """The sum among ``sums`` that ``base`` becomes times a single term, and that term: ``(e^x + 1, e^x)`` for
+    ``1 + e^{-x}``; None if none does."""
+    for other in sums:
+        ratio = _term_ratio(1, base, other) if base.is_Add and other.is_Add else None
+        if ratio is not None:
+            return other, ratio
+    return None
 
 
 def _term_ratio(exponent: sympy.Expr, old: sympy.Expr, new: sympy.Expr) -> sympy.Expr | None:
