@@ -1,7 +1,7 @@
 import sympy
 
-from generator.kit.notation import WrittenSum, log2, sigmoid
-from generator.kit.printing import bracket, tex
+from generator.kit.notation import WrittenQuotient, WrittenSum, log2, sigmoid
+from generator.kit.printing import bracket, tex, text
 
 x = sympy.Symbol("x")
 
@@ -350,3 +350,15 @@ def test_a_negated_sum_with_a_fraction_takes_brackets_as_tall_as_the_fraction():
     tall = sympy.Mul(-1, sympy.log(1 + sympy.exp(-x)) - x / (sympy.exp(x) + 1), evaluate=False)
     assert tex(tall) == r"- \mathopen{}\left(\log(1 + e^{- x}) - \frac{x}{e^{x} + 1}\right)"
     assert tex(sympy.Mul(-1, sympy.log(1 + sympy.exp(-x)) - x, evaluate=False)) == r"- (\log(1 + e^{- x}) - x)"
+
+
+def test_answers_json_writes_a_quotient_as_the_sheet_writes_it_and_reads_back_to_its_value():
+    """answers.json showed a Bayes step's 2000/118 by its value, (99/2000)*(1000/59), beside the reason "cancel 2000"."""
+    x = sympy.Symbol("x")
+    for quotient, written in [
+        (WrittenQuotient(2000, 118), "(2000/118)"),
+        (WrittenQuotient(sympy.Rational(3, 8), sympy.Rational(9, 20)), "((3/8)/(9/20))"),
+        (WrittenQuotient(16 * x - 80, 2 * x**2), "((16*x - 80)/(2*x**2))"),
+    ]:
+        assert text(quotient) == written
+        assert sympy.simplify(sympy.sympify(written, locals={"x": x}) - quotient.doit()) == 0

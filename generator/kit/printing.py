@@ -130,10 +130,15 @@ class SheetStrPrinter(_RememberedParts, _RememberedOrder, StrPrinter):
         return f"({self._print(expr.args[0])} - ({self._print(expr.args[1])}))"
 
     def _print_WrittenQuotient(self, expr) -> str:
+        """``(2000/118)`` as the sheet writes it, not its value ``1000/59``: answers.json shows each step's numbers
+        beside its reason ("cancel 2000"); ``sympify`` reads it back to the same value."""
+        numerator, denominator = (self.parenthesize(side, PRECEDENCE["Mul"]) for side in expr.args)
+        return f"({numerator}/{denominator})"
+
+    def _print_EvaluationBar(self, expr) -> str:
         return f"({self._print(expr.doit())})"
 
-    _print_EvaluationBar = _print_WrittenQuotient
-    _print_WrittenDeterminant = _print_WrittenQuotient
+    _print_WrittenDeterminant = _print_EvaluationBar
 
     def _print_RandomVariable(self, expr) -> str:
         return self._print(expr.args[0])
@@ -360,12 +365,15 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
 
     def _flat_brackets(self, tex: str, factors) -> str:
         """SymPy's ``_print_Mul`` writes ``\\left( ... \\right)`` around a sum factor itself: the same brackets by the
-        one rule (``bracket``), the factor's text found as printed (each part is printed once)."""
+        one rule (``bracket``), the factor's text found as printed (each part is printed once). A denominator written as
+        one negative power of a product has its factors' sums inside that product."""
         for factor in factors:
             base = factor.base if factor.is_Pow else factor  # a denominator's factors are bases of negative powers
             if base.is_Add:
                 inner = self._print(base)
                 tex = tex.replace(rf"\left({inner}\right)", bracket(inner))
+            elif base.is_Mul and factor.is_Pow:
+                tex = self._flat_brackets(tex, base.args)
         return tex
 
     def _do_exponent(self, expr: str, exp):
