@@ -64,6 +64,7 @@ from generator.kit import (
     worked_chain,
 )
 from generator.kit.notation import Expectation, RandomVariable, Variance
+from generator.kit.printing import inline
 from generator.kit.probability import (
     DEVIATION,
     Law,
@@ -250,7 +251,9 @@ def _worked(params: Params, means, variances, result: sympy.Expr) -> Chain:
         # not "definition of variance": that is E[(W - E[W])^2], which normal-transform names so (TA read, German 8906)
         Step(
             WrittenSum(E(x**2 * y**2), -E(x * y) ** 2, evaluate=False),
-            "the formula above",  # the lead-in writes it out for W = XY (not twice, a TA read of German 8912)
+            # the lead-in writes it out for W = XY (not twice, a TA read of German 8912); "the formula above" could
+            # also mean the identity the statement recalls (a TA read, EN 9064)
+            r"$\operatorname{Var}(W)$ with $W = XY$",
         ),
         Step(
             WrittenSum(sympy.Mul(E(x**2), E(y**2), evaluate=False), minus_square_of_means(E(x), E(y)), evaluate=False),
@@ -279,7 +282,13 @@ def _zero_mean_steps(params: Params, x, y, variances, result: sympy.Expr) -> tup
     variances are inserted and multiplied (one step when that would only drop the dot)."""
     written = _squared(variances[0]) if params.identical else WrittenProduct(*variances, evaluate=False)
     combined = N_("square") if params.identical else N_("multiply")
-    inserted = worked_chain(Step(written, N_("insert the variances")), Step(result, combined))
+    # one variance twice is written squared, which "insert the variances" did unsaid (a TA read, EN 9061)
+    put_in = (
+        Reason(r"insert $\operatorname{{Var}}(X) = \operatorname{{Var}}(Y) = {variance}$", variance=inline(variances[0]))
+        if params.identical
+        else N_("insert the variances")
+    )
+    inserted = worked_chain(Step(written, put_in), Step(result, combined))
     return (
         Step(sympy.Mul(Expectation(x**2), Expectation(y**2), evaluate=False), r"$\mathbb{E}[X] = \mathbb{E}[Y] = 0$"),
         # both second moments turn (the reason named X's alone, a TA read of German 8922)

@@ -47,11 +47,13 @@ def translation_problems(messages) -> list[str]:
     """Each message without German text (or only guessed, fuzzy), or whose text lost a placeholder."""
     problems = []
     for message in messages:
-        msgid = message.id[0] if isinstance(message.id, tuple) else message.id
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        msgid = ids[0]
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        # German's forms are the singular's and the plural's: each keeps its own message's placeholders
         if message.fuzzy or not all(strings):
             problems.append(f"untranslated: {msgid!r}")
-        elif any(placeholders(string) != placeholders(msgid) for string in strings):
+        elif any(placeholders(string) != placeholders(ids[min(index, len(ids) - 1)]) for index, string in enumerate(strings)):
             problems.append(f"placeholders differ: {msgid!r}")
     return problems
 

@@ -91,6 +91,12 @@ class Eigenpair:
     def vector(self) -> sympy.ImmutableMatrix:
         return self.null.vector
 
+    @property
+    def divisor(self) -> sympy.Expr:
+        """What ``equation`` is divided by to give ``reduced``: the sheet says it, "-9x_1 - 3x_2 = 0, or, divided by
+        -3, 3x_1 + x_2 = 0", where "that is" divided silently (a TA read, EN 9062)."""
+        return sympy.cancel(self.equation / self.reduced)
+
 
 def eigenpair(matrix: sympy.ImmutableMatrix, value: sympy.Integer) -> Eigenpair:
     """The eigenvector of ``matrix`` (2x2 or 3x3) at the simple eigenvalue ``value``, found as a hand finds it."""

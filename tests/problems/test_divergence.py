@@ -40,7 +40,7 @@ def test_canonical_solution_calls_f8_divergence_free_in_the_statement_s_notation
     variant = canonical()
     statement, solution = render_part(environment(), FAMILY, variant)
     assert r"\mathbf{f}_{8}(x, y)" in statement and r"\mathbf{f}_{9}(x, y)" in statement
-    assert "\\operatorname{div} \\mathbf{f}_{9}(x, y) &= 1 + 1 \\\\*\n &= 2" in solution
+    assert "\\operatorname{div} \\mathbf{f}_{9}(x, y) &= 1 + 1 && \\mbox{definition of divergence} \\\\*\n &= 2" in solution
     assert solution.count("divergence-free") == 1
     assert not re.search("F(?![a-z])", solution)  # f_8 never becomes F ("For" heads a field's work)
 

@@ -98,12 +98,18 @@ def test_eigenvectors_have_one_name_and_eigenvalues_descend():
 def test_a_2x2_equation_is_divided_by_its_common_factor_before_its_coefficients_are_swapped():
     """A TA read (math-background-2 EN 8907): 9x_1 - 3x_2 = 0 gave x = (3, 9), then "take out 3"; a hand divides the
     equation by 3 first, 3x_1 - x_2 = 0, and swaps to (1, 3) at once. The solution says both equations."""
-    answer = FAMILY.solve(Params(sympy.ImmutableMatrix([[-6, 4], [4, 0]]), False))
+    params = Params(sympy.ImmutableMatrix([[-6, 4], [4, 0]]), False)
+    answer = FAMILY.solve(params)
     (pair,) = (pair for pair in answer.pairs if pair.value == -8)
     found = pair.null.found  # lambda = -8: 2 x_1 + 4 x_2 = 0, that is, x_1 + 2 x_2 = 0: x = (2, -1)
     assert [step.why for step in found.steps] == ["swap $1$ and $2$, negate one"]  # the numbers swapped named (two TA reads, EN 9041, German 9043)
     assert found.steps[0].expr == sympy.Matrix([2, -1]) and pair.vector == sympy.Matrix([2, -1])
     assert (tex(pair.equation), tex(pair.reduced)) == ("2 x_{1} + 4 x_{2}", "x_{1} + 2 x_{2}")
+    # what it is divided by is said: "that is" divided silently (a TA read, EN 9062)
+    assert pair.divisor == 2 and sympy.expand(pair.equation - pair.divisor * pair.reduced) == 0
+    variant = dataclasses.replace(variant_for_seed(FAMILY, FAMILY.resolve_options({}), 0), params=params, answer=answer)
+    _, solution = render_part(environment(), FAMILY, variant)
+    assert "$2 x_{1} + 4 x_{2} = 0$, or, divided by $2$, $x_{1} + 2 x_{2} = 0$." in solution
 
 
 def test_the_solution_writes_diagonal_entries_one_way_and_lists_eigenvalues_as_the_factors_print():

@@ -188,7 +188,7 @@ def test_each_estimate_follows_the_equation_it_solves(model):
     score's numerator equal to zero before each root, and the root solves it (by SymPy's ``solve``, not by the chain)."""
     variant = variant_for_seed(FAMILY, FAMILY.resolve_options({"model": model}), 3)
     _, solution = render_part(environment(), FAMILY, variant)
-    equations = re.findall(r"\\\[ (.*?) = 0 \\quad \\text\{so\} \\quad", solution)
+    equations = re.findall(r"\\\[ (.*?) = 0, \\quad \\text\{so\} \\quad", solution)
     scores = [variant.answer.scores[0], *variant.answer.scores[2:]]
     assert equations == [tex(sympy.fraction(score.result)[0]) for score in scores]
     for score, estimate in zip(scores, variant.answer.estimates, strict=True):

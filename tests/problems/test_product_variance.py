@@ -93,11 +93,11 @@ def test_bad_options_are_rejected(given):
 def test_canonical_steps_name_the_expectation_identities_in_order():
     answer = canonical_variant(FAMILY, resolve_options(FAMILY.options, {}), "idl-math-background-1.5a").answer
     assert [step.why for step in answer.worked.steps] == [
-        "the formula above",
+        r"$\operatorname{Var}(W)$ with $W = XY$",
         "independence",
         r"$\mathbb{E}[X] = \mathbb{E}[Y] = 0$",
         r"$\mathbb{E}[X^2] = \operatorname{Var}(X)$, $\mathbb{E}[Y^2] = \operatorname{Var}(Y)$ for zero means",
-        "insert the variances",
+        r"insert $\operatorname{Var}(X) = \operatorname{Var}(Y) = \tau^{2}$",
         "square",
     ]
     assert tex(answer.worked.steps[0].expr) == r"\mathbb{E}[X^{2} Y^{2}] - (\mathbb{E}[X Y])^{2}"
