@@ -51,7 +51,7 @@ def test_a_worked_determinant_starts_at_the_bars_and_ends_multiplied_out(m):
 def test_null_vectors_and_unit_vectors():
     found = null_vector(sympy.ImmutableMatrix([[2, 4], [1, 2]]))
     # 2x_1 + 4x_2 = 0 read as x_1 + 2x_2 = 0: (2, -1) at once, nothing to take out (TA read, EN 8907)
-    assert found.vector == sympy.Matrix([2, -1]) and [s.why for s in found.found.steps] == ["swap $1$ and $2$, negate one"]
+    assert found.vector == sympy.Matrix([2, -1]) and [s.why for s in found.found.steps] == ["swap $1$ and $2$, negate the second"]
     crossed = null_vector(sympy.ImmutableMatrix([[1, 2, 3], [2, 2, 2], [3, 2, 1]]))
     assert crossed.rows == (1, 2) and crossed.vector == sympy.Matrix([1, -2, 1])
     length, unit = unit_vector(crossed.vector)
@@ -552,3 +552,22 @@ def test_a_sum_every_term_shares_with_the_denominator_is_cancelled_on_a_line_of_
     assert tex(steps[2].expr) == r"\frac{e^{x} (1 + e^{- x}) + 2}{(1 + e^{- x})^{3}}"
     for step in steps:
         assert sympy.simplify(step.expr.doit() - sympy.diff(f, x)) == 0
+
+
+def test_a_square_the_rule_wrote_is_not_multiplied_out_and_factorised_again():
+    """cos(e^x/(x^2 + 1)): the chain rule's e^x (x - 1)^2/(x^2 + 1)^2 went to e^x (x^2 - 2x + 1)/(...) and back to
+    e^x (x - 1)^2/(...) under "factorise x^2 - 2x + 1", two steps undoing each other (the session's dump)."""
+    from problems.derivative import x
+
+    f = sympy.cos(sympy.exp(x) / (x**2 + 1))
+    steps = differentiate(f, x).derivative.steps
+    assert [step.why for step in steps] == ["chain rule"]
+    assert sympy.simplify(steps[-1].expr.doit() - sympy.diff(f, x)) == 0
+
+
+def test_a_number_multiplied_into_one_bracket_of_a_product_is_named():
+    """2 (2x - 1)(x^2 - x + 3) sin x to (4x - 2)(x^2 - x + 3) sin x stood under "multiply the factors" (a TA read, EN 9061)."""
+    from problems.derivative import x
+
+    steps = differentiate((x**2 - x + 3) ** 2 * sympy.sin(x), x).derivative.steps
+    assert [step.why for step in steps] == ["product rule", "expand $2 (2 x - 1)$"]

@@ -141,10 +141,20 @@ def _rule_to_tidy(rule: Step, f: sympy.Expr, x: sympy.Symbol) -> tuple[Step, ...
     tidy = tidy_derivative(f, x)
     apart = presentable(derivative(f, x), merge=False)
     squared = squares_written(apart, derivative(f, x))
-    steps = rule_and_tidy(rule, apart)
-    if squared != apart:
-        steps = (*steps, Step(squared, rewrite_name(apart, squared)))
+    if squared != apart and _squares(squared) <= _squares(evaluated(rule.expr)):
+        # the rule wrote the square already (a part's tidy derivative): multiplied out and factorised again, two steps
+        # undid each other, e^x (x - 1)^2 to e^x (x^2 - 2x + 1) to e^x (x - 1)^2
+        steps = rule_and_tidy(rule, squared)
+    else:
+        steps = rule_and_tidy(rule, apart)
+        if squared != apart:
+            steps = (*steps, Step(squared, rewrite_name(apart, squared)))
     return steps if squared == tidy else (*steps, Step(tidy, COMBINE_POWERS))
+
+
+def _squares(expr: sympy.Expr) -> set[sympy.Expr]:
+    """The squares of sums in ``expr``."""
+    return {node for node in sympy.preorder_traversal(expr) if node.is_Pow and node.base.is_Add and node.exp == 2}
 
 
 COMBINE_POWERS = Reason("combine the powers of $e$")

@@ -849,6 +849,9 @@ def _one_term(term: sympy.Expr, new: sympy.Expr, before: sympy.Expr) -> list[Rea
         wide = printed_width(product) > 2 * MAX_NAMED_WIDTH
         names.append(Reason("multiply out the brackets") if wide else Reason("multiply out ${product}$", product=tex(product)))
     names += _inside_factors(term, new, before) or _sign_flips(term, new)
+    multiplied = None if names else _number_multiplied_in(term, new)
+    if multiplied is not None:  # 2 (2x - 1)(x^2 - x + 3) as (4x - 2)(x^2 - x + 3): "multiply the factors" (a TA read, EN 9061)
+        names.append(Reason("expand ${product}$", product=tex(multiplied)))
     return names or [GENERIC_NAMES[0]]
 
 
@@ -863,6 +866,22 @@ def _number_distributed(expr: sympy.Expr) -> sympy.Expr | None:
         return None
     others = [factor for factor in sympy.Mul.make_args(rest) if factor is not sums[0]]
     return sympy.Mul(sympy.Add(*(number * term for term in sums[0].args)), *others)
+
+
+def _number_multiplied_in(before: sympy.Expr, after: sympy.Expr) -> sympy.Expr | None:
+    """The one number-times-sum of a product among the terms of ``before`` that ``after`` has multiplied out where the
+    product keeps other factors, ``2 (2x - 1)`` of ``2 (2x - 1)(x^2 - x + 3) \\sin x``, written as a product; None
+    unless exactly one."""
+    later = {node for node in sympy.preorder_traversal(after) if node.is_Add}
+    found = []
+    for term in sympy.Add.make_args(evaluated(before)):
+        number, rest = term.as_coeff_Mul()
+        if number in (1, -1) or not number.is_Rational:
+            continue
+        for factor in sympy.Mul.make_args(rest):
+            if factor.is_Add and factor not in later and number * factor in later:
+                found.append(sympy.Mul(number, factor, evaluate=False))
+    return found[0] if len(found) == 1 else None
 
 
 def _collects_once_opened(expr: sympy.Expr) -> bool:
