@@ -16,6 +16,7 @@ import sympy
 from generator.kit.activations import sigmoid
 from generator.kit.language import N_, Reason, signs_cancelling
 from generator.kit.notation import WrittenProduct, WrittenSum
+from generator.kit.printing import tex
 from generator.kit.steps import Chain, Step, chain
 
 __all__ = ["LOSSES", "YHAT", "OutputLayer", "float_loss", "output_layer"]
@@ -46,8 +47,8 @@ def output_layer(loss: str, y: sympy.Expr, value: sympy.Expr, target: sympy.Inte
     t = target
     if loss == "squared":
         delta = y - t
-        if t == 0:  # 5 - 0 is no step; "5 + 0" would be a wrong one
-            by_output = chain(Step(delta, r"$\hat{y} - t$ with $t = 0$"))
+        if t == 0:  # 5 - 0 is no step; "5 + 0" would be a wrong one; the value put in is named (a TA read, German 9064)
+            by_output = chain(Step(delta, Reason(r"$\hat{{y}} - t$ with $\hat{{y}} = {value}$, $t = 0$", value=tex(y))))
         else:
             written = WrittenSum(y, -t, evaluate=False)
             # 3 + 1 under "y-hat - t" left t = -1 to the reader (TA read, math-background-2 EN 8901), and -(-1) as + 1

@@ -275,8 +275,9 @@ def lowest_terms(numerator: int, denominator: int, why: str = "") -> Chain:
 
 
 def complement(value: sympy.Rational, why: str) -> Chain:
-    """1 - P(A) written out, then its value: P(not A), or a rate the statement gives as its complement."""
-    return chain(Step(WrittenSum(1, -value, evaluate=False), why), Step(1 - value))
+    """1 - P(A) written out, then its value: P(not A), or a rate the statement gives as its complement. The value's row
+    says "subtract", as every other row of the block has a reason (a TA read, German 9063)."""
+    return chain(Step(WrittenSum(1, -value, evaluate=False), why), Step(1 - value, N_("subtract")))
 
 
 @dataclass(frozen=True)
