@@ -51,6 +51,7 @@ from generator.kit.rewrites import (
     listed,
     multiplies_out,
     negated_sum,
+    powers,
     reordered,
     rewrite_name,
     rewrite_names,
@@ -240,7 +241,7 @@ def _multiplied_in(top: sympy.Expr, scale: sympy.Expr, bottom: sympy.Expr) -> sy
     ``e^x (e^x + 1)``), and a sum with a negative power of e the rest (``e^{2x} (e^{-x} - 1)`` is ``e^x - e^{2x}``).
     Written ``e^{2x} (...)`` in front, the next line multiplied it in under another name (two TA reads, German 9061,
     EN 9063)."""
-    sums = [base for base in _exponents(bottom) if base.is_Add]
+    sums = [base for base in powers(bottom, evaluated_bases=True) if base.is_Add]
     terms = []
     for term in _in_order(top):
         left, factors = scale, []
@@ -337,11 +338,11 @@ def _shared_sum_cancelled(before: sympy.Expr) -> Step | None:
     if not written_top.is_Add or bottom == 1:
         return None
     terms = _in_order(written_top)  # as written: SymPy multiplies the 2 of 2 (1 + e^{-x}) into the sum
-    for base, exponent in _exponents(bottom).items():
+    for base, exponent in powers(bottom, evaluated_bases=True).items():
         if not base.is_Add:
             continue
-        powers = [_exponents(term).get(base, 0) for term in terms]
-        lowest = sympy.sympify(min([*powers, exponent]))
+        found = [powers(term, evaluated_bases=True).get(base, 0) for term in terms]
+        lowest = sympy.sympify(min([*found, exponent]))
         if not (lowest.is_Integer and lowest > 0):
             continue
         struck = base**lowest
@@ -349,15 +350,6 @@ def _shared_sum_cancelled(before: sympy.Expr) -> Step | None:
         middle = sympy.Mul(top, sympy.Pow(evaluated(bottom / struck), -1, evaluate=False), evaluate=False)
         return Step(middle, cancel_reason(struck)) if printed_width(middle) <= MAX_STEP_WIDTH else None
     return None
-
-
-def _exponents(product: sympy.Expr) -> dict[sympy.Expr, sympy.Expr]:
-    """Each factor's base, evaluated (a written product may hold a sum built unevaluated), and its exponent."""
-    powers: dict[sympy.Expr, sympy.Expr] = {}
-    for factor in sympy.Mul.make_args(product):
-        base, exponent = factor.as_base_exp()
-        powers[evaluated(base)] = powers.get(evaluated(base), 0) + exponent
-    return powers
 
 
 def _signs_cancelled(product: sympy.Expr) -> sympy.Expr:
@@ -498,8 +490,8 @@ def _merges_in_front(middle: sympy.Expr) -> bool:
     if written is None:
         return False
     factors = [*(factor for factor in top.args if factor is not written), *sympy.Mul.make_args(evaluated(written))]
-    _, powers = number_and_powers(factors)
-    return sum(factor.is_Number for factor in factors) > 1 or any(len(exponents) > 1 for exponents in powers.values())
+    _, bases = number_and_powers(factors)
+    return sum(factor.is_Number for factor in factors) > 1 or any(len(exponents) > 1 for exponents in bases.values())
 
 
 def _opened_as_written(negated: sympy.Expr) -> sympy.Expr:

@@ -321,7 +321,7 @@ def scaling(before: sympy.Expr, after: sympy.Expr) -> sympy.Expr | None:
     if _cancelling(before) or _fraction_in_sum(plain):
         return None
     bottom, new_bottom = sympy.fraction(plain, exact=True)[1], sympy.fraction(after, exact=True)[1]
-    if bottom == new_bottom or set(_powers(new_bottom)) <= set(_powers(bottom)):
+    if bottom == new_bottom or set(powers(new_bottom)) <= set(powers(bottom)):
         return None
     ratio = _monomial_ratio(bottom, new_bottom)
     return ratio if ratio is not None and sympy.fraction(ratio)[1] == 1 else None
@@ -457,7 +457,7 @@ def _below_the_bar(bottom: sympy.Expr, new_bottom: sympy.Expr) -> list[str]:
     """"cancel ..." for factors that left the denominator, "multiply numerator and denominator by ..." for new ones."""
     if bottom == new_bottom:
         return []
-    old, new = _powers(bottom), _powers(new_bottom)
+    old, new = powers(bottom), powers(new_bottom)
     if set(new) <= set(old):
         if all(new[base] <= old[base] for base in new):
             return _cancelled_from(old, new)
@@ -518,7 +518,7 @@ def _rescaled(old: dict[sympy.Expr, sympy.Expr], new: dict[sympy.Expr, sympy.Exp
 def _monomial_ratio(bottom: sympy.Expr, new_bottom: sympy.Expr) -> sympy.Expr | None:
     """The single term m with bottom * m = new_bottom, if there is one, matched factor by factor:
     ``e^{-x/2}`` for ``e^{x/2} + 1`` and ``1 + e^{-x/2}``, ``e^{-2x}`` for their squares."""
-    old, new = _powers(bottom), _powers(new_bottom)
+    old, new = powers(bottom), powers(new_bottom)
     ratio = sympy.Integer(1)
     for base in set(old) - set(new):
         if not base.is_Add:
@@ -1233,11 +1233,13 @@ def uncollected(total: sympy.Expr) -> bool:
     return False
 
 
-def _powers(product: sympy.Expr) -> dict[sympy.Expr, sympy.Expr]:
-    """Each factor's base and exponent; a whole number factor is left out."""
-    powers: dict[sympy.Expr, sympy.Expr] = {}
+def powers(product: sympy.Expr, evaluated_bases: bool = False) -> dict[sympy.Expr, sympy.Expr]:
+    """Each factor's base and exponent; a whole number factor is left out. ``evaluated_bases``: each base as SymPy
+    evaluates it, for a written product that may hold a sum built unevaluated (its keys then match another line's)."""
+    found: dict[sympy.Expr, sympy.Expr] = {}
     for factor in sympy.Mul.make_args(product):
         if not factor.is_Number:
             base, exponent = factor.as_base_exp()
-            powers[base] = powers.get(base, 0) + exponent
-    return powers
+            base = evaluated(base) if evaluated_bases else base
+            found[base] = found.get(base, 0) + exponent
+    return found
