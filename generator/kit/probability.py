@@ -314,8 +314,15 @@ def posterior(total: TotalProbability, index: int) -> Chain:
     part, common, whole = total.parts[index], total.common, sum(total.parts)
     times = WrittenProduct(WrittenQuotient(part, common), WrittenQuotient(common, whole), evaluate=False)
     cleared = lowest_terms(part, whole, Reason("cancel ${factor}$", factor=Maths(common)))
-    # which of the two values is which ("from the sum above" was vague: two TA reads, EN 9022, German 9023)
-    return chain(Step(times, "the term and the total from above; times the reciprocal of the total"), *cleared.steps)
+    # which of the two values is which ("from the sum above" was vague: two TA reads, EN 9022, German 9023), and which
+    # term ("the term" did not say: two TA reads, German 9052, 9063)
+    return chain(Step(times, _TERM_AND_TOTAL[index]), *cleared.steps)
+
+
+_TERM_AND_TOTAL = (
+    N_("the first term and the total from above; times the reciprocal of the total"),
+    N_("the second term and the total from above; times the reciprocal of the total"),
+)
 
 
 def golden_maximum(fn: Callable[[float], float], low: float, high: float, tolerance: float = 1e-8) -> float:

@@ -22,11 +22,12 @@ from sympy.core.exprtools import Term, gcd_terms
 from sympy.core.mul import _keep_coeff
 
 from generator.kit.language import Reason, as_reason, signs_cancelling
+from generator.kit.notation import WrittenSum
 from generator.kit.printing import bracket, printed_terms, tex
 from generator.kit.widths import printed_width
 from generator.speed import register, remembered
 
-__all__ = ["COLLECT", "DISTRIBUTE_MINUS", "EXPAND", "GENERIC_NAMES", "SIGNS_CANCEL", "cancel_reason", "cancelled_on_expanding", "cancelling_number", "evaluated", "expand", "expand_outside", "factor_terms", "function_part", "has_factor", "has_like_terms", "listed", "multiplies_out", "rewrite_name", "rewrite_names", "scaling", "sign_moved", "signs_named", "sum_times", "taken_out", "together", "xreplace_unevaluated"]
+__all__ = ["COLLECT", "DISTRIBUTE_MINUS", "EXPAND", "GENERIC_NAMES", "SIGNS_CANCEL", "cancel_reason", "cancelled_on_expanding", "cancelling_number", "evaluated", "expand", "expand_outside", "factor_terms", "function_part", "has_factor", "has_like_terms", "listed", "multiplies_out", "powers", "rewrite_name", "rewrite_names", "scaling", "sign_moved", "signs_named", "sum_times", "taken_out", "together", "turned_into", "xreplace_unevaluated"]
 
 MAX_REMEMBERED = 65536
 _factored: dict[tuple[type, sympy.Basic], sympy.Basic] = {}
@@ -252,7 +253,7 @@ def rewrite_names(before: sympy.Expr, after: sympy.Expr) -> tuple[Reason, ...]:
             names.insert(0, opening)
     if not names and new_bottom == bottom:  # a factor out of some terms: nothing SymPy collects in -e^x sin x - sin x
         sums = (top, new_top) if top.is_Add else _one_sum_each(top, new_top)
-        names += taken_out(list(sympy.Add.make_args(sums[0])), sums[1]) if sums else []
+        names += taken_out(list(sympy.Add.make_args(sums[0])), sums[1], before) if sums else []
     if not names and _number_distributed(plain) == after:  # 2 (3 log(3 - x) - x) as 6 log(3 - x) - 2x
         names.append(EXPAND)
     if not names and plain == after and any(_number_distributed(term) is not None for term in _flat(before, sympy.Add)):
@@ -622,7 +623,7 @@ def _above_the_bar(top: sympy.Expr, new_top: sympy.Expr, before: sympy.Expr, can
         if (has_like_terms(top) and not has_like_terms(inner)) or (collects(top) and not collects(inner)):
             # x e^{2x} + x as x (e^{2x} + 1) collects no like terms: it takes a factor out of some of the terms
             alike = expanded or has_like_terms(top) or _collected_as_written(before)
-            names += (not alike and taken_out([term / common for term in terms], inner)) or [COLLECT]
+            names += (not alike and taken_out([term / common for term in terms], inner, before)) or [COLLECT]
     if factoring:
         # named with its sign: -2x(A + B) from -2xA - 2xB takes out -2x, not 2x
         # a number stays in front of a sum it is taken out with, as the line shows it: 2(x^2 + 1), never 2x^2 + 2;
@@ -641,11 +642,12 @@ def _above_the_bar(top: sympy.Expr, new_top: sympy.Expr, before: sympy.Expr, can
     return names
 
 
-def taken_out(terms: list[sympy.Expr], new: sympy.Expr) -> list[Reason]:
+def taken_out(terms: list[sympy.Expr], new: sympy.Expr, line: sympy.Expr) -> list[Reason]:
     """"take out the common factor $x$" for a step that writes terms sharing a factor as that factor times a sum,
     ``x e^{2x} + x`` as ``x (e^{2x} + 1)``, and carries every other term as it stands: a TA read found such a step
     called "collect like terms", when no like terms are there; "factor $\\sin(x)$ out of some of the terms" where other
-    terms are carried beside them, whose factor it is not. Empty for any other step: one that also collects like
+    terms are carried beside them, whose factor it is not, "factor $\\sin(x)$ out of $2 \\sin(x) + x \\sin(x)$" where those
+    terms stand side by side in the printed ``line`` before. Empty for any other step: one that also collects like
     terms (in the bracket, ``2x e^x + e^x (x^2 + 2x)`` as ``e^x (x^2 + 4x)``, stays "collect like terms"), or takes
     factors out of two groups of terms.
     """
@@ -668,10 +670,11 @@ def taken_out(terms: list[sympy.Expr], new: sympy.Expr) -> list[Reason]:
             return []
         for old in group:
             left.remove(old)
-        found = (factor, [old / factor for old in group])
+        found = (factor, group)
     if left or found is None:
         return []
-    factor, inside = found
+    factor, group = found
+    inside = [old / factor for old in group]
     # a factor of some of the terms only, the others carried, is not the bracket's common factor: "factor sin(x) out of
     # some of the terms" ("take out the common factor sin(x)" beside a cos(x) term it is no factor of, TA read German
     # 8934; "collect the terms in x" would count (x^2 + 1) log(x^2 + 1) in)
@@ -680,8 +683,19 @@ def taken_out(terms: list[sympy.Expr], new: sympy.Expr) -> list[Reason]:
     else:
         said, unnamed = Reason("take out the common factor ${factor}$", factor=_bracketed(factor)), Reason("factor out a common factor")
     named = _named(said, factor, unnamed, widest=MAX_FACTOR_WIDTH)
+    run = _written_run(group, terms, line)
+    if kept and named is said and run:  # which terms: "some of the terms" left the reader to find them (two TA reads, EN 9073, 9074)
+        quoted = Reason("factor ${factor}$ out of ${terms}$", factor=_bracketed(factor), terms=tex(WrittenSum(*run, evaluate=False)))
+        named = _named(quoted, WrittenSum(*run, evaluate=False), said, widest=MAX_FACTOR_WIDTH)
     apart = sum(len(sympy.Add.make_args(expand_outside(term))) for term in inside)
     return [] if len(sympy.Add.make_args(expand_outside(sympy.Add(*inside)))) < apart else [named]
+
+
+def _written_run(group: list[sympy.Expr], terms: list[sympy.Expr], line: sympy.Expr) -> list[sympy.Expr]:
+    """The terms of ``group`` (evaluated) in the order of ``terms``, if the printed ``line`` shows them so, side by side (a
+    reason quotes them as one sum of the line); empty otherwise."""
+    run = sorted(group, key=lambda term: next((i for i, written in enumerate(terms) if evaluated(written) == term), len(terms)))
+    return run if tex(WrittenSum(*run, evaluate=False)) in tex(line) else []
 
 
 def _front(product: sympy.Expr) -> list[sympy.Expr]:

@@ -174,5 +174,5 @@ def test_a_part_an_earlier_row_named_is_as_above_and_not_worked_again():
     params = Params((x, y), (x / (y**2 + 1), y**2 / (y**2 + 1)))
     variant = dataclasses.replace(canonical(), params=params, answer=FAMILY.solve(params))
     _, solution = render_part(environment(), FAMILY, variant)
-    assert r"let $u = y^{2}$ ($g$ as above):" in solution
+    assert r"let $u = y^{2}$, with $g$ as above:" in solution
     assert solution.count(r"\frac{\partial g}{\partial y} &= 2 y") == 1

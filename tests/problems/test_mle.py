@@ -125,11 +125,11 @@ def test_the_hessian_is_evaluated_in_view_and_the_maximum_shown_to_be_global(see
     first, second = sympy.Rational(n) / variance, 3 * sympy.Rational(total) / variance**2
     assert first - second == variant.answer.curvature[2]  # the worked line adds up to the Hessian's entry
     worked = (
-        f"\\frac{{{n}}}{{\\sigma^2}} - \\frac{{3 \\cdot {total}}}{{\\sigma^4}} = {sympy.latex(first)} - {sympy.latex(second)}"
+        f"\\frac{{{n}}}{{\\hat{{\\sigma}}^2}} - \\frac{{3 \\cdot {total}}}{{\\hat{{\\sigma}}^4}} = {sympy.latex(first)} - {sympy.latex(second)}"
         f" = {sympy.latex(first - second)}"
     )
     assert worked in solution
-    assert f"-\\frac{{{n}}}{{\\sigma^2}} = {sympy.latex(variant.answer.curvature[0])}" in solution
+    assert f"-\\frac{{{n}}}{{\\hat{{\\sigma}}^2}} = {sympy.latex(variant.answer.curvature[0])}" in solution
     assert "is a local maximum" in solution and "It is also the global one" in solution
     assert "the only critical point $(\\hat{\\mu}, \\hat{\\sigma})$ is the maximum" not in solution
 

@@ -82,5 +82,5 @@ def test_the_sentence_naming_the_parts_is_singular_for_one_part():
             if sentence is not None:
                 sentences.setdefault((language, count == 1), set()).add(sentence.split(":")[0])
     assert sentences[("en", True)] == {"We name the part the rules act on"}
-    assert sentences[("de", True)] == {"Wir benennen den Teilausdruck, auf den die Regeln angewandt werden"}
+    assert sentences[("de", True)] == {"Wir benennen den Teilausdruck, auf den wir die Regeln anwenden"}
     assert sentences[("en", False)] == {"We name the parts the rules act on"}
