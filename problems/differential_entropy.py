@@ -225,7 +225,8 @@ def _out_of_integral(pdf: sympy.Expr, ends: tuple[sympy.Expr, sympy.Expr], log_n
     the signs alone to name, in the kit's words."""
     constant = -log_normaliser
     integral = sympy.Integral(pdf, (x, *ends))
-    shown = integral if constant == 1 else sympy.Mul(constant, integral, evaluate=False)  # -1: its sign alone
+    # -1: its sign alone; a log in front with a dot, "log 5/2 int ..." read as the log of the integral (a TA read, EN 9073)
+    shown = integral if constant == 1 else sympy.Mul(constant, integral, evaluate=False) if constant == -1 else WrittenProduct(constant, integral, evaluate=False)
     magnitude = -constant if constant.could_extract_minus_sign() else constant
     taken = Reason("take ${constant}$ out of the integral", constant=tex(magnitude))
     before = sympy.Mul(-1, log_normaliser, integral, evaluate=False)

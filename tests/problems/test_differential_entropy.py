@@ -329,6 +329,8 @@ def test_a_uniform_solution_names_the_constant_it_takes_out_and_the_signs_that_c
         assert cancel == bool(float(log_p) < 0), row  # the signs cancel exactly where log p is negative
         if abs(log_p) != 1:
             assert f"take ${tex(abs(log_p) if float(log_p) < 0 else log_p)}$ out of the integral" in row, row
+            # a dot before the integral: "log 5/2 int ..." read as the log of the integral (a TA read, EN 9073)
+            assert r"\cdot \int" in row, row
         seen.add(cancel)
     assert seen == {True, False}
 
