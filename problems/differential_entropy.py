@@ -268,7 +268,7 @@ def _value_steps(kind: str, constant, weight, moment, log_e, entropy, mode: str)
     if kind == "uniform":
         return chain(Step(entropy, "the density integrates to 1"))
     times = _times(weight, moment)
-    inserted = Step(WrittenSum(constant, times, evaluate=False), "insert the two integrals")
+    inserted = Step(WrittenSum(constant, times, evaluate=False), "insert the values of the two integrals")  # not the integrals: their values (a TA read, German 9074)
     if kind == "exponential":
         return chain(inserted, Step(entropy, "the rate cancels against the mean"))
     product = N_(r"multiply; $\sigma^2$ cancels against the $2 \sigma^2$") if mode == "symbolic" else N_("multiply")

@@ -141,7 +141,7 @@ def test_gaussian_steps_split_the_log_then_insert_the_integrals():
     expected = -log(2 * sympy.pi * sigma**2) / 2 - (x - mu) ** 2 / (2 * sigma**2)
     assert sympy.simplify(answer.split.result.doit() - expected) == 0
     assert [step.why for step in answer.value.steps] == [
-        "insert the two integrals",
+        "insert the values of the two integrals",
         r"multiply; $\sigma^2$ cancels against the $2 \sigma^2$",
         r"add the logs, with $\frac{1}{2} = \frac{1}{2} \log e$",
     ]
@@ -189,7 +189,7 @@ def test_statements_name_the_parameters_and_parts_by_parts_uses_bigl():
 def test_a_product_that_only_moves_a_factor_is_not_a_step():
     # sigma^2 = 1/2 in bits: w = log_2 e, so w * 1/2 is just (log_2 e)/2.
     steps = solve(Params("gaussian", (sympy.Integer(0), R(1, 2)), "numeric", "bits")).value.steps
-    assert [step.why for step in steps] == ["insert the two integrals", "add the logs"]
+    assert [step.why for step in steps] == ["insert the values of the two integrals", "add the logs"]
 
 
 def test_a_weight_1_is_not_written_and_nothing_is_said_to_cancel():
@@ -197,7 +197,7 @@ def test_a_weight_1_is_not_written_and_nothing_is_said_to_cancel():
     params = Params("gaussian", (sympy.Integer(5), R(1, 2)), "numeric", "nats")
     answer = solve(params)
     joined = r"add the logs, with $\frac{1}{2} = \frac{1}{2} \log e$"
-    assert [step.why for step in answer.value.steps] == ["insert the two integrals", joined]
+    assert [step.why for step in answer.value.steps] == ["insert the values of the two integrals", joined]
     _, solution = render(params)
     assert r"\cdot 1 " not in solution and "cancels" not in solution
 
