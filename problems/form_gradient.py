@@ -245,13 +245,14 @@ def _solve_symbolic(p: Params) -> SymbolicAnswer:
     f = written_sum(*coordinates_)
     if p.quadratic and p.linear and p.constant:  # the affine kind: the linear term and the constant go too, each named
         rule = Reason(
-            r"product rule for $x_i x_j$; $\partial ({b}_i x_i) / \partial x_k = \delta_{{ik}} {b}_i$, $\partial {c} / \partial x_k = 0$",
+            # the sum rule named first, as (a)'s "sum rule; ..." does (two TA reads, EN 9074, German 9072)
+            r"sum rule; product rule for $x_i x_j$; $\partial ({b}_i x_i) / \partial x_k = \delta_{{ik}} {b}_i$, $\partial {c} / \partial x_k = 0$",
             b=p.vector.name,
             c=p.scalar.name,
         )
         survivors = N_("only $i = k$ or $j = k$ remain")
     elif p.quadratic:
-        rule, survivors = N_("product rule in every term"), N_("only $i = k$ or $j = k$ remain")
+        rule, survivors = N_("sum rule; product rule in every term"), N_("only $i = k$ or $j = k$ remain")
     else:
         rule, survivors = N_(r"sum rule; $\partial x_i / \partial x_k = \delta_{ik}$"), N_("only $i = k$ remains")
     steps = [

@@ -98,11 +98,11 @@ def test_a_minus_sign_in_front_times_cos_pi_says_that_two_minus_signs_cancel():
     upper, lower, _ = evaluation(primitive, x, 0, sympy.pi)
     assert [(tex(step.expr), step.why) for step in upper.steps] == [
         (r"- (2 \pi - 1) \cos(\pi) + 2 \sin(\pi)", r"put in $x = \pi$"),
-        (r"2 \pi - 1", r"$\sin \pi = 0$, $\cos \pi = -1$; two minus signs cancel"),
+        (r"2 \pi - 1", r"$\sin(\pi) = 0$, $\cos(\pi) = -1$; two minus signs cancel"),
     ]
-    assert lower.steps[1].why == r"$2 \cdot 0 - 1 = -1$, $\sin 0 = 0$, $\cos 0 = 1$; two minus signs cancel"
+    assert lower.steps[1].why == r"$2 \cdot 0 - 1 = -1$, $\sin(0) = 0$, $\cos(0) = 1$; two minus signs cancel"
     (_, lower, _) = evaluation(by_parts(3 * x + 1, sympy.sin(x), x).antiderivative, x, 0, sympy.pi)
-    assert (tex(lower.steps[1].expr), lower.steps[1].why) == ("-1", r"$3 \cdot 0 + 1 = 1$, $\sin 0 = 0$, $\cos 0 = 1$")
+    assert (tex(lower.steps[1].expr), lower.steps[1].why) == ("-1", r"$3 \cdot 0 + 1 = 1$, $\sin(0) = 0$, $\cos(0) = 1$")
     upper, lower, _ = evaluation(by_parts(3 * x, sympy.cos(x), x).antiderivative, x, -sympy.pi / 2, sympy.pi / 2)
     assert "minus" not in upper.steps[1].why and lower.steps[1].why.endswith("; two minus signs cancel")
 
@@ -186,3 +186,12 @@ def test_a_product_with_a_bracket_worked_out_names_its_multiplication():
     assert [str(reason) for reason in arithmetic(put)] == ["$1 + 1 = 2$", "$e^{-1} = 1/e$", r"$3 \cdot 2 = 6$"]
     put = put_in(2 * sympy.exp(x) * (x - 1), {x: 2})
     assert r"\cdot" not in " ".join(str(reason) for reason in arithmetic(put))
+
+
+def test_by_parts_says_when_subtracting_the_last_integral_cancels_two_minus_signs():
+    """2x sin(x) - int 2 sin(x) dx as 2x sin(x) + 2 cos(x) turned the sign under "int 2 sin(x) dx = -2 cos(x)" alone
+    (a TA read, EN 9072); where the line adds the integral (v negative), nothing cancels."""
+    assert [step.why for step in by_parts(2 * x, sympy.cos(x), x).worked.steps] == [
+        r"$\int 2 \sin(x)\,dx = - 2 \cos(x)$; two minus signs cancel"
+    ]
+    assert [step.why for step in by_parts(3 * x + 1, sympy.sin(x), x).worked.steps] == [r"$\int 3 \cos(x)\,dx = 3 \sin(x)$"]

@@ -17,7 +17,7 @@ from generator.kit.family import require
 from generator.kit.language import N_, Reason, joined, signs_cancelling
 from generator.kit.notation import AsWritten, EvaluationBar, WrittenProduct, WrittenSum, cancelled_signs, put_in
 from generator.kit.numeric import as_function, central_difference, close
-from generator.kit.printing import printed_terms, tex
+from generator.kit.printing import inline, printed_terms, tex
 from generator.kit.probability import simpson
 from generator.kit.rewrites import rewrite_name
 from generator.kit.steps import Chain, Step, arithmetic, chain
@@ -53,6 +53,9 @@ def by_parts(u: sympy.Expr, dv: sympy.Expr, x: sympy.Symbol) -> ByParts:
     shown = -rest if rest.could_extract_minus_sign() else rest
     written = WrittenSum(uv, -sympy.integrate(rest, x), evaluate=False)
     integral = Reason("$\\int {f}\\,d{x} = {F}$", f=tex(shown), x=x, F=tex(sympy.integrate(shown, x)))
+    # "- int 2 sin(x) dx" with int 2 sin(x) dx = -2 cos(x) is + 2 cos(x): said (a TA read, EN 9072)
+    if not rest.could_extract_minus_sign() and sympy.integrate(shown, x).could_extract_minus_sign():
+        integral = signs_cancelling(integral)
     steps = [Step(written, integral)]
     antiderivative = written  # as written, so the bounds go into F in the order the line above shows it
     if written.has(sympy.exp):
@@ -299,5 +302,7 @@ def _worked_terms(put: sympy.Expr, end: sympy.Expr) -> list[Reason]:
 
 
 def _trig_values(end: sympy.Expr) -> Reason:
-    at = {"end": tex(end), "sin": tex(sympy.sin(end)), "cos": tex(sympy.cos(end))}
-    return Reason("$\\sin {end} = {sin}$, $\\cos {end} = {cos}$", **at)
+    """``sin(pi/2) = 1, cos(pi/2) = 0``, bracketed as the row writes them: "sin pi/2" could be read as (sin pi)/2 (a TA read,
+    EN 9072)."""
+    at = {"end": inline(end), "sin": tex(sympy.sin(end)), "cos": tex(sympy.cos(end))}
+    return Reason("$\\sin({end}) = {sin}$, $\\cos({end}) = {cos}$", **at)

@@ -60,7 +60,8 @@ def hidden_delta(unit: int, weight: sympy.Expr, delta: sympy.Expr, pre: sympy.Ex
     the reason (an off unit passes no gradient); then multiplied out, unless a sigmoid unit's product of
     symbols is as far as a hand takes it."""
     sig, on = activation == "sigmoid", activation == "sigmoid" or pre > 0
-    rule = Reason("$w_{j} \\delta_{{\\mathrm{{out}}}} \\, {name}'(z_{j})$", j=unit, name=r"\sigma" if sig else r"\operatorname{ReLU}")
+    # with the row's dots, in its order: "w_1 delta_out ReLU'(z_1)" beside "(-2) . (-2) . 1" (a TA read, German 9073)
+    rule = Reason("$w_{j} \\cdot \\delta_{{\\mathrm{{out}}}} \\cdot {name}'(z_{j})$", j=unit, name=r"\sigma" if sig else r"\operatorname{ReLU}")
     why = rule if sig else Reason("{rule}, $z_{j} {sign} 0$", rule=rule, j=unit, sign=">" if on else "<")
     slope = name * (1 - name) if sig else sympy.Integer(1 if on else 0)
     written = WrittenProduct(weight, delta, slope, evaluate=False)

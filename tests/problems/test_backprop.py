@@ -111,7 +111,7 @@ def test_a_sigmoid_output_names_its_pre_activation_and_its_delta_once():
     statement, solution = render_part(environment(), FAMILY, variant_for_seed(FAMILY, options, 0))
     assert r"z_{\mathrm{out}} = \mathbf{w}^\top \mathbf{h}, \quad \hat y = \sigma(z_{\mathrm{out}})" in statement and r"t \in \{0, 1\}" in statement
     assert "(y)" not in statement and not re.search(r"(?<!\\hat)\sy = |\$y = ", statement + solution) and "partial y" not in solution
-    assert r"\delta_{\mathrm{out}} = \frac{\partial L}{\partial z_{\mathrm{out}}}" in solution and r"w_1 \delta_{\mathrm{out}}" in solution
+    assert r"\delta_{\mathrm{out}} = \frac{\partial L}{\partial z_{\mathrm{out}}}" in solution and r"w_1 \cdot \delta_{\mathrm{out}}" in solution
     assert r"\delta_y" not in solution
 
 

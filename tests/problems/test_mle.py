@@ -161,7 +161,7 @@ def test_the_log_likelihood_is_defined_as_the_log_of_the_product(model):
     never saying what l is. It is the log of the product of the densities (probabilities), the sum of their logs."""
     variant = variant_for_seed(FAMILY, FAMILY.resolve_options({"model": model}), 1)
     _, solution = render_part(environment(), FAMILY, variant)
-    assert "The log-likelihood of independent observations is the log of the product" in solution
+    assert "The log-likelihood of $n$ independent observations is the log of the product" in solution
     assert "the log of a product is the sum of the logs" in solution
     symbol = {"bernoulli": "p", "gaussian": r"\mu, \sigma", "exponential": r"\lambda"}[model]
     assert rf"\ell({symbol}) &= \log \prod_i" in solution or rf"\ell({symbol}) = \log \prod_i" in solution
