@@ -87,7 +87,15 @@ def test_the_reference_pair_and_permutations_are_refused():
     assert not fits(skewed[::-1], (uniform,))  # the same exercise with the outcomes renamed
     assert not fits(skewed[::-1], (skewed,))
     assert not fits((R(7, 12), R(5, 12)), ())
-    assert fits((R(1, 4), R(3, 4)), ((R(1, 2), R(1, 2)),))
+    assert fits((R(1, 4), R(3, 4)), ((R(1, 6), R(5, 6)),))
+
+
+def test_a_pair_whose_cross_entropy_equals_an_entropy_is_refused():
+    """P_Y = (2/5, 2/5, 1/5) and P_X(1) + P_X(2) = 4/5 give H(P_X, P_Y) = H(Y): the solution printed one value twice, which
+    read as a copy error (two TA reads, German 9013, 9081). Against a uniform pmf every cross-entropy is log n."""
+    assert not fits((R(2, 5), R(2, 5), R(1, 5)), ((R(1, 2), R(3, 10), R(1, 5)),))
+    assert not fits((R(1, 4), R(3, 4)), ((R(1, 2), R(1, 2)),))
+    assert fits((R(1, 4), R(3, 4)), ((R(1, 6), R(5, 6)),))
 
 
 def test_reversed_pmfs_have_equal_divergences_and_are_refused():
