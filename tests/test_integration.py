@@ -195,3 +195,10 @@ def test_by_parts_says_when_subtracting_the_last_integral_cancels_two_minus_sign
         r"$\int 2 \sin(x)\,dx = - 2 \cos(x)$; two minus signs cancel"
     ]
     assert [step.why for step in by_parts(3 * x + 1, sympy.sin(x), x).worked.steps] == [r"$\int 3 \cos(x)\,dx = 3 \sin(x)$"]
+
+
+def test_a_power_over_a_whole_number_names_the_power_not_the_row_again():
+    """G(-1) = (-1)^3/6 = -1/6 had the reason "(-1)^3/6 = -1/6", its own row again (a TA read, EN 9082)."""
+    upper, lower, _ = evaluation(x**3 / 6, x, -1, 0)
+    assert [step.why for step in lower.steps][1:] == ["$(-1)^{3} = -1$"]
+    assert [step.why for step in upper.steps][1:] == ["$0^{3} = 0$"]

@@ -97,7 +97,12 @@ def arithmetic(expr: sympy.Basic) -> list[Reason]:
                 named(node, sympy.exp(power), inline(sympy.exp(power)))  # not "1/e = 1/e": e^{-1} prints as 1/e already
             return
         if (node.is_Add or node.is_Mul or node.is_Pow) and _number(node) is not None:
-            named(node, _number(node))
+            powers = _powers_over_whole(node)
+            # (-1)^3/6 = -1/6 beside its own row said nothing: (-1)^3 = -1 is the work (a TA read, EN 9082)
+            for power in powers:
+                named(power, _number(power))
+            if not powers:
+                named(node, _number(node))
             return
         if node.is_Mul:
             numbers = [factor for factor in node.args if factor.is_Rational and factor != -1]  # a sign is no factor
@@ -117,6 +122,19 @@ def arithmetic(expr: sympy.Basic) -> list[Reason]:
 
     walk(expr)
     return found
+
+
+def _powers_over_whole(node: sympy.Basic) -> list[sympy.Basic]:
+    """The powers of numbers in a quotient of them by a whole number, ``(-1)^3/6`` or ``2^3/3``; empty for anything else."""
+    if not node.is_Mul:
+        return []
+    coefficient, rest = node.as_coeff_Mul()
+    powers = list(sympy.Mul.make_args(rest))
+    if coefficient.is_Rational and abs(coefficient.p) == 1 and coefficient.q != 1 and all(
+        factor.is_Pow and factor.base.is_Number and factor.exp.is_Integer and factor.exp > 1 for factor in powers
+    ):
+        return powers
+    return []
 
 
 def _number(expr: sympy.Basic) -> sympy.Rational | None:
