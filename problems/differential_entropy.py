@@ -225,8 +225,12 @@ def _out_of_integral(pdf: sympy.Expr, ends: tuple[sympy.Expr, sympy.Expr], log_n
     the signs alone to name, in the kit's words."""
     constant = -log_normaliser
     integral = sympy.Integral(pdf, (x, *ends))
-    # -1: its sign alone; a log in front with a dot, "log 5/2 int ..." read as the log of the integral (a TA read, EN 9073)
-    shown = integral if constant == 1 else sympy.Mul(constant, integral, evaluate=False) if constant == -1 else WrittenProduct(constant, integral, evaluate=False)
+    if constant == 1:
+        shown = integral
+    elif constant == -1:  # its sign alone
+        shown = sympy.Mul(constant, integral, evaluate=False)
+    else:  # a log in front with a dot: "log 5/2 int ..." read as the log of the integral (a TA read, EN 9073)
+        shown = WrittenProduct(constant, integral, evaluate=False)
     magnitude = -constant if constant.could_extract_minus_sign() else constant
     taken = Reason("take ${constant}$ out of the integral", constant=tex(magnitude))
     before = sympy.Mul(-1, log_normaliser, integral, evaluate=False)
