@@ -301,7 +301,7 @@ COORDINATES = N_("the norm in coordinates")
 SQUARE_COORDINATES = N_("the squared norm in coordinates")  # not "the norm": a TA read (7321) found it above a sum of squares
 FIRST_TERM = N_("only the first term depends on $x_1$; table of derivatives")
 FIRST_TERM_CHAIN = N_("only the first term depends on $x_1$; chain rule")
-ROOT_CHAIN = N_(r"chain rule, $(\sqrt{u})' = \frac{1}{2 \sqrt{u}}$")
+ROOT_CHAIN = N_(r"chain rule, $(\sqrt{t})' = \frac{1}{2 \sqrt{t}}$")  # not u, a part's name elsewhere on the sheet (a TA read, EN 9094)
 
 
 def _worked(f: sympy.Expr, v: sympy.Symbol) -> Worked:

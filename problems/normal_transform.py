@@ -63,6 +63,7 @@ from generator.kit.probability import (
     tau,
     with_deviation,
 )
+from generator.kit.rewrites import cancel_reason
 
 R = sympy.Rational
 X = sympy.Symbol("X", real=True)
@@ -163,7 +164,8 @@ def solve(params: Params) -> Answer:
         Step(Expectation(image), ""),
         Step(affine, "linearity of expectation"),
         Step(_mean_inserted(scale, params.mean, shift, mean), "mean of $X$"),
-        Step(mean, ""),
+        # standardised, the last rows say what they do, as every row above does (a TA read, EN 9091)
+        Step(mean, "the terms cancel" if mean == 0 else ""),
     )
     variance_steps = chain(
         Step(Variance(image), ""),
@@ -174,7 +176,7 @@ def solve(params: Params) -> Answer:
             Reason(r"$\operatorname{{Var}}(aX + b) = a^2 \operatorname{{Var}}(X)$ with $a = {a}$", a=inline(scale)),
         ),
         Step(_scaled_variance(scale, params.variance), "variance of $X$"),
-        Step(variance, ""),
+        Step(variance, cancel_reason(params.variance) if variance == 1 else ""),
     )
     return Answer(mean, variance, mean_steps, variance_steps, _scaling_rule(x))
 

@@ -248,7 +248,7 @@ def _evaluation(shifted: sympy.ImmutableMatrix) -> tuple[Chain, Chain, Chain]:
 def _jacobian_steps(normaliser: sympy.Expr, numerators: sympy.ImmutableMatrix) -> Chain:
     """(1/S^2) N with S and the two products (shown above it) inserted; for an integer S, the common factor g of N's
     entries taken out (and g/S^2 cancelled)."""
-    steps = [Step(fraction_times(1 / normaliser**2, numerators), N_("insert $S$ and the two products, subtract"))]
+    steps = [Step(fraction_times(1 / normaliser**2, numerators), N_("insert $S$ and the two matrices, subtract"))]
     common = math.gcd(*(int(v) for v in numerators)) if normaliser.is_Integer else 1
     if common > 1:
         coefficient = sympy.Rational(common, normaliser**2)

@@ -334,7 +334,7 @@ def test_the_partials_of_the_norm_are_derived_not_quoted():
     params = Params((x1, x2), (norm, sympy.exp(-(shifted**2))), sympy.ImmutableMatrix([-1, 2]))
     variant = dataclasses.replace(canonical("idl-math-background-1.3b"), params=params, answer=FAMILY.solve(params))
     square, root = variant.answer.norm_partials
-    assert [step.why for step in root.steps] == ["the norm in coordinates", r"chain rule, $(\sqrt{u})' = \frac{1}{2 \sqrt{u}}$", r"cancel $2$; the root is $\|\mathbf{x}\|_2$"]
+    assert [step.why for step in root.steps] == ["the norm in coordinates", r"chain rule, $(\sqrt{t})' = \frac{1}{2 \sqrt{t}}$", r"cancel $2$; the root is $\|\mathbf{x}\|_2$"]
     # a sum of squares is the squared norm, not the norm (TA read, 7321: the German set both under one name)
     assert square.steps[0].why == "the squared norm in coordinates"
     assert root.result == x1 / norm and square.result.doit() == 2 * (x1 - sympy.Symbol("a_1", real=True))

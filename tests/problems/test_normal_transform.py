@@ -73,7 +73,8 @@ def test_bad_options_are_rejected(given):
 
 def test_canonical_steps_name_linearity_and_the_scaling_rule():
     answer = canonical_variant(FAMILY, resolve_options(FAMILY.options, {}), "idl-math-background-1.5b").answer
-    assert [step.why for step in answer.mean_steps.steps] == ["", "linearity of expectation", "mean of $X$", ""]
+    # the last rows named too, as every row above (a TA read, EN 9091)
+    assert [step.why for step in answer.mean_steps.steps] == ["", "linearity of expectation", "mean of $X$", "the terms cancel"]
     assert tex(answer.mean_steps.steps[0].expr) == r"\mathbb{E}\mathopen{}\left[\frac{X - \mu}{\tau}\right]"
     assert tex(answer.mean_steps.steps[1].expr) == r"\frac{\mathbb{E}[X]}{\tau} - \frac{\mu}{\tau}"
     assert answer.mean_steps.result == 0
@@ -81,7 +82,7 @@ def test_canonical_steps_name_linearity_and_the_scaling_rule():
         "",
         r"$\operatorname{Var}(aX + b) = a^2 \operatorname{Var}(X)$ with $a = 1/\tau$",  # which a (a TA read, German 9041)
         "variance of $X$",
-        "",
+        r"cancel $\tau^{2}$",
     ]
     assert tex(answer.variance_steps.steps[1].expr) == r"\mathopen{}\left(\frac{1}{\tau}\right)^{2} \cdot \operatorname{Var}(X)"
     assert answer.variance_steps.result == 1
