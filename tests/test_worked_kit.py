@@ -575,3 +575,15 @@ def test_a_number_the_rule_wrote_before_a_bracket_stays_there_or_its_multiplying
     assert tex(steps[0].expr) == r"2 (2 x - 1) (x^{2} - x + 3) \sin(x) + (x^{2} - x + 3)^{2} \cos(x)"
     steps = differentiate(x * (x - 2) / (sympy.cos(x) + 2), x).derivative.steps
     assert steps[-1].why == "expand $2 (x - 1)$"
+
+
+def test_a_negative_number_in_front_goes_into_a_difference_that_factoring_made():
+    """(3x + 1)^2/(2x^2 + 1): "factor out -2 (3x + 1)" carried a minus sign through to -2 (2x - 3)(3x + 1)/(...) for
+    nothing (two TA reads, German 9072, 9092); -1 alone stays, as the chain rule wrote it."""
+    from problems.derivative import x
+
+    steps = differentiate((3 * x + 1) ** 2 / (2 * x**2 + 1), x).derivative.steps
+    assert [step.why for step in steps][1:] == ["factor out $2 (3 x + 1)$ and expand", "$- 6 x^{2}$ and $6 x^{2}$ cancel"]
+    assert tex(steps[-1].expr) == r"\frac{2 (3 - 2 x) (3 x + 1)}{(2 x^{2} + 1)^{2}}"
+    steps = differentiate(sympy.cos(sympy.exp(x) * sympy.cos(x)), x).derivative.steps
+    assert [step.why for step in steps] == ["chain rule"]

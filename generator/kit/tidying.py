@@ -80,7 +80,27 @@ def _chosen(expr: sympy.Expr) -> sympy.Expr:
     bars = [_fraction_bars(candidate[0]) for candidate in candidates]
     # Printing is the costly part of judging a candidate: only those with fewest fraction bars are printed.
     plainest = [candidate for candidate, count in zip(candidates, bars) if count == min(bars)]
-    return _signs_as_written(_arguments_as_written(_cheapest(plainest), expr), expr)
+    return _minus_into_difference(_signs_as_written(_arguments_as_written(_cheapest(plainest), expr), expr), expr)
+
+
+def _minus_into_difference(expr: sympy.Expr, written: sympy.Expr) -> sympy.Expr:
+    """``expr`` with a negative number (not -1) in front turned positive by a difference among its factors that factoring made
+    (``written`` has neither it nor its negative): ``-2 (2x - 3)(3x + 1)`` as ``2 (3 - 2x)(3x + 1)``, where the minus sign in
+    front was carried through the worked steps for nothing (two TA reads, German 9072, 9092). A sum ``written`` shows keeps
+    its sign (``_signs_as_written``)."""
+    coefficient, rest = expr.as_coeff_Mul()
+    factors = list(sympy.Mul.make_args(rest))
+    # -1 alone is no number a hand carries: - e^x (cos x - sin x) stays as the chain rule wrote it, where turning it was a
+    # step that only moved the sign; a number times one sum would be multiplied into it
+    if not expr.is_Mul or coefficient >= -1 or len(factors) < 2:
+        return expr
+    kept = set(product_sums(written))
+    for index, factor in enumerate(factors):
+        negative = [term for term in sympy.Add.make_args(factor) if term.could_extract_minus_sign()]
+        if factor.is_Add and len(factor.args) == 2 and len(negative) == 1 and not {factor, -factor} & kept:
+            factors[index] = -factor
+            return sympy.Mul(-coefficient, *factors)
+    return expr
 
 
 def _terms_factored(expr: sympy.Expr) -> sympy.Expr | None:
