@@ -587,3 +587,13 @@ def test_a_negative_number_in_front_goes_into_a_difference_that_factoring_made()
     assert tex(steps[-1].expr) == r"\frac{2 (3 - 2 x) (3 x + 1)}{(2 x^{2} + 1)^{2}}"
     steps = differentiate(sympy.cos(sympy.exp(x) * sympy.cos(x)), x).derivative.steps
     assert [step.why for step in steps] == ["chain rule"]
+
+
+def test_a_pair_that_cancels_is_named_with_what_else_the_line_collects():
+    """x/((3 - x)(e^x + 1)): "-x and x cancel" alone stood beside a line that also collected e^x (3 - x) - 2x e^x + x^2 e^x
+    into e^x (x^2 - 3x + 3) (a TA read, EN 9093); 4 - x + x, where only the pair goes, keeps the short reason."""
+    from problems.derivative import x
+
+    last = differentiate(x / ((3 - x) * (sympy.exp(x) + 1)), x).derivative.steps[-1]
+    assert last.why == "$- x$ and $x$ cancel; collect like terms"
+    assert differentiate(x / (4 - x), x).derivative.steps[-1].why == "$- x$ and $x$ cancel"

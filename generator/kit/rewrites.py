@@ -265,6 +265,12 @@ def rewrite_names(before: sympy.Expr, after: sympy.Expr) -> tuple[Reason, ...]:
         pair = _cancelling_pair(before)
         if pair is not None and printed_width(pair) <= MAX_NAMED_WIDTH:
             names = [Reason("${minus}$ and ${plus}$ cancel", minus=tex(-pair), plus=tex(pair))]
+            # what else the line does once the pair is gone: "-x and x cancel" alone hid the e^x terms collected into
+            # e^x (x^2 - 3x + 3) (a TA read, EN 9093)
+            rest = _without_pair(before, pair)
+            more = [name for name in rewrite_names(rest, after) if name not in GENERIC_NAMES] if _unordered(evaluated(rest)) != _unordered(after) else []
+            if more:
+                names = [Reason("{cancel}; {more}", cancel=names[0], more=listed(more))]
         # 9x sin x + 6 sin x + 3x sin x as 6 (2x + 1) sin x: collected, then 6 taken out of 12x + 6 (a TA read, 8872)
         numbers = _numbers_taken_out(before, after)
         if len(numbers) == 1:
@@ -304,6 +310,18 @@ def _cancelling_pair(expr: sympy.Expr) -> sympy.Expr | None:
         elif len(gathered.args) < len(terms):
             return None
     return found[0] if len(found) == 1 else None
+
+
+def _without_pair(expr: sympy.Expr, pair: sympy.Expr) -> sympy.Expr:
+    """``expr`` with the terms ``pair`` and ``-pair`` struck out of the sum that holds them (``_cancelling_pair``)."""
+    for node in sympy.preorder_traversal(expr):
+        if node.is_Add:
+            terms = list(_flat(node, sympy.Add))
+            written = [evaluated(term) for term in terms]
+            if pair in written and -pair in written:
+                kept = [term for term, value in zip(terms, written) if value not in (pair, -pair)]
+                return xreplace_unevaluated(expr, {node: WrittenSum(*kept, evaluate=False) if len(kept) > 1 else kept[0]})
+    return expr
 
 
 def cancelled_on_expanding(expr: sympy.Expr) -> sympy.Expr | None:
