@@ -698,22 +698,25 @@ def taken_out(terms: list[sympy.Expr], new: sympy.Expr, line: sympy.Expr) -> lis
     # 8934; "collect the terms in x" would count (x^2 + 1) log(x^2 + 1) in)
     if kept:
         said, unnamed = Reason("factor ${factor}$ out of some of the terms", factor=_bracketed(factor)), Reason("factor out of some of the terms")
+        # which terms, where the line shows them side by side: "some of the terms" left the reader to find them (two
+        # TA reads, EN 9073, 9074)
+        run = _written_run(group, terms, line) if printed_width(factor) <= MAX_FACTOR_WIDTH else None
+        if run is not None:
+            quoted = Reason("factor ${factor}$ out of ${terms}$", factor=_bracketed(factor), terms=tex(run))
+            said = _named(quoted, run, said, widest=MAX_FACTOR_WIDTH)
     else:
         said, unnamed = Reason("take out the common factor ${factor}$", factor=_bracketed(factor)), Reason("factor out a common factor")
     named = _named(said, factor, unnamed, widest=MAX_FACTOR_WIDTH)
-    run = _written_run(group, terms, line)
-    if kept and named is said and run:  # which terms: "some of the terms" left the reader to find them (two TA reads, EN 9073, 9074)
-        quoted = Reason("factor ${factor}$ out of ${terms}$", factor=_bracketed(factor), terms=tex(WrittenSum(*run, evaluate=False)))
-        named = _named(quoted, WrittenSum(*run, evaluate=False), said, widest=MAX_FACTOR_WIDTH)
     apart = sum(len(sympy.Add.make_args(expand_outside(term))) for term in inside)
     return [] if len(sympy.Add.make_args(expand_outside(sympy.Add(*inside)))) < apart else [named]
 
 
-def _written_run(group: list[sympy.Expr], terms: list[sympy.Expr], line: sympy.Expr) -> list[sympy.Expr]:
-    """The terms of ``group`` (evaluated) in the order of ``terms``, if the printed ``line`` shows them so, side by side (a
-    reason quotes them as one sum of the line); empty otherwise."""
-    run = sorted(group, key=lambda term: next((i for i, written in enumerate(terms) if evaluated(written) == term), len(terms)))
-    return run if tex(WrittenSum(*run, evaluate=False)) in tex(line) else []
+def _written_run(group: list[sympy.Expr], terms: list[sympy.Expr], line: sympy.Expr) -> sympy.Expr | None:
+    """The terms of ``group`` (evaluated) as one sum in the order of ``terms``, if the printed ``line`` shows them so, side
+    by side (a reason quotes them as one sum of the line); None otherwise."""
+    order = sorted(group, key=lambda term: next((i for i, written in enumerate(terms) if evaluated(written) == term), len(terms)))
+    run = WrittenSum(*order, evaluate=False)
+    return run if tex(run) in tex(line) else None
 
 
 def _front(product: sympy.Expr) -> list[sympy.Expr]:
