@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 from generator.cli import app
 from generator.i18n import EXTRACTION, KEYWORDS, PROJECT_DIR, catalogue_path, languages, placeholders, translations
-from generator.kit.language import Reason, localized_decimal, speaking
+from generator.kit.language import Reason, joined, localized_decimal, speaking
 from generator.kit.printing import tex
 from generator.pipeline.build import build_sheets, sheet_sources
 from generator.pipeline.generate import Draw
@@ -122,6 +122,8 @@ def test_a_reason_is_its_english_text_and_translates_with_its_maths():
     assert reason.translated(german) == "Summenregel; hängt nicht von $y$ ab"
     assert pickle.loads(pickle.dumps(reason)).translated(german) == reason.translated(german)
     assert Reason("$e^{x}$ as written") == "$e^{x}$ as written"  # no arguments: braces are kept
+    # reasons side by side are each translated, the last too ("Summenregel, chain rule" had kept it in English)
+    assert joined(["sum rule", "chain rule"]).translated(german) == "Summenregel, Kettenregel"
 
 
 @pytest.mark.parametrize("draw", DRAWS.values(), ids=DRAWS.keys())

@@ -137,16 +137,17 @@ def test_a_sign_change_too_wide_to_write_out_is_named_in_the_reason():
 
 def test_a_partial_never_restates_the_row_before_it():
     """A TA read (idl-math-background 1.3(c), seed 6601): for f_1 = sin(x^2) - y^2, du/dx = 2x cos(x^2) for the named
-    u = sin(x^2) was followed by df_1/dx = 2x cos(x^2), the same expression again. The part's rows are the partial's."""
+    u = sin(x^2) was followed by df_1/dx = 2x cos(x^2), the same expression again. The part's rows are the partial's,
+    the sum rule named before the part's rule (two TA reads: "chain rule; y^3 does not depend on x" hid the sum)."""
     f = sympy.sin(x**2) - y**2
     worked = partial(f, x)
     assert [piece.expr for piece in worked.pieces] == [x**2]  # the chain rule's inner function is still named
     (step,) = worked.derivative.steps
     assert step.expr == sympy.diff(f, x)
-    assert step.why == r"chain rule; $- y^{2}$ does not depend on $x$"  # the term as the sum has it
+    assert step.why == r"sum rule, chain rule; $- y^{2}$ does not depend on $x$"  # the term as the sum has it
     product = partial(x * sympy.exp(x * y) + y**3, x)  # a part of several steps lends the partial all of them
     assert [piece.expr for piece in product.pieces] == [sympy.exp(x * y)]
-    assert [step.why for step in product.derivative.steps][0] == r"product rule; $y^{3}$ does not depend on $x$"
+    assert [step.why for step in product.derivative.steps][0] == r"sum rule, product rule; $y^{3}$ does not depend on $x$"
     assert sympy.expand(product.result - sympy.diff(x * sympy.exp(x * y), x)) == 0
 
 

@@ -68,7 +68,7 @@ class Reason(str):
 def joined(parts: list[str]) -> str:
     """Reasons side by side, ``a, b, c`` (each translated, the comma a message too); "" for none."""
     if len(parts) <= 1:
-        return parts[0] if parts else ""
+        return as_reason(parts[0]) if parts else ""
     return Reason("{first}, {then}", first=as_reason(parts[0]), then=joined(parts[1:]))
 
 

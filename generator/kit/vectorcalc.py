@@ -21,7 +21,7 @@ import sympy
 
 from generator.kit.differentiation import Piece, Worked, worked_partial
 from generator.kit.functions import smooth_function, structure
-from generator.kit.language import Reason, as_reason
+from generator.kit.language import Reason, joined
 from generator.kit.notation import EuclideanNorm, FixedVector, Vector
 from generator.kit.printing import tex
 from generator.kit.sampling import distinct
@@ -113,8 +113,9 @@ def _said_once(worked: Worked) -> Worked:
 
     A sum with one term in v (``sin(x^2) - y^2`` in x) names that term u and works out du/dx; the sum rule then
     printed df/dx with the very same expression (a TA read, idl-math-background 1.3(c), seed 6601). The part's steps
-    become the partial's own, the first one's reason followed by what the sum rule dropped ("chain rule; $y^{2}$
-    does not depend on $x$"), and the part is not named.
+    become the partial's own, the sum rule named before the part's first rule and followed by what it dropped ("sum
+    rule, chain rule; $y^{2}$ does not depend on $x$": the chain rule alone beside a dropped term hid the sum, two TA
+    reads), and the part is not named.
     """
     if not worked.pieces:
         return worked
@@ -123,7 +124,7 @@ def _said_once(worked: Worked) -> Worked:
         return worked
     opening, *steps = part.derivative.steps
     idle = getattr(first.why, "args", {}).get("idle")
-    why = Reason("{rule}; {idle}", rule=as_reason(opening.why), idle=idle) if idle else opening.why
+    why = Reason("{rule}; {idle}", rule=joined([first.why.args["rule"], opening.why]), idle=idle) if idle else opening.why
     return Worked(worked.pieces[:-1], worked_chain(Step(opening.expr, why), *steps, *rest), worked.rules)
 
 
