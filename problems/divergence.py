@@ -30,7 +30,7 @@ combined; terms over different denominators are left apart, as a student would).
 
 import random
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sympy
 
@@ -179,12 +179,29 @@ def sample(rng: random.Random, options: Mapping) -> Params:
 
 def solve(params: Params) -> Answer:
     worked = tuple(
-        named_alike(partial(component, v) for component, v in zip(field, params.variables, strict=True))
+        _summable(named_alike(partial(component, v) for component, v in zip(field, params.variables, strict=True)))
         for field in params.fields
     )
     diagonal = tuple(tuple(w.result for w in row) for row in worked)
     sums = tuple(_summed(terms) for terms in diagonal)
     return Answer(worked, diagonal, sums, tuple(total.result for total in sums))
+
+
+def _summable(row: tuple[Worked, ...]) -> tuple[Worked, ...]:
+    """A field's partials as the sum of them uses them: where the sum multiplies out its terms to collect like ones, a
+    partial whose last step only factored (``2xy + 3y^2 = y (2x + 3y)``) ends before it, so the sum does not multiply
+    out again what that step factored (a TA read, German 9114: "y ausklammern", then 6xy + y (2x + 3y) = 8xy + 3y^2)."""
+    if not has_like_terms(sympy.Add(*(w.result for w in row))):
+        return row
+    return tuple(_unfactored(w) for w in row)
+
+
+def _unfactored(worked: Worked) -> Worked:
+    """``worked`` without its last step if that step only factored the sum the step before it wrote."""
+    *before, last = worked.derivative.steps
+    if before and sorted(map(text, printed_terms(expand_outside(last.expr)))) == sorted(map(text, printed_terms(before[-1].expr))):
+        return replace(worked, derivative=Chain(tuple(before)))
+    return worked
 
 
 def _summed(terms: tuple[sympy.Expr, ...]) -> Chain:

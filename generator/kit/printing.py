@@ -29,6 +29,7 @@ from generator.kit.notation import (
     EuclideanNorm,
     Share,
     WrittenProduct,
+    WrittenSum,
     log2,
 )
 from generator.speed import register, remembered
@@ -801,8 +802,11 @@ def printed_terms(expr: sympy.Expr) -> tuple[sympy.Expr, ...]:
     """The terms of a sum in the order ``tex`` prints them (``(expr,)`` for anything else).
 
     A step that works on a sum term by term follows them in this order, so that it reads
-    in the order of the line before it: SymPy's ``args`` keep an internal order (``z + 2x``).
+    in the order of the line before it: SymPy's ``args`` keep an internal order (``z + 2x``). A ``WrittenSum`` of
+    terms that are no sums prints them as given, and they are taken in that order.
     """
+    if isinstance(expr, WrittenSum) and not any(term.is_Add for term in expr.args):
+        return expr.args
     return tuple(_PRINTER._as_ordered_terms(expr)) if expr.is_Add else (expr,)
 
 

@@ -98,16 +98,20 @@ def test_the_sum_is_written_in_the_order_of_the_partials_and_combined_when_it_ca
     assert [(step.why, tex(step.expr)) for step in cancelled.sums[0].steps] == [("", "y - y"), ("the terms cancel", "0")]
 
 
-def test_a_partial_left_as_a_bracket_is_multiplied_out_where_terms_collect():
+def test_a_partial_is_not_factored_where_the_sum_collects_its_terms():
     """idl-math-background DE 8832 1.3(d): dg/dy = -2(x^2 + 1) made the divergence 2y^2 + 1 - 2(x^2 + 1), left
-    unfinished; a bracket whose terms collect with nothing stays as the partial wrote it."""
+    unfinished; then (German 9114) the sum multiplied out what the partial's last step had factored, "y ausklammern"
+    and then "ausmultiplizieren". A partial whose terms collect with the others' ends before it factors; a bracket
+    whose terms collect with nothing stays as the partial wrote it."""
     x, y = coordinates(2)
     field = sympy.ImmutableMatrix([2 * x * y**2 + x, -2 * x**2 * y - 2 * y])
-    (terms,) = FAMILY.solve(Params((x, y), (field,))).diagonal
-    assert tex(terms[1]) == r"- 2 (x^{2} + 1)"
-    steps = FAMILY.solve(Params((x, y), (field,))).sums[0].steps
-    assert [str(step.why) for step in steps] == ["", "expand and collect like terms"]
-    assert sympy.expand(steps[-1].expr - sympy.expand(sum(terms))) == 0 and not steps[-1].expr.has(x**2 + 1)
+    answer = FAMILY.solve(Params((x, y), (field,)))
+    (terms,) = answer.diagonal
+    assert tex(terms[1]) == r"- 2 x^{2} - 2"
+    assert len(answer.worked[0][1].derivative.steps) == 1  # the rule's row, no "factor out -2"
+    steps = answer.sums[0].steps
+    assert [str(step.why) for step in steps] == ["", "collect like terms"]
+    assert sympy.expand(steps[-1].expr - sympy.diff(field[0], x) - sympy.diff(field[1], y)) == 0
     kept = FAMILY.solve(Params((x, y), (sympy.ImmutableMatrix([x * y**2, 2 * y**2 + 2 * y]),))).sums[0].steps
     assert [tex(step.expr) for step in kept] == [r"y^{2} + 2 (2 y + 1)"]
 
