@@ -290,9 +290,14 @@ def null_vector(m: sympy.MatrixBase) -> NullVector:
 
 def lowest_row(m: sympy.MatrixBase) -> tuple[sympy.Integer, sympy.Integer]:
     """The first row of a 2x2 integer matrix divided by the greatest common divisor of its entries, its first non-zero
-    entry made positive: (9, -3) is (3, -1), (-1, -3) is (1, 3)."""
+    entry made positive by that division: (9, -3) is (3, -1), (-9, -3) is (3, 1), (-1, -3) is (1, 3). A row of mixed
+    signs with no common divisor stays as it is, (-1, 2): multiplied by -1 alone, the equation only turned the swap's
+    sign change around (a TA read, EN 9112: "or, multiplied by -1, x_1 - 2x_2 = 0", then "swap 1 and -2, negate the
+    first")."""
     p, q = m[0, 0], m[0, 1]
-    divisor = math.gcd(p, q) * (1 if (p if p != 0 else q) > 0 else -1)
+    divisor = math.gcd(p, q)
+    if (p if p != 0 else q) < 0 and (divisor > 1 or p * q >= 0):
+        divisor = -divisor
     return p / divisor, q / divisor
 
 
