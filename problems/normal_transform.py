@@ -63,7 +63,6 @@ from generator.kit.probability import (
     tau,
     with_deviation,
 )
-from generator.kit.rewrites import cancel_reason
 
 R = sympy.Rational
 X = sympy.Symbol("X", real=True)
@@ -176,9 +175,17 @@ def solve(params: Params) -> Answer:
             Reason(r"$\operatorname{{Var}}(aX + b) = a^2 \operatorname{{Var}}(X)$ with $a = {a}$", a=inline(scale)),
         ),
         Step(_scaled_variance(scale, params.variance), "variance of $X$"),
-        Step(variance, cancel_reason(params.variance) if variance == 1 else ""),
+        Step(variance, _squared_and_cancelled(scale, params.variance) if variance == 1 else ""),
     )
     return Answer(mean, variance, mean_steps, variance_steps, _scaling_rule(x))
+
+
+def _squared_and_cancelled(scale: sympy.Expr, variance: sympy.Expr) -> Reason:
+    """Why (1/(3 tau))^2 . 9 tau^2 is 1: the square worked out, then the factor cancelled ("cancel 9 tau^2" alone hid
+    the square, a TA read, EN 9111)."""
+    square = Reason("${left} = {right}$", left=inline(_squared(scale)), right=inline(scale**2))
+    cancelled = Reason("cancel ${factor}$", factor=inline(variance))  # slashed as the square beside it
+    return Reason("{rewrite}; {cancelled}", rewrite=square, cancelled=cancelled)
 
 
 def _mean_inserted(scale: sympy.Expr, mean: sympy.Expr, shift: sympy.Expr, value: sympy.Expr) -> sympy.Expr:

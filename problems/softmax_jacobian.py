@@ -194,6 +194,12 @@ def _numerator_derivative(numerator: sympy.Expr, variable: sympy.Symbol, value: 
     return Reason("${left} = {right}$", left=derivative, right=tex(value))
 
 
+def _split(numerator: sympy.Expr) -> Reason:
+    """``(S - e^{z_i})/S = 1 - e^{z_i}/S``, slashed as a reason's maths is."""
+    whole, part = f"({tex(TOTAL)} - {tex(numerator)})/{tex(TOTAL)}", f"1 - {tex(numerator)}/{tex(TOTAL)}"
+    return Reason("${left} = {right}$", left=whole, right=part)
+
+
 @remembered(None)
 def _worked_entries(scale: int) -> tuple[Chain, Chain]:
     """d sigma_i / d z_i and d sigma_i / d z_j (i != j) by the quotient rule, ending in sigma_i, sigma_j.
@@ -208,7 +214,8 @@ def _worked_entries(scale: int) -> tuple[Chain, Chain]:
             WrittenProduct(scale * e_i / TOTAL, (TOTAL - e_i) / TOTAL, evaluate=False),
             Reason("factor out ${factor}$, split the fraction", factor=tex(e_i)),
         ),
-        Step(scale * s_i * (1 - s_i), DEFINITION),
+        # the second factor split too, (S - e^{z_i})/S = 1 - e^{z_i}/S: "definition of sigma" alone hid it (a TA read, EN 9111)
+        Step(scale * s_i * (1 - s_i), Reason("{first}; {then}", first=_split(e_i), then=Reason(DEFINITION))),
     )
     off_diagonal = chain(
         Step(_quotient(sympy.Integer(0), Z_J, scale), _numerator_derivative(e_i, Z_J, sympy.Integer(0))),
