@@ -17,7 +17,7 @@ from generator.kit.family import require
 from generator.kit.language import N_, Reason, joined, signs_cancelling
 from generator.kit.notation import AsWritten, EvaluationBar, WrittenProduct, WrittenSum, cancelled_signs, put_in
 from generator.kit.numeric import as_function, central_difference, close
-from generator.kit.printing import inline, printed_terms, tex
+from generator.kit.printing import printed_terms, tex
 from generator.kit.probability import simpson
 from generator.kit.rewrites import rewrite_name
 from generator.kit.steps import Chain, Step, arithmetic, chain
@@ -230,12 +230,18 @@ def _times_bound(expr: sympy.Expr, end: sympy.Expr) -> sympy.Expr:
 
 def _combining(ends: list[sympy.Expr]) -> str:
     """What F(b) - F(a) takes when both are known: two numbers are added or subtracted, as the line above
-    writes them; a number beside pi or e joins the other numbers ("add the numbers": 3 pi/2 - 2 - 3 under "collect
-    like terms" combined only -2 - 3, two TA reads, EN 9022 and German 9023), and like terms in pi or e are collected."""
+    writes them; a number beside pi or e joins the other number, the sum named ("$1 - 3 = -2$" for 1 + 3 pi/2 - 3:
+    "collect like terms" had combined only -2 - 3, two TA reads, EN 9022 and German 9023, and "add the numbers" left
+    the subtraction and the reordering unsaid, German 9113), and like terms in pi or e are collected."""
     if all(end.is_Rational for end in ends):
         return N_("add") if ends[1].is_negative else N_("subtract")
     kinds = [{term.as_coeff_Mul()[1] for term in sympy.Add.make_args(end) if not term.is_Rational} for end in ends]
-    return N_("collect like terms") if kinds[0] & kinds[1] else N_("add the numbers")
+    if kinds[0] & kinds[1]:
+        return N_("collect like terms")
+    numbers = [number for number in (ends[0].as_coeff_Add()[0], -ends[1].as_coeff_Add()[0]) if number != 0]
+    if len(numbers) < 2:
+        return N_("add the numbers")
+    return Reason("${left} = {right}$", left=tex(WrittenSum(*numbers, evaluate=False)), right=tex(sum(numbers)))
 
 
 def _minus(value: sympy.Expr) -> sympy.Expr:
@@ -303,6 +309,7 @@ def _worked_terms(put: sympy.Expr, end: sympy.Expr) -> list[Reason]:
 
 def _trig_values(end: sympy.Expr) -> Reason:
     """``sin(pi/2) = 1, cos(pi/2) = 0``, bracketed as the row writes them: "sin pi/2" could be read as (sin pi)/2 (a TA read,
-    EN 9072)."""
-    at = {"end": inline(end), "sin": tex(sympy.sin(end)), "cos": tex(sympy.cos(end))}
+    EN 9072). The bound stacked, as "put in x = pi/2" and the arithmetic beside it write it ("3 . pi/2 = 3 pi/2" stacked
+    beside a slashed sin(pi/2) in one reason, a TA read of German 9113)."""
+    at = {"end": tex(end), "sin": tex(sympy.sin(end)), "cos": tex(sympy.cos(end))}
     return Reason("$\\sin({end}) = {sin}$, $\\cos({end}) = {cos}$", **at)

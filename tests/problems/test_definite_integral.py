@@ -82,7 +82,7 @@ def test_no_parameter_drops_out_no_value_is_whole_and_the_last_step_names_its_ar
             "add",
             "subtract",
             "collect like terms",
-            "add the numbers",  # a number beside pi or e joins the others
+            "add the numbers",  # a number beside pi or e joins the other (one number left alone)
             r"$\log 1 = 0$",
             "combine the logarithms into one",
             "the values above",  # the difference is the value, its terms reordered
@@ -90,7 +90,7 @@ def test_no_parameter_drops_out_no_value_is_whole_and_the_last_step_names_its_ar
             "put in the upper bound, then the lower",  # nothing left to work out: 2 e^4 - 2 e^3
         ) or re.fullmatch(r"\$e\^\{-?\d\} = (e|1|1/e(\^\{\d\})?)\$(, \$e\^\{-?\d\} = (e|1|1/e(\^\{\d\})?)\$)*", last) or re.fullmatch(
             r"factor out \$.+\$ and combine the logarithms into one", last  # 2 log 3 - 2 log 2 (TA read, EN 8941)
-        ), last
+        ) or _true_sum(last), last
         printed = [(tex(step.expr), step.why) for worked in a.evaluation for step in worked.steps]
         assert all(before != after for (before, _), (after, _) in itertools.pairwise(printed))  # no step only rewrites
         # a bound 1 put into e^x is e^{1}, as -1 and 0 are e^{-1} and e^{0}, and the step that works it out says so
@@ -250,3 +250,9 @@ def test_by_parts_with_a_negative_v_puts_it_in_before_its_signs_cancel():
         raise AssertionError("no variant with a negative v in 12 seeds")
     worked = by_parts(3 * x + 1, sympy.sin(x), x)
     assert worked.v == -sympy.cos(x) and sympy.expand(worked.uv - sympy.integrate(worked.v * worked.du, x) - worked.antiderivative) == 0
+
+
+def _true_sum(reason: str) -> bool:
+    """A reason naming the sum of two whole numbers, true: "$1 - 3 = -2$" (two numbers beside pi or e join)."""
+    match = re.fullmatch(r"\$(-?\d+) ([+-]) (\d+) = (-?\d+)\$", reason)
+    return bool(match) and int(match[1]) + int(match[2] + match[3]) == int(match[4])
