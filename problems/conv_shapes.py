@@ -98,8 +98,8 @@ def solve(params: Params) -> Answer:
     sides = tuple(tuple(worked_side(n, layer, dilated) for n in ((h,) if square else (h, w))) for layer, (_, h, w) in before)
     counts = tuple(worked_parameters(layer, c) if layer.kind == "conv" else None for layer, (c, _, _) in before)
     parameters = tuple(layer.parameters(c) for layer, (c, _, _) in before)
-    added = [n for n in parameters if n]
-    total_sum = added_up(*added, why=N_("the layers' counts"), then=N_("add")) if len(added) > 1 else None
+    # every layer's count, a pooling layer's 0 too: the table lists it, and "40 + 3232" left it out (a TA read, German 9113)
+    total_sum = added_up(*parameters, why=N_("the layers' counts"), then=N_("add")) if sum(map(bool, parameters)) > 1 else None
     numbers = tuple(tuple(map(sympy.Integer, shape)) for shape in shapes[1:])  # SymPy numbers, as answers hold
     return Answer(sides, counts, total_sum, numbers, tuple(map(sympy.Integer, parameters)), sympy.Integer(sum(parameters)))
 
