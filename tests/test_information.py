@@ -167,7 +167,7 @@ def test_logs_that_cancel_are_named():
     assert steps.steps[1].why == r"split logs, multiply out, collect $\log 3$; $\log 2$ cancels"
     # German: a log does not 'sich aufheben' alone (TA read, derivatives-and-entropy seed 6602); it drops out
     assert steps.steps[1].why.translated(translations("de").gettext) == (
-        r"Logarithmen zerlegen, ausmultiplizieren, $\log 3$ zusammenfassen; $\log 2$ fällt weg"
+        r"Logarithmen zerlegen, ausmultiplizieren, Terme mit $\log 3$ zusammenfassen; $\log 2$ fällt weg"
     )
     # In bits log_2 2 is 1: the numbers cancel.
     bits = expected_log_steps(p, tuple(1 / a for a in p), "bits", "definition of entropy")

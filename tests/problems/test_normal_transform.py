@@ -82,7 +82,7 @@ def test_canonical_steps_name_linearity_and_the_scaling_rule():
         "",
         r"$\operatorname{Var}(aX + b) = a^2 \operatorname{Var}(X)$ with $a = 1/\tau$",  # which a (a TA read, German 9041)
         "variance of $X$",
-        r"cancel $\tau^{2}$",
+        r"$(1/\tau)^{2} = 1/\tau^{2}$; cancel $\tau^{2}$",  # the square worked out, not hidden (a TA read, EN 9111)
     ]
     assert tex(answer.variance_steps.steps[1].expr) == r"\mathopen{}\left(\frac{1}{\tau}\right)^{2} \cdot \operatorname{Var}(X)"
     assert answer.variance_steps.result == 1

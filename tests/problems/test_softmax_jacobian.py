@@ -118,7 +118,7 @@ def test_canonical_works_both_cases_by_the_quotient_rule():
     diagonal, off_diagonal = variant.answer.worked
     # the split names what it does besides: e^{z_i} taken out of the numerator, S * 0 dropped (TA read)
     assert [str(step.why) for step in diagonal.steps] == [
-        r"$\partial e^{z_{i}}/\partial z_{i} = e^{z_{i}}$", "factor out $e^{z_{i}}$, split the fraction", "definition of σ"
+        r"$\partial e^{z_{i}}/\partial z_{i} = e^{z_{i}}$", "factor out $e^{z_{i}}$, split the fraction", r"$(S - e^{z_{i}})/S = 1 - e^{z_{i}}/S$; definition of σ"
     ]
     assert [str(step.why) for step in off_diagonal.steps] == [
         r"$\partial e^{z_{i}}/\partial z_{j} = 0$", r"$S \cdot 0 = 0$, split the fraction", "definition of σ"
