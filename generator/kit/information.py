@@ -153,6 +153,8 @@ def _split_reason(weights: list[sympy.Rational], arguments: list[sympy.Rational]
         twos = unit == "bits" and any(arg.p % 2 == 0 or arg.q % 2 == 0 for arg in arguments)
         if twos:
             parts.append(Reason("split logs ($\\log_2 2 = 1$)"))
+        elif powers := _powers_only(composite, unit):
+            parts.append(joined(powers))
         else:  # one log split is "the log" (German "Logarithmen zerlegen" beside log(5/3) alone, a TA read, German 9042)
             parts.append(Reason("split the log") if len(composite) == 1 else Reason("split logs"))
     splits = [information_log(arg, unit) for w, arg in zip(weights, arguments, strict=True) if w != 1]
@@ -164,6 +166,18 @@ def _split_reason(weights: list[sympy.Rational], arguments: list[sympy.Rational]
     if collected:
         parts.append(collected)
     return _cancelling(joined(parts), cancelled)
+
+
+def _powers_only(composite: list[sympy.Rational], unit: str) -> list[Reason]:
+    """``$\\log 4 = 2 \\log 2$`` for each of at most two logs of a prime's power (or its reciprocal) and no other log
+    to split: "split logs" named a split where only log 4 became 2 log 2 (a TA read, EN 9123); [] otherwise."""
+    distinct = list(dict.fromkeys(composite))
+    if len(distinct) > 2 or any(len(sympy.factorint(arg.p * arg.q)) > 1 for arg in distinct):
+        return []
+    return [
+        Reason("${left} = {right}$", left=tex(information_log(arg, unit, evaluate=False)), right=tex(information_log(arg, unit)))
+        for arg in distinct
+    ]
 
 
 def _multiplied(split: sympy.Expr) -> bool:
