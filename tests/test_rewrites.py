@@ -111,10 +111,11 @@ def test_expand_outside_leaves_function_arguments_as_the_statement_writes_them()
          sympy.Mul(-2, x, (3 * x**2 + 1) * sympy.sin(x) + 3 * sympy.cos(x), evaluate=False), "factor out $- 2 x$"),
         (sympy.Add(-sympy.sin(x), -x * sympy.cos(x), evaluate=False),
          sympy.Mul(-1, sympy.sin(x) + x * sympy.cos(x), evaluate=False), "take out the minus sign"),
-        # -(A + B) opened is the minus sign distributed, not terms combined
+        # -(A + B) opened is the bracket after the minus sign opened, not terms combined (nor a bracket kept: "distribute
+        # the minus sign", German "in die Klammer ziehen", a TA read of German 9123)
         (sympy.Mul(-1, (x - 1) * sympy.cos(x - 1) + sympy.sin(x - 1), evaluate=False),
          sympy.Add(sympy.Mul(-1, x - 1, sympy.cos(x - 1), evaluate=False), -sympy.sin(x - 1), evaluate=False),
-         "distribute the minus sign"),
+         "open the bracket after the minus sign"),
         # (1 - 2x) written as -(2x - 1), terms reordered: nothing is multiplied
         (sympy.Add((1 - 2 * x) * (4 - x) * sympy.sin(x), sympy.cos(x), evaluate=False) / (4 - x) ** 2,
          (sympy.cos(x) - (4 - x) * (2 * x - 1) * sympy.sin(x)) / (4 - x) ** 2,

@@ -221,7 +221,9 @@ def rewrite_names(before: sympy.Expr, after: sympy.Expr) -> tuple[Reason, ...]:
     plain = evaluated(before)
     names = [cancel_reason(base) for base in _cancelling(before)]
     if negated_sum(before) and after.as_coeff_Mul()[0] > 0:  # -(2y sin u - y^2 cos u) to y(y cos u - 2 sin u)
-        names.append(DISTRIBUTE_MINUS)
+        # into a sum, -(A + B) as -A - B, the bracket is opened: "distribute" (German "in die Klammer ziehen") read as
+        # if one were kept (a TA read, German 9123)
+        names.append(OPEN_NEGATED if after.is_Add else DISTRIBUTE_MINUS)
     top, bottom = sympy.fraction(plain, exact=True)
     new_top, new_bottom = sympy.fraction(after, exact=True)
     if _fraction_in_sum(plain) and not _fraction_in_sum(after):
