@@ -372,7 +372,7 @@ CONSTANT_FACTOR = N_("constant factor, {rule}")
 SQUARED_NORM = N_("partial of the squared norm")
 NORM = N_("partial of the norm")
 """Reasons for c ||x - a||_2^2 and c ||x - a||_2, whose partials the solution quotes before the steps."""
-POINT = N_("{rule}, $a_{index} = {value}$")
+POINT = N_("{rule}; $a_{index} = {value}$")  # a fact after the rule, as "sum rule; y does not depend on x" (a TA read, EN 9122)
 """The chain rule (or a quoted partial) through ||x - a||_2 with the coordinate a_i of the given point put in."""
 
 
