@@ -167,7 +167,8 @@ def test_a_bracket_after_a_minus_sign_is_opened_in_a_line_of_its_own_before_coll
         rule = WrittenSum(sympy.Mul(-1, e + 1, evaluate=False), sympy.Mul(e, 2 - x, evaluate=False), evaluate=False)
         tidy = sympy.factor_terms(sympy.expand(evaluated(rule)) + 1) - 1
         steps = rule_and_tidy(Step(rule, "product rule"), tidy)
-        assert [str(step.why) for step in steps] == ["product rule", "open the bracket after the minus sign", "collect like terms"]
+        collected = f"collect the terms in ${tex(e)}$"  # like terms over e^{x}, named (a TA read, EN 9124)
+        assert [str(step.why) for step in steps] == ["product rule", "open the bracket after the minus sign", collected]
         assert sympy.expand(evaluated(steps[1].expr) - evaluated(rule)) == 0 and not any(
             term.is_Mul and term.args[0] == -1 and term.args[1].is_Add for term in steps[1].expr.args
         )

@@ -273,11 +273,26 @@ def rewrite_names(before: sympy.Expr, after: sympy.Expr) -> tuple[Reason, ...]:
             more = [name for name in rewrite_names(rest, after) if name not in GENERIC_NAMES] if _unordered(evaluated(rest)) != _unordered(after) else []
             if more:
                 names = [Reason("{cancel}; {more}", cancel=names[0], more=listed(more))]
+        elif (part := _collected_function(before)) is not None and printed_width(part) <= MAX_NAMED_WIDTH:
+            # -e^{-x} (4 - x) - 1 - e^{-x} as e^{-x} (x - 5) - 1: the terms gathered over e^{-x}, "collect like terms"
+            # read as if polynomial terms were added (a TA read, EN 9124)
+            names = [Reason("collect the terms in ${part}$", part=tex(part))]
         # 9x sin x + 6 sin x + 3x sin x as 6 (2x + 1) sin x: collected, then 6 taken out of 12x + 6 (a TA read, 8872)
         numbers = _numbers_taken_out(before, after)
         if len(numbers) == 1:
             names.append(Reason("factor out ${factor}$", factor=tex(numbers[0])))
     return tuple(names)
+
+
+def _collected_function(expr: sympy.Expr) -> sympy.Expr | None:
+    """The one product of function applications (``e^{-x}``, ``\\sin x``) over which terms of the sum ``expr`` are
+    collected, ``None`` if the like terms are plain polynomial ones or more than one such product collects."""
+    groups: dict[sympy.Expr, int] = {}
+    for term in _flat(expr, sympy.Add) if expr.is_Add else ():
+        function = function_part(evaluated(term))[1]
+        groups[function] = groups.get(function, 0) + 1
+    collected = [function for function, count in groups.items() if count > 1]
+    return collected[0] if len(collected) == 1 and collected[0] != 1 else None
 
 
 def _numbers_taken_out(before: sympy.Expr, after: sympy.Expr) -> list[sympy.Expr]:
