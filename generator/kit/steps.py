@@ -125,12 +125,15 @@ def arithmetic(expr: sympy.Basic) -> list[Reason]:
 
 
 def _powers_over_whole(node: sympy.Basic) -> list[sympy.Basic]:
-    """The powers of numbers in a quotient of them by a whole number, ``(-1)^3/6`` or ``2^3/3``; empty for anything else."""
+    """The powers of numbers in a quotient of them by a whole number, ``(-1)^3/6`` or ``2^3/3``, or in a fraction of
+    powers that come to 0 or -1, ``2 \\cdot 0^3/3`` or ``2 (-1)^3/3`` (the power is the work: "2 (-1)^3/3 = -2/3" only
+    restated its row, a TA read, EN 9121); empty for anything else, such as ``2 \\cdot 3^3/3``, whose product is work too."""
     if not node.is_Mul:
         return []
     coefficient, rest = node.as_coeff_Mul()
     powers = list(sympy.Mul.make_args(rest))
-    if coefficient.is_Rational and abs(coefficient.p) == 1 and coefficient.q != 1 and all(
+    trivial = all(abs(_number(power) or 0) <= 1 for power in powers)
+    if coefficient.is_Rational and (abs(coefficient.p) == 1 or trivial) and coefficient.q != 1 and all(
         factor.is_Pow and factor.base.is_Number and factor.exp.is_Integer and factor.exp > 1 for factor in powers
     ):
         return powers
