@@ -47,13 +47,15 @@ def output_layer(loss: str, y: sympy.Expr, value: sympy.Expr, target: sympy.Inte
     t = target
     if loss == "squared":
         delta = y - t
-        if t == 0:  # 5 - 0 is no step; "5 + 0" would be a wrong one; the value put in is named (a TA read, German 9064)
-            by_output = chain(Step(delta, Reason(r"$\hat{{y}} - t$ with $\hat{{y}} = {value}$, $t = 0$", value=tex(y))))
+        # the values put in are named, y-hat's too (a TA read, German 9124: "with t = -1" left y-hat = 2 unsaid)
+        put_in = Reason(r"$\hat{{y}} - t$ with $\hat{{y}} = {value}$, $t = {t}$", value=tex(y), t=t)
+        if t == 0:  # 5 - 0 is no step; "5 + 0" would be a wrong one (a TA read, German 9064)
+            by_output = chain(Step(delta, put_in))
         else:
             written = WrittenSum(y, -t, evaluate=False)
             # 3 + 1 under "y-hat - t" left t = -1 to the reader (TA read, math-background-2 EN 8901), and -(-1) as + 1
             # its two minus signs (TA read, EN 8943)
-            rule = r"$\hat{y} - t$" if t > 0 else signs_cancelling(Reason(r"$\hat{{y}} - t$ with $t = {t}$", t=t))
+            rule = put_in if t > 0 else signs_cancelling(put_in)
             by_output = chain(Step(written, rule), Step(delta, N_("add") if t < 0 else N_("subtract")))
         by_y = chain(Step(delta, r"$\hat{y} = y$, so $\partial \hat{y} / \partial y = 1$"))
         return OutputLayer(value, (value - t) ** 2 / 2, by_output, by_y, delta)
