@@ -57,6 +57,7 @@ from generator.kit import (
 )
 from generator.kit.differentiation import rule_and_tidy, tidied
 from generator.kit.functions import structure
+from generator.kit.language import joined
 from generator.kit.notation import sigmoid
 from generator.kit.rewrites import GENERIC_NAMES, signs_named
 from generator.kit.tidying import derivative
@@ -181,7 +182,9 @@ def _log_sigmoid_steps(u: sympy.Expr, a: sympy.Rational) -> Steps:
     below = 1 + exp(-u)
     rule = _times(-1 / below, derivative(below, x))
     in_x = rule_and_tidy(Step(rule, "chain rule"), a * exp(-u) / below)
-    return in_x, (Step(_times(a, WrittenSum(1, -1 / below, evaluate=False)), ADD_SUBTRACT),)
+    # a factor in front goes out first, and says so (a TA read, German 9122: 2 e^{1-2x}/(...) as 2 (1 - ...) unnamed)
+    why = ADD_SUBTRACT if a == 1 else joined([Reason("factor out ${factor}$", factor=tex(a)), ADD_SUBTRACT])
+    return in_x, (Step(_times(a, WrittenSum(1, -1 / below, evaluate=False)), why),)
 
 
 SIGMA_DEFINITION = N_(r"definition of $\sigma$")
