@@ -197,7 +197,7 @@ def test_each_rewrite_of_a_compound_tidy_step_gets_its_line():
     steps = differentiate(x * (3 * x + 1) * sympy.cos(x), x).derivative.steps
     assert [(step.why, tex(step.expr)) for step in steps[1:]] == [
         ("expand", r"(3 x + 1) \cos(x) + 3 x \cos(x) - x (3 x + 1) \sin(x)"),
-        ("collect the terms in $\cos(x)$", r"(6 x + 1) \cos(x) - x (3 x + 1) \sin(x)"),  # over cos x (a TA read, EN 9124)
+        (r"collect the terms in $\cos(x)$", r"(6 x + 1) \cos(x) - x (3 x + 1) \sin(x)"),  # over cos x (a TA read, EN 9124)
     ]
     steps = differentiate(x * sympy.sin(x) / (2 - x), x).derivative.steps  # the sum of functions is opened first
     assert steps[1].why == "two minus signs cancel"  # - x sin(x) . (-1), before the expansion (a TA read)

@@ -23,7 +23,7 @@ from typing import Self
 
 from babel.numbers import format_decimal, get_decimal_symbol
 
-__all__ = ["N_", "Reason"]
+__all__ = ["N_", "Reason", "joined"]
 
 ENGLISH = "en"
 _LANGUAGE = contextvars.ContextVar("language", default=ENGLISH)

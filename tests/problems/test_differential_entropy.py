@@ -178,10 +178,11 @@ def render(params):
     return render_part(environment(), FAMILY, variant)
 
 
-def test_statements_name_the_parameters_and_parts_by_parts_uses_bigl():
+def test_statements_name_the_parameters_and_parts_by_parts_uses_a_tall_bracket():
     statement, solution = render(Params("exponential", (R(3, 4),), "numeric", "nats"))
     assert r"$, exponentially distributed with rate $3/4$" in statement  # slashed, as Exp(3/4) beside it
-    assert r"\bigl[-x e^{- 3 x/4}\bigr]_0^\infty" in solution and r"\big[" not in solution
+    # \Bigl: with \bigl the exponent reached the bracket's top (a TA read, EN 9123)
+    assert r"\Bigl[-x e^{- 3 x/4}\Bigr]_0^\infty" in solution and r"\big[" not in solution
     statement, _ = render(Params("gaussian", (sympy.Integer(3), sympy.Integer(2)), "numeric", "bits"))
     assert r"$Z \sim \mathcal{N}(3, 2)$, normally distributed with mean $3$ and variance $2$" in statement
 
