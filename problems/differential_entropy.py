@@ -198,7 +198,7 @@ def solve(params: Params) -> Answer:
         term = sympy.Mul(-1, weight * statistic, evaluate=False)
         written = WrittenSum(log_normaliser, term, evaluate=False)
         logged = LogOfDensity(pdf, sympy.E if unit == "nats" else 2)
-        split = chain(Step(logged, ""), *_split(kind, pdf, unit, written, term, scaled if kind == "gaussian" else None))
+        split = chain(Step(logged, ""), *_split(kind, pdf, unit, written, term, scaled if kind == "gaussian" else parameters[0]))
     return Answer(
         density=pdf,
         support=support(kind, parameters),
@@ -243,13 +243,18 @@ def _out_of_integral(pdf: sympy.Expr, ends: tuple[sympy.Expr, sympy.Expr], log_n
 def _split(kind: str, pdf: sympy.Expr, unit: str, written: sympy.Expr, term: sympy.Expr, scaled) -> tuple[Step, ...]:
     """log p(x) split into ``written``, the constant and the term in x, as the statement prints the density. A Gaussian
     printed as a product, sqrt(50/pi) e^{...}, splits into 1/2 log(50/pi) first, and the next line turns it into the
-    -1/2 log(pi/50) the integrals go on with, saying so (it turned unsaid, a TA read of EN 8907). ``scaled`` is the
-    Gaussian's 2 pi sigma^2."""
-    if kind != "gaussian" or not isinstance(pdf, WrittenProduct):
+    -1/2 log(pi/50) the integrals go on with, saying so (it turned unsaid, a TA read of EN 8907); an exponential's rate
+    below 1 alike, log 2/3 before -log 3/2 (German 9133). ``scaled`` is the Gaussian's 2 pi sigma^2, or the rate."""
+    if kind == "gaussian" and isinstance(pdf, WrittenProduct):
+        flipped, turned = _log(1 / scaled, unit), _log(scaled, unit)
+        kept = flipped / 2
+    elif kind == "exponential" and scaled < 1:
+        flipped, turned = (sympy.log if unit == "nats" else log2)(scaled, evaluate=False), _log(1 / scaled, unit)
+        kept = flipped
+    else:
         return (Step(written, _split_reason(kind, pdf)),)
-    first = WrittenSum(_log(1 / scaled, unit) / 2, term, evaluate=False)
-    flip = Reason("${a} = -{b}$", a=tex(_log(1 / scaled, unit)), b=tex(_log(scaled, unit)))
-    return (Step(first, _split_reason(kind, pdf)), Step(written, flip))
+    flip = Reason("${a} = -{b}$", a=tex(flipped), b=tex(turned))
+    return (Step(WrittenSum(kept, term, evaluate=False), _split_reason(kind, pdf)), Step(written, flip))
 
 
 def _split_reason(kind: str, pdf: sympy.Expr) -> str:
