@@ -456,7 +456,10 @@ def _expanding(pieces: list[sympy.Expr], kept: frozenset, grouped: frozenset) ->
             and len(distributed(sympy.Mul(*rest, choice), kept, grouped)) > 1
             for choice in choices
         ]
-        if all(split):
+        # a choice that only copies the rest, (x + 2) . 1, is opened too: (x + 2)(e^x + 1) as x e^x + 2 e^x + x + 2 is
+        # the whole product expanded, not "e^x (x + 2)" alone, which the line never shows (a TA read, German 9134)
+        copied = [len([factor for factor in (*rest, choice) if factor not in (1, -1)]) <= 1 for choice in choices]
+        if all(split) or (any(split) and all(s or c for s, c in zip(split, copied))):
             return EXPAND
         if not any(split) and len(choices) > 1 and any(factor not in (1, -1) for factor in rest):
             # (x^2 + 1)(e^x + 1) opened into e^x (x^2 + 1) + x^2 + 1: an expansion, though no product in it multiplies out
