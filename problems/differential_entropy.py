@@ -248,7 +248,7 @@ def _split(kind: str, pdf: sympy.Expr, unit: str, written: sympy.Expr, term: sym
     if kind == "gaussian" and isinstance(pdf, WrittenProduct):
         flipped, turned = _log(1 / scaled, unit), _log(scaled, unit)
         kept = flipped / 2
-    elif kind == "exponential" and scaled < 1:
+    elif kind == "exponential" and scaled.is_Rational and scaled < 1:
         flipped, turned = (sympy.log if unit == "nats" else log2)(scaled, evaluate=False), _log(1 / scaled, unit)
         kept = flipped
     else:

@@ -219,7 +219,11 @@ def test_the_split_names_the_shape_of_the_printed_density(params, shape):
     # names the shape the reader sees.
     answer = solve(params)
     root = ", a square root and an exponential" if params.distribution == "gaussian" else " and of an exponential"
-    assert answer.split.steps[-1].why == f"log of a {shape}{root}"  # 1/2 log(8 pi) from log sqrt(8 pi) named (TA read)
+    split = answer.split.steps[1].why  # then a rate below 1 turns its log, log 3/4 = -log 4/3 (a TA read, German 9133)
+    assert split == f"log of a {shape}{root}"  # 1/2 log(8 pi) from log sqrt(8 pi) named (TA read)
+    rate = params.parameters[0]
+    if params.distribution == "exponential" and rate.is_Rational and rate < 1:
+        assert answer.split.steps[-1].why == rf"$\log {tex(rate)} = -\log {tex(1 / rate)}$"
     statement, solution = render(params)
     printed = statement.split("p(x) = ", 1)[1].removeprefix(r"\begin{cases} ")
     assert printed.startswith(r"\frac{e") == (shape == "quotient")
