@@ -117,6 +117,16 @@ class Params:
         """The dimension of the numeric instance."""
         return (self.matrix_entries if self.matrix_entries is not None else self.vector_entries).rows
 
+    @property
+    def cancelled_cross_terms(self) -> tuple[tuple[int, int, sympy.Expr], ...]:
+        """(i, j, a_ij + a_ji as written) for each x_i x_j (i < j, from 1) whose two coefficients cancel: f written out
+        has no such term, and a student who expands x^T A x looks for it (a TA read, EN 9131)."""
+        a = self.matrix_entries
+        if a is None:
+            return ()
+        pairs = ((i, j) for i in range(a.rows) for j in range(i + 1, a.rows) if a[i, j] != 0 and a[i, j] + a[j, i] == 0)
+        return tuple((i + 1, j + 1, WrittenSum(a[i, j], a[j, i], evaluate=False)) for i, j in pairs)
+
 
 @dataclass(frozen=True)
 class SymbolicAnswer:
