@@ -163,7 +163,7 @@ def _swish_steps(u: sympy.Expr, beta: sympy.Rational) -> Steps:
     the sigmoid itself (-1/(1 + e^(-u))^2 times the inner derivative), its signs then multiplied; then as for sigmoid."""
     below = 1 + exp(-u)
     # The sigmoid factor is differentiated in the same step: the reason names both rules.
-    rule = Reason(r"product rule; chain rule for $\sigma({u})$", u=_inline(beta, "x"))
+    rule = Reason(r"product rule, chain rule for $\sigma({u})$", u=_inline(beta, "x"))  # rules apart by commas, as elsewhere (German 9133)
     written = WrittenSum(1 / below, _times(x, _over_square(-1, below), derivative(below, x)), evaluate=False)
     multiplied = WrittenSum(1 / below, u * exp(-u) / below**2, evaluate=False)  # x and beta side by side before the split
     in_x = (Step(written, rule), Step(multiplied, signs_named(written, multiplied, GENERIC_NAMES[0])))

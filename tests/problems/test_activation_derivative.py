@@ -134,7 +134,7 @@ def test_canonical_sigmoid_is_worked_by_the_chain_rule_then_rewritten_with_sigma
         ),
         ("tanh", 1, r"quotient rule; $(e^{x} \pm e^{- x})' = e^{x} \mp e^{- x}$", "definition of tanh"),
         ("softplus", Rational(1, 3), "chain rule", r"definition of $\sigma$"),
-        ("swish", 2, r"product rule; chain rule for $\sigma(2x)$", r"definition of $\sigma$"),
+        ("swish", 2, r"product rule, chain rule for $\sigma(2x)$", r"definition of $\sigma$"),
         ("log-sigmoid", 2, "chain rule", r"definition of $\sigma$"),
     ],
 )
