@@ -69,7 +69,7 @@ HALF = Rational(1, 2)
 Steps = tuple[tuple[Step, ...], tuple[Step, ...]]
 """The steps that find f'(x) in x, then those that rewrite it towards the activation."""
 
-AS_PRODUCT = N_("write the fraction as a product of two fractions")  # beside a factor in front, the row has three (a TA read, German 9074)
+AS_PRODUCT = N_("write the fraction as a product of fractions")  # with a factor in front the row has three: "of two" was false (TA reads, German 9074, 9133, EN 9142)
 """e^{-u}/(1 + e^{-u})^2 as 1/(1 + e^{-u}) . e^{-u}/(1 + e^{-u}): "split the fraction" there and for the sum split in the
 next step named two different moves alike (a TA read, EN 9023)."""
 SQUARE_OF_QUOTIENT = N_(r"split the fraction; $a^2/b^2 = (a/b)^2$")

@@ -109,7 +109,7 @@ def test_canonical_sigmoid_is_worked_by_the_chain_rule_then_rewritten_with_sigma
     assert [why for why, _ in steps(worked)] == [
         "chain rule",
         "multiply the factors; two minus signs cancel",
-        "write the fraction as a product of two fractions",
+        "write the fraction as a product of fractions",
         "add and subtract 1 in the numerator, split the fraction",
         r"definition of $\sigma$",
     ]

@@ -292,7 +292,7 @@ def test_for_every_x_only_contrasts_a_plain_norm():
     assert "partial derivatives of the squared norm follow from writing it in coordinates" in solution
     assert r"(for every $\mathbf{x}$)" not in solution
     _, with_plain = render_part(environment(), FAMILY, canonical("idl-math-background-1.3b"))  # ||x||_2 beside its square
-    assert "partial derivatives of the norm follow from writing it in coordinates" in with_plain
+    assert "partial derivatives of the squared norm and of the norm follow from writing them in coordinates" in with_plain
 
 
 def test_a_gradient_after_lines_of_text_stands_in_a_display_of_its_own(tmp_path):
