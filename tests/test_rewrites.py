@@ -202,7 +202,7 @@ def test_a_number_taken_out_of_collected_terms_is_named():
     s, c = sympy.sin(x), sympy.cos(x)
     before = x**2 * WrittenSum(9 * x * s, 6 * s, x * (3 * x + 2) * c, 3 * x * s, evaluate=False)
     after = x**2 * (x * (3 * x + 2) * c + sympy.Mul(6, 2 * x + 1, s, evaluate=False))
-    assert rewrites.rewrite_name(before, after) == "collect like terms and factor out $6$"
+    assert rewrites.rewrite_name(before, after) == r"collect the terms in $\sin(x)$ and factor out $6$"
     before = sympy.Mul(2, y**2, WrittenSum(x**2 * y**2, 1, -2 * x**2 * y**2, evaluate=False), evaluate=False)
     assert rewrites.rewrite_name(before, 2 * y**2 * (1 - x**2 * y**2)) == "collect like terms"
 

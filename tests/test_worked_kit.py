@@ -595,5 +595,5 @@ def test_a_pair_that_cancels_is_named_with_what_else_the_line_collects():
     from problems.derivative import x
 
     last = differentiate(x / ((3 - x) * (sympy.exp(x) + 1)), x).derivative.steps[-1]
-    assert last.why == "$- x$ and $x$ cancel; collect like terms"
+    assert last.why == "$- x$ and $x$ cancel; collect the terms in $e^{x}$"  # over e^x, named (a TA read, EN 9144)
     assert differentiate(x / (4 - x), x).derivative.steps[-1].why == "$- x$ and $x$ cancel"

@@ -285,13 +285,19 @@ def rewrite_names(before: sympy.Expr, after: sympy.Expr) -> tuple[Reason, ...]:
 
 
 def _collected_function(expr: sympy.Expr) -> sympy.Expr | None:
-    """The one product of function applications (``e^{-x}``, ``\\sin x``) over which terms of the sum ``expr`` are
-    collected, ``None`` if the like terms are plain polynomial ones or more than one such product collects."""
-    groups: dict[sympy.Expr, int] = {}
-    for term in _flat(expr, sympy.Add) if expr.is_Add else ():
-        function = function_part(evaluated(term))[1]
-        groups[function] = groups.get(function, 0) + 1
-    collected = [function for function, count in groups.items() if count > 1]
+    """The one product of function applications (``e^{-x}``, ``\\sin x``) over which terms of a sum are collected: the
+    sum ``expr``, or the one sum factor of a product or quotient whose terms collect (``(x^2 + 3)(4x e^x + 4x - e^x
+    (x^2 + 3))``, a TA read of EN 9144). ``None`` if the like terms are plain polynomial ones, or more than one sum or
+    product of functions collects."""
+    factors = _flat_product(expr) if expr.is_Mul else ()
+    sums = [expr] if expr.is_Add else [factor.base if factor.is_Pow else factor for factor in factors]
+    collected = []
+    for total in (total for total in sums if total.is_Add):
+        groups: dict[sympy.Expr, int] = {}
+        for term in _flat(total, sympy.Add):
+            function = function_part(evaluated(term))[1]
+            groups[function] = groups.get(function, 0) + 1
+        collected += [function for function, count in groups.items() if count > 1]
     return collected[0] if len(collected) == 1 and collected[0] != 1 else None
 
 
