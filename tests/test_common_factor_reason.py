@@ -27,11 +27,12 @@ def test_the_terms_of_one_function_gathered_take_out_that_function():
 
 
 def test_a_step_that_also_collects_like_terms_still_says_so():
-    """(3 - x) cos x + cos x gives 3 cos x + cos x once multiplied out: like terms, collected."""
+    """(3 - x) cos x + cos x gives 3 cos x + cos x once multiplied out: like terms, collected, and named by the function
+    they are collected over (a TA read, EN 9144)."""
     c, s = sympy.cos(x), sympy.sin(x)
     before = sympy.Mul(sympy.exp(x), (3 - x) * c + (3 - x) * s + c, evaluate=False)
     after = sympy.exp(x) * ((4 - x) * c + (3 - x) * s)
-    assert rewrites.rewrite_name(before, after) == "collect like terms"
+    assert rewrites.rewrite_name(before, after) == r"collect the terms in $\cos(x)$"
 
 
 def test_the_factor_taken_out_is_written_in_front_of_its_bracket():
