@@ -240,16 +240,17 @@ def _out_of_integral(pdf: sympy.Expr, ends: tuple[sympy.Expr, sympy.Expr], log_n
     return Step(shown, named)
 
 
-def _split(kind: str, pdf: sympy.Expr, unit: str, written: sympy.Expr, term: sympy.Expr, scaled) -> tuple[Step, ...]:
+def _split(kind: str, pdf: sympy.Expr, unit: str, written: sympy.Expr, term: sympy.Expr, argument) -> tuple[Step, ...]:
     """log p(x) split into ``written``, the constant and the term in x, as the statement prints the density. A Gaussian
     printed as a product, sqrt(50/pi) e^{...}, splits into 1/2 log(50/pi) first, and the next line turns it into the
     -1/2 log(pi/50) the integrals go on with, saying so (it turned unsaid, a TA read of EN 8907); an exponential's rate
-    below 1 alike, log 2/3 before -log 3/2 (German 9133). ``scaled`` is the Gaussian's 2 pi sigma^2, or the rate."""
+    below 1 alike, log 2/3 before -log 3/2 (German 9133). ``argument`` is the number whose log the constant holds: the
+    Gaussian's 2 pi sigma^2, or the exponential's rate."""
     if kind == "gaussian" and isinstance(pdf, WrittenProduct):
-        flipped, turned = _log(1 / scaled, unit), _log(scaled, unit)
+        flipped, turned = _log(1 / argument, unit), _log(argument, unit)
         kept = flipped / 2
-    elif kind == "exponential" and scaled.is_Rational and scaled < 1:
-        flipped, turned = (sympy.log if unit == "nats" else log2)(scaled, evaluate=False), _log(1 / scaled, unit)
+    elif kind == "exponential" and argument.is_Rational and argument < 1:
+        flipped, turned = (sympy.log if unit == "nats" else log2)(argument, evaluate=False), _log(1 / argument, unit)
         kept = flipped
     else:
         return (Step(written, _split_reason(kind, pdf)),)
