@@ -33,7 +33,6 @@ from generator.kit import (
     distinct,
     require,
 )
-from generator.kit.differentiation import PARTIALS_PREAMBLE
 from generator.kit.estimation import Fit, fit, numerical_fit
 
 RANGES = {"bernoulli": (0, 1), "gaussian": (-2, 9), "exponential": (1, 5)}
@@ -94,5 +93,4 @@ FAMILY = Family(
     canonical=CANONICAL,
     difficulty=lambda params, answer: (4 if params.model == "gaussian" else 2) + len(params.data) / 8,
     key_fields=("log_likelihood", "estimates", "curvature"),
-    preamble=PARTIALS_PREAMBLE,  # \shortintertext between the sum of squares and the derivative it goes into
 )
