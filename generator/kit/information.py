@@ -248,15 +248,14 @@ def difference_steps(first: sympy.Expr, second: sympy.Expr, why: str) -> Chain:
     """``first - (second)`` as written, then collected: D_KL(P || Q) = H(P, Q) - H(P) with the values inserted. Only
     what is subtracted is bracketed: a bracket around the first sum opened nothing (a TA read, EN 9003).
 
-    When there is nothing to open or collect (``log 3 - 3 log 2 / 2``), the written difference is the value: a second
-    row only reordered its terms, with no reason (a TA read, German 9171).
+    When there is nothing to collect (``log 3 - 3 log 2 / 2``), the two print alike and are one step.
     """
     written = WrittenSum(first, sympy.Mul(-1, bracketed(second), evaluate=False), evaluate=False)
     opened = Reason("open brackets") if second.is_Add else ""
     result = sympy.expand(first - second)
     collected, cancelled = _collected(first, second, result=result)
     reason = _cancelling(joined([part for part in (opened, collected) if part]), cancelled)
-    return chain(Step(written, why), Step(result, reason)) if reason else chain(Step(written, why))
+    return chain(Step(written, why), Step(result, reason))
 
 
 def as_decimal(value: sympy.Expr) -> sympy.Float:
