@@ -39,6 +39,7 @@ from generator.kit import (
     Chain,
     Family,
     IntOption,
+    Reason,
     Step,
     WrittenSum,
     as_function,
@@ -48,6 +49,7 @@ from generator.kit import (
     defined_points,
     distinct,
     require,
+    tex,
     text,
 )
 from generator.kit.differentiation import PARTIALS_PREAMBLE, Worked, named_alike, rules_difficulty
@@ -223,10 +225,22 @@ def _summed(terms: tuple[sympy.Expr, ...]) -> Chain:
         return chain(total)
     written = WrittenSum(*summands, evaluate=False)
     if sorted(map(text, printed_terms(total))) == sorted(map(text, summands)):
+        common = _common_denominator(summands)
+        if common is not None:  # 2x/(x^2 + 1) + y e^y (y + 2)/(x^2 + 1) left as two fractions (a TA read, EN 9194)
+            numerator = sympy.Add(*(sympy.fraction(summand, exact=True)[0] for summand in summands))
+            combined = sympy.Mul(numerator, sympy.Pow(common, -1))
+            return chain(written, Step(combined, Reason("add over the common denominator ${common}$", common=tex(common))))
         return chain(written)
     if total == 0:
         return chain(written, Step(total, "the terms cancel"))
     return chain(written, Step(total, rewrite_name(written, total) if expanded else "collect like terms" if total.free_symbols else ""))
+
+
+def _common_denominator(summands: list[sympy.Expr]) -> sympy.Expr | None:
+    """The denominator every summand is written over, if they share one with a variable in it."""
+    denominators = {sympy.fraction(summand, exact=True)[1] for summand in summands}
+    common = denominators.pop()
+    return common if not denominators and common.free_symbols else None
 
 
 def difficulty(params: Params, answer: Answer) -> float:

@@ -1,6 +1,7 @@
-"""A step's reason names every change it makes: a step that turns a bracket of minus signs (or a minus sign taken
-out of a bracket) against the minus sign in front says "two minus signs cancel", a step that only multiplies the
-minus sign into a bracket too wide to name says "distribute the minus sign", and "factor out" names its factor.
+"""A step's reason names every change it makes: a step that turns a bracket's sign (or a minus sign taken out of a
+bracket) against the minus sign in front says "two minus signs cancel", a step that multiplies the minus sign in front
+into a bracket of minus signs, or into a bracket too wide to name, says "distribute the minus sign", and "factor out"
+names its factor.
 One rule names the signs, ``rewrites.signs_named``, wherever a step's reason is made.
 
 From a TA read of derivatives-and-entropy, German, seed 6642 (p.1 f_1, p.2 f_3) and idl-math-background, seed 6641
@@ -46,7 +47,8 @@ def _all_negative(total: sympy.Expr) -> bool:
 
 def test_a_bracket_of_minus_signs_multiplied_out_under_a_minus_says_so():
     """f_1: -e^x (-(3 - x) sin x - cos x - 2) becomes + e^x ((3 - x) sin x + cos x + 2) in a step that factors out e^x
-    and expands; its reason also says that two minus signs cancel, in English and German."""
+    and expands; its reason also says that the minus sign in front goes into the bracket, in English and German ("two
+    minus signs cancel" counted two where each of three terms turned its sign, a TA read, German 9192)."""
     r = (3 - x) * (C + 2)
     rule_top = sympy.fraction(differentiate(F1, x).derivative.steps[0].expr, exact=True)[0]
     # the quotient rule's second term is -e^x r', and SymPy's r' has only negative terms
@@ -60,8 +62,8 @@ def test_a_bracket_of_minus_signs_multiplied_out_under_a_minus_says_so():
     changed = [(rule.expr, step)]
     de = translations("de").gettext
     for _, step in changed:
-        assert step.why.endswith("; two minus signs cancel")
-        assert step.why.translated(de).endswith("; zwei Minuszeichen heben sich auf")
+        assert step.why.endswith("; distribute the minus sign")
+        assert step.why.translated(de).endswith("; Minuszeichen in die Klammer ziehen")
 
 
 def test_a_minus_sign_taken_out_of_a_bracket_that_meets_one_in_front_says_so():
@@ -89,7 +91,7 @@ def test_signs_named_leaves_a_step_without_such_a_bracket():
     before = sympy.Mul(-1, C + 2, E, evaluate=False) + x
     assert signs_named(before, x - E * C - 2 * E, "expand") == "expand"
     cancelling = sympy.Mul(-1, -S - 2, E, evaluate=False) + x
-    assert signs_named(cancelling, x + E * S + 2 * E, "expand") == signs_cancelling("expand")
+    assert signs_named(cancelling, x + E * S + 2 * E, "expand") == "expand; distribute the minus sign"
     # said once: a reason that says already what becomes of the signs is left as it is
     assert signs_named(cancelling, x + E * S + 2 * E, signs_cancelling("expand")) == signs_cancelling("expand")
     assert signs_named(cancelling, x + E * S + 2 * E, DISTRIBUTE_MINUS) == DISTRIBUTE_MINUS

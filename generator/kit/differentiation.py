@@ -225,7 +225,7 @@ def _rule_and_tidy(rule: Step, after: sympy.Expr) -> tuple[Step, ...]:
             return (rule, *rule_and_tidy(shared, after))
         pair = cancelled_on_expanding(rule.expr) if tuple(names) == (EXPAND, COLLECT) else None
         if pair is not None and printed_width(pair) <= MAX_NAMED_WIDTH:
-            return (rule, Step(after, Reason("expand; ${minus}$ and ${plus}$ cancel", minus=tex(-pair), plus=tex(pair))))
+            return (rule, Step(after, Reason("expand; ${first}$ and ${second}$ cancel", first=tex(pair), second=tex(-pair))))
         return (rule, tidy)
     collected = listed(list(rewrite_names(middle.expr, after)))  # its signs named with the others' (rule_and_tidy)
     # Terms gathered by a common function (2 sin x + x sin x is (x + 2) sin x) are no "like terms" to SymPy,

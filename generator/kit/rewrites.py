@@ -266,7 +266,7 @@ def rewrite_names(before: sympy.Expr, after: sympy.Expr) -> tuple[Reason, ...]:
     if names == [COLLECT]:  # 4 - x + x is 4: no like terms gathered, two terms cancel (a TA read)
         pair = _cancelling_pair(before)
         if pair is not None and printed_width(pair) <= MAX_NAMED_WIDTH:
-            names = [Reason("${minus}$ and ${plus}$ cancel", minus=tex(-pair), plus=tex(pair))]
+            names = [Reason("${first}$ and ${second}$ cancel", first=tex(pair), second=tex(-pair))]
             # what else the line does once the pair is gone: "-x and x cancel" alone hid the e^x terms collected into
             # e^x (x^2 - 3x + 3) (a TA read, EN 9093)
             rest = _without_pair(before, pair)
@@ -320,7 +320,8 @@ def _numbers_before_sums(expr: sympy.Expr) -> Iterator[sympy.Expr]:
 
 def _cancelling_pair(expr: sympy.Expr) -> sympy.Expr | None:
     """``t`` for the one sum of ``expr`` (outside function arguments) whose only like terms are ``t`` and ``-t``,
-    which cancel (``4 - x + x``); None otherwise."""
+    which cancel (``4 - x + x``), of the two the one the sum prints first; None otherwise. A reason names them in
+    the row's order ("4x^2 and -4x^2 cancel" below "... + 4x^2 + x + 2 - 4x^2", a TA read, German 9194)."""
     if not (expr.is_Add or expr.is_Mul or expr.is_Pow):
         return None
     found = [pair for arg in expr.args if (pair := _cancelling_pair(arg)) is not None]
@@ -329,10 +330,28 @@ def _cancelling_pair(expr: sympy.Expr) -> sympy.Expr | None:
         pairs = [term for term in terms if -term in terms and not term.could_extract_minus_sign()]
         gathered = sympy.Add(*terms)  # like terms gathered
         if len(pairs) == 1 and len(gathered.args if gathered.is_Add else [1]) == len(terms) - 2:
-            found.append(pairs[0])
+            found.append(_printed_first(expr, pairs[0]))
         elif len(gathered.args) < len(terms):
             return None
     return found[0] if len(found) == 1 else None
+
+
+def _printed_first(total: sympy.Expr, term: sympy.Expr) -> sympy.Expr:
+    """Of ``term`` and ``-term``, the one the sum ``total`` prints first."""
+    for printed in _printed_flat(total):
+        if (value := evaluated(printed)) in (term, -term):
+            return value
+    return term
+
+
+def _printed_flat(total: sympy.Expr) -> Iterator[sympy.Expr]:
+    """The terms of ``total`` in printed order, a sum written inside it (``2 - x + x``) term by term: a
+    ``WrittenSum`` prints its terms as given, sums among them too (``printed_terms`` sorts those)."""
+    for printed in total.args if isinstance(total, WrittenSum) else printed_terms(total):
+        if printed.is_Add:
+            yield from _printed_flat(printed)
+        else:
+            yield printed
 
 
 def _without_pair(expr: sympy.Expr, pair: sympy.Expr) -> sympy.Expr:
@@ -352,8 +371,8 @@ def cancelled_on_expanding(expr: sympy.Expr) -> sympy.Expr | None:
     ``2x e^{x^2 + 3} (x^2 + 1) - 2x e^{x^2 + 3}`` gives ``2x^3 e^{x^2 + 3} + 2x e^{x^2 + 3} - 2x e^{x^2 + 3}``, where
     "expand and collect like terms" hid that nothing but a pair cancels (a TA read, German 9011); None otherwise."""
     top = sympy.fraction(expr, exact=True)[0]
-    terms = [part for term in _flat(top, sympy.Add) for part in sympy.Add.make_args(sympy.expand_mul(evaluated(term)))]
-    return _cancelling_pair(sympy.Add(*terms, evaluate=False))
+    terms = [part for term in _flat(top, sympy.Add) for part in printed_terms(sympy.expand_mul(evaluated(term)))]
+    return _cancelling_pair(WrittenSum(*terms, evaluate=False))
 
 
 def scaling(before: sympy.Expr, after: sympy.Expr) -> sympy.Expr | None:
@@ -994,7 +1013,8 @@ def signs_named(before: sympy.Expr, after: sympy.Expr, why: str) -> Reason:
     A minus sign in front of a bracket that goes into it cancels against the signs inside: turning the bracket's
     sign, ``-(-6x^2 + 8x - 1) \\sin x`` as ``(6x^2 - 8x + 1) \\sin x`` (``_sign_turned``), or multiplied out over
     terms that all have one, ``-e^x (-(3 - x) \\sin x - \\cos x - 2)`` into ``+ e^x (...)``
-    (``_minus_multiplied_in``). "take a minus sign out of a bracket; two minus signs cancel" named the first the other
+    (``_minus_multiplied_in``), which distributes the minus sign ("two minus signs cancel" counted two where each of
+    three terms turned its sign: a TA read, German 9192). "take a minus sign out of a bracket; two minus signs cancel" named the first the other
     way round (TA reads, German 6642). A product whose factors carry two minus signs, multiplied, loses both:
     ``-\\sin(x^2 - y) \\cdot (-1)`` as ``\\sin(x^2 - y)`` (``_minus_signs_multiplied``), where "multiply the factors"
     alone turned the sign unnamed (TA read, idl-math-background EN 6641 1.3(c))."""
@@ -1008,6 +1028,8 @@ def signs_named(before: sympy.Expr, after: sympy.Expr, why: str) -> Reason:
         return why
     if _one_of_three_left(before, after):
         return Reason("{rule}; two of the three minus signs cancel", rule=why)
+    if not turned and not _minus_signs_multiplied(before, after):  # the minus in front turns every term's sign
+        return Reason("{first}; {then}", first=why, then=DISTRIBUTE_MINUS)
     if why == GENERIC_NAMES[0] and _minus_one_times(before):
         return SIGNS_CANCEL  # -sin(x - y) . (-1): multiplying by -1 is the cancelling (a TA read, German 9021)
     return signs_cancelling(why)

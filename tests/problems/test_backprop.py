@@ -131,7 +131,7 @@ def test_the_forward_pass_says_what_the_output_is_in_both_languages():
     _, solution = render_part(environment(), FAMILY, variant)
     assert r"and the output is the sum of the activations weighted by $\mathbf{w}$." in solution
     statement, solution = render_part(environment(language="de"), FAMILY, variant)
-    assert "der Zielwert ist." in statement and r"die mit $\mathbf{w}$ gewichtete Summe der Aktivierungen" in solution
+    assert "den Zielwert bezeichnet." in statement and r"die mit $\mathbf{w}$ gewichtete Summe der Aktivierungen" in solution
 
 
 @pytest.mark.parametrize("activation", ["relu", "sigmoid"])

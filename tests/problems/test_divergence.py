@@ -98,6 +98,22 @@ def test_the_sum_is_written_in_the_order_of_the_partials_and_combined_when_it_ca
     assert [(step.why, tex(step.expr)) for step in cancelled.sums[0].steps] == [("", "y - y"), ("the terms cancel", "0")]
 
 
+def test_terms_over_one_denominator_are_added_over_it():
+    """idl-math-background EN 9194 1.3(d): 2x/(x^2 + 1) + y e^y (y + 2)/(x^2 + 1) was the divergence; a TA writes one
+    fraction. Terms over different denominators, or over none, stay apart."""
+    x, y = coordinates(2)
+    field = sympy.ImmutableMatrix([sympy.log(x**2 + 1), y**2 * sympy.exp(y) / (x**2 + 1)])
+    steps = FAMILY.solve(Params((x, y), (field,))).sums[0].steps
+    assert [str(step.why) for step in steps] == ["", "add over the common denominator $x^{2} + 1$"]
+    numerator, denominator = sympy.fraction(steps[-1].expr)
+    assert denominator == x**2 + 1 and not numerator.has(sympy.Pow(x**2 + 1, -1))
+    assert sympy.simplify(steps[-1].expr - sympy.diff(field[0], x) - sympy.diff(field[1], y)) == 0
+    apart = sympy.ImmutableMatrix([sympy.log(x**2 + 1), y**2 / (y**2 + 1)])
+    assert len(FAMILY.solve(Params((x, y), (apart,))).sums[0].steps) == 1
+    exponential = sympy.ImmutableMatrix([x * sympy.exp(-x), y * sympy.exp(-x)])  # e^{-x} is no denominator
+    assert "denominator" not in str(FAMILY.solve(Params((x, y), (exponential,))).sums[0].steps[-1].why)
+
+
 def test_a_partial_is_not_factored_where_the_sum_collects_its_terms():
     """idl-math-background DE 8832 1.3(d): dg/dy = -2(x^2 + 1) made the divergence 2y^2 + 1 - 2(x^2 + 1), left
     unfinished; then (German 9114) the sum multiplied out what the partial's last step had factored, "y ausklammern"
