@@ -92,6 +92,7 @@ from generator.kit.vectorcalc import (
     divides_by_norm,
     like_canonical,
     new_structure,
+    taken_up,
 )
 from generator.kit.vectorcalc import partial as partial_of  # functools.partial is partial here
 
@@ -261,7 +262,7 @@ def sample(rng: random.Random, options: Mapping) -> Params:
 
 
 def solve(params: Params) -> Answer:
-    worked = tuple(named_alike(_worked(f, v) for v in params.variables) for f in params.functions)
+    worked = tuple(named_alike(taken_up(_worked(f, v) for v in params.variables)) for f in params.functions)
     partials = tuple(tuple(w.result for w in row) for row in worked)
     return Answer(
         worked,

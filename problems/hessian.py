@@ -46,6 +46,7 @@ from generator.kit.vectorcalc import (
     max_zeros,
     partial,
     skeleton,
+    taken_up,
     widest_step,
 )
 from generator.kit.widths import matrix_width, printed_width
@@ -145,7 +146,7 @@ def _worked(f: sympy.Expr, variables: tuple[sympy.Symbol, ...]) -> tuple[tuple[W
 
     A second partial's row shows only its name, so a zero one says which first partial lacks the variable."""
     n = len(variables)
-    first = tuple(partial(f, v, "f") for v in variables)
+    first = taken_up(partial(f, v, "f") for v in variables)
     pairs = [(i, j) for i in range(n) for j in range(i, n)]
     second = tuple(partial(first[i].result, variables[j], rf"\partial f / \partial {tex(variables[i])}") for i, j in pairs)
     named = named_alike((*first, *second))

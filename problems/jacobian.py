@@ -40,6 +40,7 @@ from generator.kit.vectorcalc import (
     like_canonical,
     max_zeros,
     partial,
+    taken_up,
     variable_sets,
 )
 from generator.kit.widths import matrix_width
@@ -99,7 +100,8 @@ def _fits(components: tuple[sympy.Expr, ...], variables: tuple[sympy.Symbol, ...
 
 
 def solve(params: Params) -> Answer:
-    named = named_alike(partial(f, v, f"f_{i}") for i, f in enumerate(params.components, start=1) for v in params.variables)
+    rows = (taken_up(partial(f, v, f"f_{i}") for v in params.variables) for i, f in enumerate(params.components, start=1))
+    named = named_alike(w for row in rows for w in row)
     n = len(params.variables)
     worked = tuple(named[start : start + n] for start in range(0, len(named), n))
     rows = tuple(tuple(w.result for w in row) for row in worked)

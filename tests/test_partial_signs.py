@@ -33,10 +33,10 @@ def test_a_term_that_drops_out_is_named_with_its_sign():
     assert _reasons(partial(sympy.exp(y) - 2 * x**2, y)) == [r"sum rule; $- 2 x^{2}$ does not depend on $y$"]
     assert _reasons(partial(x**2 * y - x, y)) == [r"constant factor, sum rule; $- x$ does not depend on $y$"]
     assert _reasons(partial(sympy.exp(x**2 + y), x))[0] == r"sum rule; $y$ does not depend on $x$"  # a plus stays
-    # the inner function named by the earlier partial in x, taken up by the partial in y (``Partial.after``)
+    # the inner function named by the earlier partial in x, taken up by the partial in y (``Partial.taking_up``)
     f = sympy.exp(-2 * x**2 + y)
     by_x = partial(f, x)
-    (g,) = partial(f, y).after([by_x]).pieces
+    (g,) = partial(f, y).taking_up([by_x]).pieces
     assert [(step.expr, str(step.why)) for step in g.derivative.steps] == [(1, r"sum rule; $- 2 x^{2}$ does not depend on $y$")]
     (g,) = by_x.pieces
     assert [str(step.why) for step in g.derivative.steps] == [r"sum rule; $y$ does not depend on $x$"]
@@ -73,7 +73,7 @@ def test_signs_named_says_that_a_product_multiplies_two_minus_signs_away():
 
 def test_a_step_that_multiplies_two_minus_signs_away_says_so():
     f = sympy.cos(x**2 - y)
-    worked = partial(f, y).after([partial(f, x)])
+    worked = partial(f, y).taking_up([partial(f, x)])
     (g,) = worked.pieces
     assert [step.expr for step in g.derivative.steps] == [-1]
     rule, multiplied = worked.derivative.steps

@@ -1,4 +1,4 @@
-"""A partial whose chain rule goes through an inner function an earlier partial named says so and shows that inner
+"""A partial whose chain rule goes through an inner function another partial names says so and shows that inner
 function's derivative in its own variable, as the earlier row did (TA read, idl-math-background EN 6641 1.3(c):
 df_2/dy = e^{-2x^2 + y} stood under "For df_2/dx let g_2 = -2x^2 + y:" without dg_2/dy = 1; dl-exercise-sheet-1
 6641 3(b) likewise without dg/dy). The kit names no inner function whose derivative is a number, so the row took
@@ -14,6 +14,7 @@ from generator.kit.differentiation import differentiate
 from generator.kit.functions import coordinates
 from generator.kit.options import resolve_options
 from generator.kit.printing import tex
+from generator.kit.vectorcalc import partial, taken_up
 from generator.pipeline.generate import canonical_variant, variant_for_seed
 from generator.pipeline.render import render_part
 from generator.pipeline.templating import environment
@@ -66,12 +67,19 @@ def test_the_y_row_recalls_the_inner_function_and_shows_its_derivative(build, lh
     assert not list(header_scopes(solution))
 
 
-def test_an_inner_function_no_earlier_partial_named_stays_unnamed():
-    # e^{x + y^2} by x goes through g = x + y^2 with dg/dx = 1: named by no earlier partial, not named here either
-    family, variant = _gradient(sympy.exp(x + y**2))
+@pytest.mark.parametrize("f", [sympy.exp(y**3 + x * y), sympy.exp(x + y**2)], ids=["9192", "dg/dx = 1"])
+def test_an_inner_function_a_later_partial_names_is_named_where_it_is_first_used(f):
+    """dl-exercise-sheet-1 EN 9192 3(b) (and 9181): df/dx = y e^{y^3 + xy} stood under "chain rule" alone, its dg/dx = y
+    unsaid, and only then "For df/dy let g = y^3 + xy:". The x-row names g and works dg/dx; the y-row recalls it."""
+    (inner,) = [node.args[0] for node in f.atoms(sympy.exp)]
+    family, variant = _gradient(f)
     _, solution = render_part(environment(), family, variant)
-    assert r"\frac{\partial g}{\partial x}" not in solution
-    assert rf"\shortintertext{{For $\frac{{\partial f}}{{\partial y}}$ let $g = {tex(x + y**2)}$:}}" in solution
+    assert rf"\shortintertext{{For $\frac{{\partial f}}{{\partial x}}$ let $g = {tex(inner)}$:}}" in solution
+    assert rf"\frac{{\partial g}}{{\partial x}} &= {tex(sympy.diff(inner, x))} &&" in solution
+    line, row = _lines_above(solution, "f")
+    assert line == LEAD_IN["en"] % ("f", "g")
+    assert row.startswith(rf"\frac{{\partial g}}{{\partial y}} &= {tex(sympy.diff(inner, y))} &&")
+    assert not list(header_scopes(solution))
 
 
 @pytest.mark.parametrize("language", ["en", "de"])
@@ -85,7 +93,7 @@ def test_an_inner_function_is_named_as_it_prints_inside_its_function(language):
 
 
 def test_a_derivative_that_knows_not_its_function_takes_up_nothing():
-    """The macro asks every worked partial for the inner functions it takes up (``Worked.after``); one that does not
-    know its function and variable, as the gradient family's partial through a norm, stays as it is."""
+    """``taken_up`` asks every worked partial of a row for the inner functions it takes up; one that does not know its
+    function and variable, as the gradient family's partial through a norm, stays as it is."""
     worked = differentiate(sympy.exp(x**2 + y), x)
-    assert worked.after([worked]) is worked
+    assert taken_up([worked, partial(sympy.exp(x**2 + y), y)])[0] is worked

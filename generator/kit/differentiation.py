@@ -624,12 +624,6 @@ class Worked:
     def result(self) -> sympy.Expr:
         return self.derivative.result
 
-    def after(self, earlier: Iterable["Worked"]) -> "Worked":
-        """This derivative as it follows ``earlier`` partials of the same function (macro ``partial``): as it is. A
-        partial that knows its function and variable takes up the inner functions they named
-        (``generator.kit.vectorcalc.Partial``)."""
-        return self
-
     def new_pieces(self, earlier: Iterable["Worked"]) -> tuple[Piece, ...]:
         """The pieces not named already, with the same letter and expression, by ``earlier`` partials.
 

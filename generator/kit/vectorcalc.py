@@ -15,7 +15,7 @@
 
 import random
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sympy
 
@@ -29,7 +29,7 @@ from generator.kit.steps import Step, chain, worked_chain
 from generator.kit.widths import printed_width
 from generator.speed import remembered
 
-__all__ = ["A", "Partial", "X", "divides_by_norm", "functions_of", "like_canonical", "max_zeros", "new_structure", "partial", "skeleton", "variable_sets", "widest_step"]
+__all__ = ["A", "Partial", "X", "divides_by_norm", "functions_of", "like_canonical", "max_zeros", "new_structure", "partial", "skeleton", "taken_up", "variable_sets", "widest_step"]
 
 X = Vector("x")
 A = FixedVector("a")
@@ -56,7 +56,7 @@ def max_zeros(entries: int) -> int:
 @dataclass(frozen=True)
 class Partial(Worked):
     """A worked partial df/dv that knows its function and variable, so that it can take up the chain rule's inner
-    functions an earlier partial of the same function named (``after``)."""
+    functions another partial of the same function names (``taken_up``)."""
 
     function: sympy.Expr = sympy.S.Zero
     variable: sympy.Symbol | None = None
@@ -68,25 +68,33 @@ class Partial(Worked):
         same = (worked for worked in earlier if getattr(worked, "variable", None) == self.variable)
         return frozenset((piece.name, piece.expr) for worked in same for piece in worked.pieces)
 
-    def after(self, earlier: Iterable[Worked]) -> Worked:
-        """This partial as it follows ``earlier`` partials of the same function: an inner function of the chain rule
-        that one of them named (g_2 = -2x^2 + y for df_2/dx), which this partial goes through too but does not name,
-        since its derivative here is free of v (dg_2/dy = 1: ``differentiation`` names no such inner function), is
-        named here as well, under the same letter, with its derivative in v first (TA read, idl-math-background
-        EN 6641 1.3(c): "For df_2/dy, with g_2 as above:" and dg_2/dy = 1 before the chain rule, as the x-row has
-        dg_2/dx). Inner functions come first in the list, as ``differentiation`` lists pieces inside out.
-        """
+    def taking_up(self, others: Iterable[Worked]) -> "Partial":
+        """This partial naming the chain rule's inner functions that ``others``, partials of the same function, name
+        and it goes through too without naming them, since its derivative here is simple (dg/dx = y, dg_2/dy = 1:
+        ``differentiation`` names no such inner function), under the same letter, with its derivative in v first.
+        Inner functions come first in the list, as ``differentiation`` lists pieces inside out."""
         v, own = self.variable, {piece.expr for piece in self.pieces}
         taken: dict[sympy.Expr, Piece] = {}
-        for worked in earlier:
+        for worked in others:
             for piece in worked.pieces:
                 g = piece.expr
                 if piece.inner and v is not None and g.has(v) and g not in own and self.function.has(g):
                     taken.setdefault(g, piece)
-        if not taken:
-            return self
         pieces = tuple(Piece(piece.name, g, worked_partial(g, v).derivative, True) for g, piece in taken.items())
-        return Worked((*pieces, *self.pieces), self.derivative, self.rules)
+        return replace(self, pieces=(*pieces, *self.pieces))
+
+
+def taken_up(row: Iterable[Worked]) -> tuple[Worked, ...]:
+    """The partials of one function, in reading order, each naming the chain rule's inner functions that another of
+    them names (``Partial.taking_up``): one g for one inner function, named where the first partial goes through it.
+
+    An inner function named for one partial only left the other's chain rule using its derivative unsaid: "For
+    df_2/dy, with g_2 as above:" needs dg_2/dy = 1 before the chain rule, as the x-row has dg_2/dx (TA read,
+    idl-math-background EN 6641 1.3(c)); df/dx = y e^{y^3 + xy} under "chain rule" and only then "For df/dy let
+    g = y^3 + xy" (TA reads, dl-exercise-sheet-1 EN 9181, 9192). Call it before ``named_alike``, which letters the
+    parts in reading order."""
+    row = tuple(row)
+    return tuple(w.taking_up(o for o in row if o is not w) if isinstance(w, Partial) else w for w in row)
 
 
 def partial(f: sympy.Expr, v: sympy.Symbol, name: str | None = None) -> Partial:
@@ -94,7 +102,7 @@ def partial(f: sympy.Expr, v: sympy.Symbol, name: str | None = None) -> Partial:
 
     A partial of a function without ``v`` is 0 because the function does not depend on ``v``
     (``name``, LaTeX, names the function in the reason); no table of derivatives is involved.
-    The template asks it (``Partial.after``) for the inner functions that earlier partials named.
+    A family takes up, for each partial, the inner functions the function's other partials name (``taken_up``).
     """
     if f.has(v):
         worked = _said_once(worked_partial(f, v))
