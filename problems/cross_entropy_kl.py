@@ -93,7 +93,7 @@ class Answer:
 
 
 IDENTITY_BESIDE = 30
-"""The longest reason the identity lines set beside their step; "open brackets, collect $\\log 2, \\log 3, \\log 5$" stands above."""
+"""The longest reason the identity lines set beside their step; "open the bracket, collect $\\log 2, \\log 3, \\log 5$" stands above."""
 IDENTITY_LINE = 54
 """How wide (``steps_width``) the identity lines, in small type, may be with their reasons beside them. Measured on
 960 variants typeset (160 seeds of six option sets): from 55 on, a difference of two bracketed sums of logs ran its reason into the margin."""

@@ -63,6 +63,23 @@ MAX_POWER = 4
 class Params:
     functions: tuple[sympy.Expr, ...]
 
+    @property
+    def defined_everywhere(self) -> bool:
+        """Every function is defined on all of R: the statement then says f_i: R -> R, where "on its domain" beside
+        three such functions hinted at a restriction (TA reads, EN 8911, German 9201)."""
+        return all(map(_defined_everywhere, self.functions))
+
+
+def _defined_everywhere(f: sympy.Expr) -> bool:
+    """No log of, root of or division by anything SymPy cannot tell is positive for every real x (2 + cos x it cannot:
+    such a function keeps "on its domain", which is true of it too)."""
+    for node in sympy.preorder_traversal(f):
+        if isinstance(node, log) and not node.args[0].is_positive:
+            return False
+        if node.is_Pow and not (node.exp.is_integer and node.exp.is_nonnegative) and not node.base.is_positive:
+            return False
+    return True
+
 
 @dataclass(frozen=True)
 class Answer:

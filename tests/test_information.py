@@ -176,14 +176,14 @@ def test_logs_that_cancel_are_named():
 
 
 def test_a_difference_names_what_cancels():
-    """H(P, Q) - H(P) with a log in both that the difference loses: "open brackets; log 3 cancels"."""
+    """H(P, Q) - H(P) with a log in both that the difference loses: "open the bracket; log 3 cancels"."""
     log = sympy.log
     steps = difference_steps(log(2) + log(3) / 2, log(3) / 2 + log(5), "values from above")
     assert steps.result == log(2) - log(5)
-    assert steps.steps[1].why == r"open brackets; $\log 3$ cancels"
+    assert steps.steps[1].why == r"open the bracket; $\log 3$ cancels"
     steps = difference_steps(log(2) + log(3), log(2) / 2 + log(3), "values from above")
-    assert steps.steps[1].why == r"open brackets, collect $\log 2$; $\log 3$ cancels"
+    assert steps.steps[1].why == r"open the bracket, collect $\log 2$; $\log 3$ cancels"
     steps = difference_steps(log(2) + log(3) + log(5), log(3) + log(5), "values from above")
-    assert steps.steps[1].why == r"open brackets; $\log 3$ and $\log 5$ cancel"
-    assert steps.steps[1].why.translated(translations("de").gettext) == r"Klammern auflösen; $\log 3$ und $\log 5$ fallen weg"
+    assert steps.steps[1].why == r"open the bracket; $\log 3$ and $\log 5$ cancel"
+    assert steps.steps[1].why.translated(translations("de").gettext) == r"Klammer auflösen; $\log 3$ und $\log 5$ fallen weg"
 

@@ -251,7 +251,7 @@ def difference_steps(first: sympy.Expr, second: sympy.Expr, why: str) -> Chain:
     When there is nothing to collect (``log 3 - 3 log 2 / 2``), the two print alike and are one step.
     """
     written = WrittenSum(first, sympy.Mul(-1, bracketed(second), evaluate=False), evaluate=False)
-    opened = Reason("open brackets") if second.is_Add else ""
+    opened = Reason("open the bracket") if second.is_Add else ""  # one: "open brackets" opened one (a TA read, EN 9203)
     result = sympy.expand(first - second)
     collected, cancelled = _collected(first, second, result=result)
     reason = _cancelling(joined([part for part in (opened, collected) if part]), cancelled)

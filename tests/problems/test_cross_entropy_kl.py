@@ -154,7 +154,7 @@ def test_canonical_identity_steps_insert_the_values_then_collect():
     # only what is subtracted is bracketed: (2/3 log 2 + 2/3 log 3) - log 3 opened nothing (a TA read, EN 9003)
     assert [step.why for step in first.steps] == ["values from above", r"collect $\log 3$"]
     assert tex(first.steps[0].expr) == r"\frac{2}{3} \log 2 + \frac{2}{3} \log 3 - \log 3"
-    assert [step.why for step in second.steps] == ["values from above", r"open brackets, collect $\log 3$"]
+    assert [step.why for step in second.steps] == ["values from above", r"open the bracket, collect $\log 3$"]
     assert sympy.expand(first.steps[0].expr.doit() - (R(2, 3) * log(2) + R(2, 3) * log(3) - log(3))) == 0
     assert first.result == R(2, 3) * log(2) - R(1, 3) * log(3)
     assert second.result == R(1, 2) * log(3) - R(2, 3) * log(2)

@@ -1,3 +1,4 @@
+import dataclasses
 import random
 
 import pytest
@@ -239,3 +240,24 @@ def test_a_power_written_out_is_never_drawn():
         for f in variant_for_seed(FAMILY, options, seed).params.functions:
             sums = [node for node in sympy.preorder_traversal(f) if node.is_Add and node.is_polynomial(x) and sympy.degree(node, x) >= 2]
             assert all(not (len(sympy.factor_list(s)[1]) == 1 and sympy.factor_list(s)[1][0][1] >= 2) for s in sums), (seed, f)
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_functions_defined_on_every_real_number_are_given_as_maps_from_r(language):
+    """German 9201: "jeweils auf ihrem Definitionsbereich" beside three functions defined on all of R hinted at a
+    restriction; such functions are f_i: R -> R, and a function with a log of 1 - x keeps "on its domain"."""
+    from generator.pipeline.render import render_part
+    from generator.pipeline.templating import environment
+
+    env = environment(language=language)
+    everywhere = Params((sympy.sin(x) * sympy.exp(2 * x), sympy.log(x**2 + 1) / (sympy.exp(x) + 1)))
+    restricted = Params((sympy.sin(x) * sympy.exp(2 * x), (1 - x) * sympy.log(1 - x)))
+    assert everywhere.defined_everywhere and not restricted.defined_everywhere
+    for params, maps in ((everywhere, True), (restricted, False)):
+        variant = variant_for_seed(FAMILY, resolve_options(FAMILY.options, {"count": 2}), 1)
+        variant = dataclasses.replace(variant, params=params, answer=FAMILY.solve(params))
+        statement, _ = render_part(env, FAMILY, variant)
+        assert (r"$f_i\colon \mathbb{R} \to \mathbb{R}$:" in statement) == maps
+        assert (("Definitionsbereich" if language == "de" else "on its domain") in statement) != maps
+    assert Params((sympy.log(2 - x),)).defined_everywhere is False
+    assert Params((1 / (x - 3),)).defined_everywhere is False
