@@ -214,7 +214,7 @@ def _summed(terms: tuple[sympy.Expr, ...]) -> Chain:
     partial written with a bracket is multiplied out where that gives like terms (``2y^2 + 1 -
     2(x^2 + 1)`` stood as a divergence, TA read of idl-math-background DE 8832), and stays as it
     is otherwise. A sum that would only reorder the written terms is no step: the
-    written sum is the result.
+    written sum is the result, unless its terms share a denominator, over which they are added.
     """
     summands = [arg for term in terms for arg in printed_terms(term) if arg != 0]
     total = sympy.Add(*terms)

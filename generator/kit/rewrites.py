@@ -1013,9 +1013,9 @@ def signs_named(before: sympy.Expr, after: sympy.Expr, why: str) -> Reason:
     A minus sign in front of a bracket that goes into it cancels against the signs inside: turning the bracket's
     sign, ``-(-6x^2 + 8x - 1) \\sin x`` as ``(6x^2 - 8x + 1) \\sin x`` (``_sign_turned``), or multiplied out over
     terms that all have one, ``-e^x (-(3 - x) \\sin x - \\cos x - 2)`` into ``+ e^x (...)``
-    (``_minus_multiplied_in``), which distributes the minus sign ("two minus signs cancel" counted two where each of
-    three terms turned its sign: a TA read, German 9192). "take a minus sign out of a bracket; two minus signs cancel" named the first the other
-    way round (TA reads, German 6642). A product whose factors carry two minus signs, multiplied, loses both:
+    (``_minus_multiplied_in``), which distributes the minus sign ("two minus signs cancel" counted two where every
+    term of the bracket turned its sign: a TA read, German 9192). "take a minus sign out of a bracket; two minus signs
+    cancel" named the first the other way round (TA reads, German 6642). A product whose factors carry two minus signs, multiplied, loses both:
     ``-\\sin(x^2 - y) \\cdot (-1)`` as ``\\sin(x^2 - y)`` (``_minus_signs_multiplied``), where "multiply the factors"
     alone turned the sign unnamed (TA read, idl-math-background EN 6641 1.3(c))."""
     why = as_reason(why)
