@@ -280,7 +280,9 @@ def _value_steps(kind: str, constant, weight, moment, log_e, entropy, mode: str)
     times = _times(weight, moment)
     inserted = Step(WrittenSum(constant, times, evaluate=False), "insert the values of the two integrals")  # not the integrals: their values (a TA read, German 9074)
     if kind == "exponential":
-        return chain(inserted, Step(entropy, "the rate times the mean is 1"))  # nothing cancels in a sum (a TA read, German 9081)
+        # nothing cancels in a sum (a TA read, German 9081); the product worked, not named: "the rate times the mean is
+        # 1" described the law, not the step (two TA reads, German 9202, EN 9212)
+        return chain(inserted, Step(entropy, Reason("${product} = 1$", product=tex(times))))
     product = N_(r"multiply; $\sigma^2$ cancels against the $2 \sigma^2$") if mode == "symbolic" else N_("multiply")
     cancelled = Step(WrittenSum(constant, weight * moment, evaluate=False), product)
     steps = (inserted, cancelled) if isinstance(times, WrittenProduct) else (inserted,)

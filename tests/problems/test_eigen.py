@@ -109,7 +109,7 @@ def test_a_2x2_equation_is_divided_by_its_common_factor_before_its_coefficients_
     assert pair.divisor == 2 and sympy.expand(pair.equation - pair.divisor * pair.reduced) == 0
     variant = dataclasses.replace(variant_for_seed(FAMILY, FAMILY.resolve_options({}), 0), params=params, answer=answer)
     _, solution = render_part(environment(), FAMILY, variant)
-    assert "$2 x_{1} + 4 x_{2} = 0$, or, divided by $2$, $x_{1} + 2 x_{2} = 0$." in solution
+    assert "$2 x_{1} + 4 x_{2} = 0$, or $x_{1} + 2 x_{2} = 0$ after dividing by $2$." in solution
 
 
 def test_the_solution_writes_diagonal_entries_one_way_and_lists_eigenvalues_as_the_factors_print():

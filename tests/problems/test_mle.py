@@ -97,7 +97,7 @@ def test_the_hessian_is_taken_at_sigma_hat_and_a_fractional_variance_has_its_dec
         variant = variant_for_seed(FAMILY, OPTIONS, seed)
         _, solution = render_part(environment(), FAMILY, variant)
         spread = sympy.sqrt(variant.answer.estimates[1])
-        at = f"We put in $\\mu = \\hat{{\\mu}} = {variant.answer.estimates[0]}$ and $\\sigma = \\hat{{\\sigma}} = {sympy.latex(spread)}$, so"
+        at = f"We put in $\\mu = \\hat{{\\mu}} = {variant.answer.estimates[0]}$ and $\\sigma = \\hat{{\\sigma}} = {sympy.latex(spread)}$, where"
         assert at in solution
         assert r"\frac{1}{\sigma \sqrt{2 \pi}}" in solution and r"\sqrt{2 \pi} \sigma" not in solution
         if not variant.answer.estimates[1].is_Integer:
@@ -119,7 +119,7 @@ def test_the_hessian_is_evaluated_in_view_and_the_maximum_shown_to_be_global(see
     n, total = len(data), sum((x - mean) ** 2 for x in data)
     _, solution = render_part(environment(), FAMILY, variant)
     deviations, squares = sum(x - mu for x in data), sympy.expand(sum((x - mu) ** 2 for x in data))
-    assert f"\\partial \\sigma$ the bracket ${tex(deviations)} = \\sum_i (x_i - \\mu)$ vanishes at $\\hat{{\\mu}}$" in solution
+    assert f"\\partial \\sigma$ the bracket ${tex(deviations)} = \\sum_i (x_i - \\mu)$ vanishes at $\\mu = \\hat{{\\mu}}$" in solution
     assert f"\\partial \\sigma^2$ the bracket ${tex(squares)} = \\sum_i (x_i - \\mu)^2$ is ${total}$ there" in solution
     assert f"\\left({tex(deviations)}\\right)" in solution or f"({tex(deviations)})" in solution  # the line it names
     first, second = sympy.Rational(n) / variance, 3 * sympy.Rational(total) / variance**2
