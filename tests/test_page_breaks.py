@@ -162,11 +162,12 @@ def _heading_gaps(pdf) -> dict[str, list[float]]:
     """The gaps between the words of each line of an exercise heading, by its text without the points (its words stand
     taller than the body's 11 pt, and the points': 12.6 against 9.6 pt in pdftotext's boxes)."""
     html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', html)
-    rows: dict[float, list[tuple[float, float, str]]] = {}
-    for x_min, y_min, x_max, y_max, text in words:
-        if float(y_max) - float(y_min) > 11:
-            rows.setdefault(round(float(y_max)), []).append((float(x_min), float(x_max), text))
+    rows: dict[tuple[int, float], list[tuple[float, float, str]]] = {}  # by page too: a tall sum at one height overleaf
+    for page, markup in enumerate(html.split("<page ")):
+        words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', markup)
+        for x_min, y_min, x_max, y_max, text in words:
+            if float(y_max) - float(y_min) > 11:
+                rows.setdefault((page, round(float(y_max))), []).append((float(x_min), float(x_max), text))
     gaps = {}
     for row in rows.values():
         row.sort()
