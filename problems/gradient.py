@@ -78,6 +78,7 @@ from generator.kit.functions import (
     readable,
     smooth_function,
 )
+from generator.kit.language import joined
 from generator.kit.notation import EuclideanNorm
 from generator.kit.rewrites import cancelling_number, listed
 from generator.kit.tidying import (
@@ -325,7 +326,10 @@ def _worked(f: sympy.Expr, v: sympy.Symbol) -> Worked:
         inner = derivative(norm, v)
     rule = WrittenProduct(*_number_apart(outer), inner, evaluate=False)
     # c ||x - a||^2 has no outer function to chain through: its partial is the quoted one, times c
-    through = Reason(CHAIN if outer.free_symbols else SQUARED_NORM if _of_square(f, norm) else NORM)
+    # the chain rule goes through the norm's partial too, named as the rows without an outer function name it
+    # ("chain rule" alone beside 2 x_i / (||x||^2 + 1), a TA read, German 9221)
+    quoted = SQUARED_NORM if _of_square(f, norm) else NORM
+    through = joined([CHAIN, quoted]) if outer.free_symbols else Reason(quoted)
     if not outer.free_symbols and outer != 1:  # 2 ||x||_2: its partial quoted, times 2, said (TA read, EN 8931)
         through = Reason(CONSTANT_FACTOR, rule=through)
     if not norm.centred:  # 2 (x_i - a_i) with a_i put in, 2 (x_1 - 2) or 2 x_2: the reason says which a_i (TA read)

@@ -267,7 +267,11 @@ def _e_to_the_one(put: sympy.Expr) -> list[Reason]:
     term that is 0 (``e^{1} (1 - 1)``: "$1 - 1 = 0$" says it all)."""
     terms = [term for term in printed_terms(put) if term.doit() != 0]
     ones = [node for term in terms for node in sympy.preorder_traversal(term) if isinstance(node, sympy.exp) and node.args[0].doit() == 1]
-    return [Reason("${left} = {right}$", left=tex(ones[0]), right=tex(sympy.E))] if ones else []
+    if not ones:
+        return []
+    # 1 . e^{1} as written, where the bound 1 stands in front: "e^{1} = e" hid the 1 that went too (a TA read, German 9223)
+    once = [node for term in terms for node in sympy.preorder_traversal(term) if node.is_Mul and len(node.args) == 2 and 1 in node.args and ones[0] in node.args]
+    return [Reason("${left} = {right}$", left=tex(once[0] if once else ones[0]), right=tex(sympy.E))]
 
 
 def _minus_times_negative(put: sympy.Expr) -> bool:

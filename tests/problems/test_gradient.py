@@ -192,7 +192,7 @@ def test_a_function_of_the_squared_norm_goes_through_the_square_and_holds_everyw
     # -e^{..} . 2 (x_1 - 1) and -2 e^{..} (x_1 - 1) show the same factors: one step, the rule its reason. Tidying
     # had written 2 (1 - x_1) e^{..}, a sign moved under "multiply the factors" (TA read, idl 1.3(b), seed 8124).
     (rule,) = answer.worked[0][0].derivative.steps
-    assert rule.why == "chain rule; $a_1 = 1$" and tex(rule.expr) == r"- 2 e^{- \|\mathbf{x} - \mathbf{a}\|_2^{2}} (x_{1} - 1)"
+    assert rule.why == "chain rule, partial of the squared norm; $a_1 = 1$" and tex(rule.expr) == r"- 2 e^{- \|\mathbf{x} - \mathbf{a}\|_2^{2}} (x_{1} - 1)"
     assert same(rule.expr, -2 * (x1 - 1) * f)
     assert answer.singular == (False,)
     assert Params((x1, x2), (f,), a).squared_norms == (True,)
@@ -315,11 +315,11 @@ def test_the_step_that_puts_the_point_a_in_says_so():
     variant = dataclasses.replace(canonical("idl-math-background-1.3b"), params=params, answer=FAMILY.solve(params))
     reasons = [[w.derivative.steps[0].why for w in row] for row in variant.answer.worked]
     assert reasons == [
-        ["chain rule; $a_1 = 0$", "chain rule; $a_2 = -1$"],
+        ["chain rule, partial of the squared norm; $a_1 = 0$", "chain rule, partial of the squared norm; $a_2 = -1$"],
         ["partial of the squared norm; $a_1 = 0$", "partial of the squared norm; $a_2 = -1$"],
     ]
     _, solution = render_part(environment(language="de"), FAMILY, variant)
-    assert r"\mbox{Kettenregel; $a_2 = -1$}" in solution
+    assert r"Kettenregel, partielle Ableitung der quadrierten Norm; $a_2 = -1$" in solution
     centred = [w.derivative.steps[0].why for w in FAMILY.solve(dataclasses.replace(params, functions=(EuclideanNorm(x1, x2) ** 2,))).worked[0]]
     assert centred == ["partial of the squared norm"] * 2
 
@@ -363,7 +363,7 @@ def test_the_product_of_the_chain_rule_through_the_norm_is_shown_before_its_powe
 
     norm = EuclideanNorm(x1, x2)
     rule, combined = _worked(1 / norm, x1).derivative.steps
-    assert rule.why == "chain rule" and combined.why == r"combine the powers of $\|\mathbf{x}\|_2$"
+    assert rule.why == "chain rule, partial of the norm" and combined.why == r"combine the powers of $\|\mathbf{x}\|_2$"
     assert rule.expr.args == (-1 / norm**2, x1 / norm)
     assert same(combined.expr, sympy.diff(1 / sympy.sqrt(x1**2 + x2**2), x1))
     (only,) = _worked(2 * norm, x1).derivative.steps  # 2 . x_1/||x||_2 only writes the product: no step of its own
