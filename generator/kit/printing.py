@@ -420,8 +420,16 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         return tex if exp is None else bracket(tex) + f"^{{{exp}}}"
 
     def _print_Integral(self, expr):
-        """SymPy's, with the bounds beside the sign as the sheets write them (``\\int_0^1``), never above and below."""
-        return super()._print_Integral(expr).replace(r"\int\limits", r"\int")
+        """SymPy's, with the bounds beside the sign as the sheets write them (``\\int_0^1``), never above and below, and
+        slashed (``\\int_{-3}^{-5/2}``: a stacked fraction in a script is tiny, a TA read of EN 9232, as the templates'
+        bounds are)."""
+        printed = super()._print_Integral(expr).replace(r"\int\limits", r"\int")
+        for limits in expr.limits:
+            if len(limits) == 3:
+                _, low, high = limits
+                stacked = f"_{{{self._print(low)}}}^{{{self._print(high)}}}"
+                printed = printed.replace(stacked, f"_{{{_inline(sympy.sympify(low))}}}^{{{_inline(sympy.sympify(high))}}}", 1)
+        return printed
 
     # The kit's notation (generator.kit.notation), node by node.
 
