@@ -59,6 +59,7 @@ from generator.kit import (
     require,
     tex,
 )
+from generator.kit.information import information_log
 from generator.kit.notation import LogOfDensity, log2
 from generator.kit.probability import (
     KINDS,
@@ -250,7 +251,7 @@ def _split(kind: str, pdf: sympy.Expr, unit: str, written: sympy.Expr, term: sym
         flipped, turned = _log(1 / argument, unit), _log(argument, unit)
         kept = flipped / 2
     elif kind == "exponential" and argument.is_Rational and argument < 1:
-        flipped, turned = (sympy.log if unit == "nats" else log2)(argument, evaluate=False), _log(1 / argument, unit)
+        flipped, turned = information_log(argument, unit, evaluate=False), _log(1 / argument, unit)
         kept = flipped
     else:
         return (Step(written, _split_reason(kind, pdf)),)

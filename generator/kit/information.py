@@ -22,7 +22,7 @@ from generator.kit.rewrites import listed
 from generator.kit.sampling import distinct
 from generator.kit.steps import Chain, Step, chain
 
-__all__ = ["Pmf", "RELATIVE_GAP", "SHEET1_PMFS", "VISIBLE_GAP", "as_decimal", "difference_steps", "draw_pmfs", "expected_log", "expected_log_steps"]
+__all__ = ["Pmf", "RELATIVE_GAP", "SHEET1_PMFS", "VISIBLE_GAP", "as_decimal", "difference_steps", "draw_pmfs", "expected_log", "expected_log_steps", "information_log"]
 
 Pmf = tuple[sympy.Rational, ...]
 """A probability mass function on {1, ..., n}: exact probabilities that add up to 1."""

@@ -810,10 +810,10 @@ def printed_terms(expr: sympy.Expr) -> tuple[sympy.Expr, ...]:
     """The terms of a sum in the order ``tex`` prints them (``(expr,)`` for anything else).
 
     A step that works on a sum term by term follows them in this order, so that it reads
-    in the order of the line before it: SymPy's ``args`` keep an internal order (``z + 2x``). A ``WrittenSum`` of
-    terms that are no sums prints them as given, and they are taken in that order.
+    in the order of the line before it: SymPy's ``args`` keep an internal order (``z + 2x``). A ``WrittenSum`` prints
+    its terms as given, sums among them too (``2 - x + x``), and they are taken in that order.
     """
-    if isinstance(expr, WrittenSum) and not any(term.is_Add for term in expr.args):
+    if isinstance(expr, WrittenSum):
         return expr.args
     return tuple(_PRINTER._as_ordered_terms(expr)) if expr.is_Add else (expr,)
 

@@ -345,9 +345,8 @@ def _printed_first(total: sympy.Expr, term: sympy.Expr) -> sympy.Expr:
 
 
 def _printed_flat(total: sympy.Expr) -> Iterator[sympy.Expr]:
-    """The terms of ``total`` in printed order, a sum written inside it (``2 - x + x``) term by term: a
-    ``WrittenSum`` prints its terms as given, sums among them too (``printed_terms`` sorts those)."""
-    for printed in total.args if isinstance(total, WrittenSum) else printed_terms(total):
+    """The terms of ``total`` in printed order, a sum written inside it (``2 - x + x``) term by term."""
+    for printed in printed_terms(total):
         if printed.is_Add:
             yield from _printed_flat(printed)
         else:

@@ -207,7 +207,7 @@ def _in_written_order(expr: sympy.Expr, before: sympy.Expr) -> sympy.Expr:
     factor = sympy.Mul(*(other for other in sympy.Mul.make_args(expr) if other is not sums[0]))
     if factor in (1, -1) or sympy.fraction(factor, exact=True)[1] != 1:
         return expr
-    written = before.args if isinstance(before, WrittenSum) else printed_terms(before)
+    written = printed_terms(before)
     terms = [evaluated(term) / factor for term in written]
     shown = list(printed_terms(sums[0]))
     if sorted(map(sympy.srepr, terms)) != sorted(map(sympy.srepr, shown)) or terms == shown:
