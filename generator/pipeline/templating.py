@@ -137,6 +137,13 @@ def approximately_matrix(matrix: sympy.MatrixBase, digits: int, language: str) -
     return rf"{relation} \begin{{bmatrix}}" + "\\\\".join(rows) + r"\end{bmatrix}"
 
 
+def exact_in(value: object, digits: int) -> bool:
+    """Whether ``value`` (every entry of a matrix) is an exact decimal in ``digits`` places, so that ``approx`` writes it
+    with ``=`` and a reason saying it was rounded would be false (softmax's 3/16 = 0.1875, two TA reads)."""
+    entries = value if isinstance(value, sympy.MatrixBase) else (value,)
+    return all(exact_decimal(entry, digits) is not None for entry in entries)
+
+
 def localized(language: str) -> dict[str, object]:
     """The filters whose output depends on ``language``: translated text, numbers with its decimal mark."""
     catalogue = translations(language)
@@ -285,6 +292,7 @@ def environment(template_dir: Path = TEMPLATE_DIR, language: str = ENGLISH) -> j
     env.filters["enumerate"] = enumerate  # (index, item): a list (macros/lists.tex.j2) whose items are numbered
     env.filters["shown"] = shown  # a step as the page writes it (macros/steps.tex.j2)
     env.filters.update(localized(language))
+    env.tests["exact_in"] = exact_in  # ``a.jacobian is exact_in(4)``: its decimals need no "to four places"
     env.bytecode_cache = template_cache(env)
     return env
 

@@ -264,6 +264,16 @@ def test_exact_decimals_of_sigma_and_the_jacobian_follow_with_equals_not_about()
     assert r"\approx \begin{bmatrix}0.1667\\0.5000\\0.3333\end{bmatrix}" in mixed
 
 
+def test_exact_decimals_are_not_called_rounded():
+    """Two TA reads: J = [0.1875 ...] "to four decimal places" though every entry is exact there. Exact decimals are
+    "as decimals"; the reason says "to four decimal places" only where an entry was rounded."""
+    assert "als Dezimalzahlen" in _solution([log(2), log(5), log(3)], "de")
+    exact = _solution([log(2), log(5), log(3)])
+    assert "as decimals" in exact and "to four decimal places" not in exact
+    rounded = _solution([0, log(3), log(2)])  # S = 6: J has denominators 36
+    assert "to four decimal places" in rounded and "as decimals" not in rounded
+
+
 def test_the_substitution_into_diag_sigma_minus_sigma_sigma_t_is_named():
     """'J = diag(sigma) - sigma sigma^T = (1/S^2)(S diag(e^z) - e^z (e^z)^T)' stood without a reason, though it puts
     sigma = e^z/S in and takes out 1/S^2 (TA read): the formula is a row of its own, the rewrite its own step, named."""
