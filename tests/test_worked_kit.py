@@ -242,7 +242,7 @@ def test_powers_of_e_that_cancel_with_two_minus_signs_are_named_in_a_line_of_the
     assert [step.why for step in steps] == [
         "quotient rule",
         "combine the powers of $e$; two minus signs cancel",
-        "multiply numerator and denominator by $e^{2 x}$",
+        "multiply numerator and denominator by $e^{2 x}$; $e^{x} (1 + e^{- x}) = e^{x} + 1$",
         "factor out $x^{2} e^{2 x}$ and expand",
         "collect like terms",
     ]
@@ -318,8 +318,9 @@ def test_numerator_and_denominator_are_multiplied_in_a_line_of_their_own():
     steps = differentiate(sympy.exp(x) / (1 + sympy.exp(-x)), x).derivative.steps
     assert [(step.why, tex(step.expr)) for step in steps[1:]] == [
         ("combine the powers of $e$; two minus signs cancel", r"\frac{e^{x} (1 + e^{- x}) + 1}{(1 + e^{- x})^{2}}"),
-        # e^{2x} multiplied in as the denominator's is: e^x (1 + e^{-x}) e^{2x} is e^{2x} (e^x + 1) (two TA reads, German 9061, EN 9063)
-        ("multiply numerator and denominator by $e^{2 x}$", r"\frac{e^{2 x} (e^{x} + 1) + e^{2 x}}{(e^{x} + 1)^{2}}"),
+        # e^{2x} multiplied in as the denominator's is: e^x (1 + e^{-x}) e^{2x} is e^{2x} (e^x + 1) (two TA reads, German 9061, EN 9063),
+        # and the reason says how 1 + e^{-x} became e^x + 1 (two TA reads)
+        ("multiply numerator and denominator by $e^{2 x}$; $e^{x} (1 + e^{- x}) = e^{x} + 1$", r"\frac{e^{2 x} (e^{x} + 1) + e^{2 x}}{(e^{x} + 1)^{2}}"),
         ("factor out $e^{2 x}$ and collect like terms", r"\frac{e^{2 x} (e^{x} + 2)}{(e^{x} + 1)^{2}}"),
     ]
 
@@ -360,7 +361,7 @@ def test_the_worked_derivatives_of_the_german_seed_7412_read_as_a_teaching_assis
     assert [step.why for step in steps] == [
         "quotient rule",
         "two minus signs cancel",  # never inside another rewrite (a TA read)
-        "multiply numerator and denominator by $e^{2 x}$",
+        "multiply numerator and denominator by $e^{2 x}$; $e^{x} (1 + e^{- x}) = e^{x} + 1$",
         r"factor out $e^{x} e^{x^{2} - x + 3}$ and expand",
         "$-1$ and $1$ cancel",  # 2x - 1 + 1
         "combine the powers of $e$",
@@ -546,7 +547,7 @@ def test_a_sum_every_term_shares_with_the_denominator_is_cancelled_on_a_line_of_
         "quotient rule",
         "combine the powers of $e$; two minus signs cancel",
         "cancel $(1 + e^{- x})$",
-        "multiply numerator and denominator by $e^{3 x}$",
+        "multiply numerator and denominator by $e^{3 x}$; $e^{x} (1 + e^{- x}) = e^{x} + 1$",
         "factor out $e^{3 x}$ and collect like terms",
     ]
     assert tex(steps[2].expr) == r"\frac{e^{x} (1 + e^{- x}) + 2}{(1 + e^{- x})^{3}}"

@@ -213,7 +213,7 @@ def _rule_and_tidy(rule: Step, after: sympy.Expr) -> tuple[Step, ...]:
         bottom = sympy.fraction(after, exact=True)[1]
         scaled = sympy.Mul(_multiplied_in(top, scale, bottom), sympy.Pow(bottom, -1, evaluate=False), evaluate=False)
         if printed_width(scaled) <= MAX_STEP_WIDTH:
-            return (rule, *rule_and_tidy(Step(scaled, names[0]), after))
+            return (rule, *rule_and_tidy(Step(scaled, _sums_turned(names[0], rule.expr, bottom)), after))
     tidy = Step(after, listed(list(names)))
     middle = multiplied_out(rule.expr, after) if len(names) > 1 and (EXPAND in names or COLLECT in names) else None
     if middle is None:
@@ -233,6 +233,20 @@ def _rule_and_tidy(rule: Step, after: sympy.Expr) -> tuple[Step, ...]:
     if collected in (COLLECT, *GENERIC_NAMES):
         collected = listed([COLLECT, GENERIC_NAMES[0]]) if _merges_in_front(middle.expr) else COLLECT
     return (rule, middle, Step(after, collected))
+
+
+def _sums_turned(why: Reason, before: sympy.Expr, bottom: sympy.Expr) -> Reason:
+    """``why`` ("multiply numerator and denominator by $e^{2x}$") and how a sum below the bar becomes one of ``bottom``'s,
+    ``e^{x} (1 + e^{-x}) = e^{x} + 1``: the numerator's 1 + e^{-x} turned into e^x + 1 unsaid (two TA reads)."""
+    sums = [base for base in powers(bottom, evaluated_bases=True) if base.is_Add]
+    old = sympy.fraction(evaluated(before), exact=True)[1]
+    for base in powers(old, evaluated_bases=True):
+        turned = turned_into(base, sums) if base.is_Add and base not in sums else None
+        if turned is not None:
+            new, share = turned
+            product = tex(sympy.Mul(share, base, evaluate=False))
+            return Reason("{first}; {then}", first=why, then=Reason("${left} = {right}$", left=product, right=tex(new)))
+    return why
 
 
 def _multiplied_in(top: sympy.Expr, scale: sympy.Expr, bottom: sympy.Expr) -> sympy.Expr:
