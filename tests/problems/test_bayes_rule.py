@@ -122,3 +122,15 @@ def formula_evidence(params: Params) -> Fraction:
     if params.result == "negative":
         hit, false_alarm = 1 - hit, 1 - false_alarm
     return prior * hit + (1 - prior) * false_alarm
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_the_given_rates_stay_on_one_page(language):
+    """Two TA reads: the six rows of given rates split 3 + 3 across a page with room left. No row of that block may
+    end in a breakable line end (``\\\\`` without ``*``)."""
+    for seed in range(6):
+        _, solution = render_part(environment(language=language), FAMILY, variant_for_seed(FAMILY, FAMILY.resolve_options({}), seed))
+        block = solution.split(r"\begin{align*}", 1)[1].split(r"\end{align*}", 1)[0]
+        rows = block.strip().splitlines()
+        assert len(rows) >= 5
+        assert all(row.rstrip().endswith("\\\\*") for row in rows[:-1]), block
