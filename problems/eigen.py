@@ -3,8 +3,9 @@
 The spectral decomposition behind PCA and quadratic forms. The solution expands det(A - lambda I)
 (a 3x3 along its first row, each 2x2 minor worked), factors it, and finds each eigenvector
 orthogonal to the rows of A - lambda I: from the one equation p x_1 + q x_2 = 0 of a 2x2, or as the
-cross product of two rows of a 3x3 that are not parallel, its common factor taken out; then it shows the
-eigenvectors orthogonal, each pair's dot product worked. Option ``normalised`` asks for unit eigenvectors.
+cross product of two rows of a 3x3 that are not parallel, its common factor taken out; then it checks
+A v = lambda v for each, and shows the eigenvectors orthogonal, each pair's dot product worked ("Check: v_1 . v_2 = 0"
+alone checked no eigenvector: two TA reads). Option ``normalised`` asks for unit eigenvectors.
 Drawn as c I + alpha u u^T (+ beta w w^T) with small orthogonal integer u, w. The check: the eigenvalues
 against trace, principal minors and determinant (Vieta), A v = lambda v and orthogonality in floats, det(A - t I)
 by the rule of Sarrus.
@@ -18,7 +19,7 @@ answers.json keys: ``inputs.matrix``, ``inputs.normalised``; ``answers.polynomia
 multiplied out), ``answers.eigenvalues`` (descending, the order of the printed factors of det(A - lambda I)),
 ``answers.eigenvectors`` (in that order: integer, first non-zero entry positive, divided by their length
 when normalised; any non-zero multiple is as right); worked: ``answers.shifted`` (A - lambda I), ``minors``,
-``determinant``, ``pairs``, ``orthogonality`` (v_i . v_j of the integer eigenvectors).
+``determinant``, ``pairs``, ``orthogonality`` (v_i . v_j of the integer eigenvectors), ``images`` (A v_i).
 """
 
 import functools
@@ -69,6 +70,8 @@ class Answer:
     pairs: tuple[Eigenpair, ...]
     eigenvectors: tuple[sympy.Basic, ...]
     orthogonality: tuple[DotProduct, ...]
+    images: tuple[sympy.ImmutableMatrix, ...] = ()
+    """A v_k for each integer eigenvector v_k: the check the solution ends with, A v_k = lambda_k v_k."""
 
 
 def sample(rng: random.Random, options: Mapping) -> Params:
@@ -103,8 +106,9 @@ def solve(p: Params) -> Answer:
     pairs = tuple(eigenpair(p.matrix, value) for value in worked.eigenvalues)
     vectors = tuple(pair.unit if p.normalised else pair.vector for pair in pairs)
     dots = orthogonality(tuple(pair.vector for pair in pairs))
+    images = tuple(sympy.ImmutableMatrix(p.matrix * pair.vector) for pair in pairs)
     return Answer(
-        worked.shifted, worked.minors, worked.determinant, worked.polynomial, worked.eigenvalues, pairs, vectors, dots
+        worked.shifted, worked.minors, worked.determinant, worked.polynomial, worked.eigenvalues, pairs, vectors, dots, images
     )
 
 
@@ -114,6 +118,12 @@ def check(p: Params, answer: Answer, rng: random.Random) -> None:
     require(vieta_agrees(a, values), f"the eigenvalues {values} do not give A's trace, minors and determinant")
     require(len(set(values)) == n, f"repeated eigenvalues {values}")
     check_eigenpairs(a, values, [[float(e) for e in v] for v in answer.eigenvectors], p.normalised)
+    for pair, image in zip(answer.pairs, answer.images, strict=True):  # the check printed: A v = lambda v, in floats
+        product = [sum(a[i][j] * float(pair.vector[j]) for j in range(n)) for i in range(n)]
+        require(
+            all(close(float(e), x) and close(x, float(pair.value) * float(v)) for e, x, v in zip(image, product, pair.vector)),
+            f"A v = {list(image)} for the eigenvalue {pair.value}",
+        )
     direct = float_determinant([[a[i][j] - (t if i == j else 0) for j in range(n)] for i in range(n)])
     require(close(float(answer.polynomial.subs(LAMBDA, t)), direct), f"det(A - {t} I) is {direct}")
 

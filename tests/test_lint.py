@@ -284,12 +284,12 @@ def test_a_sum_of_table_entries_is_read_off_the_table():
 
 
 def test_a_line_naming_parts_covers_its_own_partial_only():
-    named = "\\shortintertext{For $\\frac{\\partial f_1}{\\partial x}$ let $u = x^{2} - y$:}\n"
+    named = "\\shortintertext{For $\\frac{\\partial f_1}{\\partial x}$, let $u = x^{2} - y$:}\n"
     rows = "\\frac{\\partial u}{\\partial x} &= 2 x \\\\\n\\frac{\\partial f_1}{\\partial x} &= - 2 x \\cos u \\\\\n"
     other = "\\frac{\\partial f_1}{\\partial y} &= \\cos u\n\\end{align*}"
     assert rules(lint.header_scopes(named + rows + other)) == {"header-scope"}
     assert not list(lint.header_scopes(named + rows + "\\shortintertext{For $\\frac{\\partial f_1}{\\partial y}$:}\n" + other))
-    recalled = "\\shortintertext{For $\\frac{\\partial f}{\\partial y}$ let $v = \\log u$, with $u$ as above:}\n"
+    recalled = "\\shortintertext{For $\\frac{\\partial f}{\\partial y}$, let $v = \\log u$, with $u$ as above:}\n"
     assert not list(lint.header_scopes(recalled + "\\frac{\\partial u}{\\partial y} &= 2 y \\\\\n\\frac{\\partial f}{\\partial y} &= v\n\\end{align*}"))
     starred = "\\frac{\\partial u}{\\partial y} &= 2 y \\\\*\n\\frac{\\partial f}{\\partial y} &= v\n\\end{align*}"  # no page break: pipeline.breaks
     assert not list(lint.header_scopes(recalled + starred))

@@ -146,7 +146,8 @@ def test_an_exercise_heading_keeps_its_points_on_its_first_line(tmp_path, langua
     # and a wrapped title's lines are balanced: never one word alone below ("Jacobians, / divergence", a TA read)
     pairs = [(before.text, after.text) for before, after in zip(lines, lines[1:]) if before.text in headings and after.top - before.bottom < 8]
     wrapped = [second for _, second in pairs]
-    assert wrapped and all(" " in text for text in wrapped), wrapped
+    assert all(" " in text for text in wrapped), wrapped
+    assert wrapped or language == "en"  # English titles fit beside their points since 1.3's was shortened (two TA reads)
     # whose balancing stretches the right margin, not the gaps between words ("Exercise  1.3:   Derivatives,", a TA
     # read): no gap in a wrapped heading a third wider than the widest in a heading on one line
     heading_gaps = _heading_gaps(target / "idl-math-background-exercise.pdf")

@@ -631,13 +631,13 @@ def _tabulated(term: sympy.Expr, x: sympy.Symbol) -> bool:
     return rest.is_polynomial(x) or rest in (sympy.exp(x), sympy.log(x), sympy.sin(x), sympy.cos(x))
 
 
-_NAMING = re.compile(r"\\shortintertext\{For \$(.+?)\$(?: let (.*?)|, with (.*?) as above)?:\}")
+_NAMING = re.compile(r"\\shortintertext\{For \$(.+?)\$(?:, let (.*?)|, with (.*?) as above)?:\}")
 _PIECE_NAME = re.compile(r"\$([a-z](?:_\{?\d+\}?)?)(?: = |\$)")
 """A part the line names (``$u = ...$``) or recalls (``$u$ as above``)."""
 
 
 def header_scopes(solution: str) -> Iterator[Finding]:
-    """A line "For $\\partial f_1/\\partial x$ let $u = ...$:" (or "For $\\partial f_1/\\partial y$:") above the rows of
+    """A line "For $\\partial f_1/\\partial x$, let $u = ...$:" (or "For $\\partial f_1/\\partial y$:") above the rows of
     another partial: it is written for one partial, and a row it does not cover needs a line of its own."""
     for match in _NAMING.finditer(solution):
         lhs, names = match.group(1), _PIECE_NAME.findall(match.group(2) or match.group(3) or "")

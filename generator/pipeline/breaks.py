@@ -12,7 +12,7 @@ The rules, a careful teaching assistant's (every solution sheet is handed out un
 * never after the first row or before the last: no lone row at a page's foot or head;
 * inside one chain of steps (``lhs &= a`` and the ``&= b`` rows that continue it) only with ``ROWS_KEPT`` of its
   rows on each side, so a short derivation is read on one page and no first step or result stands apart;
-* a line of text above a row that starts a chain (a heading such as "For $f_2$ let $u = ...$:") starts a block of
+* a line of text above a row that starts a chain (a heading such as "For $f_2$, let $u = ...$:") starts a block of
   rows, and a page breaks inside a block only with ``ROWS_KEPT`` of its rows on each side: the parts a heading
   names stay with the rows that use them. Above the heading a page may break (with the penalty TeX gives it
   there); a line of text above a row, a heading or a reason on a line of its own, stays with the row below it.
@@ -98,7 +98,7 @@ class _Start(NamedTuple):
     continues: bool
     """The row's first cell is empty: it continues the chain of steps above it (``&= b``)."""
     headed: bool
-    """The row starts a chain under a line of text (a heading such as "For $f_2$ let ...:"): it starts a block of
+    """The row starts a chain under a line of text (a heading such as "For $f_2$, let ...:"): it starts a block of
     rows. A line above a row that continues a chain is that row's reason, inside the chain."""
 
 

@@ -221,7 +221,8 @@ def test_a_shifted_or_scaled_activation_is_said_to_be_built_from_it_not_to_be_it
     shifted = _statement(("sigmoid", Rational(1, 2), 2))
     assert "of the logistic sigmoid" not in shifted
     assert "Compute the derivative of the logistic sigmoid\n" in _statement(("sigmoid", 1, 0))
-    assert ", \\]\nbuilt from the log-sigmoid. Then write" in _statement(("log-sigmoid", 2, 1))
+    # what it is built from stands before the display, not hung after it (two TA reads)
+    assert "Compute the derivative of the following function, built from the log-sigmoid:\n\\[" in _statement(("log-sigmoid", 2, 1))
     assert "(built from the hyperbolic tangent)" in _statement(("tanh", Rational(3, 2), 0), ("swish", 2, 0))
     # beta and k are defined where they are named; a list says what each function is built from and ends with a period
     listed = _statement(("swish", 2, 0), ("softplus", 3, 0), ("log-sigmoid", 2, 1))

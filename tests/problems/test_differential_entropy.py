@@ -96,7 +96,7 @@ def test_the_note_on_information_names_the_discrete_entropy_first(language):
     )
     _, solution = render_part(environment(language=language), FAMILY, variant)
     said = {
-        "en": "The entropy of a discrete variable is an amount of information; a differential entropy is not: it depends",
+        "en": "The entropy of a discrete variable is an amount of information. A differential entropy is not, because it depends",
         "de": "Die Entropie einer diskreten Zufallsvariablen ist eine Informationsmenge, eine differenzielle Entropie nicht:",
     }[language]
     assert said in solution and "as the entropy of a discrete variable is" not in solution

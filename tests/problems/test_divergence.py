@@ -194,7 +194,7 @@ def test_a_field_whose_first_partial_names_parts_is_headed_once_in_english_and_g
     fields = (sympy.ImmutableMatrix([y**2 / (x**2 + 1), sympy.exp(x + y)]), sympy.ImmutableMatrix([x**2 * y, x * y**3]))
     params = Params((x, y), fields)
     variant = dataclasses.replace(canonical(), params=params, answer=FAMILY.solve(params))
-    heads = {"en": ("For $\\mathbf{f}_{1}$ let $g = x^{2} + 1$:", "For $\\mathbf{f}_{2}$:"),
+    heads = {"en": ("For $\\mathbf{f}_{1}$, let $g = x^{2} + 1$:", "For $\\mathbf{f}_{2}$:"),
              "de": ("Für $\\mathbf{f}_{1}$ sei $g = x^{2} + 1$:", "Für $\\mathbf{f}_{2}$:")}
     for language, (merged, alone) in heads.items():
         _, solution = render_part(environment(language=language), FAMILY, variant)

@@ -54,6 +54,7 @@ def test_check_refuses_a_wrong_eigenvalue_and_a_wrong_eigenvector():
         dataclasses.replace(variant.answer, eigenvalues=(1, 4)),
         dataclasses.replace(variant.answer, eigenvectors=(sympy.Matrix([1, 2]), sympy.Matrix([1, 1]))),
         dataclasses.replace(variant.answer, polynomial=LAMBDA**2 - 4 * LAMBDA + 4),
+        dataclasses.replace(variant.answer, images=(sympy.ImmutableMatrix([3, 3]), sympy.ImmutableMatrix([1, 1]))),
     ):
         with pytest.raises(CheckFailed):
             check(variant.params, wrong, random.Random(0))
@@ -148,30 +149,36 @@ def test_the_shifted_matrix_is_displayed_not_inline():
 
 
 @pytest.mark.parametrize("n", [2, 3])
-def test_the_solution_shows_every_two_eigenvectors_orthogonal(n):
+def test_the_solution_checks_each_eigenvector_and_shows_every_two_orthogonal(n):
     """A TA read (math-background-2 2.2, seed 6601): "The eigenvectors are orthogonal to each other" repeated the
-    sheet's preamble and checked nothing. Each pair's dot product is worked, from SymPy's own eigenvectors."""
+    sheet's preamble and checked nothing. Each pair's dot product is worked, from SymPy's own eigenvectors; and,
+    before it, A v_k = lambda_k v_k for each ("Check: v_1 . v_2 = 0" alone checked no eigenvector: two TA reads)."""
     from generator.kit.notation import written_sum
 
     for seed in range(4):
         variant = variant_for_seed(FAMILY, FAMILY.resolve_options({"n": n, "normalised": seed % 2 == 1}), seed)
         m, answer = variant.params.matrix, variant.answer
         _, solution = render_part(environment(), FAMILY, variant)
-        vectors = []
-        for value, pair in zip(answer.eigenvalues, answer.pairs):
+        vectors, images = [], []
+        for k, (value, pair) in enumerate(zip(answer.eigenvalues, answer.pairs), 1):
             ((theirs,),) = [vs for v, _, vs in m.eigenvects() if v == value]
             assert pair.vector.rank() == 1 and sympy.Matrix.hstack(pair.vector, theirs).rank() == 1  # the same line
             vectors.append(pair.vector)
+            image = [sum(m[i, j] * pair.vector[j] for j in range(n)) for i in range(n)]  # by hand, not A * v
+            assert image == [value * e for e in pair.vector]
+            scaled = {1: "", -1: "-"}.get(int(value), f"{value} ")
+            images.append(rf"\mathbf{{A}} \mathbf{{v}}_{k} = ({', '.join(map(str, image))})^\top = {scaled}\mathbf{{v}}_{k}")
+        assert "\\[ " + r", \qquad ".join(images) + " . \\]" in solution
         dots = []
         for i in range(n):
             for j in range(i + 1, n):
                 products = [vectors[i][k] * vectors[j][k] for k in range(n)]
                 assert sum(products) == 0
-                dots.append(rf"\mathbf{{v}}_{i + 1} \cdot \mathbf{{v}}_{j + 1} = {tex(written_sum(*products))} = 0")
+                dots.append(rf"\mathbf{{v}}_{i + 1}^\top \mathbf{{v}}_{j + 1} = {tex(written_sum(*products))} = 0")
         german = render_part(environment(language="de"), FAMILY, variant)[1]
         if n == 2:  # one dot product, in the sentence
-            assert f"Check: ${dots[0]}$, so the eigenvectors are orthogonal, as those of a symmetric" in solution
-            assert f"Probe: ${dots[0]}$; die Eigenvektoren sind also zueinander orthogonal" in german
+            assert f"The eigenvectors are also orthogonal, ${dots[0]}$, as those of a symmetric" in solution
+            assert f"Die Eigenvektoren sind außerdem zueinander orthogonal, ${dots[0]}$, wie es" in german
         else:  # three, displayed: inline, their signs were squeezed
             display = "\\[ " + r" , \qquad ".join(dots) + " . \\]"
             assert f"distinct eigenvalues must be:\n{display}" in solution

@@ -96,8 +96,8 @@ def test_the_hessian_is_taken_at_sigma_hat_and_a_fractional_variance_has_its_dec
     for seed in range(20):
         variant = variant_for_seed(FAMILY, OPTIONS, seed)
         _, solution = render_part(environment(), FAMILY, variant)
-        spread = sympy.sqrt(variant.answer.estimates[1])
-        at = f"We put in $\\mu = \\hat{{\\mu}} = {variant.answer.estimates[0]}$ and $\\sigma = \\hat{{\\sigma}} = {sympy.latex(spread)}$, where"
+        variance = variant.answer.estimates[1]  # slashed in the sentence; sigma-hat itself is displayed above (TA read)
+        at = f"We put in $\\mu = \\hat{{\\mu}} = {variant.answer.estimates[0]}$ and $\\sigma = \\hat{{\\sigma}}$, where $\\hat{{\\sigma}}^2 = {variance}$."
         assert at in solution
         assert r"\frac{1}{\sigma \sqrt{2 \pi}}" in solution and r"\sqrt{2 \pi} \sigma" not in solution
         if not variant.answer.estimates[1].is_Integer:
@@ -196,3 +196,14 @@ def test_each_estimate_follows_the_equation_it_solves(model):
         unknown = (top.free_symbols & {P, lamda, mu, sigma}).pop()
         roots = sympy.solve(top, unknown)
         assert (estimate in roots) if unknown != sigma else (sympy.sqrt(estimate) in roots)
+
+
+def test_the_gaussian_log_likelihood_names_each_rewrite_in_a_bracket_as_tall_as_its_fraction():
+    """Two TA reads: the rows from sum log p to -n log sigma - ... stood without reasons, and \\Bigl( was shorter than
+    the fraction (x_i - mu)^2 / (2 sigma^2) inside it."""
+    variant = variant_for_seed(FAMILY, OPTIONS, 3)
+    for language, words in (("en", "add the $n$ equal terms"), ("de", "die $n$ gleichen Summanden addieren")):
+        _, solution = render_part(environment(language=language), FAMILY, variant)
+        rows = solution.split(r"\ell(\mu, \sigma) &= \log \prod_i", 1)[1].split(r"\end{align*}", 1)[0]
+        assert r"\biggl(" in rows and r"\Bigl(" not in rows
+        assert r"$\log(ab) = \log a + \log b$, $\log e^{t} = t$" in rows and words in rows
