@@ -106,6 +106,11 @@ def _scaled(f: sympy.Expr, x: sympy.Symbol) -> bool:
     return any(term.has(x) and term.as_independent(x, as_Add=False)[0].free_symbols for term in sympy.Add.make_args(f))
 
 
+def _linear(term: sympy.Expr, x: sympy.Symbol) -> bool:
+    """``term`` is a multiple of ``x``: its derivative (x^2 y in y gives x^2) needs no table of derivatives."""
+    return not sympy.diff(term, x).has(x)
+
+
 def _dropping(rule: str, terms: list[sympy.Expr], x: sympy.Symbol) -> Reason:
     """``rule``, then why ``terms`` drop out: "sum rule; $y$ does not depend on $x$"."""
     return Reason("{rule}; {idle}", rule=as_reason(rule), idle=_idle(terms, x))
@@ -738,7 +743,8 @@ class _State:
             # hid that -2y^2 was differentiated too (TA read, German 8934 1.3(c)); a term that a later one names as a
             # part (x^2 in x^2 + e^{x^2}, g = x^2) is read from the part's line above (TA read, German 9002 1.3(c))
             read_off = [tabled and not self._named(term) for term, tabled in zip(varying, tabled_terms)]
-            tabled = any(read_off) and not (idle and all(read_off))  # all, beside terms that drop out: those are the news
+            # beside terms that drop out, a table read only for a term of degree one (y' = 1) goes without saying
+            tabled = any(read_off) and not (idle and all(_linear(t, x) for t, read in zip(varying, read_off) if read))
             rule = (CONSTANT_SUM_TABLE if tabled else CONSTANT_SUM) if _scaled(f, x) else SUM_TABLE if tabled else SUM
             why = _dropping(rule, idle, x) if idle else rule
             return WrittenSum(*terms, evaluate=False) if len(terms) > 1 else terms[0], why
@@ -769,12 +775,15 @@ class _State:
         factor carried in front of any other part (``constant factor``), never the table alone for
         ``-2y e^x``. A number in front (``3 x^2``) is read off the table as it stands; a sum (``x^2 + 2``,
         ``cos x + 2``) term by term, by the sum rule, which the reason names; terms of the sum free of x drop
-        out, and the reason says so instead of the table (``u = x^2 + y``: "sum rule; $y$ does not depend on $x$").
+        out, and the reason says so after the table (``u = x^2 + y``: "sum rule; table of derivatives; $y$ does not depend
+        on $x$"), which a sum whose every varying term is a multiple of x (``x^2 y - x`` in y) does without.
         A term with a factor in other variables adds the constant factor rule to the sum rule (``_scaled``)."""
         idle = _idle_terms(f, self.x)
         scaled = _scaled(f, self.x)
-        if idle:
-            return _dropping(CONSTANT_SUM if scaled else SUM, idle, self.x)
+        if idle:  # the table read too: "sum rule; 2y^2 does not depend on x" hid 3x^2 y read off it (three TA reads)
+            read = not all(_linear(term, self.x) for term in sympy.Add.make_args(f) if term.has(self.x))
+            rule = (CONSTANT_SUM_TABLE if read else CONSTANT_SUM) if scaled else SUM_TABLE if read else SUM
+            return _dropping(rule, idle, self.x)
         if f.is_Add:
             return CONSTANT_SUM_TABLE if scaled else SUM_TABLE
         return CONSTANT_TABLE if scaled else TABLE
