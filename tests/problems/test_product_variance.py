@@ -145,7 +145,7 @@ def test_solutions_quote_the_moments_of_the_laws_drawn_not_a_general_law():
     params = Params("numeric", ("uniform", "exponential"), ((sympy.Integer(-1), sympy.Integer(3)), (sympy.Rational(1, 2),)))
     variant = dataclasses.replace(variant_for_seed(FAMILY, resolve_options(FAMILY.options, {}), 1), params=params, answer=solve(params))
     statement, solution = render_part(environment(), FAMILY, variant)
-    assert r"$Y \sim \operatorname{Exp}(1/2)$ is exponentially distributed with rate $1/2$" in statement
+    assert r"$Y \sim \operatorname{Exp}(1/2)$, that is, exponentially distributed with rate $1/2$" in statement
     # slashed in running text: stacked, the minus signs of (-c + c)/2 were too small to read (TA read, EN 8933)
     assert r"$X \sim \mathcal{U}[-1, 3]$ has mean $(-1 + 3)/2 = 1$" in solution
     assert r"1/\lambda = 2$" in solution

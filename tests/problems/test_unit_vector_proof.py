@@ -7,8 +7,11 @@ import subprocess
 import pytest
 
 from generator.pipeline.build import build_sheets
-from generator.pipeline.generate import Draw
+from generator.pipeline.generate import Draw, variant_for_seed
 from generator.pipeline.project import Project
+from generator.pipeline.render import render_part
+from generator.pipeline.templating import environment
+from problems.unit_vector_proof import FAMILY
 
 _WORD = re.compile(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">(.*?)</word>')
 
@@ -35,3 +38,16 @@ def test_the_first_line_of_the_statement_sets_with_normal_word_gaps(tmp_path, la
     (line,) = [words for words in lines if opening in " ".join(word for _, _, word in words)]
     page = statistics.median(gap for words in lines for gap in _gaps(words))
     assert statistics.median(_gaps(line)) < 1.25 * page, (_gaps(line), page)
+
+
+def test_each_equality_of_the_expansion_is_a_row_with_its_reason():
+    """A TA read (German 9404): four equalities on one line, none with a reason."""
+    variant = variant_for_seed(FAMILY, FAMILY.resolve_options({}), 0)  # one fixed proof for every seed
+    for language, reasons in (
+        ("en", ("definition of the norm", "bilinearity and symmetry", "put in the given values")),
+        ("de", ("Definition der Norm", r"Bilinearit{\"a}t und Symmetrie", "gegebene Werte einsetzen")),  # umlauts as TeX writes them
+    ):
+        _, solution = render_part(environment(language=language), FAMILY, variant)
+        rows = solution.split(r"\begin{align*}", 1)[1].split(r"\end{align*}", 1)[0].strip().split("\\\\")
+        assert len(rows) == 4 and all("&&" in row for row in rows)
+        assert all(reason in solution for reason in reasons)
