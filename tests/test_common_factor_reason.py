@@ -15,13 +15,13 @@ def test_a_factor_taken_out_of_some_terms_is_named():
     before = sympy.Mul(2, e, x * e + x + (x**2 + 1) * sympy.log(x**2 + 1), evaluate=False)
     after = sympy.Mul(2, e, x * (e + 1) + (x**2 + 1) * sympy.log(x**2 + 1), evaluate=False)
     # (x^2 + 1) log(x^2 + 1) is carried beside them: x is a factor of some of the terms (TA read, German 8934)
-    assert rewrites.rewrite_name(before, after) == "factor $x$ out of some of the terms"
+    assert rewrites.rewrite_name(before, after) == "factor $x$ out of the terms that have it"
 
 
 def test_the_terms_of_one_function_gathered_take_out_that_function():
     c, s = sympy.cos(x), sympy.sin(x)
     before = sympy.Mul(sympy.exp(x), c + x * c - x * s, evaluate=False)
-    assert rewrites.rewrite_name(before, sympy.exp(x) * ((x + 1) * c - x * s)) == r"factor $\cos(x)$ out of some of the terms"
+    assert rewrites.rewrite_name(before, sympy.exp(x) * ((x + 1) * c - x * s)) == r"factor $\cos(x)$ out of the terms that have it"
     # all of them: the common factor (x e^{2x} + x as x (e^{2x} + 1))
     assert rewrites.rewrite_name(x * sympy.exp(2 * x) + x, x * (sympy.exp(2 * x) + 1)) == "factor out $x$"
 

@@ -267,3 +267,13 @@ def test_a_denominator_turned_by_a_power_of_e_is_named_as_multiplied_then_cancel
     worked = differentiate(f, x).derivative
     assert str(worked.steps[-1].why).startswith(r"multiply numerator and denominator by $e^{2 x}$, cancel $(e^{x} + 1)$")
     assert sympy.simplify(worked.result - sympy.diff(f, x)) == 0
+
+
+def test_a_number_multiplied_into_a_bracket_as_written_is_an_expansion():
+    """3 (3x^2 - 8x + 4) as 9x^2 - 24x + 12 read "combine the terms" (a TA read, German 9414): SymPy evaluates the written
+    product to the sum already, so the step is recognised from the product as written."""
+    x = sympy.Symbol("x", real=True)
+    from generator.kit.differentiation import differentiate
+
+    steps = differentiate(3 * x * (2 - x) ** 2, x).derivative.steps
+    assert [(str(step.why), step.expr) for step in steps][-1] == ("expand", 9 * x**2 - 24 * x + 12)

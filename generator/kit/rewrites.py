@@ -256,7 +256,8 @@ def rewrite_names(before: sympy.Expr, after: sympy.Expr) -> tuple[Reason, ...]:
     if not names and new_bottom == bottom:  # a factor out of some terms: nothing SymPy collects in -e^x sin x - sin x
         sums = (top, new_top) if top.is_Add else _one_sum_each(top, new_top)
         names += taken_out(list(sympy.Add.make_args(sums[0])), sums[1], before) if sums else []
-    if not names and _number_distributed(plain) == after:  # 2 (3 log(3 - x) - x) as 6 log(3 - x) - 2x
+    if not names and after in (_number_distributed(plain), _number_distributed(before)):  # 2 (3 log(3 - x) - x) as 6 log(3 - x) - 2x
+        # before as written too: 3 (3x^2 - 8x + 4) evaluates to 9x^2 - 24x + 12 already ("combine the terms", German 9414)
         names.append(EXPAND)
     if not names and plain == after and any(_number_distributed(term) is not None for term in _flat(before, sympy.Add)):
         # 2y^2 + 1 - 2(x^2 + 1) as 2y^2 - 2x^2 - 1: SymPy multiplies a number into a bracket as it evaluates
@@ -704,7 +705,7 @@ def _above_the_bar(top: sympy.Expr, new_top: sympy.Expr, before: sympy.Expr, can
 def taken_out(terms: list[sympy.Expr], new: sympy.Expr, line: sympy.Expr) -> list[Reason]:
     """"take out the common factor $x$" for a step that writes terms sharing a factor as that factor times a sum,
     ``x e^{2x} + x`` as ``x (e^{2x} + 1)``, and carries every other term as it stands: a TA read found such a step
-    called "collect like terms", when no like terms are there; "factor $\\sin(x)$ out of some of the terms" where other
+    called "collect like terms", when no like terms are there; "factor $\\sin(x)$ out of the terms that have it" where other
     terms are carried beside them, whose factor it is not, "factor $\\sin(x)$ out of $2 \\sin(x) + x \\sin(x)$" where those
     terms stand side by side in the printed ``line`` before. Empty for any other step: one that also collects like
     terms (in the bracket, ``2x e^x + e^x (x^2 + 2x)`` as ``e^x (x^2 + 4x)``, stays "collect like terms"), or takes
@@ -735,10 +736,10 @@ def taken_out(terms: list[sympy.Expr], new: sympy.Expr, line: sympy.Expr) -> lis
     factor, group = found
     inside = [old / factor for old in group]
     # a factor of some of the terms only, the others carried, is not the bracket's common factor: "factor sin(x) out of
-    # some of the terms" ("take out the common factor sin(x)" beside a cos(x) term it is no factor of, TA read German
-    # 8934; "collect the terms in x" would count (x^2 + 1) log(x^2 + 1) in)
+    # the terms that have it" ("take out the common factor sin(x)" beside a cos(x) term it is no factor of, TA read German
+    # 8934; "collect the terms in x" would count (x^2 + 1) log(x^2 + 1) in; "out of some of the terms" read vague, EN 9411)
     if kept:
-        said, unnamed = Reason("factor ${factor}$ out of some of the terms", factor=_bracketed(factor)), Reason("factor out of some of the terms")
+        said, unnamed = Reason("factor ${factor}$ out of the terms that have it", factor=_bracketed(factor)), Reason("factor out of some of the terms")
         # which terms, where the line shows them side by side: "some of the terms" left the reader to find them (two
         # TA reads, EN 9073, 9074)
         run = _written_run(group, terms, line) if printed_width(factor) <= MAX_FACTOR_WIDTH else None

@@ -206,4 +206,4 @@ def test_the_gaussian_log_likelihood_names_each_rewrite_in_a_bracket_as_tall_as_
         _, solution = render_part(environment(language=language), FAMILY, variant)
         rows = solution.split(r"\ell(\mu, \sigma) &= \log \prod_i", 1)[1].split(r"\end{align*}", 1)[0]
         assert r"\biggl(" in rows and r"\Bigl(" not in rows
-        assert r"$\log(ab) = \log a + \log b$, $\log e^{t} = t$" in rows and words in rows
+        assert r"$\log \bigl(1/(\sigma \sqrt{2 \pi})\bigr) = -\log(\sigma) - \tfrac{1}{2} \log(2 \pi)$, $\log e^{t} = t$" in rows and words in rows

@@ -123,7 +123,7 @@ def test_statement_and_solution_say_that_the_second_parameter_is_the_variance():
     params = Params("affine-numeric", sympy.Integer(3), sympy.Integer(2), R(-1, 2), sympy.Integer(-6))
     variant = dataclasses.replace(variant_for_seed(FAMILY, resolve_options(FAMILY.options, {}), 1), params=params, answer=solve(params))
     statement, solution = render_part(environment(), FAMILY, variant)
-    assert r"$X \sim \mathcal{N}(3, 2)$ be normally distributed with mean $3$ and variance $2$" in statement
+    assert r"$X \sim \mathcal{N}(3, 2)$, that is, normally distributed with mean $3$ and variance $2$" in statement
     assert r"Y \sim \mathcal{N}(- 15/2, 1/2)" in solution  # plain brackets, fractions with a slash (Law.notation)
     assert r"\big(" not in solution
 

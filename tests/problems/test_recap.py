@@ -13,9 +13,9 @@ def test_the_rules_box_claims_nothing_about_which_rules_the_exercises_use():
     statement, _ = render_part(environment(), FAMILY, variant)
     assert "three rules" not in statement
     assert "the exercises below can be solved with these rules." in statement  # "are worked with": two TA reads
-    assert r"(with $x > 0$ where $x^n$ or $\log x$ requires it)" in statement
+    assert r"(with $x > 0$ where $x^n$ or $\log x$ requires it, and $g(x) \ne 0$ in the quotient rule)" in statement  # g != 0: two TA reads
     german, _ = render_part(environment(language="de"), FAMILY, variant)
-    assert r"(mit $x > 0$, wo $x^n$ bzw. $\log x$ dies erfordert)" in german  # not "es verlangt" (TA read)
+    assert r"(mit $x > 0$, wo $x^n$ bzw. $\log x$ dies erfordert, und $g(x) \ne 0$ in der Quotientenregel)" in german  # not "es verlangt" (TA read)
 
 
 def test_the_information_box_writes_every_quantity_of_pmfs():
