@@ -48,7 +48,8 @@ def output_layer(loss: str, y: sympy.Expr, value: sympy.Expr, target: sympy.Inte
     if loss == "squared":
         delta = y - t
         # the values put in are named, y-hat's too (a TA read, German 9124: "with t = -1" left y-hat = 2 unsaid)
-        put_in = Reason(r"$\hat{{y}} - t$ with $\hat{{y}} = {value}$, $t = {t}$", value=tex(y), t=t)
+        # and the derivative they are put into, by the chain rule (a TA read, German 9414: "y-hat - t with ..." hid it)
+        put_in = Reason(r"$\partial L/\partial \hat{{y}} = \hat{{y}} - t$ (chain rule) with $\hat{{y}} = {value}$, $t = {t}$", value=tex(y), t=t)
         if t == 0:  # 5 - 0 is no step; "5 + 0" would be a wrong one (a TA read, German 9064)
             by_output = chain(Step(delta, put_in))
         else:

@@ -169,3 +169,11 @@ def test_the_docstring_says_what_the_sigmoid_draws_exclude(loss):
         assert max(z) > 0
         signs.add(min(z) < 0)
     assert signs == {True, False}
+
+
+def test_the_output_delta_names_the_derivative_it_puts_the_values_into():
+    """A TA read (German 9414): "y-hat - t with y-hat = 4, t = -2" beside delta_out = 4 + 2 hid dL/dy-hat = y-hat - t."""
+    variant = canonical_variant(FAMILY, FAMILY.resolve_options({}), "backprop-example")
+    for language, rule in (("en", "(chain rule) with"), ("de", "(Kettenregel) mit")):
+        _, solution = render_part(environment(language=language), FAMILY, variant)
+        assert rf"\partial L/\partial \hat{{y}} = \hat{{y}} - t$ {rule} $\hat{{y}} = " in solution

@@ -384,3 +384,19 @@ def test_a_gaussian_printed_as_a_product_names_the_turned_logarithm():
         r"$\log \frac{50}{\pi} = -\log \frac{\pi}{50}$",
     ]
     assert tex(answer.split.steps[1].expr).startswith(r"\frac{1}{2} \log \frac{50}{\pi}")
+
+
+def test_a_negative_uniform_entropy_names_the_length_of_its_interval_and_the_split_row_its_rewrites():
+    """TA reads (German 9414): "auf ein Intervall der Laenge unter 1 zusammengedraengt" said neither the length nor good
+    German; "splitting the integral" hid the minus sign multiplied in and the constants taken out (two reads)."""
+    family = FAMILY
+    variant = variant_for_seed(family, family.resolve_options({"distribution": "uniform", "mode": "numeric"}), 0)
+    low, high = variant.answer.support
+    assert high - low < 1
+    english = render_part(environment(), family, variant)[1]
+    assert f"concentrated on an interval of length ${high - low} < 1$" in english  # 2/3, slashed in the sentence
+    german = render_part(environment(language="de"), family, variant)[1]
+    assert "konzentriert" in german and "zusammengedrängt" not in german
+    gaussian = variant_for_seed(family, family.resolve_options({"distribution": "gaussian"}), 1)
+    split = render_part(environment(), family, gaussian)[1].lower()  # beside its row, or a line above it
+    assert "multiply out, split the integral, take the constants out" in split

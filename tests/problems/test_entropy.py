@@ -137,5 +137,5 @@ def test_the_chart_box_holds_its_axis_label():
 
     statement, _ = render_part(environment(), FAMILY, variant_for_seed(FAMILY, resolve_options(FAMILY.options, {}), 3))
     height, bottom = map(int, re.search(r"\\begin\{picture\}\(\d+,(\d+)\)\(-?\d+,(-?\d+)\)", statement).groups())
-    label = int(re.search(r"\\put\(-2,(\d+)\)\{\$P\(x\)\$\}", statement).group(1))
+    label = int(re.search(r"\\put\(-2,(\d+)\)\{\$P_X\(x\)\$", statement).group(1))  # whose probabilities: P_X(x), P_Y(x)
     assert label + 8 <= height + bottom
