@@ -4,7 +4,7 @@ The sampler (problems/derivative.py, ``worked_width``) counts reasons in English
 reason of at most 30 characters in an ``\\mbox`` without measuring it. "Summenregel; Ableitungstabelle" has the
 30 characters of "sum rule; table of derivatives" but is 14 pt wider: in level 3 with 4 to 6 functions (check
 seeds 4, 30 and 39, German), the piece rows u' = -1 made the reason column of an align whose widest step was at the
-sampler's limit, and the row ran 3.5 to 25 pt into the margin. "Summenregel und Ableitungstabelle" is longer than
+sampler's limit, and the row ran 3.5 to 25 pt into the margin. "Summenregel und Grundableitungen" is longer than
 30 characters: render_part measures it, and sets it beside its step where the align leaves room, else in two lines
 of the box (108 pt, narrower than the one line).
 """
@@ -31,4 +31,4 @@ def test_the_seeds_that_ran_into_the_margin_set_no_long_rule_name_unmeasured(see
     variant = variant_for_seed(family, resolve_options(family.options, {"level": 3, "count": 6}), seed)
     _, solution = render_part(environment(language="de"), family, variant)
     # measured: where the widest step leaves no room beside it, the name takes two lines of the box
-    assert r"\parbox[t]{3.8cm}{\raggedright Summenregel und Ableitungstabelle\endgraf\vspace{\jot}}" in solution
+    assert r"\parbox[t]{3.8cm}{\raggedright Summenregel und Grundableitungen\endgraf\vspace{\jot}}" in solution

@@ -114,14 +114,15 @@ def test_a_minus_sign_multiplied_into_a_bracket_too_wide_to_name_is_distributed(
 
 def test_a_step_that_turns_a_sign_besides_what_it_is_named_for_says_so():
     """derivative, level 2, seed 86, f_2: -2(x - 3) sin x became 2(3 - x) sin x under "multiply out (2 - x)(4 - x)",
-    the minus sign in front gone into the bracket unnamed. The one rule for signs names it whatever the step's name."""
+    the minus sign in front gone into the bracket unnamed. The one rule for signs names it whatever the step's name: it
+    distributes the minus sign ("two minus signs cancel" counted two where one went into the bracket, German 9423)."""
     f = S / ((2 - x) * (4 - x))
     pairs = [(before, step) for before, step in _pairs(f) if "multiply out" in step.why]
     assert len(pairs) == 1
     before, step = pairs[0]
     assert evaluated(x - 3) in product_sums(before) and evaluated(3 - x) in product_sums(step.expr)
-    assert step.why == rewrite_name(before, step.expr) == f"multiply out ${tex((2 - x) * (4 - x))}$; two minus signs cancel"
-    assert step.why.translated(translations("de").gettext).endswith("; zwei Minuszeichen heben sich auf")
+    assert step.why == rewrite_name(before, step.expr) == f"multiply out ${tex((2 - x) * (4 - x))}$; distribute the minus sign"
+    assert step.why.translated(translations("de").gettext).endswith("; Minuszeichen in die Klammer ziehen")
 
 
 def test_a_bracket_turned_for_a_cancellation_against_a_minus_in_front_says_so():

@@ -18,7 +18,7 @@ from generator.pipeline.registry import families
 from generator.pipeline.render import render_part
 from generator.pipeline.templating import environment
 
-BARE = re.compile(r"\\shortintertext\{(?:For|Für) \$[^$]*\$:\}")
+BARE = re.compile(r"\\intertext\{(?:For|Für) \$[^$]*\$:\}")
 """A line that only repeats the left-hand side below it."""
 GAP = r"\noalign{\vskip\medskipamount}"
 
@@ -58,5 +58,5 @@ def test_a_page_breaks_above_the_gap_where_it_broke_above_the_line(name, given):
     for solution in solutions(name, given):
         unstarred = solution.replace("\\\\*", "\\\\")
         # the line the gap replaces, which breaks.py reads as the start of a block of rows
-        lines = re.sub(r"\\noalign\{\\vskip\\medskipamount\}(.+?) &=", lambda m: f"\\shortintertext{{For ${m.group(1)}$:}}\n{m.group(1)} &=", unstarred)
+        lines = re.sub(r"\\noalign\{\\vskip\\medskipamount\}(.+?) &=", lambda m: f"\\intertext{{For ${m.group(1)}$:}}\n{m.group(1)} &=", unstarred)
         assert re.findall(r"\\\\\*?", set_breaks(lines)) == re.findall(r"\\\\\*?", solution)

@@ -22,8 +22,8 @@ from problems import gradient, jacobian
 
 x, y = coordinates(2)
 LEAD_IN = {
-    "en": r"\shortintertext{For $\frac{\partial %s}{\partial y}$, with $%s$ as above:}",
-    "de": r"\shortintertext{Für $\frac{\partial %s}{\partial y}$, mit $%s$ wie oben:}",
+    "en": r"\intertext{For $\frac{\partial %s}{\partial y}$, with $%s$ as above:}",
+    "de": r"\intertext{Für $\frac{\partial %s}{\partial y}$, mit $%s$ wie oben:}",
 }
 
 
@@ -74,7 +74,7 @@ def test_an_inner_function_a_later_partial_names_is_named_where_it_is_first_used
     (inner,) = [node.args[0] for node in f.atoms(sympy.exp)]
     family, variant = _gradient(f)
     _, solution = render_part(environment(), family, variant)
-    assert rf"\shortintertext{{For $\frac{{\partial f}}{{\partial x}}$, let $g = {tex(inner)}$:}}" in solution
+    assert rf"\intertext{{For $\frac{{\partial f}}{{\partial x}}$, let $g = {tex(inner)}$:}}" in solution
     assert rf"\frac{{\partial g}}{{\partial x}} &= {tex(sympy.diff(inner, x))} &&" in solution
     line, row = _lines_above(solution, "f")
     assert line == LEAD_IN["en"] % ("f", "g")

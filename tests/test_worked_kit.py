@@ -186,7 +186,7 @@ def test_terms_tidied_apart_are_named_term_by_term():
     assert steps[-1].why == r"multiply out $(x^{2} + 3) (2 x^{2} + 1)$ and factor $2 x$ out of $(8 x^{3} + 14 x)$"
     steps = differentiate(sympy.sin(x) / ((2 - x) * (3 - x)), x).derivative.steps
     # -(2x - 5) sin x is (5 - 2x) sin x on the same line: the minus sign in front went into the bracket (signs_named)
-    assert steps[-1].why == r"multiply out $(2 - x) (3 - x)$; two minus signs cancel"
+    assert steps[-1].why == r"multiply out $(2 - x) (3 - x)$; distribute the minus sign"
 
 
 def test_each_rewrite_of_a_compound_tidy_step_gets_its_line():

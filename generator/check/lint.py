@@ -631,7 +631,7 @@ def _tabulated(term: sympy.Expr, x: sympy.Symbol) -> bool:
     return rest.is_polynomial(x) or rest in (sympy.exp(x), sympy.log(x), sympy.sin(x), sympy.cos(x))
 
 
-_NAMING = re.compile(r"\\shortintertext\{For \$(.+?)\$(?:, let (.*?)|, with (.*?) as above)?:\}")
+_NAMING = re.compile(r"\\(?:short)?intertext\{For \$(.+?)\$(?:, let (.*?)|, with (.*?) as above)?:\}")
 _PIECE_NAME = re.compile(r"\$([a-z](?:_\{?\d+\}?)?)(?: = |\$)")
 """A part the line names (``$u = ...$``) or recalls (``$u$ as above``)."""
 
@@ -642,7 +642,7 @@ def header_scopes(solution: str) -> Iterator[Finding]:
     for match in _NAMING.finditer(solution):
         lhs, names = match.group(1), _PIECE_NAME.findall(match.group(2) or match.group(3) or "")
         rest = solution[match.end() :]
-        block = re.split(r"\\shortintertext|\\end\{align\*\}|\\noalign", rest, maxsplit=1)[0]
+        block = re.split(r"\\(?:short)?intertext|\\end\{align\*\}|\\noalign", rest, maxsplit=1)[0]
         for row in re.split(r"\\\\\*?", block):  # a row end where no page may break is \\* (pipeline.breaks)
             left = row.split("&=")[0].strip() if "&=" in row else ""
             named = any(left.startswith(f"\\frac{{\\partial {name}}}") for name in names)

@@ -1028,11 +1028,19 @@ def signs_named(before: sympy.Expr, after: sympy.Expr, why: str) -> Reason:
         return why
     if _one_of_three_left(before, after):
         return Reason("{rule}; two of the three minus signs cancel", rule=why)
-    if not turned and not _minus_signs_multiplied(before, after):  # the minus in front turns every term's sign
+    if not _minus_signs_multiplied(before, after) and (not turned or _multiplies_out(why)):
+        # the minus in front turns every term's sign; in a step that multiplies out, -2 (x - 3) as 2 (3 - x) too: "two
+        # minus signs cancel" where one minus sign went into the bracket (a TA read, German 9423). A step that writes
+        # x - 3 as -(3 - x) or factors out a negative factor does meet a second minus sign.
         return Reason("{first}; {then}", first=why, then=DISTRIBUTE_MINUS)
     if why == GENERIC_NAMES[0] and _minus_one_times(before):
         return SIGNS_CANCEL  # -sin(x - y) . (-1): multiplying by -1 is the cancelling (a TA read, German 9021)
     return signs_cancelling(why)
+
+
+def _multiplies_out(why: Reason) -> bool:
+    """``why`` names multiplying out a product ("multiply out $(2 - x)(4 - x)$"), and nothing that takes a sign out."""
+    return why.template in ("multiply out ${product}$", "multiply out the brackets")
 
 
 def _minus_one_times(product: sympy.Expr) -> bool:

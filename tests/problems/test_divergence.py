@@ -202,7 +202,7 @@ def test_a_field_whose_first_partial_names_parts_is_headed_once_in_english_and_g
         assert "\\par\\nobreak\\noindent " + merged in lines, language  # the opening sentence stays with it
         assert "\\par\\noindent " + alone in lines, language
         assert solution.count(merged.split(" ")[0] + " $\\mathbf{f}_{1}$") == 1, language
-        headings = [line.startswith(("\\shortintertext", "\\par\\noindent", "\\par\\nobreak")) for line in lines if line.strip()
+        headings = [line.startswith(("\\intertext", "\\par\\noindent", "\\par\\nobreak")) for line in lines if line.strip()
                     and not line.startswith("\\begin{align*}")]
         assert not any(a and b for a, b in zip(headings, headings[1:])), language
         assert not list(header_scopes(solution)), language  # each partial's own line still covers its rows only

@@ -212,7 +212,7 @@ def test_a_function_undefined_at_zero_is_stated_on_its_domain():
 def test_solution_names_the_parts_and_the_rules():
     variant = canonical("dl-sheet1-3b")
     _, solution = render_part(environment(), FAMILY, variant)
-    assert r"\shortintertext{For $\frac{\partial f}{\partial x}$, let $g = e^{x}$:}" in solution
+    assert r"\intertext{For $\frac{\partial f}{\partial x}$, let $g = e^{x}$:}" in solution
     assert r"\frac{\partial g}{\partial x} &= e^{x} && \mbox{table of derivatives}" in solution
     assert r"\frac{\partial f}{\partial y} &= - e^{- y} \sin(e^{x}) && \mbox{constant factor, chain rule}" in solution
 

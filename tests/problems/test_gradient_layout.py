@@ -31,4 +31,4 @@ def test_no_lead_in_when_no_line_of_text_stands_above_the_rows():
     params = dataclasses.replace(base.params, functions=(x**2 * y + y**3,), variables=(x, y))
     variant = dataclasses.replace(base, params=params, answer=FAMILY.solve(params))
     _, solution = render_part(environment(), FAMILY, variant)
-    assert "Stacking them:" not in solution and "shortintertext" not in solution
+    assert "Stacking them:" not in solution and "intertext" not in solution

@@ -127,11 +127,11 @@ def test_a_line_naming_parts_for_one_partial_never_sits_above_the_others():
 
     params = Params(coordinates(2), (-sympy.sin(x**2 - y), sympy.exp(y - x)))
     _, solution = render_part(environment(), FAMILY, dataclasses.replace(canonical(), params=params, answer=FAMILY.solve(params)))
-    assert r"\shortintertext{For $\frac{\partial f_1}{\partial x}$, let $g = x^{2} - y$:}" in solution
-    assert r"\shortintertext{For $\frac{\partial f_1}{\partial y}$, with $g$ as above:}" in solution
+    assert r"\intertext{For $\frac{\partial f_1}{\partial x}$, let $g = x^{2} - y$:}" in solution
+    assert r"\intertext{For $\frac{\partial f_1}{\partial y}$, with $g$ as above:}" in solution
     assert r"\noalign{\vskip\medskipamount}\frac{\partial f_2}{\partial x} &=" in solution
     assert r"\noalign{\vskip\medskipamount}\frac{\partial f_2}{\partial y} &=" in solution
-    assert solution.count("shortintertext") == 2
+    assert solution.count("\\intertext{") == 2
     assert not list(header_scopes(solution))
 
 

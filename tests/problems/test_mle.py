@@ -200,10 +200,12 @@ def test_each_estimate_follows_the_equation_it_solves(model):
 
 def test_the_gaussian_log_likelihood_names_each_rewrite_in_a_bracket_as_tall_as_its_fraction():
     """Two TA reads: the rows from sum log p to -n log sigma - ... stood without reasons, and \\Bigl( was shorter than
-    the fraction (x_i - mu)^2 / (2 sigma^2) inside it."""
+    the fraction (x_i - mu)^2 / (2 sigma^2) inside it. Each rule of logarithms the rows use is named beside its row."""
     variant = variant_for_seed(FAMILY, OPTIONS, 3)
     for language, words in (("en", "add the $n$ equal terms"), ("de", "die $n$ gleichen Summanden addieren")):
         _, solution = render_part(environment(language=language), FAMILY, variant)
         rows = solution.split(r"\ell(\mu, \sigma) &= \log \prod_i", 1)[1].split(r"\end{align*}", 1)[0]
         assert r"\biggl(" in rows and r"\Bigl(" not in rows
-        assert r"$\log \bigl(1/(\sigma \sqrt{2 \pi})\bigr) = -\log(\sigma) - \tfrac{1}{2} \log(2 \pi)$, $\log e^{t} = t$" in rows and words in rows
+        assert r"\log \frac{1}{\sigma \sqrt{2 \pi}}" in rows  # the constant split on a row of its own (three reads)
+        assert r"\mbox{$\log(ab) = \log a + \log b$, $\log e^{t} = t$}" in rows and words in rows
+        assert r"\mbox{$\log(1/a) = -\log a$, $\log \sqrt{a} = \tfrac{1}{2} \log a$}" in rows  # beside its row
