@@ -123,6 +123,12 @@ def _inline(a: sympy.Rational, variable: str = "") -> str:
     return numerator if a.q == 1 else f"{numerator}/{a.q}"
 
 
+def _small(a: sympy.Rational) -> str:
+    """``a`` in a reason: a fraction small and stacked, \\tfrac{1}{2} (e^{x/2} - e^{-x/2}), never 1/2 (e^{x/2} - e^{-x/2}),
+    read as 1/(2 (...)) (a TA read, EN 9431)."""
+    return tex(a) if a.q == 1 else ("-" if a < 0 else "") + rf"\tfrac{{{abs(a.p)}}}{{{a.q}}}"
+
+
 def _chain(inner: sympy.Expr) -> Reason:
     """"chain rule; $(1 + e^{-3x})' = -3 e^{-3x}$": the inner derivative the row puts in, itself by the chain rule
     ("chain rule" alone did it twice unsaid, two TA reads)."""
@@ -153,7 +159,7 @@ def _tanh_steps(u: sympy.Expr, a: sympy.Rational) -> Steps:
         rule = Reason("quotient rule; $({pair})' = {swapped}$", pair=pair, swapped=swapped)
     else:
         # both derivatives carry a, which the row takes out in front (a TA read, German 9403: "2 . (...)" unnamed)
-        rule = Reason("quotient rule, chain rule; $({pair})' = {a} ({swapped})$, factor out ${a}$", pair=pair, a=inline(a), swapped=swapped)
+        rule = Reason("quotient rule, chain rule; $({pair})' = {a} ({swapped})$, factor out ${a}$", pair=pair, a=_small(a), swapped=swapped)
     in_x = (Step(_times(a, _over_square(numerator, below)), rule),)
     ratio = sympy.Pow(sympy.Mul(above, sympy.Pow(below, -1), evaluate=False), 2, evaluate=False)
     return in_x, (Step(_times(a, WrittenSum(1, -ratio, evaluate=False)), SQUARE_OF_QUOTIENT),)

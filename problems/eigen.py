@@ -70,7 +70,7 @@ class Answer:
     pairs: tuple[Eigenpair, ...]
     eigenvectors: tuple[sympy.Basic, ...]
     orthogonality: tuple[DotProduct, ...]
-    images: tuple[sympy.ImmutableMatrix, ...] = ()
+    images: tuple[sympy.ImmutableMatrix, ...]
     """A v_k for each integer eigenvector v_k: the check the solution ends with, A v_k = lambda_k v_k."""
 
 

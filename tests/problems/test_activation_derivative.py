@@ -130,7 +130,7 @@ def test_canonical_sigmoid_is_worked_by_the_chain_rule_then_rewritten_with_sigma
             "tanh",
             Rational(3, 2),
             # and the factor both carry, taken out in front (a TA read, German 9403)
-            r"quotient rule, chain rule; $(e^{3 x/2} \pm e^{- 3 x/2})' = 3/2 (e^{3 x/2} \mp e^{- 3 x/2})$, factor out $3/2$",
+            r"quotient rule, chain rule; $(e^{3 x/2} \pm e^{- 3 x/2})' = \tfrac{3}{2} (e^{3 x/2} \mp e^{- 3 x/2})$, factor out $\tfrac{3}{2}$",
             "definition of tanh",
         ),
         ("tanh", 1, r"quotient rule; $(e^{x} \pm e^{- x})' = e^{x} \mp e^{- x}$", "definition of tanh"),

@@ -208,4 +208,4 @@ def test_the_gaussian_log_likelihood_names_each_rewrite_in_a_bracket_as_tall_as_
         assert r"\biggl(" in rows and r"\Bigl(" not in rows
         assert r"\log \frac{1}{\sigma \sqrt{2 \pi}}" in rows  # the constant split on a row of its own (three reads)
         assert r"\mbox{$\log(ab) = \log a + \log b$, $\log e^{t} = t$}" in rows and words in rows
-        assert r"\mbox{$\log(1/a) = -\log a$, $\log \sqrt{a} = \tfrac{1}{2} \log a$}" in rows  # beside its row
+        assert r"$\log(1/a) = -\log a$, $\log(ab) = \log a + \log b$, $\log \sqrt{a} = \tfrac{1}{2} \log a$" in rows  # three reads
