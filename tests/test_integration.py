@@ -202,3 +202,13 @@ def test_a_power_over_a_whole_number_names_the_power_not_the_row_again():
     upper, lower, _ = evaluation(x**3 / 6, x, -1, 0)
     assert [step.why for step in lower.steps][1:] == ["$(-1)^{3} = -1$"]
     assert [step.why for step in upper.steps][1:] == ["$0^{3} = 0$"]
+
+
+def test_a_difference_of_fractions_that_reduces_names_the_factor_cancelled():
+    """A TA read (German 9434): 5^3/6 - 1^3/6 = 62/3 under "evaluate each term, then subtract" hid 124/6 reduced by 2."""
+    t = sympy.Symbol("t")
+    (worked,) = evaluation(t**3 / 6, t, 1, 5)
+    assert worked.result == sympy.Rational(62, 3)
+    assert str(worked.steps[-1].why) == "evaluate each term, subtract, cancel $2$"
+    (worked,) = evaluation(t**3 / 6, t, 1, 2)  # 8/6 - 1/6 = 7/6: nothing cancels
+    assert str(worked.steps[-1].why) == "evaluate each term, then subtract"

@@ -8,6 +8,7 @@ chains the engine verifies; ``definite_value`` is the value as a hand combines i
 one); ``check_definite`` checks a value and its antiderivative numerically.
 """
 
+import math
 import random
 from dataclasses import dataclass
 
@@ -136,6 +137,8 @@ def evaluation(primitive: sympy.Expr, var: sympy.Symbol, low: sympy.Expr, high: 
     ends = [primitive.subs(var, end) for end in (high, low)]
     only_worked = set(sympy.Add.make_args(value)) == {ends[0], -ends[1]} - {0}  # no two terms combine, nothing subtracted from 0
     why = N_("work out each term") if only_worked else N_("evaluate each term, then subtract")
+    if not only_worked and (common := _cancelled(ends)) > 1:  # 125/6 - 1/6 = 62/3: the 2 cancelled said (German 9434)
+        why = Reason("evaluate each term, subtract, cancel ${factor}$", factor=common)
     changed = [end for put, at, end in zip((upper, lower), ends, (high, low)) if tex(put) != tex(at)]
     if only_worked and len(changed) == 1:  # e^8 - e^0 to e^8 - 1: the one term worked out says how ("e^0 = 1")
         why = _values_at(primitive, changed[0], written)
@@ -228,12 +231,23 @@ def _times_bound(expr: sympy.Expr, end: sympy.Expr) -> sympy.Expr:
     return expr if args == expr.args else expr.func(*args, evaluate=False)
 
 
+def _cancelled(ends: list[sympy.Expr]) -> int:
+    """The factor F(b) - F(a) loses when both are fractions written over one denominator and their difference is
+    reduced (125/6 - 1/6 = 124/6 = 62/3: 2); 1 when none is, or when either is not a number."""
+    if not all(end.is_Rational for end in ends):
+        return 1
+    denominator = math.lcm(*(int(end.q) for end in ends))
+    return math.gcd(int((ends[0] - ends[1]) * denominator), denominator) if denominator > 1 else 1
+
+
 def _combining(ends: list[sympy.Expr]) -> str:
     """What F(b) - F(a) takes when both are known: two numbers are added or subtracted, as the line above
     writes them; a number beside pi or e joins the other number, the sum named ("$1 - 3 = -2$" for 1 + 3 pi/2 - 3:
     "collect like terms" had combined only -2 - 3, two TA reads, EN 9022 and German 9023, and "add the numbers" left
     the subtraction and the reordering unsaid, German 9113), and like terms in pi or e are collected."""
     if all(end.is_Rational for end in ends):
+        if (common := _cancelled(ends)) > 1:
+            return Reason("add, cancel ${factor}$", factor=common) if ends[1].is_negative else Reason("subtract, cancel ${factor}$", factor=common)
         return N_("add") if ends[1].is_negative else N_("subtract")
     kinds = [{term.as_coeff_Mul()[1] for term in sympy.Add.make_args(end) if not term.is_Rational} for end in ends]
     if kinds[0] & kinds[1]:
