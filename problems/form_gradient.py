@@ -256,15 +256,16 @@ def _solve_symbolic(p: Params) -> SymbolicAnswer:
     if p.quadratic and p.linear and p.constant:  # the affine kind: the linear term and the constant go too, each named
         rule = Reason(
             # the sum rule named first, as (a)'s "sum rule; ..." does (two TA reads, EN 9074, German 9072)
-            r"sum rule; product rule for $x_i x_j$; $\partial ({b}_i x_i) / \partial x_k = \delta_{{ik}} {b}_i$, $\partial {c} / \partial x_k = 0$",
+            r"sum rule, constant factor; product rule for $x_i x_j$; $\partial ({b}_i x_i) / \partial x_k = \delta_{{ik}} {b}_i$, $\partial {c} / \partial x_k = 0$",
             b=p.vector.name,
             c=p.scalar.name,
         )
         survivors = N_("only $i = k$ or $j = k$ remain")
     elif p.quadratic:
-        rule, survivors = N_("sum rule; product rule in every term"), N_("only $i = k$ or $j = k$ remain")
+        rule, survivors = N_("sum rule, constant factor; product rule in every term"), N_("only $i = k$ or $j = k$ remain")
     else:
-        rule, survivors = N_(r"sum rule; $\partial x_i / \partial x_k = \delta_{ik}$"), N_("only $i = k$ remains")
+        # the constants b_i and A_ij come out of each derivative: the constant factor rule is named (three TA reads)
+        rule, survivors = N_(r"sum rule, constant factor; $\partial x_i / \partial x_k = \delta_{ik}$"), N_("only $i = k$ remains")
     steps = [
         Step(OnInstance(sympy.Derivative(f, x[K])), ""),
         Step(OnInstance(written_sum(*deltas)), rule),

@@ -319,9 +319,11 @@ def posterior(total: TotalProbability, index: int) -> Chain:
     return chain(Step(times, _TERM_AND_TOTAL[index]), *cleared.steps)
 
 
+# which term over the total, and the division as a multiplication said as one ("the first term and the total from
+# above; times the reciprocal of the total" read clumsily, two TA reads, German 9403, EN 9442)
 _TERM_AND_TOTAL = (
-    N_("the first term and the total from above; times the reciprocal of the total"),
-    N_("the second term and the total from above; times the reciprocal of the total"),
+    N_("the first term over the total, from above; dividing is multiplying by the reciprocal"),
+    N_("the second term over the total, from above; dividing is multiplying by the reciprocal"),
 )
 
 

@@ -119,7 +119,7 @@ def _on_instance(step):
 
 def test_canonical_linear_form_steps_use_the_kronecker_delta():
     steps = canonical("idl-math-background-1.2a").answer.partial_steps.steps
-    assert [step.why for step in steps] == ["", r"sum rule; $\partial x_i / \partial x_k = \delta_{ik}$", "only $i = k$ remains"]
+    assert [step.why for step in steps] == ["", r"sum rule, constant factor; $\partial x_i / \partial x_k = \delta_{ik}$", "only $i = k$ remains"]
     assert tex(steps[1].expr) == r"\sum_{i=1}^{n} \delta_{i k} b_{i}"
     assert tex(steps[-1].expr) == "b_{k}"
     assert _on_instance(steps[0]) == _on_instance(steps[-1]) == sympy.Symbol("b_2")
@@ -127,7 +127,7 @@ def test_canonical_linear_form_steps_use_the_kronecker_delta():
 
 def test_canonical_symmetric_quadratic_form_steps_merge_the_two_sums():
     steps = canonical("idl-math-background-1.2b").answer.partial_steps.steps
-    whys = ["", "sum rule; product rule in every term", "only $i = k$ or $j = k$ remain", "$A_{ik} = A_{ki}$, rename $i$ as $j$, add the sums"]
+    whys = ["", "sum rule, constant factor; product rule in every term", "only $i = k$ or $j = k$ remain", "$A_{ik} = A_{ki}$, rename $i$ as $j$, add the sums"]
     assert [step.why for step in steps] == whys
     assert tex(steps[2].expr) == r"\sum_{j=1}^{n} A_{kj} x_{j} + \sum_{i=1}^{n} A_{ik} x_{i}"
     assert tex(steps[3].expr) == r"2 \sum_{j=1}^{n} A_{kj} x_{j}"
@@ -154,7 +154,7 @@ def test_the_affine_product_rule_step_names_the_linear_term_and_the_constant(see
     b, c = p.vector.name, p.scalar.name
     why = variant.answer.partial_steps.steps[1].why
     assert why == (
-        rf"sum rule; product rule for $x_i x_j$; $\partial ({b}_i x_i) / \partial x_k = \delta_{{ik}} {b}_i$, $\partial {c} / \partial x_k = 0$"
+        rf"sum rule, constant factor; product rule for $x_i x_j$; $\partial ({b}_i x_i) / \partial x_k = \delta_{{ik}} {b}_i$, $\partial {c} / \partial x_k = 0$"
     )
     written = tex(variant.answer.partial_steps.steps[1].expr)
     assert rf"\delta_{{i k}} {b}_{{i}}" in written and not written.endswith(f"+ {c}")
