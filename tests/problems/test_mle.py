@@ -202,7 +202,7 @@ def test_the_gaussian_log_likelihood_names_each_rewrite_in_a_bracket_as_tall_as_
     """Two TA reads: the rows from sum log p to -n log sigma - ... stood without reasons, and \\Bigl( was shorter than
     the fraction (x_i - mu)^2 / (2 sigma^2) inside it. Each rule of logarithms the rows use is named beside its row."""
     variant = variant_for_seed(FAMILY, OPTIONS, 3)
-    for language, words in (("en", "the first two do not depend on $i$"), ("de", "die ersten beiden h{\\\"a}ngen nicht von $i$ ab")):
+    for language, words in (("en", "sum each term over $i$"), ("de", "jeden Term {\\\"u}ber $i$ summieren")):
         _, solution = render_part(environment(language=language), FAMILY, variant)
         rows = solution.split(r"\ell(\mu, \sigma) &= \log \prod_i", 1)[1].split(r"\end{align*}", 1)[0]
         assert r"\biggl(" in rows and r"\Bigl(" not in rows
