@@ -106,6 +106,14 @@ def _scaled(f: sympy.Expr, x: sympy.Symbol) -> bool:
     return any(term.has(x) and term.as_independent(x, as_Add=False)[0].free_symbols for term in sympy.Add.make_args(f))
 
 
+def _sum_rule(scaled: bool, tabled: bool) -> str:
+    """The sum rule's name: with the constant factor rule where a term has a factor in other variables (``_scaled``),
+    with the table where a term is read off it."""
+    if scaled:
+        return CONSTANT_SUM_TABLE if tabled else CONSTANT_SUM
+    return SUM_TABLE if tabled else SUM
+
+
 def _linear(term: sympy.Expr, x: sympy.Symbol) -> bool:
     """``term`` is a multiple of ``x``: its derivative (x^2 y in y gives x^2) needs no table of derivatives."""
     return not sympy.diff(term, x).has(x)
@@ -745,7 +753,7 @@ class _State:
             read_off = [tabled and not self._named(term) for term, tabled in zip(varying, tabled_terms)]
             # beside terms that drop out, a table read only for a term of degree one (y' = 1) goes without saying
             tabled = any(read_off) and not (idle and all(_linear(t, x) for t, read in zip(varying, read_off) if read))
-            rule = (CONSTANT_SUM_TABLE if tabled else CONSTANT_SUM) if _scaled(f, x) else SUM_TABLE if tabled else SUM
+            rule = _sum_rule(_scaled(f, x), tabled)
             why = _dropping(rule, idle, x) if idle else rule
             return WrittenSum(*terms, evaluate=False) if len(terms) > 1 else terms[0], why
         if f.is_Mul:
@@ -782,8 +790,7 @@ class _State:
         scaled = _scaled(f, self.x)
         if idle:  # the table read too: "sum rule; 2y^2 does not depend on x" hid 3x^2 y read off it (three TA reads)
             read = not all(_linear(term, self.x) for term in sympy.Add.make_args(f) if term.has(self.x))
-            rule = (CONSTANT_SUM_TABLE if read else CONSTANT_SUM) if scaled else SUM_TABLE if read else SUM
-            return _dropping(rule, idle, self.x)
+            return _dropping(_sum_rule(scaled, read), idle, self.x)
         if f.is_Add:
             return CONSTANT_SUM_TABLE if scaled else SUM_TABLE
         return CONSTANT_TABLE if scaled else TABLE

@@ -21,7 +21,7 @@ import sympy
 from sympy.core.exprtools import Term, gcd_terms
 from sympy.core.mul import _keep_coeff
 
-from generator.kit.language import Reason, as_reason, signs_cancelling
+from generator.kit.language import N_, Reason, as_reason, signs_cancelling
 from generator.kit.notation import WrittenSum
 from generator.kit.printing import bracket, printed_terms, tex
 from generator.kit.widths import printed_width
@@ -924,7 +924,7 @@ def _one_term(term: sympy.Expr, new: sympy.Expr, before: sympy.Expr) -> list[Rea
     if sums and new_coefficient.as_coeff_Mul()[1].is_Add and (len(sympy.Mul.make_args(product)) > 1 or product.is_Pow):
         # quoted up to twice the usual width: a reason this long stands on a line of its own above its step
         wide = printed_width(product) > 2 * MAX_NAMED_WIDTH
-        names.append(Reason("multiply out the brackets") if wide else Reason("multiply out ${product}$", product=tex(product)))
+        names.append(MULTIPLY_OUT_BRACKETS if wide else Reason(MULTIPLY_OUT, product=tex(product)))
     names += _inside_factors(term, new, before) or _sign_flips(term, new)
     multiplied = None if names else _number_multiplied_in(term, new)
     if multiplied is not None:  # 2 (2x - 1)(x^2 - x + 3) as (4x - 2)(x^2 - x + 3): "multiply the factors" (a TA read, EN 9061)
@@ -1040,7 +1040,7 @@ def signs_named(before: sympy.Expr, after: sympy.Expr, why: str) -> Reason:
 
 def _multiplies_out(why: Reason) -> bool:
     """``why`` names multiplying out a product ("multiply out $(2 - x)(4 - x)$"), and nothing that takes a sign out."""
-    return why.template in ("multiply out ${product}$", "multiply out the brackets")
+    return why.template in (MULTIPLY_OUT, MULTIPLY_OUT_BRACKETS.template)
 
 
 def _minus_one_times(product: sympy.Expr) -> bool:
@@ -1216,6 +1216,9 @@ COLLECT = Reason("collect like terms")
 """The name of a step that collects like terms; ``rewrite_names`` lists it as itself."""
 DISTRIBUTE_MINUS = Reason("distribute the minus sign")
 """The name of a step that takes a minus sign into a bracket: ``-(A - B)`` is ``B - A``."""
+MULTIPLY_OUT = N_("multiply out ${product}$")
+"""A product quoted as it is multiplied out (a template: ``Reason(MULTIPLY_OUT, product=...)``)."""
+MULTIPLY_OUT_BRACKETS = Reason("multiply out the brackets")
 OPEN_NEGATED = Reason("open the bracket after the minus sign")
 OPEN_NEGATED_ALL = Reason("open the brackets after the minus signs")
 r"""The name of a step that opens ``-(A + B)`` in a sum: ``-(\cos x + 2) + C`` is ``C - \cos x - 2``, no bracket left."""
