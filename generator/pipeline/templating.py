@@ -130,8 +130,7 @@ def approximately_matrix(matrix: sympy.MatrixBase, digits: int, language: str) -
     """``= [0.2500 0.5000]`` when every entry is exact in ``digits`` places, else ``\\approx [0.1667 0.5000]``: one entry
     not exact makes the matrix approximate. Every entry to the places asked, so the column lines up and a sheet asking
     for four places shows four (``0.750`` beside an English ``0.7500`` read as another precision, TA read)."""
-    exact = [exact_decimal(entry, digits) for entry in matrix]
-    relation = "=" if all(decimal is not None for decimal in exact) else r"\approx"
+    relation = "=" if exact_in(matrix, digits) else r"\approx"
     entries = [localized_decimal(fixed(entry, digits), language) for entry in matrix]
     rows = (" & ".join(entries[row * matrix.cols : (row + 1) * matrix.cols]) for row in range(matrix.rows))
     return rf"{relation} \begin{{bmatrix}}" + "\\\\".join(rows) + r"\end{bmatrix}"
