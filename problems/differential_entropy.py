@@ -126,6 +126,13 @@ class Params:
         return width(*self.parameters)
 
     @property
+    def width_worked(self) -> sympy.Expr:
+        """b - a with a numeric law's ends in (``9/2 - 3``), for the solution's p(x) = 1/(9/2 - 3) = 2/3: the density's
+        value alone left where it came from unsaid (a TA read, German 9464)."""
+        low, high = self.parameters
+        return WrittenSum(high, -low, evaluate=False)
+
+    @property
     def decay(self) -> sympy.Expr:
         """e^{-lambda x} of an exponential law, the antiderivative the integration by parts needs."""
         return sympy.exp(-self.parameters[0] * x)
