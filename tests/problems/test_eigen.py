@@ -110,7 +110,12 @@ def test_a_2x2_equation_is_divided_by_its_common_factor_before_its_coefficients_
     assert pair.divisor == 2 and sympy.expand(pair.equation - pair.divisor * pair.reduced) == 0
     variant = dataclasses.replace(variant_for_seed(FAMILY, FAMILY.resolve_options({}), 0), params=params, answer=answer)
     _, solution = render_part(environment(), FAMILY, variant)
-    assert "$2 x_{1} + 4 x_{2} = 0$, or $x_{1} + 2 x_{2} = 0$ after dividing by $2$." in solution
+    # both equations displayed, the division the reduced one's reason, the solution named v_1 at once (two TA reads,
+    # German 9462, 9463: inline, the equations stretched their lines; "x = (2, -3)^T", then "v_1", named it twice)
+    rows = solution.split(r"\begin{align*}")[3].split(r"\end{align*}")[0]
+    assert rows.strip().startswith("2 x_{1} + 4 x_{2} &= 0 \\\\")
+    assert r"x_{1} + 2 x_{2} &= 0 && \mbox{divide by $2$}" in rows
+    assert r"\mathbf{v}_2 &= \begin{bmatrix}2\\-1\end{bmatrix}" in rows and r"\mathbf{x} &=" not in solution
 
 
 def test_the_solution_writes_diagonal_entries_one_way_and_lists_eigenvalues_as_the_factors_print():
