@@ -233,7 +233,8 @@ ACTIVATIONS = {
     "swish": Activation(
         curve=lambda u: u * _logistic(u),
         steps=_swish_steps,
-        in_terms=lambda u: WrittenSum(sigmoid(u), u * sigmoid(u) * (1 - sigmoid(u)), evaluate=False),
+        # u stays a factor as the row above writes it, x/2 sigma(x/2) (1 - sigma(x/2)), never 1/2 x sigma(...) (a TA read, EN 9461)
+        in_terms=lambda u: WrittenSum(sigmoid(u), sympy.Mul(u, sigmoid(u), 1 - sigmoid(u), evaluate=False), evaluate=False),
         definition=SIGMA_DEFINITION,
         scales=(1, 2, 3, HALF, Rational(3, 2)),
         shifts=(0,),
