@@ -21,7 +21,7 @@ from sympy.core.exprtools import Term
 from sympy.core.mul import _keep_coeff
 
 from generator.kit.language import N_, Reason, as_reason, signs_cancelling
-from generator.kit.notation import WrittenProduct, WrittenSum
+from generator.kit.notation import FactorsToMultiply, WrittenProduct, WrittenSum
 from generator.kit.printing import (
     bracket,
     number_and_powers,
@@ -217,9 +217,12 @@ def _rule_and_tidy(rule: Step, after: sympy.Expr) -> tuple[Step, ...]:
     # which would otherwise turn the signs unnamed (x^2 . (-2(4 - x)) under "cancel (4 - x), expand and collect", a TA read)
     if signed:
         multiplied = xreplace_unevaluated(rule.expr, {node: _signs_cancelled(node) for node in signed})
-        # - x^3 e^x . (-e^{-x}) is + x^3: "combine the powers of e; two minus signs cancel" (a TA read, 8871 f_2)
+        # - x^3 e^x . (-e^{-x}) is + x^3: "combine the powers of e; two minus signs cancel" (a TA read, 8871 f_2); sin x
+        # . (-2 sin x) is -2 sin^2 x: "multiply the factors; ..." (a TA read, EN 9463, where the signs alone were named)
         combined = not all(map(_signs_cancel, signed))
-        return (rule, *rule_and_tidy(Step(multiplied, signs_cancelling(COMBINE_POWERS) if combined else SIGNS_CANCEL), after))
+        merged = any(isinstance(node, FactorsToMultiply) for node in signed)
+        why = signs_cancelling(COMBINE_POWERS) if combined else signs_cancelling(GENERIC_NAMES[0]) if merged else SIGNS_CANCEL
+        return (rule, *rule_and_tidy(Step(multiplied, why), after))
     scale = scaling(rule.expr, after) if len(names) > 1 else None
     if scale is not None:  # numerator and denominator multiplied by e^{2x} in a line of their own
         top, _ = sympy.fraction(rule.expr, exact=True)
@@ -879,7 +882,7 @@ class _State:
     def _product(self, u: sympy.Expr, v: sympy.Expr) -> tuple[sympy.Expr, str]:
         self.rules.append("product")
         du, dv = self._pieces(u, v)
-        return WrittenSum(written_product(du, v), written_product(u, dv), evaluate=False), PRODUCT
+        return WrittenSum(_rule_product(du, v), _rule_product(u, dv), evaluate=False), PRODUCT
 
     def _quotient(self, u: sympy.Expr, v: sympy.Expr) -> tuple[sympy.Expr, str]:
         square = sympy.Pow(_squared(v), -1, evaluate=False)
@@ -895,7 +898,7 @@ class _State:
         (du, v_left), cancelled = _cancelled_against(du, v)
         (dv, u_left), also = _cancelled_against(dv, u)
         (du, above_du), (dv, above_dv), below = _over_one_bar(du, dv)
-        first, second = written_product(du, v_left, above_du), written_product(-1, written_product(above_dv, u_left), dv)
+        first, second = _rule_product(du, v_left, above_du), _rule_product(-1, written_product(above_dv, u_left), dv)
         numerator = WrittenSum(first, second, evaluate=False)
         names = [as_reason(QUOTIENT), *map(cancel_reason, dict.fromkeys((*cancelled, *also)))]
         if below == 1:
@@ -1023,15 +1026,32 @@ def written_product(*factors: sympy.Expr) -> sympy.Expr:
     return written[0] if len(written) == 1 else sympy.Mul(*written, evaluate=False)
 
 
-def _substituted(factors: tuple[sympy.Expr, ...]) -> sympy.Expr:
-    """The factors side by side with a dot, as substituted into a rule (``(1 - x) \\cdot (-1/(1 - x))``); numbers in front."""
+def _rule_product(*factors: sympy.Expr) -> sympy.Expr:
+    """A product the product or quotient rule puts together, as ``written_product`` writes it; but where two of its
+    factors share a base (``x^2 e^x`` times ``2x``, ``\\sin x`` times ``-\\sin x``), side by side with a dot, as
+    substituted into the rule (``FactorsToMultiply``): merged at once, ``2 x^3 e^x`` stood beside a reason that named
+    only the rule (two TA reads, German 9462, 9463)."""
+    kept = tuple(factor for factor in map(sympy.sympify, factors) if factor != 1)
+    if _cancelling(number_and_powers(_operands(kept), whole_exponents=True)[1]):  # (1 - x) . (-1/(1 - x)): "cancel"
+        return written_product(*factors)
+    bases = [set(number_and_powers(_operands((factor,)), whole_exponents=True)[1]) for factor in kept]
+    sharing = [index for index, own in enumerate(bases) if any(own & other for other in bases[:index] + bases[index + 1 :])]
+    # cos x times cos x is cos^2 x at once: "cos x . cos x" prints one factor twice (lint repeated-factor)
+    if any(len(list(_operands((kept[index],)))) > 1 for index in sharing):
+        return _substituted(kept, FactorsToMultiply)
+    return written_product(*factors)
+
+
+def _substituted(factors: tuple[sympy.Expr, ...], kind: type[WrittenProduct] = WrittenProduct) -> sympy.Expr:
+    """The factors side by side with a dot, as substituted into a rule (``(1 - x) \\cdot (-1/(1 - x))``); numbers in front;
+    a product of ``kind``."""
     number = sympy.Mul(*(factor for factor in factors if factor.is_Number))
     shown = [written_product(factor) for factor in factors if not factor.is_Number]
     if number == -1:
         shown[0] = sympy.Mul(-1, shown[0], evaluate=False)
     elif number != 1:
         shown.insert(0, number)
-    return WrittenProduct(*shown, evaluate=False) if len(shown) > 1 else shown[0]
+    return kind(*shown, evaluate=False) if len(shown) > 1 else shown[0]
 
 
 def _signs_cancel(product: sympy.Expr, powers_of_e: bool = False) -> bool:

@@ -75,6 +75,12 @@ class WrittenProduct(sympy.Mul):
         return len(self.args) == 2 and self.args[0] == -1 and not self.args[1].is_Number
 
 
+class FactorsToMultiply(WrittenProduct):
+    """A rule's factors side by side that share a base, ``x^2 e^x \\cdot 2x``: the step after multiplies them and
+    says so (``rewrites.rewrite_names``); merged in the rule's own line, ``2 x^3 e^x`` stood beside a reason that
+    named only the rule (two TA reads)."""
+
+
 def written_sum(*terms: sympy.Expr) -> sympy.Expr:
     """The terms as a ``WrittenSum`` (scalars or matrices); one term is that term, not a sum of one."""
     return terms[0] if len(terms) == 1 else WrittenSum(*terms, evaluate=False)
