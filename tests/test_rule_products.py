@@ -55,3 +55,11 @@ def test_a_bare_factor_times_itself_is_its_square_and_cancelling_factors_stay_th
     assert r"\cos^{2}(x)" in tex(rule.expr) and not _named_products(rule.expr)
     first, then = _steps((1 - x) * sympy.log(1 - x))[:2]
     assert not _named_products(first.expr) and then.why == r"cancel $(1 - x)$"
+
+
+def test_a_rule_line_that_only_multiplies_and_reorders_keeps_its_line():
+    """x log(x^2 + 1): the rule's x . 2x/(x^2 + 1) had been replaced by 2x^2/(x^2 + 1), the rule's reason beside it,
+    because the two differ only in order and in the powers of x merged (a TA read, idl-math-background EN 9474)."""
+    rule, multiplied = _steps(x * sympy.log(x**2 + 1))
+    assert r"x \cdot \frac{2 x}{x^{2} + 1}" in tex(rule.expr) and rule.why == "product rule"
+    assert multiplied.why == GENERIC_NAMES[0] and r"\frac{2 x^{2}}{x^{2} + 1}" in tex(multiplied.expr)

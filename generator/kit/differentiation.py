@@ -21,7 +21,7 @@ from sympy.core.exprtools import Term
 from sympy.core.mul import _keep_coeff
 
 from generator.kit.language import N_, Reason, as_reason, signs_cancelling
-from generator.kit.notation import FactorsToMultiply, WrittenProduct, WrittenSum
+from generator.kit.notation import FactorsToMultiply, WrittenProduct, WrittenSum, to_multiply
 from generator.kit.printing import (
     bracket,
     number_and_powers,
@@ -199,7 +199,7 @@ def _rule_and_tidy(rule: Step, after: sympy.Expr) -> tuple[Step, ...]:
     """``rule_and_tidy`` before its steps' cancelled minus signs are named."""
     if sign_moved(rule.expr, after):  # -e^x (A - B) is e^x (B - A): a step of its own; -A - B is -(A + B) the other way
         return (rule, Step(after, TAKE_OUT_MINUS if after.as_coeff_Mul()[0] < 0 else DISTRIBUTE_MINUS))
-    if reordered(rule.expr, after):
+    if reordered(rule.expr, after) and not to_multiply(rule.expr):  # x . 2x/(x^2 + 1) is multiplied in a line of its own (EN 9474)
         return (Step(after, rule.why),)
     if _signs_cancel(rule.expr):  # -1/(1 + e^{-x})^2 . (-e^{-x}) is multiplied before it is tidied
         if printed_width(rule.expr) > MAX_FACTORS_WIDTH:  # too wide side by side: the reason names the sign change
@@ -1036,8 +1036,9 @@ def _rule_product(*factors: sympy.Expr) -> sympy.Expr:
         return written_product(*factors)
     bases = [set(number_and_powers(_operands((factor,)), whole_exponents=True)[1]) for factor in kept]
     sharing = [index for index, own in enumerate(bases) if any(own & other for other in bases[:index] + bases[index + 1 :])]
-    # cos x times cos x is cos^2 x at once: "cos x . cos x" prints one factor twice (lint repeated-factor)
-    if any(len(list(_operands((kept[index],)))) > 1 for index in sharing):
+    # cos x times cos x is cos^2 x at once, sin x times -sin x is -sin^2 x: "cos x . cos x" prints one factor twice (lint
+    # repeated-factor); x^2 times 2x is no such square
+    if any(len([operand for operand in _operands((kept[index],)) if operand != -1]) > 1 for index in sharing):
         return _substituted(kept, FactorsToMultiply)
     return written_product(*factors)
 

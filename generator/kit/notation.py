@@ -81,6 +81,11 @@ class FactorsToMultiply(WrittenProduct):
     named only the rule (two TA reads)."""
 
 
+def to_multiply(expr: sympy.Basic) -> bool:
+    """Whether ``expr`` holds factors a rule wrote side by side for the next step to multiply (``FactorsToMultiply``)."""
+    return any(isinstance(node, FactorsToMultiply) for node in sympy.preorder_traversal(expr))
+
+
 def written_sum(*terms: sympy.Expr) -> sympy.Expr:
     """The terms as a ``WrittenSum`` (scalars or matrices); one term is that term, not a sum of one."""
     return terms[0] if len(terms) == 1 else WrittenSum(*terms, evaluate=False)

@@ -22,7 +22,7 @@ from sympy.core.exprtools import Term, gcd_terms
 from sympy.core.mul import _keep_coeff
 
 from generator.kit.language import N_, Reason, as_reason, signs_cancelling
-from generator.kit.notation import FactorsToMultiply, WrittenSum
+from generator.kit.notation import WrittenSum, to_multiply
 from generator.kit.printing import bracket, printed_terms, tex
 from generator.kit.widths import printed_width
 from generator.speed import register, remembered
@@ -264,9 +264,9 @@ def rewrite_names(before: sympy.Expr, after: sympy.Expr) -> tuple[Reason, ...]:
         names += [EXPAND, COLLECT] if has_like_terms(before) else [EXPAND]
     # x^2 e^x . 2x, cos x . cos x: factors a rule wrote side by side, multiplied in this step, which says so unless
     # it takes a factor out, expands or multiplies anyway
-    to_multiply = any(isinstance(node, FactorsToMultiply) for node in sympy.preorder_traversal(before))
+    multiplying = to_multiply(before)
     if not names:
-        names.append(GENERIC_NAMES[0] if plain.is_Mul or to_multiply else GENERIC_NAMES[1])
+        names.append(GENERIC_NAMES[0] if plain.is_Mul or multiplying else GENERIC_NAMES[1])
     if names == [COLLECT]:  # 4 - x + x is 4: no like terms gathered, two terms cancel (a TA read)
         pair = _cancelling_pair(before)
         if pair is not None and printed_width(pair) <= MAX_NAMED_WIDTH:
@@ -285,7 +285,7 @@ def rewrite_names(before: sympy.Expr, after: sympy.Expr) -> tuple[Reason, ...]:
         numbers = _numbers_taken_out(before, after)
         if len(numbers) == 1:
             names.append(Reason("factor out ${factor}$", factor=tex(numbers[0])))
-    if to_multiply and not any(word in name for name in names for word in ("factor", "expand", "multipl")):
+    if multiplying and not any(word in name for name in names for word in ("factor", "expand", "multipl")):
         names.insert(0, GENERIC_NAMES[0])
     return tuple(names)
 

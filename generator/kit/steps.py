@@ -20,7 +20,7 @@ from sympy.matrices.expressions.matexpr import MatrixElement
 
 from generator.kit.family import CheckFailed, find_all, require
 from generator.kit.language import Reason
-from generator.kit.notation import AsWritten, WrittenProduct, WrittenQuotient, WrittenSum, written_sum
+from generator.kit.notation import AsWritten, WrittenProduct, WrittenQuotient, WrittenSum, to_multiply, written_sum
 from generator.kit.numeric import as_function
 from generator.kit.printing import inline, printed_terms, tex, text
 from generator.kit.rewrites import evaluated
@@ -160,11 +160,11 @@ def worked_chain(*steps: Step) -> Chain:
     Printing sorts the factors of a product, so a rule step such as
     ``e^{-y} (cos(e^x) e^x)`` and its tidy form would show the same thing twice;
     the tidy form is kept, with the rule as its reason. Steps that cancel or
-    collect something stay apart.
+    collect something stay apart, and so does a rule's line of factors to multiply (``FactorsToMultiply``, x . 2x).
     """
     kept: list[Step] = []
     for step in steps:
-        if kept and _shown(kept[-1].expr) == _shown(step.expr):
+        if kept and _shown(kept[-1].expr) == _shown(step.expr) and not to_multiply(kept[-1].expr):
             kept[-1] = Step(step.expr, kept[-1].why)
         else:
             kept.append(step)
