@@ -146,7 +146,8 @@ def test_the_log_likelihood_in_numbers_names_what_it_puts_in(model, seed):
     assert step.expr == answer.log_likelihood
     expected = rf"put in $n = {len(data)}$, $\sum_i x_i = {sum(data)}$"
     if model == "gaussian":
-        expected += rf", $\sum_i x_i^2 = {sum(x * x for x in data)}$"
+        # into the sum of squares multiplied out above, which the row collects too (a TA read, EN 9474)
+        expected += rf", $\sum_i x_i^2 = {sum(x * x for x in data)}$, with the sum multiplied out as above"
     assert step.why == expected
     for language, words in (("en", "put in $n = "), ("de", f"$n = {len(data)}$, $\\sum_i x_i = {sum(data)}$")):
         _, solution = render_part(environment(language=language), FAMILY, variant)
