@@ -21,7 +21,7 @@ def test_the_canonical_instances_build(tmp_path):
     # the sheet writes log 2 and n log(sigma): its notation line says which logarithm (TA read, canonical)
     assert "log is the natural logarithm" in " ".join(solution.split())
     # a symmetric matrix with a repeated eigenvalue has eigenvectors that are not orthogonal (I: every vector)
-    assert "Eigenvectors of a symmetric matrix for distinct eigenvalues are orthogonal" in " ".join(solution.split())
+    assert "Eigenvectors of a symmetric matrix that belong to distinct eigenvalues are orthogonal" in " ".join(solution.split())
     answers = json.loads((target / "answers.json").read_text())
     assert [p["family"] for p in answers["problems"]] == [
         "definite-integral", "definite-integral", "eigen", "bayes-rule", "mle", "conv-shapes", "backprop"

@@ -134,11 +134,12 @@ def _gaussian(data: Sequence[int]) -> Fit:
 
 def _put_in(n: int, total: int, squares: int | None = None) -> Reason:
     """What the log-likelihood in the sample's numbers puts into the general one: n, sum x_i (and sum x_i^2, into the
-    sum of squares multiplied out above, which the row also collects: "put in" alone hid it, a TA read, EN 9474)."""
+    sum of squares multiplied out above, which the row also collects: "put in" alone hid it, a TA read, EN 9474; said
+    in a few words, so that the reason stands beside its row in German too, German 9484)."""
     if squares is None:
         return Reason("put in {values}", values=rf"$n = {n}$, $\sum_i x_i = {total}$")
     values = rf"$n = {n}$, $\sum_i x_i = {total}$, $\sum_i x_i^2 = {squares}$"
-    return Reason("put in {values}, with the sum multiplied out as above", values=values)
+    return Reason("put in {values}; multiplied out as above", values=values)
 
 
 def _single(var, ell, put_in, score, over, second, top: int, bottom: int, sums: tuple) -> Fit:

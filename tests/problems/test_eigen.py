@@ -182,7 +182,7 @@ def test_the_solution_checks_each_eigenvector_and_shows_every_two_orthogonal(n):
                 dots.append(rf"\mathbf{{v}}_{i + 1}^\top \mathbf{{v}}_{j + 1} = {tex(written_sum(*products))} = 0")
         german = render_part(environment(language="de"), FAMILY, variant)[1]
         if n == 2:  # one dot product, in the sentence
-            assert f"The eigenvectors are also orthogonal, ${dots[0]}$, as those of a symmetric" in solution
+            assert f"The eigenvectors are also orthogonal, ${dots[0]}$, as eigenvectors of a symmetric" in solution
             assert f"Die Eigenvektoren sind außerdem zueinander orthogonal, ${dots[0]}$, wie es" in german
         else:  # three, displayed: inline, their signs were squeezed
             display = "\\[ " + r" , \qquad ".join(dots) + " . \\]"

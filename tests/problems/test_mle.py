@@ -147,7 +147,7 @@ def test_the_log_likelihood_in_numbers_names_what_it_puts_in(model, seed):
     expected = rf"put in $n = {len(data)}$, $\sum_i x_i = {sum(data)}$"
     if model == "gaussian":
         # into the sum of squares multiplied out above, which the row collects too (a TA read, EN 9474)
-        expected += rf", $\sum_i x_i^2 = {sum(x * x for x in data)}$, with the sum multiplied out as above"
+        expected += rf", $\sum_i x_i^2 = {sum(x * x for x in data)}$; multiplied out as above"
     assert step.why == expected
     for language, words in (("en", "put in $n = "), ("de", f"$n = {len(data)}$, $\\sum_i x_i = {sum(data)}$")):
         _, solution = render_part(environment(language=language), FAMILY, variant)
