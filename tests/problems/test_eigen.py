@@ -113,7 +113,7 @@ def test_a_2x2_equation_is_divided_by_its_common_factor_before_its_coefficients_
     # both equations displayed, the division the reduced one's reason, the solution named v_1 at once (two TA reads,
     # German 9462, 9463: inline, the equations stretched their lines; "x = (2, -3)^T", then "v_1", named it twice)
     rows = solution.split(r"\begin{align*}")[3].split(r"\end{align*}")[0]
-    assert rows.strip().startswith("2 x_{1} + 4 x_{2} &= 0 \\\\")
+    assert rows.strip().startswith(r"2 x_{1} + 4 x_{2} &= 0 && \mbox{first row of $\mathbf{A} - \lambda_2 \mathbf{I}$} \\")
     assert r"x_{1} + 2 x_{2} &= 0 && \mbox{divide by $2$}" in rows
     assert r"\mathbf{v}_2 &= \begin{bmatrix}2\\-1\end{bmatrix}" in rows and r"\mathbf{x} &=" not in solution
 
