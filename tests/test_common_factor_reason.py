@@ -68,3 +68,13 @@ def test_a_sum_taken_out_is_named_in_its_brackets():
     reasons = [str(step.why) for chain in (*(piece.derivative for piece in worked.pieces), worked.derivative) for step in chain.steps]
     named = [reason for reason in reasons if reason.startswith("factor out")]
     assert named and all(reason.startswith(f"factor out $({tex(x**2 + x + 3)})$") for reason in named), reasons
+
+
+def test_a_factor_the_sum_shares_with_the_denominator_is_taken_out_before_it_cancels():
+    """A TA read (idl-math-background EN 9464, 1.3(a) f_3): "cancel (x^2 + 2)^2 and factor out 3e^{3x}" named the
+    cancelling first, though only the factor taken out of the numerator's sum lets it cancel."""
+    for f in (x**3 / (x**2 + 3) ** 3, sympy.sin(x) ** 2 / (3 - x) ** 2):
+        steps = differentiate(f, x).derivative.steps
+        (both,) = [step.why for step in steps if "cancel" in step.why and "factor out" in step.why]
+        assert both.index("factor out") < both.index("cancel")
+        assert sympy.simplify(steps[-1].expr - sympy.diff(f, x)) == 0

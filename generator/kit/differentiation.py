@@ -457,10 +457,12 @@ def multiplied_out(before: sympy.Expr, after: sympy.Expr) -> Step | None:
     middle = sympy.Mul(*factors, evaluate=False) if len(factors) > 1 else written  # a product of one would print evaluated
     if printed_width(middle) > MAX_STEP_WIDTH:
         return None
-    names = [cancel_reason(cancelled)] if cancelled != 1 else []
+    names = []
     if common:  # a sum taken out is named in its brackets: "factor out $x^2 + x + 3$" read as taking out x^2 (TA read)
         taken = sympy.Mul(*common, evaluate=False) if len(common) > 1 else common[0]
         names.append(Reason("factor out ${factor}$", factor=bracket(tex(taken)) if taken.is_Add else tex(taken)))
+    if cancelled != 1:  # after the factoring that lets it cancel (rewrite_names, EN 9464)
+        names.append(cancel_reason(cancelled))
     if opens:
         names.append((OPEN_NEGATED if len(opened) == 1 else OPEN_NEGATED_ALL) if negated else _expanding(pieces, kept, grouped))
     return Step(middle, listed(names)) if names else None  # brackets dropped and nothing else: no step

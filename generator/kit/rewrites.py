@@ -231,12 +231,16 @@ def rewrite_names(before: sympy.Expr, after: sympy.Expr) -> tuple[Reason, ...]:
         written = top
         top, bottom = sympy.fraction(together(plain), exact=True)
         top = _spread(top, written)
-    names += _below_the_bar(bottom, new_bottom)
+    below = _below_the_bar(bottom, new_bottom)
     above = _above_the_bar(top, new_top, before, _cancelled_sums(bottom, new_bottom))
     if COLLECT not in above and _collected_as_written(before):
         # like terms as written (3x - 2 + 3x) are collected before anything is taken out of what they make
         above.insert(0, COLLECT)
-    names += above
+    if top.is_Add and len(above) == 1 and above[0].startswith("factor out") and below and all(n.startswith("cancel") for n in below):
+        # what a sum above the bar shares with the denominator comes out of the sum before it cancels: "factor out
+        # 3x^2 and cancel (x^2 + 3)^2" ("cancel ... and factor out ..." named the steps in the wrong order, EN 9464)
+        below, above = above, below
+    names += below + above
     if not names:
         names += _sign_flips(before, after)
     # -(e^x + 1) + e^x (2 - x) as e^x (1 - x) - 1: the bracket is opened before its terms are collected (a TA read,
