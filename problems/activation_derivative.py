@@ -74,8 +74,8 @@ AS_PRODUCT = N_("write the fraction as a product of fractions")  # with a factor
 """e^{-u}/(1 + e^{-u})^2 as 1/(1 + e^{-u}) . e^{-u}/(1 + e^{-u}): "split the fraction" there and for the sum split in the
 next step named two different moves alike (a TA read, EN 9023)."""
 SQUARE_OF_QUOTIENT = N_(r"split the fraction; $b^2/b^2 = 1$, $a^2/b^2 = (a/b)^2$")
-"""(b^2 - a^2)/b^2 as 1 - (a/b)^2: the first part's 1 named too (a TA read, EN 9481)."""
-"""tanh's (b^2 - a^2)/b^2 as 1 - (a/b)^2: the quotient of squares written as a square too (a TA read, German 9021)."""
+"""tanh's (b^2 - a^2)/b^2 as 1 - (a/b)^2: the quotient of squares written as a square too (a TA read, German 9021), and
+the first part's 1 named (EN 9481)."""
 ADD_SUBTRACT = N_("add and subtract 1 in the numerator, split the fraction")
 """e^{-u}/(1 + e^{-u}) as 1 - 1/(1 + e^{-u}): the fraction split too, which the reason left unsaid (TA reads, German 8922
 swish and 8942 3(a))."""
