@@ -1036,11 +1036,14 @@ def _rule_product(*factors: sympy.Expr) -> sympy.Expr:
     kept = tuple(factor for factor in map(sympy.sympify, factors) if factor != 1)
     if _cancelling(number_and_powers(_operands(kept), whole_exponents=True)[1]):  # (1 - x) . (-1/(1 - x)): "cancel"
         return written_product(*factors)
-    bases = [set(number_and_powers(_operands((factor,)), whole_exponents=True)[1]) for factor in kept]
-    sharing = [index for index, own in enumerate(bases) if any(own & other for other in bases[:index] + bases[index + 1 :])]
     # cos x times cos x is cos^2 x at once, sin x times -sin x is -sin^2 x: "cos x . cos x" prints one factor twice (lint
-    # repeated-factor); x^2 times 2x is no such square
-    if any(len([operand for operand in _operands((kept[index],)) if operand != -1]) > 1 for index in sharing):
+    # repeated-factor); x^2 times 2x, sin^2 x times -sin x are no such square (a TA read, EN 9493: the one merged
+    # beside the other written apart in one row)
+    shown = [factor for factor in kept if not factor.is_Number]
+    if len(shown) == 2 and shown[0] in (shown[1], -shown[1]):
+        return written_product(*factors)
+    bases = [set(number_and_powers(_operands((factor,)), whole_exponents=True)[1]) for factor in shown]
+    if any(own & other for index, own in enumerate(bases) for other in bases[index + 1 :]):
         return _substituted(kept, FactorsToMultiply)
     return written_product(*factors)
 

@@ -66,10 +66,11 @@ def characteristic(matrix: sympy.ImmutableMatrix, symbol: sympy.Symbol) -> Chara
 
 
 def _factoring(values: tuple[sympy.Integer, ...]) -> Reason:
-    """How the roots of det(A - lambda I) are found: its constant term is their product (no root is 0)."""
+    """How the roots of det(A - lambda I) are found: its constant term is their product (no root is 0); the step named
+    for what it does, factorising ("roots with sum 5, product -36" alone named a property, a TA read, German 9491)."""
     if len(values) == 3:
-        return Reason("its integer roots divide ${product}$", product=math.prod(values))
-    return Reason("roots with sum ${total}$, product ${product}$", total=sum(values), product=math.prod(values))
+        return Reason("factorise: its integer roots divide ${product}$", product=math.prod(values))
+    return Reason("factorise: roots with sum ${total}$, product ${product}$", total=sum(values), product=math.prod(values))
 
 
 @dataclass(frozen=True)

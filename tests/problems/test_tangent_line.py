@@ -78,9 +78,9 @@ def test_the_sentence_naming_the_parts_is_singular_for_one_part():
         count = len(variant.answer.worked.pieces)
         for language in ("en", "de"):
             _, solution = render_part(environment(language=language), FAMILY, variant)
-            sentence = next((line for line in solution.splitlines() if line.startswith(("We name", "Abkürzung"))), None)
+            sentence = next((line for line in solution.splitlines() if line.startswith(("We name", "Für den Teilausdruck", "Für die Teilausdrücke"))), None)
             if sentence is not None:
                 sentences.setdefault((language, count == 1), set()).add(sentence.split(":")[0])
     assert sentences[("en", True)] == {"We name the part the rules act on"}
-    assert sentences[("de", True)] == {"Abkürzung für den Teilausdruck, auf den wir die Regeln anwenden"}
+    assert sentences[("de", True)] == {"Für den Teilausdruck, auf den wir die Regeln anwenden, schreiben wir"}
     assert sentences[("en", False)] == {"We name the parts the rules act on"}
