@@ -206,3 +206,16 @@ def test_a_field_whose_first_partial_names_parts_is_headed_once_in_english_and_g
                     and not line.startswith("\\begin{align*}")]
         assert not any(a and b for a, b in zip(headings, headings[1:])), language
         assert not list(header_scopes(solution)), language  # each partial's own line still covers its rows only
+
+
+def test_a_part_an_earlier_component_named_is_as_above():
+    """A TA read (idl-math-background, German 9493): f_2 = (x e^{xy}, -y e^{xy}) named u = e^{xy} for each component
+    anew, "For d/dy(-y e^{xy}), let u = e^{xy}:" below "For f_2, let u = e^{xy}:"."""
+    options = resolve_options(FAMILY.options, {"n": 2, "count": 2, "solenoidal": True})
+    variant = variant_for_seed(FAMILY, options, 53)
+    field = [component for component in variant.params.fields if component[0].has(sympy.exp)]
+    assert field, "seed 53 draws a field with one exponential in both components"
+    _, solution = render_part(environment(), FAMILY, variant)
+    exponential = next(node for node in sympy.preorder_traversal(field[0][0]) if isinstance(node, sympy.exp))
+    assert solution.count(f"$u = {tex(exponential)}$") == 1
+    assert "with $u$ as above" in solution
