@@ -64,7 +64,7 @@ def test_german_wording_a_reader_stumbled_over_is_gone():
     the KL divergence called 'kein Abstand'."""
     german = translations("de").gettext
     assert german("Derivatives, Jacobians, divergence") == "Ableitungen, Jacobi-Matrizen, Divergenz"
-    assert german("Gradients of linear and quadratic functions") == "Gradienten linearer\u00a0und\u00a0quadratischer Funktionen"
+    assert german("Gradients of linear and quadratic functions") == "Gradienten linearer\u00a0und quadratischer\u00a0Funktionen"
     assert german("Adding them up:") == "Insgesamt:"
     strings = [m.string for m in german_catalogue() if m.id and isinstance(m.string, str)]
     for stumbled in ("abgeschlossen unter", "Linear- und Quadrat", "Aufaddiert", "kein Abstand"):
