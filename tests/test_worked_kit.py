@@ -51,7 +51,7 @@ def test_a_worked_determinant_starts_at_the_bars_and_ends_multiplied_out(m):
 def test_null_vectors_and_unit_vectors():
     found = null_vector(sympy.ImmutableMatrix([[2, 4], [1, 2]]))
     # 2x_1 + 4x_2 = 0 read as x_1 + 2x_2 = 0: (2, -1) at once, nothing to take out (TA read, EN 8907)
-    assert found.vector == sympy.Matrix([2, -1]) and [s.why for s in found.found.steps] == ["swap $1$ and $2$, negate the second"]
+    assert found.vector == sympy.Matrix([2, -1]) and [s.why for s in found.found.steps] == ["swap $1$ and $2$, negate the second entry"]
     crossed = null_vector(sympy.ImmutableMatrix([[1, 2, 3], [2, 2, 2], [3, 2, 1]]))
     assert crossed.rows == (1, 2) and crossed.vector == sympy.Matrix([1, -2, 1])
     length, unit = unit_vector(crossed.vector)

@@ -277,13 +277,14 @@ def null_vector(m: sympy.MatrixBase) -> NullVector:
     taken = [Step(WrittenMatrix(MatMul(factor, vector, evaluate=False)), Reason("take out ${factor}$", factor=factor))] if factor != 1 else []
     # Chain, not chain(): the factored vector has the same entries, and chain() would merge it away
     # which two numbers are swapped: "swap, negate one" repeated the sentence above it (two TA reads, EN 9041, German 9043)
-    # and which entry turns its sign: "negate one" left it open (a TA read, German 9063)
+    # and which entry turns its sign: "negate one" left it open (a TA read, German 9063), an entry of the vector, not a
+    # coefficient ("negate the second" read as the second coefficient, a TA read, EN 9512)
     if m.rows == 3:
         why = N_("cross product")
     elif q < 0:
-        why = Reason("swap ${p}$ and ${q}$, negate the first", p=tex(p), q=tex(q))
+        why = Reason("swap ${p}$ and ${q}$, negate the first entry", p=tex(p), q=tex(q))
     else:
-        why = Reason("swap ${p}$ and ${q}$, negate the second", p=tex(p), q=tex(q))
+        why = Reason("swap ${p}$ and ${q}$, negate the second entry", p=tex(p), q=tex(q))
     found = Chain((Step(raw, why), *taken))
     return NullVector(rows, found, vector)
 

@@ -103,7 +103,7 @@ def test_a_2x2_equation_is_divided_by_its_common_factor_before_its_coefficients_
     answer = FAMILY.solve(params)
     (pair,) = (pair for pair in answer.pairs if pair.value == -8)
     found = pair.null.found  # lambda = -8: 2 x_1 + 4 x_2 = 0, that is, x_1 + 2 x_2 = 0: x = (2, -1)
-    assert [step.why for step in found.steps] == ["swap $1$ and $2$, negate the second"]  # the numbers swapped named (two TA reads, EN 9041, German 9043)
+    assert [step.why for step in found.steps] == ["swap $1$ and $2$, negate the second entry"]  # the numbers swapped named (two TA reads, EN 9041, German 9043)
     assert found.steps[0].expr == sympy.Matrix([2, -1]) and pair.vector == sympy.Matrix([2, -1])
     assert (tex(pair.equation), tex(pair.reduced)) == ("2 x_{1} + 4 x_{2}", "x_{1} + 2 x_{2}")
     # what it is divided by is said: "that is" divided silently (a TA read, EN 9062)
