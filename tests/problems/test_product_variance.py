@@ -194,3 +194,21 @@ def test_the_german_reason_says_the_cancelled_term_drops_out():
     _, solution = render_part(environment(language="de"), FAMILY, variant)
     assert "hebt sich auf" not in solution
     assert re.search(r'ausmultiplizieren; \$\\mu\^\{4\}\$ f(ä|\{\\"a\})llt weg', solution)  # "ä" escaped in a \mbox
+
+
+@pytest.mark.parametrize("mode", ["zero-mean-proof", "numeric"])
+def test_two_normal_laws_are_explained_in_one_clause(mode):
+    """Two TA reads (idl-math-background, German 9462, 9513): "X ~ N(0, a), d. h. normalverteilt mit Erwartungswert 0
+    und Varianz a, und Y ~ N(0, b), d. h. normalverteilt mit ..." said it twice in one sentence."""
+    options = resolve_options(FAMILY.options, {"mode": mode})
+    seen = 0
+    for seed in range(40):
+        variant = variant_for_seed(FAMILY, options, seed)
+        laws = variant.params.named
+        if any(law is None or law.kind != "gaussian" for law in laws) or len(laws) != 2:
+            continue
+        seen += 1
+        for language, phrase in (("en", "normally distributed"), ("de", "normalverteilt")):
+            statement, _ = render_part(environment(language=language), FAMILY, variant)
+            assert statement.count(phrase) == 1, statement
+    assert seen
