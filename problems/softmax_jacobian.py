@@ -71,6 +71,7 @@ from generator.kit import (
 )
 from generator.kit.linalg import fraction_times
 from generator.kit.notation import Normaliser, Share
+from generator.kit.printing import Maths
 from generator.kit.widths import MAX_STEP_WIDTH, matrix_width
 
 SIGMA_I, SIGMA_J, DELTA = sympy.symbols("sigma_i sigma_j delta_ij")
@@ -255,7 +256,13 @@ def _evaluation(shifted: sympy.ImmutableMatrix) -> tuple[Chain, Chain, Chain]:
 def _jacobian_steps(normaliser: sympy.Expr, numerators: sympy.ImmutableMatrix) -> Chain:
     """(1/S^2) N with S and the two products (shown above it) inserted; for an integer S, the common factor g of N's
     entries taken out (and g/S^2 cancelled)."""
-    steps = [Step(fraction_times(1 / normaliser**2, numerators), N_("insert $S$ and the two matrices, subtract"))]
+    # S^2 worked out is said (a TA read, EN 9512: "insert S" hid 12^2 = 144)
+    inserted = (
+        Reason("insert $S$, $S^2 = {square}$, and the two matrices, subtract", square=Maths(normaliser**2))
+        if normaliser.is_Integer
+        else N_("insert $S$ and the two matrices, subtract")
+    )
+    steps = [Step(fraction_times(1 / normaliser**2, numerators), inserted)]
     common = math.gcd(*(int(v) for v in numerators)) if normaliser.is_Integer else 1
     if common > 1:
         coefficient = sympy.Rational(common, normaliser**2)
