@@ -256,9 +256,10 @@ def _evaluation(shifted: sympy.ImmutableMatrix) -> tuple[Chain, Chain, Chain]:
 def _jacobian_steps(normaliser: sympy.Expr, numerators: sympy.ImmutableMatrix) -> Chain:
     """(1/S^2) N with S and the two products (shown above it) inserted; for an integer S, the common factor g of N's
     entries taken out (and g/S^2 cancelled)."""
-    # S^2 worked out is said (a TA read, EN 9512: "insert S" hid 12^2 = 144)
+    # S^2 worked out is said (a TA read, EN 9512: "insert S" hid 12^2 = 144); S itself stands in S diag(e^z) already
+    # ("S, S^2 = 144, and ..." read as S = 144, two reads, German 9521, 9523)
     inserted = (
-        Reason("insert $S$, $S^2 = {square}$, and the two matrices, subtract", square=Maths(normaliser**2))
+        Reason("insert $S^2 = {square}$ and the two matrices, subtract", square=Maths(normaliser**2))
         if normaliser.is_Integer
         else N_("insert $S$ and the two matrices, subtract")
     )

@@ -97,3 +97,15 @@ def test_a_derivative_that_knows_not_its_function_takes_up_nothing():
     function and variable, as the gradient family's partial through a norm, stays as it is."""
     worked = differentiate(sympy.exp(x**2 + y), x)
     assert taken_up([worked, partial(sympy.exp(x**2 + y), y)])[0] is worked
+
+
+def test_an_inner_function_taken_up_shows_the_derivative_its_chain_rule_uses():
+    """A TA read (dl-exercise-sheet-1, EN 9521): dg/dy = -2x^2 - 2 was tidied to -2(x^2 + 1) under "as above", but the
+    chain rule's row used -2x^2 - 2 and factored -2 out again. The taken-up part stops at the table's derivative."""
+    f = sympy.exp(-2 * x**2 * y - 2 * y)
+    by_x, by_y = taken_up([partial(f, x), partial(f, y)])
+    (piece,) = [piece for piece in by_y.pieces if piece.expr == -2 * x**2 * y - 2 * y]
+    assert len(piece.derivative.steps) == 1 and piece.derivative.result == sympy.diff(piece.expr, y)
+    rule = by_y.derivative.steps[0].expr
+    assert tex(piece.derivative.result) in tex(rule)  # the rule's factor is the part's derivative as shown
+    assert sum("factor" in step.why for step in by_y.derivative.steps) == 1

@@ -80,7 +80,9 @@ class Partial(Worked):
                 g = piece.expr
                 if piece.inner and v is not None and g.has(v) and g not in own and self.function.has(g):
                     taken.setdefault(g, piece)
-        pieces = tuple(Piece(piece.name, g, worked_partial(g, v).derivative, True) for g, piece in taken.items())
+        # its derivative as the chain rule here put it in, the table's, untidied: dg/dy = -2x^2 - 2 tidied to -2(x^2 + 1)
+        # beside a rule that used -2x^2 - 2 and factored it again (a TA read, EN 9521)
+        pieces = tuple(Piece(piece.name, g, chain(worked_partial(g, v).derivative.steps[0]), True) for g, piece in taken.items())
         return replace(self, pieces=(*pieces, *self.pieces))
 
 

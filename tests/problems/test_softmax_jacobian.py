@@ -243,7 +243,7 @@ def test_the_two_products_are_shown_before_they_are_subtracted():
     assert f"S \\operatorname{{diag}}(e^{{\\mathbf{{z}}}}) &= {tex(scaled)}," in solution
     assert f"\\bigl(e^{{\\mathbf{{z}}}}\\bigr)^{{\\!\\top}} &= {tex(outer)}," in solution
     # S^2 worked out is said (a TA read, EN 9512)
-    assert f"insert $S$, $S^2 = {tex(answer.normaliser**2)}$, and the two matrices, subtract" in solution
+    assert f"insert $S^2 = {tex(answer.normaliser**2)}$ and the two matrices, subtract" in solution
 
 
 def _solution(z, language="en"):
