@@ -198,7 +198,7 @@ def rule_and_tidy(rule: Step, after: sympy.Expr) -> tuple[Step, ...]:
 def _rule_and_tidy(rule: Step, after: sympy.Expr) -> tuple[Step, ...]:
     """``rule_and_tidy`` before its steps' cancelled minus signs are named."""
     if sign_moved(rule.expr, after):  # -e^x (A - B) is e^x (B - A): a step of its own; -A - B is -(A + B) the other way
-        return (rule, Step(after, TAKE_OUT_MINUS if after.as_coeff_Mul()[0] < 0 else DISTRIBUTE_MINUS))
+        return (rule, Step(after, _moved_sign(rule.expr, after)))
     if reordered(rule.expr, after) and not to_multiply(rule.expr):  # x . 2x/(x^2 + 1) is multiplied in a line of its own (EN 9474)
         return (Step(after, rule.why),)
     if _signs_cancel(rule.expr):  # -1/(1 + e^{-x})^2 . (-e^{-x}) is multiplied before it is tidied
@@ -324,6 +324,20 @@ def _turned_to_cancel(expr: sympy.Expr) -> Step | None:
     total, negated = next(iter(turned.items()))
     why = _turn_reason(total, negated) if len(turned) == 1 else TAKE_MINUS_OUT_OF_BRACKET
     return Step(sympy.Mul(WrittenSum(*terms, evaluate=False), sympy.Pow(bottom, -1, evaluate=False), evaluate=False), why)
+
+
+def _moved_sign(before: sympy.Expr, after: sympy.Expr) -> Reason:
+    """What ``sign_moved`` did, in its direction: a minus sign taken out in front, one distributed into a bracket, or,
+    in a sum whose terms gain a minus sign, one taken out of a bracket, "write 1 - x as -(x - 1)" ("distribute the
+    minus sign" named the reverse, a TA read, EN 9543)."""
+    if after.as_coeff_Mul()[0] < 0:
+        return TAKE_OUT_MINUS
+    signs = [sum(_negative(term) for term in printed_terms(expr)) for expr in (evaluated(before), after)]
+    if not (after.is_Add and signs[1] > signs[0]):
+        return DISTRIBUTE_MINUS
+    sums = [{node for node in sympy.preorder_traversal(expr) if node.is_Add} for expr in (evaluated(before), after)]
+    turned = [(total, evaluated(-total)) for total in sums[0] - sums[1] if evaluated(-total) in sums[1]]
+    return _turn_reason(*turned[0]) if len(turned) == 1 else TAKE_MINUS_OUT_OF_BRACKET
 
 
 def _innermost_base(factor: sympy.Expr) -> sympy.Expr | None:
