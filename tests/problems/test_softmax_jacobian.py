@@ -281,9 +281,10 @@ def test_the_substitution_into_diag_sigma_minus_sigma_sigma_t_is_named():
     rows = _solution([0, log(3), log(2)]).replace("\\\\*", "\\\\").splitlines()  # where a page may break is not asked here
     formula = rows.index(r"\mathbf{J}_\sigma(\mathbf{z}) &= \operatorname{diag}(\boldsymbol{\sigma}) - \boldsymbol{\sigma} \boldsymbol{\sigma}^\top \\")
     assert rows[formula + 1].startswith(r"&= \frac{1}{S^2} \Bigl(S \operatorname{diag}(e^{\mathbf{z}})")
-    assert rows[formula + 1].endswith(r"&& \mbox{put in $\boldsymbol{\sigma} = e^{\mathbf{z}}/S$, take out $1/S^2$} \\")
+    # and 1/S = S/S^2, which puts the S in front of diag (two TA reads, EN 9512, German 9542)
+    assert r"put in $\boldsymbol{\sigma} = e^{\mathbf{z}}/S$ and $1/S = S/S^2$, take out $1/S^2$" in rows[formula + 1]
     shifted = _solution([1, 2, 1], "de")  # z' = z - 1: the reason names the vector the solution works with
-    assert r"$\boldsymbol{\sigma} = e^{\mathbf{z}'}/S$ einsetzen, $1/S^2$ ausklammern" in shifted
+    assert r"$\boldsymbol{\sigma} = e^{\mathbf{z}'}/S$ und $1/S = S/S^2$ einsetzen, $1/S^2$ ausklammern" in shifted
 
 
 @pytest.mark.parametrize("mode", ["both", "concrete"])
