@@ -1057,9 +1057,33 @@ def _rule_product(*factors: sympy.Expr) -> sympy.Expr:
     if len(shown) == 2 and shown[0] in (shown[1], -shown[1]):
         return written_product(*factors)
     bases = [set(number_and_powers(_operands((factor,)), whole_exponents=True)[1]) for factor in shown]
-    if any(own & other for index, own in enumerate(bases) for other in bases[index + 1 :]):
-        return _substituted(kept, FactorsToMultiply)
+    if not any(own & other for index, own in enumerate(bases) for other in bases[index + 1 :]):
+        return written_product(*factors)
+    numbers = [factor for factor in kept if factor.is_Number]
+    # in an order whose dot stands between different bases: "2 sin x cos x . cos^2 x" puts cos x beside cos x, one factor
+    # printed twice (lint repeated-factor); where no order avoids it (x^2 . x), merged at once
+    for order in (shown, shown[::-1]):
+        if not any(_meet(left, right) for left, right in pairwise(order)):
+            return _substituted((*numbers, *order), FactorsToMultiply)
     return written_product(*factors)
+
+
+def _meet(left: sympy.Expr, right: sympy.Expr) -> bool:
+    """Whether ``left . right`` as a rule's dotted product prints the same base on both sides of the dot: the last factor
+    ``left`` prints and the first ``right`` prints (a number, a minus sign or a fraction bar at ``right``'s front stands
+    between)."""
+    right_printed = tex(written_product(right))
+    if right.could_extract_minus_sign() or right_printed[:1].isdigit() or right_printed.startswith(r"\frac"):
+        return False
+    return _printed_ends(left)[1] == _printed_ends(right)[0]
+
+
+def _printed_ends(factor: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr]:
+    """The bases of the first and the last non-number factor as ``written_product`` prints ``factor``."""
+    printed = tex(written_product(factor))
+    found = sorted((printed.find(tex(operand)), index, operand) for index, operand in enumerate(_operands((factor,))) if not operand.is_Number)
+    placed = [operand for position, _, operand in found if position >= 0] or [operand for _, _, operand in found]
+    return placed[0].as_base_exp()[0], placed[-1].as_base_exp()[0]
 
 
 def _substituted(factors: tuple[sympy.Expr, ...], kind: type[WrittenProduct] = WrittenProduct) -> sympy.Expr:
