@@ -63,3 +63,11 @@ def test_a_rule_line_that_only_multiplies_and_reorders_keeps_its_line():
     rule, multiplied = _steps(x * sympy.log(x**2 + 1))
     assert r"x \cdot \frac{2 x}{x^{2} + 1}" in tex(rule.expr) and rule.why == "product rule"
     assert multiplied.why == GENERIC_NAMES[0] and r"\frac{2 x^{2}}{x^{2} + 1}" in tex(multiplied.expr)
+
+
+def test_the_dot_never_stands_between_two_factors_of_one_base():
+    """make sweep (levels 2 and 3, 1,000 seeds) found "2 sin x cos x . cos x" and "x^2 . x" (lint repeated-factor): the
+    factors are set in the order that puts different bases beside the dot, or merged where none does."""
+    rule = _steps(S**2 * C)[0]
+    printed = tex(rule.expr)
+    assert _named_products(rule.expr) and r"\cos(x) \cdot \cos" not in printed and r"\sin(x) \cdot \sin" not in printed
