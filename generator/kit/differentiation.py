@@ -220,7 +220,7 @@ def _rule_and_tidy(rule: Step, after: sympy.Expr) -> tuple[Step, ...]:
         # - x^3 e^x . (-e^{-x}) is + x^3: "combine the powers of e; two minus signs cancel" (a TA read, 8871 f_2); sin x
         # . (-2 sin x) is -2 sin^2 x: "multiply the factors; ..." (a TA read, EN 9463, where the signs alone were named)
         combined = not all(map(_signs_cancel, signed))
-        merged = any(isinstance(node, FactorsToMultiply) for node in signed)
+        merged = any(map(to_multiply, signed))
         why = signs_cancelling(COMBINE_POWERS) if combined else signs_cancelling(GENERIC_NAMES[0]) if merged else SIGNS_CANCEL
         return (rule, *rule_and_tidy(Step(multiplied, why), after))
     scale = scaling(rule.expr, after) if len(names) > 1 else None
@@ -332,10 +332,11 @@ def _moved_sign(before: sympy.Expr, after: sympy.Expr) -> Reason:
     minus sign" named the reverse, a TA read, EN 9543)."""
     if after.as_coeff_Mul()[0] < 0:
         return TAKE_OUT_MINUS
-    signs = [sum(_negative(term) for term in printed_terms(expr)) for expr in (evaluated(before), after)]
+    plain = evaluated(before)
+    signs = [sum(_negative(term) for term in printed_terms(expr)) for expr in (plain, after)]
     if not (after.is_Add and signs[1] > signs[0]):
         return DISTRIBUTE_MINUS
-    sums = [{node for node in sympy.preorder_traversal(expr) if node.is_Add} for expr in (evaluated(before), after)]
+    sums = [{node for node in sympy.preorder_traversal(expr) if node.is_Add} for expr in (plain, after)]
     turned = [(total, evaluated(-total)) for total in sums[0] - sums[1] if evaluated(-total) in sums[1]]
     return _turn_reason(*turned[0]) if len(turned) == 1 else TAKE_MINUS_OUT_OF_BRACKET
 

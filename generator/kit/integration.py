@@ -137,7 +137,8 @@ def evaluation(primitive: sympy.Expr, var: sympy.Symbol, low: sympy.Expr, high: 
     ends = [primitive.subs(var, end) for end in (high, low)]
     only_worked = set(sympy.Add.make_args(value)) == {ends[0], -ends[1]} - {0}  # no two terms combine, nothing subtracted from 0
     why = N_("work out each term") if only_worked else N_("evaluate each term, then subtract")
-    if not only_worked and (common := _cancelled(ends)) > 1:  # 125/6 - 1/6 = 62/3: the 2 cancelled said (German 9434)
+    common = _cancelled(ends)
+    if not only_worked and common > 1:  # 125/6 - 1/6 = 62/3: the 2 cancelled said (German 9434)
         why = Reason("evaluate each term, subtract, cancel ${factor}$", factor=common)
     changed = [end for put, at, end in zip((upper, lower), ends, (high, low)) if tex(put) != tex(at)]
     if only_worked and len(changed) == 1:  # e^8 - e^0 to e^8 - 1: the one term worked out says how ("e^0 = 1")
@@ -185,7 +186,7 @@ def evaluation(primitive: sympy.Expr, var: sympy.Symbol, low: sympy.Expr, high: 
         chain(
             Step(bar),
             Step(difference, values),
-            Step(value, why if primitive.has(sympy.log) else _combining(ends)),
+            Step(value, why if primitive.has(sympy.log) else _combining(ends, common)),
         ),
     )
 
@@ -240,13 +241,14 @@ def _cancelled(ends: list[sympy.Expr]) -> int:
     return math.gcd(int((ends[0] - ends[1]) * denominator), denominator) if denominator > 1 else 1
 
 
-def _combining(ends: list[sympy.Expr]) -> str:
+def _combining(ends: list[sympy.Expr], common: int) -> str:
     """What F(b) - F(a) takes when both are known: two numbers are added or subtracted, as the line above
     writes them; a number beside pi or e joins the other number, the sum named ("$1 - 3 = -2$" for 1 + 3 pi/2 - 3:
     "collect like terms" had combined only -2 - 3, two TA reads, EN 9022 and German 9023, and "add the numbers" left
-    the subtraction and the reordering unsaid, German 9113), and like terms in pi or e are collected."""
+    the subtraction and the reordering unsaid, German 9113), and like terms in pi or e are collected. ``common``: what
+    the difference of two fractions cancels (``_cancelled``), worked out once by the caller."""
     if all(end.is_Rational for end in ends):
-        if (common := _cancelled(ends)) > 1:
+        if common > 1:
             return Reason("add, cancel ${factor}$", factor=common) if ends[1].is_negative else Reason("subtract, cancel ${factor}$", factor=common)
         return N_("add") if ends[1].is_negative else N_("subtract")
     kinds = [{term.as_coeff_Mul()[1] for term in sympy.Add.make_args(end) if not term.is_Rational} for end in ends]
