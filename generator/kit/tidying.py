@@ -80,7 +80,21 @@ def _chosen(expr: sympy.Expr) -> sympy.Expr:
     bars = [_fraction_bars(candidate[0]) for candidate in candidates]
     # Printing is the costly part of judging a candidate: only those with fewest fraction bars are printed.
     plainest = [candidate for candidate, count in zip(candidates, bars) if count == min(bars)]
-    return _minus_into_difference(_signs_as_written(_arguments_as_written(_cheapest(plainest), expr), expr), expr)
+    return _minus_into_difference(_signs_as_written(_arguments_as_written(_collected(_cheapest(plainest)), expr), expr), expr)
+
+
+def _collected(expr: sympy.Expr) -> sympy.Expr:
+    """``expr`` with the terms of one function gathered in each sum of its numerator a hand would still collect,
+    where every rewrite left some: ``e^x - 2x e^x + 1`` as ``(1 - 2x) e^x + 1`` (cancelling a quotient rule's
+    ``(e^x + 1)`` made it, and no candidate collected it: ``sheets check derivative -o level=2 -o count=6``)."""
+    if not _uncollected(expr):
+        return expr
+    numerator, denominator = sympy.fraction(expr)
+    applications = [node for node in numerator.atoms(sympy.Function) if node.free_symbols]
+    collected = numerator.replace(
+        lambda node: node.is_Add and uncollected(node), lambda total: sympy.collect(total, applications)
+    )
+    return collected / denominator if not _uncollected(collected) else expr
 
 
 def _minus_into_difference(expr: sympy.Expr, written: sympy.Expr) -> sympy.Expr:

@@ -72,7 +72,9 @@ def test_example_works_first_then_second_partials_rule_by_rule():
     xx, xy, yy = answer.second
     assert xy.rules[0] == "product"
     assert {p.expr for p in xy.pieces} == {3 * x**2 + E, E}  # y itself is not named
-    assert [s.why for s in xy.derivative.steps] == ["product rule"]
+    # 3x^2 + e^{xy} + xy e^{xy} has two terms in e^{xy}: a hand collects them
+    assert [s.why for s in xy.derivative.steps] == ["product rule", "factor $e^{x y}$ out of the terms that have it"]
+    assert xy.result == 3 * x**2 + E * (x * y + 1)
 
 
 def test_hessian_entries_are_the_results_of_the_worked_second_partials():
