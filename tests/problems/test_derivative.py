@@ -173,6 +173,16 @@ def test_a_constant_over_a_sum_is_worked_by_the_chain_rule_of_the_recap_box():
     assert worked.derivative.steps[0].why == "chain rule"
 
 
+def test_exponentials_multiplied_to_a_constant_are_never_drawn():
+    """cos(e^x e^{1 - x}) is cos(e): level 3 drew it (seed 17806757065593330148 of ``-o count=4``) and its check refused
+    the derivative 0 as an error instead of the draw being made again."""
+    e = sympy.exp
+    assert not _usable(sympy.cos(e(x) * e(1 - x)), 3)
+    assert not _usable(x**2 * sympy.sin(e(2 * x) * e(-2 * x - 1)), 3)
+    options = resolve_options(FAMILY.options, {"count": 4, "level": 3})
+    assert variant_for_seed(FAMILY, options, 17806757065593330148).params.functions
+
+
 def test_an_exponential_that_grows_too_fast_to_work_by_hand_is_refused():
     from problems.derivative import _steep
 
