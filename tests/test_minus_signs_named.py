@@ -175,3 +175,18 @@ def test_a_bracket_after_a_minus_sign_is_opened_in_a_line_of_its_own_before_coll
         assert sympy.expand(evaluated(steps[1].expr) - evaluated(rule)) == 0 and not any(
             term.is_Mul and term.args[0] == -1 and term.args[1].is_Add for term in steps[1].expr.args
         )
+
+
+def test_a_minus_sign_taken_into_one_of_several_brackets_or_a_numerator_says_where_it_goes():
+    """"distribute the minus sign" (German "Minuszeichen in die Klammer ziehen") where the line shows two brackets could
+    mean either (two TA reads): -6 (3x - 2) sin((3x - 2)^2) names the bracket, a sum above a bar is the numerator, and a
+    product with one bracket keeps the short name."""
+    de = translations("de").gettext
+    named = differentiate(sympy.cos((3 * x - 2) ** 2), x).derivative.steps[-1]
+    assert named.why == "write $-(3 x - 2)$ as $2 - 3 x$"
+    assert named.why.translated(de) == "umschreiben: $-(3 x - 2) = 2 - 3 x$"
+    numerator = differentiate(sympy.cos(x / (x**2 + 3)), x).derivative.steps[-1]
+    assert numerator.why == "take the minus sign into the numerator"
+    assert numerator.why.translated(de) == "Minuszeichen in den Zähler ziehen"
+    one = differentiate(sympy.cos(x**2 * sympy.cos(x) ** 2), x).derivative.steps[-1]
+    assert one.why == "distribute the minus sign"

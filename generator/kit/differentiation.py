@@ -35,11 +35,15 @@ from generator.kit.rewrites import (
     EXPAND,
     GENERIC_NAMES,
     MAX_NAMED_WIDTH,
+    MINUS_INTO,
+    MINUS_INTO_NAMED,
+    MINUS_INTO_NUMERATOR,
     OPEN_NEGATED,
     OPEN_NEGATED_ALL,
     SIGNS_CANCEL,
     TAKE_MINUS_OUT_OF_BRACKET,
     TAKE_OUT_MINUS,
+    as_written,
     cancel_reason,
     cancelled_on_expanding,
     evaluated,
@@ -179,7 +183,7 @@ def _keeping_brackets(worked: Chain, f: sympy.Expr) -> Chain:
     which the rule using v' then had to write back as -(4 - x) to cancel it (a TA read, derivatives-and-entropy,
     seed 8123). The minus signs cancel where v' is used."""
     *kept, last = worked.steps
-    if kept and last.why == DISTRIBUTE_MINUS and any(factor.is_Add and f.has(factor) for factor in sympy.Mul.make_args(kept[-1].expr)):
+    if kept and as_reason(last.why).template in MINUS_INTO and any(factor.is_Add and f.has(factor) for factor in sympy.Mul.make_args(kept[-1].expr)):
         return chain(*kept)
     return worked
 
@@ -335,10 +339,27 @@ def _moved_sign(before: sympy.Expr, after: sympy.Expr) -> Reason:
     plain = evaluated(before)
     signs = [sum(_negative(term) for term in printed_terms(expr)) for expr in (plain, after)]
     if not (after.is_Add and signs[1] > signs[0]):
-        return DISTRIBUTE_MINUS
+        return _distributed(before, after)
     sums = [{node for node in sympy.preorder_traversal(expr) if node.is_Add} for expr in (plain, after)]
     turned = [(total, evaluated(-total)) for total in sums[0] - sums[1] if evaluated(-total) in sums[1]]
     return _turn_reason(*turned[0]) if len(turned) == 1 else TAKE_MINUS_OUT_OF_BRACKET
+
+
+def _distributed(before: sympy.Expr, after: sympy.Expr) -> Reason:
+    """Where the minus sign in front of ``before`` went: into the numerator, for a sum above a bar; into the bracket it
+    names, "write -(3x - 2) as 2 - 3x", where the line shows other brackets too (in -6 (3x - 2) sin((3x - 2)^2), "into
+    the bracket", German "in die Klammer", could mean either: two TA reads); else "distribute the minus sign"."""
+    sums = [[factor for factor in sympy.Mul.make_args(expr) if factor.is_Add] for expr in (evaluated(before), after)]
+    if len(sums[0]) != 1 or len(sums[1]) != 1:
+        return DISTRIBUTE_MINUS
+    (total,), (turned,) = sums
+    if sympy.fraction(after)[1] != 1:
+        return MINUS_INTO_NUMERATOR
+    brackets = [node for node in sympy.preorder_traversal(after) if node.is_Add and node != turned]
+    written = as_written(total, before)
+    if not brackets or max(printed_width(written), printed_width(turned)) > MAX_NAMED_WIDTH:
+        return DISTRIBUTE_MINUS
+    return Reason(MINUS_INTO_NAMED, total=tex(written), turned=tex(turned))
 
 
 def _innermost_base(factor: sympy.Expr) -> sympy.Expr | None:

@@ -27,7 +27,7 @@ from generator.kit.printing import bracket, printed_terms, tex
 from generator.kit.widths import printed_width
 from generator.speed import register, remembered
 
-__all__ = ["COLLECT", "DISTRIBUTE_MINUS", "EXPAND", "GENERIC_NAMES", "SIGNS_CANCEL", "cancel_reason", "cancelled_on_expanding", "cancelling_number", "evaluated", "expand", "expand_outside", "factor_terms", "function_part", "has_factor", "has_like_terms", "listed", "multiplies_out", "powers", "rewrite_name", "rewrite_names", "scaling", "sign_moved", "signs_named", "sum_times", "taken_out", "together", "turned_into", "xreplace_unevaluated"]
+__all__ = ["COLLECT", "DISTRIBUTE_MINUS", "EXPAND", "GENERIC_NAMES", "MINUS_INTO", "MINUS_INTO_NAMED", "MINUS_INTO_NUMERATOR", "SIGNS_CANCEL", "as_written", "cancel_reason", "cancelled_on_expanding", "cancelling_number", "evaluated", "expand", "expand_outside", "factor_terms", "function_part", "has_factor", "has_like_terms", "listed", "multiplies_out", "powers", "rewrite_name", "rewrite_names", "scaling", "sign_moved", "signs_named", "sum_times", "taken_out", "together", "turned_into", "xreplace_unevaluated"]
 
 MAX_REMEMBERED = 65536
 _factored: dict[tuple[type, sympy.Basic], sympy.Basic] = {}
@@ -1225,6 +1225,11 @@ COLLECT = Reason("collect like terms")
 """The name of a step that collects like terms; ``rewrite_names`` lists it as itself."""
 DISTRIBUTE_MINUS = Reason("distribute the minus sign")
 """The name of a step that takes a minus sign into a bracket: ``-(A - B)`` is ``B - A``."""
+MINUS_INTO_NUMERATOR = Reason("take the minus sign into the numerator")
+MINUS_INTO_NAMED = N_("write $-({total})$ as ${turned}$")
+MINUS_INTO = frozenset({DISTRIBUTE_MINUS.template, MINUS_INTO_NUMERATOR.template, MINUS_INTO_NAMED})
+"""The templates of a step that takes a minus sign in front into the one sum of a product, named by where it goes
+(``differentiation._distributed``)."""
 MULTIPLY_OUT = N_("multiply out ${product}$")
 """A product quoted as it is multiplied out (a template: ``Reason(MULTIPLY_OUT, product=...)``)."""
 MULTIPLY_OUT_BRACKETS = Reason("multiply out the brackets")
@@ -1239,10 +1244,10 @@ SIGNS_CANCEL = Reason("two minus signs cancel")
 reason twice when the next step fell back on that name too (a TA read)."""
 THREE_SIGNS = Reason("two of the three minus signs cancel")
 """``SIGNS_CANCEL`` for a product with three minus signs, which keeps one (``signs_named``)."""
-SIGN_NAMES = (DISTRIBUTE_MINUS, OPEN_NEGATED, TAKE_OUT_MINUS, TAKE_MINUS_OUT_OF_BRACKET, SIGNS_CANCEL, THREE_SIGNS)
+SIGN_NAMES = (DISTRIBUTE_MINUS, MINUS_INTO_NUMERATOR, OPEN_NEGATED, TAKE_OUT_MINUS, TAKE_MINUS_OUT_OF_BRACKET, SIGNS_CANCEL, THREE_SIGNS)
 """The reasons that say what becomes of a minus sign: ``signs_named`` adds nothing to a reason that lists one, or
 that says already that two minus signs cancel (``signs_cancelling``)."""
-_SIGN_TEMPLATES = frozenset(name.template for name in (*SIGN_NAMES, signs_cancelling(SIGNS_CANCEL), signs_cancelling(SIGNS_CANCEL, 2)))
+_SIGN_TEMPLATES = frozenset(name.template for name in (*SIGN_NAMES, signs_cancelling(SIGNS_CANCEL), signs_cancelling(SIGNS_CANCEL, 2))) | {MINUS_INTO_NAMED}
 EXPAND = Reason("expand")
 """The name of a step that multiplies products out; a step that does this and more is split (``rule_and_tidy``)."""
 GENERIC_NAMES = (Reason("multiply the factors"), Reason("combine the terms"))
