@@ -86,7 +86,7 @@ def fit(model: str, data: Sequence[int]) -> Fit:
         ell = n * sympy.log(lamda) - total * lamda
         put_in = chain(Step(ell, _put_in(n, total)))
         over = (n - total * lamda) / lamda
-        return _single(lamda, ell, put_in, n / lamda - total, over, -n / lamda**2, n, total, (added_up(*data),))
+        return _single(lamda, ell, put_in, n / lamda - total, over, -n / lamda**2, n, total, (added_up(*data, why=N_("the observations"), then=N_("add")),))
     return _gaussian(data)
 
 
@@ -98,7 +98,7 @@ def _gaussian(data: Sequence[int]) -> Fit:
     spread = n * mu**2 - 2 * total * mu + squares
     ell = -n * sympy.log(sigma) - sympy.Rational(n, 2) * sympy.log(2 * sympy.pi) - spread / (2 * sigma**2)
     mean = sympy.Integer(total // n)
-    deviations = added_up(*((x - mean) ** 2 for x in data))
+    deviations = added_up(*((x - mean) ** 2 for x in data))  # the line before lists them; a reason would stand before its comma
     spread_at = deviations.result
     # both partials in general first: the second derivatives below differentiate these lines, not a hidden one
     # the last term's derivative as it comes, then its sign and its 2 (TA read: one line hid both)
@@ -126,7 +126,9 @@ def _gaussian(data: Sequence[int]) -> Fit:
         )
     )
     roots = (lowest_terms(total, n), lowest_terms(spread_at, n))
-    sums, curvature = (added_up(*data), added_up(*(x * x for x in data))), tuple(value for _, value in seconds)
+    # each line says what it adds, as the sheet's other sums do (a TA read, EN 9551)
+    sums = (added_up(*data, why=N_("the observations"), then=N_("add")), added_up(*(x * x for x in data), why=N_("their squares"), then=N_("add")))
+    curvature = tuple(value for _, value in seconds)
     scores = (by_mu, by_sigma, at_sigma)
     put_in = chain(Step(ell, _put_in(n, total, squares)))
     return Fit(sums, ell, put_in, scores, roots, (deviations,), seconds, (mean, variance), curvature, (mixed, spread))

@@ -230,13 +230,19 @@ def _times(a: sympy.Expr, b: sympy.Expr, sign: int = 1) -> sympy.Expr:
 def _two_by_two(m: sympy.MatrixBase) -> tuple[Step, ...]:
     """ad - bc as written, then multiplied out, unless that would only reorder its terms (``-1 - lambda``)."""
     written, value = _ad_minus_bc(m), sympy.expand(m.det())
+    rule = _AD_MINUS_BC
+    if all(entry.is_number and abs(entry) > 1 for entry in (m[0, 1], m[1, 0])):
+        # the product bc multiplied at once is named: "(-1 - lambda)(5 - lambda) - 16" beside ad - bc alone left
+        # (-4)(-4) = 16 to the reader (a TA read, German 9552)
+        product = tex(WrittenProduct(m[0, 1], m[1, 0], evaluate=False))
+        rule = Reason("{rule}, $bc = {product} = {value}$", rule=Reason(_AD_MINUS_BC), product=product, value=tex(m[0, 1] * m[1, 0]))
     if set(sympy.Add.make_args(written)) == set(sympy.Add.make_args(value)):
-        return (Step(value, _AD_MINUS_BC),)
+        return (Step(value, rule),)
     pieces = [term for term in distributed(evaluated(written)) if term != 0]
     # (-5 - lambda)(1 - lambda) - 16 gives -5 + 5 lambda - lambda + lambda^2 - 16 before it gives lambda^2 + 4 lambda - 21
     collected = len(pieces) > len(sympy.Add.make_args(value))
     why = Reason("{first} and {last}", first=Reason(_MULTIPLY_OUT), last=COLLECT) if collected else _MULTIPLY_OUT
-    return Step(written, _AD_MINUS_BC), Step(value, why)
+    return Step(written, rule), Step(value, why)
 
 
 _MULTIPLY_OUT = N_("multiply out")
