@@ -62,6 +62,7 @@ from generator.kit import (
     WrittenSum,
     as_function,
     central_difference,
+    chain,
     check_partials,
     close,
     distinct,
@@ -84,7 +85,8 @@ from generator.kit.linalg import (
     size,
     vector,
 )
-from generator.kit.notation import Entries, IndexSum, SymmetricEntries, Top, written_sum
+from generator.kit.notation import CoefficientSum, Entries, IndexSum, SymmetricEntries, Top, written_sum
+from generator.kit.rewrites import evaluated
 
 KINDS = ("linear", "quadratic-symmetric", "quadratic", "affine")
 MATRIX_NAMES = ("A", "B", "M", "Q")
@@ -140,6 +142,10 @@ class SymbolicAnswer:
 class NumericAnswer:
     derivation: SymbolicAnswer
     expanded: sympy.Expr
+    paired: Chain | None
+    """x^T A x with each cross term's coefficient written as the two entries it adds, ``(3 + 2) x_1 x_2``, then
+    collected; None when no cross term has two (a TA read, German 9552: the 5 in 5 x_1 x_2 of f written out came
+    from nowhere the page showed)."""
     partials: tuple[sympy.Expr, ...]
     """The partial derivatives of ``expanded``, term by term: the check the exercise asks for, shown."""
     hessian: sympy.ImmutableMatrix | None
@@ -299,7 +305,22 @@ def _solve_numeric(p: Params) -> NumericAnswer:
     derivation = _derivation(dataclasses.replace(p, matrix_entries=None, vector_entries=None, scalar_value=None))
     steps = _gradient_steps(p, xs, hessian, gradient)
     partials = tuple(sympy.diff(expanded, x) for x in xs)
-    return NumericAnswer(derivation, expanded, partials, hessian if p.quadratic else None, steps, gradient)
+    return NumericAnswer(derivation, expanded, _paired(a, xs), partials, hessian if p.quadratic else None, steps, gradient)
+
+
+def _paired(a: sympy.ImmutableMatrix, xs: sympy.ImmutableMatrix) -> Chain | None:
+    """x^T A x in its printed order, each x_i x_j (i < j) whose two entries a_ij, a_ji are both non-zero after
+    their sum, ``(a_ij + a_ji) x_i x_j``; then collected."""
+    form = sympy.Add(*(a[i, j] * xs[i] * xs[j] for i in range(a.rows) for j in range(a.rows)))
+    pairs = {xs[i] * xs[j]: (a[i, j], a[j, i]) for i in range(a.rows) for j in range(i + 1, a.rows) if a[i, j] and a[j, i]}
+    terms = []
+    for term in form.as_ordered_terms(order="grlex"):
+        monomial = term.as_coeff_Mul()[1]
+        written = pairs.get(monomial)
+        terms.append(CoefficientSum(WrittenSum(*written, evaluate=False), monomial, evaluate=False) if written else term)
+    if not any(isinstance(term, CoefficientSum) for term in terms):
+        return None
+    return chain(Step(written_sum(*terms), ""), Step(form, ""))
 
 
 def _gradient_steps(p: Params, xs: sympy.ImmutableMatrix, hessian, gradient) -> Chain | None:
@@ -366,6 +387,9 @@ def _check_numeric(p: Params, answer: NumericAnswer, rng: random.Random) -> None
     require(hessian == a + a.T, lambda: f"H = {hessian.tolist()}, but A + A^T = {(a + a.T).tolist()}")
     point = {x: sympy.Rational(rng.randint(-9, 9), 4) for x in xs}
     require(answer.expanded.xreplace(point) == f.xreplace(point), "the expanded f differs from x^T A x + b^T x + c")
+    column = sympy.Matrix(xs)
+    form = sympy.expand((column.T * a * column)[0])
+    require(answer.paired is None or evaluated(answer.paired.steps[0].expr) == form, "the paired coefficients are not x^T A x")
     require(
         all(sympy.expand(partial - entry) == 0 for partial, entry in zip(answer.partials, answer.gradient, strict=True)),
         "the partial derivatives of the expanded f are not the gradient's entries",

@@ -38,7 +38,7 @@ from sympy.printing.precedence import PRECEDENCE
 
 from generator.speed import remembered
 
-__all__ = ["AsWritten", "BoldSymbol", "Bracketed", "Entries", "Entry", "EntryOf", "EuclideanNorm", "EvaluationBar", "Expectation", "FixedVector", "IndexSum", "LogOfDensity", "Moment", "Normaliser", "RandomVariable", "ScalarSymbol", "Share", "SymmetricEntries", "Top", "Variance", "Vector", "Width", "WrittenMatrixSum", "WrittenProduct", "WrittenQuotient", "WrittenSum", "bracketed", "log2", "put_in", "sigmoid", "written_sum"]
+__all__ = ["AsWritten", "BoldSymbol", "Bracketed", "CoefficientSum", "Entries", "Entry", "EntryOf", "EuclideanNorm", "EvaluationBar", "Expectation", "FixedVector", "IndexSum", "LogOfDensity", "Moment", "Normaliser", "RandomVariable", "ScalarSymbol", "Share", "SymmetricEntries", "Top", "Variance", "Vector", "Width", "WrittenMatrixSum", "WrittenProduct", "WrittenQuotient", "WrittenSum", "bracketed", "log2", "put_in", "sigmoid", "written_sum"]
 
 # As written
 
@@ -73,6 +73,16 @@ class WrittenProduct(sympy.Mul):
     def negated(self) -> bool:
         """-1 times one expression (not a number): its sign, printed ``-(-\\cos x)``, with no factors to multiply."""
         return len(self.args) == 2 and self.args[0] == -1 and not self.args[1].is_Number
+
+
+class CoefficientSum(sympy.Mul):
+    """A monomial after its coefficient written as a sum, ``(3 + 2) x_1 x_2``: the two entries a_ij + a_ji of a
+    quadratic form x^T A x that one cross term collects (a TA read, German 9552: the written-out f gave 5 x_1 x_2
+    with nothing to show where the 5 came from). Build it ``CoefficientSum(coefficients, monomial, evaluate=False)``;
+    it is added as written, never as a subtracted term."""
+
+    def could_extract_minus_sign(self) -> bool:
+        return False
 
 
 class FactorsToMultiply(WrittenProduct):

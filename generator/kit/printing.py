@@ -459,6 +459,10 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
 
     _print_WrittenMatrixSum = _print_WrittenSum
 
+    def _print_CoefficientSum(self, expr):
+        coefficients, monomial = expr.args
+        return f"{bracket(self._print(coefficients))} {self._print(monomial)}"
+
     def _print_WrittenProduct(self, expr):
         """The factors joined by a dot, in order; -1 times one expression is its sign, -(-\\cos x), never
         -1 \\cdot (-\\cos x) (numbers multiplied, -1 \\cdot 3, stay as they are)."""

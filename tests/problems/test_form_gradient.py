@@ -6,8 +6,10 @@ import sympy
 
 from generator.kit.family import CheckFailed
 from generator.kit.linalg import coordinates, instantiate, scaled
+from generator.kit.notation import WrittenSum
 from generator.kit.options import OptionError, resolve_options
 from generator.kit.printing import tex
+from generator.kit.rewrites import evaluated
 from generator.pipeline.generate import canonical_variant, variant_for_seed
 from generator.pipeline.render import render_part
 from generator.pipeline.templating import environment
@@ -307,6 +309,24 @@ def test_the_written_out_function_of_the_check_is_displayed(language):
     x = sympy.Matrix(coordinates(3))
     f = sympy.expand((x.T * p.matrix_entries * x)[0] + (p.vector_entries.T * x)[0] + p.scalar_value)
     _, solution = render_part(environment(language=language), FAMILY, variant)
-    check = "Check: written out," if language == "en" else "Probe: Ausgeschrieben ist"
-    assert f"{check}\n\\[ f(\\mathbf{{x}}) = {tex(f)} . \\]\n" in solution
+    assert f"f(\\mathbf{{x}}) &= {tex(f)} .\n\\end{{align*}}" in solution
     assert f"$f(\\mathbf{{x}}) = {tex(f)}$" not in solution
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_the_check_shows_the_two_entries_each_cross_term_adds(language):
+    """A TA read (idl-math-background German 9552, 1.2(b) and (c)): f written out gave 5 x_1 x_2 with nothing showing
+    that it is A_12 + A_21 = 3 + 2. x^T A x stands first with each cross term's two entries, then f collected."""
+    variant = variant_for_seed(FAMILY, options(kind="affine", mode="numeric", n=3), 172)
+    a = variant.params.matrix_entries
+    paired = variant.answer.paired.steps[0].expr
+    x = sympy.Matrix(coordinates(3))
+    assert evaluated(paired) == sympy.expand((x.T * a * x)[0])
+    printed = tex(paired)
+    for i, j in ((0, 1), (0, 2), (1, 2)):
+        if a[i, j] and a[j, i]:
+            assert f"({tex(WrittenSum(a[i, j], a[j, i], evaluate=False))}) {tex(x[i] * x[j])}" in printed
+    _, solution = render_part(environment(language=language), FAMILY, variant)
+    assert f"\\mathbf{{x}}^\\top \\mathbf{{A}} \\mathbf{{x}} &= {printed} , \\\\" in solution
+    lead = "taken together" if language == "en" else "zusammen"
+    assert lead in solution
