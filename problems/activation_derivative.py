@@ -73,7 +73,7 @@ Steps = tuple[tuple[Step, ...], tuple[Step, ...]]
 AS_PRODUCT = N_("write the fraction as a product of fractions")  # with a factor in front the row has three: "of two" was false (TA reads, German 9074, 9133, EN 9142)
 """e^{-u}/(1 + e^{-u})^2 as 1/(1 + e^{-u}) . e^{-u}/(1 + e^{-u}): "split the fraction" there and for the sum split in the
 next step named two different moves alike (a TA read, EN 9023)."""
-SQUARE_OF_QUOTIENT = N_("split the fraction into $1$ and the square of a quotient")
+SQUARE_OF_QUOTIENT = N_("split the fraction into $1$ minus the square of a quotient")
 """tanh's (b^2 - a^2)/b^2 as 1 - (a/b)^2: the quotient of squares written as a square too (a TA read, German 9021), the
 first part's 1 named (EN 9481), in words: a^2/b^2 = (a/b)^2 used letters the sheet never defined (two reads, 9511)."""
 ADD_SUBTRACT = N_("add and subtract 1 in the numerator, split the fraction")

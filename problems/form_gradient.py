@@ -119,16 +119,6 @@ class Params:
         """The dimension of the numeric instance."""
         return (self.matrix_entries if self.matrix_entries is not None else self.vector_entries).rows
 
-    @property
-    def cancelled_cross_terms(self) -> tuple[tuple[int, int, sympy.Expr], ...]:
-        """(i, j, a_ij + a_ji as written) for each x_i x_j (i < j, from 1) whose two coefficients cancel: f written out
-        has no such term, and a student who expands x^T A x looks for it (a TA read, EN 9131)."""
-        a = self.matrix_entries
-        if a is None:
-            return ()
-        pairs = ((i, j) for i in range(a.rows) for j in range(i + 1, a.rows) if a[i, j] != 0 and a[i, j] + a[j, i] == 0)
-        return tuple((i + 1, j + 1, WrittenSum(a[i, j], a[j, i], evaluate=False)) for i, j in pairs)
-
 
 @dataclass(frozen=True)
 class SymbolicAnswer:
@@ -309,17 +299,18 @@ def _solve_numeric(p: Params) -> NumericAnswer:
 
 
 def _paired(a: sympy.ImmutableMatrix, xs: sympy.ImmutableMatrix) -> Chain | None:
-    """x^T A x in its printed order, each x_i x_j (i < j) whose two entries a_ij, a_ji are both non-zero after
-    their sum, ``(a_ij + a_ji) x_i x_j``; then collected."""
-    form = sympy.Add(*(a[i, j] * xs[i] * xs[j] for i in range(a.rows) for j in range(a.rows)))
-    pairs = {xs[i] * xs[j]: (a[i, j], a[j, i]) for i in range(a.rows) for j in range(i + 1, a.rows) if a[i, j] and a[j, i]}
-    terms = []
-    for term in form.as_ordered_terms(order="grlex"):
-        monomial = term.as_coeff_Mul()[1]
-        written = pairs.get(monomial)
-        terms.append(CoefficientSum(WrittenSum(*written, evaluate=False), monomial, evaluate=False) if written else term)
-    if not any(isinstance(term, CoefficientSum) for term in terms):
+    """x^T A x in its printed order, each x_i x_j (i < j) with an entry a_ij or a_ji after their sum,
+    ``(a_ij + a_ji) x_i x_j``, ``(1 + 0) x_1 x_3`` and ``(3 - 3) x_1 x_2`` too; then collected. None without such a term."""
+    n = a.rows
+    pairs = {xs[i] * xs[j]: (a[i, j], a[j, i]) for i in range(n) for j in range(i + 1, n) if a[i, j] or a[j, i]}
+    if not pairs:
         return None
+    squares = {xs[i] ** 2: a[i, i] for i in range(n) if a[i, i]}
+    terms = []
+    for monomial in sympy.Add(*pairs, *squares).as_ordered_terms(order="grlex"):
+        written = pairs.get(monomial)
+        terms.append(CoefficientSum(WrittenSum(*written, evaluate=False), monomial, evaluate=False) if written else squares[monomial] * monomial)
+    form = sympy.Add(*(a[i, j] * xs[i] * xs[j] for i in range(n) for j in range(n)))
     return chain(Step(written_sum(*terms), ""), Step(form, ""))
 
 

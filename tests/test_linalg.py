@@ -109,6 +109,6 @@ def test_the_two_by_two_rule_names_the_matrix_it_is_stated_for():
     _, worked = worked_determinant(sympy.ImmutableMatrix([[-1 - lam, -4], [-4, 5 - lam]]))
     rule = r"$\left|\begin{smallmatrix} a & b \\ c & d \end{smallmatrix}\right| = ad - bc$"
     # and the product bc it multiplies at once (TA read, German 9552: (-1 - lambda)(5 - lambda) - 16 beside ad - bc alone)
-    assert worked.steps[1].why == rule + r", $bc = -4 \cdot (-4) = 16$"
+    assert worked.steps[1].why == rule + r", $bc = (-4) \cdot (-4) = 16$"
     _, small = worked_determinant(sympy.ImmutableMatrix([[2 - lam, 1], [-3, 5 - lam]]))
     assert small.steps[1].why == rule

@@ -41,7 +41,7 @@ from generator.kit.notation import (
     WrittenProduct,
     written_sum,
 )
-from generator.kit.printing import tex
+from generator.kit.printing import bracket, tex
 from generator.kit.rewrites import COLLECT, evaluated
 from generator.kit.sampling import distinct
 from generator.kit.steps import Chain, Step, chain
@@ -234,7 +234,8 @@ def _two_by_two(m: sympy.MatrixBase) -> tuple[Step, ...]:
     if all(entry.is_number and abs(entry) > 1 for entry in (m[0, 1], m[1, 0])):
         # the product bc multiplied at once is named: "(-1 - lambda)(5 - lambda) - 16" beside ad - bc alone left
         # (-4)(-4) = 16 to the reader (a TA read, German 9552)
-        product = tex(WrittenProduct(m[0, 1], m[1, 0], evaluate=False))
+        # a negative b bracketed too: "bc = -2 . (-2)" could be read as -(2 . (-2)) (a TA read, German 9562)
+        product = r" \cdot ".join(bracket(tex(entry)) if entry < 0 else tex(entry) for entry in (m[0, 1], m[1, 0]))
         rule = Reason("{rule}, $bc = {product} = {value}$", rule=Reason(_AD_MINUS_BC), product=product, value=tex(m[0, 1] * m[1, 0]))
     if set(sympy.Add.make_args(written)) == set(sympy.Add.make_args(value)):
         return (Step(value, rule),)
