@@ -277,3 +277,15 @@ def test_exponentials_whose_exponents_collect_are_merged_and_others_kept_apart()
     f = e(x**2 - x + 3) / (1 + e(-x))
     assert presentable(derivative(f, x)) == e(x**2 + 3) * (2 * x + e(x) * (2 * x - 1)) / (e(x) + 1) ** 2
     assert presentable(derivative(f, x), merge=False) == e(x) * e(x**2 - x + 3) * (2 * x + e(x) * (2 * x - 1)) / (e(x) + 1) ** 2
+
+
+def test_the_polynomial_terms_of_a_sum_with_other_terms_are_multiplied_out_together():
+    """A TA read (derivatives-and-entropy EN 9562, f_3): the last row e^x (x (3 - x) + 3 + 3 e^x) under "collect like
+    terms" also wrote 3x - x^2 as x (3 - x), unnamed; a TA writes the polynomial part, -x^2 + 3x + 3."""
+    x = sympy.Symbol("x", real=True)
+    e = sympy.exp(x)
+    tidy = presentable(derivative(x / ((1 + sympy.exp(-x)) * (3 - x)), x))
+    assert r"x (3 - x)" not in tex(tidy)
+    assert sympy.fraction(tidy)[0] == e * (-(x**2) + 3 * x + 3 + 3 * e)
+    # the terms of one function stay as they are: only polynomial terms with a product inside are multiplied out
+    assert presentable(x * (3 - x) + e) == x * (3 - x) + e

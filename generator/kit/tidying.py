@@ -211,6 +211,12 @@ def _collected_polynomials(expr: sympy.Expr) -> sympy.Expr:
     rebuilt = expr if args == list(expr.args) else expr.func(*args)
     if rebuilt.is_Add and rebuilt.is_polynomial() and (has_like_terms(rebuilt) or _products_inside(rebuilt)):
         return expand(rebuilt)
+    if rebuilt.is_Add:
+        # the polynomial terms of a sum with others, x (3 - x) + 3 beside 3 e^x: -x^2 + 3x + 3 + 3e^x, where "collect
+        # like terms" had left x (3 - x) from 3x - x^2 unnamed (a TA read, EN 9562)
+        polynomial = [term for term in rebuilt.args if term.is_polynomial()]
+        if 1 < len(polynomial) < len(rebuilt.args) and _products_inside(sympy.Add(*polynomial)):
+            return sympy.Add(expand(sympy.Add(*polynomial)), *(term for term in rebuilt.args if term not in polynomial))
     return rebuilt
 
 
