@@ -1226,7 +1226,9 @@ COLLECT = Reason("collect like terms")
 DISTRIBUTE_MINUS = Reason("distribute the minus sign")
 """The name of a step that takes a minus sign into a bracket: ``-(A - B)`` is ``B - A``."""
 MINUS_INTO_NUMERATOR = Reason("take the minus sign into the numerator")
+"""``DISTRIBUTE_MINUS`` where the sum stands above a bar: "into the bracket" could mean a bracket inside the numerator."""
 MINUS_INTO_NAMED = N_("write $-({total})$ as ${turned}$")
+"""``DISTRIBUTE_MINUS`` naming its bracket, where the line shows other brackets too (a template: ``total``, ``turned``)."""
 MINUS_INTO = frozenset({DISTRIBUTE_MINUS.template, MINUS_INTO_NUMERATOR.template, MINUS_INTO_NAMED})
 """The templates of a step that takes a minus sign in front into the one sum of a product, named by where it goes
 (``differentiation._distributed``)."""
