@@ -86,7 +86,7 @@ def test_no_cell_of_the_layer_table_is_empty():
     options = FAMILY.resolve_options({"layers": 3, "dilation": True})
     for seed in range(10):
         statement, _ = render_part(environment(), FAMILY, variant_for_seed(FAMILY, options, seed))
-        table = statement.split(r"\hline")[1].split(r"\end{tabular}")[0]
+        table = statement.split(r"\midrule")[1].split(r"\bottomrule")[0]
         rows = [row for row in table.split(r"\\") if row.strip()]
         assert rows and all(cell.strip() for row in rows for cell in row.split("&"))
         pooling = [row for row in rows if "pooling" in row]
