@@ -598,3 +598,15 @@ def test_a_pair_that_cancels_is_named_with_what_else_the_line_collects():
     last = differentiate(x / ((3 - x) * (sympy.exp(x) + 1)), x).derivative.steps[-1]
     assert last.why == "$- x$ and $x$ cancel; collect the terms in $e^{x}$"  # over e^x, named (a TA read, EN 9144)
     assert differentiate(x / (4 - x), x).derivative.steps[-1].why == "$- x$ and $x$ cancel"
+
+
+def test_a_fraction_split_into_a_sum_is_named_split():
+    """A TA read (idl-math-background German 9574, 1.3(a) f_3): (-3 (x^2 + 1)^2 sin u - 2x cos u)/(x^2 + 1)^2 became
+    -2x cos u/(x^2 + 1)^2 - 3 sin u under "multiply the factors and cancel (x^2 + 1)^2", the split unnamed."""
+    from generator.i18n import translations
+    from problems.derivative import x
+
+    inner = x**3 + 3 * x + 2
+    last = differentiate(sympy.cos(inner) / (x**2 + 1), x).derivative.steps[-1]
+    assert last.why == r"multiply the factors, split the fraction and cancel $(x^{2} + 1)^{2}$"
+    assert last.why.translated(translations("de").gettext) == r"Faktoren multiplizieren, Bruch aufteilen und mit $(x^{2} + 1)^{2}$ kürzen"
