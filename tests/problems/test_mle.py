@@ -210,3 +210,15 @@ def test_the_gaussian_log_likelihood_names_each_rewrite_in_a_bracket_as_tall_as_
         assert r"\log \frac{1}{\sigma \sqrt{2 \pi}}" in rows  # the constant split on a row of its own (three reads)
         assert r"\mbox{$\log(ab) = \log a + \log b$, $\log e^{t} = t$}" in rows and words in rows
         assert r"$\log(1/a) = -\log a$, $\log(ab) = \log a + \log b$, $\log \sqrt{a} = \tfrac{1}{2} \log a$" in rows  # three reads
+
+
+def test_every_row_of_the_data_sums_names_its_step():
+    """TA reads (EN 9551, German 9583): the sums of the data were the only sums on the sheet without reasons, then
+    "the observations" named no step; each row now says what it does."""
+    variant = canonical_variant(FAMILY, FAMILY.resolve_options({}), "mle-example")
+    assert [[str(step.why) for step in chain.steps] for chain in variant.answer.sums] == [
+        ["put in the observations", "add"],
+        ["put in their squares", "add"],
+    ]
+    _, solution = render_part(environment(language="de"), FAMILY, variant)
+    assert "Beobachtungen einsetzen" in solution and "ihre Quadrate einsetzen" in solution
