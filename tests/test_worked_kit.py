@@ -416,7 +416,8 @@ def test_a_sign_turned_for_a_cancellation_is_a_step_of_its_own():
     steps = worked.derivative.steps
     assert [(step.why, tex(step.expr)) for step in steps[1:]] == [
         ("two minus signs cancel", r"\frac{2 x (4 - x)^{2} + 2 x^{2} (4 - x)}{(4 - x)^{4}}"),
-        ("cancel $(4 - x)$", r"\frac{2 x (4 - x) + 2 x^{2}}{(4 - x)^{3}}"),
+        # out of the sum before it cancels (German "aus Summen kuerzen", a TA read, German 9591)
+        ("factor $(4 - x)$ out of the numerator and cancel it", r"\frac{2 x (4 - x) + 2 x^{2}}{(4 - x)^{3}}"),
         ("expand; $- 2 x^{2}$ and $2 x^{2}$ cancel", r"\frac{8 x}{(4 - x)^{3}}"),
     ]
 
@@ -546,7 +547,7 @@ def test_a_sum_every_term_shares_with_the_denominator_is_cancelled_on_a_line_of_
     assert [step.why for step in steps] == [
         "quotient rule",
         "combine the powers of $e$; two minus signs cancel",
-        "cancel $(1 + e^{- x})$",
+        "factor $(1 + e^{- x})$ out of the numerator and cancel it",
         "multiply numerator and denominator by $e^{3 x}$; $e^{x} (1 + e^{- x}) = e^{x} + 1$",
         "factor out $e^{3 x}$ and collect like terms",
     ]

@@ -44,6 +44,7 @@ from generator.kit.rewrites import (
     TAKE_MINUS_OUT_OF_BRACKET,
     TAKE_OUT_MINUS,
     as_written,
+    cancel_from_sum_reason,
     cancel_reason,
     cancelled_on_expanding,
     evaluated,
@@ -390,7 +391,7 @@ def _cancelled_first(before: sympy.Expr, after: sympy.Expr) -> Step | None:
     if any(sympy.fraction(term, exact=True)[1] != 1 for term in terms):
         return None
     middle = sympy.Mul(WrittenSum(*terms, evaluate=False), sympy.Pow(new_bottom, -1, evaluate=False), evaluate=False)
-    return Step(middle, cancel_reason(cancelled)) if printed_width(middle) <= MAX_STEP_WIDTH else None
+    return Step(middle, cancel_from_sum_reason(cancelled)) if printed_width(middle) <= MAX_STEP_WIDTH else None
 
 
 def _shared_sum_cancelled(before: sympy.Expr) -> Step | None:
@@ -414,7 +415,7 @@ def _shared_sum_cancelled(before: sympy.Expr) -> Step | None:
         struck = base**lowest
         top = WrittenSum(*(_divided(term, struck) for term in terms), evaluate=False)
         middle = sympy.Mul(top, sympy.Pow(evaluated(bottom / struck), -1, evaluate=False), evaluate=False)
-        return Step(middle, cancel_reason(struck)) if printed_width(middle) <= MAX_STEP_WIDTH else None
+        return Step(middle, cancel_from_sum_reason(struck)) if printed_width(middle) <= MAX_STEP_WIDTH else None
     return None
 
 
@@ -497,8 +498,8 @@ def multiplied_out(before: sympy.Expr, after: sympy.Expr) -> Step | None:
     if common:  # a sum taken out is named in its brackets: "factor out $x^2 + x + 3$" read as taking out x^2 (TA read)
         taken = sympy.Mul(*common, evaluate=False) if len(common) > 1 else common[0]
         names.append(Reason("factor out ${factor}$", factor=bracket(tex(taken)) if taken.is_Add else tex(taken)))
-    if cancelled != 1:  # after the factoring that lets it cancel (rewrite_names, EN 9464)
-        names.append(cancel_reason(cancelled))
+    if cancelled != 1:  # after the factoring that lets it cancel (rewrite_names, EN 9464); out of the sum, if alone
+        names.append(cancel_reason(cancelled) if common else cancel_from_sum_reason(cancelled))
     if opens:
         names.append((OPEN_NEGATED if len(opened) == 1 else OPEN_NEGATED_ALL) if negated else _expanding(pieces, kept, grouped))
     return Step(middle, listed(names)) if names else None  # brackets dropped and nothing else: no step

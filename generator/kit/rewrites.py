@@ -27,7 +27,7 @@ from generator.kit.printing import bracket, printed_terms, tex
 from generator.kit.widths import printed_width
 from generator.speed import register, remembered
 
-__all__ = ["COLLECT", "DISTRIBUTE_MINUS", "EXPAND", "GENERIC_NAMES", "MINUS_INTO", "MINUS_INTO_NAMED", "MINUS_INTO_NUMERATOR", "SIGNS_CANCEL", "as_written", "cancel_reason", "cancelled_on_expanding", "cancelling_number", "evaluated", "expand", "expand_outside", "factor_terms", "function_part", "has_factor", "has_like_terms", "listed", "multiplies_out", "powers", "rewrite_name", "rewrite_names", "scaling", "sign_moved", "signs_named", "sum_times", "taken_out", "together", "turned_into", "xreplace_unevaluated"]
+__all__ = ["COLLECT", "DISTRIBUTE_MINUS", "EXPAND", "GENERIC_NAMES", "MINUS_INTO", "MINUS_INTO_NAMED", "MINUS_INTO_NUMERATOR", "SIGNS_CANCEL", "as_written", "cancel_from_sum_reason", "cancel_reason", "cancelled_on_expanding", "cancelling_number", "evaluated", "expand", "expand_outside", "factor_terms", "function_part", "has_factor", "has_like_terms", "listed", "multiplies_out", "powers", "rewrite_name", "rewrite_names", "scaling", "sign_moved", "signs_named", "sum_times", "taken_out", "together", "turned_into", "xreplace_unevaluated"]
 
 MAX_REMEMBERED = 65536
 _factored: dict[tuple[type, sympy.Basic], sympy.Basic] = {}
@@ -1228,12 +1228,20 @@ def as_written(total: sympy.Expr, line: sympy.Expr) -> sympy.Expr:
     return total
 
 
+def cancel_from_sum_reason(factor: sympy.Expr) -> Reason:
+    """"factor $(4 - x)$ out of the numerator and cancel it": a factor every term of a sum above the bar has comes out of
+    the sum before it cancels ("cancel (2 - x)" beside a sum read as cancelling from a sum, German "aus Summen kürzen",
+    a TA read, German 9592)."""
+    return _named(Reason("factor ${factor}$ out of the numerator and cancel it", factor=_bracketed(factor)), factor, CANCEL_FROM_SUM)
+
+
 def cancel_reason(factor: sympy.Expr) -> Reason:
     """"cancel $(x^2 + 1)$", or "cancel the common factor" when ``factor`` is too wide to name."""
     return _named(Reason("cancel ${factor}$", factor=_bracketed(factor)), factor, CANCEL)
 
 
 CANCEL = Reason("cancel the common factor")
+CANCEL_FROM_SUM = Reason("factor the common factor out of the numerator and cancel it")
 SPLIT_FRACTION = Reason("split the fraction")
 COLLECT = Reason("collect like terms")
 """The name of a step that collects like terms; ``rewrite_names`` lists it as itself."""
