@@ -356,9 +356,10 @@ def _distributed(before: sympy.Expr, after: sympy.Expr) -> Reason:
     (total,), (turned,) = sums
     if sympy.fraction(after)[1] != 1:
         return MINUS_INTO_NUMERATOR
-    brackets = [node for node in sympy.preorder_traversal(after) if node.is_Add and node != turned]
+    if not any(node.is_Add and node != turned for node in sympy.preorder_traversal(after)):  # no other bracket
+        return DISTRIBUTE_MINUS
     written = as_written(total, before)
-    if not brackets or max(printed_width(written), printed_width(turned)) > MAX_NAMED_WIDTH:
+    if max(printed_width(written), printed_width(turned)) > MAX_NAMED_WIDTH:
         return DISTRIBUTE_MINUS
     return Reason(MINUS_INTO_NAMED, total=tex(written), turned=tex(turned))
 

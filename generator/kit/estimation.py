@@ -86,8 +86,13 @@ def fit(model: str, data: Sequence[int]) -> Fit:
         ell = n * sympy.log(lamda) - total * lamda
         put_in = chain(Step(ell, _put_in(n, total)))
         over = (n - total * lamda) / lamda
-        return _single(lamda, ell, put_in, n / lamda - total, over, -n / lamda**2, n, total, (added_up(*data, why=N_("put in the observations"), then=N_("add")),))
+        return _single(lamda, ell, put_in, n / lamda - total, over, -n / lamda**2, n, total, (_data_sum(data, N_("put in the observations")),))
     return _gaussian(data)
+
+
+def _data_sum(values: Sequence[int], what: str) -> Chain:
+    """A sum of the data worked as a hand writes it: the values put in (``what`` says which), then added."""
+    return added_up(*values, why=what, then=N_("add"))
 
 
 def _gaussian(data: Sequence[int]) -> Fit:
@@ -128,7 +133,7 @@ def _gaussian(data: Sequence[int]) -> Fit:
     roots = (lowest_terms(total, n), lowest_terms(spread_at, n))
     # each line says what it does, as the sheet's other sums do (TA reads, EN 9551; German 9583: "the observations"
     # beside the first line named no step)
-    sums = (added_up(*data, why=N_("put in the observations"), then=N_("add")), added_up(*(x * x for x in data), why=N_("put in their squares"), then=N_("add")))
+    sums = (_data_sum(data, N_("put in the observations")), _data_sum([x * x for x in data], N_("put in their squares")))
     curvature = tuple(value for _, value in seconds)
     scores = (by_mu, by_sigma, at_sigma)
     put_in = chain(Step(ell, _put_in(n, total, squares)))

@@ -27,7 +27,7 @@ from generator.kit.printing import bracket, printed_terms, tex
 from generator.kit.widths import printed_width
 from generator.speed import register, remembered
 
-__all__ = ["COLLECT", "DISTRIBUTE_MINUS", "EXPAND", "GENERIC_NAMES", "MINUS_INTO", "MINUS_INTO_NAMED", "MINUS_INTO_NUMERATOR", "SIGNS_CANCEL", "as_written", "cancel_from_sum_reason", "cancel_reason", "cancelled_on_expanding", "cancelling_number", "evaluated", "expand", "expand_outside", "factor_terms", "function_part", "has_factor", "has_like_terms", "listed", "multiplies_out", "powers", "rewrite_name", "rewrite_names", "scaling", "sign_moved", "signs_named", "sum_times", "taken_out", "together", "turned_into", "xreplace_unevaluated"]
+__all__ = ["COLLECT", "DISTRIBUTE_MINUS", "EXPAND", "GENERIC_NAMES", "MINUS_INTO", "MINUS_INTO_NAMED", "MINUS_INTO_NUMERATOR", "SIGNS_CANCEL", "as_written", "cancel_from_sum_reason", "cancel_reason", "cancelled_on_expanding", "cancelling_number", "evaluated", "expand", "expand_outside", "factor_terms", "function_part", "has_factor", "has_like_terms", "in_sort_order", "listed", "multiplies_out", "powers", "rewrite_name", "rewrite_names", "scaling", "sign_moved", "signs_named", "sum_times", "taken_out", "together", "turned_into", "xreplace_unevaluated"]
 
 MAX_REMEMBERED = 65536
 _factored: dict[tuple[type, sympy.Basic], sympy.Basic] = {}
@@ -594,15 +594,15 @@ def _monomial_ratio(bottom: sympy.Expr, new_bottom: sympy.Expr) -> sympy.Expr | 
     ``e^{-x/2}`` for ``e^{x/2} + 1`` and ``1 + e^{-x/2}``, ``e^{-2x}`` for their squares."""
     old, new = powers(bottom), powers(new_bottom)
     ratio = sympy.Integer(1)
-    for base in _in_sort_order(set(old) - set(new)):
+    for base in in_sort_order(set(old) - set(new)):
         if not base.is_Add:
             ratio /= base ** old.pop(base)
     # in a fixed order, each new sum matched with an old one it is a multiple of, not merely the first of its power:
     # (1 + e^{-2x})^2 (1 + e^{-x})^2 against (e^x + 1)^2 (e^{2x} + 1)^2 matched by the order of a set, which the hash
     # seed decides, and a sheet's worked steps differed from one process to the next (derivative level 3, seed 1023)
-    for base in _in_sort_order(set(new) - set(old)):
+    for base in in_sort_order(set(new) - set(old)):
         if base.is_Add:
-            matches = (other for other in _in_sort_order(old) if other not in new and old[other] == new[base])
+            matches = (other for other in in_sort_order(old) if other not in new and old[other] == new[base])
             found = next(((other, term) for other in matches if (term := _term_ratio(old[other], other, base)) is not None), None)
             if found is None:
                 return None
@@ -615,7 +615,7 @@ def _monomial_ratio(bottom: sympy.Expr, new_bottom: sympy.Expr) -> sympy.Expr | 
     return sympy.powsimp(ratio)
 
 
-def _in_sort_order(items: Iterable[sympy.Expr]) -> list[sympy.Expr]:
+def in_sort_order(items: Iterable[sympy.Expr]) -> list[sympy.Expr]:
     """``items`` in SymPy's canonical order, the same in every process (a set's order follows the hash seed)."""
     return sorted(items, key=sympy.default_sort_key)
 
@@ -1268,10 +1268,10 @@ SIGNS_CANCEL = Reason("two minus signs cancel")
 reason twice when the next step fell back on that name too (a TA read)."""
 THREE_SIGNS = Reason("two of the three minus signs cancel")
 """``SIGNS_CANCEL`` for a product with three minus signs, which keeps one (``signs_named``)."""
-SIGN_NAMES = (DISTRIBUTE_MINUS, MINUS_INTO_NUMERATOR, OPEN_NEGATED, TAKE_OUT_MINUS, TAKE_MINUS_OUT_OF_BRACKET, SIGNS_CANCEL, THREE_SIGNS)
-"""The reasons that say what becomes of a minus sign: ``signs_named`` adds nothing to a reason that lists one, or
-that says already that two minus signs cancel (``signs_cancelling``)."""
-_SIGN_TEMPLATES = frozenset(name.template for name in (*SIGN_NAMES, signs_cancelling(SIGNS_CANCEL), signs_cancelling(SIGNS_CANCEL, 2))) | {MINUS_INTO_NAMED}
+SIGN_NAMES = (DISTRIBUTE_MINUS, OPEN_NEGATED, TAKE_OUT_MINUS, TAKE_MINUS_OUT_OF_BRACKET, SIGNS_CANCEL, THREE_SIGNS)
+"""The reasons that say what becomes of a minus sign (with the templates of ``MINUS_INTO``): ``signs_named`` adds
+nothing to a reason that lists one, or that says already that two minus signs cancel (``signs_cancelling``)."""
+_SIGN_TEMPLATES = frozenset(name.template for name in (*SIGN_NAMES, signs_cancelling(SIGNS_CANCEL), signs_cancelling(SIGNS_CANCEL, 2))) | MINUS_INTO
 EXPAND = Reason("expand")
 """The name of a step that multiplies products out; a step that does this and more is split (``rule_and_tidy``)."""
 GENERIC_NAMES = (Reason("multiply the factors"), Reason("combine the terms"))

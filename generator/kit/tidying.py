@@ -18,6 +18,7 @@ from generator.kit.rewrites import (
     expand_outside,
     factor_terms,
     has_like_terms,
+    in_sort_order,
     product_sums,
     together,
     uncollected,
@@ -92,7 +93,7 @@ def _collected(expr: sympy.Expr) -> sympy.Expr:
     numerator, denominator = sympy.fraction(expr)
     # in SymPy's sort order: collect groups a term with several functions by the first it meets (a set's order follows
     # the hash seed)
-    applications = sorted((node for node in numerator.atoms(sympy.Function) if node.free_symbols), key=sympy.default_sort_key)
+    applications = in_sort_order(node for node in numerator.atoms(sympy.Function) if node.free_symbols)
     collected = numerator.replace(
         lambda node: node.is_Add and uncollected(node), lambda total: sympy.collect(total, applications)
     )
@@ -154,7 +155,7 @@ def _arguments_as_written(tidied: sympy.Expr, expr: sympy.Expr) -> sympy.Expr:
     if not moved:  # almost always: nothing to compare, nothing to expand
         return tidied
     written = {}
-    for node in sorted(originals, key=sympy.default_sort_key):  # the first of two alike, the same in every process
+    for node in in_sort_order(originals):  # the first of two alike, the same in every process
         written.setdefault((node.func, sympy.expand(node.args[0]) if len(node.args) == 1 else node.args), node)
     changed = {}
     for node in moved:
