@@ -221,7 +221,11 @@ def worked_determinant(m: sympy.MatrixBase) -> tuple[tuple[tuple[WrittenDetermin
 def _times(a: sympy.Expr, b: sympy.Expr, sign: int = 1) -> sympy.Expr:
     """sign a b as a hand writes it: numbers multiplied, no 1 in front, a number before a bracket, a square as a square."""
     if not (a.is_number or b.is_number):
-        product = sympy.Pow(a, 2, evaluate=False) if a == b else WrittenProduct(a, b, evaluate=False)
+        # two brackets in the order of the matrix; a letter before a bracket as algebra writes it, -lambda (lambda^2 - 1)
+        if a == b:
+            product = sympy.Pow(a, 2, evaluate=False)
+        else:
+            product = WrittenProduct(a, b, evaluate=False) if a.is_Add and b.is_Add else sympy.Mul(a, b, evaluate=False)
         return product if sign > 0 else sympy.Mul(-1, product, evaluate=False)
     k, e = (sign * a, b) if a.is_number else (sign * b, a)
     return k * e if not e.is_Add or k in (0, 1) else sympy.Mul(k, e, evaluate=False)

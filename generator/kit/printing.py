@@ -305,6 +305,10 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         front of an unevaluated quotient joins its numerator (``\\frac{2 x}{x^2 + 1}``, never
         ``2 \\frac{x}{x^2 + 1}``, which reads like a mixed number).
         """
+        if _negated_written_product(expr):
+            # merged with the minus sign, its factors went back into SymPy's order: -(...) sin(x) beside "factor out
+            # -sin(x)" (a TA read, EN 9612)
+            return "- " + self._print(expr.args[1])
         numerator, denominator = sympy.fraction(expr, exact=True) if self._slashed and _has_denominator(expr) else (expr, 1)
         if denominator != 1:
             sign = ""
@@ -467,12 +471,17 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         """The factors joined by a dot, in order; -1 times one expression is its sign, -(-\\cos x), never
         -1 \\cdot (-\\cos x) (numbers multiplied, -1 \\cdot 3, stay as they are)."""
         sign, args = ("- ", expr.args[1:]) if expr.negated else ("", expr.args)
-        factors = []
+        tex = ""
         for index, factor in enumerate(args):
             negative = factor.could_extract_minus_sign() and (index > 0 or sign)  # a leading sign needs no bracket: -2 \cdot 3
-            tex = self._print(factor)
-            factors.append(bracket(tex) if factor.is_Add or negative else tex)
-        return sign + r" \cdot ".join(factors)
+            printed = self._print(factor)
+            if index:
+                # a sum after a sum or a positive number needs no dot: (2 - lambda)(5 - lambda), 1/2 (1 - sigma(x)),
+                # as a hand writes it (TA reads)
+                before = args[index - 1]
+                tex += " " if factor.is_Add and (before.is_Add or before.is_Rational and before > 0) else r" \cdot "
+            tex += bracket(printed) if factor.is_Add or negative else printed
+        return sign + tex
 
     def _add_parens(self, s) -> str:
         """SymPy's brackets around a factor or a base, by the one rule (``bracket``)."""
@@ -686,6 +695,13 @@ def _enclosed_sums(factors) -> Iterator[sympy.Expr]:
 
 def _is_exponential(factor: sympy.Expr) -> bool:
     return isinstance(factor, sympy.exp) or (factor.is_Pow and isinstance(factor.base, sympy.exp))
+
+
+def _negated_written_product(product: sympy.Mul) -> bool:
+    """-1 times a ``WrittenProduct`` that opens with a factor of its own sign: printed as a minus and the product."""
+    if len(product.args) != 2 or product.args[0] != -1 or not isinstance(product.args[1], WrittenProduct):
+        return False
+    return not product.args[1].args[0].could_extract_minus_sign()
 
 
 def _exponential_after_sum(product: sympy.Mul) -> bool:
