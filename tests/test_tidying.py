@@ -289,3 +289,12 @@ def test_the_polynomial_terms_of_a_sum_with_other_terms_are_multiplied_out_toget
     assert sympy.fraction(tidy)[0] == e * (-(x**2) + 3 * x + 3 + 3 * e)
     # the terms of one function stay as they are: only polynomial terms with a product inside are multiplied out
     assert presentable(x * (3 - x) + e) == x * (3 - x) + e
+
+
+def test_a_common_factor_of_a_polynomial_product_rule_is_kept_rather_than_multiplied_out():
+    """-(2x^2 - 2x + 1)^2 + 4(1 - x)(2x - 1)(2x^2 - 2x + 1) was tidied into a quartic, one character shorter than the
+    factored form: a TA writes -(2x^2 - 2x + 1)(10x^2 - 14x + 5) (a TA read, EN 9614). Multiplying out must save a fifth."""
+    g = 2 * x**2 - 2 * x + 1
+    tidy = presentable(-(g**2) + 4 * (1 - x) * (2 * x - 1) * g)
+    assert sympy.expand(tidy - (-(g**2) + 4 * (1 - x) * (2 * x - 1) * g)) == 0
+    assert g in sympy.Mul.make_args(tidy) or -g in sympy.Mul.make_args(tidy)

@@ -60,7 +60,8 @@ def presentable(expr: sympy.Expr, merge: bool = True) -> sympy.Expr:
 def _chosen(expr: sympy.Expr) -> sympy.Expr:
     """``presentable`` before exponentials are merged."""
     factored = _factored(expr)
-    candidates = [(_tidy_sums(factored), 1, 0), (_tidy_sums(expr), 1, 0)]  # (rewrite, weight of its length, characters added)
+    # (rewrite, weight of its length, characters added)
+    candidates = [(_tidy_sums(factored), _tidying_weight(factored), 0), (_tidy_sums(expr), _tidying_weight(expr), 0)]
     if _fraction_bars(expr):
         numerator, denominator = sympy.fraction(together(expr))
         denominator = factor_terms(denominator)
@@ -77,7 +78,7 @@ def _chosen(expr: sympy.Expr) -> sympy.Expr:
         candidates += [(_tidy_sums(form), weight, 0) for form, weight in _expanded_forms(expr, factored)]
         apart = _terms_factored(expr)
         if apart is not None:  # (4x - 2)(x^2 - x + 3) sin x + ... as 2 (2x - 1)(x^2 - x + 3) sin x + ..., as the rule wrote it
-            candidates.insert(1, (_tidy_sums(apart), 1, 0))  # ahead of the sum as SymPy gives it: it wins the tie
+            candidates.insert(1, (_tidy_sums(apart), _tidying_weight(apart), 0))  # ahead of the sum as SymPy gives it: it wins the tie
     bars = [_fraction_bars(candidate[0]) for candidate in candidates]
     # Printing is the costly part of judging a candidate: only those with fewest fraction bars are printed.
     plainest = [candidate for candidate, count in zip(candidates, bars) if count == min(bars)]
@@ -221,6 +222,13 @@ def _collected_polynomials(expr: sympy.Expr) -> sympy.Expr:
         if 1 < len(polynomial) < len(rebuilt.args) and _products_inside(sympy.Add(*polynomial)):
             return sympy.Add(expand(sympy.Add(*polynomial)), *(term for term in rebuilt.args if term not in polynomial))
     return rebuilt
+
+
+def _tidying_weight(expr: sympy.Expr) -> float:
+    """The weight of ``_tidy_sums(expr)``'s length: ``EXPANDING`` where tidying multiplies out a polynomial's products of
+    sums, as every other multiplied-out candidate is weighed. At weight 1 the quartic -20x^4 + 48x^3 - ... - 5 beat
+    -(2x^2 - 2x + 1)(10x^2 - 14x + 5), which keeps the factor both terms of the product rule shared (a TA read, EN 9614)."""
+    return EXPANDING if expr.is_Add and expr.is_polynomial() and _products_inside(expr) else 1
 
 
 def _products_inside(polynomial: sympy.Add) -> bool:
