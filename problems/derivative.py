@@ -181,7 +181,7 @@ def _usable(f: sympy.Expr, level: int) -> bool:
         return False
     if len(tex(f)) > MAX_PRINTED_LENGTH:
         return False
-    if _constant_product(f):
+    if _constant_product(f) or _negated_sum(f) or _shared_factor(f):
         return False
     rules = [rule for rule in rules_needed(f, x) if rule != "sum"]
     if not level <= len(rules) <= level + 1 or _cancels(f):
@@ -196,6 +196,27 @@ def _constant_product(f: sympy.Expr) -> bool:
         exponentials = [factor for factor in node.args if isinstance(factor, sympy.exp)] if node.is_Mul else []
         if len(exponentials) > 1 and not sympy.powsimp(sympy.Mul(*exponentials)).has(x):
             return True
+    return False
+
+
+def _negated_sum(f: sympy.Expr) -> bool:
+    """A product with a minus sign in front of a sum, -(2 - x) sin(x - 2): SymPy takes the sign out of sin(2 - x),
+    and the statement then asks to differentiate a -(2 - x) a hand would have written x - 2 (a TA read, EN 9611)."""
+    return any(
+        node.is_Mul and node.could_extract_minus_sign() and any(factor.is_Add for factor in node.args)
+        for node in sympy.preorder_traversal(f)
+    )
+
+
+def _shared_factor(f: sympy.Expr) -> bool:
+    """Two polynomial factors of one product sharing a factor, (2 - x)^2 (x - 2): that is (x - 2)^3 written the long
+    way, and a hand would write it so (a TA read, German 9611)."""
+    for node in sympy.preorder_traversal(f):
+        if node.is_Mul:
+            bases = [factor.as_base_exp()[0] for factor in node.args]
+            polynomials = [base for base in bases if base.has(x) and base.is_polynomial(x)]
+            if any(sympy.gcd(p, q).has(x) for i, p in enumerate(polynomials) for q in polynomials[i + 1 :]):
+                return True
     return False
 
 

@@ -117,6 +117,13 @@ def test_a_quotient_that_cancels_is_never_drawn(f):
     assert not _usable(f, 2) and not _usable(f, 3)
 
 
+@pytest.mark.parametrize("f", [(2 - x) * sympy.sin(2 - x), (2 - x) ** 2 * (x - 2), x * (x + 1) ** 2 * (x + 1 - 2 * x - 2)])
+def test_a_function_a_hand_would_write_shorter_is_never_drawn(f):
+    """-(2 - x) sin(x - 2), SymPy's form of (2 - x) sin(2 - x), is (x - 2) sin(x - 2) (a TA read, EN 9611); (2 - x)^2 (x - 2)
+    is (x - 2)^3 (a TA read, German 9611): the statement asked to differentiate what a TA would have written otherwise."""
+    assert not _usable(f, 2) and not _usable(f, 3)
+
+
 def test_the_class_build_seed_that_drew_a_cancelling_quotient_now_builds():
     """Sheet A, seed 3, student s00019 drew x (x - 2)/(2 - x) and failed its check (derivative -1)."""
     options = resolve_options(FAMILY.options, {"count": 3, "level": 2})
