@@ -291,7 +291,13 @@ def _value_steps(kind: str, constant, weight, moment, log_e, entropy, mode: str)
         # nothing cancels in a sum (a TA read, German 9081); the product worked, not named: "the rate times the mean is
         # 1" described the law, not the step (two TA reads, German 9202, EN 9212)
         return chain(inserted, Step(entropy, Reason("${product} = 1$", product=tex(times))))
-    product = N_(r"multiply; $\sigma^2$ cancels against the $2 \sigma^2$") if mode == "symbolic" else N_("multiply")
+    # in numbers the product is named with its value: "multiply" for 1/18 . 9 = 1/2 hid the cancelling (a TA read,
+    # German 9611)
+    product = (
+        N_(r"multiply; $\sigma^2$ cancels against the $2 \sigma^2$")
+        if mode == "symbolic"
+        else Reason("${product} = {value}$", product=tex(times), value=tex(weight * moment))
+    )
     cancelled = Step(WrittenSum(constant, weight * moment, evaluate=False), product)
     steps = (inserted, cancelled) if isinstance(times, WrittenProduct) else (inserted,)
     joined = N_(r"add the logs, with $\frac{1}{2} = \frac{1}{2} \log e$") if log_e == 1 else N_("add the logs")

@@ -256,9 +256,9 @@ def _solve_symbolic(p: Params) -> SymbolicAnswer:
             b=p.vector.name,
             c=p.scalar.name,
         )
-        survivors = N_("only $i = k$ or $j = k$ remain")
+        survivors = _SPLIT_BY_DELTAS
     elif p.quadratic:
-        rule, survivors = N_("sum rule, constant factor; product rule in every term"), N_("only $i = k$ or $j = k$ remain")
+        rule, survivors = N_("sum rule, constant factor; product rule in every term"), _SPLIT_BY_DELTAS
     else:
         # the constants b_i and A_ij come out of each derivative: the constant factor rule is named (three TA reads)
         rule, survivors = N_(r"sum rule, constant factor; $\partial x_i / \partial x_k = \delta_{ik}$"), N_("only $i = k$ remains")
@@ -278,6 +278,11 @@ def _solve_symbolic(p: Params) -> SymbolicAnswer:
 def _derivation(general: Params) -> SymbolicAnswer:
     """The derivation for general A, b, c: the same for every numeric variant of a kind, worked once per process."""
     return _solve_symbolic(general)
+
+
+# the row splits the double sum before each delta picks its terms: "only i = k or j = k remain" named the second
+# half (a TA read, EN 9611)
+_SPLIT_BY_DELTAS = N_(r"split into two sums; $\delta_{ik}$ keeps only $i = k$, $\delta_{jk}$ only $j = k$")
 
 
 def _solve_numeric(p: Params) -> NumericAnswer:

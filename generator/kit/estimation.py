@@ -114,7 +114,7 @@ def _gaussian(data: Sequence[int]) -> Fit:
     )
     general = WrittenSum(-n / sigma, spread / sigma**3, evaluate=False)
     # and what becomes of the -1/2 in front of the last term (a TA read, EN 9412: the signs turned unnamed)
-    by_sigma = chain(Step(general, N_(r"$(\log(\sigma))' = 1/\sigma$, $(\sigma^{-2})' = -2 \sigma^{-3}$, $(-1/2) \cdot (-2) = 1$")))
+    by_sigma = chain(Step(general, N_(r"the middle term does not depend on $\sigma$; $(\log(\sigma))' = 1/\sigma$, $(\sigma^{-2})' = -2 \sigma^{-3}$, $(-1/2) \cdot (-2) = 1$")))
     at_mean = WrittenSum(-n / sigma, spread_at / sigma**3, evaluate=False)
     over = Step((spread_at - n * sigma**2) / sigma**3, "over one denominator")
     deviations_in = Reason(r"$\mu = \hat{{\mu}}$, $\sum_i (x_i - \hat{{\mu}})^2 = {value}$", value=spread_at)

@@ -239,16 +239,17 @@ def test_the_continuous_variable_is_not_the_discrete_parts_x():
     assert "Let $Z \\sim" in statement and "$X" not in statement + solution and "h(X)" not in solution
 
 
-def test_a_numeric_gaussian_says_multiply_and_names_no_sigma_it_does_not_print():
+def test_a_numeric_gaussian_names_its_product_and_no_sigma_it_does_not_print():
     """A TA read "multiply; sigma^2 cancels against the 2 sigma^2" beside 50 * 1/100 = 1/2, on a sheet whose sigma is the
-    sigmoid and whose density has no sigma in it: in numbers the product is arithmetic, in letters sigma^2 cancels."""
+    sigmoid and whose density has no sigma in it: in numbers the product is arithmetic, named with its value (a TA read,
+    German 9611: "multiplizieren" for 1/18 * 9 = 1/2 hid the cancelling), in letters sigma^2 cancels."""
     seen = 0
     for seed in range(40):
         variant = variant_for_seed(FAMILY, resolve_options(FAMILY.options, {"distribution": "gaussian", "mode": "numeric"}), seed)
         reasons = [step.why for step in variant.answer.value.steps]
         _, solution = render_part(environment(), FAMILY, variant)
         assert "cancels against" not in solution
-        seen += "multiply" in reasons
+        seen += any(str(why).startswith("$") and r" \cdot " in str(why) and str(why).endswith(r"= \frac{1}{2}$") for why in reasons)
     assert seen > 0
     assert r"multiply; $\sigma^2$ cancels against the $2 \sigma^2$" in [step.why for step in symbolic("gaussian").value.steps]
 

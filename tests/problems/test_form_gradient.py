@@ -129,7 +129,7 @@ def test_canonical_linear_form_steps_use_the_kronecker_delta():
 
 def test_canonical_symmetric_quadratic_form_steps_merge_the_two_sums():
     steps = canonical("idl-math-background-1.2b").answer.partial_steps.steps
-    whys = ["", "sum rule, constant factor; product rule in every term", "only $i = k$ or $j = k$ remain", "$A_{ik} = A_{ki}$, rename $i$ as $j$, add the sums"]
+    whys = ["", "sum rule, constant factor; product rule in every term", r"split into two sums; $\delta_{ik}$ keeps only $i = k$, $\delta_{jk}$ only $j = k$", "$A_{ik} = A_{ki}$, rename $i$ as $j$, add the sums"]
     assert [step.why for step in steps] == whys
     assert tex(steps[2].expr) == r"\sum_{j=1}^{n} A_{kj} x_{j} + \sum_{i=1}^{n} A_{ik} x_{i}"
     assert tex(steps[3].expr) == r"2 \sum_{j=1}^{n} A_{kj} x_{j}"
@@ -140,7 +140,7 @@ def test_canonical_symmetric_quadratic_form_steps_merge_the_two_sums():
 
 def test_canonical_affine_steps_keep_both_sums_and_b_k():
     steps = canonical("idl-math-background-1.2c").answer.partial_steps.steps
-    assert [step.why for step in steps[::2]] == ["", "only $i = k$ or $j = k$ remain"]
+    assert [step.why for step in steps[::2]] == ["", r"split into two sums; $\delta_{ik}$ keeps only $i = k$, $\delta_{jk}$ only $j = k$"]
     assert tex(steps[-1].expr) == r"\sum_{j=1}^{n} A_{kj} x_{j} + \sum_{i=1}^{n} A_{ik} x_{i} + b_{k}"
 
 
@@ -330,3 +330,16 @@ def test_the_check_shows_the_two_entries_each_cross_term_adds(language):
     assert f"\\mathbf{{x}}^\\top \\mathbf{{A}} \\mathbf{{x}} &= {printed} , \\\\" in solution
     lead = "taken together" if language == "en" else "zusammen"
     assert lead in solution
+
+
+def test_the_written_out_check_says_when_terms_with_zero_entries_are_left_out():
+    """A pair with both entries zero is not written, (0 + 0) x_1 x_2: the lead-in says so, where a pair missing from
+    (c) read as forgotten (a TA read, German 9614); with no zero entry it says nothing of them."""
+    seen = set()
+    for seed in range(12):
+        variant = variant_for_seed(FAMILY, options(kind="affine", mode="numeric", n=3), seed)
+        _, solution = render_part(environment(), FAMILY, variant)
+        zero = any(entry == 0 for entry in variant.params.matrix_entries)
+        assert ("with zero entries left out" in solution) == zero
+        seen.add(zero)
+    assert seen == {True, False}

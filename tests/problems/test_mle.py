@@ -222,3 +222,14 @@ def test_every_row_of_the_data_sums_names_its_step():
     ]
     _, solution = render_part(environment(language="de"), FAMILY, variant)
     assert "Beobachtungen einsetzen" in solution and "ihre Quadrate einsetzen" in solution
+
+
+def test_the_two_partials_stand_apart_and_the_sigma_row_says_the_constant_drops_out():
+    """Run on in one align, the partial by sigma read as a third row of the partial by mu (a TA read, German 9612); its
+    reason named two derivatives and not the term log(2 pi) that has none (session 42's note)."""
+    variant = variant_for_seed(FAMILY, FAMILY.resolve_options({"model": "gaussian"}), 3)
+    _, solution = render_part(environment(), FAMILY, variant)
+    by_mu = solution.index(r"\frac{\partial \ell}{\partial \mu} &=")
+    by_sigma = solution.index(r"\frac{\partial \ell}{\partial \sigma} &=")
+    assert "[1ex]" in solution[by_mu:by_sigma]
+    assert r"the middle term does not depend on $\sigma$" in solution[by_sigma:].split("\n")[0]
