@@ -107,7 +107,7 @@ def test_canonical_sigmoid_is_worked_by_the_chain_rule_then_rewritten_with_sigma
     (worked,) = variant.answer.worked
     below = 1 + exp(-x)
     assert [why for why, _ in steps(worked)] == [
-        "chain rule; $(1 + e^{- x})' = - e^{- x}$",  # the inner derivative, itself by the chain rule (two TA reads)
+        "chain rule twice; $(1 + e^{- x})' = - e^{- x}$",  # the inner derivative, itself by the chain rule: twice (three TA reads)
         "multiply the factors; two minus signs cancel",
         "write the fraction as a product of fractions",
         "add and subtract 1 in the numerator, split the fraction",
@@ -124,7 +124,7 @@ def test_canonical_sigmoid_is_worked_by_the_chain_rule_then_rewritten_with_sigma
 @pytest.mark.parametrize(
     ("name", "scale", "rule", "definition"),
     [
-        ("sigmoid", 2, "chain rule; $(1 + e^{- 2 x})' = - 2 e^{- 2 x}$", r"definition of $\sigma$"),
+        ("sigmoid", 2, "chain rule twice; $(1 + e^{- 2 x})' = - 2 e^{- 2 x}$", r"definition of $\sigma$"),
         # the derivatives the quotient rule puts in, named (TA read, German 8932)
         (
             "tanh",
@@ -134,9 +134,9 @@ def test_canonical_sigmoid_is_worked_by_the_chain_rule_then_rewritten_with_sigma
             "definition of tanh",
         ),
         ("tanh", 1, r"quotient rule; $(e^{x} \pm e^{- x})' = e^{x} \mp e^{- x}$", "definition of tanh"),
-        ("softplus", Rational(1, 3), "chain rule; $(e^{x/3} + 1)' = e^{x/3}/3$", r"definition of $\sigma$"),
+        ("softplus", Rational(1, 3), "chain rule twice; $(e^{x/3} + 1)' = e^{x/3}/3$", r"definition of $\sigma$"),
         ("swish", 2, r"product rule, chain rule for $\sigma(2x)$", r"definition of $\sigma$"),
-        ("log-sigmoid", 2, "chain rule; $(1 + e^{- 2 x})' = - 2 e^{- 2 x}$", r"definition of $\sigma$"),
+        ("log-sigmoid", 2, "chain rule twice; $(1 + e^{- 2 x})' = - 2 e^{- 2 x}$", r"definition of $\sigma$"),
     ],
 )
 def test_every_activation_is_worked_from_its_rule_to_its_definition(name, scale, rule, definition):
@@ -185,7 +185,7 @@ def test_a_part_never_pairs_softplus_with_log_sigmoid_nor_repeats_the_canonical_
 def test_softplus_is_divided_by_its_exponential_by_name():
     _, answer = solved("softplus", 2)
     reasons = [step.why for step in answer.worked[0].steps]
-    assert reasons == ["chain rule; $(e^{2 x} + 1)' = 2 e^{2 x}$", "cancel $2$", r"divide numerator and denominator by $e^{2 x}$", r"definition of $\sigma$"]
+    assert reasons == ["chain rule twice; $(e^{2 x} + 1)' = 2 e^{2 x}$", "cancel $2$", r"divide numerator and denominator by $e^{2 x}$", r"definition of $\sigma$"]
 
 
 def test_log_sigmoid_statement_form():
@@ -285,3 +285,11 @@ def test_a_named_parameter_announces_the_display_it_leads_into():
     variant = next(v for v in variants if v.params.scales[0] != 1)
     statement, _ = render_part(environment(), FAMILY, variant)
     assert "with sharpness" in statement and "$, that is,\n" in statement
+
+
+def test_the_chain_rule_is_named_twice_only_where_the_exponent_is_not_x_alone():
+    """(e^{-x/2 - 1} + 1)' = -e^{-x/2 - 1}/2 is a chain rule of its own (a TA read, EN 9614); (e^x + 1)' = e^x is not."""
+    from problems.activation_derivative import _chain, x
+
+    assert str(_chain(1 + sympy.exp(-x / 2 - 1))).startswith("chain rule twice; ")
+    assert str(_chain(1 + sympy.exp(x))) == "chain rule; $(e^{x} + 1)' = e^{x}$"
