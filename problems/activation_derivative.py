@@ -112,6 +112,12 @@ def _times(factor: sympy.Expr, *factors: sympy.Expr) -> sympy.Expr:
     return WrittenProduct(factor, *factors, evaluate=False)
 
 
+def _before_bracket(factor: sympy.Rational, total: sympy.Expr) -> sympy.Expr:
+    """factor (total) as the next row writes it once sigma or tanh stands in the bracket, 1/2 (1 - ...), never
+    1/2 . (1 - ...) (a TA read, EN 9614); the sum alone for a factor 1."""
+    return total if factor == 1 else sympy.Mul(factor, total, evaluate=False)
+
+
 def _over_square(numerator: sympy.Expr, base: sympy.Expr) -> sympy.Expr:
     """numerator / base^2 with the square left as written."""
     return sympy.Mul(numerator, sympy.Pow(sympy.Pow(base, 2, evaluate=False), -1, evaluate=False), evaluate=False)
@@ -165,7 +171,7 @@ def _tanh_steps(u: sympy.Expr, a: sympy.Rational) -> Steps:
         rule = Reason("quotient rule, chain rule; $({pair})' = {a} ({swapped})$, factor out ${a}$", pair=pair, a=_small(a), swapped=swapped)
     in_x = (Step(_times(a, _over_square(numerator, below)), rule),)
     ratio = sympy.Pow(sympy.Mul(above, sympy.Pow(below, -1), evaluate=False), 2, evaluate=False)
-    return in_x, (Step(_times(a, WrittenSum(1, -ratio, evaluate=False)), SQUARE_OF_QUOTIENT),)
+    return in_x, (Step(_before_bracket(a, WrittenSum(1, -ratio, evaluate=False)), SQUARE_OF_QUOTIENT),)
 
 
 def _softplus_steps(u: sympy.Expr, k: sympy.Rational) -> Steps:
@@ -201,7 +207,7 @@ def _log_sigmoid_steps(u: sympy.Expr, a: sympy.Rational) -> Steps:
     in_x = rule_and_tidy(Step(rule, _chain(below)), a * exp(-u) / below)
     # a factor in front goes out first, and says so (a TA read, German 9122: 2 e^{1-2x}/(...) as 2 (1 - ...) unnamed)
     why = ADD_SUBTRACT if a == 1 else joined([Reason("factor out ${factor}$", factor=tex(a)), ADD_SUBTRACT])
-    return in_x, (Step(_times(a, WrittenSum(1, -1 / below, evaluate=False)), why),)
+    return in_x, (Step(_before_bracket(a, WrittenSum(1, -1 / below, evaluate=False)), why),)
 
 
 SIGMA_DEFINITION = N_(r"definition of $\sigma$")

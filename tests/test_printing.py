@@ -364,12 +364,13 @@ def test_answers_json_writes_a_quotient_as_the_sheet_writes_it_and_reads_back_to
         assert sympy.simplify(sympy.sympify(written, locals={"x": x}) - quotient.doit()) == 0
 
 
-def test_a_written_product_sets_no_dot_before_a_bracket_after_a_bracket_or_a_positive_number():
-    """(6 - lambda)(3 - lambda) and 1/2 (1 - sigma), as a hand writes them (TA reads, German 9612, EN 9614); numbers and a
-    function before a bracket keep the dot: 2 . (-3), sigma(x) . (1 - sigma(x))."""
+def test_a_written_product_sets_no_dot_between_two_brackets():
+    """(6 - lambda)(3 - lambda), as a hand writes it (a TA read, German 9612); numbers and a function before a bracket
+    keep the dot, as the formulas they are put into write it: 2 . (3 - 1), 2 . (-3), sigma(x) . (1 - sigma(x))."""
     lam = sympy.Symbol("lambda")
     assert tex(WrittenProduct(6 - lam, 3 - lam, evaluate=False)) == r"(6 - \lambda) (3 - \lambda)"
-    assert tex(WrittenProduct(sympy.Rational(1, 2), 1 - x, evaluate=False)) == r"\frac{1}{2} (1 - x)"
+    two = sympy.Integer(2)
+    assert tex(WrittenProduct(two, sympy.Add(3, -1, evaluate=False), evaluate=False)) == r"2 \cdot (3 - 1)"
     assert tex(WrittenProduct(2, -3, evaluate=False)) == r"2 \cdot (-3)"
     assert tex(WrittenProduct(sigmoid(x), 1 - sigmoid(x), evaluate=False)) == r"\sigma(x) \cdot (1 - \sigma(x))"
 

@@ -63,7 +63,7 @@ class WrittenMatrixSum(MatAdd):
 
 class WrittenProduct(sympy.Mul):
     """A product printed factor by factor with ``\\cdot``, in the order given, as a student substitutes numbers; a
-    bracket after a bracket or a positive number goes without the dot, ``(2 - \\lambda)(5 - \\lambda)``.
+    bracket after a bracket goes without the dot, ``(2 - \\lambda)(5 - \\lambda)``.
 
     Build it with ``WrittenProduct(*factors, evaluate=False)``; SymPy's printer would sort the
     factors and merge every fraction into one. Sums and every negative factor after the first are

@@ -468,7 +468,7 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         return f"{bracket(self._print(coefficients))} {self._print(monomial)}"
 
     def _print_WrittenProduct(self, expr):
-        """The factors joined by a dot (none before a bracket after a bracket or a positive number), in order; -1 times
+        """The factors joined by a dot (none between two brackets), in order; -1 times
         one expression is its sign, -(-\\cos x), never -1 \\cdot (-\\cos x) (numbers multiplied, -1 \\cdot 3, stay as
         they are)."""
         sign, args = ("- ", expr.args[1:]) if expr.negated else ("", expr.args)
@@ -477,10 +477,9 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
             negative = factor.could_extract_minus_sign() and (index > 0 or sign)  # a leading sign needs no bracket: -2 \cdot 3
             printed = self._print(factor)
             if index:
-                # a sum after a sum or a positive number needs no dot: (2 - lambda)(5 - lambda), 1/2 (1 - sigma(x)),
-                # as a hand writes it (TA reads)
-                before = args[index - 1]
-                tex += " " if factor.is_Add and (before.is_Add or before.is_Rational and before > 0) else r" \cdot "
+                # a bracket after a bracket needs no dot: (2 - lambda)(5 - lambda), as a hand writes it (a TA read, German
+                # 9612); a number keeps it, 2 . (3 - 1), as the formulas it is put into write it
+                tex += " " if factor.is_Add and args[index - 1].is_Add else r" \cdot "
             tex += bracket(printed) if factor.is_Add or negative else printed
         return sign + tex
 
