@@ -190,3 +190,24 @@ def test_a_minus_sign_taken_into_one_of_several_brackets_or_a_numerator_says_whe
     assert numerator.why.translated(de) == "Minuszeichen in den Zähler ziehen"
     one = differentiate(sympy.cos(x**2 * sympy.cos(x) ** 2), x).derivative.steps[-1]
     assert one.why == "distribute the minus sign"
+
+
+def test_minus_signs_that_go_into_the_bracket_a_factor_is_taken_out_into_are_named():
+    """-e^{-x} (x - 2) - e^{-x} as e^{-x} (1 - x) under "factor out e^{-x} and collect like terms" hid the minus signs
+    that turned x - 2 into 2 - x (a TA read, EN 9623): the reason says the minus sign is distributed."""
+    e = sympy.exp(-x)
+    before, after = -e * (x - 2) - e, e * (1 - x)
+    assert sympy.expand(before - after) == 0
+    why = signs_named(before, after, "factor out $e^{- x}$ and collect like terms")
+    assert str(why) == "factor out $e^{- x}$ and collect like terms; " + str(DISTRIBUTE_MINUS)
+    # a bracket opened with nothing taken out names its signs already, and gets no second name
+    assert str(signs_named(-(3 - x) - (2 - x), x - 3 + x - 2, "open the brackets after the minus signs")) == "open the brackets after the minus signs"
+
+
+def test_a_step_that_cancels_two_minus_signs_of_factors_printed_apart_says_it_multiplies_them():
+    """e^{2x} . (-2 (cos x + 2) sin x) under a minus, multiplied into 2 e^{2x} (cos x + 2) sin x: "two minus signs cancel"
+    named the signs and not the product (a TA read, German 9623); a factor -1 is the cancelling alone."""
+    steps = differentiate(sympy.exp(2 * x) / (C + 2) ** 2, x).derivative.steps
+    assert r"\cdot" in tex(steps[0].expr) and str(steps[1].why) == "multiply the factors; two minus signs cancel"
+    steps = differentiate(C / (3 - x), x).derivative.steps
+    assert r"\cdot (-1)" in tex(steps[0].expr) and str(steps[1].why) == "two minus signs cancel"

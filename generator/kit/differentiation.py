@@ -200,6 +200,13 @@ def rule_and_tidy(rule: Step, after: sympy.Expr) -> tuple[Step, ...]:
     return (steps[0], *(Step(step.expr, signs_named(before.expr, step.expr, step.why)) for before, step in pairwise(steps)))
 
 
+def _dot_multiplied(product: sympy.Expr) -> bool:
+    """Whether cancelling the signs of ``product`` also multiplies factors printed apart with a dot; a factor -1 is only
+    the cancelling, cos x . (-1) (a TA read, German 9021)."""
+    printed = tex(product)
+    return r"\cdot" in printed and r"\cdot (-1)" not in printed and r"\cdot" not in tex(_signs_cancelled(product))
+
+
 def _rule_and_tidy(rule: Step, after: sympy.Expr) -> tuple[Step, ...]:
     """``rule_and_tidy`` before its steps' cancelled minus signs are named."""
     if sign_moved(rule.expr, after):  # -e^x (A - B) is e^x (B - A): a step of its own; -A - B is -(A + B) the other way
@@ -225,7 +232,8 @@ def _rule_and_tidy(rule: Step, after: sympy.Expr) -> tuple[Step, ...]:
         # - x^3 e^x . (-e^{-x}) is + x^3: "combine the powers of e; two minus signs cancel" (a TA read, 8871 f_2); sin x
         # . (-2 sin x) is -2 sin^2 x: "multiply the factors; ..." (a TA read, EN 9463, where the signs alone were named)
         combined = not all(map(_signs_cancel, signed))
-        merged = any(map(to_multiply, signed))
+        # a product the rule wrote with a dot, e^{2x} . (-2 (cos x + 2) sin x), is multiplied too (a TA read, German 9623)
+        merged = any(to_multiply(node) or _dot_multiplied(node) for node in signed)
         why = signs_cancelling(COMBINE_POWERS) if combined else signs_cancelling(GENERIC_NAMES[0]) if merged else SIGNS_CANCEL
         return (rule, *rule_and_tidy(Step(multiplied, why), after))
     scale = scaling(rule.expr, after) if len(names) > 1 else None

@@ -1046,7 +1046,9 @@ def signs_named(before: sympy.Expr, after: sympy.Expr, why: str) -> Reason:
         return DISTRIBUTE_MINUS
     if why.template == SIGNS_CANCEL.template and _one_of_three_left(before, after):
         return THREE_SIGNS
-    if _names_signs(why) or not (turned or _minus_multiplied_in(before, after) or _minus_signs_multiplied(before, after)):
+    if _names_signs(why) or not (
+        turned or _minus_multiplied_in(before, after) or _minus_signs_multiplied(before, after) or _minus_taken_in(before, after)
+    ):
         return why
     if _one_of_three_left(before, after):
         return Reason("{rule}; two of the three minus signs cancel", rule=why)
@@ -1167,6 +1169,23 @@ def _minus_multiplied_in(before: sympy.Expr, after: sympy.Expr) -> bool:
             if all(evaluated(term).as_coeff_Mul()[0].is_negative for term in _flat(factor, sympy.Add)):
                 return True
     return False
+
+
+def _minus_taken_in(before: sympy.Expr, after: sympy.Expr) -> bool:
+    """Every term of the sum ``before`` has a minus sign, one of them in front of a bracketed sum, and ``after`` has
+    none in front and not that sum: the minus signs went into the bracket a factor was taken out into,
+    ``-e^{-x} (x - 2) - e^{-x}`` as ``e^{-x} (1 - x)`` ("factor out e^{-x} and collect like terms" hid it, a TA read,
+    EN 9623)."""
+    terms = sympy.Add.make_args(before)
+    if not before.is_Add or after.could_extract_minus_sign() or not all(term.could_extract_minus_sign() for term in terms):
+        return False
+    kept = set(product_sums(after))
+    return bool(kept) and any(
+        factor.is_Add and evaluated(factor) not in kept and evaluated(-factor) not in kept
+        for term in terms
+        if term.is_Mul
+        for factor in _flat_product(term)
+    )
 
 
 def product_sums(expr: sympy.Expr) -> list[sympy.Expr]:
