@@ -136,6 +136,9 @@ class NumericAnswer:
     """x^T A x with each cross term's coefficient written as the two entries it adds, ``(3 + 2) x_1 x_2``, then
     collected; None when no cross term has two (a TA read, German 9552: the 5 in 5 x_1 x_2 of f written out came
     from nowhere the page showed)."""
+    zero_terms_left_out: bool
+    """Whether ``paired`` leaves out a term whose entries are all zero, a_ii or both a_ij and a_ji: the check's lead-in
+    says so then, and only then ((0 + 3) x_1 x_2 is written, a TA read, EN 9621)."""
     partials: tuple[sympy.Expr, ...]
     """The partial derivatives of ``expanded``, term by term: the check the exercise asks for, shown."""
     hessian: sympy.ImmutableMatrix | None
@@ -300,7 +303,8 @@ def _solve_numeric(p: Params) -> NumericAnswer:
     derivation = _derivation(dataclasses.replace(p, matrix_entries=None, vector_entries=None, scalar_value=None))
     steps = _gradient_steps(p, xs, hessian, gradient)
     partials = tuple(sympy.diff(expanded, x) for x in xs)
-    return NumericAnswer(derivation, expanded, _paired(a, xs), partials, hessian if p.quadratic else None, steps, gradient)
+    left_out = any(a[i, j] == 0 and a[j, i] == 0 for i in range(n) for j in range(i, n))
+    return NumericAnswer(derivation, expanded, _paired(a, xs), left_out, partials, hessian if p.quadratic else None, steps, gradient)
 
 
 def _paired(a: sympy.ImmutableMatrix, xs: sympy.ImmutableMatrix) -> Chain | None:
