@@ -206,8 +206,11 @@ def test_minus_signs_that_go_into_the_bracket_a_factor_is_taken_out_into_are_nam
 
 def test_a_step_that_cancels_two_minus_signs_of_factors_printed_apart_says_it_multiplies_them():
     """e^{2x} . (-2 (cos x + 2) sin x) under a minus, multiplied into 2 e^{2x} (cos x + 2) sin x: "two minus signs cancel"
-    named the signs and not the product (a TA read, German 9623); a factor -1 is the cancelling alone."""
+    named the signs and not the product (a TA read, German 9623); where only the signs and the dot go, e^x . (-sin x) or
+    a factor -1, the signs alone are named (TA reads, German 9633, 9021)."""
     steps = differentiate(sympy.exp(2 * x) / (C + 2) ** 2, x).derivative.steps
     assert r"\cdot" in tex(steps[0].expr) and str(steps[1].why) == "multiply the factors; two minus signs cancel"
     steps = differentiate(C / (3 - x), x).derivative.steps
     assert r"\cdot (-1)" in tex(steps[0].expr) and str(steps[1].why) == "two minus signs cancel"
+    steps = differentiate(E / (C + 2), x).derivative.steps
+    assert r"\cdot (- \sin(x))" in tex(steps[0].expr) and str(steps[1].why) == "two minus signs cancel"

@@ -413,14 +413,14 @@ def test_what_v_cancels_in_u_prime_v_is_not_multiplied_through():
 def test_a_sign_turned_for_a_cancellation_is_a_step_of_its_own():
     """A TA read (derivatives-and-entropy, seed 8123, f_1): "cancel (4 - x), expand and collect like terms" named three
     rewrites and hid that x - 4 (from v' = 2(x - 4)) is -(4 - x). v' now stays -2(4 - x), as the chain rule gives it,
-    and the two minus signs cancel in a line of their own."""
+    and the two minus signs cancel in a line of their own, where the 2 is multiplied to the front."""
     from problems.derivative import x
 
     worked = differentiate(x**2 / (4 - x) ** 2, x)
     assert [tex(step.expr) for step in worked.pieces[-1].derivative.steps] == ["- 2 (4 - x)"]
     steps = worked.derivative.steps
     assert [(step.why, tex(step.expr)) for step in steps[1:]] == [
-        ("two minus signs cancel", r"\frac{2 x (4 - x)^{2} + 2 x^{2} (4 - x)}{(4 - x)^{4}}"),
+        ("multiply the factors; two minus signs cancel", r"\frac{2 x (4 - x)^{2} + 2 x^{2} (4 - x)}{(4 - x)^{4}}"),
         # out of the sum before it cancels (German "aus Summen kuerzen", a TA read, German 9591)
         ("factor $(4 - x)$ out of the numerator and cancel it", r"\frac{2 x (4 - x) + 2 x^{2}}{(4 - x)^{3}}"),
         ("expand; $- 2 x^{2}$ and $2 x^{2}$ cancel", r"\frac{8 x}{(4 - x)^{3}}"),

@@ -201,10 +201,15 @@ def rule_and_tidy(rule: Step, after: sympy.Expr) -> tuple[Step, ...]:
 
 
 def _dot_multiplied(product: sympy.Expr) -> bool:
-    """Whether cancelling the signs of ``product`` also multiplies factors printed apart with a dot; a factor -1 is only
-    the cancelling, cos x . (-1) (a TA read, German 9021)."""
-    printed = tex(product)
-    return r"\cdot" in printed and r"\cdot (-1)" not in printed and r"\cdot" not in tex(_signs_cancelled(product))
+    """Whether cancelling the signs of ``product`` also multiplies a number out of a factor written after a dot,
+    e^{2x} . (-2 (cos x + 2) sin x) as 2 e^{2x} (cos x + 2) sin x (a TA read, German 9623); where only the signs and the
+    dot go, -(3 - x) log(3 - x) . (-sin x) or cos x . (-1), the signs alone are named (TA reads, German 9633, 9021)."""
+    return any(
+        abs(factor.as_coeff_Mul()[0]) != 1
+        for node in sympy.preorder_traversal(product)
+        if isinstance(node, WrittenProduct)
+        for factor in node.args[1:]
+    )
 
 
 def _rule_and_tidy(rule: Step, after: sympy.Expr) -> tuple[Step, ...]:
