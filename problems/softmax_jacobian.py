@@ -218,9 +218,10 @@ def _worked_entries(scale: int) -> tuple[Chain, Chain]:
         # the second factor split too, (S - e^{z_i})/S = 1 - e^{z_i}/S: "definition of sigma" alone hid it (a TA read, EN 9111)
         Step(scale * s_i * (1 - s_i), Reason("{first}; {then}", first=_split(e_i), then=Reason(DEFINITION))),
     )
+    # the minus sign of the numerator goes in front of the product, and the reason says so (a TA read, EN 9631)
     off_diagonal = chain(
         Step(_quotient(sympy.Integer(0), Z_J, scale), _numerator_derivative(e_i, Z_J, sympy.Integer(0))),
-        Step(WrittenProduct(-scale * e_i / TOTAL, e_j / TOTAL, evaluate=False), N_("$S \\cdot 0 = 0$, split the fraction")),
+        Step(WrittenProduct(-scale * e_i / TOTAL, e_j / TOTAL, evaluate=False), N_("$S \\cdot 0 = 0$, the minus sign in front, split the fraction")),
         Step(-scale * s_i * s_j, DEFINITION),
     )
     return diagonal, off_diagonal
