@@ -134,7 +134,7 @@ def test_canonical_sigmoid_is_worked_by_the_chain_rule_then_rewritten_with_sigma
             "definition of tanh",
         ),
         ("tanh", 1, r"quotient rule; $(e^{x} \pm e^{- x})' = e^{x} \mp e^{- x}$", "definition of tanh"),
-        ("softplus", Rational(1, 3), "chain rule twice; $(e^{x/3} + 1)' = e^{x/3}/3$", r"definition of $\sigma$"),
+        ("softplus", Rational(1, 3), "constant factor, chain rule twice; $(e^{x/3} + 1)' = e^{x/3}/3$", r"definition of $\sigma$"),
         ("swish", 2, r"product rule, chain rule for $\sigma(2x)$", r"definition of $\sigma$"),
         ("log-sigmoid", 2, "chain rule twice; $(1 + e^{- 2 x})' = - 2 e^{- 2 x}$", r"definition of $\sigma$"),
     ],
@@ -185,7 +185,7 @@ def test_a_part_never_pairs_softplus_with_log_sigmoid_nor_repeats_the_canonical_
 def test_softplus_is_divided_by_its_exponential_by_name():
     _, answer = solved("softplus", 2)
     reasons = [step.why for step in answer.worked[0].steps]
-    assert reasons == ["chain rule twice; $(e^{2 x} + 1)' = 2 e^{2 x}$", "cancel $2$", r"divide numerator and denominator by $e^{2 x}$", r"definition of $\sigma$"]
+    assert reasons == ["constant factor, chain rule twice; $(e^{2 x} + 1)' = 2 e^{2 x}$", "cancel $2$", r"divide numerator and denominator by $e^{2 x}$", r"definition of $\sigma$"]
 
 
 def test_log_sigmoid_statement_form():

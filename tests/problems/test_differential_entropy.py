@@ -400,4 +400,4 @@ def test_a_negative_uniform_entropy_names_the_length_of_its_interval_and_the_spl
     assert "konzentriert" in german and "zusammengedrängt" not in german
     gaussian = variant_for_seed(family, family.resolve_options({"distribution": "gaussian"}), 1)
     split = render_part(environment(), family, gaussian)[1].lower()  # beside its row, or a line above it
-    assert "multiply out, split the integral, take the constants out" in split
+    assert "multiply the bracket by $-p(x)$, split the integral, take the constants out" in split
