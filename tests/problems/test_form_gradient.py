@@ -334,13 +334,14 @@ def test_the_check_shows_the_two_entries_each_cross_term_adds(language):
 
 def test_the_written_out_check_says_when_terms_with_zero_entries_are_left_out():
     """A pair with both entries zero is not written, (0 + 0) x_1 x_2: the lead-in says so, where a pair missing from
-    (c) read as forgotten (a TA read, German 9614); with no term left out it says nothing of them (EN 9621, 9623)."""
+    (c) read as forgotten (a TA read, German 9614); with no term left out it says nothing of them (EN 9621, 9623); "terms
+    with zero entries" read as covering (2 + 0) too (German 9644)."""
     seen = set()
     for seed in range(12):
         variant = variant_for_seed(FAMILY, options(kind="affine", mode="numeric", n=3), seed)
         _, solution = render_part(environment(), FAMILY, variant)
         a = variant.params.matrix_entries
         zero = any(a[i, j] == 0 and a[j, i] == 0 for i in range(3) for j in range(i, 3))  # (0 + 3) x_1 x_2 is written
-        assert ("with zero entries left out" in solution) == zero
+        assert ("whose entries are all zero left out" in solution) == zero
         seen.add(zero)
     assert seen == {True, False}
