@@ -18,6 +18,7 @@ import sympy
 from generator.kit.language import N_, Reason
 from generator.kit.linalg import fraction_times
 from generator.kit.notation import WrittenQuotient, WrittenSum
+from generator.kit.printing import tex
 from generator.kit.probability import golden_maximum, lamda, lowest_terms, mu, second_differences, sigma
 from generator.kit.steps import Chain, Step, added_up, chain
 
@@ -109,7 +110,8 @@ def _gaussian(data: Sequence[int]) -> Fit:
     # the last term's derivative as it comes, then its sign and its 2 (TA read: one line hid both)
     written = sympy.Mul(-1, WrittenQuotient(2 * n * mu - 2 * total, 2 * sigma**2), evaluate=False)
     by_mu = chain(
-        Step(written, N_(r"differentiate the last term; the others do not depend on $\mu$")),
+        # the derivative the row takes named, as the row by sigma names its own (a TA read, EN 9653)
+        Step(written, Reason(r"the first two terms do not depend on $\mu$; constant factor, $({spread})' = {derivative}$", spread=tex(spread), derivative=tex(2 * n * mu - 2 * total))),
         Step((total - n * mu) / sigma**2, N_("distribute the minus sign, cancel $2$")),
     )
     general = WrittenSum(-n / sigma, spread / sigma**3, evaluate=False)

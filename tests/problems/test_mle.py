@@ -179,7 +179,8 @@ def test_the_gaussian_score_in_mu_shows_the_last_terms_derivative_before_it_canc
     assert sympy.simplify(second.expr - first.expr.doit()) == 0
     _, solution = render_part(environment(), FAMILY, variant)
     assert r"\frac{\partial \ell}{\partial \mu} &= - \frac{" in solution and r"}{2 \sigma^{2}} && " in solution
-    assert "differentiate the last term; the others do not depend on $\\mu$" in solution
+    # and names the derivative it takes, as the row by sigma does (a TA read, EN 9653)
+    assert "the first two terms do not depend on $\\mu$; constant factor, $(" in solution
     assert "distribute the minus sign, cancel $2$" in solution
 
 
