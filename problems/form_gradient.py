@@ -136,9 +136,10 @@ class NumericAnswer:
     """x^T A x with each cross term's coefficient written as the two entries it adds, ``(3 + 2) x_1 x_2``, then
     collected; None when no cross term has two (a TA read, German 9552: the 5 in 5 x_1 x_2 of f written out came
     from nowhere the page showed)."""
-    zero_terms_left_out: bool
-    """Whether ``paired`` leaves out a term whose entries are all zero, a_ii or both a_ij and a_ji: the check's lead-in
-    says so then, and only then ((0 + 3) x_1 x_2 is written, a TA read, EN 9621)."""
+    left_out: tuple[tuple[int, int], ...]
+    """The entries (i, j), from 1, of the terms ``paired`` leaves out, a zero a_ii or a zero pair a_ij and a_ji: the
+    check's lead-in names them, "the terms with A_11 = A_13 = A_31 = 0 left out" ("terms with zero entries" read as
+    covering a written (2 + 0) too, and named none; TA reads, EN 9621, 9651, German 9644, 9653)."""
     partials: tuple[sympy.Expr, ...]
     """The partial derivatives of ``expanded``, term by term: the check the exercise asks for, shown."""
     hessian: sympy.ImmutableMatrix | None
@@ -303,7 +304,13 @@ def _solve_numeric(p: Params) -> NumericAnswer:
     derivation = _derivation(dataclasses.replace(p, matrix_entries=None, vector_entries=None, scalar_value=None))
     steps = _gradient_steps(p, xs, hessian, gradient)
     partials = tuple(sympy.diff(expanded, x) for x in xs)
-    left_out = any(a[i, j] == 0 and a[j, i] == 0 for i in range(n) for j in range(i, n))
+    left_out = tuple(
+        entry
+        for i in range(n)
+        for j in range(i, n)
+        if a[i, j] == 0 and a[j, i] == 0
+        for entry in dict.fromkeys(((i + 1, j + 1), (j + 1, i + 1)))
+    )
     return NumericAnswer(derivation, expanded, _paired(a, xs), left_out, partials, hessian if p.quadratic else None, steps, gradient)
 
 

@@ -186,6 +186,9 @@ def test_a_product_with_a_bracket_worked_out_names_its_multiplication():
     assert [str(reason) for reason in arithmetic(put)] == ["$1 + 1 = 2$", "$e^{-1} = 1/e$", r"$3 \cdot 2 = 6$"]
     put = put_in(2 * sympy.exp(x) * (x - 1), {x: 2})
     assert r"\cdot" not in " ".join(str(reason) for reason in arithmetic(put))
+    # nor one that works out to 0: "2 . 0 = 0" beside 2 e (1 - 1) left out the e (a TA read, German 9652)
+    put = put_in(2 * sympy.exp(x) * (x - 1), {x: 1})
+    assert [str(reason) for reason in arithmetic(put)] == ["$1 - 1 = 0$"]
 
 
 def test_by_parts_says_when_subtracting_the_last_integral_cancels_two_minus_signs():

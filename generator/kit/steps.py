@@ -112,9 +112,10 @@ def arithmetic(expr: sympy.Basic) -> list[Reason]:
             for arg in node.args:
                 walk(arg)
             values = [_number(factor) for factor in node.args if factor in numbers or factor in worked]
-            if worked and len(values) > 1 and all(abs(value) != 1 for value in values):
+            if worked and len(values) > 1 and all(abs(value) not in (0, 1) for value in values):
                 # 3 e^{-1} (1 + 1): 1 + 1 = 2, then 3 . 2 = 6 (TA read, 8907); a bracket worked out to 1 or -1 multiplies
-                # nothing a hand would name (2 (2 - 1) e^2)
+                # nothing a hand would name (2 (2 - 1) e^2), nor one worked out to 0: "2 . 0 = 0" beside 2 e (1 - 1) left
+                # out the e (a TA read, German 9652)
                 named(WrittenProduct(*values, evaluate=False), sympy.Mul(*values))
             return
         for arg in node.args:
