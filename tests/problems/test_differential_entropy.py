@@ -228,7 +228,7 @@ def test_the_split_names_the_shape_of_the_printed_density(params, shape):
     printed = statement.split("p(x) = ", 1)[1].removeprefix(r"\begin{cases} ")
     assert printed.startswith(r"\frac{e") == (shape == "quotient")
     if params.parameters[0] == R(3, 4):
-        assert r"\frac{3}{4} e^{- 3 x/4} & \text{for } x \geq 0" in statement
+        assert r"\frac{3}{4} e^{- 3 x/4} \quad \text{for } x \geq 0" in statement
         assert r"\log p(x) &= \log\mathopen{}\left(\frac{3}{4} e^{- 3 x/4}\right)" in solution
         # the split keeps the statement's 3x/4, and the integral repeats it as it stands
         assert solution.count(r"- \log \frac{4}{3} - \frac{3 x}{4}") == 2
