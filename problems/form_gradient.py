@@ -285,8 +285,8 @@ def _derivation(general: Params) -> SymbolicAnswer:
 
 
 # the row splits the double sum before each delta picks its terms: "only i = k or j = k remain" named the second
-# half (a TA read, EN 9611)
-_SPLIT_BY_DELTAS = N_(r"split into two sums; $\delta_{ik}$ keeps only $i = k$, $\delta_{jk}$ only $j = k$")
+# half (a TA read, EN 9611); on one line, where "delta_ik keeps only i = k, ..." took two and a page (idl EN 9501, 9504)
+_SPLIT_BY_DELTAS = N_("split the sum; only $i = k$ or $j = k$ remain")
 
 
 def _solve_numeric(p: Params) -> NumericAnswer:

@@ -129,7 +129,7 @@ def test_canonical_linear_form_steps_use_the_kronecker_delta():
 
 def test_canonical_symmetric_quadratic_form_steps_merge_the_two_sums():
     steps = canonical("idl-math-background-1.2b").answer.partial_steps.steps
-    whys = ["", "sum rule, constant factor; product rule in every term", r"split into two sums; $\delta_{ik}$ keeps only $i = k$, $\delta_{jk}$ only $j = k$", "$A_{ik} = A_{ki}$, rename $i$ as $j$, add the sums"]
+    whys = ["", "sum rule, constant factor; product rule in every term", "split the sum; only $i = k$ or $j = k$ remain", "$A_{ik} = A_{ki}$, rename $i$ as $j$, add the sums"]
     assert [step.why for step in steps] == whys
     assert tex(steps[2].expr) == r"\sum_{j=1}^{n} A_{kj} x_{j} + \sum_{i=1}^{n} A_{ik} x_{i}"
     assert tex(steps[3].expr) == r"2 \sum_{j=1}^{n} A_{kj} x_{j}"
@@ -140,7 +140,7 @@ def test_canonical_symmetric_quadratic_form_steps_merge_the_two_sums():
 
 def test_canonical_affine_steps_keep_both_sums_and_b_k():
     steps = canonical("idl-math-background-1.2c").answer.partial_steps.steps
-    assert [step.why for step in steps[::2]] == ["", r"split into two sums; $\delta_{ik}$ keeps only $i = k$, $\delta_{jk}$ only $j = k$"]
+    assert [step.why for step in steps[::2]] == ["", "split the sum; only $i = k$ or $j = k$ remain"]
     assert tex(steps[-1].expr) == r"\sum_{j=1}^{n} A_{kj} x_{j} + \sum_{i=1}^{n} A_{ik} x_{i} + b_{k}"
 
 
