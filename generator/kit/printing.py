@@ -468,9 +468,8 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         return f"{bracket(self._print(coefficients))} {self._print(monomial)}"
 
     def _print_WrittenProduct(self, expr):
-        """The factors joined by a dot (none between two brackets), in order; -1 times
-        one expression is its sign, -(-\\cos x), never -1 \\cdot (-\\cos x) (numbers multiplied, -1 \\cdot 3, stay as
-        they are)."""
+        """The factors joined by a dot (none between two brackets), in order; -1 times one expression is its sign,
+        -(-\\cos x), never -1 \\cdot (-\\cos x) (numbers multiplied, -1 \\cdot 3, stay as they are)."""
         sign, args = ("- ", expr.args[1:]) if expr.negated else ("", expr.args)
         tex = ""
         for index, factor in enumerate(args):
