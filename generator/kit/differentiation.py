@@ -734,9 +734,10 @@ def rules_needed(f: sympy.Expr, x: sympy.Symbol) -> tuple[str, ...]:
 
 
 @remembered(maxsize=2048)
-def differentiate(f: sympy.Expr, x: sympy.Symbol) -> Worked:
-    """The derivative of ``f`` with named pieces, rule steps and a tidy result."""
-    state = _State(x)
+def differentiate(f: sympy.Expr, x: sympy.Symbol, partial: bool = False) -> Worked:
+    """The derivative of ``f`` with named pieces, rule steps and a tidy result; ``partial``: a part of a partial
+    derivative (``worked_partial``), whose reasons write no prime."""
+    state = _State(x, univariate=not partial and f.free_symbols <= {x})
     rule_form, why = state.rule_form(f)
     derivative = worked_chain(*_rule_to_tidy(Step(rule_form, why), f, x))
     return Worked(_renamed(state.pieces, _letters(state.pieces)), derivative, tuple(state.rules))
@@ -783,10 +784,12 @@ def _part_letters() -> Iterator[sympy.Symbol]:
 
 
 class _State:
-    def __init__(self, x: sympy.Symbol, worked: bool = True):
+    def __init__(self, x: sympy.Symbol, worked: bool = True, univariate: bool = True):
         self.x = x
         self.worked = worked
         """False: only record the rules and pieces; every derivative is a placeholder 0."""
+        self.univariate = univariate
+        """The function has no variable but ``x``: a prime, (4 - x)' = -1, reads as d/dx only then."""
         self.pieces: list[Piece] = []
         """Named parts, inside out; ``_letters`` gives them their final names."""
         self.rules: list[str] = []
@@ -975,6 +978,10 @@ class _State:
         outer_derivative = factor_terms(derivative(outer, _INNER))
         outer_derivative = xreplace_unevaluated(outer_derivative, {_INNER: inner})
         inner_derivative = self._piece(inner, inner=True).result
+        if inner_derivative == -1 and self.univariate and not any(piece.expr == inner for piece in self.pieces):
+            # a linear inner function is not named, and its -1 leaves no factor on the page: the reason says where the
+            # sign comes from, log(4 - x)' = -1/(4 - x) (three TA reads, EN 9644, German 9663, EN 9664)
+            return written_product(outer_derivative, inner_derivative), Reason("{rule}; $({inner})' = -1$", rule=CHAIN, inner=tex(inner))
         return written_product(outer_derivative, inner_derivative), CHAIN
 
 
@@ -1207,10 +1214,10 @@ def worked_partial(f: sympy.Expr, v: sympy.Symbol) -> Worked:
         return Worked((), chain(Step(sympy.Integer(0), constant_in(v))), ())
     constant, varying = f.as_independent(v, as_Add=False)
     if constant == 1 or not rules_needed(f, v):
-        worked = differentiate(f, v)
+        worked = differentiate(f, v, partial=True)
         steps = worked.derivative.steps
     else:
-        worked = differentiate(varying, v)
+        worked = differentiate(varying, v, partial=True)
         rule = worked.derivative.steps[0]
         factors = rule.expr.args if _signs_cancel(rule.expr) else (rule.expr,)
         carried = written_product(constant, *factors)
