@@ -146,6 +146,12 @@ class NumericAnswer:
     gradient_steps: Chain | None
     gradient: sympy.ImmutableMatrix
 
+    @property
+    def terms_left_out(self) -> int:
+        """How many terms ``left_out`` names (a pair a_ij, a_ji is one): the lead-in says "the term" for one (a TA read,
+        German 9663)."""
+        return sum(1 for i, j in self.left_out if i <= j)
+
 
 def _function(quadratic: int, linear: int, constant: bool, x, a, b, c) -> sympy.MatrixExpr:
     """quadratic * x^T A x + linear * b^T x (+ c), leaving out absent terms."""

@@ -345,5 +345,6 @@ def test_the_written_out_check_says_when_terms_with_zero_entries_are_left_out():
         assert (" left out," in solution) == bool(dropped)
         for i, j in dropped:  # each named, a_ij and a_ji
             assert f"A_{{{i + 1}{j + 1}}} = " in solution and f"A_{{{j + 1}{i + 1}}} = " in solution
+        assert ("the term that vanishes" in solution) == (len(dropped) == 1)  # one term is "the term" (German 9663)
         seen.add(bool(dropped))
     assert seen == {True, False}
