@@ -222,6 +222,8 @@ def test_a_linear_inner_function_with_derivative_minus_one_is_named_in_the_reaso
     worked = differentiate(x**3 * sympy.log(4 - x), x)
     (log_part,) = [piece for piece in worked.pieces if piece.expr == sympy.log(4 - x)]
     assert [str(step.why) for step in log_part.derivative.steps] == ["chain rule; $(4 - x)' = -1$"]
+    # in German too: the rule's name went in untranslated once (two TA reads, German 9671, 9673)
+    assert log_part.derivative.steps[0].why.translated(translations("de").gettext) == "Kettenregel; $(4 - x)' = -1$"
     worked = differentiate(x**3 * sympy.log(2 * x + 1), x)
     (log_part,) = [piece for piece in worked.pieces if piece.expr == sympy.log(2 * x + 1)]
     assert [str(step.why) for step in log_part.derivative.steps] == ["chain rule"]

@@ -981,7 +981,7 @@ class _State:
         if inner_derivative == -1 and self.univariate and not any(piece.expr == inner for piece in self.pieces):
             # a linear inner function is not named, and its -1 leaves no factor on the page: the reason says where the
             # sign comes from, log(4 - x)' = -1/(4 - x) (three TA reads, EN 9644, German 9663, EN 9664)
-            return written_product(outer_derivative, inner_derivative), Reason("{rule}; $({inner})' = -1$", rule=CHAIN, inner=tex(inner))
+            return written_product(outer_derivative, inner_derivative), Reason("{rule}; $({inner})' = -1$", rule=as_reason(CHAIN), inner=tex(inner))
         return written_product(outer_derivative, inner_derivative), CHAIN
 
 
