@@ -140,8 +140,12 @@ def _chain(inner: sympy.Expr) -> Reason:
     """"chain rule twice; $(1 + e^{-3x})' = -3 e^{-3x}$": the inner derivative the row puts in, itself by the chain rule
     when its exponent is not x alone ("chain rule" alone did it twice unsaid, three TA reads, the last EN 9614)."""
     twice = any(power.args[0] != x for power in inner.atoms(exp))
-    rule = N_("chain rule twice; $({inner})' = {derivative}$") if twice else N_("chain rule; $({inner})' = {derivative}$")
+    rule = _CHAIN_TWICE if twice else _CHAIN_ONCE
     return Reason(rule, inner=tex(inner), derivative=inline(derivative(inner, x)))
+
+
+_CHAIN_TWICE = N_("chain rule twice; $({inner})' = {derivative}$")
+_CHAIN_ONCE = N_("chain rule; $({inner})' = {derivative}$")
 
 
 def _sigmoid_steps(u: sympy.Expr, a: sympy.Rational) -> Steps:

@@ -237,7 +237,7 @@ def _rule_and_tidy(rule: Step, after: sympy.Expr) -> tuple[Step, ...]:
         # - x^3 e^x . (-e^{-x}) is + x^3: "combine the powers of e; two minus signs cancel" (a TA read, 8871 f_2); sin x
         # . (-2 sin x) is -2 sin^2 x: "multiply the factors; ..." (a TA read, EN 9463, where the signs alone were named)
         combined = not all(map(_signs_cancel, signed))
-        # a product the rule wrote with a dot, e^{2x} . (-2 (cos x + 2) sin x), is multiplied too (a TA read, German 9623)
+        # a product the rule wrote with a dot, e^{2x} . (-2 (cos x + 2) sin x), is multiplied too (a TA read, 9623)
         merged = any(to_multiply(node) or _dot_multiplied(node) for node in signed)
         why = signs_cancelling(COMBINE_POWERS) if combined else signs_cancelling(GENERIC_NAMES[0]) if merged else SIGNS_CANCEL
         return (rule, *rule_and_tidy(Step(multiplied, why), after))
@@ -981,7 +981,8 @@ class _State:
         if inner_derivative == -1 and self.univariate and not any(piece.expr == inner for piece in self.pieces):
             # a linear inner function is not named, and its -1 leaves no factor on the page: the reason says where the
             # sign comes from, log(4 - x)' = -1/(4 - x) (three TA reads, EN 9644, German 9663, EN 9664)
-            return written_product(outer_derivative, inner_derivative), Reason("{rule}; $({inner})' = -1$", rule=as_reason(CHAIN), inner=tex(inner))
+            named = Reason("{rule}; $({inner})' = -1$", rule=as_reason(CHAIN), inner=tex(inner))
+            return written_product(outer_derivative, inner_derivative), named
         return written_product(outer_derivative, inner_derivative), CHAIN
 
 

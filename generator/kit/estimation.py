@@ -91,6 +91,9 @@ def fit(model: str, data: Sequence[int]) -> Fit:
     return _gaussian(data)
 
 
+_BY_MU = N_(r"the first two terms do not depend on $\mu$; constant factor, $({spread})' = {derivative}$")
+
+
 def _data_sum(values: Sequence[int], what: str) -> Chain:
     """A sum of the data worked as a hand writes it: the values put in (``what`` says which), then added."""
     return added_up(*values, why=what, then=N_("add"))
@@ -111,7 +114,7 @@ def _gaussian(data: Sequence[int]) -> Fit:
     written = sympy.Mul(-1, WrittenQuotient(2 * n * mu - 2 * total, 2 * sigma**2), evaluate=False)
     by_mu = chain(
         # the derivative the row takes named, as the row by sigma names its own (a TA read, EN 9653)
-        Step(written, Reason(r"the first two terms do not depend on $\mu$; constant factor, $({spread})' = {derivative}$", spread=tex(spread), derivative=tex(2 * n * mu - 2 * total))),
+        Step(written, Reason(_BY_MU, spread=tex(spread), derivative=tex(2 * n * mu - 2 * total))),
         Step((total - n * mu) / sigma**2, N_("distribute the minus sign, cancel $2$")),
     )
     general = WrittenSum(-n / sigma, spread / sigma**3, evaluate=False)

@@ -1046,9 +1046,8 @@ def signs_named(before: sympy.Expr, after: sympy.Expr, why: str) -> Reason:
         return DISTRIBUTE_MINUS
     if why.template == SIGNS_CANCEL.template and _one_of_three_left(before, after):
         return THREE_SIGNS
-    if _names_signs(why) or not (
-        turned or _minus_multiplied_in(before, after) or _minus_signs_multiplied(before, after) or _minus_taken_in(before, after)
-    ):
+    signed = (_minus_multiplied_in, _minus_signs_multiplied, _minus_taken_in)
+    if _names_signs(why) or not (turned or any(found(before, after) for found in signed)):
         return why
     if _one_of_three_left(before, after):
         return Reason("{rule}; two of the three minus signs cancel", rule=why)
@@ -1177,7 +1176,9 @@ def _minus_taken_in(before: sympy.Expr, after: sympy.Expr) -> bool:
     ``-e^{-x} (x - 2) - e^{-x}`` as ``e^{-x} (1 - x)`` ("factor out e^{-x} and collect like terms" hid it, a TA read,
     EN 9623)."""
     terms = sympy.Add.make_args(before)
-    if not before.is_Add or after.could_extract_minus_sign() or not all(term.could_extract_minus_sign() for term in terms):
+    if not before.is_Add or after.could_extract_minus_sign():
+        return False
+    if not all(term.could_extract_minus_sign() for term in terms):
         return False
     kept = set(product_sums(after))
     return bool(kept) and any(

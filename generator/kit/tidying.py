@@ -78,7 +78,8 @@ def _chosen(expr: sympy.Expr) -> sympy.Expr:
         candidates += [(_tidy_sums(form), weight, 0) for form, weight in _expanded_forms(expr, factored)]
         apart = _terms_factored(expr)
         if apart is not None:  # (4x - 2)(x^2 - x + 3) sin x + ... as 2 (2x - 1)(x^2 - x + 3) sin x + ..., as the rule wrote it
-            candidates.insert(1, (_tidy_sums(apart), _tidying_weight(apart), 0))  # ahead of the sum as SymPy gives it: it wins the tie
+            # ahead of the sum as SymPy gives it: it wins the tie
+            candidates.insert(1, (_tidy_sums(apart), _tidying_weight(apart), 0))
     bars = [_fraction_bars(candidate[0]) for candidate in candidates]
     # Printing is the costly part of judging a candidate: only those with fewest fraction bars are printed.
     plainest = [candidate for candidate, count in zip(candidates, bars) if count == min(bars)]
