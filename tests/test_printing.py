@@ -369,6 +369,10 @@ def test_a_written_product_sets_no_dot_between_two_brackets():
     keep the dot, as the formulas they are put into write it: 2 . (3 - 1), 2 . (-3), sigma(x) . (1 - sigma(x))."""
     lam = sympy.Symbol("lambda")
     assert tex(WrittenProduct(6 - lam, 3 - lam, evaluate=False)) == r"(6 - \lambda) (3 - \lambda)"
+    # the same bracket twice keeps its dot: two values put into two places, not a factor printed twice (the lint's
+    # repeated-factor, product-variance with X and Y alike)
+    same = sympy.Add(sympy.Rational(1, 4), sympy.Pow(sympy.Rational(1, 2), 2, evaluate=False), evaluate=False)
+    assert r"\cdot" in tex(WrittenProduct(same, same, evaluate=False))
     two = sympy.Integer(2)
     assert tex(WrittenProduct(two, sympy.Add(3, -1, evaluate=False), evaluate=False)) == r"2 \cdot (3 - 1)"
     assert tex(WrittenProduct(2, -3, evaluate=False)) == r"2 \cdot (-3)"

@@ -477,8 +477,10 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
             printed = self._print(factor)
             if index:
                 # a bracket after a bracket needs no dot: (2 - lambda)(5 - lambda), as a hand writes it (a TA read, German
-                # 9612); a number keeps it, 2 . (3 - 1), as the formulas it is put into write it
-                tex += " " if factor.is_Add and args[index - 1].is_Add else r" \cdot "
+                # 9612); a number keeps it, 2 . (3 - 1), as the formulas it is put into write it, and so does a bracket
+                # after the same bracket, two values put into two places (side by side they read as a factor printed twice)
+                before = args[index - 1]
+                tex += " " if factor.is_Add and before.is_Add and factor != before else r" \cdot "
             tex += bracket(printed) if factor.is_Add or negative else printed
         return sign + tex
 
