@@ -123,13 +123,6 @@ def _over_square(numerator: sympy.Expr, base: sympy.Expr) -> sympy.Expr:
     return sympy.Mul(numerator, sympy.Pow(sympy.Pow(base, 2, evaluate=False), -1, evaluate=False), evaluate=False)
 
 
-def _inline(a: sympy.Rational, variable: str = "") -> str:
-    """``a`` (times ``variable``) as a line of text writes it, with a slash: ``3/2``, ``3x/2``, ``x/2``, ``2x``."""
-    a = sympy.Rational(a)
-    numerator = variable if a.p == 1 and variable else f"{a.p}{variable}"
-    return numerator if a.q == 1 else f"{numerator}/{a.q}"
-
-
 def _small(a: sympy.Rational) -> str:
     """``a`` in a reason: a fraction small and stacked, \\tfrac{1}{2} (e^{x/2} - e^{-x/2}), never 1/2 (e^{x/2} - e^{-x/2}),
     read as 1/(2 (...)) (a TA read, EN 9431)."""
@@ -146,6 +139,7 @@ def _chain(inner: sympy.Expr) -> Reason:
 
 _CHAIN_TWICE = N_("chain rule twice; $({inner})' = {derivative}$")
 _CHAIN_ONCE = N_("chain rule; $({inner})' = {derivative}$")
+_SECOND_FACTOR = N_("product rule; the second factor by the chain rule twice, $({inner})' = {derivative}$")
 
 
 def _sigmoid_steps(u: sympy.Expr, a: sympy.Rational) -> Steps:
@@ -191,8 +185,9 @@ def _swish_steps(u: sympy.Expr, beta: sympy.Rational) -> Steps:
     """f = x/(1 + e^(-beta x)): product rule, the sigmoid factor by the chain rule on the reciprocal written out as for
     the sigmoid itself (-1/(1 + e^(-u))^2 times the inner derivative), its signs then multiplied; then as for sigmoid."""
     below = 1 + exp(-u)
-    # The sigmoid factor is differentiated in the same step: the reason names both rules.
-    rule = Reason(r"product rule, chain rule for $\sigma({u})$", u=_inline(beta, "x"))  # rules apart by commas, as elsewhere (German 9133)
+    # The sigmoid factor is differentiated in the same step: the reason names both rules, and the inner derivative as
+    # the sigmoid's own row does; "chain rule for sigma(2x)" named a sigma the row never writes (a TA read, EN 9654).
+    rule = Reason(_SECOND_FACTOR, inner=tex(below), derivative=inline(derivative(below, x)))
     written = WrittenSum(1 / below, _times(x, _over_square(-1, below), derivative(below, x)), evaluate=False)
     multiplied = WrittenSum(1 / below, u * exp(-u) / below**2, evaluate=False)  # x and beta side by side before the split
     in_x = (Step(written, rule), Step(multiplied, signs_named(written, multiplied, GENERIC_NAMES[0])))
