@@ -221,7 +221,7 @@ def _worked_entries(scale: int) -> tuple[Chain, Chain]:
     # the minus sign of the numerator goes in front of the product, and the reason says so (a TA read, EN 9631)
     off_diagonal = chain(
         Step(_quotient(sympy.Integer(0), Z_J, scale), _numerator_derivative(e_i, Z_J, sympy.Integer(0))),
-        Step(WrittenProduct(-scale * e_i / TOTAL, e_j / TOTAL, evaluate=False), N_("$S \\cdot 0 = 0$, the minus sign in front, split the fraction")),
+        Step(WrittenProduct(-scale * e_i / TOTAL, e_j / TOTAL, evaluate=False), N_("$S \\cdot 0 = 0$, move the minus sign in front, split the fraction")),
         Step(-scale * s_i * s_j, DEFINITION),
     )
     return diagonal, off_diagonal

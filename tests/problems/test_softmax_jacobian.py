@@ -121,7 +121,7 @@ def test_canonical_works_both_cases_by_the_quotient_rule():
         r"$\partial e^{z_{i}}/\partial z_{i} = e^{z_{i}}$", "factor out $e^{z_{i}}$, split the fraction", r"$(S - e^{z_{i}})/S = 1 - e^{z_{i}}/S$; definition of σ"
     ]
     assert [str(step.why) for step in off_diagonal.steps] == [
-        r"$\partial e^{z_{i}}/\partial z_{j} = 0$", r"$S \cdot 0 = 0$, the minus sign in front, split the fraction", "definition of σ"
+        r"$\partial e^{z_{i}}/\partial z_{j} = 0$", r"$S \cdot 0 = 0$, move the minus sign in front, split the fraction", "definition of σ"
     ]
     e_i, e_j = sympy.exp(Z_I), sympy.exp(Z_J)
     assert tex(diagonal.steps[0].expr) == r"\frac{S \cdot e^{z_{i}} - e^{z_{i}} \cdot e^{z_{i}}}{S^{2}}"
