@@ -26,6 +26,7 @@ from generator.kit.linalg import (
 )
 from generator.kit.notation import written_sum
 from generator.kit.numeric import close
+from generator.kit.printing import tex
 from generator.kit.steps import Chain, Step, chain
 
 __all__ = ["Characteristic", "DotProduct", "Eigenpair", "characteristic", "check_eigenpairs", "eigenpair", "orthogonality", "shifted_matrix"]
@@ -69,7 +70,10 @@ def _factoring(values: tuple[sympy.Integer, ...]) -> Reason:
     """How the roots of det(A - lambda I) are found: its constant term is their product (no root is 0); the step named
     for what it does, factorising ("roots with sum 5, product -36" alone named a property, a TA read, German 9491)."""
     if len(values) == 3:
-        return Reason("factorise: its integer roots divide ${product}$", product=math.prod(values))
+        # the roots the divisors give named: "its integer roots divide -162" alone left the search unsaid (two TA reads,
+        # EN 9691, German 9692)
+        roots = ", ".join(f"${tex(v)}$" for v in values)
+        return Reason("factorise: trying the divisors of ${product}$ gives the roots {roots}", product=math.prod(values), roots=roots)
     return Reason("factorise: roots with sum ${total}$, product ${product}$", total=sum(values), product=math.prod(values))
 
 

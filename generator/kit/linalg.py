@@ -243,9 +243,16 @@ def _two_by_two(m: sympy.MatrixBase) -> tuple[Step, ...]:
         rule = Reason("{rule}, $bc = {product} = {value}$", rule=Reason(_AD_MINUS_BC), product=product, value=tex(m[0, 1] * m[1, 0]))
     if set(sympy.Add.make_args(written)) == set(sympy.Add.make_args(value)):
         return (Step(value, rule),)
-    pieces = [term for term in distributed(evaluated(written)) if term != 0]
+    # a sum in a written sum stands flat in it, -4 - lambda + 25
+    terms = [term for part in sympy.Add.make_args(written) for term in sympy.Add.make_args(part)]
+    # term by term: 6 + 2(2 - lambda) gives 6 + 4 - 2 lambda, whose 6 + 4 SymPy adds as soon as the sum is evaluated
+    pieces = [piece for term in terms for piece in distributed(evaluated(term)) if piece != 0]
     # (-5 - lambda)(1 - lambda) - 16 gives -5 + 5 lambda - lambda + lambda^2 - 16 before it gives lambda^2 + 4 lambda - 21
     collected = len(pieces) > len(sympy.Add.make_args(value))
+    # -4 - lambda + 25 has nothing to multiply out: its numbers are only added (a TA read, EN 9691)
+    bracketed = any(factor.is_Add or (factor.is_Pow and factor.base.is_Add) for term in terms for factor in sympy.Mul.make_args(term))
+    if not bracketed:
+        return Step(written, rule), Step(value, COLLECT)
     why = Reason("{first} and {last}", first=Reason(_MULTIPLY_OUT), last=COLLECT) if collected else _MULTIPLY_OUT
     return Step(written, rule), Step(value, why)
 

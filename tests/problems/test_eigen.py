@@ -188,3 +188,34 @@ def test_the_solution_checks_each_eigenvector_and_shows_every_two_orthogonal(n):
             display = "\\[ " + r" , \qquad ".join(dots) + " . \\]"
             assert f"distinct eigenvalues must be:\n{display}" in solution
             assert f"Eigenwerten sein muss:\n{display}" in german
+
+
+def test_a_minor_whose_numbers_are_only_added_says_collect_not_multiply_out():
+    """A TA read (EN 9691): the minor -4 - lambda + 25 = 21 - lambda was 'multiply out', with nothing to multiply;
+    6 + 2(2 - lambda) = 10 - 2 lambda multiplies out and adds 6 + 4, and says both."""
+    from generator.kit.linalg import worked_determinant
+
+    def reasons(matrix):
+        return [str(step.why) for step in worked_determinant(sympy.Matrix(matrix))[1].steps[1:]]
+
+    assert reasons([[-4 - LAMBDA, 5], [-5, 1]])[-1] == "collect like terms"
+    assert reasons([[3, 2 - LAMBDA], [-2, 2]])[-1] == "multiply out and collect like terms"
+    assert reasons([[2 - LAMBDA, 1], [1, 3 - LAMBDA]])[-1] == "multiply out and collect like terms"
+
+
+def test_a_3x3_names_the_roots_its_divisors_give_and_the_row_left_out():
+    """Two TA reads (EN 9691, German 9692): 'its integer roots divide -162' left the search unsaid, and 'rows 1 and 3
+    ... (the third is a combination of them)' read as row 3; 'minors of its non-zero entries' beside three minors."""
+    for seed in range(6):
+        variant = variant_for_seed(FAMILY, FAMILY.resolve_options({"n": 3}), seed)
+        _, solution = render_part(environment(), FAMILY, variant)
+        values = variant.answer.eigenvalues
+        product = values[0] * values[1] * values[2]
+        roots = ", ".join(f"${tex(v)}$" for v in values)
+        assert f"trying the divisors of ${product}$ gives the roots {roots}" in solution
+        for first, second, other in re.findall(r"Rows (\d) and (\d) of .*? \(row (\d) is a combination of them\)", solution):
+            assert {first, second, other} == {"1", "2", "3"}
+        assert "the third" not in solution
+        zero_entry = 0 in variant.answer.shifted.row(0)
+        assert ("minors of its non-zero entries" in solution) == zero_entry
+        assert ("minors of its entries" in solution) == (not zero_entry)
