@@ -62,7 +62,8 @@ def output_layer(loss: str, y: sympy.Expr, value: sympy.Expr, target: sympy.Inte
         return OutputLayer(value, (value - t) ** 2 / 2, by_output, by_y, delta)
     out = sigmoid(value)
     first = -1 / YHAT if t == 1 else 1 / (1 - YHAT)
-    by_output = chain(Step(first, N_(r"$-1/\hat{y}$ as $t = 1$") if t == 1 else N_(r"$1/(1 - \hat{y})$ as $t = 0$")))
+    # the loss the target leaves named, not the result again ("-1/y-hat as t = 1": a TA read, German 9692)
+    by_output = chain(Step(first, N_(r"$L = -\log \hat{y}$ as $t = 1$") if t == 1 else N_(r"$L = -\log(1 - \hat{y})$ as $t = 0$; chain rule")))
     delta = sympy.expand(first * YHAT * (1 - YHAT))
     by_y = chain(
         Step(WrittenProduct(first, YHAT * (1 - YHAT), evaluate=False), _SIGMOID_SLOPE),

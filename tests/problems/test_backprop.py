@@ -1,4 +1,5 @@
 import dataclasses
+import math
 import random
 import re
 
@@ -6,6 +7,8 @@ import pytest
 import sympy
 
 from generator.check import lint
+from generator.kit import tex
+from generator.kit.numeric import as_function
 from generator.kit.family import CheckFailed
 from generator.pipeline.generate import canonical_variant, variant_for_seed
 from generator.pipeline.render import render_part
@@ -177,3 +180,37 @@ def test_the_output_delta_names_the_derivative_it_puts_the_values_into():
     for language, rule in (("en", "(chain rule) with"), ("de", "(Kettenregel) mit")):
         _, solution = render_part(environment(language=language), FAMILY, variant)
         assert rf"\partial L/\partial \hat{{y}} = \hat{{y}} - t$ {rule} $\hat{{y}} = " in solution
+
+
+@pytest.mark.parametrize("loss", ["squared", "cross-entropy"])
+def test_sigmoid_deltas_name_each_step_and_the_gradients_are_exact_before_their_decimals(loss):
+    """Two TA reads of sigmoid networks (EN 9691, German 9692): the slope h_j (1 - h_j) put in unnamed; "multiply" for a
+    row that dropped a factor 1 or reordered the factors, h_1 (1 - y) (1 - h_1); dL/dw given as decimals alone where
+    the statement asks for exact values; the loss in the table a script-size stacked fraction; "-1/y-hat as t = 1"
+    repeating its row; the weighted sum of a sigmoid output called the output."""
+    options = FAMILY.resolve_options({"activation": "sigmoid", "loss": loss})
+    seen = set()
+    for seed in range(30):
+        variant = variant_for_seed(FAMILY, options, seed)
+        _, solution = render_part(environment(), FAMILY, variant)
+        hidden = variant.answer.backward[-2:]
+        for j, (worked, weight) in enumerate(zip(hidden, variant.params.w), start=1):
+            first, *rest = worked.steps
+            assert str(first.why).endswith(rf"$\sigma'(z_{j}) = h_{{{j}}} (1 - h_{{{j}}})$")
+            if weight == 1:
+                assert [str(s.why) for s in rest] == ["drop the factor $1$"]
+            elif rest:
+                assert str(rest[0].why) in ("distribute the minus sign", f"multiply ${weight}$ into the bracket")
+            for step in rest:
+                seen.add(str(step.why).split(" $")[0])
+                names = sorted(first.expr.free_symbols, key=str)
+                values = [0.3 + 0.2 * k for k in range(len(names))]
+                assert math.isclose(as_function(step.expr, names)(*values), as_function(first.expr, names)(*values))
+                assert tex(step.expr).endswith(rf"h_{{{j}}} (1 - h_{{{j}}})")  # h_j (1 - h_j) last, whole
+        assert "multiply}" not in solution
+        assert re.search(r"\\frac\{\\partial L\}\{\\partial \\mathbf\{w\}\} &= \\delta_\{\\mathrm\{out\}\}\\, \\mathbf\{h\} = [^\n]*\\begin\{bmatrix\}h_1 \\\\ h_2\\end\{bmatrix\} \\approx", solution)
+        table = solution[solution.index(r"\toprule") : solution.index(r"\bottomrule")]
+        assert r"\frac" not in table
+        if loss == "cross-entropy":
+            assert r"$L = -\log" in solution and "the output unit's pre-activation $z_{\\mathrm{out}}$" in solution
+    assert {"drop the factor", "multiply"} <= seen
