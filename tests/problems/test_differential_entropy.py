@@ -401,3 +401,15 @@ def test_a_negative_uniform_entropy_names_the_length_of_its_interval_and_the_spl
     gaussian = variant_for_seed(family, family.resolve_options({"distribution": "gaussian"}), 1)
     split = render_part(environment(), family, gaussian)[1].lower()  # beside its row, or a line above it
     assert "multiply the bracket by $-p(x)$, split the integral, take the constants out" in split
+
+
+def test_a_whole_number_of_bits_gets_no_decimals():
+    """A TA read (EN 9691): h(Z) = -2, then "\\approx -2.0000 bits", read as if -2 were rounded."""
+    options = FAMILY.resolve_options({"distribution": "any", "mode": "numeric", "unit": "bits"})
+    whole = 0
+    for seed in range(60):
+        variant = variant_for_seed(FAMILY, options, seed)
+        _, solution = render_part(environment(), FAMILY, variant)
+        assert (r"\approx" in solution) != variant.answer.entropy.is_Integer
+        whole += variant.answer.entropy.is_Integer
+    assert whole
