@@ -95,3 +95,20 @@ def test_mixed_coefficients_are_halved_as_printed_steps():
     for (_, _, m_ij, _, coefficient), split in zip(answer.mixed, answer.splits, strict=True):
         assert tex(split.steps[0].expr).startswith(r"\frac{1}{2} \cdot")
         assert split.result == m_ij == coefficient / 2
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_p_is_defined_before_it_is_used_and_each_mixed_coefficient_is_named_once(language):
+    """Two TA reads (EN 9691, German 9692): "such that p(x) = x^T M x for p(x) = ..." used p before defining it, and
+    "collects M_ij + M_ji: x_1 x_2: 3 + 4 = 7" ran two colons together."""
+    from generator.pipeline.render import render_part
+    from generator.pipeline.templating import environment
+
+    for direction in ("sum-to-matrix", "matrix-to-sum"):
+        variant = variant_for_seed(FAMILY, FAMILY.resolve_options({"direction": direction}), 3)
+        statement, solution = render_part(environment(language=language), FAMILY, variant)
+        if direction == "sum-to-matrix":
+            assert statement.index(r"p(\mathbf{x}) = ") < statement.index(r"p(\mathbf{x}) = \mathbf{x}^\top")
+        else:
+            mixed = solution[solution.index("M_{ij} + M_{ji}$:") :]
+            assert "$: $" not in mixed and mixed.count("$ f") + mixed.count("$ for") >= 1
