@@ -234,3 +234,12 @@ def test_the_two_partials_stand_apart_and_the_sigma_row_says_the_constant_drops_
     by_sigma = solution.index(r"\frac{\partial \ell}{\partial \sigma} &=")
     assert "[1ex]" in solution[by_mu:by_sigma]
     assert r"the middle term does not depend on $\sigma$" in solution[by_sigma:].split("\n")[0]
+
+
+def test_bernoulli_gives_n_its_value_and_names_the_row_that_puts_k_in():
+    """A TA read (German 9692): n appeared only in "n - k = 4", and the row l(p) = 2 log(p) + 4 log(1 - p) had no
+    reason where the exponential's row names the values it puts in."""
+    variant = variant_for_seed(FAMILY, FAMILY.resolve_options({"model": "bernoulli"}), 3)
+    _, solution = render_part(environment(), FAMILY, variant)
+    assert f"where $n = {len(variant.params.data)}$, $k = " in solution
+    assert re.search(r"\\ell\(p\) &= [^\n]* && \\mbox\{put in \$k\$ and \$n - k\$\}", solution)
