@@ -270,7 +270,8 @@ def _worked(params: Params, means, variances, result: sympy.Expr) -> Chain:
                 minus_square_of_means(E(x), E(y)),
                 evaluate=False,
             ),
-            r"$\mathbb{E}[X^2] = \operatorname{Var}(X) + (\mathbb{E}[X])^2$",
+            # both second moments turn (the reason named X's alone, a TA read, German 9692)
+            r"$\mathbb{E}[X^2] = \operatorname{Var}(X) + (\mathbb{E}[X])^2$, likewise for $Y$",
         ),
         Step(_moments_inserted(params, means, variances), _inserted_reason(means, variances)),
         *_value_steps(params, means, variances, result),
@@ -310,7 +311,10 @@ def _moments_inserted(params: Params, means, variances) -> sympy.Expr:
     product = WrittenProduct(*(factor for factor in second if factor != 1), evaluate=False)  # one factor is no product
     if 0 in means:
         return product
-    return WrittenSum(product, -_squared(WrittenProduct(*means, evaluate=False)), evaluate=False)
+    # letters side by side as the rows above write E[X] E[Y]; numbers keep their dot, (2 . 3)^2 (a TA read, German 9692:
+    # (mu_X . mu_Y)^2 under (E[X] E[Y])^2)
+    kind = WrittenProduct if any(m.is_number for m in means) else sympy.Mul
+    return WrittenSum(product, -_squared(kind(*means, evaluate=False)), evaluate=False)
 
 
 def _inserted_reason(means, variances) -> str:

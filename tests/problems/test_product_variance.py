@@ -212,3 +212,13 @@ def test_two_normal_laws_are_explained_in_one_clause(mode):
             statement, _ = render_part(environment(language=language), FAMILY, variant)
             assert statement.count(phrase) == 1, statement
     assert seen
+
+
+def test_the_second_moments_reason_covers_both_variables_and_letters_multiply_without_a_dot():
+    """A TA read (German 9692): "E[X^2] = Var(X) + (E[X])^2" named X's identity for a row that uses Y's too, and
+    (mu_X . mu_Y)^2 had a dot the row above, (E[X] E[Y])^2, did not."""
+    options = FAMILY.resolve_options({"mode": "general-symbolic"})
+    solutions = [render_part(environment(), FAMILY, variant_for_seed(FAMILY, options, seed))[1] for seed in range(8)]
+    assert all("(\\mathbb{E}[X])^2$, likewise for $Y$" in solution for solution in solutions)
+    assert any(r"(\mu_{X} \mu_{Y})^{2}" in solution for solution in solutions)
+    assert not any(r"\mu_{X} \cdot \mu_{Y}" in solution for solution in solutions)
