@@ -35,7 +35,7 @@ from generator.kit import (
 )
 from generator.kit.differentiation import Worked, differentiate, rules_difficulty
 from generator.kit.functions import coordinates, smooth_function
-from generator.kit.rewrites import expand, factor_terms, together
+from generator.kit.rewrites import DISTRIBUTE_MINUS, expand, factor_terms, together
 from generator.kit.widths import printed_width
 
 (X,) = coordinates(1)
@@ -124,7 +124,11 @@ def _line(value: sympy.Expr, slope: sympy.Expr, point: sympy.Integer, tangent: s
     if point == 0 or slope == 1:
         return chain(put_in)
     joined = tangent != expand(value + slope * (X - point))
-    return chain(put_in, Step(tangent, N_("multiply out, each coefficient over one denominator") if joined else N_("multiply out")))
+    if joined:
+        why = N_("multiply out, each coefficient over one denominator")
+    else:  # log 2 - (x + 1) = -x - 1 + log 2 multiplies nothing out (a TA read, German 9692)
+        why = DISTRIBUTE_MINUS if slope == -1 else N_("multiply out")
+    return chain(put_in, Step(tangent, why))
 
 
 def check(params: Params, answer: Answer, rng: random.Random) -> None:

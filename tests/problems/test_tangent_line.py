@@ -85,3 +85,10 @@ def test_the_sentence_naming_the_parts_is_singular_for_one_part():
     assert sentences[("en", True)] == {"We name the part the rules act on"}
     assert sentences[("de", True)] and all(sentence.startswith("Wir setzen $") for sentence in sentences[("de", True)])
     assert sentences[("en", False)] == {"We name the parts the rules act on"}
+
+
+def test_a_slope_of_minus_one_distributes_the_minus_sign_and_multiplies_nothing_out():
+    """A TA read (German 9692): log 2 - (x + 1) = -x - 1 + log 2 was 'multiply out'."""
+    answer = FAMILY.solve(Params(sympy.log(X**2 + 1), sympy.Integer(-1)))
+    assert answer.slope == -1 and answer.line.steps[-1].why == "distribute the minus sign"
+    assert answer.line.steps[-1].expr == -X - 1 + sympy.log(2)
