@@ -1,5 +1,6 @@
 import dataclasses
 import random
+import re
 
 import pytest
 import sympy
@@ -7,6 +8,8 @@ import sympy
 from generator.kit.functions import coordinates
 from generator.kit.options import OptionError, resolve_options
 from generator.pipeline.generate import canonical_variant, variant_for_seed
+from generator.pipeline.render import render_part
+from generator.pipeline.templating import environment
 from problems.hessian import FAMILY, check
 
 x, y = coordinates(2)
@@ -98,3 +101,18 @@ def test_at_most_a_third_of_the_entries_are_zero_and_the_canonical_function_neve
         variant = variant_for_seed(FAMILY, options, seed)
         assert sum(entry == 0 for entry in variant.answer.hessian) <= n * n // 3
         assert variant.params.function != FAMILY.canonical["example-1"].function
+
+
+@pytest.mark.parametrize("n", [2, 3])
+def test_a_part_the_first_partials_named_is_taken_from_above_not_worked_again(n):
+    """A TA read (German 9692): under d^2f/dx^2 "let g = x^2 y" and dg/dx = 2xy stood again, as under df/dx above. A part
+    a first partial (or an earlier second partial) named is "as above", and its derivative in the same variable is not
+    worked twice; where the rows go through one, a line says so even at the top of the align."""
+    options = FAMILY.resolve_options({"n": n})
+    taken = 0
+    for seed in range(15):
+        _, solution = render_part(environment(), FAMILY, variant_for_seed(FAMILY, options, seed))
+        derived = re.findall(r"^\\frac\{\\partial (\w+)\}\{\\partial (\w+)\} &= ", solution, re.MULTILINE)
+        assert len(derived) == len(set(derived)), derived  # no part's derivative in one variable worked twice
+        taken += solution.count("as above:}")
+    assert taken
