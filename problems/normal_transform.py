@@ -172,12 +172,27 @@ def solve(params: Params) -> Answer:
         # which a: the rule beside (1/tau)^2 Var(X) named a letter the line did not (a TA read, German 9041)
         Step(
             WrittenProduct(_squared(scale), Variance(x), evaluate=False),
-            Reason(r"$\operatorname{{Var}}(aX + b) = a^2 \operatorname{{Var}}(X)$ with $a = {a}$", a=inline(scale)),
+            # a letter a is the rule's own a: "with a = a" said nothing
+            SCALING_RULE if scale.is_Symbol else Reason(r"{rule} with $a = {a}$", rule=Reason(SCALING_RULE), a=inline(scale)),
         ),
         Step(_scaled_variance(scale, params.variance), "variance of $X$"),
-        Step(variance, _squared_and_cancelled(scale, params.variance) if variance == 1 else ""),
+        Step(variance, _squared_and_cancelled(scale, params.variance) if variance == 1 else _square_worked(scale, params.variance)),
     )
     return Answer(mean, variance, mean_steps, variance_steps, _scaling_rule(x))
+
+
+SCALING_RULE = N_(r"$\operatorname{Var}(aX + b) = a^2 \operatorname{Var}(X)$")
+
+
+def _square_worked(scale: sympy.Expr, variance: sympy.Expr) -> Reason | str:
+    """Why a^2 Var(X) with the variance put in is the last row: the square worked out, (-1)^2 = 1, or all of it in
+    numbers, 3^2 . 4 = 36 ((-1)^2 . sigma^2 = sigma^2 stood without a reason, a TA read, German 9692); slashed as the
+    rows' reasons beside it. Nothing for a letter a, whose a^2 sigma^2 is the row above already."""
+    if scale.is_Symbol:
+        return ""
+    if variance.is_number:
+        return Reason("${left} = {right}$", left=inline(_scaled_variance(scale, variance)), right=inline(scale**2 * variance))
+    return Reason("${left} = {right}$", left=inline(_squared(scale)), right=inline(scale**2))
 
 
 def _squared_and_cancelled(scale: sympy.Expr, variance: sympy.Expr) -> Reason:

@@ -159,3 +159,15 @@ def test_the_solution_says_normal_distributions_not_normal_laws(mode):
     variant = variant_for_seed(FAMILY, resolve_options(FAMILY.options, {"mode": mode}), 2)
     _, solution = render_part(environment(), FAMILY, variant)
     assert r"Since normal distributions are closed under affine maps ($a \neq 0$)," in solution and " laws" not in solution
+
+
+@pytest.mark.parametrize("mode", ["affine-numeric", "affine-symbolic", "standardise"])
+def test_every_variance_row_with_a_number_a_names_its_arithmetic_and_a_letter_a_is_not_put_in_for_itself(mode):
+    """A TA read (German 9692): (-1)^2 . sigma^2 = sigma^2 stood without a reason; and a letter a read "with a = a"."""
+    options = FAMILY.resolve_options({"mode": mode})
+    for seed in range(12):
+        variant = variant_for_seed(FAMILY, options, seed)
+        worked = variant.answer.variance_steps.steps
+        assert "with $a = a$" not in render_part(environment(), FAMILY, variant)[1]
+        if not worked[1].expr.args[0].has(sympy.Symbol("a")):
+            assert all(str(step.why) for step in worked[1:]), [str(s.why) for s in worked]
