@@ -383,3 +383,11 @@ def test_a_negated_written_product_keeps_its_order():
     """-1 times sin(x) . (...) was printed -(...) sin(x), beside "factor out -sin(x)" (a TA read, EN 9612)."""
     product = sympy.Mul(-1, WrittenProduct(sympy.sin(x), x + sympy.log(x), evaluate=False), evaluate=False)
     assert tex(product) == r"- \sin(x) \cdot (x + \log(x))"
+
+
+def test_a_product_after_a_derivative_operator_is_bracketed_as_a_sum_is():
+    """A TA read (EN 9691): d/dx_k 3 sum_i sum_j M_ij x_i x_j read the 3 as standing apart from what is differentiated."""
+    x, y = sympy.symbols("x y")
+    assert tex(sympy.Derivative(3 * x * y, x)) == r"\frac{\partial}{\partial x} (3 x y)"
+    assert tex(sympy.Derivative(x * y + 1, x)) == r"\frac{\partial}{\partial x} (x y + 1)"
+    assert tex(sympy.Derivative(sympy.sin(x), x)) == r"\frac{d}{d x} \sin(x)"

@@ -435,6 +435,15 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
                 printed = printed.replace(stacked, f"_{{{_inline(sympy.sympify(low))}}}^{{{_inline(sympy.sympify(high))}}}", 1)
         return printed
 
+    def _print_Derivative(self, expr):
+        """SymPy's, with a product after the operator in brackets, as a sum already is: ``\\frac{\\partial}{\\partial x_k}
+        3 \\sum_i ...`` read the 3 as standing apart from what is differentiated (a TA read, EN 9691)."""
+        printed = super()._print_Derivative(expr)
+        body = self._print(expr.expr)
+        if not expr.expr.is_Mul or not printed.endswith(" " + body):
+            return printed
+        return printed[: -len(body)] + bracket(body)
+
     # The kit's notation (generator.kit.notation), node by node.
 
     def _print_WrittenSum(self, expr):
