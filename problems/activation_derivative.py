@@ -55,6 +55,7 @@ from generator.kit import (
     require,
     tex,
 )
+from generator.kit.activations import SIGMOID_LETTER
 from generator.kit.differentiation import rule_and_tidy, tidied
 from generator.kit.functions import structure
 from generator.kit.language import joined
@@ -406,4 +407,5 @@ FAMILY = Family(
         if options["activation"] != "any" and options["count"] > 1
         else None
     ),
+    letters=lambda options: SIGMOID_LETTER if options["activation"] != "tanh" else {},
 )

@@ -42,6 +42,7 @@ from generator.kit import (
     distinct,
     nonzero,
 )
+from generator.kit.activations import SIGMOID_LETTER
 from generator.kit.losses import LOSSES, output_layer
 from generator.kit.network import ACTIVATIONS, backpropagated, check_network, forward, weight_gradients
 from generator.kit.notation import Bracketed, WrittenProduct
@@ -169,4 +170,5 @@ FAMILY = Family(
     canonical=CANONICAL,
     difficulty=lambda params, answer: 3 + (params.activation == "sigmoid") + (params.loss == "cross-entropy"),
     key_fields=("output", "loss", "grad_w", "grad_W"),
+    letters=lambda options: SIGMOID_LETTER if options["activation"] == "sigmoid" or options["loss"] == "cross-entropy" else {},
 )

@@ -62,6 +62,7 @@ from generator.kit import (
 from generator.kit.information import information_log
 from generator.kit.notation import LogOfDensity, log2
 from generator.kit.probability import (
+    FIXED_DEVIATION,
     KINDS,
     Law,
     a,
@@ -382,6 +383,12 @@ def check(params: Params, answer: Answer, rng: random.Random) -> None:
         require(math.isclose(moment(0.0, *letters), expected, rel_tol=1e-6, abs_tol=1e-6), f"E[g(Z)] of {where}")
 
 
+def _letters(options) -> dict:
+    """sigma as a Gaussian's standard deviation, which only the symbolic mode writes as a letter."""
+    gaussian = options["distribution"] in ("gaussian", "any")
+    return {r"\sigma": FIXED_DEVIATION} if gaussian and options["mode"] == "symbolic" else {}
+
+
 FAMILY = Family(
     name="differential-entropy",
     summary="Differential entropy of a uniform, exponential or Gaussian variable, by integrating -p log p.",
@@ -394,4 +401,5 @@ FAMILY = Family(
         ChoiceOption("unit", "nats", ("nats", "bits"), "natural logarithm (nats) or base 2 (bits)"),
     ),
     canonical={"dl-sheet1-5b": Params("uniform", (a, b), "symbolic", "nats")},
+    letters=_letters,
 )

@@ -34,6 +34,7 @@ from generator.kit import (
     require,
 )
 from generator.kit.estimation import Fit, fit, numerical_fit
+from generator.kit.probability import FIXED_DEVIATION
 
 RANGES = {"bernoulli": (0, 1), "gaussian": (-2, 9), "exponential": (1, 5)}
 
@@ -93,4 +94,5 @@ FAMILY = Family(
     canonical=CANONICAL,
     difficulty=lambda params, answer: (4 if params.model == "gaussian" else 2) + len(params.data) / 8,
     key_fields=("log_likelihood", "estimates", "curvature"),
+    letters=lambda options: {r"\sigma": FIXED_DEVIATION} if options["model"] == "gaussian" else {},
 )

@@ -56,6 +56,7 @@ from generator.kit.probability import (
     Law,
     a,
     b,
+    deviation_letter,
     minus,
     mu,
     polynomial_expectation,
@@ -291,6 +292,11 @@ def check(params: Params, answer: Answer, rng: random.Random) -> None:
             require(math.isclose(last, direct, rel_tol=1e-8, abs_tol=1e-9), f"last step {last} for {where}, not {direct}")
 
 
+def _letters(options) -> dict:
+    """sigma as X's standard deviation where the mode writes the law in letters (affine-numeric prints numbers only)."""
+    return deviation_letter(options) if options["mode"] != "affine-numeric" else {}
+
+
 FAMILY = Family(
     name="normal-transform",
     summary="Mean, variance and distribution of aX + b for a normal X, and standardisation.",
@@ -309,4 +315,5 @@ FAMILY = Family(
     ),
     # the original's N(mu, sigma^2) with tau: its sheet prints sigma for the softmax on the same page
     canonical={"idl-math-background-1.5b": _standardising("standardise", mu, tau**2)},
+    letters=_letters,
 )

@@ -69,6 +69,7 @@ from generator.kit.probability import (
     DEVIATION,
     Law,
     LawMoments,
+    deviation_letter,
     law_moments,
     mean,
     mu,
@@ -403,6 +404,11 @@ def check(params: Params, answer: Answer, rng: random.Random) -> None:
         agrees(answer.comparison.result, moments[0][1] * moments[1][1], "the last step for Var(X) Var(Y)")
 
 
+def _letters(options) -> dict:
+    """sigma as a standard deviation where the laws are written in letters (the numeric mode prints numbers only)."""
+    return deviation_letter(options) if options["mode"] != "numeric" else {}
+
+
 FAMILY = Family(
     name="product-variance",
     summary="Variance of the product of two independent random variables.",
@@ -422,4 +428,5 @@ FAMILY = Family(
     canonical={
         "idl-math-background-1.5a": Params("zero-mean-proof", ("gaussian",), with_deviation(((sympy.Integer(0), sigma**2),), "tau")),
     },
+    letters=_letters,
 )

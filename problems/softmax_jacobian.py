@@ -56,6 +56,7 @@ from generator.kit import (
     ChoiceOption,
     Family,
     IntOption,
+    Meaning,
     Reason,
     Step,
     WrittenProduct,
@@ -411,4 +412,5 @@ FAMILY = Family(
     ),
     key_fields=("entry", "probabilities", "jacobian"),
     canonical={"idl-math-background-1.4": Params("general", None)},
+    letters=lambda options: {r"\sigma": Meaning("the softmax")},
 )

@@ -4,7 +4,7 @@ A family module (``problems/<name>.py``) imports from here, from the kit's domai
 below, from SymPy and from the standard library; ``docs/authoring.md`` walks through
 writing one. The names here serve every family:
 
-* the contract: ``Family``, ``require``, ``static_family`` and the options
+* the contract: ``Family``, ``Meaning`` (what a letter stands for), ``require``, ``static_family`` and the options
   ``IntOption``, ``ChoiceOption``, ``BoolOption``;
 * sampling: ``distinct``, ``nonzero``;
 * worked steps: ``Chain``, ``Step``, ``chain``, ``worked_chain``, ``added_up``; their reasons in any language:
@@ -25,7 +25,7 @@ sums and products, bold vectors, norms, expectations), ``generator.kit.different
 """
 
 from generator.kit.decimals import fixed, significant
-from generator.kit.family import Family, require, static_family
+from generator.kit.family import Family, Meaning, require, static_family
 from generator.kit.language import N_, Reason
 from generator.kit.notation import WrittenProduct, WrittenSum
 from generator.kit.numeric import (
@@ -49,6 +49,7 @@ __all__ = [
     "ChoiceOption",
     "Family",
     "IntOption",
+    "Meaning",
     "Reason",
     "Step",
     "WrittenProduct",

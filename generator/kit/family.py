@@ -14,6 +14,9 @@ A family is a small module in ``problems/`` that builds one ``Family``:
   the family.
 * ``needs``: what a part refers to in an earlier part ("given above"); a sheet
   whose earlier part does not print it is refused when it is read.
+* ``letters``: the letters a part gives a meaning of its own (sigma for the
+  sigmoid, or for a standard deviation); a sheet on which one letter means two
+  things is reported when it is built.
 """
 
 import dataclasses
@@ -31,7 +34,7 @@ from generator.kit.options import Option, OptionError, resolve_options
 from generator.kit.printing import text, text_rows
 from generator.speed import remembered
 
-__all__ = ["CheckFailed", "Family", "require", "static_family"]
+__all__ = ["CheckFailed", "Family", "Meaning", "require", "static_family"]
 
 
 class CheckFailed(AssertionError):
@@ -83,6 +86,11 @@ class Family:
     prints), ``when`` (the options with which this part refers back; default: always), ``at_least``
     (lower bounds on the earlier part's integer options) and ``same`` (options both parts must set alike,
     so that their shared seed draws the same data)."""
+
+    letters: Callable[[Mapping[str, Any]], Mapping[str, "Meaning"]] | None = None
+    """The letters (LaTeX, ``\\sigma``) to which a part with these options gives a meaning a student reads on the page,
+    each with its ``Meaning``: two parts of one sheet that give a letter two meanings are reported when the sheet is
+    built (docs/sheets.md), as a TA would strike the second one out."""
 
     def __post_init__(self) -> None:
         if self.needs is not None:
@@ -147,6 +155,15 @@ class Need:
         terms += [f"the same {name}" for name in self.same]
         constraints = f" with {' and '.join(terms)}" if terms else ""
         return f"same_draw_as a part of family {self.family}{constraints} ({self.why})"
+
+
+@dataclass(frozen=True)
+class Meaning:
+    """What a letter stands for in a part (``what``: "a standard deviation"), and the options that write it with
+    another letter, as a sheet writes them (``instead``: ``deviation = "tau"``; empty when none can)."""
+
+    what: str
+    instead: str = ""
 
 
 def as_written(options: Mapping[str, Any]) -> str:

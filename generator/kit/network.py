@@ -21,9 +21,9 @@ from generator.kit.family import require
 from generator.kit.language import N_, Reason
 from generator.kit.losses import YHAT, OutputLayer, float_loss
 from generator.kit.notation import WrittenProduct
-from generator.kit.rewrites import DISTRIBUTE_MINUS
 from generator.kit.numeric import check_gradient, close
 from generator.kit.printing import Maths
+from generator.kit.rewrites import DISTRIBUTE_MINUS
 from generator.kit.steps import Chain, Step, chain
 
 __all__ = ["ACTIVATIONS", "Forward", "Gradients", "backpropagated", "check_network", "float_network_loss", "forward", "hidden_delta", "weight_gradients"]

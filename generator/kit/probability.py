@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import sympy
 
+from generator.kit.family import Meaning
 from generator.kit.language import N_, Reason
 from generator.kit.notation import (
     AsWritten,
@@ -37,7 +38,7 @@ from generator.kit.printing import Maths, applied, inline, row, tex
 from generator.kit.steps import Chain, Step, chain
 from generator.speed import remembered
 
-__all__ = ["DEVIATION", "KINDS", "Law", "LawMoments", "TotalProbability", "a", "b", "complement", "density", "expectation", "float_density", "float_support", "golden_maximum", "lamda", "law_moments", "lowest_terms", "mean", "minus", "mu", "numerical_moments", "polynomial_expectation", "posterior", "second_differences", "sigma", "simpson", "support", "tau", "total_probability", "variance", "width", "with_deviation", "x"]
+__all__ = ["DEVIATION", "FIXED_DEVIATION", "KINDS", "Law", "LawMoments", "STANDARD_DEVIATION", "TotalProbability", "a", "b", "complement", "density", "deviation_letter", "expectation", "float_density", "float_support", "golden_maximum", "lamda", "law_moments", "lowest_terms", "mean", "minus", "mu", "numerical_moments", "polynomial_expectation", "posterior", "second_differences", "sigma", "simpson", "support", "tau", "total_probability", "variance", "width", "with_deviation", "x"]
 
 KINDS = ("uniform", "exponential", "gaussian")
 """The distributions the probability families draw from, by name."""
@@ -60,6 +61,18 @@ DEVIATION = ChoiceOption(
 )
 """The option of a family whose statements name a normal law's standard deviation: sigma as a course writes it, or
 tau where the sheet prints sigma for the softmax or the sigmoid beside it (one symbol, one meaning on a page)."""
+
+
+def deviation_letter(options) -> dict[str, Meaning]:
+    """The letter a part with a ``DEVIATION`` option gives a normal law's standard deviation, for its family's
+    ``letters``: sigma, which the option can turn into tau; tau itself clashes with nothing the families print."""
+    return {r"\sigma": STANDARD_DEVIATION} if options["deviation"] == "sigma" else {}
+
+
+STANDARD_DEVIATION = Meaning("a standard deviation", 'deviation = "tau"')
+"""sigma as a normal law's standard deviation, in a part whose ``DEVIATION`` option can write it tau."""
+FIXED_DEVIATION = Meaning("a standard deviation")
+"""sigma as a standard deviation in a part that writes no other letter for it (the MLE's, a Gaussian's entropy)."""
 
 
 def with_deviation(value, letter: str):

@@ -7,6 +7,8 @@ misspelt name suggests the closest one). A part that refers to an earlier one
 ("given above", its family's ``needs``) must share the draw of a part that prints
 what it refers to, and a part's canonical instance must have been written for the
 options that decide what the part means, so a sheet never builds silently wrong.
+A letter that two parts give two meanings (sigma for the sigmoid and for a standard
+deviation) is noted on the sheet (``SheetSpec.notes``), for the build to report.
 """
 
 import datetime
@@ -19,9 +21,11 @@ from pathlib import Path
 from string import ascii_lowercase
 from typing import Any
 
+from pylatexenc.latex2text import LatexNodes2Text
+
 from generator.errors import ConfigError
 from generator.i18n import check_language
-from generator.kit.family import Family, as_written, field_names
+from generator.kit.family import Family, Meaning, as_written, field_names
 from generator.kit.options import OptionError
 from generator.pipeline.templating import unprintable_character
 from generator.spelling import unknown
@@ -108,6 +112,8 @@ class SheetSpec:
     instructions: str
     exercises: tuple[ExerciseSpec, ...]
     settings: Settings = field(default_factory=Settings)
+    notes: tuple[str, ...] = ()
+    """What the sheet builds but a careful author would change: a letter with two meanings (``letter_clashes``)."""
 
     @property
     def parts(self) -> tuple[PartSpec, ...]:
@@ -116,6 +122,17 @@ class SheetSpec:
 
 def _fields_of(params: Any) -> tuple[str, ...]:
     return field_names(type(params)) if is_dataclass(params) else ()
+
+
+def _parts(found: list[tuple[PartSpec, Any]], with_family: bool = False) -> str:
+    """``part 2a`` or ``parts 2a and 2c``, with each part's family in brackets where asked."""
+    labels = [f"{part.label} ({part.family})" if with_family else part.label for part, _ in found]
+    return ("part " if len(labels) == 1 else "parts ") + _listed(labels)
+
+
+def _listed(items: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def sheet_names(sheet_dir: Path = SHEET_DIR) -> list[str]:
@@ -211,7 +228,7 @@ class _Reader:
         specs = tuple(self.exercise(raw, index) for index, raw in enumerate(exercises, start=1))
         self.check_labels()
         self.check_needs()
-        return SheetSpec(name, self.path, title, course, number, instructions, specs, settings)
+        return SheetSpec(name, self.path, title, course, number, instructions, specs, settings, self.letter_clashes())
 
     def settings(self, data: dict, where: str) -> dict[str, Any]:
         """The settings ``data`` gives, checked; a logo's path is taken from the folder of the file that names it."""
@@ -286,6 +303,31 @@ class _Reader:
                 first = sharing[0]
                 found = f"it shares the draw of part {first.label}, {first.family} with {as_written(first.options)}"
             raise self.fail(f"{where} ({part.label})", f"{part.family}{condition} needs {need.describe()}; {found}")
+
+    def letter_clashes(self) -> tuple[str, ...]:
+        """A letter parts give two meanings (their families' ``letters``): sigma as the sigmoid in one part and as a
+        standard deviation in another reads two ways. Reported, not refused: the sheet is right, and some parts
+        cannot write the letter otherwise; where one can, the note says how."""
+        uses: dict[str, dict[str, list[tuple[PartSpec, Meaning]]]] = {}
+        for _, part in self.read:
+            letters = self.families[part.family].letters
+            for letter, meaning in (letters(part.options) if letters else {}).items():
+                uses.setdefault(letter, {}).setdefault(meaning.what, []).append((part, meaning))
+        notes = []
+        for letter, meanings in uses.items():
+            if len(meanings) < 2:
+                continue
+            named = "; ".join(f"{what} in {_parts(found, with_family=True)}" for what, found in meanings.items())
+            fixes = {}
+            for found in meanings.values():
+                for part, meaning in found:
+                    if meaning.instead:
+                        fixes.setdefault(meaning.instead, []).append((part, meaning))
+            remedy = "".join(f" Set {instead} in {_parts(found)}." for instead, found in fixes.items())
+            symbol = LatexNodes2Text().latex_to_text(f"${letter}$")
+            count = ("two", "three", "four")[len(meanings) - 2] if len(meanings) <= 4 else str(len(meanings))
+            notes.append(f"{symbol} means {count} things on this sheet, which a student cannot tell apart: {named}.{remedy}")
+        return tuple(notes)
 
     def check_canonical(
         self, where: str, family: Family, canonical: str, options: Mapping[str, Any], given: Mapping[str, Any]

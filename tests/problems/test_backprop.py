@@ -8,8 +8,8 @@ import sympy
 
 from generator.check import lint
 from generator.kit import tex
-from generator.kit.numeric import as_function
 from generator.kit.family import CheckFailed
+from generator.kit.numeric import as_function
 from generator.pipeline.generate import canonical_variant, variant_for_seed
 from generator.pipeline.render import render_part
 from generator.pipeline.templating import environment
