@@ -342,3 +342,18 @@ def test_the_rows_after_the_quotient_rule_name_the_derivative_they_put_in(langua
         for row, variable in zip(variant.answer.worked, (Z_I, Z_J)):
             named = rf"$\partial {tex(numerator)}/\partial {tex(variable)} = {tex(sympy.diff(numerator, variable))}$"
             assert str(row.steps[0].why) == named and f"\\mbox{{{named}}}" in solution
+
+
+def test_a_concrete_part_defines_sigma_before_its_entries_and_shows_both_cases():
+    """A TA read (German 9692): "By the quotient rule, d sigma_i/d z_j = sigma_i (delta_ij - sigma_j) ... for sigma =
+    sigma(z)" asserted the formula and used sigma_i before defining it; and the bold 1 of z - c 1 went unexplained."""
+    options = FAMILY.resolve_options({"mode": "concrete", "values": "integers", "n": 4})
+    shifted = 0
+    for seed in range(6):
+        _, solution = render_part(environment(), FAMILY, variant_for_seed(FAMILY, options, seed))
+        assert solution.index(r"\boldsymbol{\sigma} = \sigma(\mathbf{z})") < solution.index(r"\sigma_i")
+        assert r"= \sigma_i (1 - \sigma_i)$ and, for $i \ne j$" in solution
+        if r"c \mathbf{1}" in solution:
+            shifted += 1
+            assert r"($\mathbf{1}$ the vector of ones)" in solution
+    assert shifted
