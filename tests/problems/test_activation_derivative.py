@@ -1,5 +1,6 @@
 import dataclasses
 import random
+import re
 
 import pytest
 import sympy
@@ -236,8 +237,8 @@ def test_a_shifted_or_scaled_activation_is_said_to_be_built_from_it_not_to_be_it
     assert r"\text{(swish function $x\,\sigma(\beta x)$ with $\beta = 2$)}" in listed
     # the general form's terms in the order the function below it prints them, log(e^{3x} + 1) (TA read, seed 9311)
     assert r"softplus function $\frac{1}{k} \log(e^{kx} + 1)$ with sharpness $k = 3$" in listed and r"\log(e^{3 x} + 1)" in listed
-    assert r". &&\text{(built from the log-sigmoid)}" in listed
-    assert listed.count(", &&") == 2
+    assert r". &\qquad& \text{(built from the log-sigmoid)}" in listed
+    assert listed.count(r", &\qquad&") == 2
 
 
 @pytest.mark.parametrize(
@@ -299,3 +300,15 @@ def test_the_chain_rule_is_named_twice_only_where_the_exponent_is_not_x_alone():
 
     assert str(_chain(1 + sympy.exp(-x / 2 - 1))).startswith("chain rule twice; ")
     assert str(_chain(1 + sympy.exp(x))) == "chain rule; $(e^{x} + 1)' = e^{x}$"
+
+
+def test_several_functions_stand_aligned_on_their_first_equals_sign():
+    """A TA read (EN 9691): in align*'s first column alone each definition stood right-aligned, f_1 .. f_4 at odd
+    places; aligned on the "=" after f_i(x), with their labels in a column a quad to the right."""
+    from generator.pipeline.render import render_part
+    from generator.pipeline.templating import environment
+
+    options = FAMILY.resolve_options({"activation": "any", "count": 4})
+    statement, _ = render_part(environment(), FAMILY, variant_for_seed(FAMILY, options, 2))
+    rows = statement[statement.index(r"\begin{alignat*}{2}") : statement.index(r"\end{alignat*}")].split(r"\\")
+    assert len(rows) == 4 and all(re.search(r"f_\{?\d\}?\(x\) &= .* &\\qquad& \\text\{\(", row) for row in rows)
