@@ -262,20 +262,25 @@ def _split(kind: str, pdf: sympy.Expr, unit: str, written: sympy.Expr, term: sym
         flipped, turned = information_log(argument, unit, evaluate=False), _log(1 / argument, unit)
         kept = flipped
     else:
-        return (Step(written, _split_reason(kind, pdf)),)
+        return (Step(written, _split_reason(kind, pdf, unit)),)
     flip = Reason("${a} = -{b}$", a=tex(flipped), b=tex(turned))
-    return (Step(WrittenSum(kept, term, evaluate=False), _split_reason(kind, pdf)), Step(written, flip))
+    return (Step(WrittenSum(kept, term, evaluate=False), _split_reason(kind, pdf, unit)), Step(written, flip))
 
 
-def _split_reason(kind: str, pdf: sympy.Expr) -> str:
+def _split_reason(kind: str, pdf: sympy.Expr, unit: str) -> Reason:
     """Names the rule the split of log p(x) uses, as the statement prints the density: the exponential's
     lambda e^{-lambda x} and (3/4) e^{-3x/4} are products (the rate in front), so is the Gaussian's
-    sqrt(2/pi) e^{...}; its e^{...}/sqrt(2 pi sigma^2), printed over a fraction bar, is a quotient."""
+    sqrt(2/pi) e^{...}; its e^{...}/sqrt(2 pi sigma^2), printed over a fraction bar, is a quotient. In bits the log of
+    the exponential keeps a factor log_2 e, which the reason says ("log of an exponential" read as if it cancelled, a
+    TA read, EN 9702)."""
     if kind == "gaussian":  # its constant is a square root: log sqrt(8 pi) is written 1/2 log(8 pi) (TA read)
-        if isinstance(pdf, WrittenProduct):
-            return N_("log of a product, a square root and an exponential")
-        return N_("log of a quotient, a square root and an exponential")
-    return N_("log of a product and of an exponential")
+        rule = N_("log of a product, a square root and an exponential") if isinstance(pdf, WrittenProduct) else N_("log of a quotient, a square root and an exponential")
+    else:
+        rule = N_("log of a product and of an exponential")
+    return Reason(_IN_BITS, rule=Reason(rule)) if unit == "bits" else Reason(rule)
+
+
+_IN_BITS = N_(r"{rule}; $\log_2 e^{{y}} = y \log_2 e$")
 
 
 def _value_steps(kind: str, constant, weight, moment, log_e, entropy, mode: str) -> Chain:
@@ -290,8 +295,9 @@ def _value_steps(kind: str, constant, weight, moment, log_e, entropy, mode: str)
     inserted = Step(WrittenSum(constant, times, evaluate=False), "insert the values of the two integrals")  # not the integrals: their values (a TA read, German 9074)
     if kind == "exponential":
         # nothing cancels in a sum (a TA read, German 9081); the product worked, not named: "the rate times the mean is
-        # 1" described the law, not the step (two TA reads, German 9202, EN 9212)
-        return chain(inserted, Step(entropy, Reason("${product} = 1$", product=tex(times))))
+        # 1" described the law, not the step (two TA reads, German 9202, EN 9212); its value as it is, log_2 e in bits
+        # ("1/2 log_2 e . 2 = 1" was false, two TA reads, German 9701, EN 9702)
+        return chain(inserted, Step(entropy, Reason("${product} = {value}$", product=tex(times), value=tex(weight * moment))))
     # in numbers the product is named with its value: "multiply" for 1/18 . 9 = 1/2 hid the cancelling (a TA read,
     # German 9611)
     product = (

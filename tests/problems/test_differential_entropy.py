@@ -220,7 +220,8 @@ def test_the_split_names_the_shape_of_the_printed_density(params, shape):
     answer = solve(params)
     root = ", a square root and an exponential" if params.distribution == "gaussian" else " and of an exponential"
     split = answer.split.steps[1].why  # then a rate below 1 turns its log, log 3/4 = -log 4/3 (a TA read, German 9133)
-    assert split == f"log of a {shape}{root}"  # 1/2 log(8 pi) from log sqrt(8 pi) named (TA read)
+    in_bits = r"; $\log_2 e^{y} = y \log_2 e$" if params.unit == "bits" else ""  # where log_2 e comes from (EN 9702)
+    assert split == f"log of a {shape}{root}{in_bits}"  # 1/2 log(8 pi) from log sqrt(8 pi) named (TA read)
     rate = params.parameters[0]
     if params.distribution == "exponential" and rate.is_Rational and rate < 1:
         assert answer.split.steps[-1].why == rf"$\log {tex(rate)} = -\log {tex(1 / rate)}$"
@@ -413,3 +414,14 @@ def test_a_whole_number_of_bits_gets_no_decimals():
         assert (r"\approx" in solution) != variant.answer.entropy.is_Integer
         whole += variant.answer.entropy.is_Integer
     assert whole
+
+
+def test_in_bits_the_rate_times_the_mean_is_log2_e_and_the_split_says_where_log2_e_comes_from():
+    """Two TA reads (German 9701, EN 9702): "1/2 log_2 e . 2 = 1" beside a row that was right, and "log of an
+    exponential" for a row whose log_2 e came from log_2 e^y = y log_2 e."""
+    for distribution in ("exponential", "gaussian"):
+        options = FAMILY.resolve_options({"distribution": distribution, "mode": "numeric", "unit": "bits"})
+        for seed in range(8):
+            _, solution = render_part(environment(), FAMILY, variant_for_seed(FAMILY, options, seed))
+            assert r"$\log_2 e^{y} = y \log_2 e$" in solution
+            assert not re.search(r"\\log_2 e \\cdot [^$]* = 1\$", solution)
