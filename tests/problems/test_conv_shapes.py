@@ -124,3 +124,19 @@ def test_a_pooling_layer_under_the_formula_with_d_names_d_1(language, said):
     assert "---" in statement and said in solution
     plain = dataclasses.replace(params, layers=(layers[0], layers[2]))
     assert solve(plain).sides[1][0].steps[0].why == "$k = 3$, $s = 2$, $p = 0$"  # no d in the formula, none named
+
+
+def test_pooling_is_explained_only_where_a_layer_pools():
+    """A TA read (German 9701): "Pooling keeps the channels and has no parameters" beside a stack of two convolutions."""
+    from generator.pipeline.render import render_part
+    from generator.pipeline.templating import environment
+
+    options = FAMILY.resolve_options({"layers": 2})
+    kinds = set()
+    for seed in range(12):
+        variant = variant_for_seed(FAMILY, options, seed)
+        pools = any(layer.kind != "conv" for layer in variant.params.layers)
+        kinds.add(pools)
+        _, solution = render_part(environment(), FAMILY, variant)
+        assert ("Pooling keeps the channels" in solution) == pools
+    assert kinds == {True, False}
