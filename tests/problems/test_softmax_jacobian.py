@@ -284,7 +284,9 @@ def test_the_substitution_into_diag_sigma_minus_sigma_sigma_t_is_named():
     # and 1/S = S/S^2, which puts the S in front of diag (two TA reads, EN 9512, German 9542)
     assert r"put in $\boldsymbol{\sigma} = e^{\mathbf{z}}/S$ and $1/S = S/S^2$, take out $1/S^2$" in rows[formula + 1]
     shifted = _solution([1, 2, 1], "de")  # z' = z - 1: the reason names the vector the solution works with
-    assert r"$\boldsymbol{\sigma} = e^{\mathbf{z}'}/S$ und $1/S = S/S^2$ einsetzen, $1/S^2$ ausklammern" in shifted
+    # and the sum it works with, S' = sum_k e^{z'_k}: S was the sum over z (a TA read, German 9701)
+    assert r"$\boldsymbol{\sigma} = e^{\mathbf{z}'}/{S'}$ und $1/{S'} = {S'}/{S'}^2$ einsetzen, $1/{S'}^2$ ausklammern" in shifted
+    assert r"$S' = \sum_{k} e^{z'_k}$" in shifted and r"{S'} = " in shifted
 
 
 @pytest.mark.parametrize("mode", ["both", "concrete"])
