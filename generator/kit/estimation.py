@@ -82,12 +82,13 @@ def fit(model: str, data: Sequence[int]) -> Fit:
         score = WrittenSum(total / P, -(n - total) / (1 - P), evaluate=False)
         second = WrittenSum(-total / P**2, -(n - total) / (1 - P) ** 2, evaluate=False)
         ell = total * sympy.log(P) + (n - total) * sympy.log(1 - P)
-        return _single(P, ell, None, score, (total - n * P) / (P * (1 - P)), second, total, n, ())
+        return _single(P, ell, None, score, (total - n * P) / (P * (1 - P)), second, total, n, (), LOG_RULE)
     if model == "exponential":
         ell = n * sympy.log(lamda) - total * lamda
         put_in = chain(Step(ell, _put_in(n, total)))
         over = (n - total * lamda) / lamda
-        return _single(lamda, ell, put_in, n / lamda - total, over, -n / lamda**2, n, total, (_data_sum(data, N_("put in the observations")),))
+        sums = (_data_sum(data, N_("put in the observations")),)
+        return _single(lamda, ell, put_in, n / lamda - total, over, -n / lamda**2, n, total, sums, _RATE_RULES)
     return _gaussian(data)
 
 
@@ -155,10 +156,16 @@ def _put_in(n: int, total: int, squares: int | None = None) -> Reason:
     return Reason("put in {values}; multiplied out as above", values=values)
 
 
-def _single(var, ell, put_in, score, over, second, top: int, bottom: int, sums: tuple) -> Fit:
-    """One parameter: the score over one denominator, its root top / bottom and the curvature there."""
+_RATE_RULES = N_(r"$(\log \lambda)' = 1/\lambda$, constant factor")
+"""The exponential's score, n log(lambda) - s lambda differentiated: "(log u)' = u'/u" named a chain rule with no u, and
+left the linear term's derivative unsaid (a TA read, German 9701)."""
+
+
+def _single(var, ell, put_in, score, over, second, top: int, bottom: int, sums: tuple, rule: str) -> Fit:
+    """One parameter: the score (differentiated by ``rule``) over one denominator, its root top / bottom and the
+    curvature there."""
     estimate = sympy.Rational(top, bottom)
-    scores = (chain(Step(score, LOG_RULE), Step(over, "over one denominator")),)
+    scores = (chain(Step(score, rule), Step(over, "over one denominator")),)
     value = second.subs(var, estimate)
     roots = (lowest_terms(top, bottom),)
     return Fit(sums, ell, put_in, scores, roots, (), ((second, value),), (estimate,), (value,))

@@ -241,5 +241,13 @@ def test_bernoulli_gives_n_its_value_and_names_the_row_that_puts_k_in():
     reason where the exponential's row names the values it puts in."""
     variant = variant_for_seed(FAMILY, FAMILY.resolve_options({"model": "bernoulli"}), 3)
     _, solution = render_part(environment(), FAMILY, variant)
-    assert f"where $n = {len(variant.params.data)}$, $k = " in solution
+    assert f"where $n = {len(variant.params.data)}$ is the number of observations, $k = " in solution
     assert re.search(r"\\ell\(p\) &= [^\n]* && \\mbox\{put in \$k\$ and \$n - k\$\}", solution)
+
+
+def test_the_exponential_score_names_the_derivative_of_log_lambda_not_a_chain_rule():
+    """A TA read (German 9701): "(log u)' = u'/u" beside n/lambda - s, with no u, and the linear term unsaid."""
+    variant = variant_for_seed(FAMILY, FAMILY.resolve_options({"model": "exponential"}), 2)
+    assert str(variant.answer.scores[0].steps[0].why) == r"$(\log \lambda)' = 1/\lambda$, constant factor"
+    bernoulli = variant_for_seed(FAMILY, FAMILY.resolve_options({"model": "bernoulli"}), 2)
+    assert str(bernoulli.answer.scores[0].steps[0].why) == r"$(\log u)' = u' / u$"  # log(1 - p) needs the chain rule
