@@ -120,6 +120,10 @@ def _usable(p: Params) -> bool:
     # never makes them); the sigmoid's draws are held to it too: one z_j > 0 in every exercise (module docstring)
     if z[0] == z[1] or max(z) < 0:
         return False
+    # sigma(2) + sigma(-2) = 1: with z_1 = -z_2 an "exact" sum of sigmoids is a whole number and both slopes
+    # h_j (1 - h_j) agree, so every delta and every entry of dL/dW comes out alike (a TA read, German 9701)
+    if p.activation == "sigmoid" and z[0] == -z[1]:
+        return False
     answer = solve(p)
     steps = [s.expr for c in answer.backward for s in c.steps]
     wide = max(printed_width(e) for e in (*steps, answer.y, answer.output, answer.loss))

@@ -214,3 +214,16 @@ def test_sigmoid_deltas_name_each_step_and_the_gradients_are_exact_before_their_
         if loss == "cross-entropy":
             assert r"$L = -\log" in solution and "the output unit's pre-activation $z_{\\mathrm{out}}$" in solution
     assert {"drop the factor", "multiply"} <= seen
+
+
+@pytest.mark.parametrize("loss", ["squared", "cross-entropy"])
+def test_sigmoid_networks_never_have_opposite_pre_activations_and_a_lone_delta_stands_unbracketed(loss):
+    """A TA read (German 9701): z = (2, -2) made the "exact" z_out = -2 sigma(2) - 2 sigma(-2) the whole number -2 and
+    every entry of dL/dW alike; "(y-hat) [h_1; h_2]" bracketed a single letter."""
+    options = FAMILY.resolve_options({"activation": "sigmoid", "loss": loss})
+    for seed in range(40):
+        variant = variant_for_seed(FAMILY, options, seed)
+        z = variant.answer.pre
+        assert z[0] != -z[1]
+        _, solution = render_part(environment(), FAMILY, variant)
+        assert r"(\hat{y}) \begin{bmatrix}" not in solution
