@@ -50,7 +50,7 @@ from generator.kit import (
     require,
 )
 from generator.kit.notation import Expectation, RandomVariable, Variance
-from generator.kit.printing import inline
+from generator.kit.printing import inline, tex
 from generator.kit.probability import (
     DEVIATION,
     Law,
@@ -160,19 +160,22 @@ def solve(params: Params) -> Answer:
     scale, shift = params.scale, params.shift
     image = affine_map(params, x)
     affine = _plus_shift(sympy.Mul(scale, Expectation(x), evaluate=False), shift)
+    # the first rows put Y = aX + b in, and say so, as every row below names its step (two TA reads, German 9701, EN 9702)
+    defined = Reason("${name} = {image}$", name="Z" if params.mode == "standardise" else "Y", image=tex(image))
     mean_steps = chain(
-        Step(Expectation(image), ""),
+        Step(Expectation(image), defined),
         Step(affine, "linearity of expectation"),
         Step(_mean_inserted(scale, params.mean, shift, mean), "mean of $X$"),
         # standardised, the last rows say what they do, as every row above does (a TA read, EN 9091)
         Step(mean, "the terms cancel" if mean == 0 else ""),
     )
     variance_steps = chain(
-        Step(Variance(image), ""),
+        Step(Variance(image), defined),
         # A product as written: SymPy would fold (1/2)^2 Var(X) into Var(X)/4 and hide the squared factor.
         # which a: the rule beside (1/tau)^2 Var(X) named a letter the line did not (a TA read, German 9041)
         Step(
-            WrittenProduct(_squared(scale), Variance(x), evaluate=False),
+            # a letter a before Var(X) without a dot, as the rule beside it writes a^2 Var(X) (a TA read, EN 9702)
+            (sympy.Mul if scale.is_Symbol else WrittenProduct)(_squared(scale), Variance(x), evaluate=False),
             # a letter a is the rule's own a: "with a = a" said nothing
             SCALING_RULE if scale.is_Symbol else Reason(r"{rule} with $a = {a}$", rule=Reason(SCALING_RULE), a=inline(scale)),
         ),

@@ -74,12 +74,14 @@ def test_bad_options_are_rejected(given):
 def test_canonical_steps_name_linearity_and_the_scaling_rule():
     answer = canonical_variant(FAMILY, resolve_options(FAMILY.options, {}), "idl-math-background-1.5b").answer
     # the last rows named too, as every row above (a TA read, EN 9091)
-    assert [step.why for step in answer.mean_steps.steps] == ["", "linearity of expectation", "mean of $X$", "the terms cancel"]
+    # the first row puts Z in, and says so (two TA reads, German 9701, EN 9702)
+    defined = r"$Z = \frac{X - \mu}{\tau}$"
+    assert [step.why for step in answer.mean_steps.steps] == [defined, "linearity of expectation", "mean of $X$", "the terms cancel"]
     assert tex(answer.mean_steps.steps[0].expr) == r"\mathbb{E}\mathopen{}\left[\frac{X - \mu}{\tau}\right]"
     assert tex(answer.mean_steps.steps[1].expr) == r"\frac{\mathbb{E}[X]}{\tau} - \frac{\mu}{\tau}"
     assert answer.mean_steps.result == 0
     assert [step.why for step in answer.variance_steps.steps] == [
-        "",
+        defined,
         r"$\operatorname{Var}(aX + b) = a^2 \operatorname{Var}(X)$ with $a = 1/\tau$",  # which a (a TA read, German 9041)
         "variance of $X$",
         r"$(1/\tau)^{2} = 1/\tau^{2}$; cancel $\tau^{2}$",  # the square worked out, not hidden (a TA read, EN 9111)
@@ -149,7 +151,8 @@ def test_a_standardisation_asks_what_it_asks_and_the_solution_brings_the_fact_it
         assert closed not in statement and closed in solution, language
     affine = variant_for_seed(FAMILY, resolve_options(FAMILY.options, {"mode": "affine-numeric"}), 1)
     statement, _ = render_part(environment(), FAMILY, affine)
-    assert "closed under affine maps" in statement and "state its distribution" in statement
+    # recalled once, and the distribution asked as what follows (two TA reads, German 9701, EN 9702)
+    assert "Recall that if $X$ is normal, then so is $aX + b$" in statement and "and hence its distribution" in statement
 
 
 @pytest.mark.parametrize("mode", ["standardise", "affine-symbolic", "affine-numeric"])
