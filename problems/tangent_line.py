@@ -32,6 +32,7 @@ from generator.kit import (
     close,
     distinct,
     require,
+    tex,
 )
 from generator.kit.differentiation import Worked, differentiate, rules_difficulty
 from generator.kit.functions import coordinates, smooth_function
@@ -120,7 +121,8 @@ def _line(value: sympy.Expr, slope: sympy.Expr, point: sympy.Integer, tangent: s
         steepness = -slope if slope.could_extract_minus_sign() else slope
         size = X - point if steepness == 1 else WrittenProduct(steepness, X - point, evaluate=False)
         rise = size if steepness == slope else sympy.Mul(-1, size, evaluate=False)
-    put_in = Step(WrittenSum(value, rise, evaluate=False) if value != 0 else rise, "put in $f(a)$ and $f'(a)$")
+    # f(a) = 0 said where the row leaves it out (a TA read, EN 9702)
+    put_in = Step(WrittenSum(value, rise, evaluate=False) if value != 0 else rise, N_("put in $f(a)$ and $f'(a)$") if value != 0 else N_("put in $f(a) = 0$ and $f'(a)$"))
     if point == 0 or slope == 1:
         return chain(put_in)
     joined = tangent != expand(value + slope * (X - point))
@@ -128,6 +130,10 @@ def _line(value: sympy.Expr, slope: sympy.Expr, point: sympy.Integer, tangent: s
         why = N_("multiply out, each coefficient over one denominator")
     else:  # log 2 - (x + 1) = -x - 1 + log 2 multiplies nothing out (a TA read, German 9692)
         why = DISTRIBUTE_MINUS if slope == -1 else N_("multiply out")
+    pieces = [*sympy.Add.make_args(value), *sympy.Add.make_args(expand(slope * (X - point)))]
+    pair = next((term for term in pieces if -term in pieces and not term.could_extract_minus_sign()), None)
+    if pair is not None:  # e + e (x - 1) = e x: "multiply out" hid e - e = 0 (a TA read, EN 9702)
+        why = Reason("{rule}; ${first}$ and ${second}$ cancel", rule=Reason(why), first=tex(pair), second=tex(-pair))
     return chain(put_in, Step(tangent, why))
 
 

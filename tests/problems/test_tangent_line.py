@@ -92,3 +92,12 @@ def test_a_slope_of_minus_one_distributes_the_minus_sign_and_multiplies_nothing_
     answer = FAMILY.solve(Params(sympy.log(X**2 + 1), sympy.Integer(-1)))
     assert answer.slope == -1 and answer.line.steps[-1].why == "distribute the minus sign"
     assert answer.line.steps[-1].expr == -X - 1 + sympy.log(2)
+
+
+def test_a_pair_that_cancels_and_a_value_of_zero_are_named():
+    """A TA read (EN 9702): L(x) = e + e (x - 1) = e x under "multiply out", which hid e - e = 0; and
+    -cos(1) (x + 1) under "put in f(a) and f'(a)" left f(a) = 0 out unsaid."""
+    cancelling = FAMILY.solve(Params(sympy.exp(X), sympy.Integer(1)))
+    assert cancelling.line.steps[-1].why == "multiply out; $e$ and $- e$ cancel"
+    zero = FAMILY.solve(Params(sympy.sin(X + 1), sympy.Integer(-1)))
+    assert zero.line.steps[0].why == "put in $f(a) = 0$ and $f'(a)$"
