@@ -213,7 +213,9 @@ def test_a_3x3_names_the_roots_its_divisors_give_and_the_row_left_out():
         product = values[0] * values[1] * values[2]
         roots = ", ".join(f"${tex(v)}$" for v in values)
         assert f"trying the divisors of ${product}$ gives the roots {roots}" in solution
-        for first, second, other in re.findall(r"Rows (\d) and (\d) of .*? \(row (\d) is a combination of them\)", solution):
+        named = re.findall(r"Rows \$\\mathbf\{r\}_(\d)\$ and \$\\mathbf\{r\}_(\d)\$ of .*? \(row (\d) is a combination of them\)", solution)
+        assert len(named) == 3  # each eigenvector's rows named r_i, as its cross product writes them (EN 9702)
+        for first, second, other in named:
             assert {first, second, other} == {"1", "2", "3"}
         assert "the third" not in solution
         zero_entry = 0 in variant.answer.shifted.row(0)
