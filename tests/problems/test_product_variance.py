@@ -222,3 +222,15 @@ def test_the_second_moments_reason_covers_both_variables_and_letters_multiply_wi
     assert all("(\\mathbb{E}[X])^2$, likewise for $Y$" in solution for solution in solutions)
     assert any(r"(\mu_{X} \mu_{Y})^{2}" in solution for solution in solutions)
     assert not any(r"\mu_{X} \cdot \mu_{Y}" in solution for solution in solutions)
+
+
+def test_every_positive_letter_of_the_laws_is_fixed_before_they_are_given():
+    """A TA read (German 9701): "X, Y ~ N(mu, tau^2)" without tau > 0, which the remark's "as the variances are
+    positive" needs; c > 0 alone was fixed, for a uniform law."""
+    for mode in ("zero-mean-proof", "general-symbolic"):
+        options = FAMILY.resolve_options({"mode": mode})
+        for seed in range(15):
+            variant = variant_for_seed(FAMILY, options, seed)
+            statement, _ = render_part(environment(), FAMILY, variant)
+            for letter in (letter for letter in variant.params.letters if letter.is_positive):
+                assert statement.index(f"${tex(letter)} > 0$") < statement.index("Let ")
