@@ -30,7 +30,7 @@ from fractions import Fraction
 import sympy
 
 import generator.kit.bayes as bayes
-from generator.kit import N_, Chain, ChoiceOption, Family, Reason, Step, chain, distinct, require
+from generator.kit import N_, Chain, ChoiceOption, Family, Meaning, Reason, Step, chain, distinct, require
 from generator.kit.probability import complement, lowest_terms, posterior, total_probability
 
 MAX_DENOMINATOR = 200
@@ -146,4 +146,5 @@ FAMILY = Family(
     canonical=CANONICAL,
     difficulty=lambda params, answer: 1 + sum(len(c.steps) - 1 for c in answer.likelihoods) + len(answer.bayes.steps) - 1,
     key_fields=("evidence", "posterior"),
+    letters=lambda options: {"W": Meaning("the event that an e-mail contains the word")} if options["story"] == "spam" else {},
 )

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import sympy
 
-from generator.kit import N_, BoolOption, Chain, Family, IntOption, added_up, distinct, require
+from generator.kit import N_, BoolOption, Chain, Family, IntOption, Meaning, added_up, distinct, require
 from generator.kit.convolution import Layer, slid_shapes, stack_shapes, stack_side, worked_parameters, worked_side
 
 SIZES = range(8, 65)
@@ -138,4 +138,5 @@ FAMILY = Family(
     canonical=CANONICAL,
     difficulty=_difficulty,
     key_fields=("shapes", "parameters", "total"),
+    letters=lambda options: {"W": Meaning("a width")},
 )

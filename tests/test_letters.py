@@ -64,3 +64,19 @@ def test_the_build_warns_on_stderr_and_builds_the_sheet(write_sheet, tmp_path):
     assert result.exit_code == 0, result.output
     assert "warning: clash: σ means two things on this sheet" in result.stderr
     assert (tmp_path / "out" / "clash" / "seed-3" / "clash-solution.pdf").is_file()
+
+
+def test_a_plain_letter_clashes_too_the_spam_filters_event_and_a_layers_width(write_sheet):
+    """A TA read (EN 9702): W, the event "contains the word" of a spam filter, beside W, a width of a convolution."""
+    text = CLASH.split("[[exercise]]")[0] + """[[exercise]]
+title = "Filters"
+  [[exercise.part]]
+  family = "bayes-rule"
+  options = { story = "spam" }
+  [[exercise.part]]
+  family = "conv-shapes"
+"""
+    (note,) = load_sheet("w", families(), write_sheet("w", text)).notes
+    assert note.startswith("W means two things on this sheet") and "a width in part 1b (conv-shapes)" in note
+    medical = text.replace('options = { story = "spam" }', 'options = { story = "test" }')
+    assert load_sheet("w", families(), write_sheet("w", medical)).notes == ()
