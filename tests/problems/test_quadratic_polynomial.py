@@ -111,4 +111,5 @@ def test_p_is_defined_before_it_is_used_and_each_mixed_coefficient_is_named_once
             assert statement.index(r"p(\mathbf{x}) = ") < statement.index(r"p(\mathbf{x}) = \mathbf{x}^\top")
         else:
             mixed = solution[solution.index("M_{ij} + M_{ji}$:") :]
+            assert "Check: in" in solution or "Probe: In" in solution
             assert "$: $" not in mixed and mixed.count("$ f") + mixed.count("$ for") >= 1
