@@ -378,3 +378,20 @@ def test_the_coordinates_held_fixed_are_counted(n, held):
     variant = dataclasses.replace(canonical("idl-math-background-1.3b"), params=params, answer=FAMILY.solve(params))
     _, solution = render_part(environment(), FAMILY, variant)
     assert f"one coordinate at a time, {held}." in solution
+
+
+def test_the_lead_in_names_only_the_norms_the_rows_below_differentiate():
+    """A TA read (EN 9702): "the squared norm and the norm" above the rows of the norm alone."""
+    from generator.pipeline.render import render_part
+    from generator.pipeline.templating import environment
+
+    seen = set()
+    for seed, count in ((seed, count) for seed in range(20) for count in (1, 2, 3)):
+        variant = variant_for_seed(FAMILY, resolve_options(FAMILY.options, {"kind": "norm", "count": count}), seed)
+        if not variant.params.plain_norm:
+            continue
+        _, solution = render_part(environment(), FAMILY, variant)
+        both = "of the squared norm and of the norm" in solution
+        assert both == bool(variant.params.squared_norms)
+        seen.add(both)
+    assert seen == {True, False}
