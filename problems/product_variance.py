@@ -274,7 +274,7 @@ def _worked(params: Params, means, variances, result: sympy.Expr) -> Chain:
             # both second moments turn (the reason named X's alone, a TA read, German 9692)
             r"$\mathbb{E}[X^2] = \operatorname{Var}(X) + (\mathbb{E}[X])^2$, likewise for $Y$",
         ),
-        Step(_moments_inserted(params, means, variances), _inserted_reason(means, variances)),
+        Step(_moments_inserted(params, means, variances), _inserted_reason(means, variances, params.identical)),
         *_value_steps(params, means, variances, result),
     )
 
@@ -318,8 +318,10 @@ def _moments_inserted(params: Params, means, variances) -> sympy.Expr:
     return WrittenSum(product, -_squared(kind(*means, evaluate=False)), evaluate=False)
 
 
-def _inserted_reason(means, variances) -> str:
-    """"the means and variances", and which zero mean removed terms or a factor from the line."""
+def _inserted_reason(means, variances, identical: bool) -> str | Reason:
+    """"the means and variances", and which zero mean removed terms or a factor from the line; for an i.i.d. pair,
+    that the two equal brackets are written as a square ((sigma^2 + mu^2)^2 - mu^4 under "the means and variances"
+    alone merged them unsaid, a TA read, EN 9702)."""
     zero = [
         rf"\mathbb{{E}}[{name}] = 0" + (rf", \mathbb{{E}}[{name}^2] = 1" if v == 1 else "")
         for name, m, v in zip("XY", means, variances)
@@ -327,6 +329,8 @@ def _inserted_reason(means, variances) -> str:
     ]
     if len(zero) == 1:
         return Reason("the means and variances, ${zero}$", zero=zero[0])
+    if identical and 0 not in means:
+        return N_("the means and variances; equal factors written as a square")
     return N_("the means and variances")
 
 

@@ -234,3 +234,13 @@ def test_every_positive_letter_of_the_laws_is_fixed_before_they_are_given():
             statement, _ = render_part(environment(), FAMILY, variant)
             for letter in (letter for letter in variant.params.letters if letter.is_positive):
                 assert statement.index(f"${tex(letter)} > 0$") < statement.index("Let ")
+
+
+def test_an_iid_pair_says_its_equal_factors_are_written_as_a_square():
+    """A TA read (EN 9702): (sigma^2 + mu^2)^2 - mu^4 under "the means and variances" merged two brackets unsaid."""
+    options = FAMILY.resolve_options({"mode": "general-symbolic"})
+    identical = [v for v in (variant_for_seed(FAMILY, options, seed) for seed in range(12)) if v.params.identical]
+    assert identical
+    for variant in identical:
+        reasons = [str(step.why) for step in variant.answer.worked.steps]
+        assert "the means and variances; equal factors written as a square" in reasons

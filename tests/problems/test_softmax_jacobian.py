@@ -357,5 +357,5 @@ def test_a_concrete_part_defines_sigma_before_its_entries_and_shows_both_cases()
         assert r"= \sigma_i (1 - \sigma_i)$ and, for $i \ne j$" in solution
         if r"c \mathbf{1}" in solution:
             shifted += 1
-            assert r"($\mathbf{1}$ the vector of ones)" in solution
+            assert r"where $\mathbf{1}$ is the vector of ones:" in solution
     assert shifted
