@@ -241,6 +241,10 @@ def _two_by_two(m: sympy.MatrixBase) -> tuple[Step, ...]:
         # a negative b bracketed too: "bc = -2 . (-2)" could be read as -(2 . (-2)) (a TA read, German 9562)
         product = r" \cdot ".join(bracket(tex(entry)) if entry < 0 else tex(entry) for entry in (m[0, 1], m[1, 0]))
         rule = Reason("{rule}, $bc = {product} = {value}$", rule=Reason(_AD_MINUS_BC), product=product, value=tex(m[0, 1] * m[1, 0]))
+    elif any(entry.is_number and entry not in (0, 1) for entry in (m[0, 1], m[1, 0])) and not all(entry.is_number for entry in (m[0, 1], m[1, 0])):
+        # a number times a bracket named as the product it is: "16 + 3 (-5 - lambda)" under ad - bc alone left the sign
+        # that -bc turned to the reader (a TA read, EN 9702)
+        rule = Reason("{rule}, $bc = {product}$", rule=Reason(_AD_MINUS_BC), product=tex(_times(m[0, 1], m[1, 0])))
     if set(sympy.Add.make_args(written)) == set(sympy.Add.make_args(value)):
         return (Step(value, rule),)
     # a sum in a written sum stands flat in it, -4 - lambda + 25

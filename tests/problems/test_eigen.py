@@ -221,3 +221,13 @@ def test_a_3x3_names_the_roots_its_divisors_give_and_the_row_left_out():
         zero_entry = 0 in variant.answer.shifted.row(0)
         assert ("minors of its non-zero entries" in solution) == zero_entry
         assert ("minors of its entries" in solution) == (not zero_entry)
+
+
+def test_a_number_times_a_bracket_in_a_minor_is_named_as_bc():
+    """A TA read (EN 9702): 16 + 3(-5 - lambda) under "ad - bc" alone left the sign -bc turned to the reader."""
+    from generator.kit.linalg import worked_determinant
+
+    steps = worked_determinant(sympy.Matrix([[4, -5 - LAMBDA], [-3, 4]]))[1].steps
+    assert str(steps[1].why).endswith(r"$bc = - 3 (- \lambda - 5)$")
+    plain = worked_determinant(sympy.Matrix([[2 - LAMBDA, 1], [1, 3 - LAMBDA]]))[1].steps
+    assert "bc =" not in str(plain[1].why)  # b = c = 1: nothing to name
