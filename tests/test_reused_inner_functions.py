@@ -23,7 +23,7 @@ from problems import gradient, jacobian
 x, y = coordinates(2)
 LEAD_IN = {
     "en": r"\intertext{For $\frac{\partial %s}{\partial y}$, with $%s$ as above:}",
-    "de": r"\intertext{Für $\frac{\partial %s}{\partial y}$, mit $%s$ wie oben:}",
+    "de": r"\intertext{Für $\frac{\partial %s}{\partial y}$ (mit $%s$ wie oben):}",
 }
 
 

@@ -67,7 +67,8 @@ def output_layer(loss: str, y: sympy.Expr, value: sympy.Expr, target: sympy.Inte
     delta = sympy.expand(first * YHAT * (1 - YHAT))
     by_y = chain(
         Step(WrittenProduct(first, YHAT * (1 - YHAT), evaluate=False), _SIGMOID_SLOPE),
-        Step(delta, N_(r"cancel $1 - \hat{y}$") if t == 0 else N_(r"cancel $\hat{y}$")),
+        # the minus sign taken into the bracket too, -(1 - y-hat) = y-hat - 1 (a TA read, EN 9711)
+        Step(delta, N_(r"cancel $1 - \hat{y}$") if t == 0 else N_(r"cancel $\hat{y}$; $-(1 - \hat{y}) = \hat{y} - 1$")),
     )
     return OutputLayer(out, -sympy.log(out) if t == 1 else -sympy.log(1 - out), by_output, by_y, delta)
 

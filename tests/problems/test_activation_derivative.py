@@ -234,11 +234,11 @@ def test_a_shifted_or_scaled_activation_is_said_to_be_built_from_it_not_to_be_it
     assert "(built from the hyperbolic tangent)" in _statement(("tanh", Rational(3, 2), 0), ("swish", 2, 0))
     # beta and k are defined where they are named; a list says what each function is built from and ends with a period
     listed = _statement(("swish", 2, 0), ("softplus", 3, 0), ("log-sigmoid", 2, 1))
-    assert r"\text{(swish function $x\,\sigma(\beta x)$ with $\beta = 2$)}" in listed
+    assert r"\text{(swish with $\beta = 2$)," in listed  # short beside the function written out
     # the general form's terms in the order the function below it prints them, log(e^{3x} + 1) (TA read, seed 9311)
-    assert r"softplus function $\frac{1}{k} \log(e^{kx} + 1)$ with sharpness $k = 3$" in listed and r"\log(e^{3 x} + 1)" in listed
-    assert r". &\qquad& \text{(built from the log-sigmoid)}" in listed
-    assert listed.count(r", &\qquad&") == 2
+    assert r"softplus with sharpness $k = 3$" in listed and r"\log(e^{3 x} + 1)" in listed
+    assert r" &\quad& \text{(built from the log-sigmoid).}" in listed  # the full stop after the label (German 9712)
+    assert listed.count(r")," + "}") == 2
 
 
 @pytest.mark.parametrize(
@@ -311,4 +311,4 @@ def test_several_functions_stand_aligned_on_their_first_equals_sign():
     options = FAMILY.resolve_options({"activation": "any", "count": 4})
     statement, _ = render_part(environment(), FAMILY, variant_for_seed(FAMILY, options, 2))
     rows = statement[statement.index(r"\begin{alignat*}{2}") : statement.index(r"\end{alignat*}")].split(r"\\")
-    assert len(rows) == 4 and all(re.search(r"f_\{?\d\}?\(x\) &= .* &\\qquad& \\text\{\(", row) for row in rows)
+    assert len(rows) == 4 and all(re.search(r"f_\{?\d\}?\(x\) &= .* &\\quad& \\text\{\(", row) for row in rows)
