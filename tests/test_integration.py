@@ -215,3 +215,17 @@ def test_a_difference_of_fractions_that_reduces_names_the_factor_cancelled():
     assert str(worked.steps[-1].why) == "evaluate each term, subtract, cancel $2$"
     (worked,) = evaluation(t**3 / 6, t, 1, 2)  # 8/6 - 1/6 = 7/6: nothing cancels
     assert str(worked.steps[-1].why) == "evaluate each term, then subtract"
+
+
+def test_a_quotient_of_logs_that_reduces_names_the_reduction():
+    """A TA read (EN 9713): 2 log 6 - 2 log 3 = 2 log 2 under "factor out 2 and combine the logarithms into one" hid
+    6/3 = 2."""
+    import sympy
+
+    from generator.kit.integration import evaluation
+
+    u = sympy.Symbol("u", positive=True)
+    (worked,) = evaluation(2 * sympy.log(u), u, sympy.Integer(3), sympy.Integer(6))
+    assert worked.steps[-1].why == "factor out $2$ and combine the logarithms into one; $6/3 = 2$"
+    (plain,) = evaluation(2 * sympy.log(u), u, sympy.Integer(3), sympy.Integer(7))
+    assert plain.steps[-1].why == "factor out $2$ and combine the logarithms into one"
