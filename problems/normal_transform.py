@@ -50,7 +50,7 @@ from generator.kit import (
     require,
 )
 from generator.kit.notation import Expectation, RandomVariable, Variance
-from generator.kit.printing import inline, tex
+from generator.kit.printing import inline
 from generator.kit.probability import (
     DEVIATION,
     Law,
@@ -161,7 +161,9 @@ def solve(params: Params) -> Answer:
     image = affine_map(params, x)
     affine = _plus_shift(sympy.Mul(scale, Expectation(x), evaluate=False), shift)
     # the first rows put Y = aX + b in, and say so, as every row below names its step (two TA reads, German 9701, EN 9702)
-    defined = Reason("${name} = {image}$", name="Z" if params.mode == "standardise" else "Y", image=tex(image))
+    # named, not written out: Z = (X - 2 mu)/tau in the reasons column was a tiny stacked fraction repeating the row (a TA
+    # read, EN 9723)
+    defined = Reason("definition of ${name}$", name="Z" if params.mode == "standardise" else "Y")
     mean_steps = chain(
         Step(Expectation(image), defined),
         Step(affine, "linearity of expectation"),

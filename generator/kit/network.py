@@ -80,11 +80,11 @@ def _sigmoid_delta_tidied(weight: sympy.Expr, delta: sympy.Expr, slope: sympy.Ex
     ("multiply" had dropped a 1 and reordered the factors, h_1 (1 - y) (1 - h_1): two TA reads, EN 9691, German 9692)."""
     if weight == 1:
         return (Step(WrittenProduct(delta, slope, evaluate=False), DROP_ONE),)
-    if not delta.is_Add:
+    if weight != -1 or not delta.is_Add:
+        # another weight stays in front: multiplied into the bracket it hid delta_out, which the other rows keep (two TA
+        # reads, EN 9722, German 9721)
         return ()
-    bracket = sympy.expand(weight * delta)
-    why = DISTRIBUTE_MINUS if weight == -1 else Reason("multiply ${weight}$ into the bracket", weight=Maths(weight))
-    return (Step(WrittenProduct(bracket, slope, evaluate=False), why),)
+    return (Step(WrittenProduct(sympy.expand(-delta), slope, evaluate=False), DISTRIBUTE_MINUS),)
 
 
 DROP_ONE = N_("drop the factor $1$")
