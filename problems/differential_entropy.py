@@ -320,6 +320,10 @@ def _times(weight: sympy.Expr, moment: sympy.Expr) -> sympy.Expr:
         return product
     if set(sympy.Mul.make_args(product)) == set(sympy.Mul.make_args(weight)) | set(sympy.Mul.make_args(moment)):
         return product
+    coefficient, rest = weight.as_coeff_Mul()
+    if rest != 1 and moment.is_Number:
+        # the numbers side by side, the log last: "1/4 log_2 e . 2" read as 1/4 log_2(e . 2) (a TA read, EN 9722)
+        return WrittenProduct(coefficient, moment, rest, evaluate=False) if coefficient != 1 else moment * rest
     return WrittenProduct(weight, moment, evaluate=False)
 
 
