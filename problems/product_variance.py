@@ -272,7 +272,7 @@ def _worked(params: Params, means, variances, result: sympy.Expr) -> Chain:
                 evaluate=False,
             ),
             # both second moments turn (the reason named X's alone, a TA read, German 9692)
-            r"$\mathbb{E}[X^2] = \operatorname{Var}(X) + (\mathbb{E}[X])^2$, likewise for $Y$",
+            r"use $\mathbb{E}[X^2] = \operatorname{Var}(X) + (\mathbb{E}[X])^2$, likewise for $Y$",
         ),
         Step(_moments_inserted(params, means, variances), _inserted_reason(means, variances, params.identical)),
         *_value_steps(params, means, variances, result),
@@ -328,10 +328,10 @@ def _inserted_reason(means, variances, identical: bool) -> str | Reason:
         if m == 0
     ]
     if len(zero) == 1:
-        return Reason("the means and variances, ${zero}$", zero=zero[0])
+        return Reason("insert the means and variances, ${zero}$", zero=zero[0])
     if identical and 0 not in means:
-        return N_("the means and variances; equal factors written as a square")
-    return N_("the means and variances")
+        return N_("insert the means and variances; write the equal factors as a square")
+    return N_("insert the means and variances")
 
 
 def _value_steps(params: Params, means, variances, result: sympy.Expr) -> list[Step]:

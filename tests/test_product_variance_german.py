@@ -14,7 +14,7 @@ from generator.kit.steps import Step
 from generator.pipeline.generate import variant_for_seed
 from problems.product_variance import FAMILY
 
-INSERTED = ("the means and variances", "the means and variances, ${zero}$")
+INSERTED = ("insert the means and variances", "insert the means and variances, ${zero}$")
 
 
 def inserted_reasons(mode, seeds=range(40)):

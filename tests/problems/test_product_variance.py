@@ -219,7 +219,7 @@ def test_the_second_moments_reason_covers_both_variables_and_letters_multiply_wi
     (mu_X . mu_Y)^2 had a dot the row above, (E[X] E[Y])^2, did not."""
     options = FAMILY.resolve_options({"mode": "general-symbolic"})
     solutions = [render_part(environment(), FAMILY, variant_for_seed(FAMILY, options, seed))[1] for seed in range(8)]
-    assert all("(\\mathbb{E}[X])^2$, likewise for $Y$" in solution for solution in solutions)
+    assert all("se $\\mathbb{E}[X^2] = \\operatorname{Var}(X) + (\\mathbb{E}[X])^2$, likewise for $Y$" in solution for solution in solutions)  # use or Use
     assert any(r"(\mu_{X} \mu_{Y})^{2}" in solution for solution in solutions)
     assert not any(r"\mu_{X} \cdot \mu_{Y}" in solution for solution in solutions)
 
@@ -243,4 +243,4 @@ def test_an_iid_pair_says_its_equal_factors_are_written_as_a_square():
     assert identical
     for variant in identical:
         reasons = [str(step.why) for step in variant.answer.worked.steps]
-        assert "the means and variances; equal factors written as a square" in reasons
+        assert "insert the means and variances; write the equal factors as a square" in reasons
