@@ -237,7 +237,8 @@ def _two_by_two(m: sympy.MatrixBase) -> tuple[Step, ...]:
     """ad - bc as written, then multiplied out, unless that would only reorder its terms (``-1 - lambda``)."""
     written, value = _ad_minus_bc(m), sympy.expand(m.det())
     rule = _AD_MINUS_BC
-    if all(entry.is_number and abs(entry) > 1 for entry in (m[0, 1], m[1, 0])):
+    # both numbers, their product not 1 or -1: (-2)(-1) = 2 turns the sign as (-4)(-4) does (a TA read, German 9721)
+    if all(entry.is_number and entry != 1 for entry in (m[0, 1], m[1, 0])) and abs(m[0, 1] * m[1, 0]) > 1:
         # the product bc multiplied at once is named: "(-1 - lambda)(5 - lambda) - 16" beside ad - bc alone left
         # (-4)(-4) = 16 to the reader (a TA read, German 9552)
         # a negative b bracketed too: "bc = -2 . (-2)" could be read as -(2 . (-2)) (a TA read, German 9562)

@@ -231,3 +231,11 @@ def test_a_number_times_a_bracket_in_a_minor_is_named_as_bc():
     assert str(steps[1].why).endswith(r"$bc = - 3 (- \lambda - 5)$")
     plain = worked_determinant(sympy.Matrix([[2 - LAMBDA, 1], [1, 3 - LAMBDA]]))[1].steps
     assert "bc =" not in str(plain[1].why)  # b = c = 1: nothing to name
+
+
+def test_two_numbers_whose_product_turns_a_sign_are_named_as_bc():
+    """A TA read (German 9721): 1 - lambda - 2 under "ad - bc" alone, where bc = (-2)(-1) = 2 turned the sign."""
+    from generator.kit.linalg import worked_determinant
+
+    steps = worked_determinant(sympy.Matrix([[1, -2], [-1, 1 - LAMBDA]]))[1].steps
+    assert str(steps[1].why).endswith(r"$bc = (-2) \cdot (-1) = 2$")
