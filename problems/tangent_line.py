@@ -134,6 +134,9 @@ def _line(value: sympy.Expr, slope: sympy.Expr, point: sympy.Integer, tangent: s
     pair = next((term for term in pieces if -term in pieces and not term.could_extract_minus_sign()), None)
     if pair is not None:  # e + e (x - 1) = e x: "multiply out" hid e - e = 0 (a TA read, EN 9702)
         why = Reason("{rule}; ${first}$ and ${second}$ cancel", rule=Reason(why), first=tex(pair), second=tex(-pair))
+    elif not joined and len(sympy.Add.make_args(tangent)) < len(pieces):
+        # -1/3 + 5/9 (x + 1) = 5x/9 + 2/9 also adds the numbers (a TA read, EN 9722)
+        why = N_("multiply out and collect like terms")
     return chain(put_in, Step(tangent, why))
 
 

@@ -101,3 +101,9 @@ def test_a_pair_that_cancels_and_a_value_of_zero_are_named():
     assert cancelling.line.steps[-1].why == "multiply out; $e$ and $- e$ cancel"
     zero = FAMILY.solve(Params(sympy.sin(X + 1), sympy.Integer(-1)))
     assert zero.line.steps[0].why == "put in $f(a) = 0$ and $f'(a)$"
+
+
+def test_numbers_added_when_multiplying_out_are_named():
+    """A TA read (EN 9722): -1/3 + 5/9 (x + 1) = 5x/9 + 2/9 under "multiply out" also added -1/3 + 5/9."""
+    answer = FAMILY.solve(Params(X / (X**2 + 2), sympy.Integer(-1)))
+    assert answer.line.steps[-1].why == "multiply out and collect like terms"
