@@ -28,7 +28,6 @@ MODELS = ("bernoulli", "gaussian", "exponential")
 """The models ``fit`` works: 0/1 data (p), a normal sample (mu and sigma^2), an exponential one (the rate)."""
 P = sympy.Symbol("p", positive=True)
 """The Bernoulli parameter p (mu, sigma and lamda are ``generator.kit.probability``'s letters)."""
-LOG_RULE = N_(r"$(\log u)' = u' / u$")
 
 
 @dataclass(frozen=True)
@@ -82,13 +81,13 @@ def fit(model: str, data: Sequence[int]) -> Fit:
         score = WrittenSum(total / P, -(n - total) / (1 - P), evaluate=False)
         second = WrittenSum(-total / P**2, -(n - total) / (1 - P) ** 2, evaluate=False)
         ell = total * sympy.log(P) + (n - total) * sympy.log(1 - P)
-        return _single(P, ell, None, score, (total - n * P) / (P * (1 - P)), second, total, n, (), LOG_RULE)
+        return _single(P, ell, None, score, (total - n * P) / (P * (1 - P)), second, total, n, (), _BERNOULLI_RULES, _BERNOULLI_OVER)
     if model == "exponential":
         ell = n * sympy.log(lamda) - total * lamda
         put_in = chain(Step(ell, _put_in(n, total)))
         over = (n - total * lamda) / lamda
         sums = (_data_sum(data, N_("put in the observations")),)
-        return _single(lamda, ell, put_in, n / lamda - total, over, -n / lamda**2, n, total, sums, _RATE_RULES)
+        return _single(lamda, ell, put_in, n / lamda - total, over, -n / lamda**2, n, total, sums, _RATE_RULES, _OVER)
     return _gaussian(data)
 
 
@@ -161,11 +160,19 @@ _RATE_RULES = N_(r"$(\log \lambda)' = 1/\lambda$, constant factor")
 left the linear term's derivative unsaid (a TA read, German 9701)."""
 
 
-def _single(var, ell, put_in, score, over, second, top: int, bottom: int, sums: tuple, rule: str) -> Fit:
-    """One parameter: the score (differentiated by ``rule``) over one denominator, its root top / bottom and the
-    curvature there."""
+_BERNOULLI_RULES = N_(r"constant factor; $(\log u)' = u' / u$ with $(1 - p)' = -1$")
+"""k log(p) + (n - k) log(1 - p) differentiated: the constants and the -1 the minus sign comes from named ("(log u)' = u'/u"
+alone left both unsaid, a TA read, EN 9722)."""
+_OVER = N_("over one denominator")
+_BERNOULLI_OVER = N_("over one denominator, numerator multiplied out and collected")
+"""k/p - (n - k)/(1 - p) = (k - n p)/(p (1 - p)) multiplies k (1 - p) - (n - k) p out, which the reason says (EN 9722)."""
+
+
+def _single(var, ell, put_in, score, over, second, top: int, bottom: int, sums: tuple, rule: str, joined: str) -> Fit:
+    """One parameter: the score (differentiated by ``rule``) over one denominator (``joined`` names the step), its root
+    top / bottom and the curvature there."""
     estimate = sympy.Rational(top, bottom)
-    scores = (chain(Step(score, rule), Step(over, "over one denominator")),)
+    scores = (chain(Step(score, rule), Step(over, joined)),)
     value = second.subs(var, estimate)
     roots = (lowest_terms(top, bottom),)
     return Fit(sums, ell, put_in, scores, roots, (), ((second, value),), (estimate,), (value,))
