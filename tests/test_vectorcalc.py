@@ -26,7 +26,10 @@ def test_a_partial_of_a_function_without_the_variable_is_zero_because_of_that():
     worked = partial(sympy.cos(y**2), x, "f_2")
     assert [(s.why, s.expr) for s in worked.derivative.steps] == [("$f_2$ does not depend on $x$", 0)]
     assert worked.pieces == () and worked.rules == ()
-    assert partial(sympy.cos(y**2), x).derivative.steps[0].why == "does not depend on $x$"
+    # a short function is the subject itself (German cannot leave it out, a TA read, German 9721); a long one is not
+    assert partial(sympy.cos(y**2), x).derivative.steps[0].why == r"$\cos(y^{2})$ does not depend on $x$"
+    long = sympy.log(y**2 + 1) * sympy.cos(y**3 + 2 * y)
+    assert partial(long, x).derivative.steps[0].why == "does not depend on $x$"
     assert partial(x**2 * y, x).result == 2 * x * y
 
 
