@@ -255,7 +255,7 @@ def _evaluation(shifted: sympy.ImmutableMatrix) -> tuple[Chain, Chain, Chain]:
     return chain(*powers, Step(exponentials)), chain(*written, Step(normaliser)), Chain(tuple(shares))
 
 
-def _jacobian_steps(normaliser: sympy.Expr, numerators: sympy.ImmutableMatrix) -> Chain:
+def _jacobian_steps(normaliser: sympy.Expr, numerators: sympy.ImmutableMatrix, shifted: bool) -> Chain:
     """(1/S^2) N with S and the two products (shown above it) inserted; for an integer S, the common factor g of N's
     entries taken out (and g/S^2 cancelled)."""
     # S^2 worked out is said (a TA read, EN 9512: "insert S" hid 12^2 = 144); S itself stands in S diag(e^z) already
@@ -263,7 +263,8 @@ def _jacobian_steps(normaliser: sympy.Expr, numerators: sympy.ImmutableMatrix) -
     inserted = (
         Reason("insert $S^2 = {square}$ and the two matrices, subtract", square=Maths(normaliser**2))
         if normaliser.is_Integer
-        else N_("insert $S$ and the two matrices, subtract")
+        # the shifted logits' sum is S', as the rows above call it (a TA read, EN 9731)
+        else N_("insert $S'$ and the two matrices, subtract") if shifted else N_("insert $S$ and the two matrices, subtract")
     )
     steps = [Step(fraction_times(1 / normaliser**2, numerators), inserted)]
     common = math.gcd(*(int(v) for v in numerators)) if normaliser.is_Integer else 1
@@ -304,7 +305,7 @@ def solve(params: Params) -> Answer:
         normaliser,
         probabilities,
         numerators,
-        _jacobian_steps(normaliser, numerators),
+        _jacobian_steps(normaliser, numerators, shift != 0),
         sympy.ImmutableMatrix(numerators / normaliser**2),
         products,
     )

@@ -215,8 +215,8 @@ def worked_determinant(m: sympy.MatrixBase) -> tuple[tuple[tuple[WrittenDetermin
     entries = [(-1) ** k * m[0, k] for k in range(3) if m[0, k] != 0]
     expansion = written_sum(*(_times(entry, worked.result) for entry, (_, worked) in zip(entries, minors)))
     # the signs and what goes in named: "expand along row 1" alone hid the +, -, + and the minors put in from above (a TA
-    # read, German 9712)
-    steps = (Step(WrittenDeterminant(m)), Step(expansion, N_("expand along row 1 with alternating signs; put in the minors")))
+    # read, German 9712); the expansion itself the lead-in announces (German 9732)
+    steps = (Step(WrittenDeterminant(m)), Step(expansion, N_("put in the minors, with alternating signs")))
     return minors, chain(*steps, Step(sympy.expand(m.det()), "multiply out and collect"))
 
 

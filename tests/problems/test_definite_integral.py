@@ -90,7 +90,8 @@ def test_no_parameter_drops_out_no_value_is_whole_and_the_last_step_names_its_ar
             "the values above; two minus signs cancel",  # - e + 2: F(0) = -2 subtracted, nothing left to work out
             "put in the upper bound, then the lower",  # nothing left to work out: 2 e^4 - 2 e^3
         ) or re.fullmatch(r"\$e\^\{-?\d\} = (e|1|1/e(\^\{\d\})?)\$(, \$e\^\{-?\d\} = (e|1|1/e(\^\{\d\})?)\$)*", last) or re.fullmatch(
-            r"factor out \$.+\$ and combine the logarithms into one", last  # 2 log 3 - 2 log 2 (TA read, EN 8941)
+            # 2 log 3 - 2 log 2 (TA read, EN 8941); a quotient that reduces named, 6/3 = 2 (EN 9713)
+            r"(factor out \$.+\$ and )?combine the logarithms into one(; \$\d+/\d+ = \d+(/\d+)?\$)?", last
         ) or re.fullmatch(  # 125/6 - 1/6 = 62/3: the factor cancelled is named (German 9434)
             r"(evaluate each term, subtract|add|subtract), cancel \$\d+\$", last
         ) or _true_sum(last), last
