@@ -107,3 +107,12 @@ def test_numbers_added_when_multiplying_out_are_named():
     """A TA read (EN 9722): -1/3 + 5/9 (x + 1) = 5x/9 + 2/9 under "multiply out" also added -1/3 + 5/9."""
     answer = FAMILY.solve(Params(X / (X**2 + 2), sympy.Integer(-1)))
     assert answer.line.steps[-1].why == "multiply out and collect like terms"
+
+
+def test_no_polynomial_is_asked_for_its_tangent_at_zero():
+    """A TA read (German 9732): the tangent of x^2 + x at a = 0 is x, read off the terms without a derivative."""
+    for level in (1, 2):
+        options = FAMILY.resolve_options({"level": level})
+        for seed in range(60):
+            params = variant_for_seed(FAMILY, options, seed).params
+            assert not (params.point == 0 and params.function.is_polynomial(X))
