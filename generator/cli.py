@@ -36,7 +36,7 @@ from generator.pipeline.project import Project
 from generator.pipeline.registry import families
 from generator.pipeline.render import render_part, seed_of_code
 from generator.pipeline.roster import load_roster, parse_shard
-from generator.pipeline.sheet import SHEET_DIR, load_sheet, sheet_names
+from generator.pipeline.sheet import SHEET_DIR, SheetSpec, load_sheet, sheet_names
 from generator.pipeline.templating import TEMPLATE_DIR
 from generator.scaffold import PROJECT_ROOT, new_family
 from generator.spelling import unknown
@@ -142,7 +142,7 @@ def build(
                 if draw.canonical and len(names) > 1 and not _has_canonical(project, name):
                     typer.echo(f"skipped {name}: it has no canonical instances")
                     return
-                _warn_of_notes(project, name)
+                _warn_of_notes(project.load_sheet(name))
                 for target in build_sheets([name], draw, out, project, cache()):
                     typer.echo(f"built {target}")
 
@@ -157,7 +157,7 @@ def build(
         slice_ = parse_shard(shard) if shard else None
 
         def build_for_class(name: str) -> None:
-            _warn_of_notes(project, name)
+            _warn_of_notes(project.load_sheet(name))
             with _progress_bar(quiet) as progress:
                 report = build_class(name, draw, students, out, project, groups, slice_, student or (), progress, unique, cache())
             for line in report.lines():
@@ -168,11 +168,11 @@ def build(
     _run(action)
 
 
-def _warn_of_notes(project: Project, name: str) -> None:
+def _warn_of_notes(sheet: SheetSpec) -> None:
     """What the sheet builds but its author would change (``SheetSpec.notes``), on stderr before it is built: a
     warning, since the sheet is right and the build goes on."""
-    for note in project.load_sheet(name).notes:
-        typer.echo(f"warning: {name}: {note}", err=True)
+    for note in sheet.notes:
+        typer.echo(f"warning: {sheet.name}: {note}", err=True)
 
 
 @contextmanager
@@ -304,7 +304,7 @@ def show(
         project = Project(sheet_dir=sheet_dir, language=language)
         if name not in families() and name in sheet_names(sheet_dir):
             sheet = project.load_sheet(name)
-            _warn_of_notes(project, name)
+            _warn_of_notes(sheet)
             draw = Draw(seed=None) if canonical is not None else Draw(seed)
             env = project.environment(sheet.settings.language)
             for part, variant in zip(sheet.parts, sheet_variants(sheet, families(), draw), strict=True):

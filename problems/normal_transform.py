@@ -198,15 +198,19 @@ def _square_worked(scale: sympy.Expr, variance: sympy.Expr) -> Reason | str:
         return ""
     if variance.is_number:
         return Reason("${left} = {right}$", left=inline(_scaled_variance(scale, variance)), right=inline(scale**2 * variance))
+    return _square(scale)
+
+
+def _square(scale: sympy.Expr) -> Reason:
+    """(1/(3 tau))^2 = 1/(9 tau^2), slashed as the reasons beside it."""
     return Reason("${left} = {right}$", left=inline(_squared(scale)), right=inline(scale**2))
 
 
 def _squared_and_cancelled(scale: sympy.Expr, variance: sympy.Expr) -> Reason:
     """Why (1/(3 tau))^2 . 9 tau^2 is 1: the square worked out, then the factor cancelled ("cancel 9 tau^2" alone hid
     the square, a TA read, EN 9111)."""
-    square = Reason("${left} = {right}$", left=inline(_squared(scale)), right=inline(scale**2))
     cancelled = Reason("cancel ${factor}$", factor=inline(variance))  # slashed as the square beside it
-    return Reason("{rewrite}; {cancelled}", rewrite=square, cancelled=cancelled)
+    return Reason("{rewrite}; {cancelled}", rewrite=_square(scale), cancelled=cancelled)
 
 
 def _mean_inserted(scale: sympy.Expr, mean: sympy.Expr, shift: sympy.Expr, value: sympy.Expr) -> sympy.Expr:

@@ -154,8 +154,9 @@ def evaluation(primitive: sympy.Expr, var: sympy.Symbol, low: sympy.Expr, high: 
         factor = primitive.as_coeff_Mul()[0]
         if low != 1 and abs(factor) != 1:  # 2 log 3 - 2 log 2 = 2 log(3/2) takes the 2 out too (TA read, EN 8941)
             why = Reason("factor out ${factor}$ and combine the logarithms into one", factor=tex(factor))
-        (log,) = primitive.atoms(sympy.log) or (None,)
-        above, below = (log.args[0].subs(var, end) for end in (high, low)) if log is not None else (0, 0)
+        logs = primitive.atoms(sympy.log)
+        (log,) = logs if len(logs) == 1 else (None,)
+        above, below = (log.args[0].subs(var, end) for end in (high, low)) if log is not None else (sympy.Integer(0),) * 2
         if low != 1 and above.is_Integer and below.is_Integer and below != 0 and sympy.gcd(above, below) > 1:
             # log 6 - log 3 = log 2: the quotient reduced is named, 6/3 = 2 (a TA read, EN 9713)
             why = Reason("{rule}; ${above}/{below} = {value}$", rule=Reason(why), above=above, below=below, value=tex(above / below))

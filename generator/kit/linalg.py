@@ -236,18 +236,8 @@ def _times(a: sympy.Expr, b: sympy.Expr, sign: int = 1) -> sympy.Expr:
 def _two_by_two(m: sympy.MatrixBase) -> tuple[Step, ...]:
     """ad - bc as written, then multiplied out, unless that would only reorder its terms (``-1 - lambda``)."""
     written, value = _ad_minus_bc(m), sympy.expand(m.det())
-    rule = _AD_MINUS_BC
-    # both numbers, their product not 1 or -1: (-2)(-1) = 2 turns the sign as (-4)(-4) does (a TA read, German 9721)
-    if all(entry.is_number and entry != 1 for entry in (m[0, 1], m[1, 0])) and abs(m[0, 1] * m[1, 0]) > 1:
-        # the product bc multiplied at once is named: "(-1 - lambda)(5 - lambda) - 16" beside ad - bc alone left
-        # (-4)(-4) = 16 to the reader (a TA read, German 9552)
-        # a negative b bracketed too: "bc = -2 . (-2)" could be read as -(2 . (-2)) (a TA read, German 9562)
-        product = r" \cdot ".join(bracket(tex(entry)) if entry < 0 else tex(entry) for entry in (m[0, 1], m[1, 0]))
-        rule = Reason("{rule}, $bc = {product} = {value}$", rule=Reason(_AD_MINUS_BC), product=product, value=tex(m[0, 1] * m[1, 0]))
-    elif any(entry.is_number and entry not in (0, 1) for entry in (m[0, 1], m[1, 0])) and not all(entry.is_number for entry in (m[0, 1], m[1, 0])):
-        # a number times a bracket named as the product it is: "16 + 3 (-5 - lambda)" under ad - bc alone left the sign
-        # that -bc turned to the reader (a TA read, EN 9702)
-        rule = Reason("{rule}, $bc = {product}$", rule=Reason(_AD_MINUS_BC), product=tex(_times(m[0, 1], m[1, 0])))
+    product = _bc_named(m[0, 1], m[1, 0])
+    rule = Reason("{rule}, $bc = {product}$", rule=Reason(_AD_MINUS_BC), product=product) if product else _AD_MINUS_BC
     if set(sympy.Add.make_args(written)) == set(sympy.Add.make_args(value)):
         return (Step(value, rule),)
     # a sum in a written sum stands flat in it, -4 - lambda + 25
@@ -265,6 +255,22 @@ def _two_by_two(m: sympy.MatrixBase) -> tuple[Step, ...]:
 
 
 _MULTIPLY_OUT = N_("multiply out")
+
+
+def _bc_named(b: sympy.Expr, c: sympy.Expr) -> str | None:
+    """bc as the reason of ad - bc names it, where the row multiplies it at once and -bc turns a sign unsaid: two numbers
+    worked out, (-4)(-4) = 16 (a TA read, German 9552; a negative b bracketed, "-2 . (-2)" read as -(2 . (-2)), German
+    9562; (-2)(-1) = 2 too, German 9721), or a number times a bracket, -3 (-5 - lambda) (EN 9702); None where a factor 1
+    or 0 leaves nothing to name."""
+    numbers = [entry for entry in (b, c) if entry.is_number]
+    if any(entry in (0, 1) for entry in numbers) or not numbers:
+        return None
+    if len(numbers) == 1:
+        return tex(_times(b, c))
+    if abs(b * c) == 1:
+        return None
+    product = r" \cdot ".join(bracket(tex(entry)) if entry < 0 else tex(entry) for entry in (b, c))
+    return f"{product} = {tex(b * c)}"
 
 
 def _ad_minus_bc(m: sympy.MatrixBase) -> sympy.Expr:

@@ -76,7 +76,7 @@ def hidden_delta(unit: int, weight: sympy.Expr, delta: sympy.Expr, pre: sympy.Ex
 
 def _sigmoid_delta_tidied(weight: sympy.Expr, delta: sympy.Expr, slope: sympy.Expr) -> tuple[Step, ...]:
     """w_j delta_out h_j (1 - h_j) as a hand writes it next, each step named for what it does: a weight 1 dropped, a weight
-    -1 distributed over a bracket, another weight multiplied into it; the bracket stays first and h_j (1 - h_j) whole
+    -1 distributed over a bracket, another weight left in front; the bracket stays first and h_j (1 - h_j) whole
     ("multiply" had dropped a 1 and reordered the factors, h_1 (1 - y) (1 - h_1): two TA reads, EN 9691, German 9692)."""
     if weight == 1:
         return (Step(WrittenProduct(delta, slope, evaluate=False), DROP_ONE),)

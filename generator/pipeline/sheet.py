@@ -124,9 +124,9 @@ def _fields_of(params: Any) -> tuple[str, ...]:
     return field_names(type(params)) if is_dataclass(params) else ()
 
 
-def _parts(found: list[tuple[PartSpec, Any]], with_family: bool = False) -> str:
+def _parts(parts: list[PartSpec], with_family: bool = False) -> str:
     """``part 2a`` or ``parts 2a and 2c``, with each part's family in brackets where asked."""
-    labels = [f"{part.label} ({part.family})" if with_family else part.label for part, _ in found]
+    labels = [f"{part.label} ({part.family})" if with_family else part.label for part in parts]
     return ("part " if len(labels) == 1 else "parts ") + _listed(labels)
 
 
@@ -317,12 +317,11 @@ class _Reader:
         for letter, meanings in uses.items():
             if len(meanings) < 2:
                 continue
-            named = "; ".join(f"{what} in {_parts(found, with_family=True)}" for what, found in meanings.items())
-            fixes = {}
-            for found in meanings.values():
-                for part, meaning in found:
-                    if meaning.instead:
-                        fixes.setdefault(meaning.instead, []).append((part, meaning))
+            named = "; ".join(f"{what} in {_parts([part for part, _ in found], with_family=True)}" for what, found in meanings.items())
+            fixes: dict[str, list[PartSpec]] = {}
+            for part, meaning in (use for found in meanings.values() for use in found):
+                if meaning.instead:
+                    fixes.setdefault(meaning.instead, []).append(part)
             remedy = "".join(f" Set {instead} in {_parts(found)}." for instead, found in fixes.items())
             symbol = LatexNodes2Text().latex_to_text(f"${letter}$")
             count = ("two", "three", "four")[len(meanings) - 2] if len(meanings) <= 4 else str(len(meanings))
