@@ -1358,6 +1358,19 @@ def collects(expr: sympy.Expr) -> bool:
 
 
 @remembered(maxsize=MAX_REMEMBERED)
+def product_in_polynomial(total: sympy.Expr) -> bool:
+    """A polynomial sum with a letter times a bracketed sum as one of its terms (``x (3 - x) + 3``), where a hand
+    writes the polynomial (``-x^2 + 3x + 3``); a number before a bracket (``-(x - 3)^2``, a Gaussian's log) is kept."""
+    return total.is_polynomial() and any(_letter_times_sum(term) for term in total.args)
+
+
+def _letter_times_sum(term: sympy.Expr) -> bool:
+    if not term.is_Mul:
+        return False
+    sums = [factor for factor in term.args if factor.as_base_exp()[0].is_Add and factor.free_symbols]  # not x (1 + e)
+    return bool(sums) and any(factor.free_symbols for factor in term.args if factor not in sums)
+
+
 def uncollected(total: sympy.Expr) -> bool:
     """A sum a hand would still collect: like terms once multiplied out (``has_like_terms``), or two terms
     with polynomial multiples of one product of function applications (``x \\cos x + 3 \\cos x``, which is

@@ -220,3 +220,16 @@ def test_a_part_an_earlier_component_named_is_as_above():
     exponential = next(node for node in sympy.preorder_traversal(field[0][0]) if isinstance(node, sympy.exp))
     assert solution.count(f"$u = {tex(exponential)}$") == 1
     assert "with $u$ as above" in solution
+
+
+def test_a_letter_before_a_bracket_is_multiplied_out_where_the_divergence_is_a_polynomial():
+    """The option pair n = 3, count = 2 (a pairwise sweep): d/dz (x z^2 + z^2) = 2z (x + 1) beside 2xy - 4xy made the
+    divergence -2xy + 2z (x + 1), half multiplied out. The partial now ends before it factors, and the sum collects."""
+    x, y, z = coordinates(3)
+    field = sympy.ImmutableMatrix([x**2 * y + 3 * y, -2 * x * y**2 - 2 * x**2, x * z**2 + z**2])
+    answer = FAMILY.solve(Params((x, y, z), (field,)))
+    assert tex(answer.diagonal[0][2]) == "2 x z + 2 z"
+    steps = answer.sums[0].steps
+    assert [str(step.why) for step in steps] == ["", "collect like terms"]
+    assert tex(steps[-1].expr) == "- 2 x y + 2 x z + 2 z"
+    assert sympy.expand(steps[-1].expr - sum(sympy.diff(c, v) for c, v in zip(field, (x, y, z)))) == 0
