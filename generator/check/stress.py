@@ -9,7 +9,6 @@ the option sets a family is checked with: every value each option declares.
 
 import itertools
 import json
-import math
 import statistics
 import time
 from collections.abc import Iterator, Mapping
@@ -80,7 +79,9 @@ class FamilyReport:
 
 MAX_COMBINATIONS = 8
 """A family with at most this many combinations of option values is checked at every one (options interact:
-sigmoid units with a cross-entropy loss); one with more, at each value of each option beside the defaults."""
+sigmoid units with a cross-entropy loss); one with more, at enough of them that every pair of values of two
+options meets once (a softmax of four integer logits ran into the margin, n = 4 beside values = integers, which
+no sweep of one value at a time tried)."""
 
 
 def option_values(option: Option) -> tuple[Any, ...]:
@@ -100,22 +101,39 @@ def level_sweep(family: Family, given: Mapping[str, Any]) -> list[dict[str, Any]
 
 
 def option_sweep(family: Family, given: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The option sets ``sheets check`` runs a family with: every declared value of every option not ``given``
-    (all combinations when there are few, else each value once with the other options at their defaults),
-    the defaults first, without the combinations the family's ``conflicts`` refuses."""
+    """The option sets ``sheets check`` runs a family with, the defaults first, for the options not ``given``:
+    every combination of their declared values when there are few, else every pair of values (``pairwise``),
+    without the combinations the family's ``conflicts`` refuses."""
     free = [option for option in family.options if option.name not in given]
-    defaults = {option.name: option.default for option in free}
-    if math.prod(len(option_values(option)) for option in free) <= MAX_COMBINATIONS:
-        settings = [dict(zip(defaults, values)) for values in itertools.product(*map(option_values, free))]
-    else:
-        settings = [{**defaults, option.name: value} for option in free for value in option_values(option)]
-    settings.sort(key=lambda setting: setting != defaults)
-    sweep = []
-    for setting in ({**setting, **given} for setting in settings):
-        resolved = resolve_options(family.options, setting)
-        if setting not in sweep and not (family.conflicts and family.conflicts(resolved)):
-            sweep.append(setting)
-    return sweep
+    names = [option.name for option in free]
+    defaults = tuple(option.default for option in free)
+    combinations = [values for values in itertools.product(*map(option_values, free)) if _allowed(family, {**dict(zip(names, values)), **given})]
+    if len(combinations) > MAX_COMBINATIONS:
+        combinations = pairwise(combinations, first=defaults)
+    combinations.sort(key=lambda values: values != defaults)
+    return [{**dict(zip(names, values)), **given} for values in combinations]
+
+
+def _allowed(family: Family, setting: dict[str, Any]) -> bool:
+    return not (family.conflicts and family.conflicts(resolve_options(family.options, setting)))
+
+
+def pairwise(combinations: list[tuple], first: tuple) -> list[tuple]:
+    """Few of ``combinations`` in which every value, and every pair of values of two options, that any of them has
+    occurs at least once: ``first`` (if it is one), then greedily the one that covers most pairs not yet covered,
+    the earliest of equals, so the choice is the same on every run."""
+    def pairs(values: tuple) -> set:
+        named = list(enumerate(values))
+        return {*((each,) for each in named), *itertools.combinations(named, 2)}
+
+    uncovered = set().union(*map(pairs, combinations))
+    chosen = [first] if first in combinations else []
+    uncovered -= pairs(first) if chosen else set()
+    while uncovered:
+        best = max(combinations, key=lambda values: len(pairs(values) & uncovered))
+        chosen.append(best)
+        uncovered -= pairs(best)
+    return chosen
 
 
 def check_seed(index: int, family: Family) -> int:
