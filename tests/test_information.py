@@ -17,6 +17,7 @@ from generator.kit.information import (
     fits,
     kl_gap,
 )
+from generator.kit.notation import log2
 from generator.kit.options import resolve_options
 from generator.kit.printing import tex, text
 from generator.kit.steps import Chain
@@ -186,4 +187,14 @@ def test_a_difference_names_what_cancels():
     steps = difference_steps(log(2) + log(3) + log(5), log(3) + log(5), "values from above")
     assert steps.steps[1].why == r"open the bracket; $\log 3$ and $\log 5$ cancel"
     assert steps.steps[1].why.translated(translations("de").gettext) == r"Klammer auflösen; $\log 3$ und $\log 5$ fallen weg"
+
+
+def test_a_difference_with_nothing_to_collect_is_one_row_in_the_order_written():
+    """Six outcomes in bits (a pairwise sweep): D_KL = 1 + log_2 3 - log_2 5 from the values above, then the same
+    terms again in SymPy's order (1 - log_2 5 + log_2 3), a row that did nothing."""
+    steps = difference_steps(1 + log2(3), log2(5), "values from above")
+    assert len(steps.steps) == 1 and tex(steps.result) == r"1 + \log_2 3 - \log_2 5"
+    assert sympy.simplify(steps.result - (1 + log2(3) - log2(5))) == 0
+    opened = difference_steps(1 + log2(3), log2(5) + sympy.Rational(1, 2), "values from above")
+    assert len(opened.steps) == 2  # a bracket to open is a step of its own
 

@@ -17,8 +17,8 @@ import sympy
 from generator.kit.decimals import significant
 from generator.kit.language import Reason, as_reason, joined
 from generator.kit.notation import WrittenSum, bracketed, log2
-from generator.kit.printing import tex
-from generator.kit.rewrites import listed
+from generator.kit.printing import printed_terms, tex
+from generator.kit.rewrites import listed, reordered
 from generator.kit.sampling import distinct
 from generator.kit.steps import Chain, Step, chain
 
@@ -248,11 +248,14 @@ def difference_steps(first: sympy.Expr, second: sympy.Expr, why: str) -> Chain:
     """``first - (second)`` as written, then collected: D_KL(P || Q) = H(P, Q) - H(P) with the values inserted. Only
     what is subtracted is bracketed: a bracket around the first sum opened nothing (a TA read, EN 9003).
 
-    When there is nothing to collect (``log 3 - 3 log 2 / 2``), the two print alike and are one step.
+    When there is nothing to collect (``log 3 - 3 log 2 / 2``), or the result only orders the terms otherwise, the
+    difference as written is the result.
     """
     written = WrittenSum(first, sympy.Mul(-1, bracketed(second), evaluate=False), evaluate=False)
     opened = Reason("open the bracket") if second.is_Add else ""  # one: "open brackets" opened one (a TA read, EN 9203)
     result = sympy.expand(first - second)
+    if not second.is_Add and reordered(written, result):  # 1 + log 3 - log 5 is no step to 1 - log 5 + log 3
+        return chain(Step(WrittenSum(*printed_terms(first), -second, evaluate=False), why))
     collected, cancelled = _collected(first, second, result=result)
     reason = _cancelling(joined([part for part in (opened, collected) if part]), cancelled)
     return chain(Step(written, why), Step(result, reason))
