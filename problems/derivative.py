@@ -181,7 +181,7 @@ def _usable(f: sympy.Expr, level: int) -> bool:
         return False
     if len(tex(f)) > MAX_PRINTED_LENGTH:
         return False
-    if _constant_product(f) or _negated_sum(f) or _shared_factor(f):
+    if _exponentials_multiplied(f) or _negated_sum(f) or _shared_factor(f):
         return False
     rules = [rule for rule in rules_needed(f, x) if rule != "sum"]
     if not level <= len(rules) <= level + 1 or _cancels(f):
@@ -189,12 +189,12 @@ def _usable(f: sympy.Expr, level: int) -> bool:
     return worked_width(differentiate(f, x)) <= LINE_WIDTH
 
 
-def _constant_product(f: sympy.Expr) -> bool:
-    """Exponentials multiplied to a constant, anywhere in ``f``: e^{3x} e^{-3x - 6} alone, x e^x e^{-x}, or
-    cos(e^x e^{1 - x}), whose derivative is 0 (``sheets check derivative -o level=3 -o count=4`` drew it)."""
+def _exponentials_multiplied(f: sympy.Expr) -> bool:
+    """Two exponentials multiplied, anywhere in ``f``: e^x e^{x + 1} is e^{2x + 1} in disguise, which a TA writes as one
+    power (two reads, bank sheet 9741), and e^{3x} e^{-3x - 6}, x e^x e^{-x} or cos(e^x e^{1 - x}) are constants in
+    disguise, whose derivative is 0 (``sheets check derivative -o level=3 -o count=4`` drew one)."""
     for node in sympy.preorder_traversal(f):
-        exponentials = [factor for factor in node.args if isinstance(factor, sympy.exp)] if node.is_Mul else []
-        if len(exponentials) > 1 and not sympy.powsimp(sympy.Mul(*exponentials)).has(x):
+        if node.is_Mul and sum(isinstance(factor, sympy.exp) for factor in node.args) > 1:
             return True
     return False
 

@@ -190,6 +190,17 @@ def test_exponentials_multiplied_to_a_constant_are_never_drawn():
     assert variant_for_seed(FAMILY, options, 17806757065593330148).params.functions
 
 
+def test_two_exponentials_multiplied_are_never_drawn():
+    """Bank sheet 9741 (two reads): f(x) = x e^x e^{x^2 - x + 1}, which is x e^{x^2 + 1}; its solution combined the
+    powers in one factor's derivative and not in the other, then factored out a product it no longer printed."""
+    e = sympy.exp
+    assert not _usable(x * e(x) * e(x**2 - x + 1), 3) and not _usable(e(x) * e(x + 1) / (3 - x), 3)
+    options = resolve_options(FAMILY.options, {"count": 2, "level": 3})
+    for seed in range(60):
+        for f in variant_for_seed(FAMILY, options, seed).params.functions:
+            assert not any(node.is_Mul and sum(isinstance(a, sympy.exp) for a in node.args) > 1 for node in sympy.preorder_traversal(f))
+
+
 def test_an_exponential_that_grows_too_fast_to_work_by_hand_is_refused():
     from problems.derivative import _steep
 
