@@ -232,13 +232,17 @@ def test_a_shifted_or_scaled_activation_is_said_to_be_built_from_it_not_to_be_it
     # what it is built from stands before the display, not hung after it (two TA reads)
     assert "Compute the derivative of the following function, built from the log-sigmoid:\n\\[" in _statement(("log-sigmoid", 2, 1))
     assert "(built from the hyperbolic tangent)" in _statement(("tanh", Rational(3, 2), 0), ("swish", 2, 0))
-    # beta and k are defined where they are named; a list says what each function is built from and ends with a period
+    # a list says what each function is built from and ends with a period
     listed = _statement(("swish", 2, 0), ("softplus", 3, 0), ("log-sigmoid", 2, 1))
     assert r"\text{(swish with $\beta = 2$)," in listed  # short beside the function written out
     # the general form's terms in the order the function below it prints them, log(e^{3x} + 1) (TA read, seed 9311)
     assert r"softplus with sharpness $k = 3$" in listed and r"\log(e^{3 x} + 1)" in listed
     assert r" &\quad& \text{(built from the log-sigmoid).}" in listed  # the full stop after the label (German 9712)
     assert listed.count(r")," + "}") == 2
+    # what beta and k are parameters of is said once before the list (a TA read of a bank sheet, EN 9741)
+    assert r"Softplus with sharpness $k$ is $(1/k) \log(e^{kx} + 1)$, and swish with parameter $\beta$ is $x\,\sigma(\beta x)$." in listed
+    assert listed.index("swish with parameter") < listed.index(r"\begin{alignat*}")
+    assert "parameter" not in _statement(("tanh", Rational(3, 2), 0), ("swish", 1, 0))  # SiLU: no beta printed
 
 
 @pytest.mark.parametrize(
