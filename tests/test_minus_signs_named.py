@@ -228,3 +228,12 @@ def test_a_linear_inner_function_with_derivative_minus_one_is_named_in_the_reaso
     worked = differentiate(x**3 * sympy.log(2 * x + 1), x)
     (log_part,) = [piece for piece in worked.pieces if piece.expr == sympy.log(2 * x + 1)]
     assert [str(step.why) for step in log_part.derivative.steps] == ["chain rule; $(2 x + 1)' = 2$"]
+
+
+def test_a_minus_sign_that_goes_into_a_bracket_while_expanding_is_distributed_not_two_cancelling():
+    """German bank sheet 9742: 2x (4 - x) - (-3x^2 + 8x - 2) log(x^2 + 2) over the bar became 8x - 2x^2 + (3x^2 - 8x + 2)
+    log(x^2 + 2) under "expand; two minus signs cancel", where one minus sign turned every sign in the bracket."""
+    f = sympy.log(x**2 + 2) / ((4 - x) * (x**2 + 2))
+    last = differentiate(f, x).derivative.steps[-1]
+    assert last.why == f"expand; {DISTRIBUTE_MINUS}"
+    assert sympy.simplify(last.expr - sympy.diff(f, x)) == 0

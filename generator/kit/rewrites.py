@@ -1062,8 +1062,10 @@ def signs_named(before: sympy.Expr, after: sympy.Expr, why: str) -> Reason:
 
 
 def _multiplies_out(why: Reason) -> bool:
-    """``why`` names multiplying out a product ("multiply out $(2 - x)(4 - x)$"), and nothing that takes a sign out."""
-    return why.template in (MULTIPLY_OUT, MULTIPLY_OUT_BRACKETS.template)
+    """``why`` names multiplying out a product ("multiply out $(2 - x)(4 - x)$", "expand"), and nothing that takes a
+    sign out: 2x (4 - x) - (-3x^2 + 8x - 2) log u as 8x - 2x^2 + (3x^2 - 8x + 2) log u was "expand; two minus signs
+    cancel", where the one minus sign went into the bracket (a TA read, German bank sheet 9742)."""
+    return why.template in (MULTIPLY_OUT, MULTIPLY_OUT_BRACKETS.template, EXPAND.template)
 
 
 def _minus_one_times(product: sympy.Expr) -> bool:
