@@ -116,3 +116,12 @@ def test_a_part_the_first_partials_named_is_taken_from_above_not_worked_again(n)
         assert len(derived) == len(set(derived)), derived  # no part's derivative in one variable worked twice
         taken += solution.count("as above:}")
     assert taken
+
+
+def test_the_lead_in_of_the_second_partials_sets_no_stacked_fraction_in_brackets():
+    """d/dy (df/dx) stacked in a line of text stood in brackets lower than its fractions (two TA reads, 9741/9742)."""
+    variant = variant_for_seed(FAMILY, resolve_options(FAMILY.options, {}), 1)
+    for language in ("en", "de"):
+        _, solution = render_part(environment(language=language), FAMILY, variant)
+        lead_in = next(line for line in solution.splitlines() if "Schwarz" in line)
+        assert r"\frac" not in lead_in and r"\partial f/\partial x" in lead_in
