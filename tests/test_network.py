@@ -7,6 +7,7 @@ from sympy import ImmutableMatrix as Matrix
 from generator.kit.family import CheckFailed
 from generator.kit.losses import output_layer
 from generator.kit.network import ACTIVATIONS, backpropagated, check_network, forward, weight_gradients
+from generator.kit.printing import tex
 
 X, W, w, TARGET = Matrix([1, -2]), Matrix([[2, -1], [1, 1]]), Matrix([-1, 2]), sympy.Integer(1)
 
@@ -41,3 +42,14 @@ def test_the_check_refuses_a_wrong_gradient_and_a_wrong_loss():
         check_network("relu", "squared", X, TARGET, W, w, value, g.grad_W + Matrix([[0, 1], [0, 0]]), g.grad_w)
     with pytest.raises(CheckFailed, match="L = "):
         check_network("relu", "squared", X, TARGET, W, w, value + 1, g.grad_W, g.grad_w)
+
+
+def test_the_outer_product_writes_each_entry_as_a_hand_does_beside_x_written_out():
+    """delta_1 . (-1) kept a factor a hand multiplies in (TA reads, German 9741); the row writes x^T out, so that
+    x = (1, 1) does not read as if x had dropped out (a TA read, EN 9133)."""
+    x = sympy.Matrix([-2, 1])
+    gradients = weight_gradients([sympy.Integer(3), sympy.Integer(5), sympy.Integer(7)], x, sympy.Matrix([1, 2]))
+    d1, d2 = sympy.symbols("delta_1:3")
+    assert gradients.named == sympy.Matrix([[-2 * d1, d1], [-2 * d2, d2]])
+    assert tex(gradients.named[0, 0]) == r"- 2 \delta_{1}"
+    assert gradients.named.subs({d1: 5, d2: 7}) == gradients.grad_W

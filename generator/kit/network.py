@@ -116,9 +116,10 @@ def weight_gradients(deltas: Sequence[sympy.Expr], x: Matrix, hidden: Matrix) ->
     """The weight gradients from the output delta and the hidden deltas (``deltas``, in that order)."""
     grad_w, grad_W = deltas[0] * hidden, Matrix(deltas[1:]) * x.T
     names = sympy.symbols(f"delta_1:{len(deltas)}")
-    # each entry delta_i . x_j with the input written: [delta_1 delta_1; ...] for x = (1, 1) read as if x had dropped out
-    # (a TA read, EN 9133)
-    named = Matrix([[WrittenProduct(d, v, evaluate=False) for v in x] for d in names])
+    # each entry x_j delta_i as a hand writes it, -2 delta_1, beside x^T written out: [delta_1 delta_1; ...] alone, for
+    # x = (1, 1), read as if x had dropped out (a TA read, EN 9133), and delta_1 . (-1) kept a factor a hand multiplies in
+    # (TA reads, German 9741)
+    named = Matrix([[v * d for v in x] for d in names])
     return Gradients(grad_w, grad_W, named, all(v.is_Integer for v in (*grad_w, *grad_W)))
 
 
