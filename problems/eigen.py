@@ -73,6 +73,11 @@ class Answer:
     images: tuple[sympy.ImmutableMatrix, ...]
     """A v_k for each integer eigenvector v_k: the check the solution ends with, A v_k = lambda_k v_k."""
 
+    @property
+    def minor_names(self) -> tuple[str, ...]:
+        """``M_{1k}`` for each minor worked, k the column of its entry (a zero entry has none)."""
+        return tuple(f"M_{{1{k + 1}}}" for k in range(3) if self.minors and self.shifted[0, k] != 0)
+
 
 def sample(rng: random.Random, options: Mapping) -> Params:
     def draw(r: random.Random) -> Params:
@@ -85,7 +90,7 @@ def sample(rng: random.Random, options: Mapping) -> Params:
 
 def _fits(p: Params) -> bool:
     """A 3x3's expansion along its first row fits a line beside its reason (a 2x2's always does)."""
-    return p.matrix.rows == 2 or printed_width(solve(p).determinant.steps[1].expr) <= MAX_EXPANSION_WIDTH
+    return p.matrix.rows == 2 or printed_width(solve(p).determinant.steps[2].expr) <= MAX_EXPANSION_WIDTH
 
 
 @functools.cache

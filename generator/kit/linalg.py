@@ -28,6 +28,7 @@ from sympy import (
     Sum,
     Transpose,
 )
+from sympy.core.symbol import Str
 
 from generator.kit.differentiation import distributed
 from generator.kit.family import CheckFailed, require
@@ -38,6 +39,7 @@ from generator.kit.notation import (
     EntryOf,
     ScalarSymbol,
     SymmetricEntries,
+    TimesMinor,
     WrittenProduct,
     written_sum,
 )
@@ -215,8 +217,22 @@ def worked_determinant(m: sympy.MatrixBase) -> tuple[tuple[tuple[WrittenDetermin
     entries = [(-1) ** k * m[0, k] for k in range(3) if m[0, k] != 0]
     expansion = written_sum(*(_times(entry, worked.result) for entry, (_, worked) in zip(entries, minors)))
     # the signs and what goes in named: "expand along row 1" alone hid the +, -, + and the minors put in from above (a TA
-    # read, German 9712); the expansion itself the lead-in announces (German 9732)
-    steps = (Step(WrittenDeterminant(m)), Step(expansion, N_("put in the minors, with alternating signs")))
+    # read, German 9712); "put in the minors, with alternating signs" still hid each entry times its minor, and a minus
+    # from the entry -1 read as the sign of its place (two TA reads, 9741/9742): the expansion is written in the minors
+    # M_1k first, each entry as it stands, then the minors are put in
+    in_minors = written_sum(
+        *(
+            sympy.Mul(-1, term, evaluate=False) if k == 1 else term
+            for k in range(3)
+            if m[0, k] != 0
+            for term in [TimesMinor(m[0, k], Str(f"M_{{1{k + 1}}}"), WrittenDeterminant(m.minor_submatrix(0, k)))]
+        )
+    )
+    steps = (
+        Step(WrittenDeterminant(m)),
+        Step(in_minors, N_("expand along the first row, signs $+$, $-$, $+$")),
+        Step(expansion, N_("put in the minors")),
+    )
     return minors, chain(*steps, Step(sympy.expand(m.det()), "multiply out and collect"))
 
 

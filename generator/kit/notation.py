@@ -38,7 +38,7 @@ from sympy.printing.precedence import PRECEDENCE
 
 from generator.speed import remembered
 
-__all__ = ["AsWritten", "BoldSymbol", "Bracketed", "CoefficientSum", "Entries", "Entry", "EntryOf", "EuclideanNorm", "EvaluationBar", "Expectation", "FixedVector", "IndexSum", "LogOfDensity", "Moment", "Normaliser", "RandomVariable", "ScalarSymbol", "Share", "SymmetricEntries", "Top", "Variance", "Vector", "Width", "WrittenMatrixSum", "WrittenProduct", "WrittenQuotient", "WrittenSum", "bracketed", "log2", "put_in", "sigmoid", "written_sum"]
+__all__ = ["AsWritten", "BoldSymbol", "Bracketed", "CoefficientSum", "Entries", "Entry", "EntryOf", "EuclideanNorm", "EvaluationBar", "Expectation", "FixedVector", "IndexSum", "LogOfDensity", "Moment", "Normaliser", "RandomVariable", "ScalarSymbol", "Share", "SymmetricEntries", "TimesMinor", "Top", "Variance", "Vector", "Width", "WrittenMatrixSum", "WrittenProduct", "WrittenQuotient", "WrittenSum", "bracketed", "log2", "put_in", "sigmoid", "written_sum"]
 
 # As written
 
@@ -81,6 +81,26 @@ class CoefficientSum(sympy.Mul):
     quadratic form x^T A x that one cross term collects (a TA read, German 9552: the written-out f gave 5 x_1 x_2
     with nothing to show where the 5 came from). Build it ``CoefficientSum(coefficients, monomial, evaluate=False)``;
     it is added as written, never as a subtracted term."""
+
+    def could_extract_minus_sign(self) -> bool:
+        return False
+
+
+class TimesMinor(sympy.Expr):
+    """An entry of a determinant's first row times its minor, ``(5 - \\lambda) M_{11}``, ``(-4) M_{12}``, ``M_{13}``:
+    the entry as it stands in the matrix, bracketed where it is a sum or negative, before any sign merges with the
+    sign of its place (two TA reads: "put in the minors, with alternating signs" hid which minus came from where).
+    Build it ``TimesMinor(entry, Str("M_{12}"), minor)``, the minor a ``WrittenDeterminant``: its value (``doit``) is the
+    entry times the minor's, so a chain through it is verified as any other."""
+
+    is_commutative = True
+
+    def doit(self, **hints):
+        entry, _, minor = self.args
+        return entry * minor.doit(**hints)
+
+    def _eval_evalf(self, prec):
+        return self.doit().evalf(prec)
 
     def could_extract_minus_sign(self) -> bool:
         return False

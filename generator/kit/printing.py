@@ -476,6 +476,13 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         coefficients, monomial = expr.args
         return f"{bracket(self._print(coefficients))} {self._print(monomial)}"
 
+    def _print_TimesMinor(self, expr):
+        entry, name, _ = expr.args
+        if entry == 1:
+            return name.name
+        printed = self._print(entry)
+        return f"{bracket(printed) if entry.is_Add or entry.could_extract_minus_sign() else printed} {name.name}"
+
     def _print_WrittenProduct(self, expr):
         """The factors joined by a dot (none between two brackets), in order; -1 times one expression is its sign,
         -(-\\cos x), never -1 \\cdot (-\\cos x) (numbers multiplied, -1 \\cdot 3, stay as they are)."""

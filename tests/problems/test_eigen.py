@@ -8,6 +8,7 @@ import sympy
 
 from generator.kit import tex
 from generator.kit.family import CheckFailed
+from generator.kit.options import resolve_options
 from generator.pipeline.build import build_sheets
 from generator.pipeline.generate import Draw, canonical_variant, variant_for_seed
 from generator.pipeline.project import Project
@@ -213,14 +214,13 @@ def test_a_3x3_names_the_roots_its_divisors_give_and_the_row_left_out():
         product = values[0] * values[1] * values[2]
         roots = ", ".join(f"${tex(v)}$" for v in values)
         assert f"trying the divisors of ${product}$ gives the roots {roots}" in solution
-        named = re.findall(r"Rows \$\\mathbf\{r\}_(\d)\$ and \$\\mathbf\{r\}_(\d)\$ of .*? \(row (\d) is a combination of them\)", solution)
+        named = re.findall(r"Rows \$\\mathbf\{r\}_(\d)\$ and \$\\mathbf\{r\}_(\d)\$ of .*? \(\$\\mathbf\{r\}_(\d)\$ is a combination of them\)", solution)
         assert len(named) == 3  # each eigenvector's rows named r_i, as its cross product writes them (EN 9702)
         for first, second, other in named:
             assert {first, second, other} == {"1", "2", "3"}
         assert "the third" not in solution
         zero_entry = 0 in variant.answer.shifted.row(0)
-        assert ("minors of its non-zero entries" in solution) == zero_entry
-        assert ("minors of its entries" in solution) == (not zero_entry)
+        assert ("a zero entry needs none" in solution) == zero_entry
 
 
 def test_a_number_times_a_bracket_in_a_minor_is_named_as_bc():
@@ -239,3 +239,22 @@ def test_two_numbers_whose_product_turns_a_sign_are_named_as_bc():
 
     steps = worked_determinant(sympy.Matrix([[1, -2], [-1, 1 - LAMBDA]]))[1].steps
     assert str(steps[1].why).endswith(r"$bc = (-2) \cdot (-1) = 2$")
+
+
+def test_a_3x3_expansion_is_written_in_the_named_minors_before_they_are_put_in():
+    """"Put in the minors, with alternating signs" hid each entry times its minor, and the minus of an entry -1 read as
+    the sign of its place (two TA reads, 9741/9742): the minors are named M_1k and the expansion is written in them."""
+    options = resolve_options(FAMILY.options, {"n": 3})
+    for seed in range(20):
+        variant = variant_for_seed(FAMILY, options, seed)
+        row = variant.answer.shifted
+        _, solution = render_part(environment(), FAMILY, variant)
+        names = variant.answer.minor_names
+        assert names == tuple(f"M_{{1{k + 1}}}" for k in range(3) if row[0, k] != 0)
+        assert all(f"{name} = \\begin{{vmatrix}}" in solution for name in names)
+        expansion, put_in = variant.answer.determinant.steps[1:3]
+        assert (expansion.why, put_in.why) == ("expand along the first row, signs $+$, $-$, $+$", "put in the minors")
+        written = tex(expansion.expr)
+        assert re.findall(r"M_\{1\d\}", written) == list(names)
+        if row[0, 1] != 0:  # the minus of the middle place, before the entry as it stands in A - lambda I
+            assert written.split("M_{12}")[0].split("M_{11}")[-1].strip().startswith("-"), written
