@@ -436,3 +436,15 @@ def test_in_bits_the_numbers_of_a_product_stand_together_before_log2_e():
         assert not re.search(r"\\log_2 e \\cdot \d", solution)
         ordered += bool(re.search(r"\\cdot \\log_2 e && \\mbox\{insert the values of the two integrals\}", solution))
     assert ordered
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_a_symbolic_statement_states_its_assumption_before_the_law_and_its_density(language):
+    """"Z ~ Exp(lambda), ..., where lambda > 0, that is, with density" tied the density to lambda > 0 (a TA read, German
+    bank sheet 9741): the assumption now comes first, "Let lambda > 0 and Z ~ Exp(lambda), ..."."""
+    for distribution in ("uniform", "exponential", "gaussian"):
+        options = resolve_options(FAMILY.options, {"distribution": distribution, "mode": "symbolic"})
+        variant = variant_for_seed(FAMILY, options, 3)
+        statement, _ = render_part(environment(language=language), FAMILY, variant)
+        first = statement.split(r"\sim")[0]
+        assert variant.params.assumption in first and ", where $" not in statement and ", wobei $" not in statement
