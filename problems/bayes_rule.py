@@ -98,8 +98,7 @@ def _likelihoods(params: Params) -> tuple[Chain, Chain]:
     if params.story == "test":
         stated = ((params.hit, "positive", N_("the sensitivity")), (100 - params.false_alarm, "negative", N_("the specificity")))
         return tuple(
-            # "one minus the specificity (85%)": with a comma, "1 - Spezifitaet, 85 %" read as if the difference were 85%
-            bayes.given_rate(v, event == params.result, name, Reason("{name} (${percent}\\%$)", name=Reason(name), percent=v))
+            bayes.given_rate(v, event == params.result, name, name)
             for v, event, name in stated
         )
     names = (r"$P(W \mid S)$", r"$P(W \mid \bar{S})$")

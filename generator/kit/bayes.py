@@ -37,12 +37,14 @@ def observed_rates(prior: int, hit: int, false_alarm: int, observed: bool) -> tu
 
 def given_rate(percent: int, observed: bool, name: str, complemented: str) -> Chain:
     """A likelihood as the statement gives it (``name``, then the percentage) when its event is the one
-    ``observed``; else one minus it, ``complemented`` naming the rate: a test states P(+ | D) and the
-    specificity P(- | not D), so one of the two is always worked as a complement."""
+    ``observed``; else one minus it by the complement rule, ``complemented`` naming the rate given: a test states
+    P(+ | D) and the specificity P(- | not D), so one of the two is always worked as a complement. Named as the prior's
+    complement is ("one minus P(W | S)" beside "the complement rule" read as two rules, and the rate given was not
+    marked given: a TA read, German 9741)."""
     value = rate(percent)
     if observed:
         return chain(Step(value, Reason("{name}, ${percent}\\%$", name=Reason(name), percent=percent)))
-    return complement(value, Reason("one minus {complemented}", complemented=complemented))
+    return complement(value, Reason("the complement rule; {name} is ${percent}\\%$", name=Reason(complemented), percent=percent))
 
 
 def evidence(total: TotalProbability) -> Chain:

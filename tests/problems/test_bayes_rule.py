@@ -134,3 +134,18 @@ def test_the_given_rates_stay_on_one_page(language):
         rows = block.strip().splitlines()
         assert len(rows) >= 5
         assert all(row.rstrip().endswith("\\\\*") for row in rows[:-1]), block
+
+
+@pytest.mark.parametrize("story", ["test", "spam"])
+def test_a_rate_worked_as_a_complement_names_the_complement_rule_and_the_rate_given(story):
+    """"the complement rule" for P(not S) beside "one minus P(W | S)" for the likelihoods read as two rules, and the
+    rates given for the likelihoods were never marked given (a TA read, German bank sheet 9741)."""
+    for result in ("positive", "negative") if story == "test" else ("negative",):  # a spam filter states P(W | .) both
+        params = Params(story, result, 20, 85, 10, "winner")
+        answer = solve(params)
+        complements = [worked for worked in answer.likelihoods if len(worked.steps) == 2]
+        assert complements, result
+        for worked in complements:
+            assert worked.steps[0].why.template == "the complement rule; {name} is ${percent}\\%$"
+            given = 1 - worked.result
+            assert worked.steps[0].why.args["percent"] * sympy.Rational(1, 100) == given
