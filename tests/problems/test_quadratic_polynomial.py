@@ -110,6 +110,9 @@ def test_p_is_defined_before_it_is_used_and_each_mixed_coefficient_is_named_once
         if direction == "sum-to-matrix":
             assert statement.index(r"p(\mathbf{x}) = ") < statement.index(r"p(\mathbf{x}) = \mathbf{x}^\top")
         else:
-            mixed = solution[solution.index("M_{ij} + M_{ji}$:") :]
+            mixed = solution[solution.index("$M_{ii}$:") :]
             assert "Check: in" in solution or "Probe: In" in solution
             assert "$: $" not in mixed and mixed.count("$ f") + mixed.count("$ for") >= 1
+            # the squares checked too, before "So f(x) = ..." (a TA read, German bank sheet 9742)
+            n = variant.params.n
+            assert all(f"$ for $x_{i}^2$" in mixed or f"$ für $x_{i}^2$" in mixed for i in range(1, n + 1))
