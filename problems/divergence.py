@@ -30,7 +30,7 @@ combined; terms over different denominators are left apart, as a student would).
 
 import random
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import sympy
 
@@ -62,6 +62,7 @@ from generator.kit.vectorcalc import (
     like_canonical,
     new_structure,
     partial,
+    unfactored,
     variable_sets,
     widest_step,
 )
@@ -198,15 +199,7 @@ def _summable(row: tuple[Worked, ...]) -> tuple[Worked, ...]:
     total = sympy.Add(*(w.result for w in row))
     if not (has_like_terms(total) or total.is_Add and product_in_polynomial(total)):
         return row
-    return tuple(_unfactored(w) for w in row)
-
-
-def _unfactored(worked: Worked) -> Worked:
-    """``worked`` without its last step if that step only factored the sum the step before it wrote."""
-    *before, last = worked.derivative.steps
-    if before and sorted(map(text, printed_terms(expand_outside(last.expr)))) == sorted(map(text, printed_terms(before[-1].expr))):
-        return replace(worked, derivative=Chain(tuple(before)))
-    return worked
+    return tuple(unfactored(w) for w in row)
 
 
 def _summed(terms: tuple[sympy.Expr, ...]) -> Chain:

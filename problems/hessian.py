@@ -47,6 +47,7 @@ from generator.kit.vectorcalc import (
     partial,
     skeleton,
     taken_up,
+    unfactored,
     widest_step,
 )
 from generator.kit.widths import matrix_width, printed_width
@@ -146,7 +147,9 @@ def _worked(f: sympy.Expr, variables: tuple[sympy.Symbol, ...]) -> tuple[tuple[W
 
     A second partial's row shows only its name, so a zero one says which first partial lacks the variable."""
     n = len(variables)
-    first = taken_up(partial(f, v, "f") for v in variables)
+    # a first partial as the sum it is differentiated as: factored, dy of y (2x + 9y) took the product rule and
+    # multiplied out again what the factoring had just done (a TA read, EN bank sheet 9741)
+    first = taken_up(unfactored(partial(f, v, "f")) for v in variables)
     pairs = [(i, j) for i in range(n) for j in range(i, n)]
     second = tuple(partial(first[i].result, variables[j], rf"\partial f / \partial {tex(variables[i])}") for i, j in pairs)
     named = named_alike((*first, *second))

@@ -23,9 +23,10 @@ from generator.kit.differentiation import Piece, Worked, worked_partial
 from generator.kit.functions import smooth_function, structure
 from generator.kit.language import Reason, joined
 from generator.kit.notation import EuclideanNorm, FixedVector, Vector
-from generator.kit.printing import tex
+from generator.kit.printing import printed_terms, tex, text
+from generator.kit.rewrites import expand_outside
 from generator.kit.sampling import distinct
-from generator.kit.steps import Step, chain, worked_chain
+from generator.kit.steps import Chain, Step, chain, worked_chain
 from generator.kit.widths import printed_width
 from generator.speed import remembered
 
@@ -97,6 +98,16 @@ def taken_up(row: Iterable[Worked]) -> tuple[Worked, ...]:
     parts in reading order."""
     row = tuple(row)
     return tuple(w.taking_up(o for o in row if o is not w) if isinstance(w, Partial) else w for w in row)
+
+
+def unfactored(worked: Worked) -> Worked:
+    """``worked`` without its last step if that step only factored the sum the step before it wrote: for a family
+    that works on with the partial as a sum (a divergence collecting like terms, a Hessian differentiating again),
+    which would otherwise multiply out, or take apart by the product rule, what the step just factored."""
+    *before, last = worked.derivative.steps
+    if before and sorted(map(text, printed_terms(expand_outside(last.expr)))) == sorted(map(text, printed_terms(before[-1].expr))):
+        return replace(worked, derivative=Chain(tuple(before)))
+    return worked
 
 
 def partial(f: sympy.Expr, v: sympy.Symbol, name: str | None = None) -> Partial:

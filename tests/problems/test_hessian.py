@@ -10,7 +10,7 @@ from generator.kit.options import OptionError, resolve_options
 from generator.pipeline.generate import canonical_variant, variant_for_seed
 from generator.pipeline.render import render_part
 from generator.pipeline.templating import environment
-from problems.hessian import FAMILY, check
+from problems.hessian import FAMILY, Params, check
 
 x, y = coordinates(2)
 E = sympy.exp(x * y)
@@ -68,16 +68,16 @@ def test_example_works_first_then_second_partials_rule_by_rule():
     d_dx, d_dy = answer.first
     # x^3 y is read off the table beside the named u = e^{xy}, and the reason says so (TA read, German 8934)
     assert [s.why for s in d_dx.derivative.steps][0] == "constant factor, sum rule; table of derivatives"
-    assert len(d_dx.derivative.steps) == 2
-    assert d_dx.result == y * (3 * x**2 + E)
+    # the sum it is differentiated as, not factored into y (3x^2 + e^{xy}) for the product rule to take apart again
+    # (a TA read, EN bank sheet 9741)
+    assert len(d_dx.derivative.steps) == 1
+    assert sympy.expand(d_dx.result - (3 * x**2 * y + y * E)) == 0
     assert [(p.name.name, p.expr) for p in d_dy.pieces] == [("u", E)]
     assert answer.upper_triangle == ((0, 0), (0, 1), (1, 1))
     xx, xy, yy = answer.second
-    assert xy.rules[0] == "product"
-    assert {p.expr for p in xy.pieces} == {3 * x**2 + E, E}  # y itself is not named
-    # 3x^2 + e^{xy} + xy e^{xy} has two terms in e^{xy}: a hand collects them
-    assert [s.why for s in xy.derivative.steps] == ["product rule", "factor $e^{x y}$ out of the terms that have it"]
-    assert xy.result == 3 * x**2 + E * (x * y + 1)
+    assert xy.rules == ("sum", "product", "chain")
+    assert {p.expr for p in xy.pieces} == {y * E, E}  # the product rule's term named, y itself not
+    assert sympy.expand(xy.result - (3 * x**2 + E * (x * y + 1))) == 0
 
 
 def test_hessian_entries_are_the_results_of_the_worked_second_partials():
@@ -125,3 +125,13 @@ def test_the_lead_in_of_the_second_partials_sets_no_stacked_fraction_in_brackets
         _, solution = render_part(environment(language=language), FAMILY, variant)
         lead_in = next(line for line in solution.splitlines() if "Schwarz" in line)
         assert r"\frac" not in lead_in and r"\partial f/\partial x" in lead_in
+
+
+def test_a_first_partial_is_differentiated_again_as_the_sum_it_was_not_factored():
+    """EN bank sheet 9741: df/dy = 2xy + 9y^2 was factored to y (2x + 9y), and d^2f/dy^2 then named u = 2x + 9y and took
+    the product rule, to multiply out again what the factoring had done."""
+    x, y = coordinates(2)
+    answer = FAMILY.solve(Params(coordinates(2), x * y**2 + 3 * y**3 + x**3))
+    assert answer.gradient[1] - (2 * x * y + 9 * y**2) == 0
+    (_, _, yy) = answer.second
+    assert "product" not in yy.rules and sympy.expand(yy.result - (2 * x + 18 * y)) == 0
