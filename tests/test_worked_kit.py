@@ -6,7 +6,8 @@ import pytest
 import sympy
 
 from generator.kit import tex, text
-from generator.kit.differentiation import differentiate, rule_and_tidy
+from generator.kit.differentiation import differentiate, rule_and_tidy, worked_partial
+from generator.kit.functions import coordinates
 from generator.kit.linalg import (
     WrittenDeterminant,
     float_determinant,
@@ -616,3 +617,14 @@ def test_a_fraction_split_into_a_sum_is_named_split():
     last = differentiate(sympy.cos(inner) / (x**2 + 1), x).derivative.steps[-1]
     assert last.why == r"multiply the factors, split the fraction and cancel $(x^{2} + 1)^{2}$"
     assert last.why.translated(translations("de").gettext) == r"Faktoren multiplizieren, Bruch aufteilen und mit $(x^{2} + 1)^{2}$ kürzen"
+
+
+def test_a_number_carried_in_front_of_a_named_part_in_a_sum_names_the_constant_factor_rule():
+    """German bank sheet 9742: d/dy (xz + 2e^{2y}) = 4e^{2y} under "sum rule" alone, with u = e^{2y} named: the 2 carried in
+    front of u' is the constant factor rule. A number before a table entry is read off the table, as before."""
+    x, y, z = coordinates(3)
+    named = worked_partial(x * z + 2 * sympy.exp(2 * y), y)
+    assert [piece.expr for piece in named.pieces] == [sympy.exp(2 * y)]
+    assert named.derivative.steps[0].why.startswith("constant factor, sum rule")
+    assert not worked_partial(x * z + sympy.exp(2 * y), y).derivative.steps[0].why.startswith("constant factor")
+    assert worked_partial(3 * x**2 + 2 * sympy.exp(x), x).derivative.steps[0].why == "sum rule; table of derivatives"
