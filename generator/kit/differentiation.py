@@ -981,10 +981,11 @@ class _State:
         outer_derivative = factor_terms(derivative(outer, _INNER))
         outer_derivative = xreplace_unevaluated(outer_derivative, {_INNER: inner})
         inner_derivative = self._piece(inner, inner=True).result
-        linear = inner_derivative.is_Number and inner_derivative != 1
+        linear = inner_derivative.is_Number and (inner_derivative != 1 or inner.is_Add)
         if linear and self.univariate and not any(piece.expr == inner for piece in self.pieces):
             # a linear inner function is not named: the reason says where the sign or the factor comes from,
-            # log(4 - x)' = -1/(4 - x) (three TA reads, EN 9644, German 9663, EN 9664), 2 cos(2x - 1) (German 9721)
+            # log(4 - x)' = -1/(4 - x) (three TA reads, EN 9644, German 9663, EN 9664), 2 cos(2x - 1) (German 9721), and
+            # that there is none, (x - 2)' = 1 beside (4 - x)' = -1 in the next function (a TA read, German 9742)
             named = Reason("{rule}; $({inner})' = {value}$", rule=as_reason(CHAIN), inner=tex(inner), value=tex(inner_derivative))
             return written_product(outer_derivative, inner_derivative), named
         return written_product(outer_derivative, inner_derivative), CHAIN
