@@ -227,3 +227,11 @@ def test_sigmoid_networks_never_have_opposite_pre_activations_and_a_lone_delta_s
         assert z[0] != -z[1]
         _, solution = render_part(environment(), FAMILY, variant)
         assert r"(\hat{y}) \begin{bmatrix}" not in solution
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_a_cross_entropy_statement_says_its_log_is_natural(language):
+    """On a sheet that works in bits elsewhere, the loss's log read as open (a TA read, German 9741)."""
+    variant = variant_for_seed(FAMILY, FAMILY.resolve_options({"loss": "cross-entropy"}), 1)
+    statement, _ = render_part(environment(language=language), FAMILY, variant)
+    assert ("natural logarithm" if language == "en" else "natürlichen Logarithmus") in statement
