@@ -116,7 +116,8 @@ def _negative_e_in_sum(expr: sympy.Expr) -> bool:
 
 def _line(value: sympy.Expr, slope: sympy.Expr, point: sympy.Integer, tangent: sympy.Expr) -> Chain:
     """f(a) + f'(a)(x - a) with the numbers put in and the sign in front (``\\sin e - e \\cos e \\cdot (x + 1)``);
-    then multiplied out (``_coefficient``), unless that would only reorder the terms (a = 0, or f'(a) = 1)."""
+    then multiplied out (``_coefficient``), unless that would only reorder the terms (a = 0, or f'(a) = 1 with no numbers
+    to add)."""
     if point == 0:
         rise = slope * X
     else:
@@ -125,20 +126,22 @@ def _line(value: sympy.Expr, slope: sympy.Expr, point: sympy.Integer, tangent: s
         rise = size if steepness == slope else sympy.Mul(-1, size, evaluate=False)
     # f(a) = 0 said where the row leaves it out (a TA read, EN 9702)
     put_in = Step(WrittenSum(value, rise, evaluate=False) if value != 0 else rise, N_("put in $f(a)$ and $f'(a)$") if value != 0 else N_("put in $f(a) = 0$ and $f'(a)$"))
-    if point == 0 or slope == 1:
-        return chain(put_in)
+    pieces = [*sympy.Add.make_args(value), *sympy.Add.make_args(expand(slope * (X - point)))]
+    if point == 0 or (slope == 1 and len(sympy.Add.make_args(tangent)) == len(pieces)):
+        return chain(put_in)  # only a bracket dropped, e + (x - 1) is x - 1 + e
     joined = tangent != expand(value + slope * (X - point))
     if joined:
         why = N_("multiply out, each coefficient over one denominator")
+    elif slope == 1:  # 1 + (x - 1) left as the tangent (a TA read, EN bank sheet 9752): the numbers add up
+        why = N_("open the bracket")
     else:  # log 2 - (x + 1) = -x - 1 + log 2 multiplies nothing out (a TA read, German 9692)
         why = DISTRIBUTE_MINUS if slope == -1 else N_("multiply out")
-    pieces = [*sympy.Add.make_args(value), *sympy.Add.make_args(expand(slope * (X - point)))]
     pair = next((term for term in pieces if -term in pieces and not term.could_extract_minus_sign()), None)
     if pair is not None:  # e + e (x - 1) = e x: "multiply out" hid e - e = 0 (a TA read, EN 9702)
         why = Reason("{rule}; ${first}$ and ${second}$ cancel", rule=Reason(why), first=tex(pair), second=tex(-pair))
     elif not joined and len(sympy.Add.make_args(tangent)) < len(pieces):
         # -1/3 + 5/9 (x + 1) = 5x/9 + 2/9 also adds the numbers (a TA read, EN 9722)
-        why = N_("multiply out and collect like terms")
+        why = N_("open the bracket and add the numbers") if slope == 1 else N_("multiply out and collect like terms")
     return chain(put_in, Step(tangent, why))
 
 

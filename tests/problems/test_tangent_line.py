@@ -8,7 +8,7 @@ from generator.kit.family import CheckFailed
 from generator.pipeline.generate import canonical_variant, variant_for_seed
 from generator.pipeline.render import render_part
 from generator.pipeline.templating import environment
-from problems.tangent_line import FAMILY, Params, X, check
+from problems.tangent_line import FAMILY, Params, X, _line, check
 
 OPTIONS = FAMILY.resolve_options({})
 
@@ -116,3 +116,13 @@ def test_no_polynomial_is_asked_for_its_tangent_at_zero():
         for seed in range(60):
             params = variant_for_seed(FAMILY, options, seed).params
             assert not (params.point == 0 and params.function.is_polynomial(X))
+
+
+def test_a_slope_of_one_still_adds_the_numbers_the_bracket_leaves():
+    """EN bank sheet 9752: L(x) = 1 + (x - 1) was left as the tangent, where 1 and -1 cancel to L(x) = x; a bracket whose
+    opening adds nothing (e + (x - 1)) is the tangent as it stands."""
+    one = _line(sympy.Integer(1), sympy.Integer(1), sympy.Integer(1), X)
+    assert one.result == X and one.steps[-1].why == "open the bracket; $1$ and $-1$ cancel"
+    two = _line(sympy.Integer(2), sympy.Integer(1), sympy.Integer(1), X + 1)
+    assert two.result == X + 1 and two.steps[-1].why == "open the bracket and add the numbers"
+    assert len(_line(sympy.E, sympy.Integer(1), sympy.Integer(1), X - 1 + sympy.E).steps) == 1
