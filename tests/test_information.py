@@ -111,6 +111,11 @@ def test_a_term_with_log_1_is_left_out_and_the_reason_says_so():
     assert len(steps.steps[0].expr.args) == 2 and not steps.steps[0].expr.has(sympy.log(1, evaluate=False))
     assert steps.steps[0].why == r"definition of KL divergence ($\log 1 = 0$ at $x = 2$)"
     assert steps.result == R(1, 4) * sympy.log(2)
+    # two terms left out: each place named, and the German verb plural ("entfaellt der Summand bei x = 3, 5", 9752)
+    p, q = (R(1, 4), R(1, 4), R(1, 4), R(1, 4)), (R(1, 8), R(1, 4), R(3, 8), R(1, 4))
+    steps = expected_log_steps(p, tuple(a / b for a, b in zip(p, q)), "nats", "definition of KL divergence")
+    assert steps.steps[0].why == r"definition of KL divergence ($\log 1 = 0$ at $x = 2$ and $x = 4$)"
+    assert "entfallen die Summanden bei $x = 2$ und $x = 4$" in steps.steps[0].why.translated(translations("de").gettext)
 
 
 def test_bits_reasons_name_log_2_of_2():

@@ -135,9 +135,11 @@ def expected_log_steps(weights: Pmf, arguments: tuple[sympy.Rational, ...], unit
         evaluate=False,
     )
     dropped = [str(i) for i, arg in enumerate(arguments, 1) if arg == 1]
-    if dropped:
-        values = ", ".join(dropped)
-        definition = Reason("{definition} ($\\log 1 = 0$ at $x = {values}$)", definition=as_reason(definition), values=values)
+    if len(dropped) == 1:
+        definition = Reason("{definition} ($\\log 1 = 0$ at $x = {values}$)", definition=as_reason(definition), values=dropped[0])
+    elif dropped:  # each place named, and the German verb plural: "entfaellt der Summand bei x = 3, 5" (a TA read, 9752)
+        places = listed([f"$x = {value}$" for value in dropped])
+        definition = Reason("{definition} ($\\log 1 = 0$ at {places})", definition=as_reason(definition), places=places)
     split = [w * information_log(arg, unit) for _, w, arg in kept]
     weights = [w for _, w, _ in kept]
     return chain(Step(written, definition), Step(sympy.Add(*split), _split_reason(weights, [arg for _, _, arg in kept], split, unit)))
