@@ -198,3 +198,19 @@ def test_a_wide_identity_line_of_five_outcomes_fits_the_page(tmp_path):
     family = families()["cross-entropy-kl"]
     variant = variant_for_seed(family, family.resolve_options({"outcomes": 5}), 1203667337741714904)
     assert _compile_batch(family, [variant], tmp_path) == []
+
+
+def test_a_whole_entropy_in_the_check_has_no_decimals():
+    """"H(Y) = 2 ~ 2.0000 bits" (two TA reads, bank sheets 9751/9752): a whole number is exact as it stands."""
+    options = FAMILY.resolve_options({"outcomes": 5, "unit": "bits"})
+    whole = 0
+    for seed in range(300):
+        variant = variant_for_seed(FAMILY, options, seed)
+        _, solution = render_part(environment(), FAMILY, variant)
+        for name, value in zip("XY", variant.answer.entropies):
+            line = next(row for row in solution.splitlines() if row.startswith(f"H({name}) &= "))
+            assert ("\\approx" in line) == (not value.is_Integer), line
+            whole += value.is_Integer
+        if whole:
+            return
+    raise AssertionError("no whole entropy in 300 seeds")
