@@ -316,9 +316,9 @@ def double_negatives(printed: str) -> Iterator[Finding]:
         yield Finding("double-negative", printed[max(0, match.start() - 10) : match.end() + 10])
 
 
-_DOUBLE_NEGATIVE = re.compile(r"-\s*(?:\\mathopen\{\}\s*)?(?:\\left)?\(\s*-[^()+\-=&,]*?(?:\\right)?\)(?!\s*(?:\^|M_\{))")
+_DOUBLE_NEGATIVE = re.compile(r"-\s*(?:\\mathopen\{\}\s*)?(?:\\left)?\(\s*-[^()+\-=&,]*?(?:\\right)?\)(?!\s*(?:\^|M_\{|=))")
 """Not before a power, nor before a minor: a determinant's expansion writes - (-4) M_{12}, each entry as it stands beside
-the sign of its place, before the two merge (``TimesMinor``)."""
+the sign of its place, before the two merge (``TimesMinor``), and the reason after it says -(-4) = 4."""
 
 
 def plus_minus(printed: str) -> Iterator[Finding]:

@@ -231,9 +231,16 @@ def worked_determinant(m: sympy.MatrixBase) -> tuple[tuple[tuple[WrittenDetermin
     steps = (
         Step(WrittenDeterminant(m)),
         Step(in_minors, N_("expand along the first row, signs $+$, $-$, $+$")),
-        Step(expansion, N_("put in the minors")),
+        Step(expansion, _put_in_minors(m[0, 1])),
     )
     return minors, chain(*steps, Step(sympy.expand(m.det()), "multiply out and collect"))
+
+
+def _put_in_minors(middle: sympy.Expr) -> Reason:
+    """"put in the minors", and the sign the middle entry's minus merges with: -(-2) M_12 is +2 M_12 (a TA read, EN 9751)."""
+    if middle.is_Number and middle < 0:
+        return Reason("put in the minors; $-({entry}) = {value}$", entry=tex(middle), value=tex(-middle))
+    return Reason("put in the minors")
 
 
 def _times(a: sympy.Expr, b: sympy.Expr, sign: int = 1) -> sympy.Expr:

@@ -253,7 +253,9 @@ def test_a_3x3_expansion_is_written_in_the_named_minors_before_they_are_put_in()
         assert names == tuple(f"M_{{1{k + 1}}}" for k in range(3) if row[0, k] != 0)
         assert all(f"{name} = \\begin{{vmatrix}}" in solution for name in names)
         expansion, put_in = variant.answer.determinant.steps[1:3]
-        assert (expansion.why, put_in.why) == ("expand along the first row, signs $+$, $-$, $+$", "put in the minors")
+        assert expansion.why == "expand along the first row, signs $+$, $-$, $+$"
+        middle = row[0, 1]  # the sign a negative middle entry merges with named: -(-2) = 2 (a TA read, EN 9751)
+        assert put_in.why == ("put in the minors" if not middle < 0 else f"put in the minors; $-({tex(middle)}) = {tex(-middle)}$")
         written = tex(expansion.expr)
         assert re.findall(r"M_\{1\d\}", written) == list(names)
         if row[0, 1] != 0:  # the minus of the middle place, before the entry as it stands in A - lambda I
