@@ -261,3 +261,12 @@ def test_the_log_likelihood_rows_name_every_rule_they_use():
         variant = variant_for_seed(FAMILY, FAMILY.resolve_options({"model": model}), 2)
         _, solution = render_part(environment(), FAMILY, variant)
         assert all(rule in solution for rule in rules), model
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_the_bernoulli_statement_names_x_before_it_uses_it(language):
+    """"... a Bernoulli distribution with P(X = 1) = p": X was never introduced (a TA read, German bank sheet 9751)."""
+    variant = variant_for_seed(FAMILY, FAMILY.resolve_options({"model": "bernoulli"}), 1)
+    statement, _ = render_part(environment(language=language), FAMILY, variant)
+    introduced = statement.index("observation $X$" if language == "en" else "Beobachtung $X$")
+    assert introduced < statement.index("P(X = 1)")
