@@ -27,7 +27,7 @@ from generator.kit.printing import bracket, printed_terms, tex
 from generator.kit.widths import printed_width
 from generator.speed import register, remembered
 
-__all__ = ["COLLECT", "DISTRIBUTE_MINUS", "EXPAND", "GENERIC_NAMES", "MINUS_INTO", "MINUS_INTO_NAMED", "MINUS_INTO_NUMERATOR", "SIGNS_CANCEL", "as_written", "cancel_from_sum_reason", "cancel_reason", "cancelled_on_expanding", "cancelling_number", "evaluated", "expand", "expand_outside", "factor_terms", "function_part", "has_factor", "has_like_terms", "in_sort_order", "listed", "multiplies_out", "powers", "rewrite_name", "rewrite_names", "scaling", "sign_moved", "signs_named", "sum_times", "taken_out", "together", "turned_into", "xreplace_unevaluated"]
+__all__ = ["COLLECT", "DISTRIBUTE_MINUS", "EXPAND", "GENERIC_NAMES", "MINUS_INTO", "MINUS_INTO_NAMED", "MINUS_INTO_NUMERATOR", "SIGNS_CANCEL", "as_written", "cancel_from_sum_reason", "cancel_reason", "cancelled_on_expanding", "cancelling_number", "evaluated", "expand", "expand_outside", "factor_terms", "function_part", "has_factor", "has_like_terms", "in_sort_order", "listed", "multiplies_out", "powers", "product_in_polynomial", "rewrite_name", "rewrite_names", "scaling", "sign_moved", "signs_named", "sum_times", "taken_out", "together", "turned_into", "xreplace_unevaluated"]
 
 MAX_REMEMBERED = 65536
 _factored: dict[tuple[type, sympy.Basic], sympy.Basic] = {}

@@ -30,7 +30,7 @@ from generator.kit.steps import Chain, Step, chain, worked_chain
 from generator.kit.widths import printed_width
 from generator.speed import remembered
 
-__all__ = ["A", "Partial", "X", "divides_by_norm", "functions_of", "like_canonical", "max_zeros", "new_structure", "partial", "skeleton", "taken_up", "variable_sets", "widest_step"]
+__all__ = ["A", "Partial", "X", "divides_by_norm", "functions_of", "like_canonical", "max_zeros", "new_structure", "partial", "skeleton", "taken_up", "unfactored", "variable_sets", "widest_step"]
 
 X = Vector("x")
 A = FixedVector("a")
