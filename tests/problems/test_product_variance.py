@@ -232,8 +232,9 @@ def test_every_positive_letter_of_the_laws_is_fixed_before_they_are_given():
         for seed in range(15):
             variant = variant_for_seed(FAMILY, options, seed)
             statement, _ = render_part(environment(), FAMILY, variant)
+            fixed = statement[: statement.index("Let ")]
             for letter in (letter for letter in variant.params.letters if letter.is_positive):
-                assert statement.index(f"${tex(letter)} > 0$") < statement.index("Let ")
+                assert re.search(rf"[ $]{re.escape(tex(letter))}( > 0\$|, )", fixed), fixed  # "tau > 0" or "tau_X, tau_Y > 0"
 
 
 def test_an_iid_pair_says_its_equal_factors_are_written_as_a_square():
@@ -244,3 +245,16 @@ def test_an_iid_pair_says_its_equal_factors_are_written_as_a_square():
     for variant in identical:
         reasons = [str(step.why) for step in variant.answer.worked.steps]
         assert "insert the means and variances; write the equal factors as a square" in reasons
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_a_mean_letter_is_fixed_beside_the_positive_ones(language):
+    """"tau > 0 fixed" beside X, Y ~ N(mu, tau^2) left mu unintroduced (a TA read, German bank sheet 9752)."""
+    options = FAMILY.resolve_options({"mode": "general-symbolic", "deviation": "tau"})
+    for seed in range(8):
+        variant = variant_for_seed(FAMILY, options, seed)
+        statement, _ = render_part(environment(language=language), FAMILY, variant)
+        means = [letter for letter in variant.params.letters if not letter.is_positive]
+        if means:
+            first = statement.split(r"\sim")[0].split("Let")[0].split("Seien")[0]
+            assert r"\in \mathbb{R}" in first and all(tex(letter) in first for letter in means), statement[:300]
