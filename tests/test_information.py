@@ -121,7 +121,7 @@ def test_a_term_with_log_1_is_left_out_and_the_reason_says_so():
 def test_bits_reasons_name_log_2_of_2():
     p = (R(1, 2), R(1, 4), R(1, 4))
     steps = expected_log_steps(p, tuple(1 / a for a in p), "bits", "definition of entropy")
-    assert steps.steps[1].why == r"split logs ($\log_2 2 = 1$), add the numbers"
+    assert steps.steps[1].why == r"split logs ($\log_2 2 = 1$), multiply the coefficients, add the numbers"  # 1/4 . 2 (EN 9751)
     assert steps.result == R(3, 2)
 
 
@@ -203,3 +203,11 @@ def test_a_difference_with_nothing_to_collect_is_one_row_in_the_order_written():
     opened = difference_steps(1 + log2(3), log2(5) + sympy.Rational(1, 2), "values from above")
     assert len(opened.steps) == 2  # a bracket to open is a step of its own
 
+
+
+def test_a_weight_times_a_whole_log_in_bits_is_named_as_multiplied():
+    """1/8 log_2 8 + ... = 3/8 + ... under "split logs, add the numbers" hid the products (a TA read, EN bank sheet 9751)."""
+    p = (R(1, 8), R(1, 4), R(1, 8), R(1, 2))
+    steps = expected_log_steps(p, tuple(1 / a for a in p), "bits", "definition of entropy")
+    assert steps.result == R(7, 4)
+    assert steps.steps[1].why == r"split logs ($\log_2 2 = 1$), multiply the coefficients, add the numbers"

@@ -183,9 +183,10 @@ def _powers_only(composite: list[sympy.Rational], unit: str) -> list[Reason]:
 
 
 def _multiplied(split: sympy.Expr) -> bool:
-    """A log split into a number times one log, 1/4 log 4 as 1/2 log 2: the weight multiplies the 2, which "split logs,
-    collect log 2" left unsaid (TA read, EN 8951); there is nothing to multiply out."""
-    return not split.is_Number and abs(split.as_coeff_Mul()[0]) != 1
+    """A log split into a number times one log, 1/4 log 4 as 1/2 log 2, or into a number, 1/8 log_2 8 as 3/8: the weight
+    multiplies it, which "split logs, collect log 2" (TA read, EN 8951) and "split logs, add the numbers" (EN 9751) left
+    unsaid; there is nothing to multiply out."""
+    return abs(split.as_coeff_Mul()[0]) != 1
 
 
 def _collected(*sums: sympy.Expr, result: sympy.Expr) -> tuple[str, str]:
