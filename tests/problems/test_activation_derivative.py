@@ -240,8 +240,8 @@ def test_a_shifted_or_scaled_activation_is_said_to_be_built_from_it_not_to_be_it
     assert r" &\quad& \text{(built from the log-sigmoid).}" in listed  # the full stop after the label (German 9712)
     assert listed.count(r")," + "}") == 2
     # what beta and k are parameters of is said once before the list (a TA read of a bank sheet, EN 9741)
-    assert r"Softplus with sharpness $k$ is $(1/k) \log(e^{kx} + 1)$, and swish with parameter $\beta$ is $x\,\sigma(\beta x)$." in listed
-    assert listed.index("swish with parameter") < listed.index(r"\begin{alignat*}")
+    assert r"The softplus function with sharpness $k$ is $x \mapsto (1/k) \log(e^{kx} + 1)$, and the swish function with parameter $\beta$ is $x \mapsto x\,\sigma(\beta x)$." in listed
+    assert listed.index("swish function with parameter") < listed.index(r"\begin{alignat*}")
     assert "parameter" not in _statement(("tanh", Rational(3, 2), 0), ("swish", 1, 0))  # SiLU: no beta printed
 
 
