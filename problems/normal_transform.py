@@ -177,7 +177,9 @@ def solve(params: Params) -> Answer:
         # which a: the rule beside (1/tau)^2 Var(X) named a letter the line did not (a TA read, German 9041)
         Step(
             # a letter a before Var(X) without a dot, as the rule beside it writes a^2 Var(X) (a TA read, EN 9702)
-            (sympy.Mul if scale.is_Symbol else WrittenProduct)(_squared(scale), Variance(x), evaluate=False),
+            # and a whole number too, 4^2 Var(X) (a TA read, German 9751); a fraction keeps its dot, which SymPy would
+            # fold into Var(X)/9
+            (sympy.Mul if scale.is_Symbol or scale.is_Integer else WrittenProduct)(_squared(scale), Variance(x), evaluate=False),
             # a letter a is the rule's own a: "with a = a" said nothing
             SCALING_RULE if scale.is_Symbol else Reason(r"{rule} with $a = {a}$", rule=Reason(SCALING_RULE), a=inline(scale)),
         ),
@@ -231,6 +233,8 @@ def _scaled_variance(scale: sympy.Expr, variance: sympy.Expr) -> sympy.Expr:
     letter a just ``a^2 sigma^2``, since ``a^2 \\cdot sigma^2`` would only add a dot."""
     if scale.is_Symbol:
         return scale**2 * variance
+    if scale.is_Integer and not variance.is_number:  # 4^2 tau^2, as 4^2 Var(X) above it
+        return sympy.Mul(_squared(scale), variance, evaluate=False)
     return WrittenProduct(_squared(scale), variance, evaluate=False)
 
 

@@ -174,3 +174,18 @@ def test_every_variance_row_with_a_number_a_names_its_arithmetic_and_a_letter_a_
         assert "with $a = a$" not in render_part(environment(), FAMILY, variant)[1]
         if not worked[1].expr.args[0].has(sympy.Symbol("a")):
             assert all(str(step.why) for step in worked[1:]), [str(s.why) for s in worked]
+
+
+def test_a_whole_scale_squared_stands_before_the_variance_without_a_dot():
+    """"= 4^2 . Var(X) = 4^2 . tau^2" beside the rule's a^2 Var(X) (a TA read, German bank sheet 9751); a fraction keeps its
+    dot, which SymPy would otherwise fold into Var(X)/9."""
+    options = FAMILY.resolve_options({"mode": "affine-symbolic"})
+    seen = set()
+    for seed in range(40):
+        variant = variant_for_seed(FAMILY, options, seed)
+        scale = variant.params.scale
+        if scale.is_Integer:
+            rows = [tex(step.expr) for step in variant.answer.variance_steps.steps[1:3]]
+            assert all(r"\cdot" not in row for row in rows), rows
+            seen.add("whole")
+    assert seen == {"whole"}
