@@ -132,7 +132,9 @@ def _expansion(m: sympy.ImmutableMatrix) -> sympy.Expr:
     """x_1 (Mx)_1 + ... + x_n (Mx)_n, as the dot product of x with M x writes it."""
     xs = sympy.ImmutableMatrix(coordinates(m.rows))
     inner = exact_value(MatMul(m, xs))
-    return WrittenSum(*(xs[k] * inner[k] for k in range(m.rows)), evaluate=False)
+    # a single term multiplied as written, x_1 . (-4 x_1): SymPy made it -4 x_1^2 in the dot product's own row, beside
+    # x_2 (-x_1 - 2 x_2) left for the next (a TA read, German bank sheet 9751)
+    return WrittenSum(*(xs[k] * inner[k] if inner[k].is_Add or inner[k] == 0 else WrittenProduct(xs[k], inner[k], evaluate=False) for k in range(m.rows)), evaluate=False)
 
 
 def _expandable(m: sympy.ImmutableMatrix) -> bool:

@@ -116,3 +116,13 @@ def test_p_is_defined_before_it_is_used_and_each_mixed_coefficient_is_named_once
             # the squares checked too, before "So f(x) = ..." (a TA read, German bank sheet 9742)
             n = variant.params.n
             assert all(f"$ for $x_{i}^2$" in mixed or f"$ für $x_{i}^2$" in mixed for i in range(1, n + 1))
+
+
+def test_the_dot_product_row_multiplies_nothing_yet():
+    """"f(x) = -4 x_1^2 + x_2 (-x_1 - 2 x_2)" under "dot product with x": the first term multiplied already, the second
+    not (a TA read, German bank sheet 9751). A single term now stands as x_1 . (-4 x_1) beside the bracket."""
+    x1, x2 = coordinates(2)
+    params = Params("matrix-to-sum", 2, None, sympy.ImmutableMatrix([[-4, 0], [-1, -2]]))
+    row = FAMILY.solve(params).expansion_steps.steps[0].expr
+    assert tex(row) == r"x_{1} \cdot (- 4 x_{1}) + x_{2} (- x_{1} - 2 x_{2})"
+    assert sympy.expand(row - (-4 * x1**2 - x1 * x2 - 2 * x2**2)) == 0
