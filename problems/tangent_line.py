@@ -126,7 +126,8 @@ def _line(value: sympy.Expr, slope: sympy.Expr, point: sympy.Integer, tangent: s
         rise = size if steepness == slope else sympy.Mul(-1, size, evaluate=False)
     # f(a) = 0 said where the row leaves it out (a TA read, EN 9702)
     put_in = Step(WrittenSum(value, rise, evaluate=False) if value != 0 else rise, N_("put in $f(a)$ and $f'(a)$") if value != 0 else N_("put in $f(a) = 0$ and $f'(a)$"))
-    pieces = [*sympy.Add.make_args(value), *sympy.Add.make_args(expand(slope * (X - point)))]
+    # f(a) = 0 is no piece: its 0 paired with itself as "0 and 0 cancel" (a TA read, EN bank sheet 9763)
+    pieces = [term for term in (*sympy.Add.make_args(value), *sympy.Add.make_args(expand(slope * (X - point)))) if term != 0]
     if point == 0 or (slope == 1 and len(sympy.Add.make_args(tangent)) == len(pieces)):
         return chain(put_in)  # only a bracket dropped, e + (x - 1) is x - 1 + e
     joined = tangent != expand(value + slope * (X - point))

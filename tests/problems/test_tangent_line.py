@@ -126,3 +126,10 @@ def test_a_slope_of_one_still_adds_the_numbers_the_bracket_leaves():
     two = _line(sympy.Integer(2), sympy.Integer(1), sympy.Integer(1), X + 1)
     assert two.result == X + 1 and two.steps[-1].why == "open the bracket and add the numbers"
     assert len(_line(sympy.E, sympy.Integer(1), sympy.Integer(1), X - 1 + sympy.E).steps) == 1
+
+
+def test_a_zero_value_is_not_a_pair_that_cancels():
+    """EN bank sheet 9763: f(-1) = 0, f'(-1) = -1 gave L(x) = -(x + 1) = -x - 1 under "distribute the minus sign; 0 and 0
+    cancel", where no 0 stood in either row."""
+    line = _line(sympy.Integer(0), sympy.Integer(-1), sympy.Integer(-1), -X - 1)
+    assert line.result == -X - 1 and "cancel" not in str(line.steps[-1].why)
