@@ -391,3 +391,12 @@ def test_a_product_after_a_derivative_operator_is_bracketed_as_a_sum_is():
     assert tex(sympy.Derivative(3 * x * y, x)) == r"\frac{\partial}{\partial x} (3 x y)"
     assert tex(sympy.Derivative(x * y + 1, x)) == r"\frac{\partial}{\partial x} (x y + 1)"
     assert tex(sympy.Derivative(sympy.sin(x), x)) == r"\frac{d}{d x} \sin(x)"
+
+
+def test_a_log_base_2_of_a_slashed_quotient_is_bracketed():
+    """"log_2 p(x) = -log_2 5/2" in a line of text read as half of log_2 5 (a TA read, German bank sheet 9763)."""
+    from generator.kit.notation import log2
+    from generator.kit.printing import inline
+
+    assert inline(-log2(sympy.Rational(5, 2))) == r"- \log_2 (5/2)"
+    assert tex(-log2(sympy.Rational(5, 2))) == r"- \log_2 \frac{5}{2}" and inline(log2(3)) == r"\log_2 3"

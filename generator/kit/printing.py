@@ -418,8 +418,11 @@ class SheetLatexPrinter(_RememberedParts, _RememberedOrder, LatexPrinter):
         return tex if exp is None else bracket(tex) + f"^{{{exp}}}"
 
     def _print_log2(self, expr, exp=None):
+        r"""``\log_2 3``, ``\log_2 \frac{5}{2}``; a quotient written with a slash is bracketed, ``\log_2 (5/2)``, as
+        ``\log`` brackets it: ``-\log_2 5/2`` read as half of log_2 5 (a TA read, German bank sheet 9763)."""
         arg = expr.args[0]
-        body = self._print(arg) if arg.is_Atom else bracket(self._print(arg))
+        plain = arg.is_Atom and not (self._slashed and arg.is_Rational and not arg.is_Integer)
+        body = self._print(arg) if plain else bracket(self._print(arg))
         tex = rf"\log_2 {body}"
         return tex if exp is None else bracket(tex) + f"^{{{exp}}}"
 
