@@ -55,7 +55,7 @@ from generator.kit import (
 from generator.kit.differentiation import PARTIALS_PREAMBLE, Worked, named_alike, rules_difficulty
 from generator.kit.functions import coordinates, readable, smooth_function
 from generator.kit.printing import printed_terms
-from generator.kit.rewrites import expand_outside, has_like_terms, product_in_polynomial, rewrite_name
+from generator.kit.rewrites import expand_outside, has_like_terms, rewrite_name
 from generator.kit.tidying import derivative, presentable, tidy_derivative
 from generator.kit.vectorcalc import (
     functions_of,
@@ -194,10 +194,12 @@ def _summable(row: tuple[Worked, ...]) -> tuple[Worked, ...]:
     """A field's partials as the sum of them uses them: where the sum multiplies out its terms to collect like ones, a
     partial whose last step only factored (``2xy + 3y^2 = y (2x + 3y)``) ends before it, so the sum does not multiply
     out again what that step factored (a TA read, German 9114: "y ausklammern", then 6xy + y (2x + 3y) = 8xy + 3y^2);
-    and where the sum is a polynomial with a letter before a bracket, which a hand multiplies out: 2xy - 4xy + 2xz + 2z
-    collected to -2xy + 2xz + 2z, not -2xy + 2z (x + 1) (a number before one, y^2 + 2 (2y + 1), is kept)."""
+    and where the sum is a polynomial with a bracket in it, which a hand multiplies out: 2xy - 4xy + 2xz + 2z collected
+    to -2xy + 2xz + 2z, not -2xy + 2z (x + 1); 2x + 2 - 4y, not 2 (x + 1) - 4y after a row "factor out 2" that led
+    nowhere (a TA read, EN 9761)."""
     total = sympy.Add(*(w.result for w in row))
-    if not (has_like_terms(total) or total.is_Add and product_in_polynomial(total)):
+    bracketed = any(factor.is_Add for w in row for factor in sympy.Mul.make_args(w.result))
+    if not (has_like_terms(total) or total.is_Add and total.is_polynomial() and bracketed):
         return row
     return tuple(unfactored(w) for w in row)
 
