@@ -75,16 +75,19 @@ def hidden_delta(unit: int, weight: sympy.Expr, delta: sympy.Expr, pre: sympy.Ex
 
 
 def _sigmoid_delta_tidied(weight: sympy.Expr, delta: sympy.Expr, slope: sympy.Expr) -> tuple[Step, ...]:
-    """w_j delta_out h_j (1 - h_j) as a hand writes it next, each step named for what it does: a weight 1 dropped, a weight
-    -1 distributed over a bracket, another weight left in front; the bracket stays first and h_j (1 - h_j) whole
+    """w_j delta_out h_j (1 - h_j) as a hand writes it next, each step named for what it does: a weight 1 dropped, the sign
+    of a negative weight distributed over a bracket, the rest of the weight left in front; the bracket stays first and h_j (1 - h_j) whole
     ("multiply" had dropped a 1 and reordered the factors, h_1 (1 - y) (1 - h_1): two TA reads, EN 9691, German 9692)."""
     if weight == 1:
         return (Step(WrittenProduct(delta, slope, evaluate=False), DROP_ONE),)
-    if weight != -1 or not delta.is_Add:
+    if not (weight.is_negative and delta.is_Add):
         # another weight stays in front: multiplied into the bracket it hid delta_out, which the other rows keep (two TA
         # reads, EN 9722, German 9721)
         return ()
-    return (Step(WrittenProduct(sympy.expand(-delta), slope, evaluate=False), DISTRIBUTE_MINUS),)
+    # a negative weight's sign goes into the bracket, its size stays in front: (-2)(y - 1) as 2 (1 - y), as -1 goes in
+    # (delta_2 left at (-2)(y - 1) h_2 (1 - h_2) beside delta_1 distributed: a TA read, German 9763)
+    factors = (sympy.expand(-delta), slope) if weight == -1 else (-weight, sympy.expand(-delta), slope)
+    return (Step(WrittenProduct(*factors, evaluate=False), DISTRIBUTE_MINUS),)
 
 
 DROP_ONE = N_("drop the factor $1$")

@@ -200,7 +200,9 @@ def test_sigmoid_deltas_name_each_step_and_the_gradients_are_exact_before_their_
             if weight == 1:
                 assert [str(s.why) for s in rest] == ["drop the factor $1$"]
             elif rest:
-                assert weight == -1 and str(rest[0].why) == "distribute the minus sign"  # another weight stays in front
+                # a negative weight's sign goes into the bracket, its size stays in front (German 9763); a positive one stays
+                assert weight < 0 and str(rest[0].why) == "distribute the minus sign"
+                assert weight == -1 or rest[0].expr.args[0] == -weight
             for step in rest:
                 seen.add(str(step.why).split(" $")[0])
                 names = sorted(first.expr.free_symbols, key=str)
