@@ -133,8 +133,8 @@ def _expansion(m: sympy.ImmutableMatrix) -> sympy.Expr:
     xs = sympy.ImmutableMatrix(coordinates(m.rows))
     inner = exact_value(MatMul(m, xs))
     # a single term multiplied as written, x_1 . (-4 x_1): SymPy made it -4 x_1^2 in the dot product's own row, beside
-    # x_2 (-x_1 - 2 x_2) left for the next (a TA read, German bank sheet 9751)
-    return WrittenSum(*(xs[k] * inner[k] if inner[k].is_Add or inner[k] == 0 else WrittenProduct(xs[k], inner[k], evaluate=False) for k in range(m.rows)), evaluate=False)
+    # x_2 (-x_1 - 2 x_2) left for the next (a TA read, German bank sheet 9751); x_1 . x_1 is x_1^2 (one base twice)
+    return WrittenSum(*(xs[k] * inner[k] if inner[k].is_Add or inner[k] in (0, xs[k]) else WrittenProduct(xs[k], inner[k], evaluate=False) for k in range(m.rows)), evaluate=False)
 
 
 def _expandable(m: sympy.ImmutableMatrix) -> bool:

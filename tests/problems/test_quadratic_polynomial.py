@@ -126,3 +126,6 @@ def test_the_dot_product_row_multiplies_nothing_yet():
     row = FAMILY.solve(params).expansion_steps.steps[0].expr
     assert tex(row) == r"x_{1} \cdot (- 4 x_{1}) + x_{2} (- x_{1} - 2 x_{2})"
     assert sympy.expand(row - (-4 * x1**2 - x1 * x2 - 2 * x2**2)) == 0
+    # x_1 . x_1 printed one base twice: it is x_1^2 (`sheets check` seed 10898681176602060195)
+    square = FAMILY.solve(Params("matrix-to-sum", 2, None, sympy.ImmutableMatrix([[1, 0], [-1, -2]]))).expansion_steps
+    assert r"x_{1} \cdot x_{1}" not in tex(square.steps[0].expr) and r"x_{1}^{2}" in tex(square.steps[0].expr)
