@@ -20,7 +20,7 @@ from generator.kit.differentiation import SUM, Piece
 from generator.kit.family import Family, Variant, find_all, jsonable
 from generator.kit.functions import compound_parts, structure
 from generator.kit.printing import tex
-from generator.kit.rewrites import product_in_polynomial, uncollected
+from generator.kit.rewrites import uncollected
 from generator.kit.steps import Chain, flattened
 from generator.kit.widths import MAX_STEP_WIDTH, matrix_width, printed_width
 
@@ -558,7 +558,7 @@ def uncollected_terms(variant: Variant) -> Iterator[Finding]:
         for total in _sums_outside_functions(result):
             if uncollected(total):
                 yield Finding("uncollected", f"{tex(total)[:80]} in {tex(result)[:60]}")
-            elif _half_expanded(total) or product_in_polynomial(total):
+            elif _half_expanded(total) or _product_in_polynomial(total):
                 yield Finding("half-expanded", tex(total)[:80])
 
 
@@ -578,6 +578,19 @@ def _half_expanded(total: sympy.Expr) -> bool:
             if factor.is_Add:
                 counts[factor] = counts.get(factor, 0) + 1
     return any(2 <= count < len(total.args) for count in counts.values())
+
+
+def _product_in_polynomial(total: sympy.Expr) -> bool:
+    """A polynomial sum with a letter times a bracketed sum as one of its terms (``x (3 - x) + 3``), where a hand
+    writes the polynomial (``-x^2 + 3x + 3``); a number before a bracket (``-(x - 3)^2``, a Gaussian's log) is kept."""
+    return total.is_polynomial() and any(_letter_times_sum(term) for term in total.args)
+
+
+def _letter_times_sum(term: sympy.Expr) -> bool:
+    if not term.is_Mul:
+        return False
+    sums = [factor for factor in term.args if factor.as_base_exp()[0].is_Add and factor.free_symbols]  # not x (1 + e)
+    return bool(sums) and any(factor.free_symbols for factor in term.args if factor not in sums)
 
 
 def quotes_as_written(variant: Variant) -> Iterator[Finding]:

@@ -27,7 +27,7 @@ from generator.kit.printing import bracket, printed_terms, tex
 from generator.kit.widths import printed_width
 from generator.speed import register, remembered
 
-__all__ = ["COLLECT", "DISTRIBUTE_MINUS", "EXPAND", "GENERIC_NAMES", "MINUS_INTO", "MINUS_INTO_NAMED", "MINUS_INTO_NUMERATOR", "SIGNS_CANCEL", "as_written", "cancel_from_sum_reason", "cancel_reason", "cancelled_on_expanding", "cancelling_number", "evaluated", "expand", "expand_outside", "factor_terms", "function_part", "has_factor", "has_like_terms", "in_sort_order", "listed", "multiplies_out", "powers", "product_in_polynomial", "rewrite_name", "rewrite_names", "scaling", "sign_moved", "signs_named", "sum_times", "taken_out", "together", "turned_into", "xreplace_unevaluated"]
+__all__ = ["COLLECT", "DISTRIBUTE_MINUS", "EXPAND", "GENERIC_NAMES", "MINUS_INTO", "MINUS_INTO_NAMED", "MINUS_INTO_NUMERATOR", "SIGNS_CANCEL", "as_written", "cancel_from_sum_reason", "cancel_reason", "cancelled_on_expanding", "cancelling_number", "evaluated", "expand", "expand_outside", "factor_terms", "function_part", "has_factor", "has_like_terms", "in_sort_order", "listed", "multiplies_out", "powers", "rewrite_name", "rewrite_names", "scaling", "sign_moved", "signs_named", "sum_times", "taken_out", "together", "turned_into", "xreplace_unevaluated"]
 
 MAX_REMEMBERED = 65536
 _factored: dict[tuple[type, sympy.Basic], sympy.Basic] = {}
@@ -1360,19 +1360,6 @@ def collects(expr: sympy.Expr) -> bool:
 
 
 @remembered(maxsize=MAX_REMEMBERED)
-def product_in_polynomial(total: sympy.Expr) -> bool:
-    """A polynomial sum with a letter times a bracketed sum as one of its terms (``x (3 - x) + 3``), where a hand
-    writes the polynomial (``-x^2 + 3x + 3``); a number before a bracket (``-(x - 3)^2``, a Gaussian's log) is kept."""
-    return total.is_polynomial() and any(_letter_times_sum(term) for term in total.args)
-
-
-def _letter_times_sum(term: sympy.Expr) -> bool:
-    if not term.is_Mul:
-        return False
-    sums = [factor for factor in term.args if factor.as_base_exp()[0].is_Add and factor.free_symbols]  # not x (1 + e)
-    return bool(sums) and any(factor.free_symbols for factor in term.args if factor not in sums)
-
-
 def uncollected(total: sympy.Expr) -> bool:
     """A sum a hand would still collect: like terms once multiplied out (``has_like_terms``), or two terms
     with polynomial multiples of one product of function applications (``x \\cos x + 3 \\cos x``, which is
