@@ -4,7 +4,7 @@ Given x in R^M and y in R^N and a scalar function such as
 f(x, y) = x^T A y + x^T B x C y + D, the student finds the size of every unknown so that each
 product is defined and f is 1x1. Terms are built from the pieces x^T U y (x or y on either side),
 U x, u^T x (u an unknown vector) and a lone U; level 2 also multiplies two pieces
-(x^T B x C y, D x^T A y, C x D y).
+(x^T B x C y, C x D y).
 
 Options: ``symbolic`` (M and N as letters, as on the original sheet, or concrete distinct sizes
 2..6), ``terms`` (how many terms f has), ``level`` (1: single pieces; 2: at least one term
@@ -14,9 +14,10 @@ Excluded by construction: M = N (x and y would be interchangeable), two unknowns
 other (their shared dimension would be free) and two known vectors next to each other, so that
 every dimension of every unknown is fixed by a neighbour or by the term being a scalar; two terms
 with the same pattern of slots (A x B x and C y D y: x and y alike) and two unknowns between the same
-neighbours (one question asked twice); more than one unknown that comes out 1x1 (a lone D, or D in
-D x^T A y: "B is a scalar ... D is a scalar" asks one thing twice); an f that does not involve both x and y or has no x^T U y
-piece (only vectors and scalars); a random seed equal to the canonical instance.
+neighbours (one question asked twice); an unknown that comes out 1x1 inside a product (D x^T A y), and more than
+one lone unknown (a lone D is 1x1 by the term alone, as on the original sheet: "B is a scalar ... D is a scalar" asks one
+thing twice); an f that does not involve both x and y or has no x^T U y piece (only vectors and scalars); a random seed
+equal to the canonical instance.
 
 answers.json keys: ``inputs.m``, ``inputs.n`` (M and N: letters or integers), ``inputs.terms``
 (each term a list of factor codes: ``"x"``, ``"xT"`` for x^T, ``"A"``, ``"cT"`` for c^T);
@@ -83,8 +84,9 @@ def _alone(rng: random.Random) -> tuple[str, ...]:
 
 
 def _product(rng: random.Random) -> tuple[str, ...]:
-    """Two pieces multiplied, always meeting at an unknown: x^T B x C y, D x^T A y, C x D y."""
-    first, second = rng.choice([(_between, _row), (_alone, _between), (_row, _row)])
+    """Two pieces multiplied, always meeting at an unknown: x^T B x C y, C x D y. Never D x^T A y: a bold capital
+    before x^T can only be 1x1, a "matrix" that is a scalar in disguise (two TA reads, EN 9691 and 9751)."""
+    first, second = rng.choice([(_between, _row), (_row, _row)])
     return first(rng) + second(rng)
 
 
@@ -133,7 +135,7 @@ def _slot(term: tuple[str, ...], position: int) -> tuple[str, str, str]:
 
 def _is_scalar(slot: tuple[str, str, str]) -> bool:
     """Whether the neighbours make an unknown 1x1: nothing or a column vector before it, nothing or a
-    row vector after it (a lone D, D in D x^T A y, B in x B y^T C y)."""
+    row vector after it (a lone D; ``_product`` draws no other)."""
     left, _, right = slot
     return left in ("start", *KNOWN) and right in ("end", *(v + TRANSPOSED for v in KNOWN))
 

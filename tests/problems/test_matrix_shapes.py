@@ -146,3 +146,15 @@ def test_the_solution_says_what_the_ends_of_a_term_fix_only_where_an_unknown_sta
         assert ("starts a term has one row" in solution) == starts and ("ends a term has one column" in solution) == ends
         seen.add((starts, ends))
     assert len(seen) > 1
+
+
+def test_no_unknown_is_a_scalar_inside_a_product():
+    """B x^T C y: a bold capital before x^T can only be 1x1, a "matrix" that is a scalar in disguise (two TA reads, EN 9691
+    and 9751). Only a lone unknown, as the original sheet's D, comes out 1x1."""
+    for symbolic in (True, False):
+        options = FAMILY.resolve_options({"symbolic": symbolic, "terms": 4, "level": 2})
+        for seed in range(60):
+            variant = variant_for_seed(FAMILY, options, seed)
+            for term in variant.params.terms:
+                if len(term) > 1:
+                    assert not any(code.isupper() and later.endswith("T") and later[0] in "xy" for code, later in zip(term, term[1:])), term
