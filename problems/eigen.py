@@ -42,6 +42,7 @@ from generator.kit.eigen import DotProduct, Eigenpair, characteristic, check_eig
 from generator.kit.linalg import (
     WrittenDeterminant,
     float_determinant,
+    minor_name,
     spectral_matrices,
     to_floats,
     vieta_agrees,
@@ -76,7 +77,7 @@ class Answer:
     @property
     def minor_names(self) -> tuple[str, ...]:
         """``M_{1k}`` for each minor worked, k the column of its entry (a zero entry has none)."""
-        return tuple(f"M_{{1{k + 1}}}" for k in range(3) if self.minors and self.shifted[0, k] != 0)
+        return tuple(minor_name(k) for k in range(3) if self.minors and self.shifted[0, k] != 0)
 
 
 def sample(rng: random.Random, options: Mapping) -> Params:

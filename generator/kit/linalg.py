@@ -48,7 +48,7 @@ from generator.kit.rewrites import COLLECT, evaluated
 from generator.kit.sampling import distinct
 from generator.kit.steps import Chain, Step, chain
 
-__all__ = ["NullVector", "OnInstance", "WrittenDeterminant", "WrittenMatrix", "coordinates", "double_loop_form", "exact_value", "few_zeros", "float_determinant", "float_matrix", "float_product", "float_value", "fraction_times", "index_value", "instantiate", "integer_matrix", "lowest_row", "matrix", "null_vector", "polynomial_function", "scalar", "scaled", "size", "spectral_matrices", "to_floats", "unit_vector", "vector", "vieta_agrees", "worked_determinant"]
+__all__ = ["NullVector", "OnInstance", "WrittenDeterminant", "WrittenMatrix", "coordinates", "double_loop_form", "exact_value", "few_zeros", "float_determinant", "float_matrix", "float_product", "float_value", "fraction_times", "index_value", "instantiate", "integer_matrix", "lowest_row", "matrix", "minor_name", "null_vector", "polynomial_function", "scalar", "scaled", "size", "spectral_matrices", "to_floats", "unit_vector", "vector", "vieta_agrees", "worked_determinant"]
 
 FloatMatrix = list[list[float]]
 
@@ -208,32 +208,27 @@ def worked_determinant(m: sympy.MatrixBase) -> tuple[tuple[tuple[WrittenDetermin
     """
     if m.rows == 2:
         return (), chain(Step(WrittenDeterminant(m)), *_two_by_two(m))
-    minors = tuple(
-        (WrittenDeterminant(minor), chain(*_two_by_two(minor)))
-        for k in range(3)
-        if m[0, k] != 0
-        for minor in [m.minor_submatrix(0, k)]
-    )
-    entries = [(-1) ** k * m[0, k] for k in range(3) if m[0, k] != 0]
+    columns = [k for k in range(3) if m[0, k] != 0]
+    minors = tuple((WrittenDeterminant(minor), chain(*_two_by_two(minor))) for minor in (m.minor_submatrix(0, k) for k in columns))
+    entries = [(-1) ** k * m[0, k] for k in columns]
     expansion = written_sum(*(_times(entry, worked.result) for entry, (_, worked) in zip(entries, minors)))
     # the signs and what goes in named: "expand along row 1" alone hid the +, -, + and the minors put in from above (a TA
     # read, German 9712); "put in the minors, with alternating signs" still hid each entry times its minor, and a minus
     # from the entry -1 read as the sign of its place (two TA reads, 9741/9742): the expansion is written in the minors
     # M_1k first, each entry as it stands, then the minors are put in
-    in_minors = written_sum(
-        *(
-            sympy.Mul(-1, term, evaluate=False) if k == 1 else term
-            for k in range(3)
-            if m[0, k] != 0
-            for term in [TimesMinor(m[0, k], Str(f"M_{{1{k + 1}}}"), WrittenDeterminant(m.minor_submatrix(0, k)))]
-        )
-    )
+    terms = (TimesMinor(m[0, k], Str(minor_name(k)), minor) for k, (minor, _) in zip(columns, minors))
+    in_minors = written_sum(*(sympy.Mul(-1, term, evaluate=False) if k == 1 else term for k, term in zip(columns, terms)))
     steps = (
         Step(WrittenDeterminant(m)),
         Step(in_minors, N_("expand along the first row, signs $+$, $-$, $+$")),
         Step(expansion, _put_in_minors(m[0, 1])),
     )
     return minors, chain(*steps, Step(sympy.expand(m.det()), "multiply out and collect"))
+
+
+def minor_name(column: int) -> str:
+    """``M_{1k}``, the minor of the first row's entry in ``column`` (from 0), as the expansion and its lead-in name it."""
+    return f"M_{{1{column + 1}}}"
 
 
 def _put_in_minors(middle: sympy.Expr) -> Reason:
